@@ -1,0 +1,179 @@
+/**
+ * The report schema (schemaVersion 1): the one contract between the analyzer, the CLI,
+ * the extension and the webview. Names required by the spec are kept exactly; the rest
+ * is additive. All times in the report are milliseconds since `program.startEpochMs`
+ * unless a name says otherwise.
+ */
+
+export type FindingKind =
+  | 'blocking-cpu'
+  | 'sync-io'
+  | 'sequential-awaits'
+  | 'await-in-loop'
+  | 'fake-concurrency'
+  | 'threadpool-saturation'
+  | 'pool-oversubscribed';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** 1-based line and column in the user's original source (TypeScript is mapped back). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ProgramSummary {
+  command: string[];
+  cwd: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when the program could not be started or the run was cut short. */
+  error?: string;
+  wallMs: number;
+  userCpuMs: number;
+  systemCpuMs: number;
+  /** (user + system CPU of every process) / wall × 100. 200 = two cores busy all the time. */
+  cpuPercent: number;
+  /** The largest peak RSS of any one process of the run (what GNU time reports for a tree). */
+  maxRssKb: number;
+  /** Epoch time (ms) that report time 0 stands for. */
+  startEpochMs: number;
+  /** How the run ended: the program exited, `--duration` elapsed, or the user stopped it. */
+  stopReason: 'exit' | 'duration' | 'stopped' | 'error';
+  cores: number;
+  nodeVersion: string;
+}
+
+export type LaneKind = 'main' | 'worker' | 'process';
+
+export interface Lane {
+  id: string;
+  kind: LaneKind;
+  pid: number;
+  threadId: number;
+  label: string;
+  startMs: number;
+  endMs: number;
+  /** Time this thread was running JS/native code (from CPU samples). */
+  busyMs: number;
+  /** Id of the lane that created this one (worker's parent thread, child's parent process). */
+  parentId?: string;
+  /** Script the thread or process runs. */
+  script?: string;
+  /** Where user code created this worker or process, if known. */
+  createdAt?: SourceLocation;
+  exitCode?: number | null;
+  eventLoopUtilization?: number;
+  cpuUserMs?: number;
+  cpuSystemMs?: number;
+  maxRssKb?: number;
+  lagMs?: { p50: number; p99: number; max: number };
+}
+
+export interface Metrics {
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+  eventLoopUtilization: number;
+  /** CPU time of all lanes / wall time ("CPU %" / 100). */
+  cpuParallelism: number;
+  /** Async operations in flight: user-code awaits waiting on I/O, timers or other threads. */
+  maxConcurrency: number;
+  meanConcurrency: number;
+  /** Largest number of lanes on CPU at once (from CPU samples, 10 ms buckets). */
+  maxParallelism: number;
+  threadpool: { size: number; maxInFlight: number; maxQueued: number; queuedMs: number };
+}
+
+export interface Finding {
+  id: string;
+  kind: FindingKind;
+  severity: Severity;
+  message: string;
+  location: SourceLocation;
+  related?: SourceLocation[];
+  laneId: string;
+  occurrences: number;
+  totalMs: number;
+  estimatedSavingsMs?: number;
+  /** Intervals on the timeline where the finding happened (bounded). */
+  intervals?: { laneId: string; startMs: number; endMs: number }[];
+  /** A longer explanation with the evidence, for hovers and the side panel. */
+  detail?: string;
+}
+
+/** Category of a busy slice; index into SLICE_CATEGORIES. */
+export const SLICE_CATEGORIES = ['user', 'library', 'node', 'gc', 'native'] as const;
+export type SliceCategory = (typeof SLICE_CATEGORIES)[number];
+
+/**
+ * Everything the timeline draws. Struct-of-arrays, linked by index (like
+ * vscode-js-profile-visualizer's model), so the webview can turn each column into a
+ * typed array without walking objects. Bounded: `dropped` says what was left out.
+ */
+export interface Spans {
+  /** Interned strings; other columns refer to them by index. */
+  strings: string[];
+  /** Source sites (await expressions, functions, sync calls): columns of equal length. */
+  sites: {
+    file: number[]; // string index
+    line: number[];
+    column: number[];
+    label: number[]; // string index, e.g. "await fetchUser()"
+  };
+  /** Busy slices of each lane (merged runs of CPU samples). */
+  slices: {
+    lane: number[]; // index into report.lanes
+    start: number[];
+    end: number[];
+    category: number[]; // index into SLICE_CATEGORIES
+    /** Dominant user function of the slice (index into sites), or -1. */
+    site: number[];
+  };
+  /** Async waits (await start → settle) per lane. */
+  asyncSpans: {
+    lane: number[];
+    site: number[];
+    start: number[];
+    /** When the awaited expression had been evaluated and the function suspended. */
+    suspend: number[];
+    end: number[];
+    /** Per-lane invocation number of the async function that awaited; 0 if unknown. */
+    invocation: number[];
+    /** 1 if the await ended by a rejection. */
+    rejected: number[];
+  };
+  /** Time series sampled on each lane's own clock tick (~10 ms). */
+  lag: { lane: number[]; t: number[]; ms: number[] };
+  /** Whole-run series in 10 ms buckets starting at 0. */
+  series: {
+    bucketMs: number;
+    concurrency: number[]; // mean async waits in flight in the bucket
+    parallelism: number[]; // mean lanes on CPU in the bucket
+    threadpoolRunning: number[];
+    threadpoolQueued: number[];
+  };
+  dropped: { asyncSpans: number; slices: number; lag: number; note?: string };
+}
+
+export interface Report {
+  schemaVersion: 1;
+  program: ProgramSummary;
+  lanes: Lane[];
+  metrics: Metrics;
+  findings: Finding[];
+  spans: Spans;
+  /** Sync I/O and other per-site aggregates the findings were built from. */
+  sites?: SiteStat[];
+  warnings: string[];
+}
+
+/** Per-site aggregate, kept for every instrumented site that ran (bounded by code size). */
+export interface SiteStat {
+  kind: 'await' | 'sync-io' | 'pool-call';
+  location: SourceLocation;
+  label: string;
+  laneId: string;
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}

@@ -1,0 +1,28 @@
+// Bundles every front end with esbuild. An entry whose source does not exist yet is skipped,
+// so each part of the product can land on its own. `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', logLevel: 'warning' };
+const entries = [
+  // The CLI and the launcher (CommonJS so `bin` works without a loader).
+  { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', format: 'cjs', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
+  // The probe preloaded into every profiled process and thread: self-contained (acorn, magic-string inside).
+  { ...node, entryPoints: ['recorder/probe/index.ts'], outfile: 'dist/probe.js', format: 'cjs', external: ['esbuild'] },
+  // ESM load hooks registered by the probe with module.register().
+  { ...node, entryPoints: ['recorder/probe/esmHooks.ts'], outfile: 'dist/esmHooks.mjs', format: 'esm', external: ['esbuild'] },
+  // The VS Code extension host side.
+  { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', 'esbuild'] },
+  // The timeline UI, shared by the VS Code panel and the CLI's HTML report.
+  { platform: 'browser', target: 'es2022', bundle: true, sourcemap: false, minify: true, logLevel: 'warning',
+    entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', format: 'iife' },
+].filter((e) => existsSync(e.entryPoints[0]));
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const e of entries) await (await esbuild.context(e)).watch();
+} else {
+  await Promise.all(entries.map((e) => esbuild.build(e)));
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,26 @@
+// Runs the whole suite with Node's test runner: builds first, then every *.test.ts / *.test.mjs
+// next to the code it tests (TypeScript through tsx). Files run one at a time: most tests
+// profile real programs and measure time, and this machine has two cores.
+// Usage: node scripts/test.mjs [substring filter…]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['analyzer', 'recorder', 'cli', 'extension', 'webview', 'samples', 'scripts'];
+const filters = process.argv.slice(2);
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'fixtures' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (/\.test\.(ts|mts|mjs)$/.test(name)) files.push(p);
+  }
+};
+for (const r of roots) { try { walk(r); } catch { /* root not there yet */ } }
+const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...selected], { stdio: 'inherit' });
+process.exit(run.status ?? 1);
