@@ -1,0 +1,227 @@
+// End to end: every finding kind of issue 2, on real programs run by the real CLI.
+// Each fixture marks the lines a finding must point at with `// @mark:<name>`.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import {
+  CLI, profile, fixture, lineOf, reportOf, findingsOf, findingAt, assertNoFindingAt, assertFindingShape, describeFindings,
+} from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+/** Runs a fixture once per describe block; the `it`s look at the same run. */
+function runOnce(name, args = [], opts = {}) {
+  const state = { file: fixture(name) };
+  before(async () => { state.run = await profile([state.file, ...args], opts); });
+  return state;
+}
+
+describe('blocking-cpu: fib(33) in a timer callback', () => {
+  const s = runOnce('blocking-cpu.js');
+  it('passes the program output through and exits 0', () => {
+    assert.match(s.run.stdout, /fib\(33\)=3524578 in \d+ ms/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('reports blocking-cpu on a line inside fib (the hot code, not the callback)', () => {
+    const report = reportOf(s.run);
+    const start = lineOf(s.file, 'fib-start');
+    const end = lineOf(s.file, 'fib-end');
+    const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file);
+    assert.ok(f, `no blocking-cpu in ${s.file}; findings:\n  ${describeFindings(report)}`);
+    assertFindingShape(report, f);
+    assert.ok(f.location.line >= start && f.location.line <= end,
+      `blocking-cpu at line ${f.location.line}, expected inside fib (${start}-${end}), ideally ${lineOf(s.file, 'fib-hot')}`);
+    assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, 'main');
+    assert.ok(f.totalMs >= 20, `blocked ${f.totalMs} ms, fib(33) takes ~70 ms`);
+  });
+  it('measures the loop lag that the block caused', () => {
+    const report = reportOf(s.run);
+    assert.ok(report.metrics.eventLoopLagMs.max >= 20, `lag max ${report.metrics.eventLoopLagMs.max}`);
+    assert.ok(report.metrics.eventLoopLagMs.p50 <= report.metrics.eventLoopLagMs.p99);
+    assert.ok(report.metrics.eventLoopLagMs.p99 <= report.metrics.eventLoopLagMs.max);
+  });
+  it('reports no I/O findings for a program without I/O', () => {
+    const report = reportOf(s.run);
+    for (const kind of ['sync-io', 'sequential-awaits', 'await-in-loop', 'threadpool-saturation', 'pool-oversubscribed']) {
+      assert.equal(findingsOf(report, kind).length, 0, `${kind}: ${describeFindings(report)}`);
+    }
+  });
+});
+
+describe('blocking-cpu threshold is configurable', () => {
+  const s = runOnce('blocking-cpu.js', ['--threshold', '5000']);
+  it('does not flag a 70 ms block with --threshold 5000', () => {
+    const report = reportOf(s.run);
+    assert.equal(findingsOf(report, 'blocking-cpu').length, 0, describeFindings(report));
+  });
+});
+
+describe('sync-io in an async function', () => {
+  const s = runOnce('sync-io.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /saved 4194304 bytes/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  for (const mark of ['write', 'read', 'stat', 'gzip']) {
+    it(`flags the ${mark} call at its line`, () => {
+      const report = reportOf(s.run);
+      const f = findingAt(report, 'sync-io', s.file, lineOf(s.file, mark));
+      assertFindingShape(report, f);
+      assert.equal(f.occurrences, 1);
+    });
+  }
+  it('does not flag the async fs.promises call', () => {
+    const report = reportOf(s.run);
+    const unlinkLine = lineOf(s.file, 'gzip') + 1;
+    assertNoFindingAt(report, 'sync-io', s.file, [unlinkLine]);
+  });
+});
+
+describe('sequential-awaits on timers, and a dependent chain', () => {
+  const s = runOnce('sequential-awaits.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /dashboard abc/);
+    assert.match(s.run.stdout, /orders 2/);
+  });
+  it('flags the independent awaits at the first one, with ≈ 200 ms savings', () => {
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'seq-first'));
+    assertFindingShape(report, f);
+    assert.equal(f.occurrences, 1);
+    assert.equal(typeof f.estimatedSavingsMs, 'number');
+    assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}, expected ≈ 200`);
+    assert.ok(f.totalMs >= 250, `totalMs ${f.totalMs}: three waits of ~100 ms`);
+  });
+  it('does not flag the dependent chain (getOrders(u.id) needs getUser())', () => {
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'sequential-awaits', s.file, [lineOf(s.file, 'dep-first'), lineOf(s.file, 'dep-second')]);
+  });
+  it('never flags sequential awaits inside getA/getB/getC (one await each)', () => {
+    const report = reportOf(s.run);
+    const bad = findingsOf(report, 'sequential-awaits').filter((f) => f.location.file === s.file && f.location.line < lineOf(s.file, 'seq-first') - 1);
+    assert.equal(bad.length, 0, describeFindings(report));
+  });
+});
+
+describe('sequential-awaits on a local HTTP server', () => {
+  const s = runOnce('sequential-http.js');
+  it('flags the three GETs at the first await with ≈ 200 ms savings', () => {
+    assert.match(s.run.stdout, /fetched \/a \/b \/c/);
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'http-first'));
+    assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
+  });
+  it('counts the requests as async operations in flight', () => {
+    const report = reportOf(s.run);
+    assert.ok(report.metrics.maxConcurrency >= 1, `maxConcurrency ${report.metrics.maxConcurrency}`);
+  });
+});
+
+describe('await-in-loop, and a dependent pagination loop', () => {
+  const s = runOnce('await-loops.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /items 5/);
+    assert.match(s.run.stdout, /pages 5/);
+  });
+  it('flags the independent loop at the await line with iterations and savings', () => {
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'await-in-loop', s.file, lineOf(s.file, 'loop-await'));
+    assertFindingShape(report, f);
+    assert.equal(typeof f.estimatedSavingsMs, 'number', 'await-in-loop needs estimatedSavingsMs');
+    // 5 iterations × ~30 ms: Σ − max ≈ 120 ms.
+    assert.ok(f.estimatedSavingsMs > 60 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
+    assert.match(`${f.message} ${f.detail ?? ''}`, /5/, 'message or detail should give the observed iteration count (5)');
+  });
+  it('does not flag the pagination loop (cursor = page.next)', () => {
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'await-in-loop', s.file, [lineOf(s.file, 'page-await')]);
+    assertNoFindingAt(report, 'sequential-awaits', s.file, [lineOf(s.file, 'page-await')]);
+  });
+});
+
+describe('fake-concurrency: Promise.all over async functions that never yield', () => {
+  const s = runOnce('fake-concurrency.js');
+  it('flags the CPU-only Promise.all at its await line', () => {
+    assert.match(s.run.stdout, /done true 3/);
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'fake-concurrency', s.file, lineOf(s.file, 'fake'));
+    assertFindingShape(report, f);
+  });
+  it('does not flag the Promise.all over real timers', () => {
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'fake-concurrency', s.file, [lineOf(s.file, 'real')]);
+  });
+});
+
+describe('threadpool-saturation: 64 pbkdf2 on the default pool of 4', () => {
+  const s = runOnce('threadpool.js', [], { env: { UV_THREADPOOL_SIZE: undefined } });
+  it('flags saturation at the pbkdf2 call', () => {
+    assert.match(s.run.stdout, /64 pbkdf2 done/);
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'threadpool-saturation', s.file, lineOf(s.file, 'pbkdf2'));
+    assertFindingShape(report, f);
+  });
+  it('measures the pool: size 4, 4 in flight, work queued', () => {
+    const report = reportOf(s.run);
+    const tp = report.metrics.threadpool;
+    assert.ok(tp, 'metrics.threadpool missing');
+    assert.equal(tp.size, 4);
+    assert.equal(tp.maxInFlight, 4);
+    assert.ok(tp.maxQueued >= 30, `maxQueued ${tp.maxQueued}: 64 calls on 4 threads`);
+    assert.ok(tp.queuedMs > 0, `queuedMs ${tp.queuedMs}`);
+  });
+});
+
+describe('threadpool with UV_THREADPOOL_SIZE=64: no saturation', () => {
+  const s = runOnce('threadpool.js', [], { env: { UV_THREADPOOL_SIZE: '64' } });
+  it('reads the pool size from UV_THREADPOOL_SIZE and does not flag it', () => {
+    assert.match(s.run.stdout, /64 pbkdf2 done .* pool 64/);
+    const report = reportOf(s.run);
+    assert.equal(report.metrics.threadpool.size, 64);
+    assert.equal(findingsOf(report, 'threadpool-saturation').length, 0, describeFindings(report));
+  });
+});
+
+describe('pool-oversubscribed: 6 CPU-busy workers on a smaller machine', () => {
+  const s = runOnce('oversubscribed.js');
+  it('flags it at the new Worker( line', (t) => {
+    assert.match(s.run.stdout, /6 workers done/);
+    const report = reportOf(s.run);
+    if (report.program.cores >= 6) return t.skip(`machine has ${report.program.cores} cores`);
+    const f = findingAt(report, 'pool-oversubscribed', s.file, lineOf(s.file, 'new-worker'));
+    assertFindingShape(report, f);
+  });
+  it('records six worker lanes with CPU time', () => {
+    const report = reportOf(s.run);
+    const workers = report.lanes.filter((l) => l.kind === 'worker');
+    assert.equal(workers.length, 6, JSON.stringify(report.lanes.map((l) => [l.id, l.kind, l.busyMs])));
+    for (const w of workers) assert.ok(w.busyMs > 50, `worker ${w.id} busyMs ${w.busyMs}`);
+    assert.ok(report.metrics.cpuParallelism > 1.2, `cpuParallelism ${report.metrics.cpuParallelism}: 6 busy threads on ${report.program.cores} cores`);
+  });
+});
+
+describe('TypeScript: locations are lines of the .ts source', () => {
+  const s = runOnce('sequential.ts');
+  it('runs the .ts program', () => {
+    assert.match(s.run.stdout, /ts totals 6 1/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('flags sequential-awaits at the .ts line of the first await', () => {
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'ts-first'));
+    assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
+  });
+  it('never points at a transpiled file', () => {
+    const report = reportOf(s.run);
+    for (const f of report.findings) assert.doesNotMatch(f.location.file, /\.js$/, `finding in transpiled output: ${f.location.file}`);
+  });
+});
+
+describe('ES module with top-level await', () => {
+  const s = runOnce('sequential.mjs');
+  it('flags sequential-awaits at the .mjs line', () => {
+    assert.match(s.run.stdout, /esm total 6/);
+    const report = reportOf(s.run);
+    findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'esm-first'));
+  });
+});

@@ -1,0 +1,160 @@
+// End to end: CLI contract (arguments, errors, exit codes, summary, HTML) and inspector security.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, basename } from 'node:path';
+import {
+  CLI, ROOT, profile, fixture, lineOf, reportOf, findingAt, printed,
+} from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+describe('bad input', () => {
+  it('a missing program file: clear error, non-zero exit, no stack trace', async () => {
+    const missing = join(tmpdir(), `cl-no-such-${process.pid}.js`);
+    const run = await profile([missing], { timeoutMs: 20_000 });
+    assert.ok(!run.timedOut);
+    assert.notEqual(run.code, 0);
+    assert.ok(run.code !== null, `killed by ${run.signal}`);
+    const out = run.stdout + run.stderr;
+    assert.ok(out.includes(basename(missing)), `error should name the file:\n${out}`);
+    assert.match(out, /not found|no such file|does not exist|cannot find/i);
+    assert.doesNotMatch(out, /^\s+at .+:\d+:\d+\)?$/m, `stack trace dumped:\n${out}`);
+  });
+  it('an unknown option: usage error, non-zero exit, no stack trace', async () => {
+    const run = await profile(['--no-such-option', fixture('args.js')], { timeoutMs: 20_000, json: false });
+    assert.notEqual(run.code, 0);
+    assert.doesNotMatch(run.stdout + run.stderr, /^\s+at .+:\d+:\d+\)?$/m);
+  });
+  it('a bad --duration value is rejected', async () => {
+    const run = await profile([fixture('args.js'), '--duration', 'soon'], { timeoutMs: 20_000, json: false });
+    assert.notEqual(run.code, 0);
+    assert.doesNotMatch(run.stdout, /ARGS=/, 'the program should not run with invalid options');
+  });
+});
+
+describe('program arguments and environment', () => {
+  it('passes every argument after -- to the program verbatim', async () => {
+    const run = await profile([fixture('args.js')], { programArgs: ['--port', '0', 'hello world', '--json', 'x.json', '--'] });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(printed(run.stdout, 'ARGS')), ['--port', '0', 'hello world', '--json', 'x.json', '--']);
+    const report = reportOf(run);
+    assert.ok(Array.isArray(report.program.command) && report.program.command.includes('hello world'), JSON.stringify(report.program.command));
+    assert.equal(report.program.cwd, ROOT);
+  });
+  it('keeps the user\'s own NODE_OPTIONS (a --title and a --require)', async () => {
+    const preload = fixture('user-preload.js');
+    const run = await profile([fixture('node-options.js')], { env: { NODE_OPTIONS: `--title=cl-user-title --require ${preload}` } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(printed(run.stdout, 'TITLE'), 'cl-user-title');
+    assert.equal(printed(run.stdout, 'USER_PRELOADED'), 'true');
+    reportOf(run);
+  });
+  it('profiles a whole command (`node file`), not only a file', async () => {
+    const file = fixture('sequential-awaits.js');
+    const run = await profile([process.execPath, file]);
+    assert.equal(run.code, 0, run.stderr);
+    const report = reportOf(run);
+    findingAt(report, 'sequential-awaits', file, lineOf(file, 'seq-first'));
+  });
+  it('profiles node processes started through a shell (as npm scripts do)', async () => {
+    const file = fixture('sequential-awaits.js');
+    const run = await profile(['sh', '-c', `"${process.execPath}" "${file}"`]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /dashboard abc/);
+    const report = reportOf(run);
+    findingAt(report, 'sequential-awaits', file, lineOf(file, 'seq-first'));
+  });
+});
+
+describe('inspector security', () => {
+  it('the program\'s inspector listens on 127.0.0.1 only', async () => {
+    const run = await profile([fixture('inspector-url.js')]);
+    assert.equal(run.code, 0, run.stderr);
+    const url = printed(run.stdout, 'INSPECTOR_URL');
+    assert.match(url ?? '', /^ws:\/\/127\.0\.0\.1:\d+\//, `inspector url ${url}`);
+    assert.doesNotMatch(run.stdout, /0\.0\.0\.0/);
+    reportOf(run);
+  });
+  it('filters the inspector\'s own banner from the program\'s stderr', async () => {
+    const run = await profile([fixture('args.js')]);
+    assert.doesNotMatch(run.stderr, /Debugger listening on|Debugger attached|Waiting for the debugger/);
+  });
+});
+
+describe('what the user sees', () => {
+  const state = {};
+  before(async () => {
+    state.file = fixture('sequential-awaits.js');
+    state.run = await profile([state.file], { html: true });
+  });
+  it('program output comes before the summary', () => {
+    const i = state.run.stdout.indexOf('orders 2');
+    assert.ok(i >= 0, state.run.stdout);
+    const all = state.run.stdout + state.run.stderr;
+    assert.ok(all.length > i + 20, 'no summary after the program output');
+  });
+  it('the summary gives wall, CPU, RSS, lag and findings with file:line', () => {
+    const all = state.run.stdout + state.run.stderr;
+    assert.match(all, /wall/i);
+    assert.match(all, /cpu/i);
+    assert.match(all, /rss/i);
+    assert.match(all, /lag/i);
+    assert.match(all, /p99/i);
+    const line = lineOf(state.file, 'seq-first');
+    assert.ok(all.includes(`sequential-awaits.js:${line}`), `summary should point at sequential-awaits.js:${line}:\n${all}`);
+    assert.match(all, /sequential/i);
+  });
+  it('the report\'s program summary is consistent', () => {
+    const p = reportOf(state.run).program;
+    assert.equal(p.exitCode, 0);
+    assert.equal(p.signal, null);
+    assert.equal(p.stopReason, 'exit');
+    assert.ok(p.wallMs >= 400 && p.wallMs < 10_000, `wallMs ${p.wallMs}: the program waits ~420 ms`);
+    assert.ok(p.userCpuMs >= 0 && p.systemCpuMs >= 0);
+    assert.ok(p.cpuPercent >= 0 && p.cpuPercent <= 100 * p.cores + 50, `cpuPercent ${p.cpuPercent}`);
+    const cpu = (p.userCpuMs + p.systemCpuMs) / p.wallMs * 100;
+    assert.ok(Math.abs(cpu - p.cpuPercent) <= Math.max(5, cpu * 0.2), `cpuPercent ${p.cpuPercent} vs (user+sys)/wall ${cpu}`);
+    assert.ok(p.maxRssKb > 10_000 && p.maxRssKb < 2_000_000, `maxRssKb ${p.maxRssKb}`);
+    assert.ok(Math.abs(p.startEpochMs - Date.now()) < 120_000, `startEpochMs ${p.startEpochMs}`);
+  });
+  it('metrics are in range', () => {
+    const r = reportOf(state.run);
+    const m = r.metrics;
+    assert.ok(m.eventLoopUtilization >= 0 && m.eventLoopUtilization <= 1, `ELU ${m.eventLoopUtilization}`);
+    assert.ok(m.eventLoopUtilization < 0.5, `ELU ${m.eventLoopUtilization}: the program mostly waits on timers`);
+    assert.ok(m.cpuParallelism >= 0 && m.cpuParallelism < 0.9, `cpuParallelism ${m.cpuParallelism}`);
+    assert.ok(Math.abs(m.cpuParallelism - r.program.cpuPercent / 100) < 0.05, `cpuParallelism ${m.cpuParallelism} vs cpuPercent ${r.program.cpuPercent}`);
+    assert.ok(m.maxConcurrency >= 1 && m.meanConcurrency >= 0 && m.meanConcurrency <= m.maxConcurrency, `concurrency ${m.meanConcurrency}/${m.maxConcurrency}`);
+  });
+  it('writes a self-contained HTML report that lists the finding', () => {
+    assert.ok(existsSync(state.run.htmlPath), 'no --html file');
+    const html = readFileSync(state.run.htmlPath, 'utf8');
+    assert.match(html, /<html/i);
+    assert.match(html, /sequential-awaits/);
+    assert.doesNotMatch(html, /<script[^>]+src=["']https?:/i, 'HTML must not load scripts from the network');
+  });
+});
+
+describe('--sampling-interval', () => {
+  it('is accepted and the profile still finds the hot fib line', async () => {
+    const file = fixture('blocking-cpu.js');
+    const run = await profile([file, '--sampling-interval', '200']);
+    assert.equal(run.code, 0, run.stderr);
+    const report = reportOf(run);
+    const f = report.findings.find((x) => x.kind === 'blocking-cpu' && x.location.file === file);
+    assert.ok(f && f.location.line >= lineOf(file, 'fib-start') && f.location.line <= lineOf(file, 'fib-end'), JSON.stringify(f?.location));
+  });
+});
+
+describe('paths with spaces', () => {
+  it('profiles a program in a directory whose name has spaces', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'cl e2e dir ')));
+    const file = join(dir, 'my app.js');
+    writeFileSync(file, readFileSync(fixture('sequential-awaits.js')));
+    const run = await profile([file]);
+    assert.equal(run.code, 0, run.stderr);
+    findingAt(reportOf(run), 'sequential-awaits', file, lineOf(file, 'seq-first'));
+  });
+});

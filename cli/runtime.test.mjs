@@ -1,0 +1,169 @@
+// End to end: lanes (workers, child processes), exit codes, stopping, memory bounds.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import {
+  CLI, TIME_BIN, profile, fixture, lineOf, reportOf, findingsOf, findingAt, describeFindings, printed,
+} from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+function runOnce(name, args = [], opts = {}) {
+  const state = { file: fixture(name) };
+  before(async () => { state.run = await profile([state.file, ...args], opts); });
+  return state;
+}
+
+describe('worker thread', () => {
+  const s = runOnce('worker.js');
+  it('records a worker lane with its threadId and CPU time', () => {
+    assert.match(s.run.stdout, /worker exited 0/);
+    const report = reportOf(s.run);
+    const tid = Number(printed(s.run.stdout, 'WORKER_THREAD_ID'));
+    const main = report.lanes.filter((l) => l.kind === 'main');
+    assert.equal(main.length, 1, JSON.stringify(report.lanes));
+    const w = report.lanes.find((l) => l.kind === 'worker' && l.threadId === tid);
+    assert.ok(w, `no worker lane with threadId ${tid}: ${JSON.stringify(report.lanes)}`);
+    assert.equal(w.pid, main[0].pid, 'a worker lives in the main lane\'s process');
+    assert.ok(w.busyMs > 100, `worker busyMs ${w.busyMs}, it computes ~300 ms`);
+    assert.ok(w.endMs > w.startMs && w.startMs >= main[0].startMs, `worker ${w.startMs}-${w.endMs}`);
+    assert.ok(w.endMs - w.startMs >= w.busyMs * 0.9, `busy ${w.busyMs} ms longer than the lane lives`);
+  });
+  it('does not call one worker on two cores oversubscribed', () => {
+    const report = reportOf(s.run);
+    assert.equal(findingsOf(report, 'pool-oversubscribed').length, 0, describeFindings(report));
+  });
+});
+
+describe('child processes: fork and spawn(process.execPath)', () => {
+  const s = runOnce('children.js');
+  it('records a process lane per child with its pid and CPU time', () => {
+    assert.match(s.run.stdout, /children exited 0/);
+    const report = reportOf(s.run);
+    const pids = [Number(printed(s.run.stdout, 'FORK_PID')), Number(printed(s.run.stdout, 'SPAWN_PID'))];
+    for (const pid of pids) {
+      const lane = report.lanes.find((l) => l.kind === 'process' && l.pid === pid);
+      assert.ok(lane, `no process lane with pid ${pid}: ${JSON.stringify(report.lanes.map((l) => [l.id, l.kind, l.pid]))}`);
+      assert.ok(lane.busyMs > 50, `child ${pid} busyMs ${lane.busyMs}, it computes ~250 ms`);
+      assert.ok(lane.endMs > lane.startMs);
+    }
+    const mainLane = report.lanes.find((l) => l.kind === 'main');
+    assert.ok(!pids.includes(mainLane.pid));
+  });
+  it('finds the sync read made in each child, on the child\'s lane', () => {
+    const report = reportOf(s.run);
+    const line = lineOf(s.file, 'child-read');
+    const fs = findingsOf(report, 'sync-io').filter((f) => f.location.file === s.file && f.location.line === line);
+    assert.ok(fs.length >= 1, `no sync-io at ${s.file}:${line}; findings:\n  ${describeFindings(report)}`);
+    const lanes = new Set(fs.map((f) => report.lanes.find((l) => l.id === f.laneId)?.kind));
+    assert.deepEqual([...lanes], ['process'], 'the sync read happens in the children');
+    assert.equal(fs.reduce((n, f) => n + f.occurrences, 0), 2, 'one read per child');
+  });
+  it('counts the children in CPU % and peak RSS', () => {
+    const report = reportOf(s.run);
+    const cpuMs = report.program.userCpuMs + report.program.systemCpuMs;
+    assert.ok(cpuMs > 300, `user+system ${cpuMs} ms: two children computing ~250 ms each`);
+    assert.ok(report.program.maxRssKb > 10_000, `maxRssKb ${report.program.maxRssKb}`);
+  });
+});
+
+describe('a program that throws', () => {
+  const s = runOnce('throws.js');
+  it('keeps the report and records exit code 1', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 1);
+    assert.equal(report.program.stopReason, 'exit');
+    assert.match(s.run.stdout, /before the throw/);
+  });
+  it('shows the program\'s error on stderr and exits non-zero', () => {
+    assert.match(s.run.stderr, /fixture-boom-7781/);
+    assert.equal(s.run.code, 1);
+  });
+});
+
+describe('a program that exits with code 3', () => {
+  const s = runOnce('exit3.js');
+  it('records exit code 3 and the CLI exits with 3', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 3);
+    assert.equal(report.program.signal, null);
+    assert.equal(s.run.code, 3);
+    assert.match(s.run.stdout, /exiting with 3/);
+  });
+});
+
+describe('a server stopped by --duration 2', () => {
+  const s = runOnce('server.js', ['--duration', '2'], { timeoutMs: 30_000 });
+  it('writes the report with stopReason duration and wall ≈ 2 s', () => {
+    const report = reportOf(s.run);
+    assert.match(s.run.stdout, /LISTENING \d+/);
+    assert.equal(report.program.stopReason, 'duration');
+    assert.ok(report.program.wallMs >= 1800 && report.program.wallMs <= 6000, `wallMs ${report.program.wallMs}`);
+    assert.ok(s.run.wallMs < 20_000, `CLI took ${s.run.wallMs} ms to stop`);
+  });
+  it('recorded the server\'s activity until the stop', () => {
+    const report = reportOf(s.run);
+    const main = report.lanes.find((l) => l.kind === 'main');
+    assert.ok(main.endMs >= 1500, `main lane ends at ${main.endMs}`);
+    assert.ok(report.metrics.maxConcurrency >= 1, `maxConcurrency ${report.metrics.maxConcurrency}`);
+  });
+});
+
+describe('a server stopped by SIGINT to the CLI', () => {
+  const state = { file: fixture('server.js') };
+  before(async () => {
+    let sent = false;
+    state.run = await profile([state.file], {
+      timeoutMs: 30_000,
+      onStdout(out, child) {
+        if (!sent && /LISTENING \d+/.test(out)) {
+          sent = true;
+          setTimeout(() => { state.sentAt = performance.now(); child.kill('SIGINT'); }, 800);
+        }
+      },
+    });
+    state.doneAt = performance.now();
+  });
+  it('stops the program and still writes the report', () => {
+    assert.ok(state.sentAt, `program never printed LISTENING; stderr: ${state.run.stderr}`);
+    const report = reportOf(state.run);
+    assert.equal(report.program.stopReason, 'stopped');
+    assert.ok(report.program.wallMs >= 500, `wallMs ${report.program.wallMs}`);
+    assert.ok(state.doneAt - state.sentAt < 15_000, `CLI took ${state.doneAt - state.sentAt} ms after SIGINT`);
+    assert.notEqual(state.run.signal, 'SIGKILL');
+  });
+});
+
+describe('5 million promises', () => {
+  const s = runOnce('promises-5m.js', [], { timeoutMs: 240_000, measureRss: true });
+  it('completes', () => {
+    assert.match(s.run.stdout, /PROMISES=5000000/);
+    assert.equal(s.run.code, 0, s.run.stderr.slice(-2000));
+  });
+  it('keeps bounded detail and says what it dropped', () => {
+    const report = reportOf(s.run);
+    const spans = report.spans;
+    assert.ok(spans && spans.asyncSpans && spans.dropped, 'spans.asyncSpans / spans.dropped missing');
+    const n = spans.asyncSpans.start.length;
+    assert.ok(n <= 1_000_000, `asyncSpans has ${n} entries`);
+    for (const col of ['lane', 'site', 'start', 'suspend', 'end', 'invocation', 'rejected']) {
+      assert.equal(spans.asyncSpans[col].length, n, `asyncSpans.${col} length`);
+    }
+    assert.ok(spans.dropped.asyncSpans > 0, `dropped.asyncSpans ${spans.dropped.asyncSpans}: 5M awaits cannot all be kept`);
+    assert.ok(spans.dropped.asyncSpans + n >= 4_000_000, `kept ${n} + dropped ${spans.dropped.asyncSpans} should account for ~5M awaits`);
+  });
+  it('aggregates per site exactly', () => {
+    const report = reportOf(s.run);
+    const line = lineOf(s.file, 'leaf-await');
+    const site = (report.sites ?? []).find((x) => x.kind === 'await' && x.location.file === s.file && x.location.line === line);
+    assert.ok(site, `no await site at ${s.file}:${line} in report.sites`);
+    assert.equal(site.count, 5_000_000);
+  });
+  it('keeps memory bounded (program and CLI)', (t) => {
+    const report = reportOf(s.run);
+    // Plain node peaks at ~80 MB on this workload; 5M retained spans would take well over 1 GB.
+    assert.ok(report.program.maxRssKb > 0 && report.program.maxRssKb < 700_000, `program maxRssKb ${report.program.maxRssKb}`);
+    if (!TIME_BIN) return t.skip('no /usr/bin/time to measure the CLI');
+    assert.ok(s.run.maxRssKb > 0 && s.run.maxRssKb < 700_000, `CLI + program peak RSS ${s.run.maxRssKb} KB`);
+  });
+});
