@@ -1,0 +1,66 @@
+/** The words a user reads about a finding: code lens titles, hover text, status lines. */
+import type { Finding, Report } from '../../analyzer/report';
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
+  return `${Math.round(ms)} ms`;
+}
+
+const times = (n: number) => `${n}×`;
+
+/** One line shown above the offending source line. */
+export function lensTitle(f: Finding): string {
+  const saves = f.estimatedSavingsMs ? ` · would save ~${formatMs(f.estimatedSavingsMs)}` : '';
+  switch (f.kind) {
+    case 'blocking-cpu':
+      return `⏱ blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
+    case 'sync-io':
+      return `⏱ synchronous I/O blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
+    case 'sequential-awaits': {
+      const count = Math.max(2, (f.related?.length ?? 0) + 1);
+      const save = f.estimatedSavingsMs ? ` · Promise.all would save ~${formatMs(f.estimatedSavingsMs)}` : '';
+      return `⇉ ${count} independent awaits ran in sequence${save}`;
+    }
+    case 'await-in-loop':
+      return `⟳ await in a loop ran ${times(f.occurrences)} one after another${saves}`;
+    case 'fake-concurrency':
+      return `⚠ looks concurrent but ran one at a time · ${formatMs(f.totalMs)}${saves}`;
+    case 'threadpool-saturation':
+      return `⧗ libuv threadpool saturated · work queued ${formatMs(f.totalMs)}`;
+    case 'pool-oversubscribed':
+      return `⧗ more workers than cores · ${formatMs(f.totalMs)} contended`;
+    default:
+      return f.message;
+  }
+}
+
+/** Short human name of a finding kind. */
+export function kindTitle(kind: Finding['kind']): string {
+  return {
+    'blocking-cpu': 'Event loop blocked by CPU work',
+    'sync-io': 'Synchronous I/O on the event loop',
+    'sequential-awaits': 'Independent awaits ran in sequence',
+    'await-in-loop': 'Await in a loop',
+    'fake-concurrency': 'Concurrency that did not overlap',
+    'threadpool-saturation': 'libuv threadpool saturated',
+    'pool-oversubscribed': 'Worker pool larger than the cores',
+  }[kind] ?? kind;
+}
+
+/** Plain-text evidence lines for hovers (rendered as text, never as markup). */
+export function evidenceLines(f: Finding): string[] {
+  const lines = [`Seen ${times(f.occurrences)}, ${formatMs(f.totalMs)} in total.`];
+  if (f.estimatedSavingsMs) lines.push(`Estimated saving: ~${formatMs(f.estimatedSavingsMs)}.`);
+  if (f.intervals?.length) {
+    const longest = Math.max(...f.intervals.map((i) => i.endMs - i.startMs));
+    lines.push(`${f.intervals.length} interval${f.intervals.length === 1 ? '' : 's'} on the timeline, the longest ${formatMs(longest)}.`);
+  }
+  if (f.related?.length) lines.push(`Related: ${f.related.map((r) => `line ${r.line}`).join(', ')}.`);
+  return lines;
+}
+
+export function reportSummaryLine(r: Report): string {
+  const n = r.findings.length;
+  return `${formatMs(r.program.wallMs)} wall · CPU ${Math.round(r.program.cpuPercent)}% · ${n} finding${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,115 @@
+/**
+ * Runs one profile from the editor: progress notification with elapsed time (its Cancel button
+ * stops the program and keeps the report), a status-bar item that also stops it, and the
+ * program's output in an output channel or a terminal.
+ */
+import * as vscode from 'vscode';
+import type { Report } from '../../analyzer/report';
+import type { ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
+import { formatMs, reportSummaryLine } from '../core/findingText';
+
+export type StartProfile = (options: ProfileOptions) => ProfileRun;
+
+interface ProgramOutput { write(text: string): void; show(): void; }
+
+/** A terminal that only displays what the program prints. */
+function terminalOutput(name: string, disposables: vscode.Disposable[]): ProgramOutput {
+  const emitter = new vscode.EventEmitter<string>();
+  const pending: string[] = [];
+  let open = false;
+  const terminal = vscode.window.createTerminal({
+    name,
+    pty: {
+      onDidWrite: emitter.event,
+      open: () => { open = true; for (const t of pending.splice(0)) emitter.fire(t); },
+      close: () => { open = false; },
+    },
+  });
+  disposables.push(emitter);
+  return {
+    write: (text) => { const t = text.replace(/\r?\n/g, '\r\n'); if (open) emitter.fire(t); else pending.push(t); },
+    show: () => terminal.show(true),
+  };
+}
+
+export class ProfileRunner implements vscode.Disposable {
+  private current: { run: ProfileRun; label: string } | undefined;
+  private readonly status = vscode.window.createStatusBarItem('concurrencyLens.status', vscode.StatusBarAlignment.Left, 50);
+  private readonly disposables: vscode.Disposable[] = [this.status];
+
+  constructor(private readonly start: StartProfile, private readonly channel: vscode.OutputChannel) {
+    this.status.name = 'Concurrency Lens';
+  }
+
+  get running(): boolean { return this.current !== undefined; }
+
+  stop(): void {
+    if (!this.current) return;
+    this.status.text = `$(loading~spin) Stopping ${this.current.label}…`;
+    this.current.run.stop();
+  }
+
+  /** Profiles until the program ends or is stopped; resolves with the report. */
+  async profile(options: ProfileOptions, label: string, outputKind: 'outputChannel' | 'terminal'): Promise<Report> {
+    if (this.current) throw new Error(`Already profiling ${this.current.label}. Stop it first.`);
+    const output: ProgramOutput = outputKind === 'terminal'
+      ? terminalOutput(`Concurrency Lens: ${label}`, this.disposables)
+      : { write: (t) => this.channel.append(t), show: () => this.channel.show(true) };
+    if (outputKind === 'outputChannel') this.channel.appendLine(`▶ Profiling ${options.command.join(' ')}  (in ${options.cwd})`);
+    output.show();
+
+    const run = this.start({
+      ...options,
+      stdio: 'pipe',
+      onStdout: (chunk) => output.write(chunk),
+      onStderr: (chunk) => output.write(chunk),
+      onStatus: (message) => this.channel.appendLine(`[concurrency-lens] ${message}`),
+    });
+    this.current = { run, label };
+    const started = Date.now();
+    this.status.command = { title: 'Stop profiling', command: 'concurrencyLens.stop' };
+    this.status.tooltip = 'Concurrency Lens is profiling: click to stop the program and keep the report';
+    this.status.show();
+
+    try {
+      return await vscode.window.withProgress({
+        location: vscode.ProgressLocation.Notification,
+        title: `Profiling ${label}`,
+        cancellable: true,
+      }, async (progress, token) => {
+        token.onCancellationRequested(() => this.stop());
+        const tick = () => {
+          const elapsed = formatMs(Date.now() - started);
+          progress.report({ message: `${elapsed} elapsed · Cancel stops the program and keeps the report` });
+          if (this.current?.run === run) this.status.text = `$(debug-stop) Profiling ${label} · ${elapsed}`;
+        };
+        tick();
+        const timer = setInterval(tick, 1000);
+        try {
+          const report = await run.done;
+          if (outputKind === 'outputChannel') this.channel.appendLine(`■ ${label}: ${reportSummaryLine(report)}`);
+          return report;
+        } finally {
+          clearInterval(timer);
+        }
+      });
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /** After a run: a summary that reopens the report. */
+  showResult(report: Report): void {
+    this.status.text = `$(pulse) ${reportSummaryLine(report)}`;
+    this.status.tooltip = 'Concurrency Lens: show the last report';
+    this.status.command = { title: 'Show report', command: 'concurrencyLens.showReport' };
+    this.status.show();
+  }
+
+  hideResult(): void { if (!this.current) this.status.hide(); }
+
+  dispose(): void {
+    this.current?.run.stop();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,74 @@
+/** Hosts the timeline webview: one panel, reused for every run. */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { Report } from '../../analyzer/report';
+import type { FromWebview, ToWebview } from '../../webview/protocol';
+import { timelineHtml } from '../../webview/page';
+import { FALLBACK_SCRIPT } from './fallbackScript';
+
+export interface ReportPanelEvents {
+  openLocation(location: FromWebview & { type: 'openLocation' }): void;
+  selectFinding(findingId: string): void;
+}
+
+export class ReportPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private queue: ToWebview[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly events: ReportPanelEvents) {}
+
+  get isOpen(): boolean { return this.panel !== undefined; }
+
+  show(report: Report, title: string, baseline?: Report): void {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('concurrencyLens.report', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+        enableScripts: true,
+        localResourceRoots: [dist],
+        retainContextWhenHidden: true,
+      });
+      this.panel.onDidDispose(() => { this.panel = undefined; });
+      this.panel.webview.onDidReceiveMessage((m: FromWebview) => this.receive(m));
+    }
+    this.panel.title = title;
+    this.ready = false;
+    this.queue = baseline ? [{ type: 'report', report, baseline }] : [];
+    const bundle = vscode.Uri.joinPath(dist, 'webview.js');
+    const webview = this.panel.webview;
+    webview.html = timelineHtml({
+      report,
+      title,
+      nonce: randomBytes(16).toString('base64'),
+      cspSource: webview.cspSource,
+      ...(existsSync(bundle.fsPath) ? { scriptUri: webview.asWebviewUri(bundle).toString() } : { inlineScript: FALLBACK_SCRIPT }),
+    });
+    this.panel.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  revealFinding(findingId: string): void {
+    if (!this.panel) return;
+    this.panel.reveal(undefined, true);
+    this.post({ type: 'revealFinding', findingId });
+  }
+
+  private post(message: ToWebview): void {
+    if (this.ready) void this.panel?.webview.postMessage(message);
+    else this.queue.push(message);
+  }
+
+  private receive(message: FromWebview): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        for (const m of this.queue.splice(0)) void this.panel?.webview.postMessage(m);
+        break;
+      case 'openLocation': this.events.openLocation(message); break;
+      case 'selectFinding': this.events.selectFinding(message.findingId); break;
+      case 'export': void vscode.commands.executeCommand('concurrencyLens.saveReport'); break;
+    }
+  }
+
+  dispose(): void { this.panel?.dispose(); }
+}
