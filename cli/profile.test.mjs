@@ -82,6 +82,8 @@ describe('sequential-awaits on timers, and a dependent chain', () => {
   it('runs the program', () => {
     assert.match(s.run.stdout, /dashboard abc/);
     assert.match(s.run.stdout, /orders 2/);
+    assert.match(s.run.stdout, /together ab/);
+    assert.match(s.run.stdout, /cached 3/);
   });
   it('flags the independent awaits at the first one, with ≈ 200 ms savings', () => {
     const report = reportOf(s.run);
@@ -95,6 +97,17 @@ describe('sequential-awaits on timers, and a dependent chain', () => {
   it('does not flag the dependent chain (getOrders(u.id) needs getUser())', () => {
     const report = reportOf(s.run);
     assertNoFindingAt(report, 'sequential-awaits', s.file, [lineOf(s.file, 'dep-first'), lineOf(s.file, 'dep-second')]);
+  });
+  it('does not flag awaits whose operations were started together (the waits overlap)', () => {
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'sequential-awaits', s.file, [lineOf(s.file, 'overlap-first'), lineOf(s.file, 'overlap-second')]);
+  });
+  it('does not flag awaits that do not wait (no savings to be had)', () => {
+    const report = reportOf(s.run);
+    const lines = [lineOf(s.file, 'cached-first'), lineOf(s.file, 'cached-second')];
+    const noisy = findingsOf(report, 'sequential-awaits')
+      .filter((f) => f.location.file === s.file && lines.includes(f.location.line) && !(f.estimatedSavingsMs < 5));
+    assert.equal(noisy.length, 0, `awaits of already-resolved values flagged: ${describeFindings(report)}`);
   });
   it('never flags sequential awaits inside getA/getB/getC (one await each)', () => {
     const report = reportOf(s.run);
