@@ -167,3 +167,27 @@ describe('5 million promises', () => {
     assert.ok(s.run.maxRssKb > 0 && s.run.maxRssKb < 700_000, `CLI + program peak RSS ${s.run.maxRssKb} KB`);
   });
 });
+
+describe('cluster workers', () => {
+  const s = runOnce('cluster.js');
+  it('records each cluster worker as a process lane', () => {
+    assert.match(s.run.stdout, /cluster done/);
+    const report = reportOf(s.run);
+    for (const key of ['CLUSTER_PID_0', 'CLUSTER_PID_1']) {
+      const pid = Number(printed(s.run.stdout, key));
+      const lane = report.lanes.find((l) => l.kind === 'process' && l.pid === pid);
+      assert.ok(lane, `no process lane for ${key}=${pid}: ${JSON.stringify(report.lanes.map((l) => [l.id, l.kind, l.pid]))}`);
+      assert.ok(lane.busyMs > 50, `cluster worker busyMs ${lane.busyMs}`);
+    }
+  });
+});
+
+describe('an unhandled rejection', () => {
+  const s = runOnce('rejects.js');
+  it('keeps the report, records exit code 1 and shows the error', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 1);
+    assert.match(s.run.stderr, /fixture-rejection-5521/);
+    assert.equal(s.run.code, 1);
+  });
+});
