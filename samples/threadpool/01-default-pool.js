@@ -1,0 +1,26 @@
+// Many concurrent file writes, default thread pool: 128 files of 2 MB written at once with
+// fs.promises.writeFile. Async file I/O in Node runs on libuv's thread pool, which has only 4
+// threads by default, so at any moment 4 writes run and the other ~124 wait in its queue (as would
+// any dns.lookup, crypto.pbkdf2 or zlib call made meanwhile).
+// Concurrency Lens should find: threadpool-saturation at the writeFile line.
+//
+// expect: threadpool-saturation @ 21
+
+const fs = require('node:fs/promises');
+const os = require('node:os');
+const path = require('node:path');
+
+const FILES = 128;
+const FILE_BYTES = 2 * 1024 * 1024;
+
+async function main() {
+  const outputDir = path.join(os.tmpdir(), `concurrency-lens-sample-${process.pid}`);
+  const data = Buffer.alloc(FILE_BYTES, 'x');
+  await fs.mkdir(outputDir, { recursive: true });
+  const files = Array.from({ length: FILES }, (_, i) => path.join(outputDir, `file-${i}.bin`));
+  await Promise.all(files.map((file) => fs.writeFile(file, data)));
+  console.log(`wrote ${FILES} × 2 MB with a thread pool of ${process.env.UV_THREADPOOL_SIZE ?? 4}`);
+  await fs.rm(outputDir, { recursive: true, force: true });
+}
+
+main();
