@@ -1,11 +1,14 @@
 import type { Report } from '../analyzer/report';
+import { TIMELINE_CSS } from './styles';
 
 /**
- * Builds the timeline page. The report goes into the page under a nonce'd script
- * (`globalThis.CONCURRENCY_LENS_MODEL`), as vscode-js-profile-visualizer does; the bundle
- * (dist/webview.js) renders it. In VS Code pass `scriptUri` and `cspSource`; for the
- * self-contained HTML report pass `inlineScript` (the bundle's text).
- * PLACEHOLDER: the webview issue replaces the body with the real timeline.
+ * Builds the timeline page. The report goes into the page as a JSON data block
+ * (`<script type="application/json" id="cl-model">`, which never executes and parses fast;
+ * main.ts also accepts `globalThis.CONCURRENCY_LENS_MODEL` if a host sets it), as
+ * vscode-js-profile-visualizer embeds its model; the bundle (dist/webview.js) renders it.
+ * In VS Code pass `scriptUri` and `cspSource`; for the self-contained HTML report pass
+ * `inlineScript` (the bundle's text). Strict CSP: nothing but the nonce'd scripts runs,
+ * nothing is loaded from anywhere but `cspSource`.
  */
 export interface PageOptions {
   report: Report;
@@ -17,18 +20,33 @@ export interface PageOptions {
 }
 
 export function timelineHtml(o: PageOptions): string {
-  // JSON inside <script> must not be able to close the tag.
-  const model = JSON.stringify(o.report).replace(/</g, '\\u003c');
-  const csp = `default-src 'none'; img-src ${o.cspSource ?? ''} data:; style-src ${o.cspSource ?? ''} 'unsafe-inline'; script-src 'nonce-${o.nonce}';`;
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${o.cspSource ?? ''} data: blob:`,
+    `style-src ${o.cspSource ?? ''} 'unsafe-inline'`,
+    `font-src ${o.cspSource ?? ''}`,
+    `script-src 'nonce-${o.nonce}'`,
+  ].join('; ');
+  const nonce = escapeHtml(o.nonce);
   const script = o.scriptUri
-    ? `<script nonce="${o.nonce}" src="${o.scriptUri}"></script>`
-    : `<script nonce="${o.nonce}">${(o.inlineScript ?? '').replace(/<\/script/gi, '<\\/script')}</script>`;
+    ? `<script nonce="${nonce}" src="${escapeHtml(o.scriptUri)}"></script>`
+    : `<script nonce="${nonce}">${escapeScript(o.inlineScript ?? '')}</script>`;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(o.title)}</title></head>
-<body><div id="root"></div>
-<script nonce="${o.nonce}">globalThis.CONCURRENCY_LENS_MODEL = ${model};</script>
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(o.title)}</title>
+<style nonce="${nonce}">${TIMELINE_CSS}</style></head>
+<body><div id="root" class="cl"></div>
+<script type="application/json" id="cl-model" nonce="${nonce}">${modelJson(o.report)}</script>
 ${script}</body></html>`;
+}
+
+/** The report as JSON that cannot close its script element nor open a comment. */
+export function modelJson(report: Report): string {
+  return JSON.stringify(report).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function escapeScript(js: string): string {
+  return js.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
 }
 
 export function escapeHtml(s: string): string {

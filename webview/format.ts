@@ -1,0 +1,29 @@
+/** Human-readable numbers for the header, axis readouts, tooltips and details. */
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  const a = Math.abs(ms);
+  if (a >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (a >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (a >= 100) return `${ms.toFixed(0)} ms`;
+  if (a >= 10) return `${ms.toFixed(1)} ms`;
+  if (a >= 1) return `${ms.toFixed(2)} ms`;
+  if (a === 0) return '0 ms';
+  return `${(ms * 1000).toFixed(0)} µs`;
+}
+
+export function formatPercent(p: number): string {
+  return Number.isFinite(p) ? `${p.toFixed(0)} %` : '–';
+}
+
+export function formatCount(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return '–';
+  return Number.isInteger(n) ? String(n) : n.toFixed(digits);
+}
+
+/** The last path segment of a file path or URL (labels stay short; the full path goes in tooltips). */
+export function baseName(p: string | undefined): string {
+  if (!p) return '';
+  const m = /[^/\\]*$/.exec(p);
+  return m && m[0] ? m[0] : p;
+}

@@ -1,0 +1,116 @@
+import type { Row } from './model';
+
+/**
+ * Level of detail: turns the items of one row that fall in a time window into at most a
+ * few rectangles per pixel column. Items that touch (within half a pixel) and share a
+ * category merge into one run; items that start inside a pixel already covered by a run
+ * are absorbed by it, so the output is bounded by the canvas width, not the item count.
+ * Cost is linear in the visible items and allocation-free (the caller owns the buffer).
+ */
+
+/** Runs as triples (x0, x1, category) in a reusable buffer; `count` runs are valid. */
+export interface Runs {
+  buf: Float32Array;
+  count: number;
+}
+
+export function createRuns(capacity = 8192): Runs {
+  return { buf: new Float32Array(capacity * 3), count: 0 };
+}
+
+/** First index i with a[i] >= v (a sorted ascending). */
+export function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Fills `out` with the runs of `row` visible in [t0, t1] on a canvas `width` px wide.
+ * x is in px from the left of the window; a run is at least `minPx` wide so that very
+ * short items stay visible.
+ */
+export function visibleRuns(row: Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'>, t0: number, t1: number, width: number, out: Runs, minPx = 1): Runs {
+  out.count = 0;
+  const n = row.start.length;
+  if (n === 0 || !(t1 > t0) || width <= 0) return out;
+  const k = width / (t1 - t0);
+  let i = lowerBound(row.start, t0 - row.maxDur);
+  const iEnd = lowerBound(row.start, t1);
+  const s = row.start, e = row.end, c = row.cat;
+  let rx0 = 0, rx1 = -Infinity, rc = -1;
+  for (; i < iEnd; i++) {
+    const te = e[i];
+    if (te < t0) continue;
+    let x0 = (s[i] - t0) * k;
+    let x1 = (te - t0) * k;
+    if (x0 < 0) x0 = 0;
+    if (x1 > width) x1 = width;
+    if (x1 - x0 < minPx) x1 = x0 + minPx;
+    const cat = c[i];
+    if (rc >= 0 && x0 <= rx1 + 0.5 && (cat === rc || Math.floor(x0) <= Math.floor(rx1))) {
+      if (x1 > rx1) {
+        // A different category extends the run past its pixel: close the run there.
+        if (cat !== rc && Math.floor(x1) > Math.floor(rx1)) {
+          pushRun(out, rx0, rx1, rc);
+          rx0 = rx1; rx1 = x1; rc = cat;
+        } else rx1 = x1;
+      }
+      continue;
+    }
+    if (rc >= 0) pushRun(out, rx0, rx1, rc);
+    rx0 = x0; rx1 = x1; rc = cat;
+  }
+  if (rc >= 0) pushRun(out, rx0, rx1, rc);
+  return out;
+}
+
+function pushRun(out: Runs, x0: number, x1: number, cat: number): void {
+  if (out.count * 3 + 3 > out.buf.length) {
+    const b = new Float32Array(out.buf.length * 2);
+    b.set(out.buf);
+    out.buf = b;
+  }
+  const o = out.count * 3;
+  out.buf[o] = x0; out.buf[o + 1] = x1; out.buf[o + 2] = cat;
+  out.count++;
+}
+
+/**
+ * The item of `row` under time t (the latest-starting one that covers t), or, failing
+ * that, the nearest one within `tolMs`. Returns the index in the row or -1.
+ */
+export function itemAt(row: Pick<Row, 'start' | 'end' | 'maxDur'>, t: number, tolMs: number): number {
+  const s = row.start, e = row.end;
+  const hi = lowerBound(s, t + tolMs);
+  const lo = lowerBound(s, t - row.maxDur - tolMs);
+  let best = -1, bestDist = Infinity;
+  for (let i = hi - 1; i >= lo; i--) {
+    const d = t < s[i] ? s[i] - t : t > e[i] ? t - e[i] : 0;
+    if (d === 0) return i;
+    if (d <= tolMs && d < bestDist) { best = i; bestDist = d; }
+  }
+  return best;
+}
+
+/**
+ * Max of a bucketed series per pixel column over [t0, t1]: what a track draws, so a spike
+ * narrower than a pixel still shows. Returns `out` (length = columns).
+ */
+export function seriesColumns(values: Float32Array, bucketMs: number, t0: number, t1: number, out: Float32Array): Float32Array {
+  const cols = out.length;
+  const msPerCol = (t1 - t0) / cols;
+  for (let x = 0; x < cols; x++) {
+    const a = t0 + x * msPerCol, b = a + msPerCol;
+    let bi = Math.floor(a / bucketMs);
+    const be = Math.max(bi + 1, Math.ceil(b / bucketMs));
+    let m = 0;
+    if (bi < 0) bi = 0;
+    for (let i = bi; i < be && i < values.length; i++) if (values[i] > m) m = values[i];
+    out[x] = m;
+  }
+  return out;
+}

@@ -1,0 +1,220 @@
+import type { Report, SourceLocation } from '../analyzer/report';
+import { SLICE_CATEGORIES } from '../analyzer/report';
+import { baseName } from './format';
+
+/**
+ * The flat model the timeline draws: the report's struct-of-arrays columns turned into one
+ * typed-array row per thing drawn (a lane's busy slices, or its awaits from one creation
+ * site), each sorted by start time so a visible window is found by binary search.
+ * Built once per report; the view only reads it.
+ */
+
+export type RowKind = 'slices' | 'async';
+
+export interface Row {
+  kind: RowKind;
+  /** Index into report.lanes. */
+  lane: number;
+  /** Label shown in the gutter (program-provided text: render as text only). */
+  label: string;
+  /** For async rows: the creation site (index into spans.sites), or -1 for "other sites". */
+  site: number;
+  /** Sorted by start. */
+  start: Float64Array;
+  end: Float64Array;
+  /** Index of each item in its report column (spans.slices or spans.asyncSpans). */
+  ref: Uint32Array;
+  /** Slices: SLICE_CATEGORIES index. Async spans: 1 if rejected, else 0. */
+  cat: Uint8Array;
+  /** Longest item: a window [t0, t1] holds items starting in [t0 - maxDur, t1). */
+  maxDur: number;
+}
+
+export interface LaneView {
+  lane: number;
+  /** "main", "worker 3", "child 4123" … with the script's base name. */
+  label: string;
+  /** Full description for tooltips: pid, thread id, script path. */
+  title: string;
+  sliceRow: number;
+  asyncRows: number[];
+}
+
+export interface ProcessView {
+  pid: number;
+  label: string;
+  lanes: LaneView[];
+}
+
+export interface TimelineModel {
+  report: Report;
+  /** Time 0 … wallMs is the whole run (at least the last span's end). */
+  wallMs: number;
+  rows: Row[];
+  /** Lanes grouped by process: the main lane's process first, then by pid; main thread first within one. */
+  processes: ProcessView[];
+  /** Whole-run series in `bucketMs` buckets. `lag` is the worst lag of any lane in the bucket. */
+  bucketMs: number;
+  lag: Float32Array;
+  concurrency: Float32Array;
+  parallelism: Float32Array;
+  threadpoolRunning: Float32Array;
+  threadpoolQueued: Float32Array;
+  totalSpans: number;
+}
+
+/** Async rows per lane that get their own creation site; the rest share one "other" row. */
+export const MAX_SITE_ROWS = 6;
+
+export function siteLabel(r: Report, site: number): string {
+  const s = r.spans.sites;
+  if (site < 0 || site >= s.label.length) return '';
+  return r.spans.strings[s.label[site]] ?? '';
+}
+
+export function siteLocation(r: Report, site: number): SourceLocation | undefined {
+  const s = r.spans.sites;
+  if (site < 0 || site >= s.file.length) return undefined;
+  return { file: r.spans.strings[s.file[site]] ?? '', line: s.line[site], column: s.column[site] };
+}
+
+export function buildModel(report: Report): TimelineModel {
+  const sp = report.spans;
+  const laneCount = report.lanes.length;
+  const rows: Row[] = [];
+
+  // Busy slices: one row per lane.
+  const sliceRows = splitIntoRows(sp.slices.lane, sp.slices.start, sp.slices.end, laneCount, (i) => sp.slices.lane[i], (i) => sp.slices.category[i] ?? 0);
+
+  // Async spans: per lane, the most used creation sites get their own row.
+  const siteRank = new Map<number, number>(); // key lane*S+site → row slot within lane
+  const perLaneSites: number[][] = [];
+  {
+    const counts: Map<number, number>[] = Array.from({ length: laneCount }, () => new Map());
+    const al = sp.asyncSpans.lane, as = sp.asyncSpans.site;
+    for (let i = 0; i < al.length; i++) {
+      const m = counts[al[i]];
+      if (m) m.set(as[i], (m.get(as[i]) ?? 0) + 1);
+    }
+    for (let l = 0; l < laneCount; l++) {
+      const ranked = [...counts[l].entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map((e) => e[0]);
+      const own = ranked.length <= MAX_SITE_ROWS + 1 ? ranked : ranked.slice(0, MAX_SITE_ROWS);
+      own.sort((a, b) => a - b);
+      const slots = [...own];
+      if (ranked.length > own.length) slots.push(-1);
+      perLaneSites.push(slots);
+    }
+  }
+  const slotBase: number[] = [];
+  let slotCount = 0;
+  for (let l = 0; l < laneCount; l++) {
+    slotBase.push(slotCount);
+    perLaneSites[l].forEach((s, k) => { if (s >= 0) siteRank.set(keyOf(l, s), k); });
+    slotCount += perLaneSites[l].length;
+  }
+  const asyncSlot = (i: number) => {
+    const l = sp.asyncSpans.lane[i];
+    const k = siteRank.get(keyOf(l, sp.asyncSpans.site[i]));
+    return slotBase[l] + (k ?? perLaneSites[l].length - 1);
+  };
+  const asyncRows = splitIntoRows(sp.asyncSpans.lane, sp.asyncSpans.start, sp.asyncSpans.end, slotCount, asyncSlot, (i) => (sp.asyncSpans.rejected[i] ? 1 : 0));
+
+  const laneViews: LaneView[] = [];
+  for (let l = 0; l < laneCount; l++) {
+    const lane = report.lanes[l];
+    const sliceRow = rows.length;
+    rows.push({ kind: 'slices', lane: l, label: 'CPU', site: -1, ...sliceRows[l] });
+    const asyncRowIdx: number[] = [];
+    perLaneSites[l].forEach((s, k) => {
+      asyncRowIdx.push(rows.length);
+      rows.push({ kind: 'async', lane: l, label: s >= 0 ? siteLabel(report, s) || `site ${s}` : 'other awaits', site: s, ...asyncRows[slotBase[l] + k] });
+    });
+    const script = baseName(lane.script);
+    laneViews.push({
+      lane: l,
+      label: script ? `${lane.label} · ${script}` : lane.label,
+      title: `${lane.label} — pid ${lane.pid}, thread ${lane.threadId}${lane.script ? `\n${lane.script}` : ''}`,
+      sliceRow,
+      asyncRows: asyncRowIdx,
+    });
+  }
+
+  // Processes: the main lane's pid first, then by pid; within one, main thread first.
+  const mainPid = report.lanes.find((l) => l.kind === 'main')?.pid ?? report.lanes[0]?.pid ?? 0;
+  const byPid = new Map<number, LaneView[]>();
+  for (const lv of laneViews) {
+    const pid = report.lanes[lv.lane].pid;
+    if (!byPid.has(pid)) byPid.set(pid, []);
+    byPid.get(pid)!.push(lv);
+  }
+  const pids = [...byPid.keys()].sort((a, b) => (a === mainPid ? -1 : b === mainPid ? 1 : a - b));
+  const processes: ProcessView[] = pids.map((pid) => {
+    const lanes = byPid.get(pid)!.sort((a, b) => report.lanes[a.lane].threadId - report.lanes[b.lane].threadId);
+    const first = report.lanes[lanes[0].lane];
+    const kind = pid === mainPid ? 'process' : 'child process';
+    return { pid, label: `${kind} ${pid}${first.script ? ` · ${baseName(first.script)}` : ''}`, lanes };
+  });
+
+  let wallMs = report.program.wallMs || 0;
+  for (const r of rows) for (let i = 0; i < r.end.length; i++) if (r.end[i] > wallMs) wallMs = r.end[i];
+  for (const l of report.lanes) if (l.endMs > wallMs) wallMs = l.endMs;
+  if (!(wallMs > 0)) wallMs = 1;
+
+  const bucketMs = sp.series.bucketMs > 0 ? sp.series.bucketMs : 10;
+  const nb = Math.max(1, Math.ceil(wallMs / bucketMs));
+  const lag = new Float32Array(nb);
+  for (let i = 0; i < sp.lag.t.length; i++) {
+    const b = Math.floor(sp.lag.t[i] / bucketMs);
+    if (b >= 0 && b < nb && sp.lag.ms[i] > lag[b]) lag[b] = sp.lag.ms[i];
+  }
+  return {
+    report, wallMs, rows, processes, bucketMs, lag,
+    concurrency: Float32Array.from(sp.series.concurrency ?? []),
+    parallelism: Float32Array.from(sp.series.parallelism ?? []),
+    threadpoolRunning: Float32Array.from(sp.series.threadpoolRunning ?? []),
+    threadpoolQueued: Float32Array.from(sp.series.threadpoolQueued ?? []),
+    totalSpans: sp.slices.start.length + sp.asyncSpans.start.length,
+  };
+}
+
+function keyOf(lane: number, site: number): number {
+  return lane * 0x100000 + (site + 1);
+}
+
+type RowData = Pick<Row, 'start' | 'end' | 'ref' | 'cat' | 'maxDur'>;
+
+/** Distributes a column into `n` rows (two passes, no per-item objects), sorted by start. */
+function splitIntoRows(col: number[], start: number[], end: number[], n: number, rowOf: (i: number) => number, catOf: (i: number) => number): RowData[] {
+  const counts = new Uint32Array(n);
+  const rowIdx = new Int32Array(col.length);
+  for (let i = 0; i < col.length; i++) {
+    const r = rowOf(i);
+    if (r >= 0 && r < n && start[i] <= end[i]) { rowIdx[i] = r; counts[r]++; } else rowIdx[i] = -1;
+  }
+  const out: RowData[] = [];
+  for (let r = 0; r < n; r++) out.push({ start: new Float64Array(counts[r]), end: new Float64Array(counts[r]), ref: new Uint32Array(counts[r]), cat: new Uint8Array(counts[r]), maxDur: 0 });
+  const fill = new Uint32Array(n);
+  for (let i = 0; i < col.length; i++) {
+    const r = rowIdx[i];
+    if (r < 0) continue;
+    const o = out[r], k = fill[r]++;
+    o.start[k] = start[i]; o.end[k] = end[i]; o.ref[k] = i; o.cat[k] = Math.min(catOf(i), SLICE_CATEGORIES.length - 1);
+    const d = end[i] - start[i];
+    if (d > o.maxDur) o.maxDur = d;
+  }
+  for (const o of out) sortByStart(o);
+  return out;
+}
+
+function sortByStart(o: RowData): void {
+  const s = o.start;
+  let sorted = true;
+  for (let i = 1; i < s.length; i++) if (s[i] < s[i - 1]) { sorted = false; break; }
+  if (sorted) return;
+  const idx = new Uint32Array(s.length);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  idx.sort((a, b) => s[a] - s[b] || a - b);
+  const start = new Float64Array(s.length), end = new Float64Array(s.length), ref = new Uint32Array(s.length), cat = new Uint8Array(s.length);
+  for (let i = 0; i < idx.length; i++) { const j = idx[i]; start[i] = s[j]; end[i] = o.end[j]; ref[i] = o.ref[j]; cat[i] = o.cat[j]; }
+  o.start = start; o.end = end; o.ref = ref; o.cat = cat;
+}

@@ -1,0 +1,45 @@
+import type { TimelineModel } from './model';
+import type { Theme } from './theme';
+import { fitCanvas } from './canvas';
+import { seriesColumns } from './lod';
+
+/**
+ * The overview (minimap): the whole run's parallelism and event-loop lag at a glance, with
+ * the visible window outlined and the rest dimmed.
+ */
+/** Height of the overview strip in CSS px (fixed: no layout jumps). */
+export const OVERVIEW_H = 43;
+
+export function drawOverview(c: HTMLCanvasElement, m: TimelineModel, maxima: number[], t0: number, t1: number, th: Theme, scratch: Float32Array[]): void {
+  const w = Math.max(1, c.parentElement?.clientWidth ?? c.clientWidth), h = OVERVIEW_H;
+  const ctx = fitCanvas(c, w, h);
+  ctx.clearRect(0, 0, w, h);
+  const cols = Math.max(1, Math.floor(w));
+  const key = 2;
+  if (!scratch[key] || scratch[key].length !== cols) scratch[key] = new Float32Array(cols);
+  const wall = m.wallMs;
+  const draw = (values: Float32Array, max: number, color: string, y0: number, hh: number) => {
+    const col = seriesColumns(values, m.bucketMs, 0, wall, scratch[key]);
+    ctx.fillStyle = color;
+    ctx.beginPath();
+    for (let x = 0; x < cols; x++) {
+      const v = Math.min(1, col[x] / max);
+      if (v > 0) ctx.rect(x, y0 + hh * (1 - v), 1, hh * v);
+    }
+    ctx.fill();
+  };
+  ctx.globalAlpha = 0.8;
+  draw(m.parallelism, maxima[2], th.parallelism, 2, h * 0.6 - 2);
+  draw(m.lag, maxima[0], th.lag, h * 0.62, h * 0.38 - 2);
+  ctx.globalAlpha = 1;
+  const a = (t0 / wall) * w, b = (t1 / wall) * w;
+  ctx.fillStyle = th.bg;
+  ctx.globalAlpha = 0.55;
+  ctx.fillRect(0, 0, a, h);
+  ctx.fillRect(b, 0, w - b, h);
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = th.selection;
+  ctx.lineWidth = 1.5;
+  ctx.strokeRect(Math.max(0.75, a), 0.75, Math.max(2, Math.min(w - 1.5, b) - Math.max(0.75, a)), h - 1.5);
+  ctx.lineWidth = 1;
+}

@@ -1,0 +1,64 @@
+import type { TimelineModel } from './model';
+
+/**
+ * Vertical layout of the lanes area: for each process a header, then for each of its lanes
+ * the busy-slice row (labelled with the lane) and the lane's async rows (labelled with the
+ * creation site). Pure: the same model always gives the same positions (no layout jumps).
+ */
+export type Band =
+  | { type: 'process'; y: number; h: number; label: string; title: string }
+  | { type: 'row'; y: number; h: number; row: number; lane: number; label: string; title: string; first: boolean };
+
+export const PROCESS_H = 20;
+export const SLICE_H = 20;
+export const ASYNC_H = 13;
+export const LANE_GAP = 8;
+
+export interface RowLayout {
+  bands: Band[];
+  /** y and height of each model row, by row index. */
+  rowY: Float64Array;
+  rowH: Float64Array;
+  /** Top and bottom of each lane's block (slice row + async rows), by lane index. */
+  laneTop: Float64Array;
+  laneBottom: Float64Array;
+  height: number;
+}
+
+export function layoutRows(m: TimelineModel): RowLayout {
+  const bands: Band[] = [];
+  const rowY = new Float64Array(m.rows.length), rowH = new Float64Array(m.rows.length);
+  const laneTop = new Float64Array(m.report.lanes.length), laneBottom = new Float64Array(m.report.lanes.length);
+  let y = 0;
+  for (const p of m.processes) {
+    bands.push({ type: 'process', y, h: PROCESS_H, label: p.label, title: p.label });
+    y += PROCESS_H + 2;
+    for (const lv of p.lanes) {
+      laneTop[lv.lane] = y;
+      bands.push({ type: 'row', y, h: SLICE_H, row: lv.sliceRow, lane: lv.lane, label: lv.label, title: lv.title, first: true });
+      rowY[lv.sliceRow] = y; rowH[lv.sliceRow] = SLICE_H;
+      y += SLICE_H + 1;
+      for (const r of lv.asyncRows) {
+        bands.push({ type: 'row', y, h: ASYNC_H, row: r, lane: lv.lane, label: m.rows[r].label, title: m.rows[r].label, first: false });
+        rowY[r] = y; rowH[r] = ASYNC_H;
+        y += ASYNC_H + 1;
+      }
+      laneBottom[lv.lane] = y - 1;
+      y += LANE_GAP;
+    }
+  }
+  return { bands, rowY, rowH, laneTop, laneBottom, height: y };
+}
+
+/** The band under y (binary search; bands are in increasing y), or undefined. */
+export function bandAt(layout: RowLayout, y: number): Band | undefined {
+  const b = layout.bands;
+  let lo = 0, hi = b.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (b[mid].y > y) hi = mid - 1;
+    else if (b[mid].y + b[mid].h <= y) lo = mid + 1;
+    else return b[mid];
+  }
+  return undefined;
+}

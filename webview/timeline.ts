@@ -1,0 +1,622 @@
+import { scaleLinear, type ScaleLinear } from 'd3-scale';
+import { axisBottom } from 'd3-axis';
+import { select } from 'd3-selection';
+import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
+import type { Finding, SourceLocation } from '../analyzer/report';
+import { SLICE_CATEGORIES } from '../analyzer/report';
+import { buildModel, siteLabel, siteLocation, type TimelineModel } from './model';
+import { layoutRows, bandAt, type RowLayout } from './rows';
+import { createRuns, itemAt, visibleRuns } from './lod';
+import { readTheme, type Theme } from './theme';
+import { fitCanvas } from './canvas';
+import { el, setText } from './dom';
+import { baseName, formatMs } from './format';
+import { buildHeader } from './header';
+import { TRACKS, TRACK_H, drawTracks, trackMaxima, trackValuesAt } from './tracks';
+import { findingRange, KIND_LABEL, projectedPromiseAll, sortFindings } from './findings';
+import { drawOverview } from './overview';
+import type { Host } from './host';
+import type { Report } from '../analyzer/report';
+
+/**
+ * The timeline view: header, overview, time axis, tracks, lanes, findings panel, details.
+ * One shared x transform (d3-zoom) drives every strip; all dense data goes on canvas and
+ * is redrawn once per animation frame from the flat model. Text from the program is only
+ * ever put in the page with textContent / fillText.
+ */
+
+export interface Selection {
+  row: number;
+  index: number;
+}
+
+const MIN_SPAN_MS = 0.005;
+
+export class Timeline {
+  readonly model: TimelineModel;
+  readonly layout: RowLayout;
+  private theme: Theme;
+  private base: ScaleLinear<number, number>;
+  private transform: ZoomTransform = zoomIdentity;
+  private zoom: ZoomBehavior<Element, unknown>;
+  private width = 1;
+  private frame = 0;
+  private runs = createRuns();
+  private scratch: Float32Array[] = [];
+  private maxima: number[];
+  private selected: Selection | undefined;
+  private selectedFinding: string | undefined;
+  private laneIndex = new Map<string, number>();
+  private markers: { el: HTMLElement; lane: number; start: number; end: number; finding: string }[] = [];
+  private findingButtons = new Map<string, HTMLButtonElement>();
+  /** Milliseconds the last render() took (read by the render benchmark). */
+  lastRenderMs = 0;
+  /** Milliseconds building the flat model took. */
+  modelMs = 0;
+
+  // Elements
+  readonly root: HTMLElement;
+  private overview!: HTMLCanvasElement;
+  private axisSvg!: SVGSVGElement;
+  private tracksCanvas!: HTMLCanvasElement;
+  private trackValues: HTMLElement[] = [];
+  private lanesEl!: HTMLElement;
+  private lanesInner!: HTMLElement;
+  private lanesCanvas!: HTMLCanvasElement;
+  private overlay!: HTMLElement;
+  private selectionBox!: HTMLElement;
+  private rangeText!: HTMLElement;
+  private details!: HTMLElement;
+  private tooltip!: HTMLElement;
+  private live!: HTMLElement;
+
+  constructor(root: HTMLElement, report: Report, private host: Host, private exporters: { trace?: () => void; cpuprofile?: () => void }) {
+    this.root = root;
+    const t = performance.now();
+    this.model = buildModel(report);
+    this.modelMs = performance.now() - t;
+    this.layout = layoutRows(this.model);
+    report.lanes.forEach((l, i) => this.laneIndex.set(l.id, i));
+    this.theme = readTheme();
+    this.maxima = trackMaxima(this.model);
+    this.base = scaleLinear().domain([0, this.model.wallMs]).range([0, 1]);
+    this.zoom = d3zoom<Element, unknown>()
+      .scaleExtent([1, Math.max(1, this.model.wallMs / MIN_SPAN_MS)])
+      .filter((e: any) => (e.type === 'wheel' || (!e.ctrlKey && !e.shiftKey && !e.button)))
+      .on('zoom', (e) => this.onZoom(e.transform, e.sourceEvent));
+    this.build();
+  }
+
+  /** The time range on screen, [t0, t1] in ms since run start. */
+  visibleRange(): [number, number] {
+    const d = this.transform.rescaleX(this.base).domain();
+    return [d[0], d[1]];
+  }
+
+  zoomTo(t0: number, t1: number): void {
+    const w = this.model.wallMs;
+    let a = Math.max(0, Math.min(t0, t1)), b = Math.min(w, Math.max(t0, t1));
+    if (b - a < MIN_SPAN_MS) { const c = (a + b) / 2; a = c - MIN_SPAN_MS / 2; b = c + MIN_SPAN_MS / 2; }
+    const k = w / (b - a);
+    const t = zoomIdentity.translate(-k * this.base(a), 0).scale(k);
+    this.zoom.transform(select(this.lanesCanvas as Element), t);
+  }
+
+  resetZoom(): void { this.zoomTo(0, this.model.wallMs); }
+
+  /** Redraw on the next animation frame. */
+  invalidate(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+  }
+
+  // ---------------------------------------------------------------- building
+
+  private build(): void {
+    const r = this.model.report;
+    const actions = el('div', { class: 'cl-actions' });
+    const reset = el('button', { type: 'button', title: 'Show the whole run (key 0)' }, 'Reset zoom');
+    reset.addEventListener('click', () => this.resetZoom());
+    actions.append(reset);
+    if (this.exporters.trace) {
+      const b = el('button', { type: 'button', title: 'Chrome Trace Event JSON: opens in Perfetto and chrome://tracing' }, 'Export trace');
+      b.addEventListener('click', () => this.exporters.trace!());
+      actions.append(b);
+    }
+    if (this.exporters.cpuprofile) {
+      const b = el('button', { type: 'button', title: 'V8 .cpuprofile: opens in VS Code\'s profile viewer' }, 'Export .cpuprofile');
+      b.addEventListener('click', () => this.exporters.cpuprofile!());
+      actions.append(b);
+    }
+
+    // Overview (minimap)
+    this.overview = el('canvas', { role: 'img', 'aria-label': 'Overview of the whole run; click to center, drag to zoom to a range' });
+    const overviewStrip = el('div', { class: 'cl-strip cl-overview' }, el('div', { class: 'cl-gutter-cell' }, 'Overview'), el('div', {}, this.overview));
+    // Axis
+    this.axisSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    this.axisSvg.setAttribute('aria-hidden', 'true');
+    const axisStrip = el('div', { class: 'cl-strip cl-axis' }, el('div', { class: 'cl-gutter-cell' }, 'Time since start'), el('div', {}, this.axisSvg));
+    // Tracks
+    const labels = el('div', { class: 'cl-gutter-cell cl-track-labels' });
+    TRACKS.forEach((tr, k) => {
+      const value = el('span', { class: 'value' }, tr.peak(this.model));
+      this.trackValues.push(value);
+      const sw = el('span', { class: 'swatch' });
+      sw.style.background = `var(--cl-${['lag', 'concurrency', 'parallelism', 'pool-running'][k]})`;
+      const lab = el('div', { class: 'cl-track-label', title: tr.help }, sw, el('span', { class: 'name' }, tr.name), value);
+      lab.style.height = `${TRACK_H}px`;
+      labels.append(lab);
+    });
+    this.tracksCanvas = el('canvas', { role: 'img', 'aria-label': 'Tracks: event-loop lag, concurrency, parallelism, thread pool' });
+    const tracksWrap = el('div', {}, this.tracksCanvas);
+    tracksWrap.style.height = `${TRACK_H * TRACKS.length}px`;
+    const tracksStrip = el('div', { class: 'cl-strip cl-tracks' }, labels, tracksWrap);
+    // Lanes
+    this.lanesCanvas = el('canvas', {
+      class: 'cl-lanes-canvas', tabindex: '0', role: 'img',
+      'aria-label': 'Lanes: busy slices and async spans. Arrow keys pan, + and - zoom, 0 resets, Enter shows details.',
+    });
+    const gutter = el('div', { class: 'cl-lanes-gutter', role: 'list', 'aria-label': 'Lanes' });
+    for (const b of this.layout.bands) {
+      const cls = b.type === 'process' ? 'process' : b.first ? 'lane' : 'site';
+      const label = el('div', { class: `cl-row-label ${cls}`, title: b.title, role: 'listitem' }, b.label);
+      if (b.type === 'row' && b.first) label.dataset.laneId = r.lanes[b.lane].id;
+      label.style.top = `${b.y}px`;
+      label.style.height = `${b.h}px`;
+      label.style.lineHeight = `${b.h}px`;
+      gutter.append(label);
+    }
+    gutter.style.height = `${this.layout.height}px`;
+    this.overlay = el('div', { class: 'cl-overlay' });
+    this.overlay.style.height = `${this.layout.height}px`;
+    this.selectionBox = el('div', { class: 'cl-selection' });
+    this.lanesInner = el('div', { class: 'cl-lanes-inner' }, this.lanesCanvas, gutter, this.overlay);
+    this.lanesEl = el('div', { class: 'cl-lanes' }, this.lanesInner, this.selectionBox);
+    // Status
+    this.rangeText = el('span', { class: 'range', role: 'status', 'aria-live': 'polite', id: 'cl-range' });
+    const dropped = r.spans.dropped;
+    const droppedN = dropped.asyncSpans + dropped.slices + dropped.lag;
+    const status = el('div', { class: 'cl-status' }, this.rangeText,
+      el('span', {}, `${this.model.totalSpans.toLocaleString('en-US')} spans${droppedN ? ` (${droppedN.toLocaleString('en-US')} left out${dropped.note ? `: ${dropped.note}` : ''})` : ''}`),
+      el('span', {}, 'Wheel/pinch: zoom · drag: pan · Shift+drag: zoom to selection · ←→ +− 0: keys'));
+    const main = el('div', { class: 'cl-main' }, overviewStrip, axisStrip, tracksStrip, this.lanesEl, status);
+
+    // Side panel
+    const list = el('ul', { class: 'cl-findings', 'aria-label': 'Findings' });
+    const sorted = sortFindings(r.findings);
+    for (const f of sorted) list.append(el('li', {}, this.findingButton(f)));
+    const findingsSection = el('section', { 'aria-labelledby': 'cl-findings-h' },
+      el('h2', { id: 'cl-findings-h' }, `Findings (${r.findings.length})`),
+      sorted.length ? list : el('p', { class: 'cl-empty' }, 'No findings: nothing blocked or serialized this run.'));
+    this.details = el('dl', { class: 'cl-details', 'aria-live': 'polite' });
+    this.showDetailsHint();
+    const detailsSection = el('section', { 'aria-labelledby': 'cl-details-h' }, el('h2', { id: 'cl-details-h' }, 'Details'), this.details);
+    const legend = el('div', { class: 'cl-legend' });
+    SLICE_CATEGORIES.forEach((c) => {
+      const sw = el('span', { class: 'sw' });
+      sw.style.background = `var(--cl-cat-${c})`;
+      legend.append(el('span', {}, sw, c === 'node' ? 'node internals' : c));
+    });
+    const asw = el('span', { class: 'sw' });
+    asw.style.background = 'var(--cl-async)';
+    legend.append(el('span', {}, asw, 'await (start → settle)'));
+    const legendSection = el('section', { 'aria-labelledby': 'cl-legend-h' }, el('h2', { id: 'cl-legend-h' }, 'Legend'), legend);
+    const side = el('aside', { class: 'cl-side' }, findingsSection, detailsSection, legendSection);
+
+    this.tooltip = el('div', { class: 'cl-tooltip', role: 'tooltip' });
+    this.live = el('div', { class: 'cl-sr-only', 'aria-live': 'polite' });
+    this.root.replaceChildren(buildHeader(r, actions), el('div', { class: 'cl-body' }, main, side), this.tooltip, this.live);
+
+    this.buildMarkers();
+    this.wire();
+    new ResizeObserver(() => this.resize()).observe(this.lanesEl);
+    this.resize();
+  }
+
+  private findingButton(f: Finding): HTMLButtonElement {
+    const loc = f.location;
+    const sev = el('span', { class: `sev ${f.severity}` }, f.severity === 'error' ? '●' : f.severity === 'warning' ? '▲' : 'ℹ');
+    const kind = el('span', {}, KIND_LABEL[f.kind] ?? f.kind);
+    const where = `${baseName(loc.file)}:${loc.line} · ${formatMs(f.totalMs)}${f.occurrences > 1 ? ` · ${f.occurrences}×` : ''}${f.estimatedSavingsMs ? ` · save ≈ ${formatMs(f.estimatedSavingsMs)}` : ''}`;
+    const b = el('button', { type: 'button', class: 'cl-finding', 'aria-pressed': 'false', title: `${f.message}${f.detail ? `\n\n${f.detail}` : ''}\n\n${loc.file}:${loc.line}:${loc.column}` },
+      sev, kind, el('span', { class: 'msg' }, f.message), el('span', { class: 'where' }, where));
+    b.dataset.findingId = f.id;
+    b.dataset.kind = f.kind;
+    b.addEventListener('click', () => this.selectFinding(f.id, true));
+    this.findingButtons.set(f.id, b);
+    return b;
+  }
+
+  private buildMarkers(): void {
+    let budget = 500;
+    for (const f of this.model.report.findings) {
+      const ghost = projectedPromiseAll(f);
+      const ivs = [...(f.intervals ?? [])];
+      for (const iv of ivs) {
+        if (budget-- <= 0) return;
+        const lane = this.laneIndex.get(iv.laneId) ?? this.laneIndex.get(f.laneId);
+        if (lane === undefined) continue;
+        const m = el('div', { class: `cl-marker ${f.severity}`, title: `${KIND_LABEL[f.kind] ?? f.kind}: ${f.message}\n${formatMs(iv.endMs - iv.startMs)}` });
+        m.dataset.findingId = f.id; m.dataset.kind = f.kind; m.dataset.laneId = this.model.report.lanes[lane].id;
+        m.addEventListener('click', () => this.selectFinding(f.id, true));
+        this.overlay.append(m);
+        this.markers.push({ el: m, lane, start: iv.startMs, end: iv.endMs, finding: f.id });
+      }
+      if (ghost) {
+        const lane = this.laneIndex.get(ghost.laneId) ?? this.laneIndex.get(f.laneId);
+        if (lane === undefined) continue;
+        const m = el('div', { class: 'cl-marker ghost warning', title: `With Promise.all these awaits would take about ${formatMs(ghost.endMs - ghost.startMs)} (projected)` },
+          el('span', { class: 'cl-marker-label' }, 'Promise.all'));
+        m.dataset.findingId = f.id; m.dataset.kind = 'projected'; m.dataset.laneId = this.model.report.lanes[lane].id;
+        m.addEventListener('click', () => this.selectFinding(f.id, true));
+        this.overlay.append(m);
+        this.markers.push({ el: m, lane, start: ghost.startMs, end: ghost.endMs, finding: f.id });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- interaction
+
+  private wire(): void {
+    for (const target of [this.lanesCanvas, this.tracksCanvas, this.axisSvg]) {
+      const s = select(target as Element).call(this.zoom as any);
+      s.on('dblclick.zoom', null);
+    }
+    this.lanesEl.addEventListener('scroll', () => this.invalidate(), { passive: true });
+
+    // Hover and click on lanes
+    this.lanesCanvas.addEventListener('mousemove', (e) => this.hoverLanes(e));
+    this.lanesCanvas.addEventListener('mouseleave', () => this.hideTooltip());
+    this.lanesCanvas.addEventListener('click', (e) => {
+      const hit = this.hitTest(e);
+      this.select(hit);
+    });
+    this.lanesCanvas.addEventListener('dblclick', (e) => {
+      const hit = this.hitTest(e);
+      const loc = hit && this.locationOf(hit);
+      if (loc) this.host.post({ type: 'openLocation', location: loc });
+    });
+    this.tracksCanvas.addEventListener('mousemove', (e) => this.hoverTracks(e));
+    this.tracksCanvas.addEventListener('mouseleave', () => this.hideTooltip());
+
+    // Shift+drag: zoom to selection
+    this.lanesCanvas.addEventListener('pointerdown', (e) => {
+      if (!e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      const rect = this.lanesCanvas.getBoundingClientRect();
+      const x0 = e.clientX - rect.left;
+      const box = this.selectionBox;
+      const move = (ev: PointerEvent) => {
+        const x1 = Math.max(0, Math.min(rect.width, ev.clientX - rect.left));
+        const offset = this.lanesCanvas.offsetLeft;
+        box.style.display = 'block';
+        box.style.left = `${offset + Math.min(x0, x1)}px`;
+        box.style.width = `${Math.abs(x1 - x0)}px`;
+      };
+      const up = (ev: PointerEvent) => {
+        window.removeEventListener('pointermove', move);
+        window.removeEventListener('pointerup', up);
+        box.style.display = 'none';
+        const x1 = Math.max(0, Math.min(rect.width, ev.clientX - rect.left));
+        if (Math.abs(x1 - x0) > 3) {
+          const s = this.xScale();
+          this.zoomTo(s.invert(Math.min(x0, x1)), s.invert(Math.max(x0, x1)));
+        }
+      };
+      window.addEventListener('pointermove', move);
+      window.addEventListener('pointerup', up);
+    });
+
+    // Overview: click centers, drag zooms to the dragged range
+    this.overview.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0) return;
+      const rect = this.overview.getBoundingClientRect();
+      const toT = (cx: number) => (Math.max(0, Math.min(rect.width, cx - rect.left)) / rect.width) * this.model.wallMs;
+      const t0 = toT(e.clientX);
+      const up = (ev: PointerEvent) => {
+        window.removeEventListener('pointerup', up);
+        const t1 = toT(ev.clientX);
+        if (Math.abs(ev.clientX - e.clientX) > 3) this.zoomTo(t0, t1);
+        else {
+          const [a, b] = this.visibleRange();
+          const half = (b - a) / 2;
+          const c = Math.max(half, Math.min(this.model.wallMs - half, t0));
+          this.zoomTo(c - half, c + half);
+        }
+      };
+      window.addEventListener('pointerup', up);
+    });
+
+    // Keyboard
+    this.lanesCanvas.addEventListener('keydown', (e) => {
+      const [a, b] = this.visibleRange();
+      const span = b - a, c = (a + b) / 2;
+      let handled = true;
+      switch (e.key) {
+        case 'ArrowLeft': case 'a': this.zoomTo(a - span * 0.2, b - span * 0.2); break;
+        case 'ArrowRight': case 'd': this.zoomTo(a + span * 0.2, b + span * 0.2); break;
+        case '+': case '=': case 'w': this.zoomTo(c - span / 3, c + span / 3); break;
+        case '-': case '_': case 's': this.zoomTo(c - span * 0.75, c + span * 0.75); break;
+        case '0': case 'Home': this.resetZoom(); break;
+        case 'ArrowDown': this.lanesEl.scrollTop += 40; break;
+        case 'ArrowUp': this.lanesEl.scrollTop -= 40; break;
+        case 'PageDown': this.lanesEl.scrollTop += this.lanesEl.clientHeight * 0.9; break;
+        case 'PageUp': this.lanesEl.scrollTop -= this.lanesEl.clientHeight * 0.9; break;
+        case 'Escape': this.select(undefined); break;
+        default: handled = false;
+      }
+      if (handled) e.preventDefault();
+    });
+
+    // Theme changes (VS Code switches the body class; standalone follows the OS).
+    new MutationObserver(() => { this.theme = readTheme(); this.invalidate(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    window.matchMedia?.('(prefers-color-scheme: light)').addEventListener?.('change', () => { this.theme = readTheme(); this.invalidate(); });
+  }
+
+  private onZoom(t: ZoomTransform, _source: unknown): void {
+    this.transform = zoomIdentity.translate(t.x, 0).scale(t.k);
+    for (const target of [this.lanesCanvas, this.tracksCanvas, this.axisSvg] as any[]) target.__zoom = this.transform;
+    this.hideTooltip();
+    this.invalidate();
+  }
+
+  private xScale(): ScaleLinear<number, number> {
+    return this.transform.rescaleX(this.base.copy().range([0, this.width]));
+  }
+
+  private hitTest(e: MouseEvent): Selection | undefined {
+    const rect = this.lanesCanvas.getBoundingClientRect();
+    const x = e.clientX - rect.left, y = e.clientY - rect.top + this.lanesEl.scrollTop;
+    const band = bandAt(this.layout, y);
+    if (!band || band.type !== 'row') return undefined;
+    const s = this.xScale();
+    const t = s.invert(x);
+    const tol = Math.abs(s.invert(x + 3) - t);
+    const idx = itemAt(this.model.rows[band.row], t, tol);
+    return idx >= 0 ? { row: band.row, index: idx } : undefined;
+  }
+
+  private locationOf(sel: Selection): SourceLocation | undefined {
+    const row = this.model.rows[sel.row];
+    const r = this.model.report;
+    const ref = row.ref[sel.index];
+    const site = row.kind === 'slices' ? r.spans.slices.site[ref] : r.spans.asyncSpans.site[ref];
+    return siteLocation(r, site);
+  }
+
+  /** Lines describing an item (tooltip and details): [label, value] pairs. */
+  describe(sel: Selection): [string, string][] {
+    const row = this.model.rows[sel.row];
+    const r = this.model.report;
+    const lane = r.lanes[row.lane];
+    const ref = row.ref[sel.index];
+    const start = row.start[sel.index], end = row.end[sel.index];
+    const out: [string, string][] = [];
+    if (row.kind === 'slices') {
+      const site = r.spans.slices.site[ref];
+      out.push(['Busy', SLICE_CATEGORIES[r.spans.slices.category[ref]] ?? 'unknown']);
+      out.push(['Function', siteLabel(r, site) || '(not attributed)']);
+      const loc = siteLocation(r, site);
+      if (loc) out.push(['Location', `${loc.file}:${loc.line}:${loc.column}`]);
+    } else {
+      const site = r.spans.asyncSpans.site[ref];
+      out.push(['Await', siteLabel(r, site) || '(unknown site)']);
+      const loc = siteLocation(r, site);
+      if (loc) out.push(['Site', `${loc.file}:${loc.line}:${loc.column}`]);
+      const inv = r.spans.asyncSpans.invocation[ref];
+      if (inv) out.push(['Invocation', `#${inv}`]);
+      out.push(['Settled', r.spans.asyncSpans.rejected[ref] ? 'rejected' : 'resolved']);
+    }
+    out.push(['Duration', formatMs(end - start)]);
+    out.push(['Start', formatMs(start)]);
+    out.push(['End', formatMs(end)]);
+    out.push(['Lane', `${lane.label} (pid ${lane.pid}, thread ${lane.threadId})`]);
+    return out;
+  }
+
+  private select(sel: Selection | undefined): void {
+    this.selected = sel;
+    if (!sel) this.showDetailsHint();
+    else {
+      const rows = this.describe(sel);
+      this.details.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+      setText(this.live, `${rows[0][0]} ${rows[0][1]}, ${rows.find((r) => r[0] === 'Duration')?.[1] ?? ''}`);
+    }
+    this.invalidate();
+  }
+
+  private showDetailsHint(): void {
+    this.details.replaceChildren(el('dt', {}, 'Tip'), el('dd', {}, 'Click a slice or an await to see its details; double-click opens its source.'));
+  }
+
+  /** Highlights a finding, shows it on the timeline and (in VS Code) reveals its source. */
+  selectFinding(id: string, fromUser: boolean): void {
+    const f = this.model.report.findings.find((x) => x.id === id);
+    if (!f) return;
+    this.selectedFinding = id;
+    for (const [fid, b] of this.findingButtons) b.setAttribute('aria-pressed', String(fid === id));
+    for (const m of this.markers) m.el.classList.toggle('selected', m.finding === id);
+    const range = findingRange(f);
+    const ghost = projectedPromiseAll(f);
+    if (range) {
+      const a = Math.min(range[0], ghost?.startMs ?? Infinity), b = Math.max(range[1], ghost?.endMs ?? -Infinity);
+      const pad = Math.max((b - a) * 0.6, 1);
+      this.zoomTo(a - pad, b + pad);
+      const lane = this.laneIndex.get(f.intervals![0].laneId) ?? this.laneIndex.get(f.laneId);
+      if (lane !== undefined) {
+        const top = this.layout.laneTop[lane] - 24, bottom = this.layout.laneBottom[lane];
+        const st = this.lanesEl.scrollTop, h = this.lanesEl.clientHeight;
+        if (top < st || bottom > st + h) this.lanesEl.scrollTop = Math.max(0, top);
+      }
+    }
+    this.details.replaceChildren(
+      el('dt', {}, 'Finding'), el('dd', {}, KIND_LABEL[f.kind] ?? f.kind),
+      el('dt', {}, 'Message'), el('dd', {}, f.message),
+      ...(f.detail ? [el('dt', {}, 'Why'), el('dd', {}, f.detail)] : []),
+      el('dt', {}, 'Location'), el('dd', {}, `${f.location.file}:${f.location.line}:${f.location.column}`),
+      el('dt', {}, 'Time'), el('dd', {}, `${formatMs(f.totalMs)}${f.occurrences > 1 ? ` in ${f.occurrences} occurrences` : ''}`),
+      ...(f.estimatedSavingsMs ? [el('dt', {}, 'Could save'), el('dd', {}, `≈ ${formatMs(f.estimatedSavingsMs)}`)] : []),
+    );
+    if (fromUser) {
+      this.host.post({ type: 'selectFinding', findingId: id });
+      this.host.post({ type: 'openLocation', location: f.location });
+    }
+  }
+
+  private hoverLanes(e: MouseEvent): void {
+    const hit = this.hitTest(e);
+    if (!hit) { this.hideTooltip(); return; }
+    const lines = this.describe(hit);
+    this.showTooltip(e, lines.filter(([k]) => k !== 'Start' && k !== 'End').map(([k, v]) => `${k}: ${v}`).join('\n'));
+  }
+
+  private hoverTracks(e: MouseEvent): void {
+    const rect = this.tracksCanvas.getBoundingClientRect();
+    const k = Math.floor((e.clientY - rect.top) / TRACK_H);
+    const t = this.xScale().invert(e.clientX - rect.left);
+    const vals = trackValuesAt(this.model, t);
+    if (k < 0 || k >= TRACKS.length) { this.hideTooltip(); return; }
+    this.showTooltip(e, `${TRACKS[k].name} at ${formatMs(t)}: ${vals[k]}`);
+  }
+
+  private showTooltip(e: MouseEvent, text: string): void {
+    const tip = this.tooltip;
+    setText(tip, text);
+    tip.style.display = 'block';
+    const w = tip.offsetWidth, h = tip.offsetHeight;
+    const x = e.clientX + 14 + w > window.innerWidth ? e.clientX - w - 10 : e.clientX + 14;
+    const y = e.clientY + 16 + h > window.innerHeight ? e.clientY - h - 10 : e.clientY + 16;
+    tip.style.left = `${Math.max(0, x)}px`;
+    tip.style.top = `${Math.max(0, y)}px`;
+  }
+
+  private hideTooltip(): void {
+    this.tooltip.style.display = 'none';
+  }
+
+  // ---------------------------------------------------------------- drawing
+
+  private resize(): void {
+    const w = this.lanesCanvas.parentElement!.clientWidth - this.lanesCanvas.offsetLeft;
+    this.width = Math.max(50, w);
+    this.zoom.extent([[0, 0], [this.width, 100]]).translateExtent([[0, -1e9], [this.width, 1e9]]);
+    this.lanesInner.style.height = `${Math.max(this.layout.height, this.lanesEl.clientHeight)}px`;
+    this.render();
+  }
+
+  render(): void {
+    const t0p = performance.now();
+    const [t0, t1] = this.visibleRange();
+    const w = this.width;
+    const th = this.theme;
+    const s = this.xScale();
+    const ticks = s.ticks(Math.max(2, Math.floor(w / 110)));
+
+    // Axis
+    const svg = select(this.axisSvg);
+    let g = svg.select<SVGGElement>('g');
+    if (g.empty()) g = svg.append('g');
+    g.attr('transform', 'translate(0,1)').call(axisBottom(s).tickValues(ticks).tickFormat((d) => formatMs(+d)).tickSizeOuter(0));
+
+    // Tracks
+    const tctx = fitCanvas(this.tracksCanvas, w, TRACK_H * TRACKS.length);
+    tctx.clearRect(0, 0, w, TRACK_H * TRACKS.length);
+    drawGrid(tctx, s, ticks, TRACK_H * TRACKS.length, th);
+    drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch);
+
+    // Lanes (only the rows in the scrolled window)
+    const vh = Math.max(1, this.lanesEl.clientHeight);
+    const top = this.lanesEl.scrollTop;
+    const ctx = fitCanvas(this.lanesCanvas, w, vh);
+    ctx.clearRect(0, 0, w, vh);
+    drawGrid(ctx, s, ticks, vh, th);
+    const rows = this.model.rows;
+    const cats = th.categories;
+    const runs = this.runs;
+    for (const b of this.layout.bands) {
+      const y = b.y - top;
+      if (y + b.h < 0 || y > vh) continue;
+      if (b.type === 'process') {
+        ctx.fillStyle = th.band;
+        ctx.fillRect(0, y, w, b.h);
+        continue;
+      }
+      const row = rows[b.row];
+      visibleRuns(row, t0, t1, w, runs);
+      const buf = runs.buf;
+      if (row.kind === 'slices') {
+        // One path per category: few fillStyle changes whatever the item count.
+        for (let c = 0; c < cats.length; c++) {
+          ctx.fillStyle = cats[c];
+          ctx.beginPath();
+          let any = false;
+          for (let i = 0; i < runs.count; i++) {
+            const o = i * 3;
+            if (buf[o + 2] !== c) continue;
+            ctx.rect(buf[o], y + 1, buf[o + 1] - buf[o], b.h - 2);
+            any = true;
+          }
+          if (any) ctx.fill();
+        }
+      } else {
+        ctx.strokeStyle = th.grid;
+        ctx.beginPath(); ctx.moveTo(0, y + b.h + 0.5); ctx.lineTo(w, y + b.h + 0.5); ctx.stroke();
+        for (let c = 0; c < 2; c++) {
+          ctx.fillStyle = c ? th.rejected : th.async;
+          ctx.globalAlpha = th.highContrast ? 1 : 0.75;
+          ctx.beginPath();
+          let any = false;
+          for (let i = 0; i < runs.count; i++) {
+            const o = i * 3;
+            if (buf[o + 2] !== c) continue;
+            ctx.rect(buf[o], y + 2, buf[o + 1] - buf[o], b.h - 4);
+            any = true;
+          }
+          if (any) ctx.fill();
+          ctx.globalAlpha = 1;
+        }
+      }
+    }
+    // Selected item
+    if (this.selected) {
+      const row = rows[this.selected.row];
+      const y = this.layout.rowY[this.selected.row] - top, h = this.layout.rowH[this.selected.row];
+      const x0 = s(row.start[this.selected.index]), x1 = Math.max(x0 + 2, s(row.end[this.selected.index]));
+      ctx.strokeStyle = th.selection;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(Math.max(-2, x0) - 1, y, Math.min(w + 4, x1 - x0) + 2, h);
+      ctx.lineWidth = 1;
+    }
+
+    // Finding markers (DOM, few): reposition
+    for (const m of this.markers) {
+      const a = s(m.start), b = s(m.end);
+      if (b < -2 || a > w + 2) { if (m.el.style.display !== 'none') m.el.style.display = 'none'; continue; }
+      const left = Math.max(-2, a), right = Math.min(w + 2, b);
+      m.el.style.display = 'block';
+      m.el.style.left = `${left}px`;
+      m.el.style.width = `${Math.max(3, right - left)}px`;
+      m.el.style.top = `${this.layout.laneTop[m.lane]}px`;
+      m.el.style.height = `${this.layout.laneBottom[m.lane] - this.layout.laneTop[m.lane]}px`;
+    }
+
+    // Overview
+    drawOverview(this.overview, this.model, this.maxima, t0, t1, th, this.scratch);
+
+    setText(this.rangeText, `Visible ${formatMs(t0)} – ${formatMs(t1)} (${formatMs(t1 - t0)} of ${formatMs(this.model.wallMs)})`);
+    this.rangeText.dataset.t0 = String(t0);
+    this.rangeText.dataset.t1 = String(t1);
+    this.lastRenderMs = performance.now() - t0p;
+  }
+}
+
+function drawGrid(ctx: CanvasRenderingContext2D, s: ScaleLinear<number, number>, ticks: number[], h: number, th: Theme): void {
+  ctx.strokeStyle = th.grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const t of ticks) {
+    const x = Math.round(s(t)) + 0.5;
+    ctx.moveTo(x, 0); ctx.lineTo(x, h);
+  }
+  ctx.stroke();
+}

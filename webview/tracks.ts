@@ -1,0 +1,122 @@
+import type { TimelineModel } from './model';
+import type { Theme } from './theme';
+import { seriesColumns } from './lod';
+import { formatCount, formatMs } from './format';
+
+/**
+ * The whole-run tracks above the lanes: event-loop lag, concurrency (async ops in flight),
+ * parallelism (lanes on CPU, with a line at the core count) and the libuv thread pool
+ * (running, with queued stacked on top, and a line at the pool size). Each is drawn as
+ * the max per pixel column so short spikes stay visible at any zoom.
+ */
+export interface TrackSpec {
+  id: string;
+  name: string;
+  /** Explains the track (tooltip of its label). */
+  help: string;
+  colors: (t: Theme) => string[];
+  series: (m: TimelineModel) => Float32Array[];
+  /** A horizontal reference line (core count, pool size), if any. */
+  limit?: (m: TimelineModel) => number | undefined;
+  limitLabel?: string;
+  peak: (m: TimelineModel) => string;
+}
+
+export const TRACK_H = 34;
+
+export const TRACKS: TrackSpec[] = [
+  {
+    id: 'lag', name: 'Event-loop lag', help: 'How late timers fired: the worst lane in each 10 ms. High means the event loop was blocked.',
+    colors: (t) => [t.lag], series: (m) => [m.lag],
+    peak: (m) => `p99 ${formatMs(m.report.metrics.eventLoopLagMs.p99)}`,
+  },
+  {
+    id: 'concurrency', name: 'Concurrency', help: 'Async operations in flight (awaits waiting on I/O, timers or other threads).',
+    colors: (t) => [t.concurrency], series: (m) => [m.concurrency],
+    peak: (m) => `max ${formatCount(m.report.metrics.maxConcurrency)}`,
+  },
+  {
+    id: 'parallelism', name: 'Parallelism', help: 'Threads and processes on CPU at once. The line is the number of cores.',
+    colors: (t) => [t.parallelism], series: (m) => [m.parallelism],
+    limit: (m) => m.report.program.cores, limitLabel: 'cores',
+    peak: (m) => `max ${formatCount(m.report.metrics.maxParallelism)} / ${m.report.program.cores}`,
+  },
+  {
+    id: 'threadpool', name: 'libuv thread pool', help: 'Thread-pool tasks running (purple) and queued waiting for a thread (orange). The line is the pool size.',
+    colors: (t) => [t.poolRunning, t.poolQueued], series: (m) => [m.threadpoolRunning, m.threadpoolQueued],
+    limit: (m) => m.report.metrics.threadpool.size || undefined, limitLabel: 'size',
+    peak: (m) => `max ${m.report.metrics.threadpool.maxInFlight} + ${m.report.metrics.threadpool.maxQueued} queued`,
+  },
+];
+
+/** Largest value each track reaches over the whole run (fixed y scale: zooming never rescales). */
+export function trackMaxima(m: TimelineModel): number[] {
+  return TRACKS.map((tr) => {
+    const ss = tr.series(m);
+    let max = 0;
+    if (ss.length === 2) for (let i = 0; i < ss[0].length; i++) max = Math.max(max, ss[0][i] + (ss[1][i] ?? 0));
+    else for (const v of ss[0]) if (v > max) max = v;
+    const lim = tr.limit?.(m) ?? 0;
+    return Math.max(max, lim, tr.id === 'lag' ? 10 : 1);
+  });
+}
+
+export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxima: number[], t0: number, t1: number, width: number, theme: Theme, scratch: Float32Array[]): void {
+  const cols = Math.max(1, Math.floor(width));
+  TRACKS.forEach((tr, k) => {
+    const top = k * TRACK_H;
+    const h = TRACK_H - 4;
+    const base = top + TRACK_H - 1;
+    const max = maxima[k];
+    ctx.fillStyle = k % 2 ? theme.band : 'transparent';
+    if (k % 2) ctx.fillRect(0, top, width, TRACK_H);
+    const ss = tr.series(m), colors = tr.colors(theme);
+    let below: Float32Array | undefined;
+    ss.forEach((s, j) => {
+      if (!scratch[j] || scratch[j].length !== cols) scratch[j] = new Float32Array(cols);
+      const col = seriesColumns(s, m.bucketMs, t0, t1, scratch[j]);
+      ctx.fillStyle = colors[j];
+      ctx.globalAlpha = theme.highContrast ? 1 : 0.85;
+      ctx.beginPath();
+      for (let x = 0; x < cols; x++) {
+        const lo = below ? below[x] : 0;
+        const v = col[x];
+        if (v <= 0) continue;
+        const y0 = base - ((lo + v) / max) * h, y1 = base - (lo / max) * h;
+        ctx.rect(x, y0, 1, Math.max(0.75, y1 - y0));
+      }
+      ctx.fill();
+      ctx.globalAlpha = 1;
+      if (ss.length > 1 && j === 0) { below = Float32Array.from(col); }
+    });
+    const lim = tr.limit?.(m);
+    if (lim) {
+      const y = Math.round(base - (lim / max) * h) + 0.5;
+      ctx.strokeStyle = theme.limit;
+      ctx.setLineDash([4, 3]);
+      ctx.globalAlpha = 0.7;
+      ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(width, y); ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = theme.muted;
+      ctx.font = '10px sans-serif';
+      ctx.textAlign = 'right';
+      ctx.fillText(`${lim} ${tr.limitLabel ?? ''}`, width - 4, y - 2);
+      ctx.textAlign = 'left';
+    }
+    ctx.strokeStyle = theme.grid;
+    ctx.beginPath(); ctx.moveTo(0, top + TRACK_H - 0.5); ctx.lineTo(width, top + TRACK_H - 0.5); ctx.stroke();
+  });
+}
+
+/** Track values at time t (for the hover readout). */
+export function trackValuesAt(m: TimelineModel, t: number): string[] {
+  const b = Math.floor(t / m.bucketMs);
+  const at = (a: Float32Array) => (b >= 0 && b < a.length ? a[b] : 0);
+  return [
+    `lag ${formatMs(at(m.lag))}`,
+    `${formatCount(at(m.concurrency))} in flight`,
+    `${formatCount(at(m.parallelism))} on CPU`,
+    `${formatCount(at(m.threadpoolRunning))} running, ${formatCount(at(m.threadpoolQueued))} queued`,
+  ];
+}
