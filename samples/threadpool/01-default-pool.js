@@ -1,4 +1,4 @@
-// Many concurrent file writes, default thread pool: 128 files of 2 MB written at once with
+// Many concurrent file writes, default thread pool: 128 files of 4 MB written at once with
 // fs.promises.writeFile. Async file I/O in Node runs on libuv's thread pool, which has only 4
 // threads by default, so at any moment 4 writes run and the other ~124 wait in its queue (as would
 // any dns.lookup, crypto.pbkdf2 or zlib call made meanwhile).
@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const FILES = 128;
-const FILE_BYTES = 2 * 1024 * 1024;
+const FILE_BYTES = 4 * 1024 * 1024;
 
 async function main() {
   const outputDir = path.join(os.tmpdir(), `concurrency-lens-sample-${process.pid}`);
@@ -19,7 +19,7 @@ async function main() {
   await fs.mkdir(outputDir, { recursive: true });
   const files = Array.from({ length: FILES }, (_, i) => path.join(outputDir, `file-${i}.bin`));
   await Promise.all(files.map((file) => fs.writeFile(file, data)));
-  console.log(`wrote ${FILES} × 2 MB with a thread pool of ${process.env.UV_THREADPOOL_SIZE ?? 4}`);
+  console.log(`wrote ${FILES} × 4 MB with a thread pool of ${process.env.UV_THREADPOOL_SIZE ?? 4}`);
   await fs.rm(outputDir, { recursive: true, force: true });
 }
 

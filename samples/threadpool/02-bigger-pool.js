@@ -1,6 +1,6 @@
 // Many concurrent file writes, larger thread pool: the same 128 writes with UV_THREADPOOL_SIZE=128,
 // so every write gets a thread and none waits in libuv's queue. The wall time barely moves: the
-// writes now wait on the disk (and on the kernel copying 256 MB on 2 cores) instead of on the
+// writes now wait on the disk (and on the kernel copying 512 MB on 2 cores) instead of on the
 // pool. A bigger pool helps only when the pool, not the device, is the bottleneck.
 // Concurrency Lens should find: nothing (no queueing behind the pool).
 //
@@ -15,7 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const FILES = 128;
-const FILE_BYTES = 2 * 1024 * 1024;
+const FILE_BYTES = 4 * 1024 * 1024;
 
 async function main() {
   const outputDir = path.join(os.tmpdir(), `concurrency-lens-sample-${process.pid}`);
@@ -23,7 +23,7 @@ async function main() {
   await fs.mkdir(outputDir, { recursive: true });
   const files = Array.from({ length: FILES }, (_, i) => path.join(outputDir, `file-${i}.bin`));
   await Promise.all(files.map((file) => fs.writeFile(file, data)));
-  console.log(`wrote ${FILES} × 2 MB with a thread pool of ${process.env.UV_THREADPOOL_SIZE}`);
+  console.log(`wrote ${FILES} × 4 MB with a thread pool of ${process.env.UV_THREADPOOL_SIZE}`);
   await fs.rm(outputDir, { recursive: true, force: true });
 }
 
