@@ -32,7 +32,7 @@ export function timelineHtml(o: PageOptions): string {
     ? `<script nonce="${nonce}" src="${escapeHtml(o.scriptUri)}"></script>`
     : `<script nonce="${nonce}">${escapeScript(o.inlineScript ?? '')}</script>`;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(o.title)}</title>
 <style nonce="${nonce}">${TIMELINE_CSS}</style></head>
 <body><div id="root" class="cl"></div>
@@ -47,6 +47,11 @@ export function modelJson(report: Report): string {
 
 function escapeScript(js: string): string {
   return js.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+}
+
+/** For a double-quoted attribute: single quotes (CSP keywords) stay readable. */
+function escapeAttr(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function escapeHtml(s: string): string {

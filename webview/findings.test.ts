@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Finding } from '../analyzer/report';
+import { findingRange, projectedPromiseAll, sortFindings } from './findings';
+
+const f = (over: Partial<Finding>): Finding => ({
+  id: 'x', kind: 'sequential-awaits', severity: 'warning', message: 'm', location: { file: 'a.js', line: 1, column: 1 },
+  laneId: 'L', occurrences: 1, totalMs: 30, ...over,
+});
+
+test('sequential awaits: Promise.all would start them together and take the longest', () => {
+  const g = projectedPromiseAll(f({ intervals: [{ laneId: 'L', startMs: 100, endMs: 110 }, { laneId: 'L', startMs: 110, endMs: 140 }, { laneId: 'L', startMs: 140, endMs: 145 }] }));
+  assert.deepEqual(g, { laneId: 'L', startMs: 100, endMs: 130 });
+});
+
+test('no projection for other kinds or a single interval', () => {
+  assert.equal(projectedPromiseAll(f({ kind: 'blocking-cpu', intervals: [{ laneId: 'L', startMs: 0, endMs: 1 }, { laneId: 'L', startMs: 2, endMs: 3 }] })), undefined);
+  assert.equal(projectedPromiseAll(f({ intervals: [{ laneId: 'L', startMs: 0, endMs: 1 }] })), undefined);
+});
+
+test('range and order', () => {
+  assert.deepEqual(findingRange(f({ intervals: [{ laneId: 'L', startMs: 5, endMs: 9 }, { laneId: 'L', startMs: 1, endMs: 3 }] })), [1, 9]);
+  assert.equal(findingRange(f({})), undefined);
+  const sorted = sortFindings([f({ id: 'a', severity: 'info', totalMs: 99 }), f({ id: 'b', severity: 'warning', totalMs: 5 }), f({ id: 'c', severity: 'error', totalMs: 1 }), f({ id: 'd', severity: 'warning', totalMs: 50 })]);
+  assert.deepEqual(sorted.map((x) => x.id), ['c', 'd', 'b', 'a']);
+});
