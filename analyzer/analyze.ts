@@ -1,0 +1,163 @@
+import * as path from 'node:path';
+import type { RawRun } from './raw';
+import type { Report, Lane, Finding, Metrics } from './report';
+import { buildThreadModel, ThreadModel } from './threadModel';
+import { sampleTimeline } from './cpuSamples';
+import { SourceMapper } from './sourceMapper';
+import type { AnalysisContext, ThreadLane, FindingDraft } from './context';
+import { poolTimeline } from './threadpool';
+import { busyBuckets } from './parallelism';
+import { percentile, round } from './stats';
+import { buildSpans } from './spans';
+import { blockingCpu } from './findings/blockingCpu';
+import { syncIo } from './findings/syncIo';
+import { sequentialAwaits } from './findings/sequentialAwaits';
+import { awaitInLoop } from './findings/awaitInLoop';
+import { fakeConcurrency } from './findings/fakeConcurrency';
+import { threadpoolSaturation } from './findings/threadpoolSaturation';
+import { poolOversubscribed } from './findings/poolOversubscribed';
+
+/** Raw recording → report. Pure: no I/O, no clock; the same input gives the same report. */
+export function analyze(run: RawRun): Report {
+  const wallMs = Math.max(0, (run.endHrUs - run.startHrUs) / 1000);
+  const mapper = new SourceMapper();
+  const models = run.threads.map((t) => buildThreadModel(t, run));
+  for (const m of models) for (const s of m.sites.values()) if (s.map) mapper.addMap(s.file, s.map);
+  const userFiles = new Set<string>();
+  for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
+  const isProbe = (url: string, fn: string) => url === run.probePath || /[\\/]dist[\\/]probe\.js$/.test(url) || (url === '' && fn === 'waitForDebugger');
+  const isUser = (url: string) => {
+    if (!url || url.startsWith('node:') || isProbe(url, '')) return false;
+    const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+    if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return false;
+    return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file);
+  };
+
+  const rootPid = run.rootPid ?? Math.min(...run.threads.map((t) => t.pid));
+  const threads: ThreadLane[] = run.threads.map((t, i) => {
+    const model = models[i];
+    const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }) : undefined;
+    return { model, samples, lane: laneOf(model, rootPid, samples?.busyMs ?? 0, wallMs) };
+  });
+  threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
+  linkCreators(threads, mapper);
+
+  const pools = new Map<number, ReturnType<typeof poolTimeline>>();
+  for (const p of run.processes) {
+    const hello = models.find((m) => m.pid === p.pid && m.tid === 0)?.hello;
+    pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs));
+  }
+  const ctx: AnalysisContext = { run, threads, mapper, cores: run.cores, wallMs, pools };
+  const buckets = busyBuckets(threads, wallMs);
+
+  const drafts: FindingDraft[] = [
+    ...blockingCpu(ctx), ...syncIo(ctx), ...sequentialAwaits(ctx), ...awaitInLoop(ctx),
+    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, buckets),
+  ];
+  const severityRank = { error: 0, warning: 1, info: 2 };
+  const findings: Finding[] = drafts
+    .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || (b.estimatedSavingsMs ?? b.totalMs) - (a.estimatedSavingsMs ?? a.totalMs))
+    .map((d, i) => ({ id: `f${i + 1}`, ...d }));
+
+  const spans = buildSpans(ctx, buckets);
+  const report: Report = {
+    schemaVersion: 1,
+    program: programSummary(run, models, wallMs),
+    lanes: threads.map((t) => t.lane),
+    metrics: metrics(ctx, models, buckets, spans.series.concurrency),
+    findings,
+    spans,
+    sites: [],
+    warnings: [...run.warnings],
+  };
+  if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
+  return report;
+}
+
+function laneOf(m: ThreadModel, rootPid: number, busyMs: number, wallMs: number): Lane {
+  const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === rootPid ? 'main' : 'process';
+  const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
+  const name = script ? path.basename(script) : kind === 'worker' ? '[eval]' : 'node';
+  const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
+  const usage = m.lastChunk?.usage;
+  const lags = [];
+  for (let i = 1; i < m.ticks.length; i += 3) lags.push(m.ticks[i]);
+  return {
+    id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
+    startMs: round(Math.max(0, m.startMs), 3), endMs: round(m.endMs ?? wallMs, 3), busyMs: round(busyMs),
+    script, exitCode: m.exitCode ?? null,
+    eventLoopUtilization: m.lastChunk ? round(m.lastChunk.elu.utilization, 3) : undefined,
+    cpuUserMs: usage && m.tid === 0 ? round(usage.userCPUTime / 1000) : undefined,
+    cpuSystemMs: usage && m.tid === 0 ? round(usage.systemCPUTime / 1000) : undefined,
+    maxRssKb: usage && m.tid === 0 ? usage.maxRSS : undefined,
+    lagMs: lags.length ? { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(Math.max(...lags), 2) } : undefined,
+  };
+}
+
+/** Sets parentId/createdAt from the spawn records of the creating thread. */
+function linkCreators(threads: ThreadLane[], mapper: SourceMapper): void {
+  const byId = new Map(threads.map((t) => [t.lane.id, t]));
+  for (const creator of threads) {
+    for (const s of creator.model.spawns) {
+      const id = s.kind === 'worker' ? `${creator.lane.pid}:${s.threadId}` : `${s.pid}:0`;
+      const child = byId.get(id);
+      if (!child) continue;
+      child.lane.parentId = creator.lane.id;
+      if (s.frame) child.lane.createdAt = mapper.locate(s.frame.url, s.frame.line, s.frame.column - 1);
+    }
+  }
+}
+
+function programSummary(run: RawRun, models: ThreadModel[], wallMs: number): Report['program'] {
+  let user = 0, system = 0, rss = 0;
+  for (const m of models) {
+    if (m.tid !== 0 || !m.lastChunk) continue; // resourceUsage is per process
+    user += m.lastChunk.usage.userCPUTime / 1000;
+    system += m.lastChunk.usage.systemCPUTime / 1000;
+    rss = Math.max(rss, m.lastChunk.usage.maxRSS);
+  }
+  return {
+    command: run.command, cwd: run.cwd, exitCode: run.exitCode, signal: run.signal,
+    ...(run.error ? { error: run.error } : {}),
+    wallMs: round(wallMs), userCpuMs: round(user), systemCpuMs: round(system),
+    cpuPercent: wallMs > 0 ? round(((user + system) / wallMs) * 100) : 0,
+    maxRssKb: rss, startEpochMs: run.startEpochMs, stopReason: run.stopReason, cores: run.cores, nodeVersion: run.nodeVersion,
+  };
+}
+
+function metrics(ctx: AnalysisContext, models: ThreadModel[], buckets: Float32Array[], concurrency: number[]): Metrics {
+  const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
+  const lags: number[] = [];
+  if (main) for (let i = 1; i < main.model.ticks.length; i += 3) lags.push(main.model.ticks[i]);
+  let cpu = 0;
+  for (const m of models) if (m.tid === 0 && m.lastChunk) cpu += (m.lastChunk.usage.userCPUTime + m.lastChunk.usage.systemCPUTime) / 1000;
+  // Mean concurrency: Σ durations of leaf awaits (scaled for sampling) / wall.
+  let waitMs = 0;
+  let maxInFlight = 0;
+  for (const m of models) {
+    if (!m.agg) continue;
+    maxInFlight = Math.max(maxInFlight, m.agg.maxInFlight);
+    const { count, sampled, leafSum } = m.agg.site;
+    for (let i = 0; i < leafSum.length; i++) if (leafSum[i] > 0 && sampled[i] > 0) waitMs += leafSum[i] * (count[i] / sampled[i]);
+  }
+  const maxBucketConcurrency = concurrency.reduce((a, b) => Math.max(a, b), 0);
+  let maxParallelism = 0;
+  const n = buckets[0]?.length ?? 0;
+  for (let k = 0; k < n; k++) { let s = 0; for (const b of buckets) s += b[k]; maxParallelism = Math.max(maxParallelism, s); }
+  const pools = [...ctx.pools.values()];
+  const mainPool = main ? ctx.pools.get(main.lane.pid) : undefined;
+  return {
+    eventLoopLagMs: { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(lags.length ? Math.max(...lags) : 0, 2) },
+    eventLoopUtilization: main?.lane.eventLoopUtilization ?? 0,
+    cpuParallelism: ctx.wallMs > 0 ? round(cpu / ctx.wallMs, 2) : 0,
+    maxConcurrency: Math.max(maxInFlight, Math.round(maxBucketConcurrency)),
+    meanConcurrency: ctx.wallMs > 0 ? round(waitMs / ctx.wallMs, 2) : 0,
+    maxParallelism: round(maxParallelism, 2),
+    threadpool: {
+      size: mainPool?.size ?? 4,
+      maxInFlight: Math.max(0, ...pools.map((p) => p.maxInFlight)),
+      maxQueued: Math.max(0, ...pools.map((p) => p.maxQueued)),
+      queuedMs: round(pools.reduce((a, p) => a + p.queuedMs, 0)),
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { CpuProfile, CpuProfileNode } from './raw';
+
+/** What a sample's thread was doing. 'probe' is the recorder's own work (counted as idle). */
+export type SampleKind = 'idle' | 'user' | 'library' | 'node' | 'gc' | 'native' | 'probe';
+
+export interface UserFrame {
+  url: string;
+  functionName: string;
+  /** 1-based line of the function, and of the hottest line when the frame is the leaf. */
+  functionLine: number;
+  functionColumn: number;
+  line: number;
+  isLeaf: boolean;
+}
+
+/**
+ * A thread's CPU profile as a timeline: each sample i covers [time[i], time[i+1]) in report
+ * ms; `kind[i]` says what ran and `frame[i]` is the innermost user-code frame, if any.
+ */
+export interface SampleTimeline {
+  time: Float64Array;
+  end: number;
+  kind: SampleKind[];
+  frame: (UserFrame | undefined)[];
+  /** Busy (non-idle) time in ms. */
+  busyMs: number;
+}
+
+export interface FrameClassifier {
+  isUser(url: string): boolean;
+  isProbe(url: string, functionName: string): boolean;
+}
+
+export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier): SampleTimeline {
+  const byId = new Map<number, CpuProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
+  const nodeKind = new Map<number, SampleKind>();
+  const nodeFrame = new Map<number, UserFrame | undefined>();
+  const kindOf = (id: number): SampleKind => {
+    let k = nodeKind.get(id);
+    if (k) return k;
+    const n = byId.get(id)!;
+    const { functionName: fn, url } = n.callFrame;
+    k = fn === '(idle)' ? 'idle' : fn === '(garbage collector)' ? 'gc' : fn === '(program)' || fn === '(root)' ? 'native'
+      : inProbe(id) ? 'probe' : classify.isUser(url) ? 'user' : url.includes('node_modules') ? 'library'
+      : url.startsWith('node:') ? 'node' : url ? 'library' : 'native';
+    nodeKind.set(id, k);
+    return k;
+  };
+  const inProbe = (id: number): boolean => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      if (classify.isProbe(f.url, f.functionName)) return true;
+    }
+    return false;
+  };
+  const frameOf = (id: number): UserFrame | undefined => {
+    if (nodeFrame.has(id)) return nodeFrame.get(id);
+    let found: UserFrame | undefined;
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur)!;
+      // Loading modules on behalf of a require/import in user code is start-up, not the user's work.
+      if (n.callFrame.url.startsWith('node:internal/modules/')) break;
+      if (classify.isUser(n.callFrame.url)) {
+        const isLeaf = cur === id;
+        found = {
+          url: n.callFrame.url, functionName: n.callFrame.functionName || '(anonymous)',
+          functionLine: n.callFrame.lineNumber + 1, functionColumn: n.callFrame.columnNumber + 1,
+          line: isLeaf ? hottestLine(n) : n.callFrame.lineNumber + 1, isLeaf,
+        };
+        break;
+      }
+    }
+    nodeFrame.set(id, found);
+    return found;
+  };
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const time = new Float64Array(samples.length);
+  const kind: SampleKind[] = new Array(samples.length);
+  const frame: (UserFrame | undefined)[] = new Array(samples.length);
+  let t = profile.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    time[i] = (t - startHrUs) / 1000;
+    kind[i] = kindOf(samples[i]);
+    frame[i] = kind[i] === 'idle' || kind[i] === 'probe' ? undefined : frameOf(samples[i]);
+  }
+  const end = (profile.endTime - startHrUs) / 1000;
+  let busyMs = 0;
+  for (let i = 0; i < samples.length; i++) {
+    if (kind[i] !== 'idle' && kind[i] !== 'probe') busyMs += Math.max(0, (i + 1 < samples.length ? time[i + 1] : end) - time[i]);
+  }
+  return { time, end, kind, frame, busyMs };
+}
+
+function hottestLine(n: CpuProfileNode): number {
+  let best = n.callFrame.lineNumber + 1;
+  let ticks = -1;
+  for (const p of n.positionTicks ?? []) if (p.ticks > ticks) { ticks = p.ticks; best = p.line; }
+  return best;
+}
+
+/** Duration of sample i. */
+export function sampleDuration(s: SampleTimeline, i: number): number {
+  return Math.max(0, (i + 1 < s.time.length ? s.time[i + 1] : s.end) - s.time[i]);
+}
+
+export function isBusy(k: SampleKind): boolean {
+  return k !== 'idle' && k !== 'probe';
+}

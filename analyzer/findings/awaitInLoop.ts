@@ -1,0 +1,49 @@
+import type { AnalysisContext, FindingDraft } from '../context';
+import { siteLocation, sampleScale } from '../context';
+import { fmtMs, round } from '../stats';
+
+const MIN_SAVING_PER_RUN_MS = 1;
+
+/**
+ * An await inside a loop whose iterations do not depend on each other (decided at load
+ * time) that ran its iterations one at a time. Scored by what was observed: iterations per
+ * run of the loop and Σ iteration waits − the longest, summed over runs.
+ */
+export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const { lane, model } of ctx.threads) {
+    const agg = model.agg;
+    if (!agg) continue;
+    for (const loop of model.loops.values()) {
+      if (!loop.independent) continue;
+      const runs = agg.loop.execs[loop.gid] ?? 0;
+      const iters = agg.loop.iters[loop.gid] ?? 0;
+      if (runs === 0 || iters / runs < 2) continue;
+      const save = agg.loop.save[loop.gid] ?? 0;
+      if (save / runs < MIN_SAVING_PER_RUN_MS) continue;
+      // Ids are per-thread: a site's file base is gid − id, so its loop's id is base + loop.
+      const awaits = [...model.sites.values()].filter((s) => s.loop !== 0 && s.gid - s.id + s.loop === loop.gid);
+      const first = awaits[0];
+      if (!first) continue;
+      const scale = sampleScale(model, first);
+      const perIter = (agg.loop.sum[loop.gid] ?? 0) / iters;
+      out.push({
+        kind: 'await-in-loop',
+        severity: 'warning',
+        message: `await in a loop: ${round(iters / runs, 1)} iterations ran one at a time`
+          + (runs > 1 ? ` (×${Math.round(runs * scale)} runs)` : '') + ` · running them together would save ~${fmtMs(save * scale)}`,
+        location: siteLocation(ctx, first),
+        related: [siteLocation(ctx, loop)],
+        laneId: lane.id,
+        occurrences: Math.round(runs * scale),
+        totalMs: round((agg.loop.sum[loop.gid] ?? 0) * scale),
+        estimatedSavingsMs: round(save * scale),
+        detail: `Each iteration waited ${fmtMs(perIter)} on average and none needs a value from an earlier one. `
+          + `Start them together (Promise.all over the items, or a concurrency limit such as p-limit for large lists). `
+          + `All items then run even if one fails early.`,
+      });
+    }
+  }
+  return out;
+}
+

@@ -1,0 +1,84 @@
+import type { AnalysisContext, FindingDraft } from '../context';
+import { sampleDuration, isBusy, SampleTimeline } from '../cpuSamples';
+import { fmtMs, round } from '../stats';
+
+/**
+ * Stretches where a process's main thread ran without a break for at least the threshold
+ * (default 20 ms): nothing else on its event loop could run. Found from the CPU samples, and
+ * attributed to the user-code line most often on CPU inside the stretch (the hottest line of
+ * the innermost user function), not to the callback that started it. Stretches that were
+ * mostly a sync I/O call are left to the sync-io finding; stretches with no user code on the
+ * stack (module loading, GC) are not the user's to fix.
+ */
+export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
+  const threshold = ctx.run.blockingThresholdMs;
+  const byLocation = new Map<string, { draft: FindingDraft; longest: number; fn: string }>();
+  for (const { lane, model, samples } of ctx.threads) {
+    if (!samples || lane.kind === 'worker') continue;
+    const syncSpans: [number, number][] = [];
+    for (let i = 0; i < model.spans.length; i += 7) if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
+    for (const run of busyRuns(samples)) {
+      const duration = run.end - run.start;
+      if (duration < threshold) continue;
+      if (overlap(syncSpans, run.start, run.end) > duration / 2) continue;
+      const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number }>();
+      let user = 0, busy = 0;
+      for (let i = run.from; i <= run.to; i++) {
+        if (!isBusy(samples.kind[i])) continue;
+        busy++;
+        const f = samples.frame[i];
+        if (!f) continue;
+        user++;
+        const key = `${f.url}:${f.line}`;
+        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine };
+        v.n++;
+        votes.set(key, v);
+      }
+      if (busy === 0 || user / busy < 0.5) continue;
+      const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+      const location = ctx.mapper.locate(top.url, top.line);
+      const key = `${lane.id}|${location.file}:${location.line}`;
+      let entry = byLocation.get(key);
+      if (!entry) {
+        entry = { longest: 0, fn: top.fn, draft: {
+          kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [],
+          related: top.fnLine !== top.line ? [ctx.mapper.locate(top.url, top.fnLine)] : undefined,
+        } };
+        byLocation.set(key, entry);
+      }
+      entry.draft.occurrences++;
+      entry.draft.totalMs += duration;
+      entry.longest = Math.max(entry.longest, duration);
+      if (entry.draft.intervals!.length < 50) entry.draft.intervals!.push({ laneId: lane.id, startMs: round(run.start, 3), endMs: round(run.end, 3) });
+    }
+  }
+  return [...byLocation.values()].map(({ draft, longest, fn }) => ({
+    ...draft,
+    totalMs: round(draft.totalMs),
+    severity: longest >= 200 ? 'error' : 'warning',
+    message: `blocked the event loop ${draft.occurrences}× · ${fmtMs(draft.totalMs)} total (longest ${fmtMs(longest)}) in ${fn}`,
+    detail: `CPU work in ${fn} ran for up to ${fmtMs(longest)} without yielding: timers, I/O callbacks and requests on this thread `
+      + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`,
+  }));
+}
+
+/** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */
+export function busyRuns(s: SampleTimeline): { from: number; to: number; start: number; end: number }[] {
+  const runs: { from: number; to: number; start: number; end: number }[] = [];
+  let from = -1;
+  for (let i = 0; i <= s.time.length; i++) {
+    const busy = i < s.time.length && isBusy(s.kind[i]);
+    if (busy && from < 0) from = i;
+    if (!busy && from >= 0) {
+      runs.push({ from, to: i - 1, start: s.time[from], end: s.time[i - 1] + sampleDuration(s, i - 1) });
+      from = -1;
+    }
+  }
+  return runs;
+}
+
+function overlap(spans: [number, number][], from: number, to: number): number {
+  let total = 0;
+  for (const [a, b] of spans) total += Math.max(0, Math.min(b, to) - Math.max(a, from));
+  return total;
+}

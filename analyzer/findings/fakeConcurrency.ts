@@ -1,0 +1,77 @@
+import type { AnalysisContext, FindingDraft } from '../context';
+import { siteLocation, sampleScale } from '../context';
+import { isBusy } from '../cpuSamples';
+import { fmtMs, round } from '../stats';
+
+const MIN_TOTAL_MS = 10;
+const MIN_CPU_SHARE = 0.8;
+
+/**
+ * Promise.all/race/allSettled/any whose "concurrent" work never waited: the time from
+ * evaluating the call to the await resuming was spent on this thread's CPU (evaluating the
+ * operand ran the async functions' bodies synchronously, or the wait was all microtasks).
+ */
+export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const { lane, model, samples } of ctx.threads) {
+    const agg = model.agg;
+    if (!agg) continue;
+    for (const site of model.sites.values()) {
+      if (site.kind !== 'combinator') continue;
+      const sampled = agg.site.sampled[site.gid] ?? 0;
+      if (sampled === 0) continue;
+      const total = agg.site.sum[site.gid] ?? 0;
+      const operand = agg.site.syncSum[site.gid] ?? 0;
+      // CPU time on this thread while suspended, from the CPU samples of the recorded spans.
+      let waitTotal = 0;
+      let waitBusy = 0;
+      for (let i = 0; i < model.spans.length; i += 7) {
+        if (model.spans[i] !== 0 || model.spans[i + 1] !== site.gid) continue;
+        const from = model.spans[i + 4], to = model.spans[i + 5];
+        waitTotal += to - from;
+        if (samples) waitBusy += busyWithin(samples, from, to);
+      }
+      const waitShare = waitTotal > 0 ? waitBusy / waitTotal : 0;
+      const cpu = operand + (total - operand) * waitShare;
+      if (total < MIN_TOTAL_MS || total / sampled < 2 || cpu / total < MIN_CPU_SHARE) continue;
+      const scale = sampleScale(model, site);
+      const combinator = /Promise\.(\w+)/.exec(site.label)?.[1] ?? 'all';
+      out.push({
+        kind: 'fake-concurrency',
+        severity: 'warning',
+        message: `Promise.${combinator} over work that never waits: ${fmtMs(total * scale)} ran one task after another on the event loop`,
+        location: siteLocation(ctx, site),
+        laneId: lane.id,
+        occurrences: Math.round(sampled * scale),
+        totalMs: round(total * scale),
+        detail: `${Math.round((cpu / total) * 100)}% of the time between starting these promises and their settling was CPU work on this thread `
+          + `(${fmtMs(operand * scale)} while creating them). Async functions run on one thread: gathering CPU-bound work gives concurrency `
+          + `without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`,
+        intervals: intervals(model.spans, site.gid, lane.id),
+      });
+    }
+  }
+  return out;
+}
+
+function busyWithin(s: { time: Float64Array; end: number; kind: string[] }, from: number, to: number): number {
+  let busy = 0;
+  let lo = 0, hi = s.time.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (s.time[mid] < from) lo = mid + 1; else hi = mid; }
+  for (let i = Math.max(0, lo - 1); i < s.time.length && s.time[i] < to; i++) {
+    const a = Math.max(from, s.time[i]);
+    const b = Math.min(to, i + 1 < s.time.length ? s.time[i + 1] : s.end);
+    if (b > a && isBusy(s.kind[i] as any)) busy += b - a;
+  }
+  return busy;
+}
+
+function intervals(spans: number[], gid: number, laneId: string) {
+  const out: { laneId: string; startMs: number; endMs: number }[] = [];
+  for (let i = 0; i < spans.length && out.length < 50; i += 7) {
+    if (spans[i] === 0 && spans[i + 1] === gid) out.push({ laneId, startMs: round(spans[i + 3], 3), endMs: round(spans[i + 5], 3) });
+  }
+  return out;
+}
+
+export { busyWithin };

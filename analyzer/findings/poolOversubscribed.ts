@@ -1,0 +1,54 @@
+import type { AnalysisContext, FindingDraft } from '../context';
+import { BUCKET_MS } from '../parallelism';
+import { fmtMs, round } from '../stats';
+
+const MIN_MS = 100;
+
+/**
+ * More threads or processes on CPU at once than the machine has cores: they time-share the
+ * cores, so each runs slower and the pool as a whole is no faster than one sized to the
+ * cores. Located where user code created the busiest of them.
+ */
+export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]): FindingDraft[] {
+  const n = buckets[0]?.length ?? 0;
+  let overMs = 0;
+  let peak = 0;
+  const intervals: { startMs: number; endMs: number }[] = [];
+  const busyInOver = new Map<number, number>();
+  for (let k = 0; k < n; k++) {
+    let onCpu = 0;
+    for (const b of buckets) if (b[k] >= 0.5) onCpu++;
+    if (onCpu <= ctx.cores) continue;
+    overMs += BUCKET_MS;
+    peak = Math.max(peak, onCpu);
+    const last = intervals[intervals.length - 1];
+    if (last && last.endMs === k * BUCKET_MS) last.endMs += BUCKET_MS; else intervals.push({ startMs: k * BUCKET_MS, endMs: (k + 1) * BUCKET_MS });
+    buckets.forEach((b, i) => { if (b[k] >= 0.5) busyInOver.set(i, (busyInOver.get(i) ?? 0) + 1); });
+  }
+  if (overMs < MIN_MS) return [];
+  const votes = new Map<string, { n: number; loc: NonNullable<(typeof ctx.threads)[number]['lane']['createdAt']> }>();
+  for (const [i] of busyInOver) {
+    const loc = ctx.threads[i].lane.createdAt;
+    if (!loc) continue;
+    const key = `${loc.file}:${loc.line}`;
+    const v = votes.get(key) ?? { n: 0, loc };
+    v.n++;
+    votes.set(key, v);
+  }
+  const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+  const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
+  const location = top?.loc ?? (main?.model.hello?.argv[1] ? { file: main.model.hello.argv[1], line: 1, column: 1 } : undefined);
+  if (!location) return [];
+  return [{
+    kind: 'pool-oversubscribed',
+    severity: 'warning',
+    message: `${peak} threads/processes were on CPU at once on a ${ctx.cores}-core machine for ${fmtMs(overMs)}`,
+    location,
+    laneId: main.lane.id,
+    occurrences: top?.n ?? busyInOver.size,
+    totalMs: round(overMs),
+    detail: `Beyond ${ctx.cores} CPU-busy threads, the operating system time-slices the cores: each worker runs slower, `
+      + `memory grows, and the whole is no faster than a pool of ${ctx.cores}. Size CPU-bound pools to os.availableParallelism().`,
+    intervals: intervals.slice(0, 50).map((iv) => ({ laneId: main.lane.id, ...iv })),
+  }];
+}

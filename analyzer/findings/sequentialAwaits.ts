@@ -1,0 +1,62 @@
+import type { AnalysisContext, FindingDraft } from '../context';
+import { siteLocation, sampleScale } from '../context';
+import { fmtMs, round } from '../stats';
+
+/** Mean savings per call below this are noise (microtask turns, cached values). */
+const MIN_SAVING_PER_CALL_MS = 1;
+
+/**
+ * Independent awaits that ran one after another. The transform proved the operands do not
+ * depend on each other; the probe measured, per call, Σ waits − max wait: what Promise.all
+ * would have saved had they overlapped.
+ */
+export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const { lane, model } of ctx.threads) {
+    const agg = model.agg;
+    if (!agg) continue;
+    for (const g of model.groups.values()) {
+      const calls = agg.group.count[g.gid] ?? 0;
+      if (calls === 0) continue;
+      const first = model.sites.get(g.siteIds[0]);
+      const scale = sampleScale(model, first);
+      const saved = (agg.group.save[g.gid] ?? 0) * scale;
+      const total = (agg.group.sum[g.gid] ?? 0) * scale;
+      if ((agg.group.save[g.gid] ?? 0) / calls < MIN_SAVING_PER_CALL_MS) continue;
+      const sites = g.siteIds.map((id) => model.sites.get(id)!);
+      const means = sites.map((s) => (agg.site.sum[s.gid] ?? 0) / Math.max(1, agg.site.sampled[s.gid] ?? 0));
+      const occurrences = Math.round(calls * scale);
+      out.push({
+        kind: 'sequential-awaits',
+        severity: 'warning',
+        message: `${sites.length} independent awaits ran one after another · Promise.all would save ~${fmtMs(saved)}`
+          + (occurrences > 1 ? ` over ${occurrences} calls` : ''),
+        location: siteLocation(ctx, first!),
+        related: sites.slice(1).map((s) => siteLocation(ctx, s)),
+        laneId: lane.id,
+        occurrences,
+        totalMs: round(total),
+        estimatedSavingsMs: round(saved),
+        detail: `None of these awaits uses a result of the others, and each waited in turn: `
+          + sites.map((s, i) => `${s.label} ${fmtMs(means[i])}`).join(', ')
+          + ` on average. Started together, the slowest (${fmtMs(Math.max(...means))}) would set the pace. `
+          + `Gathering them changes behaviour: all calls run even if one rejects early, and side effects may interleave.`,
+        intervals: groupIntervals(model.spans, new Set(g.siteIds), lane.id),
+      });
+    }
+  }
+  return out;
+}
+
+/** The first few calls' spans from the first await's start to the last await's end. */
+function groupIntervals(spans: number[], ids: Set<number>, laneId: string) {
+  const byInv = new Map<number, { startMs: number; endMs: number; n: number }>();
+  for (let i = 0; i < spans.length; i += 7) {
+    if (spans[i] !== 0 || !ids.has(spans[i + 1])) continue;
+    const inv = spans[i + 2];
+    const cur = byInv.get(inv);
+    if (cur) { cur.startMs = Math.min(cur.startMs, spans[i + 3]); cur.endMs = Math.max(cur.endMs, spans[i + 5]); cur.n++; }
+    else if (byInv.size < 50) byInv.set(inv, { startMs: spans[i + 3], endMs: spans[i + 5], n: 1 });
+  }
+  return [...byInv.values()].filter((v) => v.n === ids.size).map((v) => ({ laneId, startMs: round(v.startMs, 3), endMs: round(v.endMs, 3) }));
+}

@@ -1,0 +1,53 @@
+import type { AnalysisContext, FindingDraft } from '../context';
+import { siteLocation } from '../context';
+import { fmtMs, round } from '../stats';
+
+const MIN_QUEUED_MS = 50;
+const MIN_SATURATED_MS = 20;
+
+/**
+ * fs, crypto, zlib and dns work that waited for a thread of libuv's pool. Located at the
+ * user call site that issued the most pool work while the pool was full.
+ */
+export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const pool of ctx.pools.values()) {
+    if (pool.queuedMs < MIN_QUEUED_MS || pool.saturatedMs < MIN_SATURATED_MS) continue;
+    const threads = ctx.threads.filter((t) => t.lane.pid === pool.pid);
+    const votes = new Map<string, { n: number; thread: (typeof threads)[number]; gid: number }>();
+    for (const t of threads) {
+      const s = t.model.spans;
+      for (let i = 0; i < s.length; i += 7) {
+        if (s[i] !== 2) continue;
+        const at = s[i + 3];
+        if (!pool.saturated.some(([a, b]) => at >= a - 50 && at <= b)) continue;
+        const key = `${t.lane.id}|${s[i + 1]}`;
+        const v = votes.get(key) ?? { n: 0, thread: t, gid: s[i + 1] };
+        v.n++;
+        votes.set(key, v);
+      }
+    }
+    const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+    const main = threads.find((t) => t.lane.threadId === 0) ?? threads[0];
+    const site = top ? top.thread.model.sites.get(top.gid) : undefined;
+    const script = main?.model.hello?.argv[1];
+    const location = site ? siteLocation(ctx, site) : script ? { file: script, line: 1, column: 1 } : undefined;
+    if (!location) continue;
+    out.push({
+      kind: 'threadpool-saturation',
+      severity: 'warning',
+      message: `thread pool saturated: up to ${pool.maxQueued} requests queued behind its ${pool.size} threads for ${fmtMs(pool.saturatedMs)}`
+        + (site ? ` (most issued by ${site.label})` : ''),
+      location,
+      laneId: (top?.thread ?? main).lane.id,
+      occurrences: top?.n ?? pool.saturated.length,
+      totalMs: round(pool.queuedMs),
+      detail: `fs, crypto (pbkdf2, scrypt, …), zlib and dns.lookup share libuv's thread pool: UV_THREADPOOL_SIZE=${pool.size}. `
+        + `Requests waited ${fmtMs(pool.queuedMs)} in total for a free thread. Raise UV_THREADPOOL_SIZE in the environment `
+        + `(up to 1024; more threads help CPU-heavy crypto/zlib only up to the core count), or limit how many you start at once. `
+        + `For file I/O the disk may be the real limit.`,
+      intervals: pool.saturated.slice(0, 50).map(([a, b]) => ({ laneId: main.lane.id, startMs: round(a, 3), endMs: round(b, 3) })),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * What the recorder hands the analyzer: everything measured, nothing interpreted. Times in
+ * probe records are `performance.now()` of their thread (ms); `hello.perfAnchor` and
+ * `hello.hrAnchorUs` convert them to CLOCK_MONOTONIC µs, the clock of CPU profiles and
+ * trace events. `startHrUs`/`startEpochMs` convert that to report time.
+ */
+export interface RawRun {
+  command: string[];
+  cwd: string;
+  exitCode: number | null;
+  signal: string | null;
+  error?: string;
+  stopReason: 'exit' | 'duration' | 'stopped' | 'error';
+  startHrUs: number;
+  endHrUs: number;
+  startEpochMs: number;
+  cores: number;
+  nodeVersion: string;
+  blockingThresholdMs: number;
+  /** pid of the process the recorder started. */
+  rootPid?: number;
+  /** Path of the probe (its frames are the recorder's, not the program's). */
+  probePath?: string;
+  threads: RawThread[];
+  processes: RawProcess[];
+  warnings: string[];
+}
+
+export interface RawThread {
+  pid: number;
+  tid: number;
+  /** Parsed JSON lines of the probe's log for this thread (see ProbeRecord). */
+  records: ProbeRecord[];
+  profile?: CpuProfile;
+}
+
+export interface RawProcess {
+  pid: number;
+  ppid: number;
+  argv: string[];
+  traceEvents: TraceEvent[];
+  /** True if the recorder attached to this process over the inspector. */
+  attached: boolean;
+  exitCode?: number | null;
+}
+
+export interface CpuProfileNode {
+  id: number;
+  callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number };
+  hitCount?: number;
+  children?: number[];
+  positionTicks?: { line: number; ticks: number }[];
+}
+
+export interface CpuProfile {
+  nodes: CpuProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+export interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  pid: number;
+  tid: number;
+  id?: string | number;
+  id2?: { local?: string; global?: string };
+  dur?: number;
+  args?: Record<string, unknown>;
+}
+
+export type ProbeRecord =
+  | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
+      perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string }
+  | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
+  | { t: 'chunk'; at: number; spans: number[]; ticks: number[]; agg: RawAggregates; usage: NodeJS.ResourceUsage;
+      cpu: { user: number; system: number }; elu: { idle: number; active: number; utilization: number }; mainModule?: string; final: boolean }
+  | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
+  | { t: 'startupDone'; at: number }
+  | { t: 'exit'; code: number; at: number };
+
+export interface RawSite {
+  id: number; kind: 'fn' | 'await' | 'combinator' | 'sync' | 'pool'; line: number; column: number; label: string;
+  fn: number; group: number; groupPos: number; groupSize: number; loop: number; discarded: boolean;
+}
+export interface RawLoop { id: number; line: number; column: number; independent: boolean; reason: string; fn: number }
+export interface RawGroup { id: number; sites: number[]; adjacent: boolean; fn: number }
+export interface RawAggregates {
+  site: { count: number[]; sampled: number[]; sum: number[]; max: number[]; syncSum: number[]; leafSampled: number[]; leafSum: number[]; rejected: number[] };
+  fnCalls: number[];
+  group: { count: number[]; sum: number[]; save: number[] };
+  loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };
+  maxInFlight: number;
+  spansKept: number;
+  spansDropped: number;
+}

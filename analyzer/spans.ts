@@ -1,0 +1,124 @@
+import type { Spans } from './report';
+import { SLICE_CATEGORIES } from './report';
+import type { AnalysisContext } from './context';
+import { busyRuns } from './findings/blockingCpu';
+import { BUCKET_MS } from './parallelism';
+import type { PoolTimeline } from './threadpool';
+import { round } from './stats';
+
+const MAX_SLICES = 500_000;
+const MAX_ASYNC_SPANS = 1_000_000;
+const MAX_LAG_POINTS = 200_000;
+
+/** Builds the timeline model: flat columns, strings and sites interned, every list bounded. */
+export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans {
+  const strings: string[] = [];
+  const stringIndex = new Map<string, number>();
+  const str = (s: string) => { let i = stringIndex.get(s); if (i === undefined) { i = strings.length; strings.push(s); stringIndex.set(s, i); } return i; };
+  const sites: Spans['sites'] = { file: [], line: [], column: [], label: [] };
+  const siteIndex = new Map<string, number>();
+  const site = (file: string, line: number, column: number, label: string) => {
+    const key = `${file}:${line}:${column}:${label}`;
+    let i = siteIndex.get(key);
+    if (i === undefined) {
+      i = sites.file.length; siteIndex.set(key, i);
+      sites.file.push(str(file)); sites.line.push(line); sites.column.push(column); sites.label.push(str(label));
+    }
+    return i;
+  };
+
+  const slices: Spans['slices'] = { lane: [], start: [], end: [], category: [], site: [] };
+  const asyncSpans: Spans['asyncSpans'] = { lane: [], site: [], start: [], suspend: [], end: [], invocation: [], rejected: [] };
+  const lag: Spans['lag'] = { lane: [], t: [], ms: [] };
+  const dropped = { asyncSpans: 0, slices: 0, lag: 0, note: undefined as string | undefined };
+
+  ctx.threads.forEach(({ model, samples }, laneIndex) => {
+    if (samples) {
+      for (const run of busyRuns(samples)) {
+        if (slices.lane.length >= MAX_SLICES) { dropped.slices++; continue; }
+        const votes = new Map<string, number>();
+        const frames = new Map<string, { url: string; line: number; fn: string; n: number }>();
+        for (let i = run.from; i <= run.to; i++) {
+          const k = samples.kind[i];
+          votes.set(k, (votes.get(k) ?? 0) + 1);
+          const f = samples.frame[i];
+          if (f) { const key = `${f.url}:${f.functionLine}`; const e = frames.get(key) ?? { url: f.url, line: f.functionLine, fn: f.functionName, n: 0 }; e.n++; frames.set(key, e); }
+        }
+        const category = [...votes.entries()].sort((a, b) => b[1] - a[1])[0][0];
+        const top = [...frames.values()].sort((a, b) => b.n - a.n)[0];
+        slices.lane.push(laneIndex);
+        slices.start.push(round(run.start, 3));
+        slices.end.push(round(run.end, 3));
+        slices.category.push(Math.max(0, SLICE_CATEGORIES.indexOf(category as never)));
+        if (top) { const loc = ctx.mapper.locate(top.url, top.line); slices.site.push(site(loc.file, loc.line, loc.column, top.fn)); }
+        else slices.site.push(-1);
+      }
+    }
+    const s = model.spans;
+    for (let i = 0; i < s.length; i += 7) {
+      if (s[i] !== 0) continue;
+      if (asyncSpans.lane.length >= MAX_ASYNC_SPANS) { dropped.asyncSpans++; continue; }
+      const info = model.sites.get(s[i + 1]);
+      if (!info) continue;
+      const loc = ctx.mapper.locate(info.file, info.line, info.column);
+      asyncSpans.lane.push(laneIndex);
+      asyncSpans.site.push(site(loc.file, loc.line, loc.column, info.label));
+      asyncSpans.start.push(round(s[i + 3], 3));
+      asyncSpans.suspend.push(round(s[i + 4], 3));
+      asyncSpans.end.push(round(s[i + 5], 3));
+      asyncSpans.invocation.push(s[i + 2]);
+      asyncSpans.rejected.push(s[i + 6] ? 1 : 0);
+    }
+    for (let i = 0; i < model.ticks.length; i += 3) {
+      if (lag.lane.length >= MAX_LAG_POINTS) { dropped.lag++; continue; }
+      lag.lane.push(laneIndex); lag.t.push(round(model.ticks[i], 2)); lag.ms.push(round(model.ticks[i + 1], 2));
+    }
+    if (model.agg) dropped.asyncSpans += model.agg.spansDropped;
+  });
+  if (dropped.asyncSpans > 0) dropped.note = 'Await spans are sampled per function (all of the first 1000 calls, then 1 in 16) and capped per thread; counts and totals are exact or scaled.';
+
+  const n = Math.max(1, Math.ceil(ctx.wallMs / BUCKET_MS));
+  const parallelism = new Array<number>(n).fill(0);
+  for (const b of buckets) for (let k = 0; k < n && k < b.length; k++) parallelism[k] += b[k];
+  const concurrency = new Array<number>(n).fill(0);
+  for (const { model } of ctx.threads) {
+    const sum = new Float64Array(n), cnt = new Float64Array(n);
+    for (let i = 0; i < model.ticks.length; i += 3) {
+      const k = Math.floor(model.ticks[i] / BUCKET_MS);
+      if (k >= 0 && k < n) { sum[k] += model.ticks[i + 2]; cnt[k]++; }
+    }
+    let last = 0;
+    for (let k = 0; k < n; k++) { if (cnt[k] > 0) last = sum[k] / cnt[k]; concurrency[k] += last; }
+  }
+  const { running, queued } = poolSeries([...ctx.pools.values()], n);
+  return {
+    strings, sites, slices, asyncSpans, lag,
+    series: {
+      bucketMs: BUCKET_MS,
+      concurrency: concurrency.map((v) => round(v, 2)),
+      parallelism: parallelism.map((v) => round(v, 2)),
+      threadpoolRunning: running, threadpoolQueued: queued,
+    },
+    dropped,
+  };
+}
+
+/** Time-weighted mean running/queued pool requests per bucket, summed over processes. */
+function poolSeries(pools: PoolTimeline[], n: number): { running: number[]; queued: number[] } {
+  const running = new Float64Array(n), queued = new Float64Array(n);
+  for (const p of pools) {
+    for (let i = 0; i < p.t.length; i++) {
+      const from = p.t[i];
+      const to = i + 1 < p.t.length ? p.t[i + 1] : from;
+      const r = Math.min(p.inFlight[i], p.size), q = Math.max(0, p.inFlight[i] - p.size);
+      let a = from;
+      while (a < to) {
+        const k = Math.floor(a / BUCKET_MS);
+        const b = Math.min(to, (k + 1) * BUCKET_MS);
+        if (k >= 0 && k < n) { running[k] += (r * (b - a)) / BUCKET_MS; queued[k] += (q * (b - a)) / BUCKET_MS; }
+        a = b;
+      }
+    }
+  }
+  return { running: Array.from(running, (v) => round(v, 2)), queued: Array.from(queued, (v) => round(v, 2)) };
+}

@@ -1,0 +1,69 @@
+import type { RawRun, RawThread, ProbeRecord, RawSite, RawLoop, RawGroup, RawAggregates } from './raw';
+
+type Hello = Extract<ProbeRecord, { t: 'hello' }>;
+type Chunk = Extract<ProbeRecord, { t: 'chunk' }>;
+type Spawn = Extract<ProbeRecord, { t: 'spawn' }>;
+
+/** A site with its global (per-thread) id and its file. */
+export interface ThreadSite extends RawSite { file: string; map?: unknown; gid: number }
+
+/**
+ * One thread's probe records, put in order: sites by global id, the last aggregates, all
+ * spans and lag ticks, with every time converted to report milliseconds.
+ */
+export interface ThreadModel {
+  pid: number;
+  tid: number;
+  hello?: Hello;
+  sites: Map<number, ThreadSite>;
+  loops: Map<number, RawLoop & { file: string; map?: unknown; gid: number }>;
+  groups: Map<number, RawGroup & { file: string; map?: unknown; gid: number; siteIds: number[] }>;
+  agg?: RawAggregates;
+  /** Flat spans: kind, site, invocation, t0, t1, t2, flags (times in report ms). */
+  spans: number[];
+  /** Flat ticks: t, lagMs, inFlight. */
+  ticks: number[];
+  spawns: Spawn[];
+  lastChunk?: Chunk;
+  startupDoneMs?: number;
+  startMs: number;
+  endMs?: number;
+  exitCode?: number;
+  mainModule?: string;
+  /** Converts a time of this thread's performance.now() to report ms. */
+  toMs(perf: number): number;
+}
+
+export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
+  const hello = thread.records.find((r): r is Hello => r.t === 'hello');
+  const toMs = hello
+    ? (perf: number) => ((perf - hello.perfAnchor) * 1000 + hello.hrAnchorUs - run.startHrUs) / 1000
+    : () => 0;
+  const m: ThreadModel = {
+    pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
+    spans: [], ticks: [], spawns: [], startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
+  };
+  for (const r of thread.records) {
+    switch (r.t) {
+      case 'table':
+        for (const s of r.sites) m.sites.set(r.base + s.id, { ...s, file: r.file, map: r.map, gid: r.base + s.id });
+        for (const l of r.loops) m.loops.set(r.base + l.id, { ...l, file: r.file, map: r.map, gid: r.base + l.id });
+        for (const g of r.groups) m.groups.set(r.base + g.id, { ...g, file: r.file, map: r.map, gid: r.base + g.id, siteIds: g.sites.map((s) => r.base + s) });
+        break;
+      case 'chunk':
+        for (let i = 0; i < r.spans.length; i += 7) {
+          m.spans.push(r.spans[i], r.spans[i + 1], r.spans[i + 2], toMs(r.spans[i + 3]), toMs(r.spans[i + 4]), toMs(r.spans[i + 5]), r.spans[i + 6]);
+        }
+        for (let i = 0; i < r.ticks.length; i += 3) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2]);
+        m.agg = r.agg;
+        m.lastChunk = r;
+        if (r.mainModule) m.mainModule = r.mainModule;
+        m.endMs = toMs(r.at);
+        break;
+      case 'spawn': m.spawns.push({ ...r, at: toMs(r.at) }); break;
+      case 'startupDone': m.startupDoneMs = toMs(r.at); break;
+      case 'exit': m.exitCode = r.code; m.endMs = toMs(r.at); break;
+    }
+  }
+  return m;
+}

@@ -1,0 +1,121 @@
+/**
+ * concurrency-lens: the headless front end.
+ *   concurrency-lens profile <app.js|app.ts|command…> [options] [-- program args]
+ *   concurrency-lens matrix [samples-dir] [--markdown] [--json FILE] [--filter S]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startProfile, CommandError } from '../recorder/profile';
+import { formatSummary } from './summary';
+import { runMatrix } from './matrix';
+import { writeHtmlReport } from './htmlReport';
+import { exportTrace } from '../analyzer/exportTrace';
+import { exportCpuProfile, cpuProfileFileNames } from '../analyzer/exportCpuProfile';
+
+const USAGE = `Usage:
+  concurrency-lens profile <script.js|script.ts|command…> [options] [-- program args]
+  concurrency-lens matrix [samples-dir] [--markdown] [--json FILE] [--filter TEXT]
+
+Profile options:
+  --json FILE              write the report (schema: README)
+  --html FILE              write a self-contained HTML timeline report
+  --trace FILE             write Chrome Trace Event JSON (Perfetto, chrome://tracing)
+  --cpuprofile FILE        write the main thread's .cpuprofile (other lanes: FILE.<lane>.cpuprofile)
+  --duration SECONDS       stop the program after this long (servers)
+  --sampling-interval US   CPU sampling interval in microseconds (default 1000)
+  --threshold MS           event-loop block worth reporting (default 20)
+  --include-node-modules   instrument dependencies too
+  --cwd DIR                run the program in DIR
+  --quiet                  no summary
+Exit code: the program's (1 if it was killed by a signal other than our stop), 2 for bad usage.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') { process.stdout.write(USAGE + '\n'); return command ? 0 : 2; }
+  if (command === 'matrix') return matrix(rest);
+  if (command !== 'profile') { process.stderr.write(`concurrency-lens: unknown command '${command}'\n\n${USAGE}\n`); return 2; }
+  return profile(rest);
+}
+
+async function profile(args: string[]): Promise<number> {
+  const dashdash = args.indexOf('--');
+  const ours = dashdash >= 0 ? args.slice(0, dashdash) : args;
+  const programArgs = dashdash >= 0 ? args.slice(dashdash + 1) : [];
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: ours, allowPositionals: true, strict: true,
+      options: {
+        json: { type: 'string' }, html: { type: 'string' }, trace: { type: 'string' }, cpuprofile: { type: 'string' },
+        duration: { type: 'string' }, 'sampling-interval': { type: 'string' }, threshold: { type: 'string' },
+        'include-node-modules': { type: 'boolean' }, cwd: { type: 'string' }, quiet: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`concurrency-lens: ${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const o = parsed.values;
+  const number = (name: string, v: string | undefined, min: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new CommandError(`--${name} needs a number ≥ ${min}, got '${v}'`);
+    return n;
+  };
+  const cwd = path.resolve(o.cwd ?? process.cwd());
+  let run;
+  try {
+    const duration = number('duration', o.duration, 0.1);
+    run = startProfile({
+      command: [...parsed.positionals, ...programArgs],
+      cwd,
+      durationMs: duration !== undefined ? duration * 1000 : undefined,
+      samplingIntervalUs: number('sampling-interval', o['sampling-interval'], 50),
+      blockingThresholdMs: number('threshold', o.threshold, 1),
+      includeNodeModules: o['include-node-modules'] ?? false,
+    });
+  } catch (e) {
+    if (e instanceof CommandError) { process.stderr.write(`concurrency-lens: ${e.message}\n`); return 2; }
+    throw e;
+  }
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) { process.stderr.write('\nconcurrency-lens: stopping the program, writing the report… (Ctrl-C again to abort)\n'); run.stop(); }
+    else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', () => run.stop());
+  const report = await run.done;
+  process.removeListener('SIGINT', onSigint);
+
+  const written: string[] = [];
+  const write = (file: string, text: string) => { fs.writeFileSync(file, text); written.push(file); };
+  if (o.json) write(path.resolve(o.json), JSON.stringify(report, null, 1));
+  if (o.html) { writeHtmlReport(report, path.resolve(o.html)); written.push(path.resolve(o.html)); }
+  if (o.trace) write(path.resolve(o.trace), JSON.stringify(exportTrace(report)));
+  if (o.cpuprofile) {
+    const names = cpuProfileFileNames(path.resolve(o.cpuprofile), run.profiles);
+    run.profiles.forEach((lp, i) => write(names[i], JSON.stringify(exportCpuProfile(lp))));
+  }
+  if (!o.quiet) {
+    process.stderr.write(formatSummary(report, cwd));
+    for (const f of written) process.stderr.write(`wrote ${path.relative(cwd, f) || f}\n`);
+  }
+  if (report.program.error) return 1;
+  if (report.program.stopReason === 'duration' || report.program.stopReason === 'stopped') return 0;
+  return report.program.exitCode ?? 1;
+}
+
+async function matrix(args: string[]): Promise<number> {
+  const parsed = parseArgs({ args, allowPositionals: true, options: { markdown: { type: 'boolean' }, json: { type: 'string' }, filter: { type: 'string', multiple: true }, verbose: { type: 'boolean' } } });
+  const dir = path.resolve(parsed.positionals[0] ?? 'samples');
+  const result = await runMatrix(dir, { markdown: parsed.values.markdown, json: parsed.values.json, filter: parsed.values.filter, verbose: parsed.values.verbose });
+  return result.ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+  process.stderr.write(`concurrency-lens: internal error: ${e instanceof Error ? e.stack : e}\n`);
+  process.exitCode = 70;
+});

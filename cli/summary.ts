@@ -1,0 +1,35 @@
+import type { Report } from '../analyzer/report';
+import * as path from 'node:path';
+
+/** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
+export function formatSummary(report: Report, cwd: string): string {
+  const p = report.program;
+  const m = report.metrics;
+  const rel = (f: string) => { const r = path.relative(cwd, f); return r.startsWith('..') ? f : r; };
+  const lines: string[] = [];
+  const ended = p.error ? `failed: ${p.error}`
+    : p.stopReason === 'duration' ? 'stopped after --duration'
+    : p.stopReason === 'stopped' ? 'stopped by you'
+    : p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode}`;
+  lines.push('', `── Concurrency Lens ── ${p.command.map((c) => rel(c)).join(' ')} (${ended})`);
+  lines.push(`wall ${ms(p.wallMs)} · user ${ms(p.userCpuMs)} · system ${ms(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${Math.round(p.maxRssKb / 1024)} MB`);
+  lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
+  lines.push(`concurrency max ${m.maxConcurrency} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
+    + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));
+  const workers = report.lanes.filter((l) => l.kind === 'worker').length;
+  const procs = report.lanes.filter((l) => l.kind === 'process').length;
+  if (workers || procs) lines.push(`lanes: 1 main${workers ? ` · ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}${procs ? ` · ${procs} child process${procs > 1 ? 'es' : ''}` : ''}`);
+  if (report.findings.length === 0) lines.push('findings: none');
+  else {
+    lines.push(`findings (${report.findings.length}):`);
+    for (const f of report.findings) {
+      lines.push(`  ${f.severity.padEnd(7)} ${rel(f.location.file)}:${f.location.line}  [${f.kind}] ${f.message}`);
+    }
+  }
+  for (const w of report.warnings) lines.push(`note: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+function ms(v: number): string {
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+}

@@ -1,0 +1,37 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** A node process of the program announcing its inspector (written by the probe). */
+export interface Announcement { pid: number; ppid: number; url: string; argv: string[] }
+
+/**
+ * Watches the run directory for `attach-<pid>.json` files and reports each once. Uses
+ * fs.watch plus a short poll (fs.watch can miss events on some file systems).
+ */
+export class Rendezvous {
+  private readonly seen = new Set<string>();
+  private readonly watcher: fs.FSWatcher | null;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly dir: string, private readonly onAnnounce: (a: Announcement) => void) {
+    let w: fs.FSWatcher | null = null;
+    try { w = fs.watch(dir, () => this.scan()); } catch { w = null; }
+    this.watcher = w;
+    this.timer = setInterval(() => this.scan(), 25);
+  }
+
+  scan(): void {
+    let names: string[];
+    try { names = fs.readdirSync(this.dir); } catch { return; }
+    for (const name of names) {
+      if (!name.startsWith('attach-') || !name.endsWith('.json') || this.seen.has(name)) continue;
+      this.seen.add(name);
+      try { this.onAnnounce(JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8'))); } catch { /* half-written: rename makes this rare */ }
+    }
+  }
+
+  close(): void {
+    this.watcher?.close();
+    clearInterval(this.timer);
+  }
+}

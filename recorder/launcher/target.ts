@@ -1,0 +1,72 @@
+/**
+ * A CDP target: a process's main thread (a chrome-remote-interface client) or a worker
+ * thread reached through its parent's NodeWorker domain, as js-debug's WorkerTransport does.
+ * Every command is bounded in time so a stuck thread can never hang the recorder.
+ */
+export interface Target {
+  send(method: string, params?: object, timeoutMs?: number): Promise<any>;
+  on(event: string, handler: (params: any) => void): void;
+}
+
+const DEFAULT_TIMEOUT = 15000;
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+/** The main thread of a process, over chrome-remote-interface. */
+export class ClientTarget implements Target {
+  constructor(private readonly client: any) {}
+  send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
+    return withTimeout(this.client.send(method, params), timeoutMs, method);
+  }
+  on(event: string, handler: (params: any) => void): void {
+    this.client.on(event, handler);
+  }
+}
+
+/** A worker thread: commands and events tunnelled through the parent target. */
+export class WorkerTarget implements Target {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  private readonly handlers = new Map<string, ((params: any) => void)[]>();
+  private gone = false;
+
+  constructor(private readonly parent: Target, readonly sessionId: string) {}
+
+  /** Called by the parent for every message from this worker. */
+  receive(raw: string): void {
+    const message = JSON.parse(raw);
+    if (message.id !== undefined) {
+      const p = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error) p?.reject(new Error(message.error.message)); else p?.resolve(message.result);
+      return;
+    }
+    for (const h of this.handlers.get(message.method) ?? []) h(message.params);
+  }
+
+  detached(): void {
+    this.gone = true;
+    for (const p of this.pending.values()) p.reject(new Error('worker exited'));
+    this.pending.clear();
+  }
+
+  send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
+    if (this.gone) return Promise.reject(new Error('worker exited'));
+    const id = this.nextId++;
+    const reply = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.parent.send('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) }, timeoutMs)
+      .catch((e) => { this.pending.get(id)?.reject(e); this.pending.delete(id); });
+    return withTimeout(reply, timeoutMs, `${method} (worker)`);
+  }
+
+  on(event: string, handler: (params: any) => void): void {
+    const list = this.handlers.get(event) ?? [];
+    list.push(handler);
+    this.handlers.set(event, list);
+  }
+}

@@ -1,0 +1,91 @@
+/** Small helpers over ESTree nodes produced by acorn. */
+export type Node = { type: string; start: number; end: number; [key: string]: any };
+
+export const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+export const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+export function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && typeof (v as Node).type === 'string';
+}
+
+/** Child nodes in source order. */
+export function children(node: Node): Node[] {
+  const out: Node[] = [];
+  for (const key in node) {
+    if (key === 'type' || key === 'start' || key === 'end' || key.startsWith('__')) continue;
+    const v = node[key];
+    if (Array.isArray(v)) for (const x of v) { if (isNode(x)) out.push(x); }
+    else if (isNode(v)) out.push(v);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Visits every node below `node` without entering nested functions (their awaits are theirs). */
+export function walkOwn(node: Node, visit: (n: Node, parent: Node) => void | false): void {
+  for (const c of children(node)) {
+    if (visit(c, node) === false) continue;
+    if (!FUNCTION_TYPES.has(c.type)) walkOwn(c, visit);
+  }
+}
+
+/** Names bound by a pattern (`a`, `{ a, b: [c] }`, `...rest`, `x = 1`). */
+export function patternNames(p: Node | null | undefined, out: string[] = []): string[] {
+  if (!p) return out;
+  switch (p.type) {
+    case 'Identifier': out.push(p.name); break;
+    case 'ObjectPattern': for (const prop of p.properties) patternNames(prop.type === 'RestElement' ? prop.argument : prop.value, out); break;
+    case 'ArrayPattern': for (const el of p.elements) patternNames(el, out); break;
+    case 'RestElement': patternNames(p.argument, out); break;
+    case 'AssignmentPattern': patternNames(p.left, out); break;
+    case 'MemberExpression': { const root = rootIdentifier(p); if (root) out.push(root); break; }
+  }
+  return out;
+}
+
+/** `a` for `a.b[c].d`, or undefined. */
+export function rootIdentifier(n: Node): string | undefined {
+  while (n.type === 'MemberExpression') n = n.object;
+  return n.type === 'Identifier' ? n.name : undefined;
+}
+
+/** Identifiers read anywhere inside `node` (including nested functions: closures read too). */
+export function readNames(node: Node | null | undefined, out = new Set<string>()): Set<string> {
+  if (!node) return out;
+  const visit = (n: Node, parent: Node | null): void => {
+    if (n.type === 'Identifier') {
+      const isPropKey = parent && ((parent.type === 'MemberExpression' && parent.property === n && !parent.computed)
+        || (parent.type === 'Property' && parent.key === n && !parent.computed && !parent.shorthand)
+        || (parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.key === n && !parent.computed);
+      if (!isPropKey) out.add(n.name);
+      return;
+    }
+    for (const c of children(n)) visit(c, n);
+  };
+  visit(node, null);
+  return out;
+}
+
+/** Names assigned (=, +=, ++, destructuring) inside `node`, not entering nested functions. */
+export function writtenNames(node: Node, out = new Set<string>()): Set<string> {
+  const visit = (n: Node) => {
+    if (n.type === 'AssignmentExpression') for (const name of patternNames(n.left)) out.add(name);
+    else if (n.type === 'UpdateExpression') { const r = n.argument.type === 'Identifier' ? n.argument.name : rootIdentifier(n.argument); if (r) out.add(r); }
+    else if ((n.type === 'ForOfStatement' || n.type === 'ForInStatement') && n.left.type !== 'VariableDeclaration') for (const name of patternNames(n.left)) out.add(name);
+  };
+  visit(node);
+  walkOwn(node, (n) => { visit(n); });
+  return out;
+}
+
+/** Names declared with let/const directly or nested in blocks inside `node` (fresh per iteration of an enclosing loop). */
+export function blockScopedNames(node: Node, out = new Set<string>()): Set<string> {
+  walkOwn(node, (n) => {
+    if (n.type === 'VariableDeclaration' && n.kind !== 'var') for (const d of n.declarations) for (const name of patternNames(d.id)) out.add(name);
+  });
+  return out;
+}
+
+export function intersects(a: Set<string>, b: Set<string>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}

@@ -1,0 +1,84 @@
+import { Node, patternNames, readNames, writtenNames, intersects, walkOwn } from './ast';
+
+/**
+ * Sequential-await groups: runs of two or more statement-level awaits in one statement list
+ * whose operands start new work (a call) and read nothing the earlier awaits of the run
+ * produced, directly or through the statements in between. Such awaits could have been
+ * gathered with Promise.all. Conservative by design (never flag a dependent chain):
+ *  - an await whose result is discarded (`await mkdir(d);`) ends a run: it may order side effects;
+ *  - any control flow (if, loop, return, try) between awaits ends a run;
+ *  - an operand that is not a call (`await pending`) is work started earlier: not a candidate.
+ */
+export interface AwaitGroup {
+  /** The AwaitExpression nodes, in order. */
+  awaits: Node[];
+  /** The statements holding them (for the quick fix: adjacent when `adjacent`). */
+  statements: Node[];
+  adjacent: boolean;
+}
+
+interface Candidate { await: Node; bound: string[]; statement: Node }
+
+function candidate(stmt: Node): Candidate | null {
+  let target: Node | null = null;
+  let value: Node | null = null;
+  if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
+    target = stmt.declarations[0].id; value = stmt.declarations[0].init;
+  } else if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'AssignmentExpression' && stmt.expression.operator === '=') {
+    target = stmt.expression.left; value = stmt.expression.right;
+  }
+  if (!target || !value || value.type !== 'AwaitExpression') return null;
+  const arg = value.argument;
+  if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return null;
+  if (containsAwait(arg)) return null;
+  return { await: value, bound: patternNames(target), statement: stmt };
+}
+
+function containsAwait(n: Node): boolean {
+  let found = false;
+  walkOwn(n, (c) => { if (c.type === 'AwaitExpression' || c.type === 'YieldExpression') found = true; });
+  return found;
+}
+
+const STATEMENT_LISTS: Record<string, string> = { BlockStatement: 'body', Program: 'body', StaticBlock: 'body', SwitchCase: 'consequent' };
+
+/** Finds the groups in every statement list of `fn` (a function node or the Program for top-level await). */
+export function findAwaitGroups(fn: Node): AwaitGroup[] {
+  const groups: AwaitGroup[] = [];
+  const lists: Node[][] = [];
+  const root = fn.type === 'Program' ? fn : fn.body;
+  if (STATEMENT_LISTS[root.type]) lists.push(root[STATEMENT_LISTS[root.type]]);
+  walkOwn(root, (n) => { const key = STATEMENT_LISTS[n.type]; if (key) lists.push(n[key]); });
+  for (const list of lists) scanList(list, groups);
+  return groups;
+}
+
+function scanList(list: Node[], groups: AwaitGroup[]): void {
+  let run: Candidate[] = [];
+  let tainted = new Set<string>();
+  let adjacent = true;
+  const close = () => {
+    if (run.length >= 2) groups.push({ awaits: run.map((c) => c.await), statements: run.map((c) => c.statement), adjacent });
+    run = []; tainted = new Set(); adjacent = true;
+  };
+  for (const stmt of list) {
+    const c = candidate(stmt);
+    if (c) {
+      const reads = readNames(c.await.argument);
+      const dependsOnRun = intersects(reads, tainted) || c.bound.some((b) => tainted.has(b));
+      if (dependsOnRun) close();
+      run.push(c);
+      for (const b of c.bound) tainted.add(b);
+      continue;
+    }
+    const plain = (stmt.type === 'VariableDeclaration' || stmt.type === 'ExpressionStatement' || stmt.type === 'EmptyStatement') && !containsAwait(stmt);
+    if (!plain || run.length === 0) { close(); continue; }
+    // A plain statement between awaits: whatever it computes from the run's results is tainted too.
+    adjacent = false;
+    if (intersects(readNames(stmt), tainted)) {
+      for (const w of writtenNames(stmt)) tainted.add(w);
+      if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations) for (const n of patternNames(d.id)) tainted.add(n);
+    }
+  }
+  close();
+}

@@ -1,0 +1,33 @@
+/**
+ * ES module load hooks (registered by the probe with module.register). Runs on Node's loader
+ * thread: it only transforms source; the instrumented module registers its own site table
+ * with the runtime of whichever thread evaluates it.
+ */
+import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { ProbeOptions } from '../probeOptions';
+import { isUserFile, instrumentSource } from './instrumentFile';
+import { isTypeScript, transpileTypeScript, withInlineMap } from './typescript';
+
+let opts: ProbeOptions;
+
+export function initialize(data: ProbeOptions): void {
+  opts = data;
+}
+
+export async function load(url: string, context: any, nextLoad: any) {
+  if (!url.startsWith('file:')) return nextLoad(url, context);
+  const file = fileURLToPath(url);
+  const ownDir = path.dirname(opts.probePath);
+  if (!isUserFile(file, opts.includeNodeModules, ownDir)) return nextLoad(url, context);
+  if (isTypeScript(file)) {
+    const source = await readFile(file, 'utf8');
+    const { code, map } = transpileTypeScript(source, file, 'esm', opts.esbuildPath);
+    return { format: 'module', source: withInlineMap(instrumentSource(code, file, true, map), map), shortCircuit: true };
+  }
+  const result = await nextLoad(url, context);
+  if (result.format !== 'module' || result.source == null) return result;
+  const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
+  return { ...result, source: instrumentSource(source, file, true) };
+}

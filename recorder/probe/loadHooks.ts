@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ProbeOptions } from '../probeOptions';
+import { isUserFile, instrumentSource } from './instrumentFile';
+import { isTypeScript, transpileTypeScript, withInlineMap } from './typescript';
+
+/**
+ * Instruments user files as Node loads them: CommonJS through Module.prototype._compile
+ * (every .js/.cjs file, whoever requires it), TypeScript through require.extensions, and
+ * ES modules through module.register() load hooks when the entry point is an ES module.
+ */
+export function installLoadHooks(opts: ProbeOptions): void {
+  const Module = require('node:module');
+  const ownDir = path.dirname(opts.probePath);
+  const maps = new Map<string, unknown>();
+
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (content: string, filename: string) {
+    if (isUserFile(filename, opts.includeNodeModules, ownDir)) {
+      const map = maps.get(filename);
+      maps.delete(filename);
+      content = instrumentSource(content, filename, false, map);
+      if (map) content = withInlineMap(content, map);
+    }
+    return compile.call(this, content, filename);
+  };
+
+  const loadTs = (module: any, filename: string) => {
+    const source = fs.readFileSync(filename, 'utf8');
+    const { code, map } = transpileTypeScript(source, filename, 'cjs', opts.esbuildPath);
+    maps.set(filename, map);
+    enableSourceMaps();
+    module._compile(code, filename);
+  };
+  for (const ext of ['.ts', '.cts', '.tsx']) Module._extensions[ext] = loadTs;
+
+  if (entryIsModule() && typeof Module.register === 'function') {
+    Module.register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
+    if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
+  }
+}
+
+function enableSourceMaps(): void {
+  (process as any).setSourceMapsEnabled?.(true);
+}
+
+/** True when the main script is an ES module (.mjs/.mts, or .js/.ts under "type": "module"). */
+function entryIsModule(): boolean {
+  const main = process.argv[1];
+  if (!main) return false;
+  if (/\.m[jt]s$/.test(main)) return true;
+  if (/\.c[jt]s$/.test(main)) return false;
+  let dir = path.dirname(path.resolve(main));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try { return JSON.parse(fs.readFileSync(pkg, 'utf8')).type === 'module'; } catch { return false; }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+}

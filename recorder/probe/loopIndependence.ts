@@ -1,0 +1,66 @@
+import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, blockScopedNames, intersects, walkOwn } from './ast';
+
+/**
+ * Decides whether the iterations of a loop that awaits could have run concurrently:
+ * no iteration reads what an earlier one wrote (a pagination cursor, a retry flag), the loop
+ * does not exit early (break/return: Promise.all would do work the loop never did), and its
+ * awaits are not deliberate pacing (`await sleep(100)`). `for await` is never a candidate.
+ */
+export interface LoopVerdict { independent: boolean; reason: string }
+
+const PACING = /sleep|delay|wait|timeout|throttle|backoff|retry|setTimeout|setImmediate/i;
+
+export function loopVerdict(loop: Node, awaits: Node[], label?: string): LoopVerdict {
+  if (loop.type === 'ForOfStatement' && loop.await) return { independent: false, reason: 'for await consumes a stream in order' };
+  if (exitsEarly(loop.body, label)) return { independent: false, reason: 'the loop can exit early (break/return)' };
+  const body = loop.body;
+  const fresh = blockScopedNames(body);
+  if (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') {
+    if (loop.left.type === 'VariableDeclaration' && loop.left.kind !== 'var') for (const n of readNames(loop.left)) fresh.add(n);
+  }
+  const carried = new Set([...writtenNames(body)].filter((n) => !fresh.has(n)));
+  const readsAcross = new Set<string>();
+  for (const a of awaits) readNames(a.argument, readsAcross);
+  if (loop.type === 'ForStatement') { readNames(loop.test, readsAcross); }
+  if (loop.type === 'WhileStatement' || loop.type === 'DoWhileStatement') readNames(loop.test, readsAcross);
+  if (intersects(carried, readsAcross)) {
+    const names = [...carried].filter((n) => readsAcross.has(n));
+    return { independent: false, reason: `each iteration needs ${names.join(', ')} from the one before` };
+  }
+  if (loop.type === 'WhileStatement' || loop.type === 'DoWhileStatement') {
+    // A while loop whose condition nothing in the body changes is a counter loop or infinite: only flag with a counter written in the body.
+    if (!intersects(readNames(loop.test), writtenNames(body))) return { independent: false, reason: 'the loop condition does not depend on the body' };
+  }
+  if (awaits.every((a) => isDiscarded(a) && PACING.test(calleeText(a.argument)))) return { independent: false, reason: 'the awaits pace the loop on purpose' };
+  return { independent: true, reason: '' };
+}
+
+function isDiscarded(a: Node & { parentType?: string }): boolean {
+  return a.parentType === 'ExpressionStatement';
+}
+
+function calleeText(n: Node): string {
+  if (n.type === 'CallExpression' || n.type === 'NewExpression') n = n.callee;
+  if (n.type === 'Identifier') return n.name;
+  if (n.type === 'MemberExpression' && !n.computed) return n.property.name;
+  return '';
+}
+
+/** True if `node` holds a break/return that leaves the loop (or a labelled break/continue to outside). */
+function exitsEarly(node: Node, label: string | undefined): boolean {
+  let found = false;
+  const visit = (n: Node, depthLoopOrSwitch: number) => {
+    if (found || FUNCTION_TYPES.has(n.type)) return;
+    if (n.type === 'ReturnStatement' || n.type === 'YieldExpression') { found = true; return; }
+    if (n.type === 'BreakStatement') {
+      if (n.label ? n.label.name === label || label === undefined : depthLoopOrSwitch === 0) { found = true; return; }
+      if (n.label) { found = true; return; } // breaking to an outer label leaves this loop too
+    }
+    const nested = LOOP_TYPES.has(n.type) || n.type === 'SwitchStatement';
+    for (const c of children(n)) visit(c, depthLoopOrSwitch + (nested ? 1 : 0));
+  };
+  visit(node, 0);
+  return found;
+}
+
+export { walkOwn };

@@ -1,0 +1,60 @@
+import { Node, children } from './ast';
+
+/**
+ * Which local names stand for Node's I/O modules or their functions, from `require()` calls
+ * and imports anywhere in the file: `const fs = require('fs')`, `import { readFile } from
+ * 'node:fs/promises'`, `const { promises: fsp } = require('fs')`. Shadowing is ignored.
+ */
+export interface ModuleBindings {
+  /** Local name → module ('fs', 'crypto', …) for whole-module bindings. */
+  modules: Map<string, string>;
+  /** Local name → exported function name, for destructured or named imports. */
+  functions: Map<string, string>;
+}
+
+const MODULES = new Set(['fs', 'fs/promises', 'child_process', 'zlib', 'crypto', 'dns', 'dns/promises']);
+
+function moduleOf(spec: unknown): string | null {
+  if (typeof spec !== 'string') return null;
+  const m = spec.startsWith('node:') ? spec.slice(5) : spec;
+  return MODULES.has(m) ? m : null;
+}
+
+/** `require('fs')`, `require('fs').promises`, or null. */
+function requiredModule(n: Node | null | undefined): string | null {
+  if (!n) return null;
+  if (n.type === 'MemberExpression' && !n.computed && n.property.name === 'promises') return requiredModule(n.object);
+  if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal') {
+    return moduleOf(n.arguments[0].value);
+  }
+  if (n.type === 'AwaitExpression' && n.argument.type === 'ImportExpression' && n.argument.source.type === 'Literal') return moduleOf(n.argument.source.value);
+  return null;
+}
+
+export function collectModuleBindings(ast: Node): ModuleBindings {
+  const modules = new Map<string, string>();
+  const functions = new Map<string, string>();
+  const visit = (n: Node) => {
+    if (n.type === 'ImportDeclaration') {
+      const m = moduleOf(n.source.value);
+      if (m) for (const s of n.specifiers) {
+        if (s.type === 'ImportSpecifier') functions.set(s.local.name, s.imported.name ?? s.imported.value);
+        else modules.set(s.local.name, m);
+      }
+    } else if (n.type === 'VariableDeclarator') {
+      const m = requiredModule(n.init);
+      if (m && n.id.type === 'Identifier') modules.set(n.id.name, m);
+      else if (m && n.id.type === 'ObjectPattern') {
+        for (const p of n.id.properties) {
+          if (p.type !== 'Property' || p.computed) continue;
+          const key = p.key.name ?? p.key.value;
+          if (key === 'promises' && p.value.type === 'Identifier') modules.set(p.value.name, m);
+          else if (p.value.type === 'Identifier') functions.set(p.value.name, key);
+        }
+      }
+    }
+    for (const c of children(n)) visit(c);
+  };
+  visit(ast);
+  return { modules, functions };
+}

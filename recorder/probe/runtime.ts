@@ -1,0 +1,283 @@
+import type { SiteTable } from './transform';
+
+/**
+ * The probe runtime that instrumented code calls as `__cl$`. One per thread. Hot paths are
+ * tiny and allocation-free except for one small object per async-function invocation.
+ *
+ * Timing is sampled per function: the first SAMPLE_ALL invocations of each async function
+ * are timed, then one in SAMPLE_EVERY. Counts (occurrences, awaits in flight) are exact.
+ * Everything is kept in fixed-size aggregates per site plus a bounded buffer of detailed
+ * spans, so memory stays bounded however many promises the program makes.
+ */
+
+const SAMPLE_ALL = 1000;
+const SAMPLE_MASK = 15; // then 1 in 16
+export const SPAN_FIELDS = 7; // kind, site, invocation, t0, t1, t2, flags
+export const SPAN_AWAIT = 0, SPAN_SYNC = 1, SPAN_POOL = 2;
+const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4 };
+
+const now = () => performance.now();
+
+/** State of one async-function invocation (`__clI$`). */
+class Invocation {
+  /** Site of the await this invocation is suspended at, or 0. */
+  site = 0;
+  /** Value of `started` when the pending await began: tells a leaf await from a parent. */
+  startedAt = 0;
+  leaf = false;
+  t1 = 0;
+  id = 0;
+  /** Sequential-group accumulators: next position, Σ waits, max wait. */
+  gNext = 0; gSum = 0; gMax = 0;
+  loops: Record<number, { iters: number; cur: number; sum: number; max: number }> | null = null;
+  constructor(readonly fn: number, readonly sampled: boolean) {}
+}
+
+export interface Aggregates {
+  site: { count: number[]; sampled: number[]; sum: number[]; max: number[]; syncSum: number[]; leafSampled: number[]; leafSum: number[]; rejected: number[] };
+  fnCalls: number[];
+  group: { count: number[]; sum: number[]; save: number[] };
+  loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };
+  maxInFlight: number;
+  spansKept: number;
+  spansDropped: number;
+}
+
+export class ProbeRuntime {
+  // Site metadata, by site id.
+  private kind: number[] = [0];
+  private groupOf: number[] = [0];
+  private groupPos: number[] = [0];
+  private groupSize: number[] = [0];
+  private loopOf: number[] = [0];
+  // Aggregates, by site / group / loop id.
+  private count: number[] = [0];
+  private sampledCount: number[] = [0];
+  private sum: number[] = [0];
+  private max: number[] = [0];
+  private syncSum: number[] = [0];
+  private leafSampled: number[] = [0];
+  private leafSum: number[] = [0];
+  private rejected: number[] = [0];
+  private fnCalls: number[] = [0];
+  private gCount: number[] = [0];
+  private gSum: number[] = [0];
+  private gSave: number[] = [0];
+  private lExecs: number[] = [0];
+  private lIters: number[] = [0];
+  private lSum: number[] = [0];
+  private lSave: number[] = [0];
+
+  private started = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  private invocationIds = 0;
+
+  // Bounded detail: spans since the last flush, kept 1 in `stride` once `spanBudget` is spent.
+  private spans: Float64Array;
+  private spanLen = 0;
+  private spanBudget: number;
+  private spanSeen = 0;
+  private stride = 1;
+  spansKept = 0;
+  spansDropped = 0;
+
+  private nextId = 1;
+
+  constructor(maxSpans: number, private readonly onSpansFull: () => void,
+    private readonly onTable: (base: number, table: SiteTable) => void) {
+    this.spanBudget = maxSpans;
+    this.spans = new Float64Array(Math.min(maxSpans, 65536) * SPAN_FIELDS);
+  }
+
+  /**
+   * Called by the first statement of every instrumented file with its site table. Returns
+   * the file's id base (local id + base = id in this thread) and reports the table.
+   */
+  load(table: SiteTable): number {
+    const base = this.nextId - 1;
+    this.nextId += table.size;
+    const ids = base + table.size;
+    for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
+      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.fnCalls,
+      this.gCount, this.gSum, this.gSave, this.lExecs, this.lIters, this.lSum, this.lSave]) {
+      while (arr.length <= ids) arr.push(0);
+    }
+    for (const s of table.sites) {
+      const i = base + s.id;
+      this.kind[i] = KIND_CODE[s.kind];
+      this.groupOf[i] = s.group ? base + s.group : 0;
+      this.groupPos[i] = s.groupPos;
+      this.groupSize[i] = s.groupSize;
+      this.loopOf[i] = s.loop ? base + s.loop : 0;
+    }
+    this.onTable(base, table);
+    return base;
+  }
+
+  // ---- called by instrumented code -------------------------------------------------------
+
+  /** Entry of an async function. */
+  f(fn: number): Invocation {
+    const n = ++this.fnCalls[fn];
+    return new Invocation(fn, n <= SAMPLE_ALL || (n & SAMPLE_MASK) === 0);
+  }
+
+  /** Before an await's operand is evaluated. Returns the start time (0 when not sampled). */
+  b(inv: Invocation, site: number): number {
+    if (inv.site !== 0) this.settleRejected(inv); // the previous await threw and was caught
+    inv.site = site;
+    inv.startedAt = ++this.started;
+    return inv.sampled ? now() : 0;
+  }
+
+  /** The operand has been evaluated; the function is about to suspend. */
+  o<T>(inv: Invocation, value: T): T {
+    if (this.started === inv.startedAt) {
+      inv.leaf = true;
+      if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+    } else inv.leaf = false; // the operand started other awaits: this one waits on them
+    return value;
+  }
+
+  /** Like `o`, for Promise.all/race/…: also notes when the operand finished evaluating. */
+  o1<T>(inv: Invocation, value: T): T {
+    if (inv.sampled) inv.t1 = now();
+    return this.o(inv, value);
+  }
+
+  /** The await resumed with `value`. */
+  e<T>(inv: Invocation, t0: number, value: T): T {
+    const site = inv.site;
+    inv.site = 0;
+    if (inv.leaf) this.inFlight--;
+    this.count[site]++;
+    if (inv.sampled) this.timed(inv, site, t0, now(), 0);
+    return value;
+  }
+
+  /** An exception is leaving the async function: a pending await, if any, was rejected. */
+  x(inv: Invocation): void {
+    if (inv.site !== 0) this.settleRejected(inv);
+  }
+
+  /** A sync I/O call that started at t0 returned `value`. */
+  s<T>(site: number, t0: number, value: T): T {
+    const t = now();
+    const w = t - t0;
+    this.count[site]++; this.sampledCount[site]++; this.sum[site] += w;
+    if (w > this.max[site]) this.max[site] = w;
+    this.pushSpan(SPAN_SYNC, site, 0, t0, t0, t, 0);
+    return value;
+  }
+
+  /** A call that queues work on the libuv thread pool was made. */
+  p<T>(site: number, value: T): T {
+    this.count[site]++;
+    const t = now();
+    this.pushSpan(SPAN_POOL, site, 0, t, t, t, 0);
+    return value;
+  }
+
+  n(): number { return now(); }
+
+  /** Loop start, iteration start, loop end (independent loops only). */
+  ls(inv: Invocation, loop: number): void {
+    if (!inv.sampled) return;
+    (inv.loops ??= {})[loop] = { iters: 0, cur: 0, sum: 0, max: 0 };
+  }
+  li(inv: Invocation, loop: number): void {
+    const l = inv.loops?.[loop];
+    if (!l) return;
+    if (l.iters > 0) this.closeIteration(l);
+    l.iters++;
+  }
+  le(inv: Invocation, loop: number): void {
+    const l = inv.loops?.[loop];
+    if (!l) return;
+    if (l.iters > 0) this.closeIteration(l);
+    this.lExecs[loop]++; this.lIters[loop] += l.iters; this.lSum[loop] += l.sum;
+    if (l.iters >= 2) this.lSave[loop] += l.sum - l.max;
+    inv.loops![loop] = undefined as never;
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private closeIteration(l: { cur: number; sum: number; max: number }): void {
+    l.sum += l.cur;
+    if (l.cur > l.max) l.max = l.cur;
+    l.cur = 0;
+  }
+
+  private timed(inv: Invocation, site: number, t0: number, t2: number, flags: number): void {
+    const w = t2 - t0;
+    this.sampledCount[site]++;
+    this.sum[site] += w;
+    if (w > this.max[site]) this.max[site] = w;
+    if (inv.leaf) { this.leafSampled[site]++; this.leafSum[site] += w; }
+    const kind = this.kind[site];
+    if (kind === 2) this.syncSum[site] += inv.t1 - t0;
+    const g = this.groupOf[site];
+    if (g !== 0) {
+      const pos = this.groupPos[site];
+      if (pos === 0) { inv.gNext = 1; inv.gSum = w; inv.gMax = w; }
+      else if (inv.gNext === pos) { inv.gNext++; inv.gSum += w; if (w > inv.gMax) inv.gMax = w; }
+      else inv.gNext = -1; // out of order (an await in between threw): drop this invocation
+      if (inv.gNext === this.groupSize[site]) {
+        this.gCount[g]++; this.gSum[g] += inv.gSum; this.gSave[g] += inv.gSum - inv.gMax; inv.gNext = -1;
+      }
+    }
+    const loop = this.loopOf[site];
+    if (loop !== 0) { const l = inv.loops?.[loop]; if (l) l.cur += w; }
+    if (inv.id === 0) inv.id = ++this.invocationIds;
+    this.pushSpan(SPAN_AWAIT, site, inv.id, t0, kind === 2 ? inv.t1 : t0, t2, flags);
+  }
+
+  private settleRejected(inv: Invocation): void {
+    const site = inv.site;
+    inv.site = 0;
+    if (inv.leaf) this.inFlight--;
+    this.count[site]++;
+    this.rejected[site]++;
+  }
+
+  private pushSpan(kind: number, site: number, inv: number, t0: number, t1: number, t2: number, flags: number): void {
+    this.spanSeen++;
+    if (this.spansKept >= this.spanBudget) {
+      if (this.spanSeen % this.stride !== 0) { this.spansDropped++; return; }
+    }
+    if ((this.spanLen + 1) * SPAN_FIELDS > this.spans.length) {
+      if (this.spans.length < this.spanBudget * SPAN_FIELDS) {
+        const bigger = new Float64Array(Math.min(this.spans.length * 2, this.spanBudget * SPAN_FIELDS));
+        bigger.set(this.spans); this.spans = bigger;
+      } else { this.onSpansFull(); if (this.spanLen > 0) { this.spansDropped++; return; } }
+    }
+    const o = this.spanLen * SPAN_FIELDS;
+    const a = this.spans;
+    a[o] = kind; a[o + 1] = site; a[o + 2] = inv; a[o + 3] = t0; a[o + 4] = t1; a[o + 5] = t2; a[o + 6] = flags;
+    this.spanLen++;
+    this.spansKept++;
+    if (this.spansKept === this.spanBudget) this.stride = 16;
+    else if (this.spansKept > this.spanBudget && this.spansKept % this.spanBudget === 0) this.stride *= 2;
+  }
+
+  /** Takes the spans recorded since the last call (flat, SPAN_FIELDS per span). */
+  takeSpans(): number[] {
+    const out = Array.from(this.spans.subarray(0, this.spanLen * SPAN_FIELDS));
+    this.spanLen = 0;
+    return out;
+  }
+
+  aggregates(): Aggregates {
+    return {
+      site: { count: this.count, sampled: this.sampledCount, sum: this.sum, max: this.max, syncSum: this.syncSum,
+        leafSampled: this.leafSampled, leafSum: this.leafSum, rejected: this.rejected },
+      fnCalls: this.fnCalls,
+      group: { count: this.gCount, sum: this.gSum, save: this.gSave },
+      loop: { execs: this.lExecs, iters: this.lIters, sum: this.lSum, save: this.lSave },
+      maxInFlight: this.maxInFlight,
+      spansKept: this.spansKept,
+      spansDropped: this.spansDropped,
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import * as fs from 'node:fs';
+
+/** Appends JSON lines to this thread's file in the run directory; never throws into the program. */
+export class ThreadLog {
+  private fd: number | null = null;
+
+  constructor(private readonly file: string) {}
+
+  write(record: object): void {
+    try {
+      if (this.fd === null) this.fd = fs.openSync(this.file, 'a');
+      fs.writeSync(this.fd, JSON.stringify(record) + '\n');
+    } catch { /* run directory removed: the recorder is gone */ }
+  }
+}

@@ -1,0 +1,319 @@
+import { Parser } from 'acorn';
+import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier } from './ast';
+import { Edits } from './edits';
+import { findAwaitGroups } from './awaitGroups';
+import { loopVerdict } from './loopIndependence';
+import { ModuleBindings, collectModuleBindings } from './moduleBindings';
+
+/**
+ * Instruments one user file at load time. Every await of an async function is wrapped so the
+ * probe runtime (`__cl$`, see runtime.ts) learns when it started, when the operand had been
+ * evaluated and when it resumed; sync I/O and thread-pool calls are timed or counted; loops
+ * whose iterations are independent mark their iterations. No newline is ever inserted, so
+ * line numbers of the output are those of the input.
+ *
+ * Ids of sites, loops and groups share one numbering, local to the file. The output's first
+ * statement hands the tables to the runtime (`__cl$.load`), which returns the file's id base
+ * (`__clS$`): so the transform is pure and works the same on the main thread, in workers and
+ * on Node's ESM loader thread.
+ */
+
+export type SiteKind = 'fn' | 'await' | 'combinator' | 'sync' | 'pool';
+
+export interface SiteInfo {
+  /** Local to the file (1-based); the runtime adds the file's base when it loads the table. */
+  id: number;
+  kind: SiteKind;
+  /** 1-based line, 0-based column in the transformed file's input (esbuild output for TS). */
+  line: number;
+  column: number;
+  label: string;
+  /** Enclosing async function's site id (0 at top level). */
+  fn: number;
+  group: number;
+  groupPos: number;
+  groupSize: number;
+  loop: number;
+  /** The await's value is discarded (`await x();`). */
+  discarded: boolean;
+}
+
+export interface LoopInfo { id: number; line: number; column: number; independent: boolean; reason: string; fn: number }
+export interface GroupInfo { id: number; sites: number[]; adjacent: boolean; fn: number }
+
+export interface TransformInput {
+  source: string;
+  isModule: boolean;
+  /** Absolute path, recorded in the table. */
+  file: string;
+  /** Source map of a TypeScript file's transpiled output, recorded in the table. */
+  map?: unknown;
+  /** `readFileSync`, `execSync`, … every *Sync export of fs, child_process, zlib, crypto. */
+  syncNames: ReadonlySet<string>;
+  /** Thread-pool backed async functions by module: fs, crypto, zlib, dns. */
+  poolNames: ReadonlySet<string>;
+}
+
+export interface SiteTable {
+  file: string;
+  map?: unknown;
+  /** Number of ids used (sites + loops + groups). */
+  size: number;
+  sites: SiteInfo[];
+  loops: LoopInfo[];
+  groups: GroupInfo[];
+}
+
+export interface TransformOutput extends SiteTable {
+  code: string;
+}
+
+const COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
+const H = '__cl$';
+const I = '__clI$';
+const B = '__clS$';
+
+export function instrument(input: TransformInput): TransformOutput | null {
+  let ast: Node;
+  try {
+    ast = Parser.parse(input.source, {
+      ecmaVersion: 'latest',
+      sourceType: input.isModule ? 'module' : 'script',
+      allowHashBang: true,
+      allowReturnOutsideFunction: !input.isModule,
+      locations: false,
+    }) as unknown as Node;
+  } catch {
+    return null; // Not our business to report syntax errors: Node will, with its own message.
+  }
+  prepare(ast);
+  const src = input.source;
+  const lineStarts = computeLineStarts(src);
+  const pos = (offset: number) => toLineColumn(lineStarts, offset);
+  const edits = new Edits();
+  const sites: SiteInfo[] = [];
+  const loops: LoopInfo[] = [];
+  const groups: GroupInfo[] = [];
+  const bindings: ModuleBindings = collectModuleBindings(ast);
+  let nextId = 1;
+
+  const addSite = (kind: SiteKind, node: Node, label: string, fn: number, extra: Partial<SiteInfo> = {}): SiteInfo => {
+    const { line, column } = pos(node.start);
+    const site: SiteInfo = { id: nextId++, kind, line, column, label, fn,
+      group: 0, groupPos: 0, groupSize: 0, loop: 0, discarded: false, ...extra };
+    sites.push(site);
+    return site;
+  };
+
+  /** Per async function (or module with top-level await): its site and what it instruments. */
+  interface FnScope { node: Node; site: number; awaits: Node[]; loops: Map<Node, Node[]>; labels: Map<Node, string> }
+
+  const needsInvocation = (scope: FnScope) => scope.awaits.length > 0;
+
+  // Pass 1: per function, collect its own awaits and the innermost loop of each.
+  const scopes: FnScope[] = [];
+  const awaitLoop = new Map<Node, Node>();
+  const awaitParent = new Map<Node, Node>();
+  const collect = (node: Node, scope: FnScope | null, loopStack: Node[], labelOf: Map<Node, string>) => {
+    for (const c of children(node)) {
+      if (FUNCTION_TYPES.has(c.type)) {
+        const inner: FnScope | null = c.async && !c.generator ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map() } : null;
+        if (inner) scopes.push(inner);
+        collect(c, inner, [], new Map());
+        continue;
+      }
+      if (c.type === 'AwaitExpression' && scope) {
+        scope.awaits.push(c);
+        awaitParent.set(c, node);
+        const loop = loopStack[loopStack.length - 1];
+        if (loop) { awaitLoop.set(c, loop); if (!scope.loops.has(loop)) scope.loops.set(loop, []); scope.loops.get(loop)!.push(c); }
+      }
+      if (c.type === 'LabeledStatement' && LOOP_TYPES.has(c.body.type)) labelOf.set(c.body, c.label.name);
+      if (LOOP_TYPES.has(c.type)) {
+        if (scope && labelOf.has(c)) scope.labels.set(c, labelOf.get(c)!);
+        collect(c, scope, [...loopStack, c], labelOf);
+      } else collect(c, scope, loopStack, labelOf);
+    }
+  };
+  const moduleScope: FnScope | null = input.isModule ? { node: ast, site: 0, awaits: [], loops: new Map(), labels: new Map() } : null;
+  if (moduleScope) scopes.push(moduleScope);
+  collect(ast, moduleScope, [], new Map());
+
+  // Pass 2: sites, groups, loops and the edits for each async function.
+  for (const scope of scopes) {
+    if (!needsInvocation(scope)) continue;
+    const fnNode = scope.node;
+    const fnSite = addSite('fn', fnNode, fnNode.type === 'Program' ? '(module)' : functionName(fnNode, src), 0);
+    scope.site = fnSite.id;
+    const awaitSite = new Map<Node, SiteInfo>();
+    for (const a of scope.awaits) {
+      const arg = a.argument;
+      const combinator = arg.type === 'CallExpression' && arg.callee.type === 'MemberExpression' && !arg.callee.computed
+        && arg.callee.object.type === 'Identifier' && arg.callee.object.name === 'Promise' && COMBINATORS.has(arg.callee.property.name);
+      const parent = awaitParent.get(a);
+      const site = addSite(combinator ? 'combinator' : 'await', a, 'await ' + describe(arg, src), fnSite.id,
+        { discarded: parent?.type === 'ExpressionStatement' });
+      awaitSite.set(a, site);
+    }
+    for (const g of findAwaitGroups(fnNode)) {
+      const id = nextId++;
+      const ids = g.awaits.map((a, i) => {
+        const s = awaitSite.get(a)!;
+        s.group = id; s.groupPos = i; s.groupSize = g.awaits.length;
+        return s.id;
+      });
+      groups.push({ id, sites: ids, adjacent: g.adjacent, fn: fnSite.id });
+    }
+    for (const [loop, awaits] of scope.loops) {
+      for (const a of awaits) (a as any).parentType = awaitParent.get(a)?.type;
+      const verdict = loopVerdict(loop, awaits, scope.labels.get(loop));
+      const id = nextId++;
+      const { line, column } = pos(loop.start);
+      loops.push({ id, line, column, fn: fnSite.id, ...verdict });
+      if (!verdict.independent) continue;
+      for (const a of awaits) awaitSite.get(a)!.loop = id;
+      const outer = loop; // a labelled loop keeps its label: wrap inside the label
+      edits.start(outer.start, `{${H}.ls(${I},${B}+${id});`, depthOf(loop));
+      edits.end(outer.end, `;${H}.le(${I},${B}+${id})}`, depthOf(loop));
+      const body = loop.body;
+      if (body.type === 'BlockStatement') edits.start(body.start + 1, `${H}.li(${I},${B}+${id});`, depthOf(loop) + 1);
+      else { edits.start(body.start, `{${H}.li(${I},${B}+${id});`, depthOf(loop) + 1); edits.end(body.end, '}', depthOf(loop) + 1); }
+    }
+    for (const a of scope.awaits) {
+      const s = awaitSite.get(a)!;
+      const d = depthOf(a);
+      edits.start(a.start, `${H}.e(${I},${H}.b(${I},${B}+${s.id}),`, d);
+      edits.start(a.argument.start, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},`, d + 1);
+      edits.end(a.argument.end, ')', d + 1);
+      edits.end(a.end, ')', d);
+    }
+    addInvocationPrologue(fnNode, fnSite.id, src, edits);
+  }
+
+  // Sync I/O and thread-pool calls, anywhere in the file.
+  const visitCalls = (node: Node, fnSite: number) => {
+    for (const c of children(node)) {
+      const scope = FUNCTION_TYPES.has(c.type) ? scopes.find((s) => s.node === c) : undefined;
+      if (c.type === 'CallExpression' && !c.optional && !hasOptional(c.callee)) {
+        const kind = classifyCall(c.callee, bindings, input);
+        if (kind) {
+          const site = addSite(kind, c, describe(c, src), fnSite);
+          const d = depthOf(c);
+          if (kind === 'sync') edits.start(c.start, `${H}.s(${B}+${site.id},${H}.n(),`, d);
+          else edits.start(c.start, `${H}.p(${B}+${site.id},`, d);
+          edits.end(c.end, ')', d);
+        }
+      }
+      visitCalls(c, scope ? scope.site : FUNCTION_TYPES.has(c.type) ? 0 : fnSite);
+    }
+  };
+  visitCalls(ast, moduleScope?.site ?? 0);
+
+  const table: SiteTable = { file: input.file, map: input.map, size: nextId - 1, sites, loops, groups };
+  if (sites.length === 0) return { code: src, ...table };
+  // Falls back to a do-nothing runtime if the file is run without the probe (e.g. a vm context).
+  edits.start(prologueOffset(ast, src),
+    `var ${H}=globalThis[Symbol.for('concurrency-lens')],${B}=${H}.load(${JSON.stringify(table).replace(/\u2028|\u2029/g, (c) => c === '\u2028' ? '\\u2028' : '\\u2029')});`, -1);
+  return { code: edits.apply(src), ...table };
+}
+
+// Depth for ordering insertions at the same offset: outer constructs wrap inner ones.
+const depthCache = new WeakMap<Node, number>();
+function depthOf(n: Node): number { return depthCache.get(n) ?? 0; }
+
+/** Where the helper binding goes: after a hashbang and the directive prologue, on the same line. */
+function prologueOffset(ast: Node, src: string): number {
+  let offset = src.startsWith('#!') ? src.indexOf('\n') + 1 || src.length : 0;
+  for (const stmt of ast.body as Node[]) {
+    if (stmt.type === 'ExpressionStatement' && typeof stmt.directive === 'string') offset = stmt.end;
+    else break;
+  }
+  return offset;
+}
+
+function addInvocationPrologue(fn: Node, fnSite: number, src: string, edits: Edits): void {
+  const decl = `const ${I}=${H}.f(${B}+${fnSite});`;
+  if (fn.type === 'Program') { edits.start(prologueOffset(fn, src), decl, -1); return; }
+  const catchTail = `}catch(__clE$){${H}.x(${I});throw __clE$}`;
+  const d = depthOf(fn);
+  if (fn.body.type === 'BlockStatement') {
+    let at = fn.body.start + 1;
+    for (const stmt of fn.body.body as Node[]) {
+      if (stmt.type === 'ExpressionStatement' && typeof stmt.directive === 'string') at = stmt.end; else break;
+    }
+    edits.start(at, `${decl}try{`, d + 1);
+    edits.end(fn.body.end - 1, catchTail, d + 1);
+  } else {
+    const afterParams = fn.params.length ? fn.params[fn.params.length - 1].end : fn.start;
+    const arrow = src.indexOf('=>', afterParams);
+    edits.start(arrow + 2, `{${decl}try{return `, d + 1);
+    edits.end(fn.end, `${catchTail}}`, d + 1);
+  }
+}
+
+function classifyCall(callee: Node, b: ModuleBindings, input: TransformInput): 'sync' | 'pool' | null {
+  if (callee.type === 'Identifier') {
+    const f = b.functions.get(callee.name);
+    if (!f) return null;
+    if (input.syncNames.has(f)) return 'sync';
+    if (input.poolNames.has(f)) return 'pool';
+    return null;
+  }
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return null;
+  const name = callee.property.name;
+  if (input.syncNames.has(name)) return 'sync';
+  if (input.poolNames.has(name)) {
+    const root = rootIdentifier(callee.object);
+    if (root && b.modules.has(root)) return 'pool';
+    if (callee.object.type === 'CallExpression' && callee.object.callee.type === 'Identifier' && callee.object.callee.name === 'require') return 'pool';
+  }
+  return null;
+}
+
+function hasOptional(n: Node): boolean {
+  while (n.type === 'MemberExpression' || n.type === 'CallExpression') { if (n.optional) return true; n = n.type === 'MemberExpression' ? n.object : n.callee; }
+  return false;
+}
+
+function describe(n: Node, src: string): string {
+  if (n.type === 'CallExpression' || n.type === 'NewExpression') {
+    const callee = src.slice(n.callee.start, n.callee.end).replace(/\s+/g, ' ');
+    return `${n.type === 'NewExpression' ? 'new ' : ''}${truncate(callee, 48)}()`;
+  }
+  return truncate(src.slice(n.start, n.end).replace(/\s+/g, ' '), 48);
+}
+
+function truncate(s: string, n: number): string { return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+
+function functionName(fn: Node, src: string): string {
+  if (fn.id?.name) return fn.id.name;
+  const parent = (fn as any).__parent as Node | undefined;
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key)
+    return parent.key.type === 'Identifier' ? parent.key.name : src.slice(parent.key.start, parent.key.end);
+  if (parent?.type === 'AssignmentExpression') return src.slice(parent.left.start, parent.left.end);
+  return '(anonymous)';
+}
+
+function computeLineStarts(src: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) { if (src.charCodeAt(i + 1) === 10) i++; starts.push(i + 1); }
+    else if (c === 0x2028 || c === 0x2029) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function toLineColumn(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
+  return { line: lo + 1, column: offset - starts[lo] };
+}
+
+/** Sets `__parent` links and depths once per parse (used for names and edit ordering). */
+export function prepare(ast: Node): void {
+  const walk = (n: Node, d: number) => { depthCache.set(n, d); for (const c of children(n)) { (c as any).__parent = n; walk(c, d + 1); } };
+  walk(ast, 0);
+}

@@ -1,0 +1,29 @@
+/**
+ * Configuration handed from the recorder to the probe in every process and thread, as JSON
+ * in one env var (like js-debug's VSCODE_INSPECTOR_OPTIONS). NODE_OPTIONS carries the
+ * `--require` of the probe itself, so child processes inherit both.
+ */
+export const OPTIONS_ENV = 'CONCURRENCY_LENS_OPTIONS';
+/** Where the runtime lives: `globalThis[Symbol.for('concurrency-lens')]`. */
+export const PROBE_GLOBAL = Symbol.for('concurrency-lens');
+/** Binding the recorder installs; the probe calls it at exit and waits to be released. */
+export const EXIT_BINDING = '__concurrencyLensExit';
+
+export interface ProbeOptions {
+  runDir: string;
+  /** Absolute path of dist/probe.js (its frames are not user code). */
+  probePath: string;
+  /** Absolute path of dist/esmHooks.mjs. */
+  esmHooksPath: string;
+  /** Absolute path of the esbuild package, for TypeScript. */
+  esbuildPath: string;
+  includeNodeModules: boolean;
+  /** Detailed spans kept per thread before sampling down. */
+  maxSpans: number;
+}
+
+export function readProbeOptions(): ProbeOptions | null {
+  const raw = process.env[OPTIONS_ENV];
+  if (!raw) return null;
+  try { return JSON.parse(raw) as ProbeOptions; } catch { return null; }
+}

@@ -1,0 +1,181 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn, ChildProcess } from 'node:child_process';
+import type { Report } from '../analyzer/report';
+import type { RawRun, CpuProfile } from '../analyzer/raw';
+import { analyze } from '../analyzer/analyze';
+import type { ProfileOptions, ProfileRun, LaneProfile } from './profileOptions';
+import { OPTIONS_ENV, ProbeOptions } from './probeOptions';
+import { resolveCommand } from './launcher/command';
+import { StderrFilter } from './launcher/stderrFilter';
+import { Rendezvous, Announcement } from './launcher/rendezvous';
+import { ClientTarget } from './launcher/target';
+import { ThreadRecorder, RecorderHooks } from './launcher/threadRecorder';
+import { readThreadLogs } from './launcher/threadLogs';
+import { distFile } from './launcher/distFiles';
+
+export { CommandError } from './launcher/command';
+
+const CDP = require('chrome-remote-interface');
+
+/**
+ * Runs a program under the inspector and records it (see ProfileOptions). Throws
+ * CommandError at once for input that cannot run (missing file); after that, `done` always
+ * resolves with a report, whatever the program does.
+ */
+export function startProfile(options: ProfileOptions): ProfileRun {
+  const nodePath = options.nodePath ?? process.execPath;
+  const resolved = resolveCommand(options.command, options.cwd, nodePath, options.runtimeArgs ?? []);
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
+  const status = options.onStatus ?? (() => undefined);
+  const warnings: string[] = [];
+  const profiles = new Map<string, CpuProfile>();
+  const laneProfiles: LaneProfile[] = [];
+  const processes = new Map<number, { announcement: Announcement; main: ThreadRecorder | null; closed: Promise<void> }>();
+  let stopReason: RawRun['stopReason'] = 'exit';
+  let stopping = false;
+
+  const probeOptions: ProbeOptions = {
+    runDir,
+    probePath: distFile('probe.js'),
+    esmHooksPath: distFile('esmHooks.mjs'),
+    esbuildPath: path.dirname(require.resolve('esbuild/package.json')),
+    includeNodeModules: options.includeNodeModules ?? false,
+    maxSpans: 200_000,
+  };
+  const userNodeOptions = options.env?.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
+  const env = {
+    ...process.env, ...options.env,
+    NODE_OPTIONS: `--require ${JSON.stringify(probeOptions.probePath)} --inspect-publish-uid=http ${userNodeOptions}`.trim(),
+    [OPTIONS_ENV]: JSON.stringify(probeOptions),
+  };
+
+  const hooks: RecorderHooks = {
+    samplingIntervalUs: options.samplingIntervalUs ?? 1000,
+    stopping: () => stopping,
+    status,
+    profileCollected: (pid, tid, profile) => profiles.set(`${pid}-${tid}`, profile),
+    warn: (m) => warnings.push(m),
+  };
+
+  const attach = (a: Announcement) => {
+    const entry = { announcement: a, main: null as ThreadRecorder | null, closed: Promise.resolve() };
+    processes.set(a.pid, entry);
+    entry.closed = (async () => {
+      const u = new URL(a.url);
+      if (u.hostname !== '127.0.0.1') { warnings.push(`pid ${a.pid}: inspector not on loopback (${u.hostname}); not attached`); return; }
+      let client: any;
+      try {
+        client = await CDP({ host: u.hostname, port: Number(u.port), target: a.url, local: true });
+      } catch (e) {
+        warnings.push(`could not attach to pid ${a.pid}: ${(e as Error).message}`);
+        return;
+      }
+      const closed = new Promise<void>((resolve) => client.on('disconnect', () => resolve()));
+      const recorder = new ThreadRecorder(new ClientTarget(client), a.pid, 0, hooks);
+      entry.main = recorder;
+      status(`attached to pid ${a.pid} (${path.basename(a.argv[1] ?? a.argv[0] ?? 'node')})`);
+      try { await recorder.start(true); }
+      catch (e) { warnings.push(`recording pid ${a.pid} failed: ${(e as Error).message}`); client.send('Runtime.runIfWaitingForDebugger').catch(() => undefined); }
+      await closed;
+    })();
+  };
+  const rendezvous = new Rendezvous(runDir, attach);
+
+  const startEpochMs = Date.now();
+  const startHrUs = Number(process.hrtime.bigint() / 1000n);
+  let child: ChildProcess;
+  const pipeOut = options.stdio === 'pipe';
+  const stderrFilter = new StderrFilter((text) => { if (pipeOut) options.onStderr?.(text); else { process.stderr.write(text); options.onStderr?.(text); } });
+  let spawnError: string | undefined;
+  try {
+    child = spawn(resolved.file, resolved.args, {
+      cwd: options.cwd, env, detached: process.platform !== 'win32',
+      stdio: ['inherit', pipeOut ? 'pipe' : 'inherit', 'pipe'],
+    });
+  } catch (e) {
+    spawnError = (e as Error).message;
+    child = null as never;
+  }
+  child?.stdout?.setEncoding('utf8').on('data', (d: string) => options.onStdout?.(d));
+  child?.stderr?.setEncoding('utf8').on('data', (d: string) => stderrFilter.push(d));
+
+  const exited = new Promise<{ code: number | null; signal: string | null; error?: string }>((resolve) => {
+    if (!child) { resolve({ code: null, signal: null, error: spawnError }); return; }
+    child.on('error', (e) => resolve({ code: null, signal: null, error: `could not start ${resolved.file}: ${e.message}` }));
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+
+  const killTree = (signal: NodeJS.Signals) => {
+    if (!child?.pid) return;
+    try { process.kill(-child.pid, signal); } catch { try { child.kill(signal); } catch { /* gone */ } }
+  };
+
+  const stop = async (reason: RawRun['stopReason']) => {
+    if (stopping) return;
+    stopping = true;
+    stopReason = reason;
+    status('stopping: collecting CPU profiles…');
+    const mains = [...processes.values()].map((p) => p.main).filter((m): m is ThreadRecorder => !!m);
+    await Promise.all(mains.map((m) => m.flushProbes()));
+    await Promise.all(mains.map((m) => m.collect().catch(() => undefined)));
+    killTree('SIGINT');
+    const forced = setTimeout(() => killTree('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(forced);
+  };
+
+  const durationTimer = options.durationMs ? setTimeout(() => void stop('duration'), options.durationMs) : null;
+
+  const done = (async (): Promise<Report> => {
+    const result = await exited;
+    const endHrUs = Number(process.hrtime.bigint() / 1000n);
+    if (durationTimer) clearTimeout(durationTimer);
+    stderrFilter.end();
+    // Processes the program left running (daemons, orphans) get a moment, then are stopped.
+    rendezvous.scan();
+    const grace = new Promise((r) => setTimeout(r, 2000).unref());
+    await Promise.race([Promise.all([...processes.values()].map((p) => p.closed)), grace]);
+    for (const p of processes.values()) if (p.main) await p.main.collect().catch(() => undefined);
+    rendezvous.close();
+
+    const traceByPid = new Map<number, RawRun['processes'][number]['traceEvents']>();
+    for (const [pid, p] of processes) traceByPid.set(pid, p.main?.traceEvents ?? []);
+    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`) }));
+    const raw: RawRun = {
+      command: resolved.script ? [resolved.script, ...options.command.slice(1)] : options.command,
+      cwd: options.cwd,
+      exitCode: result.code,
+      signal: result.signal,
+      error: result.error,
+      stopReason: result.error ? 'error' : stopReason,
+      startHrUs, endHrUs, startEpochMs,
+      cores: os.availableParallelism?.() ?? os.cpus().length,
+      nodeVersion: process.version,
+      blockingThresholdMs: options.blockingThresholdMs ?? 20,
+      rootPid: child?.pid,
+      probePath: probeOptions.probePath,
+      threads,
+      processes: [...processes.values()].map((p) => ({
+        pid: p.announcement.pid, ppid: p.announcement.ppid, argv: p.announcement.argv,
+        traceEvents: traceByPid.get(p.announcement.pid) ?? [], attached: !!p.main,
+      })),
+      warnings,
+    };
+    if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
+    const report = analyze(raw);
+    for (const lane of report.lanes) {
+      const profile = profiles.get(`${lane.pid}-${lane.threadId}`);
+      if (profile) laneProfiles.push({ laneId: lane.id, label: lane.label, profile });
+    }
+    fs.rmSync(runDir, { recursive: true, force: true });
+    return report;
+  })();
+
+  return {
+    done,
+    stop: () => { void stop('stopped'); },
+    profiles: laneProfiles,
+  };
+}
