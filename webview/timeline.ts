@@ -360,8 +360,9 @@ export class Timeline {
     this.invalidate();
   }
 
+  /** Time → px in the time area at the current zoom. */
   private xScale(): ScaleLinear<number, number> {
-    return this.transform.rescaleX(this.base.copy().range([0, this.width]));
+    return this.transform.rescaleX(this.base);
   }
 
   private hitTest(e: MouseEvent): Selection | undefined {
@@ -498,8 +499,14 @@ export class Timeline {
 
   private resize(): void {
     const w = this.lanesCanvas.parentElement!.clientWidth - this.lanesCanvas.offsetLeft;
+    const [a, b] = this.visibleRange();
     this.width = Math.max(50, w);
+    // The base scale maps the whole run onto the time area; zoom transforms are in its px.
+    this.base.range([0, this.width]);
     this.zoom.extent([[0, 0], [this.width, 100]]).translateExtent([[0, -1e9], [this.width, 1e9]]);
+    const k = this.model.wallMs / Math.max(MIN_SPAN_MS, b - a);
+    this.transform = zoomIdentity.translate(-k * this.base(a), 0).scale(k);
+    for (const target of [this.lanesCanvas, this.tracksCanvas, this.axisSvg] as any[]) target.__zoom = this.transform;
     this.lanesInner.style.height = `${Math.max(this.layout.height, this.lanesEl.clientHeight)}px`;
     this.render();
   }

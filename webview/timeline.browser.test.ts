@@ -1,0 +1,183 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
+import { syntheticReport } from './fixtures/syntheticReport';
+
+// The timeline in headless Chromium, on synthetic reports (real profiled programs are in
+// realPrograms.browser.test.ts). Asserts what a user sees and can do.
+describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not installed (apt-get install -y chromium)' }, () => {
+  let browser: Browser;
+  before(async () => { browser = await launch(); });
+  after(async () => { await browser?.close(); });
+
+  test('lanes grouped by process, findings listed, blocked interval drawn on the main lane', async () => {
+    const r = syntheticReport({ lanes: 5, spans: 4000, childProcesses: 1 });
+    const { page, errors } = await openReport(browser, r);
+    const lanes = await page.locator('.cl-row-label.lane').allTextContents();
+    assert.deepEqual(lanes, ['main · server.js', 'worker 2 · hash-worker.js', 'worker 3 · hash-worker.js', 'worker 4 · hash-worker.js', 'child 4001 · child-1.js']);
+    assert.deepEqual(await page.locator('.cl-row-label.process').allTextContents(), ['process 4000 · server.js', 'child process 4001 · child-1.js']);
+    const findings = await page.locator('.cl-finding').allTextContents();
+    assert.equal(findings.length, 2);
+    assert.match(findings[0], /Blocked event loop.*hash0\(\) blocked the event loop/);
+    assert.match(findings[1], /Sequential awaits/);
+
+    const marker = page.locator(`.cl-marker[data-kind="blocking-cpu"][data-lane-id="${r.lanes[0].id}"]`);
+    const box = (await marker.boundingBox())!;
+    const lane = (await page.locator(`.cl-row-label.lane[data-lane-id="${r.lanes[0].id}"]`).boundingBox())!;
+    assert.ok(box.width > 20, `blocked interval is drawn wide enough to see (${box.width}px)`);
+    assert.ok(Math.abs(box.y - lane.y) < 2, 'on the main lane');
+    // 30 %–38 % of the run, as in the report.
+    const canvas = (await page.locator('.cl-lanes-canvas').boundingBox())!;
+    const f = r.findings[0].intervals![0];
+    assert.ok(Math.abs(box.x - (canvas.x + (f.startMs / r.program.wallMs) * canvas.width)) < 3);
+    assert.ok(await page.locator('.cl-marker[data-kind="projected"]').count() === 1, 'Promise.all projection is shown');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('wheel zoom, shift-drag zoom to selection, keyboard zoom and pan, reset', async () => {
+    const r = syntheticReport({ lanes: 3, spans: 3000 });
+    const { page } = await openReport(browser, r);
+    const [a0, b0] = await visibleRange(page);
+    assert.deepEqual([a0, b0], [0, r.program.wallMs]);
+    const ticksBefore = await page.locator('.cl-axis .tick text').allTextContents();
+    const c = (await page.locator('.cl-lanes-canvas').boundingBox())!;
+    await page.mouse.move(c.x + c.width / 2, c.y + 60);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction(() => Number(document.getElementById('cl-range')!.dataset.t1) - Number(document.getElementById('cl-range')!.dataset.t0) < 1999);
+    const [a1, b1] = await visibleRange(page);
+    assert.ok(b1 - a1 < (b0 - a0) * 0.9, `zoomed in: ${a1}–${b1}`);
+    assert.ok(a1 > a0 && b1 < b0, 'around the pointer');
+    assert.notDeepEqual(await page.locator('.cl-axis .tick text').allTextContents(), ticksBefore, 'axis follows');
+    assert.match(await page.locator('#cl-range').textContent() ?? '', /^Visible /);
+
+    // Shift+drag selects a range and zooms to it.
+    await page.keyboard.press('0');
+    await page.locator('.cl-lanes-canvas').focus();
+    await page.keyboard.press('0');
+    await page.waitForFunction(() => Number(document.getElementById('cl-range')!.dataset.t1) >= 1999);
+    await page.keyboard.down('Shift');
+    await page.mouse.move(c.x + c.width * 0.25, c.y + 80);
+    await page.mouse.down();
+    await page.mouse.move(c.x + c.width * 0.5, c.y + 80, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const [a2, b2] = await visibleRange(page);
+    assert.ok(Math.abs(a2 - 500) < 10 && Math.abs(b2 - 1000) < 10, `zoomed to selection: ${a2}–${b2}`);
+
+    // Keyboard: pan right, zoom in, reset.
+    await page.locator('.cl-lanes-canvas').focus();
+    await page.keyboard.press('ArrowRight');
+    const [a3, b3] = await visibleRange(page);
+    assert.ok(a3 > a2 && Math.abs((b3 - a3) - (b2 - a2)) < 1e-6, 'panned');
+    await page.keyboard.press('+');
+    const [a4, b4] = await visibleRange(page);
+    assert.ok(b4 - a4 < b3 - a3, 'zoomed in by key');
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    assert.deepEqual(await visibleRange(page), [0, r.program.wallMs]);
+    await page.close();
+  });
+
+  test('overview: drag zooms to a range, click recentres', async () => {
+    const r = syntheticReport({ lanes: 2, spans: 1000 });
+    const { page } = await openReport(browser, r);
+    const o = (await page.locator('.cl-overview canvas').boundingBox())!;
+    await page.mouse.move(o.x + o.width * 0.1, o.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(o.x + o.width * 0.3, o.y + 20, { steps: 3 });
+    await page.mouse.up();
+    const [a, b] = await visibleRange(page);
+    assert.ok(Math.abs(a - 200) < 10 && Math.abs(b - 600) < 10, `${a}–${b}`);
+    await page.mouse.click(o.x + o.width * 0.8, o.y + 20);
+    const [c, d] = await visibleRange(page);
+    assert.ok(Math.abs((c + d) / 2 - 1600) < 10 && Math.abs(d - c - 400) < 1, `${c}–${d}`);
+    await page.close();
+  });
+
+  test('selecting a finding highlights it, shows it, and asks VS Code to open its source', async () => {
+    const r = syntheticReport({ lanes: 3, spans: 2000 });
+    const { page, posted } = await openReport(browser, r, { vscode: true });
+    assert.deepEqual((await posted())[0], { type: 'ready' });
+    assert.equal(await page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 1, 'VS Code gets both exports');
+    const item = page.locator('.cl-finding[data-kind="sequential-awaits"]');
+    await item.click();
+    assert.equal(await item.getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('.cl-marker.selected').count(), 4, '3 intervals + the projection');
+    const [a, b] = await visibleRange(page);
+    const f = r.findings[1];
+    assert.ok(a <= f.intervals![0].startMs && b >= f.intervals![2].endMs && b - a < r.program.wallMs / 2, 'zoomed to the finding');
+    const msgs = await posted();
+    assert.deepEqual(msgs.slice(1), [{ type: 'selectFinding', findingId: 'f2' }, { type: 'openLocation', location: f.location }]);
+    assert.match(await page.locator('.cl-details').textContent() ?? '', /3 independent awaits run one after another/);
+    // Keyboard: Tab reaches the findings and Enter selects.
+    await page.locator('.cl-finding[data-kind="blocking-cpu"]').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.cl-finding[data-kind="blocking-cpu"]').getAttribute('aria-pressed'), 'true');
+    // The host can reveal a finding too.
+    await page.evaluate(() => window.postMessage({ type: 'revealFinding', findingId: 'f2' }, '*'));
+    await page.waitForFunction(() => document.querySelector('.cl-finding[data-kind="sequential-awaits"]')!.getAttribute('aria-pressed') === 'true');
+    await page.close();
+  });
+
+  test('clicking a span shows its details; hovering shows a tooltip', async () => {
+    const r = syntheticReport({ lanes: 2, spans: 2000 });
+    const { page, posted } = await openReport(browser, r, { vscode: true });
+    const m = (await page.locator('.cl-marker[data-kind="blocking-cpu"]').boundingBox())!;
+    // Markers are click targets for the finding; the slice row is under them: click the canvas.
+    const x = m.x + m.width / 2, y = m.y + 10;
+    await page.locator('.cl-overlay').evaluate((e) => { (e as HTMLElement).style.visibility = 'hidden'; });
+    await page.mouse.move(x, y);
+    await page.waitForSelector('.cl-tooltip', { state: 'visible' });
+    assert.match(await page.locator('.cl-tooltip').textContent() ?? '', /Function: hash0\(\)/);
+    await page.mouse.click(x, y);
+    const details = await page.locator('.cl-details').textContent();
+    assert.match(details ?? '', /Busyuser/);
+    assert.match(details ?? '', /Functionhash0\(\)/);
+    assert.match(details ?? '', /Location\/app\/server\.js:17:3/);
+    assert.match(details ?? '', /Lanemain \(pid 4000, thread 0\)/);
+    await page.mouse.dblclick(x, y);
+    assert.deepEqual((await posted()).at(-1), { type: 'openLocation', location: { file: '/app/server.js', line: 17, column: 3 } });
+    await page.close();
+  });
+
+  test('program text with markup is shown as text and runs nothing', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1;alert(1)">';
+    const evil2 = '</script><script>window.__pwned=2;alert(2)</script>';
+    const r = syntheticReport({ lanes: 2, spans: 500 });
+    r.program.command = ['node', `/tmp/${evil}.js`];
+    r.lanes[0].script = `/tmp/${evil}.js`;
+    r.lanes[1].label = `worker ${evil2}`;
+    r.spans.strings = r.spans.strings.map((s) => (s.startsWith('await') ? `${s} ${evil2}` : s.startsWith('hash0') ? `hash0${evil}()` : s));
+    r.findings[0].message = `blocked by ${evil} and ${evil2}`;
+    r.findings[0].location.file = `/tmp/${evil}.js`;
+    const { page, errors, dialogs } = await openReport(browser, r);
+    assert.equal(await page.locator('.cl-row-label.lane').first().textContent(), `main · ${evil}.js`);
+    assert.equal(await page.locator('.cl-row-label.lane').nth(1).textContent(), `worker ${evil2} · hash-worker.js`);
+    assert.match(await page.locator('.cl-finding').first().textContent() ?? '', new RegExp(`blocked by ${evil.replace(/[()]/g, '\\$&')}`));
+    assert.ok((await page.locator('.cl-row-label.site').allTextContents()).some((t) => t.endsWith(evil2)));
+    assert.equal(await page.locator('.cl-title').textContent(), `node /tmp/${evil}.js`);
+    await page.locator('.cl-finding').first().click();
+    assert.match(await page.locator('.cl-details').textContent() ?? '', /Location\/tmp\/<img src=x onerror=/);
+    assert.equal(await page.locator('img').count(), 0, 'no element was created from the text');
+    assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('light theme and the standalone export', async () => {
+    const r = syntheticReport({ lanes: 2, spans: 300 });
+    const { page } = await openReport(browser, r, { colorScheme: 'light' });
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(255, 255, 255)');
+    assert.equal(await page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 0, 'no host: no .cpuprofile');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export trace' }).click()]);
+    assert.equal(download.suggestedFilename(), 'concurrency-lens.trace.json');
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    const trace = JSON.parse(readFileSync(path!, 'utf8'));
+    assert.ok(trace.traceEvents.some((e: { ph: string }) => e.ph === 'X'));
+    await page.close();
+  });
+});
