@@ -10,12 +10,20 @@ const f = (over: Partial<Finding>): Finding => ({
 
 test('sequential awaits: Promise.all would start them together and take the longest', () => {
   const g = projectedPromiseAll(f({ intervals: [{ laneId: 'L', startMs: 100, endMs: 110 }, { laneId: 'L', startMs: 110, endMs: 140 }, { laneId: 'L', startMs: 140, endMs: 145 }] }));
-  assert.deepEqual(g, { laneId: 'L', startMs: 100, endMs: 130 });
+  assert.deepEqual(g, [{ laneId: 'L', startMs: 100, endMs: 130 }]);
 });
 
-test('no projection for other kinds or a single interval', () => {
-  assert.equal(projectedPromiseAll(f({ kind: 'blocking-cpu', intervals: [{ laneId: 'L', startMs: 0, endMs: 1 }, { laneId: 'L', startMs: 2, endMs: 3 }] })), undefined);
-  assert.equal(projectedPromiseAll(f({ intervals: [{ laneId: 'L', startMs: 0, endMs: 1 }] })), undefined);
+test('one interval per chain: the chain minus the estimated savings', () => {
+  const one = projectedPromiseAll(f({ totalMs: 900, estimatedSavingsMs: 500, intervals: [{ laneId: 'L', startMs: 200, endMs: 1100 }] }));
+  assert.deepEqual(one, [{ laneId: 'L', startMs: 200, endMs: 600 }]);
+  const two = projectedPromiseAll(f({ occurrences: 2, estimatedSavingsMs: 100, intervals: [{ laneId: 'L', startMs: 0, endMs: 80 }, { laneId: 'L', startMs: 100, endMs: 200 }] }));
+  assert.deepEqual(two, [{ laneId: 'L', startMs: 0, endMs: 30 }, { laneId: 'L', startMs: 100, endMs: 150 }]);
+});
+
+test('no projection for other kinds, or without intervals or savings', () => {
+  assert.deepEqual(projectedPromiseAll(f({ kind: 'blocking-cpu', intervals: [{ laneId: 'L', startMs: 0, endMs: 1 }, { laneId: 'L', startMs: 2, endMs: 3 }] })), []);
+  assert.deepEqual(projectedPromiseAll(f({ intervals: [{ laneId: 'L', startMs: 0, endMs: 1 }] })), []);
+  assert.deepEqual(projectedPromiseAll(f({ estimatedSavingsMs: 5 })), []);
 });
 
 test('range and order', () => {

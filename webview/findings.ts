@@ -1,20 +1,30 @@
 import type { Finding } from '../analyzer/report';
 
 /**
- * Geometry of findings on the timeline. A finding is drawn at its `intervals`; a chain of
+ * Geometry of findings on the timeline. A finding is drawn at its `intervals`. A chain of
  * sequential awaits also gets the interval it would take if its awaits ran together
- * (Promise.all): from the first start, as long as the longest await.
+ * (Promise.all), drawn ghosted: from the chain's start, as long as its slowest await.
+ * - One interval per await (several intervals, one occurrence): the longest sets the pace.
+ * - One interval per chain (the analyzer's usual form): the chain minus the estimated
+ *   savings (split evenly over the occurrences).
  */
-export function projectedPromiseAll(f: Finding): { laneId: string; startMs: number; endMs: number } | undefined {
-  if (f.kind !== 'sequential-awaits' && f.kind !== 'await-in-loop') return undefined;
+export interface Ghost { laneId: string; startMs: number; endMs: number }
+
+export function projectedPromiseAll(f: Finding): Ghost[] {
+  if (f.kind !== 'sequential-awaits' && f.kind !== 'await-in-loop') return [];
   const iv = f.intervals ?? [];
-  if (iv.length < 2) return undefined;
-  let start = Infinity, longest = 0;
-  for (const i of iv) {
-    if (i.startMs < start) start = i.startMs;
-    longest = Math.max(longest, i.endMs - i.startMs);
+  if (iv.length === 0) return [];
+  if (iv.length >= 2 && f.occurrences <= 1) {
+    let start = Infinity, longest = 0;
+    for (const i of iv) {
+      if (i.startMs < start) start = i.startMs;
+      longest = Math.max(longest, i.endMs - i.startMs);
+    }
+    return [{ laneId: iv[0].laneId, startMs: start, endMs: start + longest }];
   }
-  return { laneId: iv[0].laneId, startMs: start, endMs: start + longest };
+  if (!(f.estimatedSavingsMs && f.estimatedSavingsMs > 0)) return [];
+  const save = f.estimatedSavingsMs / Math.max(1, f.occurrences, iv.length);
+  return iv.filter((i) => i.endMs - i.startMs > save).map((i) => ({ laneId: i.laneId, startMs: i.startMs, endMs: i.endMs - save }));
 }
 
 /** The time range covering all of a finding's intervals, or undefined if it has none. */

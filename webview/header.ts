@@ -1,6 +1,6 @@
 import type { Report } from '../analyzer/report';
 import { el } from './dom';
-import { formatCount, formatMs, formatPercent } from './format';
+import { baseName, formatCount, formatMs, formatPercent } from './format';
 
 /**
  * The summary header: the report's headline numbers. Fixed-width cells, text only.
@@ -23,6 +23,9 @@ export function buildHeader(r: Report, actions: HTMLElement): HTMLElement {
   for (const s of summaryStats(r)) {
     stats.append(el('div', { class: `cl-stat${s.bad ? ' bad' : ''}`, title: s.title }, el('dt', {}, s.label), el('dd', {}, s.value)));
   }
-  const title = el('h1', { class: 'cl-title', title: `${command}\n${r.program.cwd}` }, command || 'Concurrency Lens');
+  // The script's name and arguments; the whole command and the cwd in the tooltip.
+  const [first = '', ...rest] = r.program.command;
+  const short = [/[\\/]/.test(first) ? baseName(first) : first, ...rest].join(' ');
+  const title = el('h1', { class: 'cl-title', title: `${command}\n${r.program.cwd}` }, short || 'Concurrency Lens');
   return el('header', { class: 'cl-header' }, title, stats, actions);
 }

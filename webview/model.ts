@@ -132,7 +132,7 @@ export function buildModel(report: Report): TimelineModel {
     const script = baseName(lane.script);
     laneViews.push({
       lane: l,
-      label: script ? `${lane.label} · ${script}` : lane.label,
+      label: script && !lane.label.includes(script) ? `${lane.label} · ${script}` : lane.label,
       title: `${lane.label} — pid ${lane.pid}, thread ${lane.threadId}${lane.script ? `\n${lane.script}` : ''}`,
       sliceRow,
       asyncRows: asyncRowIdx,
@@ -151,8 +151,8 @@ export function buildModel(report: Report): TimelineModel {
   const processes: ProcessView[] = pids.map((pid) => {
     const lanes = byPid.get(pid)!.sort((a, b) => report.lanes[a.lane].threadId - report.lanes[b.lane].threadId);
     const first = report.lanes[lanes[0].lane];
-    const kind = pid === mainPid ? 'process' : 'child process';
-    return { pid, label: `${kind} ${pid}${first.script ? ` · ${baseName(first.script)}` : ''}`, lanes };
+    const script = baseName(first.script);
+    return { pid, label: `${pid === mainPid ? 'process' : 'child process'} ${pid}${lanes.length > 1 && script ? ` · ${script}` : ''}`, lanes };
   });
 
   let wallMs = report.program.wallMs || 0;

@@ -117,8 +117,8 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 .cl-row-label.lane { color: var(--cl-fg); font-weight: 600; padding-left: 12px; font-size: 12px; }
 .cl-row-label.process { color: var(--cl-fg); padding-left: 4px; font-size: 11px; text-transform: none; background: var(--cl-band); font-weight: 600; }
 .cl-overlay { position: absolute; top: 0; left: var(--cl-gutter); right: 0; pointer-events: none; overflow: hidden; }
-.cl-marker { position: absolute; pointer-events: auto; cursor: pointer; border: 1px solid var(--cl-error); background: color-mix(in srgb, var(--cl-error) 22%, transparent); min-width: 3px; }
-.cl-marker.warning { border-color: var(--cl-warning); background: color-mix(in srgb, var(--cl-warning) 18%, transparent); }
+.cl-marker { position: absolute; pointer-events: auto; cursor: pointer; border: 1px solid var(--cl-error); background: color-mix(in srgb, var(--cl-error) 14%, transparent); min-width: 3px; }
+.cl-marker.warning { border-color: var(--cl-warning); background: color-mix(in srgb, var(--cl-warning) 12%, transparent); }
 .cl-marker.info { border-color: var(--cl-info); background: color-mix(in srgb, var(--cl-info) 15%, transparent); }
 .cl-marker.ghost { border-style: dashed; background: repeating-linear-gradient(135deg, transparent 0 5px, color-mix(in srgb, var(--cl-warning) 22%, transparent) 5px 7px); }
 .cl-marker.selected { border-width: 2px; border-color: var(--cl-selection); z-index: 2; }

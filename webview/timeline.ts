@@ -230,7 +230,7 @@ export class Timeline {
   private buildMarkers(): void {
     let budget = 500;
     for (const f of this.model.report.findings) {
-      const ghost = projectedPromiseAll(f);
+      const ghosts = projectedPromiseAll(f);
       const ivs = [...(f.intervals ?? [])];
       for (const iv of ivs) {
         if (budget-- <= 0) return;
@@ -242,11 +242,12 @@ export class Timeline {
         this.overlay.append(m);
         this.markers.push({ el: m, lane, start: iv.startMs, end: iv.endMs, finding: f.id });
       }
-      if (ghost) {
+      for (const ghost of ghosts) {
+        if (budget-- <= 0) return;
         const lane = this.laneIndex.get(ghost.laneId) ?? this.laneIndex.get(f.laneId);
         if (lane === undefined) continue;
-        const m = el('div', { class: 'cl-marker ghost warning', title: `With Promise.all these awaits would take about ${formatMs(ghost.endMs - ghost.startMs)} (projected)` },
-          el('span', { class: 'cl-marker-label' }, 'Promise.all'));
+        const m = el('div', { class: 'cl-marker ghost warning', title: `Projected: with Promise.all these awaits would take about ${formatMs(ghost.endMs - ghost.startMs)}` },
+          el('span', { class: 'cl-marker-label' }, `Promise.all ≈ ${formatMs(ghost.endMs - ghost.startMs)}`));
         m.dataset.findingId = f.id; m.dataset.kind = 'projected'; m.dataset.laneId = this.model.report.lanes[lane].id;
         m.addEventListener('click', () => this.selectFinding(f.id, true));
         this.overlay.append(m);
@@ -438,9 +439,8 @@ export class Timeline {
     for (const [fid, b] of this.findingButtons) b.setAttribute('aria-pressed', String(fid === id));
     for (const m of this.markers) m.el.classList.toggle('selected', m.finding === id);
     const range = findingRange(f);
-    const ghost = projectedPromiseAll(f);
     if (range) {
-      const a = Math.min(range[0], ghost?.startMs ?? Infinity), b = Math.max(range[1], ghost?.endMs ?? -Infinity);
+      const [a, b] = range;
       const pad = Math.max((b - a) * 0.6, 1);
       this.zoomTo(a - pad, b + pad);
       const lane = this.laneIndex.get(f.intervals![0].laneId) ?? this.laneIndex.get(f.laneId);
@@ -524,6 +524,8 @@ export class Timeline {
     let g = svg.select<SVGGElement>('g');
     if (g.empty()) g = svg.append('g');
     g.attr('transform', 'translate(0,1)').call(axisBottom(s).tickValues(ticks).tickFormat((d) => formatMs(+d)).tickSizeOuter(0));
+    // Keep the labels at the edges inside the strip.
+    g.selectAll<SVGTextElement, number>('.tick text').attr('text-anchor', (d) => (s(d) < 24 ? 'start' : s(d) > w - 24 ? 'end' : 'middle'));
 
     // Tracks
     const tctx = fitCanvas(this.tracksCanvas, w, TRACK_H * TRACKS.length);
