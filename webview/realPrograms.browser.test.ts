@@ -1,0 +1,129 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { Report } from '../analyzer/report';
+import { hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
+
+// The CLI's HTML report of real profiled programs (webview/fixtures/programs), in headless
+// Chromium: what a user sees.
+const ROOT = resolve(__dirname, '..');
+const CLI = join(ROOT, 'dist/cli.js');
+const PROGRAMS = join(__dirname, 'fixtures/programs');
+const skip = !hasChromium ? 'chromium not installed (apt-get install -y chromium)' : !existsSync(CLI) ? 'dist/cli.js not built' : false;
+
+describe('HTML report of real programs in Chromium', { skip }, () => {
+  let browser: Browser;
+  let dir: string;
+  before(async () => { browser = await launch(); dir = mkdtempSync(join(tmpdir(), 'cl-real-')); });
+  after(async () => { await browser?.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  /** `concurrency-lens profile FILE --html … --json …`: the page's file and the report. */
+  function profile(program: string): { html: string; report: Report } {
+    const n = Math.random().toString(36).slice(2);
+    const html = join(dir, `${n}.html`), json = join(dir, `${n}.json`);
+    const r = spawnSync(process.execPath, [CLI, 'profile', program, '--html', html, '--json', json, '--quiet'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, `profile ${program}: ${r.stderr}`);
+    return { html, report: JSON.parse(readFileSync(json, 'utf8')) };
+  }
+
+  async function hoverText(page: Page, x: number, y: number): Promise<string> {
+    await page.mouse.move(x, y);
+    await page.waitForSelector('.cl-tooltip', { state: 'visible' });
+    return (await page.locator('.cl-tooltip').textContent()) ?? '';
+  }
+
+  test('CPU-blocking program: blocked intervals on the main lane, where the busy slices are; zoom', async () => {
+    const { html, report } = profile(join(PROGRAMS, 'blocking.js'));
+    const { page, errors } = await openReport(browser, html);
+    const main = report.lanes.find((l) => l.kind === 'main')!;
+    assert.match((await page.locator('.cl-row-label.lane').allTextContents()).join('|'), /^main \d+ · blocking\.js$/);
+    const findings = await page.locator('.cl-finding').allTextContents();
+    assert.ok(findings.some((t) => /Blocked event loop.*blocked the event loop 3×.*in crunch/.test(t)), findings.join('\n'));
+
+    const markers = page.locator(`.cl-marker[data-kind="blocking-cpu"][data-lane-id="${main.id}"]`);
+    assert.equal(await markers.count(), 3, 'three blocked intervals on the main lane');
+    const canvas = (await page.locator('.cl-lanes-canvas').boundingBox())!;
+    const [t0, t1] = await visibleRange(page);
+    const iv = report.findings.find((f) => f.kind === 'blocking-cpu')!.intervals!;
+    for (let i = 0; i < 3; i++) {
+      const box = (await markers.nth(i).boundingBox())!;
+      const x = canvas.x + ((iv[i].startMs - t0) / (t1 - t0)) * canvas.width;
+      assert.ok(Math.abs(box.x - x) < 3, `interval ${i} at its time`);
+      assert.ok(box.width > 20, `interval ${i} is wide (${box.width}px)`);
+    }
+    // Under the blocked interval, the main lane's busy slice is crunch().
+    const b = (await markers.nth(1).boundingBox())!;
+    await page.locator('.cl-overlay').evaluate((e) => { (e as HTMLElement).style.visibility = 'hidden'; });
+    assert.match(await hoverText(page, b.x + b.width / 2, b.y + 10), /Function: crunch/);
+    await page.locator('.cl-overlay').evaluate((e) => { (e as HTMLElement).style.visibility = ''; });
+
+    // Wheel over the lanes zooms in; the status bar and axis follow.
+    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + 40);
+    await page.mouse.wheel(0, -300);
+    await page.waitForFunction((w) => { const d = document.getElementById('cl-range')!.dataset; return Number(d.t1) - Number(d.t0) < w; }, (t1 - t0) * 0.95);
+    const [a, c] = await visibleRange(page);
+    assert.ok(c - a < (t1 - t0) * 0.95 && a > t0, `zoomed: ${a}–${c}`);
+    // Selecting the finding zooms to its intervals.
+    await page.locator('.cl-finding[data-kind="blocking-cpu"]').click();
+    const [fa, fb] = await visibleRange(page);
+    assert.ok(fa <= iv[0].startMs && fb >= iv[2].endMs, 'finding in view');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('workers and a child process: one lane each, grouped by process', async () => {
+    const { html, report } = profile(join(PROGRAMS, 'workers-and-child.js'));
+    const { page, errors } = await openReport(browser, html);
+    const lanes = await page.locator('.cl-row-label.lane').allTextContents();
+    assert.equal(lanes.length, 4, lanes.join('|'));
+    assert.match(lanes[0], /^main \d+ · workers-and-child\.js$/);
+    assert.deepEqual(lanes.slice(1, 3), ['worker 1 · workers-and-child.js', 'worker 2 · workers-and-child.js']);
+    const child = report.lanes.find((l) => l.kind === 'process')!;
+    assert.equal(lanes[3], `process ${child.pid} · workers-and-child.js`);
+    const headers = await page.locator('.cl-row-label.process').allTextContents();
+    assert.equal(headers.length, 2);
+    assert.match(headers[1], new RegExp(`^child process ${child.pid}$`));
+    // Each worker and the child were busy: their busy slices are there to hover.
+    for (const l of report.lanes.filter((x) => x.kind !== 'main')) {
+      const label = (await page.locator(`.cl-row-label.lane[data-lane-id="${l.id}"]`).boundingBox())!;
+      assert.ok(label.height > 0);
+    }
+    const findings = await page.locator('.cl-finding').allTextContents();
+    assert.equal(findings.length, report.findings.length);
+    for (const f of report.findings) assert.ok(findings.some((t) => t.includes(f.message)), f.message);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a program whose file and function names are markup: shown as text, nothing runs', async () => {
+    const file = join(dir, '<img src=x onerror=alert(1)>.js');
+    copyFileSync(join(PROGRAMS, 'markup.js'), file);
+    const { html, report } = profile(file);
+    const { page, errors, dialogs } = await openReport(browser, html);
+    const main = report.lanes[0];
+    assert.equal(await page.locator('.cl-row-label.lane').first().textContent(), main.label);
+    assert.match(main.label, /<img src=x onerror=alert\(1\)>\.js$/);
+    const finding = report.findings.find((f) => f.kind === 'blocking-cpu')!;
+    assert.match(finding.message, /<script>window\.__pwned=1;alert\(1\)<\/script>/);
+    const item = page.locator('.cl-finding[data-kind="blocking-cpu"] .msg');
+    assert.equal(await item.textContent(), finding.message);
+    const sites = await page.locator('.cl-row-label.site').allTextContents();
+    assert.ok(sites.some((s) => s.includes("<img src=x onerror=window.__pwned=2")), sites.join('|'));
+    await page.locator('.cl-finding[data-kind="blocking-cpu"]').click();
+    assert.ok((await page.locator('.cl-details').textContent())!.includes(`${finding.location.file}:${finding.location.line}`));
+    // The busy slice's function name in the tooltip.
+    const m = (await page.locator('.cl-marker[data-kind="blocking-cpu"]').first().boundingBox())!;
+    await page.locator('.cl-overlay').evaluate((e) => { (e as HTMLElement).style.visibility = 'hidden'; });
+    assert.match(await hoverText(page, m.x + m.width / 2, m.y + 10), /Function: <script>window\.__pwned=1;alert\(1\)<\/script>/);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('#root script').count(), 0);
+    assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
