@@ -38,7 +38,7 @@ export const TIMELINE_CSS = `
   --cl-error: var(--vscode-editorError-foreground, #f14c4c);
   --cl-warning: var(--vscode-editorWarning-foreground, #cca700);
   --cl-info: var(--vscode-editorInfo-foreground, #3794ff);
-  --cl-gutter: 232px;
+  --cl-gutter: 256px;
   --cl-side: 320px;
   color-scheme: dark;
 }
@@ -126,7 +126,7 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 .cl-selection { position: absolute; top: 0; bottom: 0; background: color-mix(in srgb, var(--cl-focus) 20%, transparent); border: 1px solid var(--cl-focus); pointer-events: none; display: none; }
 .cl-status { display: flex; align-items: center; gap: 16px; padding: 0 12px; border-top: 1px solid var(--cl-border); font-size: 11px; color: var(--cl-muted); white-space: nowrap; overflow: hidden; }
 .cl-status .range { color: var(--cl-fg); font-variant-numeric: tabular-nums; min-width: 260px; }
-.cl-side { border-left: 1px solid var(--cl-border); background: var(--cl-panel); display: grid; grid-template-rows: minmax(120px, 1fr) auto auto; min-height: 0; }
+.cl-side { border-left: 1px solid var(--cl-border); background: var(--cl-panel); display: grid; grid-template-rows: minmax(96px, 1fr) minmax(150px, 1fr) auto; min-height: 0; overflow: hidden; }
 .cl-side section { min-height: 0; display: flex; flex-direction: column; border-bottom: 1px solid var(--cl-border); }
 .cl-side h2 { font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; margin: 0; padding: 8px 12px 6px; color: var(--cl-muted); font-weight: 600; }
 .cl-findings { list-style: none; margin: 0; padding: 0 0 6px; overflow-y: auto; min-height: 0; }
@@ -141,7 +141,7 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 .cl-finding .where { display: block; font-size: 11px; color: var(--cl-muted); margin-top: 2px; overflow-wrap: anywhere; }
 .cl-finding[aria-pressed="true"] .where { color: inherit; opacity: 0.85; }
 .cl-empty { padding: 4px 12px 10px; color: var(--cl-muted); }
-.cl-details { margin: 0; padding: 0 12px 10px; display: grid; grid-template-columns: auto 1fr; gap: 3px 10px; min-height: 132px; align-content: start; font-size: 12px; }
+.cl-details { margin: 0; padding: 0 12px 10px; display: grid; grid-template-columns: auto 1fr; gap: 3px 10px; min-height: 0; overflow-y: auto; align-content: start; font-size: 12px; }
 .cl-details dt { color: var(--cl-muted); }
 .cl-details dd { margin: 0; overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
 .cl-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 0 12px 10px; font-size: 11px; color: var(--cl-muted); }

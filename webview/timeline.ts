@@ -441,7 +441,7 @@ export class Timeline {
     const range = findingRange(f);
     if (range) {
       const [a, b] = range;
-      const pad = Math.max((b - a) * 0.6, 1);
+      const pad = Math.max((b - a) * 0.15, 1);
       this.zoomTo(a - pad, b + pad);
       const lane = this.laneIndex.get(f.intervals![0].laneId) ?? this.laneIndex.get(f.laneId);
       if (lane !== undefined) {

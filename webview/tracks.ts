@@ -98,10 +98,18 @@ export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxi
       ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(width, y); ctx.stroke();
       ctx.setLineDash([]);
       ctx.globalAlpha = 1;
-      ctx.fillStyle = theme.muted;
+      // The label sits on a patch of background so the data under it cannot hide it.
+      const text = `${lim} ${tr.limitLabel ?? ''}`;
       ctx.font = '10px sans-serif';
+      const tw = ctx.measureText(text).width;
+      const ty = Math.max(top + 10, y - 2);
+      ctx.fillStyle = theme.bg;
+      ctx.globalAlpha = 0.8;
+      ctx.fillRect(width - tw - 8, ty - 9, tw + 6, 11);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = theme.fg;
       ctx.textAlign = 'right';
-      ctx.fillText(`${lim} ${tr.limitLabel ?? ''}`, width - 4, y - 2);
+      ctx.fillText(text, width - 4, ty);
       ctx.textAlign = 'left';
     }
     ctx.strokeStyle = theme.grid;
