@@ -3,6 +3,7 @@ import { exportTrace } from '../analyzer/exportTrace';
 import { connectHost } from './host';
 import { Timeline } from './timeline';
 import { el } from './dom';
+import { unpackColumns, type PackedHeader } from './packedColumns';
 
 /**
  * Entry point of dist/webview.js. Reads the embedded report (the JSON data block written
@@ -17,14 +18,24 @@ declare global {
   var concurrencyLens: { timeline: Timeline; firstPaintMs?: number; timings: Record<string, number> } | undefined;
 }
 
-function readModel(): Report | undefined {
+async function readModel(timings: Record<string, number>): Promise<Report | undefined> {
   if (globalThis.CONCURRENCY_LENS_MODEL) return globalThis.CONCURRENCY_LENS_MODEL;
   const block = document.getElementById('cl-model');
   if (!block?.textContent) return undefined;
-  return JSON.parse(block.textContent) as Report;
+  const t = performance.now();
+  const report = JSON.parse(block.textContent) as Report;
+  timings.jsonMs = performance.now() - t;
+  const packed = document.getElementById('cl-columns')?.textContent;
+  if (packed) {
+    const t1 = performance.now();
+    const nl = packed.indexOf('\n');
+    await unpackColumns(report, JSON.parse(packed.slice(0, nl)) as PackedHeader, packed.slice(nl + 1));
+    timings.unpackMs = performance.now() - t1;
+  }
+  return report;
 }
 
-function start(): void {
+async function start(): Promise<void> {
   const root = document.getElementById('root') ?? document.body.appendChild(el('div', { id: 'root', class: 'cl' }));
   root.classList.add('cl');
   const host = connectHost();
@@ -34,13 +45,13 @@ function start(): void {
       : { trace: () => download(report) };
     const t = performance.now();
     const timeline = new Timeline(root, report, host, exporters);
-    globalThis.concurrencyLens = { timeline, timings: { ...timings, mountMs: performance.now() - t } };
+    globalThis.concurrencyLens = { timeline, timings: { ...timings, mountMs: performance.now() - t, modelMs: timeline.modelMs, firstRenderMs: timeline.lastRenderMs } };
     return timeline;
   };
   let report: Report | undefined;
   const timings: Record<string, number> = { startMs: performance.now() };
   try {
-    report = readModel();
+    report = await readModel(timings);
     timings.parseMs = performance.now() - timings.startMs;
   } catch (e) {
     root.replaceChildren(el('p', {}, `Could not read the report: ${String(e)}`));
@@ -68,5 +79,5 @@ function download(report: Report): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-else start();
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void start());
+else void start();

@@ -17,7 +17,7 @@ export interface Row {
   lane: number;
   /** Label shown in the gutter (program-provided text: render as text only). */
   label: string;
-  /** For async rows: the creation site (index into spans.sites), or -1 for "other sites". */
+  /** For async rows: the creation site (index into spans.sites; -1 unknown), or OTHER_SITES. */
   site: number;
   /** Sorted by start. */
   start: Float64Array;
@@ -66,6 +66,9 @@ export interface TimelineModel {
 /** Async rows per lane that get their own creation site; the rest share one "other" row. */
 export const MAX_SITE_ROWS = 6;
 
+/** `Row.site` of the row that gathers a lane's less used sites. */
+export const OTHER_SITES = -2;
+
 export function siteLabel(r: Report, site: number): string {
   const s = r.spans.sites;
   if (site < 0 || site >= s.label.length) return '';
@@ -86,37 +89,33 @@ export function buildModel(report: Report): TimelineModel {
   // Busy slices: one row per lane.
   const sliceRows = splitIntoRows(sp.slices.lane, sp.slices.start, sp.slices.end, laneCount, (i) => sp.slices.lane[i], (i) => sp.slices.category[i] ?? 0);
 
-  // Async spans: per lane, the most used creation sites get their own row.
-  const siteRank = new Map<number, number>(); // key lane*S+site → row slot within lane
+  // Async spans: per lane, the most used creation sites get their own row. Counting and
+  // slot lookup go through one flat (lane, site) table, so no per-item hashing.
+  const siteCount = sp.sites.label.length + 1; // +1: site -1 ("unknown") is column 0
+  const al = sp.asyncSpans.lane, as = sp.asyncSpans.site;
+  const cellOf = (lane: number, site: number) => lane * siteCount + (site >= -1 && site < siteCount - 1 ? site + 1 : 0);
+  const counts = new Uint32Array(laneCount * siteCount);
+  for (let i = 0; i < al.length; i++) if (al[i] >= 0 && al[i] < laneCount) counts[cellOf(al[i], as[i])]++;
   const perLaneSites: number[][] = [];
-  {
-    const counts: Map<number, number>[] = Array.from({ length: laneCount }, () => new Map());
-    const al = sp.asyncSpans.lane, as = sp.asyncSpans.site;
-    for (let i = 0; i < al.length; i++) {
-      const m = counts[al[i]];
-      if (m) m.set(as[i], (m.get(as[i]) ?? 0) + 1);
-    }
-    for (let l = 0; l < laneCount; l++) {
-      const ranked = [...counts[l].entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map((e) => e[0]);
-      const own = ranked.length <= MAX_SITE_ROWS + 1 ? ranked : ranked.slice(0, MAX_SITE_ROWS);
-      own.sort((a, b) => a - b);
-      const slots = [...own];
-      if (ranked.length > own.length) slots.push(-1);
-      perLaneSites.push(slots);
-    }
-  }
-  const slotBase: number[] = [];
+  const slotOfCell = new Int32Array(laneCount * siteCount);
   let slotCount = 0;
+  const slotBase: number[] = [];
   for (let l = 0; l < laneCount; l++) {
+    const used: number[] = [];
+    for (let s = 0; s < siteCount; s++) if (counts[l * siteCount + s]) used.push(s - 1);
+    const ranked = used.sort((a, b) => counts[cellOf(l, b)] - counts[cellOf(l, a)] || a - b);
+    const own = ranked.length <= MAX_SITE_ROWS + 1 ? ranked : ranked.slice(0, MAX_SITE_ROWS);
+    own.sort((a, b) => a - b);
+    const slots = [...own];
+    if (ranked.length > own.length) slots.push(OTHER_SITES);
+    perLaneSites.push(slots);
     slotBase.push(slotCount);
-    perLaneSites[l].forEach((s, k) => { if (s >= 0) siteRank.set(keyOf(l, s), k); });
-    slotCount += perLaneSites[l].length;
+    const other = slots.length - 1;
+    for (const s of ranked) slotOfCell[cellOf(l, s)] = slotCount + other;
+    own.forEach((s, k) => { slotOfCell[cellOf(l, s)] = slotCount + k; });
+    slotCount += slots.length;
   }
-  const asyncSlot = (i: number) => {
-    const l = sp.asyncSpans.lane[i];
-    const k = siteRank.get(keyOf(l, sp.asyncSpans.site[i]));
-    return slotBase[l] + (k ?? perLaneSites[l].length - 1);
-  };
+  const asyncSlot = (i: number) => (al[i] >= 0 && al[i] < laneCount ? slotOfCell[cellOf(al[i], as[i])] : -1);
   const asyncRows = splitIntoRows(sp.asyncSpans.lane, sp.asyncSpans.start, sp.asyncSpans.end, slotCount, asyncSlot, (i) => (sp.asyncSpans.rejected[i] ? 1 : 0));
 
   const laneViews: LaneView[] = [];
@@ -127,7 +126,8 @@ export function buildModel(report: Report): TimelineModel {
     const asyncRowIdx: number[] = [];
     perLaneSites[l].forEach((s, k) => {
       asyncRowIdx.push(rows.length);
-      rows.push({ kind: 'async', lane: l, label: s >= 0 ? siteLabel(report, s) || `site ${s}` : 'other awaits', site: s, ...asyncRows[slotBase[l] + k] });
+      const label = s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)');
+      rows.push({ kind: 'async', lane: l, label, site: s, ...asyncRows[slotBase[l] + k] });
     });
     const script = baseName(lane.script);
     laneViews.push({
@@ -177,16 +177,13 @@ export function buildModel(report: Report): TimelineModel {
   };
 }
 
-function keyOf(lane: number, site: number): number {
-  return lane * 0x100000 + (site + 1);
-}
-
 type RowData = Pick<Row, 'start' | 'end' | 'ref' | 'cat' | 'maxDur'>;
 
 /** Distributes a column into `n` rows (two passes, no per-item objects), sorted by start. */
 function splitIntoRows(col: number[], start: number[], end: number[], n: number, rowOf: (i: number) => number, catOf: (i: number) => number): RowData[] {
   const counts = new Uint32Array(n);
   const rowIdx = new Int32Array(col.length);
+  // Reads through locals: the columns may be number[] or Float64Array (packed transport).
   for (let i = 0; i < col.length; i++) {
     const r = rowOf(i);
     if (r >= 0 && r < n && start[i] <= end[i]) { rowIdx[i] = r; counts[r]++; } else rowIdx[i] = -1;

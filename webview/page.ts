@@ -1,5 +1,6 @@
 import type { Report } from '../analyzer/report';
 import { TIMELINE_CSS } from './styles';
+import { packColumns } from './packColumns';
 
 /**
  * Builds the timeline page. The report goes into the page as a JSON data block
@@ -36,8 +37,19 @@ export function timelineHtml(o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(o.title)}</title>
 <style nonce="${nonce}">${TIMELINE_CSS}</style></head>
 <body><div id="root" class="cl"></div>
-<script type="application/json" id="cl-model" nonce="${nonce}">${modelJson(o.report)}</script>
+${modelBlocks(o.report, nonce)}
 ${script}</body></html>`;
+}
+
+/**
+ * The report as inert data blocks: `#cl-model` (JSON) and, for big runs, `#cl-columns`
+ * (the packed numeric columns: a JSON header line, then base64; see packedColumns.ts).
+ */
+export function modelBlocks(report: Report, nonce: string): string {
+  const packed = packColumns(report);
+  const model = `<script type="application/json" id="cl-model" nonce="${nonce}">${modelJson(packed.report)}</script>`;
+  if (packed.header.columns.length === 0) return model;
+  return `${model}\n<script type="application/octet-stream" id="cl-columns" nonce="${nonce}">${JSON.stringify(packed.header).replace(/</g, '\\u003c')}\n${packed.base64}</script>`;
 }
 
 /** The report as JSON that cannot close its script element nor open a comment. */

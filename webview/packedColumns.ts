@@ -1,0 +1,88 @@
+import type { Report } from '../analyzer/report';
+
+/**
+ * Compact transport of the report's big numeric columns inside the page (the decoding
+ * half; packColumns.ts is the host's encoding half). A million spans are ~6 million
+ * numbers: ~35 MB of JSON text for the browser to load and parse; packed they are ~5 MB
+ * and decode straight into typed arrays.
+ *
+ * Format: each column is scaled to integers (times to µs, ×1000; index columns ×1),
+ * delta-encoded, zigzagged and written as LEB128 varints; the columns are concatenated,
+ * gzipped and base64-encoded. The header lists the packed columns in order.
+ */
+
+export interface PackedColumn {
+  /** Dotted path under report.spans, e.g. "slices.start". */
+  path: string;
+  n: number;
+  scale: number;
+}
+
+export interface PackedHeader {
+  columns: PackedColumn[];
+  gzip: boolean;
+}
+
+/** Columns worth packing, with their scale. */
+export const PACKABLE: [string, number][] = [
+  ['slices.lane', 1], ['slices.start', 1000], ['slices.end', 1000], ['slices.category', 1], ['slices.site', 1],
+  ['asyncSpans.lane', 1], ['asyncSpans.site', 1], ['asyncSpans.start', 1000], ['asyncSpans.suspend', 1000],
+  ['asyncSpans.end', 1000], ['asyncSpans.invocation', 1], ['asyncSpans.rejected', 1],
+  ['lag.lane', 1], ['lag.t', 1000], ['lag.ms', 1000],
+];
+
+/**
+ * Decodes the packed columns and puts each back into `report.spans` as a Float64Array
+ * (indexable like the number[] it replaces). Returns the same report.
+ */
+export async function unpackColumns(report: Report, header: PackedHeader, base64: string): Promise<Report> {
+  let bytes = base64Bytes(base64);
+  if (header.gzip) {
+    const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  decodeInto(report, header.columns, bytes);
+  return report;
+}
+
+export function decodeInto(report: Report, columns: PackedColumn[], bytes: Uint8Array): void {
+  let p = 0;
+  const spans: any = report.spans;
+  for (const c of columns) {
+    const out = new Float64Array(c.n);
+    let prev = 0;
+    for (let i = 0; i < c.n; i++) {
+      // Fast path: up to 4 bytes (28 bits) in int32 arithmetic; longer values in doubles.
+      let b = bytes[p++];
+      let z = b & 127;
+      if (b & 128) {
+        b = bytes[p++]; z |= (b & 127) << 7;
+        if (b & 128) {
+          b = bytes[p++]; z |= (b & 127) << 14;
+          if (b & 128) {
+            b = bytes[p++]; z |= (b & 127) << 21;
+            if (b & 128) {
+              let mul = 268435456;
+              do { b = bytes[p++]; z += (b & 127) * mul; mul *= 128; } while (b & 128);
+            }
+          }
+        }
+      }
+      prev += z < 2147483648 ? (z >>> 1) ^ -(z & 1) : z % 2 ? -(z + 1) / 2 : z / 2;
+      out[i] = c.scale === 1 ? prev : prev / c.scale;
+    }
+    const [a, k] = c.path.split('.');
+    if (!spans[a]) spans[a] = {};
+    spans[a][k] = out;
+  }
+}
+
+/** base64 → bytes: the native decoder where there is one (Chromium ≥ 140), else atob. */
+function base64Bytes(b64: string): Uint8Array {
+  const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (native) return native(b64);
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
