@@ -95,7 +95,7 @@ export async function runRenderBench({ spans = 1_000_000, lanes = 20, wallMs = 6
     };
     const b = result.breakdown;
     log(`render: ${spans.toLocaleString('en-US')} spans over ${lanes} lanes (${result.htmlMB} MB HTML report) in Chromium`);
-    log(`  first paint ${result.firstPaintMs} ms (goal ≤ 1000; median of ${runs}; page load until the script runs ${b.startMs?.toFixed(0)} ms, JSON ${b.jsonMs?.toFixed(0)} ms, packed columns ${b.unpackMs?.toFixed(0) ?? '–'} ms, model ${b.modelMs?.toFixed(0)} ms, first render ${b.firstRenderMs?.toFixed(0)} ms, whole mount ${b.mountMs?.toFixed(0)} ms)`);
+    log(`  first paint ${result.firstPaintMs} ms (goal ≤ 1000; median of ${runs}; page load until the script runs ${b.startMs?.toFixed(0)} ms, JSON ${b.jsonMs?.toFixed(0)} ms, packed columns ${b.unpackMs?.toFixed(0) ?? '–'} ms (base64 ${b.base64Ms?.toFixed(0)}, gunzip ${b.gunzipMs?.toFixed(0)}, decode ${b.decodeMs?.toFixed(0)}), model ${b.modelMs?.toFixed(0)} ms, first render ${b.firstRenderMs?.toFixed(0)} ms, whole mount ${b.mountMs?.toFixed(0)} ms)`);
     log(`  pan/zoom frame: median ${result.frameMedianMs} ms, p95 ${result.frameP95Ms} ms, max ${result.frameMaxMs} ms over ${result.frames} frames (goal ≤ 16)`);
     return result;
   } finally {

@@ -29,7 +29,7 @@ async function readModel(timings: Record<string, number>): Promise<Report | unde
   if (packed) {
     const t1 = performance.now();
     const nl = packed.indexOf('\n');
-    await unpackColumns(report, JSON.parse(packed.slice(0, nl)) as PackedHeader, packed.slice(nl + 1));
+    await unpackColumns(report, JSON.parse(packed.slice(0, nl)) as PackedHeader, packed.slice(nl + 1), timings);
     timings.unpackMs = performance.now() - t1;
   }
   return report;

@@ -35,13 +35,19 @@ export const PACKABLE: [string, number][] = [
  * Decodes the packed columns and puts each back into `report.spans` as a Float64Array
  * (indexable like the number[] it replaces). Returns the same report.
  */
-export async function unpackColumns(report: Report, header: PackedHeader, base64: string): Promise<Report> {
+export async function unpackColumns(report: Report, header: PackedHeader, base64: string, timings?: Record<string, number>): Promise<Report> {
+  let t = performance.now();
   let bytes = base64Bytes(base64);
+  if (timings) timings.base64Ms = performance.now() - t;
   if (header.gzip) {
+    t = performance.now();
     const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
     bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    if (timings) timings.gunzipMs = performance.now() - t;
   }
+  t = performance.now();
   decodeInto(report, header.columns, bytes);
+  if (timings) timings.decodeMs = performance.now() - t;
   return report;
 }
 
