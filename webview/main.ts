@@ -44,6 +44,7 @@ async function start(): Promise<void> {
       ? { trace: () => host.post({ type: 'export', format: 'trace' }), cpuprofile: () => host.post({ type: 'export', format: 'cpuprofile' }) }
       : { trace: () => download(report) };
     const t = performance.now();
+    globalThis.concurrencyLens?.timeline.dispose();
     const timeline = new Timeline(root, report, host, exporters);
     globalThis.concurrencyLens = { timeline, timings: { ...timings, mountMs: performance.now() - t, modelMs: timeline.modelMs, firstRenderMs: timeline.lastRenderMs } };
     return timeline;

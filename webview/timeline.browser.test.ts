@@ -117,6 +117,13 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     // The host can reveal a finding too.
     await page.evaluate(() => window.postMessage({ type: 'revealFinding', findingId: 'f2' }, '*'));
     await page.waitForFunction(() => document.querySelector('.cl-finding[data-kind="sequential-awaits"]')!.getAttribute('aria-pressed') === 'true');
+    // A new report replaces the timeline.
+    const next = syntheticReport({ lanes: 4, spans: 500 });
+    next.findings = next.findings.slice(0, 1);
+    await page.evaluate((report) => window.postMessage({ type: 'report', report }, '*'), JSON.parse(JSON.stringify(next)));
+    await page.waitForFunction(() => document.querySelectorAll('.cl-row-label.lane').length === 4);
+    assert.equal(await page.locator('.cl-finding').count(), 1);
+    assert.deepEqual(await visibleRange(page), [0, next.program.wallMs]);
     await page.close();
   });
 

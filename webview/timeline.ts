@@ -49,6 +49,7 @@ export class Timeline {
   private laneIndex = new Map<string, number>();
   private markers: { el: HTMLElement; lane: number; start: number; end: number; finding: string }[] = [];
   private findingButtons = new Map<string, HTMLButtonElement>();
+  private observers: { disconnect(): void }[] = [];
   /** Milliseconds the last render() took (read by the render benchmark). */
   lastRenderMs = 0;
   /** Milliseconds building the flat model took. */
@@ -103,6 +104,14 @@ export class Timeline {
   }
 
   resetZoom(): void { this.zoomTo(0, this.model.wallMs); }
+
+  /** Stops observing the page (before a new report replaces this view). */
+  dispose(): void {
+    for (const o of this.observers) o.disconnect();
+    this.observers = [];
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
 
   /** Redraw on the next animation frame. */
   invalidate(): void {
@@ -209,7 +218,9 @@ export class Timeline {
 
     this.buildMarkers();
     this.wire();
-    new ResizeObserver(() => this.resize()).observe(this.lanesEl);
+    const ro = new ResizeObserver(() => this.resize());
+    ro.observe(this.lanesEl);
+    this.observers.push(ro);
     this.resize();
   }
 
@@ -350,8 +361,13 @@ export class Timeline {
     });
 
     // Theme changes (VS Code switches the body class; standalone follows the OS).
-    new MutationObserver(() => { this.theme = readTheme(); this.invalidate(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-    window.matchMedia?.('(prefers-color-scheme: light)').addEventListener?.('change', () => { this.theme = readTheme(); this.invalidate(); });
+    const mo = new MutationObserver(() => { this.theme = readTheme(); this.invalidate(); });
+    mo.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.observers.push(mo);
+    const mq = window.matchMedia?.('(prefers-color-scheme: light)');
+    const onScheme = () => { this.theme = readTheme(); this.invalidate(); };
+    mq?.addEventListener?.('change', onScheme);
+    this.observers.push({ disconnect: () => mq?.removeEventListener?.('change', onScheme) });
   }
 
   private onZoom(t: ZoomTransform, _source: unknown): void {
