@@ -45,7 +45,10 @@ export const TRACKS: TrackSpec[] = [
     id: 'threadpool', name: 'libuv thread pool', help: 'Thread-pool tasks running (purple) and queued waiting for a thread (orange). The line is the pool size.',
     colors: (t) => [t.poolRunning, t.poolQueued], series: (m) => [m.threadpoolRunning, m.threadpoolQueued],
     limit: (m) => m.report.metrics.threadpool.size || undefined, limitLabel: 'size',
-    peak: (m) => `max ${m.report.metrics.threadpool.maxInFlight} + ${m.report.metrics.threadpool.maxQueued} queued`,
+    peak: (m) => {
+      const tp = m.report.metrics.threadpool as { maxInFlight: number; maxRunning?: number; maxQueued: number };
+      return `max ${tp.maxRunning ?? tp.maxInFlight} + ${tp.maxQueued} queued`;
+    },
   },
 ];
 
