@@ -80,6 +80,8 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
   font-size: var(--vscode-font-size, 13px); overflow: hidden; }
 #root { height: 100%; }
 .cl { display: grid; grid-template-rows: auto 1fr; height: 100%; }
+.cl.has-banner { grid-template-rows: auto auto 1fr; }
+.cl-banner { padding: 4px 12px; font-size: 12px; color: var(--cl-fg); background: color-mix(in srgb, var(--cl-warning) 18%, transparent); border-bottom: 1px solid var(--cl-border); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .cl-header { display: flex; align-items: center; gap: 16px; padding: 8px 12px; border-bottom: 1px solid var(--cl-border); min-height: 52px; }
 .cl-title { font-size: 13px; font-weight: 600; margin: 0; max-width: 320px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .cl-stats { display: flex; gap: 4px 18px; margin: 0; flex-wrap: wrap; flex: 1; }

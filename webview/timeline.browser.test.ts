@@ -32,6 +32,19 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     const f = r.findings[0].intervals![0];
     assert.ok(Math.abs(box.x - (canvas.x + (f.startMs / r.program.wallMs) * canvas.width)) < 3);
     assert.ok(await page.locator('.cl-marker[data-kind="projected"]').count() === 1, 'Promise.all projection is shown');
+    // Markers do not get in the way: wheel on one zooms, dragging from one pans.
+    await page.mouse.move(box.x + box.width / 2, box.y + 10);
+    await page.mouse.wheel(0, -300);
+    const [z0, z1] = await visibleRange(page);
+    assert.ok(z1 - z0 < r.program.wallMs * 0.9, 'wheel over a marker zooms');
+    const mk = (await marker.boundingBox())!;
+    await page.mouse.move(mk.x + 5, mk.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(mk.x - 95, mk.y + 10, { steps: 5 });
+    await page.mouse.up();
+    const [p0, p1] = await visibleRange(page);
+    assert.ok(p0 > z0 && Math.abs((p1 - p0) - (z1 - z0)) < 1e-6, `drag from a marker pans: ${z0}–${z1} → ${p0}–${p1}`);
+    assert.equal(await page.locator('.cl-finding[aria-pressed="true"]').count(), 0, 'a drag is not a click');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -70,7 +83,7 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     await page.locator('.cl-lanes-canvas').focus();
     await page.keyboard.press('ArrowRight');
     const [a3, b3] = await visibleRange(page);
-    assert.ok(a3 > a2 && Math.abs((b3 - a3) - (b2 - a2)) < 1e-6, 'panned');
+    assert.ok(a3 > a2 && Math.abs((b3 - a3) - (b2 - a2)) < 1e-6, `panned: ${a2}–${b2} → ${a3}–${b3}`);
     await page.keyboard.press('+');
     const [a4, b4] = await visibleRange(page);
     assert.ok(b4 - a4 < b3 - a3, 'zoomed in by key');
@@ -169,6 +182,26 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     assert.equal(await page.locator('img').count(), 0, 'no element was created from the text');
     assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
     assert.deepEqual(dialogs, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a run that failed to start: empty timeline, the error shown, no page errors', async () => {
+    const r = syntheticReport({ lanes: 1, spans: 0 });
+    r.lanes = [];
+    r.findings = [];
+    r.spans.lag = { lane: [], t: [], ms: [] };
+    r.spans.series = { bucketMs: 10, concurrency: [], parallelism: [], threadpoolRunning: [], threadpoolQueued: [] };
+    r.program.wallMs = 0;
+    r.program.error = 'spawn node ENOENT <b>x</b>';
+    r.warnings = ['no CPU samples'];
+    const { page, errors } = await openReport(browser, r);
+    assert.equal(await page.locator('.cl-banner').textContent(), 'The run did not complete: spawn node ENOENT <b>x</b> · no CPU samples');
+    assert.equal(await page.locator('.cl-row-label').count(), 0);
+    assert.match(await page.locator('.cl-findings, .cl-empty').first().textContent() ?? '', /No findings/);
+    await page.locator('.cl-lanes-canvas').focus();
+    await page.keyboard.press('+');
+    await page.mouse.move(700, 500);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -214,7 +214,12 @@ export class Timeline {
 
     this.tooltip = el('div', { class: 'cl-tooltip', role: 'tooltip' });
     this.live = el('div', { class: 'cl-sr-only', 'aria-live': 'polite' });
-    this.root.replaceChildren(buildHeader(r, actions), el('div', { class: 'cl-body' }, main, side), this.tooltip, this.live);
+    const notes = [r.program.error ? `The run did not complete: ${r.program.error}` : '', ...(r.warnings ?? [])].filter(Boolean);
+    const banner = el('div', { class: 'cl-banner', role: notes.length ? 'alert' : 'presentation' }, notes.join(' · '));
+    if (!notes.length) banner.hidden = true;
+    banner.title = notes.join('\n');
+    this.root.classList.toggle('has-banner', notes.length > 0);
+    this.root.replaceChildren(buildHeader(r, actions), banner, el('div', { class: 'cl-body' }, main, side), this.tooltip, this.live);
 
     this.buildMarkers();
     this.wire();
@@ -275,6 +280,16 @@ export class Timeline {
       s.on('dblclick.zoom', null);
     }
     this.lanesEl.addEventListener('scroll', () => this.invalidate(), { passive: true });
+    // Finding markers lie over the canvas: wheel and drag on them still zoom and pan.
+    this.overlay.addEventListener('wheel', (e) => {
+      e.preventDefault();
+      this.lanesCanvas.dispatchEvent(new WheelEvent('wheel', e));
+    }, { passive: false });
+    this.overlay.addEventListener('mousedown', (e) => {
+      if (e.shiftKey) return;
+      e.preventDefault();
+      this.lanesCanvas.dispatchEvent(new MouseEvent('mousedown', e));
+    });
 
     // Hover and click on lanes
     this.lanesCanvas.addEventListener('mousemove', (e) => this.hoverLanes(e));
@@ -374,7 +389,16 @@ export class Timeline {
     this.transform = zoomIdentity.translate(t.x, 0).scale(t.k);
     for (const target of [this.lanesCanvas, this.tracksCanvas, this.axisSvg] as any[]) target.__zoom = this.transform;
     this.hideTooltip();
+    this.showRange();
     this.invalidate();
+  }
+
+  /** The status bar's visible range, updated at once (the canvases follow on the next frame). */
+  private showRange(): void {
+    const [t0, t1] = this.visibleRange();
+    setText(this.rangeText, `Visible ${formatMs(t0)} – ${formatMs(t1)} (${formatMs(t1 - t0)} of ${formatMs(this.model.wallMs)})`);
+    this.rangeText.dataset.t0 = String(t0);
+    this.rangeText.dataset.t1 = String(t1);
   }
 
   /** Time → px in the time area at the current zoom. */
@@ -628,9 +652,7 @@ export class Timeline {
     // Overview
     drawOverview(this.overview, this.model, this.maxima, t0, t1, th, this.scratch);
 
-    setText(this.rangeText, `Visible ${formatMs(t0)} – ${formatMs(t1)} (${formatMs(t1 - t0)} of ${formatMs(this.model.wallMs)})`);
-    this.rangeText.dataset.t0 = String(t0);
-    this.rangeText.dataset.t1 = String(t1);
+    this.showRange();
     this.lastRenderMs = performance.now() - t0p;
   }
 }
