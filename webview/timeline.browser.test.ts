@@ -156,6 +156,17 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     assert.match(details ?? '', /Functionhash0\(\)/);
     assert.match(details ?? '', /Location\/app\/server\.js:17:3/);
     assert.match(details ?? '', /Lanemain \(pid 4000, thread 0\)/);
+    // Keyboard: Escape clears, Enter selects the span in the middle, ] steps to the next one.
+    await page.locator('.cl-lanes-canvas').focus();
+    await page.keyboard.press('Escape');
+    assert.match(await page.locator('.cl-details').textContent() ?? '', /^Tip/);
+    await page.keyboard.press('Enter');
+    const first = await page.locator('.cl-details').textContent();
+    assert.match(first ?? '', /Duration/);
+    await page.keyboard.press(']');
+    const second = await page.locator('.cl-details').textContent();
+    assert.match(second ?? '', /Duration/);
+    assert.notEqual(second, first);
     await page.mouse.dblclick(x, y);
     assert.deepEqual((await posted()).at(-1), { type: 'openLocation', location: { file: '/app/server.js', line: 17, column: 3 } });
     await page.close();

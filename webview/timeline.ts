@@ -163,7 +163,7 @@ export class Timeline {
     // Lanes
     this.lanesCanvas = el('canvas', {
       class: 'cl-lanes-canvas', tabindex: '0', role: 'img',
-      'aria-label': 'Lanes: busy slices and async spans. Arrow keys pan, + and - zoom, 0 resets, Enter shows details.',
+      'aria-label': 'Lanes: busy slices and async spans. Left and right arrows pan, + and - zoom, 0 resets; Enter selects the span in the middle, [ and ] step to the previous and next span; Escape clears.',
     });
     const gutter = el('div', { class: 'cl-lanes-gutter', role: 'list', 'aria-label': 'Lanes' });
     for (const b of this.layout.bands) {
@@ -187,7 +187,7 @@ export class Timeline {
     const droppedN = dropped.asyncSpans + dropped.slices + dropped.lag;
     const status = el('div', { class: 'cl-status' }, this.rangeText,
       el('span', {}, `${this.model.totalSpans.toLocaleString('en-US')} spans${droppedN ? ` (${droppedN.toLocaleString('en-US')} left out${dropped.note ? `: ${dropped.note}` : ''})` : ''}`),
-      el('span', {}, 'Wheel/pinch: zoom · drag: pan · Shift+drag: zoom to selection · ←→ +− 0: keys'));
+      el('span', {}, 'Wheel/pinch: zoom · drag: pan · Shift+drag: zoom to selection · keys ← → + − 0, Enter [ ]'));
     const main = el('div', { class: 'cl-main' }, overviewStrip, axisStrip, tracksStrip, this.lanesEl, status);
 
     // Side panel
@@ -370,6 +370,9 @@ export class Timeline {
         case 'PageDown': this.lanesEl.scrollTop += this.lanesEl.clientHeight * 0.9; break;
         case 'PageUp': this.lanesEl.scrollTop -= this.lanesEl.clientHeight * 0.9; break;
         case 'Escape': this.select(undefined); break;
+        case 'Enter': this.select(this.selected ?? this.itemNearCenter()); this.revealSelected(); break;
+        case ']': this.stepSelection(1); break;
+        case '[': this.stepSelection(-1); break;
         default: handled = false;
       }
       if (handled) e.preventDefault();
@@ -454,6 +457,42 @@ export class Timeline {
     out.push(['End', formatMs(end)]);
     out.push(['Lane', `${lane.label} (pid ${lane.pid}, thread ${lane.threadId})`]);
     return out;
+  }
+
+  /** The item nearest the middle of the view in the topmost visible row that has any. */
+  private itemNearCenter(): Selection | undefined {
+    const [a, b] = this.visibleRange();
+    const top = this.lanesEl.scrollTop;
+    for (const band of this.layout.bands) {
+      if (band.type !== 'row' || band.y + band.h < top) continue;
+      const idx = itemAt(this.model.rows[band.row], (a + b) / 2, (b - a) / 2);
+      if (idx >= 0) return { row: band.row, index: idx };
+    }
+    return undefined;
+  }
+
+  /** Keyboard: the next or previous item of the selected row, panned into view. */
+  private stepSelection(dir: 1 | -1): void {
+    const sel = this.selected ?? this.itemNearCenter();
+    if (!sel) return;
+    const n = this.model.rows[sel.row].start.length;
+    const index = this.selected ? Math.max(0, Math.min(n - 1, sel.index + dir)) : sel.index;
+    this.select({ row: sel.row, index });
+    this.revealSelected();
+  }
+
+  private revealSelected(): void {
+    if (!this.selected) return;
+    const row = this.model.rows[this.selected.row];
+    const s0 = row.start[this.selected.index], s1 = row.end[this.selected.index];
+    const [a, b] = this.visibleRange();
+    if (s0 < a || s1 > b) {
+      const span = Math.max(b - a, (s1 - s0) * 1.5);
+      const c = (s0 + s1) / 2;
+      this.zoomTo(c - span / 2, c + span / 2);
+    }
+    const y = this.layout.rowY[this.selected.row], h = this.layout.rowH[this.selected.row];
+    if (y < this.lanesEl.scrollTop || y + h > this.lanesEl.scrollTop + this.lanesEl.clientHeight) this.lanesEl.scrollTop = Math.max(0, y - 40);
   }
 
   private select(sel: Selection | undefined): void {
