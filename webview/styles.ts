@@ -94,7 +94,10 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 .cl button:hover { filter: brightness(1.15); }
 .cl :focus-visible { outline: 1px solid var(--cl-focus); outline-offset: 1px; }
 .cl-body { display: grid; grid-template-columns: 1fr var(--cl-side); min-height: 0; }
-.cl-main { display: grid; grid-template-rows: 44px 24px auto 1fr 26px; min-width: 0; min-height: 0; }
+.cl-main { display: grid; grid-template-rows: 44px 24px auto 1fr 26px; min-width: 0; min-height: 0; position: relative; }
+.cl-cursor { position: absolute; top: 44px; bottom: 26px; width: 0; border-left: 1px dashed var(--cl-muted); pointer-events: none; display: none; z-index: 3; }
+.cl-cursor span { position: absolute; top: 3px; left: 4px; font-size: 10px; padding: 0 3px; background: var(--cl-bg); color: var(--cl-fg); border: 1px solid var(--cl-border); white-space: nowrap; font-variant-numeric: tabular-nums; }
+.cl-cursor span.flip { left: auto; right: 4px; }
 .cl-strip { display: grid; grid-template-columns: var(--cl-gutter) 1fr; min-width: 0; position: relative; }
 .cl-strip > .cl-gutter-cell { padding: 0 8px; color: var(--cl-muted); font-size: 11px; display: flex; align-items: center; border-right: 1px solid var(--cl-border); }
 .cl-strip > div { min-width: 0; overflow: hidden; position: relative; }

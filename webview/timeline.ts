@@ -70,6 +70,7 @@ export class Timeline {
   private details!: HTMLElement;
   private tooltip!: HTMLElement;
   private live!: HTMLElement;
+  private cursor!: HTMLElement;
 
   constructor(root: HTMLElement, report: Report, private host: Host, private exporters: { trace?: () => void; cpuprofile?: () => void }) {
     this.root = root;
@@ -188,7 +189,8 @@ export class Timeline {
     const status = el('div', { class: 'cl-status' }, this.rangeText,
       el('span', {}, `${this.model.totalSpans.toLocaleString('en-US')} spans${droppedN ? ` (${droppedN.toLocaleString('en-US')} left out${dropped.note ? `: ${dropped.note}` : ''})` : ''}`),
       el('span', {}, 'Wheel/pinch: zoom · drag: pan · Shift+drag: zoom to selection · keys ← → + − 0, Enter [ ]'));
-    const main = el('div', { class: 'cl-main' }, overviewStrip, axisStrip, tracksStrip, this.lanesEl, status);
+    this.cursor = el('div', { class: 'cl-cursor', 'aria-hidden': 'true' }, el('span', {}));
+    const main = el('div', { class: 'cl-main' }, overviewStrip, axisStrip, tracksStrip, this.lanesEl, status, this.cursor);
 
     // Side panel
     const list = el('ul', { class: 'cl-findings', 'aria-label': 'Findings' });
@@ -294,6 +296,10 @@ export class Timeline {
     // Hover and click on lanes
     this.lanesCanvas.addEventListener('mousemove', (e) => this.hoverLanes(e));
     this.lanesCanvas.addEventListener('mouseleave', () => this.hideTooltip());
+    for (const c of [this.lanesCanvas, this.tracksCanvas]) {
+      c.addEventListener('mousemove', (e) => this.moveCursor(e));
+      c.addEventListener('mouseleave', () => { this.cursor.style.display = 'none'; });
+    }
     this.lanesCanvas.addEventListener('click', (e) => {
       const hit = this.hitTest(e);
       this.select(hit);
@@ -557,6 +563,19 @@ export class Timeline {
     const vals = trackValuesAt(this.model, t);
     if (k < 0 || k >= TRACKS.length) { this.hideTooltip(); return; }
     this.showTooltip(e, `${TRACKS[k].name} at ${formatMs(t)}: ${vals[k]}`);
+  }
+
+  /** A vertical line through the axis, tracks and lanes at the pointer, with its time. */
+  private moveCursor(e: MouseEvent): void {
+    const rect = this.lanesCanvas.getBoundingClientRect();
+    const x = e.clientX - rect.left;
+    if (x < 0 || x > rect.width) { this.cursor.style.display = 'none'; return; }
+    const main = this.cursor.parentElement!.getBoundingClientRect();
+    this.cursor.style.display = 'block';
+    this.cursor.style.left = `${rect.left - main.left + x}px`;
+    const label = this.cursor.firstElementChild as HTMLElement;
+    setText(label, formatMs(this.xScale().invert(x)));
+    label.classList.toggle('flip', x > rect.width - 80);
   }
 
   private showTooltip(e: MouseEvent, text: string): void {
