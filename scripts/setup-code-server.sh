@@ -45,7 +45,9 @@ npm rebuild --omit=dev
 (cd extensions && npm install --no-audit --no-fund --omit=dev)
 ln -sfn node_modules node_modules.asar
 
-cd "$CS"
+# argon2 is hoisted next to code-server in the tools folder.
+cd "$TOOLS"
 npm rebuild argon2 --build-from-source
+node -e 'require("argon2")'
 echo "$VERSION" > "$TOOLS/.ready"
 echo "code-server $VERSION ready: $CS/out/node/entry.js"

@@ -9,8 +9,11 @@ export function formatMs(ms: number): string {
 
 const times = (n: number) => `${n}×`;
 
-/** One line shown above the offending source line. */
-export function lensTitle(f: Finding): string {
+/**
+ * One line shown above the offending source line.
+ * @param awaitCount for sequential-awaits without `related`, how many adjacent awaits the source has.
+ */
+export function lensTitle(f: Finding, awaitCount?: number): string {
   const saves = f.estimatedSavingsMs ? ` · would save ~${formatMs(f.estimatedSavingsMs)}` : '';
   switch (f.kind) {
     case 'blocking-cpu':
@@ -18,9 +21,9 @@ export function lensTitle(f: Finding): string {
     case 'sync-io':
       return `⏱ synchronous I/O blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
     case 'sequential-awaits': {
-      const count = Math.max(2, (f.related?.length ?? 0) + 1);
+      const count = f.related?.length ? f.related.length + 1 : awaitCount;
       const save = f.estimatedSavingsMs ? ` · Promise.all would save ~${formatMs(f.estimatedSavingsMs)}` : '';
-      return `⇉ ${count} independent awaits ran in sequence${save}`;
+      return `⇉ ${count ?? 'several'} independent awaits ran in sequence${save}`;
     }
     case 'await-in-loop':
       return `⟳ await in a loop ran ${times(f.occurrences)} one after another${saves}`;

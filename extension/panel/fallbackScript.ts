@@ -6,7 +6,7 @@
 export const FALLBACK_STYLE = `
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
 h1 { font-size: 1.3em; font-weight: 600; } h2 { font-size: 1.05em; margin-top: 1.4em; }
-.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 8px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); grid-auto-rows: min-content; align-items: start; gap: 8px; }
 .metric { background: var(--vscode-editorWidget-background); border: 1px solid var(--vscode-widget-border, transparent); padding: 8px; border-radius: 4px; }
 .metric .v { font-size: 1.4em; font-weight: 600; } .metric .k { opacity: .8; font-size: .9em; }
 .finding { border-left: 3px solid var(--vscode-editorWarning-foreground); padding: 6px 10px; margin: 8px 0; cursor: pointer; background: var(--vscode-editorWidget-background); }
@@ -88,7 +88,8 @@ function renderReportPage(): void {
       if (card) { card.classList.add('selected'); card.scrollIntoView({ block: 'center' }); }
     }
   });
-  render((globalThis as any).CONCURRENCY_LENS_MODEL);
+  const embedded = document.getElementById('cl-model');
+  render(embedded ? JSON.parse(embedded.textContent || 'null') : (globalThis as any).CONCURRENCY_LENS_MODEL);
   vscode.postMessage({ type: 'ready' });
 }
 

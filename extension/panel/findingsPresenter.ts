@@ -3,10 +3,18 @@
  * code lenses above the offending lines, hovers with the evidence, and the Promise.all quick fix.
  */
 import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
 import type { Finding, Severity } from '../../analyzer/report';
 import { FindingsIndex } from '../core/findingsIndex';
 import { evidenceLines, kindTitle, lensTitle } from '../core/findingText';
 import { planPromiseAll } from '../core/promiseAllRewrite';
+
+/** The file's lines as the editor has them (open document) or as saved. */
+function sourceLines(file: string): string[] | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+  if (open) return open.getText().split(/\r?\n/);
+  try { return readFileSync(file, 'utf8').split(/\r?\n/); } catch { return undefined; }
+}
 
 export const DIAGNOSTIC_SOURCE = 'Concurrency Lens';
 const SELECTOR: vscode.DocumentSelector = [
@@ -21,7 +29,7 @@ const severityOf: Record<Severity, vscode.DiagnosticSeverity> = {
 };
 
 class FindingLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly finding: Finding) { super(range); }
+  constructor(range: vscode.Range, readonly finding: Finding, readonly awaitCount?: number) { super(range); }
 }
 
 export class FindingsPresenter implements vscode.Disposable {
@@ -57,7 +65,8 @@ export class FindingsPresenter implements vscode.Disposable {
     this.diagnostics.clear();
     for (const file of this.index.files()) {
       const uri = vscode.Uri.file(file);
-      this.diagnostics.set(uri, this.index.inFile(file).map((f) => this.toDiagnostic(f)));
+      const lines = sourceLines(file);
+      this.diagnostics.set(uri, this.index.inFile(file).map((f) => this.toDiagnostic(f, lines)));
     }
     this.lensesChanged.fire();
   }
@@ -72,8 +81,12 @@ export class FindingsPresenter implements vscode.Disposable {
     return new vscode.Range(line, column, line, column + 1);
   }
 
-  private toDiagnostic(f: Finding): vscode.Diagnostic {
-    const d = new vscode.Diagnostic(this.rangeOf(f), f.message, severityOf[f.severity] ?? vscode.DiagnosticSeverity.Warning);
+  private toDiagnostic(f: Finding, lines: string[] | undefined): vscode.Diagnostic {
+    // Underline the statement's line from the reported column (or its first non-blank) to its end.
+    const text = lines?.[f.location.line - 1];
+    const range = text === undefined ? this.rangeOf(f) : new vscode.Range(
+      f.location.line - 1, Math.min(f.location.column - 1, text.length - text.trimStart().length), f.location.line - 1, text.trimEnd().length);
+    const d = new vscode.Diagnostic(range, f.message, severityOf[f.severity] ?? vscode.DiagnosticSeverity.Warning);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = f.kind;
     d.relatedInformation = (f.related ?? []).map((r) => new vscode.DiagnosticRelatedInformation(
@@ -83,12 +96,19 @@ export class FindingsPresenter implements vscode.Disposable {
   }
 
   private provideLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    return this.index.inFile(doc.uri.fsPath).map((f) => new FindingLens(this.rangeOf(f, doc), f));
+    return this.index.inFile(doc.uri.fsPath).map((f) => {
+      let awaitCount: number | undefined;
+      if (f.kind === 'sequential-awaits' && !f.related?.length) {
+        const result = planPromiseAll(doc.getText(), [f.location.line]);
+        if (result.ok) awaitCount = result.plan.count;
+      }
+      return new FindingLens(this.rangeOf(f, doc), f, awaitCount);
+    });
   }
 
   private resolveLens(lens: FindingLens): vscode.CodeLens {
     lens.command = {
-      title: lensTitle(lens.finding),
+      title: lensTitle(lens.finding, lens.awaitCount),
       tooltip: `${kindTitle(lens.finding.kind)} — show it in the timeline`,
       command: 'concurrencyLens.revealFinding',
       arguments: [lens.finding.id],

@@ -1,0 +1,208 @@
+/**
+ * Concurrency Lens in VS Code: wires the commands, the runner, the report panel and the
+ * findings presenter together. Everything below extension/panel is editor-free (extension/core)
+ * or belongs to the recorder/analyzer.
+ */
+import * as vscode from 'vscode';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Report } from '../analyzer/report';
+import { startProfile } from '../recorder/profile';
+import { FindingsIndex, validateReport } from './core/findingsIndex';
+import { reportSummaryLine } from './core/findingText';
+import { nodeLaunchConfigs, npmScripts, PROFILABLE_FILE, TargetError, targetLabel, toProfileOptions, type ProfileSettings, type Target } from './core/targets';
+import { compareHtml } from './panel/compareView';
+import { FindingsPresenter } from './panel/findingsPresenter';
+import { ProfileRunner } from './panel/profileRunner';
+import { ReportPanel } from './panel/reportPanel';
+import { randomBytes } from 'node:crypto';
+
+const RESTRICTED_MESSAGE = 'Concurrency Lens: profiling runs this workspace\'s code, so it is disabled in Restricted Mode. Trust the workspace to profile; opening saved reports still works.';
+
+function settings(): ProfileSettings & { programOutput: 'outputChannel' | 'terminal' } {
+  const c = vscode.workspace.getConfiguration('concurrencyLens');
+  return {
+    blockingThresholdMs: c.get('blockingThresholdMs', 20),
+    samplingIntervalUs: c.get('samplingIntervalUs', 1000),
+    nodePath: c.get('nodePath', ''),
+    includeNodeModules: c.get('includeNodeModules', false),
+    programOutput: c.get('programOutput', 'outputChannel'),
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  const channel = vscode.window.createOutputChannel('Concurrency Lens');
+  const index = new FindingsIndex();
+  const presenter = new FindingsPresenter(index);
+  const runner = new ProfileRunner(startProfile, channel);
+  const history: Report[] = [];
+  const panel = new ReportPanel(context.extensionUri, {
+    openLocation: (m) => void revealSource(index.fileOf({ location: m.location } as never), m.location.line, m.location.column),
+    selectFinding: (id) => {
+      const f = index.get(id);
+      if (f) void revealSource(index.fileOf(f), f.location.line, f.location.column);
+    },
+  });
+  context.subscriptions.push(channel, presenter, runner, panel);
+
+  const showReport = (report: Report, baseline?: Report) => {
+    index.set(report);
+    presenter.refresh();
+    runner.showResult(report);
+    const name = report.program.command.map((p) => p.split(/[\\/]/).pop()).join(' ');
+    panel.show(report, `Concurrency: ${name}`, baseline);
+  };
+
+  const register = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  register('concurrencyLens.profile', async (uri?: vscode.Uri) => {
+    if (!vscode.workspace.isTrusted) {
+      const choice = await vscode.window.showErrorMessage(RESTRICTED_MESSAGE, 'Manage Workspace Trust');
+      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    if (runner.running) {
+      void vscode.window.showWarningMessage('Concurrency Lens is already profiling a program. Stop it first.', 'Stop').then((c) => c && runner.stop());
+      return;
+    }
+    const target = uri instanceof vscode.Uri ? fileTarget(uri) : await pickTarget();
+    if (!target) return;
+    const config = settings();
+    let options;
+    try {
+      options = toProfileOptions(target, config, vscode.window.activeTextEditor?.document.uri.fsPath);
+    } catch (e) {
+      if (e instanceof TargetError) { void vscode.window.showErrorMessage(`Concurrency Lens: ${e.message}`); return; }
+      throw e;
+    }
+    if (target.kind === 'file') await vscode.workspace.textDocuments.find((d) => d.uri.fsPath === target.file)?.save();
+    const label = targetLabel(target);
+    let report: Report;
+    try {
+      report = await runner.profile(options, label, config.programOutput);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Concurrency Lens could not start ${label}: ${(e as Error).message}`, 'Show Output').then((c) => c && channel.show());
+      return;
+    }
+    const baseline = history.at(-1);
+    history.push(report);
+    if (history.length > 10) history.shift();
+    if (report.program.error && report.lanes.length === 0) {
+      void vscode.window.showErrorMessage(`Concurrency Lens: ${label} did not start: ${report.program.error}`, 'Show Output').then((c) => c && channel.show());
+      return;
+    }
+    const sameProgram = baseline && baseline.program.command.join(' ') === report.program.command.join(' ');
+    showReport(report, sameProgram ? baseline : undefined);
+    if (report.program.error) {
+      void vscode.window.showWarningMessage(`Concurrency Lens: ${label}: ${report.program.error}`, 'Show Output').then((c) => c && channel.show());
+    } else if (report.program.exitCode) {
+      void vscode.window.showWarningMessage(`Concurrency Lens: ${label} exited with code ${report.program.exitCode}. ${reportSummaryLine(report)}`, 'Show Output').then((c) => c && channel.show());
+    }
+  });
+
+  register('concurrencyLens.stop', () => runner.stop());
+
+  register('concurrencyLens.showReport', () => {
+    const last = index.report ?? history.at(-1);
+    if (last) showReport(last);
+    else void vscode.window.showInformationMessage('Concurrency Lens: no report yet. Run "Profile Concurrency" first.');
+  });
+
+  register('concurrencyLens.revealFinding', async (id: string) => {
+    const f = index.get(id);
+    if (!f) return;
+    if (!panel.isOpen && index.report) showReport(index.report);
+    panel.revealFinding(id);
+  });
+
+  register('concurrencyLens.clearFindings', () => {
+    index.set(undefined);
+    presenter.refresh();
+    runner.hideResult();
+  });
+
+  register('concurrencyLens.openReport', async (uri?: vscode.Uri) => {
+    const file = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({
+      canSelectMany: false, filters: { 'Concurrency Lens report': ['json'] }, title: 'Open a saved Concurrency Lens report',
+    }))?.[0];
+    if (!file) return;
+    try {
+      const report = validateReport(JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))));
+      history.push(report);
+      showReport(report);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Concurrency Lens: cannot open ${file.fsPath}: ${(e as Error).message}`);
+    }
+  });
+
+  register('concurrencyLens.saveReport', async () => {
+    const report = index.report ?? history.at(-1);
+    if (!report) { void vscode.window.showInformationMessage('Concurrency Lens: no report to save yet.'); return; }
+    const target = await vscode.window.showSaveDialog({
+      filters: { 'Concurrency Lens report': ['json'] },
+      defaultUri: vscode.Uri.file(join(report.program.cwd, 'concurrency-report.json')),
+    });
+    if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(report, null, 2)));
+  });
+
+  register('concurrencyLens.compareRuns', () => {
+    if (history.length < 2) {
+      void vscode.window.showInformationMessage('Concurrency Lens: profile twice (for example before and after a fix) to compare runs.');
+      return;
+    }
+    const view = vscode.window.createWebviewPanel('concurrencyLens.compare', 'Compare runs', vscode.ViewColumn.Beside, { enableScripts: false });
+    view.webview.html = compareHtml(history.at(-2)!, history.at(-1)!, randomBytes(16).toString('base64'));
+  });
+}
+
+function fileTarget(uri: vscode.Uri): Target {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  return { kind: 'file', file: uri.fsPath, cwd: folder?.uri.fsPath ?? join(uri.fsPath, '..') };
+}
+
+async function revealSource(file: string, line: number, column: number): Promise<void> {
+  if (!existsSync(file)) { void vscode.window.showWarningMessage(`Concurrency Lens: ${file} no longer exists.`); return; }
+  const doc = await vscode.workspace.openTextDocument(file);
+  const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos) });
+  editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+type TargetItem = vscode.QuickPickItem & { target?: Target; browse?: boolean };
+
+/** Current file, npm scripts and Node launch configurations of the workspace, or a file chosen by hand. */
+async function pickTarget(): Promise<Target | undefined> {
+  const items: TargetItem[] = [];
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && active.uri.scheme === 'file' && PROFILABLE_FILE.test(active.uri.fsPath)) {
+    items.push({ label: `$(file-code) Current file: ${active.uri.path.split('/').pop()}`, description: vscode.workspace.asRelativePath(active.uri), target: fileTarget(active.uri) });
+  }
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const root = folder.uri.fsPath;
+    const pkg = join(root, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        const scripts = npmScripts(readFileSync(pkg, 'utf8'));
+        if (scripts.length) items.push({ label: 'npm scripts', kind: vscode.QuickPickItemKind.Separator });
+        for (const s of scripts) items.push({ label: `$(package) npm run ${s.name}`, description: s.command, target: { kind: 'npm', script: s.name, cwd: root } });
+      } catch { /* an unparsable package.json offers no scripts */ }
+    }
+    const launch = join(root, '.vscode', 'launch.json');
+    if (existsSync(launch)) {
+      try {
+        const configs = nodeLaunchConfigs(readFileSync(launch, 'utf8'));
+        if (configs.length) items.push({ label: 'launch.json', kind: vscode.QuickPickItemKind.Separator });
+        for (const c of configs) items.push({ label: `$(debug-alt) ${c.name}`, description: c.program ?? c.runtimeExecutable, target: { kind: 'launch', name: c.name, config: c, workspaceFolder: root } });
+      } catch { /* an unparsable launch.json offers no configurations */ }
+    }
+  }
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(folder-opened) Choose a file…', browse: true });
+  const picked = items.length === 2 ? items[1] : await vscode.window.showQuickPick(items, { title: 'Profile Concurrency', placeHolder: 'What should run?' });
+  if (!picked) return undefined;
+  if (picked.target) return picked.target;
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'JavaScript / TypeScript': ['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'] } });
+  return chosen?.[0] ? fileTarget(chosen[0]) : undefined;
+}
+
+export function deactivate(): void { /* disposables in context.subscriptions end any run */ }

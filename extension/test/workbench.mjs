@@ -1,0 +1,95 @@
+// What a user does in the VS Code workbench, as Playwright steps (code-server 1.96 DOM).
+export function workbench(page) {
+  const wb = {
+    async openFile(name) {
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input.input').fill(name);
+      await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+      await page.locator('.monaco-editor .view-lines').first().click();
+    },
+    async runCommand(title) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input.input');
+      await input.fill(`>${title}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+      await page.keyboard.press('Enter');
+    },
+    async pick(text) {
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+      await row.waitFor();
+      await row.click();
+    },
+    statusText: () => page.locator('#concurrency-lens\\.concurrency-lens\\.concurrencyLens\\.status').innerText().catch(() => ''),
+    /** Waits until a run started and finished, and returns the status-bar summary. */
+    async waitForRunToFinish(timeoutMs = 90_000) {
+      const until = Date.now() + timeoutMs;
+      let sawRunning = false;
+      while (Date.now() < until) {
+        const text = await wb.statusText();
+        if (/Profiling|Stopping/.test(text)) sawRunning = true;
+        else if (sawRunning && /wall/.test(text)) return text;
+        await page.waitForTimeout(200);
+      }
+      throw new Error(`the run did not finish within ${timeoutMs} ms (status: ${await wb.statusText()})`);
+    },
+    async codeLensTexts() {
+      return page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
+    },
+    /** The vertical gap between a code lens and the top of a line (1-based) in the active editor. */
+    async lensPlacement(lensText, line) {
+      const lens = await page.locator('.monaco-editor .codelens-decoration', { hasText: lensText }).first().boundingBox();
+      const number = await page.locator('.monaco-editor .margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) }).first().boundingBox();
+      return { lens, number };
+    },
+    async problems() {
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor();
+      await page.waitForTimeout(500);
+      return panel.innerText();
+    },
+    /** Text of every webview frame (the report panel lives in nested iframes). */
+    async webviewTexts() {
+      const texts = [];
+      for (const frame of page.frames()) {
+        if (!frame.url().includes('webview')) continue;
+        texts.push(await frame.locator('body').innerText({ timeout: 1000 }).catch(() => ''));
+      }
+      return texts.filter(Boolean);
+    },
+    async waitForWebviewText(pattern, timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const hit = (await wb.webviewTexts()).find((t) => pattern.test(t));
+        if (hit) return hit;
+        await page.waitForTimeout(300);
+      }
+      throw new Error(`no webview showed ${pattern}; webviews: ${JSON.stringify(await wb.webviewTexts()).slice(0, 500)}`);
+    },
+    async notificationTexts() {
+      return page.locator('.notification-toast').allInnerTexts();
+    },
+    /** Puts the cursor at the end of the editor line containing `text`. */
+    async clickLine(text) {
+      await page.locator('.monaco-editor .view-line', { hasText: text }).first().click();
+    },
+    async goToLine(line) {
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget input.input').fill(`:${line}`);
+      await page.keyboard.press('Enter');
+    },
+    async editorText() {
+      return page.evaluate(() => document.querySelector('.monaco-editor .view-lines')?.textContent ?? '');
+    },
+  };
+  return wb;
+}
+
+/** "1.8 s wall · …" or "850 ms wall · …" → milliseconds. */
+export function wallMsOf(statusText) {
+  const m = /([\d.]+)\s*(ms|s) wall/.exec(statusText);
+  if (!m) throw new Error(`no wall time in status "${statusText}"`);
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}

@@ -1,0 +1,136 @@
+// Drives Concurrency Lens in a real VS Code (code-server 1.96 + Chromium) the way a user does.
+// Screenshots of every step go to test-results/extension/. Skips only when code-server is not set up.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { missingSetup, startVsCode, REPO } from './test/codeServer.mjs';
+import { workbench, wallMsOf } from './test/workbench.mjs';
+
+const notReady = missingSetup();
+if (notReady) console.log(`# SKIP extension UI tests: ${notReady}`);
+// The workspace is a copy of samples/ plus this suite's own programs (the tests edit them).
+const workspaceFiles = [join(REPO, 'samples'), join(REPO, 'extension/fixtures/workspace')].filter(existsSync);
+
+test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun, stop a server', { skip: notReady, timeout: 420_000 }, async (t) => {
+  const vs = await startVsCode({ name: 'trusted', workspaceFiles });
+  t.after(() => vs.close());
+  const { page } = vs;
+  const wb = workbench(page);
+
+  await t.test('Profile Concurrency from the command palette on a program with sequential awaits', async () => {
+    await wb.openFile('lens-dashboard.mjs');
+    await vs.screenshot('01-opened');
+    await wb.runCommand('Concurrency Lens: Profile Concurrency');
+    await wb.pick('Current file: lens-dashboard.mjs');
+    await page.locator('.notification-toast', { hasText: 'Profiling lens-dashboard.mjs' }).waitFor({ timeout: 30_000 });
+    await vs.screenshot('02-profiling');
+    const status = await wb.waitForRunToFinish();
+    assert.match(status, /1 finding|\d+ findings/);
+  });
+
+  const lensText = /3 independent awaits ran in sequence · Promise\.all would save ~\d+/;
+  await t.test('the code lens sits right above the first await', async () => {
+    await page.locator('.monaco-editor .codelens-decoration', { hasText: lensText }).first().waitFor({ timeout: 20_000 });
+    const { lens, number } = await wb.lensPlacement('independent awaits', 9);
+    assert.ok(lens && number, 'lens and line 9 are rendered');
+    const gap = number.y - (lens.y + lens.height);
+    assert.ok(gap >= -2 && gap < number.height, `lens ends ${gap}px above line 9`);
+    await vs.screenshot('03-code-lens');
+  });
+
+  let message = '';
+  await t.test('the Problems panel lists the finding', async () => {
+    const problems = await wb.problems();
+    await vs.screenshot('04-problems');
+    assert.match(problems, /Concurrency Lens/);
+    assert.match(problems, /Ln 9/);
+    message = problems.split('\n').find((l) => /await/i.test(l) && !/Concurrency Lens$/.test(l)) ?? '';
+    assert.ok(message, `a finding message in: ${problems}`);
+  });
+
+  await t.test('the report panel opened and shows the finding', async () => {
+    await page.locator('.tab', { hasText: 'Concurrency: lens-dashboard.mjs' }).waitFor();
+    const text = await wb.waitForWebviewText(/await/i);
+    assert.match(text, /dashboard\.mjs/);
+    await vs.screenshot('05-report-panel');
+  });
+
+  await t.test('clicking the code lens reveals the finding in the timeline', async () => {
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'independent awaits' }).first().click();
+    await page.waitForTimeout(1000);
+    await vs.screenshot('06-lens-clicked');
+    assert.ok(await page.locator('.tab.active', { hasText: 'Concurrency: lens-dashboard.mjs' }).count() > 0 || (await wb.webviewTexts()).length > 0);
+  });
+
+  let firstWall = 0;
+  await t.test('the Promise.all quick fix rewrites the awaits and says what changes', async () => {
+    firstWall = wallMsOf(await wb.statusText());
+    await wb.clickLine('await loadUser()');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Promise.all' }).first();
+    await fix.waitFor({ timeout: 10_000 });
+    assert.match(await fix.innerText(), /even if one rejects/);
+    await vs.screenshot('07-quick-fix');
+    await page.keyboard.press('Enter'); // the fix is the focused (preferred) action
+    await page.locator('.action-widget').waitFor({ state: 'hidden' });
+    await page.keyboard.press('Control+S');
+    await page.waitForTimeout(500);
+    const source = readFileSync(join(vs.workspace, 'lens-dashboard.mjs'), 'utf8');
+    assert.match(source, /const \[user, orders, news\] = await Promise\.all\(\[loadUser\(\), loadOrders\(\), loadNews\(\)\]\);/);
+    await vs.screenshot('08-fixed');
+  });
+
+  await t.test('profiling again: the finding is gone and the wall time dropped', async () => {
+    await wb.runCommand('Concurrency Lens: Profile Concurrency');
+    await wb.pick('Current file: lens-dashboard.mjs');
+    const status = await wb.waitForRunToFinish();
+    await page.waitForTimeout(1000);
+    const secondWall = wallMsOf(status);
+    assert.ok(secondWall < firstWall - 300, `wall ${firstWall} ms → ${secondWall} ms`);
+    assert.deepEqual((await wb.codeLensTexts()).filter((t) => /independent awaits/.test(t)), []);
+    const problems = await wb.problems();
+    assert.doesNotMatch(problems, /independent awaits|sequence/i);
+    await vs.screenshot('09-rerun');
+  });
+
+  await t.test('Compare Last Two Runs shows the wall time and the resolved finding', async () => {
+    await wb.runCommand('Concurrency Lens: Compare Last Two Runs');
+    const text = await wb.waitForWebviewText(/Run comparison/);
+    assert.match(text, /Wall time/);
+    assert.match(text, /Findings resolved \(1\)/);
+    await vs.screenshot('10-compare');
+  });
+
+  await t.test('a never-ending server is stopped from the notification and still gives a report', async () => {
+    await wb.openFile('lens-server.js');
+    await wb.runCommand('Concurrency Lens: Profile Concurrency');
+    await wb.pick('Current file: lens-server.js');
+    const toast = page.locator('.notification-toast', { hasText: 'Profiling lens-server.js' });
+    await toast.waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(3000);
+    await vs.screenshot('11-server-running');
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    const status = await wb.waitForRunToFinish(60_000);
+    assert.match(status, /wall/);
+    assert.ok(wallMsOf(status) >= 2500, status);
+    await page.locator('.tab', { hasText: 'Concurrency: lens-server.js' }).waitFor();
+    await wb.waitForWebviewText(/lens-server\.js/);
+    await vs.screenshot('12-server-report');
+  });
+});
+
+test('profiling is refused in an untrusted workspace, with a clear message', { skip: notReady, timeout: 180_000 }, async (t) => {
+  const vs = await startVsCode({ name: 'untrusted', workspaceFiles, trusted: false });
+  t.after(() => vs.close());
+  const { page } = vs;
+  const wb = workbench(page);
+  await wb.openFile('lens-dashboard.mjs');
+  await wb.runCommand('Concurrency Lens: Profile Concurrency');
+  const toast = page.locator('.notification-toast', { hasText: 'Restricted Mode' });
+  await toast.waitFor({ timeout: 20_000 });
+  await vs.screenshot('01-refused');
+  assert.match(await toast.innerText(), /profiling runs this workspace's code, so it is disabled in Restricted Mode/);
+  assert.equal(await page.locator('.notification-toast', { hasText: 'Profiling lens-dashboard.mjs' }).count(), 0);
+});
