@@ -5,7 +5,31 @@ import { baseName, formatCount, formatMs, formatPercent } from './format';
 /**
  * The summary header: the report's headline numbers. Fixed-width cells, text only.
  */
-export function summaryStats(r: Report): { label: string; value: string; title: string; bad?: boolean }[] {
+export interface Stat { label: string; value: string; title: string; bad?: boolean; delta?: { text: string; better: boolean } }
+
+export function summaryStats(r: Report, baseline?: Report): Stat[] {
+  const stats = currentStats(r);
+  if (!baseline) return stats;
+  // Against the previous run of the same program: relative change, and whether it is better.
+  const pairs: [number, number, boolean][] = [
+    [baseline.program.wallMs, r.program.wallMs, true],
+    [baseline.program.cpuPercent, r.program.cpuPercent, false],
+    [baseline.metrics.eventLoopLagMs.p99, r.metrics.eventLoopLagMs.p99, true],
+    [baseline.metrics.maxConcurrency, r.metrics.maxConcurrency, false],
+    [baseline.metrics.cpuParallelism, r.metrics.cpuParallelism, false],
+    [baseline.metrics.maxParallelism, r.metrics.maxParallelism, false],
+  ];
+  pairs.forEach(([a, b, lowerIsBetter], i) => {
+    if (!(a > 0) || !Number.isFinite(b) || a === b) return;
+    const pct = ((b - a) / a) * 100;
+    if (Math.abs(pct) < 1) return;
+    stats[i].delta = { text: `${pct > 0 ? '+' : '−'}${Math.abs(pct).toFixed(0)} %`, better: (b < a) === lowerIsBetter };
+    stats[i].title += `\nprevious run: ${stats[i].label === 'Wall time' || stats[i].label === 'Lag p99' ? formatMs(a) : formatCount(a, 2)}`;
+  });
+  return stats;
+}
+
+function currentStats(r: Report): Stat[] {
   const m = r.metrics, p = r.program;
   return [
     { label: 'Wall time', value: formatMs(p.wallMs), title: `Stopped by: ${p.stopReason}${p.exitCode != null ? `, exit code ${p.exitCode}` : ''}` },
@@ -17,11 +41,12 @@ export function summaryStats(r: Report): { label: string; value: string; title: 
   ];
 }
 
-export function buildHeader(r: Report, actions: HTMLElement): HTMLElement {
+export function buildHeader(r: Report, actions: HTMLElement, baseline?: Report): HTMLElement {
   const command = r.program.command.join(' ');
-  const stats = el('dl', { class: 'cl-stats', 'aria-label': 'Summary' });
-  for (const s of summaryStats(r)) {
-    stats.append(el('div', { class: `cl-stat${s.bad ? ' bad' : ''}`, title: s.title }, el('dt', {}, s.label), el('dd', {}, s.value)));
+  const stats = el('dl', { class: 'cl-stats', 'aria-label': baseline ? 'Summary, compared with the previous run' : 'Summary' });
+  for (const s of summaryStats(r, baseline)) {
+    const delta = s.delta ? el('span', { class: `delta ${s.delta.better ? 'better' : 'worse'}` }, s.delta.text) : null;
+    stats.append(el('div', { class: `cl-stat${s.bad ? ' bad' : ''}`, title: s.title }, el('dt', {}, s.label), el('dd', {}, s.value, delta)));
   }
   // The script's name and arguments; the whole command and the cwd in the tooltip.
   const [first = '', ...rest] = r.program.command;

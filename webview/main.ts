@@ -39,13 +39,13 @@ async function start(): Promise<void> {
   const root = document.getElementById('root') ?? document.body.appendChild(el('div', { id: 'root', class: 'cl' }));
   root.classList.add('cl');
   const host = connectHost();
-  const mount = (report: Report) => {
+  const mount = (report: Report, baseline?: Report) => {
     const exporters = host.inVsCode
       ? { trace: () => host.post({ type: 'export', format: 'trace' }), cpuprofile: () => host.post({ type: 'export', format: 'cpuprofile' }) }
       : { trace: () => download(report) };
     const t = performance.now();
     globalThis.concurrencyLens?.timeline.dispose();
-    const timeline = new Timeline(root, report, host, exporters);
+    const timeline = new Timeline(root, report, host, exporters, baseline);
     globalThis.concurrencyLens = { timeline, timings: { ...timings, mountMs: performance.now() - t, modelMs: timeline.modelMs, firstRenderMs: timeline.lastRenderMs } };
     return timeline;
   };
@@ -63,7 +63,7 @@ async function start(): Promise<void> {
     if (globalThis.concurrencyLens) globalThis.concurrencyLens.firstPaintMs = performance.now();
   });
   host.onMessage((m) => {
-    if (m.type === 'report') timeline = mount(m.report);
+    if (m.type === 'report') timeline = mount(m.report, m.baseline);
     else if (m.type === 'revealFinding') timeline?.selectFinding(m.findingId, false);
   });
   host.post({ type: 'ready' });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { buildModel, MAX_SITE_ROWS } from './model';
 import { layoutRows, bandAt } from './rows';
 import { syntheticReport } from './fixtures/syntheticReport';
+import { summaryStats } from './header';
 
 test('every span lands in exactly one row, sorted by start', () => {
   const r = syntheticReport({ lanes: 5, spans: 5000, childProcesses: 1 });
@@ -75,4 +76,15 @@ test('row layout: labelled bands, hit-testing by y', () => {
   assert.equal(bandAt(l, l.height + 100), undefined);
   const first = l.bands.find((b) => b.type === 'row' && b.first)!;
   assert.match(first.label, /^main · server\.js$/);
+});
+
+test('header: deltas against the previous run say better or worse', () => {
+  const a = syntheticReport({ spans: 100 }), b = syntheticReport({ spans: 100 });
+  b.program.wallMs = a.program.wallMs / 2;
+  b.metrics.eventLoopLagMs.p99 = a.metrics.eventLoopLagMs.p99 * 3;
+  const s = summaryStats(b, a);
+  assert.deepEqual(s[0].delta, { text: '−50 %', better: true });
+  assert.deepEqual(s[2].delta, { text: '+200 %', better: false });
+  assert.equal(s[1].delta, undefined, 'unchanged: no delta');
+  assert.equal(summaryStats(b)[0].delta, undefined);
 });

@@ -89,6 +89,9 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 .cl-stat dt { font-size: 11px; color: var(--cl-muted); }
 .cl-stat dd { margin: 0; font-size: 15px; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .cl-stat.bad dd { color: var(--cl-error); }
+.cl-stat .delta { font-size: 11px; margin-left: 6px; }
+.cl-stat .delta.better { color: var(--vscode-testing-iconPassed, #73c991); }
+.cl-stat .delta.worse { color: var(--cl-error); }
 .cl-actions { display: flex; gap: 6px; }
 .cl button { font: inherit; color: var(--cl-button-fg); background: var(--cl-button); border: 1px solid var(--cl-border); border-radius: 2px; padding: 3px 8px; cursor: pointer; }
 .cl button:hover { filter: brightness(1.15); }

@@ -133,10 +133,13 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     // A new report replaces the timeline.
     const next = syntheticReport({ lanes: 4, spans: 500 });
     next.findings = next.findings.slice(0, 1);
-    await page.evaluate((report) => window.postMessage({ type: 'report', report }, '*'), JSON.parse(JSON.stringify(next)));
+    next.program.wallMs = r.program.wallMs * 0.75;
+    await page.evaluate(([report, baseline]) => window.postMessage({ type: 'report', report, baseline }, '*'), JSON.parse(JSON.stringify([next, r])));
     await page.waitForFunction(() => document.querySelectorAll('.cl-row-label.lane').length === 4);
     assert.equal(await page.locator('.cl-finding').count(), 1);
-    assert.deepEqual(await visibleRange(page), [0, next.program.wallMs]);
+    const [n0, n1] = await visibleRange(page);
+    assert.ok(n0 === 0 && n1 >= next.program.wallMs, 'the whole new run');
+    assert.equal(await page.locator('.cl-stat', { hasText: 'Wall time' }).locator('.delta.better').textContent(), '−25 %', 'compared with the previous run');
     await page.close();
   });
 

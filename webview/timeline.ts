@@ -72,7 +72,7 @@ export class Timeline {
   private live!: HTMLElement;
   private cursor!: HTMLElement;
 
-  constructor(root: HTMLElement, report: Report, private host: Host, private exporters: { trace?: () => void; cpuprofile?: () => void }) {
+  constructor(root: HTMLElement, report: Report, private host: Host, private exporters: { trace?: () => void; cpuprofile?: () => void }, private baseline?: Report) {
     this.root = root;
     const t = performance.now();
     this.model = buildModel(report);
@@ -221,7 +221,7 @@ export class Timeline {
     if (!notes.length) banner.hidden = true;
     banner.title = notes.join('\n');
     this.root.classList.toggle('has-banner', notes.length > 0);
-    this.root.replaceChildren(buildHeader(r, actions), banner, el('div', { class: 'cl-body' }, main, side), this.tooltip, this.live);
+    this.root.replaceChildren(buildHeader(r, actions, this.baseline), banner, el('div', { class: 'cl-body' }, main, side), this.tooltip, this.live);
 
     this.buildMarkers();
     this.wire();
