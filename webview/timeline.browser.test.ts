@@ -220,6 +220,30 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     await page.close();
   });
 
+  test('VS Code page form: the bundle loaded by URI under the nonce, theme class followed', async () => {
+    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { join, resolve } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { pathToFileURL } = await import('node:url');
+    const { timelineHtml } = await import('./page.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cl-vsc-'));
+    const file = join(dir, 'panel.html');
+    const r = syntheticReport({ lanes: 2, spans: 400 });
+    writeFileSync(file, timelineHtml({ report: r, nonce: 'abcdef0123456789', title: 'Concurrency: app.js', cspSource: 'file:', scriptUri: pathToFileURL(resolve(__dirname, '../dist/webview.js')).href }));
+    const { page, errors, posted } = await openReport(browser, file, { vscode: true });
+    assert.equal(await page.locator('.cl-row-label.lane').count(), 2);
+    assert.deepEqual((await posted())[0], { type: 'ready' });
+    // VS Code switches themes by the body class and the --vscode-* variables.
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-editor-background', 'rgb(1, 2, 3)');
+      document.body.classList.add('vscode-high-contrast');
+    });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(1, 2, 3)');
+    assert.deepEqual(errors, []);
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('light theme and the standalone export', async () => {
     const r = syntheticReport({ lanes: 2, spans: 300 });
     const { page } = await openReport(browser, r, { colorScheme: 'light' });
