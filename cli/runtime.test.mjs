@@ -105,6 +105,9 @@ describe('a server stopped by --duration 2', () => {
     const report = reportOf(s.run);
     const main = report.lanes.find((l) => l.kind === 'main');
     assert.ok(main.endMs >= 1500, `main lane ends at ${main.endMs}`);
+    // The fixture awaits a self-ping every 100 ms: awaits late in the run must be there.
+    const late = report.spans.asyncSpans.start.filter((t) => t >= 1200).length;
+    assert.ok(late >= 3, `${late} async spans after 1.2 s; the server awaits a ping every 100 ms`);
     assert.ok(report.metrics.maxConcurrency >= 1, `maxConcurrency ${report.metrics.maxConcurrency}`);
   });
 });
