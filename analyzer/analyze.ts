@@ -156,6 +156,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], buckets: Float32Ar
     threadpool: {
       size: mainPool?.size ?? 4,
       maxInFlight: Math.max(0, ...pools.map((p) => p.maxInFlight)),
+      maxRunning: Math.max(0, ...pools.map((p) => Math.min(p.size, p.maxInFlight))),
       maxQueued: Math.max(0, ...pools.map((p) => p.maxQueued)),
       queuedMs: round(pools.reduce((a, p) => a + p.queuedMs, 0)),
     },

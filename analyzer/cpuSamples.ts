@@ -48,10 +48,13 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     nodeKind.set(id, k);
     return k;
   };
+  /** The sample is the recorder's own work when its innermost JS frame is the probe's (its
+   * load hook also sits under every module's top-level code: that work is the program's). */
   const inProbe = (id: number): boolean => {
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const f = byId.get(cur)!.callFrame;
       if (classify.isProbe(f.url, f.functionName)) return true;
+      if (f.url) return false;
     }
     return false;
   };

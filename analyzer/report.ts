@@ -81,7 +81,12 @@ export interface Metrics {
   meanConcurrency: number;
   /** Largest number of lanes on CPU at once (from CPU samples, 10 ms buckets). */
   maxParallelism: number;
-  threadpool: { size: number; maxInFlight: number; maxQueued: number; queuedMs: number };
+  /**
+   * libuv thread pool (fs, crypto, zlib, dns.lookup): `maxInFlight` requests submitted and not
+   * yet done (running + queued), `maxRunning` of them on a pool thread (≤ size), `maxQueued`
+   * waiting for one; `queuedMs` is the total time requests waited.
+   */
+  threadpool: { size: number; maxInFlight: number; maxRunning: number; maxQueued: number; queuedMs: number };
 }
 
 export interface Finding {

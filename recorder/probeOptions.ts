@@ -20,7 +20,12 @@ export interface ProbeOptions {
   includeNodeModules: boolean;
   /** Detailed spans kept per thread before sampling down. */
   maxSpans: number;
+  /** pid of the recorder: a probe never waits for a recorder that is gone. */
+  recorderPid: number;
 }
+
+/** Expression the recorder evaluates in a thread to end the probe's wait (at start or exit). */
+export const RELEASE_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.release?.()`;
 
 export function readProbeOptions(): ProbeOptions | null {
   const raw = process.env[OPTIONS_ENV];

@@ -43,6 +43,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     esbuildPath: path.dirname(require.resolve('esbuild/package.json')),
     includeNodeModules: options.includeNodeModules ?? false,
     maxSpans: 200_000,
+    recorderPid: process.pid,
   };
   const userNodeOptions = options.env?.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
   const env = {
@@ -72,13 +73,13 @@ export function startProfile(options: ProfileOptions): ProfileRun {
         warnings.push(`could not attach to pid ${a.pid}: ${(e as Error).message}`);
         return;
       }
-      const closed = new Promise<void>((resolve) => client.on('disconnect', () => resolve()));
-      const recorder = new ThreadRecorder(new ClientTarget(client), a.pid, 0, hooks);
+      const target = new ClientTarget(client);
+      const recorder = new ThreadRecorder(target, a.pid, 0, hooks);
       entry.main = recorder;
       status(`attached to pid ${a.pid} (${path.basename(a.argv[1] ?? a.argv[0] ?? 'node')})`);
       try { await recorder.start(true); }
       catch (e) { warnings.push(`recording pid ${a.pid} failed: ${(e as Error).message}`); client.send('Runtime.runIfWaitingForDebugger').catch(() => undefined); }
-      await closed;
+      await target.closed;
     })();
   };
   const rendezvous = new Rendezvous(runDir, attach);
@@ -126,20 +127,35 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     clearTimeout(forced);
   };
 
+  // Never leave the program behind if the recorder itself goes away.
+  const onRecorderExit = () => killTree('SIGKILL');
+  process.once('exit', onRecorderExit);
+  void exited.then(() => process.removeListener('exit', onRecorderExit));
+
   const durationTimer = options.durationMs ? setTimeout(() => void stop('duration'), options.durationMs) : null;
 
   const done = (async (): Promise<Report> => {
     const result = await exited;
     const endHrUs = Number(process.hrtime.bigint() / 1000n);
+    const debug = (m: string) => { if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${((Number(process.hrtime.bigint() / 1000n) - startHrUs) / 1000).toFixed(0)} ms ${m}\n`); };
+    debug('program closed');
     if (durationTimer) clearTimeout(durationTimer);
     stderrFilter.end();
     // Processes the program left running (daemons, orphans) get a moment, then are stopped.
     rendezvous.scan();
+    let open = new Set(processes.keys());
+    for (const [pid, p] of processes) void p.closed.then(() => open.delete(pid));
     const grace = new Promise((r) => setTimeout(r, 2000).unref());
     await Promise.race([Promise.all([...processes.values()].map((p) => p.closed)), grace]);
-    for (const p of processes.values()) if (p.main) await p.main.collect().catch(() => undefined);
     rendezvous.close();
-
+    if (open.size > 0) {
+      // The main process is gone; what it left running is stopped, its recording kept.
+      warnings.push(`stopped ${open.size} process${open.size > 1 ? 'es' : ''} still running after the main process exited (pid ${[...open].join(', ')})`);
+      await Promise.all([...open].map((pid) => processes.get(pid)?.main?.collect().catch(() => undefined)));
+      killTree('SIGKILL');
+    }
+    open = new Set();
+    debug('sessions closed');
     const traceByPid = new Map<number, RawRun['processes'][number]['traceEvents']>();
     for (const [pid, p] of processes) traceByPid.set(pid, p.main?.traceEvents ?? []);
     const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`) }));
@@ -164,7 +180,9 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       warnings,
     };
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
+    debug('logs read');
     const report = analyze(raw);
+    debug('analyzed');
     for (const lane of report.lanes) {
       const profile = profiles.get(`${lane.pid}-${lane.threadId}`);
       if (profile) laneProfiles.push({ laneId: lane.id, label: lane.label, profile });

@@ -20,6 +20,8 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     for (const run of busyRuns(samples)) {
       const duration = run.end - run.start;
       if (duration < threshold) continue;
+      // Before the main script's first run ends the loop is not running yet: that is start-up.
+      if (model.startupDoneMs !== undefined && run.end <= model.startupDoneMs + 1) continue;
       if (overlap(syncSpans, run.start, run.end) > duration / 2) continue;
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number }>();
       let user = 0, busy = 0;

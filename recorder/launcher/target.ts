@@ -6,6 +6,8 @@
 export interface Target {
   send(method: string, params?: object, timeoutMs?: number): Promise<any>;
   on(event: string, handler: (params: any) => void): void;
+  /** Drops the connection (a process's main thread only: the probe's inspector.close() waits for it). */
+  close?(): void;
 }
 
 const DEFAULT_TIMEOUT = 15000;
@@ -19,12 +21,22 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 
 /** The main thread of a process, over chrome-remote-interface. */
 export class ClientTarget implements Target {
-  constructor(private readonly client: any) {}
+  /** Resolves when the connection is gone: the process exited, or we hung up. */
+  readonly closed: Promise<void>;
+  private markClosed!: () => void;
+
+  constructor(private readonly client: any) {
+    this.closed = new Promise((resolve) => { this.markClosed = resolve; });
+    client.on('disconnect', () => this.markClosed());
+  }
   send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
     return withTimeout(this.client.send(method, params), timeoutMs, method);
   }
   on(event: string, handler: (params: any) => void): void {
     this.client.on(event, handler);
+  }
+  close(): void {
+    Promise.resolve(this.client.close()).catch(() => undefined).finally(() => this.markClosed());
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent } from '../../analyzer/raw';
-import { EXIT_BINDING } from '../probeOptions';
+import { EXIT_BINDING, RELEASE_EXPRESSION } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 
 /** Trace categories for thread-pool work (fs requests, crypto/zlib jobs, DNS lookups). */
@@ -35,19 +35,23 @@ export class ThreadRecorder {
     t.on('NodeWorker.attachedToWorker', (p) => void this.attachWorker(p));
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
     t.on('NodeWorker.detachedFromWorker', (p) => { this.workers.get(p.sessionId)?.target.detached(); });
-    await t.send('Runtime.addBinding', { name: EXIT_BINDING });
-    await t.send('Profiler.enable');
-    await t.send('Profiler.setSamplingInterval', { interval: this.hooks.samplingIntervalUs });
-    await t.send('Profiler.start');
-    if (isProcessMain) {
-      t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
-      try {
-        await t.send('NodeTracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES } });
-        this.tracing = true;
-      } catch (e) { this.hooks.warn(`thread-pool tracing unavailable in pid ${this.pid}: ${(e as Error).message}`); }
-    }
-    await t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined);
-    await t.send('Runtime.runIfWaitingForDebugger');
+    if (isProcessMain) t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
+    // CDP handles a target's commands in order: send them all at once (one round trip, not
+    // six: each costs a trip through the main thread for a worker), then let the thread run.
+    const tracing = isProcessMain
+      ? t.send('NodeTracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES } })
+        .then(() => { this.tracing = true; }, (e) => this.hooks.warn(`thread-pool tracing unavailable in pid ${this.pid}: ${e.message}`))
+      : Promise.resolve();
+    await Promise.all([
+      t.send('Runtime.addBinding', { name: EXIT_BINDING }),
+      t.send('Profiler.enable'),
+      t.send('Profiler.setSamplingInterval', { interval: this.hooks.samplingIntervalUs }),
+      t.send('Profiler.start'),
+      tracing,
+      t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
+      t.send('Runtime.runIfWaitingForDebugger'), // a worker waits for this (waitForDebuggerOnStart)
+      t.send('Runtime.evaluate', { expression: RELEASE_EXPRESSION }), // a process's probe waits for this
+    ]);
   }
 
   private async attachWorker(p: { sessionId: string; workerInfo: { workerId: string; title: string } }): Promise<void> {
@@ -59,7 +63,7 @@ export class ThreadRecorder {
     catch (e) {
       // The worker may have exited already; make sure it is not left waiting for us.
       target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
-      this.hooks.warn(`could not record worker ${p.workerInfo.workerId} of pid ${this.pid}: ${(e as Error).message}`);
+      if (!/exited|closed/.test((e as Error).message)) this.hooks.warn(`could not record worker ${p.workerInfo.workerId} of pid ${this.pid}: ${(e as Error).message}`);
     }
   }
 
@@ -69,8 +73,9 @@ export class ThreadRecorder {
     if (!this.collected) {
       this.collected = true;
       work.push(this.target.send('Profiler.stop').then((r) => this.hooks.profileCollected(this.pid, this.tid, r.profile))
-        .catch((e) => this.hooks.warn(`no CPU profile for pid ${this.pid} thread ${this.tid}: ${e.message}`)));
-      if (this.tracing) work.push(this.stopTracing());
+        // A worker that is already gone (or Node's internal loader thread) has no profile to give.
+        .catch((e) => { if (this.tid === 0) this.hooks.warn(`no CPU profile for pid ${this.pid}: ${e.message}`); }));
+      if (this.tracing) { const t = performance.now(); work.push(this.stopTracing().then(() => { if (process.env.CL_DEBUG) process.stderr.write(`[cl] tracing stopped in ${(performance.now() - t).toFixed(1)} ms\n`); })); }
     }
     await Promise.all(work);
   }
@@ -96,7 +101,11 @@ export class ThreadRecorder {
   }
 
   private async collectAndRelease(): Promise<void> {
+    const t = performance.now();
+    if (process.env.CL_DEBUG) process.stderr.write(`[cl] exit announced by pid ${this.pid} tid ${this.tid}\n`);
     await this.collect().catch(() => undefined);
-    await this.target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+    if (process.env.CL_DEBUG) process.stderr.write(`[cl] pid ${this.pid} tid ${this.tid} collected in ${(performance.now() - t).toFixed(1)} ms\n`);
+    await this.target.send('Runtime.evaluate', { expression: RELEASE_EXPRESSION }).catch(() => undefined);
+    this.target.close?.(); // the exiting process's inspector.close() waits for us to hang up
   }
 }

@@ -18,14 +18,12 @@ import * as dc from 'node:diagnostics_channel';
 import { performance as perf } from 'node:perf_hooks';
 import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
-import { installLoadHooks } from './loadHooks';
+import { installLoadHooks, firstCompiledFile } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 
 /** Lag samples not yet written (drained by flush). */
 const pendingTicks: number[] = [];
-const options = readProbeOptions();
-if (options && !(globalThis as any)[PROBE_GLOBAL]) start(options);
 
 function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const tid = wt.threadId;
@@ -33,6 +31,8 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const runtime = new ProbeRuntime(opts.maxSpans, () => flush(), (base, table) => log.write({ t: 'table', base, ...table }));
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
+  (runtime as any).release = () => { Atomics.store(gate, 0, 1); Atomics.notify(gate, 0); };
+  recorderPid = opts.recorderPid;
 
   const perfAnchor = performance.now();
   const hrAnchorUs = Number(process.hrtime.bigint() / 1000n);
@@ -50,7 +50,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
       log.write({
         t: 'chunk', at: performance.now(), spans: runtime.takeSpans(), ticks: pendingTicks.splice(0),
         agg: runtime.aggregates(), usage: process.resourceUsage(), cpu: process.cpuUsage(),
-        elu: perf.eventLoopUtilization(), mainModule: require.main?.filename, final,
+        elu: perf.eventLoopUtilization(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
       });
     } catch { /* the run directory is gone: the recorder stopped */ }
   }
@@ -76,7 +76,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
 
 /**
  * Event-loop lag: an unref'd 10 ms timer whose lateness is the delay any callback would have
- * seen. Started after the recorder attached, so our own start-up wait is not counted.
+ * seen. Started once the event loop runs, so module loading and our own attach are not counted.
  */
 function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void): void {
   const ticks = pendingTicks;
@@ -93,13 +93,39 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
       setTimeout(tick, TICK_MS).unref();
     }
   };
-  setTimeout(tick, TICK_MS).unref();
-  // The main script has finished its first synchronous run when the first immediate fires.
-  setImmediate(() => log.write({ t: 'startupDone', at: performance.now() })).unref?.();
+  // The main script has finished its first synchronous run when the first tick callback runs
+  // (CommonJS; an ES module entry is still evaluating): from then on the event loop runs and
+  // its lag means something.
+  process.nextTick(() => {
+    log.write({ t: 'startupDone', at: performance.now() });
+    expected = performance.now() + TICK_MS;
+    setTimeout(tick, TICK_MS).unref();
+  });
 }
 
 
-/** Announces this process to the recorder and blocks until it has started profiling. */
+const gate = new Int32Array(new SharedArrayBuffer(4));
+let recorderPid = 0;
+const WAIT_LIMIT_MS = 15000;
+
+/**
+ * Blocks this thread until the recorder releases it (RELEASE_EXPRESSION), at most `limitMs`,
+ * and never longer than the recorder lives. The inspector keeps dispatching the recorder's
+ * commands while the thread sleeps in Atomics.wait (they arrive as interrupts), unlike a
+ * plain busy wait; unlike inspector.waitForDebugger() the wait is bounded.
+ */
+function waitForRecorder(limitMs: number): boolean {
+  const end = Date.now() + limitMs;
+  while (Atomics.load(gate, 0) === 0 && Date.now() < end && recorderAlive()) Atomics.wait(gate, 0, 0, 2);
+  const released = Atomics.exchange(gate, 0, 0) === 1;
+  return released;
+}
+
+function recorderAlive(): boolean {
+  try { process.kill(recorderPid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/** Announces this process to the recorder and waits until it has started profiling. */
 function attachRecorder(runDir: string): void {
   if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
   const url = inspector.url();
@@ -107,21 +133,20 @@ function attachRecorder(runDir: string): void {
   const file = path.join(runDir, `attach-${process.pid}.json`);
   fs.writeFileSync(file + '.tmp', JSON.stringify({ pid: process.pid, ppid: process.ppid, url, argv: process.argv }));
   fs.renameSync(file + '.tmp', file);
-  inspector.waitForDebugger();
+  waitForRecorder(WAIT_LIMIT_MS);
 }
 
 /**
  * At exit, lets the recorder collect the CPU profile: calls the exit binding (the recorder's
- * cue) and waits for `Runtime.runIfWaitingForDebugger`. Only when the recorder installed the
- * binding, so a program whose recorder went away never blocks.
+ * cue) and waits to be released. Only when the recorder installed the binding, and bounded.
  */
 function waitForCollector(): void {
   const binding = (globalThis as any)[EXIT_BINDING];
   if (typeof binding !== 'function') return;
   try {
     binding(JSON.stringify({ pid: process.pid, tid: wt.threadId }));
-    inspector.waitForDebugger();
-    if (wt.isMainThread) inspector.close();
+    // The recorder hangs up right after releasing us; close() then returns at once.
+    if (waitForRecorder(WAIT_LIMIT_MS) && wt.isMainThread) inspector.close();
   } catch { /* no inspector session: nothing to wait for */ }
 }
 
@@ -142,3 +167,9 @@ function recordCreations(log: ThreadLog, probePath: string): void {
     return result;
   };
 }
+
+// Entry point, last: every module-level binding above is initialized by now.
+const options = readProbeOptions();
+// Node's ESM loader runs hooks on an internal worker, the only worker without a parentPort: not the program's.
+const isLoaderThread = !wt.isMainThread && wt.parentPort === null;
+if (options && !isLoaderThread && !(globalThis as any)[PROBE_GLOBAL]) start(options);

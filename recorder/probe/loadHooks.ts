@@ -10,6 +10,13 @@ import { isTypeScript, transpileTypeScript, withInlineMap } from './typescript';
  * (every .js/.cjs file, whoever requires it), TypeScript through require.extensions, and
  * ES modules through module.register() load hooks when the entry point is an ES module.
  */
+let firstFile: string | undefined;
+
+/** The first module this thread compiled: a worker's script (require.main is unset in workers). */
+export function firstCompiledFile(): string | undefined {
+  return firstFile;
+}
+
 export function installLoadHooks(opts: ProbeOptions): void {
   const Module = require('node:module');
   const ownDir = path.dirname(opts.probePath);
@@ -17,6 +24,7 @@ export function installLoadHooks(opts: ProbeOptions): void {
 
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content: string, filename: string) {
+    firstFile ??= filename;
     if (isUserFile(filename, opts.includeNodeModules, ownDir)) {
       const map = maps.get(filename);
       maps.delete(filename);

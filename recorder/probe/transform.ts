@@ -212,8 +212,8 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const table: SiteTable = { file: input.file, map: input.map, size: nextId - 1, sites, loops, groups };
   if (sites.length === 0) return { code: src, ...table };
   // Falls back to a do-nothing runtime if the file is run without the probe (e.g. a vm context).
-  edits.start(prologueOffset(ast, src),
-    `var ${H}=globalThis[Symbol.for('concurrency-lens')],${B}=${H}.load(${JSON.stringify(table).replace(/\u2028|\u2029/g, (c) => c === '\u2028' ? '\\u2028' : '\\u2029')});`, -1);
+  edits.start(prologueOffset(ast, src) /* before a top-level-await prologue at the same offset */,
+    `var ${H}=globalThis[Symbol.for('concurrency-lens')],${B}=${H}.load(${JSON.stringify(table).replace(/\u2028|\u2029/g, (c) => c === '\u2028' ? '\\u2028' : '\\u2029')});`, -2);
   return { code: edits.apply(src), ...table };
 }
 
