@@ -1,9 +1,10 @@
 // I/O + blocking I/O in async code, plain: 12 reports are downloaded concurrently (arriving every
 // 40 ms) and each is saved with fs.writeFileSync (4 MB). The sync call blocks the event loop for
 // the whole write, so nothing else (other responses, timers) can run meanwhile.
-// Concurrency Lens should find: sync-io at the writeFileSync line.
+// Concurrency Lens should find: sync-io at the writeFileSync line (and at the unlinkSync line).
 //
-// expect: sync-io @ 22
+// expect: sync-io @ 23
+// expect: sync-io @ 24
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -20,6 +21,7 @@ async function saveReport(url, index) {
   const summary = await getText(url);
   const file = path.join(outputDir, `report-${index}.txt`);
   fs.writeFileSync(file, renderReport(summary));
+  fs.unlinkSync(file); // a demo: don't keep the 48 MB
 }
 
 async function main() {
@@ -28,7 +30,7 @@ async function main() {
   const urls = Array.from({ length: REPORTS }, (_, i) => `${service.url}/report/${i}?latency=${100 + 40 * i}`);
   await Promise.all(urls.map(saveReport));
   console.log(`saved ${REPORTS} reports with writeFileSync`);
-  await fs.promises.rm(outputDir, { recursive: true, force: true });
+  await fs.promises.rmdir(outputDir);
   await service.close();
 }
 

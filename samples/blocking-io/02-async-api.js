@@ -20,6 +20,7 @@ async function saveReport(url, index) {
   const summary = await getText(url);
   const file = path.join(outputDir, `report-${index}.txt`);
   await fs.promises.writeFile(file, renderReport(summary));
+  await fs.promises.unlink(file); // a demo: don't keep the 48 MB
 }
 
 async function main() {
@@ -28,7 +29,7 @@ async function main() {
   const urls = Array.from({ length: REPORTS }, (_, i) => `${service.url}/report/${i}?latency=${100 + 40 * i}`);
   await Promise.all(urls.map(saveReport));
   console.log(`saved ${REPORTS} reports with fs.promises.writeFile`);
-  await fs.promises.rm(outputDir, { recursive: true, force: true });
+  await fs.promises.rmdir(outputDir);
   await service.close();
 }
 

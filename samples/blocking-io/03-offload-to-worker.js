@@ -22,6 +22,7 @@ const renderReport = (summary) => Buffer.alloc(REPORT_BYTES, summary);
 
 function writeReportSync({ file, summary }) {
   fs.writeFileSync(file, renderReport(summary));
+  fs.unlinkSync(file); // a demo: don't keep the 48 MB
   return file;
 }
 
@@ -37,7 +38,7 @@ async function main() {
   await Promise.all(urls.map(saveReport));
   console.log(`saved ${REPORTS} reports from a worker thread`);
   await writer.close();
-  await fs.promises.rm(outputDir, { recursive: true, force: true });
+  await fs.promises.rmdir(outputDir);
   await service.close();
 }
 

