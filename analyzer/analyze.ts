@@ -67,11 +67,34 @@ export function analyze(run: RawRun): Report {
     metrics: metrics(ctx, models, buckets, spans.series.concurrency),
     findings,
     spans,
-    sites: [],
+    sites: siteStats(ctx),
     warnings: [...run.warnings],
   };
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
   return report;
+}
+
+const MAX_SITE_STATS = 2000;
+
+/** Per-site aggregates (awaits, sync I/O, pool calls) that ran, largest total first. */
+function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
+  const out: NonNullable<Report['sites']> = [];
+  for (const { lane, model } of ctx.threads) {
+    const agg = model.agg;
+    if (!agg) continue;
+    for (const s of model.sites.values()) {
+      const count = agg.site.count[s.gid] ?? 0;
+      if (count === 0 || s.kind === 'fn') continue;
+      const sampled = agg.site.sampled[s.gid] ?? 0;
+      const scale = sampled > 0 ? count / sampled : 0;
+      out.push({
+        kind: s.kind === 'sync' ? 'sync-io' : s.kind === 'pool' ? 'pool-call' : 'await',
+        location: ctx.mapper.locate(s.file, s.line, s.column), label: s.label, laneId: lane.id,
+        count, totalMs: round((agg.site.sum[s.gid] ?? 0) * scale, 2), maxMs: round(agg.site.max[s.gid] ?? 0, 2),
+      });
+    }
+  }
+  return out.sort((a, b) => b.totalMs - a.totalMs || b.count - a.count).slice(0, MAX_SITE_STATS);
 }
 
 function laneOf(m: ThreadModel, rootPid: number, busyMs: number, wallMs: number): Lane {
@@ -79,6 +102,9 @@ function laneOf(m: ThreadModel, rootPid: number, busyMs: number, wallMs: number)
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
   const name = script ? path.basename(script) : kind === 'worker' ? '[eval]' : 'node';
   const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
+  // Sampled busy time cannot exceed what the thread really got from the CPU.
+  const cpuMs = m.lastChunk?.threadCpuMs;
+  if (cpuMs !== undefined && cpuMs + 10 < busyMs) busyMs = cpuMs + 10;
   const usage = m.lastChunk?.usage;
   const lags = [];
   for (let i = 1; i < m.ticks.length; i += 3) lags.push(m.ticks[i]);

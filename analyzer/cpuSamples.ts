@@ -22,14 +22,18 @@ export interface SampleTimeline {
   end: number;
   kind: SampleKind[];
   frame: (UserFrame | undefined)[];
-  /** Busy (non-idle) time in ms. */
+  /** Busy (non-idle) time in ms, counting at most capMs per sample. */
   busyMs: number;
+  /** Longest time one sample stands for when counting CPU (longer gaps: thread not running). */
+  capMs: number;
 }
 
 export interface FrameClassifier {
   isUser(url: string): boolean;
   isProbe(url: string, functionName: string): boolean;
 }
+
+const STARTUP_FRAME = /^node:(internal\/(modules|bootstrap|worker|child_process|cluster)|child_process|worker_threads)/;
 
 export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier): SampleTimeline {
   const byId = new Map<number, CpuProfileNode>();
@@ -63,8 +67,9 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     let found: UserFrame | undefined;
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const n = byId.get(cur)!;
-      // Loading modules on behalf of a require/import in user code is start-up, not the user's work.
-      if (n.callFrame.url.startsWith('node:internal/modules/')) break;
+      // Loading modules (a require in user code, or Node's lazy loading of its own), and starting
+      // workers or processes, is start-up work: not CPU work of the user's code.
+      if (STARTUP_FRAME.test(n.callFrame.url) || n.callFrame.functionName === 'compileForInternalLoader') break;
       if (classify.isUser(n.callFrame.url)) {
         const isLeaf = cur === id;
         found = {
@@ -91,11 +96,13 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     frame[i] = kind[i] === 'idle' || kind[i] === 'probe' ? undefined : frameOf(samples[i]);
   }
   const end = (profile.endTime - startHrUs) / 1000;
-  let busyMs = 0;
-  for (let i = 0; i < samples.length; i++) {
-    if (kind[i] !== 'idle' && kind[i] !== 'probe') busyMs += Math.max(0, (i + 1 < samples.length ? time[i + 1] : end) - time[i]);
-  }
-  return { time, end, kind, frame, busyMs };
+  // A gap much longer than the sampling interval means the thread was not running (descheduled
+  // on a busy machine): it is not CPU time. Cap each sample at 4 typical intervals.
+  const typical = medianDelta(deltas) / 1000 || 1;
+  const capMs = Math.max(2, typical * 4);
+  const timeline: SampleTimeline = { time, end, kind, frame, busyMs: 0, capMs };
+  for (let i = 0; i < samples.length; i++) if (isBusy(kind[i])) timeline.busyMs += sampleCpu(timeline, i);
+  return timeline;
 }
 
 function hottestLine(n: CpuProfileNode): number {
@@ -103,6 +110,17 @@ function hottestLine(n: CpuProfileNode): number {
   let ticks = -1;
   for (const p of n.positionTicks ?? []) if (p.ticks > ticks) { ticks = p.ticks; best = p.line; }
   return best;
+}
+
+/** CPU time sample i stands for: its duration, capped (see capMs). */
+export function sampleCpu(s: SampleTimeline, i: number): number {
+  return Math.min(s.capMs, sampleDuration(s, i));
+}
+
+function medianDelta(deltas: number[]): number {
+  if (deltas.length === 0) return 1000;
+  const sorted = deltas.slice(1).filter((d) => d > 0).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 1000;
 }
 
 /** Duration of sample i. */

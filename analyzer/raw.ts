@@ -78,7 +78,7 @@ export type ProbeRecord =
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
   | { t: 'chunk'; at: number; spans: number[]; ticks: number[]; agg: RawAggregates; usage: NodeJS.ResourceUsage;
-      cpu: { user: number; system: number }; elu: { idle: number; active: number; utilization: number }; mainModule?: string; final: boolean }
+      cpu: { user: number; system: number }; elu: { idle: number; active: number; utilization: number }; threadCpuMs?: number; mainModule?: string; final: boolean }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }
   | { t: 'exit'; code: number; at: number };

@@ -55,8 +55,10 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans
       }
     }
     const s = model.spans;
+    let kept = 0;
     for (let i = 0; i < s.length; i += 7) {
       if (s[i] !== 0) continue;
+      kept++;
       if (asyncSpans.lane.length >= MAX_ASYNC_SPANS) { dropped.asyncSpans++; continue; }
       const info = model.sites.get(s[i + 1]);
       if (!info) continue;
@@ -73,7 +75,12 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans
       if (lag.lane.length >= MAX_LAG_POINTS) { dropped.lag++; continue; }
       lag.lane.push(laneIndex); lag.t.push(round(model.ticks[i], 2)); lag.ms.push(round(model.ticks[i + 1], 2));
     }
-    if (model.agg) dropped.asyncSpans += model.agg.spansDropped;
+    // Every await that ran but is not in the timeline: sampled out, or over the caps.
+    if (model.agg) {
+      let executed = 0;
+      for (const info of model.sites.values()) if (info.kind === 'await' || info.kind === 'combinator') executed += model.agg.site.count[info.gid] ?? 0;
+      dropped.asyncSpans += Math.max(0, executed - kept);
+    }
   });
   if (dropped.asyncSpans > 0) dropped.note = 'Await spans are sampled per function (all of the first 1000 calls, then 1 in 16) and capped per thread; counts and totals are exact or scaled.';
 

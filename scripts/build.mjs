@@ -1,7 +1,7 @@
 // Bundles every front end with esbuild. An entry whose source does not exist yet is skipped,
 // so each part of the product can land on its own. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, writeFileSync, renameSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', logLevel: 'warning' };
@@ -23,6 +23,13 @@ mkdirSync('dist', { recursive: true });
 if (watch) {
   for (const e of entries) await (await esbuild.context(e)).watch();
 } else {
-  await Promise.all(entries.map((e) => esbuild.build(e)));
+  // Write each output to a temporary name, then rename: a run that starts while we build never
+  // loads a half-written probe.
+  const results = await Promise.all(entries.map((e) => esbuild.build({ ...e, write: false })));
+  for (const r of results) for (const f of r.outputFiles) {
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    renameSync(tmp, f.path);
+  }
   if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
 }

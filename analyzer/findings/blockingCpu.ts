@@ -1,5 +1,5 @@
 import type { AnalysisContext, FindingDraft } from '../context';
-import { sampleDuration, isBusy, SampleTimeline } from '../cpuSamples';
+import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples';
 import { fmtMs, round } from '../stats';
 
 /**
@@ -14,11 +14,16 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
   const byLocation = new Map<string, { draft: FindingDraft; longest: number; fn: string }>();
   for (const { lane, model, samples } of ctx.threads) {
+    // Workers, and child processes that only compute (no awaits: a CPU pool member), exist to
+    // block: only loops that also serve something are reported.
     if (!samples || lane.kind === 'worker') continue;
+    if (lane.kind === 'process' && !servesAsyncWork(model)) continue;
     const syncSpans: [number, number][] = [];
     for (let i = 0; i < model.spans.length; i += 7) if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
     for (const run of busyRuns(samples)) {
-      const duration = run.end - run.start;
+      // The CPU the stretch used (descheduled gaps do not count), not its wall length.
+      let duration = 0;
+      for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
       if (duration < threshold) continue;
       // Before the main script's first run ends the loop is not running yet: that is start-up.
       if (model.startupDoneMs !== undefined && run.end <= model.startupDoneMs + 1) continue;
@@ -62,6 +67,10 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     detail: `CPU work in ${fn} ran for up to ${fmtMs(longest)} without yielding: timers, I/O callbacks and requests on this thread `
       + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`,
   }));
+}
+
+function servesAsyncWork(model: { agg?: { site: { leafSampled: number[] } } }): boolean {
+  return !!model.agg && model.agg.site.leafSampled.some((n) => n > 0);
 }
 
 /** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */

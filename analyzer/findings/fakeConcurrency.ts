@@ -1,6 +1,6 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
-import { isBusy } from '../cpuSamples';
+import { isBusy, SampleTimeline } from '../cpuSamples';
 import { fmtMs, round } from '../stats';
 
 const MIN_TOTAL_MS = 10;
@@ -22,18 +22,19 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
       if (sampled === 0) continue;
       const total = agg.site.sum[site.gid] ?? 0;
       const operand = agg.site.syncSum[site.gid] ?? 0;
-      // CPU time on this thread while suspended, from the CPU samples of the recorded spans.
-      let waitTotal = 0;
-      let waitBusy = 0;
+      // "Concurrent" work that never waits runs to completion while the promises are being
+      // created: the operand's evaluation takes nearly all the time, and it is user code on CPU
+      // (not Node internals issuing I/O, as for `Promise.all(files.map(fs.writeFile))`).
+      if (total < MIN_TOTAL_MS || total / sampled < 2 || operand / total < MIN_CPU_SHARE) continue;
+      let userCpu = 0;
+      let window = 0;
       for (let i = 0; i < model.spans.length; i += 7) {
         if (model.spans[i] !== 0 || model.spans[i + 1] !== site.gid) continue;
-        const from = model.spans[i + 4], to = model.spans[i + 5];
-        waitTotal += to - from;
-        if (samples) waitBusy += busyWithin(samples, from, to);
+        window += model.spans[i + 4] - model.spans[i + 3];
+        if (samples) userCpu += userWithin(samples, model.spans[i + 3], model.spans[i + 4]);
       }
-      const waitShare = waitTotal > 0 ? waitBusy / waitTotal : 0;
-      const cpu = operand + (total - operand) * waitShare;
-      if (total < MIN_TOTAL_MS || total / sampled < 2 || cpu / total < MIN_CPU_SHARE) continue;
+      if (!samples || window <= 0 || userCpu / window < 0.5) continue;
+      const cpu = operand;
       const scale = sampleScale(model, site);
       const combinator = /Promise\.(\w+)/.exec(site.label)?.[1] ?? 'all';
       out.push({
@@ -44,8 +45,8 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
         laneId: lane.id,
         occurrences: Math.round(sampled * scale),
         totalMs: round(total * scale),
-        detail: `${Math.round((cpu / total) * 100)}% of the time between starting these promises and their settling was CPU work on this thread `
-          + `(${fmtMs(operand * scale)} while creating them). Async functions run on one thread: gathering CPU-bound work gives concurrency `
+        detail: `${Math.round((cpu / total) * 100)}% of the time between starting these promises and their settling went into creating them: `
+          + `the async functions ran their work synchronously, one after another (${fmtMs(operand * scale)} of CPU). Async functions run on one thread: gathering CPU-bound work gives concurrency `
           + `without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`,
         intervals: intervals(model.spans, site.gid, lane.id),
       });
@@ -54,14 +55,14 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
   return out;
 }
 
-function busyWithin(s: { time: Float64Array; end: number; kind: string[] }, from: number, to: number): number {
+function userWithin(s: SampleTimeline, from: number, to: number): number {
   let busy = 0;
   let lo = 0, hi = s.time.length;
   while (lo < hi) { const mid = (lo + hi) >> 1; if (s.time[mid] < from) lo = mid + 1; else hi = mid; }
   for (let i = Math.max(0, lo - 1); i < s.time.length && s.time[i] < to; i++) {
     const a = Math.max(from, s.time[i]);
     const b = Math.min(to, i + 1 < s.time.length ? s.time[i + 1] : s.end);
-    if (b > a && isBusy(s.kind[i] as any)) busy += b - a;
+    if (b > a && isBusy(s.kind[i]) && s.frame[i]) busy += b - a;
   }
   return busy;
 }
@@ -74,4 +75,3 @@ function intervals(spans: number[], gid: number, laneId: string) {
   return out;
 }
 
-export { busyWithin };

@@ -34,8 +34,9 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
       const name = site.label.replace(/\(\)$/, '');
       out.push({
         kind: 'sync-io',
-        severity: late ? 'warning' : 'info',
-        message: `${name} blocked the event loop ${count}× · ${fmtMs(total)} total` + (inAsync ? ' inside async code' : late ? '' : ' during start-up'),
+        // A worker thread is where blocking work belongs: worth knowing, not a problem.
+        severity: late && lane.kind !== 'worker' ? 'warning' : 'info',
+        message: `${name} blocked the event loop ${count}× · ${fmtMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: count,

@@ -12,7 +12,8 @@ const MIN_SATURATED_MS = 20;
 export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
   for (const pool of ctx.pools.values()) {
-    if (pool.queuedMs < MIN_QUEUED_MS || pool.saturatedMs < MIN_SATURATED_MS) continue;
+    // One request briefly waiting is not saturation: ask for a real queue (a quarter of the pool, at least 2).
+    if (pool.queuedMs < MIN_QUEUED_MS || pool.saturatedMs < MIN_SATURATED_MS || pool.maxQueued < Math.max(2, pool.size / 4)) continue;
     const threads = ctx.threads.filter((t) => t.lane.pid === pool.pid);
     const votes = new Map<string, { n: number; thread: (typeof threads)[number]; gid: number }>();
     for (const t of threads) {

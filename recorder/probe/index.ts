@@ -24,6 +24,17 @@ import { ThreadLog } from './threadLog';
 
 /** Lag samples not yet written (drained by flush). */
 const pendingTicks: number[] = [];
+/** At exit: the tick that was due and never ran measures the last block (a run that ends blocked). */
+let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
+
+/** CPU time of this thread (Linux: /proc/thread-self/stat, 10 ms resolution), or undefined. */
+function threadCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch { return undefined; }
+}
 
 function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const tid = wt.threadId;
@@ -50,7 +61,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
       log.write({
         t: 'chunk', at: performance.now(), spans: runtime.takeSpans(), ticks: pendingTicks.splice(0),
         agg: runtime.aggregates(), usage: process.resourceUsage(), cpu: process.cpuUsage(),
-        elu: perf.eventLoopUtilization(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
+        elu: perf.eventLoopUtilization(), threadCpuMs: threadCpuMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
       });
     } catch { /* the run directory is gone: the recorder stopped */ }
   }
@@ -59,6 +70,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   process.on('exit', (code) => {
     if (exited) return;
     exited = true;
+    closePendingTick(runtime);
     flush(true);
     log.write({ t: 'exit', code, at: performance.now() });
     waitForCollector();
@@ -82,6 +94,8 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   const ticks = pendingTicks;
   const TICK_MS = 10;
   let expected = performance.now() + TICK_MS;
+  closePendingTick = (rt) => { if (started) { const t = performance.now(); ticks.push(t, Math.max(0, t - expected), rt.inFlight); } };
+  let started = false;
   let tickCount = 0;
   const tick = () => {
     try {
@@ -98,6 +112,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   // its lag means something.
   process.nextTick(() => {
     log.write({ t: 'startupDone', at: performance.now() });
+    started = true;
     expected = performance.now() + TICK_MS;
     setTimeout(tick, TICK_MS).unref();
   });

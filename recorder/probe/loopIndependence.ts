@@ -51,7 +51,8 @@ function exitsEarly(node: Node, label: string | undefined): boolean {
   let found = false;
   const visit = (n: Node, depthLoopOrSwitch: number) => {
     if (found || FUNCTION_TYPES.has(n.type)) return;
-    if (n.type === 'ReturnStatement' || n.type === 'YieldExpression') { found = true; return; }
+    // (A yield hands each item to the consumer; it does not end the loop early.)
+    if (n.type === 'ReturnStatement') { found = true; return; }
     if (n.type === 'BreakStatement') {
       if (n.label ? n.label.name === label || label === undefined : depthLoopOrSwitch === 0) { found = true; return; }
       if (n.label) { found = true; return; } // breaking to an outer label leaves this loop too

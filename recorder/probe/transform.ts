@@ -117,7 +117,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const collect = (node: Node, scope: FnScope | null, loopStack: Node[], labelOf: Map<Node, string>) => {
     for (const c of children(node)) {
       if (FUNCTION_TYPES.has(c.type)) {
-        const inner: FnScope | null = c.async && !c.generator ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map() } : null;
+        const inner: FnScope | null = c.async ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map() } : null;
         if (inner) scopes.push(inner);
         collect(c, inner, [], new Map());
         continue;
