@@ -60,7 +60,8 @@ describe('program arguments and environment', () => {
   });
   it('profiles node processes started through a shell (as npm scripts do)', async () => {
     const file = fixture('sequential-awaits.js');
-    const run = await profile(['sh', '-c', `"${process.execPath}" "${file}"`]);
+    // Dash-led program arguments go after `--` (CLI usage): profile sh -- -c "node file".
+    const run = await profile(['sh'], { programArgs: ['-c', `"${process.execPath}" "${file}"`] });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /dashboard abc/);
     const report = reportOf(run);

@@ -172,7 +172,7 @@ describe('5 million promises', () => {
 });
 
 describe('cluster workers', () => {
-  const s = runOnce('cluster.js');
+  const s = runOnce('cluster.js', [], { timeoutMs: 30_000 });
   it('records each cluster worker as a process lane', () => {
     assert.match(s.run.stdout, /cluster done/);
     const report = reportOf(s.run);
