@@ -1,11 +1,10 @@
 import type { Row } from './model';
 
 /**
- * Level of detail: turns the items of one row that fall in a time window into at most a
- * few rectangles per pixel column. Items that touch (within half a pixel) and share a
- * category merge into one run; items that start inside a pixel already covered by a run
- * are absorbed by it, so the output is bounded by the canvas width, not the item count.
- * Cost is linear in the visible items and allocation-free (the caller owns the buffer).
+ * Level of detail: turns the items of one row that fall in a time window into rectangles,
+ * never many more than the canvas has pixel columns, whatever the item count. Cost is
+ * linear in the visible items (levels.ts keeps that small when zoomed out) and
+ * allocation-free (the caller owns the buffer).
  */
 
 /** Runs as triples (x0, x1, category) in a reusable buffer; `count` runs are valid. */
@@ -29,9 +28,11 @@ export function lowerBound(a: Float64Array, v: number): number {
 }
 
 /**
- * Fills `out` with the runs of `row` visible in [t0, t1] on a canvas `width` px wide.
- * x is in px from the left of the window; a run is at least `minPx` wide so that very
- * short items stay visible.
+ * Fills `out` with the runs of `row` visible in [t0, t1] on a canvas `width` px wide; x is
+ * in px from the left of the window. Area-weighted: a pixel column wholly inside an item
+ * takes its category; a column that items only partly cover is drawn (so short items stay
+ * visible) in the category that covers most of it, so dense stretches show what dominated.
+ * Runs of one category merge. Items narrower than `minPx` only vote in their column.
  */
 export function visibleRuns(row: Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'>, t0: number, t1: number, width: number, out: Runs, minPx = 1): Runs {
   out.count = 0;
@@ -41,7 +42,27 @@ export function visibleRuns(row: Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'>, 
   let i = lowerBound(row.start, t0 - row.maxDur);
   const iEnd = lowerBound(row.start, t1);
   const s = row.start, e = row.end, c = row.cat;
+  const weights = COLUMN_WEIGHTS;
+  // The open run, and the pixel column being gathered.
   let rx0 = 0, rx1 = -Infinity, rc = -1;
+  let col = -1;
+  const emit = (x0: number, x1: number, cat: number) => {
+    if (cat === rc && x0 <= rx1 + 0.5) { if (x1 > rx1) rx1 = x1; return; }
+    if (rc >= 0) pushRun(out, rx0, rx1, rc);
+    rx0 = x0; rx1 = x1; rc = cat;
+  };
+  const flushColumn = () => {
+    if (col < 0) return;
+    let best = 0;
+    for (let j = 1; j < weights.length; j++) if (weights[j] > weights[best]) best = j;
+    weights.fill(0);
+    emit(col, col + 1, best);
+    col = -1;
+  };
+  const addToColumn = (px: number, w: number, cat: number) => {
+    if (px !== col) { flushColumn(); col = px; }
+    weights[cat] += w + 1e-9;
+  };
   for (; i < iEnd; i++) {
     const te = e[i];
     if (te < t0) continue;
@@ -49,24 +70,23 @@ export function visibleRuns(row: Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'>, 
     let x1 = (te - t0) * k;
     if (x0 < 0) x0 = 0;
     if (x1 > width) x1 = width;
-    if (x1 - x0 < minPx) x1 = x0 + minPx;
-    const cat = c[i];
-    if (rc >= 0 && x0 <= rx1 + 0.5 && (cat === rc || Math.floor(x0) <= Math.floor(rx1))) {
-      if (x1 > rx1) {
-        // A different category extends the run past its pixel: close the run there.
-        if (cat !== rc && Math.floor(x1) > Math.floor(rx1)) {
-          pushRun(out, rx0, rx1, rc);
-          rx0 = rx1; rx1 = x1; rc = cat;
-        } else rx1 = x1;
-      }
-      continue;
-    }
-    if (rc >= 0) pushRun(out, rx0, rx1, rc);
-    rx0 = x0; rx1 = x1; rc = cat;
+    const cat = c[i] & 7;
+    const px0 = Math.floor(x0), px1 = Math.floor(x1);
+    if (px0 === px1 || x1 - x0 < minPx) { addToColumn(px0, x1 - x0, cat); continue; }
+    // Area-weighted: the partly covered end pixels vote in their columns, the pixels in
+    // between are this item's.
+    if (x0 > px0) addToColumn(px0, px0 + 1 - x0, cat);
+    const mid0 = x0 > px0 ? px0 + 1 : px0;
+    if (px1 > mid0) { flushColumn(); emit(mid0, px1, cat); }
+    if (x1 > px1) addToColumn(px1, x1 - px1, cat);
   }
+  flushColumn();
   if (rc >= 0) pushRun(out, rx0, rx1, rc);
   return out;
 }
+
+/** Per-category weights of the pixel column being gathered (categories 0–7). */
+const COLUMN_WEIGHTS = new Float64Array(8);
 
 function pushRun(out: Runs, x0: number, x1: number, cat: number): void {
   if (out.count * 3 + 3 > out.buf.length) {

@@ -7,6 +7,7 @@ import { SLICE_CATEGORIES } from '../analyzer/report';
 import { buildModel, siteLabel, siteLocation, type TimelineModel } from './model';
 import { layoutRows, bandAt, type RowLayout } from './rows';
 import { createRuns, itemAt, visibleRuns } from './lod';
+import { LevelCache } from './levels';
 import { readTheme, type Theme } from './theme';
 import { fitCanvas } from './canvas';
 import { el, setText } from './dom';
@@ -42,6 +43,7 @@ export class Timeline {
   private width = 1;
   private frame = 0;
   private runs = createRuns();
+  private levels: LevelCache;
   private scratch: Float32Array[] = [];
   private maxima: number[];
   private selected: Selection | undefined;
@@ -52,6 +54,8 @@ export class Timeline {
   private observers: { disconnect(): void }[] = [];
   /** Milliseconds the last render() took (read by the render benchmark). */
   lastRenderMs = 0;
+  /** performance.now() after each part of the last render (axis, tracks, lanes, markers, overview). */
+  renderParts: Record<string, number> = {};
   /** Milliseconds building the flat model took. */
   modelMs = 0;
 
@@ -81,6 +85,7 @@ export class Timeline {
     report.lanes.forEach((l, i) => this.laneIndex.set(l.id, i));
     this.theme = readTheme();
     this.maxima = trackMaxima(this.model);
+    this.levels = new LevelCache(this.model.wallMs);
     this.base = scaleLinear().domain([0, this.model.wallMs]).range([0, 1]);
     this.zoom = d3zoom<Element, unknown>()
       .scaleExtent([1, Math.max(1, this.model.wallMs / MIN_SPAN_MS)])
@@ -625,12 +630,15 @@ export class Timeline {
     // Keep the labels at the edges inside the strip.
     g.selectAll<SVGTextElement, number>('.tick text').attr('text-anchor', (d) => (s(d) < 24 ? 'start' : s(d) > w - 24 ? 'end' : 'middle'));
 
+    const mark = (name: string) => { this.renderParts[name] = performance.now(); };
+    mark('axis');
     // Tracks
     const tctx = fitCanvas(this.tracksCanvas, w, TRACK_H * TRACKS.length);
     tctx.clearRect(0, 0, w, TRACK_H * TRACKS.length);
     drawGrid(tctx, s, ticks, TRACK_H * TRACKS.length, th);
     drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch);
 
+    mark('tracks');
     // Lanes (only the rows in the scrolled window)
     const vh = Math.max(1, this.lanesEl.clientHeight);
     const top = this.lanesEl.scrollTop;
@@ -638,6 +646,7 @@ export class Timeline {
     ctx.clearRect(0, 0, w, vh);
     drawGrid(ctx, s, ticks, vh, th);
     const rows = this.model.rows;
+    const msPerPx = (t1 - t0) / w;
     const cats = th.categories;
     const runs = this.runs;
     for (const b of this.layout.bands) {
@@ -649,7 +658,7 @@ export class Timeline {
         continue;
       }
       const row = rows[b.row];
-      visibleRuns(row, t0, t1, w, runs);
+      visibleRuns(this.levels.pick(b.row, row, msPerPx), t0, t1, w, runs);
       const buf = runs.buf;
       if (row.kind === 'slices') {
         // One path per category: few fillStyle changes whatever the item count.
@@ -684,6 +693,7 @@ export class Timeline {
         }
       }
     }
+    mark('lanes');
     // Selected item
     if (this.selected) {
       const row = rows[this.selected.row];
@@ -707,9 +717,11 @@ export class Timeline {
       m.el.style.height = `${this.layout.laneBottom[m.lane] - this.layout.laneTop[m.lane]}px`;
     }
 
+    mark('markers');
     // Overview
     drawOverview(this.overview, this.model, this.maxima, t0, t1, th, this.scratch);
 
+    mark('overview');
     this.showRange();
     this.lastRenderMs = performance.now() - t0p;
   }

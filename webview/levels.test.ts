@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LevelCache, LEVEL_MIN_ITEMS } from './levels';
+import { createRuns, visibleRuns, type Runs } from './lod';
+
+function denseRow(n: number, wall: number) {
+  const start = new Float64Array(n), end = new Float64Array(n), cat = new Uint8Array(n);
+  let seed = 7;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const step = wall / n;
+  for (let i = 0; i < n; i++) {
+    start[i] = i * step + rand() * step * 0.3;
+    end[i] = start[i] + step * (0.1 + rand() * 0.5);
+    // Categories come in stretches, as merged CPU samples do: user code, then GC, then …
+    cat[i] = rand() < 0.02 ? Math.floor(rand() * 5) : Math.floor(i / 150) % 5;
+  }
+  return { start, end, cat, maxDur: step };
+}
+
+/** Pixel coverage and colour of drawn runs (later runs paint over earlier ones). */
+function raster(r: Runs, width: number): Int16Array {
+  const px = new Int16Array(width).fill(-1);
+  for (let i = 0; i < r.count; i++) {
+    const a = Math.max(0, Math.floor(r.buf[i * 3])), b = Math.min(width, Math.ceil(r.buf[i * 3 + 1]));
+    for (let x = a; x < b; x++) px[x] = r.buf[i * 3 + 2];
+  }
+  return px;
+}
+
+test('zoomed out, a coarse level replaces the row and draws the same picture', () => {
+  const wall = 60_000, width = 1200;
+  const row = denseRow(100_000, wall);
+  const cache = new LevelCache(wall);
+  for (const [t0, t1] of [[0, wall], [10_000, 40_000], [20_000, 26_000]]) {
+    const msPerPx = (t1 - t0) / width;
+    const picked = cache.pick(0, row, msPerPx);
+    if (t1 - t0 >= 30_000) assert.ok(picked.start.length < row.start.length / 2, `level used at ${msPerPx} ms/px (${picked.start.length} items)`);
+    const a = raster(visibleRuns(row, t0, t1, width, createRuns()), width);
+    const b = raster(visibleRuns(picked, t0, t1, width, createRuns()), width);
+    let coverageDiff = 0, colourDiff = 0;
+    for (let x = 0; x < width; x++) {
+      if ((a[x] < 0) !== (b[x] < 0)) coverageDiff++;
+      else if (a[x] !== b[x]) colourDiff++;
+    }
+    assert.ok(coverageDiff <= width * 0.01, `coverage differs on ${coverageDiff} px`);
+    assert.ok(colourDiff <= width * 0.02, `colour differs on ${colourDiff} px`);
+  }
+});
+
+test('zoomed in, or on a small row, the row itself is drawn', () => {
+  const wall = 60_000;
+  const row = denseRow(100_000, wall);
+  const cache = new LevelCache(wall);
+  assert.equal(cache.pick(0, row, 0.01), row);
+  const small = denseRow(LEVEL_MIN_ITEMS - 1, wall);
+  assert.equal(cache.pick(1, small, 100), small);
+  // Levels are cached: the same object comes back.
+  assert.equal(cache.pick(0, row, 50), cache.pick(0, row, 50));
+});

@@ -1,0 +1,60 @@
+import type { Row } from './model';
+import { createRuns, visibleRuns } from './lod';
+
+/**
+ * Precomputed coarse versions of a dense row, so a zoomed-out frame touches a few thousand
+ * merged runs instead of every item. Level k merges the row as visibleRuns would on a
+ * canvas `BASE_BINS × 4^k` px wide spanning the whole run; its runs are items again (sorted
+ * by start, same categories), so the renderer draws a level exactly like a row. A level is
+ * used only when a screen pixel spans at least 4 of its bins, so it looks the same as
+ * the full row. Built lazily, once per row and level.
+ */
+export type Drawable = Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'>;
+
+const BASE_BINS = 4096;
+const MAX_LEVELS = 4;
+/** Rows with fewer items are drawn directly. */
+export const LEVEL_MIN_ITEMS = 8192;
+
+export class LevelCache {
+  private levels = new Map<number, (Drawable | null)[]>();
+  private runs = createRuns(1 << 14);
+
+  constructor(private wallMs: number) {}
+
+  /** What to draw for `row` at `msPerPx`: a level coarse enough to be cheap and fine enough to look exact, or the row. */
+  pick(rowIndex: number, row: Drawable, msPerPx: number): Drawable {
+    if (row.start.length < LEVEL_MIN_ITEMS) return row;
+    let best: Drawable = row;
+    for (let k = 0; k < MAX_LEVELS; k++) {
+      const binMs = this.wallMs / (BASE_BINS * 4 ** k);
+      if (binMs > msPerPx / 4) continue;
+      const level = this.level(rowIndex, row, k);
+      if (!level) break; // finer levels would not be smaller either
+      best = level;
+      break;
+    }
+    return best;
+  }
+
+  private level(rowIndex: number, row: Drawable, k: number): Drawable | null {
+    let ls = this.levels.get(rowIndex);
+    if (!ls) { ls = []; this.levels.set(rowIndex, ls); }
+    if (ls[k] !== undefined) return ls[k];
+    const bins = BASE_BINS * 4 ** k;
+    const binMs = this.wallMs / bins;
+    const r = visibleRuns(row, 0, this.wallMs, bins, this.runs, 1);
+    // Not worth it unless it at least halves the work.
+    if (r.count > row.start.length / 2) { ls[k] = null; return null; }
+    const start = new Float64Array(r.count), end = new Float64Array(r.count), cat = new Uint8Array(r.count);
+    let maxDur = 0;
+    for (let i = 0; i < r.count; i++) {
+      start[i] = r.buf[i * 3] * binMs;
+      end[i] = r.buf[i * 3 + 1] * binMs;
+      cat[i] = r.buf[i * 3 + 2];
+      if (end[i] - start[i] > maxDur) maxDur = end[i] - start[i];
+    }
+    ls[k] = { start, end, cat, maxDur };
+    return ls[k];
+  }
+}
