@@ -1,6 +1,6 @@
 import type { Report, SourceLocation } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
-import { baseName } from './format';
+import { baseName, formatMs } from './format';
 
 /**
  * The flat model the timeline draws: the report's struct-of-arrays columns turned into one
@@ -133,7 +133,7 @@ export function buildModel(report: Report): TimelineModel {
     laneViews.push({
       lane: l,
       label: script && !lane.label.includes(script) ? `${lane.label} · ${script}` : lane.label,
-      title: `${lane.label} — pid ${lane.pid}, thread ${lane.threadId}${lane.script ? `\n${lane.script}` : ''}`,
+      title: laneTitle(lane),
       sliceRow,
       asyncRows: asyncRowIdx,
     });
@@ -201,6 +201,19 @@ function splitIntoRows(col: number[], start: number[], end: number[], n: number,
   }
   for (const o of out) sortByStart(o);
   return out;
+}
+
+/** The lane's tooltip: who it is, what it runs, where it was created, how busy it was. */
+function laneTitle(l: Report['lanes'][number]): string {
+  const lines = [`${l.label} — pid ${l.pid}, thread ${l.threadId}`];
+  if (l.script) lines.push(l.script);
+  if (l.createdAt) lines.push(`created at ${l.createdAt.file}:${l.createdAt.line}:${l.createdAt.column}`);
+  const busy = [`busy ${formatMs(l.busyMs)} of ${formatMs(Math.max(0, l.endMs - l.startMs))}`];
+  if (l.eventLoopUtilization !== undefined) busy.push(`event-loop utilization ${(l.eventLoopUtilization * 100).toFixed(0)} %`);
+  if (l.lagMs) busy.push(`lag p99 ${formatMs(l.lagMs.p99)}`);
+  lines.push(busy.join(' · '));
+  if (l.exitCode !== undefined && l.exitCode !== null) lines.push(`exit code ${l.exitCode}`);
+  return lines.join('\n');
 }
 
 function sortByStart(o: RowData): void {
