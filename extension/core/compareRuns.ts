@@ -6,8 +6,8 @@ export interface MetricRow {
   before: number;
   after: number;
   unit: 'ms' | '%' | '';
-  /** True when a smaller value is better (wall, lag). */
-  lowerIsBetter: boolean;
+  /** True when a smaller value is better (wall, lag); undefined when neither is (CPU %). */
+  lowerIsBetter?: boolean;
 }
 
 export interface RunComparison {
@@ -23,7 +23,7 @@ const findingKey = (f: Finding) => `${f.kind}|${f.location.file}|${f.location.li
 export function compareRuns(before: Report, after: Report): RunComparison {
   const rows: MetricRow[] = [
     { name: 'Wall time', before: before.program.wallMs, after: after.program.wallMs, unit: 'ms', lowerIsBetter: true },
-    { name: 'CPU', before: before.program.cpuPercent, after: after.program.cpuPercent, unit: '%', lowerIsBetter: false },
+    { name: 'CPU', before: before.program.cpuPercent, after: after.program.cpuPercent, unit: '%' },
     { name: 'Event loop lag p99', before: before.metrics.eventLoopLagMs.p99, after: after.metrics.eventLoopLagMs.p99, unit: 'ms', lowerIsBetter: true },
     { name: 'Event loop lag max', before: before.metrics.eventLoopLagMs.max, after: after.metrics.eventLoopLagMs.max, unit: 'ms', lowerIsBetter: true },
     { name: 'Max concurrency', before: before.metrics.maxConcurrency, after: after.metrics.maxConcurrency, unit: '', lowerIsBetter: false },

@@ -13,7 +13,7 @@ function value(row: MetricRow, v: number): string {
 export function compareHtml(before: Report, after: Report, nonce: string): string {
   const c = compareRuns(before, after);
   const rows = c.rows.map((r) => {
-    const better = r.after === r.before ? '' : (r.after < r.before) === r.lowerIsBetter ? 'better' : 'worse';
+    const better = r.after === r.before || r.lowerIsBetter === undefined ? '' : (r.after < r.before) === r.lowerIsBetter ? 'better' : 'worse';
     return `<tr><td>${esc(r.name)}</td><td>${esc(value(r, r.before))}</td><td>${esc(value(r, r.after))}</td><td class="${better}">${esc(percentChange(r))}</td></tr>`;
   }).join('');
   const list = (title: string, cls: string, items: Report['findings']) => items.length

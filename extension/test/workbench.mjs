@@ -1,13 +1,11 @@
 // What a user does in the VS Code workbench, as Playwright steps (code-server 1.96 DOM).
 export function workbench(page) {
   const wb = {
+    /** Opens a top-level workspace file by clicking it in the Explorer. */
     async openFile(name) {
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input.input').fill(name);
-      await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-      await page.keyboard.press('Enter');
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).click();
       await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
-      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     },
     async runCommand(title) {
       await page.keyboard.press('F1');
