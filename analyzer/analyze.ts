@@ -52,7 +52,7 @@ export function analyze(run: RawRun): Report {
 
   const drafts: FindingDraft[] = [
     ...blockingCpu(ctx), ...syncIo(ctx), ...sequentialAwaits(ctx), ...awaitInLoop(ctx),
-    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, buckets),
+    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, busyBuckets(threads, wallMs, true)),
   ];
   const severityRank = { error: 0, warning: 1, info: 2 };
   const findings: Finding[] = drafts

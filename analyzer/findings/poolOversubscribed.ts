@@ -42,7 +42,7 @@ export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]
   return [{
     kind: 'pool-oversubscribed',
     severity: 'warning',
-    message: `${peak} threads/processes were on CPU at once on a ${ctx.cores}-core machine for ${fmtMs(overMs)}`,
+    message: `${peak} threads/processes wanted the CPU at once on a ${ctx.cores}-core machine for ${fmtMs(overMs)}`,
     location,
     laneId: main.lane.id,
     occurrences: top?.n ?? busyInOver.size,
