@@ -10,7 +10,15 @@ export function fitCanvas(c: HTMLCanvasElement, cssW: number, cssH: number): Can
   return ctx;
 }
 
-/** Colour with alpha from any CSS colour canvas accepts (via globalAlpha by the caller is cheaper). */
-export function clear(ctx: CanvasRenderingContext2D, w: number, h: number): void {
-  ctx.clearRect(0, 0, w, h);
+
+/** Vertical grid lines at the axis ticks. */
+export function drawGrid(ctx: CanvasRenderingContext2D, s: (t: number) => number, ticks: number[], h: number, th: { grid: string }): void {
+  ctx.strokeStyle = th.grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const t of ticks) {
+    const x = Math.round(s(t)) + 0.5;
+    ctx.moveTo(x, 0); ctx.lineTo(x, h);
+  }
+  ctx.stroke();
 }

@@ -2,22 +2,24 @@ import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { axisBottom } from 'd3-axis';
 import { select } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import type { Finding, SourceLocation } from '../analyzer/report';
-import { SLICE_CATEGORIES } from '../analyzer/report';
-import { buildModel, siteLabel, siteLocation, type TimelineModel } from './model';
+import type { Report } from '../analyzer/report';
+import { buildModel, type TimelineModel } from './model';
 import { layoutRows, bandAt, type RowLayout } from './rows';
-import { createRuns, itemAt, visibleRuns } from './lod';
+import { createRuns, itemAt } from './lod';
 import { LevelCache } from './levels';
 import { readTheme, type Theme } from './theme';
-import { fitCanvas } from './canvas';
+import { drawGrid, fitCanvas } from './canvas';
 import { el, setText } from './dom';
-import { baseName, formatMs } from './format';
+import { formatMs } from './format';
 import { buildHeader } from './header';
 import { TRACKS, TRACK_H, drawTracks, trackMaxima, trackValuesAt } from './tracks';
-import { findingRange, KIND_LABEL, projectedPromiseAll, sortFindings } from './findings';
+import { findingRange } from './findings';
 import { drawOverview } from './overview';
+import { drawLanes } from './lanesCanvas';
+import { FindingMarkers } from './markers';
+import { SidePanel } from './sidePanel';
+import { describeItem, itemLocation, type Selection } from './describe';
 import type { Host } from './host';
-import type { Report } from '../analyzer/report';
 
 /**
  * The timeline view: header, overview, time axis, tracks, lanes, findings panel, details.
@@ -26,10 +28,7 @@ import type { Report } from '../analyzer/report';
  * ever put in the page with textContent / fillText.
  */
 
-export interface Selection {
-  row: number;
-  index: number;
-}
+export type { Selection } from './describe';
 
 const MIN_SPAN_MS = 0.005;
 
@@ -47,10 +46,9 @@ export class Timeline {
   private scratch: Float32Array[] = [];
   private maxima: number[];
   private selected: Selection | undefined;
-  private selectedFinding: string | undefined;
   private laneIndex = new Map<string, number>();
-  private markers: { el: HTMLElement; lane: number; start: number; end: number; finding: string }[] = [];
-  private findingButtons = new Map<string, HTMLButtonElement>();
+  private markers!: FindingMarkers;
+  private side!: SidePanel;
   private observers: { disconnect(): void }[] = [];
   /** Milliseconds the last render() took (read by the render benchmark). */
   lastRenderMs = 0;
@@ -71,9 +69,7 @@ export class Timeline {
   private overlay!: HTMLElement;
   private selectionBox!: HTMLElement;
   private rangeText!: HTMLElement;
-  private details!: HTMLElement;
   private tooltip!: HTMLElement;
-  private live!: HTMLElement;
   private cursor!: HTMLElement;
 
   constructor(root: HTMLElement, report: Report, private host: Host, private exporters: { trace?: () => void; cpuprofile?: () => void }, private baseline?: Report) {
@@ -197,86 +193,22 @@ export class Timeline {
     this.cursor = el('div', { class: 'cl-cursor', 'aria-hidden': 'true' }, el('span', {}));
     const main = el('div', { class: 'cl-main' }, overviewStrip, axisStrip, tracksStrip, this.lanesEl, status, this.cursor);
 
-    // Side panel
-    const list = el('ul', { class: 'cl-findings', 'aria-label': 'Findings' });
-    const sorted = sortFindings(r.findings);
-    for (const f of sorted) list.append(el('li', {}, this.findingButton(f)));
-    const findingsSection = el('section', { 'aria-labelledby': 'cl-findings-h' },
-      el('h2', { id: 'cl-findings-h' }, `Findings (${r.findings.length})`),
-      sorted.length ? list : el('p', { class: 'cl-empty' }, 'No findings: nothing blocked or serialized this run.'));
-    this.details = el('dl', { class: 'cl-details', 'aria-live': 'polite' });
-    this.showDetailsHint();
-    const detailsSection = el('section', { 'aria-labelledby': 'cl-details-h' }, el('h2', { id: 'cl-details-h' }, 'Details'), this.details);
-    const legend = el('div', { class: 'cl-legend' });
-    SLICE_CATEGORIES.forEach((c) => {
-      const sw = el('span', { class: 'sw' });
-      sw.style.background = `var(--cl-cat-${c})`;
-      legend.append(el('span', {}, sw, c === 'node' ? 'node internals' : c));
-    });
-    const asw = el('span', { class: 'sw' });
-    asw.style.background = 'var(--cl-async)';
-    legend.append(el('span', {}, asw, 'await (start → settle)'));
-    const legendSection = el('section', { 'aria-labelledby': 'cl-legend-h' }, el('h2', { id: 'cl-legend-h' }, 'Legend'), legend);
-    const side = el('aside', { class: 'cl-side' }, findingsSection, detailsSection, legendSection);
+    this.side = new SidePanel(r, (id) => this.selectFinding(id, true));
 
     this.tooltip = el('div', { class: 'cl-tooltip', role: 'tooltip' });
-    this.live = el('div', { class: 'cl-sr-only', 'aria-live': 'polite' });
     const notes = [r.program.error ? `The run did not complete: ${r.program.error}` : '', ...(r.warnings ?? [])].filter(Boolean);
     const banner = el('div', { class: 'cl-banner', role: notes.length ? 'alert' : 'presentation' }, notes.join(' · '));
     if (!notes.length) banner.hidden = true;
     banner.title = notes.join('\n');
     this.root.classList.toggle('has-banner', notes.length > 0);
-    this.root.replaceChildren(buildHeader(r, actions, this.baseline), banner, el('div', { class: 'cl-body' }, main, side), this.tooltip, this.live);
+    this.root.replaceChildren(buildHeader(r, actions, this.baseline), banner, el('div', { class: 'cl-body' }, main, this.side.element), this.tooltip);
 
-    this.buildMarkers();
+    this.markers = new FindingMarkers(this.overlay, r, (id) => this.selectFinding(id, true));
     this.wire();
     const ro = new ResizeObserver(() => this.resize());
     ro.observe(this.lanesEl);
     this.observers.push(ro);
     this.resize();
-  }
-
-  private findingButton(f: Finding): HTMLButtonElement {
-    const loc = f.location;
-    const sev = el('span', { class: `sev ${f.severity}` }, f.severity === 'error' ? '●' : f.severity === 'warning' ? '▲' : 'ℹ');
-    const kind = el('span', {}, KIND_LABEL[f.kind] ?? f.kind);
-    const where = `${baseName(loc.file)}:${loc.line} · ${formatMs(f.totalMs)}${f.occurrences > 1 ? ` · ${f.occurrences}×` : ''}${f.estimatedSavingsMs ? ` · save ≈ ${formatMs(f.estimatedSavingsMs)}` : ''}`;
-    const b = el('button', { type: 'button', class: 'cl-finding', 'aria-pressed': 'false', title: `${f.message}${f.detail ? `\n\n${f.detail}` : ''}\n\n${loc.file}:${loc.line}:${loc.column}` },
-      sev, kind, el('span', { class: 'msg' }, f.message), el('span', { class: 'where' }, where));
-    b.dataset.findingId = f.id;
-    b.dataset.kind = f.kind;
-    b.addEventListener('click', () => this.selectFinding(f.id, true));
-    this.findingButtons.set(f.id, b);
-    return b;
-  }
-
-  private buildMarkers(): void {
-    let budget = 500;
-    for (const f of this.model.report.findings) {
-      const ghosts = projectedPromiseAll(f);
-      const ivs = [...(f.intervals ?? [])];
-      for (const iv of ivs) {
-        if (budget-- <= 0) return;
-        const lane = this.laneIndex.get(iv.laneId) ?? this.laneIndex.get(f.laneId);
-        if (lane === undefined) continue;
-        const m = el('div', { class: `cl-marker ${f.severity}`, title: `${KIND_LABEL[f.kind] ?? f.kind}: ${f.message}\n${formatMs(iv.endMs - iv.startMs)}` });
-        m.dataset.findingId = f.id; m.dataset.kind = f.kind; m.dataset.laneId = this.model.report.lanes[lane].id;
-        m.addEventListener('click', () => this.selectFinding(f.id, true));
-        this.overlay.append(m);
-        this.markers.push({ el: m, lane, start: iv.startMs, end: iv.endMs, finding: f.id });
-      }
-      for (const ghost of ghosts) {
-        if (budget-- <= 0) return;
-        const lane = this.laneIndex.get(ghost.laneId) ?? this.laneIndex.get(f.laneId);
-        if (lane === undefined) continue;
-        const m = el('div', { class: 'cl-marker ghost warning', title: `Projected: with Promise.all these awaits would take about ${formatMs(ghost.endMs - ghost.startMs)}` },
-          el('span', { class: 'cl-marker-label' }, `Promise.all ≈ ${formatMs(ghost.endMs - ghost.startMs)}`));
-        m.dataset.findingId = f.id; m.dataset.kind = 'projected'; m.dataset.laneId = this.model.report.lanes[lane].id;
-        m.addEventListener('click', () => this.selectFinding(f.id, true));
-        this.overlay.append(m);
-        this.markers.push({ el: m, lane, start: ghost.startMs, end: ghost.endMs, finding: f.id });
-      }
-    }
   }
 
   // ---------------------------------------------------------------- interaction
@@ -311,7 +243,7 @@ export class Timeline {
     });
     this.lanesCanvas.addEventListener('dblclick', (e) => {
       const hit = this.hitTest(e);
-      const loc = hit && this.locationOf(hit);
+      const loc = hit && itemLocation(this.model, hit);
       if (loc) this.host.post({ type: 'openLocation', location: loc });
     });
     this.tracksCanvas.addEventListener('mousemove', (e) => this.hoverTracks(e));
@@ -432,44 +364,6 @@ export class Timeline {
     return idx >= 0 ? { row: band.row, index: idx } : undefined;
   }
 
-  private locationOf(sel: Selection): SourceLocation | undefined {
-    const row = this.model.rows[sel.row];
-    const r = this.model.report;
-    const ref = row.ref[sel.index];
-    const site = row.kind === 'slices' ? r.spans.slices.site[ref] : r.spans.asyncSpans.site[ref];
-    return siteLocation(r, site);
-  }
-
-  /** Lines describing an item (tooltip and details): [label, value] pairs. */
-  describe(sel: Selection): [string, string][] {
-    const row = this.model.rows[sel.row];
-    const r = this.model.report;
-    const lane = r.lanes[row.lane];
-    const ref = row.ref[sel.index];
-    const start = row.start[sel.index], end = row.end[sel.index];
-    const out: [string, string][] = [];
-    if (row.kind === 'slices') {
-      const site = r.spans.slices.site[ref];
-      out.push(['Busy', SLICE_CATEGORIES[r.spans.slices.category[ref]] ?? 'unknown']);
-      out.push(['Function', siteLabel(r, site) || '(not attributed)']);
-      const loc = siteLocation(r, site);
-      if (loc) out.push(['Location', `${loc.file}:${loc.line}:${loc.column}`]);
-    } else {
-      const site = r.spans.asyncSpans.site[ref];
-      out.push(['Await', siteLabel(r, site) || '(unknown site)']);
-      const loc = siteLocation(r, site);
-      if (loc) out.push(['Site', `${loc.file}:${loc.line}:${loc.column}`]);
-      const inv = r.spans.asyncSpans.invocation[ref];
-      if (inv) out.push(['Invocation', `#${inv}`]);
-      out.push(['Settled', r.spans.asyncSpans.rejected[ref] ? 'rejected' : 'resolved']);
-    }
-    out.push(['Duration', formatMs(end - start)]);
-    out.push(['Start', formatMs(start)]);
-    out.push(['End', formatMs(end)]);
-    out.push(['Lane', `${lane.label} (pid ${lane.pid}, thread ${lane.threadId})`]);
-    return out;
-  }
-
   /** The item nearest the middle of the view in the topmost visible row that has any. */
   private itemNearCenter(): Selection | undefined {
     const [a, b] = this.visibleRange();
@@ -508,26 +402,17 @@ export class Timeline {
 
   private select(sel: Selection | undefined): void {
     this.selected = sel;
-    if (!sel) this.showDetailsHint();
-    else {
-      const rows = this.describe(sel);
-      this.details.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
-      setText(this.live, `${rows[0][0]} ${rows[0][1]}, ${rows.find((r) => r[0] === 'Duration')?.[1] ?? ''}`);
-    }
+    if (!sel) this.side.showHint();
+    else this.side.showItem(describeItem(this.model, sel));
     this.invalidate();
-  }
-
-  private showDetailsHint(): void {
-    this.details.replaceChildren(el('dt', {}, 'Tip'), el('dd', {}, 'Click a slice or an await to see its details; double-click opens its source.'));
   }
 
   /** Highlights a finding, shows it on the timeline and (in VS Code) reveals its source. */
   selectFinding(id: string, fromUser: boolean): void {
     const f = this.model.report.findings.find((x) => x.id === id);
     if (!f) return;
-    this.selectedFinding = id;
-    for (const [fid, b] of this.findingButtons) b.setAttribute('aria-pressed', String(fid === id));
-    for (const m of this.markers) m.el.classList.toggle('selected', m.finding === id);
+    this.markers.select(id);
+    this.side.showFinding(f);
     const range = findingRange(f);
     if (range) {
       const [a, b] = range;
@@ -540,14 +425,6 @@ export class Timeline {
         if (top < st || bottom > st + h) this.lanesEl.scrollTop = Math.max(0, top);
       }
     }
-    this.details.replaceChildren(
-      el('dt', {}, 'Finding'), el('dd', {}, KIND_LABEL[f.kind] ?? f.kind),
-      el('dt', {}, 'Message'), el('dd', {}, f.message),
-      ...(f.detail ? [el('dt', {}, 'Why'), el('dd', {}, f.detail)] : []),
-      el('dt', {}, 'Location'), el('dd', {}, `${f.location.file}:${f.location.line}:${f.location.column}`),
-      el('dt', {}, 'Time'), el('dd', {}, `${formatMs(f.totalMs)}${f.occurrences > 1 ? ` in ${f.occurrences} occurrences` : ''}`),
-      ...(f.estimatedSavingsMs ? [el('dt', {}, 'Could save'), el('dd', {}, `≈ ${formatMs(f.estimatedSavingsMs)}`)] : []),
-    );
     if (fromUser) {
       this.host.post({ type: 'selectFinding', findingId: id });
       this.host.post({ type: 'openLocation', location: f.location });
@@ -557,7 +434,7 @@ export class Timeline {
   private hoverLanes(e: MouseEvent): void {
     const hit = this.hitTest(e);
     if (!hit) { this.hideTooltip(); return; }
-    const lines = this.describe(hit);
+    const lines = describeItem(this.model, hit);
     this.showTooltip(e, lines.filter(([k]) => k !== 'Start' && k !== 'End').map(([k, v]) => `${k}: ${v}`).join('\n'));
   }
 
@@ -639,84 +516,14 @@ export class Timeline {
     drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch);
 
     mark('tracks');
-    // Lanes (only the rows in the scrolled window)
+    // Lanes (only the rows in the scrolled window) and finding markers
     const vh = Math.max(1, this.lanesEl.clientHeight);
-    const top = this.lanesEl.scrollTop;
-    const ctx = fitCanvas(this.lanesCanvas, w, vh);
-    ctx.clearRect(0, 0, w, vh);
-    drawGrid(ctx, s, ticks, vh, th);
-    const rows = this.model.rows;
-    const msPerPx = (t1 - t0) / w;
-    const cats = th.categories;
-    const runs = this.runs;
-    for (const b of this.layout.bands) {
-      const y = b.y - top;
-      if (y + b.h < 0 || y > vh) continue;
-      if (b.type === 'process') {
-        ctx.fillStyle = th.band;
-        ctx.fillRect(0, y, w, b.h);
-        continue;
-      }
-      const row = rows[b.row];
-      visibleRuns(this.levels.pick(b.row, row, msPerPx), t0, t1, w, runs);
-      const buf = runs.buf;
-      if (row.kind === 'slices') {
-        // One path per category: few fillStyle changes whatever the item count.
-        for (let c = 0; c < cats.length; c++) {
-          ctx.fillStyle = cats[c];
-          ctx.beginPath();
-          let any = false;
-          for (let i = 0; i < runs.count; i++) {
-            const o = i * 3;
-            if (buf[o + 2] !== c) continue;
-            ctx.rect(buf[o], y + 1, buf[o + 1] - buf[o], b.h - 2);
-            any = true;
-          }
-          if (any) ctx.fill();
-        }
-      } else {
-        ctx.strokeStyle = th.grid;
-        ctx.beginPath(); ctx.moveTo(0, y + b.h + 0.5); ctx.lineTo(w, y + b.h + 0.5); ctx.stroke();
-        for (let c = 0; c < 2; c++) {
-          ctx.fillStyle = c ? th.rejected : th.async;
-          ctx.globalAlpha = th.highContrast ? 1 : 0.75;
-          ctx.beginPath();
-          let any = false;
-          for (let i = 0; i < runs.count; i++) {
-            const o = i * 3;
-            if (buf[o + 2] !== c) continue;
-            ctx.rect(buf[o], y + 2, buf[o + 1] - buf[o], b.h - 4);
-            any = true;
-          }
-          if (any) ctx.fill();
-          ctx.globalAlpha = 1;
-        }
-      }
-    }
+    drawLanes(fitCanvas(this.lanesCanvas, w, vh), {
+      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, scale: s, ticks,
+      width: w, height: vh, scrollTop: this.lanesEl.scrollTop, theme: th, selected: this.selected,
+    });
     mark('lanes');
-    // Selected item
-    if (this.selected) {
-      const row = rows[this.selected.row];
-      const y = this.layout.rowY[this.selected.row] - top, h = this.layout.rowH[this.selected.row];
-      const x0 = s(row.start[this.selected.index]), x1 = Math.max(x0 + 2, s(row.end[this.selected.index]));
-      ctx.strokeStyle = th.selection;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(Math.max(-2, x0) - 1, y, Math.min(w + 4, x1 - x0) + 2, h);
-      ctx.lineWidth = 1;
-    }
-
-    // Finding markers (DOM, few): reposition
-    for (const m of this.markers) {
-      const a = s(m.start), b = s(m.end);
-      if (b < -2 || a > w + 2) { if (m.el.style.display !== 'none') m.el.style.display = 'none'; continue; }
-      const left = Math.max(-2, a), right = Math.min(w + 2, b);
-      m.el.style.display = 'block';
-      m.el.style.left = `${left}px`;
-      m.el.style.width = `${Math.max(3, right - left)}px`;
-      m.el.style.top = `${this.layout.laneTop[m.lane]}px`;
-      m.el.style.height = `${this.layout.laneBottom[m.lane] - this.layout.laneTop[m.lane]}px`;
-    }
-
+    this.markers.position(s, w, this.layout);
     mark('markers');
     // Overview
     drawOverview(this.overview, this.model, this.maxima, t0, t1, th, this.scratch);
@@ -725,15 +532,4 @@ export class Timeline {
     this.showRange();
     this.lastRenderMs = performance.now() - t0p;
   }
-}
-
-function drawGrid(ctx: CanvasRenderingContext2D, s: ScaleLinear<number, number>, ticks: number[], h: number, th: Theme): void {
-  ctx.strokeStyle = th.grid;
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  for (const t of ticks) {
-    const x = Math.round(s(t)) + 0.5;
-    ctx.moveTo(x, 0); ctx.lineTo(x, h);
-  }
-  ctx.stroke();
 }
