@@ -22,15 +22,16 @@ const now = () => performance.now();
 class Invocation {
   /** Site of the await this invocation is suspended at, or 0. */
   site = 0;
-  /** Value of `started` when the pending await began: tells a leaf await from a parent. */
-  startedAt = 0;
+  /** The pending await waits on I/O, a timer or a thread itself (started no other await). */
   leaf = false;
+  t0 = 0;
   t1 = 0;
   id = 0;
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
   gNext = 0; gSum = 0; gMax = 0;
   loops: Record<number, { iters: number; cur: number; sum: number; max: number }> | null = null;
-  constructor(readonly fn: number, readonly sampled: boolean) {}
+  /** Timed (sampled) invocation: read by instrumented code as `__clI$.s`. */
+  constructor(readonly fn: number, readonly s: boolean) {}
 }
 
 export interface Aggregates {
@@ -68,7 +69,6 @@ export class ProbeRuntime {
   private lSum: number[] = [0];
   private lSave: number[] = [0];
 
-  private started = 0;
   inFlight = 0;
   maxInFlight = 0;
   private invocationIds = 0;
@@ -123,17 +123,18 @@ export class ProbeRuntime {
     return new Invocation(fn, n <= SAMPLE_ALL || (n & SAMPLE_MASK) === 0);
   }
 
-  /** Before an await's operand is evaluated. Returns the start time (0 when not sampled). */
-  b(inv: Invocation, site: number): number {
+  /** Counts awaits that started evaluating their operand (`++__cl$.k` in instrumented code). */
+  k = 0;
+
+  /**
+   * An await's operand has been evaluated; the function is about to suspend. `startedAt` is
+   * the value of `k` when this await began, `t0` its start time (0 when not sampled).
+   */
+  o<T>(inv: Invocation, site: number, startedAt: number, t0: number, value: T): T {
     if (inv.site !== 0) this.settleRejected(inv); // the previous await threw and was caught
     inv.site = site;
-    inv.startedAt = ++this.started;
-    return inv.sampled ? now() : 0;
-  }
-
-  /** The operand has been evaluated; the function is about to suspend. */
-  o<T>(inv: Invocation, value: T): T {
-    if (this.started === inv.startedAt) {
+    inv.t0 = t0;
+    if (this.k === startedAt) {
       inv.leaf = true;
       if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
     } else inv.leaf = false; // the operand started other awaits: this one waits on them
@@ -141,18 +142,18 @@ export class ProbeRuntime {
   }
 
   /** Like `o`, for Promise.all/race/…: also notes when the operand finished evaluating. */
-  o1<T>(inv: Invocation, value: T): T {
-    if (inv.sampled) inv.t1 = now();
-    return this.o(inv, value);
+  o1<T>(inv: Invocation, site: number, startedAt: number, t0: number, value: T): T {
+    if (inv.s) inv.t1 = now();
+    return this.o(inv, site, startedAt, t0, value);
   }
 
   /** The await resumed with `value`. */
-  e<T>(inv: Invocation, t0: number, value: T): T {
+  e<T>(inv: Invocation, value: T): T {
     const site = inv.site;
     inv.site = 0;
     if (inv.leaf) this.inFlight--;
     this.count[site]++;
-    if (inv.sampled) this.timed(inv, site, t0, now(), 0);
+    if (inv.s) this.timed(inv, site, inv.t0, now(), 0);
     return value;
   }
 
@@ -183,7 +184,7 @@ export class ProbeRuntime {
 
   /** Loop start, iteration start, loop end (independent loops only). */
   ls(inv: Invocation, loop: number): void {
-    if (!inv.sampled) return;
+    if (!inv.s) return;
     (inv.loops ??= {})[loop] = { iters: 0, cur: 0, sum: 0, max: 0 };
   }
   li(inv: Invocation, loop: number): void {

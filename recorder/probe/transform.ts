@@ -182,8 +182,10 @@ export function instrument(input: TransformInput): TransformOutput | null {
     for (const a of scope.awaits) {
       const s = awaitSite.get(a)!;
       const d = depthOf(a);
-      edits.start(a.start, `${H}.e(${I},${H}.b(${I},${B}+${s.id}),`, d);
-      edits.start(a.argument.start, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},`, d + 1);
+      // Arguments before the operand are evaluated before it: the await-start counter and the
+      // start time (sampled invocations only) travel on the stack, so nesting needs no state.
+      edits.start(a.start, `${H}.e(${I},`, d);
+      edits.start(a.argument.start, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},${B}+${s.id},++${H}.k,${I}.s&&${H}.n(),`, d + 1);
       edits.end(a.argument.end, ')', d + 1);
       edits.end(a.end, ')', d);
     }

@@ -1,0 +1,115 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as vm from 'node:vm';
+import { instrument, TransformOutput } from './transform';
+import { ProbeRuntime } from './runtime';
+
+const syncNames = new Set(['readFileSync', 'existsSync', 'execSync']);
+const poolNames = new Set(['readFile', 'pbkdf2']);
+
+function transform(source: string, isModule = false): TransformOutput {
+  const out = instrument({ source, file: '/app/x.js', isModule, syncNames, poolNames });
+  assert.ok(out, 'source should parse');
+  return out;
+}
+
+/** Runs (instrumented or plain) CommonJS-style source in a fresh context with a real runtime; returns its exports. */
+async function run(source: string): Promise<{ result: unknown; runtime: ProbeRuntime }> {
+  const runtime = new ProbeRuntime(1000, () => undefined, () => undefined);
+  const context = vm.createContext({ module: { exports: {} as any }, setTimeout, Promise, Symbol, console });
+  vm.runInContext('globalThis', context)[Symbol.for('concurrency-lens')] = runtime;
+  vm.runInContext(source, context);
+  const result = await (context as any).module.exports();
+  return { result, runtime };
+}
+
+function groupLines(out: TransformOutput): number[][] {
+  return out.groups.map((g) => g.sites.map((id) => out.sites.find((s) => s.id === id)!.line));
+}
+
+describe('instrument: behaviour is unchanged', () => {
+  const programs: Record<string, string> = {
+    'values and order of awaits': `module.exports = async () => { const log = []; const a = await Promise.resolve(1); log.push(a); const b = await (async () => { await null; return a + 1; })(); log.push(b); return log; };`,
+    'rejections caught inside and outside': `module.exports = async () => { let out = ''; try { await Promise.reject(new Error('x')); } catch (e) { out += e.message; } const f = async () => { await null; throw new Error('y'); }; try { await f(); } catch (e) { out += e.message; } return out + (await 'z'); };`,
+    'arrow with object body and nested awaits': `const g = async (x) => ({ v: await x, w: await (await Promise.resolve(async () => 2))() }); module.exports = async () => g(1);`,
+    'strict mode directive is kept': `'use strict'; module.exports = async function () { 'use strict'; await null; return (function () { return this === undefined; })(); };`,
+    'loops: labelled, break, continue, for await': `module.exports = async () => { const out = []; outer: for (const i of [1, 2, 3]) { for (const j of [1, 2]) { if (j === 2) continue outer; out.push(await (i * j)); } } for await (const v of [Promise.resolve(7)]) out.push(v); let k = 0; while (k < 3) { k++; out.push(await k); } do out.push(await 0); while (false); return out; };`,
+    'async generators': `async function* gen() { for (const i of [1, 2]) yield await i; } module.exports = async () => { const out = []; for await (const v of gen()) out.push(v); return out; };`,
+    'if without braces around a loop': `module.exports = async () => { const out = []; if (true) for (const x of [1, 2]) out.push(await x); else out.push(0); return out; };`,
+    'arguments, this and function length': `const o = { n: 5, async m(a, b) { await null; return [this.n, arguments.length, a + b]; } }; module.exports = async () => [await o.m(1, 2, 3), o.m.length];`,
+  };
+  for (const [name, source] of Object.entries(programs)) {
+    it(name, async () => {
+      const plain = await run(source);
+      const out = transform(source);
+      assert.notEqual(out.code, source, 'something was instrumented');
+      assert.equal(out.code.split('\n').length, source.split('\n').length, 'no line added');
+      const instrumented = await run(out.code);
+      assert.equal(JSON.stringify(instrumented.result), JSON.stringify(plain.result)); // results come from two realms
+      assert.equal(instrumented.runtime.inFlight, 0, 'every await settled in the books');
+    });
+  }
+  it('keeps a hashbang first and adds no line', () => {
+    const out = transform('#!/usr/bin/env node\nasync function f() { await 1; }\n');
+    assert.ok(out.code.startsWith('#!/usr/bin/env node\n'));
+    assert.equal(out.code.split('\n').length, 3);
+  });
+  it('leaves a file it cannot parse alone', () => {
+    assert.equal(instrument({ source: 'let = = 1', file: '/x.js', isModule: false, syncNames, poolNames }), null);
+  });
+  it('handles top-level await in an ES module', () => {
+    const out = transform('const a = await f();\nconst b = await g();\n', true);
+    assert.match(out.code, /^var __cl\$=.*const __clI\$=/);
+    assert.deepEqual(groupLines(out), [[1, 2]]);
+  });
+});
+
+describe('instrument: sequential-await groups', () => {
+  it('groups independent awaits and leaves a dependent one out', () => {
+    const out = transform(`async function f() {\n const a = await getA();\n const b = await getB();\n const c = await getC(a);\n}`);
+    assert.deepEqual(groupLines(out), [[2, 3]]);
+  });
+  it('starts a new group after a dependency: o and p both need u, not each other', () => {
+    const out = transform(`async function f() {\n const u = await user();\n const o = await orders(u.id);\n const p = await prefs(u.id);\n}`);
+    assert.deepEqual(groupLines(out), [[3, 4]]);
+  });
+  it('follows values through plain statements in between', () => {
+    const out = transform(`async function f() {\n const a = await getA();\n const id = a.id;\n const b = await getB(id);\n}`);
+    assert.deepEqual(groupLines(out), []);
+  });
+  it('does not group awaits whose result is discarded (they may order side effects)', () => {
+    const out = transform(`async function f() {\n await mkdir(d);\n await writeFile(d + '/x');\n const a = await getA();\n}`);
+    assert.deepEqual(groupLines(out), []);
+  });
+  it('does not group awaits of promises started earlier', () => {
+    const out = transform(`async function f() {\n const pa = getA(); const pb = getB();\n const a = await pa;\n const b = await pb;\n}`);
+    assert.deepEqual(groupLines(out), []);
+  });
+  it('stops at control flow', () => {
+    const out = transform(`async function f() {\n const a = await getA();\n if (x) return;\n const b = await getB();\n}`);
+    assert.deepEqual(groupLines(out), []);
+  });
+});
+
+describe('instrument: loops', () => {
+  const verdict = (src: string) => transform(`async function f() {\n${src}\n}`).loops.map((l) => l.independent);
+  it('an independent for…of is a candidate', () => assert.deepEqual(verdict('for (const id of ids) out.push(await get(id));'), [true]));
+  it('a pagination cursor carries state', () => assert.deepEqual(verdict('let c = 1; while (c) { const p = await page(c); c = p.next; }'), [false]));
+  it('a loop that can break early is not', () => assert.deepEqual(verdict('for (const u of urls) { const r = await get(u); if (r.ok) break; }'), [false]));
+  it('a return inside is not', () => assert.deepEqual(verdict('for (const u of urls) { if (await ok(u)) return u; }'), [false]));
+  it('pacing with sleep is deliberate', () => assert.deepEqual(verdict('for (const u of urls) { await sleep(100); }'), [false]));
+  it('for await is never a candidate', () => assert.deepEqual(verdict('for await (const x of stream) await handle(x);'), [false]));
+  it('a counter loop with an accumulator is a candidate', () => assert.deepEqual(verdict('let total = 0; for (let i = 0; i < n; i++) total += await size(i);'), [true]));
+  it('shared progress in the condition is not (concurrent client loops)', () => assert.deepEqual(verdict('while (sent < total) { sent++; await get(url); }'), [false]));
+});
+
+describe('instrument: sync I/O and pool calls', () => {
+  it('times *Sync calls and counts pool calls on known modules only', () => {
+    const out = transform(`const fs = require('fs');\nconst { pbkdf2 } = require('node:crypto');\nfs.readFileSync('a');\nfs.readFile('a', cb);\npbkdf2('p', 's', 1, 32, 'sha256', cb);\nstream.readFile();\nrequire('child_process').execSync('ls');`);
+    assert.deepEqual(out.sites.map((s) => `${s.kind}@${s.line}`), ['sync@3', 'pool@4', 'pool@5', 'sync@7']);
+  });
+  it('skips optional calls (wrapping would break the chain)', () => {
+    const out = transform(`fs?.readFileSync('a').toString();`);
+    assert.equal(out.sites.length, 0);
+  });
+});
