@@ -39,19 +39,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function profile(args: string[]): Promise<number> {
-  const dashdash = args.indexOf('--');
-  const ours = dashdash >= 0 ? args.slice(0, dashdash) : args;
-  const programArgs = dashdash >= 0 ? args.slice(dashdash + 1) : [];
   let parsed;
   try {
-    parsed = parseArgs({
-      args: ours, allowPositionals: true, strict: true,
-      options: {
-        json: { type: 'string' }, html: { type: 'string' }, trace: { type: 'string' }, cpuprofile: { type: 'string' },
-        duration: { type: 'string' }, 'sampling-interval': { type: 'string' }, threshold: { type: 'string' },
-        'include-node-modules': { type: 'boolean' }, cwd: { type: 'string' }, quiet: { type: 'boolean' },
-      },
-    });
+    parsed = splitProfileArgs(args);
   } catch (e) {
     process.stderr.write(`concurrency-lens: ${(e as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -68,7 +58,7 @@ async function profile(args: string[]): Promise<number> {
   try {
     const duration = number('duration', o.duration, 0.1);
     run = startProfile({
-      command: [...parsed.positionals, ...programArgs],
+      command: parsed.command,
       cwd,
       durationMs: duration !== undefined ? duration * 1000 : undefined,
       samplingIntervalUs: number('sampling-interval', o['sampling-interval'], 50),
@@ -106,6 +96,32 @@ async function profile(args: string[]): Promise<number> {
   if (report.program.error) return 1;
   if (report.program.stopReason === 'duration' || report.program.stopReason === 'stopped') return 0;
   return report.program.exitCode ?? 1;
+}
+
+const VALUE_OPTIONS = new Set(['json', 'html', 'trace', 'cpuprofile', 'duration', 'sampling-interval', 'threshold', 'cwd']);
+const FLAG_OPTIONS = new Set(['include-node-modules', 'quiet']);
+
+/**
+ * Our options may stand anywhere before `--` (`profile app.js --duration 10`); everything after
+ * `--` goes to the program. An option we do not know, once the command has started, is the
+ * command's own (`profile node --import tsx app.ts`).
+ */
+export function splitProfileArgs(args: string[]): { values: Record<string, any>; command: string[] } {
+  const values: Record<string, any> = {};
+  const command: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') { command.push(...args.slice(i + 1)); break; }
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+    if (m && VALUE_OPTIONS.has(m[1])) {
+      const v = m[2] ?? args[++i];
+      if (v === undefined) throw new Error(`--${m[1]} needs a value`);
+      values[m[1]] = v;
+    } else if (m && FLAG_OPTIONS.has(m[1]) && m[2] === undefined) values[m[1]] = true;
+    else if (a.startsWith('-') && command.length === 0) throw new Error(`unknown option '${a}'`);
+    else command.push(a);
+  }
+  return { values, command };
 }
 
 async function matrix(args: string[]): Promise<number> {
