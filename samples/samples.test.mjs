@@ -27,12 +27,13 @@ function profileWithCli(spec) {
   const env = { ...process.env, ...spec.env };
   delete env.NODE_TEST_CONTEXT; // the test runner's channel, not the sample's business
   return new Promise((done) => {
-    const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group, so a hung run is killed together with the program and its children.
+    const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => { stdout += c; });
     child.stderr.on('data', (c) => { stderr += c; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); } }, 120_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const report = existsSync(jsonPath) ? JSON.parse(readFileSync(jsonPath, 'utf8')) : null;

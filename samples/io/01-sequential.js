@@ -1,5 +1,5 @@
-// I/O, sequential: download 20 items from a service that answers in 100 ms, one after another.
-// Each download waits for the previous one, so the program sits idle for ~2 s (CPU ≈ 5 %).
+// I/O, sequential: download 20 items from a service that answers in 150 ms, one after another.
+// Each download waits for the previous one, so the program sits idle for ~3 s (CPU ≈ 5 %).
 // Concurrency Lens should find: await-in-loop at the `await getText` line (the iterations don't
 // depend on each other, so the downloads could overlap).
 //
@@ -19,7 +19,7 @@ async function downloadAll(baseUrl) {
 }
 
 async function main() {
-  const service = await startSlowService({ latencyMs: 100 });
+  const service = await startSlowService({ latencyMs: 150 });
   const pages = await downloadAll(service.url);
   console.log(`downloaded ${pages.length} items one at a time`);
   await service.close();

@@ -19,7 +19,7 @@ function downloadInNewWorker(url) {
 }
 
 async function main() {
-  const service = await startSlowService({ latencyMs: 100 });
+  const service = await startSlowService({ latencyMs: 150 });
   const urls = Array.from({ length: DOWNLOADS }, (_, i) => `${service.url}/item/${i + 1}`);
   const pages = await Promise.all(urls.map(downloadInNewWorker));
   console.log(`downloaded ${pages.length} items with one worker each`);

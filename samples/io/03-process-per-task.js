@@ -1,5 +1,5 @@
 // I/O, one child process per task: each of the 20 downloads runs in a freshly forked Node process.
-// The downloads overlap, but starting a process costs far more than the 100 ms it then waits:
+// The downloads overlap, but starting a process costs far more than the 150 ms it then waits:
 // CPU time and memory go up, and the wall time is dominated by process start-up.
 // 20 processes booting at once keep far more than 2 cores' worth of work queued.
 // Concurrency Lens should find: pool-oversubscribed at the `fork(` line.
@@ -19,7 +19,7 @@ function downloadInNewProcess(url) {
 }
 
 async function main() {
-  const service = await startSlowService({ latencyMs: 100 });
+  const service = await startSlowService({ latencyMs: 150 });
   const urls = Array.from({ length: DOWNLOADS }, (_, i) => `${service.url}/item/${i + 1}`);
   const pages = await Promise.all(urls.map(downloadInNewProcess));
   console.log(`downloaded ${pages.length} items with one process each`);

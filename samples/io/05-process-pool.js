@@ -1,4 +1,4 @@
-// I/O, child-process pool: 4 forked processes share the 20 downloads (5 rounds of 100 ms).
+// I/O, child-process pool: 4 forked processes share the 20 downloads (5 rounds of 150 ms).
 // Same overlap as the worker pool, with process start-up paid only 4 times.
 // Concurrency Lens should find: nothing.
 //
@@ -12,7 +12,7 @@ const DOWNLOADS = 20;
 const POOL_SIZE = 4;
 
 async function main() {
-  const service = await startSlowService({ latencyMs: 100 });
+  const service = await startSlowService({ latencyMs: 150 });
   const pool = createPool(POOL_SIZE, () => fork(__filename, ['child']));
   const urls = Array.from({ length: DOWNLOADS }, (_, i) => `${service.url}/item/${i + 1}`);
   const pages = await Promise.all(urls.map((url) => pool.run(url)));

@@ -1,6 +1,6 @@
 // I/O, async but awaited one at a time (TypeScript): an async generator streams the 20 items.
 // It looks modern and non-blocking, and the event loop is indeed free, yet the generator only
-// fetches the next item when the consumer asks for it: ~2 s, exactly like the sequential loop.
+// fetches the next item when the consumer asks for it: ~3 s, exactly like the sequential loop.
 // Concurrency Lens should find: await-in-loop at the `yield await` line.
 //
 // expect: await-in-loop @ 15
@@ -17,7 +17,7 @@ async function* downloads(baseUrl: string, count: number): AsyncGenerator<string
 }
 
 async function main(): Promise<void> {
-  const service = await startSlowService({ latencyMs: 100 });
+  const service = await startSlowService({ latencyMs: 150 });
   let received = 0;
   for await (const page of downloads(service.url, DOWNLOADS)) received += page.length > 0 ? 1 : 0;
   console.log(`streamed ${received} items, one request at a time`);
