@@ -2,9 +2,11 @@
 // fs.promises.writeFile. Async file I/O in Node runs on libuv's thread pool, which has only 4
 // threads by default, so at any moment 4 writes run and the other ~124 wait in its queue (as would
 // any dns.lookup, crypto.pbkdf2 or zlib call made meanwhile).
-// Concurrency Lens should find: threadpool-saturation at the writeFile line.
+// Concurrency Lens should find: threadpool-saturation at the writeFile line, and blocking-cpu there
+// too: issuing 128 writes is itself ~50–100 ms of main-thread work.
 //
-// expect: threadpool-saturation @ 21
+// expect: threadpool-saturation @ 20
+// expect: blocking-cpu @ 20
 
 const fs = require('node:fs/promises');
 const os = require('node:os');
@@ -13,12 +15,16 @@ const path = require('node:path');
 const FILES = 128;
 const FILE_BYTES = 4 * 1024 * 1024;
 
+// Starts every write at once (one line, so the lens points right here). Just issuing 128 writes
+// keeps the main thread busy for a while (~0.5 ms each): the loop is blocked meanwhile.
+const writeAll = (files, data) => Promise.all(files.map((file) => fs.writeFile(file, data)));
+
 async function main() {
   const outputDir = path.join(os.tmpdir(), `concurrency-lens-sample-${process.pid}`);
   const data = Buffer.alloc(FILE_BYTES, 'x');
   await fs.mkdir(outputDir, { recursive: true });
   const files = Array.from({ length: FILES }, (_, i) => path.join(outputDir, `file-${i}.bin`));
-  await Promise.all(files.map((file) => fs.writeFile(file, data)));
+  await writeAll(files, data);
   console.log(`wrote ${FILES} × 4 MB with a thread pool of ${process.env.UV_THREADPOOL_SIZE ?? 4}`);
   await fs.rm(outputDir, { recursive: true, force: true });
 }
