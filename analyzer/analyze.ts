@@ -14,7 +14,7 @@ import { syncIo } from './findings/syncIo';
 import { sequentialAwaits } from './findings/sequentialAwaits';
 import { awaitInLoop } from './findings/awaitInLoop';
 import { fakeConcurrency } from './findings/fakeConcurrency';
-import { threadpoolSaturation } from './findings/threadpoolSaturation';
+import { threadpoolSaturation, isSaturated } from './findings/threadpoolSaturation';
 import { poolOversubscribed } from './findings/poolOversubscribed';
 
 /** Raw recording → report. Pure: no I/O, no clock; the same input gives the same report. */
@@ -70,6 +70,11 @@ export function analyze(run: RawRun): Report {
     sites: siteStats(ctx),
     warnings: [...run.warnings],
   };
+  for (const pool of pools.values()) {
+    if (isSaturated(pool) && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))) {
+      report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work not issued from your files (module loading, a library)`);
+    }
+  }
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
   return report;
 }

@@ -160,7 +160,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     for (const [pid, p] of processes) traceByPid.set(pid, p.main?.traceEvents ?? []);
     const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`) }));
     const raw: RawRun = {
-      command: resolved.script ? [resolved.script, ...options.command.slice(1)] : options.command,
+      command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,
       cwd: options.cwd,
       exitCode: result.code,
       signal: result.signal,

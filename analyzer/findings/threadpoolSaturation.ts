@@ -9,11 +9,16 @@ const MIN_SATURATED_MS = 20;
  * fs, crypto, zlib and dns work that waited for a thread of libuv's pool. Located at the
  * user call site that issued the most pool work while the pool was full.
  */
+/** True when the pool of a process was saturated enough to matter. */
+export function isSaturated(pool: { queuedMs: number; saturatedMs: number; maxQueued: number; size: number }): boolean {
+  return pool.queuedMs >= MIN_QUEUED_MS && pool.saturatedMs >= MIN_SATURATED_MS && pool.maxQueued >= Math.max(2, pool.size / 4);
+}
+
 export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
   for (const pool of ctx.pools.values()) {
     // One request briefly waiting is not saturation: ask for a real queue (a quarter of the pool, at least 2).
-    if (pool.queuedMs < MIN_QUEUED_MS || pool.saturatedMs < MIN_SATURATED_MS || pool.maxQueued < Math.max(2, pool.size / 4)) continue;
+    if (!isSaturated(pool)) continue;
     const threads = ctx.threads.filter((t) => t.lane.pid === pool.pid);
     const votes = new Map<string, { n: number; thread: (typeof threads)[number]; gid: number }>();
     for (const t of threads) {
@@ -31,14 +36,15 @@ export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
     const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
     const main = threads.find((t) => t.lane.threadId === 0) ?? threads[0];
     const site = top ? top.thread.model.sites.get(top.gid) : undefined;
-    const script = main?.model.hello?.argv[1];
-    const location = site ? siteLocation(ctx, site) : script ? { file: script, line: 1, column: 1 } : undefined;
-    if (!location) continue;
+    // No call of the user's issued the work (a loader, a library): nothing to point at. The
+    // analyzer notes it among the report's warnings instead.
+    if (!site) continue;
+    const location = siteLocation(ctx, site);
     out.push({
       kind: 'threadpool-saturation',
       severity: 'warning',
       message: `thread pool saturated: up to ${pool.maxQueued} requests queued behind its ${pool.size} threads for ${fmtMs(pool.saturatedMs)}`
-        + (site ? ` (most issued by ${site.label})` : ''),
+        + ` (most issued by ${site.label})`,
       location,
       laneId: (top?.thread ?? main).lane.id,
       occurrences: top?.n ?? pool.saturated.length,

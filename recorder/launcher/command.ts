@@ -25,12 +25,25 @@ export function resolveCommand(command: string[], cwd: string, nodePath: string,
     return { file: nodePath, args: ['--inspect=127.0.0.1:0', '--inspect-publish-uid=http', ...runtimeArgs, asFile, ...rest], script: asFile };
   }
   if (first === 'node' || first === process.execPath) {
-    const scriptIndex = rest.findIndex((a) => !a.startsWith('-'));
+    const scriptIndex = scriptArgIndex(rest);
     const script = scriptIndex >= 0 ? path.resolve(cwd, rest[scriptIndex]) : undefined;
     if (script && !fs.existsSync(script)) throw new CommandError(`file not found: ${script}`);
     return { file: nodePath, args: ['--inspect=127.0.0.1:0', '--inspect-publish-uid=http', ...rest], script };
   }
   return { file: first, args: rest };
+}
+
+/** Node flags whose value is the next argument (`--import tsx`). */
+const NODE_VALUE_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C',
+  '--input-type', '--title', '--env-file', '--eval', '-e', '--print', '-p', '--stack-size', '--max-old-space-size']);
+
+/** Index of the script in node's arguments, or -1 (e.g. `node -e …`). */
+function scriptArgIndex(args: string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    if (NODE_VALUE_FLAGS.has(args[i])) { if (args[i] === '-e' || args[i] === '--eval' || args[i] === '-p' || args[i] === '--print') return -1; i++; continue; }
+    if (!args[i].startsWith('-')) return i;
+  }
+  return -1;
 }
 
 function isExecutableCommand(first: string): boolean {

@@ -5,6 +5,8 @@
  */
 interface Insertion { at: number; text: string; closing: boolean; depth: number; seq: number }
 
+const IDENT = /[\p{ID_Continue}$]/u;
+
 export class Edits {
   private readonly list: Insertion[] = [];
 
@@ -24,7 +26,12 @@ export class Edits {
       || a.seq - b.seq);
     let out = '';
     let last = 0;
-    for (const ins of sorted) { out += src.slice(last, ins.at) + ins.text; last = ins.at; }
+    for (const ins of sorted) {
+      out += src.slice(last, ins.at);
+      // Compact code (`await(0,f)(x)`, `return(…)`): never glue an identifier to a keyword.
+      out += IDENT.test(out.charAt(out.length - 1)) && IDENT.test(ins.text.charAt(0)) ? ' ' + ins.text : ins.text;
+      last = ins.at;
+    }
     return out + src.slice(last);
   }
 }

@@ -21,12 +21,17 @@ export async function load(url: string, context: any, nextLoad: any) {
   const file = fileURLToPath(url);
   const ownDir = path.dirname(opts.probePath);
   if (!isUserFile(file, opts.includeNodeModules, ownDir)) return nextLoad(url, context);
-  if (isTypeScript(file)) {
+  let result;
+  try {
+    result = await nextLoad(url, context);
+  } catch (e) {
+    // No other loader handles TypeScript: transpile it ourselves.
+    if (!isTypeScript(file)) throw e;
     const source = await readFile(file, 'utf8');
     const { code, map } = transpileTypeScript(source, file, 'esm', opts.esbuildPath);
     return { format: 'module', source: withInlineMap(instrumentSource(code, file, true, map), map), shortCircuit: true };
   }
-  const result = await nextLoad(url, context);
+  // CommonJS goes through Module._compile, which the probe instruments in the running thread.
   if (result.format !== 'module' || result.source == null) return result;
   const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
   return { ...result, source: instrumentSource(source, file, true) };

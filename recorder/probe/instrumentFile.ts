@@ -10,6 +10,7 @@ export function isUserFile(file: string, includeNodeModules: boolean, ownDir: st
   return includeNodeModules || !/[\\/]node_modules[\\/]/.test(file);
 }
 
+const INSTRUMENTED_MARK = "__clS$=__cl$.load(";
 const INLINE_MAP = /\/\/[#@] sourceMappingURL=data:application\/json;(?:charset=[^;,]+;)?base64,([A-Za-z0-9+/=]+)\s*$/;
 
 /**
@@ -25,6 +26,7 @@ export function inlineSourceMap(code: string): unknown {
 /** Instrumented source of a user file, or the source unchanged if it cannot be parsed. */
 export function instrumentSource(source: string, file: string, isModule: boolean, map?: unknown): string {
   names ??= { sync: syncCallNames(), pool: poolCallNames() };
+  if (source.includes(INSTRUMENTED_MARK)) return source; // our hooks can be in a loader chain twice
   map ??= inlineSourceMap(source);
   try {
     const out = instrument({ source, file, isModule, map, syncNames: names.sync, poolNames: names.pool });

@@ -43,10 +43,28 @@ export function installLoadHooks(opts: ProbeOptions): void {
   };
   for (const ext of ['.ts', '.cts', '.tsx']) Module._extensions[ext] = loadTs;
 
-  if (entryIsModule() && typeof Module.register === 'function') {
-    Module.register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
-    if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
+  if (typeof Module.register === 'function') {
+    const register = Module.register;
+    const ours = () => register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
+    // Hooks registered last run first: when another loader (tsx, ts-node/esm) registers its hooks,
+    // register ours again after it, so we instrument what it produced.
+    Module.register = function (this: unknown, ...args: unknown[]) {
+      const result = register.apply(this, args);
+      ours();
+      return result;
+    };
+    Module.syncBuiltinESMExports();
+    if (entryIsModule() || usesEsmLoader()) {
+      ours();
+      if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
+    }
   }
+}
+
+/** --import / --loader make Node run the entry point through the ESM loader. */
+function usesEsmLoader(): boolean {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return flags.some((f) => /^--(import|loader|experimental-loader)(=|$)/.test(f));
 }
 
 function enableSourceMaps(): void {

@@ -103,6 +103,18 @@ describe('instrument: loops', () => {
   it('shared progress in the condition is not (concurrent client loops)', () => assert.deepEqual(verdict('while (sent < total) { sent++; await get(url); }'), [false]));
 });
 
+describe('instrument: compact (transpiled) code', () => {
+  it('keeps keywords apart from inserted calls', async () => {
+    const source = `const x={g:async(n)=>n+1};module.exports=async()=>{const a=await(0,x.g)(1);return(0,x.g)(await(a))}`;
+    const out = transform(source);
+    assert.equal(JSON.stringify((await run(out.code)).result), JSON.stringify((await run(source)).result));
+  });
+  it("recognizes esbuild's CommonJS imports", () => {
+    const out = transform(`var import_fs = __toESM(require("node:fs"));\n(0, import_fs.readFileSync)("a");\n(0, import_fs.readFile)("a", cb);`);
+    assert.deepEqual(out.sites.map((s) => `${s.kind}@${s.line}`), ['sync@2', 'pool@3']);
+  });
+});
+
 describe('instrument: sync I/O and pool calls', () => {
   it('times *Sync calls and counts pool calls on known modules only', () => {
     const out = transform(`const fs = require('fs');\nconst { pbkdf2 } = require('node:crypto');\nfs.readFileSync('a');\nfs.readFile('a', cb);\npbkdf2('p', 's', 1, 32, 'sha256', cb);\nstream.readFile();\nrequire('child_process').execSync('ls');`);

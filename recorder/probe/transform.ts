@@ -254,6 +254,8 @@ function addInvocationPrologue(fn: Node, fnSite: number, src: string, edits: Edi
 }
 
 function classifyCall(callee: Node, b: ModuleBindings, input: TransformInput): 'sync' | 'pool' | null {
+  // Transpilers call imports as `(0, import_fs.readFileSync)(…)`.
+  if (callee.type === 'SequenceExpression' && callee.expressions.length === 2) callee = callee.expressions[1];
   if (callee.type === 'Identifier') {
     const f = b.functions.get(callee.name);
     if (!f) return null;
