@@ -12,30 +12,45 @@ export type StartProfile = (options: ProfileOptions) => ProfileRun;
 
 interface ProgramOutput { write(text: string): void; show(): void; }
 
-/** A terminal that only displays what the program prints. */
-function terminalOutput(name: string, disposables: vscode.Disposable[]): ProgramOutput {
-  const emitter = new vscode.EventEmitter<string>();
-  const pending: string[] = [];
-  let open = false;
-  const terminal = vscode.window.createTerminal({
-    name,
-    pty: {
-      onDidWrite: emitter.event,
-      open: () => { open = true; for (const t of pending.splice(0)) emitter.fire(t); },
-      close: () => { open = false; },
-    },
+/** One terminal, reused across runs, that only displays what the program prints. */
+class ProgramTerminal implements vscode.Disposable {
+  private terminal: vscode.Terminal | undefined;
+  private readonly emitter = new vscode.EventEmitter<string>();
+  private pending: string[] = [];
+  private open = false;
+  private readonly closed = vscode.window.onDidCloseTerminal((t) => {
+    if (t === this.terminal) { this.terminal = undefined; this.open = false; }
   });
-  disposables.push(emitter);
-  return {
-    write: (text) => { const t = text.replace(/\r?\n/g, '\r\n'); if (open) emitter.fire(t); else pending.push(t); },
-    show: () => terminal.show(true),
-  };
+
+  start(title: string): ProgramOutput {
+    if (!this.terminal) {
+      this.pending = [];
+      this.terminal = vscode.window.createTerminal({
+        name: 'Concurrency Lens',
+        iconPath: new vscode.ThemeIcon('pulse'),
+        pty: {
+          onDidWrite: this.emitter.event,
+          open: () => { this.open = true; for (const t of this.pending.splice(0)) this.emitter.fire(t); },
+          close: () => { this.open = false; },
+        },
+      });
+    }
+    const write = (text: string) => {
+      const t = text.replace(/\r?\n/g, '\r\n');
+      if (this.open) this.emitter.fire(t); else this.pending.push(t);
+    };
+    write(`\x1b[2m▶ ${title}\x1b[0m\n`);
+    return { write, show: () => this.terminal?.show(true) };
+  }
+
+  dispose(): void { this.closed.dispose(); this.emitter.dispose(); this.terminal?.dispose(); }
 }
 
 export class ProfileRunner implements vscode.Disposable {
   private current: { run: ProfileRun; label: string } | undefined;
   private readonly status = vscode.window.createStatusBarItem('concurrencyLens.status', vscode.StatusBarAlignment.Left, 50);
-  private readonly disposables: vscode.Disposable[] = [this.status];
+  private readonly terminal = new ProgramTerminal();
+  private readonly disposables: vscode.Disposable[] = [this.status, this.terminal];
 
   constructor(private readonly start: StartProfile, private readonly channel: vscode.OutputChannel) {
     this.status.name = 'Concurrency Lens';
@@ -53,7 +68,7 @@ export class ProfileRunner implements vscode.Disposable {
   async profile(options: ProfileOptions, label: string, outputKind: 'outputChannel' | 'terminal'): Promise<Report> {
     if (this.current) throw new Error(`Already profiling ${this.current.label}. Stop it first.`);
     const output: ProgramOutput = outputKind === 'terminal'
-      ? terminalOutput(`Concurrency Lens: ${label}`, this.disposables)
+      ? this.terminal.start(`Profiling ${options.command.join(' ')}`)
       : { write: (t) => this.channel.append(t), show: () => this.channel.show(true) };
     if (outputKind === 'outputChannel') this.channel.appendLine(`▶ Profiling ${options.command.join(' ')}  (in ${options.cwd})`);
     output.show();

@@ -7,12 +7,21 @@ export function workbench(page) {
       await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     },
+    /** Runs a command from the palette; retries while the extension host is still registering commands. */
     async runCommand(title) {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input.input');
-      await input.fill(`>${title}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-      await page.keyboard.press('Enter');
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input.input').fill(`>${title}`);
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+        try {
+          await row.waitFor({ timeout: 10_000 });
+          await page.keyboard.press('Enter');
+          return;
+        } catch (e) {
+          await page.keyboard.press('Escape');
+          if (attempt === 3) throw e;
+        }
+      }
     },
     async pick(text) {
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
