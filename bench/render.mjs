@@ -8,7 +8,7 @@
 // Goals: first paint ≤ 1 s, frames ≤ 16 ms.
 // Usage: node bench/render.mjs [--spans N] [--lanes N]   (or import { runRenderBench })
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -94,7 +94,8 @@ export async function runRenderBench({ spans = 1_000_000, lanes = 20, wallMs = 6
       breakdown: breakdowns[breakdowns.length - 1],
     };
     const b = result.breakdown;
-    log(`render: ${spans.toLocaleString('en-US')} spans over ${lanes} lanes (${result.htmlMB} MB HTML report) in Chromium`);
+    result.loadAverage = +loadavg()[0].toFixed(1);
+    log(`render: ${spans.toLocaleString('en-US')} spans over ${lanes} lanes (${result.htmlMB} MB HTML report) in Chromium (load average ${result.loadAverage} on ${cpus().length} cores)`);
     log(`  first paint ${result.firstPaintMs} ms (goal ≤ 1000; median of ${runs}; page load until the script runs ${b.startMs?.toFixed(0)} ms, JSON ${b.jsonMs?.toFixed(0)} ms, packed columns ${b.unpackMs?.toFixed(0) ?? '–'} ms (base64 ${b.base64Ms?.toFixed(0)}, gunzip ${b.gunzipMs?.toFixed(0)}, decode ${b.decodeMs?.toFixed(0)}), model ${b.modelMs?.toFixed(0)} ms, first render ${b.firstRenderMs?.toFixed(0)} ms, whole mount ${b.mountMs?.toFixed(0)} ms)`);
     log(`  pan/zoom frame: median ${result.frameMedianMs} ms, p95 ${result.frameP95Ms} ms, max ${result.frameMaxMs} ms over ${result.frames} frames (goal ≤ 16)`);
     return result;
