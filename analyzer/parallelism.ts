@@ -17,6 +17,9 @@ export function busyBuckets(threads: ThreadLane[], wallMs: number, runnable = fa
     const scale = runnable ? 1 : samples.busyMs > 0 ? Math.min(1, lane.busyMs / samples.busyMs) : 1;
     for (let i = 0; i < samples.time.length; i++) {
       if (!isBusy(samples.kind[i])) continue;
+      // Demand for CPU is the program's work: thread start-up (bootstrap, module loading, the
+      // recorder's own set-up) has no user frame and does not count.
+      if (runnable && !samples.frame[i]) continue;
       let from = samples.time[i];
       const to = from + (runnable ? sampleDuration(samples, i) : sampleCpu(samples, i));
       while (from < to) {

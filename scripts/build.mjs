@@ -8,8 +8,10 @@ const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'lin
 const entries = [
   // The CLI and the launcher (CommonJS so `bin` works without a loader).
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', format: 'cjs', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
-  // The probe preloaded into every profiled process and thread: self-contained (acorn inside).
+  // The probe preloaded into every profiled process and thread: self-contained, small; the instrumenter is loaded on demand.
   { ...node, entryPoints: ['recorder/probe/index.ts'], outfile: 'dist/probe.js', format: 'cjs', external: ['esbuild'] },
+  // The probe's parser and transform (acorn inside), loaded only on a cache miss.
+  { ...node, entryPoints: ['recorder/probe/instrumenter.ts'], outfile: 'dist/instrumenter.js', format: 'cjs' },
   // ESM load hooks registered by the probe with module.register().
   { ...node, entryPoints: ['recorder/probe/esmHooks.ts'], outfile: 'dist/esmHooks.mjs', format: 'esm', external: ['esbuild'] },
   // The VS Code extension host side.

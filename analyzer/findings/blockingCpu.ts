@@ -25,8 +25,6 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       let duration = 0;
       for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
       if (duration < threshold) continue;
-      // Before the main script's first run ends the loop is not running yet: that is start-up.
-      if (model.startupDoneMs !== undefined && run.end <= model.startupDoneMs + 1) continue;
       if (overlap(syncSpans, run.start, run.end) > duration / 2) continue;
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number }>();
       let user = 0, busy = 0;

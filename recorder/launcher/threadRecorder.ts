@@ -59,7 +59,9 @@ export class ThreadRecorder {
     const recorder = new ThreadRecorder(target, this.pid, Number(p.workerInfo.workerId), this.hooks);
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.status(`attached to ${p.workerInfo.title} (pid ${this.pid})`);
-    try { await recorder.start(false); }
+    const t0 = performance.now();
+    if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${t0.toFixed(0)} attachedToWorker ${p.workerInfo.workerId}\n`);
+    try { await recorder.start(false); if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${performance.now().toFixed(0)} worker ${p.workerInfo.workerId} running after ${(performance.now() - t0).toFixed(0)} ms\n`); }
     catch (e) {
       // The worker may have exited already; make sure it is not left waiting for us.
       target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);

@@ -12,6 +12,8 @@ import { isTypeScript, transpileTypeScript, withInlineMap } from './typescript';
 
 let opts: ProbeOptions;
 
+const ctxOf = () => ({ distDir: path.dirname(opts.probePath), runDir: opts.runDir });
+
 export function initialize(data: ProbeOptions): void {
   opts = data;
 }
@@ -29,10 +31,10 @@ export async function load(url: string, context: any, nextLoad: any) {
     if (!isTypeScript(file)) throw e;
     const source = await readFile(file, 'utf8');
     const { code, map } = transpileTypeScript(source, file, 'esm', opts.esbuildPath);
-    return { format: 'module', source: withInlineMap(instrumentSource(code, file, true, map), map), shortCircuit: true };
+    return { format: 'module', source: withInlineMap(instrumentSource(ctxOf(), code, file, true, map), map), shortCircuit: true };
   }
   // CommonJS goes through Module._compile, which the probe instruments in the running thread.
   if (result.format !== 'module' || result.source == null) return result;
   const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
-  return { ...result, source: instrumentSource(source, file, true) };
+  return { ...result, source: instrumentSource(ctxOf(), source, file, true) };
 }

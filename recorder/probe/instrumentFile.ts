@@ -1,7 +1,5 @@
-import { instrument } from './transform';
-import { syncCallNames, poolCallNames } from './ioNames';
-
-let names: { sync: Set<string>; pool: Set<string> } | null = null;
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Decides what to instrument: user files, not node internals, not node_modules unless asked. */
 export function isUserFile(file: string, includeNodeModules: boolean, ownDir: string): boolean {
@@ -10,7 +8,7 @@ export function isUserFile(file: string, includeNodeModules: boolean, ownDir: st
   return includeNodeModules || !/[\\/]node_modules[\\/]/.test(file);
 }
 
-const INSTRUMENTED_MARK = "__clS$=__cl$.load(";
+const INSTRUMENTED_MARK = '__clS$=__cl$.load(';
 const INLINE_MAP = /\/\/[#@] sourceMappingURL=data:application\/json;(?:charset=[^;,]+;)?base64,([A-Za-z0-9+/=]+)\s*$/;
 
 /**
@@ -23,15 +21,43 @@ export function inlineSourceMap(code: string): unknown {
   try { return JSON.parse(Buffer.from(m[1], 'base64').toString('utf8')); } catch { return undefined; }
 }
 
-/** Instrumented source of a user file, or the source unchanged if it cannot be parsed. */
-export function instrumentSource(source: string, file: string, isModule: boolean, map?: unknown): string {
-  names ??= { sync: syncCallNames(), pool: poolCallNames() };
+export interface InstrumentContext {
+  /** Folder of the probe's bundles (dist/). */
+  distDir: string;
+  /** Run directory: instrumented files are cached in its `cache/` for every thread and process. */
+  runDir: string;
+}
+
+let instrumenter: { instrumentCode(source: string, file: string, isModule: boolean, map?: unknown): string } | null = null;
+
+/**
+ * Instrumented source of a user file, or the source unchanged if it cannot be parsed. The
+ * result is cached per run by content, so each file is parsed once however many workers and
+ * processes load it.
+ */
+export function instrumentSource(ctx: InstrumentContext, source: string, file: string, isModule: boolean, map?: unknown): string {
   if (source.includes(INSTRUMENTED_MARK)) return source; // our hooks can be in a loader chain twice
   map ??= inlineSourceMap(source);
+  const cached = path.join(ctx.runDir, 'cache', `${fnv1a(file + '\0' + source)}-${source.length}${isModule ? 'm' : 'c'}.js`);
+  try { return fs.readFileSync(cached, 'utf8'); } catch { /* first to load it */ }
   try {
-    const out = instrument({ source, file, isModule, map, syncNames: names.sync, poolNames: names.pool });
-    return out ? out.code : source;
+    instrumenter ??= require(path.join(ctx.distDir, 'instrumenter.js'));
+    const code = instrumenter!.instrumentCode(source, file, isModule, map);
+    try {
+      fs.mkdirSync(path.dirname(cached), { recursive: true });
+      const tmp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+      fs.writeFileSync(tmp, code);
+      fs.renameSync(tmp, cached);
+    } catch { /* cache is an optimization */ }
+    return code;
   } catch {
     return source; // an instrumentation bug must never break the user's program
   }
+}
+
+/** 32-bit FNV-1a of a string, as 8 hex digits. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

@@ -20,6 +20,7 @@ export function firstCompiledFile(): string | undefined {
 export function installLoadHooks(opts: ProbeOptions): void {
   const Module = require('node:module');
   const ownDir = path.dirname(opts.probePath);
+  const ctx = { distDir: ownDir, runDir: opts.runDir };
   const maps = new Map<string, unknown>();
 
   const compile = Module.prototype._compile;
@@ -28,7 +29,7 @@ export function installLoadHooks(opts: ProbeOptions): void {
     if (isUserFile(filename, opts.includeNodeModules, ownDir)) {
       const map = maps.get(filename);
       maps.delete(filename);
-      content = instrumentSource(content, filename, false, map);
+      content = instrumentSource(ctx, content, filename, false, map);
       if (map) content = withInlineMap(content, map);
     }
     return compile.call(this, content, filename);

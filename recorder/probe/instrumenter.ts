@@ -1,0 +1,15 @@
+/**
+ * The part of the probe that parses and instruments (acorn and the transform): a bundle of
+ * its own (dist/instrumenter.js), loaded only when a thread meets a file that is not in the
+ * run's cache yet. Most worker threads never load it.
+ */
+import { instrument } from './transform';
+import { syncCallNames, poolCallNames } from './ioNames';
+
+let names: { sync: Set<string>; pool: Set<string> } | null = null;
+
+export function instrumentCode(source: string, file: string, isModule: boolean, map?: unknown): string {
+  names ??= { sync: syncCallNames(), pool: poolCallNames() };
+  const out = instrument({ source, file, isModule, map, syncNames: names.sync, poolNames: names.pool });
+  return out ? out.code : source;
+}
