@@ -25,7 +25,13 @@ export function analyze(run: RawRun): Report {
   for (const m of models) for (const s of m.sites.values()) if (s.map) mapper.addMap(s.file, s.map);
   const userFiles = new Set<string>();
   for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
-  const isProbe = (url: string, fn: string) => url === run.probePath || /[\\/]dist[\\/]probe\.js$/.test(url) || (url === '' && fn === 'waitForDebugger');
+  // Everything the recorder loads into the program (probe, instrumenter, ESM hooks) is ours.
+  const ownDir = run.probePath ? path.dirname(run.probePath) + path.sep : undefined;
+  const isProbe = (url: string, fn: string) => {
+    const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+    return (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file)
+      || (url === '' && fn === 'waitForDebugger');
+  };
   const isUser = (url: string) => {
     if (!url || url.startsWith('node:') || isProbe(url, '')) return false;
     const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;

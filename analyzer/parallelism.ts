@@ -21,7 +21,9 @@ export function busyBuckets(threads: ThreadLane[], wallMs: number, runnable = fa
       // recorder's own set-up) has no user frame and does not count.
       if (runnable && !samples.frame[i]) continue;
       let from = samples.time[i];
-      const to = from + (runnable ? sampleDuration(samples, i) : sampleCpu(samples, i));
+      // A runnable thread waits its turn on a crowded machine (gaps of a few time slices):
+      // count up to 15 ms (or 10 intervals) per sample, not a pause of any length.
+      const to = from + (runnable ? Math.min(sampleDuration(samples, i), Math.max(15, samples.capMs * 2.5)) : sampleCpu(samples, i));
       while (from < to) {
         const k = Math.floor(from / BUCKET_MS);
         const edge = Math.min(to, (k + 1) * BUCKET_MS);
