@@ -9,7 +9,7 @@
 // Usage: node bench/run.mjs [--pairs N] [workload-name-substring…]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,6 +77,7 @@ if (!existsSync(CLI)) {
 
 console.log(`Concurrency Lens benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${pairs} alternating pairs per workload`);
 console.log(TIME_BIN ? 'peak RSS from GNU time (%M)' : 'no /usr/bin/time: peak RSS of the profiled program from the report only');
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (figures are only comparable on an otherwise idle machine)`);
 
 const results = [];
 let failures = 0;
@@ -85,15 +86,20 @@ for (const w of WORKLOADS) {
   const jsonPath = join(scratch, `${w.name}.json`);
   const row = { ...w, plainWall: [], profWall: [], plainWork: [], profWork: [], plainRss: [], profRss: [], reportRss: [], reportWall: [], dropped: null, findings: null, errors: [] };
   process.stdout.write(`${w.name.padEnd(14)} `);
-  for (let i = 0; i < pairs; i++) {
+  // A failed profiled run is reported and the pair is skipped; more failures than half the pairs end the workload.
+  for (let i = 0, failed = 0; i < pairs + failed && failed <= pairs / 2; i++) {
     const plain = timed([file]);
     if (plain.status !== 0) { fail(`plain ${w.name}`, plain); row.errors.push('plain run failed'); break; }
     rmSync(jsonPath, { force: true });
     const prof = timed([CLI, 'profile', file, '--json', jsonPath]);
     if (prof.status !== 0 || !existsSync(jsonPath)) {
       fail(`profiled ${w.name}`, prof);
-      row.errors.push(prof.status !== 0 ? `profiled run exited ${prof.status ?? prof.signal}` : 'no report written');
-      break;
+      let why = prof.status !== 0 ? `profiled run exited ${prof.status ?? prof.signal}` : 'no report written';
+      try { const rep = JSON.parse(readFileSync(jsonPath, 'utf8')); if (rep.program?.signal) why += ` (program killed by ${rep.program.signal})`; } catch { /* no report */ }
+      row.errors.push(why);
+      failed++;
+      process.stdout.write('x');
+      continue;
     }
     let report = null;
     try { report = JSON.parse(readFileSync(jsonPath, 'utf8')); } catch (e) { row.errors.push(`report unreadable: ${e.message}`); }
@@ -115,6 +121,7 @@ for (const w of WORKLOADS) {
   row.wallRatio = median(ratios(row.plainWall, row.profWall));
   row.workRatio = median(ratios(row.plainWork, row.profWork));
   row.fixedCostMs = median(row.profWall.map((x, i) => x - row.plainWall[i]));
+  row.runs = row.profWall.length;
   row.med = {
     plainWall: median(row.plainWall), profWall: median(row.profWall), plainWork: median(row.plainWork), profWork: median(row.profWork),
     plainRss: median(row.plainRss), profRss: median(row.profRss), reportRss: median(row.reportRss), reportWall: median(row.reportWall),
@@ -123,27 +130,36 @@ for (const w of WORKLOADS) {
   results.push(row);
 }
 
+// Net ratio: the profiled wall minus the empty program's fixed cost, over the plain wall — the overhead that grows
+// with the work, separated from start-up/attach/analysis.
+const fixed = results.find((r) => r.kind === 'empty')?.fixedCostMs;
+for (const r of results) {
+  r.netRatio = Number.isFinite(fixed) && r.kind !== 'empty'
+    ? median(r.profWall.map((x, i) => (x - fixed) / r.plainWall[i])) : NaN;
+}
+
 // ---- table ----
 const fmtMs = (x) => (Number.isFinite(x) ? `${Math.round(x)} ms` : '—');
 const fmtX = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
 const fmtMb = (kb) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MB` : '—');
 const verdict = (ok) => (ok === null ? '' : ok ? 'PASS' : 'FAIL');
 function goalOf(r) {
-  if (r.errors.length) return { goal: '—', wall: null, work: null };
+  if (r.runs === 0) return { goal: '—', wall: null, work: null };
   if (r.kind === 'empty') return { goal: '≤ 400 ms fixed', wall: r.fixedCostMs <= 400, work: null };
   const limit = r.kind === 'storm' ? 2 : 1.15;
   return { goal: `≤ ${limit}×`, wall: r.wallRatio <= limit, work: Number.isFinite(r.workRatio) ? r.workRatio <= limit : null };
 }
-const header = ['workload', 'plain wall', 'profiled wall', 'wall ratio', 'plain work', 'profiled work', 'work ratio', 'RSS plain', 'RSS profiled*', 'RSS in report', 'goal', 'wall', 'work'];
+const header = ['workload', 'pairs', 'plain wall', 'profiled wall', 'wall ratio', 'net ratio', 'plain work', 'profiled work', 'work ratio', 'RSS plain', 'RSS profiled*', 'RSS in report', 'goal', 'wall', 'work'];
 const rows = results.map((r) => {
   const g = goalOf(r);
   return [
-    r.name,
+    r.name, `${r.runs}${r.errors.length ? `+${r.errors.length}✗` : ''}`,
     fmtMs(r.med.plainWall), fmtMs(r.med.profWall),
     r.kind === 'empty' ? `+${fmtMs(r.fixedCostMs)}` : fmtX(r.wallRatio),
+    r.kind === 'empty' ? '—' : fmtX(r.netRatio),
     r.kind === 'empty' ? '—' : fmtMs(r.med.plainWork), r.kind === 'empty' ? '—' : fmtMs(r.med.profWork), r.kind === 'empty' ? '—' : fmtX(r.workRatio),
     fmtMb(r.med.plainRss), fmtMb(r.med.profRss), fmtMb(r.med.reportRss),
-    g.goal, r.errors.length ? 'ERROR' : verdict(g.wall), verdict(g.work),
+    g.goal, r.runs === 0 ? 'ERROR' : verdict(g.wall), verdict(g.work),
   ];
 });
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -154,13 +170,16 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 console.log('');
 console.log('wall = whole command (profiled: the CLI from start to exit, analysis and report included); work = the workload\'s own');
-console.log('in-process time (BENCH_MS); ratio = median over pairs of profiled/plain; empty: median of (profiled − plain) wall.');
+console.log('in-process time (BENCH_MS); ratio = median over pairs of profiled/plain; empty: median of (profiled − plain) wall;');
+console.log('net ratio = (profiled wall − the empty program\'s fixed cost) / plain wall. Goals are checked on wall and work ratios.');
+console.log('pairs = successful pairs (+N✗ = profiled runs that failed, listed below).');
 console.log('* RSS profiled = GNU time over the CLI: the larger of the CLI and the program. RSS in report = program.maxRssKb.');
 for (const r of results) {
   console.log(`  ${r.name.padEnd(14)} ${r.what}` + (r.dropped ? `; dropped ${JSON.stringify(r.dropped)}` : '') + (r.findings?.length ? `; findings: ${[...new Set(r.findings)].join(', ')}` : ''));
   for (const e of r.errors) console.log(`    error: ${e}`);
 }
 
+console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const out = join(tmpdir(), 'cl-bench-results.json');
 writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, pairs, results }, null, 2));
 console.log(`\nraw figures: ${out}`);
