@@ -1,0 +1,53 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sampleTimeline } from './cpuSamples';
+import { busyRuns } from './findings/blockingCpu';
+import { percentile } from './stats';
+import type { CpuProfile } from './raw';
+
+const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, scriptId: '1', url, lineNumber, columnNumber: 0 });
+
+/** (root) → main (user) → fib (user, hot at line 3) ; (root) → (idle) ; (root) → Node's internal loader (a require in progress) */
+const profile: CpuProfile = {
+  nodes: [
+    { id: 1, callFrame: frame('(root)'), children: [2, 4, 5] },
+    { id: 2, callFrame: frame('main', '/app/a.js', 9), children: [3] },
+    { id: 3, callFrame: frame('fib', '/app/a.js', 1), positionTicks: [{ line: 3, ticks: 9 }, { line: 2, ticks: 1 }] },
+    { id: 4, callFrame: frame('(idle)') },
+    { id: 5, callFrame: frame('compileForInternalLoader', 'node:internal/bootstrap/realm', 10) },
+  ],
+  startTime: 0,
+  endTime: 10_000,
+  // idle, fib ×5 (1 ms apart), idle, a loader sample, idle
+  samples: [4, 3, 3, 3, 3, 3, 4, 5, 4],
+  timeDeltas: [0, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000],
+};
+const classify = { isUser: (u: string) => u.startsWith('/app/'), isProbe: () => false };
+
+describe('sampleTimeline', () => {
+  const t = sampleTimeline(profile, 0, classify);
+  it('converts times to ms and classifies samples', () => {
+    assert.deepEqual(Array.from(t.time), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(t.kind, ['idle', 'user', 'user', 'user', 'user', 'user', 'idle', 'node', 'idle']);
+  });
+  it('attributes a leaf user frame to its hottest line', () => {
+    assert.equal(t.frame[1]?.functionName, 'fib');
+    assert.equal(t.frame[1]?.line, 3);
+    assert.equal(t.frame[1]?.isLeaf, true);
+  });
+  it('does not count code loading for a require as user work', () => {
+    assert.equal(t.frame[7], undefined);
+  });
+  it('finds busy runs between idle samples', () => {
+    const runs = busyRuns(t);
+    assert.deepEqual(runs.map((r) => [r.from, r.to, r.start, r.end]), [[1, 5, 1, 6], [7, 7, 7, 8]]);
+  });
+});
+
+describe('percentile', () => {
+  it('is nearest-rank and 0 for nothing', () => {
+    assert.equal(percentile([], 99), 0);
+    assert.equal(percentile([5, 1, 4, 2, 3], 50), 3);
+    assert.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99), 99);
+  });
+});
