@@ -52,8 +52,19 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     [OPTIONS_ENV]: JSON.stringify(probeOptions),
   };
 
+  // Every profiled thread has its own V8 sampler thread: with many threads alive, sample each
+  // less often so that profiling hundreds of workers does not drown the machine.
+  const baseIntervalUs = options.samplingIntervalUs ?? 1000;
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  let alive = 0;
+  let coarsest = baseIntervalUs;
   const hooks: RecorderHooks = {
-    samplingIntervalUs: options.samplingIntervalUs ?? 1000,
+    samplingIntervalUs: () => {
+      const interval = Math.round(baseIntervalUs * Math.max(1, Math.ceil(alive / (cores * 4))));
+      coarsest = Math.max(coarsest, interval);
+      return interval;
+    },
+    threadAlive: (d) => { alive += d; },
     stopping: () => stopping,
     status,
     profileCollected: (pid, tid, profile) => profiles.set(`${pid}-${tid}`, profile),
@@ -167,7 +178,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       error: result.error,
       stopReason: result.error ? 'error' : stopReason,
       startHrUs, endHrUs, startEpochMs,
-      cores: os.availableParallelism?.() ?? os.cpus().length,
+      cores,
       nodeVersion: process.version,
       blockingThresholdMs: options.blockingThresholdMs ?? 20,
       rootPid: child?.pid,
@@ -180,6 +191,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       warnings,
     };
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
+    if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
     debug('logs read');
     const report = analyze(raw);
     debug('analyzed');

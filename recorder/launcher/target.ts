@@ -61,7 +61,11 @@ export class WorkerTarget implements Target {
     for (const h of this.handlers.get(message.method) ?? []) h(message.params);
   }
 
+  /** Called once when the worker is gone. */
+  onDetached: () => void = () => undefined;
+
   detached(): void {
+    if (!this.gone) this.onDetached();
     this.gone = true;
     for (const p of this.pending.values()) p.reject(new Error('worker exited'));
     this.pending.clear();

@@ -6,7 +6,10 @@ import { Target, WorkerTarget } from './target';
 const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync', 'node.fs.async', 'node.dns.native'];
 
 export interface RecorderHooks {
-  samplingIntervalUs: number;
+  /** Sampling interval for a thread starting now (coarser when many threads are alive). */
+  samplingIntervalUs(): number;
+  /** A recorded thread started or ended (for the live count). */
+  threadAlive(delta: 1 | -1): void;
   /** True once the run is being stopped: threads exiting then are released at once. */
   stopping(): boolean;
   status(message: string): void;
@@ -45,7 +48,7 @@ export class ThreadRecorder {
     await Promise.all([
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
       t.send('Profiler.enable'),
-      t.send('Profiler.setSamplingInterval', { interval: this.hooks.samplingIntervalUs }),
+      t.send('Profiler.setSamplingInterval', { interval: this.hooks.samplingIntervalUs() }),
       t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
@@ -58,6 +61,8 @@ export class ThreadRecorder {
     const target = new WorkerTarget(this.target, p.sessionId);
     const recorder = new ThreadRecorder(target, this.pid, Number(p.workerInfo.workerId), this.hooks);
     this.workers.set(p.sessionId, { target, recorder });
+    this.hooks.threadAlive(1);
+    target.onDetached = () => this.hooks.threadAlive(-1);
     this.hooks.status(`attached to ${p.workerInfo.title} (pid ${this.pid})`);
     const t0 = performance.now();
     if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${t0.toFixed(0)} attachedToWorker ${p.workerInfo.workerId}\n`);

@@ -32,11 +32,18 @@ export function loopVerdict(loop: Node, awaits: Node[], label?: string): LoopVer
     if (!intersects(readNames(loop.test), writtenNames(body))) return { independent: false, reason: 'the loop condition does not depend on the body' };
   }
   if (awaits.every((a) => isDiscarded(a) && PACING.test(calleeText(a.argument)))) return { independent: false, reason: 'the awaits pace the loop on purpose' };
+  // `await Promise.all(batch)` per iteration is batching: concurrency bounded on purpose.
+  if (awaits.some((a) => isCombinator(a.argument))) return { independent: false, reason: 'each iteration already gathers a batch' };
   return { independent: true, reason: '' };
 }
 
 function isDiscarded(a: Node & { parentType?: string }): boolean {
   return a.parentType === 'ExpressionStatement';
+}
+
+function isCombinator(n: Node): boolean {
+  return n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && !n.callee.computed
+    && n.callee.object.type === 'Identifier' && n.callee.object.name === 'Promise' && /^(all|allSettled|race|any)$/.test(n.callee.property.name);
 }
 
 function calleeText(n: Node): string {

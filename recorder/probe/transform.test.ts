@@ -98,6 +98,7 @@ describe('instrument: loops', () => {
   it('a loop that can break early is not', () => assert.deepEqual(verdict('for (const u of urls) { const r = await get(u); if (r.ok) break; }'), [false]));
   it('a return inside is not', () => assert.deepEqual(verdict('for (const u of urls) { if (await ok(u)) return u; }'), [false]));
   it('pacing with sleep is deliberate', () => assert.deepEqual(verdict('for (const u of urls) { await sleep(100); }'), [false]));
+  it('awaiting a batch per iteration is deliberate', () => assert.deepEqual(verdict('for (let i = 0; i < n; i += 100) await Promise.all(items.slice(i, i + 100).map(f));'), [false]));
   it('for await is never a candidate', () => assert.deepEqual(verdict('for await (const x of stream) await handle(x);'), [false]));
   it('a counter loop with an accumulator is a candidate', () => assert.deepEqual(verdict('let total = 0; for (let i = 0; i < n; i++) total += await size(i);'), [true]));
   it('shared progress in the condition is not (concurrent client loops)', () => assert.deepEqual(verdict('while (sent < total) { sent++; await get(url); }'), [false]));
