@@ -2,10 +2,9 @@
 // so every write gets a thread and none waits in libuv's queue. The wall time barely moves: the
 // writes now wait on the disk (and on the kernel copying 512 MB on 2 cores) instead of on the
 // pool. A bigger pool helps only when the pool, not the device, is the bottleneck.
-// Concurrency Lens should find: no threadpool-saturation (nothing queues behind the pool); the cost
-// of issuing 128 writes at once still blocks the loop (blocking-cpu at the writeFile line).
+// Concurrency Lens should find: nothing (no queueing behind the pool).
 //
-// expect: blocking-cpu @ 23
+// expect: nothing
 // env: UV_THREADPOOL_SIZE=128
 
 // Must be set before the first thread-pool call; `npm run threadpool:bigger` also sets it.
@@ -18,8 +17,7 @@ const path = require('node:path');
 const FILES = 128;
 const FILE_BYTES = 4 * 1024 * 1024;
 
-// Starts every write at once (one line, so the lens points right here). Just issuing 128 writes
-// keeps the main thread busy for a while (~0.5 ms each): the loop is blocked meanwhile.
+// Starts every write at once; all of them then queue for libuv's thread pool.
 const writeAll = (files, data) => Promise.all(files.map((file) => fs.writeFile(file, data)));
 
 async function main() {
