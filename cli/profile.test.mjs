@@ -135,6 +135,7 @@ describe('await-in-loop, and a dependent pagination loop', () => {
   it('runs the program', () => {
     assert.match(s.run.stdout, /items 5/);
     assert.match(s.run.stdout, /pages 5/);
+    assert.match(s.run.stdout, /total 15/);
   });
   it('flags the independent loop at the await line with iterations and savings', () => {
     const report = reportOf(s.run);
@@ -144,6 +145,14 @@ describe('await-in-loop, and a dependent pagination loop', () => {
     // 5 iterations × ~30 ms: Σ − max ≈ 120 ms.
     assert.ok(f.estimatedSavingsMs > 60 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
     assert.match(`${f.message} ${f.detail ?? ''}`, /5/, 'message or detail should give the observed iteration count (5)');
+  });
+  it('flags a counted for (let i …) loop fetching item i each round', () => {
+    const report = reportOf(s.run);
+    findingAt(report, 'await-in-loop', s.file, lineOf(s.file, 'index-await'));
+  });
+  it('does not flag a loop whose next await needs the previous result (running total)', () => {
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'await-in-loop', s.file, [lineOf(s.file, 'accumulate-await')]);
   });
   it('does not flag the pagination loop (cursor = page.next)', () => {
     const report = reportOf(s.run);
@@ -247,5 +256,42 @@ describe('ES module with top-level await', () => {
     assert.match(s.run.stdout, /esm total 6/);
     const report = reportOf(s.run);
     findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'esm-first'));
+  });
+});
+
+describe('TypeScript: CPU samples and sync I/O map to .ts lines', () => {
+  const s = runOnce('cpu-and-io.ts');
+  it('runs the .ts program', () => {
+    assert.match(s.run.stdout, /ts result 3524578/);
+  });
+  it('blocking-cpu is on a .ts line inside fib', () => {
+    const report = reportOf(s.run);
+    const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file);
+    assert.ok(f, `no blocking-cpu in ${s.file}; findings:\n  ${describeFindings(report)}`);
+    const start = lineOf(s.file, 'ts-fib-start');
+    const end = lineOf(s.file, 'ts-fib-end');
+    assert.ok(f.location.line >= start && f.location.line <= end, `blocking-cpu at .ts line ${f.location.line}, fib is ${start}-${end}`);
+  });
+  it('sync-io is on the .ts line of writeFileSync', () => {
+    const report = reportOf(s.run);
+    findingAt(report, 'sync-io', s.file, lineOf(s.file, 'ts-write'));
+  });
+});
+
+describe('work done inside a dependency is located at the user-code call', () => {
+  const s = runOnce('library-calls.js');
+  it('blocking-cpu points at the user line that called the CPU-heavy library function', () => {
+    assert.match(s.run.stdout, /library done true true/);
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'blocking-cpu', s.file, lineOf(s.file, 'lib-crunch'));
+    assert.ok(f.totalMs >= 20, `totalMs ${f.totalMs}`);
+  });
+  it('no finding is located inside node_modules', () => {
+    const report = reportOf(s.run);
+    for (const f of report.findings) assert.doesNotMatch(f.location.file, /node_modules/, `finding located in a dependency: ${describeFindings(report)}`);
+  });
+  it('sync I/O made by the library is reported at the user call into it', () => {
+    const report = reportOf(s.run);
+    findingAt(report, 'sync-io', s.file, lineOf(s.file, 'lib-read'));
   });
 });
