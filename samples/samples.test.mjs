@@ -122,7 +122,15 @@ describe('samples under the real CLI', () => {
       assert.ok(l && l.ratio !== null, `lesson "${name}" has no ratio (did both samples run?)`);
       return l.ratio;
     };
-    // Generous bounds: other work may share this 2-core machine while the tests run.
+    // Timing lessons need the cores to ourselves. cpu/sequential is one thread of pure CPU work, so
+    // it gets ~100 % of a core on a quiet machine; much less means other work shared the cores.
+    const calm = rows.find((r) => r.variant === 'cpu/sequential');
+    assert.ok(calm, 'cpu/sequential did not run');
+    if (calm.cpuPercent < 80) {
+      t.skip(`machine busy (cpu/sequential got ${Math.round(calm.cpuPercent)} % of a core): timing lessons not checked`);
+      return;
+    }
+    // Generous bounds: some other work may still share this 2-core machine.
     const io = ratio('I/O: Promise.all vs sequential');
     assert.ok(io >= 3.5, `I/O Promise.all only ${io.toFixed(2)}× faster than sequential`);
     const cpuPool = ratio('CPU: worker pool (= cores) vs sequential');
