@@ -16,7 +16,7 @@ function fakeReport(o: { wallMs?: number; cpuPercent?: number; parallelism?: num
     schemaVersion: 1,
     program: { command: [], cwd: '/', exitCode: o.exitCode === undefined ? 0 : o.exitCode, signal: null, wallMs: o.wallMs ?? 1000, userCpuMs: 500, systemCpuMs: 50, cpuPercent: o.cpuPercent ?? 55, maxRssKb: 51200, startEpochMs: 0, stopReason: 'exit', cores: 2, nodeVersion: 'v20' },
     lanes: [{ id: 'm', kind: 'main', pid: 1, threadId: 0, label: 'main', startMs: 0, endMs: 1000, busyMs: 500 }],
-    metrics: { eventLoopLagMs: { p50: 0, p99: o.p99 ?? 1, max: 2 }, eventLoopUtilization: 0.5, cpuParallelism: o.parallelism ?? 0.5, maxConcurrency: o.concurrency ?? 1, meanConcurrency: 1, maxParallelism: 1, threadpool: { size: 4, maxInFlight: 0, maxQueued: 0, queuedMs: 0 } },
+    metrics: { eventLoopLagMs: { p50: 0, p99: o.p99 ?? 1, max: 2 }, eventLoopUtilization: 0.5, cpuParallelism: o.parallelism ?? 0.5, maxConcurrency: o.concurrency ?? 1, meanConcurrency: 1, maxParallelism: 1, threadpool: { size: 4, maxInFlight: 0, maxRunning: 0, maxQueued: 0, queuedMs: 0 } },
     findings: (o.findings ?? []).map((f, i) => ({ id: String(i), severity: 'warning', message: '', laneId: 'm', occurrences: 1, totalMs: 10, ...f }) as Finding),
     spans: {} as Report['spans'],
     warnings: [],
