@@ -3,6 +3,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join, basename } from 'node:path';
 import {
   CLI, ROOT, profile, fixture, lineOf, reportOf, findingAt, printed,
@@ -157,5 +158,20 @@ describe('paths with spaces', () => {
     const run = await profile([file]);
     assert.equal(run.code, 0, run.stderr);
     findingAt(reportOf(run), 'sequential-awaits', file, lineOf(file, 'seq-first'));
+  });
+});
+
+describe('the bin', () => {
+  it('package.json declares dist/cli.js as the concurrency-lens bin, and it runs as an executable', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    assert.equal(pkg.bin?.['concurrency-lens'], 'dist/cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cl-bin-'));
+    const json = join(dir, 'r.json');
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    const r = spawnSync(CLI, ['profile', fixture('args.js'), '--json', json, '--', 'via-bin'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(printed(r.stdout, 'ARGS')), ['via-bin']);
+    assert.equal(JSON.parse(readFileSync(json, 'utf8')).schemaVersion, 1);
   });
 });
