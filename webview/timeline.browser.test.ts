@@ -114,7 +114,10 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     assert.deepEqual((await posted())[0], { type: 'ready' });
     assert.equal(await page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 1, 'VS Code gets both exports');
     const item = page.locator('.cl-finding[data-kind="sequential-awaits"]');
+    const boxes = () => Promise.all(['.cl-header', '.cl-tracks', '.cl-lanes', '.cl-side', '.cl-status'].map((s) => page.locator(s).boundingBox()));
+    const before = await boxes();
     await item.click();
+    assert.deepEqual(await boxes(), before, 'no layout jumps when a finding is selected');
     assert.equal(await item.getAttribute('aria-pressed'), 'true');
     assert.equal(await page.locator('.cl-marker.selected').count(), 4, '3 intervals + the projection');
     const [a, b] = await visibleRange(page);
