@@ -11,6 +11,8 @@ export interface UserFrame {
   functionColumn: number;
   line: number;
   isLeaf: boolean;
+  /** When the work was below the user frame: the function it called that was on CPU. */
+  callee?: string;
 }
 
 /**
@@ -65,7 +67,8 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   const frameOf = (id: number): UserFrame | undefined => {
     if (nodeFrame.has(id)) return nodeFrame.get(id);
     let found: UserFrame | undefined;
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    let below: CpuProfileNode | undefined;
+    for (let cur: number | undefined = id; cur !== undefined; below = byId.get(cur), cur = parent.get(cur)) {
       const n = byId.get(cur)!;
       // Loading modules (a require in user code, or Node's lazy loading of its own), and starting
       // workers or processes, is start-up work: not CPU work of the user's code.
@@ -73,9 +76,12 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
       if (classify.isUser(n.callFrame.url)) {
         const isLeaf = cur === id;
         found = {
-          url: n.callFrame.url, functionName: n.callFrame.functionName || '(anonymous)',
+          url: n.callFrame.url,
+          // The module wrapper (a nameless function at 0:0) is the file's top-level code.
+          functionName: n.callFrame.functionName || (n.callFrame.lineNumber === 0 && n.callFrame.columnNumber === 0 ? 'top-level code' : '(anonymous)'),
           functionLine: n.callFrame.lineNumber + 1, functionColumn: n.callFrame.columnNumber + 1,
           line: isLeaf ? hottestLine(n) : n.callFrame.lineNumber + 1, isLeaf,
+          callee: isLeaf ? undefined : below?.callFrame.functionName || '(native code)',
         };
         break;
       }

@@ -26,7 +26,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
       if (duration < threshold) continue;
       if (overlap(syncSpans, run.start, run.end) > duration / 2) continue;
-      const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number }>();
+      const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
       let user = 0, busy = 0;
       for (let i = run.from; i <= run.to; i++) {
         if (!isBusy(samples.kind[i])) continue;
@@ -35,8 +35,9 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (!f) continue;
         user++;
         const key = `${f.url}:${f.line}`;
-        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine };
+        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, callees: new Map() };
         v.n++;
+        if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + 1);
         votes.set(key, v);
       }
       if (busy === 0 || user / busy < 0.5) continue;
@@ -44,8 +45,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       const location = ctx.mapper.locate(top.url, top.line);
       const key = `${lane.id}|${location.file}:${location.line}`;
       let entry = byLocation.get(key);
+      // Work below the user's function (native code, a library): name what was on CPU.
+      const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
+      const where = callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
       if (!entry) {
-        entry = { longest: 0, fn: top.fn, draft: {
+        entry = { longest: 0, fn: where, draft: {
           kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [],
           related: top.fnLine !== top.line ? [ctx.mapper.locate(top.url, top.fnLine)] : undefined,
         } };
