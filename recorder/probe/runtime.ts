@@ -1,4 +1,5 @@
 import type { SiteTable } from './transform';
+import type { RawAggregates } from '../../analyzer/raw';
 
 /**
  * The probe runtime that instrumented code calls as `__cl$`. One per thread. Hot paths are
@@ -34,15 +35,6 @@ class Invocation {
   constructor(readonly fn: number, readonly s: boolean) {}
 }
 
-export interface Aggregates {
-  site: { count: number[]; sampled: number[]; sum: number[]; max: number[]; syncSum: number[]; leafSampled: number[]; leafSum: number[]; rejected: number[] };
-  fnCalls: number[];
-  group: { count: number[]; sum: number[]; save: number[] };
-  loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };
-  maxInFlight: number;
-  spansKept: number;
-  spansDropped: number;
-}
 
 export class ProbeRuntime {
   // Site metadata, by site id.
@@ -269,7 +261,7 @@ export class ProbeRuntime {
     return out;
   }
 
-  aggregates(): Aggregates {
+  aggregates(): RawAggregates {
     return {
       site: { count: this.count, sampled: this.sampledCount, sum: this.sum, max: this.max, syncSum: this.syncSum,
         leafSampled: this.leafSampled, leafSum: this.leafSum, rejected: this.rejected },
