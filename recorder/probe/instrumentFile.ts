@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 
 /** Decides what to instrument: user files, not node internals, not node_modules unless asked. */
 export function isUserFile(file: string, includeNodeModules: boolean, ownDir: string): boolean {
@@ -41,7 +42,8 @@ export function instrumentSource(ctx: InstrumentContext, source: string, file: s
   const cached = path.join(ctx.runDir, 'cache', `${fnv1a(file + '\0' + source)}-${source.length}${isModule ? 'm' : 'c'}.js`);
   try { return fs.readFileSync(cached, 'utf8'); } catch { /* first to load it */ }
   try {
-    instrumenter ??= require(path.join(ctx.distDir, 'instrumenter.js'));
+    // createRequire: this code also runs in the ESM hooks bundle, where there is no `require`.
+    instrumenter ??= createRequire(path.join(ctx.distDir, 'probe.js'))('./instrumenter.js');
     const code = instrumenter!.instrumentCode(source, file, isModule, map);
     try {
       fs.mkdirSync(path.dirname(cached), { recursive: true });
