@@ -14,6 +14,7 @@ import { ClientTarget } from './launcher/target';
 import { ThreadRecorder, RecorderHooks } from './launcher/threadRecorder';
 import { readThreadLogs } from './launcher/threadLogs';
 import { distFile } from './launcher/distFiles';
+import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
 
 export { CommandError } from './launcher/command';
 
@@ -169,6 +170,11 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     debug('sessions closed');
     const traceByPid = new Map<number, RawRun['processes'][number]['traceEvents']>();
     for (const [pid, p] of processes) traceByPid.set(pid, p.main?.traceEvents ?? []);
+    try {
+      for (const line of fs.readFileSync(path.join(runDir, INSTRUMENT_ERRORS), 'utf8').split('\n')) {
+        if (line) warnings.push(`not instrumented (no await detail): ${line}`);
+      }
+    } catch { /* none */ }
     const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`) }));
     const raw: RawRun = {
       command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,

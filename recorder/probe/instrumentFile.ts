@@ -10,6 +10,8 @@ export function isUserFile(file: string, includeNodeModules: boolean, ownDir: st
 }
 
 const INSTRUMENTED_MARK = '__clS$=__cl$.load(';
+/** File in the run directory listing files that could not be instrumented (read by the recorder). */
+export const INSTRUMENT_ERRORS = 'instrument-errors.log';
 const INLINE_MAP = /\/\/[#@] sourceMappingURL=data:application\/json;(?:charset=[^;,]+;)?base64,([A-Za-z0-9+/=]+)\s*$/;
 
 /**
@@ -52,8 +54,10 @@ export function instrumentSource(ctx: InstrumentContext, source: string, file: s
       fs.renameSync(tmp, cached);
     } catch { /* cache is an optimization */ }
     return code;
-  } catch {
-    return source; // an instrumentation bug must never break the user's program
+  } catch (e) {
+    // Never break the user's program; do say that this file runs without async detail.
+    try { fs.appendFileSync(path.join(ctx.runDir, INSTRUMENT_ERRORS), `${file}: ${(e as Error).message}\n`); } catch { /* gone */ }
+    return source;
   }
 }
 
