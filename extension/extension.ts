@@ -82,22 +82,22 @@ export function activate(context: vscode.ExtensionContext): void {
     try {
       report = await runner.profile(options, label, config.programOutput);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Concurrency Lens could not start ${label}: ${(e as Error).message}`, 'Show Output').then((c) => c && channel.show());
+      void vscode.window.showErrorMessage(`Concurrency Lens could not start ${label}: ${(e as Error).message}`, 'Show Output').then((c) => c && runner.showOutput());
       return;
     }
     const baseline = history.at(-1);
     history.push(report);
     if (history.length > 10) history.shift();
     if (report.program.error && report.lanes.length === 0) {
-      void vscode.window.showErrorMessage(`Concurrency Lens: ${label} did not start: ${report.program.error}`, 'Show Output').then((c) => c && channel.show());
+      void vscode.window.showErrorMessage(`Concurrency Lens: ${label} did not start: ${report.program.error}`, 'Show Output').then((c) => c && runner.showOutput());
       return;
     }
     const sameProgram = baseline && baseline.program.command.join(' ') === report.program.command.join(' ');
     showReport(report, sameProgram ? baseline : undefined);
     if (report.program.error) {
-      void vscode.window.showWarningMessage(`Concurrency Lens: ${label}: ${report.program.error}`, 'Show Output').then((c) => c && channel.show());
+      void vscode.window.showWarningMessage(`Concurrency Lens: ${label}: ${report.program.error}`, 'Show Output').then((c) => c && runner.showOutput());
     } else if (report.program.exitCode) {
-      void vscode.window.showWarningMessage(`Concurrency Lens: ${label} exited with code ${report.program.exitCode}. ${reportSummaryLine(report)}`, 'Show Output').then((c) => c && channel.show());
+      void vscode.window.showWarningMessage(`Concurrency Lens: ${label} exited with code ${report.program.exitCode}. ${reportSummaryLine(report)}`, 'Show Output').then((c) => c && runner.showOutput());
     }
   });
 

@@ -24,16 +24,16 @@ suite('Concurrency Lens', () => {
   });
 
   test('profiling a file with sequential awaits gives a diagnostic, a code lens and a Promise.all fix', async () => {
-    const uri = vscode.Uri.file(join(dir, 'lens-dashboard.mjs'));
+    const uri = vscode.Uri.file(join(dir, 'lens-dashboard.js'));
     await vscode.window.showTextDocument(uri);
     await vscode.commands.executeCommand('concurrencyLens.profile', uri);
     const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Concurrency Lens');
     const seq = diagnostics.find((d) => d.code === 'sequential-awaits');
     assert.ok(seq, JSON.stringify(diagnostics.map((d) => d.message)));
-    assert.equal(seq.range.start.line, 8);
+    assert.equal(seq.range.start.line, 9);
 
     const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 10);
-    assert.ok(lenses.some((l) => l.range.start.line === 8 && /3 independent awaits ran in sequence/.test(l.command?.title ?? '')));
+    assert.ok(lenses.some((l) => l.range.start.line === 9 && /3 independent awaits ran in sequence/.test(l.command?.title ?? '')));
 
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, seq.range);
     const fix = actions.find((a) => /Promise\.all/.test(a.title));

@@ -121,9 +121,8 @@ export class FindingsPresenter implements vscode.Disposable {
     if (!here.length) return undefined;
     const md = new vscode.MarkdownString();
     for (const f of here) {
+      // The diagnostic's own hover already shows the message: add the explanation and evidence.
       md.appendMarkdown(`**${kindTitle(f.kind)}** (Concurrency Lens)\n\n`);
-      md.appendText(f.message);
-      md.appendMarkdown('\n\n');
       if (f.detail) { md.appendText(f.detail); md.appendMarkdown('\n\n'); }
       for (const line of evidenceLines(f)) { md.appendMarkdown('- '); md.appendText(line); md.appendMarkdown('\n'); }
       md.appendMarkdown('\n');

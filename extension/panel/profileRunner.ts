@@ -56,7 +56,12 @@ export class ProfileRunner implements vscode.Disposable {
     this.status.name = 'Concurrency Lens';
   }
 
+  private lastOutput: ProgramOutput | undefined;
+
   get running(): boolean { return this.current !== undefined; }
+
+  /** Shows where the last program's output went (terminal or output channel). */
+  showOutput(): void { (this.lastOutput ?? { show: () => this.channel.show(true) }).show(); }
 
   stop(): void {
     if (!this.current) return;
@@ -70,6 +75,7 @@ export class ProfileRunner implements vscode.Disposable {
     const output: ProgramOutput = outputKind === 'terminal'
       ? this.terminal.start(`Profiling ${options.command.join(' ')}`)
       : { write: (t) => this.channel.append(t), show: () => this.channel.show(true) };
+    this.lastOutput = output;
     if (outputKind === 'outputChannel') this.channel.appendLine(`▶ Profiling ${options.command.join(' ')}  (in ${options.cwd})`);
     output.show();
 
