@@ -295,3 +295,18 @@ describe('work done inside a dependency is located at the user-code call', () =>
     findingAt(report, 'sync-io', s.file, lineOf(s.file, 'lib-read'));
   });
 });
+
+describe('awaits ordered through the file system', () => {
+  const s = runOnce('fs-ordering.js');
+  it('does not flag write → read → unlink of the same file', () => {
+    assert.match(s.run.stdout, /round trip 25165824/);
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'sequential-awaits', s.file,
+      [lineOf(s.file, 'order-write'), lineOf(s.file, 'order-read'), lineOf(s.file, 'order-unlink')]);
+  });
+  it('flags two reads of unrelated files', () => {
+    assert.match(s.run.stdout, /both 50331648/);
+    const report = reportOf(s.run);
+    findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'both-first'));
+  });
+});
