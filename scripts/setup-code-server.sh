@@ -14,14 +14,16 @@ if [ -f "$TOOLS/.ready" ] && [ -x /usr/bin/chromium ] && [ "$(cat "$TOOLS/.ready
 fi
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+# Native modules (argon2, node-pty, kerberos…) are compiled: they need a C++ toolchain and python3.
 have_system_packages() {
-  [ -x /usr/bin/chromium ] && command -v rg >/dev/null && [ -e /usr/include/krb5.h ]
+  [ -x /usr/bin/chromium ] && command -v rg >/dev/null && [ -e /usr/include/krb5.h ] \
+    && command -v make >/dev/null && command -v g++ >/dev/null && command -v python3 >/dev/null
 }
 if ! have_system_packages; then
   export DEBIAN_FRONTEND=noninteractive
   # Another apt-get may be running on a shared machine: wait for its lock instead of failing.
   $SUDO apt-get -o DPkg::Lock::Timeout=900 update
-  $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y chromium libkrb5-dev ripgrep
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y chromium libkrb5-dev ripgrep build-essential python3
 fi
 
 mkdir -p "$TOOLS"

@@ -54,10 +54,18 @@ test('refuses mixed declaration kinds, comments that would be lost, nested await
   assert.match(refusal('async function f() {\n  const a = await A(); // first\n  const b = await B();\n}\n', [2]), /comments/);
   assert.match(refusal('async function f() {\n  const a = await A(await x());\n  const b = await B();\n}\n', [2]), /no statement|fewer than two/);
   assert.match(refusal('const x: number = await A();\n', [1]), /does not parse/);
+  assert.match(refusal('async function f() {\n  const a: User = await A();\n  const b = await B();\n}\nconst z: T = 1;\n', [2, 3]), /not plain JavaScript/);
   assert.match(refusal('async function f() {\n  const a = (await A()).b;\n  const c = await C();\n}\n', [2]), /no statement/);
 });
 
 test('works at module top level and inside nested blocks', () => {
   assert.match(apply('const a = await A();\nconst b = await B();\nexport { a, b };\n', [1]), /^const \[a, b\] = await Promise\.all\(\[A\(\), B\(\)\]\);\nexport/);
   assert.match(apply('async function f(x) {\n  if (x) {\n    var p = await P();\n    var q = await Q();\n  }\n}\n', [3]), /    var \[p, q\] = await Promise\.all\(\[P\(\), Q\(\)\]\);/);
+});
+
+test('TypeScript: rewrites when the awaits\' own lines are plain statements, maps offsets back', () => {
+  const src = 'interface User { id: number }\nasync function load(id: number): Promise<void> {\n  const user = await getUser(id);\n  const orders = await getOrders(id);\n  console.log(user, orders);\n}\n';
+  const out = apply(src, [3, 4]);
+  assert.equal(out, 'interface User { id: number }\nasync function load(id: number): Promise<void> {\n  const [user, orders] = await Promise.all([getUser(id), getOrders(id)]);\n  console.log(user, orders);\n}\n');
+  assert.match(refusal(src.replace('const orders = await getOrders(id);', 'const orders = await getOrders(user.id);'), [3, 4]), /not adjacent independent/);
 });

@@ -90,12 +90,40 @@ function containsAwaitOrYield(node: AnyNode): boolean {
  * @param indentUnit what one level of indentation is in this file (e.g. two spaces).
  */
 export function planPromiseAll(source: string, awaitLines: number[], indentUnit = '  '): RewriteResult {
-  const comments: Comment[] = [];
-  const program = parseProgram(source, comments);
-  if (!program) return { ok: false, reason: 'the file does not parse as JavaScript' };
   const lines = [...new Set(awaitLines)].sort((a, b) => a - b);
   if (lines.length === 0) return { ok: false, reason: 'no await lines' };
+  const comments: Comment[] = [];
+  const program = parseProgram(source, comments);
+  if (!program) return planInSnippet(source, lines, indentUnit);
+  return planInProgram(source, program, comments, lines, indentUnit);
+}
 
+/**
+ * For files acorn cannot parse as a whole (TypeScript, JSX): when the awaits' own lines, from the
+ * first to the last, are plain JavaScript statements, plan the rewrite on just those lines, parsed
+ * as the body of an async function. Type annotations on those lines make it refuse.
+ */
+function planInSnippet(source: string, lines: number[], indentUnit: string): RewriteResult {
+  const refusal: RewriteResult = { ok: false, reason: 'the file does not parse as JavaScript and the awaits\' lines are not plain JavaScript statements' };
+  if (lines.length < 2) return refusal;
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const from = lineStarts[lines[0] - 1];
+  const toLine = lines.at(-1)!;
+  const to = toLine < lineStarts.length ? lineStarts[toLine] - 1 : source.length;
+  if (from === undefined || to < from) return refusal;
+  const prefix = '(async () => {\n';
+  const wrapped = `${prefix}${source.slice(from, to)}\n});\n`;
+  const comments: Comment[] = [];
+  const program = parseProgram(wrapped, comments);
+  if (!program) return refusal;
+  const result = planInProgram(wrapped, program, comments, lines.map((l) => l - lines[0] + 2), indentUnit);
+  if (!result.ok) return result;
+  const shift = from - prefix.length;
+  return { ok: true, plan: { ...result.plan, start: result.plan.start + shift, end: result.plan.end + shift } };
+}
+
+function planInProgram(source: string, program: AnyNode, comments: Comment[], lines: number[], indentUnit: string): RewriteResult {
   // The innermost statement list holding an await statement on the first line.
   let list: AnyNode[] | undefined;
   let first = -1;
@@ -137,8 +165,7 @@ export function planPromiseAll(source: string, awaitLines: number[], indentUnit 
   }
 
   const newText = render(source, group, indentUnit);
-  const rewritten = source.slice(0, start) + newText + source.slice(end);
-  if (!parseProgram(rewritten, [])) return { ok: false, reason: 'the rewritten code would not parse' };
+  if (!parseProgram(source.slice(0, start) + newText + source.slice(end), [])) return { ok: false, reason: 'the rewritten code would not parse' };
   return { ok: true, plan: { start, end, newText, count: group.length } };
 }
 
