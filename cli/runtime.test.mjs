@@ -50,6 +50,15 @@ describe('child processes: fork and spawn(process.execPath)', () => {
     const mainLane = report.lanes.find((l) => l.kind === 'main');
     assert.ok(!pids.includes(mainLane.pid));
   });
+  it('puts every process on one clock: children live inside the parent\'s lifetime', () => {
+    const report = reportOf(s.run);
+    const mainLane = report.lanes.find((l) => l.kind === 'main');
+    for (const lane of report.lanes.filter((l) => l.kind === 'process')) {
+      assert.ok(lane.startMs >= mainLane.startMs - 20, `child ${lane.pid} starts at ${lane.startMs}, parent at ${mainLane.startMs}`);
+      assert.ok(lane.endMs <= mainLane.endMs + 20, `child ${lane.pid} ends at ${lane.endMs}, parent (which waits for it) at ${mainLane.endMs}`);
+      assert.ok(lane.endMs <= report.program.wallMs + 20, `child ends at ${lane.endMs} after the run's wall ${report.program.wallMs}`);
+    }
+  });
   it('finds the sync read made in each child, on the child\'s lane', () => {
     const report = reportOf(s.run);
     const line = lineOf(s.file, 'child-read');
