@@ -99,7 +99,7 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
       const sampled = agg.site.sampled[s.gid] ?? 0;
       const scale = sampled > 0 ? count / sampled : 0;
       out.push({
-        kind: s.kind === 'sync' ? 'sync-io' : s.kind === 'pool' ? 'pool-call' : 'await',
+        kind: s.kind === 'sync' ? 'sync-io' : s.kind === 'pool' ? 'pool-call' : s.kind === 'lib' ? 'library-call' : 'await',
         location: ctx.mapper.locate(s.file, s.line, s.column), label: s.label, laneId: lane.id,
         count, totalMs: round((agg.site.sum[s.gid] ?? 0) * scale, 2), maxMs: round(agg.site.max[s.gid] ?? 0, 2),
       });

@@ -84,7 +84,7 @@ export type ProbeRecord =
   | { t: 'exit'; code: number; at: number };
 
 export interface RawSite {
-  id: number; kind: 'fn' | 'await' | 'combinator' | 'sync' | 'pool'; line: number; column: number; label: string;
+  id: number; kind: 'fn' | 'await' | 'combinator' | 'sync' | 'pool' | 'lib'; line: number; column: number; label: string;
   fn: number; group: number; groupPos: number; groupSize: number; loop: number; discarded: boolean;
 }
 export interface RawLoop { id: number; line: number; column: number; independent: boolean; reason: string; fn: number }

@@ -174,7 +174,7 @@ export interface Report {
 
 /** Per-site aggregate, kept for every instrumented site that ran (bounded by code size). */
 export interface SiteStat {
-  kind: 'await' | 'sync-io' | 'pool-call';
+  kind: 'await' | 'sync-io' | 'pool-call' | 'library-call';
   location: SourceLocation;
   label: string;
   laneId: string;

@@ -12,5 +12,6 @@ export function round(x: number, digits = 1): number {
 }
 
 export function fmtMs(ms: number): string {
-  return ms >= 1000 ? `${round(ms / 1000, 2)} s` : `${Math.round(ms)} ms`;
+  if (ms >= 1000) return `${round(ms / 1000, 2)} s`;
+  return ms >= 10 ? `${Math.round(ms)} ms` : ms >= 1 ? `${round(ms, 1)} ms` : `${round(ms, 2)} ms`;
 }

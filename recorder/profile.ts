@@ -199,6 +199,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
     if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
     debug('logs read');
+    // Debugging aid: the raw recording, exactly as the analyzer sees it.
+    if (process.env.CONCURRENCY_LENS_RAW) fs.writeFileSync(process.env.CONCURRENCY_LENS_RAW, JSON.stringify(raw));
     const report = analyze(raw);
     debug('analyzed');
     for (const lane of report.lanes) {

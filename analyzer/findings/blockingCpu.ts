@@ -1,6 +1,7 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples';
 import { fmtMs, round } from '../stats';
+import { siteLocation } from '../context';
 
 /**
  * Stretches where a process's main thread ran without a break for at least the threshold
@@ -19,7 +20,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     if (!samples || lane.kind === 'worker') continue;
     if (lane.kind === 'process' && !servesAsyncWork(model)) continue;
     const syncSpans: [number, number][] = [];
-    for (let i = 0; i < model.spans.length; i += 7) if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
+    const libSpans: { from: number; to: number; gid: number }[] = [];
+    for (let i = 0; i < model.spans.length; i += 7) {
+      if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
+      if (model.spans[i] === 3) libSpans.push({ from: model.spans[i + 3], to: model.spans[i + 5], gid: model.spans[i + 1] });
+    }
     for (const run of busyRuns(samples)) {
       // The CPU the stretch used (descheduled gaps do not count), not its wall length.
       let duration = 0;
@@ -42,12 +47,16 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       }
       if (busy === 0 || user / busy < 0.5) continue;
       const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
-      const location = ctx.mapper.locate(top.url, top.line);
+      // Work inside a dependency: the profile knows only the calling function; the timed call
+      // into the dependency that covers most of the stretch knows the line.
+      const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration) : undefined;
+      const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
+      const location = callSite ? siteLocation(ctx, callSite) : ctx.mapper.locate(top.url, top.line);
       const key = `${lane.id}|${location.file}:${location.line}`;
       let entry = byLocation.get(key);
       // Work below the user's function (native code, a library): name what was on CPU.
       const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
-      const where = callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
+      const where = callSite ? `${callSite.label} (${top.fn})` : callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
       if (!entry) {
         entry = { longest: 0, fn: where, draft: {
           kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [],
@@ -88,6 +97,15 @@ export function busyRuns(s: SampleTimeline): { from: number; to: number; start: 
     }
   }
   return runs;
+}
+
+function longestOverlap(spans: { from: number; to: number; gid: number }[], from: number, to: number) {
+  let best: { gid: number; overlap: number } | undefined;
+  for (const s of spans) {
+    const o = Math.min(s.to, to) - Math.max(s.from, from);
+    if (o > 0 && (!best || o > best.overlap)) best = { gid: s.gid, overlap: o };
+  }
+  return best;
 }
 
 function overlap(spans: [number, number][], from: number, to: number): number {

@@ -3,7 +3,7 @@ import { EXIT_BINDING, RELEASE_EXPRESSION } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 
 /** Trace categories for thread-pool work (fs requests, crypto/zlib jobs, DNS lookups). */
-const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync', 'node.fs.async', 'node.dns.native'];
+const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync', 'node.fs.async', 'node.fs.sync', 'node.dns.native'];
 
 export interface RecorderHooks {
   /** Sampling interval for a thread starting now (coarser when many threads are alive). */

@@ -22,6 +22,8 @@ import { installLoadHooks, firstCompiledFile } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 
+/** Before countSyncFsCalls wraps it: the probe's reads are not the program's sync I/O. */
+const readFileSyncOriginal = fs.readFileSync;
 /** Lag samples not yet written (drained by flush). */
 const pendingTicks: number[] = [];
 /** At exit: the tick that was due and never ran measures the last block (a run that ends blocked). */
@@ -30,7 +32,7 @@ let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
 /** CPU time of this thread (Linux: /proc/thread-self/stat, 10 ms resolution), or undefined. */
 function threadCpuMs(): number | undefined {
   try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const stat = readFileSyncOriginal('/proc/thread-self/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch { return undefined; }
@@ -54,6 +56,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   });
 
   installLoadHooks(opts);
+  countSyncFsCalls(runtime);
   recordCreations(log, opts.probePath);
 
   function flush(final = false): void {
@@ -163,6 +166,25 @@ function waitForCollector(): void {
     // The recorder hangs up right after releasing us; close() then returns at once.
     if (waitForRecorder(WAIT_LIMIT_MS) && wt.isMainThread) inspector.close();
   } catch { /* no inspector session: nothing to wait for */ }
+}
+
+/**
+ * Counts sync fs calls from any code, so a timed call into a dependency knows it did sync I/O
+ * (the node.fs.sync trace events then say which and how long). The probe's own file work uses
+ * the functions it captured before this wrapping.
+ */
+function countSyncFsCalls(runtime: ProbeRuntime): void {
+  // The module object itself (an `import * as` namespace in this bundle is a read-only copy).
+  const mutable = require('node:fs') as Record<string, unknown>;
+  for (const name of Object.keys(mutable)) {
+    const original = mutable[name];
+    if (!name.endsWith('Sync') || typeof original !== 'function') continue;
+    const counted = function (this: unknown) { runtime.syncFsCalls++; return (original as Function).apply(this, arguments); };
+    Object.defineProperty(counted, 'name', { value: name });
+    Object.defineProperty(counted, 'length', { value: (original as Function).length });
+    try { mutable[name] = counted; } catch { /* read-only in some builds */ }
+  }
+  require('node:module').syncBuiltinESMExports();
 }
 
 /** Where user code created workers and child processes (first user frame of the stack). */

@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 
+// Captured before the probe wraps fs.*Sync: the cache is the recorder's I/O, not the program's.
+const { readFileSync, writeFileSync, renameSync, mkdirSync, appendFileSync } = fs;
+
 /** Decides what to instrument: user files, not node internals, not node_modules unless asked. */
 export function isUserFile(file: string, includeNodeModules: boolean, ownDir: string): boolean {
   if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return false;
@@ -42,21 +45,21 @@ export function instrumentSource(ctx: InstrumentContext, source: string, file: s
   if (source.includes(INSTRUMENTED_MARK)) return source; // our hooks can be in a loader chain twice
   map ??= inlineSourceMap(source);
   const cached = path.join(ctx.runDir, 'cache', `${fnv1a(file + '\0' + source)}-${source.length}${isModule ? 'm' : 'c'}.js`);
-  try { return fs.readFileSync(cached, 'utf8'); } catch { /* first to load it */ }
+  try { return readFileSync(cached, 'utf8'); } catch { /* first to load it */ }
   try {
     // createRequire: this code also runs in the ESM hooks bundle, where there is no `require`.
     instrumenter ??= createRequire(path.join(ctx.distDir, 'probe.js'))('./instrumenter.js');
     const code = instrumenter!.instrumentCode(source, file, isModule, map);
     try {
-      fs.mkdirSync(path.dirname(cached), { recursive: true });
+      mkdirSync(path.dirname(cached), { recursive: true });
       const tmp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-      fs.writeFileSync(tmp, code);
-      fs.renameSync(tmp, cached);
+      writeFileSync(tmp, code);
+      renameSync(tmp, cached);
     } catch { /* cache is an optimization */ }
     return code;
   } catch (e) {
     // Never break the user's program; do say that this file runs without async detail.
-    try { fs.appendFileSync(path.join(ctx.runDir, INSTRUMENT_ERRORS), `${file}: ${(e as Error).message}\n`); } catch { /* gone */ }
+    try { appendFileSync(path.join(ctx.runDir, INSTRUMENT_ERRORS), `${file}: ${(e as Error).message}\n`); } catch { /* gone */ }
     return source;
   }
 }

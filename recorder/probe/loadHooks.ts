@@ -10,6 +10,8 @@ import { isTypeScript, transpileTypeScript, withInlineMap } from './typescript';
  * (every .js/.cjs file, whoever requires it), TypeScript through require.extensions, and
  * ES modules through module.register() load hooks when the entry point is an ES module.
  */
+/** Captured before the probe wraps fs.*Sync. */
+const readFileSyncOriginal = fs.readFileSync;
 let firstFile: string | undefined;
 
 /** The first module this thread compiled: a worker's script (require.main is unset in workers). */
@@ -36,7 +38,7 @@ export function installLoadHooks(opts: ProbeOptions): void {
   };
 
   const loadTs = (module: any, filename: string) => {
-    const source = fs.readFileSync(filename, 'utf8');
+    const source = readFileSyncOriginal(filename, 'utf8'); // loading code, as Node's own loader does
     const { code, map } = transpileTypeScript(source, filename, 'cjs', opts.esbuildPath);
     maps.set(filename, map);
     enableSourceMaps();

@@ -1,4 +1,5 @@
-import { Node, children } from './ast';
+import { builtinModules } from 'node:module';
+import { Node, children, patternNames } from './ast';
 
 /**
  * Which local names stand for Node's I/O modules or their functions, from `require()` calls
@@ -10,9 +11,26 @@ export interface ModuleBindings {
   modules: Map<string, string>;
   /** Local name → exported function name, for destructured or named imports. */
   functions: Map<string, string>;
+  /** Local names bound to a dependency (a package from node_modules) or one of its functions. */
+  libraries: Set<string>;
 }
 
 const MODULES = new Set(['fs', 'fs/promises', 'child_process', 'zlib', 'crypto', 'dns', 'dns/promises']);
+const BUILTINS = new Set(builtinModules);
+
+/** A bare specifier that is not a Node built-in: a package from node_modules. */
+function isPackage(spec: unknown): boolean {
+  if (typeof spec !== 'string' || spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || /^[A-Za-z]:/.test(spec)) return false;
+  return !BUILTINS.has(spec) && !BUILTINS.has(spec.split('/')[0]);
+}
+
+/** The specifier of `require('x')`, `__toESM(require('x'))`, or undefined. */
+function requireSpecifier(n: Node | null | undefined): unknown {
+  if (!n) return undefined;
+  if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && /^__to(ESM|CommonJS)$/.test(n.callee.name)) return requireSpecifier(n.arguments[0]);
+  if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal') return n.arguments[0].value;
+  return undefined;
+}
 
 function moduleOf(spec: unknown): string | null {
   if (typeof spec !== 'string') return null;
@@ -36,7 +54,10 @@ function requiredModule(n: Node | null | undefined): string | null {
 export function collectModuleBindings(ast: Node): ModuleBindings {
   const modules = new Map<string, string>();
   const functions = new Map<string, string>();
+  const libraries = new Set<string>();
   const visit = (n: Node) => {
+    if (n.type === 'ImportDeclaration' && isPackage(n.source.value)) for (const s of n.specifiers) libraries.add(s.local.name);
+    if (n.type === 'VariableDeclarator' && isPackage(requireSpecifier(n.init))) for (const name of patternNames(n.id)) libraries.add(name);
     if (n.type === 'ImportDeclaration') {
       const m = moduleOf(n.source.value);
       if (m) for (const s of n.specifiers) {
@@ -58,5 +79,5 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
     for (const c of children(n)) visit(c);
   };
   visit(ast);
-  return { modules, functions };
+  return { modules, functions, libraries };
 }

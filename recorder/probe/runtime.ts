@@ -14,8 +14,10 @@ import type { RawAggregates } from '../../analyzer/raw';
 const SAMPLE_ALL = 1000;
 const SAMPLE_MASK = 15; // then 1 in 16
 export const SPAN_FIELDS = 7; // kind, site, invocation, t0, t1, t2, flags
-export const SPAN_AWAIT = 0, SPAN_SYNC = 1, SPAN_POOL = 2;
-const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4 };
+export const SPAN_AWAIT = 0, SPAN_SYNC = 1, SPAN_POOL = 2, SPAN_LIB = 3;
+/** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
+const LIB_SPAN_MIN_MS = 1;
+const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4, lib: 5 };
 
 const now = () => performance.now();
 
@@ -90,7 +92,7 @@ export class ProbeRuntime {
     const base = this.nextId - 1;
     this.nextId += table.size;
     const ids = base + table.size;
-    for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
+    for (const arr of [this.libSyncAt, this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
       this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.fnCalls,
       this.gCount, this.gSum, this.gSave, this.lExecs, this.lIters, this.lSum, this.lSave]) {
       while (arr.length <= ids) arr.push(0);
@@ -173,6 +175,32 @@ export class ProbeRuntime {
   }
 
   n(): number { return now(); }
+
+  /** Sync fs calls so far, from any code (see countSyncFsCalls). */
+  syncFsCalls = 0;
+  private libSyncAt: number[] = [0];
+
+  /** Before a call into a dependency: its start time when this call is timed, else 0. */
+  t(site: number): number {
+    const n = ++this.count[site];
+    if (n > SAMPLE_ALL && (n & SAMPLE_MASK) !== 0) return 0;
+    this.libSyncAt[site] = this.syncFsCalls;
+    return now();
+  }
+
+  /** A call into a dependency that started at t0 (0: not timed) returned `value`. */
+  l<T>(site: number, t0: number, value: T): T {
+    if (t0 !== 0) {
+      const t = now();
+      const w = t - t0;
+      this.sampledCount[site]++; this.sum[site] += w;
+      if (w > this.max[site]) this.max[site] = w;
+      // Kept when long (CPU work to locate) or when it did sync file I/O (flags = 1).
+      const didSyncIo = this.syncFsCalls !== this.libSyncAt[site];
+      if (w >= LIB_SPAN_MIN_MS || didSyncIo) this.pushSpan(SPAN_LIB, site, 0, t0, t0, t, didSyncIo ? 1 : 0);
+    }
+    return value;
+  }
 
   /** Loop start, iteration start, loop end (independent loops only). */
   ls(inv: Invocation, loop: number): void {

@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
 
+// Captured before the probe wraps fs.*Sync (its own writes are not the program's sync I/O).
+const { openSync, writeSync } = fs;
+
 /** Appends JSON lines to this thread's file in the run directory; never throws into the program. */
 export class ThreadLog {
   private fd: number | null = null;
@@ -8,8 +11,8 @@ export class ThreadLog {
 
   write(record: object): void {
     try {
-      if (this.fd === null) this.fd = fs.openSync(this.file, 'a');
-      fs.writeSync(this.fd, JSON.stringify(record) + '\n');
+      if (this.fd === null) this.fd = openSync(this.file, 'a');
+      writeSync(this.fd, JSON.stringify(record) + '\n');
     } catch { /* run directory removed: the recorder is gone */ }
   }
 }

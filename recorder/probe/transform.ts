@@ -18,7 +18,7 @@ import { ModuleBindings, collectModuleBindings } from './moduleBindings';
  * on Node's ESM loader thread.
  */
 
-export type SiteKind = 'fn' | 'await' | 'combinator' | 'sync' | 'pool';
+export type SiteKind = 'fn' | 'await' | 'combinator' | 'sync' | 'pool' | 'lib';
 
 export interface SiteInfo {
   /** Local to the file (1-based); the runtime adds the file's base when it loads the table. */
@@ -202,6 +202,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
           const site = addSite(kind, c, describe(c, src), fnSite);
           const d = depthOf(c);
           if (kind === 'sync') edits.start(c.start, `${H}.s(${B}+${site.id},${H}.n(),`, d);
+          else if (kind === 'lib') edits.start(c.start, `${H}.l(${B}+${site.id},${H}.t(${B}+${site.id}),`, d);
           else edits.start(c.start, `${H}.p(${B}+${site.id},`, d);
           edits.end(c.end, ')', d);
         }
@@ -253,15 +254,23 @@ function addInvocationPrologue(fn: Node, fnSite: number, src: string, edits: Edi
   }
 }
 
-function classifyCall(callee: Node, b: ModuleBindings, input: TransformInput): 'sync' | 'pool' | null {
+/**
+ * 'sync': a blocking call of fs/child_process/zlib/crypto; 'pool': an fs/crypto/zlib/dns call
+ * that queues thread-pool work; 'lib': a call into a dependency (timed, so CPU work or sync I/O
+ * done inside it can be located at this line of user code).
+ */
+function classifyCall(callee: Node, b: ModuleBindings, input: TransformInput): 'sync' | 'pool' | 'lib' | null {
   // Transpilers call imports as `(0, import_fs.readFileSync)(…)`.
   if (callee.type === 'SequenceExpression' && callee.expressions.length === 2) callee = callee.expressions[1];
   if (callee.type === 'Identifier') {
     const f = b.functions.get(callee.name);
-    if (!f) return null;
-    if (input.syncNames.has(f)) return 'sync';
-    if (input.poolNames.has(f)) return 'pool';
-    return null;
+    if (f && input.syncNames.has(f)) return 'sync';
+    if (f && input.poolNames.has(f)) return 'pool';
+    return b.libraries.has(callee.name) ? 'lib' : null;
+  }
+  if (callee.type === 'MemberExpression') {
+    const root = rootIdentifier(callee.object);
+    if (root && b.libraries.has(root) && !(callee.property.type === 'Identifier' && input.syncNames.has(callee.property.name))) return 'lib';
   }
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return null;
   const name = callee.property.name;
