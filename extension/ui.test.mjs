@@ -122,6 +122,16 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await vs.screenshot('10-compare');
   });
 
+  await step('an npm script from package.json is profiled, including the node process it starts', async () => {
+    await wb.runCommand('Concurrency Lens: Profile Concurrency');
+    await wb.pick('npm run dashboard');
+    const status = await wb.waitForRunToFinish();
+    assert.match(status, /wall/);
+    await page.locator('.tab', { hasText: 'Concurrency: npm run dashboard' }).waitFor();
+    await wb.waitForWebviewText(/lens-dashboard\.js/); // the script's node process has a lane
+    await vs.screenshot('11-npm-script');
+  });
+
   await step('a never-ending server is stopped from the notification and still gives a report', async () => {
     await wb.runCommand('View: Close All Editor Groups');
     await wb.openFile('lens-server.js');
@@ -130,14 +140,14 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     const toast = page.locator('.notification-toast', { hasText: 'Profiling lens-server.js' });
     await toast.waitFor({ timeout: 30_000 });
     await page.waitForTimeout(3000);
-    await vs.screenshot('11-server-running');
+    await vs.screenshot('12-server-running');
     await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
     const status = await wb.waitForRunToFinish(60_000);
     assert.match(status, /wall/);
     assert.ok(wallMsOf(status) >= 2500, status);
     await page.locator('.tab', { hasText: 'Concurrency: lens-server.js' }).waitFor();
     await wb.waitForWebviewText(/lens-server\.js/);
-    await vs.screenshot('12-server-report');
+    await vs.screenshot('13-server-report');
   });
 
   await step('a program that fails gets a clear message pointing to its output', async () => {
@@ -148,7 +158,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     const toast = page.locator('.notification-toast', { hasText: 'lens-crash.js exited with code 1' });
     await toast.waitFor({ timeout: 60_000 });
     assert.equal(await toast.locator('.monaco-button', { hasText: 'Show Output' }).count(), 1);
-    await vs.screenshot('13-program-failed');
+    await vs.screenshot('14-program-failed');
     await toast.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => {});
   });
 
@@ -163,7 +173,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await toast.waitFor({ timeout: 20_000 });
     await page.waitForTimeout(500); // let the toast finish sliding in for the screenshot
     assert.match(await toast.innerText(), /The Node\.js executable "\/nonexistent\/bin\/node" \(setting concurrencyLens\.nodePath\) does not exist/);
-    await vs.screenshot('14-missing-node');
+    await vs.screenshot('15-missing-node');
   });
 });
 
