@@ -123,7 +123,9 @@ function laneOf(m: ThreadModel, rootPid: number, busyMs: number, wallMs: number)
     id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
     startMs: round(Math.max(0, m.startMs), 3), endMs: round(m.endMs ?? wallMs, 3), busyMs: round(busyMs),
     script, exitCode: m.exitCode ?? null,
-    eventLoopUtilization: m.lastChunk ? round(m.lastChunk.elu.utilization, 3) : undefined,
+    // From CPU samples, not performance.eventLoopUtilization(): the profiler's own sampling
+    // signals wake the loop and make that read ~0.5 for a program that only sleeps.
+    eventLoopUtilization: round(Math.min(1, busyMs / Math.max(1, (m.endMs ?? wallMs) - Math.max(0, m.startMs))), 3),
     cpuUserMs: usage && m.tid === 0 ? round(usage.userCPUTime / 1000) : undefined,
     cpuSystemMs: usage && m.tid === 0 ? round(usage.systemCPUTime / 1000) : undefined,
     maxRssKb: usage && m.tid === 0 ? usage.maxRSS : undefined,
