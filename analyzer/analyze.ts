@@ -178,6 +178,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], buckets: Float32Ar
     maxInFlight = Math.max(maxInFlight, m.agg.maxInFlight);
     const { count, sampled, leafSum } = m.agg.site;
     for (let i = 0; i < leafSum.length; i++) if (leafSum[i] > 0 && sampled[i] > 0) waitMs += leafSum[i] * (count[i] / sampled[i]);
+    waitMs += m.agg.elementWaitMs ?? 0;
   }
   const maxBucketConcurrency = concurrency.reduce((a, b) => Math.max(a, b), 0);
   let maxParallelism = 0;

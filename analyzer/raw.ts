@@ -95,6 +95,8 @@ export interface RawAggregates {
   group: { count: number[]; sum: number[]; save: number[] };
   loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };
   maxInFlight: number;
+  /** Σ time elements of Promise.all/race/… were pending (timed invocations only). */
+  elementWaitMs?: number;
   spansKept: number;
   spansDropped: number;
 }

@@ -27,6 +27,8 @@ class Invocation {
   site = 0;
   /** The pending await waits on I/O, a timer or a thread itself (started no other await). */
   leaf = false;
+  /** Pending elements of the Promise.all being evaluated (see `w`). */
+  elements = 0;
   t0 = 0;
   t1 = 0;
   id = 0;
@@ -138,8 +140,38 @@ export class ProbeRuntime {
   /** Like `o`, for Promise.all/race/…: also notes when the operand finished evaluating. */
   o1<T>(inv: Invocation, site: number, startedAt: number, t0: number, value: T): T {
     if (inv.s) inv.t1 = now();
-    return this.o(inv, site, startedAt, t0, value);
+    const elements = inv.elements;
+    inv.elements = 0;
+    const result = this.o(inv, site, startedAt, t0, value);
+    if (elements > 0 && inv.leaf) { inv.leaf = false; this.inFlight--; } // its elements are the operations, not itself
+    return result;
   }
+
+  /**
+   * The iterable given to Promise.all/race/…, once evaluated. When evaluating it started no
+   * instrumented await (the elements are plain promises: http, fs.promises, timers…), each
+   * pending element is an operation in flight until it settles. Returns an array with the
+   * same elements, which the combinator then consumes as it would have consumed the iterable.
+   */
+  w<T>(inv: Invocation, startedAt: number, iterable: Iterable<T>): Iterable<T> {
+    if (this.k !== startedAt || iterable == null || typeof (iterable as any)[Symbol.iterator] !== 'function') return iterable;
+    const items = Array.isArray(iterable) ? iterable : Array.from(iterable);
+    const t1 = inv.s ? now() : 0;
+    const site = inv.site || 0;
+    let pending = 0;
+    for (const item of items) {
+      if (!(item instanceof Promise)) continue; // a thenable's then() must not run twice
+      pending++;
+      if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+      const settled = () => { this.inFlight--; if (t1 !== 0) this.elementWaitMs += now() - t1; };
+      item.then(settled, settled);
+    }
+    inv.elements = pending;
+    return items;
+  }
+
+  /** Σ time combinator elements were in flight (timed invocations), for mean concurrency. */
+  elementWaitMs = 0;
 
   /** The await resumed with `value`. */
   e<T>(inv: Invocation, value: T): T {
@@ -297,6 +329,7 @@ export class ProbeRuntime {
       group: { count: this.gCount, sum: this.gSum, save: this.gSave },
       loop: { execs: this.lExecs, iters: this.lIters, sum: this.lSum, save: this.lSave },
       maxInFlight: this.maxInFlight,
+      elementWaitMs: this.elementWaitMs,
       spansKept: this.spansKept,
       spansDropped: this.spansDropped,
     };

@@ -188,6 +188,13 @@ export function instrument(input: TransformInput): TransformOutput | null {
       edits.start(a.argument.start, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},${B}+${s.id},++${H}.k,${I}.s&&${H}.n(),`, d + 1);
       edits.end(a.argument.end, ')', d + 1);
       edits.end(a.end, ')', d);
+      // Promise.all(x): hand the elements to the runtime (`w`), which counts the pending ones
+      // as operations in flight until each settles. `__cl$.k` is read before x is evaluated.
+      const iterable = s.kind === 'combinator' && a.argument.arguments.length === 1 ? a.argument.arguments[0] : null;
+      if (iterable && iterable.type !== 'SpreadElement') {
+        edits.start(iterable.start, `${H}.w(${I},${H}.k,`, d + 3);
+        edits.end(iterable.end, ')', d + 3);
+      }
     }
     addInvocationPrologue(fnNode, fnSite.id, src, edits);
   }
