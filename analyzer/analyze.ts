@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { RawRun } from './raw';
 import type { Report, Lane, Finding, Metrics } from './report';
-import { buildThreadModel, ThreadModel } from './threadModel';
+import { buildThreadModel, ThreadModel, TICK_FIELDS } from './threadModel';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
 import type { AnalysisContext, ThreadLane, FindingDraft } from './context';
@@ -51,7 +51,8 @@ export function analyze(run: RawRun): Report {
   const pools = new Map<number, ReturnType<typeof poolTimeline>>();
   for (const p of run.processes) {
     const hello = models.find((m) => m.pid === p.pid && m.tid === 0)?.hello;
-    pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs));
+    const ticks = models.filter((m) => m.pid === p.pid).map((m) => m.ticks);
+    pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs, ticks, TICK_FIELDS, wallMs));
   }
   const ctx: AnalysisContext = { run, threads, mapper, cores: run.cores, wallMs, pools };
   const buckets = busyBuckets(threads, wallMs);
@@ -118,7 +119,7 @@ function laneOf(m: ThreadModel, rootPid: number, busyMs: number, wallMs: number)
   if (cpuMs !== undefined && cpuMs + 10 < busyMs) busyMs = cpuMs + 10;
   const usage = m.lastChunk?.usage;
   const lags = [];
-  for (let i = 1; i < m.ticks.length; i += 3) lags.push(m.ticks[i]);
+  for (let i = 1; i < m.ticks.length; i += TICK_FIELDS) lags.push(m.ticks[i]);
   return {
     id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
     startMs: round(Math.max(0, m.startMs), 3), endMs: round(m.endMs ?? wallMs, 3), busyMs: round(busyMs),
@@ -167,7 +168,7 @@ function programSummary(run: RawRun, models: ThreadModel[], wallMs: number): Rep
 function metrics(ctx: AnalysisContext, models: ThreadModel[], buckets: Float32Array[], concurrency: number[]): Metrics {
   const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
   const lags: number[] = [];
-  if (main) for (let i = 1; i < main.model.ticks.length; i += 3) lags.push(main.model.ticks[i]);
+  if (main) for (let i = 1; i < main.model.ticks.length; i += TICK_FIELDS) lags.push(main.model.ticks[i]);
   let cpu = 0;
   for (const m of models) if (m.tid === 0 && m.lastChunk) cpu += (m.lastChunk.usage.userCPUTime + m.lastChunk.usage.systemCPUTime) / 1000;
   // Mean concurrency: Σ durations of leaf awaits (scaled for sampling) / wall.

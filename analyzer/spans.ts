@@ -5,6 +5,7 @@ import { busyRuns } from './findings/blockingCpu';
 import { BUCKET_MS } from './parallelism';
 import type { PoolTimeline } from './threadpool';
 import { round } from './stats';
+import { TICK_FIELDS } from './threadModel';
 
 const MAX_SLICES = 500_000;
 const MAX_ASYNC_SPANS = 1_000_000;
@@ -71,7 +72,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans
       asyncSpans.invocation.push(s[i + 2]);
       asyncSpans.rejected.push(s[i + 6] ? 1 : 0);
     }
-    for (let i = 0; i < model.ticks.length; i += 3) {
+    for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
       if (lag.lane.length >= MAX_LAG_POINTS) { dropped.lag++; continue; }
       lag.lane.push(laneIndex); lag.t.push(round(model.ticks[i], 2)); lag.ms.push(round(model.ticks[i + 1], 2));
     }
@@ -90,7 +91,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans
   const concurrency = new Array<number>(n).fill(0);
   for (const { model } of ctx.threads) {
     const sum = new Float64Array(n), cnt = new Float64Array(n);
-    for (let i = 0; i < model.ticks.length; i += 3) {
+    for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
       const k = Math.floor(model.ticks[i] / BUCKET_MS);
       if (k >= 0 && k < n) { sum[k] += model.ticks[i + 2]; cnt[k]++; }
     }
@@ -110,21 +111,13 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans
   };
 }
 
-/** Time-weighted mean running/queued pool requests per bucket, summed over processes. */
+/** Mean running/queued pool requests per bucket, summed over processes. */
 function poolSeries(pools: PoolTimeline[], n: number): { running: number[]; queued: number[] } {
   const running = new Float64Array(n), queued = new Float64Array(n);
   for (const p of pools) {
-    for (let i = 0; i < p.t.length; i++) {
-      const from = p.t[i];
-      const to = i + 1 < p.t.length ? p.t[i + 1] : from;
-      const r = Math.min(p.inFlight[i], p.size), q = Math.max(0, p.inFlight[i] - p.size);
-      let a = from;
-      while (a < to) {
-        const k = Math.floor(a / BUCKET_MS);
-        const b = Math.min(to, (k + 1) * BUCKET_MS);
-        if (k >= 0 && k < n) { running[k] += (r * (b - a)) / BUCKET_MS; queued[k] += (q * (b - a)) / BUCKET_MS; }
-        a = b;
-      }
+    for (let k = 0; k < n && k < p.inFlight.length; k++) {
+      running[k] += Math.min(p.inFlight[k], p.size);
+      queued[k] += Math.max(0, p.inFlight[k] - p.size);
     }
   }
   return { running: Array.from(running, (v) => round(v, 2)), queued: Array.from(queued, (v) => round(v, 2)) };

@@ -21,7 +21,7 @@ export interface ThreadModel {
   agg?: RawAggregates;
   /** Flat spans: kind, site, invocation, t0, t1, t2, flags (times in report ms). */
   spans: number[];
-  /** Flat ticks: t, lagMs, inFlight. */
+  /** Flat ticks, TICK_FIELDS each: t, lagMs, awaits in flight, pool requests in flight. */
   ticks: number[];
   spawns: Spawn[];
   lastChunk?: Chunk;
@@ -33,6 +33,8 @@ export interface ThreadModel {
   /** Converts a time of this thread's performance.now() to report ms. */
   toMs(perf: number): number;
 }
+
+export const TICK_FIELDS = 4;
 
 export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   const hello = thread.records.find((r): r is Hello => r.t === 'hello');
@@ -54,7 +56,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         for (let i = 0; i < r.spans.length; i += 7) {
           m.spans.push(r.spans[i], r.spans[i + 1], r.spans[i + 2], toMs(r.spans[i + 3]), toMs(r.spans[i + 4]), toMs(r.spans[i + 5]), r.spans[i + 6]);
         }
-        for (let i = 0; i < r.ticks.length; i += 3) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2]);
+        for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3] ?? 0);
         m.agg = r.agg;
         m.lastChunk = r;
         if (r.mainModule) m.mainModule = r.mainModule;

@@ -1,54 +1,83 @@
 import type { TraceEvent } from './raw';
+import { BUCKET_MS } from './parallelism';
 
 /**
- * libuv thread-pool occupancy of one process from trace events: every fs request
- * (node.fs.async), crypto/zlib job (node.threadpoolwork.async) and DNS lookup is in flight
- * from its begin to its end event; with `size` threads, requests beyond `size` are queued.
+ * libuv thread-pool occupancy of one process, per BUCKET_MS bucket of the run. Two sources:
+ * crypto/zlib jobs from trace events (node.threadpoolwork.async: exact begin/end), and fs/dns
+ * requests counted by each thread's probe on its lag ticks (~10 ms). With `size` threads,
+ * requests beyond `size` wait in the queue.
  */
 export interface PoolTimeline {
   pid: number;
   size: number;
-  /** Change points: time (report ms) and in-flight count from then on. */
-  t: number[];
-  inFlight: number[];
+  /** Mean requests in flight (running + queued) per bucket. */
+  inFlight: Float64Array;
   maxInFlight: number;
   maxQueued: number;
   /** Σ over requests of time spent waiting for a thread (∫ queued dt). */
   queuedMs: number;
-  /** Time during which at least one request was queued. */
+  /** Time during which requests were queued, and those intervals. */
   saturatedMs: number;
-  /** Intervals where requests were queued. */
   saturated: [number, number][];
 }
 
-const POOL_CATEGORIES = /node\.threadpoolwork\.async|node\.fs\.async|node\.dns\.native/;
+const JOBS = /node\.threadpoolwork\.async/;
 
-export function poolTimeline(pid: number, size: number, events: TraceEvent[], startHrUs: number): PoolTimeline {
+/** `ticks`: per thread of the process, flat [t, …, poolRequests] groups of `tickFields`. */
+export function poolTimeline(pid: number, size: number, events: TraceEvent[], startHrUs: number,
+  ticks: number[][], tickFields: number, wallMs: number): PoolTimeline {
+  const n = Math.max(1, Math.ceil(wallMs / BUCKET_MS));
+  const inFlight = new Float64Array(n);
+  // Crypto/zlib jobs: exact intervals, integrated per bucket.
   const changes: [number, number][] = [];
   const open = new Map<string, number>();
   for (const e of events) {
-    if (!POOL_CATEGORIES.test(e.cat) || (e.ph !== 'b' && e.ph !== 'e')) continue;
-    const key = `${e.cat}|${e.name}|${e.id ?? e.id2?.local ?? ''}`;
+    if (!JOBS.test(e.cat) || (e.ph !== 'b' && e.ph !== 'e')) continue;
+    const key = `${e.name}|${e.id ?? e.id2?.local ?? ''}`;
     const t = (e.ts - startHrUs) / 1000;
     if (e.ph === 'b') { open.set(key, (open.get(key) ?? 0) + 1); changes.push([t, 1]); }
     else if ((open.get(key) ?? 0) > 0) { open.set(key, open.get(key)! - 1); changes.push([t, -1]); }
   }
   changes.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const p: PoolTimeline = { pid, size, t: [], inFlight: [], maxInFlight: 0, maxQueued: 0, queuedMs: 0, saturatedMs: 0, saturated: [] };
   let cur = 0;
-  let last = 0;
-  let satStart = -1;
-  for (const [t, d] of changes) {
-    const queued = Math.max(0, cur - size);
-    p.queuedMs += queued * (t - last);
-    cur += d;
-    last = t;
-    p.t.push(t); p.inFlight.push(cur);
-    p.maxInFlight = Math.max(p.maxInFlight, cur);
-    p.maxQueued = Math.max(p.maxQueued, cur - size);
-    if (cur > size && satStart < 0) satStart = t;
-    if (cur <= size && satStart >= 0) { p.saturated.push([satStart, t]); p.saturatedMs += t - satStart; satStart = -1; }
+  for (let i = 0; i < changes.length; i++) {
+    cur += changes[i][1];
+    const from = changes[i][0];
+    const to = i + 1 < changes.length ? changes[i + 1][0] : from;
+    for (let a = from; a < to;) {
+      const k = Math.floor(a / BUCKET_MS);
+      const b = Math.min(to, (k + 1) * BUCKET_MS);
+      if (k >= 0 && k < n) inFlight[k] += (cur * (b - a)) / BUCKET_MS;
+      a = b;
+    }
   }
-  p.maxQueued = Math.max(0, p.maxQueued);
+  // fs/dns requests: each thread's samples, carried forward between its ticks.
+  for (const t of ticks) {
+    const last = t.length - tickFields;
+    for (let i = 0; i <= last; i += tickFields) {
+      const count = t[i + tickFields - 1];
+      if (!count) continue;
+      const until = i + tickFields <= last ? t[i + tickFields] : t[i] + BUCKET_MS;
+      for (let a = Math.max(0, t[i]); a < until;) {
+        const k = Math.floor(a / BUCKET_MS);
+        const b = Math.min(until, (k + 1) * BUCKET_MS);
+        if (k >= n) break;
+        inFlight[k] += (count * (b - a)) / BUCKET_MS;
+        a = b;
+      }
+    }
+  }
+  const p: PoolTimeline = { pid, size, inFlight, maxInFlight: 0, maxQueued: 0, queuedMs: 0, saturatedMs: 0, saturated: [] };
+  for (let k = 0; k < n; k++) {
+    const q = Math.max(0, inFlight[k] - size);
+    p.maxInFlight = Math.max(p.maxInFlight, Math.round(inFlight[k]));
+    p.maxQueued = Math.max(p.maxQueued, Math.round(q));
+    p.queuedMs += q * BUCKET_MS;
+    if (q >= 1) {
+      p.saturatedMs += BUCKET_MS;
+      const lastIv = p.saturated[p.saturated.length - 1];
+      if (lastIv && lastIv[1] === k * BUCKET_MS) lastIv[1] += BUCKET_MS; else p.saturated.push([k * BUCKET_MS, (k + 1) * BUCKET_MS]);
+    }
+  }
   return p;
 }

@@ -2,8 +2,12 @@ import type { CpuProfile, TraceEvent } from '../../analyzer/raw';
 import { EXIT_BINDING, RELEASE_EXPRESSION } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 
-/** Trace categories for thread-pool work (fs requests, crypto/zlib jobs, DNS lookups). */
-const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync', 'node.fs.async', 'node.fs.sync', 'node.dns.native'];
+/**
+ * Trace categories: crypto/zlib jobs on the thread pool (few, heavy operations) and sync fs
+ * calls (to see sync I/O inside dependencies). fs and dns pool requests are counted by the
+ * probe instead: a trace event per fs request costs ~40% on fs-heavy programs.
+ */
+const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync', 'node.fs.sync'];
 
 export interface RecorderHooks {
   /** Sampling interval for a thread starting now (coarser when many threads are alive). */

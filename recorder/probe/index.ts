@@ -24,7 +24,24 @@ import { ThreadLog } from './threadLog';
 
 /** Before countSyncFsCalls wraps it: the probe's reads are not the program's sync I/O. */
 const readFileSyncOriginal = fs.readFileSync;
-/** Lag samples not yet written (drained by flush). */
+/**
+ * fs and dns requests of this thread waiting for or running on libuv's thread pool, from
+ * process.getActiveResourcesInfo() (all code, no per-request cost). With a huge number of
+ * active resources (timers), looked at only every 10th tick.
+ */
+let resourcesSkipped = 0;
+let lastPoolRequests = 0;
+function poolRequests(): number {
+  if (resourcesSkipped > 0) { resourcesSkipped--; return lastPoolRequests; }
+  const active = process.getActiveResourcesInfo();
+  let n = 0;
+  for (const r of active) if (r === 'FSReqPromise' || r === 'FSReqCallback' || r === 'GetAddrInfoReqWrap') n++;
+  if (active.length > 10000) resourcesSkipped = 9;
+  lastPoolRequests = n;
+  return n;
+}
+
+/** Lag samples (t, lag ms, awaits in flight, pool requests) not yet written (drained by flush). */
 const pendingTicks: number[] = [];
 /** At exit: the tick that was due and never ran measures the last block (a run that ends blocked). */
 let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
@@ -97,13 +114,13 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   const ticks = pendingTicks;
   const TICK_MS = 10;
   let expected = performance.now() + TICK_MS;
-  closePendingTick = (rt) => { if (started) { const t = performance.now(); ticks.push(t, Math.max(0, t - expected), rt.inFlight); } };
+  closePendingTick = (rt) => { if (started) { const t = performance.now(); ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0); } };
   let started = false;
   let tickCount = 0;
   const tick = () => {
     try {
       const t = performance.now();
-      ticks.push(t, Math.max(0, t - expected), runtime.inFlight);
+      ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests());
       if (++tickCount % 100 === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;
