@@ -17,9 +17,9 @@ export function busyBuckets(threads: ThreadLane[], wallMs: number, runnable = fa
     const scale = runnable ? 1 : samples.busyMs > 0 ? Math.min(1, lane.busyMs / samples.busyMs) : 1;
     for (let i = 0; i < samples.time.length; i++) {
       if (!isBusy(samples.kind[i])) continue;
-      // Demand for CPU is the program's work: thread start-up (bootstrap, module loading, the
-      // recorder's own set-up) has no user frame and does not count.
-      if (runnable && !samples.frame[i]) continue;
+      // Demand for CPU is the program's and Node's JS work (booting a worker is real work);
+      // V8's native "(program)" time, which the profiler itself inflates, does not count.
+      if (runnable && samples.kind[i] === 'native' && !samples.frame[i]) continue;
       let from = samples.time[i];
       // A runnable thread waits its turn on a crowded machine (gaps of a few time slices):
       // count up to 15 ms (or 10 intervals) per sample, not a pause of any length.

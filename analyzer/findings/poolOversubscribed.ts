@@ -2,7 +2,8 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { BUCKET_MS } from '../parallelism';
 import { fmtMs, round } from '../stats';
 
-const MIN_MS = 100;
+/** Sustained: a burst shorter than this (a few workers booting) is not a pool bigger than the machine. */
+const MIN_MS = 200;
 
 /**
  * More threads or processes on CPU at once than the machine has cores: they time-share the
