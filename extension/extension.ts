@@ -37,10 +37,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const runner = new ProfileRunner(startProfile, channel);
   const history: Report[] = [];
   const panel = new ReportPanel(context.extensionUri, {
-    openLocation: (m) => void revealSource(index.fileOf({ location: m.location } as never), m.location.line, m.location.column),
+    openLocation: (m) => void revealSource(index.fileOf({ location: m.location } as never), m.location.line, m.location.column, false),
+    // Selecting a finding in the timeline shows its line without taking the focus from the panel.
     selectFinding: (id) => {
       const f = index.get(id);
-      if (f) void revealSource(index.fileOf(f), f.location.line, f.location.column);
+      if (f) void revealSource(index.fileOf(f), f.location.line, f.location.column, true);
     },
   });
   context.subscriptions.push(channel, presenter, runner, panel);
@@ -161,11 +162,11 @@ function fileTarget(uri: vscode.Uri): Target {
   return { kind: 'file', file: uri.fsPath, cwd: folder?.uri.fsPath ?? join(uri.fsPath, '..') };
 }
 
-async function revealSource(file: string, line: number, column: number): Promise<void> {
+async function revealSource(file: string, line: number, column: number, preserveFocus: boolean): Promise<void> {
   if (!existsSync(file)) { void vscode.window.showWarningMessage(`Concurrency Lens: ${file} no longer exists.`); return; }
   const doc = await vscode.workspace.openTextDocument(file);
   const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
-  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos) });
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus });
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
