@@ -1,7 +1,7 @@
 // Starts code-server (VS Code 1.96 in a browser, set up by scripts/setup-code-server.sh) with this
 // repository installed as an extension, and drives it with Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -106,6 +106,8 @@ export async function startVsCode(o) {
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   mkdirSync(ARTIFACTS, { recursive: true });
+  // Screenshots of an earlier run of this suite would be mistaken for this one's.
+  for (const f of readdirSync(ARTIFACTS)) if (f.startsWith(`${o.name}-`)) rmSync(join(ARTIFACTS, f));
 
   return {
     page, workspace, port,
