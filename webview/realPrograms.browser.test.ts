@@ -99,6 +99,26 @@ describe('HTML report of real programs in Chromium', { skip }, () => {
     await page.close();
   });
 
+  test('sequential awaits: the chain and its projected Promise.all interval, ghosted', async () => {
+    const { html, report } = profile(join(PROGRAMS, 'sequential.js'));
+    const { page, errors } = await openReport(browser, html);
+    const f = report.findings.find((x) => x.kind === 'sequential-awaits');
+    assert.ok(f, `sequential awaits found: ${report.findings.map((x) => x.kind).join()}`);
+    await page.locator('.cl-finding[data-kind="sequential-awaits"]').click();
+    const chain = (await page.locator('.cl-marker[data-kind="sequential-awaits"]').first().boundingBox())!;
+    const ghost = page.locator('.cl-marker[data-kind="projected"]');
+    assert.equal(await ghost.count(), 1);
+    const g = (await ghost.boundingBox())!;
+    assert.match(await ghost.textContent() ?? '', /^Promise\.all ≈ \d/);
+    assert.ok(Math.abs(g.x - chain.x) < 2, 'starts with the chain');
+    assert.ok(g.width < chain.width * 0.8 && g.width > chain.width * 0.2, `shorter than the chain: ${g.width} of ${chain.width}`);
+    // Its await sites are rows of the main lane.
+    const sites = await page.locator('.cl-row-label.site').allTextContents();
+    for (const name of ['fetchUser', 'fetchOrders', 'fetchNews']) assert.ok(sites.some((t) => t.includes(name)), `${name} in ${sites.join('|')}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('a program whose file and function names are markup: shown as text, nothing runs', async () => {
     const file = join(dir, '<img src=x onerror=alert(1)>.js');
     copyFileSync(join(PROGRAMS, 'markup.js'), file);
