@@ -102,10 +102,10 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     frame[i] = kind[i] === 'idle' || kind[i] === 'probe' ? undefined : frameOf(samples[i]);
   }
   const end = (profile.endTime - startHrUs) / 1000;
-  // A gap much longer than the sampling interval means the thread was not running (descheduled
-  // on a busy machine): it is not CPU time. Cap each sample at 4 typical intervals.
+  // A running thread is sampled every interval (1–1.3 ms at 1 ms); a longer gap means it was
+  // not running (descheduled on a busy machine): not CPU time. Cap each sample at 1.5 intervals.
   const typical = medianDelta(deltas) / 1000 || 1;
-  const capMs = Math.max(2, typical * 4);
+  const capMs = Math.max(1.5, typical * 1.5);
   const timeline: SampleTimeline = { time, end, kind, frame, busyMs: 0, capMs };
   for (let i = 0; i < samples.length; i++) if (isBusy(kind[i])) timeline.busyMs += sampleCpu(timeline, i);
   return timeline;

@@ -75,7 +75,7 @@ export interface TraceEvent {
 
 export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
-      perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string }
+      perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
   | { t: 'chunk'; at: number; spans: number[]; ticks: number[]; agg: RawAggregates; usage: NodeJS.ResourceUsage;
       cpu: { user: number; system: number }; elu: { idle: number; active: number; utilization: number }; threadCpuMs?: number; mainModule?: string; final: boolean }

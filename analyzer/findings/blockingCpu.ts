@@ -15,10 +15,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
   const byLocation = new Map<string, { draft: FindingDraft; longest: number; fn: string }>();
   for (const { lane, model, samples } of ctx.threads) {
-    // Workers, and child processes that only compute (no awaits: a CPU pool member), exist to
-    // block: only loops that also serve something are reported.
+    // Worker threads, and forked children working for their parent over IPC (a process pool),
+    // exist to block: only loops that serve something are reported (the main process, cluster
+    // workers, other child processes that do async work).
     if (!samples || lane.kind === 'worker') continue;
-    if (lane.kind === 'process' && !servesAsyncWork(model)) continue;
+    if (lane.kind === 'process' && (isPoolMember(model) || !servesAsyncWork(model))) continue;
     const syncSpans: [number, number][] = [];
     const libSpans: { from: number; to: number; gid: number }[] = [];
     for (let i = 0; i < model.spans.length; i += 7) {
@@ -78,6 +79,10 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     detail: `CPU work in ${fn} ran for up to ${fmtMs(longest)} without yielding: timers, I/O callbacks and requests on this thread `
       + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`,
   }));
+}
+
+function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {
+  return !!model.hello?.ipc && !model.hello.clusterWorker;
 }
 
 function servesAsyncWork(model: { agg?: { site: { leafSampled: number[] } } }): boolean {

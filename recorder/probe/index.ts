@@ -70,6 +70,8 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     t: 'hello', pid: process.pid, ppid: process.ppid, tid, isMainThread: wt.isMainThread,
     argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor, hrAnchorUs,
     threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4, nodeVersion: process.version,
+    // A forked child talking to its parent over IPC; a cluster worker is one that serves requests.
+    ipc: wt.isMainThread && !!process.channel, clusterWorker: !!process.env.NODE_UNIQUE_ID,
   });
 
   installLoadHooks(opts);
