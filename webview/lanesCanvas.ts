@@ -44,11 +44,11 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
     const row = rows[b.row];
     visibleRuns(f.levels.pick(b.row, row, msPerPx), t0, t1, w, runs);
     if (row.kind === 'slices') {
-      fillRuns(ctx, runs, th.categories, y + 1, b.h - 2, 1);
+      fillRuns(ctx, runs, th.categories, y + 1, b.h - 2, 1, th.highContrast ? th.grid : undefined);
     } else {
       ctx.strokeStyle = th.grid;
       ctx.beginPath(); ctx.moveTo(0, y + b.h + 0.5); ctx.lineTo(w, y + b.h + 0.5); ctx.stroke();
-      fillRuns(ctx, runs, [th.async, th.rejected], y + 2, b.h - 4, th.highContrast ? 1 : 0.75);
+      fillRuns(ctx, runs, [th.async, th.rejected], y + 2, b.h - 4, th.highContrast ? 1 : 0.75, th.highContrast ? th.grid : undefined);
     }
   }
   if (f.selected) {
@@ -62,7 +62,8 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
   }
 }
 
-function fillRuns(ctx: CanvasRenderingContext2D, runs: Runs, colors: string[], y: number, h: number, alpha: number): void {
+/** Fills the runs of each colour as one path; in high contrast, outlines them too. */
+function fillRuns(ctx: CanvasRenderingContext2D, runs: Runs, colors: string[], y: number, h: number, alpha: number, outline?: string): void {
   const buf = runs.buf;
   ctx.globalAlpha = alpha;
   for (let c = 0; c < colors.length; c++) {
@@ -75,7 +76,9 @@ function fillRuns(ctx: CanvasRenderingContext2D, runs: Runs, colors: string[], y
       ctx.rect(buf[o], y, buf[o + 1] - buf[o], h);
       any = true;
     }
-    if (any) ctx.fill();
+    if (!any) continue;
+    ctx.fill();
+    if (outline) { ctx.strokeStyle = outline; ctx.lineWidth = 1; ctx.stroke(); }
   }
   ctx.globalAlpha = 1;
 }

@@ -1,5 +1,5 @@
 /**
- * Canvas colours, read from the page's CSS custom properties (styles.ts maps them onto the
+ * Canvas colours, read from the CSS custom properties as the body sees them (styles.ts maps them onto the
  * VS Code theme variables, with light/dark fallbacks for the standalone report). Re-read
  * whenever VS Code switches theme (it changes the body's class).
  */
@@ -22,7 +22,7 @@ export interface Theme {
   highContrast: boolean;
 }
 
-export function readTheme(el: Element = document.documentElement): Theme {
+export function readTheme(el: Element = document.body): Theme {
   const cs = getComputedStyle(el);
   const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
   return {

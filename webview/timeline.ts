@@ -164,7 +164,7 @@ export class Timeline {
     const tracksStrip = el('div', { class: 'cl-strip cl-tracks' }, labels, tracksWrap);
     // Lanes
     this.lanesCanvas = el('canvas', {
-      class: 'cl-lanes-canvas', tabindex: '0', role: 'img',
+      class: 'cl-lanes-canvas', tabindex: '0', role: 'application', 'aria-roledescription': 'timeline',
       'aria-label': 'Lanes: busy slices and async spans. Left and right arrows pan, + and - zoom, 0 resets; Enter selects the span in the middle, [ and ] step to the previous and next span; Escape clears.',
     });
     const gutter = el('div', { class: 'cl-lanes-gutter', role: 'list', 'aria-label': 'Lanes' });
