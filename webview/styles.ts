@@ -155,5 +155,27 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 .cl-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 0 12px 10px; font-size: 11px; color: var(--cl-muted); }
 .cl-legend span.sw { width: 10px; height: 10px; display: inline-block; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .cl-tooltip { position: fixed; z-index: 10; pointer-events: none; background: var(--cl-tooltip); color: var(--cl-fg); border: 1px solid var(--cl-tooltip-border); padding: 5px 8px; font-size: 12px; max-width: 440px; white-space: pre-wrap; overflow-wrap: anywhere; box-shadow: 0 2px 8px rgba(0,0,0,0.3); display: none; }
+/* Narrower panels (VS Code beside an editor): a slimmer gutter and side panel, then the side
+   panel under the timeline and the header on two rows. */
+@media (max-width: 1100px) {
+  :root { --cl-gutter: 190px; --cl-side: 260px; }
+  .cl-stat { min-width: 72px; }
+}
+@media (max-width: 820px) {
+  :root { --cl-gutter: 150px; }
+  .cl-header { flex-wrap: wrap; gap: 6px 12px; padding: 6px 10px; }
+  .cl-title { order: 1; flex: 1; max-width: none; }
+  .cl-actions { order: 2; }
+  .cl-stats { order: 3; flex-basis: 100%; gap: 2px 14px; }
+  .cl-stat dd { font-size: 13px; }
+  .cl-body { grid-template-columns: 1fr; grid-template-rows: minmax(0, 1fr) 160px; }
+  .cl-track-label .value { display: none; }
+  .cl-side { border-left: 0; border-top: 1px solid var(--cl-border); grid-template-rows: none; grid-template-columns: 1fr 1fr; }
+  .cl-side section { border-bottom: 0; border-right: 1px solid var(--cl-border); }
+  .cl-side section:last-child { display: none; }
+  .cl-status > span:last-child { display: none; }
+  .cl-row-label { padding-left: 12px; }
+  .cl-row-label.lane { padding-left: 6px; }
+}
 .cl-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

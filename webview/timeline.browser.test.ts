@@ -247,6 +247,19 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('a narrow panel (VS Code beside an editor) keeps most of the width for the time axis', async () => {
+    const r = syntheticReport({ lanes: 3, spans: 600 });
+    const { page, errors } = await openReport(browser, r, { width: 540, height: 700 });
+    const canvas = (await page.locator('.cl-lanes-canvas').boundingBox())!;
+    const side = (await page.locator('.cl-side').boundingBox())!;
+    assert.ok(canvas.width >= 540 * 0.65, `time area ${canvas.width}px of 540`);
+    assert.ok(side.y >= canvas.y, 'the side panel moved under the timeline');
+    const header = (await page.locator('.cl-header').boundingBox())!;
+    assert.ok(header.width <= 540 && header.height < 120, `header ${header.width}×${header.height}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('light theme and the standalone export', async () => {
     const r = syntheticReport({ lanes: 2, spans: 300 });
     const { page } = await openReport(browser, r, { colorScheme: 'light' });
