@@ -62,7 +62,7 @@ describe('sync-io in an async function', () => {
     assert.match(s.run.stdout, /saved 4194304 bytes/);
     assert.equal(s.run.code, 0, s.run.stderr);
   });
-  for (const mark of ['write', 'read', 'stat', 'gzip']) {
+  for (const mark of ['write', 'read', 'stat', 'gzip', 'exec']) {
     it(`flags the ${mark} call at its line`, () => {
       const report = reportOf(s.run);
       const f = findingAt(report, 'sync-io', s.file, lineOf(s.file, mark));
@@ -72,8 +72,7 @@ describe('sync-io in an async function', () => {
   }
   it('does not flag the async fs.promises call', () => {
     const report = reportOf(s.run);
-    const unlinkLine = lineOf(s.file, 'gzip') + 1;
-    assertNoFindingAt(report, 'sync-io', s.file, [unlinkLine]);
+    assertNoFindingAt(report, 'sync-io', s.file, [lineOf(s.file, 'async-unlink')]);
   });
 });
 
@@ -308,5 +307,40 @@ describe('awaits ordered through the file system', () => {
     assert.match(s.run.stdout, /both 50331648/);
     const report = reportOf(s.run);
     findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'both-first'));
+  });
+});
+
+describe('concurrency metric: ten timer waits at once', () => {
+  const s = runOnce('concurrent.js');
+  it('maxConcurrency is 10: all counted, none twice', () => {
+    assert.match(s.run.stdout, /items 10/);
+    const report = reportOf(s.run);
+    const m = report.metrics;
+    assert.ok(m.maxConcurrency >= 10 && m.maxConcurrency <= 11, `maxConcurrency ${m.maxConcurrency}: 10 sleeps in flight`);
+    assert.ok(m.meanConcurrency > 0 && m.meanConcurrency < m.maxConcurrency, `meanConcurrency ${m.meanConcurrency}`);
+    for (const kind of ['sequential-awaits', 'await-in-loop', 'fake-concurrency']) {
+      assert.equal(findingsOf(report, kind).length, 0, `${kind} on a program that is already concurrent: ${describeFindings(report)}`);
+    }
+  });
+});
+
+describe('many short tasks below the threshold', () => {
+  const s = runOnce('short-tasks.js');
+  it('reports no blocking-cpu', () => {
+    assert.match(s.run.stdout, /short tasks done/);
+    const report = reportOf(s.run);
+    assert.equal(findingsOf(report, 'blocking-cpu').length, 0, describeFindings(report));
+  });
+});
+
+describe('TypeScript project: an entry importing ./lib/profile (no extension)', () => {
+  const s = runOnce('ts-project/main.ts');
+  it('runs and locates the finding in the imported .ts file', () => {
+    assert.match(s.run.stdout, /profile 7 1/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+    const report = reportOf(s.run);
+    const lib = fixture('ts-project/lib/profile.ts');
+    const f = findingAt(report, 'sequential-awaits', lib, lineOf(lib, 'tsp-first'));
+    assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
   });
 });
