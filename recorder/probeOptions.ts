@@ -24,8 +24,14 @@ export interface ProbeOptions {
   recorderPid: number;
 }
 
-/** Expression the recorder evaluates in a thread to end the probe's wait (at start or exit). */
-export const RELEASE_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.release?.()`;
+/** The probe waits for the recorder twice: at start (processes) and at exit (every thread). */
+export const RELEASE_START = 1;
+export const RELEASE_EXIT = 2;
+
+/** Expression the recorder evaluates in a thread to end the probe's wait of that phase. */
+export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_EXIT): string {
+  return `globalThis[Symbol.for('concurrency-lens')]?.release?.(${phase})`;
+}
 
 export function readProbeOptions(): ProbeOptions | null {
   const raw = process.env[OPTIONS_ENV];

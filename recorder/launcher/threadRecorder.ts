@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_EXPRESSION } from '../probeOptions';
+import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 
 /**
@@ -29,7 +29,7 @@ export interface RecorderHooks {
  */
 export class ThreadRecorder {
   private collected = false;
-  private readonly workers = new Map<string, { target: WorkerTarget; recorder: ThreadRecorder }>();
+  private readonly workers = new Map<string, { target: WorkerTarget; recorder: ThreadRecorder | null }>();
   readonly traceEvents: TraceEvent[] = [];
   private tracing = false;
   private tracingDone: Promise<void> | null = null;
@@ -56,36 +56,41 @@ export class ThreadRecorder {
       t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
-      t.send('Runtime.runIfWaitingForDebugger'), // a worker waits for this (waitForDebuggerOnStart)
-      t.send('Runtime.evaluate', { expression: RELEASE_EXPRESSION }), // a process's probe waits for this
+      // A worker waits for runIfWaitingForDebugger (waitForDebuggerOnStart), a process's probe for its release.
+      isProcessMain ? t.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_START) }) : t.send('Runtime.runIfWaitingForDebugger'),
     ]);
   }
 
-  private async attachWorker(p: { sessionId: string; workerInfo: { workerId: string; title: string } }): Promise<void> {
+  private async attachWorker(p: { sessionId: string; workerInfo: { workerId: string; title: string; url: string } }): Promise<void> {
     const target = new WorkerTarget(this.target, p.sessionId);
+    if (p.workerInfo.url.startsWith('node:internal/')) {
+      // Node's own threads (the ESM loader's hooks) are not the program's: let them run.
+      this.workers.set(p.sessionId, { target, recorder: null });
+      await target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+      return;
+    }
     const recorder = new ThreadRecorder(target, this.pid, Number(p.workerInfo.workerId), this.hooks);
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);
     target.onDetached = () => this.hooks.threadAlive(-1);
     this.hooks.status(`attached to ${p.workerInfo.title} (pid ${this.pid})`);
     const t0 = performance.now();
-    if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${t0.toFixed(0)} attachedToWorker ${p.workerInfo.workerId}\n`);
+    if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${t0.toFixed(0)} attachedToWorker ${JSON.stringify(p.workerInfo)}\n`);
     try { await recorder.start(false); if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${performance.now().toFixed(0)} worker ${p.workerInfo.workerId} running after ${(performance.now() - t0).toFixed(0)} ms\n`); }
     catch (e) {
       // The worker may have exited already; make sure it is not left waiting for us.
       target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
-      if (!/exited|closed/.test((e as Error).message)) this.hooks.warn(`could not record worker ${p.workerInfo.workerId} of pid ${this.pid}: ${(e as Error).message}`);
+      this.hooks.warn(`could not record worker ${p.workerInfo.workerId} of pid ${this.pid}: ${(e as Error).message}`);
     }
   }
 
   /** Stops the profiler (and tracing) of this thread and its workers; idempotent. */
   async collect(): Promise<void> {
-    const work: Promise<unknown>[] = [...this.workers.values()].map((w) => w.recorder.collect().catch(() => undefined));
+    const work: Promise<unknown>[] = [...this.workers.values()].map((w) => w.recorder?.collect().catch(() => undefined) ?? Promise.resolve());
     if (!this.collected) {
       this.collected = true;
       work.push(this.target.send('Profiler.stop').then((r) => this.hooks.profileCollected(this.pid, this.tid, r.profile))
-        // A worker that is already gone (or Node's internal loader thread) has no profile to give.
-        .catch((e) => { if (this.tid === 0) this.hooks.warn(`no CPU profile for pid ${this.pid}: ${e.message}`); }));
+        .catch((e) => this.hooks.warn(`no CPU profile for pid ${this.pid}${this.tid ? ` worker ${this.tid}` : ''}: ${e.message}`)));
       if (this.tracing) { const t = performance.now(); work.push(this.stopTracing().then(() => { if (process.env.CL_DEBUG) process.stderr.write(`[cl] tracing stopped in ${(performance.now() - t).toFixed(1)} ms\n`); })); }
     }
     await Promise.all(work);
@@ -96,7 +101,7 @@ export class ThreadRecorder {
     const expression = `globalThis[Symbol.for('concurrency-lens')]?.flush?.()`;
     await Promise.all([
       this.target.send('Runtime.evaluate', { expression }, 5000).catch(() => undefined),
-      ...[...this.workers.values()].map((w) => w.recorder.flushProbes()),
+      ...[...this.workers.values()].map((w) => w.recorder?.flushProbes()),
     ]);
   }
 
@@ -116,7 +121,7 @@ export class ThreadRecorder {
     if (process.env.CL_DEBUG) process.stderr.write(`[cl] exit announced by pid ${this.pid} tid ${this.tid}\n`);
     await this.collect().catch(() => undefined);
     if (process.env.CL_DEBUG) process.stderr.write(`[cl] pid ${this.pid} tid ${this.tid} collected in ${(performance.now() - t).toFixed(1)} ms\n`);
-    await this.target.send('Runtime.evaluate', { expression: RELEASE_EXPRESSION }).catch(() => undefined);
+    await this.target.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_EXIT) }).catch(() => undefined);
     this.target.close?.(); // the exiting process's inspector.close() waits for us to hang up
   }
 }

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
 import { performance as perf } from 'node:perf_hooks';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING } from '../probeOptions';
+import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
 import { installLoadHooks, firstCompiledFile } from './loadHooks';
 import { userFrame } from './userFrame';
@@ -61,7 +61,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const runtime = new ProbeRuntime(opts.maxSpans, () => flush(), (base, table) => log.write({ t: 'table', base, ...table }));
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
-  (runtime as any).release = () => { Atomics.store(gate, 0, 1); Atomics.notify(gate, 0); };
+  (runtime as any).release = (phase: number) => { Atomics.store(gate, 0, phase); Atomics.notify(gate, 0); };
   recorderPid = opts.recorderPid;
 
   const perfAnchor = performance.now();
@@ -151,11 +151,12 @@ const WAIT_LIMIT_MS = 15000;
  * commands while the thread sleeps in Atomics.wait (they arrive as interrupts), unlike a
  * plain busy wait; unlike inspector.waitForDebugger() the wait is bounded.
  */
-function waitForRecorder(limitMs: number): boolean {
+function waitForRecorder(phase: number, limitMs: number): boolean {
   const end = Date.now() + limitMs;
-  while (Atomics.load(gate, 0) === 0 && Date.now() < end && recorderAlive()) Atomics.wait(gate, 0, 0, 2);
-  const released = Atomics.exchange(gate, 0, 0) === 1;
-  return released;
+  for (let seen = Atomics.load(gate, 0); seen !== phase && Date.now() < end && recorderAlive(); seen = Atomics.load(gate, 0)) {
+    Atomics.wait(gate, 0, seen, 2);
+  }
+  return Atomics.exchange(gate, 0, 0) === phase;
 }
 
 function recorderAlive(): boolean {
@@ -170,7 +171,7 @@ function attachRecorder(runDir: string): void {
   const file = path.join(runDir, `attach-${process.pid}.json`);
   fs.writeFileSync(file + '.tmp', JSON.stringify({ pid: process.pid, ppid: process.ppid, url, argv: process.argv }));
   fs.renameSync(file + '.tmp', file);
-  waitForRecorder(WAIT_LIMIT_MS);
+  waitForRecorder(RELEASE_START, WAIT_LIMIT_MS);
 }
 
 /**
@@ -183,7 +184,7 @@ function waitForCollector(): void {
   try {
     binding(JSON.stringify({ pid: process.pid, tid: wt.threadId }));
     // The recorder hangs up right after releasing us; close() then returns at once.
-    if (waitForRecorder(WAIT_LIMIT_MS) && wt.isMainThread) inspector.close();
+    if (waitForRecorder(RELEASE_EXIT, WAIT_LIMIT_MS) && wt.isMainThread) inspector.close();
   } catch { /* no inspector session: nothing to wait for */ }
 }
 
