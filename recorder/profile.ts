@@ -6,7 +6,8 @@ import type { Report } from '../analyzer/report';
 import type { RawRun, CpuProfile } from '../analyzer/raw';
 import { analyze } from '../analyzer/analyze';
 import type { ProfileOptions, ProfileRun, LaneProfile } from './profileOptions';
-import { OPTIONS_ENV, ProbeOptions } from './probeOptions';
+import { OPTIONS_ENV, ProbeOptions, RELEASE_START, releaseExpression } from './probeOptions';
+import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';
 import { StderrFilter } from './launcher/stderrFilter';
 import { Rendezvous, Announcement } from './launcher/rendezvous';
@@ -66,7 +67,6 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       return interval;
     },
     threadAlive: (d) => { alive += d; },
-    stopping: () => stopping,
     status,
     profileCollected: (pid, tid, profile) => profiles.set(`${pid}-${tid}`, profile),
     warn: (m) => warnings.push(m),
@@ -90,7 +90,10 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       entry.main = recorder;
       status(`attached to pid ${a.pid} (${path.basename(a.argv[1] ?? a.argv[0] ?? 'node')})`);
       try { await recorder.start(true); }
-      catch (e) { warnings.push(`recording pid ${a.pid} failed: ${(e as Error).message}`); client.send('Runtime.runIfWaitingForDebugger').catch(() => undefined); }
+      catch (e) {
+        warnings.push(`recording pid ${a.pid} failed: ${(e as Error).message}`);
+        client.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_START) }).catch(() => undefined);
+      }
       await target.closed;
     })();
   };
@@ -149,13 +152,12 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const done = (async (): Promise<Report> => {
     const result = await exited;
     const endHrUs = Number(process.hrtime.bigint() / 1000n);
-    const debug = (m: string) => { if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${((Number(process.hrtime.bigint() / 1000n) - startHrUs) / 1000).toFixed(0)} ms ${m}\n`); };
-    debug('program closed');
+    debugLog('program closed');
     if (durationTimer) clearTimeout(durationTimer);
     stderrFilter.end();
     // Processes the program left running (daemons, orphans) get a moment, then are stopped.
     rendezvous.scan();
-    let open = new Set(processes.keys());
+    const open = new Set(processes.keys());
     for (const [pid, p] of processes) void p.closed.then(() => open.delete(pid));
     const grace = new Promise((r) => setTimeout(r, 2000).unref());
     await Promise.race([Promise.all([...processes.values()].map((p) => p.closed)), grace]);
@@ -166,8 +168,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       await Promise.all([...open].map((pid) => processes.get(pid)?.main?.collect().catch(() => undefined)));
       killTree('SIGKILL');
     }
-    open = new Set();
-    debug('sessions closed');
+    debugLog('sessions closed');
     const traceByPid = new Map<number, RawRun['processes'][number]['traceEvents']>();
     for (const [pid, p] of processes) traceByPid.set(pid, p.main?.traceEvents ?? []);
     try {
@@ -198,11 +199,11 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     };
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
     if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
-    debug('logs read');
+    debugLog('logs read');
     // Debugging aid: the raw recording, exactly as the analyzer sees it.
     if (process.env.CONCURRENCY_LENS_RAW) fs.writeFileSync(process.env.CONCURRENCY_LENS_RAW, JSON.stringify(raw));
     const report = analyze(raw);
-    debug('analyzed');
+    debugLog('analyzed');
     for (const lane of report.lanes) {
       const profile = profiles.get(`${lane.pid}-${lane.threadId}`);
       if (profile) laneProfiles.push({ laneId: lane.id, label: lane.label, profile });

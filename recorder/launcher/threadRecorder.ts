@@ -1,6 +1,7 @@
 import type { CpuProfile, TraceEvent } from '../../analyzer/raw';
 import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
+import { debugLog } from './debugLog';
 
 /**
  * Trace categories: crypto/zlib jobs on the thread pool (few, heavy operations) and sync fs
@@ -14,8 +15,6 @@ export interface RecorderHooks {
   samplingIntervalUs(): number;
   /** A recorded thread started or ended (for the live count). */
   threadAlive(delta: 1 | -1): void;
-  /** True once the run is being stopped: threads exiting then are released at once. */
-  stopping(): boolean;
   status(message: string): void;
   profileCollected(pid: number, tid: number, profile: CpuProfile): void;
   warn(message: string): void;
@@ -75,8 +74,8 @@ export class ThreadRecorder {
     target.onDetached = () => this.hooks.threadAlive(-1);
     this.hooks.status(`attached to ${p.workerInfo.title} (pid ${this.pid})`);
     const t0 = performance.now();
-    if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${t0.toFixed(0)} attachedToWorker ${JSON.stringify(p.workerInfo)}\n`);
-    try { await recorder.start(false); if (process.env.CL_DEBUG) process.stderr.write(`[cl] ${performance.now().toFixed(0)} worker ${p.workerInfo.workerId} running after ${(performance.now() - t0).toFixed(0)} ms\n`); }
+    debugLog(`attached to worker ${JSON.stringify(p.workerInfo)}`);
+    try { await recorder.start(false); debugLog(`worker ${p.workerInfo.workerId} running after ${(performance.now() - t0).toFixed(0)} ms`); }
     catch (e) {
       // The worker may have exited already; make sure it is not left waiting for us.
       target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
@@ -91,7 +90,7 @@ export class ThreadRecorder {
       this.collected = true;
       work.push(this.target.send('Profiler.stop').then((r) => this.hooks.profileCollected(this.pid, this.tid, r.profile))
         .catch((e) => this.hooks.warn(`no CPU profile for pid ${this.pid}${this.tid ? ` worker ${this.tid}` : ''}: ${e.message}`)));
-      if (this.tracing) { const t = performance.now(); work.push(this.stopTracing().then(() => { if (process.env.CL_DEBUG) process.stderr.write(`[cl] tracing stopped in ${(performance.now() - t).toFixed(1)} ms\n`); })); }
+      if (this.tracing) { const t = performance.now(); work.push(this.stopTracing().then(() => debugLog(`tracing stopped in ${(performance.now() - t).toFixed(1)} ms`))); }
     }
     await Promise.all(work);
   }
@@ -118,9 +117,9 @@ export class ThreadRecorder {
 
   private async collectAndRelease(): Promise<void> {
     const t = performance.now();
-    if (process.env.CL_DEBUG) process.stderr.write(`[cl] exit announced by pid ${this.pid} tid ${this.tid}\n`);
+    debugLog(`exit announced by pid ${this.pid} thread ${this.tid}`);
     await this.collect().catch(() => undefined);
-    if (process.env.CL_DEBUG) process.stderr.write(`[cl] pid ${this.pid} tid ${this.tid} collected in ${(performance.now() - t).toFixed(1)} ms\n`);
+    debugLog(`pid ${this.pid} thread ${this.tid} collected in ${(performance.now() - t).toFixed(1)} ms`);
     await this.target.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_EXIT) }).catch(() => undefined);
     this.target.close?.(); // the exiting process's inspector.close() waits for us to hang up
   }
