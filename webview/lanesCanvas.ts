@@ -4,7 +4,7 @@ import type { RowLayout } from './rows';
 import type { Theme } from './theme';
 import type { Selection } from './describe';
 import type { LevelCache } from './levels';
-import { visibleRuns, type Runs } from './lod';
+import { visibleRuns, RUN_STRIDE, type Runs } from './lod';
 import { drawGrid } from './canvas';
 
 /**
@@ -62,7 +62,11 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
   }
 }
 
-/** Fills the runs of each colour as one path; in high contrast, outlines them too. */
+/**
+ * Fills the runs of each colour as one path; in high contrast, outlines them too. A run
+ * that its items only partly fill is drawn that fraction high, from the bottom of the row:
+ * zoomed out, a lane reads as a utilization chart.
+ */
 function fillRuns(ctx: CanvasRenderingContext2D, runs: Runs, colors: string[], y: number, h: number, alpha: number, outline?: string): void {
   const buf = runs.buf;
   ctx.globalAlpha = alpha;
@@ -71,9 +75,10 @@ function fillRuns(ctx: CanvasRenderingContext2D, runs: Runs, colors: string[], y
     ctx.beginPath();
     let any = false;
     for (let i = 0; i < runs.count; i++) {
-      const o = i * 3;
+      const o = i * RUN_STRIDE;
       if (buf[o + 2] !== c) continue;
-      ctx.rect(buf[o], y, buf[o + 1] - buf[o], h);
+      const hh = buf[o + 3] >= 1 ? h : Math.max(2, h * buf[o + 3]);
+      ctx.rect(buf[o], y + h - hh, buf[o + 1] - buf[o], hh);
       any = true;
     }
     if (!any) continue;

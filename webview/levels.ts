@@ -1,15 +1,15 @@
-import type { Row } from './model';
-import { createRuns, visibleRuns } from './lod';
+import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
 
 /**
  * Precomputed coarse versions of a dense row, so a zoomed-out frame touches a few thousand
  * merged runs instead of every item. Level k merges the row as visibleRuns would on a
  * canvas `BASE_BINS × 4^k` px wide spanning the whole run; its runs are items again (sorted
- * by start, same categories), so the renderer draws a level exactly like a row. A level is
+ * by start, same categories, with how much of them was busy as `cover`), so the renderer
+ * draws a level exactly like a row. A level is
  * used only when a screen pixel spans at least 4 of its bins, so it looks the same as
  * the full row. Built lazily, once per row and level.
  */
-export type Drawable = Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'>;
+export type { Drawable } from './lod';
 
 const BASE_BINS = 4096;
 const MAX_LEVELS = 4;
@@ -43,18 +43,20 @@ export class LevelCache {
     if (ls[k] !== undefined) return ls[k];
     const bins = BASE_BINS * 4 ** k;
     const binMs = this.wallMs / bins;
-    const r = visibleRuns(row, 0, this.wallMs, bins, this.runs, 1);
+    const r = visibleRuns(row, 0, this.wallMs, bins, this.runs, 1, true);
     // Not worth it unless it at least halves the work.
     if (r.count > row.start.length / 2) { ls[k] = null; return null; }
-    const start = new Float64Array(r.count), end = new Float64Array(r.count), cat = new Uint8Array(r.count);
+    const start = new Float64Array(r.count), end = new Float64Array(r.count), cat = new Uint8Array(r.count), cover = new Float32Array(r.count);
     let maxDur = 0;
     for (let i = 0; i < r.count; i++) {
-      start[i] = r.buf[i * 3] * binMs;
-      end[i] = r.buf[i * 3 + 1] * binMs;
-      cat[i] = r.buf[i * 3 + 2];
+      const o = i * RUN_STRIDE;
+      start[i] = r.buf[o] * binMs;
+      end[i] = r.buf[o + 1] * binMs;
+      cat[i] = r.buf[o + 2];
+      cover[i] = r.buf[o + 3];
       if (end[i] - start[i] > maxDur) maxDur = end[i] - start[i];
     }
-    ls[k] = { start, end, cat, maxDur };
+    ls[k] = { start, end, cat, cover, maxDur };
     return ls[k];
   }
 }

@@ -7,15 +7,24 @@ import type { Row } from './model';
  * allocation-free (the caller owns the buffer).
  */
 
-/** Runs as triples (x0, x1, category) in a reusable buffer; `count` runs are valid. */
+/**
+ * Runs as quadruples (x0, x1, category, cover) in a reusable buffer; `count` runs are
+ * valid. `cover` (0–1, in eighths) is how much of the run's time its items fill: 1 for
+ * what an item covers alone, less for pixel columns only partly busy.
+ */
 export interface Runs {
   buf: Float32Array;
   count: number;
 }
 
+export const RUN_STRIDE = 4;
+
 export function createRuns(capacity = 8192): Runs {
-  return { buf: new Float32Array(capacity * 3), count: 0 };
+  return { buf: new Float32Array(capacity * RUN_STRIDE), count: 0 };
 }
+
+/** What the level of detail reads: a row, or a coarse level of one (with its items' cover). */
+export type Drawable = Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'> & { cover?: Float32Array };
 
 /** First index i with a[i] >= v (a sorted ascending). */
 export function lowerBound(a: Float64Array, v: number): number {
@@ -30,38 +39,53 @@ export function lowerBound(a: Float64Array, v: number): number {
 /**
  * Fills `out` with the runs of `row` visible in [t0, t1] on a canvas `width` px wide; x is
  * in px from the left of the window. Area-weighted: a pixel column wholly inside an item
- * takes its category; a column that items only partly cover is drawn (so short items stay
- * visible) in the category that covers most of it, so dense stretches show what dominated.
- * Runs of one category merge. Items narrower than `minPx` only vote in their column.
+ * takes its category and cover; a column that items only partly fill is drawn (so short
+ * items stay visible) in the category that fills most of it, with the fraction they fill
+ * as its cover, so a zoomed-out lane still shows how busy it was. Runs of one category and
+ * cover merge. Items narrower than `minPx` only vote in their column. Covers are rounded
+ * up to eighths for drawing (anything at all stays visible); `forLevel` keeps them exact,
+ * merging neighbours within 1/16 into their mean, for building coarse levels.
  */
-export function visibleRuns(row: Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'>, t0: number, t1: number, width: number, out: Runs, minPx = 1): Runs {
+export function visibleRuns(row: Drawable, t0: number, t1: number, width: number, out: Runs, minPx = 1, forLevel = false): Runs {
   out.count = 0;
   const n = row.start.length;
   if (n === 0 || !(t1 > t0) || width <= 0) return out;
   const k = width / (t1 - t0);
   let i = lowerBound(row.start, t0 - row.maxDur);
   const iEnd = lowerBound(row.start, t1);
-  const s = row.start, e = row.end, c = row.cat;
+  const s = row.start, e = row.end, c = row.cat, cover = row.cover;
   const weights = COLUMN_WEIGHTS;
   // The open run, and the pixel column being gathered.
-  let rx0 = 0, rx1 = -Infinity, rc = -1;
-  let col = -1;
-  const emit = (x0: number, x1: number, cat: number) => {
-    if (cat === rc && x0 <= rx1 + 0.5) { if (x1 > rx1) rx1 = x1; return; }
-    if (rc >= 0) pushRun(out, rx0, rx1, rc);
-    rx0 = x0; rx1 = x1; rc = cat;
+  let rx0 = 0, rx1 = -Infinity, rc = -1, rv = 1;
+  let col = -1, filled = 0;
+  const emit = (x0: number, x1: number, cat: number, cov: number) => {
+    if (cat === rc && x0 <= rx1 + 0.5) {
+      if (cov === rv) { if (x1 > rx1) rx1 = x1; return; }
+      // Levels keep covers exact, merging close ones into their width-weighted mean.
+      if (forLevel && Math.abs(cov - rv) <= 1 / 16 && x1 > rx1) {
+        rv = (rv * (rx1 - rx0) + cov * (x1 - rx1)) / (x1 - rx0);
+        rx1 = x1;
+        return;
+      }
+    }
+    if (rc >= 0) pushRun(out, rx0, rx1, rc, rv);
+    rx0 = x0; rx1 = x1; rc = cat; rv = cov;
   };
   const flushColumn = () => {
     if (col < 0) return;
     let best = 0;
     for (let j = 1; j < weights.length; j++) if (weights[j] > weights[best]) best = j;
     weights.fill(0);
-    emit(col, col + 1, best);
+    emit(col, col + 1, best, forLevel ? Math.min(1, filled) : eighths(filled));
     col = -1;
+    filled = 0;
   };
-  const addToColumn = (px: number, w: number, cat: number) => {
+  // w: px of the column the item spans; f: the item's cover. The vote keeps a little weight
+  // for items whose cover rounded to 0, so they still say what ran there.
+  const addToColumn = (px: number, w: number, f: number, cat: number) => {
     if (px !== col) { flushColumn(); col = px; }
-    weights[cat] += w + 1e-9;
+    weights[cat] += w * (f > 0 ? f : 0.0625) + 1e-9;
+    filled += w * f;
   };
   for (; i < iEnd; i++) {
     const te = e[i];
@@ -71,31 +95,36 @@ export function visibleRuns(row: Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'>, 
     if (x0 < 0) x0 = 0;
     if (x1 > width) x1 = width;
     const cat = c[i] & 7;
+    const f = cover ? cover[i] : 1;
     const px0 = Math.floor(x0), px1 = Math.floor(x1);
-    if (px0 === px1 || x1 - x0 < minPx) { addToColumn(px0, x1 - x0, cat); continue; }
-    // Area-weighted: the partly covered end pixels vote in their columns, the pixels in
-    // between are this item's.
-    if (x0 > px0) addToColumn(px0, px0 + 1 - x0, cat);
+    if (px0 === px1 || x1 - x0 < minPx) { addToColumn(px0, x1 - x0, f, cat); continue; }
+    // The partly covered end pixels vote in their columns; the pixels in between are this item's.
+    if (x0 > px0) addToColumn(px0, px0 + 1 - x0, f, cat);
     const mid0 = x0 > px0 ? px0 + 1 : px0;
-    if (px1 > mid0) { flushColumn(); emit(mid0, px1, cat); }
-    if (x1 > px1) addToColumn(px1, x1 - px1, cat);
+    if (px1 > mid0) { flushColumn(); emit(mid0, px1, cat, forLevel ? f : eighths(f)); }
+    if (x1 > px1) addToColumn(px1, x1 - px1, f, cat);
   }
   flushColumn();
-  if (rc >= 0) pushRun(out, rx0, rx1, rc);
+  if (rc >= 0) pushRun(out, rx0, rx1, rc, rv);
   return out;
+}
+
+/** Cover rounded up to eighths (anything at all stays visible; equal covers merge). */
+function eighths(v: number): number {
+  return v >= 1 ? 1 : Math.max(1, Math.ceil(v * 8 - 1e-6)) / 8;
 }
 
 /** Per-category weights of the pixel column being gathered (categories 0–7). */
 const COLUMN_WEIGHTS = new Float64Array(8);
 
-function pushRun(out: Runs, x0: number, x1: number, cat: number): void {
-  if (out.count * 3 + 3 > out.buf.length) {
+function pushRun(out: Runs, x0: number, x1: number, cat: number, cover: number): void {
+  if ((out.count + 1) * RUN_STRIDE > out.buf.length) {
     const b = new Float32Array(out.buf.length * 2);
     b.set(out.buf);
     out.buf = b;
   }
-  const o = out.count * 3;
-  out.buf[o] = x0; out.buf[o + 1] = x1; out.buf[o + 2] = cat;
+  const o = out.count * RUN_STRIDE;
+  out.buf[o] = x0; out.buf[o + 1] = x1; out.buf[o + 2] = cat; out.buf[o + 3] = cover;
   out.count++;
 }
 
