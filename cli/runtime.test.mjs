@@ -203,3 +203,63 @@ describe('an unhandled rejection', () => {
     assert.equal(s.run.code, 1);
   });
 });
+
+describe('findings inside a worker thread', () => {
+  const s = runOnce('worker-awaits.js');
+  it('flags sequential awaits on the worker\'s lane', () => {
+    assert.match(s.run.stdout, /worker result 3/);
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'worker-first'));
+    assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, 'worker', `finding on lane ${f.laneId}`);
+  });
+});
+
+describe('SIGINT reaches the program, as Ctrl-C would', () => {
+  const state = { file: fixture('graceful.js') };
+  before(async () => {
+    let sent = false;
+    state.run = await profile([state.file], {
+      timeoutMs: 30_000,
+      onStdout(out, child) {
+        if (!sent && /LISTENING \d+/.test(out)) { sent = true; setTimeout(() => child.kill('SIGINT'), 500); }
+      },
+    });
+  });
+  it('runs the program\'s own SIGINT handler and keeps its exit code', () => {
+    assert.match(state.run.stdout, /GRACEFUL_SHUTDOWN/, `the program's SIGINT handler did not run; stderr: ${state.run.stderr.slice(-1000)}`);
+    const report = reportOf(state.run);
+    assert.equal(report.program.stopReason, 'stopped');
+    assert.equal(report.program.exitCode, 0);
+  });
+});
+
+describe('a program killed by a signal', () => {
+  const s = runOnce('killed.js');
+  it('records the signal and the CLI exits non-zero', () => {
+    assert.match(s.run.stdout, /about to be killed/);
+    const report = reportOf(s.run);
+    assert.equal(report.program.signal, 'SIGTERM');
+    assert.equal(report.program.exitCode, null);
+    assert.ok(s.run.code !== 0 && s.run.code !== null, `CLI exit ${s.run.code}`);
+  });
+});
+
+describe('stdio passthrough', () => {
+  it('passes 200,000 lines of stdout through complete and in order, and stderr', async () => {
+    const run = await profile([fixture('big-output.js')]);
+    assert.equal(run.code, 0, run.stderr.slice(-1000));
+    const start = run.stdout.indexOf('line 0\n');
+    const end = run.stdout.indexOf('\nEND\n');
+    assert.ok(start >= 0 && end > start, 'output missing');
+    const lines = run.stdout.slice(start, end).split('\n');
+    assert.equal(lines.length, 200000);
+    for (let i = 0; i < lines.length; i += 9973) assert.equal(lines[i], `line ${i}`);
+    assert.equal(lines[199999], 'line 199999');
+    assert.match(run.stderr, /stderr line/);
+  });
+  it('gives the program the CLI\'s stdin', async () => {
+    const run = await profile([fixture('stdin-echo.js')], { input: 'first line\nsecond\n' });
+    assert.equal(run.code, 0, run.stderr.slice(-1000));
+    assert.equal(printed(run.stdout, 'STDIN'), '18:first line');
+  });
+});
