@@ -108,6 +108,18 @@ describe('what the user sees', () => {
     assert.ok(all.includes(`sequential-awaits.js:${line}`), `summary should point at sequential-awaits.js:${line}:\n${all}`);
     assert.match(all, /sequential/i);
   });
+  it('the printed summary agrees with the report', () => {
+    const all = state.run.stdout + state.run.stderr;
+    const r = reportOf(state.run);
+    const n = all.match(/findings \((\d+)\)/);
+    assert.ok(n, `no "findings (N)" in the summary:\n${all.slice(-1500)}`);
+    assert.equal(Number(n[1]), r.findings.length);
+    const w = all.match(/wall ([\d.]+) (ms|s)\b/);
+    assert.ok(w, 'no wall time in the summary');
+    const wallMs = Number(w[1]) * (w[2] === 's' ? 1000 : 1);
+    assert.ok(Math.abs(wallMs - r.program.wallMs) <= Math.max(15, r.program.wallMs * 0.02), `summary wall ${wallMs} vs report ${r.program.wallMs}`);
+    for (const f of r.findings) assert.ok(all.includes(`:${f.location.line}`), `finding at line ${f.location.line} not in the summary`);
+  });
   it('the report\'s program summary is consistent', () => {
     const p = reportOf(state.run).program;
     assert.equal(p.exitCode, 0);

@@ -234,7 +234,7 @@ describe('SIGINT reaches the program, as Ctrl-C would', () => {
 });
 
 describe('a program killed by a signal', () => {
-  const s = runOnce('killed.js');
+  const s = runOnce('killed.js', [], { timeoutMs: 20_000 });
   it('records the signal and the CLI exits non-zero', () => {
     assert.match(s.run.stdout, /about to be killed/);
     const report = reportOf(s.run);
