@@ -344,3 +344,12 @@ describe('TypeScript project: an entry importing ./lib/profile (no extension)', 
     assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
   });
 });
+
+describe('TypeScript ES module (.mts)', () => {
+  const s = runOnce('sequential.mts');
+  it('runs and flags sequential-awaits at the .mts line', () => {
+    assert.match(s.run.stdout, /mts total 6/);
+    const report = reportOf(s.run);
+    findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'mts-first'));
+  });
+});

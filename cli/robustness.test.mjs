@@ -187,3 +187,19 @@ describe('the bin', () => {
     assert.equal(JSON.parse(readFileSync(json, 'utf8')).schemaVersion, 1);
   });
 });
+
+describe('paths and durations as users type them', () => {
+  it('a program path relative to the cwd is reported as an absolute path', async () => {
+    const file = fixture('sequential-awaits.js');
+    const run = await profile(['cli/fixtures/sequential-awaits.js'], { cwd: ROOT });
+    assert.equal(run.code, 0, run.stderr);
+    findingAt(reportOf(run), 'sequential-awaits', file, lineOf(file, 'seq-first'));
+  });
+  it('--duration longer than the program: it ends by itself, stopReason exit, no waiting for the duration', async () => {
+    const run = await profile([fixture('args.js'), '--duration', '30']);
+    assert.equal(run.code, 0, run.stderr);
+    const report = reportOf(run);
+    assert.equal(report.program.stopReason, 'exit');
+    assert.ok(run.wallMs < 15_000, `CLI took ${run.wallMs} ms for a program that exits at once`);
+  });
+});
