@@ -353,3 +353,13 @@ describe('TypeScript ES module (.mts)', () => {
     findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'mts-first'));
   });
 });
+
+describe('TypeScript in a "type": "module" package', () => {
+  const s = runOnce('esm-pkg/main.ts');
+  it('runs and flags sequential-awaits in the imported .ts', () => {
+    assert.match(s.run.stdout, /esm-pkg sum 3/, s.run.stderr.slice(-1500));
+    const report = reportOf(s.run);
+    const lib = fixture('esm-pkg/fetch.ts');
+    findingAt(report, 'sequential-awaits', lib, lineOf(lib, 'pkg-first'));
+  });
+});
