@@ -1,6 +1,10 @@
 /** Sizes a canvas's backing store to its CSS size × devicePixelRatio; drawing stays in CSS px. */
+export function canvasDpr(): number {
+  return Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+}
+
 export function fitCanvas(c: HTMLCanvasElement, cssW: number, cssH: number): CanvasRenderingContext2D {
-  const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+  const dpr = canvasDpr();
   const w = Math.max(1, Math.round(cssW * dpr)), h = Math.max(1, Math.round(cssH * dpr));
   if (c.width !== w) c.width = w;
   if (c.height !== h) c.height = h;

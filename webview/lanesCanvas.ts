@@ -6,6 +6,7 @@ import type { Selection } from './describe';
 import type { LevelCache } from './levels';
 import { visibleRuns, RUN_STRIDE, type Runs } from './lod';
 import { drawGrid } from './canvas';
+import type { PixelLayer } from './pixels';
 
 /**
  * Draws the lanes area: only the rows inside the scrolled window, each as the runs the
@@ -24,32 +25,48 @@ export interface LanesFrame {
   scrollTop: number;
   theme: Theme;
   selected?: Selection;
+  pixels: PixelLayer;
+  dpr: number;
 }
 
 export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
-  const { width: w, height: vh, scrollTop: top, theme: th, runs } = f;
+  const { width: w, height: vh, scrollTop: top, theme: th, runs, pixels } = f;
   const [t0, t1] = f.scale.domain();
-  ctx.clearRect(0, 0, w, vh);
-  drawGrid(ctx, f.scale, f.ticks, vh, th);
   const rows = f.model.rows;
   const msPerPx = (t1 - t0) / w;
+  // Dense data first, into the pixel buffer; lines and bands are drawn over it.
+  pixels.begin(ctx.canvas, f.dpr);
+  const sliceColors = th.categories.map((c) => pixels.color(c));
+  const asyncColors = [pixels.color(th.async, th.highContrast ? 1 : 0.75), pixels.color(th.rejected, th.highContrast ? 1 : 0.75)];
+  const outlined: [number, number, number, number][] = [];
+  for (const b of f.layout.bands) {
+    const y = b.y - top;
+    if (b.type !== 'row' || y + b.h < 0 || y > vh) continue;
+    const row = rows[b.row];
+    visibleRuns(f.levels.pick(b.row, row, msPerPx), t0, t1, w, runs);
+    const slices = row.kind === 'slices';
+    fillRuns(pixels, runs, slices ? sliceColors : asyncColors, slices ? y + 1 : y + 2, slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
+  }
+  pixels.commit(ctx);
+  drawGrid(ctx, f.scale, f.ticks, vh, th);
+  ctx.strokeStyle = th.grid;
+  ctx.beginPath();
   for (const b of f.layout.bands) {
     const y = b.y - top;
     if (y + b.h < 0 || y > vh) continue;
     if (b.type === 'process') {
       ctx.fillStyle = th.band;
       ctx.fillRect(0, y, w, b.h);
-      continue;
+    } else if (rows[b.row].kind === 'async') {
+      ctx.moveTo(0, y + b.h + 0.5); ctx.lineTo(w, y + b.h + 0.5);
     }
-    const row = rows[b.row];
-    visibleRuns(f.levels.pick(b.row, row, msPerPx), t0, t1, w, runs);
-    if (row.kind === 'slices') {
-      fillRuns(ctx, runs, th.categories, y + 1, b.h - 2, 1, th.highContrast ? th.grid : undefined);
-    } else {
-      ctx.strokeStyle = th.grid;
-      ctx.beginPath(); ctx.moveTo(0, y + b.h + 0.5); ctx.lineTo(w, y + b.h + 0.5); ctx.stroke();
-      fillRuns(ctx, runs, [th.async, th.rejected], y + 2, b.h - 4, th.highContrast ? 1 : 0.75, th.highContrast ? th.grid : undefined);
-    }
+  }
+  ctx.stroke();
+  if (outlined.length) {
+    // High contrast: every drawn run outlined.
+    ctx.beginPath();
+    for (const [x, y, ww, hh] of outlined) ctx.rect(x + 0.5, y + 0.5, Math.max(0, ww - 1), Math.max(0, hh - 1));
+    ctx.stroke();
   }
   if (f.selected) {
     const row = rows[f.selected.row];
@@ -63,27 +80,17 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
 }
 
 /**
- * Fills the runs of each colour as one path; in high contrast, outlines them too. A run
- * that its items only partly fill is drawn that fraction high, from the bottom of the row:
- * zoomed out, a lane reads as a utilization chart.
+ * Fills the runs into the pixel buffer. A run that its items only partly fill is drawn
+ * that fraction high, from the bottom of the row: zoomed out, a lane reads as a
+ * utilization chart. In high contrast, collects the rectangles to outline.
  */
-function fillRuns(ctx: CanvasRenderingContext2D, runs: Runs, colors: string[], y: number, h: number, alpha: number, outline?: string): void {
+function fillRuns(pixels: PixelLayer, runs: Runs, colors: number[], y: number, h: number, outlined?: [number, number, number, number][]): void {
   const buf = runs.buf;
-  ctx.globalAlpha = alpha;
-  for (let c = 0; c < colors.length; c++) {
-    ctx.fillStyle = colors[c];
-    ctx.beginPath();
-    let any = false;
-    for (let i = 0; i < runs.count; i++) {
-      const o = i * RUN_STRIDE;
-      if (buf[o + 2] !== c) continue;
-      const hh = buf[o + 3] >= 1 ? h : Math.max(2, h * buf[o + 3]);
-      ctx.rect(buf[o], y + h - hh, buf[o + 1] - buf[o], hh);
-      any = true;
-    }
-    if (!any) continue;
-    ctx.fill();
-    if (outline) { ctx.strokeStyle = outline; ctx.lineWidth = 1; ctx.stroke(); }
+  for (let i = 0; i < runs.count; i++) {
+    const o = i * RUN_STRIDE;
+    const hh = buf[o + 3] >= 1 ? h : Math.max(2, h * buf[o + 3]);
+    const color = colors[buf[o + 2]] ?? colors[0];
+    pixels.fill(buf[o], buf[o + 1], y + h - hh, hh, color);
+    if (outlined && buf[o + 1] - buf[o] >= 3) outlined.push([buf[o], y + h - hh, buf[o + 1] - buf[o], hh]);
   }
-  ctx.globalAlpha = 1;
 }

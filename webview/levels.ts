@@ -3,7 +3,7 @@ import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
 /**
  * Precomputed coarse versions of a dense row, so a zoomed-out frame touches a few thousand
  * merged runs instead of every item. Level k merges the row as visibleRuns would on a
- * canvas `BASE_BINS × 4^k` px wide spanning the whole run; its runs are items again (sorted
+ * canvas `BASE_BINS × 2^k` px wide spanning the whole run; its runs are items again (sorted
  * by start, same categories, with how much of them was busy as `cover`), so the renderer
  * draws a level exactly like a row. A level is
  * used only when a screen pixel spans at least 4 of its bins, so it looks the same as
@@ -12,7 +12,7 @@ import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
 export type { Drawable } from './lod';
 
 const BASE_BINS = 4096;
-const MAX_LEVELS = 4;
+const MAX_LEVELS = 8;
 /** Rows with fewer items are drawn directly. */
 export const LEVEL_MIN_ITEMS = 8192;
 
@@ -27,7 +27,7 @@ export class LevelCache {
     if (row.start.length < LEVEL_MIN_ITEMS) return row;
     let best: Drawable = row;
     for (let k = 0; k < MAX_LEVELS; k++) {
-      const binMs = this.wallMs / (BASE_BINS * 4 ** k);
+      const binMs = this.wallMs / (BASE_BINS * 2 ** k);
       if (binMs > msPerPx / 4) continue;
       const level = this.level(rowIndex, row, k);
       if (!level) break; // finer levels would not be smaller either
@@ -41,7 +41,7 @@ export class LevelCache {
     let ls = this.levels.get(rowIndex);
     if (!ls) { ls = []; this.levels.set(rowIndex, ls); }
     if (ls[k] !== undefined) return ls[k];
-    const bins = BASE_BINS * 4 ** k;
+    const bins = BASE_BINS * 2 ** k;
     const binMs = this.wallMs / bins;
     const r = visibleRuns(row, 0, this.wallMs, bins, this.runs, 1, true);
     // Not worth it unless it at least halves the work.

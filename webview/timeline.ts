@@ -8,7 +8,8 @@ import { layoutRows, bandAt, type RowLayout } from './rows';
 import { createRuns, itemAt } from './lod';
 import { LevelCache } from './levels';
 import { readTheme, type Theme } from './theme';
-import { drawGrid, fitCanvas } from './canvas';
+import { canvasDpr, drawGrid, fitCanvas } from './canvas';
+import { PixelLayer } from './pixels';
 import { el, setText } from './dom';
 import { formatMs } from './format';
 import { buildHeader } from './header';
@@ -43,6 +44,7 @@ export class Timeline {
   private frame = 0;
   private runs = createRuns();
   private levels: LevelCache;
+  private pixels = new PixelLayer();
   private scratch: Float32Array[] = [];
   private maxima: number[];
   private selected: Selection | undefined;
@@ -521,6 +523,7 @@ export class Timeline {
     drawLanes(fitCanvas(this.lanesCanvas, w, vh), {
       model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, scale: s, ticks,
       width: w, height: vh, scrollTop: this.lanesEl.scrollTop, theme: th, selected: this.selected,
+      pixels: this.pixels, dpr: canvasDpr(),
     });
     mark('lanes');
     this.markers.position(s, w, this.layout);
