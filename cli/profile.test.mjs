@@ -363,3 +363,29 @@ describe('TypeScript in a "type": "module" package', () => {
     findingAt(report, 'sequential-awaits', lib, lineOf(lib, 'pkg-first'));
   });
 });
+
+describe('findings aggregate per site', () => {
+  const s = runOnce('aggregates.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /aggregates 6 true 3/);
+  });
+  it('sequential awaits run twice: one finding, 2 occurrences, savings summed over both calls', () => {
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'agg-seq'));
+    assert.equal(f.occurrences, 2);
+    // Each call: Σ waits − max ≈ 80 ms; summed over two calls ≈ 160 ms.
+    assert.ok(f.estimatedSavingsMs > 100 && f.estimatedSavingsMs < 350, `estimatedSavingsMs ${f.estimatedSavingsMs}, expected ≈ 160`);
+    assert.equal(findingsOf(report, 'sequential-awaits').filter((x) => x.location.line === f.location.line).length, 1, 'one finding per site');
+  });
+  it('one readFileSync site called ten times: one sync-io finding with 10 occurrences', () => {
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'sync-io', s.file, lineOf(s.file, 'agg-read'));
+    assert.equal(f.occurrences, 10);
+  });
+  it('three blocks on the same line: one blocking-cpu finding with 3 occurrences', () => {
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'blocking-cpu', s.file, lineOf(s.file, 'agg-fib'));
+    assert.equal(f.occurrences, 3, describeFindings(report));
+    assert.ok(f.totalMs >= 60, `totalMs ${f.totalMs}: three blocks of ~70 ms`);
+  });
+});
