@@ -8,7 +8,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../analyzer/report';
 import { startProfile } from '../recorder/profile';
-import { FindingsIndex, validateReport } from './core/findingsIndex';
+import { absoluteFile, FindingsIndex, validateReport } from './core/findingsIndex';
+import type { LaneProfile } from '../recorder/profileOptions';
+import { exportRun } from './panel/exports';
 import { reportSummaryLine } from './core/findingText';
 import { nodeLaunchConfigs, npmScripts, PROFILABLE_FILE, TargetError, targetLabel, toProfileOptions, type ProfileSettings, type Target } from './core/targets';
 import { compareHtml } from './panel/compareView';
@@ -36,12 +38,18 @@ export function activate(context: vscode.ExtensionContext): void {
   const presenter = new FindingsPresenter(index);
   const runner = new ProfileRunner(startProfile, channel);
   const history: Report[] = [];
+  // CPU profiles of the runs of this session, for "Export .cpuprofile".
+  const profilesOf = new WeakMap<Report, LaneProfile[]>();
   const panel = new ReportPanel(context.extensionUri, {
-    openLocation: (m) => void revealSource(index.fileOf({ location: m.location } as never), m.location.line, m.location.column, false),
+    openLocation: (m) => void revealSource(absoluteFile(m.location, index.report?.program.cwd ?? ''), m.location.line, m.location.column, false),
     // Selecting a finding in the timeline shows its line without taking the focus from the panel.
     selectFinding: (id) => {
       const f = index.get(id);
       if (f) void revealSource(index.fileOf(f), f.location.line, f.location.column, true);
+    },
+    export: (format) => {
+      const report = index.report ?? history.at(-1);
+      if (report) void exportRun(format, report, profilesOf.get(report) ?? []);
     },
   });
   context.subscriptions.push(channel, presenter, runner, panel);
@@ -81,7 +89,9 @@ export function activate(context: vscode.ExtensionContext): void {
     const label = targetLabel(target);
     let report: Report;
     try {
-      report = await runner.profile(options, label, config.programOutput);
+      const result = await runner.profile(options, label, config.programOutput);
+      report = validateReport(result.report);
+      profilesOf.set(report, result.profiles);
     } catch (e) {
       void vscode.window.showErrorMessage(`Concurrency Lens could not start ${label}: ${(e as Error).message}`, 'Show Output').then((c) => c && runner.showOutput());
       return;
@@ -137,14 +147,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   });
 
-  register('concurrencyLens.saveReport', async () => {
+  register('concurrencyLens.saveReport', () => {
     const report = index.report ?? history.at(-1);
     if (!report) { void vscode.window.showInformationMessage('Concurrency Lens: no report to save yet.'); return; }
-    const target = await vscode.window.showSaveDialog({
-      filters: { 'Concurrency Lens report': ['json'] },
-      defaultUri: vscode.Uri.file(join(report.program.cwd, 'concurrency-report.json')),
-    });
-    if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(report, null, 2)));
+    return exportRun('report', report, []);
   });
 
   register('concurrencyLens.compareRuns', () => {

@@ -137,7 +137,9 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await wb.runCommand('View: Close All Editor Groups');
     // From the Explorer's context menu this time.
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^lens-server\.js$/ }).click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Profile Concurrency' }).click();
+    // Menu items act on mouse-up after hover; hover then Enter is the reliable way to pick one.
+    await page.locator('.context-view .action-label', { hasText: 'Profile Concurrency' }).hover();
+    await page.keyboard.press('Enter');
     const toast = page.locator('.notification-toast', { hasText: 'Profiling lens-server.js' });
     await toast.waitFor({ timeout: 30_000 });
     await page.waitForTimeout(3000);

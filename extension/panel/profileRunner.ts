@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Report } from '../../analyzer/report';
-import type { ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
+import type { LaneProfile, ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
 import { formatMs, reportSummaryLine } from '../core/findingText';
 
 export type StartProfile = (options: ProfileOptions) => ProfileRun;
@@ -69,8 +69,8 @@ export class ProfileRunner implements vscode.Disposable {
     this.current.run.stop();
   }
 
-  /** Profiles until the program ends or is stopped; resolves with the report. */
-  async profile(options: ProfileOptions, label: string, outputKind: 'outputChannel' | 'terminal'): Promise<Report> {
+  /** Profiles until the program ends or is stopped; resolves with the report and the lanes' CPU profiles. */
+  async profile(options: ProfileOptions, label: string, outputKind: 'outputChannel' | 'terminal'): Promise<{ report: Report; profiles: LaneProfile[] }> {
     if (this.current) throw new Error(`Already profiling ${this.current.label}. Stop it first.`);
     const output: ProgramOutput = outputKind === 'terminal'
       ? this.terminal.start(`Profiling ${options.command.join(' ')}`)
@@ -109,13 +109,14 @@ export class ProfileRunner implements vscode.Disposable {
         try {
           const report = await run.done;
           if (outputKind === 'outputChannel') this.channel.appendLine(`■ ${label}: ${reportSummaryLine(report)}`);
-          return report;
+          return { report, profiles: run.profiles };
         } finally {
           clearInterval(timer);
         }
       });
     } finally {
       this.current = undefined;
+      this.status.hide(); // until showResult() puts the run's summary there
     }
   }
 

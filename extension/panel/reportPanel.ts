@@ -10,6 +10,7 @@ import { FALLBACK_SCRIPT } from './fallbackScript';
 export interface ReportPanelEvents {
   openLocation(location: FromWebview & { type: 'openLocation' }): void;
   selectFinding(findingId: string): void;
+  export(format: 'trace' | 'cpuprofile'): void;
 }
 
 export class ReportPanel implements vscode.Disposable {
@@ -66,7 +67,7 @@ export class ReportPanel implements vscode.Disposable {
         break;
       case 'openLocation': this.events.openLocation(message); break;
       case 'selectFinding': this.events.selectFinding(message.findingId); break;
-      case 'export': void vscode.commands.executeCommand('concurrencyLens.saveReport'); break;
+      case 'export': this.events.export(message.format); break;
     }
   }
 
