@@ -1,7 +1,7 @@
 // End to end: lanes (workers, child processes), exit codes, stopping, memory bounds.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import {
   CLI, TIME_BIN, profile, fixture, lineOf, reportOf, findingsOf, findingAt, describeFindings, printed,
 } from './fixtures/harness.mjs';
@@ -163,6 +163,11 @@ describe('5 million promises', () => {
     }
     assert.ok(spans.dropped.asyncSpans > 0, `dropped.asyncSpans ${spans.dropped.asyncSpans}: 5M awaits cannot all be kept`);
     assert.ok(spans.dropped.asyncSpans + n >= 4_000_000, `kept ${n} + dropped ${spans.dropped.asyncSpans} should account for ~5M awaits`);
+  });
+  it('writes a report of bounded size', () => {
+    reportOf(s.run);
+    const bytes = statSync(s.run.jsonPath).size;
+    assert.ok(bytes < 64 * 1024 * 1024, `report is ${(bytes / 1048576).toFixed(1)} MB for 5M awaits`);
   });
   it('aggregates per site exactly', () => {
     const report = reportOf(s.run);
