@@ -75,6 +75,17 @@ export function workbench(page) {
       }
       throw new Error(`no webview showed ${pattern}; webviews: ${JSON.stringify(await wb.webviewTexts()).slice(0, 500)}`);
     },
+    /** Waits until an element matching `selector` exists in some webview frame. */
+    async waitForWebviewElement(selector, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        for (const frame of page.frames()) {
+          if (frame.url().includes('webview') && (await frame.locator(selector).count().catch(() => 0)) > 0) return;
+        }
+        await page.waitForTimeout(300);
+      }
+      throw new Error(`no webview has ${selector}`);
+    },
     async notificationTexts() {
       return page.locator('.notification-toast').allInnerTexts();
     },
