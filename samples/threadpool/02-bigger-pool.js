@@ -17,8 +17,14 @@ const path = require('node:path');
 const FILES = 128;
 const FILE_BYTES = 4 * 1024 * 1024;
 
+// Writes one file, then deletes it again (a demo: no need to keep 512 MB around).
+async function writeAndDelete(file, data) {
+  await fs.writeFile(file, data);
+  await fs.unlink(file);
+}
+
 // Starts every write at once; all of them then queue for libuv's thread pool.
-const writeAll = (files, data) => Promise.all(files.map((file) => fs.writeFile(file, data)));
+const writeAll = (files, data) => Promise.all(files.map((file) => writeAndDelete(file, data)));
 
 async function main() {
   const outputDir = path.join(os.tmpdir(), `concurrency-lens-sample-${process.pid}`);
@@ -27,7 +33,7 @@ async function main() {
   const files = Array.from({ length: FILES }, (_, i) => path.join(outputDir, `file-${i}.bin`));
   await writeAll(files, data);
   console.log(`wrote ${FILES} × 4 MB with a thread pool of ${process.env.UV_THREADPOOL_SIZE}`);
-  await fs.rm(outputDir, { recursive: true, force: true });
+  await fs.rmdir(outputDir);
 }
 
 main();
