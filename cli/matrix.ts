@@ -77,7 +77,11 @@ export function parseSampleHeader(source: string, file: string, variant = path.b
   return spec;
 }
 
-/** Every sample program under dir (not lib/ or walkthrough/), in path order; `filter` keeps variants containing any of the strings. */
+/** The order of the lessons in samples/README.md; other groups follow alphabetically. */
+const GROUP_ORDER = ['io', 'cpu', 'mixed', 'blocking-io', 'fanout', 'threadpool', 'cluster'];
+const groupRank = (group: string) => { const i = GROUP_ORDER.indexOf(group); return i < 0 ? GROUP_ORDER.length : i; };
+
+/** Every sample program under dir (not lib/ or walkthrough/), by group then path; `filter` keeps variants containing any of the strings. */
 export function discoverSamples(dir: string, filter: string[] = []): SampleSpec[] {
   const root = fs.realpathSync(dir);
   const files: string[] = [];
@@ -95,6 +99,7 @@ export function discoverSamples(dir: string, filter: string[] = []): SampleSpec[
       const variant = path.relative(root, file).split(path.sep).join('/').replace(SAMPLE_FILE, '').replace(/(^|\/)\d+-/g, '$1');
       return parseSampleHeader(fs.readFileSync(file, 'utf8'), file, variant);
     })
+    .sort((a, b) => groupRank(a.group) - groupRank(b.group) || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
     .filter((s) => filter.length === 0 || filter.some((f) => s.variant.includes(f)));
 }
 
