@@ -203,3 +203,33 @@ describe('paths and durations as users type them', () => {
     assert.ok(run.wallMs < 15_000, `CLI took ${run.wallMs} ms for a program that exits at once`);
   });
 });
+
+describe('instrumentation does not change what programs do', () => {
+  // Deterministic fixtures: their stdout under the CLI must be byte-identical to plain node
+  // (the CLI's summary goes to stderr).
+  for (const name of ['semantics.js', 'sequential-awaits.js', 'await-loops.js', 'fake-concurrency.js', 'aggregates.js', 'sequential.mjs']) {
+    it(`${name}: same stdout as plain node`, async () => {
+      const file = fixture(name);
+      const env = { ...process.env };
+      delete env.NODE_TEST_CONTEXT;
+      const plain = spawnSync(process.execPath, [file], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(plain.status, 0, plain.stderr);
+      const run = await profile([file]);
+      assert.equal(run.code, 0, run.stderr.slice(-1500));
+      assert.equal(run.stdout, plain.stdout);
+      reportOf(run);
+    });
+  }
+});
+
+describe('a program with a syntax error', () => {
+  it('shows Node\'s SyntaxError with the file and line, exit code 1, report kept', async () => {
+    const file = fixture('syntax-error.js');
+    const run = await profile([file]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /SyntaxError/);
+    assert.ok(run.stderr.includes(`${file}:3`), `stderr should point at ${file}:3:\n${run.stderr.slice(-1500)}`);
+    assert.doesNotMatch(run.stderr, /internal error|instrument/i);
+    assert.equal(reportOf(run).program.exitCode, 1);
+  });
+});
