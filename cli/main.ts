@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startProfile, CommandError } from '../recorder/profile';
 import { formatSummary } from './summary';
@@ -28,7 +29,7 @@ Profile options:
   --include-node-modules   instrument dependencies too
   --cwd DIR                run the program in DIR
   --quiet                  no summary
-Exit code: the program's (1 if it was killed by a signal other than our stop), 2 for bad usage.`;
+Exit code: the program's (128 + signal number if a signal killed it, 0 when we stopped it), 2 for bad usage.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -95,7 +96,9 @@ async function profile(args: string[]): Promise<number> {
   }
   if (report.program.error) return 1;
   if (report.program.stopReason === 'duration' || report.program.stopReason === 'stopped') return 0;
-  return report.program.exitCode ?? 1;
+  // Killed by a signal: what a shell reports (128 + signal number, e.g. 143 for SIGTERM).
+  const signo = report.program.signal ? os.constants.signals[report.program.signal as NodeJS.Signals] : undefined;
+  return report.program.exitCode ?? (signo ? 128 + signo : 1);
 }
 
 const VALUE_OPTIONS = new Set(['json', 'html', 'trace', 'cpuprofile', 'duration', 'sampling-interval', 'threshold', 'cwd']);

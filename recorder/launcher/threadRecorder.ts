@@ -41,7 +41,12 @@ export class ThreadRecorder {
     t.on('NodeWorker.attachedToWorker', (p) => void this.attachWorker(p));
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
     t.on('NodeWorker.detachedFromWorker', (p) => { this.workers.get(p.sessionId)?.target.detached(); });
-    if (isProcessMain) t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
+    if (isProcessMain) {
+      t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
+      // A process that ends without running JS (it killed itself: process.kill(process.pid))
+      // waits for the debugger to disconnect: that is our cue to collect, then hang up.
+      t.on('NodeRuntime.waitingForDisconnect', () => void this.flushProbes().then(() => this.collectAndRelease()));
+    }
     // CDP handles a target's commands in order: send them all at once (one round trip, not
     // six: each costs a trip through the main thread for a worker), then let the thread run.
     const tracing = isProcessMain
@@ -55,6 +60,7 @@ export class ThreadRecorder {
       t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
+      isProcessMain ? t.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }).catch(() => undefined) : undefined,
       // A worker waits for runIfWaitingForDebugger (waitForDebuggerOnStart), a process's probe for its release.
       isProcessMain ? t.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_START) }) : t.send('Runtime.runIfWaitingForDebugger'),
     ]);

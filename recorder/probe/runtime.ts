@@ -20,6 +20,8 @@ const LIB_SPAN_MIN_MS = 1;
 const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4, lib: 5 };
 
 const now = () => performance.now();
+/** Promise.all batches up to this size have each element tracked until it settles. */
+const TRACKED_ELEMENTS = 256;
 
 /** State of one async-function invocation (`__clI$`). */
 class Invocation {
@@ -156,6 +158,14 @@ export class ProbeRuntime {
   w<T>(inv: Invocation, startedAt: number, iterable: Iterable<T>): Iterable<T> {
     if (this.k !== startedAt || iterable == null || typeof (iterable as any)[Symbol.iterator] !== 'function') return iterable;
     const items = Array.isArray(iterable) ? iterable : Array.from(iterable);
+    if (items.length > TRACKED_ELEMENTS) {
+      // A big batch (a promise storm, chunked work): tracking each element would cost as much
+      // as the work. Only the peak is noted, never added to awaits already counted in flight.
+      let pending = 0;
+      for (const item of items) if (item instanceof Promise) pending++;
+      if (pending > this.maxInFlight) this.maxInFlight = Math.max(this.inFlight, pending);
+      return items;
+    }
     const t1 = inv.s ? now() : 0;
     const site = inv.site || 0;
     let pending = 0;

@@ -3,6 +3,9 @@
  * kept: the probe records them with the file's sites, and appends them inline so Node's
  * --enable-source-maps shows .ts lines in the program's own stack traces.
  */
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+
 export interface Transpiled { code: string; map: unknown }
 
 let esbuild: any;
@@ -16,7 +19,8 @@ export function transpileTypeScript(source: string, file: string, format: 'cjs' 
     // Without worker threads esbuild runs its binary per call: no extra thread in the program.
     const saved = process.env.ESBUILD_WORKER_THREADS;
     process.env.ESBUILD_WORKER_THREADS = '0';
-    try { esbuild = require(esbuildPath); } finally {
+    // createRequire: this also runs in the ESM hooks bundle, where there is no `require`.
+    try { esbuild = createRequire(path.join(esbuildPath, 'package.json'))(esbuildPath); } finally {
       if (saved === undefined) delete process.env.ESBUILD_WORKER_THREADS; else process.env.ESBUILD_WORKER_THREADS = saved;
     }
   }
