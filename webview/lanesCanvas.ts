@@ -4,14 +4,16 @@ import type { RowLayout } from './rows';
 import type { Theme } from './theme';
 import type { Selection } from './describe';
 import type { LevelCache } from './levels';
-import { visibleRuns, RUN_STRIDE, type Runs } from './lod';
+import { lowerBound, visibleRuns, RUN_STRIDE, type Drawable, type Runs } from './lod';
 import { drawGrid } from './canvas';
 import type { PixelLayer } from './pixels';
 
 /**
  * Draws the lanes area: only the rows inside the scrolled window, each as the runs the
- * level of detail gives for the visible time range, batched into one path per colour
- * (few fillStyle changes whatever the item count), plus the selected item's outline.
+ * level of detail gives for the visible time range, a run as high as the share of it that
+ * was busy (zoomed out, a lane reads as a utilization chart). Sparse views batch the runs
+ * into one canvas path per colour; dense ones write them into a pixel buffer. Then the
+ * grid, process bands, row separators and the selected item's outline on top.
  */
 export interface LanesFrame {
   model: TimelineModel;
@@ -29,25 +31,46 @@ export interface LanesFrame {
   dpr: number;
 }
 
+/** Above this many items in view, runs go through the pixel buffer rather than canvas paths. */
+export const PIXEL_MODE_ITEMS = 20_000;
+
 export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
   const { width: w, height: vh, scrollTop: top, theme: th, runs, pixels } = f;
   const [t0, t1] = f.scale.domain();
   const rows = f.model.rows;
   const msPerPx = (t1 - t0) / w;
-  // Dense data first, into the pixel buffer; lines and bands are drawn over it.
-  pixels.begin(ctx.canvas, f.dpr);
-  const sliceColors = th.categories.map((c) => pixels.color(c));
-  const asyncColors = [pixels.color(th.async, th.highContrast ? 1 : 0.75), pixels.color(th.rejected, th.highContrast ? 1 : 0.75)];
-  const outlined: [number, number, number, number][] = [];
+  // What each visible row draws from (the row or a coarse level), and how much is in view.
+  const visible: { b: (typeof f.layout.bands)[number] & { type: 'row' }; src: Drawable }[] = [];
+  let items = 0;
   for (const b of f.layout.bands) {
     const y = b.y - top;
     if (b.type !== 'row' || y + b.h < 0 || y > vh) continue;
-    const row = rows[b.row];
-    visibleRuns(f.levels.pick(b.row, row, msPerPx), t0, t1, w, runs);
-    const slices = row.kind === 'slices';
-    fillRuns(pixels, runs, slices ? sliceColors : asyncColors, slices ? y + 1 : y + 2, slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
+    const src = f.levels.pick(b.row, rows[b.row], msPerPx);
+    items += lowerBound(src.start, t1) - lowerBound(src.start, t0 - src.maxDur);
+    visible.push({ b, src });
   }
-  pixels.commit(ctx);
+  const dense = items > PIXEL_MODE_ITEMS;
+  const sliceColors = th.categories, asyncColors = [th.async, th.rejected];
+  const asyncAlpha = th.highContrast ? 1 : 0.75;
+  const outlined: [number, number, number, number][] = [];
+  if (dense) {
+    // Dense: into the pixel buffer first; lines and bands are drawn over it.
+    pixels.begin(ctx.canvas, f.dpr);
+    const slicePx = sliceColors.map((c) => pixels.color(c)), asyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha));
+    for (const { b, src } of visible) {
+      visibleRuns(src, t0, t1, w, runs);
+      const slices = rows[b.row].kind === 'slices';
+      fillRunsPixels(pixels, runs, slices ? slicePx : asyncPx, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
+    }
+    pixels.commit(ctx);
+  } else {
+    ctx.clearRect(0, 0, w, vh);
+    for (const { b, src } of visible) {
+      visibleRuns(src, t0, t1, w, runs);
+      const slices = rows[b.row].kind === 'slices';
+      fillRunsPath(ctx, runs, slices ? sliceColors : asyncColors, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, slices ? 1 : asyncAlpha, th.highContrast ? outlined : undefined);
+    }
+  }
   drawGrid(ctx, f.scale, f.ticks, vh, th);
   ctx.strokeStyle = th.grid;
   ctx.beginPath();
@@ -79,16 +102,38 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
   }
 }
 
-/**
- * Fills the runs into the pixel buffer. A run that its items only partly fill is drawn
- * that fraction high, from the bottom of the row: zoomed out, a lane reads as a
- * utilization chart. In high contrast, collects the rectangles to outline.
- */
-function fillRuns(pixels: PixelLayer, runs: Runs, colors: number[], y: number, h: number, outlined?: [number, number, number, number][]): void {
+/** How high a run is drawn: the share of it that was busy, from the bottom of the row. */
+function runHeight(cover: number, h: number): number {
+  return cover >= 1 ? h : Math.max(2, h * cover);
+}
+
+/** Sparse: each colour's runs as one canvas path. */
+function fillRunsPath(ctx: CanvasRenderingContext2D, runs: Runs, colors: string[], y: number, h: number, alpha: number, outlined?: [number, number, number, number][]): void {
+  const buf = runs.buf;
+  ctx.globalAlpha = alpha;
+  for (let c = 0; c < colors.length; c++) {
+    ctx.fillStyle = colors[c];
+    ctx.beginPath();
+    let any = false;
+    for (let i = 0; i < runs.count; i++) {
+      const o = i * RUN_STRIDE;
+      if (buf[o + 2] !== c) continue;
+      const hh = runHeight(buf[o + 3], h);
+      ctx.rect(buf[o], y + h - hh, buf[o + 1] - buf[o], hh);
+      if (outlined && buf[o + 1] - buf[o] >= 3) outlined.push([buf[o], y + h - hh, buf[o + 1] - buf[o], hh]);
+      any = true;
+    }
+    if (any) ctx.fill();
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** Dense: runs written into the pixel buffer. In high contrast, collects rectangles to outline. */
+function fillRunsPixels(pixels: PixelLayer, runs: Runs, colors: number[], y: number, h: number, outlined?: [number, number, number, number][]): void {
   const buf = runs.buf;
   for (let i = 0; i < runs.count; i++) {
     const o = i * RUN_STRIDE;
-    const hh = buf[o + 3] >= 1 ? h : Math.max(2, h * buf[o + 3]);
+    const hh = runHeight(buf[o + 3], h);
     const color = colors[buf[o + 2]] ?? colors[0];
     pixels.fill(buf[o], buf[o + 1], y + h - hh, hh, color);
     if (outlined && buf[o + 1] - buf[o] >= 3) outlined.push([buf[o], y + h - hh, buf[o + 1] - buf[o], hh]);
