@@ -183,8 +183,9 @@ function waitForCollector(): void {
   if (typeof binding !== 'function') return;
   try {
     binding(JSON.stringify({ pid: process.pid, tid: wt.threadId }));
-    // The recorder hangs up right after releasing us; close() then returns at once.
-    if (waitForRecorder(RELEASE_EXIT, WAIT_LIMIT_MS) && wt.isMainThread) inspector.close();
+    // The recorder hangs up right after releasing us, and Node waits for that at exit. (No
+    // inspector.close() here: closing from both ends at once crashes Node's inspector thread.)
+    waitForRecorder(RELEASE_EXIT, WAIT_LIMIT_MS);
   } catch { /* no inspector session: nothing to wait for */ }
 }
 
