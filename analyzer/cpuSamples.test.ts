@@ -35,6 +35,10 @@ describe('sampleTimeline', () => {
     assert.equal(t.frame[1]?.line, 3);
     assert.equal(t.frame[1]?.isLeaf, true);
   });
+  it('prefers a body line over the header of a small recursive function', () => {
+    const rec: CpuProfile = { ...profile, nodes: profile.nodes.map((n) => n.id === 3 ? { ...n, positionTicks: [{ line: 2, ticks: 10 }, { line: 3, ticks: 4 }] } : n) };
+    assert.equal(sampleTimeline(rec, 0, classify).frame[1]?.line, 3);
+  });
   it('does not count code loading for a require as user work', () => {
     assert.equal(t.frame[7], undefined);
   });
