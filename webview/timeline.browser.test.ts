@@ -92,6 +92,30 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     await page.close();
   });
 
+  test('dense and sparse views both draw the busy slices (pixel buffer and canvas paths)', async () => {
+    const r = syntheticReport({ lanes: 4, spans: 200_000, wallMs: 20_000 });
+    const { page, errors } = await openReport(browser, r);
+    // Share of the main lane's CPU row (its lower half) that has paint, and the mean height.
+    const painted = () => page.evaluate(() => {
+      const c = document.querySelector('.cl-lanes-canvas') as HTMLCanvasElement;
+      const label = document.querySelector('.cl-row-label.lane') as HTMLElement;
+      const dpr = c.width / c.clientWidth;
+      const y = Math.round((label.offsetTop + label.offsetHeight - 3) * dpr);
+      const data = c.getContext('2d')!.getImageData(0, y, c.width, 1).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n / c.width;
+    });
+    const dense = await painted();
+    assert.ok(dense > 0.5, `zoomed out, ${(dense * 100).toFixed(0)} % of the CPU row is painted`);
+    await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.zoomTo(1000, 1050));
+    await page.waitForTimeout(50);
+    const sparse = await painted();
+    assert.ok(sparse > 0.1 && sparse < 0.99, `zoomed in, ${(sparse * 100).toFixed(0)} % painted: slices with gaps`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('overview: drag zooms to a range, click recentres', async () => {
     const r = syntheticReport({ lanes: 2, spans: 1000 });
     const { page } = await openReport(browser, r);
