@@ -87,6 +87,9 @@ describe('a program that throws', () => {
   it('shows the program\'s error on stderr and exits non-zero', () => {
     assert.match(s.run.stderr, /fixture-boom-7781/);
     assert.equal(s.run.code, 1);
+    const err = s.run.stderr.indexOf('fixture-boom-7781');
+    const summary = s.run.stderr.search(/wall [\d.]+ (ms|s)/);
+    assert.ok(summary > err, 'the summary should follow the program\'s own error output');
   });
 });
 
