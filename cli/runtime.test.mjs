@@ -271,3 +271,18 @@ describe('stdio passthrough', () => {
     assert.equal(printed(run.stdout, 'STDIN'), '18:first line');
   });
 });
+
+describe('peak RSS covers child processes', () => {
+  const s = runOnce('rss-child.js');
+  it('program.maxRssKb is the largest process\'s peak, here the child\'s 200 MB', () => {
+    assert.match(s.run.stdout, /child exited 0/);
+    const report = reportOf(s.run);
+    assert.ok(report.program.maxRssKb >= 200 * 1024, `maxRssKb ${report.program.maxRssKb}`);
+    const pid = Number(printed(s.run.stdout, 'RSS_CHILD_PID'));
+    const lane = report.lanes.find((l) => l.pid === pid && l.kind === 'process');
+    assert.ok(lane, 'no lane for the child');
+    if (lane.maxRssKb !== undefined) assert.ok(lane.maxRssKb >= 200 * 1024, `child lane maxRssKb ${lane.maxRssKb}`);
+    const main = report.lanes.find((l) => l.kind === 'main');
+    if (main.maxRssKb !== undefined) assert.ok(main.maxRssKb < 200 * 1024, `parent lane maxRssKb ${main.maxRssKb}: the parent never touched 200 MB`);
+  });
+});
