@@ -182,7 +182,7 @@ describe('threadpool-saturation: 64 pbkdf2 on the default pool of 4', () => {
     const f = findingAt(report, 'threadpool-saturation', s.file, lineOf(s.file, 'pbkdf2'));
     assertFindingShape(report, f);
   });
-  it('measures the pool: size 4, 4 in flight, work queued', () => {
+  it('measures the pool: size 4, 4 running, more in flight, work queued', () => {
     const report = reportOf(s.run);
     const tp = report.metrics.threadpool;
     assert.ok(tp, 'metrics.threadpool missing');
@@ -391,5 +391,16 @@ describe('findings aggregate per site', () => {
     const f = inFib[0];
     assert.equal(f.occurrences, 3, describeFindings(report));
     assert.ok(f.totalMs >= 60, `totalMs ${f.totalMs}: three blocks of ~70 ms`);
+  });
+});
+
+describe('pool-oversubscribed: 5 CPU-busy child processes', () => {
+  const s = runOnce('oversubscribed-procs.js');
+  it('flags it at the fork( line', (t) => {
+    assert.match(s.run.stdout, /5 processes done/);
+    const report = reportOf(s.run);
+    if (report.program.cores >= 5) return t.skip(`machine has ${report.program.cores} cores`);
+    findingAt(report, 'pool-oversubscribed', s.file, lineOf(s.file, 'fork'));
+    assert.equal(report.lanes.filter((l) => l.kind === 'process').length, 5);
   });
 });
