@@ -163,10 +163,14 @@ describe('await-in-loop, and a dependent pagination loop', () => {
 describe('fake-concurrency: Promise.all over async functions that never yield', () => {
   const s = runOnce('fake-concurrency.js');
   it('flags the CPU-only Promise.all at its await line', () => {
-    assert.match(s.run.stdout, /done true 3/);
+    assert.match(s.run.stdout, /done true 3 true/);
     const report = reportOf(s.run);
     const f = findingAt(report, 'fake-concurrency', s.file, lineOf(s.file, 'fake'));
     assertFindingShape(report, f);
+  });
+  it('flags Promise.race over the same CPU-only functions (both run to completion before the race settles)', () => {
+    const report = reportOf(s.run);
+    findingAt(report, 'fake-concurrency', s.file, lineOf(s.file, 'fake-race'));
   });
   it('does not flag the Promise.all over real timers', () => {
     const report = reportOf(s.run);
