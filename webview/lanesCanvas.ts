@@ -32,7 +32,7 @@ export interface LanesFrame {
 }
 
 /** Above this many items in view, runs go through the pixel buffer rather than canvas paths. */
-export const PIXEL_MODE_ITEMS = 20_000;
+export const PIXEL_MODE_ITEMS = 4_000;
 
 export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
   const { width: w, height: vh, scrollTop: top, theme: th, runs, pixels } = f;

@@ -6,7 +6,7 @@ import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
  * canvas `BASE_BINS × 2^k` px wide spanning the whole run; its runs are items again (sorted
  * by start, same categories, with how much of them was busy as `cover`), so the renderer
  * draws a level exactly like a row. A level is
- * used only when a screen pixel spans at least 4 of its bins, so it looks the same as
+ * used only when a screen pixel spans at least 2 of its bins, so it looks the same as
  * the full row. Built lazily, once per row and level.
  */
 export type { Drawable } from './lod';
@@ -28,7 +28,7 @@ export class LevelCache {
     let best: Drawable = row;
     for (let k = 0; k < MAX_LEVELS; k++) {
       const binMs = this.wallMs / (BASE_BINS * 2 ** k);
-      if (binMs > msPerPx / 4) continue;
+      if (binMs > msPerPx / 2) continue;
       const level = this.level(rowIndex, row, k);
       if (!level) break; // finer levels would not be smaller either
       best = level;

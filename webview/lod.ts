@@ -54,39 +54,8 @@ export function visibleRuns(row: Drawable, t0: number, t1: number, width: number
   let i = lowerBound(row.start, t0 - row.maxDur);
   const iEnd = lowerBound(row.start, t1);
   const s = row.start, e = row.end, c = row.cat, cover = row.cover;
-  const weights = COLUMN_WEIGHTS;
-  // The open run, and the pixel column being gathered.
-  let rx0 = 0, rx1 = -Infinity, rc = -1, rv = 1;
-  let col = -1, filled = 0;
-  const emit = (x0: number, x1: number, cat: number, cov: number) => {
-    if (cat === rc && x0 <= rx1 + 0.5) {
-      if (cov === rv) { if (x1 > rx1) rx1 = x1; return; }
-      // Levels keep covers exact, merging close ones into their width-weighted mean.
-      if (forLevel && Math.abs(cov - rv) <= 1 / 16 && x1 > rx1) {
-        rv = (rv * (rx1 - rx0) + cov * (x1 - rx1)) / (x1 - rx0);
-        rx1 = x1;
-        return;
-      }
-    }
-    if (rc >= 0) pushRun(out, rx0, rx1, rc, rv);
-    rx0 = x0; rx1 = x1; rc = cat; rv = cov;
-  };
-  const flushColumn = () => {
-    if (col < 0) return;
-    let best = 0;
-    for (let j = 1; j < weights.length; j++) if (weights[j] > weights[best]) best = j;
-    weights.fill(0);
-    emit(col, col + 1, best, forLevel ? Math.min(1, filled) : eighths(filled));
-    col = -1;
-    filled = 0;
-  };
-  // w: px of the column the item spans; f: the item's cover. The vote keeps a little weight
-  // for items whose cover rounded to 0, so they still say what ran there.
-  const addToColumn = (px: number, w: number, f: number, cat: number) => {
-    if (px !== col) { flushColumn(); col = px; }
-    weights[cat] += w * (f > 0 ? f : 0.0625) + 1e-9;
-    filled += w * f;
-  };
+  const rb = BUILDER;
+  rb.reset(out, forLevel);
   for (; i < iEnd; i++) {
     const te = e[i];
     if (te < t0) continue;
@@ -97,25 +66,87 @@ export function visibleRuns(row: Drawable, t0: number, t1: number, width: number
     const cat = c[i] & 7;
     const f = cover ? cover[i] : 1;
     const px0 = Math.floor(x0), px1 = Math.floor(x1);
-    if (px0 === px1 || x1 - x0 < minPx) { addToColumn(px0, x1 - x0, f, cat); continue; }
+    if (px0 === px1 || x1 - x0 < minPx) { rb.vote(px0, x1 - x0, f, cat); continue; }
     // The partly covered end pixels vote in their columns; the pixels in between are this item's.
-    if (x0 > px0) addToColumn(px0, px0 + 1 - x0, f, cat);
+    if (x0 > px0) rb.vote(px0, px0 + 1 - x0, f, cat);
     const mid0 = x0 > px0 ? px0 + 1 : px0;
-    if (px1 > mid0) { flushColumn(); emit(mid0, px1, cat, forLevel ? f : eighths(f)); }
-    if (x1 > px1) addToColumn(px1, x1 - px1, f, cat);
+    if (px1 > mid0) { rb.flushColumn(); rb.emit(mid0, px1, cat, forLevel ? f : eighths(f)); }
+    if (x1 > px1) rb.vote(px1, x1 - px1, f, cat);
   }
-  flushColumn();
-  if (rc >= 0) pushRun(out, rx0, rx1, rc, rv);
+  rb.finish();
   return out;
 }
+
+/**
+ * The state of visibleRuns: the open run and the pixel column being gathered. One shared
+ * instance with fixed fields (no closures in the hot loop).
+ */
+class RunBuilder {
+  private out: Runs = { buf: new Float32Array(0), count: 0 };
+  private forLevel = false;
+  private rx0 = 0;
+  private rx1 = -Infinity;
+  private rc = -1;
+  private rv = 1;
+  private col = -1;
+  private filled = 0;
+  /** Per-category weights of the column being gathered (categories 0–7). */
+  private weights = new Float64Array(8);
+
+  reset(out: Runs, forLevel: boolean): void {
+    this.out = out; this.forLevel = forLevel;
+    this.rx0 = 0; this.rx1 = -Infinity; this.rc = -1; this.rv = 1;
+    this.col = -1; this.filled = 0; this.weights.fill(0);
+  }
+
+  /** Extends the open run, or closes it and opens this one. */
+  emit(x0: number, x1: number, cat: number, cov: number): void {
+    if (cat === this.rc && x0 <= this.rx1 + 0.5) {
+      if (cov === this.rv) { if (x1 > this.rx1) this.rx1 = x1; return; }
+      // Levels keep covers exact, merging close ones into their width-weighted mean.
+      if (this.forLevel && Math.abs(cov - this.rv) <= 1 / 16 && x1 > this.rx1) {
+        this.rv = (this.rv * (this.rx1 - this.rx0) + cov * (x1 - this.rx1)) / (x1 - this.rx0);
+        this.rx1 = x1;
+        return;
+      }
+    }
+    if (this.rc >= 0) pushRun(this.out, this.rx0, this.rx1, this.rc, this.rv);
+    this.rx0 = x0; this.rx1 = x1; this.rc = cat; this.rv = cov;
+  }
+
+  /** w: px of column `px` the item spans; f: its cover. Items whose cover rounded to 0 keep a little vote, so they still say what ran there. */
+  vote(px: number, w: number, f: number, cat: number): void {
+    if (px !== this.col) { this.flushColumn(); this.col = px; }
+    this.weights[cat] += w * (f > 0 ? f : 0.0625) + 1e-9;
+    this.filled += w * f;
+  }
+
+  /** Emits the gathered column in its dominant category, as high as it is filled. */
+  flushColumn(): void {
+    if (this.col < 0) return;
+    const wt = this.weights;
+    let best = 0;
+    for (let j = 1; j < 8; j++) if (wt[j] > wt[best]) best = j;
+    wt[0] = wt[1] = wt[2] = wt[3] = wt[4] = wt[5] = wt[6] = wt[7] = 0;
+    const col = this.col, filled = this.filled;
+    this.col = -1;
+    this.filled = 0;
+    this.emit(col, col + 1, best, this.forLevel ? Math.min(1, filled) : eighths(filled));
+  }
+
+  finish(): void {
+    this.flushColumn();
+    if (this.rc >= 0) pushRun(this.out, this.rx0, this.rx1, this.rc, this.rv);
+    this.rc = -1;
+  }
+}
+
+const BUILDER = new RunBuilder();
 
 /** Cover rounded up to eighths (anything at all stays visible; equal covers merge). */
 function eighths(v: number): number {
   return v >= 1 ? 1 : Math.max(1, Math.ceil(v * 8 - 1e-6)) / 8;
 }
-
-/** Per-category weights of the pixel column being gathered (categories 0–7). */
-const COLUMN_WEIGHTS = new Float64Array(8);
 
 function pushRun(out: Runs, x0: number, x1: number, cat: number, cover: number): void {
   if ((out.count + 1) * RUN_STRIDE > out.buf.length) {
