@@ -408,3 +408,24 @@ describe('pool-oversubscribed: 5 CPU-busy child processes', () => {
     assert.equal(report.lanes.filter((l) => l.kind === 'process').length, 5);
   });
 });
+
+describe('indirect dependencies between awaits', () => {
+  const s = runOnce('dependencies.js');
+  const pairs = [['derived-first', 'derived-second'], ['destructured-first', 'destructured-second'],
+    ['closure-first', 'closure-second'], ['state-first', 'state-second']];
+  it('runs the program', () => assert.match(s.run.stdout, /dependencies 1,1,1,1/));
+  it('flags the control: getOrders(7) does not need getUser()', () => {
+    findingAt(reportOf(s.run), 'sequential-awaits', s.file, lineOf(s.file, 'control-first'));
+  });
+  for (const [a, b] of pairs) {
+    it(`does not flag ${a.replace('-first', '')} (the second await needs the first)`, () => {
+      const report = reportOf(s.run);
+      assertNoFindingAt(report, 'sequential-awaits', s.file, [lineOf(s.file, a), lineOf(s.file, b)]);
+    });
+  }
+  it('flags four independent awaits in one array literal', () => {
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'array-awaits'));
+    assert.ok(f.estimatedSavingsMs > 200, `estimatedSavingsMs ${f.estimatedSavingsMs}: four waits of ~120 ms`);
+  });
+});
