@@ -29,6 +29,14 @@ describe('worker thread', () => {
     assert.ok(w.endMs > w.startMs && w.startMs >= main[0].startMs, `worker ${w.startMs}-${w.endMs}`);
     assert.ok(w.endMs - w.startMs >= w.busyMs * 0.9, `busy ${w.busyMs} ms longer than the lane lives`);
   });
+  it('links the worker to the main lane and to the new Worker( line', () => {
+    const report = reportOf(s.run);
+    const main = report.lanes.find((l) => l.kind === 'main');
+    const w = report.lanes.find((l) => l.kind === 'worker');
+    assert.equal(w.parentId, main.id);
+    assert.equal(w.createdAt?.file, s.file);
+    assert.equal(w.createdAt?.line, lineOf(s.file, 'new-worker'));
+  });
   it('does not call one worker on two cores oversubscribed', () => {
     const report = reportOf(s.run);
     assert.equal(findingsOf(report, 'pool-oversubscribed').length, 0, describeFindings(report));
@@ -49,6 +57,16 @@ describe('child processes: fork and spawn(process.execPath)', () => {
     }
     const mainLane = report.lanes.find((l) => l.kind === 'main');
     assert.ok(!pids.includes(mainLane.pid));
+  });
+  it('links each child to the main lane and to the fork( / spawn( line that created it', () => {
+    const report = reportOf(s.run);
+    const main = report.lanes.find((l) => l.kind === 'main');
+    for (const [key, mark] of [['FORK_PID', 'fork'], ['SPAWN_PID', 'spawn']]) {
+      const lane = report.lanes.find((l) => l.kind === 'process' && l.pid === Number(printed(s.run.stdout, key)));
+      assert.equal(lane?.parentId, main.id, `${key} lane parent`);
+      assert.equal(lane.createdAt?.file, s.file);
+      assert.equal(lane.createdAt?.line, lineOf(s.file, mark), `${key} createdAt`);
+    }
   });
   it('puts every process on one clock: children live inside the parent\'s lifetime', () => {
     const report = reportOf(s.run);
@@ -284,5 +302,23 @@ describe('peak RSS covers child processes', () => {
     if (lane.maxRssKb !== undefined) assert.ok(lane.maxRssKb >= 200 * 1024, `child lane maxRssKb ${lane.maxRssKb}`);
     const main = report.lanes.find((l) => l.kind === 'main');
     if (main.maxRssKb !== undefined) assert.ok(main.maxRssKb < 200 * 1024, `parent lane maxRssKb ${main.maxRssKb}: the parent never touched 200 MB`);
+  });
+});
+
+describe('three generations of processes', () => {
+  const s = runOnce('grandchild.js');
+  it('records the grandchild with the child as its parent lane', () => {
+    assert.match(s.run.stdout, /child exited 0/);
+    const report = reportOf(s.run);
+    const lane = (key) => report.lanes.find((l) => l.pid === Number(printed(s.run.stdout, key)));
+    const main = lane('PID_MAIN');
+    const child = lane('PID_CHILD');
+    const grandchild = lane('PID_GRANDCHILD');
+    assert.ok(main && child && grandchild, JSON.stringify(report.lanes.map((l) => [l.id, l.kind, l.pid, l.parentId])));
+    assert.equal(main.kind, 'main');
+    assert.equal(child.parentId, main.id);
+    assert.equal(grandchild.kind, 'process');
+    assert.equal(grandchild.parentId, child.id);
+    assert.equal(grandchild.createdAt?.line, lineOf(s.file, 'fork-grandchild'));
   });
 });
