@@ -322,3 +322,40 @@ describe('three generations of processes', () => {
     assert.equal(grandchild.createdAt?.line, lineOf(s.file, 'fork-grandchild'));
   });
 });
+
+describe('stopping a process tree', () => {
+  const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  const waitGone = async (pid, ms) => {
+    for (const end = Date.now() + ms; Date.now() < end;) { if (!alive(pid)) return true; await new Promise((r) => setTimeout(r, 100)); }
+    return !alive(pid);
+  };
+  it('--duration stops the child server too (no orphan)', async () => {
+    const file = fixture('server-tree.js');
+    const run = await profile([file, '--duration', '2'], { timeoutMs: 30_000, keepLeftovers: true });
+    try {
+      const report = reportOf(run);
+      assert.equal(report.program.stopReason, 'duration');
+      const childPid = Number(printed(run.stdout, 'TREE_CHILD_PID'));
+      assert.ok(childPid > 0, `child never started: ${run.stdout}`);
+      assert.ok(await waitGone(childPid, 3000), `child server ${childPid} still running after the CLI exited`);
+      assert.ok(report.lanes.some((l) => l.pid === childPid), 'the child server has no lane');
+    } finally { run.killGroup(); }
+  });
+  it('SIGINT stops the child server too (no orphan)', async () => {
+    const file = fixture('server-tree.js');
+    let sent = false;
+    const run = await profile([file], {
+      timeoutMs: 30_000,
+      keepLeftovers: true,
+      onStdout(out, child) {
+        if (!sent && /TREE_CHILD_PID=\d+/.test(out)) { sent = true; setTimeout(() => child.kill('SIGINT'), 500); }
+      },
+    });
+    try {
+      const report = reportOf(run);
+      assert.equal(report.program.stopReason, 'stopped');
+      const childPid = Number(printed(run.stdout, 'TREE_CHILD_PID'));
+      assert.ok(await waitGone(childPid, 3000), `child server ${childPid} still running after the CLI exited`);
+    } finally { run.killGroup(); }
+  });
+});
