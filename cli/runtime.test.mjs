@@ -359,3 +359,23 @@ describe('stopping a process tree', () => {
     } finally { run.killGroup(); }
   });
 });
+
+describe('a program that ignores SIGINT and SIGTERM', () => {
+  it('--duration 1 still ends it and writes the report', async () => {
+    const run = await profile([fixture('stubborn.js'), '--duration', '1'], { timeoutMs: 40_000 });
+    const report = reportOf(run);
+    assert.equal(report.program.stopReason, 'duration');
+    assert.ok(run.wallMs < 30_000, `took ${run.wallMs} ms`);
+  });
+  it('one SIGINT to the CLI still ends it (after a grace period) and writes the report', async () => {
+    let sent = false;
+    const run = await profile([fixture('stubborn.js')], {
+      timeoutMs: 40_000,
+      onStdout(out, child) {
+        if (!sent && /STUBBORN_READY/.test(out)) { sent = true; setTimeout(() => child.kill('SIGINT'), 500); }
+      },
+    });
+    const report = reportOf(run);
+    assert.equal(report.program.stopReason, 'stopped');
+  });
+});
