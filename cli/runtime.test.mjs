@@ -379,3 +379,13 @@ describe('a program that ignores SIGINT and SIGTERM', () => {
     assert.equal(report.program.stopReason, 'stopped');
   });
 });
+
+describe('a TypeScript program that throws', () => {
+  const s = runOnce('throws.ts');
+  it('prints a stack trace with the .ts file\'s own line and records exit code 1', () => {
+    assert.match(s.run.stderr, /negative total in order 9/);
+    assert.ok(s.run.stderr.includes(`${s.file}:${lineOf(s.file, 'ts-throw')}:`), `stack should name ${s.file}:${lineOf(s.file, 'ts-throw')}:\n${s.run.stderr.slice(0, 1500)}`);
+    assert.equal(reportOf(s.run).program.exitCode, 1);
+    assert.equal(s.run.code, 1);
+  });
+});
