@@ -2,6 +2,10 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples';
 import { fmtMs, round } from '../stats';
 import { siteLocation } from '../context';
+import { TICK_FIELDS } from '../threadModel';
+
+/** The probe's lag timer period (recorder/probe/index.ts). */
+const TICK_MS = 10;
 
 /**
  * Stretches where a process's main thread ran without a break for at least the threshold
@@ -32,6 +36,9 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
       if (duration < threshold) continue;
       if (overlap(syncSpans, run.start, run.end) > duration / 2) continue;
+      // Many short tasks back to back keep a loop busy without blocking it: timers still run
+      // between them. One long task delays the lag timer by about its length: ask the timer.
+      if (!lagConfirms(model, run.start, run.end, threshold)) continue;
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
       let user = 0, busy = 0;
       for (let i = run.from; i <= run.to; i++) {
@@ -79,6 +86,20 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     detail: `CPU work in ${fn} ran for up to ${fmtMs(longest)} without yielding: timers, I/O callbacks and requests on this thread `
       + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`,
   }));
+}
+
+/**
+ * True when the lag ticks around a busy stretch saw the loop held up for at least half the
+ * threshold, or when no lag was being measured then (the main script's first run).
+ */
+function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number, threshold: number): boolean {
+  if (model.startupDoneMs === undefined || start < model.startupDoneMs) return true;
+  let maxLag = 0;
+  for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
+    const t = model.ticks[i];
+    if (t >= start && t <= end + 2 * TICK_MS) maxLag = Math.max(maxLag, model.ticks[i + 1]);
+  }
+  return maxLag >= threshold / 2;
 }
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {
