@@ -135,9 +135,11 @@ describe('a server stopped by --duration 2', () => {
     const report = reportOf(s.run);
     const main = report.lanes.find((l) => l.kind === 'main');
     assert.ok(main.endMs >= 1500, `main lane ends at ${main.endMs}`);
-    // The fixture awaits a self-ping every 100 ms: awaits late in the run must be there.
-    const late = report.spans.asyncSpans.start.filter((t) => t >= 1200).length;
-    assert.ok(late >= 3, `${late} async spans after 1.2 s; the server awaits a ping every 100 ms`);
+    // The fixture awaits a self-ping every 100 ms: awaits in the last part of the main lane's life must be there
+    // (relative to the lane, so a slow start on a loaded machine does not matter).
+    const from = main.startMs + 0.6 * (main.endMs - main.startMs);
+    const late = report.spans.asyncSpans.start.filter((t) => t >= from).length;
+    assert.ok(late >= 2, `${late} async spans after ${from.toFixed(0)} ms (lane ${main.startMs}–${main.endMs}); the server awaits a ping every 100 ms`);
     assert.ok(report.metrics.maxConcurrency >= 1, `maxConcurrency ${report.metrics.maxConcurrency}`);
   });
 });
