@@ -50,6 +50,22 @@ export function findAwaitGroups(fn: Node): AwaitGroup[] {
   if (STATEMENT_LISTS[root.type]) lists.push(root[STATEMENT_LISTS[root.type]]);
   walkOwn(root, (n) => { const key = STATEMENT_LISTS[n.type]; if (key) lists.push(n[key]); });
   for (const list of lists) scanList(list, groups);
+  // `[await a(), await b()]`, `f(await a(), await b())`: evaluated left to right, one after
+  // another, and no element can use another's result.
+  const scanElements = (elements: (Node | null)[]) => {
+    let run: Node[] = [];
+    const close = () => { if (run.length >= 2) groups.push({ awaits: run, statements: [], adjacent: false }); run = []; };
+    for (const el of elements) {
+      if (el && el.type === 'AwaitExpression' && (el.argument.type === 'CallExpression' || el.argument.type === 'NewExpression') && !containsAwait(el.argument)) run.push(el);
+      else close();
+    }
+    close();
+  };
+  if (root.type === 'ArrayExpression') scanElements(root.elements);
+  walkOwn(root, (n) => {
+    if (n.type === 'ArrayExpression') scanElements(n.elements);
+    else if (n.type === 'CallExpression' || n.type === 'NewExpression') scanElements(n.arguments);
+  });
   return groups;
 }
 

@@ -86,6 +86,11 @@ describe('instrument: sequential-await groups', () => {
     const out = transform(`async function f() {\n const pa = getA(); const pb = getB();\n const a = await pa;\n const b = await pb;\n}`);
     assert.deepEqual(groupLines(out), []);
   });
+  it('groups awaited calls among the elements of an array or the arguments of a call', () => {
+    const out = transform(`async function f() {\n return [await a(), await b(), x, await c()].concat(g(await d(), await e()));\n}`);
+    assert.equal(out.groups.length, 2);
+    assert.deepEqual(out.groups.map((g) => g.sites.length), [2, 2]);
+  });
   it('stops at control flow', () => {
     const out = transform(`async function f() {\n const a = await getA();\n if (x) return;\n const b = await getB();\n}`);
     assert.deepEqual(groupLines(out), []);
