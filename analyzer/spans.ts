@@ -57,15 +57,21 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans
     }
     const s = model.spans;
     let kept = 0;
+    const siteOf = new Map<number, number>(); // thread site id → index in `sites`
     for (let i = 0; i < s.length; i += 7) {
       if (s[i] !== 0) continue;
       kept++;
       if (asyncSpans.lane.length >= MAX_ASYNC_SPANS) { dropped.asyncSpans++; continue; }
-      const info = model.sites.get(s[i + 1]);
-      if (!info) continue;
-      const loc = ctx.mapper.locate(info.file, info.line, info.column);
+      let siteIndex = siteOf.get(s[i + 1]);
+      if (siteIndex === undefined) {
+        const info = model.sites.get(s[i + 1]);
+        if (!info) continue;
+        const loc = ctx.mapper.locate(info.file, info.line, info.column);
+        siteIndex = site(loc.file, loc.line, loc.column, info.label);
+        siteOf.set(s[i + 1], siteIndex);
+      }
       asyncSpans.lane.push(laneIndex);
-      asyncSpans.site.push(site(loc.file, loc.line, loc.column, info.label));
+      asyncSpans.site.push(siteIndex);
       asyncSpans.start.push(round(s[i + 3], 3));
       asyncSpans.suspend.push(round(s[i + 4], 3));
       asyncSpans.end.push(round(s[i + 5], 3));

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { startProfile, CommandError } from '../recorder/profile';
 import { formatSummary } from './summary';
 import { runMatrix } from './matrix';
+import { debugLog } from '../recorder/launcher/debugLog';
 import { writeHtmlReport } from './htmlReport';
 import { exportTrace } from '../analyzer/exportTrace';
 import { exportCpuProfile, cpuProfileFileNames } from '../analyzer/exportCpuProfile';
@@ -79,17 +80,19 @@ async function profile(args: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', () => run.stop());
   const report = await run.done;
+  debugLog('report ready');
   process.removeListener('SIGINT', onSigint);
 
   const written: string[] = [];
   const write = (file: string, text: string) => { fs.writeFileSync(file, text); written.push(file); };
-  if (o.json) write(path.resolve(o.json), JSON.stringify(report, null, 1));
+  if (o.json) write(path.resolve(o.json), JSON.stringify(report)); // compact: the spans make it large
   if (o.html) { writeHtmlReport(report, path.resolve(o.html)); written.push(path.resolve(o.html)); }
   if (o.trace) write(path.resolve(o.trace), JSON.stringify(exportTrace(report)));
   if (o.cpuprofile) {
     const names = cpuProfileFileNames(path.resolve(o.cpuprofile), run.profiles);
     run.profiles.forEach((lp, i) => write(names[i], JSON.stringify(exportCpuProfile(lp))));
   }
+  debugLog('written');
   if (!o.quiet) {
     process.stderr.write(formatSummary(report, cwd));
     for (const f of written) process.stderr.write(`wrote ${path.relative(cwd, f) || f}\n`);
