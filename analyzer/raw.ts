@@ -31,6 +31,8 @@ export interface RawThread {
   tid: number;
   /** Parsed JSON lines of the probe's log for this thread (see ProbeRecord). */
   records: ProbeRecord[];
+  /** Detailed spans, 7 numbers each: kind, site, invocation, t0, t1, t2, flags (probe clock). */
+  spans?: ArrayLike<number>;
   profile?: CpuProfile;
 }
 
@@ -77,7 +79,7 @@ export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
-  | { t: 'chunk'; at: number; spans: number[]; ticks: number[]; agg: RawAggregates; usage: NodeJS.ResourceUsage;
+  | { t: 'chunk'; at: number; ticks: number[]; agg: RawAggregates; usage: NodeJS.ResourceUsage;
       cpu: { user: number; system: number }; elu: { idle: number; active: number; utilization: number }; threadCpuMs?: number; mainModule?: string; final: boolean }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }

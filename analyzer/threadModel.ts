@@ -53,9 +53,6 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         for (const g of r.groups) m.groups.set(r.base + g.id, { ...g, file: r.file, map: r.map, gid: r.base + g.id, siteIds: g.sites.map((s) => r.base + s) });
         break;
       case 'chunk':
-        for (let i = 0; i < r.spans.length; i += 7) {
-          m.spans.push(r.spans[i], r.spans[i + 1], r.spans[i + 2], toMs(r.spans[i + 3]), toMs(r.spans[i + 4]), toMs(r.spans[i + 5]), r.spans[i + 6]);
-        }
         for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3] ?? 0);
         m.agg = r.agg;
         m.lastChunk = r;
@@ -67,5 +64,12 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
       case 'exit': m.exitCode = r.code; m.endMs = toMs(r.at); break;
     }
   }
+  const sp = thread.spans ?? [];
+  const spans = new Array<number>(sp.length);
+  for (let i = 0; i < sp.length; i += 7) {
+    spans[i] = sp[i]; spans[i + 1] = sp[i + 1]; spans[i + 2] = sp[i + 2];
+    spans[i + 3] = toMs(sp[i + 3]); spans[i + 4] = toMs(sp[i + 4]); spans[i + 5] = toMs(sp[i + 5]); spans[i + 6] = sp[i + 6];
+  }
+  m.spans = spans;
   return m;
 }

@@ -207,7 +207,9 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
     debugLog('logs read');
     // Debugging aid: the raw recording, exactly as the analyzer sees it.
-    if (process.env.CONCURRENCY_LENS_RAW) fs.writeFileSync(process.env.CONCURRENCY_LENS_RAW, JSON.stringify(raw));
+    if (process.env.CONCURRENCY_LENS_RAW) {
+      fs.writeFileSync(process.env.CONCURRENCY_LENS_RAW, JSON.stringify(raw, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)));
+    }
     const report = analyze(raw);
     debugLog('analyzed');
     for (const lane of report.lanes) {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProbeRecord, RawThread } from '../../analyzer/raw';
+import { SPAN_FIELDS } from '../probe/runtime';
 
 /** Reads every `<pid>-<tid>.jsonl` the probes wrote; a torn last line (killed process) is skipped. */
 export function readThreadLogs(runDir: string): Omit<RawThread, 'profile'>[] {
@@ -13,7 +14,14 @@ export function readThreadLogs(runDir: string): Omit<RawThread, 'profile'>[] {
       if (!line) continue;
       try { records.push(JSON.parse(line)); } catch { /* torn write */ }
     }
-    out.push({ pid: Number(m[1]), tid: Number(m[2]), records });
+    let spans = new Float64Array(0);
+    try {
+      const bytes = fs.readFileSync(path.join(runDir, name.replace(/\.jsonl$/, '.spans')));
+      // A killed process may have left a torn last span: keep whole ones.
+      const whole = Math.floor(bytes.length / (8 * SPAN_FIELDS)) * 8 * SPAN_FIELDS;
+      spans = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + whole));
+    } catch { /* no spans */ }
+    out.push({ pid: Number(m[1]), tid: Number(m[2]), records, spans });
   }
   return out.sort((a, b) => a.pid - b.pid || a.tid - b.tid);
 }

@@ -80,8 +80,9 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
 
   function flush(final = false): void {
     try {
+      log.writeSpans(runtime.takeSpans());
       log.write({
-        t: 'chunk', at: performance.now(), spans: runtime.takeSpans(), ticks: pendingTicks.splice(0),
+        t: 'chunk', at: performance.now(), ticks: pendingTicks.splice(0),
         agg: runtime.aggregates(), usage: process.resourceUsage(), cpu: process.cpuUsage(),
         elu: perf.eventLoopUtilization(), threadCpuMs: threadCpuMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
       });

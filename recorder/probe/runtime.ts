@@ -325,8 +325,9 @@ export class ProbeRuntime {
   }
 
   /** Takes the spans recorded since the last call (flat, SPAN_FIELDS per span). */
-  takeSpans(): number[] {
-    const out = Array.from(this.spans.subarray(0, this.spanLen * SPAN_FIELDS));
+  /** Takes the spans recorded since the last call: SPAN_FIELDS float64 each, as raw bytes. */
+  takeSpans(): Uint8Array {
+    const out = new Uint8Array(this.spans.buffer, 0, this.spanLen * SPAN_FIELDS * 8).slice();
     this.spanLen = 0;
     return out;
   }

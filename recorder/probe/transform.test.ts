@@ -116,6 +116,10 @@ describe('instrument: compact (transpiled) code', () => {
     const out = transform(source);
     assert.equal(JSON.stringify((await run(out.code)).result), JSON.stringify((await run(source)).result));
   });
+  it('labels calls as the user wrote them, not as the transpiler did', () => {
+    const out = transform(`var import_svc = __toESM(require("./svc"));\nvar import_fs = __toESM(require("fs"));\nasync function f() { await (0, import_svc.getText)(u); (0, import_fs.readFileSync)("a"); }`);
+    assert.deepEqual(out.sites.filter((s) => s.kind !== 'fn').map((s) => s.label), ['await getText()', 'fs.readFileSync()']);
+  });
   it("recognizes esbuild's CommonJS imports", () => {
     const out = transform(`var import_fs = __toESM(require("node:fs"));\n(0, import_fs.readFileSync)("a");\n(0, import_fs.readFile)("a", cb);`);
     assert.deepEqual(out.sites.map((s) => `${s.kind}@${s.line}`), ['sync@2', 'pool@3']);

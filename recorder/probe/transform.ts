@@ -297,10 +297,23 @@ function hasOptional(n: Node): boolean {
 
 function describe(n: Node, src: string): string {
   if (n.type === 'CallExpression' || n.type === 'NewExpression') {
-    const callee = src.slice(n.callee.start, n.callee.end).replace(/\s+/g, ' ');
+    const callee = calleeLabel(n.callee, src);
     return `${n.type === 'NewExpression' ? 'new ' : ''}${truncate(callee, 48)}()`;
   }
   return truncate(src.slice(n.start, n.end).replace(/\s+/g, ' '), 48);
+}
+
+/**
+ * The callee as the user wrote it: transpilers turn `getText(url)` into
+ * `(0, import_slow_service.getText)(url)` and `fs.readFileSync` into `import_fs.readFileSync`.
+ */
+function calleeLabel(callee: Node, src: string): string {
+  if (callee.type === 'SequenceExpression' && callee.expressions.length === 2) callee = callee.expressions[1];
+  const text = src.slice(callee.start, callee.end).replace(/\s+/g, ' ');
+  const m = /^import_([\w$]+)\.([\w$]+)$/.exec(text);
+  if (!m) return text;
+  // A named import keeps its own name; a namespace import (`import * as fs`) keeps a module prefix.
+  return /^(fs|promises|path|os|crypto|zlib|child_process|http|https|dns|util)$/.test(m[1]) ? `${m[1]}.${m[2]}` : m[2];
 }
 
 function truncate(s: string, n: number): string { return s.length > n ? s.slice(0, n - 1) + '…' : s; }
