@@ -4,17 +4,11 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import {
-  CLI, profile, fixture, lineOf, reportOf, findingsOf, findingAt, assertNoFindingAt, assertFindingShape, describeFindings,
+  CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, findingAt, assertNoFindingAt, assertFindingShape, describeFindings,
 } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
-/** Runs a fixture once per describe block; the `it`s look at the same run. */
-function runOnce(name, args = [], opts = {}) {
-  const state = { file: fixture(name) };
-  before(async () => { state.run = await profile([state.file, ...args], opts); });
-  return state;
-}
 
 describe('blocking-cpu: fib(33) in a timer callback', () => {
   const s = runOnce('blocking-cpu.js');

@@ -3,16 +3,11 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import {
-  CLI, TIME_BIN, profile, fixture, lineOf, reportOf, findingsOf, findingAt, describeFindings, printed,
+  CLI, TIME_BIN, profile, runOnce, fixture, lineOf, reportOf, findingsOf, findingAt, describeFindings, printed,
 } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
-function runOnce(name, args = [], opts = {}) {
-  const state = { file: fixture(name) };
-  before(async () => { state.run = await profile([state.file, ...args], opts); });
-  return state;
-}
 
 describe('worker thread', () => {
   const s = runOnce('worker.js');
