@@ -83,6 +83,7 @@ export type ProbeRecord =
       cpu: { user: number; system: number }; elu: { idle: number; active: number; utilization: number }; threadCpuMs?: number; mainModule?: string; final: boolean }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }
+  | { t: 'fsSyncNames'; names: string[] }
   | { t: 'exit'; code: number; at: number };
 
 export interface RawSite {

@@ -24,6 +24,8 @@ export interface ThreadModel {
   /** Flat ticks, TICK_FIELDS each: t, lagMs, awaits in flight, pool requests in flight. */
   ticks: number[];
   spawns: Spawn[];
+  /** Names of the fs *Sync functions, indexed by the site of fs-sync spans (kind 4). */
+  fsSyncNames: string[];
   lastChunk?: Chunk;
   startupDoneMs?: number;
   startMs: number;
@@ -43,7 +45,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     : () => 0;
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
-    spans: [], ticks: [], spawns: [], startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
+    spans: [], ticks: [], spawns: [], fsSyncNames: [], startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   for (const r of thread.records) {
     switch (r.t) {
@@ -61,6 +63,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         break;
       case 'spawn': m.spawns.push({ ...r, at: toMs(r.at) }); break;
       case 'startupDone': m.startupDoneMs = toMs(r.at); break;
+      case 'fsSyncNames': m.fsSyncNames = r.names; break;
       case 'exit': m.exitCode = r.code; m.endMs = toMs(r.at); break;
     }
   }

@@ -1,7 +1,6 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation } from '../context';
 import { fmtMs, round } from '../stats';
-import type { TraceEvent } from '../raw';
 
 /**
  * Sync I/O calls made from user code. After start-up (once the main script's first run is
@@ -53,24 +52,27 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
 }
 
 /**
- * Sync file I/O done inside a dependency, located at the user's call into it: timed calls
- * that did sync fs work (flag 1 on the span), with the node.fs.sync trace events of the
- * process's main thread inside them (which calls, how long).
+ * Sync file I/O done inside a dependency, located at the user's call into it: timed calls that
+ * did sync fs work (flag 1 on the span), with the sync fs calls the probe saw inside them
+ * (which, how long; module loading is not counted).
  */
 function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
+  type Interval = { laneId: string; startMs: number; endMs: number };
   for (const { lane, model } of ctx.threads) {
-    if (lane.threadId !== 0) continue; // trace events name OS threads: only the main thread's are known
-    const events = syncFsEvents(ctx.run.processes.find((p) => p.pid === lane.pid)?.traceEvents ?? [], lane.pid, ctx.run.startHrUs);
-    if (events.length === 0) continue;
-    type Interval = { laneId: string; startMs: number; endMs: number };
+    const sp = model.spans;
+    const fsCalls: { name: string; start: number; end: number }[] = [];
+    for (let i = 0; i < sp.length; i += 7) {
+      if (sp[i] === 4) fsCalls.push({ name: model.fsSyncNames[sp[i + 1]] ?? 'fs', start: sp[i + 3], end: sp[i + 5] });
+    }
+    if (fsCalls.length === 0) continue;
     const bySite = new Map<number, { n: number; ms: number; names: Map<string, number>; late: boolean; intervals: Interval[] }>();
-    for (let i = 0; i < model.spans.length; i += 7) {
-      if (model.spans[i] !== 3 || model.spans[i + 6] !== 1) continue;
-      const from = model.spans[i + 3], to = model.spans[i + 5];
-      const inside = events.filter((e) => e.start >= from - 0.05 && e.end <= to + 0.05);
+    for (let i = 0; i < sp.length; i += 7) {
+      if (sp[i] !== 3 || sp[i + 6] !== 1) continue;
+      const from = sp[i + 3], to = sp[i + 5];
+      const inside = fsCalls.filter((e) => e.start >= from && e.end <= to);
       if (inside.length === 0) continue;
-      const gid = model.spans[i + 1];
+      const gid = sp[i + 1];
       const agg = bySite.get(gid) ?? { n: 0, ms: 0, names: new Map<string, number>(), late: false, intervals: [] as Interval[] };
       agg.n++;
       for (const e of inside) { agg.ms += e.end - e.start; agg.names.set(e.name, (agg.names.get(e.name) ?? 0) + 1); }
@@ -81,10 +83,11 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
     for (const [gid, a] of bySite) {
       const site = model.sites.get(gid);
       if (!site) continue;
-      const calls = [...a.names.entries()].map(([n, k]) => `${n.replace('fs.sync.', '')} ×${k}`).join(', ');
+      const calls = [...a.names.entries()].map(([n, k]) => `${n} ×${k}`).join(', ');
       out.push({
         kind: 'sync-io',
-        severity: a.late ? 'warning' : 'info',
+        // A dependency's sub-millisecond sync write (a log line) is worth knowing, not fixing.
+        severity: a.late && lane.kind !== 'worker' && a.ms >= 1 ? 'warning' : 'info',
         message: `${site.label.replace(/\(\)$/, '')} did sync file I/O (${calls}) ${a.n}× · ${fmtMs(a.ms)} total` + (a.late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
@@ -94,21 +97,6 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
           + `Nothing else on this thread ran meanwhile. Look for an async variant of the call, call it once at start-up, or cache its result.`,
         intervals: a.intervals,
       });
-    }
-  }
-  return out;
-}
-
-/** B/E pairs of node.fs.sync trace events on one OS thread, in report ms. */
-function syncFsEvents(events: TraceEvent[], tid: number, startHrUs: number): { name: string; start: number; end: number }[] {
-  const out: { name: string; start: number; end: number }[] = [];
-  const open: TraceEvent[] = [];
-  for (const e of events) {
-    if (e.tid !== tid || !e.cat.includes('node.fs.sync')) continue;
-    if (e.ph === 'B') open.push(e);
-    else if (e.ph === 'E') {
-      const b = open.pop();
-      if (b) out.push({ name: b.name, start: (b.ts - startHrUs) / 1000, end: (e.ts - startHrUs) / 1000 });
     }
   }
   return out;

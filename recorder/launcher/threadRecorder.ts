@@ -4,11 +4,11 @@ import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
 
 /**
- * Trace categories: crypto/zlib jobs on the thread pool (few, heavy operations) and sync fs
- * calls (to see sync I/O inside dependencies). fs and dns pool requests are counted by the
- * probe instead: a trace event per fs request costs ~40% on fs-heavy programs.
+ * Trace categories: crypto/zlib jobs on the thread pool (few, heavy operations). fs and dns
+ * pool requests are counted by the probe instead (a trace event per fs request costs ~40% on
+ * fs-heavy programs), and so are sync fs calls (the probe knows its own I/O from the program's).
  */
-const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync', 'node.fs.sync'];
+const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync'];
 
 export interface RecorderHooks {
   /** Sampling interval for a thread starting now (coarser when many threads are alive). */

@@ -18,7 +18,7 @@ import * as dc from 'node:diagnostics_channel';
 import { performance as perf } from 'node:perf_hooks';
 import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
-import { installLoadHooks, firstCompiledFile } from './loadHooks';
+import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 
@@ -75,7 +75,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   });
 
   installLoadHooks(opts);
-  countSyncFsCalls(runtime);
+  countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
 
   function flush(final = false): void {
@@ -191,22 +191,29 @@ function waitForCollector(): void {
 }
 
 /**
- * Counts sync fs calls from any code, so a timed call into a dependency knows it did sync I/O
- * (the node.fs.sync trace events then say which and how long). The probe's own file work uses
- * the functions it captured before this wrapping.
+ * Records sync fs calls from any code outside module loading (which and how long), so a timed
+ * call into a dependency knows it did sync I/O. The probe's own file work uses the functions it
+ * captured before this wrapping.
  */
-function countSyncFsCalls(runtime: ProbeRuntime): void {
+function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   // The module object itself (an `import * as` namespace in this bundle is a read-only copy).
   const mutable = require('node:fs') as Record<string, unknown>;
+  const names: string[] = [];
   for (const name of Object.keys(mutable)) {
     const original = mutable[name];
     if (!name.endsWith('Sync') || typeof original !== 'function') continue;
-    const counted = function (this: unknown) { runtime.syncFsCalls++; return (original as Function).apply(this, arguments); };
+    const index = names.push(name) - 1;
+    const counted = function (this: unknown) {
+      if (isLoadingModule()) return (original as Function).apply(this, arguments);
+      const t0 = performance.now();
+      try { return (original as Function).apply(this, arguments); } finally { runtime.fsSync(index, t0); }
+    };
     Object.defineProperty(counted, 'name', { value: name });
     Object.defineProperty(counted, 'length', { value: (original as Function).length });
     try { mutable[name] = counted; } catch { /* read-only in some builds */ }
   }
   require('node:module').syncBuiltinESMExports();
+  log.write({ t: 'fsSyncNames', names });
 }
 
 /** Where user code created workers and child processes (first user frame of the stack). */

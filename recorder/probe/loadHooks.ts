@@ -13,6 +13,12 @@ import { isTypeScript, transpileTypeScript, withInlineMap } from './typescript';
 /** Captured before the probe wraps fs.*Sync. */
 const readFileSyncOriginal = fs.readFileSync;
 let firstFile: string | undefined;
+let loadingDepth = 0;
+
+/** True while a require() is loading a module (its file reads are module loading). */
+export function isLoadingModule(): boolean {
+  return loadingDepth > 0;
+}
 
 /** The first module this thread compiled: a worker's script (require.main is unset in workers). */
 export function firstCompiledFile(): string | undefined {
@@ -24,6 +30,13 @@ export function installLoadHooks(opts: ProbeOptions): void {
   const ownDir = path.dirname(opts.probePath);
   const ctx = { distDir: ownDir, runDir: opts.runDir };
   const maps = new Map<string, unknown>();
+
+  // Sync fs calls made while a module loads are Node's loader (and ours), not the program's I/O.
+  const load = Module._load;
+  Module._load = function (this: unknown, ...args: unknown[]) {
+    loadingDepth++;
+    try { return load.apply(this, args); } finally { loadingDepth--; }
+  };
 
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content: string, filename: string) {

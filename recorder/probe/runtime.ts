@@ -14,7 +14,7 @@ import type { RawAggregates } from '../../analyzer/raw';
 const SAMPLE_ALL = 1000;
 const SAMPLE_MASK = 15; // then 1 in 16
 export const SPAN_FIELDS = 7; // kind, site, invocation, t0, t1, t2, flags
-export const SPAN_AWAIT = 0, SPAN_SYNC = 1, SPAN_POOL = 2, SPAN_LIB = 3;
+export const SPAN_AWAIT = 0, SPAN_SYNC = 1, SPAN_POOL = 2, SPAN_LIB = 3, SPAN_FS_SYNC = 4;
 /** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
 const LIB_SPAN_MIN_MS = 1;
 const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4, lib: 5 };
@@ -220,6 +220,12 @@ export class ProbeRuntime {
 
   /** Sync fs calls so far, from any code (see countSyncFsCalls). */
   syncFsCalls = 0;
+
+  /** A sync fs call (any code, not module loading): `name` indexes the probe's fs name table. */
+  fsSync(name: number, t0: number): void {
+    this.syncFsCalls++;
+    this.pushSpan(SPAN_FS_SYNC, name, 0, t0, t0, now(), 0);
+  }
   private libSyncAt: number[] = [0];
 
   /** Before a call into a dependency: its start time when this call is timed, else 0. */

@@ -37,6 +37,7 @@ describe('instrument: behaviour is unchanged', () => {
     'async generators': `async function* gen() { for (const i of [1, 2]) yield await i; } module.exports = async () => { const out = []; for await (const v of gen()) out.push(v); return out; };`,
     'if without braces around a loop': `module.exports = async () => { const out = []; if (true) for (const x of [1, 2]) out.push(await x); else out.push(0); return out; };`,
     'Promise combinators over arrays, sets, generators and thenables': `module.exports = async () => { let thens = 0; const thenable = { then(r) { thens++; r(5); } }; function* gen() { yield Promise.resolve(3); yield 4; } const a = await Promise.all([Promise.resolve(1), 2, thenable]); const b = await Promise.all(new Set([Promise.resolve(1)])); const c = await Promise.race(gen()); const d = await Promise.allSettled([Promise.reject(new Error('no'))]); const e = await Promise.any([Promise.reject(1), Promise.resolve(9)]); return [a, b, c, d[0].status, e, thens]; };`,
+    'directives without semicolons (ASI style)': `'use strict'\nconst one = 1\nmodule.exports = async function () {\n  'use strict'\n  const a = await Promise.resolve(1)\n  return [a, (function () { return this === undefined })()]\n}`,
     'arguments, this and function length': `const o = { n: 5, async m(a, b) { await null; return [this.n, arguments.length, a + b]; } }; module.exports = async () => [await o.m(1, 2, 3), o.m.length];`,
   };
   for (const [name, source] of Object.entries(programs)) {

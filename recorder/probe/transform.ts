@@ -222,8 +222,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const table: SiteTable = { file: input.file, map: input.map, size: nextId - 1, sites, loops, groups };
   if (sites.length === 0) return { code: src, ...table };
   // Falls back to a do-nothing runtime if the file is run without the probe (e.g. a vm context).
-  edits.start(prologueOffset(ast, src) /* before a top-level-await prologue at the same offset */,
-    `var ${H}=globalThis[Symbol.for('concurrency-lens')],${B}=${H}.load(${JSON.stringify(table).replace(/\u2028|\u2029/g, (c) => c === '\u2028' ? '\\u2028' : '\\u2029')});`, -2);
+  const prologue = prologueOffset(ast, src);
+  edits.start(prologue.at /* before a top-level-await prologue at the same offset */,
+    `${prologue.separator}var ${H}=globalThis[Symbol.for('concurrency-lens')],${B}=${H}.load(${JSON.stringify(table).replace(/\u2028|\u2029/g, (c) => c === '\u2028' ? '\\u2028' : '\\u2029')});`, -2);
   return { code: edits.apply(src), ...table };
 }
 
@@ -231,27 +232,32 @@ export function instrument(input: TransformInput): TransformOutput | null {
 const depthCache = new WeakMap<Node, number>();
 function depthOf(n: Node): number { return depthCache.get(n) ?? 0; }
 
-/** Where the helper binding goes: after a hashbang and the directive prologue, on the same line. */
-function prologueOffset(ast: Node, src: string): number {
-  let offset = src.startsWith('#!') ? src.indexOf('\n') + 1 || src.length : 0;
+/**
+ * Where the helper binding goes: after a hashbang and the directive prologue, on the same line.
+ * `separator` is ';' when it follows a directive: `'use strict'` may end without one (ASI).
+ */
+function prologueOffset(ast: Node, src: string): { at: number; separator: string } {
+  let at = src.startsWith('#!') ? src.indexOf('\n') + 1 || src.length : 0;
+  let separator = '';
   for (const stmt of ast.body as Node[]) {
-    if (stmt.type === 'ExpressionStatement' && typeof stmt.directive === 'string') offset = stmt.end;
+    if (stmt.type === 'ExpressionStatement' && typeof stmt.directive === 'string') { at = stmt.end; separator = ';'; }
     else break;
   }
-  return offset;
+  return { at, separator };
 }
 
 function addInvocationPrologue(fn: Node, fnSite: number, src: string, edits: Edits): void {
   const decl = `const ${I}=${H}.f(${B}+${fnSite});`;
-  if (fn.type === 'Program') { edits.start(prologueOffset(fn, src), decl, -1); return; }
+  if (fn.type === 'Program') { edits.start(prologueOffset(fn, src).at, decl, -1); return; }
   const catchTail = `}catch(__clE$){${H}.x(${I});throw __clE$}`;
   const d = depthOf(fn);
   if (fn.body.type === 'BlockStatement') {
     let at = fn.body.start + 1;
+    let separator = '';
     for (const stmt of fn.body.body as Node[]) {
-      if (stmt.type === 'ExpressionStatement' && typeof stmt.directive === 'string') at = stmt.end; else break;
+      if (stmt.type === 'ExpressionStatement' && typeof stmt.directive === 'string') { at = stmt.end; separator = ';'; } else break;
     }
-    edits.start(at, `${decl}try{`, d + 1);
+    edits.start(at, `${separator}${decl}try{`, d + 1);
     edits.end(fn.body.end - 1, catchTail, d + 1);
   } else {
     const afterParams = fn.params.length ? fn.params[fn.params.length - 1].end : fn.start;
