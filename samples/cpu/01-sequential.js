@@ -1,4 +1,4 @@
-// CPU, sequential: compute fib(35) eight times on the main thread (~1.5 s).
+// CPU, sequential: compute fib(37) eight times on the main thread (~2.5 s).
 // One core does all the work while the other idles (CPU ≈ 100 %, not 200 %), and the event
 // loop is blocked for the whole run: no timer, socket or callback could run meanwhile.
 // Concurrency Lens should find: blocking-cpu at the fib line (the hottest user code).
@@ -6,7 +6,7 @@
 // expect: blocking-cpu @ 12
 
 const TASKS = 8;
-const N = 35;
+const N = 37;
 
 // Naive fibonacci, on one line so that every CPU sample of it lands on the same line.
 const fib = (n) => (n < 2 ? n : fib(n - 1) + fib(n - 2));

@@ -1,4 +1,4 @@
-// CPU, one worker thread per task: 8 workers each compute fib(35) at the same time.
+// CPU, one worker thread per task: 8 workers each compute fib(37) at the same time.
 // Worker threads really do run JavaScript in parallel (unlike Python threads under the GIL), so
 // this is ~2× faster than sequential on 2 cores, but not 8×: the 8 threads take turns on 2
 // cores, and each one costs its own V8 isolate.
@@ -9,7 +9,7 @@
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 
 const TASKS = 8;
-const N = 35;
+const N = 37;
 
 const fib = (n) => (n < 2 ? n : fib(n - 1) + fib(n - 2));
 

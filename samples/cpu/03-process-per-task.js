@@ -1,4 +1,4 @@
-// CPU, one child process per task: 8 forked Node processes each compute fib(35).
+// CPU, one child process per task: 8 forked Node processes each compute fib(37).
 // Processes run in parallel too, so it is ~2× faster than sequential on 2 cores, but 8 processes
 // share 2 cores and each pays Node's start-up and its own memory.
 // Concurrency Lens should find: pool-oversubscribed at the `fork(` line (8 busy > 2 cores).
@@ -8,7 +8,7 @@
 const { fork } = require('node:child_process');
 
 const TASKS = 8;
-const N = 35;
+const N = 37;
 
 const fib = (n) => (n < 2 ? n : fib(n - 1) + fib(n - 2));
 

@@ -1,4 +1,4 @@
-// CPU, oversized pool: 4 workers per core (8 here) share the 8 fib(35) tasks.
+// CPU, oversized pool: 4 workers per core (8 here) share the 8 fib(37) tasks.
 // More threads than cores buys nothing for CPU work: they time-slice the same 2 cores, so the
 // wall time matches the right-sized pool while memory and context switches go up.
 // Concurrency Lens should find: pool-oversubscribed at the `new Worker(` line.
@@ -10,7 +10,7 @@ const { Worker, isMainThread } = require('node:worker_threads');
 const { createPool, serveTasks } = require('../lib/pool');
 
 const TASKS = 8;
-const N = 35;
+const N = 37;
 const WORKERS_PER_CORE = 4;
 
 const fib = (n) => (n < 2 ? n : fib(n - 1) + fib(n - 2));
