@@ -59,7 +59,7 @@ describe('runMatrix with a stand-in profiler', () => {
       }
       return fakeReport({ findings: spec.expects.map((e) => ({ kind: e.kind, location: { file: spec.file, line: e.line, column: 1 } })) });
     };
-    const result = await runMatrix(SAMPLES, { filter: ['io/sequential', 'io/promise-all', 'cpu/sequential'], print: (t) => out.push(t), profile, json });
+    const result = await runMatrix(SAMPLES, { filter: ['io/sequential', 'io/promise-all', 'cpu/sequential'], print: (t) => out.push(t), profile, json, plain: false });
     const text = out.join('\n');
     assert.equal(result.rows.length, 3);
     assert.equal(result.ok, false);
@@ -73,16 +73,30 @@ describe('runMatrix with a stand-in profiler', () => {
     assert.equal(JSON.parse(fs.readFileSync(json, 'utf8')).rows.length, 3);
   });
 
+  it('compares plain-run wall times in the lessons when it has them, and shows them in a column', async () => {
+    const out: string[] = [];
+    const plainMs: Record<string, number> = { 'cpu/sequential': 2400, 'cpu/worker-pool': 1300 };
+    const result = await runMatrix(SAMPLES, {
+      filter: ['cpu/sequential', 'cpu/worker-pool'], print: (t) => out.push(t),
+      profile: async (spec) => fakeReport({ wallMs: spec.variant === 'cpu/sequential' ? 2500 : 2000 }),
+      timePlain: async (spec) => plainMs[spec.variant],
+    });
+    assert.match(out.join('\n'), /^variant\s+wall\s+plain wall\s+user/m);
+    assert.match(out.join('\n'), /cpu\/worker-pool\s+2\.00 s\s+1\.30 s/);
+    const lesson = result.lessons.find((l) => l.name === 'CPU: worker pool (= cores) vs sequential');
+    assert.equal(lesson?.ratio?.toFixed(2), (2400 / 1300).toFixed(2));
+  });
+
   it('keeps going when a sample cannot be profiled', async () => {
     const out: string[] = [];
-    const result = await runMatrix(SAMPLES, { filter: ['fanout/'], print: (t) => out.push(t), profile: async () => { throw new Error('no such node'); } });
+    const result = await runMatrix(SAMPLES, { filter: ['fanout/'], print: (t) => out.push(t), profile: async () => { throw new Error('no such node'); }, plain: false });
     assert.equal(result.rows.length, 3);
     assert.ok(result.rows.every((r) => r.verdict === 'not profiled' && !r.matches));
     assert.match(out.join('\n'), /fanout\/promise-all: no such node/);
   });
 
   it('marks a sample that failed as a mismatch even if its findings match', async () => {
-    const result = await runMatrix(SAMPLES, { filter: ['fanout/promise-all'], print: () => undefined, profile: async () => fakeReport({ exitCode: 1 }) });
+    const result = await runMatrix(SAMPLES, { filter: ['fanout/promise-all'], print: () => undefined, profile: async () => fakeReport({ exitCode: 1 }), plain: false });
     assert.equal(result.rows[0].matches, false);
     assert.equal(result.rows[0].error, 'exit code 1');
   });

@@ -16,6 +16,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import type { Finding, FindingKind, Report } from '../analyzer/report';
 import { startProfile } from '../recorder/profile';
 
@@ -138,6 +139,8 @@ export interface MatrixRow {
   check: FindingCheck;
   exitCode: number | null;
   error?: string;
+  /** Wall time of the same program run with plain node, without the profiler (what the lessons compare). */
+  plainWallMs?: number;
 }
 
 /**
@@ -186,9 +189,10 @@ function failedRow(spec: SampleSpec, error: string): MatrixRow {
   };
 }
 
-const COLUMNS: { title: string; cell: (r: MatrixRow) => string; right?: boolean }[] = [
+const ALL_COLUMNS: { title: string; cell: (r: MatrixRow) => string; right?: boolean }[] = [
   { title: 'variant', cell: (r) => r.variant },
   { title: 'wall', cell: (r) => `${(r.wallMs / 1000).toFixed(2)} s`, right: true },
+  { title: 'plain wall', cell: (r) => (r.plainWallMs === undefined || Number.isNaN(r.plainWallMs) ? '-' : `${(r.plainWallMs / 1000).toFixed(2)} s`), right: true },
   { title: 'user', cell: (r) => `${(r.userMs / 1000).toFixed(2)} s`, right: true },
   { title: 'system', cell: (r) => `${(r.systemMs / 1000).toFixed(2)} s`, right: true },
   { title: 'CPU %', cell: (r) => `${Math.round(r.cpuPercent)} %`, right: true },
@@ -200,8 +204,9 @@ const COLUMNS: { title: string; cell: (r: MatrixRow) => string; right?: boolean 
   { title: 'header', cell: (r) => (r.matches ? 'ok' : 'MISMATCH') },
 ];
 
-/** The table as aligned plain text, or as a Markdown table. */
+/** The table as aligned plain text, or as a Markdown table. (The plain-wall column only when some row has it.) */
 export function formatTable(rows: MatrixRow[], markdown = false): string {
+  const COLUMNS = ALL_COLUMNS.filter((c) => c.title !== 'plain wall' || rows.some((r) => r.plainWallMs !== undefined));
   const cells = rows.map((r) => COLUMNS.map((c) => c.cell(r)));
   if (markdown) {
     const head = `| ${COLUMNS.map((c) => c.title).join(' | ')} |`;
@@ -239,11 +244,18 @@ export const LESSONS: Lesson[] = [
 
 export interface LessonResult extends Lesson { ratio: number | null; ok: boolean }
 
+/**
+ * Ratios of wall times: of the plain runs when both samples have one (the profiler's own start-up
+ * and per-thread costs are not part of the lesson), else of the profiled runs.
+ */
 export function lessonRatios(rows: MatrixRow[]): LessonResult[] {
-  const wall = (variant: string) => rows.find((r) => r.variant === variant && !r.error)?.wallMs;
+  const row = (variant: string) => rows.find((r) => r.variant === variant && !r.error);
+  const plain = (r?: MatrixRow) => (r?.plainWallMs !== undefined && !Number.isNaN(r.plainWallMs) ? r.plainWallMs : undefined);
   return LESSONS.map((lesson) => {
-    const slow = wall(lesson.slow);
-    const fast = wall(lesson.fast);
+    const [s, f] = [row(lesson.slow), row(lesson.fast)];
+    const bothPlain = plain(s) !== undefined && plain(f) !== undefined;
+    const slow = bothPlain ? plain(s) : s?.wallMs;
+    const fast = bothPlain ? plain(f) : f?.wallMs;
     const ratio = slow && fast ? slow / fast : null;
     return { ...lesson, ratio, ok: ratio !== null && ratio >= lesson.min && ratio <= lesson.max };
   }).filter((l) => rows.some((r) => r.variant === l.slow) && rows.some((r) => r.variant === l.fast));
@@ -269,6 +281,10 @@ export interface MatrixOptions {
   verbose?: boolean;
   /** How to profile one sample. Default: startProfile() from recorder/profile.ts. */
   profile?: (spec: SampleSpec) => Promise<Report>;
+  /** Also run each sample once with plain node for the "plain wall" column and the lessons. Default true. */
+  plain?: boolean;
+  /** How to time a plain run (ms, NaN if it failed). Default: timePlainRun(). */
+  timePlain?: (spec: SampleSpec) => Promise<number>;
 }
 
 export interface MatrixResult {
@@ -276,6 +292,19 @@ export interface MatrixResult {
   lessons: LessonResult[];
   /** Every sample ran, exited 0 and matched its header. (Lesson ratios are informative only.) */
   ok: boolean;
+}
+
+/** Runs a sample with plain node (TypeScript through tsx), no profiler; resolves with its wall time in ms, NaN if it failed. */
+export function timePlainRun(spec: SampleSpec, nodePath = process.execPath): Promise<number> {
+  const loader = /\.[mc]?ts$/.test(spec.file) ? ['--import', 'tsx'] : [];
+  const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env };
+  delete env.NODE_TEST_CONTEXT;
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(nodePath, [...loader, spec.file, ...spec.args], { cwd: path.dirname(spec.file), env, stdio: 'ignore' });
+    child.on('error', () => resolve(NaN));
+    child.on('exit', (code) => resolve(code === 0 ? performance.now() - t0 : NaN));
+  });
 }
 
 function profileWithEngine(spec: SampleSpec, verbose: boolean): Promise<Report> {
@@ -298,8 +327,9 @@ export async function runMatrix(dir: string, opts: MatrixOptions = {}): Promise<
   for (const [i, spec] of specs.entries()) {
     process.stderr.write(`[${i + 1}/${specs.length}] ${spec.variant}…\n`);
     try {
+      const plainWallMs = opts.plain === false ? undefined : await (opts.timePlain ?? timePlainRun)(spec);
       const report = await profile(spec);
-      const row = rowFor(spec, report);
+      const row = { ...rowFor(spec, report), plainWallMs };
       rows.push(row);
       reports.push({ variant: spec.variant, findings: report.findings, check: row.check });
     } catch (err) {

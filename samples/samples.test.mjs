@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  discoverSamples, parseSampleHeader, checkFindings, rowFor, formatTable, lessonRatios, formatLessons,
+  discoverSamples, parseSampleHeader, checkFindings, rowFor, formatTable, lessonRatios, formatLessons, timePlainRun, LESSONS,
 } from '../cli/matrix.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +47,8 @@ const describeFindings = (report) =>
   report.findings.map((f) => `${f.kind} @ ${f.location.file}:${f.location.line} [${f.severity}] ${f.message}`).join('\n    ') || '(none)';
 
 const specs = discoverSamples(SAMPLES);
+// The lessons compare plain-node wall times (the profiler's start-up is not part of the lesson).
+const lessonVariants = new Set(LESSONS.flatMap((l) => [l.slow, l.fast]));
 
 describe('sample headers', () => {
   it('cover every variant of the matrix', () => {
@@ -99,7 +101,9 @@ describe('samples under the real CLI', () => {
       assert.ok(run.report, `no report (CLI exit ${run.code} ${run.signal ?? ''})\n${run.stderr}`);
       assert.equal(run.report.program.exitCode, 0, `the sample failed: ${run.report.program.error ?? ''}\n${run.stderr}`);
       assert.equal(run.code, 0, `CLI exit code\n${run.stderr}`);
-      rows.push(rowFor(spec, run.report));
+      const row = rowFor(spec, run.report);
+      if (lessonVariants.has(spec.variant)) row.plainWallMs = await timePlainRun(spec);
+      rows.push(row);
       const check = checkFindings(spec, run.report);
       assert.ok(check.ok, [
         `findings do not match the header of ${spec.file}`,
