@@ -1,5 +1,5 @@
 // Many concurrent file writes, larger thread pool: the same 128 writes with UV_THREADPOOL_SIZE=128,
-// so every write gets a thread and none waits in libuv's queue. On this VM that finishes ~1.5–2×
+// so every write gets a thread and none waits in libuv's queue. On this VM that finishes 1–2.4×
 // sooner (the kernel takes the writes in parallel), but no more: the writes now wait on the kernel
 // and the disk instead of on the pool. A bigger pool pays off while the pool is the bottleneck.
 // Concurrency Lens should find: nothing (no queueing behind the pool).
