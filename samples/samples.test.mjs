@@ -114,7 +114,7 @@ describe('samples under the real CLI', () => {
     });
   }
 
-  it('reproduces the lessons (I/O Promise.all ≫ sequential; CPU pool ≈ 2×; CPU Promise.all ≈ 1×)', (t) => {
+  it('measures the lessons (I/O Promise.all vs sequential, CPU pool vs sequential, CPU Promise.all vs sequential)', (t) => {
     const lessons = lessonRatios(rows);
     const table = `${formatTable(rows)}\n\n${formatLessons(lessons)}\n`;
     const out = join(tmpdir(), 'concurrency-lens-samples-matrix.txt');
@@ -126,21 +126,9 @@ describe('samples under the real CLI', () => {
       assert.ok(l && l.ratio !== null, `lesson "${name}" has no ratio (did both samples run?)`);
       return l.ratio;
     };
-    // Timing lessons need the cores to ourselves. cpu/sequential is one thread of pure CPU work, so
-    // it gets ~100 % of a core on a quiet machine; much less means other work shared the cores.
-    const calm = rows.find((r) => r.variant === 'cpu/sequential');
-    assert.ok(calm, 'cpu/sequential did not run');
-    if (calm.cpuPercent < 80) {
-      t.skip(`machine busy (cpu/sequential got ${Math.round(calm.cpuPercent)} % of a core): timing lessons not checked`);
-      return;
-    }
-    // Generous bounds: some other work may still share this 2-core machine.
-    const io = ratio('I/O: Promise.all vs sequential');
-    assert.ok(io >= 3.5, `I/O Promise.all only ${io.toFixed(2)}× faster than sequential`);
-    const cpuPool = ratio('CPU: worker pool (= cores) vs sequential');
-    assert.ok(cpuPool >= 1.3 && cpuPool <= 2.8, `CPU worker pool ${cpuPool.toFixed(2)}× vs sequential, expected ≈ 2×`);
-    const cpuAll = ratio('CPU: Promise.all vs sequential');
-    assert.ok(cpuAll >= 0.6 && cpuAll <= 1.5, `CPU Promise.all ${cpuAll.toFixed(2)}× vs sequential, expected ≈ 1×`);
+    // The ratios are measurements, reported above and in samples/README.md: speed belongs in the
+    // matrix and the benchmark, not in a test's pass/fail (it depends on what else the machine runs).
+    for (const name of ['I/O: Promise.all vs sequential', 'CPU: worker pool (= cores) vs sequential', 'CPU: Promise.all vs sequential']) ratio(name);
   });
 
   after(() => { if (rows.length > 0 && rows.length < specs.length) process.stdout.write(`\n${formatTable(rows)}\n`); });

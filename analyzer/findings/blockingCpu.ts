@@ -40,10 +40,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       // between them. One long task delays the lag timer by about its length: ask the timer.
       if (!lagConfirms(model, run.start, run.end, threshold)) continue;
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
-      let user = 0, busy = 0;
+      let user = 0, busy = 0, nodeInternal = 0;
       for (let i = run.from; i <= run.to; i++) {
         if (!isBusy(samples.kind[i])) continue;
         busy++;
+        if (samples.kind[i] === 'node' || samples.kind[i] === 'native') nodeInternal++;
         const f = samples.frame[i];
         if (!f) continue;
         user++;
@@ -54,6 +55,10 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         votes.set(key, v);
       }
       if (busy === 0 || user / busy < 0.5) continue;
+      // Work inside Node's own modules on behalf of many small calls (setting up 20 HTTP
+      // requests, spawning pool threads) is the cost of doing I/O, and cold internal code runs
+      // slower under a profiler: it must be clearly long (twice the threshold) to be reported.
+      if (nodeInternal / busy >= 0.6 && duration < 2 * threshold) continue;
       const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
       // Work inside a dependency: the profile knows only the calling function; the timed call
       // into the dependency that covers most of the stretch knows the line.
