@@ -21,7 +21,7 @@ export interface ThreadModel {
   agg?: RawAggregates;
   /** Flat spans: kind, site, invocation, t0, t1, t2, flags (times in report ms). */
   spans: number[];
-  /** Flat ticks, TICK_FIELDS each: t, lagMs, awaits in flight, pool requests in flight. */
+  /** Flat ticks, TICK_FIELDS each: t, lagMs, awaits in flight, pool requests in flight, thread CPU ms (-1: unknown). */
   ticks: number[];
   spawns: Spawn[];
   /** Names of the fs *Sync functions, indexed by the site of fs-sync spans (kind 4). */
@@ -36,7 +36,7 @@ export interface ThreadModel {
   toMs(perf: number): number;
 }
 
-export const TICK_FIELDS = 4;
+export const TICK_FIELDS = 5;
 
 export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   const hello = thread.records.find((r): r is Hello => r.t === 'hello');
@@ -55,7 +55,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         for (const g of r.groups) m.groups.set(r.base + g.id, { ...g, file: r.file, map: r.map, gid: r.base + g.id, siteIds: g.sites.map((s) => r.base + s) });
         break;
       case 'chunk':
-        for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3] ?? 0);
+        for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3], r.ticks[i + 4]);
         m.agg = r.agg;
         m.lastChunk = r;
         if (r.mainModule) m.mainModule = r.mainModule;

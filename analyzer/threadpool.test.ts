@@ -24,8 +24,8 @@ describe('poolTimeline', () => {
   });
   it('adds the fs requests the probes counted on their ticks', () => {
     // One thread saw 10 fs requests in flight at 0 and 10 ms, none from 20 ms.
-    const ticks = [[0, 0, 0, 10, 10, 0, 0, 10, 20, 0, 0, 0]];
-    const p = poolTimeline(1, 4, [], 0, ticks, 4, 40);
+    const ticks = [[0, 0, 0, 10, -1, 10, 0, 0, 10, -1, 20, 0, 0, 0, -1]];
+    const p = poolTimeline(1, 4, [], 0, ticks, 5, 40);
     assert.equal(p.maxInFlight, 10);
     assert.equal(p.maxQueued, 6);
     assert.equal(p.queuedMs, 120);

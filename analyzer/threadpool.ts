@@ -23,7 +23,7 @@ export interface PoolTimeline {
 
 const JOBS = /node\.threadpoolwork\.async/;
 
-/** `ticks`: per thread of the process, flat [t, …, poolRequests] groups of `tickFields`. */
+/** `ticks`: per thread of the process, flat groups of `tickFields` (t first, pool requests 4th). */
 export function poolTimeline(pid: number, size: number, events: TraceEvent[], startHrUs: number,
   ticks: number[][], tickFields: number, wallMs: number): PoolTimeline {
   const n = Math.max(1, Math.ceil(wallMs / BUCKET_MS));
@@ -55,7 +55,7 @@ export function poolTimeline(pid: number, size: number, events: TraceEvent[], st
   for (const t of ticks) {
     const last = t.length - tickFields;
     for (let i = 0; i <= last; i += tickFields) {
-      const count = t[i + tickFields - 1];
+      const count = t[i + 3];
       if (!count) continue;
       const until = i + tickFields <= last ? t[i + tickFields] : t[i] + BUCKET_MS;
       for (let a = Math.max(0, t[i]); a < until;) {

@@ -39,6 +39,9 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       // Many short tasks back to back keep a loop busy without blocking it: timers still run
       // between them. One long task delays the lag timer by about its length: ask the timer.
       if (!lagConfirms(model, run.start, run.end, threshold)) continue;
+      // A thread starved of a core (other threads saturating the machine) is not doing CPU work:
+      // the kernel's count of its on-CPU time between the ticks around the stretch says which.
+      if (cpuBetweenTicks(model, run.start, run.end) < threshold) continue;
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
       let user = 0, busy = 0, nodeInternal = 0;
       for (let i = run.from; i <= run.to; i++) {
@@ -105,6 +108,18 @@ function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: 
     if (t >= start && t <= end + 2 * TICK_MS) maxLag = Math.max(maxLag, model.ticks[i + 1]);
   }
   return maxLag >= threshold / 2;
+}
+
+/** On-CPU ms of the thread from the last tick before `start` to the first after `end`, or Infinity if unknown. */
+function cpuBetweenTicks(model: { ticks: number[] }, start: number, end: number): number {
+  let before = -1, after = -1;
+  for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
+    const t = model.ticks[i], cpu = model.ticks[i + 4];
+    if (cpu === undefined || cpu < 0) continue;
+    if (t <= start) before = cpu;
+    else if (t >= end && after < 0) { after = cpu; break; }
+  }
+  return before >= 0 && after >= 0 ? after - before : Infinity;
 }
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {

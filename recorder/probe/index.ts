@@ -41,10 +41,18 @@ function poolRequests(): number {
   return n;
 }
 
-/** Lag samples (t, lag ms, awaits in flight, pool requests) not yet written (drained by flush). */
+/** Lag samples (t, lag ms, awaits in flight, pool requests, thread CPU ms) not yet written (drained by flush). */
 const pendingTicks: number[] = [];
 /** At exit: the tick that was due and never ran measures the last block (a run that ends blocked). */
 let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
+
+/**
+ * Time this thread has spent on a CPU, in ms with ns precision (Linux: /proc/thread-self/schedstat),
+ * or -1. Tells CPU work from a thread that was only waiting for a core.
+ */
+function threadRunMs(): number {
+  try { return Number(readFileSyncOriginal('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6; } catch { return -1; }
+}
 
 /** CPU time of this thread (Linux: /proc/thread-self/stat, 10 ms resolution), or undefined. */
 function threadCpuMs(): number | undefined {
@@ -117,13 +125,13 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   const ticks = pendingTicks;
   const TICK_MS = 10;
   let expected = performance.now() + TICK_MS;
-  closePendingTick = (rt) => { if (started) { const t = performance.now(); ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0); } };
+  closePendingTick = (rt) => { if (started) { const t = performance.now(); ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0, threadRunMs()); } };
   let started = false;
   let tickCount = 0;
   const tick = () => {
     try {
       const t = performance.now();
-      ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests());
+      ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests(), threadRunMs());
       if (++tickCount % 100 === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;
