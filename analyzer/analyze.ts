@@ -116,7 +116,7 @@ function laneOf(m: ThreadModel, rootPid: number, busyMs: number, wallMs: number)
   const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
   // Sampled busy time cannot exceed what the thread really got from the CPU.
   const cpuMs = m.lastChunk?.threadCpuMs;
-  if (cpuMs !== undefined && cpuMs + 10 < busyMs) busyMs = cpuMs + 10;
+  if (cpuMs !== undefined && cpuMs >= 0 && cpuMs + 10 < busyMs) busyMs = cpuMs + 10;
   const usage = m.lastChunk?.usage;
   const lags = [];
   for (let i = 1; i < m.ticks.length; i += TICK_FIELDS) lags.push(m.ticks[i]);

@@ -34,7 +34,6 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
         if (samples) userCpu += userWithin(samples, model.spans[i + 3], model.spans[i + 4]);
       }
       if (!samples || window <= 0 || userCpu / window < 0.5) continue;
-      const cpu = operand;
       const scale = sampleScale(model, site);
       const combinator = /Promise\.(\w+)/.exec(site.label)?.[1] ?? 'all';
       out.push({
@@ -45,7 +44,7 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
         laneId: lane.id,
         occurrences: Math.round(sampled * scale),
         totalMs: round(total * scale),
-        detail: `${Math.round((cpu / total) * 100)}% of the time between starting these promises and their settling went into creating them: `
+        detail: `${Math.round((operand / total) * 100)}% of the time between starting these promises and their settling went into creating them: `
           + `the async functions ran their work synchronously, one after another (${fmtMs(operand * scale)} of CPU). Async functions run on one thread: gathering CPU-bound work gives concurrency `
           + `without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`,
         intervals: intervals(model.spans, site.gid, lane.id),

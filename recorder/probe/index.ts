@@ -15,7 +15,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { performance as perf } from 'node:perf_hooks';
 import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
@@ -54,15 +53,6 @@ function threadRunMs(): number {
   try { return Number(readFileSyncOriginal('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6; } catch { return -1; }
 }
 
-/** CPU time of this thread (Linux: /proc/thread-self/stat, 10 ms resolution), or undefined. */
-function threadCpuMs(): number | undefined {
-  try {
-    const stat = readFileSyncOriginal('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch { return undefined; }
-}
-
 function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const tid = wt.threadId;
   const log = new ThreadLog(path.join(opts.runDir, `${process.pid}-${tid}.jsonl`));
@@ -92,7 +82,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
       log.write({
         t: 'chunk', at: performance.now(), ticks: pendingTicks.splice(0),
         agg: runtime.aggregates(), usage: process.resourceUsage(), cpu: process.cpuUsage(),
-        elu: perf.eventLoopUtilization(), threadCpuMs: threadCpuMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
+        threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
       });
     } catch { /* the run directory is gone: the recorder stopped */ }
   }

@@ -1,4 +1,4 @@
-import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, blockScopedNames, intersects, walkOwn } from './ast';
+import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, blockScopedNames, intersects } from './ast';
 
 /**
  * Decides whether the iterations of a loop that awaits could have run concurrently:
@@ -10,7 +10,8 @@ export interface LoopVerdict { independent: boolean; reason: string }
 
 const PACING = /sleep|delay|wait|timeout|throttle|backoff|retry|setTimeout|setImmediate/i;
 
-export function loopVerdict(loop: Node, awaits: Node[], label?: string): LoopVerdict {
+/** `discarded(a)`: the await's value is thrown away (`await sleep(100);`). */
+export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => boolean, label?: string): LoopVerdict {
   if (loop.type === 'ForOfStatement' && loop.await) return { independent: false, reason: 'for await consumes a stream in order' };
   if (exitsEarly(loop.body, label)) return { independent: false, reason: 'the loop can exit early (break/return)' };
   const body = loop.body;
@@ -31,14 +32,10 @@ export function loopVerdict(loop: Node, awaits: Node[], label?: string): LoopVer
     // A while loop whose condition nothing in the body changes is a counter loop or infinite: only flag with a counter written in the body.
     if (!intersects(readNames(loop.test), writtenNames(body))) return { independent: false, reason: 'the loop condition does not depend on the body' };
   }
-  if (awaits.every((a) => isDiscarded(a) && PACING.test(calleeText(a.argument)))) return { independent: false, reason: 'the awaits pace the loop on purpose' };
+  if (awaits.every((a) => discarded(a) && PACING.test(calleeText(a.argument)))) return { independent: false, reason: 'the awaits pace the loop on purpose' };
   // `await Promise.all(batch)` per iteration is batching: concurrency bounded on purpose.
   if (awaits.some((a) => isCombinator(a.argument))) return { independent: false, reason: 'each iteration already gathers a batch' };
   return { independent: true, reason: '' };
-}
-
-function isDiscarded(a: Node & { parentType?: string }): boolean {
-  return a.parentType === 'ExpressionStatement';
 }
 
 function isCombinator(n: Node): boolean {
@@ -71,4 +68,3 @@ function exitsEarly(node: Node, label: string | undefined): boolean {
   return found;
 }
 
-export { walkOwn };

@@ -165,8 +165,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
       groups.push({ id, sites: ids, adjacent: g.adjacent, fn: fnSite.id });
     }
     for (const [loop, awaits] of scope.loops) {
-      for (const a of awaits) (a as any).parentType = awaitParent.get(a)?.type;
-      const verdict = loopVerdict(loop, awaits, scope.labels.get(loop));
+      const verdict = loopVerdict(loop, awaits, (a) => awaitParent.get(a)?.type === 'ExpressionStatement', scope.labels.get(loop));
       const id = nextId++;
       const { line, column } = pos(loop.start);
       loops.push({ id, line, column, fn: fnSite.id, ...verdict });
