@@ -1,0 +1,24 @@
+/**
+ * Launchers: processes that only start other processes (package managers, npx, shells,
+ * package-manager shims). They run no user code, so their lag, CPU and internals are never the
+ * headline and never findings. Pure: decides from a process's argv (node processes: the script
+ * node runs; others: the executable and its arguments).
+ */
+
+/** Scripts of node launchers: npm, npx, pnpm, pnpx, yarn, corepack and their shims. */
+const NODE_LAUNCHER = /[\\/](?:npm-cli|npx-cli|npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack)(?:\.c?js)?$|[\\/]node_modules[\\/](?:npm|pnpm|yarn|corepack|@yarnpkg[\\/]cli)[\\/]bin[\\/]/;
+/** Executables of shells and non-node launchers. */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'fish', 'busybox', 'env', 'timeout', 'nohup', 'xargs', 'cmd.exe', 'powershell', 'pwsh']);
+
+/** The launcher's short name ("npm", "sh"), or undefined when the process may run user code. */
+export function launcherName(argv: readonly string[], isNode: boolean): string | undefined {
+  if (isNode) {
+    const script = argv[1];
+    if (!script || !NODE_LAUNCHER.test(script)) return undefined;
+    const m = /(npm|npx|pnpm|pnpx|yarn|corepack)/.exec(script.slice(script.search(/[\\/][^\\/]*$/)).toLowerCase())
+      ?? /(npm|pnpm|yarn|corepack)/.exec(script.toLowerCase());
+    return m ? m[1] : 'launcher';
+  }
+  const exe = (argv[0] ?? '').split(/[\\/]/).pop() ?? '';
+  return SHELLS.has(exe.toLowerCase()) ? exe : undefined;
+}
