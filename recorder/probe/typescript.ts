@@ -3,8 +3,12 @@
  * kept: the probe records them with the file's sites, and appends them inline so Node's
  * --enable-source-maps shows .ts lines in the program's own stack traces.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+
+// Captured before the probe wraps fs.*Sync: this is module loading, not the program's I/O.
+const { readFileSync } = fs;
 
 export interface Transpiled { code: string; map: unknown }
 
@@ -12,6 +16,38 @@ let esbuild: any;
 
 export function isTypeScript(file: string): boolean {
   return /\.(ts|cts|mts|tsx)$/.test(file) && !file.endsWith('.d.ts');
+}
+
+/**
+ * The module system a file runs in, as Node and TypeScript (`nodenext`) decide it: .mjs/.mts are
+ * ES modules, .cjs/.cts CommonJS, anything else follows the `type` of the nearest package.json.
+ */
+export function moduleFormat(file: string): 'module' | 'commonjs' {
+  if (/\.m[jt]s$/.test(file)) return 'module';
+  if (/\.c[jt]s$/.test(file)) return 'commonjs';
+  return packageTypeOf(file);
+}
+
+/** The `type` of the nearest package.json above `file` ('commonjs' if there is none). */
+export function packageTypeOf(file: string): 'module' | 'commonjs' {
+  return packageType(path.dirname(path.resolve(file)));
+}
+
+const typeByDir = new Map<string, 'module' | 'commonjs'>();
+
+function packageType(dir: string): 'module' | 'commonjs' {
+  let type = typeByDir.get(dir);
+  if (type) return type;
+  let json: string | undefined;
+  try { json = readFileSync(path.join(dir, 'package.json'), 'utf8'); } catch { /* none here */ }
+  if (json !== undefined) {
+    try { type = JSON.parse(json).type === 'module' ? 'module' : 'commonjs'; } catch { type = 'commonjs'; }
+  } else {
+    const up = path.dirname(dir);
+    type = up === dir ? 'commonjs' : packageType(up);
+  }
+  typeByDir.set(dir, type);
+  return type;
 }
 
 export function transpileTypeScript(source: string, file: string, format: 'cjs' | 'esm', esbuildPath: string): Transpiled {
