@@ -21,7 +21,12 @@ export class SourceNames {
   private readonly map: TraceMap | null = null;
   private readonly sourceLines = new Map<number, string[] | null>();
 
-  constructor(ast: Node, private readonly src: string, private readonly pos: (offset: number) => Position, map?: unknown) {
+  /**
+   * `original`: the file as the user wrote it, for a map without `sourcesContent` (tsx's) that
+   * maps a single source, the file itself.
+   */
+  constructor(ast: Node, private readonly src: string, private readonly pos: (offset: number) => Position, map?: unknown,
+    private readonly original?: string) {
     collectImportBindings(ast, this.bindings);
     if (map && this.bindings.size) {
       try { this.map = new AnyMap(map as any) as unknown as TraceMap; } catch { this.map = null; }
@@ -82,7 +87,8 @@ export class SourceNames {
   private linesOf(source: number): string[] | null {
     let lines = this.sourceLines.get(source);
     if (lines === undefined) {
-      const content = (this.map as unknown as { sourcesContent?: (string | null)[] }).sourcesContent?.[source];
+      const map = this.map as unknown as { sources: unknown[]; sourcesContent?: (string | null)[] };
+      const content = map.sourcesContent?.[source] ?? (map.sources.length === 1 ? this.original : undefined);
       lines = typeof content === 'string' ? content.split(/\r\n?|\n|\u2028|\u2029/) : null;
       this.sourceLines.set(source, lines);
     }
@@ -90,14 +96,24 @@ export class SourceNames {
   }
 }
 
-/** `var import_x = __toESM(require("x"))` or `= require("x")` at the top level: esbuild's import bindings. */
+/**
+ * `var import_x = __toESM(require("x"))` or `= require("x")`: esbuild's import bindings, at the
+ * top level or in a top-level IIFE (tsx wraps CommonJS output in one).
+ */
 function collectImportBindings(ast: Node, out: Set<string>): void {
-  for (const stmt of ast.body as Node[]) {
-    if (stmt.type !== 'VariableDeclaration') continue;
-    for (const d of stmt.declarations) {
-      if (d.id.type === 'Identifier' && d.id.name.startsWith('import_') && isRequire(d.init)) out.add(d.id.name);
+  const scan = (body: Node[]) => {
+    for (const stmt of body) {
+      if (stmt.type === 'VariableDeclaration') {
+        for (const d of stmt.declarations) {
+          if (d.id.type === 'Identifier' && d.id.name.startsWith('import_') && isRequire(d.init)) out.add(d.id.name);
+        }
+      } else if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'CallExpression' && stmt.expression.arguments.length === 0) {
+        const fn = stmt.expression.callee;
+        if ((fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') && fn.body.type === 'BlockStatement') scan(fn.body.body);
+      }
     }
-  }
+  };
+  scan(ast.body);
 }
 
 function isRequire(n: Node | null): boolean {

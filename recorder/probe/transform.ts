@@ -49,6 +49,8 @@ export interface TransformInput {
   file: string;
   /** Source map of a TypeScript file's transpiled output, recorded in the table. */
   map?: unknown;
+  /** The file as the user wrote it, when `map` does not carry it (for labels in the user's names). */
+  original?: string;
   /** `readFileSync`, `execSync`, … every *Sync export of fs, child_process, zlib, crypto. */
   syncNames: ReadonlySet<string>;
   /** Thread-pool backed async functions by module: fs, crypto, zlib, dns. */
@@ -96,7 +98,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const loops: LoopInfo[] = [];
   const groups: GroupInfo[] = [];
   const bindings: ModuleBindings = collectModuleBindings(ast);
-  const names = new SourceNames(ast, src, pos, input.map);
+  const names = new SourceNames(ast, src, pos, input.map, input.original);
   const describe = (n: Node) => describeNode(n, names);
   let nextId = 1;
 
