@@ -148,6 +148,16 @@ describe('a real .js file next to a .ts of the same name', () => {
   });
 });
 
+describe('a .cts entry point in a "type": "module" package', () => {
+  const s = profiled('ts/nodenext-esm/tool.cts');
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('flags its sequential awaits at the .cts line', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, s.entry, 'cts-entry-first', ['await sleep()'], s.entry);
+    assertOnTypeScript(report);
+  });
+});
+
 describe('tsx: `concurrency-lens profile npx tsx main.ts` (ES module project)', () => {
   const entry = fixture('ts/nodenext-esm/main.ts');
   // From the repository root, so npx finds the installed tsx (and never the network).

@@ -8,6 +8,7 @@
  * which TypeScript consults before node_modules.
  */
 import * as path from 'node:path';
+import { builtinModules } from 'node:module';
 import { importMappingFor, pathsCandidates, isFile } from './tsconfig';
 
 /** What TypeScript substitutes for a JavaScript extension written in an import. */
@@ -19,6 +20,7 @@ const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx'];
 
 const isRelative = (s: string) => s === '.' || s === '..' || s.startsWith('./') || s.startsWith('../');
 const isBare = (s: string) => !isRelative(s) && !path.isAbsolute(s) && !/^[A-Za-z][A-Za-z\d+.-]*:/.test(s);
+const BUILTINS = new Set(builtinModules);
 
 /**
  * The file a TypeScript file's import `specifier` means when Node could not resolve it (a
@@ -35,7 +37,7 @@ export function tsFallback(specifier: string, importer: string): string | undefi
 
 /** The file a bare specifier maps to through the `paths` of the importer's tsconfig.json, or undefined. */
 export function tsPathsAlias(specifier: string, importer: string): string | undefined {
-  if (!isBare(specifier)) return undefined;
+  if (!isBare(specifier) || BUILTINS.has(specifier)) return undefined; // `fs` is Node's, whatever `"*"` maps
   const mapping = importMappingFor(path.dirname(importer));
   if (!mapping) return undefined;
   for (const candidate of pathsCandidates(mapping, specifier)) {
