@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { isUserFile, instrumentSource } from './instrumentFile';
-import { isTypeScript, transpileTypeScript, withInlineMap, moduleFormat } from './typescript';
+import { isTypeScript, transpileTypeScriptAsync, withInlineMap, moduleFormat } from './typescript';
 import { tsFallback, tsPathsAlias } from './tsResolve';
 
 let opts: ProbeOptions;
@@ -58,7 +58,7 @@ export async function load(url: string, context: any, nextLoad: any) {
     // loader, which the probe's require hook transpiles and instruments like any require().
     if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
     const source = await readFile(file, 'utf8');
-    const { code, map } = transpileTypeScript(source, file, 'esm', opts.esbuildPath);
+    const { code, map } = await transpileTypeScriptAsync(source, file, 'esm', opts.esbuildPath);
     return { format: 'module', source: withInlineMap(instrumentSource(ctxOf(), code, file, true, map), map), shortCircuit: true };
   }
   // CommonJS goes through Module._compile, which the probe instruments in the running thread.

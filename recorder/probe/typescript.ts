@@ -50,9 +50,29 @@ function packageType(dir: string): 'module' | 'commonjs' {
   return type;
 }
 
+/** For CommonJS (require is synchronous): one run of esbuild's binary per file. */
 export function transpileTypeScript(source: string, file: string, format: 'cjs' | 'esm', esbuildPath: string): Transpiled {
+  const r = loadEsbuild(esbuildPath).transformSync(source, transformOptions(file, format));
+  return { code: r.code, map: JSON.parse(r.map) };
+}
+
+/**
+ * For the ESM load hook (asynchronous, on Node's loader thread): esbuild's long-lived service
+ * process transpiles every file of the run, where a run of its binary per file costs a process
+ * start each (the service does not keep the program alive).
+ */
+export async function transpileTypeScriptAsync(source: string, file: string, format: 'cjs' | 'esm', esbuildPath: string): Promise<Transpiled> {
+  const r = await loadEsbuild(esbuildPath).transform(source, transformOptions(file, format));
+  return { code: r.code, map: JSON.parse(r.map) };
+}
+
+function transformOptions(file: string, format: 'cjs' | 'esm') {
+  return { loader: file.endsWith('x') ? 'tsx' : 'ts', format, sourcemap: 'external', sourcefile: file, target: 'node18' };
+}
+
+function loadEsbuild(esbuildPath: string): any {
   if (!esbuild) {
-    // Without worker threads esbuild runs its binary per call: no extra thread in the program.
+    // Without worker threads esbuild's transformSync runs its binary per call: no extra thread in the program.
     const saved = process.env.ESBUILD_WORKER_THREADS;
     process.env.ESBUILD_WORKER_THREADS = '0';
     // createRequire: this also runs in the ESM hooks bundle, where there is no `require`.
@@ -60,10 +80,7 @@ export function transpileTypeScript(source: string, file: string, format: 'cjs' 
       if (saved === undefined) delete process.env.ESBUILD_WORKER_THREADS; else process.env.ESBUILD_WORKER_THREADS = saved;
     }
   }
-  const r = esbuild.transformSync(source, {
-    loader: file.endsWith('x') ? 'tsx' : 'ts', format, sourcemap: 'external', sourcefile: file, target: 'node18',
-  });
-  return { code: r.code, map: JSON.parse(r.map) };
+  return esbuild;
 }
 
 export function withInlineMap(code: string, map: unknown): string {
