@@ -35,6 +35,8 @@ export class SourceNames {
 
   /** The text of `node`, with esbuild's import references and `(0, f)` call forms as written in the source. */
   text(node: Node): string {
+    const whole = this.src.slice(node.start, node.end);
+    if (!/\bimport_|\(\s*0\s*,/.test(whole)) return whole; // nothing rewritten in there: no walk of the subtree
     const parts: string[] = [];
     let at = node.start;
     const visit = (n: Node) => {
