@@ -1,14 +1,16 @@
 /**
- * ES module load hooks (registered by the probe with module.register). Runs on Node's loader
- * thread: it only transforms source; the instrumented module registers its own site table
- * with the runtime of whichever thread evaluates it.
+ * ES module resolve and load hooks (registered by the probe with module.register). Runs on
+ * Node's loader thread: it resolves TypeScript's import forms and transforms source; the
+ * instrumented module registers its own site table with the runtime of whichever thread
+ * evaluates it.
  */
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { isUserFile, instrumentSource } from './instrumentFile';
-import { isTypeScript, transpileTypeScript, withInlineMap } from './typescript';
+import { isTypeScript, transpileTypeScriptAsync, withInlineMap, moduleFormat } from './typescript';
+import { tsFallback, tsPathsAlias } from './tsResolve';
 
 let opts: ProbeOptions;
 
@@ -16,6 +18,29 @@ const ctxOf = () => ({ distDir: path.dirname(opts.probePath), runDir: opts.runDi
 
 export function initialize(data: ProbeOptions): void {
   opts = data;
+}
+
+/** Errors of a specifier Node found nothing at (a folder counts: `bundler` imports `./dir` for `./dir/index.ts`). */
+const NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
+
+/**
+ * Imports made by a TypeScript file resolve as TypeScript resolves them (`./x.js` → `./x.ts`,
+ * extensionless, tsconfig `paths`); see tsResolve.ts. Other loaders (tsx) resolve first when they
+ * can: we only step in where the chain found nothing, or for a `paths` alias.
+ */
+export async function resolve(specifier: string, context: any, nextResolve: any) {
+  const parent: unknown = context?.parentURL;
+  const importer = typeof parent === 'string' && parent.startsWith('file:') ? fileURLToPath(parent) : undefined;
+  if (!importer || !isTypeScript(importer)) return nextResolve(specifier, context);
+  const aliased = tsPathsAlias(specifier, importer);
+  if (aliased) return nextResolve(pathToFileURL(aliased).href, context);
+  try {
+    return await nextResolve(specifier, context);
+  } catch (e) {
+    const file = NOT_FOUND.has((e as NodeJS.ErrnoException)?.code ?? '') ? tsFallback(specifier, importer) : undefined;
+    if (!file) throw e;
+    return nextResolve(pathToFileURL(file).href, context);
+  }
 }
 
 export async function load(url: string, context: any, nextLoad: any) {
@@ -29,8 +54,11 @@ export async function load(url: string, context: any, nextLoad: any) {
   } catch (e) {
     // No other loader handles TypeScript: transpile it ourselves.
     if (!isTypeScript(file)) throw e;
+    // A CommonJS TypeScript file (.cts, .ts outside "type": "module") goes to Node's CommonJS
+    // loader, which the probe's require hook transpiles and instruments like any require().
+    if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
     const source = await readFile(file, 'utf8');
-    const { code, map } = transpileTypeScript(source, file, 'esm', opts.esbuildPath);
+    const { code, map } = await transpileTypeScriptAsync(source, file, 'esm', opts.esbuildPath);
     return { format: 'module', source: withInlineMap(instrumentSource(ctxOf(), code, file, true, map), map), shortCircuit: true };
   }
   // CommonJS goes through Module._compile, which the probe instruments in the running thread.

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { isUserFile, instrumentSource } from './instrumentFile';
-import { isTypeScript, transpileTypeScript, withInlineMap } from './typescript';
+import { isTypeScript, transpileTypeScript, withInlineMap, moduleFormat, packageTypeOf } from './typescript';
+import { tsFallback, tsPathsAlias } from './tsResolve';
 
 /**
  * Instruments user files as Node loads them: CommonJS through Module.prototype._compile
@@ -38,6 +39,28 @@ export function installLoadHooks(opts: ProbeOptions): void {
     try { return load.apply(this, args); } finally { loadingDepth--; }
   };
 
+  // TypeScript's resolution for requires made by TypeScript files (`./x.js` meaning `./x.ts`,
+  // tsconfig `paths`), where Node's own finds nothing (paths: before it, as TypeScript does).
+  const resolveFilename = Module._resolveFilename;
+  const resolveTs = function (this: unknown, request: unknown, parent: any, ...rest: unknown[]) {
+    const importer: unknown = parent?.filename;
+    if (typeof request !== 'string' || typeof importer !== 'string' || !isTypeScript(importer)) {
+      return resolveFilename.call(this, request, parent, ...rest);
+    }
+    const aliased = tsPathsAlias(request, importer);
+    if (aliased) return resolveFilename.call(this, aliased, parent, ...rest);
+    try {
+      return resolveFilename.call(this, request, parent, ...rest);
+    } catch (e) {
+      const file = (e as NodeJS.ErrnoException)?.code === 'MODULE_NOT_FOUND' ? tsFallback(request, importer) : undefined;
+      if (!file) throw e;
+      return resolveFilename.call(this, file, parent, ...rest);
+    }
+  };
+  Object.defineProperty(resolveTs, 'name', { value: resolveFilename.name });
+  Object.defineProperty(resolveTs, 'length', { value: resolveFilename.length });
+  Module._resolveFilename = resolveTs;
+
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content: string, filename: string) {
     firstFile ??= filename;
@@ -70,7 +93,7 @@ export function installLoadHooks(opts: ProbeOptions): void {
       return result;
     };
     Module.syncBuiltinESMExports();
-    if (entryIsModule() || usesEsmLoader()) {
+    if (entryUsesEsmLoader() || usesEsmLoader()) {
       ours();
       if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
     }
@@ -87,20 +110,12 @@ function enableSourceMaps(): void {
   (process as any).setSourceMapsEnabled?.(true);
 }
 
-/** True when the main script is an ES module (.mjs/.mts, or .js/.ts under "type": "module"). */
-function entryIsModule(): boolean {
+/**
+ * True when Node runs the main script through the ESM loader: an ES module (.mjs/.mts, or .js/.ts
+ * under "type": "module"), or a .cts under "type": "module" (Node decides by package type).
+ */
+function entryUsesEsmLoader(): boolean {
   const main = process.argv[1];
   if (!main) return false;
-  if (/\.m[jt]s$/.test(main)) return true;
-  if (/\.c[jt]s$/.test(main)) return false;
-  let dir = path.dirname(path.resolve(main));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try { return JSON.parse(fs.readFileSync(pkg, 'utf8')).type === 'module'; } catch { return false; }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return false;
-    dir = up;
-  }
+  return moduleFormat(main) === 'module' || (/\.cts$/.test(main) && packageTypeOf(main) === 'module');
 }

@@ -4,6 +4,7 @@ import { Edits } from './edits';
 import { findAwaitGroups } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
 import { ModuleBindings, collectModuleBindings } from './moduleBindings';
+import { SourceNames } from './sourceNames';
 
 /**
  * Instruments one user file at load time. Every await of an async function is wrapped so the
@@ -48,6 +49,8 @@ export interface TransformInput {
   file: string;
   /** Source map of a TypeScript file's transpiled output, recorded in the table. */
   map?: unknown;
+  /** The file as the user wrote it, when `map` does not carry it (for labels in the user's names). */
+  original?: string;
   /** `readFileSync`, `execSync`, … every *Sync export of fs, child_process, zlib, crypto. */
   syncNames: ReadonlySet<string>;
   /** Thread-pool backed async functions by module: fs, crypto, zlib, dns. */
@@ -95,6 +98,8 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const loops: LoopInfo[] = [];
   const groups: GroupInfo[] = [];
   const bindings: ModuleBindings = collectModuleBindings(ast);
+  const names = new SourceNames(ast, src, pos, input.map, input.original);
+  const describe = (n: Node) => describeNode(n, names);
   let nextId = 1;
 
   const addSite = (kind: SiteKind, node: Node, label: string, fn: number, extra: Partial<SiteInfo> = {}): SiteInfo => {
@@ -151,7 +156,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
       const combinator = arg.type === 'CallExpression' && arg.callee.type === 'MemberExpression' && !arg.callee.computed
         && arg.callee.object.type === 'Identifier' && arg.callee.object.name === 'Promise' && COMBINATORS.has(arg.callee.property.name);
       const parent = awaitParent.get(a);
-      const site = addSite(combinator ? 'combinator' : 'await', a, 'await ' + describe(arg, src), fnSite.id,
+      const site = addSite(combinator ? 'combinator' : 'await', a, 'await ' + describe(arg), fnSite.id,
         { discarded: parent?.type === 'ExpressionStatement' });
       awaitSite.set(a, site);
     }
@@ -205,7 +210,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
       if (c.type === 'CallExpression' && !c.optional && !hasOptional(c.callee)) {
         const kind = classifyCall(c.callee, bindings, input);
         if (kind) {
-          const site = addSite(kind, c, describe(c, src), fnSite);
+          const site = addSite(kind, c, describe(c), fnSite);
           const d = depthOf(c);
           if (kind === 'sync') edits.start(c.start, `${H}.s(${B}+${site.id},${H}.n(),`, d);
           else if (kind === 'lib') edits.start(c.start, `${H}.l(${B}+${site.id},${H}.t(${B}+${site.id}),`, d);
@@ -300,25 +305,13 @@ function hasOptional(n: Node): boolean {
   return false;
 }
 
-function describe(n: Node, src: string): string {
+/** A label for an awaited expression or a call, in the user's own words (see SourceNames). */
+function describeNode(n: Node, names: SourceNames): string {
   if (n.type === 'CallExpression' || n.type === 'NewExpression') {
-    const callee = calleeLabel(n.callee, src);
+    const callee = names.text(n.callee).replace(/\s+/g, ' ');
     return `${n.type === 'NewExpression' ? 'new ' : ''}${truncate(callee, 48)}()`;
   }
-  return truncate(src.slice(n.start, n.end).replace(/\s+/g, ' '), 48);
-}
-
-/**
- * The callee as the user wrote it: transpilers turn `getText(url)` into
- * `(0, import_slow_service.getText)(url)` and `fs.readFileSync` into `import_fs.readFileSync`.
- */
-function calleeLabel(callee: Node, src: string): string {
-  if (callee.type === 'SequenceExpression' && callee.expressions.length === 2) callee = callee.expressions[1];
-  const text = src.slice(callee.start, callee.end).replace(/\s+/g, ' ');
-  const m = /^import_([\w$]+)\.([\w$]+)$/.exec(text);
-  if (!m) return text;
-  // A named import keeps its own name; a namespace import (`import * as fs`) keeps a module prefix.
-  return /^(fs|promises|path|os|crypto|zlib|child_process|http|https|dns|util)$/.test(m[1]) ? `${m[1]}.${m[2]}` : m[2];
+  return truncate(names.text(n).replace(/\s+/g, ' '), 48);
 }
 
 function truncate(s: string, n: number): string { return s.length > n ? s.slice(0, n - 1) + '…' : s; }

@@ -1,0 +1,185 @@
+// End to end: TypeScript projects as people write them (cli/fixtures/ts/*), profiled by the real CLI.
+// Each program must print what it prints under tsx (the reference run: `node --import tsx main.ts`),
+// exit 0, and get its planted finding at the right line of the .ts source, labelled with the names
+// the source uses (never esbuild's `import_x.default` or `(0, f)` forms).
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, basename, relative } from 'node:path';
+import { CLI, ROOT, profile, fixture, lineOf, reportOf, findingAt, describeFindings } from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+/** The program run without the profiler, under tsx (Node 20 runs no TypeScript by itself). */
+function reference(entry) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', basename(entry)], { cwd: dirname(entry), encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `reference run of ${entry} failed:\n${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Profiles `command` (default: the fixture's entry itself) in the entry's folder, next to a
+ * reference run; the `it`s look at both.
+ */
+function profiled(name, { command, cwd } = {}) {
+  const state = { entry: fixture(name) };
+  before(async () => {
+    state.reference = reference(state.entry);
+    state.run = await profile([...(command ?? [state.entry]), '--quiet'], { cwd: cwd ?? dirname(state.entry), timeoutMs: 120_000 });
+  });
+  return state;
+}
+
+/** The program's own output and exit code are those of the reference run. */
+function assertSameProgram(s) {
+  assert.equal(s.run.code, 0, `exit code ${s.run.code}\nstderr:\n${s.run.stderr.slice(-3000)}`);
+  assert.equal(s.run.stdout, s.reference.stdout, 'stdout differs from the tsx run');
+  assert.equal(s.run.stderr, s.reference.stderr, 'stderr differs from the tsx run');
+}
+
+/** Every label of the report, and every finding's text, is in the source's words. */
+function assertSourceNames(report) {
+  const text = JSON.stringify({ strings: report.spans?.strings, findings: report.findings });
+  assert.doesNotMatch(text, /import_[\w$]+|\(0, ?[\w$]/, 'a label shows what esbuild made of an import');
+}
+
+/** Findings are on TypeScript files and on a lane of the report. */
+function assertOnTypeScript(report) {
+  assert.ok(report.findings.length > 0, 'no findings');
+  for (const f of report.findings) {
+    assert.match(f.location.file, /\.[mc]?ts$/, `finding on ${f.location.file}: ${describeFindings(report)}`);
+    assert.ok(report.lanes.some((l) => l.id === f.laneId), `finding.laneId ${f.laneId} is not a lane`);
+  }
+}
+
+/**
+ * The sequential-awaits finding at the `first` mark, the second await on the next line, with both
+ * labels, on the lane of the process that ran `entry` (a child of npx/tsx, or the main one).
+ */
+function assertSequential(report, file, first, labels, entry) {
+  const f = findingAt(report, 'sequential-awaits', file, lineOf(file, first));
+  assert.deepEqual(f.related.map((r) => `${r.file}:${r.line}`), [`${file}:${lineOf(file, first) + 1}`]);
+  assert.ok(f.estimatedSavingsMs >= 20, `estimatedSavingsMs ${f.estimatedSavingsMs}: each await waits 30 ms`);
+  for (const label of labels) assert.ok(f.detail.includes(`${label} `), `detail lacks "${label}": ${f.detail}`);
+  const lane = report.lanes.find((l) => l.id === f.laneId);
+  assert.ok(lane && (lane.kind === 'main' || lane.kind === 'process') && lane.script === entry,
+    `finding on lane ${JSON.stringify(lane)}, expected the process running ${entry}`);
+  return f;
+}
+
+function assertLoop(report, file, mark) {
+  const f = findingAt(report, 'await-in-loop', file, lineOf(file, mark));
+  assert.ok(f.estimatedSavingsMs >= 30, `estimatedSavingsMs ${f.estimatedSavingsMs}: 3 iterations of 30 ms`);
+  return f;
+}
+
+describe('nodenext ES module project: .js imports of .ts, a .mts, a .cts, a real .js, p-limit', () => {
+  const s = profiled('ts/nodenext-esm/main.ts');
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('flags the sequential awaits in routes.ts (imported as ./routes.js) with source labels', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, fixture('ts/nodenext-esm/routes.ts'), 'esm-first', ['await fetchUser()', 'await fetchOrders()'], s.entry);
+  });
+  it('flags the await in a loop in prices.mts (imported as ./prices.mjs)', () => {
+    assertLoop(reportOf(s.run), fixture('ts/nodenext-esm/prices.mts'), 'mts-loop');
+  });
+  it('locates every finding in the .ts sources, in the source names', () => {
+    const report = reportOf(s.run);
+    assertOnTypeScript(report);
+    assertSourceNames(report);
+  });
+});
+
+describe('nodenext CommonJS project: .js imports, a .cts, a default import of a CommonJS package', () => {
+  const s = profiled('ts/nodenext-cjs/main.ts');
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('labels the package calls as written (http.get(), http()), not import_cl_fixture_http.default', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, fixture('ts/nodenext-cjs/routes.ts'), 'cjs-first', ['await http.get()', 'await http()'], s.entry);
+    assertSourceNames(report);
+  });
+  it('flags the await in a loop in counter.cts (required as ./counter.cjs)', () => {
+    const report = reportOf(s.run);
+    assertLoop(report, fixture('ts/nodenext-cjs/counter.cts'), 'cts-loop');
+    assertOnTypeScript(report);
+  });
+});
+
+describe('bundler resolution: extensionless imports and a folder index', () => {
+  const s = profiled('ts/bundler/main.ts');
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('flags the top-level await in a loop at the .ts line', () => {
+    const report = reportOf(s.run);
+    const f = assertLoop(report, fixture('ts/bundler/main.ts'), 'bundler-loop');
+    assert.ok(f.detail.includes('fetchPrice') || report.spans.strings.includes('await fetchPrice()'), 'label of the awaited call');
+    assertOnTypeScript(report);
+    assertSourceNames(report);
+  });
+});
+
+describe('tsconfig paths: ES modules, aliases and baseUrl from an extended config with comments', () => {
+  const s = profiled('ts/paths-esm/src/main.ts');
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('flags the sequential awaits of the aliased imports', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, fixture('ts/paths-esm/src/main.ts'), 'paths-esm-first', ['await getRate()', 'await getFee()'], s.entry);
+    assertOnTypeScript(report);
+    assertSourceNames(report);
+  });
+});
+
+describe('tsconfig paths: CommonJS, substitutions relative to the config (no baseUrl)', () => {
+  const s = profiled('ts/paths-cjs/main.ts');
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('flags the sequential awaits of the aliased imports with source labels', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, fixture('ts/paths-cjs/main.ts'), 'paths-cjs-first', ['await getRate()', 'await getFee()'], s.entry);
+    assertOnTypeScript(report);
+    assertSourceNames(report);
+  });
+});
+
+describe('a real .js file next to a .ts of the same name', () => {
+  it('is what `./answer.js` loads (Node\'s rule; the .ts is only used where no .js exists)', async () => {
+    const run = await profile([fixture('ts/js-wins/main.ts'), '--quiet'], { cwd: dirname(fixture('ts/js-wins/main.ts')) });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'answer from javascript\n');
+  });
+});
+
+describe('a .cts entry point in a "type": "module" package', () => {
+  const s = profiled('ts/nodenext-esm/tool.cts');
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('flags its sequential awaits at the .cts line', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, s.entry, 'cts-entry-first', ['await sleep()'], s.entry);
+    assertOnTypeScript(report);
+  });
+});
+
+describe('tsx: `concurrency-lens profile npx tsx main.ts` (ES module project)', () => {
+  const entry = fixture('ts/nodenext-esm/main.ts');
+  // From the repository root, so npx finds the installed tsx (and never the network).
+  const s = profiled('ts/nodenext-esm/main.ts', { command: ['npx', '--no-install', 'tsx', relative(ROOT, entry)], cwd: ROOT });
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('locates the findings on the .ts lines', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, fixture('ts/nodenext-esm/routes.ts'), 'esm-first', ['await fetchUser()', 'await fetchOrders()'], s.entry);
+    assertLoop(report, fixture('ts/nodenext-esm/prices.mts'), 'mts-loop');
+    assertOnTypeScript(report);
+    assertSourceNames(report);
+  });
+});
+
+describe('tsx: `concurrency-lens profile node --import tsx main.ts` (CommonJS project)', () => {
+  const s = profiled('ts/nodenext-cjs/main.ts', { command: ['node', '--import', 'tsx', 'main.ts'] });
+  it('runs as under tsx and exits 0', () => assertSameProgram(s));
+  it('locates the findings on the .ts lines, labelled in the source names (tsx\'s map has no sourcesContent)', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, fixture('ts/nodenext-cjs/routes.ts'), 'cjs-first', ['await http.get()', 'await http()'], s.entry);
+    assertLoop(report, fixture('ts/nodenext-cjs/counter.cts'), 'cts-loop');
+    assertOnTypeScript(report);
+    assertSourceNames(report);
+  });
+});
