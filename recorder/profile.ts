@@ -8,6 +8,7 @@ import { analyze } from '../analyzer/analyze';
 import type { ProfileOptions, ProfileRun, LaneProfile, StopSignal } from './profileOptions';
 import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/processTree';
+import { procReadable, THREAD_CPU_ESTIMATED } from './procFs';
 import { OPTIONS_ENV, ProbeOptions, RELEASE_START, releaseExpression } from './probeOptions';
 import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';
@@ -248,6 +249,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       })),
       warnings,
     };
+    if (!procReadable(env)) raw.degraded = [...(raw.degraded ?? []), THREAD_CPU_ESTIMATED];
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
     if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
     debugLog('logs read');
