@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startProfile, CommandError, formatSeconds } from '../recorder/profile';
 import type { StopSignal } from '../recorder/profileOptions';
+import { stopRequests } from '../recorder/stopRequests';
 import { formatSummary } from './summary';
 import { runMatrix } from './matrix';
 import { debugLog } from '../recorder/launcher/debugLog';
@@ -115,32 +116,19 @@ export function exitStatus(p: Report['program']): number {
   return signo ? 128 + signo : 1;
 }
 
-/** Signals to the CLI closer together than this are one delivery seen twice (`timeout`, a supervisor signalling a process group). */
-const SAME_SIGNAL_MS = 100;
-
 /**
  * The CLI's SIGINT, SIGTERM and SIGHUP go on to the program as what they are; the program gets
  * its grace period to shut down. A second signal kills it at once; a third abandons the report.
+ * Signals arriving together count as one (stopRequests).
  */
 function onStopSignals(run: ReturnType<typeof startProfile>): void {
-  let count = 0;
-  let lastAt = -Infinity;
+  const request = stopRequests(run);
   const say = (text: string) => { try { process.stderr.write(`\nconcurrency-lens: ${text}\n`); } catch { /* terminal gone (SIGHUP) */ } };
   const onSignal = (signal: StopSignal) => {
-    const now = performance.now();
-    if (now - lastAt < SAME_SIGNAL_MS) return;
-    lastAt = now;
-    count++;
-    if (count === 1) {
-      say(`sent ${signal} to the program; waiting up to ${formatSeconds(run.graceMs)} for it to shut down — Ctrl-C again to kill it`);
-      run.stop(signal);
-    } else if (count === 2) {
-      say('killing the program; writing the report… (Ctrl-C again to abandon the report)');
-      run.kill();
-    } else {
-      say('abandoned the report');
-      process.exit(128 + os.constants.signals[signal]);
-    }
+    const meant = request(signal);
+    if (meant === 'stop') say(`sent ${signal} to the program; waiting up to ${formatSeconds(run.graceMs)} for it to shut down — Ctrl-C again to kill it`);
+    else if (meant === 'kill') say('killing the program; writing the report… (Ctrl-C again to abandon the report)');
+    else if (meant === 'again') { say('abandoned the report'); process.exit(128 + os.constants.signals[signal]); }
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
