@@ -122,6 +122,15 @@ describe('a second SIGINT after a while', () => {
   });
 });
 
+describe('bad input', () => {
+  it('a bad --grace value is rejected before the program runs', async () => {
+    const run = await profile([SERVER, '--grace', 'soon'], { timeoutMs: 30_000, json: false });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--grace needs a number/);
+    assert.doesNotMatch(run.stdout, /LISTENING/);
+  });
+});
+
 describe('--duration on a program that shuts down by itself', () => {
   it('sends SIGINT, waits for it, exits with the program\'s code', async () => {
     const run = await profile([SERVER, '--duration', '5'], { env: { SHUTDOWN_MS: '300', EXIT_CODE: '0' }, timeoutMs: 60_000 });

@@ -164,7 +164,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     if (killing) return;
     killing = true;
     if (!stopping) { stopping = true; stopReason = 'stopped'; }
-    if (!mainExited) {
+    if (!mainExited && child?.pid) {
       status('killing the program…');
       await collectAll(attachedMains(), 3000);
       // It may have finished shutting down meanwhile: then it was not killed.
