@@ -1,6 +1,6 @@
 import type { Report } from '../analyzer/report';
 import * as path from 'node:path';
-import { formatSeconds } from '../recorder/profile';
+import { formatSeconds } from '../recorder/stopRequests';
 
 /** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
 export function formatSummary(report: Report, cwd: string): string {

@@ -9,6 +9,7 @@ import type { ProfileOptions, ProfileRun, LaneProfile, StopSignal } from './prof
 import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/processTree';
 import { procReadable, THREAD_CPU_ESTIMATED } from './procFs';
+import { formatSeconds } from './stopRequests';
 import { OPTIONS_ENV, ProbeOptions, RELEASE_START, releaseExpression } from './probeOptions';
 import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';
@@ -282,9 +283,4 @@ function bounded(work: Promise<unknown>, limitMs: number): Promise<void> {
     const timer = setTimeout(resolve, limitMs);
     work.then(() => { clearTimeout(timer); resolve(); }, () => { clearTimeout(timer); resolve(); });
   });
-}
-
-/** "10 s", "1.5 s". */
-export function formatSeconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }

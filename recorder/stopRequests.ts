@@ -25,3 +25,8 @@ export function stopRequests(run: Pick<ProfileRun, 'stop' | 'kill'>, now: () => 
     return 'again';
   };
 }
+
+/** A grace period as the user reads it: "10 s", "1.5 s". */
+export function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}

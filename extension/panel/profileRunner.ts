@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../../analyzer/report';
 import type { LaneProfile, ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
 import { formatMs, reportSummaryLine } from '../core/findingText';
-import { stopRequests } from '../../recorder/stopRequests';
+import { stopRequests, formatSeconds } from '../../recorder/stopRequests';
 
 export type StartProfile = (options: ProfileOptions) => ProfileRun;
 
@@ -72,7 +72,7 @@ export class ProfileRunner implements vscode.Disposable {
     const c = this.current;
     if (!c) return;
     const meant = c.request('SIGINT');
-    if (meant === 'stop') c.stopping = `waiting up to ${Math.round(c.run.graceMs / 100) / 10} s for it to shut down · Stop again to kill it`;
+    if (meant === 'stop') c.stopping = `waiting up to ${formatSeconds(c.run.graceMs)} for it to shut down · Stop again to kill it`;
     else if (meant === 'kill') c.stopping = 'killing it, keeping the report…';
     else return;
     this.status.text = `$(loading~spin) Stopping ${c.label}: ${c.stopping}`;
