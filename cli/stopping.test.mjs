@@ -3,7 +3,9 @@
 // always writes the report. Real processes; no speed assertions (the machine may be loaded).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI, profile, fixture, lineOf, reportOf, findingAt, printed } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -57,22 +59,34 @@ describe('one SIGINT: the program shuts down by itself within the grace period',
 
 describe('a shutdown longer than --grace', () => {
   const state = {};
-  before(async () => { state.run = await stopServer((child) => child.kill('SIGINT'), { args: ['--grace', '1'], env: { SHUTDOWN_MS: '60000' } }); });
+  before(async () => {
+    state.cpuprofile = join(mkdtempSync(join(tmpdir(), 'cl-stop-')), 'main.cpuprofile');
+    state.run = await stopServer((child) => child.kill('SIGINT'), { args: ['--grace', '2', '--cpuprofile', state.cpuprofile], env: { SHUTDOWN_MS: '60000' } });
+  });
   it('is killed; the summary, the exit status (137) and the report say so', () => {
     assert.deepEqual(signalsGot(state.run), ['SIGINT']);
     assert.doesNotMatch(state.run.stdout, /SHUTDOWN_DONE/);
     const p = reportOf(state.run).program;
-    assert.deepEqual(p.killed, { reason: 'grace-period', graceMs: 1000 });
+    assert.deepEqual(p.killed, { reason: 'grace-period', graceMs: 2000 });
     assert.equal(p.stopReason, 'stopped');
     assert.equal(p.signal, 'SIGKILL');
-    assert.match(state.run.stderr, /killed after the 1 s grace period/);
+    assert.match(state.run.stderr, /killed after the 2 s grace period/);
     assert.equal(state.run.code, 137);
   });
-  it('the report still holds what was recorded before the kill', () => {
-    const report = reportOf(state.run);
-    const main = report.lanes.find((l) => l.kind === 'main');
+  it('the recording covers the shutdown up to the kill (CPU samples in the SIGINT handler)', () => {
+    const main = reportOf(state.run).lanes.find((l) => l.kind === 'main');
     assert.ok(main && main.busyMs > 0, `main lane ${JSON.stringify(main)}`);
-    findingAt(report, 'blocking-cpu', SERVER, lineOf(SERVER, 'shutdown'));
+    const profile = JSON.parse(readFileSync(state.cpuprofile, 'utf8'));
+    const inShutdown = new Set();
+    const visit = (id, inside) => {
+      const node = profile.nodes.find((n) => n.id === id);
+      const now = inside || node.callFrame.functionName === 'shutdown';
+      if (now) inShutdown.add(id);
+      for (const c of node.children ?? []) visit(c, now);
+    };
+    visit(profile.nodes[0].id, false);
+    const samples = profile.samples.filter((id) => inShutdown.has(id)).length;
+    assert.ok(samples > 0, `no CPU sample in the shutdown handler (${profile.samples.length} samples)`);
   });
 });
 

@@ -164,8 +164,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const kill = async (reason: ProgramKilled['reason']) => {
     if (killing) return;
     killing = true;
-    if (!stopping) { stopping = true; stopReason = 'stopped'; }
     if (!mainExited && child?.pid) {
+      if (!stopping) { stopping = true; stopReason = 'stopped'; }
       status('killing the program…');
       await collectAll(attachedMains(), 3000);
       // It may have finished shutting down meanwhile: then it was not killed.
@@ -176,6 +176,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
 
   const stop = async (reason: RawRun['stopReason'], signal: StopSignal) => {
     if (stopping) return;
+    // The program ended by itself (the report says so); a stop now only ends what it left running.
+    if (mainExited) { killTree(signal); return; }
     stopping = true;
     stopReason = reason;
     stopSignal = signal;
