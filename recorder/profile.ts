@@ -7,7 +7,7 @@ import type { RawRun, CpuProfile } from '../analyzer/raw';
 import { analyze } from '../analyzer/analyze';
 import type { ProfileOptions, ProfileRun, LaneProfile, StopSignal } from './profileOptions';
 import type { ProgramKilled } from '../analyzer/report';
-import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/processTree';
+import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
 import { procReadable, THREAD_CPU_ESTIMATED } from './procFs';
 import { formatSeconds } from './stopRequests';
 import { OPTIONS_ENV, ProbeOptions, RELEASE_START, releaseExpression } from './probeOptions';
