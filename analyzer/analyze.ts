@@ -162,6 +162,9 @@ function programSummary(run: RawRun, models: ThreadModel[], wallMs: number): Rep
     wallMs: round(wallMs), userCpuMs: round(user), systemCpuMs: round(system),
     cpuPercent: wallMs > 0 ? round(((user + system) / wallMs) * 100) : 0,
     maxRssKb: rss, startEpochMs: run.startEpochMs, stopReason: run.stopReason, cores: run.cores, nodeVersion: run.nodeVersion,
+    ...(run.stopSignal ? { stopSignal: run.stopSignal } : {}),
+    ...(run.killed ? { killed: run.killed } : {}),
+    ...(run.degraded?.length ? { degraded: run.degraded } : {}),
   };
 }
 

@@ -11,6 +11,10 @@ export interface RawRun {
   signal: string | null;
   error?: string;
   stopReason: 'exit' | 'duration' | 'stopped' | 'error';
+  /** See ProgramSummary.stopSignal / killed / degraded. */
+  stopSignal?: string;
+  killed?: import('./report').ProgramKilled;
+  degraded?: string[];
   startHrUs: number;
   endHrUs: number;
   startEpochMs: number;

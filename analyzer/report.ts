@@ -41,8 +41,28 @@ export interface ProgramSummary {
   startEpochMs: number;
   /** How the run ended: the program exited, `--duration` elapsed, or the user stopped it. */
   stopReason: 'exit' | 'duration' | 'stopped' | 'error';
+  /** The signal a stop (the user's, or `--duration`) sent to the program's process tree. */
+  stopSignal?: string;
+  /**
+   * Set when the program did not exit by itself after the stop signal and was killed
+   * (SIGKILL to its process tree): when the grace period ran out, or at the user's second stop.
+   */
+  killed?: ProgramKilled;
+  /** Figures that were estimated rather than measured, and why (e.g. no /proc on this platform). */
+  degraded?: string[];
   cores: number;
   nodeVersion: string;
+}
+
+export interface ProgramKilled {
+  /**
+   * 'grace-period': still running when the grace period ran out; 'second-stop': the user
+   * stopped it again; 'platform': the platform cannot send it a signal (Windows), so it was
+   * ended at once.
+   */
+  reason: 'grace-period' | 'second-stop' | 'platform';
+  /** The grace period the program was given, ms. */
+  graceMs: number;
 }
 
 export type LaneKind = 'main' | 'worker' | 'process';

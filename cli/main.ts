@@ -8,12 +8,15 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startProfile, CommandError } from '../recorder/profile';
+import type { StopSignal } from '../recorder/profileOptions';
+import { stopRequests, formatSeconds } from '../recorder/stopRequests';
 import { formatSummary } from './summary';
 import { runMatrix } from './matrix';
 import { debugLog } from '../recorder/launcher/debugLog';
 import { writeHtmlReport } from './htmlReport';
 import { exportTrace } from '../analyzer/exportTrace';
 import { exportCpuProfile, cpuProfileFileNames } from '../analyzer/exportCpuProfile';
+import type { Report } from '../analyzer/report';
 
 const USAGE = `Usage:
   concurrency-lens profile <script.js|script.ts|command…> [options] [-- program args]
@@ -24,13 +27,18 @@ Profile options:
   --html FILE              write a self-contained HTML timeline report
   --trace FILE             write Chrome Trace Event JSON (Perfetto, chrome://tracing)
   --cpuprofile FILE        write the main thread's .cpuprofile (other lanes: FILE.<lane>.cpuprofile)
-  --duration SECONDS       stop the program after this long (servers)
+  --duration SECONDS       stop the program after this long (servers): it gets SIGINT
+  --grace SECONDS          time the program may take to shut down after a stop signal
+                           before it is killed (default 10)
   --sampling-interval US   CPU sampling interval in microseconds (default 1000)
   --threshold MS           event-loop block worth reporting (default 20)
   --include-node-modules   instrument dependencies too
   --cwd DIR                run the program in DIR
   --quiet                  no summary
-Exit code: the program's (128 + signal number if a signal killed it, 0 when we stopped it), 2 for bad usage.`;
+Stopping: SIGINT (Ctrl-C), SIGTERM and SIGHUP are passed on to the program, which gets the grace
+period to shut down; a second Ctrl-C kills it at once. The report is written either way.
+Exit code: the program's (128 + signal number if a signal ended it; 0 if --duration's SIGINT
+ended it), 137 if it had to be killed, 2 for bad usage.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -59,10 +67,12 @@ async function profile(args: string[]): Promise<number> {
   let run;
   try {
     const duration = number('duration', o.duration, 0.1);
+    const grace = number('grace', o.grace, 0);
     run = startProfile({
       command: parsed.command,
       cwd,
       durationMs: duration !== undefined ? duration * 1000 : undefined,
+      graceMs: grace !== undefined ? grace * 1000 : undefined,
       samplingIntervalUs: number('sampling-interval', o['sampling-interval'], 50),
       blockingThresholdMs: number('threshold', o.threshold, 1),
       includeNodeModules: o['include-node-modules'] ?? false,
@@ -71,17 +81,9 @@ async function profile(args: string[]): Promise<number> {
     if (e instanceof CommandError) { process.stderr.write(`concurrency-lens: ${e.message}\n`); return 2; }
     throw e;
   }
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) { process.stderr.write('\nconcurrency-lens: stopping the program, writing the report… (Ctrl-C again to abort)\n'); run.stop(); }
-    else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', () => run.stop());
+  onStopSignals(run);
   const report = await run.done;
   debugLog('report ready');
-  process.removeListener('SIGINT', onSigint);
 
   const written: string[] = [];
   const write = (file: string, text: string) => { fs.writeFileSync(file, text); written.push(file); };
@@ -97,14 +99,41 @@ async function profile(args: string[]): Promise<number> {
     process.stderr.write(formatSummary(report, cwd));
     for (const f of written) process.stderr.write(`wrote ${path.relative(cwd, f) || f}\n`);
   }
-  if (report.program.error) return 1;
-  if (report.program.stopReason === 'duration' || report.program.stopReason === 'stopped') return 0;
-  // Killed by a signal: what a shell reports (128 + signal number, e.g. 143 for SIGTERM).
-  const signo = report.program.signal ? os.constants.signals[report.program.signal as NodeJS.Signals] : undefined;
-  return report.program.exitCode ?? (signo ? 128 + signo : 1);
+  return exitStatus(report.program);
 }
 
-const VALUE_OPTIONS = new Set(['json', 'html', 'trace', 'cpuprofile', 'duration', 'sampling-interval', 'threshold', 'cwd']);
+/**
+ * What a shell would report for the program: its exit code, or 128 + signal number when a
+ * signal ended it (130 for the SIGINT we passed on); 137 (SIGKILL) when it had to be killed.
+ * A program that `--duration`'s own SIGINT ended did what was asked: 0.
+ */
+export function exitStatus(p: Report['program']): number {
+  if (p.error) return 1;
+  if (p.killed) return 128 + os.constants.signals.SIGKILL;
+  if (p.exitCode !== null) return p.exitCode;
+  if (p.stopReason === 'duration' && p.signal === p.stopSignal) return 0;
+  const signo = p.signal ? os.constants.signals[p.signal as NodeJS.Signals] : undefined;
+  return signo ? 128 + signo : 1;
+}
+
+/**
+ * The CLI's SIGINT, SIGTERM and SIGHUP go on to the program as what they are; the program gets
+ * its grace period to shut down. A second signal kills it at once; a third abandons the report.
+ * Signals arriving together count as one (stopRequests).
+ */
+function onStopSignals(run: ReturnType<typeof startProfile>): void {
+  const request = stopRequests(run);
+  const say = (text: string) => { try { process.stderr.write(`\nconcurrency-lens: ${text}\n`); } catch { /* terminal gone (SIGHUP) */ } };
+  const onSignal = (signal: StopSignal) => {
+    const meant = request(signal);
+    if (meant === 'stop') say(`sent ${signal} to the program; waiting up to ${formatSeconds(run.graceMs)} for it to shut down — Ctrl-C again to kill it`);
+    else if (meant === 'kill') say('killing the program; writing the report… (Ctrl-C again to abandon the report)');
+    else if (meant === 'again') { say('abandoned the report'); process.exit(128 + os.constants.signals[signal]); }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+}
+
+const VALUE_OPTIONS = new Set(['json', 'html', 'trace', 'cpuprofile', 'duration', 'grace', 'sampling-interval', 'threshold', 'cwd']);
 const FLAG_OPTIONS = new Set(['include-node-modules', 'quiet']);
 
 /**

@@ -1,5 +1,6 @@
 import type { Report } from '../analyzer/report';
 import * as path from 'node:path';
+import { formatSeconds } from '../recorder/stopRequests';
 
 /** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
 export function formatSummary(report: Report, cwd: string): string {
@@ -7,10 +8,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const m = report.metrics;
   const rel = (f: string) => { const r = path.relative(cwd, f); return r.startsWith('..') ? f : r; };
   const lines: string[] = [];
-  const ended = p.error ? `failed: ${p.error}`
-    : p.stopReason === 'duration' ? 'stopped after --duration'
-    : p.stopReason === 'stopped' ? 'stopped by you'
-    : p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode}`;
+  const ended = p.error ? `failed: ${p.error}` : howItEnded(p);
   lines.push('', `── Concurrency Lens ── ${p.command.map((c) => rel(c)).join(' ')} (${ended})`);
   lines.push(`wall ${ms(p.wallMs)} · user ${ms(p.userCpuMs)} · system ${ms(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${Math.round(p.maxRssKb / 1024)} MB`);
   lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
@@ -26,8 +24,22 @@ export function formatSummary(report: Report, cwd: string): string {
       lines.push(`  ${f.severity.padEnd(7)} ${rel(f.location.file)}:${f.location.line}  [${f.kind}] ${f.message}`);
     }
   }
+  for (const d of p.degraded ?? []) lines.push(`estimated: ${d}`);
   for (const w of report.warnings) lines.push(`note: ${w}`);
   return lines.join('\n') + '\n';
+}
+
+/** "stopped by you (SIGINT), exit code 0", "stopped after --duration (SIGINT), killed after the 10 s grace period". */
+export function howItEnded(p: Report['program']): string {
+  const outcome = p.killed
+    ? (p.killed.reason === 'grace-period' ? `killed after the ${formatSeconds(p.killed.graceMs)} grace period`
+      : p.killed.reason === 'second-stop' ? 'killed at your second stop'
+      : 'killed at once (no signals on this platform)')
+    : p.signal ? `ended by ${p.signal}` : `exit code ${p.exitCode}`;
+  const sent = p.stopSignal ? ` (${p.stopSignal})` : '';
+  if (p.stopReason === 'duration') return `stopped after --duration${sent}, ${outcome}`;
+  if (p.stopReason === 'stopped') return `stopped by you${sent}, ${outcome}`;
+  return p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode}`;
 }
 
 function ms(v: number): string {

@@ -5,7 +5,11 @@ import { spawn, ChildProcess } from 'node:child_process';
 import type { Report } from '../analyzer/report';
 import type { RawRun, CpuProfile } from '../analyzer/raw';
 import { analyze } from '../analyzer/analyze';
-import type { ProfileOptions, ProfileRun, LaneProfile } from './profileOptions';
+import type { ProfileOptions, ProfileRun, LaneProfile, StopSignal } from './profileOptions';
+import type { ProgramKilled } from '../analyzer/report';
+import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
+import { procReadable, THREAD_CPU_ESTIMATED } from './procFs';
+import { formatSeconds } from './stopRequests';
 import { OPTIONS_ENV, ProbeOptions, RELEASE_START, releaseExpression } from './probeOptions';
 import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';
@@ -113,7 +117,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   let spawnError: string | undefined;
   try {
     child = spawn(resolved.file, resolved.args, {
-      cwd: options.cwd, env, detached: process.platform !== 'win32',
+      cwd: options.cwd, env, detached: OWN_PROCESS_GROUP,
       stdio: ['inherit', pipeOut ? 'pipe' : 'inherit', 'pipe'],
     });
   } catch (e) {
@@ -123,27 +127,70 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   child?.stdout?.setEncoding('utf8').on('data', (d: string) => options.onStdout?.(d));
   child?.stderr?.setEncoding('utf8').on('data', (d: string) => stderrFilter.push(d));
 
+  let mainExited = false;
+  child?.on('exit', () => { mainExited = true; });
   const exited = new Promise<{ code: number | null; signal: string | null; error?: string }>((resolve) => {
     if (!child) { resolve({ code: null, signal: null, error: spawnError }); return; }
     child.on('error', (e) => resolve({ code: null, signal: null, error: `could not start ${resolved.file}: ${e.message}` }));
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
 
-  const killTree = (signal: NodeJS.Signals) => {
-    if (!child?.pid) return;
-    try { process.kill(-child.pid, signal); } catch { try { child.kill(signal); } catch { /* gone */ } }
+  const killTree = (signal: NodeJS.Signals) => signalTree(child, signal);
+
+  // Stopping keeps the program's contract: it gets the signal the user sent (SIGINT, SIGTERM,
+  // SIGHUP) and `graceMs` to shut down by itself (close listeners, finish in-flight work) under
+  // recording; only then, or at the user's second stop, is its tree killed.
+  const graceMs = options.graceMs ?? 10_000;
+  let stopSignal: StopSignal | undefined;
+  let killed: ProgramKilled | undefined;
+  let killing = false;
+  const attachedMains = () => [...processes.values()].map((p) => p.main).filter((m): m is ThreadRecorder => !!m);
+  /** Writes out every thread's probe data and CPU profile (a process about to die without running JS again). */
+  const collectAll = (mains: ThreadRecorder[], limitMs: number) => bounded(Promise.all(mains.map(async (m) => {
+    await m.flushProbes();
+    await m.collect().catch(() => undefined);
+  })), limitMs);
+  /**
+   * A process with no handler of its own for `signal` dies of it at once, with no exit hook run:
+   * collect its recording first. One with a handler keeps being recorded while it shuts down;
+   * its probe hands over at exit.
+   */
+  const readyForSignal = (signal: StopSignal) => bounded(Promise.all(attachedMains().map(async (m) => {
+    const handled = await m.target.send('Runtime.evaluate', { expression: `process.listenerCount(${JSON.stringify(signal)})`, returnByValue: true }, 3000)
+      .then((r) => Number(r?.result?.value) > 0, () => false);
+    if (!handled) await collectAll([m], 5000);
+  })), 8000);
+
+  const kill = async (reason: ProgramKilled['reason']) => {
+    if (killing) return;
+    killing = true;
+    if (!mainExited && child?.pid) {
+      if (!stopping) { stopping = true; stopReason = 'stopped'; }
+      status('killing the program…');
+      await collectAll(attachedMains(), 3000);
+      // It may have finished shutting down meanwhile: then it was not killed.
+      if (!mainExited) killed = { reason, graceMs };
+    }
+    killTree('SIGKILL');
   };
 
-  const stop = async (reason: RawRun['stopReason']) => {
+  const stop = async (reason: RawRun['stopReason'], signal: StopSignal) => {
     if (stopping) return;
+    // The program ended by itself (the report says so); a stop now only ends what it left running.
+    if (mainExited) { killTree(signal); return; }
     stopping = true;
     stopReason = reason;
-    status('stopping: collecting CPU profiles…');
-    const mains = [...processes.values()].map((p) => p.main).filter((m): m is ThreadRecorder => !!m);
-    await Promise.all(mains.map((m) => m.flushProbes()));
-    await Promise.all(mains.map((m) => m.collect().catch(() => undefined)));
-    killTree('SIGINT');
-    const forced = setTimeout(() => killTree('SIGKILL'), 3000);
+    stopSignal = signal;
+    if (!CAN_SIGNAL_TREE) {
+      warnings.push(`${process.platform} cannot send ${signal} to the program: its process tree was ended at once (its own shutdown code did not run)`);
+      return kill('platform');
+    }
+    status(`stopping: sending ${signal}…`);
+    await readyForSignal(signal);
+    if (killing) return;
+    killTree(signal);
+    status(`waiting up to ${formatSeconds(graceMs)} for the program to shut down`);
+    const forced = setTimeout(() => void kill('grace-period'), graceMs);
     await exited;
     clearTimeout(forced);
   };
@@ -153,7 +200,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   process.once('exit', onRecorderExit);
   void exited.then(() => process.removeListener('exit', onRecorderExit));
 
-  const durationTimer = options.durationMs ? setTimeout(() => void stop('duration'), options.durationMs) : null;
+  const durationTimer = options.durationMs ? setTimeout(() => void stop('duration', 'SIGINT'), options.durationMs) : null;
 
   const done = (async (): Promise<Report> => {
     const result = await exited;
@@ -190,6 +237,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       signal: result.signal,
       error: result.error,
       stopReason: result.error ? 'error' : stopReason,
+      ...(stopSignal && !result.error ? { stopSignal } : {}),
+      ...(killed ? { killed } : {}),
       startHrUs, endHrUs, startEpochMs,
       cores,
       nodeVersion: process.version,
@@ -203,6 +252,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       })),
       warnings,
     };
+    if (!procReadable(env)) raw.degraded = [...(raw.degraded ?? []), THREAD_CPU_ESTIMATED];
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
     if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
     debugLog('logs read');
@@ -222,7 +272,17 @@ export function startProfile(options: ProfileOptions): ProfileRun {
 
   return {
     done,
-    stop: () => { void stop('stopped'); },
+    stop: (signal = 'SIGINT') => { void stop('stopped', signal); },
+    kill: () => { void kill('second-stop'); },
+    graceMs,
     profiles: laneProfiles,
   };
+}
+
+/** Resolves when `work` does or after `limitMs`, whichever comes first (never rejects). */
+function bounded(work: Promise<unknown>, limitMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, limitMs);
+    work.then(() => { clearTimeout(timer); resolve(); }, () => { clearTimeout(timer); resolve(); });
+  });
 }

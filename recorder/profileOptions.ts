@@ -20,6 +20,12 @@ export interface ProfileOptions {
   runtimeArgs?: string[];
   /** Stop the program after this long (servers that never exit). */
   durationMs?: number;
+  /**
+   * How long the program may take to shut down after it was sent the stop signal (its own
+   * SIGINT/SIGTERM handlers: closing listeners, finishing in-flight work) before it is killed
+   * with SIGKILL. Default 10000.
+   */
+  graceMs?: number;
   /** CPU sampling interval in microseconds. Default 1000. */
   samplingIntervalUs?: number;
   /** A task longer than this blocked the event loop. Default 20. */
@@ -40,11 +46,22 @@ export interface ProfileOptions {
 export interface ProfileRun {
   /** Resolves with the report once the program ended (or was stopped) and analysis is done. Never rejects for a failing program: the error is in report.program.error. */
   readonly done: Promise<Report>;
-  /** Stop the program (as Ctrl-C would), keeping everything recorded so far. */
-  stop(): void;
+  /**
+   * Stop the program, keeping everything recorded: sends `signal` (default SIGINT, as Ctrl-C
+   * would) to the program's process tree and gives its own shutdown `graceMs`, then kills it.
+   * Later calls while it shuts down do nothing (use kill()).
+   */
+  stop(signal?: StopSignal): void;
+  /** Kill the program's process tree now (SIGKILL), keeping everything recorded so far. */
+  kill(): void;
+  /** The grace period stop() gives the program, in ms. */
+  readonly graceMs: number;
   /** The lanes' CPU profiles; filled in when `done` resolves. */
   readonly profiles: LaneProfile[];
 }
+
+/** Signals a stop forwards to the program (what the CLI itself received). */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 /** Raw CPU profiles of a finished run, for `.cpuprofile` export (one per lane). */
 export interface LaneProfile {

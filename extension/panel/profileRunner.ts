@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../../analyzer/report';
 import type { LaneProfile, ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
 import { formatMs, reportSummaryLine } from '../core/findingText';
+import { stopRequests, formatSeconds } from '../../recorder/stopRequests';
 
 export type StartProfile = (options: ProfileOptions) => ProfileRun;
 
@@ -47,7 +48,7 @@ class ProgramTerminal implements vscode.Disposable {
 }
 
 export class ProfileRunner implements vscode.Disposable {
-  private current: { run: ProfileRun; label: string } | undefined;
+  private current: { run: ProfileRun; label: string; request: ReturnType<typeof stopRequests>; stopping: string | undefined } | undefined;
   private readonly status = vscode.window.createStatusBarItem('concurrencyLens.status', vscode.StatusBarAlignment.Left, 50);
   private readonly terminal = new ProgramTerminal();
   private readonly disposables: vscode.Disposable[] = [this.status, this.terminal];
@@ -63,10 +64,19 @@ export class ProfileRunner implements vscode.Disposable {
   /** Shows where the last program's output went (terminal or output channel). */
   showOutput(): void { (this.lastOutput ?? { show: () => this.channel.show(true) }).show(); }
 
+  /**
+   * The Stop button (status bar, command, the notification's Cancel): the first stop sends the
+   * program SIGINT and gives it the grace period to shut down by itself; the next kills it.
+   */
   stop(): void {
-    if (!this.current) return;
-    this.status.text = `$(loading~spin) Stopping ${this.current.label}…`;
-    this.current.run.stop();
+    const c = this.current;
+    if (!c) return;
+    const meant = c.request('SIGINT');
+    if (meant === 'stop') c.stopping = `waiting up to ${formatSeconds(c.run.graceMs)} for it to shut down · Stop again to kill it`;
+    else if (meant === 'kill') c.stopping = 'killing it, keeping the report…';
+    else return;
+    this.status.text = `$(loading~spin) Stopping ${c.label}: ${c.stopping}`;
+    this.channel.appendLine(`[concurrency-lens] stopping ${c.label}: ${c.stopping}`);
   }
 
   /** Profiles until the program ends or is stopped; resolves with the report and the lanes' CPU profiles. */
@@ -79,14 +89,16 @@ export class ProfileRunner implements vscode.Disposable {
     if (outputKind === 'outputChannel') this.channel.appendLine(`▶ Profiling ${options.command.join(' ')}  (in ${options.cwd})`);
     output.show();
 
+    const graceSeconds = vscode.workspace.getConfiguration('concurrencyLens').get<number>('shutdownGraceSeconds', 10);
     const run = this.start({
+      graceMs: Number.isFinite(graceSeconds) && graceSeconds >= 0 ? graceSeconds * 1000 : undefined,
       ...options,
       stdio: 'pipe',
       onStdout: (chunk) => output.write(chunk),
       onStderr: (chunk) => output.write(chunk),
       onStatus: (message) => this.channel.appendLine(`[concurrency-lens] ${message}`),
     });
-    this.current = { run, label };
+    this.current = { run, label, request: stopRequests(run), stopping: undefined };
     const started = Date.now();
     this.status.command = { title: 'Stop profiling', command: 'concurrencyLens.stop' };
     this.status.tooltip = 'Concurrency Lens is profiling: click to stop the program and keep the report';
@@ -101,8 +113,9 @@ export class ProfileRunner implements vscode.Disposable {
         token.onCancellationRequested(() => this.stop());
         const tick = () => {
           const elapsed = formatMs(Date.now() - started);
-          progress.report({ message: `${elapsed} elapsed · Cancel stops the program and keeps the report` });
-          if (this.current?.run === run) this.status.text = `$(debug-stop) Profiling ${label} · ${elapsed}`;
+          const stopping = this.current?.run === run ? this.current.stopping : undefined;
+          progress.report({ message: stopping ? `${elapsed} elapsed · stopping: ${stopping}` : `${elapsed} elapsed · Cancel stops the program and keeps the report` });
+          if (this.current?.run === run && !stopping) this.status.text = `$(debug-stop) Profiling ${label} · ${elapsed}`;
         };
         tick();
         const timer = setInterval(tick, 1000);
@@ -131,7 +144,7 @@ export class ProfileRunner implements vscode.Disposable {
   hideResult(): void { if (!this.current) this.status.hide(); }
 
   dispose(): void {
-    this.current?.run.stop();
+    this.current?.run.kill(); // the editor is going away: no time for a graceful shutdown
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -20,6 +20,7 @@ import { ProbeRuntime } from './runtime';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
+import { procReadable } from '../procFs';
 
 /** Before countSyncFsCalls wraps it: the probe's reads are not the program's sync I/O. */
 const readFileSyncOriginal = fs.readFileSync;
@@ -46,11 +47,20 @@ const pendingTicks: number[] = [];
 let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
 
 /**
- * Time this thread has spent on a CPU, in ms with ns precision (Linux: /proc/thread-self/schedstat),
- * or -1. Tells CPU work from a thread that was only waiting for a core.
+ * Where this thread's CPU time comes from, decided once so that its readings stay comparable:
+ * Linux's /proc/thread-self/schedstat; else, in a main thread, the whole process's CPU time
+ * (process.cpuUsage(): an upper bound, it includes the other threads'); else unknown. A source
+ * that fails midway gives unknown from then on. The recorder marks the estimates (THREAD_CPU_ESTIMATED).
  */
+let threadCpuSource: 'schedstat' | 'process' | 'none' = procReadable() ? 'schedstat' : wt.isMainThread ? 'process' : 'none';
+
+/** Time this thread has spent on a CPU, in ms (ns precision with schedstat), or -1 if unknown. Tells CPU work from a thread that was only waiting for a core. */
 function threadRunMs(): number {
-  try { return Number(readFileSyncOriginal('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6; } catch { return -1; }
+  if (threadCpuSource === 'schedstat') {
+    try { return Number(readFileSyncOriginal('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6; } catch { threadCpuSource = 'none'; }
+  }
+  if (threadCpuSource === 'process') { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }
+  return -1;
 }
 
 function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
