@@ -115,11 +115,11 @@ function laneOf(m: ThreadModel, rootPid: number, busyMs: number, samplesEndMs: n
   const name = script ? path.basename(script) : kind === 'worker' ? '[eval]' : 'node';
   const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
   // Sampled busy time cannot exceed what the thread really got from the CPU: its CPU time at
-  // its last probe chunk, plus the time its CPU samples go on after it (a thread that was
-  // terminate()d or killed while busy wrote its last chunk before the end of its samples).
+  // its last probe chunk, plus (a thread terminate()d or killed before its final chunk) the
+  // time its CPU samples go on after that chunk.
   const cpuMs = m.lastChunk?.threadCpuMs;
-  const lastChunkMs = m.lastChunk ? m.toMs(m.lastChunk.at) : 0;
-  const cpuBound = cpuMs !== undefined && cpuMs >= 0 ? cpuMs + Math.max(0, (samplesEndMs ?? 0) - lastChunkMs) + 10 : Infinity;
+  const after = m.lastChunk && !m.lastChunk.final ? Math.max(0, (samplesEndMs ?? 0) - m.toMs(m.lastChunk.at)) : 0;
+  const cpuBound = cpuMs !== undefined && cpuMs >= 0 ? cpuMs + after + 10 : Infinity;
   if (cpuBound < busyMs) busyMs = cpuBound;
   // An abrupt end leaves CPU samples after the probe's last record.
   const endMs = Math.max(m.endMs ?? wallMs, samplesEndMs ?? -Infinity);
