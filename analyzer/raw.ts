@@ -34,7 +34,15 @@ export interface RawThread {
   /** Detailed spans, 7 numbers each: kind, site, invocation, t0, t1, t2, flags (probe clock). */
   spans?: ArrayLike<number>;
   profile?: CpuProfile;
+  /**
+   * The thread's on-CPU time at its last CPU profile chunk seam (read by the probe for the
+   * recorder): what bounds the CPU of a thread that ended abruptly, after its last probe chunk.
+   */
+  seamCpu?: ThreadCpuReading;
 }
+
+/** On-CPU ms of a thread (schedstat) at a CLOCK_MONOTONIC time in µs. */
+export interface ThreadCpuReading { cpuMs: number; hrUs: number }
 
 export interface RawProcess {
   pid: number;

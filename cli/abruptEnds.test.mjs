@@ -62,8 +62,9 @@ for (const signal of ['SIGTERM', 'SIGKILL']) {
       const report = reportOf(s.run);
       const [child] = lanesOf(report, 'process');
       assert.ok(child, `no child lane: ${JSON.stringify(report.lanes)}`);
-      // It burned >= 300 ms of CPU before the signal; at most the last chunk (~100 ms) is lost.
-      assertBusy(child, 100);
+      // It burned >= 600 ms of CPU before the signal; only its last chunk is lost (~100 ms, more
+      // when a loaded machine delays the recorder's chunk rotations): a third is a safe floor.
+      assertBusy(child, 200);
       assert.deepEqual(noProfileWarning(report, child), [], report.warnings.join('\n'));
     });
   });

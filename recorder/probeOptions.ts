@@ -38,10 +38,11 @@ export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
 
 /**
  * Expression the recorder evaluates in a thread to start CPU profile chunk `start` and end chunk
- * `end` (0: none); evaluates to true when the thread's probe did it.
+ * `end` (0: none); evaluates to [thread CPU ms, CLOCK_MONOTONIC µs] at the seam when the
+ * thread's probe did it, and to null when there is no probe (yet).
  */
 export function profileChunkExpression(start: number, end: number): string {
-  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start}, ${end}) === true`;
+  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start}, ${end}) ?? null`;
 }
 
 export function readProbeOptions(): ProbeOptions | null {

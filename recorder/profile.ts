@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import type { Report } from '../analyzer/report';
-import type { RawRun, CpuProfile } from '../analyzer/raw';
+import type { RawRun, CpuProfile, ThreadCpuReading } from '../analyzer/raw';
 import { analyze } from '../analyzer/analyze';
 import { joinProfileChunks } from '../analyzer/profileChunks';
 import type { ProfileOptions, ProfileRun, LaneProfile } from './profileOptions';
@@ -39,6 +39,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const warnings: string[] = [];
   /** Streamed CPU profile chunks by `${pid}-${tid}` (joined when the run ends). */
   const profileChunks = new Map<string, CpuProfile[]>();
+  /** Each thread's latest CPU reading at a chunk seam. */
+  const seamCpu = new Map<string, ThreadCpuReading>();
   const laneProfiles: LaneProfile[] = [];
   const processes = new Map<number, { announcement: Announcement; main: ThreadRecorder | null; closed: Promise<void> }>();
   let stopReason: RawRun['stopReason'] = 'exit';
@@ -75,6 +77,10 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     threadAlive: (d) => { alive += d; },
     status,
     chunkIntervalMs: () => PROFILE_CHUNK_MS * Math.max(1, Math.ceil(alive / (cores * 4))),
+    threadCpu: (pid, tid, reading) => {
+      const key = `${pid}-${tid}`;
+      if (reading.hrUs > (seamCpu.get(key)?.hrUs ?? -Infinity)) seamCpu.set(key, reading);
+    },
     profileChunk: (pid, tid, profile) => {
       const key = `${pid}-${tid}`;
       const list = profileChunks.get(key) ?? [];
@@ -195,7 +201,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       }
     } catch { /* none */ }
     const profiles = new Map([...profileChunks].map(([key, chunks]) => [key, joinProfileChunks(chunks)]));
-    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`) }));
+    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`), seamCpu: seamCpu.get(`${t.pid}-${t.tid}`) }));
     const raw: RawRun = {
       command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,
       cwd: options.cwd,

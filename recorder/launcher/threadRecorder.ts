@@ -1,4 +1,4 @@
-import type { CpuProfile, TraceEvent } from '../../analyzer/raw';
+import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
 import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
@@ -20,6 +20,8 @@ export interface RecorderHooks {
   status(message: string): void;
   /** One chunk of a thread's CPU profile (chunks of a thread do not overlap in samples, and may come out of order). */
   profileChunk(pid: number, tid: number, profile: CpuProfile): void;
+  /** The thread's on-CPU time read at a chunk seam. */
+  threadCpu(pid: number, tid: number, reading: ThreadCpuReading): void;
   warn(message: string): void;
 }
 
@@ -101,7 +103,7 @@ export class ThreadRecorder {
     if (this.collected) return;
     const next = this.chunk + 1;
     const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true });
-    if (r?.result?.value !== true) return;
+    if (!this.seamRead(r?.result?.value)) return;
     const ended = this.chunk;
     this.chunk = next;
     if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop')).profile);
@@ -111,7 +113,15 @@ export class ThreadRecorder {
   private async collectLastChunk(): Promise<void> {
     if (this.chunk === 0) { this.chunkReceived((await this.target.send('Profiler.stop')).profile); return; }
     const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });
-    if (r?.result?.value !== true) throw new Error('the probe did not end the last profile chunk');
+    if (!this.seamRead(r?.result?.value)) throw new Error('the probe did not end the last profile chunk');
+  }
+
+  /** Whether the probe made the seam (its answer: [thread CPU ms, monotonic µs]); keeps the CPU reading. */
+  private seamRead(value: unknown): boolean {
+    if (!Array.isArray(value)) return false;
+    const [cpuMs, hrUs] = value as number[];
+    if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
+    return true;
   }
 
   private describe(): string {

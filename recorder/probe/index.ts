@@ -158,10 +158,15 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
  */
 const consoleProfile = console.profile;
 const consoleProfileEnd = console.profileEnd;
-function profileChunk(start: number, end: number): true {
+/**
+ * Returns [on-CPU ms of this thread (-1: unknown), CLOCK_MONOTONIC µs] read at the seam: a thread
+ * that ends abruptly has no final probe chunk to say how much CPU it really got.
+ */
+function profileChunk(start: number, end: number): [number, number] {
   if (start > 0) consoleProfile(`${PROFILE_CHUNK_PREFIX}${start}`);
+  const reading: [number, number] = [threadRunMs(), Number(process.hrtime.bigint() / 1000n)];
   if (end > 0) consoleProfileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
-  return true;
+  return reading;
 }
 
 const gate = new Int32Array(new SharedArrayBuffer(4));
