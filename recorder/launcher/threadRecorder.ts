@@ -135,8 +135,9 @@ export class ThreadRecorder {
       : `no CPU profile for ${this.describe()}: ${reason}`);
   }
 
-  /** The thread is gone (its connection closed or it was detached): nothing more can be collected from it. */
+  /** The thread is gone (its connection closed or it was detached): nothing more can be collected from it, nor from its workers. */
   ended(): void {
+    for (const w of this.workers.values()) w.target.detached();
     if (this.collected) return;
     this.collected = true;
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
