@@ -129,10 +129,12 @@ describe('piscina: 2 threads run CPU tasks, then pool.destroy()', () => {
     assert.ok(window.length > 0, `empty window ${from}-${to}`);
     const mean = window.reduce((a, b) => a + b, 0) / window.length;
     // What the CPU time allows: the process's CPU (mostly the two workers) over the window. On an
-    // idle 2-core machine that is ~2 and the bound is > 1; a loaded machine lowers both.
+    // idle 2-core machine that is ~2 and the bound is > 1. A loaded machine lowers both, and
+    // starves the samplers too (samples undercount CPU there): a third of it still tells two
+    // recorded lanes from none (the main thread alone is ~0.05).
     const main = lanesOf(report, 'main')[0];
     const allowed = (main.cpuUserMs + main.cpuSystemMs - main.busyMs) / (to - from);
-    const bound = Math.min(1.05, 0.5 * allowed);
+    const bound = Math.min(1.05, allowed / 3);
     assert.ok(mean > bound, `mean parallelism ${mean.toFixed(2)} over ${window.length} buckets; CPU allowed ${allowed.toFixed(2)}, bound ${bound.toFixed(2)}`);
   });
 });
