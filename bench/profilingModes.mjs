@@ -9,7 +9,8 @@
 // `kill`: a CPU-bound program SIGKILLed 1500 ms after it started (what each mode still has).
 // Pairs alternate plain/profiled; medians of ROUNDS. Reports the target's CPU (user+sys, all
 // its threads), its wall time, the recorder's CPU and peak RSS, and for `trace` when data arrived.
-// Usage: node bench/profilingModes.mjs [rounds=5]        (one run: --one <mode> <workload>)
+// Usage: node bench/profilingModes.mjs [rounds=5] [workloads=cpu,io,empty,workers,kill] [modes=full,chunks,trace]
+//        (one run: --one <mode> <workload>)
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -32,8 +33,10 @@ if (process.argv[2] === '--one') {
 } else {
   const rounds = Number(process.argv[2] ?? 5);
   const rows = [];
-  for (const workload of ['cpu', 'io', 'empty', 'workers', 'kill']) {
-    for (const mode of ['full', 'chunks', 'trace']) {
+  const workloads = (process.argv[3] ?? 'cpu,io,empty,workers,kill').split(',');
+  const modes = (process.argv[4] ?? 'full,chunks,trace').split(',');
+  for (const workload of workloads) {
+    for (const mode of modes) {
       const plain = [], prof = [];
       for (let r = 0; r < rounds; r++) {
         if (workload !== 'kill') plain.push(runOne('plain', workload));
