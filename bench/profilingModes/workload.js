@@ -1,4 +1,5 @@
-// Workloads for bench/profilingModes.mjs. argv[2]: cpu | io | empty | workers. Prints one JSON line
+// Workloads for bench/profilingModes.mjs. argv[2]: cpu | io | empty | workers | idle (4 workers
+// and the main thread sleeping 3 s: the steady cost of streaming per thread). Prints one JSON line
 // {wallMs, cpuMs} (this process, all threads) when its work is done, then exits (or, with
 // argv[3] === 'forever', keeps burning CPU until killed: the data-loss scenario).
 const { Worker } = require('node:worker_threads');
@@ -25,6 +26,9 @@ if (kind === 'cpu') {
   for (let i = 0; i < 1; i++) next();
 } else if (kind === 'empty') {
   report();
+} else if (kind === 'idle') {
+  let left = 4;
+  for (let i = 0; i < 4; i++) new Worker('setTimeout(() => {}, 3000)', { eval: true }).on('exit', () => { if (--left === 0) report(); });
 } else if (kind === 'workers') {
   let left = 4;
   for (let i = 0; i < 4; i++) new Worker('1', { eval: true }).on('exit', () => { if (--left === 0) report(); });
