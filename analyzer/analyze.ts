@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { RawRun } from './raw';
+import type { RawRun, ThreadCpuReading } from './raw';
 import type { Report, Lane, Finding, Metrics } from './report';
 import { buildThreadModel, ThreadModel, TICK_FIELDS } from './threadModel';
 import { sampleTimeline } from './cpuSamples';
@@ -43,7 +43,7 @@ export function analyze(run: RawRun): Report {
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
     const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }) : undefined;
-    return { model, samples, lane: laneOf(model, rootPid, samples?.busyMs ?? 0, wallMs) };
+    return { model, samples, lane: laneOf(model, rootPid, samples?.busyMs ?? 0, samples?.end, t.seamCpu, run.startHrUs, wallMs) };
   });
   threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
   linkCreators(threads, mapper);
@@ -109,24 +109,33 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   return out.sort((a, b) => b.totalMs - a.totalMs || b.count - a.count).slice(0, MAX_SITE_STATS);
 }
 
-function laneOf(m: ThreadModel, rootPid: number, busyMs: number, wallMs: number): Lane {
+function laneOf(m: ThreadModel, rootPid: number, busyMs: number, samplesEndMs: number | undefined, seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === rootPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
   const name = script ? path.basename(script) : kind === 'worker' ? '[eval]' : 'node';
   const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
-  // Sampled busy time cannot exceed what the thread really got from the CPU.
-  const cpuMs = m.lastChunk?.threadCpuMs;
-  if (cpuMs !== undefined && cpuMs >= 0 && cpuMs + 10 < busyMs) busyMs = cpuMs + 10;
+  // Sampled busy time cannot exceed what the thread really got from the CPU: its CPU time at
+  // its final probe chunk; for a thread terminate()d or killed before that, its latest CPU
+  // reading (a probe chunk or a CPU profile chunk seam) plus the time its samples go on after it.
+  let cpu = m.lastChunk?.threadCpuMs !== undefined && m.lastChunk.threadCpuMs >= 0 ? { ms: m.lastChunk.threadCpuMs, at: m.toMs(m.lastChunk.at) } : undefined;
+  if (!m.lastChunk?.final && seamCpu && seamCpu.cpuMs >= 0) {
+    const at = (seamCpu.hrUs - startHrUs) / 1000;
+    if (!cpu || at > cpu.at) cpu = { ms: seamCpu.cpuMs, at };
+  }
+  const after = cpu && !m.lastChunk?.final ? Math.max(0, (samplesEndMs ?? 0) - cpu.at) : 0;
+  if (cpu && cpu.ms + after + 10 < busyMs) busyMs = cpu.ms + after + 10;
+  // An abrupt end leaves CPU samples after the probe's last record.
+  const endMs = Math.max(m.endMs ?? wallMs, samplesEndMs ?? -Infinity);
   const usage = m.lastChunk?.usage;
   const lags = [];
   for (let i = 1; i < m.ticks.length; i += TICK_FIELDS) lags.push(m.ticks[i]);
   return {
     id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
-    startMs: round(Math.max(0, m.startMs), 3), endMs: round(m.endMs ?? wallMs, 3), busyMs: round(busyMs),
+    startMs: round(Math.max(0, m.startMs), 3), endMs: round(endMs, 3), busyMs: round(busyMs),
     script, exitCode: m.exitCode ?? null,
     // From CPU samples, not performance.eventLoopUtilization(): the profiler's own sampling
     // signals wake the loop and make that read ~0.5 for a program that only sleeps.
-    eventLoopUtilization: round(Math.min(1, busyMs / Math.max(1, (m.endMs ?? wallMs) - Math.max(0, m.startMs))), 3),
+    eventLoopUtilization: round(Math.min(1, busyMs / Math.max(1, endMs - Math.max(0, m.startMs))), 3),
     cpuUserMs: usage && m.tid === 0 ? round(usage.userCPUTime / 1000) : undefined,
     cpuSystemMs: usage && m.tid === 0 ? round(usage.systemCPUTime / 1000) : undefined,
     maxRssKb: usage && m.tid === 0 ? usage.maxRSS : undefined,

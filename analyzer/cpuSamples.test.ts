@@ -48,6 +48,31 @@ describe('sampleTimeline', () => {
   });
 });
 
+describe('sampleTimeline: the recorder interrupting a thread (a CPU profile chunk rotation)', () => {
+  // (root) → main → fib → evaluated script ('' at no URL) → the probe; and the same script on an idle thread.
+  const interrupted: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2, 6] },
+      { id: 2, callFrame: frame('main', '/app/a.js', 9), children: [3] },
+      { id: 3, callFrame: frame('fib', '/app/a.js', 1), children: [4] },
+      { id: 4, callFrame: frame(''), children: [5] },
+      { id: 5, callFrame: frame('profileChunk', '/dist/probe.js', 100) },
+      { id: 6, callFrame: frame(''), children: [7] },
+      { id: 7, callFrame: frame('profileChunk', '/dist/probe.js', 100) },
+    ],
+    startTime: 0, endTime: 6000,
+    samples: [3, 3, 5, 3, 3, 7],
+    timeDeltas: [0, 1000, 1000, 1000, 1000, 1000],
+  };
+  const probeClassify = { isUser: (u: string) => u.startsWith('/app/'), isProbe: (u: string) => u.startsWith('/dist/') };
+  const t = sampleTimeline(interrupted, 0, probeClassify);
+  it('charges the interrupt to the code it interrupted, so a block stays one busy run', () => {
+    assert.deepEqual(t.kind, ['user', 'user', 'user', 'user', 'user', 'probe']);
+    assert.equal(t.frame[2]?.functionName, 'fib');
+    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to]), [[0, 4]]);
+  });
+});
+
 describe('percentile', () => {
   it('is nearest-rank and 0 for nothing', () => {
     assert.equal(percentile([], 99), 0);

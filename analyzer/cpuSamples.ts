@@ -89,6 +89,27 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     nodeFrame.set(id, found);
     return found;
   };
+  /**
+   * The recorder's interrupts (a script it evaluated, nameless at no URL, calling into the probe:
+   * a CPU profile chunk rotation, a flush) are charged to the code they interrupted, whose thread
+   * stayed busy throughout (a block must not look split in two). An interrupt of an idle thread
+   * (nothing below the script) stays the probe's.
+   */
+  const interrupted = new Map<number, number>();
+  const effective = (id: number): number => {
+    let e = interrupted.get(id);
+    if (e !== undefined) return e;
+    e = id;
+    let cur: number | undefined = id;
+    while (cur !== undefined && classify.isProbe(byId.get(cur)!.callFrame.url, byId.get(cur)!.callFrame.functionName)) cur = parent.get(cur);
+    if (cur !== undefined && cur !== id) {
+      const script = byId.get(cur)!.callFrame;
+      const below = parent.get(cur);
+      if (script.url === '' && script.functionName === '' && below !== undefined && byId.get(below)!.callFrame.functionName !== '(root)') e = below;
+    }
+    interrupted.set(id, e);
+    return e;
+  };
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   const time = new Float64Array(samples.length);
@@ -98,8 +119,9 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   for (let i = 0; i < samples.length; i++) {
     t += deltas[i] ?? 0;
     time[i] = (t - startHrUs) / 1000;
-    kind[i] = kindOf(samples[i]);
-    frame[i] = kind[i] === 'idle' || kind[i] === 'probe' ? undefined : frameOf(samples[i]);
+    const id = effective(samples[i]);
+    kind[i] = kindOf(id);
+    frame[i] = kind[i] === 'idle' || kind[i] === 'probe' ? undefined : frameOf(id);
   }
   const end = (profile.endTime - startHrUs) / 1000;
   // A running thread is sampled every interval (1–1.3 ms at 1 ms); a longer gap means it was

@@ -38,7 +38,15 @@ export interface RawThread {
   /** Detailed spans, 7 numbers each: kind, site, invocation, t0, t1, t2, flags (probe clock). */
   spans?: ArrayLike<number>;
   profile?: CpuProfile;
+  /**
+   * The thread's on-CPU time at its last CPU profile chunk seam (read by the probe for the
+   * recorder): what bounds the CPU of a thread that ended abruptly, after its last probe chunk.
+   */
+  seamCpu?: ThreadCpuReading;
 }
+
+/** On-CPU ms of a thread (schedstat) at a CLOCK_MONOTONIC time in µs. */
+export interface ThreadCpuReading { cpuMs: number; hrUs: number }
 
 export interface RawProcess {
   pid: number;
@@ -83,7 +91,7 @@ export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
-  | { t: 'chunk'; at: number; ticks: number[]; agg: RawAggregates; usage: NodeJS.ResourceUsage;
+  | { t: 'chunk'; at: number; ticks: number[]; /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: NodeJS.ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }

@@ -56,7 +56,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         break;
       case 'chunk':
         for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3], r.ticks[i + 4]);
-        m.agg = r.agg;
+        if (r.agg) m.agg = r.agg;
         m.lastChunk = r;
         if (r.mainModule) m.mainModule = r.mainModule;
         m.endMs = toMs(r.at);

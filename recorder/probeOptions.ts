@@ -33,6 +33,18 @@ export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_E
   return `globalThis[Symbol.for('concurrency-lens')]?.release?.(${phase})`;
 }
 
+/** Title of the console profile that is CPU profile chunk n (see the probe's profileChunk). */
+export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
+
+/**
+ * Expression the recorder evaluates in a thread to start CPU profile chunk `start` and end chunk
+ * `end` (0: none); evaluates to [thread CPU ms, CLOCK_MONOTONIC µs] at the seam when the
+ * thread's probe did it, and to null when there is no probe (yet).
+ */
+export function profileChunkExpression(start: number, end: number): string {
+  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start}, ${end}) ?? null`;
+}
+
 export function readProbeOptions(): ProbeOptions | null {
   const raw = process.env[OPTIONS_ENV];
   if (!raw) return null;

@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import type { Report } from '../analyzer/report';
-import type { RawRun, CpuProfile } from '../analyzer/raw';
+import type { RawRun, CpuProfile, ThreadCpuReading } from '../analyzer/raw';
 import { analyze } from '../analyzer/analyze';
+import { joinProfileChunks } from '../analyzer/profileChunks';
 import type { ProfileOptions, ProfileRun, LaneProfile, StopSignal } from './profileOptions';
 import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
@@ -23,6 +24,9 @@ import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
 
 export { CommandError } from './launcher/command';
 
+/** A thread's CPU profile streams out in chunks this long: what a thread that ends abruptly loses at most. */
+const PROFILE_CHUNK_MS = 100;
+
 const CDP = require('chrome-remote-interface');
 const NO_DOMAINS = { version: { major: '1', minor: '3' }, domains: [] };
 
@@ -37,7 +41,10 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
   const status = options.onStatus ?? (() => undefined);
   const warnings: string[] = [];
-  const profiles = new Map<string, CpuProfile>();
+  /** Streamed CPU profile chunks by `${pid}-${tid}` (joined when the run ends). */
+  const profileChunks = new Map<string, CpuProfile[]>();
+  /** Each thread's latest CPU reading at a chunk seam. */
+  const seamCpu = new Map<string, ThreadCpuReading>();
   const laneProfiles: LaneProfile[] = [];
   const processes = new Map<number, { announcement: Announcement; main: ThreadRecorder | null; closed: Promise<void> }>();
   let stopReason: RawRun['stopReason'] = 'exit';
@@ -73,7 +80,17 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     },
     threadAlive: (d) => { alive += d; },
     status,
-    profileCollected: (pid, tid, profile) => profiles.set(`${pid}-${tid}`, profile),
+    chunkIntervalMs: () => PROFILE_CHUNK_MS * Math.max(1, Math.ceil(alive / (cores * 4))),
+    threadCpu: (pid, tid, reading) => {
+      const key = `${pid}-${tid}`;
+      if (reading.hrUs > (seamCpu.get(key)?.hrUs ?? -Infinity)) seamCpu.set(key, reading);
+    },
+    profileChunk: (pid, tid, profile) => {
+      const key = `${pid}-${tid}`;
+      const list = profileChunks.get(key) ?? [];
+      list.push(profile);
+      profileChunks.set(key, list);
+    },
     warn: (m) => warnings.push(m),
   };
 
@@ -104,6 +121,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
         client.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_START) }).catch(() => undefined);
       }
       await target.closed;
+      recorder.ended();
     })();
   };
   const rendezvous = new Rendezvous(runDir, attach);
@@ -229,7 +247,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
         if (line) warnings.push(`not instrumented (no await detail): ${line}`);
       }
     } catch { /* none */ }
-    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`) }));
+    const profiles = new Map([...profileChunks].map(([key, chunks]) => [key, joinProfileChunks(chunks)]));
+    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`), seamCpu: seamCpu.get(`${t.pid}-${t.tid}`) }));
     const raw: RawRun = {
       command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,
       cwd: options.cwd,

@@ -1,5 +1,5 @@
-import type { CpuProfile, TraceEvent } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression } from '../probeOptions';
+import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
+import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
 
@@ -13,21 +13,34 @@ const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync
 export interface RecorderHooks {
   /** Sampling interval for a thread starting now (coarser when many threads are alive). */
   samplingIntervalUs(): number;
+  /** How long each streamed CPU profile chunk of a thread lasts now (longer when many threads are alive). */
+  chunkIntervalMs(): number;
   /** A recorded thread started or ended (for the live count). */
   threadAlive(delta: 1 | -1): void;
   status(message: string): void;
-  profileCollected(pid: number, tid: number, profile: CpuProfile): void;
+  /** One chunk of a thread's CPU profile (chunks of a thread do not overlap in samples, and may come out of order). */
+  profileChunk(pid: number, tid: number, profile: CpuProfile): void;
+  /** The thread's on-CPU time read at a chunk seam. */
+  threadCpu(pid: number, tid: number, reading: ThreadCpuReading): void;
   warn(message: string): void;
 }
 
 /**
  * Records one thread over CDP: starts the CPU profiler before any user code runs (the
- * thread waits for us), follows its workers, and collects the profile either when the
- * thread announces its exit (the probe calls the exit binding and waits) or when the run is
- * stopped. The main thread of a process also records thread-pool trace events.
+ * thread waits for us), follows its workers, and streams the CPU profile out in chunks of
+ * ~100 ms (see the probe's profileChunk), so a thread that ends abruptly (terminate(),
+ * SIGKILL, SIGTERM) loses only its last chunk. The last chunk is collected when the thread
+ * announces its exit (the probe calls the exit binding and waits) or when the run is stopped.
+ * The main thread of a process also records thread-pool trace events.
  */
 export class ThreadRecorder {
   private collected = false;
+  /** The chunk being recorded: 0 is the recorder's own Profiler.start, n > 0 the probe's console profile n. */
+  private chunk = 0;
+  private chunksReceived = 0;
+  /** Rotations and the final collection, one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private rotationTimer: NodeJS.Timeout | null = null;
   private readonly workers = new Map<string, { target: WorkerTarget; recorder: ThreadRecorder | null }>();
   readonly traceEvents: TraceEvent[] = [];
   private tracing = false;
@@ -41,6 +54,7 @@ export class ThreadRecorder {
     t.on('NodeWorker.attachedToWorker', (p) => void this.attachWorker(p));
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
     t.on('NodeWorker.detachedFromWorker', (p) => { this.workers.get(p.sessionId)?.target.detached(); });
+    t.on('Profiler.consoleProfileFinished', (p) => { if (String(p.title).startsWith(PROFILE_CHUNK_PREFIX)) this.chunkReceived(p.profile); });
     if (isProcessMain) {
       t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
       // A process that ends without running JS (it killed itself: process.kill(process.pid))
@@ -64,6 +78,70 @@ export class ThreadRecorder {
       // A worker waits for runIfWaitingForDebugger (waitForDebuggerOnStart), a process's probe for its release.
       isProcessMain ? t.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_START) }) : t.send('Runtime.runIfWaitingForDebugger'),
     ]);
+    this.scheduleRotation();
+  }
+
+  private chunkReceived(profile: CpuProfile): void {
+    this.chunksReceived++;
+    this.hooks.profileChunk(this.pid, this.tid, profile);
+  }
+
+  private scheduleRotation(): void {
+    if (this.collected) return;
+    this.rotationTimer = setTimeout(() => {
+      this.queue = this.queue.then(() => this.rotate()).catch(() => undefined).finally(() => this.scheduleRotation());
+    }, this.hooks.chunkIntervalMs());
+    this.rotationTimer.unref();
+  }
+
+  /**
+   * Starts the next chunk, then ends the current one (the ended chunk arrives as
+   * Profiler.consoleProfileFinished, or as Profiler.stop's answer for chunk 0). A thread whose
+   * probe has not loaded (yet) keeps its current chunk.
+   */
+  private async rotate(): Promise<void> {
+    if (this.collected) return;
+    const next = this.chunk + 1;
+    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true });
+    if (!this.seamRead(r?.result?.value)) return;
+    const ended = this.chunk;
+    this.chunk = next;
+    if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop')).profile);
+  }
+
+  /** Ends the current chunk: the last one of this thread. */
+  private async collectLastChunk(): Promise<void> {
+    if (this.chunk === 0) { this.chunkReceived((await this.target.send('Profiler.stop')).profile); return; }
+    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });
+    if (!this.seamRead(r?.result?.value)) throw new Error('the probe did not end the last profile chunk');
+  }
+
+  /** Whether the probe made the seam (its answer: [thread CPU ms, monotonic µs]); keeps the CPU reading. */
+  private seamRead(value: unknown): boolean {
+    if (!Array.isArray(value)) return false;
+    const [cpuMs, hrUs] = value as number[];
+    if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
+    return true;
+  }
+
+  private describe(): string {
+    return `pid ${this.pid}${this.tid ? ` worker ${this.tid}` : ''}`;
+  }
+
+  /** What could not be collected from a thread that is gone. */
+  private lost(reason: string): void {
+    this.hooks.warn(this.chunksReceived > 0
+      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${this.hooks.chunkIntervalMs()} ms) are not recorded`
+      : `no CPU profile for ${this.describe()}: ${reason}`);
+  }
+
+  /** The thread is gone (its connection closed or it was detached): nothing more can be collected from it, nor from its workers. */
+  ended(): void {
+    for (const w of this.workers.values()) w.target.detached();
+    if (this.collected) return;
+    this.collected = true;
+    if (this.rotationTimer) clearTimeout(this.rotationTimer);
+    this.lost('it ended without an exit the recorder could see');
   }
 
   private async attachWorker(p: { sessionId: string; workerInfo: { workerId: string; title: string; url: string } }): Promise<void> {
@@ -77,7 +155,7 @@ export class ThreadRecorder {
     const recorder = new ThreadRecorder(target, this.pid, Number(p.workerInfo.workerId), this.hooks);
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);
-    target.onDetached = () => this.hooks.threadAlive(-1);
+    target.onDetached = () => { this.hooks.threadAlive(-1); recorder.ended(); };
     this.hooks.status(`attached to ${p.workerInfo.title} (pid ${this.pid})`);
     const t0 = performance.now();
     debugLog(`attached to worker ${JSON.stringify(p.workerInfo)}`);
@@ -94,8 +172,9 @@ export class ThreadRecorder {
     const work: Promise<unknown>[] = [...this.workers.values()].map((w) => w.recorder?.collect().catch(() => undefined) ?? Promise.resolve());
     if (!this.collected) {
       this.collected = true;
-      work.push(this.target.send('Profiler.stop').then((r) => this.hooks.profileCollected(this.pid, this.tid, r.profile))
-        .catch((e) => this.hooks.warn(`no CPU profile for pid ${this.pid}${this.tid ? ` worker ${this.tid}` : ''}: ${e.message}`)));
+      if (this.rotationTimer) clearTimeout(this.rotationTimer);
+      this.queue = this.queue.catch(() => undefined).then(() => this.collectLastChunk()).catch((e) => this.lost(e.message));
+      work.push(this.queue);
       if (this.tracing) { const t = performance.now(); work.push(this.stopTracing().then(() => debugLog(`tracing stopped in ${(performance.now() - t).toFixed(1)} ms`))); }
     }
     await Promise.all(work);

@@ -7,15 +7,16 @@
  * port), announces itself by writing a rendezvous file, and waits until the recorder has
  * attached and started the CPU profiler. In every thread it instruments user files as they
  * load, samples event-loop lag, and writes what it measured to `<runDir>/<pid>-<tid>.jsonl`
- * about once a second and at exit. At exit it waits (bounded) for the recorder to collect the
- * CPU profile before the thread goes away.
+ * about every 100 ms and at exit (a thread that is terminate()d or killed loses at most the
+ * last ~100 ms). At exit it waits (bounded) for the recorder to collect the last CPU profile
+ * chunk before the thread goes away.
  */
 import * as inspector from 'node:inspector';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT } from '../probeOptions';
+import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, PROFILE_CHUNK_PREFIX } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
@@ -70,6 +71,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
   (runtime as any).release = (phase: number) => { Atomics.store(gate, 0, phase); Atomics.notify(gate, 0); };
+  (runtime as any).profileChunk = profileChunk;
   recorderPid = opts.recorderPid;
 
   const perfAnchor = performance.now();
@@ -86,14 +88,20 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
 
+  // Aggregates are arrays per site (large in big programs): written when the last write's cost
+  // is under ~1% of the time since, and always in the final chunk.
+  let aggDueAt = 0;
   function flush(final = false): void {
     try {
       log.writeSpans(runtime.takeSpans());
+      const t0 = performance.now();
+      const withAgg = final || t0 >= aggDueAt;
       log.write({
-        t: 'chunk', at: performance.now(), ticks: pendingTicks.splice(0),
-        agg: runtime.aggregates(), usage: process.resourceUsage(), cpu: process.cpuUsage(),
+        t: 'chunk', at: t0, ticks: pendingTicks.splice(0),
+        agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
         threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
       });
+      if (withAgg) aggDueAt = performance.now() + (performance.now() - t0) * 100;
     } catch { /* the run directory is gone: the recorder stopped */ }
   }
 
@@ -124,6 +132,8 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
 function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void): void {
   const ticks = pendingTicks;
   const TICK_MS = 10;
+  /** ~100 ms: what a thread that is terminate()d or killed can lose. */
+  const FLUSH_EVERY_TICKS = 10;
   let expected = performance.now() + TICK_MS;
   closePendingTick = (rt) => { if (started) { const t = performance.now(); ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0, threadRunMs()); } };
   let started = false;
@@ -132,7 +142,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
     try {
       const t = performance.now();
       ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests(), threadRunMs());
-      if (++tickCount % 100 === 0) flush();
+      if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;
       setTimeout(tick, TICK_MS).unref();
@@ -149,6 +159,25 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   });
 }
 
+/**
+ * The V8 console's profile functions (captured before the program can replace `console`). The
+ * recorder streams CPU profiles in chunks: it calls this over the inspector every ~100 ms, so
+ * that chunk n+1 starts before chunk n ends (no sample is lost at the seam, and the profiler
+ * keeps running). Each ended chunk reaches the recorder as Profiler.consoleProfileFinished.
+ * Chunk 0 is the recorder's own Profiler.start, which it stops itself after chunk 1 started.
+ */
+const consoleProfile = console.profile;
+const consoleProfileEnd = console.profileEnd;
+/**
+ * Returns [on-CPU ms of this thread (-1: unknown), CLOCK_MONOTONIC µs] read at the seam: a thread
+ * that ends abruptly has no final probe chunk to say how much CPU it really got.
+ */
+function profileChunk(start: number, end: number): [number, number] {
+  if (start > 0) consoleProfile(`${PROFILE_CHUNK_PREFIX}${start}`);
+  const reading: [number, number] = [threadRunMs(), Number(process.hrtime.bigint() / 1000n)];
+  if (end > 0) consoleProfileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
+  return reading;
+}
 
 const gate = new Int32Array(new SharedArrayBuffer(4));
 let recorderPid = 0;
