@@ -3,27 +3,56 @@ import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples
 import { fmtMs, round } from '../stats';
 import { siteLocation } from '../context';
 import { TICK_FIELDS } from '../threadModel';
+import type { SourceLocation } from '../report';
+import { launcherName } from '../launchers';
+import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
 
 /** The probe's lag timer period (recorder/probe/index.ts). */
 const TICK_MS = 10;
+
+/** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
+const LIBRARY_MIN_MS = 1000;
+/** A stretch this long (or longer) is an error; in start-up it reads "the event loop never turned". */
+const ERROR_MS = 200;
+
+type Interval = { laneId: string; startMs: number; endMs: number };
+interface SiteEntry {
+  draft: FindingDraft;
+  longest: number;
+  fn: string;
+  /** Longest start-up block (before the loop first turned) and whether its process ended unturned. */
+  neverTurnedMs: number;
+  endedUnturned: boolean;
+  /** Some lane is the program's (not a process working for its parent over IPC). */
+  serves: boolean;
+  perLane: Map<string, { laneId: string; occurrences: number; totalMs: number; intervals: Interval[] }>;
+}
 
 /**
  * Stretches where a process's main thread ran without a break for at least the threshold
  * (default 20 ms): nothing else on its event loop could run. Found from the CPU samples, and
  * attributed to the user-code line most often on CPU inside the stretch (the hottest line of
  * the innermost user function), not to the callback that started it. Stretches that were
- * mostly a sync I/O call are left to the sync-io finding; stretches with no user code on the
- * stack (module loading, GC) are not the user's to fix.
+ * mostly a sync I/O call are left to the sync-io finding. A stretch with no user code on the
+ * stack is reported only when long (a second or more): at the hottest dependency function,
+ * named with its package, or as module loading.
+ *
+ * Start-up (the main script's first synchronous run, before the loop ever turned) counts like
+ * any other stretch; a long one reads "the event loop never turned for …". Every process is
+ * checked except worker threads and launchers (npm, npx, …): a forked child working for its
+ * parent over IPC (a process pool) exists to block, so its stretches are `info`. A site seen in
+ * several processes (cluster workers, children running the same file) is one finding with its
+ * occurrences per process (`perLane`).
  */
 export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
-  const byLocation = new Map<string, { draft: FindingDraft; longest: number; fn: string }>();
+  const bySite = new Map<string, SiteEntry>();
+  const isLibrary = libraryClassifier(ctx);
   for (const { lane, model, samples } of ctx.threads) {
-    // Worker threads, and forked children working for their parent over IPC (a process pool),
-    // exist to block: only loops that serve something are reported (the main process, cluster
-    // workers, other child processes that do async work).
-    if (!samples || lane.kind === 'worker') continue;
-    if (lane.kind === 'process' && (isPoolMember(model) || !servesAsyncWork(model))) continue;
+    // Worker threads exist to block; launchers run no user code.
+    if (!samples || lane.kind === 'worker' || isLauncher(model)) continue;
+    const forParent = lane.kind === 'process' && isPoolMember(model);
+    const profile = ctx.run.threads.find((t) => t.pid === model.pid && t.tid === model.tid)?.profile;
     const syncSpans: [number, number][] = [];
     const libSpans: { from: number; to: number; gid: number }[] = [];
     for (let i = 0; i < model.spans.length; i += 7) {
@@ -57,43 +86,123 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + 1);
         votes.set(key, v);
       }
-      if (busy === 0 || user / busy < 0.5) continue;
-      // Work inside Node's own modules on behalf of many small calls (setting up 20 HTTP
-      // requests, spawning pool threads) is the cost of doing I/O, and cold internal code runs
-      // slower under a profiler: it must be clearly long (twice the threshold) to be reported.
-      if (nodeInternal / busy >= 0.6 && duration < 2 * threshold) continue;
-      const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
-      // Work inside a dependency: the profile knows only the calling function; the timed call
-      // into the dependency that covers most of the stretch knows the line.
-      const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration) : undefined;
-      const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
-      const location = callSite ? siteLocation(ctx, callSite) : ctx.mapper.locate(top.url, top.line);
-      const key = `${lane.id}|${location.file}:${location.line}`;
-      let entry = byLocation.get(key);
-      // Work below the user's function (native code, a library): name what was on CPU.
-      const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
-      const where = callSite ? `${callSite.label} (${top.fn})` : callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
-      if (!entry) {
-        entry = { longest: 0, fn: where, draft: {
-          kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [],
-          related: top.fnLine !== top.line ? [ctx.mapper.locate(top.url, top.fnLine)] : undefined,
-        } };
-        byLocation.set(key, entry);
+      if (busy === 0) continue;
+      const startup = model.startupDoneMs === undefined || run.start < model.startupDoneMs;
+      const libs = profile ? libraryHotspots(profile, samples, run.from, run.to, isLibrary) : undefined;
+      let location: SourceLocation;
+      let where: string;
+      let related: SourceLocation[] | undefined;
+      if (user / busy >= 0.5) {
+        // Work inside Node's own modules on behalf of many small calls (setting up 20 HTTP
+        // requests, spawning pool threads) is the cost of doing I/O, and cold internal code runs
+        // slower under a profiler: it must be clearly long (twice the threshold) to be reported.
+        if (nodeInternal / busy >= 0.6 && duration < 2 * threshold) continue;
+        const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+        // Work inside a dependency: the profile knows only the calling function; the timed call
+        // into the dependency that covers most of the stretch knows the line.
+        const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration) : undefined;
+        const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
+        location = callSite ? siteLocation(ctx, callSite) : ctx.mapper.locate(top.url, top.line);
+        // Work below the user's function (native code, a library): name what was on CPU.
+        const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
+        where = callSite ? `${callSite.label} (${top.fn})` : callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
+        const hot = libs && libs.inLibrary >= busy / 2 ? hottestNames(libs) : '';
+        if (hot) where += ` · hottest: ${hot}`;
+        related = top.fnLine !== top.line ? [ctx.mapper.locate(top.url, top.fnLine)] : undefined;
+      } else {
+        // No user code on the stack: only a long stretch, in a dependency's functions or loading modules.
+        if (!libs || duration < Math.max(LIBRARY_MIN_MS, threshold)) continue;
+        if (libs.inLibrary >= busy / 2 && libs.functions.length > 0) {
+          const top = libs.functions[0];
+          location = ctx.mapper.locate(top.url, top.line);
+          where = `${top.pkg}'s ${top.name}` + (libs.functions.length > 1 ? ` · hottest: ${hottestNames(libs)}` : '');
+        } else if (startup && libs.loadingModules >= busy / 2) {
+          const script = model.hello?.argv[1] ?? model.mainModule;
+          if (!script) continue;
+          location = { file: script, line: 1, column: 1 };
+          where = 'module loading (require/import of the program and its dependencies)';
+        } else continue;
       }
+      const key = `${location.file}:${location.line}`;
+      let entry = bySite.get(key);
+      if (!entry) {
+        entry = { longest: 0, fn: where, neverTurnedMs: 0, endedUnturned: false, serves: false, perLane: new Map(), draft: {
+          kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [], related,
+        } };
+        bySite.set(key, entry);
+      }
+      if (!forParent) entry.serves = true;
       entry.draft.occurrences++;
       entry.draft.totalMs += duration;
       entry.longest = Math.max(entry.longest, duration);
-      if (entry.draft.intervals!.length < 50) entry.draft.intervals!.push({ laneId: lane.id, startMs: round(run.start, 3), endMs: round(run.end, 3) });
+      if (startup && duration >= ERROR_MS) {
+        entry.neverTurnedMs = Math.max(entry.neverTurnedMs, run.end - Math.max(run.start, model.startMs));
+        if (model.startupDoneMs === undefined) entry.endedUnturned = true;
+      }
+      const per = entry.perLane.get(lane.id) ?? { laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [] };
+      per.occurrences++;
+      per.totalMs += duration;
+      if (per.intervals.length < 50) per.intervals.push({ laneId: lane.id, startMs: round(run.start, 3), endMs: round(run.end, 3) });
+      entry.perLane.set(lane.id, per);
     }
   }
-  return [...byLocation.values()].map(({ draft, longest, fn }) => ({
-    ...draft,
-    totalMs: round(draft.totalMs),
-    severity: longest >= 200 ? 'error' : 'warning',
-    message: `blocked the event loop ${draft.occurrences}× · ${fmtMs(draft.totalMs)} total (longest ${fmtMs(longest)}) in ${fn}`,
-    detail: `CPU work in ${fn} ran for up to ${fmtMs(longest)} without yielding: timers, I/O callbacks and requests on this thread `
-      + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`,
-  }));
+  return [...bySite.values()].map(finish);
+}
+
+/** The finding of one site: severity, message and per-process breakdown from what every lane saw. */
+function finish(e: SiteEntry): FindingDraft {
+  const lanes = [...e.perLane.values()].sort((a, b) => b.totalMs - a.totalMs);
+  const many = lanes.length > 1;
+  const inProcesses = !e.serves
+    ? (many ? ` in ${lanes.length} processes working for their parent over IPC` : ' in a process working for its parent over IPC')
+    : many ? ` in ${lanes.length} processes` : '';
+  const message = e.neverTurnedMs > 0
+    ? `the event loop never turned for ${fmtMs(e.neverTurnedMs)}${e.endedUnturned ? ' (the process ended before it did)' : ' at start-up'}`
+      + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total` : '') + inProcesses
+    : `blocked the event loop ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total (longest ${fmtMs(e.longest)}) in ${e.fn}${inProcesses}`;
+  const detail = e.neverTurnedMs > 0
+    ? `The event loop never turned for ${fmtMs(e.neverTurnedMs)}: synchronous work (top-level code, module loading, a library called `
+      + `before the program first yielded) ran in one piece, so no timer, I/O callback or request could run. Hottest: ${e.fn}. `
+      + `Do the work in chunks (await between them), or in a worker thread.`
+    : `CPU work in ${e.fn} ran for up to ${fmtMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
+      + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`;
+  const intervals = lanes.flatMap((l) => l.intervals.slice(0, many ? 20 : 50)).sort((a, b) => a.startMs - b.startMs).slice(0, 100);
+  return {
+    ...e.draft,
+    // A process working for its parent exists to block (like a worker thread): worth knowing.
+    severity: !e.serves ? 'info' : e.longest >= ERROR_MS ? 'error' : 'warning',
+    laneId: lanes[0].laneId,
+    totalMs: round(e.draft.totalMs),
+    message,
+    detail: e.serves ? detail : `${detail} This process works for its parent over IPC (a process pool): blocking is what it is for, but nothing else on its event loop runs meanwhile.`,
+    intervals,
+    ...(many ? { perLane: lanes.map((l) => ({ laneId: l.laneId, occurrences: l.occurrences, totalMs: round(l.totalMs) })) } : {}),
+  };
+}
+
+/** "checkExpression, scan (typescript)": up to three hottest dependency functions with their packages. */
+function hottestNames(libs: LibraryHotspots): string {
+  const top = libs.functions.slice(0, 3);
+  const byPkg = new Map<string, string[]>();
+  for (const f of top) byPkg.set(f.pkg, [...(byPkg.get(f.pkg) ?? []), f.name]);
+  return [...byPkg.entries()].map(([pkg, names]) => `${names.join(', ')} (${pkg})`).join(', ');
+}
+
+/** Script URLs of dependencies: in node_modules, not instrumented as the user's, not the recorder's. */
+function libraryClassifier(ctx: AnalysisContext): (url: string) => boolean {
+  const userFiles = new Set<string>();
+  for (const t of ctx.threads) for (const s of t.model.sites.values()) userFiles.add(s.file);
+  const ownDir = ctx.run.probePath ? ctx.run.probePath.replace(/[\\/][^\\/]*$/, '') : undefined;
+  return (url) => {
+    if (!url || url.startsWith('node:')) return false;
+    const file = url.startsWith('file://') ? decodeURIComponent(url.slice(7)) : url;
+    if (ownDir && file.startsWith(ownDir)) return false;
+    return /[\\/]node_modules[\\/]/.test(file) && !userFiles.has(file);
+  };
+}
+
+function isLauncher(model: { hello?: { argv: string[] } }): boolean {
+  return !!model.hello && launcherName(model.hello.argv, true) !== undefined;
 }
 
 /**
@@ -124,10 +233,6 @@ function cpuBetweenTicks(model: { ticks: number[] }, start: number, end: number)
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {
   return !!model.hello?.ipc && !model.hello.clusterWorker;
-}
-
-function servesAsyncWork(model: { agg?: { site: { leafSampled: number[] } } }): boolean {
-  return !!model.agg && model.agg.site.leafSampled.some((n) => n > 0);
 }
 
 /** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */

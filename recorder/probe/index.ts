@@ -109,14 +109,22 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
 
 /**
  * Event-loop lag: an unref'd 10 ms timer whose lateness is the delay any callback would have
- * seen. Started once the event loop runs, so module loading and our own attach are not counted.
+ * seen. Started once the event loop runs. The main script's first synchronous run (top-level
+ * code, module loading) holds the loop too: when it ends, one tick records how long it took
+ * from the probe's hand-over (a timer set then would have been that late), so a program that
+ * computes for seconds before its loop first turns does not read "lag 0". A thread that exits
+ * before its loop ever turned records that whole block at exit.
  */
 function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void): void {
   const ticks = pendingTicks;
   const TICK_MS = 10;
-  let expected = performance.now() + TICK_MS;
-  closePendingTick = (rt) => { if (started) { const t = performance.now(); ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0, threadRunMs()); } };
+  const handOver = performance.now();
+  let expected = handOver + TICK_MS;
   let started = false;
+  closePendingTick = (rt) => {
+    const t = performance.now();
+    ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0, threadRunMs());
+  };
   let tickCount = 0;
   const tick = () => {
     try {
@@ -129,16 +137,16 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
     }
   };
   // The main script has finished its first synchronous run when the first tick callback runs
-  // (CommonJS; an ES module entry is still evaluating): from then on the event loop runs and
-  // its lag means something.
+  // (CommonJS; an ES module entry is still evaluating, and its block shows on the first timer).
   process.nextTick(() => {
-    log.write({ t: 'startupDone', at: performance.now() });
+    const t = performance.now();
+    log.write({ t: 'startupDone', at: t });
+    if (!started) ticks.push(t, Math.max(0, t - expected), runtime.inFlight, 0, threadRunMs());
     started = true;
     expected = performance.now() + TICK_MS;
     setTimeout(tick, TICK_MS).unref();
   });
 }
-
 
 const gate = new Int32Array(new SharedArrayBuffer(4));
 let recorderPid = 0;
