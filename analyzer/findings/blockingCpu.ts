@@ -72,10 +72,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       // the kernel's count of its on-CPU time between the ticks around the stretch says which.
       if (cpuBetweenTicks(model, run.start, run.end) < threshold) continue;
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
-      let user = 0, busy = 0, nodeInternal = 0;
+      let user = 0, busy = 0, nodeInternal = 0, gc = 0;
       for (let i = run.from; i <= run.to; i++) {
         if (!isBusy(samples.kind[i])) continue;
         busy++;
+        if (samples.kind[i] === 'gc') gc++;
         if (samples.kind[i] === 'node' || samples.kind[i] === 'native') nodeInternal++;
         const f = samples.frame[i];
         if (!f) continue;
@@ -99,30 +100,32 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (nodeInternal / busy >= 0.6 && duration < 2 * threshold) continue;
         const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
         // Work inside a dependency: the profile knows only the calling function; the timed call
-        // into the dependency that covers most of the stretch knows the line.
+        // into the dependency that covers most of the stretch (its calls summed) knows the line.
         const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration) : undefined;
         const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
         location = callSite ? siteLocation(ctx, callSite) : ctx.mapper.locate(top.url, top.line);
         // Work below the user's function (native code, a library): name what was on CPU.
         const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
         where = callSite ? `${callSite.label} (${top.fn})` : callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
-        const hot = libs && libs.inLibrary >= busy / 2 ? hottestNames(libs) : '';
+        // Garbage collection has no stack: a library that allocates a lot shares the stretch with it.
+        const hot = libs && libs.inLibrary >= busy / 4 ? hottestNames(libs) : '';
         if (hot) where += ` · hottest: ${hot}`;
         related = top.fnLine !== top.line ? [ctx.mapper.locate(top.url, top.fnLine)] : undefined;
       } else {
         // No user code on the stack: only a long stretch, in a dependency's functions or loading modules.
         if (!libs || duration < Math.max(LIBRARY_MIN_MS, threshold)) continue;
-        if (libs.inLibrary >= busy / 2 && libs.functions.length > 0) {
+        if (libs.inLibrary >= busy / 4 && libs.inLibrary >= libs.loadingModules && libs.functions.length > 0) {
           const top = libs.functions[0];
           location = ctx.mapper.locate(top.url, top.line);
           where = `${top.pkg}'s ${top.name}` + (libs.functions.length > 1 ? ` · hottest: ${hottestNames(libs)}` : '');
-        } else if (startup && libs.loadingModules >= busy / 2) {
+        } else if (startup && libs.loadingModules >= busy / 4) {
           const script = model.hello?.argv[1] ?? model.mainModule;
           if (!script) continue;
           location = { file: script, line: 1, column: 1 };
           where = 'module loading (require/import of the program and its dependencies)';
         } else continue;
       }
+      if (gc >= busy / 4) where += ` · ${Math.round((100 * gc) / busy)}% of it garbage collection`;
       const key = `${location.file}:${location.line}`;
       let entry = bySite.get(key);
       if (!entry) {
@@ -250,12 +253,15 @@ export function busyRuns(s: SampleTimeline): { from: number; to: number; start: 
   return runs;
 }
 
+/** The call site whose timed calls (all of them, summed) overlap [from, to] the most. */
 function longestOverlap(spans: { from: number; to: number; gid: number }[], from: number, to: number) {
-  let best: { gid: number; overlap: number } | undefined;
+  const byGid = new Map<number, number>();
   for (const s of spans) {
     const o = Math.min(s.to, to) - Math.max(s.from, from);
-    if (o > 0 && (!best || o > best.overlap)) best = { gid: s.gid, overlap: o };
+    if (o > 0) byGid.set(s.gid, (byGid.get(s.gid) ?? 0) + o);
   }
+  let best: { gid: number; overlap: number } | undefined;
+  for (const [gid, o] of byGid) if (!best || o > best.overlap) best = { gid, overlap: o };
   return best;
 }
 
