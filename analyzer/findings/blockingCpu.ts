@@ -22,10 +22,13 @@ interface SiteEntry {
   fn: string;
   /** Longest start-up block (before the loop first turned) and whether its process ended unturned. */
   neverTurnedMs: number;
+  /** CPU time of that block (less than its wall time when the machine was crowded). */
+  neverTurnedCpuMs: number;
   endedUnturned: boolean;
   /** Some lane is the program's (not a process working for its parent over IPC). */
   serves: boolean;
-  perLane: Map<string, { laneId: string; occurrences: number; totalMs: number; intervals: Interval[] }>;
+  /** `warmups`: stretches that were Node's own code run cold (see below). */
+  perLane: Map<string, { laneId: string; occurrences: number; warmups: number; totalMs: number; intervals: Interval[] }>;
 }
 
 /**
@@ -59,7 +62,8 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
       if (model.spans[i] === 3) libSpans.push({ from: model.spans[i + 3], to: model.spans[i + 5], gid: model.spans[i + 1] });
     }
-    for (const run of busyRuns(samples)) {
+    // The loop first turned at startupDone: what ran before and after are different tasks.
+    for (const run of splitAt(busyRuns(samples), samples, model.startupDoneMs)) {
       // The CPU the stretch used (descheduled gaps do not count), not its wall length.
       let duration = 0;
       for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
@@ -70,14 +74,19 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (!lagConfirms(model, run.start, run.end, threshold)) continue;
       // A thread starved of a core (other threads saturating the machine) is not doing CPU work:
       // the kernel's count of its on-CPU time between the ticks around the stretch says which.
-      if (cpuBetweenTicks(model, run.start, run.end) < threshold) continue;
+      // It also bounds the stretch's CPU: on a crowded machine samples are sparse and each
+      // stands for more time than the thread really ran.
+      const onCpu = cpuBetweenTicks(model, run.start, run.end);
+      if (onCpu < threshold) continue;
+      duration = Math.min(duration, onCpu);
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
-      let user = 0, busy = 0, nodeInternal = 0, gc = 0;
+      let user = 0, busy = 0, nodeInternal = 0, nodeJs = 0, gc = 0;
       for (let i = run.from; i <= run.to; i++) {
         if (!isBusy(samples.kind[i])) continue;
         busy++;
         if (samples.kind[i] === 'gc') gc++;
         if (samples.kind[i] === 'node' || samples.kind[i] === 'native') nodeInternal++;
+        if (samples.kind[i] === 'node') nodeJs++;
         const f = samples.frame[i];
         if (!f) continue;
         user++;
@@ -92,12 +101,17 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       const libs = profile ? libraryHotspots(profile, samples, run.from, run.to, isLibrary) : undefined;
       let location: SourceLocation;
       let where: string;
+      let warmup = false;
       let related: SourceLocation[] | undefined;
       if (user / busy >= 0.5) {
         // Work inside Node's own modules on behalf of many small calls (setting up 20 HTTP
         // requests, spawning pool threads) is the cost of doing I/O, and cold internal code runs
         // slower under a profiler: it must be clearly long (twice the threshold) to be reported.
         if (nodeInternal / busy >= 0.6 && duration < 2 * threshold) continue;
+        // Node's own code run cold the first time (the first http.get() or res.end() of a process
+        // compiles Node's HTTP code lazily, slower under a profiler on a loaded machine: 50 ms)
+        // is a warm-up: reported only if clearly long or if it happens again at the same site.
+        warmup = nodeInternal / busy >= 0.6 && duration < 5 * threshold;
         const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
         // Work inside a dependency: the profile knows only the calling function; the timed call
         // into the dependency that covers most of the stretch (its calls summed) knows the line.
@@ -129,7 +143,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       const key = `${location.file}:${location.line}`;
       let entry = bySite.get(key);
       if (!entry) {
-        entry = { longest: 0, fn: where, neverTurnedMs: 0, endedUnturned: false, serves: false, perLane: new Map(), draft: {
+        entry = { longest: 0, fn: where, neverTurnedMs: 0, neverTurnedCpuMs: 0, endedUnturned: false, serves: false, perLane: new Map(), draft: {
           kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [], related,
         } };
         bySite.set(key, entry);
@@ -139,17 +153,21 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       entry.draft.totalMs += duration;
       entry.longest = Math.max(entry.longest, duration);
       if (startup && duration >= ERROR_MS) {
-        entry.neverTurnedMs = Math.max(entry.neverTurnedMs, run.end - Math.max(run.start, model.startMs));
+        const wall = run.end - Math.max(run.start, model.startMs);
+        if (wall > entry.neverTurnedMs) { entry.neverTurnedMs = wall; entry.neverTurnedCpuMs = duration; }
         if (model.startupDoneMs === undefined) entry.endedUnturned = true;
       }
-      const per = entry.perLane.get(lane.id) ?? { laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [] };
+      const per = entry.perLane.get(lane.id) ?? { laneId: lane.id, occurrences: 0, warmups: 0, totalMs: 0, intervals: [] };
       per.occurrences++;
+      if (warmup) per.warmups++;
       per.totalMs += duration;
       if (per.intervals.length < 50) per.intervals.push({ laneId: lane.id, startMs: round(run.start, 3), endMs: round(run.end, 3) });
       entry.perLane.set(lane.id, per);
     }
   }
-  return [...bySite.values()].map(finish);
+  // A site whose only stretches were one warm-up per process is not a finding.
+  const real = (e: SiteEntry) => [...e.perLane.values()].some((l) => l.occurrences > l.warmups || l.warmups > 1);
+  return [...bySite.values()].filter(real).map(finish);
 }
 
 /** The finding of one site: severity, message and per-process breakdown from what every lane saw. */
@@ -161,6 +179,7 @@ function finish(e: SiteEntry): FindingDraft {
     : many ? ` in ${lanes.length} processes` : '';
   const message = e.neverTurnedMs > 0
     ? `the event loop never turned for ${fmtMs(e.neverTurnedMs)}${e.endedUnturned ? ' (the process ended before it did)' : ' at start-up'}`
+      + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${fmtMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
       + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total` : '') + inProcesses
     : `blocked the event loop ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total (longest ${fmtMs(e.longest)}) in ${e.fn}${inProcesses}`;
   const detail = e.neverTurnedMs > 0
@@ -222,8 +241,11 @@ function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: 
   return maxLag >= threshold / 2;
 }
 
-/** On-CPU ms of the thread from the last tick before `start` to the first after `end`, or Infinity if unknown. */
-function cpuBetweenTicks(model: { ticks: number[] }, start: number, end: number): number {
+/**
+ * On-CPU ms of the thread from the last tick before `start` to the first after `end` (or its
+ * final flush at exit, when the stretch ran until then), or Infinity if unknown.
+ */
+function cpuBetweenTicks(model: { ticks: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }, start: number, end: number): number {
   let before = -1, after = -1;
   for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
     const t = model.ticks[i], cpu = model.ticks[i + 4];
@@ -231,11 +253,26 @@ function cpuBetweenTicks(model: { ticks: number[] }, start: number, end: number)
     if (t <= start) before = cpu;
     else if (t >= end && after < 0) { after = cpu; break; }
   }
+  // The final flush at exit comes after every sample of the thread.
+  const last = model.lastChunk?.final ? model.lastChunk.threadCpuMs : undefined;
+  if (after < 0 && last !== undefined && last >= 0) after = last;
   return before >= 0 && after >= 0 ? after - before : Infinity;
 }
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {
   return !!model.hello?.ipc && !model.hello.clusterWorker;
+}
+
+/** Runs cut in two at time `t` (the sample that starts at or after it begins the second part). */
+function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, t: number | undefined): ReturnType<typeof busyRuns> {
+  if (t === undefined) return runs;
+  return runs.flatMap((r) => {
+    if (!(r.start < t && r.end > t)) return [r];
+    let k = r.from;
+    while (k <= r.to && s.time[k] < t) k++;
+    if (k === r.from || k > r.to) return [r];
+    return [{ from: r.from, to: k - 1, start: r.start, end: s.time[k] }, { from: k, to: r.to, start: s.time[k], end: r.end }];
+  });
 }
 
 /** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */

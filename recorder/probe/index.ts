@@ -69,7 +69,9 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor, hrAnchorUs,
     threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4, nodeVersion: process.version,
     // A forked child talking to its parent over IPC; a cluster worker is one that serves requests.
-    ipc: wt.isMainThread && !!process.channel, clusterWorker: !!process.env.NODE_UNIQUE_ID,
+    // (Node deletes NODE_UNIQUE_ID before preloads run; a cluster worker has loaded cluster/child.)
+    ipc: wt.isMainThread && !!process.channel,
+    clusterWorker: ((process as any).moduleLoadList as string[] | undefined)?.includes('NativeModule internal/cluster/child') ?? false,
   });
 
   installLoadHooks(opts);
