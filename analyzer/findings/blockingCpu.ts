@@ -178,8 +178,9 @@ function finish(e: SiteEntry): FindingDraft {
     ? (many ? ` in ${lanes.length} processes working for their parent over IPC` : ' in a process working for its parent over IPC')
     : many ? ` in ${lanes.length} processes` : '';
   const message = e.neverTurnedMs > 0
-    ? `the event loop never turned for ${fmtMs(e.neverTurnedMs)}${e.endedUnturned ? ' (the process ended before it did)' : ' at start-up'}`
+    ? `the event loop never turned for ${fmtMs(e.neverTurnedMs)}`
       + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${fmtMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
+      + (e.endedUnturned ? ' before the process ended' : ' at start-up')
       + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total` : '') + inProcesses
     : `blocked the event loop ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total (longest ${fmtMs(e.longest)}) in ${e.fn}${inProcesses}`;
   const detail = e.neverTurnedMs > 0
@@ -256,7 +257,8 @@ function cpuBetweenTicks(model: { ticks: number[]; lastChunk?: { threadCpuMs?: n
   // The final flush at exit comes after every sample of the thread.
   const last = model.lastChunk?.final ? model.lastChunk.threadCpuMs : undefined;
   if (after < 0 && last !== undefined && last >= 0) after = last;
-  return before >= 0 && after >= 0 ? after - before : Infinity;
+  // No tick before it (start-up): the thread's CPU since it started bounds the stretch's.
+  return after >= 0 ? after - Math.max(0, before) : Infinity;
 }
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {

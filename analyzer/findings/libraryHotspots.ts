@@ -85,7 +85,9 @@ export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, fr
 
 /** "typescript" for …/node_modules/typescript/lib/tsc.js, "@scope/name" for scoped packages. */
 export function packageOf(url: string): string {
-  const file = url.startsWith('file://') ? decodeURIComponent(url.slice(7)) : url;
-  const m = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/.exec(file);
-  return m ? m[1].replace(/\\/g, '/') : file.split(/[\\/]/).pop() || file;
+  const file = (url.startsWith('file://') ? decodeURIComponent(url.slice(7)) : url).replace(/\\/g, '/');
+  const at = file.lastIndexOf('/node_modules/');
+  if (at < 0) return file.split('/').pop() || file;
+  const [first, second] = file.slice(at + '/node_modules/'.length).split('/');
+  return first.startsWith('@') && second ? `${first}/${second}` : first;
 }
