@@ -1,6 +1,24 @@
-import type { AnalysisContext, FindingDraft } from '../context';
+import type { AnalysisContext, FindingDraft, ThreadLane } from '../context';
+import { isBusy } from '../cpuSamples';
 import { BUCKET_MS } from '../parallelism';
 import { fmtMs, round } from '../stats';
+
+/**
+ * When a lane's start-up was booting (Node's bootstrap and module loading, not the program's
+ * own top-level work): the end of its first synchronous run, else its start.
+ */
+function bootEndMs(t: ThreadLane): number {
+  const { model, samples } = t;
+  const end = model.startupDoneMs;
+  if (end === undefined || !samples) return model.startMs;
+  let busy = 0, user = 0;
+  for (let i = 0; i < samples.time.length && samples.time[i] < end; i++) {
+    if (!isBusy(samples.kind[i])) continue;
+    busy++;
+    if (samples.frame[i]) user++;
+  }
+  return busy > 0 && user / busy >= 0.5 ? model.startMs : end;
+}
 
 /** Sustained: a burst shorter than this (a few workers booting) is not a pool bigger than the machine. */
 const MIN_MS = 200;
@@ -8,11 +26,15 @@ const MIN_MS = 200;
 /**
  * More threads or processes on CPU at once than the machine has cores: they time-share the
  * cores, so each runs slower and the pool as a whole is no faster than one sized to the
- * cores. Located where user code created the busiest of them.
+ * cores. Located where user code created the busiest of them. When it happened only while
+ * they were starting, it is `info`.
  */
 export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]): FindingDraft[] {
   const n = buckets[0]?.length ?? 0;
+  const bootEnd = ctx.threads.map(bootEndMs);
   let overMs = 0;
+  /** Oversubscribed time with the lanes still booting left out: what the program's own work caused. */
+  let workOverMs = 0;
   let peak = 0;
   const intervals: { startMs: number; endMs: number }[] = [];
   const busyInOver = new Map<number, number>();
@@ -21,6 +43,9 @@ export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]
     for (const b of buckets) if (b[k] >= 0.5) onCpu++;
     if (onCpu <= ctx.cores) continue;
     overMs += BUCKET_MS;
+    let working = 0;
+    buckets.forEach((b, i) => { if (b[k] >= 0.5 && (k + 1) * BUCKET_MS > bootEnd[i]) working++; });
+    if (working > ctx.cores) workOverMs += BUCKET_MS;
     peak = Math.max(peak, onCpu);
     const last = intervals[intervals.length - 1];
     if (last && last.endMs === k * BUCKET_MS) last.endMs += BUCKET_MS; else intervals.push({ startMs: k * BUCKET_MS, endMs: (k + 1) * BUCKET_MS });
@@ -40,10 +65,15 @@ export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]
   const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
   const location = top?.loc ?? (main?.model.hello?.argv[1] ? { file: main.model.hello.argv[1], line: 1, column: 1 } : undefined);
   if (!location) return [];
+  // Only while threads/processes were starting (bootstrap, module loading): a one-time cost of
+  // starting them all at once, not a pool sized beyond the machine. How long it lasts depends on
+  // how busy the machine is, so it is worth knowing, never a warning.
+  const bootOnly = workOverMs < MIN_MS;
   return [{
     kind: 'pool-oversubscribed',
-    severity: 'warning',
-    message: `${peak} threads/processes wanted the CPU at once on a ${ctx.cores}-core machine for ${fmtMs(overMs)}`,
+    severity: bootOnly ? 'info' : 'warning',
+    message: `${peak} threads/processes wanted the CPU at once on a ${ctx.cores}-core machine for ${fmtMs(overMs)}`
+      + (bootOnly ? ' while they were starting' : ''),
     location,
     laneId: main.lane.id,
     occurrences: top?.n ?? busyInOver.size,
