@@ -61,7 +61,7 @@ export function analyze(run: RawRun): Report {
   // Findings: launchers' internals dropped, one finding per site across lanes.
   const drafts: FindingDraft[] = onePerSite(withoutLaunchers(ctx, [
     ...blockingCpu(ctx), ...syncIo(ctx), ...sequentialAwaits(ctx), ...awaitInLoop(ctx),
-    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, busyBuckets(threads, wallMs, true)),
+    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, busyBuckets(threads, wallMs, true), buckets),
   ]));
   const severityRank = { error: 0, warning: 1, info: 2 };
   const findings: Finding[] = drafts

@@ -20,6 +20,31 @@ function bootEndMs(t: ThreadLane): number {
   return busy > 0 && user / busy >= 0.5 ? model.startMs : end;
 }
 
+/** Window (buckets each side) over which lanes' CPU work is compared. */
+const WINDOW = 5;
+
+/**
+ * Per lane and bucket: did the lane do a real share of the CPU work around that time (at least a
+ * quarter of the busiest lane's, over ±50 ms)? A thread that only wakes briefly (a main thread
+ * handing out tasks) is runnable while it waits for a core on a crowded machine, but it is not
+ * what oversubscribes the machine. Relative, so it holds however busy the rest of the machine is.
+ */
+function cpuHeavy(onCpu: Float32Array[], n: number): boolean[][] {
+  const sums = onCpu.map((b) => {
+    const prefix = new Float64Array(n + 1);
+    for (let k = 0; k < n; k++) prefix[k + 1] = prefix[k] + (b[k] ?? 0);
+    return prefix;
+  });
+  const win = (i: number, k: number) => sums[i][Math.min(n, k + WINDOW + 1)] - sums[i][Math.max(0, k - WINDOW)];
+  const out = onCpu.map(() => new Array<boolean>(n).fill(false));
+  for (let k = 0; k < n; k++) {
+    let max = 0;
+    for (let i = 0; i < onCpu.length; i++) max = Math.max(max, win(i, k));
+    for (let i = 0; i < onCpu.length; i++) out[i][k] = max > 0 && win(i, k) >= 0.25 * max;
+  }
+  return out;
+}
+
 /** Sustained: a burst shorter than this (a few workers booting) is not a pool bigger than the machine. */
 const MIN_MS = 200;
 
@@ -29,8 +54,9 @@ const MIN_MS = 200;
  * cores. Located where user code created the busiest of them. When it happened only while
  * they were starting, it is `info`.
  */
-export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]): FindingDraft[] {
+export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[], onCpu: Float32Array[]): FindingDraft[] {
   const n = buckets[0]?.length ?? 0;
+  const heavy = cpuHeavy(onCpu, n);
   const bootEnd = ctx.threads.map(bootEndMs);
   let overMs = 0;
   /** Oversubscribed time with the lanes still booting left out: what the program's own work caused. */
@@ -39,17 +65,17 @@ export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]
   const intervals: { startMs: number; endMs: number }[] = [];
   const busyInOver = new Map<number, number>();
   for (let k = 0; k < n; k++) {
-    let onCpu = 0;
-    for (const b of buckets) if (b[k] >= 0.5) onCpu++;
-    if (onCpu <= ctx.cores) continue;
+    let wanting = 0;
+    buckets.forEach((b, i) => { if (b[k] >= 0.5 && heavy[i][k]) wanting++; });
+    if (wanting <= ctx.cores) continue;
     overMs += BUCKET_MS;
     let working = 0;
-    buckets.forEach((b, i) => { if (b[k] >= 0.5 && (k + 1) * BUCKET_MS > bootEnd[i]) working++; });
+    buckets.forEach((b, i) => { if (b[k] >= 0.5 && heavy[i][k] && (k + 1) * BUCKET_MS > bootEnd[i]) working++; });
     if (working > ctx.cores) workOverMs += BUCKET_MS;
-    peak = Math.max(peak, onCpu);
+    peak = Math.max(peak, wanting);
     const last = intervals[intervals.length - 1];
     if (last && last.endMs === k * BUCKET_MS) last.endMs += BUCKET_MS; else intervals.push({ startMs: k * BUCKET_MS, endMs: (k + 1) * BUCKET_MS });
-    buckets.forEach((b, i) => { if (b[k] >= 0.5) busyInOver.set(i, (busyInOver.get(i) ?? 0) + 1); });
+    buckets.forEach((b, i) => { if (b[k] >= 0.5 && heavy[i][k]) busyInOver.set(i, (busyInOver.get(i) ?? 0) + 1); });
   }
   if (overMs < MIN_MS) return [];
   const votes = new Map<string, { n: number; loc: NonNullable<(typeof ctx.threads)[number]['lane']['createdAt']> }>();
