@@ -45,6 +45,33 @@ function cpuHeavy(onCpu: Float32Array[], n: number): boolean[][] {
   return out;
 }
 
+/**
+ * Per bucket: was most of the lane's CPU work around that time (±50 ms) the program's own
+ * (user code or its dependencies) rather than Node's (I/O plumbing, IPC, code run cold)?
+ */
+function programWorkBuckets(t: ThreadLane, n: number): boolean[] {
+  const own = new Float64Array(n), all = new Float64Array(n);
+  const s = t.samples;
+  if (s) {
+    for (let i = 0; i < s.time.length; i++) {
+      if (!isBusy(s.kind[i])) continue;
+      const k = Math.floor(s.time[i] / BUCKET_MS);
+      if (k < 0 || k >= n) continue;
+      all[k]++;
+      if (s.frame[i] || s.kind[i] === 'user' || s.kind[i] === 'library') own[k]++;
+    }
+  }
+  const out = new Array<boolean>(n).fill(false);
+  let o = 0, a = 0;
+  for (let k = 0; k < Math.min(n, WINDOW); k++) { o += own[k]; a += all[k]; }
+  for (let k = 0; k < n; k++) {
+    if (k + WINDOW < n) { o += own[k + WINDOW]; a += all[k + WINDOW]; }
+    if (k - WINDOW - 1 >= 0) { o -= own[k - WINDOW - 1]; a -= all[k - WINDOW - 1]; }
+    out[k] = a > 0 && o >= a / 2;
+  }
+  return out;
+}
+
 /** Sustained: a burst shorter than this (a few workers booting) is not a pool bigger than the machine. */
 const MIN_MS = 200;
 
@@ -57,9 +84,10 @@ const MIN_MS = 200;
 export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[], onCpu: Float32Array[]): FindingDraft[] {
   const n = buckets[0]?.length ?? 0;
   const heavy = cpuHeavy(onCpu, n);
+  const programWork = ctx.threads.map((t) => programWorkBuckets(t, n));
   const bootEnd = ctx.threads.map(bootEndMs);
   let overMs = 0;
-  /** Oversubscribed time with the lanes still booting left out: what the program's own work caused. */
+  /** Oversubscribed time counting only lanes past their boot doing the program's own work. */
   let workOverMs = 0;
   let peak = 0;
   const intervals: { startMs: number; endMs: number }[] = [];
@@ -70,7 +98,7 @@ export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]
     if (wanting <= ctx.cores) continue;
     overMs += BUCKET_MS;
     let working = 0;
-    buckets.forEach((b, i) => { if (b[k] >= 0.5 && heavy[i][k] && (k + 1) * BUCKET_MS > bootEnd[i]) working++; });
+    buckets.forEach((b, i) => { if (b[k] >= 0.5 && heavy[i][k] && (k + 1) * BUCKET_MS > bootEnd[i] && programWork[i][k]) working++; });
     if (working > ctx.cores) workOverMs += BUCKET_MS;
     peak = Math.max(peak, wanting);
     const last = intervals[intervals.length - 1];
@@ -91,15 +119,15 @@ export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]
   const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
   const location = top?.loc ?? (main?.model.hello?.argv[1] ? { file: main.model.hello.argv[1], line: 1, column: 1 } : undefined);
   if (!location) return [];
-  // Only while threads/processes were starting (bootstrap, module loading): a one-time cost of
-  // starting them all at once, not a pool sized beyond the machine. How long it lasts depends on
-  // how busy the machine is, so it is worth knowing, never a warning.
+  // Only while threads/processes were starting (bootstrap, module loading) or running Node's own
+  // code (I/O plumbing, IPC, code run cold): a cost of starting them all at once, not a pool sized
+  // beyond the machine for its work. How long it lasts depends on how busy the machine is: info.
   const bootOnly = workOverMs < MIN_MS;
   return [{
     kind: 'pool-oversubscribed',
     severity: bootOnly ? 'info' : 'warning',
     message: `${peak} threads/processes wanted the CPU at once on a ${ctx.cores}-core machine for ${fmtMs(overMs)}`
-      + (bootOnly ? ' while they were starting' : ''),
+      + (bootOnly ? ', only while starting up or running Node\'s own code (I/O, IPC), not the program\'s CPU work' : ''),
     location,
     laneId: main.lane.id,
     occurrences: top?.n ?? busyInOver.size,
