@@ -16,6 +16,7 @@ import { awaitInLoop } from './findings/awaitInLoop';
 import { fakeConcurrency } from './findings/fakeConcurrency';
 import { threadpoolSaturation, isSaturated } from './findings/threadpoolSaturation';
 import { poolOversubscribed } from './findings/poolOversubscribed';
+import { onePerSite, withoutLaunchers } from './findings/perSite';
 
 /** Raw recording → report. Pure: no I/O, no clock; the same input gives the same report. */
 export function analyze(run: RawRun): Report {
@@ -57,10 +58,11 @@ export function analyze(run: RawRun): Report {
   const ctx: AnalysisContext = { run, threads, mapper, cores: run.cores, wallMs, pools };
   const buckets = busyBuckets(threads, wallMs);
 
-  const drafts: FindingDraft[] = [
+  // Findings: launchers' internals dropped, one finding per site across lanes.
+  const drafts: FindingDraft[] = onePerSite(withoutLaunchers(ctx, [
     ...blockingCpu(ctx), ...syncIo(ctx), ...sequentialAwaits(ctx), ...awaitInLoop(ctx),
-    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, busyBuckets(threads, wallMs, true)),
-  ];
+    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, busyBuckets(threads, wallMs, true), buckets),
+  ]));
   const severityRank = { error: 0, warning: 1, info: 2 };
   const findings: Finding[] = drafts
     .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || (b.estimatedSavingsMs ?? b.totalMs) - (a.estimatedSavingsMs ?? a.totalMs))

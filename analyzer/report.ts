@@ -124,6 +124,12 @@ export interface Finding {
   intervals?: { laneId: string; startMs: number; endMs: number }[];
   /** A longer explanation with the evidence, for hovers and the side panel. */
   detail?: string;
+  /**
+   * Set when the same site was seen in several lanes (cluster workers, children running the
+   * same file): one entry per lane, largest total first. `laneId` is the first of them;
+   * `occurrences`, `totalMs` and `intervals` cover all of them.
+   */
+  perLane?: { laneId: string; occurrences: number; totalMs: number }[];
 }
 
 /** Category of a busy slice; index into SLICE_CATEGORIES. */

@@ -3,34 +3,67 @@ import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples
 import { fmtMs, round } from '../stats';
 import { siteLocation } from '../context';
 import { TICK_FIELDS } from '../threadModel';
+import type { SourceLocation } from '../report';
+import { launcherName } from '../launchers';
+import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
 
 /** The probe's lag timer period (recorder/probe/index.ts). */
 const TICK_MS = 10;
+
+/** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
+const LIBRARY_MIN_MS = 1000;
+/** A stretch this long (or longer) is an error; in start-up it reads "the event loop never turned". */
+const ERROR_MS = 200;
+
+type Interval = { laneId: string; startMs: number; endMs: number };
+interface SiteEntry {
+  draft: FindingDraft;
+  longest: number;
+  fn: string;
+  /** Longest start-up block (before the loop first turned) and whether its process ended unturned. */
+  neverTurnedMs: number;
+  /** CPU time of that block (less than its wall time when the machine was crowded). */
+  neverTurnedCpuMs: number;
+  endedUnturned: boolean;
+  /** Some lane is the program's (not a process working for its parent over IPC). */
+  serves: boolean;
+  /** `warmups`: stretches that were Node's own code run cold (see below). */
+  perLane: Map<string, { laneId: string; occurrences: number; warmups: number; totalMs: number; intervals: Interval[] }>;
+}
 
 /**
  * Stretches where a process's main thread ran without a break for at least the threshold
  * (default 20 ms): nothing else on its event loop could run. Found from the CPU samples, and
  * attributed to the user-code line most often on CPU inside the stretch (the hottest line of
  * the innermost user function), not to the callback that started it. Stretches that were
- * mostly a sync I/O call are left to the sync-io finding; stretches with no user code on the
- * stack (module loading, GC) are not the user's to fix.
+ * mostly a sync I/O call are left to the sync-io finding. A stretch with no user code on the
+ * stack is reported only when long (a second or more): at the hottest dependency function,
+ * named with its package, or as module loading.
+ *
+ * Start-up (the main script's first synchronous run, before the loop ever turned) counts like
+ * any other stretch; a long one reads "the event loop never turned for …". Every process is
+ * checked except worker threads and launchers (npm, npx, …): a forked child working for its
+ * parent over IPC (a process pool) exists to block, so its stretches are `info`. A site seen in
+ * several processes (cluster workers, children running the same file) is one finding with its
+ * occurrences per process (`perLane`).
  */
 export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
-  const byLocation = new Map<string, { draft: FindingDraft; longest: number; fn: string }>();
+  const bySite = new Map<string, SiteEntry>();
+  const isLibrary = libraryClassifier(ctx);
   for (const { lane, model, samples } of ctx.threads) {
-    // Worker threads, and forked children working for their parent over IPC (a process pool),
-    // exist to block: only loops that serve something are reported (the main process, cluster
-    // workers, other child processes that do async work).
-    if (!samples || lane.kind === 'worker') continue;
-    if (lane.kind === 'process' && (isPoolMember(model) || !servesAsyncWork(model))) continue;
+    // Worker threads exist to block; launchers run no user code.
+    if (!samples || lane.kind === 'worker' || isLauncher(model)) continue;
+    const forParent = lane.kind === 'process' && isPoolMember(model);
+    const profile = ctx.run.threads.find((t) => t.pid === model.pid && t.tid === model.tid)?.profile;
     const syncSpans: [number, number][] = [];
     const libSpans: { from: number; to: number; gid: number }[] = [];
     for (let i = 0; i < model.spans.length; i += 7) {
       if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
       if (model.spans[i] === 3) libSpans.push({ from: model.spans[i + 3], to: model.spans[i + 5], gid: model.spans[i + 1] });
     }
-    for (const run of busyRuns(samples)) {
+    // The loop first turned at startupDone: what ran before and after are different tasks.
+    for (const run of splitAt(busyRuns(samples), samples, model.startupDoneMs)) {
       // The CPU the stretch used (descheduled gaps do not count), not its wall length.
       let duration = 0;
       for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
@@ -41,13 +74,19 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (!lagConfirms(model, run.start, run.end, threshold)) continue;
       // A thread starved of a core (other threads saturating the machine) is not doing CPU work:
       // the kernel's count of its on-CPU time between the ticks around the stretch says which.
-      if (cpuBetweenTicks(model, run.start, run.end) < threshold) continue;
+      // It also bounds the stretch's CPU: on a crowded machine samples are sparse and each
+      // stands for more time than the thread really ran.
+      const onCpu = cpuBetweenTicks(model, run.start, run.end);
+      if (onCpu < threshold) continue;
+      duration = Math.min(duration, onCpu);
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
-      let user = 0, busy = 0, nodeInternal = 0;
+      let user = 0, busy = 0, nodeInternal = 0, nodeJs = 0, gc = 0;
       for (let i = run.from; i <= run.to; i++) {
         if (!isBusy(samples.kind[i])) continue;
         busy++;
+        if (samples.kind[i] === 'gc') gc++;
         if (samples.kind[i] === 'node' || samples.kind[i] === 'native') nodeInternal++;
+        if (samples.kind[i] === 'node') nodeJs++;
         const f = samples.frame[i];
         if (!f) continue;
         user++;
@@ -57,43 +96,136 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + 1);
         votes.set(key, v);
       }
-      if (busy === 0 || user / busy < 0.5) continue;
-      // Work inside Node's own modules on behalf of many small calls (setting up 20 HTTP
-      // requests, spawning pool threads) is the cost of doing I/O, and cold internal code runs
-      // slower under a profiler: it must be clearly long (twice the threshold) to be reported.
-      if (nodeInternal / busy >= 0.6 && duration < 2 * threshold) continue;
-      const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
-      // Work inside a dependency: the profile knows only the calling function; the timed call
-      // into the dependency that covers most of the stretch knows the line.
-      const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration) : undefined;
-      const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
-      const location = callSite ? siteLocation(ctx, callSite) : ctx.mapper.locate(top.url, top.line);
-      const key = `${lane.id}|${location.file}:${location.line}`;
-      let entry = byLocation.get(key);
-      // Work below the user's function (native code, a library): name what was on CPU.
-      const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
-      const where = callSite ? `${callSite.label} (${top.fn})` : callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
-      if (!entry) {
-        entry = { longest: 0, fn: where, draft: {
-          kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [],
-          related: top.fnLine !== top.line ? [ctx.mapper.locate(top.url, top.fnLine)] : undefined,
-        } };
-        byLocation.set(key, entry);
+      if (busy === 0) continue;
+      const startup = model.startupDoneMs === undefined || run.start < model.startupDoneMs;
+      const libs = profile ? libraryHotspots(profile, samples, run.from, run.to, isLibrary) : undefined;
+      let location: SourceLocation;
+      let where: string;
+      let warmup = false;
+      let related: SourceLocation[] | undefined;
+      if (user / busy >= 0.5) {
+        // Work inside Node's own modules on behalf of many small calls (setting up 20 HTTP
+        // requests, spawning pool threads) is the cost of doing I/O, and cold internal code runs
+        // slower under a profiler: it must be clearly long (twice the threshold) to be reported.
+        if (nodeInternal / busy >= 0.6 && duration < 2 * threshold) continue;
+        // Node's own code run cold the first time (the first http.get() or res.end() of a process
+        // compiles Node's HTTP code lazily, slower under a profiler on a loaded machine: 50 ms)
+        // is a warm-up: reported only if clearly long or if it happens again at the same site.
+        warmup = nodeInternal / busy >= 0.6 && duration < 5 * threshold;
+        const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+        // Work inside a dependency: the profile knows only the calling function; the timed call
+        // into the dependency that covers most of the stretch (its calls summed) knows the line.
+        const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration) : undefined;
+        const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
+        location = callSite ? siteLocation(ctx, callSite) : ctx.mapper.locate(top.url, top.line);
+        // Work below the user's function (native code, a library): name what was on CPU.
+        const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
+        where = callSite ? `${callSite.label} (${top.fn})` : callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
+        // Garbage collection has no stack: a library that allocates a lot shares the stretch with it.
+        const hot = libs && libs.inLibrary >= busy / 4 ? hottestNames(libs) : '';
+        if (hot) where += ` · hottest: ${hot}`;
+        related = top.fnLine !== top.line ? [ctx.mapper.locate(top.url, top.fnLine)] : undefined;
+      } else {
+        // No user code on the stack: only a long stretch, in a dependency's functions or loading modules.
+        if (!libs || duration < Math.max(LIBRARY_MIN_MS, threshold)) continue;
+        if (libs.inLibrary >= busy / 4 && libs.inLibrary >= libs.loadingModules && libs.functions.length > 0) {
+          const top = libs.functions[0];
+          location = ctx.mapper.locate(top.url, top.line);
+          where = `${top.pkg}'s ${top.name}` + (libs.functions.length > 1 ? ` · hottest: ${hottestNames(libs)}` : '');
+        } else if (startup && libs.loadingModules >= busy / 4) {
+          const script = model.hello?.argv[1] ?? model.mainModule;
+          if (!script) continue;
+          location = { file: script, line: 1, column: 1 };
+          where = 'module loading (require/import of the program and its dependencies)';
+        } else continue;
       }
+      if (gc >= busy / 4) where += ` · ${Math.round((100 * gc) / busy)}% of it garbage collection`;
+      const key = `${location.file}:${location.line}`;
+      let entry = bySite.get(key);
+      if (!entry) {
+        entry = { longest: 0, fn: where, neverTurnedMs: 0, neverTurnedCpuMs: 0, endedUnturned: false, serves: false, perLane: new Map(), draft: {
+          kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [], related,
+        } };
+        bySite.set(key, entry);
+      }
+      if (!forParent) entry.serves = true;
       entry.draft.occurrences++;
       entry.draft.totalMs += duration;
       entry.longest = Math.max(entry.longest, duration);
-      if (entry.draft.intervals!.length < 50) entry.draft.intervals!.push({ laneId: lane.id, startMs: round(run.start, 3), endMs: round(run.end, 3) });
+      if (startup && duration >= ERROR_MS) {
+        const wall = run.end - Math.max(run.start, model.startMs);
+        if (wall > entry.neverTurnedMs) { entry.neverTurnedMs = wall; entry.neverTurnedCpuMs = duration; }
+        if (model.startupDoneMs === undefined) entry.endedUnturned = true;
+      }
+      const per = entry.perLane.get(lane.id) ?? { laneId: lane.id, occurrences: 0, warmups: 0, totalMs: 0, intervals: [] };
+      per.occurrences++;
+      if (warmup) per.warmups++;
+      per.totalMs += duration;
+      if (per.intervals.length < 50) per.intervals.push({ laneId: lane.id, startMs: round(run.start, 3), endMs: round(run.end, 3) });
+      entry.perLane.set(lane.id, per);
     }
   }
-  return [...byLocation.values()].map(({ draft, longest, fn }) => ({
-    ...draft,
-    totalMs: round(draft.totalMs),
-    severity: longest >= 200 ? 'error' : 'warning',
-    message: `blocked the event loop ${draft.occurrences}× · ${fmtMs(draft.totalMs)} total (longest ${fmtMs(longest)}) in ${fn}`,
-    detail: `CPU work in ${fn} ran for up to ${fmtMs(longest)} without yielding: timers, I/O callbacks and requests on this thread `
-      + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`,
-  }));
+  // A site whose only stretches were one warm-up per process is not a finding.
+  const real = (e: SiteEntry) => [...e.perLane.values()].some((l) => l.occurrences > l.warmups || l.warmups > 1);
+  return [...bySite.values()].filter(real).map(finish);
+}
+
+/** The finding of one site: severity, message and per-process breakdown from what every lane saw. */
+function finish(e: SiteEntry): FindingDraft {
+  const lanes = [...e.perLane.values()].sort((a, b) => b.totalMs - a.totalMs);
+  const many = lanes.length > 1;
+  const inProcesses = !e.serves
+    ? (many ? ` in ${lanes.length} processes working for their parent over IPC` : ' in a process working for its parent over IPC')
+    : many ? ` in ${lanes.length} processes` : '';
+  const message = e.neverTurnedMs > 0
+    ? `the event loop never turned for ${fmtMs(e.neverTurnedMs)}`
+      + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${fmtMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
+      + (e.endedUnturned ? ' before the process ended' : ' at start-up')
+      + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total` : '') + inProcesses
+    : `blocked the event loop ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total (longest ${fmtMs(e.longest)}) in ${e.fn}${inProcesses}`;
+  const detail = e.neverTurnedMs > 0
+    ? `The event loop never turned for ${fmtMs(e.neverTurnedMs)}: synchronous work (top-level code, module loading, a library called `
+      + `before the program first yielded) ran in one piece, so no timer, I/O callback or request could run. Hottest: ${e.fn}. `
+      + `Do the work in chunks (await between them), or in a worker thread.`
+    : `CPU work in ${e.fn} ran for up to ${fmtMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
+      + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`;
+  const intervals = lanes.flatMap((l) => l.intervals.slice(0, many ? 20 : 50)).sort((a, b) => a.startMs - b.startMs).slice(0, 100);
+  return {
+    ...e.draft,
+    // A process working for its parent exists to block (like a worker thread): worth knowing.
+    severity: !e.serves ? 'info' : e.longest >= ERROR_MS ? 'error' : 'warning',
+    laneId: lanes[0].laneId,
+    totalMs: round(e.draft.totalMs),
+    message,
+    detail: e.serves ? detail : `${detail} This process works for its parent over IPC (a process pool): blocking is what it is for, but nothing else on its event loop runs meanwhile.`,
+    intervals,
+    ...(many ? { perLane: lanes.map((l) => ({ laneId: l.laneId, occurrences: l.occurrences, totalMs: round(l.totalMs) })) } : {}),
+  };
+}
+
+/** "checkExpression, scan (typescript)": up to three hottest dependency functions with their packages. */
+function hottestNames(libs: LibraryHotspots): string {
+  const top = libs.functions.slice(0, 3);
+  const byPkg = new Map<string, string[]>();
+  for (const f of top) byPkg.set(f.pkg, [...(byPkg.get(f.pkg) ?? []), f.name]);
+  return [...byPkg.entries()].map(([pkg, names]) => `${names.join(', ')} (${pkg})`).join(', ');
+}
+
+/** Script URLs of dependencies: in node_modules, not instrumented as the user's, not the recorder's. */
+function libraryClassifier(ctx: AnalysisContext): (url: string) => boolean {
+  const userFiles = new Set<string>();
+  for (const t of ctx.threads) for (const s of t.model.sites.values()) userFiles.add(s.file);
+  const ownDir = ctx.run.probePath ? ctx.run.probePath.replace(/[\\/][^\\/]*$/, '') : undefined;
+  return (url) => {
+    if (!url || url.startsWith('node:')) return false;
+    const file = url.startsWith('file://') ? decodeURIComponent(url.slice(7)) : url;
+    if (ownDir && file.startsWith(ownDir)) return false;
+    return /[\\/]node_modules[\\/]/.test(file) && !userFiles.has(file);
+  };
+}
+
+function isLauncher(model: { hello?: { argv: string[] } }): boolean {
+  return !!model.hello && launcherName(model.hello.argv, true) !== undefined;
 }
 
 /**
@@ -110,8 +242,11 @@ function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: 
   return maxLag >= threshold / 2;
 }
 
-/** On-CPU ms of the thread from the last tick before `start` to the first after `end`, or Infinity if unknown. */
-function cpuBetweenTicks(model: { ticks: number[] }, start: number, end: number): number {
+/**
+ * On-CPU ms of the thread from the last tick before `start` to the first after `end` (or its
+ * final flush at exit, when the stretch ran until then), or Infinity if unknown.
+ */
+function cpuBetweenTicks(model: { ticks: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }, start: number, end: number): number {
   let before = -1, after = -1;
   for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
     const t = model.ticks[i], cpu = model.ticks[i + 4];
@@ -119,15 +254,27 @@ function cpuBetweenTicks(model: { ticks: number[] }, start: number, end: number)
     if (t <= start) before = cpu;
     else if (t >= end && after < 0) { after = cpu; break; }
   }
-  return before >= 0 && after >= 0 ? after - before : Infinity;
+  // The final flush at exit comes after every sample of the thread.
+  const last = model.lastChunk?.final ? model.lastChunk.threadCpuMs : undefined;
+  if (after < 0 && last !== undefined && last >= 0) after = last;
+  // No tick before it (start-up): the thread's CPU since it started bounds the stretch's.
+  return after >= 0 ? after - Math.max(0, before) : Infinity;
 }
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {
   return !!model.hello?.ipc && !model.hello.clusterWorker;
 }
 
-function servesAsyncWork(model: { agg?: { site: { leafSampled: number[] } } }): boolean {
-  return !!model.agg && model.agg.site.leafSampled.some((n) => n > 0);
+/** Runs cut in two at time `t` (the sample that starts at or after it begins the second part). */
+function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, t: number | undefined): ReturnType<typeof busyRuns> {
+  if (t === undefined) return runs;
+  return runs.flatMap((r) => {
+    if (!(r.start < t && r.end > t)) return [r];
+    let k = r.from;
+    while (k <= r.to && s.time[k] < t) k++;
+    if (k === r.from || k > r.to) return [r];
+    return [{ from: r.from, to: k - 1, start: r.start, end: s.time[k] }, { from: k, to: r.to, start: s.time[k], end: r.end }];
+  });
 }
 
 /** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */
@@ -145,12 +292,15 @@ export function busyRuns(s: SampleTimeline): { from: number; to: number; start: 
   return runs;
 }
 
+/** The call site whose timed calls (all of them, summed) overlap [from, to] the most. */
 function longestOverlap(spans: { from: number; to: number; gid: number }[], from: number, to: number) {
-  let best: { gid: number; overlap: number } | undefined;
+  const byGid = new Map<number, number>();
   for (const s of spans) {
     const o = Math.min(s.to, to) - Math.max(s.from, from);
-    if (o > 0 && (!best || o > best.overlap)) best = { gid: s.gid, overlap: o };
+    if (o > 0) byGid.set(s.gid, (byGid.get(s.gid) ?? 0) + o);
   }
+  let best: { gid: number; overlap: number } | undefined;
+  for (const [gid, o] of byGid) if (!best || o > best.overlap) best = { gid, overlap: o };
   return best;
 }
 

@@ -2,9 +2,12 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation } from '../context';
 import { fmtMs, round } from '../stats';
 
+/** Sync I/O that blocked for less than this in total is `info`, wherever it ran. */
+const MIN_WARNING_MS = 1;
+
 /**
  * Sync I/O calls made from user code. After start-up (once the main script's first run is
- * over) every such call stalls everything else the loop serves: a warning. During start-up
+ * over) every such call stalls everything else the loop serves: a warning (under 1 ms in all: info). During start-up
  * (reading config before anything else runs) it is only worth knowing: info.
  */
 export function syncIo(ctx: AnalysisContext): FindingDraft[] {
@@ -34,8 +37,9 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
       const name = site.label.replace(/\(\)$/, '');
       out.push({
         kind: 'sync-io',
-        // A worker thread is where blocking work belongs: worth knowing, not a problem.
-        severity: late && lane.kind !== 'worker' ? 'warning' : 'info',
+        // A worker thread is where blocking work belongs, and calls that blocked for under a
+        // millisecond in all (a shutdown handler's small write) cost nothing: worth knowing.
+        severity: late && lane.kind !== 'worker' && total >= MIN_WARNING_MS ? 'warning' : 'info',
         message: `${name} blocked the event loop ${count}× · ${fmtMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
@@ -87,7 +91,7 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
       out.push({
         kind: 'sync-io',
         // A dependency's sub-millisecond sync write (a log line) is worth knowing, not fixing.
-        severity: a.late && lane.kind !== 'worker' && a.ms >= 1 ? 'warning' : 'info',
+        severity: a.late && lane.kind !== 'worker' && a.ms >= MIN_WARNING_MS ? 'warning' : 'info',
         message: `${site.label.replace(/\(\)$/, '')} did sync file I/O (${calls}) ${a.n}× · ${fmtMs(a.ms)} total` + (a.late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,

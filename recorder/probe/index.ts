@@ -81,7 +81,9 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor, hrAnchorUs,
     threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4, nodeVersion: process.version,
     // A forked child talking to its parent over IPC; a cluster worker is one that serves requests.
-    ipc: wt.isMainThread && !!process.channel, clusterWorker: !!process.env.NODE_UNIQUE_ID,
+    // (Node deletes NODE_UNIQUE_ID before preloads run; a cluster worker has loaded cluster/child.)
+    ipc: wt.isMainThread && !!process.channel,
+    clusterWorker: ((process as any).moduleLoadList as string[] | undefined)?.includes('NativeModule internal/cluster/child') ?? false,
   });
 
   installLoadHooks(opts);
@@ -127,16 +129,24 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
 
 /**
  * Event-loop lag: an unref'd 10 ms timer whose lateness is the delay any callback would have
- * seen. Started once the event loop runs, so module loading and our own attach are not counted.
+ * seen. Started once the event loop runs. The main script's first synchronous run (top-level
+ * code, module loading) holds the loop too: when it ends, one tick records how long it took
+ * from the probe's hand-over (a timer set then would have been that late), so a program that
+ * computes for seconds before its loop first turns does not read "lag 0". A thread that exits
+ * before its loop ever turned records that whole block at exit.
  */
 function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void): void {
   const ticks = pendingTicks;
   const TICK_MS = 10;
   /** ~100 ms: what a thread that is terminate()d or killed can lose. */
   const FLUSH_EVERY_TICKS = 10;
-  let expected = performance.now() + TICK_MS;
-  closePendingTick = (rt) => { if (started) { const t = performance.now(); ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0, threadRunMs()); } };
+  const handOver = performance.now();
+  let expected = handOver + TICK_MS;
   let started = false;
+  closePendingTick = (rt) => {
+    const t = performance.now();
+    ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0, threadRunMs());
+  };
   let tickCount = 0;
   const tick = () => {
     try {
@@ -149,10 +159,11 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
     }
   };
   // The main script has finished its first synchronous run when the first tick callback runs
-  // (CommonJS; an ES module entry is still evaluating): from then on the event loop runs and
-  // its lag means something.
+  // (CommonJS; an ES module entry is still evaluating, and its block shows on the first timer).
   process.nextTick(() => {
-    log.write({ t: 'startupDone', at: performance.now() });
+    const t = performance.now();
+    log.write({ t: 'startupDone', at: t });
+    if (!started) ticks.push(t, Math.max(0, t - expected), runtime.inFlight, 0, threadRunMs());
     started = true;
     expected = performance.now() + TICK_MS;
     setTimeout(tick, TICK_MS).unref();

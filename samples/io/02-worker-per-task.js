@@ -2,7 +2,7 @@
 // The downloads overlap, so it is fast, but every worker costs a fresh V8 isolate (~30 ms of CPU
 // and a few MB each) just to wait on a socket; the main thread could have waited on all 20 itself.
 // Under a profiler each start-up costs even more, so the 20 threads really do fight over 2 cores.
-// Concurrency Lens should find: pool-oversubscribed at the `new Worker(` line.
+// Concurrency Lens should find: pool-oversubscribed at the `new Worker(` line (info: their start-up).
 //
 // expect: pool-oversubscribed @ 16
 

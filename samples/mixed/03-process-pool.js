@@ -1,9 +1,11 @@
 // I/O + CPU in async code, with a child-process pool: the parsing runs in one forked process per
 // core. Same effect as the worker pool (free event loop, both cores busy); processes cost more
 // memory and start-up, but isolate crashes and need no shared-memory thinking.
-// Concurrency Lens should find: nothing.
+// Concurrency Lens should find: nothing (an info note on the pool processes' own blocked loops,
+// which is what they are for, is allowed).
 //
 // expect: nothing
+// allow: info blocking-cpu
 
 const os = require('node:os');
 const { fork } = require('node:child_process');

@@ -1,0 +1,107 @@
+// Findings on real recordings (raw runs captured with CONCURRENCY_LENS_RAW from the fixtures in
+// cli/fixtures/truth/, trace events dropped), and the pure helpers behind them.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../analyze';
+import type { RawRun } from '../raw';
+import type { FindingDraft } from '../context';
+import { onePerSite } from './perSite';
+import { packageOf } from './libraryHotspots';
+
+const raw = (name: string): RawRun => JSON.parse(readFileSync(join(__dirname, 'fixtures', `${name}.raw.json`), 'utf8'));
+const base = (file: string) => file.split(/[\\/]/).pop();
+
+describe('a loop that never turns (truth/startup-block.js: 2 s of CPU in top-level code)', () => {
+  const report = analyze(raw('startup-block'));
+  it('is one blocking-cpu error, first, saying the loop never turned, with the CPU it used', () => {
+    const blocking = report.findings.filter((f) => f.kind === 'blocking-cpu');
+    assert.equal(blocking.length, 1);
+    const f = blocking[0];
+    assert.equal(report.findings[0], f);
+    assert.equal(f.severity, 'error');
+    assert.equal(base(f.location.file), 'startup-block.js');
+    assert.equal(f.location.line, 2, 'fib, the hot line');
+    assert.match(f.message, /^the event loop never turned for 7\.02 s \(2\.07 s of it on CPU\) at start-up · fib$/);
+  });
+  it('shows in the lag metrics: the start-up block is the max', () => {
+    assert.ok(report.metrics.eventLoopLagMs.max >= 2000, `lag max ${report.metrics.eventLoopLagMs.max}`);
+    assert.ok(report.lanes[0].lagMs!.max >= 2000);
+  });
+});
+
+describe('a process that exits before its loop ever turned (process.exit in top-level code)', () => {
+  const report = analyze(raw('startup-exit'));
+  it('says the loop never turned before the process ended, and the lag has the block', () => {
+    const f = report.findings.find((x) => x.kind === 'blocking-cpu');
+    assert.ok(f);
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /^the event loop never turned for [\d.]+ s \([\d.]+ s of it on CPU\) before the process ended/);
+    assert.ok(report.metrics.eventLoopLagMs.max >= 2000, `lag max ${report.metrics.eventLoopLagMs.max}`);
+  });
+});
+
+describe('3 IPC children running the same file, each blocked ~300 ms (truth/ipc-parent.js)', () => {
+  const report = analyze(raw('ipc-children'));
+  const children = report.lanes.filter((l) => l.kind === 'process');
+  const inChild = report.findings.filter((f) => f.kind === 'blocking-cpu' && base(f.location.file) === 'ipc-child.js');
+  it('are one finding with one entry per child, intervals from all of them', () => {
+    assert.equal(children.length, 3);
+    assert.equal(inChild.length, 1);
+    const f = inChild[0];
+    assert.deepEqual(f.perLane!.map((p) => p.laneId).sort(), children.map((l) => l.id).sort());
+    assert.equal(f.occurrences, 3);
+    assert.deepEqual(new Set(f.intervals!.map((i) => i.laneId)), new Set(children.map((l) => l.id)));
+    assert.equal(f.laneId, f.perLane![0].laneId, 'the lane that spent the most leads');
+  });
+  it('count the CPU each child really used (the kernel count bounds sparse samples)', () => {
+    for (const p of inChild[0].perLane!) assert.ok(p.totalMs > 150 && p.totalMs < 400, JSON.stringify(p));
+  });
+  it('are info: processes working for their parent over IPC block by design', () => {
+    assert.equal(inChild[0].severity, 'info');
+    assert.match(inChild[0].message, /in 3 processes working for their parent over IPC$/);
+  });
+});
+
+describe('a 0.2 ms writeFileSync in a SIGINT handler (truth/shutdown-write.js)', () => {
+  it('is info, not a warning', () => {
+    const report = analyze(raw('shutdown-write'));
+    const f = report.findings.find((x) => x.kind === 'sync-io');
+    assert.ok(f);
+    assert.ok(f.totalMs < 1, `recorded ${f.totalMs} ms`);
+    assert.equal(f.severity, 'info');
+  });
+});
+
+describe('onePerSite', () => {
+  const draft = (laneId: string, occurrences: number, totalMs: number, severity: FindingDraft['severity'] = 'warning'): FindingDraft => ({
+    kind: 'sync-io', severity, message: `fs.readFileSync blocked the event loop ${occurrences}×`, laneId, occurrences, totalMs,
+    location: { file: '/app/job.js', line: 3, column: 5 }, intervals: [{ laneId, startMs: totalMs, endMs: totalMs + 1 }],
+  });
+  it('merges a site seen in several lanes, keeps per-lane counts and the worst severity', () => {
+    const [f, ...rest] = onePerSite([draft('1:0', 2, 4, 'info'), draft('2:0', 3, 9), draft('3:0', 1, 1)]);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(f.perLane, [{ laneId: '2:0', occurrences: 3, totalMs: 9 }, { laneId: '1:0', occurrences: 2, totalMs: 4 }, { laneId: '3:0', occurrences: 1, totalMs: 1 }]);
+    assert.equal(f.laneId, '2:0');
+    assert.equal(f.occurrences, 6);
+    assert.equal(f.totalMs, 14);
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /^fs\.readFileSync blocked the event loop 3× · in 3 processes\/threads: 6× · 14 ms in all$/);
+    assert.equal(f.intervals!.length, 3);
+  });
+  it('leaves other sites, and findings already merged, alone', () => {
+    const other = { ...draft('2:0', 1, 1), location: { file: '/app/job.js', line: 4, column: 5 } };
+    const merged = { ...draft('1:0', 1, 1), perLane: [{ laneId: '1:0', occurrences: 1, totalMs: 1 }] };
+    assert.equal(onePerSite([draft('1:0', 1, 1), other, merged]).length, 3);
+  });
+});
+
+describe('packageOf', () => {
+  it('names the package a script belongs to (the innermost node_modules)', () => {
+    assert.equal(packageOf('file:///p/node_modules/typescript/lib/tsc.js'), 'typescript');
+    assert.equal(packageOf('/p/node_modules/@babel/core/lib/index.js'), '@babel/core');
+    assert.equal(packageOf('/p/node_modules/a/node_modules/b/x.js'), 'b');
+    assert.equal(packageOf('/p/lib/x.js'), 'x.js');
+  });
+});

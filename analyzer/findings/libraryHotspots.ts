@@ -1,0 +1,93 @@
+import type { CpuProfile, CpuProfileNode } from '../raw';
+import type { SampleTimeline } from '../cpuSamples';
+import { isBusy } from '../cpuSamples';
+
+/** A dependency's function that was on CPU (innermost frame of a dependency in the samples). */
+export interface LibraryFunction {
+  name: string;
+  /** npm package the file belongs to ("typescript", "@babel/core"), or the file's base name. */
+  pkg: string;
+  url: string;
+  /** 1-based line of the function. */
+  line: number;
+  samples: number;
+}
+
+/** Where the busy samples of a stretch that had no user code on the stack went. */
+export interface LibraryHotspots {
+  busy: number;
+  /** Samples inside a dependency's functions (the innermost dependency frame of each). */
+  inLibrary: number;
+  /** Samples loading modules (compiling, running module wrappers under require/import). */
+  loadingModules: number;
+  /** Hottest dependency functions first. */
+  functions: LibraryFunction[];
+  /** Samples per package, hottest first. */
+  packages: { pkg: string; samples: number }[];
+}
+
+const LOADER = /^node:internal\/modules\//;
+
+/**
+ * Attributes the busy samples [from, to] of a thread's CPU profile to the dependency functions
+ * that were running (a sample counts for the innermost frame of a dependency on its stack) or
+ * to module loading. `isLibrary` says which script URLs belong to dependencies. Pure.
+ */
+export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, from: number, to: number, isLibrary: (url: string) => boolean): LibraryHotspots {
+  const byId = new Map<number, CpuProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
+  const memo = new Map<number, CpuProfileNode | 'loading' | undefined>();
+  const attribute = (id: number): CpuProfileNode | 'loading' | undefined => {
+    if (memo.has(id)) return memo.get(id);
+    let found: CpuProfileNode | 'loading' | undefined;
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur)!;
+      const { url, functionName } = n.callFrame;
+      if (LOADER.test(url) || functionName === 'compileForInternalLoader') { found = 'loading'; break; }
+      // A module's wrapper (nameless, at 0:0) is loading code, not a function of the library.
+      if (isLibrary(url) && !(functionName === '' && n.callFrame.lineNumber === 0 && n.callFrame.columnNumber === 0)) { found = n; break; }
+    }
+    memo.set(id, found);
+    return found;
+  };
+  const ids = profile.samples ?? [];
+  const fns = new Map<number, LibraryFunction>();
+  const pkgs = new Map<string, number>();
+  const out: LibraryHotspots = { busy: 0, inLibrary: 0, loadingModules: 0, functions: [], packages: [] };
+  for (let i = from; i <= to; i++) {
+    if (!isBusy(samples.kind[i])) continue;
+    out.busy++;
+    const a = attribute(ids[i]);
+    if (a === 'loading') { out.loadingModules++; continue; }
+    if (!a) continue;
+    out.inLibrary++;
+    let f = fns.get(a.id);
+    if (!f) {
+      const { url, functionName, lineNumber } = a.callFrame;
+      f = { name: functionName || '(anonymous)', pkg: packageOf(url), url, line: lineNumber + 1, samples: 0 };
+      fns.set(a.id, f);
+    }
+    f.samples++;
+    pkgs.set(f.pkg, (pkgs.get(f.pkg) ?? 0) + 1);
+  }
+  // The same function reached through several call paths is several profile nodes: one entry.
+  const merged = new Map<string, LibraryFunction>();
+  for (const f of fns.values()) {
+    const key = `${f.url}:${f.line}:${f.name}`;
+    const m = merged.get(key);
+    if (m) m.samples += f.samples; else merged.set(key, { ...f });
+  }
+  out.functions = [...merged.values()].sort((a, b) => b.samples - a.samples);
+  out.packages = [...pkgs.entries()].map(([pkg, n]) => ({ pkg, samples: n })).sort((a, b) => b.samples - a.samples);
+  return out;
+}
+
+/** "typescript" for …/node_modules/typescript/lib/tsc.js, "@scope/name" for scoped packages. */
+export function packageOf(url: string): string {
+  const file = (url.startsWith('file://') ? decodeURIComponent(url.slice(7)) : url).replace(/\\/g, '/');
+  const at = file.lastIndexOf('/node_modules/');
+  if (at < 0) return file.split('/').pop() || file;
+  const [first, second] = file.slice(at + '/node_modules/'.length).split('/');
+  return first.startsWith('@') && second ? `${first}/${second}` : first;
+}
