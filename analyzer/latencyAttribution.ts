@@ -31,6 +31,23 @@ export class LoopCpu {
   }
 
   /**
+   * Start of the stretch during which the thread was on CPU without a break (no idle sample, no
+   * gap longer than a sample stands for) up to t; t itself when it was idle just before t. Work
+   * that arrived during that stretch (a request's bytes) could not be read before t.
+   */
+  busySince(t: number): number {
+    const s = this.samples;
+    let i = this.at(t) - 1;
+    if (i < 0 || !isBusy(s.kind[i]) || t - s.time[i] > s.capMs) return t;
+    let from = s.time[i];
+    for (let steps = 0; i > 0 && steps < 100_000; i--, steps++) {
+      if (!isBusy(s.kind[i - 1]) || s.time[i] - s.time[i - 1] > s.capMs) break;
+      from = s.time[i - 1];
+    }
+    return from;
+  }
+
+  /**
    * Adds to `into` the CPU ms of each user line (url:line, with its function name) that ran in
    * [a, b) outside [skipFrom, skipTo); work with no user frame on the stack is under key ''.
    */

@@ -217,6 +217,11 @@ export interface RequestSpans {
    */
   ownMs: number[];
   queuedMs: number[];
+  /**
+   * Server requests: how long the loop had been busy without a break when Node read the
+   * request (its bytes arrived during that stretch): an upper bound of its wait before `start`.
+   */
+  queuedBeforeMs: number[];
   /** Hottest user line of the other work (index into sites), or -1: computed for the slowest requests only. */
   blocker: number[];
 }
@@ -225,9 +230,12 @@ export interface RequestSpans {
 export interface LatencyBreakdown {
   /** Requests the breakdown is the mean of (the route's slowest 1%, at least one). */
   requests: number;
+  /** Mean latency: span + the wait before Node read the request (an upper bound, see RequestSpans.queuedBeforeMs). */
   totalMs: number;
   ownCpuMs: number;
+  /** Includes queuedBeforeMs. */
   queuedMs: number;
+  queuedBeforeMs: number;
   waitingMs: number;
   /** User lines the loop ran while the requests were queued, most time first (bounded). */
   queuedBehind: { location: SourceLocation; label: string; ms: number }[];

@@ -15,13 +15,14 @@ import { BUCKET_MS } from './parallelism';
  *   for may not have been ready). The CPU of its own later callbacks (after an await) is in here
  *   too: the named lines show whose work it was;
  * - waiting: the rest (I/O, timers, upstreams; or the thread waiting for a core).
- * A request is seen from when Node parsed its headers: time it sat in the socket before that
- * (behind a busy loop too) is not in it.
+ * A request is seen from when Node parsed its headers. Its bytes may have waited in the socket
+ * before that, behind a busy loop: `before` is the unbroken busy stretch of the loop that ended
+ * when the request was parsed, an upper bound of that wait (the request arrived during it).
  */
 export interface RequestTable {
   /** One entry per request kept in detail, in lane order. */
   lane: number[]; kind: number[]; method: string[]; route: string[]; status: number[];
-  start: number[]; end: number[]; syncEnd: number[]; error: number[]; own: number[]; queued: number[];
+  start: number[]; end: number[]; syncEnd: number[]; error: number[]; own: number[]; queued: number[]; before: number[];
   /** Exact counts per lane: key `kind method route` → [count, errors]. */
   counts: Map<string, { kind: number; method: string; route: string; lanes: Set<number>; count: number; errors: number }>;
   dropped: number;
@@ -31,7 +32,7 @@ export interface RequestTable {
 }
 
 export function collectRequests(ctx: AnalysisContext): RequestTable {
-  const t: RequestTable = { lane: [], kind: [], method: [], route: [], status: [], start: [], end: [], syncEnd: [], error: [], own: [], queued: [],
+  const t: RequestTable = { lane: [], kind: [], method: [], route: [], status: [], start: [], end: [], syncEnd: [], error: [], own: [], queued: [], before: [],
     counts: new Map(), dropped: 0, unfinished: 0, maxInFlight: 0, cpu: [] };
   ctx.threads.forEach(({ model, samples }, lane) => {
     const r = model.requests;
@@ -55,7 +56,8 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
         const own = cpu.busy(t0, Math.min(t1, Math.max(t0, syncEnd)));
         t.own.push(own);
         t.queued.push(Math.max(0, cpu.busy(t0, t1) - own));
-      } else { t.own.push(-1); t.queued.push(-1); }
+        t.before.push(t0 - cpu.busySince(t0));
+      } else { t.own.push(-1); t.queued.push(-1); t.before.push(0); }
     }
   });
   return t;
@@ -69,14 +71,15 @@ const MAX_REQUEST_SPANS = 500_000;
 export function requestSpans(t: RequestTable, ctx: AnalysisContext, str: (s: string) => number,
   site: (file: string, line: number, column: number, label: string) => number): { spans: RequestSpans; dropped: number } {
   const n = Math.min(t.lane.length, MAX_REQUEST_SPANS);
-  const spans: RequestSpans = { lane: [], kind: [], method: [], route: [], status: [], start: [], end: [], error: [], ownMs: [], queuedMs: [], blocker: [] };
+  const spans: RequestSpans = { lane: [], kind: [], method: [], route: [], status: [], start: [], end: [], error: [], ownMs: [], queuedMs: [], queuedBeforeMs: [], blocker: [] };
   for (let i = 0; i < n; i++) {
     spans.lane.push(t.lane[i]); spans.kind.push(t.kind[i]); spans.method.push(str(t.method[i])); spans.route.push(str(t.route[i]));
     spans.status.push(t.status[i]); spans.start.push(round(t.start[i], 3)); spans.end.push(round(t.end[i], 3)); spans.error.push(t.error[i]);
     spans.ownMs.push(t.own[i] < 0 ? -1 : round(t.own[i], 2)); spans.queuedMs.push(t.queued[i] < 0 ? -1 : round(t.queued[i], 2)); spans.blocker.push(-1);
+    spans.queuedBeforeMs.push(round(t.before[i], 2));
   }
-  const slowest = [...Array(n).keys()].filter((i) => t.kind[i] === REQ_SERVER && t.queued[i] > 0)
-    .sort((a, b) => (t.end[b] - t.start[b]) - (t.end[a] - t.start[a])).slice(0, NAMED_BLOCKERS);
+  const slowest = [...Array(n).keys()].filter((i) => t.kind[i] === REQ_SERVER && t.queued[i] + t.before[i] > 0)
+    .sort((a, b) => seenLatency(t, b) - seenLatency(t, a)).slice(0, NAMED_BLOCKERS);
   for (const i of slowest) {
     const top = queuedBehind(t, ctx, [i], 1)[0];
     if (top) spans.blocker[i] = site(top.location.file, top.location.line, top.location.column, top.label);
@@ -131,8 +134,11 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
       meanMs: round(durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0, 2),
     };
     if (c.kind === REQ_SERVER && idx.length) {
-      const tail = idx.filter((i) => t.end[i] - t.start[i] >= p99 && t.own[i] >= 0);
-      if (tail.length) stat.p99 = breakdown(t, ctx, tail, `${c.method} ${c.route} p99 ${fmtMs(p99)}`);
+      const seen = idx.map((i) => seenLatency(t, i));
+      const seenP99 = percentile(seen, 99);
+      const tail = idx.filter((i, k) => seen[k] >= seenP99 && t.own[i] >= 0);
+      const title = `${c.method} ${c.route} p99 ${fmtMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (up to ${fmtMs(seenP99)} with the wait before Node read the request)` : '');
+      if (tail.length) stat.p99 = breakdown(t, ctx, tail, title);
       const handler = ownHotspot(t, idx);
       if (handler) stat.handler = ctx.mapper.locate(handler.url, handler.line);
     }
@@ -143,19 +149,20 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
 
 /** The mean split of some server requests' time, with the lines the loop ran while they were queued. */
 export function breakdown(t: RequestTable, ctx: AnalysisContext, requests: number[], title: string): LatencyBreakdown {
-  let total = 0, own = 0, queued = 0;
-  for (const i of requests) { total += t.end[i] - t.start[i]; own += t.own[i]; queued += t.queued[i]; }
+  let total = 0, own = 0, queued = 0, before = 0;
+  for (const i of requests) { total += seenLatency(t, i); own += t.own[i]; queued += t.queued[i] + t.before[i]; before += t.before[i]; }
   const n = Math.max(1, requests.length);
-  total /= n; own /= n; queued /= n;
+  total /= n; own /= n; queued /= n; before /= n;
   const waiting = Math.max(0, total - own - queued);
   const behind = queuedBehind(t, ctx, requests, n);
   const parts = [
-    { ms: queued, text: `${fmtMs(queued)} queued behind other work on the loop${behind.length ? ` (most: ${shortFile(behind[0].location.file)}:${behind[0].location.line} ${behind[0].label})` : ''}` },
+    { ms: queued, text: `${fmtMs(queued)} queued behind other work on the loop${behind.length ? ` (most: ${shortFile(behind[0].location.file)}:${behind[0].location.line} ${behind[0].label})` : ''}`
+      + (before >= 0.5 ? `, of which up to ${fmtMs(before)} before Node read the request` : '') },
     { ms: own, text: `${fmtMs(own)} own CPU` },
-    { ms: waiting, text: `${fmtMs(waiting)} waiting (I/O, timers, upstreams)` },
+    { ms: waiting, text: `${fmtMs(waiting)} waiting (off the CPU: I/O, timers, upstreams, or no free core)` },
   ].sort((a, b) => b.ms - a.ms);
   return {
-    requests: requests.length, totalMs: round(total, 2), ownCpuMs: round(own, 2), queuedMs: round(queued, 2), waitingMs: round(waiting, 2),
+    requests: requests.length, totalMs: round(total, 2), ownCpuMs: round(own, 2), queuedMs: round(queued, 2), queuedBeforeMs: round(before, 2), waitingMs: round(waiting, 2),
     queuedBehind: behind, text: `${title}: ${parts.map((p) => p.text).join(', ')} (estimated from CPU samples)`,
   };
 }
@@ -163,7 +170,7 @@ export function breakdown(t: RequestTable, ctx: AnalysisContext, requests: numbe
 /** User lines the loop ran while these requests were open, outside their own first callback; per request (÷ n). */
 function queuedBehind(t: RequestTable, ctx: AnalysisContext, requests: number[], n: number): LatencyBreakdown['queuedBehind'] {
   const lines = new Map<string, LineCpu>();
-  for (const i of requests) t.cpu[t.lane[i]]?.linesIn(t.start[i], t.end[i], t.start[i], Math.max(t.start[i], t.syncEnd[i]), lines);
+  for (const i of requests) t.cpu[t.lane[i]]?.linesIn(t.start[i] - t.before[i], t.end[i], t.start[i], Math.max(t.start[i], t.syncEnd[i]), lines);
   return [...lines.values()].filter((l) => l.url && l.ms / n >= 0.05).sort((a, b) => b.ms - a.ms).slice(0, MAX_BLOCKERS)
     .map((l) => ({ location: ctx.mapper.locate(l.url, l.line) as SourceLocation, label: l.label, ms: round(l.ms / n, 2) }));
 }
@@ -177,4 +184,9 @@ function ownHotspot(t: RequestTable, requests: number[]): LineCpu | undefined {
     if (t.syncEnd[i] > t.start[i]) t.cpu[t.lane[i]]?.linesIn(t.start[i], t.syncEnd[i], Infinity, Infinity, lines);
   }
   return [...lines.values()].filter((l) => l.url).sort((a, b) => b.ms - a.ms)[0];
+}
+
+/** A server request's latency including the upper bound of its wait before Node read it. */
+function seenLatency(t: RequestTable, i: number): number {
+  return t.end[i] - t.start[i] + t.before[i];
 }

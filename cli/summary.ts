@@ -1,6 +1,7 @@
 import type { Report } from '../analyzer/report';
 import * as path from 'node:path';
 import { formatSeconds } from '../recorder/stopRequests';
+import { formatRoutes } from './routesSummary';
 
 /** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
 export function formatSummary(report: Report, cwd: string): string {
@@ -17,6 +18,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const workers = report.lanes.filter((l) => l.kind === 'worker').length;
   const procs = report.lanes.filter((l) => l.kind === 'process').length;
   if (workers || procs) lines.push(`lanes: 1 main${workers ? ` · ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}${procs ? ` · ${procs} child process${procs > 1 ? 'es' : ''}` : ''}`);
+  lines.push(...formatRoutes(report));
   if (report.findings.length === 0) lines.push('findings: none');
   else {
     lines.push(`findings (${report.findings.length}):`);
