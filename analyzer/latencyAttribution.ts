@@ -6,6 +6,9 @@ import { isBusy, sampleCpu } from './cpuSamples';
  * much of an interval the loop was on CPU, and which user lines it ran. Sample granularity
  * (~1 ms): these are estimates, and the report says so.
  */
+/** A longer gap between samples ends a busy stretch (the sampler itself stalled; do not guess). */
+const MAX_GAP_MS = 500;
+
 export class LoopCpu {
   /** prefix[i]: CPU ms of samples 0..i-1. */
   private readonly prefix: Float64Array;
@@ -31,20 +34,19 @@ export class LoopCpu {
   }
 
   /**
-   * Start of the stretch during which the thread was on CPU without a break (no idle sample, no
-   * gap longer than a sample stands for) up to t; t itself when it was idle just before t. Work
-   * that arrived during that stretch (a request's bytes) could not be read before t.
+   * Start of the stretch during which the thread was busy without a break up to t (wall time;
+   * t itself when it was idle just before t). The profiler takes idle samples while the loop
+   * waits, so a gap between two busy samples is the thread waiting for a core, not idleness.
+   * Work that arrived during that stretch (a request's bytes) could not be read before t.
    */
   busySince(t: number): number {
     const s = this.samples;
     let i = this.at(t) - 1;
-    if (i < 0 || !isBusy(s.kind[i]) || t - s.time[i] > s.capMs) return t;
-    let from = s.time[i];
+    if (i < 0 || !isBusy(s.kind[i]) || t - s.time[i] > MAX_GAP_MS) return t;
     for (let steps = 0; i > 0 && steps < 100_000; i--, steps++) {
-      if (!isBusy(s.kind[i - 1]) || s.time[i] - s.time[i - 1] > s.capMs) break;
-      from = s.time[i - 1];
+      if (!isBusy(s.kind[i - 1]) || s.time[i] - s.time[i - 1] > MAX_GAP_MS) break;
     }
-    return from;
+    return s.time[i];
   }
 
   /**

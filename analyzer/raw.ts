@@ -117,8 +117,12 @@ export interface RawAggregates {
   spansDropped: number;
 }
 
-/** HTTP request rows (recorder/probe/httpRequests.ts): kind, method, route, status, t0, syncEnd, t1, flags. */
-export const REQUEST_FIELDS = 8;
+/**
+ * HTTP request rows (recorder/probe/httpRequests.ts): kind, method, route, status, t0, syncEnd,
+ * t1, flags, ready (server: when the previous response on the same connection finished, the
+ * earliest this request can have arrived; -1: first on its connection, or a client request).
+ */
+export const REQUEST_FIELDS = 9;
 export const REQ_SERVER = 0, REQ_CLIENT = 1;
 /** flags: the request failed (client error) or the response did not finish normally. */
 export const REQ_ERROR = 1;

@@ -219,7 +219,8 @@ export interface RequestSpans {
   queuedMs: number[];
   /**
    * Server requests: how long the loop had been busy without a break when Node read the
-   * request (its bytes arrived during that stretch): an upper bound of its wait before `start`.
+   * request, counted from the previous response on the same connection at most (the request
+   * arrived during that time): an upper bound of its wait before `start`.
    */
   queuedBeforeMs: number[];
   /** Hottest user line of the other work (index into sites), or -1: computed for the slowest requests only. */

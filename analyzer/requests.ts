@@ -5,6 +5,7 @@ import { LoopCpu, type LineCpu } from './latencyAttribution';
 import { percentile, round, fmtMs } from './stats';
 import { shortFile } from './context';
 import { BUCKET_MS } from './parallelism';
+import { TICK_FIELDS } from './threadModel';
 
 /**
  * HTTP requests of every lane (recorded by recorder/probe/httpRequests.ts), with each server
@@ -16,8 +17,10 @@ import { BUCKET_MS } from './parallelism';
  *   too: the named lines show whose work it was;
  * - waiting: the rest (I/O, timers, upstreams; or the thread waiting for a core).
  * A request is seen from when Node parsed its headers. Its bytes may have waited in the socket
- * before that, behind a busy loop: `before` is the unbroken busy stretch of the loop that ended
- * when the request was parsed, an upper bound of that wait (the request arrived during it).
+ * before that, behind a busy loop: `before` is an upper bound of that wait: the request arrived
+ * during the loop's unbroken busy stretch that ended when it was read, after the previous
+ * response on the same connection finished, and after the loop's poll before the one that read
+ * it (from the lag ticks, see pollBefore).
  */
 export interface RequestTable {
   /** One entry per request kept in detail, in lane order. */
@@ -56,7 +59,9 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
         const own = cpu.busy(t0, Math.min(t1, Math.max(t0, syncEnd)));
         t.own.push(own);
         t.queued.push(Math.max(0, cpu.busy(t0, t1) - own));
-        t.before.push(t0 - cpu.busySince(t0));
+        // It arrived after the previous response on its connection finished, while the loop was
+        // busy, and after the loop last polled before the one that read it.
+        t.before.push(t0 - Math.max(rows[i + 8], cpu.busySince(t0), pollBefore(model.ticks, t0)));
       } else { t.own.push(-1); t.queued.push(-1); t.before.push(0); }
     }
   });
@@ -137,7 +142,8 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
       const seen = idx.map((i) => seenLatency(t, i));
       const seenP99 = percentile(seen, 99);
       const tail = idx.filter((i, k) => seen[k] >= seenP99 && t.own[i] >= 0);
-      const title = `${c.method} ${c.route} p99 ${fmtMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (up to ${fmtMs(seenP99)} with the wait before Node read the request)` : '');
+      const title = `${c.method} ${c.route} p99 ${fmtMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (≤ ${fmtMs(seenP99)} counted from when the request could arrive)` : '')
+        + ` · slowest 1% (${tail.length} request${tail.length > 1 ? 's' : ''}, mean ${fmtMs(tail.reduce((a, i) => a + seenLatency(t, i), 0) / Math.max(1, tail.length))})`;
       if (tail.length) stat.p99 = breakdown(t, ctx, tail, title);
       const handler = ownHotspot(t, idx);
       if (handler) stat.handler = ctx.mapper.locate(handler.url, handler.line);
@@ -157,7 +163,7 @@ export function breakdown(t: RequestTable, ctx: AnalysisContext, requests: numbe
   const behind = queuedBehind(t, ctx, requests, n);
   const parts = [
     { ms: queued, text: `${fmtMs(queued)} queued behind other work on the loop${behind.length ? ` (most: ${shortFile(behind[0].location.file)}:${behind[0].location.line} ${behind[0].label})` : ''}`
-      + (before >= 0.5 ? `, of which up to ${fmtMs(before)} before Node read the request` : '') },
+      + (before >= 0.5 ? ` (≤ ${fmtMs(before)} of it before Node read the request)` : '') },
     { ms: own, text: `${fmtMs(own)} own CPU` },
     { ms: waiting, text: `${fmtMs(waiting)} waiting (off the CPU: I/O, timers, upstreams, or no free core)` },
   ].sort((a, b) => b.ms - a.ms);
@@ -184,6 +190,19 @@ function ownHotspot(t: RequestTable, requests: number[]): LineCpu | undefined {
     if (t.syncEnd[i] > t.start[i]) t.cpu[t.lane[i]]?.linesIn(t.start[i], t.syncEnd[i], Infinity, Infinity, lines);
   }
   return [...lines.values()].filter((l) => l.url).sort((a, b) => b.ms - a.ms)[0];
+}
+
+/**
+ * A time before which a request read at t cannot have arrived, from the loop's lag ticks (a
+ * timer: one per loop iteration at most). The iteration of the last tick before t polled
+ * before reading the request, or read it; the iteration of the tick before that one polled
+ * after that tick and had not seen the request: it arrived after that tick. -Infinity if unknown.
+ */
+function pollBefore(ticks: number[], t: number): number {
+  let lo = 0, hi = Math.floor(ticks.length / TICK_FIELDS);
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (ticks[mid * TICK_FIELDS] < t) lo = mid + 1; else hi = mid; }
+  // lo: ticks before t; the second-to-last of them is lo - 2.
+  return lo >= 2 ? ticks[(lo - 2) * TICK_FIELDS] : -Infinity;
 }
 
 /** A server request's latency including the upper bound of its wait before Node read it. */

@@ -43,7 +43,7 @@ export const TICK_FIELDS = 5;
 
 export interface ThreadRequests {
   names: string[];
-  /** REQUEST_FIELDS per request: kind, method, route (indexes into names), status, t0, syncEnd (-1: none), t1, flags. */
+  /** REQUEST_FIELDS per request: kind, method, route (indexes into names), status, t0, syncEnd (-1: none), t1, flags, ready (-1: none). */
   rows: number[];
   /** Exact counts so far: [kind, method, route, count, errors]. */
   counts: number[][];
@@ -98,7 +98,7 @@ function addRequests(into: ThreadRequests, chunk: NonNullable<Chunk['requests']>
   into.names.push(...chunk.names);
   const r = chunk.rows;
   for (let i = 0; i + REQUEST_FIELDS <= r.length; i += REQUEST_FIELDS) {
-    into.rows.push(r[i], r[i + 1], r[i + 2], r[i + 3], toMs(r[i + 4]), r[i + 5] >= 0 ? toMs(r[i + 5]) : -1, toMs(r[i + 6]), r[i + 7]);
+    into.rows.push(r[i], r[i + 1], r[i + 2], r[i + 3], toMs(r[i + 4]), r[i + 5] >= 0 ? toMs(r[i + 5]) : -1, toMs(r[i + 6]), r[i + 7], r[i + 8] >= 0 ? toMs(r[i + 8]) : -1);
   }
   if (chunk.counts) into.counts = chunk.counts;
   into.dropped = chunk.dropped;

@@ -20,7 +20,7 @@ import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, type RawRequestsChunk }
  */
 const MAX_NAMES = 500;
 
-interface Open { kind: number; method: number; t0: number; syncEnd: number; route: number; /** undici: from its headers. */ status: number }
+interface Open { kind: number; method: number; t0: number; syncEnd: number; route: number; /** Server: previous response on the connection finished (-1: first). */ ready: number; /** undici: from its headers. */ status: number }
 
 export class HttpRequests {
   private names = new Map<string, number>();
@@ -31,6 +31,8 @@ export class HttpRequests {
   private counts = new Map<string, number[]>();
   private countsChanged = false;
   private open = new WeakMap<object, Open>();
+  /** Server connections: when they were accepted or their last response finished (a request arrives after it). */
+  private connectionFree = new WeakMap<object, number>();
   dropped = 0;
   inFlight = 0;
   maxInFlight = 0;
@@ -39,6 +41,8 @@ export class HttpRequests {
 
   /** Subscribes to the channels. */
   start(): void {
+    // A connection's first request arrives after the connection was accepted.
+    dc.subscribe('net.server.socket', (m: any) => { if (m?.socket) this.connectionFree.set(m.socket, performance.now()); });
     dc.subscribe('http.server.request.start', (m: any) => this.serverStart(m));
     dc.subscribe('http.server.response.finish', (m: any) => this.serverFinish(m));
     dc.subscribe('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
@@ -54,7 +58,9 @@ export class HttpRequests {
     try {
       const req = m?.request;
       if (!req || this.open.has(req)) return;
-      const o: Open = { kind: REQ_SERVER, method: this.intern(req.method ?? '?'), t0: performance.now(), syncEnd: 0, route: -1, status: 0 };
+      const socket = m.socket;
+      const o: Open = { kind: REQ_SERVER, method: this.intern(req.method ?? '?'), t0: performance.now(), syncEnd: 0, route: -1, status: 0,
+        ready: (socket && this.connectionFree.get(socket)) ?? -1 };
       this.open.set(req, o);
       this.began();
       process.nextTick(() => { o.syncEnd = performance.now(); });
@@ -67,6 +73,7 @@ export class HttpRequests {
       const o = req && this.open.get(req);
       if (!o) return;
       o.route = this.intern(serverRoute(req));
+      if (m.socket) this.connectionFree.set(m.socket, performance.now());
       this.finish(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false ? REQ_ERROR : 0, o.syncEnd);
     } catch { /* never break the program */ }
   }
@@ -74,7 +81,7 @@ export class HttpRequests {
   private clientStart(request: object | undefined, method: string | undefined, route: string): void {
     try {
       if (!request || this.open.has(request)) return;
-      this.open.set(request, { kind: REQ_CLIENT, method: this.intern(method ?? 'GET'), t0: performance.now(), syncEnd: -1, route: this.intern(route), status: 0 });
+      this.open.set(request, { kind: REQ_CLIENT, method: this.intern(method ?? 'GET'), t0: performance.now(), syncEnd: -1, route: this.intern(route), status: 0, ready: -1 });
       this.began();
     } catch { /* never break the program */ }
   }
@@ -97,7 +104,7 @@ export class HttpRequests {
     this.countsChanged = true;
     if (this.kept >= this.maxRows) { this.dropped++; return; }
     this.kept++;
-    this.rows.push(o.kind, o.method, o.route, status, round(o.t0), o.kind === REQ_SERVER ? round(syncEnd > 0 ? syncEnd : t1) : -1, round(t1), flags);
+    this.rows.push(o.kind, o.method, o.route, status, round(o.t0), o.kind === REQ_SERVER ? round(syncEnd > 0 ? syncEnd : t1) : -1, round(t1), flags, o.ready >= 0 ? round(o.ready) : -1);
   }
 
   private intern(s: string): number {
