@@ -147,7 +147,9 @@ function serverRoute(req: any): string {
 }
 
 function httpClientPath(request: any): string {
-  const host = request?.host ?? request?.getHeader?.('host') ?? '';
+  // The Host header carries the port (request.host does not).
+  const header = request?.getHeader?.('host');
+  const host = typeof header === 'string' ? header : request?.host ?? '';
   return `${host}${withoutQuery(String(request?.path ?? '/'))}`;
 }
 
