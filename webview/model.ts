@@ -1,6 +1,7 @@
 import type { Report, SourceLocation } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { baseName, formatMs } from './format';
+import { requestRows } from './requestsRow';
 
 /**
  * The flat model the timeline draws: the report's struct-of-arrays columns turned into one
@@ -9,7 +10,7 @@ import { baseName, formatMs } from './format';
  * Built once per report; the view only reads it.
  */
 
-export type RowKind = 'slices' | 'async';
+export type RowKind = 'slices' | 'async' | 'requests';
 
 export interface Row {
   kind: RowKind;
@@ -22,9 +23,9 @@ export interface Row {
   /** Sorted by start. */
   start: Float64Array;
   end: Float64Array;
-  /** Index of each item in its report column (spans.slices or spans.asyncSpans). */
+  /** Index of each item in its report column (spans.slices, spans.asyncSpans or spans.requests). */
   ref: Uint32Array;
-  /** Slices: SLICE_CATEGORIES index. Async spans: 1 if rejected, else 0. */
+  /** Slices: SLICE_CATEGORIES index. Async spans: 1 if rejected, else 0. Requests: 1 if failed or 5xx. */
   cat: Uint8Array;
   /** Longest item: a window [t0, t1] holds items starting in [t0 - maxDur, t1). */
   maxDur: number;
@@ -60,6 +61,8 @@ export interface TimelineModel {
   parallelism: Float32Array;
   threadpoolRunning: Float32Array;
   threadpoolQueued: Float32Array;
+  /** HTTP requests in flight (empty without requests). */
+  requestsInFlight: Float32Array;
   totalSpans: number;
 }
 
@@ -118,12 +121,15 @@ export function buildModel(report: Report): TimelineModel {
   const asyncSlot = (i: number) => (al[i] >= 0 && al[i] < laneCount ? slotOfCell[cellOf(al[i], as[i])] : -1);
   const asyncRows = splitIntoRows(sp.asyncSpans.lane, sp.asyncSpans.start, sp.asyncSpans.end, slotCount, asyncSlot, (i) => (sp.asyncSpans.rejected[i] ? 1 : 0));
 
+  const reqRows = requestRows(report, splitIntoRows);
   const laneViews: LaneView[] = [];
   for (let l = 0; l < laneCount; l++) {
     const lane = report.lanes[l];
     const sliceRow = rows.length;
     rows.push({ kind: 'slices', lane: l, label: 'CPU', site: -1, ...sliceRows[l] });
     const asyncRowIdx: number[] = [];
+    // HTTP requests first (stacked rows), then awaits.
+    for (const q of reqRows[l]) { asyncRowIdx.push(rows.length); rows.push({ kind: 'requests', lane: l, label: q.label, site: -1, ...q.data }); }
     perLaneSites[l].forEach((s, k) => {
       asyncRowIdx.push(rows.length);
       const label = s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)');
@@ -173,6 +179,7 @@ export function buildModel(report: Report): TimelineModel {
     parallelism: Float32Array.from(sp.series.parallelism ?? []),
     threadpoolRunning: Float32Array.from(sp.series.threadpoolRunning ?? []),
     threadpoolQueued: Float32Array.from(sp.series.threadpoolQueued ?? []),
+    requestsInFlight: Float32Array.from(sp.series.requestsInFlight ?? []),
     totalSpans: sp.slices.start.length + sp.asyncSpans.start.length,
   };
 }

@@ -3,6 +3,7 @@ import { SLICE_CATEGORIES } from '../analyzer/report';
 import { el, setText } from './dom';
 import { baseName, formatMs } from './format';
 import { KIND_LABEL, sortFindings } from './findings';
+import { routesSection } from './routesPanel';
 
 /**
  * The side panel: the findings list (buttons: keyboard and screen-reader friendly), the
@@ -34,7 +35,8 @@ export class SidePanel {
     legend.append(el('span', {}, swatch('var(--cl-async)'), 'await (start → settle)'));
     legend.append(el('span', {}, swatch('var(--cl-rejected)'), 'rejected'));
     const legendSection = el('section', { 'aria-labelledby': 'cl-legend-h' }, el('h2', { id: 'cl-legend-h' }, 'Legend'), legend);
-    this.element = el('aside', { class: 'cl-side' }, findings, details, legendSection);
+    const routes = routesSection(report);
+    this.element = el('aside', { class: routes ? 'cl-side with-routes' : 'cl-side' }, findings, routes, details, legendSection);
     this.showHint();
   }
 

@@ -177,5 +177,12 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
   .cl-row-label { padding-left: 12px; }
   .cl-row-label.lane { padding-left: 6px; }
 }
+.cl-side.with-routes { grid-template-rows: minmax(96px, 1fr) minmax(96px, 1fr) minmax(150px, 1fr) auto; }
+.cl-routes-scroll { overflow-y: auto; min-height: 0; padding: 0 12px 6px; }
+.cl-routes { border-collapse: collapse; width: 100%; font-size: 12px; font-variant-numeric: tabular-nums; }
+.cl-routes th, .cl-routes td { text-align: right; padding: 1px 4px; font-weight: normal; }
+.cl-routes th[scope="row"], .cl-routes thead th:first-child { text-align: left; overflow-wrap: anywhere; }
+.cl-routes thead th { color: var(--cl-muted); }
+.cl-routes .cl-route-why td { text-align: left; color: var(--cl-muted); font-size: 11px; padding-bottom: 4px; }
 .cl-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

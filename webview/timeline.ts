@@ -155,7 +155,7 @@ export class Timeline {
       const value = el('span', { class: 'value' }, tr.peak(this.model));
       this.trackValues.push(value);
       const sw = el('span', { class: 'swatch' });
-      sw.style.background = `var(--cl-${['lag', 'concurrency', 'parallelism', 'pool-running'][k]})`;
+      sw.style.background = `var(--cl-${['lag', 'concurrency', 'parallelism', 'pool-running', 'async'][k]})`;
       const lab = el('div', { class: 'cl-track-label', title: `${tr.name}: ${tr.peak(this.model)}\n${tr.help}` }, sw, el('span', { class: 'name' }, tr.name), value);
       lab.style.height = `${TRACK_H}px`;
       labels.append(lab);

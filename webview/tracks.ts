@@ -6,7 +6,7 @@ import { formatCount, formatMs } from './format';
 /**
  * The whole-run tracks above the lanes: event-loop lag, concurrency (async ops in flight),
  * parallelism (lanes on CPU, with a line at the core count) and the libuv thread pool
- * (running, with queued stacked on top, and a line at the pool size). Each is drawn as
+ * (running, with queued stacked on top, and a line at the pool size), HTTP requests in flight. Each is drawn as
  * the max per pixel column so short spikes stay visible at any zoom.
  */
 export interface TrackSpec {
@@ -49,6 +49,11 @@ export const TRACKS: TrackSpec[] = [
       const tp = m.report.metrics.threadpool as { maxInFlight: number; maxRunning?: number; maxQueued: number };
       return `max ${tp.maxRunning ?? tp.maxInFlight} + ${tp.maxQueued} queued`;
     },
+  },
+  {
+    id: 'requests', name: 'HTTP requests', help: 'HTTP requests in flight: served by the program and made by it (fetch, http.request), all threads.',
+    colors: (t) => [t.async], series: (m) => [m.requestsInFlight],
+    peak: (m) => (m.report.metrics.maxRequestsInFlight === undefined ? 'none recorded' : `max ${formatCount(m.report.metrics.maxRequestsInFlight)}`),
   },
 ];
 
@@ -129,5 +134,6 @@ export function trackValuesAt(m: TimelineModel, t: number): string[] {
     `${formatCount(at(m.concurrency))} in flight`,
     `${formatCount(at(m.parallelism))} on CPU`,
     `${formatCount(at(m.threadpoolRunning))} running, ${formatCount(at(m.threadpoolQueued))} queued`,
+    `${formatCount(at(m.requestsInFlight))} requests in flight`,
   ];
 }
