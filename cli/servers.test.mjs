@@ -7,6 +7,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { CLI, runOnce, lineOf, reportOf } from './fixtures/harness.mjs';
+import { routeHoverLines } from '../extension/core/routeText.ts';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -112,5 +113,16 @@ describe('an Express 5 server under autocannon', () => {
     assert.match(out, /^ {2}GET \/fast +200 /m);
     assert.match(out, /^ {2}→ GET 127\.0\.0\.1:\d+\/upstream +\d+ /m);
     assert.match(out, /slowest 1% of requests, by route/);
+  });
+
+  it('hovers in VS Code: the /cpu handler line shows its route, the roundTrip line the routes queued behind it', () => {
+    const report = reportOf(s.run);
+    const cpu = route(report, 'server', '/cpu');
+    const atHandler = routeHoverLines(report, s.file, cpu.handler.line);
+    assert.ok(atHandler.some((l) => /^GET \/cpu: 40 requests · p50 .* · p99 /.test(l)), atHandler.join('\n'));
+    assert.ok(atHandler.includes(cpu.p99.text), atHandler.join('\n'));
+    const atRoundTrip = routeHoverLines(report, s.file, lineOf(s.file, 'roundtrip'));
+    assert.ok(atRoundTrip.some((l) => /^GET \/fast: its slowest requests were queued behind this line/.test(l)), atRoundTrip.join('\n'));
+    assert.deepEqual(routeHoverLines(report, s.file, lineOf(s.file, 'fast') + 100), []);
   });
 });

@@ -3,6 +3,7 @@
  * code lenses above the offending lines, hovers with the evidence, and the Promise.all quick fix.
  */
 import * as vscode from 'vscode';
+import { routeHoverLines } from '../core/routeText';
 import { readFileSync } from 'node:fs';
 import type { Finding, Severity } from '../../analyzer/report';
 import { FindingsIndex } from '../core/findingsIndex';
@@ -118,8 +119,15 @@ export class FindingsPresenter implements vscode.Disposable {
 
   private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const here = this.index.inFile(doc.uri.fsPath).filter((f) => f.location.line - 1 === pos.line);
-    if (!here.length) return undefined;
+    const routes = routeHoverLines(this.index.report, doc.uri.fsPath, pos.line + 1);
+    if (!here.length && !routes.length) return undefined;
     const md = new vscode.MarkdownString();
+    if (routes.length) {
+      md.appendMarkdown('**HTTP requests** (Concurrency Lens)\n\n');
+      for (const line of routes) { md.appendMarkdown('- '); md.appendText(line); md.appendMarkdown('\n'); }
+      md.appendMarkdown('\n');
+      if (!here.length) return new vscode.Hover(md, doc.lineAt(pos.line).range);
+    }
     for (const f of here) {
       // The diagnostic's own hover already shows the message: add the explanation and evidence.
       md.appendMarkdown(`**${kindTitle(f.kind)}** (Concurrency Lens)\n\n`);
