@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { CLI, runOnce, lineOf, reportOf } from './fixtures/harness.mjs';
 import { routeHoverLines } from '../extension/core/routeText.ts';
+import { hasChromium, launch, openReport, visibleRange } from '../webview/fixtures/browser.ts';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -39,7 +40,7 @@ function requestsOf(report, name) {
 }
 
 describe('an Express 5 server under autocannon', () => {
-  const s = runOnce('servers/app.js', [], { timeoutMs: 180_000 });
+  const s = runOnce('servers/app.js', [], { timeoutMs: 180_000, html: true });
 
   it('counts every request autocannon sent, by Express route pattern, with its status', () => {
     const report = reportOf(s.run);
@@ -124,5 +125,34 @@ describe('an Express 5 server under autocannon', () => {
     const atRoundTrip = routeHoverLines(report, s.file, lineOf(s.file, 'roundtrip'));
     assert.ok(atRoundTrip.some((l) => /^GET \/fast: its slowest requests were queued behind this line/.test(l)), atRoundTrip.join('\n'));
     assert.deepEqual(routeHoverLines(report, s.file, lineOf(s.file, 'fast') + 100), []);
+  });
+
+  it('shows in the HTML timeline: the routes table, the requests rows and track, a request\'s breakdown on click', { skip: hasChromium ? false : 'chromium not installed' }, async () => {
+    const report = reportOf(s.run);
+    const browser = await launch();
+    try {
+      const { page, errors } = await openReport(browser, s.run.htmlPath);
+      const table = await page.locator('.cl-routes tbody tr:not(.cl-route-why)').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+      assert.ok(table.some((cells) => cells[0] === 'GET /fast' && cells[1] === '200'), JSON.stringify(table));
+      assert.ok((await page.locator('.cl-track-label').allTextContents()).some((t) => t.startsWith('HTTP requests')));
+      const label = page.locator('.cl-row-label', { hasText: /^HTTP requests$/ }).first();
+      const box = (await label.boundingBox());
+      assert.ok(box, 'an HTTP requests row');
+      // The run's first request on the main lane is on the first requests row.
+      const q = report.spans.requests;
+      const main = report.lanes.findIndex((l) => l.kind === 'main');
+      let first = -1;
+      for (let i = 0; i < q.lane.length; i++) if (q.lane[i] === main && (first < 0 || q.start[i] < q.start[first])) first = i;
+      const canvas = (await page.locator('.cl-lanes-canvas').boundingBox());
+      const [t0, t1] = await visibleRange(page);
+      const x = canvas.x + (((q.start[first] + q.end[first]) / 2 - t0) / (t1 - t0)) * canvas.width;
+      await page.locator('.cl-overlay').evaluate((e) => { e.style.visibility = 'hidden'; });
+      await page.mouse.click(x, box.y + box.height / 2);
+      const details = (await page.locator('.cl-details').textContent()) ?? '';
+      const name = `${report.spans.strings[q.method[first]]} ${report.spans.strings[q.route[first]]}`;
+      assert.ok(details.includes(name), `${name} in: ${details}`);
+      if (q.kind[first] === 0) assert.match(details, /Own CPU.*Queued.*Waiting/s);
+      assert.deepEqual(errors, []);
+    } finally { await browser.close(); }
   });
 });
