@@ -110,7 +110,8 @@ export class HttpRequests {
   private intern(s: string): number {
     let i = this.names.get(s);
     if (i !== undefined) return i;
-    if (this.names.size >= MAX_NAMES) return this.intern(OTHER_ROUTE);
+    // Past the cap, one more name: OTHER_ROUTE, for every further one.
+    if (this.names.size >= MAX_NAMES && s !== OTHER_ROUTE) return this.intern(OTHER_ROUTE);
     i = this.names.size;
     this.names.set(s, i);
     this.newNames.push(s);
