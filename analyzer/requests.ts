@@ -124,6 +124,7 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
     list.push(i);
   }
   const out: RouteStat[] = [];
+  const pending: { stat: RouteStat; tail: number[]; title: string }[] = [];
   for (const [key, c] of t.counts) {
     const idx = byKey.get(key) ?? [];
     const durations = idx.map((i) => t.end[i] - t.start[i]);
@@ -144,23 +145,29 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
       const tail = idx.filter((i, k) => seen[k] >= seenP99 && t.own[i] >= 0);
       const title = `${c.method} ${c.route} p99 ${fmtMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (≤ ${fmtMs(seenP99)} counted from when the request could arrive)` : '')
         + ` · slowest 1% (${tail.length} request${tail.length > 1 ? 's' : ''}, mean ${fmtMs(tail.reduce((a, i) => a + seenLatency(t, i), 0) / Math.max(1, tail.length))})`;
-      if (tail.length) stat.p99 = breakdown(t, ctx, tail, title);
+      if (tail.length) pending.push({ stat, tail, title });
       const handler = ownHotspot(t, idx);
       if (handler) stat.handler = ctx.mapper.locate(handler.url, handler.line);
     }
     out.push(stat);
   }
+  // An anonymous function that is a route's handler is named after its route.
+  const handlerOf = new Map<string, string>();
+  for (const r of out) if (r.handler) handlerOf.set(`${r.handler.file}:${r.handler.line}`, `${r.method} ${r.route} handler`);
+  const name = (loc: SourceLocation, label: string) => (label === '(anonymous)' ? handlerOf.get(`${loc.file}:${loc.line}`) ?? label : label);
+  for (const p of pending) p.stat.p99 = breakdown(t, ctx, p.tail, p.title, name);
   return out.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'server' ? -1 : 1) || b.p99Ms - a.p99Ms);
 }
 
 /** The mean split of some server requests' time, with the lines the loop ran while they were queued. */
-export function breakdown(t: RequestTable, ctx: AnalysisContext, requests: number[], title: string): LatencyBreakdown {
+export function breakdown(t: RequestTable, ctx: AnalysisContext, requests: number[], title: string,
+  name: (loc: SourceLocation, label: string) => string = (_, label) => label): LatencyBreakdown {
   let total = 0, own = 0, queued = 0, before = 0;
   for (const i of requests) { total += seenLatency(t, i); own += t.own[i]; queued += t.queued[i] + t.before[i]; before += t.before[i]; }
   const n = Math.max(1, requests.length);
   total /= n; own /= n; queued /= n; before /= n;
   const waiting = Math.max(0, total - own - queued);
-  const behind = queuedBehind(t, ctx, requests, n);
+  const behind = queuedBehind(t, ctx, requests, n).map((b) => ({ ...b, label: name(b.location, b.label) }));
   const parts = [
     { ms: queued, text: `${fmtMs(queued)} queued behind other work on the loop${behind.length ? ` (most: ${shortFile(behind[0].location.file)}:${behind[0].location.line} ${behind[0].label})` : ''}`
       + (before >= 0.5 ? ` (≤ ${fmtMs(before)} of it before Node read the request)` : '') },
