@@ -14,6 +14,7 @@ import { Rendezvous, Announcement } from './launcher/rendezvous';
 import { ClientTarget } from './launcher/target';
 import { ThreadRecorder, RecorderHooks } from './launcher/threadRecorder';
 import { readThreadLogs } from './launcher/threadLogs';
+import { startProcessTree } from './launcher/processTree';
 import { distFile } from './launcher/distFiles';
 import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
 
@@ -120,6 +121,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     spawnError = (e as Error).message;
     child = null as never;
   }
+  // Every descendant (node or not: shells, esbuild, native compilers) is sampled from /proc.
+  const processTree = startProcessTree(child?.pid, 100, (pid) => processes.has(pid));
   child?.stdout?.setEncoding('utf8').on('data', (d: string) => options.onStdout?.(d));
   child?.stderr?.setEncoding('utf8').on('data', (d: string) => stderrFilter.push(d));
 
@@ -175,6 +178,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       killTree('SIGKILL');
     }
     debugLog('sessions closed');
+    const tree = processTree.stop();
+    debugLog(`process tree: ${tree.processes.length} processes, ${tree.samples} samples, ${tree.costMs} ms CPU${tree.unavailable ? ` (off: ${tree.unavailable})` : ''}`);
     const traceByPid = new Map<number, RawRun['processes'][number]['traceEvents']>();
     for (const [pid, p] of processes) traceByPid.set(pid, p.main?.traceEvents ?? []);
     try {
@@ -202,6 +207,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
         traceEvents: traceByPid.get(p.announcement.pid) ?? [], attached: !!p.main,
       })),
       warnings,
+      processTree: tree,
     };
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
     if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
