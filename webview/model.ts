@@ -159,7 +159,7 @@ export function buildModel(report: Report): TimelineModel {
     const script = baseName(first.script);
     const launcher = launcherOf(pid);
     const what = launcher ? `launcher ${pid} · ${launcher}` : `${pid === mainPid ? 'process' : 'child process'} ${pid}${lanes.length > 1 && script ? ` · ${script}` : ''}`;
-    return { pid, label: first.external ? `${what} · not node: CPU and memory sampled from /proc` : what, lanes, ...(launcher ? { launcher } : {}) };
+    return { pid, label: first.external && !launcher ? `${what} · ${script ?? '?'} (not node)` : what, lanes, ...(launcher ? { launcher } : {}) };
   });
 
   let wallMs = report.program.wallMs || 0;
