@@ -13,8 +13,10 @@ export function formatSummary(report: Report, cwd: string): string {
     : p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode}`;
   lines.push('', `── Concurrency Lens ── ${p.command.map((c) => rel(c)).join(' ')} (${ended})`);
   const main = report.lanes.find((l) => l.kind === 'main');
-  if (p.via?.length && main) lines.push(`via ${p.via.join(' → ')} → ${mainCommand(main, rel)} (pid ${main.pid}): lag and utilization below are this process's`);
-  const treeRss = p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
+  if (main?.launcher) lines.push(`only a launcher ran (${main.launcher}, pid ${main.pid}): the figures below are its own`);
+  else if (p.via?.length && main) lines.push(`via ${p.via.join(' → ')} → ${mainCommand(main, rel)} (pid ${main.pid}): lag and utilization below are this process's`);
+  const manyProcesses = report.lanes.filter((l) => l.threadId === 0).length > 1;
+  const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
   lines.push(`wall ${ms(p.wallMs)} · user ${ms(p.userCpuMs)} · system ${ms(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
   lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
   lines.push(`concurrency max ${m.maxConcurrency} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
@@ -22,7 +24,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const workers = report.lanes.filter((l) => l.kind === 'worker').length;
   const procs = report.lanes.filter((l) => l.kind === 'process' && !l.launcher);
   const external = procs.filter((l) => l.external).length;
-  const launchers = report.lanes.filter((l) => l.launcher && l.threadId === 0).length;
+  const launchers = report.lanes.filter((l) => l.launcher && l.threadId === 0 && l.kind !== 'main').length;
   if (workers || procs.length || launchers) {
     lines.push(`lanes: ${main ? '1 main' : 'no main (only launchers ran)'}${workers ? ` · ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}`
       + (procs.length ? ` · ${procs.length} other process${procs.length > 1 ? 'es' : ''}${external ? ` (${external} not node)` : ''}` : '')
