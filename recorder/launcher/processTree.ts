@@ -100,6 +100,9 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
       if (!(pid > 0)) continue;
       present.add(pid);
       if (tracked.has(pid) || ignored.has(pid)) continue;
+      // First scan, right after the spawn: an older process cannot be a descendant, and pids
+      // grow (until they wrap), so only the root and higher pids are read.
+      if (samples === 0 && pid < rootPid!) { ignored.add(pid); continue; }
       const stat = readStat(pid);
       if (stat) fresh.push({ pid, stat });
     }
