@@ -28,6 +28,43 @@ export interface RawRun {
   threads: RawThread[];
   processes: RawProcess[];
   warnings: string[];
+  /** Every descendant process sampled from /proc (node or not); absent in recordings made before it existed. */
+  processTree?: RawProcessTree;
+}
+
+/**
+ * Descendants of the root process, sampled from /proc every `intervalMs` (see
+ * recorder/launcher/processTree.ts). Times are CLOCK_MONOTONIC µs, like startHrUs.
+ */
+export interface RawProcessTree {
+  intervalMs: number;
+  samples: number;
+  /** CPU time the recorder spent sampling (ms). */
+  costMs: number;
+  processes: RawTreeProcess[];
+  /** At each sample, the sum of the current RSS of every live descendant (kB). */
+  rssSum: { t: number[]; kb: number[] };
+  /** Why nothing was sampled (no /proc, or switched off). */
+  unavailable?: string;
+}
+
+export interface RawTreeProcess {
+  pid: number;
+  /** Parent when first seen (an orphan keeps it). */
+  ppid: number;
+  /** From /proc/<pid>/cmdline after exec ([comm] if unreadable). */
+  argv: string[];
+  comm: string;
+  /** When it started (from its start time, within the sampling interval) and was first seen gone. */
+  startUs: number;
+  endUs?: number;
+  /** Per sample: time, cumulative user and system CPU (ms), current RSS (kB). */
+  t: number[];
+  userMs: number[];
+  systemMs: number[];
+  rssKb: number[];
+  /** Peak RSS the kernel reported (VmHWM), read for processes without a probe. */
+  peakRssKb?: number;
 }
 
 export interface RawThread {

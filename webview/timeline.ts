@@ -172,7 +172,7 @@ export class Timeline {
     const gutter = el('div', { class: 'cl-lanes-gutter', role: 'list', 'aria-label': 'Lanes' });
     for (const b of this.layout.bands) {
       const cls = b.type === 'process' ? 'process' : b.first ? 'lane' : 'site';
-      const label = el('div', { class: `cl-row-label ${cls}`, title: b.title, role: 'listitem' }, b.label);
+      const label = el('div', { class: `cl-row-label ${cls}${b.dim ? ' dim' : ''}`, title: b.title, role: 'listitem' }, b.label);
       if (b.type === 'row' && b.first) label.dataset.laneId = r.lanes[b.lane].id;
       label.style.top = `${b.y}px`;
       label.style.height = `${b.h}px`;
