@@ -20,6 +20,7 @@ import { ProbeRuntime } from './runtime';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
+import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 
 /** Before countSyncFsCalls wraps it: the probe's reads are not the program's sync I/O. */
 const readFileSyncOriginal = fs.readFileSync;
@@ -72,7 +73,9 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     ipc: wt.isMainThread && !!process.channel, clusterWorker: !!process.env.NODE_UNIQUE_ID,
   });
 
-  installLoadHooks(opts);
+  (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator);
+  installLoadHooks(opts, adaptJestRuntime(opts, runtime));
+  adoptVitestInWorkers(opts);
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
 
