@@ -55,6 +55,7 @@ export function normalized(text) {
     .map((l) => l
       .replace(/\s*\(\d+(\.\d+)?\s?ms\)/g, '')
       .replace(/\d+(\.\d+)?\s?(ms|s)\b/g, 'T')
+      .replace(/\s*\(T\)/g, '') // jest: how long a slow test file took
       .replace(/duration_ms:? [\d.]+/g, 'duration_ms T')
       .replace(/\d\d:\d\d:\d\d/g, 'HH:MM:SS')
       .trimEnd())
@@ -159,7 +160,7 @@ describe('a process without an inspector (the node --test parent on Node 20)', (
     const report = reportOf(s.run);
     const root = report.lanes.find((l) => l.kind === 'main');
     assert.ok(root, 'the parent is still a lane (probe data without a CPU profile)');
-    assert.ok(report.warnings.some((w) => w.startsWith(`pid ${root.pid} (node --test): no inspector`) && /no CPU profile; awaits and lag recorded/.test(w)),
+    assert.ok(report.warnings.some((w) => w.startsWith(`pid ${root.pid} (node --test t1.test.js): no inspector`) && /no CPU profile; awaits and lag recorded/.test(w)),
       `warnings: ${JSON.stringify(report.warnings)}`);
     assert.ok(!report.warnings.some((w) => /no node process of the program could be recorded/.test(w)), JSON.stringify(report.warnings));
   });
@@ -190,7 +191,8 @@ describe('a program that opens and closes the inspector itself', () => {
 
 /**
  * What VS Code does for its debug terminal's bootloader: attaches to every process that
- * announces its inspector in `dir` and lets it run. Returns stop().
+ * announces its inspector in `dir`, lets it run, and hangs up when the process waits for that at
+ * exit. Returns stop().
  */
 function fakeDebugger(dir) {
   const clients = [];
@@ -205,6 +207,9 @@ function fakeDebugger(dir) {
         const client = await CDP({ host: u.hostname, port: Number(u.port), target: url, local: true });
         clients.push(client);
         client.on('error', () => undefined);
+        // At exit Node waits for attached debuggers to hang up; js-debug asks to be told, and does.
+        client.on('NodeRuntime.waitingForDisconnect', () => void client.close().catch(() => undefined));
+        await client.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
         await client.send('Runtime.enable');
         await client.send('Runtime.runIfWaitingForDebugger');
       } catch { /* the process is gone */ }
