@@ -2,7 +2,7 @@
 // run) and their findings land in the code under test; the probe never breaks a process that has
 // no inspector, or whose inspector someone else opens too.
 //
-// Each fixture project under cli/fixtures/runners/<runner>/ tests lib.js, which plants three
+// Each fixture project under cli/fixtures/runners/<runner>/ tests a lib.js (shared/ or its own), which plants three
 // problems at marked lines (CPU on the loop, sync I/O in async code, two independent sequential
 // awaits) and appends `pid:threadId` of every process/thread that ran test code to $RUNNER_LANES.
 import { describe, it, before } from 'node:test';
@@ -65,7 +65,8 @@ export function normalized(text) {
 
 /** A fresh run of a runner: the plain run first, then the profiled one, with the same env. */
 function runBoth(name, dir, command, extraEnv = {}) {
-  const state = { dir: join(RUNNERS, dir) };
+  // jest, mocha and node --test share their code under test; vitest's is an ES module of its own.
+  const state = { dir: join(RUNNERS, dir), lib: join(RUNNERS, dir === 'vitest' ? 'vitest' : 'shared', 'lib.js') };
   before(async () => {
     const tmp = mkdtempSync(join(tmpdir(), `cl-runner-${name}-`));
     // A fresh cache each run: jest would otherwise learn the tests are fast and stop using workers.
@@ -89,7 +90,7 @@ function assertSameAsPlain(s) {
 /** Every process/thread that ran test code is a lane with CPU and awaits, and has the three findings at lib.js's marks. */
 function assertTestLanesRecorded(s) {
   const report = reportOf(s.run);
-  const lib = join(s.dir, 'lib.js');
+  const lib = s.lib;
   assert.ok(s.testLanes.length > 0, 'no test code ran');
   const awaitsOf = (laneId) => (report.sites ?? []).filter((x) => x.kind === 'await' && x.laneId === laneId).reduce((a, x) => a + x.count, 0);
   const problems = [];

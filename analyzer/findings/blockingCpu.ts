@@ -18,12 +18,17 @@ const TICK_MS = 10;
 export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
   const byLocation = new Map<string, { draft: FindingDraft; longest: number; fn: string }>();
+  // A test runner's workers run the code under test, async as it runs in production: its blocks count.
+  const runsTests = new Set(ctx.run.threads.filter((t) => t.records.some((r) => r.t === 'testRunner')).map((t) => `${t.pid}:${t.tid}`));
   for (const { lane, model, samples } of ctx.threads) {
     // Worker threads, and forked children working for their parent over IPC (a process pool),
     // exist to block: only loops that serve something are reported (the main process, cluster
-    // workers, other child processes that do async work).
-    if (!samples || lane.kind === 'worker') continue;
-    if (lane.kind === 'process' && (isPoolMember(model) || !servesAsyncWork(model))) continue;
+    // workers, other child processes that do async work, test runners' workers).
+    if (!samples) continue;
+    if (!runsTests.has(lane.id)) {
+      if (lane.kind === 'worker') continue;
+      if (lane.kind === 'process' && (isPoolMember(model) || !servesAsyncWork(model))) continue;
+    }
     const syncSpans: [number, number][] = [];
     const libSpans: { from: number; to: number; gid: number }[] = [];
     for (let i = 0; i < model.spans.length; i += 7) {

@@ -73,9 +73,12 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     ipc: wt.isMainThread && !!process.channel, clusterWorker: !!process.env.NODE_UNIQUE_ID,
   });
 
-  (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator);
-  installLoadHooks(opts, adaptJestRuntime(opts, runtime));
-  adoptVitestInWorkers(opts);
+  let runner: string | undefined;
+  // Test code runs in this thread, compiled by a test runner (testRunnerHooks): logged once.
+  const runsTests = (name: string) => { if (runner === undefined) { runner = name; log.write({ t: 'testRunner', name }); } };
+  (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
+  installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
+  adoptVitestInWorkers(opts, runsTests);
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
 

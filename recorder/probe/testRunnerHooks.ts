@@ -7,6 +7,9 @@ import { PROBE_GLOBAL } from '../probeOptions';
 import { isUserFile, instrumentSource } from './instrumentFile';
 
 /**
+ * `runsTests(runner)` is called whenever the runner is about to run user code in this thread
+ * (the probe logs it once: the analyzer then treats the thread as running the code under test).
+ *
  * Test runners that compile the code under test themselves, past Node's module loader (so past
  * the probe's load hooks): jest (vm.compileFunction in a vm context per test file) and vitest
  * (vite's module runner, vm.runInThisContext). Each gets the code instrumented at the one
@@ -29,7 +32,7 @@ export const VITEST_EVALUATOR = /[\\/]node_modules[\\/]vitest[\\/]dist[\\/]modul
 const ADOPTED = Symbol('concurrency-lens adopted');
 
 /** For Module._compile: adapts jest-runtime once it is loaded (CommonJS). */
-export function adaptJestRuntime(opts: ProbeOptions, runtime: unknown): RunnerModuleAdapter {
+export function adaptJestRuntime(opts: ProbeOptions, runtime: unknown, runsTests: (runner: string) => void): RunnerModuleAdapter {
   const ctx = { distDir: path.dirname(opts.probePath), runDir: opts.runDir };
   const ownDir = path.dirname(opts.probePath);
   const adoptExecutor = (executor: any) => {
@@ -40,6 +43,7 @@ export function adaptJestRuntime(opts: ProbeOptions, runtime: unknown): RunnerMo
       if (typeof scriptSource === 'string' && typeof filename === 'string' && isUserFile(filename, opts.includeNodeModules, ownDir)) {
         const global = this?.environment?.global;
         if (global && provideRuntime(global, runtime)) {
+          runsTests('jest');
           const args = [...arguments];
           args[0] = instrumentSource(ctx, scriptSource, filename, false);
           return compile.apply(this, args);
@@ -81,7 +85,7 @@ function provideRuntime(global: any, runtime: unknown): boolean {
  * Called from vitest's module-evaluator.js (the probe's ES-module load hook appends the call):
  * instruments each user module vite's runner evaluates in this thread's own context.
  */
-export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any): void {
+export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any, runsTests: (runner: string) => void): void {
   const ctx = { distDir: path.dirname(opts.probePath), runDir: opts.runDir };
   const ownDir = path.dirname(opts.probePath);
   const proto = evaluator?.prototype;
@@ -91,6 +95,7 @@ export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any): void {
     const file = module?.file;
     // vitest's vm pools (vmThreads, vmForks) evaluate in a context of their own: not instrumented.
     if (!this?.vm && typeof code === 'string' && typeof file === 'string' && isUserFile(file, opts.includeNodeModules, ownDir)) {
+      runsTests('vitest');
       const args = [...arguments];
       args[1] = instrumentViteModule(ctx, code, file);
       return run.apply(this, args);
@@ -133,7 +138,7 @@ const EVALUATOR_KEY = 'concurrency-lens:vitest-module-evaluator';
  * adopts the class. It is evaluated within vitest's own module graph, before vitest can fetch
  * and evaluate any test module.
  */
-export function adoptVitestInWorkers(opts: ProbeOptions): void {
+export function adoptVitestInWorkers(opts: ProbeOptions, runsTests: (runner: string) => void): void {
   try {
     if (wt.isMainThread) {
       const main = process.argv[1];
@@ -146,7 +151,7 @@ export function adoptVitestInWorkers(opts: ProbeOptions): void {
     }
     const evaluator = wt.getEnvironmentData(EVALUATOR_KEY);
     if (typeof evaluator !== 'string') return;
-    import(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator), () => undefined);
+    import(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests), () => undefined);
   } catch { /* not vitest as we know it: runs uninstrumented */ }
 }
 
