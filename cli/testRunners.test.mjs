@@ -45,6 +45,13 @@ const INSPECTOR_BANNER = /^(Debugger listening on ws:|For help, see: https:\/\/n
 const VITEST_SLOW_TEST = /^ {3,}✓ .*\sT$/;
 
 /**
+ * A failed assertion's stack ends in Node's own frames, which depend on what else was due in the
+ * same turn of the event loop (`processTimers`/`runNextTicks` when a timer, such as the probe's
+ * 10 ms lag timer, fired together with the test's): timing, not output of the program.
+ */
+const NODE_INTERNAL_FRAME = /^\s*(at )?(async )?[\w.<>\s]*\(?node:internal\//;
+
+/**
  * Output with what differs between any two runs taken out (durations, clock times, colours):
  * sorted lines, as runners with workers print files in the order they finish.
  */
@@ -59,7 +66,7 @@ export function normalized(text) {
       .replace(/duration_ms:? [\d.]+/g, 'duration_ms T')
       .replace(/\d\d:\d\d:\d\d/g, 'HH:MM:SS')
       .trimEnd())
-    .filter((l) => l && !/^\s*(Duration|Start at|Time:)\s/.test(l) && !INSPECTOR_BANNER.test(l) && !VITEST_SLOW_TEST.test(l))
+    .filter((l) => l && !/^\s*(Duration|Start at|Time:)\s/.test(l) && !INSPECTOR_BANNER.test(l) && !VITEST_SLOW_TEST.test(l) && !NODE_INTERNAL_FRAME.test(l))
     .sort();
 }
 
