@@ -94,8 +94,19 @@ export function analyze(run: RawRun): Report {
       report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work not issued from your files (module loading, a library)`);
     }
   }
+  for (const m of models) {
+    const missing = m.tid === 0 ? run.threads.find((t) => t.pid === m.pid && t.tid === 0)?.records.find((r) => r.t === 'noInspector') : undefined;
+    if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);
+  }
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
   return report;
+}
+
+/** `node --test`, `node app.js`: how a process was started, for warnings. */
+function commandOf(m: ThreadModel): string {
+  const flags = (m.hello?.execArgv ?? []).filter((f) => !/^--inspect/.test(f));
+  const script = m.hello?.argv[1];
+  return ['node', ...flags, ...(script ? [path.basename(script)] : [])].join(' ');
 }
 
 const MAX_SITE_STATS = 2000;

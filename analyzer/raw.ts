@@ -133,7 +133,11 @@ export type ProbeRecord =
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }
   | { t: 'fsSyncNames'; names: string[] }
-  | { t: 'exit'; code: number; at: number };
+  | { t: 'exit'; code: number; at: number }
+  /** The process has no inspector (or could not open it): no CPU profile, the probe still records. */
+  | { t: 'noInspector'; reason: string }
+  /** This thread runs the code under test for a test runner's worker (jest, vitest). */
+  | { t: 'testRunner'; name: string };
 
 export interface RawSite {
   id: number; kind: 'fn' | 'await' | 'combinator' | 'sync' | 'pool' | 'lib'; line: number; column: number; label: string;
