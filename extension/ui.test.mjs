@@ -79,8 +79,8 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
 
   await step('clicking the code lens reveals the finding in the timeline', async () => {
     await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'independent awaits' }).first().click();
-    // The timeline marks the finding's intervals as selected (the fallback page, its card).
-    await wb.waitForWebviewElement('.cl-marker.selected, .finding.selected');
+    // The timeline marks the finding's intervals as selected.
+    await wb.waitForWebviewElement('.cl-marker.selected');
     await vs.screenshot('06-lens-clicked');
   });
 
