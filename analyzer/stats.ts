@@ -11,7 +11,5 @@ export function round(x: number, digits = 1): number {
   return Math.round(x * f) / f;
 }
 
-export function fmtMs(ms: number): string {
-  if (ms >= 1000) return `${round(ms / 1000, 2)} s`;
-  return ms >= 10 ? `${Math.round(ms)} ms` : ms >= 1 ? `${round(ms, 1)} ms` : `${round(ms, 2)} ms`;
-}
+/** The one millisecond formatter (format.ts), under the name the finding builders import. */
+export { formatMs as fmtMs } from './format';

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseJsonc } from './core/jsonc.ts';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { missingSetup, startVsCode, REPO } from './test/codeServer.mjs';

@@ -12,7 +12,7 @@ import { readTheme, type Theme } from './theme';
 import { canvasDpr, drawGrid, fitCanvas } from './canvas';
 import { PixelLayer } from './pixels';
 import { setText } from './dom';
-import { formatMs } from './format';
+import { formatMs } from '../analyzer/format';
 import { TRACKS, TRACK_H, drawTracks, trackMaxima } from './tracks';
 import { drawOverview } from './overview';
 import { drawLanes } from './lanesCanvas';

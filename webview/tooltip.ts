@@ -3,7 +3,7 @@ import type { Viewport } from './viewport';
 import type { Selection } from './describe';
 import { describeItem } from './describe';
 import { setText } from './dom';
-import { formatMs } from './format';
+import { formatMs } from '../analyzer/format';
 import { TRACKS, TRACK_H, trackValuesAt } from './tracks';
 
 /**
