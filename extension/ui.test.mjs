@@ -7,14 +7,16 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { missingSetup, startVsCode, REPO } from './test/codeServer.mjs';
+import { requirement } from '../scripts/testEnvironment.ts';
 import { workbench, wallMsOf } from './test/workbench.mjs';
 
-const notReady = missingSetup();
-if (notReady) console.log(`# SKIP extension UI tests: ${notReady}`);
+const needs = requirement(missingSetup());
+if (needs.skip) console.log(`# SKIP extension UI tests: ${needs.skip}`);
 // The workspace is a copy of samples/ plus this suite's own programs (the tests edit them).
 const workspaceFiles = [join(REPO, 'samples'), join(REPO, 'extension/fixtures/workspace')].filter(existsSync);
 
-test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun, stop a server', { skip: notReady, timeout: 420_000 }, async (t) => {
+test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun, stop a server', { skip: needs.skip, timeout: 420_000 }, async (t) => {
+  needs.check();
   const vs = await startVsCode({ name: 'trusted', workspaceFiles });
   t.after(() => vs.close());
   const { page } = vs;
@@ -68,6 +70,19 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     assert.match(problems, /Ln 10/);
     message = problems.split('\n').find((l) => /await/i.test(l) && !/Concurrency Lens$/.test(l)) ?? '';
     assert.ok(message, `a finding message in: ${problems}`);
+  });
+
+  // (Also checked inside VS Code's extension host by extension/hostTests/extension.suite.ts.)
+  await step('Clear Findings empties the Problems panel and the code lenses; profiling again brings them back', async () => {
+    await wb.runCommand('Concurrency Lens: Clear Findings');
+    await page.waitForTimeout(500);
+    assert.doesNotMatch(await wb.problems(), /Concurrency Lens/);
+    assert.deepEqual((await wb.codeLensTexts()).filter((t) => /independent awaits/.test(t)), []);
+    await vs.screenshot('04b-cleared');
+    await wb.runCommand('Concurrency Lens: Profile Concurrency');
+    await wb.pick('Current file: lens-dashboard.js');
+    await wb.waitForRunToFinish();
+    assert.match(await wb.problems(), /Concurrency Lens/);
   });
 
   await step('the report panel opened and shows the finding', async () => {
@@ -181,7 +196,8 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   });
 });
 
-test('profiling is refused in an untrusted workspace, with a clear message; saved reports still open', { skip: notReady, timeout: 180_000 }, async (t) => {
+test('profiling is refused in an untrusted workspace, with a clear message; saved reports still open', { skip: needs.skip, timeout: 180_000 }, async (t) => {
+  needs.check();
   const vs = await startVsCode({ name: 'untrusted', workspaceFiles, trusted: false });
   t.after(() => vs.close());
   try {
