@@ -7,9 +7,7 @@ const watch = process.argv.includes('--watch');
 // Minified: the probe and instrumenter are compiled in every profiled process and thread, the
 // CLI on every run. Linked source maps keep stack traces readable (node --enable-source-maps).
 // No keepNames: it wraps every closure the probe creates on the hot path (2–4× on promise storms).
-// jsonc-parser's `main` is a UMD build whose factory require()s its own files at run time, which a
-// bundle cannot follow: bundle its ES module build instead.
-const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: true, logLevel: 'warning', alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
+const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: true, logLevel: 'warning' };
 const entries = [
   // The CLI and the launcher (CommonJS so `bin` works without a loader).
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', format: 'cjs', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },

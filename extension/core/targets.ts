@@ -5,7 +5,8 @@
 import { existsSync, statSync, accessSync, constants } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ProfileOptions } from '../../recorder/profileOptions';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+// The ES build: the package's main (UMD) requires its parts at run time, which a bundle cannot.
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 
 export const PROFILABLE_FILE = /\.(js|mjs|cjs|ts|mts|cts)$/i;
 
