@@ -1,6 +1,6 @@
 import type { Report, SourceLocation } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
-import { baseName, formatMs } from './format';
+import { baseName, formatMs } from '../analyzer/format';
 
 /**
  * The flat model the timeline draws: the report's struct-of-arrays columns turned into one
