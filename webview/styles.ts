@@ -194,9 +194,8 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
   /* The side panel goes under the timeline and takes at most a third of the height, so the lanes keep theirs. */
   .cl-body { grid-template-columns: 1fr; grid-template-rows: minmax(0, 1fr) minmax(110px, 32%); }
   /* Track values fold under the name instead of disappearing. */
-  .cl-track-label { flex-direction: column; align-items: flex-start !important; justify-content: center; line-height: 1.15; }
-  .cl-track-label .name { flex: none; max-width: 100%; }
-  .cl-track-label .value { font-size: 10px; color: var(--cl-muted); padding-left: 16px; }
+  .cl-track-label { display: grid; grid-template-columns: auto minmax(0, 1fr); align-content: center; line-height: 1.15; }
+  .cl-track-label .value { grid-column: 2; font-size: 10px; color: var(--cl-muted); overflow: hidden; text-overflow: ellipsis; }
   .cl-side { border-left: 0; border-top: 1px solid var(--cl-border); grid-template-rows: minmax(0, 1fr) auto; grid-template-columns: 1fr 1fr; }
   .cl-side section { border-bottom: 0; border-right: 1px solid var(--cl-border); }
   /* The legend folds into one line across the bottom of the side panel. */
