@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
 import { syntheticReport } from './fixtures/syntheticReport';
+import { htmlReport } from '../cli/htmlReport';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 
 // The timeline in headless Chromium, on synthetic reports (real profiled programs are in
 // realPrograms.browser.test.ts). Asserts what a user sees and can do.
@@ -140,8 +142,6 @@ describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not ins
     assert.equal(await page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 0, 'no .cpuprofile without profiles');
     {
       // A run of this session comes with its profiles: then VS Code offers both exports.
-      const { htmlReport } = await import('../cli/htmlReport');
-      const { mkdtempSync, writeFileSync } = await import('node:fs');
       const file = `${mkdtempSync('/tmp/cl-page-')}/r.html`;
       writeFileSync(file, htmlReport(r).replace('data-cpuprofile="0"', 'data-cpuprofile="1"'));
       const withProfiles = await openReport(browser, file, { vscode: true });
