@@ -21,7 +21,7 @@ export function summaryStats(r: Report, baseline?: Report): Stat[] {
     [baseline.metrics.eventLoopLagMs.p99, r.metrics.eventLoopLagMs.p99, true, 10],
     [baseline.metrics.maxConcurrency, r.metrics.maxConcurrency, false, 1],
     [baseline.metrics.cpuParallelism, r.metrics.cpuParallelism, false, 0.1],
-    [baseline.metrics.maxParallelism, r.metrics.maxParallelism, false, 0],
+    [baseline.metrics.maxParallelism, r.metrics.maxParallelism, false, 0.5],
   ];
   pairs.forEach(([a, b, lowerIsBetter, noise], i) => {
     if (!(a > 0) || !Number.isFinite(b) || Math.abs(b - a) <= noise) return;
