@@ -21,13 +21,20 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
   const step = (name, fn) => t.test(name, async () => {
     try { await fn(); } catch (e) { await vs.screenshot(`FAILED-${name.slice(0, 40).replace(/\W+/g, '-')}`); throw e; }
   });
-  /** Ids of the ticked steps, in walkthrough order. */
-  const ticked = async () => {
-    await page.waitForTimeout(800); // the page re-renders on a context change
-    return page.evaluate((ids) => ids.filter((id) => {
-      const s = document.querySelector(`.getting-started-step[data-step-id$="${id}"]`);
-      return s?.querySelector('[role="checkbox"]')?.getAttribute('aria-checked') === 'true';
-    }), STEPS);
+  /**
+   * Ids of the ticked steps, in walkthrough order, once they are `expected` (ticks only ever get
+   * added, so waiting for the expected set and then comparing exactly also proves what is not ticked).
+   */
+  const ticked = async (expected = []) => {
+    let ids = [];
+    for (const until = Date.now() + 20_000; Date.now() < until; await page.waitForTimeout(300)) {
+      ids = await page.evaluate((all) => all.filter((id) => {
+        const s = document.querySelector(`.getting-started-step[data-step-id$="${id}"]`);
+        return s?.querySelector('[role="checkbox"]')?.getAttribute('aria-checked') === 'true';
+      }), STEPS);
+      if (expected.every((id) => ids.includes(id))) break;
+    }
+    return ids;
   };
   const walkthroughTab = () => page.locator('.tab', { hasText: /Walkthrough|Welcome/ }).first().click();
   const openStep = async (id) => {
@@ -64,20 +71,20 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
     await entry.click();
     await page.locator('.getting-started-step').first().waitFor({ timeout: 20_000 });
     await vs.screenshot('01-opened');
-    assert.deepEqual(await ticked(), []);
+    assert.deepEqual(await ticked([]), []);
   });
 
   await step('Compare refused with one run or none: "compare" stays unticked', async () => {
     await wb.runCommand('Concurrency Lens: Compare Last Two Runs');
     await page.locator('.notification-toast', { hasText: 'profile twice' }).waitFor({ timeout: 15_000 });
     await walkthroughTab();
-    assert.deepEqual(await ticked(), []);
+    assert.deepEqual(await ticked([]), []);
   });
 
   await step('opening the sample ticks "Open a sample" only', async () => {
     await quickOpen('io/01-sequential.js');
     await walkthroughTab();
-    assert.deepEqual(await ticked(), ['openSample']);
+    assert.deepEqual(await ticked(['openSample']), ['openSample']);
   });
 
   await step('"Profile it" from the walkthrough profiles the sample just opened, with no picker; "Apply the fix" stays unticked', async () => {
@@ -89,7 +96,7 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
     assert.match(status, /finding/);
     await page.locator('.tab', { hasText: 'Concurrency: 01-sequential.js' }).waitFor();
     await walkthroughTab();
-    assert.deepEqual(await ticked(), ['openSample', 'profile']);
+    assert.deepEqual(await ticked(['openSample', 'profile']), ['openSample', 'profile']);
     await vs.screenshot('02-profiled');
   });
 
@@ -111,7 +118,7 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
   await step('showing the report ticks "Read the timeline"; the timeline draws the staircase', async () => {
     await wb.runCommand('Concurrency Lens: Show Last Report');
     await walkthroughTab();
-    assert.deepEqual(await ticked(), ['openSample', 'profile', 'readTimeline']);
+    assert.deepEqual(await ticked(['openSample', 'profile', 'readTimeline']), ['openSample', 'profile', 'readTimeline']);
     await page.locator('.tab', { hasText: 'Concurrency: 01-sequential.js' }).click();
     const frame = await reportFrame(page);
     await frame.locator('.cl-finding[data-kind="await-in-loop"]').click();
@@ -146,7 +153,7 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
   await step('opening the fixed version ticks "Apply the fix"; profiling it and comparing ticks the last step', async () => {
     await quickOpen('io/06-promise-all.js');
     await walkthroughTab();
-    assert.deepEqual(await ticked(), ['openSample', 'profile', 'readTimeline', 'applyFix']);
+    assert.deepEqual(await ticked(['openSample', 'profile', 'readTimeline', 'applyFix']), ['openSample', 'profile', 'readTimeline', 'applyFix']);
     await quickOpen('io/06-promise-all.js');
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: 06-promise-all.js');
@@ -162,7 +169,7 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
     await page.waitForTimeout(1000);
     assert.equal(await page.locator('.tab', { hasText: /^Compare/ }).count(), 1, 'one Compare tab');
     await walkthroughTab();
-    assert.deepEqual(await ticked(), STEPS);
+    assert.deepEqual(await ticked(STEPS), STEPS);
     await vs.screenshot('07-all-done');
   });
 
