@@ -157,7 +157,8 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
     await quickOpen('io/06-promise-all.js');
     await walkthroughTab();
     assert.deepEqual(await ticked(['openSample', 'profile', 'readTimeline', 'applyFix']), ['openSample', 'profile', 'readTimeline', 'applyFix']);
-    await quickOpen('io/06-promise-all.js');
+    await page.locator('.tab', { hasText: '06-promise-all.js' }).first().click();
+    await page.locator('.tab.active[aria-label*="06-promise-all.js"]').waitFor();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: 06-promise-all.js');
     await wb.waitForRunToFinish(120_000);
