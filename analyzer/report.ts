@@ -233,3 +233,14 @@ export interface SiteStat {
   totalMs: number;
   maxMs: number;
 }
+
+/**
+ * Loop figures of an `await-in-loop` finding (additive, schema 1; declared apart from Finding
+ * so it merges with it). `occurrences` counts runs of the loop; these count its iterations.
+ */
+export interface Finding {
+  /** Mean iterations per run of the loop (await-in-loop only). */
+  iterationsPerRun?: number;
+  /** Iterations over all runs (await-in-loop only; scaled like `occurrences` when sampled). */
+  iterations?: number;
+}

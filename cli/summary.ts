@@ -1,6 +1,7 @@
 import type { Report } from '../analyzer/report';
 import * as path from 'node:path';
 import { formatSeconds } from '../recorder/stopRequests';
+import { figuresLine } from '../analyzer/findingFigures';
 
 /** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
 export function formatSummary(report: Report, cwd: string): string {
@@ -33,6 +34,7 @@ export function formatSummary(report: Report, cwd: string): string {
     lines.push(`findings (${report.findings.length}):`);
     for (const f of report.findings) {
       lines.push(`  ${f.severity.padEnd(7)} ${rel(f.location.file)}:${f.location.line}  [${f.kind}] ${f.message}`);
+      lines.push(`          ${figuresLine(f)}`);
     }
   }
   for (const d of p.degraded ?? []) lines.push(`degraded: ${d}`);

@@ -1,6 +1,7 @@
 import type { Report, SourceLocation } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { baseName, formatMs } from '../analyzer/format';
+import { buildStairs, type Stairs } from './stairs';
 
 /**
  * The flat model the timeline draws: the report's struct-of-arrays columns turned into one
@@ -28,6 +29,8 @@ export interface Row {
   cat: Uint8Array;
   /** Longest item: a window [t0, t1] holds items starting in [t0 - maxDur, t1). */
   maxDur: number;
+  /** Async rows: each item's iteration and the staircase the row is drawn as (stairs.ts). */
+  stairs?: Stairs;
 }
 
 export interface LaneView {
@@ -129,7 +132,8 @@ export function buildModel(report: Report): TimelineModel {
     perLaneSites[l].forEach((s, k) => {
       asyncRowIdx.push(rows.length);
       const label = s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)');
-      rows.push({ kind: 'async', lane: l, label, site: s, ...asyncRows[slotBase[l] + k] });
+      const data = asyncRows[slotBase[l] + k];
+      rows.push({ kind: 'async', lane: l, label, site: s, ...data, stairs: buildStairs(report, data) });
     });
     const script = baseName(lane.script);
     laneViews.push({
