@@ -1,7 +1,7 @@
 import type { SourceLocation } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { siteLabel, siteLocation, type TimelineModel } from './model';
-import { formatMs } from './format';
+import { formatMs } from '../analyzer/format';
 import { describeRequest, requestLocation } from './requestsRow';
 
 /** An item on the timeline: index `index` of model row `row`. */
@@ -32,7 +32,9 @@ export function describeItem(m: TimelineModel, sel: Selection): [string, string]
     const loc = siteLocation(r, site);
     if (loc) out.push(['Site', `${loc.file}:${loc.line}:${loc.column}`]);
     const inv = r.spans.asyncSpans.invocation[ref];
-    if (inv) out.push(['Invocation', `#${inv}`]);
+    const it = row.stairs?.iter[sel.index] ?? 0, of = row.stairs?.iterOf[sel.index] ?? 0;
+    if (of > 1) out.push(['Iteration', `${it} of ${of}${inv ? ` in call #${inv}` : ''}`]);
+    else if (inv) out.push(['Invocation', `#${inv}`]);
     out.push(['Settled', r.spans.asyncSpans.rejected[ref] ? 'rejected' : 'resolved']);
   }
   out.push(['Duration', formatMs(end - start)]);

@@ -1,6 +1,7 @@
 import type { Report } from '../analyzer/report';
 import { el } from './dom';
-import { baseName, formatCount, formatMs, formatPercent } from './format';
+import { baseName, formatCount, formatMs, formatPercent } from '../analyzer/format';
+import { BLOCKED_LOOP_LAG_P99_MS } from '../analyzer/verdict';
 
 /**
  * The summary header: the report's headline numbers. Fixed-width cells, text only.
@@ -11,16 +12,20 @@ export function summaryStats(r: Report, baseline?: Report): Stat[] {
   const stats = currentStats(r);
   if (!baseline) return stats;
   // Against the previous run of the same program: relative change, and whether it is better.
-  const pairs: [number, number, boolean][] = [
-    [baseline.program.wallMs, r.program.wallMs, true],
-    [baseline.program.cpuPercent, r.program.cpuPercent, false],
-    [baseline.metrics.eventLoopLagMs.p99, r.metrics.eventLoopLagMs.p99, true],
-    [baseline.metrics.maxConcurrency, r.metrics.maxConcurrency, false],
-    [baseline.metrics.cpuParallelism, r.metrics.cpuParallelism, false],
-    [baseline.metrics.maxParallelism, r.metrics.maxParallelism, false],
+  // [before, after, lower is better, noise]: changes within the noise (absolute) get no delta,
+  // whatever their ratio (lag 2 → 5 ms is not worth a red "+150 %"). A run stopped by the user
+  // or by --duration says nothing about wall time.
+  const wallComparable = baseline.program.stopReason === 'exit' && r.program.stopReason === 'exit';
+  const pairs: [number, number, boolean, number][] = [
+    [baseline.program.wallMs, r.program.wallMs, true, wallComparable ? Math.max(50, baseline.program.wallMs * 0.05) : Infinity],
+    [baseline.program.cpuPercent, r.program.cpuPercent, false, 10],
+    [baseline.metrics.eventLoopLagMs.p99, r.metrics.eventLoopLagMs.p99, true, 10],
+    [baseline.metrics.maxConcurrency, r.metrics.maxConcurrency, false, 1],
+    [baseline.metrics.cpuParallelism, r.metrics.cpuParallelism, false, 0.1],
+    [baseline.metrics.maxParallelism, r.metrics.maxParallelism, false, 0.5],
   ];
-  pairs.forEach(([a, b, lowerIsBetter], i) => {
-    if (!(a > 0) || !Number.isFinite(b) || a === b) return;
+  pairs.forEach(([a, b, lowerIsBetter, noise], i) => {
+    if (!(a > 0) || !Number.isFinite(b) || Math.abs(b - a) <= noise) return;
     const pct = ((b - a) / a) * 100;
     if (Math.abs(pct) < 1) return;
     stats[i].delta = { text: `${pct > 0 ? '+' : '−'}${Math.abs(pct).toFixed(0)} %`, better: (b < a) === lowerIsBetter };
@@ -31,10 +36,13 @@ export function summaryStats(r: Report, baseline?: Report): Stat[] {
 
 function currentStats(r: Report): Stat[] {
   const m = r.metrics, p = r.program;
+  // Launchers (npm, npx, sh) are never the headline; figures that could not be measured say so.
+  const via = p.via?.length ? `\nof pid ${p.mainPid}, started via ${p.via.join(' → ')}` : '';
+  const degraded = p.degraded?.length ? `\n${p.degraded.join('\n')}` : '';
   return [
     { label: 'Wall time', value: formatMs(p.wallMs), title: `Stopped by: ${p.stopReason}${p.exitCode != null ? `, exit code ${p.exitCode}` : ''}` },
-    { label: 'CPU', value: formatPercent(p.cpuPercent), title: `user ${formatMs(p.userCpuMs)} + system ${formatMs(p.systemCpuMs)} of all processes / wall time (100 % = one core)` },
-    { label: 'Lag p99', value: formatMs(m.eventLoopLagMs.p99), title: `event-loop lag p50 ${formatMs(m.eventLoopLagMs.p50)}, max ${formatMs(m.eventLoopLagMs.max)}`, bad: m.eventLoopLagMs.p99 >= 50 },
+    { label: 'CPU', value: formatPercent(p.cpuPercent), title: `user ${formatMs(p.userCpuMs)} + system ${formatMs(p.systemCpuMs)} of all processes / wall time (100 % = one core)${degraded}` },
+    { label: 'Lag p99', value: formatMs(m.eventLoopLagMs.p99), title: `event-loop lag p50 ${formatMs(m.eventLoopLagMs.p50)}, max ${formatMs(m.eventLoopLagMs.max)}${via}`, bad: m.eventLoopLagMs.p99 >= BLOCKED_LOOP_LAG_P99_MS },
     { label: 'Max concurrency', value: formatCount(m.maxConcurrency), title: `async operations in flight at once (mean ${formatCount(m.meanConcurrency)})` },
     { label: 'Parallelism', value: `${m.cpuParallelism.toFixed(2)}×`, title: `mean CPU parallelism; at most ${m.maxParallelism} lanes on CPU at once, ${p.cores} cores` },
     { label: 'Max on CPU', value: `${formatCount(m.maxParallelism)} / ${p.cores}`, title: 'most lanes on CPU at once / cores' },

@@ -7,19 +7,20 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Report } from '../analyzer/report';
 import { hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
+import { requirement } from '../scripts/testEnvironment';
 
 // The CLI's HTML report of real profiled programs (webview/fixtures/programs), in headless
 // Chromium: what a user sees.
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist/cli.js');
 const PROGRAMS = join(__dirname, 'fixtures/programs');
-const skip = !hasChromium ? 'chromium not installed (apt-get install -y chromium)' : !existsSync(CLI) ? 'dist/cli.js not built' : false;
+const needs = requirement(!hasChromium ? 'chromium not installed (apt-get install -y chromium)' : !existsSync(CLI) && 'dist/cli.js not built');
 
-describe('HTML report of real programs in Chromium', { skip }, () => {
+describe('HTML report of real programs in Chromium', { skip: needs.skip }, () => {
   let browser: Browser;
   let dir: string;
-  before(async () => { browser = await launch(); dir = mkdtempSync(join(tmpdir(), 'cl-real-')); });
-  after(async () => { await browser?.close(); rmSync(dir, { recursive: true, force: true }); });
+  before(async () => { needs.check(); browser = await launch(); dir = mkdtempSync(join(tmpdir(), 'cl-real-')); });
+  after(async () => { await browser?.close(); if (dir) rmSync(dir, { recursive: true, force: true }); });
 
   /** `concurrency-lens profile FILE --html … --json …`: the page's file and the report. */
   function profile(program: string): { html: string; report: Report } {
@@ -118,6 +119,40 @@ describe('HTML report of real programs in Chromium', { skip }, () => {
     // Its await sites are rows of the main lane.
     const sites = await page.locator('.cl-row-label.site').allTextContents();
     for (const name of ['fetchUser', 'fetchOrders', 'fetchNews']) assert.ok(sites.some((t) => t.includes(name)), `${name} in ${sites.join('|')}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('an await in a loop: each iteration its own bar, stepping down; the tooltip names the iteration', async () => {
+    const { html, report } = profile(join(PROGRAMS, 'loop.js'));
+    const f = report.findings.find((x) => x.kind === 'await-in-loop');
+    assert.ok(f, `await-in-loop found: ${report.findings.map((x) => x.kind).join()}`);
+    assert.equal(f.iterationsPerRun, 8);
+    const { page, errors } = await openReport(browser, html, { width: 1200, height: 700 });
+    // The side panel states the iterations, as the message does.
+    assert.match(await page.locator('.cl-finding[data-kind="await-in-loop"] .where').textContent() ?? '', /8 iterations/);
+    const row = page.locator('.cl-row-label.site', { hasText: 'sleep' });
+    const band = (await row.boundingBox())!;
+    const canvas = (await page.locator('.cl-lanes-canvas').boundingBox())!;
+    const [t0, t1] = await visibleRange(page);
+    const as = report.spans.asyncSpans;
+    const spans = as.start.map((s, i) => ({ s, e: as.end[i] })).sort((a, b) => a.s - b.s);
+    assert.equal(spans.length, 8);
+    const xOf = (t: number) => canvas.x + ((t - t0) / (t1 - t0)) * canvas.width;
+    const yOfStep = (k: number) => band.y + 2 + k * 3 + 2; // rows.ts: STEP_H 3, bars 4 px high
+    // Is the canvas pixel at page (x, y) the await colour?
+    const isAwait = (x: number, y: number) => page.locator('.cl-lanes-canvas').evaluate((c, p) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(Math.round(p.x * devicePixelRatio), Math.round(p.y * devicePixelRatio), 1, 1).data;
+      return d[3] > 100 && d[2] > 150 && d[1] > 100 && d[0] < 120;
+    }, { x: x - canvas.x, y: y - canvas.y });
+    for (let k = 0; k < 8; k++) {
+      const x = (xOf(spans[k].s) + xOf(spans[k].e)) / 2;
+      assert.ok(await isAwait(x, yOfStep(k)), `iteration ${k + 1} drawn on step ${k + 1}`);
+      assert.ok(!(await isAwait(x, yOfStep((k + 4) % 8))), `iteration ${k + 1} not drawn on step ${((k + 4) % 8) + 1}`);
+      await page.mouse.move(x, yOfStep(k));
+      await page.waitForSelector('.cl-tooltip', { state: 'visible' });
+      assert.match(await page.locator('.cl-tooltip').textContent() ?? '', new RegExp(`Iteration:? ?${k + 1} of 8 in call #\\d+`));
+    }
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -1,7 +1,7 @@
 import type { Report } from '../analyzer/report';
 import type { Row, TimelineModel } from './model';
 import { siteLabel, siteLocation } from './model';
-import { formatMs } from './format';
+import { formatMs } from '../analyzer/format';
 
 /**
  * HTTP requests on the timeline: per lane, rows of request spans where overlapping requests

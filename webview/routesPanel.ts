@@ -1,6 +1,6 @@
 import type { Report } from '../analyzer/report';
 import { el } from './dom';
-import { formatMs } from './format';
+import { formatMs } from '../analyzer/format';
 
 const MAX_ROWS = 20;
 
