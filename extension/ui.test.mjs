@@ -29,6 +29,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   await step('Profile Concurrency from the command palette on a program with sequential awaits', async () => {
     await wb.openFile('lens-dashboard.js');
     await vs.screenshot('01-opened');
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
     await page.locator('.notification-toast', { hasText: 'Profiling lens-dashboard.js' }).waitFor({ timeout: 30_000 });
@@ -85,6 +86,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     assert.deepEqual(await lenses(), []);
     assert.doesNotMatch(await wb.problems(), /Concurrency Lens/);
     await vs.screenshot('04b-cleared');
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
     await wb.waitForRunToFinish();
@@ -132,6 +134,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   });
 
   await step('profiling again: the finding is gone and the wall time dropped', async () => {
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
     const status = await wb.waitForRunToFinish();
@@ -157,6 +160,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   });
 
   await step('an npm script from package.json is profiled, including the node process it starts', async () => {
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('npm run dashboard');
     const status = await wb.waitForRunToFinish();
@@ -169,6 +173,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   await step('a never-ending server is stopped from the notification and still gives a report', async () => {
     await wb.runCommand('View: Close All Editor Groups');
     // From the Explorer's context menu this time.
+    await wb.markRunStart();
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^lens-server\.js$/ }).click({ button: 'right' });
     // Menu items act on mouse-up after hover; hover then Enter is the reliable way to pick one.
     await page.locator('.context-view .action-label', { hasText: 'Profile Concurrency' }).hover();

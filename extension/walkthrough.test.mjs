@@ -89,6 +89,7 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
 
   await step('"Profile it" from the walkthrough profiles the sample just opened, with no picker; "Apply the fix" stays unticked', async () => {
     const s = await openStep('profile');
+    await wb.markRunStart();
     await s.locator('.step-description-container').getByText('Profile it').click();
     assert.equal(await page.locator('.quick-input-widget:visible').count(), 0, 'no target picker');
     await page.locator('.notification-toast', { hasText: 'Profiling 01-sequential.js' }).waitFor({ timeout: 30_000 });
@@ -159,6 +160,7 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
     assert.deepEqual(await ticked(['openSample', 'profile', 'readTimeline', 'applyFix']), ['openSample', 'profile', 'readTimeline', 'applyFix']);
     await page.locator('.tab', { hasText: '06-promise-all.js' }).first().click();
     await page.locator('.tab.active[aria-label*="06-promise-all.js"]').waitFor();
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: 06-promise-all.js');
     await wb.waitForRunToFinish(120_000);
