@@ -20,7 +20,6 @@ export interface RawRun {
   startEpochMs: number;
   cores: number;
   nodeVersion: string;
-  blockingThresholdMs: number;
   /** pid of the process the recorder started. */
   rootPid?: number;
   /** Path of the probe (its frames are the recorder's, not the program's). */
