@@ -1,5 +1,5 @@
 /**
- * The timeline's stylesheet, inlined into the page by page.ts (style-src allows inline).
+ * The timeline's stylesheet, inlined into the page by reportPage/page.ts (style-src allows inline).
  * Every colour goes through a --cl-* property that maps onto a VS Code theme variable, with
  * fallbacks for the standalone HTML report (dark by default, light under
  * prefers-color-scheme: light). Fixed sizes everywhere so nothing jumps while data loads.
