@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import type { RawRun, CpuProfile, ThreadCpuReading } from '../analyzer/raw';
 import type { ThreadProfile } from '../analyzer/exportCpuProfile';
-import { joinProfileChunks } from '../analyzer/profileChunks';
+import { joinProfileChunks } from './launcher/profileChunks';
 import type { ProfileOptions, ProfileRun, Recording, StopSignal } from './profileOptions';
 import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
