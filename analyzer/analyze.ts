@@ -8,6 +8,7 @@ import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { percentile, round } from './stats';
 import { buildSpans } from './spans';
+import { collectRequests, routeTable } from './requests';
 import { blockingCpu } from './findings/blockingCpu';
 import { syncIo } from './findings/syncIo';
 import { sequentialAwaits } from './findings/sequentialAwaits';
@@ -87,7 +88,8 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || (b.estimatedSavingsMs ?? b.totalMs) - (a.estimatedSavingsMs ?? a.totalMs))
     .map((d, i) => ({ id: `f${i + 1}`, ...d }));
 
-  const spans = buildSpans(ctx, buckets);
+  const requests = collectRequests(ctx);
+  const spans = buildSpans(ctx, buckets, requests);
   addExternalSlices(spans, externals, threads.length, run.startHrUs);
   const program = programSummary(run, models, externals, graph, mainPid, wallMs);
   const report: Report = {
@@ -100,6 +102,12 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     sites: siteStats(ctx),
     warnings: [...run.warnings],
   };
+  if (requests.counts.size > 0) {
+    report.routes = routeTable(requests, ctx);
+    report.metrics.maxRequestsInFlight = requests.maxInFlight;
+    if (requests.unfinished > 0) report.warnings.push(`${requests.unfinished} HTTP request(s) had not finished when their thread last reported (not in the routes table)`);
+    if (spans.dropped.requests) report.warnings.push(`${spans.dropped.requests} HTTP requests were counted but not kept in detail: route percentiles are of the ${spans.requests?.lane.length ?? 0} kept`);
+  }
   for (const pool of pools.values()) {
     if (isSaturated(pool) && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))) {
       report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work not issued from your files (module loading, a library)`);

@@ -128,7 +128,8 @@ export type ProbeRecord =
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
   | { t: 'chunk'; at: number; ticks: number[]; /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
-      cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean }
+      cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;
+      /** HTTP requests finished since the last chunk (recorder/probe/httpRequests.ts). */ requests?: RawRequestsChunk }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }
   | { t: 'fsSyncNames'; names: string[] }
@@ -154,6 +155,32 @@ export interface RawAggregates {
   elementWaitMs?: number;
   spansKept: number;
   spansDropped: number;
+}
+
+/**
+ * HTTP request rows (recorder/probe/httpRequests.ts): kind, method, route, status, t0, syncEnd,
+ * t1, flags, ready (server: when the previous response on the same connection finished, the
+ * earliest this request can have arrived; -1: first on its connection, or a client request).
+ */
+export const REQUEST_FIELDS = 9;
+export const REQ_SERVER = 0, REQ_CLIENT = 1;
+/** flags: the request failed (client error) or the response did not finish normally. */
+export const REQ_ERROR = 1;
+/** Route name of requests beyond the probe's cap of distinct routes/paths. */
+export const OTHER_ROUTE = '(other paths)';
+
+/**
+ * One chunk of requests: `names` extend this thread's string table (in order), `rows` are
+ * REQUEST_FIELDS numbers each; `counts` (when present) is the full, exact table so far:
+ * [kind, method, route, count, errors] rows.
+ */
+export interface RawRequestsChunk {
+  names: string[];
+  rows: number[];
+  counts?: number[][];
+  inFlight: number;
+  maxInFlight: number;
+  dropped: number;
 }
 
 /** process.resourceUsage() as the probe records it (declared here: the analyzer sees no Node types). */

@@ -1,4 +1,5 @@
 import type { RawRun, RawThread, ProbeRecord, RawSite, RawLoop, RawGroup, RawAggregates } from './raw';
+import { REQUEST_FIELDS } from './raw';
 
 type Hello = Extract<ProbeRecord, { t: 'hello' }>;
 type Chunk = Extract<ProbeRecord, { t: 'chunk' }>;
@@ -27,6 +28,8 @@ export interface ThreadModel {
   /** Names of the fs *Sync functions, indexed by the site of fs-sync spans (kind 4). */
   fsSyncNames: string[];
   lastChunk?: Chunk;
+  /** HTTP requests of this thread (see analyzer/raw.ts REQUEST_FIELDS; times in report ms). */
+  requests: ThreadRequests;
   startupDoneMs?: number;
   startMs: number;
   endMs?: number;
@@ -38,6 +41,19 @@ export interface ThreadModel {
 
 export const TICK_FIELDS = 5;
 
+export interface ThreadRequests {
+  names: string[];
+  /** REQUEST_FIELDS per request: kind, method, route (indexes into names), status, t0, syncEnd (-1: none), t1, flags, ready (-1: none). */
+  rows: number[];
+  /** Exact counts so far: [kind, method, route, count, errors]. */
+  counts: number[][];
+  /** Requests finished but not kept in detail (over the probe's cap). */
+  dropped: number;
+  /** Requests started and not finished when the thread's last chunk was written. */
+  unfinished: number;
+  maxInFlight: number;
+}
+
 export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   const hello = thread.records.find((r): r is Hello => r.t === 'hello');
   const toMs = hello
@@ -45,7 +61,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     : () => 0;
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
-    spans: [], ticks: [], spawns: [], fsSyncNames: [], startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
+    spans: [], ticks: [], spawns: [], fsSyncNames: [], requests: { names: [], rows: [], counts: [], dropped: 0, unfinished: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   for (const r of thread.records) {
     switch (r.t) {
@@ -57,6 +73,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
       case 'chunk':
         for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3], r.ticks[i + 4]);
         if (r.agg) m.agg = r.agg;
+        if (r.requests) addRequests(m.requests, r.requests, toMs);
         m.lastChunk = r;
         if (r.mainModule) m.mainModule = r.mainModule;
         m.endMs = toMs(r.at);
@@ -75,4 +92,16 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   }
   m.spans = spans;
   return m;
+}
+
+function addRequests(into: ThreadRequests, chunk: NonNullable<Chunk['requests']>, toMs: (perf: number) => number): void {
+  into.names.push(...chunk.names);
+  const r = chunk.rows;
+  for (let i = 0; i + REQUEST_FIELDS <= r.length; i += REQUEST_FIELDS) {
+    into.rows.push(r[i], r[i + 1], r[i + 2], r[i + 3], toMs(r[i + 4]), r[i + 5] >= 0 ? toMs(r[i + 5]) : -1, toMs(r[i + 6]), r[i + 7], r[i + 8] >= 0 ? toMs(r[i + 8]) : -1);
+  }
+  if (chunk.counts) into.counts = chunk.counts;
+  into.dropped = chunk.dropped;
+  into.unfinished = chunk.inFlight;
+  into.maxInFlight = Math.max(into.maxInFlight, chunk.maxInFlight);
 }

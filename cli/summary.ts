@@ -1,6 +1,8 @@
 import type { Report } from '../analyzer/report';
 import * as path from 'node:path';
 import { formatSeconds } from '../recorder/stopRequests';
+import { figuresLine } from '../analyzer/findingFigures';
+import { formatRoutes } from './routesSummary';
 
 /** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
 export function formatSummary(report: Report, cwd: string): string {
@@ -28,11 +30,13 @@ export function formatSummary(report: Report, cwd: string): string {
       + (procs.length ? ` · ${procs.length} other process${procs.length > 1 ? 'es' : ''}${external ? ` (${external} not node)` : ''}` : '')
       + (launchers ? ` · ${launchers} launcher${launchers > 1 ? 's' : ''}` : ''));
   }
+  lines.push(...formatRoutes(report));
   if (report.findings.length === 0) lines.push('findings: none');
   else {
     lines.push(`findings (${report.findings.length}):`);
     for (const f of report.findings) {
       lines.push(`  ${f.severity.padEnd(7)} ${rel(f.location.file)}:${f.location.line}  [${f.kind}] ${f.message}`);
+      lines.push(`          ${figuresLine(f)}`);
     }
   }
   for (const d of p.degraded ?? []) lines.push(`degraded: ${d}`);

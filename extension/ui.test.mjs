@@ -53,11 +53,15 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     // The diagnostic part of the hover can show before our provider's part: wait for ours.
     const hover = page.locator('.monaco-hover', { hasText: 'Independent awaits ran in sequence' }).first();
     await hover.waitFor({ timeout: 15_000 });
-    // Markdown text keeps its spaces as no-break spaces: compare with them folded.
-    const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    // Ordinary spaces (no-break spaces would make the hover break inside words).
+    const text = await hover.innerText();
     assert.match(text, /Independent awaits ran in sequence/);
-    assert.match(text, /Seen 1×, [\d.]+ m?s in total/);
+    assert.match(text, /Seen: 1 call, [\d.]+ m?s in total/);
     assert.match(text, /Estimated saving: ~[\d.]+ m?s/);
+    assert.match(text, /None of these awaits uses a result of the others/);
+    // The lens and the hover state the same saving.
+    const lens = (await wb.codeLensTexts()).find((t) => /independent awaits/.test(t)) ?? '';
+    assert.equal(/would save (~[\d.]+ m?s)/.exec(lens)?.[1], /Estimated saving: (~[\d.]+ m?s)/.exec(text)?.[1], `${lens} vs ${text}`);
     await vs.screenshot('03b-hover');
     await page.mouse.move(5, 500);
   });
@@ -94,6 +98,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await page.locator('.tab', { hasText: 'Concurrency: lens-dashboard.js' }).waitFor();
     const text = await wb.waitForWebviewText(/await/i);
     assert.match(text, /lens-dashboard\.js/);
+    assert.match(text, /Export \.cpuprofile/, 'a run of this session can export its CPU profiles');
     await vs.screenshot('05-report-panel');
   });
 
@@ -113,6 +118,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Promise.all' }).first();
     await fix.waitFor({ timeout: 10_000 });
     assert.match(await fix.innerText(), /even if one rejects/);
+    assert.ok((await fix.innerText()).trim().length <= 80, `a short quick-fix title: ${await fix.innerText()}`);
     await vs.screenshot('07-quick-fix');
     await page.keyboard.press('Enter'); // the fix is the focused (preferred) action
     await page.locator('.action-widget').waitFor({ state: 'hidden' });
@@ -132,6 +138,8 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await page.waitForTimeout(1000);
     const secondWall = wallMsOf(status);
     assert.ok(secondWall < firstWall - 800, `wall ${firstWall} ms → ${secondWall} ms (three 800 ms waits became one)`);
+    // The editor re-asks for lenses after the run (debounced): wait for it, bounded.
+    for (let i = 0; i < 40 && (await wb.codeLensTexts()).some((t) => /independent awaits/.test(t)); i++) await page.waitForTimeout(250);
     assert.deepEqual((await wb.codeLensTexts()).filter((t) => /independent awaits/.test(t)), []);
     const problems = await wb.problems();
     assert.doesNotMatch(problems, /independent awaits|sequence/i);
@@ -142,6 +150,8 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await wb.runCommand('Concurrency Lens: Compare Last Two Runs');
     const text = await wb.waitForWebviewText(/Run comparison/);
     assert.match(text, /Wall time/);
+    assert.match(text, /Before\s+lens-dashboard\.js · \d\d:\d\d:\d\d/);
+    assert.match(text, /After\s+lens-dashboard\.js · \d\d:\d\d:\d\d/);
     assert.match(text, /Findings resolved \(1\)/);
     await vs.screenshot('10-compare');
   });
@@ -224,6 +234,8 @@ async function untrustedWorkspace(vs) {
   await toast.waitFor({ timeout: 20_000 });
   await vs.screenshot('01-refused');
   assert.match(await toast.innerText(), /profiling runs this workspace's code, so it is disabled in Restricted Mode/);
+  assert.equal(await toast.locator('.codicon-info').count(), 1, 'information, not an error');
+  assert.equal(await page.locator('.editor-actions .action-label[aria-label*="Profile Concurrency"]').count(), 0, 'no Profile button in Restricted Mode');
   assert.equal(await page.locator('.notification-toast', { hasText: 'Profiling lens-dashboard.js' }).count(), 0);
   await toast.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => {});
 
@@ -239,4 +251,9 @@ async function untrustedWorkspace(vs) {
   await page.locator('.monaco-editor .codelens-decoration', { hasText: 'independent awaits ran in sequence' }).first().waitFor({ timeout: 20_000 });
   assert.match(await wb.problems(), /Concurrency Lens/);
   await vs.screenshot('02-saved-report');
+  // A saved report has no CPU profiles: nothing offers to export them.
+  await page.locator('.tab', { hasText: 'Concurrency: lens-dashboard.js' }).click();
+  await wb.waitForWebviewElement('.cl-actions button');
+  const buttons = (await Promise.all(page.frames().filter((f) => f.url().includes('webview')).map((f) => f.locator('.cl-actions button').allInnerTexts().catch(() => [])))).flat();
+  assert.ok(buttons.includes('Export trace') && !buttons.includes('Export .cpuprofile'), buttons.join(', '));
 }

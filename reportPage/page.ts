@@ -27,6 +27,8 @@ export interface PageOptions {
   cspSource?: string;
   scriptUri?: string;
   inlineScript?: string;
+  /** Whether the host can export the run's CPU profiles (false for reopened reports). */
+  cpuProfiles?: boolean;
 }
 
 export function timelineHtml(o: PageOptions): string {
@@ -45,7 +47,7 @@ export function timelineHtml(o: PageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(o.title)}</title>
 <style nonce="${nonce}">${TIMELINE_CSS}</style></head>
-<body><div id="root" class="cl"></div>
+<body data-cpuprofile="${o.cpuProfiles ? '1' : '0'}"><div id="root" class="cl"></div>
 ${modelBlocks(o.report, nonce)}
 ${script}</body></html>`;
 }

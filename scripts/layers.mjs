@@ -17,11 +17,11 @@ import { builtinModules } from 'node:module';
 
 /** Folders with source, most specific first (a file belongs to the first layer whose prefix it has). */
 export const LAYERS = [
-  // The probe, preloaded into the profiled program: Node, its own helpers, the raw record types.
-  { name: 'probe', prefix: 'recorder/probe/', may: ['probe', 'probe-shared', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['acorn', 'esbuild', 'p-limit', 'jsonc-parser', '@jridgewell/trace-mapping'] },
-  // The launcher: spawns, attaches over CDP, collects. Fills in the raw record (analyzer types
-  // only), never analyzes.
-  { name: 'recorder', prefix: 'recorder/', may: ['recorder', 'probe', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['chrome-remote-interface', 'esbuild'] },
+  // The probe, preloaded into the profiled program: Node, its own helpers, the raw record's format.
+  { name: 'probe', prefix: 'recorder/probe/', may: ['probe', 'probe-shared', 'raw-record', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['acorn', 'esbuild', 'p-limit', 'jsonc-parser', '@jridgewell/trace-mapping'] },
+  // The launcher: spawns, attaches over CDP, collects. Fills in the raw record (analyzer/raw.ts;
+  // from the rest of the analyzer types only), never analyzes.
+  { name: 'recorder', prefix: 'recorder/', may: ['recorder', 'probe', 'raw-record', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['chrome-remote-interface', 'esbuild'] },
   // Pure: no node:*, no vscode, no DOM; only itself and pure packages.
   { name: 'analyzer', prefix: 'analyzer/', may: ['analyzer'], node: false, packages: ['@jridgewell/trace-mapping'] },
   // The browser page: analyzer types and pure analyzer modules (formatting), never Node.
@@ -35,6 +35,9 @@ export const LAYERS = [
 
 /** Modules of a layer that others may use although they may not use the whole layer. */
 export const SHARED = {
+  // The raw record's format (types and the constants of its packed rows): written by the
+  // recorder, read by the analyzer. Its only values are constants, no logic.
+  'raw-record': ['analyzer/raw.ts'],
   // What the probe shares with the launcher: its options (env JSON) and the /proc readers.
   'probe-shared': ['recorder/probeOptions.ts', 'recorder/procFs.ts'],
   // The lessons table of the samples (which sample pairs teach what), for the matrix.

@@ -21,6 +21,7 @@ import { ProbeRuntime } from './runtime';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
+import { HttpRequests } from './httpRequests';
 import { procReadable } from '../procFs';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 
@@ -65,6 +66,9 @@ function threadRunMs(): number {
   return -1;
 }
 
+/** HTTP requests kept in detail per thread (counts stay exact beyond it). */
+const MAX_REQUEST_ROWS = 200_000;
+
 function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const tid = wt.threadId;
   const log = new ThreadLog(path.join(opts.runDir, `${process.pid}-${tid}.jsonl`));
@@ -95,6 +99,8 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   adoptVitestInWorkers(opts, runsTests);
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
+  const requests = new HttpRequests(MAX_REQUEST_ROWS);
+  requests.start();
 
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
@@ -108,6 +114,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
         t: 'chunk', at: t0, ticks: pendingTicks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
         threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
+        requests: requests.take(),
       });
       if (withAgg) aggDueAt = performance.now() + (performance.now() - t0) * 100;
     } catch { /* the run directory is gone: the recorder stopped */ }
