@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import type { RawRun, ThreadCpuReading } from './raw';
 import type { Report, Lane, Finding, Metrics } from './report';
 import { buildThreadModel, ThreadModel, TICK_FIELDS } from './threadModel';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
-import type { AnalysisContext, ThreadLane, FindingDraft } from './context';
+import type { AnalysisContext, AnalyzedRun, ThreadLane, FindingDraft } from './context';
 import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { percentile, round } from './stats';
@@ -19,10 +18,22 @@ import { threadpoolSaturation, isSaturated } from './findings/threadpoolSaturati
 import { poolOversubscribed } from './findings/poolOversubscribed';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
+import { basename, dirWithSep, fileUrlToPath } from './paths';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
 
-/** Raw recording → report. Pure: no I/O, no clock; the same input gives the same report. */
-export function analyze(run: RawRun): Report {
+/** How to read a recording: settings of the analysis, not of the recording (the same recording may be analyzed twice). */
+export interface AnalysisOptions {
+  /** A task that runs longer than this (ms) without yielding blocked the event loop. Default 20. */
+  blockingThresholdMs?: number;
+}
+
+export const DEFAULT_ANALYSIS_OPTIONS: Required<AnalysisOptions> = { blockingThresholdMs: 20 };
+
+/** Raw recording + analysis options → report. Pure: no I/O, no clock; the same input gives the same report. */
+export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
+  const settings: Required<AnalysisOptions> = { ...DEFAULT_ANALYSIS_OPTIONS, ...definedOnly(options) };
+  // The findings read the options from ctx.run (see AnalyzedRun in context.ts).
+  const run: AnalyzedRun = { ...raw, ...settings };
   const wallMs = Math.max(0, (run.endHrUs - run.startHrUs) / 1000);
   const mapper = new SourceMapper();
   const models = run.threads.map((t) => buildThreadModel(t, run));
@@ -30,15 +41,15 @@ export function analyze(run: RawRun): Report {
   const userFiles = new Set<string>();
   for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
   // Everything the recorder loads into the program (probe, instrumenter, ESM hooks) is ours.
-  const ownDir = run.probePath ? path.dirname(run.probePath) + path.sep : undefined;
+  const ownDir = run.probePath ? dirWithSep(run.probePath) : undefined;
   const isProbe = (url: string, fn: string) => {
-    const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+    const file = fileUrlToPath(url);
     return (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file)
       || (url === '' && fn === 'waitForDebugger');
   };
   const isUser = (url: string) => {
     if (!url || url.startsWith('node:') || isProbe(url, '')) return false;
-    const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+    const file = fileUrlToPath(url);
     if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return false;
     return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file);
   };
@@ -110,11 +121,16 @@ export function analyze(run: RawRun): Report {
   return report;
 }
 
+/** `{ a: undefined }` → `{}`, so an unset option keeps its default. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** `node --test`, `node app.js`: how a process was started, for warnings. */
 function commandOf(m: ThreadModel): string {
   const flags = (m.hello?.execArgv ?? []).filter((f) => !/^--inspect/.test(f));
   const script = m.hello?.argv[1];
-  return ['node', ...flags, ...(script ? [path.basename(script)] : [])].join(' ');
+  return ['node', ...flags, ...(script ? [basename(script)] : [])].join(' ');
 }
 
 const MAX_SITE_STATS = 2000;
@@ -144,7 +160,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
-  const name = script ? path.basename(script) : kind === 'worker' ? '[eval]' : 'node';
+  const name = script ? basename(script) : kind === 'worker' ? '[eval]' : 'node';
   const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
   // Sampled busy time cannot exceed what the thread really got from the CPU: its CPU time at
   // its final probe chunk; for a thread terminate()d or killed before that, its latest CPU

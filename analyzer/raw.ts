@@ -20,7 +20,6 @@ export interface RawRun {
   startEpochMs: number;
   cores: number;
   nodeVersion: string;
-  blockingThresholdMs: number;
   /** pid of the process the recorder started. */
   rootPid?: number;
   /** Path of the probe (its frames are the recorder's, not the program's). */
@@ -128,7 +127,7 @@ export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
-  | { t: 'chunk'; at: number; ticks: number[]; /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: NodeJS.ResourceUsage;
+  | { t: 'chunk'; at: number; ticks: number[]; /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;
       /** HTTP requests finished since the last chunk (recorder/probe/httpRequests.ts). */ requests?: RawRequestsChunk }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
@@ -184,3 +183,10 @@ export interface RawRequestsChunk {
   dropped: number;
 }
 
+/** process.resourceUsage() as the probe records it (declared here: the analyzer sees no Node types). */
+export interface ResourceUsage {
+  userCPUTime: number; systemCPUTime: number; maxRSS: number; sharedMemorySize: number;
+  unsharedDataSize: number; unsharedStackSize: number; minorPageFault: number; majorPageFault: number;
+  swappedOut: number; fsRead: number; fsWrite: number; ipcSent: number; ipcReceived: number;
+  signalsCount: number; voluntaryContextSwitches: number; involuntaryContextSwitches: number;
+}

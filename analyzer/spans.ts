@@ -2,7 +2,7 @@ import type { Spans } from './report';
 import { SLICE_CATEGORIES } from './report';
 import type { AnalysisContext } from './context';
 import { busyRuns } from './findings/blockingCpu';
-import { BUCKET_MS } from './parallelism';
+import { BUCKET_MS } from './timeBuckets';
 import type { PoolTimeline } from './threadpool';
 import { round } from './stats';
 import { TICK_FIELDS } from './threadModel';

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { Report } from '../analyzer/report';
 import { startProfile } from '../recorder/profile';
 import { absoluteFile, FindingsIndex, validateReport } from './core/findingsIndex';
-import type { LaneProfile } from '../recorder/profileOptions';
+import type { LaneProfile } from '../analyzer/exportCpuProfile';
 import { exportRun } from './panel/exports';
 import { reportSummaryLine } from './core/findingText';
-import { nodeLaunchConfigs, npmScripts, PROFILABLE_FILE, TargetError, targetLabel, toProfileOptions, type ProfileSettings, type Target } from './core/targets';
+import { nodeLaunchConfigs, npmScripts, PROFILABLE_FILE, TargetError, targetLabel, toAnalysisOptions, toProfileOptions, type ProfileSettings, type Target } from './core/targets';
 import { compareHtml } from './panel/compareView';
 import { checkLaunchConfig, checkNpmScript } from './core/targetChecks';
 import { walkthroughProgress } from './core/walkthroughProgress';
@@ -105,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const label = targetLabel(target);
     let report: Report;
     try {
-      const result = await runner.profile(options, label, config.programOutput);
+      const result = await runner.profile(options, toAnalysisOptions(config), label, config.programOutput);
       report = validateReport(result.report);
       profilesOf.set(report, result.profiles);
     } catch (e) {

@@ -1,8 +1,12 @@
-import type { Report, SourceLocation } from '../analyzer/report';
+import type { Report } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { baseName, formatMs } from '../analyzer/format';
-import { buildStairs, type Stairs } from './stairs';
+import { buildStairs } from './stairs';
 import { requestRows } from './requestsRow';
+import { MAX_SITE_ROWS, OTHER_SITES, siteLabel, type Row, type TimelineModel, type LaneView, type ProcessView } from './timelineModel';
+
+export { MAX_SITE_ROWS, OTHER_SITES, siteLabel, siteLocation } from './timelineModel';
+export type { RowKind, Row, LaneView, ProcessView, TimelineModel } from './timelineModel';
 
 /**
  * The flat model the timeline draws: the report's struct-of-arrays columns turned into one
@@ -10,84 +14,6 @@ import { requestRows } from './requestsRow';
  * site), each sorted by start time so a visible window is found by binary search.
  * Built once per report; the view only reads it.
  */
-
-export type RowKind = 'slices' | 'async' | 'requests';
-
-export interface Row {
-  kind: RowKind;
-  /** Index into report.lanes. */
-  lane: number;
-  /** Label shown in the gutter (program-provided text: render as text only). */
-  label: string;
-  /** For async rows: the creation site (index into spans.sites; -1 unknown), or OTHER_SITES. */
-  site: number;
-  /** Sorted by start. */
-  start: Float64Array;
-  end: Float64Array;
-  /** Index of each item in its report column (spans.slices, spans.asyncSpans or spans.requests). */
-  ref: Uint32Array;
-  /** Slices: SLICE_CATEGORIES index. Async spans: 1 if rejected, else 0. Requests: 1 if failed or 5xx. */
-  cat: Uint8Array;
-  /** Longest item: a window [t0, t1] holds items starting in [t0 - maxDur, t1). */
-  maxDur: number;
-  /** Async rows: each item's iteration and the staircase the row is drawn as (stairs.ts). */
-  stairs?: Stairs;
-}
-
-export interface LaneView {
-  lane: number;
-  /** "main", "worker 3", "child 4123" … with the script's base name. */
-  label: string;
-  /** Full description for tooltips: pid, thread id, script path. */
-  title: string;
-  sliceRow: number;
-  asyncRows: number[];
-}
-
-export interface ProcessView {
-  pid: number;
-  label: string;
-  lanes: LaneView[];
-  /** Launcher name (npm, npx, sh…): a process that only starts others, drawn dimmed and low. */
-  launcher?: string;
-}
-
-export interface TimelineModel {
-  report: Report;
-  /** Time 0 … wallMs is the whole run (at least the last span's end). */
-  wallMs: number;
-  rows: Row[];
-  /** Lanes grouped by process: the main lane's process first, then by pid; main thread first within one. */
-  processes: ProcessView[];
-  /** Whole-run series in `bucketMs` buckets. `lag` is the worst lag of any lane in the bucket. */
-  bucketMs: number;
-  lag: Float32Array;
-  concurrency: Float32Array;
-  parallelism: Float32Array;
-  threadpoolRunning: Float32Array;
-  threadpoolQueued: Float32Array;
-  /** HTTP requests in flight (empty without requests). */
-  requestsInFlight: Float32Array;
-  totalSpans: number;
-}
-
-/** Async rows per lane that get their own creation site; the rest share one "other" row. */
-export const MAX_SITE_ROWS = 6;
-
-/** `Row.site` of the row that gathers a lane's less used sites. */
-export const OTHER_SITES = -2;
-
-export function siteLabel(r: Report, site: number): string {
-  const s = r.spans.sites;
-  if (site < 0 || site >= s.label.length) return '';
-  return r.spans.strings[s.label[site]] ?? '';
-}
-
-export function siteLocation(r: Report, site: number): SourceLocation | undefined {
-  const s = r.spans.sites;
-  if (site < 0 || site >= s.file.length) return undefined;
-  return { file: r.spans.strings[s.file[site]] ?? '', line: s.line[site], column: s.column[site] };
-}
 
 export function buildModel(report: Report): TimelineModel {
   const sp = report.spans;

@@ -1,6 +1,5 @@
 import type { Report } from '../analyzer/report';
-import type { Row, TimelineModel } from './model';
-import { siteLabel, siteLocation } from './model';
+import { siteLabel, siteLocation, type Row, type TimelineModel } from './timelineModel';
 import { formatMs } from '../analyzer/format';
 
 /**

@@ -1,26 +1,7 @@
 import type { Report } from '../analyzer/report';
-import type { Drawable } from './lod';
-import type { Row } from './model';
+import type { Drawable, Row, Stairs } from './timelineModel';
 
-/**
- * Iterations of awaits, and the staircase they are drawn as. One invocation of an async
- * function waits on one await at a time, so the spans of one await site within one
- * invocation ran one after another: the k-th of them is the site's k-th iteration (of the
- * loop it sits in). An async row whose invocations repeat a site is drawn as a staircase:
- * iteration k on step (k−1) mod `steps`, each step its own sub-row, so back-to-back waits
- * read as separate bars stepping down instead of one long bar. Rows where nothing repeats
- * stay flat. Pure.
- */
-export interface Stairs {
-  /** 1-based iteration of each item (row order), 0 when its invocation is unknown. */
-  iter: Uint32Array;
-  /** How many iterations the item's invocation recorded at its site. */
-  iterOf: Uint32Array;
-  /** Number of steps drawn (1: flat). */
-  steps: number;
-  /** Items of each step, as drawables sorted by start (length `steps`; empty when flat). */
-  levels: Drawable[];
-}
+export type { Stairs };
 
 /** At most this many steps; further iterations start again from the top. */
 export const MAX_STEPS = 20;

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding, Report } from '../../analyzer/report';
-import { nodeLaunchConfigs, npmScripts, toProfileOptions, TargetError, findExecutable } from './targets';
+import { nodeLaunchConfigs, npmScripts, toProfileOptions, toAnalysisOptions, TargetError, findExecutable } from './targets';
 import { compareRuns, judgeChange, percentChange } from './compareRuns';
 import { escapeMarkdown, evidenceLines, lensTitle, kindTitle } from './findingText';
 import { formatMs } from '../../analyzer/format';
@@ -46,7 +46,9 @@ test('a launch configuration becomes ProfileOptions with program, args, cwd, env
   assert.equal(o.env?.MODE, 'test');
   assert.ok('DROP' in o.env! && o.env!.DROP === undefined);
   assert.deepEqual(o.runtimeArgs, ['--max-old-space-size=256']);
-  assert.equal(o.blockingThresholdMs, 30);
+  // The threshold is the analyzer's: it does not go to the recorder.
+  assert.equal('blockingThresholdMs' in o, false);
+  assert.deepEqual(toAnalysisOptions(settings), { blockingThresholdMs: 30 });
   assert.equal(o.samplingIntervalUs, 500);
   assert.equal(o.includeNodeModules, true);
 });
