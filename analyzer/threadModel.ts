@@ -23,6 +23,8 @@ export interface ThreadModel {
   spans: number[];
   /** Flat ticks, TICK_FIELDS each: t, lagMs, awaits in flight, pool requests in flight, thread CPU ms (-1: unknown). */
   ticks: number[];
+  /** Report ms at which a new task may have begun on the thread (sorted; see ProbeRuntime.mark). */
+  taskMarks: number[];
   spawns: Spawn[];
   /** Names of the fs *Sync functions, indexed by the site of fs-sync spans (kind 4). */
   fsSyncNames: string[];
@@ -45,7 +47,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     : () => 0;
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
-    spans: [], ticks: [], spawns: [], fsSyncNames: [], startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
+    spans: [], ticks: [], taskMarks: [], spawns: [], fsSyncNames: [], startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   for (const r of thread.records) {
     switch (r.t) {
@@ -56,6 +58,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         break;
       case 'chunk':
         for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3], r.ticks[i + 4]);
+        for (const t of r.marks ?? []) m.taskMarks.push(toMs(t));
         if (r.agg) m.agg = r.agg;
         m.lastChunk = r;
         if (r.mainModule) m.mainModule = r.mainModule;
@@ -74,5 +77,6 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     spans[i + 3] = toMs(sp[i + 3]); spans[i + 4] = toMs(sp[i + 4]); spans[i + 5] = toMs(sp[i + 5]); spans[i + 6] = sp[i + 6];
   }
   m.spans = spans;
+  m.taskMarks.sort((a, b) => a - b);
   return m;
 }

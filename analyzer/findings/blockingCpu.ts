@@ -62,8 +62,13 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
       if (model.spans[i] === 3) libSpans.push({ from: model.spans[i + 3], to: model.spans[i + 5], gid: model.spans[i + 1] });
     }
-    // The loop first turned at startupDone: what ran before and after are different tasks.
-    for (const run of splitAt(busyRuns(samples), samples, model.startupDoneMs)) {
+    // The loop first turned at startupDone: what ran before and after are different tasks; so
+    // are the tasks the probe saw begin (a request, a resumed await, its timer), even when the
+    // loop ran them back to back without a sample of idle between them.
+    const cuts = [...model.taskMarks];
+    if (model.startupDoneMs !== undefined) cuts.push(model.startupDoneMs);
+    cuts.sort((a, b) => a - b);
+    for (const run of splitAt(busyRuns(samples), samples, cuts)) {
       // The CPU the stretch used (descheduled gaps do not count), not its wall length.
       let duration = 0;
       for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
@@ -71,7 +76,8 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (overlap(syncSpans, run.start, run.end) > duration / 2) continue;
       // Many short tasks back to back keep a loop busy without blocking it: timers still run
       // between them. One long task delays the lag timer by about its length: ask the timer.
-      if (!lagConfirms(model, run.start, run.end, threshold)) continue;
+      const lag = lagBeside(model, run.start, run.end);
+      if (lag < threshold / 2) continue;
       // A thread starved of a core (other threads saturating the machine) is not doing CPU work:
       // the kernel's count of its on-CPU time between the ticks around the stretch says which.
       // It also bounds the stretch's CPU: on a crowded machine samples are sparse and each
@@ -151,7 +157,8 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (!forParent) entry.serves = true;
       entry.draft.occurrences++;
       entry.draft.totalMs += duration;
-      entry.longest = Math.max(entry.longest, duration);
+      // The delay a callback could have seen: never more than the lag timer measured beside it.
+      entry.longest = Math.max(entry.longest, Math.min(duration, lag));
       if (startup && duration >= ERROR_MS) {
         const wall = run.end - Math.max(run.start, model.startMs);
         if (wall > entry.neverTurnedMs) { entry.neverTurnedMs = wall; entry.neverTurnedCpuMs = duration; }
@@ -229,17 +236,22 @@ function isLauncher(model: { hello?: { argv: string[] } }): boolean {
 }
 
 /**
- * True when the lag ticks around a busy stretch saw the loop held up for at least half the
- * threshold, or when no lag was being measured then (the main script's first run).
+ * The longest loop delay the lag timer measured for a busy stretch: its ticks inside the
+ * stretch or just after it, and the first tick after it (which, when several tasks ran back to
+ * back, measured them all). Infinity when no lag was being measured then (the main script's
+ * first run).
  */
-function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number, threshold: number): boolean {
-  if (model.startupDoneMs === undefined || start < model.startupDoneMs) return true;
-  let maxLag = 0;
+function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number): number {
+  if (model.startupDoneMs === undefined || start < model.startupDoneMs) return Infinity;
+  let maxLag = -1;
   for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
     const t = model.ticks[i];
-    if (t >= start && t <= end + 2 * TICK_MS) maxLag = Math.max(maxLag, model.ticks[i + 1]);
+    if (t < start) continue;
+    if (t <= end + 2 * TICK_MS || maxLag < 0) maxLag = Math.max(maxLag, model.ticks[i + 1]);
+    else break;
   }
-  return maxLag >= threshold / 2;
+  // No tick after it: the thread ended (or was killed) right after the stretch.
+  return maxLag < 0 ? Infinity : maxLag;
 }
 
 /**
@@ -265,16 +277,28 @@ function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean 
   return !!model.hello?.ipc && !model.hello.clusterWorker;
 }
 
-/** Runs cut in two at time `t` (the sample that starts at or after it begins the second part). */
-function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, t: number | undefined): ReturnType<typeof busyRuns> {
-  if (t === undefined) return runs;
-  return runs.flatMap((r) => {
-    if (!(r.start < t && r.end > t)) return [r];
-    let k = r.from;
-    while (k <= r.to && s.time[k] < t) k++;
-    if (k === r.from || k > r.to) return [r];
-    return [{ from: r.from, to: k - 1, start: r.start, end: s.time[k] }, { from: k, to: r.to, start: s.time[k], end: r.end }];
-  });
+/**
+ * Runs cut at each of the sorted times `cuts` that falls inside one: the sample that starts at
+ * or after a cut begins the next part. A cut is a moment a task ended and another began.
+ */
+export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cuts: readonly number[]): ReturnType<typeof busyRuns> {
+  if (cuts.length === 0) return runs;
+  const out: ReturnType<typeof busyRuns> = [];
+  let c = 0;
+  for (const r of runs) {
+    while (c < cuts.length && cuts[c] <= r.start) c++;
+    let from = r.from, start = r.start;
+    for (let k = r.from; k <= r.to && c < cuts.length && cuts[c] < r.end; ) {
+      while (k <= r.to && s.time[k] < cuts[c]) k++;
+      if (k > from && k <= r.to) {
+        out.push({ from, to: k - 1, start, end: s.time[k] });
+        from = k; start = s.time[k];
+      }
+      c++;
+    }
+    out.push({ from, to: r.to, start, end: r.end });
+  }
+  return out;
 }
 
 /** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */

@@ -89,6 +89,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   installLoadHooks(opts);
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
+  markTasks(runtime);
 
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
@@ -99,7 +100,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
       const t0 = performance.now();
       const withAgg = final || t0 >= aggDueAt;
       log.write({
-        t: 'chunk', at: t0, ticks: pendingTicks.splice(0),
+        t: 'chunk', at: t0, ticks: pendingTicks.splice(0), marks: runtime.taskMarks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
         threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
       });
@@ -151,6 +152,8 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   const tick = () => {
     try {
       const t = performance.now();
+      // The timer ran: whatever ran before it was another task.
+      runtime.mark(t);
       ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests(), threadRunMs());
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
     } finally {
@@ -262,6 +265,17 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   }
   require('node:module').syncBuiltinESMExports();
   log.write({ t: 'fsSyncNames', names });
+}
+
+/**
+ * Task boundaries the CPU profile cannot see (see ProbeRuntime.mark): an HTTP request reaching
+ * its handler starts a task of its own, even when the loop runs it right after the previous one
+ * without turning (several connections ready at once). `onTaskStart` is the hook other
+ * per-task sources (request recording) can call too.
+ */
+function markTasks(runtime: ProbeRuntime): void {
+  const onTaskStart = () => runtime.mark();
+  dc.subscribe('http.server.request.start', onTaskStart);
 }
 
 /** Where user code created workers and child processes (first user frame of the stack). */

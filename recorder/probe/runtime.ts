@@ -20,6 +20,10 @@ const LIB_SPAN_MIN_MS = 1;
 const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4, lib: 5 };
 
 const now = () => performance.now();
+/** Task marks closer than this to the previous one are dropped (see `mark`). */
+const TASK_MARK_GAP_MS = 1;
+/** Bound on marks between two flushes (~100 ms apart: at most one per ms are kept anyway). */
+const MAX_PENDING_MARKS = 4096;
 /** Promise.all batches up to this size have each element tracked until it settles. */
 const TRACKED_ELEMENTS = 256;
 
@@ -183,11 +187,27 @@ export class ProbeRuntime {
   /** Σ time combinator elements were in flight (timed invocations), for mean concurrency. */
   elementWaitMs = 0;
 
+  /**
+   * Times (probe clock) at which a new task may have begun on this thread: an HTTP request
+   * reached its handler, an await on I/O or a timer resumed. The analyzer cuts busy stretches
+   * of the CPU profile there, so back-to-back tasks are never read as one long block. Kept at
+   * most one per TASK_MARK_GAP_MS (a shorter task cannot block); drained by the probe's flush.
+   */
+  taskMarks: number[] = [];
+  private lastMark = -Infinity;
+
+  /** A new task (a callback run by the event loop) may begin now. */
+  mark(t = now()): void {
+    if (t - this.lastMark < TASK_MARK_GAP_MS) return;
+    this.lastMark = t;
+    if (this.taskMarks.length < MAX_PENDING_MARKS) this.taskMarks.push(t);
+  }
+
   /** The await resumed with `value`. */
   e<T>(inv: Invocation, value: T): T {
     const site = inv.site;
     inv.site = 0;
-    if (inv.leaf) this.inFlight--;
+    if (inv.leaf) { this.inFlight--; this.mark(); }
     this.count[site]++;
     if (inv.s) this.timed(inv, site, inv.t0, now(), 0);
     return value;
