@@ -91,7 +91,7 @@ export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
-  | { t: 'chunk'; at: number; ticks: number[]; /** Times a new task may have begun (see ProbeRuntime.mark). */ marks?: number[]; /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: NodeJS.ResourceUsage;
+  | { t: 'chunk'; at: number; ticks: number[]; /** Pairs (time, thread on-CPU ms or -1): a new task may have begun (see ProbeRuntime.mark). */ marks?: number[]; /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: NodeJS.ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }

@@ -25,6 +25,8 @@ export interface ThreadModel {
   ticks: number[];
   /** Report ms at which a new task may have begun on the thread (sorted; see ProbeRuntime.mark). */
   taskMarks: number[];
+  /** Flat pairs (report ms, thread on-CPU ms), sorted by time: every known reading (ticks and task marks). */
+  cpuReadings: number[];
   spawns: Spawn[];
   /** Names of the fs *Sync functions, indexed by the site of fs-sync spans (kind 4). */
   fsSyncNames: string[];
@@ -47,8 +49,9 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     : () => 0;
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
-    spans: [], ticks: [], taskMarks: [], spawns: [], fsSyncNames: [], startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
+    spans: [], ticks: [], taskMarks: [], cpuReadings: [], spawns: [], fsSyncNames: [], startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
+  const readings: [number, number][] = [];
   for (const r of thread.records) {
     switch (r.t) {
       case 'table':
@@ -58,7 +61,12 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         break;
       case 'chunk':
         for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3], r.ticks[i + 4]);
-        for (const t of r.marks ?? []) m.taskMarks.push(toMs(t));
+        for (let i = 0; i < (r.marks?.length ?? 0); i += 2) {
+          const t = toMs(r.marks![i]);
+          m.taskMarks.push(t);
+          if (r.marks![i + 1] >= 0) readings.push([t, r.marks![i + 1]]);
+        }
+        for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) if (r.ticks[i + 4] >= 0) readings.push([toMs(r.ticks[i]), r.ticks[i + 4]]);
         if (r.agg) m.agg = r.agg;
         m.lastChunk = r;
         if (r.mainModule) m.mainModule = r.mainModule;
@@ -78,5 +86,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   }
   m.spans = spans;
   m.taskMarks.sort((a, b) => a - b);
+  readings.sort((a, b) => a[0] - b[0]);
+  for (const [t, cpu] of readings) m.cpuReadings.push(t, cpu);
   return m;
 }

@@ -38,7 +38,7 @@ export function findingRange(f: Finding): [number, number] | undefined {
 
 export const KIND_LABEL: Record<string, string> = {
   'blocking-cpu': 'Blocked event loop',
-  'sync-io': 'Synchronous I/O',
+  'sync-io': 'Synchronous call',
   'sequential-awaits': 'Sequential awaits',
   'await-in-loop': 'Await in loop',
   'fake-concurrency': 'Fake concurrency',

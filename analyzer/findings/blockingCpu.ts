@@ -79,10 +79,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       const lag = lagBeside(model, run.start, run.end);
       if (lag < threshold / 2) continue;
       // A thread starved of a core (other threads saturating the machine) is not doing CPU work:
-      // the kernel's count of its on-CPU time between the ticks around the stretch says which.
+      // the kernel's count of its on-CPU time between the readings around the stretch (lag
+      // ticks, task marks) says which.
       // It also bounds the stretch's CPU: on a crowded machine samples are sparse and each
       // stands for more time than the thread really ran.
-      const onCpu = cpuBetweenTicks(model, run.start, run.end);
+      const onCpu = cpuBetweenReadings(model, run.start, run.end);
       if (onCpu < threshold) continue;
       duration = Math.min(duration, onCpu);
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
@@ -255,21 +256,21 @@ function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: nu
 }
 
 /**
- * On-CPU ms of the thread from the last tick before `start` to the first after `end` (or its
- * final flush at exit, when the stretch ran until then), or Infinity if unknown.
+ * On-CPU ms of the thread from its last CPU reading (a lag tick or a task mark) at or before
+ * `start` to the first at or after `end` (or its final flush at exit, when the stretch ran until
+ * then), or Infinity if unknown.
  */
-function cpuBetweenTicks(model: { ticks: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }, start: number, end: number): number {
+function cpuBetweenReadings(model: { cpuReadings: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }, start: number, end: number): number {
+  const r = model.cpuReadings;
   let before = -1, after = -1;
-  for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
-    const t = model.ticks[i], cpu = model.ticks[i + 4];
-    if (cpu === undefined || cpu < 0) continue;
-    if (t <= start) before = cpu;
-    else if (t >= end && after < 0) { after = cpu; break; }
+  for (let i = 0; i < r.length; i += 2) {
+    if (r[i] <= start) before = r[i + 1];
+    else if (r[i] >= end) { after = r[i + 1]; break; }
   }
   // The final flush at exit comes after every sample of the thread.
   const last = model.lastChunk?.final ? model.lastChunk.threadCpuMs : undefined;
   if (after < 0 && last !== undefined && last >= 0) after = last;
-  // No tick before it (start-up): the thread's CPU since it started bounds the stretch's.
+  // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
   return after >= 0 ? after - Math.max(0, before) : Infinity;
 }
 
@@ -279,7 +280,8 @@ function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean 
 
 /**
  * Runs cut at each of the sorted times `cuts` that falls inside one: the sample that starts at
- * or after a cut begins the next part. A cut is a moment a task ended and another began.
+ * or after a cut begins the next part, and the parts' times meet at the cut. A cut is a moment
+ * a task ended and another began.
  */
 export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cuts: readonly number[]): ReturnType<typeof busyRuns> {
   if (cuts.length === 0) return runs;
@@ -291,8 +293,9 @@ export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cu
     for (let k = r.from; k <= r.to && c < cuts.length && cuts[c] < r.end; ) {
       while (k <= r.to && s.time[k] < cuts[c]) k++;
       if (k > from && k <= r.to) {
-        out.push({ from, to: k - 1, start, end: s.time[k] });
-        from = k; start = s.time[k];
+        // The parts meet at the cut itself: the thread's CPU readings taken there bound each part.
+        out.push({ from, to: k - 1, start, end: cuts[c] });
+        from = k; start = cuts[c];
       }
       c++;
     }

@@ -19,7 +19,8 @@ export function lensTitle(f: Finding, awaitCount?: number): string {
     case 'blocking-cpu':
       return `⏱ blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
     case 'sync-io':
-      return `⏱ synchronous I/O blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
+      // crypto's and zlib's *Sync calls compute rather than wait (analyzer/findings/syncIo.ts says which).
+      return `⏱ synchronous ${/ran CPU work/.test(f.message) ? 'CPU work' : 'I/O'} blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
     case 'sequential-awaits': {
       const count = f.related?.length ? f.related.length + 1 : awaitCount;
       const save = f.estimatedSavingsMs ? ` · Promise.all would save ~${formatMs(f.estimatedSavingsMs)}` : '';
@@ -42,7 +43,7 @@ export function lensTitle(f: Finding, awaitCount?: number): string {
 export function kindTitle(kind: Finding['kind']): string {
   return {
     'blocking-cpu': 'Event loop blocked by CPU work',
-    'sync-io': 'Synchronous I/O on the event loop',
+    'sync-io': 'Synchronous call (I/O or CPU) on the event loop',
     'sequential-awaits': 'Independent awaits ran in sequence',
     'await-in-loop': 'Await in a loop',
     'fake-concurrency': 'Concurrency that did not overlap',

@@ -89,6 +89,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   installLoadHooks(opts);
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
+  runtime.threadCpu = threadRunMs;
   markTasks(runtime);
 
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
@@ -152,9 +153,10 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   const tick = () => {
     try {
       const t = performance.now();
+      const cpu = threadRunMs();
       // The timer ran: whatever ran before it was another task.
-      runtime.mark(t);
-      ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests(), threadRunMs());
+      runtime.mark(t, cpu);
+      ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests(), cpu);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;

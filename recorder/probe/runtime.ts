@@ -190,17 +190,20 @@ export class ProbeRuntime {
   /**
    * Times (probe clock) at which a new task may have begun on this thread: an HTTP request
    * reached its handler, an await on I/O or a timer resumed. The analyzer cuts busy stretches
-   * of the CPU profile there, so back-to-back tasks are never read as one long block. Kept at
-   * most one per TASK_MARK_GAP_MS (a shorter task cannot block); drained by the probe's flush.
+   * of the CPU profile there, so back-to-back tasks are never read as one long block, and the
+   * thread's on-CPU time read at each mark bounds the CPU of each task. Pairs (time, on-CPU ms
+   * or -1), at most one per TASK_MARK_GAP_MS (a shorter task cannot block); drained by the flush.
    */
   taskMarks: number[] = [];
   private lastMark = -Infinity;
+  /** The thread's on-CPU ms (-1: unknown); set by the probe. */
+  threadCpu: () => number = () => -1;
 
   /** A new task (a callback run by the event loop) may begin now. */
-  mark(t = now()): void {
+  mark(t = now(), cpu?: number): void {
     if (t - this.lastMark < TASK_MARK_GAP_MS) return;
     this.lastMark = t;
-    if (this.taskMarks.length < MAX_PENDING_MARKS) this.taskMarks.push(t);
+    if (this.taskMarks.length < 2 * MAX_PENDING_MARKS) this.taskMarks.push(t, cpu ?? this.threadCpu());
   }
 
   /** The await resumed with `value`. */
