@@ -110,6 +110,8 @@ export interface RawAggregates {
   group: { count: number[]; sum: number[]; save: number[] };
   loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };
   maxInFlight: number;
+  /** Most combinator elements waiting on user work beyond what was in flight (a limiter's queue). */
+  maxQueued?: number;
   /** Σ time elements of Promise.all/race/… were pending (timed invocations only). */
   elementWaitMs?: number;
   spansKept: number;

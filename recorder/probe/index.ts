@@ -147,7 +147,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   let started = false;
   closePendingTick = (rt) => {
     const t = performance.now();
-    ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0, threadRunMs());
+    ticks.push(t, Math.max(0, t - expected), rt.concurrencyNow(), 0, threadRunMs());
   };
   let tickCount = 0;
   const tick = () => {
@@ -156,7 +156,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
       const cpu = threadRunMs();
       // The timer ran: whatever ran before it was another task.
       runtime.mark(t, cpu);
-      ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests(), cpu);
+      ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), poolRequests(), cpu);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;
@@ -168,7 +168,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   process.nextTick(() => {
     const t = performance.now();
     log.write({ t: 'startupDone', at: t });
-    if (!started) ticks.push(t, Math.max(0, t - expected), runtime.inFlight, 0, threadRunMs());
+    if (!started) ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), 0, threadRunMs());
     started = true;
     expected = performance.now() + TICK_MS;
     setTimeout(tick, TICK_MS).unref();
