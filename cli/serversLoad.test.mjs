@@ -5,8 +5,10 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
-import { CLI, profile, fixture, lineOf, reportOf, findingsOf, describeFindings, assertNoFindingAt, printed } from './fixtures/harness.mjs';
+import { CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, describeFindings, assertNoFindingAt, printed } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -99,5 +101,53 @@ describe('mixed load: two CPU-heavy routes, a pbkdf2Sync route and an I/O route'
     assert.equal(at[0].occurrences, s.served.hash);
     assert.match(at[0].message, /pbkdf2Sync ran CPU work on the event loop/);
     assert.doesNotMatch(at[0].message + at[0].detail, /\bI\/O\b/);
+  });
+});
+
+describe('standard limiters at 8 over real HTTP calls: p-limit gathered with Promise.all, then p-map', () => {
+  const s = runOnce('load/limiters.mjs');
+  it('reads concurrency 8, with the limiter\'s queue shown separately as queued', () => {
+    const report = reportOf(s.run);
+    assert.equal(printed(s.run.stdout, 'MAX_IN_FLIGHT'), '8', 'the fixture itself never had more than 8 requests out');
+    assert.equal(report.metrics.maxConcurrency, 8, `maxConcurrency ${report.metrics.maxConcurrency}`);
+    assert.ok(report.metrics.maxQueued >= 150 && report.metrics.maxQueued <= 192, `maxQueued ${report.metrics.maxQueued}: 200 wrapped, 8 running`);
+    assert.ok(report.metrics.meanConcurrency <= 8, `meanConcurrency ${report.metrics.meanConcurrency}`);
+  });
+});
+
+describe('awaits ordered on purpose: a mutex taken then used, a pool connection then its query', () => {
+  const s = runOnce('load/lock.js');
+  it('are never sequential-awaits', () => {
+    const report = reportOf(s.run);
+    assert.equal(printed(s.run.stdout, 'VALUE'), String(10 * 20 + 100));
+    assertNoFindingAt(report, 'sequential-awaits', s.file, ['acquire', 'use', 'connect', 'query'].map((m) => lineOf(s.file, m)));
+  });
+});
+
+describe('top-level awaits of an ES module, after a first one', () => {
+  const s = runOnce('load/tla.mjs');
+  it('are analysed like awaits in a function: the two independent ones are sequential-awaits', () => {
+    const report = reportOf(s.run);
+    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === s.file);
+    assert.ok(f, describeFindings(report));
+    assert.equal(f.location.line, lineOf(s.file, 'users'));
+    assert.deepEqual((f.related ?? []).map((r) => r.line), [lineOf(s.file, 'orders')]);
+    assertNoFindingAt(report, 'sequential-awaits', s.file, [lineOf(s.file, 'first')]);
+  });
+});
+
+describe('CPU work in 4 ms slices while a busy loop runs on every core', () => {
+  const s = { file: fixture('load/sliced.js') };
+  before(async () => {
+    // One CPU hog per core beside the profiled program, for as long as it runs.
+    const hogs = Array.from({ length: availableParallelism() }, () =>
+      spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try { s.run = await profile([s.file], { timeoutMs: 240_000 }); } finally { for (const h of hogs) h.kill('SIGKILL'); }
+  });
+  it('is never blocking-cpu: the loop turned between slices', () => {
+    const report = reportOf(s.run);
+    assert.ok(Number(printed(s.run.stdout, 'SLICES')) >= 300, 'the fixture ran all its slices');
+    const flagged = findingsOf(report, 'blocking-cpu').filter((f) => f.location.file === s.file);
+    assert.equal(flagged.length, 0, describeFindings(report));
   });
 });
