@@ -1,4 +1,5 @@
 import type { Report, SourceLocation } from '../analyzer/report';
+import { distinctRowLabels } from './rowLabels';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { baseName, formatMs } from './format';
 
@@ -124,10 +125,11 @@ export function buildModel(report: Report): TimelineModel {
     const sliceRow = rows.length;
     rows.push({ kind: 'slices', lane: l, label: 'CPU', site: -1, ...sliceRows[l] });
     const asyncRowIdx: number[] = [];
+    const labels = distinctRowLabels(report, perLaneSites[l],
+      (s) => s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)'));
     perLaneSites[l].forEach((s, k) => {
       asyncRowIdx.push(rows.length);
-      const label = s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)');
-      rows.push({ kind: 'async', lane: l, label, site: s, ...asyncRows[slotBase[l] + k] });
+      rows.push({ kind: 'async', lane: l, label: labels[k], site: s, ...asyncRows[slotBase[l] + k] });
     });
     const script = baseName(lane.script);
     laneViews.push({
