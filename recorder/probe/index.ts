@@ -272,12 +272,12 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
 /**
  * Task boundaries the CPU profile cannot see (see ProbeRuntime.mark): an HTTP request reaching
  * its handler starts a task of its own, even when the loop runs it right after the previous one
- * without turning (several connections ready at once). `onTaskStart` is the hook other
- * per-task sources (request recording) can call too.
+ * without turning (several connections ready at once). Request recording, when it subscribes
+ * to the same channel, calls runtime.requestStarted()/requestEnded() instead (which mark too and
+ * count requests in flight).
  */
 function markTasks(runtime: ProbeRuntime): void {
-  const onTaskStart = () => runtime.mark();
-  dc.subscribe('http.server.request.start', onTaskStart);
+  dc.subscribe('http.server.request.start', () => runtime.mark());
 }
 
 /** Where user code created workers and child processes (first user frame of the stack). */

@@ -207,7 +207,24 @@ export class ProbeRuntime {
   /** Most combinator elements ever waiting on user work beyond what was in flight. */
   maxQueued = 0;
 
-  /** Operations in flight now (leaf awaits and opaque combinator elements); commits a batch's peak. */
+  /**
+   * HTTP requests this thread's servers are handling: operations in flight too (a server whose
+   * handlers are synchronous awaits nothing, yet serves many requests at once). Hook for the
+   * request recording: it calls `requestStarted()` when a request reaches its handler and
+   * `requestEnded()` exactly once when its response finished or its connection closed.
+   */
+  requestsInFlight = 0;
+  requestStarted(): void {
+    this.mark();
+    this.requestsInFlight++;
+    const n = this.inFlight + this.opaquePending + this.requestsInFlight;
+    if (n > this.maxInFlight) this.maxInFlight = n;
+  }
+  requestEnded(): void {
+    if (this.requestsInFlight > 0) this.requestsInFlight--;
+  }
+
+  /** Operations in flight now (leaf awaits, opaque combinator elements, requests); commits a batch's peak. */
   concurrencyNow(): number {
     // Elements waiting on user work (a limiter's queue) beyond what is in flight are queued.
     const queued = this.elementsPending - this.opaquePending - this.inFlight;
@@ -216,7 +233,7 @@ export class ProbeRuntime {
       if (this.peakEpoch === this.leafEpoch && this.peakCandidate > this.maxInFlight) this.maxInFlight = this.peakCandidate;
       this.peakCandidate = 0;
     }
-    return this.inFlight + this.opaquePending;
+    return this.inFlight + this.opaquePending + this.requestsInFlight;
   }
 
   private notePeak(peak: number): void {
