@@ -23,6 +23,11 @@ export interface AwaitGroup {
 interface Candidate { await: Node; bound: string[]; statement: Node }
 
 function candidate(stmt: Node): Candidate | null {
+  // `export const users = await getUsers();` in an ES module: the declaration is the statement.
+  if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'VariableDeclaration') {
+    const c = candidate(stmt.declaration);
+    return c && { ...c, statement: stmt };
+  }
   let target: Node | null = null;
   let value: Node | null = null;
   if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
@@ -119,6 +124,8 @@ function scanList(list: Node[], groups: AwaitGroup[]): void {
       const dependsOnRun = intersects(reads, tainted) || c.bound.some((b) => tainted.has(b));
       if (dependsOnRun) close();
       run.push(c);
+      // The quick fix rewrites plain declarations only.
+      if (stmt.type === 'ExportNamedDeclaration') adjacent = false;
       for (const b of c.bound) tainted.add(b);
       continue;
     }
