@@ -17,6 +17,8 @@ import { fakeConcurrency } from './findings/fakeConcurrency';
 import { threadpoolSaturation, isSaturated } from './findings/threadpoolSaturation';
 import { poolOversubscribed } from './findings/poolOversubscribed';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
+import { ProcessGraph } from './processGraph';
+import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
 
 /** Raw recording → report. Pure: no I/O, no clock; the same input gives the same report. */
 export function analyze(run: RawRun): Report {
@@ -40,14 +42,19 @@ export function analyze(run: RawRun): Report {
     return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file);
   };
 
+  // The main lane is the process that runs the user's code, not a launcher in front of it (npm, npx, sh).
+  const graph = new ProcessGraph(run, models);
   const rootPid = run.rootPid ?? Math.min(...run.threads.map((t) => t.pid));
+  const nodeLanePids = new Set(models.filter((m) => m.tid === 0).map((m) => m.pid));
+  const mainPid = graph.mainPid(models.filter((m) => m.tid === 0)) ?? (nodeLanePids.has(rootPid) ? rootPid : undefined);
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
     const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }) : undefined;
-    return { model, samples, lane: laneOf(model, rootPid, samples?.busyMs ?? 0, samples?.end, t.seamCpu, run.startHrUs, wallMs) };
+    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs ?? 0, samples?.end, t.seamCpu, run.startHrUs, wallMs) };
   });
   threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
-  linkCreators(threads, mapper);
+  const externals = externalLanes(graph, (pid) => nodeLanePids.has(pid), run.startHrUs, wallMs);
+  linkCreators(threads, externals, graph, mapper);
 
   const pools = new Map<number, ReturnType<typeof poolTimeline>>();
   for (const p of run.processes) {
@@ -56,7 +63,8 @@ export function analyze(run: RawRun): Report {
     pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs, ticks, TICK_FIELDS, wallMs));
   }
   const ctx: AnalysisContext = { run, threads, mapper, cores: run.cores, wallMs, pools };
-  const buckets = busyBuckets(threads, wallMs);
+  // Lanes on CPU at once: threads from their CPU samples, other processes from /proc.
+  const buckets = [...busyBuckets(threads, wallMs), ...externalBuckets(externals, run.startHrUs, wallMs)];
 
   // Findings: launchers' internals dropped, one finding per site across lanes.
   const drafts: FindingDraft[] = onePerSite(withoutLaunchers(ctx, [
@@ -69,11 +77,13 @@ export function analyze(run: RawRun): Report {
     .map((d, i) => ({ id: `f${i + 1}`, ...d }));
 
   const spans = buildSpans(ctx, buckets);
+  addExternalSlices(spans, externals, threads.length, run.startHrUs);
+  const program = programSummary(run, models, externals, graph, mainPid, wallMs);
   const report: Report = {
     schemaVersion: 1,
-    program: programSummary(run, models, wallMs),
-    lanes: threads.map((t) => t.lane),
-    metrics: metrics(ctx, models, buckets, spans.series.concurrency),
+    program,
+    lanes: [...threads.map((t) => t.lane), ...externals.map((e) => e.lane)],
+    metrics: metrics(ctx, models, program.userCpuMs + program.systemCpuMs, buckets, spans.series.concurrency),
     findings,
     spans,
     sites: siteStats(ctx),
@@ -84,8 +94,19 @@ export function analyze(run: RawRun): Report {
       report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work not issued from your files (module loading, a library)`);
     }
   }
+  for (const m of models) {
+    const missing = m.tid === 0 ? run.threads.find((t) => t.pid === m.pid && t.tid === 0)?.records.find((r) => r.t === 'noInspector') : undefined;
+    if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);
+  }
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
   return report;
+}
+
+/** `node --test`, `node app.js`: how a process was started, for warnings. */
+function commandOf(m: ThreadModel): string {
+  const flags = (m.hello?.execArgv ?? []).filter((f) => !/^--inspect/.test(f));
+  const script = m.hello?.argv[1];
+  return ['node', ...flags, ...(script ? [path.basename(script)] : [])].join(' ');
 }
 
 const MAX_SITE_STATS = 2000;
@@ -111,8 +132,9 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   return out.sort((a, b) => b.totalMs - a.totalMs || b.count - a.count).slice(0, MAX_SITE_STATS);
 }
 
-function laneOf(m: ThreadModel, rootPid: number, busyMs: number, samplesEndMs: number | undefined, seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
-  const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === rootPid ? 'main' : 'process';
+function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | undefined, busyMs: number, samplesEndMs: number | undefined,
+  seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
+  const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
   const name = script ? path.basename(script) : kind === 'worker' ? '[eval]' : 'node';
   const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
@@ -142,31 +164,76 @@ function laneOf(m: ThreadModel, rootPid: number, busyMs: number, samplesEndMs: n
     cpuSystemMs: usage && m.tid === 0 ? round(usage.systemCPUTime / 1000) : undefined,
     maxRssKb: usage && m.tid === 0 ? usage.maxRSS : undefined,
     lagMs: lags.length ? { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(Math.max(...lags), 2) } : undefined,
+    ...(launcher ? { launcher } : {}),
   };
 }
 
-/** Sets parentId/createdAt from the spawn records of the creating thread. */
-function linkCreators(threads: ThreadLane[], mapper: SourceMapper): void {
-  const byId = new Map(threads.map((t) => [t.lane.id, t]));
+/**
+ * Sets parentId/createdAt. A worker's parent is the thread that created it; a process's is its
+ * nearest ancestor with a lane that is not a shell (npm → sh → node: node's parent is npm), and
+ * createdAt is where that ancestor spawned the process or the shell in between.
+ */
+function linkCreators(threads: ThreadLane[], externals: ExternalLane[], graph: ProcessGraph, mapper: SourceMapper): void {
+  const byId = new Map<string, Lane>([...threads, ...externals].map((t) => [t.lane.id, t.lane]));
+  const spawnsOf = new Map<number, ThreadLane[]>();
+  for (const t of threads) { const list = spawnsOf.get(t.lane.pid) ?? []; list.push(t); spawnsOf.set(t.lane.pid, list); }
   for (const creator of threads) {
     for (const s of creator.model.spawns) {
-      const id = s.kind === 'worker' ? `${creator.lane.pid}:${s.threadId}` : `${s.pid}:0`;
-      const child = byId.get(id);
+      if (s.kind !== 'worker') continue;
+      const child = byId.get(`${creator.lane.pid}:${s.threadId}`);
       if (!child) continue;
-      child.lane.parentId = creator.lane.id;
-      if (s.frame) child.lane.createdAt = mapper.locate(s.frame.url, s.frame.line, s.frame.column - 1);
+      child.parentId = creator.lane.id;
+      if (s.frame) child.createdAt = mapper.locate(s.frame.url, s.frame.line, s.frame.column - 1);
+    }
+  }
+  for (const child of byId.values()) {
+    if (child.threadId !== 0) continue;
+    const parent = graph.laneParent(child.pid, (pid) => byId.has(`${pid}:0`));
+    if (!parent) continue;
+    child.parentId = `${parent.pid}:0`;
+    for (const creator of spawnsOf.get(parent.pid) ?? []) {
+      const s = creator.model.spawns.find((x) => x.kind === 'process' && x.pid === parent.via);
+      if (!s) continue;
+      child.parentId = creator.lane.id;
+      if (s.frame) child.createdAt = mapper.locate(s.frame.url, s.frame.line, s.frame.column - 1);
+      break;
     }
   }
 }
 
-function programSummary(run: RawRun, models: ThreadModel[], wallMs: number): Report['program'] {
+/**
+ * CPU and memory of every process of the run: node processes from their own resource usage
+ * (or /proc when a process ended before reporting it), other processes from /proc samples.
+ */
+function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalLane[], graph: ProcessGraph, mainPid: number | undefined, wallMs: number): Report['program'] {
   let user = 0, system = 0, rss = 0;
   for (const m of models) {
-    if (m.tid !== 0 || !m.lastChunk) continue; // resourceUsage is per process
-    user += m.lastChunk.usage.userCPUTime / 1000;
-    system += m.lastChunk.usage.systemCPUTime / 1000;
-    rss = Math.max(rss, m.lastChunk.usage.maxRSS);
+    if (m.tid !== 0) continue; // resourceUsage is per process
+    const usage = m.lastChunk?.usage;
+    const tree = graph.info.get(m.pid)?.tree;
+    const last = tree && tree.t.length ? tree.t.length - 1 : -1;
+    if (usage) {
+      user += usage.userCPUTime / 1000;
+      system += usage.systemCPUTime / 1000;
+      rss = Math.max(rss, usage.maxRSS);
+    } else if (tree && last >= 0) {
+      user += tree.userMs[last];
+      system += tree.systemMs[last];
+      rss = Math.max(rss, ...tree.rssKb);
+    }
   }
+  for (const e of externals) {
+    user += e.lane.cpuUserMs ?? 0;
+    system += e.lane.cpuSystemMs ?? 0;
+    rss = Math.max(rss, e.lane.maxRssKb ?? 0);
+  }
+  const tree = run.processTree;
+  const degraded: string[] = [...(run.degraded ?? [])];
+  if (!tree || tree.unavailable) {
+    degraded.push(`processes other than node (shells, native tools such as esbuild or tsc) were not recorded (${tree?.unavailable ?? 'not sampled'}): CPU %, peak RSS and parallelism count node processes only`);
+    degraded.push('peak RSS of all processes at once: not measured');
+  }
+  const via = mainPid !== undefined ? graph.launchersAbove(mainPid) : [];
   return {
     command: run.command, cwd: run.cwd, exitCode: run.exitCode, signal: run.signal,
     ...(run.error ? { error: run.error } : {}),
@@ -175,16 +242,18 @@ function programSummary(run: RawRun, models: ThreadModel[], wallMs: number): Rep
     maxRssKb: rss, startEpochMs: run.startEpochMs, stopReason: run.stopReason, cores: run.cores, nodeVersion: run.nodeVersion,
     ...(run.stopSignal ? { stopSignal: run.stopSignal } : {}),
     ...(run.killed ? { killed: run.killed } : {}),
-    ...(run.degraded?.length ? { degraded: run.degraded } : {}),
+    ...(tree && !tree.unavailable && tree.rssSum.kb.length ? { peakTreeRssKb: Math.max(rss, ...tree.rssSum.kb) } : {}),
+    ...(mainPid !== undefined ? { mainPid } : {}),
+    ...(via.length ? { via } : {}),
+    ...(degraded.length ? { degraded } : {}),
+    ...(tree && !tree.unavailable ? { processSampling: { intervalMs: tree.intervalMs, samples: tree.samples, costMs: tree.costMs } } : {}),
   };
 }
 
-function metrics(ctx: AnalysisContext, models: ThreadModel[], buckets: Float32Array[], concurrency: number[]): Metrics {
+function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buckets: Float32Array[], concurrency: number[]): Metrics {
   const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
   const lags: number[] = [];
   if (main) for (let i = 1; i < main.model.ticks.length; i += TICK_FIELDS) lags.push(main.model.ticks[i]);
-  let cpu = 0;
-  for (const m of models) if (m.tid === 0 && m.lastChunk) cpu += (m.lastChunk.usage.userCPUTime + m.lastChunk.usage.systemCPUTime) / 1000;
   // Mean concurrency: Σ durations of leaf awaits (scaled for sampling) / wall.
   let waitMs = 0;
   let maxInFlight = 0;
@@ -206,7 +275,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], buckets: Float32Ar
   return {
     eventLoopLagMs: { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(lags.length ? Math.max(...lags) : 0, 2) },
     eventLoopUtilization: main?.lane.eventLoopUtilization ?? 0,
-    cpuParallelism: ctx.wallMs > 0 ? round(cpu / ctx.wallMs, 2) : 0,
+    cpuParallelism: ctx.wallMs > 0 ? round(cpuMs / ctx.wallMs, 2) : 0,
     maxConcurrency: Math.max(maxInFlight, Math.round(maxBucketConcurrency)),
     meanConcurrency: ctx.wallMs > 0 ? round(waitMs / ctx.wallMs, 2) : 0,
     maxQueued,

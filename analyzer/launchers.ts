@@ -5,8 +5,11 @@
  * node runs; others: the executable and its arguments).
  */
 
-/** Scripts of node launchers: npm, npx, pnpm, pnpx, yarn, corepack and their shims. */
-const NODE_LAUNCHER = /[\\/](?:npm-cli|npx-cli|npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack)(?:\.c?js)?$|[\\/]node_modules[\\/](?:npm|pnpm|yarn|corepack|@yarnpkg[\\/]cli)[\\/]bin[\\/]/;
+/**
+ * Scripts of node launchers: npm, npx, pnpm, pnpx, yarn, corepack and their shims, and tsx's CLI
+ * (it only starts a second node with its loader and relays signals).
+ */
+const NODE_LAUNCHER = /[\\/](?:npm-cli|npx-cli|npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack)(?:\.c?js)?$|[\\/]node_modules[\\/](?:npm|pnpm|yarn|corepack|@yarnpkg[\\/]cli)[\\/]bin[\\/]|[\\/]node_modules[\\/](?:\.bin[\\/]tsx|tsx[\\/]dist[\\/]cli\.m?js)$/;
 /** Executables of shells and non-node launchers. */
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'fish', 'busybox', 'env', 'timeout', 'nohup', 'xargs', 'cmd.exe', 'powershell', 'pwsh']);
 
@@ -15,6 +18,7 @@ export function launcherName(argv: readonly string[], isNode: boolean): string |
   if (isNode) {
     const script = argv[1];
     if (!script || !NODE_LAUNCHER.test(script)) return undefined;
+    if (/[\\/]tsx(?:[\\/]dist[\\/]cli\.m?js)?$/.test(script)) return 'tsx';
     const m = /(npm|npx|pnpm|pnpx|yarn|corepack)/.exec(script.slice(script.search(/[\\/][^\\/]*$/)).toLowerCase())
       ?? /(npm|pnpm|yarn|corepack)/.exec(script.toLowerCase());
     return m ? m[1] : 'launcher';

@@ -28,6 +28,43 @@ export interface RawRun {
   threads: RawThread[];
   processes: RawProcess[];
   warnings: string[];
+  /** Every descendant process sampled from /proc (node or not); absent in recordings made before it existed. */
+  processTree?: RawProcessTree;
+}
+
+/**
+ * Descendants of the root process, sampled from /proc every `intervalMs` (see
+ * recorder/launcher/processTree.ts). Times are CLOCK_MONOTONIC µs, like startHrUs.
+ */
+export interface RawProcessTree {
+  intervalMs: number;
+  samples: number;
+  /** CPU time the recorder spent sampling (ms). */
+  costMs: number;
+  processes: RawTreeProcess[];
+  /** At each sample, the sum of the current RSS of every live descendant (kB). */
+  rssSum: { t: number[]; kb: number[] };
+  /** Why nothing was sampled (no /proc, or switched off). */
+  unavailable?: string;
+}
+
+export interface RawTreeProcess {
+  pid: number;
+  /** Parent when first seen (an orphan keeps it). */
+  ppid: number;
+  /** From /proc/<pid>/cmdline after exec ([comm] if unreadable). */
+  argv: string[];
+  comm: string;
+  /** When it started (from its start time, within the sampling interval) and was first seen gone. */
+  startUs: number;
+  endUs?: number;
+  /** Per sample: time, cumulative user and system CPU (ms), current RSS (kB). */
+  t: number[];
+  userMs: number[];
+  systemMs: number[];
+  rssKb: number[];
+  /** Peak RSS the kernel reported (VmHWM), read for processes without a probe. */
+  peakRssKb?: number;
 }
 
 export interface RawThread {
@@ -96,7 +133,11 @@ export type ProbeRecord =
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }
   | { t: 'fsSyncNames'; names: string[] }
-  | { t: 'exit'; code: number; at: number };
+  | { t: 'exit'; code: number; at: number }
+  /** The process has no inspector (or could not open it): no CPU profile, the probe still records. */
+  | { t: 'noInspector'; reason: string }
+  /** This thread runs the code under test for a test runner's worker (jest, vitest). */
+  | { t: 'testRunner'; name: string };
 
 export interface RawSite {
   id: number; kind: 'fn' | 'await' | 'combinator' | 'sync' | 'pool' | 'lib'; line: number; column: number; label: string;

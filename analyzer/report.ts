@@ -35,8 +35,24 @@ export interface ProgramSummary {
   systemCpuMs: number;
   /** (user + system CPU of every process) / wall × 100. 200 = two cores busy all the time. */
   cpuPercent: number;
-  /** The largest peak RSS of any one process of the run (what GNU time reports for a tree). */
+  /** The largest peak RSS of any one process of the run (what GNU time reports for a tree), node or not. */
   maxRssKb: number;
+  /**
+   * Peak of the sum of the RSS of every process alive at once, from /proc samples every
+   * `processSampling.intervalMs` (a lower bound: a peak between samples is missed). Absent without /proc.
+   */
+  peakTreeRssKb?: number;
+  /** pid of the process that runs the user's code: the main lane, whose lag and utilization are the headline. */
+  mainPid?: number;
+  /** Launchers between the command and the main process, outermost first (["npm", "sh"]); absent when none. */
+  via?: string[];
+  /**
+   * Figures that are estimated or missing, in words (e.g. no /proc: processes other than node not
+   * recorded, so CPU % and peak RSS count node processes only). Absent when nothing is degraded.
+   */
+  degraded?: string[];
+  /** The /proc sampler of the process tree: interval, samples taken and the recorder CPU it cost. */
+  processSampling?: { intervalMs: number; samples: number; costMs: number };
   /** Epoch time (ms) that report time 0 stands for. */
   startEpochMs: number;
   /** How the run ended: the program exited, `--duration` elapsed, or the user stopped it. */
@@ -48,8 +64,6 @@ export interface ProgramSummary {
    * (SIGKILL to its process tree): when the grace period ran out, or at the user's second stop.
    */
   killed?: ProgramKilled;
-  /** Figures that were estimated rather than measured, and why (e.g. no /proc on this platform). */
-  degraded?: string[];
   cores: number;
   nodeVersion: string;
 }
@@ -77,8 +91,19 @@ export interface Lane {
   endMs: number;
   /** Time this thread was running JS/native code (from CPU samples). */
   busyMs: number;
-  /** Id of the lane that created this one (worker's parent thread, child's parent process). */
+  /**
+   * Id of the lane that created this one (worker's parent thread, child's parent process: the
+   * nearest ancestor with a lane that is not a shell, so `npm → sh → node` links node to npm).
+   */
   parentId?: string;
+  /** Set when the process only starts others (npm, npx, pnpm, yarn, tsx's CLI, a shell): never the headline. */
+  launcher?: string;
+  /**
+   * A process that runs no probe (a shell, esbuild, a native compiler): sampled from /proc, so
+   * it has CPU time and RSS but no lag, awaits or CPU profile; its busy slices are placed within
+   * each sampling interval, not exactly. Kind is 'process'.
+   */
+  external?: true;
   /** Script the thread or process runs. */
   script?: string;
   /** Where user code created this worker or process, if known. */

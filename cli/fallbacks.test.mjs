@@ -33,7 +33,7 @@ describe('a CPU-bound program recorded without /proc', () => {
   it('program.degraded says per-thread CPU time was estimated; the summary shows it', () => {
     const degraded = reportOf(state.run).program.degraded;
     assert.ok(Array.isArray(degraded) && degraded.some((d) => /per-thread CPU time/.test(d) && /process\.cpuUsage\(\)/.test(d)), JSON.stringify(degraded));
-    assert.match(state.run.stderr, /estimated: per-thread CPU time/);
+    assert.match(state.run.stderr, /degraded: per-thread CPU time/);
   });
   it('with /proc (the control run) nothing is marked as estimated', () => {
     const report = reportOf(state.control);

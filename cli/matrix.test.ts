@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { discoverSamples, runMatrix, verdictFor, formatTable, lessonRatios, rowFor as rowOf, type SampleSpec } from './matrix';
+import { discoverSamples, runMatrix, formatTable, lessonRatios, rowFor as rowOf, type SampleSpec } from './matrix';
+import { runVerdict as verdictFor } from '../analyzer/verdict';
 import type { Finding, Report } from '../analyzer/report';
 
 const SAMPLES = path.resolve(__dirname, '..', 'samples');
@@ -35,7 +36,7 @@ describe('discoverSamples', () => {
   });
 });
 
-describe('verdictFor', () => {
+describe('runVerdict (analyzer/verdict.ts: the verdict column)', () => {
   it('names the shape of the run from its metrics', () => {
     assert.equal(verdictFor(fakeReport({ parallelism: 1.8 })), 'parallel');
     assert.equal(verdictFor(fakeReport({ concurrency: 20 })), 'concurrent');

@@ -10,13 +10,24 @@ export function formatSummary(report: Report, cwd: string): string {
   const lines: string[] = [];
   const ended = p.error ? `failed: ${p.error}` : howItEnded(p);
   lines.push('', `── Concurrency Lens ── ${p.command.map((c) => rel(c)).join(' ')} (${ended})`);
-  lines.push(`wall ${ms(p.wallMs)} · user ${ms(p.userCpuMs)} · system ${ms(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${Math.round(p.maxRssKb / 1024)} MB`);
+  const main = report.lanes.find((l) => l.kind === 'main');
+  if (main?.launcher) lines.push(`only a launcher ran (${main.launcher}, pid ${main.pid}): the figures below are its own`);
+  else if (p.via?.length && main) lines.push(`via ${p.via.join(' → ')} → ${mainCommand(main, rel)} (pid ${main.pid}): lag and utilization below are this process's`);
+  const manyProcesses = report.lanes.filter((l) => l.threadId === 0).length > 1;
+  const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
+  lines.push(`wall ${ms(p.wallMs)} · user ${ms(p.userCpuMs)} · system ${ms(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
   lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
   lines.push(`concurrency max ${m.maxConcurrency}${m.maxQueued ? ` (+ ${m.maxQueued} queued)` : ''} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));
   const workers = report.lanes.filter((l) => l.kind === 'worker').length;
-  const procs = report.lanes.filter((l) => l.kind === 'process').length;
-  if (workers || procs) lines.push(`lanes: 1 main${workers ? ` · ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}${procs ? ` · ${procs} child process${procs > 1 ? 'es' : ''}` : ''}`);
+  const procs = report.lanes.filter((l) => l.kind === 'process' && !l.launcher);
+  const external = procs.filter((l) => l.external).length;
+  const launchers = report.lanes.filter((l) => l.launcher && l.threadId === 0 && l.kind !== 'main').length;
+  if (workers || procs.length || launchers) {
+    lines.push(`lanes: ${main ? '1 main' : 'no main (only launchers ran)'}${workers ? ` · ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}`
+      + (procs.length ? ` · ${procs.length} other process${procs.length > 1 ? 'es' : ''}${external ? ` (${external} not node)` : ''}` : '')
+      + (launchers ? ` · ${launchers} launcher${launchers > 1 ? 's' : ''}` : ''));
+  }
   if (report.findings.length === 0) lines.push('findings: none');
   else {
     lines.push(`findings (${report.findings.length}):`);
@@ -24,7 +35,7 @@ export function formatSummary(report: Report, cwd: string): string {
       lines.push(`  ${f.severity.padEnd(7)} ${rel(f.location.file)}:${f.location.line}  [${f.kind}] ${f.message}`);
     }
   }
-  for (const d of p.degraded ?? []) lines.push(`estimated: ${d}`);
+  for (const d of p.degraded ?? []) lines.push(`degraded: ${d}`);
   for (const w of report.warnings) lines.push(`note: ${w}`);
   return lines.join('\n') + '\n';
 }
@@ -40,6 +51,15 @@ export function howItEnded(p: Report['program']): string {
   if (p.stopReason === 'duration') return `stopped after --duration${sent}, ${outcome}`;
   if (p.stopReason === 'stopped') return `stopped by you${sent}, ${outcome}`;
   return p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode}`;
+}
+
+/** "node app.js", "node tsc.js -p .": what the main process runs, short. */
+function mainCommand(lane: Report['lanes'][number], rel: (f: string) => string): string {
+  return lane.script ? `node ${rel(lane.script)}` : lane.label;
+}
+
+function mb(kb: number): string {
+  return `${Math.round(kb / 1024)} MB`;
 }
 
 function ms(v: number): string {

@@ -19,6 +19,7 @@ import { Rendezvous, Announcement } from './launcher/rendezvous';
 import { ClientTarget } from './launcher/target';
 import { ThreadRecorder, RecorderHooks } from './launcher/threadRecorder';
 import { readThreadLogs } from './launcher/threadLogs';
+import { startProcessTree } from './launcher/processTree';
 import { distFile } from './launcher/distFiles';
 import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
 
@@ -142,6 +143,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     spawnError = (e as Error).message;
     child = null as never;
   }
+  // Every descendant (node or not: shells, esbuild, native compilers) is sampled from /proc.
+  const processTree = startProcessTree(child?.pid, 100, (pid) => processes.has(pid));
   child?.stdout?.setEncoding('utf8').on('data', (d: string) => options.onStdout?.(d));
   child?.stderr?.setEncoding('utf8').on('data', (d: string) => stderrFilter.push(d));
 
@@ -240,6 +243,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       killTree('SIGKILL');
     }
     debugLog('sessions closed');
+    const tree = processTree.stop();
+    debugLog(`process tree: ${tree.processes.length} processes, ${tree.samples} samples, ${tree.costMs} ms CPU${tree.unavailable ? ` (off: ${tree.unavailable})` : ''}`);
     const traceByPid = new Map<number, RawRun['processes'][number]['traceEvents']>();
     for (const [pid, p] of processes) traceByPid.set(pid, p.main?.traceEvents ?? []);
     try {
@@ -270,6 +275,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
         traceEvents: traceByPid.get(p.announcement.pid) ?? [], attached: !!p.main,
       })),
       warnings,
+      processTree: tree,
     };
     if (!procReadable(env)) raw.degraded = [...(raw.degraded ?? []), THREAD_CPU_ESTIMATED];
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');

@@ -19,12 +19,15 @@ const entries = [
   { ...node, entryPoints: ['recorder/probe/esmHooks.ts'], outfile: 'dist/esmHooks.mjs', format: 'esm', external: ['esbuild'] },
   // The VS Code extension host side.
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', 'esbuild'] },
+  // Extension-host test suites for `npm run test:vscode` (.vscode-test.mjs); not part of the .vsix.
+  { ...node, minify: false, entryPoints: ['extension/hostTests/extension.suite.ts'], outfile: 'out/hostTests/extension.suite.cjs', format: 'cjs', external: ['vscode'] },
   // The timeline UI, shared by the VS Code panel and the CLI's HTML report.
   { platform: 'browser', target: 'es2022', bundle: true, sourcemap: false, minify: true, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', format: 'iife' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 mkdirSync('dist', { recursive: true });
+mkdirSync('out/hostTests', { recursive: true });
 if (watch) {
   for (const e of entries) await (await esbuild.context(e)).watch();
 } else {

@@ -1,7 +1,7 @@
 import type { SourceLocation } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { siteLabel, siteLocation, type TimelineModel } from './model';
-import { formatMs } from './format';
+import { formatMs } from '../analyzer/format';
 
 /** An item on the timeline: index `index` of model row `row`. */
 export interface Selection {

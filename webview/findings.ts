@@ -1,4 +1,5 @@
-import type { Finding } from '../analyzer/report';
+import type { Finding, FindingKind } from '../analyzer/report';
+import { FINDING_KIND_INFO } from '../analyzer/findingKinds';
 
 /**
  * Geometry of findings on the timeline. A finding is drawn at its `intervals`. A chain of
@@ -68,15 +69,10 @@ export function findingRange(f: Finding): [number, number] | undefined {
   return [a, b];
 }
 
-export const KIND_LABEL: Record<string, string> = {
-  'blocking-cpu': 'Blocked event loop',
-  'sync-io': 'Synchronous call',
-  'sequential-awaits': 'Sequential awaits',
-  'await-in-loop': 'Await in loop',
-  'fake-concurrency': 'Fake concurrency',
-  'threadpool-saturation': 'Thread pool saturated',
-  'pool-oversubscribed': 'Pool oversubscribed',
-};
+/** The short name of a finding kind (analyzer/findingKinds.ts); an unknown kind (a newer report) as is. */
+export function kindLabel(kind: string): string {
+  return FINDING_KIND_INFO[kind as FindingKind]?.label ?? kind;
+}
 
 /** Order for the side panel: errors first, then by time lost. */
 export function sortFindings(fs: Finding[]): Finding[] {

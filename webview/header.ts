@@ -1,6 +1,7 @@
 import type { Report } from '../analyzer/report';
 import { el } from './dom';
-import { baseName, formatCount, formatMs, formatPercent } from './format';
+import { baseName, formatCount, formatMs, formatPercent } from '../analyzer/format';
+import { BLOCKED_LOOP_LAG_P99_MS } from '../analyzer/verdict';
 
 /**
  * The summary header: the report's headline numbers. Fixed-width cells, text only.
@@ -31,10 +32,13 @@ export function summaryStats(r: Report, baseline?: Report): Stat[] {
 
 function currentStats(r: Report): Stat[] {
   const m = r.metrics, p = r.program;
+  // Launchers (npm, npx, sh) are never the headline; figures that could not be measured say so.
+  const via = p.via?.length ? `\nof pid ${p.mainPid}, started via ${p.via.join(' → ')}` : '';
+  const degraded = p.degraded?.length ? `\n${p.degraded.join('\n')}` : '';
   return [
     { label: 'Wall time', value: formatMs(p.wallMs), title: `Stopped by: ${p.stopReason}${p.exitCode != null ? `, exit code ${p.exitCode}` : ''}` },
-    { label: 'CPU', value: formatPercent(p.cpuPercent), title: `user ${formatMs(p.userCpuMs)} + system ${formatMs(p.systemCpuMs)} of all processes / wall time (100 % = one core)` },
-    { label: 'Lag p99', value: formatMs(m.eventLoopLagMs.p99), title: `event-loop lag p50 ${formatMs(m.eventLoopLagMs.p50)}, max ${formatMs(m.eventLoopLagMs.max)}`, bad: m.eventLoopLagMs.p99 >= 50 },
+    { label: 'CPU', value: formatPercent(p.cpuPercent), title: `user ${formatMs(p.userCpuMs)} + system ${formatMs(p.systemCpuMs)} of all processes / wall time (100 % = one core)${degraded}` },
+    { label: 'Lag p99', value: formatMs(m.eventLoopLagMs.p99), title: `event-loop lag p50 ${formatMs(m.eventLoopLagMs.p50)}, max ${formatMs(m.eventLoopLagMs.max)}${via}`, bad: m.eventLoopLagMs.p99 >= BLOCKED_LOOP_LAG_P99_MS },
     { label: 'Max concurrency', value: formatCount(m.maxConcurrency), title: `async operations in flight at once (mean ${formatCount(m.meanConcurrency)})` },
     { label: 'Parallelism', value: `${m.cpuParallelism.toFixed(2)}×`, title: `mean CPU parallelism; at most ${m.maxParallelism} lanes on CPU at once, ${p.cores} cores` },
     { label: 'Max on CPU', value: `${formatCount(m.maxParallelism)} / ${p.cores}`, title: 'most lanes on CPU at once / cores' },

@@ -31,6 +31,9 @@ export interface LanesFrame {
   dpr: number;
 }
 
+/** Opacity of launchers' (npm, npx, sh) runs: they only start the processes that matter. */
+const DIM_ALPHA = 0.4;
+
 /** Above this many items in view, runs go through the pixel buffer rather than canvas paths. */
 export const PIXEL_MODE_ITEMS = 4_000;
 
@@ -57,10 +60,11 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
     // Dense: into the pixel buffer first; lines and bands are drawn over it.
     pixels.begin(ctx.canvas, f.dpr);
     const slicePx = sliceColors.map((c) => pixels.color(c)), asyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha));
+    const dimSlicePx = sliceColors.map((c) => pixels.color(c, DIM_ALPHA)), dimAsyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha * DIM_ALPHA));
     for (const { b, src } of visible) {
       visibleRuns(src, t0, t1, w, runs);
       const slices = rows[b.row].kind === 'slices';
-      fillRunsPixels(pixels, runs, slices ? slicePx : asyncPx, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
+      fillRunsPixels(pixels, runs, slices ? (b.dim ? dimSlicePx : slicePx) : (b.dim ? dimAsyncPx : asyncPx), b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
     }
     pixels.commit(ctx);
   } else {
@@ -68,7 +72,7 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
     for (const { b, src } of visible) {
       visibleRuns(src, t0, t1, w, runs);
       const slices = rows[b.row].kind === 'slices';
-      fillRunsPath(ctx, runs, slices ? sliceColors : asyncColors, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, slices ? 1 : asyncAlpha, th.highContrast ? outlined : undefined);
+      fillRunsPath(ctx, runs, slices ? sliceColors : asyncColors, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, (slices ? 1 : asyncAlpha) * (b.dim ? DIM_ALPHA : 1), th.highContrast ? outlined : undefined);
     }
   }
   drawGrid(ctx, f.scale, f.ticks, vh, th);

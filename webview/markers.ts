@@ -1,8 +1,8 @@
 import type { ScaleLinear } from 'd3-scale';
 import type { Report } from '../analyzer/report';
 import { el } from './dom';
-import { formatMs } from './format';
-import { KIND_LABEL, projectedPromiseAll, ghostMarks } from './findings';
+import { formatMs } from '../analyzer/format';
+import { kindLabel, projectedPromiseAll, ghostMarks } from './findings';
 import type { RowLayout } from './rows';
 
 /**
@@ -39,7 +39,7 @@ export class FindingMarkers {
     };
     for (const f of report.findings) {
       for (const iv of f.intervals ?? []) {
-        const m = el('div', { class: `cl-marker ${f.severity}`, title: `${KIND_LABEL[f.kind] ?? f.kind}: ${f.message}\n${formatMs(iv.endMs - iv.startMs)}` });
+        const m = el('div', { class: `cl-marker ${f.severity}`, title: `${kindLabel(f.kind)}: ${f.message}\n${formatMs(iv.endMs - iv.startMs)}` });
         m.dataset.kind = f.kind;
         add(f.id, iv.laneId, f.laneId, iv.startMs, iv.endMs, m);
       }

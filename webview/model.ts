@@ -1,7 +1,7 @@
 import type { Report, SourceLocation } from '../analyzer/report';
 import { distinctRowLabels } from './rowLabels';
 import { SLICE_CATEGORIES } from '../analyzer/report';
-import { baseName, formatMs } from './format';
+import { baseName, formatMs } from '../analyzer/format';
 
 /**
  * The flat model the timeline draws: the report's struct-of-arrays columns turned into one
@@ -45,6 +45,8 @@ export interface ProcessView {
   pid: number;
   label: string;
   lanes: LaneView[];
+  /** Launcher name (npm, npx, sh…): a process that only starts others, drawn dimmed and low. */
+  launcher?: string;
 }
 
 export interface TimelineModel {
@@ -149,12 +151,17 @@ export function buildModel(report: Report): TimelineModel {
     if (!byPid.has(pid)) byPid.set(pid, []);
     byPid.get(pid)!.push(lv);
   }
-  const pids = [...byPid.keys()].sort((a, b) => (a === mainPid ? -1 : b === mainPid ? 1 : a - b));
+  // Launchers (npm, npx, sh) last: they only start the processes that matter.
+  const launcherOf = (pid: number) => byPid.get(pid)!.map((lv) => report.lanes[lv.lane].launcher).find((x) => x);
+  const pids = [...byPid.keys()].sort((a, b) => (a === mainPid ? -1 : b === mainPid ? 1 : 0)
+    || (launcherOf(a) ? 1 : 0) - (launcherOf(b) ? 1 : 0) || a - b);
   const processes: ProcessView[] = pids.map((pid) => {
     const lanes = byPid.get(pid)!.sort((a, b) => report.lanes[a.lane].threadId - report.lanes[b.lane].threadId);
     const first = report.lanes[lanes[0].lane];
     const script = baseName(first.script);
-    return { pid, label: `${pid === mainPid ? 'process' : 'child process'} ${pid}${lanes.length > 1 && script ? ` · ${script}` : ''}`, lanes };
+    const launcher = launcherOf(pid);
+    const what = launcher ? `launcher ${pid} · ${launcher}` : `${pid === mainPid ? 'process' : 'child process'} ${pid}${lanes.length > 1 && script ? ` · ${script}` : ''}`;
+    return { pid, label: first.external && !launcher ? `${what} · ${script ?? '?'} (not node)` : what, lanes, ...(launcher ? { launcher } : {}) };
   });
 
   let wallMs = report.program.wallMs || 0;
@@ -208,6 +215,8 @@ function splitIntoRows(col: number[], start: number[], end: number[], n: number,
 /** The lane's tooltip: who it is, what it runs, where it was created, how busy it was. */
 function laneTitle(l: Report['lanes'][number]): string {
   const lines = [`${l.label} — pid ${l.pid}, thread ${l.threadId}`];
+  if (l.launcher) lines.push(`launcher (${l.launcher}): only starts other processes; its lag and CPU are not the headline`);
+  if (l.external) lines.push('not node: CPU time and memory sampled from /proc; where its busy time falls within each ~100 ms sample is not known');
   if (l.script) lines.push(l.script);
   if (l.createdAt) lines.push(`created at ${l.createdAt.file}:${l.createdAt.line}:${l.createdAt.column}`);
   const busy = [`busy ${formatMs(l.busyMs)} of ${formatMs(Math.max(0, l.endMs - l.startMs))}`];

@@ -7,19 +7,20 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Report } from '../analyzer/report';
 import { hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
+import { requirement } from '../scripts/testEnvironment';
 
 // The CLI's HTML report of real profiled programs (webview/fixtures/programs), in headless
 // Chromium: what a user sees.
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist/cli.js');
 const PROGRAMS = join(__dirname, 'fixtures/programs');
-const skip = !hasChromium ? 'chromium not installed (apt-get install -y chromium)' : !existsSync(CLI) ? 'dist/cli.js not built' : false;
+const needs = requirement(!hasChromium ? 'chromium not installed (apt-get install -y chromium)' : !existsSync(CLI) && 'dist/cli.js not built');
 
-describe('HTML report of real programs in Chromium', { skip }, () => {
+describe('HTML report of real programs in Chromium', { skip: needs.skip }, () => {
   let browser: Browser;
   let dir: string;
-  before(async () => { browser = await launch(); dir = mkdtempSync(join(tmpdir(), 'cl-real-')); });
-  after(async () => { await browser?.close(); rmSync(dir, { recursive: true, force: true }); });
+  before(async () => { needs.check(); browser = await launch(); dir = mkdtempSync(join(tmpdir(), 'cl-real-')); });
+  after(async () => { await browser?.close(); if (dir) rmSync(dir, { recursive: true, force: true }); });
 
   /** `concurrency-lens profile FILE --html … --json …`: the page's file and the report. */
   function profile(program: string): { html: string; report: Report } {

@@ -3,14 +3,16 @@ import type { TimelineModel } from './model';
 /**
  * Vertical layout of the lanes area: for each process a header, then for each of its lanes
  * the busy-slice row (labelled with the lane) and the lane's async rows (labelled with the
- * creation site). Pure: the same model always gives the same positions (no layout jumps).
+ * creation site); launchers (npm, npx, sh) dimmed, their busy row collapsed to a strip. Pure: the same model always gives the same positions (no layout jumps).
  */
 export type Band =
-  | { type: 'process'; y: number; h: number; label: string; title: string }
-  | { type: 'row'; y: number; h: number; row: number; lane: number; label: string; title: string; first: boolean };
+  | { type: 'process'; y: number; h: number; label: string; title: string; dim?: boolean }
+  | { type: 'row'; y: number; h: number; row: number; lane: number; label: string; title: string; first: boolean; dim?: boolean };
 
 export const PROCESS_H = 20;
 export const SLICE_H = 20;
+/** A launcher's (npm, sh) busy row: collapsed to a thin strip. */
+export const LAUNCHER_SLICE_H = 8;
 export const ASYNC_H = 13;
 export const LANE_GAP = 8;
 
@@ -31,15 +33,18 @@ export function layoutRows(m: TimelineModel): RowLayout {
   const laneTop = new Float64Array(m.report.lanes.length), laneBottom = new Float64Array(m.report.lanes.length);
   let y = 0;
   for (const p of m.processes) {
-    bands.push({ type: 'process', y, h: PROCESS_H, label: p.label, title: p.label });
+    const dim = p.launcher ? { dim: true } : {};
+    bands.push({ type: 'process', y, h: PROCESS_H, label: p.label, title: p.label, ...dim });
     y += PROCESS_H + 2;
+    const sliceH = p.launcher ? LAUNCHER_SLICE_H : SLICE_H;
     for (const lv of p.lanes) {
       laneTop[lv.lane] = y;
-      bands.push({ type: 'row', y, h: SLICE_H, row: lv.sliceRow, lane: lv.lane, label: lv.label, title: lv.title, first: true });
-      rowY[lv.sliceRow] = y; rowH[lv.sliceRow] = SLICE_H;
-      y += SLICE_H + 1;
+      // A collapsed strip has no room for text: the process header names the launcher, the tooltip says the rest.
+      bands.push({ type: 'row', y, h: sliceH, row: lv.sliceRow, lane: lv.lane, label: p.launcher ? '' : lv.label, title: lv.title, first: true, ...dim });
+      rowY[lv.sliceRow] = y; rowH[lv.sliceRow] = sliceH;
+      y += sliceH + 1;
       for (const r of lv.asyncRows) {
-        bands.push({ type: 'row', y, h: ASYNC_H, row: r, lane: lv.lane, label: m.rows[r].label, title: m.rows[r].label, first: false });
+        bands.push({ type: 'row', y, h: ASYNC_H, row: r, lane: lv.lane, label: m.rows[r].label, title: m.rows[r].label, first: false, ...dim });
         rowY[r] = y; rowH[r] = ASYNC_H;
         y += ASYNC_H + 1;
       }

@@ -1,8 +1,8 @@
 import type { Finding, Report } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { el, setText } from './dom';
-import { baseName, formatMs } from './format';
-import { KIND_LABEL, sortFindings } from './findings';
+import { baseName, formatMs } from '../analyzer/format';
+import { kindLabel, sortFindings } from './findings';
 
 /**
  * The side panel: the findings list (buttons: keyboard and screen-reader friendly), the
@@ -51,14 +51,14 @@ export class SidePanel {
   showFinding(f: Finding): void {
     for (const [id, b] of this.buttons) b.setAttribute('aria-pressed', String(id === f.id));
     this.details.replaceChildren(
-      el('dt', {}, 'Finding'), el('dd', {}, KIND_LABEL[f.kind] ?? f.kind),
+      el('dt', {}, 'Finding'), el('dd', {}, kindLabel(f.kind)),
       el('dt', {}, 'Message'), el('dd', {}, f.message),
       ...(f.detail ? [el('dt', {}, 'Why'), el('dd', {}, f.detail)] : []),
       el('dt', {}, 'Location'), el('dd', {}, `${f.location.file}:${f.location.line}:${f.location.column}`),
       el('dt', {}, 'Time'), el('dd', {}, `${formatMs(f.totalMs)}${f.occurrences > 1 ? ` in ${f.occurrences} occurrences` : ''}`),
       ...(f.estimatedSavingsMs ? [el('dt', {}, 'Could save'), el('dd', {}, `≈ ${formatMs(f.estimatedSavingsMs)}`)] : []),
     );
-    setText(this.live, `${KIND_LABEL[f.kind] ?? f.kind}: ${f.message}`);
+    setText(this.live, `${kindLabel(f.kind)}: ${f.message}`);
   }
 }
 
@@ -73,7 +73,7 @@ function findingButton(f: Finding): HTMLButtonElement {
   const sev = el('span', { class: `sev ${f.severity}`, 'aria-label': f.severity }, f.severity === 'error' ? '●' : f.severity === 'warning' ? '▲' : 'ℹ');
   const where = `${baseName(loc.file)}:${loc.line} · ${formatMs(f.totalMs)}${f.occurrences > 1 ? ` · ${f.occurrences}×` : ''}${f.estimatedSavingsMs ? ` · save ≈ ${formatMs(f.estimatedSavingsMs)}` : ''}`;
   const b = el('button', { type: 'button', class: 'cl-finding', 'aria-pressed': 'false', title: `${f.message}${f.detail ? `\n\n${f.detail}` : ''}\n\n${loc.file}:${loc.line}:${loc.column}` },
-    sev, el('span', {}, KIND_LABEL[f.kind] ?? f.kind), el('span', { class: 'msg' }, f.message), el('span', { class: 'where' }, where));
+    sev, el('span', {}, kindLabel(f.kind)), el('span', { class: 'msg' }, f.message), el('span', { class: 'where' }, where));
   b.dataset.findingId = f.id;
   b.dataset.kind = f.kind;
   return b;

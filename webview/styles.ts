@@ -124,6 +124,7 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 .cl-row-label { position: absolute; left: 0; right: 0; padding: 0 8px 0 20px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-size: 11px; color: var(--cl-muted); }
 .cl-row-label.lane { color: var(--cl-fg); font-weight: 600; padding-left: 12px; font-size: 12px; }
 .cl-row-label.process { color: var(--cl-fg); padding-left: 4px; font-size: 11px; text-transform: none; background: var(--cl-band); font-weight: 600; }
+.cl-row-label.dim { opacity: 0.55; font-weight: 400; }
 .cl-overlay { position: absolute; top: 0; left: var(--cl-gutter); right: 0; pointer-events: none; overflow: hidden; }
 .cl-marker { position: absolute; pointer-events: auto; cursor: pointer; border: 1px solid var(--cl-error); background: color-mix(in srgb, var(--cl-error) 14%, transparent); min-width: 3px; }
 .cl-marker.warning { border-color: var(--cl-warning); background: color-mix(in srgb, var(--cl-warning) 12%, transparent); }

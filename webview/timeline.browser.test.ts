@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
 import { syntheticReport } from './fixtures/syntheticReport';
+import { requirement } from '../scripts/testEnvironment';
 
 // The timeline in headless Chromium, on synthetic reports (real profiled programs are in
 // realPrograms.browser.test.ts). Asserts what a user sees and can do.
-describe('timeline in Chromium', { skip: hasChromium ? false : 'chromium not installed (apt-get install -y chromium)' }, () => {
+const needs = requirement(!hasChromium && 'chromium not installed (apt-get install -y chromium)');
+
+describe('timeline in Chromium', { skip: needs.skip }, () => {
   let browser: Browser;
-  before(async () => { browser = await launch(); });
+  before(async () => { needs.check(); browser = await launch(); });
   after(async () => { await browser?.close(); });
 
   test('lanes grouped by process, findings listed, blocked interval drawn on the main lane', async () => {

@@ -1,7 +1,7 @@
 import type { TimelineModel } from './model';
 import type { Theme } from './theme';
 import { seriesColumns } from './lod';
-import { formatCount, formatMs } from './format';
+import { formatCount, formatMs } from '../analyzer/format';
 
 /**
  * The whole-run tracks above the lanes: event-loop lag, concurrency (async ops in flight),

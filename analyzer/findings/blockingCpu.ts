@@ -51,10 +51,14 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
   const bySite = new Map<string, SiteEntry>();
   const isLibrary = libraryClassifier(ctx);
+  // A test runner's workers run the code under test, async as it runs in production: its blocks count.
+  const runsTests = new Set(ctx.run.threads.filter((t) => t.records.some((r) => r.t === 'testRunner')).map((t) => `${t.pid}:${t.tid}`));
   for (const { lane, model, samples } of ctx.threads) {
-    // Worker threads exist to block; launchers run no user code.
-    if (!samples || lane.kind === 'worker' || isLauncher(model)) continue;
-    const forParent = lane.kind === 'process' && isPoolMember(model);
+    // Worker threads exist to block (a test runner's excepted); launchers run no user code.
+    if (!samples || isLauncher(model)) continue;
+    const runsTestCode = runsTests.has(lane.id);
+    if (lane.kind === 'worker' && !runsTestCode) continue;
+    const forParent = lane.kind === 'process' && !runsTestCode && isPoolMember(model);
     const profile = ctx.run.threads.find((t) => t.pid === model.pid && t.tid === model.tid)?.profile;
     const syncSpans: [number, number][] = [];
     const libSpans: { from: number; to: number; gid: number }[] = [];

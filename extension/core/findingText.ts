@@ -1,11 +1,7 @@
 /** The words a user reads about a finding: code lens titles, hover text, status lines. */
 import type { Finding, Report } from '../../analyzer/report';
-
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '?';
-  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
-  return `${Math.round(ms)} ms`;
-}
+import { formatMs } from '../../analyzer/format';
+import { FINDING_KIND_INFO } from '../../analyzer/findingKinds';
 
 const times = (n: number) => `${n}×`;
 
@@ -39,17 +35,9 @@ export function lensTitle(f: Finding, awaitCount?: number): string {
   }
 }
 
-/** Short human name of a finding kind. */
+/** The sentence-like name of a finding kind (analyzer/findingKinds.ts); an unknown kind (a newer report) as is. */
 export function kindTitle(kind: Finding['kind']): string {
-  return {
-    'blocking-cpu': 'Event loop blocked by CPU work',
-    'sync-io': 'Synchronous call (I/O or CPU) on the event loop',
-    'sequential-awaits': 'Independent awaits ran in sequence',
-    'await-in-loop': 'Await in a loop',
-    'fake-concurrency': 'Concurrency that did not overlap',
-    'threadpool-saturation': 'libuv threadpool saturated',
-    'pool-oversubscribed': 'Worker pool larger than the cores',
-  }[kind] ?? kind;
+  return FINDING_KIND_INFO[kind]?.title ?? kind;
 }
 
 /** Plain-text evidence lines for hovers (rendered as text, never as markup). */

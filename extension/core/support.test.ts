@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding, Report } from '../../analyzer/report';
-import { parseJsonc } from './jsonc';
 import { nodeLaunchConfigs, npmScripts, toProfileOptions, TargetError, findExecutable } from './targets';
 import { compareRuns, percentChange } from './compareRuns';
-import { lensTitle, formatMs } from './findingText';
+import { lensTitle, kindTitle } from './findingText';
+import { formatMs } from '../../analyzer/format';
 import { validateReport } from './findingsIndex';
 
 const settings = { blockingThresholdMs: 30, samplingIntervalUs: 500, nodePath: process.execPath, includeNodeModules: true };
@@ -23,7 +23,11 @@ test('launch.json with comments and trailing commas; only Node launch configs', 
     ],
   }`;
   assert.deepEqual(nodeLaunchConfigs(text).map((c) => c.name), ['App', 'url']);
-  assert.equal((parseJsonc(text) as any).configurations[3].env.U, 'http://x//y');
+  assert.equal(nodeLaunchConfigs(text)[1].env?.U, 'http://x//y');
+});
+
+test('a malformed launch.json is a TargetError that says where', () => {
+  assert.throws(() => nodeLaunchConfigs('{ "configurations": [ { "type": "node" ] }'), (e: unknown) => e instanceof TargetError && /launch\.json is not valid JSON: \w+ at offset \d+/.test(e.message));
 });
 
 test('a launch configuration becomes ProfileOptions with program, args, cwd, env and runtimeArgs', () => {
@@ -72,11 +76,12 @@ const finding = (over: Partial<Finding>): Finding => ({
 });
 
 test('code lens titles', () => {
-  assert.equal(lensTitle(finding({})), '⏱ blocked the event loop 3× · 1.2 s total');
+  assert.equal(lensTitle(finding({})), '⏱ blocked the event loop 3× · 1.23 s total');
   assert.equal(lensTitle(finding({ kind: 'sequential-awaits', estimatedSavingsMs: 240, related: [{ file: '/a.js', line: 4, column: 1 }, { file: '/a.js', line: 5, column: 1 }] })),
     '⇉ 3 independent awaits ran in sequence · Promise.all would save ~240 ms');
   assert.equal(lensTitle(finding({ kind: 'sequential-awaits', estimatedSavingsMs: 600 }), 4), '⇉ 4 independent awaits ran in sequence · Promise.all would save ~600 ms');
-  assert.equal(formatMs(12_345), '12 s');
+  assert.equal(formatMs(12_345), '12.3 s');
+  assert.equal(kindTitle('sync-io'), 'Synchronous call (I/O or CPU) on the event loop');
 });
 
 const report = (wallMs: number, findings: Finding[]): Report => validateReport({

@@ -5,7 +5,8 @@
 import { existsSync, statSync, accessSync, constants } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ProfileOptions } from '../../recorder/profileOptions';
-import { parseJsonc } from './jsonc';
+// The ES build: the package's main (UMD) requires its parts at run time, which a bundle cannot.
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 
 export const PROFILABLE_FILE = /\.(js|mjs|cjs|ts|mts|cts)$/i;
 
@@ -42,7 +43,9 @@ export function npmScripts(packageJsonText: string): { name: string; command: st
 
 /** Node launch configurations of a launch.json text (comments allowed). */
 export function nodeLaunchConfigs(launchJsonText: string): LaunchConfig[] {
-  const json = parseJsonc(launchJsonText) as { configurations?: LaunchConfig[] };
+  const errors: ParseError[] = [];
+  const json = (parseJsonc(launchJsonText, errors, { allowTrailingComma: true }) ?? {}) as { configurations?: LaunchConfig[] };
+  if (errors.length) throw new TargetError(`launch.json is not valid JSON: ${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}`);
   return (json.configurations ?? []).filter(
     (c) => c && (c.type === 'node' || c.type === 'pwa-node') && c.request === 'launch' && (c.program || c.runtimeExecutable),
   );

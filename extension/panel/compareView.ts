@@ -1,7 +1,7 @@
 /** Static HTML for "Compare Runs": metrics before → after and which findings were resolved. No scripts. */
 import type { Report } from '../../analyzer/report';
 import { compareRuns, percentChange, type MetricRow } from '../core/compareRuns';
-import { formatMs } from '../core/findingText';
+import { formatMs } from '../../analyzer/format';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const base = (p: string) => p.split(/[\\/]/).pop() ?? p;

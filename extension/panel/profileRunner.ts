@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { Report } from '../../analyzer/report';
 import type { LaneProfile, ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
-import { formatMs, reportSummaryLine } from '../core/findingText';
+import { reportSummaryLine } from '../core/findingText';
+import { formatMs } from '../../analyzer/format';
 import { stopRequests, formatSeconds } from '../../recorder/stopRequests';
 
 export type StartProfile = (options: ProfileOptions) => ProfileRun;

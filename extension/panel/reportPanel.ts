@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Report } from '../../analyzer/report';
 import type { FromWebview, ToWebview } from '../../webview/protocol';
-import { timelineHtml } from '../../webview/page';
-import { FALLBACK_SCRIPT } from './fallbackScript';
+import { escapeHtml, timelineHtml } from '../../webview/page';
 
 export interface ReportPanelEvents {
   openLocation(location: FromWebview & { type: 'openLocation' }): void;
@@ -38,13 +37,11 @@ export class ReportPanel implements vscode.Disposable {
     this.queue = baseline ? [{ type: 'report', report, baseline }] : [];
     const bundle = vscode.Uri.joinPath(dist, 'webview.js');
     const webview = this.panel.webview;
-    webview.html = timelineHtml({
-      report,
-      title,
-      nonce: randomBytes(16).toString('base64'),
-      cspSource: webview.cspSource,
-      ...(existsSync(bundle.fsPath) ? { scriptUri: webview.asWebviewUri(bundle).toString() } : { inlineScript: FALLBACK_SCRIPT }),
-    });
+    // One renderer: the typed timeline bundle (webview/main.ts), spoken to through webview/protocol.ts.
+    // Without it (a build that skipped the webview) the panel says so instead of rendering something else.
+    webview.html = existsSync(bundle.fsPath)
+      ? timelineHtml({ report, title, nonce: randomBytes(16).toString('base64'), cspSource: webview.cspSource, scriptUri: webview.asWebviewUri(bundle).toString() })
+      : missingBundleHtml(bundle.fsPath);
     this.panel.reveal(vscode.ViewColumn.Beside, true);
   }
 
@@ -72,4 +69,11 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   dispose(): void { this.panel?.dispose(); }
+}
+
+/** A static page (no script) for an extension installed without its timeline bundle. */
+function missingBundleHtml(bundlePath: string): string {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none';"><title>Concurrency Lens</title></head>
+<body><p>The timeline bundle is missing (${escapeHtml(bundlePath)}): run <code>npm run build</code> and open the report again.</p></body></html>`;
 }

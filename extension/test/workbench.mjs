@@ -50,9 +50,10 @@ export function workbench(page) {
       const number = await page.locator('.monaco-editor .margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) }).first().boundingBox();
       return { lens, number };
     },
+    /** Text of the Problems panel (opened if it is not showing: its key toggles a focused panel closed). */
     async problems() {
-      await page.keyboard.press('Control+Shift+M');
       const panel = page.locator('.markers-panel');
+      if (!(await panel.isVisible())) await page.keyboard.press('Control+Shift+M');
       await panel.waitFor();
       await page.waitForTimeout(500);
       return panel.innerText();

@@ -11,6 +11,7 @@ import type { ProbeOptions } from '../probeOptions';
 import { isUserFile, instrumentSource } from './instrumentFile';
 import { isTypeScript, transpileTypeScriptAsync, withInlineMap, moduleFormat } from './typescript';
 import { tsFallback, tsPathsAlias } from './tsResolve';
+import { VITEST_EVALUATOR, VITEST_ADOPT_CALL } from './testRunnerHooks';
 
 let opts: ProbeOptions;
 
@@ -46,6 +47,12 @@ export async function resolve(specifier: string, context: any, nextResolve: any)
 export async function load(url: string, context: any, nextLoad: any) {
   if (!url.startsWith('file:')) return nextLoad(url, context);
   const file = fileURLToPath(url);
+  // vitest compiles the code under test itself: its evaluator hands it to the probe (testRunnerHooks).
+  if (VITEST_EVALUATOR.test(file)) {
+    const result = await nextLoad(url, context);
+    if (result.format !== 'module' || result.source == null) return result;
+    return { ...result, source: (typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8')) + VITEST_ADOPT_CALL };
+  }
   const ownDir = path.dirname(opts.probePath);
   if (!isUserFile(file, opts.includeNodeModules, ownDir)) return nextLoad(url, context);
   let result;

@@ -22,6 +22,7 @@ import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHook
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { procReadable } from '../procFs';
+import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 
 /** Before countSyncFsCalls wraps it: the probe's reads are not the program's sync I/O. */
 const readFileSyncOriginal = fs.readFileSync;
@@ -86,7 +87,12 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     clusterWorker: ((process as any).moduleLoadList as string[] | undefined)?.includes('NativeModule internal/cluster/child') ?? false,
   });
 
-  installLoadHooks(opts);
+  let runner: string | undefined;
+  // Test code runs in this thread, compiled by a test runner (testRunnerHooks): logged once.
+  const runsTests = (name: string) => { if (runner === undefined) { runner = name; log.write({ t: 'testRunner', name }); } };
+  (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
+  installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
+  adoptVitestInWorkers(opts, runsTests);
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
   runtime.threadCpu = threadRunMs;
@@ -120,13 +126,37 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   });
 
   if (wt.isMainThread) {
+    if (process.execArgv.includes('--test')) hideInspectorFromTestRunner();
     // Children inherit --inspect flags through execArgv; drop them so cluster does not pick ports.
     for (let i = process.execArgv.length - 1; i >= 0; i--) {
       if (/^--inspect(-brk|-port|-publish-uid)?(=|$)/.test(process.execArgv[i])) process.execArgv.splice(i, 1);
     }
-    attachRecorder(opts.runDir);
+    attachRecorder(opts.runDir, log);
   }
   startLagTicks(runtime, log, flush);
+}
+
+/**
+ * Node's test runner (`node --test`) asks once, right after the preloads, whether the inspector
+ * is in use (an `--inspect*` flag in execArgv or NODE_OPTIONS); if so it prints a warning and
+ * runs test files one at a time. Ours are not the program's, so that first look must not see
+ * them: start() removes them from execArgv, and NODE_OPTIONS' `--inspect-*` flags are hidden
+ * until the next tick (before any test file starts; they inherit them). Node caches the answer
+ * per execArgv array: a fresh copy of execArgv then makes its later looks see our flags, so it
+ * still keeps the inspector's own messages ("Debugger attached.") out of the test files'
+ * reported stderr. Seeing them, it gives each test file `--inspect-port=<debugPort + n>`, which
+ * only reserves a port (the probe opens port 0): debugPort goes back from the recorder's
+ * `--inspect=127.0.0.1:0` to Node's default, as in a plain run.
+ */
+function hideInspectorFromTestRunner(): void {
+  const nodeOptions = process.env.NODE_OPTIONS;
+  if (!nodeOptions || !/--inspect/.test(nodeOptions)) return;
+  process.env.NODE_OPTIONS = nodeOptions.split(/\s+/).filter((f) => !/^--inspect/.test(f)).join(' ');
+  process.nextTick(() => {
+    process.env.NODE_OPTIONS = nodeOptions;
+    process.execArgv = [...process.execArgv];
+    try { if (process.debugPort === 0) process.debugPort = 9229; } catch { /* not settable here */ }
+  });
 }
 
 /**
@@ -217,15 +247,63 @@ function recorderAlive(): boolean {
   try { process.kill(recorderPid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
-/** Announces this process to the recorder and waits until it has started profiling. */
-function attachRecorder(runDir: string): void {
-  if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
-  const url = inspector.url();
-  if (!url) return;
-  const file = path.join(runDir, `attach-${process.pid}.json`);
-  fs.writeFileSync(file + '.tmp', JSON.stringify({ pid: process.pid, ppid: process.ppid, url, argv: process.argv }));
-  fs.renameSync(file + '.tmp', file);
+/**
+ * Announces this process to the recorder and waits until it has started profiling. A process
+ * that has no inspector (Node 20's `node --test` parent, a Node built without one) cannot be
+ * attached: it runs on, its probe still records awaits, lag and sync I/O, and its log says
+ * why there is no CPU profile. Never throws into the program.
+ */
+function attachRecorder(runDir: string, log: ThreadLog): void {
+  let url: string | undefined;
+  try {
+    if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
+    url = inspector.url();
+  } catch (e) {
+    // Node throws a plain string here ("This Environment was initialized without a V8::Inspector").
+    log.write({ t: 'noInspector', reason: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  if (!url) { log.write({ t: 'noInspector', reason: 'the inspector did not start' }); return; }
+  shareInspector();
+  try {
+    const file = path.join(runDir, `attach-${process.pid}.json`);
+    fs.writeFileSync(file + '.tmp', JSON.stringify({ pid: process.pid, ppid: process.ppid, url, argv: process.argv }));
+    fs.renameSync(file + '.tmp', file);
+  } catch { return; /* the run directory is gone: the recorder stopped */ }
   waitForRecorder(RELEASE_START, WAIT_LIMIT_MS);
+}
+
+/**
+ * The program (or a tool's --require, such as VS Code's debug-terminal bootloader) may open
+ * the inspector itself. Run plainly that works; here the inspector is already ours, and
+ * Node would throw ERR_INSPECTOR_ALREADY_ACTIVATED. So open() and close() become Proxies of
+ * themselves (same name, length, properties) that, while the inspector is ours, let the
+ * program share it: open() succeeds (waits for a debugger when asked to; `inspector.url()`
+ * is our listening address, where a debugger can attach beside the recorder) and the
+ * matching close() leaves our session alone. Anything else goes to Node unchanged.
+ */
+function shareInspector(): void {
+  const mutable = require('node:inspector') as Record<string, any>;
+  const { open, close, url } = mutable;
+  let programOpened = false;
+  let dispose: symbol | undefined;
+  mutable.open = new Proxy(open, {
+    apply(target, thisArg, args) {
+      if (programOpened || !url()) return Reflect.apply(target, thisArg, args);
+      programOpened = true;
+      if (args[2]) mutable.waitForDebugger();
+      dispose ??= (Symbol as any).dispose ?? Symbol.for('nodejs.dispose');
+      return { __proto__: null, [dispose!]: () => mutable.close() };
+    },
+  });
+  mutable.close = new Proxy(close, {
+    apply(target, thisArg, args) {
+      if (!url()) return Reflect.apply(target, thisArg, args);
+      programOpened = false; // ours stays open: closing it would wait for the recorder to hang up
+      return undefined;
+    },
+  });
+  require('node:module').syncBuiltinESMExports();
 }
 
 /**
@@ -247,6 +325,10 @@ function waitForCollector(): void {
  * Records sync fs calls from any code outside module loading (which and how long), so a timed
  * call into a dependency knows it did sync I/O. The probe's own file work uses the functions it
  * captured before this wrapping.
+ *
+ * Each function is replaced by a Proxy of itself: to the program it looks exactly like the
+ * built-in (own properties such as `fs.realpathSync.native`, `name`, `length`, `prototype`,
+ * toString); only calling it is timed.
  */
 function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   // The module object itself (an `import * as` namespace in this bundle is a read-only copy).
@@ -256,13 +338,13 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
     const original = mutable[name];
     if (!name.endsWith('Sync') || typeof original !== 'function') continue;
     const index = names.push(name) - 1;
-    const counted = function (this: unknown) {
-      if (isLoadingModule()) return (original as Function).apply(this, arguments);
-      const t0 = performance.now();
-      try { return (original as Function).apply(this, arguments); } finally { runtime.fsSync(index, t0); }
-    };
-    Object.defineProperty(counted, 'name', { value: name });
-    Object.defineProperty(counted, 'length', { value: (original as Function).length });
+    const counted = new Proxy(original as (...args: unknown[]) => unknown, {
+      apply(target, thisArg, args) {
+        if (isLoadingModule()) return Reflect.apply(target, thisArg, args);
+        const t0 = performance.now();
+        try { return Reflect.apply(target, thisArg, args); } finally { runtime.fsSync(index, t0); }
+      },
+    });
     try { mutable[name] = counted; } catch { /* read-only in some builds */ }
   }
   require('node:module').syncBuiltinESMExports();
@@ -280,26 +362,34 @@ function markTasks(runtime: ProbeRuntime): void {
   dc.subscribe('http.server.request.start', () => runtime.mark());
 }
 
-/** Where user code created workers and child processes (first user frame of the stack). */
+/**
+ * Where user code created workers and child processes (first user frame of the stack), from
+ * Node's diagnostics channels: nothing of child_process or worker_threads is patched. The
+ * `child_process` channel publishes from the ChildProcess constructor, before spawn() has run:
+ * the frame is taken then, pid and command once spawn() has returned.
+ */
 function recordCreations(log: ThreadLog, probePath: string): void {
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
     log.write({ t: 'spawn', kind: 'worker', threadId: worker?.threadId, at: performance.now(), frame: userFrame(probePath) });
   });
-  const { ChildProcess } = require('node:child_process');
-  const original = ChildProcess.prototype.spawn;
-  ChildProcess.prototype.spawn = function (this: any, spawnOptions: any) {
-    const result = original.apply(this, arguments as any);
-    try {
-      log.write({ t: 'spawn', kind: 'process', pid: this.pid, file: spawnOptions?.file, args: spawnOptions?.args,
-        at: performance.now(), frame: userFrame(probePath) });
-    } catch { /* never break the program */ }
-    return result;
-  };
+  dc.subscribe('child_process', (message: any) => {
+    const child = message?.process;
+    if (!child) return;
+    const at = performance.now();
+    const frame = userFrame(probePath);
+    process.nextTick(() => {
+      if (child.pid === undefined) return; // spawn failed: the program sees its 'error' event
+      log.write({ t: 'spawn', kind: 'process', pid: child.pid, file: child.spawnfile, args: child.spawnargs, at, frame });
+    });
+  });
 }
 
 // Entry point, last: every module-level binding above is initialized by now.
 const options = readProbeOptions();
 // Node's ESM loader runs hooks on an internal worker, the only worker without a parentPort: not the program's.
 const isLoaderThread = !wt.isMainThread && wt.parentPort === null;
-if (options && !isLoaderThread && !(globalThis as any)[PROBE_GLOBAL]) start(options);
+if (options && !isLoaderThread && !(globalThis as any)[PROBE_GLOBAL]) {
+  // Whatever goes wrong in the probe, the program runs on (unrecorded rather than broken).
+  try { start(options); } catch { /* nothing to record with */ }
+}

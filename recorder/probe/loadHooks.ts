@@ -26,7 +26,11 @@ export function firstCompiledFile(): string | undefined {
   return firstFile;
 }
 
-export function installLoadHooks(opts: ProbeOptions): void {
+/**
+ * `onCompiled(file, exports)` sees every CommonJS module once it has run (the test-runner
+ * adapters wait for their runner's internals there).
+ */
+export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, exports: unknown) => void = () => undefined): void {
   const Module = require('node:module');
   const ownDir = path.dirname(opts.probePath);
   const ctx = { distDir: ownDir, runDir: opts.runDir };
@@ -70,7 +74,9 @@ export function installLoadHooks(opts: ProbeOptions): void {
       content = instrumentSource(ctx, content, filename, false, map);
       if (map) content = withInlineMap(content, map);
     }
-    return compile.call(this, content, filename);
+    const result = compile.call(this, content, filename);
+    onCompiled(filename, this.exports);
+    return result;
   };
 
   const loadTs = (module: any, filename: string) => {

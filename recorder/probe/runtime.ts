@@ -9,6 +9,32 @@ import type { RawAggregates } from '../../analyzer/raw';
  * are timed, then one in SAMPLE_EVERY. Counts (occurrences, awaits in flight) are exact.
  * Everything is kept in fixed-size aggregates per site plus a bounded buffer of detailed
  * spans, so memory stays bounded however many promises the program makes.
+ *
+ * Short names. The instrumenter (transform.ts) emits calls into this runtime in every
+ * instrumented function, so the names it emits are kept to one or two letters (code size and
+ * parse time in every profiled module). This is the one table of their meanings:
+ *
+ *   in emitted code (transform.ts's constant)
+ *   __cl$   (H)   this runtime: globalThis[Symbol.for('concurrency-lens')]
+ *   __clI$  (I)   the current async-function invocation (an Invocation), from `f`
+ *   __clS$  (B)   the base id of the module's site table, from `load`; `__clS$+id` is a site id
+ *   __clE$        the exception rethrown by the catch tail around an async function body
+ *
+ *   runtime member                             called
+ *   f(fn)                                      on entry of an async function → its Invocation
+ *   k                                          counter: `++__cl$.k` as an await's operand starts
+ *   o(inv, site, startedAt, t0, value)         an await's operand evaluated: the await begins
+ *   o1(inv, site, startedAt, t0, value)        the same for Promise.all/allSettled/race/any
+ *   w(inv, startedAt, iterable)                wraps a combinator's iterable to time each element
+ *   e(inv, value)                              the await resumed with value
+ *   x(inv)                                     an exception leaves the async function
+ *   s(site, t0, value)                         a sync I/O call started at t0 returned value
+ *   p(site, value)                             a call that queues libuv thread-pool work returned
+ *   n()                                        now (performance.now())
+ *   t(site)                                    before a call into a dependency: its start, or 0
+ *   l(site, t0, value)                         that dependency call returned value
+ *   ls / li / le(inv, loop)                    loop start / iteration start / loop end
+ *   load(table)                                a module's site table (its ids start at the result)
  */
 
 const SAMPLE_ALL = 1000;

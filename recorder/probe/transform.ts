@@ -72,6 +72,8 @@ export interface TransformOutput extends SiteTable {
 }
 
 const COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
+// Names in the emitted code, kept short: their meanings (and of the runtime's one-letter
+// methods the emitted code calls) are tabled in runtime.ts's header comment.
 const H = '__cl$';
 const I = '__clI$';
 const B = '__clS$';

@@ -1,4 +1,8 @@
-/** Human-readable numbers for the header, axis readouts, tooltips and details. */
+/**
+ * Human-readable numbers, the one formatter of each unit for every layer: finding messages
+ * (analyzer), the CLI, the extension's lenses and hovers, the timeline (header, axis, tooltips).
+ * Pure: no Node, no DOM, so the webview bundle and the extension host can both import it.
+ */
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';

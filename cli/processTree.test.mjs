@@ -1,0 +1,198 @@
+// End to end: programs behind launchers (npx, npm run, a shell script) and a program that shells
+// out to a native binary. The headline (lag, main lane) is the user's process, launchers are
+// marked and skipped as parents, and every descendant process counts in CPU, RSS and parallelism.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, FIXTURES, profile, reportOf, fixture } from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+const DIR = join(FIXTURES, 'launchers');
+const TIMEOUT = 180_000;
+
+const mainOf = (report) => {
+  const mains = report.lanes.filter((l) => l.kind === 'main');
+  assert.equal(mains.length, 1, `one main lane: ${lanesText(report)}`);
+  return mains[0];
+};
+const laneById = (report, id) => report.lanes.find((l) => l.id === id);
+const lanesText = (report) => '\n  ' + report.lanes.map((l) => `${l.id} ${l.kind} ${l.label} parent=${l.parentId} launcher=${l.launcher} external=${l.external}`).join('\n  ');
+const cpuOf = (l) => (l.cpuUserMs ?? 0) + (l.cpuSystemMs ?? 0);
+
+/** The planted ~200 ms block in the user's code is the headline lag, and it is the main lane's. */
+function assertUserLagIsHeadline(report) {
+  const main = mainOf(report);
+  assert.ok(main.lagMs && main.lagMs.max >= 100, `main lane lag ${JSON.stringify(main.lagMs)}: the planted 200 ms block${lanesText(report)}`);
+  assert.deepEqual(report.metrics.eventLoopLagMs, main.lagMs, 'the headline lag is the main lane\'s');
+  assert.equal(report.program.mainPid, main.pid);
+}
+
+/** No lane's parent is a shell: parents skip them. */
+function assertParentsSkipShells(report) {
+  for (const l of report.lanes) {
+    if (!l.parentId) continue;
+    const parent = laneById(report, l.parentId);
+    assert.ok(parent, `${l.id}: parent ${l.parentId} is not a lane${lanesText(report)}`);
+    assert.ok(!(parent.external && parent.launcher), `${l.id}: parent ${parent.label} is a shell${lanesText(report)}`);
+  }
+}
+
+describe('npx tsx app.ts: npx, its shell and tsx\'s CLI step aside', () => {
+  let run;
+  before(async () => { run = await profile(['npx', 'tsx', 'cli/fixtures/launchers/app.ts'], { timeoutMs: TIMEOUT }); });
+  it('runs the program', () => {
+    reportOf(run);
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+    assert.match(run.stdout, /app\.ts done/);
+  });
+  it('the main lane is the process running app.ts, and its lag is the headline', () => {
+    const report = reportOf(run);
+    assert.match(mainOf(report).script ?? '', /app\.ts$/, lanesText(report));
+    assert.equal(mainOf(report).launcher, undefined);
+    assertUserLagIsHeadline(report);
+    assert.deepEqual(report.program.via, ['npx', 'sh', 'tsx']);
+  });
+  it('marks npx, the shell and tsx\'s CLI as launchers; the shell is a non-node lane', () => {
+    const report = reportOf(run);
+    const npx = report.lanes.find((l) => l.launcher === 'npx');
+    const sh = report.lanes.find((l) => l.launcher === 'sh');
+    const tsx = report.lanes.find((l) => l.launcher === 'tsx');
+    assert.ok(npx && sh && tsx, lanesText(report));
+    assert.equal(npx.kind, 'process');
+    assert.equal(npx.external, undefined);
+    assert.equal(sh.external, true);
+    assert.equal(sh.parentId, npx.id);
+    // npx → sh → tsx → node app.ts: tsx's parent skips the shell; app.ts's parent is tsx.
+    assert.equal(tsx.parentId, npx.id, lanesText(report));
+    assert.equal(mainOf(report).parentId, tsx.id, lanesText(report));
+    assertParentsSkipShells(report);
+  });
+  it('says in the summary who the headline is about', () => {
+    assert.match(run.stderr, /via npx → sh → tsx → node \S*app\.ts \(pid \d+\)/, run.stderr.slice(-2000));
+  });
+});
+
+describe('npm run start: a program with 3 children behind npm and sh', () => {
+  let run;
+  before(async () => { run = await profile(['npm', 'run', 'start'], { cwd: DIR, timeoutMs: TIMEOUT }); });
+  it('runs the program', () => {
+    reportOf(run);
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+    assert.match(run.stdout, /app done/);
+  });
+  it('the main lane is app.js, its parent is npm (not the shell in between), its children are its own', () => {
+    const report = reportOf(run);
+    const main = mainOf(report);
+    assert.equal(main.script, fixture('launchers/app.js'));
+    assertUserLagIsHeadline(report);
+    const npm = report.lanes.find((l) => l.launcher === 'npm');
+    assert.ok(npm, lanesText(report));
+    assert.equal(main.parentId, npm.id, lanesText(report));
+    const children = report.lanes.filter((l) => /child\.js$/.test(l.script ?? ''));
+    assert.equal(children.length, 3, lanesText(report));
+    for (const c of children) assert.equal(c.parentId, main.id);
+    assertParentsSkipShells(report);
+    assert.deepEqual(report.program.via, ['npm', 'sh']);
+    assert.match(run.stderr, /via npm → sh → node app\.js \(pid \d+\)/);
+  });
+  it('every process counts in CPU and peak RSS', () => {
+    const report = reportOf(run);
+    const p = report.program;
+    const perProcess = report.lanes.filter((l) => l.threadId === 0);
+    const sum = perProcess.reduce((a, l) => a + cpuOf(l), 0);
+    assert.ok(Math.abs(p.userCpuMs + p.systemCpuMs - sum) <= 1 + perProcess.length, `program CPU ${p.userCpuMs + p.systemCpuMs} vs Σ lanes ${sum}`);
+    for (const l of perProcess) assert.ok(p.maxRssKb >= (l.maxRssKb ?? 0), `peak RSS ${p.maxRssKb} < ${l.label} ${l.maxRssKb}`);
+    assert.ok(p.peakTreeRssKb >= p.maxRssKb, `peak of the sum ${p.peakTreeRssKb} vs largest process ${p.maxRssKb}`);
+  });
+});
+
+describe('a shell script that starts node', () => {
+  let run;
+  before(async () => { run = await profile(['cli/fixtures/launchers/run.sh'], { timeoutMs: TIMEOUT }); });
+  it('the main lane is app.js; the shell is a launcher lane and no lane\'s parent', () => {
+    const report = reportOf(run);
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+    assert.match(run.stdout, /starting[\s\S]*app done/);
+    const main = mainOf(report);
+    assert.equal(main.script, fixture('launchers/app.js'));
+    assertUserLagIsHeadline(report);
+    const sh = report.lanes.find((l) => l.launcher === 'sh');
+    assert.ok(sh?.external, lanesText(report));
+    assert.equal(main.parentId, undefined, 'the shell was the only ancestor');
+    assertParentsSkipShells(report);
+    assert.deepEqual(report.program.via, ['sh']);
+  });
+});
+
+describe('a program that shells out to a native binary (sha256sum over 256 MB)', () => {
+  let run;
+  before(async () => { run = await profile([fixture('launchers/native.js')], { timeoutMs: TIMEOUT }); });
+  it('the native process is a lane with CPU time and RSS, child of the program (the shell skipped)', () => {
+    const report = reportOf(run);
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+    assert.match(run.stdout, /^[0-9a-f]{64}$/m);
+    const sha = report.lanes.find((l) => l.external && /(^|\/)sha256sum$/.test(l.script ?? ''));
+    assert.ok(sha, lanesText(report));
+    assert.equal(sha.kind, 'process');
+    assert.equal(sha.launcher, undefined);
+    assert.ok(cpuOf(sha) > 0 && sha.busyMs > 0, `sha256sum CPU ${cpuOf(sha)}`);
+    assert.ok(sha.maxRssKb > 0);
+    assert.equal(sha.parentId, mainOf(report).id, lanesText(report));
+    assert.equal(sha.lagMs, undefined, 'no event loop, no lag');
+    const index = report.lanes.indexOf(sha);
+    assert.ok(report.spans.slices.lane.includes(index), 'its busy time is drawn');
+  });
+  it('CPU %, peak RSS and parallelism include the non-node processes', () => {
+    const report = reportOf(run);
+    const p = report.program;
+    const main = mainOf(report);
+    const external = report.lanes.filter((l) => l.external);
+    const externalCpu = external.reduce((a, l) => a + cpuOf(l), 0);
+    assert.ok(externalCpu > 0);
+    assert.ok(p.userCpuMs + p.systemCpuMs >= cpuOf(main) + externalCpu - 1, `program CPU ${p.userCpuMs + p.systemCpuMs} < main ${cpuOf(main)} + native ${externalCpu}`);
+    assert.ok(Math.abs(p.cpuPercent - ((p.userCpuMs + p.systemCpuMs) / p.wallMs) * 100) < 0.5, `CPU ${p.cpuPercent} %`);
+    for (const l of external) assert.ok(p.maxRssKb >= l.maxRssKb);
+    // Parallelism buckets hold the native processes' CPU time (spread over their sampling intervals).
+    const s = report.spans.series;
+    const onCpuMs = s.parallelism.reduce((a, b) => a + b, 0) * s.bucketMs;
+    assert.ok(onCpuMs >= externalCpu * 0.9, `Σ parallelism ${onCpuMs} ms vs native CPU ${externalCpu} ms`);
+    assert.ok(report.metrics.maxParallelism > 0);
+  });
+  it('measures the sampler\'s own CPU cost, and keeps it small', () => {
+    const { processSampling } = reportOf(run).program;
+    assert.ok(processSampling && processSampling.samples > 0, JSON.stringify(processSampling));
+    assert.ok(processSampling.costMs / processSampling.samples < 20, `${processSampling.costMs} ms CPU for ${processSampling.samples} samples`);
+  });
+});
+
+describe('CONCURRENCY_LENS_NO_PROC=1: no /proc (as on macOS and Windows)', () => {
+  let run;
+  before(async () => {
+    run = await profile(['npm', 'run', 'native'], { cwd: DIR, timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_NO_PROC: '1' } });
+  });
+  it('still records the node processes and lists the degraded figures', () => {
+    const report = reportOf(run);
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+    assert.match(run.stdout, /^[0-9a-f]{64}$/m);
+    const p = report.program;
+    assert.ok(Array.isArray(p.degraded) && p.degraded.some((d) => /not recorded/.test(d) && /CPU %/.test(d)), JSON.stringify(p.degraded));
+    assert.match(run.stderr, /degraded: processes other than node/);
+    assert.equal(p.peakTreeRssKb, undefined);
+    assert.equal(p.processSampling, undefined);
+    assert.equal(report.lanes.filter((l) => l.external).length, 0, lanesText(report));
+    assert.ok(p.cpuPercent > 0 && p.maxRssKb > 0);
+  });
+  it('the main lane is still the user\'s process, its parent npm (the shell known from npm\'s spawn record)', () => {
+    const report = reportOf(run);
+    const main = mainOf(report);
+    assert.equal(main.script, fixture('launchers/native.js'));
+    const npm = report.lanes.find((l) => l.launcher === 'npm');
+    assert.ok(npm, lanesText(report));
+    assert.equal(main.parentId, npm.id);
+    assert.deepEqual(p(report).via, ['npm', 'sh']);
+  });
+});
+
+const p = (report) => report.program;

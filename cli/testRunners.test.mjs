@@ -1,0 +1,260 @@
+// Test runners run unchanged under `concurrency-lens profile` (same output and exit code as a plain
+// run) and their findings land in the code under test; the probe never breaks a process that has
+// no inspector, or whose inspector someone else opens too.
+//
+// Each fixture project under cli/fixtures/runners/<runner>/ tests a lib.js (shared/ or its own), which plants three
+// problems at marked lines (CPU on the loop, sync I/O in async code, two independent sequential
+// awaits) and appends `pid:threadId` of every process/thread that ran test code to $RUNNER_LANES.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CLI, ROOT, FIXTURES, profile, lineOf, reportOf, findingsOf, describeFindings,
+} from './fixtures/harness.mjs';
+
+const CDP = (await import('chrome-remote-interface')).default;
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+const RUNNERS = realpathSync(join(FIXTURES, 'runners'));
+const BIN = join(ROOT, 'node_modules/.bin');
+const TIMEOUT_MS = 180_000;
+
+/** Runs a command plainly (no profiler): { code, signal, stdout, stderr }. */
+function runPlain(command, { cwd, env }) {
+  return new Promise((resolve) => {
+    const childEnv = { ...process.env, ...env };
+    delete childEnv.NODE_TEST_CONTEXT;
+    const child = spawn(command[0], command.slice(1), { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => { stdout += c; });
+    child.stderr.setEncoding('utf8').on('data', (c) => { stderr += c; });
+    const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, TIMEOUT_MS);
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+  });
+}
+
+/** The inspector's own status lines (the CLI's stderr filter removes them from the program's output). */
+const INSPECTOR_BANNER = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect)/;
+
+/** vitest lists a test by name only when it was slower than 300 ms: a matter of timing. */
+const VITEST_SLOW_TEST = /^ {3,}✓ .*\sT$/;
+
+/**
+ * A failed assertion's stack ends in Node's own frames, which depend on what else was due in the
+ * same turn of the event loop (`processTimers`/`runNextTicks` when a timer, such as the probe's
+ * 10 ms lag timer, fired together with the test's): timing, not output of the program.
+ */
+const NODE_INTERNAL_FRAME = /^\s*(at )?(async )?[\w.<>\s]*\(?node:internal\//;
+
+/**
+ * Output with what differs between any two runs taken out (durations, clock times, colours):
+ * sorted lines, as runners with workers print files in the order they finish.
+ */
+export function normalized(text) {
+  return text
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l
+      .replace(/\s*\(\d+(\.\d+)?\s?ms\)/g, '')
+      .replace(/\d+(\.\d+)?\s?(ms|s)\b/g, 'T')
+      .replace(/\s*\(T\)/g, '') // jest: how long a slow test file took
+      .replace(/duration_ms:? [\d.]+/g, 'duration_ms T')
+      .replace(/\d\d:\d\d:\d\d/g, 'HH:MM:SS')
+      .trimEnd())
+    .filter((l) => l && !/^\s*(Duration|Start at|Time:)\s/.test(l) && !INSPECTOR_BANNER.test(l) && !VITEST_SLOW_TEST.test(l) && !NODE_INTERNAL_FRAME.test(l))
+    .sort();
+}
+
+/** A fresh run of a runner: the plain run first, then the profiled one, with the same env. */
+function runBoth(name, dir, command, extraEnv = {}) {
+  // jest, mocha and node --test share their code under test; vitest's is an ES module of its own.
+  const state = { dir: join(RUNNERS, dir), lib: join(RUNNERS, dir === 'vitest' ? 'vitest' : 'shared', 'lib.js') };
+  before(async () => {
+    const tmp = mkdtempSync(join(tmpdir(), `cl-runner-${name}-`));
+    // A fresh cache each run: jest would otherwise learn the tests are fast and stop using workers.
+    const cmd = command.map((a) => a.replace('$CACHE', join(tmp, 'cache-plain')));
+    state.plain = await runPlain(cmd, { cwd: state.dir, env: { ...extraEnv, RUNNER_LANES: join(tmp, 'plain-lanes') } });
+    const lanesFile = join(tmp, 'lanes');
+    const profiledCmd = command.map((a) => a.replace('$CACHE', join(tmp, 'cache-profiled')));
+    state.run = await profile(['--quiet', ...profiledCmd], { cwd: state.dir, env: { ...extraEnv, RUNNER_LANES: lanesFile }, timeoutMs: TIMEOUT_MS });
+    state.testLanes = existsSync(lanesFile) ? [...new Set(readFileSync(lanesFile, 'utf8').split('\n').filter(Boolean))] : [];
+  }, { timeout: TIMEOUT_MS * 2 + 10_000 });
+  return state;
+}
+
+function assertSameAsPlain(s) {
+  assert.ok(!s.run.timedOut, `profiled run timed out\n${s.run.stderr.slice(-3000)}`);
+  assert.equal(s.run.code, s.plain.code, `exit code: profiled ${s.run.code}, plain ${s.plain.code}\nprofiled stderr:\n${s.run.stderr.slice(-3000)}`);
+  assert.deepEqual(normalized(s.run.stdout), normalized(s.plain.stdout), 'stdout differs from a plain run');
+  assert.deepEqual(normalized(s.run.stderr), normalized(s.plain.stderr), 'stderr differs from a plain run');
+}
+
+/** Every process/thread that ran test code is a lane with CPU and awaits, and has the three findings at lib.js's marks. */
+function assertTestLanesRecorded(s) {
+  const report = reportOf(s.run);
+  const lib = s.lib;
+  assert.ok(s.testLanes.length > 0, 'no test code ran');
+  const awaitsOf = (laneId) => (report.sites ?? []).filter((x) => x.kind === 'await' && x.laneId === laneId).reduce((a, x) => a + x.count, 0);
+  const problems = [];
+  for (const id of s.testLanes) {
+    const lane = report.lanes.find((l) => l.id === id);
+    if (!lane) { problems.push(`${id}: no lane (lanes: ${report.lanes.map((l) => `${l.id} ${l.label}`).join(', ')})`); continue; }
+    if (!(lane.busyMs > 0)) problems.push(`${id} (${lane.label}): busyMs ${lane.busyMs}`);
+    if (!(awaitsOf(id) > 0)) problems.push(`${id} (${lane.label}): no awaits recorded`);
+    for (const [kind, mark] of [['blocking-cpu', 'cpu'], ['sync-io', 'sync'], ['sequential-awaits', 'seq']]) {
+      const line = lineOf(lib, mark);
+      if (!findingsOf(report, kind).some((f) => f.laneId === id && f.location.file === lib && f.location.line === line)) {
+        problems.push(`${id} (${lane.label}): no ${kind} at lib.js:${line}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, [], `findings:\n  ${describeFindings(report)}\nwarnings: ${JSON.stringify(report.warnings)}`);
+}
+
+const RUNS = [
+  { name: 'jest --runInBand', dir: 'jest', command: [join(BIN, 'jest'), '--runInBand', '--cacheDirectory=$CACHE'] },
+  { name: 'jest with workers', dir: 'jest', command: [join(BIN, 'jest'), '--maxWorkers=2', '--cacheDirectory=$CACHE'], workers: true },
+  { name: 'vitest --pool=forks', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=forks'], workers: true },
+  { name: 'vitest --pool=threads', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=threads'], workers: true },
+  { name: 'node --test', dir: 'node-test', command: ['node', '--test'], workers: true },
+  { name: 'mocha', dir: 'mocha', command: [join(BIN, 'mocha')] },
+];
+
+for (const r of RUNS) {
+  describe(`${r.name} under profile`, () => {
+    const s = runBoth(r.name, r.dir, r.command);
+    it('passes, with the same exit code and output as a plain run', () => {
+      assert.equal(s.plain.code, 0, `plain run failed:\n${s.plain.stdout.slice(-2000)}\n${s.plain.stderr.slice(-2000)}`);
+      assertSameAsPlain(s);
+    });
+    if (r.workers) {
+      it('ran test code outside the main process or thread', () => {
+        const report = reportOf(s.run);
+        const rootPid = report.lanes.find((l) => l.kind === 'main')?.pid;
+        assert.ok(s.testLanes.some((id) => id !== `${rootPid}:0`), `test code ran only in ${s.testLanes.join(', ')}`);
+      });
+    }
+    it('records every lane that ran test code (CPU, awaits) with the findings at the planted lines', () => assertTestLanesRecorded(s));
+  });
+}
+
+const FAILING = [
+  { name: 'jest --runInBand', dir: 'jest', command: [join(BIN, 'jest'), '--runInBand', '--cacheDirectory=$CACHE', 't1'] },
+  { name: 'vitest --pool=forks', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=forks', 't1'] },
+  { name: 'node --test', dir: 'node-test', command: ['node', '--test', 't1.test.js'] },
+  { name: 'mocha', dir: 'mocha', command: [join(BIN, 'mocha')] },
+];
+
+for (const r of FAILING) {
+  describe(`${r.name} with a failing test under profile`, () => {
+    const s = runBoth(`${r.name}-fail`, r.dir, r.command, { RUNNER_FAIL: '1' });
+    it('keeps the non-zero exit code and the output of a plain run, and writes the report', () => {
+      assert.notEqual(s.plain.code, 0, 'the plain run should fail');
+      assertSameAsPlain(s);
+      reportOf(s.run);
+    });
+  });
+}
+
+describe('a process without an inspector (the node --test parent on Node 20)', () => {
+  const s = runBoth('no-inspector', 'node-test', ['node', '--test', 't1.test.js']);
+  it('runs on, and the report names the pid and what is missing', () => {
+    assertSameAsPlain(s);
+    const report = reportOf(s.run);
+    const root = report.lanes.find((l) => l.kind === 'main');
+    assert.ok(root, 'the parent is still a lane (probe data without a CPU profile)');
+    assert.ok(report.warnings.some((w) => w.startsWith(`pid ${root.pid} (node --test t1.test.js): no inspector`) && /no CPU profile; awaits and lag recorded/.test(w)),
+      `warnings: ${JSON.stringify(report.warnings)}`);
+    assert.ok(!report.warnings.some((w) => /no node process of the program could be recorded/.test(w)), JSON.stringify(report.warnings));
+  });
+});
+
+describe('a program that opens and closes the inspector itself', () => {
+  const file = join(RUNNERS, 'inspector/opens-inspector.js');
+  const s = {};
+  before(async () => {
+    s.plain = await runPlain(['node', file], { cwd: ROOT, env: {} });
+    s.run = await profile(['--quiet', file], { timeoutMs: TIMEOUT_MS });
+  });
+  it('runs as it does plainly (inspector.open() does not throw)', () => {
+    assert.equal(s.plain.code, 0, s.plain.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+    assert.equal(s.run.stdout, s.plain.stdout);
+    assert.equal(s.run.stdout, 'inspector open: true\nloaded ab\ninspector closed\n');
+  });
+  it('is still recorded in full: CPU profile, awaits and the finding', () => {
+    const report = reportOf(s.run);
+    const main = report.lanes.find((l) => l.kind === 'main');
+    assert.ok(main.busyMs > 0, `busyMs ${main.busyMs}`);
+    assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
+    assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === file && f.location.line === lineOf(file, 'seq')),
+      describeFindings(report));
+  });
+});
+
+/**
+ * What VS Code does for its debug terminal's bootloader: attaches to every process that
+ * announces its inspector in `dir`, lets it run, and hangs up when the process waits for that at
+ * exit. Returns stop().
+ */
+function fakeDebugger(dir) {
+  const clients = [];
+  const seen = new Set();
+  const scan = async () => {
+    for (const name of readdirSync(dir)) {
+      if (!/^url-\d+$/.test(name) || seen.has(name)) continue;
+      seen.add(name);
+      const url = readFileSync(join(dir, name), 'utf8');
+      const u = new URL(url);
+      try {
+        const client = await CDP({ host: u.hostname, port: Number(u.port), target: url, local: true });
+        clients.push(client);
+        client.on('error', () => undefined);
+        // At exit Node waits for attached debuggers to hang up; js-debug asks to be told, and does.
+        client.on('NodeRuntime.waitingForDisconnect', () => void client.close().catch(() => undefined));
+        await client.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
+        await client.send('Runtime.enable');
+        await client.send('Runtime.runIfWaitingForDebugger');
+      } catch { /* the process is gone */ }
+    }
+  };
+  const timer = setInterval(() => void scan(), 20);
+  return () => { clearInterval(timer); for (const c of clients) c.close().catch(() => undefined); };
+}
+
+describe('a shell whose NODE_OPTIONS already --require another tool\'s bootloader (VS Code debug terminal)', () => {
+  const file = join(RUNNERS, 'inspector/app.js');
+  const bootloader = join(RUNNERS, 'inspector/bootloader.js');
+  const s = {};
+  before(async () => {
+    const plainDir = mkdtempSync(join(tmpdir(), 'cl-bootloader-'));
+    let stop = fakeDebugger(plainDir);
+    s.plain = await runPlain(['node', file], { cwd: ROOT, env: { NODE_OPTIONS: `--require ${bootloader}`, BOOTLOADER_DIR: plainDir } });
+    stop();
+    const dir = mkdtempSync(join(tmpdir(), 'cl-bootloader-'));
+    stop = fakeDebugger(dir);
+    s.run = await profile(['--quiet', file], { env: { NODE_OPTIONS: `--require ${bootloader}`, BOOTLOADER_DIR: dir }, timeoutMs: TIMEOUT_MS });
+    stop();
+  });
+  it('runs as it does plainly, debugger attached and all', () => {
+    assert.equal(s.plain.code, 3, s.plain.stderr);
+    assert.equal(s.run.code, 3, s.run.stderr);
+    assert.equal(s.run.stdout, s.plain.stdout);
+    assert.equal(s.run.stdout, 'loaded ab\n');
+    assert.deepEqual(normalized(s.run.stderr), normalized(s.plain.stderr));
+  });
+  it('is recorded: CPU profile, awaits and the finding', () => {
+    const report = reportOf(s.run);
+    const main = report.lanes.find((l) => l.kind === 'main' && l.script === file);
+    assert.ok(main, `no main lane for ${file}: ${report.lanes.map((l) => l.label).join(', ')}`);
+    assert.ok(main.busyMs > 0, `busyMs ${main.busyMs}`);
+    assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
+    assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === file && f.location.line === lineOf(file, 'seq')),
+      describeFindings(report));
+  });
+});

@@ -1,0 +1,141 @@
+import { axisBottom } from 'd3-axis';
+import { select } from 'd3-selection';
+import type { TimelineModel } from './model';
+import type { RowLayout } from './rows';
+import type { Viewport } from './viewport';
+import type { TimelineDom } from './timelineDom';
+import type { FindingMarkers } from './markers';
+import type { Selection } from './describe';
+import { createRuns } from './lod';
+import { LevelCache } from './levels';
+import { readTheme, type Theme } from './theme';
+import { canvasDpr, drawGrid, fitCanvas } from './canvas';
+import { PixelLayer } from './pixels';
+import { setText } from './dom';
+import { formatMs } from '../analyzer/format';
+import { TRACKS, TRACK_H, drawTracks, trackMaxima } from './tracks';
+import { drawOverview } from './overview';
+import { drawLanes } from './lanesCanvas';
+
+/**
+ * Drawing: at most one render per animation frame (`invalidate`), from the flat model at the
+ * viewport's current range: axis (SVG), tracks, lanes (only the scrolled-in rows), finding
+ * markers, overview, status range. Owns the draw caches (levels, runs, pixels, scratch) and the
+ * theme, re-read when VS Code switches theme or the OS scheme changes. Contract: reads state,
+ * never changes the viewport or the selection.
+ */
+export class RenderLoop {
+  /** Milliseconds the last render() took (read by the render benchmark). */
+  lastRenderMs = 0;
+  /** performance.now() after each part of the last render (axis, tracks, lanes, markers, overview). */
+  renderParts: Record<string, number> = {};
+  private frame = 0;
+  private theme: Theme = readTheme();
+  private runs = createRuns();
+  private levels: LevelCache;
+  private pixels = new PixelLayer();
+  private scratch: Float32Array[] = [];
+  private maxima: number[];
+  private observers: { disconnect(): void }[] = [];
+
+  constructor(
+    private readonly model: TimelineModel,
+    private readonly layout: RowLayout,
+    private readonly viewport: Viewport,
+    private readonly dom: TimelineDom,
+    private readonly markers: FindingMarkers,
+    private readonly selected: () => Selection | undefined,
+  ) {
+    this.maxima = trackMaxima(model);
+    this.levels = new LevelCache(model.wallMs);
+  }
+
+  /** Redraw on the next animation frame. */
+  invalidate(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+  }
+
+  /** Follows theme changes (VS Code switches the body class; standalone follows the OS) and lanes resizes. */
+  observe(): void {
+    const mo = new MutationObserver(() => { this.theme = readTheme(); this.invalidate(); });
+    mo.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.observers.push(mo);
+    const mq = window.matchMedia?.('(prefers-color-scheme: light)');
+    const onScheme = () => { this.theme = readTheme(); this.invalidate(); };
+    mq?.addEventListener?.('change', onScheme);
+    this.observers.push({ disconnect: () => mq?.removeEventListener?.('change', onScheme) });
+    const ro = new ResizeObserver(() => this.resize());
+    ro.observe(this.dom.lanesEl);
+    this.observers.push(ro);
+  }
+
+  /** Stops observing and drops a pending frame. */
+  dispose(): void {
+    for (const o of this.observers) o.disconnect();
+    this.observers = [];
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+
+  /** The lanes' width changed: the viewport keeps its time range; renders now. */
+  resize(): void {
+    const { lanesCanvas, lanesInner, lanesEl } = this.dom;
+    this.viewport.resize(lanesCanvas.parentElement!.clientWidth - lanesCanvas.offsetLeft);
+    lanesInner.style.height = `${Math.max(this.layout.height, lanesEl.clientHeight)}px`;
+    this.render();
+  }
+
+  /** The status bar's visible range, updated at once (the canvases follow on the next frame). */
+  showRange(): void {
+    const [t0, t1] = this.viewport.visibleRange();
+    const rangeText = this.dom.rangeText;
+    setText(rangeText, `Visible ${formatMs(t0)} – ${formatMs(t1)} (${formatMs(t1 - t0)} of ${formatMs(this.model.wallMs)})`);
+    rangeText.dataset.t0 = String(t0);
+    rangeText.dataset.t1 = String(t1);
+  }
+
+  render(): void {
+    const t0p = performance.now();
+    const [t0, t1] = this.viewport.visibleRange();
+    const w = this.viewport.width;
+    const th = this.theme;
+    const s = this.viewport.xScale();
+    const ticks = s.ticks(Math.max(2, Math.floor(w / 110)));
+    const { axisSvg, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
+
+    // Axis
+    const svg = select(axisSvg);
+    let g = svg.select<SVGGElement>('g');
+    if (g.empty()) g = svg.append('g');
+    g.attr('transform', 'translate(0,1)').call(axisBottom(s).tickValues(ticks).tickFormat((d) => formatMs(+d)).tickSizeOuter(0));
+    // Keep the labels at the edges inside the strip.
+    g.selectAll<SVGTextElement, number>('.tick text').attr('text-anchor', (d) => (s(d) < 24 ? 'start' : s(d) > w - 24 ? 'end' : 'middle'));
+
+    const mark = (name: string) => { this.renderParts[name] = performance.now(); };
+    mark('axis');
+    // Tracks
+    const tctx = fitCanvas(tracksCanvas, w, TRACK_H * TRACKS.length);
+    tctx.clearRect(0, 0, w, TRACK_H * TRACKS.length);
+    drawGrid(tctx, s, ticks, TRACK_H * TRACKS.length, th);
+    drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch);
+
+    mark('tracks');
+    // Lanes (only the rows in the scrolled window) and finding markers
+    const vh = Math.max(1, lanesEl.clientHeight);
+    drawLanes(fitCanvas(lanesCanvas, w, vh), {
+      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, scale: s, ticks,
+      width: w, height: vh, scrollTop: lanesEl.scrollTop, theme: th, selected: this.selected(),
+      pixels: this.pixels, dpr: canvasDpr(),
+    });
+    mark('lanes');
+    this.markers.position(s, w, this.layout);
+    mark('markers');
+    // Overview
+    drawOverview(overview, this.model, this.maxima, t0, t1, th, this.scratch);
+
+    mark('overview');
+    this.showRange();
+    this.lastRenderMs = performance.now() - t0p;
+  }
+}
