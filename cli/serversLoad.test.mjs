@@ -151,3 +151,16 @@ describe('CPU work in 4 ms slices while a busy loop runs on every core', () => {
     assert.equal(flagged.length, 0, describeFindings(report));
   });
 });
+
+describe('CPU work in 5 ms chunks with `await null` between them (the loop never turns)', () => {
+  const s = runOnce('load/microtasks.js');
+  it('is one block: awaits resumed within one turn of the loop are the same task', () => {
+    const report = reportOf(s.run);
+    assert.equal(printed(s.run.stdout, 'DONE'), '1');
+    const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file);
+    assert.ok(f, describeFindings(report));
+    assert.equal(f.location.line, lineOf(s.file, 'spin'));
+    assert.equal(f.occurrences, 1, f.message);
+    assertWithin(f.totalMs, 60 * 5, 'total ms');
+  });
+});

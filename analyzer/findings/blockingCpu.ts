@@ -72,10 +72,12 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     const cuts = [...model.taskMarks];
     if (model.startupDoneMs !== undefined) cuts.push(model.startupDoneMs);
     cuts.sort((a, b) => a - b);
-    for (const run of splitAt(busyRuns(samples), samples, cuts)) {
+    const parts = splitAt(busyRuns(samples), samples, cuts);
+    const cpuOf = partsCpu(parts, samples, model);
+    for (let p = 0; p < parts.length; p++) {
+      const run = parts[p];
       // The CPU the stretch used (descheduled gaps do not count), not its wall length.
-      let duration = 0;
-      for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
+      let duration = cpuOf[p].cpu;
       if (duration < threshold) continue;
       if (overlap(syncSpans, run.start, run.end) > duration / 2) continue;
       // Many short tasks back to back keep a loop busy without blocking it: timers still run
@@ -87,9 +89,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       // ticks, task marks) says which.
       // It also bounds the stretch's CPU: on a crowded machine samples are sparse and each
       // stands for more time than the thread really ran.
-      const onCpu = cpuBetweenReadings(model, run.start, run.end);
-      if (onCpu < threshold) continue;
-      duration = Math.min(duration, onCpu);
+      if (cpuOf[p].onCpu < threshold) continue;
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
       let user = 0, busy = 0, nodeInternal = 0, nodeJs = 0, gc = 0;
       for (let i = run.from; i <= run.to; i++) {
@@ -260,22 +260,35 @@ function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: nu
 }
 
 /**
- * On-CPU ms of the thread from its last CPU reading (a lag tick or a task mark) at or before
- * `start` to the first at or after `end` (or its final flush at exit, when the stretch ran until
- * then), or Infinity if unknown.
+ * The CPU of each busy stretch: its samples' CPU, bounded by the kernel's count of the thread's
+ * on-CPU time between the readings around it (lag ticks, task marks; the final flush at exit).
+ * Stretches between the same two readings share that bound (scaled down together), so a block
+ * split by a gap of samples is never counted twice. `onCpu`: the bound (Infinity if unknown).
  */
-function cpuBetweenReadings(model: { cpuReadings: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }, start: number, end: number): number {
+function partsCpu(parts: ReturnType<typeof busyRuns>, samples: SampleTimeline,
+  model: { cpuReadings: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }): { cpu: number; onCpu: number }[] {
   const r = model.cpuReadings;
-  let before = -1, after = -1;
-  for (let i = 0; i < r.length; i += 2) {
-    if (r[i] <= start) before = r[i + 1];
-    else if (r[i] >= end) { after = r[i + 1]; break; }
-  }
-  // The final flush at exit comes after every sample of the thread.
   const last = model.lastChunk?.final ? model.lastChunk.threadCpuMs : undefined;
-  if (after < 0 && last !== undefined && last >= 0) after = last;
-  // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
-  return after >= 0 ? after - Math.max(0, before) : Infinity;
+  const out = parts.map((run) => {
+    let cpu = 0;
+    for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) cpu += sampleCpu(samples, i);
+    let before = -1, after = -1, key = '';
+    for (let i = 0; i < r.length; i += 2) {
+      if (r[i] <= run.start) { before = r[i + 1]; key = `${i}`; }
+      else if (r[i] >= run.end) { after = r[i + 1]; key += `-${i}`; break; }
+    }
+    // The final flush at exit comes after every sample of the thread.
+    if (after < 0 && last !== undefined && last >= 0) { after = last; key += '-end'; }
+    // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
+    return { cpu, onCpu: after >= 0 ? after - Math.max(0, before) : Infinity, key };
+  });
+  const sums = new Map<string, number>();
+  for (const o of out) if (o.onCpu !== Infinity) sums.set(o.key, (sums.get(o.key) ?? 0) + o.cpu);
+  for (const o of out) {
+    const sum = sums.get(o.key);
+    if (sum !== undefined && sum > o.onCpu) o.cpu *= o.onCpu / sum;
+  }
+  return out;
 }
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {
@@ -308,11 +321,17 @@ export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cu
   return out;
 }
 
-/** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */
+/**
+ * Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. A few
+ * of the probe's own samples between busy ones (its bookkeeping microtasks, the recorder's
+ * interrupts) do not end a run: the loop did not turn there (when its lag timer ran, a task
+ * mark cuts the run anyway).
+ */
 export function busyRuns(s: SampleTimeline): { from: number; to: number; start: number; end: number }[] {
   const runs: { from: number; to: number; start: number; end: number }[] = [];
   let from = -1;
   for (let i = 0; i <= s.time.length; i++) {
+    if (from >= 0 && s.kind[i] === 'probe' && probeBridge(s, i)) continue;
     const busy = i < s.time.length && isBusy(s.kind[i]);
     if (busy && from < 0) from = i;
     if (!busy && from >= 0) {
@@ -322,6 +341,16 @@ export function busyRuns(s: SampleTimeline): { from: number; to: number; start: 
   }
   return runs;
 }
+
+/** Sample i begins at most PROBE_BRIDGE probe samples followed by a busy one (no idle between). */
+function probeBridge(s: SampleTimeline, i: number): boolean {
+  for (let k = i; k < s.time.length && k < i + PROBE_BRIDGE; k++) {
+    if (isBusy(s.kind[k])) return true;
+    if (s.kind[k] !== 'probe') return false;
+  }
+  return false;
+}
+const PROBE_BRIDGE = 4;
 
 /** The call site whose timed calls (all of them, summed) overlap [from, to] the most. */
 function longestOverlap(spans: { from: number; to: number; gid: number }[], from: number, to: number) {

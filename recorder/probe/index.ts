@@ -185,6 +185,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
       const t = performance.now();
       const cpu = threadRunMs();
       // The timer ran: whatever ran before it was another task.
+      runtime.loopTurns++;
       runtime.mark(t, cpu);
       ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), poolRequests(), cpu);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
@@ -354,12 +355,18 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
 /**
  * Task boundaries the CPU profile cannot see (see ProbeRuntime.mark): an HTTP request reaching
  * its handler starts a task of its own, even when the loop runs it right after the previous one
- * without turning (several connections ready at once). Request recording, when it subscribes
+ * without turning (several connections ready at once); so does a response to an outgoing
+ * request reaching the program. Request recording, when it subscribes
  * to the same channel, calls runtime.requestStarted()/requestEnded() instead (which mark too and
  * count requests in flight).
  */
 function markTasks(runtime: ProbeRuntime): void {
-  dc.subscribe('http.server.request.start', () => runtime.mark());
+  const mark = () => runtime.mark();
+  dc.subscribe('http.server.request.start', mark);
+  // A response to an outgoing request (http, fetch) arrived: the callbacks that follow (an
+  // async handler resuming after its upstream call) are a task of their own.
+  dc.subscribe('http.client.response.finish', mark);
+  dc.subscribe('undici:request:headers', mark);
 }
 
 /**

@@ -63,6 +63,8 @@ class Invocation {
   elements = 0;
   t0 = 0;
   t1 = 0;
+  /** `loopTurns` when the pending await on I/O began (leaf awaits only). */
+  since = 0;
   id = 0;
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
   gNext = 0; gSum = 0; gMax = 0;
@@ -179,6 +181,7 @@ export class ProbeRuntime {
     inv.t0 = t0;
     inv.leaf = leaf;
     if (!leaf) return;
+    inv.since = this.loopTurns;
     this.demoteWrapper();
     if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
     // A wait on I/O started: combinator elements pending now wrap user work (a limiter's
@@ -316,6 +319,8 @@ export class ProbeRuntime {
    * or -1), at most one per TASK_MARK_GAP_MS (a shorter task cannot block); drained by the flush.
    */
   taskMarks: number[] = [];
+  /** Times the probe's lag timer ran: the event loop turned (a timers phase) since the last. */
+  loopTurns = 0;
   private lastMark = -Infinity;
   /** The thread's on-CPU ms (-1: unknown); set by the probe. */
   threadCpu: () => number = () => -1;
@@ -332,7 +337,13 @@ export class ProbeRuntime {
   e<T>(inv: Invocation, value: T): T {
     const site = inv.site;
     inv.site = 0;
-    if (inv.leaf) { this.inFlight--; this.mark(); }
+    // A wait across a turn of the loop is resumed by a new task (the I/O or timer that settled
+    // it); one within a turn (`await null` between chunks of CPU work, however long the thread
+    // was descheduled) is the same task going on.
+    if (inv.leaf) {
+      this.inFlight--;
+      if (inv.since !== this.loopTurns) this.mark();
+    }
     this.count[site]++;
     if (inv.s) this.timed(inv, site, inv.t0, now(), 0);
     return value;
