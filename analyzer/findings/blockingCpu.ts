@@ -269,14 +269,16 @@ function partsCpu(parts: ReturnType<typeof busyRuns>, samples: SampleTimeline,
   model: { cpuReadings: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }): { cpu: number; onCpu: number }[] {
   const r = model.cpuReadings;
   const last = model.lastChunk?.final ? model.lastChunk.threadCpuMs : undefined;
+  // Parts and readings are both in time order: one pass over the readings (j: the first
+  // reading after the current part's start).
+  let j = 0;
   const out = parts.map((run) => {
     let cpu = 0;
     for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) cpu += sampleCpu(samples, i);
+    while (j < r.length && r[j] <= run.start) j += 2;
     let before = -1, after = -1, key = '';
-    for (let i = 0; i < r.length; i += 2) {
-      if (r[i] <= run.start) { before = r[i + 1]; key = `${i}`; }
-      else if (r[i] >= run.end) { after = r[i + 1]; key += `-${i}`; break; }
-    }
+    if (j >= 2) { before = r[j - 1]; key = `${j - 2}`; }
+    for (let i = j; i < r.length; i += 2) if (r[i] >= run.end) { after = r[i + 1]; key += `-${i}`; break; }
     // The final flush at exit comes after every sample of the thread.
     if (after < 0 && last !== undefined && last >= 0) { after = last; key += '-end'; }
     // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
