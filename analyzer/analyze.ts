@@ -281,9 +281,11 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
   // Mean concurrency: Σ durations of leaf awaits (scaled for sampling) / wall.
   let waitMs = 0;
   let maxInFlight = 0;
+  let maxQueued = 0;
   for (const m of models) {
     if (!m.agg) continue;
     maxInFlight = Math.max(maxInFlight, m.agg.maxInFlight);
+    maxQueued = Math.max(maxQueued, m.agg.maxQueued ?? 0);
     const { count, sampled, leafSum } = m.agg.site;
     for (let i = 0; i < leafSum.length; i++) if (leafSum[i] > 0 && sampled[i] > 0) waitMs += leafSum[i] * (count[i] / sampled[i]);
     waitMs += m.agg.elementWaitMs ?? 0;
@@ -300,6 +302,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
     cpuParallelism: ctx.wallMs > 0 ? round(cpuMs / ctx.wallMs, 2) : 0,
     maxConcurrency: Math.max(maxInFlight, Math.round(maxBucketConcurrency)),
     meanConcurrency: ctx.wallMs > 0 ? round(waitMs / ctx.wallMs, 2) : 0,
+    maxQueued,
     maxParallelism: round(maxParallelism, 2),
     threadpool: {
       size: mainPool?.size ?? 4,

@@ -127,7 +127,8 @@ export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
-  | { t: 'chunk'; at: number; ticks: number[]; /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
+  | { t: 'chunk'; at: number; ticks: number[]; /** Pairs (time, thread on-CPU ms or -1): a new task may have begun (see ProbeRuntime.mark). */ marks?: number[];
+      /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;
       /** HTTP requests finished since the last chunk (recorder/probe/httpRequests.ts). */ requests?: RawRequestsChunk }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
@@ -151,6 +152,8 @@ export interface RawAggregates {
   group: { count: number[]; sum: number[]; save: number[] };
   loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };
   maxInFlight: number;
+  /** Most combinator elements waiting on user work beyond what was in flight (a limiter's queue). */
+  maxQueued?: number;
   /** Σ time elements of Promise.all/race/… were pending (timed invocations only). */
   elementWaitMs?: number;
   spansKept: number;

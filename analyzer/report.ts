@@ -121,8 +121,17 @@ export interface Metrics {
   eventLoopUtilization: number;
   /** CPU time of all lanes / wall time ("CPU %" / 100). */
   cpuParallelism: number;
-  /** Async operations in flight: user-code awaits waiting on I/O, timers or other threads. */
+  /**
+   * Async operations in flight: user-code awaits waiting on I/O, timers or other threads (not
+   * on other user async functions), and elements of Promise.all/… that are operations of their own.
+   */
   maxConcurrency: number;
+  /**
+   * Most promises waiting in a queue of user code beyond what was in flight: elements gathered
+   * with Promise.all/… that wrap user async functions a limiter (p-limit, p-map, p-queue) has
+   * not started yet. 0 when nothing waited.
+   */
+  maxQueued?: number;
   meanConcurrency: number;
   /** Largest number of lanes on CPU at once (from CPU samples, 10 ms buckets). */
   maxParallelism: number;

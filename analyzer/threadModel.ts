@@ -24,6 +24,10 @@ export interface ThreadModel {
   spans: number[];
   /** Flat ticks, TICK_FIELDS each: t, lagMs, awaits in flight, pool requests in flight, thread CPU ms (-1: unknown). */
   ticks: number[];
+  /** Report ms at which a new task may have begun on the thread (sorted; see ProbeRuntime.mark). */
+  taskMarks: number[];
+  /** Flat pairs (report ms, thread on-CPU ms), sorted by time: every known reading (ticks and task marks). */
+  cpuReadings: number[];
   spawns: Spawn[];
   /** Names of the fs *Sync functions, indexed by the site of fs-sync spans (kind 4). */
   fsSyncNames: string[];
@@ -61,8 +65,10 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     : () => 0;
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
-    spans: [], ticks: [], spawns: [], fsSyncNames: [], requests: { names: [], rows: [], counts: [], dropped: 0, unfinished: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
+    spans: [], ticks: [], taskMarks: [], cpuReadings: [], spawns: [], fsSyncNames: [],
+    requests: { names: [], rows: [], counts: [], dropped: 0, unfinished: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
+  const readings: [number, number][] = [];
   for (const r of thread.records) {
     switch (r.t) {
       case 'table':
@@ -72,6 +78,12 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         break;
       case 'chunk':
         for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3], r.ticks[i + 4]);
+        for (let i = 0; i < (r.marks?.length ?? 0); i += 2) {
+          const t = toMs(r.marks![i]);
+          m.taskMarks.push(t);
+          if (r.marks![i + 1] >= 0) readings.push([t, r.marks![i + 1]]);
+        }
+        for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) if (r.ticks[i + 4] >= 0) readings.push([toMs(r.ticks[i]), r.ticks[i + 4]]);
         if (r.agg) m.agg = r.agg;
         if (r.requests) addRequests(m.requests, r.requests, toMs);
         m.lastChunk = r;
@@ -91,6 +103,9 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     spans[i + 3] = toMs(sp[i + 3]); spans[i + 4] = toMs(sp[i + 4]); spans[i + 5] = toMs(sp[i + 5]); spans[i + 6] = sp[i + 6];
   }
   m.spans = spans;
+  m.taskMarks.sort((a, b) => a - b);
+  readings.sort((a, b) => a[0] - b[0]);
+  for (const [t, cpu] of readings) m.cpuReadings.push(t, cpu);
   return m;
 }
 

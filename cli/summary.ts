@@ -19,7 +19,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
   lines.push(`wall ${ms(p.wallMs)} · user ${ms(p.userCpuMs)} · system ${ms(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
   lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
-  lines.push(`concurrency max ${m.maxConcurrency} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
+  lines.push(`concurrency max ${m.maxConcurrency}${m.maxQueued ? ` (+ ${m.maxQueued} queued)` : ''} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));
   const workers = report.lanes.filter((l) => l.kind === 'worker').length;
   const procs = report.lanes.filter((l) => l.kind === 'process' && !l.launcher);

@@ -1,4 +1,5 @@
 import type { Report } from '../analyzer/report';
+import { distinctRowLabels } from './rowLabels';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { baseName, formatMs } from '../analyzer/format';
 import { buildStairs } from './stairs';
@@ -61,11 +62,12 @@ export function buildModel(report: Report): TimelineModel {
     const asyncRowIdx: number[] = [];
     // HTTP requests first (stacked rows), then awaits.
     for (const q of reqRows[l]) { asyncRowIdx.push(rows.length); rows.push({ kind: 'requests', lane: l, label: q.label, site: -1, ...q.data }); }
+    const labels = distinctRowLabels(report, perLaneSites[l],
+      (s) => s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)'));
     perLaneSites[l].forEach((s, k) => {
       asyncRowIdx.push(rows.length);
-      const label = s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)');
       const data = asyncRows[slotBase[l] + k];
-      rows.push({ kind: 'async', lane: l, label, site: s, ...data, stairs: buildStairs(report, data) });
+      rows.push({ kind: 'async', lane: l, label: labels[k], site: s, ...data, stairs: buildStairs(report, data) });
     });
     const script = baseName(lane.script);
     laneViews.push({

@@ -19,7 +19,8 @@ export function lensTitle(f: Finding, awaitCount?: number): string {
     case 'blocking-cpu':
       return `$(watch) blocked the event loop ${fig.repeated} · ${fig.total} total`;
     case 'sync-io':
-      return `$(watch) synchronous I/O blocked the event loop ${fig.repeated} · ${fig.total} total`;
+      // crypto's and zlib's *Sync calls compute rather than wait (analyzer/findings/syncIo.ts says which).
+      return `$(watch) synchronous ${/ran CPU work/.test(f.message) ? 'CPU work' : 'I/O'} blocked the event loop ${fig.repeated} · ${fig.total} total`;
     case 'sequential-awaits': {
       const count = f.related?.length ? f.related.length + 1 : awaitCount;
       const save = fig.saving ? ` · Promise.all would save ${fig.saving}` : '';

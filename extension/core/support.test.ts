@@ -90,7 +90,7 @@ test('code lens titles', () => {
     assert.match(lensTitle(finding({ kind, estimatedSavingsMs: 5 })), /^\$\([a-z-]+\) [\x20-\x7e×·~→]+$/, kind);
   }
   assert.equal(formatMs(12_345), '12.3 s');
-  assert.equal(kindTitle('sync-io'), 'Synchronous I/O on the event loop');
+  assert.equal(kindTitle('sync-io'), 'Synchronous call (I/O or CPU) on the event loop');
 });
 
 const report = (wallMs: number, findings: Finding[]): Report => validateReport({
