@@ -2,7 +2,8 @@
 // autocannon (loopback, bounded request counts); every heavy request burns a fixed CPU time the
 // fixture measures itself, and the fixture prints how many it served. Counts and totals are
 // compared with those (±20 %), never with wall-clock time, so the checks hold on a loaded machine.
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
+import http from 'node:http';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -73,6 +74,13 @@ describe('one CPU-heavy route under autocannon', () => {
     assertWithin(f.occurrences, s.served.json, 'occurrences');
     assertWithin(f.totalMs, s.served.json * JSON_MS, 'total ms');
   });
+  it('counts the requests it is handling as operations in flight, though its handlers await nothing', () => {
+    // Handlers here are synchronous: before requests counted, concurrency read 0 for a server
+    // serving 8 connections. (Requests still waiting in their sockets are not in flight yet.)
+    const report = reportOf(s.run);
+    assert.ok(report.metrics.maxConcurrency >= 1, `max concurrency ${report.metrics.maxConcurrency}`);
+    assert.ok(report.metrics.maxRequestsInFlight >= 1, `max requests in flight ${report.metrics.maxRequestsInFlight}`);
+  });
   it('never reads a longest block beyond the loop delay measured beside it', () => {
     const report = reportOf(s.run);
     const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file);
@@ -105,7 +113,15 @@ describe('mixed load: two CPU-heavy routes, a pbkdf2Sync route and an I/O route'
 });
 
 describe('standard limiters at 8 over real HTTP calls: p-limit gathered with Promise.all, then p-map', () => {
-  const s = runOnce('load/limiters.mjs');
+  // The upstream lives outside the profiled program (here, in the test), as a real one does.
+  const opts = { env: {} };
+  const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 5));
+  before(async () => {
+    await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
+    opts.env.CL_UPSTREAM_PORT = String(upstream.address().port);
+  });
+  after(() => upstream.close());
+  const s = runOnce('load/limiters.mjs', [], opts);
   it('reads concurrency 8, with the limiter\'s queue shown separately as queued', () => {
     const report = reportOf(s.run);
     assert.equal(printed(s.run.stdout, 'MAX_IN_FLIGHT'), '8', 'the fixture itself never had more than 8 requests out');

@@ -37,7 +37,11 @@ export class HttpRequests {
   inFlight = 0;
   maxInFlight = 0;
 
-  constructor(private readonly maxRows: number) {}
+  /**
+   * @param servedHooks told when a served request reaches its handler and when its response
+   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency).
+   */
+  constructor(private readonly maxRows: number, private readonly servedHooks?: { started(): void; ended(): void }) {}
 
   /** Subscribes to the channels. */
   start(): void {
@@ -63,6 +67,7 @@ export class HttpRequests {
         ready: (socket && this.connectionFree.get(socket)) ?? -1 };
       this.open.set(req, o);
       this.began();
+      this.servedHooks?.started();
       process.nextTick(() => { o.syncEnd = performance.now(); });
     } catch { /* never break the program */ }
   }
@@ -95,6 +100,7 @@ export class HttpRequests {
     if (!o) return;
     this.open.delete(request!);
     this.inFlight--;
+    if (o.kind === REQ_SERVER) this.servedHooks?.ended();
     const t1 = performance.now();
     const key = `${o.kind},${o.method},${o.route}`;
     let c = this.counts.get(key);
