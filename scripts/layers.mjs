@@ -2,7 +2,7 @@
 //
 // Data flows one way: recorder/ (runs the program, hands over a raw recording) → analyzer/
 // (pure: raw recording + analysis options → report) → the front ends cli/ and extension/,
-// which compose the two and show the report through reportPage/ (host side of the page)
+// which compose the two and show the report through cli/reportPage/ (host side of the page)
 // and webview/ (the page itself, in the browser).
 //
 // importGraph() builds the graph of every source file (tests and fixtures left out): esbuild's
@@ -27,8 +27,9 @@ export const LAYERS = [
   // The browser page: analyzer types and pure analyzer modules (formatting), never Node.
   { name: 'webview', prefix: 'webview/', may: ['webview', 'analyzer'], node: false, packages: ['d3', 'd3-axis', 'd3-scale', 'd3-selection', 'd3-zoom'] },
   // Host side of the page (Node): analyzer types, webview's DOM-free modules (styles, packed format).
-  { name: 'reportPage', prefix: 'reportPage/', may: ['reportPage', 'analyzer', 'webview-shared'], node: true, packages: [] },
-  // Front ends: compose recorder + analyzer, show through reportPage; the extension never imports cli/.
+  { name: 'reportPage', prefix: 'cli/reportPage/', may: ['reportPage', 'analyzer', 'webview-shared'], node: true, packages: [] },
+  // Front ends: compose recorder + analyzer, show through cli/reportPage (the CLI's HTML report, which the
+  // extension's panel reuses); apart from it the extension never imports cli/.
   { name: 'cli', prefix: 'cli/', may: ['cli', 'recorder', 'analyzer', 'reportPage', 'sample-lessons'], node: true, packages: [] },
   { name: 'extension', prefix: 'extension/', may: ['extension', 'recorder', 'analyzer', 'reportPage', 'webview-shared'], node: true, packages: ['vscode', 'jsonc-parser', 'acorn', 'acorn-walk'] },
 ];

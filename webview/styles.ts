@@ -1,5 +1,5 @@
 /**
- * The timeline's stylesheet, inlined into the page by reportPage/page.ts (style-src allows inline).
+ * The timeline's stylesheet, inlined into the page by cli/reportPage/page.ts (style-src allows inline).
  * Every colour goes through a --cl-* property that maps onto a VS Code theme variable, with
  * fallbacks by VS Code's theme kind (body classes vscode-light, vscode-dark,
  * vscode-high-contrast, vscode-high-contrast-light; dark without one, as the standalone report). Fixed sizes everywhere so nothing jumps while data loads.

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Report } from '../../analyzer/report';
 import type { FromWebview, ToWebview } from '../../webview/protocol';
-import { escapeHtml, timelineHtml } from '../../reportPage/page';
+import { escapeHtml, timelineHtml } from '../../cli/reportPage/page';
 
 export interface ReportPanelEvents {
   openLocation(location: FromWebview & { type: 'openLocation' }): void;

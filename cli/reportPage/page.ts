@@ -1,14 +1,14 @@
 /**
- * reportPage/: the host side of the timeline page (Node code: it runs in the CLI and in the
- * extension host, never in the browser). It sits beside the front ends, not inside them, so
- * that cli/ (the HTML report) and extension/ (the webview panel) both import it without either
- * depending on the other; not in webview/ (browser-only, no Node types), not in analyzer/
- * (pure: gzip is not), not in recorder/ (which runs programs and knows nothing of pages).
+ * cli/reportPage/: the host side of the timeline page (Node code: it runs in the CLI and in the
+ * extension host, never in the browser). It is the CLI's HTML report, which the extension's
+ * panel reuses: its own layer inside cli/, the one part of cli/ the extension may import (so the
+ * card's top-level layout stays as it is); not in webview/ (browser-only, no Node types), not in
+ * analyzer/ (pure: gzip is not), not in recorder/ (which runs programs and knows nothing of pages).
  * It may import analyzer types and webview's pure, DOM-free modules (styles, the packed
  * columns' format) and node:*; nothing imports it but cli/ and extension/ (scripts/layers.test.mjs).
  */
-import type { Report } from '../analyzer/report';
-import { TIMELINE_CSS } from '../webview/styles';
+import type { Report } from '../../analyzer/report';
+import { TIMELINE_CSS } from '../../webview/styles';
 import { packColumns } from './packColumns';
 
 /**
