@@ -9,6 +9,9 @@ import { existsSync } from 'node:fs';
 import { CLI, runOnce, lineOf, reportOf } from './fixtures/harness.mjs';
 import { routeHoverLines } from '../extension/core/routeText.ts';
 import { hasChromium, launch, openReport, visibleRange } from '../webview/fixtures/browser.ts';
+import { requirement } from '../scripts/testEnvironment.ts';
+
+const needsChromium = requirement(!hasChromium && 'chromium not installed (apt-get install -y chromium)');
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -127,7 +130,8 @@ describe('an Express 5 server under autocannon', () => {
     assert.deepEqual(routeHoverLines(report, s.file, lineOf(s.file, 'fast') + 100), []);
   });
 
-  it('shows in the HTML timeline: the routes table, the requests rows and track, a request\'s breakdown on click', { skip: hasChromium ? false : 'chromium not installed' }, async () => {
+  it('shows in the HTML timeline: the routes table, the requests rows and track, a request\'s breakdown on click', { skip: needsChromium.skip }, async () => {
+    needsChromium.check();
     const report = reportOf(s.run);
     const browser = await launch();
     try {

@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import { missingSetup, startVsCode, REPO } from './test/codeServer.mjs';
 import { workbench } from './test/workbench.mjs';
 import { contrastFailures } from '../webview/fixtures/contrast.ts';
+import { requirement } from '../scripts/testEnvironment.ts';
 
-const notReady = missingSetup();
-if (notReady) console.log(`# SKIP walkthrough UI tests: ${notReady}`);
+const needs = requirement(missingSetup());
+if (needs.skip) console.log(`# SKIP walkthrough UI tests: ${needs.skip}`);
 const STEPS = ['openSample', 'profile', 'readTimeline', 'applyFix', 'compare'];
 
-test('the walkthrough ticks each step only after its action succeeded; the report is readable in every theme', { skip: notReady, timeout: 600_000 }, async (t) => {
+test('the walkthrough ticks each step only after its action succeeded; the report is readable in every theme', { skip: needs.skip, timeout: 600_000 }, async (t) => {
+  needs.check();
   const vs = await startVsCode({ name: 'walkthrough', workspaceFiles: [join(REPO, 'samples')] });
   t.after(() => vs.close());
   const { page } = vs;

@@ -6,6 +6,9 @@ import type { Browser } from 'playwright-core';
 import { hasChromium, launch, openReport } from './fixtures/browser';
 import { contrastFailures } from './fixtures/contrast';
 import { syntheticReport } from './fixtures/syntheticReport';
+import { requirement } from '../scripts/testEnvironment';
+
+const needs = requirement(!hasChromium && 'chromium not installed (apt-get install -y chromium)');
 
 // The timeline's own colours (the fallbacks used when VS Code sets no variable, and the
 // standalone report) in each VS Code theme kind, and its layout at the widths VS Code gives
@@ -13,9 +16,9 @@ import { syntheticReport } from './fixtures/syntheticReport';
 const SHOTS = resolve(__dirname, '../test-results/webview');
 const THEMES = ['vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light'];
 
-describe('timeline themes and narrow panels', { skip: hasChromium ? false : 'chromium not installed (apt-get install -y chromium)' }, () => {
+describe('timeline themes and narrow panels', { skip: needs.skip }, () => {
   let browser: Browser;
-  before(async () => { browser = await launch(); mkdirSync(SHOTS, { recursive: true }); });
+  before(async () => { needs.check(); browser = await launch(); mkdirSync(SHOTS, { recursive: true }); });
   after(async () => { await browser?.close(); });
 
   for (const theme of THEMES) {
