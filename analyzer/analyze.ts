@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { RawRun, ThreadCpuReading } from './raw';
 import type { Report, Lane, Finding, Metrics } from './report';
-import { buildThreadModel, ThreadModel, TICK_FIELDS } from './threadModel';
+import { buildThreadModel, ThreadModel } from './threadModel';
+import { TICK } from './rawLayout';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
 import type { AnalysisContext, ThreadLane, FindingDraft } from './context';
@@ -60,7 +61,7 @@ export function analyze(run: RawRun): Report {
   for (const p of run.processes) {
     const hello = models.find((m) => m.pid === p.pid && m.tid === 0)?.hello;
     const ticks = models.filter((m) => m.pid === p.pid).map((m) => m.ticks);
-    pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs, ticks, TICK_FIELDS, wallMs));
+    pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs, ticks, wallMs));
   }
   const ctx: AnalysisContext = { run, threads, mapper, cores: run.cores, wallMs, pools };
   // Lanes on CPU at once: threads from their CPU samples, other processes from /proc.
@@ -152,7 +153,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   const endMs = Math.max(m.endMs ?? wallMs, samplesEndMs ?? -Infinity);
   const usage = m.lastChunk?.usage;
   const lags = [];
-  for (let i = 1; i < m.ticks.length; i += TICK_FIELDS) lags.push(m.ticks[i]);
+  for (let i = 0; i < m.ticks.length; i += TICK.size) lags.push(m.ticks[i + TICK.lagMs]);
   return {
     id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
     startMs: round(Math.max(0, m.startMs), 3), endMs: round(endMs, 3), busyMs: round(busyMs),
@@ -253,7 +254,7 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
 function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buckets: Float32Array[], concurrency: number[]): Metrics {
   const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
   const lags: number[] = [];
-  if (main) for (let i = 1; i < main.model.ticks.length; i += TICK_FIELDS) lags.push(main.model.ticks[i]);
+  if (main) for (let i = 0; i < main.model.ticks.length; i += TICK.size) lags.push(main.model.ticks[i + TICK.lagMs]);
   // Mean concurrency: Σ durations of leaf awaits (scaled for sampling) / wall.
   let waitMs = 0;
   let maxInFlight = 0;

@@ -1,4 +1,5 @@
 import type { RawRun, RawThread, ProbeRecord, RawSite, RawLoop, RawGroup, RawAggregates } from './raw';
+import { SPAN, SPAN_KIND, TICK, type SpanKind } from './rawLayout';
 
 type Hello = Extract<ProbeRecord, { t: 'hello' }>;
 type Chunk = Extract<ProbeRecord, { t: 'chunk' }>;
@@ -19,12 +20,12 @@ export interface ThreadModel {
   loops: Map<number, RawLoop & { file: string; map?: unknown; gid: number }>;
   groups: Map<number, RawGroup & { file: string; map?: unknown; gid: number; siteIds: number[] }>;
   agg?: RawAggregates;
-  /** Flat spans: kind, site, invocation, t0, t1, t2, flags (times in report ms). */
+  /** Flat spans, laid out as SPAN (rawLayout.ts), times in report ms: read them with forEachSpan. */
   spans: number[];
-  /** Flat ticks, TICK_FIELDS each: t, lagMs, awaits in flight, pool requests in flight, thread CPU ms (-1: unknown). */
+  /** Flat lag ticks, laid out as TICK (rawLayout.ts), t in report ms. */
   ticks: number[];
   spawns: Spawn[];
-  /** Names of the fs *Sync functions, indexed by the site of fs-sync spans (kind 4). */
+  /** Names of the fs *Sync functions, indexed by the site of fsSync spans. */
   fsSyncNames: string[];
   lastChunk?: Chunk;
   startupDoneMs?: number;
@@ -35,8 +36,6 @@ export interface ThreadModel {
   /** Converts a time of this thread's performance.now() to report ms. */
   toMs(perf: number): number;
 }
-
-export const TICK_FIELDS = 5;
 
 export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   const hello = thread.records.find((r): r is Hello => r.t === 'hello');
@@ -55,7 +54,11 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         for (const g of r.groups) m.groups.set(r.base + g.id, { ...g, file: r.file, map: r.map, gid: r.base + g.id, siteIds: g.sites.map((s) => r.base + s) });
         break;
       case 'chunk':
-        for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3], r.ticks[i + 4]);
+        for (let i = 0; i < r.ticks.length; i += TICK.size) {
+          const at = m.ticks.length;
+          for (let f = 0; f < TICK.size; f++) m.ticks.push(r.ticks[i + f]);
+          m.ticks[at + TICK.t] = toMs(r.ticks[i + TICK.t]);
+        }
         if (r.agg) m.agg = r.agg;
         m.lastChunk = r;
         if (r.mainModule) m.mainModule = r.mainModule;
@@ -69,10 +72,16 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   }
   const sp = thread.spans ?? [];
   const spans = new Array<number>(sp.length);
-  for (let i = 0; i < sp.length; i += 7) {
-    spans[i] = sp[i]; spans[i + 1] = sp[i + 1]; spans[i + 2] = sp[i + 2];
-    spans[i + 3] = toMs(sp[i + 3]); spans[i + 4] = toMs(sp[i + 4]); spans[i + 5] = toMs(sp[i + 5]); spans[i + 6] = sp[i + 6];
+  for (let i = 0; i < sp.length; i++) spans[i] = sp[i];
+  for (let i = 0; i < sp.length; i += SPAN.size) {
+    spans[i + SPAN.t0] = toMs(sp[i + SPAN.t0]); spans[i + SPAN.t1] = toMs(sp[i + SPAN.t1]); spans[i + SPAN.t2] = toMs(sp[i + SPAN.t2]);
   }
   m.spans = spans;
   return m;
+}
+
+/** Calls `fn` with the offset of each span of `kind` in `spans` (read its fields as spans[o + SPAN.x]). */
+export function forEachSpan(spans: ArrayLike<number>, kind: SpanKind, fn: (o: number) => void): void {
+  const code = SPAN_KIND[kind];
+  for (let o = 0; o < spans.length; o += SPAN.size) if (spans[o + SPAN.kind] === code) fn(o);
 }

@@ -2,13 +2,11 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples';
 import { fmtMs, round } from '../stats';
 import { siteLocation } from '../context';
-import { TICK_FIELDS } from '../threadModel';
+import { forEachSpan } from '../threadModel';
+import { SPAN, TICK, TICK_MS } from '../rawLayout';
 import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
-
-/** The probe's lag timer period (recorder/probe/index.ts). */
-const TICK_MS = 10;
 
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
@@ -62,10 +60,9 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     const profile = ctx.run.threads.find((t) => t.pid === model.pid && t.tid === model.tid)?.profile;
     const syncSpans: [number, number][] = [];
     const libSpans: { from: number; to: number; gid: number }[] = [];
-    for (let i = 0; i < model.spans.length; i += 7) {
-      if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
-      if (model.spans[i] === 3) libSpans.push({ from: model.spans[i + 3], to: model.spans[i + 5], gid: model.spans[i + 1] });
-    }
+    const sp = model.spans;
+    forEachSpan(sp, 'sync', (o) => { syncSpans.push([sp[o + SPAN.t0], sp[o + SPAN.t2]]); });
+    forEachSpan(sp, 'lib', (o) => { libSpans.push({ from: sp[o + SPAN.t0], to: sp[o + SPAN.t2], gid: sp[o + SPAN.site] }); });
     // The loop first turned at startupDone: what ran before and after are different tasks.
     for (const run of splitAt(busyRuns(samples), samples, model.startupDoneMs)) {
       // The CPU the stretch used (descheduled gaps do not count), not its wall length.
@@ -239,9 +236,9 @@ function isLauncher(model: { hello?: { argv: string[] } }): boolean {
 function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number, threshold: number): boolean {
   if (model.startupDoneMs === undefined || start < model.startupDoneMs) return true;
   let maxLag = 0;
-  for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
-    const t = model.ticks[i];
-    if (t >= start && t <= end + 2 * TICK_MS) maxLag = Math.max(maxLag, model.ticks[i + 1]);
+  for (let i = 0; i < model.ticks.length; i += TICK.size) {
+    const t = model.ticks[i + TICK.t];
+    if (t >= start && t <= end + 2 * TICK_MS) maxLag = Math.max(maxLag, model.ticks[i + TICK.lagMs]);
   }
   return maxLag >= threshold / 2;
 }
@@ -252,8 +249,8 @@ function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: 
  */
 function cpuBetweenTicks(model: { ticks: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }, start: number, end: number): number {
   let before = -1, after = -1;
-  for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
-    const t = model.ticks[i], cpu = model.ticks[i + 4];
+  for (let i = 0; i < model.ticks.length; i += TICK.size) {
+    const t = model.ticks[i + TICK.t], cpu = model.ticks[i + TICK.cpuMs];
     if (cpu === undefined || cpu < 0) continue;
     if (t <= start) before = cpu;
     else if (t >= end && after < 0) { after = cpu; break; }

@@ -2,6 +2,8 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
 import { isBusy, SampleTimeline } from '../cpuSamples';
 import { fmtMs, round } from '../stats';
+import { SPAN } from '../rawLayout';
+import { forEachSpan } from '../threadModel';
 
 const MIN_TOTAL_MS = 10;
 const MIN_CPU_SHARE = 0.8;
@@ -28,11 +30,12 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
       if (total < MIN_TOTAL_MS || total / sampled < 2 || operand / total < MIN_CPU_SHARE) continue;
       let userCpu = 0;
       let window = 0;
-      for (let i = 0; i < model.spans.length; i += 7) {
-        if (model.spans[i] !== 0 || model.spans[i + 1] !== site.gid) continue;
-        window += model.spans[i + 4] - model.spans[i + 3];
-        if (samples) userCpu += userWithin(samples, model.spans[i + 3], model.spans[i + 4]);
-      }
+      const sp = model.spans;
+      forEachSpan(sp, 'await', (o) => {
+        if (sp[o + SPAN.site] !== site.gid) return;
+        window += sp[o + SPAN.t1] - sp[o + SPAN.t0];
+        if (samples) userCpu += userWithin(samples, sp[o + SPAN.t0], sp[o + SPAN.t1]);
+      });
       if (!samples || window <= 0 || userCpu / window < 0.5) continue;
       const scale = sampleScale(model, site);
       const combinator = /Promise\.(\w+)/.exec(site.label)?.[1] ?? 'all';
@@ -68,9 +71,9 @@ function userWithin(s: SampleTimeline, from: number, to: number): number {
 
 function intervals(spans: number[], gid: number, laneId: string) {
   const out: { laneId: string; startMs: number; endMs: number }[] = [];
-  for (let i = 0; i < spans.length && out.length < 50; i += 7) {
-    if (spans[i] === 0 && spans[i + 1] === gid) out.push({ laneId, startMs: round(spans[i + 3], 3), endMs: round(spans[i + 5], 3) });
-  }
+  forEachSpan(spans, 'await', (o) => {
+    if (out.length < 50 && spans[o + SPAN.site] === gid) out.push({ laneId, startMs: round(spans[o + SPAN.t0], 3), endMs: round(spans[o + SPAN.t2], 3) });
+  });
   return out;
 }
 

@@ -1,6 +1,8 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
 import { fmtMs, round } from '../stats';
+import { SPAN } from '../rawLayout';
+import { forEachSpan } from '../threadModel';
 
 /** Mean savings per call below this are noise (microtask turns, cached values). */
 const MIN_SAVING_PER_CALL_MS = 1;
@@ -51,12 +53,12 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
 /** The first few calls' spans from the first await's start to the last await's end. */
 function groupIntervals(spans: number[], ids: Set<number>, laneId: string) {
   const byInv = new Map<number, { startMs: number; endMs: number; n: number }>();
-  for (let i = 0; i < spans.length; i += 7) {
-    if (spans[i] !== 0 || !ids.has(spans[i + 1])) continue;
-    const inv = spans[i + 2];
+  forEachSpan(spans, 'await', (o) => {
+    if (!ids.has(spans[o + SPAN.site])) return;
+    const inv = spans[o + SPAN.invocation];
     const cur = byInv.get(inv);
-    if (cur) { cur.startMs = Math.min(cur.startMs, spans[i + 3]); cur.endMs = Math.max(cur.endMs, spans[i + 5]); cur.n++; }
-    else if (byInv.size < 50) byInv.set(inv, { startMs: spans[i + 3], endMs: spans[i + 5], n: 1 });
-  }
+    if (cur) { cur.startMs = Math.min(cur.startMs, spans[o + SPAN.t0]); cur.endMs = Math.max(cur.endMs, spans[o + SPAN.t2]); cur.n++; }
+    else if (byInv.size < 50) byInv.set(inv, { startMs: spans[o + SPAN.t0], endMs: spans[o + SPAN.t2], n: 1 });
+  });
   return [...byInv.values()].filter((v) => v.n === ids.size).map((v) => ({ laneId, startMs: round(v.startMs, 3), endMs: round(v.endMs, 3) }));
 }

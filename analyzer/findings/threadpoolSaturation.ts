@@ -1,6 +1,8 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation } from '../context';
 import { fmtMs, round } from '../stats';
+import { SPAN } from '../rawLayout';
+import { forEachSpan } from '../threadModel';
 
 const MIN_QUEUED_MS = 50;
 const MIN_SATURATED_MS = 20;
@@ -23,15 +25,14 @@ export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
     const votes = new Map<string, { n: number; thread: (typeof threads)[number]; gid: number }>();
     for (const t of threads) {
       const s = t.model.spans;
-      for (let i = 0; i < s.length; i += 7) {
-        if (s[i] !== 2) continue;
-        const at = s[i + 3];
-        if (!pool.saturated.some(([a, b]) => at >= a - 50 && at <= b)) continue;
-        const key = `${t.lane.id}|${s[i + 1]}`;
-        const v = votes.get(key) ?? { n: 0, thread: t, gid: s[i + 1] };
+      forEachSpan(s, 'pool', (o) => {
+        const at = s[o + SPAN.t0];
+        if (!pool.saturated.some(([a, b]) => at >= a - 50 && at <= b)) return;
+        const key = `${t.lane.id}|${s[o + SPAN.site]}`;
+        const v = votes.get(key) ?? { n: 0, thread: t, gid: s[o + SPAN.site] };
         v.n++;
         votes.set(key, v);
-      }
+      });
     }
     const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
     const main = threads.find((t) => t.lane.threadId === 0) ?? threads[0];
