@@ -3,6 +3,7 @@ import type { RawRun, ThreadCpuReading } from './raw';
 import type { Report, Lane, Finding, Metrics } from './report';
 import { buildThreadModel, ThreadModel } from './threadModel';
 import { TICK } from './rawLayout';
+import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
 import type { AnalysisContext, ThreadLane, FindingDraft } from './context';
@@ -10,13 +11,9 @@ import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { percentile, round } from './stats';
 import { buildSpans } from './spans';
-import { blockingCpu } from './findings/blockingCpu';
-import { syncIo } from './findings/syncIo';
-import { sequentialAwaits } from './findings/sequentialAwaits';
-import { awaitInLoop } from './findings/awaitInLoop';
-import { fakeConcurrency } from './findings/fakeConcurrency';
-import { threadpoolSaturation, isSaturated } from './findings/threadpoolSaturation';
-import { poolOversubscribed } from './findings/poolOversubscribed';
+import { isSaturated } from './findings/threadpoolSaturation';
+import { DETECTORS } from './findings/detectors';
+import { FINDING_KINDS } from './findingKinds';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
@@ -68,10 +65,8 @@ export function analyze(run: RawRun): Report {
   const buckets = [...busyBuckets(threads, wallMs), ...externalBuckets(externals, run.startHrUs, wallMs)];
 
   // Findings: launchers' internals dropped, one finding per site across lanes.
-  const drafts: FindingDraft[] = onePerSite(withoutLaunchers(ctx, [
-    ...blockingCpu(ctx), ...syncIo(ctx), ...sequentialAwaits(ctx), ...awaitInLoop(ctx),
-    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, busyBuckets(threads, wallMs, true), buckets),
-  ]));
+  const cpu = { runnable: busyBuckets(threads, wallMs, true), onCpu: buckets };
+  const drafts: FindingDraft[] = onePerSite(withoutLaunchers(ctx, FINDING_KINDS.flatMap((kind) => DETECTORS[kind](ctx, cpu))));
   const severityRank = { error: 0, warning: 1, info: 2 };
   const findings: Finding[] = drafts
     .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || (b.estimatedSavingsMs ?? b.totalMs) - (a.estimatedSavingsMs ?? a.totalMs))
@@ -138,7 +133,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
   const name = script ? path.basename(script) : kind === 'worker' ? '[eval]' : 'node';
-  const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
+  const label = LANE_KIND_INFO[kind].label({ pid: m.pid, threadId: m.tid }, name);
   // Sampled busy time cannot exceed what the thread really got from the CPU: its CPU time at
   // its final probe chunk; for a thread terminate()d or killed before that, its latest CPU
   // reading (a probe chunk or a CPU profile chunk seam) plus the time its samples go on after it.

@@ -1,42 +1,22 @@
 /** The words a user reads about a finding: code lens titles, hover text, status lines. */
 import type { Finding, Report } from '../../analyzer/report';
 import { formatMs } from '../../analyzer/format';
-import { FINDING_KIND_INFO } from '../../analyzer/findingKinds';
+import { findingKindInfo } from '../../analyzer/findingKinds';
 
 const times = (n: number) => `${n}×`;
 
 /**
- * One line shown above the offending source line.
+ * One line shown above the offending source line: the kind's lens text (analyzer/findingKinds.ts);
+ * a kind this build does not know (a newer report) shows its message.
  * @param awaitCount for sequential-awaits without `related`, how many adjacent awaits the source has.
  */
 export function lensTitle(f: Finding, awaitCount?: number): string {
-  const saves = f.estimatedSavingsMs ? ` · would save ~${formatMs(f.estimatedSavingsMs)}` : '';
-  switch (f.kind) {
-    case 'blocking-cpu':
-      return `⏱ blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
-    case 'sync-io':
-      return `⏱ synchronous I/O blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
-    case 'sequential-awaits': {
-      const count = f.related?.length ? f.related.length + 1 : awaitCount;
-      const save = f.estimatedSavingsMs ? ` · Promise.all would save ~${formatMs(f.estimatedSavingsMs)}` : '';
-      return `⇉ ${count ?? 'several'} independent awaits ran in sequence${save}`;
-    }
-    case 'await-in-loop':
-      return `⟳ await in a loop ran ${times(f.occurrences)} one after another${saves}`;
-    case 'fake-concurrency':
-      return `⚠ looks concurrent but ran one at a time · ${formatMs(f.totalMs)}${saves}`;
-    case 'threadpool-saturation':
-      return `⧗ libuv threadpool saturated · work queued ${formatMs(f.totalMs)}`;
-    case 'pool-oversubscribed':
-      return `⧗ more workers than cores · ${formatMs(f.totalMs)} contended`;
-    default:
-      return f.message;
-  }
+  return findingKindInfo(f.kind)?.lens(f, awaitCount) ?? f.message;
 }
 
 /** The sentence-like name of a finding kind (analyzer/findingKinds.ts); an unknown kind (a newer report) as is. */
 export function kindTitle(kind: Finding['kind']): string {
-  return FINDING_KIND_INFO[kind]?.title ?? kind;
+  return findingKindInfo(kind)?.title ?? kind;
 }
 
 /** Plain-text evidence lines for hovers (rendered as text, never as markup). */
