@@ -1,6 +1,7 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 import { siteLocation } from '../context';
 import { forEachSpan } from '../threadModel';
 import { SPAN, TICK, TICK_MS } from '../rawLayout';
@@ -179,16 +180,16 @@ function finish(e: SiteEntry): FindingDraft {
     ? (many ? ` in ${lanes.length} processes working for their parent over IPC` : ' in a process working for its parent over IPC')
     : many ? ` in ${lanes.length} processes` : '';
   const message = e.neverTurnedMs > 0
-    ? `the event loop never turned for ${fmtMs(e.neverTurnedMs)}`
-      + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${fmtMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
+    ? `the event loop never turned for ${formatMs(e.neverTurnedMs)}`
+      + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${formatMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
       + (e.endedUnturned ? ' before the process ended' : ' at start-up')
-      + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total` : '') + inProcesses
-    : `blocked the event loop ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total (longest ${fmtMs(e.longest)}) in ${e.fn}${inProcesses}`;
+      + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total` : '') + inProcesses
+    : `blocked the event loop ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total (longest ${formatMs(e.longest)}) in ${e.fn}${inProcesses}`;
   const detail = e.neverTurnedMs > 0
-    ? `The event loop never turned for ${fmtMs(e.neverTurnedMs)}: synchronous work (top-level code, module loading, a library called `
+    ? `The event loop never turned for ${formatMs(e.neverTurnedMs)}: synchronous work (top-level code, module loading, a library called `
       + `before the program first yielded) ran in one piece, so no timer, I/O callback or request could run. Hottest: ${e.fn}. `
       + `Do the work in chunks (await between them), or in a worker thread.`
-    : `CPU work in ${e.fn} ran for up to ${fmtMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
+    : `CPU work in ${e.fn} ran for up to ${formatMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
       + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`;
   const intervals = lanes.flatMap((l) => l.intervals.slice(0, many ? 20 : 50)).sort((a, b) => a.startMs - b.startMs).slice(0, 100);
   return {

@@ -1,7 +1,8 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
 import { isBusy, SampleTimeline } from '../cpuSamples';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 import { SPAN } from '../rawLayout';
 import { forEachSpan } from '../threadModel';
 
@@ -42,13 +43,13 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
       out.push({
         kind: 'fake-concurrency',
         severity: 'warning',
-        message: `Promise.${combinator} over work that never waits: ${fmtMs(total * scale)} ran one task after another on the event loop`,
+        message: `Promise.${combinator} over work that never waits: ${formatMs(total * scale)} ran one task after another on the event loop`,
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: Math.round(sampled * scale),
         totalMs: round(total * scale),
         detail: `${Math.round((operand / total) * 100)}% of the time between starting these promises and their settling went into creating them: `
-          + `the async functions ran their work synchronously, one after another (${fmtMs(operand * scale)} of CPU). Async functions run on one thread: gathering CPU-bound work gives concurrency `
+          + `the async functions ran their work synchronously, one after another (${formatMs(operand * scale)} of CPU). Async functions run on one thread: gathering CPU-bound work gives concurrency `
           + `without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`,
         intervals: intervals(model.spans, site.gid, lane.id),
       });

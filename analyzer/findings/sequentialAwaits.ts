@@ -1,6 +1,7 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 import { SPAN } from '../rawLayout';
 import { forEachSpan } from '../threadModel';
 
@@ -31,7 +32,7 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
       out.push({
         kind: 'sequential-awaits',
         severity: 'warning',
-        message: `${sites.length} independent awaits ran one after another · Promise.all would save ~${fmtMs(saved)}`
+        message: `${sites.length} independent awaits ran one after another · Promise.all would save ~${formatMs(saved)}`
           + (occurrences > 1 ? ` over ${occurrences} calls` : ''),
         location: siteLocation(ctx, first!),
         related: sites.slice(1).map((s) => siteLocation(ctx, s)),
@@ -40,8 +41,8 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
         totalMs: round(total),
         estimatedSavingsMs: round(saved),
         detail: `None of these awaits uses a result of the others, and each waited in turn: `
-          + sites.map((s, i) => `${s.label} ${fmtMs(means[i])}`).join(', ')
-          + ` on average. Started together, the slowest (${fmtMs(Math.max(...means))}) would set the pace. `
+          + sites.map((s, i) => `${s.label} ${formatMs(means[i])}`).join(', ')
+          + ` on average. Started together, the slowest (${formatMs(Math.max(...means))}) would set the pace. `
           + `Gathering them changes behaviour: all calls run even if one rejects early, and side effects may interleave.`,
         intervals: groupIntervals(model.spans, new Set(g.siteIds), lane.id),
       });

@@ -1,6 +1,7 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation } from '../context';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 import { SPAN } from '../rawLayout';
 import { forEachSpan } from '../threadModel';
 
@@ -42,12 +43,12 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
         // A worker thread is where blocking work belongs, and calls that blocked for under a
         // millisecond in all (a shutdown handler's small write) cost nothing: worth knowing.
         severity: late && lane.kind !== 'worker' && total >= MIN_WARNING_MS ? 'warning' : 'info',
-        message: `${name} blocked the event loop ${count}× · ${fmtMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
+        message: `${name} blocked the event loop ${count}× · ${formatMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: count,
         totalMs: round(total, 2),
-        detail: `${name} does its I/O on the calling thread: while it runs (longest ${fmtMs(max)}), no callback, timer or request `
+        detail: `${name} does its I/O on the calling thread: while it runs (longest ${formatMs(max)}), no callback, timer or request `
           + `of this thread is served. Use the async API (${asyncTwin(name)}), or move the work off the event loop.`,
         intervals: c?.intervals,
       });
@@ -92,7 +93,7 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
         kind: 'sync-io',
         // A dependency's sub-millisecond sync write (a log line) is worth knowing, not fixing.
         severity: a.late && lane.kind !== 'worker' && a.ms >= MIN_WARNING_MS ? 'warning' : 'info',
-        message: `${site.label.replace(/\(\)$/, '')} did sync file I/O (${calls}) ${a.n}× · ${fmtMs(a.ms)} total` + (a.late ? '' : ' during start-up'),
+        message: `${site.label.replace(/\(\)$/, '')} did sync file I/O (${calls}) ${a.n}× · ${formatMs(a.ms)} total` + (a.late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: a.n,

@@ -1,6 +1,7 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation } from '../context';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 import { SPAN } from '../rawLayout';
 import { forEachSpan } from '../threadModel';
 
@@ -44,14 +45,14 @@ export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
     out.push({
       kind: 'threadpool-saturation',
       severity: 'warning',
-      message: `thread pool saturated: up to ${pool.maxQueued} requests queued behind its ${pool.size} threads for ${fmtMs(pool.saturatedMs)}`
+      message: `thread pool saturated: up to ${pool.maxQueued} requests queued behind its ${pool.size} threads for ${formatMs(pool.saturatedMs)}`
         + ` (most issued by ${site.label})`,
       location,
       laneId: (top?.thread ?? main).lane.id,
       occurrences: top?.n ?? pool.saturated.length,
       totalMs: round(pool.queuedMs),
       detail: `fs, crypto (pbkdf2, scrypt, …), zlib and dns.lookup share libuv's thread pool: UV_THREADPOOL_SIZE=${pool.size}. `
-        + `Requests waited ${fmtMs(pool.queuedMs)} in total for a free thread. Raise UV_THREADPOOL_SIZE in the environment `
+        + `Requests waited ${formatMs(pool.queuedMs)} in total for a free thread. Raise UV_THREADPOOL_SIZE in the environment `
         + `(up to 1024; more threads help CPU-heavy crypto/zlib only up to the core count), or limit how many you start at once. `
         + `For file I/O the disk may be the real limit.`,
       intervals: pool.saturated.slice(0, 50).map(([a, b]) => ({ laneId: main.lane.id, startMs: round(a, 3), endMs: round(b, 3) })),

@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import type { Report } from '../../analyzer/report';
 import type { LaneProfile, ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
 import { reportSummaryLine } from '../core/findingText';
-import { formatMs } from '../../analyzer/format';
-import { stopRequests, formatSeconds } from '../../recorder/stopRequests';
+import { formatMs, formatSeconds } from '../../analyzer/format';
+import { stopRequests } from '../../recorder/stopRequests';
 
 export type StartProfile = (options: ProfileOptions) => ProfileRun;
 
