@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { RawRun, ThreadCpuReading } from './raw';
-import type { Report, Lane, Finding, Metrics } from './report';
+import type { Report, Lane, Finding, Metrics, SiteStat } from './report';
 import { buildThreadModel, ThreadModel } from './threadModel';
-import { TICK } from './rawLayout';
+import { TICK, type SiteKind } from './rawLayout';
 import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
@@ -107,6 +107,11 @@ function commandOf(m: ThreadModel): string {
 
 const MAX_SITE_STATS = 2000;
 
+/** The per-site aggregate each site kind is reported as (functions are not: their awaits are). */
+const SITE_STAT_KIND: Record<Exclude<SiteKind, 'fn'>, SiteStat['kind']> = {
+  await: 'await', combinator: 'await', sync: 'sync-io', pool: 'pool-call', lib: 'library-call',
+};
+
 /** Per-site aggregates (awaits, sync I/O, pool calls) that ran, largest total first. */
 function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   const out: NonNullable<Report['sites']> = [];
@@ -119,7 +124,7 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
       const sampled = agg.site.sampled[s.gid] ?? 0;
       const scale = sampled > 0 ? count / sampled : 0;
       out.push({
-        kind: s.kind === 'sync' ? 'sync-io' : s.kind === 'pool' ? 'pool-call' : s.kind === 'lib' ? 'library-call' : 'await',
+        kind: SITE_STAT_KIND[s.kind],
         location: ctx.mapper.locate(s.file, s.line, s.column), label: s.label, laneId: lane.id,
         count, totalMs: round((agg.site.sum[s.gid] ?? 0) * scale, 2), maxMs: round(agg.site.max[s.gid] ?? 0, 2),
       });

@@ -4,6 +4,8 @@
  * `hello.hrAnchorUs` convert them to CLOCK_MONOTONIC µs, the clock of CPU profiles and
  * trace events. `startHrUs`/`startEpochMs` convert that to report time.
  */
+import type { SiteKind } from './rawLayout';
+
 export interface RawRun {
   command: string[];
   cwd: string;
@@ -139,9 +141,23 @@ export type ProbeRecord =
   /** This thread runs the code under test for a test runner's worker (jest, vitest). */
   | { t: 'testRunner'; name: string };
 
+/** An instrumented source site, as the probe's transform (recorder/probe/transform.ts) makes it. */
 export interface RawSite {
-  id: number; kind: 'fn' | 'await' | 'combinator' | 'sync' | 'pool' | 'lib'; line: number; column: number; label: string;
-  fn: number; group: number; groupPos: number; groupSize: number; loop: number; discarded: boolean;
+  /** Local to the file (1-based); the runtime adds the file's base when it loads the table. */
+  id: number;
+  kind: SiteKind;
+  /** 1-based line, 0-based column in the transformed file's input (esbuild output for TS). */
+  line: number;
+  column: number;
+  label: string;
+  /** Enclosing async function's site id (0 at top level). */
+  fn: number;
+  group: number;
+  groupPos: number;
+  groupSize: number;
+  loop: number;
+  /** The await's value is discarded (`await x();`). */
+  discarded: boolean;
 }
 export interface RawLoop { id: number; line: number; column: number; independent: boolean; reason: string; fn: number }
 export interface RawGroup { id: number; sites: number[]; adjacent: boolean; fn: number }

@@ -25,6 +25,10 @@ export const SPAN = {
 export const SPAN_KIND = { await: 0, sync: 1, pool: 2, lib: 3, fsSync: 4 } as const;
 export type SpanKind = keyof typeof SPAN_KIND;
 
+/** What an instrumented source site is (a site table's `kind`), and its code in the probe runtime's typed arrays. */
+export const SITE_KIND = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4, lib: 5 } as const;
+export type SiteKind = keyof typeof SITE_KIND;
+
 /** A lag tick: TICK.size numbers, at these offsets. */
 export const TICK = {
   /** performance.now() of the tick (report ms after threadModel). */

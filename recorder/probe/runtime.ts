@@ -1,6 +1,6 @@
 import type { SiteTable } from './transform';
 import type { RawAggregates } from '../../analyzer/raw';
-import { SPAN, SPAN_KIND } from '../../analyzer/rawLayout';
+import { SPAN, SPAN_KIND, SITE_KIND } from '../../analyzer/rawLayout';
 
 /**
  * The probe runtime that instrumented code calls as `__cl$`. One per thread. Hot paths are
@@ -42,7 +42,6 @@ const SAMPLE_ALL = 1000;
 const SAMPLE_MASK = 15; // then 1 in 16
 /** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
 const LIB_SPAN_MIN_MS = 1;
-const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4, lib: 5 };
 
 const now = () => performance.now();
 /** Promise.all batches up to this size have each element tracked until it settles. */
@@ -128,7 +127,7 @@ export class ProbeRuntime {
     }
     for (const s of table.sites) {
       const i = base + s.id;
-      this.kind[i] = KIND_CODE[s.kind];
+      this.kind[i] = SITE_KIND[s.kind];
       this.groupOf[i] = s.group ? base + s.group : 0;
       this.groupPos[i] = s.groupPos;
       this.groupSize[i] = s.groupSize;
@@ -310,7 +309,7 @@ export class ProbeRuntime {
     if (w > this.max[site]) this.max[site] = w;
     if (inv.leaf) { this.leafSampled[site]++; this.leafSum[site] += w; }
     const kind = this.kind[site];
-    if (kind === 2) this.syncSum[site] += inv.t1 - t0;
+    if (kind === SITE_KIND.combinator) this.syncSum[site] += inv.t1 - t0;
     const g = this.groupOf[site];
     if (g !== 0) {
       const pos = this.groupPos[site];
@@ -324,7 +323,7 @@ export class ProbeRuntime {
     const loop = this.loopOf[site];
     if (loop !== 0) { const l = inv.loops?.[loop]; if (l) l.cur += w; }
     if (inv.id === 0) inv.id = ++this.invocationIds;
-    this.pushSpan(SPAN_KIND.await, site, inv.id, t0, kind === 2 ? inv.t1 : t0, t2, flags);
+    this.pushSpan(SPAN_KIND.await, site, inv.id, t0, kind === SITE_KIND.combinator ? inv.t1 : t0, t2, flags);
   }
 
   private settleRejected(inv: Invocation): void {
