@@ -6,7 +6,7 @@ import { TICK, type SiteKind } from './rawLayout';
 import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
-import type { AnalysisContext, ThreadLane, FindingDraft } from './context';
+import { sitesByThread, type AnalysisContext, type ThreadLane, type FindingDraft } from './context';
 import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { percentile, round } from './stats';
@@ -111,14 +111,13 @@ const MAX_SITE_STATS = 2000;
 const SITE_STAT_KIND: Record<Exclude<SiteKind, 'fn'>, SiteStat['kind']> = {
   await: 'await', combinator: 'await', sync: 'sync-io', pool: 'pool-call', lib: 'library-call',
 };
+const STAT_SITE_KINDS = Object.keys(SITE_STAT_KIND) as SiteKind[];
 
 /** Per-site aggregates (awaits, sync I/O, pool calls) that ran, largest total first. */
 function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   const out: NonNullable<Report['sites']> = [];
-  for (const { lane, model } of ctx.threads) {
-    const agg = model.agg;
-    if (!agg) continue;
-    for (const s of model.sites.values()) {
+  for (const { thread: { lane }, agg, sites } of sitesByThread(ctx, STAT_SITE_KINDS)) {
+    for (const s of sites) {
       const count = agg.site.count[s.gid] ?? 0;
       if (count === 0 || s.kind === 'fn') continue;
       const sampled = agg.site.sampled[s.gid] ?? 0;

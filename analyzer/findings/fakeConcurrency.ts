@@ -1,5 +1,5 @@
 import type { AnalysisContext, FindingDraft } from '../context';
-import { siteLocation, sampleScale } from '../context';
+import { siteLocation, sampleScale, sitesByThread } from '../context';
 import { isBusy, SampleTimeline } from '../cpuSamples';
 import { round } from '../stats';
 import { formatMs } from '../format';
@@ -16,11 +16,8 @@ const MIN_CPU_SHARE = 0.8;
  */
 export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
-  for (const { lane, model, samples } of ctx.threads) {
-    const agg = model.agg;
-    if (!agg) continue;
-    for (const site of model.sites.values()) {
-      if (site.kind !== 'combinator') continue;
+  for (const { thread: { lane, model, samples }, agg, sites } of sitesByThread(ctx, ['combinator'])) {
+    for (const site of sites) {
       const sampled = agg.site.sampled[site.gid] ?? 0;
       if (sampled === 0) continue;
       const total = agg.site.sum[site.gid] ?? 0;

@@ -1,5 +1,5 @@
 import type { AnalysisContext, FindingDraft } from '../context';
-import { siteLocation } from '../context';
+import { siteLocation, sitesByThread } from '../context';
 import { round } from '../stats';
 import { formatMs } from '../format';
 import { SPAN } from '../rawLayout';
@@ -15,9 +15,7 @@ const MIN_WARNING_MS = 1;
  */
 export function syncIo(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
-  for (const { lane, model } of ctx.threads) {
-    const agg = model.agg;
-    if (!agg) continue;
+  for (const { thread: { lane, model }, agg, sites } of sitesByThread(ctx, ['sync'])) {
     const calls = new Map<number, { n: number; afterStartup: number; intervals: { laneId: string; startMs: number; endMs: number }[] }>();
     const sp = model.spans;
     forEachSpan(sp, 'sync', (o) => {
@@ -28,8 +26,7 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
       if (c.intervals.length < 50) c.intervals.push({ laneId: lane.id, startMs: round(sp[o + SPAN.t0], 3), endMs: round(sp[o + SPAN.t2], 3) });
       calls.set(id, c);
     });
-    for (const site of model.sites.values()) {
-      if (site.kind !== 'sync') continue;
+    for (const site of sites) {
       const count = agg.site.count[site.gid] ?? 0;
       if (count === 0) continue;
       const total = agg.site.sum[site.gid] ?? 0;
