@@ -1,17 +1,11 @@
 'use strict';
-// Promise.all over async functions that never yield. Expected: fake-concurrency at the Promise.all.
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function burn(ms) {
-  const end = Date.now() + ms;
-  let x = 0;
-  while (Date.now() < end) x += Math.sqrt(x + 1);
-  return x;
+// Promise.all over async functions that compute and never await. Expected: fake-concurrency at the Promise.all.
+async function sumOfSquares(n) {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += i * i;
+  return total;
 }
-async function cpuTaskA() { return burn(40); }
-async function cpuTaskB() { return burn(40); }
-async function main() {
-  await sleep(10);
-  const [a, b] = await Promise.all([cpuTaskA(), cpuTaskB()]);
-  console.log(a > 0 && b > 0);
-}
-main();
+setTimeout(async () => {
+  const [a, b] = await Promise.all([sumOfSquares(3e7), sumOfSquares(3e7)]);
+  console.log(a === b);
+}, 10);
