@@ -1,8 +1,7 @@
 import * as path from 'node:path';
-import type { RawRun, ThreadCpuReading } from './raw';
 import type { Report, Lane, Finding, Metrics, SiteStat } from './report';
 import { buildThreadModel, ThreadModel } from './threadModel';
-import { TICK, type SiteKind } from './rawLayout';
+import { TICK, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
 import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';

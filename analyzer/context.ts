@@ -1,5 +1,4 @@
-import type { RawRun, RawAggregates } from './raw';
-import type { SiteKind } from './rawLayout';
+import type { RawRun, RawAggregates, SiteKind } from './raw';
 import type { Lane, Finding, SourceLocation } from './report';
 import type { ThreadModel, ThreadSite } from './threadModel';
 import type { SampleTimeline } from './cpuSamples';

@@ -6,7 +6,7 @@ import { BUCKET_MS } from './parallelism';
 import type { PoolTimeline } from './threadpool';
 import { round } from './stats';
 import { forEachSpan } from './threadModel';
-import { SPAN, TICK } from './rawLayout';
+import { SPAN, TICK } from './raw';
 
 const MAX_SLICES = 500_000;
 const MAX_ASYNC_SPANS = 1_000_000;

@@ -1,5 +1,4 @@
-import type { RawRun, RawThread, ProbeRecord, RawSite, RawLoop, RawGroup, RawAggregates } from './raw';
-import { SPAN, SPAN_KIND, TICK, type SpanKind } from './rawLayout';
+import { SPAN, SPAN_KIND, TICK, type SpanKind, type RawRun, type RawThread, type ProbeRecord, type RawSite, type RawLoop, type RawGroup, type RawAggregates } from './raw';
 
 type Hello = Extract<ProbeRecord, { t: 'hello' }>;
 type Chunk = Extract<ProbeRecord, { t: 'chunk' }>;
@@ -20,9 +19,9 @@ export interface ThreadModel {
   loops: Map<number, RawLoop & { file: string; map?: unknown; gid: number }>;
   groups: Map<number, RawGroup & { file: string; map?: unknown; gid: number; siteIds: number[] }>;
   agg?: RawAggregates;
-  /** Flat spans, laid out as SPAN (rawLayout.ts), times in report ms: read them with forEachSpan. */
+  /** Flat spans, laid out as SPAN (raw.ts), times in report ms: read them with forEachSpan. */
   spans: number[];
-  /** Flat lag ticks, laid out as TICK (rawLayout.ts), t in report ms. */
+  /** Flat lag ticks, laid out as TICK (raw.ts), t in report ms. */
   ticks: number[];
   spawns: Spawn[];
   /** Names of the fs *Sync functions, indexed by the site of fsSync spans. */

@@ -1,6 +1,5 @@
-import type { TraceEvent } from './raw';
 import { BUCKET_MS } from './parallelism';
-import { TICK } from './rawLayout';
+import { TICK, type TraceEvent } from './raw';
 
 /**
  * libuv thread-pool occupancy of one process, per BUCKET_MS bucket of the run. Two sources:
@@ -24,7 +23,7 @@ export interface PoolTimeline {
 
 const JOBS = /node\.threadpoolwork\.async/;
 
-/** `ticks`: per thread of the process, its flat lag ticks (TICK layout, rawLayout.ts). */
+/** `ticks`: per thread of the process, its flat lag ticks (TICK layout, raw.ts). */
 export function poolTimeline(pid: number, size: number, events: TraceEvent[], startHrUs: number,
   ticks: number[][], wallMs: number): PoolTimeline {
   const n = Math.max(1, Math.ceil(wallMs / BUCKET_MS));

@@ -4,7 +4,7 @@ import { round } from '../stats';
 import { formatMs } from '../format';
 import { siteLocation } from '../context';
 import { forEachSpan } from '../threadModel';
-import { SPAN, TICK, TICK_MS } from '../rawLayout';
+import { SPAN, TICK, TICK_MS } from '../raw';
 import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';

@@ -3,7 +3,7 @@ import { siteLocation, sampleScale, sitesByThread } from '../context';
 import { isBusy, SampleTimeline } from '../cpuSamples';
 import { round } from '../stats';
 import { formatMs } from '../format';
-import { SPAN } from '../rawLayout';
+import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
 
 const MIN_TOTAL_MS = 10;

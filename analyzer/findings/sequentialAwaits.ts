@@ -2,7 +2,7 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
 import { round } from '../stats';
 import { formatMs } from '../format';
-import { SPAN } from '../rawLayout';
+import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
 
 /** Mean savings per call below this are noise (microtask turns, cached values). */

@@ -2,7 +2,7 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sitesByThread } from '../context';
 import { round } from '../stats';
 import { formatMs } from '../format';
-import { SPAN } from '../rawLayout';
+import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
 
 /** Sync I/O that blocked for less than this in total is `info`, wherever it ran. */

@@ -2,7 +2,7 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation } from '../context';
 import { round } from '../stats';
 import { formatMs } from '../format';
-import { SPAN } from '../rawLayout';
+import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
 
 const MIN_QUEUED_MS = 50;

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProbeRecord, RawThread } from '../../analyzer/raw';
-import { SPAN } from '../../analyzer/rawLayout';
+import { SPAN, type ProbeRecord, type RawThread } from '../../analyzer/raw';
 
 /** Reads every `<pid>-<tid>.jsonl` the probes wrote; a torn last line (killed process) is skipped. */
 export function readThreadLogs(runDir: string): Omit<RawThread, 'profile'>[] {

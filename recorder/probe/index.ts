@@ -18,7 +18,7 @@ import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
 import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, PROFILE_CHUNK_PREFIX } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
-import { TICK_MS } from '../../analyzer/rawLayout';
+import { TICK_MS } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
@@ -165,7 +165,7 @@ function hideInspectorFromTestRunner(): void {
  * from the probe's hand-over (a timer set then would have been that late), so a program that
  * computes for seconds before its loop first turns does not read "lag 0". A thread that exits
  * before its loop ever turned records that whole block at exit. Each tick is pushed in the
- * order of TICK (analyzer/rawLayout.ts): t, lag, awaits in flight, pool requests, thread CPU ms.
+ * order of TICK (analyzer/raw.ts): t, lag, awaits in flight, pool requests, thread CPU ms.
  */
 function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void): void {
   const ticks = pendingTicks;

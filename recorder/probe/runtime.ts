@@ -1,6 +1,5 @@
 import type { SiteTable } from './transform';
-import type { RawAggregates } from '../../analyzer/raw';
-import { SPAN, SPAN_KIND, SITE_KIND } from '../../analyzer/rawLayout';
+import { SPAN, SPAN_KIND, SITE_KIND, type RawAggregates } from '../../analyzer/raw';
 
 /**
  * The probe runtime that instrumented code calls as `__cl$`. One per thread. Hot paths are

@@ -5,8 +5,7 @@ import { findAwaitGroups } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
 import { ModuleBindings, collectModuleBindings } from './moduleBindings';
 import { SourceNames } from './sourceNames';
-import type { RawSite, RawLoop, RawGroup } from '../../analyzer/raw';
-import type { SiteKind } from '../../analyzer/rawLayout';
+import type { RawSite, RawLoop, RawGroup, SiteKind } from '../../analyzer/raw';
 
 /**
  * Instruments one user file at load time. Every await of an async function is wrapped so the
