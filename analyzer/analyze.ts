@@ -1,21 +1,18 @@
-import type { RawRun, ThreadCpuReading } from './raw';
-import type { Report, Lane, Finding, Metrics } from './report';
-import { buildThreadModel, ThreadModel, TICK_FIELDS } from './threadModel';
+import type { Report, Lane, Finding, Metrics, SiteStat } from './report';
+import { buildThreadModel, ThreadModel } from './threadModel';
+import { TICK, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
+import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
-import type { AnalysisContext, AnalyzedRun, ThreadLane, FindingDraft } from './context';
+import { sitesByThread, type AnalysisContext, type AnalyzedRun, type ThreadLane, type FindingDraft } from './context';
 import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { percentile, round } from './stats';
 import { buildSpans } from './spans';
 import { collectRequests, routeTable } from './requests';
-import { blockingCpu } from './findings/blockingCpu';
-import { syncIo } from './findings/syncIo';
-import { sequentialAwaits } from './findings/sequentialAwaits';
-import { awaitInLoop } from './findings/awaitInLoop';
-import { fakeConcurrency } from './findings/fakeConcurrency';
-import { threadpoolSaturation, isSaturated } from './findings/threadpoolSaturation';
-import { poolOversubscribed } from './findings/poolOversubscribed';
+import { isSaturated } from './findings/threadpoolSaturation';
+import { DETECTORS } from './findings/detectors';
+import { FINDING_KINDS } from './findingKinds';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
 import { basename, dirWithSep, fileUrlToPath } from './paths';
@@ -72,17 +69,15 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   for (const p of run.processes) {
     const hello = models.find((m) => m.pid === p.pid && m.tid === 0)?.hello;
     const ticks = models.filter((m) => m.pid === p.pid).map((m) => m.ticks);
-    pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs, ticks, TICK_FIELDS, wallMs));
+    pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs, ticks, wallMs));
   }
   const ctx: AnalysisContext = { run, threads, mapper, cores: run.cores, wallMs, pools };
   // Lanes on CPU at once: threads from their CPU samples, other processes from /proc.
   const buckets = [...busyBuckets(threads, wallMs), ...externalBuckets(externals, run.startHrUs, wallMs)];
 
   // Findings: launchers' internals dropped, one finding per site across lanes.
-  const drafts: FindingDraft[] = onePerSite(withoutLaunchers(ctx, [
-    ...blockingCpu(ctx), ...syncIo(ctx), ...sequentialAwaits(ctx), ...awaitInLoop(ctx),
-    ...fakeConcurrency(ctx), ...threadpoolSaturation(ctx), ...poolOversubscribed(ctx, busyBuckets(threads, wallMs, true), buckets),
-  ]));
+  const cpu = { runnable: busyBuckets(threads, wallMs, true), onCpu: buckets };
+  const drafts: FindingDraft[] = onePerSite(withoutLaunchers(ctx, FINDING_KINDS.flatMap((kind) => DETECTORS[kind](ctx, cpu))));
   const severityRank = { error: 0, warning: 1, info: 2 };
   const findings: Finding[] = drafts
     .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || (b.estimatedSavingsMs ?? b.totalMs) - (a.estimatedSavingsMs ?? a.totalMs))
@@ -135,19 +130,23 @@ function commandOf(m: ThreadModel): string {
 
 const MAX_SITE_STATS = 2000;
 
+/** The per-site aggregate each site kind is reported as (functions are not: their awaits are). */
+const SITE_STAT_KIND: Record<Exclude<SiteKind, 'fn'>, SiteStat['kind']> = {
+  await: 'await', combinator: 'await', sync: 'sync-io', pool: 'pool-call', lib: 'library-call',
+};
+const STAT_SITE_KINDS = Object.keys(SITE_STAT_KIND) as SiteKind[];
+
 /** Per-site aggregates (awaits, sync I/O, pool calls) that ran, largest total first. */
 function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   const out: NonNullable<Report['sites']> = [];
-  for (const { lane, model } of ctx.threads) {
-    const agg = model.agg;
-    if (!agg) continue;
-    for (const s of model.sites.values()) {
+  for (const { thread: { lane }, agg, sites } of sitesByThread(ctx, STAT_SITE_KINDS)) {
+    for (const s of sites) {
       const count = agg.site.count[s.gid] ?? 0;
       if (count === 0 || s.kind === 'fn') continue;
       const sampled = agg.site.sampled[s.gid] ?? 0;
       const scale = sampled > 0 ? count / sampled : 0;
       out.push({
-        kind: s.kind === 'sync' ? 'sync-io' : s.kind === 'pool' ? 'pool-call' : s.kind === 'lib' ? 'library-call' : 'await',
+        kind: SITE_STAT_KIND[s.kind],
         location: ctx.mapper.locate(s.file, s.line, s.column), label: s.label, laneId: lane.id,
         count, totalMs: round((agg.site.sum[s.gid] ?? 0) * scale, 2), maxMs: round(agg.site.max[s.gid] ?? 0, 2),
       });
@@ -161,7 +160,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
   const name = script ? basename(script) : kind === 'worker' ? '[eval]' : 'node';
-  const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
+  const label = LANE_KIND_INFO[kind].label({ pid: m.pid, threadId: m.tid }, name);
   // Sampled busy time cannot exceed what the thread really got from the CPU: its CPU time at
   // its final probe chunk; for a thread terminate()d or killed before that, its latest CPU
   // reading (a probe chunk or a CPU profile chunk seam) plus the time its samples go on after it.
@@ -176,7 +175,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   const endMs = Math.max(m.endMs ?? wallMs, samplesEndMs ?? -Infinity);
   const usage = m.lastChunk?.usage;
   const lags = [];
-  for (let i = 1; i < m.ticks.length; i += TICK_FIELDS) lags.push(m.ticks[i]);
+  for (let i = 0; i < m.ticks.length; i += TICK.size) lags.push(m.ticks[i + TICK.lagMs]);
   return {
     id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
     startMs: round(Math.max(0, m.startMs), 3), endMs: round(endMs, 3), busyMs: round(busyMs),
@@ -277,7 +276,7 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
 function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buckets: Float32Array[], concurrency: number[]): Metrics {
   const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
   const lags: number[] = [];
-  if (main) for (let i = 1; i < main.model.ticks.length; i += TICK_FIELDS) lags.push(main.model.ticks[i]);
+  if (main) for (let i = 0; i < main.model.ticks.length; i += TICK.size) lags.push(main.model.ticks[i + TICK.lagMs]);
   // Mean concurrency: Σ durations of leaf awaits (scaled for sampling) / wall.
   let waitMs = 0;
   let maxInFlight = 0;

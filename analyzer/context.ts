@@ -1,4 +1,4 @@
-import type { RawRun } from './raw';
+import type { RawRun, RawAggregates, SiteKind } from './raw';
 import type { Lane, Finding, SourceLocation } from './report';
 import type { ThreadModel, ThreadSite } from './threadModel';
 import type { SampleTimeline } from './cpuSamples';
@@ -42,6 +42,18 @@ export function sampleScale(t: ThreadModel, site: ThreadSite | undefined): numbe
 }
 
 export type FindingDraft = Omit<Finding, 'id'>;
+
+/**
+ * The per-site walk of the findings: for each thread with aggregates, in lane order, its sites
+ * of the given kinds in table order (each with the thread's aggregates).
+ */
+export function* sitesByThread(ctx: AnalysisContext, kinds: readonly SiteKind[]): Generator<{ thread: ThreadLane; agg: RawAggregates; sites: ThreadSite[] }> {
+  for (const thread of ctx.threads) {
+    const agg = thread.model.agg;
+    if (!agg) continue;
+    yield { thread, agg, sites: [...thread.model.sites.values()].filter((s) => kinds.includes(s.kind)) };
+  }
+}
 
 export function shortFile(file: string): string {
   const parts = file.split(/[\\/]/);

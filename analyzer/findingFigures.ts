@@ -2,11 +2,11 @@
  * The figures of a finding as every surface states them (code lens, hover, Problems-adjacent
  * text, the timeline's side panel, the CLI summary): how often it happened, how long it took,
  * what a fix would save. One source, so the lens never says "1×" where Problems says
- * "20 iterations". Pure: no I/O, no vscode, no DOM. Durations use the analyzer's fmtMs, the
+ * "20 iterations". Pure: no I/O, no vscode, no DOM. Durations use the analyzer's formatMs, the
  * formatter the findings' own messages use.
  */
 import type { Finding } from './report';
-import { fmtMs } from './stats';
+import { formatMs } from './format';
 
 export interface FindingFigures {
   /** What repeated, in words: "20 iterations", "20 iterations per run × 3 runs", "3×", "4 calls". */
@@ -22,8 +22,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function findingFigures(f: Finding): FindingFigures {
   return {
     repeated: repeatedText(f),
-    total: fmtMs(f.totalMs),
-    saving: f.estimatedSavingsMs ? `~${fmtMs(f.estimatedSavingsMs)}` : undefined,
+    total: formatMs(f.totalMs),
+    saving: f.estimatedSavingsMs ? `~${formatMs(f.estimatedSavingsMs)}` : undefined,
   };
 }
 

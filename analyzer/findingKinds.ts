@@ -1,23 +1,97 @@
-import type { FindingKind } from './report';
+/**
+ * What a code lens title is made from: the finding's figures as every surface states them
+ * (analyzer/findingFigures.ts), how many awaits it relates, and its message. Built by the
+ * extension (extension/core/findingText.ts); declared here so the registry imports nothing.
+ */
+export interface LensInput {
+  /** What repeated, in words: "20 iterations", "3×". */
+  repeated: string;
+  /** "2.9 s" */
+  total: string;
+  /** "~2.8 s", or undefined when no saving is estimated. */
+  saving?: string;
+  /** How many other awaits the finding relates (sequential-awaits), 0 or undefined if none. */
+  related?: number;
+  message: string;
+}
+
+interface FindingKindInfo {
+  /** The short name (timeline markers, findings list, details). */
+  label: string;
+  /** The sentence-like name (editor hovers, quick picks). */
+  title: string;
+  /**
+   * The line shown above the offending source line (code lens; icons are codicons, which every
+   * VS Code font renders). `awaitCount`: for sequential-awaits without `related`, how many
+   * adjacent awaits the source has.
+   */
+  lens(f: LensInput, awaitCount?: number): string;
+  /** The finding means the event loop was blocked (verdict.ts: `loop blocked` when one is on a main lane). */
+  blocksLoop: boolean;
+  /** Independent waits ran one after another: the timeline ghosts how long they would take together (Promise.all). */
+  serialWaits: boolean;
+}
+
+const saves = (f: LensInput) => (f.saving ? ` · would save ${f.saving}` : '');
 
 /**
- * The registry of finding kinds: one row per kind, the only place its words live.
- * `label`: the short name (timeline markers, findings list, details); `title`: the sentence-like
- * name (editor hovers, quick picks). A new kind in report.ts fails to compile until it has a row.
+ * The registry of finding kinds: one row per kind, the only place its words live; FindingKind
+ * (report.ts) is its keys. Adding a kind: a row here, its detector in findings/detectors.ts
+ * (the compiler asks for it), its file in findings/, a golden recording (golden.test.ts asks for it).
  */
 export const FINDING_KIND_INFO = {
-  'blocking-cpu': { label: 'Blocked event loop', title: 'Event loop blocked by CPU work' },
-  'sync-io': { label: 'Synchronous call', title: 'Synchronous call (I/O or CPU) on the event loop' },
-  'sequential-awaits': { label: 'Sequential awaits', title: 'Independent awaits ran in sequence' },
-  'await-in-loop': { label: 'Await in loop', title: 'Await in a loop' },
-  'fake-concurrency': { label: 'Fake concurrency', title: 'Concurrency that did not overlap' },
-  'threadpool-saturation': { label: 'Thread pool saturated', title: 'libuv threadpool saturated' },
-  'pool-oversubscribed': { label: 'Pool oversubscribed', title: 'Worker pool larger than the cores' },
-} as const satisfies Record<FindingKind, { label: string; title: string }>;
+  'blocking-cpu': {
+    blocksLoop: true, serialWaits: false,
+    label: 'Blocked event loop', title: 'Event loop blocked by CPU work',
+    lens: (f) => `$(watch) blocked the event loop ${f.repeated} · ${f.total} total`,
+  },
+  'sync-io': {
+    blocksLoop: true, serialWaits: false,
+    label: 'Synchronous call', title: 'Synchronous call (I/O or CPU) on the event loop',
+    // crypto's and zlib's *Sync calls compute rather than wait (findings/syncIo.ts says which in the message).
+    lens: (f) => `$(watch) synchronous ${/ran CPU work/.test(f.message) ? 'CPU work' : 'I/O'} blocked the event loop ${f.repeated} · ${f.total} total`,
+  },
+  'sequential-awaits': {
+    blocksLoop: false, serialWaits: true,
+    label: 'Sequential awaits', title: 'Independent awaits ran in sequence',
+    lens: (f, awaitCount) => {
+      const count = f.related ? f.related + 1 : awaitCount;
+      const save = f.saving ? ` · Promise.all would save ${f.saving}` : '';
+      return `$(list-ordered) ${count ?? 'several'} independent awaits ran in sequence${save}`;
+    },
+  },
+  'await-in-loop': {
+    blocksLoop: false, serialWaits: true,
+    label: 'Await in loop', title: 'Await in a loop',
+    lens: (f) => `$(sync) await in a loop: ${f.repeated} ran one after another${saves(f)}`,
+  },
+  'fake-concurrency': {
+    blocksLoop: false, serialWaits: false,
+    label: 'Fake concurrency', title: 'Concurrency that did not overlap',
+    lens: (f) => `$(warning) looks concurrent but ran one at a time · ${f.total}${saves(f)}`,
+  },
+  'threadpool-saturation': {
+    blocksLoop: false, serialWaits: false,
+    label: 'Thread pool saturated', title: 'libuv threadpool saturated',
+    lens: (f) => `$(server-process) libuv threadpool saturated · work queued ${f.total}`,
+  },
+  'pool-oversubscribed': {
+    blocksLoop: false, serialWaits: false,
+    label: 'Pool oversubscribed', title: 'Worker pool larger than the cores',
+    lens: (f) => `$(server-process) more workers than cores · ${f.total} contended`,
+  },
+} as const satisfies Record<string, FindingKindInfo>;
+
+export type FindingKind = keyof typeof FINDING_KIND_INFO;
 
 /** Every finding kind, in the registry's order. */
 export const FINDING_KINDS = Object.keys(FINDING_KIND_INFO) as FindingKind[];
 
 export function isFindingKind(k: string): k is FindingKind {
   return Object.prototype.hasOwnProperty.call(FINDING_KIND_INFO, k);
+}
+
+/** The registry row of a kind, or undefined for a kind this build does not know (a newer report). */
+export function findingKindInfo(kind: string): FindingKindInfo | undefined {
+  return isFindingKind(kind) ? FINDING_KIND_INFO[kind] : undefined;
 }

@@ -16,6 +16,11 @@ export function formatMs(ms: number): string {
   return `${(ms * 1000).toFixed(0)} µs`;
 }
 
+/** A grace period or a timeout as the user reads it, to the tenth of a second: "10 s", "1.5 s". */
+export function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
 export function formatPercent(p: number): string {
   return Number.isFinite(p) ? `${p.toFixed(0)} %` : '–';
 }

@@ -5,14 +5,13 @@
  * unless a name says otherwise.
  */
 
-export type FindingKind =
-  | 'blocking-cpu'
-  | 'sync-io'
-  | 'sequential-awaits'
-  | 'await-in-loop'
-  | 'fake-concurrency'
-  | 'threadpool-saturation'
-  | 'pool-oversubscribed';
+import type { FindingKind } from './findingKinds';
+import type { LaneKind } from './laneKinds';
+
+/** Finding kinds: the keys of FINDING_KIND_INFO (findingKinds.ts), the registry of their words and detectors. */
+export type { FindingKind } from './findingKinds';
+/** Lane kinds: the keys of LANE_KIND_INFO (laneKinds.ts). */
+export type { LaneKind } from './laneKinds';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -78,8 +77,6 @@ export interface ProgramKilled {
   /** The grace period the program was given, ms. */
   graceMs: number;
 }
-
-export type LaneKind = 'main' | 'worker' | 'process';
 
 export interface Lane {
   id: string;

@@ -2,10 +2,11 @@ import type { AnalysisContext } from './context';
 import type { LatencyBreakdown, RequestSpans, RouteStat, SourceLocation } from './report';
 import { REQUEST_FIELDS, REQ_CLIENT, REQ_ERROR, REQ_SERVER } from './raw';
 import { LoopCpu, type LineCpu } from './latencyAttribution';
-import { percentile, round, fmtMs } from './stats';
+import { percentile, round } from './stats';
+import { formatMs } from './format';
 import { shortFile } from './context';
 import { BUCKET_MS } from './parallelism';
-import { TICK_FIELDS } from './threadModel';
+import { TICK } from './raw';
 
 /**
  * HTTP requests of every lane (recorded by recorder/probe/httpRequests.ts), with each server
@@ -143,8 +144,8 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
       const seen = idx.map((i) => seenLatency(t, i));
       const seenP99 = percentile(seen, 99);
       const tail = idx.filter((i, k) => seen[k] >= seenP99 && t.own[i] >= 0);
-      const title = `${c.method} ${c.route} p99 ${fmtMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (≤ ${fmtMs(seenP99)} counted from when the request could arrive)` : '')
-        + ` · slowest 1% (${tail.length} request${tail.length > 1 ? 's' : ''}, mean ${fmtMs(tail.reduce((a, i) => a + seenLatency(t, i), 0) / Math.max(1, tail.length))})`;
+      const title = `${c.method} ${c.route} p99 ${formatMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (≤ ${formatMs(seenP99)} counted from when the request could arrive)` : '')
+        + ` · slowest 1% (${tail.length} request${tail.length > 1 ? 's' : ''}, mean ${formatMs(tail.reduce((a, i) => a + seenLatency(t, i), 0) / Math.max(1, tail.length))})`;
       if (tail.length) pending.push({ stat, tail, title });
       const handler = ownHotspot(t, idx);
       if (handler) stat.handler = ctx.mapper.locate(handler.url, handler.line);
@@ -169,10 +170,10 @@ export function breakdown(t: RequestTable, ctx: AnalysisContext, requests: numbe
   const waiting = Math.max(0, total - own - queued);
   const behind = queuedBehind(t, ctx, requests, n).map((b) => ({ ...b, label: name(b.location, b.label) }));
   const parts = [
-    { ms: queued, text: `${fmtMs(queued)} queued behind other work on the loop${behind.length ? ` (most: ${shortFile(behind[0].location.file)}:${behind[0].location.line} ${behind[0].label})` : ''}`
-      + (before >= 0.5 ? ` (≤ ${fmtMs(before)} of it before Node read the request)` : '') },
-    { ms: own, text: `${fmtMs(own)} own CPU` },
-    { ms: waiting, text: `${fmtMs(waiting)} waiting (off the CPU: I/O, timers, upstreams, or no free core)` },
+    { ms: queued, text: `${formatMs(queued)} queued behind other work on the loop${behind.length ? ` (most: ${shortFile(behind[0].location.file)}:${behind[0].location.line} ${behind[0].label})` : ''}`
+      + (before >= 0.5 ? ` (≤ ${formatMs(before)} of it before Node read the request)` : '') },
+    { ms: own, text: `${formatMs(own)} own CPU` },
+    { ms: waiting, text: `${formatMs(waiting)} waiting (off the CPU: I/O, timers, upstreams, or no free core)` },
   ].sort((a, b) => b.ms - a.ms);
   return {
     requests: requests.length, totalMs: round(total, 2), ownCpuMs: round(own, 2), queuedMs: round(queued, 2), queuedBeforeMs: round(before, 2), waitingMs: round(waiting, 2),
@@ -206,10 +207,10 @@ function ownHotspot(t: RequestTable, requests: number[]): LineCpu | undefined {
  * after that tick and had not seen the request: it arrived after that tick. -Infinity if unknown.
  */
 function pollBefore(ticks: number[], t: number): number {
-  let lo = 0, hi = Math.floor(ticks.length / TICK_FIELDS);
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (ticks[mid * TICK_FIELDS] < t) lo = mid + 1; else hi = mid; }
+  let lo = 0, hi = Math.floor(ticks.length / TICK.size);
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (ticks[mid * TICK.size + TICK.t] < t) lo = mid + 1; else hi = mid; }
   // lo: ticks before t; the second-to-last of them is lo - 2.
-  return lo >= 2 ? ticks[(lo - 2) * TICK_FIELDS] : -Infinity;
+  return lo >= 2 ? ticks[(lo - 2) * TICK.size + TICK.t] : -Infinity;
 }
 
 /** A server request's latency including the upper bound of its wait before Node read it. */

@@ -5,7 +5,8 @@ import { busyRuns } from './findings/blockingCpu';
 import { BUCKET_MS } from './timeBuckets';
 import type { PoolTimeline } from './threadpool';
 import { round } from './stats';
-import { TICK_FIELDS } from './threadModel';
+import { forEachSpan } from './threadModel';
+import { SPAN, TICK } from './raw';
 import { requestSpans, requestsInFlightByLane, requestsInFlightSeries, type RequestTable } from './requests';
 
 const MAX_SLICES = 500_000;
@@ -59,29 +60,28 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
     const s = model.spans;
     let kept = 0;
     const siteOf = new Map<number, number>(); // thread site id → index in `sites`
-    for (let i = 0; i < s.length; i += 7) {
-      if (s[i] !== 0) continue;
+    forEachSpan(s, 'await', (o) => {
       kept++;
-      if (asyncSpans.lane.length >= MAX_ASYNC_SPANS) { dropped.asyncSpans++; continue; }
-      let siteIndex = siteOf.get(s[i + 1]);
+      if (asyncSpans.lane.length >= MAX_ASYNC_SPANS) { dropped.asyncSpans++; return; }
+      let siteIndex = siteOf.get(s[o + SPAN.site]);
       if (siteIndex === undefined) {
-        const info = model.sites.get(s[i + 1]);
-        if (!info) continue;
+        const info = model.sites.get(s[o + SPAN.site]);
+        if (!info) return;
         const loc = ctx.mapper.locate(info.file, info.line, info.column);
         siteIndex = site(loc.file, loc.line, loc.column, info.label);
-        siteOf.set(s[i + 1], siteIndex);
+        siteOf.set(s[o + SPAN.site], siteIndex);
       }
       asyncSpans.lane.push(laneIndex);
       asyncSpans.site.push(siteIndex);
-      asyncSpans.start.push(round(s[i + 3], 3));
-      asyncSpans.suspend.push(round(s[i + 4], 3));
-      asyncSpans.end.push(round(s[i + 5], 3));
-      asyncSpans.invocation.push(s[i + 2]);
-      asyncSpans.rejected.push(s[i + 6] ? 1 : 0);
-    }
-    for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
+      asyncSpans.start.push(round(s[o + SPAN.t0], 3));
+      asyncSpans.suspend.push(round(s[o + SPAN.t1], 3));
+      asyncSpans.end.push(round(s[o + SPAN.t2], 3));
+      asyncSpans.invocation.push(s[o + SPAN.invocation]);
+      asyncSpans.rejected.push(s[o + SPAN.flags] ? 1 : 0);
+    });
+    for (let i = 0; i < model.ticks.length; i += TICK.size) {
       if (lag.lane.length >= MAX_LAG_POINTS) { dropped.lag++; continue; }
-      lag.lane.push(laneIndex); lag.t.push(round(model.ticks[i], 2)); lag.ms.push(round(model.ticks[i + 1], 2));
+      lag.lane.push(laneIndex); lag.t.push(round(model.ticks[i + TICK.t], 2)); lag.ms.push(round(model.ticks[i + TICK.lagMs], 2));
     }
     // Every await that ran but is not in the timeline: sampled out, or over the caps.
     if (model.agg) {
@@ -98,9 +98,9 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
   const concurrency = new Array<number>(n).fill(0);
   for (const { model } of ctx.threads) {
     const sum = new Float64Array(n), cnt = new Float64Array(n);
-    for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
-      const k = Math.floor(model.ticks[i] / BUCKET_MS);
-      if (k >= 0 && k < n) { sum[k] += model.ticks[i + 2]; cnt[k]++; }
+    for (let i = 0; i < model.ticks.length; i += TICK.size) {
+      const k = Math.floor(model.ticks[i + TICK.t] / BUCKET_MS);
+      if (k >= 0 && k < n) { sum[k] += model.ticks[i + TICK.awaits]; cnt[k]++; }
     }
     let last = 0;
     for (let k = 0; k < n; k++) { if (cnt[k] > 0) last = sum[k] / cnt[k]; concurrency[k] += last; }

@@ -10,13 +10,3 @@ export function round(x: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
-
-/**
- * Finding messages' milliseconds (fewer digits than format.ts's formatMs: "14 ms", not "14.0 ms").
- * Kept apart for now because analyzer/findings and its tests assert this text; to merge into
- * formatMs once that directory is free to change (issue 9).
- */
-export function fmtMs(ms: number): string {
-  if (ms >= 1000) return `${round(ms / 1000, 2)} s`;
-  return ms >= 10 ? `${Math.round(ms)} ms` : ms >= 1 ? `${round(ms, 1)} ms` : `${round(ms, 2)} ms`;
-}

@@ -1,5 +1,4 @@
-import type { RawRun, RawThread, ProbeRecord, RawSite, RawLoop, RawGroup, RawAggregates } from './raw';
-import { REQUEST_FIELDS } from './raw';
+import { SPAN, SPAN_KIND, TICK, REQUEST_FIELDS, type SpanKind, type RawRun, type RawThread, type ProbeRecord, type RawSite, type RawLoop, type RawGroup, type RawAggregates } from './raw';
 
 type Hello = Extract<ProbeRecord, { t: 'hello' }>;
 type Chunk = Extract<ProbeRecord, { t: 'chunk' }>;
@@ -20,16 +19,16 @@ export interface ThreadModel {
   loops: Map<number, RawLoop & { file: string; map?: unknown; gid: number }>;
   groups: Map<number, RawGroup & { file: string; map?: unknown; gid: number; siteIds: number[] }>;
   agg?: RawAggregates;
-  /** Flat spans: kind, site, invocation, t0, t1, t2, flags (times in report ms). */
+  /** Flat spans, laid out as SPAN (raw.ts), times in report ms: read them with forEachSpan. */
   spans: number[];
-  /** Flat ticks, TICK_FIELDS each: t, lagMs, awaits in flight, pool requests in flight, thread CPU ms (-1: unknown). */
+  /** Flat lag ticks, laid out as TICK (raw.ts), t in report ms. */
   ticks: number[];
   /** Report ms at which a new task may have begun on the thread (sorted; see ProbeRuntime.mark). */
   taskMarks: number[];
   /** Flat pairs (report ms, thread on-CPU ms), sorted by time: every known reading (ticks and task marks). */
   cpuReadings: number[];
   spawns: Spawn[];
-  /** Names of the fs *Sync functions, indexed by the site of fs-sync spans (kind 4). */
+  /** Names of the fs *Sync functions, indexed by the site of fsSync spans. */
   fsSyncNames: string[];
   lastChunk?: Chunk;
   /** HTTP requests of this thread (see analyzer/raw.ts REQUEST_FIELDS; times in report ms). */
@@ -42,8 +41,6 @@ export interface ThreadModel {
   /** Converts a time of this thread's performance.now() to report ms. */
   toMs(perf: number): number;
 }
-
-export const TICK_FIELDS = 5;
 
 export interface ThreadRequests {
   names: string[];
@@ -77,13 +74,17 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         for (const g of r.groups) m.groups.set(r.base + g.id, { ...g, file: r.file, map: r.map, gid: r.base + g.id, siteIds: g.sites.map((s) => r.base + s) });
         break;
       case 'chunk':
-        for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) m.ticks.push(toMs(r.ticks[i]), r.ticks[i + 1], r.ticks[i + 2], r.ticks[i + 3], r.ticks[i + 4]);
+        for (let i = 0; i < r.ticks.length; i += TICK.size) {
+          const at = m.ticks.length;
+          for (let f = 0; f < TICK.size; f++) m.ticks.push(r.ticks[i + f]);
+          m.ticks[at + TICK.t] = toMs(r.ticks[i + TICK.t]);
+        }
         for (let i = 0; i < (r.marks?.length ?? 0); i += 2) {
           const t = toMs(r.marks![i]);
           m.taskMarks.push(t);
           if (r.marks![i + 1] >= 0) readings.push([t, r.marks![i + 1]]);
         }
-        for (let i = 0; i < r.ticks.length; i += TICK_FIELDS) if (r.ticks[i + 4] >= 0) readings.push([toMs(r.ticks[i]), r.ticks[i + 4]]);
+        for (let i = 0; i < r.ticks.length; i += TICK.size) if (r.ticks[i + TICK.cpuMs] >= 0) readings.push([toMs(r.ticks[i + TICK.t]), r.ticks[i + TICK.cpuMs]]);
         if (r.agg) m.agg = r.agg;
         if (r.requests) addRequests(m.requests, r.requests, toMs);
         m.lastChunk = r;
@@ -98,9 +99,9 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   }
   const sp = thread.spans ?? [];
   const spans = new Array<number>(sp.length);
-  for (let i = 0; i < sp.length; i += 7) {
-    spans[i] = sp[i]; spans[i + 1] = sp[i + 1]; spans[i + 2] = sp[i + 2];
-    spans[i + 3] = toMs(sp[i + 3]); spans[i + 4] = toMs(sp[i + 4]); spans[i + 5] = toMs(sp[i + 5]); spans[i + 6] = sp[i + 6];
+  for (let i = 0; i < sp.length; i++) spans[i] = sp[i];
+  for (let i = 0; i < sp.length; i += SPAN.size) {
+    spans[i + SPAN.t0] = toMs(sp[i + SPAN.t0]); spans[i + SPAN.t1] = toMs(sp[i + SPAN.t1]); spans[i + SPAN.t2] = toMs(sp[i + SPAN.t2]);
   }
   m.spans = spans;
   m.taskMarks.sort((a, b) => a - b);
@@ -119,4 +120,10 @@ function addRequests(into: ThreadRequests, chunk: NonNullable<Chunk['requests']>
   into.dropped = chunk.dropped;
   into.unfinished = chunk.inFlight;
   into.maxInFlight = Math.max(into.maxInFlight, chunk.maxInFlight);
+}
+
+/** Calls `fn` with the offset of each span of `kind` in `spans` (read its fields as spans[o + SPAN.x]). */
+export function forEachSpan(spans: ArrayLike<number>, kind: SpanKind, fn: (o: number) => void): void {
+  const code = SPAN_KIND[kind];
+  for (let o = 0; o < spans.length; o += SPAN.size) if (spans[o + SPAN.kind] === code) fn(o);
 }

@@ -1,5 +1,5 @@
-import type { TraceEvent } from './raw';
 import { BUCKET_MS } from './timeBuckets';
+import { TICK, type TraceEvent } from './raw';
 
 /**
  * libuv thread-pool occupancy of one process, per BUCKET_MS bucket of the run. Two sources:
@@ -23,9 +23,9 @@ export interface PoolTimeline {
 
 const JOBS = /node\.threadpoolwork\.async/;
 
-/** `ticks`: per thread of the process, flat groups of `tickFields` (t first, pool requests 4th). */
+/** `ticks`: per thread of the process, its flat lag ticks (TICK layout, raw.ts). */
 export function poolTimeline(pid: number, size: number, events: TraceEvent[], startHrUs: number,
-  ticks: number[][], tickFields: number, wallMs: number): PoolTimeline {
+  ticks: number[][], wallMs: number): PoolTimeline {
   const n = Math.max(1, Math.ceil(wallMs / BUCKET_MS));
   const inFlight = new Float64Array(n);
   // Crypto/zlib jobs: exact intervals, integrated per bucket.
@@ -53,12 +53,12 @@ export function poolTimeline(pid: number, size: number, events: TraceEvent[], st
   }
   // fs/dns requests: each thread's samples, carried forward between its ticks.
   for (const t of ticks) {
-    const last = t.length - tickFields;
-    for (let i = 0; i <= last; i += tickFields) {
-      const count = t[i + 3];
+    const last = t.length - TICK.size;
+    for (let i = 0; i <= last; i += TICK.size) {
+      const count = t[i + TICK.poolRequests];
       if (!count) continue;
-      const until = i + tickFields <= last ? t[i + tickFields] : t[i] + BUCKET_MS;
-      for (let a = Math.max(0, t[i]); a < until;) {
+      const until = i + TICK.size <= last ? t[i + TICK.size + TICK.t] : t[i + TICK.t] + BUCKET_MS;
+      for (let a = Math.max(0, t[i + TICK.t]); a < until;) {
         const k = Math.floor(a / BUCKET_MS);
         const b = Math.min(until, (k + 1) * BUCKET_MS);
         if (k >= n) break;

@@ -1,4 +1,5 @@
 import type { Report } from './report';
+import { findingKindInfo } from './findingKinds';
 
 /**
  * What a run "shows", in one phrase, from its metrics and findings alone (pure). The thresholds
@@ -19,10 +20,10 @@ export function runShape(report: Report): RunShape {
   return cpuParallelism >= PARALLEL_MIN_CORES ? 'parallel' : maxConcurrency >= CONCURRENT_MIN_WAITS ? 'concurrent' : 'sequential';
 }
 
-/** The main event loop was blocked: lag p99 ≥ BLOCKED_LOOP_LAG_P99_MS, or a non-info blocking-cpu / sync-io finding on a main lane. */
+/** The main event loop was blocked: lag p99 ≥ BLOCKED_LOOP_LAG_P99_MS, or a non-info finding of a kind that blocksLoop (blocking-cpu, sync-io) on a main lane. */
 export function loopBlocked(report: Report): boolean {
   const mainLanes = new Set(report.lanes.filter((l) => l.kind === 'main').map((l) => l.id));
-  const blockedBy = report.findings.some((f) => (f.kind === 'blocking-cpu' || f.kind === 'sync-io') && f.severity !== 'info' && mainLanes.has(f.laneId));
+  const blockedBy = report.findings.some((f) => findingKindInfo(f.kind)?.blocksLoop === true && f.severity !== 'info' && mainLanes.has(f.laneId));
   return blockedBy || report.metrics.eventLoopLagMs.p99 >= BLOCKED_LOOP_LAG_P99_MS;
 }
 

@@ -1,6 +1,6 @@
 import type { Report, RouteStat } from '../analyzer/report';
 import { shortFile } from '../analyzer/context';
-import { fmtMs as ms } from '../analyzer/stats';
+import { formatMs as ms } from '../analyzer/format';
 
 const MAX_ROUTES = 15;
 

@@ -1,6 +1,6 @@
 import type { Report } from '../analyzer/report';
 import * as path from 'node:path';
-import { formatSeconds } from '../recorder/stopRequests';
+import { formatMs, formatSeconds } from '../analyzer/format';
 import { figuresLine } from '../analyzer/findingFigures';
 import { formatRoutes } from './routesSummary';
 
@@ -17,7 +17,7 @@ export function formatSummary(report: Report, cwd: string): string {
   else if (p.via?.length && main) lines.push(`via ${p.via.join(' → ')} → ${mainCommand(main, rel)} (pid ${main.pid}): lag and utilization below are this process's`);
   const manyProcesses = report.lanes.filter((l) => l.threadId === 0).length > 1;
   const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
-  lines.push(`wall ${ms(p.wallMs)} · user ${ms(p.userCpuMs)} · system ${ms(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
+  lines.push(`wall ${formatMs(p.wallMs)} · user ${formatMs(p.userCpuMs)} · system ${formatMs(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
   lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
   lines.push(`concurrency max ${m.maxConcurrency}${m.maxQueued ? ` (+ ${m.maxQueued} queued)` : ''} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));
@@ -66,6 +66,3 @@ function mb(kb: number): string {
   return `${Math.round(kb / 1024)} MB`;
 }
 
-function ms(v: number): string {
-  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
-}

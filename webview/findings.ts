@@ -1,5 +1,5 @@
-import type { Finding, FindingKind } from '../analyzer/report';
-import { FINDING_KIND_INFO } from '../analyzer/findingKinds';
+import type { Finding } from '../analyzer/report';
+import { findingKindInfo } from '../analyzer/findingKinds';
 
 /**
  * Geometry of findings on the timeline. A finding is drawn at its `intervals`. A chain of
@@ -12,7 +12,7 @@ import { FINDING_KIND_INFO } from '../analyzer/findingKinds';
 export interface Ghost { laneId: string; startMs: number; endMs: number }
 
 export function projectedPromiseAll(f: Finding): Ghost[] {
-  if (f.kind !== 'sequential-awaits' && f.kind !== 'await-in-loop') return [];
+  if (!findingKindInfo(f.kind)?.serialWaits) return [];
   const iv = f.intervals ?? [];
   if (iv.length === 0) return [];
   if (iv.length >= 2 && f.occurrences <= 1) {
@@ -71,7 +71,7 @@ export function findingRange(f: Finding): [number, number] | undefined {
 
 /** The short name of a finding kind (analyzer/findingKinds.ts); an unknown kind (a newer report) as is. */
 export function kindLabel(kind: string): string {
-  return FINDING_KIND_INFO[kind as FindingKind]?.label ?? kind;
+  return findingKindInfo(kind)?.label ?? kind;
 }
 
 /** Order for the side panel: errors first, then by time lost. */

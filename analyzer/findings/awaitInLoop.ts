@@ -1,6 +1,7 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 
 const MIN_SAVING_PER_RUN_MS = 1;
 
@@ -31,7 +32,7 @@ export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
         kind: 'await-in-loop',
         severity: 'warning',
         message: `await in a loop: ${round(iters / runs, 1)} iterations ran one at a time`
-          + (runs > 1 ? ` (×${Math.round(runs * scale)} runs)` : '') + ` · running them together would save ~${fmtMs(save * scale)}`,
+          + (runs > 1 ? ` (×${Math.round(runs * scale)} runs)` : '') + ` · running them together would save ~${formatMs(save * scale)}`,
         location: siteLocation(ctx, first),
         related: [siteLocation(ctx, loop)],
         laneId: lane.id,
@@ -40,7 +41,7 @@ export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
         iterations: Math.round(iters * scale),
         totalMs: round((agg.loop.sum[loop.gid] ?? 0) * scale),
         estimatedSavingsMs: round(save * scale),
-        detail: `Each iteration waited ${fmtMs(perIter)} on average and none needs a value from an earlier one. `
+        detail: `Each iteration waited ${formatMs(perIter)} on average and none needs a value from an earlier one. `
           + `Start them together (Promise.all over the items, or a concurrency limit such as p-limit for large lists). `
           + `All items then run even if one fails early.`,
       });

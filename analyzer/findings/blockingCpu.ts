@@ -1,14 +1,13 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 import { siteLocation } from '../context';
-import { TICK_FIELDS } from '../threadModel';
+import { forEachSpan } from '../threadModel';
+import { SPAN, TICK, TICK_MS } from '../raw';
 import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
-
-/** The probe's lag timer period (recorder/probe/index.ts). */
-const TICK_MS = 10;
 
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
@@ -62,10 +61,9 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     const profile = ctx.run.threads.find((t) => t.pid === model.pid && t.tid === model.tid)?.profile;
     const syncSpans: [number, number][] = [];
     const libSpans: { from: number; to: number; gid: number }[] = [];
-    for (let i = 0; i < model.spans.length; i += 7) {
-      if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
-      if (model.spans[i] === 3) libSpans.push({ from: model.spans[i + 3], to: model.spans[i + 5], gid: model.spans[i + 1] });
-    }
+    const sp = model.spans;
+    forEachSpan(sp, 'sync', (o) => { syncSpans.push([sp[o + SPAN.t0], sp[o + SPAN.t2]]); });
+    forEachSpan(sp, 'lib', (o) => { libSpans.push({ from: sp[o + SPAN.t0], to: sp[o + SPAN.t2], gid: sp[o + SPAN.site] }); });
     // The loop first turned at startupDone: what ran before and after are different tasks; so
     // are the tasks the probe saw begin (a request, a resumed await, its timer), even when the
     // loop ran them back to back without a sample of idle between them.
@@ -190,16 +188,16 @@ function finish(e: SiteEntry): FindingDraft {
     ? (many ? ` in ${lanes.length} processes working for their parent over IPC` : ' in a process working for its parent over IPC')
     : many ? ` in ${lanes.length} processes` : '';
   const message = e.neverTurnedMs > 0
-    ? `the event loop never turned for ${fmtMs(e.neverTurnedMs)}`
-      + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${fmtMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
+    ? `the event loop never turned for ${formatMs(e.neverTurnedMs)}`
+      + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${formatMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
       + (e.endedUnturned ? ' before the process ended' : ' at start-up')
-      + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total` : '') + inProcesses
-    : `blocked the event loop ${e.draft.occurrences}× · ${fmtMs(e.draft.totalMs)} total (longest ${fmtMs(e.longest)}) in ${e.fn}${inProcesses}`;
+      + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total` : '') + inProcesses
+    : `blocked the event loop ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total (longest ${formatMs(e.longest)}) in ${e.fn}${inProcesses}`;
   const detail = e.neverTurnedMs > 0
-    ? `The event loop never turned for ${fmtMs(e.neverTurnedMs)}: synchronous work (top-level code, module loading, a library called `
+    ? `The event loop never turned for ${formatMs(e.neverTurnedMs)}: synchronous work (top-level code, module loading, a library called `
       + `before the program first yielded) ran in one piece, so no timer, I/O callback or request could run. Hottest: ${e.fn}. `
       + `Do the work in chunks (await between them), or in a worker thread.`
-    : `CPU work in ${e.fn} ran for up to ${fmtMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
+    : `CPU work in ${e.fn} ran for up to ${formatMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
       + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`;
   const intervals = lanes.flatMap((l) => l.intervals.slice(0, many ? 20 : 50)).sort((a, b) => a.startMs - b.startMs).slice(0, 100);
   return {
@@ -249,10 +247,10 @@ function isLauncher(model: { hello?: { argv: string[] } }): boolean {
 function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number): number {
   if (model.startupDoneMs === undefined || start < model.startupDoneMs) return Infinity;
   let maxLag = -1;
-  for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
-    const t = model.ticks[i];
+  for (let i = 0; i < model.ticks.length; i += TICK.size) {
+    const t = model.ticks[i + TICK.t];
     if (t < start) continue;
-    if (t <= end + 2 * TICK_MS || maxLag < 0) maxLag = Math.max(maxLag, model.ticks[i + 1]);
+    if (t <= end + 2 * TICK_MS || maxLag < 0) maxLag = Math.max(maxLag, model.ticks[i + TICK.lagMs]);
     else break;
   }
   // No tick after it: the thread ended (or was killed) right after the stretch.

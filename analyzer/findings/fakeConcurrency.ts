@@ -1,7 +1,10 @@
 import type { AnalysisContext, FindingDraft } from '../context';
-import { siteLocation, sampleScale } from '../context';
+import { siteLocation, sampleScale, sitesByThread } from '../context';
 import { isBusy, SampleTimeline } from '../cpuSamples';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
+import { SPAN } from '../raw';
+import { forEachSpan } from '../threadModel';
 
 const MIN_TOTAL_MS = 10;
 const MIN_CPU_SHARE = 0.8;
@@ -13,11 +16,8 @@ const MIN_CPU_SHARE = 0.8;
  */
 export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
-  for (const { lane, model, samples } of ctx.threads) {
-    const agg = model.agg;
-    if (!agg) continue;
-    for (const site of model.sites.values()) {
-      if (site.kind !== 'combinator') continue;
+  for (const { thread: { lane, model, samples }, agg, sites } of sitesByThread(ctx, ['combinator'])) {
+    for (const site of sites) {
       const sampled = agg.site.sampled[site.gid] ?? 0;
       if (sampled === 0) continue;
       const total = agg.site.sum[site.gid] ?? 0;
@@ -28,24 +28,25 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
       if (total < MIN_TOTAL_MS || total / sampled < 2 || operand / total < MIN_CPU_SHARE) continue;
       let userCpu = 0;
       let window = 0;
-      for (let i = 0; i < model.spans.length; i += 7) {
-        if (model.spans[i] !== 0 || model.spans[i + 1] !== site.gid) continue;
-        window += model.spans[i + 4] - model.spans[i + 3];
-        if (samples) userCpu += userWithin(samples, model.spans[i + 3], model.spans[i + 4]);
-      }
+      const sp = model.spans;
+      forEachSpan(sp, 'await', (o) => {
+        if (sp[o + SPAN.site] !== site.gid) return;
+        window += sp[o + SPAN.t1] - sp[o + SPAN.t0];
+        if (samples) userCpu += userWithin(samples, sp[o + SPAN.t0], sp[o + SPAN.t1]);
+      });
       if (!samples || window <= 0 || userCpu / window < 0.5) continue;
       const scale = sampleScale(model, site);
       const combinator = /Promise\.(\w+)/.exec(site.label)?.[1] ?? 'all';
       out.push({
         kind: 'fake-concurrency',
         severity: 'warning',
-        message: `Promise.${combinator} over work that never waits: ${fmtMs(total * scale)} ran one task after another on the event loop`,
+        message: `Promise.${combinator} over work that never waits: ${formatMs(total * scale)} ran one task after another on the event loop`,
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: Math.round(sampled * scale),
         totalMs: round(total * scale),
         detail: `${Math.round((operand / total) * 100)}% of the time between starting these promises and their settling went into creating them: `
-          + `the async functions ran their work synchronously, one after another (${fmtMs(operand * scale)} of CPU). Async functions run on one thread: gathering CPU-bound work gives concurrency `
+          + `the async functions ran their work synchronously, one after another (${formatMs(operand * scale)} of CPU). Async functions run on one thread: gathering CPU-bound work gives concurrency `
           + `without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`,
         intervals: intervals(model.spans, site.gid, lane.id),
       });
@@ -68,9 +69,9 @@ function userWithin(s: SampleTimeline, from: number, to: number): number {
 
 function intervals(spans: number[], gid: number, laneId: string) {
   const out: { laneId: string; startMs: number; endMs: number }[] = [];
-  for (let i = 0; i < spans.length && out.length < 50; i += 7) {
-    if (spans[i] === 0 && spans[i + 1] === gid) out.push({ laneId, startMs: round(spans[i + 3], 3), endMs: round(spans[i + 5], 3) });
-  }
+  forEachSpan(spans, 'await', (o) => {
+    if (out.length < 50 && spans[o + SPAN.site] === gid) out.push({ laneId, startMs: round(spans[o + SPAN.t0], 3), endMs: round(spans[o + SPAN.t2], 3) });
+  });
   return out;
 }
 

@@ -1,7 +1,8 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import type { Severity } from '../report';
 import { launcherName } from '../launchers';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 const MAX_INTERVALS = 100;
@@ -53,7 +54,7 @@ export function onePerSite(drafts: FindingDraft[]): FindingDraft[] {
     out.push({
       ...lead,
       severity: g.map((d) => d.severity).sort((a, b) => RANK[a] - RANK[b])[0],
-      message: `${lead.message} · in ${perLane.length} processes/threads: ${occurrences}× · ${fmtMs(totalMs)} in all`,
+      message: `${lead.message} · in ${perLane.length} processes/threads: ${occurrences}× · ${formatMs(totalMs)} in all`,
       occurrences,
       totalMs,
       ...(savings !== undefined ? { estimatedSavingsMs: savings } : {}),

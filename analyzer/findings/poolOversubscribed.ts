@@ -1,7 +1,8 @@
 import type { AnalysisContext, FindingDraft, ThreadLane } from '../context';
 import { isBusy } from '../cpuSamples';
 import { BUCKET_MS } from '../parallelism';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
 
 /**
  * When a lane's start-up was booting (Node's bootstrap and module loading, not the program's
@@ -126,7 +127,7 @@ export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]
   return [{
     kind: 'pool-oversubscribed',
     severity: bootOnly ? 'info' : 'warning',
-    message: `${peak} threads/processes wanted the CPU at once on a ${ctx.cores}-core machine for ${fmtMs(overMs)}`
+    message: `${peak} threads/processes wanted the CPU at once on a ${ctx.cores}-core machine for ${formatMs(overMs)}`
       + (bootOnly ? ', only while starting up or running Node\'s own code (I/O, IPC), not the program\'s CPU work' : ''),
     location,
     laneId: main.lane.id,

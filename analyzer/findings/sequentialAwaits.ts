@@ -1,6 +1,9 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
+import { SPAN } from '../raw';
+import { forEachSpan } from '../threadModel';
 
 /** Mean savings per call below this are noise (microtask turns, cached values). */
 const MIN_SAVING_PER_CALL_MS = 1;
@@ -29,7 +32,7 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
       out.push({
         kind: 'sequential-awaits',
         severity: 'warning',
-        message: `${sites.length} independent awaits ran one after another · Promise.all would save ~${fmtMs(saved)}`
+        message: `${sites.length} independent awaits ran one after another · Promise.all would save ~${formatMs(saved)}`
           + (occurrences > 1 ? ` over ${occurrences} calls` : ''),
         location: siteLocation(ctx, first!),
         related: sites.slice(1).map((s) => siteLocation(ctx, s)),
@@ -38,8 +41,8 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
         totalMs: round(total),
         estimatedSavingsMs: round(saved),
         detail: `None of these awaits uses a result of the others, and each waited in turn: `
-          + sites.map((s, i) => `${s.label} ${fmtMs(means[i])}`).join(', ')
-          + ` on average. Started together, the slowest (${fmtMs(Math.max(...means))}) would set the pace. `
+          + sites.map((s, i) => `${s.label} ${formatMs(means[i])}`).join(', ')
+          + ` on average. Started together, the slowest (${formatMs(Math.max(...means))}) would set the pace. `
           + `Gathering them changes behaviour: all calls run even if one rejects early, and side effects may interleave.`,
         intervals: groupIntervals(model.spans, new Set(g.siteIds), lane.id),
       });
@@ -51,12 +54,12 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
 /** The first few calls' spans from the first await's start to the last await's end. */
 function groupIntervals(spans: number[], ids: Set<number>, laneId: string) {
   const byInv = new Map<number, { startMs: number; endMs: number; n: number }>();
-  for (let i = 0; i < spans.length; i += 7) {
-    if (spans[i] !== 0 || !ids.has(spans[i + 1])) continue;
-    const inv = spans[i + 2];
+  forEachSpan(spans, 'await', (o) => {
+    if (!ids.has(spans[o + SPAN.site])) return;
+    const inv = spans[o + SPAN.invocation];
     const cur = byInv.get(inv);
-    if (cur) { cur.startMs = Math.min(cur.startMs, spans[i + 3]); cur.endMs = Math.max(cur.endMs, spans[i + 5]); cur.n++; }
-    else if (byInv.size < 50) byInv.set(inv, { startMs: spans[i + 3], endMs: spans[i + 5], n: 1 });
-  }
+    if (cur) { cur.startMs = Math.min(cur.startMs, spans[o + SPAN.t0]); cur.endMs = Math.max(cur.endMs, spans[o + SPAN.t2]); cur.n++; }
+    else if (byInv.size < 50) byInv.set(inv, { startMs: spans[o + SPAN.t0], endMs: spans[o + SPAN.t2], n: 1 });
+  });
   return [...byInv.values()].filter((v) => v.n === ids.size).map((v) => ({ laneId, startMs: round(v.startMs, 3), endMs: round(v.endMs, 3) }));
 }

@@ -1,6 +1,9 @@
 import type { AnalysisContext, FindingDraft } from '../context';
-import { siteLocation } from '../context';
-import { fmtMs, round } from '../stats';
+import { siteLocation, sitesByThread } from '../context';
+import { round } from '../stats';
+import { formatMs } from '../format';
+import { SPAN } from '../raw';
+import { forEachSpan } from '../threadModel';
 
 /** Sync I/O that blocked for less than this in total is `info`, wherever it ran. */
 const MIN_WARNING_MS = 1;
@@ -12,21 +15,18 @@ const MIN_WARNING_MS = 1;
  */
 export function syncIo(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
-  for (const { lane, model } of ctx.threads) {
-    const agg = model.agg;
-    if (!agg) continue;
+  for (const { thread: { lane, model }, agg, sites } of sitesByThread(ctx, ['sync'])) {
     const calls = new Map<number, { n: number; afterStartup: number; intervals: { laneId: string; startMs: number; endMs: number }[] }>();
-    for (let i = 0; i < model.spans.length; i += 7) {
-      if (model.spans[i] !== 1) continue;
-      const id = model.spans[i + 1];
+    const sp = model.spans;
+    forEachSpan(sp, 'sync', (o) => {
+      const id = sp[o + SPAN.site];
       const c = calls.get(id) ?? { n: 0, afterStartup: 0, intervals: [] };
       c.n++;
-      if (model.startupDoneMs !== undefined && model.spans[i + 3] >= model.startupDoneMs) c.afterStartup++;
-      if (c.intervals.length < 50) c.intervals.push({ laneId: lane.id, startMs: round(model.spans[i + 3], 3), endMs: round(model.spans[i + 5], 3) });
+      if (model.startupDoneMs !== undefined && sp[o + SPAN.t0] >= model.startupDoneMs) c.afterStartup++;
+      if (c.intervals.length < 50) c.intervals.push({ laneId: lane.id, startMs: round(sp[o + SPAN.t0], 3), endMs: round(sp[o + SPAN.t2], 3) });
       calls.set(id, c);
-    }
-    for (const site of model.sites.values()) {
-      if (site.kind !== 'sync') continue;
+    });
+    for (const site of sites) {
       const count = agg.site.count[site.gid] ?? 0;
       if (count === 0) continue;
       const total = agg.site.sum[site.gid] ?? 0;
@@ -41,15 +41,15 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
         // A worker thread is where blocking work belongs, and calls that blocked for under a
         // millisecond in all (a shutdown handler's small write) cost nothing: worth knowing.
         severity: late && lane.kind !== 'worker' && total >= MIN_WARNING_MS ? 'warning' : 'info',
-        message: `${name} ${cpu ? 'ran CPU work on the event loop' : 'blocked the event loop'} ${count}× · ${fmtMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
+        message: `${name} ${cpu ? 'ran CPU work on the event loop' : 'blocked the event loop'} ${count}× · ${formatMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: count,
         totalMs: round(total, 2),
         detail: cpu
-          ? `${name} computes on the calling thread: while it runs (longest ${fmtMs(max)}), no callback, timer or request `
+          ? `${name} computes on the calling thread: while it runs (longest ${formatMs(max)}), no callback, timer or request `
             + `of this thread is served. Use the async API (${asyncTwin(name)}, which runs on libuv's thread pool), or move the work to a worker thread.`
-          : `${name} does its I/O on the calling thread: while it runs (longest ${fmtMs(max)}), no callback, timer or request `
+          : `${name} does its I/O on the calling thread: while it runs (longest ${formatMs(max)}), no callback, timer or request `
             + `of this thread is served. Use the async API (${asyncTwin(name)}), or move the work off the event loop.`,
         intervals: c?.intervals,
       });
@@ -61,7 +61,7 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
 
 /**
  * Sync file I/O done inside a dependency, located at the user's call into it: timed calls that
- * did sync fs work (flag 1 on the span), with the sync fs calls the probe saw inside them
+ * did sync fs work (SPAN.flags 1 on a lib span), with the sync fs calls the probe saw inside them
  * (which, how long; module loading is not counted).
  */
 function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
@@ -70,24 +70,22 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
   for (const { lane, model } of ctx.threads) {
     const sp = model.spans;
     const fsCalls: { name: string; start: number; end: number }[] = [];
-    for (let i = 0; i < sp.length; i += 7) {
-      if (sp[i] === 4) fsCalls.push({ name: model.fsSyncNames[sp[i + 1]] ?? 'fs', start: sp[i + 3], end: sp[i + 5] });
-    }
+    forEachSpan(sp, 'fsSync', (o) => { fsCalls.push({ name: model.fsSyncNames[sp[o + SPAN.site]] ?? 'fs', start: sp[o + SPAN.t0], end: sp[o + SPAN.t2] }); });
     if (fsCalls.length === 0) continue;
     const bySite = new Map<number, { n: number; ms: number; names: Map<string, number>; late: boolean; intervals: Interval[] }>();
-    for (let i = 0; i < sp.length; i += 7) {
-      if (sp[i] !== 3 || sp[i + 6] !== 1) continue;
-      const from = sp[i + 3], to = sp[i + 5];
+    forEachSpan(sp, 'lib', (o) => {
+      if (sp[o + SPAN.flags] !== 1) return;
+      const from = sp[o + SPAN.t0], to = sp[o + SPAN.t2];
       const inside = fsCalls.filter((e) => e.start >= from && e.end <= to);
-      if (inside.length === 0) continue;
-      const gid = sp[i + 1];
+      if (inside.length === 0) return;
+      const gid = sp[o + SPAN.site];
       const agg = bySite.get(gid) ?? { n: 0, ms: 0, names: new Map<string, number>(), late: false, intervals: [] as Interval[] };
       agg.n++;
       for (const e of inside) { agg.ms += e.end - e.start; agg.names.set(e.name, (agg.names.get(e.name) ?? 0) + 1); }
       if (model.startupDoneMs !== undefined && from >= model.startupDoneMs) agg.late = true;
       if (agg.intervals.length < 50) agg.intervals.push({ laneId: lane.id, startMs: round(from, 3), endMs: round(to, 3) });
       bySite.set(gid, agg);
-    }
+    });
     for (const [gid, a] of bySite) {
       const site = model.sites.get(gid);
       if (!site) continue;
@@ -96,7 +94,7 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
         kind: 'sync-io',
         // A dependency's sub-millisecond sync write (a log line) is worth knowing, not fixing.
         severity: a.late && lane.kind !== 'worker' && a.ms >= MIN_WARNING_MS ? 'warning' : 'info',
-        message: `${site.label.replace(/\(\)$/, '')} did sync file I/O (${calls}) ${a.n}× · ${fmtMs(a.ms)} total` + (a.late ? '' : ' during start-up'),
+        message: `${site.label.replace(/\(\)$/, '')} did sync file I/O (${calls}) ${a.n}× · ${formatMs(a.ms)} total` + (a.late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: a.n,

@@ -1,6 +1,9 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation } from '../context';
-import { fmtMs, round } from '../stats';
+import { round } from '../stats';
+import { formatMs } from '../format';
+import { SPAN } from '../raw';
+import { forEachSpan } from '../threadModel';
 
 const MIN_QUEUED_MS = 50;
 const MIN_SATURATED_MS = 20;
@@ -23,15 +26,14 @@ export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
     const votes = new Map<string, { n: number; thread: (typeof threads)[number]; gid: number }>();
     for (const t of threads) {
       const s = t.model.spans;
-      for (let i = 0; i < s.length; i += 7) {
-        if (s[i] !== 2) continue;
-        const at = s[i + 3];
-        if (!pool.saturated.some(([a, b]) => at >= a - 50 && at <= b)) continue;
-        const key = `${t.lane.id}|${s[i + 1]}`;
-        const v = votes.get(key) ?? { n: 0, thread: t, gid: s[i + 1] };
+      forEachSpan(s, 'pool', (o) => {
+        const at = s[o + SPAN.t0];
+        if (!pool.saturated.some(([a, b]) => at >= a - 50 && at <= b)) return;
+        const key = `${t.lane.id}|${s[o + SPAN.site]}`;
+        const v = votes.get(key) ?? { n: 0, thread: t, gid: s[o + SPAN.site] };
         v.n++;
         votes.set(key, v);
-      }
+      });
     }
     const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
     const main = threads.find((t) => t.lane.threadId === 0) ?? threads[0];
@@ -43,14 +45,14 @@ export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
     out.push({
       kind: 'threadpool-saturation',
       severity: 'warning',
-      message: `thread pool saturated: up to ${pool.maxQueued} requests queued behind its ${pool.size} threads for ${fmtMs(pool.saturatedMs)}`
+      message: `thread pool saturated: up to ${pool.maxQueued} requests queued behind its ${pool.size} threads for ${formatMs(pool.saturatedMs)}`
         + ` (most issued by ${site.label})`,
       location,
       laneId: (top?.thread ?? main).lane.id,
       occurrences: top?.n ?? pool.saturated.length,
       totalMs: round(pool.queuedMs),
       detail: `fs, crypto (pbkdf2, scrypt, …), zlib and dns.lookup share libuv's thread pool: UV_THREADPOOL_SIZE=${pool.size}. `
-        + `Requests waited ${fmtMs(pool.queuedMs)} in total for a free thread. Raise UV_THREADPOOL_SIZE in the environment `
+        + `Requests waited ${formatMs(pool.queuedMs)} in total for a free thread. Raise UV_THREADPOOL_SIZE in the environment `
         + `(up to 1024; more threads help CPU-heavy crypto/zlib only up to the core count), or limit how many you start at once. `
         + `For file I/O the disk may be the real limit.`,
       intervals: pool.saturated.slice(0, 50).map(([a, b]) => ({ laneId: main.lane.id, startMs: round(a, 3), endMs: round(b, 3) })),

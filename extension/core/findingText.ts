@@ -1,7 +1,7 @@
 /** The words a user reads about a finding: code lens titles, hover text, status lines. */
 import type { Finding, Report } from '../../analyzer/report';
 import { formatMs } from '../../analyzer/format';
-import { FINDING_KIND_INFO } from '../../analyzer/findingKinds';
+import { findingKindInfo } from '../../analyzer/findingKinds';
 import { evidenceSentences, findingFigures } from '../../analyzer/findingFigures';
 
 export { formatMs };
@@ -13,35 +13,14 @@ export { formatMs };
  * @param awaitCount for sequential-awaits without `related`, how many adjacent awaits the source has.
  */
 export function lensTitle(f: Finding, awaitCount?: number): string {
-  const fig = findingFigures(f);
-  const saves = fig.saving ? ` · would save ${fig.saving}` : '';
-  switch (f.kind) {
-    case 'blocking-cpu':
-      return `$(watch) blocked the event loop ${fig.repeated} · ${fig.total} total`;
-    case 'sync-io':
-      // crypto's and zlib's *Sync calls compute rather than wait (analyzer/findings/syncIo.ts says which).
-      return `$(watch) synchronous ${/ran CPU work/.test(f.message) ? 'CPU work' : 'I/O'} blocked the event loop ${fig.repeated} · ${fig.total} total`;
-    case 'sequential-awaits': {
-      const count = f.related?.length ? f.related.length + 1 : awaitCount;
-      const save = fig.saving ? ` · Promise.all would save ${fig.saving}` : '';
-      return `$(list-ordered) ${count ?? 'several'} independent awaits ran in sequence${save}`;
-    }
-    case 'await-in-loop':
-      return `$(sync) await in a loop: ${fig.repeated} ran one after another${saves}`;
-    case 'fake-concurrency':
-      return `$(warning) looks concurrent but ran one at a time · ${fig.total}${saves}`;
-    case 'threadpool-saturation':
-      return `$(server-process) libuv threadpool saturated · work queued ${fig.total}`;
-    case 'pool-oversubscribed':
-      return `$(server-process) more workers than cores · ${fig.total} contended`;
-    default:
-      return f.message;
-  }
+  const info = findingKindInfo(f.kind);
+  if (!info) return f.message; // a kind this build does not know (a newer report)
+  return info.lens({ ...findingFigures(f), related: f.related?.length, message: f.message }, awaitCount);
 }
 
 /** The sentence-like name of a finding kind (analyzer/findingKinds.ts); an unknown kind (a newer report) as is. */
 export function kindTitle(kind: Finding['kind']): string {
-  return FINDING_KIND_INFO[kind]?.title ?? kind;
+  return findingKindInfo(kind)?.title ?? kind;
 }
 
 /** Plain-text evidence lines for hovers (rendered as text, never as markup). */

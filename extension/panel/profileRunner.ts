@@ -9,8 +9,8 @@ import type { ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
 import { analyze, type AnalysisOptions } from '../../analyzer/analyze';
 import { laneProfiles, type LaneProfile } from '../../analyzer/exportCpuProfile';
 import { reportSummaryLine } from '../core/findingText';
-import { formatMs } from '../../analyzer/format';
-import { stopRequests, formatSeconds } from '../../recorder/stopRequests';
+import { formatMs, formatSeconds } from '../../analyzer/format';
+import { stopRequests } from '../../recorder/stopRequests';
 
 export type StartProfile = (options: ProfileOptions) => ProfileRun;
 

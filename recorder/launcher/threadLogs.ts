@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProbeRecord, RawThread } from '../../analyzer/raw';
-import { SPAN_FIELDS } from '../probe/runtime';
+import { SPAN, type ProbeRecord, type RawThread } from '../../analyzer/raw';
 
 /** Reads every `<pid>-<tid>.jsonl` the probes wrote; a torn last line (killed process) is skipped. */
 export function readThreadLogs(runDir: string): Omit<RawThread, 'profile'>[] {
@@ -18,7 +17,7 @@ export function readThreadLogs(runDir: string): Omit<RawThread, 'profile'>[] {
     try {
       const bytes = fs.readFileSync(path.join(runDir, name.replace(/\.jsonl$/, '.spans')));
       // A killed process may have left a torn last span: keep whole ones.
-      const whole = Math.floor(bytes.length / (8 * SPAN_FIELDS)) * 8 * SPAN_FIELDS;
+      const whole = Math.floor(bytes.length / (8 * SPAN.size)) * 8 * SPAN.size;
       spans = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + whole));
     } catch { /* no spans */ }
     out.push({ pid: Number(m[1]), tid: Number(m[2]), records, spans });

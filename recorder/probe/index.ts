@@ -18,6 +18,7 @@ import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
 import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, PROFILE_CHUNK_PREFIX } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
+import { TICK_MS } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
@@ -172,11 +173,11 @@ function hideInspectorFromTestRunner(): void {
  * code, module loading) holds the loop too: when it ends, one tick records how long it took
  * from the probe's hand-over (a timer set then would have been that late), so a program that
  * computes for seconds before its loop first turns does not read "lag 0". A thread that exits
- * before its loop ever turned records that whole block at exit.
+ * before its loop ever turned records that whole block at exit. Each tick is pushed in the
+ * order of TICK (analyzer/raw.ts): t, lag, awaits in flight, pool requests, thread CPU ms.
  */
 function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void): void {
   const ticks = pendingTicks;
-  const TICK_MS = 10;
   /** ~100 ms: what a thread that is terminate()d or killed can lose. */
   const FLUSH_EVERY_TICKS = 10;
   const handOver = performance.now();

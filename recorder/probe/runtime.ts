@@ -1,5 +1,5 @@
 import type { SiteTable } from './transform';
-import type { RawAggregates } from '../../analyzer/raw';
+import { SPAN, SPAN_KIND, SITE_KIND, type RawAggregates } from '../../analyzer/raw';
 
 /**
  * The probe runtime that instrumented code calls as `__cl$`. One per thread. Hot paths are
@@ -39,11 +39,8 @@ import type { RawAggregates } from '../../analyzer/raw';
 
 const SAMPLE_ALL = 1000;
 const SAMPLE_MASK = 15; // then 1 in 16
-export const SPAN_FIELDS = 7; // kind, site, invocation, t0, t1, t2, flags
-export const SPAN_AWAIT = 0, SPAN_SYNC = 1, SPAN_POOL = 2, SPAN_LIB = 3, SPAN_FS_SYNC = 4;
 /** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
 const LIB_SPAN_MIN_MS = 1;
-const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4, lib: 5 };
 
 const now = () => performance.now();
 /** Task marks closer than this to the previous one are dropped (see `mark`). */
@@ -117,7 +114,7 @@ export class ProbeRuntime {
   constructor(maxSpans: number, private readonly onSpansFull: () => void,
     private readonly onTable: (base: number, table: SiteTable) => void) {
     this.spanBudget = maxSpans;
-    this.spans = new Float64Array(Math.min(maxSpans, 65536) * SPAN_FIELDS);
+    this.spans = new Float64Array(Math.min(maxSpans, 65536) * SPAN.size);
   }
 
   /**
@@ -135,7 +132,7 @@ export class ProbeRuntime {
     }
     for (const s of table.sites) {
       const i = base + s.id;
-      this.kind[i] = KIND_CODE[s.kind];
+      this.kind[i] = SITE_KIND[s.kind];
       this.groupOf[i] = s.group ? base + s.group : 0;
       this.groupPos[i] = s.groupPos;
       this.groupSize[i] = s.groupSize;
@@ -360,7 +357,7 @@ export class ProbeRuntime {
     const w = t - t0;
     this.count[site]++; this.sampledCount[site]++; this.sum[site] += w;
     if (w > this.max[site]) this.max[site] = w;
-    this.pushSpan(SPAN_SYNC, site, 0, t0, t0, t, 0);
+    this.pushSpan(SPAN_KIND.sync, site, 0, t0, t0, t, 0);
     return value;
   }
 
@@ -368,7 +365,7 @@ export class ProbeRuntime {
   p<T>(site: number, value: T): T {
     this.count[site]++;
     const t = now();
-    this.pushSpan(SPAN_POOL, site, 0, t, t, t, 0);
+    this.pushSpan(SPAN_KIND.pool, site, 0, t, t, t, 0);
     return value;
   }
 
@@ -380,7 +377,7 @@ export class ProbeRuntime {
   /** A sync fs call (any code, not module loading): `name` indexes the probe's fs name table. */
   fsSync(name: number, t0: number): void {
     this.syncFsCalls++;
-    this.pushSpan(SPAN_FS_SYNC, name, 0, t0, t0, now(), 0);
+    this.pushSpan(SPAN_KIND.fsSync, name, 0, t0, t0, now(), 0);
   }
   private libSyncAt: number[] = [0];
 
@@ -401,7 +398,7 @@ export class ProbeRuntime {
       if (w > this.max[site]) this.max[site] = w;
       // Kept when long (CPU work to locate) or when it did sync file I/O (flags = 1).
       const didSyncIo = this.syncFsCalls !== this.libSyncAt[site];
-      if (w >= LIB_SPAN_MIN_MS || didSyncIo) this.pushSpan(SPAN_LIB, site, 0, t0, t0, t, didSyncIo ? 1 : 0);
+      if (w >= LIB_SPAN_MIN_MS || didSyncIo) this.pushSpan(SPAN_KIND.lib, site, 0, t0, t0, t, didSyncIo ? 1 : 0);
     }
     return value;
   }
@@ -441,7 +438,7 @@ export class ProbeRuntime {
     if (w > this.max[site]) this.max[site] = w;
     if (inv.leaf) { this.leafSampled[site]++; this.leafSum[site] += w; }
     const kind = this.kind[site];
-    if (kind === 2) this.syncSum[site] += inv.t1 - t0;
+    if (kind === SITE_KIND.combinator) this.syncSum[site] += inv.t1 - t0;
     const g = this.groupOf[site];
     if (g !== 0) {
       const pos = this.groupPos[site];
@@ -455,7 +452,7 @@ export class ProbeRuntime {
     const loop = this.loopOf[site];
     if (loop !== 0) { const l = inv.loops?.[loop]; if (l) l.cur += w; }
     if (inv.id === 0) inv.id = ++this.invocationIds;
-    this.pushSpan(SPAN_AWAIT, site, inv.id, t0, kind === 2 ? inv.t1 : t0, t2, flags);
+    this.pushSpan(SPAN_KIND.await, site, inv.id, t0, kind === SITE_KIND.combinator ? inv.t1 : t0, t2, flags);
   }
 
   private settleRejected(inv: Invocation): void {
@@ -471,25 +468,25 @@ export class ProbeRuntime {
     if (this.spansKept >= this.spanBudget) {
       if (this.spanSeen % this.stride !== 0) { this.spansDropped++; return; }
     }
-    if ((this.spanLen + 1) * SPAN_FIELDS > this.spans.length) {
-      if (this.spans.length < this.spanBudget * SPAN_FIELDS) {
-        const bigger = new Float64Array(Math.min(this.spans.length * 2, this.spanBudget * SPAN_FIELDS));
+    if ((this.spanLen + 1) * SPAN.size > this.spans.length) {
+      if (this.spans.length < this.spanBudget * SPAN.size) {
+        const bigger = new Float64Array(Math.min(this.spans.length * 2, this.spanBudget * SPAN.size));
         bigger.set(this.spans); this.spans = bigger;
       } else { this.onSpansFull(); if (this.spanLen > 0) { this.spansDropped++; return; } }
     }
-    const o = this.spanLen * SPAN_FIELDS;
+    const o = this.spanLen * SPAN.size;
     const a = this.spans;
-    a[o] = kind; a[o + 1] = site; a[o + 2] = inv; a[o + 3] = t0; a[o + 4] = t1; a[o + 5] = t2; a[o + 6] = flags;
+    a[o + SPAN.kind] = kind; a[o + SPAN.site] = site; a[o + SPAN.invocation] = inv;
+    a[o + SPAN.t0] = t0; a[o + SPAN.t1] = t1; a[o + SPAN.t2] = t2; a[o + SPAN.flags] = flags;
     this.spanLen++;
     this.spansKept++;
     if (this.spansKept === this.spanBudget) this.stride = 16;
     else if (this.spansKept > this.spanBudget && this.spansKept % this.spanBudget === 0) this.stride *= 2;
   }
 
-  /** Takes the spans recorded since the last call (flat, SPAN_FIELDS per span). */
-  /** Takes the spans recorded since the last call: SPAN_FIELDS float64 each, as raw bytes. */
+  /** Takes the spans recorded since the last call: SPAN.size float64 each, as raw bytes. */
   takeSpans(): Uint8Array {
-    const out = new Uint8Array(this.spans.buffer, 0, this.spanLen * SPAN_FIELDS * 8).slice();
+    const out = new Uint8Array(this.spans.buffer, 0, this.spanLen * SPAN.size * 8).slice();
     this.spanLen = 0;
     return out;
   }

@@ -5,6 +5,7 @@ import { findAwaitGroups } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
 import { ModuleBindings, collectModuleBindings } from './moduleBindings';
 import { SourceNames } from './sourceNames';
+import type { RawSite, RawLoop, RawGroup, SiteKind } from '../../analyzer/raw';
 
 /**
  * Instruments one user file at load time. Every await of an async function is wrapped so the
@@ -18,29 +19,6 @@ import { SourceNames } from './sourceNames';
  * (`__clS$`): so the transform is pure and works the same on the main thread, in workers and
  * on Node's ESM loader thread.
  */
-
-export type SiteKind = 'fn' | 'await' | 'combinator' | 'sync' | 'pool' | 'lib';
-
-export interface SiteInfo {
-  /** Local to the file (1-based); the runtime adds the file's base when it loads the table. */
-  id: number;
-  kind: SiteKind;
-  /** 1-based line, 0-based column in the transformed file's input (esbuild output for TS). */
-  line: number;
-  column: number;
-  label: string;
-  /** Enclosing async function's site id (0 at top level). */
-  fn: number;
-  group: number;
-  groupPos: number;
-  groupSize: number;
-  loop: number;
-  /** The await's value is discarded (`await x();`). */
-  discarded: boolean;
-}
-
-export interface LoopInfo { id: number; line: number; column: number; independent: boolean; reason: string; fn: number }
-export interface GroupInfo { id: number; sites: number[]; adjacent: boolean; fn: number }
 
 export interface TransformInput {
   source: string;
@@ -62,9 +40,9 @@ export interface SiteTable {
   map?: unknown;
   /** Number of ids used (sites + loops + groups). */
   size: number;
-  sites: SiteInfo[];
-  loops: LoopInfo[];
-  groups: GroupInfo[];
+  sites: RawSite[];
+  loops: RawLoop[];
+  groups: RawGroup[];
 }
 
 export interface TransformOutput extends SiteTable {
@@ -96,17 +74,17 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const lineStarts = computeLineStarts(src);
   const pos = (offset: number) => toLineColumn(lineStarts, offset);
   const edits = new Edits();
-  const sites: SiteInfo[] = [];
-  const loops: LoopInfo[] = [];
-  const groups: GroupInfo[] = [];
+  const sites: RawSite[] = [];
+  const loops: RawLoop[] = [];
+  const groups: RawGroup[] = [];
   const bindings: ModuleBindings = collectModuleBindings(ast);
   const names = new SourceNames(ast, src, pos, input.map, input.original);
   const describe = (n: Node) => describeNode(n, names);
   let nextId = 1;
 
-  const addSite = (kind: SiteKind, node: Node, label: string, fn: number, extra: Partial<SiteInfo> = {}): SiteInfo => {
+  const addSite = (kind: SiteKind, node: Node, label: string, fn: number, extra: Partial<RawSite> = {}): RawSite => {
     const { line, column } = pos(node.start);
-    const site: SiteInfo = { id: nextId++, kind, line, column, label, fn,
+    const site: RawSite = { id: nextId++, kind, line, column, label, fn,
       group: 0, groupPos: 0, groupSize: 0, loop: 0, discarded: false, ...extra };
     sites.push(site);
     return site;
@@ -152,7 +130,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
     const fnNode = scope.node;
     const fnSite = addSite('fn', fnNode, fnNode.type === 'Program' ? '(module)' : functionName(fnNode, src), 0);
     scope.site = fnSite.id;
-    const awaitSite = new Map<Node, SiteInfo>();
+    const awaitSite = new Map<Node, RawSite>();
     for (const a of scope.awaits) {
       const arg = a.argument;
       const combinator = arg.type === 'CallExpression' && arg.callee.type === 'MemberExpression' && !arg.callee.computed
