@@ -21,7 +21,7 @@ export const LAYERS = [
   { name: 'probe', prefix: 'recorder/probe/', may: ['probe', 'probe-shared', 'raw-record', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['acorn', 'esbuild', 'p-limit', 'jsonc-parser', '@jridgewell/trace-mapping'] },
   // The launcher: spawns, attaches over CDP, collects. Fills in the raw record (analyzer/raw.ts;
   // from the rest of the analyzer types only), never analyzes.
-  { name: 'recorder', prefix: 'recorder/', may: ['recorder', 'probe', 'raw-record', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['chrome-remote-interface', 'esbuild'] },
+  { name: 'recorder', prefix: 'recorder/', may: ['recorder', 'probe', 'raw-record', 'formatting', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['chrome-remote-interface', 'esbuild'] },
   // Pure: no node:*, no vscode, no DOM; only itself and pure packages.
   { name: 'analyzer', prefix: 'analyzer/', may: ['analyzer'], node: false, packages: ['@jridgewell/trace-mapping'] },
   // The browser page: analyzer types and pure analyzer modules (formatting), never Node.
@@ -39,6 +39,8 @@ export const SHARED = {
   // The raw record's format (types and the constants of its packed rows): written by the
   // recorder, read by the analyzer. Its only values are constants, no logic.
   'raw-record': ['analyzer/raw.ts'],
+  // Pure formatting of milliseconds and seconds (status lines, summaries): the one formatter.
+  'formatting': ['analyzer/format.ts'],
   // What the probe shares with the launcher: its options (env JSON) and the /proc readers.
   'probe-shared': ['recorder/probeOptions.ts', 'recorder/procFs.ts'],
   // The lessons table of the samples (which sample pairs teach what), for the matrix.
