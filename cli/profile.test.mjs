@@ -223,7 +223,11 @@ describe('pool-oversubscribed: 6 CPU-busy workers on a smaller machine', () => {
     assert.ok(Math.abs(report.metrics.cpuParallelism - cpu) <= Math.max(0.1, cpu * 0.2), `cpuParallelism ${report.metrics.cpuParallelism} vs (user+sys)/wall ${cpu.toFixed(2)}`);
     const main = report.lanes.find((l) => l.kind === 'main');
     assert.ok(report.metrics.cpuParallelism * p.wallMs > main.busyMs * 2, `CPU ${(report.metrics.cpuParallelism * p.wallMs).toFixed(0)} ms should be mostly the workers', main busy ${main.busyMs}`);
-    assert.ok(report.metrics.maxParallelism >= 2, `maxParallelism ${report.metrics.maxParallelism}`);
+    // The most threads on CPU at once is at least the average (CPU time over wall) and at most the
+    // cores. How far above the average it gets depends on the machine's load: with other programs
+    // using the cores, the OS may rarely run two of these threads at the same moment.
+    assert.ok(report.metrics.maxParallelism >= cpu * 0.8 && report.metrics.maxParallelism <= p.cores + 0.05,
+      `maxParallelism ${report.metrics.maxParallelism}: average ${cpu.toFixed(2)} threads on CPU, ${p.cores} cores`);
   });
   it('counts busy time as CPU time, not the wall time of a runnable thread', () => {
     // Six threads share two cores: together they cannot have been on CPU for more than cores × wall,

@@ -7,9 +7,6 @@ import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
 
-/** The probe's lag timer period (recorder/probe/index.ts). */
-const TICK_MS = 10;
-
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
 /** A stretch this long (or longer) is an error; in start-up it reads "the event loop never turned". */
@@ -233,17 +230,28 @@ function isLauncher(model: { hello?: { argv: string[] } }): boolean {
 }
 
 /**
- * True when the lag ticks around a busy stretch saw the loop held up for at least half the
- * threshold, or when no lag was being measured then (the main script's first run).
+ * True when the lag timer was held up by the stretch itself, or when no lag was being measured
+ * then (the main script's first run). A tick records when it ran and how late: it waited from
+ * its due time (t - lag) to t. The stretch is confirmed by a tick whose wait overlaps it by at
+ * least half the threshold while the thread was on a CPU (the kernel's count since the tick
+ * before; unknown counts as on CPU) for at least that long. Matching the wait, not the time the
+ * tick ran, keeps this true on a crowded machine, where the thread can wait for a core well after
+ * the stretch before the late tick runs; many short tasks with timers running between them leave
+ * every wait short; and a tick made late only by waiting for a core used no CPU meanwhile.
  */
 function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number, threshold: number): boolean {
   if (model.startupDoneMs === undefined || start < model.startupDoneMs) return true;
-  let maxLag = 0;
+  let prevCpu = -1;
   for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
-    const t = model.ticks[i];
-    if (t >= start && t <= end + 2 * TICK_MS) maxLag = Math.max(maxLag, model.ticks[i + 1]);
+    const t = model.ticks[i], lag = model.ticks[i + 1], cpu = model.ticks[i + 4];
+    const onCpu = cpu >= 0 && prevCpu >= 0 ? cpu - prevCpu : Infinity;
+    if (cpu >= 0) prevCpu = cpu;
+    const due = t - lag;
+    if (due >= end) break; // due after the stretch: this and later ticks did not wait for it
+    const held = Math.min(t, end) - Math.max(due, start);
+    if (held >= threshold / 2 && onCpu >= threshold / 2) return true;
   }
-  return maxLag >= threshold / 2;
+  return false;
 }
 
 /**
