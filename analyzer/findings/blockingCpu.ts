@@ -63,8 +63,13 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
       if (model.spans[i] === 3) libSpans.push({ from: model.spans[i + 3], to: model.spans[i + 5], gid: model.spans[i + 1] });
     }
-    // The loop first turned at startupDone: what ran before and after are different tasks.
-    for (const run of splitAt(busyRuns(samples), samples, model.startupDoneMs)) {
+    // The loop first turned at startupDone, and turns again at every lag tick that ran (a timer
+    // callback): what ran before and after either are different tasks. Busy samples back to back
+    // across a tick (responses arriving one after another on a crowded machine) are not one block.
+    const turns = model.ticks.filter((_, i) => i % TICK_FIELDS === 0);
+    if (model.startupDoneMs !== undefined) turns.push(model.startupDoneMs);
+    turns.sort((a, b) => a - b);
+    for (const run of splitAt(busyRuns(samples), samples, turns)) {
       // The CPU the stretch used (descheduled gaps do not count), not its wall length.
       let duration = 0;
       for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
@@ -277,16 +282,20 @@ function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean 
   return !!model.hello?.ipc && !model.hello.clusterWorker;
 }
 
-/** Runs cut in two at time `t` (the sample that starts at or after it begins the second part). */
-function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, t: number | undefined): ReturnType<typeof busyRuns> {
-  if (t === undefined) return runs;
-  return runs.flatMap((r) => {
-    if (!(r.start < t && r.end > t)) return [r];
-    let k = r.from;
-    while (k <= r.to && s.time[k] < t) k++;
-    if (k === r.from || k > r.to) return [r];
-    return [{ from: r.from, to: k - 1, start: r.start, end: s.time[k] }, { from: k, to: r.to, start: s.time[k], end: r.end }];
-  });
+/** Runs cut at each of the sorted times `ts` inside them (the sample that starts at or after a time begins the next part). */
+function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, ts: number[]): ReturnType<typeof busyRuns> {
+  const out: ReturnType<typeof busyRuns> = [];
+  let j = 0;
+  for (const r of runs) {
+    let from = r.from, start = r.start, k = r.from;
+    while (j < ts.length && ts[j] <= r.start) j++;
+    for (; j < ts.length && ts[j] < r.end; j++) {
+      while (k <= r.to && s.time[k] < ts[j]) k++;
+      if (k > from && k <= r.to) { out.push({ from, to: k - 1, start, end: s.time[k] }); from = k; start = s.time[k]; }
+    }
+    out.push({ from, to: r.to, start, end: r.end });
+  }
+  return out;
 }
 
 /** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */
