@@ -29,11 +29,12 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   await step('Profile Concurrency from the command palette on a program with sequential awaits', async () => {
     await wb.openFile('lens-dashboard.js');
     await vs.screenshot('01-opened');
+    const before = await wb.statusText();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
     await page.locator('.notification-toast', { hasText: 'Profiling lens-dashboard.js' }).waitFor({ timeout: 30_000 });
     await vs.screenshot('02-profiling');
-    const status = await wb.waitForRunToFinish();
+    const status = await wb.waitForRunToFinish(90_000, before);
     assert.match(status, /\b[1-9]\d* findings?\b/, 'the run found something');
   });
 
@@ -81,9 +82,10 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     assert.deepEqual(await lenses(), []);
     assert.doesNotMatch(await wb.problems(), /Concurrency Lens/);
     await vs.screenshot('04b-cleared');
+    const before = await wb.statusText();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
-    await wb.waitForRunToFinish();
+    await wb.waitForRunToFinish(90_000, before);
     assert.match(await wb.problems(), /Concurrency Lens/);
     await wb.clickLine('console.log'); // back in the editor, as a user reading the lenses
     for (const until = Date.now() + 30_000; (await lenses()).length === 0 && Date.now() < until;) await page.waitForTimeout(250);
@@ -126,9 +128,10 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   });
 
   await step('profiling again: the finding is gone and the wall time dropped', async () => {
+    const before = await wb.statusText();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
-    const status = await wb.waitForRunToFinish();
+    const status = await wb.waitForRunToFinish(90_000, before);
     await page.waitForTimeout(1000);
     const secondWall = wallMsOf(status);
     assert.ok(secondWall < firstWall - 800, `wall ${firstWall} ms → ${secondWall} ms (three 800 ms waits became one)`);
@@ -147,9 +150,10 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   });
 
   await step('an npm script from package.json is profiled, including the node process it starts', async () => {
+    const before = await wb.statusText();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('npm run dashboard');
-    const status = await wb.waitForRunToFinish();
+    const status = await wb.waitForRunToFinish(90_000, before);
     assert.match(status, /wall/);
     await page.locator('.tab', { hasText: 'Concurrency: npm run dashboard' }).waitFor();
     await wb.waitForWebviewText(/lens-dashboard\.js/); // the script's node process has a lane
