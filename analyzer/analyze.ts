@@ -1,14 +1,14 @@
-import * as path from 'node:path';
 import type { RawRun, ThreadCpuReading } from './raw';
 import type { Report, Lane, Finding, Metrics } from './report';
 import { buildThreadModel, ThreadModel, TICK_FIELDS } from './threadModel';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
-import type { AnalysisContext, ThreadLane, FindingDraft } from './context';
+import type { AnalysisContext, AnalyzedRun, ThreadLane, FindingDraft } from './context';
 import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { percentile, round } from './stats';
 import { buildSpans } from './spans';
+import { collectRequests, routeTable } from './requests';
 import { blockingCpu } from './findings/blockingCpu';
 import { syncIo } from './findings/syncIo';
 import { sequentialAwaits } from './findings/sequentialAwaits';
@@ -18,10 +18,22 @@ import { threadpoolSaturation, isSaturated } from './findings/threadpoolSaturati
 import { poolOversubscribed } from './findings/poolOversubscribed';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
+import { basename, dirWithSep, fileUrlToPath } from './paths';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
 
-/** Raw recording → report. Pure: no I/O, no clock; the same input gives the same report. */
-export function analyze(run: RawRun): Report {
+/** How to read a recording: settings of the analysis, not of the recording (the same recording may be analyzed twice). */
+export interface AnalysisOptions {
+  /** A task that runs longer than this (ms) without yielding blocked the event loop. Default 20. */
+  blockingThresholdMs?: number;
+}
+
+export const DEFAULT_ANALYSIS_OPTIONS: Required<AnalysisOptions> = { blockingThresholdMs: 20 };
+
+/** Raw recording + analysis options → report. Pure: no I/O, no clock; the same input gives the same report. */
+export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
+  const settings: Required<AnalysisOptions> = { ...DEFAULT_ANALYSIS_OPTIONS, ...definedOnly(options) };
+  // The findings read the options from ctx.run (see AnalyzedRun in context.ts).
+  const run: AnalyzedRun = { ...raw, ...settings };
   const wallMs = Math.max(0, (run.endHrUs - run.startHrUs) / 1000);
   const mapper = new SourceMapper();
   const models = run.threads.map((t) => buildThreadModel(t, run));
@@ -29,15 +41,15 @@ export function analyze(run: RawRun): Report {
   const userFiles = new Set<string>();
   for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
   // Everything the recorder loads into the program (probe, instrumenter, ESM hooks) is ours.
-  const ownDir = run.probePath ? path.dirname(run.probePath) + path.sep : undefined;
+  const ownDir = run.probePath ? dirWithSep(run.probePath) : undefined;
   const isProbe = (url: string, fn: string) => {
-    const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+    const file = fileUrlToPath(url);
     return (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file)
       || (url === '' && fn === 'waitForDebugger');
   };
   const isUser = (url: string) => {
     if (!url || url.startsWith('node:') || isProbe(url, '')) return false;
-    const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+    const file = fileUrlToPath(url);
     if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return false;
     return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file);
   };
@@ -76,7 +88,8 @@ export function analyze(run: RawRun): Report {
     .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || (b.estimatedSavingsMs ?? b.totalMs) - (a.estimatedSavingsMs ?? a.totalMs))
     .map((d, i) => ({ id: `f${i + 1}`, ...d }));
 
-  const spans = buildSpans(ctx, buckets);
+  const requests = collectRequests(ctx);
+  const spans = buildSpans(ctx, buckets, requests);
   addExternalSlices(spans, externals, threads.length, run.startHrUs);
   const program = programSummary(run, models, externals, graph, mainPid, wallMs);
   const report: Report = {
@@ -89,6 +102,12 @@ export function analyze(run: RawRun): Report {
     sites: siteStats(ctx),
     warnings: [...run.warnings],
   };
+  if (requests.counts.size > 0) {
+    report.routes = routeTable(requests, ctx);
+    report.metrics.maxRequestsInFlight = requests.maxInFlight;
+    if (requests.unfinished > 0) report.warnings.push(`${requests.unfinished} HTTP request(s) had not finished when their thread last reported (not in the routes table)`);
+    if (spans.dropped.requests) report.warnings.push(`${spans.dropped.requests} HTTP requests were counted but not kept in detail: route percentiles are of the ${spans.requests?.lane.length ?? 0} kept`);
+  }
   for (const pool of pools.values()) {
     if (isSaturated(pool) && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))) {
       report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work not issued from your files (module loading, a library)`);
@@ -102,11 +121,16 @@ export function analyze(run: RawRun): Report {
   return report;
 }
 
+/** `{ a: undefined }` → `{}`, so an unset option keeps its default. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** `node --test`, `node app.js`: how a process was started, for warnings. */
 function commandOf(m: ThreadModel): string {
   const flags = (m.hello?.execArgv ?? []).filter((f) => !/^--inspect/.test(f));
   const script = m.hello?.argv[1];
-  return ['node', ...flags, ...(script ? [path.basename(script)] : [])].join(' ');
+  return ['node', ...flags, ...(script ? [basename(script)] : [])].join(' ');
 }
 
 const MAX_SITE_STATS = 2000;
@@ -136,7 +160,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
-  const name = script ? path.basename(script) : kind === 'worker' ? '[eval]' : 'node';
+  const name = script ? basename(script) : kind === 'worker' ? '[eval]' : 'node';
   const label = kind === 'worker' ? `worker ${m.tid} · ${name}` : `${kind === 'main' ? 'main' : 'process'} ${m.pid} · ${name}`;
   // Sampled busy time cannot exceed what the thread really got from the CPU: its CPU time at
   // its final probe chunk; for a thread terminate()d or killed before that, its latest CPU
@@ -257,9 +281,11 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
   // Mean concurrency: Σ durations of leaf awaits (scaled for sampling) / wall.
   let waitMs = 0;
   let maxInFlight = 0;
+  let maxQueued = 0;
   for (const m of models) {
     if (!m.agg) continue;
     maxInFlight = Math.max(maxInFlight, m.agg.maxInFlight);
+    maxQueued = Math.max(maxQueued, m.agg.maxQueued ?? 0);
     const { count, sampled, leafSum } = m.agg.site;
     for (let i = 0; i < leafSum.length; i++) if (leafSum[i] > 0 && sampled[i] > 0) waitMs += leafSum[i] * (count[i] / sampled[i]);
     waitMs += m.agg.elementWaitMs ?? 0;
@@ -280,6 +306,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
     cpuParallelism: ctx.wallMs > 0 ? round(cpuMs / ctx.wallMs, 2) : 0,
     maxConcurrency: Math.max(maxInFlight, Math.round(maxBucketConcurrency)),
     meanConcurrency: ctx.wallMs > 0 ? round(waitMs / ctx.wallMs, 2) : 0,
+    maxQueued,
     maxParallelism: round(maxParallelism, 2),
     threadpool: {
       size: mainPool?.size ?? 4,

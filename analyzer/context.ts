@@ -3,6 +3,7 @@ import type { Lane, Finding, SourceLocation } from './report';
 import type { ThreadModel, ThreadSite } from './threadModel';
 import type { SampleTimeline } from './cpuSamples';
 import type { SourceMapper } from './sourceMapper';
+import type { PoolTimeline } from './threadpool';
 
 /** One recorded thread with everything the findings need. */
 export interface ThreadLane {
@@ -11,14 +12,21 @@ export interface ThreadLane {
   samples?: SampleTimeline;
 }
 
+/**
+ * The recording with the analysis options it is read with (analyze.ts AnalysisOptions). The
+ * options are not part of the raw recording (the recorder never sees them); they ride on
+ * ctx.run so that findings read `ctx.run.blockingThresholdMs` as before.
+ */
+export type AnalyzedRun = RawRun & { blockingThresholdMs: number };
+
 export interface AnalysisContext {
-  run: RawRun;
+  run: AnalyzedRun;
   threads: ThreadLane[];
   mapper: SourceMapper;
   cores: number;
   wallMs: number;
   /** Thread-pool occupancy per process (see threadpool.ts). */
-  pools: Map<number, import('./threadpool').PoolTimeline>;
+  pools: Map<number, PoolTimeline>;
 }
 
 export function siteLocation(ctx: AnalysisContext, site: { file: string; line: number; column: number }): SourceLocation {

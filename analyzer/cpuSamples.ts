@@ -106,6 +106,9 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
       const script = byId.get(cur)!.callFrame;
       const below = parent.get(cur);
       if (script.url === '' && script.functionName === '' && below !== undefined && byId.get(below)!.callFrame.functionName !== '(root)') e = below;
+      // The probe's runtime called by instrumented user code (an await's bookkeeping) is part
+      // of the user's work: a block must not look split where a sample landed in it.
+      else if (classify.isUser(script.url)) e = cur;
     }
     interrupted.set(id, e);
     return e;

@@ -1,4 +1,4 @@
-import type { LaneProfile } from '../recorder/profileOptions';
+import type { Report } from './report';
 
 /**
  * A lane's V8 CPU profile as a `.cpuprofile` file (the JSON VS Code's profile viewer, Chrome
@@ -7,6 +7,32 @@ import type { LaneProfile } from '../recorder/profileOptions';
  * `children` (rebuilt from `parent` links when missing) and `hitCount` (counted from the
  * samples when missing); `samples` and `timeDeltas` have equal length.
  */
+/** A recorded thread's raw V8 `Profiler.Profile` (CDP), timestamps in µs on CLOCK_MONOTONIC. */
+export interface ThreadProfile {
+  pid: number;
+  tid: number;
+  profile: { nodes: unknown[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] };
+}
+
+/** Raw CPU profiles of a finished run, for `.cpuprofile` export (one per lane). */
+export interface LaneProfile {
+  laneId: string;
+  label: string;
+  /** A V8 `Profiler.Profile` as returned by CDP `Profiler.stop`, timestamps in µs on CLOCK_MONOTONIC. */
+  profile: ThreadProfile['profile'];
+}
+
+/** The threads' CPU profiles named after the report's lanes, in lane order (lanes without a profile are left out). */
+export function laneProfiles(report: Pick<Report, 'lanes'>, profiles: ThreadProfile[]): LaneProfile[] {
+  const byThread = new Map(profiles.map((p) => [`${p.pid}-${p.tid}`, p.profile]));
+  const out: LaneProfile[] = [];
+  for (const lane of report.lanes) {
+    const profile = byThread.get(`${lane.pid}-${lane.threadId}`);
+    if (profile) out.push({ laneId: lane.id, label: lane.label, profile });
+  }
+  return out;
+}
+
 export interface CpuProfileNode {
   id: number;
   callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number };

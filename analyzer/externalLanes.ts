@@ -1,9 +1,9 @@
-import * as path from 'node:path';
 import type { Lane, Spans } from './report';
 import type { RawTreeProcess } from './raw';
 import type { ProcessGraph, ProcessInfo } from './processGraph';
-import { BUCKET_MS } from './parallelism';
+import { BUCKET_MS } from './timeBuckets';
 import { round } from './stats';
+import { basename } from './paths';
 
 /** A process sampled from /proc that has no probe lane (a shell, esbuild, a native compiler, an unattached node). */
 export interface ExternalLane {
@@ -38,7 +38,7 @@ export function externalLanes(graph: ProcessGraph, hasNodeLane: (pid: number) =>
 /** "sha256sum big.bin", `sh -c "node app.js"`: the executable's name and its arguments, bounded. */
 function commandLabel(info: ProcessInfo): string {
   const [exe = '?', ...args] = info.argv;
-  const text = [path.basename(exe), ...args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a))].join(' ');
+  const text = [basename(exe), ...args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a))].join(' ');
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 

@@ -7,7 +7,7 @@ import type { FindingKind } from './report';
  */
 export const FINDING_KIND_INFO = {
   'blocking-cpu': { label: 'Blocked event loop', title: 'Event loop blocked by CPU work' },
-  'sync-io': { label: 'Synchronous I/O', title: 'Synchronous I/O on the event loop' },
+  'sync-io': { label: 'Synchronous call', title: 'Synchronous call (I/O or CPU) on the event loop' },
   'sequential-awaits': { label: 'Sequential awaits', title: 'Independent awaits ran in sequence' },
   'await-in-loop': { label: 'Await in loop', title: 'Await in a loop' },
   'fake-concurrency': { label: 'Fake concurrency', title: 'Concurrency that did not overlap' },

@@ -1,7 +1,10 @@
 import type { ThreadLane } from './context';
 import { isBusy, sampleCpu, sampleDuration } from './cpuSamples';
 
-export const BUCKET_MS = 10;
+import { BUCKET_MS } from './timeBuckets';
+
+/** Re-exported for the findings that import it from here. */
+export { BUCKET_MS };
 
 /**
  * Per lane, the fraction (0–1) of each BUCKET_MS bucket the thread was on CPU, from CPU samples

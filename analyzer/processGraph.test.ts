@@ -30,7 +30,7 @@ function run(withProc: boolean): RawRun {
   const app = nodeThread(12, 11, ['/usr/bin/node', '/p/app.js'], [{ pid: 13, args: ['/bin/sh', '-c', 'sha256sum big'] }], 200, 100);
   return {
     command: ['npm', 'run', 'start'], cwd: '/p', exitCode: 0, signal: null, stopReason: 'exit',
-    startHrUs: T0, endHrUs: T0 + 1_000_000, startEpochMs: 0, cores: 2, nodeVersion: 'v20', blockingThresholdMs: 20, rootPid: 10,
+    startHrUs: T0, endHrUs: T0 + 1_000_000, startEpochMs: 0, cores: 2, nodeVersion: 'v20', rootPid: 10,
     threads: [npm, app],
     processes: [
       { pid: 10, ppid: 1, argv: ['/usr/bin/node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'run', 'start'], traceEvents: [], attached: true },

@@ -20,7 +20,6 @@ export interface RawRun {
   startEpochMs: number;
   cores: number;
   nodeVersion: string;
-  blockingThresholdMs: number;
   /** pid of the process the recorder started. */
   rootPid?: number;
   /** Path of the probe (its frames are the recorder's, not the program's). */
@@ -128,8 +127,10 @@ export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean }
   | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
-  | { t: 'chunk'; at: number; ticks: number[]; /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: NodeJS.ResourceUsage;
-      cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean }
+  | { t: 'chunk'; at: number; ticks: number[]; /** Pairs (time, thread on-CPU ms or -1): a new task may have begun (see ProbeRuntime.mark). */ marks?: number[];
+      /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
+      cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;
+      /** HTTP requests finished since the last chunk (recorder/probe/httpRequests.ts). */ requests?: RawRequestsChunk }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }
   | { t: 'fsSyncNames'; names: string[] }
@@ -151,8 +152,44 @@ export interface RawAggregates {
   group: { count: number[]; sum: number[]; save: number[] };
   loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };
   maxInFlight: number;
+  /** Most combinator elements waiting on user work beyond what was in flight (a limiter's queue). */
+  maxQueued?: number;
   /** Σ time elements of Promise.all/race/… were pending (timed invocations only). */
   elementWaitMs?: number;
   spansKept: number;
   spansDropped: number;
+}
+
+/**
+ * HTTP request rows (recorder/probe/httpRequests.ts): kind, method, route, status, t0, syncEnd,
+ * t1, flags, ready (server: when the previous response on the same connection finished, the
+ * earliest this request can have arrived; -1: first on its connection, or a client request).
+ */
+export const REQUEST_FIELDS = 9;
+export const REQ_SERVER = 0, REQ_CLIENT = 1;
+/** flags: the request failed (client error) or the response did not finish normally. */
+export const REQ_ERROR = 1;
+/** Route name of requests beyond the probe's cap of distinct routes/paths. */
+export const OTHER_ROUTE = '(other paths)';
+
+/**
+ * One chunk of requests: `names` extend this thread's string table (in order), `rows` are
+ * REQUEST_FIELDS numbers each; `counts` (when present) is the full, exact table so far:
+ * [kind, method, route, count, errors] rows.
+ */
+export interface RawRequestsChunk {
+  names: string[];
+  rows: number[];
+  counts?: number[][];
+  inFlight: number;
+  maxInFlight: number;
+  dropped: number;
+}
+
+/** process.resourceUsage() as the probe records it (declared here: the analyzer sees no Node types). */
+export interface ResourceUsage {
+  userCPUTime: number; systemCPUTime: number; maxRSS: number; sharedMemorySize: number;
+  unsharedDataSize: number; unsharedStackSize: number; minorPageFault: number; majorPageFault: number;
+  swappedOut: number; fsRead: number; fsWrite: number; ipcSent: number; ipcReceived: number;
+  signalsCount: number; voluntaryContextSwitches: number; involuntaryContextSwitches: number;
 }

@@ -121,8 +121,17 @@ export interface Metrics {
   eventLoopUtilization: number;
   /** CPU time of all lanes / wall time ("CPU %" / 100). */
   cpuParallelism: number;
-  /** Async operations in flight: user-code awaits waiting on I/O, timers or other threads. */
+  /**
+   * Async operations in flight: user-code awaits waiting on I/O, timers or other threads (not
+   * on other user async functions), and elements of Promise.all/… that are operations of their own.
+   */
   maxConcurrency: number;
+  /**
+   * Most promises waiting in a queue of user code beyond what was in flight: elements gathered
+   * with Promise.all/… that wrap user async functions a limiter (p-limit, p-map, p-queue) has
+   * not started yet. 0 when nothing waited.
+   */
+  maxQueued?: number;
   meanConcurrency: number;
   /** Largest number of lanes on CPU at once (from CPU samples, 10 ms buckets). */
   maxParallelism: number;
@@ -132,6 +141,8 @@ export interface Metrics {
    * waiting for one; `queuedMs` is the total time requests waited.
    */
   threadpool: { size: number; maxInFlight: number; maxRunning: number; maxQueued: number; queuedMs: number };
+  /** Most HTTP requests (served and made) in flight at once in one thread; absent without requests. */
+  maxRequestsInFlight?: number;
 }
 
 export interface Finding {
@@ -207,8 +218,88 @@ export interface Spans {
     parallelism: number[]; // mean lanes on CPU in the bucket
     threadpoolRunning: number[];
     threadpoolQueued: number[];
+    /** Mean HTTP requests in flight (server and client, all lanes); absent without requests. */
+    requestsInFlight?: number[];
   };
-  dropped: { asyncSpans: number; slices: number; lag: number; note?: string };
+  dropped: { asyncSpans: number; slices: number; lag: number; note?: string; /** HTTP requests counted but not kept in detail. */ requests?: number };
+  /** HTTP requests (server and client) of every lane; absent when the program made none. */
+  requests?: RequestSpans;
+}
+
+/**
+ * HTTP requests as spans, struct-of-arrays (see analyzer/requests.ts). Server requests run from
+ * when Node parsed the request's headers to when the response was handed to the OS; client
+ * requests (`http.request`, `fetch`) from the request's creation to the end of the response.
+ */
+export interface RequestSpans {
+  lane: number[];
+  /** 0: served by this lane, 1: made by this lane (client). */
+  kind: number[];
+  method: number[]; // string index
+  /** Route pattern (Express's matched route) or path without the query; for clients host + path. */
+  route: number[]; // string index
+  /** HTTP status; 0 if none (a client request that failed). */
+  status: number[];
+  start: number[];
+  end: number[];
+  /** 1 if a client request failed or a response did not finish normally. */
+  error: number[];
+  /**
+   * Server requests (-1 for clients): CPU of the request's own first callback (its 'request'
+   * handlers' synchronous run), and CPU the loop spent on other work during the request (an
+   * upper bound of the time it was queued behind that work). Waiting = end - start - both.
+   */
+  ownMs: number[];
+  queuedMs: number[];
+  /**
+   * Server requests: how long the loop had been busy without a break when Node read the
+   * request, counted from the previous response on the same connection at most (the request
+   * arrived during that time): an upper bound of its wait before `start`.
+   */
+  queuedBeforeMs: number[];
+  /** Hottest user line of the other work (index into sites), or -1: computed for the slowest requests only. */
+  blocker: number[];
+}
+
+/** Where a request's (or a route's tail) time went; see RequestSpans.ownMs. Estimated from CPU samples. */
+export interface LatencyBreakdown {
+  /** Requests the breakdown is the mean of (the route's slowest 1%, at least one). */
+  requests: number;
+  /** Mean latency: span + the wait before Node read the request (an upper bound, see RequestSpans.queuedBeforeMs). */
+  totalMs: number;
+  ownCpuMs: number;
+  /** Includes queuedBeforeMs. */
+  queuedMs: number;
+  queuedBeforeMs: number;
+  waitingMs: number;
+  /** User lines the loop ran while the requests were queued, most time first (bounded). */
+  queuedBehind: { location: SourceLocation; label: string; ms: number }[];
+  /** E.g. "GET /dashboard p99 662 ms: 410 ms queued behind app.js:8 (roundTrip), 25 ms own CPU, 220 ms waiting (I/O, timers)". */
+  text: string;
+}
+
+/** Per-route latency table (server requests by route, client requests by host + path). */
+export interface RouteStat {
+  kind: 'server' | 'client';
+  method: string;
+  route: string;
+  laneIds: string[];
+  /** Exact number of requests that finished. */
+  count: number;
+  /** Client failures and 5xx responses. */
+  errors: number;
+  /** Status codes of the requests kept in detail, most frequent first. */
+  statuses: { status: number; count: number }[];
+  /** Requests kept in detail (the percentiles are of these); < count past the probe's cap. */
+  detailed: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  /** Server routes: where the slowest 1% of requests spent their time. */
+  p99?: LatencyBreakdown;
+  /** Server routes: the user function the route's own CPU ran in most (its handler, or what it calls). */
+  handler?: SourceLocation;
 }
 
 export interface Report {
@@ -220,6 +311,8 @@ export interface Report {
   spans: Spans;
   /** Sync I/O and other per-site aggregates the findings were built from. */
   sites?: SiteStat[];
+  /** HTTP requests by route with latency percentiles and attribution; absent without requests. */
+  routes?: RouteStat[];
   warnings: string[];
 }
 
@@ -232,4 +325,15 @@ export interface SiteStat {
   count: number;
   totalMs: number;
   maxMs: number;
+}
+
+/**
+ * Loop figures of an `await-in-loop` finding (additive, schema 1; declared apart from Finding
+ * so it merges with it). `occurrences` counts runs of the loop; these count its iterations.
+ */
+export interface Finding {
+  /** Mean iterations per run of the loop (await-in-loop only). */
+  iterationsPerRun?: number;
+  /** Iterations over all runs (await-in-loop only; scaled like `occurrences` when sampled). */
+  iterations?: number;
 }

@@ -1,5 +1,5 @@
 import { TraceMap, originalPositionFor, LEAST_UPPER_BOUND } from '@jridgewell/trace-mapping';
-import { fileURLToPath } from 'node:url';
+import { fileUrlToPath } from './paths';
 import type { SourceLocation } from './report';
 
 /**
@@ -17,7 +17,7 @@ export class SourceMapper {
 
   /** `line` 1-based, `column0` 0-based (or undefined: first mapping on the line). Result 1-based. */
   locate(fileOrUrl: string, line: number, column0?: number): SourceLocation {
-    const file = fileOrUrl.startsWith('file://') ? fileURLToPath(fileOrUrl) : fileOrUrl;
+    const file = fileUrlToPath(fileOrUrl);
     const map = this.maps.get(file);
     if (map) {
       const p = column0 === undefined

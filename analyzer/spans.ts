@@ -2,17 +2,18 @@ import type { Spans } from './report';
 import { SLICE_CATEGORIES } from './report';
 import type { AnalysisContext } from './context';
 import { busyRuns } from './findings/blockingCpu';
-import { BUCKET_MS } from './parallelism';
+import { BUCKET_MS } from './timeBuckets';
 import type { PoolTimeline } from './threadpool';
 import { round } from './stats';
 import { TICK_FIELDS } from './threadModel';
+import { requestSpans, requestsInFlightByLane, requestsInFlightSeries, type RequestTable } from './requests';
 
 const MAX_SLICES = 500_000;
 const MAX_ASYNC_SPANS = 1_000_000;
 const MAX_LAG_POINTS = 200_000;
 
 /** Builds the timeline model: flat columns, strings and sites interned, every list bounded. */
-export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans {
+export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], requests?: RequestTable): Spans {
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
   const str = (s: string) => { let i = stringIndex.get(s); if (i === undefined) { i = strings.length; strings.push(s); stringIndex.set(s, i); } return i; };
@@ -105,7 +106,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans
     for (let k = 0; k < n; k++) { if (cnt[k] > 0) last = sum[k] / cnt[k]; concurrency[k] += last; }
   }
   const { running, queued } = poolSeries([...ctx.pools.values()], n);
-  return {
+  const out: Spans = {
     strings, sites, slices, asyncSpans, lag,
     series: {
       bucketMs: BUCKET_MS,
@@ -115,6 +116,13 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[]): Spans
     },
     dropped,
   };
+  if (requests && requests.counts.size > 0) {
+    const r = requestSpans(requests, ctx, str, site);
+    out.requests = r.spans;
+    if (r.dropped > 0) out.dropped.requests = r.dropped;
+    out.series.requestsInFlight = requestsInFlightSeries(requestsInFlightByLane(requests, ctx.threads.length, n), n);
+  }
+  return out;
 }
 
 /** Mean running/queued pool requests per bucket, summed over processes. */

@@ -1,5 +1,5 @@
 import type { TraceEvent } from './raw';
-import { BUCKET_MS } from './parallelism';
+import { BUCKET_MS } from './timeBuckets';
 
 /**
  * libuv thread-pool occupancy of one process, per BUCKET_MS bucket of the run. Two sources:

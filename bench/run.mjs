@@ -187,6 +187,13 @@ writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: proces
 console.log(`\nraw figures: ${out}`);
 rmSync(scratch, { recursive: true, force: true });
 
+// Servers under autocannon (requests/s, p99), written separately.
+const servers = join(ROOT, 'bench/servers.mjs');
+if (filters.length === 0 || filters.some((f) => f.includes('server'))) {
+  const r = spawnSync(process.execPath, [servers, '--pairs', String(Math.min(pairs, 3))], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) failures++;
+}
+
 // The render benchmark (Chromium), written separately.
 const render = join(ROOT, 'bench/render.mjs');
 if (existsSync(render)) {

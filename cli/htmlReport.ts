@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { Report } from '../analyzer/report';
-import { timelineHtml } from '../webview/page';
+import { timelineHtml } from '../reportPage/page';
 
 /**
  * `--html FILE`: one self-contained page (the timeline bundle and the report inlined, no

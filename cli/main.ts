@@ -15,7 +15,8 @@ import { runMatrix } from './matrix';
 import { debugLog } from '../recorder/launcher/debugLog';
 import { writeHtmlReport } from './htmlReport';
 import { exportTrace } from '../analyzer/exportTrace';
-import { exportCpuProfile, cpuProfileFileNames } from '../analyzer/exportCpuProfile';
+import { exportCpuProfile, cpuProfileFileNames, laneProfiles } from '../analyzer/exportCpuProfile';
+import { analyze } from '../analyzer/analyze';
 import type { Report } from '../analyzer/report';
 
 const USAGE = `Usage:
@@ -65,16 +66,17 @@ async function profile(args: string[]): Promise<number> {
   };
   const cwd = path.resolve(o.cwd ?? process.cwd());
   let run;
+  let threshold: number | undefined;
   try {
     const duration = number('duration', o.duration, 0.1);
     const grace = number('grace', o.grace, 0);
+    threshold = number('threshold', o.threshold, 1);
     run = startProfile({
       command: parsed.command,
       cwd,
       durationMs: duration !== undefined ? duration * 1000 : undefined,
       graceMs: grace !== undefined ? grace * 1000 : undefined,
       samplingIntervalUs: number('sampling-interval', o['sampling-interval'], 50),
-      blockingThresholdMs: number('threshold', o.threshold, 1),
       includeNodeModules: o['include-node-modules'] ?? false,
     });
   } catch (e) {
@@ -82,7 +84,9 @@ async function profile(args: string[]): Promise<number> {
     throw e;
   }
   onStopSignals(run);
-  const report = await run.done;
+  // Record, then analyze: the recorder hands over the raw recording, the analyzer reads it.
+  const recording = await run.done;
+  const report = analyze(recording.raw, { blockingThresholdMs: threshold });
   debugLog('report ready');
 
   const written: string[] = [];
@@ -91,8 +95,9 @@ async function profile(args: string[]): Promise<number> {
   if (o.html) { writeHtmlReport(report, path.resolve(o.html)); written.push(path.resolve(o.html)); }
   if (o.trace) write(path.resolve(o.trace), JSON.stringify(exportTrace(report)));
   if (o.cpuprofile) {
-    const names = cpuProfileFileNames(path.resolve(o.cpuprofile), run.profiles);
-    run.profiles.forEach((lp, i) => write(names[i], JSON.stringify(exportCpuProfile(lp))));
+    const lanes = laneProfiles(report, recording.profiles);
+    const names = cpuProfileFileNames(path.resolve(o.cpuprofile), lanes);
+    lanes.forEach((lp, i) => write(names[i], JSON.stringify(exportCpuProfile(lp))));
   }
   debugLog('written');
   if (!o.quiet) {

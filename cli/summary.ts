@@ -1,6 +1,8 @@
 import type { Report } from '../analyzer/report';
 import * as path from 'node:path';
 import { formatSeconds } from '../recorder/stopRequests';
+import { figuresLine } from '../analyzer/findingFigures';
+import { formatRoutes } from './routesSummary';
 
 /** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
 export function formatSummary(report: Report, cwd: string): string {
@@ -17,7 +19,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
   lines.push(`wall ${ms(p.wallMs)} · user ${ms(p.userCpuMs)} · system ${ms(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
   lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
-  lines.push(`concurrency max ${m.maxConcurrency} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
+  lines.push(`concurrency max ${m.maxConcurrency}${m.maxQueued ? ` (+ ${m.maxQueued} queued)` : ''} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));
   const workers = report.lanes.filter((l) => l.kind === 'worker').length;
   const procs = report.lanes.filter((l) => l.kind === 'process' && !l.launcher);
@@ -28,11 +30,13 @@ export function formatSummary(report: Report, cwd: string): string {
       + (procs.length ? ` · ${procs.length} other process${procs.length > 1 ? 'es' : ''}${external ? ` (${external} not node)` : ''}` : '')
       + (launchers ? ` · ${launchers} launcher${launchers > 1 ? 's' : ''}` : ''));
   }
+  lines.push(...formatRoutes(report));
   if (report.findings.length === 0) lines.push('findings: none');
   else {
     lines.push(`findings (${report.findings.length}):`);
     for (const f of report.findings) {
       lines.push(`  ${f.severity.padEnd(7)} ${rel(f.location.file)}:${f.location.line}  [${f.kind}] ${f.message}`);
+      lines.push(`          ${figuresLine(f)}`);
     }
   }
   for (const d of p.degraded ?? []) lines.push(`degraded: ${d}`);

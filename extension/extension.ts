@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import type { Report } from '../analyzer/report';
 import { startProfile } from '../recorder/profile';
 import { absoluteFile, FindingsIndex, validateReport } from './core/findingsIndex';
-import type { LaneProfile } from '../recorder/profileOptions';
+import type { LaneProfile } from '../analyzer/exportCpuProfile';
 import { exportRun } from './panel/exports';
 import { reportSummaryLine } from './core/findingText';
-import { nodeLaunchConfigs, npmScripts, PROFILABLE_FILE, TargetError, targetLabel, toProfileOptions, type ProfileSettings, type Target } from './core/targets';
+import { nodeLaunchConfigs, npmScripts, PROFILABLE_FILE, TargetError, targetLabel, toAnalysisOptions, toProfileOptions, type ProfileSettings, type Target } from './core/targets';
 import { compareHtml } from './panel/compareView';
+import { checkLaunchConfig, checkNpmScript } from './core/targetChecks';
+import { walkthroughProgress } from './core/walkthroughProgress';
 import { FindingsPresenter } from './panel/findingsPresenter';
 import { ProfileRunner } from './panel/profileRunner';
 import { ReportPanel } from './panel/reportPanel';
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // Selecting a finding in the timeline shows its line without taking the focus from the panel.
     selectFinding: (id) => {
       const f = index.get(id);
+      if (f) progress('readTimeline');
       if (f) void revealSource(index.fileOf(f), f.location.line, f.location.column, true);
     },
     export: (format) => {
@@ -53,21 +56,31 @@ export function activate(context: vscode.ExtensionContext): void {
     },
   });
   context.subscriptions.push(channel, presenter, runner, panel);
+  // The walkthrough ticks a step from these context keys, set only once its action succeeded.
+  const progress = (key: string) => void vscode.commands.executeCommand('setContext', `concurrencyLens.${key}`, true);
 
+  // The last profilable file the user had in an editor: what "Profile it" means when the
+  // walkthrough (or any non-editor) has the focus.
+  let lastFile = profilableUri(vscode.window.activeTextEditor);
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((e) => { lastFile = profilableUri(e) ?? lastFile; }));
+  const currentFile = () => profilableUri(vscode.window.activeTextEditor) ?? lastFile;
+
+  let compareView: vscode.WebviewPanel | undefined;
   const showReport = (report: Report, baseline?: Report) => {
     index.set(report);
     presenter.refresh();
     runner.showResult(report);
     const name = report.program.command.map((p) => p.split(/[\\/]/).pop()).join(' ');
-    panel.show(report, `Concurrency: ${name}`, baseline);
+    panel.show(report, `Concurrency: ${name}`, baseline, { cpuProfiles: (profilesOf.get(report)?.length ?? 0) > 0, column: compareView?.viewColumn });
   };
 
   const register = (id: string, fn: (...args: any[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  register('concurrencyLens.profile', async (uri?: vscode.Uri) => {
+  // `{ recentFile: true }` (the walkthrough's link): the file the user last had open, without asking.
+  register('concurrencyLens.profile', async (arg?: vscode.Uri | { recentFile?: boolean }) => {
     if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showErrorMessage(RESTRICTED_MESSAGE, 'Manage Workspace Trust');
+      const choice = await vscode.window.showInformationMessage(RESTRICTED_MESSAGE, 'Manage Workspace Trust');
       if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
       return;
     }
@@ -75,12 +88,15 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showWarningMessage('Concurrency Lens is already profiling a program. Stop it first.', 'Stop').then((c) => c && runner.stop());
       return;
     }
-    const target = uri instanceof vscode.Uri ? fileTarget(uri) : await pickTarget();
+    const file = currentFile();
+    const target = arg instanceof vscode.Uri ? fileTarget(arg)
+      : arg && typeof arg === 'object' && 'recentFile' in arg && arg.recentFile && file ? fileTarget(file)
+      : await pickTarget(file);
     if (!target) return;
     const config = settings();
     let options;
     try {
-      options = toProfileOptions(target, config, vscode.window.activeTextEditor?.document.uri.fsPath);
+      options = toProfileOptions(target, config, file?.fsPath);
     } catch (e) {
       if (e instanceof TargetError) { void vscode.window.showErrorMessage(`Concurrency Lens: ${e.message}`); return; }
       throw e;
@@ -89,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const label = targetLabel(target);
     let report: Report;
     try {
-      const result = await runner.profile(options, label, config.programOutput);
+      const result = await runner.profile(options, toAnalysisOptions(config), label, config.programOutput);
       report = validateReport(result.report);
       profilesOf.set(report, result.profiles);
     } catch (e) {
@@ -105,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     const sameProgram = baseline && baseline.program.command.join(' ') === report.program.command.join(' ');
     showReport(report, sameProgram ? baseline : undefined);
+    for (const key of walkthroughProgress(report, baseline)) progress(key);
     if (report.program.error) {
       void vscode.window.showWarningMessage(`Concurrency Lens: ${label}: ${report.program.error}`, 'Show Output').then((c) => c && runner.showOutput());
     } else if (report.program.exitCode) {
@@ -116,7 +133,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   register('concurrencyLens.showReport', () => {
     const last = index.report ?? history.at(-1);
-    if (last) showReport(last);
+    if (last) { showReport(last); progress('readTimeline'); }
     else void vscode.window.showInformationMessage('Concurrency Lens: no report yet. Run "Profile Concurrency" first.');
   });
 
@@ -125,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!f) return;
     if (!panel.isOpen && index.report) showReport(index.report);
     panel.revealFinding(id);
+    progress('readTimeline');
   });
 
   register('concurrencyLens.clearFindings', () => {
@@ -142,6 +160,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const report = validateReport(JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))));
       history.push(report);
       showReport(report);
+      progress('readTimeline');
     } catch (e) {
       void vscode.window.showErrorMessage(`Concurrency Lens: cannot open ${file.fsPath}: ${(e as Error).message}`);
     }
@@ -158,9 +177,28 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showInformationMessage('Concurrency Lens: profile twice (for example before and after a fix) to compare runs.');
       return;
     }
-    const view = vscode.window.createWebviewPanel('concurrencyLens.compare', 'Compare runs', vscode.ViewColumn.Beside, { enableScripts: false });
-    view.webview.html = compareHtml(history.at(-2)!, history.at(-1)!, randomBytes(16).toString('base64'));
+    // One Compare tab, reused; it opens where the report is, so the editor keeps its column.
+    if (!compareView) {
+      compareView = vscode.window.createWebviewPanel('concurrencyLens.compare', 'Compare runs', panel.column ?? vscode.ViewColumn.Beside, { enableScripts: false });
+      compareView.onDidDispose(() => { compareView = undefined; });
+    }
+    const [before, after] = [history.at(-2)!, history.at(-1)!];
+    compareView.title = `Compare: ${runName(before)} → ${runName(after)}`;
+    compareView.webview.html = compareHtml(before, after, randomBytes(16).toString('base64'));
+    compareView.reveal(compareView.viewColumn, false);
+    progress('compared');
   });
+}
+
+/** The document's file if it is one we can profile. */
+function profilableUri(e: vscode.TextEditor | undefined): vscode.Uri | undefined {
+  const uri = e?.document.uri;
+  return uri && uri.scheme === 'file' && PROFILABLE_FILE.test(uri.fsPath) ? uri : undefined;
+}
+
+/** A run's program by its script's base name ("01-sequential.js", "npm run dashboard"). */
+function runName(r: Report): string {
+  return r.program.command.map((p) => p.split(/[\\/]/).pop()).join(' ');
 }
 
 function fileTarget(uri: vscode.Uri): Target {
@@ -178,29 +216,32 @@ async function revealSource(file: string, line: number, column: number, preserve
 
 type TargetItem = vscode.QuickPickItem & { target?: Target; browse?: boolean };
 
-/** Current file, npm scripts and Node launch configurations of the workspace, or a file chosen by hand. */
-async function pickTarget(): Promise<Target | undefined> {
+/**
+ * Current file (or the last one open), npm scripts and Node launch configurations of the
+ * workspace, or a file chosen by hand. Targets that cannot run here are left out; those that
+ * need something say so.
+ */
+async function pickTarget(current: vscode.Uri | undefined): Promise<Target | undefined> {
   const items: TargetItem[] = [];
-  const active = vscode.window.activeTextEditor?.document;
-  if (active && active.uri.scheme === 'file' && PROFILABLE_FILE.test(active.uri.fsPath)) {
-    items.push({ label: `$(file-code) Current file: ${active.uri.path.split('/').pop()}`, description: vscode.workspace.asRelativePath(active.uri), target: fileTarget(active.uri) });
+  if (current) {
+    items.push({ label: `$(file-code) Current file: ${current.path.split('/').pop()}`, description: vscode.workspace.asRelativePath(current), target: fileTarget(current) });
   }
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const root = folder.uri.fsPath;
     const pkg = join(root, 'package.json');
     if (existsSync(pkg)) {
       try {
-        const scripts = npmScripts(readFileSync(pkg, 'utf8'));
+        const scripts = npmScripts(readFileSync(pkg, 'utf8')).map((s) => ({ ...s, check: checkNpmScript(s.command, root) })).filter((s) => !s.check.hidden);
         if (scripts.length) items.push({ label: 'npm scripts', kind: vscode.QuickPickItemKind.Separator });
-        for (const s of scripts) items.push({ label: `$(package) npm run ${s.name}`, description: s.command, target: { kind: 'npm', script: s.name, cwd: root } });
+        for (const s of scripts) items.push({ label: `$(package) npm run ${s.name}`, description: s.command, detail: s.check.note && `$(info) ${s.check.note}`, target: { kind: 'npm', script: s.name, cwd: root } });
       } catch { /* an unparsable package.json offers no scripts */ }
     }
     const launch = join(root, '.vscode', 'launch.json');
     if (existsSync(launch)) {
       try {
-        const configs = nodeLaunchConfigs(readFileSync(launch, 'utf8'));
+        const configs = nodeLaunchConfigs(readFileSync(launch, 'utf8')).map((c) => ({ c, check: checkLaunchConfig(c, current?.fsPath) })).filter((x) => !x.check.hidden);
         if (configs.length) items.push({ label: 'launch.json', kind: vscode.QuickPickItemKind.Separator });
-        for (const c of configs) items.push({ label: `$(debug-alt) ${c.name}`, description: c.program ?? c.runtimeExecutable, target: { kind: 'launch', name: c.name, config: c, workspaceFolder: root } });
+        for (const { c, check } of configs) items.push({ label: `$(debug-alt) ${c.name}`, description: c.program ?? c.runtimeExecutable, detail: check.note && `$(info) ${check.note}`, target: { kind: 'launch', name: c.name, config: c, workspaceFolder: root } });
       } catch { /* an unparsable launch.json offers no configurations */ }
     }
   }

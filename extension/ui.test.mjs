@@ -29,12 +29,12 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   await step('Profile Concurrency from the command palette on a program with sequential awaits', async () => {
     await wb.openFile('lens-dashboard.js');
     await vs.screenshot('01-opened');
-    const before = await wb.statusText();
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
     await page.locator('.notification-toast', { hasText: 'Profiling lens-dashboard.js' }).waitFor({ timeout: 30_000 });
     await vs.screenshot('02-profiling');
-    const status = await wb.waitForRunToFinish(90_000, before);
+    const status = await wb.waitForRunToFinish();
     assert.match(status, /\b[1-9]\d* findings?\b/, 'the run found something');
   });
 
@@ -54,11 +54,15 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     // The diagnostic part of the hover can show before our provider's part: wait for ours.
     const hover = page.locator('.monaco-hover', { hasText: 'Independent awaits ran in sequence' }).first();
     await hover.waitFor({ timeout: 15_000 });
-    // Markdown text keeps its spaces as no-break spaces: compare with them folded.
-    const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    // Ordinary spaces (no-break spaces would make the hover break inside words).
+    const text = await hover.innerText();
     assert.match(text, /Independent awaits ran in sequence/);
-    assert.match(text, /Seen 1×, [\d.]+ m?s in total/);
+    assert.match(text, /Seen: 1 call, [\d.]+ m?s in total/);
     assert.match(text, /Estimated saving: ~[\d.]+ m?s/);
+    assert.match(text, /None of these awaits uses a result of the others/);
+    // The lens and the hover state the same saving.
+    const lens = (await wb.codeLensTexts()).find((t) => /independent awaits/.test(t)) ?? '';
+    assert.equal(/would save (~[\d.]+ m?s)/.exec(lens)?.[1], /Estimated saving: (~[\d.]+ m?s)/.exec(text)?.[1], `${lens} vs ${text}`);
     await vs.screenshot('03b-hover');
     await page.mouse.move(5, 500);
   });
@@ -82,10 +86,10 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     assert.deepEqual(await lenses(), []);
     assert.doesNotMatch(await wb.problems(), /Concurrency Lens/);
     await vs.screenshot('04b-cleared');
-    const before = await wb.statusText();
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
-    await wb.waitForRunToFinish(90_000, before);
+    await wb.waitForRunToFinish();
     assert.match(await wb.problems(), /Concurrency Lens/);
     await wb.clickLine('console.log'); // back in the editor, as a user reading the lenses
     for (const until = Date.now() + 30_000; (await lenses()).length === 0 && Date.now() < until;) await page.waitForTimeout(250);
@@ -96,6 +100,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await page.locator('.tab', { hasText: 'Concurrency: lens-dashboard.js' }).waitFor();
     const text = await wb.waitForWebviewText(/await/i);
     assert.match(text, /lens-dashboard\.js/);
+    assert.match(text, /Export \.cpuprofile/, 'a run of this session can export its CPU profiles');
     await vs.screenshot('05-report-panel');
   });
 
@@ -115,6 +120,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Promise.all' }).first();
     await fix.waitFor({ timeout: 10_000 });
     assert.match(await fix.innerText(), /even if one rejects/);
+    assert.ok((await fix.innerText()).trim().length <= 80, `a short quick-fix title: ${await fix.innerText()}`);
     await vs.screenshot('07-quick-fix');
     await page.keyboard.press('Enter'); // the fix is the focused (preferred) action
     await page.locator('.action-widget').waitFor({ state: 'hidden' });
@@ -128,13 +134,15 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   });
 
   await step('profiling again: the finding is gone and the wall time dropped', async () => {
-    const before = await wb.statusText();
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('Current file: lens-dashboard.js');
-    const status = await wb.waitForRunToFinish(90_000, before);
+    const status = await wb.waitForRunToFinish();
     await page.waitForTimeout(1000);
     const secondWall = wallMsOf(status);
     assert.ok(secondWall < firstWall - 800, `wall ${firstWall} ms → ${secondWall} ms (three 800 ms waits became one)`);
+    // The editor re-asks for lenses after the run (debounced): wait for it, bounded.
+    for (let i = 0; i < 40 && (await wb.codeLensTexts()).some((t) => /independent awaits/.test(t)); i++) await page.waitForTimeout(250);
     assert.deepEqual((await wb.codeLensTexts()).filter((t) => /independent awaits/.test(t)), []);
     const problems = await wb.problems();
     assert.doesNotMatch(problems, /independent awaits|sequence/i);
@@ -145,15 +153,17 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await wb.runCommand('Concurrency Lens: Compare Last Two Runs');
     const text = await wb.waitForWebviewText(/Run comparison/);
     assert.match(text, /Wall time/);
+    assert.match(text, /Before\s+lens-dashboard\.js · \d\d:\d\d:\d\d/);
+    assert.match(text, /After\s+lens-dashboard\.js · \d\d:\d\d:\d\d/);
     assert.match(text, /Findings resolved \(1\)/);
     await vs.screenshot('10-compare');
   });
 
   await step('an npm script from package.json is profiled, including the node process it starts', async () => {
-    const before = await wb.statusText();
+    await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('npm run dashboard');
-    const status = await wb.waitForRunToFinish(90_000, before);
+    const status = await wb.waitForRunToFinish();
     assert.match(status, /wall/);
     await page.locator('.tab', { hasText: 'Concurrency: npm run dashboard' }).waitFor();
     await wb.waitForWebviewText(/lens-dashboard\.js/); // the script's node process has a lane
@@ -163,6 +173,7 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   await step('a never-ending server is stopped from the notification and still gives a report', async () => {
     await wb.runCommand('View: Close All Editor Groups');
     // From the Explorer's context menu this time.
+    await wb.markRunStart();
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^lens-server\.js$/ }).click({ button: 'right' });
     // Menu items act on mouse-up after hover; hover then Enter is the reliable way to pick one.
     await page.locator('.context-view .action-label', { hasText: 'Profile Concurrency' }).hover();
@@ -228,6 +239,8 @@ async function untrustedWorkspace(vs) {
   await toast.waitFor({ timeout: 20_000 });
   await vs.screenshot('01-refused');
   assert.match(await toast.innerText(), /profiling runs this workspace's code, so it is disabled in Restricted Mode/);
+  assert.equal(await toast.locator('.codicon-info').count(), 1, 'information, not an error');
+  assert.equal(await page.locator('.editor-actions .action-label[aria-label*="Profile Concurrency"]').count(), 0, 'no Profile button in Restricted Mode');
   assert.equal(await page.locator('.notification-toast', { hasText: 'Profiling lens-dashboard.js' }).count(), 0);
   await toast.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => {});
 
@@ -243,4 +256,9 @@ async function untrustedWorkspace(vs) {
   await page.locator('.monaco-editor .codelens-decoration', { hasText: 'independent awaits ran in sequence' }).first().waitFor({ timeout: 20_000 });
   assert.match(await wb.problems(), /Concurrency Lens/);
   await vs.screenshot('02-saved-report');
+  // A saved report has no CPU profiles: nothing offers to export them.
+  await page.locator('.tab', { hasText: 'Concurrency: lens-dashboard.js' }).click();
+  await wb.waitForWebviewElement('.cl-actions button');
+  const buttons = (await Promise.all(page.frames().filter((f) => f.url().includes('webview')).map((f) => f.locator('.cl-actions button').allInnerTexts().catch(() => [])))).flat();
+  assert.ok(buttons.includes('Export trace') && !buttons.includes('Export .cpuprofile'), buttons.join(', '));
 }

@@ -2,11 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
-import type { Report } from '../analyzer/report';
 import type { RawRun, CpuProfile, ThreadCpuReading } from '../analyzer/raw';
-import { analyze } from '../analyzer/analyze';
-import { joinProfileChunks } from '../analyzer/profileChunks';
-import type { ProfileOptions, ProfileRun, LaneProfile, StopSignal } from './profileOptions';
+import type { ThreadProfile } from '../analyzer/exportCpuProfile';
+import { joinProfileChunks } from './launcher/profileChunks';
+import type { ProfileOptions, ProfileRun, Recording, StopSignal } from './profileOptions';
 import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
 import { procReadable, THREAD_CPU_ESTIMATED } from './procFs';
@@ -34,7 +33,8 @@ const NO_DOMAINS = { version: { major: '1', minor: '3' }, domains: [] };
 /**
  * Runs a program under the inspector and records it (see ProfileOptions). Throws
  * CommandError at once for input that cannot run (missing file); after that, `done` always
- * resolves with a report, whatever the program does.
+ * resolves with the raw recording, whatever the program does. The recorder does not analyze:
+ * its callers (cli/, extension/) hand the recording to analyzer/analyze.ts.
  */
 export function startProfile(options: ProfileOptions): ProfileRun {
   const nodePath = options.nodePath ?? process.execPath;
@@ -46,7 +46,6 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const profileChunks = new Map<string, CpuProfile[]>();
   /** Each thread's latest CPU reading at a chunk seam. */
   const seamCpu = new Map<string, ThreadCpuReading>();
-  const laneProfiles: LaneProfile[] = [];
   const processes = new Map<number, { announcement: Announcement; main: ThreadRecorder | null; closed: Promise<void> }>();
   let stopReason: RawRun['stopReason'] = 'exit';
   let stopping = false;
@@ -223,7 +222,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
 
   const durationTimer = options.durationMs ? setTimeout(() => void stop('duration', 'SIGINT'), options.durationMs) : null;
 
-  const done = (async (): Promise<Report> => {
+  const done = (async (): Promise<Recording> => {
     const result = await exited;
     const endHrUs = Number(process.hrtime.bigint() / 1000n);
     debugLog('program closed');
@@ -266,7 +265,6 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       startHrUs, endHrUs, startEpochMs,
       cores,
       nodeVersion: process.version,
-      blockingThresholdMs: options.blockingThresholdMs ?? 20,
       rootPid: child?.pid,
       probePath: probeOptions.probePath,
       threads,
@@ -285,14 +283,10 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     if (process.env.CONCURRENCY_LENS_RAW) {
       fs.writeFileSync(process.env.CONCURRENCY_LENS_RAW, JSON.stringify(raw, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)));
     }
-    const report = analyze(raw);
-    debugLog('analyzed');
-    for (const lane of report.lanes) {
-      const profile = profiles.get(`${lane.pid}-${lane.threadId}`);
-      if (profile) laneProfiles.push({ laneId: lane.id, label: lane.label, profile });
-    }
+    const threadProfiles: ThreadProfile[] = threads.flatMap((t) => (t.profile ? [{ pid: t.pid, tid: t.tid, profile: t.profile }] : []));
     fs.rmSync(runDir, { recursive: true, force: true });
-    return report;
+    const recording: Recording = { raw, profiles: threadProfiles };
+    return recording;
   })();
 
   return {
@@ -300,7 +294,6 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     stop: (signal = 'SIGINT') => { void stop('stopped', signal); },
     kill: () => { void kill('second-stop'); },
     graceMs,
-    profiles: laneProfiles,
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Report } from '../analyzer/report';
+import type { RawRun } from '../analyzer/raw';
+import type { ThreadProfile } from '../analyzer/exportCpuProfile';
 
 /**
  * What to run and how to record it. Used by the CLI, the extension and the tests alike:
@@ -28,8 +29,6 @@ export interface ProfileOptions {
   graceMs?: number;
   /** CPU sampling interval in microseconds. Default 1000. */
   samplingIntervalUs?: number;
-  /** A task longer than this blocked the event loop. Default 20. */
-  blockingThresholdMs?: number;
   /** Instrument files under node_modules too. Default false. */
   includeNodeModules?: boolean;
   /**
@@ -44,8 +43,12 @@ export interface ProfileOptions {
 }
 
 export interface ProfileRun {
-  /** Resolves with the report once the program ended (or was stopped) and analysis is done. Never rejects for a failing program: the error is in report.program.error. */
-  readonly done: Promise<Report>;
+  /**
+   * Resolves with the raw recording once the program ended (or was stopped). Never rejects for
+   * a failing program: the error is in raw.error. Turn it into a report with analyze() from
+   * analyzer/analyze.ts (the recorder does not interpret what it recorded).
+   */
+  readonly done: Promise<Recording>;
   /**
    * Stop the program, keeping everything recorded: sends `signal` (default SIGINT, as Ctrl-C
    * would) to the program's process tree and gives its own shutdown `graceMs`, then kills it.
@@ -56,17 +59,14 @@ export interface ProfileRun {
   kill(): void;
   /** The grace period stop() gives the program, in ms. */
   readonly graceMs: number;
-  /** The lanes' CPU profiles; filled in when `done` resolves. */
-  readonly profiles: LaneProfile[];
+}
+
+/** What a finished run hands over: the raw recording and each recorded thread's CPU profile. */
+export interface Recording {
+  raw: RawRun;
+  /** Every thread's joined V8 CPU profile (the same objects as raw.threads[i].profile). */
+  profiles: ThreadProfile[];
 }
 
 /** Signals a stop forwards to the program (what the CLI itself received). */
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
-
-/** Raw CPU profiles of a finished run, for `.cpuprofile` export (one per lane). */
-export interface LaneProfile {
-  laneId: string;
-  label: string;
-  /** A V8 `Profiler.Profile` as returned by CDP `Profiler.stop`, timestamps in µs on CLOCK_MONOTONIC. */
-  profile: { nodes: unknown[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] };
-}

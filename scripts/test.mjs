@@ -2,11 +2,13 @@
 // next to the code it tests (TypeScript through tsx). Files run one at a time: most tests
 // profile real programs and measure time, and this machine has two cores.
 // Usage: node scripts/test.mjs [substring filter…]
+// Before anything runs, every layer is typechecked with its own tsconfig (`tsc -b`, incremental:
+// seconds), so an import a layer may not make (Node in the analyzer or the webview, …) fails here.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['analyzer', 'recorder', 'cli', 'extension', 'webview', 'samples', 'scripts'];
+const roots = ['analyzer', 'recorder', 'cli', 'extension', 'webview', 'reportPage', 'samples', 'scripts'];
 const filters = process.argv.slice(2);
 const files = [];
 const walk = (dir) => {
@@ -20,6 +22,8 @@ const walk = (dir) => {
 for (const r of roots) { try { walk(r); } catch { /* root not there yet */ } }
 const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
 
+const typecheck = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { stdio: 'inherit' });
+if (typecheck.status !== 0) { process.stderr.write('typecheck failed (tsc -b): no tests run\n'); process.exit(typecheck.status ?? 1); }
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...selected], { stdio: 'inherit' });

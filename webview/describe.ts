@@ -2,6 +2,7 @@ import type { SourceLocation } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { siteLabel, siteLocation, type TimelineModel } from './model';
 import { formatMs } from '../analyzer/format';
+import { describeRequest, requestLocation } from './requestsRow';
 
 /** An item on the timeline: index `index` of model row `row`. */
 export interface Selection {
@@ -23,13 +24,17 @@ export function describeItem(m: TimelineModel, sel: Selection): [string, string]
     out.push(['Function', siteLabel(r, site) || '(not attributed)']);
     const loc = siteLocation(r, site);
     if (loc) out.push(['Location', `${loc.file}:${loc.line}:${loc.column}`]);
+  } else if (row.kind === 'requests') {
+    out.push(...describeRequest(m, ref));
   } else {
     const site = r.spans.asyncSpans.site[ref];
     out.push(['Await', siteLabel(r, site) || '(unknown site)']);
     const loc = siteLocation(r, site);
     if (loc) out.push(['Site', `${loc.file}:${loc.line}:${loc.column}`]);
     const inv = r.spans.asyncSpans.invocation[ref];
-    if (inv) out.push(['Invocation', `#${inv}`]);
+    const it = row.stairs?.iter[sel.index] ?? 0, of = row.stairs?.iterOf[sel.index] ?? 0;
+    if (of > 1) out.push(['Iteration', `${it} of ${of}${inv ? ` in call #${inv}` : ''}`]);
+    else if (inv) out.push(['Invocation', `#${inv}`]);
     out.push(['Settled', r.spans.asyncSpans.rejected[ref] ? 'rejected' : 'resolved']);
   }
   out.push(['Duration', formatMs(end - start)]);
@@ -43,6 +48,7 @@ export function describeItem(m: TimelineModel, sel: Selection): [string, string]
 export function itemLocation(m: TimelineModel, sel: Selection): SourceLocation | undefined {
   const row = m.rows[sel.row];
   const ref = row.ref[sel.index];
+  if (row.kind === 'requests') return requestLocation(m, ref);
   const site = row.kind === 'slices' ? m.report.spans.slices.site[ref] : m.report.spans.asyncSpans.site[ref];
   return siteLocation(m.report, site);
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../analyzer/report';
-import { findingRange, projectedPromiseAll, sortFindings } from './findings';
+import { findingRange, projectedPromiseAll, sortFindings, ghostMarks } from './findings';
 
 const f = (over: Partial<Finding>): Finding => ({
   id: 'x', kind: 'sequential-awaits', severity: 'warning', message: 'm', location: { file: 'a.js', line: 1, column: 1 },
@@ -31,4 +31,16 @@ test('range and order', () => {
   assert.equal(findingRange(f({})), undefined);
   const sorted = sortFindings([f({ id: 'a', severity: 'info', totalMs: 99 }), f({ id: 'b', severity: 'warning', totalMs: 5 }), f({ id: 'c', severity: 'error', totalMs: 1 }), f({ id: 'd', severity: 'warning', totalMs: 50 })]);
   assert.deepEqual(sorted.map((x) => x.id), ['c', 'd', 'b', 'a']);
+});
+
+test('overlapping projections of one finding on a lane collapse into one mark with a count', () => {
+  const ghosts = [
+    { laneId: 'L', startMs: 0, endMs: 30 }, { laneId: 'L', startMs: 10, endMs: 40 }, { laneId: 'L', startMs: 40, endMs: 60 },
+    { laneId: 'L', startMs: 100, endMs: 110 }, { laneId: 'M', startMs: 5, endMs: 15 },
+  ];
+  assert.deepEqual(ghostMarks(ghosts), [
+    { laneId: 'L', startMs: 0, endMs: 60, count: 3, meanMs: 80 / 3 },
+    { laneId: 'M', startMs: 5, endMs: 15, count: 1, meanMs: 10 },
+    { laneId: 'L', startMs: 100, endMs: 110, count: 1, meanMs: 10 },
+  ]);
 });

@@ -28,6 +28,38 @@ export function projectedPromiseAll(f: Finding): Ghost[] {
   return iv.filter((i) => i.endMs - i.startMs > save).map((i) => ({ laneId: i.laneId, startMs: i.startMs, endMs: i.endMs - save }));
 }
 
+/** One mark standing for `count` projections of a finding (1: the projection itself). */
+export interface GhostMark extends Ghost { count: number; /** Mean projected length, ms. */ meanMs: number }
+
+/**
+ * A finding's projections as marks: those on one lane that overlap or touch (a server runs the
+ * same chain for many requests at once) collapse into one mark spanning them, with their count,
+ * so a busy lane shows one aggregate instead of dozens of stacked boxes and labels.
+ */
+export function ghostMarks(ghosts: Ghost[]): GhostMark[] {
+  const byLane = new Map<string, Ghost[]>();
+  for (const g of ghosts) byLane.set(g.laneId, [...(byLane.get(g.laneId) ?? []), g]);
+  const out: GhostMark[] = [];
+  for (const list of byLane.values()) {
+    list.sort((a, b) => a.startMs - b.startMs);
+    let cur: GhostMark | undefined;
+    let sum = 0;
+    for (const g of list) {
+      if (cur && g.startMs <= cur.endMs) {
+        cur.endMs = Math.max(cur.endMs, g.endMs);
+        cur.count++;
+        sum += g.endMs - g.startMs;
+        cur.meanMs = sum / cur.count;
+        continue;
+      }
+      sum = g.endMs - g.startMs;
+      cur = { ...g, count: 1, meanMs: sum };
+      out.push(cur);
+    }
+  }
+  return out.sort((a, b) => a.startMs - b.startMs);
+}
+
 /** The time range covering all of a finding's intervals, or undefined if it has none. */
 export function findingRange(f: Finding): [number, number] | undefined {
   const iv = f.intervals ?? [];

@@ -12,16 +12,20 @@ export function summaryStats(r: Report, baseline?: Report): Stat[] {
   const stats = currentStats(r);
   if (!baseline) return stats;
   // Against the previous run of the same program: relative change, and whether it is better.
-  const pairs: [number, number, boolean][] = [
-    [baseline.program.wallMs, r.program.wallMs, true],
-    [baseline.program.cpuPercent, r.program.cpuPercent, false],
-    [baseline.metrics.eventLoopLagMs.p99, r.metrics.eventLoopLagMs.p99, true],
-    [baseline.metrics.maxConcurrency, r.metrics.maxConcurrency, false],
-    [baseline.metrics.cpuParallelism, r.metrics.cpuParallelism, false],
-    [baseline.metrics.maxParallelism, r.metrics.maxParallelism, false],
+  // [before, after, lower is better, noise]: changes within the noise (absolute) get no delta,
+  // whatever their ratio (lag 2 → 5 ms is not worth a red "+150 %"). A run stopped by the user
+  // or by --duration says nothing about wall time.
+  const wallComparable = baseline.program.stopReason === 'exit' && r.program.stopReason === 'exit';
+  const pairs: [number, number, boolean, number][] = [
+    [baseline.program.wallMs, r.program.wallMs, true, wallComparable ? Math.max(50, baseline.program.wallMs * 0.05) : Infinity],
+    [baseline.program.cpuPercent, r.program.cpuPercent, false, 10],
+    [baseline.metrics.eventLoopLagMs.p99, r.metrics.eventLoopLagMs.p99, true, 10],
+    [baseline.metrics.maxConcurrency, r.metrics.maxConcurrency, false, 1],
+    [baseline.metrics.cpuParallelism, r.metrics.cpuParallelism, false, 0.1],
+    [baseline.metrics.maxParallelism, r.metrics.maxParallelism, false, 0.5],
   ];
-  pairs.forEach(([a, b, lowerIsBetter], i) => {
-    if (!(a > 0) || !Number.isFinite(b) || a === b) return;
+  pairs.forEach(([a, b, lowerIsBetter, noise], i) => {
+    if (!(a > 0) || !Number.isFinite(b) || Math.abs(b - a) <= noise) return;
     const pct = ((b - a) / a) * 100;
     if (Math.abs(pct) < 1) return;
     stats[i].delta = { text: `${pct > 0 ? '+' : '−'}${Math.abs(pct).toFixed(0)} %`, better: (b < a) === lowerIsBetter };

@@ -1,6 +1,7 @@
 import type { ScaleLinear } from 'd3-scale';
 import type { TimelineModel } from './model';
-import type { RowLayout } from './rows';
+import { STEP_BAR_H, STEP_H, type RowLayout } from './rows';
+import type { Row } from './model';
 import type { Theme } from './theme';
 import type { Selection } from './describe';
 import type { LevelCache } from './levels';
@@ -62,17 +63,22 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
     const slicePx = sliceColors.map((c) => pixels.color(c)), asyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha));
     const dimSlicePx = sliceColors.map((c) => pixels.color(c, DIM_ALPHA)), dimAsyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha * DIM_ALPHA));
     for (const { b, src } of visible) {
-      visibleRuns(src, t0, t1, w, runs);
       const slices = rows[b.row].kind === 'slices';
+      if (eachStep(rows[b.row], b.y - top, (level, y, h) => { visibleRuns(level, t0, t1, w, runs); fillRunsPixels(pixels, runs, b.dim ? dimAsyncPx : asyncPx, y, h, th.highContrast ? outlined : undefined); })) continue;
+      visibleRuns(src, t0, t1, w, runs);
       fillRunsPixels(pixels, runs, slices ? (b.dim ? dimSlicePx : slicePx) : (b.dim ? dimAsyncPx : asyncPx), b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
     }
     pixels.commit(ctx);
   } else {
     ctx.clearRect(0, 0, w, vh);
     for (const { b, src } of visible) {
-      visibleRuns(src, t0, t1, w, runs);
       const slices = rows[b.row].kind === 'slices';
-      fillRunsPath(ctx, runs, slices ? sliceColors : asyncColors, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, (slices ? 1 : asyncAlpha) * (b.dim ? DIM_ALPHA : 1), th.highContrast ? outlined : undefined);
+      const dimming = b.dim ? DIM_ALPHA : 1;
+      if (eachStep(rows[b.row], b.y - top, (level, y, h) => { visibleRuns(level, t0, t1, w, runs); fillRunsPath(ctx, runs, asyncColors, y, h, asyncAlpha * dimming, th.highContrast ? outlined : undefined); })) continue;
+      visibleRuns(src, t0, t1, w, runs);
+      fillRunsPath(ctx, runs, slices ? sliceColors : asyncColors, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, (slices ? 1 : asyncAlpha) * dimming, th.highContrast ? outlined : undefined);
+      // Back-to-back waits of a flat row: a gap at each boundary, so each is its own bar.
+      if (!slices && src === rows[b.row]) drawBoundaries(ctx, rows[b.row], t0, t1, w, b.y - top + 2, b.h - 4, th.bg);
     }
   }
   drawGrid(ctx, f.scale, f.ticks, vh, th);
@@ -103,6 +109,30 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
     ctx.lineWidth = 2;
     ctx.strokeRect(Math.max(-2, x0) - 1, y, Math.min(w + 4, x1 - x0) + 2, h);
     ctx.lineWidth = 1;
+  }
+}
+
+/** Draws a staircase row step by step (stairs.ts); false for a flat row. */
+function eachStep(row: Row, y: number, draw: (level: Drawable, y: number, h: number) => void): boolean {
+  const st = row.stairs;
+  if (!st || st.steps <= 1) return false;
+  st.levels.forEach((level, k) => draw(level, y + 2 + k * STEP_H, STEP_BAR_H));
+  return true;
+}
+
+/** Items wider than this many px that start where the previous one ended get a 1px gap. */
+const BOUNDARY_MIN_PX = 4;
+
+function drawBoundaries(ctx: CanvasRenderingContext2D, row: Row, t0: number, t1: number, w: number, y: number, h: number, bg: string): void {
+  const k = w / (t1 - t0);
+  let i = Math.max(1, lowerBound(row.start, t0 - row.maxDur));
+  const iEnd = lowerBound(row.start, t1);
+  ctx.fillStyle = bg;
+  for (; i < iEnd; i++) {
+    const x0 = (row.start[i] - t0) * k;
+    if ((row.end[i] - row.start[i]) * k < BOUNDARY_MIN_PX || x0 < 0) continue;
+    // Touching (or overlapping) the previous item: they would merge into one bar.
+    if ((row.start[i] - row.end[i - 1]) * k < 1 && row.end[i - 1] > row.start[i - 1]) ctx.fillRect(Math.floor(x0), y, 1, h);
   }
 }
 

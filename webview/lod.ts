@@ -1,4 +1,6 @@
-import type { Row } from './model';
+import type { Drawable, Row } from './timelineModel';
+
+export type { Drawable };
 
 /**
  * Level of detail: turns the items of one row that fall in a time window into rectangles,
@@ -23,8 +25,6 @@ export function createRuns(capacity = 8192): Runs {
   return { buf: new Float32Array(capacity * RUN_STRIDE), count: 0 };
 }
 
-/** What the level of detail reads: a row, or a coarse level of one (with its items' cover). */
-export type Drawable = Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'> & { cover?: Float32Array };
 
 /** First index i with a[i] >= v (a sorted ascending). */
 export function lowerBound(a: Float64Array, v: number): number {

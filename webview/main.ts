@@ -41,7 +41,9 @@ async function start(): Promise<void> {
   const host = connectHost();
   const mount = (report: Report, baseline?: Report) => {
     const exporters = host.inVsCode
-      ? { trace: () => host.post({ type: 'export', format: 'trace' }), cpuprofile: () => host.post({ type: 'export', format: 'cpuprofile' }) }
+      ? { trace: () => host.post({ type: 'export', format: 'trace' }),
+        // Only runs of this session have CPU profiles; a reopened report has none to export.
+        ...(document.body.dataset.cpuprofile === '1' ? { cpuprofile: () => host.post({ type: 'export', format: 'cpuprofile' }) } : {}) }
       : { trace: () => download(report) };
     const t = performance.now();
     globalThis.concurrencyLens?.timeline.dispose();

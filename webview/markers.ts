@@ -2,7 +2,7 @@ import type { ScaleLinear } from 'd3-scale';
 import type { Report } from '../analyzer/report';
 import { el } from './dom';
 import { formatMs } from '../analyzer/format';
-import { kindLabel, projectedPromiseAll } from './findings';
+import { kindLabel, projectedPromiseAll, ghostMarks } from './findings';
 import type { RowLayout } from './rows';
 
 /**
@@ -12,7 +12,16 @@ import type { RowLayout } from './rows';
  */
 export const MAX_MARKERS = 500;
 
-interface Marker { el: HTMLElement; lane: number; start: number; end: number; finding: string }
+interface Marker { el: HTMLElement; lane: number; start: number; end: number; finding: string; label: HTMLElement | null }
+
+/** Width a marker label takes, px: measured once (text does not change), estimated if not laid out. */
+function labelWidth(label: HTMLElement): number {
+  const cached = Number(label.dataset.width);
+  if (cached > 0) return cached;
+  const w = label.offsetWidth || label.textContent!.length * 6.5;
+  label.dataset.width = String(w + 6);
+  return w + 6;
+}
 
 export class FindingMarkers {
   private markers: Marker[] = [];
@@ -26,7 +35,7 @@ export class FindingMarkers {
       node.dataset.laneId = report.lanes[lane].id;
       node.addEventListener('click', () => onSelect(findingId));
       overlay.append(node);
-      this.markers.push({ el: node, lane, start, end, finding: findingId });
+      this.markers.push({ el: node, lane, start, end, finding: findingId, label: node.querySelector<HTMLElement>('.cl-marker-label') });
     };
     for (const f of report.findings) {
       for (const iv of f.intervals ?? []) {
@@ -34,22 +43,31 @@ export class FindingMarkers {
         m.dataset.kind = f.kind;
         add(f.id, iv.laneId, f.laneId, iv.startMs, iv.endMs, m);
       }
-      for (const g of projectedPromiseAll(f)) {
-        const d = formatMs(g.endMs - g.startMs);
-        const m = el('div', { class: 'cl-marker ghost warning', title: `Projected: with Promise.all these awaits would take about ${d}` },
-          el('span', { class: 'cl-marker-label' }, `Promise.all ≈ ${d}`));
+      for (const g of ghostMarks(projectedPromiseAll(f))) {
+        const d = formatMs(g.meanMs);
+        const m = g.count === 1
+          ? el('div', { class: 'cl-marker ghost warning', title: `Projected: with Promise.all these awaits would take about ${d}` },
+            el('span', { class: 'cl-marker-label' }, `Promise.all ≈ ${d}`))
+          : el('div', { class: 'cl-marker ghost warning', title: `Projected, ${g.count} overlapping runs of these awaits: with Promise.all each would take about ${d}` },
+            el('span', { class: 'cl-marker-label' }, `${g.count}× Promise.all ≈ ${d}`));
         m.dataset.kind = 'projected';
         add(f.id, g.laneId, f.laneId, g.startMs, g.endMs, m);
       }
     }
+    // Left to right: labels are laid out in this order (see position).
+    this.markers.sort((a, b) => a.start - b.start);
   }
 
   select(findingId: string | undefined): void {
     for (const m of this.markers) m.el.classList.toggle('selected', m.finding === findingId);
   }
 
-  /** Places every marker for the scale `s` on a time area `width` px wide. */
+  /**
+   * Places every marker for the scale `s` on a time area `width` px wide. A marker's label is
+   * shown only where it fits: never over an earlier label on the same lane.
+   */
   position(s: ScaleLinear<number, number>, width: number, layout: RowLayout): void {
+    const labelEnd = new Map<number, number>();
     for (const m of this.markers) {
       const a = s(m.start), b = s(m.end);
       const st = m.el.style;
@@ -60,6 +78,12 @@ export class FindingMarkers {
       st.width = `${Math.max(3, right - left)}px`;
       st.top = `${layout.laneTop[m.lane]}px`;
       st.height = `${layout.laneBottom[m.lane] - layout.laneTop[m.lane]}px`;
+      const label = m.label;
+      if (label) {
+        const free = left >= (labelEnd.get(m.lane) ?? -Infinity);
+        label.style.display = free ? '' : 'none';
+        if (free) labelEnd.set(m.lane, left + labelWidth(label));
+      }
     }
   }
 }

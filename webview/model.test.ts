@@ -87,4 +87,11 @@ test('header: deltas against the previous run say better or worse', () => {
   assert.deepEqual(s[2].delta, { text: '+200 %', better: false });
   assert.equal(s[1].delta, undefined, 'unchanged: no delta');
   assert.equal(summaryStats(b)[0].delta, undefined);
+  // Small absolute changes are noise whatever their ratio; a stopped run's wall time compares with nothing.
+  const c = syntheticReport({ spans: 100 }), d = syntheticReport({ spans: 100 });
+  c.metrics.eventLoopLagMs.p99 = 2; d.metrics.eventLoopLagMs.p99 = 5;
+  d.program.wallMs = c.program.wallMs / 2; d.program.stopReason = 'stopped';
+  const n = summaryStats(d, c);
+  assert.equal(n[2].delta, undefined, 'lag 2 → 5 ms is not +150 %');
+  assert.equal(n[0].delta, undefined, 'a run stopped by the user is not faster');
 });

@@ -1,6 +1,13 @@
-import type { Report, SourceLocation } from '../analyzer/report';
+import type { Report } from '../analyzer/report';
+import { distinctRowLabels } from './rowLabels';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { baseName, formatMs } from '../analyzer/format';
+import { buildStairs } from './stairs';
+import { requestRows } from './requestsRow';
+import { MAX_SITE_ROWS, OTHER_SITES, siteLabel, type Row, type TimelineModel, type LaneView, type ProcessView } from './timelineModel';
+
+export { MAX_SITE_ROWS, OTHER_SITES, siteLabel, siteLocation } from './timelineModel';
+export type { RowKind, Row, LaneView, ProcessView, TimelineModel } from './timelineModel';
 
 /**
  * The flat model the timeline draws: the report's struct-of-arrays columns turned into one
@@ -8,80 +15,6 @@ import { baseName, formatMs } from '../analyzer/format';
  * site), each sorted by start time so a visible window is found by binary search.
  * Built once per report; the view only reads it.
  */
-
-export type RowKind = 'slices' | 'async';
-
-export interface Row {
-  kind: RowKind;
-  /** Index into report.lanes. */
-  lane: number;
-  /** Label shown in the gutter (program-provided text: render as text only). */
-  label: string;
-  /** For async rows: the creation site (index into spans.sites; -1 unknown), or OTHER_SITES. */
-  site: number;
-  /** Sorted by start. */
-  start: Float64Array;
-  end: Float64Array;
-  /** Index of each item in its report column (spans.slices or spans.asyncSpans). */
-  ref: Uint32Array;
-  /** Slices: SLICE_CATEGORIES index. Async spans: 1 if rejected, else 0. */
-  cat: Uint8Array;
-  /** Longest item: a window [t0, t1] holds items starting in [t0 - maxDur, t1). */
-  maxDur: number;
-}
-
-export interface LaneView {
-  lane: number;
-  /** "main", "worker 3", "child 4123" … with the script's base name. */
-  label: string;
-  /** Full description for tooltips: pid, thread id, script path. */
-  title: string;
-  sliceRow: number;
-  asyncRows: number[];
-}
-
-export interface ProcessView {
-  pid: number;
-  label: string;
-  lanes: LaneView[];
-  /** Launcher name (npm, npx, sh…): a process that only starts others, drawn dimmed and low. */
-  launcher?: string;
-}
-
-export interface TimelineModel {
-  report: Report;
-  /** Time 0 … wallMs is the whole run (at least the last span's end). */
-  wallMs: number;
-  rows: Row[];
-  /** Lanes grouped by process: the main lane's process first, then by pid; main thread first within one. */
-  processes: ProcessView[];
-  /** Whole-run series in `bucketMs` buckets. `lag` is the worst lag of any lane in the bucket. */
-  bucketMs: number;
-  lag: Float32Array;
-  concurrency: Float32Array;
-  parallelism: Float32Array;
-  threadpoolRunning: Float32Array;
-  threadpoolQueued: Float32Array;
-  totalSpans: number;
-}
-
-/** Async rows per lane that get their own creation site; the rest share one "other" row. */
-export const MAX_SITE_ROWS = 6;
-
-/** `Row.site` of the row that gathers a lane's less used sites. */
-export const OTHER_SITES = -2;
-
-export function siteLabel(r: Report, site: number): string {
-  const s = r.spans.sites;
-  if (site < 0 || site >= s.label.length) return '';
-  return r.spans.strings[s.label[site]] ?? '';
-}
-
-export function siteLocation(r: Report, site: number): SourceLocation | undefined {
-  const s = r.spans.sites;
-  if (site < 0 || site >= s.file.length) return undefined;
-  return { file: r.spans.strings[s.file[site]] ?? '', line: s.line[site], column: s.column[site] };
-}
 
 export function buildModel(report: Report): TimelineModel {
   const sp = report.spans;
@@ -120,16 +53,21 @@ export function buildModel(report: Report): TimelineModel {
   const asyncSlot = (i: number) => (al[i] >= 0 && al[i] < laneCount ? slotOfCell[cellOf(al[i], as[i])] : -1);
   const asyncRows = splitIntoRows(sp.asyncSpans.lane, sp.asyncSpans.start, sp.asyncSpans.end, slotCount, asyncSlot, (i) => (sp.asyncSpans.rejected[i] ? 1 : 0));
 
+  const reqRows = requestRows(report, splitIntoRows);
   const laneViews: LaneView[] = [];
   for (let l = 0; l < laneCount; l++) {
     const lane = report.lanes[l];
     const sliceRow = rows.length;
     rows.push({ kind: 'slices', lane: l, label: 'CPU', site: -1, ...sliceRows[l] });
     const asyncRowIdx: number[] = [];
+    // HTTP requests first (stacked rows), then awaits.
+    for (const q of reqRows[l]) { asyncRowIdx.push(rows.length); rows.push({ kind: 'requests', lane: l, label: q.label, site: -1, ...q.data }); }
+    const labels = distinctRowLabels(report, perLaneSites[l],
+      (s) => s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)'));
     perLaneSites[l].forEach((s, k) => {
       asyncRowIdx.push(rows.length);
-      const label = s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)');
-      rows.push({ kind: 'async', lane: l, label, site: s, ...asyncRows[slotBase[l] + k] });
+      const data = asyncRows[slotBase[l] + k];
+      rows.push({ kind: 'async', lane: l, label: labels[k], site: s, ...data, stairs: buildStairs(report, data) });
     });
     const script = baseName(lane.script);
     laneViews.push({
@@ -180,6 +118,7 @@ export function buildModel(report: Report): TimelineModel {
     parallelism: Float32Array.from(sp.series.parallelism ?? []),
     threadpoolRunning: Float32Array.from(sp.series.threadpoolRunning ?? []),
     threadpoolQueued: Float32Array.from(sp.series.threadpoolQueued ?? []),
+    requestsInFlight: Float32Array.from(sp.series.requestsInFlight ?? []),
     totalSpans: sp.slices.start.length + sp.asyncSpans.start.length,
   };
 }

@@ -2,7 +2,7 @@ import type { Report } from '../analyzer/report';
 
 /**
  * Compact transport of the report's big numeric columns inside the page (the decoding
- * half; packColumns.ts is the host's encoding half). A million spans are ~6 million
+ * half; reportPage/packColumns.ts is the host's encoding half). A million spans are ~6 million
  * numbers: ~35 MB of JSON text for the browser to load and parse; packed they are ~5 MB
  * and decode straight into typed arrays.
  *

@@ -123,6 +123,40 @@ describe('HTML report of real programs in Chromium', { skip: needs.skip }, () =>
     await page.close();
   });
 
+  test('an await in a loop: each iteration its own bar, stepping down; the tooltip names the iteration', async () => {
+    const { html, report } = profile(join(PROGRAMS, 'loop.js'));
+    const f = report.findings.find((x) => x.kind === 'await-in-loop');
+    assert.ok(f, `await-in-loop found: ${report.findings.map((x) => x.kind).join()}`);
+    assert.equal(f.iterationsPerRun, 8);
+    const { page, errors } = await openReport(browser, html, { width: 1200, height: 700 });
+    // The side panel states the iterations, as the message does.
+    assert.match(await page.locator('.cl-finding[data-kind="await-in-loop"] .where').textContent() ?? '', /8 iterations/);
+    const row = page.locator('.cl-row-label.site', { hasText: 'sleep' });
+    const band = (await row.boundingBox())!;
+    const canvas = (await page.locator('.cl-lanes-canvas').boundingBox())!;
+    const [t0, t1] = await visibleRange(page);
+    const as = report.spans.asyncSpans;
+    const spans = as.start.map((s, i) => ({ s, e: as.end[i] })).sort((a, b) => a.s - b.s);
+    assert.equal(spans.length, 8);
+    const xOf = (t: number) => canvas.x + ((t - t0) / (t1 - t0)) * canvas.width;
+    const yOfStep = (k: number) => band.y + 2 + k * 3 + 2; // rows.ts: STEP_H 3, bars 4 px high
+    // Is the canvas pixel at page (x, y) the await colour?
+    const isAwait = (x: number, y: number) => page.locator('.cl-lanes-canvas').evaluate((c, p) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(Math.round(p.x * devicePixelRatio), Math.round(p.y * devicePixelRatio), 1, 1).data;
+      return d[3] > 100 && d[2] > 150 && d[1] > 100 && d[0] < 120;
+    }, { x: x - canvas.x, y: y - canvas.y });
+    for (let k = 0; k < 8; k++) {
+      const x = (xOf(spans[k].s) + xOf(spans[k].e)) / 2;
+      assert.ok(await isAwait(x, yOfStep(k)), `iteration ${k + 1} drawn on step ${k + 1}`);
+      assert.ok(!(await isAwait(x, yOfStep((k + 4) % 8))), `iteration ${k + 1} not drawn on step ${((k + 4) % 8) + 1}`);
+      await page.mouse.move(x, yOfStep(k));
+      await page.waitForSelector('.cl-tooltip', { state: 'visible' });
+      assert.match(await page.locator('.cl-tooltip').textContent() ?? '', new RegExp(`Iteration:? ?${k + 1} of 8 in call #\\d+`));
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('a program whose file and function names are markup: shown as text, nothing runs', async () => {
     const file = join(dir, '<img src=x onerror=alert(1)>.js');
     copyFileSync(join(PROGRAMS, 'markup.js'), file);

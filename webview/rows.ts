@@ -15,6 +15,14 @@ export const SLICE_H = 20;
 export const LAUNCHER_SLICE_H = 8;
 export const ASYNC_H = 13;
 export const LANE_GAP = 8;
+/** A staircase row: each step STEP_H lower than the one before, its bars STEP_BAR_H high. */
+export const STEP_H = 3;
+export const STEP_BAR_H = 4;
+
+/** Height of an async row drawn with `steps` steps (1: a flat row). */
+export function asyncRowHeight(steps: number): number {
+  return steps <= 1 ? ASYNC_H : 4 + (steps - 1) * STEP_H + STEP_BAR_H;
+}
 
 export interface RowLayout {
   bands: Band[];
@@ -44,9 +52,10 @@ export function layoutRows(m: TimelineModel): RowLayout {
       rowY[lv.sliceRow] = y; rowH[lv.sliceRow] = sliceH;
       y += sliceH + 1;
       for (const r of lv.asyncRows) {
-        bands.push({ type: 'row', y, h: ASYNC_H, row: r, lane: lv.lane, label: m.rows[r].label, title: m.rows[r].label, first: false, ...dim });
-        rowY[r] = y; rowH[r] = ASYNC_H;
-        y += ASYNC_H + 1;
+        const h = asyncRowHeight(m.rows[r].stairs?.steps ?? 1);
+        bands.push({ type: 'row', y, h, row: r, lane: lv.lane, label: m.rows[r].label, title: m.rows[r].label, first: false, ...dim });
+        rowY[r] = y; rowH[r] = h;
+        y += h + 1;
       }
       laneBottom[lv.lane] = y - 1;
       y += LANE_GAP;

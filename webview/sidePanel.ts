@@ -1,8 +1,10 @@
 import type { Finding, Report } from '../analyzer/report';
 import { SLICE_CATEGORIES } from '../analyzer/report';
 import { el, setText } from './dom';
-import { baseName, formatMs } from '../analyzer/format';
+import { baseName } from '../analyzer/format';
+import { findingFigures, figuresLine } from '../analyzer/findingFigures';
 import { kindLabel, sortFindings } from './findings';
+import { routesSection } from './routesPanel';
 
 /**
  * The side panel: the findings list (buttons: keyboard and screen-reader friendly), the
@@ -34,7 +36,8 @@ export class SidePanel {
     legend.append(el('span', {}, swatch('var(--cl-async)'), 'await (start → settle)'));
     legend.append(el('span', {}, swatch('var(--cl-rejected)'), 'rejected'));
     const legendSection = el('section', { 'aria-labelledby': 'cl-legend-h' }, el('h2', { id: 'cl-legend-h' }, 'Legend'), legend);
-    this.element = el('aside', { class: 'cl-side' }, findings, details, legendSection);
+    const routes = routesSection(report);
+    this.element = el('aside', { class: routes ? 'cl-side with-routes' : 'cl-side' }, findings, routes, details, legendSection);
     this.showHint();
   }
 
@@ -49,14 +52,16 @@ export class SidePanel {
   }
 
   showFinding(f: Finding): void {
+    const fig = findingFigures(f);
     for (const [id, b] of this.buttons) b.setAttribute('aria-pressed', String(id === f.id));
     this.details.replaceChildren(
       el('dt', {}, 'Finding'), el('dd', {}, kindLabel(f.kind)),
       el('dt', {}, 'Message'), el('dd', {}, f.message),
       ...(f.detail ? [el('dt', {}, 'Why'), el('dd', {}, f.detail)] : []),
       el('dt', {}, 'Location'), el('dd', {}, `${f.location.file}:${f.location.line}:${f.location.column}`),
-      el('dt', {}, 'Time'), el('dd', {}, `${formatMs(f.totalMs)}${f.occurrences > 1 ? ` in ${f.occurrences} occurrences` : ''}`),
-      ...(f.estimatedSavingsMs ? [el('dt', {}, 'Could save'), el('dd', {}, `≈ ${formatMs(f.estimatedSavingsMs)}`)] : []),
+      el('dt', {}, 'Seen'), el('dd', {}, fig.repeated),
+      el('dt', {}, 'Time'), el('dd', {}, fig.total),
+      ...(fig.saving ? [el('dt', {}, 'Could save'), el('dd', {}, fig.saving)] : []),
     );
     setText(this.live, `${kindLabel(f.kind)}: ${f.message}`);
   }
@@ -71,7 +76,7 @@ function swatch(color: string): HTMLElement {
 function findingButton(f: Finding): HTMLButtonElement {
   const loc = f.location;
   const sev = el('span', { class: `sev ${f.severity}`, 'aria-label': f.severity }, f.severity === 'error' ? '●' : f.severity === 'warning' ? '▲' : 'ℹ');
-  const where = `${baseName(loc.file)}:${loc.line} · ${formatMs(f.totalMs)}${f.occurrences > 1 ? ` · ${f.occurrences}×` : ''}${f.estimatedSavingsMs ? ` · save ≈ ${formatMs(f.estimatedSavingsMs)}` : ''}`;
+  const where = `${baseName(loc.file)}:${loc.line} · ${figuresLine(f)}`;
   const b = el('button', { type: 'button', class: 'cl-finding', 'aria-pressed': 'false', title: `${f.message}${f.detail ? `\n\n${f.detail}` : ''}\n\n${loc.file}:${loc.line}:${loc.column}` },
     sev, el('span', {}, kindLabel(f.kind)), el('span', { class: 'msg' }, f.message), el('span', { class: 'where' }, where));
   b.dataset.findingId = f.id;

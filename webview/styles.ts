@@ -1,8 +1,8 @@
 /**
- * The timeline's stylesheet, inlined into the page by page.ts (style-src allows inline).
+ * The timeline's stylesheet, inlined into the page by reportPage/page.ts (style-src allows inline).
  * Every colour goes through a --cl-* property that maps onto a VS Code theme variable, with
- * fallbacks for the standalone HTML report (dark by default, light under
- * prefers-color-scheme: light). Fixed sizes everywhere so nothing jumps while data loads.
+ * fallbacks by VS Code's theme kind (body classes vscode-light, vscode-dark,
+ * vscode-high-contrast, vscode-high-contrast-light; dark without one, as the standalone report). Fixed sizes everywhere so nothing jumps while data loads.
  */
 export const TIMELINE_CSS = `
 :root {
@@ -42,38 +42,61 @@ export const TIMELINE_CSS = `
   --cl-side: 320px;
   color-scheme: dark;
 }
-@media (prefers-color-scheme: light) {
-  :root {
-    --cl-bg: var(--vscode-editor-background, #ffffff);
-    --cl-fg: var(--vscode-editor-foreground, #1f1f1f);
-    --cl-muted: var(--vscode-descriptionForeground, #616161);
-    --cl-panel: var(--vscode-sideBar-background, #f3f3f3);
-    --cl-hover: var(--vscode-list-hoverBackground, #e8e8e8);
-    --cl-active: var(--vscode-list-activeSelectionBackground, #0060c0);
-    --cl-button: var(--vscode-button-secondaryBackground, #e5e5e5);
-    --cl-button-fg: var(--vscode-button-secondaryForeground, #1f1f1f);
-    --cl-tooltip: var(--vscode-editorHoverWidget-background, #f8f8f8);
-    --cl-tooltip-border: var(--vscode-editorHoverWidget-border, #c8c8c8);
-    --cl-cat-user: var(--vscode-charts-blue, #1a85ff);
-    --cl-cat-library: var(--vscode-charts-purple, #8045b8);
-    --cl-cat-node: var(--vscode-charts-green, #388a34);
-    --cl-cat-gc: var(--vscode-charts-orange, #d18616);
-    --cl-cat-native: var(--vscode-charts-yellow, #bf8803);
-    --cl-async: var(--vscode-terminal-ansiCyan, #0598bc);
-    --cl-concurrency: var(--vscode-terminal-ansiCyan, #0598bc);
-    --cl-parallelism: var(--vscode-charts-blue, #1a85ff);
-    --cl-pool-running: var(--vscode-charts-purple, #8045b8);
-    --cl-limit: var(--vscode-editor-foreground, #1f1f1f);
-    --cl-selection: var(--vscode-editor-findMatchBorder, #c08000);
-    color-scheme: light;
-  }
+/* Fallbacks follow VS Code's theme kind (the body class it sets), never the OS preference. */
+body.vscode-light, body.vscode-high-contrast-light {
+  --cl-bg: var(--vscode-editor-background, #ffffff);
+  --cl-fg: var(--vscode-editor-foreground, #1f1f1f);
+  --cl-muted: var(--vscode-descriptionForeground, #616161);
+  --cl-panel: var(--vscode-sideBar-background, #f3f3f3);
+  --cl-hover: var(--vscode-list-hoverBackground, #e8e8e8);
+  --cl-active: var(--vscode-list-activeSelectionBackground, #0060c0);
+  --cl-active-fg: var(--vscode-list-activeSelectionForeground, #ffffff);
+  --cl-button: var(--vscode-button-secondaryBackground, #e5e5e5);
+  --cl-button-fg: var(--vscode-button-secondaryForeground, #1f1f1f);
+  --cl-tooltip: var(--vscode-editorHoverWidget-background, #f8f8f8);
+  --cl-tooltip-border: var(--vscode-editorHoverWidget-border, #c8c8c8);
+  --cl-cat-user: var(--vscode-charts-blue, #1a85ff);
+  --cl-cat-library: var(--vscode-charts-purple, #8045b8);
+  --cl-cat-node: var(--vscode-charts-green, #388a34);
+  --cl-cat-gc: var(--vscode-charts-orange, #d18616);
+  --cl-cat-native: var(--vscode-charts-yellow, #bf8803);
+  --cl-async: var(--vscode-terminal-ansiCyan, #0598bc);
+  --cl-concurrency: var(--vscode-terminal-ansiCyan, #0598bc);
+  --cl-parallelism: var(--vscode-charts-blue, #1a85ff);
+  --cl-pool-running: var(--vscode-charts-purple, #8045b8);
+  --cl-limit: var(--vscode-editor-foreground, #1f1f1f);
+  --cl-selection: var(--vscode-editor-findMatchBorder, #c08000);
+  --cl-error: var(--vscode-editorError-foreground, #e51400);
+  --cl-warning: var(--vscode-editorWarning-foreground, #bf8803);
+  --cl-info: var(--vscode-editorInfo-foreground, #1a85ff);
+  color-scheme: light;
 }
-body.vscode-light { color-scheme: light; }
+body.vscode-dark { color-scheme: dark; }
+/* High contrast: no filled buttons or selections (themes leave those colours unset or pale);
+   text keeps the theme's foreground on the editor background, borders carry the state. */
 body.vscode-high-contrast, body.vscode-high-contrast-light {
   --cl-border: var(--vscode-contrastBorder, #6fc3df);
   --cl-grid: var(--vscode-contrastBorder, #6fc3df);
   --cl-selection: var(--vscode-contrastActiveBorder, #f38518);
+  --cl-button: transparent;
+  --cl-button-fg: var(--vscode-foreground, #ffffff);
+  --cl-active: transparent;
+  --cl-active-fg: var(--vscode-foreground, #ffffff);
+  --cl-hover: transparent;
+  --cl-panel: var(--vscode-editor-background, #000000);
+  --cl-muted: var(--vscode-foreground, #ffffff);
 }
+body.vscode-high-contrast-light {
+  --cl-border: var(--vscode-contrastBorder, #0f4a85);
+  --cl-grid: var(--vscode-contrastBorder, #0f4a85);
+  --cl-selection: var(--vscode-contrastActiveBorder, #b5200d);
+  --cl-button-fg: var(--vscode-foreground, #292929);
+  --cl-active-fg: var(--vscode-foreground, #292929);
+  --cl-panel: var(--vscode-editor-background, #ffffff);
+  --cl-muted: var(--vscode-foreground, #292929);
+}
+body.vscode-high-contrast .cl-finding[aria-pressed="true"], body.vscode-high-contrast-light .cl-finding[aria-pressed="true"] { outline: 1px dashed var(--cl-selection); outline-offset: -1px; }
+body.vscode-high-contrast .cl button:hover, body.vscode-high-contrast-light .cl button:hover { filter: none; outline: 1px dashed var(--cl-selection); }
 * { box-sizing: border-box; }
 html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); color: var(--cl-fg);
   font-family: var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", sans-serif);
@@ -165,18 +188,36 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 @media (max-width: 820px) {
   :root { --cl-gutter: 150px; }
   .cl-header { flex-wrap: wrap; gap: 6px 12px; padding: 6px 10px; }
-  .cl-title { order: 1; flex: 1; max-width: none; }
-  .cl-actions { order: 2; }
+  .cl-title { order: 1; flex: 1; max-width: none; min-width: min(12em, 100%); }
+  .cl-actions { order: 2; flex-wrap: wrap; }
   .cl-stats { order: 3; flex-basis: 100%; gap: 2px 14px; }
   .cl-stat dd { font-size: 13px; }
-  .cl-body { grid-template-columns: 1fr; grid-template-rows: minmax(0, 1fr) 160px; }
-  .cl-track-label .value { display: none; }
-  .cl-side { border-left: 0; border-top: 1px solid var(--cl-border); grid-template-rows: none; grid-template-columns: 1fr 1fr; }
+  /* The side panel goes under the timeline and takes at most a third of the height, so the lanes keep theirs. */
+  .cl-body { grid-template-columns: 1fr; grid-template-rows: minmax(0, 1fr) minmax(110px, 32%); }
+  /* Track values fold under the name instead of disappearing. */
+  .cl-track-label { display: grid; grid-template-columns: auto minmax(0, 1fr); align-content: center; line-height: 1.15; }
+  .cl-track-label .value { grid-column: 2; font-size: 10px; color: var(--cl-muted); overflow: hidden; text-overflow: ellipsis; }
+  .cl-side { border-left: 0; border-top: 1px solid var(--cl-border); grid-template-rows: minmax(0, 1fr) auto; grid-template-columns: 1fr 1fr; }
   .cl-side section { border-bottom: 0; border-right: 1px solid var(--cl-border); }
-  .cl-side section:last-child { display: none; }
+  /* The legend folds into one line across the bottom of the side panel. */
+  .cl-side section:last-child { grid-column: 1 / -1; flex-direction: row; align-items: center; border-top: 1px solid var(--cl-border); border-right: 0; }
+  .cl-side section:last-child h2 { padding: 3px 8px 3px 12px; }
+  .cl-legend { padding: 3px 8px 3px 0; gap: 2px 10px; font-size: 10px; }
+  /* The hints fold into a short form on a second status line. */
+  .cl-main { grid-template-rows: 44px 24px auto 1fr auto; }
+  .cl-status { flex-wrap: wrap; gap: 0 12px; padding: 3px 10px; white-space: normal; }
+  .cl-status .range { min-width: 0; }
   .cl-status > span:last-child { display: none; }
+  .cl-status::after { content: "wheel: zoom · drag: pan · Shift+drag: zoom to range · 0: reset"; flex-basis: 100%; }
   .cl-row-label { padding-left: 12px; }
   .cl-row-label.lane { padding-left: 6px; }
 }
+.cl-side.with-routes { grid-template-rows: minmax(96px, 1fr) minmax(96px, 1fr) minmax(150px, 1fr) auto; }
+.cl-routes-scroll { overflow-y: auto; min-height: 0; padding: 0 12px 6px; }
+.cl-routes { border-collapse: collapse; width: 100%; font-size: 12px; font-variant-numeric: tabular-nums; }
+.cl-routes th, .cl-routes td { text-align: right; padding: 1px 4px; font-weight: normal; }
+.cl-routes th[scope="row"], .cl-routes thead th:first-child { text-align: left; overflow-wrap: anywhere; }
+.cl-routes thead th { color: var(--cl-muted); }
+.cl-routes .cl-route-why td { text-align: left; color: var(--cl-muted); font-size: 11px; padding-bottom: 4px; }
 .cl-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -4,6 +4,8 @@ import type { Browser } from 'playwright-core';
 import { hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
 import { syntheticReport } from './fixtures/syntheticReport';
 import { requirement } from '../scripts/testEnvironment';
+import { htmlReport } from '../cli/htmlReport';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 
 // The timeline in headless Chromium, on synthetic reports (real profiled programs are in
 // realPrograms.browser.test.ts). Asserts what a user sees and can do.
@@ -139,7 +141,16 @@ describe('timeline in Chromium', { skip: needs.skip }, () => {
     const r = syntheticReport({ lanes: 3, spans: 2000 });
     const { page, posted } = await openReport(browser, r, { vscode: true });
     assert.deepEqual((await posted())[0], { type: 'ready' });
-    assert.equal(await page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 1, 'VS Code gets both exports');
+    // This page did not come with the run's CPU profiles (as a reopened report): nothing to export.
+    assert.equal(await page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 0, 'no .cpuprofile without profiles');
+    {
+      // A run of this session comes with its profiles: then VS Code offers both exports.
+      const file = `${mkdtempSync('/tmp/cl-page-')}/r.html`;
+      writeFileSync(file, htmlReport(r).replace('data-cpuprofile="0"', 'data-cpuprofile="1"'));
+      const withProfiles = await openReport(browser, file, { vscode: true });
+      assert.equal(await withProfiles.page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 1, 'VS Code gets both exports');
+      await withProfiles.page.close();
+    }
     const item = page.locator('.cl-finding[data-kind="sequential-awaits"]');
     const boxes = () => Promise.all(['.cl-header', '.cl-tracks', '.cl-lanes', '.cl-side', '.cl-status'].map((s) => page.locator(s).boundingBox()));
     const before = await boxes();
@@ -255,7 +266,7 @@ describe('timeline in Chromium', { skip: needs.skip }, () => {
     const { join, resolve } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const { pathToFileURL } = await import('node:url');
-    const { timelineHtml } = await import('./page.js');
+    const { timelineHtml } = await import('../reportPage/page.js');
     const dir = mkdtempSync(join(tmpdir(), 'cl-vsc-'));
     const file = join(dir, 'panel.html');
     const r = syntheticReport({ lanes: 2, spans: 400 });
@@ -289,9 +300,11 @@ describe('timeline in Chromium', { skip: needs.skip }, () => {
 
   test('light theme and the standalone export', async () => {
     const r = syntheticReport({ lanes: 2, spans: 300 });
+    // The theme follows VS Code's theme kind (the body class), not the OS preference.
     const { page } = await openReport(browser, r, { colorScheme: 'light' });
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    assert.equal(bg, 'rgb(255, 255, 255)');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(30, 30, 30)');
+    await page.evaluate(() => { document.body.className = 'vscode-light'; });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
     assert.equal(await page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 0, 'no host: no .cpuprofile');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export trace' }).click()]);
     assert.equal(download.suggestedFilename(), 'concurrency-lens.trace.json');

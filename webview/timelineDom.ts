@@ -66,7 +66,7 @@ export function buildTimelineDom(root: HTMLElement, model: TimelineModel, layout
   TRACKS.forEach((tr, k) => {
     const value = el('span', { class: 'value' }, tr.peak(model));
     const sw = el('span', { class: 'swatch' });
-    sw.style.background = `var(--cl-${['lag', 'concurrency', 'parallelism', 'pool-running'][k]})`;
+    sw.style.background = `var(--cl-${['lag', 'concurrency', 'parallelism', 'pool-running', 'async'][k]})`;
     const lab = el('div', { class: 'cl-track-label', title: `${tr.name}: ${tr.peak(model)}\n${tr.help}` }, sw, el('span', { class: 'name' }, tr.name), value);
     lab.style.height = `${TRACK_H}px`;
     labels.append(lab);

@@ -6,7 +6,7 @@ import { formatCount, formatMs } from '../analyzer/format';
 /**
  * The whole-run tracks above the lanes: event-loop lag, concurrency (async ops in flight),
  * parallelism (lanes on CPU, with a line at the core count) and the libuv thread pool
- * (running, with queued stacked on top, and a line at the pool size). Each is drawn as
+ * (running, with queued stacked on top, and a line at the pool size), HTTP requests in flight. Each is drawn as
  * the max per pixel column so short spikes stay visible at any zoom.
  */
 export interface TrackSpec {
@@ -50,6 +50,11 @@ export const TRACKS: TrackSpec[] = [
       return `max ${tp.maxRunning ?? tp.maxInFlight} + ${tp.maxQueued} queued`;
     },
   },
+  {
+    id: 'requests', name: 'HTTP requests', help: 'HTTP requests in flight: served by the program and made by it (fetch, http.request), all threads.',
+    colors: (t) => [t.async], series: (m) => [m.requestsInFlight],
+    peak: (m) => (m.report.metrics.maxRequestsInFlight === undefined ? 'none recorded' : `max ${formatCount(m.report.metrics.maxRequestsInFlight)}`),
+  },
 ];
 
 /** Largest value each track reaches over the whole run (fixed y scale: zooming never rescales). */
@@ -60,8 +65,22 @@ export function trackMaxima(m: TimelineModel): number[] {
     if (ss.length === 2) for (let i = 0; i < ss[0].length; i++) max = Math.max(max, ss[0][i] + (ss[1][i] ?? 0));
     else for (const v of ss[0]) if (v > max) max = v;
     const lim = tr.limit?.(m) ?? 0;
-    return Math.max(max, lim, tr.id === 'lag' ? 10 : 1);
+    return niceCeil(Math.max(max, lim, tr.id === 'lag' ? 10 : 1));
   });
+}
+
+/** The scale's top: the next 1, 2, 5 × 10^k at or above v, so its labels read as round numbers. */
+export function niceCeil(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const k of [1, 2, 5, 10]) if (k * p >= v - 1e-9) return k * p;
+  return 10 * p;
+}
+
+/** Scale labels of a track: its top and middle, in its unit ("20 ms", "10"). */
+export function scaleLabels(tr: TrackSpec, max: number): [number, string][] {
+  const text = (v: number) => (tr.id === 'lag' ? formatMs(v) : formatCount(v));
+  return [[max, text(max)], [max / 2, text(max / 2)]];
 }
 
 export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxima: number[], t0: number, t1: number, width: number, theme: Theme, scratch: Float32Array[]): void {
@@ -115,6 +134,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxi
       ctx.fillText(text, width - 4, ty);
       ctx.textAlign = 'left';
     }
+    drawScale(ctx, tr, max, top, base, h, width, theme);
     ctx.strokeStyle = theme.grid;
     ctx.beginPath(); ctx.moveTo(0, top + TRACK_H - 0.5); ctx.lineTo(width, top + TRACK_H - 0.5); ctx.stroke();
   });
@@ -129,5 +149,32 @@ export function trackValuesAt(m: TimelineModel, t: number): string[] {
     `${formatCount(at(m.concurrency))} in flight`,
     `${formatCount(at(m.parallelism))} on CPU`,
     `${formatCount(at(m.threadpoolRunning))} running, ${formatCount(at(m.threadpoolQueued))} queued`,
+    `${formatCount(at(m.requestsInFlight))} requests in flight`,
   ];
+}
+
+/**
+ * The track's y axis at its left edge: ticks and labels at the top and middle of the scale, on
+ * a patch of background (visible at any width: the scale is what tells max 1 from max 21).
+ */
+function drawScale(ctx: CanvasRenderingContext2D, tr: TrackSpec, max: number, top: number, base: number, h: number, width: number, theme: Theme): void {
+  ctx.font = '9px sans-serif';
+  ctx.textAlign = 'left';
+  for (const [v, text] of scaleLabels(tr, max)) {
+    const y = Math.round(base - (v / max) * h) + 0.5;
+    ctx.strokeStyle = theme.grid;
+    ctx.setLineDash([2, 4]);
+    ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(width, y); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.strokeStyle = theme.muted;
+    ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(4, y); ctx.stroke();
+    const tw = ctx.measureText(text).width;
+    const ty = Math.max(top + 9, Math.min(base - 1, y + 4));
+    ctx.fillStyle = theme.bg;
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(5, ty - 8, tw + 4, 10);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = theme.fg;
+    ctx.fillText(text, 7, ty);
+  }
 }

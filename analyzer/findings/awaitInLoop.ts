@@ -36,6 +36,8 @@ export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
         related: [siteLocation(ctx, loop)],
         laneId: lane.id,
         occurrences: Math.round(runs * scale),
+        iterationsPerRun: round(iters / runs, 1),
+        iterations: Math.round(iters * scale),
         totalMs: round((agg.loop.sum[loop.gid] ?? 0) * scale),
         estimatedSavingsMs: round(save * scale),
         detail: `Each iteration waited ${fmtMs(perIter)} on average and none needs a value from an earlier one. `

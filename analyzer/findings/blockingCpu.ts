@@ -7,6 +7,9 @@ import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
 
+/** The probe's lag timer period (recorder/probe/index.ts). */
+const TICK_MS = 10;
+
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
 /** A stretch this long (or longer) is an error; in start-up it reads "the event loop never turned". */
@@ -63,28 +66,30 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (model.spans[i] === 1) syncSpans.push([model.spans[i + 3], model.spans[i + 5]]);
       if (model.spans[i] === 3) libSpans.push({ from: model.spans[i + 3], to: model.spans[i + 5], gid: model.spans[i + 1] });
     }
-    // The loop first turned at startupDone, and turns again at every lag tick that ran (a timer
-    // callback): what ran before and after either are different tasks. Busy samples back to back
-    // across a tick (responses arriving one after another on a crowded machine) are not one block.
-    const turns = model.ticks.filter((_, i) => i % TICK_FIELDS === 0);
-    if (model.startupDoneMs !== undefined) turns.push(model.startupDoneMs);
-    turns.sort((a, b) => a - b);
-    for (const run of splitAt(busyRuns(samples), samples, turns)) {
+    // The loop first turned at startupDone: what ran before and after are different tasks; so
+    // are the tasks the probe saw begin (a request, a resumed await, its timer), even when the
+    // loop ran them back to back without a sample of idle between them.
+    const cuts = [...model.taskMarks];
+    if (model.startupDoneMs !== undefined) cuts.push(model.startupDoneMs);
+    cuts.sort((a, b) => a - b);
+    const parts = splitAt(busyRuns(samples), samples, cuts);
+    const cpuOf = partsCpu(parts, samples, model);
+    for (let p = 0; p < parts.length; p++) {
+      const run = parts[p];
       // The CPU the stretch used (descheduled gaps do not count), not its wall length.
-      let duration = 0;
-      for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) duration += sampleCpu(samples, i);
+      let duration = cpuOf[p].cpu;
       if (duration < threshold) continue;
       if (overlap(syncSpans, run.start, run.end) > duration / 2) continue;
       // Many short tasks back to back keep a loop busy without blocking it: timers still run
       // between them. One long task delays the lag timer by about its length: ask the timer.
-      if (!lagConfirms(model, run.start, run.end, threshold)) continue;
+      const lag = lagBeside(model, run.start, run.end);
+      if (lag < threshold / 2) continue;
       // A thread starved of a core (other threads saturating the machine) is not doing CPU work:
-      // the kernel's count of its on-CPU time between the ticks around the stretch says which.
+      // the kernel's count of its on-CPU time between the readings around the stretch (lag
+      // ticks, task marks) says which.
       // It also bounds the stretch's CPU: on a crowded machine samples are sparse and each
       // stands for more time than the thread really ran.
-      const onCpu = cpuBetweenTicks(model, run.start, run.end);
-      if (onCpu < threshold) continue;
-      duration = Math.min(duration, onCpu);
+      if (cpuOf[p].onCpu < threshold) continue;
       const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
       let user = 0, busy = 0, nodeInternal = 0, nodeJs = 0, gc = 0;
       for (let i = run.from; i <= run.to; i++) {
@@ -157,7 +162,8 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (!forParent) entry.serves = true;
       entry.draft.occurrences++;
       entry.draft.totalMs += duration;
-      entry.longest = Math.max(entry.longest, duration);
+      // The delay a callback could have seen: never more than the lag timer measured beside it.
+      entry.longest = Math.max(entry.longest, Math.min(duration, lag));
       if (startup && duration >= ERROR_MS) {
         const wall = run.end - Math.max(run.start, model.startMs);
         if (wall > entry.neverTurnedMs) { entry.neverTurnedMs = wall; entry.neverTurnedCpuMs = duration; }
@@ -235,74 +241,99 @@ function isLauncher(model: { hello?: { argv: string[] } }): boolean {
 }
 
 /**
- * True when the lag timer was held up by the stretch itself, or when no lag was being measured
- * then (the main script's first run). A tick records when it ran and how late: it waited from
- * its due time (t - lag) to t. The stretch is confirmed by a tick whose wait overlaps it by at
- * least half the threshold while the thread was on a CPU (the kernel's count since the tick
- * before; unknown counts as on CPU) for at least that long. Matching the wait, not the time the
- * tick ran, keeps this true on a crowded machine, where the thread can wait for a core well after
- * the stretch before the late tick runs; many short tasks with timers running between them leave
- * every wait short; and a tick made late only by waiting for a core used no CPU meanwhile.
+ * The longest loop delay the lag timer measured for a busy stretch: its ticks inside the
+ * stretch or just after it, and the first tick after it (which, when several tasks ran back to
+ * back, measured them all). Infinity when no lag was being measured then (the main script's
+ * first run).
  */
-function lagConfirms(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number, threshold: number): boolean {
-  if (model.startupDoneMs === undefined || start < model.startupDoneMs) return true;
-  let prevCpu = -1;
+function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number): number {
+  if (model.startupDoneMs === undefined || start < model.startupDoneMs) return Infinity;
+  let maxLag = -1;
   for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
-    const t = model.ticks[i], lag = model.ticks[i + 1], cpu = model.ticks[i + 4];
-    const onCpu = cpu >= 0 && prevCpu >= 0 ? cpu - prevCpu : Infinity;
-    if (cpu >= 0) prevCpu = cpu;
-    const due = t - lag;
-    if (due >= end) break; // due after the stretch: this and later ticks did not wait for it
-    const held = Math.min(t, end) - Math.max(due, start);
-    if (held >= threshold / 2 && onCpu >= threshold / 2) return true;
+    const t = model.ticks[i];
+    if (t < start) continue;
+    if (t <= end + 2 * TICK_MS || maxLag < 0) maxLag = Math.max(maxLag, model.ticks[i + 1]);
+    else break;
   }
-  return false;
+  // No tick after it: the thread ended (or was killed) right after the stretch.
+  return maxLag < 0 ? Infinity : maxLag;
 }
 
 /**
- * On-CPU ms of the thread from the last tick before `start` to the first after `end` (or its
- * final flush at exit, when the stretch ran until then), or Infinity if unknown.
+ * The CPU of each busy stretch: its samples' CPU, bounded by the kernel's count of the thread's
+ * on-CPU time between the readings around it (lag ticks, task marks; the final flush at exit).
+ * Stretches between the same two readings share that bound (scaled down together), so a block
+ * split by a gap of samples is never counted twice. `onCpu`: the bound (Infinity if unknown).
  */
-function cpuBetweenTicks(model: { ticks: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }, start: number, end: number): number {
-  let before = -1, after = -1;
-  for (let i = 0; i < model.ticks.length; i += TICK_FIELDS) {
-    const t = model.ticks[i], cpu = model.ticks[i + 4];
-    if (cpu === undefined || cpu < 0) continue;
-    if (t <= start) before = cpu;
-    else if (t >= end && after < 0) { after = cpu; break; }
-  }
-  // The final flush at exit comes after every sample of the thread.
+function partsCpu(parts: ReturnType<typeof busyRuns>, samples: SampleTimeline,
+  model: { cpuReadings: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }): { cpu: number; onCpu: number }[] {
+  const r = model.cpuReadings;
   const last = model.lastChunk?.final ? model.lastChunk.threadCpuMs : undefined;
-  if (after < 0 && last !== undefined && last >= 0) after = last;
-  // No tick before it (start-up): the thread's CPU since it started bounds the stretch's.
-  return after >= 0 ? after - Math.max(0, before) : Infinity;
+  // Parts and readings are both in time order: one pass over the readings (j: the first
+  // reading after the current part's start).
+  let j = 0;
+  const out = parts.map((run) => {
+    let cpu = 0;
+    for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) cpu += sampleCpu(samples, i);
+    while (j < r.length && r[j] <= run.start) j += 2;
+    let before = -1, after = -1, key = '';
+    if (j >= 2) { before = r[j - 1]; key = `${j - 2}`; }
+    for (let i = j; i < r.length; i += 2) if (r[i] >= run.end) { after = r[i + 1]; key += `-${i}`; break; }
+    // The final flush at exit comes after every sample of the thread.
+    if (after < 0 && last !== undefined && last >= 0) { after = last; key += '-end'; }
+    // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
+    return { cpu, onCpu: after >= 0 ? after - Math.max(0, before) : Infinity, key };
+  });
+  const sums = new Map<string, number>();
+  for (const o of out) if (o.onCpu !== Infinity) sums.set(o.key, (sums.get(o.key) ?? 0) + o.cpu);
+  for (const o of out) {
+    const sum = sums.get(o.key);
+    if (sum !== undefined && sum > o.onCpu) o.cpu *= o.onCpu / sum;
+  }
+  return out;
 }
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {
   return !!model.hello?.ipc && !model.hello.clusterWorker;
 }
 
-/** Runs cut at each of the sorted times `ts` inside them (the sample that starts at or after a time begins the next part). */
-function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, ts: number[]): ReturnType<typeof busyRuns> {
+/**
+ * Runs cut at each of the sorted times `cuts` that falls inside one: the sample that starts at
+ * or after a cut begins the next part, and the parts' times meet at the cut. A cut is a moment
+ * a task ended and another began.
+ */
+export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cuts: readonly number[]): ReturnType<typeof busyRuns> {
+  if (cuts.length === 0) return runs;
   const out: ReturnType<typeof busyRuns> = [];
-  let j = 0;
+  let c = 0;
   for (const r of runs) {
-    let from = r.from, start = r.start, k = r.from;
-    while (j < ts.length && ts[j] <= r.start) j++;
-    for (; j < ts.length && ts[j] < r.end; j++) {
-      while (k <= r.to && s.time[k] < ts[j]) k++;
-      if (k > from && k <= r.to) { out.push({ from, to: k - 1, start, end: s.time[k] }); from = k; start = s.time[k]; }
+    while (c < cuts.length && cuts[c] <= r.start) c++;
+    let from = r.from, start = r.start;
+    for (let k = r.from; k <= r.to && c < cuts.length && cuts[c] < r.end; ) {
+      while (k <= r.to && s.time[k] < cuts[c]) k++;
+      if (k > from && k <= r.to) {
+        // The parts meet at the cut itself: the thread's CPU readings taken there bound each part.
+        out.push({ from, to: k - 1, start, end: cuts[c] });
+        from = k; start = cuts[c];
+      }
+      c++;
     }
     out.push({ from, to: r.to, start, end: r.end });
   }
   return out;
 }
 
-/** Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. */
+/**
+ * Maximal runs of consecutive busy samples: [from, to] sample indexes and their time span. A few
+ * of the probe's own samples between busy ones (its bookkeeping microtasks, the recorder's
+ * interrupts) do not end a run: the loop did not turn there (when its lag timer ran, a task
+ * mark cuts the run anyway).
+ */
 export function busyRuns(s: SampleTimeline): { from: number; to: number; start: number; end: number }[] {
   const runs: { from: number; to: number; start: number; end: number }[] = [];
   let from = -1;
   for (let i = 0; i <= s.time.length; i++) {
+    if (from >= 0 && s.kind[i] === 'probe' && probeBridge(s, i)) continue;
     const busy = i < s.time.length && isBusy(s.kind[i]);
     if (busy && from < 0) from = i;
     if (!busy && from >= 0) {
@@ -312,6 +343,16 @@ export function busyRuns(s: SampleTimeline): { from: number; to: number; start: 
   }
   return runs;
 }
+
+/** Sample i begins at most PROBE_BRIDGE probe samples followed by a busy one (no idle between). */
+function probeBridge(s: SampleTimeline, i: number): boolean {
+  for (let k = i; k < s.time.length && k < i + PROBE_BRIDGE; k++) {
+    if (isBusy(s.kind[k])) return true;
+    if (s.kind[k] !== 'probe') return false;
+  }
+  return false;
+}
+const PROBE_BRIDGE = 4;
 
 /** The call site whose timed calls (all of them, summed) overlap [from, to] the most. */
 function longestOverlap(spans: { from: number; to: number; gid: number }[], from: number, to: number) {

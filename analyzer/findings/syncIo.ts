@@ -35,18 +35,22 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
       const late = c ? c.afterStartup > 0 : true;
       const inAsync = site.fn !== 0;
       const name = site.label.replace(/\(\)$/, '');
+      const cpu = isCpuCall(name);
       out.push({
         kind: 'sync-io',
         // A worker thread is where blocking work belongs, and calls that blocked for under a
         // millisecond in all (a shutdown handler's small write) cost nothing: worth knowing.
         severity: late && lane.kind !== 'worker' && total >= MIN_WARNING_MS ? 'warning' : 'info',
-        message: `${name} blocked the event loop ${count}× · ${fmtMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
+        message: `${name} ${cpu ? 'ran CPU work on the event loop' : 'blocked the event loop'} ${count}× · ${fmtMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: count,
         totalMs: round(total, 2),
-        detail: `${name} does its I/O on the calling thread: while it runs (longest ${fmtMs(max)}), no callback, timer or request `
-          + `of this thread is served. Use the async API (${asyncTwin(name)}), or move the work off the event loop.`,
+        detail: cpu
+          ? `${name} computes on the calling thread: while it runs (longest ${fmtMs(max)}), no callback, timer or request `
+            + `of this thread is served. Use the async API (${asyncTwin(name)}, which runs on libuv's thread pool), or move the work to a worker thread.`
+          : `${name} does its I/O on the calling thread: while it runs (longest ${fmtMs(max)}), no callback, timer or request `
+            + `of this thread is served. Use the async API (${asyncTwin(name)}), or move the work off the event loop.`,
         intervals: c?.intervals,
       });
     }
@@ -104,6 +108,15 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
     }
   }
   return out;
+}
+
+/**
+ * crypto's and zlib's *Sync calls do no I/O: they compute (hash, derive keys, compress) on the
+ * calling thread. Still one sync call finding at the call, named as CPU work.
+ */
+const CPU_SYNC = /(^|\.)(pbkdf2|scrypt|hkdf|generateKeyPair|generateKey|generatePrime|checkPrime|randomFill|gzip|gunzip|deflate|inflate|deflateRaw|inflateRaw|unzip|brotliCompress|brotliDecompress)Sync$/;
+export function isCpuCall(name: string): boolean {
+  return CPU_SYNC.test(name);
 }
 
 function asyncTwin(name: string): string {

@@ -2,33 +2,38 @@
 import type { Finding, Report } from '../../analyzer/report';
 import { formatMs } from '../../analyzer/format';
 import { FINDING_KIND_INFO } from '../../analyzer/findingKinds';
+import { evidenceSentences, findingFigures } from '../../analyzer/findingFigures';
 
-const times = (n: number) => `${n}×`;
+export { formatMs };
 
 /**
- * One line shown above the offending source line.
+ * One line shown above the offending source line. Counts and durations come from
+ * analyzer/findingFigures (the same figures as the hover, the panel and the CLI); icons are
+ * codicons (`$(name)`), which every VS Code font renders.
  * @param awaitCount for sequential-awaits without `related`, how many adjacent awaits the source has.
  */
 export function lensTitle(f: Finding, awaitCount?: number): string {
-  const saves = f.estimatedSavingsMs ? ` · would save ~${formatMs(f.estimatedSavingsMs)}` : '';
+  const fig = findingFigures(f);
+  const saves = fig.saving ? ` · would save ${fig.saving}` : '';
   switch (f.kind) {
     case 'blocking-cpu':
-      return `⏱ blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
+      return `$(watch) blocked the event loop ${fig.repeated} · ${fig.total} total`;
     case 'sync-io':
-      return `⏱ synchronous I/O blocked the event loop ${times(f.occurrences)} · ${formatMs(f.totalMs)} total`;
+      // crypto's and zlib's *Sync calls compute rather than wait (analyzer/findings/syncIo.ts says which).
+      return `$(watch) synchronous ${/ran CPU work/.test(f.message) ? 'CPU work' : 'I/O'} blocked the event loop ${fig.repeated} · ${fig.total} total`;
     case 'sequential-awaits': {
       const count = f.related?.length ? f.related.length + 1 : awaitCount;
-      const save = f.estimatedSavingsMs ? ` · Promise.all would save ~${formatMs(f.estimatedSavingsMs)}` : '';
-      return `⇉ ${count ?? 'several'} independent awaits ran in sequence${save}`;
+      const save = fig.saving ? ` · Promise.all would save ${fig.saving}` : '';
+      return `$(list-ordered) ${count ?? 'several'} independent awaits ran in sequence${save}`;
     }
     case 'await-in-loop':
-      return `⟳ await in a loop ran ${times(f.occurrences)} one after another${saves}`;
+      return `$(sync) await in a loop: ${fig.repeated} ran one after another${saves}`;
     case 'fake-concurrency':
-      return `⚠ looks concurrent but ran one at a time · ${formatMs(f.totalMs)}${saves}`;
+      return `$(warning) looks concurrent but ran one at a time · ${fig.total}${saves}`;
     case 'threadpool-saturation':
-      return `⧗ libuv threadpool saturated · work queued ${formatMs(f.totalMs)}`;
+      return `$(server-process) libuv threadpool saturated · work queued ${fig.total}`;
     case 'pool-oversubscribed':
-      return `⧗ more workers than cores · ${formatMs(f.totalMs)} contended`;
+      return `$(server-process) more workers than cores · ${fig.total} contended`;
     default:
       return f.message;
   }
@@ -41,8 +46,7 @@ export function kindTitle(kind: Finding['kind']): string {
 
 /** Plain-text evidence lines for hovers (rendered as text, never as markup). */
 export function evidenceLines(f: Finding): string[] {
-  const lines = [`Seen ${times(f.occurrences)}, ${formatMs(f.totalMs)} in total.`];
-  if (f.estimatedSavingsMs) lines.push(`Estimated saving: ~${formatMs(f.estimatedSavingsMs)}.`);
+  const lines = evidenceSentences(f);
   if (f.intervals?.length) {
     const longest = Math.max(...f.intervals.map((i) => i.endMs - i.startMs));
     lines.push(`${f.intervals.length} interval${f.intervals.length === 1 ? '' : 's'} on the timeline, the longest ${formatMs(longest)}.`);
@@ -54,4 +58,13 @@ export function evidenceLines(f: Finding): string[] {
 export function reportSummaryLine(r: Report): string {
   const n = r.findings.length;
   return `${formatMs(r.program.wallMs)} wall · CPU ${Math.round(r.program.cpuPercent)}% · ${n} finding${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Program-provided text made inert for a MarkdownString, spaces kept as ordinary spaces (so
+ * hovers wrap between words: MarkdownString.appendText turns every space into a no-break
+ * space). Markdown punctuation is backslash-escaped; line breaks stay soft.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }

@@ -5,6 +5,7 @@
 import { existsSync, statSync, accessSync, constants } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ProfileOptions } from '../../recorder/profileOptions';
+import type { AnalysisOptions } from '../../analyzer/analyze';
 // The ES build: the package's main (UMD) requires its parts at run time, which a bundle cannot.
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 
@@ -81,6 +82,11 @@ export function findExecutable(name: string, pathEnv = process.env.PATH ?? ''): 
 
 export class TargetError extends Error {}
 
+/** The settings that say how to read a recording (the analyzer's, not the recorder's). */
+export function toAnalysisOptions(settings: ProfileSettings): AnalysisOptions {
+  return { blockingThresholdMs: settings.blockingThresholdMs };
+}
+
 /** Builds ProfileOptions for a target, or throws TargetError with a message a user can act on. */
 export function toProfileOptions(target: Target, settings: ProfileSettings, file?: string): ProfileOptions {
   const nodeName = settings.nodePath || 'node';
@@ -93,7 +99,6 @@ export function toProfileOptions(target: Target, settings: ProfileSettings, file
   const common = {
     nodePath,
     samplingIntervalUs: settings.samplingIntervalUs,
-    blockingThresholdMs: settings.blockingThresholdMs,
     includeNodeModules: settings.includeNodeModules,
     stdio: 'pipe' as const,
     // npm scripts run `node` from PATH: put the chosen node first so they use it too.

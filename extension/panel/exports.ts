@@ -2,9 +2,8 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { Report } from '../../analyzer/report';
-import type { LaneProfile } from '../../recorder/profileOptions';
 import { exportTrace } from '../../analyzer/exportTrace';
-import { cpuProfileFileNames, exportCpuProfile } from '../../analyzer/exportCpuProfile';
+import { cpuProfileFileNames, exportCpuProfile, type LaneProfile } from '../../analyzer/exportCpuProfile';
 
 export type ExportFormat = 'report' | 'trace' | 'cpuprofile';
 

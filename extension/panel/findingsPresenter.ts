@@ -3,10 +3,11 @@
  * code lenses above the offending lines, hovers with the evidence, and the Promise.all quick fix.
  */
 import * as vscode from 'vscode';
+import { routeHoverLines } from '../core/routeText';
 import { readFileSync } from 'node:fs';
 import type { Finding, Severity } from '../../analyzer/report';
 import { FindingsIndex } from '../core/findingsIndex';
-import { evidenceLines, kindTitle, lensTitle } from '../core/findingText';
+import { escapeMarkdown, evidenceLines, kindTitle, lensTitle } from '../core/findingText';
 import { planPromiseAll } from '../core/promiseAllRewrite';
 
 /** The file's lines as the editor has them (open document) or as saved. */
@@ -118,13 +119,20 @@ export class FindingsPresenter implements vscode.Disposable {
 
   private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const here = this.index.inFile(doc.uri.fsPath).filter((f) => f.location.line - 1 === pos.line);
-    if (!here.length) return undefined;
+    const routes = routeHoverLines(this.index.report, doc.uri.fsPath, pos.line + 1);
+    if (!here.length && !routes.length) return undefined;
     const md = new vscode.MarkdownString();
+    if (routes.length) {
+      md.appendMarkdown('**HTTP requests** (Concurrency Lens)\n\n');
+      for (const line of routes) { md.appendMarkdown('- '); md.appendText(line); md.appendMarkdown('\n'); }
+      md.appendMarkdown('\n');
+      if (!here.length) return new vscode.Hover(md, doc.lineAt(pos.line).range);
+    }
     for (const f of here) {
       // The diagnostic's own hover already shows the message: add the explanation and evidence.
       md.appendMarkdown(`**${kindTitle(f.kind)}** (Concurrency Lens)\n\n`);
-      if (f.detail) { md.appendText(f.detail); md.appendMarkdown('\n\n'); }
-      for (const line of evidenceLines(f)) { md.appendMarkdown('- '); md.appendText(line); md.appendMarkdown('\n'); }
+      if (f.detail) md.appendMarkdown(`${escapeMarkdown(f.detail)}\n\n`);
+      for (const line of evidenceLines(f)) md.appendMarkdown(`- ${escapeMarkdown(line)}\n`);
       md.appendMarkdown('\n');
     }
     return new vscode.Hover(md, this.rangeOf(here[0], doc));
@@ -142,7 +150,7 @@ export class FindingsPresenter implements vscode.Disposable {
       if (!result.ok) continue; // only offered when the rewrite is syntactically safe
       const { plan } = result;
       const action = new vscode.CodeAction(
-        `Run the ${plan.count} independent awaits together with Promise.all (all start at once and run even if one rejects; the first rejection is thrown)`,
+        `Run the ${plan.count} awaits together with Promise.all (all run even if one rejects)`,
         vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();
       action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(plan.start), doc.positionAt(plan.end)), plan.newText);

@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { Report } from '../../analyzer/report';
-import type { LaneProfile, ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
+import type { ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
+import { analyze, type AnalysisOptions } from '../../analyzer/analyze';
+import { laneProfiles, type LaneProfile } from '../../analyzer/exportCpuProfile';
 import { reportSummaryLine } from '../core/findingText';
 import { formatMs } from '../../analyzer/format';
 import { stopRequests, formatSeconds } from '../../recorder/stopRequests';
@@ -80,8 +82,11 @@ export class ProfileRunner implements vscode.Disposable {
     this.channel.appendLine(`[concurrency-lens] stopping ${c.label}: ${c.stopping}`);
   }
 
-  /** Profiles until the program ends or is stopped; resolves with the report and the lanes' CPU profiles. */
-  async profile(options: ProfileOptions, label: string, outputKind: 'outputChannel' | 'terminal'): Promise<{ report: Report; profiles: LaneProfile[] }> {
+  /**
+   * Profiles until the program ends or is stopped, then analyzes the recording (as the CLI does:
+   * recorder, then analyzer); resolves with the report and the lanes' CPU profiles.
+   */
+  async profile(options: ProfileOptions, analysis: AnalysisOptions, label: string, outputKind: 'outputChannel' | 'terminal'): Promise<{ report: Report; profiles: LaneProfile[] }> {
     if (this.current) throw new Error(`Already profiling ${this.current.label}. Stop it first.`);
     const output: ProgramOutput = outputKind === 'terminal'
       ? this.terminal.start(`Profiling ${options.command.join(' ')}`)
@@ -121,9 +126,10 @@ export class ProfileRunner implements vscode.Disposable {
         tick();
         const timer = setInterval(tick, 1000);
         try {
-          const report = await run.done;
+          const recording = await run.done;
+          const report = analyze(recording.raw, analysis);
           if (outputKind === 'outputChannel') this.channel.appendLine(`■ ${label}: ${reportSummaryLine(report)}`);
-          return { report, profiles: run.profiles };
+          return { report, profiles: laneProfiles(report, recording.profiles) };
         } finally {
           clearInterval(timer);
         }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Report } from '../../analyzer/report';
 import type { FromWebview, ToWebview } from '../../webview/protocol';
-import { escapeHtml, timelineHtml } from '../../webview/page';
+import { escapeHtml, timelineHtml } from '../../reportPage/page';
 
 export interface ReportPanelEvents {
   openLocation(location: FromWebview & { type: 'openLocation' }): void;
@@ -21,10 +21,18 @@ export class ReportPanel implements vscode.Disposable {
 
   get isOpen(): boolean { return this.panel !== undefined; }
 
-  show(report: Report, title: string, baseline?: Report): void {
+  /** The column the panel is in, if open. */
+  get column(): vscode.ViewColumn | undefined { return this.panel?.viewColumn; }
+
+  /**
+   * Shows a report in the panel: the panel keeps its column once opened (a focused Compare tab
+   * beside it must not push it into a third one); a new panel opens in `column` or beside the editor.
+   * `cpuProfiles`: whether this session has the run's CPU profiles (saved reports do not).
+   */
+  show(report: Report, title: string, baseline?: Report, o: { cpuProfiles?: boolean; column?: vscode.ViewColumn } = {}): void {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('concurrencyLens.report', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      this.panel = vscode.window.createWebviewPanel('concurrencyLens.report', title, { viewColumn: o.column ?? vscode.ViewColumn.Beside, preserveFocus: true }, {
         enableScripts: true,
         localResourceRoots: [dist],
         retainContextWhenHidden: true,
@@ -40,9 +48,12 @@ export class ReportPanel implements vscode.Disposable {
     // One renderer: the typed timeline bundle (webview/main.ts), spoken to through webview/protocol.ts.
     // Without it (a build that skipped the webview) the panel says so instead of rendering something else.
     webview.html = existsSync(bundle.fsPath)
-      ? timelineHtml({ report, title, nonce: randomBytes(16).toString('base64'), cspSource: webview.cspSource, scriptUri: webview.asWebviewUri(bundle).toString() })
+      ? timelineHtml({
+        report, title, nonce: randomBytes(16).toString('base64'), cspSource: webview.cspSource,
+        cpuProfiles: o.cpuProfiles ?? false, scriptUri: webview.asWebviewUri(bundle).toString(),
+      })
       : missingBundleHtml(bundle.fsPath);
-    this.panel.reveal(vscode.ViewColumn.Beside, true);
+    this.panel.reveal(this.panel.viewColumn, true);
   }
 
   revealFinding(findingId: string): void {

@@ -33,6 +33,10 @@ function installSnapshot(extensionsDir) {
   mkdirSync(target, { recursive: true });
   cpSync(join(source, 'package.json'), join(target, 'package.json'));
   cpSync(join(source, 'dist'), join(target, 'dist'), { recursive: true });
+  // What the .vsix ships besides the bundles (.vscodeignore): the walkthrough's pages and the icon.
+  for (const extra of ['samples/walkthrough', 'docs/icon.png']) {
+    if (existsSync(join(source, extra))) cpSync(join(source, extra), join(target, extra), { recursive: true });
+  }
   symlinkSync(join(REPO, 'node_modules'), join(target, 'node_modules'));
 }
 
@@ -105,7 +109,7 @@ export async function startVsCode(o) {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   // Generous bounds: on a loaded 2-core machine the workbench's scripts take well over
   // Playwright's default 30 s to reach `load`; what matters is that the workbench appears.
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 180_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
   mkdirSync(ARTIFACTS, { recursive: true });
   // Screenshots of an earlier run of this suite would be mistaken for this one's.

@@ -1,5 +1,7 @@
 // What a user does in the VS Code workbench, as Playwright steps (code-server 1.96 DOM).
 export function workbench(page) {
+  /** The status-bar text just before the latest run was started (see markRunStart). */
+  let statusBeforeRun;
   const wb = {
     /** Opens a top-level workspace file by clicking it in the Explorer. */
     async openFile(name) {
@@ -30,18 +32,22 @@ export function workbench(page) {
     },
     statusText: () => page.locator('#concurrency-lens\\.concurrency-lens\\.concurrencyLens\\.status').innerText().catch(() => ''),
     /**
-     * Waits until a run started and finished, and returns the status-bar summary. `before`: the
-     * status text before the run was started; a summary other than that one is this run's even if
-     * the running state was never seen (on a loaded machine a short run can start and finish
-     * while the test is still waiting for its notification or taking a screenshot).
+     * Call just before an action that starts a run: remembers the status bar as it was, so that
+     * waitForRunToFinish also recognizes a run that finished before it started watching (on a
+     * loaded machine a short run can end while the test still waits for the progress toast).
      */
-    async waitForRunToFinish(timeoutMs = 90_000, before = undefined) {
+    async markRunStart() { statusBeforeRun = await wb.statusText(); },
+    /** Waits until a run started and finished, and returns the status-bar summary. */
+    async waitForRunToFinish(timeoutMs = 90_000) {
       const until = Date.now() + timeoutMs;
+      const before = statusBeforeRun;
+      statusBeforeRun = undefined;
       let sawRunning = false;
       while (Date.now() < until) {
         const text = await wb.statusText();
         if (/Profiling|Stopping/.test(text)) sawRunning = true;
-        else if ((sawRunning || (before !== undefined && text !== before)) && /wall/.test(text)) return text;
+        // A new summary: seen running, or different from the one before the run started.
+        else if (/wall/.test(text) && (sawRunning || (before !== undefined && text !== before))) return text;
         await page.waitForTimeout(200);
       }
       throw new Error(`the run did not finish within ${timeoutMs} ms (status: ${await wb.statusText()})`);

@@ -7,7 +7,10 @@ import { Node, patternNames, readNames, writtenNames, intersects, walkOwn } from
  * gathered with Promise.all. Conservative by design (never flag a dependent chain):
  *  - an await whose result is discarded (`await mkdir(d);`) ends a run: it may order side effects;
  *  - any control flow (if, loop, return, try) between awaits ends a run;
- *  - an operand that is not a call (`await pending`) is work started earlier: not a candidate.
+ *  - an operand that is not a call (`await pending`) is work started earlier: not a candidate;
+ *  - an await that takes something to hold (a lock, semaphore or connection: `acquire()`,
+ *    `connect()`, a transaction's `begin()`, or a result whose release is called later in the
+ *    list, `release()` / `client.release()`) orders what follows: it is never gathered.
  */
 export interface AwaitGroup {
   /** The AwaitExpression nodes, in order. */
@@ -20,6 +23,11 @@ export interface AwaitGroup {
 interface Candidate { await: Node; bound: string[]; statement: Node }
 
 function candidate(stmt: Node): Candidate | null {
+  // `export const users = await getUsers();` in an ES module: the declaration is the statement.
+  if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'VariableDeclaration') {
+    const c = candidate(stmt.declaration);
+    return c && { ...c, statement: stmt };
+  }
   let target: Node | null = null;
   let value: Node | null = null;
   if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
@@ -32,6 +40,36 @@ function candidate(stmt: Node): Candidate | null {
   if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return null;
   if (containsAwait(arg)) return null;
   return { await: value, bound: patternNames(target), statement: stmt };
+}
+
+/** Calls that take something to hold until released: what follows runs under it, in order. */
+const ACQUIRE = /^(acquire\w*|lock|tryLock|connect|getConnection|checkout|begin\w*|startTransaction|transaction|startSession|take|enter)$/i;
+/** Methods that give back what an acquisition took. */
+const RELEASE = /^(release|unlock|done|commit|rollback|abort\w*|end|close|destroy|endSession)$/i;
+
+/**
+ * The candidate takes a lock, semaphore, connection or transaction: its callee says so, or what
+ * it bound is called (`release()`) or released (`client.release()`) later in the list.
+ */
+function acquires(c: Candidate, rest: Node[]): boolean {
+  const callee = c.await.argument.callee;
+  const name = callee?.type === 'MemberExpression' && !callee.computed ? callee.property.name
+    : callee?.type === 'Identifier' ? callee.name : undefined;
+  if (name && ACQUIRE.test(name)) return true;
+  if (c.bound.length === 0) return false;
+  const bound = new Set(c.bound);
+  let released = false;
+  for (const stmt of rest) {
+    const visit = (n: Node) => {
+      if (n.type !== 'CallExpression') return;
+      const f = n.callee;
+      if (f.type === 'Identifier' && bound.has(f.name)) released = true;
+      if (f.type === 'MemberExpression' && !f.computed && f.object.type === 'Identifier' && bound.has(f.object.name) && RELEASE.test(f.property.name)) released = true;
+    };
+    visit(stmt);
+    walkOwn(stmt, visit);
+  }
+  return released;
 }
 
 function containsAwait(n: Node): boolean {
@@ -77,13 +115,17 @@ function scanList(list: Node[], groups: AwaitGroup[]): void {
     if (run.length >= 2) groups.push({ awaits: run.map((c) => c.await), statements: run.map((c) => c.statement), adjacent });
     run = []; tainted = new Set(); adjacent = true;
   };
-  for (const stmt of list) {
+  for (let i = 0; i < list.length; i++) {
+    const stmt = list[i];
     const c = candidate(stmt);
+    if (c && acquires(c, list.slice(i + 1))) { close(); continue; }
     if (c) {
       const reads = readNames(c.await.argument);
       const dependsOnRun = intersects(reads, tainted) || c.bound.some((b) => tainted.has(b));
       if (dependsOnRun) close();
       run.push(c);
+      // The quick fix rewrites plain declarations only.
+      if (stmt.type === 'ExportNamedDeclaration') adjacent = false;
       for (const b of c.bound) tainted.add(b);
       continue;
     }

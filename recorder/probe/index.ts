@@ -21,6 +21,7 @@ import { ProbeRuntime } from './runtime';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
+import { HttpRequests } from './httpRequests';
 import { procReadable } from '../procFs';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 
@@ -65,6 +66,9 @@ function threadRunMs(): number {
   return -1;
 }
 
+/** HTTP requests kept in detail per thread (counts stay exact beyond it). */
+const MAX_REQUEST_ROWS = 200_000;
+
 function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const tid = wt.threadId;
   const log = new ThreadLog(path.join(opts.runDir, `${process.pid}-${tid}.jsonl`));
@@ -95,6 +99,10 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   adoptVitestInWorkers(opts, runsTests);
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
+  const requests = new HttpRequests(MAX_REQUEST_ROWS);
+  requests.start();
+  runtime.threadCpu = threadRunMs;
+  markTasks(runtime);
 
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
@@ -105,9 +113,10 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
       const t0 = performance.now();
       const withAgg = final || t0 >= aggDueAt;
       log.write({
-        t: 'chunk', at: t0, ticks: pendingTicks.splice(0),
+        t: 'chunk', at: t0, ticks: pendingTicks.splice(0), marks: runtime.taskMarks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
         threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
+        requests: requests.take(),
       });
       if (withAgg) aggDueAt = performance.now() + (performance.now() - t0) * 100;
     } catch { /* the run directory is gone: the recorder stopped */ }
@@ -175,13 +184,17 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   let started = false;
   closePendingTick = (rt) => {
     const t = performance.now();
-    ticks.push(t, Math.max(0, t - expected), rt.inFlight, 0, threadRunMs());
+    ticks.push(t, Math.max(0, t - expected), rt.concurrencyNow(), 0, threadRunMs());
   };
   let tickCount = 0;
   const tick = () => {
     try {
       const t = performance.now();
-      ticks.push(t, Math.max(0, t - expected), runtime.inFlight, poolRequests(), threadRunMs());
+      const cpu = threadRunMs();
+      // The timer ran: whatever ran before it was another task.
+      runtime.loopTurns++;
+      runtime.mark(t, cpu);
+      ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), poolRequests(), cpu);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;
@@ -193,7 +206,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   process.nextTick(() => {
     const t = performance.now();
     log.write({ t: 'startupDone', at: t });
-    if (!started) ticks.push(t, Math.max(0, t - expected), runtime.inFlight, 0, threadRunMs());
+    if (!started) ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), 0, threadRunMs());
     started = true;
     expected = performance.now() + TICK_MS;
     setTimeout(tick, TICK_MS).unref();
@@ -344,6 +357,23 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   }
   require('node:module').syncBuiltinESMExports();
   log.write({ t: 'fsSyncNames', names });
+}
+
+/**
+ * Task boundaries the CPU profile cannot see (see ProbeRuntime.mark): an HTTP request reaching
+ * its handler starts a task of its own, even when the loop runs it right after the previous one
+ * without turning (several connections ready at once); so does a response to an outgoing
+ * request reaching the program. Request recording, when it subscribes
+ * to the same channel, calls runtime.requestStarted()/requestEnded() instead (which mark too and
+ * count requests in flight).
+ */
+function markTasks(runtime: ProbeRuntime): void {
+  const mark = () => runtime.mark();
+  dc.subscribe('http.server.request.start', mark);
+  // A response to an outgoing request (http, fetch) arrived: the callbacks that follow (an
+  // async handler resuming after its upstream call) are a task of their own.
+  dc.subscribe('http.client.response.finish', mark);
+  dc.subscribe('undici:request:headers', mark);
 }
 
 /**

@@ -46,6 +46,10 @@ const LIB_SPAN_MIN_MS = 1;
 const KIND_CODE: Record<string, number> = { fn: 0, await: 1, combinator: 2, sync: 3, pool: 4, lib: 5 };
 
 const now = () => performance.now();
+/** Task marks closer than this to the previous one are dropped (see `mark`). */
+const TASK_MARK_GAP_MS = 1;
+/** Bound on marks between two flushes (~100 ms apart: at most one per ms are kept anyway). */
+const MAX_PENDING_MARKS = 4096;
 /** Promise.all batches up to this size have each element tracked until it settles. */
 const TRACKED_ELEMENTS = 256;
 
@@ -59,6 +63,8 @@ class Invocation {
   elements = 0;
   t0 = 0;
   t1 = 0;
+  /** `loopTurns` when the pending await on I/O began (leaf awaits only). */
+  since = 0;
   id = 0;
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
   gNext = 0; gSum = 0; gMax = 0;
@@ -155,13 +161,7 @@ export class ProbeRuntime {
    * the value of `k` when this await began, `t0` its start time (0 when not sampled).
    */
   o<T>(inv: Invocation, site: number, startedAt: number, t0: number, value: T): T {
-    if (inv.site !== 0) this.settleRejected(inv); // the previous await threw and was caught
-    inv.site = site;
-    inv.t0 = t0;
-    if (this.k === startedAt) {
-      inv.leaf = true;
-      if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-    } else inv.leaf = false; // the operand started other awaits: this one waits on them
+    this.suspend(inv, site, t0, this.k === startedAt); // else the operand started other awaits: this one waits on them
     return value;
   }
 
@@ -170,9 +170,104 @@ export class ProbeRuntime {
     if (inv.s) inv.t1 = now();
     const elements = inv.elements;
     inv.elements = 0;
-    const result = this.o(inv, site, startedAt, t0, value);
-    if (elements > 0 && inv.leaf) { inv.leaf = false; this.inFlight--; } // its elements are the operations, not itself
-    return result;
+    // Tracked elements are the operations, not the combinator's await itself.
+    this.suspend(inv, site, t0, elements === 0 && this.k === startedAt);
+    return value;
+  }
+
+  private suspend(inv: Invocation, site: number, t0: number, leaf: boolean): void {
+    if (inv.site !== 0) this.settleRejected(inv); // the previous await threw and was caught
+    inv.site = site;
+    inv.t0 = t0;
+    inv.leaf = leaf;
+    if (!leaf) return;
+    inv.since = this.loopTurns;
+    this.demoteWrapper();
+    if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+    // A wait on I/O started: combinator elements pending now wrap user work (a limiter's
+    // queue), not operations of their own.
+    this.leafEpoch++;
+    this.opaquePending = 0;
+    // Remember this wait, and when the synchronous run that made it ends.
+    this.lastLeaf = inv;
+    this.lastLeafRun = this.syncRun;
+    this.lastLeafMarks = this.markCalls;
+    if (!this.runEndQueued) { this.runEndQueued = true; queueMicrotask(this.endRun); }
+  }
+
+  /**
+   * An await on a promise that user code settles (`await pMap(…)`, a limiter's slot) looks like a
+   * wait on I/O when it suspends: its operand started no instrumented await synchronously. The
+   * giveaway is what follows: in a later microtask of the same task (no task mark between, so
+   * nothing from outside resumed), user code starts waiting on I/O on its behalf. That earlier
+   * await then waits on user promises: it is not an operation in flight.
+   */
+  private lastLeaf: Invocation | null = null;
+  private lastLeafRun = 0;
+  private lastLeafMarks = 0;
+  private syncRun = 0;
+  private runEndQueued = false;
+  private markCalls = 0;
+  private readonly endRun = () => { this.syncRun++; this.runEndQueued = false; };
+
+  private demoteWrapper(): void {
+    const w = this.lastLeaf;
+    if (!w) return;
+    this.lastLeaf = null;
+    if (w.site === 0 || !w.leaf || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls) return;
+    w.leaf = false;
+    this.inFlight--;
+  }
+
+  /**
+   * Combinator elements (see `w`) are operations in flight only while no user await on I/O
+   * started since their batch: a limiter (p-limit, p-map, p-queue) wraps user async functions
+   * whose own awaits are the operations, and starts the first of them right away (within a
+   * few microtasks). `leafEpoch` counts such starts; `opaquePending` is the pending elements of
+   * batches made since the last one; `elementsPending` all pending elements (waiting = queued).
+   * A batch's peak is committed to maxInFlight by the next lag tick (`concurrencyNow`) if no
+   * user await on I/O started in between.
+   */
+  private leafEpoch = 0;
+  private opaquePending = 0;
+  private elementsPending = 0;
+  private peakCandidate = 0;
+  private peakEpoch = -1;
+  /** Most combinator elements ever waiting on user work beyond what was in flight. */
+  maxQueued = 0;
+
+  /**
+   * HTTP requests this thread's servers are handling: operations in flight too (a server whose
+   * handlers are synchronous awaits nothing, yet serves many requests at once). Hook for the
+   * request recording: it calls `requestStarted()` when a request reaches its handler and
+   * `requestEnded()` exactly once when its response finished or its connection closed.
+   */
+  requestsInFlight = 0;
+  requestStarted(): void {
+    this.mark();
+    this.requestsInFlight++;
+    const n = this.inFlight + this.opaquePending + this.requestsInFlight;
+    if (n > this.maxInFlight) this.maxInFlight = n;
+  }
+  requestEnded(): void {
+    if (this.requestsInFlight > 0) this.requestsInFlight--;
+  }
+
+  /** Operations in flight now (leaf awaits, opaque combinator elements, requests); commits a batch's peak. */
+  concurrencyNow(): number {
+    // Elements waiting on user work (a limiter's queue) beyond what is in flight are queued.
+    const queued = this.elementsPending - this.opaquePending - this.inFlight;
+    if (queued > this.maxQueued) this.maxQueued = queued;
+    if (this.peakCandidate > 0) {
+      if (this.peakEpoch === this.leafEpoch && this.peakCandidate > this.maxInFlight) this.maxInFlight = this.peakCandidate;
+      this.peakCandidate = 0;
+    }
+    return this.inFlight + this.opaquePending + this.requestsInFlight;
+  }
+
+  private notePeak(peak: number): void {
+    if (this.peakEpoch !== this.leafEpoch) { this.peakCandidate = 0; this.peakEpoch = this.leafEpoch; }
+    if (peak > this.peakCandidate) this.peakCandidate = peak;
   }
 
   /**
@@ -189,19 +284,26 @@ export class ProbeRuntime {
       // as the work. Only the peak is noted, never added to awaits already counted in flight.
       let pending = 0;
       for (const item of items) if (item instanceof Promise) pending++;
-      if (pending > this.maxInFlight) this.maxInFlight = Math.max(this.inFlight, pending);
+      this.notePeak(Math.max(this.inFlight, pending));
       return items;
     }
     const t1 = inv.s ? now() : 0;
-    const site = inv.site || 0;
+    const epoch = this.leafEpoch;
     let pending = 0;
     for (const item of items) {
       if (!(item instanceof Promise)) continue; // a thenable's then() must not run twice
       pending++;
-      if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-      const settled = () => { this.inFlight--; if (t1 !== 0) this.elementWaitMs += now() - t1; };
+      const settled = () => {
+        this.elementsPending--;
+        if (epoch !== this.leafEpoch) return; // it wrapped user work: not an operation of its own
+        this.opaquePending--;
+        if (t1 !== 0) this.elementWaitMs += now() - t1;
+      };
       item.then(settled, settled);
     }
+    this.elementsPending += pending;
+    this.opaquePending += pending;
+    this.notePeak(this.inFlight + this.opaquePending);
     inv.elements = pending;
     return items;
   }
@@ -209,11 +311,39 @@ export class ProbeRuntime {
   /** Σ time combinator elements were in flight (timed invocations), for mean concurrency. */
   elementWaitMs = 0;
 
+  /**
+   * Times (probe clock) at which a new task may have begun on this thread: an HTTP request
+   * reached its handler, an await on I/O or a timer resumed. The analyzer cuts busy stretches
+   * of the CPU profile there, so back-to-back tasks are never read as one long block, and the
+   * thread's on-CPU time read at each mark bounds the CPU of each task. Pairs (time, on-CPU ms
+   * or -1), at most one per TASK_MARK_GAP_MS (a shorter task cannot block); drained by the flush.
+   */
+  taskMarks: number[] = [];
+  /** Times the probe's lag timer ran: the event loop turned (a timers phase) since the last. */
+  loopTurns = 0;
+  private lastMark = -Infinity;
+  /** The thread's on-CPU ms (-1: unknown); set by the probe. */
+  threadCpu: () => number = () => -1;
+
+  /** A new task (a callback run by the event loop) may begin now. */
+  mark(t = now(), cpu?: number): void {
+    this.markCalls++;
+    if (t - this.lastMark < TASK_MARK_GAP_MS) return;
+    this.lastMark = t;
+    if (this.taskMarks.length < 2 * MAX_PENDING_MARKS) this.taskMarks.push(t, cpu ?? this.threadCpu());
+  }
+
   /** The await resumed with `value`. */
   e<T>(inv: Invocation, value: T): T {
     const site = inv.site;
     inv.site = 0;
-    if (inv.leaf) this.inFlight--;
+    // A wait across a turn of the loop is resumed by a new task (the I/O or timer that settled
+    // it); one within a turn (`await null` between chunks of CPU work, however long the thread
+    // was descheduled) is the same task going on.
+    if (inv.leaf) {
+      this.inFlight--;
+      if (inv.since !== this.loopTurns) this.mark();
+    }
     this.count[site]++;
     if (inv.s) this.timed(inv, site, inv.t0, now(), 0);
     return value;
@@ -371,7 +501,8 @@ export class ProbeRuntime {
       fnCalls: this.fnCalls,
       group: { count: this.gCount, sum: this.gSum, save: this.gSave },
       loop: { execs: this.lExecs, iters: this.lIters, sum: this.lSum, save: this.lSave },
-      maxInFlight: this.maxInFlight,
+      maxInFlight: (this.concurrencyNow(), this.maxInFlight),
+      maxQueued: this.maxQueued,
       elementWaitMs: this.elementWaitMs,
       spansKept: this.spansKept,
       spansDropped: this.spansDropped,

@@ -96,6 +96,21 @@ describe('instrument: sequential-await groups', () => {
     const out = transform(`async function f() {\n const a = await getA();\n if (x) return;\n const b = await getB();\n}`);
     assert.deepEqual(groupLines(out), []);
   });
+  it('never gathers what takes a lock, semaphore, connection or transaction with what runs under it', () => {
+    const lock = transform(`async function f() {\n const release = await lock.acquire();\n const v = await io();\n release();\n}`);
+    assert.deepEqual(groupLines(lock), []);
+    const byRelease = transform(`async function f() {\n const slot = await sem.take2();\n const v = await io();\n slot();\n}`);
+    assert.deepEqual(groupLines(byRelease), []);
+    const conn = transform(`async function f() {\n const client = await pool.connect();\n const a = await getA();\n const b = await getB();\n client.release();\n}`);
+    assert.deepEqual(groupLines(conn), [[3, 4]], 'the two awaits under the connection can still be gathered');
+    const tx = transform(`async function f() {\n const t = await db.beginTransaction();\n const a = await getA();\n}`);
+    assert.deepEqual(groupLines(tx), []);
+  });
+  it('analyses exported top-level awaits of an ES module like any others', () => {
+    const out = transform(`const cfg = await load();\nconst users = await getUsers(cfg);\nexport const orders = await getOrders();\n`, true);
+    assert.deepEqual(groupLines(out), [[2, 3]]);
+    assert.equal(out.groups[0].adjacent, false, 'no quick fix over an export');
+  });
 });
 
 describe('instrument: loops', () => {

@@ -1,5 +1,14 @@
+/**
+ * reportPage/: the host side of the timeline page (Node code: it runs in the CLI and in the
+ * extension host, never in the browser). It sits beside the front ends, not inside them, so
+ * that cli/ (the HTML report) and extension/ (the webview panel) both import it without either
+ * depending on the other; not in webview/ (browser-only, no Node types), not in analyzer/
+ * (pure: gzip is not), not in recorder/ (which runs programs and knows nothing of pages).
+ * It may import analyzer types and webview's pure, DOM-free modules (styles, the packed
+ * columns' format) and node:*; nothing imports it but cli/ and extension/ (scripts/layers.test.mjs).
+ */
 import type { Report } from '../analyzer/report';
-import { TIMELINE_CSS } from './styles';
+import { TIMELINE_CSS } from '../webview/styles';
 import { packColumns } from './packColumns';
 
 /**
@@ -18,6 +27,8 @@ export interface PageOptions {
   cspSource?: string;
   scriptUri?: string;
   inlineScript?: string;
+  /** Whether the host can export the run's CPU profiles (false for reopened reports). */
+  cpuProfiles?: boolean;
 }
 
 export function timelineHtml(o: PageOptions): string {
@@ -36,7 +47,7 @@ export function timelineHtml(o: PageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(o.title)}</title>
 <style nonce="${nonce}">${TIMELINE_CSS}</style></head>
-<body><div id="root" class="cl"></div>
+<body data-cpuprofile="${o.cpuProfiles ? '1' : '0'}"><div id="root" class="cl"></div>
 ${modelBlocks(o.report, nonce)}
 ${script}</body></html>`;
 }

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { Report } from '../analyzer/report';
-import { PACKABLE, type PackedHeader } from './packedColumns';
+import { PACKABLE, type PackedHeader } from '../webview/packedColumns';
 
 /**
  * Host side of packedColumns.ts: splits the report into the JSON-able rest and the packed

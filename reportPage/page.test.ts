@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { timelineHtml, modelJson } from './page';
-import { syntheticReport } from './fixtures/syntheticReport';
+import { syntheticReport } from '../webview/fixtures/syntheticReport';
 
 test('strict CSP with the nonce; only nonce\'d scripts', () => {
   const html = timelineHtml({ report: syntheticReport({ spans: 10 }), nonce: 'abc123', title: 't', inlineScript: 'console.log(1)' });

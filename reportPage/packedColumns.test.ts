@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unpackColumns } from './packedColumns';
+import { unpackColumns } from '../webview/packedColumns';
 import { packColumns } from './packColumns';
-import { syntheticReport } from './fixtures/syntheticReport';
+import { syntheticReport } from '../webview/fixtures/syntheticReport';
 import { timelineHtml } from './page';
 
 test('packed columns decode to the same numbers, and take far less room than JSON', async () => {

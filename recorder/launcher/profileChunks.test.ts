@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { joinProfileChunks } from './profileChunks';
-import type { CpuProfile } from './raw';
+import type { CpuProfile } from '../../analyzer/raw';
 
 const frame = (functionName: string, lineNumber = 0) => ({ functionName, scriptId: '1', url: 'file:///a.js', lineNumber, columnNumber: 0 });
 

@@ -1,4 +1,4 @@
-import type { CpuProfile, CpuProfileNode } from './raw';
+import type { CpuProfile, CpuProfileNode } from '../../analyzer/raw';
 
 /**
  * Joins the chunks a thread's CPU profile was streamed in (see recorder/launcher/threadRecorder)

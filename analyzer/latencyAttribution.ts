@@ -1,0 +1,69 @@
+import type { SampleTimeline } from './cpuSamples';
+import { isBusy, sampleCpu } from './cpuSamples';
+
+/**
+ * CPU of one thread over time, from its CPU samples, for splitting a request's lifetime: how
+ * much of an interval the loop was on CPU, and which user lines it ran. Sample granularity
+ * (~1 ms): these are estimates, and the report says so.
+ */
+/** A longer gap between samples ends a busy stretch (the sampler itself stalled; do not guess). */
+const MAX_GAP_MS = 500;
+
+export class LoopCpu {
+  /** prefix[i]: CPU ms of samples 0..i-1. */
+  private readonly prefix: Float64Array;
+
+  constructor(readonly samples: SampleTimeline) {
+    const n = samples.time.length;
+    this.prefix = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) this.prefix[i + 1] = this.prefix[i] + (isBusy(samples.kind[i]) ? sampleCpu(samples, i) : 0);
+  }
+
+  /** Index of the first sample at or after t. */
+  private at(t: number): number {
+    const time = this.samples.time;
+    let lo = 0, hi = time.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (time[mid] < t) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  /** CPU ms the thread spent in [a, b). */
+  busy(a: number, b: number): number {
+    if (b <= a) return 0;
+    return this.prefix[this.at(b)] - this.prefix[this.at(a)];
+  }
+
+  /**
+   * Start of the stretch during which the thread was busy without a break up to t (wall time;
+   * t itself when it was idle just before t). The profiler takes idle samples while the loop
+   * waits, so a gap between two busy samples is the thread waiting for a core, not idleness.
+   * Work that arrived during that stretch (a request's bytes) could not be read before t.
+   */
+  busySince(t: number): number {
+    const s = this.samples;
+    let i = this.at(t) - 1;
+    if (i < 0 || !isBusy(s.kind[i]) || t - s.time[i] > MAX_GAP_MS) return t;
+    for (let steps = 0; i > 0 && steps < 100_000; i--, steps++) {
+      if (!isBusy(s.kind[i - 1]) || s.time[i] - s.time[i - 1] > MAX_GAP_MS) break;
+    }
+    return s.time[i];
+  }
+
+  /**
+   * Adds to `into` the CPU ms of each user line (url:line, with its function name) that ran in
+   * [a, b) outside [skipFrom, skipTo); work with no user frame on the stack is under key ''.
+   */
+  linesIn(a: number, b: number, skipFrom: number, skipTo: number, into: Map<string, LineCpu>): void {
+    const s = this.samples;
+    for (let i = this.at(a), end = this.at(b); i < end; i++) {
+      if (!isBusy(s.kind[i]) || (s.time[i] >= skipFrom && s.time[i] < skipTo)) continue;
+      const f = s.frame[i];
+      const key = f ? `${f.url}:${f.line}` : '';
+      let e = into.get(key);
+      if (!e) into.set(key, e = { url: f?.url ?? '', line: f?.line ?? 0, label: f?.functionName ?? '', ms: 0 });
+      e.ms += sampleCpu(s, i);
+    }
+  }
+}
+
+export interface LineCpu { url: string; line: number; label: string; ms: number }

@@ -1,0 +1,218 @@
+import type { AnalysisContext } from './context';
+import type { LatencyBreakdown, RequestSpans, RouteStat, SourceLocation } from './report';
+import { REQUEST_FIELDS, REQ_CLIENT, REQ_ERROR, REQ_SERVER } from './raw';
+import { LoopCpu, type LineCpu } from './latencyAttribution';
+import { percentile, round, fmtMs } from './stats';
+import { shortFile } from './context';
+import { BUCKET_MS } from './parallelism';
+import { TICK_FIELDS } from './threadModel';
+
+/**
+ * HTTP requests of every lane (recorded by recorder/probe/httpRequests.ts), with each server
+ * request's time split three ways, estimated from the lane's CPU samples:
+ * - own CPU: the CPU of the request's first callback (its handlers' synchronous run);
+ * - queued: CPU the loop spent on anything else while the request was open (the request could
+ *   not run while the loop was busy: an upper bound of its queueing, since the work it waited
+ *   for may not have been ready). The CPU of its own later callbacks (after an await) is in here
+ *   too: the named lines show whose work it was;
+ * - waiting: the rest (I/O, timers, upstreams; or the thread waiting for a core).
+ * A request is seen from when Node parsed its headers. Its bytes may have waited in the socket
+ * before that, behind a busy loop: `before` is an upper bound of that wait: the request arrived
+ * during the loop's unbroken busy stretch that ended when it was read, after the previous
+ * response on the same connection finished, and after the loop's poll before the one that read
+ * it (from the lag ticks, see pollBefore).
+ */
+export interface RequestTable {
+  /** One entry per request kept in detail, in lane order. */
+  lane: number[]; kind: number[]; method: string[]; route: string[]; status: number[];
+  start: number[]; end: number[]; syncEnd: number[]; error: number[]; own: number[]; queued: number[]; before: number[];
+  /** Exact counts per lane: key `kind method route` → [count, errors]. */
+  counts: Map<string, { kind: number; method: string; route: string; lanes: Set<number>; count: number; errors: number }>;
+  dropped: number;
+  unfinished: number;
+  maxInFlight: number;
+  cpu: (LoopCpu | undefined)[];
+}
+
+export function collectRequests(ctx: AnalysisContext): RequestTable {
+  const t: RequestTable = { lane: [], kind: [], method: [], route: [], status: [], start: [], end: [], syncEnd: [], error: [], own: [], queued: [], before: [],
+    counts: new Map(), dropped: 0, unfinished: 0, maxInFlight: 0, cpu: [] };
+  ctx.threads.forEach(({ model, samples }, lane) => {
+    const r = model.requests;
+    const cpu = samples && r.rows.length ? new LoopCpu(samples) : undefined;
+    t.cpu.push(cpu);
+    t.dropped += r.dropped;
+    t.unfinished += r.unfinished;
+    t.maxInFlight = Math.max(t.maxInFlight, r.maxInFlight);
+    for (const [kind, method, route, count, errors] of r.counts) {
+      const key = `${kind} ${r.names[method]} ${r.names[route]}`;
+      let c = t.counts.get(key);
+      if (!c) t.counts.set(key, c = { kind, method: r.names[method], route: r.names[route], lanes: new Set(), count: 0, errors: 0 });
+      c.lanes.add(lane); c.count += count; c.errors += errors;
+    }
+    const rows = r.rows;
+    for (let i = 0; i < rows.length; i += REQUEST_FIELDS) {
+      const kind = rows[i], t0 = rows[i + 4], syncEnd = rows[i + 5], t1 = Math.max(t0, rows[i + 6]);
+      t.lane.push(lane); t.kind.push(kind); t.method.push(r.names[rows[i + 1]]); t.route.push(r.names[rows[i + 2]] ?? '?');
+      t.status.push(rows[i + 3]); t.start.push(t0); t.end.push(t1); t.syncEnd.push(syncEnd); t.error.push(rows[i + 7] & REQ_ERROR ? 1 : 0);
+      if (kind === REQ_SERVER && cpu) {
+        const own = cpu.busy(t0, Math.min(t1, Math.max(t0, syncEnd)));
+        t.own.push(own);
+        t.queued.push(Math.max(0, cpu.busy(t0, t1) - own));
+        // It arrived after the previous response on its connection finished, while the loop was
+        // busy, and after the loop last polled before the one that read it.
+        t.before.push(t0 - Math.max(rows[i + 8], cpu.busySince(t0), pollBefore(model.ticks, t0)));
+      } else { t.own.push(-1); t.queued.push(-1); t.before.push(0); }
+    }
+  });
+  return t;
+}
+
+/** Server requests whose blocker is named in the timeline: the slowest ones. */
+const NAMED_BLOCKERS = 200;
+const MAX_REQUEST_SPANS = 500_000;
+
+/** The requests section of the timeline model (bounded; `dropped` counts the rest). */
+export function requestSpans(t: RequestTable, ctx: AnalysisContext, str: (s: string) => number,
+  site: (file: string, line: number, column: number, label: string) => number): { spans: RequestSpans; dropped: number } {
+  const n = Math.min(t.lane.length, MAX_REQUEST_SPANS);
+  const spans: RequestSpans = { lane: [], kind: [], method: [], route: [], status: [], start: [], end: [], error: [], ownMs: [], queuedMs: [], queuedBeforeMs: [], blocker: [] };
+  for (let i = 0; i < n; i++) {
+    spans.lane.push(t.lane[i]); spans.kind.push(t.kind[i]); spans.method.push(str(t.method[i])); spans.route.push(str(t.route[i]));
+    spans.status.push(t.status[i]); spans.start.push(round(t.start[i], 3)); spans.end.push(round(t.end[i], 3)); spans.error.push(t.error[i]);
+    spans.ownMs.push(t.own[i] < 0 ? -1 : round(t.own[i], 2)); spans.queuedMs.push(t.queued[i] < 0 ? -1 : round(t.queued[i], 2)); spans.blocker.push(-1);
+    spans.queuedBeforeMs.push(round(t.before[i], 2));
+  }
+  const slowest = [...Array(n).keys()].filter((i) => t.kind[i] === REQ_SERVER && t.queued[i] + t.before[i] > 0)
+    .sort((a, b) => seenLatency(t, b) - seenLatency(t, a)).slice(0, NAMED_BLOCKERS);
+  for (const i of slowest) {
+    const top = queuedBehind(t, ctx, [i], 1)[0];
+    if (top) spans.blocker[i] = site(top.location.file, top.location.line, top.location.column, top.label);
+  }
+  return { spans, dropped: t.dropped + (t.lane.length - n) };
+}
+
+/** Mean requests in flight per BUCKET_MS bucket, per lane (index into ctx.threads): for concurrency measures. */
+export function requestsInFlightByLane(t: RequestTable, lanes: number, buckets: number): Float64Array[] {
+  const out = Array.from({ length: lanes }, () => new Float64Array(buckets));
+  for (let i = 0; i < t.lane.length; i++) {
+    const b = out[t.lane[i]];
+    for (let k = Math.max(0, Math.floor(t.start[i] / BUCKET_MS)); k < buckets && k * BUCKET_MS < t.end[i]; k++) {
+      const from = Math.max(t.start[i], k * BUCKET_MS), to = Math.min(t.end[i], (k + 1) * BUCKET_MS);
+      if (to > from) b[k] += (to - from) / BUCKET_MS;
+    }
+  }
+  return out;
+}
+
+/** Whole-run requests-in-flight series (all lanes), rounded for the report. */
+export function requestsInFlightSeries(byLane: Float64Array[], buckets: number): number[] {
+  const sum = new Float64Array(buckets);
+  for (const b of byLane) for (let k = 0; k < buckets; k++) sum[k] += b[k];
+  return Array.from(sum, (v) => round(v, 2));
+}
+
+const MAX_BLOCKERS = 3;
+
+/** Per-route table: exact counts, percentiles of the detailed requests, and the p99 breakdown. */
+export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < t.lane.length; i++) {
+    const key = `${t.kind[i]} ${t.method[i]} ${t.route[i]}`;
+    let list = byKey.get(key);
+    if (!list) byKey.set(key, list = []);
+    list.push(i);
+  }
+  const out: RouteStat[] = [];
+  const pending: { stat: RouteStat; tail: number[]; title: string }[] = [];
+  for (const [key, c] of t.counts) {
+    const idx = byKey.get(key) ?? [];
+    const durations = idx.map((i) => t.end[i] - t.start[i]);
+    const statuses = new Map<number, number>();
+    for (const i of idx) statuses.set(t.status[i], (statuses.get(t.status[i]) ?? 0) + 1);
+    const p99 = percentile(durations, 99);
+    const stat: RouteStat = {
+      kind: c.kind === REQ_CLIENT ? 'client' : 'server', method: c.method, route: c.route,
+      laneIds: [...c.lanes].map((l) => ctx.threads[l].lane.id), count: c.count, errors: c.errors,
+      statuses: [...statuses].sort((a, b) => b[1] - a[1]).map(([status, count]) => ({ status, count })),
+      detailed: idx.length, p50Ms: round(percentile(durations, 50), 2), p99Ms: round(p99, 2),
+      maxMs: round(durations.length ? Math.max(...durations) : 0, 2),
+      meanMs: round(durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0, 2),
+    };
+    if (c.kind === REQ_SERVER && idx.length) {
+      const seen = idx.map((i) => seenLatency(t, i));
+      const seenP99 = percentile(seen, 99);
+      const tail = idx.filter((i, k) => seen[k] >= seenP99 && t.own[i] >= 0);
+      const title = `${c.method} ${c.route} p99 ${fmtMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (≤ ${fmtMs(seenP99)} counted from when the request could arrive)` : '')
+        + ` · slowest 1% (${tail.length} request${tail.length > 1 ? 's' : ''}, mean ${fmtMs(tail.reduce((a, i) => a + seenLatency(t, i), 0) / Math.max(1, tail.length))})`;
+      if (tail.length) pending.push({ stat, tail, title });
+      const handler = ownHotspot(t, idx);
+      if (handler) stat.handler = ctx.mapper.locate(handler.url, handler.line);
+    }
+    out.push(stat);
+  }
+  // An anonymous function that is a route's handler is named after its route.
+  const handlerOf = new Map<string, string>();
+  for (const r of out) if (r.handler) handlerOf.set(`${r.handler.file}:${r.handler.line}`, `${r.method} ${r.route} handler`);
+  const name = (loc: SourceLocation, label: string) => (label === '(anonymous)' ? handlerOf.get(`${loc.file}:${loc.line}`) ?? label : label);
+  for (const p of pending) p.stat.p99 = breakdown(t, ctx, p.tail, p.title, name);
+  return out.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'server' ? -1 : 1) || b.p99Ms - a.p99Ms);
+}
+
+/** The mean split of some server requests' time, with the lines the loop ran while they were queued. */
+export function breakdown(t: RequestTable, ctx: AnalysisContext, requests: number[], title: string,
+  name: (loc: SourceLocation, label: string) => string = (_, label) => label): LatencyBreakdown {
+  let total = 0, own = 0, queued = 0, before = 0;
+  for (const i of requests) { total += seenLatency(t, i); own += t.own[i]; queued += t.queued[i] + t.before[i]; before += t.before[i]; }
+  const n = Math.max(1, requests.length);
+  total /= n; own /= n; queued /= n; before /= n;
+  const waiting = Math.max(0, total - own - queued);
+  const behind = queuedBehind(t, ctx, requests, n).map((b) => ({ ...b, label: name(b.location, b.label) }));
+  const parts = [
+    { ms: queued, text: `${fmtMs(queued)} queued behind other work on the loop${behind.length ? ` (most: ${shortFile(behind[0].location.file)}:${behind[0].location.line} ${behind[0].label})` : ''}`
+      + (before >= 0.5 ? ` (≤ ${fmtMs(before)} of it before Node read the request)` : '') },
+    { ms: own, text: `${fmtMs(own)} own CPU` },
+    { ms: waiting, text: `${fmtMs(waiting)} waiting (off the CPU: I/O, timers, upstreams, or no free core)` },
+  ].sort((a, b) => b.ms - a.ms);
+  return {
+    requests: requests.length, totalMs: round(total, 2), ownCpuMs: round(own, 2), queuedMs: round(queued, 2), queuedBeforeMs: round(before, 2), waitingMs: round(waiting, 2),
+    queuedBehind: behind, text: `${title}: ${parts.map((p) => p.text).join(', ')} (estimated from CPU samples)`,
+  };
+}
+
+/** User lines the loop ran while these requests were open, outside their own first callback; per request (÷ n). */
+function queuedBehind(t: RequestTable, ctx: AnalysisContext, requests: number[], n: number): LatencyBreakdown['queuedBehind'] {
+  const lines = new Map<string, LineCpu>();
+  for (const i of requests) t.cpu[t.lane[i]]?.linesIn(t.start[i] - t.before[i], t.end[i], t.start[i], Math.max(t.start[i], t.syncEnd[i]), lines);
+  return [...lines.values()].filter((l) => l.url && l.ms / n >= 0.05).sort((a, b) => b.ms - a.ms).slice(0, MAX_BLOCKERS)
+    .map((l) => ({ location: ctx.mapper.locate(l.url, l.line) as SourceLocation, label: l.label, ms: round(l.ms / n, 2) }));
+}
+
+/** The user line the route's own first callbacks ran most (sampled over at most 2000 of its requests). */
+function ownHotspot(t: RequestTable, requests: number[]): LineCpu | undefined {
+  const lines = new Map<string, LineCpu>();
+  const step = Math.max(1, Math.floor(requests.length / 2000));
+  for (let k = 0; k < requests.length; k += step) {
+    const i = requests[k];
+    if (t.syncEnd[i] > t.start[i]) t.cpu[t.lane[i]]?.linesIn(t.start[i], t.syncEnd[i], Infinity, Infinity, lines);
+  }
+  return [...lines.values()].filter((l) => l.url).sort((a, b) => b.ms - a.ms)[0];
+}
+
+/**
+ * A time before which a request read at t cannot have arrived, from the loop's lag ticks (a
+ * timer: one per loop iteration at most). The iteration of the last tick before t polled
+ * before reading the request, or read it; the iteration of the tick before that one polled
+ * after that tick and had not seen the request: it arrived after that tick. -Infinity if unknown.
+ */
+function pollBefore(ticks: number[], t: number): number {
+  let lo = 0, hi = Math.floor(ticks.length / TICK_FIELDS);
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (ticks[mid * TICK_FIELDS] < t) lo = mid + 1; else hi = mid; }
+  // lo: ticks before t; the second-to-last of them is lo - 2.
+  return lo >= 2 ? ticks[(lo - 2) * TICK_FIELDS] : -Infinity;
+}
+
+/** A server request's latency including the upper bound of its wait before Node read it. */
+function seenLatency(t: RequestTable, i: number): number {
+  return t.end[i] - t.start[i] + t.before[i];
+}

@@ -1,0 +1,166 @@
+// End to end: findings that stay true under load (issue 11). A real Express 5 server driven by
+// autocannon (loopback, bounded request counts); every heavy request burns a fixed CPU time the
+// fixture measures itself, and the fixture prints how many it served. Counts and totals are
+// compared with those (±20 %), never with wall-clock time, so the checks hold on a loaded machine.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import autocannon from 'autocannon';
+import { CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, describeFindings, assertNoFindingAt, printed } from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+const JSON_MS = 30, REPORT_MS = 45;
+
+/**
+ * Profiles a server fixture; once it prints PORT=…, drives it with autocannon (`requests` paths
+ * in turn, `amount` requests over `connections`), then asks it to quit. Resolves with the run and
+ * the fixture's own counts.
+ */
+function underLoad(name, { paths, amount, connections = 8 }) {
+  const state = { file: fixture(name) };
+  before(async () => {
+    let started = false;
+    let load;
+    state.run = await profile([state.file], {
+      timeoutMs: 240_000,
+      env: { JSON_MS: String(JSON_MS), REPORT_MS: String(REPORT_MS) },
+      onStdout: (text) => {
+        const port = printed(text, 'PORT');
+        if (!port || started) return;
+        started = true;
+        load = (async () => {
+          const url = `http://127.0.0.1:${port}`;
+          const result = await autocannon({ url, connections, amount, timeout: 60, requests: paths.map((path) => ({ method: 'GET', path })) });
+          await fetch(`${url}/quit`).catch(() => undefined);
+          return result;
+        })();
+      },
+    });
+    state.load = await load;
+    const stats = printed(state.run.stdout, 'STATS');
+    assert.ok(stats, `the fixture printed no STATS\n${state.run.stdout.slice(-2000)}\n${state.run.stderr.slice(-2000)}`);
+    state.served = JSON.parse(stats);
+  });
+  return state;
+}
+
+/** "… (longest 31 ms) …" → 31; "1.2 s" → 1200. */
+function longestOf(f) {
+  const m = f.message.match(/longest ([\d.]+) (ms|s)\b/);
+  assert.ok(m, f.message);
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
+
+function assertWithin(actual, expected, what) {
+  assert.ok(Math.abs(actual - expected) <= 0.2 * expected, `${what}: ${actual}, expected ${expected} ±20 %`);
+}
+
+const mainLaneId = (report) => report.lanes.find((l) => l.kind === 'main').id;
+
+describe('one CPU-heavy route under autocannon', () => {
+  const s = underLoad('load/cpu-routes.js', { paths: ['/json'], amount: 60 });
+  it('is one blocking-cpu finding at the hot line: one occurrence per request, its total the requests\' CPU (±20 %)', () => {
+    const report = reportOf(s.run);
+    const line = lineOf(s.file, 'json');
+    const at = findingsOf(report, 'blocking-cpu').filter((f) => f.location.file === s.file);
+    assert.equal(at.length, 1, describeFindings(report));
+    const f = at[0];
+    assert.equal(f.location.line, line);
+    assert.ok(s.served.json >= 50, `served ${s.served.json}`);
+    assertWithin(f.occurrences, s.served.json, 'occurrences');
+    assertWithin(f.totalMs, s.served.json * JSON_MS, 'total ms');
+  });
+  it('never reads a longest block beyond the loop delay measured beside it', () => {
+    const report = reportOf(s.run);
+    const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file);
+    const lane = report.lanes.find((l) => l.id === mainLaneId(report));
+    assert.ok(longestOf(f) <= lane.lagMs.max + 1, `longest ${longestOf(f)} ms, lag max ${lane.lagMs.max} ms`);
+  });
+});
+
+describe('mixed load: two CPU-heavy routes, a pbkdf2Sync route and an I/O route', () => {
+  const s = underLoad('load/cpu-routes.js', { paths: ['/json', '/report', '/hash', '/io'], amount: 160 });
+  it('gives each CPU-heavy route its own finding, counted per request (±20 %)', () => {
+    const report = reportOf(s.run);
+    for (const [route, ms] of [['json', JSON_MS], ['report', REPORT_MS]]) {
+      const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, route));
+      assert.ok(f, `no blocking-cpu finding for /${route}:\n  ${describeFindings(report)}`);
+      assertWithin(f.occurrences, s.served[route], `/${route} occurrences`);
+      assertWithin(f.totalMs, s.served[route] * ms, `/${route} total ms`);
+    }
+  });
+  it('reports pbkdf2Sync once, at the call, as CPU work on the loop (not I/O), and nothing at the handler line', () => {
+    const report = reportOf(s.run);
+    const line = lineOf(s.file, 'hash');
+    const at = report.findings.filter((f) => f.location.file === s.file && (f.location.line === line || f.location.line === line - 1));
+    assert.equal(at.length, 1, describeFindings(report));
+    assert.equal(at[0].location.line, line);
+    assert.equal(at[0].occurrences, s.served.hash);
+    assert.match(at[0].message, /pbkdf2Sync ran CPU work on the event loop/);
+    assert.doesNotMatch(at[0].message + at[0].detail, /\bI\/O\b/);
+  });
+});
+
+describe('standard limiters at 8 over real HTTP calls: p-limit gathered with Promise.all, then p-map', () => {
+  const s = runOnce('load/limiters.mjs');
+  it('reads concurrency 8, with the limiter\'s queue shown separately as queued', () => {
+    const report = reportOf(s.run);
+    assert.equal(printed(s.run.stdout, 'MAX_IN_FLIGHT'), '8', 'the fixture itself never had more than 8 requests out');
+    assert.equal(report.metrics.maxConcurrency, 8, `maxConcurrency ${report.metrics.maxConcurrency}`);
+    assert.ok(report.metrics.maxQueued >= 150 && report.metrics.maxQueued <= 192, `maxQueued ${report.metrics.maxQueued}: 200 wrapped, 8 running`);
+    assert.ok(report.metrics.meanConcurrency <= 8, `meanConcurrency ${report.metrics.meanConcurrency}`);
+  });
+});
+
+describe('awaits ordered on purpose: a mutex taken then used, a pool connection then its query', () => {
+  const s = runOnce('load/lock.js');
+  it('are never sequential-awaits', () => {
+    const report = reportOf(s.run);
+    assert.equal(printed(s.run.stdout, 'VALUE'), String(10 * 20 + 100));
+    assertNoFindingAt(report, 'sequential-awaits', s.file, ['acquire', 'use', 'connect', 'query'].map((m) => lineOf(s.file, m)));
+  });
+});
+
+describe('top-level awaits of an ES module, after a first one', () => {
+  const s = runOnce('load/tla.mjs');
+  it('are analysed like awaits in a function: the two independent ones are sequential-awaits', () => {
+    const report = reportOf(s.run);
+    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === s.file);
+    assert.ok(f, describeFindings(report));
+    assert.equal(f.location.line, lineOf(s.file, 'users'));
+    assert.deepEqual((f.related ?? []).map((r) => r.line), [lineOf(s.file, 'orders')]);
+    assertNoFindingAt(report, 'sequential-awaits', s.file, [lineOf(s.file, 'first')]);
+  });
+});
+
+describe('CPU work in 4 ms slices while a busy loop runs on every core', () => {
+  const s = { file: fixture('load/sliced.js') };
+  before(async () => {
+    // One CPU hog per core beside the profiled program, for as long as it runs.
+    const hogs = Array.from({ length: availableParallelism() }, () =>
+      spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try { s.run = await profile([s.file], { timeoutMs: 240_000 }); } finally { for (const h of hogs) h.kill('SIGKILL'); }
+  });
+  it('is never blocking-cpu: the loop turned between slices', () => {
+    const report = reportOf(s.run);
+    assert.ok(Number(printed(s.run.stdout, 'SLICES')) >= 300, 'the fixture ran all its slices');
+    const flagged = findingsOf(report, 'blocking-cpu').filter((f) => f.location.file === s.file);
+    assert.equal(flagged.length, 0, describeFindings(report));
+  });
+});
+
+describe('CPU work in 5 ms chunks with `await null` between them (the loop never turns)', () => {
+  const s = runOnce('load/microtasks.js');
+  it('is one block: awaits resumed within one turn of the loop are the same task', () => {
+    const report = reportOf(s.run);
+    assert.equal(printed(s.run.stdout, 'DONE'), '1');
+    const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file);
+    assert.ok(f, describeFindings(report));
+    assert.equal(f.location.line, lineOf(s.file, 'spin'));
+    assert.equal(f.occurrences, 1, f.message);
+    assertWithin(f.totalMs, 60 * 5, 'total ms');
+  });
+});

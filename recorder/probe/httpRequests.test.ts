@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpRequests } from './httpRequests';
+import { REQUEST_FIELDS, REQ_CLIENT, REQ_SERVER, OTHER_ROUTE } from '../../analyzer/raw';
+
+// The probe's request recorder on a real node:http server and real clients (http.get, fetch),
+// in this process: detail is capped, counts stay exact, distinct routes are capped.
+
+async function withServer(fn: (port: number) => Promise<void>): Promise<void> {
+  const server = http.createServer((req, res) => { res.statusCode = req.url?.startsWith('/missing') ? 404 : 200; res.end('ok'); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try { await fn((server.address() as AddressInfo).port); } finally { server.closeAllConnections(); await new Promise((r) => server.close(r)); }
+}
+
+const get = (url: string) => new Promise<void>((resolve, reject) => http.get(url, (res) => { res.resume(); res.on('end', resolve); }).on('error', reject));
+
+test('server and client requests: rows past the cap are dropped, counts stay exact, distinct paths are capped', async () => {
+  const rec = new HttpRequests(30);
+  rec.start();
+  await withServer(async (port) => {
+    for (let i = 0; i < 20; i++) await get(`http://127.0.0.1:${port}/a?i=${i}`);
+    await get(`http://127.0.0.1:${port}/missing`);
+    const r = await fetch(`http://127.0.0.1:${port}/via-fetch`);
+    await r.text();
+    for (let i = 0; i < 520; i++) await get(`http://127.0.0.1:${port}/p${i}`);
+  });
+  const chunk = rec.take()!;
+  assert.ok(chunk);
+  assert.equal(chunk.rows.length, 30 * REQUEST_FIELDS, 'detail capped at 30 requests');
+  // Every request counted: 542 served, 542 made (a server request finishes before its client's response).
+  const byKind = (k: number) => chunk.counts!.filter((c) => c[0] === k).reduce((a, c) => a + c[3], 0);
+  assert.equal(byKind(REQ_SERVER), 542);
+  assert.equal(byKind(REQ_CLIENT), 542);
+  assert.equal(chunk.dropped, 2 * 542 - 30);
+  assert.equal(chunk.inFlight, 0);
+  const name = (i: number) => chunk.names[i];
+  const count = (kind: number, route: string) => chunk.counts!.find((c) => c[0] === kind && name(c[2]) === route)?.[3];
+  assert.equal(count(REQ_SERVER, '/a'), 20, 'the query string is not part of the path');
+  assert.equal(count(REQ_SERVER, '/missing'), 1);
+  assert.equal(count(REQ_SERVER, '/via-fetch'), 1);
+  assert.match(name(chunk.counts!.find((c) => c[0] === REQ_CLIENT && c[3] === 1 && name(c[2]).endsWith('/via-fetch'))![2]), /^127\.0\.0\.1:\d+\/via-fetch$/);
+  assert.ok(chunk.names.length <= 501, `${chunk.names.length} names`);
+  assert.ok(count(REQ_SERVER, OTHER_ROUTE)! > 0, 'paths past the cap are counted under one name');
+  // Rows: first request is the first /a: its server row has a status, t0 ≤ syncEnd ≤ t1.
+  const rows = chunk.rows;
+  const server = [];
+  for (let i = 0; i < rows.length; i += REQUEST_FIELDS) if (rows[i] === REQ_SERVER) server.push(rows.slice(i, i + REQUEST_FIELDS));
+  assert.ok(server.length > 0);
+  for (const [, , , status, t0, syncEnd, t1] of server) {
+    assert.equal(status, 200);
+    assert.ok(t0 <= syncEnd && syncEnd <= t1, `${t0} ${syncEnd} ${t1}`);
+  }
+  assert.equal(rec.take(), undefined, 'nothing new');
+});
