@@ -118,14 +118,3 @@ describe('a block whose confirming lag tick ran long after it (cli/fixtures/stop
     assert.ok(f[0].totalMs >= 400 && f[0].totalMs <= 450, `totalMs ${f[0].totalMs}`);
   });
 });
-
-describe('responses handled one after another on a crowded machine (samples/blocking-io/02-async-api.js)', () => {
-  // Busy samples ran back to back for a second, but the lag timer ran between them: separate
-  // tasks. Read as one stretch, the longest block was 248 ms; each task's own is at most 74 ms.
-  const report = analyze(raw('responses-back-to-back'));
-  it('measures each task on its own: the longest block is one task\'s', () => {
-    const f = report.findings.find((x) => x.kind === 'blocking-cpu');
-    assert.ok(f);
-    assert.match(f.message, /^blocked the event loop 3× · 184 ms total \(longest 74 ms\) in alloc ← renderReport$/);
-  });
-});
