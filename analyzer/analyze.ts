@@ -292,7 +292,11 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
   const maxBucketConcurrency = concurrency.reduce((a, b) => Math.max(a, b), 0);
   let maxParallelism = 0;
   const n = buckets[0]?.length ?? 0;
-  for (let k = 0; k < n; k++) { let s = 0; for (const b of buckets) s += b[k]; maxParallelism = Math.max(maxParallelism, s); }
+  // No more threads than cores run at once. A bucket's sum above that is CPU placed in the wrong
+  // 10 ms: each sample stands for the CPU its thread got since the one before, and on a crowded
+  // machine several threads' samples fall in the same bucket for CPU they got at other times.
+  const cores = ctx.run.cores > 0 ? ctx.run.cores : Infinity;
+  for (let k = 0; k < n; k++) { let s = 0; for (const b of buckets) s += b[k]; maxParallelism = Math.max(maxParallelism, Math.min(cores, s)); }
   const pools = [...ctx.pools.values()];
   const mainPool = main ? ctx.pools.get(main.lane.pid) : undefined;
   return {

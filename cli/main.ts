@@ -128,7 +128,14 @@ export function exitStatus(p: Report['program']): number {
  * Signals arriving together count as one (stopRequests).
  */
 function onStopSignals(run: ReturnType<typeof startProfile>): void {
-  const request = stopRequests(run);
+  // Signals read in one batch (one turn of the event loop) arrived together, however long the
+  // first one's handling took: on a loaded machine the CLI can wait for a core in between.
+  let turnAt: number | undefined;
+  const arrivedAt = () => {
+    if (turnAt === undefined) { turnAt = performance.now(); setImmediate(() => { turnAt = undefined; }); }
+    return turnAt;
+  };
+  const request = stopRequests(run, arrivedAt);
   const say = (text: string) => { try { process.stderr.write(`\nconcurrency-lens: ${text}\n`); } catch { /* terminal gone (SIGHUP) */ } };
   const onSignal = (signal: StopSignal) => {
     const meant = request(signal);

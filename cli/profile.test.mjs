@@ -9,6 +9,17 @@ import {
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
+/**
+ * A finding's estimatedSavingsMs (Σ waits − the longest wait, per call): more than `min` (what the
+ * fixture's waits give at least) and at most (n − 1)/n of its Σ waits (totalMs), as the longest of
+ * n waits is at least their mean. Timers fire late on a loaded machine, so the waits, and the
+ * savings with them, have no fixed upper bound. n: the awaits per call (default: the finding's sites).
+ */
+function assertSavings(f, min, n = 1 + (f.related?.length ?? 0)) {
+  assert.ok(f.estimatedSavingsMs > min && f.estimatedSavingsMs <= (f.totalMs * (n - 1)) / n + 1,
+    `estimatedSavingsMs ${f.estimatedSavingsMs}: expected > ${min} and at most ${n - 1}/${n} of Σ waits ${f.totalMs}`);
+}
+
 
 describe('blocking-cpu: fib(33) in a timer callback', () => {
   const s = runOnce('blocking-cpu.js');
@@ -84,7 +95,7 @@ describe('sequential-awaits on timers, and a dependent chain', () => {
     assertFindingShape(report, f);
     assert.equal(f.occurrences, 1);
     assert.equal(typeof f.estimatedSavingsMs, 'number');
-    assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}, expected ≈ 200`);
+    assertSavings(f, 120);
     assert.ok(f.totalMs >= 250, `totalMs ${f.totalMs}: three waits of ~100 ms`);
   });
   it('does not flag the dependent chain (getOrders(u.id) needs getUser())', () => {
@@ -115,7 +126,7 @@ describe('sequential-awaits on a local HTTP server', () => {
     assert.match(s.run.stdout, /fetched \/a \/b \/c/);
     const report = reportOf(s.run);
     const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'http-first'));
-    assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
+    assertSavings(f, 120);
   });
   it('counts the requests as async operations in flight', () => {
     const report = reportOf(s.run);
@@ -136,7 +147,7 @@ describe('await-in-loop, and a dependent pagination loop', () => {
     assertFindingShape(report, f);
     assert.equal(typeof f.estimatedSavingsMs, 'number', 'await-in-loop needs estimatedSavingsMs');
     // 5 iterations × ~30 ms: Σ − max ≈ 120 ms.
-    assert.ok(f.estimatedSavingsMs > 60 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
+    assertSavings(f, 60, 5);
     assert.match(`${f.message} ${f.detail ?? ''}`, /5/, 'message or detail should give the observed iteration count (5)');
   });
   it('flags a counted for (let i …) loop fetching item i each round', () => {
@@ -223,7 +234,11 @@ describe('pool-oversubscribed: 6 CPU-busy workers on a smaller machine', () => {
     assert.ok(Math.abs(report.metrics.cpuParallelism - cpu) <= Math.max(0.1, cpu * 0.2), `cpuParallelism ${report.metrics.cpuParallelism} vs (user+sys)/wall ${cpu.toFixed(2)}`);
     const main = report.lanes.find((l) => l.kind === 'main');
     assert.ok(report.metrics.cpuParallelism * p.wallMs > main.busyMs * 2, `CPU ${(report.metrics.cpuParallelism * p.wallMs).toFixed(0)} ms should be mostly the workers', main busy ${main.busyMs}`);
-    assert.ok(report.metrics.maxParallelism >= 2, `maxParallelism ${report.metrics.maxParallelism}`);
+    // The most threads on CPU at once is at least the average (CPU time over wall) and at most the
+    // cores. How far above the average it gets depends on the machine's load: with other programs
+    // using the cores, the OS may rarely run two of these threads at the same moment.
+    assert.ok(report.metrics.maxParallelism >= cpu * 0.8 && report.metrics.maxParallelism <= p.cores + 0.05,
+      `maxParallelism ${report.metrics.maxParallelism}: average ${cpu.toFixed(2)} threads on CPU, ${p.cores} cores`);
   });
   it('counts busy time as CPU time, not the wall time of a runnable thread', () => {
     // Six threads share two cores: together they cannot have been on CPU for more than cores × wall,
@@ -245,7 +260,7 @@ describe('TypeScript: locations are lines of the .ts source', () => {
   it('flags sequential-awaits at the .ts line of the first await', () => {
     const report = reportOf(s.run);
     const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'ts-first'));
-    assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
+    assertSavings(f, 120);
   });
   it('never points at a transpiled file', () => {
     const report = reportOf(s.run);
@@ -345,7 +360,7 @@ describe('TypeScript project: an entry importing ./lib/profile (no extension)', 
     const report = reportOf(s.run);
     const lib = fixture('ts-project/lib/profile.ts');
     const f = findingAt(report, 'sequential-awaits', lib, lineOf(lib, 'tsp-first'));
-    assert.ok(f.estimatedSavingsMs > 120 && f.estimatedSavingsMs < 400, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
+    assertSavings(f, 120);
   });
 });
 
@@ -378,7 +393,7 @@ describe('findings aggregate per site', () => {
     const f = findingAt(report, 'sequential-awaits', s.file, lineOf(s.file, 'agg-seq'));
     assert.equal(f.occurrences, 2);
     // Each call: Σ waits − max ≈ 80 ms; summed over two calls ≈ 160 ms.
-    assert.ok(f.estimatedSavingsMs > 100 && f.estimatedSavingsMs < 350, `estimatedSavingsMs ${f.estimatedSavingsMs}, expected ≈ 160`);
+    assertSavings(f, 100);
     assert.equal(findingsOf(report, 'sequential-awaits').filter((x) => x.location.line === f.location.line).length, 1, 'one finding per site');
   });
   it('one readFileSync site called ten times: one sync-io finding with 10 occurrences', () => {

@@ -105,3 +105,16 @@ describe('packageOf', () => {
     assert.equal(packageOf('/p/lib/x.js'), 'x.js');
   });
 });
+
+describe('a block whose confirming lag tick ran long after it (cli/fixtures/stopping/cpu-bound.js, no /proc, loaded machine)', () => {
+  // The 400 ms burn ended at 4616 ms; the thread then waited for a core and the late tick (lag
+  // 2070 ms) ran only at 4680 ms. The tick's wait, not the time it ran, says it waited for the burn.
+  const report = analyze(raw('no-proc-late-tick'));
+  it('is still the blocking-cpu finding at the burn, with its CPU time', () => {
+    const f = report.findings.filter((x) => x.kind === 'blocking-cpu');
+    assert.equal(f.length, 1, JSON.stringify(report.findings.map((x) => x.message)));
+    assert.equal(base(f[0].location.file), 'cpu-bound.js');
+    assert.equal(f[0].location.line, 10);
+    assert.ok(f[0].totalMs >= 400 && f[0].totalMs <= 450, `totalMs ${f[0].totalMs}`);
+  });
+});
