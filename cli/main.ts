@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startProfile, CommandError } from '../recorder/profile';
 import type { StopSignal } from '../recorder/profileOptions';
-import { stopRequests } from '../recorder/stopRequests';
+import { stopRequests, SAME_REQUEST_MS } from '../recorder/stopRequests';
 import { formatSeconds } from '../analyzer/format';
 import { formatSummary } from './summary';
 import { runMatrix } from './matrix';
@@ -128,11 +128,21 @@ export function exitStatus(p: Report['program']): number {
  * Signals arriving together count as one (stopRequests).
  */
 function onStopSignals(run: ReturnType<typeof startProfile>): void {
-  // Signals read in one batch (one turn of the event loop) arrived together, however long the
-  // first one's handling took: on a loaded machine the CLI can wait for a core in between.
+  // When a signal arrived is not known, only when the loop read it. Signals read in one batch
+  // (one turn of the event loop) arrived together, however long the first one's handling took;
+  // so did one read within SAME_REQUEST_MS of the loop being free again after handling the
+  // previous one (it may have waited in the signal pipe while the CLI was busy or waiting for a
+  // core): both get the previous turn's time, and stopRequests counts them once.
   let turnAt: number | undefined;
+  let lastTurnAt = -Infinity;
+  let lastTurnEnd = -Infinity;
   const arrivedAt = () => {
-    if (turnAt === undefined) { turnAt = performance.now(); setImmediate(() => { turnAt = undefined; }); }
+    if (turnAt === undefined) {
+      const t = performance.now();
+      turnAt = t - lastTurnEnd < SAME_REQUEST_MS ? lastTurnAt : t;
+      lastTurnAt = turnAt;
+      setImmediate(() => { turnAt = undefined; lastTurnEnd = performance.now(); });
+    }
     return turnAt;
   };
   const request = stopRequests(run, arrivedAt);
