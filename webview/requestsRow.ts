@@ -49,10 +49,15 @@ export function describeRequest(m: TimelineModel, ref: number): [string, string]
     const total = q.end[ref] - q.start[ref];
     const waiting = Math.max(0, total - q.ownMs[ref] - q.queuedMs[ref]);
     out.push(['Own CPU', formatMs(q.ownMs[ref])]);
-    out.push(['Queued', `${formatMs(q.queuedMs[ref])} behind other work on the loop${q.blocker[ref] >= 0 ? ` (most: ${siteLabel(r, q.blocker[ref])})` : ''}`]);
+    // The work that held the loop is named beside the wait it caused: queued while open, or
+    // (when that rounds to nothing) before Node could read the request.
+    const blocker = q.blocker[ref] >= 0 ? ` (most: ${siteLabel(r, q.blocker[ref])})` : '';
+    const queuedOpen = q.queuedMs[ref] >= 0.5;
+    const before = q.queuedBeforeMs?.[ref] ?? 0;
+    out.push(['Queued', `${formatMs(q.queuedMs[ref])} behind other work on the loop${queuedOpen ? blocker : ''}`]);
     const loc = siteLocation(r, q.blocker[ref]);
     if (loc) out.push(['Queued behind', `${loc.file}:${loc.line}`]);
-    if ((q.queuedBeforeMs?.[ref] ?? 0) >= 0.5) out.push(['Before it was read', `≤ ${formatMs(q.queuedBeforeMs[ref])} (the loop was busy when it could have arrived)`]);
+    if (before >= 0.5) out.push(['Before it was read', `≤ ${formatMs(before)} (the loop was busy when it could have arrived)${queuedOpen ? '' : blocker}`]);
     out.push(['Waiting', `${formatMs(waiting)} (off the CPU: I/O, timers, upstreams, or no free core)`]);
     out.push(['Estimated', 'from CPU samples (~1 ms)']);
   }
