@@ -118,11 +118,6 @@ export async function startVsCode(o) {
   return {
     page, workspace, port,
     log: () => serverLog,
-    /** Changes user settings (VS Code applies them live, as when the user edits settings.json). */
-    updateUserSettings(changes) {
-      const file = join(userData, 'User/settings.json');
-      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...changes }, null, 2));
-    },
     async screenshot(step) {
       const file = join(ARTIFACTS, `${o.name}-${step}.png`);
       await page.screenshot({ path: file });
