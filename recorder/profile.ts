@@ -9,7 +9,7 @@ import type { ProfileOptions, ProfileRun, Recording, StopSignal } from './profil
 import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
 import { procReadable, THREAD_CPU_ESTIMATED } from './procFs';
-import { formatSeconds } from './stopRequests';
+import { formatSeconds } from '../analyzer/format';
 import { OPTIONS_ENV, ProbeOptions, RELEASE_START, releaseExpression } from './probeOptions';
 import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';

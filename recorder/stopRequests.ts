@@ -26,5 +26,3 @@ export function stopRequests(run: Pick<ProfileRun, 'stop' | 'kill'>, now: () => 
   };
 }
 
-/** Kept for recorder/profile.ts (another helper's file this round): the formatter is analyzer/format.ts's. */
-export { formatSeconds } from '../analyzer/format';
