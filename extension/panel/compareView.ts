@@ -1,6 +1,6 @@
 /** Static HTML for "Compare Runs": metrics before → after and which findings were resolved. No scripts. */
 import type { Report } from '../../analyzer/report';
-import { compareRuns, judgeChange, wallNotComparable, type MetricRow } from '../core/compareRuns';
+import { compareRuns, judgeChange, wallNotComparable, type MetricRow } from '../../analyzer/compareRuns';
 import { formatMs } from '../../analyzer/format';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
