@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, ROOT, profile, reportOf, lineOf, describeFindings } from './fixtures/harness.mjs';
 import { appCopy, cli } from './fixtures/ciCopies.mjs';
+import { compareHtml } from '../extension/panel/compareView.ts';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -90,6 +91,13 @@ describe('compare: the same program with 7 lines inserted above every site', () 
     }
     assert.doesNotMatch(r.stdout, /^(resolved|new) /m);
     assert.match(r.stdout, /await-in-loop at src\/app\.js:\d+ \(was src\/app\.js:\d+\)/);
+  });
+
+  it('the extension\'s compare view shows the same match: three remaining, moved, none resolved or new', () => {
+    const html = compareHtml(reportOf(s.runA), reportOf(s.runB), 'n0nce');
+    assert.match(html, /Findings remaining \(3\)/);
+    assert.doesNotMatch(html, /Findings resolved|New findings/);
+    assert.equal((html.match(/\(was line \d+\)/g) ?? []).length, 3, html);
   });
 
 });
