@@ -30,7 +30,7 @@ export function relativeToCwd(file: string, cwd: string): string {
 
 /** Everything the identities of one report's findings are read from, indexed once. */
 export class IdentityIndex {
-  /** "file:line:column" → labels of sites there (report.sites first, then the timeline's await sites). */
+  /** "file:line:column" → labels of sites there, report.sites' first, then the timeline's await sites. */
   private readonly labels = new Map<string, string[]>();
   /** file → functions sampled in it (timeline slices' sites), by start. */
   private readonly functions = new Map<string, { line: number; column: number; name: string }[]>();
@@ -71,7 +71,8 @@ export class IdentityIndex {
     return {
       kind: f.kind,
       file: relativeToCwd(file, this.report.program.cwd),
-      ...(labels ? { label: labels.join(' | ') } : {}),
+      // The first label: report.sites' (every instrumented site that ran) before the timeline's (bounded).
+      ...(labels ? { label: labels[0] } : {}),
       ...(fn ? { fn: fn.name, fnLine: fn.line } : {}),
     };
   }

@@ -61,6 +61,7 @@ export function toSarif(report: Report, options: SarifOptions): object {
       help: { text: info?.help ?? kind },
       ...(options.informationUri ? { helpUri: `${options.informationUri}#finding-kinds` } : {}),
       defaultConfiguration: { level: 'warning' },
+      properties: { tags: ['concurrency', 'performance', ...(info?.blocksLoop ? ['event-loop'] : [])] },
     };
   });
   const laneOf = (id: string) => report.lanes.find((l) => l.id === id);

@@ -155,3 +155,31 @@ describe('bad gates are usage errors (exit 2) before the program runs', () => {
     });
   }
 });
+
+describe('a run with nothing to measure: gates do not pass silently, SARIF says what was not recorded', () => {
+  const s = {};
+  before(async () => {
+    s.app = appCopy();
+    s.sarifPath = join(s.app.dir, 'out.sarif');
+    // A shell that runs no node: no process under the probe, so no event-loop lag.
+    s.run = await profile(['--sarif', s.sarifPath, '--budget', 'lag.p99=50ms,findings=0', 'sh', '-c', 'sleep 0.2'], { cwd: s.app.dir });
+  });
+  it('a lag budget is "not checked" and fails the gate (exit 3); the others hold', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 0);
+    assert.equal(s.run.code, 3, s.run.stderr);
+    assert.match(s.run.stderr, /^concurrency-lens: budget lag\.p99=50ms not checked: no event-loop lag was recorded/m);
+    assert.doesNotMatch(s.run.stderr, /budget findings/);
+  });
+  it('the SARIF log is valid, has no results, and carries the report\'s notes as notifications', () => {
+    const sarif = JSON.parse(readFileSync(s.sarifPath, 'utf8'));
+    const validate = sarifValidator();
+    assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 1));
+    assert.deepEqual(sarif.runs[0].results, []);
+    const report = reportOf(s.run);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map((n) => n.message.text);
+    assert.ok(report.warnings.length > 0, 'fixture: the report has notes');
+    for (const w of report.warnings) assert.ok(notes.includes(w), `${w} not in ${JSON.stringify(notes)}`);
+    for (const d of report.program.degraded ?? []) assert.ok(notes.some((n) => n.endsWith(d)), `${d} not in ${JSON.stringify(notes)}`);
+  });
+});
