@@ -50,6 +50,8 @@ export interface RunComparison {
   introduced: Finding[];
   /** The matched findings, before and after, in the later run's order. */
   pairs: FindingPair[];
+  /** The tolerance the verdicts were judged with (CompareOptions). */
+  tolerance: number;
 }
 
 export interface CompareOptions {
@@ -98,6 +100,7 @@ export function compareRuns(before: Report, after: Report, options: CompareOptio
     remaining: pairs.map((p) => p.after),
     introduced: after.findings.filter((f) => !matchedAfter.has(f)),
     pairs,
+    tolerance,
   };
 }
 
@@ -193,10 +196,10 @@ export interface Regression {
  * What regressed from `before` to `after`: every new finding; every matched finding whose total
  * time grew by more than max(FINDING_NOISE_MS, tolerance × before); every gated metric (wall
  * time, when both runs ended by themselves) worse by more than max(its noise, tolerance × before).
- * `where(f)` names a finding's site for the text ("app.js:15").
+ * `where(f)` names a finding's site for the text ("app.js:15"); the tolerance is the comparison's.
  */
-export function regressions(c: RunComparison, where: (f: Finding) => string, options: CompareOptions = {}): Regression[] {
-  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+export function regressions(c: RunComparison, where: (f: Finding) => string): Regression[] {
+  const tolerance = c.tolerance;
   const out: Regression[] = [];
   for (const f of c.introduced) out.push({ what: 'new-finding', text: `new finding ${f.kind} at ${where(f)}: ${f.message}` });
   for (const p of c.pairs) {

@@ -63,7 +63,7 @@ export function compareCommand(args: string[]): number {
   const where = (r: Report) => (f: Finding) => `${relativeToCwd(f.location.file, r.program.cwd)}:${f.location.line}`;
   const whereAfter = where(after);
   const whereBefore = where(before);
-  const regressed = regressions(c, whereAfter, { tolerance });
+  const regressed = regressions(c, whereAfter);
   const out: string[] = [];
   const title = (label: string, file: string, r: Report) => {
     const note = wallNotComparable(r);
