@@ -18,19 +18,24 @@ interface MetricDef {
   measure(r: Report): { value: number; where?: string }[] | { missing: string };
 }
 
-/** Lanes whose loop lag a lag budget holds: every process's main thread that runs user code (workers are expected to block). */
+/**
+ * Lanes whose loop lag a lag budget holds: the main process, and every other process that served
+ * HTTP requests (cluster workers). Worker threads and processes working for their parent (pools,
+ * a test runner's workers) exist to run long tasks; their blocks are findings, not lag budgets.
+ */
 function loopLanes(r: Report): Lane[] {
-  return r.lanes.filter((l) => (l.kind === 'main' || l.kind === 'process') && l.threadId === 0 && !l.launcher && !l.external && l.lagMs);
+  const served = new Set((r.routes ?? []).filter((rt) => rt.kind === 'server').flatMap((rt) => rt.laneIds));
+  return r.lanes.filter((l) => l.threadId === 0 && !l.launcher && !l.external && l.lagMs && (l.kind === 'main' || (l.kind === 'process' && served.has(l.id))));
 }
 
 const where = (l: Lane) => `${l.kind} (pid ${l.pid})`;
 
 const lag = (q: 'p50' | 'p99' | 'max'): MetricDef => ({
   unit: 'time',
-  help: `event-loop lag ${q} of each process's main thread (not workers)`,
+  help: `event-loop lag ${q} of the main process and of each process serving HTTP`,
   measure: (r) => {
     const lanes = loopLanes(r);
-    return lanes.length ? lanes.map((l) => ({ value: l.lagMs![q], where: where(l) })) : { missing: 'no event-loop lag was recorded (no process ran user code under the probe)' };
+    return lanes.length ? lanes.map((l) => ({ value: l.lagMs![q], where: where(l) })) : { missing: 'no event-loop lag was recorded (no main process ran user code under the probe)' };
   },
 });
 
