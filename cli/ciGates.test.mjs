@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
-import { CLI, FIXTURES, profile, lineOf, reportOf, findingsOf, describeFindings } from './fixtures/harness.mjs';
+import { CLI, FIXTURES, ROOT, profile, lineOf, reportOf, findingsOf, describeFindings } from './fixtures/harness.mjs';
 import { appCopy, cli } from './fixtures/ciCopies.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -181,5 +181,20 @@ describe('a run with nothing to measure: gates do not pass silently, SARIF says 
     assert.ok(report.warnings.length > 0, 'fixture: the report has notes');
     for (const w of report.warnings) assert.ok(notes.includes(w), `${w} not in ${JSON.stringify(notes)}`);
     for (const d of report.program.degraded ?? []) assert.ok(notes.some((n) => n.endsWith(d)), `${d} not in ${JSON.stringify(notes)}`);
+  });
+});
+
+describe('lag budgets hold the main process and every process that serves HTTP (cluster)', () => {
+  const s = {};
+  before(async () => { s.run = await profile([join(ROOT, 'samples/cluster/01-one-process-per-core.js'), '--budget', 'lag.max=0.001ms'], { timeoutMs: 120_000 }); });
+  it('one breach line per such process, naming it by pid', () => {
+    const report = reportOf(s.run);
+    assert.equal(s.run.code, 3, s.run.stderr);
+    const servers = new Set(report.routes.filter((r) => r.kind === 'server').flatMap((r) => r.laneIds));
+    const expected = report.lanes.filter((l) => l.kind === 'main' || (l.kind === 'process' && servers.has(l.id)));
+    assert.equal(expected.filter((l) => l.kind === 'process').length, 2, 'fixture: two cluster workers served');
+    const lines = s.run.stderr.match(/^concurrency-lens: budget lag\.max=0\.001ms exceeded: .*$/gm) ?? [];
+    assert.equal(lines.length, expected.length, s.run.stderr);
+    for (const l of expected) assert.ok(lines.some((x) => x.endsWith(` on ${l.kind} (pid ${l.pid})`)), `${l.kind} ${l.pid}: ${lines.join('\n')}`);
   });
 });
