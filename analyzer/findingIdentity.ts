@@ -28,6 +28,11 @@ export function relativeToCwd(file: string, cwd: string): string {
   return f;
 }
 
+/** Where a finding is, for one-line messages: "src/app.js:15" (relative to the run's cwd). */
+export function findingSite(f: Finding, cwd: string): string {
+  return `${relativeToCwd(f.location.file, cwd)}:${f.location.line}`;
+}
+
 /** Everything the identities of one report's findings are read from, indexed once. */
 export class IdentityIndex {
   /** "file:line:column" → labels of sites there, report.sites' first, then the timeline's await sites. */

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Finding, Report } from '../analyzer/report';
 import { compareRuns, judgeChange, regressions, wallNotComparable, DEFAULT_TOLERANCE, FINDING_NOISE_MS, type MetricRow } from '../analyzer/compareRuns';
 import { validateReport } from '../analyzer/validateReport';
-import { relativeToCwd } from '../analyzer/findingIdentity';
+import { findingSite } from '../analyzer/findingIdentity';
 import { formatMs } from '../analyzer/format';
 import { figuresLine } from '../analyzer/findingFigures';
 import { EXIT_GATE, EXIT_USAGE } from './exitCodes';
@@ -60,7 +60,7 @@ export function compareCommand(args: string[]): number {
     return EXIT_USAGE;
   }
   const c = compareRuns(before, after, { tolerance });
-  const where = (r: Report) => (f: Finding) => `${relativeToCwd(f.location.file, r.program.cwd)}:${f.location.line}`;
+  const where = (r: Report) => (f: Finding) => findingSite(f, r.program.cwd);
   const whereAfter = where(after);
   const whereBefore = where(before);
   const regressed = regressions(c, whereAfter);

@@ -22,7 +22,7 @@ import { analyze } from '../analyzer/analyze';
 import type { Finding, Report } from '../analyzer/report';
 import { parseBudgets, checkBudgets, budgetHelp, type Budget } from '../analyzer/budgets';
 import { parseFailOn, checkFailOn, type FailOnRule } from '../analyzer/failOn';
-import { relativeToCwd } from '../analyzer/findingIdentity';
+import { findingSite } from '../analyzer/findingIdentity';
 import { FINDING_KINDS } from '../analyzer/findingKinds';
 import { writeSarif } from './sarifFile';
 import { compareCommand, COMPARE_SYNOPSIS, COMPARE_OPTIONS } from './compare';
@@ -162,7 +162,7 @@ async function profile(args: string[]): Promise<number> {
  * breached. Every breach is printed, one line each, either way.
  */
 function gateStatus(report: Report, status: number, budgets: Budget[], failOn: FailOnRule[]): number {
-  const where = (f: Finding) => `${relativeToCwd(f.location.file, report.program.cwd)}:${f.location.line}`;
+  const where = (f: Finding) => findingSite(f, report.program.cwd);
   const breaches = [...checkFailOn(report, failOn, where), ...checkBudgets(report, budgets)];
   for (const b of breaches) process.stderr.write(`concurrency-lens: ${b}\n`);
   if (breaches.length && status !== 0) process.stderr.write(`concurrency-lens: exit status ${status} is the program's own (the gates would have failed with ${EXIT_GATE})\n`);
