@@ -33,12 +33,14 @@ describe('compare: the sequential sample against its Promise.all version', () =>
     assert.match(r.stderr, /^no regression$/m);
   });
 
-  it('the other way round is a regression: a new finding and a longer wall time (exit 3)', () => {
+  it('the other way round is a regression: a new finding (exit 3)', () => {
     const r = cli(['compare', s.all.jsonPath, s.seq.jsonPath, '--fail-on-regression'], ROOT);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stdout, /^new \(1\):\n {2}await-in-loop at samples\/io\/01-sequential\.js:15/m);
     assert.match(r.stderr, /^regression: new finding await-in-loop at samples\/io\/01-sequential\.js:15: /m);
-    assert.match(r.stderr, /^regression: Wall time worse: /m);
+    // Whether the wall time also counts depends on the machine's load (at load 30 it did not, in
+    // one run of three): the tolerance rule is tested in analyzer/compareRuns.test.ts.
+    assert.match(r.stdout, /^ {2}Wall time +\S+ (ms|s) → \S+ s /m);
   });
 
   it('without --fail-on-regression it only reports (exit 0)', () => {
