@@ -64,7 +64,7 @@ export interface CompareOptions {
 
 /**
  * 50 %: one run against one run on shared CI machines; the same 1.2 s program took 48 % longer in
- * one of two runs on a loaded 2-core machine (load 12). Tighten it with --tolerance on quiet runners.
+ * one of two runs on a loaded 2-core machine (load average 17–23). Tighten it with --tolerance on quiet runners.
  */
 export const DEFAULT_TOLERANCE = 0.5;
 /** A finding's total time changing by up to this much is noise (timers fire late on a loaded machine). */
