@@ -4,6 +4,7 @@ import * as dc from 'node:diagnostics_channel';
 export interface Http2Sink {
   served(request: object, method: string, ready: number, path?: string): void;
   servedFinished(request: object, status: number, failed: boolean): void;
+  handlerRan(request: object, end: boolean): void;
   http2Listening(): void;
 }
 
@@ -15,8 +16,17 @@ export interface Http2Sink {
  * seen when they listen (`tracing:net.server.listen`, Node 20.x included), and the report says
  * their requests were not recorded. Returns whether this Node publishes the stream channels.
  * Server pushes (even stream ids, started by the server) are not requests.
+ *
+ * The program's code for a stream runs in its 'stream' event (the compat API's 'request' too),
+ * which Node emits from a process.nextTick queued right after publishing `start`: that run is
+ * told to the recorder as the stream's handler run (its own CPU). A tick queued at `start` runs
+ * just before it; the run ends where the next stream's such tick begins (several streams read at
+ * once) or, at the latest, at a tick queued from the first one (the end of the tick queue then).
  */
 export function recordHttp2(sink: Http2Sink): boolean {
+  /** The stream whose 'stream' event is being emitted now. */
+  let emitting: object | undefined;
+  const emitted = () => { if (emitting) { sink.handlerRan(emitting, true); emitting = undefined; } };
   dc.subscribe('tracing:net.server.listen:asyncEnd', (m: any) => {
     try { if (isHttp2Server(m?.server)) sink.http2Listening(); } catch { /* never break the program */ }
   });
@@ -25,6 +35,12 @@ export function recordHttp2(sink: Http2Sink): boolean {
       const stream = m?.stream, headers = m?.headers;
       if (!stream || typeof stream !== 'object' || !headers || (typeof stream.id === 'number' && stream.id % 2 === 0)) return;
       sink.served(stream, String(headers[':method'] ?? '?'), -1, String(headers[':path'] ?? '/'));
+      process.nextTick(() => {
+        emitted();
+        emitting = stream;
+        sink.handlerRan(stream, false);
+        process.nextTick(emitted);
+      });
     } catch { /* never break the program */ }
   });
   dc.subscribe('http2.server.stream.close', (m: any) => {
