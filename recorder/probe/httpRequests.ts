@@ -55,9 +55,12 @@ export class HttpRequests {
 
   /**
    * @param servedHooks told when a served request reaches its handler and when its response
-   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency).
+   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency),
+   * and when a framework's route handler began after the request's first callback (a body read
+   * first, async hooks): a task of its own (ProbeRuntime.mark), so that handlers run back to back
+   * as bodies arrive together are never read as one block.
    */
-  constructor(private readonly maxRows: number, private readonly servedHooks?: { started(): void; ended(): void }) {}
+  constructor(private readonly maxRows: number, private readonly servedHooks?: { started(): void; ended(): void; laterHandler?(): void }) {}
 
   /** Subscribes to the channels. */
   start(): void {
@@ -127,7 +130,11 @@ export class HttpRequests {
     const o = this.open.get(request);
     if (!o || o.kind !== REQ_SERVER) return;
     const t = performance.now();
-    if (!end && o.handlerStart < 0) o.handlerStart = t;
+    if (!end && o.handlerStart < 0) {
+      o.handlerStart = t;
+      // syncEnd is set once the first callback returned.
+      if (o.syncEnd > 0) this.servedHooks?.laterHandler?.();
+    }
     else if (end && o.handlerStart >= 0 && o.handlerEnd < 0) o.handlerEnd = t;
   }
 
