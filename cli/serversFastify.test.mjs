@@ -61,8 +61,8 @@ describe('a Fastify 5 API under autocannon', () => {
     // No route matched: Fastify told nothing, the path it is.
     const missing = route(report, 'GET', '/missing/x');
     assert.deepEqual(missing.statuses, [{ status: 404, count: s.load.non2xx }]);
-    // Every request autocannon sent (and the /quit) is in the table, and no path of a matched route.
-    assert.equal(report.routes.reduce((a, r) => a + r.count, 0), s.load.requests.sent + 1);
+    // Every request autocannon sent is in the table (the /quit after them may be cut by the close), and no path of a matched route.
+    assert.equal(report.routes.filter((r) => r.route !== '/quit').reduce((a, r) => a + r.count, 0), s.load.requests.sent);
     assert.ok(!report.routes.some((r) => /^\/(users\/\d|orders\/\d|api\/items\/\d)/.test(r.route)), JSON.stringify(report.routes.map((r) => r.route)));
   });
 
