@@ -3,7 +3,7 @@ import * as dc from 'node:diagnostics_channel';
 /** What a framework can tell the request recorder (HttpRequests) about a request it serves. */
 export interface RouteSink {
   routeMatched(request: object, pattern: string): void;
-  handlerRan(request: object, end: boolean): void;
+  handlerRan(request: object, end: boolean, by: object): void;
 }
 
 /**
@@ -25,13 +25,13 @@ export function recordFrameworkRoutes(sink: RouteSink): void {
       if (!raw) return;
       const url = m.route?.url;
       if (typeof url === 'string') sink.routeMatched(raw, url);
-      sink.handlerRan(raw, false);
+      sink.handlerRan(raw, false, m);
     } catch { /* never break the program */ }
   });
   dc.subscribe('tracing:fastify.request.handler:end', (m: any) => {
     try {
       const raw = requestOf(m);
-      if (raw) sink.handlerRan(raw, true);
+      if (raw) sink.handlerRan(raw, true, m);
     } catch { /* never break the program */ }
   });
 }

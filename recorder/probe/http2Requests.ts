@@ -4,7 +4,7 @@ import * as dc from 'node:diagnostics_channel';
 export interface Http2Sink {
   served(request: object, method: string, ready: number, path?: string): void;
   servedFinished(request: object, status: number, failed: boolean): void;
-  handlerRan(request: object, end: boolean): void;
+  handlerRan(request: object, end: boolean, by: object): void;
   http2Listening(): void;
 }
 
@@ -26,7 +26,7 @@ export interface Http2Sink {
 export function recordHttp2(sink: Http2Sink): boolean {
   /** The stream whose 'stream' event is being emitted now. */
   let emitting: object | undefined;
-  const emitted = () => { if (emitting) { sink.handlerRan(emitting, true); emitting = undefined; } };
+  const emitted = () => { if (emitting) { sink.handlerRan(emitting, true, emitting); emitting = undefined; } };
   dc.subscribe('tracing:net.server.listen:asyncEnd', (m: any) => {
     try { if (isHttp2Server(m?.server)) sink.http2Listening(); } catch { /* never break the program */ }
   });
@@ -38,7 +38,7 @@ export function recordHttp2(sink: Http2Sink): boolean {
       process.nextTick(() => {
         emitted();
         emitting = stream;
-        sink.handlerRan(stream, false);
+        sink.handlerRan(stream, false, stream);
         process.nextTick(emitted);
       });
     } catch { /* never break the program */ }

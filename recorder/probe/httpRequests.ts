@@ -33,7 +33,7 @@ interface Open {
   /** Server: previous response on the connection finished (-1: first, or not known). */ ready: number;
   /** undici: from its headers. */ status: number;
   /** Server: the route pattern a framework matched; the path (HTTP/2: known at start). */ pattern?: string; path?: string;
-  /** Server: the framework's route handler's first synchronous run (-1: not told). */ handlerStart: number; handlerEnd: number;
+  /** Server: the route handler's first synchronous run (-1: not told), and who told it. */ handlerStart: number; handlerEnd: number; handlerBy?: object;
 }
 
 export class HttpRequests {
@@ -125,17 +125,23 @@ export class HttpRequests {
     if (o && o.kind === REQ_SERVER) o.pattern = pattern;
   }
 
-  /** A framework's route handler for a served request began (`end` false) or returned (`end` true) its synchronous run. */
-  handlerRan(request: object, end: boolean): void {
+  /**
+   * A route handler for a served request began (`end` false) or returned (`end` true) its
+   * synchronous run; `by` pairs the two (the teller's own object for that run). A run told after
+   * an earlier one ended (Fastify's handler after the HTTP/2 'stream' event that routed it, once
+   * the body was read) replaces it: the framework's handler is the request's own code.
+   */
+  handlerRan(request: object, end: boolean, by: object): void {
     const o = this.open.get(request);
     if (!o || o.kind !== REQ_SERVER) return;
     const t = performance.now();
-    if (!end && o.handlerStart < 0) {
+    if (!end && (o.handlerStart < 0 || (o.handlerEnd >= 0 && o.handlerBy !== by))) {
       o.handlerStart = t;
+      o.handlerEnd = -1;
+      o.handlerBy = by;
       // syncEnd is set once the first callback returned.
       if (o.syncEnd > 0) this.servedHooks?.laterHandler?.();
-    }
-    else if (end && o.handlerStart >= 0 && o.handlerEnd < 0) o.handlerEnd = t;
+    } else if (end && o.handlerBy === by && o.handlerEnd < 0) o.handlerEnd = t;
   }
 
   /** The program started an HTTP/2 server listening. */
