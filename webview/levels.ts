@@ -11,10 +11,10 @@ import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
  */
 export type { Drawable } from './lod';
 
-const BASE_BINS = 4096;
-const MAX_LEVELS = 8;
+const BASE_BINS = 1024;
+const MAX_LEVELS = 10;
 /** Rows with fewer items are drawn directly. */
-export const LEVEL_MIN_ITEMS = 8192;
+export const LEVEL_MIN_ITEMS = 2048;
 
 export class LevelCache {
   private levels = new Map<number, (Drawable | null)[]>();
@@ -28,7 +28,7 @@ export class LevelCache {
     let best: Drawable = row;
     for (let k = 0; k < MAX_LEVELS; k++) {
       const binMs = this.wallMs / (BASE_BINS * 2 ** k);
-      if (binMs > msPerPx / 2) continue;
+      if (binMs > msPerPx) continue;
       const level = this.level(rowIndex, row, k);
       if (!level) break; // finer levels would not be smaller either
       best = level;
@@ -44,8 +44,8 @@ export class LevelCache {
     const bins = BASE_BINS * 2 ** k;
     const binMs = this.wallMs / bins;
     const r = visibleRuns(row, 0, this.wallMs, bins, this.runs, 1, true);
-    // Not worth it unless it at least halves the work.
-    if (r.count > row.start.length / 2) { ls[k] = null; return null; }
+    // Not worth it unless it saves a good part of the work.
+    if (r.count > row.start.length * 0.7) { ls[k] = null; return null; }
     const start = new Float64Array(r.count), end = new Float64Array(r.count), cat = new Uint8Array(r.count), cover = new Float32Array(r.count);
     let maxDur = 0;
     for (let i = 0; i < r.count; i++) {

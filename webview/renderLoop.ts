@@ -8,13 +8,14 @@ import type { FindingMarkers } from './markers';
 import type { Selection } from './describe';
 import { createRuns } from './lod';
 import { LevelCache } from './levels';
+import { RunsCache } from './runsCache';
 import { readTheme, type Theme } from './theme';
 import { canvasDpr, drawGrid, fitCanvas } from './canvas';
 import { PixelLayer } from './pixels';
 import { setText } from './dom';
 import { formatMs } from '../analyzer/format';
 import { TRACKS, TRACK_H, drawTracks, trackMaxima } from './tracks';
-import { drawOverview } from './overview';
+import { drawOverview, overviewWidth, OverviewCache } from './overview';
 import { drawLanes } from './lanesCanvas';
 
 /**
@@ -27,14 +28,16 @@ import { drawLanes } from './lanesCanvas';
 export class RenderLoop {
   /** Milliseconds the last render() took (read by the render benchmark). */
   lastRenderMs = 0;
-  /** performance.now() after each part of the last render (axis, tracks, lanes, markers, overview). */
+  /** performance.now() at the start of the last render and after each of its parts (axis, tracks, lanes, markers, overview). */
   renderParts: Record<string, number> = {};
   private frame = 0;
   private theme: Theme = readTheme();
   private runs = createRuns();
   private levels: LevelCache;
+  private runsCache = new RunsCache();
   private pixels = new PixelLayer();
   private scratch: Float32Array[] = [];
+  private overviewBars = new OverviewCache();
   private maxima: number[];
   private observers: { disconnect(): void }[] = [];
 
@@ -97,12 +100,15 @@ export class RenderLoop {
 
   render(): void {
     const t0p = performance.now();
+    this.renderParts = { start: t0p };
     const [t0, t1] = this.viewport.visibleRange();
     const w = this.viewport.width;
     const th = this.theme;
     const s = this.viewport.xScale();
     const ticks = s.ticks(Math.max(2, Math.floor(w / 110)));
     const { axisSvg, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
+    // Layout reads first: once the frame writes to the page, a read would force a layout.
+    const vh = Math.max(1, lanesEl.clientHeight), scrollTop = lanesEl.scrollTop, ow = overviewWidth(overview);
 
     // Axis
     const svg = select(axisSvg);
@@ -122,17 +128,16 @@ export class RenderLoop {
 
     mark('tracks');
     // Lanes (only the rows in the scrolled window) and finding markers
-    const vh = Math.max(1, lanesEl.clientHeight);
     drawLanes(fitCanvas(lanesCanvas, w, vh), {
-      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, scale: s, ticks,
-      width: w, height: vh, scrollTop: lanesEl.scrollTop, theme: th, selected: this.selected(),
+      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, runsCache: this.runsCache, scale: s, ticks,
+      width: w, height: vh, scrollTop, theme: th, selected: this.selected(),
       pixels: this.pixels, dpr: canvasDpr(),
     });
     mark('lanes');
     this.markers.position(s, w, this.layout);
     mark('markers');
     // Overview
-    drawOverview(overview, this.model, this.maxima, t0, t1, th, this.scratch);
+    drawOverview(overview, ow, this.model, this.maxima, t0, t1, th, this.scratch, this.overviewBars);
 
     mark('overview');
     this.showRange();
