@@ -31,6 +31,9 @@ export class RenderLoop {
   /** performance.now() at the start of the last render and after each of its parts (axis, tracks, lanes, markers, overview). */
   renderParts: Record<string, number> = {};
   private frame = 0;
+  private idle = 0;
+  /** Rows whose coarse levels are all built (idle prebuilding goes on from here). */
+  private prebuiltRows = 0;
   private theme: Theme = readTheme();
   private runs = createRuns();
   private levels: LevelCache;
@@ -73,12 +76,34 @@ export class RenderLoop {
     this.observers.push(ro);
   }
 
-  /** Stops observing and drops a pending frame. */
+  /** Stops observing and drops a pending frame and idle work. */
   dispose(): void {
     for (const o of this.observers) o.disconnect();
     this.observers = [];
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    if (this.idle) cancelIdle(this.idle);
+    this.idle = 0;
+  }
+
+  /**
+   * Builds the rows' coarse levels while the page is idle, in layout order (the top rows are
+   * the ones on screen first), a level at a time, so that zooming out never stalls a frame
+   * on building one. Stops when every row is done.
+   */
+  private prebuildLevels(): void {
+    if (this.idle) return;
+    const rows = this.model.rows, order = this.layout.bands;
+    const step = (deadline: { timeRemaining(): number }) => {
+      this.idle = 0;
+      while (this.prebuiltRows < order.length) {
+        const b = order[this.prebuiltRows];
+        if (b.type !== 'row' || !this.levels.prebuild(b.row, rows[b.row])) { this.prebuiltRows++; continue; }
+        if (deadline.timeRemaining() < 4) break;
+      }
+      if (this.prebuiltRows < order.length) this.idle = requestIdle(step);
+    };
+    this.idle = requestIdle(step);
   }
 
   /** The lanes' width changed: the viewport keeps its time range; renders now. */
@@ -142,5 +167,18 @@ export class RenderLoop {
     mark('overview');
     this.showRange();
     this.lastRenderMs = performance.now() - t0p;
+    if (this.prebuiltRows === 0) this.prebuildLevels();
   }
+}
+
+/** requestIdleCallback where there is one (Chromium: VS Code, the HTML report), else a timeout with a 10 ms budget. */
+function requestIdle(cb: (deadline: { timeRemaining(): number }) => void): number {
+  if (typeof requestIdleCallback === 'function') return requestIdleCallback(cb, { timeout: 1000 });
+  const t = performance.now();
+  return window.setTimeout(() => cb({ timeRemaining: () => Math.max(0, 10 - (performance.now() - t)) }), 16);
+}
+
+function cancelIdle(id: number): void {
+  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(id);
+  else clearTimeout(id);
 }
