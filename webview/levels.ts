@@ -6,8 +6,9 @@ import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
  * canvas `BASE_BINS × 2^k` px wide spanning the whole run; its runs are items again (sorted
  * by start, same categories, with how much of them was busy as `cover`), so the renderer
  * draws a level exactly like a row. A level is
- * used only when a screen pixel spans at least one of its bins, so it looks the same as
- * the full row (a bin split by a pixel edge shares its cover between the two). Built once
+ * used only when a screen pixel spans at least 2 of its bins, so it looks the same as
+ * the full row (with one bin per pixel, bins split by pixel edges would smear busy heights
+ * over neighbours: measurably different). Built once
  * per row and level: ahead of use in idle time (prebuild), else when first needed; a
  * coarser level is built from the next finer one.
  */
@@ -30,7 +31,7 @@ export class LevelCache {
     let best: Drawable = row;
     for (let k = 0; k < MAX_LEVELS; k++) {
       const binMs = this.wallMs / (BASE_BINS * 2 ** k);
-      if (binMs > msPerPx) continue;
+      if (binMs > msPerPx / 2) continue;
       const level = this.level(rowIndex, row, k);
       if (!level) break; // finer levels would not be smaller either
       best = level;
