@@ -5,7 +5,8 @@ import type { Row } from './model';
 import type { Theme } from './theme';
 import type { Selection } from './describe';
 import type { LevelCache } from './levels';
-import { lowerBound, visibleRuns, RUN_STRIDE, type Drawable, type Runs } from './lod';
+import type { RunsCache } from './runsCache';
+import { lowerBound, RUN_STRIDE, type Drawable, type Runs } from './lod';
 import { drawGrid } from './canvas';
 import type { PixelLayer } from './pixels';
 
@@ -21,6 +22,8 @@ export interface LanesFrame {
   layout: RowLayout;
   levels: LevelCache;
   runs: Runs;
+  /** Runs kept from the last frame with the same time range. */
+  runsCache: RunsCache;
   scale: ScaleLinear<number, number>;
   ticks: number[];
   width: number;
@@ -39,8 +42,9 @@ const DIM_ALPHA = 0.4;
 export const PIXEL_MODE_ITEMS = 4_000;
 
 export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
-  const { width: w, height: vh, scrollTop: top, theme: th, runs, pixels } = f;
+  const { width: w, height: vh, scrollTop: top, theme: th, pixels } = f;
   const [t0, t1] = f.scale.domain();
+  const runsOf = (src: Drawable) => f.runsCache.runs(src, t0, t1, w, f.runs);
   const rows = f.model.rows;
   const msPerPx = (t1 - t0) / w;
   // What each visible row draws from (the row or a coarse level), and how much is in view.
@@ -64,9 +68,8 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
     const dimSlicePx = sliceColors.map((c) => pixels.color(c, DIM_ALPHA)), dimAsyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha * DIM_ALPHA));
     for (const { b, src } of visible) {
       const slices = rows[b.row].kind === 'slices';
-      if (eachStep(rows[b.row], b.y - top, (level, y, h) => { visibleRuns(level, t0, t1, w, runs); fillRunsPixels(pixels, runs, b.dim ? dimAsyncPx : asyncPx, y, h, th.highContrast ? outlined : undefined); })) continue;
-      visibleRuns(src, t0, t1, w, runs);
-      fillRunsPixels(pixels, runs, slices ? (b.dim ? dimSlicePx : slicePx) : (b.dim ? dimAsyncPx : asyncPx), b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
+      if (eachStep(rows[b.row], b.y - top, (level, y, h) => { fillRunsPixels(pixels, runsOf(level), b.dim ? dimAsyncPx : asyncPx, y, h, th.highContrast ? outlined : undefined); })) continue;
+      fillRunsPixels(pixels, runsOf(src), slices ? (b.dim ? dimSlicePx : slicePx) : (b.dim ? dimAsyncPx : asyncPx), b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
     }
     pixels.commit(ctx);
   } else {
@@ -74,9 +77,8 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
     for (const { b, src } of visible) {
       const slices = rows[b.row].kind === 'slices';
       const dimming = b.dim ? DIM_ALPHA : 1;
-      if (eachStep(rows[b.row], b.y - top, (level, y, h) => { visibleRuns(level, t0, t1, w, runs); fillRunsPath(ctx, runs, asyncColors, y, h, asyncAlpha * dimming, th.highContrast ? outlined : undefined); })) continue;
-      visibleRuns(src, t0, t1, w, runs);
-      fillRunsPath(ctx, runs, slices ? sliceColors : asyncColors, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, (slices ? 1 : asyncAlpha) * dimming, th.highContrast ? outlined : undefined);
+      if (eachStep(rows[b.row], b.y - top, (level, y, h) => { fillRunsPath(ctx, runsOf(level), asyncColors, y, h, asyncAlpha * dimming, th.highContrast ? outlined : undefined); })) continue;
+      fillRunsPath(ctx, runsOf(src), slices ? sliceColors : asyncColors, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, (slices ? 1 : asyncAlpha) * dimming, th.highContrast ? outlined : undefined);
       // Back-to-back waits of a flat row: a gap at each boundary, so each is its own bar.
       if (!slices && src === rows[b.row]) drawBoundaries(ctx, rows[b.row], t0, t1, w, b.y - top + 2, b.h - 4, th.bg);
     }

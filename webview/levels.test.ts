@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LevelCache, LEVEL_MIN_ITEMS } from './levels';
-import { createRuns, visibleRuns, RUN_STRIDE, type Runs } from './lod';
+import { createRuns, visibleRuns, RUN_STRIDE, type Drawable, type Runs } from './lod';
 
 function denseRow(n: number, wall: number) {
   const start = new Float64Array(n), end = new Float64Array(n), cat = new Uint8Array(n);
@@ -28,6 +28,19 @@ function raster(r: Runs, width: number): { cat: Int16Array; cover: Float32Array 
   return { cat, cover };
 }
 
+/** How the picture of `picked` differs from the row's on [t0, t1]: px drawn or not, px of another colour, mean busy-height difference. */
+function pictureDiff(row: Drawable, picked: Drawable, t0: number, t1: number, width: number): { coverageDiff: number; colourDiff: number; coverDiff: number } {
+  const { cat: a, cover: ca } = raster(visibleRuns(row, t0, t1, width, createRuns()), width);
+  const { cat: b, cover: cb } = raster(visibleRuns(picked, t0, t1, width, createRuns()), width);
+  let coverageDiff = 0, colourDiff = 0, coverDiff = 0;
+  for (let x = 0; x < width; x++) {
+    if ((a[x] < 0) !== (b[x] < 0)) coverageDiff++;
+    else if (a[x] !== b[x]) colourDiff++;
+    coverDiff += Math.abs(ca[x] - cb[x]) / width;
+  }
+  return { coverageDiff, colourDiff, coverDiff };
+}
+
 test('zoomed out, a coarse level replaces the row and draws the same picture', () => {
   const wall = 60_000, width = 1200;
   const row = denseRow(100_000, wall);
@@ -36,14 +49,7 @@ test('zoomed out, a coarse level replaces the row and draws the same picture', (
     const msPerPx = (t1 - t0) / width;
     const picked = cache.pick(0, row, msPerPx);
     if (t1 - t0 >= 30_000) assert.ok(picked.start.length < row.start.length / 2, `level used at ${msPerPx} ms/px (${picked.start.length} items)`);
-    const { cat: a, cover: ca } = raster(visibleRuns(row, t0, t1, width, createRuns()), width);
-    const { cat: b, cover: cb } = raster(visibleRuns(picked, t0, t1, width, createRuns()), width);
-    let coverageDiff = 0, colourDiff = 0, coverDiff = 0;
-    for (let x = 0; x < width; x++) {
-      if ((a[x] < 0) !== (b[x] < 0)) coverageDiff++;
-      else if (a[x] !== b[x]) colourDiff++;
-      coverDiff += Math.abs(ca[x] - cb[x]) / width;
-    }
+    const { coverageDiff, colourDiff, coverDiff } = pictureDiff(row, picked, t0, t1, width);
     // Drawn heights are in eighths: on average they may differ by less than one step.
     assert.ok(coverDiff < 0.1, `busy height differs by ${coverDiff.toFixed(3)} on average`);
     assert.ok(coverageDiff <= width * 0.01, `coverage differs on ${coverageDiff} px`);
@@ -61,4 +67,40 @@ test('zoomed in, or on a small row, the row itself is drawn', () => {
   assert.equal(cache.pick(1, small, 100), small);
   // Levels are cached: the same object comes back.
   assert.equal(cache.pick(0, row, 50), cache.pick(0, row, 50));
+});
+
+test('levels built ahead of use (each from the next finer one) draw the same picture as the row', () => {
+  const wall = 60_000, width = 1600;
+  const row = denseRow(60_000, wall);
+  const cache = new LevelCache(wall);
+  let built = 0;
+  while (cache.prebuild(0, row)) built++;
+  assert.ok(built > 1, `${built} levels built`);
+  assert.equal(cache.prebuild(0, row), false, 'nothing left to build');
+  assert.equal(cache.prebuild(1, denseRow(LEVEL_MIN_ITEMS - 1, wall)), false, 'small rows have no levels');
+  for (const [t0, t1] of [[0, wall], [5_000, 50_000], [20_000, 32_000], [30_000, 33_000]]) {
+    const picked = cache.pick(0, row, (t1 - t0) / width);
+    if (t1 - t0 >= 30_000) assert.ok(picked.start.length < row.start.length / 2, `a level is used for ${t0}–${t1}`);
+    const { coverageDiff, colourDiff, coverDiff } = pictureDiff(row, picked, t0, t1, width);
+    assert.ok(coverDiff < 0.1, `${t0}–${t1}: busy height differs by ${coverDiff.toFixed(3)} on average`);
+    assert.ok(coverageDiff <= width * 0.01, `${t0}–${t1}: coverage differs on ${coverageDiff} px`);
+    assert.ok(colourDiff <= width * 0.03, `${t0}–${t1}: colour differs on ${colourDiff} px`);
+  }
+});
+
+test('a short item alone in a long run stays visible at every zoom level', () => {
+  const wall = 60_000, width = 1600, n = 20_000;
+  const start = new Float64Array(n), end = new Float64Array(n), cat = new Uint8Array(n);
+  // Busy items in the first half; one 10 µs item at 45 s, far from all of them.
+  for (let i = 0; i < n - 1; i++) { start[i] = i; end[i] = i + 0.5; }
+  start[n - 1] = 45_000; end[n - 1] = 45_000.01; cat[n - 1] = 3;
+  const row = { start, end, cat, maxDur: 0.5 };
+  const cache = new LevelCache(wall);
+  while (cache.prebuild(0, row));
+  for (const [t0, t1] of [[0, wall], [30_000, 60_000], [44_000, 46_000]]) {
+    const picked = cache.pick(0, row, (t1 - t0) / width);
+    const { cat: c } = raster(visibleRuns(picked, t0, t1, width, createRuns()), width);
+    const x = Math.floor(((45_000 - t0) / (t1 - t0)) * width);
+    assert.ok([x - 1, x, x + 1].some((p) => c[p] === 3), `${t0}–${t1}: the short item is drawn near px ${x}`);
+  }
 });

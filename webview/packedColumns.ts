@@ -16,6 +16,8 @@ export interface PackedColumn {
   path: string;
   n: number;
   scale: number;
+  /** Its length in the byte stream (lets the reader skip it and decode it later; absent in older pages). */
+  bytes?: number;
 }
 
 export interface PackedHeader {
@@ -32,8 +34,16 @@ export const PACKABLE: [string, number][] = [
 ];
 
 /**
+ * Columns the timeline's first paint does not read (the model is built without them): with
+ * their byte length in the header they are decoded when first read (describing a selected
+ * item, exporting), not before the page is drawn.
+ */
+export const DECODED_ON_USE = new Set(['slices.site', 'asyncSpans.suspend', 'lag.lane']);
+
+/**
  * Decodes the packed columns and puts each back into `report.spans` as a Float64Array
- * (indexable like the number[] it replaces). Returns the same report.
+ * (indexable like the number[] it replaces); DECODED_ON_USE columns as a getter that decodes
+ * on first read and then holds the array. Returns the same report.
  */
 export async function unpackColumns(report: Report, header: PackedHeader, base64: string, timings?: Record<string, number>): Promise<Report> {
   let t = performance.now();
@@ -55,32 +65,58 @@ export function decodeInto(report: Report, columns: PackedColumn[], bytes: Uint8
   let p = 0;
   const spans: any = report.spans;
   for (const c of columns) {
+    const [a, k] = c.path.split('.');
+    if (!spans[a]) spans[a] = {};
+    if (c.bytes !== undefined && DECODED_ON_USE.has(c.path)) {
+      // Its own copy of its bytes: the whole stream is not kept for it.
+      const own = bytes.slice(p, p + c.bytes);
+      p += c.bytes;
+      const holder = spans[a];
+      Object.defineProperty(holder, k, {
+        configurable: true, enumerable: true,
+        get() {
+          const out = new Float64Array(c.n);
+          decodeColumn(own, 0, out, c.scale);
+          Object.defineProperty(holder, k, { value: out, writable: true, configurable: true, enumerable: true });
+          return out;
+        },
+        set(v) { Object.defineProperty(holder, k, { value: v, writable: true, configurable: true, enumerable: true }); },
+      });
+      continue;
+    }
     const out = new Float64Array(c.n);
-    let prev = 0;
-    for (let i = 0; i < c.n; i++) {
-      // Fast path: up to 4 bytes (28 bits) in int32 arithmetic; longer values in doubles.
-      let b = bytes[p++];
-      let z = b & 127;
+    p = decodeColumn(bytes, p, out, c.scale);
+    spans[a][k] = out;
+  }
+}
+
+/** Decodes out.length values from `bytes` at `p` into `out`; returns the position after them. */
+function decodeColumn(bytes: Uint8Array, p: number, out: Float64Array, scale: number): number {
+  const n = out.length;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    // Fast path: up to 4 bytes (28 bits) in int32 arithmetic; longer values in doubles.
+    let b = bytes[p++];
+    let z = b & 127;
+    if (b & 128) {
+      b = bytes[p++]; z |= (b & 127) << 7;
       if (b & 128) {
-        b = bytes[p++]; z |= (b & 127) << 7;
+        b = bytes[p++]; z |= (b & 127) << 14;
         if (b & 128) {
-          b = bytes[p++]; z |= (b & 127) << 14;
+          b = bytes[p++]; z |= (b & 127) << 21;
           if (b & 128) {
-            b = bytes[p++]; z |= (b & 127) << 21;
-            if (b & 128) {
-              let mul = 268435456;
-              do { b = bytes[p++]; z += (b & 127) * mul; mul *= 128; } while (b & 128);
-            }
+            let mul = 268435456;
+            do { b = bytes[p++]; z += (b & 127) * mul; mul *= 128; } while (b & 128);
           }
         }
       }
-      prev += z < 2147483648 ? (z >>> 1) ^ -(z & 1) : z % 2 ? -(z + 1) / 2 : z / 2;
-      out[i] = c.scale === 1 ? prev : prev / c.scale;
     }
-    const [a, k] = c.path.split('.');
-    if (!spans[a]) spans[a] = {};
-    spans[a][k] = out;
+    prev += z < 2147483648 ? (z >>> 1) ^ -(z & 1) : z % 2 ? -(z + 1) / 2 : z / 2;
+    out[i] = prev;
   }
+  // Scaled back in a second pass (a loop of its own: the decode loop stays integer-only when it can).
+  if (scale !== 1) for (let i = 0; i < n; i++) out[i] = out[i] / scale;
+  return p;
 }
 
 /** base64 → bytes: the native decoder where there is one (Chromium ≥ 140), else atob. */

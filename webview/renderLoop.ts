@@ -8,13 +8,14 @@ import type { FindingMarkers } from './markers';
 import type { Selection } from './describe';
 import { createRuns } from './lod';
 import { LevelCache } from './levels';
+import { RunsCache } from './runsCache';
 import { readTheme, type Theme } from './theme';
 import { canvasDpr, drawGrid, fitCanvas } from './canvas';
 import { PixelLayer } from './pixels';
 import { setText } from './dom';
 import { formatMs } from '../analyzer/format';
 import { TRACKS, TRACK_H, drawTracks, trackMaxima } from './tracks';
-import { drawOverview } from './overview';
+import { drawOverview, overviewWidth, OverviewCache } from './overview';
 import { drawLanes } from './lanesCanvas';
 
 /**
@@ -27,14 +28,19 @@ import { drawLanes } from './lanesCanvas';
 export class RenderLoop {
   /** Milliseconds the last render() took (read by the render benchmark). */
   lastRenderMs = 0;
-  /** performance.now() after each part of the last render (axis, tracks, lanes, markers, overview). */
+  /** performance.now() at the start of the last render and after each of its parts (axis, tracks, lanes, markers, overview). */
   renderParts: Record<string, number> = {};
   private frame = 0;
+  private idle = 0;
+  /** Rows whose coarse levels are all built (idle prebuilding goes on from here). */
+  private prebuiltRows = 0;
   private theme: Theme = readTheme();
   private runs = createRuns();
   private levels: LevelCache;
+  private runsCache = new RunsCache();
   private pixels = new PixelLayer();
   private scratch: Float32Array[] = [];
+  private overviewBars = new OverviewCache();
   private maxima: number[];
   private observers: { disconnect(): void }[] = [];
 
@@ -70,12 +76,34 @@ export class RenderLoop {
     this.observers.push(ro);
   }
 
-  /** Stops observing and drops a pending frame. */
+  /** Stops observing and drops a pending frame and idle work. */
   dispose(): void {
     for (const o of this.observers) o.disconnect();
     this.observers = [];
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    if (this.idle) cancelIdle(this.idle);
+    this.idle = 0;
+  }
+
+  /**
+   * Builds the rows' coarse levels while the page is idle, in layout order (the top rows are
+   * the ones on screen first), a level at a time, so that zooming out never stalls a frame
+   * on building one. Stops when every row is done.
+   */
+  private prebuildLevels(): void {
+    if (this.idle) return;
+    const rows = this.model.rows, order = this.layout.bands;
+    const step = (deadline: { timeRemaining(): number }) => {
+      this.idle = 0;
+      while (this.prebuiltRows < order.length) {
+        const b = order[this.prebuiltRows];
+        if (b.type !== 'row' || !this.levels.prebuild(b.row, rows[b.row])) { this.prebuiltRows++; continue; }
+        if (deadline.timeRemaining() < 4) break;
+      }
+      if (this.prebuiltRows < order.length) this.idle = requestIdle(step);
+    };
+    this.idle = requestIdle(step);
   }
 
   /** The lanes' width changed: the viewport keeps its time range; renders now. */
@@ -97,12 +125,15 @@ export class RenderLoop {
 
   render(): void {
     const t0p = performance.now();
+    this.renderParts = { start: t0p };
     const [t0, t1] = this.viewport.visibleRange();
     const w = this.viewport.width;
     const th = this.theme;
     const s = this.viewport.xScale();
     const ticks = s.ticks(Math.max(2, Math.floor(w / 110)));
     const { axisSvg, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
+    // Layout reads first: once the frame writes to the page, a read would force a layout.
+    const vh = Math.max(1, lanesEl.clientHeight), scrollTop = lanesEl.scrollTop, ow = overviewWidth(overview);
 
     // Axis
     const svg = select(axisSvg);
@@ -122,20 +153,32 @@ export class RenderLoop {
 
     mark('tracks');
     // Lanes (only the rows in the scrolled window) and finding markers
-    const vh = Math.max(1, lanesEl.clientHeight);
     drawLanes(fitCanvas(lanesCanvas, w, vh), {
-      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, scale: s, ticks,
-      width: w, height: vh, scrollTop: lanesEl.scrollTop, theme: th, selected: this.selected(),
+      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, runsCache: this.runsCache, scale: s, ticks,
+      width: w, height: vh, scrollTop, theme: th, selected: this.selected(),
       pixels: this.pixels, dpr: canvasDpr(),
     });
     mark('lanes');
     this.markers.position(s, w, this.layout);
     mark('markers');
     // Overview
-    drawOverview(overview, this.model, this.maxima, t0, t1, th, this.scratch);
+    drawOverview(overview, ow, this.model, this.maxima, t0, t1, th, this.scratch, this.overviewBars);
 
     mark('overview');
     this.showRange();
     this.lastRenderMs = performance.now() - t0p;
+    if (this.prebuiltRows === 0) this.prebuildLevels();
   }
+}
+
+/** requestIdleCallback where there is one (Chromium: VS Code, the HTML report), else a timeout with a 10 ms budget. */
+function requestIdle(cb: (deadline: { timeRemaining(): number }) => void): number {
+  if (typeof requestIdleCallback === 'function') return requestIdleCallback(cb, { timeout: 1000 });
+  const t = performance.now();
+  return window.setTimeout(() => cb({ timeRemaining: () => Math.max(0, 10 - (performance.now() - t)) }), 16);
+}
+
+function cancelIdle(id: number): void {
+  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(id);
+  else clearTimeout(id);
 }

@@ -10,6 +10,21 @@ export const MAX_STAIR_ITEMS = 8192;
 
 export function buildStairs(report: Report, row: Pick<Row, 'start' | 'end' | 'ref' | 'cat'>): Stairs {
   const n = row.start.length;
+  if (n > MAX_STAIR_ITEMS) {
+    // Drawn flat whatever repeats: the iterations are only read to describe a selected item,
+    // so they are counted then (not while the page is first drawn).
+    let counted: ReturnType<typeof countIterations> | undefined;
+    const count = () => (counted ??= countIterations(report, row));
+    return { get iter() { return count().iter; }, get iterOf() { return count().iterOf; }, steps: 1, levels: [] };
+  }
+  const { iter, iterOf, most } = countIterations(report, row);
+  const steps = most > 1 ? Math.min(most, MAX_STEPS) : 1;
+  return { iter, iterOf, steps, levels: steps > 1 ? splitLevels(row, iter, steps) : [] };
+}
+
+/** Each item's iteration at its site within its invocation, how many its invocation had, and the most any had. */
+function countIterations(report: Report, row: Pick<Row, 'ref'>): { iter: Uint32Array; iterOf: Uint32Array; most: number } {
+  const n = row.ref.length;
   const iter = new Uint32Array(n), iterOf = new Uint32Array(n);
   const sp = report.spans.asyncSpans;
   const counts = new Map<number, number>();
@@ -27,8 +42,7 @@ export function buildStairs(report: Report, row: Pick<Row, 'start' | 'end' | 're
     if (k > most) most = k;
   }
   for (let i = 0; i < n; i++) { const key = keyOf(i); iterOf[i] = key < 0 ? 0 : counts.get(key)!; }
-  const steps = most > 1 && n <= MAX_STAIR_ITEMS ? Math.min(most, MAX_STEPS) : 1;
-  return { iter, iterOf, steps, levels: steps > 1 ? splitLevels(row, iter, steps) : [] };
+  return { iter, iterOf, most };
 }
 
 /** Step of an item: its iteration modulo the steps (unknown iterations on the top step). */

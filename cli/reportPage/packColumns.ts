@@ -31,6 +31,7 @@ export function packColumns(report: Report, minLength = PACK_MIN_LENGTH): Packed
     const col = (report.spans as any)[a]?.[k];
     if (!Array.isArray(col) || col.length < minLength || !exact(col, scale)) continue;
     let prev = 0;
+    const at = len;
     for (let i = 0; i < col.length; i++) {
       const v = Math.round(col[i] * scale);
       const d = v - prev;
@@ -40,7 +41,7 @@ export function packColumns(report: Report, minLength = PACK_MIN_LENGTH): Packed
       push(z);
     }
     spans[a] = { ...spans[a], [k]: [] };
-    columns.push({ path, n: col.length, scale });
+    columns.push({ path, n: col.length, scale, bytes: len - at });
   }
   const gz = gzipSync(Buffer.from(bytes.buffer, 0, len), { level: 1 });
   return { report: { ...report, spans }, header: { columns, gzip: true }, base64: gz.toString('base64') };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unpackColumns } from '../../webview/packedColumns';
+import { unpackColumns, DECODED_ON_USE } from '../../webview/packedColumns';
 import { packColumns } from './packColumns';
 import { syntheticReport } from '../../webview/fixtures/syntheticReport';
 import { timelineHtml } from './page';
@@ -20,6 +20,31 @@ test('packed columns decode to the same numbers, and take far less room than JSO
     const [a, b] = c.path.split('.');
     assert.deepEqual(Array.from((back.spans as any)[a][b]), (before.spans as any)[a][b], c.path);
   }
+});
+
+test('columns the first paint does not read are decoded when first read, to the same numbers', async () => {
+  const r = syntheticReport({ lanes: 3, spans: 40_000, wallMs: 20_000 });
+  const p = packColumns(r);
+  const deferred = p.header.columns.filter((c) => DECODED_ON_USE.has(c.path));
+  assert.deepEqual(deferred.map((c) => c.path).sort(), [...DECODED_ON_USE].sort());
+  const back = await unpackColumns(JSON.parse(JSON.stringify(p.report)), p.header, p.base64);
+  for (const c of deferred) {
+    const [a, b] = c.path.split('.');
+    const holder = (back.spans as any)[a];
+    assert.equal(typeof Object.getOwnPropertyDescriptor(holder, b)?.get, 'function', `${c.path} not decoded yet`);
+    assert.deepEqual(Array.from(holder[b]), (r.spans as any)[a][b], c.path);
+    const d = Object.getOwnPropertyDescriptor(holder, b)!;
+    assert.ok(d.value instanceof Float64Array && d.get === undefined, `${c.path} holds its array once read`);
+    assert.equal(holder[b], d.value);
+  }
+  // The columns after a deferred one still decode from the right place.
+  assert.deepEqual(Array.from(back.spans.asyncSpans.end), r.spans.asyncSpans.end);
+  assert.deepEqual(Array.from(back.spans.lag.ms), r.spans.lag.ms);
+  // A header without byte lengths (an older page) decodes everything at once.
+  const old = { ...p.header, columns: p.header.columns.map(({ bytes, ...c }) => c) };
+  const eager = await unpackColumns(JSON.parse(JSON.stringify(p.report)), old, p.base64);
+  assert.ok(Object.getOwnPropertyDescriptor(eager.spans.slices, 'site')!.value instanceof Float64Array);
+  assert.deepEqual(Array.from(eager.spans.slices.site), r.spans.slices.site);
 });
 
 test('columns that would lose precision, or hold non-numbers, stay in the JSON', async () => {
