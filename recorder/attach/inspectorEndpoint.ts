@@ -55,15 +55,16 @@ export async function endpointAt(host: string, port: number): Promise<InspectorE
 }
 
 /** The inspector host and port Node would use for SIGUSR1, from its command line and NODE_OPTIONS. */
-export function debugAddress(p: ProcProcess): { host: string; port: number } {
-  let host = '127.0.0.1', port = DEFAULT_DEBUG_PORT;
+export function debugAddress(p: ProcProcess): { host: string; port: number; openAtStart: boolean } {
+  let host = '127.0.0.1', port = DEFAULT_DEBUG_PORT, openAtStart = false;
   // Node's own flags come before the script; NODE_OPTIONS' are read first, the command line's win.
   const flags = [...(readEnviron(p.pid)?.NODE_OPTIONS ?? '').split(/\s+/), ...nodeFlags(p.argv)];
   for (const f of flags) {
     const m = /^--(?:inspect|inspect-brk|inspect-wait|inspect-port|debug-port)=(?:(.*):)?(\d+)$/.exec(f);
     if (m) { if (m[1] !== undefined) host = m[1].replace(/^\[|\]$/g, ''); port = Number(m[2]); }
+    if (/^--inspect(-brk|-wait)?(=|$)/.test(f)) openAtStart = true;
   }
-  return { host, port };
+  return { host, port, openAtStart };
 }
 
 function nodeFlags(argv: string[]): string[] {
@@ -82,14 +83,17 @@ function nodeFlags(argv: string[]): string[] {
  */
 export async function openInspector(pid: number, timeoutMs = 15_000): Promise<InspectorEndpoint> {
   const p = checkAttachable(pid);
-  const { host, port } = debugAddress(p);
+  const { host, port, openAtStart } = debugAddress(p);
   const before = listeningSockets(pid);
   const reachable = (h: string) => (h === '0.0.0.0' ? '127.0.0.1' : h === '::' ? '::1' : h);
-  // Already open (--inspect, or opened by a debugger or the program) on its debug port.
-  for (const s of before.filter((s) => s.port === port)) {
+  // Already open (--inspect, or opened by SIGUSR1, a debugger or the program) on its debug port;
+  // started with --inspect, on any of its loopback ports (the others are asked for /json/list too).
+  const candidates = before.filter((s) => s.port === port || (openAtStart && (isLoopbackHost(s.host) || s.host === '0.0.0.0' || s.host === '::')));
+  for (const s of candidates) {
     const url = await nodeTarget(reachable(s.host), s.port);
     if (url) return { host: reachable(s.host), port: s.port, webSocketUrl: url, openedByUs: false, process: p };
   }
+  if (openAtStart) throw new AttachError(`pid ${pid} was started with --inspect but no inspector of it answers on loopback (it closed it, or listens elsewhere): attach to 127.0.0.1:<port> of its inspector`);
   if (!isLoopbackHost(host)) throw new AttachError(`pid ${pid} would open its inspector on ${host}:${port} (its --inspect-port), which is not loopback: not opened. Start it with --inspect-port=127.0.0.1:0, or attach to 127.0.0.1:<port> of an inspector you opened`);
   if (port !== 0) {
     const holder = listeningTcp(pid).find((s) => s.port === port);
