@@ -158,7 +158,8 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
       return { pid: tpid, tid, records: list, profile: profiles.get(key), seamCpu: collector.seamCpu.get(key) };
     });
     const raw: RawRun = {
-      command: argv ?? proc?.argv ?? [], cwd: cwd ?? proc?.cwd ?? '',
+      // /proc's command line has node's own flags too (process.argv has not): what a restart needs.
+      command: proc?.argv.length ? proc.argv : argv ?? [], cwd: cwd ?? proc?.cwd ?? '',
       exitCode: null, signal: null, stopReason,
       startHrUs, endHrUs, startEpochMs, cores, nodeVersion, rootPid: pid,
       threads,
