@@ -231,3 +231,45 @@ describe('attach refuses what it may not or cannot attach to', { timeout: 120_00
     assert.ok(!run.out.split('\n').some((l) => l.trim().startsWith(`${process.pid} `)), 'not the test itself (an ancestor of the CLI)');
   });
 });
+
+describe('attach when things go wrong', { timeout: 300_000 }, () => {
+  it('writes the report when the process exits while attached', async () => {
+    const server = await startServer('attach/express-cpu.js', ['--inspect-port=0']);
+    const run = await attachCli(server.child.pid, [], async () => {
+      await load(server.port, '/fast', 1, 10);
+      await fetch(`http://127.0.0.1:${server.port}/exit`).catch(() => undefined);
+      await new Promise((r) => server.child.once('exit', r));
+      // The CLI notices by itself; SIGINT afterwards (if it is still running) changes nothing.
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.report.program.stopReason, 'exit');
+    assert.ok(run.report.warnings.some((w) => /exited \(or closed its inspector\) while attached/.test(w)), JSON.stringify(run.report.warnings));
+    const fast = run.report.routes?.find((r) => r.route === '/fast');
+    assert.equal(fast?.count, 10, 'what was recorded before the exit is kept');
+  });
+
+  it('leaves nothing behind when the recorder is killed: the agent undoes itself and closes the inspector it opened', async () => {
+    const server = await startServer('attach/express-cpu.js', ['--expose-gc', '--inspect-port=0']);
+    const portsBefore = listeningPorts(server.child.pid);
+    const cli = spawn(process.execPath, [CLI, 'attach', String(server.child.pid)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    started.push(cli);
+    let stderr = '';
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the CLI did not start recording within 120 s\n${stderr}`)), 120_000);
+      cli.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; if (/recording pid/.test(stderr)) { clearTimeout(timer); resolve(); } });
+    });
+    assert.equal((await state(server.port)).recorded, 'object', 'the agent is installed while recording');
+    cli.kill('SIGKILL');
+    // The agent looks for its recorder every ~100 ms of its own timer; bounded generously.
+    let s;
+    for (let i = 0; i < 600; i++) {
+      s = await state(server.port);
+      if (s.recorded === 'undefined' && s.inspector === null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(s.recorded, 'undefined', 'the agent disposed of itself');
+    assert.equal(s.inspector, null, 'the inspector it opened is closed');
+    assert.deepEqual(listeningPorts(server.child.pid), portsBefore);
+    assert.equal((await load(server.port, '/fast', 1, 3))['2xx'], 3);
+  });
+});

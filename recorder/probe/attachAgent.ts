@@ -17,7 +17,7 @@ import { TICK_MS, type ProbeRecord, type ResourceUsage } from '../../analyzer/ra
 import { ProbeRuntime } from './runtime';
 import { HttpRequests } from './httpRequests';
 import { markTasks } from './taskMarks';
-import { threadRunMs, poolRequests, profileChunker } from './threadGauges';
+import { threadRunMs, lagTick, profileChunker } from './threadGauges';
 import type { AgentConfig } from '../probeOptions';
 
 declare const config: AgentConfig;
@@ -73,14 +73,10 @@ function install(): void {
   let timer: NodeJS.Timeout;
   const tick = () => {
     try {
-      const t = performance.now();
-      const cpu = threadRunMs();
-      runtime.loopTurns++;
-      runtime.mark(t, cpu);
-      ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), poolRequests(), cpu);
+      lagTick(runtime, ticks, expected);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) {
         // A recorder that went away without detaching (killed) leaves nothing running here.
-        if (abandoned(t)) { dispose(config.closeInspectorIfAbandoned); return; }
+        if (abandoned(performance.now())) { dispose(config.closeInspectorIfAbandoned); return; }
         flush();
       }
     } catch { /* never break the program */ }

@@ -24,7 +24,7 @@ import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { markTasks } from './taskMarks';
-import { threadRunMs, poolRequests, profileChunker } from './threadGauges';
+import { threadRunMs, lagTick, profileChunker } from './threadGauges';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 
 /** Lag samples (t, lag ms, awaits in flight, pool requests, thread CPU ms) not yet written (drained by flush). */
@@ -155,12 +155,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   let tickCount = 0;
   const tick = () => {
     try {
-      const t = performance.now();
-      const cpu = threadRunMs();
-      // The timer ran: whatever ran before it was another task.
-      runtime.loopTurns++;
-      runtime.mark(t, cpu);
-      ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), poolRequests(), cpu);
+      lagTick(runtime, ticks, expected);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;

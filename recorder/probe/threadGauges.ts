@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as wt from 'node:worker_threads';
 import { procReadable } from '../procFs';
 import { PROFILE_CHUNK_PREFIX } from '../probeOptions';
+import type { ProbeRuntime } from './runtime';
 
 /**
  * What a recorded thread reads about itself on every lag tick and profile chunk seam, shared by
@@ -65,4 +66,17 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     if (end > 0) profileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
     return reading;
   };
+}
+
+/**
+ * The lag timer ran (due at `expected`, performance.now()): the loop turned, so whatever ran
+ * before it was another task (a task mark); pushes one tick in the order of TICK (analyzer/raw.ts):
+ * t, lag, operations in flight, pool requests, thread CPU ms.
+ */
+export function lagTick(runtime: Pick<ProbeRuntime, 'loopTurns' | 'mark' | 'concurrencyNow'>, ticks: number[], expected: number): void {
+  const t = performance.now();
+  const cpu = threadRunMs();
+  runtime.loopTurns++;
+  runtime.mark(t, cpu);
+  ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), poolRequests(), cpu);
 }
