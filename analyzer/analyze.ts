@@ -105,7 +105,9 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   }
   for (const pool of pools.values()) {
     if (isSaturated(pool) && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))) {
-      report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work not issued from your files (module loading, a library)`);
+      // Attached, no call site is instrumented: whose work it was is unknown, not "not yours".
+      report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work `
+        + (run.attached ? 'whose calling lines an attached run cannot see (code loaded before the attach is not instrumented)' : 'not issued from your files (module loading, a library)'));
     }
   }
   for (const m of models) {
