@@ -145,6 +145,20 @@ describe('attach to a running Express server under autocannon', { timeout: 300_0
   });
 });
 
+describe('attach to a server that saturates the thread pool', { timeout: 300_000 }, () => {
+  it('sees the queue from the trace and says the calling lines cannot be seen when attached', async () => {
+    const server = await startServer('attach/express-cpu.js', ['--inspect-port=0']);
+    const run = await attachCli(server.child.pid, [], async () => {
+      const answers = await Promise.all([1, 2].map(() => fetch(`http://127.0.0.1:${server.port}/hash`).then((r) => r.text())));
+      assert.deepEqual(answers, ['hashed', 'hashed']);
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.report.metrics.threadpool.maxQueued >= 8, JSON.stringify(run.report.metrics.threadpool));
+    assert.ok(run.report.warnings.some((w) => /thread pool was saturated .* an attached run cannot see/.test(w)), JSON.stringify(run.report.warnings));
+    assert.ok(!run.report.warnings.some((w) => /not issued from your files/.test(w)), 'never claims the work was not the program\'s');
+  });
+});
+
 describe('attach to a piscina pool', { timeout: 300_000 }, () => {
   it('records the existing worker threads with their CPU, and leaves the pool running', async () => {
     const server = await startServer('attach/piscina-pool.js', ['--inspect-port=0']);

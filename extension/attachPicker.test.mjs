@@ -44,7 +44,8 @@ test('attach to a running server from the picker, detach, read the report', { sk
   const pid = server.child.pid;
 
   await step('the picker lists the running server with its pid and working directory', async () => {
-    await wb.runCommand('Concurrency Lens: Attach to Process…');
+    await wb.openFile('lens-server.js'); // the workbench has the focus (F1 reaches it)
+    await wb.runCommand('Concurrency Lens: Attach to Process');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: `pid ${pid}` }).first();
     await row.waitFor({ timeout: 60_000 });
     const text = await row.innerText();

@@ -58,10 +58,15 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
   const endpoint: InspectorEndpoint = 'pid' in target ? await openInspector(target.pid) : await endpointAt(target.host, target.port);
   debugLog(`inspector at ${endpoint.host}:${endpoint.port} (${endpoint.openedByUs ? 'opened' : 'already open'})`);
   let client: any;
-  try {
-    client = await connectClient(endpoint.host, endpoint.port, endpoint.webSocketUrl);
-  } catch (e) {
-    throw new AttachError(`could not connect to the inspector at ${endpoint.host}:${endpoint.port}: ${(e as Error).message}`);
+  for (let attempt = 1; !client; attempt++) {
+    try {
+      client = await connectClient(endpoint.host, endpoint.port, endpoint.webSocketUrl);
+    } catch (e) {
+      if (attempt < 3) { await new Promise((r) => setTimeout(r, 500 * attempt)); continue; }
+      // Without a session nothing can close it (only the process itself can).
+      const left = endpoint.openedByUs ? `; the inspector it opened for the attach is left listening at ${endpoint.host}:${endpoint.port}` : '';
+      throw new AttachError(`could not connect to the inspector at ${endpoint.host}:${endpoint.port}: ${(e as Error).message}${left}`);
+    }
   }
   const main = new ClientTarget(client);
   /** Hangs up; closes the inspector first when we opened it (Node then drops our connection). */
