@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Report } from '../analyzer/report';
 import { startProfile } from '../recorder/profile';
 import { attach, type AttachTarget } from '../recorder/attach/attach';
-import { listNodeProcesses, describeCommand, type NodeProcessInfo } from '../recorder/attach/nodeProcesses';
+import { listNodeProcesses, describeCommand, scriptName, type NodeProcessInfo } from '../recorder/attach/nodeProcesses';
 import { AttachRunner } from './panel/attachRunner';
 import { absoluteFile, FindingsIndex, validateReport } from './core/findingsIndex';
 import type { LaneProfile } from '../analyzer/exportCpuProfile';
@@ -282,12 +282,6 @@ async function pickProcess(): Promise<{ target: AttachTarget; label: string } | 
   if (!text) return undefined;
   const m = /^(.*):(\d+)$/.exec(text.trim())!;
   return { target: { host: m[1], port: Number(m[2]) }, label: text.trim() };
-}
-
-/** `server.js` of `node --inspect server.js`, else the executable's name. */
-function scriptName(argv: string[]): string {
-  const script = argv.slice(1).find((a) => !a.startsWith('-'));
-  return (script ?? argv[0] ?? 'node').split(/[\\/]/).pop()!;
 }
 
 /** Sends SIGTERM and waits (at most 10 s) for the process to be gone. */

@@ -5,6 +5,7 @@
 import { existsSync, statSync, accessSync, constants } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ProfileOptions } from '../../recorder/profileOptions';
+import { scriptArgIndex } from '../../recorder/launcher/command';
 import type { AnalysisOptions } from '../../analyzer/analyze';
 // The ES build: the package's main (UMD) requires its parts at run time, which a bundle cannot.
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
@@ -162,7 +163,7 @@ export function targetLabel(target: Target): string {
 export function restartCommand(argv: string[]): string[] {
   const [exe = 'node', ...rest] = argv;
   if (!/(^|[\\/])node(js)?[0-9.]*(\.exe)?$/.test(exe)) return argv;
-  const scriptAt = rest.findIndex((a) => !a.startsWith('-'));
+  const scriptAt = scriptArgIndex(rest);
   const flags = (scriptAt < 0 ? rest : rest.slice(0, scriptAt)).filter((a) => !/^--(inspect|debug-port)/.test(a));
   return ['node', ...flags, ...(scriptAt < 0 ? [] : rest.slice(scriptAt))];
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listNodeProcesses, isEditorProcess, describeCommand } from './nodeProcesses';
+import { listNodeProcesses, isEditorProcess, describeCommand, scriptName } from './nodeProcesses';
 import { readProcProcess, isNodeProcess, listeningSockets } from './procProcess';
 import { debugAddress } from './inspectorEndpoint';
 import { OPTIONS_ENV } from '../probeOptions';
@@ -51,6 +51,12 @@ describe('listNodeProcesses', () => {
     assert.ok(isEditorProcess({ argv: ['/usr/bin/node', '/home/u/concurrency-lens/dist/cli.js', 'profile', 'app.js'] }));
     assert.ok(!isEditorProcess({ argv: ['node', 'server.js', '--port', '3000'], exe: '/usr/bin/node' }));
     assert.ok(!isEditorProcess({ argv: ['node', '/srv/app/dist/server.js'] }));
+  });
+
+  it('names a process by its script, past the values of node flags', () => {
+    assert.equal(scriptName(['/usr/bin/node', '--import', 'tsx', '--test', 'src/app.test.ts']), 'app.test.ts');
+    assert.equal(scriptName(['node', '--inspect-port=0', '/srv/server.js', '--port', '3000']), 'server.js');
+    assert.equal(scriptName(['/usr/bin/node', '-e', 'x']), 'node');
   });
 
   it('shortens long command lines for a one-line list', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { readProcProcess, isNodeProcess, readEnviron, type ProcProcess } from './procProcess';
 import { OPTIONS_ENV } from '../probeOptions';
+import { scriptArgIndex } from '../launcher/command';
 
 /** A node process one could attach to (the attach picker's and `concurrency-lens attach`'s list). */
 export interface NodeProcessInfo {
@@ -55,4 +56,10 @@ export function isEditorProcess(p: Pick<ProcProcess, 'argv' | 'exe'>): boolean {
 export function describeCommand(argv: string[], max = 120): string {
   const text = argv.join(' ');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `server.js` of `node --import tsx server.js`, else the executable's name: what a list calls the process. */
+export function scriptName(argv: string[]): string {
+  const i = scriptArgIndex(argv.slice(1));
+  return ((i >= 0 ? argv[i + 1] : argv[0]) ?? 'node').split(/[\\/]/).pop()!;
 }
