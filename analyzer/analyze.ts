@@ -9,7 +9,7 @@ import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { percentile, round } from './stats';
 import { buildSpans } from './spans';
-import { collectRequests, routeTable } from './requests';
+import { collectRequests, routeTable, unrecordedHttp2 } from './requests';
 import { isSaturated } from './findings/threadpoolSaturation';
 import { DETECTORS } from './findings/detectors';
 import { FINDING_KINDS } from './findingKinds';
@@ -103,6 +103,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     if (requests.unfinished > 0) report.warnings.push(`${requests.unfinished} HTTP request(s) had not finished when their thread last reported (not in the routes table)`);
     if (spans.dropped.requests) report.warnings.push(`${spans.dropped.requests} HTTP requests were counted but not kept in detail: route percentiles are of the ${spans.requests?.lane.length ?? 0} kept`);
   }
+  report.warnings.push(...unrecordedHttp2(ctx));
   for (const pool of pools.values()) {
     if (isSaturated(pool) && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))) {
       // Attached, no call site is instrumented: whose work it was is unknown, not "not yours".

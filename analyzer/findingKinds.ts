@@ -30,6 +30,11 @@ interface FindingKindInfo {
   blocksLoop: boolean;
   /** Independent waits ran one after another: the timeline ghosts how long they would take together (Promise.all). */
   serialWaits: boolean;
+  /**
+   * What the finding means and what usually fixes it, plain text of a few sentences (SARIF rules'
+   * full description and help, `--help`): states the kind, never one run's figures.
+   */
+  help: string;
 }
 
 const saves = (f: LensInput) => (f.saving ? ` · would save ${f.saving}` : '');
@@ -41,17 +46,20 @@ const saves = (f: LensInput) => (f.saving ? ` · would save ${f.saving}` : '');
  */
 export const FINDING_KIND_INFO = {
   'blocking-cpu': {
+    help: 'JavaScript ran on the event loop without a break for longer than the blocking threshold (default 20 ms): timers, I/O callbacks and requests waited behind it. Move the work off the loop (a worker thread or a worker pool such as piscina), split it into chunks that yield (setImmediate), or make it cheaper.',
     blocksLoop: true, serialWaits: false,
     label: 'Blocked event loop', title: 'Event loop blocked by CPU work',
     lens: (f) => `$(watch) blocked the event loop ${f.repeated} · ${f.total} total`,
   },
   'sync-io': {
+    help: 'A synchronous call (fs.*Sync, child_process.*Sync, zlib or crypto *Sync) held the event loop until it returned. Use the asynchronous form (fs.promises, child_process.execFile, zlib or crypto with a callback), which lets the loop serve other work meanwhile; synchronous calls are fine only at start-up.',
     blocksLoop: true, serialWaits: false,
     label: 'Synchronous call', title: 'Synchronous call (I/O or CPU) on the event loop',
     // crypto's and zlib's *Sync calls compute rather than wait (findings/syncIo.ts says which in the message).
     lens: (f) => `$(watch) synchronous ${/ran CPU work/.test(f.message) ? 'CPU work' : 'I/O'} blocked the event loop ${f.repeated} · ${f.total} total`,
   },
   'sequential-awaits': {
+    help: 'Awaits that do not depend on each other ran one after another, so their waits added up. Start them together (Promise.all, or Promise.allSettled when one may fail) so the waits overlap.',
     blocksLoop: false, serialWaits: true,
     label: 'Sequential awaits', title: 'Independent awaits ran in sequence',
     lens: (f, awaitCount) => {
@@ -61,21 +69,25 @@ export const FINDING_KIND_INFO = {
     },
   },
   'await-in-loop': {
+    help: "An await inside a loop made each iteration wait for the previous one although no iteration needs an earlier one's result. Start the iterations together (Promise.all over the items) or with a concurrency limit (p-limit, p-map) for long lists.",
     blocksLoop: false, serialWaits: true,
     label: 'Await in loop', title: 'Await in a loop',
     lens: (f) => `$(sync) await in a loop: ${f.repeated} ran one after another${saves(f)}`,
   },
   'fake-concurrency': {
+    help: 'Promise.all (or race, allSettled, any) over work that never waited: the async functions did their work synchronously on the CPU while the promises were created, so nothing overlapped. Promises do not make CPU work concurrent; move it to worker threads (a pool such as piscina), or make each task await real I/O.',
     blocksLoop: false, serialWaits: false,
     label: 'Fake concurrency', title: 'Concurrency that did not overlap',
     lens: (f) => `$(warning) looks concurrent but ran one at a time · ${f.total}${saves(f)}`,
   },
   'threadpool-saturation': {
+    help: 'The libuv thread pool (fs, crypto, zlib, dns.lookup) had more requests than threads, so requests queued. Raise UV_THREADPOOL_SIZE before the first use of the pool, issue fewer requests at once (a concurrency limit), or use APIs that do not use the pool.',
     blocksLoop: false, serialWaits: false,
     label: 'Thread pool saturated', title: 'libuv threadpool saturated',
     lens: (f) => `$(server-process) libuv threadpool saturated · work queued ${f.total}`,
   },
   'pool-oversubscribed': {
+    help: 'More worker threads or processes ran CPU work at once than the machine has cores, so they took turns on the CPU and each task took longer. Size the pool to the cores (os.availableParallelism()), or queue the work.',
     blocksLoop: false, serialWaits: false,
     label: 'Pool oversubscribed', title: 'Worker pool larger than the cores',
     lens: (f) => `$(server-process) more workers than cores · ${f.total} contended`,

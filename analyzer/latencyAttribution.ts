@@ -51,12 +51,13 @@ export class LoopCpu {
 
   /**
    * Adds to `into` the CPU ms of each user line (url:line, with its function name) that ran in
-   * [a, b) outside [skipFrom, skipTo); work with no user frame on the stack is under key ''.
+   * [a, b) outside the intervals `skip` ([from, to) pairs, flat); work with no user frame on the
+   * stack is under key ''.
    */
-  linesIn(a: number, b: number, skipFrom: number, skipTo: number, into: Map<string, LineCpu>): void {
+  linesIn(a: number, b: number, skip: readonly number[], into: Map<string, LineCpu>): void {
     const s = this.samples;
     for (let i = this.at(a), end = this.at(b); i < end; i++) {
-      if (!isBusy(s.kind[i]) || (s.time[i] >= skipFrom && s.time[i] < skipTo)) continue;
+      if (!isBusy(s.kind[i]) || skipped(s.time[i], skip)) continue;
       const f = s.frame[i];
       const key = f ? `${f.url}:${f.line}` : '';
       let e = into.get(key);
@@ -64,6 +65,11 @@ export class LoopCpu {
       e.ms += sampleCpu(s, i);
     }
   }
+}
+
+function skipped(t: number, skip: readonly number[]): boolean {
+  for (let k = 0; k < skip.length; k += 2) if (t >= skip[k] && t < skip[k + 1]) return true;
+  return false;
 }
 
 export interface LineCpu { url: string; line: number; label: string; ms: number }

@@ -238,9 +238,11 @@ export interface RawAggregates {
 /**
  * HTTP request rows (recorder/probe/httpRequests.ts): kind, method, route, status, t0, syncEnd,
  * t1, flags, ready (server: when the previous response on the same connection finished, the
- * earliest this request can have arrived; -1: first on its connection, or a client request).
+ * earliest this request can have arrived; -1: first on its connection, or a client request),
+ * handlerStart, handlerEnd (server: the route handler's first synchronous run, when a framework
+ * said when it ran (Fastify); -1: not told).
  */
-export const REQUEST_FIELDS = 9;
+export const REQUEST_FIELDS = 11;
 export const REQ_SERVER = 0, REQ_CLIENT = 1;
 /** flags: the request failed (client error) or the response did not finish normally. */
 export const REQ_ERROR = 1;
@@ -259,6 +261,8 @@ export interface RawRequestsChunk {
   inFlight: number;
   maxInFlight: number;
   dropped: number;
+  /** HTTP/2 servers the thread started listening, and whether this Node publishes their requests (see http2Requests.ts). */
+  http2?: { servers: number; recorded: boolean };
 }
 
 /** process.resourceUsage() as the probe records it (declared here: the analyzer sees no Node types). */

@@ -245,7 +245,7 @@ export interface RequestSpans {
   /** 0: served by this lane, 1: made by this lane (client). */
   kind: number[];
   method: number[]; // string index
-  /** Route pattern (Express's matched route) or path without the query; for clients host + path. */
+  /** Route pattern (Express's matched route, Fastify's as it published it) or path without the query; for clients host + path. */
   route: number[]; // string index
   /** HTTP status; 0 if none (a client request that failed). */
   status: number[];
@@ -255,8 +255,10 @@ export interface RequestSpans {
   error: number[];
   /**
    * Server requests (-1 for clients): CPU of the request's own first callback (its 'request'
-   * handlers' synchronous run), and CPU the loop spent on other work during the request (an
-   * upper bound of the time it was queued behind that work). Waiting = end - start - both.
+   * handlers' synchronous run; an HTTP/2 stream's 'stream' event) plus, when its framework said
+   * when its route handler ran (Fastify), that handler's first synchronous run; and CPU the loop
+   * spent on other work during the request (an upper bound of the time it was queued behind that
+   * work). Waiting = end - start - both.
    */
   ownMs: number[];
   queuedMs: number[];

@@ -11,7 +11,9 @@ import { TICK } from './raw';
 /**
  * HTTP requests of every lane (recorded by recorder/probe/httpRequests.ts), with each server
  * request's time split three ways, estimated from the lane's CPU samples:
- * - own CPU: the CPU of the request's first callback (its handlers' synchronous run);
+ * - own CPU: the CPU of the request's first callback (its handlers' synchronous run) and, when a
+ *   framework said when its route handler ran (Fastify), of the handler's first synchronous run
+ *   (later than the first callback when a body was read first, or async hooks ran);
  * - queued: CPU the loop spent on anything else while the request was open (the request could
  *   not run while the loop was busy: an upper bound of its queueing, since the work it waited
  *   for may not have been ready). The CPU of its own later callbacks (after an await) is in here
@@ -27,6 +29,8 @@ export interface RequestTable {
   /** One entry per request kept in detail, in lane order. */
   lane: number[]; kind: number[]; method: string[]; route: string[]; status: number[];
   start: number[]; end: number[]; syncEnd: number[]; error: number[]; own: number[]; queued: number[]; before: number[];
+  /** Server: the route handler's first synchronous run, as its framework told it (-1: not told). */
+  handlerStart: number[]; handlerEnd: number[];
   /** Exact counts per lane: key `kind method route` → [count, errors]. */
   counts: Map<string, { kind: number; method: string; route: string; lanes: Set<number>; count: number; errors: number }>;
   dropped: number;
@@ -37,7 +41,7 @@ export interface RequestTable {
 
 export function collectRequests(ctx: AnalysisContext): RequestTable {
   const t: RequestTable = { lane: [], kind: [], method: [], route: [], status: [], start: [], end: [], syncEnd: [], error: [], own: [], queued: [], before: [],
-    counts: new Map(), dropped: 0, unfinished: 0, maxInFlight: 0, cpu: [] };
+    handlerStart: [], handlerEnd: [], counts: new Map(), dropped: 0, unfinished: 0, maxInFlight: 0, cpu: [] };
   ctx.threads.forEach(({ model, samples }, lane) => {
     const r = model.requests;
     const cpu = samples && r.rows.length ? new LoopCpu(samples) : undefined;
@@ -56,8 +60,11 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
       const kind = rows[i], t0 = rows[i + 4], syncEnd = rows[i + 5], t1 = Math.max(t0, rows[i + 6]);
       t.lane.push(lane); t.kind.push(kind); t.method.push(r.names[rows[i + 1]]); t.route.push(r.names[rows[i + 2]] ?? '?');
       t.status.push(rows[i + 3]); t.start.push(t0); t.end.push(t1); t.syncEnd.push(syncEnd); t.error.push(rows[i + 7] & REQ_ERROR ? 1 : 0);
+      t.handlerStart.push(rows[i + 9]); t.handlerEnd.push(rows[i + 10]);
       if (kind === REQ_SERVER && cpu) {
-        const own = cpu.busy(t0, Math.min(t1, Math.max(t0, syncEnd)));
+        const windows = ownWindows(t, t.lane.length - 1);
+        let own = 0;
+        for (let w = 0; w < windows.length; w += 2) own += cpu.busy(windows[w], windows[w + 1]);
         t.own.push(own);
         t.queued.push(Math.max(0, cpu.busy(t0, t1) - own));
         // It arrived after the previous response on its connection finished, while the loop was
@@ -67,6 +74,31 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
     }
   });
   return t;
+}
+
+/**
+ * When a server request ran its own code, as disjoint [from, to] pairs: its first callback and,
+ * when its framework told when its route handler ran, the part of that run outside the first.
+ */
+function ownWindows(t: RequestTable, i: number): number[] {
+  const t0 = t.start[i], first = Math.min(t.end[i], Math.max(t0, t.syncEnd[i]));
+  const out = [t0, first];
+  const hs = Math.max(t.handlerStart[i], first), he = Math.min(t.handlerEnd[i], t.end[i]);
+  if (t.handlerStart[i] >= 0 && he > hs) out.push(hs, he);
+  return out;
+}
+
+/** What the report must say of HTTP/2 servers whose requests this Node could not tell us (see recorder/probe/http2Requests.ts). */
+export function unrecordedHttp2(ctx: AnalysisContext): string[] {
+  const out: string[] = [];
+  for (const { model } of ctx.threads) {
+    const h = model.requests.http2;
+    if (!h || h.recorded) continue;
+    out.push(`pid ${model.pid}: HTTP/2 requests not recorded: the program started ${h.servers} HTTP/2 server${h.servers > 1 ? 's' : ''} `
+      + `(http2.createServer/createSecureServer), and Node ${model.hello?.nodeVersion ?? ''} publishes no HTTP/2 request events (Node 22.18+ and 24.3+ do). `
+      + 'They are missing from the routes table and the timeline; their CPU is still in the profile and findings.');
+  }
+  return out;
 }
 
 /** Server requests whose blocker is named in the timeline: the slowest ones. */
@@ -184,18 +216,19 @@ export function breakdown(t: RequestTable, ctx: AnalysisContext, requests: numbe
 /** User lines the loop ran while these requests were open, outside their own first callback; per request (÷ n). */
 function queuedBehind(t: RequestTable, ctx: AnalysisContext, requests: number[], n: number): LatencyBreakdown['queuedBehind'] {
   const lines = new Map<string, LineCpu>();
-  for (const i of requests) t.cpu[t.lane[i]]?.linesIn(t.start[i] - t.before[i], t.end[i], t.start[i], Math.max(t.start[i], t.syncEnd[i]), lines);
+  for (const i of requests) t.cpu[t.lane[i]]?.linesIn(t.start[i] - t.before[i], t.end[i], ownWindows(t, i), lines);
   return [...lines.values()].filter((l) => l.url && l.ms / n >= 0.05).sort((a, b) => b.ms - a.ms).slice(0, MAX_BLOCKERS)
     .map((l) => ({ location: ctx.mapper.locate(l.url, l.line) as SourceLocation, label: l.label, ms: round(l.ms / n, 2) }));
 }
 
-/** The user line the route's own first callbacks ran most (sampled over at most 2000 of its requests). */
+/** The user line the route's own code (ownWindows) ran most (sampled over at most 2000 of its requests). */
 function ownHotspot(t: RequestTable, requests: number[]): LineCpu | undefined {
   const lines = new Map<string, LineCpu>();
   const step = Math.max(1, Math.floor(requests.length / 2000));
   for (let k = 0; k < requests.length; k += step) {
     const i = requests[k];
-    if (t.syncEnd[i] > t.start[i]) t.cpu[t.lane[i]]?.linesIn(t.start[i], t.syncEnd[i], Infinity, Infinity, lines);
+    const windows = ownWindows(t, i);
+    for (let w = 0; w < windows.length; w += 2) if (windows[w + 1] > windows[w]) t.cpu[t.lane[i]]?.linesIn(windows[w], windows[w + 1], [], lines);
   }
   return [...lines.values()].filter((l) => l.url).sort((a, b) => b.ms - a.ms)[0];
 }

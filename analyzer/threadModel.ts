@@ -44,7 +44,10 @@ export interface ThreadModel {
 
 export interface ThreadRequests {
   names: string[];
-  /** REQUEST_FIELDS per request: kind, method, route (indexes into names), status, t0, syncEnd (-1: none), t1, flags, ready (-1: none). */
+  /**
+   * REQUEST_FIELDS per request: kind, method, route (indexes into names), status, t0, syncEnd (-1: none), t1, flags,
+   * ready (-1: none), handlerStart, handlerEnd (-1: none).
+   */
   rows: number[];
   /** Exact counts so far: [kind, method, route, count, errors]. */
   counts: number[][];
@@ -53,6 +56,8 @@ export interface ThreadRequests {
   /** Requests started and not finished when the thread's last chunk was written. */
   unfinished: number;
   maxInFlight: number;
+  /** HTTP/2 servers the thread started listening; whether their requests are in the rows. */
+  http2?: { servers: number; recorded: boolean };
 }
 
 export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
@@ -114,8 +119,10 @@ function addRequests(into: ThreadRequests, chunk: NonNullable<Chunk['requests']>
   into.names.push(...chunk.names);
   const r = chunk.rows;
   for (let i = 0; i + REQUEST_FIELDS <= r.length; i += REQUEST_FIELDS) {
-    into.rows.push(r[i], r[i + 1], r[i + 2], r[i + 3], toMs(r[i + 4]), r[i + 5] >= 0 ? toMs(r[i + 5]) : -1, toMs(r[i + 6]), r[i + 7], r[i + 8] >= 0 ? toMs(r[i + 8]) : -1);
+    const at = (k: number) => (r[i + k] >= 0 ? toMs(r[i + k]) : -1);
+    into.rows.push(r[i], r[i + 1], r[i + 2], r[i + 3], toMs(r[i + 4]), at(5), toMs(r[i + 6]), r[i + 7], at(8), at(9), at(10));
   }
+  if (chunk.http2) into.http2 = chunk.http2;
   if (chunk.counts) into.counts = chunk.counts;
   into.dropped = chunk.dropped;
   into.unfinished = chunk.inFlight;

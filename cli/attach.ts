@@ -29,7 +29,7 @@ export async function attachCommand(args: string[], usage: string): Promise<numb
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: {
-      json: { type: 'string' }, html: { type: 'string' }, trace: { type: 'string' }, cpuprofile: { type: 'string' },
+      json: { type: 'string' }, html: { type: 'string' }, sarif: { type: 'string' }, trace: { type: 'string' }, cpuprofile: { type: 'string' },
       duration: { type: 'string' }, 'sampling-interval': { type: 'string' }, threshold: { type: 'string' }, quiet: { type: 'boolean' },
     } });
   } catch (e) {
@@ -68,7 +68,7 @@ export async function attachCommand(args: string[], usage: string): Promise<numb
   onDetachSignals(run.stop);
   const recording = await run.done;
   const report = analyze(recording.raw, { blockingThresholdMs: threshold });
-  writeOutputs(report, recording, o, process.cwd());
+  writeOutputs(report, recording, o, process.cwd(), 0);
   return 0;
 }
 

@@ -2,6 +2,7 @@
  * concurrency-lens: the headless front end.
  *   concurrency-lens profile <app.js|app.ts|command…> [options] [-- program args]
  *   concurrency-lens attach [pid | 127.0.0.1:port] [options]
+ *   concurrency-lens compare <before.json> <after.json> [--fail-on-regression] [--tolerance PCT] [--json FILE]
  *   concurrency-lens matrix [samples-dir] [--markdown] [--json FILE] [--filter S]
  */
 import * as path from 'node:path';
@@ -16,11 +17,18 @@ import { attachCommand, ATTACH_USAGE } from './attach';
 import { runMatrix } from './matrix';
 import { debugLog } from '../recorder/launcher/debugLog';
 import { analyze } from '../analyzer/analyze';
-import type { Report } from '../analyzer/report';
+import type { Finding, Report } from '../analyzer/report';
+import { parseBudgets, checkBudgets, budgetHelp, type Budget } from '../analyzer/budgets';
+import { parseFailOn, checkFailOn, type FailOnRule } from '../analyzer/failOn';
+import { findingSite } from '../analyzer/findingIdentity';
+import { FINDING_KINDS } from '../analyzer/findingKinds';
+import { compareCommand, COMPARE_SYNOPSIS, COMPARE_OPTIONS } from './compare';
+import { EXIT_GATE, EXIT_USAGE } from './exitCodes';
 
 const USAGE = `Usage:
   concurrency-lens profile <script.js|script.ts|command…> [options] [-- program args]
   concurrency-lens attach [pid | 127.0.0.1:port] [options]
+${COMPARE_SYNOPSIS}
   concurrency-lens matrix [samples-dir] [--markdown] [--json FILE] [--filter TEXT]
 
 Profile options:
@@ -33,18 +41,43 @@ ${OUTPUT_USAGE}
   --include-node-modules   instrument dependencies too
   --cwd DIR                run the program in DIR
   --quiet                  no summary
+  --fail-on KIND[:MIN_MS],…
+                           fail (exit ${EXIT_GATE}) when a finding of KIND has a total time (all its
+                           occurrences, all lanes) of at least MIN_MS (default 0); KIND: any,
+${wrap(FINDING_KINDS.join(', '), 27, 100)}
+  --budget NAME=LIMIT,…    fail (exit ${EXIT_GATE}) when a measured figure exceeds LIMIT, e.g.
+                           lag.p99=50ms,blocking.total=200ms,rss=300MB. Times take ms or s.
+                           A budget whose figure was not recorded fails too ("not checked").
+${budgetHelp(' '.repeat(29))}
 Stopping: SIGINT (Ctrl-C), SIGTERM and SIGHUP are passed on to the program, which gets the grace
 period to shut down; a second Ctrl-C kills it at once. The report is written either way.
 Exit code: the program's (128 + signal number if a signal ended it; 0 if --duration's SIGINT
-ended it), 137 if it had to be killed, 2 for bad usage.
+ended it), 137 if it had to be killed, 2 for bad usage. When the program's status is 0 and a
+--fail-on or --budget gate failed: ${EXIT_GATE}, with one line per breach on stderr. A program that
+failed by itself keeps its own status (the breaches are still printed). The reports (--json,
+--html, --sarif) are written in every case, with the program's own exit code in them.
 
-${ATTACH_USAGE}`;
+${ATTACH_USAGE}
+
+${COMPARE_OPTIONS}`;
+
+/** `text` wrapped at `width` columns, every line indented by `indent` spaces. */
+function wrap(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent + line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') { process.stdout.write(USAGE + '\n'); return command ? 0 : 2; }
   if (command === 'matrix') return matrix(rest);
   if (command === 'attach') return attachCommand(rest, USAGE);
+  if (command === 'compare') return compareCommand(rest);
   if (command !== 'profile') { process.stderr.write(`concurrency-lens: unknown command '${command}'\n\n${USAGE}\n`); return 2; }
   return profile(rest);
 }
@@ -67,6 +100,16 @@ async function profile(args: string[]): Promise<number> {
   const cwd = path.resolve(o.cwd ?? process.cwd());
   let run;
   let threshold: number | undefined;
+  let budgets: Budget[] = [];
+  let failOn: FailOnRule[] = [];
+  try {
+    // The gates are checked before the program runs: a typo fails at once, not after the run.
+    if (o.budget !== undefined) budgets = parseBudgets(o.budget);
+    if (o['fail-on'] !== undefined) failOn = parseFailOn(o['fail-on']);
+  } catch (e) {
+    process.stderr.write(`concurrency-lens: ${(e as Error).message}\n`);
+    return EXIT_USAGE;
+  }
   try {
     const duration = number('duration', o.duration, 0.1);
     const grace = number('grace', o.grace, 0);
@@ -89,8 +132,22 @@ async function profile(args: string[]): Promise<number> {
   const report = analyze(recording.raw, { blockingThresholdMs: threshold });
   debugLog('report ready');
 
-  writeOutputs(report, recording, o, cwd);
-  return exitStatus(report.program);
+  const status = exitStatus(report.program);
+  writeOutputs(report, recording, o, cwd, status);
+  return gateStatus(report, status, budgets, failOn);
+}
+
+/**
+ * The exit status once the gates are checked: the program's own non-zero status stands (what
+ * failed first is the program); otherwise EXIT_GATE when a --fail-on rule or a --budget was
+ * breached. Every breach is printed, one line each, either way.
+ */
+function gateStatus(report: Report, status: number, budgets: Budget[], failOn: FailOnRule[]): number {
+  const where = (f: Finding) => findingSite(f, report.program.cwd);
+  const breaches = [...checkFailOn(report, failOn, where), ...checkBudgets(report, budgets)];
+  for (const b of breaches) process.stderr.write(`concurrency-lens: ${b}\n`);
+  if (breaches.length && status !== 0) process.stderr.write(`concurrency-lens: exit status ${status} is the program's own (the gates would have failed with ${EXIT_GATE})\n`);
+  return status !== 0 ? status : breaches.length ? EXIT_GATE : 0;
 }
 
 /**
@@ -141,7 +198,9 @@ function onStopSignals(run: ReturnType<typeof startProfile>): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
-const VALUE_OPTIONS = new Set(['json', 'html', 'trace', 'cpuprofile', 'duration', 'grace', 'sampling-interval', 'threshold', 'cwd']);
+const VALUE_OPTIONS = new Set(['json', 'html', 'sarif', 'trace', 'cpuprofile', 'duration', 'grace', 'sampling-interval', 'threshold', 'cwd', 'budget', 'fail-on']);
+/** Value options that may be given more than once: their values are joined with ','. */
+const LIST_OPTIONS = new Set(['budget', 'fail-on']);
 const FLAG_OPTIONS = new Set(['include-node-modules', 'quiet']);
 
 /**
@@ -159,7 +218,7 @@ export function splitProfileArgs(args: string[]): { values: Record<string, any>;
     if (m && VALUE_OPTIONS.has(m[1])) {
       const v = m[2] ?? args[++i];
       if (v === undefined) throw new Error(`--${m[1]} needs a value`);
-      values[m[1]] = v;
+      values[m[1]] = LIST_OPTIONS.has(m[1]) && values[m[1]] !== undefined ? `${values[m[1]]},${v}` : v;
     } else if (m && FLAG_OPTIONS.has(m[1]) && m[2] === undefined) values[m[1]] = true;
     else if (a.startsWith('-') && command.length === 0) throw new Error(`unknown option '${a}'`);
     else command.push(a);

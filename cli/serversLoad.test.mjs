@@ -8,44 +8,17 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import autocannon from 'autocannon';
 import { CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, describeFindings, assertNoFindingAt, printed } from './fixtures/harness.mjs';
+import { underLoad as underLoadWith } from './fixtures/underLoad.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
 const JSON_MS = 30, REPORT_MS = 45;
 
-/**
- * Profiles a server fixture; once it prints PORT=…, drives it with autocannon (`requests` paths
- * in turn, `amount` requests over `connections`), then asks it to quit. Resolves with the run and
- * the fixture's own counts.
- */
+/** A server fixture under autocannon, GET `paths` in turn (see fixtures/underLoad.mjs). */
 function underLoad(name, { paths, amount, connections = 8 }) {
-  const state = { file: fixture(name) };
-  before(async () => {
-    let started = false;
-    let load;
-    state.run = await profile([state.file], {
-      timeoutMs: 240_000,
-      env: { JSON_MS: String(JSON_MS), REPORT_MS: String(REPORT_MS) },
-      onStdout: (text) => {
-        const port = printed(text, 'PORT');
-        if (!port || started) return;
-        started = true;
-        load = (async () => {
-          const url = `http://127.0.0.1:${port}`;
-          const result = await autocannon({ url, connections, amount, timeout: 60, requests: paths.map((path) => ({ method: 'GET', path })) });
-          await fetch(`${url}/quit`).catch(() => undefined);
-          return result;
-        })();
-      },
-    });
-    state.load = await load;
-    const stats = printed(state.run.stdout, 'STATS');
-    assert.ok(stats, `the fixture printed no STATS\n${state.run.stdout.slice(-2000)}\n${state.run.stderr.slice(-2000)}`);
-    state.served = JSON.parse(stats);
-  });
-  return state;
+  return underLoadWith(name, { requests: paths.map((path) => ({ method: 'GET', path })), amount, connections,
+    env: { JSON_MS: String(JSON_MS), REPORT_MS: String(REPORT_MS) } });
 }
 
 /** "… (longest 31 ms) …" → 31; "1.2 s" → 1200. */

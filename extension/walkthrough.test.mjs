@@ -45,14 +45,6 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
     if ((await s.getAttribute('aria-expanded')) !== 'true') await s.locator('.step-title').click();
     return s;
   };
-  const quickOpen = async (path) => {
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input.input').fill(path);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.split('/').pop() }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator(`.tab.active[aria-label*="${path.split('/').pop()}"]`).waitFor();
-  };
-
   await step('the Welcome page lists the walkthrough with its whole title and the extension icon', async () => {
     await wb.runCommand('Help: Welcome');
     const entry = page.locator('.getting-started-category', { hasText: 'Get started with Concurrency Lens' }).first();
@@ -84,7 +76,7 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
   });
 
   await step('opening the sample ticks "Open a sample" only', async () => {
-    await quickOpen('io/01-sequential.js');
+    await wb.openFile('io/01-sequential.js');
     await walkthroughTab();
     assert.deepEqual(await ticked(['openSample']), ['openSample']);
   });
@@ -165,7 +157,7 @@ test('the walkthrough ticks each step only after its action succeeded; the repor
     });
   }
   await step('opening the fixed version ticks "Apply the fix"; profiling it and comparing ticks the last step', async () => {
-    await quickOpen('io/06-promise-all.js');
+    await wb.openFile('io/06-promise-all.js');
     await walkthroughTab();
     assert.deepEqual(await ticked(['openSample', 'profile', 'readTimeline', 'applyFix']), ['openSample', 'profile', 'readTimeline', 'applyFix']);
     await page.locator('.tab', { hasText: '06-promise-all.js' }).first().click();

@@ -38,11 +38,5 @@ export class FindingsIndex {
   fileOf(f: Finding): string { return absoluteFile(f.location, this.report?.program.cwd ?? process.cwd()); }
 }
 
-/** Minimal shape check of a saved report, with an error a user can read. */
-export function validateReport(value: unknown): Report {
-  const r = value as Report;
-  if (!r || typeof r !== 'object' || r.schemaVersion !== 1 || !Array.isArray(r.findings) || !r.program || !r.metrics) {
-    throw new Error('This file is not a Concurrency Lens report (expected schemaVersion 1 with program, metrics and findings).');
-  }
-  return r;
-}
+/** The shape check of a saved report lives with the analyzer (the CLI's `compare` reads reports too). */
+export { validateReport } from '../../analyzer/validateReport';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding, Report } from '../../analyzer/report';
 import { nodeLaunchConfigs, npmScripts, toProfileOptions, toAnalysisOptions, TargetError, findExecutable } from './targets';
-import { compareRuns, judgeChange, percentChange } from './compareRuns';
+import { compareRuns, judgeChange, percentChange } from '../../analyzer/compareRuns';
 import { escapeMarkdown, evidenceLines, lensTitle, kindTitle } from './findingText';
 import { formatMs } from '../../analyzer/format';
 import { findingFigures, figuresLine } from '../../analyzer/findingFigures';

@@ -1,6 +1,6 @@
 /** Static HTML for "Compare Runs": metrics before → after and which findings were resolved. No scripts. */
 import type { Report } from '../../analyzer/report';
-import { compareRuns, judgeChange, wallNotComparable, type MetricRow } from '../core/compareRuns';
+import { compareRuns, judgeChange, wallNotComparable, type MetricRow } from '../../analyzer/compareRuns';
 import { formatMs } from '../../analyzer/format';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -32,8 +32,17 @@ export function compareHtml(before: Report, after: Report, nonce: string): strin
     const note = wallNotComparable(r);
     return `<div class="run"><span class="tag">${label}</span> <b>${esc(runTitle(r))}</b> · ${esc(clock(r.program.startEpochMs))} · ${esc(formatMs(r.program.wallMs))}${note ? ` <span class="note">(${esc(note)})</span>` : ''}</div>`;
   };
+  // A remaining finding that moved or whose total time changed beyond noise says so (compareRuns' pairs).
+  const pairOf = new Map(c.pairs.map((p) => [p.after, p]));
+  const change = (f: Report['findings'][number]) => {
+    const p = pairOf.get(f);
+    if (!p) return '';
+    const moved = p.before.location.line !== f.location.line || base(p.before.location.file) !== base(f.location.file) ? ` (was line ${p.before.location.line})` : '';
+    const total = p.verdict === 'same' ? '' : ` <span class="${p.verdict}">${p.verdict}: ${esc(formatMs(p.before.totalMs))} → ${esc(formatMs(f.totalMs))}</span>`;
+    return `${esc(moved)}${total}`;
+  };
   const list = (title: string, cls: string, items: Report['findings']) => items.length
-    ? `<h2>${esc(title)} (${items.length})</h2><ul class="${cls}">${items.map((f) => `<li>${esc(f.message)} <span class="where">${esc(base(f.location.file))}:${f.location.line}</span></li>`).join('')}</ul>`
+    ? `<h2>${esc(title)} (${items.length})</h2><ul class="${cls}">${items.map((f) => `<li>${esc(f.message)} <span class="where">${esc(base(f.location.file))}:${f.location.line}</span>${change(f)}</li>`).join('')}</ul>`
     : '';
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">

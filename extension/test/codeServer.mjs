@@ -2,7 +2,6 @@
 // repository installed as an extension, and drives it with Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,20 +39,19 @@ function installSnapshot(extensionsDir) {
   symlinkSync(join(REPO, 'node_modules'), join(target, 'node_modules'));
 }
 
-const freePort = () => new Promise((ok, fail) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
-  s.on('error', fail);
-});
-
-async function waitForHttp(url, child, timeoutMs) {
+/**
+ * Waits for code-server to say where it listens ("HTTP server listening on http://127.0.0.1:N/"):
+ * it binds port 0 itself, so no other process can take the port between choosing and binding it.
+ */
+async function listeningUrl(child, log, timeoutMs) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}`);
-    try { if ((await fetch(url)).ok) return; } catch { /* not listening yet */ }
+    const m = log().match(/HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    if (m) return m[1];
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${log().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`code-server did not answer ${url} within ${timeoutMs} ms`);
+  throw new Error(`code-server did not start within ${timeoutMs} ms:\n${log().slice(-3000)}`);
 }
 
 /**
@@ -93,14 +91,14 @@ export async function startVsCode(o) {
     'typescript.tsserver.useSyntaxServer': 'always',
   }, null, 2));
 
-  const port = await freePort();
-  const server = spawn(process.execPath, [ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+  const server = spawn(process.execPath, [ENTRY, '--auth', 'none', '--bind-addr', '127.0.0.1:0',
     '--extensions-dir', extensions, '--user-data-dir', userData, '--disable-telemetry', '--disable-update-check',
     '--disable-getting-started-override', workspace], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PASSWORD: undefined, XDG_CONFIG_HOME: join(root, 'config'), XDG_DATA_HOME: join(root, 'data') } });
   let serverLog = '';
   server.stdout.on('data', (d) => { serverLog += d; });
   server.stderr.on('data', (d) => { serverLog += d; });
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, 60_000);
+  const origin = await listeningUrl(server, () => serverLog, 120_000);
+  const port = Number(new URL(origin).port);
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

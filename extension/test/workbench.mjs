@@ -3,10 +3,23 @@ export function workbench(page) {
   /** The status-bar text just before the latest run was started (see markRunStart). */
   let statusBeforeRun;
   const wb = {
-    /** Opens a top-level workspace file by clicking it in the Explorer. */
+    /**
+     * Opens a workspace file by clicking it in the Explorer, as a user does: `name` is a path
+     * relative to the workspace folder ('io/01-sequential.js'); the folders on the way are
+     * expanded first. Mouse clicks on the workbench, not shortcuts: a key pressed while the focus
+     * is still moving (into a webview's frame, a closing quick input) can be lost on a loaded machine.
+     */
     async openFile(name) {
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).click();
-      await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+      const parts = name.split('/');
+      const row = (part, level) => page.locator(`.explorer-folders-view .monaco-list-row[aria-level="${level}"]`, { hasText: new RegExp(`^${part.replace(/\./g, '\\.')}$`) }).first();
+      for (let i = 0; i < parts.length - 1; i++) {
+        const folder = row(parts[i], i + 1);
+        if ((await folder.getAttribute('aria-expanded', { timeout: 60_000 })) !== 'true') await folder.click();
+        await page.locator(`.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-expanded="true"]`, { hasText: parts[i] }).first().waitFor({ timeout: 30_000 });
+      }
+      const file = parts[parts.length - 1];
+      await row(file, parts.length).click({ timeout: 60_000 });
+      await page.locator(`.tab.active[aria-label*="${file}"]`).waitFor();
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     },
     /** Runs a command from the palette; retries while the extension host is still registering commands. */

@@ -1,5 +1,7 @@
 import * as dc from 'node:diagnostics_channel';
 import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, type RawRequestsChunk } from '../../analyzer/raw';
+import { recordHttp2 } from './http2Requests';
+import { recordFrameworkRoutes } from './frameworkRoutes';
 
 /**
  * HTTP requests of this thread as spans, from Node's diagnostics channels (no patching):
@@ -12,15 +14,27 @@ import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, type RawRequestsChunk }
  * MAX_NAMES distinct routes/paths; more go to OTHER_ROUTE). Detail is capped at `maxRows` per
  * thread; the per-(kind, method, route) counts are exact. Times are this thread's performance.now().
  *
- * Route: Express's matched route (`req.baseUrl + req.route.path`, read at finish), else the
- * path without its query string. `syncEnd` is when the server's first callback for the request
- * (the 'request' handlers' synchronous run) returned: a process.nextTick queued at start runs
- * right after it. Node publishes the start once it has parsed the headers: time the request
- * spent in the socket before that (a busy loop) is not in the span.
+ * HTTP/2 server streams come from Node's `http2.server.stream.*` channels where Node publishes
+ * them (http2Requests.ts).
+ *
+ * Route: the pattern a framework said it matched (frameworkRoutes.ts: Fastify), else Express's
+ * matched route (`req.baseUrl + req.route.path`, read at finish), else the path without its
+ * query string. `syncEnd` is when the server's first callback for the request (the 'request'
+ * handlers' synchronous run) returned: a process.nextTick queued at start runs right after it.
+ * A framework that says when its route handler ran (Fastify) gives `handlerStart`/`handlerEnd`
+ * (its first synchronous run; it may come after the first callback: a body to read, async hooks).
+ * Node publishes the start once it has parsed the headers: time the request spent in the
+ * socket before that (a busy loop) is not in the span.
  */
 const MAX_NAMES = 500;
 
-interface Open { kind: number; method: number; t0: number; syncEnd: number; route: number; /** Server: previous response on the connection finished (-1: first). */ ready: number; /** undici: from its headers. */ status: number }
+interface Open {
+  kind: number; method: number; t0: number; syncEnd: number; route: number;
+  /** Server: previous response on the connection finished (-1: first, or not known). */ ready: number;
+  /** undici: from its headers. */ status: number;
+  /** Server: the route pattern a framework matched; the path (HTTP/2: known at start). */ pattern?: string; path?: string;
+  /** Server: the route handler's first synchronous run (-1: not told), and who told it. */ handlerStart: number; handlerEnd: number; handlerBy?: object;
+}
 
 export class HttpRequests {
   private names = new Map<string, number>();
@@ -36,12 +50,17 @@ export class HttpRequests {
   dropped = 0;
   inFlight = 0;
   maxInFlight = 0;
+  /** HTTP/2 servers the program started listening, and whether this Node tells us their requests. */
+  private http2 = { servers: 0, recorded: false, changed: false };
 
   /**
    * @param servedHooks told when a served request reaches its handler and when its response
-   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency).
+   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency),
+   * and when a framework's route handler began after the request's first callback (a body read
+   * first, async hooks): a task of its own (ProbeRuntime.mark), so that handlers run back to back
+   * as bodies arrive together are never read as one block.
    */
-  constructor(private readonly maxRows: number, private readonly servedHooks?: { started(): void; ended(): void }) {}
+  constructor(private readonly maxRows: number, private readonly servedHooks?: { started(): void; ended(): void; laterHandler?(): void }) {}
 
   /** What start() subscribed, for stop(). */
   private subscriptions: [string, (message: unknown) => void][] = [];
@@ -60,6 +79,8 @@ export class HttpRequests {
     on('undici:request:headers', (m: any) => { const o = this.open.get(m?.request); if (o) o.status = m?.response?.statusCode ?? 0; });
     on('undici:request:trailers', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, 0, -1); });
     on('undici:request:error', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, REQ_ERROR, -1); });
+    this.http2.recorded = recordHttp2(this, on);
+    recordFrameworkRoutes(this, on);
   }
 
   /** Unsubscribes what start() subscribed (an attached recording detaching). */
@@ -68,13 +89,22 @@ export class HttpRequests {
   }
 
   private serverStart(m: any): void {
+    const req = m?.request;
+    if (!req) return;
+    const socket = m.socket;
+    this.served(req, String(req.method ?? '?'), (socket && this.connectionFree.get(socket)) ?? -1);
+  }
+
+  /**
+   * A request a server of this thread began handling (`request`: the object that identifies it
+   * until `servedFinished`): HTTP/1's IncomingMessage, an HTTP/2 stream. `path` (its query is
+   * dropped): when the route cannot be read at finish (HTTP/2: from the request's headers).
+   */
+  served(request: object, method: string, ready: number, path?: string): void {
     try {
-      const req = m?.request;
-      if (!req || this.open.has(req)) return;
-      const socket = m.socket;
-      const o: Open = { kind: REQ_SERVER, method: this.intern(req.method ?? '?'), t0: performance.now(), syncEnd: 0, route: -1, status: 0,
-        ready: (socket && this.connectionFree.get(socket)) ?? -1 };
-      this.open.set(req, o);
+      if (this.open.has(request)) return;
+      const o: Open = { kind: REQ_SERVER, method: this.intern(method), t0: performance.now(), syncEnd: 0, route: -1, status: 0, ready, path: path === undefined ? undefined : withoutQuery(path), handlerStart: -1, handlerEnd: -1 };
+      this.open.set(request, o);
       this.began();
       this.servedHooks?.started();
       process.nextTick(() => { o.syncEnd = performance.now(); });
@@ -82,20 +112,57 @@ export class HttpRequests {
   }
 
   private serverFinish(m: any): void {
+    const req = m?.request;
+    if (!req) return;
+    if (m.socket) this.connectionFree.set(m.socket, performance.now());
+    this.servedFinished(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false);
+  }
+
+  /** The response to a served request finished (`failed`: it did not finish normally). */
+  servedFinished(request: object, status: number, failed: boolean): void {
     try {
-      const req = m?.request;
-      const o = req && this.open.get(req);
-      if (!o) return;
-      o.route = this.intern(serverRoute(req));
-      if (m.socket) this.connectionFree.set(m.socket, performance.now());
-      this.finish(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false ? REQ_ERROR : 0, o.syncEnd);
+      const o = this.open.get(request);
+      if (!o || o.kind !== REQ_SERVER) return;
+      o.route = this.intern(o.pattern ?? o.path ?? serverRoute(request));
+      this.finish(request, status, failed ? REQ_ERROR : 0, o.syncEnd);
     } catch { /* never break the program */ }
+  }
+
+  /** A framework matched a served request to its route `pattern` (`/users/:id`): the request's name. */
+  routeMatched(request: object, pattern: string): void {
+    const o = this.open.get(request);
+    if (o && o.kind === REQ_SERVER) o.pattern = pattern;
+  }
+
+  /**
+   * A route handler for a served request began (`end` false) or returned (`end` true) its
+   * synchronous run; `by` pairs the two (the teller's own object for that run). A run told after
+   * an earlier one ended (Fastify's handler after the HTTP/2 'stream' event that routed it, once
+   * the body was read) replaces it: the framework's handler is the request's own code.
+   */
+  handlerRan(request: object, end: boolean, by: object): void {
+    const o = this.open.get(request);
+    if (!o || o.kind !== REQ_SERVER) return;
+    const t = performance.now();
+    if (!end && (o.handlerStart < 0 || (o.handlerEnd >= 0 && o.handlerBy !== by))) {
+      o.handlerStart = t;
+      o.handlerEnd = -1;
+      o.handlerBy = by;
+      // syncEnd is set once the first callback returned.
+      if (o.syncEnd > 0) this.servedHooks?.laterHandler?.();
+    } else if (end && o.handlerBy === by && o.handlerEnd < 0) o.handlerEnd = t;
+  }
+
+  /** The program started an HTTP/2 server listening. */
+  http2Listening(): void {
+    this.http2.servers++;
+    this.http2.changed = true;
   }
 
   private clientStart(request: object | undefined, method: string | undefined, route: string): void {
     try {
       if (!request || this.open.has(request)) return;
-      this.open.set(request, { kind: REQ_CLIENT, method: this.intern(method ?? 'GET'), t0: performance.now(), syncEnd: -1, route: this.intern(route), status: 0, ready: -1 });
+      this.open.set(request, { kind: REQ_CLIENT, method: this.intern(method ?? 'GET'), t0: performance.now(), syncEnd: -1, route: this.intern(route), status: 0, ready: -1, handlerStart: -1, handlerEnd: -1 });
       this.began();
     } catch { /* never break the program */ }
   }
@@ -119,7 +186,9 @@ export class HttpRequests {
     this.countsChanged = true;
     if (this.kept >= this.maxRows) { this.dropped++; return; }
     this.kept++;
-    this.rows.push(o.kind, o.method, o.route, status, round(o.t0), o.kind === REQ_SERVER ? round(syncEnd > 0 ? syncEnd : t1) : -1, round(t1), flags, o.ready >= 0 ? round(o.ready) : -1);
+    const handler = o.kind === REQ_SERVER && o.handlerStart >= 0 ? [round(o.handlerStart), round(o.handlerEnd >= 0 ? o.handlerEnd : t1)] : [-1, -1];
+    this.rows.push(o.kind, o.method, o.route, status, round(o.t0), o.kind === REQ_SERVER ? round(syncEnd > 0 ? syncEnd : t1) : -1, round(t1), flags,
+      o.ready >= 0 ? round(o.ready) : -1, handler[0], handler[1]);
   }
 
   private intern(s: string): number {
@@ -135,9 +204,11 @@ export class HttpRequests {
 
   /** What happened since the last take, for the probe's chunk (undefined: nothing). */
   take(): RawRequestsChunk | undefined {
-    if (this.rows.length === 0 && this.newNames.length === 0 && !this.countsChanged) return undefined;
+    if (this.rows.length === 0 && this.newNames.length === 0 && !this.countsChanged && !this.http2.changed) return undefined;
     const out: RawRequestsChunk = { names: this.newNames, rows: this.rows, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
     if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...k.split(',').map(Number), n, e]);
+    if (this.http2.servers > 0) out.http2 = { servers: this.http2.servers, recorded: this.http2.recorded };
+    this.http2.changed = false;
     this.newNames = [];
     this.rows = [];
     this.countsChanged = false;
@@ -158,7 +229,7 @@ function withoutQuery(url: string): string {
 function serverRoute(req: any): string {
   const pattern = req.route?.path;
   if (typeof pattern === 'string') return (typeof req.baseUrl === 'string' ? req.baseUrl : '') + pattern;
-  // Fastify's raw request carries no route; Koa's neither: the path it is.
+  // Without a framework that said (frameworkRoutes.ts): the path it is.
   return withoutQuery(String(req.originalUrl ?? req.url ?? '/'));
 }
 

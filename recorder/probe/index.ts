@@ -65,7 +65,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   adoptVitestInWorkers(opts, runsTests);
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
-  const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: () => runtime.requestStarted(), ended: () => runtime.requestEnded() });
+  const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: () => runtime.requestStarted(), ended: () => runtime.requestEnded(), laterHandler: () => runtime.mark() });
   requests.start();
   runtime.threadCpu = threadRunMs;
   markTasks(runtime);
