@@ -12,7 +12,7 @@ import { startProcessTree } from '../launcher/processTree';
 import { distFile } from '../launcher/distFiles';
 import { debugLog } from '../launcher/debugLog';
 import { AttachError, endpointAt, openInspector, type InspectorEndpoint } from './inspectorEndpoint';
-import { readProcProcess } from './procProcess';
+import { readProcProcess, processEnded } from './procProcess';
 
 export { AttachError } from './inspectorEndpoint';
 
@@ -141,7 +141,7 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
   if (options.signal?.aborted) onAbort();
 
   const done = (async (): Promise<Recording> => {
-    const exited = await Promise.race([main.closed.then(() => true), stopRequested.then(() => false)]);
+    let exited = await Promise.race([main.closed.then(() => true), stopRequested.then(() => false)]);
     if (durationTimer) clearTimeout(durationTimer);
     options.signal?.removeEventListener('abort', onAbort);
     if (exited) {
@@ -154,6 +154,9 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
       await undo(agents, main);
       await hangUp();
       recorder.ended();
+      // A stop that came as the process was exiting (before its connection closed here) is its exit.
+      exited = processEnded(pid);
+      if (exited) stopReason = 'exit';
     }
     const endHrUs = Number(process.hrtime.bigint() / 1000n);
     debugLog(`detached from pid ${pid}`);

@@ -115,3 +115,9 @@ function ipv6(hex: string): string {
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
+
+/** Whether process `pid` has ended (gone, or a zombie waiting for its parent); false when it cannot be told. */
+export function processEnded(pid: number): boolean {
+  try { process.kill(pid, 0); } catch (e) { return (e as NodeJS.ErrnoException).code === 'ESRCH'; }
+  return /^State:\s*Z/m.test(read(`/proc/${pid}/status`) ?? '');
+}
