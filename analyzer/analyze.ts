@@ -95,7 +95,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     findings,
     spans,
     sites: siteStats(ctx),
-    warnings: [...run.warnings],
+    warnings: [...(run.attached ? [attachedNote(run.attached)] : []), ...run.warnings],
   };
   if (requests.counts.size > 0) {
     report.routes = routeTable(requests, ctx);
@@ -106,7 +106,9 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   report.warnings.push(...unrecordedHttp2(ctx));
   for (const pool of pools.values()) {
     if (isSaturated(pool) && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))) {
-      report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work not issued from your files (module loading, a library)`);
+      // Attached, no call site is instrumented: whose work it was is unknown, not "not yours".
+      report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work `
+        + (run.attached ? 'whose calling lines an attached run cannot see (code loaded before the attach is not instrumented)' : 'not issued from your files (module loading, a library)'));
     }
   }
   for (const m of models) {
@@ -115,6 +117,23 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   }
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
   return report;
+}
+
+/**
+ * What a recording attached to a running process cannot have: the probe instruments code as it
+ * loads, and that code had loaded before the attach.
+ */
+const ATTACHED_NOT_RECORDED = [
+  'per-await detail (which awaits ran one after another, awaits in flight): the code was already loaded, uninstrumented',
+  'sync I/O sites (fs.*Sync calls) and library call timings',
+  'start-up (module loading, top-level code)',
+  'child processes are shown from /proc only (CPU, memory), not profiled',
+  'CPU and resource usage before the attach',
+] as const;
+
+function attachedNote(a: NonNullable<RawRun['attached']>): string {
+  return `Attached to running pid ${a.pid} (inspector ${a.inspector}${a.openedInspector ? ', opened for the recording and closed after it' : ', left open'}): `
+    + `CPU profiles, event-loop lag, the thread pool and HTTP requests were recorded; not recorded: ${ATTACHED_NOT_RECORDED.join('; ')}`;
 }
 
 /** `{ a: undefined }` → `{}`, so an unset option keeps its default. */
@@ -270,6 +289,7 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
     ...(mainPid !== undefined ? { mainPid } : {}),
     ...(via.length ? { via } : {}),
     ...(degraded.length ? { degraded } : {}),
+    ...(run.attached ? { attached: { ...run.attached, notRecorded: [...ATTACHED_NOT_RECORDED] } } : {}),
     ...(tree && !tree.unavailable ? { processSampling: { intervalMs: tree.intervalMs, samples: tree.samples, costMs: tree.costMs } } : {}),
   };
 }

@@ -76,6 +76,20 @@ export interface RawRun {
   warnings: string[];
   /** Every descendant process sampled from /proc (node or not); absent in recordings made before it existed. */
   processTree?: RawProcessTree;
+  /**
+   * Set when the recorder attached to a process that was already running (recorder/attach/)
+   * instead of starting it: its code was loaded uninstrumented, so there is no await, sync I/O
+   * or start-up detail; resource usage and /proc CPU count from the attach on.
+   */
+  attached?: RawAttachment;
+}
+
+export interface RawAttachment {
+  pid: number;
+  /** host:port of the inspector the recorder connected to. */
+  inspector: string;
+  /** The recorder opened the inspector (SIGUSR1) and closed it when it detached; false: it was open already and was left open. */
+  openedInspector: boolean;
 }
 
 /**

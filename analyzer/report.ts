@@ -50,6 +50,8 @@ export interface ProgramSummary {
    * recorded, so CPU % and peak RSS count node processes only). Absent when nothing is degraded.
    */
   degraded?: string[];
+  /** Set when the run was recorded by attaching to a process already running: see ProgramAttached. */
+  attached?: ProgramAttached;
   /** The /proc sampler of the process tree: interval, samples taken and the recorder CPU it cost. */
   processSampling?: { intervalMs: number; samples: number; costMs: number };
   /** Epoch time (ms) that report time 0 stands for. */
@@ -65,6 +67,16 @@ export interface ProgramSummary {
   killed?: ProgramKilled;
   cores: number;
   nodeVersion: string;
+}
+
+/** A recording made by attaching to a running process (`concurrency-lens attach`). */
+export interface ProgramAttached {
+  pid: number;
+  inspector: string;
+  /** The recorder opened the process's inspector and closed it again when it detached. */
+  openedInspector: boolean;
+  /** What an attached run cannot have, in words (also in the report's warnings). */
+  notRecorded: string[];
 }
 
 export interface ProgramKilled {

@@ -1,10 +1,10 @@
 /**
  * concurrency-lens: the headless front end.
  *   concurrency-lens profile <app.js|app.ts|command…> [options] [-- program args]
+ *   concurrency-lens attach [pid | 127.0.0.1:port] [options]
  *   concurrency-lens compare <before.json> <after.json> [--fail-on-regression] [--tolerance PCT] [--json FILE]
  *   concurrency-lens matrix [samples-dir] [--markdown] [--json FILE] [--filter S]
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -12,34 +12,27 @@ import { startProfile, CommandError } from '../recorder/profile';
 import type { StopSignal } from '../recorder/profileOptions';
 import { stopRequests, SAME_REQUEST_MS } from '../recorder/stopRequests';
 import { formatSeconds } from '../analyzer/format';
-import { formatSummary } from './summary';
+import { writeOutputs, OUTPUT_USAGE } from './outputs';
+import { attachCommand, ATTACH_USAGE } from './attach';
 import { runMatrix } from './matrix';
 import { debugLog } from '../recorder/launcher/debugLog';
-import { writeHtmlReport } from './htmlReport';
-import { exportTrace } from '../analyzer/exportTrace';
-import { exportCpuProfile, cpuProfileFileNames, laneProfiles } from '../analyzer/exportCpuProfile';
 import { analyze } from '../analyzer/analyze';
 import type { Finding, Report } from '../analyzer/report';
 import { parseBudgets, checkBudgets, budgetHelp, type Budget } from '../analyzer/budgets';
 import { parseFailOn, checkFailOn, type FailOnRule } from '../analyzer/failOn';
 import { findingSite } from '../analyzer/findingIdentity';
 import { FINDING_KINDS } from '../analyzer/findingKinds';
-import { writeSarif } from './sarifFile';
 import { compareCommand, COMPARE_SYNOPSIS, COMPARE_OPTIONS } from './compare';
 import { EXIT_GATE, EXIT_USAGE } from './exitCodes';
 
 const USAGE = `Usage:
   concurrency-lens profile <script.js|script.ts|command…> [options] [-- program args]
+  concurrency-lens attach [pid | 127.0.0.1:port] [options]
 ${COMPARE_SYNOPSIS}
   concurrency-lens matrix [samples-dir] [--markdown] [--json FILE] [--filter TEXT]
 
 Profile options:
-  --json FILE              write the report (schema: README)
-  --html FILE              write a self-contained HTML timeline report
-  --sarif FILE             write the findings as SARIF 2.1.0 (GitHub code scanning): one result per
-                           finding, paths relative to the run's cwd (%SRCROOT%)
-  --trace FILE             write Chrome Trace Event JSON (Perfetto, chrome://tracing)
-  --cpuprofile FILE        write the main thread's .cpuprofile (other lanes: FILE.<lane>.cpuprofile)
+${OUTPUT_USAGE}
   --duration SECONDS       stop the program after this long (servers): it gets SIGINT
   --grace SECONDS          time the program may take to shut down after a stop signal
                            before it is killed (default 10)
@@ -64,6 +57,8 @@ ended it), 137 if it had to be killed, 2 for bad usage. When the program's statu
 failed by itself keeps its own status (the breaches are still printed). The reports (--json,
 --html, --sarif) are written in every case, with the program's own exit code in them.
 
+${ATTACH_USAGE}
+
 ${COMPARE_OPTIONS}`;
 
 /** `text` wrapped at `width` columns, every line indented by `indent` spaces. */
@@ -81,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') { process.stdout.write(USAGE + '\n'); return command ? 0 : 2; }
   if (command === 'matrix') return matrix(rest);
+  if (command === 'attach') return attachCommand(rest, USAGE);
   if (command === 'compare') return compareCommand(rest);
   if (command !== 'profile') { process.stderr.write(`concurrency-lens: unknown command '${command}'\n\n${USAGE}\n`); return 2; }
   return profile(rest);
@@ -136,23 +132,8 @@ async function profile(args: string[]): Promise<number> {
   const report = analyze(recording.raw, { blockingThresholdMs: threshold });
   debugLog('report ready');
 
-  const written: string[] = [];
-  const write = (file: string, text: string) => { fs.writeFileSync(file, text); written.push(file); };
-  if (o.json) write(path.resolve(o.json), JSON.stringify(report)); // compact: the spans make it large
-  if (o.html) { writeHtmlReport(report, path.resolve(o.html)); written.push(path.resolve(o.html)); }
   const status = exitStatus(report.program);
-  if (o.sarif) { writeSarif(report, path.resolve(o.sarif), status); written.push(path.resolve(o.sarif)); }
-  if (o.trace) write(path.resolve(o.trace), JSON.stringify(exportTrace(report)));
-  if (o.cpuprofile) {
-    const lanes = laneProfiles(report, recording.profiles);
-    const names = cpuProfileFileNames(path.resolve(o.cpuprofile), lanes);
-    lanes.forEach((lp, i) => write(names[i], JSON.stringify(exportCpuProfile(lp))));
-  }
-  debugLog('written');
-  if (!o.quiet) {
-    process.stderr.write(formatSummary(report, cwd));
-    for (const f of written) process.stderr.write(`wrote ${path.relative(cwd, f) || f}\n`);
-  }
+  writeOutputs(report, recording, o, cwd, status);
   return gateStatus(report, status, budgets, failOn);
 }
 

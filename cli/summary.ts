@@ -46,6 +46,12 @@ export function formatSummary(report: Report, cwd: string): string {
 
 /** "stopped by you (SIGINT), exit code 0", "stopped after --duration (SIGINT), killed after the 10 s grace period". */
 export function howItEnded(p: Report['program']): string {
+  // An attached run ends with a detach (the process runs on) or with the process's own exit.
+  if (p.attached) {
+    const detached = `detached from pid ${p.attached.pid}, which keeps running`;
+    return p.stopReason === 'duration' ? `attached; ${detached} after --duration`
+      : p.stopReason === 'stopped' ? `attached; ${detached}` : `attached; pid ${p.attached.pid} exited while recorded`;
+  }
   const outcome = p.killed
     ? (p.killed.reason === 'grace-period' ? `killed after the ${formatSeconds(p.killed.graceMs)} grace period`
       : p.killed.reason === 'second-stop' ? 'killed at your second stop'

@@ -8,6 +8,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../analyzer/report';
 import { startProfile } from '../recorder/profile';
+import { attach, type AttachTarget } from '../recorder/attach/attach';
+import { listNodeProcesses, describeCommand, scriptName, type NodeProcessInfo } from '../recorder/attach/nodeProcesses';
+import { AttachRunner } from './panel/attachRunner';
 import { absoluteFile, FindingsIndex, validateReport } from './core/findingsIndex';
 import type { LaneProfile } from '../analyzer/exportCpuProfile';
 import { exportRun } from './panel/exports';
@@ -39,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const index = new FindingsIndex();
   const presenter = new FindingsPresenter(index);
   const runner = new ProfileRunner(startProfile, channel);
+  const attachRunner = new AttachRunner(attach, channel);
   const history: Report[] = [];
   // CPU profiles of the runs of this session, for "Export .cpuprofile".
   const profilesOf = new WeakMap<Report, LaneProfile[]>();
@@ -55,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (report) void exportRun(format, report, profilesOf.get(report) ?? []);
     },
   });
-  context.subscriptions.push(channel, presenter, runner, panel);
+  context.subscriptions.push(channel, presenter, runner, attachRunner, panel);
   // The walkthrough ticks a step from these context keys, set only once its action succeeded.
   const progress = (key: string) => void vscode.commands.executeCommand('setContext', `concurrencyLens.${key}`, true);
 
@@ -77,19 +81,27 @@ export function activate(context: vscode.ExtensionContext): void {
   const register = (id: string, fn: (...args: any[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  // `{ recentFile: true }` (the walkthrough's link): the file the user last had open, without asking.
-  register('concurrencyLens.profile', async (arg?: vscode.Uri | { recentFile?: boolean }) => {
+  /** Whether a run may start: the workspace is trusted (else offers to manage trust) and nothing is recording. */
+  const mayRun = async (): Promise<boolean> => {
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showInformationMessage(RESTRICTED_MESSAGE, 'Manage Workspace Trust');
       if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-      return;
+      return false;
     }
-    if (runner.running) {
-      void vscode.window.showWarningMessage('Concurrency Lens is already profiling a program. Stop it first.', 'Stop').then((c) => c && runner.stop());
-      return;
+    if (runner.running || attachRunner.running) {
+      void vscode.window.showWarningMessage('Concurrency Lens is already recording a program. Stop it first.', 'Stop').then((c) => c && (runner.stop(), attachRunner.stop()));
+      return false;
     }
+    return true;
+  };
+
+  // `{ recentFile: true }` (the walkthrough's link): the file the user last had open, without asking.
+  // `{ argv, cwd }`: a running process's command line, restarted under Concurrency Lens (after an attach).
+  register('concurrencyLens.profile', async (arg?: vscode.Uri | { recentFile?: boolean } | { argv: string[]; cwd: string }) => {
+    if (!await mayRun()) return;
     const file = currentFile();
     const target = arg instanceof vscode.Uri ? fileTarget(arg)
+      : arg && typeof arg === 'object' && 'argv' in arg ? { kind: 'command' as const, argv: arg.argv, cwd: arg.cwd }
       : arg && typeof arg === 'object' && 'recentFile' in arg && arg.recentFile && file ? fileTarget(file)
       : await pickTarget(file);
     if (!target) return;
@@ -129,7 +141,39 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   });
 
-  register('concurrencyLens.stop', () => runner.stop());
+  register('concurrencyLens.stop', () => { runner.stop(); attachRunner.stop(); });
+
+  // A running node process, picked from /proc (or given as `{ pid }`), or an inspector address.
+  register('concurrencyLens.attach', async (arg?: { pid?: number }) => {
+    if (!await mayRun()) return;
+    const picked = typeof arg?.pid === 'number' ? { target: { pid: arg.pid }, label: `pid ${arg.pid}` } : await pickProcess();
+    if (!picked) return;
+    const config = settings();
+    let report: Report;
+    try {
+      const result = await attachRunner.record(picked.target, toAnalysisOptions(config), config.samplingIntervalUs, picked.label);
+      report = validateReport(result.report);
+      profilesOf.set(report, result.profiles);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Concurrency Lens could not attach to ${picked.label}: ${(e as Error).message}`);
+      return;
+    }
+    history.push(report);
+    if (history.length > 10) history.shift();
+    showReport(report);
+    // What an attached run cannot have is in the report's banner; a full run is one restart away.
+    const argv = report.program.command;
+    const restart = argv.length > 0 && report.program.cwd && 'pid' in picked.target ? 'Restart under Concurrency Lens' : undefined;
+    const choice = await vscode.window.showInformationMessage(
+      `Concurrency Lens: attached to ${picked.label}: ${reportSummaryLine(report)}. An attached run has no per-await detail, sync I/O sites or start-up: profile the program from its start for those.`,
+      ...(restart ? [restart] : []));
+    if (choice !== restart || !('pid' in picked.target)) return;
+    const pid = picked.target.pid;
+    const sure = await vscode.window.showWarningMessage(`Stop pid ${pid} (SIGTERM) and run \`${describeCommand(argv)}\` in ${report.program.cwd} under Concurrency Lens?`, { modal: true }, 'Restart');
+    if (sure !== 'Restart') return;
+    if (!await terminated(pid)) { void vscode.window.showErrorMessage(`Concurrency Lens: pid ${pid} did not exit within 10 s of SIGTERM; not restarted.`); return; }
+    await vscode.commands.executeCommand('concurrencyLens.profile', { argv, cwd: report.program.cwd });
+  });
 
   register('concurrencyLens.showReport', () => {
     const last = index.report ?? history.at(-1);
@@ -212,6 +256,42 @@ async function revealSource(file: string, line: number, column: number, preserve
   const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus });
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+type ProcessItem = vscode.QuickPickItem & { process?: NodeProcessInfo; address?: boolean };
+
+/** The attach picker: running node processes (newest first) or an inspector address typed in. */
+async function pickProcess(): Promise<{ target: AttachTarget; label: string } | undefined> {
+  const items: ProcessItem[] = listNodeProcesses().map((p) => ({
+    label: `$(server-process) ${scriptName(p.argv)}`,
+    description: `pid ${p.pid}${p.cwd ? ` · ${p.cwd}` : ''}`,
+    detail: describeCommand(p.argv, 200),
+    process: p,
+  }));
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(plug) Inspector address (127.0.0.1:port)…', address: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Attach to Process', matchOnDescription: true, matchOnDetail: true,
+    placeHolder: items.length > 2 ? 'Which running Node.js process?' : 'No running Node.js processes of yours were found',
+  });
+  if (!picked) return undefined;
+  if (picked.process) return { target: { pid: picked.process.pid }, label: `${scriptName(picked.process.argv)} (pid ${picked.process.pid})` };
+  const text = await vscode.window.showInputBox({
+    title: 'Attach to an inspector', prompt: 'Loopback address of an open Node.js inspector (node --inspect=127.0.0.1:9229)', value: '127.0.0.1:9229',
+    validateInput: (v) => (/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(v.trim()) ? undefined : 'A loopback address and port, such as 127.0.0.1:9229'),
+  });
+  if (!text) return undefined;
+  const m = /^(.*):(\d+)$/.exec(text.trim())!;
+  return { target: { host: m[1], port: Number(m[2]) }, label: text.trim() };
+}
+
+/** Sends SIGTERM and waits (at most 10 s) for the process to be gone. */
+async function terminated(pid: number): Promise<boolean> {
+  try { process.kill(pid, 'SIGTERM'); } catch { return true; }
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try { process.kill(pid, 0); } catch { return true; }
+  }
+  return false;
 }
 
 type TargetItem = vscode.QuickPickItem & { target?: Target; browse?: boolean };

@@ -50,3 +50,26 @@ export function readProbeOptions(): ProbeOptions | null {
   if (!raw) return null;
   try { return JSON.parse(raw) as ProbeOptions; } catch { return null; }
 }
+
+/** What the attach recorder (recorder/attach/) tells the agent it injects (recorder/probe/attachAgent.ts). */
+export interface AgentConfig {
+  /** Name of the CDP binding the agent hands its records to (one JSON ProbeRecord per call). */
+  binding: string;
+  /** pid of the recorder: an agent whose recorder is gone disposes of itself. */
+  recorderPid: number;
+  /** An agent that has not heard from the recorder (profile chunk rotation) for this long disposes of itself. */
+  abandonAfterMs: number;
+  /** Close the process's inspector when abandoned (the recorder opened it). */
+  closeInspectorIfAbandoned: boolean;
+}
+
+/** Binding the attach agent hands its records to. */
+export const AGENT_BINDING = '__concurrencyLensAgent';
+
+/**
+ * The expression that installs the agent bundle (dist/attachAgent.js) in a thread: `require`
+ * inside it reaches Node's built-in modules only (process.getBuiltinModule, Node ≥ 20.16).
+ */
+export function agentExpression(bundle: string, config: AgentConfig): string {
+  return `(function (require, config) {\n${bundle}\n})((id) => process.getBuiltinModule(id), ${JSON.stringify(config)}); 'installed'`;
+}

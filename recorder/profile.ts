@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
-import type { RawRun, CpuProfile, ThreadCpuReading } from '../analyzer/raw';
+import type { RawRun } from '../analyzer/raw';
 import type { ThreadProfile } from '../analyzer/exportCpuProfile';
-import { joinProfileChunks } from './launcher/profileChunks';
+import { ProfileCollector } from './launcher/profileCollector';
 import type { ProfileOptions, ProfileRun, Recording, StopSignal } from './profileOptions';
 import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
@@ -15,20 +15,14 @@ import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';
 import { StderrFilter } from './launcher/stderrFilter';
 import { Rendezvous, Announcement } from './launcher/rendezvous';
-import { ClientTarget } from './launcher/target';
-import { ThreadRecorder, RecorderHooks } from './launcher/threadRecorder';
+import { ClientTarget, connectClient, bounded } from './launcher/target';
+import { ThreadRecorder } from './launcher/threadRecorder';
 import { readThreadLogs } from './launcher/threadLogs';
 import { startProcessTree } from './launcher/processTree';
 import { distFile } from './launcher/distFiles';
 import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
 
 export { CommandError } from './launcher/command';
-
-/** A thread's CPU profile streams out in chunks this long: what a thread that ends abruptly loses at most. */
-const PROFILE_CHUNK_MS = 100;
-
-const CDP = require('chrome-remote-interface');
-const NO_DOMAINS = { version: { major: '1', minor: '3' }, domains: [] };
 
 /**
  * Runs a program under the inspector and records it (see ProfileOptions). Throws
@@ -42,10 +36,6 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
   const status = options.onStatus ?? (() => undefined);
   const warnings: string[] = [];
-  /** Streamed CPU profile chunks by `${pid}-${tid}` (joined when the run ends). */
-  const profileChunks = new Map<string, CpuProfile[]>();
-  /** Each thread's latest CPU reading at a chunk seam. */
-  const seamCpu = new Map<string, ThreadCpuReading>();
   const processes = new Map<number, { announcement: Announcement; main: ThreadRecorder | null; closed: Promise<void> }>();
   let stopReason: RawRun['stopReason'] = 'exit';
   let stopping = false;
@@ -66,33 +56,9 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     [OPTIONS_ENV]: JSON.stringify(probeOptions),
   };
 
-  // Every profiled thread has its own V8 sampler thread: with many threads alive, sample each
-  // less often so that profiling hundreds of workers does not drown the machine.
-  const baseIntervalUs = options.samplingIntervalUs ?? 1000;
   const cores = os.availableParallelism?.() ?? os.cpus().length;
-  let alive = 0;
-  let coarsest = baseIntervalUs;
-  const hooks: RecorderHooks = {
-    samplingIntervalUs: () => {
-      const interval = Math.round(baseIntervalUs * Math.max(1, Math.ceil(alive / (cores * 4))));
-      coarsest = Math.max(coarsest, interval);
-      return interval;
-    },
-    threadAlive: (d) => { alive += d; },
-    status,
-    chunkIntervalMs: () => PROFILE_CHUNK_MS * Math.max(1, Math.ceil(alive / (cores * 4))),
-    threadCpu: (pid, tid, reading) => {
-      const key = `${pid}-${tid}`;
-      if (reading.hrUs > (seamCpu.get(key)?.hrUs ?? -Infinity)) seamCpu.set(key, reading);
-    },
-    profileChunk: (pid, tid, profile) => {
-      const key = `${pid}-${tid}`;
-      const list = profileChunks.get(key) ?? [];
-      list.push(profile);
-      profileChunks.set(key, list);
-    },
-    warn: (m) => warnings.push(m),
-  };
+  const collector = new ProfileCollector(options.samplingIntervalUs ?? 1000, cores, status, (m) => warnings.push(m));
+  const hooks = collector.hooks;
 
   const attach = (a: Announcement) => {
     debugLog(`pid ${a.pid} announced`);
@@ -103,9 +69,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       if (u.hostname !== '127.0.0.1') { warnings.push(`pid ${a.pid}: inspector not on loopback (${u.hostname}); not attached`); return; }
       let client: any;
       try {
-        // We only use client.send()/client.on(): an empty protocol descriptor spares building
-        // the API of every domain on each connection (~40 ms per process).
-        client = await CDP({ host: u.hostname, port: Number(u.port), target: a.url, protocol: NO_DOMAINS });
+        client = await connectClient(u.hostname, Number(u.port), a.url);
       } catch (e) {
         warnings.push(`could not attach to pid ${a.pid}: ${(e as Error).message}`);
         return;
@@ -251,8 +215,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
         if (line) warnings.push(`not instrumented (no await detail): ${line}`);
       }
     } catch { /* none */ }
-    const profiles = new Map([...profileChunks].map(([key, chunks]) => [key, joinProfileChunks(chunks)]));
-    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`), seamCpu: seamCpu.get(`${t.pid}-${t.tid}`) }));
+    const profiles = collector.profiles();
+    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`), seamCpu: collector.seamCpu.get(`${t.pid}-${t.tid}`) }));
     const raw: RawRun = {
       command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,
       cwd: options.cwd,
@@ -277,7 +241,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     };
     if (!procReadable(env)) raw.degraded = [...(raw.degraded ?? []), THREAD_CPU_ESTIMATED];
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
-    if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
+    const slowed = collector.slowedSamplingWarning();
+    if (slowed) warnings.push(slowed);
     debugLog('logs read');
     // Debugging aid: the raw recording, exactly as the analyzer sees it.
     if (process.env.CONCURRENCY_LENS_RAW) {
@@ -297,10 +262,3 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   };
 }
 
-/** Resolves when `work` does or after `limitMs`, whichever comes first (never rejects). */
-function bounded(work: Promise<unknown>, limitMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, limitMs);
-    work.then(() => { clearTimeout(timer); resolve(); }, () => { clearTimeout(timer); resolve(); });
-  });
-}

@@ -13,6 +13,8 @@ const entries = [
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', format: 'cjs', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
   // The probe preloaded into every profiled process and thread: self-contained, small; the instrumenter is loaded on demand.
   { ...node, entryPoints: ['recorder/probe/index.ts'], outfile: 'dist/probe.js', format: 'cjs', external: ['esbuild'] },
+  // The agent the attach recorder injects into a running process's threads (evaluated, not loaded: iife).
+  { ...node, sourcemap: false, entryPoints: ['recorder/probe/attachAgent.ts'], outfile: 'dist/attachAgent.js', format: 'iife' },
   // The probe's parser and transform (acorn inside), loaded only on a cache miss.
   { ...node, entryPoints: ['recorder/probe/instrumenter.ts'], outfile: 'dist/instrumenter.js', format: 'cjs' },
   // ESM load hooks registered by the probe with module.register().

@@ -5,6 +5,7 @@
 import { existsSync, statSync, accessSync, constants } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ProfileOptions } from '../../recorder/profileOptions';
+import { scriptArgIndex } from '../../recorder/launcher/command';
 import type { AnalysisOptions } from '../../analyzer/analyze';
 // The ES build: the package's main (UMD) requires its parts at run time, which a bundle cannot.
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
@@ -22,7 +23,9 @@ export interface ProfileSettings {
 export type Target =
   | { kind: 'file'; file: string; cwd: string }
   | { kind: 'npm'; script: string; cwd: string }
-  | { kind: 'launch'; name: string; config: LaunchConfig; workspaceFolder: string };
+  | { kind: 'launch'; name: string; config: LaunchConfig; workspaceFolder: string }
+  /** The command line of a running node process (from /proc), restarted under Concurrency Lens. */
+  | { kind: 'command'; argv: string[]; cwd: string };
 
 export interface LaunchConfig {
   name: string;
@@ -113,6 +116,9 @@ export function toProfileOptions(target: Target, settings: ProfileSettings, file
       if (!existsSync(join(target.cwd, 'package.json'))) throw new TargetError(`No package.json in ${target.cwd}`);
       if (!findExecutable('npm', common.env.PATH)) throw new TargetError('npm was not found on PATH, so the script cannot be run.');
       return { ...common, command: ['npm', 'run', target.script], cwd: target.cwd };
+    case 'command':
+      if (!existsSync(target.cwd)) throw new TargetError(`The process's working directory no longer exists: ${target.cwd}`);
+      return { ...common, command: restartCommand(target.argv), cwd: target.cwd };
     case 'launch': {
       const c = target.config;
       const vars = { workspaceFolder: target.workspaceFolder, file };
@@ -145,5 +151,19 @@ export function targetLabel(target: Target): string {
     case 'file': return target.file.split(/[\\/]/).pop()!;
     case 'npm': return `npm run ${target.script}`;
     case 'launch': return target.name;
+    case 'command': return restartCommand(target.argv).map((a) => a.split(/[\\/]/).pop()).join(' ');
   }
+}
+
+/**
+ * The command that starts a running node process again (its /proc argv): `node` (the recorder's
+ * chosen node) in place of its executable, without the inspector flags it had (the recorder opens
+ * its own). A process that is not a plain node executable is rerun as it was.
+ */
+export function restartCommand(argv: string[]): string[] {
+  const [exe = 'node', ...rest] = argv;
+  if (!/(^|[\\/])node(js)?[0-9.]*(\.exe)?$/.test(exe)) return argv;
+  const scriptAt = scriptArgIndex(rest);
+  const flags = (scriptAt < 0 ? rest : rest.slice(0, scriptAt)).filter((a) => !/^--(inspect|debug-port)/.test(a));
+  return ['node', ...flags, ...(scriptAt < 0 ? [] : rest.slice(scriptAt))];
 }

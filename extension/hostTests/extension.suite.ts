@@ -28,7 +28,7 @@ suite('Concurrency Lens', () => {
 
   test('contributes its commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['concurrencyLens.profile', 'concurrencyLens.stop', 'concurrencyLens.clearFindings', 'concurrencyLens.openReport', 'concurrencyLens.compareRuns']) {
+    for (const id of ['concurrencyLens.profile', 'concurrencyLens.attach', 'concurrencyLens.stop', 'concurrencyLens.clearFindings', 'concurrencyLens.openReport', 'concurrencyLens.compareRuns']) {
       assert.ok(commands.includes(id), id);
     }
   });

@@ -37,8 +37,8 @@ export function resolveCommand(command: string[], cwd: string, nodePath: string,
 const NODE_VALUE_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C',
   '--input-type', '--title', '--env-file', '--eval', '-e', '--print', '-p', '--stack-size', '--max-old-space-size']);
 
-/** Index of the script in node's arguments, or -1 (e.g. `node -e …`). */
-function scriptArgIndex(args: string[]): number {
+/** Index of the script in node's arguments (argv without the executable), or -1 (e.g. `node -e …`). */
+export function scriptArgIndex(args: string[]): number {
   for (let i = 0; i < args.length; i++) {
     if (NODE_VALUE_FLAGS.has(args[i])) { if (args[i] === '-e' || args[i] === '--eval' || args[i] === '-p' || args[i] === '--print') return -1; i++; continue; }
     if (!args[i].startsWith('-')) return i;

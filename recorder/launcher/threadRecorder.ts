@@ -23,6 +23,11 @@ export interface RecorderHooks {
   /** The thread's on-CPU time read at a chunk seam. */
   threadCpu(pid: number, tid: number, reading: ThreadCpuReading): void;
   warn(message: string): void;
+  /**
+   * The thread is being recorded (profiler started, it runs): called once per thread, awaited
+   * before the first profile chunk rotation. The attach recorder injects its agent here.
+   */
+  threadStarted?(target: Target, pid: number, tid: number): Promise<void>;
 }
 
 /**
@@ -78,6 +83,7 @@ export class ThreadRecorder {
       // A worker waits for runIfWaitingForDebugger (waitForDebuggerOnStart), a process's probe for its release.
       isProcessMain ? t.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_START) }) : t.send('Runtime.runIfWaitingForDebugger'),
     ]);
+    await this.hooks.threadStarted?.(t, this.pid, this.tid);
     this.scheduleRotation();
   }
 

@@ -1,5 +1,8 @@
 import * as dc from 'node:diagnostics_channel';
 
+/** How to subscribe to a channel (HttpRequests passes one that remembers it, to unsubscribe at detach). */
+type Subscribe = (name: string, handler: (message: any) => void) => void;
+
 /** What a framework can tell the request recorder (HttpRequests) about a request it serves. */
 export interface RouteSink {
   routeMatched(request: object, pattern: string): void;
@@ -18,8 +21,8 @@ export interface RouteSink {
  * Subscribing makes Fastify wrap each handler call in TracingChannel.start.runStores: its
  * documented path for tracers, with the same handler, arguments and result.
  */
-export function recordFrameworkRoutes(sink: RouteSink): void {
-  dc.subscribe('tracing:fastify.request.handler:start', (m: any) => {
+export function recordFrameworkRoutes(sink: RouteSink, subscribe: Subscribe = dc.subscribe): void {
+  subscribe('tracing:fastify.request.handler:start', (m: any) => {
     try {
       const raw = requestOf(m);
       if (!raw) return;
@@ -28,7 +31,7 @@ export function recordFrameworkRoutes(sink: RouteSink): void {
       sink.handlerRan(raw, false, m);
     } catch { /* never break the program */ }
   });
-  dc.subscribe('tracing:fastify.request.handler:end', (m: any) => {
+  subscribe('tracing:fastify.request.handler:end', (m: any) => {
     try {
       const raw = requestOf(m);
       if (raw) sink.handlerRan(raw, true, m);

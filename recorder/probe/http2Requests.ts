@@ -1,5 +1,8 @@
 import * as dc from 'node:diagnostics_channel';
 
+/** How to subscribe to a channel (HttpRequests passes one that remembers it, to unsubscribe at detach). */
+type Subscribe = (name: string, handler: (message: any) => void) => void;
+
 /** What the HTTP/2 channels tell the request recorder (HttpRequests). */
 export interface Http2Sink {
   served(request: object, method: string, ready: number, path?: string): void;
@@ -23,14 +26,14 @@ export interface Http2Sink {
  * just before it; the run ends where the next stream's such tick begins (several streams read at
  * once) or, at the latest, at a tick queued from the first one (the end of the tick queue then).
  */
-export function recordHttp2(sink: Http2Sink): boolean {
+export function recordHttp2(sink: Http2Sink, subscribe: Subscribe = dc.subscribe): boolean {
   /** The stream whose 'stream' event is being emitted now. */
   let emitting: object | undefined;
   const emitted = () => { if (emitting) { sink.handlerRan(emitting, true, emitting); emitting = undefined; } };
-  dc.subscribe('tracing:net.server.listen:asyncEnd', (m: any) => {
+  subscribe('tracing:net.server.listen:asyncEnd', (m: any) => {
     try { if (isHttp2Server(m?.server)) sink.http2Listening(); } catch { /* never break the program */ }
   });
-  dc.subscribe('http2.server.stream.start', (m: any) => {
+  subscribe('http2.server.stream.start', (m: any) => {
     try {
       const stream = m?.stream, headers = m?.headers;
       if (!stream || typeof stream !== 'object' || !headers || (typeof stream.id === 'number' && stream.id % 2 === 0)) return;
@@ -43,7 +46,7 @@ export function recordHttp2(sink: Http2Sink): boolean {
       });
     } catch { /* never break the program */ }
   });
-  dc.subscribe('http2.server.stream.close', (m: any) => {
+  subscribe('http2.server.stream.close', (m: any) => {
     try {
       const stream = m?.stream;
       if (!stream || typeof stream !== 'object') return;

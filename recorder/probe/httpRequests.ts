@@ -62,21 +62,30 @@ export class HttpRequests {
    */
   constructor(private readonly maxRows: number, private readonly servedHooks?: { started(): void; ended(): void; laterHandler?(): void }) {}
 
+  /** What start() subscribed, for stop(). */
+  private subscriptions: [string, (message: unknown) => void][] = [];
+
   /** Subscribes to the channels. */
   start(): void {
+    const on = (name: string, handler: (m: any) => void) => { dc.subscribe(name, handler); this.subscriptions.push([name, handler]); };
     // A connection's first request arrives after the connection was accepted.
-    dc.subscribe('net.server.socket', (m: any) => { if (m?.socket) this.connectionFree.set(m.socket, performance.now()); });
-    dc.subscribe('http.server.request.start', (m: any) => this.serverStart(m));
-    dc.subscribe('http.server.response.finish', (m: any) => this.serverFinish(m));
-    dc.subscribe('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
-    dc.subscribe('http.client.response.finish', (m: any) => this.finish(m?.request, m?.response?.statusCode ?? 0, 0, -1));
-    dc.subscribe('http.client.request.error', (m: any) => this.finish(m?.request, 0, REQ_ERROR, -1));
-    dc.subscribe('undici:request:create', (m: any) => this.clientStart(m?.request, m?.request?.method, undiciPath(m?.request)));
-    dc.subscribe('undici:request:headers', (m: any) => { const o = this.open.get(m?.request); if (o) o.status = m?.response?.statusCode ?? 0; });
-    dc.subscribe('undici:request:trailers', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, 0, -1); });
-    dc.subscribe('undici:request:error', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, REQ_ERROR, -1); });
-    this.http2.recorded = recordHttp2(this);
-    recordFrameworkRoutes(this);
+    on('net.server.socket', (m: any) => { if (m?.socket) this.connectionFree.set(m.socket, performance.now()); });
+    on('http.server.request.start', (m: any) => this.serverStart(m));
+    on('http.server.response.finish', (m: any) => this.serverFinish(m));
+    on('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
+    on('http.client.response.finish', (m: any) => this.finish(m?.request, m?.response?.statusCode ?? 0, 0, -1));
+    on('http.client.request.error', (m: any) => this.finish(m?.request, 0, REQ_ERROR, -1));
+    on('undici:request:create', (m: any) => this.clientStart(m?.request, m?.request?.method, undiciPath(m?.request)));
+    on('undici:request:headers', (m: any) => { const o = this.open.get(m?.request); if (o) o.status = m?.response?.statusCode ?? 0; });
+    on('undici:request:trailers', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, 0, -1); });
+    on('undici:request:error', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, REQ_ERROR, -1); });
+    this.http2.recorded = recordHttp2(this, on);
+    recordFrameworkRoutes(this, on);
+  }
+
+  /** Unsubscribes what start() subscribed (an attached recording detaching). */
+  stop(): void {
+    for (const [name, handler] of this.subscriptions.splice(0)) dc.unsubscribe(name, handler);
   }
 
   private serverStart(m: any): void {

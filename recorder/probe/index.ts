@@ -16,56 +16,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, PROFILE_CHUNK_PREFIX } from '../probeOptions';
+import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
-import { procReadable } from '../procFs';
+import { markTasks } from './taskMarks';
+import { threadRunMs, lagTick, profileChunker } from './threadGauges';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
-
-/** Before countSyncFsCalls wraps it: the probe's reads are not the program's sync I/O. */
-const readFileSyncOriginal = fs.readFileSync;
-/**
- * fs and dns requests of this thread waiting for or running on libuv's thread pool, from
- * process.getActiveResourcesInfo() (all code, no per-request cost). With a huge number of
- * active resources (timers), looked at only every 10th tick.
- */
-let resourcesSkipped = 0;
-let lastPoolRequests = 0;
-function poolRequests(): number {
-  if (resourcesSkipped > 0) { resourcesSkipped--; return lastPoolRequests; }
-  const active = process.getActiveResourcesInfo();
-  let n = 0;
-  for (const r of active) if (r === 'FSReqPromise' || r === 'FSReqCallback' || r === 'GetAddrInfoReqWrap') n++;
-  if (active.length > 10000) resourcesSkipped = 9;
-  lastPoolRequests = n;
-  return n;
-}
 
 /** Lag samples (t, lag ms, awaits in flight, pool requests, thread CPU ms) not yet written (drained by flush). */
 const pendingTicks: number[] = [];
 /** At exit: the tick that was due and never ran measures the last block (a run that ends blocked). */
 let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
-
-/**
- * Where this thread's CPU time comes from, decided once so that its readings stay comparable:
- * Linux's /proc/thread-self/schedstat; else, in a main thread, the whole process's CPU time
- * (process.cpuUsage(): an upper bound, it includes the other threads'); else unknown. A source
- * that fails midway gives unknown from then on. The recorder marks the estimates (THREAD_CPU_ESTIMATED).
- */
-let threadCpuSource: 'schedstat' | 'process' | 'none' = procReadable() ? 'schedstat' : wt.isMainThread ? 'process' : 'none';
-
-/** Time this thread has spent on a CPU, in ms (ns precision with schedstat), or -1 if unknown. Tells CPU work from a thread that was only waiting for a core. */
-function threadRunMs(): number {
-  if (threadCpuSource === 'schedstat') {
-    try { return Number(readFileSyncOriginal('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6; } catch { threadCpuSource = 'none'; }
-  }
-  if (threadCpuSource === 'process') { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }
-  return -1;
-}
 
 /** HTTP requests kept in detail per thread (counts stay exact beyond it). */
 const MAX_REQUEST_ROWS = 200_000;
@@ -190,12 +155,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   let tickCount = 0;
   const tick = () => {
     try {
-      const t = performance.now();
-      const cpu = threadRunMs();
-      // The timer ran: whatever ran before it was another task.
-      runtime.loopTurns++;
-      runtime.mark(t, cpu);
-      ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), poolRequests(), cpu);
+      lagTick(runtime, ticks, expected);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;
@@ -214,25 +174,8 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   });
 }
 
-/**
- * The V8 console's profile functions (captured before the program can replace `console`). The
- * recorder streams CPU profiles in chunks: it calls this over the inspector every ~100 ms, so
- * that chunk n+1 starts before chunk n ends (no sample is lost at the seam, and the profiler
- * keeps running). Each ended chunk reaches the recorder as Profiler.consoleProfileFinished.
- * Chunk 0 is the recorder's own Profiler.start, which it stops itself after chunk 1 started.
- */
-const consoleProfile = console.profile;
-const consoleProfileEnd = console.profileEnd;
-/**
- * Returns [on-CPU ms of this thread (-1: unknown), CLOCK_MONOTONIC µs] read at the seam: a thread
- * that ends abruptly has no final probe chunk to say how much CPU it really got.
- */
-function profileChunk(start: number, end: number): [number, number] {
-  if (start > 0) consoleProfile(`${PROFILE_CHUNK_PREFIX}${start}`);
-  const reading: [number, number] = [threadRunMs(), Number(process.hrtime.bigint() / 1000n)];
-  if (end > 0) consoleProfileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
-  return reading;
-}
+/** See profileChunker: the console's functions are captured now, before the program can replace them. */
+const profileChunk = profileChunker(console);
 
 const gate = new Int32Array(new SharedArrayBuffer(4));
 let recorderPid = 0;
@@ -358,23 +301,6 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   }
   require('node:module').syncBuiltinESMExports();
   log.write({ t: 'fsSyncNames', names });
-}
-
-/**
- * Task boundaries the CPU profile cannot see (see ProbeRuntime.mark): an HTTP request reaching
- * its handler starts a task of its own, even when the loop runs it right after the previous one
- * without turning (several connections ready at once); so does a response to an outgoing
- * request reaching the program. Request recording, when it subscribes
- * to the same channel, calls runtime.requestStarted()/requestEnded() instead (which mark too and
- * count requests in flight).
- */
-function markTasks(runtime: ProbeRuntime): void {
-  const mark = () => runtime.mark();
-  dc.subscribe('http.server.request.start', mark);
-  // A response to an outgoing request (http, fetch) arrived: the callbacks that follow (an
-  // async handler resuming after its upstream call) are a task of their own.
-  dc.subscribe('http.client.response.finish', mark);
-  dc.subscribe('undici:request:headers', mark);
 }
 
 /**
