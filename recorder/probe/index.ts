@@ -362,8 +362,10 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   const mutable = require('node:fs') as Record<string, unknown>;
   const names: string[] = [];
   for (const name of Object.keys(mutable)) {
+    // Names first: reading fs.ReadStream or fs.promises would load their modules (streams) into every process.
+    if (!name.endsWith('Sync')) continue;
     const original = mutable[name];
-    if (!name.endsWith('Sync') || typeof original !== 'function') continue;
+    if (typeof original !== 'function') continue;
     const index = names.push(name) - 1;
     const counted = new Proxy(original as (...args: unknown[]) => unknown, {
       apply(target, thisArg, args) {
