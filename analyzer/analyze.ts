@@ -59,7 +59,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
     const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }) : undefined;
-    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs ?? 0, samples?.end, t.seamCpu, run.startHrUs, wallMs) };
+    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.end, t.seamCpu, run.startHrUs, wallMs) };
   });
   threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
   const externals = externalLanes(graph, (pid) => nodeLanePids.has(pid), run.startHrUs, wallMs);
@@ -175,7 +175,8 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   return out.sort((a, b) => b.totalMs - a.totalMs || b.count - a.count).slice(0, MAX_SITE_STATS);
 }
 
-function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | undefined, busyMs: number, samplesEndMs: number | undefined,
+/** `sampledBusyMs`: busy time from the thread's CPU samples; undefined when it has no CPU profile (a launcher, a process without inspector). */
+function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | undefined, sampledBusyMs: number | undefined, samplesEndMs: number | undefined,
   seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
@@ -190,6 +191,8 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
     if (!cpu || at > cpu.at) cpu = { ms: seamCpu.cpuMs, at };
   }
   const after = cpu && !m.lastChunk?.final ? Math.max(0, (samplesEndMs ?? 0) - cpu.at) : 0;
+  // Without a CPU profile, the thread's CPU time is the best measure of its busy time there is.
+  let busyMs = sampledBusyMs ?? (cpu ? cpu.ms : 0);
   if (cpu && cpu.ms + after + 10 < busyMs) busyMs = cpu.ms + after + 10;
   // An abrupt end leaves CPU samples after the probe's last record.
   const endMs = Math.max(m.endMs ?? wallMs, samplesEndMs ?? -Infinity);

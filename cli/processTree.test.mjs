@@ -3,8 +3,9 @@
 // marked and skipped as parents, and every descendant process counts in CPU, RSS and parallelism.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { CLI, FIXTURES, profile, reportOf, fixture } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -29,6 +30,34 @@ function assertUserLagIsHeadline(report) {
   assert.equal(report.program.mainPid, main.pid);
 }
 
+/** Where the run writes its raw recording (CONCURRENCY_LENS_RAW): what the recorder collected, per process. */
+const rawPath = () => join(mkdtempSync(join(tmpdir(), 'cl-raw-')), 'raw.json');
+
+/**
+ * The launchers' cheap path: node launchers are announced but never attached (no inspector
+ * session, no CPU profile requested), while every process that runs user code is attached and
+ * has its CPU profile; the launchers' lanes are still there, marked, with their CPU time.
+ */
+function assertLaunchersNotProfiled(report, raw, names) {
+  for (const name of names) {
+    const lane = report.lanes.find((l) => l.launcher === name && !l.external);
+    assert.ok(lane, `${name} lane${lanesText(report)}`);
+    const proc = raw.processes.find((p) => p.pid === lane.pid);
+    assert.ok(proc, `${name} (pid ${lane.pid}) was announced to the recorder`);
+    assert.equal(proc.attached, false, `${name} was attached over the inspector`);
+    const thread = raw.threads.find((t) => t.pid === lane.pid && t.tid === 0);
+    assert.ok(thread, `${name}'s probe recorded its thread`);
+    assert.equal(thread.profile, undefined, `${name} has a CPU profile`);
+    assert.ok(lane.busyMs > 0 && lane.busyMs <= (lane.cpuUserMs ?? 0) + (lane.cpuSystemMs ?? 0) + 1, `${name}'s busy time is its CPU time: ${JSON.stringify(lane)}`);
+  }
+  for (const l of report.lanes.filter((x) => !x.launcher && !x.external)) {
+    assert.equal(raw.processes.find((p) => p.pid === l.pid)?.attached, true, `${l.label} was not attached`);
+    const thread = raw.threads.find((t) => t.pid === l.pid && t.tid === l.threadId);
+    assert.ok(thread?.profile?.samples?.length > 0, `${l.label} has no CPU samples`);
+  }
+  assert.deepEqual(report.warnings.filter((w) => /profile|attach/i.test(w)), [], 'no warning about a missing profile or attachment');
+}
+
 /** No lane's parent is a shell: parents skip them. */
 function assertParentsSkipShells(report) {
   for (const l of report.lanes) {
@@ -41,7 +70,8 @@ function assertParentsSkipShells(report) {
 
 describe('npx tsx app.ts: npx, its shell and tsx\'s CLI step aside', () => {
   let run;
-  before(async () => { run = await profile(['npx', 'tsx', 'cli/fixtures/launchers/app.ts'], { timeoutMs: TIMEOUT }); });
+  const raw = rawPath();
+  before(async () => { run = await profile(['npx', 'tsx', 'cli/fixtures/launchers/app.ts'], { timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_RAW: raw } }); });
   it('runs the program', () => {
     reportOf(run);
     assert.equal(run.code, 0, run.stderr.slice(-3000));
@@ -72,11 +102,15 @@ describe('npx tsx app.ts: npx, its shell and tsx\'s CLI step aside', () => {
   it('says in the summary who the headline is about', () => {
     assert.match(run.stderr, /via npx → sh → tsx → node \S*app\.ts \(pid \d+\)/, run.stderr.slice(-2000));
   });
+  it('npx and tsx\'s CLI are not CPU-profiled (never attached); app.ts is', () => {
+    assertLaunchersNotProfiled(reportOf(run), JSON.parse(readFileSync(raw, 'utf8')), ['npx', 'tsx']);
+  });
 });
 
 describe('npm run start: a program with 3 children behind npm and sh', () => {
   let run;
-  before(async () => { run = await profile(['npm', 'run', 'start'], { cwd: DIR, timeoutMs: TIMEOUT }); });
+  const raw = rawPath();
+  before(async () => { run = await profile(['npm', 'run', 'start'], { cwd: DIR, timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_RAW: raw } }); });
   it('runs the program', () => {
     reportOf(run);
     assert.equal(run.code, 0, run.stderr.slice(-3000));
@@ -105,6 +139,11 @@ describe('npm run start: a program with 3 children behind npm and sh', () => {
     assert.ok(Math.abs(p.userCpuMs + p.systemCpuMs - sum) <= 1 + perProcess.length, `program CPU ${p.userCpuMs + p.systemCpuMs} vs Σ lanes ${sum}`);
     for (const l of perProcess) assert.ok(p.maxRssKb >= (l.maxRssKb ?? 0), `peak RSS ${p.maxRssKb} < ${l.label} ${l.maxRssKb}`);
     assert.ok(p.peakTreeRssKb >= p.maxRssKb, `peak of the sum ${p.peakTreeRssKb} vs largest process ${p.maxRssKb}`);
+  });
+  it('npm is not CPU-profiled (never attached): its lane stays, a launcher; app.js and its children are profiled', () => {
+    const report = reportOf(run);
+    assertLaunchersNotProfiled(report, JSON.parse(readFileSync(raw, 'utf8')), ['npm']);
+    assert.equal(report.lanes.filter((l) => /child\.js$/.test(l.script ?? '') && l.busyMs > 0).length, 3, lanesText(report));
   });
 });
 

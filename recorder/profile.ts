@@ -64,12 +64,15 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     debugLog(`pid ${a.pid} announced`);
     const entry = { announcement: a, main: null as ThreadRecorder | null, closed: Promise.resolve() };
     processes.set(a.pid, entry);
+    // A launcher is recorded by its probe and the /proc sampler only (no inspector: it runs no user code).
+    if (a.url === undefined) { status(`${a.launcher} (pid ${a.pid}): launcher, not CPU-profiled`); return; }
+    const url = a.url;
     entry.closed = (async () => {
-      const u = new URL(a.url);
+      const u = new URL(url);
       if (u.hostname !== '127.0.0.1') { warnings.push(`pid ${a.pid}: inspector not on loopback (${u.hostname}); not attached`); return; }
       let client: any;
       try {
-        client = await connectClient(u.hostname, Number(u.port), a.url);
+        client = await connectClient(u.hostname, Number(u.port), url);
       } catch (e) {
         warnings.push(`could not attach to pid ${a.pid}: ${(e as Error).message}`);
         return;

@@ -18,7 +18,7 @@ import { builtinModules } from 'node:module';
 /** Folders with source, most specific first (a file belongs to the first layer whose prefix it has). */
 export const LAYERS = [
   // The probe, preloaded into the profiled program: Node, its own helpers, the raw record's format.
-  { name: 'probe', prefix: 'recorder/probe/', may: ['probe', 'probe-shared', 'raw-record', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['acorn', 'esbuild', 'p-limit', 'jsonc-parser', '@jridgewell/trace-mapping'] },
+  { name: 'probe', prefix: 'recorder/probe/', may: ['probe', 'probe-shared', 'raw-record', 'launcher-names', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['acorn', 'esbuild', 'p-limit', 'jsonc-parser', '@jridgewell/trace-mapping'] },
   // The launcher: spawns, attaches over CDP, collects. Fills in the raw record (analyzer/raw.ts;
   // from the rest of the analyzer types only), never analyzes.
   { name: 'recorder', prefix: 'recorder/', may: ['recorder', 'probe', 'raw-record', 'formatting', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['chrome-remote-interface', 'esbuild'] },
@@ -43,6 +43,8 @@ export const SHARED = {
   'formatting': ['analyzer/format.ts'],
   // What the probe shares with the launcher: its options (env JSON) and the /proc readers.
   'probe-shared': ['recorder/probeOptions.ts', 'recorder/procFs.ts'],
+  // Which processes are launchers (pure, argv only): the probe skips their CPU profile, the analyzer dims them.
+  'launcher-names': ['analyzer/launchers.ts'],
   // The lessons table of the samples (which sample pairs teach what), for the matrix.
   'sample-lessons': ['samples/lessons.ts'],
   // webview modules without DOM code: the page's stylesheet, the packed columns' format, the message protocol.

@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** A node process of the program announcing its inspector (written by the probe). */
-export interface Announcement { pid: number; ppid: number; url: string; argv: string[] }
+/**
+ * A node process of the program announcing itself (written by the probe): its inspector's `url`,
+ * or, for a launcher (npm, npx…: runs no user code), `launcher` and no url: it is not attached.
+ */
+export type Announcement = { pid: number; ppid: number; argv: string[] } & ({ url: string; launcher?: undefined } | { url?: undefined; launcher: string });
 
 /**
  * Watches the run directory for `attach-<pid>.json` files and reports each once. Uses

@@ -81,6 +81,11 @@ export class WorkerTarget implements Target {
     for (const h of this.handlers.get(message.method) ?? []) h(message.params);
   }
 
+  /** True once the worker is gone (detached). */
+  get isGone(): boolean {
+    return this.gone;
+  }
+
   /** Called once when the worker is gone. */
   onDetached: () => void = () => undefined;
 

@@ -64,7 +64,7 @@ export class ThreadRecorder {
       t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
       // A process that ends without running JS (it killed itself: process.kill(process.pid))
       // waits for the debugger to disconnect: that is our cue to collect, then hang up.
-      t.on('NodeRuntime.waitingForDisconnect', () => void this.flushProbes().then(() => this.collectAndRelease()));
+      t.on('NodeRuntime.waitingForDisconnect', () => { if (!this.releasing) void this.flushProbes().then(() => this.collectAndRelease()); });
     }
     // CDP handles a target's commands in order: send them all at once (one round trip, not
     // six: each costs a trip through the main thread for a worker), then let the thread run.
@@ -115,11 +115,20 @@ export class ThreadRecorder {
     if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop')).profile);
   }
 
-  /** Ends the current chunk: the last one of this thread. */
-  private async collectLastChunk(): Promise<void> {
-    if (this.chunk === 0) { this.chunkReceived((await this.target.send('Profiler.stop')).profile); return; }
-    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });
-    if (!this.seamRead(r?.result?.value)) throw new Error('the probe did not end the last profile chunk');
+  /**
+   * Ends the current chunk: the last one of this thread. `sent` runs once its command is on its
+   * way (the thread handles commands in order: one sent then runs after the chunk has ended).
+   */
+  private async collectLastChunk(sent: () => void): Promise<void> {
+    if (this.chunk === 0) {
+      const stopped = this.target.send('Profiler.stop');
+      sent();
+      this.chunkReceived((await stopped).profile);
+      return;
+    }
+    const ended = this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });
+    sent();
+    if (!this.seamRead((await ended)?.result?.value)) throw new Error('the probe did not end the last profile chunk');
   }
 
   /** Whether the probe made the seam (its answer: [thread CPU ms, monotonic µs]); keeps the CPU reading. */
@@ -173,17 +182,27 @@ export class ThreadRecorder {
     }
   }
 
-  /** Stops the profiler (and tracing) of this thread and its workers; idempotent. */
-  async collect(): Promise<void> {
-    const work: Promise<unknown>[] = [...this.workers.values()].map((w) => w.recorder?.collect().catch(() => undefined) ?? Promise.resolve());
-    if (!this.collected) {
+  /**
+   * Stops the profiler (and tracing) of this thread and its workers; idempotent. `sent` runs once
+   * this thread's last commands are sent (at once if there are none): what it sends then is
+   * handled after them.
+   */
+  async collect(sent: () => void = () => undefined): Promise<void> {
+    const live = [...this.workers.values()].filter((w) => w.recorder && !w.target.isGone);
+    const work: Promise<unknown>[] = live.map((w) => w.recorder!.collect().catch(() => undefined));
+    const once = () => { const f = sent; sent = () => undefined; f(); };
+    // Workers' commands go through this thread's session and may still wait behind a rotation:
+    // with a worker alive, `sent` waits for everything to come back.
+    const ownSent = live.length === 0 ? once : () => undefined;
+    if (this.collected) work.push(this.queue.catch(() => undefined).then(ownSent)); // a collection under way
+    else {
       this.collected = true;
       if (this.rotationTimer) clearTimeout(this.rotationTimer);
-      this.queue = this.queue.catch(() => undefined).then(() => this.collectLastChunk()).catch((e) => this.lost(e.message));
+      this.queue = this.queue.catch(() => undefined).then(() => this.collectLastChunk(ownSent)).catch((e) => { ownSent(); this.lost(e.message); });
       work.push(this.queue);
       if (this.tracing) { const t = performance.now(); work.push(this.stopTracing().then(() => debugLog(`tracing stopped in ${(performance.now() - t).toFixed(1)} ms`))); }
     }
-    await Promise.all(work);
+    try { await Promise.all(work); } finally { once(); }
   }
 
   /** Asks every thread's probe to write what it has (used before stopping the program). */
@@ -206,12 +225,26 @@ export class ThreadRecorder {
     return this.tracingDone;
   }
 
-  private async collectAndRelease(): Promise<void> {
-    const t = performance.now();
-    debugLog(`exit announced by pid ${this.pid} thread ${this.tid}`);
-    await this.collect().catch(() => undefined);
-    debugLog(`pid ${this.pid} thread ${this.tid} collected in ${(performance.now() - t).toFixed(1)} ms`);
-    await this.target.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_EXIT) }).catch(() => undefined);
-    this.target.close?.(); // the exiting process's inspector.close() waits for us to hang up
+  /** Set once the thread's exit is handled (the exit binding, or a process waiting for us to disconnect). */
+  private releasing: Promise<void> | null = null;
+
+  /**
+   * Collects the exiting thread's last chunk and trace events and lets it go on. The release is
+   * sent right behind the last commands (the thread handles them in order), not after their
+   * answers came back: the thread ends one round trip sooner. We hang up once everything came back.
+   */
+  private collectAndRelease(): Promise<void> {
+    this.releasing ??= (async () => {
+      const t = performance.now();
+      debugLog(`exit announced by pid ${this.pid} thread ${this.tid}`);
+      let released: Promise<unknown> | undefined;
+      const release = () => { released ??= this.target.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_EXIT) }).catch(() => undefined); };
+      await this.collect(release).catch(() => undefined);
+      release();
+      await released;
+      debugLog(`pid ${this.pid} thread ${this.tid} collected in ${(performance.now() - t).toFixed(1)} ms`);
+      this.target.close?.(); // the exiting process's inspector.close() waits for us to hang up
+    })();
+    return this.releasing;
   }
 }

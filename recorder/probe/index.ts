@@ -26,6 +26,7 @@ import { HttpRequests } from './httpRequests';
 import { markTasks } from './taskMarks';
 import { threadRunMs, lagTick, profileChunker } from './threadGauges';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
+import { launcherName } from '../../analyzer/launchers';
 
 /** Lag samples (t, lag ms, awaits in flight, pool requests, thread CPU ms) not yet written (drained by flush). */
 const pendingTicks: number[] = [];
@@ -60,9 +61,14 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   let runner: string | undefined;
   // Test code runs in this thread, compiled by a test runner (testRunnerHooks): logged once.
   const runsTests = (name: string) => { if (runner === undefined) { runner = name; log.write({ t: 'testRunner', name }); } };
-  (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
-  installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
-  adoptVitestInWorkers(opts, runsTests);
+  // A launcher (npm, npx, yarn, tsx's CLI…) runs no user code: nothing of it is instrumented, and
+  // it is not CPU-profiled (see announceLauncher); its lane, lag and children are still recorded.
+  const launcher = wt.isMainThread ? launcherName(process.argv, true) : undefined;
+  if (!launcher) {
+    (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
+    installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
+    adoptVitestInWorkers(opts, runsTests);
+  }
   countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
   const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: () => runtime.requestStarted(), ended: () => runtime.requestEnded(), laterHandler: () => runtime.mark() });
@@ -104,7 +110,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     for (let i = process.execArgv.length - 1; i >= 0; i--) {
       if (/^--inspect(-brk|-port|-publish-uid)?(=|$)/.test(process.execArgv[i])) process.execArgv.splice(i, 1);
     }
-    attachRecorder(opts.runDir, log);
+    if (launcher) announce(opts.runDir, { launcher }); else attachRecorder(opts.runDir, log);
   }
   startLagTicks(runtime, log, flush);
 }
@@ -217,12 +223,24 @@ function attachRecorder(runDir: string, log: ThreadLog): void {
   }
   if (!url) { log.write({ t: 'noInspector', reason: 'the inspector did not start' }); return; }
   shareInspector();
+  if (announce(runDir, { url })) waitForRecorder(RELEASE_START, WAIT_LIMIT_MS);
+}
+
+/**
+ * Writes this process's rendezvous file (recorder/launcher/rendezvous.ts): its inspector's `url`
+ * for the recorder to attach to, or, for a launcher, its name. A launcher is not attached, so it
+ * opens no inspector and never waits for the recorder: it costs the run no connection, profiler
+ * start or stop (~2 round trips and ~20–40 ms of CPU each). Its children still load the probe
+ * (they inherit NODE_OPTIONS) and are recorded in full. False when the run directory is gone
+ * (the recorder stopped).
+ */
+function announce(runDir: string, how: { url: string } | { launcher: string }): boolean {
   try {
     const file = path.join(runDir, `attach-${process.pid}.json`);
-    fs.writeFileSync(file + '.tmp', JSON.stringify({ pid: process.pid, ppid: process.ppid, url, argv: process.argv }));
+    fs.writeFileSync(file + '.tmp', JSON.stringify({ pid: process.pid, ppid: process.ppid, argv: process.argv, ...how }));
     fs.renameSync(file + '.tmp', file);
-  } catch { return; /* the run directory is gone: the recorder stopped */ }
-  waitForRecorder(RELEASE_START, WAIT_LIMIT_MS);
+    return true;
+  } catch { return false; }
 }
 
 /**
@@ -287,8 +305,10 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   const mutable = require('node:fs') as Record<string, unknown>;
   const names: string[] = [];
   for (const name of Object.keys(mutable)) {
+    // Names first: reading fs.ReadStream or fs.promises would load their modules (streams) into every process.
+    if (!name.endsWith('Sync')) continue;
     const original = mutable[name];
-    if (!name.endsWith('Sync') || typeof original !== 'function') continue;
+    if (typeof original !== 'function') continue;
     const index = names.push(name) - 1;
     const counted = new Proxy(original as (...args: unknown[]) => unknown, {
       apply(target, thisArg, args) {
