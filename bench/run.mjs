@@ -153,7 +153,7 @@ console.log('included). Ratios: median over pairs of profiled/plain; costs: medi
 console.log('thread/process: (that cost with them − the empty program\'s) / their number. Profiler RSS: the CLI process alone.');
 for (const s of Object.values(summaries)) {
   if (!s.id || !s.cmd) continue;
-  const notes = [`${s.pairs} pair${s.pairs === 1 ? "" : "s"}${s.failedProfiled ? ` (+${s.failedProfiled} failed)` : ''}`];
+  const notes = [`${s.pairs} pair${s.pairs === 1 ? '' : 's'}${s.failedProfiled ? ` (+${s.failedProfiled} failed)` : ''}`];
   if (Number.isFinite(s.workRatio)) notes.push(`program's own time ${fmtMs(s.med.plainWork)} → ${fmtMs(s.med.profWork)} (${fmtRatio(s.workRatio)})`);
   notes.push(`peak RSS: program ${fmtMb(s.med.plainRssKb)} plain, profiler CLI ${fmtMb(s.med.cliRssKb)} (CPU ${fmtMs(s.med.cliCpuMs)})`);
   const dropped = s.reports.find((x) => x.dropped && Object.values(x.dropped).some(Boolean))?.dropped;
