@@ -160,6 +160,10 @@ for (const s of Object.values(summaries)) {
   if (dropped) notes.push(`dropped ${JSON.stringify(dropped)}`);
   console.log(`  ${s.id.padEnd(14)} ${s.what}; ${notes.join('; ')}`);
 }
+for (const s of Object.values(summaries)) {
+  if (!SERVERS.some((x) => x.id === s.id) || !s.usable) continue;
+  console.log(`  ${s.id.padEnd(14)} ${s.what}; ${s.pairs} pair${s.pairs === 1 ? '' : 's'}; p99 latency ${fmtMs(s.plainP99)} → ${fmtMs(s.profP99)}; requests the report counted (± autocannon's count): ${s.counted}; request errors ${s.requestErrors}`);
+}
 for (const s of Object.values(summaries)) for (const e of s.errors ?? []) console.log(`  error (${s.id ?? 'render'}): ${e}`);
 for (const r of rows) if (r.error) console.log(`  ${r.id}: ${r.error}`);
 const loadAtEnd = load();

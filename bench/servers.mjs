@@ -59,14 +59,14 @@ function runOnce(w, profiled, seconds, scratch) {
 
 /**
  * Alternating plain/profiled pairs per server; medians. `only`: server ids to run (default all).
- * @returns {Promise<Array<{ id, name, what, pairs, failed, errorText, plainRps, profRps, rpsRatio, plainP99, profP99, counted, errors, runs }>>}
+ * @returns {Promise<Array<{ id, name, what, pairs, failed, errors (failed runs' messages), plainRps, profRps, rpsRatio, plainP99, profP99, counted, requestErrors (autocannon's), runs }>>}
  */
 export async function runServerBench({ pairs = 3, seconds = 5, only, log = console.log, progress = (s) => process.stdout.write(s) } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-servers-'));
   const rows = [];
   try {
     for (const w of SERVERS.filter((s) => !only || only.includes(s.id))) {
-      const plain = [], prof = [], errorText = [];
+      const plain = [], prof = [], errors = [];
       progress(`${w.name.padEnd(16)} `);
       for (let i = 0; i < pairs; i++) {
         try {
@@ -74,17 +74,17 @@ export async function runServerBench({ pairs = 3, seconds = 5, only, log = conso
           const q = await runOnce(w, true, seconds, scratch);
           plain.push(p); prof.push(q);
           progress('.');
-        } catch (e) { progress('x'); errorText.push(e.message.split('\n')[0]); log(`\n${e.message}`); }
+        } catch (e) { progress('x'); errors.push(e.message.split('\n')[0]); log(`\n${e.message}`); }
       }
       progress('\n');
       rows.push({
-        id: w.id, name: w.name, what: w.what, pairs: plain.length, failed: errorText.length, errorText,
+        id: w.id, name: w.name, what: w.what, pairs: plain.length, failed: errors.length, errors,
         plainRps: median(plain.map((r) => r.rps)), profRps: median(prof.map((r) => r.rps)),
         plainP99: median(plain.map((r) => r.p99)), profP99: median(prof.map((r) => r.p99)),
         rpsRatio: median(plain.map((r, i) => prof[i].rps / r.rps)),
         // autocannon stops counting at its deadline with up to `connections` requests in flight; the server finishes them.
         counted: prof.map((r) => `${r.recorded} (${r.recorded - r.total >= 0 ? '+' : ''}${r.recorded - r.total})`).join(' '),
-        errors: [...plain, ...prof].reduce((a, r) => a + r.errors, 0),
+        requestErrors: [...plain, ...prof].reduce((a, r) => a + r.errors, 0),
         runs: { plain, profiled: prof },
       });
     }
@@ -96,8 +96,8 @@ export async function runServerBench({ pairs = 3, seconds = 5, only, log = conso
 
 /** The servers' own table (standalone `node bench/servers.mjs`). */
 export function serverTable(rows) {
-  const header = ['server', 'pairs', 'plain req/s', 'profiled req/s', 'req/s ratio', 'plain p99', 'profiled p99', 'requests counted', 'errors'];
-  const table = rows.map((r) => [r.name, String(r.pairs), r.plainRps.toFixed(0), r.profRps.toFixed(0), fmtRatio(r.rpsRatio), fmtMs(r.plainP99), fmtMs(r.profP99), r.counted, String(r.errors)]);
+  const header = ['server', 'pairs', 'plain req/s', 'profiled req/s', 'req/s ratio', 'plain p99', 'profiled p99', 'requests counted', 'request errors'];
+  const table = rows.map((r) => [r.name, String(r.pairs), r.plainRps.toFixed(0), r.profRps.toFixed(0), fmtRatio(r.rpsRatio), fmtMs(r.plainP99), fmtMs(r.profP99), r.counted, String(r.requestErrors)]);
   return [
     formatTable(header, table),
     ...rows.map((r) => `  ${r.name.padEnd(16)} ${r.what}`),
