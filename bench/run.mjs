@@ -99,15 +99,17 @@ function summarize(r) {
     usable: r.ok > 0,
     wallRatio: median(plainWall.map((x, i) => profWall[i] / x)),
     workRatio: median(plainWork.map((x, i) => profWork[i] / x)),
+    cpuRatio: median(r.plain.map((x, i) => r.profiled[i].cpuMs / x.cpuMs)),
     deltaMs: median(plainWall.map((x, i) => profWall[i] - x)),
     med: {
       plainWall: median(plainWall), profWall: median(profWall), plainWork: median(plainWork), profWork: median(profWork),
+      plainCpuMs: median(col(r.plain, 'cpuMs')), profCpuMs: median(col(r.profiled, 'cpuMs')),
       plainRssKb: median(col(r.plain, 'rssKb')), profRssKb: median(col(r.profiled, 'rssKb')),
       cliRssKb: median(col(r.profiled, 'cliRssKb')), cliCpuMs: median(col(r.profiled, 'cliCpuMs')),
       programMaxRssKb: median(r.reports.map((x) => x.programMaxRssKb ?? NaN)),
     },
     maxCliRssKb: Math.max(...col(r.profiled, 'cliRssKb').filter(Number.isFinite), -Infinity),
-    runs: { plainWall, profWall, plainWork, profWork, plainRssKb: col(r.plain, 'rssKb'), profRssKb: col(r.profiled, 'rssKb'), cliRssKb: col(r.profiled, 'cliRssKb'), cliCpuMs: col(r.profiled, 'cliCpuMs') },
+    runs: { plainWall, profWall, plainWork, profWork, plainCpuMs: col(r.plain, 'cpuMs'), profCpuMs: col(r.profiled, 'cpuMs'), plainRssKb: col(r.plain, 'rssKb'), profRssKb: col(r.profiled, 'rssKb'), cliRssKb: col(r.profiled, 'cliRssKb'), cliCpuMs: col(r.profiled, 'cliCpuMs') },
     reports: r.reports,
   };
 }
@@ -151,10 +153,13 @@ console.log('');
 console.log('plain/profiled: medians of the whole command\'s wall time (profiled: the CLI from start to exit, analysis and report');
 console.log('included). Ratios: median over pairs of profiled/plain; costs: median over pairs of profiled − plain; per extra');
 console.log('thread/process: (that cost with them − the empty program\'s) / their number. Profiler RSS: the CLI process alone.');
+console.log('Below: the program\'s own time (BENCH_MS), CPU (user+sys of every process, GNU time: holds up better than wall time on');
+console.log('a loaded machine), the program\'s peak RSS and the profiler CLI\'s own peak RSS and CPU, medians.');
 for (const s of Object.values(summaries)) {
   if (!s.id || !s.cmd) continue;
   const notes = [`${s.pairs} pair${s.pairs === 1 ? '' : 's'}${s.failedProfiled ? ` (+${s.failedProfiled} failed)` : ''}`];
   if (Number.isFinite(s.workRatio)) notes.push(`program's own time ${fmtMs(s.med.plainWork)} → ${fmtMs(s.med.profWork)} (${fmtRatio(s.workRatio)})`);
+  if (Number.isFinite(s.cpuRatio)) notes.push(`CPU, all processes ${fmtMs(s.med.plainCpuMs)} → ${fmtMs(s.med.profCpuMs)} (${fmtRatio(s.cpuRatio)})`);
   notes.push(`peak RSS: program ${fmtMb(s.med.plainRssKb)} plain, profiler CLI ${fmtMb(s.med.cliRssKb)} (CPU ${fmtMs(s.med.cliCpuMs)})`);
   const dropped = s.reports.find((x) => x.dropped && Object.values(x.dropped).some(Boolean))?.dropped;
   if (dropped) notes.push(`dropped ${JSON.stringify(dropped)}`);
