@@ -48,7 +48,7 @@ const startedAt = new Date();
 const loadAtStart = load();
 console.log(`Concurrency Lens benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${opts.pairs} alternating pairs per workload`);
 console.log(`load average at start: ${loadAtStart} (figures are only comparable on an otherwise idle machine)`);
-if (!hasGnuTime) console.log('no /usr/bin/time: programs\' peak RSS not measured');
+if (!hasGnuTime) console.log('no /usr/bin/time: programs\' peak RSS and CPU not measured');
 
 // ---- workloads: round-robin, alternating plain/profiled ----
 const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-'));
