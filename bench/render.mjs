@@ -45,6 +45,19 @@ const LEVELS = [
   { name: '0.1–1 %', test: (f) => f > 0 },
 ];
 
+/** The zoom levels of `result.levels`, in order (for bench/run.mjs's goal rows). */
+export const ZOOM_LEVEL_NAMES = LEVELS.map((l) => l.name);
+/**
+ * A zoom level meets the frame goal when its frames' main-thread CPU (render, style, layout,
+ * paint, canvas commit: what a frame costs, which a loaded machine's waits do not inflate)
+ * stays within p95 and max.
+ */
+export const frameGoalMet = (l) => l.cpuP95 <= GOALS.frameP95Ms && l.cpuMax <= GOALS.frameMaxMs;
+/** Why the benchmark cannot run here, or undefined. */
+export function renderBenchUnavailable() {
+  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} missing: apt-get install -y chromium (or set CHROMIUM_PATH)`;
+}
+
 async function ensureBundle() {
   const bundle = join(ROOT, 'dist/webview.js');
   if (existsSync(bundle)) return;

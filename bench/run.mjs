@@ -1,204 +1,184 @@
-// `npm run bench`: overhead of `concurrency-lens profile` on ~2 s workloads and on an empty program.
-// For each workload, ≥ 5 alternating pairs (plain `node workload.js`, then the profiled run
-// `node dist/cli.js profile workload.js --json …`) are timed; ratios are medians over pairs of
-//   - wall: the whole command, start to exit (what a user waits for), and
-//   - work: the workload's own in-process time (it prints BENCH_MS=…), i.e. the instrumentation's cost
-//     on the running program without start-up and analysis.
-// Peak RSS: GNU time's %M of the plain program, and of the profiled run (the largest of the CLI and
-// the program), plus the report's program.maxRssKb.
-// Usage: node bench/run.mjs [--pairs N] [workload-name-substring…]
+// `npm run bench`: every figure of issue 12's goals table, measured in one run, next to its goal:
+//   figure | plain | profiled | measured | goal | met?
+// Workloads (bench/lib/workloads.mjs) run in alternating plain/profiled pairs, round-robin over the
+// workloads (so a change in the machine's load reaches all of them alike); figures are medians over
+// pairs: whole-command wall ratios (profiled/plain per pair), fixed cost (profiled − plain), the slope
+// of that cost per extra thread/process, the profiler CLI's own peak RSS. Then the servers under
+// autocannon (bench/servers.mjs) and the timeline's render benchmark (bench/render.mjs, Chromium).
+// The goals and how each row is computed: bench/lib/goals.mjs.
+// Usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S (servers)]
+//   --only: rows whose id or figure contains SUBSTRING (case-insensitive); the other rows print as "not run".
+// Exit code: 0 when everything selected was measured (met or not), 1 when a run failed, 2 for bad usage.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { median } from './lib/stats.mjs';
+import { formatTable } from './lib/table.mjs';
+import { fmtRatio, fmtMb, fmtMs } from './lib/format.mjs';
+import { ROOT, CLI, timedRun, hasGnuTime } from './lib/timedRun.mjs';
+import { WORKLOADS } from './lib/workloads.mjs';
+import { GOALS } from './lib/goals.mjs';
+import { SERVERS, runServerBench } from './servers.mjs';
+import { runRenderBench, renderBenchUnavailable } from './render.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist/cli.js');
-const TIME_BIN = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-
+const USAGE = 'usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S]';
+const opts = { pairs: 5, only: [], json: null, seconds: 5 };
 const argv = process.argv.slice(2);
-let pairs = 5;
-const filters = [];
 for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--pairs') pairs = Math.max(1, Number(argv[++i]));
-  else filters.push(argv[i]);
+  const a = argv[i], v = argv[i + 1];
+  if (a === '--pairs' && Number(v) >= 1) { opts.pairs = Math.floor(Number(v)); i++; }
+  else if (a === '--seconds' && Number(v) >= 1) { opts.seconds = Number(v); i++; }
+  else if (a === '--only' && v) { opts.only.push(v.toLowerCase()); i++; }
+  else if (a === '--json' && v) { opts.json = v; i++; }
+  else { console.error(`${USAGE}\nbad argument: ${a}`); process.exit(2); }
 }
-
-// kind decides the goal: io → ≤ 1.15×, storm → ≤ 2×, empty → ≤ 400 ms fixed cost, info → none.
-const WORKLOADS = [
-  { name: 'empty', file: 'empty.js', kind: 'empty', what: 'empty program' },
-  { name: 'http-fanout', file: 'http-fanout.js', kind: 'io', what: '2,000 GETs, 25 in flight, 20 ms server latency' },
-  { name: 'timers', file: 'timers.js', kind: 'io', what: '200 loops × 180 awaited 10 ms timers' },
-  { name: 'fs-churn', file: 'fs-churn.js', kind: 'io', what: '6,000 × write/read/stat/unlink, 16 in flight' },
-  { name: 'promise-storm', file: 'promise-storm.js', kind: 'storm', what: '10M async calls awaiting = 20M promises' },
-  { name: 'cpu (info)', file: 'cpu.js', kind: 'info', what: 'fib(27) × 320 in 40 setImmediate chunks (no goal in the issue)' },
-].filter((w) => filters.length === 0 || filters.some((f) => w.name.includes(f)));
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-'));
-const env = { ...process.env };
-delete env.NODE_OPTIONS;
-delete env.UV_THREADPOOL_SIZE;
-
-/** Runs a command under GNU time (if present); returns wall ms, exit status, stdout, peak RSS. */
-function timed(args) {
-  const timeFile = join(scratch, 'time.txt');
-  rmSync(timeFile, { force: true });
-  const [file, fileArgs] = TIME_BIN
-    ? [TIME_BIN, ['-f', '%M', '-o', timeFile, process.execPath, ...args]]
-    : [process.execPath, args];
-  const t0 = performance.now();
-  const r = spawnSync(file, fileArgs, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 600_000 });
-  const wallMs = performance.now() - t0;
-  const rssKb = existsSync(timeFile) ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : NaN;
-  const m = /^BENCH_MS=([\d.]+)$/m.exec(r.stdout ?? '');
-  return { wallMs, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', workMs: m ? Number(m[1]) : NaN, rssKb };
-}
-
-function fail(what, r) {
-  console.error(`\n${what} failed (status ${r.status}, signal ${r.signal})`);
-  console.error(r.stderr.slice(-3000) || r.stdout.slice(-3000));
-}
+const selected = GOALS.filter((g) => opts.only.length === 0 || opts.only.some((s) => g.id.toLowerCase().includes(s) || g.figure.toLowerCase().includes(s)));
+if (selected.length === 0) { console.error(`--only ${opts.only.join(', ')} matches no row; rows: ${GOALS.map((g) => g.id).join(', ')}`); process.exit(2); }
+const needs = new Set(selected.flatMap((g) => g.needs));
 
 if (!existsSync(CLI)) {
   console.log('dist/cli.js missing: building…');
   const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  if (b.status !== 0 || !existsSync(CLI)) {
-    console.error('build failed or produced no dist/cli.js: the profiling engine (cli/main.ts) is needed for the bench');
-    process.exit(1);
-  }
+  if (b.status !== 0 || !existsSync(CLI)) { console.error('build failed or produced no dist/cli.js'); process.exit(1); }
 }
 
-console.log(`Concurrency Lens benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${pairs} alternating pairs per workload`);
-console.log(TIME_BIN ? 'peak RSS from GNU time (%M)' : 'no /usr/bin/time: peak RSS of the profiled program from the report only');
-console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (figures are only comparable on an otherwise idle machine)`);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const startedAt = new Date();
+const loadAtStart = load();
+console.log(`Concurrency Lens benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${opts.pairs} alternating pairs per workload`);
+console.log(`load average at start: ${loadAtStart} (figures are only comparable on an otherwise idle machine)`);
+if (!hasGnuTime) console.log('no /usr/bin/time: programs\' peak RSS and CPU not measured');
 
-const results = [];
-let failures = 0;
-for (const w of WORKLOADS) {
-  const file = join(ROOT, 'bench/workloads', w.file);
-  const jsonPath = join(scratch, `${w.name}.json`);
-  const row = { ...w, plainWall: [], profWall: [], plainWork: [], profWork: [], plainRss: [], profRss: [], reportRss: [], reportWall: [], dropped: null, findings: null, errors: [] };
-  process.stdout.write(`${w.name.padEnd(14)} `);
-  // A failed profiled run is reported and the pair is skipped; more failures than half the pairs end the workload.
-  for (let i = 0, failed = 0; i < pairs + failed && failed <= pairs / 2; i++) {
-    const plain = timed([file]);
-    if (plain.status !== 0) { fail(`plain ${w.name}`, plain); row.errors.push('plain run failed'); break; }
+// ---- workloads: round-robin, alternating plain/profiled ----
+const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-'));
+const summaries = {};
+const runs = WORKLOADS.filter((w) => needs.has(w.id)).map((w) => ({
+  w, ok: 0, failed: 0, broken: false, errors: [], plain: [], profiled: [], reports: [],
+}));
+const active = (r) => !r.broken && r.ok < opts.pairs && r.failed <= opts.pairs / 2;
+for (let round = 1; runs.some(active); round++) {
+  process.stdout.write(`round ${round}:`);
+  for (const r of runs.filter(active)) {
+    process.stdout.write(` ${r.w.id}`);
+    const jsonPath = join(scratch, `${r.w.id}.json`);
+    const plain = timedRun(r.w, { scratch });
+    const plainOk = r.w.sameStatus ? plain.status !== null : plain.status === 0;
+    if (!plainOk) { r.broken = true; r.errors.push(`plain run failed: ${describeExit(plain)}\n${tail(plain)}`); process.stdout.write('✗'); continue; }
     rmSync(jsonPath, { force: true });
-    const prof = timed([CLI, 'profile', file, '--json', jsonPath]);
-    if (prof.status !== 0 || !existsSync(jsonPath)) {
-      fail(`profiled ${w.name}`, prof);
-      let why = prof.status !== 0 ? `profiled run exited ${prof.status ?? prof.signal}` : 'no report written';
-      try { const rep = JSON.parse(readFileSync(jsonPath, 'utf8')); if (rep.program?.signal) why += ` (program killed by ${rep.program.signal})`; } catch { /* no report */ }
-      row.errors.push(why);
-      failed++;
-      process.stdout.write('x');
+    const prof = timedRun(r.w, { scratch, profiledJson: jsonPath });
+    const profOk = prof.status === plain.status && existsSync(jsonPath);
+    if (!profOk) {
+      r.failed++;
+      r.errors.push(`profiled run ${prof.status === plain.status ? 'wrote no report' : `exited ${describeExit(prof)}, plain ${plain.status}`}\n${tail(prof)}`);
+      process.stdout.write('✗');
       continue;
     }
     let report = null;
-    try { report = JSON.parse(readFileSync(jsonPath, 'utf8')); } catch (e) { row.errors.push(`report unreadable: ${e.message}`); }
-    if (!w.kind.startsWith('empty') && !Number.isFinite(prof.workMs)) row.errors.push('workload output (BENCH_MS) missing from the profiled run');
-    row.plainWall.push(plain.wallMs);
-    row.profWall.push(prof.wallMs);
-    row.plainWork.push(plain.workMs);
-    row.profWork.push(prof.workMs);
-    row.plainRss.push(plain.rssKb);
-    row.profRss.push(prof.rssKb);
-    row.reportRss.push(report?.program?.maxRssKb ?? NaN);
-    row.reportWall.push(report?.program?.wallMs ?? NaN);
-    row.dropped = report?.spans?.dropped ?? row.dropped;
-    row.findings = report?.findings?.map((f) => f.kind) ?? row.findings;
+    try { report = JSON.parse(readFileSync(jsonPath, 'utf8')); } catch (e) { r.errors.push(`report unreadable: ${e.message}`); }
+    r.ok++;
+    r.plain.push(plain);
+    r.profiled.push(prof);
+    r.reports.push({ programMaxRssKb: report?.program?.maxRssKb ?? null, dropped: report?.spans?.dropped ?? null, findings: [...new Set(report?.findings?.map((f) => f.kind) ?? [])] });
     process.stdout.write('.');
   }
   process.stdout.write('\n');
-  const ratios = (a, b) => a.map((x, i) => b[i] / x);
-  row.wallRatio = median(ratios(row.plainWall, row.profWall));
-  row.workRatio = median(ratios(row.plainWork, row.profWork));
-  row.fixedCostMs = median(row.profWall.map((x, i) => x - row.plainWall[i]));
-  row.runs = row.profWall.length;
-  row.med = {
-    plainWall: median(row.plainWall), profWall: median(row.profWall), plainWork: median(row.plainWork), profWork: median(row.profWork),
-    plainRss: median(row.plainRss), profRss: median(row.profRss), reportRss: median(row.reportRss), reportWall: median(row.reportWall),
-  };
-  if (row.errors.length) failures++;
-  results.push(row);
 }
-
-// Net ratio: the profiled wall minus the empty program's fixed cost, over the plain wall — the overhead that grows
-// with the work, separated from start-up/attach/analysis.
-const fixed = results.find((r) => r.kind === 'empty')?.fixedCostMs;
-for (const r of results) {
-  r.netRatio = Number.isFinite(fixed) && r.kind !== 'empty'
-    ? median(r.profWall.map((x, i) => (x - fixed) / r.plainWall[i])) : NaN;
-}
-
-// ---- table ----
-const fmtMs = (x) => (Number.isFinite(x) ? `${Math.round(x)} ms` : '—');
-const fmtX = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
-const fmtMb = (kb) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MB` : '—');
-const verdict = (ok) => (ok === null ? '' : ok ? 'PASS' : 'FAIL');
-function goalOf(r) {
-  if (r.runs === 0) return { goal: '—', wall: null, work: null };
-  if (r.kind === 'empty') return { goal: '≤ 400 ms fixed', wall: r.fixedCostMs <= 400, work: null };
-  if (r.kind === 'info') return { goal: 'info', wall: null, work: null };
-  const limit = r.kind === 'storm' ? 2 : 1.15;
-  return { goal: `≤ ${limit}×`, wall: r.wallRatio <= limit, work: Number.isFinite(r.workRatio) ? r.workRatio <= limit : null };
-}
-const header = ['workload', 'pairs', 'plain wall', 'profiled wall', 'wall ratio', 'net ratio', 'plain work', 'profiled work', 'work ratio', 'RSS plain', 'RSS profiled*', 'RSS in report', 'goal', 'wall', 'work'];
-const rows = results.map((r) => {
-  const g = goalOf(r);
-  return [
-    r.name, `${r.runs}${r.errors.length ? `+${r.errors.length}✗` : ''}`,
-    fmtMs(r.med.plainWall), fmtMs(r.med.profWall),
-    r.kind === 'empty' ? `+${fmtMs(r.fixedCostMs)}` : fmtX(r.wallRatio),
-    r.kind === 'empty' ? '—' : fmtX(r.netRatio),
-    r.kind === 'empty' ? '—' : fmtMs(r.med.plainWork), r.kind === 'empty' ? '—' : fmtMs(r.med.profWork), r.kind === 'empty' ? '—' : fmtX(r.workRatio),
-    fmtMb(r.med.plainRss), fmtMb(r.med.profRss), fmtMb(r.med.reportRss),
-    g.goal, r.runs === 0 ? 'ERROR' : verdict(g.wall), verdict(g.work),
-  ];
-});
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log('');
-console.log(line(header));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows) console.log(line(r));
-console.log('');
-console.log('wall = whole command (profiled: the CLI from start to exit, analysis and report included); work = the workload\'s own');
-console.log('in-process time (BENCH_MS); ratio = median over pairs of profiled/plain; empty: median of (profiled − plain) wall;');
-console.log('net ratio = (profiled wall − the empty program\'s fixed cost) / plain wall. Goals are checked on wall and work ratios.');
-console.log('pairs = successful pairs (+N✗ = profiled runs that failed, listed below).');
-console.log('* RSS profiled = GNU time over the CLI: the larger of the CLI and the program. RSS in report = program.maxRssKb.');
-for (const r of results) {
-  console.log(`  ${r.name.padEnd(14)} ${r.what}` + (r.dropped ? `; dropped ${JSON.stringify(r.dropped)}` : '') + (r.findings?.length ? `; findings: ${[...new Set(r.findings)].join(', ')}` : ''));
-  for (const e of r.errors) console.log(`    error: ${e}`);
-}
-
-console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-const out = join(tmpdir(), 'cl-bench-results.json');
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, pairs, results }, null, 2));
-console.log(`\nraw figures: ${out}`);
 rmSync(scratch, { recursive: true, force: true });
+for (const r of runs) summaries[r.w.id] = summarize(r);
 
-// Servers under autocannon (requests/s, p99), written separately.
-const servers = join(ROOT, 'bench/servers.mjs');
-if (filters.length === 0 || filters.some((f) => f.includes('server'))) {
-  const r = spawnSync(process.execPath, [servers, '--pairs', String(Math.min(pairs, 3))], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) failures++;
+function describeExit(x) { return x.error ? x.error : x.status !== null ? `status ${x.status}` : `signal ${x.signal}`; }
+function tail(x) { return (x.stderr.trim() || x.stdout.trim()).slice(-1500); }
+
+function summarize(r) {
+  const col = (runsOf, k) => runsOf.map((x) => x[k]);
+  const plainWall = col(r.plain, 'wallMs'), profWall = col(r.profiled, 'wallMs');
+  const plainWork = col(r.plain, 'workMs'), profWork = col(r.profiled, 'workMs');
+  return {
+    id: r.w.id, what: r.w.what, cmd: r.w.cmd, pairs: r.ok, failedProfiled: r.failed, brokenPlain: r.broken, errors: r.errors,
+    usable: r.ok > 0,
+    wallRatio: median(plainWall.map((x, i) => profWall[i] / x)),
+    workRatio: median(plainWork.map((x, i) => profWork[i] / x)),
+    cpuRatio: median(r.plain.map((x, i) => r.profiled[i].cpuMs / x.cpuMs)),
+    deltaMs: median(plainWall.map((x, i) => profWall[i] - x)),
+    med: {
+      plainWall: median(plainWall), profWall: median(profWall), plainWork: median(plainWork), profWork: median(profWork),
+      plainCpuMs: median(col(r.plain, 'cpuMs')), profCpuMs: median(col(r.profiled, 'cpuMs')),
+      plainRssKb: median(col(r.plain, 'rssKb')), profRssKb: median(col(r.profiled, 'rssKb')),
+      cliRssKb: median(col(r.profiled, 'cliRssKb')), cliCpuMs: median(col(r.profiled, 'cliCpuMs')),
+      programMaxRssKb: median(r.reports.map((x) => x.programMaxRssKb ?? NaN)),
+    },
+    maxCliRssKb: Math.max(...col(r.profiled, 'cliRssKb').filter(Number.isFinite), -Infinity),
+    runs: { plainWall, profWall, plainWork, profWork, plainCpuMs: col(r.plain, 'cpuMs'), profCpuMs: col(r.profiled, 'cpuMs'), plainRssKb: col(r.plain, 'rssKb'), profRssKb: col(r.profiled, 'rssKb'), cliRssKb: col(r.profiled, 'cliRssKb'), cliCpuMs: col(r.profiled, 'cliCpuMs') },
+    reports: r.reports,
+  };
 }
 
-// The render benchmark (Chromium), written separately.
-const render = join(ROOT, 'bench/render.mjs');
-if (existsSync(render)) {
-  console.log('\n== render benchmark (bench/render.mjs) ==');
-  const r = spawnSync(process.execPath, [render], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) failures++;
+// ---- servers ----
+let failures = runs.filter((r) => r.errors.length).length;
+const serverIds = SERVERS.map((s) => s.id).filter((id) => needs.has(id));
+if (serverIds.length) {
+  const pairs = Math.min(opts.pairs, 3);
+  console.log(`servers under autocannon (${pairs} alternating pairs, ${opts.seconds} s each):`);
+  for (const s of await runServerBench({ pairs, seconds: opts.seconds, only: serverIds })) {
+    summaries[s.id] = { ...s, usable: s.pairs > 0 };
+    if (s.failed) failures++;
+  }
+}
+
+// ---- render ----
+if (needs.has('render')) {
+  const missing = renderBenchUnavailable();
+  if (missing) summaries.render = { usable: false, errors: [missing] };
+  else {
+    console.log('render benchmark (Chromium):');
+    try { summaries.render = { ...(await runRenderBench({ log: (s) => console.log(s.replace(/^/gm, '  ')) })), usable: true, errors: [] }; }
+    catch (e) { summaries.render = { usable: false, errors: [String(e?.message ?? e)] }; }
+  }
+  if (!summaries.render.usable) failures++;
+}
+
+// ---- the table ----
+const rows = GOALS.map((g) => {
+  if (!selected.includes(g)) return { id: g.id, figure: g.figure, goal: g.goal, status: 'not run' };
+  const missing = g.needs.filter((n) => !summaries[n]?.usable);
+  if (missing.length) return { id: g.id, figure: g.figure, goal: g.goal, status: 'error', error: `no figures from ${missing.join(', ')}` };
+  const c = g.compute(summaries);
+  return { id: g.id, figure: g.figure, goal: g.goal, ...c, status: c.met === null ? 'info' : c.met ? 'yes' : 'NO' };
+});
+console.log('');
+console.log(formatTable(['figure', 'plain', 'profiled', 'measured', 'goal', 'met?'],
+  rows.map((r) => [r.figure, r.plain ?? '—', r.profiled ?? '—', r.measured ?? '—', r.goal, r.status]), [, , , , 'l', 'l']));
+console.log('');
+console.log('plain/profiled: medians of the whole command\'s wall time (profiled: the CLI from start to exit, analysis and report');
+console.log('included). Ratios: median over pairs of profiled/plain; costs: median over pairs of profiled − plain; per extra');
+console.log('thread/process: (that cost with them − the empty program\'s) / their number. Profiler RSS: the CLI process alone.');
+console.log('Below: the program\'s own time (BENCH_MS), CPU (user+sys of every process, GNU time: holds up better than wall time on');
+console.log('a loaded machine), the program\'s peak RSS and the profiler CLI\'s own peak RSS and CPU, medians.');
+for (const s of Object.values(summaries)) {
+  if (!s.id || !s.cmd) continue;
+  const notes = [`${s.pairs} pair${s.pairs === 1 ? '' : 's'}${s.failedProfiled ? ` (+${s.failedProfiled} failed)` : ''}`];
+  if (Number.isFinite(s.workRatio)) notes.push(`program's own time ${fmtMs(s.med.plainWork)} → ${fmtMs(s.med.profWork)} (${fmtRatio(s.workRatio)})`);
+  if (Number.isFinite(s.cpuRatio)) notes.push(`CPU, all processes ${fmtMs(s.med.plainCpuMs)} → ${fmtMs(s.med.profCpuMs)} (${fmtRatio(s.cpuRatio)})`);
+  notes.push(`peak RSS: program ${fmtMb(s.med.plainRssKb)} plain, profiler CLI ${fmtMb(s.med.cliRssKb)} (CPU ${fmtMs(s.med.cliCpuMs)})`);
+  const dropped = s.reports.find((x) => x.dropped && Object.values(x.dropped).some(Boolean))?.dropped;
+  if (dropped) notes.push(`dropped ${JSON.stringify(dropped)}`);
+  console.log(`  ${s.id.padEnd(14)} ${s.what}; ${notes.join('; ')}`);
+}
+for (const s of Object.values(summaries)) {
+  if (!SERVERS.some((x) => x.id === s.id) || !s.usable) continue;
+  console.log(`  ${s.id.padEnd(14)} ${s.what}; ${s.pairs} pair${s.pairs === 1 ? '' : 's'}; p99 latency ${fmtMs(s.plainP99)} → ${fmtMs(s.profP99)}; requests the report counted (± autocannon's count): ${s.counted}; request errors ${s.requestErrors}`);
+}
+for (const s of Object.values(summaries)) for (const e of s.errors ?? []) console.log(`  error (${s.id ?? 'render'}): ${e}`);
+for (const r of rows) if (r.error) console.log(`  ${r.id}: ${r.error}`);
+const loadAtEnd = load();
+console.log(`load average at end: ${loadAtEnd}`);
+
+if (opts.json) {
+  writeFileSync(opts.json, JSON.stringify({
+    date: startedAt.toISOString(), node: process.version, cores: cpus().length, cpuModel: cpus()[0]?.model, pairs: opts.pairs,
+    only: opts.only, loadAverage: { start: loadAtStart, end: loadAtEnd }, rows, measurements: summaries,
+  }, null, 2));
+  console.log(`figures: ${opts.json}`);
 }
 process.exit(failures ? 1 : 0);

@@ -2,43 +2,34 @@
 // (`node server.js`) against profiled (`node dist/cli.js profile server.js`), in alternating runs.
 // Each run: start the server, wait for its LISTENING line, load it with autocannon (programmatic,
 // loopback, fixed duration and connections), then SIGINT it (the profiled run writes its report).
-// Usage: node bench/servers.mjs [--pairs N] [--seconds S]
+// Usage: node bench/servers.mjs [--pairs N] [--seconds S]   (or import { runServerBench })
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { median } from './lib/stats.mjs';
+import { formatTable } from './lib/table.mjs';
+import { fmtMs, fmtRatio } from './lib/format.mjs';
+import { ROOT, CLI, benchEnv } from './lib/timedRun.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist/cli.js');
 const autocannon = createRequire(import.meta.url)('autocannon');
 
-const argv = process.argv.slice(2);
-let pairs = 3, seconds = 5;
-for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--pairs') pairs = Math.max(1, Number(argv[++i]));
-  else if (argv[i] === '--seconds') seconds = Math.max(1, Number(argv[++i]));
-}
-
-const WORKLOADS = [
-  { name: 'server trivial', file: 'server-trivial.js', what: 'node:http, one JSON route, 20 connections', requests: [{ path: '/' }] },
-  { name: 'server mix', file: 'server-mix.js', what: 'Express 5: /fast, /io (5 ms await), /cpu (~1 ms JSON), /items/:id; 20 connections',
+export const SERVERS = [
+  { id: 'server-trivial', name: 'server trivial', file: 'server-trivial.js', what: 'node:http, one JSON route, 20 connections', requests: [{ path: '/' }] },
+  { id: 'server-mix', name: 'server mix', file: 'server-mix.js', what: 'Express 5: /fast, /io (5 ms await), /cpu (~1 ms JSON), /items/:id; 20 connections',
     requests: [{ path: '/fast' }, { path: '/io' }, { path: '/cpu' }, { path: '/items/42' }] },
 ];
 
-const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-servers-'));
-const env = { ...process.env };
-delete env.NODE_OPTIONS;
-
 /** Starts a server (plain or profiled), loads it, stops it; resolves with autocannon's figures and the report. */
-function runOnce(w, profiled) {
+function runOnce(w, profiled, seconds, scratch) {
   const file = join(ROOT, 'bench/workloads', w.file);
   const jsonPath = join(scratch, 'report.json');
   rmSync(jsonPath, { force: true });
   const args = profiled ? [CLI, 'profile', file, '--json', jsonPath, '--quiet'] : [file];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '', started = false, result = null;
     const watchdog = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${w.name} (${profiled ? 'profiled' : 'plain'}) timed out\n${err.slice(-2000)}`)); }, 120_000 + seconds * 1000);
     child.stderr.on('data', (c) => { err += c; });
@@ -66,40 +57,59 @@ function runOnce(w, profiled) {
   });
 }
 
-const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); const m = s.length >> 1; return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-
-console.log(`\n== servers under autocannon (${pairs} alternating pairs, ${seconds} s each) ==`);
-const rows = [];
-let failed = 0;
-for (const w of WORKLOADS) {
-  const plain = [], prof = [];
-  process.stdout.write(`${w.name.padEnd(16)} `);
-  for (let i = 0; i < pairs; i++) {
-    try {
-      plain.push(await runOnce(w, false));
-      prof.push(await runOnce(w, true));
-      process.stdout.write('.');
-    } catch (e) { failed++; process.stdout.write('x'); console.error(`\n${e.message}`); }
+/**
+ * Alternating plain/profiled pairs per server; medians. `only`: server ids to run (default all).
+ * @returns {Promise<Array<{ id, name, what, pairs, failed, errors (failed runs' messages), plainRps, profRps, rpsRatio, plainP99, profP99, counted, requestErrors (autocannon's), runs }>>}
+ */
+export async function runServerBench({ pairs = 3, seconds = 5, only, log = console.log, progress = (s) => process.stdout.write(s) } = {}) {
+  const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-servers-'));
+  const rows = [];
+  try {
+    for (const w of SERVERS.filter((s) => !only || only.includes(s.id))) {
+      const plain = [], prof = [], errors = [];
+      progress(`${w.name.padEnd(16)} `);
+      for (let i = 0; i < pairs; i++) {
+        try {
+          const p = await runOnce(w, false, seconds, scratch);
+          const q = await runOnce(w, true, seconds, scratch);
+          plain.push(p); prof.push(q);
+          progress('.');
+        } catch (e) { progress('x'); errors.push(e.message.split('\n')[0]); log(`\n${e.message}`); }
+      }
+      progress('\n');
+      rows.push({
+        id: w.id, name: w.name, what: w.what, pairs: plain.length, failed: errors.length, errors,
+        plainRps: median(plain.map((r) => r.rps)), profRps: median(prof.map((r) => r.rps)),
+        plainP99: median(plain.map((r) => r.p99)), profP99: median(prof.map((r) => r.p99)),
+        rpsRatio: median(plain.map((r, i) => prof[i].rps / r.rps)),
+        // autocannon stops counting at its deadline with up to `connections` requests in flight; the server finishes them.
+        counted: prof.map((r) => `${r.recorded} (${r.recorded - r.total >= 0 ? '+' : ''}${r.recorded - r.total})`).join(' '),
+        requestErrors: [...plain, ...prof].reduce((a, r) => a + r.errors, 0),
+        runs: { plain, profiled: prof },
+      });
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  process.stdout.write('\n');
-  const n = Math.min(plain.length, prof.length);
-  rows.push({
-    w, n, plainRps: median(plain.map((r) => r.rps)), profRps: median(prof.map((r) => r.rps)),
-    plainP99: median(plain.map((r) => r.p99)), profP99: median(prof.map((r) => r.p99)),
-    rpsRatio: median(plain.slice(0, n).map((r, i) => prof[i].rps / r.rps)),
-    // autocannon stops counting at its deadline with up to `connections` requests in flight; the server finishes them.
-    counted: prof.map((r) => `${r.recorded} (${r.recorded - r.total >= 0 ? '+' : ''}${r.recorded - r.total})`).join(' '),
-    errors: [...plain, ...prof].reduce((a, r) => a + r.errors, 0),
-  });
+  return rows;
 }
-const header = ['server', 'pairs', 'plain req/s', 'profiled req/s', 'req/s ratio', 'plain p99', 'profiled p99', 'requests counted', 'errors'];
-const table = rows.map((r) => [r.w.name, String(r.n), r.plainRps.toFixed(0), r.profRps.toFixed(0), `${r.rpsRatio.toFixed(2)}×`, `${r.plainP99} ms`, `${r.profP99} ms`, r.counted, String(r.errors)]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
-const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log(line(header));
-console.log(widths.map((x) => '-'.repeat(x)).join('  '));
-for (const t of table) console.log(line(t));
-for (const r of rows) console.log(`  ${r.w.name.padEnd(16)} ${r.w.what}`);
-console.log('req/s = autocannon\'s mean; p99 = autocannon\'s latency p99 (ms); requests counted: the report\'s per-route total (± what autocannon got back: it stops counting at its deadline with up to 20 requests in flight).');
-rmSync(scratch, { recursive: true, force: true });
-process.exit(failed ? 1 : 0);
+
+/** The servers' own table (standalone `node bench/servers.mjs`). */
+export function serverTable(rows) {
+  const header = ['server', 'pairs', 'plain req/s', 'profiled req/s', 'req/s ratio', 'plain p99', 'profiled p99', 'requests counted', 'request errors'];
+  const table = rows.map((r) => [r.name, String(r.pairs), r.plainRps.toFixed(0), r.profRps.toFixed(0), fmtRatio(r.rpsRatio), fmtMs(r.plainP99), fmtMs(r.profP99), r.counted, String(r.requestErrors)]);
+  return [
+    formatTable(header, table),
+    ...rows.map((r) => `  ${r.name.padEnd(16)} ${r.what}`),
+    'req/s = autocannon\'s mean; p99 = autocannon\'s latency p99; requests counted: the report\'s per-route total (± what autocannon got back: it stops counting at its deadline with up to 20 requests in flight).',
+  ].join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? Math.max(1, Number(process.argv[i + 1])) : def; };
+  const pairs = arg('--pairs', 3), seconds = arg('--seconds', 5);
+  console.log(`\n== servers under autocannon (${pairs} alternating pairs, ${seconds} s each) ==`);
+  const rows = await runServerBench({ pairs, seconds });
+  console.log(serverTable(rows));
+  process.exit(rows.some((r) => r.failed) ? 1 : 0);
+}

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['analyzer', 'recorder', 'cli', 'extension', 'webview', 'samples', 'scripts'];
+const roots = ['analyzer', 'recorder', 'cli', 'extension', 'webview', 'samples', 'scripts', 'bench'];
 const filters = process.argv.slice(2);
 const files = [];
 const walk = (dir) => {

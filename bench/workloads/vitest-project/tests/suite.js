@@ -1,0 +1,18 @@
+// The tests every spec file registers (one file each, so vitest spreads them over its pool): 8 tests of
+// a JSON round trip after an awaited timer, then sorting.
+import { describe, it, expect } from 'vitest';
+import { records, roundTrip, topScores } from './work.js';
+
+export function suite(n) {
+  describe(`suite ${n}`, () => {
+    for (let t = 0; t < 8; t++) {
+      it(`round trip ${t}`, async () => {
+        const rows = records(5_000, n * 100 + t);
+        const back = await roundTrip(rows);
+        expect(back).toHaveLength(rows.length);
+        const top = topScores(back, 10);
+        expect(top[0].score).toBeGreaterThanOrEqual(top[9].score);
+      });
+    }
+  });
+}
