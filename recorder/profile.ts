@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
-import type { RawRun, CpuProfile, ThreadCpuReading } from '../analyzer/raw';
+import type { RawRun, CpuProfile, ThreadCpuReading, SamplingChange } from '../analyzer/raw';
 import type { ThreadProfile } from '../analyzer/exportCpuProfile';
 import { joinProfileChunks } from './launcher/profileChunks';
 import type { ProfileOptions, ProfileRun, Recording, StopSignal } from './profileOptions';
@@ -21,6 +21,7 @@ import { readThreadLogs } from './launcher/threadLogs';
 import { startProcessTree } from './launcher/processTree';
 import { distFile } from './launcher/distFiles';
 import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
+import { measureOff } from './measureOff';
 
 export { CommandError } from './launcher/command';
 
@@ -72,7 +73,15 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   let alive = 0;
   let coarsest = baseIntervalUs;
+  /** Threads whose sampling was made coarser mid-run (samplingPolicy.ts), by `${pid}-${tid}`. */
+  const samplingChanges = new Map<string, SamplingChange[]>();
   const hooks: RecorderHooks = {
+    cores,
+    samplingChanged: (pid, tid, intervalUs, hrUs) => {
+      const key = `${pid}-${tid}`;
+      samplingChanges.set(key, [...samplingChanges.get(key) ?? [], { intervalUs, fromHrUs: hrUs }]);
+      debugLog(`pid ${pid} thread ${tid}: sampled every ${intervalUs / 1000} ms from now on (its thread pool competes for the cores)`);
+    },
     samplingIntervalUs: () => {
       const interval = Math.round(baseIntervalUs * Math.max(1, Math.ceil(alive / (cores * 4))));
       coarsest = Math.max(coarsest, interval);
@@ -80,7 +89,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     },
     threadAlive: (d) => { alive += d; },
     status,
-    chunkIntervalMs: () => PROFILE_CHUNK_MS * Math.max(1, Math.ceil(alive / (cores * 4))),
+    chunkIntervalMs: () => (measureOff('chunks') ? 1e9 : PROFILE_CHUNK_MS) * Math.max(1, Math.ceil(alive / (cores * 4))),
     threadCpu: (pid, tid, reading) => {
       const key = `${pid}-${tid}`;
       if (reading.hrUs > (seamCpu.get(key)?.hrUs ?? -Infinity)) seamCpu.set(key, reading);
@@ -252,7 +261,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       }
     } catch { /* none */ }
     const profiles = new Map([...profileChunks].map(([key, chunks]) => [key, joinProfileChunks(chunks)]));
-    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`), seamCpu: seamCpu.get(`${t.pid}-${t.tid}`) }));
+    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`), seamCpu: seamCpu.get(`${t.pid}-${t.tid}`),
+      ...(samplingChanges.has(`${t.pid}-${t.tid}`) ? { samplingChanges: samplingChanges.get(`${t.pid}-${t.tid}`) } : {}) }));
     const raw: RawRun = {
       command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,
       cwd: options.cwd,
@@ -277,6 +287,11 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     };
     if (!procReadable(env)) raw.degraded = [...(raw.degraded ?? []), THREAD_CPU_ESTIMATED];
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
+    if (samplingChanges.size > 0) {
+      const intervals = [...new Set([...samplingChanges.values()].flatMap((l) => l.map((c) => c.intervalUs / 1000)))].sort((a, b) => a - b);
+      warnings.push(`sampled at ${intervals.join('/')} ms from the first few hundred ms on in ${samplingChanges.size} thread${samplingChanges.size > 1 ? 's' : ''}: `
+        + `fs/dns work kept libuv's thread pool busy on a ${cores}-core machine, where 1 ms CPU sampling competes with it for the cores; CPU blocks shorter than ~${2 * Math.max(...intervals)} ms may be missed there`);
+    }
     if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
     debugLog('logs read');
     // Debugging aid: the raw recording, exactly as the analyzer sees it.

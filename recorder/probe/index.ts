@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, PROFILE_CHUNK_PREFIX } from '../probeOptions';
+import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, PROFILE_CHUNK_PREFIX, type SeamReading } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
@@ -24,6 +24,7 @@ import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { procReadable } from '../procFs';
+import { measureOff } from '../measureOff';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 
 /** Before countSyncFsCalls wraps it: the probe's reads are not the program's sync I/O. */
@@ -35,6 +36,9 @@ const readFileSyncOriginal = fs.readFileSync;
  */
 let resourcesSkipped = 0;
 let lastPoolRequests = 0;
+/** Σ pool requests over the lag ticks so far, and the ticks counted: the pool's load, read at each profile chunk seam. */
+let poolRequestTicks = 0;
+let poolTicks = 0;
 function poolRequests(): number {
   if (resourcesSkipped > 0) { resourcesSkipped--; return lastPoolRequests; }
   const active = process.getActiveResourcesInfo();
@@ -96,14 +100,14 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   // Test code runs in this thread, compiled by a test runner (testRunnerHooks): logged once.
   const runsTests = (name: string) => { if (runner === undefined) { runner = name; log.write({ t: 'testRunner', name }); } };
   (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
-  installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
+  if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
   adoptVitestInWorkers(opts, runsTests);
-  countSyncFsCalls(runtime, log);
+  if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
   const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: () => runtime.requestStarted(), ended: () => runtime.requestEnded() });
-  requests.start();
+  if (!measureOff('http')) requests.start();
   runtime.threadCpu = threadRunMs;
-  markTasks(runtime);
+  if (!measureOff('marks')) markTasks(runtime);
 
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
@@ -141,7 +145,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     }
     attachRecorder(opts.runDir, log);
   }
-  startLagTicks(runtime, log, flush);
+  if (!measureOff('ticks')) startLagTicks(runtime, log, measureOff('flush') ? () => undefined : flush);
 }
 
 /**
@@ -195,7 +199,10 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
       // The timer ran: whatever ran before it was another task.
       runtime.loopTurns++;
       runtime.mark(t, cpu);
-      ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), poolRequests(), cpu);
+      const pool = poolRequests();
+      poolRequestTicks += pool;
+      poolTicks++;
+      ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), pool, cpu);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
     } finally {
       expected = performance.now() + TICK_MS;
@@ -224,12 +231,15 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
 const consoleProfile = console.profile;
 const consoleProfileEnd = console.profileEnd;
 /**
- * Returns [on-CPU ms of this thread (-1: unknown), CLOCK_MONOTONIC µs] read at the seam: a thread
- * that ends abruptly has no final probe chunk to say how much CPU it really got.
+ * Returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of this thread
+ * (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final probe chunk to
+ * say how much CPU it really got), then the process's CPU ms and the pool's load so far (the
+ * recorder's sampling policy).
  */
-function profileChunk(start: number, end: number): [number, number] {
+function profileChunk(start: number, end: number): SeamReading {
   if (start > 0) consoleProfile(`${PROFILE_CHUNK_PREFIX}${start}`);
-  const reading: [number, number] = [threadRunMs(), Number(process.hrtime.bigint() / 1000n)];
+  const u = process.cpuUsage();
+  const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), (u.user + u.system) / 1000, poolRequestTicks, poolTicks];
   if (end > 0) consoleProfileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
   return reading;
 }

@@ -1,0 +1,77 @@
+// What each mechanism of the recording costs the running program (issue 12). For each workload,
+// rounds of alternating runs: plain `node workload.js`, then `concurrency-lens profile` once per
+// variant (all on, then one mechanism off each: CONCURRENCY_LENS_MEASURE_OFF, see
+// recorder/measureOff.ts; `sampler` = a 1 s sampling interval). Medians over rounds of
+//   wall  the whole command, profiled / plain
+//   work  the workload's own time (BENCH_MS), profiled / plain: the running cost, no start-up
+//   cpu   user+sys CPU of the whole command (GNU time, children included), profiled / plain
+// Usage: node bench/probeCost.mjs [--rounds N] [--variants all,sampler,chunks,…] [workload…]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist/cli.js');
+const argv = process.argv.slice(2);
+let rounds = 3;
+let variants = ['all', 'sampler', 'chunks', 'instrument', 'ticks'];
+const names = [];
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--rounds') rounds = Number(argv[++i]);
+  else if (argv[i] === '--variants') variants = argv[++i].split(',');
+  else names.push(argv[i]);
+}
+const workloads = names.length ? names : ['http-fanout', 'timers', 'fs-churn', 'promise-storm'];
+const scratch = mkdtempSync(join(tmpdir(), 'cl-probecost-'));
+const baseEnv = { ...process.env };
+delete baseEnv.NODE_OPTIONS;
+delete baseEnv.CONCURRENCY_LENS_MEASURE_OFF;
+
+function run(args, env) {
+  const timeFile = join(scratch, 'time.txt');
+  rmSync(timeFile, { force: true });
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, ...args], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}\n${r.stderr.slice(-2000)}`);
+  const [u, s] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  const m = /^BENCH_MS=([\d.]+)$/m.exec(r.stdout);
+  return { wall, work: m ? Number(m[1]) : NaN, cpu: (u + s) * 1000 };
+}
+
+function profiled(file, variant) {
+  const env = { ...baseEnv };
+  const args = [CLI, 'profile', file, '--json', join(scratch, 'r.json'), '--quiet'];
+  if (variant === 'sampler') args.splice(2, 0, '--sampling-interval', '1000000');
+  else if (variant !== 'all') env.CONCURRENCY_LENS_MEASURE_OFF = variant;
+  const r = run(args, env);
+  const report = JSON.parse(readFileSync(join(scratch, 'r.json'), 'utf8'));
+  r.interval = report.program?.samplingIntervalMs;
+  return r;
+}
+
+const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); const m = s.length >> 1; return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+console.log(`node ${process.version}, ${rounds} rounds; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+for (const w of workloads) {
+  const file = join(ROOT, 'bench/workloads', `${w}.js`);
+  const ratios = Object.fromEntries(variants.map((v) => [v, { wall: [], work: [], cpu: [] }]));
+  const plainWork = [];
+  let interval;
+  for (let i = 0; i < rounds; i++) {
+    for (const v of variants) {
+      const p = run([file], baseEnv);
+      const q = profiled(file, v);
+      plainWork.push(p.work);
+      if (v === 'all') interval = q.interval;
+      for (const k of ['wall', 'work', 'cpu']) ratios[v][k].push(q[k] / p[k]);
+    }
+  }
+  console.log(`${w} (plain work ${median(plainWork).toFixed(0)} ms${interval ? `, sampled at ${interval} ms` : ''}; load ${loadavg()[0].toFixed(2)})`);
+  for (const v of variants) {
+    const r = ratios[v];
+    console.log(`  ${(v === 'all' ? 'all on' : `${v} off`).padEnd(16)} wall ${median(r.wall).toFixed(3)}×  work ${median(r.work).toFixed(3)}×  cpu ${median(r.cpu).toFixed(3)}×`);
+  }
+}
+rmSync(scratch, { recursive: true, force: true });
