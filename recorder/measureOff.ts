@@ -6,7 +6,7 @@
  *   recorder: `chunks` (no profile chunk rotation: one chunk, collected at the end),
  *             `tracing` (no thread-pool trace events)
  *   probe:    `instrument` (user files not instrumented), `fsSync` (sync fs calls not wrapped),
- *             `http` (no request recording), `marks` (no task marks from http channels),
+ *             `http` (no request recording nor its task marks),
  *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit)
  */
 export const MEASURE_OFF_ENV = 'CONCURRENCY_LENS_MEASURE_OFF';

@@ -287,10 +287,11 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     };
     if (!procReadable(env)) raw.degraded = [...(raw.degraded ?? []), THREAD_CPU_ESTIMATED];
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
-    if (samplingChanges.size > 0) {
-      const intervals = [...new Set([...samplingChanges.values()].flatMap((l) => l.map((c) => c.intervalUs / 1000)))].sort((a, b) => a - b);
-      warnings.push(`sampled at ${intervals.join('/')} ms from the first few hundred ms on in ${samplingChanges.size} thread${samplingChanges.size > 1 ? 's' : ''}: `
-        + `fs/dns work kept libuv's thread pool busy on a ${cores}-core machine, where 1 ms CPU sampling competes with it for the cores; CPU blocks shorter than ~${2 * Math.max(...intervals)} ms may be missed there`);
+    for (const [key, changes] of samplingChanges) {
+      const [pid, tid] = key.split('-');
+      const c = changes[changes.length - 1];
+      warnings.push(`sampled at ${c.intervalUs / 1000} ms: pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''} from ${formatSeconds((c.fromHrUs - startHrUs) / 1000)} on `
+        + `(its fs/dns work kept libuv's thread pool busy on a ${cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores); CPU blocks shorter than ~${2 * c.intervalUs / 1000} ms may be missed there`);
     }
     if (coarsest > baseIntervalUs) warnings.push(`with many threads alive, CPU sampling was slowed to every ${coarsest / 1000} ms for threads that started then`);
     debugLog('logs read');

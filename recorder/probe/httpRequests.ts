@@ -27,8 +27,8 @@ export class HttpRequests {
   private newNames: string[] = [];
   private rows: number[] = [];
   private kept = 0;
-  /** Exact counts by key `kind,method,route`: [count, errors]. */
-  private counts = new Map<string, number[]>();
+  /** Exact counts by countKey(kind, method, route): [count, errors]. */
+  private counts = new Map<number, number[]>();
   private countsChanged = false;
   private open = new WeakMap<object, Open>();
   /** Server connections: when they were accepted or their last response finished (a request arrives after it). */
@@ -37,11 +37,21 @@ export class HttpRequests {
   inFlight = 0;
   maxInFlight = 0;
 
+  /** Server requests started in this synchronous run, whose handlers' run ends at the next tick. */
+  private awaitingSyncEnd: Open[] = [];
+  private readonly syncEnded = () => {
+    const t = performance.now();
+    for (const o of this.awaitingSyncEnd) o.syncEnd = t;
+    this.awaitingSyncEnd.length = 0;
+  };
+
   /**
-   * @param servedHooks told when a served request reaches its handler and when its response
-   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency).
+   * @param hooks told when a served request reaches its handler (at `t`) and when its response
+   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency),
+   * and when a response to an outgoing request reached the program (a task of its own:
+   * ProbeRuntime.mark). One subscriber per channel does it all: each costs every request.
    */
-  constructor(private readonly maxRows: number, private readonly servedHooks?: { started(): void; ended(): void }) {}
+  constructor(private readonly maxRows: number, private readonly hooks?: { started(t: number): void; ended(): void; responded(): void }) {}
 
   /** Subscribes to the channels. */
   start(): void {
@@ -50,10 +60,10 @@ export class HttpRequests {
     dc.subscribe('http.server.request.start', (m: any) => this.serverStart(m));
     dc.subscribe('http.server.response.finish', (m: any) => this.serverFinish(m));
     dc.subscribe('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
-    dc.subscribe('http.client.response.finish', (m: any) => this.finish(m?.request, m?.response?.statusCode ?? 0, 0, -1));
+    dc.subscribe('http.client.response.finish', (m: any) => { this.hooks?.responded(); this.finish(m?.request, m?.response?.statusCode ?? 0, 0, -1); });
     dc.subscribe('http.client.request.error', (m: any) => this.finish(m?.request, 0, REQ_ERROR, -1));
     dc.subscribe('undici:request:create', (m: any) => this.clientStart(m?.request, m?.request?.method, undiciPath(m?.request)));
-    dc.subscribe('undici:request:headers', (m: any) => { const o = this.open.get(m?.request); if (o) o.status = m?.response?.statusCode ?? 0; });
+    dc.subscribe('undici:request:headers', (m: any) => { this.hooks?.responded(); const o = this.open.get(m?.request); if (o) o.status = m?.response?.statusCode ?? 0; });
     dc.subscribe('undici:request:trailers', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, 0, -1); });
     dc.subscribe('undici:request:error', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, REQ_ERROR, -1); });
   }
@@ -63,12 +73,14 @@ export class HttpRequests {
       const req = m?.request;
       if (!req || this.open.has(req)) return;
       const socket = m.socket;
-      const o: Open = { kind: REQ_SERVER, method: this.intern(req.method ?? '?'), t0: performance.now(), syncEnd: 0, route: -1, status: 0,
+      const t0 = performance.now();
+      const o: Open = { kind: REQ_SERVER, method: this.intern(req.method ?? '?'), t0, syncEnd: 0, route: -1, status: 0,
         ready: (socket && this.connectionFree.get(socket)) ?? -1 };
       this.open.set(req, o);
       this.began();
-      this.servedHooks?.started();
-      process.nextTick(() => { o.syncEnd = performance.now(); });
+      this.hooks?.started(t0);
+      // One tick for every request started in this run (a pipelined batch): it runs once their handlers returned.
+      if (this.awaitingSyncEnd.push(o) === 1) process.nextTick(this.syncEnded);
     } catch { /* never break the program */ }
   }
 
@@ -78,8 +90,9 @@ export class HttpRequests {
       const o = req && this.open.get(req);
       if (!o) return;
       o.route = this.intern(serverRoute(req));
-      if (m.socket) this.connectionFree.set(m.socket, performance.now());
-      this.finish(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false ? REQ_ERROR : 0, o.syncEnd);
+      const t1 = performance.now();
+      if (m.socket) this.connectionFree.set(m.socket, t1);
+      this.finish(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false ? REQ_ERROR : 0, o.syncEnd, t1);
     } catch { /* never break the program */ }
   }
 
@@ -95,14 +108,13 @@ export class HttpRequests {
     if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
   }
 
-  private finish(request: object | undefined, status: number, flags: number, syncEnd: number): void {
+  private finish(request: object | undefined, status: number, flags: number, syncEnd: number, t1 = performance.now()): void {
     const o = request && this.open.get(request);
     if (!o) return;
     this.open.delete(request!);
     this.inFlight--;
-    if (o.kind === REQ_SERVER) this.servedHooks?.ended();
-    const t1 = performance.now();
-    const key = `${o.kind},${o.method},${o.route}`;
+    if (o.kind === REQ_SERVER) this.hooks?.ended();
+    const key = countKey(o.kind, o.method, o.route);
     let c = this.counts.get(key);
     if (!c) this.counts.set(key, c = [0, 0]);
     c[0]++;
@@ -128,12 +140,21 @@ export class HttpRequests {
   take(): RawRequestsChunk | undefined {
     if (this.rows.length === 0 && this.newNames.length === 0 && !this.countsChanged) return undefined;
     const out: RawRequestsChunk = { names: this.newNames, rows: this.rows, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
-    if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...k.split(',').map(Number), n, e]);
+    if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...countFields(k), n, e]);
     this.newNames = [];
     this.rows = [];
     this.countsChanged = false;
     return out;
   }
+}
+
+/** Names are interned below 1024 (MAX_NAMES + OTHER_ROUTE): a count's key packs kind, method and route in one number. */
+function countKey(kind: number, method: number, route: number): number {
+  return (kind * 1024 + method) * 1024 + route;
+}
+
+function countFields(key: number): [kind: number, method: number, route: number] {
+  return [Math.floor(key / 1048576), Math.floor(key / 1024) % 1024, key % 1024];
 }
 
 function round(t: number): number {

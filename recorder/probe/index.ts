@@ -23,12 +23,10 @@ import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHook
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
-import { procReadable } from '../procFs';
+import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { measureOff } from '../measureOff';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 
-/** Before countSyncFsCalls wraps it: the probe's reads are not the program's sync I/O. */
-const readFileSyncOriginal = fs.readFileSync;
 /**
  * fs and dns requests of this thread waiting for or running on libuv's thread pool, from
  * process.getActiveResourcesInfo() (all code, no per-request cost). With a huge number of
@@ -53,23 +51,6 @@ function poolRequests(): number {
 const pendingTicks: number[] = [];
 /** At exit: the tick that was due and never ran measures the last block (a run that ends blocked). */
 let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
-
-/**
- * Where this thread's CPU time comes from, decided once so that its readings stay comparable:
- * Linux's /proc/thread-self/schedstat; else, in a main thread, the whole process's CPU time
- * (process.cpuUsage(): an upper bound, it includes the other threads'); else unknown. A source
- * that fails midway gives unknown from then on. The recorder marks the estimates (THREAD_CPU_ESTIMATED).
- */
-let threadCpuSource: 'schedstat' | 'process' | 'none' = procReadable() ? 'schedstat' : wt.isMainThread ? 'process' : 'none';
-
-/** Time this thread has spent on a CPU, in ms (ns precision with schedstat), or -1 if unknown. Tells CPU work from a thread that was only waiting for a core. */
-function threadRunMs(): number {
-  if (threadCpuSource === 'schedstat') {
-    try { return Number(readFileSyncOriginal('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6; } catch { threadCpuSource = 'none'; }
-  }
-  if (threadCpuSource === 'process') { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }
-  return -1;
-}
 
 /** HTTP requests kept in detail per thread (counts stay exact beyond it). */
 const MAX_REQUEST_ROWS = 200_000;
@@ -104,10 +85,12 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   adoptVitestInWorkers(opts, runsTests);
   if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
-  const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: () => runtime.requestStarted(), ended: () => runtime.requestEnded() });
-  if (!measureOff('http')) requests.start();
   runtime.threadCpu = threadRunMs;
-  if (!measureOff('marks')) markTasks(runtime);
+  // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a
+  // response to an outgoing request (http, fetch) reaching the program (an async handler resuming
+  // after its upstream call is a task of its own).
+  const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: (t) => runtime.requestStarted(t), ended: () => runtime.requestEnded(), responded: () => runtime.mark() });
+  if (!measureOff('http')) requests.start();
 
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
@@ -135,6 +118,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     flush(true);
     log.write({ t: 'exit', code, at: performance.now() });
     waitForCollector();
+    closeThreadCpuClock();
   });
 
   if (wt.isMainThread) {
@@ -368,23 +352,6 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   }
   require('node:module').syncBuiltinESMExports();
   log.write({ t: 'fsSyncNames', names });
-}
-
-/**
- * Task boundaries the CPU profile cannot see (see ProbeRuntime.mark): an HTTP request reaching
- * its handler starts a task of its own, even when the loop runs it right after the previous one
- * without turning (several connections ready at once); so does a response to an outgoing
- * request reaching the program. Request recording, when it subscribes
- * to the same channel, calls runtime.requestStarted()/requestEnded() instead (which mark too and
- * count requests in flight).
- */
-function markTasks(runtime: ProbeRuntime): void {
-  const mark = () => runtime.mark();
-  dc.subscribe('http.server.request.start', mark);
-  // A response to an outgoing request (http, fetch) arrived: the callbacks that follow (an
-  // async handler resuming after its upstream call) are a task of their own.
-  dc.subscribe('http.client.response.finish', mark);
-  dc.subscribe('undici:request:headers', mark);
 }
 
 /**
