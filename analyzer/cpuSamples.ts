@@ -164,10 +164,15 @@ export function sampleCpu(s: SampleTimeline, i: number): number {
   return Math.min(capAt(s, i), sampleDuration(s, i));
 }
 
-/** The cap (see capMs) for sample i: that of the sampling interval in effect at its time. */
+/**
+ * The cap (see capMs) for sample i: that of the sampling interval in effect when it ends (the
+ * next sample was taken at that interval: the last sample before a change lasts a new interval).
+ */
 export function capAt(s: SampleTimeline, i: number): number {
+  if (!s.laterCaps) return s.capMs;
+  const endsAt = i + 1 < s.time.length ? s.time[i + 1] : s.end;
   let cap = s.capMs;
-  if (s.laterCaps) for (const c of s.laterCaps) { if (s.time[i] >= c.from) cap = c.capMs; else break; }
+  for (const c of s.laterCaps) { if (endsAt >= c.from) cap = c.capMs; else break; }
   return cap;
 }
 

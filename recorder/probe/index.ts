@@ -217,13 +217,11 @@ const consoleProfileEnd = console.profileEnd;
 /**
  * Returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of this thread
  * (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final probe chunk to
- * say how much CPU it really got), then the process's CPU ms and the pool's load so far (the
- * recorder's sampling policy).
+ * say how much CPU it really got), then the pool's load so far (the recorder's sampling policy).
  */
 function profileChunk(start: number, end: number): SeamReading {
   if (start > 0) consoleProfile(`${PROFILE_CHUNK_PREFIX}${start}`);
-  const u = process.cpuUsage();
-  const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), (u.user + u.system) / 1000, poolRequestTicks, poolTicks];
+  const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks];
   if (end > 0) consoleProfileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
   return reading;
 }
