@@ -2,7 +2,7 @@
 // is CPU-sampled every 2 ms from early in its run on (recorder/launcher/samplingPolicy.ts); the
 // report says so, and a CPU block after the switch is still found on its line at its length. On
 // a larger machine nothing changes, and the report says nothing. The block is 300 ms of CPU time
-// (process.cpuUsage), the same work on an idle or a loaded machine.
+// (process.cpuUsage), the same work on an idle or a loaded machine. An interval the user chose is kept.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
@@ -61,5 +61,19 @@ describe(`an fs-heavy program on this ${availableParallelism()}-core machine`, (
     // Its CPU, from 2 ms samples (each counted at its interval), bounded by the thread's CPU time:
     // not cut to 1 ms samples' cap (75 %), nor more than the thread computed.
     assert.ok(blocks[0].totalMs >= cpuMs * 0.8, `found ${blocks[0].totalMs} ms of a ${cpuMs} ms block`);
+  });
+});
+
+describe('the same program with an interval the user chose (--sampling-interval 1500)', () => {
+  const chosen = {};
+  const chosenRaw = join(mkdtempSync(join(tmpdir(), 'cl-sampling-')), 'raw.json');
+  before(async () => { chosen.run = await profile(['--sampling-interval', '1500', file], { env: { CONCURRENCY_LENS_RAW: chosenRaw }, timeoutMs: 180_000 }); });
+  it('is sampled at that interval throughout, and the report says nothing of it', () => {
+    const report = reportOf(chosen.run);
+    assert.equal(report.program.exitCode, 0);
+    assert.equal(report.program.samplingIntervalMs, undefined);
+    assert.deepEqual(report.warnings.filter((w) => w.startsWith('sampled at')), []);
+    const raw = JSON.parse(readFileSync(chosenRaw, 'utf8'));
+    assert.ok(raw.threads.every((t) => t.samplingChanges === undefined));
   });
 });

@@ -25,6 +25,8 @@ import { measureOff } from './measureOff';
 
 export { CommandError } from './launcher/command';
 
+/** CPU sampling interval unless the user chose one (µs). */
+const DEFAULT_SAMPLING_US = 1000;
 /** A thread's CPU profile streams out in chunks this long: what a thread that ends abruptly loses at most. */
 const PROFILE_CHUNK_MS = 100;
 
@@ -69,7 +71,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
 
   // Every profiled thread has its own V8 sampler thread: with many threads alive, sample each
   // less often so that profiling hundreds of workers does not drown the machine.
-  const baseIntervalUs = options.samplingIntervalUs ?? 1000;
+  const baseIntervalUs = options.samplingIntervalUs ?? DEFAULT_SAMPLING_US;
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   let alive = 0;
   let coarsest = baseIntervalUs;
@@ -77,6 +79,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const samplingChanges = new Map<string, SamplingChange[]>();
   const hooks: RecorderHooks = {
     cores,
+    // An interval the user chose (other than the default) is kept as it is.
+    adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US,
     samplingChanged: (pid, tid, intervalUs, hrUs) => {
       const key = `${pid}-${tid}`;
       samplingChanges.set(key, [...samplingChanges.get(key) ?? [], { intervalUs, fromHrUs: hrUs }]);

@@ -18,6 +18,8 @@ export interface RecorderHooks {
   samplingIntervalUs(): number;
   /** Machine cores (the sampling policy: see samplingPolicy.ts). */
   readonly cores: number;
+  /** Whether a thread's sampling may be made coarser by the policy (not when the user chose an interval). */
+  readonly adaptiveSampling: boolean;
   /** A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are that much sparser from then on). */
   samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number): void;
   /** How long each streamed CPU profile chunk of a thread lasts now (longer when many threads are alive). */
@@ -161,7 +163,7 @@ export class ThreadRecorder {
     const reading = value as SeamReading;
     const [cpuMs, hrUs] = reading;
     if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
-    if (this.pressure.observe(reading)) this.coarsen = true;
+    if (this.hooks.adaptiveSampling && this.pressure.observe(reading)) this.coarsen = true;
     return true;
   }
 
