@@ -4,7 +4,8 @@
 // recorder/measureOff.ts; `sampler` = a 1 s sampling interval). Medians over rounds of
 //   wall  the whole command, profiled / plain
 //   work  the workload's own time (BENCH_MS), profiled / plain: the running cost, no start-up
-//   cpu   user+sys CPU of the whole command (GNU time, children included), profiled / plain
+//   cpu   user+sys CPU of the whole command (GNU time, children included), profiled / plain (and
+//         the profiled median in ms: the `empty` workload's is the fixed part, start-up and analysis)
 // Servers (server-trivial, server-mix): requests/s under autocannon (20 connections, --seconds S
 // each), profiled / plain, instead of times. `--base DIR` adds the variant `base`: the profiled run
 // with DIR/dist/cli.js (another build, e.g. the commit before a change).
@@ -128,22 +129,25 @@ for (const w of workloads) {
     }
     continue;
   }
-  const ratios = Object.fromEntries(variants.map((v) => [v, { wall: [], work: [], cpu: [] }]));
+  const ratios = Object.fromEntries(variants.map((v) => [v, { wall: [], work: [], cpu: [], cpuMs: [] }]));
   const plainWork = [];
+  const plainCpuMs = [];
   let interval;
   for (let i = 0; i < rounds; i++) {
     for (const v of variants) {
       const p = run([file], baseEnv);
       const q = profiled(file, v);
       plainWork.push(p.work);
+      plainCpuMs.push(p.cpu);
+      ratios[v].cpuMs.push(q.cpu);
       if (v === 'all') interval = q.interval;
       for (const k of ['wall', 'work', 'cpu']) ratios[v][k].push(q[k] / p[k]);
     }
   }
-  console.log(`${w} (plain work ${median(plainWork).toFixed(0)} ms${interval ? `, sampled at ${interval} ms` : ''}; load ${loadavg()[0].toFixed(2)})`);
+  console.log(`${w} (plain work ${median(plainWork).toFixed(0)} ms, plain CPU ${median(plainCpuMs).toFixed(0)} ms${interval ? `, sampled at ${interval} ms` : ''}; load ${loadavg()[0].toFixed(2)})`);
   for (const v of variants) {
     const r = ratios[v];
-    console.log(`  ${(v === 'all' ? 'all on' : v === 'base' ? 'base build' : `${v} off`).padEnd(16)} wall ${median(r.wall).toFixed(3)}×  work ${median(r.work).toFixed(3)}×  cpu ${median(r.cpu).toFixed(3)}×`);
+    console.log(`  ${(v === 'all' ? 'all on' : v === 'base' ? 'base build' : `${v} off`).padEnd(16)} wall ${median(r.wall).toFixed(3)}×  work ${median(r.work).toFixed(3)}×  cpu ${median(r.cpu).toFixed(3)}× (${median(r.cpuMs).toFixed(0)} ms)`);
   }
 }
 rmSync(scratch, { recursive: true, force: true });
