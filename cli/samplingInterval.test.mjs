@@ -55,7 +55,11 @@ describe(`an fs-heavy program on this ${availableParallelism()}-core machine`, (
     const report = reportOf(state.run);
     const cpuMs = Number(printed(state.run.stdout, 'CRUNCH_CPU_MS'));
     assert.ok(cpuMs >= 300, state.run.stdout);
-    const blocks = findingsOf(report, 'blocking-cpu').filter((f) => f.location?.file === file);
+    // Findings in crunch() only: on a crowded machine the first fs call can wait for libuv's pool
+    // threads to start (the loop does not turn meanwhile), which the samples read as a block at
+    // that call (a limit the README states); this test is about the block after the switch.
+    const inCrunch = (f) => f.location?.file === file && f.location.line >= lineOf(file, 'crunch-start') && f.location.line <= lineOf(file, 'crunch-end');
+    const blocks = findingsOf(report, 'blocking-cpu').filter(inCrunch);
     assert.equal(blocks.length, 1, describeFindings(report));
     assert.equal(blocks[0].location.line, lineOf(file, 'crunch-hot'));
     // Its CPU, from 2 ms samples (each counted at its interval), bounded by the thread's CPU time:
