@@ -58,7 +58,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   const mainPid = graph.mainPid(models.filter((m) => m.tid === 0)) ?? (nodeLanePids.has(rootPid) ? rootPid : undefined);
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
-    const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }) : undefined;
+    const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }, t.samplingChanges) : undefined;
     return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.end, t.seamCpu, run.startHrUs, wallMs) };
   });
   threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
@@ -280,6 +280,7 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
     degraded.push('peak RSS of all processes at once: not measured');
   }
   const via = mainPid !== undefined ? graph.launchersAbove(mainPid) : [];
+  const coarser = run.threads.flatMap((t) => t.samplingChanges ?? []).map((c) => c.intervalUs / 1000);
   return {
     command: run.command, cwd: run.cwd, exitCode: run.exitCode, signal: run.signal,
     ...(run.error ? { error: run.error } : {}),
@@ -293,6 +294,7 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
     ...(via.length ? { via } : {}),
     ...(degraded.length ? { degraded } : {}),
     ...(run.attached ? { attached: { ...run.attached, notRecorded: [...ATTACHED_NOT_RECORDED] } } : {}),
+    ...(coarser.length ? { samplingIntervalMs: Math.max(...coarser) } : {}),
     ...(tree && !tree.unavailable ? { processSampling: { intervalMs: tree.intervalMs, samples: tree.samples, costMs: tree.costMs } } : {}),
   };
 }

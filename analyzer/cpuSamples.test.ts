@@ -80,3 +80,27 @@ describe('percentile', () => {
     assert.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99), 99);
   });
 });
+
+describe('sampleTimeline with a sampling interval changed mid-run (RawThread.samplingChanges)', () => {
+  // fib sampled every 1 ms up to 40 ms, then every 2 ms up to 80 ms (the recorder made the thread's
+  // sampling coarser at 40.5 ms): each sample counts the time to the next one, 39 × 1 ms + 21 × 2 ms.
+  const samples = [4, ...Array(60).fill(3), 4];
+  const timeDeltas = [0, ...Array(40).fill(1000), ...Array(21).fill(2000)];
+  const changed: CpuProfile = { ...profile, samples, timeDeltas, endTime: 200_000 };
+  const change = [{ intervalUs: 2000, fromHrUs: 40_500 }];
+  it('counts every busy sample at its own interval', () => {
+    const t = sampleTimeline(changed, 0, classify, change);
+    assert.equal(t.capMs, 1.5);
+    assert.deepEqual(t.laterCaps, [{ from: 40.5, capMs: 3 }]);
+    assert.equal(t.busyMs, 39 * 1 + 21 * 2);
+  });
+  it('without the change, the 2 ms samples would be cut to the 1 ms cap (the reason it is recorded)', () => {
+    const t = sampleTimeline(changed, 0, classify);
+    assert.ok(t.busyMs < 39 + 21 * 2, `${t.busyMs}`);
+  });
+  it('still caps a gap (a thread not running) within the coarser stretch', () => {
+    const gap: CpuProfile = { ...changed, timeDeltas: [...timeDeltas.slice(0, 50), 30_000, ...timeDeltas.slice(51)] };
+    const t = sampleTimeline(gap, 0, classify, change);
+    assert.equal(t.busyMs, 39 * 1 + 20 * 2 + 3);
+  });
+});

@@ -1,4 +1,4 @@
-import type { CpuProfile, CpuProfileNode } from './raw';
+import type { CpuProfile, CpuProfileNode, SamplingChange } from './raw';
 
 /** What a sample's thread was doing. 'probe' is the recorder's own work (counted as idle). */
 export type SampleKind = 'idle' | 'user' | 'library' | 'node' | 'gc' | 'native' | 'probe';
@@ -28,6 +28,8 @@ export interface SampleTimeline {
   busyMs: number;
   /** Longest time one sample stands for when counting CPU (longer gaps: thread not running). */
   capMs: number;
+  /** Where the sampling interval changed (RawThread.samplingChanges): from time `from` on, `capMs` is this one. In time order. */
+  laterCaps?: { from: number; capMs: number }[];
 }
 
 export interface FrameClassifier {
@@ -37,7 +39,7 @@ export interface FrameClassifier {
 
 const STARTUP_FRAME = /^node:(internal\/(modules|bootstrap|worker|child_process|cluster)|child_process|worker_threads)/;
 
-export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier): SampleTimeline {
+export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier, samplingChanges: readonly SamplingChange[] = []): SampleTimeline {
   const byId = new Map<number, CpuProfileNode>();
   const parent = new Map<number, number>();
   for (const n of profile.nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
@@ -128,10 +130,17 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   }
   const end = (profile.endTime - startHrUs) / 1000;
   // A running thread is sampled every interval (1–1.3 ms at 1 ms); a longer gap means it was
-  // not running (descheduled on a busy machine): not CPU time. Cap each sample at 1.5 intervals.
-  const typical = medianDelta(deltas) / 1000 || 1;
-  const capMs = Math.max(1.5, typical * 1.5);
-  const timeline: SampleTimeline = { time, end, kind, frame, busyMs: 0, capMs };
+  // not running (descheduled on a busy machine): not CPU time. Cap each sample at 1.5 intervals,
+  // the interval of each stretch sampled at one rate (the recorder may make it coarser mid-run).
+  const changes = samplingChanges.map((c) => (c.fromHrUs - startHrUs) / 1000);
+  const segment = (from: number, to: number) => {
+    const typical = medianDelta(deltas.slice(Math.max(1, from), to)) / 1000 || 1;
+    return Math.max(1.5, typical * 1.5);
+  };
+  const bounds = [0, ...changes.map((t) => firstAtOrAfter(time, t)), samples.length];
+  const capMs = segment(0, bounds[1]);
+  const laterCaps = changes.map((from, k) => ({ from, capMs: segment(bounds[k + 1], bounds[k + 2]) }));
+  const timeline: SampleTimeline = { time, end, kind, frame, busyMs: 0, capMs, ...(laterCaps.length ? { laterCaps } : {}) };
   for (let i = 0; i < samples.length; i++) if (isBusy(kind[i])) timeline.busyMs += sampleCpu(timeline, i);
   return timeline;
 }
@@ -152,13 +161,32 @@ function hottestLine(n: CpuProfileNode): number {
 
 /** CPU time sample i stands for: its duration, capped (see capMs). */
 export function sampleCpu(s: SampleTimeline, i: number): number {
-  return Math.min(s.capMs, sampleDuration(s, i));
+  return Math.min(capAt(s, i), sampleDuration(s, i));
 }
 
+/**
+ * The cap (see capMs) for sample i: that of the sampling interval in effect when it ends (the
+ * next sample was taken at that interval: the last sample before a change lasts a new interval).
+ */
+export function capAt(s: SampleTimeline, i: number): number {
+  if (!s.laterCaps) return s.capMs;
+  const endsAt = i + 1 < s.time.length ? s.time[i + 1] : s.end;
+  let cap = s.capMs;
+  for (const c of s.laterCaps) { if (endsAt >= c.from) cap = c.capMs; else break; }
+  return cap;
+}
+
+/** The median of deltas (µs; the first is from the profile's start, not a sampling interval). */
 function medianDelta(deltas: number[]): number {
-  if (deltas.length === 0) return 1000;
-  const sorted = deltas.slice(1).filter((d) => d > 0).sort((a, b) => a - b);
+  const sorted = deltas.filter((d) => d > 0).sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 1000;
+}
+
+/** Index of the first of the sorted times at or after t (times.length if none). */
+function firstAtOrAfter(times: Float64Array, t: number): number {
+  let lo = 0, hi = times.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (times[mid] < t) lo = mid + 1; else hi = mid; }
+  return lo;
 }
 
 /** Duration of sample i. */

@@ -1,5 +1,5 @@
 import type { ThreadLane } from './context';
-import { isBusy, sampleCpu, sampleDuration } from './cpuSamples';
+import { isBusy, sampleCpu, sampleDuration, capAt } from './cpuSamples';
 
 import { BUCKET_MS } from './timeBuckets';
 
@@ -26,7 +26,7 @@ export function busyBuckets(threads: ThreadLane[], wallMs: number, runnable = fa
       let from = samples.time[i];
       // A runnable thread waits its turn on a crowded machine (gaps of a few time slices):
       // count up to 15 ms (or 10 intervals) per sample, not a pause of any length.
-      const to = from + (runnable ? Math.min(sampleDuration(samples, i), Math.max(15, samples.capMs * 2.5)) : sampleCpu(samples, i));
+      const to = from + (runnable ? Math.min(sampleDuration(samples, i), Math.max(15, capAt(samples, i) * 2.5)) : sampleCpu(samples, i));
       while (from < to) {
         const k = Math.floor(from / BUCKET_MS);
         const edge = Math.min(to, (k + 1) * BUCKET_MS);

@@ -140,7 +140,16 @@ export interface RawThread {
    * recorder): what bounds the CPU of a thread that ended abruptly, after its last probe chunk.
    */
   seamCpu?: ThreadCpuReading;
+  /**
+   * Changes of the CPU sampling interval during the thread's run, in order (the recorder samples a
+   * thread whose thread pool competes with the sampler for the cores less often): from
+   * CLOCK_MONOTONIC `fromHrUs` on, a sample every `intervalUs`. Absent: one interval throughout.
+   */
+  samplingChanges?: SamplingChange[];
 }
+
+/** From `fromHrUs` (CLOCK_MONOTONIC µs) on, the thread was sampled every `intervalUs`. */
+export interface SamplingChange { intervalUs: number; fromHrUs: number }
 
 /** On-CPU ms of a thread (schedstat) at a CLOCK_MONOTONIC time in µs. */
 export interface ThreadCpuReading { cpuMs: number; hrUs: number }

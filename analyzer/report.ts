@@ -52,6 +52,12 @@ export interface ProgramSummary {
   degraded?: string[];
   /** Set when the run was recorded by attaching to a process already running: see ProgramAttached. */
   attached?: ProgramAttached;
+  /**
+   * Set when some thread's CPU was sampled less often than asked from some point of its run on
+   * (its fs/dns work kept libuv's pool busy on a small machine, where the sampler competes with
+   * the pool for the cores): the coarsest interval, ms. The warnings say which threads and when.
+   */
+  samplingIntervalMs?: number;
   /** The /proc sampler of the process tree: interval, samples taken and the recorder CPU it cost. */
   processSampling?: { intervalMs: number; samples: number; costMs: number };
   /** Epoch time (ms) that report time 0 stands for. */

@@ -37,9 +37,16 @@ export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_E
 export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
 
 /**
+ * What the probe reads at a profile chunk seam: [on-CPU ms of the thread (-1: unknown),
+ * CLOCK_MONOTONIC µs, Σ over the thread's lag ticks so far of its fs/dns requests on libuv's
+ * pool, lag ticks so far].
+ */
+export type SeamReading = [threadCpuMs: number, hrUs: number, poolRequestTicks: number, ticks: number];
+
+/**
  * Expression the recorder evaluates in a thread to start CPU profile chunk `start` and end chunk
- * `end` (0: none); evaluates to [thread CPU ms, CLOCK_MONOTONIC µs] at the seam when the
- * thread's probe did it, and to null when there is no probe (yet).
+ * `end` (0: none); evaluates to the SeamReading at the seam when the thread's probe did it, and
+ * to null when there is no probe (yet).
  */
 export function profileChunkExpression(start: number, end: number): string {
   return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start}, ${end}) ?? null`;

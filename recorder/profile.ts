@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import type { RawRun } from '../analyzer/raw';
 import type { ThreadProfile } from '../analyzer/exportCpuProfile';
-import { ProfileCollector } from './launcher/profileCollector';
+import { ProfileCollector, DEFAULT_SAMPLING_US } from './launcher/profileCollector';
 import type { ProfileOptions, ProfileRun, Recording, StopSignal } from './profileOptions';
 import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
@@ -57,7 +57,9 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   };
 
   const cores = os.availableParallelism?.() ?? os.cpus().length;
-  const collector = new ProfileCollector(options.samplingIntervalUs ?? 1000, cores, status, (m) => warnings.push(m));
+  const baseIntervalUs = options.samplingIntervalUs ?? DEFAULT_SAMPLING_US;
+  // An interval the user chose (other than the default) is kept as it is.
+  const collector = new ProfileCollector(baseIntervalUs, cores, status, (m) => warnings.push(m), { adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US });
   const hooks = collector.hooks;
 
   const attach = (a: Announcement) => {
@@ -219,7 +221,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       }
     } catch { /* none */ }
     const profiles = collector.profiles();
-    const threads = readThreadLogs(runDir).map((t) => ({ ...t, profile: profiles.get(`${t.pid}-${t.tid}`), seamCpu: collector.seamCpu.get(`${t.pid}-${t.tid}`) }));
+    const threads = readThreadLogs(runDir).map((t) => ({ ...t, ...collector.threadParts(`${t.pid}-${t.tid}`, profiles) }));
     const raw: RawRun = {
       command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,
       cwd: options.cwd,
@@ -244,8 +246,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     };
     if (!procReadable(env)) raw.degraded = [...(raw.degraded ?? []), THREAD_CPU_ESTIMATED];
     if (processes.size === 0 && !result.error) warnings.push('no node process of the program could be recorded');
-    const slowed = collector.slowedSamplingWarning();
-    if (slowed) warnings.push(slowed);
+    warnings.push(...collector.samplingWarnings(startHrUs));
     debugLog('logs read');
     // Debugging aid: the raw recording, exactly as the analyzer sees it.
     if (process.env.CONCURRENCY_LENS_RAW) {

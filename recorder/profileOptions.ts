@@ -27,7 +27,11 @@ export interface ProfileOptions {
    * with SIGKILL. Default 10000.
    */
   graceMs?: number;
-  /** CPU sampling interval in microseconds. Default 1000. */
+  /**
+   * CPU sampling interval in microseconds. Default 1000; at the default, a thread whose fs/dns
+   * work keeps libuv's pool busy on a machine with ≤ 3 cores is sampled every 2000 from then on
+   * (recorder/launcher/samplingPolicy.ts). Any other value is kept throughout.
+   */
   samplingIntervalUs?: number;
   /** Instrument files under node_modules too. Default false. */
   includeNodeModules?: boolean;

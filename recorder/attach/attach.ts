@@ -7,7 +7,7 @@ import { AGENT_BINDING, EXIT_BINDING, agentExpression } from '../probeOptions';
 import { procReadable, THREAD_CPU_ESTIMATED } from '../procFs';
 import { ClientTarget, connectClient, bounded, type Target } from '../launcher/target';
 import { ThreadRecorder } from '../launcher/threadRecorder';
-import { ProfileCollector } from '../launcher/profileCollector';
+import { ProfileCollector, DEFAULT_SAMPLING_US } from '../launcher/profileCollector';
 import { startProcessTree } from '../launcher/processTree';
 import { distFile } from '../launcher/distFiles';
 import { debugLog } from '../launcher/debugLog';
@@ -99,7 +99,9 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
   const agents = new Map<string, Target>();
   const bundle = fs.readFileSync(distFile('attachAgent.js'), 'utf8');
   const expression = agentExpression(bundle, { binding: AGENT_BINDING, recorderPid: process.pid, abandonAfterMs: ABANDON_AFTER_MS, closeInspectorIfAbandoned: endpoint.openedByUs });
-  const collector = new ProfileCollector(options.samplingIntervalUs ?? 1000, cores, status, (m) => warnings.push(m), async (t, tpid, tid) => {
+  // Sampling is never made coarser mid-run here: attaching is a short look at a running
+  // process, and its pool load is not read (see samplingPolicy.ts).
+  const collector = new ProfileCollector(options.samplingIntervalUs ?? DEFAULT_SAMPLING_US, cores, status, (m) => warnings.push(m), { adaptiveSampling: false, threadStarted: async (t, tpid, tid) => {
     const key = `${tpid}-${tid}`;
     const list: ProbeRecord[] = [];
     records.set(key, list);
@@ -115,7 +117,7 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
     } catch (e) {
       warnings.push(`pid ${tpid}${tid ? ` worker ${tid}` : ''}: event-loop lag and HTTP requests not recorded (${(e as Error).message.split('\n')[0]})`);
     }
-  });
+  } });
 
   const startEpochMs = Date.now();
   const startHrUs = Number(process.hrtime.bigint() / 1000n);
@@ -163,7 +165,7 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
     const profiles = collector.profiles();
     const threads: RawThread[] = [...records].map(([key, list]) => {
       const [tpid, tid] = key.split('-').map(Number);
-      return { pid: tpid, tid, records: list, profile: profiles.get(key), seamCpu: collector.seamCpu.get(key) };
+      return { pid: tpid, tid, records: list, ...collector.threadParts(key, profiles) };
     });
     const raw: RawRun = {
       // /proc's command line has node's own flags too (process.argv has not): what a restart needs.
@@ -178,8 +180,7 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
     };
     if (exited) warnings.push(`pid ${pid} exited (or closed its inspector) while attached: recorded until then`);
     if (!procReadable()) raw.degraded = [THREAD_CPU_ESTIMATED];
-    const slowed = collector.slowedSamplingWarning();
-    if (slowed) warnings.push(slowed);
+    warnings.push(...collector.samplingWarnings(startHrUs));
     if (process.env.CONCURRENCY_LENS_RAW) fs.writeFileSync(process.env.CONCURRENCY_LENS_RAW, JSON.stringify(raw));
     const threadProfiles: ThreadProfile[] = threads.flatMap((t) => (t.profile ? [{ pid: t.pid, tid: t.tid, profile: t.profile }] : []));
     return { raw, profiles: threadProfiles };

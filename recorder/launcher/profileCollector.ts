@@ -1,30 +1,48 @@
-import type { CpuProfile, ThreadCpuReading } from '../../analyzer/raw';
+import type { CpuProfile, ThreadCpuReading, SamplingChange } from '../../analyzer/raw';
 import type { RecorderHooks } from './threadRecorder';
 import { joinProfileChunks } from './profileChunks';
+import { formatSeconds } from '../../analyzer/format';
+import { debugLog } from './debugLog';
+import { measureOff } from '../measureOff';
 
+/** CPU sampling interval unless the user chose one (µs). */
+export const DEFAULT_SAMPLING_US = 1000;
 /** A thread's CPU profile streams out in chunks this long: what a thread that ends abruptly loses at most. */
 const PROFILE_CHUNK_MS = 100;
 
 /**
  * What every ThreadRecorder of a run hands back, gathered by thread (`${pid}-${tid}`): streamed
- * CPU profile chunks (joined at the end) and the latest CPU reading at a chunk seam; and the
+ * CPU profile chunks (joined at the end), the latest CPU reading at a chunk seam and the changes
+ * of a thread's sampling interval made by the sampling policy (samplingPolicy.ts); and the
  * pacing they share: every profiled thread has its own V8 sampler thread, so with many threads
  * alive each is sampled less often (and chunked less often), so that profiling hundreds of
  * workers does not drown the machine. Used by the launcher and the attach recorder alike.
+ * `adaptiveSampling`: whether the policy may make a thread's sampling coarser mid-run (never
+ * when the user chose an interval other than the default).
  */
 export class ProfileCollector {
   readonly hooks: RecorderHooks;
   /** Each thread's latest CPU reading at a chunk seam. */
   readonly seamCpu = new Map<string, ThreadCpuReading>();
+  /** Threads whose sampling was made coarser mid-run, by `${pid}-${tid}`. */
+  readonly samplingChanges = new Map<string, SamplingChange[]>();
   private readonly chunks = new Map<string, CpuProfile[]>();
   private alive = 0;
   private coarsest: number;
 
-  constructor(private readonly baseIntervalUs: number, cores: number, status: (message: string) => void, warn: (message: string) => void,
-    threadStarted?: RecorderHooks['threadStarted']) {
+  constructor(private readonly baseIntervalUs: number, private readonly cores: number, status: (message: string) => void, warn: (message: string) => void,
+    options: { adaptiveSampling: boolean; threadStarted?: RecorderHooks['threadStarted'] }) {
     this.coarsest = baseIntervalUs;
     const crowding = () => Math.max(1, Math.ceil(this.alive / (cores * 4)));
+    const chunkMs = measureOff('chunks') ? 1e9 : PROFILE_CHUNK_MS;
     this.hooks = {
+      cores,
+      adaptiveSampling: options.adaptiveSampling,
+      samplingChanged: (pid, tid, intervalUs, hrUs) => {
+        const key = `${pid}-${tid}`;
+        this.samplingChanges.set(key, [...this.samplingChanges.get(key) ?? [], { intervalUs, fromHrUs: hrUs }]);
+        debugLog(`pid ${pid} thread ${tid}: sampled every ${intervalUs / 1000} ms from now on (its thread pool competes for the cores)`);
+      },
       samplingIntervalUs: () => {
         const interval = Math.round(baseIntervalUs * crowding());
         this.coarsest = Math.max(this.coarsest, interval);
@@ -32,7 +50,7 @@ export class ProfileCollector {
       },
       threadAlive: (d) => { this.alive += d; },
       status,
-      chunkIntervalMs: () => PROFILE_CHUNK_MS * crowding(),
+      chunkIntervalMs: () => chunkMs * crowding(),
       threadCpu: (pid, tid, reading) => {
         const key = `${pid}-${tid}`;
         if (reading.hrUs > (this.seamCpu.get(key)?.hrUs ?? -Infinity)) this.seamCpu.set(key, reading);
@@ -44,7 +62,7 @@ export class ProfileCollector {
         this.chunks.set(key, list);
       },
       warn,
-      ...(threadStarted ? { threadStarted } : {}),
+      ...(options.threadStarted ? { threadStarted: options.threadStarted } : {}),
     };
   }
 
@@ -55,10 +73,25 @@ export class ProfileCollector {
     return out;
   }
 
-  /** The warning a run owes when sampling was slowed down for crowded threads, if it was. */
-  slowedSamplingWarning(): string | undefined {
-    return this.coarsest > this.baseIntervalUs
-      ? `with many threads alive, CPU sampling was slowed to every ${this.coarsest / 1000} ms for threads that started then`
-      : undefined;
+  /** What the collector holds of one thread for its raw record: profile, seam CPU, sampling changes. */
+  threadParts(key: string, profiles: Map<string, CpuProfile>): { profile?: CpuProfile; seamCpu?: ThreadCpuReading; samplingChanges?: SamplingChange[] } {
+    const changes = this.samplingChanges.get(key);
+    return { profile: profiles.get(key), seamCpu: this.seamCpu.get(key), ...(changes ? { samplingChanges: changes } : {}) };
+  }
+
+  /**
+   * The warnings a run owes about sampling: threads sampled less often from some point on
+   * (relative to the run's start, CLOCK_MONOTONIC µs), and sampling slowed down for crowded threads.
+   */
+  samplingWarnings(startHrUs: number): string[] {
+    const out: string[] = [];
+    for (const [key, changes] of this.samplingChanges) {
+      const [pid, tid] = key.split('-');
+      const c = changes[changes.length - 1];
+      out.push(`sampled at ${c.intervalUs / 1000} ms: pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''} from ${formatSeconds((c.fromHrUs - startHrUs) / 1000)} on `
+        + `(its fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores); CPU blocks shorter than ~${2 * c.intervalUs / 1000} ms may be missed there`);
+    }
+    if (this.coarsest > this.baseIntervalUs) out.push(`with many threads alive, CPU sampling was slowed to every ${this.coarsest / 1000} ms for threads that started then`);
+    return out;
   }
 }

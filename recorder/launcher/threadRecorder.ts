@@ -2,6 +2,9 @@ import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/ra
 import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
+import { measureOff } from '../measureOff';
+import { PoolPressure, COARSER_FACTOR } from './samplingPolicy';
+import type { SeamReading } from '../probeOptions';
 
 /**
  * Trace categories: crypto/zlib jobs on the thread pool (few, heavy operations). fs and dns
@@ -13,6 +16,12 @@ const TRACE_CATEGORIES = ['node.threadpoolwork.async', 'node.threadpoolwork.sync
 export interface RecorderHooks {
   /** Sampling interval for a thread starting now (coarser when many threads are alive). */
   samplingIntervalUs(): number;
+  /** Machine cores (the sampling policy: see samplingPolicy.ts). */
+  readonly cores: number;
+  /** Whether a thread's sampling may be made coarser by the policy (not when the user chose an interval). */
+  readonly adaptiveSampling: boolean;
+  /** A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are that much sparser from then on). */
+  samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number): void;
   /** How long each streamed CPU profile chunk of a thread lasts now (longer when many threads are alive). */
   chunkIntervalMs(): number;
   /** A recorded thread started or ended (for the live count). */
@@ -51,7 +60,14 @@ export class ThreadRecorder {
   private tracing = false;
   private tracingDone: Promise<void> | null = null;
 
-  constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks) {}
+  private intervalUs = 0;
+  private readonly pressure: PoolPressure;
+  /** Set when the next rotation should sample less often (see samplingPolicy.ts). */
+  private coarsen = false;
+
+  constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks) {
+    this.pressure = new PoolPressure(hooks.cores, `pid ${pid} thread ${tid}`);
+  }
 
   async start(isProcessMain: boolean): Promise<void> {
     const t = this.target;
@@ -68,14 +84,14 @@ export class ThreadRecorder {
     }
     // CDP handles a target's commands in order: send them all at once (one round trip, not
     // six: each costs a trip through the main thread for a worker), then let the thread run.
-    const tracing = isProcessMain
+    const tracing = isProcessMain && !measureOff('tracing')
       ? t.send('NodeTracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES } })
         .then(() => { this.tracing = true; }, (e) => this.hooks.warn(`thread-pool tracing unavailable in pid ${this.pid}: ${e.message}`))
       : Promise.resolve();
     await Promise.all([
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
       t.send('Profiler.enable'),
-      t.send('Profiler.setSamplingInterval', { interval: this.hooks.samplingIntervalUs() }),
+      t.send('Profiler.setSamplingInterval', { interval: this.intervalUs = this.hooks.samplingIntervalUs() }),
       t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
@@ -107,12 +123,37 @@ export class ThreadRecorder {
    */
   private async rotate(): Promise<void> {
     if (this.collected) return;
+    if (this.coarsen && this.chunk > 0) return this.rotateCoarser();
     const next = this.chunk + 1;
     const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true });
     if (!this.seamRead(r?.result?.value)) return;
     const ended = this.chunk;
     this.chunk = next;
     if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop')).profile);
+  }
+
+  /**
+   * Ends the current chunk, sets a coarser sampling interval and starts the next chunk. V8 takes
+   * a new interval only while no profile runs, so this seam has a gap (the three commands are
+   * sent at once: the thread handles them back to back, well under a millisecond when it is
+   * not blocked); a sample that would have landed in it is not taken.
+   */
+  private async rotateCoarser(): Promise<void> {
+    this.coarsen = false;
+    const next = this.chunk + 1;
+    const interval = this.intervalUs * COARSER_FACTOR;
+    const [ended, set, started] = await Promise.all([
+      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true }),
+      this.target.send('Profiler.setSamplingInterval', { interval }).then(() => true, () => false),
+      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, 0), returnByValue: true }),
+    ]);
+    if (!this.seamRead(ended?.result?.value)) return;
+    this.chunk = next;
+    const at = (started?.result?.value as SeamReading | null)?.[1];
+    if (set && at !== undefined) {
+      this.intervalUs = interval;
+      this.hooks.samplingChanged(this.pid, this.tid, interval, at);
+    }
   }
 
   /**
@@ -131,11 +172,13 @@ export class ThreadRecorder {
     if (!this.seamRead((await ended)?.result?.value)) throw new Error('the probe did not end the last profile chunk');
   }
 
-  /** Whether the probe made the seam (its answer: [thread CPU ms, monotonic µs]); keeps the CPU reading. */
+  /** Whether the probe made the seam (its answer: a SeamReading); keeps the CPU reading and feeds the sampling policy. */
   private seamRead(value: unknown): boolean {
     if (!Array.isArray(value)) return false;
-    const [cpuMs, hrUs] = value as number[];
+    const reading = value as SeamReading;
+    const [cpuMs, hrUs] = reading;
     if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
+    if (this.hooks.adaptiveSampling && this.pressure.observe(reading)) this.coarsen = true;
     return true;
   }
 

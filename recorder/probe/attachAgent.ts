@@ -16,8 +16,8 @@ import { PROBE_GLOBAL, EXIT_BINDING } from '../probeOptions';
 import { TICK_MS, type ProbeRecord, type ResourceUsage } from '../../analyzer/raw';
 import { ProbeRuntime } from './runtime';
 import { HttpRequests } from './httpRequests';
-import { markTasks } from './taskMarks';
-import { threadRunMs, lagTick, profileChunker } from './threadGauges';
+import { lagTick, profileChunker } from './threadGauges';
+import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import type { AgentConfig } from '../probeOptions';
 
 declare const config: AgentConfig;
@@ -36,9 +36,10 @@ function install(): void {
 
   const runtime = new ProbeRuntime(1, () => undefined, () => undefined);
   runtime.threadCpu = threadRunMs;
-  const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: () => runtime.requestStarted(), ended: () => runtime.requestEnded() });
+  // Request recording also marks tasks (see ProbeRuntime.mark and HttpRequests): its channel
+  // subscriptions are all there is to undo (requests.stop()).
+  const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: (t) => runtime.requestStarted(t), ended: () => runtime.requestEnded(), responded: () => runtime.mark(), laterHandler: () => runtime.mark() });
   requests.start();
-  const unmark = markTasks(runtime);
 
   // Resource usage and CPU counted from now: what the process did before attach is not the run's.
   const usage0 = process.resourceUsage() as unknown as Record<string, number>;
@@ -96,7 +97,7 @@ function install(): void {
     disposed = true;
     clearTimeout(timer);
     requests.stop();
-    unmark();
+    closeThreadCpuClock();
     delete global[PROBE_GLOBAL];
     delete global[config.binding];
     delete global[EXIT_BINDING];

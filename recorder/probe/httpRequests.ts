@@ -36,13 +36,21 @@ interface Open {
   /** Server: the route handler's first synchronous run (-1: not told), and who told it. */ handlerStart: number; handlerEnd: number; handlerBy?: object;
 }
 
+/** What request recording tells the rest of the probe (see the HttpRequests constructor). */
+export interface RequestHooks {
+  started(t: number): void;
+  ended(): void;
+  responded(): void;
+  laterHandler(): void;
+}
+
 export class HttpRequests {
   private names = new Map<string, number>();
   private newNames: string[] = [];
   private rows: number[] = [];
   private kept = 0;
-  /** Exact counts by key `kind,method,route`: [count, errors]. */
-  private counts = new Map<string, number[]>();
+  /** Exact counts by countKey(kind, method, route): [count, errors]. */
+  private counts = new Map<number, number[]>();
   private countsChanged = false;
   private open = new WeakMap<object, Open>();
   /** Server connections: when they were accepted or their last response finished (a request arrives after it). */
@@ -53,14 +61,25 @@ export class HttpRequests {
   /** HTTP/2 servers the program started listening, and whether this Node tells us their requests. */
   private http2 = { servers: 0, recorded: false, changed: false };
 
+  /** Server requests started in this synchronous run, whose handlers' run ends at the next tick. */
+  private awaitingSyncEnd: Open[] = [];
+  private readonly syncEnded = () => {
+    const t = performance.now();
+    for (const o of this.awaitingSyncEnd) o.syncEnd = t;
+    this.awaitingSyncEnd.length = 0;
+  };
+
   /**
-   * @param servedHooks told when a served request reaches its handler and when its response
-   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency),
-   * and when a framework's route handler began after the request's first callback (a body read
-   * first, async hooks): a task of its own (ProbeRuntime.mark), so that handlers run back to back
-   * as bodies arrive together are never read as one block.
+   * @param hooks told when a served request reaches its handler (at `t`) and when its response
+   * finished (ProbeRuntime.requestStarted/requestEnded: requests in flight count as concurrency);
+   * when a response to an outgoing request reached the program (a task of its own:
+   * ProbeRuntime.mark); and when a framework's route handler began after the request's first
+   * callback (a body read first, async hooks): a task of its own too (ProbeRuntime.mark), so that
+   * handlers run back to back as bodies arrive together are never read as one block. One
+   * subscriber per channel does it all (each costs every request): nothing else of the probe
+   * subscribes to these channels to mark tasks.
    */
-  constructor(private readonly maxRows: number, private readonly servedHooks?: { started(): void; ended(): void; laterHandler?(): void }) {}
+  constructor(private readonly maxRows: number, private readonly hooks?: RequestHooks) {}
 
   /** What start() subscribed, for stop(). */
   private subscriptions: [string, (message: unknown) => void][] = [];
@@ -73,10 +92,10 @@ export class HttpRequests {
     on('http.server.request.start', (m: any) => this.serverStart(m));
     on('http.server.response.finish', (m: any) => this.serverFinish(m));
     on('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
-    on('http.client.response.finish', (m: any) => this.finish(m?.request, m?.response?.statusCode ?? 0, 0, -1));
+    on('http.client.response.finish', (m: any) => { this.hooks?.responded(); this.finish(m?.request, m?.response?.statusCode ?? 0, 0, -1); });
     on('http.client.request.error', (m: any) => this.finish(m?.request, 0, REQ_ERROR, -1));
     on('undici:request:create', (m: any) => this.clientStart(m?.request, m?.request?.method, undiciPath(m?.request)));
-    on('undici:request:headers', (m: any) => { const o = this.open.get(m?.request); if (o) o.status = m?.response?.statusCode ?? 0; });
+    on('undici:request:headers', (m: any) => { this.hooks?.responded(); const o = this.open.get(m?.request); if (o) o.status = m?.response?.statusCode ?? 0; });
     on('undici:request:trailers', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, 0, -1); });
     on('undici:request:error', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, REQ_ERROR, -1); });
     this.http2.recorded = recordHttp2(this, on);
@@ -103,28 +122,31 @@ export class HttpRequests {
   served(request: object, method: string, ready: number, path?: string): void {
     try {
       if (this.open.has(request)) return;
-      const o: Open = { kind: REQ_SERVER, method: this.intern(method), t0: performance.now(), syncEnd: 0, route: -1, status: 0, ready, path: path === undefined ? undefined : withoutQuery(path), handlerStart: -1, handlerEnd: -1 };
+      const t0 = performance.now();
+      const o: Open = { kind: REQ_SERVER, method: this.intern(method), t0, syncEnd: 0, route: -1, status: 0, ready, path: path === undefined ? undefined : withoutQuery(path), handlerStart: -1, handlerEnd: -1 };
       this.open.set(request, o);
       this.began();
-      this.servedHooks?.started();
-      process.nextTick(() => { o.syncEnd = performance.now(); });
+      this.hooks?.started(t0);
+      // One tick for every request started in this run (a pipelined batch): it runs once their handlers returned.
+      if (this.awaitingSyncEnd.push(o) === 1) process.nextTick(this.syncEnded);
     } catch { /* never break the program */ }
   }
 
   private serverFinish(m: any): void {
     const req = m?.request;
     if (!req) return;
-    if (m.socket) this.connectionFree.set(m.socket, performance.now());
-    this.servedFinished(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false);
+    const t1 = performance.now();
+    if (m.socket) this.connectionFree.set(m.socket, t1);
+    this.servedFinished(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false, t1);
   }
 
-  /** The response to a served request finished (`failed`: it did not finish normally). */
-  servedFinished(request: object, status: number, failed: boolean): void {
+  /** The response to a served request finished at `t1` (`failed`: it did not finish normally). */
+  servedFinished(request: object, status: number, failed: boolean, t1 = performance.now()): void {
     try {
       const o = this.open.get(request);
       if (!o || o.kind !== REQ_SERVER) return;
       o.route = this.intern(o.pattern ?? o.path ?? serverRoute(request));
-      this.finish(request, status, failed ? REQ_ERROR : 0, o.syncEnd);
+      this.finish(request, status, failed ? REQ_ERROR : 0, o.syncEnd, t1);
     } catch { /* never break the program */ }
   }
 
@@ -149,7 +171,7 @@ export class HttpRequests {
       o.handlerEnd = -1;
       o.handlerBy = by;
       // syncEnd is set once the first callback returned.
-      if (o.syncEnd > 0) this.servedHooks?.laterHandler?.();
+      if (o.syncEnd > 0) this.hooks?.laterHandler();
     } else if (end && o.handlerBy === by && o.handlerEnd < 0) o.handlerEnd = t;
   }
 
@@ -171,14 +193,13 @@ export class HttpRequests {
     if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
   }
 
-  private finish(request: object | undefined, status: number, flags: number, syncEnd: number): void {
+  private finish(request: object | undefined, status: number, flags: number, syncEnd: number, t1 = performance.now()): void {
     const o = request && this.open.get(request);
     if (!o) return;
     this.open.delete(request!);
     this.inFlight--;
-    if (o.kind === REQ_SERVER) this.servedHooks?.ended();
-    const t1 = performance.now();
-    const key = `${o.kind},${o.method},${o.route}`;
+    if (o.kind === REQ_SERVER) this.hooks?.ended();
+    const key = countKey(o.kind, o.method, o.route);
     let c = this.counts.get(key);
     if (!c) this.counts.set(key, c = [0, 0]);
     c[0]++;
@@ -206,7 +227,7 @@ export class HttpRequests {
   take(): RawRequestsChunk | undefined {
     if (this.rows.length === 0 && this.newNames.length === 0 && !this.countsChanged && !this.http2.changed) return undefined;
     const out: RawRequestsChunk = { names: this.newNames, rows: this.rows, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
-    if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...k.split(',').map(Number), n, e]);
+    if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...countFields(k), n, e]);
     if (this.http2.servers > 0) out.http2 = { servers: this.http2.servers, recorded: this.http2.recorded };
     this.http2.changed = false;
     this.newNames = [];
@@ -214,6 +235,15 @@ export class HttpRequests {
     this.countsChanged = false;
     return out;
   }
+}
+
+/** Names are interned below 1024 (MAX_NAMES + OTHER_ROUTE): a count's key packs kind, method and route in one number. */
+function countKey(kind: number, method: number, route: number): number {
+  return (kind * 1024 + method) * 1024 + route;
+}
+
+function countFields(key: number): [kind: number, method: number, route: number] {
+  return [Math.floor(key / 1048576), Math.floor(key / 1024) % 1024, key % 1024];
 }
 
 function round(t: number): number {

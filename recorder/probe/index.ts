@@ -23,8 +23,9 @@ import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHook
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
-import { markTasks } from './taskMarks';
-import { threadRunMs, lagTick, profileChunker } from './threadGauges';
+import { lagTick, profileChunker } from './threadGauges';
+import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
+import { measureOff } from '../measureOff';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 import { launcherName } from '../../analyzer/launchers';
 
@@ -66,15 +67,17 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const launcher = wt.isMainThread ? launcherName(process.argv, true) : undefined;
   if (!launcher) {
     (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
-    installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
+    if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
     adoptVitestInWorkers(opts, runsTests);
   }
-  countSyncFsCalls(runtime, log);
+  if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
-  const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: () => runtime.requestStarted(), ended: () => runtime.requestEnded(), laterHandler: () => runtime.mark() });
-  requests.start();
   runtime.threadCpu = threadRunMs;
-  markTasks(runtime);
+  // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a
+  // response to an outgoing request (http, fetch) reaching the program (an async handler resuming
+  // after its upstream call is a task of its own).
+  const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: (t) => runtime.requestStarted(t), ended: () => runtime.requestEnded(), responded: () => runtime.mark(), laterHandler: () => runtime.mark() });
+  if (!measureOff('http')) requests.start();
 
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
@@ -102,6 +105,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     flush(true);
     log.write({ t: 'exit', code, at: performance.now() });
     waitForCollector();
+    closeThreadCpuClock();
   });
 
   if (wt.isMainThread) {
@@ -112,7 +116,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     }
     if (launcher) announce(opts.runDir, { launcher }); else attachRecorder(opts.runDir, log);
   }
-  startLagTicks(runtime, log, flush);
+  if (!measureOff('ticks')) startLagTicks(runtime, log, measureOff('flush') ? () => undefined : flush);
 }
 
 /**

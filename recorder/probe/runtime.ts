@@ -240,8 +240,8 @@ export class ProbeRuntime {
    * `requestEnded()` exactly once when its response finished or its connection closed.
    */
   requestsInFlight = 0;
-  requestStarted(): void {
-    this.mark();
+  requestStarted(t = now()): void {
+    this.mark(t);
     this.requestsInFlight++;
     const n = this.inFlight + this.opaquePending + this.requestsInFlight;
     if (n > this.maxInFlight) this.maxInFlight = n;

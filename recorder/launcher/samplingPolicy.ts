@@ -1,0 +1,45 @@
+import type { SeamReading } from '../probeOptions';
+import { debugLog } from './debugLog';
+
+/**
+ * When a thread's CPU sampler competes with libuv's thread pool for the cores, it samples half
+ * as often. V8's sampler is a thread of its own that interrupts the sampled thread every
+ * interval; a program keeping the pool busy with fs/dns requests on a machine with fewer cores
+ * than the pool has threads (4 by default) has more runnable threads than cores, and there
+ * 1 ms sampling was the largest running cost on fs-heavy programs (bench/probeCost.mjs). Judged
+ * per thread from the probe's seam readings (every ~100 ms): the pool had MIN_POOL_REQUESTS or
+ * more of the thread's requests on average over WINDOW_MS of its run. Decided at most once
+ * (never back: one switch, one seam without samples). Not judged from CPU use: on a crowded
+ * machine the program gets less of it, and the switch would depend on the neighbours.
+ */
+export const SMALL_MACHINE_CORES = 3;
+/** A window of the thread's run over which the pool's load is judged. */
+const WINDOW_MS = 200;
+/** fs/dns requests on the pool, on average over the window's lag ticks. */
+const MIN_POOL_REQUESTS = 2;
+/** The coarser interval is this many times the base one. */
+export const COARSER_FACTOR = 2;
+
+export class PoolPressure {
+  private anchor: SeamReading | undefined;
+  private decided = false;
+
+  constructor(private readonly cores: number, private readonly what: string) {}
+
+  /** Feeds a seam reading; true exactly once, when the thread should be sampled less often from now on. */
+  observe(r: SeamReading): boolean {
+    if (this.decided || this.cores > SMALL_MACHINE_CORES || r.length < 4) return false;
+    const a = this.anchor;
+    if (!a || r[3] < a[3]) { this.anchor = r; return false; }
+    const wallMs = (r[1] - a[1]) / 1000;
+    if (wallMs < WINDOW_MS) return false;
+    this.anchor = r;
+    const ticks = r[3] - a[3];
+    if (ticks <= 0) return false;
+    const pool = (r[2] - a[2]) / ticks;
+    debugLog(`${this.what}: ${pool.toFixed(1)} pool requests on average over ${wallMs.toFixed(0)} ms`);
+    if (pool < MIN_POOL_REQUESTS) return false;
+    this.decided = true;
+    return true;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Measurement-only switches (bench/probeCost.mjs): `CONCURRENCY_LENS_MEASURE_OFF=a,b,…` turns
+ * off one mechanism of the recording at a time, to measure what each costs the running program.
+ * Never set in normal use; a recording made with any switch on is incomplete by design.
+ *
+ *   recorder: `chunks` (no profile chunk rotation: one chunk, collected at the end),
+ *             `tracing` (no thread-pool trace events)
+ *   probe:    `instrument` (user files not instrumented), `fsSync` (sync fs calls not wrapped),
+ *             `http` (no request recording nor its task marks),
+ *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit)
+ */
+export const MEASURE_OFF_ENV = 'CONCURRENCY_LENS_MEASURE_OFF';
+
+export function measureOff(what: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env[MEASURE_OFF_ENV];
+  return !!v && v.split(',').includes(what);
+}
