@@ -36,13 +36,14 @@ const CLIS = [['after', CLI], ...(compare ? [['before', compare]] : [])];
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const ROWS = [
   { name: 'empty', cwd: WORKLOADS, command: [process.execPath, 'empty.js'], profile: ['empty.js'] },
-  { name: 'children', cwd: WORKLOADS, command: [process.execPath, 'spawn-children.js'], profile: ['spawn-children.js'] },
-  { name: 'workers', cwd: WORKLOADS, command: [process.execPath, 'workers.js'], profile: ['workers.js'] },
+  // The same program as bench/run.mjs's per-thread/per-process rows: N started one after another.
+  { name: 'children', cwd: WORKLOADS, command: [process.execPath, 'spawn-n.js', 'children', String(count)], profile: ['spawn-n.js', 'children', String(count)] },
+  { name: 'workers', cwd: WORKLOADS, command: [process.execPath, 'spawn-n.js', 'workers', String(count)], profile: ['spawn-n.js', 'workers', String(count)] },
   { name: 'npm', cwd: join(WORKLOADS, 'npm-run'), command: [npm, 'run', '-s', 'empty'], profile: ['npm', 'run', '-s', 'empty'] },
 ].filter((r) => filters.length === 0 || filters.some((f) => r.name.includes(f)));
 
 const scratch = mkdtempSync(join(tmpdir(), 'cl-fixedcost-'));
-const env = { ...process.env, BENCH_COUNT: String(count) };
+const env = { ...process.env };
 delete env.NODE_OPTIONS;
 
 const TIME_BIN = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
