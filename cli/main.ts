@@ -12,73 +12,24 @@ import { startProfile, CommandError } from '../recorder/profile';
 import type { StopSignal } from '../recorder/profileOptions';
 import { stopRequests, SAME_REQUEST_MS } from '../recorder/stopRequests';
 import { formatSeconds } from '../analyzer/format';
-import { writeOutputs, OUTPUT_USAGE } from './outputs';
-import { attachCommand, ATTACH_USAGE } from './attach';
-import { runMatrix } from './matrix';
-import { debugLog } from '../recorder/launcher/debugLog';
-import { analyze } from '../analyzer/analyze';
-import type { Finding, Report } from '../analyzer/report';
-import { parseBudgets, checkBudgets, budgetHelp, type Budget } from '../analyzer/budgets';
-import { parseFailOn, checkFailOn, type FailOnRule } from '../analyzer/failOn';
-import { findingSite } from '../analyzer/findingIdentity';
-import { FINDING_KINDS } from '../analyzer/findingKinds';
-import { compareCommand, COMPARE_SYNOPSIS, COMPARE_OPTIONS } from './compare';
-import { EXIT_GATE, EXIT_USAGE } from './exitCodes';
+import { parseBudgets, type Budget } from '../analyzer/budgets';
+import { parseFailOn, type FailOnRule } from '../analyzer/failOn';
+import { EXIT_USAGE } from './exitCodes';
 
-const USAGE = `Usage:
-  concurrency-lens profile <script.js|script.ts|command…> [options] [-- program args]
-  concurrency-lens attach [pid | 127.0.0.1:port] [options]
-${COMPARE_SYNOPSIS}
-  concurrency-lens matrix [samples-dir] [--markdown] [--json FILE] [--filter TEXT]
+// Start-up loads only what starting the program needs: the other commands, the usage text, the
+// analyzer and the report writers are imported when used (esbuild evaluates a dynamically
+// imported module only then), so a profiled program starts sooner.
 
-Profile options:
-${OUTPUT_USAGE}
-  --duration SECONDS       stop the program after this long (servers): it gets SIGINT
-  --grace SECONDS          time the program may take to shut down after a stop signal
-                           before it is killed (default 10)
-  --sampling-interval US   CPU sampling interval in microseconds (default 1000)
-  --threshold MS           event-loop block worth reporting (default 20)
-  --include-node-modules   instrument dependencies too
-  --cwd DIR                run the program in DIR
-  --quiet                  no summary
-  --fail-on KIND[:MIN_MS],…
-                           fail (exit ${EXIT_GATE}) when a finding of KIND has a total time (all its
-                           occurrences, all lanes) of at least MIN_MS (default 0); KIND: any,
-${wrap(FINDING_KINDS.join(', '), 27, 100)}
-  --budget NAME=LIMIT,…    fail (exit ${EXIT_GATE}) when a measured figure exceeds LIMIT, e.g.
-                           lag.p99=50ms,blocking.total=200ms,rss=300MB. Times take ms or s.
-                           A budget whose figure was not recorded fails too ("not checked").
-${budgetHelp(' '.repeat(29))}
-Stopping: SIGINT (Ctrl-C), SIGTERM and SIGHUP are passed on to the program, which gets the grace
-period to shut down; a second Ctrl-C kills it at once. The report is written either way.
-Exit code: the program's (128 + signal number if a signal ended it; 0 if --duration's SIGINT
-ended it), 137 if it had to be killed, 2 for bad usage. When the program's status is 0 and a
---fail-on or --budget gate failed: ${EXIT_GATE}, with one line per breach on stderr. A program that
-failed by itself keeps its own status (the breaches are still printed). The reports (--json,
---html, --sarif) are written in every case, with the program's own exit code in them.
-
-${ATTACH_USAGE}
-
-${COMPARE_OPTIONS}`;
-
-/** `text` wrapped at `width` columns, every line indented by `indent` spaces. */
-function wrap(text: string, indent: number, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && indent + line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
-}
+/** The usage text (loads every command's module). */
+const usage = async (): Promise<string> => (await import('./usage.js')).USAGE;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') { process.stdout.write(USAGE + '\n'); return command ? 0 : 2; }
+  if (!command || command === '--help' || command === '-h' || command === 'help') { process.stdout.write(await usage() + '\n'); return command ? 0 : 2; }
   if (command === 'matrix') return matrix(rest);
-  if (command === 'attach') return attachCommand(rest, USAGE);
-  if (command === 'compare') return compareCommand(rest);
-  if (command !== 'profile') { process.stderr.write(`concurrency-lens: unknown command '${command}'\n\n${USAGE}\n`); return 2; }
+  if (command === 'attach') return (await import('./attach.js')).attachCommand(rest, await usage());
+  if (command === 'compare') return (await import('./compare.js')).compareCommand(rest);
+  if (command !== 'profile') { process.stderr.write(`concurrency-lens: unknown command '${command}'\n\n${await usage()}\n`); return 2; }
   return profile(rest);
 }
 
@@ -87,7 +38,7 @@ async function profile(args: string[]): Promise<number> {
   try {
     parsed = splitProfileArgs(args);
   } catch (e) {
-    process.stderr.write(`concurrency-lens: ${(e as Error).message}\n\n${USAGE}\n`);
+    process.stderr.write(`concurrency-lens: ${(e as Error).message}\n\n${await usage()}\n`);
     return 2;
   }
   const o = parsed.values;
@@ -127,41 +78,12 @@ async function profile(args: string[]): Promise<number> {
     throw e;
   }
   onStopSignals(run);
+  // The analyzer and the report writers load while the program runs (the next turn of the loop:
+  // the program is already spawned, the signal handlers are in place).
+  const finishing = new Promise((resolve) => setImmediate(resolve)).then(() => import('./finishProfile.js'));
   // Record, then analyze: the recorder hands over the raw recording, the analyzer reads it.
   const recording = await run.done;
-  const report = analyze(recording.raw, { blockingThresholdMs: threshold });
-  debugLog('report ready');
-
-  const status = exitStatus(report.program);
-  writeOutputs(report, recording, o, cwd, status);
-  return gateStatus(report, status, budgets, failOn);
-}
-
-/**
- * The exit status once the gates are checked: the program's own non-zero status stands (what
- * failed first is the program); otherwise EXIT_GATE when a --fail-on rule or a --budget was
- * breached. Every breach is printed, one line each, either way.
- */
-function gateStatus(report: Report, status: number, budgets: Budget[], failOn: FailOnRule[]): number {
-  const where = (f: Finding) => findingSite(f, report.program.cwd);
-  const breaches = [...checkFailOn(report, failOn, where), ...checkBudgets(report, budgets)];
-  for (const b of breaches) process.stderr.write(`concurrency-lens: ${b}\n`);
-  if (breaches.length && status !== 0) process.stderr.write(`concurrency-lens: exit status ${status} is the program's own (the gates would have failed with ${EXIT_GATE})\n`);
-  return status !== 0 ? status : breaches.length ? EXIT_GATE : 0;
-}
-
-/**
- * What a shell would report for the program: its exit code, or 128 + signal number when a
- * signal ended it (130 for the SIGINT we passed on); 137 (SIGKILL) when it had to be killed.
- * A program that `--duration`'s own SIGINT ended did what was asked: 0.
- */
-export function exitStatus(p: Report['program']): number {
-  if (p.error) return 1;
-  if (p.killed) return 128 + os.constants.signals.SIGKILL;
-  if (p.exitCode !== null) return p.exitCode;
-  if (p.stopReason === 'duration' && p.signal === p.stopSignal) return 0;
-  const signo = p.signal ? os.constants.signals[p.signal as NodeJS.Signals] : undefined;
-  return signo ? 128 + signo : 1;
+  return (await finishing).finishProfile(recording, o, cwd, { threshold, budgets, failOn });
 }
 
 /**
@@ -227,6 +149,7 @@ export function splitProfileArgs(args: string[]): { values: Record<string, any>;
 }
 
 async function matrix(args: string[]): Promise<number> {
+  const { runMatrix } = await import('./matrix.js');
   const parsed = parseArgs({ args, allowPositionals: true, options: { markdown: { type: 'boolean' }, json: { type: 'string' }, filter: { type: 'string', multiple: true }, verbose: { type: 'boolean' } } });
   const dir = path.resolve(parsed.positionals[0] ?? 'samples');
   const result = await runMatrix(dir, { markdown: parsed.values.markdown, json: parsed.values.json, filter: parsed.values.filter, verbose: parsed.values.verbose });

@@ -15,7 +15,7 @@ import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';
 import { StderrFilter } from './launcher/stderrFilter';
 import { Rendezvous, Announcement } from './launcher/rendezvous';
-import { ClientTarget, connectClient, bounded } from './launcher/target';
+import { ClientTarget, connectClient, bounded, loadCdpClient } from './launcher/target';
 import { ThreadRecorder } from './launcher/threadRecorder';
 import { readThreadLogs } from './launcher/threadLogs';
 import { startProcessTree } from './launcher/processTree';
@@ -115,6 +115,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const processTree = startProcessTree(child?.pid, 100, (pid) => processes.has(pid));
   child?.stdout?.setEncoding('utf8').on('data', (d: string) => options.onStdout?.(d));
   child?.stderr?.setEncoding('utf8').on('data', (d: string) => stderrFilter.push(d));
+  // The CDP client is loaded while the program starts, ready when it announces its inspector.
+  if (child) setImmediate(loadCdpClient);
 
   let mainExited = false;
   child?.on('exit', () => { mainExited = true; });
