@@ -19,7 +19,21 @@ const noLocalProtocol = {
     }));
   },
 };
-const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: true, logLevel: 'warning', plugins: [noLocalProtocol] };
+// ws (under chrome-remote-interface) checks that every message it receives is UTF-8, in
+// JavaScript byte by byte unless the optional package utf-8-validate is installed: CPU profiles
+// arrive as large messages. Node's own buffer.isUtf8 (simdutf; Node ≥ 18.14) stands in for that
+// package; without it ws keeps its own check (it loads the package in a try/catch).
+const utf8ValidateFromNode = {
+  name: 'utf-8-validate-from-node',
+  setup(build) {
+    build.onResolve({ filter: /^utf-8-validate$/ }, (a) => (/[\\/]ws[\\/]/.test(a.importer) ? { path: a.path, namespace: 'utf-8-validate-from-node' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'utf-8-validate-from-node' }, () => ({
+      loader: 'js',
+      contents: "const { isUtf8 } = require('node:buffer');\nif (typeof isUtf8 !== 'function') throw new Error('no buffer.isUtf8');\nmodule.exports = isUtf8;",
+    }));
+  },
+};
+const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: true, logLevel: 'warning', plugins: [noLocalProtocol, utf8ValidateFromNode] };
 const entries = [
   // The CLI and the launcher (CommonJS so `bin` works without a loader).
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', format: 'cjs', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
