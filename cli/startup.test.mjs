@@ -1,0 +1,69 @@
+// The CLI's start-up: it starts the program before it loads what only the end of the run needs
+// (the CDP client's network stack, the analyzer's report writers), so their loading overlaps the
+// program's own start; the commands it loads on demand still work.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, ROOT, FIXTURES, fixture, profile, reportOf } from './fixtures/harness.mjs';
+
+const env = () => { const e = { ...process.env }; delete e.NODE_TEST_CONTEXT; delete e.NODE_OPTIONS; return e; };
+
+describe('profile starts the program first', () => {
+  it('has loaded none of https, tls, zlib, crypto when it spawns the program, and all of them by its exit', () => {
+    assert.ok(existsSync(CLI), `${CLI} missing: npm run build`);
+    const dir = mkdtempSync(join(tmpdir(), 'cl-startup-'));
+    const out = join(dir, 'builtins.json');
+    const r = spawnSync(process.execPath, ['-r', join(FIXTURES, 'startup/builtinsAtSpawn.cjs'), CLI, 'profile', fixture('exit3.js'), '--json', join(dir, 'report.json'), '--html', join(dir, 'report.html'), '--quiet'],
+      { cwd: ROOT, env: { ...env(), BUILTINS_AT_SPAWN: out }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 3, `exit ${r.status ?? r.signal}\n${r.stderr}`); // the program's own exit code
+    const { atSpawn, atExit } = JSON.parse(readFileSync(out, 'utf8'));
+    assert.ok(atSpawn, 'the CLI never spawned the program');
+    for (const m of ['https', 'tls', 'zlib', 'crypto']) {
+      assert.ok(!atSpawn.includes(m), `${m} was loaded before the program was spawned`);
+      assert.ok(atExit.includes(m), `${m} was never loaded: the test no longer shows the order`);
+    }
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    assert.equal(report.program.exitCode, 3);
+    assert.ok(existsSync(join(dir, 'report.html')));
+  });
+});
+
+describe('non-ASCII text from the program arrives intact', () => {
+  it("keeps a hot function's non-ASCII name in the exported CPU profile", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cl-startup-'));
+    const cpuprofile = join(dir, 'main.cpuprofile');
+    const run = await profile([fixture('unicode-names.js'), '--cpuprofile', cpuprofile]);
+    reportOf(run);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /ñandú true/);
+    const names = new Set(JSON.parse(readFileSync(cpuprofile, 'utf8')).nodes.map((n) => n.callFrame.functionName));
+    assert.ok(names.has('ñandúCálculo'), `function names: ${[...names].join(', ')}`);
+  });
+});
+
+describe('commands loaded on demand', () => {
+  const cli = (...args) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 60_000 });
+  it('--help prints every command and option, exit 0', () => {
+    const r = cli('--help');
+    assert.equal(r.status, 0, r.stderr);
+    for (const text of ['concurrency-lens profile', 'Profile options:', '--html FILE', 'Attach options', 'concurrency-lens compare', '--fail-on KIND']) assert.ok(r.stdout.includes(text), `no '${text}' in:\n${r.stdout}`);
+  });
+  it('an unknown command or option prints the usage, exit 2', () => {
+    for (const args of [['bogus'], ['profile', '--bogus', 'x.js']]) {
+      const r = cli(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+      assert.match(r.stderr, /^concurrency-lens: .*\n\nUsage:\n {2}concurrency-lens profile/, r.stderr);
+    }
+  });
+  it('compare and attach run their own code (bad input: their own errors, exit 2)', () => {
+    const c = cli('compare', 'missing-before.json');
+    assert.equal(c.status, 2, c.stderr);
+    assert.match(c.stderr, /compare/);
+    const a = cli('attach', 'not-a-target');
+    assert.equal(a.status, 2, a.stderr);
+    assert.match(a.stderr, /concurrency-lens: /);
+  });
+});
