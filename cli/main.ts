@@ -81,6 +81,7 @@ async function profile(args: string[]): Promise<number> {
   // The analyzer and the report writers load while the program runs (the next turn of the loop:
   // the program is already spawned, the signal handlers are in place).
   const finishing = new Promise((resolve) => setImmediate(resolve)).then(() => import('./finishProfile.js'));
+  finishing.catch(() => undefined); // a failure surfaces where it is awaited, after the run (not as an unhandled rejection during it)
   // Record, then analyze: the recorder hands over the raw recording, the analyzer reads it.
   const recording = await run.done;
   return (await finishing).finishProfile(recording, o, cwd, { threshold, budgets, failOn });
