@@ -16,9 +16,9 @@ const NO_DOMAINS = { version: { major: '1', minor: '3' }, domains: [] };
 
 let cdp: any;
 /**
- * Loads chrome-remote-interface (with ws, http, https, tls, zlib: ~20 ms of CPU) if it is not
- * loaded yet. Loaded on first use, not at start-up: the launcher calls this once the program is
- * spawned, so the load overlaps the program's own start instead of delaying it.
+ * chrome-remote-interface (and with it ws, http, https, tls, zlib), loaded on first use, not at
+ * start-up: the launcher calls this once the program is spawned, so the load overlaps the
+ * program's own start instead of delaying it.
  */
 export function loadCdpClient(): any {
   return (cdp ??= require('chrome-remote-interface'));
