@@ -12,7 +12,7 @@ import { startProfile, CommandError } from '../recorder/profile';
 import type { StopSignal } from '../recorder/profileOptions';
 import { stopRequests, SAME_REQUEST_MS } from '../recorder/stopRequests';
 import { formatSeconds } from '../analyzer/format';
-import { writeOutputs, OUTPUT_USAGE } from './outputs';
+import { writeOutputs, outputPathProblems, OUTPUT_USAGE } from './outputs';
 import { attachCommand, ATTACH_USAGE } from './attach';
 import { runMatrix } from './matrix';
 import { debugLog } from '../recorder/launcher/debugLog';
@@ -23,7 +23,7 @@ import { parseFailOn, checkFailOn, type FailOnRule } from '../analyzer/failOn';
 import { findingSite } from '../analyzer/findingIdentity';
 import { FINDING_KINDS } from '../analyzer/findingKinds';
 import { compareCommand, COMPARE_SYNOPSIS, COMPARE_OPTIONS } from './compare';
-import { EXIT_GATE, EXIT_USAGE } from './exitCodes';
+import { EXIT_CANT_WRITE, EXIT_GATE, EXIT_USAGE } from './exitCodes';
 
 const USAGE = `Usage:
   concurrency-lens profile <script.js|script.ts|command…> [options] [-- program args]
@@ -106,6 +106,8 @@ async function profile(args: string[]): Promise<number> {
     // The gates are checked before the program runs: a typo fails at once, not after the run.
     if (o.budget !== undefined) budgets = parseBudgets(o.budget);
     if (o['fail-on'] !== undefined) failOn = parseFailOn(o['fail-on']);
+    const problems = outputPathProblems(o);
+    if (problems.length) throw new Error(problems.join('\nconcurrency-lens: '));
   } catch (e) {
     process.stderr.write(`concurrency-lens: ${(e as Error).message}\n`);
     return EXIT_USAGE;
@@ -133,8 +135,9 @@ async function profile(args: string[]): Promise<number> {
   debugLog('report ready');
 
   const status = exitStatus(report.program);
-  writeOutputs(report, recording, o, cwd, status);
-  return gateStatus(report, status, budgets, failOn);
+  const wrote = writeOutputs(report, recording, o, cwd, status);
+  const gated = gateStatus(report, status, budgets, failOn);
+  return gated === 0 && !wrote ? EXIT_CANT_WRITE : gated;
 }
 
 /**
