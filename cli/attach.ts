@@ -4,7 +4,8 @@ import { attach, AttachError, type AttachTarget } from '../recorder/attach/attac
 import { listNodeProcesses, describeCommand } from '../recorder/attach/nodeProcesses';
 import { SAME_REQUEST_MS } from '../recorder/stopRequests';
 import { analyze } from '../analyzer/analyze';
-import { writeOutputs, OUTPUT_USAGE } from './outputs';
+import { writeOutputs, outputPathProblems, OUTPUT_USAGE } from './outputs';
+import { EXIT_CANT_WRITE } from './exitCodes';
 
 export const ATTACH_USAGE = `Attach options (concurrency-lens attach <pid | 127.0.0.1:port>):
 ${OUTPUT_USAGE}
@@ -47,6 +48,8 @@ export async function attachCommand(args: string[], usage: string): Promise<numb
   let threshold: number | undefined;
   try {
     if (parsed.positionals.length > 1) throw new AttachError(`one target only, got ${parsed.positionals.join(' ')}`);
+    const problems = outputPathProblems(o);
+    if (problems.length) throw new AttachError(problems.join('\nconcurrency-lens: '));
     const number = (name: string, v: string | undefined, min: number): number | undefined => {
       if (v === undefined) return undefined;
       const n = Number(v);
@@ -68,8 +71,7 @@ export async function attachCommand(args: string[], usage: string): Promise<numb
   onDetachSignals(run.stop);
   const recording = await run.done;
   const report = analyze(recording.raw, { blockingThresholdMs: threshold });
-  writeOutputs(report, recording, o, process.cwd(), 0);
-  return 0;
+  return writeOutputs(report, recording, o, process.cwd(), 0) ? 0 : EXIT_CANT_WRITE;
 }
 
 /**

@@ -12,7 +12,7 @@ import { checkBudgets, type Budget } from '../analyzer/budgets';
 import { checkFailOn, type FailOnRule } from '../analyzer/failOn';
 import { findingSite } from '../analyzer/findingIdentity';
 import { writeOutputs, type OutputOptions } from './outputs';
-import { EXIT_GATE } from './exitCodes';
+import { EXIT_CANT_WRITE, EXIT_GATE } from './exitCodes';
 
 export interface Gates { threshold?: number; budgets: Budget[]; failOn: FailOnRule[] }
 
@@ -22,8 +22,9 @@ export function finishProfile(recording: Recording, o: OutputOptions, cwd: strin
   debugLog('report ready');
 
   const status = exitStatus(report.program);
-  writeOutputs(report, recording, o, cwd, status);
-  return gateStatus(report, status, gates.budgets, gates.failOn);
+  const wrote = writeOutputs(report, recording, o, cwd, status);
+  const gated = gateStatus(report, status, gates.budgets, gates.failOn);
+  return gated === 0 && !wrote ? EXIT_CANT_WRITE : gated;
 }
 
 /**

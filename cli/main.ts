@@ -14,6 +14,7 @@ import { stopRequests, SAME_REQUEST_MS } from '../recorder/stopRequests';
 import { formatSeconds } from '../analyzer/format';
 import { parseBudgets, type Budget } from '../analyzer/budgets';
 import { parseFailOn, type FailOnRule } from '../analyzer/failOn';
+import { outputPathProblems } from './outputOptions';
 import { EXIT_USAGE } from './exitCodes';
 
 // Start-up loads only what starting the program needs: the other commands, the usage text, the
@@ -57,6 +58,8 @@ async function profile(args: string[]): Promise<number> {
     // The gates are checked before the program runs: a typo fails at once, not after the run.
     if (o.budget !== undefined) budgets = parseBudgets(o.budget);
     if (o['fail-on'] !== undefined) failOn = parseFailOn(o['fail-on']);
+    const problems = outputPathProblems(o);
+    if (problems.length) throw new Error(problems.join('\nconcurrency-lens: '));
   } catch (e) {
     process.stderr.write(`concurrency-lens: ${(e as Error).message}\n`);
     return EXIT_USAGE;

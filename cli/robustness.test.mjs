@@ -35,6 +35,50 @@ describe('bad input', () => {
   });
 });
 
+describe('report files (--json, --html, …)', () => {
+  // A program that leaves a mark, so a test can tell whether it ran at all.
+  const marking = (dir) => {
+    const file = join(dir, 'marks.js');
+    writeFileSync(file, `require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'ran'))}, 'yes');\n`);
+    return file;
+  };
+  it('creates the missing folders of every output file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cl-out-'));
+    const json = join(dir, 'a', 'b', 'r.json');
+    const html = join(dir, 'c', 'r.html');
+    const run = await profile(['--quiet', '--json', json, '--html', html, marking(dir)], { timeoutMs: 60_000, json: false });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(readFileSync(json, 'utf8')).program.exitCode, 0);
+    assert.match(readFileSync(html, 'utf8'), /^<!doctype html>/i);
+  });
+  it('a folder given as the file, or a path through a file: usage error before the program runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cl-out-'));
+    writeFileSync(join(dir, 'plain-file'), '');
+    for (const [option, target, says] of [['--json', dir, /is a folder/], ['--html', join(dir, 'plain-file', 'r.html'), /is a file, not a folder/]]) {
+      const run = await profile([option, target, marking(dir)], { timeoutMs: 20_000, json: false });
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, says);
+      assert.ok(run.stderr.includes(`${option} ${target}`), `the error names the option and path:\n${run.stderr}`);
+      assert.ok(!existsSync(join(dir, 'ran')), 'the program must not run when its report cannot be written');
+    }
+  });
+  it('a report that cannot be written where asked is saved in the temp folder: exit 73, nothing lost', async () => {
+    // The program itself turns the output folder into a file while it runs.
+    const dir = mkdtempSync(join(tmpdir(), 'cl-out-'));
+    const outDir = join(dir, 'out');
+    const program = join(dir, 'swap.js');
+    writeFileSync(program, `const fs = require('node:fs');\nfs.rmSync(${JSON.stringify(outDir)}, { recursive: true, force: true });\nfs.writeFileSync(${JSON.stringify(outDir)}, 'not a folder');\n`);
+    const run = await profile(['--quiet', '--json', join(outDir, 'r.json'), program], { timeoutMs: 60_000, json: false });
+    assert.equal(run.code, 73, run.stderr);
+    assert.match(run.stderr, /could not write --json .*r\.json/);
+    const saved = /the report was saved to (\S+\.json) instead/.exec(run.stderr);
+    assert.ok(saved, run.stderr);
+    const report = JSON.parse(readFileSync(saved[1], 'utf8'));
+    assert.equal(report.program.exitCode, 0);
+    assert.ok(report.program.command.some((a) => a.endsWith('swap.js')));
+  });
+});
+
 describe('program arguments and environment', () => {
   it('passes every argument after -- to the program verbatim', async () => {
     const run = await profile([fixture('args.js')], { programArgs: ['--port', '0', 'hello world', '--json', 'x.json', '--'] });
