@@ -43,3 +43,65 @@ export class PoolPressure {
     return true;
   }
 }
+
+/**
+ * A thread serving HTTP requests under load (a load test, autocannon, production-like traffic) on
+ * a small machine is sampled half as often too: there the server thread, its load generator and
+ * V8's sampler thread (a signal to the server thread and a stack walk every interval) compete for
+ * the cores, and at 1 ms the sampler was the largest running cost of a busy server
+ * (bench/probeCost.mjs, server-trivial). Judged per thread from the seam readings: the thread began
+ * handling BUSY_REQUESTS_PER_S or more requests a second over REQUEST_WINDOW_MS of its run. A
+ * request rate, not CPU use (which depends on the neighbours). Per-request figures estimated from
+ * samples (own CPU, queued) get coarser; blocks of the blocking threshold (20 ms) are still seen.
+ */
+export const BUSY_REQUESTS_PER_S = 500;
+/** A window long enough that a burst of requests is not a busy server. */
+const REQUEST_WINDOW_MS = 1000;
+
+export class BusyServer {
+  private anchor: SeamReading | undefined;
+  private decided = false;
+
+  constructor(private readonly cores: number, private readonly what: string) {}
+
+  /** Feeds a seam reading; true exactly once, when the thread should be sampled less often from now on. */
+  observe(r: SeamReading): boolean {
+    if (this.decided || this.cores > SMALL_MACHINE_CORES || r.length < 5) return false;
+    const a = this.anchor;
+    if (!a || r[4] < a[4]) { this.anchor = r; return false; }
+    const wallMs = (r[1] - a[1]) / 1000;
+    if (wallMs < REQUEST_WINDOW_MS) return false;
+    this.anchor = r;
+    const perS = ((r[4] - a[4]) * 1000) / wallMs;
+    if (perS > 0) debugLog(`${this.what}: ${perS.toFixed(0)} requests/s over ${wallMs.toFixed(0)} ms`);
+    if (perS < BUSY_REQUESTS_PER_S) return false;
+    this.decided = true;
+    return true;
+  }
+}
+
+/** Why a thread's sampling was made coarser mid-run. */
+export type CoarserReason = 'pool' | 'requests';
+
+/** Both judgements of one thread; the first that fires decides, once (a thread is made coarser at most once). */
+export class SamplingPolicy {
+  private readonly pool: PoolPressure;
+  private readonly requests: BusyServer;
+  private decided = false;
+
+  constructor(cores: number, what: string) {
+    this.pool = new PoolPressure(cores, what);
+    this.requests = new BusyServer(cores, what);
+  }
+
+  /** Feeds a seam reading; a reason exactly once, when the thread should be sampled less often from now on. */
+  observe(r: SeamReading): CoarserReason | undefined {
+    if (this.decided) return undefined;
+    // Both see every reading (each keeps its own window).
+    const pool = this.pool.observe(r);
+    const requests = this.requests.observe(r);
+    const why = pool ? 'pool' : requests ? 'requests' : undefined;
+    if (why) this.decided = true;
+    return why;
+  }
+}
