@@ -1,0 +1,77 @@
+// End to end: a server answering a trivial route hundreds of times a second (autocannon,
+// pipelined, loopback), on a machine with ≤ 3 cores, is CPU-sampled every 2 ms from then on
+// (recorder/launcher/samplingPolicy.ts, BusyServer); the report says so and why, every request is
+// still counted, and a 300 ms CPU block after the switch (process CPU time, the same work on an
+// idle or a loaded machine) is still found on its line at its length. On a larger machine nothing
+// changes, and the report says nothing.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, lineOf, reportOf, findingsOf, describeFindings, printed } from './fixtures/harness.mjs';
+import { underLoad } from './fixtures/underLoad.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+const SMALL = availableParallelism() <= 3;
+const AMOUNT = 20_000;
+const rawPath = join(mkdtempSync(join(tmpdir(), 'cl-busy-server-')), 'raw.json');
+
+describe(`a busy server on this ${availableParallelism()}-core machine`, () => {
+  // 20 connections × 10 pipelined requests: hundreds to thousands of requests a second even on a crowded 2-core machine.
+  const s = underLoad('servers/busy-then-block.js', { requests: [{ method: 'GET', path: '/' }], amount: AMOUNT, connections: 20, pipelining: 10, env: { CONCURRENCY_LENS_RAW: rawPath } });
+
+  it('counts every response it finished', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 0);
+    assert.equal(s.load.errors + s.load.timeouts, 0, 'autocannon got every response');
+    const route = report.routes.find((r) => r.kind === 'server' && r.route === '/');
+    // Every response autocannon received finished; requests still pipelined on a connection when
+    // /quit closed them all were handled (served counts them) but their responses never finished.
+    assert.ok(route && route.count >= s.load['2xx'] && route.count <= s.served.served, `${route?.count} counted, ${s.load['2xx']} received, ${s.served.served} handled`);
+    assert.ok(s.load['2xx'] >= AMOUNT * 0.9, `${s.load['2xx']} received of ${AMOUNT} sent`);
+  });
+
+  it(SMALL ? 'is sampled every 2 ms once it served 500+ requests a second, and the report says so and why' : 'is sampled every 1 ms throughout, and the report says nothing of it', () => {
+    const report = reportOf(s.run);
+    const raw = JSON.parse(readFileSync(rawPath, 'utf8'));
+    const main = raw.threads.find((t) => t.pid === report.program.mainPid && t.tid === 0);
+    assert.ok(main?.profile, 'the main thread has a CPU profile');
+    const notes = report.warnings.filter((w) => w.startsWith('sampled at'));
+    if (!SMALL) {
+      assert.equal(report.program.samplingIntervalMs, undefined);
+      assert.deepEqual(notes, []);
+      assert.equal(main.samplingChanges, undefined);
+      return;
+    }
+    assert.equal(report.program.samplingIntervalMs, 2);
+    assert.equal(notes.length, 1, report.warnings.join('\n'));
+    assert.match(notes[0], new RegExp(`^sampled at 2 ms: pid ${report.program.mainPid} from [\\d.]+ s on \\(it served 500\\+ HTTP requests a second on a \\d-core machine`));
+    assert.match(notes[0], /requests' own CPU and queued time are estimated from sparser samples$/);
+    assert.equal(main.samplingChanges?.length, 1);
+    const [change] = main.samplingChanges;
+    assert.equal(change.intervalUs, 2000);
+    // Samples after the switch are ≥ 2 ms apart (a crowded machine only spreads them further).
+    const p = main.profile;
+    let t = p.startTime;
+    const after = [];
+    for (let i = 0; i < p.samples.length; i++) { t += p.timeDeltas[i]; if (t > change.fromHrUs + 5000) after.push(p.timeDeltas[i]); }
+    after.sort((a, b) => a - b);
+    assert.ok(after.length > 50, `${after.length} samples after the switch`);
+    assert.ok(after[after.length >> 1] >= 1800, `median interval after the switch ${after[after.length >> 1]} µs`);
+  });
+
+  it('the 300 ms CPU block after the load is one blocking-cpu finding on its hot line, at its length', () => {
+    const report = reportOf(s.run);
+    const file = s.file;
+    const cpuMs = Number(printed(s.run.stdout, 'CRUNCH_CPU_MS'));
+    assert.ok(cpuMs >= 300, s.run.stdout.slice(-2000));
+    const inCrunch = (f) => f.location?.file === file && f.location.line >= lineOf(file, 'crunch-start') && f.location.line <= lineOf(file, 'crunch-end');
+    const blocks = findingsOf(report, 'blocking-cpu').filter(inCrunch);
+    assert.equal(blocks.length, 1, describeFindings(report));
+    assert.equal(blocks[0].location.line, lineOf(file, 'crunch-hot'));
+    // Its CPU, from 2 ms samples (each counted at its interval), bounded by the thread's CPU time.
+    assert.ok(blocks[0].totalMs >= cpuMs * 0.8 && blocks[0].totalMs <= cpuMs * 1.1, `found ${blocks[0].totalMs} ms of a ${cpuMs} ms block`);
+  });
+});
