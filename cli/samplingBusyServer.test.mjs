@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, lineOf, reportOf, findingsOf, describeFindings, printed } from './fixtures/harness.mjs';
+import { CLI, reportOf } from './fixtures/harness.mjs';
+import { assertSampledCoarserAfter, assertCrunchFound } from './fixtures/sampling.mjs';
 import { underLoad } from './fixtures/underLoad.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -49,29 +50,10 @@ describe(`a busy server on this ${availableParallelism()}-core machine`, () => {
     assert.equal(notes.length, 1, report.warnings.join('\n'));
     assert.match(notes[0], new RegExp(`^sampled at 2 ms: pid ${report.program.mainPid} from [\\d.]+ s on \\(it served 500\\+ HTTP requests a second on a \\d-core machine`));
     assert.match(notes[0], /requests' own CPU and queued time are estimated from sparser samples$/);
-    assert.equal(main.samplingChanges?.length, 1);
-    const [change] = main.samplingChanges;
-    assert.equal(change.intervalUs, 2000);
-    // Samples after the switch are ≥ 2 ms apart (a crowded machine only spreads them further).
-    const p = main.profile;
-    let t = p.startTime;
-    const after = [];
-    for (let i = 0; i < p.samples.length; i++) { t += p.timeDeltas[i]; if (t > change.fromHrUs + 5000) after.push(p.timeDeltas[i]); }
-    after.sort((a, b) => a - b);
-    assert.ok(after.length > 50, `${after.length} samples after the switch`);
-    assert.ok(after[after.length >> 1] >= 1800, `median interval after the switch ${after[after.length >> 1]} µs`);
+    assertSampledCoarserAfter(main);
   });
 
   it('the 300 ms CPU block after the load is one blocking-cpu finding on its hot line, at its length', () => {
-    const report = reportOf(s.run);
-    const file = s.file;
-    const cpuMs = Number(printed(s.run.stdout, 'CRUNCH_CPU_MS'));
-    assert.ok(cpuMs >= 300, s.run.stdout.slice(-2000));
-    const inCrunch = (f) => f.location?.file === file && f.location.line >= lineOf(file, 'crunch-start') && f.location.line <= lineOf(file, 'crunch-end');
-    const blocks = findingsOf(report, 'blocking-cpu').filter(inCrunch);
-    assert.equal(blocks.length, 1, describeFindings(report));
-    assert.equal(blocks[0].location.line, lineOf(file, 'crunch-hot'));
-    // Its CPU, from 2 ms samples (each counted at its interval), bounded by the thread's CPU time.
-    assert.ok(blocks[0].totalMs >= cpuMs * 0.8 && blocks[0].totalMs <= cpuMs * 1.1, `found ${blocks[0].totalMs} ms of a ${cpuMs} ms block`);
+    assertCrunchFound(reportOf(s.run), s.run.stdout);
   });
 });

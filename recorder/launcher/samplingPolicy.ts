@@ -20,27 +20,45 @@ const MIN_POOL_REQUESTS = 2;
 /** The coarser interval is this many times the base one. */
 export const COARSER_FACTOR = 2;
 
-export class PoolPressure {
+/**
+ * One judgement over windows of a thread's run: seam readings are taken in windows of at least
+ * `windowMs` (from an anchor reading to the first one that far after it); `judge` says whether
+ * the window's readings call for coarser sampling. True exactly once. `counter` is the index of a
+ * cumulative field the judgement needs: a reading without it (a probe of another version) is
+ * ignored, and one where it went back restarts the window.
+ */
+abstract class WindowedJudgement {
   private anchor: SeamReading | undefined;
   private decided = false;
 
-  constructor(private readonly cores: number, private readonly what: string) {}
+  constructor(private readonly cores: number, protected readonly what: string, private readonly windowMs: number, private readonly counter: number) {}
+
+  /** Whether the window from `a` to `r` (`wallMs` long) calls for coarser sampling. */
+  protected abstract judge(a: SeamReading, r: SeamReading, wallMs: number): boolean;
 
   /** Feeds a seam reading; true exactly once, when the thread should be sampled less often from now on. */
   observe(r: SeamReading): boolean {
-    if (this.decided || this.cores > SMALL_MACHINE_CORES || r.length < 4) return false;
+    if (this.decided || this.cores > SMALL_MACHINE_CORES || r.length <= this.counter) return false;
     const a = this.anchor;
-    if (!a || r[3] < a[3]) { this.anchor = r; return false; }
+    if (!a || r[this.counter] < a[this.counter]) { this.anchor = r; return false; }
     const wallMs = (r[1] - a[1]) / 1000;
-    if (wallMs < WINDOW_MS) return false;
+    if (wallMs < this.windowMs) return false;
     this.anchor = r;
+    if (!this.judge(a, r, wallMs)) return false;
+    this.decided = true;
+    return true;
+  }
+}
+
+export class PoolPressure extends WindowedJudgement {
+  constructor(cores: number, what: string) { super(cores, what, WINDOW_MS, 3); }
+
+  protected judge(a: SeamReading, r: SeamReading, wallMs: number): boolean {
     const ticks = r[3] - a[3];
     if (ticks <= 0) return false;
     const pool = (r[2] - a[2]) / ticks;
     debugLog(`${this.what}: ${pool.toFixed(1)} pool requests on average over ${wallMs.toFixed(0)} ms`);
-    if (pool < MIN_POOL_REQUESTS) return false;
-    this.decided = true;
-    return true;
+    return pool >= MIN_POOL_REQUESTS;
   }
 }
 
@@ -58,25 +76,13 @@ export const BUSY_REQUESTS_PER_S = 500;
 /** A window long enough that a burst of requests is not a busy server. */
 const REQUEST_WINDOW_MS = 1000;
 
-export class BusyServer {
-  private anchor: SeamReading | undefined;
-  private decided = false;
+export class BusyServer extends WindowedJudgement {
+  constructor(cores: number, what: string) { super(cores, what, REQUEST_WINDOW_MS, 4); }
 
-  constructor(private readonly cores: number, private readonly what: string) {}
-
-  /** Feeds a seam reading; true exactly once, when the thread should be sampled less often from now on. */
-  observe(r: SeamReading): boolean {
-    if (this.decided || this.cores > SMALL_MACHINE_CORES || r.length < 5) return false;
-    const a = this.anchor;
-    if (!a || r[4] < a[4]) { this.anchor = r; return false; }
-    const wallMs = (r[1] - a[1]) / 1000;
-    if (wallMs < REQUEST_WINDOW_MS) return false;
-    this.anchor = r;
+  protected judge(a: SeamReading, r: SeamReading, wallMs: number): boolean {
     const perS = ((r[4] - a[4]) * 1000) / wallMs;
     if (perS > 0) debugLog(`${this.what}: ${perS.toFixed(0)} requests/s over ${wallMs.toFixed(0)} ms`);
-    if (perS < BUSY_REQUESTS_PER_S) return false;
-    this.decided = true;
-    return true;
+    return perS >= BUSY_REQUESTS_PER_S;
   }
 }
 
