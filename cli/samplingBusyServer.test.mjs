@@ -6,11 +6,11 @@
 // changes, and the report says nothing.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, reportOf } from './fixtures/harness.mjs';
-import { assertSampledCoarserAfter, assertCrunchFound } from './fixtures/sampling.mjs';
+import { assertSampledCoarserAfter, assertCrunchFound, mainThreadSampling } from './fixtures/sampling.mjs';
 import { underLoad } from './fixtures/underLoad.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -36,20 +36,11 @@ describe(`a busy server on this ${availableParallelism()}-core machine`, () => {
 
   it(SMALL ? 'is sampled every 2 ms once it served 500+ requests a second, and the report says so and why' : 'is sampled every 1 ms throughout, and the report says nothing of it', () => {
     const report = reportOf(s.run);
-    const raw = JSON.parse(readFileSync(rawPath, 'utf8'));
-    const main = raw.threads.find((t) => t.pid === report.program.mainPid && t.tid === 0);
-    assert.ok(main?.profile, 'the main thread has a CPU profile');
-    const notes = report.warnings.filter((w) => w.startsWith('sampled at'));
-    if (!SMALL) {
-      assert.equal(report.program.samplingIntervalMs, undefined);
-      assert.deepEqual(notes, []);
-      assert.equal(main.samplingChanges, undefined);
-      return;
-    }
-    assert.equal(report.program.samplingIntervalMs, 2);
-    assert.equal(notes.length, 1, report.warnings.join('\n'));
-    assert.match(notes[0], new RegExp(`^sampled at 2 ms: pid ${report.program.mainPid} from [\\d.]+ s on \\(it served 500\\+ HTTP requests a second on a \\d-core machine`));
-    assert.match(notes[0], /requests' own CPU and queued time are estimated from sparser samples$/);
+    const sampled = mainThreadSampling(report, rawPath, SMALL);
+    if (!sampled) return;
+    const { main, note } = sampled;
+    assert.match(note, new RegExp(`^sampled at 2 ms: pid ${report.program.mainPid} from [\\d.]+ s on \\(it served 500\\+ HTTP requests a second on a \\d-core machine`));
+    assert.match(note, /requests' own CPU and queued time are estimated from sparser samples$/);
     assertSampledCoarserAfter(main);
   });
 
