@@ -39,9 +39,9 @@ export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
 /**
  * What the probe reads at a profile chunk seam: [on-CPU ms of the thread (-1: unknown),
  * CLOCK_MONOTONIC µs, Σ over the thread's lag ticks so far of its fs/dns requests on libuv's
- * pool, lag ticks so far].
+ * pool, lag ticks so far, HTTP requests its servers began handling so far].
  */
-export type SeamReading = [threadCpuMs: number, hrUs: number, poolRequestTicks: number, ticks: number];
+export type SeamReading = [threadCpuMs: number, hrUs: number, poolRequestTicks: number, ticks: number, requestsServed: number];
 
 /**
  * Expression the recorder evaluates in a thread to start CPU profile chunk `start` and end chunk

@@ -4,6 +4,7 @@ import { joinProfileChunks } from './profileChunks';
 import { formatSeconds } from '../../analyzer/format';
 import { debugLog } from './debugLog';
 import { measureOff } from '../measureOff';
+import { BUSY_REQUESTS_PER_S, type CoarserReason } from './samplingPolicy';
 
 /** CPU sampling interval unless the user chose one (µs). */
 export const DEFAULT_SAMPLING_US = 1000;
@@ -26,6 +27,8 @@ export class ProfileCollector {
   readonly seamCpu = new Map<string, ThreadCpuReading>();
   /** Threads whose sampling was made coarser mid-run, by `${pid}-${tid}`. */
   readonly samplingChanges = new Map<string, SamplingChange[]>();
+  /** Why each of those threads was made coarser, by `${pid}-${tid}`. */
+  private readonly coarserWhy = new Map<string, CoarserReason>();
   private readonly chunks = new Map<string, CpuProfile[]>();
   private alive = 0;
   private coarsest: number;
@@ -38,10 +41,11 @@ export class ProfileCollector {
     this.hooks = {
       cores,
       adaptiveSampling: options.adaptiveSampling,
-      samplingChanged: (pid, tid, intervalUs, hrUs) => {
+      samplingChanged: (pid, tid, intervalUs, hrUs, why) => {
         const key = `${pid}-${tid}`;
         this.samplingChanges.set(key, [...this.samplingChanges.get(key) ?? [], { intervalUs, fromHrUs: hrUs }]);
-        debugLog(`pid ${pid} thread ${tid}: sampled every ${intervalUs / 1000} ms from now on (its thread pool competes for the cores)`);
+        this.coarserWhy.set(key, why);
+        debugLog(`pid ${pid} thread ${tid}: sampled every ${intervalUs / 1000} ms from now on (${why === 'pool' ? 'its thread pool competes for the cores' : 'a busy server'})`);
       },
       samplingIntervalUs: () => {
         const interval = Math.round(baseIntervalUs * crowding());
@@ -88,8 +92,12 @@ export class ProfileCollector {
     for (const [key, changes] of this.samplingChanges) {
       const [pid, tid] = key.split('-');
       const c = changes[changes.length - 1];
+      const why = this.coarserWhy.get(key) === 'requests'
+        ? `it served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the server and its clients for the cores`
+        : `its fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores`;
+      const perRequest = this.coarserWhy.get(key) === 'requests' ? '; requests\' own CPU and queued time are estimated from sparser samples' : '';
       out.push(`sampled at ${c.intervalUs / 1000} ms: pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''} from ${formatSeconds((c.fromHrUs - startHrUs) / 1000)} on `
-        + `(its fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores); CPU blocks shorter than ~${2 * c.intervalUs / 1000} ms may be missed there`);
+        + `(${why}); CPU blocks shorter than ~${2 * c.intervalUs / 1000} ms may be missed there${perRequest}`);
     }
     if (this.coarsest > this.baseIntervalUs) out.push(`with many threads alive, CPU sampling was slowed to every ${this.coarsest / 1000} ms for threads that started then`);
     return out;

@@ -1,15 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PoolPressure, SMALL_MACHINE_CORES } from './samplingPolicy';
+import { PoolPressure, BusyServer, SamplingPolicy, SMALL_MACHINE_CORES, BUSY_REQUESTS_PER_S } from './samplingPolicy';
 import type { SeamReading } from '../probeOptions';
 
 // The policy alone, on the readings the probe makes at each profile chunk seam (~100 ms apart):
 // [thread CPU ms, monotonic µs, Σ pool requests over lag ticks, lag ticks]. The end-to-end side
-// (a real fs-heavy program sampled at 2 ms, its block still found) is cli/samplingInterval.test.mjs.
+// (a real fs-heavy program sampled at 2 ms, its block still found; a busy server) is cli/samplingInterval.test.mjs.
 /** Readings every 100 ms with `pool` fs requests on the pool at each of the 10 ticks between them. */
 function readings(pool: number[]): SeamReading[] {
   let sum = 0;
-  return pool.map((p, i) => { sum += p * 10; return [i * 50, i * 100_000, sum, i * 10]; });
+  return pool.map((p, i) => { sum += p * 10; return [i * 50, i * 100_000, sum, i * 10, 0]; });
 }
 const decisions = (cores: number, pool: number[]) => {
   const p = new PoolPressure(cores, 'test');
@@ -35,5 +35,52 @@ describe('PoolPressure', () => {
   it('ignores readings without the pool counters (a probe of another version)', () => {
     const p = new PoolPressure(2, 'test');
     assert.equal(p.observe([1, 1] as unknown as SeamReading), false);
+  });
+});
+
+/** Readings every 100 ms with `perS` requests a second begun between them (nothing on the pool). */
+function requestReadings(perS: number[]): SeamReading[] {
+  let served = 0;
+  return perS.map((r, i) => { served += r / 10; return [i * 50, i * 100_000, 0, i * 10, served]; });
+}
+const busyDecisions = (cores: number, perS: number[]) => {
+  const p = new BusyServer(cores, 'test');
+  return requestReadings(perS).map((r) => p.observe(r));
+};
+
+describe('BusyServer', () => {
+  it(`on a small machine, decides once when the thread began ${BUSY_REQUESTS_PER_S}+ requests a second over 1 s`, () => {
+    const d = busyDecisions(2, Array(25).fill(2000));
+    assert.deepEqual(d.map((x, i) => (x ? i : -1)).filter((i) => i >= 0), [10], 'once, at the first reading 1 s after the first');
+  });
+  it('never on a server with a trickle of requests, nor on a burst shorter than the window', () => {
+    assert.ok(!busyDecisions(2, Array(40).fill(BUSY_REQUESTS_PER_S / 2)).some(Boolean));
+    assert.ok(!busyDecisions(2, [0, 0, 2000, 2000, ...Array(20).fill(0)]).some(Boolean), 'a 200 ms burst of 400 requests, then quiet: 400 a second over the window');
+  });
+  it('when the load starts later in the run', () => {
+    const d = busyDecisions(2, [...Array(15).fill(0), ...Array(30).fill(3000)]);
+    assert.equal(d.filter(Boolean).length, 1);
+    assert.ok(d.indexOf(true) > 15, `${d.indexOf(true)}`);
+  });
+  it(`never on a machine with more than ${SMALL_MACHINE_CORES} cores`, () => {
+    assert.ok(!busyDecisions(SMALL_MACHINE_CORES + 1, Array(40).fill(5000)).some(Boolean));
+  });
+  it('ignores readings without the request counter (a probe of another version)', () => {
+    const p = new BusyServer(2, 'test');
+    assert.ok(!([[0, 0, 0, 0], [0, 2_000_000, 0, 20]] as unknown as SeamReading[]).map((r) => p.observe(r)).some(Boolean));
+  });
+});
+
+describe('SamplingPolicy', () => {
+  it('says why, once: a busy server that also keeps the pool busy is made coarser one time', () => {
+    const p = new SamplingPolicy(2, 'test');
+    let served = 0, pool = 0;
+    const why = Array.from({ length: 30 }, (_, i) => { served += 300; pool += 160; return p.observe([i * 50, i * 100_000, pool, i * 10, served]); });
+    assert.deepEqual(why.filter(Boolean), ['pool'], 'the pool is judged over 200 ms, first');
+  });
+  it('a busy server alone: requests', () => {
+    const p = new SamplingPolicy(2, 'test');
+    const why = requestReadings(Array(25).fill(2000)).map((r) => p.observe(r));
+    assert.deepEqual(why.filter(Boolean), ['requests']);
   });
 });

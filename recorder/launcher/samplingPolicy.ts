@@ -20,26 +20,94 @@ const MIN_POOL_REQUESTS = 2;
 /** The coarser interval is this many times the base one. */
 export const COARSER_FACTOR = 2;
 
-export class PoolPressure {
+/**
+ * One judgement over windows of a thread's run: seam readings are taken in windows of at least
+ * `windowMs` (from an anchor reading to the first one that far after it); `judge` says whether
+ * the window's readings call for coarser sampling. True exactly once. `counter` is the index of a
+ * cumulative field the judgement needs: a reading without it (a probe of another version) is
+ * ignored, and one where it went back restarts the window.
+ */
+abstract class WindowedJudgement {
   private anchor: SeamReading | undefined;
   private decided = false;
 
-  constructor(private readonly cores: number, private readonly what: string) {}
+  constructor(private readonly cores: number, protected readonly what: string, private readonly windowMs: number, private readonly counter: number) {}
+
+  /** Whether the window from `a` to `r` (`wallMs` long) calls for coarser sampling. */
+  protected abstract judge(a: SeamReading, r: SeamReading, wallMs: number): boolean;
 
   /** Feeds a seam reading; true exactly once, when the thread should be sampled less often from now on. */
   observe(r: SeamReading): boolean {
-    if (this.decided || this.cores > SMALL_MACHINE_CORES || r.length < 4) return false;
+    if (this.decided || this.cores > SMALL_MACHINE_CORES || r.length <= this.counter) return false;
     const a = this.anchor;
-    if (!a || r[3] < a[3]) { this.anchor = r; return false; }
+    if (!a || r[this.counter] < a[this.counter]) { this.anchor = r; return false; }
     const wallMs = (r[1] - a[1]) / 1000;
-    if (wallMs < WINDOW_MS) return false;
+    if (wallMs < this.windowMs) return false;
     this.anchor = r;
+    if (!this.judge(a, r, wallMs)) return false;
+    this.decided = true;
+    return true;
+  }
+}
+
+export class PoolPressure extends WindowedJudgement {
+  constructor(cores: number, what: string) { super(cores, what, WINDOW_MS, 3); }
+
+  protected judge(a: SeamReading, r: SeamReading, wallMs: number): boolean {
     const ticks = r[3] - a[3];
     if (ticks <= 0) return false;
     const pool = (r[2] - a[2]) / ticks;
     debugLog(`${this.what}: ${pool.toFixed(1)} pool requests on average over ${wallMs.toFixed(0)} ms`);
-    if (pool < MIN_POOL_REQUESTS) return false;
-    this.decided = true;
-    return true;
+    return pool >= MIN_POOL_REQUESTS;
+  }
+}
+
+/**
+ * A thread serving HTTP requests under load (a load test, autocannon, production-like traffic) on
+ * a small machine is sampled half as often too: there the server thread, its load generator and
+ * V8's sampler thread (a signal to the server thread and a stack walk every interval) compete for
+ * the cores, and at 1 ms the sampler was the largest running cost of a busy server
+ * (bench/probeCost.mjs, server-trivial). Judged per thread from the seam readings: the thread began
+ * handling BUSY_REQUESTS_PER_S or more requests a second over REQUEST_WINDOW_MS of its run. A
+ * request rate, not CPU use (which depends on the neighbours). Per-request figures estimated from
+ * samples (own CPU, queued) get coarser; blocks of the blocking threshold (20 ms) are still seen.
+ */
+export const BUSY_REQUESTS_PER_S = 500;
+/** A window long enough that a burst of requests is not a busy server. */
+const REQUEST_WINDOW_MS = 1000;
+
+export class BusyServer extends WindowedJudgement {
+  constructor(cores: number, what: string) { super(cores, what, REQUEST_WINDOW_MS, 4); }
+
+  protected judge(a: SeamReading, r: SeamReading, wallMs: number): boolean {
+    const perS = ((r[4] - a[4]) * 1000) / wallMs;
+    if (perS > 0) debugLog(`${this.what}: ${perS.toFixed(0)} requests/s over ${wallMs.toFixed(0)} ms`);
+    return perS >= BUSY_REQUESTS_PER_S;
+  }
+}
+
+/** Why a thread's sampling was made coarser mid-run. */
+export type CoarserReason = 'pool' | 'requests';
+
+/** Both judgements of one thread; the first that fires decides, once (a thread is made coarser at most once). */
+export class SamplingPolicy {
+  private readonly pool: PoolPressure;
+  private readonly requests: BusyServer;
+  private decided = false;
+
+  constructor(cores: number, what: string) {
+    this.pool = new PoolPressure(cores, what);
+    this.requests = new BusyServer(cores, what);
+  }
+
+  /** Feeds a seam reading; a reason exactly once, when the thread should be sampled less often from now on. */
+  observe(r: SeamReading): CoarserReason | undefined {
+    if (this.decided) return undefined;
+    // Both see every reading (each keeps its own window).
+    const pool = this.pool.observe(r);
+    const requests = this.requests.observe(r);
+    const why = pool ? 'pool' : requests ? 'requests' : undefined;
+    if (why) this.decided = true;
+    return why;
   }
 }

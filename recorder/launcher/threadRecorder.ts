@@ -3,7 +3,7 @@ import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_C
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
 import { measureOff } from '../measureOff';
-import { PoolPressure, COARSER_FACTOR } from './samplingPolicy';
+import { SamplingPolicy, COARSER_FACTOR, type CoarserReason } from './samplingPolicy';
 import type { SeamReading } from '../probeOptions';
 
 /**
@@ -20,8 +20,8 @@ export interface RecorderHooks {
   readonly cores: number;
   /** Whether a thread's sampling may be made coarser by the policy (not when the user chose an interval). */
   readonly adaptiveSampling: boolean;
-  /** A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are that much sparser from then on). */
-  samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number): void;
+  /** A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are that much sparser from then on), `why`. */
+  samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number, why: CoarserReason): void;
   /** How long each streamed CPU profile chunk of a thread lasts now (longer when many threads are alive). */
   chunkIntervalMs(): number;
   /** A recorded thread started or ended (for the live count). */
@@ -61,12 +61,12 @@ export class ThreadRecorder {
   private tracingDone: Promise<void> | null = null;
 
   private intervalUs = 0;
-  private readonly pressure: PoolPressure;
-  /** Set when the next rotation should sample less often (see samplingPolicy.ts). */
-  private coarsen = false;
+  private readonly policy: SamplingPolicy;
+  /** Set when the next rotation should sample less often, and why (see samplingPolicy.ts). */
+  private coarsen: CoarserReason | undefined;
 
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks) {
-    this.pressure = new PoolPressure(hooks.cores, `pid ${pid} thread ${tid}`);
+    this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
   }
 
   async start(isProcessMain: boolean): Promise<void> {
@@ -139,7 +139,8 @@ export class ThreadRecorder {
    * not blocked); a sample that would have landed in it is not taken.
    */
   private async rotateCoarser(): Promise<void> {
-    this.coarsen = false;
+    const why = this.coarsen!;
+    this.coarsen = undefined;
     const next = this.chunk + 1;
     const interval = this.intervalUs * COARSER_FACTOR;
     const [ended, set, started] = await Promise.all([
@@ -152,7 +153,7 @@ export class ThreadRecorder {
     const at = (started?.result?.value as SeamReading | null)?.[1];
     if (set && at !== undefined) {
       this.intervalUs = interval;
-      this.hooks.samplingChanged(this.pid, this.tid, interval, at);
+      this.hooks.samplingChanged(this.pid, this.tid, interval, at, why);
     }
   }
 
@@ -178,7 +179,7 @@ export class ThreadRecorder {
     const reading = value as SeamReading;
     const [cpuMs, hrUs] = reading;
     if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
-    if (this.hooks.adaptiveSampling && this.pressure.observe(reading)) this.coarsen = true;
+    if (this.hooks.adaptiveSampling) this.coarsen ??= this.policy.observe(reading);
     return true;
   }
 

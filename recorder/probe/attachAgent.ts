@@ -91,7 +91,7 @@ function install(): void {
     try { process.kill(config.recorderPid, 0); return false; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'EPERM'; }
   };
 
-  const chunk = profileChunker(inspector.console as any);
+  const chunk = profileChunker(inspector.console as any, () => requests.serverRequests);
   function dispose(closeInspector = false): void {
     if (disposed) return;
     disposed = true;

@@ -34,6 +34,7 @@ test('server and client requests: rows past the cap are dropped, counts stay exa
   assert.equal(byKind(REQ_SERVER), 542);
   assert.equal(byKind(REQ_CLIENT), 542);
   assert.equal(chunk.dropped, 2 * 542 - 30);
+  assert.equal(rec.serverRequests, 542, 'the sampling policy\'s measure of a busy server: served requests only, not the ones made');
   assert.equal(chunk.inFlight, 0);
   const name = (i: number) => chunk.names[i];
   const count = (kind: number, route: string) => chunk.counts!.find((c) => c[0] === kind && name(c[2]) === route)?.[3];

@@ -56,6 +56,8 @@ export class HttpRequests {
   /** Server connections: when they were accepted or their last response finished (a request arrives after it). */
   private connectionFree = new WeakMap<object, number>();
   dropped = 0;
+  /** Server requests this thread began handling (HTTP/1 and HTTP/2): the sampling policy's measure of a busy server. */
+  serverRequests = 0;
   inFlight = 0;
   maxInFlight = 0;
   /** HTTP/2 servers the program started listening, and whether this Node tells us their requests. */
@@ -125,6 +127,7 @@ export class HttpRequests {
       const t0 = performance.now();
       const o: Open = { kind: REQ_SERVER, method: this.intern(method), t0, syncEnd: 0, route: -1, status: 0, ready, path: path === undefined ? undefined : withoutQuery(path), handlerStart: -1, handlerEnd: -1 };
       this.open.set(request, o);
+      this.serverRequests++;
       this.began();
       this.hooks?.started(t0);
       // One tick for every request started in this run (a pipelined batch): it runs once their handlers returned.

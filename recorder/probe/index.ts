@@ -78,6 +78,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   // after its upstream call is a task of its own).
   const requests = new HttpRequests(MAX_REQUEST_ROWS, { started: (t) => runtime.requestStarted(t), ended: () => runtime.requestEnded(), responded: () => runtime.mark(), laterHandler: () => runtime.mark() });
   if (!measureOff('http')) requests.start();
+  requestsServed = () => requests.serverRequests;
 
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
@@ -184,8 +185,10 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   });
 }
 
+/** HTTP requests this thread's servers began handling so far (set once request recording exists). */
+let requestsServed = () => 0;
 /** See profileChunker: the console's functions are captured now, before the program can replace them. */
-const profileChunk = profileChunker(console);
+const profileChunk = profileChunker(console, () => requestsServed());
 
 const gate = new Int32Array(new SharedArrayBuffer(4));
 let recorderPid = 0;

@@ -38,14 +38,15 @@ export function poolRequests(): number {
  * The chunker returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
  * probe chunk to say how much CPU it really got), then the pool's load so far over the lag
- * ticks (the recorder's sampling policy, recorder/launcher/samplingPolicy.ts).
+ * ticks and the HTTP requests this thread's servers began handling so far (`requestsServed`; the
+ * recorder's sampling policy, recorder/launcher/samplingPolicy.ts).
  */
-export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }): (start: number, end: number) => SeamReading {
+export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number): (start: number, end: number) => SeamReading {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
   return (start, end) => {
     if (start > 0) profile(`${PROFILE_CHUNK_PREFIX}${start}`);
-    const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks];
+    const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks, requestsServed()];
     if (end > 0) profileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
     return reading;
   };

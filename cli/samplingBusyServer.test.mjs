@@ -1,0 +1,50 @@
+// End to end: a server answering a trivial route hundreds of times a second (autocannon,
+// pipelined, loopback), on a machine with ≤ 3 cores, is CPU-sampled every 2 ms from then on
+// (recorder/launcher/samplingPolicy.ts, BusyServer); the report says so and why, every request is
+// still counted, and a 300 ms CPU block after the switch (process CPU time, the same work on an
+// idle or a loaded machine) is still found on its line at its length. On a larger machine nothing
+// changes, and the report says nothing.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, reportOf } from './fixtures/harness.mjs';
+import { assertSampledCoarserAfter, assertCrunchFound, mainThreadSampling } from './fixtures/sampling.mjs';
+import { underLoad } from './fixtures/underLoad.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+const SMALL = availableParallelism() <= 3;
+const AMOUNT = 20_000;
+const rawPath = join(mkdtempSync(join(tmpdir(), 'cl-busy-server-')), 'raw.json');
+
+describe(`a busy server on this ${availableParallelism()}-core machine`, () => {
+  // 20 connections × 10 pipelined requests: hundreds to thousands of requests a second even on a crowded 2-core machine.
+  const s = underLoad('servers/busy-then-block.js', { requests: [{ method: 'GET', path: '/' }], amount: AMOUNT, connections: 20, pipelining: 10, env: { CONCURRENCY_LENS_RAW: rawPath } });
+
+  it('counts every response it finished', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 0);
+    assert.equal(s.load.errors + s.load.timeouts, 0, 'autocannon got every response');
+    const route = report.routes.find((r) => r.kind === 'server' && r.route === '/');
+    // Every response autocannon received finished; requests still pipelined on a connection when
+    // /quit closed them all were handled (served counts them) but their responses never finished.
+    assert.ok(route && route.count >= s.load['2xx'] && route.count <= s.served.served, `${route?.count} counted, ${s.load['2xx']} received, ${s.served.served} handled`);
+    assert.ok(s.load['2xx'] >= AMOUNT * 0.9, `${s.load['2xx']} received of ${AMOUNT} sent`);
+  });
+
+  it(SMALL ? 'is sampled every 2 ms once it served 500+ requests a second, and the report says so and why' : 'is sampled every 1 ms throughout, and the report says nothing of it', () => {
+    const report = reportOf(s.run);
+    const sampled = mainThreadSampling(report, rawPath, SMALL);
+    if (!sampled) return;
+    const { main, note } = sampled;
+    assert.match(note, new RegExp(`^sampled at 2 ms: pid ${report.program.mainPid} from [\\d.]+ s on \\(it served 500\\+ HTTP requests a second on a \\d-core machine`));
+    assert.match(note, /requests' own CPU and queued time are estimated from sparser samples$/);
+    assertSampledCoarserAfter(main);
+  });
+
+  it('the 300 ms CPU block after the load is one blocking-cpu finding on its hot line, at its length', () => {
+    assertCrunchFound(reportOf(s.run), s.run.stdout);
+  });
+});
