@@ -62,11 +62,11 @@ for (let round = 1; runs.some(active); round++) {
   for (const r of runs.filter(active)) {
     process.stdout.write(` ${r.w.id}`);
     const jsonPath = join(scratch, `${r.w.id}.json`);
-    const plain = timedRun(r.w, { scratch });
+    const plain = await timedRun(r.w, { scratch });
     const plainOk = r.w.sameStatus ? plain.status !== null : plain.status === 0;
     if (!plainOk) { r.broken = true; r.errors.push(`plain run failed: ${describeExit(plain)}\n${tail(plain)}`); process.stdout.write('✗'); continue; }
     rmSync(jsonPath, { force: true });
-    const prof = timedRun(r.w, { scratch, profiledJson: jsonPath });
+    const prof = await timedRun(r.w, { scratch, profiledJson: jsonPath });
     const profOk = prof.status === plain.status && existsSync(jsonPath);
     if (!profOk) {
       r.failed++;

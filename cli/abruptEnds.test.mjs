@@ -98,6 +98,24 @@ describe('process.exit() inside an exit handler', () => {
   });
 });
 
+describe('piscina: pool.destroy() while an inspector call runs JS in its idle worker (inside Atomics.wait)', () => {
+  // The recorder's chunk rotation is such a call, every ~100 ms: a terminate() landing in it was
+  // lost (Node/V8), destroy() never ended and the run stalled. The program's own long call makes
+  // the terminate() land in it every time; plain node stalls here too (recorder/probe/atomicsWait.ts).
+  const s = runOnce('abrupt/piscina-destroy-mid-call.mjs');
+  it('ends destroy() and the program', () => {
+    assert.doesNotMatch(s.run.stdout, /STUCK/);
+    assert.match(s.run.stdout, /destroyed in \d+ ms/, s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps the worker lane with its CPU profile', () => {
+    const report = reportOf(s.run);
+    const [worker] = lanesOf(report, 'worker');
+    assert.ok(worker, `no worker lane: ${JSON.stringify(report.lanes)}`);
+    assert.deepEqual(noProfileWarning(report, worker), [], report.warnings.join('\n'));
+  });
+});
+
 describe('piscina: 2 threads run CPU tasks, then pool.destroy()', () => {
   const s = runOnce('abrupt/piscina-destroy.mjs');
   it('runs the program', () => {

@@ -25,6 +25,7 @@ import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
+import { installSlicedAtomicsWait, originalAtomicsWait } from './atomicsWait';
 import { measureOff } from '../measureOff';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 import { launcherName } from '../../analyzer/launchers';
@@ -71,6 +72,8 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     adoptVitestInWorkers(opts, runsTests);
   }
   if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
+  // The recorder's inspector calls run inside a worker's Atomics.wait: see atomicsWait.ts.
+  if (!wt.isMainThread) installSlicedAtomicsWait();
   recordCreations(log, opts.probePath);
   runtime.threadCpu = threadRunMs;
   // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a
@@ -203,7 +206,7 @@ const WAIT_LIMIT_MS = 15000;
 function waitForRecorder(phase: number, limitMs: number): boolean {
   const end = Date.now() + limitMs;
   for (let seen = Atomics.load(gate, 0); seen !== phase && Date.now() < end && recorderAlive(); seen = Atomics.load(gate, 0)) {
-    Atomics.wait(gate, 0, seen, 2);
+    originalAtomicsWait(gate, 0, seen, 2);
   }
   return Atomics.exchange(gate, 0, 0) === phase;
 }
