@@ -18,15 +18,52 @@ const BASE_BINS = 1024;
 const MAX_LEVELS = 10;
 /** Rows with fewer items are drawn directly. */
 export const LEVEL_MIN_ITEMS = 2048;
+/**
+ * The level a page is first drawn from before its spans are loaded (preview.ts): the one the
+ * whole run takes on lanes up to SEED_BINS / 2 CSS px wide. Its bins fit in 16 bits.
+ */
+export const SEED_LEVEL = 2;
+export const SEED_BINS = BASE_BINS * 2 ** SEED_LEVEL;
+
+/** What pick() gives for a row whose spans are not loaded yet at that zoom: nothing to draw. */
+export const NOT_LOADED: Drawable = { start: new Float64Array(0), end: new Float64Array(0), cat: new Uint8Array(0), maxDur: 0 };
 
 export class LevelCache {
   private levels = new Map<number, (Drawable | null)[]>();
   private runs = createRuns(1 << 14);
+  /** Rows seeded with SEED_LEVEL whose items are not loaded yet: row index → item count. */
+  private pending = new Map<number, number>();
 
   constructor(private wallMs: number) {}
 
-  /** What to draw for `row` at `msPerPx`: a level coarse enough to be cheap and fine enough to look exact, or the row. */
+  /**
+   * Host side of preview.ts: builds `row`'s SEED_LEVEL from its items, as the page's first
+   * whole-run frame does; null when the row is drawn from its items instead.
+   */
+  seedFromRow(rowIndex: number, row: Drawable): Drawable | null {
+    if (row.start.length < LEVEL_MIN_ITEMS) return null;
+    return this.level(rowIndex, row, SEED_LEVEL);
+  }
+
+  /** Page side: `level` is SEED_LEVEL of row `rowIndex` (of `n` items, not loaded yet). */
+  seed(rowIndex: number, n: number, level: Drawable): void {
+    const ls: (Drawable | null | undefined)[] = new Array(MAX_LEVELS).fill(undefined);
+    ls[SEED_LEVEL] = level;
+    this.levels.set(rowIndex, ls as (Drawable | null)[]);
+    this.pending.set(rowIndex, n);
+  }
+
+  /** The rows' items are loaded (the model's rows hold them): finer levels come from them now. */
+  loaded(): void { this.pending.clear(); }
+
+  /**
+   * What to draw for `row` at `msPerPx`: a level coarse enough to be cheap and fine enough to
+   * look exact, or the row. NOT_LOADED for a seeded row that is not loaded yet when no level it
+   * has is fine enough (zoomed in before the spans were decoded: the row is drawn as loading).
+   */
   pick(rowIndex: number, row: Drawable, msPerPx: number): Drawable {
+    const pendingItems = this.pending.get(rowIndex);
+    if (pendingItems !== undefined) return this.pickPending(rowIndex, pendingItems, msPerPx);
     if (row.start.length < LEVEL_MIN_ITEMS) return row;
     let best: Drawable = row;
     for (let k = 0; k < MAX_LEVELS; k++) {
@@ -41,12 +78,26 @@ export class LevelCache {
   }
 
   /**
+   * A seeded row before its items are loaded: the level pick() would take, built from the seeded
+   * one as it would be; else, on lanes wider than SEED_BINS / 2 px showing (nearly) the whole
+   * run, the seeded level itself (at least a pixel per bin: close to the loaded picture, which
+   * replaces it once loaded); else nothing.
+   */
+  private pickPending(rowIndex: number, n: number, msPerPx: number): Drawable {
+    for (let k = 0; k <= SEED_LEVEL; k++) {
+      if (this.wallMs / (BASE_BINS * 2 ** k) > msPerPx / 2) continue;
+      return this.level(rowIndex, undefined, k, n) ?? NOT_LOADED;
+    }
+    return this.wallMs / SEED_BINS <= msPerPx ? this.levels.get(rowIndex)![SEED_LEVEL] ?? NOT_LOADED : NOT_LOADED;
+  }
+
+  /**
    * Builds the next level of a row ahead of use (in idle time), finest first so each coarser
    * one comes from the one before: a zoom then never waits for a level. One level per call,
    * so a caller can stop between them. Returns false once the row has nothing left to build.
    */
   prebuild(rowIndex: number, row: Drawable): boolean {
-    if (row.start.length < LEVEL_MIN_ITEMS) return false;
+    if (row.start.length < LEVEL_MIN_ITEMS || this.pending.has(rowIndex)) return false;
     const ls = this.levels.get(rowIndex);
     for (let k = MAX_LEVELS - 1; k >= 0; k--) {
       if (ls && ls[k] !== undefined) continue;
@@ -56,17 +107,18 @@ export class LevelCache {
     return false;
   }
 
-  private level(rowIndex: number, row: Drawable, k: number): Drawable | null {
+  /** Level k of a row of n items; `row` undefined: a pending row, built only from a finer level. */
+  private level(rowIndex: number, row: Drawable | undefined, k: number, n = row?.start.length ?? 0): Drawable | null {
     let ls = this.levels.get(rowIndex);
     if (!ls) { ls = new Array(MAX_LEVELS).fill(undefined); this.levels.set(rowIndex, ls); }
     if (ls[k] !== undefined) return ls[k];
     const bins = BASE_BINS * 2 ** k;
-    const n = row.start.length;
     // Finer than one bin per item cannot merge much: drawn from the row (its visible items are few there).
     if (bins > 2 * n) { ls[k] = null; return null; }
     // From the nearest finer level if there is one (a fraction of the row's items; same picture), else the row.
-    let src: Drawable = row;
+    let src: Drawable | undefined = row;
     for (let j = k + 1; j < MAX_LEVELS; j++) if (ls[j]) { src = ls[j]!; break; }
+    if (!src) return null;
     const binMs = this.wallMs / bins;
     const r = visibleRuns(src, 0, this.wallMs, bins, this.runs, 1, true);
     // Not worth it unless it saves a good part of the work.

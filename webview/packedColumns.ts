@@ -120,7 +120,7 @@ function decodeColumn(bytes: Uint8Array, p: number, out: Float64Array, scale: nu
 }
 
 /** base64 → bytes: the native decoder where there is one (Chromium ≥ 140), else atob. */
-function base64Bytes(b64: string): Uint8Array {
+export function base64Bytes(b64: string): Uint8Array {
   const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
   if (native) return native(b64);
   const bin = atob(b64);
