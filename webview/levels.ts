@@ -19,8 +19,8 @@ const MAX_LEVELS = 10;
 /** Rows with fewer items are drawn directly. */
 export const LEVEL_MIN_ITEMS = 2048;
 /**
- * The level a page is first drawn from before its spans are loaded (preview.ts): the one the
- * whole run takes on lanes up to SEED_BINS / 2 CSS px wide. Its bins fit in 16 bits.
+ * The level a page's first frame is drawn from before its spans are loaded (preview.ts): the
+ * one the whole run takes on lanes up to SEED_BINS / 2 CSS px wide.
  */
 export const SEED_LEVEL = 2;
 export const SEED_BINS = BASE_BINS * 2 ** SEED_LEVEL;
@@ -31,39 +31,33 @@ export const NOT_LOADED: Drawable = { start: new Float64Array(0), end: new Float
 export class LevelCache {
   private levels = new Map<number, (Drawable | null)[]>();
   private runs = createRuns(1 << 14);
-  /** Rows seeded with SEED_LEVEL whose items are not loaded yet: row index → item count. */
-  private pending = new Map<number, number>();
+  /**
+   * Rows whose items are not loaded yet: levels 0…SEED_LEVEL from the host's preview (its
+   * SEED_LEVEL, the coarser ones built from it). Dropped when the items are loaded: the
+   * levels are then built from them as always.
+   */
+  private previews = new Map<number, (Drawable | undefined)[]>();
 
   constructor(private wallMs: number) {}
 
-  /**
-   * Host side of preview.ts: builds `row`'s SEED_LEVEL from its items, as the page's first
-   * whole-run frame does; null when the row is drawn from its items instead.
-   */
-  seedFromRow(rowIndex: number, row: Drawable): Drawable | null {
-    if (row.start.length < LEVEL_MIN_ITEMS) return null;
-    return this.level(rowIndex, row, SEED_LEVEL);
-  }
-
-  /** Page side: `level` is SEED_LEVEL of row `rowIndex` (of `n` items, not loaded yet). */
-  seed(rowIndex: number, n: number, level: Drawable): void {
-    const ls: (Drawable | null | undefined)[] = new Array(MAX_LEVELS).fill(undefined);
+  /** Page side of preview.ts: `level` (SEED_BINS bins) stands for row `rowIndex` until loaded(). */
+  seed(rowIndex: number, level: Drawable): void {
+    const ls: (Drawable | undefined)[] = new Array(SEED_LEVEL + 1).fill(undefined);
     ls[SEED_LEVEL] = level;
-    this.levels.set(rowIndex, ls as (Drawable | null)[]);
-    this.pending.set(rowIndex, n);
+    this.previews.set(rowIndex, ls);
   }
 
-  /** The rows' items are loaded (the model's rows hold them): finer levels come from them now. */
-  loaded(): void { this.pending.clear(); }
+  /** The rows' items are loaded (the model's rows hold them): their levels come from them now. */
+  loaded(): void { this.previews.clear(); }
 
   /**
    * What to draw for `row` at `msPerPx`: a level coarse enough to be cheap and fine enough to
-   * look exact, or the row. NOT_LOADED for a seeded row that is not loaded yet when no level it
-   * has is fine enough (zoomed in before the spans were decoded: the row is drawn as loading).
+   * look exact, or the row. NOT_LOADED for a previewed row (not loaded yet) when the preview is
+   * not fine enough (zoomed in before the spans were decoded: the row is drawn as loading).
    */
   pick(rowIndex: number, row: Drawable, msPerPx: number): Drawable {
-    const pendingItems = this.pending.get(rowIndex);
-    if (pendingItems !== undefined) return this.pickPending(rowIndex, pendingItems, msPerPx);
+    const preview = this.previews.get(rowIndex);
+    if (preview) return this.pickPreview(preview, msPerPx);
     if (row.start.length < LEVEL_MIN_ITEMS) return row;
     let best: Drawable = row;
     for (let k = 0; k < MAX_LEVELS; k++) {
@@ -78,17 +72,17 @@ export class LevelCache {
   }
 
   /**
-   * A seeded row before its items are loaded: the level pick() would take, built from the seeded
-   * one as it would be; else, on lanes wider than SEED_BINS / 2 px showing (nearly) the whole
-   * run, the seeded level itself (at least a pixel per bin: close to the loaded picture, which
-   * replaces it once loaded); else nothing.
+   * A previewed row: the level pick() would take if it is not finer than the preview's (built
+   * from it); else, on lanes wider than SEED_BINS / 2 px showing (nearly) the whole run, the
+   * preview's level itself (a bin per pixel or more: close to the loaded picture, which replaces
+   * it); else NOT_LOADED.
    */
-  private pickPending(rowIndex: number, n: number, msPerPx: number): Drawable {
+  private pickPreview(ls: (Drawable | undefined)[], msPerPx: number): Drawable {
     for (let k = 0; k <= SEED_LEVEL; k++) {
       if (this.wallMs / (BASE_BINS * 2 ** k) > msPerPx / 2) continue;
-      return this.level(rowIndex, undefined, k, n) ?? NOT_LOADED;
+      return (ls[k] ??= this.merged(ls[SEED_LEVEL]!, BASE_BINS * 2 ** k));
     }
-    return this.wallMs / SEED_BINS <= msPerPx ? this.levels.get(rowIndex)![SEED_LEVEL] ?? NOT_LOADED : NOT_LOADED;
+    return this.wallMs / SEED_BINS <= msPerPx ? ls[SEED_LEVEL]! : NOT_LOADED;
   }
 
   /**
@@ -97,7 +91,7 @@ export class LevelCache {
    * so a caller can stop between them. Returns false once the row has nothing left to build.
    */
   prebuild(rowIndex: number, row: Drawable): boolean {
-    if (row.start.length < LEVEL_MIN_ITEMS || this.pending.has(rowIndex)) return false;
+    if (row.start.length < LEVEL_MIN_ITEMS || this.previews.has(rowIndex)) return false;
     const ls = this.levels.get(rowIndex);
     for (let k = MAX_LEVELS - 1; k >= 0; k--) {
       if (ls && ls[k] !== undefined) continue;
@@ -107,22 +101,33 @@ export class LevelCache {
     return false;
   }
 
-  /** Level k of a row of n items; `row` undefined: a pending row, built only from a finer level. */
-  private level(rowIndex: number, row: Drawable | undefined, k: number, n = row?.start.length ?? 0): Drawable | null {
+  private level(rowIndex: number, row: Drawable, k: number): Drawable | null {
     let ls = this.levels.get(rowIndex);
     if (!ls) { ls = new Array(MAX_LEVELS).fill(undefined); this.levels.set(rowIndex, ls); }
     if (ls[k] !== undefined) return ls[k];
     const bins = BASE_BINS * 2 ** k;
+    const n = row.start.length;
     // Finer than one bin per item cannot merge much: drawn from the row (its visible items are few there).
     if (bins > 2 * n) { ls[k] = null; return null; }
     // From the nearest finer level if there is one (a fraction of the row's items; same picture), else the row.
-    let src: Drawable | undefined = row;
+    let src: Drawable = row;
     for (let j = k + 1; j < MAX_LEVELS; j++) if (ls[j]) { src = ls[j]!; break; }
-    if (!src) return null;
+    const level = this.merged(src, bins, n * 0.7);
+    ls[k] = level;
+    return level;
+  }
+
+  /**
+   * `src` merged into `bins` bins over the whole run, as a drawable whose items are the runs;
+   * null if that leaves more than `maxRuns` (not worth it).
+   */
+  merged(src: Drawable, bins: number): Drawable;
+  merged(src: Drawable, bins: number, maxRuns: number): Drawable | null;
+  merged(src: Drawable, bins: number, maxRuns = Infinity): Drawable | null {
     const binMs = this.wallMs / bins;
     const r = visibleRuns(src, 0, this.wallMs, bins, this.runs, 1, true);
     // Not worth it unless it saves a good part of the work.
-    if (r.count > n * 0.7) { ls[k] = null; return null; }
+    if (r.count > maxRuns) return null;
     const start = new Float64Array(r.count), end = new Float64Array(r.count), cat = new Uint8Array(r.count), cover = new Float32Array(r.count);
     let maxDur = 0;
     for (let i = 0; i < r.count; i++) {
@@ -133,7 +138,6 @@ export class LevelCache {
       cover[i] = r.buf[o + 3];
       if (end[i] - start[i] > maxDur) maxDur = end[i] - start[i];
     }
-    ls[k] = { start, end, cat, cover, maxDur };
-    return ls[k];
+    return { start, end, cat, cover, maxDur };
   }
 }

@@ -1,28 +1,30 @@
 import type { Report } from '../analyzer/report';
 import type { Drawable, ProcessView, Row, RowKind, TimelineModel } from './timelineModel';
 import { splitLevels } from './stairs';
-import { LevelCache, LEVEL_MIN_ITEMS, SEED_LEVEL, SEED_BINS } from './levels';
+import { LevelCache, LEVEL_MIN_ITEMS, SEED_BINS } from './levels';
+import { ByteSink, decodeColumn, encodeColumn, exactAt } from './packedColumns';
 
 /**
  * The timeline's first paint without the spans: the host (Node: cli/reportPage) builds the
- * model once and sends what the whole-run view draws, a few KB per row; the page draws its first
- * frame from it and decodes the packed columns (packedColumns.ts) after that. Pure, no DOM: the
- * host encodes with `encodePreview`, the page decodes with `previewModel`.
+ * model once and sends what the whole-run view needs, a few KB per row; the page draws its first
+ * frame from it and decodes the packed columns (packedColumns.ts) after that, then draws from
+ * the loaded rows as always. Pure, no DOM: the host encodes with `encodePreview`, the page
+ * decodes with `previewModel`.
  *
- * Per row, exactly what the view draws of it at the whole run, so the first frame is the picture
- * the loaded view keeps:
- *  - a row the view draws through coarse levels: its level SEED_LEVEL (SEED_BINS bins over the
- *    whole run, built from the row as the view would), which the page's LevelCache is seeded with
- *    (coarser levels come from it, as they would);
- *  - any other row (few items, a staircase, or a row no level shortens): its items (start, end,
- *    category; a staircase's step of each item).
- * Until the columns are loaded the model is `pending`: rows have no items to hover or select,
- * and a zoom finer than the seeded level draws those rows as not loaded yet (levels.ts).
+ * Per row:
+ *  - a row of many items (≥ LEVEL_MIN_ITEMS, flat): its items merged into SEED_BINS bins over
+ *    the run, as levels.ts merges them, each bin's category and cover (to 1/255), which the
+ *    page's LevelCache stands in for the row until loaded (pick() draws it, or a coarser level
+ *    built from it; at least two bins per pixel, so it looks as the row would; zoomed in further
+ *    the row is drawn as loading);
+ *  - any other row (few items, or a staircase): its items (start, end, category; a staircase's
+ *    step of each item), drawn as the loaded row is.
+ * Until the columns are loaded the model is `pending`: rows have no items to hover or select.
  *
  * Format: one JSON header line, then base64 of the sections (typed arrays, little-endian, each
- * 8-byte aligned) in the header's row order: the lag series, then per row its level
- * (start bin u16, end bin u16, category u8, cover f32) or its items (start f64, end f64,
- * category u8, and step u8 for a staircase).
+ * 8-byte aligned) in the header's row order: the lag series, then per row its bins (category
+ * u8, EMPTY for none; cover u8) or its items (start and end in µs as varints like
+ * packedColumns.ts, or f64 when µs is not exact; category u8; step u8 for a staircase).
  */
 export interface PreviewRow {
   kind: RowKind;
@@ -34,9 +36,11 @@ export interface PreviewRow {
   maxDur: number;
   /** Steps of a staircase row (async rows; 1: flat). */
   steps?: number;
-  /** How the preview holds it: its seeded level's run count, or its item count. */
-  runs?: number;
+  /** How the preview holds it: as SEED_BINS bins, or as its items (their count). */
+  bins?: boolean;
   items?: number;
+  /** Byte lengths of its items' varint sections (starts, ends), absent for raw f64 items. */
+  sizes?: [number, number];
 }
 
 export interface PreviewHeader {
@@ -53,32 +57,43 @@ export interface EncodedPreview {
   bytes: Uint8Array;
 }
 
+/** Items' times are held in µs when that is exact (as the packed columns hold them). */
+const US = 1000;
+/** The category of an empty bin (categories are 0–7). */
+const EMPTY = 255;
+
 /** Host side: what the first frame of `m` draws (m built from the whole report). */
 export function encodePreview(m: TimelineModel): EncodedPreview {
   const w = new SectionWriter();
   w.put(m.lag);
   const levels = new LevelCache(m.wallMs);
   const binMs = m.wallMs / SEED_BINS;
+  const varints = (values: ArrayLike<number>, scale: number) => { const out = new ByteSink(); encodeColumn(values, scale, out); w.put(out.bytes().slice()); return out.length; };
   const rows: PreviewRow[] = m.rows.map((r, i) => {
     const meta: PreviewRow = { kind: r.kind, lane: r.lane, label: r.label, site: r.site, n: r.start.length, maxDur: r.maxDur };
     const steps = r.stairs?.steps ?? 1;
     if (r.stairs) meta.steps = steps;
-    const level = steps > 1 || r.start.length < LEVEL_MIN_ITEMS ? null : levels.seedFromRow(i, r);
-    if (level) {
-      const k = level.start.length;
-      const s = new Uint16Array(k), e = new Uint16Array(k);
-      for (let j = 0; j < k; j++) { s[j] = Math.round(level.start[j] / binMs); e[j] = Math.round(level.end[j] / binMs); }
-      w.put(s); w.put(e); w.put(level.cat); w.put(level.cover!);
-      meta.runs = k;
+    if (steps <= 1 && r.start.length >= LEVEL_MIN_ITEMS) {
+      // Each bin's category (EMPTY: nothing) and cover (in 1/255, at least 1/255 when anything).
+      const level = levels.merged(r, SEED_BINS);
+      const cat = new Uint8Array(SEED_BINS).fill(EMPTY), cover = new Uint8Array(SEED_BINS);
+      for (let j = 0; j < level.start.length; j++) {
+        const q = Math.max(1, Math.min(255, Math.round(level.cover![j] * 255)));
+        for (let b = Math.round(level.start[j] / binMs), e = Math.round(level.end[j] / binMs); b < e && b < SEED_BINS; b++) { cat[b] = level.cat[j]; cover[b] = q; }
+      }
+      w.put(cat); w.put(cover);
+      meta.bins = true;
     } else {
-      w.put(r.start); w.put(r.end); w.put(r.cat);
+      meta.items = r.start.length;
+      if (exactAt(r.start, US) && exactAt(r.end, US)) meta.sizes = [varints(r.start, US), varints(r.end, US)];
+      else { w.put(r.start); w.put(r.end); }
+      w.put(r.cat);
       if (steps > 1) {
         const step = new Uint8Array(r.start.length);
         const iter = r.stairs!.iter;
         for (let j = 0; j < step.length; j++) step[j] = iter[j] > 0 ? (iter[j] - 1) % steps : 0;
         w.put(step);
       }
-      meta.items = r.start.length;
     }
     return meta;
   });
@@ -90,27 +105,22 @@ export function encodePreview(m: TimelineModel): EncodedPreview {
 
 /**
  * Page side: the pending model of `report` (whose packed columns are not decoded yet) and the
- * level cache seeded with the rows' levels. `bytes` must start at offset 0 of its buffer.
+ * level cache seeded with the rows' levels.
  */
 export function previewModel(report: Report, h: PreviewHeader, bytes: Uint8Array): { model: TimelineModel; levels: LevelCache } {
   const r = new SectionReader(bytes);
   const lag = r.take(Float32Array, h.lagLength);
   const levels = new LevelCache(h.wallMs);
   const binMs = h.wallMs / SEED_BINS;
+  const varints = (n: number, size: number, scale: number) => { const out = new Float64Array(n); decodeColumn(r.take(Uint8Array, size), 0, out, scale); return out; };
   const rows: Row[] = h.rows.map((p, i) => {
     const row: Row = { kind: p.kind, lane: p.lane, label: p.label, site: p.site, start: EMPTY_F64, end: EMPTY_F64, ref: new Uint32Array(0), cat: new Uint8Array(0), maxDur: p.maxDur };
-    if (p.runs !== undefined) {
-      const s = r.take(Uint16Array, p.runs), e = r.take(Uint16Array, p.runs), cat = r.take(Uint8Array, p.runs), cover = r.take(Float32Array, p.runs);
-      const start = new Float64Array(p.runs), end = new Float64Array(p.runs);
-      let maxDur = 0;
-      for (let j = 0; j < p.runs; j++) {
-        start[j] = s[j] * binMs; end[j] = e[j] * binMs;
-        if (end[j] - start[j] > maxDur) maxDur = end[j] - start[j];
-      }
-      levels.seed(i, p.n, { start, end, cat, cover, maxDur });
-    } else {
+    if (p.bins) levels.seed(i, binsLevel(r.take(Uint8Array, SEED_BINS), r.take(Uint8Array, SEED_BINS), binMs));
+    else {
       const n = p.items ?? 0;
-      row.start = r.take(Float64Array, n); row.end = r.take(Float64Array, n); row.cat = r.take(Uint8Array, n);
+      if (p.sizes) { row.start = varints(n, p.sizes[0], US); row.end = varints(n, p.sizes[1], US); }
+      else { row.start = r.take(Float64Array, n); row.end = r.take(Float64Array, n); }
+      row.cat = r.take(Uint8Array, n);
       row.ref = new Uint32Array(n);
       if ((p.steps ?? 1) > 1) {
         const step = r.take(Uint8Array, n);
@@ -137,6 +147,24 @@ export function previewModel(report: Report, h: PreviewHeader, bytes: Uint8Array
 }
 
 const EMPTY_F64 = new Float64Array(0);
+
+/** A level drawable from bins' categories and covers: runs of equal neighbouring bins. */
+function binsLevel(cat: Uint8Array, cover: Uint8Array, binMs: number): Drawable {
+  let n = 0;
+  for (let b = 0; b < cat.length; b++) if (cat[b] !== EMPTY && (b === 0 || cat[b] !== cat[b - 1] || cover[b] !== cover[b - 1])) n++;
+  const out = { start: new Float64Array(n), end: new Float64Array(n), cat: new Uint8Array(n), cover: new Float32Array(n), maxDur: 0 };
+  let k = -1;
+  for (let b = 0; b < cat.length; b++) {
+    if (cat[b] === EMPTY) continue;
+    if (k < 0 || cat[b] !== cat[b - 1] || cover[b] !== cover[b - 1]) {
+      k++;
+      out.start[k] = b * binMs; out.cat[k] = cat[b]; out.cover[k] = cover[b] / 255;
+    }
+    out.end[k] = (b + 1) * binMs;
+    if (out.end[k] - out.start[k] > out.maxDur) out.maxDur = out.end[k] - out.start[k];
+  }
+  return out;
+}
 
 type Typed = Float64Array | Float32Array | Uint32Array | Uint16Array | Uint8Array;
 

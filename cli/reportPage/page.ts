@@ -67,11 +67,18 @@ export function modelBlocks(report: Report, nonce: string): { head: string; tail
   const model = `<script type="application/json" id="cl-model" nonce="${nonce}">${modelJson(packed.report)}</script>`;
   if (packed.header.columns.length === 0) return { head: model };
   const preview = encodePreview(buildModel(report));
+  const tail = binaryBlock('cl-columns', packed.header, packed.base64, nonce);
+  // Worth it only when it is a small part of the spans (a run of few items per row has no
+  // summary smaller than its items): else the page decodes the columns before its first frame.
+  if (preview.bytes.byteLength > (packed.base64.length * 3) / 4 / PREVIEW_MAX_SHARE) return { head: model, tail };
   return {
     head: `${model}\n${binaryBlock('cl-preview', preview.header, Buffer.from(preview.bytes.buffer, preview.bytes.byteOffset, preview.bytes.byteLength).toString('base64'), nonce)}`,
-    tail: binaryBlock('cl-columns', packed.header, packed.base64, nonce),
+    tail,
   };
 }
+
+/** The preview is left out when it is larger than 1/PREVIEW_MAX_SHARE of the packed columns (gzipped bytes). */
+const PREVIEW_MAX_SHARE = 2;
 
 /** An inert block: its header as one JSON line (program text in it cannot close the element), then base64. */
 function binaryBlock(id: string, header: unknown, base64: string, nonce: string): string {
