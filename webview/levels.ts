@@ -24,6 +24,11 @@ export const LEVEL_MIN_ITEMS = 2048;
  */
 export const SEED_LEVEL = 2;
 export const SEED_BINS = BASE_BINS * 2 ** SEED_LEVEL;
+/** Bins of level k over the whole run. */
+export const levelBins = (k: number) => BASE_BINS * 2 ** k;
+
+/** A level is kept only if it has at most this share of the row's items (else the row is drawn). */
+const WORTH_RUNS = 0.7;
 
 /** What pick() gives for a row whose spans are not loaded yet at that zoom: nothing to draw. */
 export const NOT_LOADED: Drawable = { start: new Float64Array(0), end: new Float64Array(0), cat: new Uint8Array(0), maxDur: 0 };
@@ -32,19 +37,35 @@ export class LevelCache {
   private levels = new Map<number, (Drawable | null)[]>();
   private runs = createRuns(1 << 14);
   /**
-   * Rows whose items are not loaded yet: levels 0…SEED_LEVEL from the host's preview (its
-   * SEED_LEVEL, the coarser ones built from it). Dropped when the items are loaded: the
-   * levels are then built from them as always.
+   * Rows whose items are not loaded yet: their levels 0…SEED_LEVEL from the host's preview.
+   * Dropped when the items are loaded: the levels are then built from them as always.
    */
-  private previews = new Map<number, (Drawable | undefined)[]>();
+  private previews = new Map<number, Drawable[]>();
 
   constructor(private wallMs: number) {}
 
-  /** Page side of preview.ts: `level` (SEED_BINS bins) stands for row `rowIndex` until loaded(). */
-  seed(rowIndex: number, level: Drawable): void {
-    const ls: (Drawable | undefined)[] = new Array(SEED_LEVEL + 1).fill(undefined);
-    ls[SEED_LEVEL] = level;
-    this.previews.set(rowIndex, ls);
+  /**
+   * Host side of preview.ts: `row`'s levels 0…SEED_LEVEL as the whole-run view draws them on
+   * lanes up to SEED_BINS / 2 px wide (each merged from the row, as the view's first frame
+   * merges it), or null when the view draws the row itself at any of them (few items, or a
+   * level would not be shorter).
+   */
+  seedLevels(row: Drawable): Drawable[] | null {
+    const n = row.start.length;
+    if (n < LEVEL_MIN_ITEMS) return null;
+    const out: Drawable[] = [];
+    for (let k = 0; k <= SEED_LEVEL; k++) {
+      const bins = BASE_BINS * 2 ** k;
+      const level = bins > 2 * n ? null : this.merged(row, bins, n * WORTH_RUNS);
+      if (!level) return null;
+      out.push(level);
+    }
+    return out;
+  }
+
+  /** Page side of preview.ts: `levels` (0…SEED_LEVEL) stand for row `rowIndex` until loaded(). */
+  seed(rowIndex: number, levels: Drawable[]): void {
+    this.previews.set(rowIndex, levels);
   }
 
   /** The rows' items are loaded (the model's rows hold them): their levels come from them now. */
@@ -72,17 +93,13 @@ export class LevelCache {
   }
 
   /**
-   * A previewed row: the level pick() would take if it is not finer than the preview's (built
-   * from it); else, on lanes wider than SEED_BINS / 2 px showing (nearly) the whole run, the
-   * preview's level itself (a bin per pixel or more: close to the loaded picture, which replaces
-   * it); else NOT_LOADED.
+   * A previewed row: the level pick() would take if the preview has it; else, on lanes wider
+   * than SEED_BINS / 2 px showing (nearly) the whole run, its finest (a bin per pixel or more:
+   * close to the loaded picture, which replaces it); else NOT_LOADED.
    */
-  private pickPreview(ls: (Drawable | undefined)[], msPerPx: number): Drawable {
-    for (let k = 0; k <= SEED_LEVEL; k++) {
-      if (this.wallMs / (BASE_BINS * 2 ** k) > msPerPx / 2) continue;
-      return (ls[k] ??= this.merged(ls[SEED_LEVEL]!, BASE_BINS * 2 ** k));
-    }
-    return this.wallMs / SEED_BINS <= msPerPx ? ls[SEED_LEVEL]! : NOT_LOADED;
+  private pickPreview(ls: Drawable[], msPerPx: number): Drawable {
+    for (let k = 0; k <= SEED_LEVEL; k++) if (this.wallMs / (BASE_BINS * 2 ** k) <= msPerPx / 2) return ls[k];
+    return this.wallMs / SEED_BINS <= msPerPx ? ls[SEED_LEVEL] : NOT_LOADED;
   }
 
   /**
@@ -112,7 +129,7 @@ export class LevelCache {
     // From the nearest finer level if there is one (a fraction of the row's items; same picture), else the row.
     let src: Drawable = row;
     for (let j = k + 1; j < MAX_LEVELS; j++) if (ls[j]) { src = ls[j]!; break; }
-    const level = this.merged(src, bins, n * 0.7);
+    const level = this.merged(src, bins, n * WORTH_RUNS);
     ls[k] = level;
     return level;
   }

@@ -11,14 +11,19 @@ import { buildModel } from './model';
  * Entry point of dist/webview.js. Reads the embedded report (the JSON data block written
  * by page.ts, or `globalThis.CONCURRENCY_LENS_MODEL` if a host set it), renders the
  * timeline, and talks to VS Code when there is one. Exposes `globalThis.concurrencyLens`
- * (visible range, zoom, last render time) for the browser tests and the render benchmark.
+ * (visible range, zoom, last render time, `timings`: where the time to the first frame went and,
+ * as `loadedMs`, when every span was loaded) for the browser tests and the render benchmark.
+ * A page with the host's preview (preview.ts) draws its first frame from it, then loads the
+ * spans (its model is `pending` until then).
  */
 declare global {
   // eslint-disable-next-line no-var
   var CONCURRENCY_LENS_MODEL: Report | undefined;
   // eslint-disable-next-line no-var
   var concurrencyLens: { timeline: Timeline; firstPaintMs?: number; timings: Record<string, number> } | undefined;
-  // timings.loadedMs: when every span is loaded (after the first paint when the page has a preview).
+  /** If set (by a host or a test), the spans of a page with a preview are loaded only once it resolves. */
+  // eslint-disable-next-line no-var
+  var concurrencyLensHoldSpans: Promise<unknown> | undefined;
 }
 
 /** The page's data blocks (page.ts): the report, the host's preview, the packed columns. */
@@ -92,6 +97,7 @@ async function start(): Promise<void> {
   });
   const finishLoading = async (r: Report, tl: Timeline) => {
     try {
+      await globalThis.concurrencyLensHoldSpans;
       await loadColumns(r, timings);
       if (globalThis.concurrencyLens?.timeline !== tl) return; // replaced by a newer report meanwhile
       const t = performance.now();

@@ -1,7 +1,7 @@
 import type { Report } from '../analyzer/report';
 import type { Drawable, ProcessView, Row, RowKind, TimelineModel } from './timelineModel';
 import { splitLevels } from './stairs';
-import { LevelCache, LEVEL_MIN_ITEMS, SEED_BINS } from './levels';
+import { LevelCache, levelBins as binsOf } from './levels';
 import { ByteSink, decodeColumn, encodeColumn, exactAt } from './packedColumns';
 
 /**
@@ -12,19 +12,19 @@ import { ByteSink, decodeColumn, encodeColumn, exactAt } from './packedColumns';
  * decodes with `previewModel`.
  *
  * Per row:
- *  - a row of many items (≥ LEVEL_MIN_ITEMS, flat): its items merged into SEED_BINS bins over
- *    the run, as levels.ts merges them, each bin's category and cover (to 1/255), which the
- *    page's LevelCache stands in for the row until loaded (pick() draws it, or a coarser level
- *    built from it; at least two bins per pixel, so it looks as the row would; zoomed in further
- *    the row is drawn as loading);
- *  - any other row (few items, or a staircase): its items (start, end, category; a staircase's
+ *  - a flat row the whole-run view draws from levels (many items that merge well): its levels
+ *    0…SEED_LEVEL (merged from its items as levels.ts merges them: what the whole run is drawn
+ *    from on lanes up to SEED_BINS / 2 px wide), which the page's LevelCache draws for the row
+ *    until it is loaded; zoomed in further the row is drawn as loading;
+ *  - any other row (few items, items a level would not shorten, or a staircase): its items (start, end, category; a staircase's
  *    step of each item), drawn as the loaded row is.
  * Until the columns are loaded the model is `pending`: rows have no items to hover or select.
  *
  * Format: one JSON header line, then base64 of the sections (typed arrays, little-endian, each
- * 8-byte aligned) in the header's row order: the lag series, then per row its bins (category
- * u8, EMPTY for none; cover u8) or its items (start and end in µs as varints like
- * packedColumns.ts, or f64 when µs is not exact; category u8; step u8 for a staircase).
+ * 8-byte aligned) in the header's row order: the lag series, then per row the runs of each of
+ * its levels (start and end bins as varints like packedColumns.ts, category u8, cover f32) or its
+ * items (start and end in µs as varints, or f64 when µs is not exact; category u8; step u8 for a
+ * staircase).
  */
 export interface PreviewRow {
   kind: RowKind;
@@ -36,11 +36,11 @@ export interface PreviewRow {
   maxDur: number;
   /** Steps of a staircase row (async rows; 1: flat). */
   steps?: number;
-  /** How the preview holds it: as SEED_BINS bins, or as its items (their count). */
-  bins?: boolean;
+  /** How the preview holds it: as its levels 0…SEED_LEVEL (their run counts), or as its items (their count). */
+  runs?: number[];
   items?: number;
-  /** Byte lengths of its items' varint sections (starts, ends), absent for raw f64 items. */
-  sizes?: [number, number];
+  /** Byte lengths of its varint sections (starts, ends; of each level in turn), absent for raw f64 items. */
+  sizes?: number[];
 }
 
 export interface PreviewHeader {
@@ -59,30 +59,28 @@ export interface EncodedPreview {
 
 /** Items' times are held in µs when that is exact (as the packed columns hold them). */
 const US = 1000;
-/** The category of an empty bin (categories are 0–7). */
-const EMPTY = 255;
 
 /** Host side: what the first frame of `m` draws (m built from the whole report). */
 export function encodePreview(m: TimelineModel): EncodedPreview {
   const w = new SectionWriter();
   w.put(m.lag);
   const levels = new LevelCache(m.wallMs);
-  const binMs = m.wallMs / SEED_BINS;
   const varints = (values: ArrayLike<number>, scale: number) => { const out = new ByteSink(); encodeColumn(values, scale, out); w.put(out.bytes().slice()); return out.length; };
   const rows: PreviewRow[] = m.rows.map((r, i) => {
     const meta: PreviewRow = { kind: r.kind, lane: r.lane, label: r.label, site: r.site, n: r.start.length, maxDur: r.maxDur };
     const steps = r.stairs?.steps ?? 1;
     if (r.stairs) meta.steps = steps;
-    if (steps <= 1 && r.start.length >= LEVEL_MIN_ITEMS) {
-      // Each bin's category (EMPTY: nothing) and cover (in 1/255, at least 1/255 when anything).
-      const level = levels.merged(r, SEED_BINS);
-      const cat = new Uint8Array(SEED_BINS).fill(EMPTY), cover = new Uint8Array(SEED_BINS);
-      for (let j = 0; j < level.start.length; j++) {
-        const q = Math.max(1, Math.min(255, Math.round(level.cover![j] * 255)));
-        for (let b = Math.round(level.start[j] / binMs), e = Math.round(level.end[j] / binMs); b < e && b < SEED_BINS; b++) { cat[b] = level.cat[j]; cover[b] = q; }
-      }
-      w.put(cat); w.put(cover);
-      meta.bins = true;
+    const seeds = steps > 1 ? null : levels.seedLevels(r);
+    if (seeds) {
+      // Each level's runs: start and end bins (whole numbers: levels.ts merges into bins), category, cover.
+      meta.runs = []; meta.sizes = [];
+      seeds.forEach((level, k) => {
+        const binMs = m.wallMs / binsOf(k);
+        const bin = (t: number) => Math.round(t / binMs);
+        meta.runs!.push(level.start.length);
+        meta.sizes!.push(varints(Array.from(level.start, bin), 1), varints(Array.from(level.end, bin), 1));
+        w.put(level.cat); w.put(level.cover!);
+      });
     } else {
       meta.items = r.start.length;
       if (exactAt(r.start, US) && exactAt(r.end, US)) meta.sizes = [varints(r.start, US), varints(r.end, US)];
@@ -111,12 +109,19 @@ export function previewModel(report: Report, h: PreviewHeader, bytes: Uint8Array
   const r = new SectionReader(bytes);
   const lag = r.take(Float32Array, h.lagLength);
   const levels = new LevelCache(h.wallMs);
-  const binMs = h.wallMs / SEED_BINS;
   const varints = (n: number, size: number, scale: number) => { const out = new Float64Array(n); decodeColumn(r.take(Uint8Array, size), 0, out, scale); return out; };
   const rows: Row[] = h.rows.map((p, i) => {
     const row: Row = { kind: p.kind, lane: p.lane, label: p.label, site: p.site, start: EMPTY_F64, end: EMPTY_F64, ref: new Uint32Array(0), cat: new Uint8Array(0), maxDur: p.maxDur };
-    if (p.bins) levels.seed(i, binsLevel(r.take(Uint8Array, SEED_BINS), r.take(Uint8Array, SEED_BINS), binMs));
-    else {
+    if (p.runs) {
+      levels.seed(i, p.runs.map((n, k) => {
+        const binMs = h.wallMs / binsOf(k);
+        const start = varints(n, p.sizes![2 * k], 1), end = varints(n, p.sizes![2 * k + 1], 1);
+        let maxDur = 0;
+        // As levels.ts computes them: bin × binMs.
+        for (let j = 0; j < n; j++) { start[j] *= binMs; end[j] *= binMs; if (end[j] - start[j] > maxDur) maxDur = end[j] - start[j]; }
+        return { start, end, cat: r.take(Uint8Array, n), cover: r.take(Float32Array, n), maxDur };
+      }));
+    } else {
       const n = p.items ?? 0;
       if (p.sizes) { row.start = varints(n, p.sizes[0], US); row.end = varints(n, p.sizes[1], US); }
       else { row.start = r.take(Float64Array, n); row.end = r.take(Float64Array, n); }
@@ -147,24 +152,6 @@ export function previewModel(report: Report, h: PreviewHeader, bytes: Uint8Array
 }
 
 const EMPTY_F64 = new Float64Array(0);
-
-/** A level drawable from bins' categories and covers: runs of equal neighbouring bins. */
-function binsLevel(cat: Uint8Array, cover: Uint8Array, binMs: number): Drawable {
-  let n = 0;
-  for (let b = 0; b < cat.length; b++) if (cat[b] !== EMPTY && (b === 0 || cat[b] !== cat[b - 1] || cover[b] !== cover[b - 1])) n++;
-  const out = { start: new Float64Array(n), end: new Float64Array(n), cat: new Uint8Array(n), cover: new Float32Array(n), maxDur: 0 };
-  let k = -1;
-  for (let b = 0; b < cat.length; b++) {
-    if (cat[b] === EMPTY) continue;
-    if (k < 0 || cat[b] !== cat[b - 1] || cover[b] !== cover[b - 1]) {
-      k++;
-      out.start[k] = b * binMs; out.cat[k] = cat[b]; out.cover[k] = cover[b] / 255;
-    }
-    out.end[k] = (b + 1) * binMs;
-    if (out.end[k] - out.start[k] > out.maxDur) out.maxDur = out.end[k] - out.start[k];
-  }
-  return out;
-}
 
 type Typed = Float64Array | Float32Array | Uint32Array | Uint16Array | Uint8Array;
 

@@ -68,17 +68,18 @@ export function modelBlocks(report: Report, nonce: string): { head: string; tail
   if (packed.header.columns.length === 0) return { head: model };
   const preview = encodePreview(buildModel(report));
   const tail = binaryBlock('cl-columns', packed.header, packed.base64, nonce);
-  // Worth it only when it is a small part of the spans (a run of few items per row has no
-  // summary smaller than its items): else the page decodes the columns before its first frame.
-  if (preview.bytes.byteLength > (packed.base64.length * 3) / 4 / PREVIEW_MAX_SHARE) return { head: model, tail };
+  // The page grows by the preview: at most PREVIEW_MAX_SIZE times the packed columns (rows
+  // drawn item by item hold their items; raw f64 times when µs is not exact), else the page
+  // decodes the columns before its first frame as it does for small runs.
+  if (preview.bytes.byteLength > ((packed.base64.length * 3) / 4) * PREVIEW_MAX_SIZE) return { head: model, tail };
   return {
     head: `${model}\n${binaryBlock('cl-preview', preview.header, Buffer.from(preview.bytes.buffer, preview.bytes.byteOffset, preview.bytes.byteLength).toString('base64'), nonce)}`,
     tail,
   };
 }
 
-/** The preview is left out when it is larger than 1/PREVIEW_MAX_SHARE of the packed columns (gzipped bytes). */
-const PREVIEW_MAX_SHARE = 2;
+/** The preview is left out when it is larger than this many times the packed columns (gzipped bytes). */
+const PREVIEW_MAX_SIZE = 1.5;
 
 /** An inert block: its header as one JSON line (program text in it cannot close the element), then base64. */
 function binaryBlock(id: string, header: unknown, base64: string, nonce: string): string {
