@@ -37,15 +37,19 @@ function splitBlock(text: string): [unknown, string] {
   return [JSON.parse(text.slice(0, nl)), text.slice(nl + 1)];
 }
 
-/** The packed columns into `report` (they follow the script in the page: read once it is parsed). */
-async function loadColumns(report: Report, timings: Record<string, number>): Promise<void> {
+/**
+ * The packed columns into `report` (they follow the script in the page: read once it is parsed).
+ * False if the page has none.
+ */
+async function loadColumns(report: Report, timings: Record<string, number>): Promise<boolean> {
   if (document.readyState === 'loading') await new Promise((res) => document.addEventListener('DOMContentLoaded', res, { once: true }));
   const packed = block('cl-columns');
-  if (!packed) return;
+  if (!packed) return false;
   const t = performance.now();
   const [header, base64] = splitBlock(packed);
   await unpackColumns(report, header as PackedHeader, base64, timings);
   timings.unpackMs = performance.now() - t;
+  return true;
 }
 
 async function start(): Promise<void> {
@@ -98,7 +102,7 @@ async function start(): Promise<void> {
   const finishLoading = async (r: Report, tl: Timeline) => {
     try {
       await globalThis.concurrencyLensHoldSpans;
-      await loadColumns(r, timings);
+      if (!await loadColumns(r, timings)) throw new Error('the page has a preview but no spans block (cl-columns)');
       if (globalThis.concurrencyLens?.timeline !== tl) return; // replaced by a newer report meanwhile
       const t = performance.now();
       const full = buildModel(r);
