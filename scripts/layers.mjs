@@ -47,8 +47,11 @@ export const SHARED = {
   'launcher-names': ['analyzer/launchers.ts'],
   // The lessons table of the samples (which sample pairs teach what), for the matrix.
   'sample-lessons': ['samples/lessons.ts'],
-  // webview modules without DOM code: the page's stylesheet, the packed columns' format, the message protocol.
-  'webview-shared': ['webview/styles.ts', 'webview/packedColumns.ts', 'webview/protocol.ts'],
+  // webview modules without DOM code: the page's stylesheet, the packed columns' format, the message protocol,
+  // The timeline's model and its first frame's preview, which the host builds (webview/preview.ts).
+  'webview-shared': ['webview/styles.ts', 'webview/packedColumns.ts', 'webview/protocol.ts',
+    'webview/preview.ts', 'webview/model.ts', 'webview/timelineModel.ts', 'webview/levels.ts', 'webview/lod.ts',
+    'webview/stairs.ts', 'webview/rowLabels.ts', 'webview/requestsRow.ts'],
 };
 
 const SOURCE = /\.(ts|mts|cts)$/;

@@ -4,7 +4,7 @@ import { STEP_BAR_H, STEP_H, type RowLayout } from './rows';
 import type { Row } from './model';
 import type { Theme } from './theme';
 import type { Selection } from './describe';
-import type { LevelCache } from './levels';
+import { NOT_LOADED, type LevelCache } from './levels';
 import type { RunsCache } from './runsCache';
 import { lowerBound, RUN_STRIDE, type Drawable, type Runs } from './lod';
 import { drawGrid } from './canvas';
@@ -41,7 +41,8 @@ const DIM_ALPHA = 0.4;
 /** Above this many items in view, runs go through the pixel buffer rather than canvas paths. */
 export const PIXEL_MODE_ITEMS = 4_000;
 
-export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
+/** Returns how many rows in view were not drawn because their spans are not loaded yet (levels.ts). */
+export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): number {
   const { width: w, height: vh, scrollTop: top, theme: th, pixels } = f;
   const [t0, t1] = f.scale.domain();
   const runsOf = (src: Drawable) => f.runsCache.runs(src, t0, t1, w, f.runs);
@@ -49,11 +50,12 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
   const msPerPx = (t1 - t0) / w;
   // What each visible row draws from (the row or a coarse level), and how much is in view.
   const visible: { b: (typeof f.layout.bands)[number] & { type: 'row' }; src: Drawable }[] = [];
-  let items = 0;
+  let items = 0, notLoaded = 0;
   for (const b of f.layout.bands) {
     const y = b.y - top;
     if (b.type !== 'row' || y + b.h < 0 || y > vh) continue;
     const src = f.levels.pick(b.row, rows[b.row], msPerPx);
+    if (src === NOT_LOADED) { notLoaded++; continue; }
     items += lowerBound(src.start, t1) - lowerBound(src.start, t0 - src.maxDur);
     visible.push({ b, src });
   }
@@ -112,6 +114,7 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): void {
     ctx.strokeRect(Math.max(-2, x0) - 1, y, Math.min(w + 4, x1 - x0) + 2, h);
     ctx.lineWidth = 1;
   }
+  return notLoaded;
 }
 
 /** Draws a staircase row step by step (stairs.ts); false for a flat row. */

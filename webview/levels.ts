@@ -18,15 +18,67 @@ const BASE_BINS = 1024;
 const MAX_LEVELS = 10;
 /** Rows with fewer items are drawn directly. */
 export const LEVEL_MIN_ITEMS = 2048;
+/**
+ * The level a page's first frame is drawn from before its spans are loaded (preview.ts): the
+ * one the whole run takes on lanes up to SEED_BINS / 2 CSS px wide.
+ */
+export const SEED_LEVEL = 2;
+export const SEED_BINS = BASE_BINS * 2 ** SEED_LEVEL;
+/** Bins of level k over the whole run. */
+export const levelBins = (k: number) => BASE_BINS * 2 ** k;
+
+/** A level is kept only if it has at most this share of the row's items (else the row is drawn). */
+const WORTH_RUNS = 0.7;
+
+/** What pick() gives for a row whose spans are not loaded yet at that zoom: nothing to draw. */
+export const NOT_LOADED: Drawable = { start: new Float64Array(0), end: new Float64Array(0), cat: new Uint8Array(0), maxDur: 0 };
 
 export class LevelCache {
   private levels = new Map<number, (Drawable | null)[]>();
   private runs = createRuns(1 << 14);
+  /**
+   * Rows whose items are not loaded yet: their levels 0…SEED_LEVEL from the host's preview.
+   * Dropped when the items are loaded: the levels are then built from them as always.
+   */
+  private previews = new Map<number, Drawable[]>();
 
   constructor(private wallMs: number) {}
 
-  /** What to draw for `row` at `msPerPx`: a level coarse enough to be cheap and fine enough to look exact, or the row. */
+  /**
+   * Host side of preview.ts: `row`'s levels 0…SEED_LEVEL as the whole-run view draws them on
+   * lanes up to SEED_BINS / 2 px wide (each merged from the row, as the view's first frame
+   * merges it), or null when the view draws the row itself at any of them (few items, or a
+   * level would not be shorter).
+   */
+  seedLevels(row: Drawable): Drawable[] | null {
+    const n = row.start.length;
+    if (n < LEVEL_MIN_ITEMS) return null;
+    const out: Drawable[] = [];
+    for (let k = 0; k <= SEED_LEVEL; k++) {
+      const bins = BASE_BINS * 2 ** k;
+      const level = bins > 2 * n ? null : this.merged(row, bins, n * WORTH_RUNS);
+      if (!level) return null;
+      out.push(level);
+    }
+    return out;
+  }
+
+  /** Page side of preview.ts: `levels` (0…SEED_LEVEL) stand for row `rowIndex` until loaded(). */
+  seed(rowIndex: number, levels: Drawable[]): void {
+    this.previews.set(rowIndex, levels);
+  }
+
+  /** The rows' items are loaded (the model's rows hold them): their levels come from them now. */
+  loaded(): void { this.previews.clear(); }
+
+  /**
+   * What to draw for `row` at `msPerPx`: a level coarse enough to be cheap and fine enough to
+   * look exact, or the row. NOT_LOADED for a previewed row (not loaded yet) when the preview is
+   * not fine enough (zoomed in before the spans were decoded: the row is drawn as loading).
+   */
   pick(rowIndex: number, row: Drawable, msPerPx: number): Drawable {
+    const preview = this.previews.get(rowIndex);
+    if (preview) return this.pickPreview(preview, msPerPx);
     if (row.start.length < LEVEL_MIN_ITEMS) return row;
     let best: Drawable = row;
     for (let k = 0; k < MAX_LEVELS; k++) {
@@ -41,12 +93,22 @@ export class LevelCache {
   }
 
   /**
+   * A previewed row: the level pick() would take if the preview has it; else, on lanes wider
+   * than SEED_BINS / 2 px showing (nearly) the whole run, its finest (a bin per pixel or more:
+   * close to the loaded picture, which replaces it); else NOT_LOADED.
+   */
+  private pickPreview(ls: Drawable[], msPerPx: number): Drawable {
+    for (let k = 0; k <= SEED_LEVEL; k++) if (this.wallMs / (BASE_BINS * 2 ** k) <= msPerPx / 2) return ls[k];
+    return this.wallMs / SEED_BINS <= msPerPx ? ls[SEED_LEVEL] : NOT_LOADED;
+  }
+
+  /**
    * Builds the next level of a row ahead of use (in idle time), finest first so each coarser
    * one comes from the one before: a zoom then never waits for a level. One level per call,
    * so a caller can stop between them. Returns false once the row has nothing left to build.
    */
   prebuild(rowIndex: number, row: Drawable): boolean {
-    if (row.start.length < LEVEL_MIN_ITEMS) return false;
+    if (row.start.length < LEVEL_MIN_ITEMS || this.previews.has(rowIndex)) return false;
     const ls = this.levels.get(rowIndex);
     for (let k = MAX_LEVELS - 1; k >= 0; k--) {
       if (ls && ls[k] !== undefined) continue;
@@ -67,10 +129,22 @@ export class LevelCache {
     // From the nearest finer level if there is one (a fraction of the row's items; same picture), else the row.
     let src: Drawable = row;
     for (let j = k + 1; j < MAX_LEVELS; j++) if (ls[j]) { src = ls[j]!; break; }
+    const level = this.merged(src, bins, n * WORTH_RUNS);
+    ls[k] = level;
+    return level;
+  }
+
+  /**
+   * `src` merged into `bins` bins over the whole run, as a drawable whose items are the runs;
+   * null if that leaves more than `maxRuns` (not worth it).
+   */
+  merged(src: Drawable, bins: number): Drawable;
+  merged(src: Drawable, bins: number, maxRuns: number): Drawable | null;
+  merged(src: Drawable, bins: number, maxRuns = Infinity): Drawable | null {
     const binMs = this.wallMs / bins;
     const r = visibleRuns(src, 0, this.wallMs, bins, this.runs, 1, true);
     // Not worth it unless it saves a good part of the work.
-    if (r.count > n * 0.7) { ls[k] = null; return null; }
+    if (r.count > maxRuns) return null;
     const start = new Float64Array(r.count), end = new Float64Array(r.count), cat = new Uint8Array(r.count), cover = new Float32Array(r.count);
     let maxDur = 0;
     for (let i = 0; i < r.count; i++) {
@@ -81,7 +155,6 @@ export class LevelCache {
       cover[i] = r.buf[o + 3];
       if (end[i] - start[i] > maxDur) maxDur = end[i] - start[i];
     }
-    ls[k] = { start, end, cat, cover, maxDur };
-    return ls[k];
+    return { start, end, cat, cover, maxDur };
   }
 }

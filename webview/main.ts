@@ -3,43 +3,61 @@ import { exportTrace } from '../analyzer/exportTrace';
 import { connectHost } from './host';
 import { Timeline } from './timeline';
 import { el } from './dom';
-import { unpackColumns, type PackedHeader } from './packedColumns';
+import { unpackColumns, base64Bytes, type PackedHeader } from './packedColumns';
+import { previewModel, type PreviewHeader } from './preview';
+import { buildModel } from './model';
 
 /**
  * Entry point of dist/webview.js. Reads the embedded report (the JSON data block written
  * by page.ts, or `globalThis.CONCURRENCY_LENS_MODEL` if a host set it), renders the
  * timeline, and talks to VS Code when there is one. Exposes `globalThis.concurrencyLens`
- * (visible range, zoom, last render time) for the browser tests and the render benchmark.
+ * (visible range, zoom, last render time, `timings`: where the time to the first frame went and,
+ * as `loadedMs`, when every span was loaded) for the browser tests and the render benchmark.
+ * A page with the host's preview (preview.ts) draws its first frame from it, then loads the
+ * spans (its model is `pending` until then).
  */
 declare global {
   // eslint-disable-next-line no-var
   var CONCURRENCY_LENS_MODEL: Report | undefined;
   // eslint-disable-next-line no-var
   var concurrencyLens: { timeline: Timeline; firstPaintMs?: number; timings: Record<string, number> } | undefined;
+  /** If set (by a host or a test), the spans of a page with a preview are loaded only once it resolves. */
+  // eslint-disable-next-line no-var
+  var concurrencyLensHoldSpans: Promise<unknown> | undefined;
 }
 
-async function readModel(timings: Record<string, number>): Promise<Report | undefined> {
-  if (globalThis.CONCURRENCY_LENS_MODEL) return globalThis.CONCURRENCY_LENS_MODEL;
-  const block = document.getElementById('cl-model');
-  if (!block?.textContent) return undefined;
+/** The page's data blocks (page.ts): the report, the host's preview, the packed columns. */
+function block(id: string): string | undefined {
+  return document.getElementById(id)?.textContent || undefined;
+}
+
+/** "header JSON\nbase64" → [header, base64]. */
+function splitBlock(text: string): [unknown, string] {
+  const nl = text.indexOf('\n');
+  return [JSON.parse(text.slice(0, nl)), text.slice(nl + 1)];
+}
+
+/**
+ * The packed columns into `report` (they follow the script in the page: read once it is parsed).
+ * False if the page has none.
+ */
+async function loadColumns(report: Report, timings: Record<string, number>): Promise<boolean> {
+  if (document.readyState === 'loading') await new Promise((res) => document.addEventListener('DOMContentLoaded', res, { once: true }));
+  const packed = block('cl-columns');
+  if (!packed) return false;
   const t = performance.now();
-  const report = JSON.parse(block.textContent) as Report;
-  timings.jsonMs = performance.now() - t;
-  const packed = document.getElementById('cl-columns')?.textContent;
-  if (packed) {
-    const t1 = performance.now();
-    const nl = packed.indexOf('\n');
-    await unpackColumns(report, JSON.parse(packed.slice(0, nl)) as PackedHeader, packed.slice(nl + 1), timings);
-    timings.unpackMs = performance.now() - t1;
-  }
-  return report;
+  const [header, base64] = splitBlock(packed);
+  await unpackColumns(report, header as PackedHeader, base64, timings);
+  timings.unpackMs = performance.now() - t;
+  return true;
 }
 
 async function start(): Promise<void> {
   const root = document.getElementById('root') ?? document.body.appendChild(el('div', { id: 'root', class: 'cl' }));
   root.classList.add('cl');
   const host = connectHost();
-  const mount = (report: Report, baseline?: Report) => {
+  const timings: Record<string, number> = { startMs: performance.now() };
+  const mount = (report: Report, baseline?: Report, preview?: ReturnType<typeof previewModel>) => {
     const exporters = host.inVsCode
       ? { trace: () => host.post({ type: 'export', format: 'trace' }),
         // Only runs of this session have CPU profiles; a reopened report has none to export.
@@ -47,23 +65,55 @@ async function start(): Promise<void> {
       : { trace: () => download(report) };
     const t = performance.now();
     globalThis.concurrencyLens?.timeline.dispose();
-    const timeline = new Timeline(root, report, host, exporters, baseline);
-    globalThis.concurrencyLens = { timeline, timings: { ...timings, mountMs: performance.now() - t, modelMs: timeline.modelMs, firstRenderMs: timeline.lastRenderMs } };
+    const timeline = new Timeline(root, report, host, exporters, baseline, preview);
+    Object.assign(timings, { mountMs: performance.now() - t, modelMs: timeline.modelMs, firstRenderMs: timeline.lastRenderMs });
+    globalThis.concurrencyLens = { timeline, timings };
     return timeline;
   };
   let report: Report | undefined;
-  const timings: Record<string, number> = { startMs: performance.now() };
+  let preview: ReturnType<typeof previewModel> | undefined;
   try {
-    report = await readModel(timings);
+    report = globalThis.CONCURRENCY_LENS_MODEL;
+    const json = report ? undefined : block('cl-model');
+    if (json) {
+      let t = performance.now();
+      report = JSON.parse(json) as Report;
+      timings.jsonMs = performance.now() - t;
+      const pre = block('cl-preview');
+      t = performance.now();
+      if (pre) { const [header, base64] = splitBlock(pre); preview = previewModel(report, header as PreviewHeader, base64Bytes(base64)); }
+      timings.previewMs = performance.now() - t;
+      // Without a preview the model needs the columns first.
+      if (!preview) await loadColumns(report, timings);
+    }
     timings.parseMs = performance.now() - timings.startMs;
   } catch (e) {
     root.replaceChildren(el('p', {}, `Could not read the report: ${String(e)}`));
+    report = undefined;
   }
-  let timeline = report ? mount(report) : undefined;
+  let timeline = report ? mount(report, undefined, preview) : undefined;
   if (!report) root.append(el('p', { class: 'cl-empty' }, 'Waiting for a profile…'));
   requestAnimationFrame(() => {
     if (globalThis.concurrencyLens) globalThis.concurrencyLens.firstPaintMs = performance.now();
+    // After the first frame is on screen: the spans, then the model built from them.
+    if (report && preview && timeline) setTimeout(() => void finishLoading(report!, timeline!), 0);
+    else timings.loadedMs = performance.now();
   });
+  const finishLoading = async (r: Report, tl: Timeline) => {
+    try {
+      await globalThis.concurrencyLensHoldSpans;
+      if (!await loadColumns(r, timings)) throw new Error('the page has a preview but no spans block (cl-columns)');
+      if (globalThis.concurrencyLens?.timeline !== tl) return; // replaced by a newer report meanwhile
+      const t = performance.now();
+      const full = buildModel(r);
+      timings.fullModelMs = performance.now() - t;
+      // The host's preview and this build disagree (should not happen): show the loaded build.
+      if (!tl.load(full)) timeline = mount(r);
+      timings.loadedMs = performance.now();
+    } catch (e) {
+      root.replaceChildren(el('p', {}, `Could not read the report's spans: ${String(e)}`));
+    }
+  };
   host.onMessage((m) => {
     if (m.type === 'report') timeline = mount(m.report, m.baseline);
     else if (m.type === 'revealFinding') timeline?.selectFinding(m.findingId, false);
@@ -82,5 +132,7 @@ function download(report: Report): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void start());
-else void start();
+// The script follows the root and the report's blocks in the page (page.ts): it starts at once,
+// before the packed columns after it are parsed. A page laid out otherwise starts when parsed.
+if (document.readyState !== 'loading' || document.getElementById('cl-model')) void start();
+else document.addEventListener('DOMContentLoaded', () => void start());

@@ -90,8 +90,48 @@ export function decodeInto(report: Report, columns: PackedColumn[], bytes: Uint8
   }
 }
 
+/**
+ * The encoding half of one column (host side, pure): `values` scaled to integers, delta-coded,
+ * zigzagged, as LEB128 varints. Call `exactAt` first: values that do not survive at `scale` are
+ * not encoded exactly.
+ */
+export function encodeColumn(values: ArrayLike<number>, scale: number, out: ByteSink): void {
+  let prev = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = Math.round(values[i] * scale);
+    const d = v - prev;
+    prev = v;
+    let z = d >= 0 ? 2 * d : -2 * d - 1;
+    while (z >= 128) { out.push((z % 128) + 128); z = Math.floor(z / 128); }
+    out.push(z);
+  }
+}
+
+/** Whether every value is a finite number that decodes back to itself at `scale`. */
+export function exactAt(col: ArrayLike<unknown>, scale: number): boolean {
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+    const s = Math.round(v * scale);
+    if (Math.abs(s) > 2 ** 50 || Math.abs(s / scale - v) > 1e-9 * Math.max(1, Math.abs(v))) return false;
+  }
+  return true;
+}
+
+/** A growing byte buffer. */
+export class ByteSink {
+  private buf = new Uint8Array(1 << 16);
+  length = 0;
+  push(b: number): void {
+    if (this.length === this.buf.length) { const g = new Uint8Array(this.buf.length * 2); g.set(this.buf); this.buf = g; }
+    this.buf[this.length++] = b;
+  }
+  /** The bytes written so far (a view, valid until the next push). */
+  bytes(): Uint8Array { return this.buf.subarray(0, this.length); }
+}
+
 /** Decodes out.length values from `bytes` at `p` into `out`; returns the position after them. */
-function decodeColumn(bytes: Uint8Array, p: number, out: Float64Array, scale: number): number {
+export function decodeColumn(bytes: Uint8Array, p: number, out: Float64Array, scale: number): number {
   const n = out.length;
   let prev = 0;
   for (let i = 0; i < n; i++) {
@@ -120,7 +160,7 @@ function decodeColumn(bytes: Uint8Array, p: number, out: Float64Array, scale: nu
 }
 
 /** base64 → bytes: the native decoder where there is one (Chromium ≥ 140), else atob. */
-function base64Bytes(b64: string): Uint8Array {
+export function base64Bytes(b64: string): Uint8Array {
   const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
   if (native) return native(b64);
   const bin = atob(b64);

@@ -43,6 +43,8 @@ export class RenderLoop {
   private overviewBars = new OverviewCache();
   private maxima: number[];
   private observers: { disconnect(): void }[] = [];
+  /** Rows the last frame could not draw: their spans are not loaded yet (pending model). */
+  private notLoaded = 0;
 
   constructor(
     private readonly model: TimelineModel,
@@ -51,9 +53,17 @@ export class RenderLoop {
     private readonly dom: TimelineDom,
     private readonly markers: FindingMarkers,
     private readonly selected: () => Selection | undefined,
+    /** Levels seeded from the host's preview (a pending model), else built here. */
+    levels?: LevelCache,
   ) {
     this.maxima = trackMaxima(model);
-    this.levels = new LevelCache(model.wallMs);
+    this.levels = levels ?? new LevelCache(model.wallMs);
+  }
+
+  /** The model's rows now hold their items (Timeline.load): finer levels come from them; redraws. */
+  loaded(): void {
+    this.levels.loaded();
+    this.invalidate();
   }
 
   /** Redraw on the next animation frame. */
@@ -118,7 +128,8 @@ export class RenderLoop {
   showRange(): void {
     const [t0, t1] = this.viewport.visibleRange();
     const rangeText = this.dom.rangeText;
-    setText(rangeText, `Visible ${formatMs(t0)} – ${formatMs(t1)} (${formatMs(t1 - t0)} of ${formatMs(this.model.wallMs)})`);
+    const loading = this.model.pending ? (this.notLoaded ? ' · loading spans: this zoom is drawn when they are decoded' : ' · loading spans…') : '';
+    setText(rangeText, `Visible ${formatMs(t0)} – ${formatMs(t1)} (${formatMs(t1 - t0)} of ${formatMs(this.model.wallMs)})${loading}`);
     rangeText.dataset.t0 = String(t0);
     rangeText.dataset.t1 = String(t1);
   }
@@ -153,7 +164,7 @@ export class RenderLoop {
 
     mark('tracks');
     // Lanes (only the rows in the scrolled window) and finding markers
-    drawLanes(fitCanvas(lanesCanvas, w, vh), {
+    this.notLoaded = drawLanes(fitCanvas(lanesCanvas, w, vh), {
       model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, runsCache: this.runsCache, scale: s, ticks,
       width: w, height: vh, scrollTop, theme: th, selected: this.selected(),
       pixels: this.pixels, dpr: canvasDpr(),
@@ -167,7 +178,7 @@ export class RenderLoop {
     mark('overview');
     this.showRange();
     this.lastRenderMs = performance.now() - t0p;
-    if (this.prebuiltRows === 0) this.prebuildLevels();
+    if (this.prebuiltRows === 0 && !this.model.pending) this.prebuildLevels();
   }
 }
 

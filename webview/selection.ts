@@ -34,6 +34,7 @@ export class SelectionController {
 
   /** The lane item under the pointer (3 px tolerance), if any. */
   hitTest(e: MouseEvent): Selection | undefined {
+    if (this.model.pending) return undefined;
     const rect = this.els.lanesCanvas.getBoundingClientRect();
     const x = e.clientX - rect.left, y = e.clientY - rect.top + this.els.lanesEl.scrollTop;
     const band = bandAt(this.layout, y);
@@ -47,6 +48,7 @@ export class SelectionController {
 
   /** The item nearest the middle of the view in the topmost visible row that has any. */
   itemNearCenter(): Selection | undefined {
+    if (this.model.pending) return undefined;
     const [a, b] = this.viewport.visibleRange();
     const top = this.els.lanesEl.scrollTop;
     for (const band of this.layout.bands) {

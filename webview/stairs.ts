@@ -48,7 +48,8 @@ function countIterations(report: Report, row: Pick<Row, 'ref'>): { iter: Uint32A
 /** Step of an item: its iteration modulo the steps (unknown iterations on the top step). */
 export const stepOf = (iter: number, steps: number) => (iter > 0 ? (iter - 1) % steps : 0);
 
-function splitLevels(row: Pick<Row, 'start' | 'end' | 'cat'>, iter: Uint32Array, steps: number): Drawable[] {
+/** Each step's items (iteration `iter[i]` of item i) as drawables sorted by start. */
+export function splitLevels(row: Pick<Row, 'start' | 'end' | 'cat'>, iter: Uint32Array, steps: number): Drawable[] {
   const sizes = new Uint32Array(steps);
   for (let i = 0; i < iter.length; i++) sizes[stepOf(iter[i], steps)]++;
   const levels: Drawable[] = [...sizes].map((sz) => ({ start: new Float64Array(sz), end: new Float64Array(sz), cat: new Uint8Array(sz), maxDur: 0 }));

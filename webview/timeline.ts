@@ -1,5 +1,6 @@
 import type { Report } from '../analyzer/report';
 import { buildModel, type TimelineModel } from './model';
+import type { LevelCache } from './levels';
 import { layoutRows, type RowLayout } from './rows';
 import { FindingMarkers } from './markers';
 import { SidePanel } from './sidePanel';
@@ -35,10 +36,15 @@ export class Timeline {
   private readonly selection: SelectionController;
   private readonly loop: RenderLoop;
 
-  constructor(root: HTMLElement, report: Report, host: Host, exporters: { trace?: () => void; cpuprofile?: () => void }, baseline?: Report) {
+  /**
+   * `preview`: the model the host built (preview.ts), pending until load() gives its rows'
+   * items; without one the model is built here from the report.
+   */
+  constructor(root: HTMLElement, report: Report, host: Host, exporters: { trace?: () => void; cpuprofile?: () => void }, baseline?: Report,
+    preview?: { model: TimelineModel; levels: LevelCache }) {
     this.root = root;
     const t = performance.now();
-    this.model = buildModel(report);
+    this.model = preview?.model ?? buildModel(report);
     this.modelMs = performance.now() - t;
     this.layout = layoutRows(this.model);
 
@@ -54,10 +60,25 @@ export class Timeline {
     const invalidate = () => this.loop.invalidate();
     this.selection = new SelectionController(this.model, this.layout, this.viewport, dom, side, markers, host, invalidate);
     const hover = new HoverReadouts(this.model, this.viewport, dom, (e) => this.selection.hitTest(e));
-    this.loop = new RenderLoop(this.model, this.layout, this.viewport, dom, markers, () => this.selection.selected);
+    this.loop = new RenderLoop(this.model, this.layout, this.viewport, dom, markers, () => this.selection.selected, preview?.levels);
     wireInteraction({ model: this.model, dom, viewport: this.viewport, selection: this.selection, hover, host, invalidate });
     this.loop.observe();
     this.loop.resize();
+  }
+
+  /**
+   * A pending (preview) model's rows get their items: `full` is buildModel of the same report
+   * once its columns are decoded, row for row what the preview described (the host built it
+   * with the same code). False, changing nothing, if its rows do not match.
+   */
+  load(full: TimelineModel): boolean {
+    const rows = this.model.rows;
+    if (!this.model.pending || full.rows.length !== rows.length
+      || full.rows.some((r, i) => r.kind !== rows[i].kind || r.lane !== rows[i].lane || r.label !== rows[i].label || (r.stairs?.steps ?? 1) !== (rows[i].stairs?.steps ?? 1))) return false;
+    for (let i = 0; i < rows.length; i++) rows[i] = full.rows[i];
+    this.model.pending = false;
+    this.loop.loaded();
+    return true;
   }
 
   /** Milliseconds the last render() took (read by the render benchmark). */

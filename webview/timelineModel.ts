@@ -65,6 +65,12 @@ export interface TimelineModel {
   /** HTTP requests in flight (empty without requests). */
   requestsInFlight: Float32Array;
   totalSpans: number;
+  /**
+   * Drawn from the host's preview (preview.ts) while the spans are decoded: rows hold no items
+   * to hover or select yet, and a zoom finer than the preview draws them as loading. Cleared
+   * when the loaded rows replace them (Timeline.load).
+   */
+  pending?: boolean;
 }
 
 /** Async rows per lane that get their own creation site; the rest share one "other" row. */

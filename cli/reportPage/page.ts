@@ -10,6 +10,8 @@
 import type { Report } from '../../analyzer/report';
 import { TIMELINE_CSS } from '../../webview/styles';
 import { packColumns } from './packColumns';
+import { buildModel } from '../../webview/model';
+import { encodePreview } from '../../webview/preview';
 
 /**
  * Builds the timeline page. The report goes into the page as a JSON data block
@@ -40,6 +42,7 @@ export function timelineHtml(o: PageOptions): string {
     `script-src 'nonce-${o.nonce}'`,
   ].join('; ');
   const nonce = escapeHtml(o.nonce);
+  const blocks = modelBlocks(o.report, nonce);
   const script = o.scriptUri
     ? `<script nonce="${nonce}" src="${escapeHtml(o.scriptUri)}"></script>`
     : `<script nonce="${nonce}">${escapeScript(o.inlineScript ?? '')}</script>`;
@@ -48,23 +51,43 @@ export function timelineHtml(o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(o.title)}</title>
 <style nonce="${nonce}">${TIMELINE_CSS}</style></head>
 <body data-cpuprofile="${o.cpuProfiles ? '1' : '0'}"><div id="root" class="cl"></div>
-${modelBlocks(o.report, nonce)}
-${script}</body></html>`;
+${blocks.head}
+${script}${blocks.tail ? `\n${blocks.tail}` : ''}</body></html>`;
 }
 
 /**
- * The report as inert data blocks: `#cl-model` (JSON) and, for big runs, `#cl-columns`
- * (the packed numeric columns: a JSON header line, then base64; see packedColumns.ts).
+ * The report as inert data blocks: `#cl-model` (JSON) and, for big runs, `#cl-preview` (what
+ * the first frame draws, from the model built here: see webview/preview.ts) before the script,
+ * and `#cl-columns` (the packed numeric columns, see packedColumns.ts) after it, so the page
+ * draws its first frame before the parser has read them. The two binary blocks are a JSON
+ * header line, then base64.
  */
-export function modelBlocks(report: Report, nonce: string): string {
+export function modelBlocks(report: Report, nonce: string): { head: string; tail?: string } {
   const packed = packColumns(report);
   const model = `<script type="application/json" id="cl-model" nonce="${nonce}">${modelJson(packed.report)}</script>`;
-  if (packed.header.columns.length === 0) return model;
-  return `${model}\n<script type="application/octet-stream" id="cl-columns" nonce="${nonce}">${JSON.stringify(packed.header).replace(/</g, '\\u003c')}\n${packed.base64}</script>`;
+  if (packed.header.columns.length === 0) return { head: model };
+  const preview = encodePreview(buildModel(report));
+  const tail = binaryBlock('cl-columns', packed.header, packed.base64, nonce);
+  // The page grows by the preview: at most PREVIEW_MAX_SIZE times the packed columns (rows
+  // drawn item by item hold their items; raw f64 times when µs is not exact), else the page
+  // decodes the columns before its first frame as it does for small runs.
+  if (preview.bytes.byteLength > ((packed.base64.length * 3) / 4) * PREVIEW_MAX_SIZE) return { head: model, tail };
+  return {
+    head: `${model}\n${binaryBlock('cl-preview', preview.header, Buffer.from(preview.bytes.buffer, preview.bytes.byteOffset, preview.bytes.byteLength).toString('base64'), nonce)}`,
+    tail,
+  };
+}
+
+/** The preview is left out when it is larger than this many times the packed columns (gzipped bytes). */
+const PREVIEW_MAX_SIZE = 1.5;
+
+/** An inert block: its header as one JSON line (program text in it cannot close the element), then base64. */
+function binaryBlock(id: string, header: unknown, base64: string, nonce: string): string {
+  return `<script type="application/octet-stream" id="${id}" nonce="${nonce}">${modelJson(header)}\n${base64}</script>`;
 }
 
 /** The report as JSON that cannot close its script element nor open a comment. */
-export function modelJson(report: Report): string {
+export function modelJson(report: unknown): string {
   return JSON.stringify(report).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 

@@ -1,0 +1,87 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launch } from './fixtures/browser';
+import { syntheticReport } from './fixtures/syntheticReport';
+import { requirement } from '../scripts/testEnvironment';
+import { htmlReport } from '../cli/htmlReport';
+
+// A big report's first frame is drawn from the host's preview (preview.ts) before its spans are
+// decoded; then the spans replace it and the timeline is what it is without a preview.
+const needs = requirement(!hasChromium && 'chromium not installed (apt-get install -y chromium)');
+
+/** Every canvas of the page, as pixels (the lanes, tracks and overview). */
+const canvases = (page: Page) => page.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => c.toDataURL()));
+
+/** The lanes canvas's pixels (RGBA). */
+const lanesPixels = (page: Page) => page.evaluate(() => {
+  const c = document.querySelector('.cl-lanes-canvas') as HTMLCanvasElement;
+  return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
+});
+
+describe('first paint from the preview', { skip: needs.skip }, () => {
+  let browser: Browser;
+  let dir: string;
+  before(async () => { needs.check(); browser = await launch(); dir = mkdtempSync(join(tmpdir(), 'cl-first-')); });
+  after(async () => { await browser?.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  test('drawn before the spans are loaded, loading when zoomed in, then the same timeline as without a preview', async () => {
+    const r = syntheticReport({ lanes: 6, spans: 150_000, wallMs: 30_000, childProcesses: 1 });
+    const html = htmlReport(r);
+    assert.match(html, /id="cl-preview"/, 'a report this big gets a preview');
+    // The preview block before the script, the columns after it.
+    assert.ok(html.indexOf('id="cl-preview"') < html.indexOf('<script nonce') && html.indexOf('<script nonce') < html.indexOf('id="cl-columns"'));
+    const withPreview = join(dir, 'preview.html'), without = join(dir, 'plain.html');
+    writeFileSync(withPreview, html);
+    writeFileSync(without, html.replace(/<script type="application\/octet-stream" id="cl-preview"[^>]*>[^<]*<\/script>/, ''));
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // The spans wait until the test lets them load.
+    await page.addInitScript('globalThis.concurrencyLensHoldSpans = new Promise((res) => { globalThis.releaseSpans = res; });');
+    await page.goto(pathToFileURL(withPreview).href);
+    await page.waitForFunction(() => (globalThis as any).concurrencyLens?.firstPaintMs, null, { timeout: 60_000 });
+    assert.equal(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.pending), true);
+    assert.match(await page.locator('#cl-range').textContent() ?? '', /loading spans…/);
+    const first = await lanesPixels(page);
+    assert.ok(first.some((v, i) => i % 4 === 3 && v > 0), 'the lanes are drawn');
+    // Zoomed in beyond the preview: the big rows wait for their spans, and say so.
+    await page.evaluate(() => { (globalThis as any).concurrencyLens.timeline.zoomTo(12_000, 12_030); (globalThis as any).concurrencyLens.timeline.render(); });
+    assert.match(await page.locator('#cl-range').textContent() ?? '', /loading spans: this zoom is drawn when they are decoded/);
+    // Nothing to hover or select yet.
+    await page.mouse.move(700, 400);
+    assert.equal(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.rows.every((row: { ref: Uint32Array; start: Float64Array }) => row.ref.every((x) => x === 0))), true);
+    await page.evaluate(() => { (globalThis as any).concurrencyLens.timeline.resetZoom(); (globalThis as any).concurrencyLens.timeline.render(); });
+
+    await page.evaluate(() => (globalThis as any).releaseSpans());
+    await page.waitForFunction(() => !(globalThis as any).concurrencyLens.timeline.model.pending, null, { timeout: 120_000 });
+    await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.render());
+    assert.doesNotMatch(await page.locator('#cl-range').textContent() ?? '', /loading/);
+    // The first frame was the loaded picture.
+    const loaded = await lanesPixels(page);
+    let differ = 0;
+    for (let i = 0; i < loaded.length; i++) if (loaded[i] !== first[i]) differ++;
+    assert.equal(differ, 0, `${differ} of ${loaded.length} bytes of the lanes differ from the loaded picture`);
+
+    // Loaded, it is the timeline without a preview: the same pixels at the whole run and zoomed in.
+    const plain = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await plain.goto(pathToFileURL(without).href);
+    await plain.waitForFunction(() => (globalThis as any).concurrencyLens?.firstPaintMs, null, { timeout: 120_000 });
+    const zoom = (p: Page, a: number, b: number) => p.evaluate(([a, b]) => { (globalThis as any).concurrencyLens.timeline.zoomTo(a, b); (globalThis as any).concurrencyLens.timeline.render(); }, [a, b]);
+    for (const [a, b] of [[0, 30_000], [12_000, 12_030], [5_000, 9_000]]) {
+      await zoom(page, a, b);
+      await zoom(plain, a, b);
+      assert.deepEqual(await canvases(page), await canvases(plain), `the same pixels at ${a}–${b} ms`);
+    }
+    // Hover and selection work once loaded.
+    assert.ok(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.rows.some((row: { ref: Uint32Array }) => row.ref.some((x) => x > 0))));
+    assert.deepEqual(errors, []);
+    await plain.close();
+    await page.close();
+  });
+});
