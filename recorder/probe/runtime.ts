@@ -47,6 +47,12 @@ const now = () => performance.now();
 const TASK_MARK_GAP_MS = 1;
 /** Bound on marks between two flushes (~100 ms apart: at most one per ms are kept anyway). */
 const MAX_PENDING_MARKS = 4096;
+/**
+ * Spans held between two flushes (0.9 MB). A full buffer is flushed (`onSpansFull`) and reused:
+ * never grown nor copied, so that a program making spans by the hundred thousand does not churn
+ * megabytes of external memory (which brings V8's full collections forward).
+ */
+const SPAN_BUFFER = 16384;
 /** Promise.all batches up to this size have each element tracked until it settles. */
 const TRACKED_ELEMENTS = 256;
 
@@ -122,7 +128,7 @@ export class ProbeRuntime {
   private invocationIds = 0;
 
   // Bounded detail: spans since the last flush, kept 1 in `stride` once `spanBudget` is spent.
-  private spans: Float64Array;
+  private readonly spans: Float64Array;
   private spanLen = 0;
   private spanBudget: number;
   private spanSeen = 0;
@@ -135,7 +141,7 @@ export class ProbeRuntime {
   constructor(maxSpans: number, private readonly onSpansFull: () => void,
     private readonly onTable: (base: number, table: SiteTable) => void) {
     this.spanBudget = maxSpans;
-    this.spans = new Float64Array(Math.min(maxSpans, 65536) * SPAN.size);
+    this.spans = new Float64Array(Math.min(maxSpans, SPAN_BUFFER) * SPAN.size);
   }
 
   /**
@@ -492,28 +498,31 @@ export class ProbeRuntime {
 
   private pushSpan(kind: number, site: number, inv: number, t0: number, t1: number, t2: number, flags: number): void {
     this.spanSeen++;
-    if (this.spansKept >= this.spanBudget) {
-      if (this.spanSeen % this.stride !== 0) { this.spansDropped++; return; }
-    }
+    if (this.spansKept >= this.spanBudget && this.spanSeen % this.stride !== 0) { this.spansDropped++; return; }
     if ((this.spanLen + 1) * SPAN.size > this.spans.length) {
-      if (this.spans.length < this.spanBudget * SPAN.size) {
-        const bigger = new Float64Array(Math.min(this.spans.length * 2, this.spanBudget * SPAN.size));
-        bigger.set(this.spans); this.spans = bigger;
-      } else { this.onSpansFull(); if (this.spanLen > 0) { this.spansDropped++; return; } }
+      this.onSpansFull(); // the probe flushes: takeSpans() empties the buffer
+      if (this.spanLen > 0) { this.spansDropped++; return; }
     }
     const o = this.spanLen * SPAN.size;
     const a = this.spans;
     a[o + SPAN.kind] = kind; a[o + SPAN.site] = site; a[o + SPAN.invocation] = inv;
     a[o + SPAN.t0] = t0; a[o + SPAN.t1] = t1; a[o + SPAN.t2] = t2; a[o + SPAN.flags] = flags;
     this.spanLen++;
-    this.spansKept++;
-    if (this.spansKept === this.spanBudget) this.stride = 16;
-    else if (this.spansKept > this.spanBudget && this.spansKept % this.spanBudget === 0) this.stride *= 2;
+    if (++this.spansKept >= this.spanBudget) this.thinOut();
   }
 
-  /** Takes the spans recorded since the last call: SPAN.size float64 each, as raw bytes. */
+  /** Past the budget, spans are kept 1 in 16, then half as often each time as many again were kept. */
+  private thinOut(): void {
+    if (this.spansKept === this.spanBudget) this.stride = 16;
+    else if (this.spansKept % this.spanBudget === 0) this.stride *= 2;
+  }
+
+  /**
+   * Takes the spans recorded since the last call: SPAN.size float64 each, as raw bytes. The bytes
+   * are a view of the runtime's buffer, valid until the next span is recorded: write them at once.
+   */
   takeSpans(): Uint8Array {
-    const out = new Uint8Array(this.spans.buffer, 0, this.spanLen * SPAN.size * 8).slice();
+    const out = new Uint8Array(this.spans.buffer, 0, this.spanLen * SPAN.size * 8);
     this.spanLen = 0;
     return out;
   }
