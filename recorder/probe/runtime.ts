@@ -47,28 +47,55 @@ const now = () => performance.now();
 const TASK_MARK_GAP_MS = 1;
 /** Bound on marks between two flushes (~100 ms apart: at most one per ms are kept anyway). */
 const MAX_PENDING_MARKS = 4096;
+/**
+ * Spans held between two flushes (0.9 MB). A full buffer is flushed (`onSpansFull`) and reused:
+ * never grown nor copied, so that a program making spans by the hundred thousand does not churn
+ * megabytes of external memory (which brings V8's full collections forward).
+ */
+const SPAN_BUFFER = 16384;
 /** Promise.all batches up to this size have each element tracked until it settles. */
 const TRACKED_ELEMENTS = 256;
 
-/** State of one async-function invocation (`__clI$`). */
+/**
+ * State of one async-function invocation (`__clI$`): three small integers, so that the
+ * untimed invocations (all but the first 1000 and 1 in 16 of each function) cost one small
+ * allocation and a few field writes. What only timing needs lives in `s`.
+ */
 class Invocation {
   /** Site of the await this invocation is suspended at, or 0. */
   site = 0;
-  /** The pending await waits on I/O, a timer or a thread itself (started no other await). */
-  leaf = false;
+  /**
+   * The pending await waits on I/O, a timer or a thread itself (it started no other await): the
+   * value of `loopTurns` when it began. -1 otherwise (it waits on other awaits).
+   */
+  since = -1;
   /** Pending elements of the Promise.all being evaluated (see `w`). */
   elements = 0;
+  /** Timing state of a timed (sampled) invocation, else null: read by instrumented code as `__clI$.s`. */
+  constructor(readonly s: Timing | null) {}
+}
+
+/** What a timed invocation keeps besides its Invocation (times are probe-clock ms). */
+class Timing {
+  /** Start of the pending await, and when a combinator's operand finished evaluating. */
   t0 = 0;
   t1 = 0;
-  /** `loopTurns` when the pending await on I/O began (leaf awaits only). */
-  since = 0;
+  /** Invocation id in this thread's spans (0: none yet). */
   id = 0;
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
   gNext = 0; gSum = 0; gMax = 0;
-  loops: Record<number, { iters: number; cur: number; sum: number; max: number }> | null = null;
-  /** Timed (sampled) invocation: read by instrumented code as `__clI$.s`. */
-  constructor(readonly fn: number, readonly s: boolean) {}
+  loops: Record<number, LoopTiming | undefined> | null = null;
 }
+
+interface LoopTiming { iters: number; cur: number; sum: number; max: number }
+
+/**
+ * Schedules a microtask without queueMicrotask's cost (an AsyncResource and a bound function
+ * per call): a reaction on a promise that is already resolved, with the `then` captured before
+ * the program could replace it.
+ */
+const resolved = Promise.resolve();
+const promiseThen = Promise.prototype.then;
 
 
 export class ProbeRuntime {
@@ -101,7 +128,7 @@ export class ProbeRuntime {
   private invocationIds = 0;
 
   // Bounded detail: spans since the last flush, kept 1 in `stride` once `spanBudget` is spent.
-  private spans: Float64Array;
+  private readonly spans: Float64Array;
   private spanLen = 0;
   private spanBudget: number;
   private spanSeen = 0;
@@ -114,7 +141,7 @@ export class ProbeRuntime {
   constructor(maxSpans: number, private readonly onSpansFull: () => void,
     private readonly onTable: (base: number, table: SiteTable) => void) {
     this.spanBudget = maxSpans;
-    this.spans = new Float64Array(Math.min(maxSpans, 65536) * SPAN.size);
+    this.spans = new Float64Array(Math.min(maxSpans, SPAN_BUFFER) * SPAN.size);
   }
 
   /**
@@ -147,7 +174,7 @@ export class ProbeRuntime {
   /** Entry of an async function. */
   f(fn: number): Invocation {
     const n = ++this.fnCalls[fn];
-    return new Invocation(fn, n <= SAMPLE_ALL || (n & SAMPLE_MASK) === 0);
+    return new Invocation(n <= SAMPLE_ALL || (n & SAMPLE_MASK) === 0 ? new Timing() : null);
   }
 
   /** Counts awaits that started evaluating their operand (`++__cl$.k` in instrumented code). */
@@ -155,16 +182,17 @@ export class ProbeRuntime {
 
   /**
    * An await's operand has been evaluated; the function is about to suspend. `startedAt` is
-   * the value of `k` when this await began, `t0` its start time (0 when not sampled).
+   * the value of `k` when this await began, `t0` its start time (null when not sampled).
    */
-  o<T>(inv: Invocation, site: number, startedAt: number, t0: number, value: T): T {
+  o<T>(inv: Invocation, site: number, startedAt: number, t0: number | null, value: T): T {
     this.suspend(inv, site, t0, this.k === startedAt); // else the operand started other awaits: this one waits on them
     return value;
   }
 
   /** Like `o`, for Promise.all/race/…: also notes when the operand finished evaluating. */
-  o1<T>(inv: Invocation, site: number, startedAt: number, t0: number, value: T): T {
-    if (inv.s) inv.t1 = now();
+  o1<T>(inv: Invocation, site: number, startedAt: number, t0: number | null, value: T): T {
+    const s = inv.s;
+    if (s !== null) s.t1 = now();
     const elements = inv.elements;
     inv.elements = 0;
     // Tracked elements are the operations, not the combinator's await itself.
@@ -172,12 +200,12 @@ export class ProbeRuntime {
     return value;
   }
 
-  private suspend(inv: Invocation, site: number, t0: number, leaf: boolean): void {
+  private suspend(inv: Invocation, site: number, t0: number | null, leaf: boolean): void {
     if (inv.site !== 0) this.settleRejected(inv); // the previous await threw and was caught
     inv.site = site;
-    inv.t0 = t0;
-    inv.leaf = leaf;
-    if (!leaf) return;
+    const s = inv.s;
+    if (s !== null) s.t0 = t0!;
+    if (!leaf) { inv.since = -1; return; }
     inv.since = this.loopTurns;
     this.demoteWrapper();
     if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
@@ -189,7 +217,7 @@ export class ProbeRuntime {
     this.lastLeaf = inv;
     this.lastLeafRun = this.syncRun;
     this.lastLeafMarks = this.markCalls;
-    if (!this.runEndQueued) { this.runEndQueued = true; queueMicrotask(this.endRun); }
+    if (!this.runEndQueued) { this.runEndQueued = true; promiseThen.call(resolved, this.endRun); }
   }
 
   /**
@@ -211,8 +239,8 @@ export class ProbeRuntime {
     const w = this.lastLeaf;
     if (!w) return;
     this.lastLeaf = null;
-    if (w.site === 0 || !w.leaf || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls) return;
-    w.leaf = false;
+    if (w.site === 0 || w.since < 0 || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls) return;
+    w.since = -1;
     this.inFlight--;
   }
 
@@ -284,7 +312,7 @@ export class ProbeRuntime {
       this.notePeak(Math.max(this.inFlight, pending));
       return items;
     }
-    const t1 = inv.s ? now() : 0;
+    const t1 = inv.s !== null ? now() : 0;
     const epoch = this.leafEpoch;
     let pending = 0;
     for (const item of items) {
@@ -337,12 +365,13 @@ export class ProbeRuntime {
     // A wait across a turn of the loop is resumed by a new task (the I/O or timer that settled
     // it); one within a turn (`await null` between chunks of CPU work, however long the thread
     // was descheduled) is the same task going on.
-    if (inv.leaf) {
+    if (inv.since >= 0) {
       this.inFlight--;
       if (inv.since !== this.loopTurns) this.mark();
     }
     this.count[site]++;
-    if (inv.s) this.timed(inv, site, inv.t0, now(), 0);
+    const s = inv.s;
+    if (s !== null) this.timed(inv, s, site, now());
     return value;
   }
 
@@ -405,88 +434,95 @@ export class ProbeRuntime {
 
   /** Loop start, iteration start, loop end (independent loops only). */
   ls(inv: Invocation, loop: number): void {
-    if (!inv.s) return;
-    (inv.loops ??= {})[loop] = { iters: 0, cur: 0, sum: 0, max: 0 };
+    const s = inv.s;
+    if (s === null) return;
+    (s.loops ??= {})[loop] = { iters: 0, cur: 0, sum: 0, max: 0 };
   }
   li(inv: Invocation, loop: number): void {
-    const l = inv.loops?.[loop];
+    const l = inv.s?.loops?.[loop];
     if (!l) return;
     if (l.iters > 0) this.closeIteration(l);
     l.iters++;
   }
   le(inv: Invocation, loop: number): void {
-    const l = inv.loops?.[loop];
+    const loops = inv.s?.loops;
+    const l = loops?.[loop];
     if (!l) return;
     if (l.iters > 0) this.closeIteration(l);
     this.lExecs[loop]++; this.lIters[loop] += l.iters; this.lSum[loop] += l.sum;
     if (l.iters >= 2) this.lSave[loop] += l.sum - l.max;
-    inv.loops![loop] = undefined as never;
+    loops![loop] = undefined;
   }
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private closeIteration(l: { cur: number; sum: number; max: number }): void {
+  private closeIteration(l: LoopTiming): void {
     l.sum += l.cur;
     if (l.cur > l.max) l.max = l.cur;
     l.cur = 0;
   }
 
-  private timed(inv: Invocation, site: number, t0: number, t2: number, flags: number): void {
+  /** A timed invocation's await at `site` resumed at t2 (`inv.since` still tells a leaf await). */
+  private timed(inv: Invocation, s: Timing, site: number, t2: number): void {
+    const t0 = s.t0;
     const w = t2 - t0;
     this.sampledCount[site]++;
     this.sum[site] += w;
     if (w > this.max[site]) this.max[site] = w;
-    if (inv.leaf) { this.leafSampled[site]++; this.leafSum[site] += w; }
+    if (inv.since >= 0) { this.leafSampled[site]++; this.leafSum[site] += w; }
     const kind = this.kind[site];
-    if (kind === SITE_KIND.combinator) this.syncSum[site] += inv.t1 - t0;
+    if (kind === SITE_KIND.combinator) this.syncSum[site] += s.t1 - t0;
     const g = this.groupOf[site];
     if (g !== 0) {
       const pos = this.groupPos[site];
-      if (pos === 0) { inv.gNext = 1; inv.gSum = w; inv.gMax = w; }
-      else if (inv.gNext === pos) { inv.gNext++; inv.gSum += w; if (w > inv.gMax) inv.gMax = w; }
-      else inv.gNext = -1; // out of order (an await in between threw): drop this invocation
-      if (inv.gNext === this.groupSize[site]) {
-        this.gCount[g]++; this.gSum[g] += inv.gSum; this.gSave[g] += inv.gSum - inv.gMax; inv.gNext = -1;
+      if (pos === 0) { s.gNext = 1; s.gSum = w; s.gMax = w; }
+      else if (s.gNext === pos) { s.gNext++; s.gSum += w; if (w > s.gMax) s.gMax = w; }
+      else s.gNext = -1; // out of order (an await in between threw): drop this invocation
+      if (s.gNext === this.groupSize[site]) {
+        this.gCount[g]++; this.gSum[g] += s.gSum; this.gSave[g] += s.gSum - s.gMax; s.gNext = -1;
       }
     }
     const loop = this.loopOf[site];
-    if (loop !== 0) { const l = inv.loops?.[loop]; if (l) l.cur += w; }
-    if (inv.id === 0) inv.id = ++this.invocationIds;
-    this.pushSpan(SPAN_KIND.await, site, inv.id, t0, kind === SITE_KIND.combinator ? inv.t1 : t0, t2, flags);
+    if (loop !== 0) { const l = s.loops?.[loop]; if (l) l.cur += w; }
+    if (s.id === 0) s.id = ++this.invocationIds;
+    this.pushSpan(SPAN_KIND.await, site, s.id, t0, kind === SITE_KIND.combinator ? s.t1 : t0, t2, 0);
   }
 
   private settleRejected(inv: Invocation): void {
     const site = inv.site;
     inv.site = 0;
-    if (inv.leaf) this.inFlight--;
+    if (inv.since >= 0) this.inFlight--;
     this.count[site]++;
     this.rejected[site]++;
   }
 
   private pushSpan(kind: number, site: number, inv: number, t0: number, t1: number, t2: number, flags: number): void {
     this.spanSeen++;
-    if (this.spansKept >= this.spanBudget) {
-      if (this.spanSeen % this.stride !== 0) { this.spansDropped++; return; }
-    }
+    if (this.spansKept >= this.spanBudget && this.spanSeen % this.stride !== 0) { this.spansDropped++; return; }
     if ((this.spanLen + 1) * SPAN.size > this.spans.length) {
-      if (this.spans.length < this.spanBudget * SPAN.size) {
-        const bigger = new Float64Array(Math.min(this.spans.length * 2, this.spanBudget * SPAN.size));
-        bigger.set(this.spans); this.spans = bigger;
-      } else { this.onSpansFull(); if (this.spanLen > 0) { this.spansDropped++; return; } }
+      this.onSpansFull(); // the probe flushes: takeSpans() empties the buffer
+      if (this.spanLen > 0) { this.spansDropped++; return; }
     }
     const o = this.spanLen * SPAN.size;
     const a = this.spans;
     a[o + SPAN.kind] = kind; a[o + SPAN.site] = site; a[o + SPAN.invocation] = inv;
     a[o + SPAN.t0] = t0; a[o + SPAN.t1] = t1; a[o + SPAN.t2] = t2; a[o + SPAN.flags] = flags;
     this.spanLen++;
-    this.spansKept++;
-    if (this.spansKept === this.spanBudget) this.stride = 16;
-    else if (this.spansKept > this.spanBudget && this.spansKept % this.spanBudget === 0) this.stride *= 2;
+    if (++this.spansKept >= this.spanBudget) this.thinOut();
   }
 
-  /** Takes the spans recorded since the last call: SPAN.size float64 each, as raw bytes. */
+  /** Past the budget, spans are kept 1 in 16, then half as often each time as many again were kept. */
+  private thinOut(): void {
+    if (this.spansKept === this.spanBudget) this.stride = 16;
+    else if (this.spansKept % this.spanBudget === 0) this.stride *= 2;
+  }
+
+  /**
+   * Takes the spans recorded since the last call: SPAN.size float64 each, as raw bytes. The bytes
+   * are a view of the runtime's buffer, valid until the next span is recorded: write them at once.
+   */
   takeSpans(): Uint8Array {
-    const out = new Uint8Array(this.spans.buffer, 0, this.spanLen * SPAN.size * 8).slice();
+    const out = new Uint8Array(this.spans.buffer, 0, this.spanLen * SPAN.size * 8);
     this.spanLen = 0;
     return out;
   }

@@ -1,0 +1,84 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as vm from 'node:vm';
+import { instrument } from './transform';
+import { ProbeRuntime } from './runtime';
+import { SPAN, SPAN_KIND } from '../../analyzer/raw';
+
+/**
+ * The runtime's books on a promise storm, run for real (instrumented code, real promises): counts
+ * exact, timing sampled per function, spans bounded, and every span kept is handed to the flush.
+ */
+async function storm(source: string, maxSpans: number): Promise<{ runtime: ProbeRuntime; flushed: Float64Array[]; flushes: number }> {
+  const out = instrument({ source, file: '/app/storm.js', isModule: false, syncNames: new Set(), poolNames: new Set() });
+  assert.ok(out);
+  const flushed: Float64Array[] = [];
+  let flushes = 0;
+  // The probe's flush writes the taken bytes at once; a copy stands for the file here.
+  const runtime: ProbeRuntime = new ProbeRuntime(maxSpans, () => { flushes++; flushed.push(new Float64Array(runtime.takeSpans().slice().buffer)); }, () => undefined);
+  const context = vm.createContext({ module: { exports: {} as any }, Promise });
+  vm.runInContext('globalThis', context)[Symbol.for('concurrency-lens')] = runtime;
+  vm.runInContext(out.code, context);
+  await (context as any).module.exports();
+  flushed.push(new Float64Array(runtime.takeSpans().slice().buffer));
+  return { runtime, flushed, flushes };
+}
+
+const CALLS = 20_000;
+/** Awaits of the one (timed) call of the exported function: more spans than the buffer holds. */
+const AWAITS = 20_000;
+const STORM = `async function leaf(i) {
+  await null;
+  return i & 1;
+}
+module.exports = async function () {
+  let odd = 0;
+  for (let done = 0; done < ${CALLS}; done += 500) {
+    const batch = [];
+    for (let i = 0; i < 500; i++) batch.push(leaf(done + i));
+    for (const x of await Promise.all(batch)) odd += x;
+  }
+  for (let i = 0; i < ${AWAITS}; i++) odd += await (i & 1);
+  return odd;
+};`;
+
+describe('runtime: a promise storm', () => {
+  it('counts every await, times the first 1000 calls and 1 in 16 after, and keeps every span within the budget', async () => {
+    const { runtime, flushed, flushes } = storm_ ?? (storm_ = await storm(STORM, 100_000));
+    const agg = runtime.aggregates();
+    const leafSite = 2; // site 1 is leaf itself, 2 its await (ids in source order, base 0)
+    assert.equal(agg.fnCalls[1], CALLS);
+    assert.equal(agg.site.count[leafSite], CALLS, 'every await counted');
+    const timed = 1000 + Math.floor(CALLS / 16) - Math.floor(1000 / 16); // calls 1…1000, then every 16th
+    assert.equal(agg.site.sampled[leafSite], timed, 'timing sampled per function');
+    assert.equal(agg.site.leafSampled[leafSite], timed, '`await null` waits on nothing instrumented: a leaf');
+    assert.equal(agg.site.count[5], AWAITS);
+    assert.equal(agg.site.sampled[5], AWAITS, 'every await of a timed call is timed');
+    assert.equal(runtime.inFlight, 0, 'every await settled in the books');
+    assert.ok(agg.maxInFlight >= 500, `maxInFlight ${agg.maxInFlight}: a batch of 500 awaits was in flight`);
+    // Spans: one per timed await (leaf's and the combinator's), none dropped under the budget, and
+    // more than the buffer holds: the buffer was flushed when full and reused.
+    const spans = flushed.reduce((n, a) => n + a.length / SPAN.size, 0);
+    assert.equal(agg.spansDropped, 0);
+    assert.equal(spans, agg.spansKept);
+    assert.equal(spans, timed + CALLS / 500 + AWAITS, 'one span per timed await');
+    assert.ok(flushes >= 1, 'the span buffer filled at least once');
+    for (const a of flushed) {
+      for (let o = 0; o < a.length; o += SPAN.size) {
+        assert.equal(a[o + SPAN.kind], SPAN_KIND.await);
+        assert.ok(a[o + SPAN.t2] >= a[o + SPAN.t0] && a[o + SPAN.t0] > 0, 'a span that ends after it starts');
+      }
+    }
+  });
+  it('past the budget keeps 1 span in 16 and counts the rest as dropped', async () => {
+    const { runtime, flushed } = await storm(STORM, 2000);
+    const agg = runtime.aggregates();
+    const spans = flushed.reduce((n, a) => n + a.length / SPAN.size, 0);
+    assert.equal(spans, agg.spansKept);
+    const seen = 1000 + Math.floor(CALLS / 16) - Math.floor(1000 / 16) + CALLS / 500 + AWAITS;
+    assert.equal(agg.spansKept + agg.spansDropped, seen, 'every timed await kept or counted as dropped');
+    // 2000 kept, then 1 in 16 of the rest (then 1 in 32 past 4000 kept: not reached here).
+    assert.equal(agg.spansKept, 2000 + Math.floor((seen - 2000) / 16));
+  });
+});
+let storm_: Awaited<ReturnType<typeof storm>> | undefined;
