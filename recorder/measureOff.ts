@@ -7,7 +7,8 @@
  *             `tracing` (no thread-pool trace events)
  *   probe:    `instrument` (user files not instrumented), `fsSync` (sync fs calls not wrapped),
  *             `http` (no request recording nor its task marks),
- *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit)
+ *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit),
+ *             `instrumentCache` (instrumented files not kept across runs: each run parses them)
  */
 export const MEASURE_OFF_ENV = 'CONCURRENCY_LENS_MEASURE_OFF';
 

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { InstrumentCache } from './instrumentCache';
+import { measureOff } from '../measureOff';
 
 // Captured before the probe wraps fs.*Sync: the cache is the recorder's I/O, not the program's.
-const { readFileSync, writeFileSync, renameSync, mkdirSync, appendFileSync } = fs;
+const { appendFileSync } = fs;
 
 /** Decides what to instrument: user files, not node internals, not node_modules unless asked. */
 export function isUserFile(file: string, includeNodeModules: boolean, ownDir: string): boolean {
@@ -30,32 +32,38 @@ export function inlineSourceMap(code: string): unknown {
 export interface InstrumentContext {
   /** Folder of the probe's bundles (dist/). */
   distDir: string;
-  /** Run directory: instrumented files are cached in its `cache/` for every thread and process. */
+  /** Run directory: the cache of instrumented files when the one kept across runs cannot be used. */
   runDir: string;
 }
 
 let instrumenter: { instrumentCode(source: string, file: string, isModule: boolean, map?: unknown): string } | null = null;
+/** This thread's caches of instrumented files: across runs (see InstrumentCache), else the run's own. */
+let caches: { kept?: InstrumentCache; run?: InstrumentCache } | undefined;
 
 /**
  * Instrumented source of a user file, or the source unchanged if it cannot be parsed. The
- * result is cached per run by content, so each file is parsed once however many workers and
- * processes load it.
+ * result is cached by its exact inputs, across runs (InstrumentCache) or at least for the run,
+ * so each file is parsed once however many workers and processes load it.
  */
 export function instrumentSource(ctx: InstrumentContext, source: string, file: string, isModule: boolean, map?: unknown): string {
   if (source.includes(INSTRUMENTED_MARK)) return source; // our hooks can be in a loader chain twice
   map ??= inlineSourceMap(source);
-  const cached = path.join(ctx.runDir, 'cache', `${fnv1a(file + '\0' + source)}-${source.length}${isModule ? 'm' : 'c'}.js`);
-  try { return readFileSync(cached, 'utf8'); } catch { /* first to load it */ }
+  const instrumenterPath = path.join(ctx.distDir, 'instrumenter.js');
+  caches ??= {
+    kept: measureOff('instrumentCache') ? undefined : InstrumentCache.open(instrumenterPath),
+    run: InstrumentCache.open(instrumenterPath, path.join(ctx.runDir, 'cache')),
+  };
+  // A map without the text it maps from makes the instrumenter read the file again (see
+  // instrumenter.ts): then the inputs are not all in the key, and only the run's cache is used.
+  const cache = (everySourceInMap(map) ? caches.kept : undefined) ?? caches.run;
+  const mapJson = map === undefined ? '' : JSON.stringify(map);
+  const cached = cache?.get(file, isModule, source, mapJson);
+  if (cached !== undefined) return cached;
   try {
     // createRequire: this code also runs in the ESM hooks bundle, where there is no `require`.
     instrumenter ??= createRequire(path.join(ctx.distDir, 'probe.js'))('./instrumenter.js');
     const code = instrumenter!.instrumentCode(source, file, isModule, map);
-    try {
-      mkdirSync(path.dirname(cached), { recursive: true });
-      const tmp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-      writeFileSync(tmp, code);
-      renameSync(tmp, cached);
-    } catch { /* cache is an optimization */ }
+    cache?.set(file, isModule, source, mapJson, code);
     return code;
   } catch (e) {
     // Never break the user's program; do say that this file runs without async detail.
@@ -64,9 +72,9 @@ export function instrumentSource(ctx: InstrumentContext, source: string, file: s
   }
 }
 
-/** 32-bit FNV-1a of a string, as 8 hex digits. */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
-  return (h >>> 0).toString(16).padStart(8, '0');
+/** No map, or one that holds the text of every source it maps from. */
+function everySourceInMap(map: unknown): boolean {
+  if (map === undefined) return true;
+  const m = map as { sources?: unknown[]; sourcesContent?: unknown[] };
+  return Array.isArray(m.sources) && Array.isArray(m.sourcesContent) && m.sources.every((_, i) => typeof m.sourcesContent![i] === 'string');
 }

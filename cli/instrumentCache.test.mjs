@@ -1,0 +1,78 @@
+// Instrumented files are kept across runs (recorder/probe/instrumentCache.ts): the next run of an
+// unchanged program loads no parser, and gets the same findings; a changed file is instrumented
+// again (never the old code). Real CLI, real programs; the cache lives in the run's TMPDIR here.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, profile, reportOf, findingsOf, describeFindings } from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+/** Prints, per thread, whether the probe had to load the instrumenter (acorn) in it. */
+const loadedLine = `const loaded = () => Object.keys(require.cache).some((k) => /[\\\\/]instrumenter\\.js$/.test(k));`;
+const mainSource = (padding) => `${padding}'use strict';
+const { Worker } = require('node:worker_threads');
+${loadedLine}
+const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+async function handler() {
+  const a = await wait(30); // @seq
+  const b = await wait(30);
+  return [a, b];
+}
+async function main() {
+  for (let i = 0; i < 3; i++) await handler();
+  const w = new Worker(require('node:path').join(__dirname, 'task.js'));
+  const inWorker = await new Promise((resolve, reject) => { w.on('message', resolve); w.on('error', reject); });
+  console.log(\`instrumenter main=\${loaded()} worker=\${inWorker}\`);
+}
+main();
+`;
+const taskSource = `'use strict';
+${loadedLine}
+async function step() { await null; }
+step().then(() => require('node:worker_threads').parentPort.postMessage(loaded()));
+`;
+
+describe('instrumented files kept across runs', () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'cl-instrument-cache-e2e-')));
+  const tmp = join(dir, 'tmp');
+  const app = join(dir, 'app');
+  const main = join(app, 'main.js');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = async () => {
+    const r = await profile([main], { cwd: app, env: { TMPDIR: tmp } });
+    assert.equal(r.code, 0, r.stderr);
+    const m = /instrumenter main=(\w+) worker=(\w+)/.exec(r.stdout);
+    assert.ok(m, `program output: ${r.stdout}\n${r.stderr}`);
+    const report = reportOf(r);
+    const seq = findingsOf(report, 'sequential-awaits').find((f) => f.location.file === main);
+    assert.ok(seq, `no sequential-awaits in ${main}; findings:\n  ${describeFindings(report)}`);
+    return { main: m[1] === 'true', worker: m[2] === 'true', line: seq.location.line, warnings: report.warnings ?? [] };
+  };
+
+  it('parses each file once, then serves it from the cache in later runs; a changed file is instrumented again', async () => {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(tmp); mkdirSync(app);
+    writeFileSync(main, mainSource(''));
+    writeFileSync(join(app, 'task.js'), taskSource);
+
+    const first = await run();
+    assert.equal(first.main, true, 'first run: the main thread parses main.js');
+    assert.equal(first.worker, true, 'first run: the worker parses task.js');
+    assert.equal(first.line, 6);
+
+    const second = await run();
+    assert.deepEqual({ main: second.main, worker: second.worker }, { main: false, worker: false }, 'second run: both files come from the cache');
+    assert.equal(second.line, first.line, 'same finding, same line');
+
+    // Two lines more at the top: the old instrumented code (old line numbers) must not be served.
+    writeFileSync(main, mainSource('// changed\n// again\n'));
+    const third = await run();
+    assert.equal(third.main, true, 'a changed main.js is parsed again');
+    assert.equal(third.worker, false, 'the unchanged task.js still comes from the cache');
+    assert.equal(third.line, 8, 'the finding points at the awaited line of the new text');
+  });
+});
