@@ -330,8 +330,9 @@ describe('stopping a process tree', () => {
   };
   it('--duration stops the child server too (no orphan)', async () => {
     const file = fixture('server-tree.js');
-    // Long enough for the server and then its child server to start (each seconds on a loaded machine).
-    const run = await profile([file, '--duration', '8'], { timeoutMs: 40_000, keepLeftovers: true });
+    // Long enough for the server and then its child server to start: each takes seconds on a loaded
+    // machine (8 s was not enough at load 60–80, where the child had not started when the duration ended).
+    const run = await profile([file, '--duration', '20'], { timeoutMs: 90_000, keepLeftovers: true });
     try {
       const report = reportOf(run);
       assert.equal(report.program.stopReason, 'duration');
