@@ -53,7 +53,7 @@ describe('slicedWait', () => {
 describe('installSlicedAtomicsWait', () => {
   it('leaves Atomics.wait looking as it was, and answering as it did', () => {
     const before = Object.getOwnPropertyDescriptor(Atomics, 'wait')!;
-    installSlicedAtomicsWait();
+    const restore = installSlicedAtomicsWait();
     const after = Object.getOwnPropertyDescriptor(Atomics, 'wait')!;
     assert.notEqual(after.value, before.value, 'replaced');
     assert.deepEqual({ ...after, value: undefined }, { ...before, value: undefined }, 'same writable/enumerable/configurable');
@@ -64,5 +64,16 @@ describe('installSlicedAtomicsWait', () => {
     assert.equal(Atomics.wait(ta, 0, 0, 5), 'timed-out');
     assert.equal(Atomics.wait(ta, 0, 0, 80), 'timed-out');
     assert.throws(() => Atomics.wait(new Int32Array(4), 0, 0, 80), TypeError, 'not shared memory: the same error');
+    restore(); // attach's detach
+    assert.deepEqual(Object.getOwnPropertyDescriptor(Atomics, 'wait'), before, 'the original is back');
+  });
+  it("the undo leaves a program's own later replacement in place", () => {
+    const before = Object.getOwnPropertyDescriptor(Atomics, 'wait')!;
+    const restore = installSlicedAtomicsWait();
+    const programs = function wait() { return 'ok' as const; };
+    Atomics.wait = programs as any;
+    restore();
+    assert.equal(Atomics.wait, programs);
+    Object.defineProperty(Atomics, 'wait', before);
   });
 });

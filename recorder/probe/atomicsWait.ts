@@ -53,8 +53,12 @@ export function slicedWait(wait: Wait, typedArray: Int32Array | BigInt64Array, i
 /** The original Atomics.wait, for the probe's own waits. */
 export const originalAtomicsWait = Atomics.wait as unknown as Wait;
 
-/** Makes `Atomics.wait` of this thread wait in slices (see above). For worker threads: they are the ones terminate() ends. */
-export function installSlicedAtomicsWait(): void {
+/**
+ * Makes `Atomics.wait` of this thread wait in slices (see above). For worker threads: they are the
+ * ones terminate() ends. Returns the undo (attach's detach): the original comes back unless the
+ * program has replaced Atomics.wait since (then its own stays).
+ */
+export function installSlicedAtomicsWait(): () => void {
   const original = Atomics.wait as unknown as Wait;
   const sliced = new Proxy(original, {
     apply(target, thisArg, args: unknown[]) {
@@ -66,6 +70,9 @@ export function installSlicedAtomicsWait(): void {
     },
   });
   const descriptor = Object.getOwnPropertyDescriptor(Atomics, 'wait');
-  if (!descriptor?.writable && !descriptor?.configurable) return;
+  if (!descriptor?.writable && !descriptor?.configurable) return () => undefined;
   Object.defineProperty(Atomics, 'wait', { ...descriptor, value: sliced });
+  return () => {
+    if (Atomics.wait === (sliced as unknown)) Object.defineProperty(Atomics, 'wait', { ...descriptor, value: original });
+  };
 }

@@ -18,6 +18,7 @@ import { ProbeRuntime } from './runtime';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
+import { installSlicedAtomicsWait } from './atomicsWait';
 import type { AgentConfig } from '../probeOptions';
 
 declare const config: AgentConfig;
@@ -91,6 +92,8 @@ function install(): void {
     try { process.kill(config.recorderPid, 0); return false; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'EPERM'; }
   };
 
+  // The recorder's chunk rotation runs inside a worker's Atomics.wait, as in a profiled run: see atomicsWait.ts.
+  const restoreAtomicsWait = wt.isMainThread ? () => undefined : installSlicedAtomicsWait();
   const chunk = profileChunker(inspector.console as any, () => requests.serverRequests);
   function dispose(closeInspector = false): void {
     if (disposed) return;
@@ -98,6 +101,7 @@ function install(): void {
     clearTimeout(timer);
     requests.stop();
     closeThreadCpuClock();
+    restoreAtomicsWait();
     delete global[PROBE_GLOBAL];
     delete global[config.binding];
     delete global[EXIT_BINDING];
