@@ -13,9 +13,10 @@ import type { PixelLayer } from './pixels';
 /**
  * Draws the lanes area: only the rows inside the scrolled window, each as the runs the
  * level of detail gives for the visible time range, a run as high as the share of it that
- * was busy (zoomed out, a lane reads as a utilization chart). Sparse views batch the runs
- * into one canvas path per colour; dense ones write them into a pixel buffer. Then the
- * grid, process bands, row separators and the selected item's outline on top.
+ * was busy (zoomed out, a lane reads as a utilization chart). The runs are written into a
+ * pixel buffer (pixels.ts: rasterizing thousands of canvas rectangles was most of a frame)
+ * and put on the canvas at once; the grid, process bands, row separators and the selected
+ * item's outline are drawn on top.
  */
 export interface LanesFrame {
   model: TimelineModel;
@@ -38,9 +39,6 @@ export interface LanesFrame {
 /** Opacity of launchers' (npm, npx, sh) runs: they only start the processes that matter. */
 const DIM_ALPHA = 0.4;
 
-/** Above this many items in view, runs go through the pixel buffer rather than canvas paths. */
-export const PIXEL_MODE_ITEMS = 4_000;
-
 /** Returns how many rows in view were not drawn because their spans are not loaded yet (levels.ts). */
 export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): number {
   const { width: w, height: vh, scrollTop: top, theme: th, pixels } = f;
@@ -48,43 +46,28 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): number 
   const runsOf = (src: Drawable) => f.runsCache.runs(src, t0, t1, w, f.runs);
   const rows = f.model.rows;
   const msPerPx = (t1 - t0) / w;
-  // What each visible row draws from (the row or a coarse level), and how much is in view.
-  const visible: { b: (typeof f.layout.bands)[number] & { type: 'row' }; src: Drawable }[] = [];
-  let items = 0, notLoaded = 0;
+  const sliceColors = th.categories, asyncColors = [th.async, th.rejected];
+  const asyncAlpha = th.highContrast ? 1 : 0.75;
+  const outlined: [number, number, number, number][] | undefined = th.highContrast ? [] : undefined;
+  pixels.begin(ctx.canvas, f.dpr);
+  const slicePx = sliceColors.map((c) => pixels.color(c)), asyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha));
+  const dimSlicePx = sliceColors.map((c) => pixels.color(c, DIM_ALPHA)), dimAsyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha * DIM_ALPHA));
+  const gapPx = pixels.color(th.bg);
+  let notLoaded = 0;
   for (const b of f.layout.bands) {
     const y = b.y - top;
     if (b.type !== 'row' || y + b.h < 0 || y > vh) continue;
-    const src = f.levels.pick(b.row, rows[b.row], msPerPx);
+    const row = rows[b.row];
+    // What the row draws from: the row or a coarse level (levels.ts).
+    const src = f.levels.pick(b.row, row, msPerPx);
     if (src === NOT_LOADED) { notLoaded++; continue; }
-    items += lowerBound(src.start, t1) - lowerBound(src.start, t0 - src.maxDur);
-    visible.push({ b, src });
+    const slices = row.kind === 'slices';
+    if (eachStep(row, y, (level, sy, h) => { fillRuns(pixels, runsOf(level), b.dim ? dimAsyncPx : asyncPx, sy, h, outlined); })) continue;
+    fillRuns(pixels, runsOf(src), slices ? (b.dim ? dimSlicePx : slicePx) : (b.dim ? dimAsyncPx : asyncPx), y + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, outlined);
+    // Back-to-back waits of a flat row: a gap at each boundary, so each is its own bar.
+    if (!slices && src === row) drawBoundaries(pixels, row, t0, t1, w, y + 2, b.h - 4, gapPx);
   }
-  const dense = items > PIXEL_MODE_ITEMS;
-  const sliceColors = th.categories, asyncColors = [th.async, th.rejected];
-  const asyncAlpha = th.highContrast ? 1 : 0.75;
-  const outlined: [number, number, number, number][] = [];
-  if (dense) {
-    // Dense: into the pixel buffer first; lines and bands are drawn over it.
-    pixels.begin(ctx.canvas, f.dpr);
-    const slicePx = sliceColors.map((c) => pixels.color(c)), asyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha));
-    const dimSlicePx = sliceColors.map((c) => pixels.color(c, DIM_ALPHA)), dimAsyncPx = asyncColors.map((c) => pixels.color(c, asyncAlpha * DIM_ALPHA));
-    for (const { b, src } of visible) {
-      const slices = rows[b.row].kind === 'slices';
-      if (eachStep(rows[b.row], b.y - top, (level, y, h) => { fillRunsPixels(pixels, runsOf(level), b.dim ? dimAsyncPx : asyncPx, y, h, th.highContrast ? outlined : undefined); })) continue;
-      fillRunsPixels(pixels, runsOf(src), slices ? (b.dim ? dimSlicePx : slicePx) : (b.dim ? dimAsyncPx : asyncPx), b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, th.highContrast ? outlined : undefined);
-    }
-    pixels.commit(ctx);
-  } else {
-    ctx.clearRect(0, 0, w, vh);
-    for (const { b, src } of visible) {
-      const slices = rows[b.row].kind === 'slices';
-      const dimming = b.dim ? DIM_ALPHA : 1;
-      if (eachStep(rows[b.row], b.y - top, (level, y, h) => { fillRunsPath(ctx, runsOf(level), asyncColors, y, h, asyncAlpha * dimming, th.highContrast ? outlined : undefined); })) continue;
-      fillRunsPath(ctx, runsOf(src), slices ? sliceColors : asyncColors, b.y - top + (slices ? 1 : 2), slices ? b.h - 2 : b.h - 4, (slices ? 1 : asyncAlpha) * dimming, th.highContrast ? outlined : undefined);
-      // Back-to-back waits of a flat row: a gap at each boundary, so each is its own bar.
-      if (!slices && src === rows[b.row]) drawBoundaries(ctx, rows[b.row], t0, t1, w, b.y - top + 2, b.h - 4, th.bg);
-    }
-  }
+  pixels.commit(ctx);
   drawGrid(ctx, f.scale, f.ticks, vh, th);
   ctx.strokeStyle = th.grid;
   ctx.beginPath();
@@ -99,7 +82,7 @@ export function drawLanes(ctx: CanvasRenderingContext2D, f: LanesFrame): number 
     }
   }
   ctx.stroke();
-  if (outlined.length) {
+  if (outlined?.length) {
     // High contrast: every drawn run outlined.
     ctx.beginPath();
     for (const [x, y, ww, hh] of outlined) ctx.rect(x + 0.5, y + 0.5, Math.max(0, ww - 1), Math.max(0, hh - 1));
@@ -128,16 +111,15 @@ function eachStep(row: Row, y: number, draw: (level: Drawable, y: number, h: num
 /** Items wider than this many px that start where the previous one ended get a 1px gap. */
 const BOUNDARY_MIN_PX = 4;
 
-function drawBoundaries(ctx: CanvasRenderingContext2D, row: Row, t0: number, t1: number, w: number, y: number, h: number, bg: string): void {
+function drawBoundaries(pixels: PixelLayer, row: Row, t0: number, t1: number, w: number, y: number, h: number, gap: number): void {
   const k = w / (t1 - t0);
   let i = Math.max(1, lowerBound(row.start, t0 - row.maxDur));
   const iEnd = lowerBound(row.start, t1);
-  ctx.fillStyle = bg;
   for (; i < iEnd; i++) {
     const x0 = (row.start[i] - t0) * k;
     if ((row.end[i] - row.start[i]) * k < BOUNDARY_MIN_PX || x0 < 0) continue;
     // Touching (or overlapping) the previous item: they would merge into one bar.
-    if ((row.start[i] - row.end[i - 1]) * k < 1 && row.end[i - 1] > row.start[i - 1]) ctx.fillRect(Math.floor(x0), y, 1, h);
+    if ((row.start[i] - row.end[i - 1]) * k < 1 && row.end[i - 1] > row.start[i - 1]) pixels.fill(Math.floor(x0), Math.floor(x0) + 1, y, h, gap);
   }
 }
 
@@ -146,35 +128,14 @@ function runHeight(cover: number, h: number): number {
   return cover >= 1 ? h : Math.max(2, h * cover);
 }
 
-/** Sparse: each colour's runs as one canvas path. */
-function fillRunsPath(ctx: CanvasRenderingContext2D, runs: Runs, colors: string[], y: number, h: number, alpha: number, outlined?: [number, number, number, number][]): void {
-  const buf = runs.buf;
-  ctx.globalAlpha = alpha;
-  for (let c = 0; c < colors.length; c++) {
-    ctx.fillStyle = colors[c];
-    ctx.beginPath();
-    let any = false;
-    for (let i = 0; i < runs.count; i++) {
-      const o = i * RUN_STRIDE;
-      if (buf[o + 2] !== c) continue;
-      const hh = runHeight(buf[o + 3], h);
-      ctx.rect(buf[o], y + h - hh, buf[o + 1] - buf[o], hh);
-      if (outlined && buf[o + 1] - buf[o] >= 3) outlined.push([buf[o], y + h - hh, buf[o + 1] - buf[o], hh]);
-      any = true;
-    }
-    if (any) ctx.fill();
-  }
-  ctx.globalAlpha = 1;
-}
-
-/** Dense: runs written into the pixel buffer. In high contrast, collects rectangles to outline. */
-function fillRunsPixels(pixels: PixelLayer, runs: Runs, colors: number[], y: number, h: number, outlined?: [number, number, number, number][]): void {
+/** Runs painted into the pixel buffer. In high contrast, collects rectangles to outline. */
+function fillRuns(pixels: PixelLayer, runs: Runs, colors: number[], y: number, h: number, outlined?: [number, number, number, number][]): void {
   const buf = runs.buf;
   for (let i = 0; i < runs.count; i++) {
     const o = i * RUN_STRIDE;
     const hh = runHeight(buf[o + 3], h);
     const color = colors[buf[o + 2]] ?? colors[0];
-    pixels.fill(buf[o], buf[o + 1], y + h - hh, hh, color);
+    pixels.paint(buf[o], buf[o + 1], y + h - hh, hh, color);
     if (outlined && buf[o + 1] - buf[o] >= 3) outlined.push([buf[o], y + h - hh, buf[o + 1] - buf[o], hh]);
   }
 }

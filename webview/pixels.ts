@@ -1,8 +1,9 @@
 /**
- * A canvas-sized pixel buffer for the dense part of the lanes: filling thousands of thin
- * rectangles by writing 32-bit pixels and putting the image once costs a fraction of
- * building and filling canvas paths of them. Coordinates are CSS px; the buffer is in
- * device px. Colours are parsed once from any CSS colour the canvas understands.
+ * A canvas-sized pixel buffer for the many thin rectangles of the lanes and tracks: writing
+ * 32-bit pixels and putting the image once costs a fraction of what canvas paths or fillRect
+ * calls of them cost, whose rasterizing (Skia, in the frame's commit) was most of a frame.
+ * Coordinates are CSS px; the buffer is in device px. Colours are parsed once from any CSS
+ * colour the canvas understands; pixels hold straight (not premultiplied) RGBA, as ImageData.
  */
 export class PixelLayer {
   private image: ImageData | undefined;
@@ -12,6 +13,8 @@ export class PixelLayer {
   private dpr = 1;
   private colors = new Map<string, number>();
   private probe: CanvasRenderingContext2D | null = null;
+  /** Holds the image for commitOver (putImageData replaces; drawImage composites). */
+  private stage: HTMLCanvasElement | undefined;
 
   /** Clears the buffer for a frame of the given canvas (its backing store size). */
   begin(canvas: HTMLCanvasElement, dpr: number): void {
@@ -41,7 +44,7 @@ export class PixelLayer {
     return v;
   }
 
-  /** Fills [x0, x1) × [y, y + h) (CSS px); at least one device pixel wide. */
+  /** Fills [x0, x1) × [y, y + h) (CSS px) with `color`, replacing what is there; at least one device pixel wide and high. */
   fill(x0: number, x1: number, y: number, h: number, color: number): void {
     const d = this.dpr;
     let a = Math.floor(x0 * d), b = Math.max(a + 1, Math.round(x1 * d));
@@ -62,8 +65,72 @@ export class PixelLayer {
     }
   }
 
+  /**
+   * Paints [x0, x1) × [y, y + h) (CSS px) as a canvas fills a rectangle: a device row the
+   * rectangle only partly covers (a fractional top or bottom edge) gets the colour with its
+   * alpha scaled by the covered fraction. `over`: drawn over what is there (source-over, as
+   * separate fills are); else as one fill of many rectangles is (where they overlap, the pixel
+   * is the colour once: replaced, never made lighter). Columns are whole device pixels (x0
+   * floored, x1 rounded, at least one), as in fill.
+   */
+  paint(x0: number, x1: number, y: number, h: number, color: number, over = false): void {
+    const d = this.dpr;
+    let a = Math.floor(x0 * d), b = Math.max(a + 1, Math.round(x1 * d));
+    if (a < 0) a = 0;
+    if (b > this.w) b = this.w;
+    if (b <= a || !(h > 0)) return;
+    const top = y * d, bottom = (y + h) * d;
+    let r0 = Math.floor(top), r1 = Math.ceil(bottom);
+    if (r0 < 0) r0 = 0;
+    if (r1 > this.h) r1 = this.h;
+    const px = this.px, w = this.w, n = b - a;
+    for (let r = r0; r < r1; r++) {
+      const cov = Math.min(r + 1, bottom) - Math.max(r, top);
+      const c = cov >= 0.998 ? color : withAlpha(color, ((color >>> 24) * cov + 0.5) | 0);
+      const ca = c >>> 24;
+      if (ca === 0) continue;
+      const i = r * w + a;
+      if (over) {
+        for (let j = 0; j < n; j++) { const t = px[i + j]; px[i + j] = t >>> 24 === 0 ? c : sourceOver(c, t); }
+      } else if (c === color) {
+        if (n > 32) px.fill(c, i, i + n);
+        else for (let j = 0; j < n; j++) px[i + j] = c;
+      } else {
+        for (let j = 0; j < n; j++) if (px[i + j] >>> 24 < ca) px[i + j] = c;
+      }
+    }
+  }
+
   /** Puts the frame on the canvas (replacing what was there: draw overlays after). */
   commit(ctx: CanvasRenderingContext2D): void {
     if (this.image) ctx.putImageData(this.image, 0, 0);
   }
+
+  /** Draws the frame over what the canvas holds (source-over), like the fills it stands for would have. */
+  commitOver(ctx: CanvasRenderingContext2D): void {
+    if (!this.image) return;
+    this.stage ??= document.createElement('canvas');
+    const st = this.stage;
+    if (st.width !== this.w) st.width = this.w;
+    if (st.height !== this.h) st.height = this.h;
+    st.getContext('2d')!.putImageData(this.image, 0, 0);
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(st, 0, 0);
+    ctx.restore();
+  }
+}
+
+function withAlpha(color: number, alpha: number): number {
+  return ((alpha << 24) | (color & 0xffffff)) >>> 0;
+}
+
+/** `src` over `dst`, both straight RGBA pixels (Porter-Duff source-over). */
+function sourceOver(src: number, dst: number): number {
+  const sa = (src >>> 24) / 255, da = (dst >>> 24) / 255;
+  const k = da * (1 - sa), oa = sa + k;
+  const r = ((src & 255) * sa + (dst & 255) * k) / oa;
+  const g = (((src >>> 8) & 255) * sa + ((dst >>> 8) & 255) * k) / oa;
+  const b = (((src >>> 16) & 255) * sa + ((dst >>> 16) & 255) * k) / oa;
+  return (((oa * 255 + 0.5) << 24) | ((b + 0.5) << 16) | ((g + 0.5) << 8) | (r + 0.5)) >>> 0;
 }

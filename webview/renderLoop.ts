@@ -39,6 +39,7 @@ export class RenderLoop {
   private levels: LevelCache;
   private runsCache = new RunsCache();
   private pixels = new PixelLayer();
+  private trackPixels = new PixelLayer();
   private scratch: Float32Array[] = [];
   private overviewBars = new OverviewCache();
   private maxima: number[];
@@ -160,7 +161,7 @@ export class RenderLoop {
     const tctx = fitCanvas(tracksCanvas, w, TRACK_H * TRACKS.length);
     tctx.clearRect(0, 0, w, TRACK_H * TRACKS.length);
     drawGrid(tctx, s, ticks, TRACK_H * TRACKS.length, th);
-    drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch);
+    drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch, this.trackPixels, canvasDpr());
 
     mark('tracks');
     // Lanes (only the rows in the scrolled window) and finding markers

@@ -97,7 +97,7 @@ describe('timeline in Chromium', { skip: needs.skip }, () => {
     await page.close();
   });
 
-  test('dense and sparse views both draw the busy slices (pixel buffer and canvas paths)', async () => {
+  test('zoomed out and zoomed in, the pixel buffer draws the busy slices (a utilization chart, then slices with gaps)', async () => {
     const r = syntheticReport({ lanes: 4, spans: 200_000, wallMs: 20_000 });
     const { page, errors } = await openReport(browser, r);
     // Share of the main lane's CPU row (its lower half) that has paint, and the mean height.

@@ -1,6 +1,7 @@
 import type { TimelineModel } from './model';
 import type { Theme } from './theme';
 import { seriesColumns } from './lod';
+import type { PixelLayer } from './pixels';
 import { formatCount, formatMs } from '../analyzer/format';
 
 /**
@@ -83,34 +84,44 @@ export function scaleLabels(tr: TrackSpec, max: number): [number, string][] {
   return [[max, text(max)], [max / 2, text(max / 2)]];
 }
 
-export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxima: number[], t0: number, t1: number, width: number, theme: Theme, scratch: Float32Array[]): void {
+/**
+ * Draws the tracks over the grid (already on `ctx`): the alternate tracks' bands, the bars
+ * (written into `pixels` and drawn at once: rasterizing a canvas rectangle per pixel column
+ * and series was most of a frame), then each track's limit line, scale and separator.
+ */
+export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxima: number[], t0: number, t1: number, width: number, theme: Theme, scratch: Float32Array[], pixels: PixelLayer, dpr: number): void {
   const cols = Math.max(1, Math.floor(width));
+  ctx.fillStyle = theme.band;
+  TRACKS.forEach((_, k) => { if (k % 2) ctx.fillRect(0, k * TRACK_H, width, TRACK_H); });
+  pixels.begin(ctx.canvas, dpr);
+  const alpha = theme.highContrast ? 1 : 0.85;
   TRACKS.forEach((tr, k) => {
     const top = k * TRACK_H;
     const h = TRACK_H - 4;
     const base = top + TRACK_H - 1;
     const max = maxima[k];
-    ctx.fillStyle = k % 2 ? theme.band : 'transparent';
-    if (k % 2) ctx.fillRect(0, top, width, TRACK_H);
     const ss = tr.series(m), colors = tr.colors(theme);
     let below: Float32Array | undefined;
     ss.forEach((s, j) => {
       if (!scratch[j] || scratch[j].length !== cols) scratch[j] = new Float32Array(cols);
       const col = seriesColumns(s, m.bucketMs, t0, t1, scratch[j]);
-      ctx.fillStyle = colors[j];
-      ctx.globalAlpha = theme.highContrast ? 1 : 0.85;
-      ctx.beginPath();
+      const color = pixels.color(colors[j], alpha);
       for (let x = 0; x < cols; x++) {
         const lo = below ? below[x] : 0;
         const v = col[x];
         if (v <= 0) continue;
         const y0 = base - ((lo + v) / max) * h, y1 = base - (lo / max) * h;
-        ctx.rect(x, y0, 1, Math.max(0.75, y1 - y0));
+        pixels.paint(x, x + 1, y0, Math.max(0.75, y1 - y0), color, j > 0);
       }
-      ctx.fill();
-      ctx.globalAlpha = 1;
       if (ss.length > 1 && j === 0) { below = Float32Array.from(col); }
     });
+  });
+  pixels.commitOver(ctx);
+  TRACKS.forEach((tr, k) => {
+    const top = k * TRACK_H;
+    const h = TRACK_H - 4;
+    const base = top + TRACK_H - 1;
+    const max = maxima[k];
     const lim = tr.limit?.(m);
     if (lim) {
       const y = Math.round(base - (lim / max) * h) + 0.5;

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PixelLayer } from './pixels';
+
+// Node has no ImageData: the buffer needs only its width, height and bytes.
+(globalThis as any).ImageData ??= class { data: Uint8ClampedArray; constructor(public width: number, public height: number) { this.data = new Uint8ClampedArray(width * height * 4); } };
+
+const RED = 0xff0000ff >>> 0; // opaque red (RGBA bytes in memory order)
+const HALF_BLUE = ((128 << 24) | (255 << 16)) >>> 0;
+/** A layer on a 4 × 4 device-px canvas, and its pixels read back through commit. */
+function layer(dpr = 1) {
+  const p = new PixelLayer();
+  p.begin({ width: 4, height: 4 } as HTMLCanvasElement, dpr);
+  const read = () => {
+    let img: ImageData | undefined;
+    p.commit({ putImageData: (i: ImageData) => { img = i; } } as unknown as CanvasRenderingContext2D);
+    return new Uint32Array(img!.data.buffer);
+  };
+  return { p, read };
+}
+const alpha = (v: number) => v >>> 24;
+
+test('paint: a fractional top edge gets the colour at the covered share of its alpha, whole rows the colour', () => {
+  const { p, read } = layer();
+  p.paint(1, 2, 1.25, 2.75, RED); // rows 1 (¾ covered), 2, 3
+  const px = read();
+  assert.equal(px[0 * 4 + 1], 0, 'nothing above the rectangle');
+  assert.equal(alpha(px[1 * 4 + 1]), 191);
+  assert.equal(px[1 * 4 + 1] & 0xffffff, RED & 0xffffff, 'same colour');
+  assert.equal(px[2 * 4 + 1], RED);
+  assert.equal(px[3 * 4 + 1], RED);
+  assert.equal(px[2 * 4 + 0] + px[2 * 4 + 2], 0, 'one column wide');
+});
+
+test('paint: overlapping rectangles of one fill never make a pixel lighter; separate fills (over) blend', () => {
+  const { p, read } = layer();
+  p.paint(0, 1, 0, 4, RED);
+  p.paint(0, 1, 0.5, 3.5, RED); // a partly covered top row over a whole one: stays whole
+  p.paint(2, 3, 0, 4, HALF_BLUE);
+  p.paint(2, 3, 0, 4, HALF_BLUE, true); // ½ over ½: ¾ alpha
+  const px = read();
+  assert.equal(px[0], RED);
+  assert.equal(alpha(px[2]), 192);
+  assert.equal((px[2] >>> 16) & 255, 255, 'still blue');
+});
+
+test('paint at 2 device px per CSS px: the rectangle covers twice the device pixels', () => {
+  const { p, read } = layer(2);
+  p.paint(0.5, 1, 0, 1.5, RED); // device columns 1, rows 0–2
+  const px = read();
+  assert.deepEqual([px[1], px[5], px[9], px[13]], [RED, RED, RED, 0]);
+  assert.equal(px[0] + px[2], 0);
+});
