@@ -12,20 +12,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCostArgs } from './lib/costArgs.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORKLOADS = join(ROOT, 'bench/workloads');
-const argv = process.argv.slice(2);
-let rounds = 5;
-let count = 4;
-let compare = null;
-const filters = [];
-for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--rounds') rounds = Math.max(1, Number(argv[++i]));
-  else if (argv[i] === '--count') count = Math.max(1, Number(argv[++i]));
-  else if (argv[i] === '--compare') compare = join(resolve(argv[++i]), 'dist/cli.js');
-  else filters.push(argv[i]);
-}
+const { rounds, count, compare, filters } = parseCostArgs(process.argv.slice(2), { rounds: 5 });
 if (spawnSync('perf', ['--version']).status !== 0) { console.error('perf is not installed (linux-tools): this bench counts CPU samples per thread with perf record'); process.exit(1); }
 const CLIS = [['after', join(ROOT, 'dist/cli.js')], ...(compare ? [['before', compare]] : [])];
 for (const [, cli] of CLIS) if (!existsSync(cli)) { console.error(`${cli} missing: node scripts/build.mjs`); process.exit(1); }

@@ -13,22 +13,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCostArgs } from './lib/costArgs.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli.js');
 const WORKLOADS = join(ROOT, 'bench/workloads');
 
-const argv = process.argv.slice(2);
-let rounds = 7;
-let count = 4;
-let compare = null;
-const filters = [];
-for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--rounds') rounds = Math.max(1, Number(argv[++i]));
-  else if (argv[i] === '--count') count = Math.max(1, Number(argv[++i]));
-  else if (argv[i] === '--compare') compare = join(resolve(argv[++i]), 'dist/cli.js');
-  else filters.push(argv[i]);
-}
+const { rounds, count, compare, filters } = parseCostArgs(process.argv.slice(2), { rounds: 7 });
 for (const cli of [CLI, compare]) if (cli && !existsSync(cli)) { console.error(`${cli} missing: node scripts/build.mjs`); process.exit(1); }
 /** The CLIs timed: this build ('after'), and the compared one ('before'). */
 const CLIS = [['after', CLI], ...(compare ? [['before', compare]] : [])];
