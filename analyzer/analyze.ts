@@ -7,7 +7,7 @@ import { SourceMapper } from './sourceMapper';
 import { sitesByThread, type AnalysisContext, type AnalyzedRun, type ThreadLane, type FindingDraft } from './context';
 import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
-import { percentile, round } from './stats';
+import { maxOf, percentile, round } from './stats';
 import { buildSpans } from './spans';
 import { collectRequests, routeTable, unrecordedHttp2 } from './requests';
 import { isSaturated } from './findings/threadpoolSaturation';
@@ -209,7 +209,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
     cpuUserMs: usage && m.tid === 0 ? round(usage.userCPUTime / 1000) : undefined,
     cpuSystemMs: usage && m.tid === 0 ? round(usage.systemCPUTime / 1000) : undefined,
     maxRssKb: usage && m.tid === 0 ? usage.maxRSS : undefined,
-    lagMs: lags.length ? { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(Math.max(...lags), 2) } : undefined,
+    lagMs: lags.length ? { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(maxOf(lags), 2) } : undefined,
     ...(launcher ? { launcher } : {}),
   };
 }
@@ -326,7 +326,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
   const pools = [...ctx.pools.values()];
   const mainPool = main ? ctx.pools.get(main.lane.pid) : undefined;
   return {
-    eventLoopLagMs: { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(lags.length ? Math.max(...lags) : 0, 2) },
+    eventLoopLagMs: { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(maxOf(lags), 2) },
     eventLoopUtilization: main?.lane.eventLoopUtilization ?? 0,
     cpuParallelism: ctx.wallMs > 0 ? round(cpuMs / ctx.wallMs, 2) : 0,
     maxConcurrency: Math.max(maxInFlight, Math.round(maxBucketConcurrency)),

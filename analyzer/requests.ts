@@ -2,7 +2,7 @@ import type { AnalysisContext } from './context';
 import type { LatencyBreakdown, RequestSpans, RouteStat, SourceLocation } from './report';
 import { REQUEST_FIELDS, REQ_CLIENT, REQ_ERROR, REQ_SERVER } from './raw';
 import { LoopCpu, type LineCpu } from './latencyAttribution';
-import { percentile, round } from './stats';
+import { maxOf, percentile, round } from './stats';
 import { formatMs } from './format';
 import { shortFile } from './context';
 import { BUCKET_MS } from './parallelism';
@@ -169,7 +169,7 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
       laneIds: [...c.lanes].map((l) => ctx.threads[l].lane.id), count: c.count, errors: c.errors,
       statuses: [...statuses].sort((a, b) => b[1] - a[1]).map(([status, count]) => ({ status, count })),
       detailed: idx.length, p50Ms: round(percentile(durations, 50), 2), p99Ms: round(p99, 2),
-      maxMs: round(durations.length ? Math.max(...durations) : 0, 2),
+      maxMs: round(maxOf(durations), 2),
       meanMs: round(durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0, 2),
     };
     if (c.kind === REQ_SERVER && idx.length) {

@@ -116,7 +116,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
 }
 
 function addRequests(into: ThreadRequests, chunk: NonNullable<Chunk['requests']>, toMs: (perf: number) => number): void {
-  into.names.push(...chunk.names);
+  for (const name of chunk.names) into.names.push(name); // not push(...names): a long list overflows the stack
   const r = chunk.rows;
   for (let i = 0; i + REQUEST_FIELDS <= r.length; i += REQUEST_FIELDS) {
     const at = (k: number) => (r[i + k] >= 0 ? toMs(r[i + k]) : -1);
