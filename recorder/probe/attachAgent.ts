@@ -72,8 +72,8 @@ function install(): void {
 
   let expected = performance.now() + TICK_MS;
   let tickCount = 0;
-  let timer: NodeJS.Timeout;
   const tick = () => {
+    if (disposed) return; // detached: the last firing ends the timer (see dispose)
     try {
       lagTick(runtime, ticks, expected);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) {
@@ -83,9 +83,9 @@ function install(): void {
       }
     } catch { /* never break the program */ }
     expected = performance.now() + TICK_MS;
-    timer = setTimeout(tick, TICK_MS).unref();
+    setTimeout(tick, TICK_MS).unref();
   };
-  timer = setTimeout(tick, TICK_MS).unref();
+  setTimeout(tick, TICK_MS).unref();
 
   const abandoned = (t: number) => {
     if (t - lastContact > config.abandonAfterMs) return true;
@@ -98,7 +98,11 @@ function install(): void {
   function dispose(closeInspector = false): void {
     if (disposed) return;
     disposed = true;
-    clearTimeout(timer);
+    // No clearTimeout: dispose() runs from the recorder's Runtime.evaluate, which V8 may run as an
+    // interrupt in the middle of Node's listOnTimeout, between its check of this very timer's
+    // _onTimeout and its call (emitBefore runs JS there): clearing it then set _onTimeout to null
+    // and crashed the program ("timer._onTimeout is not a function"). The timer is unref'd and
+    // its next firing, ≤ 10 ms on, sees `disposed` and does not come back.
     requests.stop();
     closeThreadCpuClock();
     restoreAtomicsWait();
