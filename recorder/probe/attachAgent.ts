@@ -73,7 +73,9 @@ function install(): void {
   let expected = performance.now() + TICK_MS;
   let tickCount = 0;
   const tick = () => {
-    if (disposed) return; // detached: the last firing ends the timer (see dispose)
+    // Detached: this last firing ends the timer (see dispose), and closes the CPU clock again in
+    // case a dispose() that interrupted a tick was followed by that tick reopening it.
+    if (disposed) { closeThreadCpuClock(); return; }
     try {
       lagTick(runtime, ticks, expected);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) {
