@@ -21,6 +21,7 @@ import { readThreadLogs } from './launcher/threadLogs';
 import { startProcessTree } from './launcher/processTree';
 import { distFile } from './launcher/distFiles';
 import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
+import { pruneStaleFiles, runDirPrefix } from './staleFiles';
 
 export { CommandError } from './launcher/command';
 
@@ -33,7 +34,7 @@ export { CommandError } from './launcher/command';
 export function startProfile(options: ProfileOptions): ProfileRun {
   const nodePath = options.nodePath ?? process.execPath;
   const resolved = resolveCommand(options.command, options.cwd, nodePath, options.runtimeArgs ?? []);
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
+  const runDir = fs.mkdtempSync(runDirPrefix());
   const status = options.onStatus ?? (() => undefined);
   const warnings: string[] = [];
   const processes = new Map<number, { announcement: Announcement; main: ThreadRecorder | null; closed: Promise<void> }>();
@@ -256,6 +257,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     }
     const threadProfiles: ThreadProfile[] = threads.flatMap((t) => (t.profile ? [{ pid: t.pid, tid: t.tid, profile: t.profile }] : []));
     fs.rmSync(runDir, { recursive: true, force: true });
+    pruneStaleFiles(runDir);
     const recording: Recording = { raw, profiles: threadProfiles };
     return recording;
   })();

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 // Captured before the probe wraps fs.*Sync: the cache is the recorder's I/O, not the program's.
-const { readFileSync, writeFileSync, renameSync, mkdirSync, lstatSync, statSync, unlinkSync } = fs;
+const { readFileSync, writeFileSync, renameSync, mkdirSync, lstatSync, statSync, unlinkSync, utimesSync } = fs;
 
 /**
  * Instrumented files kept across runs, so a run does not parse again (acorn, ~30–100 ms of CPU
@@ -28,7 +28,7 @@ export class InstrumentCache {
    * The cache of instrumented files for the instrumenter bundle at `instrumenterPath`, in
    * `root` (default: the per-user folder above); undefined when it cannot be used safely.
    */
-  static open(instrumenterPath: string, root = defaultRoot()): InstrumentCache | undefined {
+  static open(instrumenterPath: string, root = userCacheRoot()): InstrumentCache | undefined {
     try {
       if (!root) return undefined;
       const s = statSync(instrumenterPath, { bigint: true });
@@ -36,7 +36,10 @@ export class InstrumentCache {
       mkdirSync(root, { recursive: true, mode: 0o700 });
       if (!ownedPrivateDir(root)) return undefined;
       const dir = path.join(root, 'instrumented', build);
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const made = statSync(dir, { throwIfNoEntry: false });
+      if (!made) mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // In use: recorder/staleFiles.ts removes build folders no run has touched for two weeks.
+      else if (Date.now() - made.mtimeMs > 24 * 3600_000) utimesSync(dir, new Date(), new Date());
       return new InstrumentCache(dir);
     } catch { return undefined; }
   }
@@ -77,13 +80,14 @@ export class InstrumentCache {
 
 interface EntryHeader { file: string; isModule: boolean; sourceLength: number; mapLength: number }
 
-function defaultRoot(): string | undefined {
+/** The per-user folder of kept files: `<os.tmpdir()>/concurrency-lens-<uid>`. */
+export function userCacheRoot(): string | undefined {
   const uid = process.getuid?.();
   return path.join(os.tmpdir(), `concurrency-lens-${uid ?? os.userInfo().username}`);
 }
 
 /** A real directory (not a symlink), owned by this user and closed to everyone else (POSIX). */
-function ownedPrivateDir(dir: string): boolean {
+export function ownedPrivateDir(dir: string): boolean {
   const s = lstatSync(dir);
   if (!s.isDirectory()) return false;
   if (process.getuid === undefined) return true; // Windows: os.tmpdir() is the user's own
