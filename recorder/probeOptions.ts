@@ -39,9 +39,13 @@ export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
 /**
  * What the probe reads at a profile chunk seam: [on-CPU ms of the thread (-1: unknown),
  * CLOCK_MONOTONIC µs, Σ over the thread's lag ticks so far of its fs/dns requests on libuv's
- * pool, lag ticks so far, HTTP requests its servers began handling so far].
+ * pool, lag ticks so far, HTTP requests its servers began handling so far, ms the thread has wanted a
+ * CPU: on one or waiting for one (-1: unknown; absent from a probe of an older version: the rest
+ * holds it, WANTED_CPU_AT)].
  */
-export type SeamReading = [threadCpuMs: number, hrUs: number, poolRequestTicks: number, ticks: number, requestsServed: number];
+export type SeamReading = [threadCpuMs: number, hrUs: number, poolRequestTicks: number, ticks: number, requestsServed: number, ...wantedCpuMs: number[]];
+/** Index of the wanted-CPU ms in a SeamReading. */
+export const WANTED_CPU_AT = 5;
 
 /**
  * Expression the recorder evaluates in a thread to start CPU profile chunk `start` and end chunk

@@ -1,5 +1,5 @@
 import { PROFILE_CHUNK_PREFIX, type SeamReading } from '../probeOptions';
-import { threadRunMs } from './threadCpuClock';
+import { threadRunMs, threadWantedMs } from './threadCpuClock';
 import type { ProbeRuntime } from './runtime';
 
 /**
@@ -39,14 +39,15 @@ export function poolRequests(): number {
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
  * probe chunk to say how much CPU it really got), then the pool's load so far over the lag
  * ticks and the HTTP requests this thread's servers began handling so far (`requestsServed`; the
- * recorder's sampling policy, recorder/launcher/samplingPolicy.ts).
+ * recorder's sampling policy, recorder/launcher/samplingPolicy.ts), and the time this thread has
+ * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
 export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number): (start: number, end: number) => SeamReading {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
   return (start, end) => {
     if (start > 0) profile(`${PROFILE_CHUNK_PREFIX}${start}`);
-    const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks, requestsServed()];
+    const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
     if (end > 0) profileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
     return reading;
   };
