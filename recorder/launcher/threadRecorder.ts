@@ -43,8 +43,8 @@ export interface RecorderHooks {
 /**
  * Records one thread over CDP: starts the CPU profiler before any user code runs (the
  * thread waits for us), follows its workers, and streams the CPU profile out in chunks of
- * ~100 ms (see the probe's profileChunk), so a thread that ends abruptly (terminate(),
- * SIGKILL, SIGTERM) loses only its last chunk. The last chunk is collected when the thread
+ * ~100 ms, up to 1 s while the thread is busy (see the probe's profileChunk and chunkPacing.ts),
+ * so a thread that ends abruptly (terminate(), SIGKILL, SIGTERM) loses only its last chunk. The last chunk is collected when the thread
  * announces its exit (the probe calls the exit binding and waits) or when the run is stopped.
  * The main thread of a process also records thread-pool trace events.
  */
