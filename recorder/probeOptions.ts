@@ -39,17 +39,23 @@ export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
 /**
  * What the probe reads at a profile chunk seam: [on-CPU ms of the thread (-1: unknown),
  * CLOCK_MONOTONIC µs, Σ over the thread's lag ticks so far of its fs/dns requests on libuv's
- * pool, lag ticks so far, HTTP requests its servers began handling so far].
+ * pool, lag ticks so far, HTTP requests its servers began handling so far, ms the thread has wanted a
+ * CPU: on one or waiting for one (-1: unknown; absent from a probe of an older version: the rest
+ * holds it, WANTED_CPU_AT)].
  */
-export type SeamReading = [threadCpuMs: number, hrUs: number, poolRequestTicks: number, ticks: number, requestsServed: number];
+export type SeamReading = [threadCpuMs: number, hrUs: number, poolRequestTicks: number, ticks: number, requestsServed: number, ...wantedCpuMs: number[]];
+/** Index of the wanted-CPU ms in a SeamReading. */
+export const WANTED_CPU_AT = 5;
 
 /**
- * Expression the recorder evaluates in a thread to start CPU profile chunk `start` and end chunk
- * `end` (0: none); evaluates to the SeamReading at the seam when the thread's probe did it, and
- * to null when there is no probe (yet).
+ * Expression the recorder evaluates in a thread to start its next CPU profile chunk (`start` > 0)
+ * and end its current one (`end` > 0; the recorder numbers its chunks, the probe titles them);
+ * evaluates to the SeamReading at the seam when the thread's probe did it, and to null when there
+ * is no probe (yet). One of three constant strings: V8 compiles each once (its compilation cache),
+ * not at every rotation (~a third of a rotation's cost when each carried the chunk numbers).
  */
 export function profileChunkExpression(start: number, end: number): string {
-  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start}, ${end}) ?? null`;
+  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}) ?? null`;
 }
 
 export function readProbeOptions(): ProbeOptions | null {

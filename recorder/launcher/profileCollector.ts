@@ -8,7 +8,7 @@ import { BUSY_REQUESTS_PER_S, type CoarserReason } from './samplingPolicy';
 
 /** CPU sampling interval unless the user chose one (µs). */
 export const DEFAULT_SAMPLING_US = 1000;
-/** A thread's CPU profile streams out in chunks this long: what a thread that ends abruptly loses at most. */
+/** A thread's CPU profile streams out in chunks this long, longer while it is busy (chunkPacing.ts): what a thread that ends abruptly loses at most. */
 const PROFILE_CHUNK_MS = 100;
 
 /**

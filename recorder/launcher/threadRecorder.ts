@@ -4,6 +4,7 @@ import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
 import { measureOff } from '../measureOff';
 import { SamplingPolicy, COARSER_FACTOR, type CoarserReason } from './samplingPolicy';
+import { ChunkPacing } from './chunkPacing';
 import type { SeamReading } from '../probeOptions';
 
 /**
@@ -22,7 +23,7 @@ export interface RecorderHooks {
   readonly adaptiveSampling: boolean;
   /** A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are that much sparser from then on), `why`. */
   samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number, why: CoarserReason): void;
-  /** How long each streamed CPU profile chunk of a thread lasts now (longer when many threads are alive). */
+  /** How long each streamed CPU profile chunk of a thread lasts at least now (longer when many threads are alive; a busy thread's grow: chunkPacing.ts). */
   chunkIntervalMs(): number;
   /** A recorded thread started or ended (for the live count). */
   threadAlive(delta: 1 | -1): void;
@@ -42,8 +43,8 @@ export interface RecorderHooks {
 /**
  * Records one thread over CDP: starts the CPU profiler before any user code runs (the
  * thread waits for us), follows its workers, and streams the CPU profile out in chunks of
- * ~100 ms (see the probe's profileChunk), so a thread that ends abruptly (terminate(),
- * SIGKILL, SIGTERM) loses only its last chunk. The last chunk is collected when the thread
+ * ~100 ms, up to 1 s while the thread is busy (see the probe's profileChunk and chunkPacing.ts),
+ * so a thread that ends abruptly (terminate(), SIGKILL, SIGTERM) loses only its last chunk. The last chunk is collected when the thread
  * announces its exit (the probe calls the exit binding and waits) or when the run is stopped.
  * The main thread of a process also records thread-pool trace events.
  */
@@ -62,11 +63,13 @@ export class ThreadRecorder {
 
   private intervalUs = 0;
   private readonly policy: SamplingPolicy;
+  private readonly pacing: ChunkPacing;
   /** Set when the next rotation should sample less often, and why (see samplingPolicy.ts). */
   private coarsen: CoarserReason | undefined;
 
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
+    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs());
   }
 
   async start(isProcessMain: boolean): Promise<void> {
@@ -112,7 +115,7 @@ export class ThreadRecorder {
     if (this.collected) return;
     this.rotationTimer = setTimeout(() => {
       this.queue = this.queue.then(() => this.rotate()).catch(() => undefined).finally(() => this.scheduleRotation());
-    }, this.hooks.chunkIntervalMs());
+    }, this.pacing.next());
     this.rotationTimer.unref();
   }
 
@@ -179,6 +182,7 @@ export class ThreadRecorder {
     const reading = value as SeamReading;
     const [cpuMs, hrUs] = reading;
     if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
+    this.pacing.observe(reading);
     if (this.hooks.adaptiveSampling) this.coarsen ??= this.policy.observe(reading);
     return true;
   }
@@ -190,7 +194,7 @@ export class ThreadRecorder {
   /** What could not be collected from a thread that is gone. */
   private lost(reason: string): void {
     this.hooks.warn(this.chunksReceived > 0
-      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${this.hooks.chunkIntervalMs()} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (when its event loop last turned)`
+      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${this.pacing.current()} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (when its event loop last turned)`
       : `no CPU profile for ${this.describe()}: ${reason}`);
   }
 

@@ -1,5 +1,5 @@
 import { PROFILE_CHUNK_PREFIX, type SeamReading } from '../probeOptions';
-import { threadRunMs } from './threadCpuClock';
+import { threadRunMs, threadWantedMs } from './threadCpuClock';
 import type { ProbeRuntime } from './runtime';
 
 /**
@@ -32,22 +32,29 @@ export function poolRequests(): number {
  * probe is preloaded; an injected agent takes `inspector.console`, V8's own). The recorder
  * streams CPU profiles in chunks: it calls profileChunk over the inspector every ~100 ms, so
  * that chunk n+1 starts before chunk n ends (no sample is lost at the seam, and the profiler
- * keeps running). Each ended chunk reaches the recorder as Profiler.consoleProfileFinished.
+ * keeps running). Each ended chunk reaches the recorder as Profiler.consoleProfileFinished
+ * (titled PROFILE_CHUNK_PREFIX and the chunk's number in this thread).
  * Chunk 0 is the recorder's own Profiler.start, which it stops itself after chunk 1 started.
  *
  * The chunker returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
  * probe chunk to say how much CPU it really got), then the pool's load so far over the lag
  * ticks and the HTTP requests this thread's servers began handling so far (`requestsServed`; the
- * recorder's sampling policy, recorder/launcher/samplingPolicy.ts).
+ * recorder's sampling policy, recorder/launcher/samplingPolicy.ts), and the time this thread has
+ * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
 export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number): (start: number, end: number) => SeamReading {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
+  /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
+  let started = 0;
+  let running: string | undefined;
   return (start, end) => {
-    if (start > 0) profile(`${PROFILE_CHUNK_PREFIX}${start}`);
-    const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks, requestsServed()];
-    if (end > 0) profileEnd(`${PROFILE_CHUNK_PREFIX}${end}`);
+    const ending = end > 0 ? running : undefined;
+    if (end > 0) running = undefined;
+    if (start > 0) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`);
+    const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
+    if (ending !== undefined) profileEnd(ending);
     return reading;
   };
 }

@@ -1,0 +1,58 @@
+import { WANTED_CPU_AT as WANTED, type SeamReading } from '../probeOptions';
+
+/**
+ * How long each streamed CPU profile chunk of one thread lasts (see threadRecorder.ts). Every
+ * rotation interrupts the thread to end one chunk and start the next: V8 builds the ended chunk's
+ * profile and the inspector serializes it, on that thread, and the evaluated expression is
+ * compiled; in a busy server that was ~5 % of its CPU at 100 ms (bench/probeCost.mjs, perf).
+ * So while a thread is busy its chunks grow: each chunk after a busy one lasts twice as long as
+ * that one, up to MAX_CHUNK_MS; a chunk after one that was not busy lasts the base interval
+ * again (~100 ms, longer when many threads are alive: profileCollector.ts). Busy: over the
+ * chunk, the thread wanted a CPU (was on one or runnable, waiting for one: the probe reads
+ * Linux's schedstat) at least BUSY_SHARE of the wall time. A share of wanted time, not of CPU
+ * time, so that a busy thread on a crowded machine (which gets little CPU) is still busy.
+ * Where it is not known (no schedstat), chunks keep the base interval.
+ *
+ * What a thread that ends abruptly loses is its chunk in progress: at most `current()` ms
+ * (more when a blocked thread delays the rotation).
+ */
+export const MAX_CHUNK_MS = 1000;
+/** A chunk over which the thread wanted a CPU for at least this share of the wall time was busy. */
+export const BUSY_SHARE = 0.5;
+
+export class ChunkPacing {
+  private last: SeamReading | undefined;
+  /** Whether the chunk that ended at the last seam was busy, and whether a seam was made since the last next(). */
+  private busy = false;
+  private fresh = false;
+  private ms: number | undefined;
+
+  /** `baseMs`: the base interval now (it changes with the number of threads alive). */
+  constructor(private readonly baseMs: () => number) {}
+
+  /** Feeds the reading taken at a seam (the start of the chunk in progress). */
+  observe(r: SeamReading): void {
+    const a = this.last;
+    this.last = r;
+    this.fresh = true;
+    const wanted = r[WANTED] as number | undefined;
+    const before = a?.[WANTED] as number | undefined;
+    if (wanted === undefined || before === undefined || wanted < 0 || before < 0) { this.busy = false; return; }
+    const wallMs = (r[1] - a![1]) / 1000;
+    this.busy = wallMs > 0 && (wanted - before) / wallMs >= BUSY_SHARE;
+  }
+
+  /** How long the chunk in progress lasts: call once per rotation, when it is scheduled (a rotation that made no seam: the base interval). */
+  next(): number {
+    const base = this.baseMs();
+    const grow = this.busy && this.fresh && this.ms !== undefined;
+    this.fresh = false;
+    this.ms = grow ? Math.max(base, Math.min(MAX_CHUNK_MS, this.ms! * 2)) : base;
+    return this.ms;
+  }
+
+  /** How long the chunk in progress lasts (what an abrupt end loses at most). */
+  current(): number {
+    return this.ms ?? this.baseMs();
+  }
+}
