@@ -71,7 +71,7 @@ function profiled(file, variant) {
 const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); const m = s.length >> 1; return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 console.log(`node ${process.version}, ${rounds} rounds; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 // Seen at load 10–30 on 2 cores: fs-churn's profiled own time came out 0.5–0.9× its plain one in
-// every variant (the machine's share each run gets swamps the recording's cost): only cpu holds.
+// most variants and rounds (the share of the machine each run gets swamps the recording's cost).
 if (loadavg()[0] > availableParallelism()) console.log(`load above ${availableParallelism()} cores: wall and work ratios are not meaningful here (profiled runs have come out faster than plain ones); compare cpu`);
 const autocannon = createRequire(import.meta.url)('autocannon');
 const SERVER_PATHS = { 'server-trivial': ['/'], 'server-mix': ['/fast', '/io', '/cpu', '/items/42'] };
