@@ -12,7 +12,7 @@
 // Usage: node bench/probeCost.mjs [--rounds N] [--seconds S] [--base DIR] [--variants all,sampler,chunks,…] [workload…]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
+import { tmpdir, loadavg, availableParallelism } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -70,6 +70,9 @@ function profiled(file, variant) {
 
 const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); const m = s.length >> 1; return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 console.log(`node ${process.version}, ${rounds} rounds; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+// Seen at load 10–30 on 2 cores: fs-churn's profiled own time came out 0.5–0.9× its plain one in
+// most variants and rounds (the share of the machine each run gets swamps the recording's cost).
+if (loadavg()[0] > availableParallelism()) console.log(`load above ${availableParallelism()} cores: wall and work ratios are not meaningful here (profiled runs have come out faster than plain ones); compare cpu`);
 const autocannon = createRequire(import.meta.url)('autocannon');
 const SERVER_PATHS = { 'server-trivial': ['/'], 'server-mix': ['/fast', '/io', '/cpu', '/items/42'] };
 
