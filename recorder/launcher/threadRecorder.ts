@@ -2,6 +2,7 @@ import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/ra
 import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
+import { NO_OP_COMMAND } from './promptAcks';
 import { measureOff } from '../measureOff';
 import { SamplingPolicy, COARSER_FACTOR, type CoarserReason } from './samplingPolicy';
 import type { SeamReading } from '../probeOptions';
@@ -258,10 +259,15 @@ export class ThreadRecorder {
     ]);
   }
 
+  /**
+   * Stops thread-pool tracing; resolves once every trace event has arrived. Node queues them for
+   * the main thread (NodeTracing.dataCollected) before it sends tracingComplete, and sends them
+   * after it: a command sent once tracingComplete is here is answered after them (one queue).
+   */
   private stopTracing(): Promise<void> {
     if (!this.tracingDone) {
       this.tracingDone = new Promise<void>((resolve) => {
-        this.target.on('NodeTracing.tracingComplete', () => resolve());
+        this.target.on('NodeTracing.tracingComplete', () => { this.target.send(NO_OP_COMMAND, {}, 5000).then(() => resolve(), () => resolve()); });
         this.target.send('NodeTracing.stop').catch((e) => { this.hooks.warn(`tracing stop failed in pid ${this.pid}: ${e.message}`); resolve(); });
         setTimeout(resolve, 10000).unref();
       });
