@@ -275,6 +275,15 @@ export class ThreadRecorder {
     return this.tracingDone;
   }
 
+  /**
+   * Thread `tid` of this process (this thread or one of its workers) announced its exit through
+   * the run directory (exitAnnouncementFile): handled as its exit binding's call, whichever comes first.
+   */
+  exitAnnounced(tid: number): void {
+    if (tid === this.tid) { void this.collectAndRelease(); return; }
+    for (const w of this.workers.values()) w.recorder?.exitAnnounced(tid);
+  }
+
   /** Set once the thread's exit is handled (the exit binding, or a process waiting for us to disconnect). */
   private releasing: Promise<void> | null = null;
 
