@@ -4,5 +4,7 @@
  */
 import * as path from 'node:path';
 import { runBundle } from './codeCache';
+import { userCacheRoot } from '../recorder/userCacheDir';
+import { debugLog } from '../recorder/launcher/debugLog';
 
-runBundle(path.join(__dirname, 'cliMain.js'));
+runBundle(path.join(__dirname, 'cliMain.js'), userCacheRoot(), (use) => debugLog(`code cache ${use}`));

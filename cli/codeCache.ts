@@ -23,7 +23,7 @@ const HEADER = MAGIC.length + 4;
  * exit, after the run (so it holds what the run compiled), atomically (temporary file, rename).
  * Any failure of the cache falls back to compiling: the CLI runs the same either way.
  */
-export function runBundle(file: string, cacheRoot = userCacheRoot()): void {
+export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined): void {
   const source = fs.readFileSync(file);
   const cacheDir = path.join(cacheRoot, 'code-cache');
   const usable = privateDir(cacheRoot) && privateDir(cacheDir);
@@ -31,10 +31,19 @@ export function runBundle(file: string, cacheRoot = userCacheRoot()): void {
   const cachedData = usable ? cachedDataFor(cacheFile, source) : undefined;
   // Node's CommonJS wrapper, on the bundle's first line (its line numbers stay as they are).
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`, { filename: file, cachedData });
-  if (usable && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(cacheFile, source, script));
+  const use: CodeCacheUse = !usable ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'refused' : 'used';
+  if (use === 'missing' || use === 'refused') process.once('exit', () => writeCache(cacheFile, source, script));
+  onCompiled(use);
   const module = { exports: {}, id: file, filename: file, loaded: false };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
 }
+
+/**
+ * How a run used the code cache: V8 took it ('used'); there was none made from these exact bytes
+ * ('missing'), or V8 refused it ('refused': another V8 or other flags), and one is written at
+ * exit; or the cache folder is not safe to use ('off': nothing read or written).
+ */
+export type CodeCacheUse = 'used' | 'missing' | 'refused' | 'off';
 
 /** V8's data in `cacheFile` if it was made from exactly `source`. */
 function cachedDataFor(cacheFile: string, source: Buffer): Buffer | undefined {
