@@ -16,6 +16,7 @@ import { parseBudgets, type Budget } from '../analyzer/budgets';
 import { parseFailOn, type FailOnRule } from '../analyzer/failOn';
 import { outputPathProblems } from './outputOptions';
 import { EXIT_USAGE } from './exitCodes';
+import { exitAfterFlush } from './exitAfterFlush';
 
 // Start-up loads only what starting the program needs: the other commands, the usage text, the
 // analyzer and the report writers are imported when used (esbuild evaluates a dynamically
@@ -160,7 +161,10 @@ async function matrix(args: string[]): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+const argv = process.argv.slice(2);
+// `profile` has nothing left running once it returns (the program's processes are gone, the
+// files written): it ends as soon as its output is out, without Node's teardown.
+main(argv).then((code) => { if (argv[0] === 'profile') exitAfterFlush(code); else process.exitCode = code; }, (e) => {
   process.stderr.write(`concurrency-lens: internal error: ${e instanceof Error ? e.stack : e}\n`);
   process.exitCode = 70;
 });

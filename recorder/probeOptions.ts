@@ -24,6 +24,20 @@ export interface ProbeOptions {
   recorderPid: number;
 }
 
+/**
+ * File a thread's probe creates in the run directory as it announces its exit (besides calling
+ * the exit binding): the recorder's directory watch sees it at once, while the binding's message
+ * may wait in the program's socket for the recorder's ACK (Nagle's algorithm: see PromptAcks).
+ */
+export function exitAnnouncementFile(pid: number, tid: number): string {
+  return `exit-${pid}-${tid}`;
+}
+/** The (pid, tid) of an exit announcement file's name, or undefined for any other name. */
+export function parseExitAnnouncement(name: string): { pid: number; tid: number } | undefined {
+  const m = /^exit-(\d+)-(\d+)$/.exec(name);
+  return m ? { pid: Number(m[1]), tid: Number(m[2]) } : undefined;
+}
+
 /** The probe waits for the recorder twice: at start (processes) and at exit (every thread). */
 export const RELEASE_START = 1;
 export const RELEASE_EXIT = 2;

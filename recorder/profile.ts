@@ -94,7 +94,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       recorder.ended();
     })();
   };
-  const rendezvous = new Rendezvous(runDir, attach);
+  const rendezvous = new Rendezvous(runDir, attach, (pid, tid) => processes.get(pid)?.main?.exitAnnounced(tid));
 
   debugLog('spawning');
   const startEpochMs = Date.now();

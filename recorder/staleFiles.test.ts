@@ -76,6 +76,22 @@ describe('pruneStaleFiles: what killed runs and old builds left in the temp fold
     assert.ok(fs.existsSync(path.join(builds, current)), 'touched when opened');
   });
 
+  it('removes CLI code cache files two weeks old', () => {
+    const cacheDir = path.join(root, 'code-cache');
+    fs.mkdirSync(cacheDir);
+    const file = (name: string, ageMs: number) => {
+      const f = path.join(cacheDir, name);
+      fs.writeFileSync(f, 'cache');
+      fs.utimesSync(f, (now - ageMs) / 1000, (now - ageMs) / 1000);
+      return f;
+    };
+    const old = file('cli-v20.0.0-x64-00000001.bin', 15 * DAY);
+    const recent = file('cli-v20.0.0-x64-00000002.bin', 13 * DAY);
+    pruneStaleFiles('', { tmp, root, now });
+    assert.equal(fs.existsSync(old), false);
+    assert.ok(fs.existsSync(recent));
+  });
+
   it('runs at most once a day', () => {
     const dead = deadPid();
     pruneStaleFiles('', { tmp, root, now });

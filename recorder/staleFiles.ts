@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ownedPrivateDir, userCacheRoot } from './probe/instrumentCache';
+import { privateDir, userCacheRoot } from './userCacheDir';
 
 /**
  * Removes what earlier runs left in the temp folder, at most once a day per user:
@@ -11,7 +11,8 @@ import { ownedPrivateDir, userCacheRoot } from './probe/instrumentCache';
  *   (SIGKILL, a crash of the editor); folders of the old form (`concurrency-lens-XXXXXX`, no
  *   pid) once they are a week old;
  * - instrument cache folders (recorder/probe/instrumentCache.ts) of builds no run has opened for
- *   two weeks (each rebuild or Node version has its own; a run touches its folder once a day).
+ *   two weeks (each rebuild or Node version has its own; a run touches its folder once a day),
+ *   and CLI code cache files (cli/codeCache.ts) two weeks old.
  *
  * Only real folders (not symlinks) owned by this user are removed, never this run's. Best
  * effort and synchronous: a folder that cannot be read or removed is left alone, and nothing is
@@ -22,7 +23,7 @@ export function pruneStaleFiles(keep: string, options: { tmp?: string; root?: st
   const root = options.root ?? userCacheRoot();
   const now = options.now ?? Date.now();
   try {
-    if (!root || !fs.existsSync(root) || !ownedPrivateDir(root)) return;
+    if (!fs.existsSync(root) || !privateDir(root)) return;
     const stamp = path.join(root, 'pruned');
     const last = fs.statSync(stamp, { throwIfNoEntry: false });
     if (last && now - last.mtimeMs < DAY_MS) return;
@@ -34,11 +35,15 @@ export function pruneStaleFiles(keep: string, options: { tmp?: string; root?: st
     if (full === keep) continue;
     const run = RUN_DIR.exec(name);
     // An hour's grace: a recorder in another pid namespace sharing this temp folder looks dead.
-    if (run) { if (!alive(Number(run[1]))) removeOwnedDir(full, (s) => now - s.mtimeMs > 3600_000); continue; }
-    if (LEGACY_RUN_DIR.test(name)) removeOwnedDir(full, (s) => now - s.mtimeMs > 7 * DAY_MS);
+    if (run) { if (!alive(Number(run[1]))) removeOwned(full, (s) => s.isDirectory() && now - s.mtimeMs > 3600_000); continue; }
+    if (LEGACY_RUN_DIR.test(name)) removeOwned(full, (s) => s.isDirectory() && now - s.mtimeMs > 7 * DAY_MS);
   }
   const builds = path.join(root, 'instrumented');
-  for (const name of readdir(builds)) removeOwnedDir(path.join(builds, name), (s) => now - s.mtimeMs > 14 * DAY_MS);
+  for (const name of readdir(builds)) removeOwned(path.join(builds, name), (s) => s.isDirectory() && now - s.mtimeMs > 14 * DAY_MS);
+  // The CLI's code cache (cli/codeCache.ts): one file per bundle path and Node version. One in
+  // use is not rewritten, so it goes too after two weeks and the next run makes it again.
+  const codeCache = path.join(root, 'code-cache');
+  for (const name of readdir(codeCache)) removeOwned(path.join(codeCache, name), (s) => s.isFile() && now - s.mtimeMs > 14 * DAY_MS);
 }
 
 /** The prefix of a run folder in the temp folder; the recorder's pid tells whether it is in use. */
@@ -60,10 +65,11 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
-function removeOwnedDir(dir: string, stale: (s: fs.Stats) => boolean): void {
+/** Removes `file` (a folder: with its contents) if it is owned by this user and `stale` (lstat: a symlink is never followed). */
+function removeOwned(file: string, stale: (s: fs.Stats) => boolean): void {
   try {
-    const s = fs.lstatSync(dir);
-    if (!s.isDirectory() || (process.getuid !== undefined && s.uid !== process.getuid()) || !stale(s)) return;
-    fs.rmSync(dir, { recursive: true, force: true });
+    const s = fs.lstatSync(file);
+    if ((process.getuid !== undefined && s.uid !== process.getuid()) || !stale(s)) return;
+    fs.rmSync(file, { recursive: true, force: true });
   } catch { /* left alone */ }
 }

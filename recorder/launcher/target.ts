@@ -1,3 +1,5 @@
+import { PromptAcks, NO_OP_COMMAND } from './promptAcks';
+
 /**
  * A CDP target: a process's main thread (a chrome-remote-interface client) or a worker
  * thread reached through its parent's NodeWorker domain, as js-debug's WorkerTransport does.
@@ -8,6 +10,8 @@ export interface Target {
   on(event: string, handler: (params: any) => void): void;
   /** Drops the connection (a process's main thread only: the probe's inspector.close() waits for it). */
   close?(): void;
+  /** Counts `answer` as awaited on this target's connection until it settles (see PromptAcks); returns it. */
+  hold?<T>(answer: Promise<T>): Promise<T>;
 }
 
 const DEFAULT_TIMEOUT = 15000;
@@ -53,13 +57,19 @@ export class ClientTarget implements Target {
   /** Resolves when the connection is gone: the process exited, or we hung up. */
   readonly closed: Promise<void>;
   private markClosed!: () => void;
+  private readonly acks: PromptAcks;
 
   constructor(private readonly client: any) {
     this.closed = new Promise((resolve) => { this.markClosed = resolve; });
     client.on('disconnect', () => this.markClosed());
+    this.acks = new PromptAcks(() => { client.send(NO_OP_COMMAND).catch(() => undefined); });
+    client.on('event', () => this.acks.received());
   }
   send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
-    return withTimeout(this.client.send(method, params), timeoutMs, method);
+    return withTimeout(this.hold(this.client.send(method, params)), timeoutMs, method);
+  }
+  hold<T>(answer: Promise<T>): Promise<T> {
+    return this.acks.hold(answer);
   }
   on(event: string, handler: (params: any) => void): void {
     this.client.on(event, handler);
@@ -108,10 +118,16 @@ export class WorkerTarget implements Target {
   send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
     if (this.gone) return Promise.reject(new Error('worker exited'));
     const id = this.nextId++;
+    // The reply comes as an event of the parent's connection: awaited there too (PromptAcks).
     const reply = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.parent.hold?.(reply).catch(() => undefined);
     this.parent.send('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) }, timeoutMs)
       .catch((e) => { this.pending.get(id)?.reject(e); this.pending.delete(id); });
     return withTimeout(reply, timeoutMs, `${method} (worker)`);
+  }
+
+  hold<T>(answer: Promise<T>): Promise<T> {
+    return this.parent.hold ? this.parent.hold(answer) : answer;
   }
 
   on(event: string, handler: (params: any) => void): void {

@@ -2,6 +2,7 @@ import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/ra
 import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
+import { NO_OP_COMMAND } from './promptAcks';
 import { measureOff } from '../measureOff';
 import { SamplingPolicy, COARSER_FACTOR, type CoarserReason } from './samplingPolicy';
 import { ChunkPacing } from './chunkPacing';
@@ -262,15 +263,29 @@ export class ThreadRecorder {
     ]);
   }
 
+  /**
+   * Stops thread-pool tracing; resolves once every trace event has arrived. Node queues them for
+   * the main thread (NodeTracing.dataCollected) before it sends tracingComplete, and sends them
+   * after it: a command sent once tracingComplete is here is answered after them (one queue).
+   */
   private stopTracing(): Promise<void> {
     if (!this.tracingDone) {
       this.tracingDone = new Promise<void>((resolve) => {
-        this.target.on('NodeTracing.tracingComplete', () => resolve());
+        this.target.on('NodeTracing.tracingComplete', () => { this.target.send(NO_OP_COMMAND, {}, 5000).then(() => resolve(), () => resolve()); });
         this.target.send('NodeTracing.stop').catch((e) => { this.hooks.warn(`tracing stop failed in pid ${this.pid}: ${e.message}`); resolve(); });
         setTimeout(resolve, 10000).unref();
       });
     }
     return this.tracingDone;
+  }
+
+  /**
+   * Thread `tid` of this process (this thread or one of its workers) announced its exit through
+   * the run directory (exitAnnouncementFile): handled as its exit binding's call, whichever comes first.
+   */
+  exitAnnounced(tid: number): void {
+    if (tid === this.tid) { void this.collectAndRelease(); return; }
+    for (const w of this.workers.values()) w.recorder?.exitAnnounced(tid);
   }
 
   /** Set once the thread's exit is handled (the exit binding, or a process waiting for us to disconnect). */

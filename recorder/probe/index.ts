@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT } from '../probeOptions';
+import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, exitAnnouncementFile } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
@@ -29,6 +29,9 @@ import { installSlicedAtomicsWait, originalAtomicsWait } from './atomicsWait';
 import { measureOff } from '../measureOff';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 import { launcherName } from '../../analyzer/launchers';
+
+// Captured before the probe wraps fs.*Sync: the probe's own file work is not the program's sync I/O.
+const { openSync, closeSync } = fs;
 
 /** Lag samples (t, lag ms, awaits in flight, pool requests, thread CPU ms) not yet written (drained by flush). */
 const pendingTicks: number[] = [];
@@ -108,7 +111,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     closePendingTick(runtime);
     flush(true);
     log.write({ t: 'exit', code, at: performance.now() });
-    waitForCollector();
+    waitForCollector(opts.runDir);
     closeThreadCpuClock();
   });
 
@@ -287,12 +290,15 @@ function shareInspector(): void {
 }
 
 /**
- * At exit, lets the recorder collect the CPU profile: calls the exit binding (the recorder's
- * cue) and waits to be released. Only when the recorder installed the binding, and bounded.
+ * At exit, lets the recorder collect the CPU profile: announces the exit (the recorder's cue),
+ * twice: a file in the run directory (seen at once through the recorder's directory watch) and
+ * the exit binding (whose message may wait in the socket for the recorder's ACK), and waits to
+ * be released. Only when the recorder installed the binding, and bounded.
  */
-function waitForCollector(): void {
+function waitForCollector(runDir: string): void {
   const binding = (globalThis as any)[EXIT_BINDING];
   if (typeof binding !== 'function') return;
+  try { closeSync(openSync(path.join(runDir, exitAnnouncementFile(process.pid, wt.threadId)), 'w')); } catch { /* the run directory is gone: the binding still tells */ }
   try {
     binding(JSON.stringify({ pid: process.pid, tid: wt.threadId }));
     // The recorder hangs up right after releasing us, and Node waits for that at exit. (No

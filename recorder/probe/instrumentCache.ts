@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { userCacheRoot, privateDir, nameHash } from '../userCacheDir';
 
 // Captured before the probe wraps fs.*Sync: the cache is the recorder's I/O, not the program's.
-const { readFileSync, writeFileSync, renameSync, mkdirSync, lstatSync, statSync, unlinkSync, utimesSync } = fs;
+const { readFileSync, writeFileSync, renameSync, mkdirSync, statSync, unlinkSync, utimesSync } = fs;
 
 /**
  * Instrumented files kept across runs, so a run does not parse again (acorn, ~30–100 ms of CPU
@@ -30,11 +30,9 @@ export class InstrumentCache {
    */
   static open(instrumenterPath: string, root = userCacheRoot()): InstrumentCache | undefined {
     try {
-      if (!root) return undefined;
       const s = statSync(instrumenterPath, { bigint: true });
       const build = `${s.size}-${s.mtimeNs}-${s.ino}-${process.version}`;
-      mkdirSync(root, { recursive: true, mode: 0o700 });
-      if (!ownedPrivateDir(root)) return undefined;
+      if (!privateDir(root)) return undefined;
       const dir = path.join(root, 'instrumented', build);
       const made = statSync(dir, { throwIfNoEntry: false });
       if (!made) mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -74,29 +72,8 @@ export class InstrumentCache {
   }
 
   private entry(file: string, isModule: boolean): string {
-    return path.join(this.dir, `${fnv1a(file)}-${fnv1a(file, 0x050c5d1f)}${isModule ? 'm' : 'c'}.txt`);
+    return path.join(this.dir, `${nameHash(file)}-${nameHash(file, 0x050c5d1f)}${isModule ? 'm' : 'c'}.txt`);
   }
 }
 
 interface EntryHeader { file: string; isModule: boolean; sourceLength: number; mapLength: number }
-
-/** The per-user folder of kept files: `<os.tmpdir()>/concurrency-lens-<uid>`. */
-export function userCacheRoot(): string | undefined {
-  const uid = process.getuid?.();
-  return path.join(os.tmpdir(), `concurrency-lens-${uid ?? os.userInfo().username}`);
-}
-
-/** A real directory (not a symlink), owned by this user and closed to everyone else (POSIX). */
-export function ownedPrivateDir(dir: string): boolean {
-  const s = lstatSync(dir);
-  if (!s.isDirectory()) return false;
-  if (process.getuid === undefined) return true; // Windows: os.tmpdir() is the user's own
-  return s.uid === process.getuid() && (s.mode & 0o077) === 0;
-}
-
-/** 32-bit FNV-1a of a string (seeded), as 8 hex digits: names an entry, never trusted alone. */
-function fnv1a(s: string, seed = 0x811c9dc5): string {
-  let h = seed;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}

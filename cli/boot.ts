@@ -1,0 +1,10 @@
+/**
+ * dist/cli.js, the `concurrency-lens` command: runs the CLI itself (dist/cliMain.js, built from
+ * cli/main.ts) from V8's code cache (codeCache.ts). Kept small: it is compiled on every run.
+ */
+import * as path from 'node:path';
+import { runBundle } from './codeCache';
+import { userCacheRoot } from '../recorder/userCacheDir';
+import { debugLog } from '../recorder/launcher/debugLog';
+
+runBundle(path.join(__dirname, 'cliMain.js'), userCacheRoot(), (use) => debugLog(`code cache ${use}`));

@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { createRequire } from 'node:module';
+import { userCacheRoot, privateDir, nameHash } from '../recorder/userCacheDir';
+
+/** Start of a cache file: format version, then the bundle's length (uint32 LE), its bytes, V8's data. */
+const MAGIC = Buffer.from('CLCC0001');
+const HEADER = MAGIC.length + 4;
+
+/**
+ * Runs the CommonJS bundle `file` (the CLI: dist/cliMain.js) compiled with V8's code cache of
+ * an earlier run, and leaves one for the next run when there was none or it could not be used
+ * (Node 20 has no module.enableCompileCache). Saves compiling the CLI's code on every run: its
+ * top level, and the functions a run compiles lazily (the analyzer, the report writers).
+ *
+ * Never stale: a cache file holds, besides V8's data, the exact bytes of the bundle it was made
+ * from, and is used only when they are the bundle's bytes now (one comparison; no hash, as
+ * loading crypto would delay the program's start). Node's version and architecture and the
+ * bundle's path name the file; V8 itself refuses data of another V8 or other flags. The file
+ * lives in the per-user folder (userCacheRoot(): only used if it is a real directory owned by
+ * this user and closed to others), since it is code this process will run. It is written at
+ * exit, after the run (so it holds what the run compiled), atomically (temporary file, rename).
+ * Any failure of the cache falls back to compiling: the CLI runs the same either way.
+ */
+export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined): void {
+  const source = fs.readFileSync(file);
+  const cacheDir = path.join(cacheRoot, 'code-cache');
+  const usable = privateDir(cacheRoot) && privateDir(cacheDir);
+  const cacheFile = path.join(cacheDir, `cli-${process.version}-${process.arch}-${nameHash(file)}.bin`);
+  const cachedData = usable ? cachedDataFor(cacheFile, source) : undefined;
+  // Node's CommonJS wrapper, on the bundle's first line (its line numbers stay as they are).
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`, { filename: file, cachedData });
+  const use: CodeCacheUse = !usable ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'refused' : 'used';
+  if (use === 'missing' || use === 'refused') process.once('exit', () => writeCache(cacheFile, source, script));
+  onCompiled(use);
+  const module = { exports: {}, id: file, filename: file, loaded: false };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+}
+
+/**
+ * How a run used the code cache: V8 took it ('used'); there was none made from these exact bytes
+ * ('missing'), or V8 refused it ('refused': another V8 or other flags), and one is written at
+ * exit; or the cache folder is not safe to use ('off': nothing read or written).
+ */
+export type CodeCacheUse = 'used' | 'missing' | 'refused' | 'off';
+
+/** V8's data in `cacheFile` if it was made from exactly `source`. */
+function cachedDataFor(cacheFile: string, source: Buffer): Buffer | undefined {
+  let cache: Buffer;
+  try { cache = fs.readFileSync(cacheFile); } catch { return undefined; }
+  if (cache.length <= HEADER || !cache.subarray(0, MAGIC.length).equals(MAGIC) || cache.readUInt32LE(MAGIC.length) !== source.length) return undefined;
+  if (!cache.subarray(HEADER, HEADER + source.length).equals(source)) return undefined;
+  return cache.subarray(HEADER + source.length);
+}
+
+function writeCache(cacheFile: string, source: Buffer, script: vm.Script): void {
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(source.length);
+    fs.writeFileSync(tmp, Buffer.concat([MAGIC, length, source, script.createCachedData()]), { mode: 0o600 });
+    fs.renameSync(tmp, cacheFile);
+  } catch {
+    try { fs.unlinkSync(tmp); } catch { /* never written */ }
+  }
+}
