@@ -52,6 +52,23 @@ export function profileChunkExpression(start: number, end: number): string {
   return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start}, ${end}) ?? null`;
 }
 
+/**
+ * Who starts a worker's CPU profile: its probe, as its first chunk (chunk 1), once Node has
+ * booted the worker (V8 logs the code the thread has then once, instead of every function
+ * Node's bootstrap compiles: about half the profiler's start-up CPU per worker), or the
+ * recorder, with Profiler.start, in a worker whose probe did not (no probe: the worker was
+ * given an env without NODE_OPTIONS or the probe's options). Whichever comes first on the
+ * worker's thread takes it, so the thread never runs two profiles: the probe with
+ * FIRST_CHUNK (probe/index.ts), the recorder with firstChunkClaimExpression.
+ */
+const FIRST_CHUNK_KEY = `globalThis[Symbol.for('concurrency-lens.firstChunk')]`;
+export const FIRST_CHUNK = Symbol.for('concurrency-lens.firstChunk');
+
+/** Evaluates to true when the thread's probe started chunk 1; else to false, and the probe will not start it. */
+export function firstChunkClaimExpression(): string {
+  return `(${FIRST_CHUNK_KEY} ??= 'recorder') === 'probe'`;
+}
+
 export function readProbeOptions(): ProbeOptions | null {
   const raw = process.env[OPTIONS_ENV];
   if (!raw) return null;
