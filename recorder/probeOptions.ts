@@ -59,14 +59,19 @@ export function profileChunkExpression(start: number, end: number): string {
  * recorder, with Profiler.start, in a worker whose probe did not (no probe: the worker was
  * given an env without NODE_OPTIONS or the probe's options). Whichever comes first on the
  * worker's thread takes it, so the thread never runs two profiles: the probe with
- * FIRST_CHUNK (probe/index.ts), the recorder with firstChunkClaimExpression.
+ * probeTakesFirstChunk (probe/index.ts), the recorder with firstChunkClaimExpression.
  */
 const FIRST_CHUNK_KEY = `globalThis[Symbol.for('concurrency-lens.firstChunk')]`;
-export const FIRST_CHUNK = Symbol.for('concurrency-lens.firstChunk');
+const FIRST_CHUNK = Symbol.for('concurrency-lens.firstChunk');
 
 /** Evaluates to true when the thread's probe started chunk 1; else to false, and the probe will not start it. */
 export function firstChunkClaimExpression(): string {
   return `(${FIRST_CHUNK_KEY} ??= 'recorder') === 'probe'`;
+}
+
+/** The probe's side, on its thread's global: true when the probe is to start chunk 1 (the recorder has not taken it). */
+export function probeTakesFirstChunk(global: Record<symbol, unknown>): boolean {
+  return (global[FIRST_CHUNK] ??= 'probe') === 'probe';
 }
 
 export function readProbeOptions(): ProbeOptions | null {

@@ -22,7 +22,7 @@ export interface RecorderHooks {
   readonly adaptiveSampling: boolean;
   /**
    * Whether workers run the preloaded probe, which starts their CPU profile itself once Node has
-   * booted them (FIRST_CHUNK in recorder/probeOptions.ts); else the recorder starts it before.
+   * booted them (probeTakesFirstChunk in recorder/probeOptions.ts); else the recorder starts it before.
    */
   readonly probeStartsWorkerProfiles?: boolean;
   /** A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are that much sparser from then on), `why`. */

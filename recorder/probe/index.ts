@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, FIRST_CHUNK } from '../probeOptions';
+import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, probeTakesFirstChunk } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
@@ -127,12 +127,11 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
 /**
  * Starts a worker's CPU profile (its chunk 1) now that Node has booted the thread and before
  * any of the program's code runs, when the recorder is attached (its exit binding is there) and
- * has not started the profile itself (FIRST_CHUNK in recorder/probeOptions.ts).
+ * has not started the profile itself (probeTakesFirstChunk in recorder/probeOptions.ts).
  */
 function startFirstChunk(): void {
   const g = globalThis as any;
-  if (typeof g[EXIT_BINDING] !== 'function') return;
-  if ((g[FIRST_CHUNK] ??= 'probe') === 'probe') profileChunk(1, 0);
+  if (typeof g[EXIT_BINDING] === 'function' && probeTakesFirstChunk(g)) profileChunk(1, 0);
 }
 
 /**
