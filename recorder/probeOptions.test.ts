@@ -1,28 +1,56 @@
 // Who starts a worker's CPU profile (recorder/probeOptions.ts): the probe (chunk 1) or the
-// recorder (Profiler.start), whichever comes first on the thread, never both.
-import { describe, it } from 'node:test';
+// recorder, whichever comes first on the thread; chunk 1 is started once, never twice. Run on
+// this thread's real inspector (an in-process session, as the recorder's remote one evaluates).
+import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import * as vm from 'node:vm';
-import { firstChunkClaimExpression, probeTakesFirstChunk } from './probeOptions';
+import { Session } from 'node:inspector';
+import { firstChunkClaimExpression, probeTakesFirstChunk, PROFILE_CHUNK_PREFIX } from './probeOptions';
 
-/** A fresh global, and the recorder's claim evaluated in it (as Runtime.evaluate does). */
+const KEY = Symbol.for('concurrency-lens.firstChunk');
+
+/** This thread, seen over the inspector: the recorder's claim, and the console profiles started. */
 function thread() {
-  const context = vm.createContext({});
-  const global = vm.runInContext('globalThis', context) as Record<symbol, unknown>;
-  return { global, recorderClaims: () => vm.runInContext(firstChunkClaimExpression(), context) as boolean };
+  const session = new Session();
+  session.connect();
+  const started: string[] = [];
+  session.on('Profiler.consoleProfileStarted', (m) => started.push(m.params.title ?? ''));
+  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  return {
+    started,
+    enable: () => post('Profiler.enable'),
+    recorderClaims: async (start: boolean) => (await post('Runtime.evaluate', { expression: firstChunkClaimExpression(start), includeCommandLineAPI: start, returnByValue: true })).result.value as boolean,
+    end: async () => { await post('Runtime.evaluate', { expression: `profileEnd(${JSON.stringify(`${PROFILE_CHUNK_PREFIX}1`)})`, includeCommandLineAPI: true }); session.disconnect(); },
+  };
 }
 
+afterEach(() => { delete (globalThis as any)[KEY]; });
+
 describe('the first CPU profile chunk of a worker', () => {
-  it('is the probe\'s when the probe comes first: the recorder then sees it started', () => {
+  it('is the probe\'s when the probe comes first: the recorder sees it and starts none', async () => {
     const t = thread();
-    assert.equal(probeTakesFirstChunk(t.global), true);
-    assert.equal(t.recorderClaims(), true);
-    assert.equal(t.recorderClaims(), true);
+    await t.enable();
+    assert.equal(probeTakesFirstChunk(globalThis as any), true);
+    assert.equal(await t.recorderClaims(true), true);
+    assert.equal(await t.recorderClaims(false), true);
+    assert.deepEqual(t.started, []);
+    await t.end();
   });
-  it('is the recorder\'s when the recorder asks first: a probe loading later does not start one', () => {
+  it('is the recorder\'s when it asks first: it starts chunk 1 in that step, once, and a probe loading later starts none', async () => {
     const t = thread();
-    assert.equal(t.recorderClaims(), false);
-    assert.equal(probeTakesFirstChunk(t.global), false);
-    assert.equal(t.recorderClaims(), false);
+    await t.enable();
+    assert.equal(await t.recorderClaims(true), false);
+    assert.deepEqual(t.started, [`${PROFILE_CHUNK_PREFIX}1`]);
+    assert.equal(await t.recorderClaims(true), false);
+    assert.equal(probeTakesFirstChunk(globalThis as any), false);
+    assert.deepEqual(t.started, [`${PROFILE_CHUNK_PREFIX}1`]);
+    await t.end();
+  });
+  it('without start, only claims: a thread that is exiting gets no profile', async () => {
+    const t = thread();
+    await t.enable();
+    assert.equal(await t.recorderClaims(false), false);
+    assert.equal(probeTakesFirstChunk(globalThis as any), false);
+    assert.deepEqual(t.started, []);
+    await t.end();
   });
 });

@@ -86,7 +86,7 @@ export class ThreadRecorder {
     // A worker's probe starts its profile (chunk 1) after Node's bootstrap: V8 then logs the code
     // that exists once, instead of every function the bootstrap compiles (~half the profiler's
     // start-up CPU per worker). Its start comes back as an event before anything else it sends;
-    // until then the profile is the probe's or, if the probe never claims it, the recorder's (settleFirstChunk).
+    // a probe not seen starting it by the first rotation has it started then (settleFirstChunk).
     const probeStarts = !isProcessMain && !!this.hooks.probeStartsWorkerProfiles;
     if (probeStarts) {
       this.firstChunkPending = true;
@@ -139,7 +139,7 @@ export class ThreadRecorder {
    */
   private async rotate(): Promise<void> {
     if (this.collected) return;
-    if (this.firstChunkPending && !(await this.settleFirstChunk(true))) return;
+    if (this.firstChunkPending) { await this.settleFirstChunk(true); return; } // its chunk 1 now runs: it ends at the next rotation
     if (this.coarsen && this.chunk > 0) return this.rotateCoarser();
     const next = this.chunk + 1;
     const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true });
@@ -179,7 +179,7 @@ export class ThreadRecorder {
    * way (the thread handles commands in order: one sent then runs after the chunk has ended).
    */
   private async collectLastChunk(sent: () => void): Promise<void> {
-    if (this.firstChunkPending && !(await this.settleFirstChunk(false))) { sent(); throw new Error('its probe did not start its CPU profile'); }
+    if (this.firstChunkPending && !(await this.settleFirstChunk(false))) { sent(); throw new Error('its probe had not loaded yet (its CPU profile starts there)'); }
     if (this.chunk === 0) {
       const stopped = this.target.send('Profiler.stop');
       sent();
@@ -192,18 +192,21 @@ export class ThreadRecorder {
   }
 
   /**
-   * A worker whose probe has not been seen starting chunk 1: asks the thread which it is. True
-   * when chunk 1 runs (the probe started it); else the probe will not start it, and `orStart`
-   * says whether the recorder starts the profile now (chunk 0; at the first rotation: the
-   * program's first ~100 ms are not sampled) or the thread goes without one (it is exiting).
+   * A worker whose probe has not been seen starting chunk 1 (its probe is still loading, or it
+   * has none): asks the thread, and with `orStart` starts chunk 1 in the same step if the probe
+   * has not (at the first rotation: the recorder then numbers the chunks as the probe would).
+   * True when chunk 1 runs; false when the thread goes without a profile (it is exiting).
    */
   private async settleFirstChunk(orStart: boolean): Promise<boolean> {
-    const r = await this.target.send('Runtime.evaluate', { expression: firstChunkClaimExpression(), returnByValue: true });
+    const r = await this.target.send('Runtime.evaluate', { expression: firstChunkClaimExpression(orStart), includeCommandLineAPI: orStart, returnByValue: true });
+    if (r?.exceptionDetails) throw new Error(`the first profile chunk: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
     if (!this.firstChunkPending) return this.chunk > 0; // its start event came meanwhile
     this.firstChunkPending = false;
-    if (r?.result?.value === true) { this.chunk = 1; return true; }
-    debugLog(`${this.describe()}: no probe started its profile${orStart ? ': the recorder starts it' : ''}`);
-    if (orStart) await this.target.send('Profiler.start');
+    if (r?.result?.value === true || orStart) {
+      if (r?.result?.value !== true) debugLog(`${this.describe()}: its probe had not started its profile by the first rotation: the recorder started it`);
+      this.chunk = 1;
+      return true;
+    }
     return false;
   }
 
