@@ -4,7 +4,8 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session } from 'node:inspector';
-import { firstChunkClaimExpression, probeTakesFirstChunk, PROFILE_CHUNK_PREFIX } from './probeOptions';
+import { firstChunkClaimExpression, probeTakesFirstChunk, PROFILE_CHUNK_PREFIX, PROBE_GLOBAL } from './probeOptions';
+import { profileChunker } from './probe/threadGauges';
 
 const KEY = Symbol.for('concurrency-lens.firstChunk');
 
@@ -18,12 +19,14 @@ function thread() {
   return {
     started,
     enable: () => post('Profiler.enable'),
-    recorderClaims: async (start: boolean) => (await post('Runtime.evaluate', { expression: firstChunkClaimExpression(start), includeCommandLineAPI: start, returnByValue: true })).result.value as boolean,
+    recorderClaims: async (start: boolean) => (await post('Runtime.evaluate', { expression: firstChunkClaimExpression(start), returnByValue: true })).result.value as boolean | null,
     end: async () => { await post('Runtime.evaluate', { expression: `profileEnd(${JSON.stringify(`${PROFILE_CHUNK_PREFIX}1`)})`, includeCommandLineAPI: true }); session.disconnect(); },
   };
 }
 
-afterEach(() => { delete (globalThis as any)[KEY]; });
+afterEach(() => { delete (globalThis as any)[KEY]; delete (globalThis as any)[PROBE_GLOBAL]; });
+/** The probe's runtime as far as the claim sees it: its chunker (the probe's own, on V8's console). */
+const probeLoaded = () => { (globalThis as any)[PROBE_GLOBAL] = { profileChunk: profileChunker(console, () => 0) }; };
 
 describe('the first CPU profile chunk of a worker', () => {
   it('is the probe\'s when the probe comes first: the recorder sees it and starts none', async () => {
@@ -35,9 +38,19 @@ describe('the first CPU profile chunk of a worker', () => {
     assert.deepEqual(t.started, []);
     await t.end();
   });
-  it('is the recorder\'s when it asks first: it starts chunk 1 in that step, once, and a probe loading later starts none', async () => {
+  it('waits while no probe has loaded (no start within Node\'s bootstrap), then is the probe\'s', async () => {
     const t = thread();
     await t.enable();
+    assert.equal(await t.recorderClaims(true), null);
+    assert.equal(probeTakesFirstChunk(globalThis as any), true);
+    assert.equal(await t.recorderClaims(true), true);
+    assert.deepEqual(t.started, []);
+    await t.end();
+  });
+  it('is the recorder\'s from a probe that loaded without starting it: started in that step, once, and the probe then starts none', async () => {
+    const t = thread();
+    await t.enable();
+    probeLoaded();
     assert.equal(await t.recorderClaims(true), false);
     assert.deepEqual(t.started, [`${PROFILE_CHUNK_PREFIX}1`]);
     assert.equal(await t.recorderClaims(true), false);

@@ -66,15 +66,15 @@ const FIRST_CHUNK = Symbol.for('concurrency-lens.firstChunk');
 
 /**
  * Evaluates to true when the thread's probe started chunk 1; else to false, and the probe will
- * not start it: with `start`, the expression starts it then, in the same step on the thread (no
- * code of the program runs between the claim and the start), through the probe when it has
- * loaded, else V8's own console (the command line API's profile(): evaluate it with
- * includeCommandLineAPI; the program has not run yet, so nothing of its can be named so).
+ * not start it. With `start`, the recorder takes it only from a probe that has loaded and not
+ * started it yet (in the same step on the thread, through the probe, so no code of the program
+ * runs unsampled between the claim and the start), and evaluates to null while no probe has
+ * loaded: claiming then would start the profile within Node's bootstrap, the cost this avoids.
  */
 export function firstChunkClaimExpression(start: boolean): string {
+  if (!start) return `(${FIRST_CHUNK_KEY} === undefined ? (${FIRST_CHUNK_KEY} = 'recorder', false) : ${FIRST_CHUNK_KEY} === 'probe')`;
   const chunk = `globalThis[Symbol.for('concurrency-lens')]?.profileChunk`;
-  const startIt = start ? `, ${chunk} ? ${chunk}(1, 0) : profile(${JSON.stringify(`${PROFILE_CHUNK_PREFIX}1`)})` : '';
-  return `(${FIRST_CHUNK_KEY} === undefined ? (${FIRST_CHUNK_KEY} = 'recorder'${startIt}, false) : ${FIRST_CHUNK_KEY} === 'probe')`;
+  return `(${FIRST_CHUNK_KEY} === undefined ? (${chunk} ? (${FIRST_CHUNK_KEY} = 'recorder', ${chunk}(1, 0), false) : null) : ${FIRST_CHUNK_KEY} === 'probe')`;
 }
 
 /** The probe's side, on its thread's global: true when the probe is to start chunk 1 (the recorder has not taken it). */

@@ -86,7 +86,7 @@ export class ThreadRecorder {
     // A worker's probe starts its profile (chunk 1) after Node's bootstrap: V8 then logs the code
     // that exists once, instead of every function the bootstrap compiles (~half the profiler's
     // start-up CPU per worker). Its start comes back as an event before anything else it sends;
-    // a probe not seen starting it by the first rotation has it started then (settleFirstChunk).
+    // a probe that has loaded without starting it has it started at a rotation (settleFirstChunk).
     const probeStarts = !isProcessMain && !!this.hooks.probeStartsWorkerProfiles;
     if (probeStarts) {
       this.firstChunkPending = true;
@@ -192,18 +192,21 @@ export class ThreadRecorder {
   }
 
   /**
-   * A worker whose probe has not been seen starting chunk 1 (its probe is still loading, or it
-   * has none): asks the thread, and with `orStart` starts chunk 1 in the same step if the probe
-   * has not (at the first rotation: the recorder then numbers the chunks as the probe would).
-   * True when chunk 1 runs; false when the thread goes without a profile (it is exiting).
+   * A worker whose probe has not been seen starting chunk 1: asks the thread. With `orStart`
+   * (a rotation), a probe that has loaded and not started it has it started in that step (the
+   * recorder then numbers the chunks as the probe would); a thread with no probe yet stays
+   * pending (a worker with no probe at all has no log either: the run keeps nothing of it).
+   * True when chunk 1 runs; false when it does not (yet).
    */
   private async settleFirstChunk(orStart: boolean): Promise<boolean> {
-    const r = await this.target.send('Runtime.evaluate', { expression: firstChunkClaimExpression(orStart), includeCommandLineAPI: orStart, returnByValue: true });
+    const r = await this.target.send('Runtime.evaluate', { expression: firstChunkClaimExpression(orStart), returnByValue: true });
     if (r?.exceptionDetails) throw new Error(`the first profile chunk: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
     if (!this.firstChunkPending) return this.chunk > 0; // its start event came meanwhile
+    const v = r?.result?.value;
+    if (v === null) return false;
     this.firstChunkPending = false;
-    if (r?.result?.value === true || orStart) {
-      if (r?.result?.value !== true) debugLog(`${this.describe()}: its probe had not started its profile by the first rotation: the recorder started it`);
+    if (v === true || orStart) {
+      if (v !== true) debugLog(`${this.describe()}: its probe had loaded but not started its profile: the recorder had it started`);
       this.chunk = 1;
       return true;
     }
