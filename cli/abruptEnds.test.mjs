@@ -156,3 +156,22 @@ describe('piscina: 2 threads run CPU tasks, then pool.destroy()', () => {
     assert.ok(mean > bound, `mean parallelism ${mean.toFixed(2)} over ${window.length} buckets; CPU allowed ${allowed.toFixed(2)}, bound ${bound.toFixed(2)}`);
   });
 });
+
+describe('piscina: a worker idle in Atomics.wait after tasks that awaited, then pool.destroy()', () => {
+  // The last task's awaits resume, piscina posts the result and blocks in Atomics.wait: the
+  // worker's event loop never turns again before destroy() terminate()s it 1.5 s later. The probe
+  // writes what it recorded before the worker blocks (recorder/probe/atomicsWait.ts).
+  const s = runOnce('abrupt/piscina-idle-destroy.mjs');
+  const TASK = fixture('abrupt/piscina-await-task.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /ran 3 tasks\ndestroyed/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps the awaits of every task, the last one included', () => {
+    const report = reportOf(s.run);
+    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === TASK && x.location.line === lineOf(TASK, 'pair-first'));
+    assert.ok(f, `no sequential-awaits at ${TASK}:${lineOf(TASK, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
+    assert.equal(f.occurrences, 3, `calls recorded: ${f.occurrences}`);
+    assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, 'worker');
+  });
+});

@@ -72,8 +72,6 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     adoptVitestInWorkers(opts, runsTests);
   }
   if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
-  // The recorder's inspector calls run inside a worker's Atomics.wait: see atomicsWait.ts.
-  if (!wt.isMainThread) installSlicedAtomicsWait();
   recordCreations(log, opts.probePath);
   runtime.threadCpu = threadRunMs;
   // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a
@@ -86,11 +84,18 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
   let aggDueAt = 0;
-  function flush(final = false): void {
+  /** runtime.changes() when the last chunk was written, and when the last one with aggregates was. */
+  let flushedChanges = NaN;
+  let aggChanges = NaN;
+  /** `aggIfChanged`: with the aggregates whenever they changed since they were last written. */
+  function flush(final = false, aggIfChanged = false): void {
     try {
       log.writeSpans(runtime.takeSpans());
       const t0 = performance.now();
-      const withAgg = final || t0 >= aggDueAt;
+      const changes = runtime.changes();
+      const withAgg = final || t0 >= aggDueAt || (aggIfChanged && changes !== aggChanges);
+      flushedChanges = changes;
+      if (withAgg) aggChanges = changes;
       log.write({
         t: 'chunk', at: t0, ticks: pendingTicks.splice(0), marks: runtime.taskMarks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
@@ -99,6 +104,15 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
       });
       if (withAgg) aggDueAt = performance.now() + (performance.now() - t0) * 100;
     } catch { /* the run directory is gone: the recorder stopped */ }
+  }
+
+  // The recorder's inspector calls run inside a worker's Atomics.wait: see atomicsWait.ts. An idle
+  // pool worker blocks there, maybe until it is terminate()d: what it recorded is written first.
+  if (!wt.isMainThread) {
+    installSlicedAtomicsWait(measureOff('flush') ? undefined : {
+      pending: () => { const c = runtime.changes(); return c !== flushedChanges || c !== aggChanges || requests.pending(); },
+      write: () => flush(false, true),
+    });
   }
 
   let exited = false;
