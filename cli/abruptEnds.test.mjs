@@ -5,7 +5,8 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { CLI, runOnce, reportOf, lineOf, fixture, findingsOf, describeFindings } from './fixtures/harness.mjs';
+import { join } from 'node:path';
+import { CLI, ROOT, profile, runOnce, reportOf, lineOf, fixture, findingsOf, describeFindings } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -172,6 +173,46 @@ describe('piscina: a worker idle in Atomics.wait after tasks that awaited, then 
     const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === TASK && x.location.line === lineOf(TASK, 'pair-first'));
     assert.ok(f, `no sequential-awaits at ${TASK}:${lineOf(TASK, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
     assert.equal(f.occurrences, 3, `calls recorded: ${f.occurrences}`);
+    assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, 'worker');
+  });
+});
+
+describe('a worker terminate()d as soon as its message arrives, while it computes on', () => {
+  // Its last awaits resume, it posts 'done' and never turns its event loop again: its probe's
+  // periodic write cannot come. They are kept because the probe writes before a message leaves.
+  const s = runOnce('abrupt/terminate-on-message.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /worker said done\nterminated 1/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps every await the worker made before its message', () => {
+    const report = reportOf(s.run);
+    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, 'pair-first'));
+    assert.ok(f, `no sequential-awaits at ${s.file}:${lineOf(s.file, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
+    assert.equal(f.occurrences, 3, `calls recorded: ${f.occurrences}`);
+  });
+});
+
+describe('vitest --pool=threads: the worker is terminate()d right after it says "stopped"', () => {
+  // The probe's periodic write (every ~100 ms while the loop turns) is off here
+  // (CONCURRENCY_LENS_MEASURE_OFF=ticks, a measurement switch): whether it came between the test's
+  // last awaits and the terminate() is timing. What is left is what the fix guarantees: the probe
+  // writes before the worker's messages leave, and vitest's terminate() follows its messages.
+  const dir = fixture('abrupt/vitest-threads');
+  const file = join(dir, 'pairs.test.js');
+  const state = {};
+  before(async () => {
+    state.run = await profile([], { cwd: dir, programArgs: [join(ROOT, 'node_modules/.bin/vitest'), 'run', '--pool=threads'], env: { CONCURRENCY_LENS_MEASURE_OFF: 'ticks' }, timeoutMs: 120_000 });
+  });
+  it('runs the tests', () => {
+    assert.match(state.run.stdout, /1 passed/, state.run.stderr);
+    assert.equal(state.run.code, 0, state.run.stderr);
+  });
+  it('keeps every await of the test, in the worker', () => {
+    const report = reportOf(state.run);
+    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === file && x.location.line === lineOf(file, 'pair-first'));
+    assert.ok(f, `no sequential-awaits at ${file}:${lineOf(file, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
+    assert.equal(f.occurrences, 5, `calls recorded: ${f.occurrences}`);
     assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, 'worker');
   });
 });

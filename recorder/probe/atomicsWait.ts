@@ -54,13 +54,13 @@ export function slicedWait(wait: Wait, typedArray: Int32Array | BigInt64Array, i
 export const originalAtomicsWait = Atomics.wait as unknown as Wait;
 
 /**
- * What the probe writes before this thread blocks in Atomics.wait. A pool's idle worker (piscina,
- * tinypool) waits there for its next task without its event loop turning, and the pool's
- * terminate() (destroy()) may end it there: what the probe recorded during the last task must be
- * written before it blocks. A call to Atomics.wait is ordinary JS (not an inspector interrupt),
- * so the probe's buffers are whole there.
+ * What the probe has recorded and not yet written, for the safe points where a worker that may be
+ * terminate()d next writes it: before it blocks in Atomics.wait (here) and before it posts a
+ * message (portMessages.ts). A pool's idle worker (piscina, tinypool) waits in Atomics.wait for
+ * its next task without its event loop turning, and the pool's terminate() (destroy()) may end it
+ * there. Both are ordinary JS calls (not inspector interrupts): the probe's buffers are whole.
  */
-export interface BeforeBlocking {
+export interface PendingRecords {
   /** Something is waiting to be written (a few field reads: asked at every wait). */
   pending(): boolean;
   /** Writes it; never throws. */
@@ -76,7 +76,7 @@ export interface BeforeBlocking {
  * (attach's detach): the original comes back unless the program has replaced Atomics.wait since
  * (then its own stays).
  */
-export function installSlicedAtomicsWait(beforeBlocking?: BeforeBlocking): () => void {
+export function installSlicedAtomicsWait(beforeBlocking?: PendingRecords): () => void {
   const original = Atomics.wait as unknown as Wait;
   const sliced = new Proxy(original, {
     apply(target, thisArg, args: unknown[]) {

@@ -25,7 +25,8 @@ import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
-import { installSlicedAtomicsWait, originalAtomicsWait } from './atomicsWait';
+import { installSlicedAtomicsWait, originalAtomicsWait, type PendingRecords } from './atomicsWait';
+import { writeBeforePostMessage } from './portMessages';
 import { measureOff } from '../measureOff';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 import { launcherName } from '../../analyzer/launchers';
@@ -106,13 +107,16 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     } catch { /* the run directory is gone: the recorder stopped */ }
   }
 
-  // The recorder's inspector calls run inside a worker's Atomics.wait: see atomicsWait.ts. An idle
-  // pool worker blocks there, maybe until it is terminate()d: what it recorded is written first.
+  // The recorder's inspector calls run inside a worker's Atomics.wait: see atomicsWait.ts. A worker
+  // may be terminate()d once it posted a message or blocked in Atomics.wait (an idle pool worker):
+  // what it recorded is written before either (portMessages.ts).
   if (!wt.isMainThread) {
-    installSlicedAtomicsWait(measureOff('flush') ? undefined : {
+    const records: PendingRecords | undefined = measureOff('flush') ? undefined : {
       pending: () => { const c = runtime.changes(); return c !== flushedChanges || c !== aggChanges || requests.pending(); },
       write: () => flush(false, true),
-    });
+    };
+    installSlicedAtomicsWait(records);
+    if (records) writeBeforePostMessage(records);
   }
 
   let exited = false;
