@@ -193,26 +193,29 @@ describe('a worker terminate()d as soon as its message arrives, while it compute
   });
 });
 
-describe('vitest --pool=threads: the worker is terminate()d right after it says "stopped"', () => {
-  // The probe's periodic write (every ~100 ms while the loop turns) is off here
-  // (CONCURRENCY_LENS_MEASURE_OFF=ticks, a measurement switch): whether it came between the test's
-  // last awaits and the terminate() is timing. What is left is what the fix guarantees: the probe
-  // writes before the worker's messages leave, and vitest's terminate() follows its messages.
-  const dir = fixture('abrupt/vitest-threads');
-  const file = join(dir, 'pairs.test.js');
-  const state = {};
-  before(async () => {
-    state.run = await profile([], { cwd: dir, programArgs: [join(ROOT, 'node_modules/.bin/vitest'), 'run', '--pool=threads'], env: { CONCURRENCY_LENS_MEASURE_OFF: 'ticks' }, timeoutMs: 120_000 });
+for (const [pool, end] of [['threads', 'terminate()d'], ['forks', 'SIGTERMed']]) {
+  describe(`vitest --pool=${pool}: the worker is ${end} right after it says "stopped"`, () => {
+    // The probe's periodic write (every ~100 ms while the loop turns) is off here
+    // (CONCURRENCY_LENS_MEASURE_OFF=ticks, a measurement switch): whether it came between the test's
+    // last awaits and the end is timing. What is left is what the fix guarantees: the probe writes
+    // before a worker's messages leave (postMessage, process.send), and vitest ends a worker after
+    // its messages.
+    const dir = fixture('abrupt/vitest-pool');
+    const file = join(dir, 'pairs.test.js');
+    const state = {};
+    before(async () => {
+      state.run = await profile([], { cwd: dir, programArgs: [join(ROOT, 'node_modules/.bin/vitest'), 'run', `--pool=${pool}`], env: { CONCURRENCY_LENS_MEASURE_OFF: 'ticks' }, timeoutMs: 120_000 });
+    });
+    it('runs the tests', () => {
+      assert.match(state.run.stdout, /1 passed/, state.run.stderr);
+      assert.equal(state.run.code, 0, state.run.stderr);
+    });
+    it('keeps every await of the test, in the worker', () => {
+      const report = reportOf(state.run);
+      const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === file && x.location.line === lineOf(file, 'pair-first'));
+      assert.ok(f, `no sequential-awaits at ${file}:${lineOf(file, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
+      assert.equal(f.occurrences, 5, `calls recorded: ${f.occurrences}`);
+      assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, pool === 'threads' ? 'worker' : 'process');
+    });
   });
-  it('runs the tests', () => {
-    assert.match(state.run.stdout, /1 passed/, state.run.stderr);
-    assert.equal(state.run.code, 0, state.run.stderr);
-  });
-  it('keeps every await of the test, in the worker', () => {
-    const report = reportOf(state.run);
-    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === file && x.location.line === lineOf(file, 'pair-first'));
-    assert.ok(f, `no sequential-awaits at ${file}:${lineOf(file, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
-    assert.equal(f.occurrences, 5, `calls recorded: ${f.occurrences}`);
-    assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, 'worker');
-  });
-});
+}

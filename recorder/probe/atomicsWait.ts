@@ -56,7 +56,7 @@ export const originalAtomicsWait = Atomics.wait as unknown as Wait;
 /**
  * What the probe has recorded and not yet written, for the safe points where a worker that may be
  * terminate()d next writes it: before it blocks in Atomics.wait (here) and before it posts a
- * message (portMessages.ts). A pool's idle worker (piscina, tinypool) waits in Atomics.wait for
+ * message (outgoingMessages.ts). A pool's idle worker (piscina, tinypool) waits in Atomics.wait for
  * its next task without its event loop turning, and the pool's terminate() (destroy()) may end it
  * there. Both are ordinary JS calls (not inspector interrupts): the probe's buffers are whole.
  */

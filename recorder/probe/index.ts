@@ -26,7 +26,7 @@ import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { installSlicedAtomicsWait, originalAtomicsWait, type PendingRecords } from './atomicsWait';
-import { writeBeforePostMessage } from './portMessages';
+import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
 import { launcherName } from '../../analyzer/launchers';
@@ -107,17 +107,18 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     } catch { /* the run directory is gone: the recorder stopped */ }
   }
 
-  // The recorder's inspector calls run inside a worker's Atomics.wait: see atomicsWait.ts. A worker
-  // may be terminate()d once it posted a message or blocked in Atomics.wait (an idle pool worker):
-  // what it recorded is written before either (portMessages.ts).
+  // A pool's worker may be ended (terminate(), SIGTERM) once it sent a message, or blocked in
+  // Atomics.wait (an idle pool worker): what it recorded is written before either
+  // (outgoingMessages.ts). The recorder's inspector calls run inside a worker's Atomics.wait:
+  // see atomicsWait.ts.
+  const records: PendingRecords | undefined = measureOff('flush') ? undefined : {
+    pending: () => { const c = runtime.changes(); return c !== flushedChanges || c !== aggChanges || requests.pending(); },
+    write: () => flush(false, true),
+  };
   if (!wt.isMainThread) {
-    const records: PendingRecords | undefined = measureOff('flush') ? undefined : {
-      pending: () => { const c = runtime.changes(); return c !== flushedChanges || c !== aggChanges || requests.pending(); },
-      write: () => flush(false, true),
-    };
     installSlicedAtomicsWait(records);
     if (records) writeBeforePostMessage(records);
-  }
+  } else if (records && !launcher && process.channel) writeBeforeProcessSend(records);
 
   let exited = false;
   process.on('exit', (code) => {

@@ -1,9 +1,9 @@
-// The probe writes its pending records before a worker's message leaves (portMessages.ts): real
+// The probe writes its pending records before a worker's message leaves (outgoingMessages.ts): real
 // MessagePorts, the message read back with receiveMessageOnPort.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel, MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import { writeBeforePostMessage } from './portMessages';
+import { writeBeforePostMessage } from './outgoingMessages';
 
 describe('writeBeforePostMessage', () => {
   it('writes pending records before the message leaves, and only when something is pending', () => {
