@@ -28,7 +28,7 @@ import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { installSlicedAtomicsWait, originalAtomicsWait, type PendingRecords } from './atomicsWait';
 import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
-import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
+import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEvaluatorPath } from './testRunnerHooks';
 import { launcherName } from '../../analyzer/launchers';
 
 /** Lag samples (t, lag ms, awaits in flight, pool requests, thread CPU ms) not yet written (drained by flush). */
@@ -69,8 +69,11 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const launcher = wt.isMainThread ? launcherName(process.argv, true) : undefined;
   if (!launcher) {
     (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
-    if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
-    adoptVitestInWorkers(opts, runsTests);
+    // vitest's code under test is instrumented where its evaluator hands it to V8: its own
+    // modules need no ES-module hooks (see adoptVitestInThreads).
+    const vitestEvaluator = vitestEvaluatorPath();
+    if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests), !vitestEvaluator);
+    adoptVitestInThreads(opts, runsTests, vitestEvaluator);
   }
   if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
   recordCreations(log, opts.probePath);
