@@ -158,6 +158,18 @@ describe('piscina: 2 threads run CPU tasks, then pool.destroy()', () => {
   });
 });
 
+/**
+ * Every call of the fixture's pair of sequential awaits (at its `@mark:pair-first`) was recorded:
+ * the sequential-awaits finding there counts `calls`, in a lane of `laneKind`.
+ */
+function assertEveryPairRecorded(report, file, calls, laneKind) {
+  const line = lineOf(file, 'pair-first');
+  const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === file && x.location.line === line);
+  assert.ok(f, `no sequential-awaits at ${file}:${line}; findings:\n  ${describeFindings(report)}`);
+  assert.equal(f.occurrences, calls, `calls recorded: ${f.occurrences}`);
+  assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, laneKind);
+}
+
 describe('piscina: a worker idle in Atomics.wait after tasks that awaited, then pool.destroy()', () => {
   // The last task's awaits resume, piscina posts the result and blocks in Atomics.wait: the
   // worker's event loop never turns again before destroy() terminate()s it 1.5 s later. The probe
@@ -169,11 +181,7 @@ describe('piscina: a worker idle in Atomics.wait after tasks that awaited, then 
     assert.equal(s.run.code, 0, s.run.stderr);
   });
   it('keeps the awaits of every task, the last one included', () => {
-    const report = reportOf(s.run);
-    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === TASK && x.location.line === lineOf(TASK, 'pair-first'));
-    assert.ok(f, `no sequential-awaits at ${TASK}:${lineOf(TASK, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
-    assert.equal(f.occurrences, 3, `calls recorded: ${f.occurrences}`);
-    assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, 'worker');
+    assertEveryPairRecorded(reportOf(s.run), TASK, 3, 'worker');
   });
 });
 
@@ -186,10 +194,7 @@ describe('a worker terminate()d as soon as its message arrives, while it compute
     assert.equal(s.run.code, 0, s.run.stderr);
   });
   it('keeps every await the worker made before its message', () => {
-    const report = reportOf(s.run);
-    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, 'pair-first'));
-    assert.ok(f, `no sequential-awaits at ${s.file}:${lineOf(s.file, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
-    assert.equal(f.occurrences, 3, `calls recorded: ${f.occurrences}`);
+    assertEveryPairRecorded(reportOf(s.run), s.file, 3, 'worker');
   });
 });
 
@@ -211,11 +216,7 @@ for (const [pool, end] of [['threads', 'terminate()d'], ['forks', 'SIGTERMed']])
       assert.equal(state.run.code, 0, state.run.stderr);
     });
     it('keeps every await of the test, in the worker', () => {
-      const report = reportOf(state.run);
-      const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === file && x.location.line === lineOf(file, 'pair-first'));
-      assert.ok(f, `no sequential-awaits at ${file}:${lineOf(file, 'pair-first')}; findings:\n  ${describeFindings(report)}`);
-      assert.equal(f.occurrences, 5, `calls recorded: ${f.occurrences}`);
-      assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, pool === 'threads' ? 'worker' : 'process');
+      assertEveryPairRecorded(reportOf(state.run), file, 5, pool === 'threads' ? 'worker' : 'process');
     });
   });
 }
