@@ -36,6 +36,9 @@ const pendingTicks: number[] = [];
 /** At exit: the tick that was due and never ran measures the last block (a run that ends blocked). */
 let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
 
+/** Longest time between two writes made before a thread's messages (see start: beforeMessage). */
+const MESSAGE_WRITE_GAP_MS = 1;
+
 /** HTTP requests kept in detail per thread (counts stay exact beyond it). */
 const MAX_REQUEST_ROWS = 200_000;
 
@@ -114,14 +117,27 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   // Atomics.wait (an idle pool worker): what it recorded is written before either
   // (outgoingMessages.ts). The recorder's inspector calls run inside a worker's Atomics.wait:
   // see atomicsWait.ts.
-  const records: PendingRecords | undefined = measureOff('flush') ? undefined : {
-    pending: () => { const c = runtime.changes(); return c !== flushedChanges || c !== aggChanges || requests.pending(); },
-    write: () => flush(false, true),
+  const pending = () => { const c = runtime.changes(); return c !== flushedChanges || c !== aggChanges || requests.pending(); };
+  const beforeBlocking: PendingRecords = { pending, write: () => flush(false, true) };
+  // Before a message, at most once per MESSAGE_WRITE_GAP_MS (or 20× the last write's cost, when
+  // shorter): a worker streaming messages by the thousand writes ~1,000 times a second at most,
+  // not once per message. What it recorded in between is written before its next message after
+  // that, before it blocks, or by the periodic write.
+  let messageWriteDueAt = 0;
+  const beforeMessage: PendingRecords = {
+    pending: () => performance.now() >= messageWriteDueAt && pending(),
+    write: () => {
+      const t0 = performance.now();
+      flush(false, true);
+      const t1 = performance.now();
+      messageWriteDueAt = t1 + Math.min((t1 - t0) * 20, MESSAGE_WRITE_GAP_MS);
+    },
   };
+  const writes = !measureOff('flush');
   if (!wt.isMainThread) {
-    installSlicedAtomicsWait(records);
-    if (records) writeBeforePostMessage(records);
-  } else if (records && !launcher && process.channel) writeBeforeProcessSend(records);
+    installSlicedAtomicsWait(writes ? beforeBlocking : undefined);
+    if (writes) writeBeforePostMessage(beforeMessage);
+  } else if (writes && !launcher && process.channel) writeBeforeProcessSend(beforeMessage);
 
   let exited = false;
   process.on('exit', (code) => {
