@@ -5,7 +5,8 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { CLI, runOnce, reportOf, lineOf, fixture, findingsOf, describeFindings } from './fixtures/harness.mjs';
+import { join } from 'node:path';
+import { CLI, ROOT, profile, runOnce, reportOf, lineOf, fixture, findingsOf, describeFindings } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -164,3 +165,66 @@ describe('piscina: 2 threads run CPU tasks, then pool.destroy()', () => {
     assert.ok(mean > bound, `mean parallelism ${mean.toFixed(2)} over ${window.length} buckets; CPU allowed ${allowed.toFixed(2)}, bound ${bound.toFixed(2)}`);
   });
 });
+
+/**
+ * Every call of the fixture's pair of sequential awaits (at its `@mark:pair-first`) was recorded:
+ * the sequential-awaits finding there counts `calls`, in a lane of `laneKind`.
+ */
+function assertEveryPairRecorded(report, file, calls, laneKind) {
+  const line = lineOf(file, 'pair-first');
+  const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === file && x.location.line === line);
+  assert.ok(f, `no sequential-awaits at ${file}:${line}; findings:\n  ${describeFindings(report)}`);
+  assert.equal(f.occurrences, calls, `calls recorded: ${f.occurrences}`);
+  assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, laneKind);
+}
+
+describe('piscina: a worker idle in Atomics.wait after tasks that awaited, then pool.destroy()', () => {
+  // The last task's awaits resume, piscina posts the result and blocks in Atomics.wait: the
+  // worker's event loop never turns again before destroy() terminate()s it 1.5 s later. The probe
+  // writes what it recorded before the worker blocks (recorder/probe/atomicsWait.ts).
+  const s = runOnce('abrupt/piscina-idle-destroy.mjs');
+  const TASK = fixture('abrupt/piscina-await-task.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /ran 3 tasks\ndestroyed/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps the awaits of every task, the last one included', () => {
+    assertEveryPairRecorded(reportOf(s.run), TASK, 3, 'worker');
+  });
+});
+
+describe('a worker terminate()d as soon as its message arrives, while it computes on', () => {
+  // Its last awaits resume, it posts 'done' and never turns its event loop again: its probe's
+  // periodic write cannot come. They are kept because the probe writes before a message leaves.
+  const s = runOnce('abrupt/terminate-on-message.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /worker said done\nterminated 1/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps every await the worker made before its message', () => {
+    assertEveryPairRecorded(reportOf(s.run), s.file, 3, 'worker');
+  });
+});
+
+for (const [pool, end] of [['threads', 'terminate()d'], ['forks', 'SIGTERMed']]) {
+  describe(`vitest --pool=${pool}: the worker is ${end} right after it says "stopped"`, () => {
+    // The probe's periodic write (every ~100 ms while the loop turns) is off here
+    // (CONCURRENCY_LENS_MEASURE_OFF=ticks, a measurement switch): whether it came between the test's
+    // last awaits and the end is timing. What is left is what the fix guarantees: the probe writes
+    // before a worker's messages leave (postMessage, process.send), and vitest ends a worker after
+    // its messages.
+    const dir = fixture('abrupt/vitest-pool');
+    const file = join(dir, 'pairs.test.js');
+    const state = {};
+    before(async () => {
+      state.run = await profile([], { cwd: dir, programArgs: [join(ROOT, 'node_modules/.bin/vitest'), 'run', `--pool=${pool}`], env: { CONCURRENCY_LENS_MEASURE_OFF: 'ticks' }, timeoutMs: 120_000 });
+    });
+    it('runs the tests', () => {
+      assert.match(state.run.stdout, /1 passed/, state.run.stderr);
+      assert.equal(state.run.code, 0, state.run.stderr);
+    });
+    it('keeps every await of the test, in the worker', () => {
+      assertEveryPairRecorded(reportOf(state.run), file, 5, pool === 'threads' ? 'worker' : 'process');
+    });
+  });
+}

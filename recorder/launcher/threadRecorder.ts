@@ -235,7 +235,7 @@ export class ThreadRecorder {
   /** What could not be collected from a thread that is gone. */
   private lost(reason: string): void {
     this.hooks.warn(this.chunksReceived > 0
-      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${this.pacing.current()} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (when its event loop last turned)`
+      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${this.pacing.current()} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (it writes every ~100 ms while its event loop turns, and before it sends a message (a worker's postMessage, a child's process.send) or a worker blocks in Atomics.wait)`
       : `no CPU profile for ${this.describe()}: ${reason}`);
   }
 

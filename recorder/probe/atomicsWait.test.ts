@@ -77,3 +77,40 @@ describe('installSlicedAtomicsWait', () => {
     Object.defineProperty(Atomics, 'wait', before);
   });
 });
+
+describe('installSlicedAtomicsWait: pending records are written before a wait blocks', () => {
+  /** Records that are pending until written, counting the writes. */
+  function records(pending = true) {
+    const r = { pending, writes: 0 };
+    return { r, records: { pending: () => r.pending, write: () => { r.writes++; r.pending = false; } } };
+  }
+  it('writes them before a wait that blocks (untimed or timed), once', () => {
+    const { r, records: rec } = records();
+    const restore = installSlicedAtomicsWait(rec);
+    try {
+      const ta = new Int32Array(new SharedArrayBuffer(4));
+      assert.equal(Atomics.wait(ta, 0, 0, 20), 'timed-out');
+      assert.equal(r.writes, 1);
+      assert.equal(Atomics.wait(ta, 0, 0, 80), 'timed-out', 'sliced');
+      assert.equal(r.writes, 1, 'nothing pending: no write');
+      r.pending = true;
+      assert.equal(Atomics.wait(ta, 0, 0, 80), 'timed-out');
+      assert.equal(r.writes, 2);
+    } finally { restore(); }
+  });
+  it("writes nothing when the wait would not block: another value ('not-equal'), a timeout of 0, odd arguments", () => {
+    const { r, records: rec } = records();
+    const restore = installSlicedAtomicsWait(rec);
+    try {
+      const ta = new Int32Array(new SharedArrayBuffer(4));
+      ta[0] = 7;
+      assert.equal(Atomics.wait(ta, 0, 0), 'not-equal');
+      assert.equal(Atomics.wait(ta, 0, 7, 0), 'timed-out');
+      assert.equal(Atomics.wait(ta, 0, 7, -5), 'timed-out');
+      assert.equal(Atomics.wait(ta, '0' as any, 7, 1), 'timed-out');
+      assert.equal(r.writes, 0);
+      assert.throws(() => Atomics.wait(new Int32Array(4), 0, 0, 80), TypeError, 'not shared memory: the same error');
+      assert.equal(r.writes, 0, 'a wait that throws writes nothing');
+    } finally { restore(); }
+  });
+});

@@ -54,16 +54,39 @@ export function slicedWait(wait: Wait, typedArray: Int32Array | BigInt64Array, i
 export const originalAtomicsWait = Atomics.wait as unknown as Wait;
 
 /**
- * Makes `Atomics.wait` of this thread wait in slices (see above). For worker threads: they are the
- * ones terminate() ends. Returns the undo (attach's detach): the original comes back unless the
- * program has replaced Atomics.wait since (then its own stays).
+ * What the probe has recorded and not yet written, for the safe points where a worker that may be
+ * terminate()d next writes it: before it blocks in Atomics.wait (here) and before it posts a
+ * message (outgoingMessages.ts). A pool's idle worker (piscina, tinypool) waits in Atomics.wait for
+ * its next task without its event loop turning, and the pool's terminate() (destroy()) may end it
+ * there. Both are ordinary JS calls (not inspector interrupts): the probe's buffers are whole.
  */
-export function installSlicedAtomicsWait(): () => void {
+export interface PendingRecords {
+  /** Something is waiting to be written (a few field reads: asked at every wait). */
+  pending(): boolean;
+  /** Writes it; never throws. */
+  write(): void;
+}
+
+/**
+ * Makes `Atomics.wait` of this thread wait in slices (see above). For worker threads: they are the
+ * ones terminate() ends. Before a wait with a timeout that would block (the value is still the
+ * expected one, checked with a wait of timeout 0), `beforeBlocking` writes what is pending: a
+ * wait that finds another value returns 'not-equal' at once, as before, and costs no write. To
+ * the program this is the same as calling Atomics.wait a little later. Returns the undo
+ * (attach's detach): the original comes back unless the program has replaced Atomics.wait since
+ * (then its own stays).
+ */
+export function installSlicedAtomicsWait(beforeBlocking?: PendingRecords): () => void {
   const original = Atomics.wait as unknown as Wait;
   const sliced = new Proxy(original, {
     apply(target, thisArg, args: unknown[]) {
       const [typedArray, index, value, timeout] = args;
       const plain = typeof index === 'number' && (typeof value === 'number' || typeof value === 'bigint') && (timeout === undefined || typeof timeout === 'number');
+      if (plain && beforeBlocking && !(typeof timeout === 'number' && timeout <= 0) && beforeBlocking.pending()) {
+        // A wrong argument throws here, as the program's own call would have.
+        if (Reflect.apply(target, thisArg, [typedArray, index, value, 0]) === 'not-equal') return 'not-equal';
+        beforeBlocking.write();
+      }
       // Short or unusual waits as they are: one call, the arguments converted once, by V8.
       if (!plain || (typeof timeout === 'number' && timeout <= SLICE_MS)) return Reflect.apply(target, thisArg, args);
       return slicedWait((...a) => Reflect.apply(target, thisArg, a), typedArray as Int32Array, index, value, timeout);

@@ -226,9 +226,14 @@ export class HttpRequests {
     return i;
   }
 
+  /** Something that take() would return is waiting. */
+  pending(): boolean {
+    return this.rows.length > 0 || this.newNames.length > 0 || this.countsChanged || this.http2.changed;
+  }
+
   /** What happened since the last take, for the probe's chunk (undefined: nothing). */
   take(): RawRequestsChunk | undefined {
-    if (this.rows.length === 0 && this.newNames.length === 0 && !this.countsChanged && !this.http2.changed) return undefined;
+    if (!this.pending()) return undefined;
     const out: RawRequestsChunk = { names: this.newNames, rows: this.rows, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
     if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...countFields(k), n, e]);
     if (this.http2.servers > 0) out.http2 = { servers: this.http2.servers, recorded: this.http2.recorded };

@@ -24,9 +24,10 @@ import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
-import { installSlicedAtomicsWait, originalAtomicsWait } from './atomicsWait';
+import { installSlicedAtomicsWait, originalAtomicsWait, type PendingRecords } from './atomicsWait';
+import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
-import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInWorkers } from './testRunnerHooks';
+import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEvaluatorPath } from './testRunnerHooks';
 import { launcherName } from '../../analyzer/launchers';
 
 // Captured before the probe wraps fs.*Sync: the probe's own file work is not the program's sync I/O.
@@ -36,6 +37,9 @@ const { openSync, closeSync } = fs;
 const pendingTicks: number[] = [];
 /** At exit: the tick that was due and never ran measures the last block (a run that ends blocked). */
 let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
+
+/** Longest time between two writes made before a thread's messages (see start: beforeMessage). */
+const MESSAGE_WRITE_GAP_MS = 1;
 
 /** HTTP requests kept in detail per thread (counts stay exact beyond it). */
 const MAX_REQUEST_ROWS = 200_000;
@@ -70,12 +74,13 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const launcher = wt.isMainThread ? launcherName(process.argv, true) : undefined;
   if (!launcher) {
     (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
-    if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests));
-    adoptVitestInWorkers(opts, runsTests);
+    // vitest's code under test is instrumented where its evaluator hands it to V8: its own
+    // modules need no ES-module hooks (see adoptVitestInThreads).
+    const vitestEvaluator = vitestEvaluatorPath();
+    if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests), !vitestEvaluator);
+    adoptVitestInThreads(opts, runsTests, vitestEvaluator);
   }
   if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
-  // The recorder's inspector calls run inside a worker's Atomics.wait: see atomicsWait.ts.
-  if (!wt.isMainThread) installSlicedAtomicsWait();
   recordCreations(log, opts.probePath);
   runtime.threadCpu = threadRunMs;
   // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a
@@ -88,11 +93,18 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   // Aggregates are arrays per site (large in big programs): written when the last write's cost
   // is under ~1% of the time since, and always in the final chunk.
   let aggDueAt = 0;
-  function flush(final = false): void {
+  /** runtime.changes() when the last chunk was written, and when the last one with aggregates was. */
+  let flushedChanges = NaN;
+  let aggChanges = NaN;
+  /** `aggIfChanged`: with the aggregates whenever they changed since they were last written. */
+  function flush(final = false, aggIfChanged = false): void {
     try {
       log.writeSpans(runtime.takeSpans());
       const t0 = performance.now();
-      const withAgg = final || t0 >= aggDueAt;
+      const changes = runtime.changes();
+      const withAgg = final || t0 >= aggDueAt || (aggIfChanged && changes !== aggChanges);
+      flushedChanges = changes;
+      if (withAgg) aggChanges = changes;
       log.write({
         t: 'chunk', at: t0, ticks: pendingTicks.splice(0), marks: runtime.taskMarks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
@@ -102,6 +114,32 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
       if (withAgg) aggDueAt = performance.now() + (performance.now() - t0) * 100;
     } catch { /* the run directory is gone: the recorder stopped */ }
   }
+
+  // A pool's worker may be ended (terminate(), SIGTERM) once it sent a message, or blocked in
+  // Atomics.wait (an idle pool worker): what it recorded is written before either
+  // (outgoingMessages.ts). The recorder's inspector calls run inside a worker's Atomics.wait:
+  // see atomicsWait.ts.
+  const pending = () => { const c = runtime.changes(); return c !== flushedChanges || c !== aggChanges || requests.pending(); };
+  const beforeBlocking: PendingRecords = { pending, write: () => flush(false, true) };
+  // Before a message, at most once per MESSAGE_WRITE_GAP_MS (or 20× the last write's cost, when
+  // shorter): a worker streaming messages by the thousand writes ~1,000 times a second at most,
+  // not once per message. What it recorded in between is written before its next message after
+  // that, before it blocks, or by the periodic write.
+  let messageWriteDueAt = 0;
+  const beforeMessage: PendingRecords = {
+    pending: () => performance.now() >= messageWriteDueAt && pending(),
+    write: () => {
+      const t0 = performance.now();
+      flush(false, true);
+      const t1 = performance.now();
+      messageWriteDueAt = t1 + Math.min((t1 - t0) * 20, MESSAGE_WRITE_GAP_MS);
+    },
+  };
+  const writes = !measureOff('flush');
+  if (!wt.isMainThread) {
+    installSlicedAtomicsWait(writes ? beforeBlocking : undefined);
+    if (writes) writeBeforePostMessage(beforeMessage);
+  } else if (writes && !launcher && process.channel) writeBeforeProcessSend(beforeMessage);
 
   let exited = false;
   process.on('exit', (code) => {

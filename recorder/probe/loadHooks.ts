@@ -28,9 +28,11 @@ export function firstCompiledFile(): string | undefined {
 
 /**
  * `onCompiled(file, exports)` sees every CommonJS module once it has run (the test-runner
- * adapters wait for their runner's internals there).
+ * adapters wait for their runner's internals there). `esmEntry` false: an ES-module entry point
+ * gets no ES-module hooks of ours (vitest's, whose code under test the probe gets elsewhere);
+ * --import/--loader or a program's own module.register() still bring them.
  */
-export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, exports: unknown) => void = () => undefined): void {
+export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, exports: unknown) => void = () => undefined, esmEntry = true): void {
   const Module = require('node:module');
   const ownDir = path.dirname(opts.probePath);
   const ctx = { distDir: ownDir, runDir: opts.runDir };
@@ -99,7 +101,7 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
       return result;
     };
     Module.syncBuiltinESMExports();
-    if (entryUsesEsmLoader() || usesEsmLoader()) {
+    if ((esmEntry && entryUsesEsmLoader()) || usesEsmLoader()) {
       ours();
       if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
     }

@@ -527,6 +527,15 @@ export class ProbeRuntime {
     return out;
   }
 
+  /**
+   * A number that changes whenever something was recorded that a flush would write (an await
+   * began, a span was seen, a task mark, an invocation timed, a sync fs call, a module's sites):
+   * equal readings mean nothing new. A few field reads: the probe compares it at every safe point.
+   */
+  changes(): number {
+    return this.k + this.spanSeen + this.markCalls + this.invocationIds + this.syncFsCalls + this.nextId + this.requestsInFlight;
+  }
+
   aggregates(): RawAggregates {
     return {
       site: { count: this.count, sampled: this.sampledCount, sum: this.sum, max: this.max, syncSum: this.syncSum,

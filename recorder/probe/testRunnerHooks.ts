@@ -130,26 +130,39 @@ function instrumentViteModule(ctx: { distDir: string; runDir: string }, code: st
 /** Environment data (worker_threads) under which vitest's main thread tells its workers where its evaluator is. */
 const EVALUATOR_KEY = 'concurrency-lens:vitest-module-evaluator';
 
+/** vitest's own entry points: its CLI, and the scripts of its pool workers (threads, forks). */
+const VITEST_ENTRY = /[\\/]vitest[\\/](?:vitest\.mjs|dist[\\/]workers[\\/][\w-]+\.js)$/;
+
 /**
- * vitest's worker threads (`--pool=threads`): on Node 20 the ES-module load hooks of the
- * process do not reach workers. The main thread, when it runs vitest, hands the path of its
- * module-evaluator.js to the workers it starts (worker_threads environment data); a worker's
- * probe imports that module itself (the same module instance vitest's worker imports) and
- * adopts the class. It is evaluated within vitest's own module graph, before vitest can fetch
- * and evaluate any test module.
+ * When this thread runs one of vitest's entry points (`process.argv[1]`: its CLI, or a pool
+ * worker's script), the path of vitest's module-evaluator.js beside it; else undefined.
  */
-export function adoptVitestInWorkers(opts: ProbeOptions, runsTests: (runner: string) => void): void {
+export function vitestEvaluatorPath(): string | undefined {
   try {
-    if (wt.isMainThread) {
-      const main = process.argv[1];
-      if (!main) return;
-      const bin = fs.realpathSync(main);
-      if (!/[\\/]vitest[\\/]vitest\.mjs$/.test(bin)) return;
-      const evaluator = path.join(path.dirname(bin), 'dist', 'module-evaluator.js');
-      if (fs.existsSync(evaluator)) wt.setEnvironmentData(EVALUATOR_KEY, evaluator);
-      return;
-    }
-    const evaluator = wt.getEnvironmentData(EVALUATOR_KEY);
+    const main = process.argv[1];
+    if (!main) return undefined;
+    const entry = fs.realpathSync(main);
+    if (!VITEST_ENTRY.test(entry)) return undefined;
+    const pkg = entry.endsWith('.mjs') ? path.dirname(entry) : path.dirname(path.dirname(path.dirname(entry)));
+    const evaluator = path.join(pkg, 'dist', 'module-evaluator.js');
+    return fs.existsSync(evaluator) ? evaluator : undefined;
+  } catch { return undefined; }
+}
+
+/**
+ * vitest's processes and threads (its CLI, `--pool=forks` children, `--pool=threads` workers):
+ * the probe imports vitest's module-evaluator.js itself (the same module instance vitest imports)
+ * and adopts the class. It is evaluated within vitest's own module graph, before vitest can fetch
+ * and evaluate any test module. So vitest needs no ES-module load hooks: they would put each of
+ * its hundreds of module loads through Node's hooks thread, in every process and worker (on Node
+ * 20 the hooks of a process do not reach its workers). The main thread also hands the path to
+ * the workers it starts (worker_threads environment data), for workers whose script is not
+ * vitest's own.
+ */
+export function adoptVitestInThreads(opts: ProbeOptions, runsTests: (runner: string) => void, evaluatorPath = vitestEvaluatorPath()): void {
+  try {
+    if (wt.isMainThread && evaluatorPath && /[\\/]vitest\.mjs$/.test(fs.realpathSync(process.argv[1]))) wt.setEnvironmentData(EVALUATOR_KEY, evaluatorPath);
+    const evaluator = evaluatorPath ?? (wt.isMainThread ? undefined : wt.getEnvironmentData(EVALUATOR_KEY));
     if (typeof evaluator !== 'string') return;
     import(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests), () => undefined);
   } catch { /* not vitest as we know it: runs uninstrumented */ }
