@@ -27,6 +27,9 @@ describe('ChunkPacing', () => {
   it('doubles the chunks of a busy thread up to the cap', () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100), [1, 1, 1, 1, 1, 1, 1]), [100, 200, 400, 800, MAX_CHUNK_MS, MAX_CHUNK_MS, MAX_CHUNK_MS]);
   });
+  it("keeps a worker's chunks at the base interval, busy or not (pools terminate() their workers)", () => {
+    assert.deepEqual(drive(new ChunkPacing(() => 100, false), [1, 1, 1, 1]), [100, 100, 100, 100]);
+  });
   it('keeps the base interval for a thread that is mostly idle', () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100), [0, 0.1, BUSY_SHARE - 0.01, 0.2]), [100, 100, 100, 100]);
   });

@@ -5,7 +5,7 @@ import { WANTED_CPU_AT as WANTED, type SeamReading } from '../probeOptions';
  * rotation interrupts the thread to end one chunk and start the next: V8 builds the ended chunk's
  * profile and the inspector serializes it, on that thread, and the evaluated expression is
  * compiled; in a busy server that was ~5 % of its CPU at 100 ms (bench/probeCost.mjs, perf).
- * So while a thread is busy its chunks grow: each chunk after a busy one lasts twice as long as
+ * So while a process's main thread is busy its chunks grow (a worker's do not: see the constructor): each chunk after a busy one lasts twice as long as
  * that one, up to MAX_CHUNK_MS; a chunk after one that was not busy lasts the base interval
  * again (~100 ms, longer when many threads are alive: profileCollector.ts). Busy: over the
  * chunk, the thread wanted a CPU (was on one or runnable, waiting for one: the probe reads
@@ -27,8 +27,13 @@ export class ChunkPacing {
   private fresh = false;
   private ms: number | undefined;
 
-  /** `baseMs`: the base interval now (it changes with the number of threads alive). */
-  constructor(private readonly baseMs: () => number) {}
+  /**
+   * `baseMs`: the base interval now (it changes with the number of threads alive). `grows`:
+   * whether a busy thread's chunks grow. Not a worker's: pools end their workers with
+   * terminate() as a matter of course (piscina's and tinypool's destroy(), idle timeouts),
+   * which loses the chunk in progress, so a worker's stays at the base interval.
+   */
+  constructor(private readonly baseMs: () => number, private readonly grows = true) {}
 
   /** Feeds the reading taken at a seam (the start of the chunk in progress). */
   observe(r: SeamReading): void {
@@ -45,7 +50,7 @@ export class ChunkPacing {
   /** How long the chunk in progress lasts: call once per rotation, when it is scheduled (a rotation that made no seam: the base interval). */
   next(): number {
     const base = this.baseMs();
-    const grow = this.busy && this.fresh && this.ms !== undefined;
+    const grow = this.grows && this.busy && this.fresh && this.ms !== undefined;
     this.fresh = false;
     this.ms = grow ? Math.max(base, Math.min(MAX_CHUNK_MS, this.ms! * 2)) : base;
     return this.ms;

@@ -71,7 +71,7 @@ export class ThreadRecorder {
 
   private intervalUs = 0;
   private readonly policy: SamplingPolicy;
-  private readonly pacing: ChunkPacing;
+  private pacing: ChunkPacing;
   /** Set when the next rotation should sample less often, and why (see samplingPolicy.ts). */
   private coarsen: CoarserReason | undefined;
 
@@ -81,6 +81,7 @@ export class ThreadRecorder {
   }
 
   async start(isProcessMain: boolean): Promise<void> {
+    this.pacing = new ChunkPacing(() => this.hooks.chunkIntervalMs(), isProcessMain);
     const t = this.target;
     t.on('Runtime.bindingCalled', (p) => { if (p.name === EXIT_BINDING) void this.collectAndRelease(); });
     t.on('NodeWorker.attachedToWorker', (p) => void this.attachWorker(p));
