@@ -33,8 +33,10 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
     const r = syntheticReport({ lanes: 6, spans: 150_000, wallMs: 30_000, childProcesses: 1 });
     const html = htmlReport(r);
     assert.match(html, /id="cl-preview"/, 'a report this big gets a preview');
-    // The preview block before the script, the columns after it.
-    assert.ok(html.indexOf('id="cl-preview"') < html.indexOf('<script nonce') && html.indexOf('<script nonce') < html.indexOf('id="cl-columns"'));
+    // The preview's head before the script; after it its classes, coarsest first, then the columns.
+    const at = ['id="cl-preview"', '<script nonce', 'id="cl-preview-0"', 'id="cl-preview-1"', 'id="cl-preview-2"', 'id="cl-columns"'].map((s) => html.indexOf(s));
+    assert.deepEqual(at, [...at].sort((a, b) => a - b));
+    assert.ok(at[0] > 0);
     const withPreview = join(dir, 'preview.html'), without = join(dir, 'plain.html');
     writeFileSync(withPreview, html);
     writeFileSync(without, html.replace(/<script type="application\/octet-stream" id="cl-preview"[^>]*>[^<]*<\/script>/, ''));
@@ -82,6 +84,30 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
     assert.ok(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.rows.some((row: { ref: Uint32Array }) => row.ref.some((x) => x > 0))));
     assert.deepEqual(errors, []);
     await plain.close();
+    await page.close();
+  });
+
+  test('narrow lanes draw their first frame from the coarsest class, the loaded picture', async () => {
+    const file = join(dir, 'narrow.html');
+    writeFileSync(file, htmlReport(syntheticReport({ lanes: 4, spans: 120_000, wallMs: 20_000, childProcesses: 1 })));
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.addInitScript('globalThis.concurrencyLensHoldSpans = new Promise((res) => { globalThis.releaseSpans = res; });');
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => (globalThis as any).concurrencyLens?.firstPaintMs, null, { timeout: 60_000 });
+    assert.ok(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.width <= 512), 'lanes at most 512 px wide (class 0)');
+    assert.equal(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.pending), true);
+    assert.doesNotMatch(await page.locator('#cl-range').textContent() ?? '', /this zoom is drawn when/);
+    const first = await lanesPixels(page);
+    await page.evaluate(() => (globalThis as any).releaseSpans());
+    await page.waitForFunction(() => !(globalThis as any).concurrencyLens.timeline.model.pending, null, { timeout: 120_000 });
+    await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.render());
+    const loaded = await lanesPixels(page);
+    let differ = 0;
+    for (let i = 0; i < loaded.length; i++) if (loaded[i] !== first[i]) differ++;
+    assert.equal(differ, 0, `${differ} of ${loaded.length} bytes of the lanes differ from the loaded picture`);
+    assert.deepEqual(errors, []);
     await page.close();
   });
 });
