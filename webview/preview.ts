@@ -23,8 +23,8 @@ import { ByteSink, decodeColumn, encodeColumn, exactAt } from './packedColumns';
  * model is `pending`: rows have no items to hover or select.
  *
  * Format of each part: one JSON header line, then base64 of its sections (typed arrays,
- * little-endian, each 8-byte aligned) in the header's row order: levels as runs (start and end
- * bins as varints like packedColumns.ts, category u8, cover f32), items as start and end in µs
+ * little-endian, each 8-byte aligned) in the header's row order: levels as runs (putLevel: bins
+ * as varints like packedColumns.ts, category u8, the covers below 1 as f32), items as start and end in µs
  * as varints (f64 when µs is not exact), category u8, and step u8 for a staircase.
  */
 export interface PreviewItems {
@@ -56,11 +56,18 @@ export interface PreviewHeader {
   processes: ProcessView[];
 }
 
+/** A level's runs: how many, the byte length of their bins, how many have a cover below 1. */
+export interface PreviewLevel {
+  runs: number;
+  size: number;
+  partial: number;
+}
+
 /** One class: what lanes drawing the whole run from level `level` draw of the rows the head leaves out. */
 export interface ClassHeader {
   level: number;
   /** In row order: a row's level (its run count and varint sizes) or its items. */
-  rows: ({ row: number } & ({ runs: number; sizes: number[] } | PreviewItems))[];
+  rows: ({ row: number } & (PreviewLevel | PreviewItems))[];
 }
 
 export interface EncodedPreview {
@@ -94,12 +101,7 @@ export function encodePreview(m: TimelineModel): EncodedPreview {
     m.rows.forEach((r, i) => {
       if (itemsAtAnyWidth(r)) return;
       const level = levels.levelOf(r, k);
-      if (!level) { header.rows.push({ row: i, ...putItems(cw, r) }); return; }
-      // Its runs: start and end bins (whole numbers: levels.ts merges into bins), category, cover.
-      const binMs = m.wallMs / binsOf(k);
-      const bin = (t: number) => Math.round(t / binMs);
-      header.rows.push({ row: i, runs: level.start.length, sizes: [putVarints(cw, Array.from(level.start, bin), 1), putVarints(cw, Array.from(level.end, bin), 1)] });
-      cw.put(level.cat); cw.put(level.cover!);
+      header.rows.push({ row: i, ...(level ? putLevel(cw, level, m.wallMs / binsOf(k)) : putItems(cw, r)) });
     });
     classes.push({ header, bytes: cw.bytes() });
   }
@@ -116,6 +118,30 @@ function putVarints(w: SectionWriter, values: ArrayLike<number>, scale: number):
   w.put(out.bytes().slice());
   return out.length;
 }
+
+/**
+ * A level's runs: their bins (whole numbers: levels.ts merges into bins) as one varint column
+ * start0, end0, start1, end1…, whose deltas are each run's length and the gap before the next
+ * (runs do not overlap: small numbers); their categories, bit 7 set when the run's cover is 1
+ * (most runs of busy rows); the covers below 1.
+ */
+function putLevel(w: SectionWriter, level: Drawable, binMs: number): PreviewLevel {
+  const n = level.start.length, cover = level.cover!;
+  const bins = new Float64Array(2 * n), cat = new Uint8Array(n), partial: number[] = [];
+  for (let j = 0; j < n; j++) {
+    bins[2 * j] = Math.round(level.start[j] / binMs);
+    bins[2 * j + 1] = Math.round(level.end[j] / binMs);
+    cat[j] = level.cat[j] | (cover[j] === 1 ? FULL : 0);
+    if (cover[j] !== 1) partial.push(cover[j]);
+  }
+  const size = putVarints(w, bins, 1);
+  w.put(cat);
+  w.put(Float32Array.from(partial));
+  return { runs: n, size, partial: partial.length };
+}
+
+/** Category bit of a level's run whose cover is 1. */
+const FULL = 128;
 
 /** A row's items (and a staircase's step of each). */
 function putItems(w: SectionWriter, r: Row): PreviewItems {
@@ -176,12 +202,7 @@ export function seedClass(p: Preview, h: ClassHeader, bytes: Uint8Array): void {
     const row = p.model.rows[c.row];
     if (!row || !p.model.pending) throw new Error(`preview: no pending row ${c.row}`);
     if ('runs' in c) {
-      const n = c.runs;
-      const start = takeVarints(r, n, c.sizes[0], 1), end = takeVarints(r, n, c.sizes[1], 1);
-      let maxDur = 0;
-      // As levels.ts computes them: bin × binMs.
-      for (let j = 0; j < n; j++) { start[j] *= binMs; end[j] *= binMs; if (end[j] - start[j] > maxDur) maxDur = end[j] - start[j]; }
-      p.levels.seed(c.row, k, { start, end, cat: r.take(Uint8Array, n), cover: r.take(Float32Array, n), maxDur });
+      p.levels.seed(c.row, k, takeLevel(r, c, binMs));
     } else {
       takeItems(r, row, c, 1);
       p.levels.seedNoLevel(c.row, k);
@@ -193,6 +214,22 @@ function takeVarints(r: SectionReader, n: number, size: number, scale: number): 
   const out = new Float64Array(n);
   decodeColumn(r.take(Uint8Array, size), 0, out, scale);
   return out;
+}
+
+/** A level written by putLevel, its times as levels.ts computes them (bin × binMs). */
+function takeLevel(r: SectionReader, c: PreviewLevel, binMs: number): Drawable {
+  const n = c.runs;
+  const bins = takeVarints(r, 2 * n, c.size, 1);
+  const cat = r.take(Uint8Array, n).slice(), partial = r.take(Float32Array, c.partial);
+  const start = new Float64Array(n), end = new Float64Array(n), cover = new Float32Array(n);
+  let maxDur = 0, q = 0;
+  for (let j = 0; j < n; j++) {
+    start[j] = bins[2 * j] * binMs; end[j] = bins[2 * j + 1] * binMs;
+    if (end[j] - start[j] > maxDur) maxDur = end[j] - start[j];
+    if (cat[j] & FULL) { cat[j] &= ~FULL; cover[j] = 1; } else cover[j] = partial[q++];
+  }
+  if (q !== c.partial) throw new Error('preview: level covers do not match');
+  return { start, end, cat, cover, maxDur };
 }
 
 /** A row's items from the preview, into `row` (no refs: nothing to select until loaded). */
