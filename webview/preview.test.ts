@@ -62,7 +62,7 @@ test('every row draws the same runs from the preview as from its loaded items, a
   }
 });
 
-test('zoomed in beyond the preview, a row drawn from levels is not loaded; once loaded it is drawn from its items', () => {
+test('zoomed in beyond the preview or on lanes of another class, a row drawn from levels is not loaded (wider than the finest class: drawn from it); once loaded it is drawn from its items', () => {
   const r = report();
   const m = buildModel(r);
   const { model: p, levels } = viaPage(r, 800);
@@ -70,6 +70,11 @@ test('zoomed in beyond the preview, a row drawn from levels is not loaded; once 
   assert.ok(big >= 0);
   const zoomedIn = 0.05; // ms per px
   assert.equal(levels.pick(big, p.rows[big], zoomedIn), NOT_LOADED);
+  assert.notEqual(levels.pick(big, p.rows[big], m.wallMs / 800), NOT_LOADED);
+  assert.equal(levels.pick(big, p.rows[big], m.wallMs / 300), NOT_LOADED);
+  assert.equal(levels.pick(big, p.rows[big], m.wallMs / 1300), NOT_LOADED);
+  const wide = viaPage(r, 3000);
+  assert.notEqual(wide.levels.pick(big, wide.model.rows[big], m.wallMs / 3000), NOT_LOADED);
   assert.equal(levels.prebuild(big, m.rows[big]), false, 'no levels built ahead for a row still previewed');
   levels.loaded();
   assert.equal(levels.pick(big, m.rows[big], zoomedIn), m.rows[big]);
@@ -90,17 +95,4 @@ test('the head holds the rows drawn item by item at every width; each class hold
   // The coarsest class is the smallest: narrow lanes read the least before their first frame.
   assert.ok(enc.classes[0].bytes.length < enc.classes[1].bytes.length && enc.classes[1].bytes.length < enc.classes[2].bytes.length);
   assert.deepEqual([300, 512, 513, 1024, 1025, 2048, 4000].map((w) => classFor(m.wallMs, w)), [0, 0, 1, 1, 2, 2, 2]);
-});
-
-test('lanes of another width than the class seeded: a row given as a level is not loaded, except wider than the finest class (drawn from it)', () => {
-  const r = report();
-  const m = buildModel(r);
-  const { model: p, levels } = viaPage(r, 800);
-  const big = p.rows.findIndex((row) => row.start.length === 0);
-  assert.ok(big >= 0);
-  assert.notEqual(levels.pick(big, p.rows[big], m.wallMs / 800), NOT_LOADED);
-  assert.equal(levels.pick(big, p.rows[big], m.wallMs / 300), NOT_LOADED);
-  assert.equal(levels.pick(big, p.rows[big], m.wallMs / 1300), NOT_LOADED);
-  const wide = viaPage(r, 3000);
-  assert.notEqual(wide.levels.pick(big, wide.model.rows[big], m.wallMs / 3000), NOT_LOADED);
 });
