@@ -212,7 +212,7 @@ function print(name, s, log) {
   log(`    first paint: wall ${s.firstPaintMs} ms [${ok(s.firstPaintMs, GOALS.firstPaintMs)} ≤ ${GOALS.firstPaintMs}] (median of ${s.firstPaints.join(', ')}), main-thread CPU ${s.firstPaintCpuMs} ms [${ok(s.firstPaintCpuMs, GOALS.firstPaintMs)}] (${s.firstPaintCpus.join(', ')})`);
   if (b.previewMs !== undefined && b.fullModelMs !== undefined) {
     // Drawn first from the host's preview; the spans are loaded after the first paint.
-    log(`      wall parts: page load until the script runs ${b.startMs} ms, JSON ${b.jsonMs} ms, preview ${b.previewMs} ms, model ${b.modelMs} ms, first render ${b.firstRenderMs} ms, whole mount ${b.mountMs} ms`);
+    log(`      wall parts: page load until the script runs ${b.startMs} ms, JSON ${b.jsonMs} ms, preview ${b.previewMs} ms, ${b.classMs !== undefined ? `its class (lanes' width) parsed ${b.classWaitMs} ms later, decoded ${b.classMs} ms, ` : ''}model ${b.modelMs} ms, first render ${b.firstRenderMs} ms, whole mount ${b.mountMs} ms`);
     log(`      after the first paint: every span loaded ${b.loadedMs} ms later: packed columns ${b.unpackMs ?? '–'} ms (base64 ${b.base64Ms ?? '–'}, gunzip ${b.gunzipMs ?? '–'}, decode ${b.decodeMs ?? '–'}), model ${b.fullModelMs} ms`);
   } else {
     log(`      wall parts: page load until the script runs ${b.startMs} ms, JSON ${b.jsonMs} ms, packed columns ${b.unpackMs ?? '–'} ms (base64 ${b.base64Ms ?? '–'}, gunzip ${b.gunzipMs ?? '–'}, decode ${b.decodeMs ?? '–'}), model ${b.modelMs} ms, first render ${b.firstRenderMs} ms, whole mount ${b.mountMs} ms`);

@@ -23,6 +23,34 @@ const lanesPixels = (page: Page) => page.evaluate(() => {
   return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
 });
 
+/**
+ * Opens `file` with its spans held back (released by `releaseSpans()` in the page) and waits for
+ * the first frame, drawn from the preview.
+ */
+async function openHeld(browser: Browser, file: string, width: number, height: number): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript('globalThis.concurrencyLensHoldSpans = new Promise((res) => { globalThis.releaseSpans = res; });');
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => (globalThis as any).concurrencyLens?.firstPaintMs, null, { timeout: 60_000 });
+  return { page, errors };
+}
+
+/** Lets the held spans load and waits until the view draws from them. */
+async function loadSpans(page: Page): Promise<void> {
+  await page.evaluate(() => (globalThis as any).releaseSpans());
+  await page.waitForFunction(() => !(globalThis as any).concurrencyLens.timeline.model.pending, null, { timeout: 120_000 });
+  await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.render());
+}
+
+/** How many bytes of two pixel arrays differ. */
+function differing(a: number[], b: number[]): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
 describe('first paint from the preview', { skip: needs.skip }, () => {
   let browser: Browser;
   let dir: string;
@@ -33,19 +61,16 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
     const r = syntheticReport({ lanes: 6, spans: 150_000, wallMs: 30_000, childProcesses: 1 });
     const html = htmlReport(r);
     assert.match(html, /id="cl-preview"/, 'a report this big gets a preview');
-    // The preview block before the script, the columns after it.
-    assert.ok(html.indexOf('id="cl-preview"') < html.indexOf('<script nonce') && html.indexOf('<script nonce') < html.indexOf('id="cl-columns"'));
+    // The preview's head before the script; after it its classes, coarsest first, then the columns.
+    const at = ['id="cl-preview"', '<script nonce', 'id="cl-preview-0"', 'id="cl-preview-1"', 'id="cl-preview-2"', 'id="cl-columns"'].map((s) => html.indexOf(s));
+    assert.deepEqual(at, [...at].sort((a, b) => a - b));
+    assert.ok(at[0] > 0);
     const withPreview = join(dir, 'preview.html'), without = join(dir, 'plain.html');
     writeFileSync(withPreview, html);
     writeFileSync(without, html.replace(/<script type="application\/octet-stream" id="cl-preview"[^>]*>[^<]*<\/script>/, ''));
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
     // The spans wait until the test lets them load.
-    await page.addInitScript('globalThis.concurrencyLensHoldSpans = new Promise((res) => { globalThis.releaseSpans = res; });');
-    await page.goto(pathToFileURL(withPreview).href);
-    await page.waitForFunction(() => (globalThis as any).concurrencyLens?.firstPaintMs, null, { timeout: 60_000 });
+    const { page, errors } = await openHeld(browser, withPreview, 1400, 860);
     assert.equal(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.pending), true);
     assert.match(await page.locator('#cl-range').textContent() ?? '', /loading spans…/);
     const first = await lanesPixels(page);
@@ -58,15 +83,11 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
     assert.equal(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.rows.every((row: { ref: Uint32Array; start: Float64Array }) => row.ref.every((x) => x === 0))), true);
     await page.evaluate(() => { (globalThis as any).concurrencyLens.timeline.resetZoom(); (globalThis as any).concurrencyLens.timeline.render(); });
 
-    await page.evaluate(() => (globalThis as any).releaseSpans());
-    await page.waitForFunction(() => !(globalThis as any).concurrencyLens.timeline.model.pending, null, { timeout: 120_000 });
-    await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.render());
+    await loadSpans(page);
     assert.doesNotMatch(await page.locator('#cl-range').textContent() ?? '', /loading/);
     // The first frame was the loaded picture.
     const loaded = await lanesPixels(page);
-    let differ = 0;
-    for (let i = 0; i < loaded.length; i++) if (loaded[i] !== first[i]) differ++;
-    assert.equal(differ, 0, `${differ} of ${loaded.length} bytes of the lanes differ from the loaded picture`);
+    assert.equal(differing(loaded, first), 0, `bytes of the lanes (of ${loaded.length}) differ from the loaded picture`);
 
     // Loaded, it is the timeline without a preview: the same pixels at the whole run and zoomed in.
     const plain = await browser.newPage({ viewport: { width: 1400, height: 860 } });
@@ -82,6 +103,21 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
     assert.ok(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.rows.some((row: { ref: Uint32Array }) => row.ref.some((x) => x > 0))));
     assert.deepEqual(errors, []);
     await plain.close();
+    await page.close();
+  });
+
+  test('narrow lanes draw their first frame from the coarsest class, the loaded picture', async () => {
+    const file = join(dir, 'narrow.html');
+    writeFileSync(file, htmlReport(syntheticReport({ lanes: 4, spans: 120_000, wallMs: 20_000, childProcesses: 1 })));
+    const { page, errors } = await openHeld(browser, file, 900, 700);
+    assert.ok(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.width <= 512), 'lanes at most 512 px wide (class 0)');
+    assert.equal(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.pending), true);
+    assert.doesNotMatch(await page.locator('#cl-range').textContent() ?? '', /this zoom is drawn when/);
+    const first = await lanesPixels(page);
+    await loadSpans(page);
+    const loaded = await lanesPixels(page);
+    assert.equal(differing(loaded, first), 0, `bytes of the lanes (of ${loaded.length}) differ from the loaded picture`);
+    assert.deepEqual(errors, []);
     await page.close();
   });
 });

@@ -19,13 +19,23 @@ const MAX_LEVELS = 10;
 /** Rows with fewer items are drawn directly. */
 export const LEVEL_MIN_ITEMS = 2048;
 /**
- * The level a page's first frame is drawn from before its spans are loaded (preview.ts): the
- * one the whole run takes on lanes up to SEED_BINS / 2 CSS px wide.
+ * The finest level a page's preview (preview.ts) holds: the one the whole run takes on lanes up
+ * to SEED_BINS / 2 CSS px wide. Wider lanes draw from it until the spans are loaded (close, not
+ * identical).
  */
 export const SEED_LEVEL = 2;
 export const SEED_BINS = BASE_BINS * 2 ** SEED_LEVEL;
 /** Bins of level k over the whole run. */
 export const levelBins = (k: number) => BASE_BINS * 2 ** k;
+
+/**
+ * The level pick() tries at `msPerPx`: the coarsest whose bins are at most half a pixel
+ * (MAX_LEVELS: none; the row is drawn itself).
+ */
+export function levelAt(wallMs: number, msPerPx: number): number {
+  for (let k = 0; k < MAX_LEVELS; k++) if (wallMs / (BASE_BINS * 2 ** k) <= msPerPx / 2) return k;
+  return MAX_LEVELS;
+}
 
 /** A level is kept only if it has at most this share of the row's items (else the row is drawn). */
 const WORTH_RUNS = 0.7;
@@ -37,39 +47,43 @@ export class LevelCache {
   private levels = new Map<number, (Drawable | null)[]>();
   private runs = createRuns(1 << 14);
   /**
-   * Rows whose items are not loaded yet: their levels 0…SEED_LEVEL from the host's preview.
-   * Dropped when the items are loaded: the levels are then built from them as always.
+   * Rows whose items are not loaded yet: the level the host's preview gave for them (indexed by
+   * level, sparse). Dropped when the items are loaded: the levels are then built from them as always.
    */
   private previews = new Map<number, Drawable[]>();
 
   constructor(private wallMs: number) {}
 
   /**
-   * Host side of preview.ts: `row`'s levels 0…SEED_LEVEL as the whole-run view draws them on
-   * lanes up to SEED_BINS / 2 px wide (each merged from the row, as the view's first frame
-   * merges it), or null when the view draws the row itself at any of them (few items, or a
-   * level would not be shorter).
+   * Host side of preview.ts: `row`'s level k as pick() builds it for the first frame (merged
+   * from the row), or null when pick() draws the row itself there (few items, or the level
+   * would not be shorter).
    */
-  seedLevels(row: Drawable): Drawable[] | null {
+  levelOf(row: Drawable, k: number): Drawable | null {
     const n = row.start.length;
-    if (n < LEVEL_MIN_ITEMS) return null;
-    const out: Drawable[] = [];
-    for (let k = 0; k <= SEED_LEVEL; k++) {
-      const bins = BASE_BINS * 2 ** k;
-      const level = bins > 2 * n ? null : this.merged(row, bins, n * WORTH_RUNS);
-      if (!level) return null;
-      out.push(level);
-    }
-    return out;
+    if (n < LEVEL_MIN_ITEMS || levelBins(k) > 2 * n) return null;
+    return this.merged(row, levelBins(k), n * WORTH_RUNS);
   }
 
-  /** Page side of preview.ts: `levels` (0…SEED_LEVEL) stand for row `rowIndex` until loaded(). */
-  seed(rowIndex: number, levels: Drawable[]): void {
-    this.previews.set(rowIndex, levels);
+  /** Page side of preview.ts: `level` stands for level k of row `rowIndex` until loaded(). */
+  seed(rowIndex: number, k: number, level: Drawable): void {
+    let ls = this.previews.get(rowIndex);
+    if (!ls) this.previews.set(rowIndex, ls = []);
+    ls[k] = level;
+  }
+
+  /**
+   * Page side of preview.ts: level k of row `rowIndex` (whose items the preview holds) is not
+   * worth building (levelOf gave null): pick() draws the row at once instead of finding out again.
+   */
+  seedNoLevel(rowIndex: number, k: number): void {
+    let ls = this.levels.get(rowIndex);
+    if (!ls) { ls = new Array(MAX_LEVELS).fill(undefined); this.levels.set(rowIndex, ls); }
+    ls[k] = null;
   }
 
   /** The rows' items are loaded (the model's rows hold them): their levels come from them now. */
-  loaded(): void { this.previews.clear(); }
+  loaded(): void { this.previews.clear(); this.levels.clear(); }
 
   /**
    * What to draw for `row` at `msPerPx`: a level coarse enough to be cheap and fine enough to
@@ -80,26 +94,20 @@ export class LevelCache {
     const preview = this.previews.get(rowIndex);
     if (preview) return this.pickPreview(preview, msPerPx);
     if (row.start.length < LEVEL_MIN_ITEMS) return row;
-    let best: Drawable = row;
-    for (let k = 0; k < MAX_LEVELS; k++) {
-      const binMs = this.wallMs / (BASE_BINS * 2 ** k);
-      if (binMs > msPerPx / 2) continue;
-      const level = this.level(rowIndex, row, k);
-      if (!level) break; // finer levels would not be smaller either
-      best = level;
-      break;
-    }
-    return best;
+    const k = levelAt(this.wallMs, msPerPx);
+    // No level there, or not worth it: the row (finer levels would not be smaller either).
+    return (k < MAX_LEVELS && this.level(rowIndex, row, k)) || row;
   }
 
   /**
    * A previewed row: the level pick() would take if the preview has it; else, on lanes wider
-   * than SEED_BINS / 2 px showing (nearly) the whole run, its finest (a bin per pixel or more:
-   * close to the loaded picture, which replaces it); else NOT_LOADED.
+   * than SEED_BINS / 2 px showing (nearly) the whole run, the SEED_LEVEL one if the preview has
+   * it (a bin per pixel or more: close to the loaded picture, which replaces it); else NOT_LOADED.
    */
   private pickPreview(ls: Drawable[], msPerPx: number): Drawable {
-    for (let k = 0; k <= SEED_LEVEL; k++) if (this.wallMs / (BASE_BINS * 2 ** k) <= msPerPx / 2) return ls[k];
-    return this.wallMs / SEED_BINS <= msPerPx ? ls[SEED_LEVEL] : NOT_LOADED;
+    const k = levelAt(this.wallMs, msPerPx);
+    if (ls[k]) return ls[k];
+    return k > SEED_LEVEL && ls[SEED_LEVEL] && this.wallMs / SEED_BINS <= msPerPx ? ls[SEED_LEVEL] : NOT_LOADED;
   }
 
   /**

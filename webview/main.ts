@@ -4,7 +4,7 @@ import { connectHost } from './host';
 import { Timeline } from './timeline';
 import { el } from './dom';
 import { unpackColumns, base64Bytes, type PackedHeader } from './packedColumns';
-import { previewModel, type PreviewHeader } from './preview';
+import { classFor, previewModel, seedClass, type ClassHeader, type Preview, type PreviewHeader } from './preview';
 import { buildModel } from './model';
 
 /**
@@ -13,8 +13,9 @@ import { buildModel } from './model';
  * timeline, and talks to VS Code when there is one. Exposes `globalThis.concurrencyLens`
  * (visible range, zoom, last render time, `timings`: where the time to the first frame went and,
  * as `loadedMs`, when every span was loaded) for the browser tests and the render benchmark.
- * A page with the host's preview (preview.ts) draws its first frame from it, then loads the
- * spans (its model is `pending` until then).
+ * A page with the host's preview (preview.ts) builds the view from its head, measures the lanes,
+ * draws its first frame once the class of that width is parsed, then loads the spans (its model
+ * is `pending` until then).
  */
 declare global {
   // eslint-disable-next-line no-var
@@ -26,9 +27,32 @@ declare global {
   var concurrencyLensHoldSpans: Promise<unknown> | undefined;
 }
 
-/** The page's data blocks (page.ts): the report, the host's preview, the packed columns. */
+/** The page's data blocks (page.ts): the report, the host's preview and its classes, the packed columns. */
 function block(id: string): string | undefined {
   return document.getElementById(id)?.textContent || undefined;
+}
+
+/**
+ * Block `id` once the parser is past it (the blocks after the script: page.ts), or undefined if
+ * the page has none. An element is whole once something follows it or the document is parsed.
+ */
+function parsedBlock(id: string): Promise<string | undefined> {
+  const done = () => {
+    const e = document.getElementById(id);
+    return document.readyState !== 'loading' || !!e?.nextSibling;
+  };
+  if (done()) return Promise.resolve(block(id));
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!done()) return;
+      mo.disconnect();
+      document.removeEventListener('DOMContentLoaded', check);
+      resolve(block(id));
+    };
+    const mo = new MutationObserver(check);
+    mo.observe(document.body, { childList: true });
+    document.addEventListener('DOMContentLoaded', check);
+  });
 }
 
 /** "header JSON\nbase64" → [header, base64]. */
@@ -57,7 +81,7 @@ async function start(): Promise<void> {
   root.classList.add('cl');
   const host = connectHost();
   const timings: Record<string, number> = { startMs: performance.now() };
-  const mount = (report: Report, baseline?: Report, preview?: ReturnType<typeof previewModel>) => {
+  const mount = (report: Report, baseline?: Report, preview?: Preview & { hold?: boolean }) => {
     const exporters = host.inVsCode
       ? { trace: () => host.post({ type: 'export', format: 'trace' }),
         // Only runs of this session have CPU profiles; a reopened report has none to export.
@@ -71,7 +95,7 @@ async function start(): Promise<void> {
     return timeline;
   };
   let report: Report | undefined;
-  let preview: ReturnType<typeof previewModel> | undefined;
+  let preview: Preview | undefined;
   try {
     report = globalThis.CONCURRENCY_LENS_MODEL;
     const json = report ? undefined : block('cl-model');
@@ -91,8 +115,29 @@ async function start(): Promise<void> {
     root.replaceChildren(el('p', {}, `Could not read the report: ${String(e)}`));
     report = undefined;
   }
-  let timeline = report ? mount(report, undefined, preview) : undefined;
+  let timeline = report ? mount(report, undefined, preview && { ...preview, hold: true }) : undefined;
   if (!report) root.append(el('p', { class: 'cl-empty' }, 'Waiting for a profile…'));
+  if (preview && timeline) {
+    // The class the lanes' width draws (preview.ts), once the parser has it; then the first frame.
+    try {
+      const t = performance.now();
+      const k = classFor(preview.model.wallMs, timeline.width);
+      const text = await parsedBlock(`cl-preview-${k}`);
+      timings.classWaitMs = performance.now() - t;
+      if (!text) throw new Error(`the page has a preview but not its class ${k} (cl-preview-${k})`);
+      const c = performance.now();
+      const [header, base64] = splitBlock(text);
+      seedClass(preview, header as ClassHeader, base64Bytes(base64));
+      timings.classMs = performance.now() - c;
+    } catch (e) {
+      root.replaceChildren(el('p', {}, `Could not read the report's preview: ${String(e)}`));
+      return;
+    }
+    const t = performance.now();
+    timeline.release();
+    timings.firstRenderMs = timeline.lastRenderMs;
+    timings.mountMs += performance.now() - t;
+  }
   requestAnimationFrame(() => {
     if (globalThis.concurrencyLens) globalThis.concurrencyLens.firstPaintMs = performance.now();
     // After the first frame is on screen: the spans, then the model built from them.

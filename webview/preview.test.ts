@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { syntheticReport } from './fixtures/syntheticReport';
 import { buildModel } from './model';
-import { encodePreview, previewModel } from './preview';
+import { classFor, encodePreview, previewModel, seedClass } from './preview';
 import { LevelCache, NOT_LOADED } from './levels';
 import { createRuns, visibleRuns } from './lod';
 
@@ -10,16 +10,24 @@ import { createRuns, visibleRuns } from './lod';
 
 const report = () => syntheticReport({ lanes: 4, spans: 80_000, wallMs: 20_000, childProcesses: 1 });
 
-/** The preview through its transport: header as JSON, bytes at offset 0 of their own buffer. */
-function viaPage(r: ReturnType<typeof report>) {
+/**
+ * The preview through its transport (header as JSON, bytes at offset 0 of their own buffer): its
+ * head, and the class lanes `width` px wide draw (none without a width).
+ */
+function viaPage(r: ReturnType<typeof report>, width?: number) {
   const enc = encodePreview(buildModel(r));
-  return previewModel(r, JSON.parse(JSON.stringify(enc.header)), new Uint8Array(enc.bytes));
+  const p = previewModel(r, JSON.parse(JSON.stringify(enc.header)), new Uint8Array(enc.bytes));
+  if (width !== undefined) {
+    const c = enc.classes[classFor(p.model.wallMs, width)];
+    seedClass(p, JSON.parse(JSON.stringify(c.header)), new Uint8Array(c.bytes));
+  }
+  return p;
 }
 
 test('the preview model has the loaded model\'s rows, processes, lag and counts, and no items to select', () => {
   const r = report();
   const m = buildModel(r);
-  const { model: p } = viaPage(r);
+  const { model: p } = viaPage(r, 800);
   assert.equal(p.pending, true);
   assert.equal(p.wallMs, m.wallMs);
   assert.equal(p.totalSpans, m.totalSpans);
@@ -41,8 +49,8 @@ test('the preview model has the loaded model\'s rows, processes, lag and counts,
 test('every row draws the same runs from the preview as from its loaded items, at whole-run widths up to 2048 px', () => {
   const r = report();
   const m = buildModel(r);
-  const { model: p, levels } = viaPage(r);
-  for (const width of [300, 800, 1300, 2000]) {
+  for (const width of [300, 512, 513, 800, 1024, 1300, 2000, 2048]) {
+    const { model: p, levels } = viaPage(r, width);
     const loaded = new LevelCache(m.wallMs);
     const msPerPx = m.wallMs / width;
     p.rows.forEach((row, i) => {
@@ -54,15 +62,37 @@ test('every row draws the same runs from the preview as from its loaded items, a
   }
 });
 
-test('zoomed in beyond the preview, a row drawn from levels is not loaded; once loaded it is drawn from its items', () => {
+test('zoomed in beyond the preview or on lanes of another class, a row drawn from levels is not loaded (wider than the finest class: drawn from it); once loaded it is drawn from its items', () => {
   const r = report();
   const m = buildModel(r);
-  const { model: p, levels } = viaPage(r);
+  const { model: p, levels } = viaPage(r, 800);
   const big = p.rows.findIndex((row) => row.start.length === 0);
   assert.ok(big >= 0);
   const zoomedIn = 0.05; // ms per px
   assert.equal(levels.pick(big, p.rows[big], zoomedIn), NOT_LOADED);
+  assert.notEqual(levels.pick(big, p.rows[big], m.wallMs / 800), NOT_LOADED);
+  assert.equal(levels.pick(big, p.rows[big], m.wallMs / 300), NOT_LOADED);
+  assert.equal(levels.pick(big, p.rows[big], m.wallMs / 1300), NOT_LOADED);
+  const wide = viaPage(r, 3000);
+  assert.notEqual(wide.levels.pick(big, wide.model.rows[big], m.wallMs / 3000), NOT_LOADED);
   assert.equal(levels.prebuild(big, m.rows[big]), false, 'no levels built ahead for a row still previewed');
   levels.loaded();
   assert.equal(levels.pick(big, m.rows[big], zoomedIn), m.rows[big]);
+});
+
+test('the head holds the rows drawn item by item at every width; each class holds the rest, as a level or as items', () => {
+  const r = report();
+  const m = buildModel(r);
+  const enc = encodePreview(m);
+  const { model: head } = viaPage(r);
+  const byClass = enc.classes.map((c) => new Set(c.header.rows.map((x) => x.row)));
+  head.rows.forEach((row, i) => {
+    const small = m.rows[i].start.length < 2048 || (m.rows[i].stairs?.steps ?? 1) > 1;
+    assert.equal(row.start.length, small ? m.rows[i].start.length : 0, `row ${i}`);
+    for (const rows of byClass) assert.equal(rows.has(i), !small, `row ${i}`);
+  });
+  assert.deepEqual(enc.classes.map((c) => c.header.level), [0, 1, 2]);
+  // The coarsest class is the smallest: narrow lanes read the least before their first frame.
+  assert.ok(enc.classes[0].bytes.length < enc.classes[1].bytes.length && enc.classes[1].bytes.length < enc.classes[2].bytes.length);
+  assert.deepEqual([300, 512, 513, 1024, 1025, 2048, 4000].map((w) => classFor(m.wallMs, w)), [0, 0, 1, 1, 2, 2, 2]);
 });

@@ -46,6 +46,9 @@ export class RenderLoop {
   private observers: { disconnect(): void }[] = [];
   /** Rows the last frame could not draw: their spans are not loaded yet (pending model). */
   private notLoaded = 0;
+  /** The lanes' size last measured (width, content height), and whether a frame was drawn. */
+  private size = [NaN, NaN];
+  private drawn = false;
 
   constructor(
     private readonly model: TimelineModel,
@@ -117,12 +120,27 @@ export class RenderLoop {
     this.idle = requestIdle(step);
   }
 
-  /** The lanes' width changed: the viewport keeps its time range; renders now. */
-  resize(): void {
+  /**
+   * Reads the lanes' size into the viewport (which keeps its time range); true if it is not the
+   * size last read. The content's height first: a scrollbar it brings narrows the lanes.
+   */
+  measure(): boolean {
     const { lanesCanvas, lanesInner, lanesEl } = this.dom;
-    this.viewport.resize(lanesCanvas.parentElement!.clientWidth - lanesCanvas.offsetLeft);
-    lanesInner.style.height = `${Math.max(this.layout.height, lanesEl.clientHeight)}px`;
-    this.render();
+    const h = Math.max(this.layout.height, lanesEl.clientHeight);
+    lanesInner.style.height = `${h}px`;
+    const w = lanesCanvas.parentElement!.clientWidth - lanesCanvas.offsetLeft;
+    const changed = w !== this.size[0] || h !== this.size[1];
+    this.size = [w, h];
+    this.viewport.resize(w);
+    return changed;
+  }
+
+  /**
+   * The lanes may have a new size: renders now if they do or nothing was drawn yet (the
+   * ResizeObserver's first call reports the size the first frame was drawn at: no second render).
+   */
+  resize(): void {
+    if (this.measure() || !this.drawn) this.render();
   }
 
   /** The status bar's visible range, updated at once (the canvases follow on the next frame). */
@@ -137,6 +155,7 @@ export class RenderLoop {
 
   render(): void {
     const t0p = performance.now();
+    this.drawn = true;
     this.renderParts = { start: t0p };
     const [t0, t1] = this.viewport.visibleRange();
     const w = this.viewport.width;

@@ -38,10 +38,11 @@ export class Timeline {
 
   /**
    * `preview`: the model the host built (preview.ts), pending until load() gives its rows'
-   * items; without one the model is built here from the report.
+   * items; without one the model is built here from the report. With `hold` nothing is drawn
+   * until release() (the page measures the lanes, `width`, and seeds the preview first).
    */
   constructor(root: HTMLElement, report: Report, host: Host, exporters: { trace?: () => void; cpuprofile?: () => void }, baseline?: Report,
-    preview?: { model: TimelineModel; levels: LevelCache }) {
+    preview?: { model: TimelineModel; levels: LevelCache; hold?: boolean }) {
     this.root = root;
     const t = performance.now();
     this.model = preview?.model ?? buildModel(report);
@@ -62,9 +63,18 @@ export class Timeline {
     const hover = new HoverReadouts(this.model, this.viewport, dom, (e) => this.selection.hitTest(e));
     this.loop = new RenderLoop(this.model, this.layout, this.viewport, dom, markers, () => this.selection.selected, preview?.levels);
     wireInteraction({ model: this.model, dom, viewport: this.viewport, selection: this.selection, hover, host, invalidate });
+    this.loop.measure();
+    if (!preview?.hold) this.release();
+  }
+
+  /** Draws (now) and follows the page's size and theme from here on. */
+  release(): void {
     this.loop.observe();
     this.loop.resize();
   }
+
+  /** The lanes' width in CSS px (measured when the view was built and on each resize). */
+  get width(): number { return this.viewport.width; }
 
   /**
    * A pending (preview) model's rows get their items: `full` is buildModel of the same report

@@ -56,29 +56,35 @@ ${script}${blocks.tail ? `\n${blocks.tail}` : ''}</body></html>`;
 }
 
 /**
- * The report as inert data blocks: `#cl-model` (JSON) and, for big runs, `#cl-preview` (what
- * the first frame draws, from the model built here: see webview/preview.ts) before the script,
- * and `#cl-columns` (the packed numeric columns, see packedColumns.ts) after it, so the page
- * draws its first frame before the parser has read them. The two binary blocks are a JSON
- * header line, then base64.
+ * The report as inert data blocks: `#cl-model` (JSON) and, for big runs, `#cl-preview` (the head
+ * of what the first frame draws, from the model built here: see webview/preview.ts) before the
+ * script; after it the preview's classes `#cl-preview-0…2` (the page reads the one its lanes'
+ * width draws, coarsest first: the narrower the lanes, the less is parsed before the first
+ * frame) and `#cl-columns` (the packed numeric columns, see packedColumns.ts), so the page draws
+ * its first frame before the parser has read the columns. The binary blocks are a JSON header
+ * line, then base64.
  */
 export function modelBlocks(report: Report, nonce: string): { head: string; tail?: string } {
   const packed = packColumns(report);
   const model = `<script type="application/json" id="cl-model" nonce="${nonce}">${modelJson(packed.report)}</script>`;
   if (packed.header.columns.length === 0) return { head: model };
   const preview = encodePreview(buildModel(report));
-  const tail = binaryBlock('cl-columns', packed.header, packed.base64, nonce);
-  // The page grows by the preview: at most PREVIEW_MAX_SIZE times the packed columns (rows
-  // drawn item by item hold their items; raw f64 times when µs is not exact), else the page
-  // decodes the columns before its first frame as it does for small runs.
-  if (preview.bytes.byteLength > ((packed.base64.length * 3) / 4) * PREVIEW_MAX_SIZE) return { head: model, tail };
+  const columns = binaryBlock('cl-columns', packed.header, packed.base64, nonce);
+  // The page grows by the preview: what a first frame reads of it is at most PREVIEW_MAX_SIZE
+  // times the packed columns (rows drawn item by item hold their items; raw f64 times when µs is
+  // not exact), else the page decodes the columns before its first frame as it does for small runs.
+  const firstFrame = preview.bytes.byteLength + Math.max(...preview.classes.map((c) => c.bytes.byteLength));
+  if (firstFrame > ((packed.base64.length * 3) / 4) * PREVIEW_MAX_SIZE) return { head: model, tail: columns };
+  const classes = preview.classes.map((c, k) => binaryBlock(`cl-preview-${k}`, c.header, base64(c.bytes), nonce));
   return {
-    head: `${model}\n${binaryBlock('cl-preview', preview.header, Buffer.from(preview.bytes.buffer, preview.bytes.byteOffset, preview.bytes.byteLength).toString('base64'), nonce)}`,
-    tail,
+    head: `${model}\n${binaryBlock('cl-preview', preview.header, base64(preview.bytes), nonce)}`,
+    tail: [...classes, columns].join('\n'),
   };
 }
 
-/** The preview is left out when it is larger than this many times the packed columns (gzipped bytes). */
+const base64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
+/** The preview is left out when a first frame would read more than this many times the packed columns (gzipped bytes). */
 const PREVIEW_MAX_SIZE = 1.5;
 
 /** An inert block: its header as one JSON line (program text in it cannot close the element), then base64. */
