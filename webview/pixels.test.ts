@@ -51,3 +51,18 @@ test('paint at 2 device px per CSS px: the rectangle covers twice the device pix
   assert.deepEqual([px[1], px[5], px[9], px[13]], [RED, RED, RED, 0]);
   assert.equal(px[0] + px[2], 0);
 });
+
+test('paint: a run with fractional top and bottom edges has them partly covered and every row between whole, at any width', () => {
+  for (const n of [1, 5, 40]) {
+    const p = new PixelLayer();
+    p.begin({ width: 48, height: 8 } as HTMLCanvasElement, 1);
+    let img: ImageData | undefined;
+    p.paint(2, 2 + n, 1.5, 5, RED); // rows 1 (½), 2–5 (whole), 6 (½)
+    p.commit({ putImageData: (i: ImageData) => { img = i; } } as unknown as CanvasRenderingContext2D);
+    const px = new Uint32Array(img!.data.buffer);
+    const column = (x: number) => [0, 1, 2, 3, 4, 5, 6, 7].map((r) => px[r * 48 + x]);
+    const half = ((128 << 24) | (RED & 0xffffff)) >>> 0;
+    for (const x of [2, 1 + n]) assert.deepEqual(column(x), [0, half, RED, RED, RED, RED, half, 0], `${n} wide, column ${x}`);
+    assert.deepEqual(column(2 + n), [0, 0, 0, 0, 0, 0, 0, 0], `${n} wide: nothing right of it`);
+  }
+});

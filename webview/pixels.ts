@@ -84,6 +84,28 @@ export class PixelLayer {
     if (r0 < 0) r0 = 0;
     if (r1 > this.h) r1 = this.h;
     const px = this.px, w = this.w, n = b - a;
+    if (!over) {
+      // The rows wholly inside [top, bottom) take the colour as it is: one tight loop (most
+      // runs are a pixel or two wide and a row high: per-row work was most of a lanes frame).
+      // Only the partly covered top and bottom rows go through the general loop below.
+      let f0 = Math.ceil(top), f1 = Math.floor(bottom);
+      if (f0 < r0) f0 = r0;
+      if (f1 > r1) f1 = r1;
+      if (f1 > f0 && (color >>> 24) !== 0) {
+        if (n === 1) for (let i = f0 * w + a, end = f1 * w + a; i < end; i += w) px[i] = color;
+        else if (n > 32) for (let r = f0; r < f1; r++) px.fill(color, r * w + a, r * w + b);
+        else for (let i = f0 * w + a, end = f1 * w + a; i < end; i += w) for (let j = 0; j < n; j++) px[i + j] = color;
+        this.paintRows(r0, f0, top, bottom, a, n, color);
+        this.paintRows(f1, r1, top, bottom, a, n, color);
+        return;
+      }
+    }
+    this.paintRows(r0, r1, top, bottom, a, n, color, over);
+  }
+
+  /** paint()'s rows r0 … r1 - 1 (device px) of columns a … a + n - 1, each with the share of it [top, bottom) covers. */
+  private paintRows(r0: number, r1: number, top: number, bottom: number, a: number, n: number, color: number, over = false): void {
+    const px = this.px, w = this.w;
     for (let r = r0; r < r1; r++) {
       const cov = Math.min(r + 1, bottom) - Math.max(r, top);
       const c = cov >= 0.998 ? color : withAlpha(color, ((color >>> 24) * cov + 0.5) | 0);
