@@ -1,5 +1,3 @@
-import { axisBottom } from 'd3-axis';
-import { select } from 'd3-selection';
 import type { TimelineModel } from './model';
 import type { RowLayout } from './rows';
 import type { Viewport } from './viewport';
@@ -17,10 +15,11 @@ import { formatMs } from '../analyzer/format';
 import { TRACKS, TRACK_H, drawTracks, trackMaxima } from './tracks';
 import { drawOverview, overviewWidth, OverviewCache } from './overview';
 import { drawLanes } from './lanesCanvas';
+import { AXIS_H, drawAxis } from './axis';
 
 /**
  * Drawing: at most one render per animation frame (`invalidate`), from the flat model at the
- * viewport's current range: axis (SVG), tracks, lanes (only the scrolled-in rows), finding
+ * viewport's current range: axis, tracks, lanes (only the scrolled-in rows), finding
  * markers, overview, status range. Owns the draw caches (levels, runs, pixels, scratch) and the
  * theme, re-read when VS Code switches theme or the OS scheme changes. Contract: reads state,
  * never changes the viewport or the selection.
@@ -143,17 +142,12 @@ export class RenderLoop {
     const th = this.theme;
     const s = this.viewport.xScale();
     const ticks = s.ticks(Math.max(2, Math.floor(w / 110)));
-    const { axisSvg, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
+    const { axisCanvas, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
     // Layout reads first: once the frame writes to the page, a read would force a layout.
     const vh = Math.max(1, lanesEl.clientHeight), scrollTop = lanesEl.scrollTop, ow = overviewWidth(overview);
 
     // Axis
-    const svg = select(axisSvg);
-    let g = svg.select<SVGGElement>('g');
-    if (g.empty()) g = svg.append('g');
-    g.attr('transform', 'translate(0,1)').call(axisBottom(s).tickValues(ticks).tickFormat((d) => formatMs(+d)).tickSizeOuter(0));
-    // Keep the labels at the edges inside the strip.
-    g.selectAll<SVGTextElement, number>('.tick text').attr('text-anchor', (d) => (s(d) < 24 ? 'start' : s(d) > w - 24 ? 'end' : 'middle'));
+    drawAxis(fitCanvas(axisCanvas, w, AXIS_H), s, ticks, w, th, canvasDpr());
 
     const mark = (name: string) => { this.renderParts[name] = performance.now(); };
     mark('axis');
