@@ -12,7 +12,7 @@ import { canvasDpr, drawGrid, fitCanvas } from './canvas';
 import { PixelLayer } from './pixels';
 import { setText } from './dom';
 import { formatMs } from '../analyzer/format';
-import { TRACKS, TRACK_H, drawTracks, trackMaxima } from './tracks';
+import { TRACKS, TRACK_H, TrackOverlay, drawTracks, trackMaxima } from './tracks';
 import { drawOverview, overviewWidth, OverviewCache } from './overview';
 import { drawLanes } from './lanesCanvas';
 import { AXIS_H, drawAxis } from './axis';
@@ -39,6 +39,7 @@ export class RenderLoop {
   private runsCache = new RunsCache();
   private pixels = new PixelLayer();
   private trackPixels = new PixelLayer();
+  private trackOverlay = new TrackOverlay();
   private scratch: Float32Array[] = [];
   private overviewBars = new OverviewCache();
   private maxima: number[];
@@ -155,7 +156,7 @@ export class RenderLoop {
     const tctx = fitCanvas(tracksCanvas, w, TRACK_H * TRACKS.length);
     tctx.clearRect(0, 0, w, TRACK_H * TRACKS.length);
     drawGrid(tctx, s, ticks, TRACK_H * TRACKS.length, th);
-    drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch, this.trackPixels, canvasDpr());
+    drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch, this.trackPixels, canvasDpr(), this.trackOverlay);
 
     mark('tracks');
     // Lanes (only the rows in the scrolled window) and finding markers
