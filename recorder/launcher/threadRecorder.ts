@@ -115,9 +115,12 @@ export class ThreadRecorder {
 
   private scheduleRotation(): void {
     if (this.collected) return;
+    const ms = this.pacing.next();
+    // A decided switch to coarser sampling is made at the base interval, not after a chunk that
+    // grew while the thread was busy (up to 1 s: a short load test would end before it).
     this.rotationTimer = setTimeout(() => {
       this.queue = this.queue.then(() => this.rotate()).catch(() => undefined).finally(() => this.scheduleRotation());
-    }, this.pacing.next());
+    }, this.coarsen ? Math.min(ms, this.hooks.chunkIntervalMs()) : ms);
     this.rotationTimer.unref();
   }
 
