@@ -23,7 +23,7 @@ export function pruneStaleFiles(keep: string, options: { tmp?: string; root?: st
   const root = options.root ?? userCacheRoot();
   const now = options.now ?? Date.now();
   try {
-    if (!fs.existsSync(root) || !privateDir(root)) return;
+    if (!privateDir(root, { create: false })) return; // nothing to tidy before a run made it
     const stamp = path.join(root, 'pruned');
     const last = fs.statSync(stamp, { throwIfNoEntry: false });
     if (last && now - last.mtimeMs < DAY_MS) return;

@@ -15,13 +15,14 @@ export function userCacheRoot(): string {
 }
 
 /**
- * Creates `dir` (and its parents) closed to others (0700) if it is missing, and tells whether
- * it may hold code this user will run: a real directory (not a symlink), owned by this user and
- * closed to everyone else (POSIX), so no one else can plant code in it. Never throws.
+ * Creates `dir` (and its parents) closed to others (0700) if it is missing (unless `create` is
+ * false: then a missing `dir` is not private), and tells whether it may hold code this user will
+ * run: a real directory (not a symlink), owned by this user and closed to everyone else (POSIX),
+ * so no one else can plant code in it. Never throws.
  */
-export function privateDir(dir: string): boolean {
+export function privateDir(dir: string, { create = true }: { create?: boolean } = {}): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const s = lstatSync(dir);
     if (!s.isDirectory()) return false;
     if (process.getuid === undefined) return true; // Windows: os.tmpdir() is the user's own

@@ -62,6 +62,16 @@ describe('ChunkPacing', () => {
     assert.equal(p.next(), 400);
     assert.equal(p.next(), 100, 'no reading since the last next()');
   });
+  it('makes a chunk asked for at the base interval last that, and states it as the chunk in progress (a pending sampling switch)', () => {
+    const p = new ChunkPacing(() => 100);
+    drive(p, [1, 1, 1]);
+    assert.equal(p.current(), 400);
+    p.observe([0, 10_000_000, 0, 0, 0, 10_000]);
+    assert.equal(p.next(true), 100);
+    assert.equal(p.current(), 100, 'what an abrupt end loses is the shortened chunk');
+    p.observe([0, 10_100_000, 0, 0, 0, 10_100]);
+    assert.equal(p.next(), 200, 'a busy thread grows again from the shortened chunk');
+  });
   it('states the chunk in progress as what an abrupt end loses', () => {
     const p = new ChunkPacing(() => 100);
     assert.equal(p.current(), 100);

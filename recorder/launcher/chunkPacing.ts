@@ -47,10 +47,15 @@ export class ChunkPacing {
     this.busy = wallMs > 0 && (wanted - before) / wallMs >= BUSY_SHARE;
   }
 
-  /** How long the chunk in progress lasts: call once per rotation, when it is scheduled (a rotation that made no seam: the base interval). */
-  next(): number {
+  /**
+   * How long the chunk in progress lasts: call once per rotation, when it is scheduled (a
+   * rotation that made no seam: the base interval). `atBase`: this chunk lasts the base interval
+   * whatever the last one was (the recorder has something to do at the next seam that should not
+   * wait up to MAX_CHUNK_MS, such as a decided switch of the sampling interval).
+   */
+  next(atBase = false): number {
     const base = this.baseMs();
-    const grow = this.grows && this.busy && this.fresh && this.ms !== undefined;
+    const grow = !atBase && this.grows && this.busy && this.fresh && this.ms !== undefined;
     this.fresh = false;
     this.ms = grow ? Math.max(base, Math.min(MAX_CHUNK_MS, this.ms! * 2)) : base;
     return this.ms;

@@ -64,17 +64,17 @@ export class ThreadRecorder {
 
   private intervalUs = 0;
   private readonly policy: SamplingPolicy;
-  private pacing: ChunkPacing;
+  private readonly pacing: ChunkPacing;
   /** Set when the next rotation should sample less often, and why (see samplingPolicy.ts). */
   private coarsen: CoarserReason | undefined;
 
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
-    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs());
+    // Only a process's main thread (tid 0) has chunks that grow while busy: see ChunkPacing.
+    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), tid === 0);
   }
 
   async start(isProcessMain: boolean): Promise<void> {
-    this.pacing = new ChunkPacing(() => this.hooks.chunkIntervalMs(), isProcessMain);
     const t = this.target;
     t.on('Runtime.bindingCalled', (p) => { if (p.name === EXIT_BINDING) void this.collectAndRelease(); });
     t.on('NodeWorker.attachedToWorker', (p) => void this.attachWorker(p));
@@ -115,12 +115,12 @@ export class ThreadRecorder {
 
   private scheduleRotation(): void {
     if (this.collected) return;
-    const ms = this.pacing.next();
     // A decided switch to coarser sampling is made at the base interval, not after a chunk that
     // grew while the thread was busy (up to 1 s: a short load test would end before it).
+    const ms = this.pacing.next(this.coarsen !== undefined);
     this.rotationTimer = setTimeout(() => {
       this.queue = this.queue.then(() => this.rotate()).catch(() => undefined).finally(() => this.scheduleRotation());
-    }, this.coarsen ? Math.min(ms, this.hooks.chunkIntervalMs()) : ms);
+    }, ms);
     this.rotationTimer.unref();
   }
 
