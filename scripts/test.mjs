@@ -21,6 +21,8 @@ const walk = (dir) => {
 };
 for (const r of roots) { try { walk(r); } catch { /* root not there yet */ } }
 const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+// node --test given no files runs every test it finds: a filter that matches nothing is a mistake, not "all".
+if (selected.length === 0) { process.stderr.write(`no test file's path contains ${filters.map((s) => JSON.stringify(s)).join(' or ')}\n`); process.exit(2); }
 
 const typecheck = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { stdio: 'inherit' });
 if (typecheck.status !== 0) { process.stderr.write('typecheck failed (tsc -b): no tests run\n'); process.exit(typecheck.status ?? 1); }
