@@ -2,6 +2,7 @@ import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale } from '../context';
 import { round } from '../stats';
 import { formatMs } from '../format';
+import { cpuBoundedSaving, cpuBoundNote } from './cpuBound';
 
 const MIN_SAVING_PER_RUN_MS = 1;
 
@@ -12,7 +13,8 @@ const MIN_SAVING_PER_RUN_MS = 1;
  */
 export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
-  for (const { lane, model } of ctx.threads) {
+  for (const thread of ctx.threads) {
+    const { lane, model } = thread;
     const agg = model.agg;
     if (!agg) continue;
     for (const loop of model.loops.values()) {
@@ -28,11 +30,13 @@ export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
       if (!first) continue;
       const scale = sampleScale(model, first);
       const perIter = (agg.loop.sum[loop.gid] ?? 0) / iters;
+      const bound = cpuBoundedSaving(ctx, thread, new Set(awaits.map((a) => a.gid)), (agg.loop.sum[loop.gid] ?? 0) * scale, save * scale);
+      if (bound.saveMs / (runs * scale) < MIN_SAVING_PER_RUN_MS) continue;
       out.push({
         kind: 'await-in-loop',
         severity: 'warning',
         message: `await in a loop: ${round(iters / runs, 1)} iterations ran one at a time`
-          + (runs > 1 ? ` (×${Math.round(runs * scale)} runs)` : '') + ` · running them together would save ~${formatMs(save * scale)}`,
+          + (runs > 1 ? ` (×${Math.round(runs * scale)} runs)` : '') + ` · running them together would save ${bound.bounded ? 'at most ' : ''}~${formatMs(bound.saveMs)}`,
         location: siteLocation(ctx, first),
         related: [siteLocation(ctx, loop)],
         laneId: lane.id,
@@ -40,10 +44,10 @@ export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
         iterationsPerRun: round(iters / runs, 1),
         iterations: Math.round(iters * scale),
         totalMs: round((agg.loop.sum[loop.gid] ?? 0) * scale),
-        estimatedSavingsMs: round(save * scale),
+        estimatedSavingsMs: round(bound.saveMs),
         detail: `Each iteration waited ${formatMs(perIter)} on average and none needs a value from an earlier one. `
           + `Start them together (Promise.all over the items, or a concurrency limit such as p-limit for large lists). `
-          + `All items then run even if one fails early.`,
+          + `All items then run even if one fails early.` + cpuBoundNote(ctx, bound, save * scale),
       });
     }
   }

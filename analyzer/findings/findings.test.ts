@@ -118,3 +118,29 @@ describe('a block whose confirming lag tick ran long after it (cli/fixtures/stop
     assert.ok(f[0].totalMs >= 400 && f[0].totalMs <= 450, `totalMs ${f[0].totalMs}`);
   });
 });
+
+describe('awaits in a loop over CPU work in 2 workers, then over slow requests (truth/cpu-in-loop.js, 2 cores)', () => {
+  const run = raw('cpu-in-loop');
+  const report = analyze(run);
+  const loops = report.findings.filter((f) => f.kind === 'await-in-loop' && base(f.location.file) === 'cpu-in-loop.js');
+  const cpu = loops.find((f) => f.location.line === 23);
+  const requests = loops.find((f) => f.location.line === 26);
+  it('finds both loops', () => {
+    assert.ok(cpu, 'the CPU loop');
+    assert.ok(requests, 'the request loop');
+  });
+  it('bounds the CPU loop by the CPU its items need on the cores there are, and says so', () => {
+    const workersCpu = report.lanes.filter((l) => l.kind === 'worker').reduce((a, l) => a + l.busyMs, 0);
+    assert.equal(run.cores, 2);
+    assert.ok(workersCpu >= 8 * 150 * 0.8, `the workers' CPU ${workersCpu} ms`);
+    // Run together, the 8 items need their CPU spread over 2 cores: at least half of it.
+    assert.ok(cpu!.estimatedSavingsMs! <= cpu!.totalMs! - (8 * 150 * 0.8) / 2, `saving ${cpu!.estimatedSavingsMs} of ${cpu!.totalMs} waited`);
+    assert.ok(cpu!.estimatedSavingsMs! > 0);
+    assert.match(cpu!.message, /would save at most ~/);
+    assert.match(cpu!.detail!, /on other threads and processes, on 2 cores/);
+  });
+  it('leaves the request loop unbounded: waiting on a service needs no CPU here', () => {
+    assert.doesNotMatch(requests!.message, /at most/);
+    assert.ok(requests!.estimatedSavingsMs! >= 7 * 150 * 0.9, `saving ${requests!.estimatedSavingsMs}`);
+  });
+});

@@ -4,6 +4,7 @@ import { round } from '../stats';
 import { formatMs } from '../format';
 import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
+import { cpuBoundedSaving, cpuBoundNote } from './cpuBound';
 
 /** Mean savings per call below this are noise (microtask turns, cached values). */
 const MIN_SAVING_PER_CALL_MS = 1;
@@ -15,7 +16,8 @@ const MIN_SAVING_PER_CALL_MS = 1;
  */
 export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
-  for (const { lane, model } of ctx.threads) {
+  for (const thread of ctx.threads) {
+    const { lane, model } = thread;
     const agg = model.agg;
     if (!agg) continue;
     for (const g of model.groups.values()) {
@@ -26,24 +28,27 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
       const saved = (agg.group.save[g.gid] ?? 0) * scale;
       const total = (agg.group.sum[g.gid] ?? 0) * scale;
       if ((agg.group.save[g.gid] ?? 0) / calls < MIN_SAVING_PER_CALL_MS) continue;
+      const bound = cpuBoundedSaving(ctx, thread, new Set(g.siteIds), total, saved);
+      if (bound.saveMs / (calls * scale) < MIN_SAVING_PER_CALL_MS) continue;
       const sites = g.siteIds.map((id) => model.sites.get(id)!);
       const means = sites.map((s) => (agg.site.sum[s.gid] ?? 0) / Math.max(1, agg.site.sampled[s.gid] ?? 0));
       const occurrences = Math.round(calls * scale);
       out.push({
         kind: 'sequential-awaits',
         severity: 'warning',
-        message: `${sites.length} independent awaits ran one after another · Promise.all would save ~${formatMs(saved)}`
+        message: `${sites.length} independent awaits ran one after another · Promise.all would save ${bound.bounded ? 'at most ' : ''}~${formatMs(bound.saveMs)}`
           + (occurrences > 1 ? ` over ${occurrences} calls` : ''),
         location: siteLocation(ctx, first!),
         related: sites.slice(1).map((s) => siteLocation(ctx, s)),
         laneId: lane.id,
         occurrences,
         totalMs: round(total),
-        estimatedSavingsMs: round(saved),
+        estimatedSavingsMs: round(bound.saveMs),
         detail: `None of these awaits uses a result of the others, and each waited in turn: `
           + sites.map((s, i) => `${s.label} ${formatMs(means[i])}`).join(', ')
           + ` on average. Started together, the slowest (${formatMs(Math.max(...means))}) would set the pace. `
-          + `Gathering them changes behaviour: all calls run even if one rejects early, and side effects may interleave.`,
+          + `Gathering them changes behaviour: all calls run even if one rejects early, and side effects may interleave.`
+          + cpuBoundNote(ctx, bound, saved),
         intervals: groupIntervals(model.spans, new Set(g.siteIds), lane.id),
       });
     }
