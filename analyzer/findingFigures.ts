@@ -13,7 +13,7 @@ export interface FindingFigures {
   repeated: string;
   /** "2.9 s" */
   total: string;
-  /** "~2.8 s", or undefined when no saving is estimated. */
+  /** "~2.8 s" ("at most ~2.8 s" when the CPU the waits held bounds it), or undefined when no saving is estimated. */
   saving?: string;
 }
 
@@ -23,7 +23,7 @@ export function findingFigures(f: Finding): FindingFigures {
   return {
     repeated: repeatedText(f),
     total: formatMs(f.totalMs),
-    saving: f.estimatedSavingsMs ? `~${formatMs(f.estimatedSavingsMs)}` : undefined,
+    saving: f.estimatedSavingsMs ? `${f.savingsBound ? 'at most ' : ''}~${formatMs(f.estimatedSavingsMs)}` : undefined,
   };
 }
 

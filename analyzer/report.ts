@@ -353,4 +353,10 @@ export interface Finding {
   iterationsPerRun?: number;
   /** Iterations over all runs (await-in-loop only; scaled like `occurrences` when sampled). */
   iterations?: number;
+  /**
+   * 'cpu': `estimatedSavingsMs` is an upper bound set by the CPU the waits held, lower than the
+   * measured Σ waits − the longest (await-in-loop, sequential-awaits; the detail gives the CPU
+   * and the cores). Additive, schema 1.
+   */
+  savingsBound?: 'cpu';
 }

@@ -45,6 +45,7 @@ export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
         iterations: Math.round(iters * scale),
         totalMs: round((agg.loop.sum[loop.gid] ?? 0) * scale),
         estimatedSavingsMs: round(bound.saveMs),
+        ...(bound.bounded ? { savingsBound: 'cpu' as const } : {}),
         detail: `Each iteration waited ${formatMs(perIter)} on average and none needs a value from an earlier one. `
           + `Start them together (Promise.all over the items, or a concurrency limit such as p-limit for large lists). `
           + `All items then run even if one fails early.` + cpuBoundNote(ctx, bound, save * scale),

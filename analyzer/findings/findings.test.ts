@@ -9,6 +9,7 @@ import type { RawRun } from '../raw';
 import type { FindingDraft } from '../context';
 import { onePerSite } from './perSite';
 import { packageOf } from './libraryHotspots';
+import { figuresLine } from '../findingFigures';
 
 const raw = (name: string): RawRun => JSON.parse(readFileSync(join(__dirname, 'fixtures', `${name}.raw.json`), 'utf8'));
 const base = (file: string) => file.split(/[\\/]/).pop();
@@ -137,10 +138,13 @@ describe('awaits in a loop over CPU work in 2 workers, then over slow requests (
     assert.ok(cpu!.estimatedSavingsMs! <= cpu!.totalMs! - (8 * 150 * 0.8) / 2, `saving ${cpu!.estimatedSavingsMs} of ${cpu!.totalMs} waited`);
     assert.ok(cpu!.estimatedSavingsMs! > 0);
     assert.match(cpu!.message, /would save at most ~/);
+    assert.equal(cpu!.savingsBound, 'cpu');
+    assert.match(figuresLine(cpu!), /save at most ~/);
     assert.match(cpu!.detail!, /on other threads and processes, on 2 cores/);
   });
   it('leaves the request loop unbounded: waiting on a service needs no CPU here', () => {
     assert.doesNotMatch(requests!.message, /at most/);
+    assert.equal(requests!.savingsBound, undefined);
     assert.ok(requests!.estimatedSavingsMs! >= 7 * 150 * 0.9, `saving ${requests!.estimatedSavingsMs}`);
   });
 });

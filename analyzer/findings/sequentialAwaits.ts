@@ -44,6 +44,7 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
         occurrences,
         totalMs: round(total),
         estimatedSavingsMs: round(bound.saveMs),
+        ...(bound.bounded ? { savingsBound: 'cpu' as const } : {}),
         detail: `None of these awaits uses a result of the others, and each waited in turn: `
           + sites.map((s, i) => `${s.label} ${formatMs(means[i])}`).join(', ')
           + ` on average. Started together, the slowest (${formatMs(Math.max(...means))}) would set the pace. `
