@@ -143,5 +143,10 @@ for (const v of variants) {
   const intervals = [...new Set(rs.map((r) => r.interval).filter((x) => x !== undefined))].join('/');
   console.log(`${v.name.padEnd(16)}${m((r) => r.rps).toFixed(0).padStart(8)}${row}${fmt(server)}${fmt(all)}${intervals ? `  sampled at ${intervals} ms` : ''}`);
 }
+// When each profiled run's server was switched to coarser sampling (the report's note), from the run's start; the load began once it listened.
+for (const v of variants) {
+  const notes = res[v.name].map((r) => r.report?.warnings?.find((w) => w.startsWith('sampled at'))?.replace(/^sampled at ([\d.]+ ms): pid \d+ from ([\d.]+ s) on.*/, '$1 from $2')).filter(Boolean);
+  if (notes.length) console.log(`  ${v.name}: ${notes.join('; ')}`);
+}
 console.log(`load at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 rmSync(scratch, { recursive: true, force: true });

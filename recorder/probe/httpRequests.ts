@@ -28,12 +28,19 @@ import { recordFrameworkRoutes } from './frameworkRoutes';
  */
 const MAX_NAMES = 500;
 
-interface Open {
-  kind: number; method: number; t0: number; syncEnd: number; route: number;
-  /** Server: previous response on the connection finished (-1: first, or not known). */ ready: number;
-  /** undici: from its headers. */ status: number;
-  /** Server: the route pattern a framework matched; the path (HTTP/2: known at start). */ pattern?: string; path?: string;
-  /** Server: the route handler's first synchronous run (-1: not told), and who told it. */ handlerStart: number; handlerEnd: number; handlerBy?: object;
+/**
+ * A request in flight. A class with every field set at construction: one shape for every request,
+ * so the hot paths that read it stay monomorphic.
+ */
+class Open {
+  syncEnd = 0;
+  route = -1;
+  /** undici: from its headers. */ status = 0;
+  /** Server: the route pattern a framework matched. */ pattern: string | undefined = undefined;
+  /** Server: the route handler's first synchronous run (-1: not told), and who told it. */ handlerStart = -1; handlerEnd = -1; handlerBy: object | undefined = undefined;
+  constructor(readonly kind: number, readonly method: number, readonly t0: number,
+    /** Server: previous response on the connection finished (-1: first, or not known). */ readonly ready: number,
+    /** Server: the path when known at start (HTTP/2), its query dropped. */ readonly path: string | undefined) {}
 }
 
 /** What request recording tells the rest of the probe (see the HttpRequests constructor). */
@@ -125,7 +132,7 @@ export class HttpRequests {
     try {
       if (this.open.has(request)) return;
       const t0 = performance.now();
-      const o: Open = { kind: REQ_SERVER, method: this.intern(method), t0, syncEnd: 0, route: -1, status: 0, ready, path: path === undefined ? undefined : withoutQuery(path), handlerStart: -1, handlerEnd: -1 };
+      const o = new Open(REQ_SERVER, this.intern(method), t0, ready, path === undefined ? undefined : withoutQuery(path));
       this.open.set(request, o);
       this.serverRequests++;
       this.began();
@@ -187,7 +194,10 @@ export class HttpRequests {
   private clientStart(request: object | undefined, method: string | undefined, route: string): void {
     try {
       if (!request || this.open.has(request)) return;
-      this.open.set(request, { kind: REQ_CLIENT, method: this.intern(method ?? 'GET'), t0: performance.now(), syncEnd: -1, route: this.intern(route), status: 0, ready: -1, handlerStart: -1, handlerEnd: -1 });
+      const o = new Open(REQ_CLIENT, this.intern(method ?? 'GET'), performance.now(), -1, undefined);
+      o.syncEnd = -1;
+      o.route = this.intern(route);
+      this.open.set(request, o);
       this.began();
     } catch { /* never break the program */ }
   }
@@ -210,9 +220,10 @@ export class HttpRequests {
     this.countsChanged = true;
     if (this.kept >= this.maxRows) { this.dropped++; return; }
     this.kept++;
-    const handler = o.kind === REQ_SERVER && o.handlerStart >= 0 ? [round(o.handlerStart), round(o.handlerEnd >= 0 ? o.handlerEnd : t1)] : [-1, -1];
-    this.rows.push(o.kind, o.method, o.route, status, round(o.t0), o.kind === REQ_SERVER ? round(syncEnd > 0 ? syncEnd : t1) : -1, round(t1), flags,
-      o.ready >= 0 ? round(o.ready) : -1, handler[0], handler[1]);
+    const server = o.kind === REQ_SERVER;
+    const handled = server && o.handlerStart >= 0;
+    this.rows.push(o.kind, o.method, o.route, status, round(o.t0), server ? round(syncEnd > 0 ? syncEnd : t1) : -1, round(t1), flags,
+      o.ready >= 0 ? round(o.ready) : -1, handled ? round(o.handlerStart) : -1, handled ? round(o.handlerEnd >= 0 ? o.handlerEnd : t1) : -1);
   }
 
   private intern(s: string): number {
