@@ -10,7 +10,7 @@ import { recordFrameworkRoutes } from './frameworkRoutes';
  * `http.client.request.start` → `http.client.response.finish` (`http.request`) and undici's
  * `undici:request:create` → `:trailers`/`:error` (`fetch`).
  *
- * Per request: a few numbers in a flat array (REQUEST_FIELDS each, see analyzer/raw.ts), strings interned (at most
+ * Per request: a few numbers in a flat array (REQUEST_FIELDS each, see analyzer/raw.ts; times in whole hundredths of a ms), strings interned (at most
  * MAX_NAMES distinct routes/paths; more go to OTHER_ROUTE). Detail is capped at `maxRows` per
  * thread; the per-(kind, method, route) counts are exact. Times are this thread's performance.now().
  *
@@ -245,7 +245,7 @@ export class HttpRequests {
   /** What happened since the last take, for the probe's chunk (undefined: nothing). */
   take(): RawRequestsChunk | undefined {
     if (!this.pending()) return undefined;
-    const out: RawRequestsChunk = { names: this.newNames, rows: this.rows, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
+    const out: RawRequestsChunk = { names: this.newNames, rows: this.rows, hundredths: true, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
     if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...countFields(k), n, e]);
     if (this.http2.servers > 0) out.http2 = { servers: this.http2.servers, recorded: this.http2.recorded };
     this.http2.changed = false;
@@ -265,8 +265,9 @@ function countFields(key: number): [kind: number, method: number, route: number]
   return [Math.floor(key / 1048576), Math.floor(key / 1024) % 1024, key % 1024];
 }
 
+/** A time in whole hundredths of a ms (RawRequestsChunk.hundredths): an integer serializes ~2× faster than a decimal, at the same precision. */
 function round(t: number): number {
-  return Math.round(t * 100) / 100;
+  return Math.round(t * 100);
 }
 
 function withoutQuery(url: string): string {
