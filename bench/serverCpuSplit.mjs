@@ -17,15 +17,13 @@
 // work at the same pace, which makes CPU per request comparable where a saturated server's is not
 // (a starved server handles more requests per wake-up, each cheaper).
 // Usage: node bench/serverCpuSplit.mjs [--rounds N] [--seconds S] [--rate R] [--compare CLI.js] [--off a,b] [--intervals us,us] [--workload server-trivial|server-mix]
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import { ROOT, CLI, benchEnv } from './lib/timedRun.mjs';
+import { loadServer } from './lib/serverLoad.mjs';
 import { median } from './lib/stats.mjs';
 
-const autocannon = createRequire(import.meta.url)('autocannon');
 const PATHS = { 'server-trivial': ['/'], 'server-mix': ['/fast', '/io', '/cpu', '/items/42'] };
 const argv = process.argv.slice(2);
 const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : def; };
@@ -90,37 +88,19 @@ function runOnce(v) {
   const env = benchEnv();
   if (v.off) env.CONCURRENCY_LENS_MEASURE_OFF = v.off;
   const args = v.cli ? [v.cli, 'profile', ...(v.interval ? ['--sampling-interval', v.interval] : []), file, '--json', json, '--quiet'] : [file];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '', started = false, result, before, after, server;
-    const watchdog = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${v.name} timed out\n${err.slice(-2000)}`)); }, 120_000 + seconds * 1000);
-    child.stderr.on('data', (c) => { err += c; });
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /LISTENING (\d+)/.exec(out);
-      if (!m || started) return;
-      started = true;
-      // The server: the program's process (the CLI's descendant running node), or the child itself.
-      server = v.cli ? descendants(child.pid).find((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${workload}.js`); } catch { return false; } }) : child.pid;
-      const cli = v.cli ? child.pid : undefined;
-      before = snapshot(server, cli);
-      const t0 = performance.now();
-      autocannon({ url: `http://127.0.0.1:${m[1]}`, connections: 20, duration: seconds, ...(rate ? { overallRate: rate } : {}), requests: PATHS[workload].map((path) => ({ path })) }, (e, r) => {
-        if (e) { child.kill('SIGKILL'); reject(e); return; }
-        after = snapshot(server, cli);
-        after.wallMs = performance.now() - t0;
-        result = r;
-        child.kill('SIGINT');
-      });
-    });
-    child.on('exit', () => {
-      clearTimeout(watchdog);
-      if (!result) { reject(new Error(`${v.name}: exited before the load ended\n${err.slice(-2000)}`)); return; }
-      const report = v.cli && existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : undefined;
-      const total = result.requests.total;
-      const perReq = Object.fromEntries(PARTS.map((p) => [p, (after[p] - before[p]) / 1000 / total]));
-      resolvePromise({ rps: result.requests.average, total, perReq, interval: report?.program?.samplingIntervalMs, report });
-    });
+  let before, after;
+  const parts = (child) => {
+    // The server: the program's process (the CLI's descendant running node), or the child itself.
+    const server = v.cli ? descendants(child.pid).find((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${workload}.js`); } catch { return false; } }) : child.pid;
+    return () => snapshot(server, v.cli ? child.pid : undefined);
+  };
+  let read;
+  const load = { ...(rate ? { overallRate: rate } : {}), requests: PATHS[workload].map((path) => ({ path })) };
+  return loadServer(v.name, args, env, seconds, load, { listening: (child) => { read = parts(child); before = read(); }, loaded: () => { after = read(); } }).then((result) => {
+    const report = v.cli && existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : undefined;
+    const total = result.requests.total;
+    const perReq = Object.fromEntries(PARTS.map((p) => [p, (after[p] - before[p]) / 1000 / total]));
+    return { rps: result.requests.average, total, perReq, interval: report?.program?.samplingIntervalMs, report };
   });
 }
 
