@@ -16,7 +16,9 @@
 // sends R requests/s in all (not as many as the server answers): every variant then does the same
 // work at the same pace, which makes CPU per request comparable where a saturated server's is not
 // (a starved server handles more requests per wake-up, each cheaper).
-// Usage: node bench/serverCpuSplit.mjs [--rounds N] [--seconds S] [--rate R] [--compare CLI.js] [--off a,b] [--intervals us,us] [--workload server-trivial|server-mix]
+// `--pipelining N`: N requests in flight per connection (a crowded machine's server still gets
+// hundreds a second, enough for the busy-server sampling policy to act).
+// Usage: node bench/serverCpuSplit.mjs [--rounds N] [--seconds S] [--rate R] [--pipelining N] [--compare CLI.js] [--off a,b] [--intervals us,us] [--workload server-trivial|server-mix]
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +36,7 @@ const workload = opt('--workload', 'server-trivial');
 const offs = (opt('--off', '') || '').split(',').filter(Boolean);
 const intervals = (opt('--intervals', '') || '').split(',').filter(Boolean);
 const rate = opt('--rate') ? Number(opt('--rate')) : undefined;
+const pipelining = Number(opt('--pipelining', 1));
 if (compare && !existsSync(compare)) { console.error(`${compare} missing`); process.exit(1); }
 const variants = [
   { name: 'plain' },
@@ -95,7 +98,7 @@ function runOnce(v) {
     return () => snapshot(server, v.cli ? child.pid : undefined);
   };
   let read;
-  const load = { ...(rate ? { overallRate: rate } : {}), requests: PATHS[workload].map((path) => ({ path })) };
+  const load = { pipelining, ...(rate ? { overallRate: rate } : {}), requests: PATHS[workload].map((path) => ({ path })) };
   return loadServer(v.name, args, env, seconds, load, { listening: (child) => { read = parts(child); before = read(); }, loaded: () => { after = read(); } }).then((result) => {
     const report = v.cli && existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : undefined;
     const total = result.requests.total;
@@ -104,7 +107,7 @@ function runOnce(v) {
   });
 }
 
-console.log(`${workload}${rate ? ` at ${rate} requests/s` : ''}: ${rounds} rounds × ${variants.map((v) => v.name).join(', ')}; ${seconds} s each; load at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`${workload}${rate ? ` at ${rate} requests/s` : ''}${pipelining > 1 ? `, ${pipelining} pipelined per connection` : ''}: ${rounds} rounds × ${variants.map((v) => v.name).join(', ')}; ${seconds} s each; load at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const res = Object.fromEntries(variants.map((v) => [v.name, []]));
 for (let i = 0; i < rounds; i++) {
   for (const v of variants) {
