@@ -266,6 +266,8 @@ export const OTHER_ROUTE = '(other paths)';
 export interface RawRequestsChunk {
   names: string[];
   rows: number[];
+  /** The rows' times are whole hundredths of a ms (absent: ms, from a probe of an earlier version). */
+  hundredths?: boolean;
   counts?: number[][];
   inFlight: number;
   maxInFlight: number;

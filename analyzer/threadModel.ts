@@ -118,9 +118,10 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
 function addRequests(into: ThreadRequests, chunk: NonNullable<Chunk['requests']>, toMs: (perf: number) => number): void {
   for (const name of chunk.names) into.names.push(name); // not push(...names): a long list overflows the stack
   const r = chunk.rows;
+  const unit = chunk.hundredths ? 0.01 : 1;
   for (let i = 0; i + REQUEST_FIELDS <= r.length; i += REQUEST_FIELDS) {
-    const at = (k: number) => (r[i + k] >= 0 ? toMs(r[i + k]) : -1);
-    into.rows.push(r[i], r[i + 1], r[i + 2], r[i + 3], toMs(r[i + 4]), at(5), toMs(r[i + 6]), r[i + 7], at(8), at(9), at(10));
+    const at = (k: number) => (r[i + k] >= 0 ? toMs(r[i + k] * unit) : -1);
+    into.rows.push(r[i], r[i + 1], r[i + 2], r[i + 3], at(4), at(5), at(6), r[i + 7], at(8), at(9), at(10));
   }
   if (chunk.http2) into.http2 = chunk.http2;
   if (chunk.counts) into.counts = chunk.counts;

@@ -3,18 +3,15 @@
 // Each run: start the server, wait for its LISTENING line, load it with autocannon (programmatic,
 // loopback, fixed duration and connections), then SIGINT it (the profiled run writes its report).
 // Usage: node bench/servers.mjs [--pairs N] [--seconds S]   (or import { runServerBench })
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { median } from './lib/stats.mjs';
 import { formatTable } from './lib/table.mjs';
 import { fmtMs, fmtRatio } from './lib/format.mjs';
 import { ROOT, CLI, benchEnv } from './lib/timedRun.mjs';
-
-const autocannon = createRequire(import.meta.url)('autocannon');
+import { loadServer } from './lib/serverLoad.mjs';
 
 export const SERVERS = [
   { id: 'server-trivial', name: 'server trivial', file: 'server-trivial.js', what: 'node:http, one JSON route, 20 connections', requests: [{ path: '/' }] },
@@ -28,32 +25,13 @@ function runOnce(w, profiled, seconds, scratch) {
   const jsonPath = join(scratch, 'report.json');
   rmSync(jsonPath, { force: true });
   const args = profiled ? [CLI, 'profile', file, '--json', jsonPath, '--quiet'] : [file];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '', started = false, result = null;
-    const watchdog = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${w.name} (${profiled ? 'profiled' : 'plain'}) timed out\n${err.slice(-2000)}`)); }, 120_000 + seconds * 1000);
-    child.stderr.on('data', (c) => { err += c; });
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /LISTENING (\d+)/.exec(out);
-      if (!m || started) return;
-      started = true;
-      autocannon({ url: `http://127.0.0.1:${m[1]}`, connections: 20, duration: seconds, requests: w.requests }, (e, r) => {
-        if (e) { child.kill('SIGKILL'); reject(e); return; }
-        result = r;
-        child.kill('SIGINT');
-      });
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(watchdog);
-      if (!result) { reject(new Error(`${w.name}: exited ${code ?? signal} before the load ended\n${err.slice(-2000)}`)); return; }
-      let report = null;
-      if (profiled && existsSync(jsonPath)) report = JSON.parse(readFileSync(jsonPath, 'utf8'));
-      resolvePromise({
-        rps: result.requests.average, p99: result.latency.p99, total: result.requests.total, errors: result.errors + result.timeouts + result.non2xx,
-        recorded: report?.routes?.filter((r) => r.kind === 'server').reduce((a, r) => a + r.count, 0),
-      });
-    });
+  return loadServer(`${w.name} (${profiled ? 'profiled' : 'plain'})`, args, benchEnv(), seconds, { requests: w.requests }).then((result) => {
+    let report = null;
+    if (profiled && existsSync(jsonPath)) report = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    return {
+      rps: result.requests.average, p99: result.latency.p99, total: result.requests.total, errors: result.errors + result.timeouts + result.non2xx,
+      recorded: report?.routes?.filter((r) => r.kind === 'server').reduce((a, r) => a + r.count, 0),
+    };
   });
 }
 

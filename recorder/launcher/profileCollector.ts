@@ -4,7 +4,7 @@ import { joinProfileChunks } from './profileChunks';
 import { formatSeconds } from '../../analyzer/format';
 import { debugLog } from './debugLog';
 import { measureOff } from '../measureOff';
-import { BUSY_REQUESTS_PER_S, type CoarserReason } from './samplingPolicy';
+import { BUSY_REQUESTS_PER_S, SATURATED_SHARE, type CoarserReason } from './samplingPolicy';
 
 /** CPU sampling interval unless the user chose one (µs). */
 export const DEFAULT_SAMPLING_US = 1000;
@@ -45,7 +45,7 @@ export class ProfileCollector {
         const key = `${pid}-${tid}`;
         this.samplingChanges.set(key, [...this.samplingChanges.get(key) ?? [], { intervalUs, fromHrUs: hrUs }]);
         this.coarserWhy.set(key, why);
-        debugLog(`pid ${pid} thread ${tid}: sampled every ${intervalUs / 1000} ms from now on (${why === 'pool' ? 'its thread pool competes for the cores' : 'a busy server'})`);
+        debugLog(`pid ${pid} thread ${tid}: sampled every ${intervalUs / 1000} ms from now on (${why === 'pool' ? 'its thread pool competes for the cores' : why === 'saturated' ? 'a saturated server' : 'a busy server'})`);
       },
       samplingIntervalUs: () => {
         const interval = Math.round(baseIntervalUs * crowding());
@@ -92,10 +92,13 @@ export class ProfileCollector {
     for (const [key, changes] of this.samplingChanges) {
       const [pid, tid] = key.split('-');
       const c = changes[changes.length - 1];
-      const why = this.coarserWhy.get(key) === 'requests'
+      const reason = this.coarserWhy.get(key);
+      const why = reason === 'requests'
         ? `it served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the server and its clients for the cores`
-        : `its fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores`;
-      const perRequest = this.coarserWhy.get(key) === 'requests' ? '; requests\' own CPU and queued time are estimated from sparser samples' : '';
+        : reason === 'saturated'
+          ? `it served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second and wanted a CPU ${SATURATED_SHARE * 100}+ % of the time on a ${this.cores}-core machine, where CPU sampling competes with the server and its clients for the cores`
+          : `its fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores`;
+      const perRequest = reason === 'requests' || reason === 'saturated' ? '; requests\' own CPU and queued time are estimated from sparser samples' : '';
       out.push(`sampled at ${c.intervalUs / 1000} ms: pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''} from ${formatSeconds((c.fromHrUs - startHrUs) / 1000)} on `
         + `(${why}); CPU blocks shorter than ~${2 * c.intervalUs / 1000} ms may be missed there${perRequest}`);
     }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PoolPressure, BusyServer, SamplingPolicy, SMALL_MACHINE_CORES, BUSY_REQUESTS_PER_S } from './samplingPolicy';
+import { PoolPressure, BusyServer, SaturatedServer, SamplingPolicy, SMALL_MACHINE_CORES, BUSY_REQUESTS_PER_S, coarserFactor } from './samplingPolicy';
 import type { SeamReading } from '../probeOptions';
 
 // The policy alone, on the readings the probe makes at each profile chunk seam (~100 ms apart):
@@ -71,7 +71,48 @@ describe('BusyServer', () => {
   });
 });
 
+/** Readings every 100 ms with `perS` requests a second begun and the thread wanting a CPU `wantedShare` of the time between them. */
+function saturatedReadings(perS: number[], wantedShare: number): SeamReading[] {
+  let served = 0;
+  return perS.map((r, i) => { served += r / 10; return [i * 50, i * 100_000, 0, i * 10, served, i * 100 * wantedShare]; });
+}
+const saturatedDecisions = (cores: number, perS: number[], wantedShare: number) => {
+  const p = new SaturatedServer(cores, 'test');
+  return saturatedReadings(perS, wantedShare).map((r) => p.observe(r));
+};
+
+describe('SaturatedServer', () => {
+  it(`on a small machine, decides once when the thread began ${BUSY_REQUESTS_PER_S}+ requests a second and wanted a CPU 80+ % of 300 ms`, () => {
+    const d = saturatedDecisions(2, Array(20).fill(2000), 0.95);
+    assert.deepEqual(d.map((x, i) => (x ? i : -1)).filter((i) => i >= 0), [3], 'once, at the first reading 300 ms after the first');
+  });
+  it('never on a server that is not saturated, however many requests it serves, nor on a saturated thread serving few', () => {
+    assert.ok(!saturatedDecisions(2, Array(30).fill(5000), 0.6).some(Boolean));
+    assert.ok(!saturatedDecisions(2, Array(30).fill(BUSY_REQUESTS_PER_S / 2), 1).some(Boolean));
+  });
+  it('never where the wanted time is unknown (no schedstat: -1, or a probe of another version without it)', () => {
+    const p = new SaturatedServer(2, 'test');
+    assert.ok(!saturatedReadings(Array(30).fill(5000), 1).map((r) => p.observe([...r.slice(0, 5), -1] as unknown as SeamReading)).some(Boolean));
+    const q = new SaturatedServer(2, 'test');
+    assert.ok(!saturatedReadings(Array(30).fill(5000), 1).map((r) => q.observe(r.slice(0, 5) as unknown as SeamReading)).some(Boolean));
+  });
+  it(`never on a machine with more than ${SMALL_MACHINE_CORES} cores`, () => {
+    assert.ok(!saturatedDecisions(SMALL_MACHINE_CORES + 1, Array(30).fill(5000), 1).some(Boolean));
+  });
+});
+
 describe('SamplingPolicy', () => {
+  it('a saturated server: saturated, within 300 ms, 4× coarser; a busy one that is not: requests after 1 s, 2×', () => {
+    const p = new SamplingPolicy(2, 'test');
+    const why = saturatedReadings(Array(25).fill(2000), 0.95).map((r) => p.observe(r));
+    assert.deepEqual(why.map((x, i) => (x ? `${i} ${x}` : '')).filter(Boolean), ['3 saturated']);
+    const q = new SamplingPolicy(2, 'test');
+    const why2 = saturatedReadings(Array(25).fill(2000), 0.5).map((r) => q.observe(r));
+    assert.deepEqual(why2.map((x, i) => (x ? `${i} ${x}` : '')).filter(Boolean), ['10 requests']);
+    assert.equal(coarserFactor('saturated'), 4);
+    assert.equal(coarserFactor('requests'), 2);
+    assert.equal(coarserFactor('pool'), 2);
+  });
   it('says why, once: a busy server that also keeps the pool busy is made coarser one time', () => {
     const p = new SamplingPolicy(2, 'test');
     let served = 0, pool = 0;

@@ -1,4 +1,4 @@
-import type { SeamReading } from '../probeOptions';
+import { WANTED_CPU_AT, type SeamReading } from '../probeOptions';
 import { debugLog } from './debugLog';
 
 /**
@@ -17,7 +17,7 @@ export const SMALL_MACHINE_CORES = 3;
 const WINDOW_MS = 200;
 /** fs/dns requests on the pool, on average over the window's lag ticks. */
 const MIN_POOL_REQUESTS = 2;
-/** The coarser interval is this many times the base one. */
+/** The coarser interval is this many times the base one (a saturated server's: SATURATED_FACTOR). */
 export const COARSER_FACTOR = 2;
 
 /**
@@ -86,27 +86,65 @@ export class BusyServer extends WindowedJudgement {
   }
 }
 
-/** Why a thread's sampling was made coarser mid-run. */
-export type CoarserReason = 'pool' | 'requests';
+/**
+ * A busy server that is also saturated is judged sooner and sampled 4× less often: over
+ * SATURATED_WINDOW_MS of its run the thread began BUSY_REQUESTS_PER_S or more requests a second
+ * and wanted a CPU (was on one, or runnable and waiting for one: Linux's schedstat, as
+ * chunkPacing.ts) at least SATURATED_SHARE of the wall time. There every sample is taken from the
+ * requests (a signal to the thread and a stack walk on it, and V8's sampler thread processing the
+ * sample competes with the server and its load generator for the cores): with the server at 1 or
+ * 2 ms, the sampler was the largest share of what profiling cost it (bench/serverCpuSplit.mjs). A
+ * saturated server's requests are each far shorter than any interval (their own CPU is estimated
+ * from samples either way); a CPU block of the blocking threshold (20 ms) still holds ~5 samples.
+ * Judged from the wanted share, not CPU use (which depends on the neighbours); where it is not
+ * known (no schedstat), only BusyServer judges.
+ */
+export const SATURATED_SHARE = 0.8;
+const SATURATED_WINDOW_MS = 300;
+export const SATURATED_FACTOR = 4;
 
-/** Both judgements of one thread; the first that fires decides, once (a thread is made coarser at most once). */
+export class SaturatedServer extends WindowedJudgement {
+  constructor(cores: number, what: string) { super(cores, what, SATURATED_WINDOW_MS, WANTED_CPU_AT); }
+
+  protected judge(a: SeamReading, r: SeamReading, wallMs: number): boolean {
+    const wanted = r[WANTED_CPU_AT] as number, before = a[WANTED_CPU_AT] as number;
+    if (wanted < 0 || before < 0) return false;
+    const perS = ((r[4] - a[4]) * 1000) / wallMs;
+    const share = (wanted - before) / wallMs;
+    if (perS > 0) debugLog(`${this.what}: ${perS.toFixed(0)} requests/s, wanted a CPU ${(share * 100).toFixed(0)} % of ${wallMs.toFixed(0)} ms`);
+    return perS >= BUSY_REQUESTS_PER_S && share >= SATURATED_SHARE;
+  }
+}
+
+/** Why a thread's sampling was made coarser mid-run. */
+export type CoarserReason = 'pool' | 'requests' | 'saturated';
+
+/** How many times the base interval a thread made coarser for `why` is sampled at. */
+export function coarserFactor(why: CoarserReason): number {
+  return why === 'saturated' ? SATURATED_FACTOR : COARSER_FACTOR;
+}
+
+/** The judgements of one thread; the first that fires decides, once (a thread is made coarser at most once). */
 export class SamplingPolicy {
   private readonly pool: PoolPressure;
   private readonly requests: BusyServer;
+  private readonly saturated: SaturatedServer;
   private decided = false;
 
   constructor(cores: number, what: string) {
     this.pool = new PoolPressure(cores, what);
     this.requests = new BusyServer(cores, what);
+    this.saturated = new SaturatedServer(cores, what);
   }
 
   /** Feeds a seam reading; a reason exactly once, when the thread should be sampled less often from now on. */
   observe(r: SeamReading): CoarserReason | undefined {
     if (this.decided) return undefined;
-    // Both see every reading (each keeps its own window).
+    // All see every reading (each keeps its own window).
     const pool = this.pool.observe(r);
+    const saturated = this.saturated.observe(r);
     const requests = this.requests.observe(r);
-    const why = pool ? 'pool' : requests ? 'requests' : undefined;
+    const why = pool ? 'pool' : saturated ? 'saturated' : requests ? 'requests' : undefined;
     if (why) this.decided = true;
     return why;
   }

@@ -4,7 +4,7 @@ import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
 import { NO_OP_COMMAND } from './promptAcks';
 import { measureOff } from '../measureOff';
-import { SamplingPolicy, COARSER_FACTOR, type CoarserReason } from './samplingPolicy';
+import { SamplingPolicy, coarserFactor, type CoarserReason } from './samplingPolicy';
 import { ChunkPacing } from './chunkPacing';
 import type { SeamReading } from '../probeOptions';
 
@@ -150,7 +150,7 @@ export class ThreadRecorder {
     const why = this.coarsen!;
     this.coarsen = undefined;
     const next = this.chunk + 1;
-    const interval = this.intervalUs * COARSER_FACTOR;
+    const interval = this.intervalUs * coarserFactor(why);
     const [ended, set, started] = await Promise.all([
       this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true }),
       this.target.send('Profiler.setSamplingInterval', { interval }).then(() => true, () => false),

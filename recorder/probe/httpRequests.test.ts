@@ -49,9 +49,12 @@ test('server and client requests: rows past the cap are dropped, counts stay exa
   const server = [];
   for (let i = 0; i < rows.length; i += REQUEST_FIELDS) if (rows[i] === REQ_SERVER) server.push(rows.slice(i, i + REQUEST_FIELDS));
   assert.ok(server.length > 0);
+  // Times in whole hundredths of a ms (integers serialize faster), and the chunk says so.
+  assert.equal(chunk.hundredths, true);
   for (const [, , , status, t0, syncEnd, t1] of server) {
     assert.equal(status, 200);
     assert.ok(t0 <= syncEnd && syncEnd <= t1, `${t0} ${syncEnd} ${t1}`);
+    assert.ok([t0, syncEnd, t1].every(Number.isInteger), `${t0} ${syncEnd} ${t1}`);
   }
   assert.equal(rec.take(), undefined, 'nothing new');
 });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as vm from 'node:vm';
 import { instrument } from './transform';
-import { ProbeRuntime } from './runtime';
+import { ProbeRuntime, MARK_CPU_GAP_MS } from './runtime';
 import { SPAN, SPAN_KIND } from '../../analyzer/raw';
 
 /**
@@ -82,3 +82,21 @@ describe('runtime: a promise storm', () => {
   });
 });
 let storm_: Awaited<ReturnType<typeof storm>> | undefined;
+
+describe('task marks', () => {
+  it('read the thread CPU at most every MARK_CPU_GAP_MS (else -1), always after a task that long; marks closer than 1 ms are dropped', () => {
+    const runtime = new ProbeRuntime(100, () => undefined, () => undefined);
+    let reads = 0;
+    runtime.threadCpu = () => ++reads * 10;
+    // A busy server's request marks every ms, then a 20 ms task, a mark with its own reading (a lag tick), and one 0.5 ms later.
+    for (const t of [0, 1, 2, 3, 4, 5, 6, 26]) runtime.mark(t);
+    runtime.mark(27, 500);
+    runtime.mark(28);
+    runtime.mark(28.5);
+    const pairs: number[][] = [];
+    for (let i = 0; i < runtime.taskMarks.length; i += 2) pairs.push(runtime.taskMarks.slice(i, i + 2));
+    assert.equal(MARK_CPU_GAP_MS, 4);
+    assert.deepEqual(pairs, [[0, 10], [1, -1], [2, -1], [3, -1], [4, 20], [5, -1], [6, -1], [26, 30], [27, 500], [28, -1]]);
+    assert.equal(reads, 3);
+  });
+});

@@ -45,6 +45,12 @@ const LIB_SPAN_MIN_MS = 1;
 const now = () => performance.now();
 /** Task marks closer than this to the previous one are dropped (see `mark`). */
 const TASK_MARK_GAP_MS = 1;
+/**
+ * A task mark reads the thread's CPU time only this long after the last mark that did (see `mark`):
+ * a reading is a pread of /proc (~5 µs), and at one per mark it was the largest part of what
+ * recording a request cost a saturated server (a mark every ms).
+ */
+export const MARK_CPU_GAP_MS = 4;
 /** Bound on marks between two flushes (~100 ms apart: at most one per ms are kept anyway). */
 const MAX_PENDING_MARKS = 4096;
 /**
@@ -340,22 +346,29 @@ export class ProbeRuntime {
    * Times (probe clock) at which a new task may have begun on this thread: an HTTP request
    * reached its handler, an await on I/O or a timer resumed. The analyzer cuts busy stretches
    * of the CPU profile there, so back-to-back tasks are never read as one long block, and the
-   * thread's on-CPU time read at each mark bounds the CPU of each task. Pairs (time, on-CPU ms
-   * or -1), at most one per TASK_MARK_GAP_MS (a shorter task cannot block); drained by the flush.
+   * thread's on-CPU time read at the marks bounds the CPU of the tasks between them. Pairs (time,
+   * on-CPU ms or -1), at most one per TASK_MARK_GAP_MS (a shorter task cannot block); drained by
+   * the flush. A mark reads the CPU time when MARK_CPU_GAP_MS or more passed since the last one
+   * that did (else -1: the tasks between two readings share their bound, see the analyzer's
+   * blockingCpu partsCpu), so the mark after a task that ran that long or longer always has one.
    */
   taskMarks: number[] = [];
   /** Times the probe's lag timer ran: the event loop turned (a timers phase) since the last. */
   loopTurns = 0;
   private lastMark = -Infinity;
+  private lastCpuMark = -Infinity;
   /** The thread's on-CPU ms (-1: unknown); set by the probe. */
   threadCpu: () => number = () => -1;
 
-  /** A new task (a callback run by the event loop) may begin now. */
+  /** A new task (a callback run by the event loop) may begin now; `cpu`: the thread's on-CPU ms, read by the caller. */
   mark(t = now(), cpu?: number): void {
     this.markCalls++;
     if (t - this.lastMark < TASK_MARK_GAP_MS) return;
     this.lastMark = t;
-    if (this.taskMarks.length < 2 * MAX_PENDING_MARKS) this.taskMarks.push(t, cpu ?? this.threadCpu());
+    if (this.taskMarks.length >= 2 * MAX_PENDING_MARKS) return;
+    if (cpu === undefined) cpu = t - this.lastCpuMark >= MARK_CPU_GAP_MS ? this.threadCpu() : -1;
+    if (cpu >= 0) this.lastCpuMark = t;
+    this.taskMarks.push(t, cpu);
   }
 
   /** The await resumed with `value`. */
