@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { analyze } from './analyze';
 import { maxOf } from './stats';
-import { REQUEST_FIELDS, type RawRun } from './raw';
+import { REQUEST_FIELDS, SPAN, SPAN_KIND, type RawRun, type RawSite } from './raw';
 
 const FIXTURE = join(__dirname, 'fixtures', 'server-300-requests.raw.json.gz');
 
@@ -45,5 +45,43 @@ describe('the analyzer on a big run', () => {
     assert.ok(Number.isFinite(route.maxMs) && route.maxMs >= route.p99Ms, `max ${route.maxMs} p99 ${route.p99Ms}`);
     const main = report.lanes.find((l) => l.kind === 'main')!;
     assert.ok(main.lagMs && Number.isFinite(main.lagMs.max), 'lag max of the main lane');
+  });
+  it("a promise storm's 200,000 await spans: every one in the timeline's columns, none of an unknown site", () => {
+    // The columns are sized for every await span up front and filled by index: spans of a site no
+    // table names are skipped, and must leave no hole (the columns are cut to what was filled).
+    const raw = enlarged(300, 100);
+    const main = raw.threads.find((t) => t.records.some((r) => r.t === 'hello'))!;
+    const site = (id: number, kind: RawSite['kind'], label: string): RawSite =>
+      ({ id, kind, line: id, column: 2, label, fn: kind === 'fn' ? 0 : 1, group: 0, groupPos: 0, groupSize: 0, loop: 0, discarded: true });
+    const base = 5000;
+    main.records.push({ t: 'table', base, file: join(__dirname, 'storm.js'), size: 2, sites: [site(1, 'fn', 'leaf'), site(2, 'await', 'await null')], loops: [], groups: [] } as never);
+    const before = main.spans?.length ?? 0;
+    const N = 200_000, UNKNOWN = 50;
+    const spans = new Float64Array(before + (N + UNKNOWN) * SPAN.size);
+    spans.set(main.spans ?? []);
+    const hello = main.records.find((r) => r.t === 'hello') as unknown as { perfAnchor: number };
+    for (let i = 0; i < N + UNKNOWN; i++) {
+      const o = before + i * SPAN.size;
+      const t0 = hello.perfAnchor + 1 + i * 0.01;
+      spans[o + SPAN.kind] = SPAN_KIND.await;
+      spans[o + SPAN.site] = i % 4001 === 7 && i / 4001 < UNKNOWN ? base + 99 : base + 2; // 50 of an unknown site, spread out
+      spans[o + SPAN.invocation] = i + 1;
+      spans[o + SPAN.t0] = t0; spans[o + SPAN.t1] = t0; spans[o + SPAN.t2] = t0 + 0.005;
+      spans[o + SPAN.flags] = i % 1000 === 0 ? 1 : 0;
+    }
+    main.spans = spans;
+    const a = analyze(raw).spans!.asyncSpans;
+    const columns = Object.entries(a);
+    const n = a.lane.length;
+    const unknown = Array.from({ length: N + UNKNOWN }, (_, i) => i).filter((i) => i % 4001 === 7 && i / 4001 < UNKNOWN).length;
+    assert.equal(unknown, UNKNOWN);
+    assert.ok(n >= N && n < N + UNKNOWN, `${n} await spans in the timeline`);
+    for (const [name, c] of columns) {
+      assert.equal(c.length, n, `column ${name}: as long as the others`);
+      for (let i = 0; i < c.length; i++) if (typeof c[i] !== 'number' || !Number.isFinite(c[i])) assert.fail(`column ${name}[${i}] = ${c[i]}`);
+    }
+    const stormSpans = a.invocation.filter((x, i) => a.end[i] - a.start[i] > 0.004 && a.end[i] - a.start[i] < 0.006 && x >= 1).length;
+    assert.equal(stormSpans, N, 'every span of the known site, none of the unknown one');
+    assert.equal(a.rejected.reduce((x, y) => x + y, 0) >= Math.floor(N / 1000), true);
   });
 });

@@ -31,7 +31,14 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
   };
 
   const slices: Spans['slices'] = { lane: [], start: [], end: [], category: [], site: [] };
-  const asyncSpans: Spans['asyncSpans'] = { lane: [], site: [], start: [], suspend: [], end: [], invocation: [], rejected: [] };
+  // Await spans, a column each: sized once for every thread's spans (a storm's 200k per thread),
+  // filled by index, cut to what was filled at the end. Growing seven arrays by push copied each
+  // several times over: most of the analysis of a promise storm.
+  let awaitSpans = 0;
+  for (const { model } of ctx.threads) forEachSpan(model.spans, 'await', () => { awaitSpans++; });
+  const column = () => new Array<number>(Math.min(awaitSpans, MAX_ASYNC_SPANS));
+  const asyncSpans: Spans['asyncSpans'] = { lane: column(), site: column(), start: column(), suspend: column(), end: column(), invocation: column(), rejected: column() };
+  let asyncLen = 0;
   const lag: Spans['lag'] = { lane: [], t: [], ms: [] };
   const dropped = { asyncSpans: 0, slices: 0, lag: 0, note: undefined as string | undefined };
 
@@ -62,7 +69,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
     const siteOf = new Map<number, number>(); // thread site id → index in `sites`
     forEachSpan(s, 'await', (o) => {
       kept++;
-      if (asyncSpans.lane.length >= MAX_ASYNC_SPANS) { dropped.asyncSpans++; return; }
+      if (asyncLen >= MAX_ASYNC_SPANS) { dropped.asyncSpans++; return; }
       let siteIndex = siteOf.get(s[o + SPAN.site]);
       if (siteIndex === undefined) {
         const info = model.sites.get(s[o + SPAN.site]);
@@ -71,13 +78,14 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
         siteIndex = site(loc.file, loc.line, loc.column, info.label);
         siteOf.set(s[o + SPAN.site], siteIndex);
       }
-      asyncSpans.lane.push(laneIndex);
-      asyncSpans.site.push(siteIndex);
-      asyncSpans.start.push(round(s[o + SPAN.t0], 3));
-      asyncSpans.suspend.push(round(s[o + SPAN.t1], 3));
-      asyncSpans.end.push(round(s[o + SPAN.t2], 3));
-      asyncSpans.invocation.push(s[o + SPAN.invocation]);
-      asyncSpans.rejected.push(s[o + SPAN.flags] ? 1 : 0);
+      const i = asyncLen++;
+      asyncSpans.lane[i] = laneIndex;
+      asyncSpans.site[i] = siteIndex;
+      asyncSpans.start[i] = round(s[o + SPAN.t0], 3);
+      asyncSpans.suspend[i] = round(s[o + SPAN.t1], 3);
+      asyncSpans.end[i] = round(s[o + SPAN.t2], 3);
+      asyncSpans.invocation[i] = s[o + SPAN.invocation];
+      asyncSpans.rejected[i] = s[o + SPAN.flags] ? 1 : 0;
     });
     for (let i = 0; i < model.ticks.length; i += TICK.size) {
       if (lag.lane.length >= MAX_LAG_POINTS) { dropped.lag++; continue; }
@@ -90,6 +98,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
       dropped.asyncSpans += Math.max(0, executed - kept);
     }
   });
+  for (const c of Object.values(asyncSpans)) c.length = asyncLen; // spans of unknown sites were skipped
   if (dropped.asyncSpans > 0) dropped.note = 'Await spans are sampled per function (all of the first 1000 calls, then 1 in 16) and capped per thread; counts and totals are exact or scaled.';
 
   const n = Math.max(1, Math.ceil(ctx.wallMs / BUCKET_MS));

@@ -5,7 +5,8 @@
 // changes it far less than wall time), instrumented − plain and instrumented / plain, from the
 // best (least disturbed) run of each kind, and the median of the rounds' differences. `--base DIR` adds the same runs with DIR's sources (another
 // checkout, e.g. main), in the same rounds.
-// Usage: node bench/awaitCost.mjs [--rounds N] [--calls N] [--base DIR] [case…]
+// `--interleave`: every variant in one process, in turns (see interleavedRunner): steadier under load.
+// Usage: node bench/awaitCost.mjs [--interleave] [--rounds N] [--calls N] [--base DIR] [case…]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
@@ -15,16 +16,20 @@ import * as esbuild from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-let rounds = 5;
-let calls = 2_000_000;
+let rounds;
+let calls;
 let base;
+let interleave = false;
 const names = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--rounds') rounds = Number(argv[++i]);
   else if (argv[i] === '--calls') calls = Number(argv[++i]);
   else if (argv[i] === '--base') base = resolve(argv[++i]);
+  else if (argv[i] === '--interleave') interleave = true;
   else names.push(argv[i]);
 }
+rounds ??= interleave ? 40 : 5;
+calls ??= interleave ? 100_000 : 2_000_000;
 
 /**
  * Each case: a module exporting `run(calls)` (resolves when done). `calls` async calls are made;
@@ -82,20 +87,24 @@ export { ProbeRuntime } from ${JSON.stringify(join(dir, 'recorder/probe/runtime.
   return out;
 }
 
-/** Writes the runner for one case: plain, or instrumented with the given bundle. */
-function runner(name, lib) {
+/** Writes one case's module: plain, or instrumented with the given bundle. */
+function caseModule(name, lib) {
   const source = CASES[name];
-  let code = source;
-  let setup = '';
-  if (lib) {
-    const { instrument } = require_(lib);
-    code = instrument({ source, file: join(scratch, `${name}.js`), isModule: false, syncNames: new Set(), poolNames: new Set() }).code;
-    setup = `const { ProbeRuntime } = require(${JSON.stringify(lib)});
-globalThis[Symbol.for('concurrency-lens')] = new ProbeRuntime(100000, () => undefined, () => undefined);`;
-  }
+  const code = lib ? require_(lib).instrument({ source, file: join(scratch, `${name}.js`), isModule: false, syncNames: new Set(), poolNames: new Set() }).code : source;
   const tag = lib ? lib.replace(/^.*lib-|\.cjs$/g, '') : 'plain';
   const mod = join(scratch, `${name}-${tag}.js`);
   writeFileSync(mod, code);
+  return mod;
+}
+
+/** The statement that installs a fresh runtime of the given bundle as `__cl$` for the modules required next. */
+const installRuntime = (lib) => `globalThis[Symbol.for('concurrency-lens')] = new (require(${JSON.stringify(lib)}).ProbeRuntime)(100000, () => undefined, () => undefined);`;
+
+/** Writes the runner for one case: plain, or instrumented with the given bundle. */
+function runner(name, lib) {
+  const mod = caseModule(name, lib);
+  const setup = lib ? installRuntime(lib) : '';
+  const tag = lib ? lib.replace(/^.*lib-|\.cjs$/g, '') : 'plain';
   const main = join(scratch, `${name}-${tag}-main.js`);
   writeFileSync(main, `${setup}
 const run = require(${JSON.stringify(mod)});
@@ -120,6 +129,53 @@ const time = (file) => {
   return Number(r.stdout.trim());
 };
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+/**
+ * `--interleave`: one process per case holds the plain module and each build's instrumented one
+ * (each with its own runtime) and runs them in turns, `calls` calls per turn, the order rotating
+ * every round: the variants share the machine's load, the heap and the CPU's state turn by turn,
+ * so on a loaded machine their differences hold far better than across processes (start-up and
+ * first GCs are left out too: the figure is steady state). Prints CPU ns per call per turn.
+ */
+function interleavedRunner(name) {
+  const variants = [['plain', caseModule(name, null), null], ...Object.entries(libs).map(([k, lib]) => [k, caseModule(name, lib), lib])];
+  const main = join(scratch, `${name}-interleaved-main.js`);
+  writeFileSync(main, `const variants = [];
+${variants.map(([k, mod, lib]) => `${lib ? installRuntime(lib) : ''}
+variants.push([${JSON.stringify(k)}, require(${JSON.stringify(mod)})]);`).join('\n')}
+(async () => {
+  const ns = Object.fromEntries(variants.map(([k]) => [k, []]));
+  for (const [, run] of variants) await run(${calls}); // warm up
+  for (let r = 0; r < ${rounds}; r++) {
+    for (let i = 0; i < variants.length; i++) {
+      const [k, run] = variants[(i + r) % variants.length];
+      const c0 = process.cpuUsage();
+      await run(${calls});
+      const c = process.cpuUsage(c0);
+      ns[k].push((c.user + c.system) * 1000 / ${calls});
+    }
+  }
+  console.log(JSON.stringify(ns));
+})();`);
+  return main;
+}
+
+if (interleave) {
+  console.log(`node ${process.version}, interleaved in one process per case: ${rounds} turns of ${calls} calls per variant; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  for (const name of names.length ? names : Object.keys(CASES)) {
+    const r = spawnSync(process.execPath, [interleavedRunner(name)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    const ns = JSON.parse(r.stdout);
+    const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
+    console.log(`${name} (plain: median ${median(ns.plain).toFixed(0)}, p10 ${q(ns.plain, 0.1).toFixed(0)} ns per call; load ${loadavg()[0].toFixed(2)})`);
+    for (const k of Object.keys(libs)) {
+      const d = ns[k].map((x, i) => x - ns.plain[i]); // turn i of each variant ran in the same round
+      console.log(`  ${k.padEnd(5)} median +${median(d).toFixed(0)} ns per call (${(median(ns[k]) / median(ns.plain)).toFixed(2)}×)  p10 ${q(ns[k], 0.1).toFixed(0)} ns  quartiles of the difference ${q(d, 0.25).toFixed(0)}…${q(d, 0.75).toFixed(0)}`);
+    }
+  }
+  if (!process.env.KEEP) rmSync(scratch, { recursive: true, force: true }); else console.log(scratch);
+  process.exit(0);
+}
 
 console.log(`node ${process.version}, ${rounds} rounds of ${calls} calls; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 for (const name of names.length ? names : Object.keys(CASES)) {

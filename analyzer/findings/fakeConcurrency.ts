@@ -67,7 +67,7 @@ function userWithin(s: SampleTimeline, from: number, to: number): number {
   return busy;
 }
 
-function intervals(spans: number[], gid: number, laneId: string) {
+function intervals(spans: ArrayLike<number>, gid: number, laneId: string) {
   const out: { laneId: string; startMs: number; endMs: number }[] = [];
   forEachSpan(spans, 'await', (o) => {
     if (out.length < 50 && spans[o + SPAN.site] === gid) out.push({ laneId, startMs: round(spans[o + SPAN.t0], 3), endMs: round(spans[o + SPAN.t2], 3) });

@@ -58,7 +58,7 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
 }
 
 /** The first few calls' spans from the first await's start to the last await's end. */
-function groupIntervals(spans: number[], ids: Set<number>, laneId: string) {
+function groupIntervals(spans: ArrayLike<number>, ids: Set<number>, laneId: string) {
   const byInv = new Map<number, { startMs: number; endMs: number; n: number }>();
   forEachSpan(spans, 'await', (o) => {
     if (!ids.has(spans[o + SPAN.site])) return;

@@ -9,19 +9,19 @@ import { SPAN, SPAN_KIND } from '../../analyzer/raw';
  * The runtime's books on a promise storm, run for real (instrumented code, real promises): counts
  * exact, timing sampled per function, spans bounded, and every span kept is handed to the flush.
  */
-async function storm(source: string, maxSpans: number): Promise<{ runtime: ProbeRuntime; flushed: Float64Array[]; flushes: number }> {
+async function storm(source: string, maxSpans: number, globals: object = {}): Promise<{ runtime: ProbeRuntime; flushed: Float64Array[]; flushes: number; value: unknown }> {
   const out = instrument({ source, file: '/app/storm.js', isModule: false, syncNames: new Set(), poolNames: new Set() });
   assert.ok(out);
   const flushed: Float64Array[] = [];
   let flushes = 0;
   // The probe's flush writes the taken bytes at once; a copy stands for the file here.
   const runtime: ProbeRuntime = new ProbeRuntime(maxSpans, () => { flushes++; flushed.push(new Float64Array(runtime.takeSpans().slice().buffer)); }, () => undefined);
-  const context = vm.createContext({ module: { exports: {} as any }, Promise });
+  const context = vm.createContext({ module: { exports: {} as any }, Promise, ...globals });
   vm.runInContext('globalThis', context)[Symbol.for('concurrency-lens')] = runtime;
   vm.runInContext(out.code, context);
-  await (context as any).module.exports();
+  const value = await (context as any).module.exports();
   flushed.push(new Float64Array(runtime.takeSpans().slice().buffer));
-  return { runtime, flushed, flushes };
+  return { runtime, flushed, flushes, value };
 }
 
 const CALLS = 20_000;
@@ -98,5 +98,47 @@ describe('task marks', () => {
     assert.equal(MARK_CPU_GAP_MS, 4);
     assert.deepEqual(pairs, [[0, 10], [1, -1], [2, -1], [3, -1], [4, 20], [5, -1], [6, -1], [26, 30], [27, 500], [28, -1]]);
     assert.equal(reads, 3);
+  });
+});
+
+describe('runtime: what the program sees and replaces', () => {
+  it("calls a Promise subclass's then() only as often as the plain program does (Promise.all elements)", async () => {
+    // Promise.all calls each element's then() once; the runtime's own reaction (which counts
+    // elements in flight) must not call a subclass's or a patched then() a second time.
+    const source = `let thenCalls = 0;
+class Counted extends Promise {
+  then(a, b) { thenCalls++; return super.then(a, b); }
+}
+module.exports = async function () {
+  const xs = [];
+  for (let i = 0; i < 10; i++) xs.push(Counted.resolve(i));
+  const r = await Promise.all(xs);
+  return { sum: r.reduce((a, b) => a + b, 0), thenCalls };
+};`;
+    const plain = vm.createContext({ module: { exports: {} as any }, Promise });
+    vm.runInContext(source, plain);
+    const expected = { ...await (plain as any).module.exports() }; // (objects of the context's realm)
+    assert.deepEqual(expected, { sum: 45, thenCalls: 10 });
+    const { runtime, value } = await storm(source, 1000);
+    assert.deepEqual({ ...value as object }, expected);
+    assert.ok(runtime.aggregates().maxInFlight >= 10, 'the 10 elements were tracked in flight');
+  });
+  it('times awaits with the probe clock when the program replaces globalThis.performance', async () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'performance')!;
+    Object.defineProperty(globalThis, 'performance', { value: { now: () => 0 }, configurable: true, writable: true, enumerable: true });
+    let result: Awaited<ReturnType<typeof storm>>;
+    try {
+      result = await storm(`module.exports = async function () {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 3));
+};`, 1000, { setTimeout });
+    } finally {
+      Object.defineProperty(globalThis, 'performance', saved);
+    }
+    const spans = result.flushed.flatMap((a) => [...a]);
+    assert.equal(spans.length / SPAN.size, 5, 'one span per timed await');
+    for (let o = 0; o < spans.length; o += SPAN.size) {
+      assert.ok(spans[o + SPAN.t0] > 0, 'a start on the probe clock');
+      assert.ok(spans[o + SPAN.t2] - spans[o + SPAN.t0] >= 1, `a 3 ms timer awaited for ${spans[o + SPAN.t2] - spans[o + SPAN.t0]} ms`);
+    }
   });
 });

@@ -42,7 +42,12 @@ const SAMPLE_MASK = 15; // then 1 in 16
 /** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
 const LIB_SPAN_MIN_MS = 1;
 
-const now = () => performance.now();
+/**
+ * The probe clock. `globalThis.performance` is an accessor in Node (a getter call on every read,
+ * and the program may replace it): the object is read once, when the probe loads.
+ */
+const perf = performance;
+const now = () => perf.now();
 /** Task marks closer than this to the previous one are dropped (see `mark`). */
 const TASK_MARK_GAP_MS = 1;
 /**
@@ -66,31 +71,41 @@ const TRACKED_ELEMENTS = 256;
  * State of one async-function invocation (`__clI$`): three small integers, so that the
  * untimed invocations (all but the first 1000 and 1 in 16 of each function) cost one small
  * allocation and a few field writes. What only timing needs lives in `s`.
+ *
+ * Fields are assigned in the constructor, not declared with initializers: class fields are
+ * defined one by one (define semantics) before the constructor body runs, a cost on every async
+ * call. The same shape either way: one hidden class for every Invocation (and every Timing).
  */
 class Invocation {
   /** Site of the await this invocation is suspended at, or 0. */
-  site = 0;
+  declare site: number;
   /**
    * The pending await waits on I/O, a timer or a thread itself (it started no other await): the
    * value of `loopTurns` when it began. -1 otherwise (it waits on other awaits).
    */
-  since = -1;
+  declare since: number;
   /** Pending elements of the Promise.all being evaluated (see `w`). */
-  elements = 0;
+  declare elements: number;
   /** Timing state of a timed (sampled) invocation, else null: read by instrumented code as `__clI$.s`. */
-  constructor(readonly s: Timing | null) {}
+  declare readonly s: Timing | null;
+  constructor(s: Timing | null) {
+    this.site = 0; this.since = -1; this.elements = 0; this.s = s;
+  }
 }
 
 /** What a timed invocation keeps besides its Invocation (times are probe-clock ms). */
 class Timing {
   /** Start of the pending await, and when a combinator's operand finished evaluating. */
-  t0 = 0;
-  t1 = 0;
+  declare t0: number;
+  declare t1: number;
   /** Invocation id in this thread's spans (0: none yet). */
-  id = 0;
+  declare id: number;
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
-  gNext = 0; gSum = 0; gMax = 0;
-  loops: Record<number, LoopTiming | undefined> | null = null;
+  declare gNext: number; declare gSum: number; declare gMax: number;
+  declare loops: Record<number, LoopTiming | undefined> | null;
+  constructor() {
+    this.t0 = 0; this.t1 = 0; this.id = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.loops = null;
+  }
 }
 
 interface LoopTiming { iters: number; cur: number; sum: number; max: number }
@@ -320,17 +335,19 @@ export class ProbeRuntime {
     }
     const t1 = inv.s !== null ? now() : 0;
     const epoch = this.leafEpoch;
+    // One handler for the whole batch (not a closure per element). Reactions are added with the
+    // `then` captured at load: a Promise subclass's own then() (or a patched one) never runs twice.
+    const settled = () => {
+      this.elementsPending--;
+      if (epoch !== this.leafEpoch) return; // it wrapped user work: not an operation of its own
+      this.opaquePending--;
+      if (t1 !== 0) this.elementWaitMs += now() - t1;
+    };
     let pending = 0;
     for (const item of items) {
       if (!(item instanceof Promise)) continue; // a thenable's then() must not run twice
       pending++;
-      const settled = () => {
-        this.elementsPending--;
-        if (epoch !== this.leafEpoch) return; // it wrapped user work: not an operation of its own
-        this.opaquePending--;
-        if (t1 !== 0) this.elementWaitMs += now() - t1;
-      };
-      item.then(settled, settled);
+      promiseThen.call(item, settled, settled);
     }
     this.elementsPending += pending;
     this.opaquePending += pending;
