@@ -28,29 +28,20 @@ const HEADER = MAGIC.length + 4;
  * exit, after the run (so it holds what the run compiled), atomically (temporary file, rename).
  * Any failure of the cache falls back to compiling: the CLI runs the same either way.
  */
-export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined, name: CodeCacheName = { prefix: 'cli', key: '' }, importModule?: ImportModule): void {
+export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined, name: CodeCacheName = { prefix: 'cli', key: '' }): void {
   const source = readFileSync(file);
   const cacheDir = path.join(cacheRoot, 'code-cache');
   const usable = privateDir(cacheRoot) && privateDir(cacheDir);
   const cacheFile = path.join(cacheDir, `${name.prefix}-${process.version}-${process.arch}-${nameHash(file + name.key)}.bin`);
   const cachedData = usable ? cachedDataFor(cacheFile, source) : undefined;
-  // Node's CommonJS wrapper, on the bundle's first line (its line numbers stay as they are), and
-  // __importModule (see ImportModule).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __importModule) {${source.toString('utf8')}\n})`, { filename: file, cachedData });
+  // Node's CommonJS wrapper, on the bundle's first line (its line numbers stay as they are).
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`, { filename: file, cachedData });
   const use: CodeCacheUse = !usable ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'refused' : 'used';
   if (use === 'missing' || use === 'refused') process.once('exit', () => writeCache(cacheFile, source, script));
   onCompiled(use);
   const module = { exports: {}, id: file, filename: file, loaded: false };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), importModule);
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
 }
-
-/**
- * `import()` for a bundle run here: code compiled by vm.Script has none on Node 20 (it rejects with
- * ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; its vm options for it are experimental: a warning on
- * the program's stderr, or a flag). The caller, a module Node loaded, passes its own; the bundle
- * sees it as `__importModule` (undefined when Node loads the bundle itself: then `import()` works).
- */
-export type ImportModule = (specifier: string) => Promise<unknown>;
 
 /**
  * Names a bundle's cache file: `prefix` (cli, probe), and `key`, anything besides the bundle's

@@ -15,5 +15,4 @@ import { userCacheRoot } from '../userCacheDir';
  * processes may be given on their command line or in NODE_OPTIONS (the inspector's are Node's).
  */
 const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].filter((f) => !/^--inspect/.test(f)).join('\0');
-// The probe's dynamic imports (vitest's module evaluator: testRunnerHooks.ts) go through this module's import().
-runBundle(path.join(__dirname, 'probe.js'), userCacheRoot(), undefined, { prefix: 'probe', key: flags }, (specifier) => import(specifier));
+runBundle(path.join(__dirname, 'probe.js'), userCacheRoot(), undefined, { prefix: 'probe', key: flags });

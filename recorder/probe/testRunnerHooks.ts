@@ -164,16 +164,8 @@ export function adoptVitestInThreads(opts: ProbeOptions, runsTests: (runner: str
     if (wt.isMainThread && evaluatorPath && /[\\/]vitest\.mjs$/.test(fs.realpathSync(process.argv[1]))) wt.setEnvironmentData(EVALUATOR_KEY, evaluatorPath);
     const evaluator = evaluatorPath ?? (wt.isMainThread ? undefined : wt.getEnvironmentData(EVALUATOR_KEY));
     if (typeof evaluator !== 'string') return;
-    importModule(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests), () => undefined);
+    import(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests), () => undefined);
   } catch { /* not vitest as we know it: runs uninstrumented */ }
-}
-
-/** Bound when the probe runs from its code cache (recorder/probe/boot.ts, recorder/codeCache.ts ImportModule). */
-declare const __importModule: ((specifier: string) => Promise<any>) | undefined;
-
-/** `import()`, also where the probe's code was compiled by vm.Script (its code cache), which has none of its own. */
-function importModule(specifier: string): Promise<any> {
-  return typeof __importModule === 'function' ? __importModule(specifier) : import(specifier);
 }
 
 /** Appended to vitest's module-evaluator.js by the ES-module load hook. */
