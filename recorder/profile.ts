@@ -53,8 +53,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const userNodeOptions = options.env?.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
   const env = {
     ...process.env, ...options.env,
-    // The probe, run from V8's code cache (recorder/probe/boot.ts).
-    NODE_OPTIONS: `--require ${JSON.stringify(distFile('probeBoot.js'))} --inspect-publish-uid=http ${userNodeOptions}`.trim(),
+    NODE_OPTIONS: `--require ${JSON.stringify(probeOptions.probePath)} --inspect-publish-uid=http ${userNodeOptions}`.trim(),
     [OPTIONS_ENV]: JSON.stringify(probeOptions),
   };
 
