@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, FIXTURES, fixture, profile, reportOf } from './fixtures/harness.mjs';
@@ -65,49 +65,5 @@ describe('commands loaded on demand', () => {
     const a = cli('attach', 'not-a-target');
     assert.equal(a.status, 2, a.stderr);
     assert.match(a.stderr, /concurrency-lens: /);
-  });
-});
-
-describe('the probe runs from V8\'s code cache (recorder/probe/boot.ts)', () => {
-  // A fresh per-user cache folder: os.tmpdir() of the CLI and of the program follows TMPDIR.
-  const tmp = mkdtempSync(join(tmpdir(), 'cl-probecache-'));
-  const cacheDir = join(tmp, `concurrency-lens-${process.getuid()}`, 'code-cache');
-  const probeCaches = () => (existsSync(cacheDir) ? readdirSync(cacheDir).filter((n) => /^probe-.*\.bin$/.test(n)) : []);
-  const recordsWorker = async () => {
-    const run = await profile([fixture('worker.js')], { env: { TMPDIR: tmp, NODE_OPTIONS: undefined }, timeoutMs: 120_000 });
-    const report = reportOf(run);
-    assert.equal(run.code, 0, run.stderr);
-    const worker = report.lanes.find((l) => l.kind === 'worker');
-    assert.ok(worker && worker.busyMs > 0, `no busy worker lane: ${JSON.stringify(report.lanes.map((l) => [l.kind, l.busyMs]))}`);
-    assert.ok(report.lanes.find((l) => l.kind === 'main').busyMs > 0);
-    return report;
-  };
-
-  it('leaves one cache file (0600) after the first run, takes it unchanged in the next, and recompiles when it is damaged', async () => {
-    await recordsWorker();
-    const files = probeCaches();
-    assert.equal(files.length, 1, `cache files: ${files.join(', ')}`);
-    const file = join(cacheDir, files[0]);
-    assert.equal(statSync(file).mode & 0o777, 0o600);
-    const made = readFileSync(file);
-    const mtime = statSync(file).mtimeMs;
-
-    await recordsWorker();
-    assert.deepEqual(probeCaches(), files);
-    assert.ok(readFileSync(file).equals(made), 'a cache V8 took was rewritten');
-    assert.equal(statSync(file).mtimeMs, mtime);
-
-    // The bundle's bytes in the cache file no longer match (as after an update of dist/probe.js):
-    // not used; the probe compiles and the run leaves a good cache again.
-    const damaged = Buffer.from(made);
-    damaged[20] ^= 0xff;
-    writeFileSync(file, damaged);
-    await recordsWorker();
-    const remade = readFileSync(file);
-    assert.ok(!remade.equals(damaged), 'the damaged cache was not replaced');
-    // Header (8 bytes of magic, the length) and the bundle's bytes as before; V8's data after them
-    // is whatever the last thread to exit had compiled.
-    const bundleEnd = 12 + made.readUInt32LE(8);
-    assert.ok(remade.subarray(0, bundleEnd).equals(made.subarray(0, bundleEnd)));
   });
 });
