@@ -11,7 +11,6 @@
  * last ~100 ms). At exit it waits (bounded) for the recorder to collect the last CPU profile
  * chunk before the thread goes away.
  */
-import * as inspector from 'node:inspector';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
@@ -265,6 +264,8 @@ function recorderAlive(): boolean {
 function attachRecorder(runDir: string, log: ThreadLog): void {
   let url: string | undefined;
   try {
+    // Loaded here, not with the probe: only a process's main thread opens the inspector.
+    const inspector = require('node:inspector') as typeof import('node:inspector');
     if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
     url = inspector.url();
   } catch (e) {
