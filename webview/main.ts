@@ -22,10 +22,16 @@ declare global {
   // eslint-disable-next-line no-var
   var CONCURRENCY_LENS_MODEL: Report | undefined;
   // eslint-disable-next-line no-var
-  var concurrencyLens: { timeline: Timeline; firstPaintMs?: number; timings: Record<string, number> } | undefined;
+  var concurrencyLens: { timeline: Timeline; firstPaintMs?: number; timings: Record<string, number>; exactPending?: boolean } | undefined;
   /** If set (by a host or a test), the spans of a page with a preview are loaded only once it resolves. */
   // eslint-disable-next-line no-var
   var concurrencyLensHoldSpans: Promise<unknown> | undefined;
+  /**
+   * If set (by a test), a page with a preview whose lanes draw a finer class than class 0 reads
+   * that class only once it resolves: its first frame is the coarse one even if the class is parsed.
+   */
+  // eslint-disable-next-line no-var
+  var concurrencyLensHoldExact: Promise<unknown> | undefined;
 }
 
 /** The page's data blocks (page.ts): the report, the host's preview and its classes, the packed columns. */
@@ -139,8 +145,12 @@ async function start(): Promise<void> {
     try {
       await seed(0);
       // Already parsed (a page read from cache, a small page): no coarse frame first.
-      if (k > 0 && isParsed(`cl-preview-${k}`)) await seed(k);
-      else if (k > 0) { exact = seed(k); exact.catch(() => undefined); } // handled where it is awaited (finishLoading)
+      const hold = globalThis.concurrencyLensHoldExact;
+      if (k > 0 && !hold && isParsed(`cl-preview-${k}`)) await seed(k);
+      else if (k > 0) {
+        exact = Promise.resolve(hold).then(() => seed(k));
+        exact.catch(() => undefined); // handled where it is awaited (finishLoading)
+      }
     } catch (e) {
       root.replaceChildren(el('p', {}, `Could not read the report's preview: ${String(e)}`));
       return;
@@ -150,6 +160,7 @@ async function start(): Promise<void> {
     timings.firstRenderMs = timeline.lastRenderMs;
     timings.mountMs += performance.now() - t;
   }
+  if (exact && globalThis.concurrencyLens) globalThis.concurrencyLens.exactPending = true;
   requestAnimationFrame(() => {
     if (globalThis.concurrencyLens) globalThis.concurrencyLens.firstPaintMs = performance.now();
     if (!exact) timings.exactMs = performance.now();
@@ -162,6 +173,7 @@ async function start(): Promise<void> {
       try {
         await exact;
       } catch (e) {
+        if (globalThis.concurrencyLens) globalThis.concurrencyLens.exactPending = false;
         root.replaceChildren(el('p', {}, `Could not read the report's preview: ${String(e)}`));
         return;
       }
@@ -169,6 +181,7 @@ async function start(): Promise<void> {
       tl.invalidate();
       await new Promise((res) => requestAnimationFrame(res));
       timings.exactMs = performance.now();
+      globalThis.concurrencyLens.exactPending = false;
     }
     try {
       await globalThis.concurrencyLensHoldSpans;
