@@ -71,8 +71,8 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
     const r = syntheticReport({ lanes: 6, spans: 150_000, wallMs: 30_000, childProcesses: 1 });
     const html = htmlReport(r);
     assert.match(html, /id="cl-preview"/, 'a report this big gets a preview');
-    // The preview's head before the script; after it its classes, coarsest first, then the columns.
-    const at = ['id="cl-preview"', '<script nonce', 'id="cl-preview-0"', 'id="cl-preview-1"', 'id="cl-preview-2"', 'id="cl-columns"'].map((s) => html.indexOf(s));
+    // The preview's head and its coarsest class before the script; after it the finer classes, then the columns.
+    const at = ['id="cl-preview"', 'id="cl-preview-0"', '<script nonce', 'id="cl-preview-1"', 'id="cl-preview-2"', 'id="cl-columns"'].map((s) => html.indexOf(s));
     assert.deepEqual(at, [...at].sort((a, b) => a - b));
     assert.ok(at[0] > 0);
     const withPreview = join(dir, 'preview.html'), without = join(dir, 'plain.html');

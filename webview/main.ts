@@ -14,8 +14,8 @@ import { buildModel } from './model';
  * (visible range, zoom, last render time, `timings`: where the time to the first frame went and,
  * as `loadedMs`, when every span was loaded) for the browser tests and the render benchmark.
  * A page with the host's preview (preview.ts) builds the view from its head, measures the lanes,
- * draws its first frame once class 0 is parsed (the first block after the script; coarse, and
- * labelled so, when the lanes draw a finer class), redraws once the class of that width is parsed
+ * draws its first frame from class 0 (before the script; coarse, and labelled so, when the lanes
+ * draw a finer class), redraws once the class of that width is parsed
  * (`timings.exactMs`), then loads the spans (its model is `pending` until then).
  */
 declare global {
@@ -127,8 +127,9 @@ async function start(): Promise<void> {
   let timeline = report ? mount(report, undefined, preview && { ...preview, hold: true }) : undefined;
   if (!report) root.append(el('p', { class: 'cl-empty' }, 'Waiting for a profile…'));
   // The class the lanes' width draws (preview.ts); the first frame does not wait for it: it is
-  // drawn from class 0, the first block after the script (coarse when the lanes draw a finer
-  // class, and labelled so: renderLoop.ts), then redrawn once the lanes' class is parsed.
+  // drawn from class 0, before the script in the page (page.ts: drawn before the parser reads
+  // on), coarse when the lanes draw a finer class, and labelled so (renderLoop.ts); then redrawn
+  // once the lanes' class (after the script) is parsed.
   let exact: Promise<void> | undefined;
   if (preview && timeline) {
     const k = classFor(preview.model.wallMs, timeline.width);
