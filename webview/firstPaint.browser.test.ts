@@ -11,7 +11,9 @@ import { requirement } from '../scripts/testEnvironment';
 import { htmlReport } from '../cli/htmlReport';
 
 // A big report's first frame is drawn from the host's preview (preview.ts) before its spans are
-// decoded; then the spans replace it and the timeline is what it is without a preview.
+// decoded: from class 0 at once (coarse, and labelled so, when the lanes draw a finer class), then
+// exactly from the class of the lanes' width; then the spans replace it and the timeline is what it
+// is without a preview.
 const needs = requirement(!hasChromium && 'chromium not installed (apt-get install -y chromium)');
 
 /** Every canvas of the page, as pixels (the lanes, tracks and overview). */
@@ -24,17 +26,25 @@ const lanesPixels = (page: Page) => page.evaluate(() => {
 });
 
 /**
- * Opens `file` with its spans held back (released by `releaseSpans()` in the page) and waits for
- * the first frame, drawn from the preview.
+ * Opens `file` with its spans held back (released by `releaseSpans()` in the page) and, if
+ * `holdExact`, the class of the lanes' width too (`releaseExact()`), and waits for the first
+ * frame, drawn from the preview.
  */
-async function openHeld(browser: Browser, file: string, width: number, height: number): Promise<{ page: Page; errors: string[] }> {
+async function openHeld(browser: Browser, file: string, width: number, height: number, holdExact = false): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.addInitScript('globalThis.concurrencyLensHoldSpans = new Promise((res) => { globalThis.releaseSpans = res; });');
+  if (holdExact) await page.addInitScript('globalThis.concurrencyLensHoldExact = new Promise((res) => { globalThis.releaseExact = res; });');
   await page.goto(pathToFileURL(file).href);
   await page.waitForFunction(() => (globalThis as any).concurrencyLens?.firstPaintMs, null, { timeout: 60_000 });
   return { page, errors };
+}
+
+/** Lets the held class of the lanes' width be read and waits until the view draws from it. */
+async function loadExact(page: Page): Promise<void> {
+  await page.evaluate(() => (globalThis as any).releaseExact?.());
+  await page.waitForFunction(() => (globalThis as any).concurrencyLens.timings.exactMs, null, { timeout: 60_000 });
 }
 
 /** Lets the held spans load and waits until the view draws from them. */
@@ -61,20 +71,27 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
     const r = syntheticReport({ lanes: 6, spans: 150_000, wallMs: 30_000, childProcesses: 1 });
     const html = htmlReport(r);
     assert.match(html, /id="cl-preview"/, 'a report this big gets a preview');
-    // The preview's head before the script; after it its classes, coarsest first, then the columns.
-    const at = ['id="cl-preview"', '<script nonce', 'id="cl-preview-0"', 'id="cl-preview-1"', 'id="cl-preview-2"', 'id="cl-columns"'].map((s) => html.indexOf(s));
+    // The preview's head and its coarsest class before the script; after it the finer classes, then the columns.
+    const at = ['id="cl-preview"', 'id="cl-preview-0"', '<script nonce', 'id="cl-preview-1"', 'id="cl-preview-2"', 'id="cl-columns"'].map((s) => html.indexOf(s));
     assert.deepEqual(at, [...at].sort((a, b) => a - b));
     assert.ok(at[0] > 0);
     const withPreview = join(dir, 'preview.html'), without = join(dir, 'plain.html');
     writeFileSync(withPreview, html);
     writeFileSync(without, html.replace(/<script type="application\/octet-stream" id="cl-preview"[^>]*>[^<]*<\/script>/, ''));
 
-    // The spans wait until the test lets them load.
-    const { page, errors } = await openHeld(browser, withPreview, 1400, 860);
+    // The class of the lanes' width and the spans wait until the test lets them load.
+    const { page, errors } = await openHeld(browser, withPreview, 1400, 860, true);
+    assert.ok(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.width > 512), 'lanes over 512 px wide (a finer class than class 0)');
     assert.equal(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.pending), true);
-    assert.match(await page.locator('#cl-range').textContent() ?? '', /loading spans…/);
+    // The first frame, from class 0: coarse, and it says so.
+    assert.match(await page.locator('#cl-range').textContent() ?? '', /coarse preview: loading spans…/);
+    const coarse = await lanesPixels(page);
+    assert.ok(coarse.some((v, i) => i % 4 === 3 && v > 0), 'the lanes are drawn');
+    await loadExact(page);
+    assert.match(await page.locator('#cl-range').textContent() ?? '', /· loading spans…/);
+    assert.doesNotMatch(await page.locator('#cl-range').textContent() ?? '', /coarse/);
     const first = await lanesPixels(page);
-    assert.ok(first.some((v, i) => i % 4 === 3 && v > 0), 'the lanes are drawn');
+    assert.ok(differing(first, coarse) > 0, 'the exact frame redraws the coarse one');
     // Zoomed in beyond the preview: the big rows wait for their spans, and say so.
     await page.evaluate(() => { (globalThis as any).concurrencyLens.timeline.zoomTo(12_000, 12_030); (globalThis as any).concurrencyLens.timeline.render(); });
     assert.match(await page.locator('#cl-range').textContent() ?? '', /loading spans: this zoom is drawn when they are decoded/);
@@ -85,9 +102,11 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
 
     await loadSpans(page);
     assert.doesNotMatch(await page.locator('#cl-range').textContent() ?? '', /loading/);
-    // The first frame was the loaded picture.
+    // The frame drawn from the lanes' class was the loaded picture; the coarse one only close to it.
     const loaded = await lanesPixels(page);
     assert.equal(differing(loaded, first), 0, `bytes of the lanes (of ${loaded.length}) differ from the loaded picture`);
+    const drawn = loaded.filter((v, i) => i % 4 === 3 && v > 0).length;
+    assert.ok(differing(loaded, coarse) < drawn, `the coarse frame is close to the loaded picture (${differing(loaded, coarse)} bytes differ, ${drawn} px drawn)`);
 
     // Loaded, it is the timeline without a preview: the same pixels at the whole run and zoomed in.
     const plain = await browser.newPage({ viewport: { width: 1400, height: 860 } });
@@ -109,10 +128,12 @@ describe('first paint from the preview', { skip: needs.skip }, () => {
   test('narrow lanes draw their first frame from the coarsest class, the loaded picture', async () => {
     const file = join(dir, 'narrow.html');
     writeFileSync(file, htmlReport(syntheticReport({ lanes: 4, spans: 120_000, wallMs: 20_000, childProcesses: 1 })));
-    const { page, errors } = await openHeld(browser, file, 900, 700);
+    const { page, errors } = await openHeld(browser, file, 900, 700, true);
     assert.ok(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.width <= 512), 'lanes at most 512 px wide (class 0)');
     assert.equal(await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.model.pending), true);
-    assert.doesNotMatch(await page.locator('#cl-range').textContent() ?? '', /this zoom is drawn when/);
+    // Class 0 is their class: the first frame is exact (nothing else to wait for).
+    assert.ok(await page.evaluate(() => (globalThis as any).concurrencyLens.timings.exactMs));
+    assert.doesNotMatch(await page.locator('#cl-range').textContent() ?? '', /this zoom is drawn when|coarse/);
     const first = await lanesPixels(page);
     await loadSpans(page);
     const loaded = await lanesPixels(page);

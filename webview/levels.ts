@@ -67,6 +67,9 @@ export class LevelCache {
 
   /** Page side of preview.ts: `level` stands for level k of row `rowIndex` until loaded(). */
   seed(rowIndex: number, k: number, level: Drawable): void {
+    // A row a coarser class gave as items is drawn from them: this is the level it would build.
+    const built = this.levels.get(rowIndex);
+    if (built) { built[k] = level; return; }
     let ls = this.previews.get(rowIndex);
     if (!ls) this.previews.set(rowIndex, ls = []);
     ls[k] = level;
@@ -77,6 +80,8 @@ export class LevelCache {
    * worth building (levelOf gave null): pick() draws the row at once instead of finding out again.
    */
   seedNoLevel(rowIndex: number, k: number): void {
+    // The row holds all its items now: drawn (and its levels built) from them, not from preview levels.
+    this.previews.delete(rowIndex);
     let ls = this.levels.get(rowIndex);
     if (!ls) { ls = new Array(MAX_LEVELS).fill(undefined); this.levels.set(rowIndex, ls); }
     ls[k] = null;
@@ -84,6 +89,13 @@ export class LevelCache {
 
   /** The rows' items are loaded (the model's rows hold them): their levels come from them now. */
   loaded(): void { this.previews.clear(); this.levels.clear(); }
+
+  /**
+   * How many times pick() gave a previewed row a seeded level other than the one the loaded view
+   * draws there (close, not identical: the page labels such a frame as a preview). The render
+   * loop zeroes it before a frame and reads it after.
+   */
+  approximated = 0;
 
   /**
    * What to draw for `row` at `msPerPx`: a level coarse enough to be cheap and fine enough to
@@ -100,14 +112,21 @@ export class LevelCache {
   }
 
   /**
-   * A previewed row: the level pick() would take if the preview has it; else, on lanes wider
-   * than SEED_BINS / 2 px showing (nearly) the whole run, the SEED_LEVEL one if the preview has
-   * it (a bin per pixel or more: close to the loaded picture, which replaces it); else NOT_LOADED.
+   * A previewed row: the level pick() would take if the preview has it; else the seeded level
+   * nearest to it (finer first) whose bins are at most 2 px wide, counted in `approximated`
+   * (before the class of the lanes' width is parsed, the page draws its first frame from the
+   * coarsest class; lanes wider than SEED_BINS / 2 px draw from the finest until loaded); else
+   * NOT_LOADED (zoomed in beyond the preview: the row is drawn as loading).
    */
   private pickPreview(ls: Drawable[], msPerPx: number): Drawable {
     const k = levelAt(this.wallMs, msPerPx);
     if (ls[k]) return ls[k];
-    return k > SEED_LEVEL && ls[SEED_LEVEL] && this.wallMs / SEED_BINS <= msPerPx ? ls[SEED_LEVEL] : NOT_LOADED;
+    for (let d = 1; d <= MAX_LEVELS; d++) {
+      for (const j of [k + d, k - d]) {
+        if (j >= 0 && ls[j] && this.wallMs / levelBins(j) <= 2 * msPerPx) { this.approximated++; return ls[j]; }
+      }
+    }
+    return NOT_LOADED;
   }
 
   /**

@@ -14,17 +14,24 @@ import { buildModel } from './model';
  * (visible range, zoom, last render time, `timings`: where the time to the first frame went and,
  * as `loadedMs`, when every span was loaded) for the browser tests and the render benchmark.
  * A page with the host's preview (preview.ts) builds the view from its head, measures the lanes,
- * draws its first frame once the class of that width is parsed, then loads the spans (its model
- * is `pending` until then).
+ * draws its first frame from class 0 (before the script; coarse, and labelled so, when the lanes
+ * draw a finer class), redraws once the class of that width is parsed
+ * (`timings.exactMs`), then loads the spans (its model is `pending` until then).
  */
 declare global {
   // eslint-disable-next-line no-var
   var CONCURRENCY_LENS_MODEL: Report | undefined;
   // eslint-disable-next-line no-var
-  var concurrencyLens: { timeline: Timeline; firstPaintMs?: number; timings: Record<string, number> } | undefined;
+  var concurrencyLens: { timeline: Timeline; firstPaintMs?: number; timings: Record<string, number>; exactPending?: boolean } | undefined;
   /** If set (by a host or a test), the spans of a page with a preview are loaded only once it resolves. */
   // eslint-disable-next-line no-var
   var concurrencyLensHoldSpans: Promise<unknown> | undefined;
+  /**
+   * If set (by a test), a page with a preview whose lanes draw a finer class than class 0 reads
+   * that class only once it resolves: its first frame is the coarse one even if the class is parsed.
+   */
+  // eslint-disable-next-line no-var
+  var concurrencyLensHoldExact: Promise<unknown> | undefined;
 }
 
 /** The page's data blocks (page.ts): the report, the host's preview and its classes, the packed columns. */
@@ -37,10 +44,7 @@ function block(id: string): string | undefined {
  * the page has none. An element is whole once something follows it or the document is parsed.
  */
 function parsedBlock(id: string): Promise<string | undefined> {
-  const done = () => {
-    const e = document.getElementById(id);
-    return document.readyState !== 'loading' || !!e?.nextSibling;
-  };
+  const done = () => isParsed(id);
   if (done()) return Promise.resolve(block(id));
   return new Promise((resolve) => {
     const check = () => {
@@ -53,6 +57,11 @@ function parsedBlock(id: string): Promise<string | undefined> {
     mo.observe(document.body, { childList: true });
     document.addEventListener('DOMContentLoaded', check);
   });
+}
+
+/** Whether the parser is past block `id` (or the document is parsed). */
+function isParsed(id: string): boolean {
+  return document.readyState !== 'loading' || !!document.getElementById(id)?.nextSibling;
 }
 
 /** "header JSON\nbase64" → [header, base64]. */
@@ -117,18 +126,32 @@ async function start(): Promise<void> {
   }
   let timeline = report ? mount(report, undefined, preview && { ...preview, hold: true }) : undefined;
   if (!report) root.append(el('p', { class: 'cl-empty' }, 'Waiting for a profile…'));
+  // The class the lanes' width draws (preview.ts); the first frame does not wait for it: it is
+  // drawn from class 0, before the script in the page (page.ts: drawn before the parser reads
+  // on), coarse when the lanes draw a finer class, and labelled so (renderLoop.ts); then redrawn
+  // once the lanes' class (after the script) is parsed.
+  let exact: Promise<void> | undefined;
   if (preview && timeline) {
-    // The class the lanes' width draws (preview.ts), once the parser has it; then the first frame.
-    try {
+    const k = classFor(preview.model.wallMs, timeline.width);
+    const seed = async (level: number) => {
       const t = performance.now();
-      const k = classFor(preview.model.wallMs, timeline.width);
-      const text = await parsedBlock(`cl-preview-${k}`);
-      timings.classWaitMs = performance.now() - t;
-      if (!text) throw new Error(`the page has a preview but not its class ${k} (cl-preview-${k})`);
+      const text = await parsedBlock(`cl-preview-${level}`);
+      timings[level === 0 ? 'classWaitMs' : 'exactClassWaitMs'] = performance.now() - t;
+      if (!text) throw new Error(`the page has a preview but not its class ${level} (cl-preview-${level})`);
       const c = performance.now();
       const [header, base64] = splitBlock(text);
-      seedClass(preview, header as ClassHeader, base64Bytes(base64));
-      timings.classMs = performance.now() - c;
+      seedClass(preview!, header as ClassHeader, base64Bytes(base64));
+      timings[level === 0 ? 'classMs' : 'exactClassMs'] = performance.now() - c;
+    };
+    try {
+      await seed(0);
+      // Already parsed (a page read from cache, a small page): no coarse frame first.
+      const hold = globalThis.concurrencyLensHoldExact;
+      if (k > 0 && !hold && isParsed(`cl-preview-${k}`)) await seed(k);
+      else if (k > 0) {
+        exact = Promise.resolve(hold).then(() => seed(k));
+        exact.catch(() => undefined); // handled where it is awaited (finishLoading)
+      }
     } catch (e) {
       root.replaceChildren(el('p', {}, `Could not read the report's preview: ${String(e)}`));
       return;
@@ -138,13 +161,29 @@ async function start(): Promise<void> {
     timings.firstRenderMs = timeline.lastRenderMs;
     timings.mountMs += performance.now() - t;
   }
+  if (exact && globalThis.concurrencyLens) globalThis.concurrencyLens.exactPending = true;
   requestAnimationFrame(() => {
     if (globalThis.concurrencyLens) globalThis.concurrencyLens.firstPaintMs = performance.now();
-    // After the first frame is on screen: the spans, then the model built from them.
+    if (!exact) timings.exactMs = performance.now();
+    // After the first frame is on screen: the lanes' class (if the first frame was coarse), then the spans, then the model built from them.
     if (report && preview && timeline) setTimeout(() => void finishLoading(report!, timeline!), 0);
     else timings.loadedMs = performance.now();
   });
   const finishLoading = async (r: Report, tl: Timeline) => {
+    if (exact) {
+      try {
+        await exact;
+      } catch (e) {
+        if (globalThis.concurrencyLens) globalThis.concurrencyLens.exactPending = false;
+        root.replaceChildren(el('p', {}, `Could not read the report's preview: ${String(e)}`));
+        return;
+      }
+      if (globalThis.concurrencyLens?.timeline !== tl) return;
+      tl.invalidate();
+      await new Promise((res) => requestAnimationFrame(res));
+      timings.exactMs = performance.now();
+      globalThis.concurrencyLens.exactPending = false;
+    }
     try {
       await globalThis.concurrencyLensHoldSpans;
       if (!await loadColumns(r, timings)) throw new Error('the page has a preview but no spans block (cl-columns)');

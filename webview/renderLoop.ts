@@ -46,6 +46,8 @@ export class RenderLoop {
   private observers: { disconnect(): void }[] = [];
   /** Rows the last frame could not draw: their spans are not loaded yet (pending model). */
   private notLoaded = 0;
+  /** Rows the last frame drew from a preview level other than the loaded view's (close, not identical). */
+  private approximated = 0;
   /** The lanes' size last measured (width, content height), and whether a frame was drawn. */
   private size = [NaN, NaN];
   private drawn = false;
@@ -147,7 +149,9 @@ export class RenderLoop {
   showRange(): void {
     const [t0, t1] = this.viewport.visibleRange();
     const rangeText = this.dom.rangeText;
-    const loading = this.model.pending ? (this.notLoaded ? ' · loading spans: this zoom is drawn when they are decoded' : ' · loading spans…') : '';
+    const loading = !this.model.pending ? ''
+      : this.notLoaded ? ' · loading spans: this zoom is drawn when they are decoded'
+        : this.approximated ? ' · coarse preview: loading spans…' : ' · loading spans…';
     setText(rangeText, `Visible ${formatMs(t0)} – ${formatMs(t1)} (${formatMs(t1 - t0)} of ${formatMs(this.model.wallMs)})${loading}`);
     rangeText.dataset.t0 = String(t0);
     rangeText.dataset.t1 = String(t1);
@@ -179,11 +183,13 @@ export class RenderLoop {
 
     mark('tracks');
     // Lanes (only the rows in the scrolled window) and finding markers
+    this.levels.approximated = 0;
     this.notLoaded = drawLanes(fitCanvas(lanesCanvas, w, vh), {
       model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, runsCache: this.runsCache, scale: s, ticks,
       width: w, height: vh, scrollTop, theme: th, selected: this.selected(),
       pixels: this.pixels, dpr: canvasDpr(),
     });
+    this.approximated = this.levels.approximated;
     mark('lanes');
     this.markers.position(s, w, this.layout);
     mark('markers');

@@ -57,12 +57,12 @@ ${script}${blocks.tail ? `\n${blocks.tail}` : ''}</body></html>`;
 
 /**
  * The report as inert data blocks: `#cl-model` (JSON) and, for big runs, `#cl-preview` (the head
- * of what the first frame draws, from the model built here: see webview/preview.ts) before the
- * script; after it the preview's classes `#cl-preview-0…2` (the page reads the one its lanes'
- * width draws, coarsest first: the narrower the lanes, the less is parsed before the first
- * frame) and `#cl-columns` (the packed numeric columns, see packedColumns.ts), so the page draws
- * its first frame before the parser has read the columns. The binary blocks are a JSON header
- * line, then base64.
+ * of what the first frame draws, from the model built here: see webview/preview.ts) and its
+ * coarsest class `#cl-preview-0` before the script, so the script draws the first frame before
+ * the parser reads on (exact on lanes up to 512 px, else coarse and labelled so); after it the
+ * finer classes `#cl-preview-1…2` (the page reads the one its lanes' width draws and redraws)
+ * and `#cl-columns` (the packed numeric columns, see packedColumns.ts). The binary blocks are a
+ * JSON header line, then base64.
  */
 export function modelBlocks(report: Report, nonce: string): { head: string; tail?: string } {
   const packed = packColumns(report);
@@ -75,9 +75,9 @@ export function modelBlocks(report: Report, nonce: string): { head: string; tail
   // not exact), else the page decodes the columns before its first frame as it does for small runs.
   const firstFrame = preview.bytes.byteLength + Math.max(...preview.classes.map((c) => c.bytes.byteLength));
   if (firstFrame > ((packed.base64.length * 3) / 4) * PREVIEW_MAX_SIZE) return { head: model, tail: columns };
-  const classes = preview.classes.map((c, k) => binaryBlock(`cl-preview-${k}`, c.header, base64(c.bytes), nonce));
+  const [class0, ...classes] = preview.classes.map((c, k) => binaryBlock(`cl-preview-${k}`, c.header, base64(c.bytes), nonce));
   return {
-    head: `${model}\n${binaryBlock('cl-preview', preview.header, base64(preview.bytes), nonce)}`,
+    head: [model, binaryBlock('cl-preview', preview.header, base64(preview.bytes), nonce), class0].join('\n'),
     tail: [...classes, columns].join('\n'),
   };
 }
