@@ -34,7 +34,8 @@ const utf8ValidateFromNode = {
     }));
   },
 };
-const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: true, logLevel: 'warning', plugins: [noLocalProtocol, utf8ValidateFromNode] };
+const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: process.env.CL_BUILD_NO_MINIFY !== '1', // CL_BUILD_NO_MINIFY=1: readable CPU profiles of the CLI
+  logLevel: 'warning', plugins: [noLocalProtocol, utf8ValidateFromNode] };
 // In a CommonJS bundle, esbuild turns each `import * as fs from 'node:fs'` into a copy of the
 // module object with a getter per export (`__toESM`): ~10% of the probe's load in every process
 // and worker thread (fs alone is copied once per source file). For the probe, such imports of
