@@ -36,7 +36,7 @@ const utf8ValidateFromNode = {
 };
 // ws and chrome-remote-interface load https, tls and zlib at the top of their modules but use them
 // only for wss:// (never: the inspector is on loopback, ws://) and permessage-deflate (the
-// inspector does not offer it): loading them cost every run ~25 ms of CPU while the program
+// inspector does not offer it): loading them cost every run ~5 ms of CPU while the program
 // started. Those imports get the module on its first property read instead (a Proxy).
 const LAZY_BUILTINS = /^(node:)?(https|tls|zlib)$/;
 const lazyBuiltinsForCdp = {
