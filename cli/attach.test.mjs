@@ -249,11 +249,13 @@ describe('attach refuses what it may not or cannot attach to', { timeout: 120_00
 describe('attach when things go wrong', { timeout: 300_000 }, () => {
   it('writes the report when the process exits while attached', async () => {
     const server = await startServer('attach/express-cpu.js', ['--inspect-port=0']);
-    const run = await attachCli(server.child.pid, [], async () => {
+    // --duration: no SIGINT from attachCli. The CLI must notice the exit by itself; a SIGINT sent
+    // after the server's exit could land while Node tears the finished CLI down, and end it as
+    // killed by the signal (exit code null) after it had written everything.
+    const run = await attachCli(server.child.pid, ['--duration', '600'], async () => {
       await load(server.port, '/fast', 1, 10);
       await fetch(`http://127.0.0.1:${server.port}/exit`).catch(() => undefined);
       await new Promise((r) => server.child.once('exit', r));
-      // The CLI notices by itself; SIGINT afterwards (if it is still running) changes nothing.
     });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.report.program.stopReason, 'exit');

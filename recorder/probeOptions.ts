@@ -72,36 +72,6 @@ export function profileChunkExpression(start: number, end: number): string {
   return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}) ?? null`;
 }
 
-/**
- * Who starts a worker's CPU profile: its probe, as its first chunk (chunk 1), once Node has
- * booted the worker (V8 logs the code the thread has then once, instead of every function
- * Node's bootstrap compiles: about half the profiler's start-up CPU per worker), or the
- * recorder, with Profiler.start, in a worker whose probe did not (no probe: the worker was
- * given an env without NODE_OPTIONS or the probe's options). Whichever comes first on the
- * worker's thread takes it, so the thread never runs two profiles: the probe with
- * probeTakesFirstChunk (probe/index.ts), the recorder with firstChunkClaimExpression.
- */
-const FIRST_CHUNK_KEY = `globalThis[Symbol.for('concurrency-lens.firstChunk')]`;
-const FIRST_CHUNK = Symbol.for('concurrency-lens.firstChunk');
-
-/**
- * Evaluates to true when the thread's probe started chunk 1; else to false, and the probe will
- * not start it. With `start`, the recorder takes it only from a probe that has loaded and not
- * started it yet (in the same step on the thread, through the probe, so no code of the program
- * runs unsampled between the claim and the start), and evaluates to null while no probe has
- * loaded: claiming then would start the profile within Node's bootstrap, the cost this avoids.
- */
-export function firstChunkClaimExpression(start: boolean): string {
-  if (!start) return `(${FIRST_CHUNK_KEY} === undefined ? (${FIRST_CHUNK_KEY} = 'recorder', false) : ${FIRST_CHUNK_KEY} === 'probe')`;
-  const chunk = `globalThis[Symbol.for('concurrency-lens')]?.profileChunk`;
-  return `(${FIRST_CHUNK_KEY} === undefined ? (${chunk} ? (${FIRST_CHUNK_KEY} = 'recorder', ${chunk}(1, 0), false) : null) : ${FIRST_CHUNK_KEY} === 'probe')`;
-}
-
-/** The probe's side, on its thread's global: true when the probe is to start chunk 1 (the recorder has not taken it). */
-export function probeTakesFirstChunk(global: Record<symbol, unknown>): boolean {
-  return (global[FIRST_CHUNK] ??= 'probe') === 'probe';
-}
-
 export function readProbeOptions(): ProbeOptions | null {
   const raw = process.env[OPTIONS_ENV];
   if (!raw) return null;

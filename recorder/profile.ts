@@ -60,11 +60,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   const baseIntervalUs = options.samplingIntervalUs ?? DEFAULT_SAMPLING_US;
   // An interval the user chose (other than the default) is kept as it is.
-  const collector = new ProfileCollector(baseIntervalUs, cores, status, (m) => warnings.push(m), {
-    adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US,
-    // Every thread runs the preloaded probe (NODE_OPTIONS), unless the program gave a worker another env.
-    probeStartsWorkerProfiles: true,
-  });
+  const collector = new ProfileCollector(baseIntervalUs, cores, status, (m) => warnings.push(m), { adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US });
   const hooks = collector.hooks;
 
   const attach = (a: Announcement) => {

@@ -24,8 +24,8 @@ export interface InteractionParts {
 }
 
 export function wireInteraction({ model, dom, viewport, selection, hover, host, invalidate }: InteractionParts): void {
-  const { lanesCanvas, tracksCanvas, axisSvg, lanesEl, overlay, overview } = dom;
-  for (const target of [lanesCanvas, tracksCanvas, axisSvg]) {
+  const { lanesCanvas, tracksCanvas, axisCanvas, lanesEl, overlay, overview } = dom;
+  for (const target of [lanesCanvas, tracksCanvas, axisCanvas]) {
     const s = select(target as Element).call(viewport.zoom as any);
     s.on('dblclick.zoom', null);
   }

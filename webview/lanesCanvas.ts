@@ -123,19 +123,20 @@ function drawBoundaries(pixels: PixelLayer, row: Row, t0: number, t1: number, w:
   }
 }
 
-/** How high a run is drawn: the share of it that was busy, from the bottom of the row. */
-function runHeight(cover: number, h: number): number {
-  return cover >= 1 ? h : Math.max(2, h * cover);
-}
+/** Runs shorter than a row are drawn at least this high (px): anything at all stays visible. */
+const MIN_RUN_H = 2;
 
-/** Runs painted into the pixel buffer. In high contrast, collects rectangles to outline. */
+/**
+ * Runs painted into the pixel buffer, each as high as the share of it that was busy, from the
+ * bottom of the row. In high contrast, collects the rectangles to outline.
+ */
 function fillRuns(pixels: PixelLayer, runs: Runs, colors: number[], y: number, h: number, outlined?: [number, number, number, number][]): void {
+  pixels.paintBars(runs.buf, runs.count, colors, y, h, MIN_RUN_H);
+  if (!outlined) return;
   const buf = runs.buf;
   for (let i = 0; i < runs.count; i++) {
     const o = i * RUN_STRIDE;
-    const hh = runHeight(buf[o + 3], h);
-    const color = colors[buf[o + 2]] ?? colors[0];
-    pixels.paint(buf[o], buf[o + 1], y + h - hh, hh, color);
-    if (outlined && buf[o + 1] - buf[o] >= 3) outlined.push([buf[o], y + h - hh, buf[o + 1] - buf[o], hh]);
+    const cover = buf[o + 3], hh = cover >= 1 ? h : Math.max(MIN_RUN_H, h * cover);
+    if (buf[o + 1] - buf[o] >= 3) outlined.push([buf[o], y + h - hh, buf[o + 1] - buf[o], hh]);
   }
 }

@@ -84,6 +84,72 @@ export class PixelLayer {
     if (r0 < 0) r0 = 0;
     if (r1 > this.h) r1 = this.h;
     const px = this.px, w = this.w, n = b - a;
+    if (!over) {
+      // The rows wholly inside [top, bottom) take the colour as it is: one tight loop (most
+      // runs are a pixel or two wide and a row high: per-row work was most of a lanes frame).
+      // Only the partly covered top and bottom rows go through the general loop below.
+      let f0 = Math.ceil(top), f1 = Math.floor(bottom);
+      if (f0 < r0) f0 = r0;
+      if (f1 > r1) f1 = r1;
+      if (f1 > f0 && (color >>> 24) !== 0) {
+        if (n === 1) for (let i = f0 * w + a, end = f1 * w + a; i < end; i += w) px[i] = color;
+        else if (n > 32) for (let r = f0; r < f1; r++) px.fill(color, r * w + a, r * w + b);
+        else for (let i = f0 * w + a, end = f1 * w + a; i < end; i += w) for (let j = 0; j < n; j++) px[i + j] = color;
+        this.paintRows(r0, f0, top, bottom, a, n, color);
+        this.paintRows(f1, r1, top, bottom, a, n, color);
+        return;
+      }
+    }
+    this.paintRows(r0, r1, top, bottom, a, n, color, over);
+  }
+
+  /**
+   * Paints `count` bars standing on the bottom of [y, y + h) (CSS px), each as paint() would
+   * (not `over`): bar i spans bars[4i] … bars[4i + 1] in colors[bars[4i + 2]] (colors[0] if
+   * there is none) and is h high, or max(minH, h × bars[4i + 3]) when that share is below 1.
+   * paint()'s rule inlined in one loop: a lanes frame paints tens of thousands of bars, and a
+   * call per bar (its fractional numbers boxed on the heap) cost more than the pixels.
+   */
+  paintBars(bars: Float32Array, count: number, colors: number[], y: number, h: number, minH: number): void {
+    const d = this.dpr, px = this.px, w = this.w, H = this.h;
+    for (let o = 0, end = count * 4; o < end; o += 4) {
+      const share = bars[o + 3];
+      const hh = share >= 1 ? h : Math.max(minH, h * share);
+      const color = colors[bars[o + 2]] ?? colors[0];
+      const yy = y + h - hh;
+      let a = Math.floor(bars[o] * d), b = Math.max(a + 1, Math.round(bars[o + 1] * d));
+      if (a < 0) a = 0;
+      if (b > w) b = w;
+      if (b <= a || !(hh > 0)) continue;
+      const top = yy * d, bottom = (yy + hh) * d;
+      let r0 = Math.floor(top), r1 = Math.ceil(bottom);
+      if (r0 < 0) r0 = 0;
+      if (r1 > H) r1 = H;
+      const n = b - a;
+      let f0 = Math.ceil(top), f1 = Math.floor(bottom);
+      if (f0 < r0) f0 = r0;
+      if (f1 > r1) f1 = r1;
+      if (f1 > f0 && (color >>> 24) !== 0) {
+        if (n === 1) for (let i = f0 * w + a, e = f1 * w + a; i < e; i += w) px[i] = color;
+        else for (let i = f0 * w + a, e = f1 * w + a; i < e; i += w) for (let j = 0; j < n; j++) px[i + j] = color;
+      } else f0 = f1 = r1;
+      // The partly covered top and bottom rows (the whole rows f0 … f1 - 1 are done).
+      for (let r = r0; r < r1; r++) {
+        if (r === f0) { r = f1 - 1; continue; }
+        const cov = Math.min(r + 1, bottom) - Math.max(r, top);
+        const c = cov >= 0.998 ? color : ((((((color >>> 24) * cov + 0.5) | 0) << 24) | (color & 0xffffff)) >>> 0);
+        const ca = c >>> 24;
+        if (ca === 0) continue;
+        const i = r * w + a;
+        if (c === color) for (let j = 0; j < n; j++) px[i + j] = c;
+        else for (let j = 0; j < n; j++) if (px[i + j] >>> 24 < ca) px[i + j] = c;
+      }
+    }
+  }
+
+  /** paint()'s rows r0 … r1 - 1 (device px) of columns a … a + n - 1, each with the share of it [top, bottom) covers. */
+  private paintRows(r0: number, r1: number, top: number, bottom: number, a: number, n: number, color: number, over = false): void {
+    const px = this.px, w = this.w;
     for (let r = r0; r < r1; r++) {
       const cov = Math.min(r + 1, bottom) - Math.max(r, top);
       const c = cov >= 0.998 ? color : withAlpha(color, ((color >>> 24) * cov + 0.5) | 0);

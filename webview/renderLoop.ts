@@ -1,5 +1,3 @@
-import { axisBottom } from 'd3-axis';
-import { select } from 'd3-selection';
 import type { TimelineModel } from './model';
 import type { RowLayout } from './rows';
 import type { Viewport } from './viewport';
@@ -14,13 +12,14 @@ import { canvasDpr, drawGrid, fitCanvas } from './canvas';
 import { PixelLayer } from './pixels';
 import { setText } from './dom';
 import { formatMs } from '../analyzer/format';
-import { TRACKS, TRACK_H, drawTracks, trackMaxima } from './tracks';
+import { TRACKS, TRACK_H, TrackOverlay, drawTracks, trackMaxima } from './tracks';
 import { drawOverview, overviewWidth, OverviewCache } from './overview';
 import { drawLanes } from './lanesCanvas';
+import { AXIS_H, drawAxis } from './axis';
 
 /**
  * Drawing: at most one render per animation frame (`invalidate`), from the flat model at the
- * viewport's current range: axis (SVG), tracks, lanes (only the scrolled-in rows), finding
+ * viewport's current range: axis, tracks, lanes (only the scrolled-in rows), finding
  * markers, overview, status range. Owns the draw caches (levels, runs, pixels, scratch) and the
  * theme, re-read when VS Code switches theme or the OS scheme changes. Contract: reads state,
  * never changes the viewport or the selection.
@@ -40,6 +39,7 @@ export class RenderLoop {
   private runsCache = new RunsCache();
   private pixels = new PixelLayer();
   private trackPixels = new PixelLayer();
+  private trackOverlay = new TrackOverlay();
   private scratch: Float32Array[] = [];
   private overviewBars = new OverviewCache();
   private maxima: number[];
@@ -162,17 +162,12 @@ export class RenderLoop {
     const th = this.theme;
     const s = this.viewport.xScale();
     const ticks = s.ticks(Math.max(2, Math.floor(w / 110)));
-    const { axisSvg, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
+    const { axisCanvas, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
     // Layout reads first: once the frame writes to the page, a read would force a layout.
     const vh = Math.max(1, lanesEl.clientHeight), scrollTop = lanesEl.scrollTop, ow = overviewWidth(overview);
 
     // Axis
-    const svg = select(axisSvg);
-    let g = svg.select<SVGGElement>('g');
-    if (g.empty()) g = svg.append('g');
-    g.attr('transform', 'translate(0,1)').call(axisBottom(s).tickValues(ticks).tickFormat((d) => formatMs(+d)).tickSizeOuter(0));
-    // Keep the labels at the edges inside the strip.
-    g.selectAll<SVGTextElement, number>('.tick text').attr('text-anchor', (d) => (s(d) < 24 ? 'start' : s(d) > w - 24 ? 'end' : 'middle'));
+    drawAxis(fitCanvas(axisCanvas, w, AXIS_H), s, ticks, w, th, canvasDpr());
 
     const mark = (name: string) => { this.renderParts[name] = performance.now(); };
     mark('axis');
@@ -180,7 +175,7 @@ export class RenderLoop {
     const tctx = fitCanvas(tracksCanvas, w, TRACK_H * TRACKS.length);
     tctx.clearRect(0, 0, w, TRACK_H * TRACKS.length);
     drawGrid(tctx, s, ticks, TRACK_H * TRACKS.length, th);
-    drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch, this.trackPixels, canvasDpr());
+    drawTracks(tctx, this.model, this.maxima, t0, t1, w, th, this.scratch, this.trackPixels, canvasDpr(), this.trackOverlay);
 
     mark('tracks');
     // Lanes (only the rows in the scrolled window) and finding markers

@@ -130,9 +130,6 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
 .cl-strip canvas, .cl-strip svg { display: block; width: 100%; height: 100%; }
 .cl-overview { border-bottom: 1px solid var(--cl-border); }
 .cl-overview canvas { cursor: pointer; }
-.cl-axis svg { overflow: visible; }
-.cl-axis text { fill: var(--cl-muted); font-size: 10px; }
-.cl-axis line, .cl-axis path { stroke: var(--cl-border); }
 .cl-tracks { border-top: 1px solid var(--cl-border); border-bottom: 1px solid var(--cl-border); }
 .cl-track-labels { display: flex; flex-direction: column; padding: 0 !important; align-items: stretch !important; }
 .cl-track-label { display: flex; align-items: center; justify-content: space-between; padding: 0 8px; border-bottom: 1px solid var(--cl-band); white-space: nowrap; overflow: hidden; }

@@ -8,6 +8,8 @@ export interface Theme {
   fg: string;
   muted: string;
   grid: string;
+  /** Lines of the time axis (and borders). */
+  border: string;
   band: string;
   categories: string[]; // by SLICE_CATEGORIES index
   async: string;
@@ -30,6 +32,7 @@ export function readTheme(el: Element = document.body): Theme {
     fg: v('--cl-fg', '#cccccc'),
     muted: v('--cl-muted', '#9d9d9d'),
     grid: v('--cl-grid', 'rgba(128,128,128,0.25)'),
+    border: v('--cl-border', 'rgba(128,128,128,0.35)'),
     band: v('--cl-band', 'rgba(128,128,128,0.08)'),
     categories: [
       v('--cl-cat-user', '#3794ff'),

@@ -59,7 +59,9 @@ describe('timeline in Chromium', { skip: needs.skip }, () => {
     const { page } = await openReport(browser, r);
     const [a0, b0] = await visibleRange(page);
     assert.deepEqual([a0, b0], [0, r.program.wallMs]);
-    const ticksBefore = await page.locator('.cl-axis .tick text').allTextContents();
+    const axisTicks = () => page.locator('.cl-axis canvas').getAttribute('data-ticks');
+    const ticksBefore = await axisTicks();
+    assert.match(ticksBefore ?? '', /^0 ms\|/, 'the axis starts at 0');
     const c = (await page.locator('.cl-lanes-canvas').boundingBox())!;
     await page.mouse.move(c.x + c.width / 2, c.y + 60);
     await page.mouse.wheel(0, -400);
@@ -67,7 +69,7 @@ describe('timeline in Chromium', { skip: needs.skip }, () => {
     const [a1, b1] = await visibleRange(page);
     assert.ok(b1 - a1 < (b0 - a0) * 0.9, `zoomed in: ${a1}–${b1}`);
     assert.ok(a1 > a0 && b1 < b0, 'around the pointer');
-    assert.notDeepEqual(await page.locator('.cl-axis .tick text').allTextContents(), ticksBefore, 'axis follows');
+    assert.notEqual(await axisTicks(), ticksBefore, 'axis follows');
     assert.match(await page.locator('#cl-range').textContent() ?? '', /^Visible /);
 
     // Shift+drag selects a range and zooms to it.

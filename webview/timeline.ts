@@ -53,7 +53,7 @@ export class Timeline {
     const dom = buildTimelineDom(root, this.model, this.layout, side.element, { resetZoom: () => this.resetZoom(), exporters }, baseline);
     const markers = new FindingMarkers(dom.overlay, report, (id) => this.selectFinding(id, true));
     // Zoom/pan: hide the tooltip, show the new range at once, redraw on the next frame.
-    this.viewport = new Viewport(this.model.wallMs, [dom.lanesCanvas, dom.tracksCanvas, dom.axisSvg], () => {
+    this.viewport = new Viewport(this.model.wallMs, [dom.lanesCanvas, dom.tracksCanvas, dom.axisCanvas], () => {
       hover.hide();
       this.loop.showRange();
       this.loop.invalidate();

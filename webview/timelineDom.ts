@@ -13,7 +13,8 @@ import { TRACKS, TRACK_H } from './tracks';
  */
 export interface TimelineDom {
   overview: HTMLCanvasElement;
-  axisSvg: SVGSVGElement;
+  /** The time axis (axis.ts). */
+  axisCanvas: HTMLCanvasElement;
   tracksCanvas: HTMLCanvasElement;
   /** The scrolling lanes viewport. */
   lanesEl: HTMLElement;
@@ -58,9 +59,8 @@ export function buildTimelineDom(root: HTMLElement, model: TimelineModel, layout
   const overview = el('canvas', { role: 'img', 'aria-label': 'Overview of the whole run; click to center, drag to zoom to a range' });
   const overviewStrip = el('div', { class: 'cl-strip cl-overview' }, el('div', { class: 'cl-gutter-cell' }, 'Overview'), el('div', {}, overview));
   // Axis
-  const axisSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  axisSvg.setAttribute('aria-hidden', 'true');
-  const axisStrip = el('div', { class: 'cl-strip cl-axis' }, el('div', { class: 'cl-gutter-cell' }, 'Time since start'), el('div', {}, axisSvg));
+  const axisCanvas = el('canvas', { 'aria-hidden': 'true' });
+  const axisStrip = el('div', { class: 'cl-strip cl-axis' }, el('div', { class: 'cl-gutter-cell' }, 'Time since start'), el('div', {}, axisCanvas));
   // Tracks
   const labels = el('div', { class: 'cl-gutter-cell cl-track-labels' });
   TRACKS.forEach((tr, k) => {
@@ -113,5 +113,5 @@ export function buildTimelineDom(root: HTMLElement, model: TimelineModel, layout
   banner.title = notes.join('\n');
   root.classList.toggle('has-banner', notes.length > 0);
   root.replaceChildren(buildHeader(r, buttons, baseline), banner, el('div', { class: 'cl-body' }, main, side), tooltip);
-  return { overview, axisSvg, tracksCanvas, lanesEl, lanesInner, lanesCanvas, overlay, selectionBox, rangeText, tooltip, cursor };
+  return { overview, axisCanvas, tracksCanvas, lanesEl, lanesInner, lanesCanvas, overlay, selectionBox, rangeText, tooltip, cursor };
 }

@@ -87,9 +87,10 @@ export function scaleLabels(tr: TrackSpec, max: number): [number, string][] {
 /**
  * Draws the tracks over the grid (already on `ctx`): the alternate tracks' bands, the bars
  * (written into `pixels` and drawn at once: rasterizing a canvas rectangle per pixel column
- * and series was most of a frame), then each track's limit line, scale and separator.
+ * and series was most of a frame), then the overlay (each track's limit line, scale and
+ * separator), which does not depend on the time range: drawn once into `overlay` and copied.
  */
-export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxima: number[], t0: number, t1: number, width: number, theme: Theme, scratch: Float32Array[], pixels: PixelLayer, dpr: number): void {
+export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxima: number[], t0: number, t1: number, width: number, theme: Theme, scratch: Float32Array[], pixels: PixelLayer, dpr: number, overlay: TrackOverlay): void {
   const cols = Math.max(1, Math.floor(width));
   ctx.fillStyle = theme.band;
   TRACKS.forEach((_, k) => { if (k % 2) ctx.fillRect(0, k * TRACK_H, width, TRACK_H); });
@@ -117,6 +118,41 @@ export function drawTracks(ctx: CanvasRenderingContext2D, m: TimelineModel, maxi
     });
   });
   pixels.commitOver(ctx);
+  const layer = overlay.canvas(m, maxima, width, theme, dpr);
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.drawImage(layer, 0, 0);
+  ctx.restore();
+}
+
+/**
+ * What is drawn over the tracks' bars whatever the time range (limit lines and their labels,
+ * scales, separators): it depends on the model, the width, the pixel ratio and the theme
+ * only, so it is drawn once into an offscreen canvas the size of the tracks' and copied on
+ * every frame (its text and dashed lines were a good part of a tracks frame).
+ */
+export class TrackOverlay {
+  private layer: HTMLCanvasElement | undefined;
+  private key = '';
+  private theme: Theme | undefined;
+
+  canvas(m: TimelineModel, maxima: number[], width: number, theme: Theme, dpr: number): HTMLCanvasElement {
+    const key = `${width}|${dpr}|${maxima.join()}`;
+    if (this.layer && key === this.key && theme === this.theme) return this.layer;
+    this.key = key;
+    this.theme = theme;
+    const c = (this.layer ??= document.createElement('canvas'));
+    c.width = Math.max(1, Math.round(width * dpr));
+    c.height = Math.max(1, Math.round(TRACK_H * TRACKS.length * dpr));
+    const ctx = c.getContext('2d')!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, TRACK_H * TRACKS.length);
+    drawOverlay(ctx, m, maxima, width, theme);
+    return c;
+  }
+}
+
+function drawOverlay(ctx: CanvasRenderingContext2D, m: TimelineModel, maxima: number[], width: number, theme: Theme): void {
   TRACKS.forEach((tr, k) => {
     const top = k * TRACK_H;
     const h = TRACK_H - 4;

@@ -34,14 +34,13 @@ export class ProfileCollector {
   private coarsest: number;
 
   constructor(private readonly baseIntervalUs: number, private readonly cores: number, status: (message: string) => void, warn: (message: string) => void,
-    options: { adaptiveSampling: boolean; probeStartsWorkerProfiles?: boolean; threadStarted?: RecorderHooks['threadStarted'] }) {
+    options: { adaptiveSampling: boolean; threadStarted?: RecorderHooks['threadStarted'] }) {
     this.coarsest = baseIntervalUs;
     const crowding = () => Math.max(1, Math.ceil(this.alive / (cores * 4)));
     const chunkMs = measureOff('chunks') ? 1e9 : PROFILE_CHUNK_MS;
     this.hooks = {
       cores,
       adaptiveSampling: options.adaptiveSampling,
-      probeStartsWorkerProfiles: options.probeStartsWorkerProfiles ?? false,
       samplingChanged: (pid, tid, intervalUs, hrUs, why) => {
         const key = `${pid}-${tid}`;
         this.samplingChanges.set(key, [...this.samplingChanges.get(key) ?? [], { intervalUs, fromHrUs: hrUs }]);

@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, firstChunkClaimExpression } from '../probeOptions';
+import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
 import { NO_OP_COMMAND } from './promptAcks';
@@ -22,11 +22,6 @@ export interface RecorderHooks {
   readonly cores: number;
   /** Whether a thread's sampling may be made coarser by the policy (not when the user chose an interval). */
   readonly adaptiveSampling: boolean;
-  /**
-   * Whether workers run the preloaded probe, which starts their CPU profile itself once Node has
-   * booted them (probeTakesFirstChunk in recorder/probeOptions.ts); else the recorder starts it before.
-   */
-  readonly probeStartsWorkerProfiles?: boolean;
   /** A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are that much sparser from then on), `why`. */
   samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number, why: CoarserReason): void;
   /** How long each streamed CPU profile chunk of a thread lasts at least now (longer when many threads are alive; a busy thread's grow: chunkPacing.ts). */
@@ -58,8 +53,6 @@ export class ThreadRecorder {
   private collected = false;
   /** The chunk being recorded: 0 is the recorder's own Profiler.start, n > 0 the probe's console profile n. */
   private chunk = 0;
-  /** A worker whose probe is to start chunk 1 and has not been seen doing it (see start). */
-  private firstChunkPending = false;
   private chunksReceived = 0;
   /** Rotations and the final collection, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -88,15 +81,6 @@ export class ThreadRecorder {
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
     t.on('NodeWorker.detachedFromWorker', (p) => { this.workers.get(p.sessionId)?.target.detached(); });
     t.on('Profiler.consoleProfileFinished', (p) => { if (String(p.title).startsWith(PROFILE_CHUNK_PREFIX)) this.chunkReceived(p.profile); });
-    // A worker's probe starts its profile (chunk 1) after Node's bootstrap: V8 then logs the code
-    // that exists once, instead of every function the bootstrap compiles (~half the profiler's
-    // start-up CPU per worker). Its start comes back as an event before anything else it sends;
-    // a probe that has loaded without starting it has it started at a rotation (settleFirstChunk).
-    const probeStarts = !isProcessMain && !!this.hooks.probeStartsWorkerProfiles;
-    if (probeStarts) {
-      this.firstChunkPending = true;
-      t.on('Profiler.consoleProfileStarted', (p) => { if (this.firstChunkPending && p.title === `${PROFILE_CHUNK_PREFIX}1`) { this.firstChunkPending = false; this.chunk = 1; } });
-    }
     if (isProcessMain) {
       t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
       // A process that ends without running JS (it killed itself: process.kill(process.pid))
@@ -113,7 +97,7 @@ export class ThreadRecorder {
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
       t.send('Profiler.enable'),
       t.send('Profiler.setSamplingInterval', { interval: this.intervalUs = this.hooks.samplingIntervalUs() }),
-      probeStarts ? undefined : t.send('Profiler.start'),
+      t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
       isProcessMain ? t.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }).catch(() => undefined) : undefined,
@@ -131,9 +115,12 @@ export class ThreadRecorder {
 
   private scheduleRotation(): void {
     if (this.collected) return;
+    const ms = this.pacing.next();
+    // A decided switch to coarser sampling is made at the base interval, not after a chunk that
+    // grew while the thread was busy (up to 1 s: a short load test would end before it).
     this.rotationTimer = setTimeout(() => {
       this.queue = this.queue.then(() => this.rotate()).catch(() => undefined).finally(() => this.scheduleRotation());
-    }, this.pacing.next());
+    }, this.coarsen ? Math.min(ms, this.hooks.chunkIntervalMs()) : ms);
     this.rotationTimer.unref();
   }
 
@@ -144,7 +131,6 @@ export class ThreadRecorder {
    */
   private async rotate(): Promise<void> {
     if (this.collected) return;
-    if (this.firstChunkPending) { await this.settleFirstChunk(true); return; } // its chunk 1 now runs: it ends at the next rotation
     if (this.coarsen && this.chunk > 0) return this.rotateCoarser();
     const next = this.chunk + 1;
     const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true });
@@ -184,7 +170,6 @@ export class ThreadRecorder {
    * way (the thread handles commands in order: one sent then runs after the chunk has ended).
    */
   private async collectLastChunk(sent: () => void): Promise<void> {
-    if (this.firstChunkPending && !(await this.settleFirstChunk(false))) { sent(); throw new Error('its probe had not loaded yet (its CPU profile starts there)'); }
     if (this.chunk === 0) {
       const stopped = this.target.send('Profiler.stop');
       sent();
@@ -194,28 +179,6 @@ export class ThreadRecorder {
     const ended = this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });
     sent();
     if (!this.seamRead((await ended)?.result?.value)) throw new Error('the probe did not end the last profile chunk');
-  }
-
-  /**
-   * A worker whose probe has not been seen starting chunk 1: asks the thread. With `orStart`
-   * (a rotation), a probe that has loaded and not started it has it started in that step (the
-   * recorder then numbers the chunks as the probe would); a thread with no probe yet stays
-   * pending (a worker with no probe at all has no log either: the run keeps nothing of it).
-   * True when chunk 1 runs; false when it does not (yet).
-   */
-  private async settleFirstChunk(orStart: boolean): Promise<boolean> {
-    const r = await this.target.send('Runtime.evaluate', { expression: firstChunkClaimExpression(orStart), returnByValue: true });
-    if (r?.exceptionDetails) throw new Error(`the first profile chunk: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
-    if (!this.firstChunkPending) return this.chunk > 0; // its start event came meanwhile
-    const v = r?.result?.value;
-    if (v === null) return false;
-    this.firstChunkPending = false;
-    if (v === true || orStart) {
-      if (v !== true) debugLog(`${this.describe()}: its probe had loaded but not started its profile: the recorder had it started`);
-      this.chunk = 1;
-      return true;
-    }
-    return false;
   }
 
   /** Whether the probe made the seam (its answer: a SeamReading); keeps the CPU reading and feeds the sampling policy. */

@@ -11,11 +11,12 @@
  * last ~100 ms). At exit it waits (bounded) for the recorder to collect the last CPU profile
  * chunk before the thread goes away.
  */
+import * as inspector from 'node:inspector';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, exitAnnouncementFile, probeTakesFirstChunk } from '../probeOptions';
+import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, exitAnnouncementFile } from '../probeOptions';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
@@ -161,18 +162,6 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     if (launcher) announce(opts.runDir, { launcher }); else attachRecorder(opts.runDir, log);
   }
   if (!measureOff('ticks')) startLagTicks(runtime, log, measureOff('flush') ? () => undefined : flush);
-  // Last: the probe's own set-up is not the program's CPU.
-  if (!wt.isMainThread) startFirstChunk();
-}
-
-/**
- * Starts a worker's CPU profile (its chunk 1) now that Node has booted the thread and before
- * any of the program's code runs, when the recorder is attached (its exit binding is there) and
- * has not started the profile itself (probeTakesFirstChunk in recorder/probeOptions.ts).
- */
-function startFirstChunk(): void {
-  const g = globalThis as any;
-  if (typeof g[EXIT_BINDING] === 'function' && probeTakesFirstChunk(g)) profileChunk(1, 0);
 }
 
 /**
@@ -276,8 +265,6 @@ function recorderAlive(): boolean {
 function attachRecorder(runDir: string, log: ThreadLog): void {
   let url: string | undefined;
   try {
-    // Loaded here, by a process's main thread only: a worker's probe has no use for it.
-    const inspector = require('node:inspector') as typeof import('node:inspector');
     if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
     url = inspector.url();
   } catch (e) {

@@ -34,8 +34,7 @@ export function poolRequests(): number {
  * that chunk n+1 starts before chunk n ends (no sample is lost at the seam, and the profiler
  * keeps running). Each ended chunk reaches the recorder as Profiler.consoleProfileFinished
  * (titled PROFILE_CHUNK_PREFIX and the chunk's number in this thread).
- * Chunk 0 is the recorder's own Profiler.start, which it stops itself after chunk 1 started;
- * a worker's probe starts chunk 1 itself instead (probeTakesFirstChunk in recorder/probeOptions.ts).
+ * Chunk 0 is the recorder's own Profiler.start, which it stops itself after chunk 1 started.
  *
  * The chunker returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
