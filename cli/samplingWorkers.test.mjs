@@ -44,12 +44,16 @@ describe(`an fs-heavy program with worker threads on this ${availableParallelism
       assert.ok(raw.threads.every((t) => t.samplingChanges === undefined));
       return;
     }
-    assertSampledCoarserAfter(main);
-    assert.equal(early.samplingChanges, undefined, 'the early worker was switched mid-run');
+    const switched = assertSampledCoarserAfter(main);
+    // A worker's interval is set before it runs: a change at or before its profile's start, none later.
+    for (const w of [early, late]) {
+      for (const c of w.samplingChanges ?? []) assert.ok(c.fromHrUs <= w.profile.startTime, `worker ${w.tid} switched ${((c.fromHrUs - w.profile.startTime) / 1000).toFixed(0)} ms into its run`);
+    }
+    // The early worker's own fs work keeps the pool busy: before the change it was switched mid-run.
+    // (On a crowded machine it may be attached after its process's switch, and then starts coarser.)
+    assert.ok(late.profile.startTime > switched.fromHrUs, 'the late worker started before its process was switched (the churn lasts ≥ 1.5 s)');
     assert.equal(late.samplingChanges?.length, 1, 'the late worker does not say it is sampled every 2 ms');
-    const [change] = late.samplingChanges;
-    assert.equal(change.intervalUs, 2000);
-    assert.ok(change.fromHrUs <= late.profile.startTime, `from ${change.fromHrUs}, after its profile began (${late.profile.startTime})`);
+    assert.equal(late.samplingChanges[0].intervalUs, 2000);
     assert.ok(medianInterval(late) >= 1800, `the late worker's median interval ${medianInterval(late)} µs`);
     const lateTid = late.tid;
     assert.ok(report.warnings.some((w) => w.startsWith(`sampled at 2 ms: pid ${pid} worker ${lateTid} from`)), report.warnings.join('\n'));
