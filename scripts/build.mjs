@@ -34,7 +34,23 @@ const utf8ValidateFromNode = {
     }));
   },
 };
-const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: true, logLevel: 'warning', plugins: [noLocalProtocol, utf8ValidateFromNode] };
+// ws and chrome-remote-interface load https, tls and zlib at the top of their modules but use them
+// only for wss:// (never: the inspector is on loopback, ws://) and permessage-deflate (the
+// inspector does not offer it): loading them cost every run ~5 ms of CPU while the program
+// started. Those imports get the module on its first property read instead (a Proxy).
+const LAZY_BUILTINS = /^(node:)?(https|tls|zlib)$/;
+const lazyBuiltinsForCdp = {
+  name: 'lazy-builtins-for-cdp',
+  setup(build) {
+    build.onResolve({ filter: LAZY_BUILTINS }, (a) => (/[\\/](ws|chrome-remote-interface)[\\/]/.test(a.importer) ? { path: a.path.replace(/^node:/, ''), namespace: 'lazy-builtins-for-cdp' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtins-for-cdp' }, (a) => ({
+      loader: 'js',
+      contents: `let m;\nconst load = () => (m ??= require('node:${a.path}'));\nmodule.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load() });`,
+    }));
+  },
+};
+const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: process.env.CL_BUILD_NO_MINIFY !== '1', // CL_BUILD_NO_MINIFY=1: readable CPU profiles of the CLI
+  logLevel: 'warning', plugins: [noLocalProtocol, utf8ValidateFromNode, lazyBuiltinsForCdp] };
 // In a CommonJS bundle, esbuild turns each `import * as fs from 'node:fs'` into a copy of the
 // module object with a getter per export (`__toESM`): ~10% of the probe's load in every process
 // and worker thread (fs alone is copied once per source file). For the probe, such imports of

@@ -36,4 +36,23 @@ describe('Rendezvous', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('looks again at an announcement that could not be parsed (not yet complete) and reports it once complete', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cl-rendezvous-'));
+    const announced: Announcement[] = [];
+    const r = new Rendezvous(dir, (a) => announced.push(a));
+    try {
+      const file = join(dir, 'attach-42.json');
+      writeFileSync(file, '{"pid": 42, "pp');
+      r.scan();
+      assert.equal(announced.length, 0);
+      writeFileSync(file, JSON.stringify({ pid: 42, ppid: 1, argv: ['node'], url: 'ws://127.0.0.1:1/y' }));
+      await until(() => announced.length === 1);
+      r.scan();
+      assert.deepEqual(announced.map((a) => a.pid), [42]);
+    } finally {
+      r.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -67,14 +67,35 @@ export class ThreadRecorder {
   private readonly pacing: ChunkPacing;
   /** Set when the next rotation should sample less often, and why (see samplingPolicy.ts). */
   private coarsen: CoarserReason | undefined;
+  /** Set once this thread samples less often because of its process's pool (see startsCoarser). */
+  private poolCoarsened = false;
+  private isProcessMain = false;
 
-  constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks) {
+  /**
+   * `startsCoarser`: a worker whose process was already switched to coarser sampling for its
+   * thread pool's load (the pool is the process's, shared by every thread) starts at the coarser
+   * interval. A worker is never switched mid-run: the switch needs a seam with no profile running
+   * (V8 takes a new interval only then), and for a worker that seam's commands are relayed one
+   * by one through its process's main thread: on a loaded machine it lasted ~200 ms, its samples
+   * were lost, and V8's profiler, started anew, left the code already running unattributed
+   * (`(program)`): a test's 100 ms CPU block that spanned it was not found
+   * (cli/testRunners.test.mjs, vitest --pool=threads). Pools start workers by the dozen, so most
+   * start after the switch.
+   */
+  constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks,
+    private readonly startsCoarser = false) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
     // Only a process's main thread (tid 0) has chunks that grow while busy: see ChunkPacing.
     this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), tid === 0);
   }
 
   async start(isProcessMain: boolean): Promise<void> {
+    this.isProcessMain = isProcessMain;
+    this.intervalUs = this.hooks.samplingIntervalUs() * (this.startsCoarser ? coarserFactor('pool') : 1);
+    if (this.startsCoarser) {
+      this.poolCoarsened = true;
+      this.hooks.samplingChanged(this.pid, this.tid, this.intervalUs, Number(process.hrtime.bigint() / 1000n), 'pool');
+    }
     const t = this.target;
     t.on('Runtime.bindingCalled', (p) => { if (p.name === EXIT_BINDING) void this.collectAndRelease(); });
     t.on('NodeWorker.attachedToWorker', (p) => void this.attachWorker(p));
@@ -96,7 +117,7 @@ export class ThreadRecorder {
     await Promise.all([
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
       t.send('Profiler.enable'),
-      t.send('Profiler.setSamplingInterval', { interval: this.intervalUs = this.hooks.samplingIntervalUs() }),
+      t.send('Profiler.setSamplingInterval', { interval: this.intervalUs }),
       t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
@@ -161,6 +182,7 @@ export class ThreadRecorder {
     const at = (started?.result?.value as SeamReading | null)?.[1];
     if (set && at !== undefined) {
       this.intervalUs = interval;
+      if (why === 'pool') this.poolCoarsened = true;
       this.hooks.samplingChanged(this.pid, this.tid, interval, at, why);
     }
   }
@@ -188,7 +210,8 @@ export class ThreadRecorder {
     const [cpuMs, hrUs] = reading;
     if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
     this.pacing.observe(reading);
-    if (this.hooks.adaptiveSampling) this.coarsen ??= this.policy.observe(reading);
+    // Only a process's main thread is switched mid-run (see the constructor: its workers start coarser instead).
+    if (this.hooks.adaptiveSampling && this.isProcessMain) this.coarsen ??= this.policy.observe(reading);
     return true;
   }
 
@@ -220,7 +243,7 @@ export class ThreadRecorder {
       await target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
       return;
     }
-    const recorder = new ThreadRecorder(target, this.pid, Number(p.workerInfo.workerId), this.hooks);
+    const recorder = new ThreadRecorder(target, this.pid, Number(p.workerInfo.workerId), this.hooks, this.poolCoarsened);
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);
     target.onDetached = () => { this.hooks.threadAlive(-1); recorder.ended(); };
