@@ -54,8 +54,11 @@ export function visibleRuns(row: Drawable, t0: number, t1: number, width: number
   let i = lowerBound(row.start, t0 - row.maxDur);
   const iEnd = lowerBound(row.start, t1);
   const s = row.start, e = row.end, c = row.cat, cover = row.cover;
-  const rb = BUILDER;
+  const rb = BUILDER, wt = rb.weights;
   rb.reset(out, forLevel);
+  // Hot loop: no call here takes or returns a fractional number (V8 boxes those when a call is
+  // not inlined: ~1 MB of garbage per whole-run frame). Fractions go through the builder's
+  // fields; a vote (w px of column px at cover f) is written out inline.
   for (; i < iEnd; i++) {
     const te = e[i];
     if (te < t0) continue;
@@ -65,13 +68,26 @@ export function visibleRuns(row: Drawable, t0: number, t1: number, width: number
     if (x1 > width) x1 = width;
     const cat = c[i] & 7;
     const f = cover ? cover[i] : 1;
+    // Items whose cover rounded to 0 keep a little vote, so they still say what ran there.
+    const fv = f > 0 ? f : 0.0625;
     const px0 = Math.floor(x0), px1 = Math.floor(x1);
-    if (px0 === px1 || x1 - x0 < minPx) { rb.vote(px0, x1 - x0, f, cat); continue; }
+    const narrow = px0 === px1 || x1 - x0 < minPx;
     // The partly covered end pixels vote in their columns; the pixels in between are this item's.
-    if (x0 > px0) rb.vote(px0, px0 + 1 - x0, f, cat);
+    if (narrow || x0 > px0) {
+      const w = narrow ? x1 - x0 : px0 + 1 - x0;
+      if (px0 !== rb.col) rb.openColumn(px0);
+      wt[cat] += w * fv + 1e-9;
+      rb.filled += w * f;
+      if (narrow) continue;
+    }
     const mid0 = x0 > px0 ? px0 + 1 : px0;
-    if (px1 > mid0) { rb.flushColumn(); rb.emit(mid0, px1, cat, forLevel ? f : eighths(f)); }
-    if (x1 > px1) rb.vote(px1, x1 - px1, f, cat);
+    if (px1 > mid0) { rb.flushColumn(); rb.cov = forLevel ? f : eighthsOf(f) / 8; rb.emit(mid0, px1, cat); }
+    if (x1 > px1) {
+      const w = x1 - px1;
+      if (px1 !== rb.col) rb.openColumn(px1);
+      wt[cat] += w * fv + 1e-9;
+      rb.filled += w * f;
+    }
   }
   rb.finish();
   return out;
@@ -79,19 +95,22 @@ export function visibleRuns(row: Drawable, t0: number, t1: number, width: number
 
 /**
  * The state of visibleRuns: the open run and the pixel column being gathered. One shared
- * instance with fixed fields (no closures in the hot loop).
+ * instance with fixed fields (no closures in the hot loop). Methods take whole numbers only
+ * (pixel columns, categories); a run's cover is passed in `cov`.
  */
 class RunBuilder {
   private out: Runs = { buf: new Float32Array(0), count: 0 };
   private forLevel = false;
-  private rx0 = 0;
+  private rx0 = 0.5;
   private rx1 = -Infinity;
   private rc = -1;
-  private rv = 1;
-  private col = -1;
-  private filled = 0;
-  /** Per-category weights of the column being gathered (categories 0–7). */
-  private weights = new Float64Array(8);
+  private rv = 0.5;
+  /** The cover of the run emit() is given. */
+  cov = 0.5;
+  /** The pixel column being gathered (-1: none), how much of it is filled, and per-category weights (0–7). */
+  col = -1;
+  filled = 0.5;
+  readonly weights = new Float64Array(8);
 
   reset(out: Runs, forLevel: boolean): void {
     this.out = out; this.forLevel = forLevel;
@@ -99,8 +118,9 @@ class RunBuilder {
     this.col = -1; this.filled = 0; this.weights.fill(0);
   }
 
-  /** Extends the open run, or closes it and opens this one. */
-  emit(x0: number, x1: number, cat: number, cov: number): void {
+  /** Extends the open run by [x0, x1) of `cat` at cover `this.cov`, or closes it and opens this one. */
+  emit(x0: number, x1: number, cat: number): void {
+    const cov = this.cov;
     if (cat === this.rc && x0 <= this.rx1 + 0.5) {
       if (cov === this.rv) { if (x1 > this.rx1) this.rx1 = x1; return; }
       // Levels keep covers exact, merging close ones into their width-weighted mean.
@@ -110,15 +130,14 @@ class RunBuilder {
         return;
       }
     }
-    if (this.rc >= 0) pushRun(this.out, this.rx0, this.rx1, this.rc, this.rv);
+    if (this.rc >= 0) this.push();
     this.rx0 = x0; this.rx1 = x1; this.rc = cat; this.rv = cov;
   }
 
-  /** w: px of column `px` the item spans; f: its cover. Items whose cover rounded to 0 keep a little vote, so they still say what ran there. */
-  vote(px: number, w: number, f: number, cat: number): void {
-    if (px !== this.col) { this.flushColumn(); this.col = px; }
-    this.weights[cat] += w * (f > 0 ? f : 0.0625) + 1e-9;
-    this.filled += w * f;
+  /** Emits the column being gathered and starts gathering column `px`. */
+  openColumn(px: number): void {
+    this.flushColumn();
+    this.col = px;
   }
 
   /** Emits the gathered column in its dominant category, as high as it is filled. */
@@ -131,32 +150,38 @@ class RunBuilder {
     const col = this.col, filled = this.filled;
     this.col = -1;
     this.filled = 0;
-    this.emit(col, col + 1, best, this.forLevel ? Math.min(1, filled) : eighths(filled));
+    this.cov = this.forLevel ? Math.min(1, filled) : eighthsOf(filled) / 8;
+    this.emit(col, col + 1, best);
   }
 
   finish(): void {
     this.flushColumn();
-    if (this.rc >= 0) pushRun(this.out, this.rx0, this.rx1, this.rc, this.rv);
+    if (this.rc >= 0) this.push();
     this.rc = -1;
+  }
+
+  /** Appends the open run to `out`. */
+  private push(): void {
+    const out = this.out;
+    if ((out.count + 1) * RUN_STRIDE > out.buf.length) {
+      const b = new Float32Array(out.buf.length * 2);
+      b.set(out.buf);
+      out.buf = b;
+    }
+    const o = out.count * RUN_STRIDE;
+    out.buf[o] = this.rx0; out.buf[o + 1] = this.rx1; out.buf[o + 2] = this.rc; out.buf[o + 3] = this.rv;
+    out.count++;
   }
 }
 
 const BUILDER = new RunBuilder();
 
-/** Cover rounded up to eighths (anything at all stays visible; equal covers merge). */
-function eighths(v: number): number {
-  return v >= 1 ? 1 : Math.max(1, Math.ceil(v * 8 - 1e-6)) / 8;
-}
-
-function pushRun(out: Runs, x0: number, x1: number, cat: number, cover: number): void {
-  if ((out.count + 1) * RUN_STRIDE > out.buf.length) {
-    const b = new Float32Array(out.buf.length * 2);
-    b.set(out.buf);
-    out.buf = b;
-  }
-  const o = out.count * RUN_STRIDE;
-  out.buf[o] = x0; out.buf[o + 1] = x1; out.buf[o + 2] = cat; out.buf[o + 3] = cover;
-  out.count++;
+/**
+ * Cover rounded up to eighths (anything at all stays visible; equal covers merge), as the
+ * count of eighths (1–8): a whole number, which a call returns without allocating.
+ */
+function eighthsOf(v: number): number {
+  return v >= 1 ? 8 : Math.max(1, Math.ceil(v * 8 - 1e-6));
 }
 
 /**
