@@ -1,4 +1,4 @@
-import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
+import { createRuns, visibleRuns, Items, RUN_STRIDE, type Drawable } from './lod';
 
 /**
  * Precomputed coarse versions of a dense row, so a zoomed-out frame touches a few thousand
@@ -41,7 +41,7 @@ export function levelAt(wallMs: number, msPerPx: number): number {
 const WORTH_RUNS = 0.7;
 
 /** What pick() gives for a row whose spans are not loaded yet at that zoom: nothing to draw. */
-export const NOT_LOADED: Drawable = { start: new Float64Array(0), end: new Float64Array(0), cat: new Uint8Array(0), maxDur: 0 };
+export const NOT_LOADED: Drawable = new Items(new Float64Array(0), new Float64Array(0), new Uint8Array(0), null, 0);
 
 export class LevelCache {
   private levels = new Map<number, (Drawable | null)[]>();
@@ -163,6 +163,6 @@ export class LevelCache {
       cover[i] = r.buf[o + 3];
       if (end[i] - start[i] > maxDur) maxDur = end[i] - start[i];
     }
-    return { start, end, cat, cover, maxDur };
+    return new Items(start, end, cat, cover, maxDur);
   }
 }

@@ -47,6 +47,33 @@ export function lowerBound(a: Float64Array, v: number): number {
  * merging neighbours within 1/16 into their mean, for building coarse levels.
  */
 export function visibleRuns(row: Drawable, t0: number, t1: number, width: number, out: Runs, minPx = 1, forLevel = false): Runs {
+  return runsOfItems(itemsOf(row), t0, t1, width, out, minPx, forLevel);
+}
+
+/**
+ * Items in the one shape runsOfItems reads (same fields, same order, one constructor): rows,
+ * their coarse levels, staircase steps and previews come in many object shapes, and a new
+ * shape (or a whole-number maxDur after fractional ones) deoptimized visibleRuns, which then ran
+ * unoptimized (boxing every fraction: ~1 MB of garbage per whole-run frame) until V8
+ * recompiled it, 100+ ms later on a loaded machine. Levels, steps and previews are made as
+ * Items; a row gets a fresh one per call (a few small objects per frame; a row's arrays may be
+ * replaced when its spans load, so none is kept).
+ */
+export class Items {
+  /** Declared fractional first, so V8 keeps the field a double whatever the first value is. */
+  maxDur = 0.5;
+  constructor(readonly start: Float64Array, readonly end: Float64Array, readonly cat: Uint8Array, readonly cover: Float32Array | null, maxDur: number) {
+    this.maxDur = maxDur;
+  }
+}
+
+/** `d` as Items (itself if it is one). */
+export function itemsOf(d: Drawable): Items {
+  return d instanceof Items ? d : new Items(d.start, d.end, d.cat, d.cover ?? null, d.maxDur);
+}
+
+/** visibleRuns on Items: the hot loop, which only ever sees one object shape. */
+function runsOfItems(row: Items, t0: number, t1: number, width: number, out: Runs, minPx: number, forLevel: boolean): Runs {
   out.count = 0;
   const n = row.start.length;
   if (n === 0 || !(t1 > t0) || width <= 0) return out;
