@@ -77,22 +77,26 @@ function runsOfItems(row: Items, t0: number, t1: number, width: number, out: Run
   out.count = 0;
   const n = row.start.length;
   if (n === 0 || !(t1 > t0) || width <= 0) return out;
-  const k = width / (t1 - t0);
+  // A parameter is a tagged value: merged with a double in the loop (x1 clamped to it), it made
+  // V8 keep x1 tagged, i.e. box every item's x1 (~1 MB of garbage per whole-run frame). The
+  // product is a number V8 keeps unboxed.
+  const k = width / (t1 - t0), right = width * 1;
   let i = lowerBound(row.start, t0 - row.maxDur);
   const iEnd = lowerBound(row.start, t1);
   const s = row.start, e = row.end, c = row.cat, cover = row.cover;
-  const rb = BUILDER, wt = rb.weights;
+  const rb = BUILDER, wt = rb.weights, st = rb.st;
   rb.reset(out, forLevel);
   // Hot loop: no call here takes or returns a fractional number (V8 boxes those when a call is
-  // not inlined: ~1 MB of garbage per whole-run frame). Fractions go through the builder's
-  // fields; a vote (w px of column px at cover f) is written out inline.
+  // not inlined: ~1 MB of garbage per whole-run frame), and none is stored in an object field
+  // (a double field is a boxed number: a store may allocate). Fractions go through the
+  // builder's state array `st`; a vote (w px of column px at cover f) is written out inline.
   for (; i < iEnd; i++) {
     const te = e[i];
     if (te < t0) continue;
     let x0 = (s[i] - t0) * k;
     let x1 = (te - t0) * k;
     if (x0 < 0) x0 = 0;
-    if (x1 > width) x1 = width;
+    if (x1 > right) x1 = right;
     const cat = c[i] & 7;
     const f = cover ? cover[i] : 1;
     // Items whose cover rounded to 0 keep a little vote, so they still say what ran there.
@@ -104,61 +108,63 @@ function runsOfItems(row: Items, t0: number, t1: number, width: number, out: Run
       const w = narrow ? x1 - x0 : px0 + 1 - x0;
       if (px0 !== rb.col) rb.openColumn(px0);
       wt[cat] += w * fv + 1e-9;
-      rb.filled += w * f;
+      st[FILLED] += w * f;
       if (narrow) continue;
     }
     const mid0 = x0 > px0 ? px0 + 1 : px0;
-    if (px1 > mid0) { rb.flushColumn(); rb.cov = forLevel ? f : eighthsOf(f) / 8; rb.emit(mid0, px1, cat); }
+    if (px1 > mid0) { rb.flushColumn(); st[COV] = forLevel ? f : eighthsOf(f) / 8; rb.emit(mid0, px1, cat); }
     if (x1 > px1) {
       const w = x1 - px1;
       if (px1 !== rb.col) rb.openColumn(px1);
       wt[cat] += w * fv + 1e-9;
-      rb.filled += w * f;
+      st[FILLED] += w * f;
     }
   }
   rb.finish();
   return out;
 }
 
+/** Indices of RunBuilder.st: the open run's x0, x1 and cover, the cover emit() is given, the gathered column's filled px. */
+const RX0 = 0, RX1 = 1, RV = 2, COV = 3, FILLED = 4;
+
 /**
  * The state of visibleRuns: the open run and the pixel column being gathered. One shared
- * instance with fixed fields (no closures in the hot loop). Methods take whole numbers only
- * (pixel columns, categories); a run's cover is passed in `cov`.
+ * instance (no closures in the hot loop). Methods take whole numbers only (pixel columns,
+ * categories); every fractional number lives in `st` (a typed array stores a double in place;
+ * an object field holds a boxed one), a run's cover is passed in st[COV].
  */
 class RunBuilder {
   private out: Runs = { buf: new Float32Array(0), count: 0 };
   private forLevel = false;
-  private rx0 = 0.5;
-  private rx1 = -Infinity;
+  /** The open run's category (-1: none). */
   private rc = -1;
-  private rv = 0.5;
-  /** The cover of the run emit() is given. */
-  cov = 0.5;
-  /** The pixel column being gathered (-1: none), how much of it is filled, and per-category weights (0–7). */
+  /** The pixel column being gathered (-1: none) and its per-category weights (0–7). */
   col = -1;
-  filled = 0.5;
   readonly weights = new Float64Array(8);
+  /** Fractional state, at RX0, RX1, RV, COV, FILLED. */
+  readonly st = new Float64Array(5);
 
   reset(out: Runs, forLevel: boolean): void {
     this.out = out; this.forLevel = forLevel;
-    this.rx0 = 0; this.rx1 = -Infinity; this.rc = -1; this.rv = 1;
-    this.col = -1; this.filled = 0; this.weights.fill(0);
+    const st = this.st;
+    st[RX0] = 0; st[RX1] = -Infinity; st[RV] = 1; st[COV] = 1; st[FILLED] = 0;
+    this.rc = -1; this.col = -1; this.weights.fill(0);
   }
 
-  /** Extends the open run by [x0, x1) of `cat` at cover `this.cov`, or closes it and opens this one. */
+  /** Extends the open run by [x0, x1) of `cat` at cover st[COV], or closes it and opens this one. */
   emit(x0: number, x1: number, cat: number): void {
-    const cov = this.cov;
-    if (cat === this.rc && x0 <= this.rx1 + 0.5) {
-      if (cov === this.rv) { if (x1 > this.rx1) this.rx1 = x1; return; }
+    const st = this.st, cov = st[COV];
+    if (cat === this.rc && x0 <= st[RX1] + 0.5) {
+      if (cov === st[RV]) { if (x1 > st[RX1]) st[RX1] = x1; return; }
       // Levels keep covers exact, merging close ones into their width-weighted mean.
-      if (this.forLevel && Math.abs(cov - this.rv) <= 1 / 16 && x1 > this.rx1) {
-        this.rv = (this.rv * (this.rx1 - this.rx0) + cov * (x1 - this.rx1)) / (x1 - this.rx0);
-        this.rx1 = x1;
+      if (this.forLevel && Math.abs(cov - st[RV]) <= 1 / 16 && x1 > st[RX1]) {
+        st[RV] = (st[RV] * (st[RX1] - st[RX0]) + cov * (x1 - st[RX1])) / (x1 - st[RX0]);
+        st[RX1] = x1;
         return;
       }
     }
     if (this.rc >= 0) this.push();
-    this.rx0 = x0; this.rx1 = x1; this.rc = cat; this.rv = cov;
+    st[RX0] = x0; st[RX1] = x1; st[RV] = cov; this.rc = cat;
   }
 
   /** Emits the column being gathered and starts gathering column `px`. */
@@ -170,14 +176,14 @@ class RunBuilder {
   /** Emits the gathered column in its dominant category, as high as it is filled. */
   flushColumn(): void {
     if (this.col < 0) return;
-    const wt = this.weights;
+    const wt = this.weights, st = this.st;
     let best = 0;
     for (let j = 1; j < 8; j++) if (wt[j] > wt[best]) best = j;
     wt[0] = wt[1] = wt[2] = wt[3] = wt[4] = wt[5] = wt[6] = wt[7] = 0;
-    const col = this.col, filled = this.filled;
+    const col = this.col, filled = st[FILLED];
     this.col = -1;
-    this.filled = 0;
-    this.cov = this.forLevel ? Math.min(1, filled) : eighthsOf(filled) / 8;
+    st[FILLED] = 0;
+    st[COV] = this.forLevel ? Math.min(1, filled) : eighthsOf(filled) / 8;
     this.emit(col, col + 1, best);
   }
 
@@ -189,14 +195,14 @@ class RunBuilder {
 
   /** Appends the open run to `out`. */
   private push(): void {
-    const out = this.out;
+    const out = this.out, st = this.st;
     if ((out.count + 1) * RUN_STRIDE > out.buf.length) {
       const b = new Float32Array(out.buf.length * 2);
       b.set(out.buf);
       out.buf = b;
     }
     const o = out.count * RUN_STRIDE;
-    out.buf[o] = this.rx0; out.buf[o + 1] = this.rx1; out.buf[o + 2] = this.rc; out.buf[o + 3] = this.rv;
+    out.buf[o] = st[RX0]; out.buf[o + 1] = st[RX1]; out.buf[o + 2] = this.rc; out.buf[o + 3] = st[RV];
     out.count++;
   }
 }
