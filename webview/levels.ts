@@ -11,7 +11,10 @@ import { createRuns, visibleRuns, Items, RUN_STRIDE, type Drawable } from './lod
  * over neighbours: measurably different). Between two levels sits a half step of ODD_BINS ×
  * 2^k bins (√2 finer than level k): with levels only 2× apart, a zoom just past a level's
  * 2 bins per pixel walked the next finer one, up to 4 bins per pixel (2× the work of a frame
- * a hair more zoomed out); with half steps a frame walks 2 to 2.83 bins per pixel. Built once
+ * a hair more zoomed out); with half steps a frame walks 2 to 2.83 bins per pixel. Not where
+ * the host's preview may stand for the rows (coarser than SEED_LEVEL's 2 bins per px: the
+ * whole run on lanes up to 2048 px): there the loaded picture must be the preview's, which
+ * holds whole levels (still 2 to 4 bins per px). Built once
  * per row and step: ahead of use in idle time (prebuild), else when first needed; a
  * coarser step is built from the one 2× finer (its bins split exactly in two), else the row.
  * The public level numbers (levelAt, levelBins, levelOf, seed: preview.ts) are whole levels.
@@ -26,11 +29,21 @@ const ODD_BINS = 1448;
 const STEPS = 2 * MAX_LEVELS;
 const stepBins = (j: number) => (j % 2 ? ODD_BINS : BASE_BINS) * 2 ** (j >> 1);
 
-/** The step pick() takes at `msPerPx`: the coarsest whose bins are at most half a pixel (STEPS: none; the row). */
+/**
+ * The step pick() takes at `msPerPx`: the coarsest whose bins are at most half a pixel (STEPS:
+ * none; the row). Where a preview may be drawn (levels 0 … SEED_LEVEL: the whole run on lanes
+ * up to SEED_BINS / 2 px wide) only whole levels, as the preview holds, so that the loaded
+ * picture is the preview's; half steps from the next one on (SEED_BINS × √2 bins).
+ */
 export function stepAt(wallMs: number, msPerPx: number): number {
-  for (let j = 0; j < STEPS; j++) if (wallMs / stepBins(j) <= msPerPx / 2) return j;
+  const k = levelAt(wallMs, msPerPx);
+  if (k <= SEED_LEVEL) return 2 * k;
+  for (let j = 2 * SEED_LEVEL + 1; j < STEPS; j++) if (wallMs / stepBins(j) <= msPerPx / 2) return j;
   return STEPS;
 }
+
+/** Whether stepAt ever picks step j (half steps only above SEED_LEVEL): the others are never built. */
+const isUsed = (j: number) => j % 2 === 0 || j > 2 * SEED_LEVEL;
 /** Rows with fewer items are drawn directly. */
 export const LEVEL_MIN_ITEMS = 2048;
 /**
@@ -134,7 +147,7 @@ export class LevelCache {
     if (row.start.length < LEVEL_MIN_ITEMS || this.previews.has(rowIndex)) return false;
     const ls = this.levels.get(rowIndex);
     for (let j = STEPS - 1; j >= 0; j--) {
-      if (ls && ls[j] !== undefined) continue;
+      if ((ls && ls[j] !== undefined) || !isUsed(j)) continue;
       this.level(rowIndex, row, j);
       return true;
     }
