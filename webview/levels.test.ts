@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LevelCache, LEVEL_MIN_ITEMS } from './levels';
+import { LevelCache, LEVEL_MIN_ITEMS, stepAt } from './levels';
 import { createRuns, visibleRuns, RUN_STRIDE, type Drawable, type Runs } from './lod';
 
 function denseRow(n: number, wall: number) {
@@ -104,3 +104,37 @@ test('a short item alone in a long run stays visible at every zoom level', () =>
     assert.ok([x - 1, x, x + 1].some((p) => c[p] === 3), `${t0}–${t1}: the short item is drawn near px ${x}`);
   }
 });
+
+test('half steps between levels: a zoomed-out frame walks at most 2.83 bins per pixel (4 where a preview may be drawn: whole levels); a half step draws the row\'s picture', () => {
+  const wall = 60_000, width = 1024;
+  const row = denseRow(100_000, wall);
+  const cache = new LevelCache(wall);
+  while (cache.prebuild(0, row));
+  let halfSteps = 0, worst = 0;
+  // From the whole run down to 1/40 of it, in small steps (each level's boundary is crossed).
+  for (let span = wall; span > wall / 40; span *= 0.97) {
+    const t0 = (wall - span) * 0.37, t1 = t0 + span, msPerPx = span / width;
+    const picked = cache.pick(0, row, msPerPx);
+    if (picked === row) continue;
+    // The step's bins (what its runs were merged from) per pixel: at least 2, below 2√2 (below
+    // 4 where the preview's whole levels are drawn: 2048 px or fewer showing the whole run).
+    const binsPerPx = msPerPx / (wall / levelBinsOfStep(stepAt(wall, msPerPx)));
+    const bound = msPerPx >= wall / 2048 ? 4 : 2.83;
+    assert.ok(binsPerPx >= 2 && binsPerPx < bound, `${span.toFixed(0)} ms on screen: ${binsPerPx.toFixed(2)} bins per px`);
+    if (stepAt(wall, msPerPx) % 2 === 0) continue; // whole levels: the tests above
+    halfSteps++;
+    const { coverageDiff, colourDiff, coverDiff } = pictureDiff(row, picked, t0, t1, width);
+    // Less than one eighth (a drawn height step) on average, as whole levels.
+    assert.ok(coverDiff < 0.125, `${span.toFixed(0)} ms: busy height differs by ${coverDiff.toFixed(3)} on average`);
+    assert.ok(coverageDiff <= width * 0.01, `${span.toFixed(0)} ms: coverage differs on ${coverageDiff} px`);
+    // Pixels split almost evenly between two categories may tip the other way: a little more
+    // often than at a whole level 2× finer, less than at a whole level's own 2 bins per px
+    // (77 px of 1024 in this row's whole-run picture, before half steps as now).
+    assert.ok(colourDiff <= width * 0.05, `${span.toFixed(0)} ms: colour differs on ${colourDiff} px`);
+    worst = Math.max(worst, colourDiff);
+  }
+  assert.ok(halfSteps > 10, `${halfSteps} zooms drawn from half steps (colour differs on ${worst} px at most)`);
+});
+
+/** Bins of step j over the whole run (levels.ts: step 2k is level k, 2k + 1 the half step above it). */
+const levelBinsOfStep = (j: number) => (j % 2 ? 1448 : 1024) * 2 ** (j >> 1);

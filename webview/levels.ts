@@ -1,4 +1,4 @@
-import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
+import { createRuns, visibleRuns, Items, RUN_STRIDE, type Drawable } from './lod';
 
 /**
  * Precomputed coarse versions of a dense row, so a zoomed-out frame touches a few thousand
@@ -8,14 +8,42 @@ import { createRuns, visibleRuns, RUN_STRIDE, type Drawable } from './lod';
  * draws a level exactly like a row. A level is
  * used only when a screen pixel spans at least 2 of its bins, so it looks the same as
  * the full row (with one bin per pixel, bins split by pixel edges would smear busy heights
- * over neighbours: measurably different). Built once
- * per row and level: ahead of use in idle time (prebuild), else when first needed; a
- * coarser level is built from the next finer one.
+ * over neighbours: measurably different). Between two levels sits a half step of ODD_BINS ×
+ * 2^k bins (√2 finer than level k): with levels only 2× apart, a zoom just past a level's
+ * 2 bins per pixel walked the next finer one, up to 4 bins per pixel (2× the work of a frame
+ * a hair more zoomed out); with half steps a frame walks 2 to 2.83 bins per pixel. Not where
+ * the host's preview may stand for the rows (coarser than SEED_LEVEL's 2 bins per px: the
+ * whole run on lanes up to 2048 px): there the loaded picture must be the preview's, which
+ * holds whole levels (still 2 to 4 bins per px). Built once
+ * per row and step: ahead of use in idle time (prebuild), else when first needed; a
+ * coarser step is built from the one 2× finer (its bins split exactly in two), else the row.
+ * The public level numbers (levelAt, levelBins, levelOf, seed: preview.ts) are whole levels.
  */
 export type { Drawable } from './lod';
 
 const BASE_BINS = 1024;
 const MAX_LEVELS = 10;
+/** Bins of the half step above level 0: ≈ BASE_BINS × √2, so that the half steps double exactly too. */
+const ODD_BINS = 1448;
+/** Steps: step 2k is level k, step 2k + 1 the half step ODD_BINS × 2^k between levels k and k + 1. */
+const STEPS = 2 * MAX_LEVELS;
+const stepBins = (j: number) => (j % 2 ? ODD_BINS : BASE_BINS) * 2 ** (j >> 1);
+
+/**
+ * The step pick() takes at `msPerPx`: the coarsest whose bins are at most half a pixel (STEPS:
+ * none; the row). Where a preview may be drawn (levels 0 … SEED_LEVEL: the whole run on lanes
+ * up to SEED_BINS / 2 px wide) only whole levels, as the preview holds, so that the loaded
+ * picture is the preview's; half steps from the next one on (SEED_BINS × √2 bins).
+ */
+export function stepAt(wallMs: number, msPerPx: number): number {
+  const k = levelAt(wallMs, msPerPx);
+  if (k <= SEED_LEVEL) return 2 * k;
+  for (let j = 2 * SEED_LEVEL + 1; j < STEPS; j++) if (wallMs / stepBins(j) <= msPerPx / 2) return j;
+  return STEPS;
+}
+
+/** Whether stepAt ever picks step j (half steps only above SEED_LEVEL): the others are never built. */
+const isUsed = (j: number) => j % 2 === 0 || j > 2 * SEED_LEVEL;
 /** Rows with fewer items are drawn directly. */
 export const LEVEL_MIN_ITEMS = 2048;
 /**
@@ -41,7 +69,7 @@ export function levelAt(wallMs: number, msPerPx: number): number {
 const WORTH_RUNS = 0.7;
 
 /** What pick() gives for a row whose spans are not loaded yet at that zoom: nothing to draw. */
-export const NOT_LOADED: Drawable = { start: new Float64Array(0), end: new Float64Array(0), cat: new Uint8Array(0), maxDur: 0 };
+export const NOT_LOADED: Drawable = new Items(new Float64Array(0), new Float64Array(0), new Uint8Array(0), null, 0);
 
 export class LevelCache {
   private levels = new Map<number, (Drawable | null)[]>();
@@ -69,7 +97,7 @@ export class LevelCache {
   seed(rowIndex: number, k: number, level: Drawable): void {
     // A row a coarser class gave as items is drawn from them: this is the level it would build.
     const built = this.levels.get(rowIndex);
-    if (built) { built[k] = level; return; }
+    if (built) { built[2 * k] = level; return; } // level k is step 2k
     let ls = this.previews.get(rowIndex);
     if (!ls) this.previews.set(rowIndex, ls = []);
     ls[k] = level;
@@ -82,9 +110,9 @@ export class LevelCache {
   seedNoLevel(rowIndex: number, k: number): void {
     // The row holds all its items now: drawn (and its levels built) from them, not from preview levels.
     this.previews.delete(rowIndex);
-    let ls = this.levels.get(rowIndex);
-    if (!ls) { ls = new Array(MAX_LEVELS).fill(undefined); this.levels.set(rowIndex, ls); }
-    ls[k] = null;
+    const ls = this.stepsOf(rowIndex);
+    // Nor is the half step above it (finer, so no shorter).
+    ls[2 * k] = ls[2 * k + 1] = null;
   }
 
   /** The rows' items are loaded (the model's rows hold them): their levels come from them now. */
@@ -106,9 +134,9 @@ export class LevelCache {
     const preview = this.previews.get(rowIndex);
     if (preview) return this.pickPreview(preview, msPerPx);
     if (row.start.length < LEVEL_MIN_ITEMS) return row;
-    const k = levelAt(this.wallMs, msPerPx);
+    const j = stepAt(this.wallMs, msPerPx);
     // No level there, or not worth it: the row (finer levels would not be smaller either).
-    return (k < MAX_LEVELS && this.level(rowIndex, row, k)) || row;
+    return (j < STEPS && this.level(rowIndex, row, j)) || row;
   }
 
   /**
@@ -137,27 +165,35 @@ export class LevelCache {
   prebuild(rowIndex: number, row: Drawable): boolean {
     if (row.start.length < LEVEL_MIN_ITEMS || this.previews.has(rowIndex)) return false;
     const ls = this.levels.get(rowIndex);
-    for (let k = MAX_LEVELS - 1; k >= 0; k--) {
-      if (ls && ls[k] !== undefined) continue;
-      this.level(rowIndex, row, k);
+    for (let j = STEPS - 1; j >= 0; j--) {
+      if ((ls && ls[j] !== undefined) || !isUsed(j)) continue;
+      this.level(rowIndex, row, j);
       return true;
     }
     return false;
   }
 
-  private level(rowIndex: number, row: Drawable, k: number): Drawable | null {
+  /** The built steps of a row (undefined: not built yet; null: none, the row is drawn). */
+  private stepsOf(rowIndex: number): (Drawable | null)[] {
     let ls = this.levels.get(rowIndex);
-    if (!ls) { ls = new Array(MAX_LEVELS).fill(undefined); this.levels.set(rowIndex, ls); }
-    if (ls[k] !== undefined) return ls[k];
-    const bins = BASE_BINS * 2 ** k;
+    if (!ls) { ls = new Array(STEPS).fill(undefined); this.levels.set(rowIndex, ls); }
+    return ls;
+  }
+
+  /** Step j of a row (built now if it is not yet), or null: the row is drawn there. */
+  private level(rowIndex: number, row: Drawable, j: number): Drawable | null {
+    const ls = this.stepsOf(rowIndex);
+    if (ls[j] !== undefined) return ls[j];
+    const bins = stepBins(j);
     const n = row.start.length;
     // Finer than one bin per item cannot merge much: drawn from the row (its visible items are few there).
-    if (bins > 2 * n) { ls[k] = null; return null; }
-    // From the nearest finer level if there is one (a fraction of the row's items; same picture), else the row.
+    if (bins > 2 * n) { ls[j] = null; return null; }
+    // From the nearest finer step whose bins split these exactly (2×, 4×, …: a fraction of the
+    // row's items; same picture), else the row.
     let src: Drawable = row;
-    for (let j = k + 1; j < MAX_LEVELS; j++) if (ls[j]) { src = ls[j]!; break; }
+    for (let f = j + 2; f < STEPS; f += 2) if (ls[f]) { src = ls[f]!; break; }
     const level = this.merged(src, bins, n * WORTH_RUNS);
-    ls[k] = level;
+    ls[j] = level;
     return level;
   }
 
@@ -182,6 +218,6 @@ export class LevelCache {
       cover[i] = r.buf[o + 3];
       if (end[i] - start[i] > maxDur) maxDur = end[i] - start[i];
     }
-    return { start, end, cat, cover, maxDur };
+    return new Items(start, end, cat, cover, maxDur);
   }
 }

@@ -112,9 +112,12 @@ export class PixelLayer {
    */
   paintBars(bars: Float32Array, count: number, colors: number[], y: number, h: number, minH: number): void {
     const d = this.dpr, px = this.px, w = this.w, H = this.h;
+    // Parameters are tagged values: hh merging h with a double made V8 box every bar's height
+    // (garbage each frame). The products are numbers V8 keeps unboxed.
+    const full = h * 1, least = minH * 1;
     for (let o = 0, end = count * 4; o < end; o += 4) {
       const share = bars[o + 3];
-      const hh = share >= 1 ? h : Math.max(minH, h * share);
+      const hh = share >= 1 ? full : Math.max(least, full * share);
       const color = colors[bars[o + 2]] ?? colors[0];
       const yy = y + h - hh;
       let a = Math.floor(bars[o] * d), b = Math.max(a + 1, Math.round(bars[o + 1] * d));

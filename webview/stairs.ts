@@ -1,5 +1,6 @@
 import type { Report } from '../analyzer/report';
 import type { Drawable, Row, Stairs } from './timelineModel';
+import { Items } from './lod';
 
 export type { Stairs };
 
@@ -52,7 +53,7 @@ export const stepOf = (iter: number, steps: number) => (iter > 0 ? (iter - 1) % 
 export function splitLevels(row: Pick<Row, 'start' | 'end' | 'cat'>, iter: Uint32Array, steps: number): Drawable[] {
   const sizes = new Uint32Array(steps);
   for (let i = 0; i < iter.length; i++) sizes[stepOf(iter[i], steps)]++;
-  const levels: Drawable[] = [...sizes].map((sz) => ({ start: new Float64Array(sz), end: new Float64Array(sz), cat: new Uint8Array(sz), maxDur: 0 }));
+  const levels = [...sizes].map((sz) => new Items(new Float64Array(sz), new Float64Array(sz), new Uint8Array(sz), null, 0));
   const fill = new Uint32Array(steps);
   for (let i = 0; i < iter.length; i++) {
     const s = stepOf(iter[i], steps), k = fill[s]++, l = levels[s];

@@ -92,7 +92,7 @@ export function siteLocation(r: Report, site: number): SourceLocation | undefine
 }
 
 /** What the level of detail reads: a row, or a coarse level of one (with its items' cover). */
-export type Drawable = Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'> & { cover?: Float32Array };
+export type Drawable = Pick<Row, 'start' | 'end' | 'cat' | 'maxDur'> & { cover?: Float32Array | null };
 
 /**
  * Iterations of awaits, and the staircase they are drawn as. One invocation of an async
