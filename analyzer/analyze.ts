@@ -59,7 +59,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
     const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }, t.samplingChanges) : undefined;
-    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.end, t.seamCpu, run.startHrUs, wallMs) };
+    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.time[0], samples?.end, t.seamCpu, run.startHrUs, wallMs) };
   });
   threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
   const externals = externalLanes(graph, (pid) => nodeLanePids.has(pid), run.startHrUs, wallMs);
@@ -175,8 +175,13 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   return out.sort((a, b) => b.totalMs - a.totalMs || b.count - a.count).slice(0, MAX_SITE_STATS);
 }
 
-/** `sampledBusyMs`: busy time from the thread's CPU samples; undefined when it has no CPU profile (a launcher, a process without inspector). */
-function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | undefined, sampledBusyMs: number | undefined, samplesEndMs: number | undefined,
+/**
+ * `sampledBusyMs`: busy time from the thread's CPU samples; undefined when it has no CPU profile
+ * (a launcher, a process without inspector). `samplesStartMs`/`samplesEndMs`: where its samples
+ * begin and end (the lane spans them: a busy time never exceeds the lane).
+ */
+function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | undefined, sampledBusyMs: number | undefined,
+  samplesStartMs: number | undefined, samplesEndMs: number | undefined,
   seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
@@ -196,16 +201,19 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   if (cpu && cpu.ms + after + 10 < busyMs) busyMs = cpu.ms + after + 10;
   // An abrupt end leaves CPU samples after the probe's last record.
   const endMs = Math.max(m.endMs ?? wallMs, samplesEndMs ?? -Infinity);
+  // A worker's profile starts before its probe loads: the samples of Node's worker bootstrap
+  // (~100 ms of CPU on a loaded machine) come before the probe's start, and are the thread's.
+  const startMs = Math.max(0, Math.min(m.startMs, samplesStartMs ?? Infinity));
   const usage = m.lastChunk?.usage;
   const lags = [];
   for (let i = 0; i < m.ticks.length; i += TICK.size) lags.push(m.ticks[i + TICK.lagMs]);
   return {
     id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
-    startMs: round(Math.max(0, m.startMs), 3), endMs: round(endMs, 3), busyMs: round(busyMs),
+    startMs: round(startMs, 3), endMs: round(endMs, 3), busyMs: round(busyMs),
     script, exitCode: m.exitCode ?? null,
     // From CPU samples, not performance.eventLoopUtilization(): the profiler's own sampling
     // signals wake the loop and make that read ~0.5 for a program that only sleeps.
-    eventLoopUtilization: round(Math.min(1, busyMs / Math.max(1, endMs - Math.max(0, m.startMs))), 3),
+    eventLoopUtilization: round(Math.min(1, busyMs / Math.max(1, endMs - startMs)), 3),
     cpuUserMs: usage && m.tid === 0 ? round(usage.userCPUTime / 1000) : undefined,
     cpuSystemMs: usage && m.tid === 0 ? round(usage.systemCPUTime / 1000) : undefined,
     maxRssKb: usage && m.tid === 0 ? usage.maxRSS : undefined,
