@@ -49,9 +49,6 @@ export interface RecorderHooks {
  * announces its exit (the probe calls the exit binding and waits) or when the run is stopped.
  * The main thread of a process also records thread-pool trace events.
  */
-/** Rotations (~100 ms apart) a switch of the sampling interval waits for the thread to be idle at its loop. */
-const MAX_SWITCH_TRIES = 5;
-
 export class ThreadRecorder {
   private collected = false;
   /** The chunk being recorded: 0 is the recorder's own Profiler.start, n > 0 the probe's console profile n. */
@@ -70,8 +67,6 @@ export class ThreadRecorder {
   private readonly pacing: ChunkPacing;
   /** Set when the next rotation should sample less often, and why (see samplingPolicy.ts). */
   private coarsen: CoarserReason | undefined;
-  /** Tries of that switch that found program code running (see rotateCoarser). */
-  private switchTries = 0;
   /** Set once this thread samples less often because of its process's pool (see startsCoarser). */
   private poolCoarsened = false;
   private isProcessMain = false;
@@ -179,15 +174,12 @@ export class ThreadRecorder {
     // Only where no program code is on the thread's stack (see profileChunker): else the probe
     // makes no seam (SEAM_BUSY), the interval is not taken (a profile runs), and the switch waits
     // for the next rotation while this one is made as usual.
-    // A thread that was running code at every try for MAX_SWITCH_TRIES rotations (never idle at
-    // its loop when the command came) is switched anyway: the switch is not put off forever.
-    const idleOnly = this.switchTries < MAX_SWITCH_TRIES;
     const [ended, set, started] = await Promise.all([
-      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk, idleOnly), returnByValue: true }),
+      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk, true), returnByValue: true }),
       this.target.send('Profiler.setSamplingInterval', { interval }).then(() => true, () => false),
-      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, 0, idleOnly), returnByValue: true }),
+      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, 0, true), returnByValue: true }),
     ]);
-    if (ended?.result?.value === SEAM_BUSY) { this.switchTries++; return false; }
+    if (ended?.result?.value === SEAM_BUSY) return false;
     this.coarsen = undefined;
     if (!this.seamRead(ended?.result?.value)) return true;
     this.chunk = next;
