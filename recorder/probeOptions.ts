@@ -65,19 +65,12 @@ export const WANTED_CPU_AT = 5;
  * Expression the recorder evaluates in a thread to start its next CPU profile chunk (`start` > 0)
  * and end its current one (`end` > 0; the recorder numbers its chunks, the probe titles them);
  * evaluates to the SeamReading at the seam when the thread's probe did it, and to null when there
- * is no probe (yet). `idleOnly` (a switch of the sampling interval, which stops the profiler):
-only where no program code is on the stack, else SEAM_BUSY. One of five constant strings: V8 compiles each once (its compilation cache),
+ * is no probe (yet). One of three constant strings: V8 compiles each once (its compilation cache),
  * not at every rotation (~a third of a rotation's cost when each carried the chunk numbers).
  */
-export function profileChunkExpression(start: number, end: number, idleOnly = false): string {
-  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}${idleOnly ? ', 1' : ''}) ?? null`;
+export function profileChunkExpression(start: number, end: number): string {
+  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}) ?? null`;
 }
-
-/**
- * What profileChunk answers, with `idleOnly`, when program code is on the thread's stack (the
- * command interrupted running JavaScript): it made no seam. See profileChunker (threadGauges.ts).
- */
-export const SEAM_BUSY = 'busy';
 
 export function readProbeOptions(): ProbeOptions | null {
   const raw = process.env[OPTIONS_ENV];

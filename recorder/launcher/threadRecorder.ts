@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, SEAM_BUSY } from '../probeOptions';
+import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression } from '../probeOptions';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
 import { NO_OP_COMMAND } from './promptAcks';
@@ -152,7 +152,7 @@ export class ThreadRecorder {
    */
   private async rotate(): Promise<void> {
     if (this.collected) return;
-    if (this.coarsen && this.chunk > 0 && await this.rotateCoarser()) return;
+    if (this.coarsen && this.chunk > 0) return this.rotateCoarser();
     const next = this.chunk + 1;
     const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true });
     if (!this.seamRead(r?.result?.value)) return;
@@ -167,21 +167,17 @@ export class ThreadRecorder {
    * sent at once: the thread handles them back to back, well under a millisecond when it is
    * not blocked); a sample that would have landed in it is not taken.
    */
-  private async rotateCoarser(): Promise<boolean> {
+  private async rotateCoarser(): Promise<void> {
     const why = this.coarsen!;
+    this.coarsen = undefined;
     const next = this.chunk + 1;
     const interval = this.intervalUs * coarserFactor(why);
-    // Only where no program code is on the thread's stack (see profileChunker): else the probe
-    // makes no seam (SEAM_BUSY), the interval is not taken (a profile runs), and the switch waits
-    // for the next rotation while this one is made as usual.
     const [ended, set, started] = await Promise.all([
-      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk, true), returnByValue: true }),
+      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true }),
       this.target.send('Profiler.setSamplingInterval', { interval }).then(() => true, () => false),
-      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, 0, true), returnByValue: true }),
+      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, 0), returnByValue: true }),
     ]);
-    if (ended?.result?.value === SEAM_BUSY) return false;
-    this.coarsen = undefined;
-    if (!this.seamRead(ended?.result?.value)) return true;
+    if (!this.seamRead(ended?.result?.value)) return;
     this.chunk = next;
     const at = (started?.result?.value as SeamReading | null)?.[1];
     if (set && at !== undefined) {
@@ -189,7 +185,6 @@ export class ThreadRecorder {
       if (why === 'pool') this.poolCoarsened = true;
       this.hooks.samplingChanged(this.pid, this.tid, interval, at, why);
     }
-    return true;
   }
 
   /**

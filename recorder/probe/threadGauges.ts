@@ -1,4 +1,4 @@
-import { PROFILE_CHUNK_PREFIX, SEAM_BUSY, type SeamReading } from '../probeOptions';
+import { PROFILE_CHUNK_PREFIX, type SeamReading } from '../probeOptions';
 import { threadRunMs, threadWantedMs } from './threadCpuClock';
 import type { ProbeRuntime } from './runtime';
 
@@ -43,24 +43,13 @@ export function poolRequests(): number {
  * recorder's sampling policy, recorder/launcher/samplingPolicy.ts), and the time this thread has
  * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
-export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number): (start: number, end: number, idleOnly?: number) => SeamReading | typeof SEAM_BUSY {
+export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number): (start: number, end: number) => SeamReading {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
   let started = 0;
   let running: string | undefined;
-  /** A switch's end (idleOnly) was made: its start must be too, whatever is on the stack by then. */
-  let switching = false;
-  return (start, end, idleOnly) => {
-    // A switch of the sampling interval stops the profiler between its end and its start. V8's
-    // profiler, started anew, leaves code that was already running unattributed (`(program)`)
-    // until it returns: a 100 ms CPU block spanning the switch was not found (a vitest fork's
-    // test, ~1 run in 8 under load). So a switch is made only from the event loop, with no
-    // program code on the stack; the recorder tries again at its next rotation.
-    if (idleOnly) {
-      if (end > 0) { if (programOnStack()) return SEAM_BUSY; switching = true; }
-      else if (start > 0) { if (!switching) return SEAM_BUSY; switching = false; }
-    }
+  return (start, end) => {
     const ending = end > 0 ? running : undefined;
     if (end > 0) running = undefined;
     if (start > 0) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`);
@@ -68,30 +57,6 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     if (ending !== undefined) profileEnd(ending);
     return reading;
   };
-}
-
-/**
- * Whether program code is on this thread's stack below the caller: the recorder's command
- * interrupted running JavaScript (V8 runs inspector commands inside such an interrupt), rather
- * than being dispatched from the event loop. Frames: this function, the chunker, the evaluated
- * expression; any more are the program's. The program's Error.prepareStackTrace (source-map
- * support) is not called. Unknown (a frozen Error): true.
- */
-function programOnStack(): boolean {
-  const E = Error as ErrorConstructor & { prepareStackTrace?: unknown; stackTraceLimit: number };
-  const limit = E.stackTraceLimit;
-  const had = Object.getOwnPropertyDescriptor(E, 'prepareStackTrace');
-  try {
-    E.stackTraceLimit = 4;
-    E.prepareStackTrace = (_e: unknown, frames: unknown[]) => frames.length;
-    const depth = new Error().stack as unknown;
-    return typeof depth !== 'number' || depth > 3;
-  } catch { return true; } finally {
-    try {
-      E.stackTraceLimit = limit;
-      if (had) Object.defineProperty(E, 'prepareStackTrace', had); else delete (E as { prepareStackTrace?: unknown }).prepareStackTrace;
-    } catch { /* frozen: nothing was changed */ }
-  }
 }
 
 /**
