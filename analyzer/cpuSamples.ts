@@ -183,7 +183,7 @@ function medianDelta(deltas: number[]): number {
 }
 
 /** Index of the first of the sorted times at or after t (times.length if none). */
-function firstAtOrAfter(times: Float64Array, t: number): number {
+export function firstAtOrAfter(times: Float64Array, t: number): number {
   let lo = 0, hi = times.length;
   while (lo < hi) { const mid = (lo + hi) >> 1; if (times[mid] < t) lo = mid + 1; else hi = mid; }
   return lo;

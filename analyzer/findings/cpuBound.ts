@@ -1,5 +1,5 @@
 import type { AnalysisContext, ThreadLane } from '../context';
-import { sampleCpu, isBusy, type SampleTimeline } from '../cpuSamples';
+import { sampleCpu, isBusy, firstAtOrAfter, type SampleTimeline } from '../cpuSamples';
 import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
 import { formatMs } from '../format';
@@ -76,10 +76,8 @@ export function cpuInSegments(s: SampleTimeline, bounds: readonly number[]): num
   let total = 0;
   for (let w = 0; w < bounds.length; w += 2) {
     const a = bounds[w], b = bounds[w + 1];
-    // The sample that covers a (the last one starting at or before it), then on to b.
-    let lo = 0, hi = n;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (s.time[mid] <= a) lo = mid + 1; else hi = mid; }
-    for (let i = Math.max(0, lo - 1); i < n && s.time[i] < b; i++) {
+    // From the sample before the first at or after a (it may cover a), on to b.
+    for (let i = Math.max(0, firstAtOrAfter(s.time, a) - 1); i < n && s.time[i] < b; i++) {
       if (!isBusy(s.kind[i])) continue;
       const t0 = s.time[i], t1 = t0 + sampleCpu(s, i);
       const overlap = Math.min(b, t1) - Math.max(a, t0);
