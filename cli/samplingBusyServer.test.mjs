@@ -46,6 +46,7 @@ describe(`a busy server on this ${availableParallelism()}-core machine`, () => {
     const why = ms === 4 ? 'it served 500\\+ HTTP requests a second and wanted a CPU 80\\+ % of the time on a \\d-core machine' : 'it served 500\\+ HTTP requests a second on a \\d-core machine';
     assert.match(note, new RegExp(`^sampled at ${ms} ms: pid ${report.program.mainPid} from [\\d.]+ s on \\(${why}, where`));
     assert.match(note, /requests' own CPU and queued time are estimated from sparser samples$/);
+    assert.match(note, /; the switch, made at its event loop so that code running then stays attributed, held the loop [\d.]+ ms;/);
     assertSampledCoarserAfter(main, ms * 1000);
   });
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, profile, fixture, reportOf } from './fixtures/harness.mjs';
+import { CLI, profile, fixture, reportOf, printed } from './fixtures/harness.mjs';
 import { assertSampledCoarserAfter, assertCrunchFound, mainThreadSampling } from './fixtures/sampling.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -27,6 +27,8 @@ describe(`an fs-heavy program on this ${availableParallelism()}-core machine`, (
     if (!sampled) return;
     const { main, note, raw } = sampled;
     assert.match(note, new RegExp(`^sampled at 2 ms: pid ${report.program.mainPid} from [\\d.]+ s on \\(its fs/dns work kept libuv's thread pool busy`));
+    // Made at the loop (code running then stays attributed): the loop was held for it, and the note says how long.
+    assert.match(note, /; the switch, made at its event loop so that code running then stays attributed, held the loop [\d.]+ ms$/);
     const change = assertSampledCoarserAfter(main);
     // The switch came while the churn ran (it lasts ≥ 1.5 s), not at its end.
     assert.ok(change.fromHrUs < raw.endHrUs - 500_000, `switched ${((raw.endHrUs - change.fromHrUs) / 1000).toFixed(0)} ms before the end`);
@@ -53,3 +55,52 @@ describe('the same program with an interval the user chose (--sampling-interval 
     assert.ok(raw.threads.every((t) => t.samplingChanges === undefined));
   });
 });
+
+describe('CPU blocks while the pool is busy: the switch is made between them, at the loop', () => {
+  const s = {};
+  const blocksRaw = join(mkdtempSync(join(tmpdir(), 'cl-sampling-')), 'raw.json');
+  const BLOCKS = fixture('pool-busy-across-blocks.js');
+  before(async () => { s.run = await profile([BLOCKS], { env: { CONCURRENCY_LENS_RAW: blocksRaw }, timeoutMs: 180_000 }); });
+
+  it('keeps every block\'s samples on the block (none left unattributed by a restarted profiler)', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 0, s.run.stderr);
+    const blocks = JSON.parse(printed(s.run.stdout, 'BLOCKS'));
+    assert.equal(blocks.length, 16);
+    const raw = JSON.parse(readFileSync(blocksRaw, 'utf8'));
+    const main = raw.threads.find((t) => t.pid === report.program.mainPid && t.tid === 0);
+    if (SMALL) {
+      // The switch came while the blocks ran (they hold the loop 88 % of the time), between two of them.
+      const change = assertSampledCoarserAfter(main);
+      assert.ok(change.fromHrUs > blocks[0][0] && change.fromHrUs < blocks[15][1], `switched at ${change.fromHrUs}, blocks ${blocks[0][0]}–${blocks[15][1]}`);
+      const inside = blocks.findIndex(([a, b]) => change.fromHrUs > a && change.fromHrUs < b);
+      assert.equal(inside, -1, `switched inside block ${inside}`);
+    }
+    // Each block's samples (a margin of 5 ms at each end) are in its function (cl-block-<i>.js),
+    // bar the garbage collector's and the probe's (the recorder's commands interrupt the block):
+    // not `(program)`.
+    const { stacks } = sampleStacks(main.profile);
+    for (const [i, [a, b]] of blocks.entries()) {
+      const within = stacks.filter((x) => x.t > a + 5000 && x.t < b - 5000 && x.top !== '(garbage collector)' && !x.urls[0].endsWith('/probe.js'));
+      assert.ok(within.length >= 5, `block ${i}: ${within.length} samples`);
+      const elsewhere = within.filter((x) => x.urls[0] !== `cl-block-${i}.js`);
+      assert.ok(elsewhere.length <= within.length * 0.1, `block ${i}: ${elsewhere.length} of ${within.length} samples outside it: ${[...new Set(elsewhere.map((x) => x.top))].join(', ')}`);
+    }
+  });
+});
+
+/** Each sample of a CPU profile: its time (the profile's clock, µs), its top function and the script of every frame on its stack. */
+function sampleStacks(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const stacks = [];
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    const frames = [];
+    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) frames.push(byId.get(id).callFrame);
+    stacks.push({ t, top: frames[0].functionName, urls: frames.map((f) => f.url) });
+  }
+  return { stacks };
+}

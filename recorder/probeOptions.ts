@@ -38,9 +38,10 @@ export function parseExitAnnouncement(name: string): { pid: number; tid: number 
   return m ? { pid: Number(m[1]), tid: Number(m[2]) } : undefined;
 }
 
-/** The probe waits for the recorder twice: at start (processes) and at exit (every thread). */
+/** The probe waits for the recorder at start (processes), at exit (every thread) and at a switch of its sampling interval (recorder/probe/loopSwitch.ts). */
 export const RELEASE_START = 1;
 export const RELEASE_EXIT = 2;
+export const RELEASE_SWITCH = 3;
 
 /** Expression the recorder evaluates in a thread to end the probe's wait of that phase. */
 export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_EXIT): string {
@@ -71,6 +72,15 @@ export const WANTED_CPU_AT = 5;
 export function profileChunkExpression(start: number, end: number): string {
   return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}) ?? null`;
 }
+
+/**
+ * Expressions of a switch of the sampling interval at the thread's event loop (recorder/probe/loopSwitch.ts):
+ * arm (true, or null from a probe that cannot), disarm (true when none was begun), start (the
+ * SwitchSeams, or null).
+ */
+export const SWITCH_ARM_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.loopSwitch?.arm() ?? null`;
+export const SWITCH_DISARM_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.loopSwitch?.disarm() ?? null`;
+export const SWITCH_START_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.loopSwitch?.start() ?? null`;
 
 export function readProbeOptions(): ProbeOptions | null {
   const raw = process.env[OPTIONS_ENV];

@@ -27,6 +27,8 @@ export class ProfileCollector {
   readonly seamCpu = new Map<string, ThreadCpuReading>();
   /** Threads whose sampling was made coarser mid-run, by `${pid}-${tid}`. */
   readonly samplingChanges = new Map<string, SamplingChange[]>();
+  /** How long the switch held each of those threads at its event loop (µs), by `${pid}-${tid}`. */
+  private readonly switchPausedUs = new Map<string, number>();
   /** Why each of those threads was made coarser, by `${pid}-${tid}`. */
   private readonly coarserWhy = new Map<string, CoarserReason>();
   private readonly chunks = new Map<string, CpuProfile[]>();
@@ -41,8 +43,9 @@ export class ProfileCollector {
     this.hooks = {
       cores,
       adaptiveSampling: options.adaptiveSampling,
-      samplingChanged: (pid, tid, intervalUs, hrUs, why) => {
+      samplingChanged: (pid, tid, intervalUs, hrUs, why, pausedUs) => {
         const key = `${pid}-${tid}`;
+        if (pausedUs !== undefined) this.switchPausedUs.set(key, pausedUs);
         this.samplingChanges.set(key, [...this.samplingChanges.get(key) ?? [], { intervalUs, fromHrUs: hrUs }]);
         this.coarserWhy.set(key, why);
         debugLog(`pid ${pid} thread ${tid}: sampled every ${intervalUs / 1000} ms from now on (${why === 'pool' ? 'its thread pool competes for the cores' : why === 'saturated' ? 'a saturated server' : 'a busy server'})`);
@@ -99,8 +102,10 @@ export class ProfileCollector {
           ? `it served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second and wanted a CPU ${SATURATED_SHARE * 100}+ % of the time on a ${this.cores}-core machine, where CPU sampling competes with the server and its clients for the cores`
           : `its fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores`;
       const perRequest = reason === 'requests' || reason === 'saturated' ? '; requests\' own CPU and queued time are estimated from sparser samples' : '';
+      const pausedUs = this.switchPausedUs.get(key);
+      const paused = pausedUs !== undefined ? `; the switch, made at its event loop so that code running then stays attributed, held the loop ${(pausedUs / 1000).toFixed(1)} ms` : '';
       out.push(`sampled at ${c.intervalUs / 1000} ms: pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''} from ${formatSeconds((c.fromHrUs - startHrUs) / 1000)} on `
-        + `(${why}); CPU blocks shorter than ~${2 * c.intervalUs / 1000} ms may be missed there${perRequest}`);
+        + `(${why}); CPU blocks shorter than ~${2 * c.intervalUs / 1000} ms may be missed there${paused}${perRequest}`);
     }
     if (this.coarsest > this.baseIntervalUs) out.push(`with many threads alive, CPU sampling was slowed to every ${this.coarsest / 1000} ms for threads that started then`);
     return out;

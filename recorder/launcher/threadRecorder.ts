@@ -1,5 +1,6 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression } from '../probeOptions';
+import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
+import type { SwitchSeams } from '../probe/loopSwitch';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
 import { NO_OP_COMMAND } from './promptAcks';
@@ -22,8 +23,11 @@ export interface RecorderHooks {
   readonly cores: number;
   /** Whether a thread's sampling may be made coarser by the policy (not when the user chose an interval). */
   readonly adaptiveSampling: boolean;
-  /** A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are that much sparser from then on), `why`. */
-  samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number, why: CoarserReason): void;
+  /**
+   * A thread's sampling interval changed to `intervalUs` at CLOCK_MONOTONIC `hrUs` (its samples are
+   * that much sparser from then on), `why`; the switch held its event loop `pausedUs` (at its loop).
+   */
+  samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number, why: CoarserReason, pausedUs?: number): void;
   /** How long each streamed CPU profile chunk of a thread lasts at least now (longer when many threads are alive; a busy thread's grow: chunkPacing.ts). */
   chunkIntervalMs(): number;
   /** A recorded thread started or ended (for the live count). */
@@ -40,6 +44,11 @@ export interface RecorderHooks {
    */
   threadStarted?(target: Target, pid: number, tid: number): Promise<void>;
 }
+
+/** How long a switch of the sampling interval waits for the thread to reach its event loop before it is tried again at the next rotation. */
+const ARM_WAIT_MS = 1000;
+/** A switch polls the thread every 1, 2, 4… ms up to this (the longest its loop is held by a switch on an unloaded machine). */
+const MAX_POLL_MS = 8;
 
 /**
  * Records one thread over CDP: starts the CPU profiler before any user code runs (the
@@ -101,7 +110,11 @@ export class ThreadRecorder {
     t.on('NodeWorker.attachedToWorker', (p) => void this.attachWorker(p));
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
     t.on('NodeWorker.detachedFromWorker', (p) => { this.workers.get(p.sessionId)?.target.detached(); });
-    t.on('Profiler.consoleProfileFinished', (p) => { if (String(p.title).startsWith(PROFILE_CHUNK_PREFIX)) this.chunkReceived(p.profile); });
+    t.on('Profiler.consoleProfileFinished', (p) => {
+      if (!String(p.title).startsWith(PROFILE_CHUNK_PREFIX)) return;
+      this.chunkReceived(p.profile);
+      this.wakeSwitch?.();
+    });
     if (isProcessMain) {
       t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
       // A process that ends without running JS (it killed itself: process.kill(process.pid))
@@ -152,7 +165,7 @@ export class ThreadRecorder {
    */
   private async rotate(): Promise<void> {
     if (this.collected) return;
-    if (this.coarsen && this.chunk > 0) return this.rotateCoarser();
+    if (this.coarsen && this.chunk > 0) return this.rotateAtLoop();
     const next = this.chunk + 1;
     const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true });
     if (!this.seamRead(r?.result?.value)) return;
@@ -161,30 +174,60 @@ export class ThreadRecorder {
     if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop')).profile);
   }
 
+  /** Set while a switch waits for the thread's loop: wakes its poll (a chunk ended: the probe's, at the loop; or the collection began). */
+  private wakeSwitch: (() => void) | undefined;
+
   /**
-   * Ends the current chunk, sets a coarser sampling interval and starts the next chunk. V8 takes
-   * a new interval only while no profile runs, so this seam has a gap (the three commands are
-   * sent at once: the thread handles them back to back, well under a millisecond when it is
-   * not blocked); a sample that would have landed in it is not taken.
+   * Ends the current chunk, sets a coarser sampling interval and starts the next chunk, at the
+   * thread's event loop (recorder/probe/loopSwitch.ts: V8 takes a new interval only while no
+   * profile runs, and its profiler, started anew, leaves code already running unattributed).
+   * The probe, armed, ends its chunk at its next lag tick and waits there; we poll with the pair
+   * (set the interval, start), which takes only once the probe waits: the thread's loop is
+   * held until the next poll arrives (stated in the report). A thread that does not reach its
+   * loop within ARM_WAIT_MS is tried again at the next rotation; a probe that cannot switch at
+   * its loop (an attach agent) is not switched, nor a thread whose interval V8 refuses at the
+   * loop (the program runs a console.profile of its own).
    */
-  private async rotateCoarser(): Promise<void> {
+  private async rotateAtLoop(): Promise<void> {
     const why = this.coarsen!;
     this.coarsen = undefined;
-    const next = this.chunk + 1;
+    const armed = await this.target.send('Runtime.evaluate', { expression: SWITCH_ARM_EXPRESSION, returnByValue: true });
+    if (armed?.result?.value !== true) return;
     const interval = this.intervalUs * coarserFactor(why);
-    const [ended, set, started] = await Promise.all([
-      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true }),
-      this.target.send('Profiler.setSamplingInterval', { interval }).then(() => true, () => false),
-      this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, 0), returnByValue: true }),
-    ]);
-    if (!this.seamRead(ended?.result?.value)) return;
-    this.chunk = next;
-    const at = (started?.result?.value as SeamReading | null)?.[1];
-    if (set && at !== undefined) {
-      this.intervalUs = interval;
-      if (why === 'pool') this.poolCoarsened = true;
-      this.hooks.samplingChanged(this.pid, this.tid, interval, at, why);
+    const deadline = performance.now() + ARM_WAIT_MS;
+    let seams: SwitchSeams | null = null;
+    let set = false;
+    for (let pollMs = 1; ; pollMs = Math.min(MAX_POLL_MS, pollMs * 2)) {
+      const [s, r] = await Promise.all([
+        this.collected ? false : this.target.send('Profiler.setSamplingInterval', { interval }).then(() => true, () => false),
+        this.target.send('Runtime.evaluate', { expression: SWITCH_START_EXPRESSION, returnByValue: true }),
+      ]);
+      seams = Array.isArray(r?.result?.value) ? r.result.value as SwitchSeams : null;
+      set = s;
+      if (seams) break;
+      if (this.collected || performance.now() > deadline) {
+        const disarmed = await this.target.send('Runtime.evaluate', { expression: SWITCH_DISARM_EXPRESSION, returnByValue: true });
+        if (disarmed?.result?.value === false) continue; // begun meanwhile: the probe waits for our start
+        if (!this.collected) this.coarsen = why; // tried again at the next rotation
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        this.wakeSwitch = () => { clearTimeout(timer); resolve(); };
+      });
+      this.wakeSwitch = undefined;
     }
+    const [ended, started, late] = seams;
+    if (!this.seamRead(ended)) return;
+    this.chunk++;
+    if (!set) {
+      debugLog(`${this.describe()}: the sampling interval was not changed at its loop (${late ? 'the probe waited too long' : 'V8 refused it'})`);
+      if (late && !this.collected) this.coarsen = why;
+      return;
+    }
+    this.intervalUs = interval;
+    if (why === 'pool') this.poolCoarsened = true;
+    this.hooks.samplingChanged(this.pid, this.tid, interval, started[1], why, started[1] - ended[1]);
   }
 
   /**
@@ -231,6 +274,7 @@ export class ThreadRecorder {
     for (const w of this.workers.values()) w.target.detached();
     if (this.collected) return;
     this.collected = true;
+    this.wakeSwitch?.();
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
     this.lost('it ended without an exit the recorder could see');
   }
@@ -273,6 +317,7 @@ export class ThreadRecorder {
     if (this.collected) work.push(this.queue.catch(() => undefined).then(ownSent)); // a collection under way
     else {
       this.collected = true;
+      this.wakeSwitch?.(); // a switch waiting for the loop gives up (the probe is told before the last chunk ends)
       if (this.rotationTimer) clearTimeout(this.rotationTimer);
       this.queue = this.queue.catch(() => undefined).then(() => this.collectLastChunk(ownSent)).catch((e) => { ownSent(); this.lost(e.message); });
       work.push(this.queue);

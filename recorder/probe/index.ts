@@ -15,7 +15,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, exitAnnouncementFile } from '../probeOptions';
+import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile } from '../probeOptions';
+import { LoopSwitch } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
@@ -50,8 +51,9 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   const runtime = new ProbeRuntime(opts.maxSpans, () => flush(), (base, table) => log.write({ t: 'table', base, ...table }));
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
-  (runtime as any).release = (phase: number) => { Atomics.store(gate, 0, phase); Atomics.notify(gate, 0); };
+  (runtime as any).release = release;
   (runtime as any).profileChunk = profileChunk;
+  (runtime as any).loopSwitch = loopSwitch;
   recorderPid = opts.recorderPid;
 
   const perfAnchor = performance.now();
@@ -211,7 +213,10 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
     try {
       lagTick(runtime, ticks, expected);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
+      // A task mark after a switch: its pause (the profiler's restart) is nobody's task.
+      if (loopSwitch.atLoop()) runtime.mark(performance.now(), threadRunMs());
     } finally {
+      // After a switch's wait too: the recorder's pause is not the program's lag (the report states it).
       expected = performance.now() + TICK_MS;
       setTimeout(tick, TICK_MS).unref();
     }
@@ -232,6 +237,17 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
 let requestsServed = () => 0;
 /** See profileChunker: the console's functions are captured now, before the program can replace them. */
 const profileChunk = profileChunker(console, () => requestsServed());
+/**
+ * A switch of the sampling interval waits at the loop for the recorder at most this long (it
+ * polls every few ms while the switch is armed: milliseconds; more on a crowded machine).
+ */
+const SWITCH_WAIT_LIMIT_MS = 200;
+const loopSwitch = new LoopSwitch(profileChunk, () => { waitForRecorder(RELEASE_SWITCH, SWITCH_WAIT_LIMIT_MS); }, () => release(RELEASE_SWITCH));
+
+function release(phase: number): void {
+  Atomics.store(gate, 0, phase);
+  Atomics.notify(gate, 0);
+}
 
 const gate = new Int32Array(new SharedArrayBuffer(4));
 let recorderPid = 0;

@@ -1,6 +1,7 @@
 import { PROFILE_CHUNK_PREFIX, type SeamReading } from '../probeOptions';
 import { threadRunMs, threadWantedMs } from './threadCpuClock';
 import type { ProbeRuntime } from './runtime';
+import type { Chunker } from './loopSwitch';
 
 /**
  * What a recorded thread reads about itself on every lag tick and profile chunk seam, shared by
@@ -43,13 +44,13 @@ export function poolRequests(): number {
  * recorder's sampling policy, recorder/launcher/samplingPolicy.ts), and the time this thread has
  * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
-export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number): (start: number, end: number) => SeamReading {
+export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number): Chunker {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
   let started = 0;
   let running: string | undefined;
-  return (start, end) => {
+  const chunk = (start: number, end: number): SeamReading => {
     const ending = end > 0 ? running : undefined;
     if (end > 0) running = undefined;
     if (start > 0) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`);
@@ -57,6 +58,7 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     if (ending !== undefined) profileEnd(ending);
     return reading;
   };
+  return Object.assign(chunk, { running: () => running !== undefined });
 }
 
 /**
