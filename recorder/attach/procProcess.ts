@@ -29,15 +29,17 @@ function read(file: string): string | undefined {
 /** The process, or undefined when there is no such pid (or it is a thread of another process). */
 export function readProcProcess(pid: number): ProcProcess | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  // The command line first and the executable last: a child node forked that execs another
+  // program meanwhile (a shell, grep) then reads as that program, never as node running it.
+  const cmdline = read(`/proc/${pid}/cmdline`) ?? '';
   const status = read(`/proc/${pid}/status`);
   if (!status) return undefined;
   const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '';
   if (Number(field('Tgid')) !== pid) return undefined;
   const sigCgt = BigInt(`0x${field('SigCgt') || '0'}`);
   let exe: string | undefined, cwd: string | undefined;
-  try { exe = fs.readlinkSync(`/proc/${pid}/exe`); } catch { /* another user's, or a kernel thread */ }
-  try { cwd = fs.readlinkSync(`/proc/${pid}/cwd`); } catch { /* idem */ }
-  const cmdline = read(`/proc/${pid}/cmdline`) ?? '';
+  try { cwd = fs.readlinkSync(`/proc/${pid}/cwd`); } catch { /* another user's, or a kernel thread */ }
+  try { exe = fs.readlinkSync(`/proc/${pid}/exe`); } catch { /* idem */ }
   return {
     pid, ppid: Number(field('PPid')), uid: Number(field('Uid').split(/\s+/)[0]), exe, cwd,
     argv: cmdline ? cmdline.replace(/\0$/, '').split('\0') : [],
@@ -49,12 +51,15 @@ export function readProcProcess(pid: number): ProcProcess | undefined {
 /**
  * Whether the process runs Node.js: its executable is named node (node, nodejs, node20…), or it
  * is an Electron/VS Code binary run as node (ELECTRON_RUN_AS_NODE), which cannot be told from
- * /proc without its environment.
+ * /proc without its environment. The short name (`comm`, read before the executable) is asked
+ * only when the executable cannot be read: a forked child that has just exec'd grep still had
+ * node's.
  */
 export function isNodeProcess(p: ProcProcess): boolean {
   const name = path.basename(p.exe ?? p.argv[0] ?? '').replace(/ \(deleted\)$/, '');
   if (/^node(js)?[0-9.]*$/.test(name)) return true;
-  return /^node(js)?$/.test(p.comm) || readEnviron(p.pid)?.ELECTRON_RUN_AS_NODE === '1';
+  if (p.exe === undefined && /^node(js)?$/.test(p.comm)) return true;
+  return readEnviron(p.pid)?.ELECTRON_RUN_AS_NODE === '1';
 }
 
 /** The process's environment at its start (undefined: unreadable). */
