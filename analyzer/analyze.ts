@@ -16,6 +16,7 @@ import { FINDING_KINDS } from './findingKinds';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
 import { basename, dirWithSep, fileUrlToPath } from './paths';
+import { uncoveredCpuWarnings } from './profileCoverage';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
 
 /** How to read a recording: settings of the analysis, not of the recording (the same recording may be analyzed twice). */
@@ -115,6 +116,8 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     const missing = m.tid === 0 ? run.threads.find((t) => t.pid === m.pid && t.tid === 0)?.records.find((r) => r.t === 'noInspector') : undefined;
     if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);
   }
+  // No schedstat: a main thread's probe reads its whole process's CPU (recorder/procFs.ts THREAD_CPU_ESTIMATED).
+  report.warnings.push(...uncoveredCpuWarnings(threads, run, (run.degraded ?? []).some((d) => d.startsWith('per-thread CPU time'))));
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
   return report;
 }

@@ -7,6 +7,7 @@ import { NO_OP_COMMAND } from './promptAcks';
 import { measureOff } from '../measureOff';
 import { SamplingPolicy, coarserFactor, type CoarserReason } from './samplingPolicy';
 import { ChunkPacing } from './chunkPacing';
+import { workerThreadId } from './workerThreadId';
 import type { SeamReading } from '../probeOptions';
 
 /**
@@ -287,18 +288,26 @@ export class ThreadRecorder {
       await target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
       return;
     }
-    const recorder = new ThreadRecorder(target, this.pid, Number(p.workerInfo.workerId), this.hooks, this.poolCoarsened);
+    const tid = workerThreadId(p.workerInfo.title);
+    if (tid === undefined) {
+      // Recorded under a wrong id, its profile would be another thread's lane: it runs unrecorded, and the report says so.
+      this.workers.set(p.sessionId, { target, recorder: null });
+      await target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+      this.hooks.warn(`no CPU profile for a worker of pid ${this.pid}: its thread id is not in the title Node gave it (${JSON.stringify(p.workerInfo.title)})`);
+      return;
+    }
+    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened);
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);
     target.onDetached = () => { this.hooks.threadAlive(-1); recorder.ended(); };
     this.hooks.status(`attached to ${p.workerInfo.title} (pid ${this.pid})`);
     const t0 = performance.now();
     debugLog(`attached to worker ${JSON.stringify(p.workerInfo)}`);
-    try { await recorder.start(false); debugLog(`worker ${p.workerInfo.workerId} running after ${(performance.now() - t0).toFixed(0)} ms`); }
+    try { await recorder.start(false); debugLog(`worker ${tid} running after ${(performance.now() - t0).toFixed(0)} ms`); }
     catch (e) {
       // The worker may have exited already; make sure it is not left waiting for us.
       target.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
-      this.hooks.warn(`could not record worker ${p.workerInfo.workerId} of pid ${this.pid}: ${(e as Error).message}`);
+      this.hooks.warn(`could not record worker ${tid} of pid ${this.pid}: ${(e as Error).message}`);
     }
   }
 

@@ -1,0 +1,108 @@
+import type { SampleTimeline } from './cpuSamples';
+import type { ThreadLane } from './context';
+import type { ThreadModel } from './threadModel';
+import type { RawRun, ThreadCpuReading } from './raw';
+import { formatMs } from './format';
+
+/**
+ * How much of a thread's CPU time, as its probe measured it, its CPU profile cannot hold: time it
+ * was on a CPU when its profile was not recording it (before the profile started, after it
+ * ended, or in a hole where profile chunks were lost). Without it, a lane would show a quiet,
+ * nearly empty profile for a thread that computed for seconds.
+ *
+ * A lower bound that does not depend on how samples are classified or weighed (V8 marks some
+ * native work of an idle loop as (idle); a loaded machine delays samples): between two CPU
+ * readings of the probe, the thread used ΔCPU, and at most the wall time the profile covered
+ * between them can be CPU the profile holds; the rest is CPU it does not hold.
+ *
+ * `readings`: flat pairs (report ms, thread on-CPU ms) in time order, of this thread alone.
+ * `fromZero`: the thread's CPU counts from 0 at its birth, before its first reading, and no code
+ * of it runs before its profile starts (a worker: it waits for the recorder's Profiler.start).
+ * Otherwise only the CPU from the first reading inside the profile on counts (a process's main
+ * thread: Node's bootstrap before the recorder connected is not the program's; a thread of a
+ * process recorded by attaching ran long before).
+ */
+export function uncoveredCpuMs(readings: readonly number[], samples: SampleTimeline, fromZero: boolean): number {
+  const covered = coveredSpans(samples);
+  if (covered.length === 0) return 0;
+  let uncovered = 0;
+  let prevT = -Infinity, prevCpu = 0;
+  let i = 0;
+  if (!fromZero) {
+    while (i < readings.length && readings[i] < covered[0]) i += 2;
+    if (i >= readings.length) return 0;
+    prevT = readings[i]; prevCpu = readings[i + 1];
+    i += 2;
+  }
+  let k = 0; // first covered span that may overlap [prevT, t]
+  for (; i < readings.length; i += 2) {
+    const t = readings[i], cpu = readings[i + 1];
+    if (cpu < prevCpu) continue; // not this thread's clock (an estimate): no bound from it
+    let wall = 0;
+    while (k < covered.length && covered[k + 1] <= prevT) k += 2;
+    for (let j = k; j < covered.length && covered[j] < t; j += 2) wall += Math.min(t, covered[j + 1]) - Math.max(prevT, covered[j]);
+    uncovered += Math.max(0, cpu - prevCpu - wall);
+    prevT = t; prevCpu = cpu;
+  }
+  return uncovered;
+}
+
+/**
+ * The wall time a profile covered, as flat sorted [from, to) pairs (report ms): from its first
+ * sample to its end, less the holes where samples are further apart than a thread that was
+ * running could leave them (a running thread is sampled every interval; one that was not
+ * running used no CPU there either, so a hole never hides CPU the bound would miss).
+ */
+function coveredSpans(s: SampleTimeline): number[] {
+  const n = s.time.length;
+  if (n === 0) return [];
+  // capMs is 1.5 sampling intervals (the coarsest, if the interval changed mid-run).
+  const intervalMs = Math.max(s.capMs, ...(s.laterCaps ?? []).map((c) => c.capMs)) / 1.5;
+  const hole = Math.max(HOLE_MS, HOLE_INTERVALS * intervalMs);
+  const out: number[] = [s.time[0]];
+  for (let i = 1; i < n; i++) if (s.time[i] - s.time[i - 1] > hole) out.push(s.time[i - 1], s.time[i]);
+  const last = s.time[n - 1];
+  out.push(s.end > last && s.end - last <= hole ? s.end : last);
+  return out;
+}
+
+/** Samples further apart than this (and than HOLE_INTERVALS sampling intervals) leave a hole in the profile. */
+const HOLE_MS = 50;
+const HOLE_INTERVALS = 10;
+
+/** CPU a profile may miss before the report says so: a worker's own start-up before its profile starts (~10–80 ms on a loaded 2-core machine) and sampling seams. */
+export const UNCOVERED_CPU_WARN_MS = 100;
+
+/**
+ * One warning per thread whose CPU profile misses more than UNCOVERED_CPU_WARN_MS of the CPU
+ * its probe measured (see uncoveredCpuMs), naming it and how much. Skipped where the probe's
+ * readings are not the thread's own CPU time (no schedstat: a main thread reads its whole
+ * process's, `threadCpuEstimated`).
+ */
+export function uncoveredCpuWarnings(threads: readonly ThreadLane[], run: Pick<RawRun, 'threads' | 'startHrUs' | 'attached'>, threadCpuEstimated: boolean): string[] {
+  const out: string[] = [];
+  for (const { model: m, samples, lane } of threads) {
+    if (!samples || (threadCpuEstimated && m.tid === 0)) continue;
+    const readings = readingsOf(m, run.threads.find((t) => t.pid === m.pid && t.tid === m.tid)?.seamCpu, run.startHrUs);
+    if (readings.length === 0) continue;
+    // A worker waits for its profile to start before it runs any code; an attached run's threads ran long before.
+    const missed = uncoveredCpuMs(readings, samples, m.tid !== 0 && !run.attached);
+    if (missed <= UNCOVERED_CPU_WARN_MS) continue;
+    const total = readings[readings.length - 1];
+    const who = lane.kind === 'worker' ? `${lane.label} of pid ${m.pid}` : lane.label;
+    out.push(`${who}: its CPU profile misses at least ${formatMs(missed)} of the ${formatMs(total)} of CPU the thread used (as its probe measured it): `
+      + `the thread ran while its profile was not recording (before the profile started, after it ended, or where profile chunks were lost), so its lane's busy time and hot code leave that CPU out`);
+  }
+  return out;
+}
+
+/** The thread's CPU readings in time order: its ticks and task marks, its last probe chunk's and the last at a profile chunk seam. */
+function readingsOf(m: ThreadModel, seamCpu: ThreadCpuReading | undefined, startHrUs: number): number[] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < m.cpuReadings.length; i += 2) pairs.push([m.cpuReadings[i], m.cpuReadings[i + 1]]);
+  const last = m.lastChunk;
+  if (last?.threadCpuMs !== undefined && last.threadCpuMs >= 0) pairs.push([m.toMs(last.at), last.threadCpuMs]);
+  if (seamCpu && seamCpu.cpuMs >= 0) pairs.push([(seamCpu.hrUs - startHrUs) / 1000, seamCpu.cpuMs]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  return pairs.flat();
+}

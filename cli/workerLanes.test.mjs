@@ -1,0 +1,67 @@
+// End to end: each worker thread's lane holds that thread's own CPU profile. The recorder keys a
+// worker by its thread id (what its probe writes its records and exit announcement under), read from
+// the title Node's inspector gives it, not by NodeWorker's workerId, an attach counter that differs
+// from it whenever workers start out of order (a pool) or one never started. And a thread whose
+// profile misses CPU its probe measured gets a warning saying so (analyzer/profileCoverage.ts).
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { CLI, runOnce, reportOf } from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+/** Busy slices of a lane whose dominant user function is in `file`: [count, ms]. */
+function slicesIn(report, laneId, file) {
+  const { strings, sites, slices } = report.spans;
+  const lane = report.lanes.findIndex((l) => l.id === laneId);
+  let n = 0, ms = 0;
+  for (let i = 0; i < slices.lane.length; i++) {
+    const s = slices.site[i];
+    if (slices.lane[i] !== lane || s < 0) continue;
+    if (strings[sites.file[s]] === file) { n++; ms += slices.end[i] - slices.start[i]; }
+  }
+  return [n, ms];
+}
+
+describe('a worker started after one that was terminated before it ran (thread id 2, attached first)', () => {
+  const s = runOnce('worker-after-terminated.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /worker 2 computed \d+/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it("puts the worker's CPU samples on its own lane", () => {
+    const report = reportOf(s.run);
+    const lane = report.lanes.find((l) => l.kind === 'worker');
+    assert.equal(lane?.threadId, 2, JSON.stringify(report.lanes.map((l) => [l.id, l.kind, l.busyMs])));
+    const [n, ms] = slicesIn(report, lane.id, s.file);
+    // 5e7 iterations: ~100 ms of CPU on an idle machine; its samples are the lane's, whatever the load.
+    assert.ok(n > 0 && ms > 20, `worker lane ${lane.id}: ${n} busy slices (${ms.toFixed(1)} ms) in the fixture's code; busyMs ${lane.busyMs}; warnings ${report.warnings.join(' | ')}`);
+  });
+  it('warns of no CPU a profile misses', () => {
+    const report = reportOf(s.run);
+    assert.deepEqual(missWarnings(report), []);
+  });
+});
+
+/** The warnings of threads whose CPU profile misses CPU their probe measured. */
+const missWarnings = (report) => report.warnings.filter((w) => /its CPU profile misses/.test(w));
+
+describe("a worker that ends the recorder's profile chunks (console.profileEnd() with no title)", () => {
+  const s = runOnce('worker-ends-profiles.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /computed \d+/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('says which worker its profile misses CPU of, and how much', () => {
+    const report = reportOf(s.run);
+    const lane = report.lanes.find((l) => l.kind === 'worker');
+    const warnings = missWarnings(report);
+    assert.equal(warnings.length, 1, `warnings: ${report.warnings.join(' | ')}; lanes ${JSON.stringify(report.lanes.map((l) => [l.id, l.busyMs]))}`);
+    assert.match(warnings[0], new RegExp(`^worker ${lane.threadId} · worker-ends-profiles\\.js of pid ${lane.pid}: its CPU profile misses at least `));
+    // The worker computes ~1 s of CPU (on an idle machine); its first chunk is the recorder's own (not a console
+    // profile), ~100 ms of wall time, longer on a loaded machine: the profile misses the rest, after it.
+    const [, missed, unit, total, totalUnit] = /misses at least ([\d.]+) (ms|s) of the ([\d.]+) (ms|s)/.exec(warnings[0]);
+    const ms = (v, u) => Number(v) * (u === 's' ? 1000 : 1);
+    assert.ok(ms(missed, unit) > 300 && ms(missed, unit) <= ms(total, totalUnit), warnings[0]);
+  });
+});
