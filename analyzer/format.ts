@@ -30,6 +30,19 @@ export function formatCount(n: number, digits = 1): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(digits);
 }
 
+/**
+ * An integer with its thousands grouped as en-US writes them ("1,000,000"), as
+ * `n.toLocaleString('en-US')` does, without Intl: the first Intl call of a page loads its locale
+ * data (~20 ms before the timeline's first frame). Other numbers as toLocaleString writes them.
+ */
+export function formatThousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
+
 /** The last path segment of a file path or URL (labels stay short; the full path goes in tooltips). */
 export function baseName(p: string | undefined): string {
   if (!p) return '';

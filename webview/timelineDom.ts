@@ -2,6 +2,7 @@ import type { Report } from '../analyzer/report';
 import type { TimelineModel } from './model';
 import type { RowLayout } from './rows';
 import { el } from './dom';
+import { formatThousands } from '../analyzer/format';
 import { buildHeader } from './header';
 import { TRACKS, TRACK_H } from './tracks';
 
@@ -101,7 +102,7 @@ export function buildTimelineDom(root: HTMLElement, model: TimelineModel, layout
   const dropped = r.spans.dropped;
   const droppedN = dropped.asyncSpans + dropped.slices + dropped.lag;
   const status = el('div', { class: 'cl-status' }, rangeText,
-    el('span', {}, `${model.totalSpans.toLocaleString('en-US')} spans${droppedN ? ` (${droppedN.toLocaleString('en-US')} left out${dropped.note ? `: ${dropped.note}` : ''})` : ''}`),
+    el('span', {}, `${formatThousands(model.totalSpans)} spans${droppedN ? ` (${formatThousands(droppedN)} left out${dropped.note ? `: ${dropped.note}` : ''})` : ''}`),
     el('span', {}, 'Wheel/pinch: zoom · drag: pan · Shift+drag: zoom to selection · keys ← → + − 0, Enter [ ]'));
   const cursor = el('div', { class: 'cl-cursor', 'aria-hidden': 'true' }, el('span', {}));
   const main = el('div', { class: 'cl-main' }, overviewStrip, axisStrip, tracksStrip, lanesEl, status, cursor);
