@@ -39,7 +39,12 @@ function runPlain(command, { cwd, env }) {
 }
 
 /** The inspector's own status lines (the CLI's stderr filter removes them from the program's output). */
-const INSPECTOR_BANNER = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect)/;
+/**
+ * Node's inspector's own lines, printed or not depending on whether a debugger session is still
+ * connected at that moment (in a plain run under a debugger too): "Debugger ending on ws://…" comes
+ * when the inspector's server stops at exit with the debugger's hang-up not yet seen.
+ */
+const INSPECTOR_BANNER = /^(Debugger listening on ws:|Debugger ending on ws:|For help, see: https:\/\/nodejs.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect)/;
 
 /** vitest lists a test by name only when it was slower than 300 ms: a matter of timing. */
 const VITEST_SLOW_TEST = /^ {3,}✓ .*\sT$/;
