@@ -1,5 +1,5 @@
 // I/O + blocking I/O in async code, plain: 12 reports are downloaded concurrently (arriving every
-// 40 ms) and each is saved with fs.writeFileSync (4 MB). The sync call blocks the event loop for
+// 40 ms) and each is saved with fs.writeFileSync (1 MB). The sync call blocks the event loop for
 // the whole write, so nothing else (other responses, timers) can run meanwhile.
 // Concurrency Lens should find: sync-io at the writeFileSync line (and at the unlinkSync line).
 //
@@ -12,7 +12,7 @@ const path = require('node:path');
 const { startSlowService, getText } = require('../lib/slow-service');
 
 const REPORTS = 12;
-const REPORT_BYTES = 4 * 1024 * 1024;
+const REPORT_BYTES = 1024 * 1024;
 const outputDir = path.join(os.tmpdir(), `concurrency-lens-sample-${process.pid}`);
 
 const renderReport = (summary) => Buffer.alloc(REPORT_BYTES, summary);
@@ -21,7 +21,7 @@ async function saveReport(url, index) {
   const summary = await getText(url);
   const file = path.join(outputDir, `report-${index}.txt`);
   fs.writeFileSync(file, renderReport(summary));
-  fs.unlinkSync(file); // a demo: don't keep the 48 MB
+  fs.unlinkSync(file); // a demo: don't keep the 12 MB
 }
 
 async function main() {

@@ -11,7 +11,7 @@ const path = require('node:path');
 const { startSlowService, getText } = require('../lib/slow-service');
 
 const REPORTS = 12;
-const REPORT_BYTES = 4 * 1024 * 1024;
+const REPORT_BYTES = 1024 * 1024;
 const outputDir = path.join(os.tmpdir(), `concurrency-lens-sample-${process.pid}`);
 
 const renderReport = (summary) => Buffer.alloc(REPORT_BYTES, summary);
@@ -20,7 +20,7 @@ async function saveReport(url, index) {
   const summary = await getText(url);
   const file = path.join(outputDir, `report-${index}.txt`);
   await fs.promises.writeFile(file, renderReport(summary));
-  await fs.promises.unlink(file); // a demo: don't keep the 48 MB
+  await fs.promises.unlink(file); // a demo: don't keep the 12 MB
 }
 
 async function main() {

@@ -15,14 +15,14 @@ const { startSlowService, getText } = require('../lib/slow-service');
 const { createPool, serveTasks } = require('../lib/pool');
 
 const REPORTS = 12;
-const REPORT_BYTES = 4 * 1024 * 1024;
+const REPORT_BYTES = 1024 * 1024;
 const outputDir = path.join(os.tmpdir(), `concurrency-lens-sample-${process.pid}`);
 
 const renderReport = (summary) => Buffer.alloc(REPORT_BYTES, summary);
 
 function writeReportSync({ file, summary }) {
   fs.writeFileSync(file, renderReport(summary));
-  fs.unlinkSync(file); // a demo: don't keep the 48 MB
+  fs.unlinkSync(file); // a demo: don't keep the 12 MB
   return file;
 }
 
