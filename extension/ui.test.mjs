@@ -124,6 +124,10 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     await vs.screenshot('07-quick-fix');
     await page.keyboard.press('Enter'); // the fix is the focused (preferred) action
     await page.locator('.action-widget').waitFor({ state: 'hidden' });
+    // The edit reaches the editor when the extension host has applied it (a save before that
+    // writes the old text and leaves the fix unsaved): wait for it in the editor, bounded.
+    for (const until = Date.now() + 20_000; !(await wb.editorText()).includes('Promise.all([loadUser()') && Date.now() < until;) await page.waitForTimeout(250);
+    assert.ok((await wb.editorText()).includes('Promise.all([loadUser()'), 'the fix reached the editor');
     await page.keyboard.press('Control+S');
     // The save reaches the disk when the editor gets to it (seconds on a loaded machine): wait, bounded.
     const rewritten = /const \[user, orders, news\] = await Promise\.all\(\[loadUser\(\), loadOrders\(\), loadNews\(\)\]\);/;
