@@ -3,7 +3,7 @@ import { exportTrace } from '../analyzer/exportTrace';
 import { connectHost } from './host';
 import { Timeline } from './timeline';
 import { el } from './dom';
-import { unpackColumns, base64Bytes, gunzip, type PackedHeader } from './packedColumns';
+import { unpackColumns, base64Bytes, type PackedHeader } from './packedColumns';
 import { classFor, previewModel, seedClass, type ClassHeader, type Preview, type PreviewHeader } from './preview';
 import { buildModel } from './model';
 
@@ -71,17 +71,6 @@ function splitBlock(text: string): [unknown, string] {
 }
 
 /**
- * A preview block's header and bytes: "header JSON\nbase64", gunzipped when its element is marked
- * `data-gzip` (page.ts: the finer classes, read after the first frame). An unmarked block is read
- * without leaving the task (no await that yields: the parser does not run in between).
- */
-async function binaryBlock(id: string, text: string): Promise<[unknown, Uint8Array]> {
-  const [header, base64] = splitBlock(text);
-  const bytes = base64Bytes(base64);
-  return [header, document.getElementById(id)?.hasAttribute('data-gzip') ? await gunzip(bytes) : bytes];
-}
-
-/**
  * The packed columns into `report` (they follow the script in the page: read once it is parsed).
  * False if the page has none.
  */
@@ -125,7 +114,7 @@ async function start(): Promise<void> {
       timings.jsonMs = performance.now() - t;
       const pre = block('cl-preview');
       t = performance.now();
-      if (pre) { const [header, bytes] = await binaryBlock('cl-preview', pre); preview = previewModel(report, header as PreviewHeader, bytes); }
+      if (pre) { const [header, base64] = splitBlock(pre); preview = previewModel(report, header as PreviewHeader, base64Bytes(base64)); }
       timings.previewMs = performance.now() - t;
       // Without a preview the model needs the columns first.
       if (!preview) await loadColumns(report, timings);
@@ -150,8 +139,8 @@ async function start(): Promise<void> {
       timings[level === 0 ? 'classWaitMs' : 'exactClassWaitMs'] = performance.now() - t;
       if (!text) throw new Error(`the page has a preview but not its class ${level} (cl-preview-${level})`);
       const c = performance.now();
-      const [header, bytes] = await binaryBlock(`cl-preview-${level}`, text);
-      seedClass(preview!, header as ClassHeader, bytes);
+      const [header, base64] = splitBlock(text);
+      seedClass(preview!, header as ClassHeader, base64Bytes(base64));
       timings[level === 0 ? 'classMs' : 'exactClassMs'] = performance.now() - c;
     };
     try {

@@ -7,7 +7,6 @@
  * It may import analyzer types and webview's pure, DOM-free modules (styles, the packed
  * columns' format) and node:*; nothing imports it but cli/ and extension/ (scripts/layers.test.mjs).
  */
-import { gzipSync } from 'node:zlib';
 import type { Report } from '../../analyzer/report';
 import { TIMELINE_CSS } from '../../webview/styles';
 import { packColumns } from './packColumns';
@@ -76,10 +75,7 @@ export function modelBlocks(report: Report, nonce: string): { head: string; tail
   // not exact), else the page decodes the columns before its first frame as it does for small runs.
   const firstFrame = preview.bytes.byteLength + Math.max(...preview.classes.map((c) => c.bytes.byteLength));
   if (firstFrame > ((packed.base64.length * 3) / 4) * PREVIEW_MAX_SIZE) return { head: model, tail: columns };
-  // The finer classes, read after the first frame, are gzipped (~45 % of their bytes: a smaller
-  // page to receive and parse); the head and class 0 are not: gunzip in the page (DecompressionStream)
-  // yields a task, which the first frame would wait for.
-  const [class0, ...classes] = preview.classes.map((c, k) => binaryBlock(`cl-preview-${k}`, c.header, k > 0 ? gzip64(c.bytes) : base64(c.bytes), nonce, k > 0));
+  const [class0, ...classes] = preview.classes.map((c, k) => binaryBlock(`cl-preview-${k}`, c.header, base64(c.bytes), nonce));
   return {
     head: [model, binaryBlock('cl-preview', preview.header, base64(preview.bytes), nonce), class0].join('\n'),
     tail: [...classes, columns].join('\n'),
@@ -87,17 +83,13 @@ export function modelBlocks(report: Report, nonce: string): { head: string; tail
 }
 
 const base64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
-const gzip64 = (b: Uint8Array) => gzipSync(Buffer.from(b.buffer, b.byteOffset, b.byteLength), { level: 4 }).toString('base64');
 
 /** The preview is left out when a first frame would read more than this many times the packed columns (gzipped bytes). */
 const PREVIEW_MAX_SIZE = 1.5;
 
-/**
- * An inert block: its header as one JSON line (program text in it cannot close the element), then
- * base64; `gzipped` marks the bytes as gzip (`data-gzip`: main.ts gunzips them).
- */
-function binaryBlock(id: string, header: unknown, base64: string, nonce: string, gzipped = false): string {
-  return `<script type="application/octet-stream" id="${id}" nonce="${nonce}"${gzipped ? ' data-gzip' : ''}>${modelJson(header)}\n${base64}</script>`;
+/** An inert block: its header as one JSON line (program text in it cannot close the element), then base64. */
+function binaryBlock(id: string, header: unknown, base64: string, nonce: string): string {
+  return `<script type="application/octet-stream" id="${id}" nonce="${nonce}">${modelJson(header)}\n${base64}</script>`;
 }
 
 /** The report as JSON that cannot close its script element nor open a comment. */
