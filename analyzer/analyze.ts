@@ -1,6 +1,6 @@
 import type { Report, Lane, Finding, Metrics, SiteStat } from './report';
 import { buildThreadModel, ThreadModel } from './threadModel';
-import { TICK, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
+import { TICK, THREAD_CPU_ESTIMATED, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
 import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
@@ -116,8 +116,8 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     const missing = m.tid === 0 ? run.threads.find((t) => t.pid === m.pid && t.tid === 0)?.records.find((r) => r.t === 'noInspector') : undefined;
     if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);
   }
-  // No schedstat: a main thread's probe reads its whole process's CPU (recorder/procFs.ts THREAD_CPU_ESTIMATED).
-  report.warnings.push(...uncoveredCpuWarnings(threads, run, (run.degraded ?? []).some((d) => d.startsWith('per-thread CPU time'))));
+  // No schedstat: a main thread's probe reads its whole process's CPU.
+  report.warnings.push(...uncoveredCpuWarnings(threads, run, (run.degraded ?? []).includes(THREAD_CPU_ESTIMATED)));
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
   return report;
 }

@@ -283,3 +283,10 @@ export interface ResourceUsage {
   swappedOut: number; fsRead: number; fsWrite: number; ipcSent: number; ipcReceived: number;
   signalsCount: number; voluntaryContextSwitches: number; involuntaryContextSwitches: number;
 }
+
+/**
+ * What a recording's `degraded` says when per-thread CPU time could not be read (the recorder
+ * writes it: recorder/procFs.ts): a main thread's probe CPU readings are then its whole process's.
+ */
+export const THREAD_CPU_ESTIMATED = 'per-thread CPU time: /proc/thread-self/schedstat unavailable; a main thread\'s on-CPU time is estimated by its process\'s '
+  + '(process.cpuUsage(), which includes its other threads) and a worker\'s is unknown, so blocked-event-loop findings there cannot tell CPU work from waiting for a core';

@@ -13,6 +13,5 @@ export function procReadable(env: NodeJS.ProcessEnv | Record<string, string | un
   return env[NO_PROC_ENV] !== '1' && process.platform === 'linux' && fs.existsSync('/proc/thread-self/schedstat');
 }
 
-/** What `program.degraded` says when per-thread CPU time could not be read. */
-export const THREAD_CPU_ESTIMATED = 'per-thread CPU time: /proc/thread-self/schedstat unavailable; a main thread\'s on-CPU time is estimated by its process\'s '
-  + '(process.cpuUsage(), which includes its other threads) and a worker\'s is unknown, so blocked-event-loop findings there cannot tell CPU work from waiting for a core';
+/** What `program.degraded` says when per-thread CPU time could not be read (the analyzer looks for it: analyzer/raw.ts). */
+export { THREAD_CPU_ESTIMATED } from '../analyzer/raw';
