@@ -75,11 +75,12 @@ export function profileChunkExpression(start: number, end: number): string {
 
 /**
  * Expressions of a switch of the sampling interval at the thread's event loop (recorder/probe/loopSwitch.ts):
- * arm (true, or null from a probe that cannot), disarm (true when none was begun), start (the
- * SwitchSeams, or null).
+ * arm (true, or null from a probe that cannot), disarm (true when none was begun), status (the
+ * SwitchSeams of a wait that ran out, 1 while the probe waits, else 0; null from a probe without a switch), start (the SwitchSeams, or null).
  */
 export const SWITCH_ARM_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.loopSwitch?.arm() ?? null`;
 export const SWITCH_DISARM_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.loopSwitch?.disarm() ?? null`;
+export const SWITCH_STATUS_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.loopSwitch?.status() ?? null`;
 export const SWITCH_START_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.loopSwitch?.start() ?? null`;
 
 export function readProbeOptions(): ProbeOptions | null {

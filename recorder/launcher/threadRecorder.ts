@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
+import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
 import type { SwitchSeams } from '../probe/loopSwitch';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
@@ -50,6 +50,8 @@ export interface RecorderHooks {
 const ARM_WAIT_MS = 1000;
 /** A switch polls the thread every 1, 2, 4… ms up to this (the longest its loop is held by a switch on an unloaded machine). */
 const MAX_POLL_MS = 8;
+/** How many times a switch not made (the thread's loop not reached in time, or its wait ran out) is tried: each try holds the loop up to the probe's wait limit. */
+const MAX_SWITCH_TRIES = 3;
 
 /**
  * Records one thread over CDP: starts the CPU profiler before any user code runs (the
@@ -77,6 +79,8 @@ export class ThreadRecorder {
   private readonly pacing: ChunkPacing;
   /** Set when the next rotation should sample less often, and why (see samplingPolicy.ts). */
   private coarsen: CoarserReason | undefined;
+  /** Switches armed so far (see rotateAtLoop). */
+  private switchTries = 0;
   /** Set once this thread samples less often because of its process's pool (see startsCoarser). */
   private poolCoarsened = false;
   private isProcessMain = false;
@@ -183,33 +187,44 @@ export class ThreadRecorder {
    * thread's event loop (recorder/probe/loopSwitch.ts: V8 takes a new interval only while no
    * profile runs, and its profiler, started anew, leaves code already running unattributed).
    * The probe, armed, ends its chunk at its next lag tick and waits there; we poll with the pair
-   * (set the interval, start), which takes only once the probe waits: the thread's loop is
-   * held until the next poll arrives (stated in the report). A thread that does not reach its
-   * loop within ARM_WAIT_MS is tried again at the next rotation; a probe that cannot switch at
-   * its loop (an attach agent) is not switched, nor a thread whose interval V8 refuses at the
-   * loop (the program runs a console.profile of its own).
+   * (set the interval, the switch's status) and send `start` only once V8 took the interval: the
+   * thread's loop is held until then (stated in the report). The probe may reach its loop between
+   * the pair's two commands (the thread handles them one by one): a `start` sent with the pair
+   * then began the next chunk at the old interval, and the switch was silently not made. A thread
+   * that does not reach its loop within ARM_WAIT_MS, or whose wait ran out before V8 took the
+   * interval, is tried again at the next rotation (at most MAX_SWITCH_TRIES times: each holds the
+   * loop); a probe that cannot switch at its loop (an attach agent) is not switched, nor a thread
+   * whose interval V8 refuses while its probe waits (the program runs a console.profile of its own).
    */
   private async rotateAtLoop(): Promise<void> {
     const why = this.coarsen!;
     this.coarsen = undefined;
     const armed = await this.target.send('Runtime.evaluate', { expression: SWITCH_ARM_EXPRESSION, returnByValue: true });
     if (armed?.result?.value !== true) return;
+    this.switchTries++;
     const interval = this.intervalUs * coarserFactor(why);
     const deadline = performance.now() + ARM_WAIT_MS;
-    let seams: SwitchSeams | null = null;
+    const evaluate = async (expression: string): Promise<unknown> => (await this.target.send('Runtime.evaluate', { expression, returnByValue: true }))?.result?.value;
+    let seams: SwitchSeams | undefined;
     let set = false;
+    let waited = false;
     for (let pollMs = 1; ; pollMs = Math.min(MAX_POLL_MS, pollMs * 2)) {
-      const [s, r] = await Promise.all([
+      const [s, status] = await Promise.all([
         this.collected ? false : this.target.send('Profiler.setSamplingInterval', { interval }).then(() => true, () => false),
-        this.target.send('Runtime.evaluate', { expression: SWITCH_START_EXPRESSION, returnByValue: true }),
+        evaluate(SWITCH_STATUS_EXPRESSION),
       ]);
-      seams = Array.isArray(r?.result?.value) ? r.result.value as SwitchSeams : null;
-      set = s;
-      if (seams) break;
+      if (Array.isArray(status)) { seams = status as SwitchSeams; set = s; break; } // its wait ran out: set says whether before it started the next chunk
+      // V8 took the interval (no chunk runs: the probe waits at its loop), or refused it while the
+      // probe waited since our last poll (a profile of the program's own runs): start the next chunk.
+      if (s || (waited && status === 1)) {
+        const started = await evaluate(SWITCH_START_EXPRESSION);
+        if (Array.isArray(started)) { seams = started as SwitchSeams; set = s; break; }
+      }
+      waited = status === 1;
       if (this.collected || performance.now() > deadline) {
-        const disarmed = await this.target.send('Runtime.evaluate', { expression: SWITCH_DISARM_EXPRESSION, returnByValue: true });
-        if (disarmed?.result?.value === false) continue; // begun meanwhile: the probe waits for our start
-        if (!this.collected) this.coarsen = why; // tried again at the next rotation
+        const disarmed = await evaluate(SWITCH_DISARM_EXPRESSION);
+        if (disarmed === false) continue; // begun meanwhile: the probe waits for our start
+        this.retrySwitch(why);
         return;
       }
       await new Promise<void>((resolve) => {
@@ -223,12 +238,19 @@ export class ThreadRecorder {
     this.chunk++;
     if (!set) {
       debugLog(`${this.describe()}: the sampling interval was not changed at its loop (${late ? 'the probe waited too long' : 'V8 refused it'})`);
-      if (late && !this.collected) this.coarsen = why;
+      if (late) this.retrySwitch(why);
       return;
     }
     this.intervalUs = interval;
     if (why === 'pool') this.poolCoarsened = true;
     this.hooks.samplingChanged(this.pid, this.tid, interval, started[1], why, started[1] - ended[1]);
+  }
+
+  /** Tries a switch not made again at the next rotation, unless it was tried MAX_SWITCH_TRIES times or the thread is collected. */
+  private retrySwitch(why: CoarserReason): void {
+    if (this.collected) return;
+    if (this.switchTries < MAX_SWITCH_TRIES) this.coarsen = why;
+    else debugLog(`${this.describe()}: the sampling interval was not changed after ${this.switchTries} tries`);
   }
 
   /**

@@ -22,9 +22,12 @@ export type SwitchSeams = [ended: SeamReading, started: SeamReading, late: numbe
  * So the recorder arms the switch, and the probe's next lag tick (a timer: only Node's and the
  * probe's frames below it) ends the running chunk and waits there (`wait`: Atomics.wait, during
  * which the inspector still dispatches the recorder's commands). Meanwhile the recorder keeps
- * sending its pair: set the interval (refused by V8 while a chunk runs), then `start`, which
- * starts the next chunk once the probe waits. If the recorder does not come within the wait's
- * limit, the probe starts the next chunk itself, at whatever interval V8 has by then.
+ * sending its pair: set the interval (refused by V8 while a chunk runs), then `status`. Only once
+ * V8 took the interval does it send `start`,
+ * which starts the next chunk: the probe may reach its loop between the pair's two commands
+ * (they are dispatched one by one), and a `start` sent with the pair would then start the next
+ * chunk at the old interval. If the recorder does not come within the wait's limit, the probe
+ * starts the next chunk itself, at whatever interval V8 has by then.
  */
 export class LoopSwitch {
   private phase: 'idle' | 'armed' | 'waiting' | 'late' = 'idle';
@@ -68,7 +71,20 @@ export class LoopSwitch {
     return true;
   }
 
-  /** The recorder's `start`: the seams of the switch once the probe waits at its loop (or gave up waiting), else null. */
+  /**
+   * Where the switch is, starting nothing: the seams of a switch whose wait ran out (the probe
+   * started the next chunk itself; given once), else 1 while the probe waits at its loop, else 0.
+   * Two 1s around a refused interval: V8 refused it with no chunk of ours running (the program
+   * runs a console.profile of its own).
+   */
+  status(): SwitchSeams | 0 | 1 {
+    if (this.phase === 'waiting') return 1;
+    if (this.phase !== 'late') return 0;
+    this.phase = 'idle';
+    return [this.ended!, this.started!, 1];
+  }
+
+  /** The recorder's `start`, sent once V8 took the interval: the seams of the switch once the probe waits at its loop (or gave up waiting), else null. */
   start(): SwitchSeams | null {
     if (this.phase === 'waiting') {
       this.started = this.chunk(1, 0);
