@@ -57,10 +57,14 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   const rootPid = run.rootPid ?? Math.min(...run.threads.map((t) => t.pid));
   const nodeLanePids = new Set(models.filter((m) => m.tid === 0).map((m) => m.pid));
   const mainPid = graph.mainPid(models.filter((m) => m.tid === 0)) ?? (nodeLanePids.has(rootPid) ? rootPid : undefined);
+  // Where each worker was created (its creator's spawn record): its thread's CPU clock runs from there.
+  const workerCreated = new Map<string, number>();
+  for (const m of models) for (const s of m.spawns) if (s.kind === 'worker') workerCreated.set(`${m.pid}:${s.threadId}`, s.at);
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
     const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }, t.samplingChanges) : undefined;
-    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.time[0], samples?.end, t.seamCpu, run.startHrUs, wallMs) };
+    const samplesSpan = samples ? { startMs: samples.time[0], endMs: samples.end } : undefined;
+    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samplesSpan, workerCreated.get(`${model.pid}:${model.tid}`), t.seamCpu, run.startHrUs, wallMs) };
   });
   threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
   const externals = externalLanes(graph, (pid) => nodeLanePids.has(pid), run.startHrUs, wallMs);
@@ -180,12 +184,15 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
 
 /**
  * `sampledBusyMs`: busy time from the thread's CPU samples; undefined when it has no CPU profile
- * (a launcher, a process without inspector). `samplesStartMs`/`samplesEndMs`: where its samples
- * begin and end (the lane spans them: a busy time never exceeds the lane).
+ * (a launcher, a process without inspector, a worker ended before its first chunk was streamed).
+ * `samples`: where its samples begin and end; `createdMs`: where a worker was created. The lane
+ * spans its samples, or without them its thread's whole CPU clock (from its creation to its
+ * latest CPU reading): a busy time never exceeds the lane.
  */
 function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | undefined, sampledBusyMs: number | undefined,
-  samplesStartMs: number | undefined, samplesEndMs: number | undefined,
+  samples: { startMs: number | undefined; endMs: number | undefined } | undefined, createdMs: number | undefined,
   seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
+  const samplesStartMs = samples?.startMs, samplesEndMs = samples?.endMs;
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
   const name = script ? basename(script) : kind === 'worker' ? '[eval]' : 'node';
@@ -202,11 +209,12 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   // Without a CPU profile, the thread's CPU time is the best measure of its busy time there is.
   let busyMs = sampledBusyMs ?? (cpu ? cpu.ms : 0);
   if (cpu && cpu.ms + after + 10 < busyMs) busyMs = cpu.ms + after + 10;
-  // An abrupt end leaves CPU samples after the probe's last record.
-  const endMs = Math.max(m.endMs ?? wallMs, samplesEndMs ?? -Infinity);
+  // An abrupt end leaves CPU samples, and CPU readings at the profile's seams, after the probe's last record.
+  const endMs = Math.max(m.endMs ?? wallMs, samplesEndMs ?? -Infinity, cpu && !m.lastChunk?.final ? cpu.at : -Infinity);
   // A worker's profile starts before its probe loads: the samples of Node's worker bootstrap
   // (~100 ms of CPU on a loaded machine) come before the probe's start, and are the thread's.
-  const startMs = Math.max(0, Math.min(m.startMs, samplesStartMs ?? Infinity));
+  // Without samples its busy time is its CPU clock, which counts that bootstrap from its creation.
+  const startMs = Math.max(0, Math.min(m.startMs, samplesStartMs ?? (sampledBusyMs === undefined ? createdMs : undefined) ?? Infinity));
   const usage = m.lastChunk?.usage;
   const lags = [];
   for (let i = 0; i < m.ticks.length; i += TICK.size) lags.push(m.ticks[i + TICK.lagMs]);

@@ -166,6 +166,44 @@ describe('piscina: 2 threads run CPU tasks, then pool.destroy()', () => {
   });
 });
 
+describe('piscina: 2 threads run CPU tasks and are destroyed while the recorder is stopped (SIGSTOP)', () => {
+  // A recorder starved of CPU on a loaded machine answered a worker ~300 ms late and rotated none
+  // of its profile chunks before pool.destroy() ended it: the whole profile was lost. Here the
+  // recorder CLI is stopped from the moment both workers run until well after they are gone: what
+  // the workers ran reaches it only through the chunks their probes end themselves (before each
+  // result is posted, before they block waiting for the next task).
+  const s = { stopped: false };
+  before(async () => {
+    let running = 0;
+    s.run = await profile([fixture('abrupt/piscina-destroy.mjs')], {
+      env: { CL_DEBUG: '1' },
+      timeoutMs: 120_000,
+      onSpawn: (child) => child.stderr.on('data', (d) => {
+        for (const _ of String(d).matchAll(/worker \d+ running after/g)) {
+          if (++running !== 2) continue;
+          process.kill(child.pid, 'SIGSTOP');
+          s.stopped = true;
+          setTimeout(() => process.kill(child.pid, 'SIGCONT'), 2000);
+        }
+      }),
+    });
+  });
+  it('runs the program (the recorder stopped once both workers ran)', () => {
+    assert.ok(s.stopped, s.run.stderr.slice(-2000));
+    assert.match(s.run.stdout, /destroyed/);
+    assert.equal(s.run.code, 0, s.run.stderr.slice(-2000));
+  });
+  it('keeps both workers\' CPU profiles, with the tasks\' CPU', () => {
+    const report = reportOf(s.run);
+    const workers = lanesOf(report, 'worker');
+    assert.equal(workers.length, 2, JSON.stringify(report.lanes));
+    for (const w of workers) {
+      assert.deepEqual(noProfileWarning(report, w), [], report.warnings.join('\n'));
+      assertBusy(w, 100);
+    }
+  });
+});
+
 /**
  * Every call of the fixture's pair of sequential awaits (at its `@mark:pair-first`) was recorded:
  * the sequential-awaits finding there counts `calls`, in a lane of `laneKind`.

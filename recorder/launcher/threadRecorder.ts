@@ -260,8 +260,11 @@ export class ThreadRecorder {
   private async collectLastChunk(sent: () => void): Promise<void> {
     if (this.chunk === 0) {
       const stopped = this.target.send('Profiler.stop');
+      // A worker's probe runs a chunk of its own from its load (probe/index.ts startOwnChunks): ended too.
+      const own = this.tid !== 0 ? this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, 1), returnByValue: true }).catch(() => undefined) : undefined;
       sent();
       this.chunkReceived((await stopped).profile);
+      if (own) this.seamRead((await own)?.result?.value);
       return;
     }
     const ended = this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });

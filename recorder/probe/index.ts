@@ -52,7 +52,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
   (runtime as any).release = release;
-  (runtime as any).profileChunk = profileChunk;
+  (runtime as any).profileChunk = wt.isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
   (runtime as any).loopSwitch = loopSwitch;
   recorderPid = opts.recorderPid;
 
@@ -122,19 +122,26 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   // (outgoingMessages.ts). The recorder's inspector calls run inside a worker's Atomics.wait:
   // see atomicsWait.ts.
   const pending = () => { const c = runtime.changes(); return c !== flushedChanges || c !== aggChanges || requests.pending(); };
-  const beforeBlocking: PendingRecords = { pending, write: () => flush(false, true) };
+  const beforeBlocking: PendingRecords = {
+    pending: () => pending() || ownChunkDue(),
+    write: () => { if (pending()) flush(false, true); rotateOwnChunk(); },
+  };
   // Before a message, at most once per MESSAGE_WRITE_GAP_MS (or 20× the last write's cost, when
   // shorter): a worker streaming messages by the thousand writes ~1,000 times a second at most,
   // not once per message. What it recorded in between is written before its next message after
   // that, before it blocks, or by the periodic write.
   let messageWriteDueAt = 0;
+  const recordsDue = () => performance.now() >= messageWriteDueAt && pending();
   const beforeMessage: PendingRecords = {
-    pending: () => performance.now() >= messageWriteDueAt && pending(),
+    pending: () => recordsDue() || ownChunkDue(),
     write: () => {
-      const t0 = performance.now();
-      flush(false, true);
-      const t1 = performance.now();
-      messageWriteDueAt = t1 + Math.min((t1 - t0) * 20, MESSAGE_WRITE_GAP_MS);
+      if (recordsDue()) {
+        const t0 = performance.now();
+        flush(false, true);
+        const t1 = performance.now();
+        messageWriteDueAt = t1 + Math.min((t1 - t0) * 20, MESSAGE_WRITE_GAP_MS);
+      }
+      rotateOwnChunk();
     },
   };
   const writes = !measureOff('flush');
@@ -213,6 +220,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
     try {
       lagTick(runtime, ticks, expected);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
+      rotateOwnChunk();
       // A task mark after a switch: its pause (the profiler's restart) is nobody's task.
       if (loopSwitch.atLoop()) runtime.mark(performance.now(), threadRunMs());
     } finally {
@@ -232,6 +240,46 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
     setTimeout(tick, TICK_MS).unref();
   });
 }
+
+/**
+ * A worker thread's CPU profile chunks, made robust to a recorder that comes late. A pool ends
+ * its workers with terminate() as a matter of course (piscina's and tinypool's destroy(), idle
+ * timeouts), losing the chunk in progress; the recorder rotates chunks over the inspector, and a
+ * recorder starved of CPU (a loaded machine: its answers to a worker waited ~300 ms) rotated none
+ * before a short-lived worker was ended, losing its whole profile. So a worker's probe starts
+ * chunk 1 itself as it loads (the recorder's Profiler.start, chunk 0, goes on until the recorder
+ * stops it: the two overlap, which joinProfileChunks undoes), and ends its chunk and starts the
+ * next itself once the chunk is as old as the recorder's rotations are apart (the shortest of the
+ * last four gaps; OWN_CHUNK_FIRST_MS before the recorder's second), checked where the thread may be ended next: before it posts a
+ * message, before it blocks in Atomics.wait, and on its lag tick. A recorder's rotation that
+ * comes less than half its interval after the probe's own is answered without rotating: the
+ * chunks keep the recorder's pace, whoever makes the seam. Returns the chunker the recorder
+ * calls (it measures the recorder's rotations).
+ */
+function startOwnChunks(): typeof profileChunk {
+  let lastCall = NaN;
+  /** The last few times between the recorder's rotations: the shortest is its pace (one that waited for a busy recorder is longer). */
+  const gaps: number[] = [];
+  /** Whether the running chunk is one the probe started itself. */
+  let own = false;
+  const limitMs = () => (gaps.length === 0 ? OWN_CHUNK_FIRST_MS : Math.min(...gaps));
+  ownChunkDue = () => profileChunk.age() >= limitMs();
+  rotateOwnChunk = () => { if (ownChunkDue()) { profileChunk(1, 1); own = true; } };
+  profileChunk(1, 0);
+  own = true;
+  return Object.assign((start: number, end: number) => {
+    const now = performance.now();
+    if (!Number.isNaN(lastCall) && gaps.push(now - lastCall) > 4) gaps.shift();
+    lastCall = now;
+    // The probe made this seam moments ago: a reading, no second seam.
+    if (start > 0 && end > 0 && own && profileChunk.age() < limitMs() / 2) return profileChunk(0, 0);
+    own = false;
+    return profileChunk(start, end);
+  }, { running: profileChunk.running, age: profileChunk.age });
+}
+const OWN_CHUNK_FIRST_MS = 100;
+let ownChunkDue = () => false;
+let rotateOwnChunk = () => undefined as void;
 
 /** HTTP requests this thread's servers began handling so far (set once request recording exists). */
 let requestsServed = () => 0;

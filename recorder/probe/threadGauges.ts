@@ -36,6 +36,9 @@ export function poolRequests(): number {
  * keeps running). Each ended chunk reaches the recorder as Profiler.consoleProfileFinished
  * (titled PROFILE_CHUNK_PREFIX and the chunk's number in this thread).
  * Chunk 0 is the recorder's own Profiler.start, which it stops itself after chunk 1 started.
+ * A worker's probe starts chunk 1 itself as it loads, and rotates its chunks itself when they
+ * grow old before the thread may be ended (index.ts: startOwnChunks): starting a chunk always
+ * ends the one running, whoever asked (the chunks overlap, which joinProfileChunks undoes).
  *
  * The chunker returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
@@ -50,15 +53,17 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
   let started = 0;
   let running: string | undefined;
+  /** performance.now() when the running chunk started. */
+  let runningSince = 0;
   const chunk = (start: number, end: number): SeamReading => {
-    const ending = end > 0 ? running : undefined;
-    if (end > 0) running = undefined;
-    if (start > 0) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`);
+    const ending = end > 0 || start > 0 ? running : undefined;
+    if (ending !== undefined) running = undefined;
+    if (start > 0) { profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); runningSince = performance.now(); }
     const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
     if (ending !== undefined) profileEnd(ending);
     return reading;
   };
-  return Object.assign(chunk, { running: () => running !== undefined });
+  return Object.assign(chunk, { running: () => running !== undefined, age: () => (running === undefined ? -1 : performance.now() - runningSince) });
 }
 
 /**
