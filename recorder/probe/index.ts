@@ -260,21 +260,26 @@ function startOwnChunks(): typeof profileChunk {
   let lastCall = NaN;
   /** The last few times between the recorder's rotations: the shortest is its pace (one that waited for a busy recorder is longer). */
   const gaps: number[] = [];
-  /** Whether the running chunk is one the probe started itself. */
+  /** Whether the running chunk is one the probe started itself, and when it is due to end (performance.now()). */
   let own = false;
+  let dueAt = Infinity;
   const limitMs = () => (gaps.length === 0 ? OWN_CHUNK_FIRST_MS : Math.min(...gaps));
-  ownChunkDue = () => profileChunk.age() >= limitMs();
-  rotateOwnChunk = () => { if (ownChunkDue()) { profileChunk(1, 1); own = true; } };
-  profileChunk(1, 0);
-  own = true;
+  const seam = (start: number, end: number, byProbe: boolean) => {
+    const reading = profileChunk(start, end);
+    own = byProbe;
+    dueAt = profileChunk.running() ? performance.now() + limitMs() : Infinity;
+    return reading;
+  };
+  ownChunkDue = () => performance.now() >= dueAt;
+  rotateOwnChunk = () => { if (ownChunkDue()) seam(1, 1, true); };
+  seam(1, 0, true);
   return Object.assign((start: number, end: number) => {
     const now = performance.now();
     if (!Number.isNaN(lastCall) && gaps.push(now - lastCall) > 4) gaps.shift();
     lastCall = now;
     // The probe made this seam moments ago: a reading, no second seam.
     if (start > 0 && end > 0 && own && profileChunk.age() < limitMs() / 2) return profileChunk(0, 0);
-    own = false;
-    return profileChunk(start, end);
+    return seam(start, end, false);
   }, { running: profileChunk.running, age: profileChunk.age });
 }
 const OWN_CHUNK_FIRST_MS = 100;
