@@ -63,8 +63,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
     const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }, t.samplingChanges) : undefined;
-    const samplesSpan = samples ? { startMs: samples.time[0], endMs: samples.end } : undefined;
-    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samplesSpan, workerCreated.get(`${model.pid}:${model.tid}`), t.seamCpu, run.startHrUs, wallMs) };
+    return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.time[0], samples?.end, workerCreated.get(`${model.pid}:${model.tid}`), t.seamCpu, run.startHrUs, wallMs) };
   });
   threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
   const externals = externalLanes(graph, (pid) => nodeLanePids.has(pid), run.startHrUs, wallMs);
@@ -185,14 +184,13 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
 /**
  * `sampledBusyMs`: busy time from the thread's CPU samples; undefined when it has no CPU profile
  * (a launcher, a process without inspector, a worker ended before its first chunk was streamed).
- * `samples`: where its samples begin and end; `createdMs`: where a worker was created. The lane
+ * `samplesStartMs`/`samplesEndMs`: where its samples begin and end; `createdMs`: where a worker was created. The lane
  * spans its samples, or without them its thread's whole CPU clock (from its creation to its
  * latest CPU reading): a busy time never exceeds the lane.
  */
 function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | undefined, sampledBusyMs: number | undefined,
-  samples: { startMs: number | undefined; endMs: number | undefined } | undefined, createdMs: number | undefined,
+  samplesStartMs: number | undefined, samplesEndMs: number | undefined, createdMs: number | undefined,
   seamCpu: ThreadCpuReading | undefined, startHrUs: number, wallMs: number): Lane {
-  const samplesStartMs = samples?.startMs, samplesEndMs = samples?.endMs;
   const kind: Lane['kind'] = m.tid !== 0 ? 'worker' : m.pid === mainPid ? 'main' : 'process';
   const script = m.tid !== 0 ? m.mainModule : m.hello?.argv[1] ?? m.mainModule;
   const name = script ? basename(script) : kind === 'worker' ? '[eval]' : 'node';

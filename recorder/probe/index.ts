@@ -260,14 +260,16 @@ function startOwnChunks(): typeof profileChunk {
   let lastCall = NaN;
   /** The last few times between the recorder's rotations: the shortest is its pace (one that waited for a busy recorder is longer). */
   const gaps: number[] = [];
-  /** Whether the running chunk is one the probe started itself, and when it is due to end (performance.now()). */
+  /** Whether the running chunk is one the probe started itself, when it started and when it is due to end (performance.now()). */
   let own = false;
+  let seamAt = 0;
   let dueAt = Infinity;
   const limitMs = () => (gaps.length === 0 ? OWN_CHUNK_FIRST_MS : Math.min(...gaps));
   const seam = (start: number, end: number, byProbe: boolean) => {
     const reading = profileChunk(start, end);
     own = byProbe;
-    dueAt = profileChunk.running() ? performance.now() + limitMs() : Infinity;
+    seamAt = performance.now();
+    dueAt = profileChunk.running() ? seamAt + limitMs() : Infinity;
     return reading;
   };
   ownChunkDue = () => performance.now() >= dueAt;
@@ -278,9 +280,9 @@ function startOwnChunks(): typeof profileChunk {
     if (!Number.isNaN(lastCall) && gaps.push(now - lastCall) > 4) gaps.shift();
     lastCall = now;
     // The probe made this seam moments ago: a reading, no second seam.
-    if (start > 0 && end > 0 && own && profileChunk.age() < limitMs() / 2) return profileChunk(0, 0);
+    if (start > 0 && end > 0 && own && now - seamAt < limitMs() / 2) return profileChunk(0, 0);
     return seam(start, end, false);
-  }, { running: profileChunk.running, age: profileChunk.age });
+  }, { running: profileChunk.running });
 }
 const OWN_CHUNK_FIRST_MS = 100;
 let ownChunkDue = () => false;

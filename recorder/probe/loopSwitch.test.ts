@@ -175,7 +175,7 @@ describe('LoopSwitch', () => {
   it('starts exactly one chunk after the switch (the recorder\'s, not also the probe\'s own)', () => {
     const chunk = profileChunker(inspector.console as any, () => 0);
     let starts = 0;
-    const counted = Object.assign((start: number, end: number) => { if (start) starts++; return chunk(start, end); }, { running: () => chunk.running(), age: () => chunk.age() });
+    const counted = Object.assign((start: number, end: number) => { if (start) starts++; return chunk(start, end); }, { running: () => chunk.running() });
     let released = 0;
     const sw: LoopSwitch = new LoopSwitch(counted, () => { sw.start(); }, () => { released++; });
     counted(1, 0);

@@ -5,8 +5,6 @@ export interface Chunker {
   (start: number, end: number): SeamReading;
   /** Whether a chunk of the probe's is running. */
   running(): boolean;
-  /** How long the running chunk has run (ms), -1 when none runs. */
-  age(): number;
 }
 
 /** What the recorder gets back from `start`: the readings at the old chunk's end and the new one's start, and 1 when the probe had already started it (its wait ran out). */

@@ -53,17 +53,15 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
   let started = 0;
   let running: string | undefined;
-  /** performance.now() when the running chunk started. */
-  let runningSince = 0;
   const chunk = (start: number, end: number): SeamReading => {
     const ending = end > 0 || start > 0 ? running : undefined;
     if (ending !== undefined) running = undefined;
-    if (start > 0) { profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); runningSince = performance.now(); }
+    if (start > 0) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`);
     const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
     if (ending !== undefined) profileEnd(ending);
     return reading;
   };
-  return Object.assign(chunk, { running: () => running !== undefined, age: () => (running === undefined ? -1 : performance.now() - runningSince) });
+  return Object.assign(chunk, { running: () => running !== undefined });
 }
 
 /**
