@@ -11,11 +11,13 @@
  * last ~100 ms). At exit it waits (bounded) for the recorder to collect the last CPU profile
  * chunk before the thread goes away.
  */
+// First: a process's main thread announces itself to the recorder as the probe starts loading (see arrival.ts).
+import { arrival, release, waitForRecorder } from './arrival';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { readProbeOptions, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile } from '../probeOptions';
+import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS } from '../../analyzer/raw';
@@ -25,11 +27,10 @@ import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
-import { installSlicedAtomicsWait, originalAtomicsWait, type PendingRecords } from './atomicsWait';
+import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
 import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEvaluatorPath } from './testRunnerHooks';
-import { launcherName } from '../../analyzer/launchers';
 
 // Captured before the probe wraps fs.*Sync: the probe's own file work is not the program's sync I/O.
 const { openSync, closeSync } = fs;
@@ -45,7 +46,7 @@ const MESSAGE_WRITE_GAP_MS = 1;
 /** HTTP requests kept in detail per thread (counts stay exact beyond it). */
 const MAX_REQUEST_ROWS = 200_000;
 
-function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
+function start(opts: ProbeOptions, launcher: string | undefined): void {
   const tid = wt.threadId;
   const log = new ThreadLog(path.join(opts.runDir, `${process.pid}-${tid}.jsonl`));
   const runtime = new ProbeRuntime(opts.maxSpans, () => flush(), (base, table) => log.write({ t: 'table', base, ...table }));
@@ -54,7 +55,6 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   (runtime as any).release = release;
   (runtime as any).profileChunk = wt.isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
   (runtime as any).loopSwitch = loopSwitch;
-  recorderPid = opts.recorderPid;
 
   const perfAnchor = performance.now();
   const hrAnchorUs = Number(process.hrtime.bigint() / 1000n);
@@ -72,8 +72,7 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
   // Test code runs in this thread, compiled by a test runner (testRunnerHooks): logged once.
   const runsTests = (name: string) => { if (runner === undefined) { runner = name; log.write({ t: 'testRunner', name }); } };
   // A launcher (npm, npx, yarn, tsx's CLI…) runs no user code: nothing of it is instrumented, and
-  // it is not CPU-profiled (see announceLauncher); its lane, lag and children are still recorded.
-  const launcher = wt.isMainThread ? launcherName(process.argv, true) : undefined;
+  // it is not CPU-profiled (arrival.ts announced it as such); its lane, lag and children are still recorded.
   if (!launcher) {
     (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
     // vitest's code under test is instrumented where its evaluator hands it to V8: its own
@@ -167,7 +166,9 @@ function start(opts: NonNullable<ReturnType<typeof readProbeOptions>>): void {
     for (let i = process.execArgv.length - 1; i >= 0; i--) {
       if (/^--inspect(-brk|-port|-publish-uid)?(=|$)/.test(process.execArgv[i])) process.execArgv.splice(i, 1);
     }
-    if (launcher) announce(opts.runDir, { launcher }); else attachRecorder(opts.runDir, log);
+    if (arrival?.noInspector) log.write({ t: 'noInspector', reason: arrival.noInspector });
+    if (arrival?.url) shareInspector();
+    awaitRecorder();
   }
   if (!measureOff('ticks')) startLagTicks(runtime, log, measureOff('flush') ? () => undefined : flush);
 }
@@ -299,72 +300,21 @@ const profileChunk = profileChunker(console, () => requestsServed());
 const SWITCH_WAIT_LIMIT_MS = 200;
 const loopSwitch = new LoopSwitch(profileChunk, () => { waitForRecorder(RELEASE_SWITCH, SWITCH_WAIT_LIMIT_MS); }, () => release(RELEASE_SWITCH));
 
-function release(phase: number): void {
-  Atomics.store(gate, 0, phase);
-  Atomics.notify(gate, 0);
-}
-
-const gate = new Int32Array(new SharedArrayBuffer(4));
-let recorderPid = 0;
 const WAIT_LIMIT_MS = 15000;
 
 /**
- * Blocks this thread until the recorder releases it (RELEASE_EXPRESSION), at most `limitMs`,
- * and never longer than the recorder lives. The inspector keeps dispatching the recorder's
- * commands while the thread sleeps in Atomics.wait (they arrive as interrupts), unlike a
- * plain busy wait; unlike inspector.waitForDebugger() the wait is bounded.
+ * Waits, once, until the recorder has started profiling this process (it was announced as the
+ * probe arrived: arrival.ts), so that none of the program's code runs unprofiled. A process the
+ * recorder cannot attach to (no inspector: Node 20's `node --test` parent, a Node built without
+ * one) runs on: its probe still records awaits, lag and sync I/O, and its log says why there is
+ * no CPU profile.
  */
-function waitForRecorder(phase: number, limitMs: number): boolean {
-  const end = Date.now() + limitMs;
-  for (let seen = Atomics.load(gate, 0); seen !== phase && Date.now() < end && recorderAlive(); seen = Atomics.load(gate, 0)) {
-    originalAtomicsWait(gate, 0, seen, 2);
-  }
-  return Atomics.exchange(gate, 0, 0) === phase;
+function awaitRecorder(): void {
+  if (!arrival?.awaitsRecorder || awaited) return;
+  awaited = true;
+  waitForRecorder(RELEASE_START, WAIT_LIMIT_MS);
 }
-
-function recorderAlive(): boolean {
-  try { process.kill(recorderPid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
-}
-
-/**
- * Announces this process to the recorder and waits until it has started profiling. A process
- * that has no inspector (Node 20's `node --test` parent, a Node built without one) cannot be
- * attached: it runs on, its probe still records awaits, lag and sync I/O, and its log says
- * why there is no CPU profile. Never throws into the program.
- */
-function attachRecorder(runDir: string, log: ThreadLog): void {
-  let url: string | undefined;
-  try {
-    // Loaded here, not with the probe: only a process's main thread opens the inspector.
-    const inspector = require('node:inspector') as typeof import('node:inspector');
-    if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
-    url = inspector.url();
-  } catch (e) {
-    // Node throws a plain string here ("This Environment was initialized without a V8::Inspector").
-    log.write({ t: 'noInspector', reason: e instanceof Error ? e.message : String(e) });
-    return;
-  }
-  if (!url) { log.write({ t: 'noInspector', reason: 'the inspector did not start' }); return; }
-  shareInspector();
-  if (announce(runDir, { url })) waitForRecorder(RELEASE_START, WAIT_LIMIT_MS);
-}
-
-/**
- * Writes this process's rendezvous file (recorder/launcher/rendezvous.ts): its inspector's `url`
- * for the recorder to attach to, or, for a launcher, its name. A launcher is not attached, so it
- * opens no inspector and never waits for the recorder: it costs the run no connection, profiler
- * start or stop (~2 round trips and ~20–40 ms of CPU each). Its children still load the probe
- * (they inherit NODE_OPTIONS) and are recorded in full. False when the run directory is gone
- * (the recorder stopped).
- */
-function announce(runDir: string, how: { url: string } | { launcher: string }): boolean {
-  try {
-    const file = path.join(runDir, `attach-${process.pid}.json`);
-    fs.writeFileSync(file + '.tmp', JSON.stringify({ pid: process.pid, ppid: process.ppid, argv: process.argv, ...how }));
-    fs.renameSync(file + '.tmp', file);
-    return true;
-  } catch { return false; }
-}
+let awaited = false;
 
 /**
  * The program (or a tool's --require, such as VS Code's debug-terminal bootloader) may open
@@ -473,10 +423,9 @@ function recordCreations(log: ThreadLog, probePath: string): void {
 }
 
 // Entry point, last: every module-level binding above is initialized by now.
-const options = readProbeOptions();
-// Node's ESM loader runs hooks on an internal worker, the only worker without a parentPort: not the program's.
-const isLoaderThread = !wt.isMainThread && wt.parentPort === null;
-if (options && !isLoaderThread && !(globalThis as any)[PROBE_GLOBAL]) {
-  // Whatever goes wrong in the probe, the program runs on (unrecorded rather than broken).
-  try { start(options); } catch { /* nothing to record with */ }
+if (arrival) {
+  // Whatever goes wrong in the probe, the program runs on (unrecorded rather than broken), yet
+  // never before the recorder announced to has started (or given up on) its profiler.
+  try { start(arrival.options, arrival.launcher); } catch { /* nothing to record with */ }
+  awaitRecorder();
 }
