@@ -13,7 +13,7 @@ const turn = () => new Promise((r) => setImmediate(r));
 describe('PromptAcks', () => {
   it('answers a batch of messages that arrives while an answer is awaited with one no-op', async () => {
     let noOps = 0;
-    const acks = new PromptAcks(() => noOps++);
+    const acks = new PromptAcks(() => { noOps++; return new Promise(() => undefined); });
     const a = pending();
     acks.hold(a.promise);
     acks.received(); acks.received(); acks.received(); // three messages read together
@@ -28,7 +28,7 @@ describe('PromptAcks', () => {
 
   it('sends nothing when no answer is awaited, nor once the last awaited answer has come', async () => {
     let noOps = 0;
-    const acks = new PromptAcks(() => noOps++);
+    const acks = new PromptAcks(() => { noOps++; return new Promise(() => undefined); });
     acks.received();
     await turn();
     assert.equal(noOps, 0, 'nothing awaited');
@@ -43,7 +43,7 @@ describe('PromptAcks', () => {
 
   it('an answer that comes while another is still awaited sends a no-op (what the program wrote after it is held for our ACK)', async () => {
     let noOps = 0;
-    const acks = new PromptAcks(() => noOps++);
+    const acks = new PromptAcks(() => { noOps++; return new Promise(() => undefined); });
     const a = pending(), b = pending();
     acks.hold(a.promise);
     acks.hold(b.promise);
@@ -55,9 +55,60 @@ describe('PromptAcks', () => {
     assert.equal(noOps, 1, 'the last answer sends nothing');
   });
 
+  it("a no-op's answer that comes while an answer is still awaited is followed by another no-op, 1 ms later, then 2, 4… up to 16 ms (a worker's reply waits behind it)", async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const noOpAnswers: (() => void)[] = [];
+    const acks = new PromptAcks(() => { const p = pending(); noOpAnswers.push(() => p.resolve()); return p.promise; });
+    const reply = pending();
+    acks.hold(reply.promise); // a worker's reply: comes long after the relay's answer
+    acks.received(); // the relay's answer, say
+    await turn();
+    assert.equal(noOpAnswers.length, 1);
+    const gaps: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      noOpAnswers[noOpAnswers.length - 1](); // the no-op's answer: only that came
+      await turn();
+      let ms = 0;
+      const sent: number = noOpAnswers.length;
+      while (noOpAnswers.length === sent && ms < 100) { t.mock.timers.tick(1); ms++; }
+      gaps.push(ms);
+    }
+    assert.deepEqual(gaps, [1, 2, 4, 8, 16, 16, 16]);
+    acks.received(); // a real message: answered at once, and the follow-ups start over
+    await turn();
+    const n: number = noOpAnswers.length;
+    assert.equal(n, 9, "answered at once");
+    noOpAnswers[n - 1]();
+    await turn();
+    t.mock.timers.tick(1);
+    assert.equal(noOpAnswers.length, n + 1);
+    reply.resolve();
+    await turn();
+    noOpAnswers[n]();
+    await turn();
+    t.mock.timers.tick(100);
+    assert.equal(noOpAnswers.length, n + 1, 'nothing awaited: no follow-up');
+  });
+
+  it('a follow-up is not sent once the awaited answer came meanwhile', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const noOpAnswers: (() => void)[] = [];
+    const acks = new PromptAcks(() => { const p = pending(); noOpAnswers.push(() => p.resolve()); return p.promise; });
+    const reply = pending();
+    acks.hold(reply.promise);
+    acks.received();
+    await turn();
+    noOpAnswers[0]();
+    await turn(); // a follow-up is due in 1 ms
+    reply.resolve();
+    await turn();
+    t.mock.timers.tick(50);
+    assert.equal(noOpAnswers.length, 1);
+  });
+
   it('counts a rejected answer as settled, returns the answer unchanged and leaves no unhandled rejection', async () => {
     let noOps = 0;
-    const acks = new PromptAcks(() => noOps++);
+    const acks = new PromptAcks(() => { noOps++; return new Promise(() => undefined); });
     const a = pending<number>();
     const held = acks.hold(a.promise);
     assert.equal(held, a.promise);

@@ -9,14 +9,23 @@
  *
  * PromptAcks answers each batch of messages that arrives while an answer is awaited with a
  * no-op command at once: the ACK rides along, and what the program has written since comes
- * without delay. The no-op's own answer is awaited by nobody and sends nothing back, so no-ops
- * never feed on each other: there is at most one per batch of messages received.
+ * without delay. A no-op's own answer is one more message of the program's, and ours to
+ * acknowledge too: what the program writes next waits behind it. A worker's reply comes long
+ * after the relay's own answer, so no-op answers came in front of it, and the reply (a worker's
+ * last profile chunk, at its exit) waited 23–45 ms in the program's kernel. So a no-op's answer
+ * that comes while an answer is still awaited is acknowledged by a follow-up no-op, soon: 1 ms
+ * later, then 2, 4… up to FOLLOW_UP_MAX_MS while only no-op answers come (a busy thread's reply
+ * may take long: no-ops must not ping-pong with an idle main thread meanwhile). Any other
+ * message answers its batch at once and starts the follow-ups at 1 ms again.
  */
 export class PromptAcks {
   private awaited = 0;
   private queued = false;
+  private followUpMs = 1;
+  private followUp: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly sendNoOp: () => void) {}
+  /** `sendNoOp` sends the no-op and returns its answer. */
+  constructor(private readonly sendNoOp: () => Promise<unknown>) {}
 
   /** Counts `answer` as awaited until it settles; returns it unchanged. */
   hold<T>(answer: Promise<T>): Promise<T> {
@@ -28,14 +37,34 @@ export class PromptAcks {
 
   /** A message arrived: answer its batch (the messages read with it) with one no-op if an answer is still awaited. */
   received(): void {
+    this.followUpMs = 1;
     if (this.awaited === 0 || this.queued) return;
     this.queued = true;
     queueMicrotask(() => {
       this.queued = false;
-      if (this.awaited > 0) this.sendNoOp();
+      if (this.awaited > 0) this.noOp();
     });
   }
+
+  private noOp(): void {
+    if (this.followUp !== undefined) { clearTimeout(this.followUp); this.followUp = undefined; }
+    this.sendNoOp().then(() => this.noOpAnswered(), () => undefined);
+  }
+
+  private noOpAnswered(): void {
+    if (this.awaited === 0 || this.queued || this.followUp !== undefined) return;
+    const ms = this.followUpMs;
+    this.followUpMs = Math.min(FOLLOW_UP_MAX_MS, ms * 2);
+    this.followUp = setTimeout(() => {
+      this.followUp = undefined;
+      if (this.awaited > 0) this.noOp();
+    }, ms);
+    this.followUp.unref?.();
+  }
 }
+
+/** The longest wait before a no-op's answer is acknowledged while an answer is awaited (Linux delays an ACK 40 ms). */
+const FOLLOW_UP_MAX_MS = 16;
 
 /** The command sent as the no-op: answered by V8 on the program's main thread, with a few bytes, no side effect. */
 export const NO_OP_COMMAND = 'Runtime.getIsolateId';

@@ -62,7 +62,7 @@ export class ClientTarget implements Target {
   constructor(private readonly client: any) {
     this.closed = new Promise((resolve) => { this.markClosed = resolve; });
     client.on('disconnect', () => this.markClosed());
-    this.acks = new PromptAcks(() => { client.send(NO_OP_COMMAND).catch(() => undefined); });
+    this.acks = new PromptAcks(() => client.send(NO_OP_COMMAND));
     client.on('event', () => this.acks.received());
   }
   send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
