@@ -52,6 +52,19 @@ export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_E
 export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
 
 /**
+ * A worker's first CPU profile chunk (chunk 1), started by the recorder as a console profile
+ * while the worker waits to start, before Node's bootstrap: a chunk the worker's probe can end
+ * itself (it takes it over as it loads: threadGauges.ts, profileChunker). `console` is V8's
+ * then: no program code has run. A worker's chunks are all console profiles, so none is built
+ * twice (a chunk of the recorder's own Profiler.start, which only the recorder can stop, ran
+ * beside the probe's own chunks before).
+ */
+export const FIRST_CHUNK_TITLE = `${PROFILE_CHUNK_PREFIX}1`;
+export const FIRST_CHUNK_START_EXPRESSION = `console.profile(${JSON.stringify(FIRST_CHUNK_TITLE)})`;
+/** Ends that first chunk from the recorder, in a worker where no probe took it over (one started without our preload). */
+export const FIRST_CHUNK_END_EXPRESSION = `void globalThis.console?.profileEnd?.(${JSON.stringify(FIRST_CHUNK_TITLE)})`;
+
+/**
  * What the probe reads at a profile chunk seam: [on-CPU ms of the thread (-1: unknown),
  * CLOCK_MONOTONIC µs, Σ over the thread's lag ticks so far of its fs/dns requests on libuv's
  * pool, lag ticks so far, HTTP requests its servers began handling so far, ms the thread has wanted a

@@ -122,7 +122,8 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
   const startEpochMs = Date.now();
   const startHrUs = Number(process.hrtime.bigint() / 1000n);
   const processTree = startProcessTree(pid, 100, (p) => p === pid);
-  const recorder = new ThreadRecorder(main, pid, 0, collector.hooks);
+  // The attached process's workers have no probe (only its main thread gets the agent).
+  const recorder = new ThreadRecorder(main, pid, 0, collector.hooks, false, false);
   try {
     await recorder.start(true);
   } catch (e) {

@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
+import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
 import type { SwitchSeams } from '../probe/loopSwitch';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
@@ -63,7 +63,7 @@ const MAX_SWITCH_TRIES = 3;
  */
 export class ThreadRecorder {
   private collected = false;
-  /** The chunk being recorded: 0 is the recorder's own Profiler.start, n > 0 the probe's console profile n. */
+  /** The chunk being recorded: 0 is the recorder's own Profiler.start (a process's main thread), n > 0 console profile n (a worker's chunk 1 is started by the recorder: see start). */
   private chunk = 0;
   private chunksReceived = 0;
   /** Rotations and the final collection, one at a time. */
@@ -96,8 +96,13 @@ export class ThreadRecorder {
    * (cli/testRunners.test.mjs, vitest --pool=threads). Pools start workers by the dozen, so most
    * start after the switch.
    */
+  /**
+   * `workersLoadProbe`: the process's workers load the probe (a profiled run: NODE_OPTIONS), so a
+   * worker's first chunk is a console profile its probe takes over (FIRST_CHUNK_START_EXPRESSION);
+   * an attached process's workers have no probe, and start with the recorder's Profiler.start.
+   */
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks,
-    private readonly startsCoarser = false) {
+    private readonly startsCoarser = false, private readonly workersLoadProbe = true) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
     // Only a process's main thread (tid 0) has chunks that grow while busy: see ChunkPacing.
     this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), tid === 0);
@@ -132,11 +137,14 @@ export class ThreadRecorder {
       ? t.send('NodeTracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES } })
         .then(() => { this.tracing = true; }, (e) => this.hooks.warn(`thread-pool tracing unavailable in pid ${this.pid}: ${e.message}`))
       : Promise.resolve();
+    // A worker's first chunk is one its probe can end itself (see FIRST_CHUNK_START_EXPRESSION).
+    const consoleFirstChunk = !isProcessMain && this.workersLoadProbe;
+    if (consoleFirstChunk) this.chunk = 1;
     await Promise.all([
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
       t.send('Profiler.enable'),
       t.send('Profiler.setSamplingInterval', { interval: this.intervalUs }),
-      t.send('Profiler.start'),
+      consoleFirstChunk ? t.send('Runtime.evaluate', { expression: FIRST_CHUNK_START_EXPRESSION }) : t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
       isProcessMain ? t.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }).catch(() => undefined) : undefined,
@@ -260,16 +268,21 @@ export class ThreadRecorder {
   private async collectLastChunk(sent: () => void): Promise<void> {
     if (this.chunk === 0) {
       const stopped = this.target.send('Profiler.stop');
-      // A worker's probe runs a chunk of its own from its load (probe/index.ts startOwnChunks): ended too.
-      const own = this.tid !== 0 ? this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, 1), returnByValue: true }).catch(() => undefined) : undefined;
       sent();
       this.chunkReceived((await stopped).profile);
-      if (own) this.seamRead((await own)?.result?.value);
       return;
     }
     const ended = this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });
     sent();
-    if (!this.seamRead((await ended)?.result?.value)) throw new Error('the probe did not end the last profile chunk');
+    if (this.seamRead((await ended)?.result?.value)) return;
+    // A worker whose probe never took over its first chunk (started without our preload): ended here.
+    // Its profile arrives as Profiler.consoleProfileFinished, before this answer.
+    if (this.chunk === 1 && this.tid !== 0 && this.workersLoadProbe) {
+      const received = this.chunksReceived;
+      await this.target.send('Runtime.evaluate', { expression: FIRST_CHUNK_END_EXPRESSION, returnByValue: true });
+      if (this.chunksReceived > received) return;
+    }
+    throw new Error('the probe did not end the last profile chunk');
   }
 
   /** Whether the probe made the seam (its answer: a SeamReading); keeps the CPU reading and feeds the sampling policy. */
@@ -321,7 +334,7 @@ export class ThreadRecorder {
       this.hooks.warn(`no CPU profile for a worker of pid ${this.pid}: its thread id is not in the title Node gave it (${JSON.stringify(p.workerInfo.title)})`);
       return;
     }
-    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened);
+    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened, this.workersLoadProbe);
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);
     target.onDetached = () => { this.hooks.threadAlive(-1); recorder.ended(); };

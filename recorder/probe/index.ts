@@ -247,15 +247,15 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
  * its workers with terminate() as a matter of course (piscina's and tinypool's destroy(), idle
  * timeouts), losing the chunk in progress; the recorder rotates chunks over the inspector, and a
  * recorder starved of CPU (a loaded machine: its answers to a worker waited ~300 ms) rotated none
- * before a short-lived worker was ended, losing its whole profile. So a worker's probe starts
- * chunk 1 itself as it loads (the recorder's Profiler.start, chunk 0, goes on until the recorder
- * stops it: the two overlap, which joinProfileChunks undoes), and ends its chunk and starts the
- * next itself once the chunk is as old as the recorder's rotations are apart (the shortest of the
- * last four gaps; OWN_CHUNK_FIRST_MS before the recorder's second), checked where the thread may be ended next: before it posts a
- * message, before it blocks in Atomics.wait, and on its lag tick. A recorder's rotation that
- * comes less than half its interval after the probe's own is answered without rotating: the
- * chunks keep the recorder's pace, whoever makes the seam. Returns the chunker the recorder
- * calls (it measures the recorder's rotations).
+ * before a short-lived worker was ended, losing its whole profile. So a worker's probe takes over
+ * chunk 1 as it loads (a console profile the recorder started before Node's bootstrap:
+ * FIRST_CHUNK_START_EXPRESSION), and ends its chunk and starts the next itself once the chunk is
+ * as old as the recorder's rotations are apart (the shortest of the last four gaps;
+ * OWN_CHUNK_FIRST_MS after the probe loaded, before the recorder's second), checked where the
+ * thread may be ended next: before it posts a message, before it blocks in Atomics.wait, and on
+ * its lag tick. A recorder's rotation that comes less than half its interval after the probe's
+ * own is answered without rotating: the chunks keep the recorder's pace, whoever makes the seam.
+ * Returns the chunker the recorder calls (it measures the recorder's rotations).
  */
 function startOwnChunks(): typeof profileChunk {
   let lastCall = NaN;
@@ -275,7 +275,9 @@ function startOwnChunks(): typeof profileChunk {
   };
   ownChunkDue = () => performance.now() >= dueAt;
   rotateOwnChunk = () => { if (ownChunkDue()) seam(1, 1, true); };
-  seam(1, 0, true);
+  // Chunk 1, the recorder's, runs since before Node's bootstrap (the chunker took it over).
+  seamAt = performance.now();
+  dueAt = seamAt + OWN_CHUNK_FIRST_MS;
   return Object.assign((start: number, end: number) => {
     const now = performance.now();
     if (!Number.isNaN(lastCall) && gaps.push(now - lastCall) > 4) gaps.shift();
@@ -292,7 +294,7 @@ let rotateOwnChunk = () => undefined as void;
 /** HTTP requests this thread's servers began handling so far (set once request recording exists). */
 let requestsServed = () => 0;
 /** See profileChunker: the console's functions are captured now, before the program can replace them. */
-const profileChunk = profileChunker(console, () => requestsServed());
+const profileChunk = profileChunker(console, () => requestsServed(), !wt.isMainThread);
 /**
  * A switch of the sampling interval waits at the loop for the recorder at most this long (it
  * polls every few ms while the switch is armed: milliseconds; more on a crowded machine).

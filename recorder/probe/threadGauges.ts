@@ -1,4 +1,4 @@
-import { PROFILE_CHUNK_PREFIX, type SeamReading } from '../probeOptions';
+import { PROFILE_CHUNK_PREFIX, FIRST_CHUNK_TITLE, type SeamReading } from '../probeOptions';
 import { threadRunMs, threadWantedMs } from './threadCpuClock';
 import type { ProbeRuntime } from './runtime';
 import type { Chunker } from './loopSwitch';
@@ -35,10 +35,12 @@ export function poolRequests(): number {
  * that chunk n+1 starts before chunk n ends (no sample is lost at the seam, and the profiler
  * keeps running). Each ended chunk reaches the recorder as Profiler.consoleProfileFinished
  * (titled PROFILE_CHUNK_PREFIX and the chunk's number in this thread).
- * Chunk 0 is the recorder's own Profiler.start, which it stops itself after chunk 1 started.
- * A worker's probe starts chunk 1 itself as it loads, and rotates its chunks itself when they
- * grow old before the thread may be ended (index.ts: startOwnChunks): starting a chunk always
- * ends the one running, whoever asked (the chunks overlap, which joinProfileChunks undoes).
+ * In a process's main thread, chunk 0 is the recorder's own Profiler.start, which it stops
+ * itself after chunk 1 started. In a worker, chunk 1 is a console profile the recorder started
+ * before Node's bootstrap (FIRST_CHUNK_START_EXPRESSION): the probe takes it over as it loads
+ * (`firstChunkRunning`), and rotates its chunks itself when they grow old before the thread may
+ * be ended (index.ts: startOwnChunks). Starting a chunk always ends the one running, whoever
+ * asked. Ending a title V8 does not run (a worker the recorder did not profile) does nothing.
  *
  * The chunker returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
@@ -47,12 +49,12 @@ export function poolRequests(): number {
  * recorder's sampling policy, recorder/launcher/samplingPolicy.ts), and the time this thread has
  * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
-export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number): Chunker {
+export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number, firstChunkRunning = false): Chunker {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
-  let started = 0;
-  let running: string | undefined;
+  let started = firstChunkRunning ? 1 : 0;
+  let running: string | undefined = firstChunkRunning ? FIRST_CHUNK_TITLE : undefined;
   const chunk = (start: number, end: number): SeamReading => {
     const ending = end > 0 || start > 0 ? running : undefined;
     if (ending !== undefined) running = undefined;
