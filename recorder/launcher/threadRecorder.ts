@@ -144,7 +144,15 @@ export class ThreadRecorder {
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
       t.send('Profiler.enable'),
       t.send('Profiler.setSamplingInterval', { interval: this.intervalUs }),
-      consoleFirstChunk ? t.send('Runtime.evaluate', { expression: FIRST_CHUNK_START_EXPRESSION }) : t.send('Profiler.start'),
+      consoleFirstChunk
+        // Should V8's console not take it, the recorder's own Profiler.start is chunk 0 as in a main thread.
+        ? t.send('Runtime.evaluate', { expression: FIRST_CHUNK_START_EXPRESSION }).then((r) => {
+          if (!r?.exceptionDetails) return;
+          debugLog(`${this.describe()}: the first chunk could not be started as a console profile (${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text})`);
+          this.chunk = 0;
+          return t.send('Profiler.start');
+        })
+        : t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
       isProcessMain ? t.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }).catch(() => undefined) : undefined,
@@ -268,8 +276,11 @@ export class ThreadRecorder {
   private async collectLastChunk(sent: () => void): Promise<void> {
     if (this.chunk === 0) {
       const stopped = this.target.send('Profiler.stop');
+      // A worker's probe may run a chunk of its own beside it (one whose first chunk fell back to Profiler.start): ended too.
+      const own = this.tid !== 0 && this.workersLoadProbe ? this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, 1), returnByValue: true }).catch(() => undefined) : undefined;
       sent();
       this.chunkReceived((await stopped).profile);
+      if (own) this.seamRead((await own)?.result?.value);
       return;
     }
     const ended = this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });
