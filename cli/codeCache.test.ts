@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readdirSync, chmodSync, mkdirSync, symlinkSync, rmSync } from 'node:fs';
@@ -18,8 +18,13 @@ function run(file: string, cacheRoot: string): { use: string; said: string } {
   return { use: use.replace('cache: ', ''), said };
 }
 
+/** Scratch folders of this file's tests, removed once they ran. */
+const scratchDirs: string[] = [];
+after(() => { for (const d of scratchDirs) rmSync(d, { recursive: true, force: true }); });
+
 function scratch(): { file: string; root: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cl-codecache-'));
+  scratchDirs.push(dir);
   return { file: join(dir, 'bundle.js'), root: join(dir, 'cache') };
 }
 
