@@ -160,6 +160,8 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
     assert.match(text, /Before\s+lens-dashboard\.js · \d\d:\d\d:\d\d/);
     assert.match(text, /After\s+lens-dashboard\.js · \d\d:\d\d:\d\d/);
     assert.match(text, /Findings resolved \(1\)/);
+    // It was revealed with the focus: the next step's quick pick must not open before the focus got there.
+    await wb.waitForWebviewFocus(/Run comparison/);
     await vs.screenshot('10-compare');
   });
 

@@ -100,6 +100,24 @@ export function workbench(page) {
       }
       throw new Error(`no webview showed ${pattern}; webviews: ${JSON.stringify(await wb.webviewTexts()).slice(0, 500)}`);
     },
+    /**
+     * Waits until the webview showing `pattern` has the keyboard focus, down to its content frame.
+     * A panel revealed with the focus (Compare runs) takes it asynchronously, once its frame is
+     * ready (VS Code debounces it: microsoft/vscode#75209); a quick pick opened meanwhile lost the
+     * focus to it and closed, and the next step waited for a row that was hidden (CI, 1 run).
+     */
+    async waitForWebviewFocus(pattern, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        for (const frame of page.frames()) {
+          if (!frame.url().includes('webview')) continue;
+          const focused = await frame.evaluate((source) => new RegExp(source).test(document.body?.innerText ?? '') && document.hasFocus(), pattern.source).catch(() => false);
+          if (focused) return;
+        }
+        await page.waitForTimeout(100);
+      }
+      throw new Error(`the webview showing ${pattern} never took the focus`);
+    },
     /** Waits until an element matching `selector` exists in some webview frame. */
     async waitForWebviewElement(selector, timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
