@@ -95,8 +95,7 @@ export class ThreadRecorder {
    * (`(program)`): a test's 100 ms CPU block that spanned it was not found
    * (cli/testRunners.test.mjs, vitest --pool=threads). Pools start workers by the dozen, so most
    * start after the switch.
-   */
-  /**
+   *
    * `workersLoadProbe`: the process's workers load the probe (a profiled run: NODE_OPTIONS), so a
    * worker's first chunk is a console profile its probe takes over (FIRST_CHUNK_START_EXPRESSION);
    * an attached process's workers have no probe, and start with the recorder's Profiler.start.

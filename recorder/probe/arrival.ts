@@ -18,9 +18,9 @@ import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import { readProbeOptions, PROBE_GLOBAL, type ProbeOptions } from '../probeOptions';
 import { launcherName } from '../../analyzer/launchers';
+// The probe's own waits are not the program's: Atomics.wait as it was before the probe sliced it.
+import { originalAtomicsWait } from './atomicsWait';
 
-/** Captured before the probe slices Atomics.wait (atomicsWait.ts): the probe's own waits are not the program's. */
-const atomicsWait = Atomics.wait;
 const gate = new Int32Array(new SharedArrayBuffer(4));
 let recorderPid = 0;
 
@@ -101,7 +101,7 @@ export function release(phase: number): void {
 export function waitForRecorder(phase: number, limitMs: number): boolean {
   const end = Date.now() + limitMs;
   for (let seen = Atomics.load(gate, 0); seen !== phase && Date.now() < end && recorderAlive(); seen = Atomics.load(gate, 0)) {
-    atomicsWait(gate, 0, seen, 2);
+    originalAtomicsWait(gate, 0, seen, 2);
   }
   return Atomics.exchange(gate, 0, 0) === phase;
 }
