@@ -8,6 +8,7 @@ import { writeSarif } from './sarifFile';
 import { exportTrace } from '../analyzer/exportTrace';
 import { exportCpuProfile, cpuProfileFileNames, laneProfiles } from '../analyzer/exportCpuProfile';
 import { formatSummary } from './summary';
+import { writeJsonFile } from './jsonFile';
 import { debugLog } from '../recorder/launcher/debugLog';
 
 export { type OutputOptions, OUTPUT_USAGE, outputPathProblems } from './outputOptions';
@@ -34,19 +35,19 @@ export function writeOutputs(report: Report, recording: Recording, o: OutputOpti
       return false;
     }
   };
-  const text = (t: () => string) => (file: string) => fs.writeFileSync(file, t());
-  const json = () => JSON.stringify(report); // compact: the spans make it large
-  if (o.json && !attempt('json', path.resolve(o.json), text(json))) {
+  // Compact JSON, written in pieces (jsonFile.ts): the spans make it large.
+  const json = (file: string) => writeJsonFile(file, report);
+  if (o.json && !attempt('json', path.resolve(o.json), json)) {
     const rescue = path.join(os.tmpdir(), `concurrency-lens-report-${process.pid}-${Date.now()}.json`);
-    if (attempt('json', rescue, text(json))) failed.push(`the report was saved to ${rescue} instead`);
+    if (attempt('json', rescue, json)) failed.push(`the report was saved to ${rescue} instead`);
   }
   if (o.html) attempt('html', path.resolve(o.html), (f) => writeHtmlReport(report, f));
   if (o.sarif) attempt('sarif', path.resolve(o.sarif), (f) => writeSarif(report, f, status));
-  if (o.trace) attempt('trace', path.resolve(o.trace), text(() => JSON.stringify(exportTrace(report))));
+  if (o.trace) attempt('trace', path.resolve(o.trace), (f) => writeJsonFile(f, exportTrace(report)));
   if (o.cpuprofile) {
     const lanes = laneProfiles(report, recording.profiles);
     const names = cpuProfileFileNames(path.resolve(o.cpuprofile), lanes);
-    lanes.forEach((lp, i) => attempt('cpuprofile', names[i], text(() => JSON.stringify(exportCpuProfile(lp)))));
+    lanes.forEach((lp, i) => attempt('cpuprofile', names[i], (f) => writeJsonFile(f, exportCpuProfile(lp))));
   }
   debugLog('written');
   if (!o.quiet) {

@@ -1,0 +1,67 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeJsonFile } from './jsonFile';
+
+const dir = mkdtempSync(join(tmpdir(), 'cl-jsonfile-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** What writeJsonFile wrote for `value`. */
+function written(value: unknown): string {
+  const file = join(dir, `${n++}.json`);
+  writeJsonFile(file, value);
+  return readFileSync(file, 'utf8');
+}
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('writeJsonFile', () => {
+  it('writes what JSON.stringify gives, for every kind of value and JSON.stringify\'s rules', () => {
+    const sym = Symbol('s');
+    const holey: unknown[] = [1, , 3]; // eslint-disable-line no-sparse-arrays
+    const cases: unknown[] = [
+      {}, [], 0, -0, 1.5, NaN, -Infinity, 'text', true, null, new Date(0), [undefined, () => 1, sym, null], holey,
+      { a: undefined, b: () => 1, c: sym, d: null, e: [], f: {}, g: 'x' },
+      { toJSON: (key: string) => ({ key }) }, { nested: { toJSON: (key: string) => `key ${key}` } }, [{ toJSON: (key: string) => key }],
+      { gone: { toJSON: () => undefined }, kept: 1 }, [{ toJSON: () => undefined }],
+      new Number(3), new String('boxed'), new Boolean(false), [new Number(1), new String('s')],
+      new Map([[1, 2]]), new Set([1]), new Float64Array([1.5, 2]), { typed: new Int32Array([1, 2, 3]) },
+      'quote " backslash \\ newline \n tab \t nul \u0000 line sep \u2028 lone surrogate \ud800 pair \ud83d\ude00 é',
+      { 'key with "quotes"': 1, '\u00e9': 2, 3: 'numeric key first', z: 4 },
+    ];
+    for (const value of cases) assert.equal(written(value), JSON.stringify(value), `for ${String(JSON.stringify(value))}`);
+  });
+
+  it('writes a report-sized document (arrays past a slice, objects in arrays, text past a flush) as JSON.stringify does', () => {
+    const r = random(7);
+    const numbers = Array.from({ length: 25_000 }, () => Math.round(r() * 1e9) / 1000);
+    const strings = Array.from({ length: 9_000 }, (_, i) => (i % 3 ? `s${i}` : `é😀"${i}\\`));
+    const mixed: unknown[] = Array.from({ length: 10_000 }, (_, i) => (i === 7_000 ? { at: i, list: [i, undefined] } : i % 5 ? i : null));
+    mixed[12_345] = 'past the end'; // a run of holes before it
+    const doc = { schemaVersion: 1, spans: { start: numbers, end: numbers.map((x) => x + 0.5), strings, mixed }, lanes: [{ id: 'a', rows: numbers.slice(0, 5_000) }] };
+    const text = written(doc);
+    assert.equal(text, JSON.stringify(doc));
+    assert.ok(text.length > 1 << 18, 'several flushes');
+  });
+
+  it('throws for a value that has no JSON, a cycle and a BigInt, as JSON.stringify does; a value met twice (no cycle) is written twice', () => {
+    assert.throws(() => written(undefined), /no JSON form/);
+    const cycle: Record<string, unknown> = { list: [] };
+    (cycle.list as unknown[]).push({ back: cycle });
+    assert.throws(() => written(cycle), /circular structure/);
+    assert.throws(() => written({ big: 1n }), TypeError);
+    const shared = { x: [1] };
+    assert.equal(written({ a: shared, b: [shared, shared] }), JSON.stringify({ a: shared, b: [shared, shared] }));
+  });
+});
