@@ -1,21 +1,21 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readdirSync, chmodSync, mkdirSync, symlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readdirSync, readFileSync, chmodSync, mkdirSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
 const RUN = join(ROOT, 'cli/fixtures/codeCache/run.ts');
 
-/** A CommonJS "bundle" printing `word`, padded so that every variant has the same length. */
-const bundle = (word: string) => `"use strict";const f=(x)=>x.toUpperCase();process.stdout.write("says "+f(${JSON.stringify(word)})+" from "+require("node:path").basename(__filename)+"\\n");`;
+/** A CommonJS "bundle" printing `word` and exporting it, padded so that every variant has the same length. */
+const bundle = (word: string) => `"use strict";const f=(x)=>x.toUpperCase();process.stdout.write("says "+f(${JSON.stringify(word)})+" from "+require("node:path").basename(__filename)+"\\n");module.exports={word:${JSON.stringify(word)}};`;
 
-function run(file: string, cacheRoot: string): { use: string; said: string } {
+function run(file: string, cacheRoot: string): { use: string; said: string; exported?: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', RUN, file, cacheRoot], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
-  const [use, said] = r.stdout.split('\n');
-  return { use: use.replace('cache: ', ''), said };
+  const [use, said, exported] = r.stdout.split('\n');
+  return { use: use.replace('cache: ', ''), said, exported: exported.replace('exports: ', '') };
 }
 
 /** Scratch folders of this file's tests, removed once they ran. */
@@ -32,9 +32,9 @@ describe('the CLI code cache (runBundle)', () => {
   it('is made by the first run (at exit) and used by the next; the bundle runs the same', () => {
     const { file, root } = scratch();
     writeFileSync(file, bundle('alpha'));
-    assert.deepEqual(run(file, root), { use: 'missing', said: 'says ALPHA from bundle.js' });
+    assert.deepEqual(run(file, root), { use: 'missing', said: 'says ALPHA from bundle.js', exported: '{"word":"alpha"}' });
     assert.equal(readdirSync(join(root, 'code-cache')).filter((n) => n.endsWith('.bin')).length, 1);
-    assert.deepEqual(run(file, root), { use: 'used', said: 'says ALPHA from bundle.js' });
+    assert.deepEqual(run(file, root), { use: 'used', said: 'says ALPHA from bundle.js', exported: '{"word":"alpha"}' });
   });
 
   it('never serves stale code: a bundle changed to other bytes of the same length runs its new code', () => {
@@ -45,8 +45,8 @@ describe('the CLI code cache (runBundle)', () => {
     const changed = bundle('omega');
     assert.equal(changed.length, bundle('alpha').length, 'same length: V8 alone would accept the old cache');
     writeFileSync(file, changed);
-    assert.deepEqual(run(file, root), { use: 'missing', said: 'says OMEGA from bundle.js' });
-    assert.deepEqual(run(file, root), { use: 'used', said: 'says OMEGA from bundle.js' });
+    assert.deepEqual(run(file, root), { use: 'missing', said: 'says OMEGA from bundle.js', exported: '{"word":"omega"}' });
+    assert.deepEqual(run(file, root), { use: 'used', said: 'says OMEGA from bundle.js', exported: '{"word":"omega"}' });
   });
 
   it('reads and writes nothing in a cache folder others can write to, or that is a symlink', () => {
@@ -54,7 +54,7 @@ describe('the CLI code cache (runBundle)', () => {
     writeFileSync(open.file, bundle('alpha'));
     mkdirSync(open.root, { mode: 0o700 });
     chmodSync(open.root, 0o777);
-    assert.deepEqual(run(open.file, open.root), { use: 'off', said: 'says ALPHA from bundle.js' });
+    assert.deepEqual(run(open.file, open.root), { use: 'off', said: 'says ALPHA from bundle.js', exported: '{"word":"alpha"}' });
     assert.deepEqual(readdirSync(open.root), []);
 
     const linked = scratch();
@@ -73,5 +73,31 @@ describe('the CLI code cache (runBundle)', () => {
     const r = spawnSync(process.execPath, ['--no-lazy', '--import', 'tsx', RUN, file, root], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.stdout.split('\n').slice(0, 2), ['cache: refused', 'says ALPHA from bundle.js']);
+  });
+});
+
+describe('the CLI\'s two bundles (dist/cliMain.js, dist/cliDeferred.js)', () => {
+  const DIST = join(ROOT, 'dist');
+  it('the start-up bundle holds none of what `profile` needs only once the program runs', () => {
+    const main = readFileSync(join(DIST, 'cliMain.js'), 'utf8');
+    const deferred = readFileSync(join(DIST, 'cliDeferred.js'), 'utf8');
+    // chrome-remote-interface, the analyzer (spans.ts), the report writers (jsonFile.ts): each by a string of its own.
+    for (const marker of ['webSocketDebuggerUrl', 'Await spans are sampled per function', 'nothing to write: the value has no JSON form']) {
+      assert.ok(!main.includes(marker), `dist/cliMain.js holds ${JSON.stringify(marker)}`);
+      assert.ok(deferred.includes(marker), `dist/cliDeferred.js lacks ${JSON.stringify(marker)}`);
+    }
+  });
+
+  it('`profile` runs each from its own code cache: made by the first run, used by the next', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'cl-codecache-cli-'));
+    scratchDirs.push(tmp);
+    const profile = () => {
+      const r = spawnSync(process.execPath, [join(DIST, 'cli.js'), 'profile', '--quiet', '--', process.execPath, '-e', '0'],
+        { cwd: tmp, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: tmp, CL_DEBUG: '1' } });
+      assert.equal(r.status, 0, r.stderr);
+      return [/\] code cache (\w+)/.exec(r.stderr)?.[1], /\] deferred bundle: code cache (\w+)/.exec(r.stderr)?.[1]];
+    };
+    assert.deepEqual(profile(), ['missing', 'missing']);
+    assert.deepEqual(profile(), ['used', 'used']);
   });
 });

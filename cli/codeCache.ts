@@ -9,10 +9,11 @@ const MAGIC = Buffer.from('CLCC0001');
 const HEADER = MAGIC.length + 4;
 
 /**
- * Runs the CommonJS bundle `file` (the CLI: dist/cliMain.js) compiled with V8's code cache of
- * an earlier run, and leaves one for the next run when there was none or it could not be used
- * (Node 20 has no module.enableCompileCache). Saves compiling the CLI's code on every run: its
- * top level, and the functions a run compiles lazily (the analyzer, the report writers).
+ * Runs the CommonJS bundle `file` (the CLI: dist/cliMain.js, then dist/cliDeferred.js) compiled
+ * with V8's code cache of an earlier run, returns its exports, and leaves a cache for the next run
+ * when there was none or it could not be used (Node 20 has no module.enableCompileCache). Saves
+ * compiling the CLI's code on every run: its top level, and the functions a run compiles lazily
+ * (the analyzer, the report writers).
  *
  * Never stale: a cache file holds, besides V8's data, the exact bytes of the bundle it was made
  * from, and is used only when they are the bundle's bytes now (one comparison; no hash, as
@@ -23,7 +24,7 @@ const HEADER = MAGIC.length + 4;
  * exit, after the run (so it holds what the run compiled), atomically (temporary file, rename).
  * Any failure of the cache falls back to compiling: the CLI runs the same either way.
  */
-export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined): void {
+export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined): unknown {
   const source = fs.readFileSync(file);
   const cacheDir = path.join(cacheRoot, 'code-cache');
   const usable = privateDir(cacheRoot) && privateDir(cacheDir);
@@ -34,8 +35,10 @@ export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled:
   const use: CodeCacheUse = !usable ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'refused' : 'used';
   if (use === 'missing' || use === 'refused') process.once('exit', () => writeCache(cacheFile, source, script));
   onCompiled(use);
-  const module = { exports: {}, id: file, filename: file, loaded: false };
+  const module: { exports: unknown; id: string; filename: string; loaded: boolean } = { exports: {}, id: file, filename: file, loaded: false };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+  module.loaded = true;
+  return module.exports;
 }
 
 /**

@@ -15,7 +15,7 @@ import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';
 import { StderrFilter } from './launcher/stderrFilter';
 import { Rendezvous, Announcement } from './launcher/rendezvous';
-import { ClientTarget, connectClient, bounded, loadCdpClient } from './launcher/target';
+import { ClientTarget, connectClient, bounded, loadCdpClient, warmCdpClient } from './launcher/target';
 import { ThreadRecorder } from './launcher/threadRecorder';
 import { readThreadLogs } from './launcher/threadLogs';
 import { startProcessTree } from './launcher/processTree';
@@ -112,15 +112,17 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     spawnError = (e as Error).message;
     child = null as never;
   }
+  debugLog('spawned');
   // Every descendant (node or not: shells, esbuild, native compilers) is sampled from /proc.
   const processTree = startProcessTree(child?.pid, 100, (pid) => processes.has(pid));
   child?.stdout?.setEncoding('utf8').on('data', (d: string) => options.onStdout?.(d));
   child?.stderr?.setEncoding('utf8').on('data', (d: string) => stderrFilter.push(d));
-  // The CDP client is loaded while the program starts, ready when it announces its inspector.
-  if (child) setImmediate(loadCdpClient);
+  // The CDP client is loaded (and its connection code run once) while the program starts, ready
+  // when it announces its inspector.
+  if (child) setImmediate(() => { loadCdpClient(); warmCdpClient(path.join(runDir, 'no-inspector-here')); });
 
   let mainExited = false;
-  child?.on('exit', () => { mainExited = true; });
+  child?.on('exit', () => { mainExited = true; debugLog('program exited'); });
   const exited = new Promise<{ code: number | null; signal: string | null; error?: string }>((resolve) => {
     if (!child) { resolve({ code: null, signal: null, error: spawnError }); return; }
     child.on('error', (e) => resolve({ code: null, signal: null, error: `could not start ${resolved.file}: ${e.message}` }));
@@ -224,6 +226,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       }
     } catch { /* none */ }
     const profiles = collector.profiles();
+    debugLog('profiles merged');
     const threads = readThreadLogs(runDir).map((t) => ({ ...t, ...collector.threadParts(`${t.pid}-${t.tid}`, profiles) }));
     const raw: RawRun = {
       command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,

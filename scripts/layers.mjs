@@ -21,7 +21,7 @@ export const LAYERS = [
   { name: 'probe', prefix: 'recorder/probe/', may: ['probe', 'probe-shared', 'raw-record', 'launcher-names', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['acorn', 'esbuild', 'p-limit', 'jsonc-parser', '@jridgewell/trace-mapping'] },
   // The launcher: spawns, attaches over CDP, collects. Fills in the raw record (analyzer/raw.ts;
   // from the rest of the analyzer types only), never analyzes.
-  { name: 'recorder', prefix: 'recorder/', may: ['recorder', 'probe', 'raw-record', 'formatting', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['chrome-remote-interface', 'esbuild'] },
+  { name: 'recorder', prefix: 'recorder/', may: ['recorder', 'probe', 'raw-record', 'formatting', 'analyzer'], typesOnly: ['analyzer'], node: true, packages: ['chrome-remote-interface', 'ws', 'esbuild'] },
   // Pure: no node:*, no vscode, no DOM; only itself and pure packages.
   { name: 'analyzer', prefix: 'analyzer/', may: ['analyzer'], node: false, packages: ['@jridgewell/trace-mapping'] },
   // The browser page: analyzer types and pure analyzer modules (formatting), never Node.

@@ -1,0 +1,16 @@
+import * as path from 'node:path';
+import { runBundle } from './codeCache';
+import { userCacheRoot } from '../recorder/userCacheDir';
+import { debugLog } from '../recorder/launcher/debugLog';
+
+let bundle: { deferred(name: string): unknown } | undefined;
+
+/**
+ * Module `name` of dist/cliDeferred.js (cli/deferred.ts), the bundle run from its code cache on
+ * first use. In dist/cliMain.js only: scripts/build.mjs turns its imports of the deferred
+ * modules into calls of this.
+ */
+export function deferred(name: string): unknown {
+  bundle ??= runBundle(path.join(__dirname, 'cliDeferred.js'), userCacheRoot(), (use) => debugLog(`deferred bundle: code cache ${use}`)) as typeof bundle;
+  return bundle!.deferred(name);
+}
