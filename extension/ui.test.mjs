@@ -166,6 +166,12 @@ test('profiling in VS Code: code lens, Problems, report panel, quick fix, rerun,
   });
 
   await step('an npm script from package.json is profiled, including the node process it starts', async () => {
+    // The Compare panel has the focus (previous step): back in the editor first, as a user clicks.
+    // With the focus in a webview, the command palette gives it back to the webview's frame as it
+    // closes, asynchronously: on a loaded machine that came after the command's quick pick had
+    // opened, which lost the focus and closed (fresh-clone CI: its row 'not visible' for 30 s).
+    await wb.clickLine('console.log');
+    await page.locator('.monaco-editor.focused .view-line', { hasText: 'console.log' }).first().waitFor();
     await wb.markRunStart();
     await wb.runCommand('Concurrency Lens: Profile Concurrency');
     await wb.pick('npm run dashboard');
