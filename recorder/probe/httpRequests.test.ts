@@ -58,3 +58,24 @@ test('server and client requests: rows past the cap are dropped, counts stay exa
   }
   assert.equal(rec.take(), undefined, 'nothing new');
 });
+
+test('each take holds exactly the requests finished since the last one: the row buffer is reused, and dropped after a burst', () => {
+  const rec = new HttpRequests(100_000);
+  const names: string[] = [];
+  // Past the buffer's keep limit (6,000 rows of REQUEST_FIELDS numbers), then fewer each time.
+  for (const [n, path] of [[6000, '/burst'], [3, '/after-burst'], [50, '/a'], [2, '/b'], [40, '/c']] as const) {
+    for (let i = 0; i < n; i++) {
+      const req = {};
+      rec.served(req, 'GET', -1, `${path}?i=${i}`);
+      rec.servedFinished(req, 200, false);
+    }
+    const chunk = rec.take()!;
+    names.push(...chunk.names);
+    assert.equal(chunk.rows.length, n * REQUEST_FIELDS, `${path}: ${n} rows`);
+    for (let i = 0; i < chunk.rows.length; i += REQUEST_FIELDS) {
+      assert.equal(chunk.rows[i], REQ_SERVER);
+      assert.equal(names[chunk.rows[i + 2]], path, `${path}: row ${i / REQUEST_FIELDS} is one of this take's requests`);
+    }
+    assert.equal(rec.take(), undefined, 'nothing new');
+  }
+});
