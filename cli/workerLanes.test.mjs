@@ -6,6 +6,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import * as inspector from 'node:inspector';
 import { CLI, runOnce, reportOf } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -43,6 +44,29 @@ describe('a worker started after one that was terminated before it ran (thread i
   });
 });
 
+/**
+ * Whether this Node's V8 ends a titled console profile on `console.profileEnd()` with no title (it
+ * ends the one started last: Node 20 and 22), or only an untitled one (Node 24). Asked of V8 itself,
+ * in this process (the profiled program runs on this Node too): an inspector session sees which
+ * profile such a call ends.
+ */
+function untitledEndEndsTitled() {
+  const session = new inspector.Session();
+  session.connect();
+  try {
+    const ended = [];
+    session.on('Profiler.consoleProfileFinished', (m) => ended.push(m.params.title));
+    session.post('Profiler.enable');
+    console.profile('workerLanes.test');
+    console.profileEnd();
+    const endedByUntitled = ended.includes('workerLanes.test');
+    if (!endedByUntitled) console.profileEnd('workerLanes.test');
+    return endedByUntitled;
+  } finally {
+    session.disconnect();
+  }
+}
+
 /** The warnings of threads whose CPU profile misses CPU their probe measured. */
 const missWarnings = (report) => report.warnings.filter((w) => /its CPU profile misses/.test(w));
 
@@ -52,10 +76,23 @@ describe("a worker that ends the recorder's profile chunks (console.profileEnd()
     assert.match(s.run.stdout, /computed \d+/);
     assert.equal(s.run.code, 0, s.run.stderr);
   });
-  it('says which worker its profile misses CPU of, and how much', () => {
+  it('says which worker its profile misses CPU of, and how much (where V8 lets that call end it)', () => {
     const report = reportOf(s.run);
     const lane = report.lanes.find((l) => l.kind === 'worker');
     const warnings = missWarnings(report);
+    if (!untitledEndEndsTitled()) {
+      // Node 24's V8 ends only an untitled console profile: the recorder's chunks run on and the
+      // worker's ~1 s of CPU is on its lane. (A warning may still say its profile misses the CPU of the
+      // worker's start, before V8's sampler took its first sample: ~100 ms on a loaded machine, never
+      // the most of it that chunks ended by the program lose.)
+      const [n, ms] = slicesIn(report, lane.id, s.file);
+      assert.ok(n > 0 && ms > 300, `worker lane ${lane.id}: ${n} busy slices (${ms.toFixed(1)} ms) in the fixture's code; warnings ${warnings.join(' | ')}`);
+      for (const w of warnings) {
+        const [, missed, unit] = /misses at least ([\d.]+) (ms|s) of/.exec(w);
+        assert.ok(Number(missed) * (unit === 's' ? 1000 : 1) < 300, w);
+      }
+      return;
+    }
     assert.equal(warnings.length, 1, `warnings: ${report.warnings.join(' | ')}; lanes ${JSON.stringify(report.lanes.map((l) => [l.id, l.busyMs]))}`);
     assert.match(warnings[0], new RegExp(`^worker ${lane.threadId} · worker-ends-profiles\\.js of pid ${lane.pid}: its CPU profile misses at least `));
     // The worker computes ~1 s of CPU (on an idle machine); its first chunk is the recorder's own (not a console
