@@ -17,6 +17,7 @@ import { parseFailOn, type FailOnRule } from '../analyzer/failOn';
 import { outputPathProblems } from './outputOptions';
 import { EXIT_USAGE } from './exitCodes';
 import { exitAfterFlush } from './exitAfterFlush';
+import { hideCdpClientDeprecation } from './ownWarnings';
 
 // Start-up loads only what starting the program needs: the other commands, the usage text, the
 // analyzer and the report writers are imported when used (esbuild evaluates a dynamically
@@ -26,6 +27,7 @@ import { exitAfterFlush } from './exitAfterFlush';
 const usage = async (): Promise<string> => (await import('./usage.js')).USAGE;
 
 async function main(argv: string[]): Promise<number> {
+  hideCdpClientDeprecation();
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') { process.stdout.write(await usage() + '\n'); return command ? 0 : 2; }
   if (command === 'matrix') return matrix(rest);
