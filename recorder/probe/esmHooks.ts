@@ -55,19 +55,26 @@ export async function load(url: string, context: any, nextLoad: any) {
   }
   const ownDir = path.dirname(opts.probePath);
   if (!isUserFile(file, opts.includeNodeModules, ownDir)) return nextLoad(url, context);
-  let result;
-  try {
-    result = await nextLoad(url, context);
-  } catch (e) {
-    // No other loader handles TypeScript: transpile it ourselves.
-    if (!isTypeScript(file)) throw e;
+  // No other loader handles TypeScript: transpile it ourselves.
+  const ownTypeScript = async () => {
     // A CommonJS TypeScript file (.cts, .ts outside "type": "module") goes to Node's CommonJS
     // loader, which the probe's require hook transpiles and instruments like any require().
     if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
     const source = await readFile(file, 'utf8');
     const { code, map } = await transpileTypeScriptAsync(source, file, 'esm', opts.esbuildPath);
     return { format: 'module', source: withInlineMap(instrumentSource(ctxOf(), code, file, true, map), map), shortCircuit: true };
+  };
+  let result;
+  try {
+    result = await nextLoad(url, context);
+  } catch (e) {
+    if (!isTypeScript(file)) throw e;
+    return ownTypeScript();
   }
+  // Node's own type stripping (on by default from Node 23.6: formats `module-typescript`,
+  // `commonjs-typescript`) is no other loader: its source still has the types, and left to Node
+  // it would run uninstrumented. Transpiled by us, as where Node has none.
+  if (result.format === 'module-typescript' || result.format === 'commonjs-typescript') return ownTypeScript();
   // CommonJS goes through Module._compile, which the probe instruments in the running thread.
   if (result.format !== 'module' || result.source == null) return result;
   const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
