@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { isUserFile, instrumentSource } from './instrumentFile';
 import { isTypeScript, transpileTypeScript, withInlineMap, moduleFormat, packageTypeOf } from './typescript';
@@ -100,12 +100,42 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
       ours();
       return result;
     };
+    followSyncHooks(Module, ctx, opts);
     Module.syncBuiltinESMExports();
     if ((esmEntry && entryUsesEsmLoader()) || usesEsmLoader()) {
       ours();
       if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
     }
   }
+}
+
+/**
+ * A loader that installs synchronous hooks (`module.registerHooks`, Node 22.15+/23.5+: tsx 4.23+
+ * on Node 22/24) runs before every `module.register` hook, ours included, and may answer without
+ * asking them; the CommonJS it hands Node that way did not reach our Module.prototype._compile
+ * either (tsx's CommonJS project on Node 24). Its modules then ran uninstrumented. After each such
+ * call the probe adds a synchronous load hook of its own (hooks added last run first), which
+ * instruments the JavaScript the loader made of a user file, ES module or CommonJS (its inline
+ * source map leads back to the .ts lines). Code our other hooks instrumented already is left as it
+ * is (instrumentSource knows its own mark).
+ */
+export function followSyncHooks(Module: any, ctx: { distDir: string; runDir: string }, opts: ProbeOptions): void {
+  const registerHooks = Module.registerHooks;
+  if (typeof registerHooks !== 'function') return;
+  const load = (url: string, context: unknown, nextLoad: (url: string, context: unknown) => any) => {
+    const result = nextLoad(url, context);
+    const isModule = result?.format === 'module';
+    if (!url.startsWith('file:') || !(isModule || result?.format === 'commonjs') || result.source == null) return result;
+    const file = fileURLToPath(url);
+    if (!isUserFile(file, opts.includeNodeModules, ctx.distDir)) return result;
+    const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
+    return { ...result, source: instrumentSource(ctx, source, file, isModule) };
+  };
+  Module.registerHooks = function (this: unknown, ...args: unknown[]) {
+    const result = registerHooks.apply(this, args);
+    try { registerHooks.call(Module, { load }); } catch { /* the program's hooks stay in place */ }
+    return result;
+  };
 }
 
 /** --import / --loader make Node run the entry point through the ESM loader. */

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { followSyncHooks } from './loadHooks';
+
+// tsx 4.23+ on Node 22/24 installs synchronous hooks (module.registerHooks), which run before the
+// probe's module.register hooks and answer without them. The probe follows: after the program's
+// registerHooks call it adds its own synchronous load hook, which instruments what that loader
+// made of a user file. Here `module` is a stand-in that keeps the hooks in order (this Node may
+// have no registerHooks), and they are run as Node runs them: the last added first.
+test('after a loader installs synchronous hooks, the probe adds one that instruments what it made of user files', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cl-synchooks-'));
+  try {
+    type Load = (url: string, context: unknown, next: (url: string, context: unknown) => any) => any;
+    const hooks: { load?: Load }[] = [];
+    const fakeModule: any = { registerHooks: (h: { load?: Load }) => { hooks.push(h); return { deregister() {} }; } };
+    followSyncHooks(fakeModule, { distDir: path.resolve('dist'), runDir: dir }, { includeNodeModules: false } as any);
+    const made: Record<string, { format: string; source: string }> = {
+      [pathToFileURL(path.join(dir, 'routes.ts')).href]: { format: 'module', source: 'export async function f() { await g(); await g(); }\nasync function g() {}\n' },
+      [pathToFileURL(path.join(dir, 'counter.cts')).href]: { format: 'commonjs', source: 'async function f() { for (const x of [1, 2]) await x; }\nmodule.exports = { f };\n' },
+      [pathToFileURL(path.join(dir, 'node_modules', 'dep', 'index.js')).href]: { format: 'module', source: 'export async function h() { await 1; }\n' },
+    };
+    // The loader (tsx): answers itself.
+    const loader = { load: ((url) => ({ ...made[url], shortCircuit: true })) as Load };
+    const returned = fakeModule.registerHooks(loader);
+    assert.ok(returned && typeof returned.deregister === 'function', "the program's registerHooks still returns its handle");
+    assert.equal(hooks.length, 2, "ours added after the program's");
+    assert.equal(hooks[0], loader);
+    // The last added runs first, its next is the one added before it, and so on to Node's default.
+    const load = (url: string) => hooks.reduce<(u: string, c: unknown) => any>((next, h) => (u, c) => h.load!(u, c, next), () => assert.fail('no default load needed'))(url, {});
+    const [esm, cjs, dep] = Object.keys(made).map(load);
+    assert.equal(esm.format, 'module');
+    assert.match(esm.source, /__cl\$\.load\(/, 'the ES module is instrumented');
+    assert.equal(cjs.format, 'commonjs');
+    assert.match(cjs.source, /__cl\$\.load\(/, 'the CommonJS module is instrumented');
+    assert.equal(dep.source, made[Object.keys(made)[2]].source, 'node_modules is not user code');
+    // Instrumented once, even when our other hooks have done it already.
+    const again = hooks[1].load!(Object.keys(made)[0], {}, () => ({ format: 'module', source: esm.source }));
+    assert.equal(again.source, esm.source);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
