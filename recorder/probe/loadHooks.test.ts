@@ -16,13 +16,15 @@ test('after a loader installs synchronous hooks, the probe adds one that instrum
   try {
     type Load = (url: string, context: unknown, next: (url: string, context: unknown) => any) => any;
     const hooks: { load?: Load }[] = [];
-    const fakeModule: any = { registerHooks: (h: { load?: Load }) => { hooks.push(h); return { deregister() {} }; } };
+    const fakeModule: any = { registerHooks: function registerHooks(h: { load?: Load }) { hooks.push(h); return { deregister() {} }; } };
     followSyncHooks(fakeModule, { distDir: path.resolve('dist'), runDir: dir }, { includeNodeModules: false } as any);
     const made: Record<string, { format: string; source: string }> = {
       [pathToFileURL(path.join(dir, 'routes.ts')).href]: { format: 'module', source: 'export async function f() { await g(); await g(); }\nasync function g() {}\n' },
       [pathToFileURL(path.join(dir, 'counter.cts')).href]: { format: 'commonjs', source: 'async function f() { for (const x of [1, 2]) await x; }\nmodule.exports = { f };\n' },
       [pathToFileURL(path.join(dir, 'node_modules', 'dep', 'index.js')).href]: { format: 'module', source: 'export async function h() { await 1; }\n' },
     };
+    assert.equal(fakeModule.registerHooks.name, 'registerHooks', 'the program sees the name and length it had');
+    assert.equal(fakeModule.registerHooks.length, 1);
     // The loader (tsx): answers itself.
     const loader = { load: ((url) => ({ ...made[url], shortCircuit: true })) as Load };
     const returned = fakeModule.registerHooks(loader);

@@ -95,11 +95,11 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     const ours = () => register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
     // Hooks registered last run first: when another loader (tsx, ts-node/esm) registers its hooks,
     // register ours again after it, so we instrument what it produced.
-    Module.register = function (this: unknown, ...args: unknown[]) {
+    Module.register = sameShape(register, function (this: unknown, ...args: unknown[]) {
       const result = register.apply(this, args);
       ours();
       return result;
-    };
+    });
     followSyncHooks(Module, ctx, opts);
     Module.syncBuiltinESMExports();
     if ((esmEntry && entryUsesEsmLoader()) || usesEsmLoader()) {
@@ -131,11 +131,18 @@ export function followSyncHooks(Module: any, ctx: { distDir: string; runDir: str
     const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
     return { ...result, source: instrumentSource(ctx, source, file, isModule) };
   };
-  Module.registerHooks = function (this: unknown, ...args: unknown[]) {
+  Module.registerHooks = sameShape(registerHooks, function (this: unknown, ...args: unknown[]) {
     const result = registerHooks.apply(this, args);
     try { registerHooks.call(Module, { load }); } catch { /* the program's hooks stay in place */ }
     return result;
-  };
+  });
+}
+
+/** `wrapper` with the `name` and `length` of the built-in it stands for (what the program sees of it). */
+function sameShape<F extends (...args: any[]) => unknown>(original: F, wrapper: F): F {
+  Object.defineProperty(wrapper, 'name', { value: original.name });
+  Object.defineProperty(wrapper, 'length', { value: original.length });
+  return wrapper;
 }
 
 /** --import / --loader make Node run the entry point through the ESM loader. */
