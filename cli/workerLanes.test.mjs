@@ -67,6 +67,9 @@ function untitledEndEndsTitled() {
   }
 }
 
+/** A figure of a warning (`12.5 ms`, `1.02 s`) in ms. */
+const inMs = (value, unit) => Number(value) * (unit === 's' ? 1000 : 1);
+
 /** The warnings of threads whose CPU profile misses CPU their probe measured. */
 const missWarnings = (report) => report.warnings.filter((w) => /its CPU profile misses/.test(w));
 
@@ -89,7 +92,7 @@ describe("a worker that ends the recorder's profile chunks (console.profileEnd()
       assert.ok(n > 0 && ms > 300, `worker lane ${lane.id}: ${n} busy slices (${ms.toFixed(1)} ms) in the fixture's code; warnings ${warnings.join(' | ')}`);
       for (const w of warnings) {
         const [, missed, unit] = /misses at least ([\d.]+) (ms|s) of/.exec(w);
-        assert.ok(Number(missed) * (unit === 's' ? 1000 : 1) < 300, w);
+        assert.ok(inMs(missed, unit) < 300, w);
       }
       return;
     }
@@ -98,7 +101,6 @@ describe("a worker that ends the recorder's profile chunks (console.profileEnd()
     // The worker computes ~1 s of CPU (on an idle machine); its first chunk is the recorder's own (not a console
     // profile), ~100 ms of wall time, longer on a loaded machine: the profile misses the rest, after it.
     const [, missed, unit, total, totalUnit] = /misses at least ([\d.]+) (ms|s) of the ([\d.]+) (ms|s)/.exec(warnings[0]);
-    const ms = (v, u) => Number(v) * (u === 's' ? 1000 : 1);
-    assert.ok(ms(missed, unit) > 300 && ms(missed, unit) <= ms(total, totalUnit), warnings[0]);
+    assert.ok(inMs(missed, unit) > 300 && inMs(missed, unit) <= inMs(total, totalUnit), warnings[0]);
   });
 });

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
-import { isUserFile, instrumentSource } from './instrumentFile';
+import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile';
 import { isTypeScript, transpileTypeScriptAsync, withInlineMap, moduleFormat } from './typescript';
 import { tsFallback, tsPathsAlias } from './tsResolve';
 import { VITEST_EVALUATOR, VITEST_ADOPT_CALL } from './testRunnerHooks';
@@ -51,32 +51,32 @@ export async function load(url: string, context: any, nextLoad: any) {
   if (VITEST_EVALUATOR.test(file)) {
     const result = await nextLoad(url, context);
     if (result.format !== 'module' || result.source == null) return result;
-    return { ...result, source: (typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8')) + VITEST_ADOPT_CALL };
+    return { ...result, source: loadedSourceText(result.source) + VITEST_ADOPT_CALL };
   }
   const ownDir = path.dirname(opts.probePath);
   if (!isUserFile(file, opts.includeNodeModules, ownDir)) return nextLoad(url, context);
-  // No other loader handles TypeScript: transpile it ourselves.
-  const ownTypeScript = async () => {
-    // A CommonJS TypeScript file (.cts, .ts outside "type": "module") goes to Node's CommonJS
-    // loader, which the probe's require hook transpiles and instruments like any require().
-    if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
-    const source = await readFile(file, 'utf8');
-    const { code, map } = await transpileTypeScriptAsync(source, file, 'esm', opts.esbuildPath);
-    return { format: 'module', source: withInlineMap(instrumentSource(ctxOf(), code, file, true, map), map), shortCircuit: true };
-  };
   let result;
   try {
     result = await nextLoad(url, context);
   } catch (e) {
     if (!isTypeScript(file)) throw e;
-    return ownTypeScript();
+    return ownTypeScript(file);
   }
-  // Node's own type stripping (on by default from Node 23.6: formats `module-typescript`,
+  // Node's own type stripping (on by default from Node 22.18 and 23.6: formats `module-typescript`,
   // `commonjs-typescript`) is no other loader: its source still has the types, and left to Node
   // it would run uninstrumented. Transpiled by us, as where Node has none.
-  if (result.format === 'module-typescript' || result.format === 'commonjs-typescript') return ownTypeScript();
+  if (result.format === 'module-typescript' || result.format === 'commonjs-typescript') return ownTypeScript(file);
   // CommonJS goes through Module._compile, which the probe instruments in the running thread.
   if (result.format !== 'module' || result.source == null) return result;
-  const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
-  return { ...result, source: instrumentSource(ctxOf(), source, file, true) };
+  return { ...result, source: instrumentSource(ctxOf(), loadedSourceText(result.source), file, true) };
+}
+
+/** A TypeScript file no other loader handles: transpiled and instrumented here. */
+async function ownTypeScript(file: string) {
+  // A CommonJS TypeScript file (.cts, .ts outside "type": "module") goes to Node's CommonJS
+  // loader, which the probe's require hook transpiles and instruments like any require().
+  if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
+  const source = await readFile(file, 'utf8');
+  const { code, map } = await transpileTypeScriptAsync(source, file, 'esm', opts.esbuildPath);
+  return { format: 'module', source: withInlineMap(instrumentSource(ctxOf(), code, file, true, map), map), shortCircuit: true };
 }

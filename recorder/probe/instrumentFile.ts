@@ -45,6 +45,11 @@ let caches: { kept?: InstrumentCache; run?: InstrumentCache } | undefined;
  * result is cached by its exact inputs, across runs (InstrumentCache) or at least for the run,
  * so each file is parsed once however many workers and processes load it.
  */
+/** A load hook's `source` (a string, or the bytes of one) as text. */
+export function loadedSourceText(source: string | Uint8Array | ArrayBuffer): string {
+  return typeof source === 'string' ? source : Buffer.from(source as Uint8Array).toString('utf8');
+}
+
 export function instrumentSource(ctx: InstrumentContext, source: string, file: string, isModule: boolean, map?: unknown): string {
   if (source.includes(INSTRUMENTED_MARK)) return source; // our hooks can be in a loader chain twice
   map ??= inlineSourceMap(source);

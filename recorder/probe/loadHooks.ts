@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
-import { isUserFile, instrumentSource } from './instrumentFile';
+import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile';
 import { isTypeScript, transpileTypeScript, withInlineMap, moduleFormat, packageTypeOf } from './typescript';
 import { tsFallback, tsPathsAlias } from './tsResolve';
 
@@ -63,9 +63,7 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
       return resolveFilename.call(this, file, parent, ...rest);
     }
   };
-  Object.defineProperty(resolveTs, 'name', { value: resolveFilename.name });
-  Object.defineProperty(resolveTs, 'length', { value: resolveFilename.length });
-  Module._resolveFilename = resolveTs;
+  Module._resolveFilename = sameShape(resolveFilename, resolveTs);
 
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content: string, filename: string) {
@@ -128,8 +126,7 @@ export function followSyncHooks(Module: any, ctx: { distDir: string; runDir: str
     if (!url.startsWith('file:') || !(isModule || result?.format === 'commonjs') || result.source == null) return result;
     const file = fileURLToPath(url);
     if (!isUserFile(file, opts.includeNodeModules, ctx.distDir)) return result;
-    const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
-    return { ...result, source: instrumentSource(ctx, source, file, isModule) };
+    return { ...result, source: instrumentSource(ctx, loadedSourceText(result.source), file, isModule) };
   };
   Module.registerHooks = sameShape(registerHooks, function (this: unknown, ...args: unknown[]) {
     const result = registerHooks.apply(this, args);
