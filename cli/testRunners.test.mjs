@@ -154,6 +154,32 @@ for (const r of RUNS) {
   });
 }
 
+describe('a vitest test that fakes the clock while it does real work (vi.useFakeTimers())', () => {
+  const s = runBoth('fake-timers', 'fake-timers', [join(BIN, 'vitest'), 'run', '--pool=forks']);
+  const test = join(RUNNERS, 'fake-timers', 'clock.test.js');
+  it('passes, with the same exit code and output as a plain run', () => {
+    assert.equal(s.plain.code, 0, `plain run failed:\n${s.plain.stdout.slice(-2000)}\n${s.plain.stderr.slice(-2000)}`);
+    assertSameAsPlain(s);
+  });
+  it("keeps the probe on Node's clock and timer: the loop's lag shows the CPU block, the awaits are there", () => {
+    const report = reportOf(s.run);
+    const id = s.testLanes[0];
+    const lane = report.lanes.find((l) => l.id === id);
+    assert.ok(lane, `no lane ${id}: ${report.lanes.map((l) => l.id).join(', ')}`);
+    const block = findingsOf(report, 'blocking-cpu').find((f) => f.location.file === test && f.location.line === lineOf(test, 'cpu'));
+    assert.ok(block, `no blocking-cpu at the cpu mark:\n  ${describeFindings(report)}`);
+    // The lag timer runs on through the fake clock: it fired late by about the block, and on after it.
+    const longest = Math.max(...block.intervals.map((i) => i.endMs - i.startMs));
+    assert.ok(lane.lagMs.max >= longest / 2, `lane ${id}: lag max ${lane.lagMs.max} ms, block ${longest} ms`);
+    const { lag } = report.spans;
+    const blockEnd = Math.max(...block.intervals.map((i) => i.endMs));
+    const ticksAfter = lag.t.filter((t, i) => lag.lane[i] === report.lanes.indexOf(lane) && t > blockEnd).length;
+    assert.ok(ticksAfter >= 10, `lane ${id}: ${ticksAfter} lag ticks after the block`);
+    const awaits = (report.sites ?? []).filter((x) => x.kind === 'await' && x.laneId === id && x.location.file === test);
+    assert.equal(awaits.reduce((a, x) => a + x.count, 0), 400, JSON.stringify(awaits));
+  });
+});
+
 const FAILING = [
   { name: 'jest --runInBand', dir: 'jest', command: [join(BIN, 'jest'), '--runInBand', '--cacheDirectory=$CACHE', 't1'] },
   { name: 'vitest --pool=forks', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=forks', 't1'] },

@@ -1,3 +1,5 @@
+import { now } from './clock';
+
 /**
  * Atomics.wait in a recorded worker thread waits in slices of at most SLICE_MS, so that a
  * `worker.terminate()` the recorder's own inspector calls swallowed still ends the worker.
@@ -41,11 +43,11 @@ export type Wait = (typedArray: Int32Array | BigInt64Array, index: number, value
 export function slicedWait(wait: Wait, typedArray: Int32Array | BigInt64Array, index: number, value: number | bigint, timeout: number | undefined, sliceMs = SLICE_MS): ReturnType<Wait> {
   let remaining = timeout === undefined || Number.isNaN(timeout) ? Infinity : Math.max(0, timeout);
   for (let first = true; ; first = false) {
-    const t0 = performance.now();
+    const t0 = now();
     const r = wait(typedArray, index, value, Math.min(remaining, sliceMs));
     if (r === 'ok') return r;
     if (r === 'not-equal') return first ? r : 'ok'; // changed while between slices: it was woken
-    remaining -= performance.now() - t0;
+    remaining -= now() - t0;
     if (remaining <= 0) return r;
   }
 }

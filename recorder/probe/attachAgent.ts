@@ -18,6 +18,7 @@ import { ProbeRuntime } from './runtime';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
+import { now, monotonicUs, ownSetTimeout } from './clock';
 import { installSlicedAtomicsWait } from './atomicsWait';
 import type { AgentConfig } from '../probeOptions';
 
@@ -54,23 +55,23 @@ function install(): void {
 
   push({
     t: 'hello', pid: process.pid, ppid: process.ppid, tid: wt.threadId, isMainThread: wt.isMainThread,
-    argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor: performance.now(),
-    hrAnchorUs: Number(process.hrtime.bigint() / 1000n), threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4,
+    argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor: now(),
+    hrAnchorUs: monotonicUs(), threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4,
     nodeVersion: process.version,
   });
 
   const ticks: number[] = [];
-  let lastContact = performance.now();
+  let lastContact = now();
   let disposed = false;
   const flush = (final = false) => {
     if (disposed) return;
     push({
-      t: 'chunk', at: performance.now(), ticks: ticks.splice(0), marks: runtime.taskMarks.splice(0), agg: runtime.aggregates(),
+      t: 'chunk', at: now(), ticks: ticks.splice(0), marks: runtime.taskMarks.splice(0), agg: runtime.aggregates(),
       usage: usageSince(), cpu: process.cpuUsage(cpu0), threadCpuMs: threadRunMs(), final, requests: requests.take(),
     });
   };
 
-  let expected = performance.now() + TICK_MS;
+  let expected = now() + TICK_MS;
   let tickCount = 0;
   const tick = () => {
     // Detached: this last firing ends the timer (see dispose), and closes the CPU clock again in
@@ -80,14 +81,14 @@ function install(): void {
       lagTick(runtime, ticks, expected);
       if (++tickCount % FLUSH_EVERY_TICKS === 0) {
         // A recorder that went away without detaching (killed) leaves nothing running here.
-        if (abandoned(performance.now())) { dispose(config.closeInspectorIfAbandoned); return; }
+        if (abandoned(now())) { dispose(config.closeInspectorIfAbandoned); return; }
         flush();
       }
     } catch { /* never break the program */ }
-    expected = performance.now() + TICK_MS;
-    setTimeout(tick, TICK_MS).unref();
+    expected = now() + TICK_MS;
+    ownSetTimeout(tick, TICK_MS).unref();
   };
-  setTimeout(tick, TICK_MS).unref();
+  ownSetTimeout(tick, TICK_MS).unref();
 
   const abandoned = (t: number) => {
     if (t - lastContact > config.abandonAfterMs) return true;
@@ -116,7 +117,7 @@ function install(): void {
 
   global[PROBE_GLOBAL] = {
     /** The recorder's profile chunk rotation (see ThreadRecorder.rotate); also its keep-alive. */
-    profileChunk: (start: number, end: number) => { lastContact = performance.now(); return chunk(start, end); },
+    profileChunk: (start: number, end: number) => { lastContact = now(); return chunk(start, end); },
     /** Hands over what was recorded since the last chunk (the recorder's flushProbes before it collects). */
     flush: () => flush(true),
     dispose: () => dispose(false),

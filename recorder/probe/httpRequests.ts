@@ -2,6 +2,7 @@ import * as dc from 'node:diagnostics_channel';
 import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, type RawRequestsChunk } from '../../analyzer/raw';
 import { recordHttp2 } from './http2Requests';
 import { recordFrameworkRoutes } from './frameworkRoutes';
+import { now } from './clock';
 
 /**
  * HTTP requests of this thread as spans, from Node's diagnostics channels (no patching):
@@ -12,7 +13,7 @@ import { recordFrameworkRoutes } from './frameworkRoutes';
  *
  * Per request: a few numbers in a flat array (REQUEST_FIELDS each, see analyzer/raw.ts; times in whole hundredths of a ms), strings interned (at most
  * MAX_NAMES distinct routes/paths; more go to OTHER_ROUTE). Detail is capped at `maxRows` per
- * thread; the per-(kind, method, route) counts are exact. Times are this thread's performance.now().
+ * thread; the per-(kind, method, route) counts are exact. Times are this thread's now().
  *
  * HTTP/2 server streams come from Node's `http2.server.stream.*` channels where Node publishes
  * them (http2Requests.ts).
@@ -80,7 +81,7 @@ export class HttpRequests {
   /** Server requests started in this synchronous run, whose handlers' run ends at the next tick. */
   private awaitingSyncEnd: Open[] = [];
   private readonly syncEnded = () => {
-    const t = performance.now();
+    const t = now();
     for (const o of this.awaitingSyncEnd) o.syncEnd = t;
     this.awaitingSyncEnd.length = 0;
   };
@@ -104,7 +105,7 @@ export class HttpRequests {
   start(): void {
     const on = (name: string, handler: (m: any) => void) => { dc.subscribe(name, handler); this.subscriptions.push([name, handler]); };
     // A connection's first request arrives after the connection was accepted.
-    on('net.server.socket', (m: any) => { if (m?.socket) this.connectionFree.set(m.socket, performance.now()); });
+    on('net.server.socket', (m: any) => { if (m?.socket) this.connectionFree.set(m.socket, now()); });
     on('http.server.request.start', (m: any) => this.serverStart(m));
     on('http.server.response.finish', (m: any) => this.serverFinish(m));
     on('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
@@ -138,7 +139,7 @@ export class HttpRequests {
   served(request: object, method: string, ready: number, path?: string): void {
     try {
       if (this.open.has(request)) return;
-      const t0 = performance.now();
+      const t0 = now();
       const o = new Open(REQ_SERVER, this.intern(method), t0, ready, path === undefined ? undefined : withoutQuery(path));
       this.open.set(request, o);
       this.serverRequests++;
@@ -152,13 +153,13 @@ export class HttpRequests {
   private serverFinish(m: any): void {
     const req = m?.request;
     if (!req) return;
-    const t1 = performance.now();
+    const t1 = now();
     if (m.socket) this.connectionFree.set(m.socket, t1);
     this.servedFinished(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false, t1);
   }
 
   /** The response to a served request finished at `t1` (`failed`: it did not finish normally). */
-  servedFinished(request: object, status: number, failed: boolean, t1 = performance.now()): void {
+  servedFinished(request: object, status: number, failed: boolean, t1 = now()): void {
     try {
       const o = this.open.get(request);
       if (!o || o.kind !== REQ_SERVER) return;
@@ -182,7 +183,7 @@ export class HttpRequests {
   handlerRan(request: object, end: boolean, by: object): void {
     const o = this.open.get(request);
     if (!o || o.kind !== REQ_SERVER) return;
-    const t = performance.now();
+    const t = now();
     if (!end && (o.handlerStart < 0 || (o.handlerEnd >= 0 && o.handlerBy !== by))) {
       o.handlerStart = t;
       o.handlerEnd = -1;
@@ -201,7 +202,7 @@ export class HttpRequests {
   private clientStart(request: object | undefined, method: string | undefined, route: string): void {
     try {
       if (!request || this.open.has(request)) return;
-      const o = new Open(REQ_CLIENT, this.intern(method ?? 'GET'), performance.now(), -1, undefined);
+      const o = new Open(REQ_CLIENT, this.intern(method ?? 'GET'), now(), -1, undefined);
       o.syncEnd = -1;
       o.route = this.intern(route);
       this.open.set(request, o);
@@ -213,7 +214,7 @@ export class HttpRequests {
     if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
   }
 
-  private finish(request: object | undefined, status: number, flags: number, syncEnd: number, t1 = performance.now()): void {
+  private finish(request: object | undefined, status: number, flags: number, syncEnd: number, t1 = now()): void {
     const o = request && this.open.get(request);
     if (!o) return;
     this.open.delete(request!);

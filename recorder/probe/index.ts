@@ -27,6 +27,7 @@ import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
+import { now, monotonicUs, ownSetTimeout } from './clock';
 import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
 import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
@@ -56,8 +57,8 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   (runtime as any).profileChunk = wt.isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
   (runtime as any).loopSwitch = loopSwitch;
 
-  const perfAnchor = performance.now();
-  const hrAnchorUs = Number(process.hrtime.bigint() / 1000n);
+  const perfAnchor = now();
+  const hrAnchorUs = monotonicUs();
   log.write({
     t: 'hello', pid: process.pid, ppid: process.ppid, tid, isMainThread: wt.isMainThread,
     argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor, hrAnchorUs,
@@ -101,7 +102,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   function flush(final = false, aggIfChanged = false): void {
     try {
       log.writeSpans(runtime.takeSpans());
-      const t0 = performance.now();
+      const t0 = now();
       const changes = runtime.changes();
       const withAgg = final || t0 >= aggDueAt || (aggIfChanged && changes !== aggChanges);
       flushedChanges = changes;
@@ -112,7 +113,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
         threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
         requests: requests.take(),
       });
-      if (withAgg) aggDueAt = performance.now() + (performance.now() - t0) * 100;
+      if (withAgg) aggDueAt = now() + (now() - t0) * 100;
     } catch { /* the run directory is gone: the recorder stopped */ }
   }
 
@@ -130,14 +131,14 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   // not once per message. What it recorded in between is written before its next message after
   // that, before it blocks, or by the periodic write.
   let messageWriteDueAt = 0;
-  const recordsDue = () => performance.now() >= messageWriteDueAt && pending();
+  const recordsDue = () => now() >= messageWriteDueAt && pending();
   const beforeMessage: PendingRecords = {
     pending: () => recordsDue() || ownChunkDue(),
     write: () => {
       if (recordsDue()) {
-        const t0 = performance.now();
+        const t0 = now();
         flush(false, true);
-        const t1 = performance.now();
+        const t1 = now();
         messageWriteDueAt = t1 + Math.min((t1 - t0) * 20, MESSAGE_WRITE_GAP_MS);
       }
       rotateOwnChunk();
@@ -155,7 +156,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     exited = true;
     closePendingTick(runtime);
     flush(true);
-    log.write({ t: 'exit', code, at: performance.now() });
+    log.write({ t: 'exit', code, at: now() });
     waitForCollector(opts.runDir);
     closeThreadCpuClock();
   });
@@ -209,11 +210,11 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   const ticks = pendingTicks;
   /** ~100 ms: what a thread that is terminate()d or killed can lose. */
   const FLUSH_EVERY_TICKS = 10;
-  const handOver = performance.now();
+  const handOver = now();
   let expected = handOver + TICK_MS;
   let started = false;
   closePendingTick = (rt) => {
-    const t = performance.now();
+    const t = now();
     ticks.push(t, Math.max(0, t - expected), rt.concurrencyNow(), 0, threadRunMs());
   };
   let tickCount = 0;
@@ -223,22 +224,22 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
       rotateOwnChunk();
       // A task mark after a switch: its pause (the profiler's restart) is nobody's task.
-      if (loopSwitch.atLoop()) runtime.mark(performance.now(), threadRunMs());
+      if (loopSwitch.atLoop()) runtime.mark(now(), threadRunMs());
     } finally {
       // After a switch's wait too: the recorder's pause is not the program's lag (the report states it).
-      expected = performance.now() + TICK_MS;
-      setTimeout(tick, TICK_MS).unref();
+      expected = now() + TICK_MS;
+      ownSetTimeout(tick, TICK_MS).unref();
     }
   };
   // The main script has finished its first synchronous run when the first tick callback runs
   // (CommonJS; an ES module entry is still evaluating, and its block shows on the first timer).
   process.nextTick(() => {
-    const t = performance.now();
+    const t = now();
     log.write({ t: 'startupDone', at: t });
     if (!started) ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), 0, threadRunMs());
     started = true;
-    expected = performance.now() + TICK_MS;
-    setTimeout(tick, TICK_MS).unref();
+    expected = now() + TICK_MS;
+    ownSetTimeout(tick, TICK_MS).unref();
   });
 }
 
@@ -261,7 +262,7 @@ function startOwnChunks(): typeof profileChunk {
   let lastCall = NaN;
   /** The last few times between the recorder's rotations: the shortest is its pace (one that waited for a busy recorder is longer). */
   const gaps: number[] = [];
-  /** Whether the running chunk is one the probe started itself, when it started and when it is due to end (performance.now()). */
+  /** Whether the running chunk is one the probe started itself, when it started and when it is due to end (now()). */
   let own = false;
   let seamAt = 0;
   let dueAt = Infinity;
@@ -269,21 +270,21 @@ function startOwnChunks(): typeof profileChunk {
   const seam = (start: number, end: number, byProbe: boolean) => {
     const reading = profileChunk(start, end);
     own = byProbe;
-    seamAt = performance.now();
+    seamAt = now();
     dueAt = profileChunk.running() ? seamAt + limitMs() : Infinity;
     return reading;
   };
-  ownChunkDue = () => performance.now() >= dueAt;
+  ownChunkDue = () => now() >= dueAt;
   rotateOwnChunk = () => { if (ownChunkDue()) seam(1, 1, true); };
   // Chunk 1, the recorder's, runs since before Node's bootstrap (the chunker took it over).
-  seamAt = performance.now();
+  seamAt = now();
   dueAt = seamAt + OWN_CHUNK_FIRST_MS;
   return Object.assign((start: number, end: number) => {
-    const now = performance.now();
-    if (!Number.isNaN(lastCall) && gaps.push(now - lastCall) > 4) gaps.shift();
-    lastCall = now;
+    const t = now();
+    if (!Number.isNaN(lastCall) && gaps.push(t - lastCall) > 4) gaps.shift();
+    lastCall = t;
     // The probe made this seam moments ago: a reading, no second seam.
-    if (start > 0 && end > 0 && own && now - seamAt < limitMs() / 2) return profileChunk(0, 0);
+    if (start > 0 && end > 0 && own && t - seamAt < limitMs() / 2) return profileChunk(0, 0);
     return seam(start, end, false);
   }, { running: profileChunk.running });
 }
@@ -391,7 +392,7 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
     const counted = new Proxy(original as (...args: unknown[]) => unknown, {
       apply(target, thisArg, args) {
         if (isLoadingModule()) return Reflect.apply(target, thisArg, args);
-        const t0 = performance.now();
+        const t0 = now();
         try { return Reflect.apply(target, thisArg, args); } finally { runtime.fsSync(index, t0); }
       },
     });
@@ -410,12 +411,12 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
 function recordCreations(log: ThreadLog, probePath: string): void {
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
-    log.write({ t: 'spawn', kind: 'worker', threadId: worker?.threadId, at: performance.now(), frame: userFrame(probePath) });
+    log.write({ t: 'spawn', kind: 'worker', threadId: worker?.threadId, at: now(), frame: userFrame(probePath) });
   });
   dc.subscribe('child_process', (message: any) => {
     const child = message?.process;
     if (!child) return;
-    const at = performance.now();
+    const at = now();
     const frame = userFrame(probePath);
     process.nextTick(() => {
       if (child.pid === undefined) return; // spawn failed: the program sees its 'error' event

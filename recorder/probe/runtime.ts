@@ -1,5 +1,6 @@
 import type { SiteTable } from './transform';
 import { SPAN, SPAN_KIND, SITE_KIND, type RawAggregates } from '../../analyzer/raw';
+import { now } from './clock';
 
 /**
  * The probe runtime that instrumented code calls as `__cl$`. One per thread. Hot paths are
@@ -42,12 +43,6 @@ const SAMPLE_MASK = 15; // then 1 in 16
 /** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
 const LIB_SPAN_MIN_MS = 1;
 
-/**
- * The probe clock. `globalThis.performance` is an accessor in Node (a getter call on every read,
- * and the program may replace it): the object is read once, when the probe loads.
- */
-const perf = performance;
-const now = () => perf.now();
 /** Task marks closer than this to the previous one are dropped (see `mark`). */
 const TASK_MARK_GAP_MS = 1;
 /**

@@ -1,5 +1,6 @@
 import { PROFILE_CHUNK_PREFIX, FIRST_CHUNK_TITLE, type SeamReading } from '../probeOptions';
 import { threadRunMs, threadWantedMs } from './threadCpuClock';
+import { now, monotonicUs } from './clock';
 import type { ProbeRuntime } from './runtime';
 import type { Chunker } from './loopSwitch';
 
@@ -59,7 +60,7 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     const ending = end > 0 || start > 0 ? running : undefined;
     if (ending !== undefined) running = undefined;
     if (start > 0) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`);
-    const reading: SeamReading = [threadRunMs(), Number(process.hrtime.bigint() / 1000n), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
+    const reading: SeamReading = [threadRunMs(), monotonicUs(), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
     if (ending !== undefined) profileEnd(ending);
     return reading;
   };
@@ -67,12 +68,12 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
 }
 
 /**
- * The lag timer ran (due at `expected`, performance.now()): the loop turned, so whatever ran
+ * The lag timer ran (due at `expected`, now()): the loop turned, so whatever ran
  * before it was another task (a task mark); pushes one tick in the order of TICK (analyzer/raw.ts):
  * t, lag, operations in flight, pool requests, thread CPU ms.
  */
 export function lagTick(runtime: Pick<ProbeRuntime, 'loopTurns' | 'mark' | 'concurrencyNow'>, ticks: number[], expected: number): void {
-  const t = performance.now();
+  const t = now();
   const cpu = threadRunMs();
   runtime.loopTurns++;
   runtime.mark(t, cpu);

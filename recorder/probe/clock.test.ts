@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { monotonicUs } from './clock';
+import { profileChunker } from './threadGauges';
+
+/**
+ * Runs `read` where an inspector interrupt can run inside the program's `process.hrtime(time)`:
+ * after Node filled its scratch buffer, before it reads it (it checks `time` in between; a
+ * proxy's `length` runs there). Returns the elapsed ms the program gets.
+ */
+function elapsedMsAround(read: () => unknown): number {
+  const start = process.hrtime();
+  const time = new Proxy(start, { get: (target, key) => { if (key === 'length') read(); return Reflect.get(target, key); } });
+  const [s, ns] = process.hrtime(time as unknown as [number, number]);
+  return s * 1e3 + ns / 1e6;
+}
+
+describe('monotonicUs', () => {
+  it("leaves the program's process.hrtime(time) whole when read inside it (the recorder's evaluations run as interrupts)", () => {
+    assert.ok(elapsedMsAround(() => process.hrtime()) < 10_000, 'the window is where the test puts it');
+    const ms = elapsedMsAround(monotonicUs);
+    assert.ok(ms >= 0 && ms < 10_000, `elapsed ${ms} ms`);
+  });
+  it("the chunk rotation's seam reading leaves it whole too", () => {
+    const chunk = profileChunker({ profile() {}, profileEnd() {} }, () => 0);
+    const ms = elapsedMsAround(() => chunk(1, 1));
+    assert.ok(ms >= 0 && ms < 10_000, `elapsed ${ms} ms`);
+  });
+  it('is process.hrtime.bigint() in µs (the recorder reads that in its own process)', () => {
+    const before = Number(process.hrtime.bigint() / 1000n);
+    const us = monotonicUs();
+    const after = Number(process.hrtime.bigint() / 1000n);
+    assert.ok(Number.isInteger(us) && us >= before && us <= after, `${before} <= ${us} <= ${after}`);
+  });
+  it("keeps Node's clock when the program fakes process.hrtime (fake timers)", () => {
+    const real = process.hrtime;
+    const before = Number(process.hrtime.bigint() / 1000n);
+    process.hrtime = Object.assign(() => [0, 0] as [number, number], { bigint: () => 0n });
+    try {
+      assert.ok(monotonicUs() >= before);
+    } finally {
+      process.hrtime = real;
+    }
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * The probe's clocks and its timer, as Node made them: captured as the probe loads, before any
+ * program code runs. A program's fake timers replace the globals: vitest's `vi.useFakeTimers()`
+ * fakes `performance`, `process.hrtime`, `Date` and the timers by default (sinon's and jest's
+ * can too), and a probe that read them then would stamp the program's work with the fake time
+ * and its lag timer would wait for the test to advance the clock. (The attach agent captures
+ * them when it is injected: a fake installed before then is what it gets.)
+ */
+const perf = performance;
+const hrtime = process.hrtime;
+
+/**
+ * performance.now(): the probe's clock (ms since the thread's time origin). `globalThis.performance`
+ * is also an accessor in Node: a getter call on every read.
+ */
+export const now = (): number => perf.now();
+
+/** setTimeout: the probe's lag timer. */
+export const ownSetTimeout = setTimeout;
+
+/**
+ * CLOCK_MONOTONIC in whole µs: the clock of `process.hrtime` (libuv's uv_hrtime), which the
+ * recorder reads in its own process too (hrAnchorUs, SeamReading).
+ *
+ * Safe to read from code the recorder runs in a thread by `Runtime.evaluate` (the profile chunk
+ * rotation, the attach agent), which V8 may run as an interrupt between any two of the program's
+ * calls. `process.hrtime.bigint()` is not: Node keeps both forms' result in one scratch buffer
+ * (lib/internal/process/per_thread.js: `hrValues`, a Uint32Array(3) of seconds high, seconds
+ * low and ns; `hrBigintValues`, a BigUint64Array over its first 8 bytes), and the program's
+ * `process.hrtime(time)` fills it, then calls `validateArray(time)`, then reads it. A bigint read
+ * in between leaves its 8 bytes where the program reads seconds, and the program's elapsed time
+ * comes out ~10¹⁹ s (autocannon's latency histogram trapped on it: "float unrepresentable in
+ * integer range"). `process.hrtime()` writes the layout the program reads, a moment later: its
+ * elapsed time then includes the interrupt, as it does anyway.
+ */
+export function monotonicUs(): number {
+  const [s, ns] = hrtime();
+  return s * 1e6 + Math.floor(ns / 1e3);
+}
