@@ -40,16 +40,29 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
   // Everything the recorder loads into the program (probe, instrumenter, ESM hooks) is ours.
   const ownDir = run.probePath ? dirWithSep(run.probePath) : undefined;
-  const isProbe = (url: string, fn: string) => {
-    const file = fileUrlToPath(url);
-    return (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file)
-      || (url === '' && fn === 'waitForDebugger');
+  // Asked for every frame of every CPU profile node (deep stacks: tens of thousands of calls), of
+  // a few hundred distinct URLs: each URL's answer is kept.
+  const probeUrls = new Map<string, boolean>();
+  const isProbeUrl = (url: string) => {
+    let yes = probeUrls.get(url);
+    if (yes === undefined) {
+      const file = fileUrlToPath(url);
+      yes = (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file);
+      probeUrls.set(url, yes);
+    }
+    return yes;
   };
+  const isProbe = (url: string, fn: string) => isProbeUrl(url) || (url === '' && fn === 'waitForDebugger');
+  const userUrls = new Map<string, boolean>();
   const isUser = (url: string) => {
-    if (!url || url.startsWith('node:') || isProbe(url, '')) return false;
-    const file = fileUrlToPath(url);
-    if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return false;
-    return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file);
+    let yes = userUrls.get(url);
+    if (yes === undefined) {
+      const file = fileUrlToPath(url);
+      yes = !(!url || url.startsWith('node:') || isProbe(url, '')) && (file.startsWith('/') || /^[A-Za-z]:\\/.test(file))
+        && (userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file));
+      userUrls.set(url, yes);
+    }
+    return yes;
   };
 
   // The main lane is the process that runs the user's code, not a launcher in front of it (npm, npx, sh).

@@ -28,19 +28,47 @@ export interface LibraryHotspots {
 
 const LOADER = /^node:internal\/modules\//;
 
+type Attribution = CpuProfileNode | 'loading' | undefined;
+
+/** A profile's nodes by id and their parents, and each node's attribution per `isLibrary`. */
+interface ProfileIndex {
+  byId: Map<number, CpuProfileNode>;
+  parent: Map<number, number>;
+  attributions: WeakMap<(url: string) => boolean, Map<number, Attribution>>;
+}
+
+/**
+ * Built once per profile: a thread's blocking stretches each ask (a compiler's main thread has
+ * hundreds), and rebuilding the maps over every node of the profile each time was ~30 % of a
+ * vitest run's analysis.
+ */
+const indexes = new WeakMap<CpuProfile, ProfileIndex>();
+
+function indexOf(profile: CpuProfile): ProfileIndex {
+  let index = indexes.get(profile);
+  if (!index) {
+    const byId = new Map<number, CpuProfileNode>();
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
+    index = { byId, parent, attributions: new WeakMap() };
+    indexes.set(profile, index);
+  }
+  return index;
+}
+
 /**
  * Attributes the busy samples [from, to] of a thread's CPU profile to the dependency functions
  * that were running (a sample counts for the innermost frame of a dependency on its stack) or
- * to module loading. `isLibrary` says which script URLs belong to dependencies. Pure.
+ * to module loading. `isLibrary` says which script URLs belong to dependencies. Pure (what it
+ * keeps between calls, per profile and `isLibrary`, depends on nothing else).
  */
 export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, from: number, to: number, isLibrary: (url: string) => boolean): LibraryHotspots {
-  const byId = new Map<number, CpuProfileNode>();
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
-  const memo = new Map<number, CpuProfileNode | 'loading' | undefined>();
-  const attribute = (id: number): CpuProfileNode | 'loading' | undefined => {
-    if (memo.has(id)) return memo.get(id);
-    let found: CpuProfileNode | 'loading' | undefined;
+  const { byId, parent, attributions } = indexOf(profile);
+  let memo = attributions.get(isLibrary);
+  if (!memo) attributions.set(isLibrary, memo = new Map());
+  const attribute = (id: number): Attribution => {
+    if (memo!.has(id)) return memo!.get(id);
+    let found: Attribution;
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const n = byId.get(cur)!;
       const { url, functionName } = n.callFrame;
@@ -48,7 +76,7 @@ export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, fr
       // A module's wrapper (nameless, at 0:0) is loading code, not a function of the library.
       if (isLibrary(url) && !(functionName === '' && n.callFrame.lineNumber === 0 && n.callFrame.columnNumber === 0)) { found = n; break; }
     }
-    memo.set(id, found);
+    memo!.set(id, found);
     return found;
   };
   const ids = profile.samples ?? [];
