@@ -12,8 +12,8 @@ export function joinProfileChunks(chunks: readonly CpuProfile[]): CpuProfile | u
   if (chunks.length === 1) return chunks[0];
   const ordered = [...chunks].sort((a, b) => a.startTime - b.startTime);
   const nodes: CpuProfileNode[] = [];
+  /** Joined nodes by their parent's joined id and their call frame (the parent's id stands for its whole path). */
   const byKey = new Map<string, CpuProfileNode>();
-  const keyOf = new Map<CpuProfileNode, string>();
   const samples: number[] = [];
   const timeDeltas: number[] = [];
   let last = ordered[0].startTime;
@@ -30,13 +30,12 @@ export function joinProfileChunks(chunks: readonly CpuProfile[]): CpuProfile | u
       const parentId = parentOf.get(id);
       const parent = parentId === undefined ? undefined : nodes[map(parentId) - 1];
       const f = n.callFrame;
-      const key = `${parent ? keyOf.get(parent) : ''}\n${f.functionName}|${f.scriptId}|${f.url}|${f.lineNumber}|${f.columnNumber}`;
+      const key = `${parent ? parent.id : 0}\n${f.functionName}|${f.scriptId}|${f.url}|${f.lineNumber}|${f.columnNumber}`;
       let joined = byKey.get(key);
       if (!joined) {
         joined = { id: nodes.length + 1, callFrame: f, hitCount: 0, children: [] };
         nodes.push(joined);
         byKey.set(key, joined);
-        keyOf.set(joined, key);
         parent?.children!.push(joined.id);
       }
       joined.hitCount! += n.hitCount ?? 0;
