@@ -1,4 +1,5 @@
 import type { CpuProfile, CpuProfileNode, SamplingChange } from './raw';
+import { profileIndex } from './profileIndex';
 
 /** What a sample's thread was doing. 'probe' is the recorder's own work (counted as idle). */
 export type SampleKind = 'idle' | 'user' | 'library' | 'node' | 'gc' | 'native' | 'probe';
@@ -40,9 +41,7 @@ export interface FrameClassifier {
 const STARTUP_FRAME = /^node:(internal\/(modules|bootstrap|worker|child_process|cluster)|child_process|worker_threads)/;
 
 export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier, samplingChanges: readonly SamplingChange[] = []): SampleTimeline {
-  const byId = new Map<number, CpuProfileNode>();
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
+  const { byId, parent } = profileIndex(profile);
   const nodeKind = new Map<number, SampleKind>();
   const nodeFrame = new Map<number, UserFrame | undefined>();
   const kindOf = (id: number): SampleKind => {

@@ -1,6 +1,7 @@
 import type { CpuProfile, CpuProfileNode } from '../raw';
 import type { SampleTimeline } from '../cpuSamples';
 import { isBusy } from '../cpuSamples';
+import { profileIndex } from '../profileIndex';
 
 /** A dependency's function that was on CPU (innermost frame of a dependency in the samples). */
 export interface LibraryFunction {
@@ -30,31 +31,11 @@ const LOADER = /^node:internal\/modules\//;
 
 type Attribution = CpuProfileNode | 'loading' | undefined;
 
-/** A profile's nodes by id and their parents, and each node's attribution per `isLibrary`. */
-interface ProfileIndex {
-  byId: Map<number, CpuProfileNode>;
-  parent: Map<number, number>;
-  attributions: WeakMap<(url: string) => boolean, Map<number, Attribution>>;
-}
-
 /**
- * Built once per profile: a thread's blocking stretches each ask (a compiler's main thread has
- * hundreds), and rebuilding the maps over every node of the profile each time was ~30 % of a
- * vitest run's analysis.
+ * Each profile node's attribution, per profile and `isLibrary`: a thread's blocking stretches
+ * each ask (a compiler's main thread has hundreds), over the same call tree.
  */
-const indexes = new WeakMap<CpuProfile, ProfileIndex>();
-
-function indexOf(profile: CpuProfile): ProfileIndex {
-  let index = indexes.get(profile);
-  if (!index) {
-    const byId = new Map<number, CpuProfileNode>();
-    const parent = new Map<number, number>();
-    for (const n of profile.nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
-    index = { byId, parent, attributions: new WeakMap() };
-    indexes.set(profile, index);
-  }
-  return index;
-}
+const attributions = new WeakMap<CpuProfile, WeakMap<(url: string) => boolean, Map<number, Attribution>>>();
 
 /**
  * Attributes the busy samples [from, to] of a thread's CPU profile to the dependency functions
@@ -63,9 +44,11 @@ function indexOf(profile: CpuProfile): ProfileIndex {
  * keeps between calls, per profile and `isLibrary`, depends on nothing else).
  */
 export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, from: number, to: number, isLibrary: (url: string) => boolean): LibraryHotspots {
-  const { byId, parent, attributions } = indexOf(profile);
-  let memo = attributions.get(isLibrary);
-  if (!memo) attributions.set(isLibrary, memo = new Map());
+  const { byId, parent } = profileIndex(profile);
+  let perClassifier = attributions.get(profile);
+  if (!perClassifier) attributions.set(profile, perClassifier = new WeakMap());
+  let memo = perClassifier.get(isLibrary);
+  if (!memo) perClassifier.set(isLibrary, memo = new Map());
   const attribute = (id: number): Attribution => {
     if (memo!.has(id)) return memo!.get(id);
     let found: Attribution;
