@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { monotonicUs } from './clock';
+import { monotonicUs, now, ownSetTimeout, ownNextTick } from './clock';
 import { profileChunker } from './threadGauges';
 
 /**
@@ -31,6 +31,28 @@ describe('monotonicUs', () => {
     const us = monotonicUs();
     const after = Number(process.hrtime.bigint() / 1000n);
     assert.ok(Number.isInteger(us) && us >= before && us <= after, `${before} <= ${us} <= ${after}`);
+  });
+  it("keeps Node's clocks and timers when the program fakes the globals (fake timers)", async () => {
+    const real = { performance: globalThis.performance, setTimeout: globalThis.setTimeout, nextTick: process.nextTick };
+    const faked: string[] = [];
+    let ticked: Promise<void>, timedOut: Promise<void>;
+    // Only scheduled while faked, awaited after: the test runner needs the real ones meanwhile.
+    Object.defineProperty(globalThis, 'performance', { value: { now: () => 0 }, configurable: true, writable: true });
+    globalThis.setTimeout = ((() => { faked.push('setTimeout'); }) as unknown) as typeof setTimeout;
+    process.nextTick = () => { faked.push('nextTick'); };
+    const before = real.performance.now();
+    try {
+      assert.ok(now() >= before);
+      ticked = new Promise<void>((resolve) => ownNextTick(resolve));
+      timedOut = new Promise<void>((resolve) => { ownSetTimeout(resolve, 1); });
+    } finally {
+      Object.defineProperty(globalThis, 'performance', { value: real.performance, configurable: true, writable: true });
+      globalThis.setTimeout = real.setTimeout;
+      process.nextTick = real.nextTick;
+    }
+    await ticked;
+    await timedOut;
+    assert.deepEqual(faked, []);
   });
   it("keeps Node's clock when the program fakes process.hrtime (fake timers)", () => {
     const real = process.hrtime;

@@ -1,5 +1,5 @@
 /**
- * The probe's clocks and its timer, as Node made them: captured as the probe loads, before any
+ * The probe's clocks and its timers, as Node made them: captured as the probe loads, before any
  * program code runs. A program's fake timers replace the globals: vitest's `vi.useFakeTimers()`
  * fakes `performance`, `process.hrtime`, `Date` and the timers by default (sinon's and jest's
  * can too), and a probe that read them then would stamp the program's work with the fake time
@@ -17,6 +17,12 @@ export const now = (): number => perf.now();
 
 /** setTimeout: the probe's lag timer. */
 export const ownSetTimeout = setTimeout;
+
+/**
+ * process.nextTick: what times an HTTP handler's synchronous run (httpRequests.ts). Fake timers
+ * fake it only when asked to (vitest's `toFake: ['nextTick']`, in its threads pool).
+ */
+export const ownNextTick = process.nextTick;
 
 /**
  * CLOCK_MONOTONIC in whole µs: the clock of `process.hrtime` (libuv's uv_hrtime), which the

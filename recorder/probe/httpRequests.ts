@@ -2,7 +2,7 @@ import * as dc from 'node:diagnostics_channel';
 import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, type RawRequestsChunk } from '../../analyzer/raw';
 import { recordHttp2 } from './http2Requests';
 import { recordFrameworkRoutes } from './frameworkRoutes';
-import { now } from './clock';
+import { now, ownNextTick } from './clock';
 
 /**
  * HTTP requests of this thread as spans, from Node's diagnostics channels (no patching):
@@ -146,7 +146,7 @@ export class HttpRequests {
       this.began();
       this.hooks?.started(t0);
       // One tick for every request started in this run (a pipelined batch): it runs once their handlers returned.
-      if (this.awaitingSyncEnd.push(o) === 1) process.nextTick(this.syncEnded);
+      if (this.awaitingSyncEnd.push(o) === 1) ownNextTick(this.syncEnded);
     } catch { /* never break the program */ }
   }
 
