@@ -40,30 +40,17 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
   // Everything the recorder loads into the program (probe, instrumenter, ESM hooks) is ours.
   const ownDir = run.probePath ? dirWithSep(run.probePath) : undefined;
-  // Asked for every frame of every CPU profile node (deep stacks: tens of thousands of calls), of
-  // a few hundred distinct URLs: each URL's answer is kept.
-  const probeUrls = new Map<string, boolean>();
-  const isProbeUrl = (url: string) => {
-    let yes = probeUrls.get(url);
-    if (yes === undefined) {
-      const file = fileUrlToPath(url);
-      yes = (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file);
-      probeUrls.set(url, yes);
-    }
-    return yes;
-  };
+  const isProbeUrl = perUrl((url) => {
+    const file = fileUrlToPath(url);
+    return (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file);
+  });
   const isProbe = (url: string, fn: string) => isProbeUrl(url) || (url === '' && fn === 'waitForDebugger');
-  const userUrls = new Map<string, boolean>();
-  const isUser = (url: string) => {
-    let yes = userUrls.get(url);
-    if (yes === undefined) {
-      const file = fileUrlToPath(url);
-      yes = !(!url || url.startsWith('node:') || isProbe(url, '')) && (file.startsWith('/') || /^[A-Za-z]:\\/.test(file))
-        && (userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file));
-      userUrls.set(url, yes);
-    }
-    return yes;
-  };
+  const isUser = perUrl((url) => {
+    if (!url || url.startsWith('node:') || isProbe(url, '')) return false;
+    const file = fileUrlToPath(url);
+    if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return false;
+    return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file);
+  });
 
   // The main lane is the process that runs the user's code, not a launcher in front of it (npm, npx, sh).
   const graph = new ProcessGraph(run, models);
@@ -156,6 +143,20 @@ function attachedNote(a: NonNullable<RawRun['attached']>): string {
 }
 
 /** `{ a: undefined }` → `{}`, so an unset option keeps its default. */
+/**
+ * `classify` with each URL's answer kept: the frame classifiers are asked for every ancestor of
+ * every CPU profile node (tens of thousands of calls in a test runner's process), about a few
+ * hundred distinct URLs.
+ */
+function perUrl(classify: (url: string) => boolean): (url: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (url) => {
+    let yes = answers.get(url);
+    if (yes === undefined) answers.set(url, yes = classify(url));
+    return yes;
+  };
+}
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -8,6 +8,14 @@ export interface ProfileIndex {
 
 const indexes = new WeakMap<CpuProfile, ProfileIndex>();
 
+/** Indexes a profile's nodes, keeping nothing (a profile chunk about to be joined: recorder/launcher/profileChunks.ts). */
+export function indexNodes(nodes: readonly CpuProfileNode[]): ProfileIndex {
+  const byId = new Map<number, CpuProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
+  return { byId, parent };
+}
+
 /**
  * The index of a profile, built once per profile object: the sample timeline and every blocking
  * stretch's library attribution walk the same call tree (tens of thousands of nodes in a test
@@ -15,12 +23,6 @@ const indexes = new WeakMap<CpuProfile, ProfileIndex>();
  */
 export function profileIndex(profile: CpuProfile): ProfileIndex {
   let index = indexes.get(profile);
-  if (!index) {
-    const byId = new Map<number, CpuProfileNode>();
-    const parent = new Map<number, number>();
-    for (const n of profile.nodes) { byId.set(n.id, n); for (const c of n.children ?? []) parent.set(c, n.id); }
-    index = { byId, parent };
-    indexes.set(profile, index);
-  }
+  if (!index) indexes.set(profile, index = indexNodes(profile.nodes));
   return index;
 }

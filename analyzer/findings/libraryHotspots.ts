@@ -37,6 +37,14 @@ type Attribution = CpuProfileNode | 'loading' | undefined;
  */
 const attributions = new WeakMap<CpuProfile, WeakMap<(url: string) => boolean, Map<number, Attribution>>>();
 
+function attributionsOf(profile: CpuProfile, isLibrary: (url: string) => boolean): Map<number, Attribution> {
+  let perClassifier = attributions.get(profile);
+  if (!perClassifier) attributions.set(profile, perClassifier = new WeakMap());
+  let memo = perClassifier.get(isLibrary);
+  if (!memo) perClassifier.set(isLibrary, memo = new Map());
+  return memo;
+}
+
 /**
  * Attributes the busy samples [from, to] of a thread's CPU profile to the dependency functions
  * that were running (a sample counts for the innermost frame of a dependency on its stack) or
@@ -45,12 +53,9 @@ const attributions = new WeakMap<CpuProfile, WeakMap<(url: string) => boolean, M
  */
 export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, from: number, to: number, isLibrary: (url: string) => boolean): LibraryHotspots {
   const { byId, parent } = profileIndex(profile);
-  let perClassifier = attributions.get(profile);
-  if (!perClassifier) attributions.set(profile, perClassifier = new WeakMap());
-  let memo = perClassifier.get(isLibrary);
-  if (!memo) perClassifier.set(isLibrary, memo = new Map());
+  const memo = attributionsOf(profile, isLibrary);
   const attribute = (id: number): Attribution => {
-    if (memo!.has(id)) return memo!.get(id);
+    if (memo.has(id)) return memo.get(id);
     let found: Attribution;
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const n = byId.get(cur)!;
@@ -59,7 +64,7 @@ export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, fr
       // A module's wrapper (nameless, at 0:0) is loading code, not a function of the library.
       if (isLibrary(url) && !(functionName === '' && n.callFrame.lineNumber === 0 && n.callFrame.columnNumber === 0)) { found = n; break; }
     }
-    memo!.set(id, found);
+    memo.set(id, found);
     return found;
   };
   const ids = profile.samples ?? [];

@@ -68,7 +68,7 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
 }
 
 /**
- * The lag timer ran (due at `expected`, now()): the loop turned, so whatever ran
+ * The lag timer ran (due at `expected`, on the probe's clock): the loop turned, so whatever ran
  * before it was another task (a task mark); pushes one tick in the order of TICK (analyzer/raw.ts):
  * t, lag, operations in flight, pool requests, thread CPU ms.
  */
