@@ -19,8 +19,9 @@ export const now = (): number => perf.now();
 export const ownSetTimeout = setTimeout;
 
 /**
- * process.nextTick: what times an HTTP handler's synchronous run (httpRequests.ts). Fake timers
- * fake it only when asked to (vitest's `toFake: ['nextTick']`, in its threads pool).
+ * process.nextTick: the probe's ticks (what times an HTTP handler's synchronous run, a spawn's
+ * record). Fake timers fake it only when asked to (vitest's `toFake: ['nextTick']`, in its
+ * threads pool).
  */
 export const ownNextTick = process.nextTick;
 

@@ -1,4 +1,5 @@
 import * as dc from 'node:diagnostics_channel';
+import { ownNextTick } from './clock';
 
 /** How to subscribe to a channel (HttpRequests passes one that remembers it, to unsubscribe at detach). */
 type Subscribe = (name: string, handler: (message: any) => void) => void;
@@ -38,11 +39,11 @@ export function recordHttp2(sink: Http2Sink, subscribe: Subscribe = dc.subscribe
       const stream = m?.stream, headers = m?.headers;
       if (!stream || typeof stream !== 'object' || !headers || (typeof stream.id === 'number' && stream.id % 2 === 0)) return;
       sink.served(stream, String(headers[':method'] ?? '?'), -1, String(headers[':path'] ?? '/'));
-      process.nextTick(() => {
+      ownNextTick(() => {
         emitted();
         emitting = stream;
         sink.handlerRan(stream, false, stream);
-        process.nextTick(emitted);
+        ownNextTick(emitted);
       });
     } catch { /* never break the program */ }
   });

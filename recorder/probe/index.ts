@@ -27,7 +27,7 @@ import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
-import { now, monotonicUs, ownSetTimeout } from './clock';
+import { now, monotonicUs, ownSetTimeout, ownNextTick } from './clock';
 import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
 import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
@@ -190,7 +190,7 @@ function hideInspectorFromTestRunner(): void {
   const nodeOptions = process.env.NODE_OPTIONS;
   if (!nodeOptions || !/--inspect/.test(nodeOptions)) return;
   process.env.NODE_OPTIONS = nodeOptions.split(/\s+/).filter((f) => !/^--inspect/.test(f)).join(' ');
-  process.nextTick(() => {
+  ownNextTick(() => {
     process.env.NODE_OPTIONS = nodeOptions;
     process.execArgv = [...process.execArgv];
     try { if (process.debugPort === 0) process.debugPort = 9229; } catch { /* not settable here */ }
@@ -233,7 +233,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
   };
   // The main script has finished its first synchronous run when the first tick callback runs
   // (CommonJS; an ES module entry is still evaluating, and its block shows on the first timer).
-  process.nextTick(() => {
+  ownNextTick(() => {
     const t = now();
     log.write({ t: 'startupDone', at: t });
     if (!started) ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), 0, threadRunMs());
@@ -418,7 +418,7 @@ function recordCreations(log: ThreadLog, probePath: string): void {
     if (!child) return;
     const at = now();
     const frame = userFrame(probePath);
-    process.nextTick(() => {
+    ownNextTick(() => {
       if (child.pid === undefined) return; // spawn failed: the program sees its 'error' event
       log.write({ t: 'spawn', kind: 'process', pid: child.pid, file: child.spawnfile, args: child.spawnargs, at, frame });
     });
