@@ -1,5 +1,4 @@
 import type { CpuProfile, CpuProfileNode } from '../../analyzer/raw';
-import { indexNodes } from '../../analyzer/profileIndex';
 
 /**
  * Joins the chunks a thread's CPU profile was streamed in (see recorder/launcher/threadRecorder)
@@ -20,7 +19,11 @@ export function joinProfileChunks(chunks: readonly CpuProfile[]): CpuProfile | u
   let last = ordered[0].startTime;
   let endTime = ordered[0].endTime;
   for (const chunk of ordered) {
-    const { byId: local, parent: parentOf } = indexNodes(chunk.nodes);
+    // The recorder may import only types from the analyzer (scripts/layers.test.mjs): its own
+    // index of the chunk (analyzer/profileIndex.ts builds the same for the analysis).
+    const local = new Map<number, CpuProfileNode>();
+    const parentOf = new Map<number, number>();
+    for (const n of chunk.nodes) { local.set(n.id, n); for (const c of n.children ?? []) parentOf.set(c, n.id); }
     const mapped = new Map<number, number>();
     const map = (id: number): number => {
       const done = mapped.get(id);
