@@ -16,8 +16,9 @@ import { FINDING_KINDS } from './findingKinds';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
 import { basename, dirWithSep, fileUrlToPath } from './paths';
-import { uncoveredCpuWarnings } from './profileCoverage';
+import { uncoveredCpuWarnings, handOverCpuMs, knownCpu } from './profileCoverage';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
+import { formatMs } from './format';
 
 /** How to read a recording: settings of the analysis, not of the recording (the same recording may be analyzed twice). */
 export interface AnalysisOptions {
@@ -63,6 +64,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
     const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }, t.samplingChanges) : undefined;
+    if (samples && model.handOvers.length > 0) samples.holes = model.handOvers.flatMap((h) => [h.at, h.until]);
     return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.time[0], samples?.end, workerCreated.get(`${model.pid}:${model.tid}`), t.seamCpu, run.startHrUs, wallMs) };
   });
   threads.sort((a, b) => (a.lane.kind === 'main' ? -1 : 0) - (b.lane.kind === 'main' ? -1 : 0) || a.lane.pid - b.lane.pid || a.lane.threadId - b.lane.threadId);
@@ -119,6 +121,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     const missing = m.tid === 0 ? run.threads.find((t) => t.pid === m.pid && t.tid === 0)?.records.find((r) => r.t === 'noInspector') : undefined;
     if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);
   }
+  report.warnings.push(...handOverNotes(models));
   // No schedstat: a main thread's probe reads its whole process's CPU.
   report.warnings.push(...uncoveredCpuWarnings(threads, run, (run.degraded ?? []).includes(THREAD_CPU_ESTIMATED)));
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
@@ -159,6 +162,25 @@ function perUrl(classify: (url: string) => boolean): (url: string) => boolean {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Threads whose CPU profile paused while they waited in a hand-over to another program
+ * (recorder/probe/handOver.ts): one note each, so that the quiet stretch of its lane is known
+ * for what it is, with the thread's own CPU meanwhile (measured, not sampled).
+ */
+function handOverNotes(models: readonly ThreadModel[]): string[] {
+  const notes: string[] = [];
+  for (const m of models) {
+    const h = m.handOvers;
+    if (h.length === 0) continue;
+    const waitMs = h.reduce((sum, x) => sum + (x.until - x.at), 0);
+    const cpu = h.every(knownCpu) ? `; its own CPU meanwhile: ${formatMs(handOverCpuMs(h))}` : '';
+    const first = h[0];
+    notes.push(`pid ${m.pid}${m.tid ? ` worker ${m.tid}` : ''} (${commandOf(m)}): not CPU-sampled for ${formatMs(waitMs)} while it waited for `
+      + `${h.length === 1 ? 'a program' : `${h.length} programs`} it handed its terminal to (${first.call} with inherited stdio: \`${first.command}\`${h.length > 1 ? ', …' : ''})${cpu}`);
+  }
+  return notes;
 }
 
 /** `node --test`, `node app.js`: how a process was started, for warnings. */

@@ -48,6 +48,28 @@ describe('sampleTimeline', () => {
   });
 });
 
+describe('busyRuns: a profile paused in a hand-over (recorder/probe/handOver.ts)', () => {
+  // fib sampled at 0–3 ms, the profile paused from 3.5 to 500 ms (no sample), fib again at 500–502 ms.
+  const paused: CpuProfile = {
+    nodes: profile.nodes,
+    startTime: 0, endTime: 503_000,
+    samples: [3, 3, 3, 3, 3, 3, 3, 4],
+    timeDeltas: [0, 1000, 1000, 1000, 497_000, 1000, 1000, 1000],
+  };
+  it('ends a busy run at the hole, not at the first sample after it', () => {
+    const t = sampleTimeline(paused, 0, classify);
+    // Without the hole the run spans the pause (the sample before it stands until the next one).
+    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to, r.start, r.end]), [[0, 6, 0, 503]]);
+    t.holes = [3.5, 500];
+    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to, r.start, r.end]), [[0, 3, 0, 3.5], [4, 6, 500, 503]]);
+  });
+  it('a sample inside the hole (taken as the profile ended) ends its run at the sample', () => {
+    const t = sampleTimeline(paused, 0, classify);
+    t.holes = [2.5, 500];
+    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to, r.start, r.end]), [[0, 2, 0, 2.5], [3, 3, 3, 3], [4, 6, 500, 503]]);
+  });
+});
+
 describe('sampleTimeline: the recorder interrupting a thread (a CPU profile chunk rotation)', () => {
   // (root) → main → fib → evaluated script ('' at no URL) → the probe; and the same script on an idle thread.
   const interrupted: CpuProfile = {

@@ -31,6 +31,12 @@ export interface SampleTimeline {
   capMs: number;
   /** Where the sampling interval changed (RawThread.samplingChanges): from time `from` on, `capMs` is this one. In time order. */
   laterCaps?: { from: number; capMs: number }[];
+  /**
+   * Where the thread's profile was paused (it waited in a hand-over to another program:
+   * recorder/probe/handOver.ts): flat [from, to) pairs in report ms, in time order. No sample
+   * stands for time inside one: a busy run that reaches one ends at its start.
+   */
+  holes?: number[];
 }
 
 export interface FrameClassifier {

@@ -86,7 +86,8 @@ export function uncoveredCpuWarnings(threads: readonly ThreadLane[], run: Pick<R
     const readings = readingsOf(m, run.threads.find((t) => t.pid === m.pid && t.tid === m.tid)?.seamCpu, run.startHrUs);
     if (readings.length === 0) continue;
     // A worker waits for its profile to start before it runs any code; an attached run's threads ran long before.
-    const missed = uncoveredCpuMs(readings, samples, m.tid !== 0 && !run.attached);
+    // The CPU of its hand-overs (not sampled, measured) is said in their own note (analyze.ts handOverNotes).
+    const missed = uncoveredCpuMs(readings, samples, m.tid !== 0 && !run.attached) - handOverCpuMs(m.handOvers.filter(knownCpu));
     if (missed <= UNCOVERED_CPU_WARN_MS) continue;
     const total = readings[readings.length - 1];
     const who = lane.kind === 'worker' ? `${lane.label} of pid ${m.pid}` : lane.label;
@@ -96,6 +97,12 @@ export function uncoveredCpuWarnings(threads: readonly ThreadLane[], run: Pick<R
   return out;
 }
 
+type HandOver = ThreadModel['handOvers'][number];
+/** Whether the thread's CPU was read at both ends of a hand-over. */
+export const knownCpu = (h: HandOver): boolean => h.cpuAt >= 0 && h.cpuUntil >= h.cpuAt;
+/** On-CPU ms of a thread in its hand-overs (each with knownCpu). */
+export const handOverCpuMs = (hs: readonly HandOver[]): number => hs.reduce((sum, h) => sum + (h.cpuUntil - h.cpuAt), 0);
+
 /** The thread's CPU readings in time order: its ticks and task marks, its last probe chunk's and the last at a profile chunk seam. */
 function readingsOf(m: ThreadModel, seamCpu: ThreadCpuReading | undefined, startHrUs: number): number[] {
   const pairs: [number, number][] = [];
@@ -103,6 +110,8 @@ function readingsOf(m: ThreadModel, seamCpu: ThreadCpuReading | undefined, start
   const last = m.lastChunk;
   if (last?.threadCpuMs !== undefined && last.threadCpuMs >= 0) pairs.push([m.toMs(last.at), last.threadCpuMs]);
   if (seamCpu && seamCpu.cpuMs >= 0) pairs.push([(seamCpu.hrUs - startHrUs) / 1000, seamCpu.cpuMs]);
+  // Both ends of a hand-over: its CPU is then exactly what the profile's pause left out.
+  for (const h of m.handOvers) if (knownCpu(h)) pairs.push([h.at, h.cpuAt], [h.until, h.cpuUntil]);
   pairs.sort((a, b) => a[0] - b[0]);
   return pairs.flat();
 }

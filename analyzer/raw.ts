@@ -208,7 +208,13 @@ export type ProbeRecord =
   /** The process has no inspector (or could not open it): no CPU profile, the probe still records. */
   | { t: 'noInspector'; reason: string }
   /** This thread runs the code under test for a test runner's worker (jest, vitest). */
-  | { t: 'testRunner'; name: string };
+  | { t: 'testRunner'; name: string }
+  /**
+   * The thread handed its terminal over to another program (a child_process sync call with
+   * inherited stdio) and waited for it, its CPU profile paused from `at` to `until` (probe clock;
+   * report ms after threadModel); `cpuAt`, `cpuUntil`: the thread's on-CPU ms then (-1: unknown).
+   */
+  | { t: 'handOver'; call: string; command: string; at: number; until: number; cpuAt: number; cpuUntil: number };
 
 /** An instrumented source site, as the probe's transform (recorder/probe/transform.ts) makes it. */
 export interface RawSite {

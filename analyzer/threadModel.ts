@@ -3,6 +3,7 @@ import { SPAN, SPAN_KIND, TICK, REQUEST_FIELDS, type SpanKind, type RawRun, type
 type Hello = Extract<ProbeRecord, { t: 'hello' }>;
 type Chunk = Extract<ProbeRecord, { t: 'chunk' }>;
 type Spawn = Extract<ProbeRecord, { t: 'spawn' }>;
+type HandOver = Extract<ProbeRecord, { t: 'handOver' }>;
 
 /** A site with its global (per-thread) id and its file. */
 export interface ThreadSite extends RawSite { file: string; map?: unknown; gid: number }
@@ -31,6 +32,8 @@ export interface ThreadModel {
   /** Flat pairs (report ms, thread on-CPU ms), sorted by time: every known reading (ticks and task marks). */
   cpuReadings: number[];
   spawns: Spawn[];
+  /** Waits in a hand-over to another program, not CPU-sampled (recorder/probe/handOver.ts); times in report ms. */
+  handOvers: HandOver[];
   /** Names of the fs *Sync functions, indexed by the site of fsSync spans. */
   fsSyncNames: string[];
   lastChunk?: Chunk;
@@ -70,7 +73,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     : () => 0;
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
-    spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], fsSyncNames: [],
+    spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], handOvers: [], fsSyncNames: [],
     requests: { names: [], rows: [], counts: [], dropped: 0, unfinished: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   const readings: [number, number][] = [];
@@ -100,6 +103,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         m.endMs = toMs(r.at);
         break;
       case 'spawn': m.spawns.push({ ...r, at: toMs(r.at) }); break;
+      case 'handOver': m.handOvers.push({ ...r, at: toMs(r.at), until: toMs(r.until) }); break;
       case 'startupDone': m.startupDoneMs = toMs(r.at); break;
       case 'fsSyncNames': m.fsSyncNames = r.names; break;
       case 'exit': m.exitCode = r.code; m.endMs = toMs(r.at); break;

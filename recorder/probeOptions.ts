@@ -52,16 +52,18 @@ export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_E
 export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
 
 /**
- * A worker's first CPU profile chunk (chunk 1), started by the recorder as a console profile
- * while the worker waits to start, before Node's bootstrap: a chunk the worker's probe can end
- * itself (it takes it over as it loads: threadGauges.ts, profileChunker). `console` is V8's
- * then: no program code has run. A worker's chunks are all console profiles, so none is built
- * twice (a chunk of the recorder's own Profiler.start, which only the recorder can stop, ran
- * beside the probe's own chunks before).
+ * A thread's first CPU profile chunk (chunk 1), started by the recorder as a console profile: in
+ * a worker while it waits to start, before Node's bootstrap (`console` is V8's then); in a
+ * process's main thread as its probe loads, before the recorder's release. No program code has
+ * run. A chunk the thread's probe can end itself (it takes it over as it loads: threadGauges.ts,
+ * profileChunker): a worker's own chunks, a thread that pauses its sampling while it blocks in a
+ * hand-over to another program (handOver.ts). A thread's chunks are all console profiles, so none
+ * is built twice (a chunk of the recorder's own Profiler.start, which only the recorder can stop,
+ * ran beside the probe's own chunks before).
  */
 export const FIRST_CHUNK_TITLE = `${PROFILE_CHUNK_PREFIX}1`;
 export const FIRST_CHUNK_START_EXPRESSION = `console.profile(${JSON.stringify(FIRST_CHUNK_TITLE)})`;
-/** Ends that first chunk from the recorder, in a worker where no probe took it over (one started without our preload). */
+/** Ends that first chunk from the recorder, in a thread where no probe took it over (a worker started without our preload, a probe that failed to set up). */
 export const FIRST_CHUNK_END_EXPRESSION = `void globalThis.console?.profileEnd?.(${JSON.stringify(FIRST_CHUNK_TITLE)})`;
 
 /**

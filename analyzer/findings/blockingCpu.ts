@@ -332,6 +332,8 @@ export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cu
  */
 export function busyRuns(s: SampleTimeline): { from: number; to: number; start: number; end: number }[] {
   const runs: { from: number; to: number; start: number; end: number }[] = [];
+  const holes = s.holes ?? [];
+  let h = 0;
   let from = -1;
   for (let i = 0; i <= s.time.length; i++) {
     if (from >= 0 && s.kind[i] === 'probe' && probeBridge(s, i)) continue;
@@ -339,6 +341,14 @@ export function busyRuns(s: SampleTimeline): { from: number; to: number; start: 
     if (busy && from < 0) from = i;
     if (!busy && from >= 0) {
       runs.push({ from, to: i - 1, start: s.time[from], end: s.time[i - 1] + sampleDuration(s, i - 1) });
+      from = -1;
+    }
+    // A hole of the profile after this sample (before the next) ends the run at the hole's start.
+    if (from < 0 || i >= s.time.length) continue;
+    while (h < holes.length && holes[h + 1] <= s.time[i]) h += 2;
+    const next = i + 1 < s.time.length ? s.time[i + 1] : s.end;
+    if (h < holes.length && holes[h] < next) {
+      runs.push({ from, to: i, start: s.time[from], end: Math.max(s.time[i], holes[h]) });
       from = -1;
     }
   }

@@ -63,7 +63,7 @@ const MAX_SWITCH_TRIES = 3;
  */
 export class ThreadRecorder {
   private collected = false;
-  /** The chunk being recorded: 0 is the recorder's own Profiler.start (a process's main thread), n > 0 console profile n (a worker's chunk 1 is started by the recorder: see start). */
+  /** The chunk being recorded: 0 is the recorder's own Profiler.start (an attached process), n > 0 console profile n (chunk 1 is started by the recorder: see start). */
   private chunk = 0;
   private chunksReceived = 0;
   /** Rotations and the final collection, one at a time. */
@@ -96,12 +96,13 @@ export class ThreadRecorder {
    * (cli/testRunners.test.mjs, vitest --pool=threads). Pools start workers by the dozen, so most
    * start after the switch.
    *
-   * `workersLoadProbe`: the process's workers load the probe (a profiled run: NODE_OPTIONS), so a
-   * worker's first chunk is a console profile its probe takes over (FIRST_CHUNK_START_EXPRESSION);
-   * an attached process's workers have no probe, and start with the recorder's Profiler.start.
+   * `threadsLoadProbe`: the process and its workers load the probe (a profiled run: NODE_OPTIONS),
+   * so a thread's first chunk is a console profile its probe takes over (FIRST_CHUNK_START_EXPRESSION:
+   * the probe can then end its chunks itself, as a thread blocked in a hand-over must: handOver.ts);
+   * an attached process and its workers have no probe, and start with the recorder's Profiler.start.
    */
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks,
-    private readonly startsCoarser = false, private readonly workersLoadProbe = true) {
+    private readonly startsCoarser = false, private readonly threadsLoadProbe = true) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
     // Only a process's main thread (tid 0) has chunks that grow while busy: see ChunkPacing.
     this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), tid === 0);
@@ -136,8 +137,9 @@ export class ThreadRecorder {
       ? t.send('NodeTracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES } })
         .then(() => { this.tracing = true; }, (e) => this.hooks.warn(`thread-pool tracing unavailable in pid ${this.pid}: ${e.message}`))
       : Promise.resolve();
-    // A worker's first chunk is one its probe can end itself (see FIRST_CHUNK_START_EXPRESSION).
-    const consoleFirstChunk = !isProcessMain && this.workersLoadProbe;
+    // A thread's first chunk is one its probe can end itself (see FIRST_CHUNK_START_EXPRESSION):
+    // a worker's, and a process's main thread's, where the probe loads (it arrived and announced).
+    const consoleFirstChunk = this.threadsLoadProbe;
     if (consoleFirstChunk) this.chunk = 1;
     await Promise.all([
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
@@ -275,8 +277,8 @@ export class ThreadRecorder {
   private async collectLastChunk(sent: () => void): Promise<void> {
     if (this.chunk === 0) {
       const stopped = this.target.send('Profiler.stop');
-      // A worker's probe may run a chunk of its own beside it (one whose first chunk fell back to Profiler.start): ended too.
-      const own = this.tid !== 0 && this.workersLoadProbe ? this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, 1), returnByValue: true }).catch(() => undefined) : undefined;
+      // A thread's probe may run a chunk of its own beside it (one whose first chunk fell back to Profiler.start): ended too.
+      const own = this.threadsLoadProbe ? this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, 1), returnByValue: true }).catch(() => undefined) : undefined;
       sent();
       this.chunkReceived((await stopped).profile);
       if (own) this.seamRead((await own)?.result?.value);
@@ -285,9 +287,10 @@ export class ThreadRecorder {
     const ended = this.target.send('Runtime.evaluate', { expression: profileChunkExpression(0, this.chunk), returnByValue: true });
     sent();
     if (this.seamRead((await ended)?.result?.value)) return;
-    // A worker whose probe never took over its first chunk (started without our preload): ended here.
-    // Its profile arrives as Profiler.consoleProfileFinished, before this answer.
-    if (this.chunk === 1 && this.tid !== 0 && this.workersLoadProbe) {
+    // A thread whose probe never took over its first chunk (a worker started without our preload,
+    // a probe that failed to set up): ended here. Its profile arrives as
+    // Profiler.consoleProfileFinished, before this answer.
+    if (this.chunk === 1 && this.threadsLoadProbe) {
       const received = this.chunksReceived;
       await this.target.send('Runtime.evaluate', { expression: FIRST_CHUNK_END_EXPRESSION, returnByValue: true });
       if (this.chunksReceived > received) return;
@@ -344,7 +347,7 @@ export class ThreadRecorder {
       this.hooks.warn(`no CPU profile for a worker of pid ${this.pid}: its thread id is not in the title Node gave it (${JSON.stringify(p.workerInfo.title)})`);
       return;
     }
-    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened, this.workersLoadProbe);
+    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened, this.threadsLoadProbe);
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);
     target.onDetached = () => { this.hooks.threadAlive(-1); recorder.ended(); };

@@ -26,6 +26,7 @@ import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
+import { pauseSamplingInHandOvers } from './handOver';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { now, monotonicUs, ownSetTimeout, ownNextTick } from './clock';
 import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
@@ -83,6 +84,8 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     adoptVitestInThreads(opts, runsTests, vitestEvaluator);
   }
   if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
+  // A thread blocked in a hand-over to another program is not sampled meanwhile (handOver.ts).
+  if (!launcher && !measureOff('handOver')) pauseSamplingInHandOvers(profileChunk, (h) => log.write({ t: 'handOver', ...h }));
   recordCreations(log, opts.probePath);
   runtime.threadCpu = threadRunMs;
   // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a
@@ -286,7 +289,7 @@ function startOwnChunks(): typeof profileChunk {
     // The probe made this seam moments ago: a reading, no second seam.
     if (start > 0 && end > 0 && own && t - seamAt < limitMs() / 2) return profileChunk(0, 0);
     return seam(start, end, false);
-  }, { running: profileChunk.running });
+  }, { running: profileChunk.running, pause: profileChunk.pause, resume: profileChunk.resume });
 }
 const OWN_CHUNK_FIRST_MS = 100;
 let ownChunkDue = () => false;
@@ -294,8 +297,13 @@ let rotateOwnChunk = () => undefined as void;
 
 /** HTTP requests this thread's servers began handling so far (set once request recording exists). */
 let requestsServed = () => 0;
-/** See profileChunker: the console's functions are captured now, before the program can replace them. */
-const profileChunk = profileChunker(console, () => requestsServed(), !wt.isMainThread);
+/**
+ * See profileChunker: the console's functions are captured now, before the program can replace
+ * them. Chunk 1 is the recorder's console profile in a worker (started before Node's bootstrap)
+ * and in a main thread the recorder was told to attach to (started as the probe loads, before
+ * the recorder's release: threadRecorder.ts start).
+ */
+const profileChunk = profileChunker(console, () => requestsServed(), !wt.isMainThread || arrival?.awaitsRecorder === true);
 /**
  * A switch of the sampling interval waits at the loop for the recorder at most this long (it
  * polls every few ms while the switch is armed: milliseconds; more on a crowded machine).
@@ -404,7 +412,8 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
 
 /**
  * Where user code created workers and child processes (first user frame of the stack), from
- * Node's diagnostics channels: nothing of child_process or worker_threads is patched. The
+ * Node's diagnostics channels: nothing of worker_threads is patched, nor child_process's
+ * asynchronous calls (its sync calls are wrapped for hand-overs only: handOver.ts). The
  * `child_process` channel publishes from the ChildProcess constructor, before spawn() has run:
  * the frame is taken then, pid and command once spawn() has returned.
  */

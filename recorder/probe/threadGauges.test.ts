@@ -24,6 +24,21 @@ describe('profileChunker', () => {
     assert.equal(reading.length, WANTED_CPU_AT + 1);
     assert.ok(process.platform !== 'linux' || reading[WANTED_CPU_AT] >= reading[0], `wanted ${reading[WANTED_CPU_AT]} ms >= on CPU ${reading[0]} ms`);
   });
+  it('pauses (ends its chunk, starts none) and resumes with the next title, once, whoever starts it first', () => {
+    const calls: string[] = [];
+    const chunk = profileChunker({ profile: (t) => calls.push(`start ${t}`), profileEnd: (t) => calls.push(`end ${t}`) }, () => 0, true);
+    const p = PROFILE_CHUNK_PREFIX;
+    assert.equal(chunk.pause(), true);
+    assert.equal(chunk.running(), false);
+    assert.equal(chunk.pause(), false, 'nothing left to end');
+    chunk.resume();
+    chunk.resume(); // already running: no second profile
+    assert.equal(chunk.pause(), true);
+    chunk(1, 1); // a recorder's rotation while paused: starts the next chunk, ends none
+    chunk.resume(); // then nothing to resume
+    chunk(0, 1);
+    assert.deepEqual(calls, [`end ${p}1`, `start ${p}2`, `end ${p}2`, `start ${p}3`, `end ${p}3`]);
+  });
   it('ends nothing when no chunk of its own runs', () => {
     const calls: string[] = [];
     const chunk = profileChunker({ profile: (t) => calls.push(`start ${t}`), profileEnd: (t) => calls.push(`end ${t}`) }, () => 0);

@@ -3,6 +3,7 @@ import { threadRunMs, threadWantedMs } from './threadCpuClock';
 import { now, monotonicUs } from './clock';
 import type { ProbeRuntime } from './runtime';
 import type { Chunker } from './loopSwitch';
+import type { PausableChunks } from './handOver';
 
 /**
  * What a recorded thread reads about itself on every lag tick and profile chunk seam, shared by
@@ -36,12 +37,16 @@ export function poolRequests(): number {
  * that chunk n+1 starts before chunk n ends (no sample is lost at the seam, and the profiler
  * keeps running). Each ended chunk reaches the recorder as Profiler.consoleProfileFinished
  * (titled PROFILE_CHUNK_PREFIX and the chunk's number in this thread).
- * In a process's main thread, chunk 0 is the recorder's own Profiler.start, which it stops
- * itself after chunk 1 started. In a worker, chunk 1 is a console profile the recorder started
- * before Node's bootstrap (FIRST_CHUNK_START_EXPRESSION): the probe takes it over as it loads
- * (`firstChunkRunning`), and rotates its chunks itself when they grow old before the thread may
- * be ended (index.ts: startOwnChunks). Starting a chunk always ends the one running, whoever
+ * Chunk 1 is a console profile the recorder started (FIRST_CHUNK_START_EXPRESSION): in a worker
+ * before Node's bootstrap, in a process's main thread as the probe loads. The probe takes it
+ * over (`firstChunkRunning`); a worker's probe rotates its chunks itself when they grow old
+ * before the thread may be ended (index.ts: startOwnChunks). (Where the recorder's console
+ * profile failed it falls back to its own Profiler.start, chunk 0, which it stops itself after
+ * chunk 1 started; so does an attached process, which has no probe.) Starting a chunk always ends the one running, whoever
  * asked. Ending a title V8 does not run (a worker the recorder did not profile) does nothing.
+ * `pause` ends the running chunk and starts none (a thread about to block in a hand-over to
+ * another program: handOver.ts); `resume` then starts the next, unless a rotation that ran in
+ * between already did.
  *
  * The chunker returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
@@ -50,7 +55,7 @@ export function poolRequests(): number {
  * recorder's sampling policy, recorder/launcher/samplingPolicy.ts), and the time this thread has
  * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
-export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number, firstChunkRunning = false): Chunker {
+export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number, firstChunkRunning = false): Chunker & PausableChunks {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
@@ -64,7 +69,15 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     if (ending !== undefined) profileEnd(ending);
     return reading;
   };
-  return Object.assign(chunk, { running: () => running !== undefined });
+  const pause = (): boolean => {
+    if (running === undefined) return false;
+    const ending = running;
+    running = undefined;
+    profileEnd(ending);
+    return true;
+  };
+  const resume = (): void => { if (running === undefined) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); };
+  return Object.assign(chunk, { running: () => running !== undefined, pause, resume });
 }
 
 /**

@@ -1,0 +1,101 @@
+/**
+ * Hand-overs: a thread that runs another program with the child_process sync calls and inherited
+ * stdio (`execFileSync(tool, args, { stdio: 'inherit' })`) gives that program its terminal and
+ * does nothing until it ends. Node shims of native tools are made of this (TypeScript 7's `tsc`,
+ * biome, turbo, esbuild's fallback), and so are build scripts (`execSync('npm run build',
+ * { stdio: 'inherit' })`); the waits last as long as the tool runs.
+ *
+ * While the thread is blocked there, V8's sampler still interrupts it every interval (a signal
+ * and a stack walk that finds the same native frame) and its profiler thread processes each
+ * tick: on a 2-core machine that took the cores from the tool itself (`npx tsc` of TypeScript 7,
+ * whose native compiler keeps both cores busy: 1.44× the plain run's wall time profiled at 1 ms,
+ * 1.23× with the sampler at 100 ms). So the probe ends the thread's CPU profile chunk before such
+ * a call (no profile runs: V8's sampler stops) and starts the next when it returns (V8's profiler
+ * start, ~10 ms of the thread's time, once per hand-over). A recorder's rotation that comes in
+ * between starts the next chunk itself. The wait is logged (`handOver` record: what ran, when,
+ * the thread's own CPU meanwhile) and the report says the thread was not sampled then.
+ *
+ * The three sync calls of child_process are wrapped in Proxies of themselves (same name, length,
+ * properties): Node publishes no diagnostics channel for them, and the sampler must be stopped
+ * before the thread blocks. Other calls (pipes, captured output: `execSync('git rev-parse HEAD')`)
+ * go through untouched and are sampled as before: they are short, and a profiler restart would
+ * cost more than their samples.
+ */
+import { now } from './clock';
+import { threadRunMs } from './threadCpuClock';
+
+/** What the probe logs of a paused hand-over (analyzer/raw.ts `handOver`): probe clock; the thread's on-CPU ms at both ends (-1: unknown). */
+export interface HandOver { call: string; command: string; at: number; until: number; cpuAt: number; cpuUntil: number }
+
+/** The thread's CPU profile chunks (threadGauges.ts profileChunker). */
+export interface PausableChunks {
+  /** Ends the running chunk and starts none (V8's sampler stops when no other profile runs); true if one ran. */
+  pause(): boolean;
+  /** Starts the next chunk if none runs (a rotation may have started one meanwhile). */
+  resume(): void;
+}
+
+const SYNC_CALLS = ['spawnSync', 'execFileSync', 'execSync'] as const;
+/** Longest command text kept in a record. */
+const MAX_COMMAND_CHARS = 200;
+
+/** Wraps child_process's sync calls so that a hand-over pauses `chunker`'s profile; `done` gets each paused one. */
+export function pauseSamplingInHandOvers(chunker: PausableChunks, done: (h: HandOver) => void): void {
+  // The module object itself (an `import * as` namespace in this bundle is a read-only copy).
+  const cp = require('node:child_process') as Record<string, unknown>;
+  let inside = false;
+  for (const call of SYNC_CALLS) {
+    const original = cp[call];
+    if (typeof original !== 'function') continue;
+    const wrapped = new Proxy(original as (...args: unknown[]) => unknown, {
+      apply(target, thisArg, args) {
+        if (inside || !handsOver(args)) return Reflect.apply(target, thisArg, args);
+        inside = true;
+        const cpuAt = threadRunMs();
+        const at = now();
+        const paused = chunker.pause();
+        try {
+          return Reflect.apply(target, thisArg, args);
+        } finally {
+          inside = false;
+          if (paused) {
+            const until = now();
+            const cpuUntil = threadRunMs();
+            chunker.resume();
+            // Never into the program: its result or its exception stands.
+            try { done({ call: `child_process.${call}`, command: commandOf(args), at, until, cpuAt, cpuUntil }); } catch { /* not recorded */ }
+          }
+        }
+      },
+    });
+    try { cp[call] = wrapped; } catch { /* read-only in some builds */ }
+  }
+  require('node:module').syncBuiltinESMExports();
+}
+
+/** The options argument of spawnSync/execFileSync (file, [args], [options]) and execSync (command, [options]). */
+function optionsOf(args: unknown[]): Record<string, unknown> | undefined {
+  const o = Array.isArray(args[1]) ? args[2] : args[1];
+  return o !== null && typeof o === 'object' ? o as Record<string, unknown> : undefined;
+}
+
+/** Whether the call gives the child this process's stdout and stderr (a hand-over), as Node's stdio option says it. */
+export function handsOver(args: unknown[]): boolean {
+  let stdio: unknown;
+  try { stdio = optionsOf(args)?.stdio; } catch { return false; } // a getter that throws: Node throws it, not us
+  if (stdio === 'inherit') return true;
+  return Array.isArray(stdio) && inherits(stdio[1], 1) && inherits(stdio[2], 2);
+}
+
+/** 'inherit', the fd itself, or a stream on it (process.stdout: its `fd`). */
+function inherits(v: unknown, fd: number): boolean {
+  if (v === 'inherit' || v === fd) return true;
+  if (v === null || typeof v !== 'object') return false;
+  try { return (v as { fd?: unknown }).fd === fd; } catch { return false; }
+}
+
+function commandOf(args: unknown[]): string {
+  const parts = [args[0], ...(Array.isArray(args[1]) ? args[1] : [])].map((a) => (typeof a === 'string' ? a : typeof a));
+  const text = parts.join(' ');
+  return text.length > MAX_COMMAND_CHARS ? `${text.slice(0, MAX_COMMAND_CHARS - 1)}…` : text;
+}
