@@ -122,6 +122,10 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);
   }
   report.warnings.push(...handOverNotes(models));
+  for (const m of models) {
+    if (m.execve) report.warnings.push(`pid ${m.pid} (${commandOf(m)}) replaced itself with \`${m.execve.command}\` (process.execve) at ${formatMs(m.execve.at)}: `
+      + `what that program did under the same pid is not recorded (neither the probe nor the inspector survives the exec); its lane ends there`);
+  }
   // No schedstat: a main thread's probe reads its whole process's CPU.
   report.warnings.push(...uncoveredCpuWarnings(threads, run, (run.degraded ?? []).includes(THREAD_CPU_ESTIMATED)));
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);

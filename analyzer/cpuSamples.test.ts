@@ -63,10 +63,21 @@ describe('busyRuns: a profile paused in a hand-over (recorder/probe/handOver.ts)
     t.holes = [3.5, 500];
     assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to, r.start, r.end]), [[0, 3, 0, 3.5], [4, 6, 500, 503]]);
   });
-  it('a sample inside the hole (taken as the profile ended) ends its run at the sample', () => {
+  it('the recorder\'s own samples at the hole\'s edges bridge no run across it', () => {
+    // fib, the probe (pausing) ×2, the hole, the probe (resuming), fib: before, the probe's samples bridged one run over the hole.
+    const probeNodes = [...profile.nodes.map((x) => (x.id === 1 ? { ...x, children: [...x.children!, 6] } : x)), { id: 6, callFrame: frame('pause', '/dist/probe.js', 5) }];
+    const t = sampleTimeline({ nodes: probeNodes, startTime: 0, endTime: 503_000, samples: [3, 3, 6, 6, 6, 3, 3, 4], timeDeltas: [0, 1000, 1000, 1000, 497_000, 1000, 1000, 1000] }, 0,
+      { isUser: (u: string) => u.startsWith('/app/'), isProbe: (u: string) => u.startsWith('/dist/') });
+    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to]), [[0, 6]], 'without the hole: one run, bridged by the probe');
+    t.holes = [3.5, 500];
+    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to, r.start, r.end]), [[0, 2, 0, 3], [5, 6, 501, 503]]);
+  });
+  it('a sample inside the hole (taken as the profile ended) ends its run at the sample; alone, it is no run', () => {
     const t = sampleTimeline(paused, 0, classify);
     t.holes = [2.5, 500];
-    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to, r.start, r.end]), [[0, 2, 0, 2.5], [3, 3, 3, 3], [4, 6, 500, 503]]);
+    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to, r.start, r.end]), [[0, 2, 0, 2.5], [4, 6, 500, 503]]);
+    t.holes = [1.5, 500];
+    assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to, r.start, r.end]), [[0, 1, 0, 1.5], [4, 6, 500, 503]]);
   });
 });
 

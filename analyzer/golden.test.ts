@@ -18,7 +18,7 @@ const names = readdirSync(dir).filter((n) => n.endsWith('.raw.json.gz')).map((n)
 const update = process.env.UPDATE_GOLDEN === '1';
 
 /** What each recording is for: the finding kinds and lane kinds it must show (a guard on the golden files themselves). */
-const PURPOSE: Record<string, { finds: FindingKind[]; lanes: LaneKind[] }> = {
+const PURPOSE: Record<string, { finds: FindingKind[]; lanes: LaneKind[]; notes?: RegExp[] }> = {
   'blocking-cpu': { finds: ['blocking-cpu'], lanes: ['main'] },
   'sync-io': { finds: ['sync-io'], lanes: ['main', 'process'] }, // execFileSync('sleep'): an external process lane
   'sequential-awaits': { finds: ['sequential-awaits'], lanes: ['main'] },
@@ -29,6 +29,10 @@ const PURPOSE: Record<string, { finds: FindingKind[]; lanes: LaneKind[] }> = {
   worker: { finds: [], lanes: ['main', 'worker'] },
   'child-process': { finds: [], lanes: ['main', 'process'] },
   clean: { finds: [], lanes: ['main'] },
+  // execFileSync('sleep', …, { stdio: 'inherit' }): the main thread's profile paused (recorder/probe/handOver.ts).
+  'hand-over': { finds: [], lanes: ['main', 'process'], notes: [/^pid \d+ \(node hand-over\.js\): not CPU-sampled for \d+ ms while it waited for a program it handed its terminal to \(child_process\.execFileSync with inherited stdio: `sleep 0\.3`\); its own CPU meanwhile: [\d.]+ ms$/] },
+  // Recorded on Node 22: process.execve('/bin/sh', …) after a computation.
+  execve: { finds: [], lanes: ['main', 'process'], notes: [/^pid \d+ \(node execve\.js\) replaced itself with `\/bin\/sh -c sleep 0\.2` \(process\.execve\) at \d+ ms: what that program did under the same pid is not recorded/] },
 };
 
 function analyzeGolden(name: string): Report {
@@ -56,6 +60,7 @@ describe('golden recordings', () => {
         assert.deepEqual(report.findings.filter((f) => f.severity !== 'info' && f.kind !== 'blocking-cpu'), [], `${name}: unexpected findings`);
       }
       assert.deepEqual([...new Set(report.lanes.map((l) => l.kind))].sort(), [...purpose.lanes].sort());
+      for (const note of purpose.notes ?? []) assert.ok(report.warnings.some((w) => note.test(w)), `${name}: no note ${note}\n${report.warnings.join('\n')}`);
       const expectedFile = join(dir, `${name}.report.json`);
       if (update || !existsSync(expectedFile)) {
         assert.ok(update, `${expectedFile} missing: run with UPDATE_GOLDEN=1`);

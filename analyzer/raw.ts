@@ -214,7 +214,11 @@ export type ProbeRecord =
    * inherited stdio) and waited for it, its CPU profile paused from `at` to `until` (probe clock;
    * report ms after threadModel); `cpuAt`, `cpuUntil`: the thread's on-CPU ms then (-1: unknown).
    */
-  | { t: 'handOver'; call: string; command: string; at: number; until: number; cpuAt: number; cpuUntil: number };
+  | { t: 'handOver'; call: string; command: string; at: number; until: number; cpuAt: number; cpuUntil: number }
+  /** The process replaced itself with `command` (process.execve): the thread was collected as at its exit, first. */
+  | { t: 'execve'; command: string; at: number }
+  /** That process.execve threw: the program went on (unprofiled), and its exit follows. */
+  | { t: 'execveFailed'; at: number };
 
 /** An instrumented source site, as the probe's transform (recorder/probe/transform.ts) makes it. */
 export interface RawSite {

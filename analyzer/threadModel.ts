@@ -34,6 +34,8 @@ export interface ThreadModel {
   spawns: Spawn[];
   /** Waits in a hand-over to another program, not CPU-sampled (recorder/probe/handOver.ts); times in report ms. */
   handOvers: HandOver[];
+  /** The program this process replaced itself with (process.execve), and when (report ms); unset if the call failed. */
+  execve?: { command: string; at: number };
   /** Names of the fs *Sync functions, indexed by the site of fsSync spans. */
   fsSyncNames: string[];
   lastChunk?: Chunk;
@@ -104,6 +106,8 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         break;
       case 'spawn': m.spawns.push({ ...r, at: toMs(r.at) }); break;
       case 'handOver': m.handOvers.push({ ...r, at: toMs(r.at), until: toMs(r.until) }); break;
+      case 'execve': m.execve = { command: r.command, at: toMs(r.at) }; m.endMs = toMs(r.at); break;
+      case 'execveFailed': m.execve = undefined; break;
       case 'startupDone': m.startupDoneMs = toMs(r.at); break;
       case 'fsSyncNames': m.fsSyncNames = r.names; break;
       case 'exit': m.exitCode = r.code; m.endMs = toMs(r.at); break;

@@ -332,23 +332,27 @@ export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cu
  */
 export function busyRuns(s: SampleTimeline): { from: number; to: number; start: number; end: number }[] {
   const runs: { from: number; to: number; start: number; end: number }[] = [];
+  const n = s.time.length;
   const holes = s.holes ?? [];
   let h = 0;
   let from = -1;
-  for (let i = 0; i <= s.time.length; i++) {
-    if (from >= 0 && s.kind[i] === 'probe' && probeBridge(s, i)) continue;
-    const busy = i < s.time.length && isBusy(s.kind[i]);
+  for (let i = 0; i <= n; i++) {
+    // A hole of the profile between this sample and the next (it paused: a hand-over) ends a run
+    // at the hole's start, and no probe bridge crosses it.
+    while (i < n && h < holes.length && holes[h + 1] <= s.time[i]) h += 2;
+    const holeAfter = i < n && h < holes.length && holes[h] < (i + 1 < n ? s.time[i + 1] : s.end);
+    if (from >= 0 && s.kind[i] === 'probe' && !holeAfter && probeBridge(s, i)) continue;
+    const busy = i < n && isBusy(s.kind[i]);
     if (busy && from < 0) from = i;
     if (!busy && from >= 0) {
       runs.push({ from, to: i - 1, start: s.time[from], end: s.time[i - 1] + sampleDuration(s, i - 1) });
       from = -1;
     }
-    // A hole of the profile after this sample (before the next) ends the run at the hole's start.
-    if (from < 0 || i >= s.time.length) continue;
-    while (h < holes.length && holes[h + 1] <= s.time[i]) h += 2;
-    const next = i + 1 < s.time.length ? s.time[i + 1] : s.end;
-    if (h < holes.length && holes[h] < next) {
-      runs.push({ from, to: i, start: s.time[from], end: Math.max(s.time[i], holes[h]) });
+    if (from >= 0 && holeAfter) {
+      // A sample inside the hole (its edges: the profile stops and restarts within the probe's
+      // clock readings) ends the run there; a run of that one sample has no length: none.
+      const end = Math.max(s.time[i], holes[h]);
+      if (end > s.time[from]) runs.push({ from, to: i, start: s.time[from], end });
       from = -1;
     }
   }

@@ -26,7 +26,7 @@ import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
-import { pauseSamplingInHandOvers } from './handOver';
+import { pauseSamplingInHandOvers, beforeExecve } from './handOver';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { now, monotonicUs, ownSetTimeout, ownNextTick } from './clock';
 import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
@@ -154,8 +154,13 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   } else if (writes && !launcher && process.channel) writeBeforeProcessSend(beforeMessage);
 
   let exited = false;
+  /** An execve that failed after the thread was handed over (collected): its exit is only logged. */
+  let execveFailed = false;
   process.on('exit', (code) => {
-    if (exited) return;
+    if (exited) {
+      if (execveFailed) { execveFailed = false; flush(true); log.write({ t: 'exit', code, at: now() }); }
+      return;
+    }
     exited = true;
     closePendingTick(runtime);
     flush(true);
@@ -163,6 +168,17 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     waitForCollector(opts.runDir);
     closeThreadCpuClock();
   });
+  // A process that replaces itself (process.execve) hands its thread over as at its exit, first.
+  if (wt.isMainThread && !launcher) {
+    beforeExecve((command) => {
+      if (exited) return;
+      exited = true;
+      closePendingTick(runtime);
+      flush(true);
+      log.write({ t: 'execve', command, at: now() });
+      waitForCollector(opts.runDir);
+    }, () => { execveFailed = true; log.write({ t: 'execveFailed', at: now() }); });
+  }
 
   if (wt.isMainThread) {
     if (process.execArgv.includes('--test')) hideInspectorFromTestRunner();

@@ -42,8 +42,8 @@ export function poolRequests(): number {
  * over (`firstChunkRunning`); a worker's probe rotates its chunks itself when they grow old
  * before the thread may be ended (index.ts: startOwnChunks). (Where the recorder's console
  * profile failed it falls back to its own Profiler.start, chunk 0, which it stops itself after
- * chunk 1 started; so does an attached process, which has no probe.) Starting a chunk always ends the one running, whoever
- * asked. Ending a title V8 does not run (a worker the recorder did not profile) does nothing.
+ * chunk 1 started; so does an attached process, which has no probe.) Starting a chunk always
+ * ends the one running, whoever asked. Ending a title V8 does not run (a worker the recorder did not profile) does nothing.
  * `pause` ends the running chunk and starts none (a thread about to block in a hand-over to
  * another program: handOver.ts); `resume` then starts the next, unless a rotation that ran in
  * between already did.
