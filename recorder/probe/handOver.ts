@@ -31,8 +31,11 @@ export interface HandOver { call: string; command: string; at: number; until: nu
 export interface PausableChunks {
   /** Ends the running chunk and starts none (V8's sampler stops when no other profile runs); true if one ran. */
   pause(): boolean;
-  /** Starts the next chunk if none runs (a rotation may have started one meanwhile). */
-  resume(): void;
+  /**
+   * Starts the next chunk if none runs (a rotation may have started one meanwhile); returns when
+   * the running chunk started (now(): the sampling resumed then).
+   */
+  resume(): number;
 }
 
 const SYNC_CALLS = ['spawnSync', 'execFileSync', 'execSync'] as const;
@@ -52,18 +55,21 @@ export function pauseSamplingInHandOvers(chunker: PausableChunks, done: (h: Hand
         if (inside || !handsOver(args)) return Reflect.apply(target, thisArg, args);
         inside = true;
         const cpuAt = threadRunMs();
-        const at = now();
         const paused = chunker.pause();
+        // The hole in the profile: from here (the sampler stopped in pause) until a chunk starts
+        // again, ours after the call or a recorder's rotation that ran as the call returned
+        // (interrupts run between any two calls: inside execFileSync's own JavaScript, under load ~10 ms before ours).
+        const at = now();
         try {
           return Reflect.apply(target, thisArg, args);
         } finally {
           inside = false;
           if (paused) {
-            const until = now();
             const cpuUntil = threadRunMs();
-            chunker.resume();
-            // Never into the program: its result or its exception stands.
-            try { done({ call: `child_process.${call}`, command: commandOf(args), at, until, cpuAt, cpuUntil }); } catch { /* not recorded */ }
+            const until = chunker.resume();
+            // Never into the program: its result or its exception stands. (A rotation that ran
+            // before `at` restarted the profile: the wait was sampled, there is no hole.)
+            if (until > at) try { done({ call: `child_process.${call}`, command: commandOf(args), at, until, cpuAt, cpuUntil }); } catch { /* not recorded */ }
           }
         }
       },

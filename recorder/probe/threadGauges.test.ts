@@ -31,11 +31,14 @@ describe('profileChunker', () => {
     assert.equal(chunk.pause(), true);
     assert.equal(chunk.running(), false);
     assert.equal(chunk.pause(), false, 'nothing left to end');
-    chunk.resume();
-    chunk.resume(); // already running: no second profile
+    const resumedAt = chunk.resume();
+    assert.equal(chunk.resume(), resumedAt, 'already running: no second profile, the same start');
     assert.equal(chunk.pause(), true);
+    const rotationAt = performance.now();
     chunk(1, 1); // a recorder's rotation while paused: starts the next chunk, ends none
-    chunk.resume(); // then nothing to resume
+    const startedAt = chunk.resume(); // then nothing to resume: the rotation's start is when sampling resumed
+    assert.ok(startedAt >= resumedAt && startedAt <= performance.now(), `${startedAt} after ${resumedAt}`);
+    assert.ok(Math.abs(startedAt - rotationAt) < 50, `resumed at the rotation (${startedAt} vs ${rotationAt})`);
     chunk(0, 1);
     assert.deepEqual(calls, [`end ${p}1`, `start ${p}2`, `end ${p}2`, `start ${p}3`, `end ${p}3`]);
   });

@@ -61,10 +61,12 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
   let started = firstChunkRunning ? 1 : 0;
   let running: string | undefined = firstChunkRunning ? FIRST_CHUNK_TITLE : undefined;
+  /** now() as the running chunk was started (no sample of it is older). */
+  let startedAt = 0;
   const chunk = (start: number, end: number): SeamReading => {
     const ending = end > 0 || start > 0 ? running : undefined;
     if (ending !== undefined) running = undefined;
-    if (start > 0) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`);
+    if (start > 0) { startedAt = now(); profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); }
     const reading: SeamReading = [threadRunMs(), monotonicUs(), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
     if (ending !== undefined) profileEnd(ending);
     return reading;
@@ -76,7 +78,10 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     profileEnd(ending);
     return true;
   };
-  const resume = (): void => { if (running === undefined) profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); };
+  const resume = (): number => {
+    if (running === undefined) { startedAt = now(); profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); }
+    return startedAt;
+  };
   return Object.assign(chunk, { running: () => running !== undefined, pause, resume });
 }
 
