@@ -149,7 +149,6 @@ function attachedNote(a: NonNullable<RawRun['attached']>): string {
     + `CPU profiles, event-loop lag, the thread pool and HTTP requests were recorded; not recorded: ${ATTACHED_NOT_RECORDED.join('; ')}`;
 }
 
-/** `{ a: undefined }` → `{}`, so an unset option keeps its default. */
 /**
  * `classify` with each URL's answer kept: the frame classifiers are asked for every ancestor of
  * every CPU profile node (tens of thousands of calls in a test runner's process), about a few
@@ -164,6 +163,7 @@ function perUrl(classify: (url: string) => boolean): (url: string) => boolean {
   };
 }
 
+/** `{ a: undefined }` → `{}`, so an unset option keeps its default. */
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -46,15 +46,14 @@ const MAX_COMMAND_CHARS = 200;
 export function pauseSamplingInHandOvers(chunker: PausableChunks, done: (h: HandOver) => void): void {
   // The module object itself (an `import * as` namespace in this bundle is a read-only copy).
   const cp = require('node:child_process') as Record<string, unknown>;
-  let inside = false;
   for (const call of SYNC_CALLS) {
     const original = cp[call];
     if (typeof original !== 'function') continue;
     const wrapped = new Proxy(original as (...args: unknown[]) => unknown, {
       apply(target, thisArg, args) {
-        if (inside || !handsOver(args)) return Reflect.apply(target, thisArg, args);
-        inside = true;
+        if (!handsOver(args)) return Reflect.apply(target, thisArg, args);
         const cpuAt = threadRunMs();
+        // False when no chunk runs (none yet, or an enclosing hand-over paused it): nothing to resume.
         const paused = chunker.pause();
         // The hole in the profile: from here (the sampler stopped in pause) until a chunk starts
         // again, ours after the call or a recorder's rotation that ran as the call returned
@@ -63,7 +62,6 @@ export function pauseSamplingInHandOvers(chunker: PausableChunks, done: (h: Hand
         try {
           return Reflect.apply(target, thisArg, args);
         } finally {
-          inside = false;
           if (paused) {
             const cpuUntil = threadRunMs();
             const until = chunker.resume();

@@ -18,9 +18,9 @@ import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
 import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, type ProbeOptions } from '../probeOptions';
-import { LoopSwitch } from './loopSwitch';
+import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
-import { TICK_MS } from '../../analyzer/raw';
+import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
 import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
@@ -156,28 +156,26 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   let exited = false;
   /** An execve that failed after the thread was handed over (collected): its exit is only logged. */
   let execveFailed = false;
+  /** The thread's end, once: the last records (`last` made after the final write), then the recorder's collection. */
+  const handOverThread = (last: () => ProbeRecord): void => {
+    exited = true;
+    closePendingTick(runtime);
+    flush(true);
+    log.write(last());
+    waitForCollector(opts.runDir);
+  };
   process.on('exit', (code) => {
     if (exited) {
       if (execveFailed) { execveFailed = false; flush(true); log.write({ t: 'exit', code, at: now() }); }
       return;
     }
-    exited = true;
-    closePendingTick(runtime);
-    flush(true);
-    log.write({ t: 'exit', code, at: now() });
-    waitForCollector(opts.runDir);
+    handOverThread(() => ({ t: 'exit', code, at: now() }));
     closeThreadCpuClock();
   });
   // A process that replaces itself (process.execve) hands its thread over as at its exit, first.
   if (wt.isMainThread && !launcher) {
-    beforeExecve((command) => {
-      if (exited) return;
-      exited = true;
-      closePendingTick(runtime);
-      flush(true);
-      log.write({ t: 'execve', command, at: now() });
-      waitForCollector(opts.runDir);
-    }, () => { execveFailed = true; log.write({ t: 'execveFailed', at: now() }); });
+    beforeExecve((command) => { if (!exited) handOverThread(() => ({ t: 'execve', command, at: now() })); },
+      () => { execveFailed = true; log.write({ t: 'execveFailed', at: now() }); });
   }
 
   if (wt.isMainThread) {
@@ -277,7 +275,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
  * own is answered without rotating: the chunks keep the recorder's pace, whoever makes the seam.
  * Returns the chunker the recorder calls (it measures the recorder's rotations).
  */
-function startOwnChunks(): typeof profileChunk {
+function startOwnChunks(): Chunker {
   let lastCall = NaN;
   /** The last few times between the recorder's rotations: the shortest is its pace (one that waited for a busy recorder is longer). */
   const gaps: number[] = [];
@@ -305,7 +303,7 @@ function startOwnChunks(): typeof profileChunk {
     // The probe made this seam moments ago: a reading, no second seam.
     if (start > 0 && end > 0 && own && t - seamAt < limitMs() / 2) return profileChunk(0, 0);
     return seam(start, end, false);
-  }, { running: profileChunk.running, pause: profileChunk.pause, resume: profileChunk.resume });
+  }, { running: profileChunk.running });
 }
 const OWN_CHUNK_FIRST_MS = 100;
 let ownChunkDue = () => false;
