@@ -118,4 +118,57 @@ describe('PromptAcks', () => {
     await turn();
     assert.equal(noOps, 0);
   });
+
+  it('a lazy answer is not awaited: what arrives meanwhile sends no no-op, and the answer is returned unchanged', async () => {
+    let noOps = 0;
+    const acks = new PromptAcks(() => { noOps++; return new Promise(() => undefined); });
+    const rotation = pending<number>();
+    assert.equal(acks.lazy(rotation.promise), rotation.promise);
+    acks.received(); acks.received(); // the chunk's event, the relay's answer…
+    await turn();
+    rotation.resolve(1);
+    await turn();
+    acks.received();
+    await turn();
+    assert.equal(noOps, 0);
+  });
+
+  it('hurry: a lazy answer still to come is awaited from then on (a no-op at once, then every batch answered) until it comes', async () => {
+    let noOps = 0;
+    const acks = new PromptAcks(() => { noOps++; return new Promise(() => undefined); });
+    const rotation = pending();
+    const came = pending();
+    acks.lazy(rotation.promise);
+    acks.lazy(came.promise);
+    came.resolve(); // came before the hurry: not awaited
+    await turn();
+    acks.hurry();
+    assert.equal(noOps, 1, 'a no-op at once');
+    acks.received();
+    await turn();
+    assert.equal(noOps, 2, 'a batch while the hurried answer is awaited');
+    rotation.resolve();
+    await turn();
+    acks.received();
+    await turn();
+    assert.equal(noOps, 2, 'nothing awaited any more');
+    acks.hurry();
+    assert.equal(noOps, 2, 'nothing lazy to hurry: nothing sent');
+  });
+
+  it('a lazy answer that is rejected leaves no unhandled rejection, hurried or not', async () => {
+    let noOps = 0;
+    const acks = new PromptAcks(() => { noOps++; return new Promise(() => undefined); });
+    const a = pending(), b = pending();
+    const lazyA = acks.lazy(a.promise);
+    acks.lazy(b.promise).catch(() => undefined);
+    acks.hurry();
+    a.reject(new Error('worker exited'));
+    b.reject(new Error('worker exited'));
+    await assert.rejects(lazyA, /worker exited/);
+    await turn();
+    acks.received();
+    await turn();
+    assert.equal(noOps, 1, 'only the hurry sent one');
+  });
 });

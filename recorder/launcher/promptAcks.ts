@@ -17,12 +17,21 @@
  * later, then 2, 4… up to FOLLOW_UP_MAX_MS while only no-op answers come (a busy thread's reply
  * may take long: no-ops must not ping-pong with an idle main thread meanwhile). Any other
  * message answers its batch at once and starts the follow-ups at 1 ms again.
+ *
+ * Those no-ops cost both sides CPU (a frame each way, the program's main thread woken to answer
+ * it): with a profile chunk rotation in flight most of the time (every thread every ~100 ms, a
+ * busy worker answering late) they ran ~150 a second in a pool of 4 busy workers. So an answer
+ * nothing waits for (a periodic rotation's: the program runs on meanwhile) is `lazy`: not
+ * awaited, and may come up to 40 ms late, until someone `hurry`s (a collection that must wait
+ * for it, at a thread's exit while the thread is held): from then on it is awaited like any other.
  */
 export class PromptAcks {
   private awaited = 0;
   private queued = false;
   private followUpMs = 1;
   private followUp: ReturnType<typeof setTimeout> | undefined;
+  /** Lazy answers still to come, and what holds each once hurried. */
+  private readonly lazyAnswers = new Map<Promise<unknown>, () => void>();
 
   /** `sendNoOp` sends the no-op and returns its answer. */
   constructor(private readonly sendNoOp: () => Promise<unknown>) {}
@@ -33,6 +42,24 @@ export class PromptAcks {
     const settled = () => { this.awaited--; this.received(); };
     answer.then(settled, settled);
     return answer;
+  }
+
+  /** `answer` is not awaited until `hurry` (if it has not come by then); returns it unchanged. */
+  lazy<T>(answer: Promise<T>): Promise<T> {
+    const forget = () => { this.lazyAnswers.delete(answer); };
+    this.lazyAnswers.set(answer, () => { forget(); this.hold(answer); });
+    answer.then(forget, forget);
+    return answer;
+  }
+
+  /**
+   * Every lazy answer still to come is awaited from now on, and a no-op goes at once: what the
+   * program wrote of them and held for our ACK comes now, not up to 40 ms later.
+   */
+  hurry(): void {
+    if (this.lazyAnswers.size === 0) return;
+    for (const holdIt of [...this.lazyAnswers.values()]) holdIt();
+    this.noOp();
   }
 
   /** A message arrived: answer its batch (the messages read with it) with one no-op if an answer is still awaited. */

@@ -6,12 +6,17 @@ import { PromptAcks, NO_OP_COMMAND } from './promptAcks';
  * Every command is bounded in time so a stuck thread can never hang the recorder.
  */
 export interface Target {
-  send(method: string, params?: object, timeoutMs?: number): Promise<any>;
+  /** `lazy`: nothing waits for the answer until `hurry` (see PromptAcks): it may come up to 40 ms late. */
+  send(method: string, params?: object, timeoutMs?: number, lazy?: boolean): Promise<any>;
   on(event: string, handler: (params: any) => void): void;
   /** Drops the connection (a process's main thread only: the probe's inspector.close() waits for it). */
   close?(): void;
   /** Counts `answer` as awaited on this target's connection until it settles (see PromptAcks); returns it. */
   hold?<T>(answer: Promise<T>): Promise<T>;
+  /** The same for an answer nothing waits for yet (PromptAcks.lazy). */
+  holdLazily?<T>(answer: Promise<T>): Promise<T>;
+  /** Lazy answers still to come on this target's connection are awaited from now on (PromptAcks.hurry). */
+  hurry?(): void;
 }
 
 const DEFAULT_TIMEOUT = 15000;
@@ -88,11 +93,18 @@ export class ClientTarget implements Target {
     this.acks = new PromptAcks(() => client.send(NO_OP_COMMAND));
     client.on('event', () => this.acks.received());
   }
-  send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
-    return withTimeout(this.hold(this.client.send(method, params)), timeoutMs, method);
+  send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT, lazy = false): Promise<any> {
+    const answer = this.client.send(method, params);
+    return withTimeout(lazy ? this.holdLazily(answer) : this.hold(answer), timeoutMs, method);
   }
   hold<T>(answer: Promise<T>): Promise<T> {
     return this.acks.hold(answer);
+  }
+  holdLazily<T>(answer: Promise<T>): Promise<T> {
+    return this.acks.lazy(answer);
+  }
+  hurry(): void {
+    this.acks.hurry();
   }
   on(event: string, handler: (params: any) => void): void {
     this.client.on(event, handler);
@@ -138,19 +150,27 @@ export class WorkerTarget implements Target {
     this.pending.clear();
   }
 
-  send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
+  send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT, lazy = false): Promise<any> {
     if (this.gone) return Promise.reject(new Error('worker exited'));
     const id = this.nextId++;
     // The reply comes as an event of the parent's connection: awaited there too (PromptAcks).
     const reply = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.parent.hold?.(reply).catch(() => undefined);
-    this.parent.send('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) }, timeoutMs)
+    (lazy ? this.holdLazily(reply) : this.hold(reply)).catch(() => undefined);
+    this.parent.send('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) }, timeoutMs, lazy)
       .catch((e) => { this.pending.get(id)?.reject(e); this.pending.delete(id); });
     return withTimeout(reply, timeoutMs, `${method} (worker)`);
   }
 
   hold<T>(answer: Promise<T>): Promise<T> {
     return this.parent.hold ? this.parent.hold(answer) : answer;
+  }
+
+  holdLazily<T>(answer: Promise<T>): Promise<T> {
+    return this.parent.holdLazily ? this.parent.holdLazily(answer) : answer;
+  }
+
+  hurry(): void {
+    this.parent.hurry?.();
   }
 
   on(event: string, handler: (params: any) => void): void {

@@ -189,11 +189,13 @@ export class ThreadRecorder {
     if (this.collected) return;
     if (this.coarsen && this.chunk > 0) return this.rotateAtLoop();
     const next = this.chunk + 1;
-    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true });
+    // Lazy answers (PromptAcks): the thread runs on meanwhile. A collection waits for this
+    // rotation: it hurries what is in flight, and what is sent after it began is not lazy.
+    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true }, undefined, !this.collected);
     if (!this.seamRead(r?.result?.value)) return;
     const ended = this.chunk;
     this.chunk = next;
-    if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop')).profile);
+    if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop', {}, undefined, !this.collected)).profile);
   }
 
   /** Set while a switch waits for the thread's loop: wakes its poll (a chunk ended: the probe's, at the loop; or the collection began). */
@@ -368,6 +370,8 @@ export class ThreadRecorder {
    * handled after them.
    */
   async collect(sent: () => void = () => undefined): Promise<void> {
+    // A rotation in flight is waited for: its lazy answers must not come up to 40 ms late now.
+    this.target.hurry?.();
     const live = [...this.workers.values()].filter((w) => w.recorder && !w.target.isGone);
     const work: Promise<unknown>[] = live.map((w) => w.recorder!.collect().catch(() => undefined));
     const once = () => { const f = sent; sent = () => undefined; f(); };
