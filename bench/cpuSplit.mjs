@@ -5,7 +5,8 @@
 // are counted per pid/tid. Rows as bench/fixedCost.mjs (empty, N children, N workers), each as
 // plain, profiled (this build) and, with --compare DIR, profiled by DIR's build, in alternating
 // order; figures are medians over rounds. "per extra" = (row − empty) / N, profiled − plain.
-// Named workload rows (fs-churn, timers: run only when named) print their running cost instead:
+// Named workload rows (fs-churn, timers, piscina: a pool of 4 busy workers; run only when named)
+// print their running cost instead:
 // (row − empty), profiled − plain, per part; `cliDuringRun` is the CLI's CPU while the program's
 // main process ran (between its first and last sample): what competes with the program for cores.
 // Usage: node bench/cpuSplit.mjs [--rounds N] [--count N] [--compare DIR] [row-name-substring…]
@@ -24,7 +25,7 @@ if (spawnSync('perf', ['--version']).status !== 0) { console.error('perf is not 
 const CLIS = [['after', join(ROOT, 'dist/cli.js')], ...(compare ? [['before', compare]] : [])];
 for (const [, cli] of CLIS) if (!existsSync(cli)) { console.error(`${cli} missing: node scripts/build.mjs`); process.exit(1); }
 /** Workload rows: their running cost, not a per-extra figure; run only when named. */
-const WORKLOAD_ROWS = [['fs-churn', ['fs-churn.js']], ['timers', ['timers.js']]];
+const WORKLOAD_ROWS = [['fs-churn', ['fs-churn.js']], ['timers', ['timers.js']], ['piscina', ['piscina-pool/main.js']]];
 const ROWS = [['empty', ['empty.js']], ['children', ['spawn-n.js', 'children', String(count)]], ['workers', ['spawn-n.js', 'workers', String(count)]]]
   .filter(([name]) => name === 'empty' || filters.length === 0 || filters.some((f) => name.includes(f)))
   .concat(WORKLOAD_ROWS.filter(([name]) => filters.some((f) => name.includes(f))));

@@ -5,5 +5,8 @@
 const t0: bigint = ((globalThis as any)[Symbol.for('concurrency-lens.debugLogOrigin')] ??= process.hrtime.bigint());
 
 export function debugLog(message: string): void {
-  if (process.env.CL_DEBUG) process.stderr.write(`[cl ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms] ${message}\n`);
+  if (!process.env.CL_DEBUG) return;
+  // The CLI's own CPU so far (all its threads) and its minor page faults (each costs ~10 µs on a small VM).
+  const u = process.resourceUsage();
+  process.stderr.write(`[cl ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms, cpu ${((u.userCPUTime + u.systemCPUTime) / 1000).toFixed(0)} ms, faults ${u.minorPageFault}] ${message}\n`);
 }
