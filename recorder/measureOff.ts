@@ -9,7 +9,7 @@
  *             `http` (no request recording nor its task marks),
  *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit),
  *             `instrumentCache` (instrumented files not kept across runs: each run parses them)
- *   CLI:      `youngGenGrowth` (the CLI's young generation grows as V8's default: cli/boot.ts)
+ *   CLI:      `youngGenGrowth` (the CLI's young generation grows as V8's default: cli/youngGeneration.ts)
  */
 export const MEASURE_OFF_ENV = 'CONCURRENCY_LENS_MEASURE_OFF';
 
