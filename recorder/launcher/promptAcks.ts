@@ -30,8 +30,8 @@ export class PromptAcks {
   private queued = false;
   private followUpMs = 1;
   private followUp: ReturnType<typeof setTimeout> | undefined;
-  /** Lazy answers still to come, and what holds each once hurried. */
-  private readonly lazyAnswers = new Map<Promise<unknown>, () => void>();
+  /** Lazy answers still to come. */
+  private readonly lazyAnswers = new Set<Promise<unknown>>();
 
   /** `sendNoOp` sends the no-op and returns its answer. */
   constructor(private readonly sendNoOp: () => Promise<unknown>) {}
@@ -47,7 +47,7 @@ export class PromptAcks {
   /** `answer` is not awaited until `hurry` (if it has not come by then); returns it unchanged. */
   lazy<T>(answer: Promise<T>): Promise<T> {
     const forget = () => { this.lazyAnswers.delete(answer); };
-    this.lazyAnswers.set(answer, () => { forget(); this.hold(answer); });
+    this.lazyAnswers.add(answer);
     answer.then(forget, forget);
     return answer;
   }
@@ -58,7 +58,8 @@ export class PromptAcks {
    */
   hurry(): void {
     if (this.lazyAnswers.size === 0) return;
-    for (const holdIt of [...this.lazyAnswers.values()]) holdIt();
+    for (const answer of this.lazyAnswers) this.hold(answer);
+    this.lazyAnswers.clear();
     this.noOp();
   }
 

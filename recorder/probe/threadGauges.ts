@@ -63,10 +63,11 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
   let running: string | undefined = firstChunkRunning ? FIRST_CHUNK_TITLE : undefined;
   /** now() as the running chunk was started (no sample of it is older). */
   let startedAt = 0;
+  const startNext = () => { startedAt = now(); profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); };
   const chunk = (start: number, end: number): SeamReading => {
     const ending = end > 0 || start > 0 ? running : undefined;
     if (ending !== undefined) running = undefined;
-    if (start > 0) { startedAt = now(); profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); }
+    if (start > 0) startNext();
     const reading: SeamReading = [threadRunMs(), monotonicUs(), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
     if (ending !== undefined) profileEnd(ending);
     return reading;
@@ -79,7 +80,7 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     return true;
   };
   const resume = (): number => {
-    if (running === undefined) { startedAt = now(); profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); }
+    if (running === undefined) startNext();
     return startedAt;
   };
   return Object.assign(chunk, { running: () => running !== undefined, pause, resume });
