@@ -68,7 +68,7 @@ const deferToSecondBundle = {
     }));
   },
 };
-const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: process.env.CL_BUILD_NO_MINIFY !== '1', // CL_BUILD_NO_MINIFY=1: readable CPU profiles of the CLI
+const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'linked', minify: process.env.CL_BUILD_NO_MINIFY !== '1', // CL_BUILD_NO_MINIFY=1: readable CPU profiles of the CLI and of the page (dist/webview.js)
   logLevel: 'warning', plugins: [noLocalProtocol, utf8ValidateFromNode, lazyBuiltinsForCdp] };
 // In a CommonJS bundle, esbuild turns each `import * as fs from 'node:fs'` into a copy of the
 // module object with a getter per export (`__toESM`): ~10% of the probe's load in every process
@@ -103,7 +103,7 @@ const entries = [
   // Extension-host test suites for `npm run test:vscode` (.vscode-test.mjs); not part of the .vsix.
   { ...node, minify: false, entryPoints: ['extension/hostTests/extension.suite.ts'], outfile: 'out/hostTests/extension.suite.cjs', format: 'cjs', external: ['vscode'] },
   // The timeline UI, shared by the VS Code panel and the CLI's HTML report.
-  { platform: 'browser', target: 'es2022', bundle: true, sourcemap: false, minify: true, logLevel: 'warning',
+  { platform: 'browser', target: 'es2022', bundle: true, sourcemap: false, minify: process.env.CL_BUILD_NO_MINIFY !== '1', logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', format: 'iife' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 

@@ -88,6 +88,31 @@ test('levels built ahead of use (each from the next finer one) draw the same pic
   }
 });
 
+test('built ahead first: the steps a zoom in from the view takes next (one notch, and 2.5× in), so that frame merges nothing', () => {
+  const wall = 60_000, width = 1024, msPerPx = wall / width;
+  const row = denseRow(100_000, wall);
+  const cache = new LevelCache(wall);
+  let merges = 0;
+  const merged = cache.merged.bind(cache);
+  cache.merged = ((src: Drawable, bins: number, maxRuns?: number) => { merges++; return merged(src, bins, maxRuns as number); }) as typeof cache.merged;
+  cache.pick(0, row, msPerPx);
+  merges = 0;
+  let built = 0;
+  while (cache.prebuildNext(0, row, msPerPx)) built++;
+  assert.equal(built, 2);
+  assert.equal(merges, 2);
+  for (const zoom of [1.0005, 2.5]) {
+    const picked = cache.pick(0, row, msPerPx / zoom);
+    assert.ok(picked !== row && picked.start.length < row.start.length / 4, `zoomed ${zoom}×: a level`);
+  }
+  assert.equal(merges, 2, 'nothing merged in those frames');
+  // The rest is built after (finest first), keeping those.
+  const next = cache.pick(0, row, msPerPx / 2.5);
+  while (cache.prebuild(0, row));
+  assert.equal(cache.pick(0, row, msPerPx / 2.5), next);
+  assert.equal(cache.prebuildNext(0, denseRow(LEVEL_MIN_ITEMS - 1, wall), msPerPx), false, 'small rows have no levels');
+});
+
 test('a short item alone in a long run stays visible at every zoom level', () => {
   const wall = 60_000, width = 1600, n = 20_000;
   const start = new Float64Array(n), end = new Float64Array(n), cat = new Uint8Array(n);

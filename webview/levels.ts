@@ -27,7 +27,10 @@ const MAX_LEVELS = 10;
 const ODD_BINS = 1448;
 /** Steps: step 2k is level k, step 2k + 1 the half step ODD_BINS × 2^k between levels k and k + 1. */
 const STEPS = 2 * MAX_LEVELS;
-const stepBins = (j: number) => (j % 2 ? ODD_BINS : BASE_BINS) * 2 ** (j >> 1);
+// Bins are small integers made with shifts: `2 ** k` gives a heap number (2048.0), and one
+// such width passed to visibleRuns in idle time threw away the draw loops' optimized code (V8
+// had only seen integer widths there), so the next frames ran unoptimized.
+const stepBins = (j: number) => (j % 2 ? ODD_BINS : BASE_BINS) << (j >> 1);
 
 /**
  * The step pick() takes at `msPerPx`: the coarsest whose bins are at most half a pixel (STEPS:
@@ -54,14 +57,14 @@ export const LEVEL_MIN_ITEMS = 2048;
 export const SEED_LEVEL = 2;
 export const SEED_BINS = BASE_BINS * 2 ** SEED_LEVEL;
 /** Bins of level k over the whole run. */
-export const levelBins = (k: number) => BASE_BINS * 2 ** k;
+export const levelBins = (k: number) => BASE_BINS << k;
 
 /**
  * The level pick() tries at `msPerPx`: the coarsest whose bins are at most half a pixel
  * (MAX_LEVELS: none; the row is drawn itself).
  */
 export function levelAt(wallMs: number, msPerPx: number): number {
-  for (let k = 0; k < MAX_LEVELS; k++) if (wallMs / (BASE_BINS * 2 ** k) <= msPerPx / 2) return k;
+  for (let k = 0; k < MAX_LEVELS; k++) if (wallMs / (BASE_BINS << k) <= msPerPx / 2) return k;
   return MAX_LEVELS;
 }
 
@@ -115,8 +118,21 @@ export class LevelCache {
     ls[2 * k] = ls[2 * k + 1] = null;
   }
 
-  /** The rows' items are loaded (the model's rows hold them): their levels come from them now. */
-  loaded(): void { this.previews.clear(); this.levels.clear(); }
+  /**
+   * The rows' items are loaded (the model's rows hold them): their levels come from them now.
+   * A seeded level is kept as the row's step 2k: it is what level() builds there from the loaded
+   * row (the host merged the same items with the same code, levelOf), so the first frame after
+   * the load draws what it drew before instead of merging every row's items again (1M spans over
+   * 20 rows: ~45 ms in that frame).
+   */
+  loaded(): void {
+    this.levels.clear();
+    for (const [rowIndex, ls] of this.previews) {
+      const steps = this.stepsOf(rowIndex);
+      ls.forEach((level, k) => { if (level) steps[2 * k] = level; });
+    }
+    this.previews.clear();
+  }
 
   /**
    * How many times pick() gave a previewed row a seeded level other than the one the loaded view
@@ -155,6 +171,27 @@ export class LevelCache {
       }
     }
     return NOT_LOADED;
+  }
+
+  /**
+   * Builds ahead of use (in idle time) the next step of a row that a zoom in from `msPerPx`
+   * takes: the next two finer steps pick() uses (each √2 or 2× finer), built from the row or a
+   * finer step. Built for every row in view before prebuild() builds the rest, so the first zoom
+   * after a page loads does not merge every row's items in its frame (whole run of 1M spans on
+   * 1024 px lanes, one step in: 24 levels, ~25–45 ms of that frame). One step per call; false
+   * once both are built (or there is none: the row is drawn itself there).
+   */
+  prebuildNext(rowIndex: number, row: Drawable, msPerPx: number): boolean {
+    if (row.start.length < LEVEL_MIN_ITEMS || this.previews.has(rowIndex)) return false;
+    const ls = this.stepsOf(rowIndex);
+    for (let j = stepAt(this.wallMs, msPerPx) + 1, n = 0; j < STEPS && n < 2; j++) {
+      if (!isUsed(j)) continue;
+      n++;
+      if (ls[j] !== undefined) continue;
+      this.level(rowIndex, row, j);
+      return true;
+    }
+    return false;
   }
 
   /**

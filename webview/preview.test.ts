@@ -121,6 +121,35 @@ test('the page\'s first frame, from class 0 alone on wider lanes, is close to th
   }
 });
 
+test('once loaded, a row keeps its seeded levels (the first frame after the load merges nothing) and draws exactly what levels built from its items draw, at every zoom', () => {
+  const r = report();
+  const m = buildModel(r);
+  for (const width of [512, 800, 1300, 2048]) {
+    const k = classFor(m.wallMs, width);
+    const { model: p, levels } = viaPage(r, undefined, [0, k]);
+    const msPerPx = m.wallMs / width;
+    const seeded = p.rows.map((row, i) => row.start.length === 0 ? levels.pick(i, row, msPerPx) : undefined);
+    assert.ok(seeded.some((x) => x !== undefined));
+    let merges = 0;
+    const merged = levels.merged.bind(levels);
+    levels.merged = ((src: Drawable, bins: number, maxRuns?: number) => { merges++; return merged(src, bins, maxRuns as number); }) as typeof levels.merged;
+    levels.loaded();
+    seeded.forEach((level, i) => { if (level) assert.equal(levels.pick(i, m.rows[i], msPerPx), level, `row ${i} at ${width} px: the seeded level`); });
+    assert.equal(merges, 0, `${width} px: nothing merged for the whole run`);
+    // Then, with the levels built ahead (the coarser ones from the seeded), at every zoom: what a
+    // cache without a preview draws after the same steps (a whole-run frame, then levels built ahead).
+    const fresh = new LevelCache(m.wallMs);
+    m.rows.forEach((row, i) => { fresh.pick(i, row, msPerPx); while (fresh.prebuild(i, row)); while (levels.prebuild(i, row)); });
+    for (const share of [1, 0.5, 0.1, 0.01]) {
+      m.rows.forEach((row, i) => {
+        const a = visibleRuns(fresh.pick(i, row, (m.wallMs * share) / width), 0, m.wallMs * share, width, createRuns());
+        const b = visibleRuns(levels.pick(i, row, (m.wallMs * share) / width), 0, m.wallMs * share, width, createRuns());
+        assert.deepEqual([...b.buf.subarray(0, b.count * 4)], [...a.buf.subarray(0, a.count * 4)], `row ${i} at ${width} px, ${share * 100} % of the run`);
+      });
+    }
+  }
+});
+
 /** Busy height per pixel column (cover, 0 where nothing is drawn). */
 function raster(runs: ReturnType<typeof createRuns>, width: number): Float64Array {
   const out = new Float64Array(width);

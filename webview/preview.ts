@@ -3,6 +3,7 @@ import type { Drawable, ProcessView, Row, RowKind, TimelineModel } from './timel
 import { splitLevels } from './stairs';
 import { LevelCache, LEVEL_MIN_ITEMS, SEED_LEVEL, levelAt, levelBins as binsOf } from './levels';
 import { ByteSink, decodeColumn, encodeColumn, exactAt } from './packedColumns';
+import { Items } from './lod';
 
 /**
  * The timeline's first paint without the spans: the host (Node: cli/reportPage) builds the
@@ -229,7 +230,8 @@ function takeLevel(r: SectionReader, c: PreviewLevel, binMs: number): Drawable {
     if (cat[j] & FULL) { cat[j] &= ~FULL; cover[j] = 1; } else cover[j] = partial[q++];
   }
   if (q !== c.partial) throw new Error('preview: level covers do not match');
-  return { start, end, cat, cover, maxDur };
+  // An Items, as levels.ts builds them: the draw loops see one kind of object.
+  return new Items(start, end, cat, cover, maxDur);
 }
 
 /** A row's items from the preview, into `row` (no refs: nothing to select until loaded). */

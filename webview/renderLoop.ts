@@ -31,7 +31,10 @@ export class RenderLoop {
   renderParts: Record<string, number> = {};
   private frame = 0;
   private idle = 0;
-  /** Rows whose coarse levels are all built (idle prebuilding goes on from here). */
+  /**
+   * Idle prebuilding's place in the layout's bands: first (0 … bands) the steps a zoom in from
+   * the current view takes next, for every row, then (bands … 2 × bands) all other levels.
+   */
   private prebuiltRows = 0;
   private theme: Theme = readTheme();
   private runs = createRuns();
@@ -104,20 +107,25 @@ export class RenderLoop {
 
   /**
    * Builds the rows' coarse levels while the page is idle, in layout order (the top rows are
-   * the ones on screen first), a level at a time, so that zooming out never stalls a frame
-   * on building one. Stops when every row is done.
+   * the ones on screen first), a level at a time, so that zooming never stalls a frame on
+   * building one: first the steps a zoom in from the current view takes next (every row), then
+   * all the others. Stops when every row is done.
    */
   private prebuildLevels(): void {
     if (this.idle) return;
-    const rows = this.model.rows, order = this.layout.bands;
+    const rows = this.model.rows, order = this.layout.bands, n = order.length;
     const step = (deadline: { timeRemaining(): number }) => {
       this.idle = 0;
-      while (this.prebuiltRows < order.length) {
-        const b = order[this.prebuiltRows];
-        if (b.type !== 'row' || !this.levels.prebuild(b.row, rows[b.row])) { this.prebuiltRows++; continue; }
+      const [t0, t1] = this.viewport.visibleRange(), msPerPx = (t1 - t0) / this.viewport.width;
+      while (this.prebuiltRows < 2 * n) {
+        const b = order[this.prebuiltRows % n];
+        const more = b.type === 'row' && (this.prebuiltRows < n
+          ? this.levels.prebuildNext(b.row, rows[b.row], msPerPx)
+          : this.levels.prebuild(b.row, rows[b.row]));
+        if (!more) { this.prebuiltRows++; continue; }
         if (deadline.timeRemaining() < 4) break;
       }
-      if (this.prebuiltRows < order.length) this.idle = requestIdle(step);
+      if (this.prebuiltRows < 2 * n) this.idle = requestIdle(step);
     };
     this.idle = requestIdle(step);
   }
