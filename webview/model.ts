@@ -4,7 +4,7 @@ import { SLICE_CATEGORIES } from '../analyzer/report';
 import { baseName, formatMs } from '../analyzer/format';
 import { buildStairs } from './stairs';
 import { requestRows } from './requestsRow';
-import { MAX_SITE_ROWS, OTHER_SITES, siteLabel, type Row, type TimelineModel, type LaneView, type ProcessView } from './timelineModel';
+import { MAX_SITE_ROWS, OTHER_SITES, newRow, siteLabel, type Row, type TimelineModel, type LaneView, type ProcessView } from './timelineModel';
 
 export { MAX_SITE_ROWS, OTHER_SITES, siteLabel, siteLocation } from './timelineModel';
 export type { RowKind, Row, LaneView, ProcessView, TimelineModel } from './timelineModel';
@@ -58,16 +58,16 @@ export function buildModel(report: Report): TimelineModel {
   for (let l = 0; l < laneCount; l++) {
     const lane = report.lanes[l];
     const sliceRow = rows.length;
-    rows.push({ kind: 'slices', lane: l, label: 'CPU', site: -1, ...sliceRows[l] });
+    rows.push(newRow('slices', l, 'CPU', -1, sliceRows[l]));
     const asyncRowIdx: number[] = [];
     // HTTP requests first (stacked rows), then awaits.
-    for (const q of reqRows[l]) { asyncRowIdx.push(rows.length); rows.push({ kind: 'requests', lane: l, label: q.label, site: -1, ...q.data }); }
+    for (const q of reqRows[l]) { asyncRowIdx.push(rows.length); rows.push(newRow('requests', l, q.label, -1, q.data)); }
     const labels = distinctRowLabels(report, perLaneSites[l],
       (s) => s === OTHER_SITES ? 'other awaits' : siteLabel(report, s) || (s >= 0 ? `site ${s}` : 'await (unknown site)'));
     perLaneSites[l].forEach((s, k) => {
       asyncRowIdx.push(rows.length);
       const data = asyncRows[slotBase[l] + k];
-      rows.push({ kind: 'async', lane: l, label: labels[k], site: s, ...data, stairs: buildStairs(report, data) });
+      rows.push(newRow('async', l, labels[k], s, data, buildStairs(report, data)));
     });
     const script = baseName(lane.script);
     laneViews.push({

@@ -1,5 +1,5 @@
 import type { Report } from '../analyzer/report';
-import type { Drawable, ProcessView, Row, RowKind, TimelineModel } from './timelineModel';
+import { newRow, type Drawable, type ProcessView, type Row, type RowKind, type TimelineModel } from './timelineModel';
 import { splitLevels } from './stairs';
 import { LevelCache, LEVEL_MIN_ITEMS, SEED_LEVEL, levelAt, levelBins as binsOf } from './levels';
 import { ByteSink, decodeColumn, encodeColumn, exactAt } from './packedColumns';
@@ -176,7 +176,7 @@ export function previewModel(report: Report, h: PreviewHeader, bytes: Uint8Array
   const r = new SectionReader(bytes);
   const lag = r.take(Float32Array, h.lagLength);
   const rows: Row[] = h.rows.map((p) => {
-    const row: Row = { kind: p.kind, lane: p.lane, label: p.label, site: p.site, start: EMPTY_F64, end: EMPTY_F64, ref: new Uint32Array(0), cat: new Uint8Array(0), maxDur: p.maxDur };
+    const row = newRow(p.kind, p.lane, p.label, p.site, { start: EMPTY_F64, end: EMPTY_F64, ref: new Uint32Array(0), cat: new Uint8Array(0), maxDur: p.maxDur });
     if (p.items !== undefined) takeItems(r, row, p as PreviewItems, p.steps ?? 1);
     if (p.steps !== undefined && !row.stairs) row.stairs = { iter: new Uint32Array(0), iterOf: new Uint32Array(0), steps: p.steps, levels: [] };
     return row;

@@ -30,6 +30,18 @@ export interface Row {
   stairs?: Stairs;
 }
 
+/**
+ * Every row is made here, its fields in one order and `stairs` always present (undefined when
+ * flat): the preview's rows and the loaded model's then share one hidden class in V8, so the
+ * draw loops' optimized code keeps working when the loaded rows replace the preview's (rows
+ * made by object spreads and literals of other orders had other classes, and the first zoom
+ * after a load threw that code away in its frame).
+ */
+export function newRow(kind: RowKind, lane: number, label: string, site: number,
+  d: Pick<Row, 'start' | 'end' | 'ref' | 'cat' | 'maxDur'>, stairs?: Stairs): Row {
+  return { kind, lane, label, site, start: d.start, end: d.end, ref: d.ref, cat: d.cat, maxDur: d.maxDur, stairs };
+}
+
 export interface LaneView {
   lane: number;
   /** "main", "worker 3", "child 4123" … with the script's base name. */
