@@ -260,12 +260,13 @@ export function seriesColumns(values: Float32Array, bucketMs: number, t0: number
  * first pan or zoom (fractional times) threw that code away in the frame that needed it.
  */
 function warmUp(): void {
-  const items = new Items(new Float64Array([0.25, 1.25]), new Float64Array([0.75, 1.75]), new Uint8Array(2), new Float32Array([1, 0.5]), 0.5);
-  const out = createRuns(4);
-  for (const [t0, t1, w] of [[0.5, 1.5, 1.5], [0, 2, 2]]) {
-    visibleRuns(items, t0, t1, w, out);
-    visibleRuns(items, t0, t1, w, out, 1, true);
-    seriesColumns(new Float32Array(2), 0.5, t0, t1, new Float32Array(2));
+  // Every path of the loops: wide and narrow items, a level's close covers merged, a full buffer grown.
+  const items = new Items(new Float64Array([0, 1, 2.1, 3]), new Float64Array([1, 2, 2.15, 4]), new Uint8Array([0, 0, 1, 2]),
+    new Float32Array([1, 0.96, 1, 0.25]), 1);
+  for (const [t0, t1, w] of [[0.5, 3.5, 3.5], [0, 4, 4]]) {
+    visibleRuns(items, t0, t1, w, createRuns(1));
+    visibleRuns(items, t0, t1, w, createRuns(1), 1, true);
+    seriesColumns(new Float32Array(4), 0.5, t0, t1, new Float32Array(4));
   }
 }
 warmUp();
