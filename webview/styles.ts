@@ -4,6 +4,8 @@
  * fallbacks by VS Code's theme kind (body classes vscode-light, vscode-dark,
  * vscode-high-contrast, vscode-high-contrast-light; dark without one, as the standalone report). Fixed sizes everywhere so nothing jumps while data loads.
  */
+// ASCII only, as the whole page is (cli/reportPage/page.ts, modelJson: why): any other character
+// as a CSS escape (`\b7 ` for a middle dot; in this template literal `\\b7 `).
 export const TIMELINE_CSS = `
 :root {
   --cl-bg: var(--vscode-editor-background, #1e1e1e);
@@ -205,7 +207,7 @@ html, body { margin: 0; padding: 0; height: 100%; background: var(--cl-bg); colo
   .cl-status { flex-wrap: wrap; gap: 0 12px; padding: 3px 10px; white-space: normal; }
   .cl-status .range { min-width: 0; }
   .cl-status > span:last-child { display: none; }
-  .cl-status::after { content: "wheel: zoom · drag: pan · Shift+drag: zoom to range · 0: reset"; flex-basis: 100%; }
+  .cl-status::after { content: "wheel: zoom \\b7  drag: pan \\b7  Shift+drag: zoom to range \\b7  0: reset"; flex-basis: 100%; }
   .cl-row-label { padding-left: 12px; }
   .cl-row-label.lane { padding-left: 6px; }
 }
