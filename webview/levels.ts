@@ -174,9 +174,9 @@ export class LevelCache {
   }
 
   /**
-   * Builds ahead of use (in idle time) the next step of a row that a zoom in from `msPerPx`
-   * takes: the next two finer steps pick() uses (each √2 or 2× finer), built from the row or a
-   * finer step. Built for every row in view before prebuild() builds the rest, so the first zoom
+   * Builds ahead of use (in idle time) the steps of a row that a zoom in from `msPerPx` takes
+   * next: the next two finer steps pick() uses (each √2 or 2× finer), built from the row or a
+   * finer step. Built for every row before prebuild() builds the rest, so the first zoom
    * after a page loads does not merge every row's items in its frame (whole run of 1M spans on
    * 1024 px lanes, one step in: 24 levels, ~25–45 ms of that frame). One step per call; false
    * once both are built (or there is none: the row is drawn itself there).
