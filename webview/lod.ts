@@ -254,12 +254,13 @@ export function seriesColumns(values: Float32Array, bucketMs: number, t0: number
 }
 
 /**
- * Runs the draw loops once on a fractional range as the module loads (microseconds). V8
- * optimizes them for the kinds of numbers they have seen: a page whose first frames show the
- * whole run of a report with a whole-ms duration had passed them only small integers, and the
- * first pan or zoom (fractional times) threw that code away in the frame that needed it.
+ * Runs the draw loops once on a fractional range (microseconds; the page calls it as it starts,
+ * main.ts: the host, which only builds levels, has no frames to spare). V8 optimizes them for
+ * the kinds of numbers they have seen: a page whose first frames show the whole run of a report
+ * with a whole-ms duration had passed them only small integers, and the first pan or zoom
+ * (fractional times) threw that code away in the frame that needed it.
  */
-function warmUp(): void {
+export function warmUpDrawLoops(): void {
   // Every path of the loops: wide and narrow items, a level's close covers merged, a full buffer grown.
   const items = new Items(new Float64Array([0, 1, 2.1, 3]), new Float64Array([1, 2, 2.15, 4]), new Uint8Array([0, 0, 1, 2]),
     new Float32Array([1, 0.96, 1, 0.25]), 1);
@@ -269,4 +270,3 @@ function warmUp(): void {
     seriesColumns(new Float32Array(4), 0.5, t0, t1, new Float32Array(4));
   }
 }
-warmUp();

@@ -6,6 +6,7 @@ import { el } from './dom';
 import { unpackColumns, base64Bytes, type PackedHeader } from './packedColumns';
 import { classFor, previewModel, seedClass, type ClassHeader, type Preview, type PreviewHeader } from './preview';
 import { buildModel } from './model';
+import { warmUpDrawLoops } from './lod';
 
 /**
  * Entry point of dist/webview.js. Reads the embedded report (the JSON data block written
@@ -216,6 +217,7 @@ function download(report: Report): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+warmUpDrawLoops(); // before any frame (lod.ts: why)
 // The script follows the root and the report's blocks in the page (page.ts): it starts at once,
 // before the packed columns after it are parsed. A page laid out otherwise starts when parsed.
 if (document.readyState !== 'loading' || document.getElementById('cl-model')) void start();

@@ -190,8 +190,9 @@ export class ThreadRecorder {
     if (this.coarsen && this.chunk > 0) return this.rotateAtLoop();
     const next = this.chunk + 1;
     // Lazy answers (PromptAcks): the thread runs on meanwhile. A collection waits for this
-    // rotation: it hurries what is in flight, and what is sent after it began is not lazy.
-    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true }, undefined, !this.collected);
+    // rotation: it hurries what is in flight, and what is sent after it began is not lazy (no
+    // collection has begun here: checked above, nothing awaited since).
+    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true }, undefined, true);
     if (!this.seamRead(r?.result?.value)) return;
     const ended = this.chunk;
     this.chunk = next;
