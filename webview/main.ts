@@ -33,6 +33,9 @@ declare global {
    */
   // eslint-disable-next-line no-var
   var concurrencyLensHoldExact: Promise<unknown> | undefined;
+  /** If set (by a test), how many off-screen draws of the lanes the page makes once loaded (renderLoop.ts: warmDraw). */
+  // eslint-disable-next-line no-var
+  var concurrencyLensWarmDraws: number | undefined;
 }
 
 /** The page's data blocks (page.ts): the report, the host's preview and its classes, the packed columns. */

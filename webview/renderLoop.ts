@@ -25,6 +25,10 @@ import { AXIS_H, drawAxis } from './axis';
  * never changes the viewport or the selection.
  */
 export class RenderLoop {
+  /** Off-screen draws made (warmDraw; read by tests). */
+  get warmDrawsMade(): number { return this.warmDraws; }
+  /** Whether the off-screen draws are over (made, or skipped). */
+  get warmDone(): boolean { return this.warmSkipped || this.warmDraws >= this.warmDrawsWanted; }
   /** Milliseconds the last render() took (read by the render benchmark). */
   lastRenderMs = 0;
   /** performance.now() at the start of the last render and after each of its parts (axis, tracks, lanes, markers, overview). */
@@ -36,6 +40,16 @@ export class RenderLoop {
    * the current view takes next, for every row, then (bands … 2 × bands) all other levels.
    */
   private prebuiltRows = 0;
+  /** Off-screen draws of the lanes made so far (warmDraw), and how many to make. */
+  private warmDraws = 0;
+  /** Set when the page was kept busy before the draws were made: they are skipped. */
+  private warmSkipped = false;
+  private readonly warmDrawsWanted = globalThis.concurrencyLensWarmDraws ?? WARM_DRAWS;
+  /** What warmDraw draws into and keeps its runs in: dropped once it is done. */
+  private warm: { canvas: HTMLCanvasElement; runsCache: RunsCache } | undefined;
+  /** The lanes' visible height and scroll position at the last frame. */
+  private lanesHeight = 0;
+  private lanesScroll = 0;
   private theme: Theme = readTheme();
   private runs = createRuns();
   private levels: LevelCache;
@@ -109,15 +123,25 @@ export class RenderLoop {
    * Builds the rows' coarse levels while the page is idle, in layout order (the top rows are
    * the ones on screen first), a level at a time, so that zooming never stalls a frame on
    * building one: first the steps a zoom in from the current view takes next (every row), then
-   * all the others. Stops when every row is done.
+   * (after WARM_DRAWS off-screen draws of the lanes: warmDraw) all the others. Stops when every
+   * row is done.
    */
   private prebuildLevels(): void {
     if (this.idle) return;
     const rows = this.model.rows, order = this.layout.bands, n = order.length;
-    const step = (deadline: { timeRemaining(): number }) => {
+    const step = (deadline: IdleDeadlineLike) => {
       this.idle = 0;
       const [t0, t1] = this.viewport.visibleRange(), msPerPx = (t1 - t0) / this.viewport.width;
       while (this.prebuiltRows < 2 * n) {
+        // Between the two passes: the off-screen draws (they use the next steps, just built).
+        // A page kept busy for a second (frames all along: they warm the code themselves) skips
+        // them, so the levels a zoom needs next are not held up.
+        if (this.prebuiltRows === n && !this.warmDone) {
+          if (deadline.timeRemaining() >= 8) this.warmDraw(this.warmDraws++);
+          else if (deadline.didTimeout) this.warmSkipped = true;
+          else break;
+          continue;
+        }
         const b = order[this.prebuiltRows % n];
         const more = b.type === 'row' && (this.prebuiltRows < n
           ? this.levels.prebuildNext(b.row, rows[b.row], msPerPx)
@@ -126,8 +150,31 @@ export class RenderLoop {
         if (deadline.timeRemaining() < 4) break;
       }
       if (this.prebuiltRows < 2 * n) this.idle = requestIdle(step);
+      if (this.warmDone) this.warm = undefined;
     };
     this.idle = requestIdle(step);
+  }
+
+  /**
+   * Draws the lanes as a frame would, into a canvas that is never shown, at the visible range
+   * and zoomed in from it (i: the draw's number). The first frames of a zoom used to pay for
+   * V8's first uses of the drawing code (the first frame at the next level of detail took
+   * 16–30 ms of lanes instead of ~6, and its optimizing compiler took it up again ~18 frames
+   * later, 9–15 ms): these draws pay them in idle time instead. Nothing they draw is kept.
+   */
+  private warmDraw(i: number): void {
+    const w = this.viewport.width, vh = this.lanesHeight;
+    if (!(w > 0) || !(vh > 0)) return;
+    this.warm ??= { canvas: document.createElement('canvas'), runsCache: new RunsCache() };
+    const [v0, v1] = this.viewport.visibleRange();
+    // The view, then the view zoomed in around its middle (the next levels of detail).
+    const share = WARM_ZOOMS[i % WARM_ZOOMS.length], mid = (v0 + v1) / 2, half = ((v1 - v0) * share) / 2;
+    const s = this.viewport.xScale().copy().domain([mid - half, mid + half]);
+    drawLanes(fitCanvas(this.warm.canvas, w, vh), {
+      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, runsCache: this.warm.runsCache, scale: s,
+      ticks: s.ticks(Math.max(2, Math.floor(w / 110))), width: w, height: vh, scrollTop: this.lanesScroll, theme: this.theme,
+      selected: undefined, pixels: this.pixels, dpr: canvasDpr(),
+    });
   }
 
   /**
@@ -177,6 +224,8 @@ export class RenderLoop {
     const { axisCanvas, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
     // Layout reads first: once the frame writes to the page, a read would force a layout.
     const vh = Math.max(1, lanesEl.clientHeight), scrollTop = lanesEl.scrollTop, ow = overviewWidth(overview);
+    this.lanesHeight = vh;
+    this.lanesScroll = scrollTop;
 
     // Axis
     drawAxis(fitCanvas(axisCanvas, w, AXIS_H), s, ticks, w, th, canvasDpr());
@@ -211,11 +260,22 @@ export class RenderLoop {
   }
 }
 
+/**
+ * Off-screen lanes draws once the next steps are built (RenderLoop.warmDraw; V8's optimizing
+ * compiler took up the drawing code ~18 frames in), and the share of the view each draws: at
+ * least half, which the steps prebuildNext built hold (no level is merged in a draw).
+ */
+const WARM_DRAWS = 24;
+const WARM_ZOOMS = [1, 0.9995, 0.75, 0.55];
+
+/** What an idle callback is given: the time left, and whether it runs because its timeout passed (the page was busy). */
+interface IdleDeadlineLike { timeRemaining(): number; readonly didTimeout: boolean }
+
 /** requestIdleCallback where there is one (Chromium: VS Code, the HTML report), else a timeout with a 10 ms budget. */
-function requestIdle(cb: (deadline: { timeRemaining(): number }) => void): number {
+function requestIdle(cb: (deadline: IdleDeadlineLike) => void): number {
   if (typeof requestIdleCallback === 'function') return requestIdleCallback(cb, { timeout: 1000 });
   const t = performance.now();
-  return window.setTimeout(() => cb({ timeRemaining: () => Math.max(0, 10 - (performance.now() - t)) }), 16);
+  return window.setTimeout(() => cb({ timeRemaining: () => Math.max(0, 10 - (performance.now() - t)), didTimeout: false }), 16);
 }
 
 function cancelIdle(id: number): void {
