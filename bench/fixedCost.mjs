@@ -8,12 +8,12 @@
 // scratch folder) in the same rounds, so before → after is measured under the same load.
 // Usage: node bench/fixedCost.mjs [--rounds N] [--count N] [--compare DIR] [row-name-substring…]
 // Load averages are printed before and after: figures on a loaded machine show direction only.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCostArgs } from './lib/costArgs.mjs';
+import { timedCommand } from './lib/timedCommand.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -37,23 +37,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'cl-fixedcost-'));
 const env = { ...process.env };
 delete env.NODE_OPTIONS;
 
-const TIME_BIN = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const timeFile = join(scratch, 'time.txt');
-
-/**
- * Runs a command; returns [wall ms, CPU ms of it and every process it waited for (GNU time's
- * user + system, 10 ms resolution; NaN without /usr/bin/time)]. On a loaded machine CPU time is
- * the steadier figure: wall time there is mostly waiting for a core.
- */
-function timed(file, args, cwd) {
-  const [f, a] = TIME_BIN ? [TIME_BIN, ['-f', '%U %S', '-o', timeFile, file, ...args]] : [file, args];
-  const t0 = performance.now();
-  const r = spawnSync(f, a, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 300_000 });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${r.status ?? r.signal}\n${(r.stderr || r.stdout).slice(-2000)}`);
-  const cpu = TIME_BIN ? readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').reduce((x, y) => x + Number(y) * 1000, 0) : NaN;
-  return [ms, cpu];
-}
+const timed = (file, args, cwd) => timedCommand(file, args, { cwd, env, timeFile });
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
