@@ -8,6 +8,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { CLI, ROOT, profile, reportOf, fixture } from './fixtures/harness.mjs';
@@ -112,6 +113,27 @@ describe('hand-overs: a main thread and a worker wait for programs that inherit 
     const s = report.spans.slices;
     const covering = s.lane.map((l, i) => [l, s.start[i], s.end[i]]).filter(([l, a, b]) => l === lane && a <= mid && b >= mid);
     assert.deepEqual(covering, [], `slices over the wait's middle (${mid.toFixed(1)} ms)`);
+  });
+});
+
+describe('hand-overs: child_process is wrapped only where the program loads it', () => {
+  it('an ES module that imports child_process: its hand-over is paused (the calls are wrapped as the probe loads)', async () => {
+    const rawFile = rawPath();
+    const run = await profile([fixture('handOver/handOver.mjs')], { timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_RAW: rawFile } });
+    assert.equal(run.code, 0, run.stderr.slice(-2000));
+    assert.match(run.stdout, /^from-esm-child$/m);
+    const h = handOversOf(JSON.parse(readFileSync(rawFile, 'utf8')));
+    assert.equal(h.length, 1, JSON.stringify(h));
+    assert.equal(h[0].call, 'child_process.execFileSync');
+    assert.equal(h[0].inside, 0, `${h[0].inside} samples inside the ${h[0].waitMs} ms wait`);
+  });
+
+  it('a program and a worker that never load child_process: profiled, it is not loaded for them (a plain run does not load it either)', async () => {
+    const plain = spawnSync(process.execPath, [fixture('handOver/noChildProcess.js')], { encoding: 'utf8' });
+    assert.match(plain.stdout, /^child_process loaded: main false, worker false$/m, plain.stderr);
+    const run = await profile([fixture('handOver/noChildProcess.js')], { timeoutMs: TIMEOUT });
+    reportOf(run);
+    assert.match(run.stdout, /^child_process loaded: main false, worker false$/m, run.stderr.slice(-2000));
   });
 });
 

@@ -20,6 +20,14 @@
  * before the thread blocks. Other calls (pipes, captured output: `execSync('git rev-parse HEAD')`)
  * go through untouched and are sampled as before: they are short, and a profiler restart would
  * cost more than their samples.
+ *
+ * A thread whose program never loads child_process does not load it for this either (it took
+ * ~6.5 ms of every process's and worker's start, most of them leaves that spawn nothing): the
+ * calls are wrapped as the program's first `require()` of it returns (CommonJS), or at once when
+ * it is loaded already or the thread's entry point runs as an ES module (an `import` of a
+ * built-in reaches no CommonJS hook). An ES module imported later by a CommonJS entry that is the
+ * first to load child_process gets the unwrapped calls: its hand-overs are then sampled as any
+ * other blocking call (what the wait costs, not what the report says).
  */
 import { now } from './clock';
 import { threadRunMs } from './threadCpuClock';
@@ -42,8 +50,39 @@ const SYNC_CALLS = ['spawnSync', 'execFileSync', 'execSync'] as const;
 /** Longest command text kept in a record. */
 const MAX_COMMAND_CHARS = 200;
 
-/** Wraps child_process's sync calls so that a hand-over pauses `chunker`'s profile; `done` gets each paused one. */
-export function pauseSamplingInHandOvers(chunker: PausableChunks, done: (h: HandOver) => void): void {
+/**
+ * Wraps child_process's sync calls so that a hand-over pauses `chunker`'s profile; `done` gets each
+ * paused one. `esmEntry`: the thread's entry point runs as an ES module (wrapped at once).
+ */
+export function pauseSamplingInHandOvers(chunker: PausableChunks, done: (h: HandOver) => void, esmEntry: boolean): void {
+  const wrap = () => wrapSyncCalls(chunker, done);
+  const loaded: boolean = (process as any).moduleLoadList?.includes('NativeModule child_process') ?? true;
+  if (esmEntry || loaded) wrap();
+  else whenFirstRequired('child_process', wrap);
+}
+
+/**
+ * Calls `then` once, as the first CommonJS `require()` of built-in `name` returns (before the
+ * caller has its exports), then takes its hook out of Module._load again if it is still the
+ * outermost (else it stays, doing nothing more).
+ */
+function whenFirstRequired(name: string, then: () => void): void {
+  const Module = require('node:module');
+  const load = Module._load;
+  let due = true;
+  const hook = function (this: unknown, request: unknown, ...rest: unknown[]) {
+    const exports = load.call(this, request, ...rest);
+    if (due && (request === name || request === `node:${name}`)) {
+      due = false;
+      if (Module._load === hook) Module._load = load;
+      try { then(); } catch { /* the calls stay unwrapped */ }
+    }
+    return exports;
+  };
+  Module._load = hook;
+}
+
+function wrapSyncCalls(chunker: PausableChunks, done: (h: HandOver) => void): void {
   // The module object itself (an `import * as` namespace in this bundle is a read-only copy).
   const cp = require('node:child_process') as Record<string, unknown>;
   for (const call of SYNC_CALLS) {

@@ -21,7 +21,7 @@ import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
-import { installLoadHooks, firstCompiledFile, isLoadingModule } from './loadHooks';
+import { installLoadHooks, firstCompiledFile, isLoadingModule, entryUsesEsmLoader, usesEsmLoader } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
@@ -85,7 +85,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   }
   if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
   // A thread blocked in a hand-over to another program is not sampled meanwhile (handOver.ts).
-  if (!launcher && !measureOff('handOver')) pauseSamplingInHandOvers(profileChunk, (h) => log.write({ t: 'handOver', ...h }));
+  if (!launcher && !measureOff('handOver')) pauseSamplingInHandOvers(profileChunk, (h) => log.write({ t: 'handOver', ...h }), entryUsesEsmLoader() || usesEsmLoader());
   recordCreations(log, opts.probePath);
   runtime.threadCpu = threadRunMs;
   // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a

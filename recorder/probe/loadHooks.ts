@@ -143,7 +143,7 @@ function sameShape<F extends (...args: any[]) => unknown>(original: F, wrapper: 
 }
 
 /** --import / --loader make Node run the entry point through the ESM loader. */
-function usesEsmLoader(): boolean {
+export function usesEsmLoader(): boolean {
   const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   return flags.some((f) => /^--(import|loader|experimental-loader)(=|$)/.test(f));
 }
@@ -156,7 +156,7 @@ function enableSourceMaps(): void {
  * True when Node runs the main script through the ESM loader: an ES module (.mjs/.mts, or .js/.ts
  * under "type": "module"), or a .cts under "type": "module" (Node decides by package type).
  */
-function entryUsesEsmLoader(): boolean {
+export function entryUsesEsmLoader(): boolean {
   const main = process.argv[1];
   if (!main) return false;
   return moduleFormat(main) === 'module' || (/\.cts$/.test(main) && packageTypeOf(main) === 'module');
