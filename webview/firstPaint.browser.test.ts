@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launch } from './fixtures/browser';
+import { canvases, hasChromium, launch } from './fixtures/browser';
 import { syntheticReport } from './fixtures/syntheticReport';
 import { requirement } from '../scripts/testEnvironment';
 import { htmlReport } from '../cli/htmlReport';
@@ -15,9 +15,6 @@ import { htmlReport } from '../cli/htmlReport';
 // exactly from the class of the lanes' width; then the spans replace it and the timeline is what it
 // is without a preview.
 const needs = requirement(!hasChromium && 'chromium not installed (apt-get install -y chromium)');
-
-/** Every canvas of the page, as pixels (the lanes, tracks and overview). */
-const canvases = (page: Page) => page.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => c.toDataURL()));
 
 /** The lanes canvas's pixels (RGBA). */
 const lanesPixels = (page: Page) => page.evaluate(() => {

@@ -14,7 +14,8 @@ import { setText } from './dom';
 import { formatMs } from '../analyzer/format';
 import { TRACKS, TRACK_H, TrackOverlay, drawTracks, trackMaxima } from './tracks';
 import { drawOverview, overviewWidth, OverviewCache } from './overview';
-import { drawLanes } from './lanesCanvas';
+import { drawLanes, type LanesFrame } from './lanesCanvas';
+import type { ScaleLinear } from 'd3-scale';
 import { AXIS_H, drawAxis } from './axis';
 
 /**
@@ -170,11 +171,15 @@ export class RenderLoop {
     // The view, then the view zoomed in around its middle (the next levels of detail).
     const share = WARM_ZOOMS[i % WARM_ZOOMS.length], mid = (v0 + v1) / 2, half = ((v1 - v0) * share) / 2;
     const s = this.viewport.xScale().copy().domain([mid - half, mid + half]);
-    drawLanes(fitCanvas(this.warm.canvas, w, vh), {
-      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, runsCache: this.warm.runsCache, scale: s,
-      ticks: s.ticks(Math.max(2, Math.floor(w / 110))), width: w, height: vh, scrollTop: this.lanesScroll, theme: this.theme,
-      selected: undefined, pixels: this.pixels, dpr: canvasDpr(),
-    });
+    drawLanes(fitCanvas(this.warm.canvas, w, vh), this.lanesFrame(s, axisTicks(s, w), vh, this.lanesScroll, this.warm.runsCache, undefined));
+  }
+
+  /** What drawLanes draws from, at scale `s` on lanes `height` px high scrolled to `scrollTop` (a frame, or warmDraw). */
+  private lanesFrame(s: ScaleLinear<number, number>, ticks: number[], height: number, scrollTop: number, runsCache: RunsCache, selected: Selection | undefined): LanesFrame {
+    return {
+      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, runsCache, scale: s, ticks,
+      width: this.viewport.width, height, scrollTop, theme: this.theme, selected, pixels: this.pixels, dpr: canvasDpr(),
+    };
   }
 
   /**
@@ -220,7 +225,7 @@ export class RenderLoop {
     const w = this.viewport.width;
     const th = this.theme;
     const s = this.viewport.xScale();
-    const ticks = s.ticks(Math.max(2, Math.floor(w / 110)));
+    const ticks = axisTicks(s, w);
     const { axisCanvas, tracksCanvas, lanesCanvas, lanesEl, overview } = this.dom;
     // Layout reads first: once the frame writes to the page, a read would force a layout.
     const vh = Math.max(1, lanesEl.clientHeight), scrollTop = lanesEl.scrollTop, ow = overviewWidth(overview);
@@ -241,11 +246,7 @@ export class RenderLoop {
     mark('tracks');
     // Lanes (only the rows in the scrolled window) and finding markers
     this.levels.approximated = 0;
-    this.notLoaded = drawLanes(fitCanvas(lanesCanvas, w, vh), {
-      model: this.model, layout: this.layout, levels: this.levels, runs: this.runs, runsCache: this.runsCache, scale: s, ticks,
-      width: w, height: vh, scrollTop, theme: th, selected: this.selected(),
-      pixels: this.pixels, dpr: canvasDpr(),
-    });
+    this.notLoaded = drawLanes(fitCanvas(lanesCanvas, w, vh), this.lanesFrame(s, ticks, vh, scrollTop, this.runsCache, this.selected()));
     this.approximated = this.levels.approximated;
     mark('lanes');
     this.markers.position(s, w, this.layout);
@@ -258,6 +259,11 @@ export class RenderLoop {
     this.lastRenderMs = performance.now() - t0p;
     if (this.prebuiltRows === 0 && !this.model.pending) this.prebuildLevels();
   }
+}
+
+/** The axis's ticks for lanes `w` px wide (about one per 110 px); the lanes' grid lines stand at them. */
+function axisTicks(s: ScaleLinear<number, number>, w: number): number[] {
+  return s.ticks(Math.max(2, Math.floor(w / 110)));
 }
 
 /**

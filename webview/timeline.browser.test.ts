@@ -1,14 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
+import type { Browser } from 'playwright-core';
+import { canvases, hasChromium, launch, openReport, visibleRange } from './fixtures/browser';
 import { syntheticReport } from './fixtures/syntheticReport';
 import { requirement } from '../scripts/testEnvironment';
 import { htmlReport } from '../cli/htmlReport';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { pathToFileURL } from 'node:url';
 
 // The timeline in headless Chromium, on synthetic reports (real profiled programs are in
 // realPrograms.browser.test.ts). Asserts what a user sees and can do.
@@ -130,20 +129,14 @@ describe('timeline in Chromium', { skip: needs.skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-warm-'));
     const file = join(dir, 'report.html');
     writeFileSync(file, htmlReport(syntheticReport({ lanes: 6, spans: 150_000, wallMs: 30_000, childProcesses: 1 })));
-    const open = async (warmDraws?: number) => {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      if (warmDraws !== undefined) await page.addInitScript(`globalThis.concurrencyLensWarmDraws = ${warmDraws};`);
-      await page.goto(pathToFileURL(file).href);
-      await page.waitForFunction(() => (globalThis as any).concurrencyLens?.firstPaintMs && !(globalThis as any).concurrencyLens.timeline.model.pending, null, { timeout: 60_000 });
-      await page.waitForFunction(() => (globalThis as any).concurrencyLens.timeline.loop.warmDone, null, { timeout: 60_000 });
-      return { page, errors, made: await page.evaluate(() => (globalThis as any).concurrencyLens.timeline.loop.warmDrawsMade as number) };
+    const open = async (initScript?: string) => {
+      const opened = await openReport(browser, file, { initScript });
+      await opened.page.waitForFunction(() => (globalThis as any).concurrencyLens.timeline.loop.warmDone, null, { timeout: 60_000 });
+      return { ...opened, made: await opened.page.evaluate(() => (globalThis as any).concurrencyLens.timeline.loop.warmDrawsMade as number) };
     };
-    const warm = await open(), cold = await open(0);
+    const warm = await open(), cold = await open('globalThis.concurrencyLensWarmDraws = 0;');
     assert.equal(warm.made, 24, 'the loaded page made its off-screen draws (it was idle)');
     assert.equal(cold.made, 0);
-    const canvases = (p: Page) => p.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => c.toDataURL()));
     // On screen, what the first frame drew; then redrawn at the view, at the next level of detail and zoomed in.
     assert.deepEqual(await canvases(warm.page), await canvases(cold.page), 'the same pixels at the first frame');
     for (const [a, b] of [[0, 30_000], [0, 29_985], [7_000, 19_000], [12_000, 12_030]]) {
