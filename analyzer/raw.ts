@@ -1,6 +1,6 @@
 /**
  * What the recorder hands the analyzer: everything measured, nothing interpreted. Times in
- * probe records are `performance.now()` of their thread (ms); `hello.perfAnchor` and
+ * probe records are the probe clock of their thread (ms: recorder/probe/clock.ts); `hello.perfAnchor` and
  * `hello.hrAnchorUs` convert them to CLOCK_MONOTONIC µs, the clock of CPU profiles and
  * trace events. `startHrUs`/`startEpochMs` convert that to report time.
  */
@@ -8,7 +8,7 @@
 // ticks, site kinds): constants only, imported by both sides (the probe runtime is the writer,
 // and this module is bundled into every probed thread).
 
-/** A span: SPAN.size float64s, at these offsets. t0/t1/t2 are the probe's performance.now() (report ms after threadModel). */
+/** A span: SPAN.size float64s, at these offsets. t0/t1/t2 are the probe clock's ms (report ms after threadModel). */
 export const SPAN = {
   kind: 0,
   site: 1,
@@ -35,7 +35,7 @@ export type SiteKind = keyof typeof SITE_KIND;
 
 /** A lag tick: TICK.size numbers, at these offsets. */
 export const TICK = {
-  /** performance.now() of the tick (report ms after threadModel). */
+  /** The probe clock's ms at the tick (report ms after threadModel). */
   t: 0,
   /** How late the tick's timer fired. */
   lagMs: 1,

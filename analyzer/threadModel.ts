@@ -46,7 +46,7 @@ export interface ThreadModel {
   endMs?: number;
   exitCode?: number;
   mainModule?: string;
-  /** Converts a time of this thread's performance.now() to report ms. */
+  /** Converts a time of this thread's probe clock (ms) to report ms. */
   toMs(perf: number): number;
 }
 

@@ -127,14 +127,6 @@ describe('hand-overs: child_process is wrapped only where the program loads it',
     assert.equal(h[0].call, 'child_process.execFileSync');
     assert.equal(h[0].inside, 0, `${h[0].inside} samples inside the ${h[0].waitMs} ms wait`);
   });
-
-  it('a program and a worker that never load child_process: profiled, it is not loaded for them (a plain run does not load it either)', async () => {
-    const plain = spawnSync(process.execPath, [fixture('handOver/noChildProcess.js')], { encoding: 'utf8' });
-    assert.match(plain.stdout, /^child_process loaded: main false, worker false$/m, plain.stderr);
-    const run = await profile([fixture('handOver/noChildProcess.js')], { timeoutMs: TIMEOUT });
-    reportOf(run);
-    assert.match(run.stdout, /^child_process loaded: main false, worker false$/m, run.stderr.slice(-2000));
-  });
 });
 
 describe('TypeScript 7\'s tsc: a node shim that hands over to the native compiler (or execs it)', () => {

@@ -299,7 +299,7 @@ describe('TypeScript: CPU samples and sync I/O map to .ts lines', () => {
 describe('work done inside a dependency is located at the user-code call', () => {
   const s = runOnce('library-calls.js');
   it('blocking-cpu points at the user line that called the CPU-heavy library function', () => {
-    assert.match(s.run.stdout, /library done true true/);
+    assert.match(s.run.stdout, /library done true true true/);
     const report = reportOf(s.run);
     const f = findingAt(report, 'blocking-cpu', s.file, lineOf(s.file, 'lib-crunch'));
     assert.ok(f.totalMs >= 20, `totalMs ${f.totalMs}`);
@@ -310,7 +310,11 @@ describe('work done inside a dependency is located at the user-code call', () =>
   });
   it('sync I/O made by the library is reported at the user call into it', () => {
     const report = reportOf(s.run);
-    findingAt(report, 'sync-io', s.file, lineOf(s.file, 'lib-read'));
+    assert.match(findingAt(report, 'sync-io', s.file, lineOf(s.file, 'lib-read')).message, /did sync file I\/O \(readFileSync ×1\)/);
+  });
+  it("counts a lazily loaded fs function (fs.opendirSync, wrapped only when first read) like the others", () => {
+    const report = reportOf(s.run);
+    assert.match(findingAt(report, 'sync-io', s.file, lineOf(s.file, 'lib-dir')).message, /did sync file I\/O \(opendirSync ×1\)/);
   });
 });
 

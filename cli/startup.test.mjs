@@ -31,6 +31,21 @@ describe('profile starts the program first', () => {
   });
 });
 
+describe('the probe loads no built-in the program would not', () => {
+  it('a program and a worker that never load child_process nor perf_hooks, nor open a directory: profiled, none of them is loaded for them (as in a plain run)', async () => {
+    const program = fixture('startup/builtinsNotLoaded.js');
+    const plain = spawnSync(process.execPath, [program], { encoding: 'utf8', env: env() });
+    assert.match(plain.stdout, /^loaded: main \[\], worker \[\]$/m, plain.stderr);
+    // The first run may instrument the fixture (a cold instrument cache): the instrumenter loads
+    // fs.promises, zlib and crypto for their names (recorder/probe/ioNames.ts). The second runs it
+    // from the cache, as every run after a file's first does.
+    reportOf(await profile([program]));
+    const run = await profile([program]);
+    reportOf(run);
+    assert.match(run.stdout, /^loaded: main \[\], worker \[\]$/m, run.stderr.slice(-2000));
+  });
+});
+
 describe('non-ASCII text from the program arrives intact', () => {
   it("keeps a hot function's non-ASCII name in the exported CPU profile", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-startup-'));

@@ -95,7 +95,7 @@ const entries = [
   // The agent the attach recorder injects into a running process's threads (evaluated, not loaded: iife).
   { ...node, sourcemap: false, entryPoints: ['recorder/probe/attachAgent.ts'], outfile: 'dist/attachAgent.js', format: 'iife' },
   // The probe's parser and transform (acorn inside), loaded only on a cache miss.
-  { ...node, entryPoints: ['recorder/probe/instrumenter.ts'], outfile: 'dist/instrumenter.js', format: 'cjs' },
+  { ...node, entryPoints: ['recorder/probe/instrumenter.ts'], outfile: 'dist/instrumenter.js', format: 'cjs', plugins: [builtinNamespacesAsRequire] },
   // ESM load hooks registered by the probe with module.register().
   { ...node, entryPoints: ['recorder/probe/esmHooks.ts'], outfile: 'dist/esmHooks.mjs', format: 'esm', external: ['esbuild'] },
   // The VS Code extension host side.

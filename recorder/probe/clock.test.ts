@@ -26,6 +26,18 @@ describe('monotonicUs', () => {
     const ms = elapsedMsAround(() => chunk(1, 1));
     assert.ok(ms >= 0 && ms < 10_000, `elapsed ${ms} ms`);
   });
+  it("the probe clock (now) leaves it whole too, and runs at the same rate as CLOCK_MONOTONIC", async () => {
+    const ms = elapsedMsAround(now);
+    assert.ok(ms >= 0 && ms < 10_000, `elapsed ${ms} ms`);
+    // Each read of now() bracketed by two of the monotonic clock (whole µs): the time between the
+    // two reads of now() lies between the brackets' inner and outer spans, however late a read runs.
+    const bracket = () => { const before = monotonicUs(); const t = now(); return { before, t, after: monotonicUs() }; };
+    const a = bracket();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const b = bracket();
+    const elapsed = b.t - a.t;
+    assert.ok(elapsed >= (b.before - a.after - 1) / 1000 && elapsed <= (b.after - a.before + 1) / 1000, `now ${elapsed} ms; monotonic ${(b.before - a.after) / 1000}–${(b.after - a.before) / 1000} ms`);
+  });
   it('is process.hrtime.bigint() in µs (the recorder reads that in its own process)', () => {
     const before = Number(process.hrtime.bigint() / 1000n);
     const us = monotonicUs();
@@ -36,7 +48,7 @@ describe('monotonicUs', () => {
     const real = { performance: globalThis.performance, hrtime: process.hrtime, setTimeout: globalThis.setTimeout, nextTick: process.nextTick };
     const faked: string[] = [];
     let ticked: Promise<void>, timedOut: Promise<void>;
-    const before = real.performance.now(), beforeUs = Number(process.hrtime.bigint() / 1000n);
+    const before = now(), beforeUs = Number(process.hrtime.bigint() / 1000n);
     // Only scheduled while faked, awaited after: the test runner needs the real ones meanwhile.
     Object.defineProperty(globalThis, 'performance', { value: { now: () => 0 }, configurable: true, writable: true });
     process.hrtime = Object.assign(() => [0, 0] as [number, number], { bigint: () => 0n });

@@ -6,14 +6,23 @@
  * and its lag timer would wait for the test to advance the clock. (The attach agent captures
  * them when it is injected: a fake installed before then is what it gets.)
  */
-const perf = performance;
 const hrtime = process.hrtime;
 
+/** The whole second of hrtime's clock the probe loaded in: the probe clock's origin. */
+const originS = hrtime()[0];
+
 /**
- * performance.now(): the probe's clock (ms since the thread's time origin). `globalThis.performance`
- * is also an accessor in Node: a getter call on every read.
+ * The probe's clock: ms since `originS`, read from `process.hrtime()` (CLOCK_MONOTONIC, as
+ * performance.now() reads it). Not performance.now(): the first read of `globalThis.performance`
+ * loads perf_hooks and its modules (~2 ms and ~160 kB of young-generation garbage in every thread,
+ * which a thread that never uses it would not pay). Records carry it with an anchor on the
+ * CLOCK_MONOTONIC µs clock (`hello.perfAnchor`, `hello.hrAnchorUs`), so only its differences
+ * matter. Seconds are subtracted before the sum: the value keeps hrtime's ns.
  */
-export const now = (): number => perf.now();
+export const now = (): number => {
+  const t = hrtime();
+  return (t[0] - originS) * 1e3 + t[1] / 1e6;
+};
 
 /** setTimeout: the probe's lag timer. */
 export const ownSetTimeout = setTimeout;

@@ -13,7 +13,7 @@ import { now, ownNextTick } from './clock';
  *
  * Per request: a few numbers in a flat array (REQUEST_FIELDS each, see analyzer/raw.ts; times in whole hundredths of a ms), strings interned (at most
  * MAX_NAMES distinct routes/paths; more go to OTHER_ROUTE). Detail is capped at `maxRows` per
- * thread; the per-(kind, method, route) counts are exact. Times are the probe's clock (clock.ts: this thread's performance.now()).
+ * thread; the per-(kind, method, route) counts are exact. Times are the probe's clock (clock.ts).
  *
  * HTTP/2 server streams come from Node's `http2.server.stream.*` channels where Node publishes
  * them (http2Requests.ts).

@@ -399,26 +399,48 @@ function waitForCollector(runDir: string): void {
  *
  * Each function is replaced by a Proxy of itself: to the program it looks exactly like the
  * built-in (own properties such as `fs.realpathSync.native`, `name`, `length`, `prototype`,
- * toString); only calling it is timed.
+ * toString); only calling it is timed. One that fs loads on first read is wrapped at that read.
  */
 function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
   // The module object itself (an `import * as` namespace in this bundle is a read-only copy).
   const mutable = require('node:fs') as Record<string, unknown>;
   const names: string[] = [];
+  const counting = (original: (...args: unknown[]) => unknown, index: number) => new Proxy(original, {
+    apply(target, thisArg, args) {
+      if (isLoadingModule()) return Reflect.apply(target, thisArg, args);
+      const t0 = now();
+      try { return Reflect.apply(target, thisArg, args); } finally { runtime.fsSync(index, t0); }
+    },
+  });
   for (const name of Object.keys(mutable)) {
     // Names first: reading fs.ReadStream or fs.promises would load their modules (streams) into every process.
     if (!name.endsWith('Sync')) continue;
-    const original = mutable[name];
+    const property = Object.getOwnPropertyDescriptor(mutable, name);
+    if (property?.get) {
+      // Loaded on its first read (fs.opendirSync: its module, which a plain run loads only then):
+      // wrapped then. Node's getter makes it a data property as it loads it; a Proxy of the getter
+      // (its name, length, toString) puts ours in that property's place and hands it back.
+      const index = names.push(name) - 1;
+      try {
+        Object.defineProperty(mutable, name, {
+          ...property,
+          get: new Proxy(property.get, {
+            apply(target, thisArg, args) {
+              const original = Reflect.apply(target, thisArg, args);
+              if (typeof original !== 'function') return original;
+              const counted = counting(original as (...args: unknown[]) => unknown, index);
+              try { mutable[name] = counted; } catch { return original; }
+              return counted;
+            },
+          }),
+        });
+      } catch { /* not configurable in some builds */ }
+      continue;
+    }
+    const original = property?.value;
     if (typeof original !== 'function') continue;
     const index = names.push(name) - 1;
-    const counted = new Proxy(original as (...args: unknown[]) => unknown, {
-      apply(target, thisArg, args) {
-        if (isLoadingModule()) return Reflect.apply(target, thisArg, args);
-        const t0 = now();
-        try { return Reflect.apply(target, thisArg, args); } finally { runtime.fsSync(index, t0); }
-      },
-    });
-    try { mutable[name] = counted; } catch { /* read-only in some builds */ }
+    try { mutable[name] = counting(original as (...args: unknown[]) => unknown, index); } catch { /* read-only in some builds */ }
   }
   require('node:module').syncBuiltinESMExports();
   log.write({ t: 'fsSyncNames', names });

@@ -9,11 +9,22 @@ import * as crypto from 'node:crypto';
  */
 const CHILD_PROCESS_SYNC = ['execFileSync', 'execSync', 'spawnSync'];
 
+/**
+ * Whether `mod[key]` is a function, read from its property: fs loads some of its functions on
+ * their first read (fs.opendirSync, fs.opendir: internal/fs/dir), and a program that never reads
+ * them does not load that module plain. A lazily loaded property of Node's is one of its functions.
+ * (The instrumenter's bundle reads Node's built-ins as the module objects: scripts/build.mjs.)
+ */
+function isFunction(mod: object, key: string): boolean {
+  const property = Object.getOwnPropertyDescriptor(mod, key);
+  return property !== undefined && (property.get !== undefined || typeof property.value === 'function');
+}
+
 /** Every `*Sync` function of fs, child_process, zlib and crypto: calls that block the thread. */
 export function syncCallNames(): Set<string> {
   const names = new Set<string>(CHILD_PROCESS_SYNC);
-  for (const mod of [fs, zlib, crypto] as Record<string, unknown>[]) {
-    for (const k of Object.keys(mod)) if (k.endsWith('Sync') && typeof mod[k] === 'function') names.add(k);
+  for (const mod of [fs, zlib, crypto]) {
+    for (const k of Object.keys(mod)) if (k.endsWith('Sync') && isFunction(mod, k)) names.add(k);
   }
   return names;
 }
@@ -21,8 +32,8 @@ export function syncCallNames(): Set<string> {
 /** Async functions that queue work on libuv's thread pool (fs, crypto, zlib, dns.lookup). */
 export function poolCallNames(): Set<string> {
   const names = new Set<string>(Object.keys(fs.promises).filter((k) => typeof (fs.promises as any)[k] === 'function'));
-  for (const mod of [fs, zlib] as Record<string, unknown>[]) {
-    for (const k of Object.keys(mod)) if (k.endsWith('Sync') && typeof mod[k.slice(0, -4)] === 'function') names.add(k.slice(0, -4));
+  for (const mod of [fs, zlib]) {
+    for (const k of Object.keys(mod)) if (k.endsWith('Sync') && isFunction(mod, k.slice(0, -4))) names.add(k.slice(0, -4));
   }
   for (const k of ['pbkdf2', 'scrypt', 'randomBytes', 'randomFill', 'generateKeyPair', 'generatePrime', 'hkdf', 'lookup', 'lookupService']) names.add(k);
   names.delete('watch'); names.delete('constants');

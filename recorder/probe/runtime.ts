@@ -31,7 +31,7 @@ import { now } from './clock';
  *   x(inv)                                     an exception leaves the async function
  *   s(site, t0, value)                         a sync I/O call started at t0 returned value
  *   p(site, value)                             a call that queues libuv thread-pool work returned
- *   n()                                        now (performance.now())
+ *   n()                                        now (the probe clock, clock.ts)
  *   t(site)                                    before a call into a dependency: its start, or 0
  *   l(site, t0, value)                         that dependency call returned value
  *   ls / li / le(inv, loop)                    loop start / iteration start / loop end

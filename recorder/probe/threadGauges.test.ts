@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { profileChunker } from './threadGauges';
+import { now } from './clock';
 import { profileChunkExpression, PROFILE_CHUNK_PREFIX, WANTED_CPU_AT } from '../probeOptions';
 
 // The probe's side of the chunk rotation, on a console that records its calls (the real V8
@@ -34,10 +35,10 @@ describe('profileChunker', () => {
     const resumedAt = chunk.resume();
     assert.equal(chunk.resume(), resumedAt, 'already running: no second profile, the same start');
     assert.equal(chunk.pause(), true);
-    const rotationAt = performance.now();
+    const rotationAt = now();
     chunk(1, 1); // a recorder's rotation while paused: starts the next chunk, ends none
     const startedAt = chunk.resume(); // then nothing to resume: the rotation's start is when sampling resumed
-    assert.ok(startedAt >= resumedAt && startedAt <= performance.now(), `${startedAt} after ${resumedAt}`);
+    assert.ok(startedAt >= resumedAt && startedAt <= now(), `${startedAt} after ${resumedAt}`);
     assert.ok(Math.abs(startedAt - rotationAt) < 50, `resumed at the rotation (${startedAt} vs ${rotationAt})`);
     chunk(0, 1);
     assert.deepEqual(calls, [`end ${p}1`, `start ${p}2`, `end ${p}2`, `start ${p}3`, `end ${p}3`]);

@@ -8,8 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-// The ES build: the package's main (UMD) requires its parts at run time, which a bundle cannot.
-import { parse } from 'jsonc-parser/lib/esm/main.js';
+// The ES build's parser alone (see jsoncParser.d.ts): the package's main (UMD) requires its parts
+// at run time, which a bundle cannot, and its ES main also evaluates the formatter's tables as it
+// loads (~300 kB of strings, young-generation garbage in every thread the probe loads in).
+import { parse } from 'jsonc-parser/lib/esm/impl/parser.js';
 
 // Captured before the probe wraps fs.*Sync: reading configs is module loading, not the program's I/O.
 const { readFileSync, statSync } = fs;
