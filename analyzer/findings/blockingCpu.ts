@@ -88,7 +88,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       // It also bounds the stretch's CPU: on a crowded machine samples are sparse and each
       // stands for more time than the thread really ran.
       if (cpuOf[p].onCpu < threshold) continue;
-      const votes = new Map<string, { n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number> }>();
+      const votes = new Map<string, LineVote>();
       let user = 0, busy = 0, nodeInternal = 0, nodeJs = 0, gc = 0;
       for (let i = run.from; i <= run.to; i++) {
         if (!isBusy(samples.kind[i])) continue;
@@ -100,8 +100,9 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (!f) continue;
         user++;
         const key = `${f.url}:${f.line}`;
-        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, callees: new Map() };
+        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, callees: new Map(), entries: 0 };
         v.n++;
+        if (f.isLeaf && f.line === f.functionLine) v.entries++;
         if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + 1);
         votes.set(key, v);
       }
@@ -117,7 +118,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         // requests, spawning pool threads) is the cost of doing I/O, and cold internal code runs
         // slower under a profiler: it must be clearly long (twice the threshold) to be reported.
         if (nodeInternal / busy >= 0.6 && duration < 2 * threshold) continue;
-        const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+        const top = hottestVote(votes);
         // Node's own code run cold the first time (the first http.get() or res.end() of a process
         // compiles Node's HTTP code lazily, slower under a profiler on a loaded machine: 50 ms)
         // is a warm-up: reported only if clearly long or if it happens again at the same site. So
@@ -214,6 +215,37 @@ function finish(e: SiteEntry): FindingDraft {
     intervals,
     ...(many ? { perLane: lanes.map((l) => ({ laneId: l.laneId, occurrences: l.occurrences, totalMs: round(l.totalMs) })) } : {}),
   };
+}
+
+export interface LineVote {
+  n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number>;
+  /** Of `n`, samples in the function itself at its header line: a call's entry (see hottestVote). */
+  entries: number;
+}
+
+/**
+ * The line a stretch is reported at: the most sampled user line, where the samples V8 charges to
+ * a function's header while the function itself is on CPU (a call's entry, its stack check) count
+ * for its most sampled body line. In a small recursive function (`fib`) entries and body traded
+ * places from one stretch to the next as the code warmed up: the same work read as findings at
+ * two lines (in CI, one of three identical fib blocks was reported at the header, the other two
+ * at the body). A frame that is not the innermost (the function calling into native code or a
+ * dependency) is also charged to the header line, with its callee: those samples stay there. A
+ * function whose code is all on its header line keeps it.
+ */
+export function hottestVote(votes: Map<string, LineVote>): LineVote {
+  const byN = [...votes.values()].sort((a, b) => b.n - a.n);
+  const merged = new Map<LineVote, number>(byN.map((v) => [v, v.n]));
+  for (const v of byN) {
+    if (v.line !== v.fnLine || v.entries === 0) continue;
+    const body = byN.find((b) => b.url === v.url && b.fnLine === v.fnLine && b.line !== b.fnLine);
+    if (!body) continue;
+    merged.set(v, merged.get(v)! - v.entries);
+    merged.set(body, merged.get(body)! + v.entries);
+  }
+  let top = byN[0], topN = -1;
+  for (const [v, n] of merged) if (n > topN) { top = v; topN = n; }
+  return top;
 }
 
 /** "checkExpression, scan (typescript)": up to three hottest dependency functions with their packages. */
