@@ -24,8 +24,8 @@ const fib = (n) => (n < 2 ? n : fib(n - 1) + fib(n - 2));
 
 function serve() {
   // Warm up before taking requests, as a server behind a load balancer does before it reports
-  // ready: the first fib(22) runs as bytecode (~10 ms under the profiler here, 20 ms and more on a
-  // busy machine, where a warm one takes ~1 ms), and V8 compiles fib once it has run enough.
+  // ready: the first fib(22) runs as bytecode (10–20 ms under the profiler on a quiet 2-core VM,
+  // more on a busy one, where a warm one takes ~1 ms), and V8 compiles fib once it has run enough.
   // Small calls, so that the warm-up itself never holds the loop for long.
   for (let i = 0; i < 10; i++) fib(WORK_PER_REQUEST - 6);
   const server = http.createServer((req, res) => res.end(`fib(${WORK_PER_REQUEST}) = ${fib(WORK_PER_REQUEST)}\n`));
