@@ -20,7 +20,7 @@ function enlarged(requests: number, ticks: number): RawRun {
   const main = raw.threads.find((t) => t.records.some((r) => r.t === 'chunk' && r.requests?.rows.length))!;
   const chunks = main.records.filter((r) => r.t === 'chunk') as Extract<RawRun['threads'][number]['records'][number], { t: 'chunk' }>[];
   const withRequests = chunks.find((c) => c.requests?.rows.length)!;
-  const rows = withRequests.requests!.rows;
+  const rows = withRequests.requests!.rows as number[]; // JSON: an array
   const one = rows.slice(0, REQUEST_FIELDS);
   while (rows.length < requests * REQUEST_FIELDS) rows.push(...one);
   const withTicks = chunks.find((c) => c.ticks.length)!;

@@ -275,9 +275,16 @@ export const OTHER_ROUTE = '(other paths)';
  */
 export interface RawRequestsChunk {
   names: string[];
-  rows: number[];
-  /** The rows' times are whole hundredths of a ms (absent: ms, from a probe of an earlier version). */
+  /** In the probe's JSON line: empty when the rows went to the thread's `.requests` file (`rowsInFile`); the recorder's reader puts them here. */
+  rows: ArrayLike<number>;
+  /** The rows' times are whole hundredths of a ms (absent: ms: rows from the file, or from a probe of an earlier version). */
   hundredths?: boolean;
+  /**
+   * Rows the probe wrote with this chunk to the thread's `<pid>-<tid>.requests` file (float64s,
+   * times in ms), after the rows of the chunks before it: a loaded server's rows were most of its
+   * probe's JSON (recorder/launcher/threadLogs.ts reads them back into `rows`).
+   */
+  rowsInFile?: number;
   counts?: number[][];
   inFlight: number;
   maxInFlight: number;

@@ -11,7 +11,8 @@
 // with the neighbours; CPU per request of each part is the figure that holds. Runs alternate
 // variants in rounds; figures are medians over rounds.
 // Variants: `plain`, `cli=<path to cli.js>` (label: `after` for this build, --compare's `before`),
-// `off:<mechanism>` (this build with CONCURRENCY_LENS_MEASURE_OFF=<mechanism>) and `interval:<µs>`
+// `off:<mechanism>` (this build with CONCURRENCY_LENS_MEASURE_OFF=<mechanism>; `a+b@us`: both off, sampled
+// every us µs: a fixed interval, as the busy-server policy, which needs request recording, may not act) and `interval:<µs>`
 // (this build with --sampling-interval µs: 1000000 is sampling all but off). `--rate R`: autocannon
 // sends R requests/s in all (not as many as the server answers): every variant then does the same
 // work at the same pace, which makes CPU per request comparable where a saturated server's is not
@@ -42,7 +43,8 @@ const variants = [
   { name: 'plain' },
   ...(compare ? [{ name: 'before', cli: resolve(compare) }] : []),
   { name: 'after', cli: CLI },
-  ...offs.map((o) => ({ name: `off:${o}`, cli: CLI, off: o })),
+  // `--off a+b@us`: several mechanisms off at once (`+`), at a fixed sampling interval (`@`, µs).
+  ...offs.map((o) => { const [off, us] = o.split('@'); return { name: `off:${o}`, cli: CLI, off: off.replace(/\+/g, ','), interval: us }; }),
   ...intervals.map((us) => ({ name: `interval:${us}`, cli: CLI, interval: us })),
 ];
 const scratch = mkdtempSync(join(tmpdir(), 'cl-servercpu-'));

@@ -1,5 +1,5 @@
 import * as dc from 'node:diagnostics_channel';
-import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, type RawRequestsChunk } from '../../analyzer/raw';
+import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, REQUEST_FIELDS, type RawRequestsChunk } from '../../analyzer/raw';
 import { recordHttp2 } from './http2Requests';
 import { recordFrameworkRoutes } from './frameworkRoutes';
 import { now, ownNextTick } from './clock';
@@ -11,7 +11,7 @@ import { now, ownNextTick } from './clock';
  * `http.client.request.start` → `http.client.response.finish` (`http.request`) and undici's
  * `undici:request:create` → `:trailers`/`:error` (`fetch`).
  *
- * Per request: a few numbers in a flat array (REQUEST_FIELDS each, see analyzer/raw.ts; times in whole hundredths of a ms), strings interned (at most
+ * Per request: a few numbers in a flat buffer (REQUEST_FIELDS each, see analyzer/raw.ts; how they are written: take()), strings interned (at most
  * MAX_NAMES distinct routes/paths; more go to OTHER_ROUTE). Detail is capped at `maxRows` per
  * thread; the per-(kind, method, route) counts are exact. Times are the probe's clock (clock.ts).
  *
@@ -56,12 +56,12 @@ export class HttpRequests {
   private names = new Map<string, number>();
   private newNames: string[] = [];
   /**
-   * Detail rows not yet taken: the first `rowCount` numbers of `rows`, a buffer kept between
-   * takes. A fresh array per take grew by copies, each on pages touched for the first time (a
-   * loaded server's rows are ~300 kB a take: growing them was ~1.4 % of its main thread, their
-   * page faults ~1 % more).
+   * Detail rows not yet taken: the first `rowCount` numbers of `rows` (times in ms on the probe
+   * clock), a buffer kept between takes, which doubles when full. A fresh array per take grew by
+   * copies, each on pages touched for the first time (a loaded server's rows are ~300 kB a take:
+   * growing them was ~1.4 % of its main thread, their page faults ~1 % more).
    */
-  private rows: number[] = [];
+  private rows = new Float64Array(ROWS_INITIAL);
   private rowCount = 0;
   private kept = 0;
   /** Exact counts by countKey(kind, method, route): [count, errors]. */
@@ -230,12 +230,17 @@ export class HttpRequests {
     this.kept++;
     const server = o.kind === REQ_SERVER;
     const handled = server && o.handlerStart >= 0;
-    const r = this.rows;
     let k = this.rowCount;
-    r[k++] = o.kind; r[k++] = o.method; r[k++] = o.route; r[k++] = status; r[k++] = round(o.t0);
-    r[k++] = server ? round(syncEnd > 0 ? syncEnd : t1) : -1; r[k++] = round(t1); r[k++] = flags;
-    r[k++] = o.ready >= 0 ? round(o.ready) : -1; r[k++] = handled ? round(o.handlerStart) : -1;
-    r[k++] = handled ? round(o.handlerEnd >= 0 ? o.handlerEnd : t1) : -1;
+    if (k + REQUEST_FIELDS > this.rows.length) {
+      const grown = new Float64Array(this.rows.length * 2);
+      grown.set(this.rows.subarray(0, k));
+      this.rows = grown;
+    }
+    const r = this.rows;
+    r[k++] = o.kind; r[k++] = o.method; r[k++] = o.route; r[k++] = status; r[k++] = o.t0;
+    r[k++] = server ? (syncEnd > 0 ? syncEnd : t1) : -1; r[k++] = t1; r[k++] = flags;
+    r[k++] = o.ready >= 0 ? o.ready : -1; r[k++] = handled ? o.handlerStart : -1;
+    r[k++] = handled ? (o.handlerEnd >= 0 ? o.handlerEnd : t1) : -1;
     this.rowCount = k;
   }
 
@@ -255,24 +260,45 @@ export class HttpRequests {
     return this.rowCount > 0 || this.newNames.length > 0 || this.countsChanged || this.http2.changed;
   }
 
-  /** What happened since the last take, for the probe's chunk (undefined: nothing). */
-  take(): RawRequestsChunk | undefined {
+  /**
+   * What happened since the last take, for the probe's chunk (undefined: nothing). With
+   * `writeRows`, the rows go to it as raw float64s (times in ms), synchronously, and the chunk
+   * says how many (`rowsInFile`; the preloaded probe's `.requests` file, see RawRequestsChunk):
+   * JSON cost a loaded server ~0.6 µs of its main thread per request, and the recorder as much
+   * again to parse. Without, they are in the chunk as JSON numbers (an attached recording's,
+   * which travel over the inspector), times in whole hundredths of a ms.
+   */
+  take(writeRows?: (bytes: Uint8Array) => void): RawRequestsChunk | undefined {
     if (!this.pending()) return undefined;
-    const out: RawRequestsChunk = { names: this.newNames, rows: this.rows.slice(0, this.rowCount), hundredths: true, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
+    const n = this.rowCount;
+    let rows: number[] = [];
+    if (writeRows) {
+      if (n > 0) writeRows(new Uint8Array(this.rows.buffer, 0, n * 8));
+    } else {
+      rows = new Array<number>(n);
+      for (let i = 0; i < n; i++) rows[i] = TIME_FIELD[i % REQUEST_FIELDS] && this.rows[i] >= 0 ? round(this.rows[i]) : this.rows[i];
+    }
+    const out: RawRequestsChunk = { names: this.newNames, rows, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
+    if (writeRows) out.rowsInFile = n / REQUEST_FIELDS;
+    else out.hundredths = true;
     if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...countFields(k), n, e]);
     if (this.http2.servers > 0) out.http2 = { servers: this.http2.servers, recorded: this.http2.recorded };
     this.http2.changed = false;
     this.newNames = [];
     // The buffer is kept, unless a burst left it far larger than what takes now carry.
-    if (this.rows.length > ROWS_KEPT && this.rowCount * 4 < this.rows.length) this.rows = [];
+    if (this.rows.length > ROWS_KEPT && this.rowCount * 4 < this.rows.length) this.rows = new Float64Array(ROWS_INITIAL);
     this.rowCount = 0;
     this.countsChanged = false;
     return out;
   }
 }
 
-/** A row buffer longer than this (numbers: ~512 kB) is dropped after a take that used under a quarter of it. */
+/** A row buffer longer than this (numbers: 512 kB) is dropped after a take that used under a quarter of it. */
 const ROWS_KEPT = 65536;
+/** The row buffer's first length (numbers): 256 requests. */
+const ROWS_INITIAL = 256 * REQUEST_FIELDS;
+/** Which of a row's fields are times (t0, syncEnd, t1, ready, handlerStart, handlerEnd: analyzer/raw.ts). */
+const TIME_FIELD = [false, false, false, false, true, true, true, false, true, true, true];
 
 /** Names are interned below 1024 (MAX_NAMES + OTHER_ROUTE): a count's key packs kind, method and route in one number. */
 function countKey(kind: number, method: number, route: number): number {

@@ -114,7 +114,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
         t: 'chunk', at: t0, ticks: pendingTicks.splice(0), marks: runtime.taskMarks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
         threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
-        requests: requests.take(),
+        requests: requests.take((rows) => log.writeRequests(rows)),
       });
       if (withAgg) aggDueAt = now() + (now() - t0) * 100;
     } catch { /* the run directory is gone: the recorder stopped */ }
