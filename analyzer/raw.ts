@@ -262,6 +262,8 @@ export interface RawAggregates {
  * said when it ran (Fastify); -1: not told).
  */
 export const REQUEST_FIELDS = 11;
+/** Which of a row's fields are times (t0, syncEnd, t1, ready, handlerStart, handlerEnd): -1 there is no time. */
+export const REQUEST_TIME_FIELD: readonly boolean[] = [false, false, false, false, true, true, true, false, true, true, true];
 export const REQ_SERVER = 0, REQ_CLIENT = 1;
 /** flags: the request failed (client error) or the response did not finish normally. */
 export const REQ_ERROR = 1;

@@ -116,8 +116,7 @@ export function requestSpans(t: RequestTable, ctx: AnalysisContext, str: (s: str
     spans.ownMs.push(t.own[i] < 0 ? -1 : round(t.own[i], 2)); spans.queuedMs.push(t.queued[i] < 0 ? -1 : round(t.queued[i], 2)); spans.blocker.push(-1);
     spans.queuedBeforeMs.push(round(t.before[i], 2));
   }
-  const slowest = [...Array(n).keys()].filter((i) => t.kind[i] === REQ_SERVER && t.queued[i] + t.before[i] > 0)
-    .sort((a, b) => seenLatency(t, b) - seenLatency(t, a)).slice(0, NAMED_BLOCKERS);
+  const slowest = highest(n, NAMED_BLOCKERS, (i) => t.kind[i] === REQ_SERVER && t.queued[i] + t.before[i] > 0, (i) => seenLatency(t, i));
   for (const i of slowest) {
     const top = queuedBehind(t, ctx, [i], 1)[0];
     if (top) spans.blocker[i] = site(top.location.file, top.location.line, top.location.column, top.label);
@@ -247,6 +246,26 @@ function pollBefore(ticks: number[], t: number): number {
 }
 
 /** A server request's latency including the upper bound of its wait before Node read it. */
+/**
+ * The `k` indices below `n` that `include` takes with the highest `score`, highest first, ties in
+ * index order: what a stable sort of them all would begin with, without sorting them all (a
+ * loaded server's run has ~10⁵ requests: that comparator sort was ~0.9 µs a request).
+ */
+export function highest(n: number, k: number, include: (i: number) => boolean, score: (i: number) => number): number[] {
+  const index: number[] = [];
+  const value: number[] = [];
+  for (let i = 0; i < n; i++) if (include(i)) { index.push(i); value.push(score(i)); }
+  let picked = index.map((_, j) => j);
+  if (index.length > k) {
+    // The k-th highest score (a native numeric sort): all above it, then ties at it in index order.
+    const kth = Float64Array.from(value).sort()[index.length - k];
+    const above = picked.filter((j) => value[j] > kth);
+    const at = picked.filter((j) => value[j] === kth).slice(0, k - above.length);
+    picked = above.concat(at);
+  }
+  return picked.sort((a, b) => value[b] - value[a] || a - b).map((j) => index[j]);
+}
+
 function seenLatency(t: RequestTable, i: number): number {
   return t.end[i] - t.start[i] + t.before[i];
 }

@@ -1,5 +1,5 @@
 import * as dc from 'node:diagnostics_channel';
-import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, REQUEST_FIELDS, type RawRequestsChunk } from '../../analyzer/raw';
+import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, REQUEST_FIELDS, REQUEST_TIME_FIELD, type RawRequestsChunk } from '../../analyzer/raw';
 import { recordHttp2 } from './http2Requests';
 import { recordFrameworkRoutes } from './frameworkRoutes';
 import { now, ownNextTick } from './clock';
@@ -276,7 +276,7 @@ export class HttpRequests {
       if (n > 0) writeRows(new Uint8Array(this.rows.buffer, 0, n * 8));
     } else {
       rows = new Array<number>(n);
-      for (let i = 0; i < n; i++) rows[i] = TIME_FIELD[i % REQUEST_FIELDS] && this.rows[i] >= 0 ? round(this.rows[i]) : this.rows[i];
+      for (let i = 0; i < n; i++) rows[i] = REQUEST_TIME_FIELD[i % REQUEST_FIELDS] && this.rows[i] >= 0 ? round(this.rows[i]) : this.rows[i];
     }
     const out: RawRequestsChunk = { names: this.newNames, rows, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
     if (writeRows) out.rowsInFile = n / REQUEST_FIELDS;
@@ -297,8 +297,6 @@ export class HttpRequests {
 const ROWS_KEPT = 65536;
 /** The row buffer's first length (numbers): 256 requests. */
 const ROWS_INITIAL = 256 * REQUEST_FIELDS;
-/** Which of a row's fields are times (t0, syncEnd, t1, ready, handlerStart, handlerEnd: analyzer/raw.ts). */
-const TIME_FIELD = [false, false, false, false, true, true, true, false, true, true, true];
 
 /** Names are interned below 1024 (MAX_NAMES + OTHER_ROUTE): a count's key packs kind, method and route in one number. */
 function countKey(kind: number, method: number, route: number): number {
