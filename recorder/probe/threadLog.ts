@@ -10,25 +10,26 @@ const { openSync, writeSync } = fs;
  */
 export class ThreadLog {
   private fd: number | null = null;
-  private spansFd: number | null = null;
-  private requestsFd: number | null = null;
+  private binaryFds = new Map<string, number>();
 
   constructor(private readonly file: string) {}
 
   writeSpans(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    try {
-      if (this.spansFd === null) this.spansFd = openSync(this.file.replace(/\.jsonl$/, '.spans'), 'a');
-      writeSync(this.spansFd, bytes);
-    } catch { /* run directory removed: the recorder is gone */ }
+    this.append('.spans', bytes);
   }
 
   /** HTTP request rows (float64s), to the `.requests` file: see RawRequestsChunk.rowsInFile. */
   writeRequests(bytes: Uint8Array): void {
+    this.append('.requests', bytes);
+  }
+
+  /** Appends raw bytes to this thread's file with `suffix` in place of `.jsonl` (opened at the first write). */
+  private append(suffix: '.spans' | '.requests', bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     try {
-      if (this.requestsFd === null) this.requestsFd = openSync(this.file.replace(/\.jsonl$/, '.requests'), 'a');
-      writeSync(this.requestsFd, bytes);
+      let fd = this.binaryFds.get(suffix);
+      if (fd === undefined) this.binaryFds.set(suffix, fd = openSync(this.file.replace(/\.jsonl$/, suffix), 'a'));
+      writeSync(fd, bytes);
     } catch { /* run directory removed: the recorder is gone */ }
   }
 
