@@ -275,8 +275,7 @@ export class HttpRequests {
     if (writeRows) {
       if (n > 0) writeRows(new Uint8Array(this.rows.buffer, 0, n * 8));
     } else {
-      rows = new Array<number>(n);
-      for (let i = 0; i < n; i++) rows[i] = REQUEST_TIME_FIELD[i % REQUEST_FIELDS] && this.rows[i] >= 0 ? round(this.rows[i]) : this.rows[i];
+      for (let i = 0; i < n; i++) rows.push(REQUEST_TIME_FIELD[i % REQUEST_FIELDS] && this.rows[i] >= 0 ? round(this.rows[i]) : this.rows[i]);
     }
     const out: RawRequestsChunk = { names: this.newNames, rows, inFlight: this.inFlight, maxInFlight: this.maxInFlight, dropped: this.dropped };
     if (writeRows) out.rowsInFile = n / REQUEST_FIELDS;
