@@ -2,6 +2,7 @@ import { SPAN, SPAN_KIND, TICK, REQUEST_FIELDS, REQUEST_TIME_FIELD, type SpanKin
 
 type Hello = Extract<ProbeRecord, { t: 'hello' }>;
 type Chunk = Extract<ProbeRecord, { t: 'chunk' }>;
+type RequestsChunk = NonNullable<Chunk['requests']>;
 type Spawn = Extract<ProbeRecord, { t: 'spawn' }>;
 type HandOver = Extract<ProbeRecord, { t: 'handOver' }>;
 
@@ -54,8 +55,7 @@ export interface ThreadRequests {
   names: string[];
   /**
    * REQUEST_FIELDS per request: kind, method, route (indexes into names), status, t0, syncEnd (-1: none), t1, flags,
-   * ready (-1: none), handlerStart, handlerEnd (-1: none). A view of a buffer that doubles as
-   * chunks add rows (pushing 10⁶ numbers onto an array was ~100 ns each; a typed array's write ~3).
+   * ready (-1: none), handlerStart, handlerEnd (-1: none). See requestRowsInMs.
    */
   rows: Float64Array;
   /** Exact counts so far: [kind, method, route, count, errors]. */
@@ -80,6 +80,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     requests: { names: [], rows: new Float64Array(0), counts: [], dropped: 0, unfinished: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   const readings: [number, number][] = [];
+  const requestChunks: RequestsChunk[] = [];
   for (const r of thread.records) {
     switch (r.t) {
       case 'table':
@@ -100,7 +101,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
         }
         for (let i = 0; i < r.ticks.length; i += TICK.size) if (r.ticks[i + TICK.cpuMs] >= 0) readings.push([toMs(r.ticks[i + TICK.t]), r.ticks[i + TICK.cpuMs]]);
         if (r.agg) m.agg = r.agg;
-        if (r.requests) addRequests(m.requests, r.requests, toMs);
+        if (r.requests) { addRequests(m.requests, r.requests); requestChunks.push(r.requests); }
         m.lastChunk = r;
         if (r.mainModule) m.mainModule = r.mainModule;
         m.endMs = toMs(r.at);
@@ -115,6 +116,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     }
   }
   m.spans = spansInMs(thread.spans, hello, run);
+  m.requests.rows = requestRowsInMs(requestChunks, toMs);
   m.taskMarks.sort((a, b) => a - b);
   readings.sort((a, b) => a[0] - b[0]);
   for (const [t, cpu] of readings) m.cpuReadings.push(t, cpu);
@@ -139,31 +141,36 @@ function spansInMs(sp: ArrayLike<number> | undefined, hello: Hello | undefined, 
   return spans;
 }
 
-function addRequests(into: ThreadRequests, chunk: NonNullable<Chunk['requests']>, toMs: (perf: number) => number): void {
+function addRequests(into: ThreadRequests, chunk: RequestsChunk): void {
   for (const name of chunk.names) into.names.push(name); // not push(...names): a long list overflows the stack
-  const r = chunk.rows;
-  const unit = chunk.hundredths ? 0.01 : 1;
-  const n = r.length - (r.length % REQUEST_FIELDS);
-  const had = into.rows.length;
-  let buffer = into.rows.buffer;
-  if (had + n > buffer.byteLength / 8) {
-    const grown = new Float64Array(Math.max(had + n, buffer.byteLength / 4, 1024));
-    grown.set(into.rows);
-    buffer = grown.buffer;
-  }
-  const rows = new Float64Array(buffer, 0, had + n);
-  for (let i = 0; i < n; i += REQUEST_FIELDS) {
-    for (let k = 0; k < REQUEST_FIELDS; k++) {
-      const v = r[i + k];
-      rows[had + i + k] = !REQUEST_TIME_FIELD[k] ? v : v >= 0 ? toMs(v * unit) : -1;
-    }
-  }
-  into.rows = rows;
   if (chunk.http2) into.http2 = chunk.http2;
   if (chunk.counts) into.counts = chunk.counts;
   into.dropped = chunk.dropped;
   into.unfinished = chunk.inFlight;
   into.maxInFlight = Math.max(into.maxInFlight, chunk.maxInFlight);
+}
+
+/**
+ * The request rows of a thread's chunks, in order, with their times in report ms (toMs; -1 stays
+ * -1): one array of the exact size, written once (rows pushed number by number onto an array cost
+ * ~100 ns each here, mostly the growing array's fresh pages' faults).
+ */
+function requestRowsInMs(chunks: RequestsChunk[], toMs: (perf: number) => number): Float64Array {
+  const whole = (c: RequestsChunk) => c.rows.length - (c.rows.length % REQUEST_FIELDS);
+  const out = new Float64Array(chunks.reduce((n, c) => n + whole(c), 0));
+  let o = 0;
+  for (const c of chunks) {
+    const r = c.rows, n = whole(c);
+    const unit = c.hundredths ? 0.01 : 1;
+    for (let i = 0; i < n; i += REQUEST_FIELDS) {
+      for (let k = 0; k < REQUEST_FIELDS; k++) {
+        const v = r[i + k];
+        out[o + i + k] = !REQUEST_TIME_FIELD[k] ? v : v >= 0 ? toMs(v * unit) : -1;
+      }
+    }
+    o += n;
+  }
+  return out;
 }
 
 /** Calls `fn` with the offset of each span of `kind` in `spans` (read its fields as spans[o + SPAN.x]). */
