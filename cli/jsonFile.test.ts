@@ -55,6 +55,29 @@ describe('writeJsonFile', () => {
     assert.ok(text.length > 1 << 18, 'several flushes');
   });
 
+  it('writes arrays of numbers digit by digit exactly as JSON.stringify does: integers, thousandths, every other double, the edges', () => {
+    const r = random(11);
+    const edges = [0, -0, 1, -1, 0.001, -0.001, 0.01, 0.1, 0.5, 0.999, 1.001, 10.1, 100.01, 2 ** 31, -(2 ** 31), 2 ** 53, 2 ** 53 + 2,
+      999_999_999_999.999, 99_999_999_999.999, 1e15 - 1, 1e15, 1e15 + 0.5, -999_999_999_999.999, 123456789012.345, 1e20, 1e21, 1e-6, 1e-7, 5e-324,
+      Number.MAX_VALUE, -Number.MAX_VALUE, Number.EPSILON, 0.1 + 0.2, 1 / 3, 0.0005, 0.0015, 2.675, 1.0005, NaN, Infinity, -Infinity];
+    const numbers: number[] = [...edges];
+    for (let i = 0; i < 60_000; i++) {
+      const kind = i % 6;
+      const x = kind === 0 ? Math.round(r() * 1e12) / 1000 // a report's times
+        : kind === 1 ? -Math.round(r() * 1e6) / 1000
+          : kind === 2 ? Math.floor((r() - 0.5) * 2 ** 40) // integers
+            : kind === 3 ? r() * 10 ** Math.floor(r() * 30 - 10) // any double, any magnitude
+              : kind === 4 ? Math.round(r() * 1e5) / 100 // hundredths
+                : (Math.round(r() * 1e9) + 0.5) / 1000; // a half-thousandth: not exact
+      numbers.push(x);
+    }
+    assert.equal(written(numbers), JSON.stringify(numbers));
+    for (const x of edges) assert.equal(written([x]), JSON.stringify([x]), `for ${x}`);
+    // Numbers beside other values in one array go the general way, and still read the same.
+    const mixed = [1.5, 'two', 3, null, 4.25];
+    assert.equal(written(mixed), JSON.stringify(mixed));
+  });
+
   it('writes a single string longer than its buffer, in any script (the buffer grows to the string\'s UTF-8 length)', () => {
     for (const value of ['a'.repeat(300_000), 'é😀\ud800'.repeat(60_000), ['x', 'é'.repeat(100_000), { k: '😀'.repeat(70_000) }]]) {
       assert.equal(written(value), JSON.stringify(value));

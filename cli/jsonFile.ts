@@ -20,7 +20,7 @@ export function writeJsonFile(file: string, value: unknown): void {
     const out = new FileWriter(fd);
     const top = resolved(value, '');
     if (hasNoJson(top)) throw new TypeError('nothing to write: the value has no JSON form');
-    emit(top, (text) => out.put(text));
+    emit(top, out);
     out.flush();
   } finally {
     fs.closeSync(fd);
@@ -51,10 +51,68 @@ class FileWriter {
     if (this.length >= FLUSH_BYTES) this.flush();
   }
 
+  /**
+   * Puts value[from, to), numbers only, as JSON.stringify writes them, commas between. Integers
+   * and exact thousandths (a report's times: round(x, 3)) are written digit by digit into the
+   * buffer; any other number goes through JSON.stringify. A 20M-promise report's 1.6M numbers
+   * (680k of them times) took ~100 ms as JSON.stringify'd slices (its shortest-form search for
+   * every non-integer), about a third of that this way.
+   */
+  numbers(value: readonly number[], from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      // A number is at most 24 bytes of JSON ("-1.2345678901234567e-100"), its comma one more.
+      if (this.length + 25 > this.buffer.length) this.flush();
+      if (i > from) this.buffer[this.length++] = 0x2c; // ,
+      const at = writeExactNumber(this.buffer, this.length, value[i]);
+      if (at >= 0) this.length = at;
+      else this.length += this.buffer.write(JSON.stringify(value[i]), this.length, 'latin1');
+    }
+    if (this.length >= FLUSH_BYTES) this.flush();
+  }
+
   flush(): void {
     for (let done = 0; done < this.length;) done += fs.writeSync(this.fd, this.buffer, done, this.length - done);
     this.length = 0;
   }
+}
+
+/** Digits, least significant first, of the number being written (writeExactNumber). */
+const digits = new Uint8Array(16);
+
+/**
+ * Writes `x` at `at` in `out` as JSON.stringify does, if `x` is an integer or a number of
+ * thousandths (x = d / 1000 for an integer d) of at most 15 significant digits, and returns
+ * where it ended; else writes nothing and returns -1. Such a number's JSON is its decimal form
+ * with the fraction's trailing zeros cut: any two decimals of at most 15 significant digits are
+ * different doubles (DBL_DIG), so no shorter decimal reads back as x, and numbers from 0.001 to
+ * 1e15 are written without an exponent.
+ */
+function writeExactNumber(out: Buffer, at: number, x: number): number {
+  let whole: number, fraction: number;
+  if ((x | 0) === x) { // a 32-bit integer (a lane, a site, a count): no division
+    if (x < 0) { out[at++] = 0x2d; whole = -x; } else whole = x; // -0 | 0 is 0: written as 0, as JSON.stringify does
+    fraction = 0;
+  } else {
+    let d = Math.round(x * 1000);
+    if (d / 1000 !== x || !(Math.abs(d) < 1e15)) return -1;
+    if (d < 0) { out[at++] = 0x2d; d = -d; }
+    whole = Math.floor(d / 1000);
+    fraction = d - whole * 1000;
+  }
+  let n = 0;
+  do { const q = Math.floor(whole / 10); digits[n++] = whole - q * 10; whole = q; } while (whole > 0);
+  while (n > 0) out[at++] = 0x30 + digits[--n];
+  if (fraction !== 0) {
+    out[at++] = 0x2e; // .
+    const tenths = Math.floor(fraction / 100), rest = fraction - tenths * 100;
+    out[at++] = 0x30 + tenths;
+    if (rest !== 0) {
+      const hundredths = Math.floor(rest / 10), thousandths = rest - hundredths * 10;
+      out[at++] = 0x30 + hundredths;
+      if (thousandths !== 0) out[at++] = 0x30 + thousandths;
+    }
+  }
+  return at;
 }
 
 /** `value` as JSON.stringify sees it in its holder under `key`: after its toJSON, if it has one. */
@@ -71,23 +129,28 @@ const hasNoJson = (v: unknown) => v === undefined || typeof v === 'function' || 
 const ancestors = new Set<object>();
 
 /** Puts the JSON of a resolved value that has one. */
-function emit(value: unknown, put: (text: string) => void): void {
+function emit(value: unknown, out: FileWriter): void {
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)
     || value instanceof Number || value instanceof String || value instanceof Boolean) {
-    put(JSON.stringify(value));
+    out.put(JSON.stringify(value));
     return;
   }
   if (ancestors.has(value)) throw new TypeError('Converting circular structure to JSON');
   ancestors.add(value);
-  try { emitContainer(value, put); } finally { ancestors.delete(value); }
+  try { emitContainer(value, out); } finally { ancestors.delete(value); }
 }
 
-function emitContainer(value: object, put: (text: string) => void): void {
+function emitContainer(value: object, out: FileWriter): void {
+  const put = (text: string) => out.put(text);
   if (Array.isArray(value)) {
     put('[');
     for (let from = 0; from < value.length; from += SLICE) {
       const to = Math.min(value.length, from + SLICE);
       if (from > 0) put(',');
+      if (numbersOnly(value, from, to)) {
+        out.numbers(value, from, to);
+        continue;
+      }
       if (primitivesOnly(value, from, to)) {
         put(JSON.stringify(value.slice(from, to)).slice(1, -1));
         continue;
@@ -95,7 +158,7 @@ function emitContainer(value: object, put: (text: string) => void): void {
       for (let i = from; i < to; i++) {
         if (i > from) put(',');
         const v = resolved(value[i], String(i));
-        if (hasNoJson(v)) put('null'); else emit(v, put);
+        if (hasNoJson(v)) put('null'); else emit(v, out);
       }
     }
     put(']');
@@ -107,10 +170,16 @@ function emitContainer(value: object, put: (text: string) => void): void {
     const v = resolved((value as Record<string, unknown>)[k], k);
     if (hasNoJson(v)) continue;
     put(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`);
-    emit(v, put);
+    emit(v, out);
     first = false;
   }
   put('}');
+}
+
+/** Whether value[from, to) holds numbers only (no hole: a hole reads as undefined). */
+function numbersOnly(value: unknown[], from: number, to: number): value is number[] {
+  for (let i = from; i < to; i++) if (typeof value[i] !== 'number') return false;
+  return true;
 }
 
 /** Whether value[from, to) holds no object (JSON.stringify writes such a slice alone; holes and undefined become null there too). */
