@@ -19,6 +19,7 @@ import { now } from './clock';
  *   __cl$   (H)   this runtime: globalThis[Symbol.for('concurrency-lens')]
  *   __clI$  (I)   the current async-function invocation (an Invocation), from `f`
  *   __clS$  (B)   the base id of the module's site table, from `load`; `__clS$+id` is a site id
+ *   __clT$  (T)   the value an await resumed with, on its way to `e`: `(__clT$=await …,__cl$.e(__clI$,__clT$))`
  *   __clE$        the exception rethrown by the catch tail around an async function body
  *
  *   runtime member                             called
