@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as vm from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 import { instrument } from './transform';
 import { ProbeRuntime, MARK_CPU_GAP_MS } from './runtime';
 import { SPAN, SPAN_KIND } from '../../analyzer/raw';
@@ -122,6 +123,34 @@ module.exports = async function () {
     const { runtime, value } = await storm(source, 1000);
     assert.deepEqual({ ...value as object }, expected);
     assert.ok(runtime.aggregates().maxInFlight >= 10, 'the 10 elements were tracked in flight');
+  });
+  it('keeps no value alive that the program let go of while an instrumented function waits at its next await', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    // The function drops its only reference to what its first await gave, then waits.
+    const source = `module.exports = async function (make, signal) {
+  let value = await make();
+  const ref = new WeakRef(value);
+  value = null;
+  await signal;
+  return ref;
+};`;
+    const collected = async (code: string, runtime?: ProbeRuntime): Promise<boolean> => {
+      const context = vm.createContext({ module: { exports: {} as any }, WeakRef });
+      if (runtime) vm.runInContext('globalThis', context)[Symbol.for('concurrency-lens')] = runtime;
+      vm.runInContext(code, context);
+      let release!: () => void;
+      const signal = new Promise<void>((r) => { release = r; });
+      const done = (context as any).module.exports(() => Promise.resolve({ payload: new Array(1000).fill(1) }), signal);
+      await new Promise((r) => setTimeout(r, 20)); // a later task: the function waits at `await signal`
+      gc();
+      release();
+      return (await done).deref() === undefined;
+    };
+    assert.equal(await collected(source), true, 'the plain program lets it be collected');
+    const out = instrument({ source, file: '/app/drop.js', isModule: false, syncNames: new Set(), poolNames: new Set() });
+    assert.ok(out);
+    assert.equal(await collected(out.code, new ProbeRuntime(1000, () => undefined, () => undefined)), true, 'so does the instrumented one');
   });
   it('times awaits with the probe clock when the program replaces globalThis.performance', async () => {
     const saved = Object.getOwnPropertyDescriptor(globalThis, 'performance')!;

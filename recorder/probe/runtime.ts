@@ -19,7 +19,7 @@ import { now } from './clock';
  *   __cl$   (H)   this runtime: globalThis[Symbol.for('concurrency-lens')]
  *   __clI$  (I)   the current async-function invocation (an Invocation), from `f`
  *   __clS$  (B)   the base id of the module's site table, from `load`; `__clS$+id` is a site id
- *   __clT$  (T)   the value an await resumed with, on its way to `e`: `(__clT$=await …,__cl$.e(__clI$,__clT$))`
+ *   __clT$  (T)   the value an await resumed with, on its way to `e`: `(__clT$=await …,__cl$.e(__clI$,__clT$,__clT$=void 0))`
  *   __clE$        the exception rethrown by the catch tail around an async function body
  *
  *   runtime member                             called
@@ -28,7 +28,8 @@ import { now } from './clock';
  *   o(inv, site, startedAt, t0, value)         an await's operand evaluated: the await begins
  *   o1(inv, site, startedAt, t0, value)        the same for Promise.all/allSettled/race/any
  *   w(inv, startedAt, iterable)                wraps a combinator's iterable to time each element
- *   e(inv, value)                              the await resumed with value
+ *   e(inv, value)                              the await resumed with value (a third argument, the
+ *                                              cleared temporary, is ignored)
  *   x(inv)                                     an exception leaves the async function
  *   s(site, t0, value)                         a sync I/O call started at t0 returned value
  *   p(site, value)                             a call that queues libuv thread-pool work returned
