@@ -271,7 +271,7 @@ export class HttpRequests {
   take(writeRows?: (bytes: Uint8Array) => void): RawRequestsChunk | undefined {
     if (!this.pending()) return undefined;
     const n = this.rowCount;
-    let rows: number[] = [];
+    const rows: number[] = [];
     if (writeRows) {
       if (n > 0) writeRows(new Uint8Array(this.rows.buffer, 0, n * 8));
     } else {
