@@ -78,6 +78,21 @@ describe('writeJsonFile', () => {
     assert.equal(written(mixed), JSON.stringify(mixed));
   });
 
+  it('writes records (plain objects in arrays) whole as JSON.stringify does: nested toJSON, values left out, a toJSON\'s result called once', () => {
+    const r = random(5);
+    const sym = Symbol('k');
+    const bare = Object.assign(Object.create(null), { n: 1, s: 'null prototype' });
+    const hidden = Object.defineProperty({ shown: 1 }, 'hidden', { value: 2, enumerable: false });
+    const records: unknown[] = Array.from({ length: 5_000 }, (_, i) => ({
+      i, t: Math.round(r() * 1e9) / 1000, label: i % 7 ? `r${i}` : 'é "quoted" \\ \n', list: [i, undefined, () => 1], gone: undefined,
+      when: new Date(i * 1000), nested: { toJSON: (key: string) => `${key}@${i}` }, [sym]: 'symbol key',
+    }));
+    records.push(bare, hidden, { toJSON: () => ({ toJSON: () => 'called twice', v: 1 }) }, new (class Point { x = 1; y = 2 })(), [{ deep: true }]);
+    assert.equal(written(records), JSON.stringify(records));
+    assert.equal(written({ routes: records.slice(4_990) }), JSON.stringify({ routes: records.slice(4_990) }));
+    assert.throws(() => written([{ big: 1n }]), TypeError);
+  });
+
   it('writes a single string longer than its buffer, in any script (the buffer grows to the string\'s UTF-8 length)', () => {
     for (const value of ['a'.repeat(300_000), 'é😀\ud800'.repeat(60_000), ['x', 'é'.repeat(100_000), { k: '😀'.repeat(70_000) }]]) {
       assert.equal(written(value), JSON.stringify(value));
