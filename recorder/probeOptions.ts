@@ -32,6 +32,23 @@ export interface ProbeOptions {
 export function exitAnnouncementFile(pid: number, tid: number): string {
   return `exit-${pid}-${tid}`;
 }
+/**
+ * File a thread's probe creates in the run directory as the program creates a worker thread in it
+ * (`new Worker()`: the thread is starting). The recorder sees it at once and keeps acknowledging
+ * the process's inspector messages until the worker's `NodeWorker.attachedToWorker` arrives
+ * (ThreadRecorder.expectWorker): otherwise that event could wait up to 40 ms in the program's
+ * kernel for our ACK of the message before it (see PromptAcks). `seq` counts the creating
+ * thread's workers.
+ */
+export function workerStartFile(pid: number, tid: number, seq: number): string {
+  return `worker-${pid}-${tid}-${seq}`;
+}
+/** The (pid, tid) of the thread that created a worker, from a worker start file's name (workerStartFile), or undefined for any other name. */
+export function parseWorkerStart(name: string): { pid: number; tid: number } | undefined {
+  const m = /^worker-(\d+)-(\d+)-\d+$/.exec(name);
+  return m ? { pid: Number(m[1]), tid: Number(m[2]) } : undefined;
+}
+
 /** The (pid, tid) of an exit announcement file's name, or undefined for any other name. */
 export function parseExitAnnouncement(name: string): { pid: number; tid: number } | undefined {
   const m = /^exit-(\d+)-(\d+)$/.exec(name);

@@ -94,7 +94,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       recorder.ended();
     })();
   };
-  const rendezvous = new Rendezvous(runDir, attach, (pid, tid) => processes.get(pid)?.main?.exitAnnounced(tid));
+  const rendezvous = new Rendezvous(runDir, attach, (pid, tid) => processes.get(pid)?.main?.exitAnnounced(tid),
+    (pid, tid) => processes.get(pid)?.main?.expectWorker(tid));
 
   debugLog('spawning');
   const startEpochMs = Date.now();

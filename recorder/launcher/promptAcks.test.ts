@@ -171,4 +171,30 @@ describe('PromptAcks', () => {
     await turn();
     assert.equal(noOps, 1, 'only the hurry sent one');
   });
+  it('an expected event (an announced worker\'s attachment) sends a no-op at once, then follow-ups at most 4 ms apart until it comes, then nothing', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const noOpAnswers: (() => void)[] = [];
+    const acks = new PromptAcks(() => { const p = pending(); noOpAnswers.push(() => p.resolve()); return p.promise; });
+    const attached = pending();
+    acks.expect(attached.promise);
+    assert.equal(noOpAnswers.length, 1, 'at once: nothing else would carry our ACK');
+    const gaps: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      noOpAnswers[noOpAnswers.length - 1]();
+      await turn();
+      let ms = 0;
+      const sent: number = noOpAnswers.length;
+      while (noOpAnswers.length === sent && ms < 100) { t.mock.timers.tick(1); ms++; }
+      gaps.push(ms);
+    }
+    assert.deepEqual(gaps, [1, 2, 4, 4, 4, 4]);
+    attached.resolve();
+    await turn();
+    noOpAnswers[noOpAnswers.length - 1]();
+    await turn();
+    const n: number = noOpAnswers.length;
+    t.mock.timers.tick(100);
+    await turn();
+    assert.equal(noOpAnswers.length, n, 'no follow-up once it came');
+  });
 });

@@ -27,6 +27,8 @@
  */
 export class PromptAcks {
   private awaited = 0;
+  /** Events awaited (expect): the follow-ups run at most EXPECTED_FOLLOW_UP_MAX_MS apart meanwhile. */
+  private expected = 0;
   private queued = false;
   private followUpMs = 1;
   private followUp: ReturnType<typeof setTimeout> | undefined;
@@ -63,6 +65,20 @@ export class PromptAcks {
     this.noOp();
   }
 
+  /**
+   * `event` is awaited (an event the program is about to write, not an answer): a no-op goes at
+   * once and the follow-ups run until it comes, so that it does not wait for our ACK.
+   */
+  expect<T>(event: Promise<T>): Promise<T> {
+    this.expected++;
+    const settled = () => { this.expected--; };
+    event.then(settled, settled);
+    this.hold(event);
+    this.followUpMs = 1;
+    this.noOp();
+    return event;
+  }
+
   /** A message arrived: answer its batch (the messages read with it) with one no-op if an answer is still awaited. */
   received(): void {
     this.followUpMs = 1;
@@ -82,7 +98,7 @@ export class PromptAcks {
   private noOpAnswered(): void {
     if (this.awaited === 0 || this.queued || this.followUp !== undefined) return;
     const ms = this.followUpMs;
-    this.followUpMs = Math.min(FOLLOW_UP_MAX_MS, ms * 2);
+    this.followUpMs = Math.min(this.expected > 0 ? EXPECTED_FOLLOW_UP_MAX_MS : FOLLOW_UP_MAX_MS, ms * 2);
     this.followUp = setTimeout(() => {
       this.followUp = undefined;
       if (this.awaited > 0) this.noOp();
@@ -93,6 +109,12 @@ export class PromptAcks {
 
 /** The longest wait before a no-op's answer is acknowledged while an answer is awaited (Linux delays an ACK 40 ms). */
 const FOLLOW_UP_MAX_MS = 16;
+
+/**
+ * The longest wait between follow-ups while an event is expected (an announced worker's attachment:
+ * it comes within ~15–40 ms, and every ms it waits in the program's kernel, the worker waits too).
+ */
+const EXPECTED_FOLLOW_UP_MAX_MS = 4;
 
 /** The command sent as the no-op: answered by V8 on the program's main thread, with a few bytes, no side effect. */
 export const NO_OP_COMMAND = 'Runtime.getIsolateId';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, closeSync, openSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rendezvous, type Announcement } from './rendezvous';
-import { exitAnnouncementFile } from '../probeOptions';
+import { exitAnnouncementFile, workerStartFile } from '../probeOptions';
 
 /** Resolves once `check()` is true (the watch or the poll saw the file), failing after `ms`. */
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
@@ -31,6 +31,21 @@ describe('Rendezvous', () => {
       r.scan(); r.scan();
       assert.deepEqual(announced.map((a) => a.pid), [41]);
       assert.deepEqual(exits.sort(), [[41, 0], [41, 7]]);
+    } finally {
+      r.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports each worker a thread of a process starts (the probe\'s workerStartFile), with the pid and the creating thread, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cl-rendezvous-'));
+    const starts: [number, number][] = [];
+    const r = new Rendezvous(dir, () => undefined, () => undefined, (pid, tid) => starts.push([pid, tid]));
+    try {
+      for (const [pid, tid, seq] of [[41, 0, 1], [41, 0, 2], [41, 3, 1]]) closeSync(openSync(join(dir, workerStartFile(pid, tid, seq)), 'w'));
+      await until(() => starts.length === 3);
+      r.scan(); r.scan();
+      assert.deepEqual(starts.sort(), [[41, 0], [41, 0], [41, 3]]);
     } finally {
       r.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseExitAnnouncement } from '../probeOptions';
+import { parseExitAnnouncement, parseWorkerStart } from '../probeOptions';
 
 /**
  * A node process of the program announcing itself (written by the probe): its inspector's `url`,
@@ -14,8 +14,9 @@ const WATCHED_POLL_MS = 250;
 const UNWATCHED_POLL_MS = 25;
 
 /**
- * Watches the run directory for `attach-<pid>.json` files (a process announcing itself) and
- * `exit-<pid>-<tid>` files (a thread announcing its exit: see exitAnnouncementFile) and reports
+ * Watches the run directory for `attach-<pid>.json` files (a process announcing itself),
+ * `exit-<pid>-<tid>` files (a thread announcing its exit: see exitAnnouncementFile) and
+ * `worker-<pid>-…` files (a worker thread starting: see workerStartFile) and reports
  * each once. An fs.watch event that names a file looks at that file alone (the probes' logs in the
  * same directory change all the time: a readdir per write was most of the recorder's CPU on an
  * I/O-heavy program); an event without a name, and a poll, read the whole directory. The poll is
@@ -28,7 +29,8 @@ export class Rendezvous {
   private timer: NodeJS.Timeout;
 
   constructor(private readonly dir: string, private readonly onAnnounce: (a: Announcement) => void,
-    private readonly onExit: (pid: number, tid: number) => void = () => undefined) {
+    private readonly onExit: (pid: number, tid: number) => void = () => undefined,
+    private readonly onWorkerStart: (pid: number, tid: number) => void = () => undefined) {
     try {
       const w = fs.watch(dir, (_event, name) => (name ? this.consider(String(name)) : this.scan()));
       w.on('error', () => this.unwatch());
@@ -53,6 +55,8 @@ export class Rendezvous {
     if (this.seen.has(name)) return;
     const exit = parseExitAnnouncement(name);
     if (exit) { this.seen.add(name); this.onExit(exit.pid, exit.tid); return; }
+    const starting = parseWorkerStart(name);
+    if (starting) { this.seen.add(name); this.onWorkerStart(starting.pid, starting.tid); return; }
     if (!name.startsWith('attach-') || !name.endsWith('.json')) return;
     let announcement: Announcement;
     try { announcement = JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')); } catch { return; }

@@ -17,6 +17,8 @@ export interface Target {
   holdLazily?<T>(answer: Promise<T>): Promise<T>;
   /** Lazy answers still to come on this target's connection are awaited from now on (PromptAcks.hurry). */
   hurry?(): void;
+  /** An event about to come on this target's connection is awaited until it does (PromptAcks.expect). */
+  expect?<T>(event: Promise<T>): Promise<T>;
 }
 
 const DEFAULT_TIMEOUT = 15000;
@@ -106,6 +108,9 @@ export class ClientTarget implements Target {
   hurry(): void {
     this.acks.hurry();
   }
+  expect<T>(event: Promise<T>): Promise<T> {
+    return this.acks.expect(event);
+  }
   on(event: string, handler: (params: any) => void): void {
     this.client.on(event, handler);
   }
@@ -171,6 +176,10 @@ export class WorkerTarget implements Target {
 
   hurry(): void {
     this.parent.hurry?.();
+  }
+
+  expect<T>(event: Promise<T>): Promise<T> {
+    return this.parent.expect ? this.parent.expect(event) : event;
   }
 
   on(event: string, handler: (params: any) => void): void {

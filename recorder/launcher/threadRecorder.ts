@@ -48,6 +48,8 @@ export interface RecorderHooks {
 
 /** How long a switch of the sampling interval waits for the thread to reach its event loop before it is tried again at the next rotation. */
 const ARM_WAIT_MS = 1000;
+/** How long an announced worker's attachment is awaited at most (see expectWorker). */
+const WORKER_ATTACH_WAIT_MS = 250;
 /** A switch polls the thread every 1, 2, 4… ms up to this (the longest its loop is held by a switch on an unloaded machine). */
 const MAX_POLL_MS = 8;
 /** How many times a switch not made (the thread's loop not reached in time, or its wait ran out) is tried: each try holds the loop up to the probe's wait limit. */
@@ -117,7 +119,11 @@ export class ThreadRecorder {
     }
     const t = this.target;
     t.on('Runtime.bindingCalled', (p) => { if (p.name === EXIT_BINDING) void this.collectAndRelease(); });
-    t.on('NodeWorker.attachedToWorker', (p) => void this.attachWorker(p));
+    t.on('NodeWorker.attachedToWorker', (p) => {
+      const expected = this.workersExpected.shift();
+      if (expected) expected(); else this.attachesAhead++;
+      void this.attachWorker(p);
+    });
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
     t.on('NodeWorker.detachedFromWorker', (p) => { this.workers.get(p.sessionId)?.target.detached(); });
     t.on('Profiler.consoleProfileFinished', (p) => {
@@ -329,6 +335,7 @@ export class ThreadRecorder {
     for (const w of this.workers.values()) w.target.detached();
     if (this.collected) return;
     this.collected = true;
+    for (const done of [...this.workersExpected]) done();
     this.wakeSwitch?.();
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
     this.lost('it ended without an exit the recorder could see');
@@ -382,6 +389,7 @@ export class ThreadRecorder {
     if (this.collected) work.push(this.queue.catch(() => undefined).then(ownSent)); // a collection under way
     else {
       this.collected = true;
+      for (const done of [...this.workersExpected]) done(); // no worker attaches to a thread that is going
       this.wakeSwitch?.(); // a switch waiting for the loop gives up (the probe is told before the last chunk ends)
       if (this.rotationTimer) clearTimeout(this.rotationTimer);
       this.queue = this.queue.catch(() => undefined).then(() => this.collectLastChunk(ownSent)).catch((e) => { ownSent(); this.lost(e.message); });
@@ -414,6 +422,32 @@ export class ThreadRecorder {
       });
     }
     return this.tracingDone;
+  }
+
+  /** Workers this thread created whose attachment has not come yet, and attachments that came before their announcement (see expectWorker). */
+  private readonly workersExpected: (() => void)[] = [];
+  private attachesAhead = 0;
+
+  /**
+   * Thread `tid` of this process (this thread or one of its workers) created a worker thread (the
+   * probe's workerStartFile): the new worker's `NodeWorker.attachedToWorker`, which comes through
+   * that thread's session, is awaited on the process's connection (PromptAcks.expect) until it
+   * comes, the thread is collected, or WORKER_ATTACH_WAIT_MS have passed (then it comes as it
+   * would have without the announcement: up to 40 ms late). An attachment that came before its
+   * announcement was seen counts for it. Sequential workers (one started as the last one ended)
+   * each waited ~20 ms more in the program's kernel without it: 8 of them 52 → 31 ms each
+   * (bench/fixedCost.mjs --compare, 9 rounds).
+   */
+  expectWorker(tid: number): void {
+    if (tid !== this.tid) { for (const w of this.workers.values()) w.recorder?.expectWorker(tid); return; }
+    if (this.attachesAhead > 0) { this.attachesAhead--; return; } // it came first
+    if (this.collected || !this.target.expect) return;
+    void this.target.expect(new Promise<void>((resolve) => {
+      const timer = setTimeout(done, WORKER_ATTACH_WAIT_MS);
+      const workersExpected = this.workersExpected;
+      function done(): void { clearTimeout(timer); const i = workersExpected.indexOf(done); if (i >= 0) workersExpected.splice(i, 1); resolve(); }
+      workersExpected.push(done);
+    }));
   }
 
   /**

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, type ProbeOptions } from '../probeOptions';
+import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
@@ -86,7 +86,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
   // A thread blocked in a hand-over to another program is not sampled meanwhile (handOver.ts).
   if (!launcher && !measureOff('handOver')) pauseSamplingInHandOvers(profileChunk, (h) => log.write({ t: 'handOver', ...h }), entryUsesEsmLoader() || usesEsmLoader());
-  recordCreations(log, opts.probePath);
+  recordCreations(log, opts.probePath, opts.runDir);
   runtime.threadCpu = threadRunMs;
   // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a
   // response to an outgoing request (http, fetch) reaching the program (an async handler resuming
@@ -453,9 +453,12 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
  * `child_process` channel publishes from the ChildProcess constructor, before spawn() has run:
  * the frame is taken then, pid and command once spawn() has returned.
  */
-function recordCreations(log: ThreadLog, probePath: string): void {
+function recordCreations(log: ThreadLog, probePath: string, runDir: string): void {
+  let workers = 0;
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
+    // The recorder is told at once that the thread is starting (see workerStartFile).
+    try { closeSync(openSync(path.join(runDir, workerStartFile(process.pid, wt.threadId, ++workers)), 'w')); } catch { /* the run directory is gone */ }
     log.write({ t: 'spawn', kind: 'worker', threadId: worker?.threadId, at: now(), frame: userFrame(probePath) });
   });
   dc.subscribe('child_process', (message: any) => {
