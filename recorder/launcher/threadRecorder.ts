@@ -121,7 +121,8 @@ export class ThreadRecorder {
     t.on('Runtime.bindingCalled', (p) => { if (p.name === EXIT_BINDING) void this.collectAndRelease(); });
     t.on('NodeWorker.attachedToWorker', (p) => {
       const expected = this.workersExpected.shift();
-      if (expected) expected(); else this.attachesAhead++;
+      // Node's own threads count only for an expectation: the probe's ESM hooks thread starts before it watches for workers.
+      if (expected) expected(); else if (!String(p.workerInfo?.url).startsWith('node:internal/')) this.attachesAhead++;
       void this.attachWorker(p);
     });
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
