@@ -10,6 +10,27 @@ function pending<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; re
 }
 const turn = () => new Promise((r) => setImmediate(r));
 
+/** PromptAcks whose no-ops the test answers: `noOpAnswers[i]()` answers the i-th no-op sent. */
+function answeredNoOps(): { acks: PromptAcks; noOpAnswers: (() => void)[] } {
+  const noOpAnswers: (() => void)[] = [];
+  const acks = new PromptAcks(() => { const p = pending(); noOpAnswers.push(() => p.resolve()); return p.promise; });
+  return { acks, noOpAnswers };
+}
+
+/** Answers the last no-op `count` times, each time measuring (mocked ms, at most 100) until the next one is sent. */
+async function followUpGaps(t: { mock: { timers: { tick(ms: number): void } } }, noOpAnswers: (() => void)[], count: number): Promise<number[]> {
+  const gaps: number[] = [];
+  for (let i = 0; i < count; i++) {
+    noOpAnswers[noOpAnswers.length - 1](); // the no-op's answer: only that came
+    await turn();
+    let ms = 0;
+    const sent: number = noOpAnswers.length;
+    while (noOpAnswers.length === sent && ms < 100) { t.mock.timers.tick(1); ms++; }
+    gaps.push(ms);
+  }
+  return gaps;
+}
+
 describe('PromptAcks', () => {
   it('answers a batch of messages that arrives while an answer is awaited with one no-op', async () => {
     let noOps = 0;
@@ -57,23 +78,13 @@ describe('PromptAcks', () => {
 
   it("a no-op's answer that comes while an answer is still awaited is followed by another no-op, 1 ms later, then 2, 4… up to 16 ms (a worker's reply waits behind it)", async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
-    const noOpAnswers: (() => void)[] = [];
-    const acks = new PromptAcks(() => { const p = pending(); noOpAnswers.push(() => p.resolve()); return p.promise; });
+    const { acks, noOpAnswers } = answeredNoOps();
     const reply = pending();
     acks.hold(reply.promise); // a worker's reply: comes long after the relay's answer
     acks.received(); // the relay's answer, say
     await turn();
     assert.equal(noOpAnswers.length, 1);
-    const gaps: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      noOpAnswers[noOpAnswers.length - 1](); // the no-op's answer: only that came
-      await turn();
-      let ms = 0;
-      const sent: number = noOpAnswers.length;
-      while (noOpAnswers.length === sent && ms < 100) { t.mock.timers.tick(1); ms++; }
-      gaps.push(ms);
-    }
-    assert.deepEqual(gaps, [1, 2, 4, 8, 16, 16, 16]);
+    assert.deepEqual(await followUpGaps(t, noOpAnswers, 7), [1, 2, 4, 8, 16, 16, 16]);
     acks.received(); // a real message: answered at once, and the follow-ups start over
     await turn();
     const n: number = noOpAnswers.length;
@@ -92,8 +103,7 @@ describe('PromptAcks', () => {
 
   it('a follow-up is not sent once the awaited answer came meanwhile', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
-    const noOpAnswers: (() => void)[] = [];
-    const acks = new PromptAcks(() => { const p = pending(); noOpAnswers.push(() => p.resolve()); return p.promise; });
+    const { acks, noOpAnswers } = answeredNoOps();
     const reply = pending();
     acks.hold(reply.promise);
     acks.received();
@@ -171,23 +181,14 @@ describe('PromptAcks', () => {
     await turn();
     assert.equal(noOps, 1, 'only the hurry sent one');
   });
+
   it('an expected event (an announced worker\'s attachment) sends a no-op at once, then follow-ups at most 4 ms apart until it comes, then nothing', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
-    const noOpAnswers: (() => void)[] = [];
-    const acks = new PromptAcks(() => { const p = pending(); noOpAnswers.push(() => p.resolve()); return p.promise; });
+    const { acks, noOpAnswers } = answeredNoOps();
     const attached = pending();
     acks.expect(attached.promise);
     assert.equal(noOpAnswers.length, 1, 'at once: nothing else would carry our ACK');
-    const gaps: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      noOpAnswers[noOpAnswers.length - 1]();
-      await turn();
-      let ms = 0;
-      const sent: number = noOpAnswers.length;
-      while (noOpAnswers.length === sent && ms < 100) { t.mock.timers.tick(1); ms++; }
-      gaps.push(ms);
-    }
-    assert.deepEqual(gaps, [1, 2, 4, 4, 4, 4]);
+    assert.deepEqual(await followUpGaps(t, noOpAnswers, 6), [1, 2, 4, 4, 4, 4]);
     attached.resolve();
     await turn();
     noOpAnswers[noOpAnswers.length - 1]();

@@ -336,7 +336,7 @@ export class ThreadRecorder {
     for (const w of this.workers.values()) w.target.detached();
     if (this.collected) return;
     this.collected = true;
-    for (const done of [...this.workersExpected]) done();
+    this.stopExpectingWorkers();
     this.wakeSwitch?.();
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
     this.lost('it ended without an exit the recorder could see');
@@ -390,7 +390,7 @@ export class ThreadRecorder {
     if (this.collected) work.push(this.queue.catch(() => undefined).then(ownSent)); // a collection under way
     else {
       this.collected = true;
-      for (const done of [...this.workersExpected]) done(); // no worker attaches to a thread that is going
+      this.stopExpectingWorkers();
       this.wakeSwitch?.(); // a switch waiting for the loop gives up (the probe is told before the last chunk ends)
       if (this.rotationTimer) clearTimeout(this.rotationTimer);
       this.queue = this.queue.catch(() => undefined).then(() => this.collectLastChunk(ownSent)).catch((e) => { ownSent(); this.lost(e.message); });
@@ -449,6 +449,11 @@ export class ThreadRecorder {
       function done(): void { clearTimeout(timer); const i = workersExpected.indexOf(done); if (i >= 0) workersExpected.splice(i, 1); resolve(); }
       workersExpected.push(done);
     }));
+  }
+
+  /** No worker attaches to a thread that is going: its expectations end now. */
+  private stopExpectingWorkers(): void {
+    for (const done of [...this.workersExpected]) done();
   }
 
   /**

@@ -383,7 +383,7 @@ function shareInspector(): void {
 function waitForCollector(runDir: string): void {
   const binding = (globalThis as any)[EXIT_BINDING];
   if (typeof binding !== 'function') return;
-  try { closeSync(openSync(path.join(runDir, exitAnnouncementFile(process.pid, wt.threadId)), 'w')); } catch { /* the run directory is gone: the binding still tells */ }
+  touchRunFile(runDir, exitAnnouncementFile(process.pid, wt.threadId)); // gone: the binding still tells
   try {
     binding(JSON.stringify({ pid: process.pid, tid: wt.threadId }));
     // The recorder hangs up right after releasing us, and Node waits for that at exit. (No
@@ -447,6 +447,15 @@ function countSyncFsCalls(runtime: ProbeRuntime, log: ThreadLog): void {
 }
 
 /**
+ * Creates the empty file `name` in the run directory: an announcement the recorder's directory
+ * watch sees at once (with the fs functions captured before the probe wraps them: not the
+ * program's sync I/O). Nothing happens if the run directory is gone (the recorder stopped).
+ */
+function touchRunFile(runDir: string, name: string): void {
+  try { closeSync(openSync(path.join(runDir, name), 'w')); } catch { /* the run directory is gone */ }
+}
+
+/**
  * Where user code created workers and child processes (first user frame of the stack), from
  * Node's diagnostics channels: nothing of worker_threads is patched, nor child_process's
  * asynchronous calls (its sync calls are wrapped for hand-overs only: handOver.ts). The
@@ -458,7 +467,7 @@ function recordCreations(log: ThreadLog, probePath: string, runDir: string): voi
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
     // The recorder is told at once that the thread is starting (see workerStartFile).
-    try { closeSync(openSync(path.join(runDir, workerStartFile(process.pid, wt.threadId, ++workers)), 'w')); } catch { /* the run directory is gone */ }
+    touchRunFile(runDir, workerStartFile(process.pid, wt.threadId, ++workers));
     log.write({ t: 'spawn', kind: 'worker', threadId: worker?.threadId, at: now(), frame: userFrame(probePath) });
   });
   dc.subscribe('child_process', (message: any) => {
