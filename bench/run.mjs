@@ -6,8 +6,10 @@
 // of that cost per extra thread/process, the profiler CLI's own peak RSS. Then the servers under
 // autocannon (bench/servers.mjs) and the timeline's render benchmark (bench/render.mjs, Chromium).
 // The goals and how each row is computed: bench/lib/goals.mjs.
-// Usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S (servers)]
+// Usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S (servers)] [--sampling-interval US]
 //   --only: rows whose id or figure contains SUBSTRING (case-insensitive); the other rows print as "not run".
+//   --sampling-interval: profiled runs sample every US µs (the CLI's option: the sampling policy is then
+//   off), to measure what another default interval would cost; the header says so.
 // Exit code: 0 when everything selected was measured (met or not), 1 when a run failed, 2 for bad usage.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -22,8 +24,8 @@ import { GOALS } from './lib/goals.mjs';
 import { SERVERS, runServerBench } from './servers.mjs';
 import { runRenderBench, renderBenchUnavailable } from './render.mjs';
 
-const USAGE = 'usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S]';
-const opts = { pairs: 5, only: [], json: null, seconds: 5 };
+const USAGE = 'usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S] [--sampling-interval US]';
+const opts = { pairs: 5, only: [], json: null, seconds: 5, profileArgs: [] };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i], v = argv[i + 1];
@@ -31,6 +33,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--seconds' && Number(v) >= 1) { opts.seconds = Number(v); i++; }
   else if (a === '--only' && v) { opts.only.push(v.toLowerCase()); i++; }
   else if (a === '--json' && v) { opts.json = v; i++; }
+  else if (a === '--sampling-interval' && Number.isInteger(Number(v)) && Number(v) >= 50) { opts.profileArgs = ['--sampling-interval', v]; i++; }
   else { console.error(`${USAGE}\nbad argument: ${a}`); process.exit(2); }
 }
 const selected = GOALS.filter((g) => opts.only.length === 0 || opts.only.some((s) => g.id.toLowerCase().includes(s) || g.figure.toLowerCase().includes(s)));
@@ -48,6 +51,7 @@ const startedAt = new Date();
 const loadAtStart = load();
 console.log(`Concurrency Lens benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${opts.pairs} alternating pairs per workload`);
 console.log(`load average at start: ${loadAtStart} (figures are only comparable on an otherwise idle machine)`);
+if (opts.profileArgs.length) console.log(`profiled runs sample every ${opts.profileArgs[1]} µs (--sampling-interval: the sampling policy is off), not the CLI's default`);
 if (!hasGnuTime) console.log('no /usr/bin/time: programs\' peak RSS and CPU not measured');
 
 // ---- workloads: round-robin, alternating plain/profiled ----
@@ -66,7 +70,7 @@ for (let round = 1; runs.some(active); round++) {
     const plainOk = r.w.sameStatus ? plain.status !== null : plain.status === 0;
     if (!plainOk) { r.broken = true; r.errors.push(`plain run failed: ${describeExit(plain)}\n${tail(plain)}`); process.stdout.write('✗'); continue; }
     rmSync(jsonPath, { force: true });
-    const prof = await timedRun(r.w, { scratch, profiledJson: jsonPath });
+    const prof = await timedRun(r.w, { scratch, profiledJson: jsonPath, profileArgs: opts.profileArgs });
     const profOk = prof.status === plain.status && existsSync(jsonPath);
     if (!profOk) {
       r.failed++;
@@ -120,7 +124,7 @@ const serverIds = SERVERS.map((s) => s.id).filter((id) => needs.has(id));
 if (serverIds.length) {
   const pairs = Math.min(opts.pairs, 3);
   console.log(`servers under autocannon (${pairs} alternating pairs, ${opts.seconds} s each):`);
-  for (const s of await runServerBench({ pairs, seconds: opts.seconds, only: serverIds })) {
+  for (const s of await runServerBench({ pairs, seconds: opts.seconds, only: serverIds, profileArgs: opts.profileArgs })) {
     summaries[s.id] = { ...s, usable: s.pairs > 0 };
     if (s.failed) failures++;
   }
@@ -177,7 +181,8 @@ console.log(`load average at end: ${loadAtEnd}`);
 if (opts.json) {
   writeFileSync(opts.json, JSON.stringify({
     date: startedAt.toISOString(), node: process.version, cores: cpus().length, cpuModel: cpus()[0]?.model, pairs: opts.pairs,
-    only: opts.only, loadAverage: { start: loadAtStart, end: loadAtEnd }, rows, measurements: summaries,
+    only: opts.only, ...(opts.profileArgs.length ? { samplingIntervalUs: Number(opts.profileArgs[1]) } : {}),
+    loadAverage: { start: loadAtStart, end: loadAtEnd }, rows, measurements: summaries,
   }, null, 2));
   console.log(`figures: ${opts.json}`);
 }

@@ -58,6 +58,27 @@ test('bench --only empty --pairs 1 prints every goal row, the empty program meas
   }
 });
 
+test('bench --sampling-interval US: the profiled runs\' interval, said in the header and the JSON', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cl-bench-test-'));
+  try {
+    const json = join(dir, 'bench.json');
+    const r = bench(['--only', 'empty', '--pairs', '1', '--sampling-interval', '2000', '--json', json]);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^profiled runs sample every 2000 µs \(--sampling-interval: the sampling policy is off\), not the CLI's default$/m);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    assert.equal(report.samplingIntervalUs, 2000);
+    assert.ok(Number.isFinite(report.rows.find((x) => x.id === 'fixed-cost').value));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bench --sampling-interval below the CLI\'s 50 µs is a usage error', () => {
+  const r = bench(['--only', 'empty', '--pairs', '1', '--sampling-interval', '10']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /bad argument: --sampling-interval/);
+});
+
 test('bench --only with a substring no row has is a usage error naming the rows', () => {
   const r = bench(['--only', 'no-such-row', '--pairs', '1']);
   assert.equal(r.status, 2);

@@ -20,11 +20,11 @@ export const SERVERS = [
 ];
 
 /** Starts a server (plain or profiled), loads it, stops it; resolves with autocannon's figures and the report. */
-function runOnce(w, profiled, seconds, scratch) {
+function runOnce(w, profiled, seconds, scratch, profileArgs = []) {
   const file = join(ROOT, 'bench/workloads', w.file);
   const jsonPath = join(scratch, 'report.json');
   rmSync(jsonPath, { force: true });
-  const args = profiled ? [CLI, 'profile', file, '--json', jsonPath, '--quiet'] : [file];
+  const args = profiled ? [CLI, 'profile', ...profileArgs, file, '--json', jsonPath, '--quiet'] : [file];
   return loadServer(`${w.name} (${profiled ? 'profiled' : 'plain'})`, args, benchEnv(), seconds, { requests: w.requests }).then((result) => {
     let report = null;
     if (profiled && existsSync(jsonPath)) report = JSON.parse(readFileSync(jsonPath, 'utf8'));
@@ -36,10 +36,11 @@ function runOnce(w, profiled, seconds, scratch) {
 }
 
 /**
- * Alternating plain/profiled pairs per server; medians. `only`: server ids to run (default all).
+ * Alternating plain/profiled pairs per server; medians. `only`: server ids to run (default all);
+ * `profileArgs`: more of the CLI's options for the profiled runs.
  * @returns {Promise<Array<{ id, name, what, pairs, failed, errors (failed runs' messages), plainRps, profRps, rpsRatio, plainP99, profP99, counted, requestErrors (autocannon's), runs }>>}
  */
-export async function runServerBench({ pairs = 3, seconds = 5, only, log = console.log, progress = (s) => process.stdout.write(s) } = {}) {
+export async function runServerBench({ pairs = 3, seconds = 5, only, profileArgs = [], log = console.log, progress = (s) => process.stdout.write(s) } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-servers-'));
   const rows = [];
   try {
@@ -49,7 +50,7 @@ export async function runServerBench({ pairs = 3, seconds = 5, only, log = conso
       for (let i = 0; i < pairs; i++) {
         try {
           const p = await runOnce(w, false, seconds, scratch);
-          const q = await runOnce(w, true, seconds, scratch);
+          const q = await runOnce(w, true, seconds, scratch, profileArgs);
           plain.push(p); prof.push(q);
           progress('.');
         } catch (e) { progress('x'); errors.push(e.message.split('\n')[0]); log(`\n${e.message}`); }

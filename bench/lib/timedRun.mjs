@@ -29,21 +29,22 @@ export function benchEnv() {
 const isScript = (file) => /\.(m|c)?js$/.test(file);
 
 /**
- * Runs `w.cmd` in `w.cwd` once; `profiledJson` set: under the CLI, writing the report there.
+ * Runs `w.cmd` in `w.cwd` once; `profiledJson` set: under the CLI, writing the report there, with
+ * `profileArgs` (more of the CLI's options, e.g. `--sampling-interval 2000`) before the command.
  * The command runs in a process group of its own: past `timeoutMs` the whole tree gets SIGTERM
  * (the CLI then stops its program and writes its report), and whatever of it is still alive
  * `TERM_GRACE_MS` later gets SIGKILL, the program's own process group included (the CLI spawns
  * it detached), so a run that never ends leaves nothing behind.
  * @returns {Promise<{ wallMs, status, signal, error, stdout, stderr, workMs, rssKb, cpuMs, cliRssKb, cliCpuMs }>}
  */
-export async function timedRun(w, { profiledJson, scratch, timeoutMs = 300_000 }) {
+export async function timedRun(w, { profiledJson, profileArgs = [], scratch, timeoutMs = 300_000 }) {
   const timeFile = join(scratch, 'time.txt');
   const selfFile = join(scratch, 'cli-self.json');
   rmSync(timeFile, { force: true });
   rmSync(selfFile, { force: true });
   const env = benchEnv();
   const command = profiledJson
-    ? [process.execPath, '-r', PEAK_RSS_HOOK, CLI, 'profile', '--json', profiledJson, '--cwd', w.cwd, '--', ...w.cmd]
+    ? [process.execPath, '-r', PEAK_RSS_HOOK, CLI, 'profile', '--json', profiledJson, ...profileArgs, '--cwd', w.cwd, '--', ...w.cmd]
     : isScript(w.cmd[0]) ? [process.execPath, ...w.cmd] : w.cmd;
   if (profiledJson) env.CL_BENCH_SELF_FILE = selfFile;
   const [file, args] = TIME_BIN ? [TIME_BIN, ['-f', '%M %U %S', '-o', timeFile, ...command]] : [command[0], command.slice(1)];
