@@ -25,7 +25,7 @@ import { SERVERS, runServerBench } from './servers.mjs';
 import { runRenderBench, renderBenchUnavailable } from './render.mjs';
 
 const USAGE = 'usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S] [--sampling-interval US]';
-const opts = { pairs: 5, only: [], json: null, seconds: 5, profileArgs: [] };
+const opts = { pairs: 5, only: [], json: null, seconds: 5, samplingIntervalUs: null };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i], v = argv[i + 1];
@@ -33,12 +33,14 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--seconds' && Number(v) >= 1) { opts.seconds = Number(v); i++; }
   else if (a === '--only' && v) { opts.only.push(v.toLowerCase()); i++; }
   else if (a === '--json' && v) { opts.json = v; i++; }
-  else if (a === '--sampling-interval' && Number.isInteger(Number(v)) && Number(v) >= 50) { opts.profileArgs = ['--sampling-interval', v]; i++; }
+  else if (a === '--sampling-interval' && Number.isInteger(Number(v)) && Number(v) >= 50) { opts.samplingIntervalUs = Number(v); i++; }
   else { console.error(`${USAGE}\nbad argument: ${a}`); process.exit(2); }
 }
 const selected = GOALS.filter((g) => opts.only.length === 0 || opts.only.some((s) => g.id.toLowerCase().includes(s) || g.figure.toLowerCase().includes(s)));
 if (selected.length === 0) { console.error(`--only ${opts.only.join(', ')} matches no row; rows: ${GOALS.map((g) => g.id).join(', ')}`); process.exit(2); }
 const needs = new Set(selected.flatMap((g) => g.needs));
+/** More of the CLI's options for every profiled run. */
+const profileArgs = opts.samplingIntervalUs === null ? [] : ['--sampling-interval', String(opts.samplingIntervalUs)];
 
 if (!existsSync(CLI)) {
   console.log('dist/cli.js missing: building…');
@@ -51,7 +53,7 @@ const startedAt = new Date();
 const loadAtStart = load();
 console.log(`Concurrency Lens benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${opts.pairs} alternating pairs per workload`);
 console.log(`load average at start: ${loadAtStart} (figures are only comparable on an otherwise idle machine)`);
-if (opts.profileArgs.length) console.log(`profiled runs sample every ${opts.profileArgs[1]} µs (--sampling-interval: the sampling policy is off), not the CLI's default`);
+if (opts.samplingIntervalUs !== null) console.log(`profiled runs sample every ${opts.samplingIntervalUs} µs (--sampling-interval: the sampling policy is off), not the CLI's default`);
 if (!hasGnuTime) console.log('no /usr/bin/time: programs\' peak RSS and CPU not measured');
 
 // ---- workloads: round-robin, alternating plain/profiled ----
@@ -70,7 +72,7 @@ for (let round = 1; runs.some(active); round++) {
     const plainOk = r.w.sameStatus ? plain.status !== null : plain.status === 0;
     if (!plainOk) { r.broken = true; r.errors.push(`plain run failed: ${describeExit(plain)}\n${tail(plain)}`); process.stdout.write('✗'); continue; }
     rmSync(jsonPath, { force: true });
-    const prof = await timedRun(r.w, { scratch, profiledJson: jsonPath, profileArgs: opts.profileArgs });
+    const prof = await timedRun(r.w, { scratch, profiledJson: jsonPath, profileArgs });
     const profOk = prof.status === plain.status && existsSync(jsonPath);
     if (!profOk) {
       r.failed++;
@@ -124,7 +126,7 @@ const serverIds = SERVERS.map((s) => s.id).filter((id) => needs.has(id));
 if (serverIds.length) {
   const pairs = Math.min(opts.pairs, 3);
   console.log(`servers under autocannon (${pairs} alternating pairs, ${opts.seconds} s each):`);
-  for (const s of await runServerBench({ pairs, seconds: opts.seconds, only: serverIds, profileArgs: opts.profileArgs })) {
+  for (const s of await runServerBench({ pairs, seconds: opts.seconds, only: serverIds, profileArgs })) {
     summaries[s.id] = { ...s, usable: s.pairs > 0 };
     if (s.failed) failures++;
   }
@@ -181,7 +183,7 @@ console.log(`load average at end: ${loadAtEnd}`);
 if (opts.json) {
   writeFileSync(opts.json, JSON.stringify({
     date: startedAt.toISOString(), node: process.version, cores: cpus().length, cpuModel: cpus()[0]?.model, pairs: opts.pairs,
-    only: opts.only, ...(opts.profileArgs.length ? { samplingIntervalUs: Number(opts.profileArgs[1]) } : {}),
+    only: opts.only, ...(opts.samplingIntervalUs !== null ? { samplingIntervalUs: opts.samplingIntervalUs } : {}),
     loadAverage: { start: loadAtStart, end: loadAtEnd }, rows, measurements: summaries,
   }, null, 2));
   console.log(`figures: ${opts.json}`);

@@ -2,8 +2,9 @@
 // extra thread), as that thread's own CPU time: Linux's /proc/thread-self/schedstat (ns on a CPU),
 // read by the worker's first statement. Thread CPU, not wall time: it holds on a busy machine,
 // where wall-time ratios move ±15 % from run to run. schedstat is brought up to date at the
-// scheduler's ticks (a few ms): one worker's figure is coarse, the median over many is not. A program starts N workers one after another
-// (bench/workerStart/workers.cjs); each variant runs it `--rounds` times, alternating:
+// scheduler's ticks (a few ms): one worker's figure is coarse, the median over many is not. A
+// program starts N workers one after another (bench/workerStart/workers.cjs); each variant runs
+// it `--rounds` times, alternating:
 //   plain     — no inspector;
 //   attach    — `--inspect` and a bare CDP client that attaches to each worker (NodeWorker,
 //               waitForDebuggerOnStart) and lets it run: the inspector's own part;
@@ -20,7 +21,7 @@
 // Prints each variant's median (over all workers of all rounds) and its difference from plain.
 // Usage: node bench/workerStart.mjs [--rounds N] [--count N] [--compare DIR] [variant…]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -80,8 +81,9 @@ async function bare(profile) {
   });
   await client.send('NodeWorker.enable', { waitForDebuggerOnStart: true });
   await client.send('Runtime.runIfWaitingForDebugger');
-  // Node waits for a connected client to hang up before the process ends.
-  await new Promise((res) => { const t = setInterval(() => { if (/^WORKER_START_CPU_MS /m.test(out)) { clearInterval(t); res(); } }, 5); });
+  // Node waits for a connected client to hang up before the process ends; a program that died
+  // without its figures ends the wait too (parse says so).
+  await new Promise((res) => { const t = setInterval(() => { if (/^WORKER_START_CPU_MS /m.test(out) || child.exitCode !== null) { clearInterval(t); res(); } }, 5); });
   await client.close();
   await new Promise((res) => (child.exitCode !== null ? res() : child.on('exit', res)));
   return parse(out);
@@ -92,12 +94,16 @@ const names = Object.keys(VARIANTS).filter((v) => v === 'plain' || filters.lengt
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`worker start — node ${process.version}, ${cpus().length} cores, ${rounds} rounds × ${count} workers; load average ${load()}`);
 const figures = Object.fromEntries(names.map((v) => [v, []]));
-for (let round = 0; round < rounds; round++) {
-  for (let i = 0; i < names.length; i++) {
-    const v = names[(i + round) % names.length];
-    figures[v].push(...await VARIANTS[v]());
-    process.stdout.write('.');
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const v = names[(i + round) % names.length];
+      figures[v].push(...await VARIANTS[v]());
+      process.stdout.write('.');
+    }
   }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }
 console.log(`\nload average after: ${load()}`);
 const plainMs = median(figures.plain);
