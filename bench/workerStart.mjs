@@ -109,5 +109,5 @@ console.log(`\nload average after: ${load()}`);
 const plainMs = median(figures.plain);
 for (const v of names) {
   const m = median(figures[v]);
-  console.log(`${v.padEnd(9)} a worker's thread CPU at its first line: median ${m.toFixed(1)} ms${v === 'plain' ? '' : ` (+${(m - plainMs).toFixed(1)} ms)`}`);
+  console.log(`${v.padEnd(9)} a worker's thread CPU at its first line: median ${m.toFixed(1)} ms${v === 'plain' ? '' : ` (${m >= plainMs ? '+' : '−'}${Math.abs(m - plainMs).toFixed(1)} ms)`}`);
 }
