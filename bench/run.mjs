@@ -54,6 +54,10 @@ const loadAtStart = load();
 console.log(`Concurrency Lens benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${opts.pairs} alternating pairs per workload`);
 console.log(`load average at start: ${loadAtStart} (figures are only comparable on an otherwise idle machine)`);
 if (opts.samplingIntervalUs !== null) console.log(`profiled runs sample every ${opts.samplingIntervalUs} µs (--sampling-interval: the sampling policy is off), not the CLI's default`);
+if (process.env.NODE_EXTRA_CA_CERTS && Number(process.versions.node.split('.')[0]) < 22) {
+  console.log(`NODE_EXTRA_CA_CERTS is set: node ${process.version} reads its certificates as every process starts (Node 22+ only when TLS needs them),`);
+  console.log('and a profiled run starts node twice (the CLI, then the program): the "NODE_EXTRA_CA_CERTS unset" row is the fixed cost without it');
+}
 if (!hasGnuTime) console.log('no /usr/bin/time: programs\' peak RSS and CPU not measured');
 
 // ---- workloads: round-robin, alternating plain/profiled ----

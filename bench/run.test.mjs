@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,4 +83,39 @@ test('bench --only with a substring no row has is a usage error naming the rows'
   const r = bench(['--only', 'no-such-row', '--pairs', '1']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /matches no row; rows: fixed-cost, per-thread/);
+});
+
+test('bench: the fixed cost with NODE_EXTRA_CA_CERTS unset is a row of its own, its runs without the variable', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cl-bench-test-'));
+  try {
+    // timedRun removes a workload's unsetEnv from both runs' environment.
+    const { timedRun } = await import('./lib/timedRun.mjs');
+    const { WORKLOADS } = await import('./lib/workloads.mjs');
+    const script = join(dir, 'env.js');
+    writeFileSync(script, 'console.log(`CA=${process.env.NODE_EXTRA_CA_CERTS ?? "unset"}`)');
+    const before = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = join(dir, 'extra.pem');
+    try {
+      const w = { ...WORKLOADS.find((x) => x.id === 'empty-no-extra-ca'), cmd: [script], cwd: dir };
+      assert.match((await timedRun(w, { scratch: dir })).stdout, /^CA=unset$/m);
+      assert.match((await timedRun({ ...w, unsetEnv: undefined }, { scratch: dir })).stdout, /^CA=.*extra\.pem$/m, 'other workloads keep it');
+    } finally {
+      if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS; else process.env.NODE_EXTRA_CA_CERTS = before;
+    }
+
+    const json = join(dir, 'bench.json');
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' };
+    delete env.NODE_TEST_CONTEXT;
+    delete env.NODE_OPTIONS;
+    const r = spawnSync(process.execPath, ['bench/run.mjs', '--only', 'NODE_EXTRA_CA_CERTS', '--pairs', '1', '--json', json], { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    const row = JSON.parse(readFileSync(json, 'utf8')).rows.find((x) => x.id === 'fixed-cost-no-extra-ca');
+    assert.equal(row.status, 'info');
+    assert.ok(Number.isFinite(row.value), JSON.stringify(row));
+    // Node 20 and 21 read the certificates at every start: the header says so there.
+    const eager = Number(process.versions.node.split('.')[0]) < 22;
+    assert.equal(/^NODE_EXTRA_CA_CERTS is set: node v[\d.]+ reads its certificates as every process starts/m.test(r.stdout), eager, r.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

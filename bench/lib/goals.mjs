@@ -67,6 +67,10 @@ export const GOALS = [
   // No goal in the issue: shown for context.
   ratio('cpu', 'whole-command ratio, CPU-bound (fib)', 'cpu', null),
   {
+    id: 'fixed-cost-no-extra-ca', figure: 'fixed cost with NODE_EXTRA_CA_CERTS unset', goal: '—', needs: ['empty-no-extra-ca'],
+    compute: ({ 'empty-no-extra-ca': e }) => ({ ...walls(e), value: e.deltaMs, measured: fmtDeltaMs(e.deltaMs), met: null }),
+  },
+  {
     id: 'server-mix', figure: 'Express route mix under autocannon, req/s', goal: '—', needs: ['server-mix'],
     compute: (m) => {
       const s = m['server-mix'];

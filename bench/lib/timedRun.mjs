@@ -43,6 +43,7 @@ export async function timedRun(w, { profiledJson, profileArgs = [], scratch, tim
   rmSync(timeFile, { force: true });
   rmSync(selfFile, { force: true });
   const env = benchEnv();
+  for (const k of w.unsetEnv ?? []) delete env[k];
   const command = profiledJson
     ? [process.execPath, '-r', PEAK_RSS_HOOK, CLI, 'profile', '--json', profiledJson, ...profileArgs, '--cwd', w.cwd, '--', ...w.cmd]
     : isScript(w.cmd[0]) ? [process.execPath, ...w.cmd] : w.cmd;

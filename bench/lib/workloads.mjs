@@ -2,7 +2,8 @@
 // pairs; the goal rows (bench/lib/goals.mjs) are computed from their medians.
 //   cmd: a node script (absolute path, run with this node) and its arguments, or a command as a user
 //        types it (npx, npm), run in cwd;
-//   sameStatus: the program may exit non-zero, but the profiled run must exit as the plain one did.
+//   sameStatus: the program may exit non-zero, but the profiled run must exit as the plain one did;
+//   unsetEnv: variables removed from the environment of both runs.
 import { join } from 'node:path';
 import { ROOT } from './timedRun.mjs';
 
@@ -13,6 +14,9 @@ export const SPAWN_N = 8;
 
 export const WORKLOADS = [
   { id: 'empty', what: 'empty program', cmd: script('empty.js'), cwd: ROOT },
+  // Node 20 and 21 read NODE_EXTRA_CA_CERTS's certificates as every process starts (Node 22+ when
+  // TLS first needs them): a profiled run starts node twice (the CLI, then the program).
+  { id: 'empty-no-extra-ca', what: 'empty program, NODE_EXTRA_CA_CERTS unset', cmd: script('empty.js'), cwd: ROOT, unsetEnv: ['NODE_EXTRA_CA_CERTS'] },
   { id: 'workers', what: `${SPAWN_N} worker threads, one after another, each ending at once`, cmd: script('spawn-n.js', 'workers', String(SPAWN_N)), cwd: ROOT },
   { id: 'children', what: `${SPAWN_N} child processes (node -e), one after another, each ending at once`, cmd: script('spawn-n.js', 'children', String(SPAWN_N)), cwd: ROOT },
   { id: 'http-fanout', what: '2,000 GETs, 25 in flight, 20 ms server latency', cmd: script('http-fanout.js'), cwd: ROOT },

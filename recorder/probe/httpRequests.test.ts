@@ -79,3 +79,45 @@ test('each take holds exactly the requests finished since the last one: the row 
     assert.equal(rec.take(), undefined, 'nothing new');
   }
 });
+
+test('pipelined HTTP/1 requests on one connection: one row each, in order; a first callback ends by the next request\'s start', async () => {
+  const rec = new HttpRequests(100);
+  rec.start();
+  const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* the handler's own CPU */ } };
+  const server = http.createServer((req, res) => {
+    busy(5);
+    // Answered from a later tick for /b: the connection holds two requests in flight.
+    if (req.url === '/b') setTimeout(() => res.end('b'), 5); else res.end('a');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const net = await import('node:net');
+    // Three requests in one write: Node parses them at once, and answers them in order.
+    await new Promise<void>((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let got = '';
+      s.on('data', (d) => { got += d; });
+      s.on('end', () => { try { assert.equal(got.match(/HTTP\/1\.1 200/g)?.length, 3, got); resolve(); } catch (e) { reject(e); } });
+      s.on('error', reject);
+    });
+  } finally { server.closeAllConnections(); await new Promise((r) => server.close(r)); }
+  rec.stop();
+  const chunk = rec.take()!;
+  const rows = chunk.rows as number[];
+  const server0 = [];
+  for (let i = 0; i < rows.length; i += REQUEST_FIELDS) if (rows[i] === REQ_SERVER) server0.push(rows.slice(i, i + REQUEST_FIELDS));
+  const byRoute = new Map(server0.map((r) => [chunk.names[r[2]], r]));
+  assert.deepEqual([...byRoute.keys()].sort(), ['/a', '/b', '/c']);
+  assert.equal(chunk.inFlight, 0, 'every request finished');
+  const [a, b, c] = ['/a', '/b', '/c'].map((r) => byRoute.get(r)!);
+  // Fields: kind, method, route, status, t0, syncEnd, t1, flags, ready (times in hundredths of a ms).
+  for (const r of [a, b, c]) assert.ok(r[4] <= r[5] && r[5] <= r[6], `t0 ${r[4]} ≤ syncEnd ${r[5]} ≤ t1 ${r[6]}`);
+  assert.ok(a[4] < b[4] && b[4] < c[4], 'started in order');
+  // Each first callback busied the thread 5 ms, and ended by the next request's start.
+  assert.ok(a[5] - a[4] >= 500 && a[5] <= b[4], `a: ${a[4]}..${a[5]}, b starts ${b[4]}`);
+  assert.ok(b[5] - b[4] >= 500 && b[5] <= c[4], `b: ${b[4]}..${b[5]}, c starts ${c[4]}`);
+  assert.ok(b[6] - b[4] >= 500, '/b was answered later');
+  assert.ok(c[5] - c[4] >= 500, `c: ${c[4]}..${c[5]}`);
+  assert.ok(b[8] <= a[6], 'ready: b can have arrived no later than a\'s response finished');
+});

@@ -20,12 +20,24 @@ import { now, ownNextTick } from './clock';
  *
  * Route: the pattern a framework said it matched (frameworkRoutes.ts: Fastify), else Express's
  * matched route (`req.baseUrl + req.route.path`, read at finish), else the path without its
- * query string. `syncEnd` is when the server's first callback for the request (the 'request'
- * handlers' synchronous run) returned: a process.nextTick queued at start runs right after it.
- * A framework that says when its route handler ran (Fastify) gives `handlerStart`/`handlerEnd`
- * (its first synchronous run; it may come after the first callback: a body to read, async hooks).
- * Node publishes the start once it has parsed the headers: time the request spent in the
- * socket before that (a busy loop) is not in the span.
+ * query string. A framework that says when its route handler ran (Fastify) gives
+ * `handlerStart`/`handlerEnd` (its first synchronous run; it may come after the first callback: a
+ * body to read, async hooks). Node publishes the start once it has parsed the headers: time the
+ * request spent in the socket before that (a busy loop) is not in the span.
+ *
+ * `syncEnd` is when the server's first callback for the request (the 'request' handlers'
+ * synchronous run) returned: at the latest when the next request starts (Node starts requests one
+ * at a time, from its parser, never inside a handler: pipelined requests read at once each get
+ * their own), else when the task that started it ended. For HTTP/1 that is a microtask queued at
+ * start (it runs once the task's process.nextTick callbacks ran: those the handler queued count as
+ * its own); for HTTP/2 a process.nextTick queued at start, which runs before Node's tick that
+ * emits the stream (http2Requests.ts tells the handler's run).
+ *
+ * HTTP/1 server requests are kept per connection (Connection, by socket: one WeakMap lookup at
+ * start and one at finish), not in a WeakMap entry per request (an insert, a delete and three
+ * lookups per request, with V8's ephemeron barriers). With the microtask instead of a
+ * process.nextTick per request, the recording's own cost on a loaded server's main thread went
+ * ~1.0 → ~0.74 µs per request (README: Overhead).
  */
 const MAX_NAMES = 500;
 
@@ -34,15 +46,59 @@ const MAX_NAMES = 500;
  * so the hot paths that read it stay monomorphic.
  */
 class Open {
-  syncEnd = 0;
-  route = -1;
-  /** undici: from its headers. */ status = 0;
-  /** Server: the route pattern a framework matched. */ pattern: string | undefined = undefined;
-  /** Server: the route handler's first synchronous run (-1: not told), and who told it. */ handlerStart = -1; handlerEnd = -1; handlerBy: object | undefined = undefined;
+  declare syncEnd: number;
+  declare route: number;
+  /** undici: from its headers. */ declare status: number;
+  /** Server: the route pattern a framework matched. */ declare pattern: string | undefined;
+  /** Server: the route handler's first synchronous run (-1: not told), and who told it. */ declare handlerStart: number; declare handlerEnd: number; declare handlerBy: object | undefined;
+  /** HTTP/1 server: the request started after this one on the same connection, not finished (pipelined). */ declare next: Open | undefined;
+  // Fields assigned here, not declared with initializers (define semantics, one by one, on every request): see runtime.ts's Invocation.
   constructor(readonly kind: number, readonly method: number, readonly t0: number,
     /** Server: previous response on the connection finished (-1: first, or not known). */ readonly ready: number,
-    /** Server: the path when known at start (HTTP/2), its query dropped. */ readonly path: string | undefined) {}
+    /** Server: the path when known at start (HTTP/2), its query dropped. */ readonly path: string | undefined,
+    /** HTTP/1 server: its IncomingMessage (the connection's list is searched by it); undefined otherwise. */ readonly request: object | undefined) {
+    this.syncEnd = 0; this.route = -1; this.status = 0; this.pattern = undefined;
+    this.handlerStart = -1; this.handlerEnd = -1; this.handlerBy = undefined; this.next = undefined;
+  }
 }
+
+/**
+ * An HTTP/1 server connection: when it was free for a request, and its requests in flight, oldest
+ * first (HTTP/1 answers in order: one, or a few pipelined), linked through Open.next.
+ */
+class Connection {
+  declare first: Open | undefined;
+  declare last: Open | undefined;
+  /** @param free when it was accepted or its last response finished (-1: not known). */
+  constructor(public free: number) { this.first = undefined; this.last = undefined; }
+
+  find(request: object): Open | undefined {
+    for (let o = this.first; o !== undefined; o = o.next) if (o.request === request) return o;
+    return undefined;
+  }
+
+  add(o: Open): void {
+    if (this.last === undefined) this.first = o; else this.last.next = o;
+    this.last = o;
+  }
+
+  /** Takes `request`'s entry out of the list (undefined: not in it). */
+  remove(request: object): Open | undefined {
+    let prev: Open | undefined;
+    for (let o = this.first; o !== undefined; prev = o, o = o.next) {
+      if (o.request !== request) continue;
+      if (prev === undefined) this.first = o.next; else prev.next = o.next;
+      if (this.last === o) this.last = prev;
+      o.next = undefined;
+      return o;
+    }
+    return undefined;
+  }
+}
+
+/** Promise.prototype.then and a settled promise as the probe loaded (a program may replace them): what queues the syncEnd microtask. */
+const promiseThen = Promise.prototype.then;
+const settled = Promise.resolve();
 
 /** What request recording tells the rest of the probe (see the HttpRequests constructor). */
 export interface RequestHooks {
@@ -67,9 +123,10 @@ export class HttpRequests {
   /** Exact counts by countKey(kind, method, route): [count, errors]. */
   private counts = new Map<number, number[]>();
   private countsChanged = false;
+  /** Requests in flight but HTTP/1 server ones (clients, HTTP/2 streams, a server request told without its socket). */
   private open = new WeakMap<object, Open>();
-  /** Server connections: when they were accepted or their last response finished (a request arrives after it). */
-  private connectionFree = new WeakMap<object, number>();
+  /** HTTP/1 server connections by socket (see Connection). */
+  private connections = new WeakMap<object, Connection>();
   dropped = 0;
   /** Server requests this thread began handling (HTTP/1 and HTTP/2): the sampling policy's measure of a busy server. */
   serverRequests = 0;
@@ -78,12 +135,22 @@ export class HttpRequests {
   /** HTTP/2 servers the program started listening, and whether this Node tells us their requests. */
   private http2 = { servers: 0, recorded: false, changed: false };
 
-  /** Server requests started in this synchronous run, whose handlers' run ends at the next tick. */
+  /** Server requests whose first callback may still be running: it ends at the next request's start, or at the microtask or tick queued for it. */
   private awaitingSyncEnd: Open[] = [];
-  private readonly syncEnded = () => {
-    const t = now();
-    for (const o of this.awaitingSyncEnd) o.syncEnd = t;
-    this.awaitingSyncEnd.length = 0;
+  private syncEndMicrotask = false;
+  private syncEndTick = false;
+  private endSyncRuns(t: number): void {
+    const a = this.awaitingSyncEnd;
+    for (let i = 0; i < a.length; i++) a[i].syncEnd = t;
+    a.length = 0;
+  }
+  private readonly syncEndedMicrotask = () => {
+    this.syncEndMicrotask = false;
+    try { if (this.awaitingSyncEnd.length > 0) this.endSyncRuns(now()); } catch { /* never break the program (nor reject) */ }
+  };
+  private readonly syncEndedTick = () => {
+    this.syncEndTick = false;
+    if (this.awaitingSyncEnd.length > 0) this.endSyncRuns(now());
   };
 
   /**
@@ -105,7 +172,7 @@ export class HttpRequests {
   start(): void {
     const on = (name: string, handler: (m: any) => void) => { dc.subscribe(name, handler); this.subscriptions.push([name, handler]); };
     // A connection's first request arrives after the connection was accepted.
-    on('net.server.socket', (m: any) => { if (m?.socket) this.connectionFree.set(m.socket, now()); });
+    on('net.server.socket', (m: any) => { if (m?.socket && typeof m.socket === 'object') this.connections.set(m.socket, new Connection(now())); });
     on('http.server.request.start', (m: any) => this.serverStart(m));
     on('http.server.response.finish', (m: any) => this.serverFinish(m));
     on('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
@@ -125,10 +192,20 @@ export class HttpRequests {
   }
 
   private serverStart(m: any): void {
-    const req = m?.request;
-    if (!req) return;
-    const socket = m.socket;
-    this.served(req, String(req.method ?? '?'), (socket && this.connectionFree.get(socket)) ?? -1);
+    try {
+      const req = m?.request;
+      if (!req || typeof req !== 'object') return;
+      const socket = m.socket;
+      if (!socket || typeof socket !== 'object') { this.served(req, String(req.method ?? '?'), -1); return; }
+      let c = this.connections.get(socket);
+      // Accepted before the recorder subscribed (an attached recording).
+      if (c === undefined) this.connections.set(socket, c = new Connection(-1));
+      else if (c.find(req) !== undefined) return;
+      const t0 = now();
+      const o = new Open(REQ_SERVER, this.intern(String(req.method ?? '?')), t0, c.free, undefined, req);
+      c.add(o);
+      this.began(o, false);
+    } catch { /* never break the program */ }
   }
 
   /**
@@ -139,23 +216,46 @@ export class HttpRequests {
   served(request: object, method: string, ready: number, path?: string): void {
     try {
       if (this.open.has(request)) return;
-      const t0 = now();
-      const o = new Open(REQ_SERVER, this.intern(method), t0, ready, path === undefined ? undefined : withoutQuery(path));
+      const o = new Open(REQ_SERVER, this.intern(method), now(), ready, path === undefined ? undefined : withoutQuery(path), undefined);
       this.open.set(request, o);
-      this.serverRequests++;
-      this.began();
-      this.hooks?.started(t0);
-      // One tick for every request started in this run (a pipelined batch): it runs once their handlers returned.
-      if (this.awaitingSyncEnd.push(o) === 1) ownNextTick(this.syncEnded);
+      this.began(o, true);
     } catch { /* never break the program */ }
   }
 
+  /** A served request `o` began: counted, told to the runtime, and its first callback's end awaited (by a tick, or a microtask). */
+  private began(o: Open, tick: boolean): void {
+    this.serverRequests++;
+    this.inFlightBegan();
+    this.hooks?.started(o.t0);
+    // A request starting now: the first callbacks of those before it have returned.
+    if (this.awaitingSyncEnd.length > 0) this.endSyncRuns(o.t0);
+    this.awaitingSyncEnd.push(o);
+    if (tick) {
+      if (!this.syncEndTick) { this.syncEndTick = true; ownNextTick(this.syncEndedTick); }
+    } else if (!this.syncEndMicrotask) {
+      this.syncEndMicrotask = true;
+      promiseThen.call(settled, this.syncEndedMicrotask);
+    }
+  }
+
   private serverFinish(m: any): void {
-    const req = m?.request;
-    if (!req) return;
-    const t1 = now();
-    if (m.socket) this.connectionFree.set(m.socket, t1);
-    this.servedFinished(req, m.response?.statusCode ?? 0, m.response?.writableFinished === false, t1);
+    try {
+      const req = m?.request;
+      if (!req || typeof req !== 'object') return;
+      const t1 = now();
+      const socket = m.socket;
+      const c = socket && typeof socket === 'object' ? this.connections.get(socket) : undefined;
+      const status = m.response?.statusCode ?? 0, failed = m.response?.writableFinished === false;
+      if (c === undefined) {
+        if (socket && typeof socket === 'object') this.connections.set(socket, new Connection(t1));
+        this.servedFinished(req, status, failed, t1);
+        return;
+      }
+      c.free = t1;
+      const o = c.remove(req);
+      if (o !== undefined) this.finishServed(req, o, status, failed, t1);
+      else this.servedFinished(req, status, failed, t1);
+    } catch { /* never break the program */ }
   }
 
   /** The response to a served request finished at `t1` (`failed`: it did not finish normally). */
@@ -163,14 +263,29 @@ export class HttpRequests {
     try {
       const o = this.open.get(request);
       if (!o || o.kind !== REQ_SERVER) return;
-      o.route = this.intern(o.pattern ?? o.path ?? serverRoute(request));
-      this.finish(request, status, failed ? REQ_ERROR : 0, o.syncEnd, t1);
+      this.open.delete(request);
+      this.finishServed(request, o, status, failed, t1);
     } catch { /* never break the program */ }
+  }
+
+  private finishServed(request: object, o: Open, status: number, failed: boolean, t1: number): void {
+    o.route = this.intern(o.pattern ?? o.path ?? serverRoute(request));
+    this.finishOpen(o, status, failed ? REQ_ERROR : 0, o.syncEnd, t1);
+  }
+
+  /** A served request in flight: an HTTP/1 one by its connection (its socket), others by the request. */
+  private find(request: object): Open | undefined {
+    let c: Connection | undefined;
+    try {
+      const socket = (request as any).socket;
+      if (socket && typeof socket === 'object') c = this.connections.get(socket);
+    } catch { /* an object whose `socket` throws: not an IncomingMessage */ }
+    return c?.find(request) ?? this.open.get(request);
   }
 
   /** A framework matched a served request to its route `pattern` (`/users/:id`): the request's name. */
   routeMatched(request: object, pattern: string): void {
-    const o = this.open.get(request);
+    const o = this.find(request);
     if (o && o.kind === REQ_SERVER) o.pattern = pattern;
   }
 
@@ -181,7 +296,7 @@ export class HttpRequests {
    * the body was read) replaces it: the framework's handler is the request's own code.
    */
   handlerRan(request: object, end: boolean, by: object): void {
-    const o = this.open.get(request);
+    const o = this.find(request);
     if (!o || o.kind !== REQ_SERVER) return;
     const t = now();
     if (!end && (o.handlerStart < 0 || (o.handlerEnd >= 0 && o.handlerBy !== by))) {
@@ -202,22 +317,27 @@ export class HttpRequests {
   private clientStart(request: object | undefined, method: string | undefined, route: string): void {
     try {
       if (!request || this.open.has(request)) return;
-      const o = new Open(REQ_CLIENT, this.intern(method ?? 'GET'), now(), -1, undefined);
+      const o = new Open(REQ_CLIENT, this.intern(method ?? 'GET'), now(), -1, undefined, undefined);
       o.syncEnd = -1;
       o.route = this.intern(route);
       this.open.set(request, o);
-      this.began();
+      this.inFlightBegan();
     } catch { /* never break the program */ }
   }
 
-  private began(): void {
+  private inFlightBegan(): void {
     if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
   }
 
+  /** A client request ended. */
   private finish(request: object | undefined, status: number, flags: number, syncEnd: number, t1 = now()): void {
     const o = request && this.open.get(request);
     if (!o) return;
     this.open.delete(request!);
+    this.finishOpen(o, status, flags, syncEnd, t1);
+  }
+
+  private finishOpen(o: Open, status: number, flags: number, syncEnd: number, t1: number): void {
     this.inFlight--;
     if (o.kind === REQ_SERVER) this.hooks?.ended();
     const key = countKey(o.kind, o.method, o.route);
