@@ -109,6 +109,7 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
     if (requests.unfinished > 0) report.warnings.push(`${requests.unfinished} HTTP request(s) had not finished when their thread last reported (not in the routes table)`);
     if (spans.dropped.requests) report.warnings.push(`${spans.dropped.requests} HTTP requests were counted but not kept in detail: route percentiles are of the ${spans.requests?.lane.length ?? 0} kept`);
   }
+  if (requests.aborted > 0) report.warnings.push(`${requests.aborted} HTTP request(s) were cut off: their connection closed before the response finished (not in the routes table)`);
   report.warnings.push(...unrecordedHttp2(ctx));
   for (const pool of pools.values()) {
     if (isSaturated(pool) && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))) {

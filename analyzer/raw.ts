@@ -291,6 +291,11 @@ export interface RawRequestsChunk {
   inFlight: number;
   maxInFlight: number;
   dropped: number;
+  /**
+   * HTTP/1 server requests so far whose connection closed before their response finished (the
+   * client went away, or the program destroyed it): no longer in flight, not counted (absent: none).
+   */
+  aborted?: number;
   /** HTTP/2 servers the thread started listening, and whether this Node publishes their requests (see http2Requests.ts). */
   http2?: { servers: number; recorded: boolean };
 }

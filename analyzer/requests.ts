@@ -39,6 +39,7 @@ export interface RequestTable {
   counts: Map<string, { kind: number; method: string; route: string; lanes: Set<number>; count: number; errors: number }>;
   dropped: number;
   unfinished: number;
+  aborted: number;
   maxInFlight: number;
   cpu: (LoopCpu | undefined)[];
 }
@@ -48,7 +49,7 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
   for (const { model } of ctx.threads) n += Math.floor(model.requests.rows.length / REQUEST_FIELDS);
   const column = () => new Float64Array(n);
   const t: RequestTable = { lane: column(), kind: column(), method: [], route: [], status: column(), start: column(), end: column(), syncEnd: column(), error: column(),
-    own: column(), queued: column(), before: column(), handlerStart: column(), handlerEnd: column(), counts: new Map(), dropped: 0, unfinished: 0, maxInFlight: 0, cpu: [] };
+    own: column(), queued: column(), before: column(), handlerStart: column(), handlerEnd: column(), counts: new Map(), dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0, cpu: [] };
   let j = 0;
   ctx.threads.forEach(({ model, samples }, lane) => {
     const r = model.requests;
@@ -56,6 +57,7 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
     t.cpu.push(cpu);
     t.dropped += r.dropped;
     t.unfinished += r.unfinished;
+    t.aborted += r.aborted;
     t.maxInFlight = Math.max(t.maxInFlight, r.maxInFlight);
     for (const [kind, method, route, count, errors] of r.counts) {
       const key = `${kind} ${r.names[method]} ${r.names[route]}`;

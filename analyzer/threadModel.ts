@@ -64,6 +64,8 @@ export interface ThreadRequests {
   dropped: number;
   /** Requests started and not finished when the thread's last chunk was written. */
   unfinished: number;
+  /** Server requests whose connection closed before their response finished (RawRequestsChunk.aborted). */
+  aborted: number;
   maxInFlight: number;
   /** HTTP/2 servers the thread started listening; whether their requests are in the rows. */
   http2?: { servers: number; recorded: boolean };
@@ -77,7 +79,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
     spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], handOvers: [], fsSyncNames: [],
-    requests: { names: [], rows: new Float64Array(0), counts: [], dropped: 0, unfinished: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
+    requests: { names: [], rows: new Float64Array(0), counts: [], dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   const readings: [number, number][] = [];
   const requestChunks: RequestsChunk[] = [];
@@ -147,6 +149,7 @@ function addRequests(into: ThreadRequests, chunk: RequestsChunk): void {
   if (chunk.counts) into.counts = chunk.counts;
   into.dropped = chunk.dropped;
   into.unfinished = chunk.inFlight;
+  into.aborted = chunk.aborted ?? into.aborted;
   into.maxInFlight = Math.max(into.maxInFlight, chunk.maxInFlight);
 }
 

@@ -121,3 +121,41 @@ test('pipelined HTTP/1 requests on one connection: one row each, in order; a fir
   assert.ok(c[5] - c[4] >= 500, `c: ${c[4]}..${c[5]}`);
   assert.ok(b[8] <= a[6], 'ready: b can have arrived no later than a\'s response finished');
 });
+
+test('a request whose connection closes before its response finished is no longer in flight: counted as cut off, not as a request', async () => {
+  let ended = 0;
+  const rec = new HttpRequests(100, { started() {}, ended() { ended++; }, responded() {}, laterHandler() {} });
+  rec.start();
+  let answer: (() => void) | undefined;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/hang') answer = () => { if (!res.destroyed) res.end('late'); };
+    else res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => {
+      const r = http.get({ port, host: '127.0.0.1', path: '/hang', agent: false });
+      r.on('error', () => resolve());
+      r.on('close', () => resolve());
+      setTimeout(() => r.destroy(), 50);
+    });
+    // The server's side of the connection closes a moment after the client's.
+    const deadline = Date.now() + 5000;
+    let chunk = rec.take();
+    while (!chunk?.aborted && Date.now() < deadline) { await new Promise((r) => setTimeout(r, 20)); chunk = rec.take(); }
+    assert.equal(chunk?.aborted, 1, 'the cut-off request is told');
+    assert.equal(chunk!.inFlight, 0, 'and no longer in flight');
+    assert.equal(ended, 1, 'the runtime was told it ended (concurrency)');
+    assert.equal((chunk!.counts ?? []).filter((c) => c[0] === REQ_SERVER).length, 0, 'not counted as a served request (the client\'s own is, as failed)');
+    answer?.();
+    await get(`http://127.0.0.1:${port}/after`);
+    const next = rec.take()!;
+    assert.equal(next.aborted, 1, 'the total so far');
+    assert.equal(next.inFlight, 0);
+    const served = next.counts!.filter((c) => c[0] === REQ_SERVER);
+    assert.equal(served.length, 1, 'only /after is a served request');
+    assert.equal(served[0][3], 1);
+    assert.equal(ended, 2);
+  } finally { rec.stop(); server.closeAllConnections(); await new Promise((r) => server.close(r)); }
+});

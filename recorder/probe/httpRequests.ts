@@ -70,7 +70,7 @@ class Connection {
   declare first: Open | undefined;
   declare last: Open | undefined;
   /** @param free when it was accepted or its last response finished (-1: not known). */
-  constructor(public free: number) { this.first = undefined; this.last = undefined; }
+  constructor(readonly socket: object, public free: number) { this.first = undefined; this.last = undefined; }
 
   find(request: object): Open | undefined {
     for (let o = this.first; o !== undefined; o = o.next) if (o.request === request) return o;
@@ -127,6 +127,11 @@ export class HttpRequests {
   private open = new WeakMap<object, Open>();
   /** HTTP/1 server connections by socket (see Connection). */
   private connections = new WeakMap<object, Connection>();
+  /** Connections with requests in flight: checked at each take() for a closed socket (sweepAborted). */
+  private busy = new Set<Connection>();
+  /** HTTP/1 server requests so far whose connection closed before their response finished (RawRequestsChunk.aborted). */
+  aborted = 0;
+  private abortedChanged = false;
   dropped = 0;
   /** Server requests this thread began handling (HTTP/1 and HTTP/2): the sampling policy's measure of a busy server. */
   serverRequests = 0;
@@ -172,7 +177,7 @@ export class HttpRequests {
   start(): void {
     const on = (name: string, handler: (m: any) => void) => { dc.subscribe(name, handler); this.subscriptions.push([name, handler]); };
     // A connection's first request arrives after the connection was accepted.
-    on('net.server.socket', (m: any) => { if (m?.socket && typeof m.socket === 'object') this.connections.set(m.socket, new Connection(now())); });
+    on('net.server.socket', (m: any) => { if (m?.socket && typeof m.socket === 'object') this.connections.set(m.socket, new Connection(m.socket, now())); });
     on('http.server.request.start', (m: any) => this.serverStart(m));
     on('http.server.response.finish', (m: any) => this.serverFinish(m));
     on('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
@@ -199,11 +204,12 @@ export class HttpRequests {
       if (!socket || typeof socket !== 'object') { this.served(req, String(req.method ?? '?'), -1); return; }
       let c = this.connections.get(socket);
       // Accepted before the recorder subscribed (an attached recording).
-      if (c === undefined) this.connections.set(socket, c = new Connection(-1));
+      if (c === undefined) this.connections.set(socket, c = new Connection(socket, -1));
       else if (c.find(req) !== undefined) return;
       const t0 = now();
       const o = new Open(REQ_SERVER, this.intern(String(req.method ?? '?')), t0, c.free, undefined, req);
       c.add(o);
+      if (c.first === o) this.busy.add(c);
       this.began(o, false);
     } catch { /* never break the program */ }
   }
@@ -247,12 +253,13 @@ export class HttpRequests {
       const c = socket && typeof socket === 'object' ? this.connections.get(socket) : undefined;
       const status = m.response?.statusCode ?? 0, failed = m.response?.writableFinished === false;
       if (c === undefined) {
-        if (socket && typeof socket === 'object') this.connections.set(socket, new Connection(t1));
+        if (socket && typeof socket === 'object') this.connections.set(socket, new Connection(socket, t1));
         this.servedFinished(req, status, failed, t1);
         return;
       }
       c.free = t1;
       const o = c.remove(req);
+      if (c.first === undefined) this.busy.delete(c);
       if (o !== undefined) this.finishServed(req, o, status, failed, t1);
       else this.servedFinished(req, status, failed, t1);
     } catch { /* never break the program */ }
@@ -377,7 +384,31 @@ export class HttpRequests {
 
   /** Something that take() would return is waiting. */
   pending(): boolean {
-    return this.rowCount > 0 || this.newNames.length > 0 || this.countsChanged || this.http2.changed;
+    return this.rowCount > 0 || this.newNames.length > 0 || this.countsChanged || this.http2.changed || this.abortedChanged;
+  }
+
+  /**
+   * Ends the requests whose connection closed before their response finished: Node publishes no
+   * finish for them (the client went away: a timeout, a load generator stopping; or the program
+   * destroyed the socket), and they would count as in flight (concurrency) until the thread ends.
+   * Called at each take (~100 ms apart): only connections with requests in flight are looked at.
+   */
+  private sweepAborted(): void {
+    if (this.busy.size === 0) return;
+    for (const c of this.busy) {
+      let closed = false;
+      try { closed = (c.socket as { destroyed?: unknown }).destroyed === true; } catch { /* not a net.Socket: never closed here */ }
+      if (!closed) continue;
+      for (let o = c.first; o !== undefined; o = o.next) {
+        this.inFlight--;
+        this.hooks?.ended();
+        this.aborted++;
+      }
+      c.first = undefined;
+      c.last = undefined;
+      this.busy.delete(c);
+      this.abortedChanged = true;
+    }
   }
 
   /**
@@ -389,6 +420,7 @@ export class HttpRequests {
    * which travel over the inspector), times in whole hundredths of a ms.
    */
   take(writeRows?: (bytes: Uint8Array) => void): RawRequestsChunk | undefined {
+    this.sweepAborted();
     if (!this.pending()) return undefined;
     const n = this.rowCount;
     const rows: number[] = [];
@@ -402,6 +434,8 @@ export class HttpRequests {
     else out.hundredths = true;
     if (this.countsChanged) out.counts = [...this.counts].map(([k, [n, e]]) => [...countFields(k), n, e]);
     if (this.http2.servers > 0) out.http2 = { servers: this.http2.servers, recorded: this.http2.recorded };
+    if (this.aborted > 0) out.aborted = this.aborted;
+    this.abortedChanged = false;
     this.http2.changed = false;
     this.newNames = [];
     // The buffer is kept, unless a burst left it far larger than what takes now carry.
