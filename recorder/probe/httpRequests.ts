@@ -69,8 +69,10 @@ class Open {
 class Connection {
   declare first: Open | undefined;
   declare last: Open | undefined;
+  /** Its index in HttpRequests.busy while it has requests in flight, else -1. */
+  declare busyAt: number;
   /** @param free when it was accepted or its last response finished (-1: not known). */
-  constructor(readonly socket: object, public free: number) { this.first = undefined; this.last = undefined; }
+  constructor(readonly socket: object, public free: number) { this.first = undefined; this.last = undefined; this.busyAt = -1; }
 
   find(request: object): Open | undefined {
     for (let o = this.first; o !== undefined; o = o.next) if (o.request === request) return o;
@@ -127,8 +129,23 @@ export class HttpRequests {
   private open = new WeakMap<object, Open>();
   /** HTTP/1 server connections by socket (see Connection). */
   private connections = new WeakMap<object, Connection>();
-  /** Connections with requests in flight: checked at each take() for a closed socket (sweepAborted). */
-  private busy = new Set<Connection>();
+  /**
+   * Connections with requests in flight, each at its `busyAt` (an array, not a Set: no hashing on
+   * every request): checked at each take() for a closed socket (sweepAborted).
+   */
+  private busy: Connection[] = [];
+  private markBusy(c: Connection): void {
+    if (c.busyAt >= 0) return;
+    c.busyAt = this.busy.length;
+    this.busy.push(c);
+  }
+  private markIdle(c: Connection): void {
+    const at = c.busyAt;
+    if (at < 0) return;
+    const last = this.busy.pop()!;
+    if (last !== c) { this.busy[at] = last; last.busyAt = at; }
+    c.busyAt = -1;
+  }
   /** HTTP/1 server requests so far whose connection closed before their response finished (RawRequestsChunk.aborted). */
   aborted = 0;
   private abortedChanged = false;
@@ -209,7 +226,7 @@ export class HttpRequests {
       const t0 = now();
       const o = new Open(REQ_SERVER, this.intern(String(req.method ?? '?')), t0, c.free, undefined, req);
       c.add(o);
-      if (c.first === o) this.busy.add(c);
+      this.markBusy(c);
       this.began(o, false);
     } catch { /* never break the program */ }
   }
@@ -259,7 +276,7 @@ export class HttpRequests {
       }
       c.free = t1;
       const o = c.remove(req);
-      if (c.first === undefined) this.busy.delete(c);
+      if (c.first === undefined) this.markIdle(c);
       if (o !== undefined) this.finishServed(req, o, status, failed, t1);
       else this.servedFinished(req, status, failed, t1);
     } catch { /* never break the program */ }
@@ -394,8 +411,8 @@ export class HttpRequests {
    * Called at each take (~100 ms apart): only connections with requests in flight are looked at.
    */
   private sweepAborted(): void {
-    if (this.busy.size === 0) return;
-    for (const c of this.busy) {
+    for (let i = this.busy.length - 1; i >= 0; i--) {
+      const c = this.busy[i];
       let closed = false;
       try { closed = (c.socket as { destroyed?: unknown }).destroyed === true; } catch { /* not a net.Socket: never closed here */ }
       if (!closed) continue;
@@ -406,7 +423,7 @@ export class HttpRequests {
       }
       c.first = undefined;
       c.last = undefined;
-      this.busy.delete(c);
+      this.markIdle(c);
       this.abortedChanged = true;
     }
   }
