@@ -25,9 +25,29 @@ describe('uncoveredCpuMs', () => {
     assert.equal(uncoveredCpuMs([50, 40, 110, 210, 400, 500], s, false), 0);
   });
   it('counts CPU used in a hole of the profile (lost chunks), bounded by the wall time the profile covered', () => {
-    // Samples at 100…199 and 500…599: a hole from 199 to 500. 280 ms of CPU from 150 to 550, when the profile covered 49 + 50 ms.
+    // Samples at 100…199 and 500…599: a hole from 199 to 500. 280 ms of CPU from 150 to 550, when the profile covered 49 + 50 ms:
+    // 181 ms, less the 10 ms the reading at 150 may lag the thread's true CPU.
     const s = timeline([[100, 200], [500, 600]]);
-    assert.equal(uncoveredCpuMs([150, 10, 550, 290], s, true), 181);
+    assert.equal(uncoveredCpuMs([150, 10, 550, 290], s, true), 171);
+  });
+  /** Readings every `everyMs` of a thread on CPU all along from `from`, as schedstat gives them: brought up to date every 4 ms (a tick). */
+  const tickReadings = (from: number, to: number, everyMs: number, skip?: [number, number]): number[] => {
+    const out: number[] = [];
+    for (let t = from; t <= to; t += everyMs) {
+      const cpu = t - from - (skip && t > skip[0] ? Math.min(t, skip[1]) - skip[0] : 0);
+      out.push(t, Math.floor(cpu / 4) * 4);
+    }
+    return out;
+  };
+  it('does not add up the tick-sized steps of dense readings (a saturated server read every 3 ms): the profile covers them', () => {
+    const s = timeline([[100, 4100]]);
+    assert.equal(uncoveredCpuMs(tickReadings(101, 4100, 3), s, false), 0);
+  });
+  it('still counts a hole among dense readings', () => {
+    // The profile lost 1000…1300 while the thread ran on.
+    const s = timeline([[100, 1000], [1300, 4100]]);
+    const missed = uncoveredCpuMs(tickReadings(101, 4100, 3), s, false);
+    assert.ok(missed >= 250 && missed <= 300, `${missed}`);
   });
   it('does not count a gap of a few sampling intervals as a hole (a descheduled thread)', () => {
     const s = timeline([[100, 200], [230, 400]]);

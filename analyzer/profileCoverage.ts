@@ -15,6 +15,13 @@ import { formatMs } from './format';
  * readings of the probe, the thread used ΔCPU, and at most the wall time the profile covered
  * between them can be CPU the profile holds; the rest is CPU it does not hold.
  *
+ * The readings are Linux's schedstat, which is brought up to date at the scheduler's ticks (every
+ * 1–10 ms): a reading may lag the thread's true CPU by up to a tick, so a ΔCPU from one reading to
+ * the next may be a tick too large. Readings are taken in windows at least WINDOW_MS long, and a
+ * window that starts at a reading may miss CLOCK_LAG_MS of it before it counts: a server's
+ * readings, a few ms apart, each read a tick more CPU than the wall time between them now and then,
+ * and the sum of those, 0.5 s of a saturated 4 s run, was reported as CPU its profile missed.
+ *
  * `readings`: flat pairs (report ms, thread on-CPU ms) in time order, of this thread alone.
  * `fromZero`: the thread's CPU counts from 0 at its birth, before its first reading, and no code
  * of it runs before its profile starts (a worker: it waits for the recorder's Profiler.start).
@@ -34,18 +41,27 @@ export function uncoveredCpuMs(readings: readonly number[], samples: SampleTimel
     prevT = readings[i]; prevCpu = readings[i + 1];
     i += 2;
   }
+  /** The window starts at a reading (not at the thread's birth, CPU 0): that reading may lag. */
+  let fromReading = !fromZero;
   let k = 0; // first covered span that may overlap [prevT, t]
   for (; i < readings.length; i += 2) {
     const t = readings[i], cpu = readings[i + 1];
     if (cpu < prevCpu) continue; // not this thread's clock (an estimate): no bound from it
+    // The window goes on to a later reading, unless this is the last.
+    if (t - prevT < WINDOW_MS && i + 2 < readings.length) continue;
     let wall = 0;
     while (k < covered.length && covered[k + 1] <= prevT) k += 2;
     for (let j = k; j < covered.length && covered[j] < t; j += 2) wall += Math.min(t, covered[j + 1]) - Math.max(prevT, covered[j]);
-    uncovered += Math.max(0, cpu - prevCpu - wall);
-    prevT = t; prevCpu = cpu;
+    uncovered += Math.max(0, cpu - prevCpu - wall - (fromReading ? CLOCK_LAG_MS : 0));
+    prevT = t; prevCpu = cpu; fromReading = true;
   }
   return uncovered;
 }
+
+/** Shortest stretch between the CPU readings uncoveredCpuMs compares (report ms). */
+const WINDOW_MS = 100;
+/** Most a thread's CPU reading can lag its true CPU time: one scheduler tick (HZ ≥ 100). */
+const CLOCK_LAG_MS = 10;
 
 /**
  * The wall time a profile covered, as flat sorted [from, to) pairs (report ms): from its first
