@@ -157,8 +157,11 @@ export class HttpRequests {
   /** HTTP/2 servers the program started listening, and whether this Node tells us their requests. */
   private http2 = { servers: 0, recorded: false, changed: false };
 
-  /** Server requests whose first callback may still be running: it ends at the next request's start, at their finish, or at the microtask or tick queued for it. */
-  // The first `awaitingN` slots (the array is reused: setting an array's length is a call into V8's runtime).
+  /**
+   * Server requests whose first callback may still be running: it ends at the next request's
+   * start, at their finish, or at the microtask or tick queued for it. The first `awaitingN` slots:
+   * the array is reused (setting an array's length is a call into V8's runtime).
+   */
   private awaiting: (Open | undefined)[] = [];
   private awaitingN = 0;
   private syncEndMicrotask = false;
