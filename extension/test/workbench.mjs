@@ -22,19 +22,26 @@ export function workbench(page) {
       await page.locator(`.tab.active[aria-label*="${file}"]`).waitFor();
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     },
-    /** Runs a command from the palette; retries while the extension host is still registering commands. */
+    /**
+     * Runs a command from the palette; tries again while the extension host is still registering
+     * commands, and when the palette closed at once: a page that takes the focus a moment after it
+     * opened (the Welcome page's walkthrough, as it renders its steps) closes a quick input shown
+     * meanwhile (it closes when it loses the focus), and the palette's input was then never visible.
+     */
     async runCommand(title) {
+      const input = page.locator('.quick-input-widget input.input');
       for (let attempt = 1; ; attempt++) {
-        await page.keyboard.press('F1');
-        await page.locator('.quick-input-widget input.input').fill(`>${title}`);
-        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
         try {
+          await page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 5_000 });
+          await input.fill(`>${title}`, { timeout: 5_000 });
+          const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
           await row.waitFor({ timeout: 10_000 });
           await page.keyboard.press('Enter');
           return;
         } catch (e) {
           await page.keyboard.press('Escape');
-          if (attempt === 3) throw e;
+          if (attempt === 4) throw e;
         }
       }
     },
