@@ -166,25 +166,23 @@ export class HttpRequests {
   private awaitingN = 0;
   private syncEndMicrotask = false;
   private syncEndTick = false;
-  /** The awaited first callbacks end at `t`, but those of requests already finished (at their finish: finishServed). */
-  private endSyncRuns(t: number): void {
+  /**
+   * The awaited first callbacks end at `t` (undefined: now, read only if one is still running), but
+   * those of requests already finished (at their finish: finishServed). A loaded server's fast
+   * routes finish before the microtask runs: no clock read then.
+   */
+  private endSyncRuns(t?: number): void {
     const a = this.awaiting;
-    for (let i = 0; i < this.awaitingN; i++) { const o = a[i]!; if (o.syncEnd === 0) o.syncEnd = t; a[i] = undefined; }
+    for (let i = 0; i < this.awaitingN; i++) { const o = a[i]!; if (o.syncEnd === 0) o.syncEnd = t ??= now(); a[i] = undefined; }
     this.awaitingN = 0;
   }
-  /** Some awaited request is not finished: its first callback's end is to be read off the clock. */
-  private awaitingRuns(): boolean {
-    for (let i = 0; i < this.awaitingN; i++) if (this.awaiting[i]!.syncEnd === 0) return true;
-    return false;
-  }
-  // A loaded server's fast routes finish before the microtask runs: no clock read then.
   private readonly syncEndedMicrotask = () => {
     this.syncEndMicrotask = false;
-    try { this.endSyncRuns(this.awaitingRuns() ? now() : 0); } catch { /* never break the program (nor reject) */ }
+    try { this.endSyncRuns(); } catch { /* never break the program (nor reject) */ }
   };
   private readonly syncEndedTick = () => {
     this.syncEndTick = false;
-    this.endSyncRuns(this.awaitingRuns() ? now() : 0);
+    this.endSyncRuns();
   };
 
   /**
@@ -210,12 +208,12 @@ export class HttpRequests {
     on('http.server.request.start', (m: any) => this.serverStart(m));
     on('http.server.response.finish', (m: any) => this.serverFinish(m));
     on('http.client.request.start', (m: any) => this.clientStart(m?.request, m?.request?.method, httpClientPath(m?.request)));
-    on('http.client.response.finish', (m: any) => { this.hooks?.responded(); this.finish(m?.request, m?.response?.statusCode ?? 0, 0, -1); });
-    on('http.client.request.error', (m: any) => this.finish(m?.request, 0, REQ_ERROR, -1));
+    on('http.client.response.finish', (m: any) => { this.hooks?.responded(); this.finish(m?.request, m?.response?.statusCode ?? 0, 0); });
+    on('http.client.request.error', (m: any) => this.finish(m?.request, 0, REQ_ERROR));
     on('undici:request:create', (m: any) => this.clientStart(m?.request, m?.request?.method, undiciPath(m?.request)));
     on('undici:request:headers', (m: any) => { this.hooks?.responded(); const o = this.open.get(m?.request); if (o) o.status = m?.response?.statusCode ?? 0; });
-    on('undici:request:trailers', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, 0, -1); });
-    on('undici:request:error', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, REQ_ERROR, -1); });
+    on('undici:request:trailers', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, 0, o); });
+    on('undici:request:error', (m: any) => { const o = this.open.get(m?.request); if (o) this.finish(m.request, o.status, REQ_ERROR, o); });
     this.http2.recorded = recordHttp2(this, on);
     recordFrameworkRoutes(this, on);
   }
@@ -308,7 +306,7 @@ export class HttpRequests {
     // Finished within its first task (a route that answers at once): its first callback ended by now.
     if (o.syncEnd === 0) o.syncEnd = t1;
     o.route = this.intern(o.pattern ?? o.path ?? serverRoute(request));
-    this.finishOpen(o, status, failed ? REQ_ERROR : 0, o.syncEnd, t1);
+    this.finishOpen(o, status, failed ? REQ_ERROR : 0, t1);
   }
 
   /** A served request in flight: an HTTP/1 one by its connection (its socket), others by the request. */
@@ -367,15 +365,15 @@ export class HttpRequests {
     if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
   }
 
-  /** A client request ended. */
-  private finish(request: object | undefined, status: number, flags: number, syncEnd: number, t1 = now()): void {
-    const o = request && this.open.get(request);
+  /** A client request ended (`o`: its entry, when the caller looked it up already). */
+  private finish(request: object | undefined, status: number, flags: number, o = request && this.open.get(request)): void {
     if (!o) return;
     this.open.delete(request!);
-    this.finishOpen(o, status, flags, syncEnd, t1);
+    this.finishOpen(o, status, flags, now());
   }
 
-  private finishOpen(o: Open, status: number, flags: number, syncEnd: number, t1: number): void {
+  /** A request's row and counts; a served one's `syncEnd` is set (finishServed). */
+  private finishOpen(o: Open, status: number, flags: number, t1: number): void {
     this.inFlight--;
     if (o.kind === REQ_SERVER) this.hooks?.ended();
     const key = countKey(o.kind, o.method, o.route);
@@ -396,7 +394,7 @@ export class HttpRequests {
     }
     const r = this.rows;
     r[k++] = o.kind; r[k++] = o.method; r[k++] = o.route; r[k++] = status; r[k++] = o.t0;
-    r[k++] = server ? (syncEnd > 0 ? syncEnd : t1) : -1; r[k++] = t1; r[k++] = flags;
+    r[k++] = server ? o.syncEnd : -1; r[k++] = t1; r[k++] = flags;
     r[k++] = o.ready >= 0 ? o.ready : -1; r[k++] = handled ? o.handlerStart : -1;
     r[k++] = handled ? (o.handlerEnd >= 0 ? o.handlerEnd : t1) : -1;
     this.rowCount = k;
