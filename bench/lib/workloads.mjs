@@ -14,8 +14,8 @@ export const SPAWN_N = 8;
 
 export const WORKLOADS = [
   { id: 'empty', what: 'empty program', cmd: script('empty.js'), cwd: ROOT },
-  // Node 20 and 21 read NODE_EXTRA_CA_CERTS's certificates as every process starts (Node 22+ when
-  // TLS first needs them): a profiled run starts node twice (the CLI, then the program).
+  // Node 20 reads NODE_EXTRA_CA_CERTS's certificates as every process starts (22 and 24 when TLS
+  // first needs them; 21 not checked): a profiled run starts node twice (the CLI, then the program).
   { id: 'empty-no-extra-ca', what: 'empty program, NODE_EXTRA_CA_CERTS unset', cmd: script('empty.js'), cwd: ROOT, unsetEnv: ['NODE_EXTRA_CA_CERTS'] },
   { id: 'workers', what: `${SPAWN_N} worker threads, one after another, each ending at once`, cmd: script('spawn-n.js', 'workers', String(SPAWN_N)), cwd: ROOT },
   { id: 'children', what: `${SPAWN_N} child processes (node -e), one after another, each ending at once`, cmd: script('spawn-n.js', 'children', String(SPAWN_N)), cwd: ROOT },
