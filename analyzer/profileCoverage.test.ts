@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { uncoveredCpuMs } from './profileCoverage';
+import { uncoveredCpuMs, cpuShortfall } from './profileCoverage';
 import type { SampleTimeline } from './cpuSamples';
 
 /** A profile sampled every 1 ms over each [from, to) stretch (report ms), busy throughout. */
@@ -9,6 +9,16 @@ function timeline(stretches: [number, number][]): SampleTimeline {
   for (const [from, to] of stretches) for (let t = from; t < to; t++) time.push(t);
   return { time: Float64Array.from(time), end: stretches[stretches.length - 1][1], kind: time.map(() => 'user'), frame: time.map(() => undefined), busyMs: time.length, capMs: 1.5 };
 }
+
+/** Readings every `everyMs` of a thread on CPU all along from `from`, as schedstat gives them: brought up to date every 4 ms (a tick). */
+const tickReadings = (from: number, to: number, everyMs: number, skip?: [number, number]): number[] => {
+  const out: number[] = [];
+  for (let t = from; t <= to; t += everyMs) {
+    const cpu = t - from - (skip && t > skip[0] ? Math.min(t, skip[1]) - skip[0] : 0);
+    out.push(t, Math.floor(cpu / 4) * 4);
+  }
+  return out;
+};
 
 describe('uncoveredCpuMs', () => {
   it('is 0 when the profile covers the time the thread used CPU in', () => {
@@ -30,15 +40,6 @@ describe('uncoveredCpuMs', () => {
     const s = timeline([[100, 200], [500, 600]]);
     assert.equal(uncoveredCpuMs([150, 10, 550, 290], s, true), 171);
   });
-  /** Readings every `everyMs` of a thread on CPU all along from `from`, as schedstat gives them: brought up to date every 4 ms (a tick). */
-  const tickReadings = (from: number, to: number, everyMs: number, skip?: [number, number]): number[] => {
-    const out: number[] = [];
-    for (let t = from; t <= to; t += everyMs) {
-      const cpu = t - from - (skip && t > skip[0] ? Math.min(t, skip[1]) - skip[0] : 0);
-      out.push(t, Math.floor(cpu / 4) * 4);
-    }
-    return out;
-  };
   it('does not add up the tick-sized steps of dense readings (a saturated server read every 3 ms): the profile covers them', () => {
     const s = timeline([[100, 4100]]);
     assert.equal(uncoveredCpuMs(tickReadings(101, 4100, 3), s, false), 0);
@@ -56,5 +57,39 @@ describe('uncoveredCpuMs', () => {
   it('skips readings of another clock going backwards', () => {
     const s = timeline([[100, 400]]);
     assert.equal(uncoveredCpuMs([150, 40, 200, 20, 300, 140], s, true), 0);
+  });
+});
+
+describe("cpuShortfall: CPU the thread used while sampled that its samples leave out (a late sampler)", () => {
+  /** Busy samples every `everyMs` over [from, to), each standing for at most 1.5 ms (a 1 ms interval). */
+  const sparse = (from: number, to: number, everyMs: number): SampleTimeline => {
+    const time: number[] = [];
+    for (let t = from; t < to; t += everyMs) time.push(t);
+    return { time: Float64Array.from(time), end: to, kind: time.map(() => 'user'), frame: time.map(() => undefined), busyMs: 0, capMs: 1.5 };
+  };
+  /** Readings every 100 ms from `from` of a thread on CPU `share` of the wall time. */
+  const readings = (from: number, to: number, share: number): number[] => {
+    const out: number[] = [];
+    for (let t = from; t <= to; t += 100) out.push(t, (t - from) * share);
+    return out;
+  };
+  it('is 0 when every interval was sampled (dense samples, tick-quantized readings)', () => {
+    const s = timeline([[100, 4100]]);
+    assert.equal(cpuShortfall(tickReadings(101, 4100, 3), s, false).lateMs, 0);
+  });
+  it('counts what samples 3 ms apart leave out of a thread on CPU all along: half of it, less a tick per window', () => {
+    // 10 windows of 100 ms: 100 ms used, 34 samples × 1.5 ms held, 10 ms of slack.
+    const r = cpuShortfall(readings(100, 1100, 1), sparse(100, 1100, 3), false);
+    assert.ok(r.lateMs >= 350 && r.lateMs <= 420, `${r.lateMs}`);
+    assert.equal(r.usedMs, 1000);
+    assert.equal(r.uncoveredMs, 0, 'the profile covered it all');
+  });
+  it('is 0 when the thread was descheduled in the gaps (on CPU half the time)', () => {
+    assert.equal(cpuShortfall(readings(100, 1100, 0.5), sparse(100, 1100, 3), false).lateMs, 0);
+  });
+  it('does not count CPU in a hole of the profile twice (that is uncoveredMs)', () => {
+    const r = cpuShortfall(tickReadings(101, 4100, 3), timeline([[100, 1000], [1300, 4100]]), false);
+    assert.ok(r.uncoveredMs >= 250, `${r.uncoveredMs}`);
+    assert.equal(r.lateMs, 0);
   });
 });

@@ -1,4 +1,4 @@
-import type { SampleTimeline } from './cpuSamples';
+import { sampleCpu, type SampleTimeline } from './cpuSamples';
 import type { ThreadLane } from './context';
 import type { ThreadModel } from './threadModel';
 import type { RawRun, ThreadCpuReading } from './raw';
@@ -30,20 +30,33 @@ import { formatMs } from './format';
  * process recorded by attaching ran long before).
  */
 export function uncoveredCpuMs(readings: readonly number[], samples: SampleTimeline, fromZero: boolean): number {
+  return cpuShortfall(readings, samples, fromZero).uncoveredMs;
+}
+
+/**
+ * uncoveredCpuMs, and `lateMs`: CPU the thread used inside the time its profile covered that its
+ * samples do not hold. A sample stands for at most 1.5 sampling intervals (a longer gap is taken
+ * as the thread descheduled, when it used no CPU); but the gap may be V8's sampler thread waiting
+ * for a core while this thread ran (a loaded or oversubscribed host). Per window: the CPU used,
+ * up to the wall time covered, less what the window's samples of every kind stand for and less
+ * CLOCK_LAG_MS. A lower bound too.
+ */
+export function cpuShortfall(readings: readonly number[], samples: SampleTimeline, fromZero: boolean): { uncoveredMs: number; lateMs: number; usedMs: number } {
+  const out = { uncoveredMs: 0, lateMs: 0, usedMs: 0 };
   const covered = coveredSpans(samples);
-  if (covered.length === 0) return 0;
-  let uncovered = 0;
+  if (covered.length === 0) return out;
   let prevT = -Infinity, prevCpu = 0;
   let i = 0;
   if (!fromZero) {
     while (i < readings.length && readings[i] < covered[0]) i += 2;
-    if (i >= readings.length) return 0;
+    if (i >= readings.length) return out;
     prevT = readings[i]; prevCpu = readings[i + 1];
     i += 2;
   }
   /** The window starts at a reading (not at the thread's birth, CPU 0): that reading may lag. */
   let fromReading = !fromZero;
   let k = 0; // first covered span that may overlap [prevT, t]
+  let q = 0; // first sample at or after prevT
   for (; i < readings.length; i += 2) {
     const t = readings[i], cpu = readings[i + 1];
     if (cpu < prevCpu) continue; // not this thread's clock (an estimate): no bound from it
@@ -52,10 +65,16 @@ export function uncoveredCpuMs(readings: readonly number[], samples: SampleTimel
     let wall = 0;
     while (k < covered.length && covered[k + 1] <= prevT) k += 2;
     for (let j = k; j < covered.length && covered[j] < t; j += 2) wall += Math.min(t, covered[j + 1]) - Math.max(prevT, covered[j]);
-    uncovered += Math.max(0, cpu - prevCpu - wall - (fromReading ? CLOCK_LAG_MS : 0));
+    const used = cpu - prevCpu;
+    out.uncoveredMs += Math.max(0, used - wall - (fromReading ? CLOCK_LAG_MS : 0));
+    let sampled = 0;
+    while (q < samples.time.length && samples.time[q] < prevT) q++;
+    for (; q < samples.time.length && samples.time[q] < t; q++) sampled += sampleCpu(samples, q);
+    out.lateMs += Math.max(0, Math.min(used, wall) - sampled - CLOCK_LAG_MS);
+    out.usedMs += used;
     prevT = t; prevCpu = cpu; fromReading = true;
   }
-  return uncovered;
+  return out;
 }
 
 /** Shortest stretch between the CPU readings uncoveredCpuMs compares (report ms). */
@@ -86,12 +105,18 @@ function coveredSpans(s: SampleTimeline): number[] {
 const HOLE_MS = 50;
 const HOLE_INTERVALS = 10;
 
+/** CPU the samples of a sampled stretch may leave out before the report says so: that much, and that share of the CPU used. */
+export const LATE_CPU_WARN_MS = 100;
+export const LATE_CPU_WARN_SHARE = 0.1;
+
 /** CPU a profile may miss before the report says so: a worker's own start-up before its profile starts (~10–80 ms on a loaded 2-core machine) and sampling seams. */
 export const UNCOVERED_CPU_WARN_MS = 100;
 
 /**
  * One warning per thread whose CPU profile misses more than UNCOVERED_CPU_WARN_MS of the CPU
- * its probe measured (see uncoveredCpuMs), naming it and how much. Skipped where the probe's
+ * its probe measured (see uncoveredCpuMs), naming it and how much; one per thread whose samples
+ * leave out more than LATE_CPU_WARN_MS (and LATE_CPU_WARN_SHARE) of the CPU it used while sampled
+ * (see cpuShortfall). Skipped where the probe's
  * readings are not the thread's own CPU time (no schedstat: a main thread reads its whole
  * process's, `threadCpuEstimated`).
  */
@@ -103,10 +128,15 @@ export function uncoveredCpuWarnings(threads: readonly ThreadLane[], run: Pick<R
     if (readings.length === 0) continue;
     // A worker waits for its profile to start before it runs any code; an attached run's threads ran long before.
     // The CPU of its hand-overs (not sampled, measured) is said in their own note (analyze.ts handOverNotes).
-    const missed = uncoveredCpuMs(readings, samples, m.tid !== 0 && !run.attached) - handOverCpuMs(m.handOvers.filter(knownCpu));
-    if (missed <= UNCOVERED_CPU_WARN_MS) continue;
+    const shortfall = cpuShortfall(readings, samples, m.tid !== 0 && !run.attached);
+    const missed = shortfall.uncoveredMs - handOverCpuMs(m.handOvers.filter(knownCpu));
     const total = readings[readings.length - 1];
     const who = lane.kind === 'worker' ? `${lane.label} of pid ${m.pid}` : lane.label;
+    if (shortfall.lateMs > LATE_CPU_WARN_MS && shortfall.lateMs > LATE_CPU_WARN_SHARE * shortfall.usedMs) {
+      out.push(`${who}: V8's CPU sampler was late for this thread (it waited for a core while the thread ran: a busy machine), so its samples leave out at least ${formatMs(shortfall.lateMs)} of the ${formatMs(shortfall.usedMs)} of CPU it used while sampled: `
+        + `its lane's busy time and its per-line and per-request CPU are estimated from fewer samples; blocking-CPU findings' totals take the thread's own CPU time (Linux's count) where its readings allow`);
+    }
+    if (missed <= UNCOVERED_CPU_WARN_MS) continue;
     out.push(`${who}: its CPU profile misses at least ${formatMs(missed)} of the ${formatMs(total)} of CPU the thread used (as its probe measured it): `
       + `the thread ran while its profile was not recording (before the profile started, after it ended, or where profile chunks were lost), so its lane's busy time and hot code leave that CPU out`);
   }

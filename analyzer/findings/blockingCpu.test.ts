@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hottestVote, type LineVote } from './blockingCpu';
+import { hottestVote, partsCpu, type LineVote } from './blockingCpu';
+import type { SampleKind, SampleTimeline } from '../cpuSamples';
 
 /** `entries`: of `n`, samples in the function itself at its header line (all of them by default there). */
 const vote = (url: string, fnLine: number, line: number, n: number, entries = line === fnLine ? n : 0): [string, LineVote] =>
@@ -28,5 +29,48 @@ describe('the line a CPU block is reported at (hottestVote)', () => {
   it('folds a header only into its own function (the same line number in another file is not it)', () => {
     const top = hottestVote(new Map([vote('a.js', 7, 7, 6), vote('b.js', 7, 8, 5)]));
     assert.deepEqual([top.url, top.line], ['a.js', 7]);
+  });
+});
+
+describe("a CPU block's CPU time (partsCpu): its samples, held to the thread's own count between the readings around it", () => {
+  /**
+   * A thread sampled every 1 ms (idle) but every 3 ms in [100, 160) where it ran user code: its
+   * sampler was late there (or the thread was descheduled: the readings tell which). Probe
+   * samples every 1 ms over `probe` ([from, to)).
+   */
+  function timeline(probe?: [number, number]): SampleTimeline {
+    const time: number[] = [], kind: SampleKind[] = [];
+    for (let t = 0; t < 100; t++) { time.push(t); kind.push('idle'); }
+    for (let t = 100; t < 160; t += 3) { time.push(t); kind.push('user'); }
+    const [p0, p1] = probe ?? [160, 160];
+    for (let t = p0; t < p1; t++) { time.push(t); kind.push('probe'); }
+    for (let t = Math.max(160, p1); t < 300; t++) { time.push(t); kind.push('idle'); }
+    return { time: Float64Array.from(time), end: 300, kind, frame: time.map(() => undefined), busyMs: 0, capMs: 1.5 };
+  }
+  const block = [{ from: 100, to: 119, start: 100, end: 160 }];
+  const cpuOf = (s: SampleTimeline, cpuReadings: number[]) => partsCpu(block, s, { cpuReadings })[0];
+
+  it('its 20 samples stand for 30 ms (1.5 intervals each) where the thread says nothing', () => {
+    assert.equal(cpuOf(timeline(), []).cpu, 30);
+  });
+  it('is the thread\'s own count when its sampler was late while it ran (60 ms between the readings around it)', () => {
+    const o = cpuOf(timeline(), [90, 10, 170, 70]);
+    assert.equal(o.cpu, 60);
+    assert.equal(o.onCpu, 60);
+  });
+  it('never more than the wall time its capped samples left out (the count was higher: other work in the window)', () => {
+    assert.equal(cpuOf(timeline(), [90, 10, 170, 110]).cpu, 60);
+  });
+  it('stays at its samples when the thread was descheduled in the gaps (30 ms counted)', () => {
+    assert.equal(cpuOf(timeline(), [90, 10, 170, 40]).cpu, 30);
+  });
+  it("leaves the probe's own samples in the window out (10 ms of them)", () => {
+    assert.equal(cpuOf(timeline([160, 170]), [90, 10, 170, 70]).cpu, 50);
+  });
+  it('is not raised from a count that starts at the thread\'s birth (start-up ran before the profile)', () => {
+    assert.equal(cpuOf(timeline(), [170, 60]).cpu, 30);
+  });
+  it('is scaled down to the count when the samples say more (a crowded machine)', () => {
+    assert.equal(cpuOf(timeline(), [90, 10, 170, 30]).cpu, 20);
   });
 });

@@ -1,5 +1,5 @@
 import type { AnalysisContext, FindingDraft } from '../context';
-import { sampleDuration, sampleCpu, isBusy, SampleTimeline } from '../cpuSamples';
+import { sampleDuration, sampleCpu, isBusy, firstAtOrAfter, SampleTimeline } from '../cpuSamples';
 import { round } from '../stats';
 import { formatMs } from '../format';
 import { siteLocation } from '../context';
@@ -293,12 +293,20 @@ function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: nu
 }
 
 /**
- * The CPU of each busy stretch: its samples' CPU, bounded by the kernel's count of the thread's
- * on-CPU time between the readings around it (lag ticks, task marks; the final flush at exit).
- * Stretches between the same two readings share that bound (scaled down together), so a block
- * split by a gap of samples is never counted twice. `onCpu`: the bound (Infinity if unknown).
+ * The CPU of each busy stretch, from its samples and the kernel's count of the thread's on-CPU
+ * time between the readings around it (lag ticks, task marks; the final flush at exit). Stretches
+ * between the same two readings share that count:
+ * - Samples say more (on a crowded machine samples are sparse and each stands for more time
+ *   than the thread really ran): the stretches are scaled down together, so a block split by a
+ *   gap of samples is never counted twice.
+ * - Samples say less: a sample's CPU is its duration capped at 1.5 intervals (a longer gap is
+ *   taken as the thread descheduled), but the gap may be V8's sampler thread waiting for a core
+ *   while this thread ran (a loaded or oversubscribed host). The count the samples left out, less
+ *   the probe's own samples in the window, goes back to the stretches, each at most the time its
+ *   cap took away.
+ * `onCpu`: the count (Infinity if unknown). Pure; exported for its tests.
  */
-function partsCpu(parts: ReturnType<typeof busyRuns>, samples: SampleTimeline,
+export function partsCpu(parts: readonly { from: number; to: number; start: number; end: number }[], samples: SampleTimeline,
   model: { cpuReadings: number[]; lastChunk?: { threadCpuMs?: number; final: boolean } }): { cpu: number; onCpu: number }[] {
   const r = model.cpuReadings;
   const last = model.lastChunk?.final ? model.lastChunk.threadCpuMs : undefined;
@@ -306,24 +314,47 @@ function partsCpu(parts: ReturnType<typeof busyRuns>, samples: SampleTimeline,
   // reading after the current part's start).
   let j = 0;
   const out = parts.map((run) => {
-    let cpu = 0;
-    for (let i = run.from; i <= run.to; i++) if (isBusy(samples.kind[i])) cpu += sampleCpu(samples, i);
+    let cpu = 0, capped = 0;
+    for (let i = run.from; i <= run.to; i++) {
+      if (!isBusy(samples.kind[i])) continue;
+      const c = sampleCpu(samples, i);
+      cpu += c;
+      capped += sampleDuration(samples, i) - c;
+    }
     while (j < r.length && r[j] <= run.start) j += 2;
-    let before = -1, after = -1, key = '';
-    if (j >= 2) { before = r[j - 1]; key = `${j - 2}`; }
-    for (let i = j; i < r.length; i += 2) if (r[i] >= run.end) { after = r[i + 1]; key += `-${i}`; break; }
+    let before = -1, after = -1, key = '', from = -1, to = Infinity;
+    if (j >= 2) { before = r[j - 1]; from = r[j - 2]; key = `${j - 2}`; }
+    for (let i = j; i < r.length; i += 2) if (r[i] >= run.end) { after = r[i + 1]; to = r[i]; key += `-${i}`; break; }
     // The final flush at exit comes after every sample of the thread.
     if (after < 0 && last !== undefined && last >= 0) { after = last; key += '-end'; }
     // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
-    return { cpu, onCpu: after >= 0 ? after - Math.max(0, before) : Infinity, key };
+    return { cpu, onCpu: after >= 0 ? after - Math.max(0, before) : Infinity, key, capped, from, to };
   });
-  const sums = new Map<string, number>();
-  for (const o of out) if (o.onCpu !== Infinity) sums.set(o.key, (sums.get(o.key) ?? 0) + o.cpu);
+  const groups = new Map<string, { sum: number; capped: number; from: number; to: number }>();
   for (const o of out) {
-    const sum = sums.get(o.key);
-    if (sum !== undefined && sum > o.onCpu) o.cpu *= o.onCpu / sum;
+    if (o.onCpu === Infinity) continue;
+    const g = groups.get(o.key) ?? { sum: 0, capped: 0, from: o.from, to: o.to };
+    g.sum += o.cpu; g.capped += o.capped;
+    groups.set(o.key, g);
   }
-  return out;
+  for (const o of out) {
+    const g = groups.get(o.key);
+    if (!g) continue;
+    if (g.sum > o.onCpu) { o.cpu *= o.onCpu / g.sum; continue; }
+    // Only between two readings: before the first one, the count includes Node's start-up,
+    // which ran before the profile began.
+    if (g.capped <= 0 || o.from < 0) continue;
+    const missing = o.onCpu - g.sum - probeCpu(samples, g.from, g.to);
+    if (missing > 0) o.cpu += Math.min(o.capped, (missing * o.capped) / g.capped);
+  }
+  return out.map(({ cpu, onCpu }) => ({ cpu, onCpu }));
+}
+
+/** CPU of the probe's own samples between times `from` and `to` (ms). */
+function probeCpu(s: SampleTimeline, from: number, to: number): number {
+  let cpu = 0;
+  for (let i = firstAtOrAfter(s.time, from); i < s.time.length && s.time[i] < to; i++) if (s.kind[i] === 'probe') cpu += sampleCpu(s, i);
+  return cpu;
 }
 
 function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean } }): boolean {
