@@ -330,7 +330,7 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
     // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
     return { cpu, onCpu: after >= 0 ? after - Math.max(0, before) : Infinity, key, capped, from, to };
   });
-  const groups = new Map<string, { sum: number; capped: number; from: number; to: number }>();
+  const groups = new Map<string, { sum: number; capped: number; from: number; to: number; probe?: number }>();
   for (const o of out) {
     if (o.onCpu === Infinity) continue;
     const g = groups.get(o.key) ?? { sum: 0, capped: 0, from: o.from, to: o.to };
@@ -344,7 +344,8 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
     // Only between two readings: before the first one, the count includes Node's start-up,
     // which ran before the profile began.
     if (g.capped <= 0 || o.from < 0) continue;
-    const missing = o.onCpu - g.sum - probeCpu(samples, g.from, g.to);
+    g.probe ??= probeCpu(samples, g.from, g.to);
+    const missing = o.onCpu - g.sum - g.probe;
     if (missing > 0) o.cpu += Math.min(o.capped, (missing * o.capped) / g.capped);
   }
   return out.map(({ cpu, onCpu }) => ({ cpu, onCpu }));
