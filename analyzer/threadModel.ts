@@ -81,7 +81,8 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], handOvers: [], fsSyncNames: [],
     requests: { names: [], rows: new Float64Array(0), counts: [], dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
-  const readings: [number, number][] = [];
+  // The probe's reading at its start: a start-up stretch then has a count before it too.
+  const readings: [number, number][] = hello?.threadCpuMs !== undefined && hello.threadCpuMs >= 0 ? [[m.startMs, hello.threadCpuMs]] : [];
   const requestChunks: RequestsChunk[] = [];
   for (const r of thread.records) {
     switch (r.t) {

@@ -70,6 +70,10 @@ describe("a CPU block's CPU time (partsCpu): its samples, held to the thread's o
   it('is not raised from a count that starts at the thread\'s birth (start-up ran before the profile)', () => {
     assert.equal(cpuOf(timeline(), [170, 60]).cpu, 30);
   });
+  it("is raised from the probe's reading at its start, less the wall time before the profile's first sample (20 ms there may be CPU too)", () => {
+    // 70 ms counted from -20 to 170: 30 sampled, up to 20 before the profile began: 20 more.
+    assert.equal(cpuOf(timeline(), [-20, 5, 170, 75]).cpu, 50);
+  });
   it('is scaled down to the count when the samples say more (a crowded machine)', () => {
     assert.equal(cpuOf(timeline(), [90, 10, 170, 30]).cpu, 20);
   });

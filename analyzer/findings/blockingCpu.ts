@@ -302,8 +302,8 @@ function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: nu
  * - Samples say less: a sample's CPU is its duration capped at 1.5 intervals (a longer gap is
  *   taken as the thread descheduled), but the gap may be V8's sampler thread waiting for a core
  *   while this thread ran (a loaded or oversubscribed host). The count the samples left out, less
- *   the probe's own samples in the window, goes back to the stretches, each at most the time its
- *   cap took away.
+ *   the probe's own samples in the window (and the time before the profile's first sample), goes
+ *   back to the stretches, each at most the time its cap took away.
  * `onCpu`: the count (Infinity if unknown). Pure; exported for its tests.
  */
 export function partsCpu(parts: readonly { from: number; to: number; start: number; end: number }[], samples: SampleTimeline,
@@ -322,7 +322,7 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
       capped += sampleDuration(samples, i) - c;
     }
     while (j < r.length && r[j] <= run.start) j += 2;
-    let before = -1, after = -1, key = '', from = -1, to = Infinity;
+    let before = -1, after = -1, key = '', from = -Infinity, to = Infinity;
     if (j >= 2) { before = r[j - 1]; from = r[j - 2]; key = `${j - 2}`; }
     for (let i = j; i < r.length; i += 2) if (r[i] >= run.end) { after = r[i + 1]; to = r[i]; key += `-${i}`; break; }
     // The final flush at exit comes after every sample of the thread.
@@ -341,10 +341,12 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
     const g = groups.get(o.key);
     if (!g) continue;
     if (g.sum > o.onCpu) { o.cpu *= o.onCpu / g.sum; continue; }
-    // Only between two readings: before the first one, the count includes Node's start-up,
-    // which ran before the profile began.
-    if (g.capped <= 0 || o.from < 0) continue;
-    g.probe ??= probeCpu(samples, g.from, g.to);
+    // Only between two readings: before the first one (the probe's, at its start), the count
+    // includes Node's start-up, which ran before the profile began.
+    if (g.capped <= 0 || o.from === -Infinity) continue;
+    // Less the probe's own samples, and the wall time before the profile's first sample (the
+    // probe's reading at its start comes before the profile starts: that CPU was not sampled).
+    g.probe ??= probeCpu(samples, g.from, g.to) + Math.max(0, (samples.time[0] ?? Infinity) - g.from);
     const missing = o.onCpu - g.sum - g.probe;
     if (missing > 0) o.cpu += Math.min(o.capped, (missing * o.capped) / g.capped);
   }

@@ -68,6 +68,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     // (Node deletes NODE_UNIQUE_ID before preloads run; a cluster worker has loaded cluster/child.)
     ipc: wt.isMainThread && !!process.channel,
     clusterWorker: ((process as any).moduleLoadList as string[] | undefined)?.includes('NativeModule internal/cluster/child') ?? false,
+    threadCpuMs: threadRunMs(),
   });
 
   let runner: string | undefined;
