@@ -3,10 +3,10 @@
 // again (never the old code). Real CLI, real programs; the cache lives in the run's TMPDIR here.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CLI, profile, reportOf, findingsOf, describeFindings } from './fixtures/harness.mjs';
+import { dirname, join } from 'node:path';
+import { CLI, profile, reportOf, findingsOf, describeFindings, fixture } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -74,5 +74,45 @@ describe('instrumented files kept across runs', () => {
     assert.equal(third.main, true, 'a changed main.js is parsed again');
     assert.equal(third.worker, false, 'the unchanged task.js still comes from the cache');
     assert.equal(third.line, 8, 'the finding points at the awaited line of the new text');
+  });
+});
+
+describe('TypeScript run by tsx, whose source maps leave the .ts text out, kept across runs too', () => {
+  // tsx's maps have no sourcesContent: the instrumenter reads the .ts file again for its labels,
+  // so that text is part of the entry's key.
+  const entry = fixture('ts/nodenext-cjs/main.ts');
+  const tmp = mkdtempSync(join(tmpdir(), 'cl-instrument-cache-tsx-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const run = async () => {
+    const r = await profile(['--quiet', 'node', '--import', 'tsx', 'main.ts'], { cwd: dirname(entry), env: { TMPDIR: tmp }, timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const found = findingsOf(reportOf(r), 'sequential-awaits');
+    const routes = found.find((f) => f.location.file === fixture('ts/nodenext-cjs/routes.ts'));
+    assert.ok(routes, describeFindings(reportOf(r)));
+    // Labels in the .ts file's own names (tsx's output calls `(0, import_http.get)()`).
+    for (const label of ['await http.get()', 'await http()']) assert.ok(routes.detail.includes(`${label} `), `detail lacks "${label}": ${routes.detail}`);
+    return found.map((f) => `${f.location.file}:${f.location.line} → ${f.related.map((x) => x.line).join(',')}`).sort();
+  };
+  /** The kept entries of user files: file → mtime (ms). */
+  const entries = () => {
+    const out = new Map();
+    const root = join(tmp, `concurrency-lens-${process.getuid()}`, 'instrumented');
+    for (const build of readdirSync(root)) {
+      for (const name of readdirSync(join(root, build))) {
+        const path = join(root, build, name);
+        const header = JSON.parse(readFileSync(path, 'utf8').split('\n', 1)[0]);
+        out.set(header.file, statSync(path).mtimeMs);
+      }
+    }
+    return out;
+  };
+
+  it('is instrumented by the first run and served to the next as it was, with the same findings', async () => {
+    const first = await run();
+    const kept = entries();
+    for (const f of ['routes.ts', 'counter.cts']) assert.ok(kept.has(fixture(`ts/nodenext-cjs/${f}`)), `${f} kept: ${[...kept.keys()].join(', ')}`);
+    assert.deepEqual(await run(), first, 'the same findings at the same lines, labelled from the .ts text');
+    assert.deepEqual(entries(), kept, 'no entry written again: every file came from the cache');
   });
 });

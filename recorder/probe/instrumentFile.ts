@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { InstrumentCache } from './instrumentCache';
+import { originalWithoutContent } from './originalSource';
 import { measureOff } from '../measureOff';
 
 // Captured before the probe wraps fs.*Sync: the cache is the recorder's I/O, not the program's.
@@ -36,7 +37,7 @@ export interface InstrumentContext {
   runDir: string;
 }
 
-let instrumenter: { instrumentCode(source: string, file: string, isModule: boolean, map?: unknown): string } | null = null;
+let instrumenter: { instrumentCode(source: string, file: string, isModule: boolean, map?: unknown, original?: string): string } | null = null;
 /** This thread's caches of instrumented files: across runs (see InstrumentCache), else the run's own. */
 let caches: { kept?: InstrumentCache; run?: InstrumentCache } | undefined;
 
@@ -58,17 +59,19 @@ export function instrumentSource(ctx: InstrumentContext, source: string, file: s
     kept: measureOff('instrumentCache') ? undefined : InstrumentCache.open(instrumenterPath),
     run: InstrumentCache.open(instrumenterPath, path.join(ctx.runDir, 'cache')),
   };
-  // A map without the text it maps from makes the instrumenter read the file again (see
-  // instrumenter.ts): then the inputs are not all in the key, and only the run's cache is used.
-  const cache = (everySourceInMap(map) ? caches.kept : undefined) ?? caches.run;
+  const cache = caches.kept ?? caches.run;
+  // A map without the text it maps from (tsx's) has the instrumenter read the file again: that
+  // text is one of its inputs, so it is in the key too (every input is: the entry is never stale).
+  const original = originalWithoutContent(file, map);
   const mapJson = map === undefined ? '' : JSON.stringify(map);
-  const cached = cache?.get(file, isModule, source, mapJson);
+  const key = original === undefined ? mapJson : `${mapJson}\n${original}`;
+  const cached = cache?.get(file, isModule, source, key);
   if (cached !== undefined) return cached;
   try {
     // createRequire: this code also runs in the ESM hooks bundle, where there is no `require`.
     instrumenter ??= createRequire(path.join(ctx.distDir, 'probe.js'))('./instrumenter.js');
-    const code = instrumenter!.instrumentCode(source, file, isModule, map);
-    cache?.set(file, isModule, source, mapJson, code);
+    const code = instrumenter!.instrumentCode(source, file, isModule, map, original);
+    cache?.set(file, isModule, source, key, code);
     return code;
   } catch (e) {
     // Never break the user's program; do say that this file runs without async detail.
@@ -77,9 +80,3 @@ export function instrumentSource(ctx: InstrumentContext, source: string, file: s
   }
 }
 
-/** No map, or one that holds the text of every source it maps from. */
-function everySourceInMap(map: unknown): boolean {
-  if (map === undefined) return true;
-  const m = map as { sources?: unknown[]; sourcesContent?: unknown[] };
-  return Array.isArray(m.sources) && Array.isArray(m.sourcesContent) && m.sources.every((_, i) => typeof m.sourcesContent![i] === 'string');
-}
