@@ -3,7 +3,7 @@
 // again (never the old code). Real CLI, real programs; the cache lives in the run's TMPDIR here.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLI, profile, reportOf, findingsOf, describeFindings, fixture } from './fixtures/harness.mjs';
@@ -114,5 +114,56 @@ describe('TypeScript run by tsx, whose source maps leave the .ts text out, kept 
     for (const f of ['routes.ts', 'counter.cts']) assert.ok(kept.has(fixture(`ts/nodenext-cjs/${f}`)), `${f} kept: ${[...kept.keys()].join(', ')}`);
     assert.deepEqual(await run(), first, 'the same findings at the same lines, labelled from the .ts text');
     assert.deepEqual(entries(), kept, 'no entry written again: every file came from the cache');
+  });
+});
+
+describe('TypeScript the probe transpiles itself (`profile main.ts`), kept across runs', () => {
+  // CommonJS TypeScript is transpiled by a run of esbuild's binary per file: kept, a run of the
+  // unchanged program starts none.
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'cl-transpile-cache-')));
+  const tmp = join(dir, 'tmp');
+  const app = join(dir, 'app');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = async () => {
+    const r = await profile(['--quiet', 'main.ts'], { cwd: app, env: { TMPDIR: tmp }, timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const routes = findingsOf(reportOf(r), 'sequential-awaits').find((f) => f.location.file === join(app, 'routes.ts'));
+    assert.ok(routes, describeFindings(reportOf(r)));
+    for (const label of ['await http.get()', 'await http()']) assert.ok(routes.detail.includes(`${label} `), `detail lacks "${label}": ${routes.detail}`);
+    return { stdout: r.stdout, line: routes.location.line };
+  };
+  /** The kept transpiled files: file → mtime (ms). */
+  const transpiled = () => {
+    const out = new Map();
+    const root = join(tmp, `concurrency-lens-${process.getuid()}`, 'instrumented');
+    for (const build of readdirSync(root)) {
+      for (const name of readdirSync(join(root, build))) {
+        if (!name.endsWith('t.txt')) continue;
+        const path = join(root, build, name);
+        out.set(JSON.parse(readFileSync(path, 'utf8').split('\n', 1)[0]).file, statSync(path).mtimeMs);
+      }
+    }
+    return out;
+  };
+
+  it('is transpiled by the first run and served to the next; a changed file is transpiled again', async () => {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(tmp);
+    cpSync(dirname(fixture('ts/nodenext-cjs/main.ts')), app, { recursive: true });
+    const first = await run();
+    const kept = transpiled();
+    assert.deepEqual([...kept.keys()].sort(), ['counter.cts', 'main.ts', 'routes.ts'].map((f) => join(app, f)));
+    const second = await run();
+    assert.deepEqual(second, first, 'the same output, the finding at the same line');
+    assert.deepEqual(transpiled(), kept, 'no file transpiled again');
+
+    // Two lines more at the top of routes.ts: the old transpiled code (old lines) must not be served.
+    writeFileSync(join(app, 'routes.ts'), `// changed\n// again\n${readFileSync(join(app, 'routes.ts'), 'utf8')}`);
+    const third = await run();
+    assert.equal(third.line, first.line + 2, 'the finding points at the awaited line of the new text');
+    const now = transpiled();
+    assert.notEqual(now.get(join(app, 'routes.ts')), kept.get(join(app, 'routes.ts')), 'routes.ts transpiled again');
+    assert.equal(now.get(join(app, 'main.ts')), kept.get(join(app, 'main.ts')), 'the unchanged main.ts still comes from the cache');
   });
 });

@@ -77,6 +77,6 @@ async function ownTypeScript(file: string) {
   // loader, which the probe's require hook transpiles and instruments like any require().
   if (moduleFormat(file) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
   const source = await readFile(file, 'utf8');
-  const { code, map } = await transpileTypeScriptAsync(source, file, 'esm', opts.esbuildPath);
+  const { code, map } = await transpileTypeScriptAsync(source, file, 'esm', { distDir: path.dirname(opts.probePath), esbuildPath: opts.esbuildPath });
   return { format: 'module', source: withInlineMap(instrumentSource(ctxOf(), code, file, true, map), map), shortCircuit: true };
 }

@@ -22,13 +22,14 @@ const { readFileSync, writeFileSync, renameSync, mkdirSync, statSync, unlinkSync
  * readers in other processes see the old entry or the new one, never half of one.
  */
 export class InstrumentCache {
-  private constructor(private readonly dir: string) {}
+  private constructor(private readonly dir: string, private readonly tag: string) {}
 
   /**
    * The cache of instrumented files for the instrumenter bundle at `instrumenterPath`, in
-   * `root` (default: the per-user folder above); undefined when it cannot be used safely.
+   * `root` (default: the per-user folder above); undefined when it cannot be used safely. `tag`
+   * names entries of another kind kept in the same folder (transpiled TypeScript: 't').
    */
-  static open(instrumenterPath: string, root = userCacheRoot()): InstrumentCache | undefined {
+  static open(instrumenterPath: string, root = userCacheRoot(), tag = ''): InstrumentCache | undefined {
     try {
       const s = statSync(instrumenterPath, { bigint: true });
       const build = `${s.size}-${s.mtimeNs}-${s.ino}-${process.version}`;
@@ -38,7 +39,7 @@ export class InstrumentCache {
       if (!made) mkdirSync(dir, { recursive: true, mode: 0o700 });
       // In use: recorder/staleFiles.ts removes build folders no run has touched for two weeks.
       else if (Date.now() - made.mtimeMs > 24 * 3600_000) utimesSync(dir, new Date(), new Date());
-      return new InstrumentCache(dir);
+      return new InstrumentCache(dir, tag);
     } catch { return undefined; }
   }
 
@@ -72,7 +73,7 @@ export class InstrumentCache {
   }
 
   private entry(file: string, isModule: boolean): string {
-    return path.join(this.dir, `${nameHash(file)}-${nameHash(file, 0x050c5d1f)}${isModule ? 'm' : 'c'}.txt`);
+    return path.join(this.dir, `${nameHash(file)}-${nameHash(file, 0x050c5d1f)}${isModule ? 'm' : 'c'}${this.tag}.txt`);
   }
 }
 

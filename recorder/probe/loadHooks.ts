@@ -81,7 +81,7 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
 
   const loadTs = (module: any, filename: string) => {
     const source = readFileSyncOriginal(filename, 'utf8'); // loading code, as Node's own loader does
-    const { code, map } = transpileTypeScript(source, filename, 'cjs', opts.esbuildPath);
+    const { code, map } = transpileTypeScript(source, filename, 'cjs', { distDir: ownDir, esbuildPath: opts.esbuildPath });
     maps.set(filename, map);
     enableSourceMaps();
     module._compile(code, filename);

@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { InstrumentCache } from './instrumentCache';
+import { measureOff } from '../measureOff';
 
 // Captured before the probe wraps fs.*Sync: this is module loading, not the program's I/O.
 const { readFileSync } = fs;
@@ -50,20 +52,51 @@ function packageType(dir: string): 'module' | 'commonjs' {
   return type;
 }
 
-/** For CommonJS (require is synchronous): one run of esbuild's binary per file. */
-export function transpileTypeScript(source: string, file: string, format: 'cjs' | 'esm', esbuildPath: string): Transpiled {
-  const r = loadEsbuild(esbuildPath).transformSync(source, transformOptions(file, format));
-  return { code: r.code, map: JSON.parse(r.map) };
+/** Where the probe's bundles are (dist/) and esbuild is: what transpiling needs. */
+export interface TranspileContext { distDir: string; esbuildPath: string }
+
+/**
+ * For CommonJS (require is synchronous): one run of esbuild's binary per file, unless an earlier
+ * run transpiled the same text (transpiledKept).
+ */
+export function transpileTypeScript(source: string, file: string, format: 'cjs' | 'esm', ctx: TranspileContext): Transpiled {
+  const kept = transpiledKept(ctx, source, file, format);
+  if (kept) return kept;
+  const r = loadEsbuild(ctx.esbuildPath).transformSync(source, transformOptions(file, format));
+  return keep(ctx, source, file, format, { code: r.code, map: JSON.parse(r.map) });
 }
 
 /**
  * For the ESM load hook (asynchronous, on Node's loader thread): esbuild's long-lived service
  * process transpiles every file of the run, where a run of its binary per file costs a process
- * start each (the service does not keep the program alive).
+ * start each (the service does not keep the program alive). Kept across runs too.
  */
-export async function transpileTypeScriptAsync(source: string, file: string, format: 'cjs' | 'esm', esbuildPath: string): Promise<Transpiled> {
-  const r = await loadEsbuild(esbuildPath).transform(source, transformOptions(file, format));
-  return { code: r.code, map: JSON.parse(r.map) };
+export async function transpileTypeScriptAsync(source: string, file: string, format: 'cjs' | 'esm', ctx: TranspileContext): Promise<Transpiled> {
+  const kept = transpiledKept(ctx, source, file, format);
+  if (kept) return kept;
+  const r = await loadEsbuild(ctx.esbuildPath).transform(source, transformOptions(file, format));
+  return keep(ctx, source, file, format, { code: r.code, map: JSON.parse(r.map) });
+}
+
+/**
+ * Transpiled files kept across runs, in the folder of instrumented files (InstrumentCache: its
+ * place, safety and rules; entries of their own): a run of an unchanged TypeScript program starts
+ * no esbuild (one process per file for CommonJS: ~1.1 s of 38 files). An entry holds the .ts text
+ * it was made from, the format and esbuild's folder (the key), and is used only when they are
+ * exactly the same. Undefined (no keeping) where the folder cannot be used safely.
+ */
+let transpiled: InstrumentCache | undefined | null = null;
+
+function transpiledKept(ctx: TranspileContext, source: string, file: string, format: 'cjs' | 'esm'): Transpiled | undefined {
+  transpiled ??= measureOff('instrumentCache') ? undefined : InstrumentCache.open(path.join(ctx.distDir, 'instrumenter.js'), undefined, 't');
+  const text = transpiled?.get(file, format === 'esm', source, ctx.esbuildPath);
+  if (text === undefined) return undefined;
+  try { const [code, map] = JSON.parse(text); return typeof code === 'string' ? { code, map } : undefined; } catch { return undefined; }
+}
+
+function keep(ctx: TranspileContext, source: string, file: string, format: 'cjs' | 'esm', t: Transpiled): Transpiled {
+  transpiled?.set(file, format === 'esm', source, ctx.esbuildPath, JSON.stringify([t.code, t.map]));
+  return t;
 }
 
 function transformOptions(file: string, format: 'cjs' | 'esm') {
