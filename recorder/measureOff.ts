@@ -8,7 +8,8 @@
  *   probe:    `instrument` (user files not instrumented), `fsSync` (sync fs calls not wrapped),
  *             `http` (no request recording nor its task marks),
  *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit),
- *             `instrumentCache` (instrumented files not kept across runs: each run parses them)
+ *             `instrumentCache` (instrumented files, and TypeScript the probe transpiles, not
+ *             kept across runs: each run parses and transpiles them)
  *   CLI:      `youngGenGrowth` (the CLI's young generation grows as V8's default: cli/youngGeneration.ts)
  */
 export const MEASURE_OFF_ENV = 'CONCURRENCY_LENS_MEASURE_OFF';

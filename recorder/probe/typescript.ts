@@ -88,7 +88,8 @@ export async function transpileTypeScriptAsync(source: string, file: string, for
 let transpiled: InstrumentCache | undefined | null = null;
 
 function transpiledKept(ctx: TranspileContext, source: string, file: string, format: 'cjs' | 'esm'): Transpiled | undefined {
-  transpiled ??= measureOff('instrumentCache') ? undefined : InstrumentCache.open(path.join(ctx.distDir, 'instrumenter.js'), undefined, 't');
+  // null: not opened yet (undefined: it cannot be used; not tried again).
+  if (transpiled === null) transpiled = measureOff('instrumentCache') ? undefined : InstrumentCache.open(path.join(ctx.distDir, 'instrumenter.js'), undefined, 't');
   const text = transpiled?.get(file, format === 'esm', source, ctx.esbuildPath);
   if (text === undefined) return undefined;
   try { const [code, map] = JSON.parse(text); return typeof code === 'string' ? { code, map } : undefined; } catch { return undefined; }
