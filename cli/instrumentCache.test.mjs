@@ -3,7 +3,7 @@
 // again (never the old code). Real CLI, real programs; the cache lives in the run's TMPDIR here.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLI, profile, reportOf, findingsOf, describeFindings, fixture } from './fixtures/harness.mjs';
@@ -54,7 +54,6 @@ describe('instrumented files kept across runs', () => {
   };
 
   it('parses each file once, then serves it from the cache in later runs; a changed file is instrumented again', async () => {
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(tmp); mkdirSync(app);
     writeFileSync(main, mainSource(''));
     writeFileSync(join(app, 'task.js'), taskSource);
@@ -77,6 +76,23 @@ describe('instrumented files kept across runs', () => {
   });
 });
 
+/**
+ * Entries kept in the instrumented-files folder under the TMPDIR `tmp` whose file name passes
+ * `which`: the user file each was made from (its header) → the entry's mtime (ms).
+ */
+function keptEntries(tmp, which) {
+  const out = new Map();
+  const root = join(tmp, `concurrency-lens-${process.getuid()}`, 'instrumented');
+  for (const build of readdirSync(root)) {
+    for (const name of readdirSync(join(root, build))) {
+      if (!which(name)) continue;
+      const path = join(root, build, name);
+      out.set(JSON.parse(readFileSync(path, 'utf8').split('\n', 1)[0]).file, statSync(path).mtimeMs);
+    }
+  }
+  return out;
+}
+
 describe('TypeScript run by tsx, whose source maps leave the .ts text out, kept across runs too', () => {
   // tsx's maps have no sourcesContent: the instrumenter reads the .ts file again for its labels,
   // so that text is part of the entry's key.
@@ -94,19 +110,8 @@ describe('TypeScript run by tsx, whose source maps leave the .ts text out, kept 
     for (const label of ['await http.get()', 'await http()']) assert.ok(routes.detail.includes(`${label} `), `detail lacks "${label}": ${routes.detail}`);
     return found.map((f) => `${f.location.file}:${f.location.line} → ${f.related.map((x) => x.line).join(',')}`).sort();
   };
-  /** The kept entries of user files: file → mtime (ms). */
-  const entries = () => {
-    const out = new Map();
-    const root = join(tmp, `concurrency-lens-${process.getuid()}`, 'instrumented');
-    for (const build of readdirSync(root)) {
-      for (const name of readdirSync(join(root, build))) {
-        const path = join(root, build, name);
-        const header = JSON.parse(readFileSync(path, 'utf8').split('\n', 1)[0]);
-        out.set(header.file, statSync(path).mtimeMs);
-      }
-    }
-    return out;
-  };
+  /** The kept instrumented files (not transpiled ones). */
+  const entries = () => keptEntries(tmp, (name) => !name.endsWith('t.txt'));
 
   it('is instrumented by the first run and served to the next as it was, with the same findings', async () => {
     const first = await run();
@@ -133,22 +138,10 @@ describe('TypeScript the probe transpiles itself (`profile main.ts`), kept acros
     for (const label of ['await http.get()', 'await http()']) assert.ok(routes.detail.includes(`${label} `), `detail lacks "${label}": ${routes.detail}`);
     return { stdout: r.stdout, line: routes.location.line };
   };
-  /** The kept transpiled files: file → mtime (ms). */
-  const transpiled = () => {
-    const out = new Map();
-    const root = join(tmp, `concurrency-lens-${process.getuid()}`, 'instrumented');
-    for (const build of readdirSync(root)) {
-      for (const name of readdirSync(join(root, build))) {
-        if (!name.endsWith('t.txt')) continue;
-        const path = join(root, build, name);
-        out.set(JSON.parse(readFileSync(path, 'utf8').split('\n', 1)[0]).file, statSync(path).mtimeMs);
-      }
-    }
-    return out;
-  };
+  /** The kept transpiled files (recorder/probe/typescript.ts: entries tagged 't'). */
+  const transpiled = () => keptEntries(tmp, (name) => name.endsWith('t.txt'));
 
   it('is transpiled by the first run and served to the next; a changed file is transpiled again', async () => {
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(tmp);
     cpSync(dirname(fixture('ts/nodenext-cjs/main.ts')), app, { recursive: true });
     const first = await run();
