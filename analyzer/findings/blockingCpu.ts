@@ -330,7 +330,8 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
     // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
     return { cpu, onCpu: after >= 0 ? after - Math.max(0, before) : Infinity, key, capped, from, to };
   });
-  const groups = new Map<string, { sum: number; capped: number; from: number; to: number; probe?: number }>();
+  /** Per pair of readings: the stretches' CPU and capped time; `notBlocks`, what of the count is none of theirs (once per group). */
+  const groups = new Map<string, { sum: number; capped: number; from: number; to: number; notBlocks?: number }>();
   for (const o of out) {
     if (o.onCpu === Infinity) continue;
     const g = groups.get(o.key) ?? { sum: 0, capped: 0, from: o.from, to: o.to };
@@ -346,8 +347,8 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
     if (g.capped <= 0 || o.from === -Infinity) continue;
     // Less the probe's own samples, and the wall time before the profile's first sample (the
     // probe's reading at its start comes before the profile starts: that CPU was not sampled).
-    g.probe ??= probeCpu(samples, g.from, g.to) + Math.max(0, (samples.time[0] ?? Infinity) - g.from);
-    const missing = o.onCpu - g.sum - g.probe;
+    g.notBlocks ??= probeCpu(samples, g.from, g.to) + Math.max(0, (samples.time[0] ?? Infinity) - g.from);
+    const missing = o.onCpu - g.sum - g.notBlocks;
     if (missing > 0) o.cpu += Math.min(o.capped, (missing * o.capped) / g.capped);
   }
   return out.map(({ cpu, onCpu }) => ({ cpu, onCpu }));
