@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { CLI, FIXTURES, profile, reportOf, fixture } from './fixtures/harness.mjs';
+import { SPAN, SPAN_KIND } from '../analyzer/raw.ts';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -48,6 +49,9 @@ function assertLaunchersNotProfiled(report, raw, names) {
     const thread = raw.threads.find((t) => t.pid === lane.pid && t.tid === 0);
     assert.ok(thread, `${name}'s probe recorded its thread`);
     assert.equal(thread.profile, undefined, `${name} has a CPU profile`);
+    // Nor are its sync fs calls timed: they would only feed findings, and a launcher has none.
+    const fsSyncSpans = (thread.spans ?? []).filter((v, i) => i % SPAN.size === SPAN.kind && v === SPAN_KIND.fsSync).length;
+    assert.equal(fsSyncSpans, 0, `${name} recorded ${fsSyncSpans} sync fs calls`);
     assert.ok(lane.busyMs > 0 && lane.busyMs <= (lane.cpuUserMs ?? 0) + (lane.cpuSystemMs ?? 0) + 1, `${name}'s busy time is its CPU time: ${JSON.stringify(lane)}`);
   }
   for (const l of report.lanes.filter((x) => !x.launcher && !x.external)) {

@@ -84,7 +84,8 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests), !vitestEvaluator);
     adoptVitestInThreads(opts, runsTests, vitestEvaluator);
   }
-  if (!measureOff('fsSync')) countSyncFsCalls(runtime, log);
+  // A launcher's sync fs calls would only feed findings, and it has none (npx makes ~1,400 of them).
+  if (!launcher && !measureOff('fsSync')) countSyncFsCalls(runtime, log);
   // A thread blocked in a hand-over to another program is not sampled meanwhile (handOver.ts).
   if (!launcher && !measureOff('handOver')) pauseSamplingInHandOvers(profileChunk, (h) => log.write({ t: 'handOver', ...h }), entryUsesEsmLoader() || usesEsmLoader());
   recordCreations(log, opts.probePath, opts.runDir);
