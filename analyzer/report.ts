@@ -251,7 +251,11 @@ export interface RequestSpans {
   /** 0: served by this lane, 1: made by this lane (client). */
   kind: number[];
   method: number[]; // string index
-  /** Route pattern (Express's matched route, Fastify's as it published it) or path without the query; for clients host + path. */
+  /**
+   * Route pattern (Express's matched route, Fastify's as it published it) or path without the
+   * query, its ID-like segments folded (`/item/:n`, `:uuid`, `:hex`, `:id`:
+   * recorder/probe/pathTemplate.ts); for clients host + path, folded alike.
+   */
   route: number[]; // string index
   /** HTTP status; 0 if none (a client request that failed). */
   status: number[];

@@ -59,6 +59,31 @@ test('server and client requests: rows past the cap are dropped, counts stay exa
   assert.equal(rec.take(), undefined, 'nothing new');
 });
 
+test('paths are named by their template: 600 ids are one route, not 500 and "(other paths)"; a client route keeps its host', async () => {
+  const rec = new HttpRequests(100);
+  rec.start();
+  let port = 0;
+  await withServer(async (p) => {
+    port = p;
+    for (let i = 0; i < 600; i++) await get(`http://127.0.0.1:${port}/item/${i}?q=${i}`);
+    const r = await fetch(`http://127.0.0.1:${port}/docs/3f2b8c1e-9d4a-4e6b-8f00-1a2b3c4d5e6f`);
+    await r.text();
+    await get(`http://127.0.0.1:${port}/v2`);
+  });
+  const chunk = rec.take()!;
+  const name = (i: number) => chunk.names[i];
+  const count = (kind: number, route: string) => chunk.counts!.find((c) => c[0] === kind && name(c[2]) === route)?.[3];
+  assert.equal(count(REQ_SERVER, '/item/:n'), 600);
+  assert.equal(count(REQ_CLIENT, `127.0.0.1:${port}/item/:n`), 600, 'the host and its port are not folded');
+  assert.equal(count(REQ_SERVER, '/docs/:uuid'), 1);
+  assert.equal(count(REQ_CLIENT, `127.0.0.1:${port}/docs/:uuid`), 1, 'fetch (undici) too');
+  assert.equal(count(REQ_SERVER, '/v2'), 1, 'a name with a digit is kept');
+  assert.equal(count(REQ_SERVER, OTHER_ROUTE), undefined, 'no path went past the cap');
+  assert.ok(chunk.names.length <= 10, `${chunk.names.length} names: ${chunk.names.join(' ')}`);
+  // Rows name their request's template too.
+  for (let i = 0; i < chunk.rows.length; i += REQUEST_FIELDS) assert.ok(!/\/item\/\d/.test(name(chunk.rows[i + 2])), name(chunk.rows[i + 2]));
+});
+
 test('each take holds exactly the requests finished since the last one: the row buffer is reused, and dropped after a burst', () => {
   const rec = new HttpRequests(100_000);
   const names: string[] = [];

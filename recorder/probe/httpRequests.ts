@@ -3,6 +3,7 @@ import { REQ_SERVER, REQ_CLIENT, REQ_ERROR, OTHER_ROUTE, REQUEST_FIELDS, REQUEST
 import { recordHttp2 } from './http2Requests';
 import { recordFrameworkRoutes } from './frameworkRoutes';
 import { now, ownNextTick } from './clock';
+import { pathTemplate } from './pathTemplate';
 
 /**
  * HTTP requests of this thread as spans, from Node's diagnostics channels (no patching):
@@ -20,7 +21,8 @@ import { now, ownNextTick } from './clock';
  *
  * Route: the pattern a framework said it matched (frameworkRoutes.ts: Fastify), else Express's
  * matched route (`req.baseUrl + req.route.path`, read at finish), else the path without its
- * query string. A framework that says when its route handler ran (Fastify) gives
+ * query string, its ID-like segments folded (pathTemplate.ts: `/item/17` → `/item/:n`; for a
+ * client request, host + path). A framework that says when its route handler ran (Fastify) gives
  * `handlerStart`/`handlerEnd` (its first synchronous run; it may come after the first callback: a
  * body to read, async hooks). Node publishes the start once it has parsed the headers: time the
  * request spent in the socket before that (a busy loop) is not in the span.
@@ -40,6 +42,8 @@ import { now, ownNextTick } from './clock';
  * recording a request costs 211 ns of CPU instead of 288 (bench/requestCost.mjs; README: Overhead).
  */
 const MAX_NAMES = 500;
+/** Paths (and client routes) remembered with their template's name; past this many the memory starts afresh. */
+const MAX_PATHS = 4096;
 
 /**
  * A request in flight. A class with every field set at construction: one shape for every request,
@@ -113,6 +117,11 @@ export interface RequestHooks {
 export class HttpRequests {
   private names = new Map<string, number>();
   private newNames: string[] = [];
+  /**
+   * A path as requested → its template's name (internPath): a path seen before costs one lookup,
+   * as interning it did, and is not templated again.
+   */
+  private pathNames = new Map<string, number>();
   /**
    * Detail rows not yet taken: the first `rowCount` numbers of `rows` (times in ms on the probe
    * clock), a buffer kept between takes, which doubles when full. A fresh array per take grew by
@@ -305,7 +314,7 @@ export class HttpRequests {
   private finishServed(request: object, o: Open, status: number, failed: boolean, t1: number): void {
     // Finished within its first task (a route that answers at once): its first callback ended by now.
     if (o.syncEnd === 0) o.syncEnd = t1;
-    o.route = this.intern(o.pattern ?? o.path ?? serverRoute(request));
+    o.route = o.pattern !== undefined ? this.intern(o.pattern) : o.path !== undefined ? this.internPath(o.path, 0) : this.serverRoute(request);
     this.finishOpen(o, status, failed ? REQ_ERROR : 0, t1);
   }
 
@@ -355,7 +364,7 @@ export class HttpRequests {
       if (!request || this.open.has(request)) return;
       const o = new Open(REQ_CLIENT, this.intern(method ?? 'GET'), now(), -1, undefined, undefined);
       o.syncEnd = -1;
-      o.route = this.intern(route);
+      o.route = this.internPath(route, route.indexOf('/'));
       this.open.set(request, o);
       this.inFlightBegan();
     } catch { /* never break the program */ }
@@ -409,6 +418,27 @@ export class HttpRequests {
     this.names.set(s, i);
     this.newNames.push(s);
     return i;
+  }
+
+  /**
+   * The name of a route that is a path, its ID-like segments folded from `from` on (pathTemplate;
+   * -1: no path, nothing folded).
+   */
+  private internPath(path: string, from: number): number {
+    let i = this.pathNames.get(path);
+    if (i !== undefined) return i;
+    i = this.intern(from < 0 ? path : pathTemplate(path, from));
+    if (this.pathNames.size >= MAX_PATHS) this.pathNames.clear();
+    this.pathNames.set(path, i);
+    return i;
+  }
+
+  /** Express's matched route pattern if there is one, else the request's path (templated). */
+  private serverRoute(req: any): number {
+    const pattern = req.route?.path;
+    if (typeof pattern === 'string') return this.intern((typeof req.baseUrl === 'string' ? req.baseUrl : '') + pattern);
+    // Without a framework that said (frameworkRoutes.ts): the path it is.
+    return this.internPath(withoutQuery(String(req.originalUrl ?? req.url ?? '/')), 0);
   }
 
   /** Something that take() would return is waiting. */
@@ -497,14 +527,6 @@ function round(t: number): number {
 function withoutQuery(url: string): string {
   const q = url.indexOf('?');
   return q < 0 ? url : url.slice(0, q);
-}
-
-/** Express's matched route pattern if there is one, else the request's path. */
-function serverRoute(req: any): string {
-  const pattern = req.route?.path;
-  if (typeof pattern === 'string') return (typeof req.baseUrl === 'string' ? req.baseUrl : '') + pattern;
-  // Without a framework that said (frameworkRoutes.ts): the path it is.
-  return withoutQuery(String(req.originalUrl ?? req.url ?? '/'));
 }
 
 function httpClientPath(request: any): string {
