@@ -8,15 +8,25 @@ import { isBusy, sampleCpu } from './cpuSamples';
  */
 /** A longer gap between samples ends a busy stretch (the sampler itself stalled; do not guess). */
 const MAX_GAP_MS = 500;
+/** busySince looks back at most this many samples. */
+const MAX_STRETCH_SAMPLES = 100_000;
 
 export class LoopCpu {
   /** prefix[i]: CPU ms of samples 0..i-1. */
   private readonly prefix: Float64Array;
 
+  /** stretch[i], for a busy sample i: the first sample of the busy stretch it is in (see busySince). */
+  private readonly stretch: Int32Array;
+
   constructor(readonly samples: SampleTimeline) {
     const n = samples.time.length;
     this.prefix = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) this.prefix[i + 1] = this.prefix[i] + (isBusy(samples.kind[i]) ? sampleCpu(samples, i) : 0);
+    this.stretch = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const busy = isBusy(samples.kind[i]);
+      this.prefix[i + 1] = this.prefix[i] + (busy ? sampleCpu(samples, i) : 0);
+      this.stretch[i] = i > 0 && busy && isBusy(samples.kind[i - 1]) && samples.time[i] - samples.time[i - 1] <= MAX_GAP_MS ? this.stretch[i - 1] : i;
+    }
   }
 
   /** Index of the first sample at or after t. */
@@ -41,12 +51,12 @@ export class LoopCpu {
    */
   busySince(t: number): number {
     const s = this.samples;
-    let i = this.at(t) - 1;
+    const i = this.at(t) - 1;
     if (i < 0 || !isBusy(s.kind[i]) || t - s.time[i] > MAX_GAP_MS) return t;
-    for (let steps = 0; i > 0 && steps < 100_000; i--, steps++) {
-      if (!isBusy(s.kind[i - 1]) || s.time[i] - s.time[i - 1] > MAX_GAP_MS) break;
-    }
-    return s.time[i];
+    // The stretch's first sample, at most MAX_STRETCH_SAMPLES back (a saturated server's stretch
+    // is most of its run: walked back sample by sample for every request, it was most of the
+    // requests' analysis).
+    return s.time[Math.max(this.stretch[i], i - MAX_STRETCH_SAMPLES)];
   }
 
   /**

@@ -2,7 +2,7 @@ import type { AnalysisContext } from './context';
 import type { LatencyBreakdown, RequestSpans, RouteStat, SourceLocation } from './report';
 import { REQUEST_FIELDS, REQ_CLIENT, REQ_ERROR, REQ_SERVER } from './raw';
 import { LoopCpu, type LineCpu } from './latencyAttribution';
-import { maxOf, percentile, round } from './stats';
+import { maxOf, percentile, percentileOfSorted, round } from './stats';
 import { formatMs } from './format';
 import { shortFile } from './context';
 import { BUCKET_MS } from './parallelism';
@@ -31,7 +31,16 @@ export interface RequestTable {
    * length, written once: a loaded server's ~10⁵ requests pushed onto a dozen arrays cost ~100 ns a
    * push here, mostly the growing arrays' fresh pages' faults.
    */
-  lane: Float64Array; kind: Float64Array; method: string[]; route: string[]; status: Float64Array;
+  lane: Float64Array; kind: Float64Array;
+  /**
+   * Per request: its route (kind, method and route name as counted), an index into `routes`. One
+   * number a request, not two strings: the table and the timeline group and name requests by it.
+   */
+  routeOf: Int32Array;
+  routes: RouteKey[];
+  /** countsKey → index into `routes`. */
+  routeIndex: Map<string, number>;
+  status: Float64Array;
   start: Float64Array; end: Float64Array; syncEnd: Float64Array; error: Float64Array; own: Float64Array; queued: Float64Array; before: Float64Array;
   /** Server: the route handler's first synchronous run, as its framework told it (-1: not told). */
   handlerStart: Float64Array; handlerEnd: Float64Array;
@@ -44,11 +53,19 @@ export interface RequestTable {
   cpu: (LoopCpu | undefined)[];
 }
 
+/** A route requests are counted under: `key` is its entry's key in RequestTable.counts. */
+export interface RouteKey { key: string; kind: number; method: string; route: string }
+
+/** The key of a route's exact counts (RequestTable.counts). */
+function countsKey(kind: number, method: string, route: string): string {
+  return `${kind} ${method} ${route}`;
+}
+
 export function collectRequests(ctx: AnalysisContext): RequestTable {
   let n = 0;
   for (const { model } of ctx.threads) n += Math.floor(model.requests.rows.length / REQUEST_FIELDS);
   const column = () => new Float64Array(n);
-  const t: RequestTable = { lane: column(), kind: column(), method: [], route: [], status: column(), start: column(), end: column(), syncEnd: column(), error: column(),
+  const t: RequestTable = { lane: column(), kind: column(), routeOf: new Int32Array(n), routes: [], routeIndex: new Map(), status: column(), start: column(), end: column(), syncEnd: column(), error: column(),
     own: column(), queued: column(), before: column(), handlerStart: column(), handlerEnd: column(), counts: new Map(), dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0, cpu: [] };
   let j = 0;
   ctx.threads.forEach(({ model, samples }, lane) => {
@@ -60,21 +77,35 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
     t.aborted += r.aborted;
     t.maxInFlight = Math.max(t.maxInFlight, r.maxInFlight);
     for (const [kind, method, route, count, errors] of r.counts) {
-      const key = `${kind} ${r.names[method]} ${r.names[route]}`;
+      const key = countsKey(kind, r.names[method], r.names[route]);
       let c = t.counts.get(key);
       if (!c) t.counts.set(key, c = { kind, method: r.names[method], route: r.names[route], lanes: new Set(), count: 0, errors: 0 });
       c.lanes.add(lane); c.count += count; c.errors += errors;
     }
+    // This thread's (kind, method, route) name numbers → route index, by one number (names are
+    // interned below 1024 by the probe; a row outside LOCAL_NAMES is looked up by its strings).
+    const local = new Map<number, number>();
     const rows = r.rows;
     for (let i = 0; i + REQUEST_FIELDS <= rows.length; i += REQUEST_FIELDS, j++) {
       const kind = rows[i], t0 = rows[i + 4], syncEnd = rows[i + 5], t1 = Math.max(t0, rows[i + 6]);
-      t.lane[j] = lane; t.kind[j] = kind; t.method.push(r.names[rows[i + 1]]); t.route.push(r.names[rows[i + 2]] ?? '?');
+      const method = rows[i + 1], name = rows[i + 2];
+      const cached = method >= 0 && method < LOCAL_NAMES && name >= 0 && name < LOCAL_NAMES && Number.isInteger(method) && Number.isInteger(name) && (kind === REQ_SERVER || kind === REQ_CLIENT);
+      const localKey = cached ? (kind * LOCAL_NAMES + method) * LOCAL_NAMES + name : -1;
+      let route = cached ? local.get(localKey) : undefined;
+      if (route === undefined) {
+        route = routeNumber(t, kind, r.names[method], r.names[name] ?? '?');
+        if (cached) local.set(localKey, route);
+      }
+      t.lane[j] = lane; t.kind[j] = kind; t.routeOf[j] = route;
       t.status[j] = rows[i + 3]; t.start[j] = t0; t.end[j] = t1; t.syncEnd[j] = syncEnd; t.error[j] = rows[i + 7] & REQ_ERROR ? 1 : 0;
       t.handlerStart[j] = rows[i + 9]; t.handlerEnd[j] = rows[i + 10];
       if (kind === REQ_SERVER && cpu) {
-        const windows = ownWindows(t, j);
+        // ownWindows(t, j), without an array per request.
+        const first = Math.min(t1, Math.max(t0, syncEnd));
         let own = 0;
-        for (let w = 0; w < windows.length; w += 2) own += cpu.busy(windows[w], windows[w + 1]);
+        own += cpu.busy(t0, first);
+        const hs = Math.max(rows[i + 9], first), he = Math.min(rows[i + 10], t1);
+        if (rows[i + 9] >= 0 && he > hs) own += cpu.busy(hs, he);
         t.own[j] = own;
         t.queued[j] = Math.max(0, cpu.busy(t0, t1) - own);
         // It arrived after the previous response on its connection finished, while the loop was
@@ -84,6 +115,17 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
     }
   });
   return t;
+}
+
+/** Name numbers below this are cached by number in collectRequests. */
+const LOCAL_NAMES = 1 << 20;
+
+/** The index in t.routes of the route (kind, method, route), added if new. */
+function routeNumber(t: RequestTable, kind: number, method: string, route: string): number {
+  const key = countsKey(kind, method, route);
+  let i = t.routeIndex.get(key);
+  if (i === undefined) { i = t.routes.length; t.routes.push({ key, kind, method, route }); t.routeIndex.set(key, i); }
+  return i;
 }
 
 /**
@@ -119,22 +161,31 @@ const MAX_REQUEST_SPANS = 500_000;
 export function requestSpans(t: RequestTable, ctx: AnalysisContext, str: (s: string) => number,
   site: (file: string, line: number, column: number, label: string) => number): { spans: RequestSpans; dropped: number } {
   const n = Math.min(t.lane.length, MAX_REQUEST_SPANS);
-  // Columns of the exact size, each filled by index in one pass of its own: a loaded server's
-  // 170k requests pushed a dozen arrays a number at a time (~100–150 ns a push here, most of it
-  // the growing arrays' fresh pages). JSON outputs write such arrays digit by digit (jsonFile.ts).
-  const column = (value: (i: number) => number): number[] => {
-    const c = new Array<number>(n);
-    for (let i = 0; i < n; i++) c[i] = value(i);
-    return c;
-  };
+  // Columns of the exact size, filled by index in one pass: a loaded server's 170k requests
+  // pushed a dozen arrays a number at a time (~100–150 ns a push here, most of it the growing
+  // arrays' fresh pages); a pass per column through one function calling a closure per value
+  // cost ~40 ns a value more (a call site that saw a dozen closures). JSON outputs write such
+  // arrays digit by digit (jsonFile.ts).
+  const column = (): number[] => new Array<number>(n);
+  // Strings interned in the order the columns name them: every method by its first request, then
+  // every route by its first request.
+  const firstSeen: number[] = [];
+  const seen = new Uint8Array(t.routes.length);
+  for (let i = 0; i < n; i++) { const g = t.routeOf[i]; if (!seen[g]) { seen[g] = 1; firstSeen.push(g); } }
+  const methodString = new Int32Array(t.routes.length), routeString = new Int32Array(t.routes.length);
+  for (const g of firstSeen) methodString[g] = str(t.routes[g].method);
+  for (const g of firstSeen) routeString[g] = str(t.routes[g].route);
   const spans: RequestSpans = {
-    lane: column((i) => t.lane[i]), kind: column((i) => t.kind[i]),
-    method: column((i) => str(t.method[i])), route: column((i) => str(t.route[i])),
-    status: column((i) => t.status[i]), start: column((i) => round(t.start[i], 3)), end: column((i) => round(t.end[i], 3)),
-    error: column((i) => t.error[i]),
-    ownMs: column((i) => (t.own[i] < 0 ? -1 : round(t.own[i], 2))), queuedMs: column((i) => (t.queued[i] < 0 ? -1 : round(t.queued[i], 2))),
-    queuedBeforeMs: column((i) => round(t.before[i], 2)), blocker: column(() => -1),
+    lane: column(), kind: column(), method: column(), route: column(), status: column(), start: column(), end: column(),
+    error: column(), ownMs: column(), queuedMs: column(), queuedBeforeMs: column(), blocker: column(),
   };
+  for (let i = 0; i < n; i++) {
+    const g = t.routeOf[i];
+    spans.lane[i] = t.lane[i]; spans.kind[i] = t.kind[i]; spans.method[i] = methodString[g]; spans.route[i] = routeString[g];
+    spans.status[i] = t.status[i]; spans.start[i] = round(t.start[i], 3); spans.end[i] = round(t.end[i], 3); spans.error[i] = t.error[i];
+    spans.ownMs[i] = t.own[i] < 0 ? -1 : round(t.own[i], 2); spans.queuedMs[i] = t.queued[i] < 0 ? -1 : round(t.queued[i], 2);
+    spans.queuedBeforeMs[i] = round(t.before[i], 2); spans.blocker[i] = -1;
+  }
   const slowest = highest(n, NAMED_BLOCKERS, (i) => t.kind[i] === REQ_SERVER && t.queued[i] + t.before[i] > 0, (i) => seenLatency(t, i));
   for (const i of slowest) {
     const top = queuedBehind(t, ctx, [i], 1)[0];
@@ -167,33 +218,45 @@ const MAX_BLOCKERS = 3;
 
 /** Per-route table: exact counts, percentiles of the detailed requests, and the p99 breakdown. */
 export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
-  const byKey = new Map<string, number[]>();
-  for (let i = 0; i < t.lane.length; i++) {
-    const key = `${t.kind[i]} ${t.method[i]} ${t.route[i]}`;
-    let list = byKey.get(key);
-    if (!list) byKey.set(key, list = []);
-    list.push(i);
-  }
+  // Each route's requests in order: one array, cut by route (a counting sort).
+  const starts = new Int32Array(t.routes.length + 1);
+  for (let i = 0; i < t.lane.length; i++) starts[t.routeOf[i] + 1]++;
+  for (let g = 0; g < t.routes.length; g++) starts[g + 1] += starts[g];
+  const order = new Int32Array(t.lane.length), next = starts.slice(0, t.routes.length);
+  for (let i = 0; i < t.lane.length; i++) order[next[t.routeOf[i]]++] = i;
+  const requestsOf = (g: number | undefined): Int32Array => (g === undefined ? new Int32Array(0) : order.subarray(starts[g], starts[g + 1]));
   const out: RouteStat[] = [];
   const pending: { stat: RouteStat; tail: number[]; title: string }[] = [];
   for (const [key, c] of t.counts) {
-    const idx = byKey.get(key) ?? [];
-    const durations = idx.map((i) => t.end[i] - t.start[i]);
+    const idx = requestsOf(t.routeIndex.get(key));
+    const durations = new Float64Array(idx.length);
+    for (let k = 0; k < idx.length; k++) durations[k] = t.end[idx[k]] - t.start[idx[k]];
+    // Counted by runs of one status (most requests of a route share theirs); the map's order is still each status's first request's.
     const statuses = new Map<number, number>();
-    for (const i of idx) statuses.set(t.status[i], (statuses.get(t.status[i]) ?? 0) + 1);
-    const p99 = percentile(durations, 99);
+    let status = NaN, run = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const st = t.status[idx[k]];
+      if (st === status) { run++; continue; }
+      if (run > 0) statuses.set(status, (statuses.get(status) ?? 0) + run);
+      status = st; run = 1;
+    }
+    if (run > 0) statuses.set(status, (statuses.get(status) ?? 0) + run);
+    // Sorted once for every percentile (percentile() sorts a copy per call); the mean sums in request order.
+    const sorted = durations.slice().sort();
+    const p99 = percentileOfSorted(sorted, 99);
     const stat: RouteStat = {
       kind: c.kind === REQ_CLIENT ? 'client' : 'server', method: c.method, route: c.route,
       laneIds: [...c.lanes].map((l) => ctx.threads[l].lane.id), count: c.count, errors: c.errors,
       statuses: [...statuses].sort((a, b) => b[1] - a[1]).map(([status, count]) => ({ status, count })),
-      detailed: idx.length, p50Ms: round(percentile(durations, 50), 2), p99Ms: round(p99, 2),
+      detailed: idx.length, p50Ms: round(percentileOfSorted(sorted, 50), 2), p99Ms: round(p99, 2),
       maxMs: round(maxOf(durations), 2),
-      meanMs: round(durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0, 2),
+      meanMs: round(durations.length ? sumOf(durations) / durations.length : 0, 2),
     };
     if (c.kind === REQ_SERVER && idx.length) {
-      const seen = idx.map((i) => seenLatency(t, i));
+      const seen = new Float64Array(idx.length);
+      for (let k = 0; k < idx.length; k++) seen[k] = seenLatency(t, idx[k]);
       const seenP99 = percentile(seen, 99);
-      const tail = idx.filter((i, k) => seen[k] >= seenP99 && t.own[i] >= 0);
+      const tail = Array.from(idx.filter((i, k) => seen[k] >= seenP99 && t.own[i] >= 0));
       const title = `${c.method} ${c.route} p99 ${formatMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (≤ ${formatMs(seenP99)} counted from when the request could arrive)` : '')
         + ` · slowest 1% (${tail.length} request${tail.length > 1 ? 's' : ''}, mean ${formatMs(tail.reduce((a, i) => a + seenLatency(t, i), 0) / Math.max(1, tail.length))})`;
       if (tail.length) pending.push({ stat, tail, title });
@@ -240,7 +303,7 @@ function queuedBehind(t: RequestTable, ctx: AnalysisContext, requests: number[],
 }
 
 /** The user line the route's own code (ownWindows) ran most (sampled over at most 2000 of its requests). */
-function ownHotspot(t: RequestTable, requests: number[]): LineCpu | undefined {
+function ownHotspot(t: RequestTable, requests: ArrayLike<number>): LineCpu | undefined {
   const lines = new Map<string, LineCpu>();
   const step = Math.max(1, Math.floor(requests.length / 2000));
   for (let k = 0; k < requests.length; k += step) {
@@ -282,6 +345,13 @@ export function highest(n: number, k: number, include: (i: number) => boolean, s
     picked = above.concat(at);
   }
   return picked.sort((a, b) => value[b] - value[a] || a - b).map((j) => index[j]);
+}
+
+/** The sum of `values` in order (what reduce((a, b) => a + b, 0) gives, without a call per value). */
+function sumOf(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum;
 }
 
 /** A server request's latency including the upper bound of its wait before Node read it. */

@@ -1,7 +1,11 @@
 /** Percentile (0–100) of unsorted values by nearest rank; 0 for none. */
 export function percentile(values: ArrayLike<number>, p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
+  return percentileOfSorted(Float64Array.from(values).sort(), p);
+}
+
+/** percentile() of values already sorted ascending (a Float64Array's own sort: NaN last). */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return 0;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank];
 }

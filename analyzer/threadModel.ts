@@ -119,7 +119,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
     }
   }
   m.spans = spansInMs(thread.spans, hello, run);
-  m.requests.rows = requestRowsInMs(requestChunks, toMs);
+  m.requests.rows = requestRowsInMs(requestChunks, hello, run);
   m.taskMarks.sort((a, b) => a - b);
   readings.sort((a, b) => a[0] - b[0]);
   for (const [t, cpu] of readings) m.cpuReadings.push(t, cpu);
@@ -155,21 +155,24 @@ function addRequests(into: ThreadRequests, chunk: RequestsChunk): void {
 }
 
 /**
- * The request rows of a thread's chunks, in order, with their times in report ms (toMs; -1 stays
- * -1): one array of the exact size, written once (rows pushed number by number onto an array cost
- * ~100 ns each here, mostly the growing array's fresh pages' faults).
+ * The request rows of a thread's chunks, in order, with their times in report ms (toMs, inlined
+ * as in spansInMs: the same doubles; -1 stays -1): one array of the exact size, written once (rows
+ * pushed number by number onto an array cost ~100 ns each here, mostly the growing array's fresh
+ * pages' faults).
  */
-function requestRowsInMs(chunks: RequestsChunk[], toMs: (perf: number) => number): Float64Array {
+function requestRowsInMs(chunks: RequestsChunk[], hello: Hello | undefined, run: RawRun): Float64Array {
   const whole = (c: RequestsChunk) => c.rows.length - (c.rows.length % REQUEST_FIELDS);
   const out = new Float64Array(chunks.reduce((n, c) => n + whole(c), 0));
+  const anchor = hello ? hello.perfAnchor : 0, hr = hello ? hello.hrAnchorUs : 0, start = run.startHrUs;
+  const size = REQUEST_FIELDS, time = REQUEST_TIME_FIELD;
   let o = 0;
   for (const c of chunks) {
     const r = c.rows, n = whole(c);
     const unit = c.hundredths ? 0.01 : 1;
-    for (let i = 0; i < n; i += REQUEST_FIELDS) {
-      for (let k = 0; k < REQUEST_FIELDS; k++) {
+    for (let i = 0; i < n; i += size) {
+      for (let k = 0; k < size; k++) {
         const v = r[i + k];
-        out[o + i + k] = !REQUEST_TIME_FIELD[k] ? v : v >= 0 ? toMs(v * unit) : -1;
+        out[o + i + k] = !time[k] ? v : !(v >= 0) ? -1 : hello ? ((v * unit - anchor) * 1000 + hr - start) / 1000 : 0;
       }
     }
     o += n;
