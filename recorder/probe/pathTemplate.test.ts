@@ -35,3 +35,25 @@ test('a client route folds its path only, never its host', () => {
   const root = 'api.example.com:443/';
   assert.equal(pathTemplate(root, root.indexOf('/')), root);
 });
+
+test('the one-pass classifier folds exactly what the rules, written as regular expressions, fold', () => {
+  const spec = (seg: string): string => {
+    if (!/\d/.test(seg)) return seg;
+    if (/^\d[\d.,:_-]*$/.test(seg)) return ':n';
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(seg)) return ':uuid';
+    if (/^[0-9a-f]{16,}$/i.test(seg)) return ':hex';
+    if (/^[A-Za-z0-9_-]{16,}$/.test(seg) && /[A-Za-z]/.test(seg)) return ':id';
+    return seg;
+  };
+  let x = 12345;
+  const rand = (n: number) => { x = (x * 1103515245 + 12345) % 2147483648; return Math.floor((x / 2147483648) * n); };
+  const alphabets = ['0123456789', '0123456789abcdefABCDEF', '0123456789abcdef-', '0123456789.,:_-', 'abcXYZ019_-', 'a1.é@%~ Z9-_/:', '0123456789abcdefghijklmnopqrstuvwxyzGHZ'];
+  const uuid = () => [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, () => '0123456789abcdefABCDEF'[rand(22)]).join('')).join('-');
+  for (let k = 0; k < 20000; k++) {
+    const abc = alphabets[rand(alphabets.length)];
+    const seg = k % 10 === 0 ? uuid() : Array.from({ length: rand(42) }, () => abc[rand(abc.length)]).join('');
+    for (const s of seg.split('/')) assert.equal(foldSegment(s), spec(s), JSON.stringify(s));
+    const path = `/a/${seg}/b${k}`;
+    assert.equal(pathTemplate(path), path.split('/').map(spec).join('/'), JSON.stringify(path));
+  }
+});

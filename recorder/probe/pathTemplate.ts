@@ -19,32 +19,62 @@
  * `127.0.0.1:8080`, is not a segment).
  */
 export function pathTemplate(s: string, from = 0): string {
-  if (!hasDigit(s, from)) return s;
-  const segments = s.slice(from).split('/');
-  for (let i = 0; i < segments.length; i++) segments[i] = foldSegment(segments[i]);
-  return s.slice(0, from) + segments.join('/');
+  let out: string | undefined; // built only once a segment folds
+  let kept = from; // s[from, kept) is in `out` (or unchanged)
+  for (let a = from; a <= s.length;) {
+    let b = s.indexOf('/', a);
+    if (b < 0) b = s.length;
+    const fold = foldRange(s, a, b);
+    if (fold !== undefined) {
+      out = (out ?? s.slice(0, from)) + s.slice(kept, a) + fold;
+      kept = b;
+    }
+    a = b + 1;
+  }
+  return out === undefined ? s : out + s.slice(kept);
 }
-
-const NUMBER = /^\d[\d.,:_-]*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX = /^[0-9a-f]{16,}$/i;
-const TOKEN = /^[A-Za-z0-9_-]{16,}$/;
-const LETTER = /[A-Za-z]/;
 
 /** The placeholder for one path segment, or the segment itself. */
 export function foldSegment(seg: string): string {
-  if (!hasDigit(seg, 0)) return seg;
-  if (NUMBER.test(seg)) return ':n';
-  if (UUID.test(seg)) return ':uuid';
-  if (HEX.test(seg)) return ':hex';
-  if (TOKEN.test(seg) && LETTER.test(seg)) return ':id';
-  return seg;
+  return foldRange(seg, 0, seg.length) ?? seg;
 }
 
-function hasDigit(s: string, from: number): boolean {
-  for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
+// Character classes of a segment, as bits (one pass over it, no regular expression: a server
+// whose every request names a new id templates every path it serves).
+const DIGIT = 1, HEX_LETTER = 2, LETTER = 4, DASH = 8, PUNCT = 16, OTHER = 32;
+const NUMBER_CHARS = DIGIT | DASH | PUNCT;
+const HEX_CHARS = DIGIT | HEX_LETTER;
+const TOKEN_CHARS = DIGIT | HEX_LETTER | LETTER | DASH;
+
+/** The class of a character code: DASH is - and _, PUNCT . , and :. */
+function charClass(c: number): number {
+  if (c >= 48 && c <= 57) return DIGIT;
+  const lower = c | 32;
+  if (lower >= 97 && lower <= 102) return HEX_LETTER;
+  if (lower >= 103 && lower <= 122) return LETTER;
+  if (c === 45 || c === 95) return DASH;
+  if (c === 46 || c === 44 || c === 58) return PUNCT;
+  return OTHER;
+}
+
+/** The placeholder for s[a, b), or undefined to keep it (see pathTemplate). */
+function foldRange(s: string, a: number, b: number): string | undefined {
+  let all = 0;
+  for (let i = a; i < b; i++) all |= charClass(s.charCodeAt(i));
+  if (!(all & DIGIT)) return undefined;
+  if ((all & ~NUMBER_CHARS) === 0 && charClass(s.charCodeAt(a)) === DIGIT) return ':n';
+  const len = b - a;
+  if (len === 36 && isUuid(s, a)) return ':uuid';
+  if (len < 16) return undefined;
+  if ((all & ~HEX_CHARS) === 0) return ':hex';
+  if ((all & ~TOKEN_CHARS) === 0 && all & (HEX_LETTER | LETTER)) return ':id';
+  return undefined;
+}
+
+function isUuid(s: string, a: number): boolean {
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(a + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23 ? c !== 45 : (charClass(c) & HEX_CHARS) === 0) return false;
   }
-  return false;
+  return true;
 }
