@@ -68,6 +68,8 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
   const t: RequestTable = { lane: column(), kind: column(), routeOf: new Int32Array(n), routes: [], routeIndex: new Map(), status: column(), start: column(), end: column(), syncEnd: column(), error: column(),
     own: column(), queued: column(), before: column(), handlerStart: column(), handlerEnd: column(), counts: new Map(), dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0, cpu: [] };
   let j = 0;
+  /** ownWindows' output, reused for every request (not an array each). */
+  const windows: number[] = [];
   ctx.threads.forEach(({ model, samples }, lane) => {
     const r = model.requests;
     const cpu = samples && r.rows.length ? new LoopCpu(samples) : undefined;
@@ -100,12 +102,9 @@ export function collectRequests(ctx: AnalysisContext): RequestTable {
       t.status[j] = rows[i + 3]; t.start[j] = t0; t.end[j] = t1; t.syncEnd[j] = syncEnd; t.error[j] = rows[i + 7] & REQ_ERROR ? 1 : 0;
       t.handlerStart[j] = rows[i + 9]; t.handlerEnd[j] = rows[i + 10];
       if (kind === REQ_SERVER && cpu) {
-        // ownWindows(t, j), without an array per request.
-        const first = Math.min(t1, Math.max(t0, syncEnd));
+        const w = ownWindows(t, j, windows);
         let own = 0;
-        own += cpu.busy(t0, first);
-        const hs = Math.max(rows[i + 9], first), he = Math.min(rows[i + 10], t1);
-        if (rows[i + 9] >= 0 && he > hs) own += cpu.busy(hs, he);
+        for (let k = 0; k < w.length; k += 2) own += cpu.busy(w[k], w[k + 1]);
         t.own[j] = own;
         t.queued[j] = Math.max(0, cpu.busy(t0, t1) - own);
         // It arrived after the previous response on its connection finished, while the loop was
@@ -130,13 +129,15 @@ function routeNumber(t: RequestTable, kind: number, method: string, route: strin
 
 /**
  * When a server request ran its own code, as disjoint [from, to] pairs: its first callback and,
- * when its framework told when its route handler ran, the part of that run outside the first.
+ * when its framework told when its route handler ran, the part of that run outside the first. Written into `out` when given (its old contents replaced).
  */
-function ownWindows(t: RequestTable, i: number): number[] {
+function ownWindows(t: RequestTable, i: number, out: number[] = []): number[] {
   const t0 = t.start[i], first = Math.min(t.end[i], Math.max(t0, t.syncEnd[i]));
-  const out = [t0, first];
+  out[0] = t0; out[1] = first;
   const hs = Math.max(t.handlerStart[i], first), he = Math.min(t.handlerEnd[i], t.end[i]);
-  if (t.handlerStart[i] >= 0 && he > hs) out.push(hs, he);
+  const handler = t.handlerStart[i] >= 0 && he > hs;
+  if (handler) { out[2] = hs; out[3] = he; }
+  out.length = handler ? 4 : 2;
   return out;
 }
 

@@ -12,7 +12,7 @@
  *   :id    16 or more of `A-Za-z0-9_-` with at least one digit and one letter (ULIDs, base64url
  *          tokens, `cus_…`-style keys)
  * Anything else is kept as it is: a name with a digit (`/v2`, `/p7`, `/main.3f9a2b.js`), and
- * every path without a digit, which is returned unchanged without being split. A framework's own
+ * every segment without a digit (a path with nothing to fold is returned as it is, not rebuilt). A framework's own
  * pattern (`/items/:id`) is never passed here.
  *
  * `from`: where the path begins in `s` (a client request's route is host + path, and the host,
