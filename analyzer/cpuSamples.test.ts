@@ -104,6 +104,25 @@ describe('sampleTimeline: the recorder interrupting a thread (a CPU profile chun
     assert.equal(t.frame[2]?.functionName, 'fib');
     assert.deepEqual(busyRuns(t).map((r) => [r.from, r.to]), [[0, 4]]);
   });
+  it("marks it as the recorder's work (overhead), not the interrupted code's", () => {
+    assert.deepEqual([...t.overhead!], [0, 0, 1, 0, 0, 0]);
+  });
+  it("marks the probe's runtime called by instrumented code (an await's bookkeeping) as overhead, charged to its caller", () => {
+    const called: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2] },
+        { id: 2, callFrame: frame('main', '/app/a.js', 9), children: [3] },
+        { id: 3, callFrame: frame('o', '/dist/probe.js', 10) },
+      ],
+      startTime: 0, endTime: 3000, samples: [2, 3, 2], timeDeltas: [0, 1000, 1000],
+    };
+    const c = sampleTimeline(called, 0, probeClassify);
+    assert.deepEqual(c.kind, ['user', 'user', 'user']);
+    assert.deepEqual([...c.overhead!], [0, 1, 0]);
+  });
+  it('has no overhead array when nothing was charged', () => {
+    assert.equal(sampleTimeline({ ...interrupted, samples: [3, 3, 7], timeDeltas: [0, 1000, 1000] }, 0, probeClassify).overhead, undefined);
+  });
 });
 
 describe('percentile', () => {

@@ -25,6 +25,14 @@ export interface SampleTimeline {
   end: number;
   kind: SampleKind[];
   frame: (UserFrame | undefined)[];
+  /**
+   * 1 where the sample was the recorder's own work inside the program's task (a chunk rotation
+   * or flush it interrupted the code with; the probe's runtime called by instrumented code, an
+   * await's bookkeeping): `kind` and `frame` are then the code below it, so that the task stays
+   * one busy run, but its CPU is not the program's (blockingCpu neither counts nor attributes
+   * it). Absent: none.
+   */
+  overhead?: Uint8Array;
   /** Busy (non-idle) time in ms, counting at most capMs per sample. */
   busyMs: number;
   /** Longest time one sample stands for when counting CPU (longer gaps: thread not running). */
@@ -99,8 +107,8 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   /**
    * The recorder's interrupts (a script it evaluated, nameless at no URL, calling into the probe:
    * a CPU profile chunk rotation, a flush) are charged to the code they interrupted, whose thread
-   * stayed busy throughout (a block must not look split in two). An interrupt of an idle thread
-   * (nothing below the script) stays the probe's.
+   * stayed busy throughout (a block must not look split in two), and marked as `overhead`. An
+   * interrupt of an idle thread (nothing below the script) stays the probe's.
    */
   const interrupted = new Map<number, number>();
   const effective = (id: number): number => {
@@ -125,11 +133,13 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   const time = new Float64Array(samples.length);
   const kind: SampleKind[] = new Array(samples.length);
   const frame: (UserFrame | undefined)[] = new Array(samples.length);
+  let overhead: Uint8Array | undefined;
   let t = profile.startTime;
   for (let i = 0; i < samples.length; i++) {
     t += deltas[i] ?? 0;
     time[i] = (t - startHrUs) / 1000;
     const id = effective(samples[i]);
+    if (id !== samples[i]) (overhead ??= new Uint8Array(samples.length))[i] = 1;
     kind[i] = kindOf(id);
     frame[i] = kind[i] === 'idle' || kind[i] === 'probe' ? undefined : frameOf(id);
   }
@@ -145,7 +155,7 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   const bounds = [0, ...changes.map((t) => firstAtOrAfter(time, t)), samples.length];
   const capMs = segment(0, bounds[1]);
   const laterCaps = changes.map((from, k) => ({ from, capMs: segment(bounds[k + 1], bounds[k + 2]) }));
-  const timeline: SampleTimeline = { time, end, kind, frame, busyMs: 0, capMs, ...(laterCaps.length ? { laterCaps } : {}) };
+  const timeline: SampleTimeline = { time, end, kind, frame, ...(overhead ? { overhead } : {}), busyMs: 0, capMs, ...(laterCaps.length ? { laterCaps } : {}) };
   for (let i = 0; i < samples.length; i++) if (isBusy(kind[i])) timeline.busyMs += sampleCpu(timeline, i);
   return timeline;
 }

@@ -74,6 +74,14 @@ describe("a CPU block's CPU time (partsCpu): its samples, held to the thread's o
     // 70 ms counted from -20 to 170: 30 sampled, up to 20 before the profile began: 20 more.
     assert.equal(cpuOf(timeline(), [-20, 5, 170, 75]).cpu, 50);
   });
+  it("leaves out the recorder's work inside the block (a chunk rotation charged to the code it interrupted: 6 samples, 9 ms)", () => {
+    const s = timeline();
+    s.overhead = new Uint8Array(s.time.length);
+    for (let i = 105; i < 111; i++) s.overhead[i] = 1;
+    assert.equal(cpuOf(s, []).cpu, 21);
+    // With the thread's count: 60 ms, 9 of them the recorder's: 30 missing, raised by at most the 21 its 14 samples' caps took away.
+    assert.equal(cpuOf(s, [90, 10, 170, 70]).cpu, 42);
+  });
   it('is scaled down to the count when the samples say more (a crowded machine)', () => {
     assert.equal(cpuOf(timeline(), [90, 10, 170, 30]).cpu, 20);
   });

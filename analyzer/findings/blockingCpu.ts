@@ -44,7 +44,10 @@ interface SiteEntry {
  * checked except worker threads and launchers (npm, npx, …): a forked child working for its
  * parent over IPC (a process pool) exists to block, so its stretches are `info`. A site seen in
  * several processes (cluster workers, children running the same file) is one finding with its
- * occurrences per process (`perLane`).
+ * occurrences per process (`perLane`). The recorder's own work inside a stretch (a CPU profile
+ * chunk rotation that interrupted it, an await's bookkeeping: `overhead` samples) keeps it one
+ * stretch but is neither counted in its CPU nor attributed to a line: landing in the program's
+ * code, a rotation (3–5 ms here, more on a slower machine) made that code's block look longer.
  */
 export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
@@ -90,8 +93,10 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       if (cpuOf[p].onCpu < threshold) continue;
       const votes = new Map<string, LineVote>();
       let user = 0, busy = 0, nodeInternal = 0, nodeJs = 0, gc = 0;
+      const overhead = samples.overhead;
       for (let i = run.from; i <= run.to; i++) {
-        if (!isBusy(samples.kind[i])) continue;
+        // The recorder's own work inside the task is neither the program's CPU nor its line.
+        if (!isBusy(samples.kind[i]) || overhead?.[i]) continue;
         busy++;
         if (samples.kind[i] === 'gc') gc++;
         if (samples.kind[i] === 'node' || samples.kind[i] === 'native') nodeInternal++;
@@ -302,7 +307,8 @@ function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: nu
  * - Samples say less: a sample's CPU is its duration capped at 1.5 intervals (a longer gap is
  *   taken as the thread descheduled), but the gap may be V8's sampler thread waiting for a core
  *   while this thread ran (a loaded or oversubscribed host). The count the samples left out, less
- *   the probe's own samples in the window (and the time before the profile's first sample), goes
+ *   the probe's own samples in the window (its tasks, and its work inside the stretches: the
+ *   `overhead` samples, which a stretch's CPU leaves out) and the time before the profile's first sample, goes
  *   back to the stretches, each at most the time its cap took away.
  * `onCpu`: the count (Infinity if unknown). Pure; exported for its tests.
  */
@@ -316,7 +322,7 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
   const out = parts.map((run) => {
     let cpu = 0, capped = 0;
     for (let i = run.from; i <= run.to; i++) {
-      if (!isBusy(samples.kind[i])) continue;
+      if (!isBusy(samples.kind[i]) || samples.overhead?.[i]) continue;
       const c = sampleCpu(samples, i);
       cpu += c;
       capped += sampleDuration(samples, i) - c;
@@ -354,10 +360,10 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
   return out.map(({ cpu, onCpu }) => ({ cpu, onCpu }));
 }
 
-/** CPU of the probe's own samples between times `from` and `to` (ms). */
+/** CPU of the probe's own samples between times `from` and `to` (ms): its tasks and its work inside the program's (`overhead`). */
 function probeCpu(s: SampleTimeline, from: number, to: number): number {
   let cpu = 0;
-  for (let i = firstAtOrAfter(s.time, from); i < s.time.length && s.time[i] < to; i++) if (s.kind[i] === 'probe') cpu += sampleCpu(s, i);
+  for (let i = firstAtOrAfter(s.time, from); i < s.time.length && s.time[i] < to; i++) if (s.kind[i] === 'probe' || s.overhead?.[i]) cpu += sampleCpu(s, i);
   return cpu;
 }
 
