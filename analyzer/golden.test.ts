@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { analyze } from './analyze';
+import { analyze, analyzeHandedOver } from './analyze';
 import type { RawRun } from './raw';
 import type { FindingKind, LaneKind, Report } from './report';
 import { FINDING_KINDS } from './findingKinds';
@@ -35,9 +35,19 @@ const PURPOSE: Record<string, { finds: FindingKind[]; lanes: LaneKind[]; notes?:
   execve: { finds: [], lanes: ['main', 'process'], notes: [/^pid \d+ \(node execve\.js\) replaced itself with `\/bin\/sh -c sleep 0\.2` \(process\.execve\) at \d+ ms: what that program did under the same pid is not recorded/] },
 };
 
+function readGolden(name: string): RawRun {
+  return JSON.parse(gunzipSync(readFileSync(join(dir, `${name}.raw.json.gz`))).toString('utf8'));
+}
+
 function analyzeGolden(name: string): Report {
-  const raw: RawRun = JSON.parse(gunzipSync(readFileSync(join(dir, `${name}.raw.json.gz`))).toString('utf8'));
-  return analyze(raw);
+  return analyze(readGolden(name));
+}
+
+/** The recording as the CLI hands it over: each thread's spans a Float64Array over the bytes read from its log. */
+function handedOverGolden(name: string): RawRun {
+  const raw = readGolden(name);
+  for (const t of raw.threads) if (t.spans) t.spans = new Float64Array(Buffer.from(new Float64Array(t.spans).buffer).buffer);
+  return raw;
 }
 
 /** The report as JSON, as it is written to disk (undefined fields dropped). */
@@ -69,6 +79,26 @@ describe('golden recordings', () => {
       assert.deepEqual(asJson(report), JSON.parse(readFileSync(expectedFile, 'utf8')));
     });
   }
+
+  for (const name of names) {
+    it(`${name}: analyzeHandedOver() gives analyze()'s report, and the recording it spent cannot be analyzed again`, () => {
+      const raw = handedOverGolden(name);
+      const probeClock = raw.threads.map((t) => Array.from(t.spans ?? []));
+      assert.ok(probeClock.some((s) => s.length > 0), 'no thread with spans');
+      assert.deepEqual(asJson(analyzeHandedOver(raw)), asJson(analyzeGolden(name)));
+      // Converted where they were, not in a copy: the recording's buffers now hold report ms.
+      raw.threads.forEach((t, i) => { if (probeClock[i].length > 0) assert.notDeepEqual(Array.from(t.spans!), probeClock[i]); });
+      assert.throws(() => analyze(raw), /handed over to an earlier analysis/);
+      assert.throws(() => analyzeHandedOver(raw), /handed over to an earlier analysis/);
+    });
+  }
+
+  it('analyze() leaves the recording as it was: the same recording gives the same report twice', () => {
+    const raw = handedOverGolden('sequential-awaits');
+    const before = raw.threads.map((t) => Array.from(t.spans ?? []));
+    assert.deepEqual(asJson(analyze(raw)), asJson(analyze(raw)));
+    assert.deepEqual(raw.threads.map((t) => Array.from(t.spans ?? [])), before);
+  });
 
   it('analyze() is deterministic: the same recording gives the same report twice', () => {
     assert.deepEqual(asJson(analyzeGolden('sequential-awaits')), asJson(analyzeGolden('sequential-awaits')));

@@ -71,7 +71,12 @@ export interface ThreadRequests {
   http2?: { servers: number; recorded: boolean };
 }
 
-export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
+/**
+ * The thread's model, its times in report ms. `spansInPlace`: the thread's spans, when a
+ * Float64Array, are converted in their own buffer (the caller hands the recording over:
+ * analyzeHandedOver), not in a copy.
+ */
+export function buildThreadModel(thread: RawThread, run: RawRun, spansInPlace = false): ThreadModel {
   const hello = thread.records.find((r): r is Hello => r.t === 'hello');
   const toMs = hello
     ? (perf: number) => ((perf - hello.perfAnchor) * 1000 + hello.hrAnchorUs - run.startHrUs) / 1000
@@ -118,7 +123,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
       case 'exit': m.exitCode = r.code; m.endMs = toMs(r.at); break;
     }
   }
-  m.spans = spansInMs(thread.spans, hello, run);
+  m.spans = spansInMs(spansInPlace && thread.spans instanceof Float64Array ? thread.spans : new Float64Array(thread.spans ?? []), hello, run);
   m.requests.rows = requestRowsInMs(requestChunks, hello, run);
   m.taskMarks.sort((a, b) => a - b);
   readings.sort((a, b) => a[0] - b[0]);
@@ -127,12 +132,11 @@ export function buildThreadModel(thread: RawThread, run: RawRun): ThreadModel {
 }
 
 /**
- * The thread's spans with their times on the run's clock (toMs, inlined: the same arithmetic in
- * the same order, so the same doubles). Runs once per thread, cold, over up to millions of
- * spans: a closure call and three property loads per time cost ~20 ms per 36k spans there.
+ * Puts the spans' times on the run's clock, in `spans` itself, and returns it (toMs, inlined: the
+ * same arithmetic in the same order, so the same doubles). Runs once per thread, cold, over up to
+ * millions of spans: a closure call and three property loads per time cost ~20 ms per 36k spans there.
  */
-function spansInMs(sp: ArrayLike<number> | undefined, hello: Hello | undefined, run: RawRun): Float64Array {
-  const spans = new Float64Array(sp ?? []);
+function spansInMs(spans: Float64Array, hello: Hello | undefined, run: RawRun): Float64Array {
   if (!hello) { for (let i = 0; i < spans.length; i += SPAN.size) spans[i + SPAN.t0] = spans[i + SPAN.t1] = spans[i + SPAN.t2] = 0; return spans; }
   const anchor = hello.perfAnchor, hr = hello.hrAnchorUs, start = run.startHrUs;
   const size = SPAN.size, t0 = SPAN.t0, t1 = SPAN.t1, t2 = SPAN.t2;

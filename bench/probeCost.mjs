@@ -10,6 +10,7 @@
 // each), profiled / plain, instead of times. `--base DIR` adds the variant `base`: the profiled run
 // with DIR/dist/cli.js (another build, e.g. the commit before a change).
 // Usage: node bench/probeCost.mjs [--rounds N] [--seconds S] [--base DIR] [--variants all,sampler,chunks,…] [workload…]
+// (a workload: a file of bench/workloads/ without .js, or a folder there run by its main.js: piscina-pool)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg, availableParallelism } from 'node:os';
@@ -111,7 +112,8 @@ function serve(args, env, paths) {
 }
 
 for (const w of workloads) {
-  const file = join(ROOT, 'bench/workloads', `${w}.js`);
+  // A workload is a file, or a folder run by its main.js (piscina-pool).
+  const file = existsSync(join(ROOT, 'bench/workloads', w, 'main.js')) ? join(ROOT, 'bench/workloads', w, 'main.js') : join(ROOT, 'bench/workloads', `${w}.js`);
   if (SERVER_PATHS[w]) {
     const ratios = Object.fromEntries(variants.map((v) => [v, { rps: [], cpu: [] }]));
     const plainCpu = [];

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { attach, AttachError, type AttachTarget } from '../recorder/attach/attach';
 import { listNodeProcesses, describeCommand } from '../recorder/attach/nodeProcesses';
 import { SAME_REQUEST_MS } from '../recorder/stopRequests';
-import { analyze } from '../analyzer/analyze';
+import { analyzeHandedOver } from '../analyzer/analyze';
 import { writeOutputs, outputPathProblems, OUTPUT_USAGE } from './outputs';
 import { EXIT_CANT_WRITE } from './exitCodes';
 
@@ -70,7 +70,7 @@ export async function attachCommand(args: string[], usage: string): Promise<numb
   if (!o.quiet) process.stderr.write(`concurrency-lens: recording pid ${run.pid}${o.duration ? ` for ${o.duration} s` : ''}; Ctrl-C detaches and writes the report\n`);
   onDetachSignals(run.stop);
   const recording = await run.done;
-  const report = analyze(recording.raw, { blockingThresholdMs: threshold });
+  const report = analyzeHandedOver(recording.raw, { blockingThresholdMs: threshold });
   return writeOutputs(report, recording, o, process.cwd(), 0) ? 0 : EXIT_CANT_WRITE;
 }
 

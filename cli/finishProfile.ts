@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import type { Recording } from '../recorder/profileOptions';
 import { debugLog } from '../recorder/launcher/debugLog';
-import { analyze } from '../analyzer/analyze';
+import { analyzeHandedOver } from '../analyzer/analyze';
 import type { Finding, Report } from '../analyzer/report';
 import { checkBudgets, type Budget } from '../analyzer/budgets';
 import { checkFailOn, type FailOnRule } from '../analyzer/failOn';
@@ -18,7 +18,7 @@ export interface Gates { threshold?: number; budgets: Budget[]; failOn: FailOnRu
 
 /** Analyzes the recording, writes the outputs and returns the CLI's exit status. */
 export function finishProfile(recording: Recording, o: OutputOptions, cwd: string, gates: Gates): number {
-  const report = analyze(recording.raw, { blockingThresholdMs: gates.threshold });
+  const report = analyzeHandedOver(recording.raw, { blockingThresholdMs: gates.threshold });
   debugLog('report ready');
 
   const status = exitStatus(report.program);

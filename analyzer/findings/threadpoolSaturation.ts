@@ -23,19 +23,20 @@ export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
     // One request briefly waiting is not saturation: ask for a real queue (a quarter of the pool, at least 2).
     if (!isSaturated(pool)) continue;
     const threads = ctx.threads.filter((t) => t.lane.pid === pool.pid);
-    const votes = new Map<string, { n: number; thread: (typeof threads)[number]; gid: number }>();
+    // Votes of the pool calls made while it was saturated (or up to 50 ms before), per thread and
+    // site, in the order first seen (the sort below is stable: ties go to the first).
+    const votes: { n: number; thread: (typeof threads)[number]; gid: number }[] = [];
     for (const t of threads) {
       const s = t.model.spans;
+      const bySite = new Map<number, number>(); // site → count
       forEachSpan(s, 'pool', (o) => {
-        const at = s[o + SPAN.t0];
-        if (!pool.saturated.some(([a, b]) => at >= a - 50 && at <= b)) return;
-        const key = `${t.lane.id}|${s[o + SPAN.site]}`;
-        const v = votes.get(key) ?? { n: 0, thread: t, gid: s[o + SPAN.site] };
-        v.n++;
-        votes.set(key, v);
+        if (!inSaturated(pool.saturated, s[o + SPAN.t0])) return;
+        const site = s[o + SPAN.site];
+        bySite.set(site, (bySite.get(site) ?? 0) + 1);
       });
+      for (const [gid, n] of bySite) votes.push({ n, thread: t, gid });
     }
-    const top = [...votes.values()].sort((a, b) => b.n - a.n)[0];
+    const top = votes.sort((a, b) => b.n - a.n)[0];
     const main = threads.find((t) => t.lane.threadId === 0) ?? threads[0];
     const site = top ? top.thread.model.sites.get(top.gid) : undefined;
     // No call of the user's issued the work (a loader, a library): nothing to point at. The
@@ -59,4 +60,16 @@ export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
     });
   }
   return out;
+}
+
+/**
+ * Whether `at` falls in one of the saturated intervals (in order, disjoint) or up to 50 ms before
+ * one: a binary search, not a scan per pool call (an fs-heavy run makes them by the hundred thousand).
+ */
+export function inSaturated(intervals: readonly [number, number][], at: number): boolean {
+  // The first interval that ends at or after `at`: those before end before it, and those after
+  // start later than this one does.
+  let lo = 0, hi = intervals.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (intervals[mid][1] < at) lo = mid + 1; else hi = mid; }
+  return lo < intervals.length && at >= intervals[lo][0] - 50;
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { Finding, Report } from '../../analyzer/report';
 import { startProfile } from '../../recorder/profile';
-import { analyze } from '../../analyzer/analyze';
+import { analyzeHandedOver } from '../../analyzer/analyze';
 import { discoverSamples, type SampleSpec } from './spec';
 import { failedRow, lessonRatios, rowFor, type FindingCheck, type LessonResult, type MatrixRow } from './check';
 import { formatLessons, formatTable } from './table';
@@ -25,7 +25,7 @@ export interface MatrixOptions {
   print?: (text: string) => void;
   /** Show the samples' own output. Default false. */
   verbose?: boolean;
-  /** How to profile one sample. Default: startProfile() from recorder/profile.ts, then analyze(). */
+  /** How to profile one sample. Default: startProfile() from recorder/profile.ts, then analyzeHandedOver(). */
   profile?: (spec: SampleSpec) => Promise<Report>;
   /** Also run each sample once with plain node for the "plain wall" column and the lessons. Default true. */
   plain?: boolean;
@@ -60,7 +60,7 @@ async function profileWithEngine(spec: SampleSpec, verbose: boolean): Promise<Re
     env: spec.env,
     stdio: verbose ? 'inherit' : 'pipe',
   });
-  return analyze((await run.done).raw);
+  return analyzeHandedOver((await run.done).raw);
 }
 
 /** Profiles every sample under dir, one at a time, and prints the matrix. Resolves; never rejects for a failing sample. */

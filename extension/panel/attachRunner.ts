@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Report } from '../../analyzer/report';
 import type { AttachRun, AttachTarget, AttachOptions } from '../../recorder/attach/attach';
-import { analyze, type AnalysisOptions } from '../../analyzer/analyze';
+import { analyzeHandedOver, type AnalysisOptions } from '../../analyzer/analyze';
 import { laneProfiles, type LaneProfile } from '../../analyzer/exportCpuProfile';
 import { reportSummaryLine } from '../core/findingText';
 import { formatMs } from '../../analyzer/format';
@@ -56,7 +56,7 @@ export class AttachRunner implements vscode.Disposable {
         const timer = setInterval(tick, 1000);
         try {
           const recording = await run.done;
-          const report = analyze(recording.raw, analysis);
+          const report = analyzeHandedOver(recording.raw, analysis);
           this.channel.appendLine(`■ ${label}: ${reportSummaryLine(report)}`);
           return { report, profiles: laneProfiles(report, recording.profiles) };
         } finally {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Report } from '../../analyzer/report';
 import type { ProfileOptions, ProfileRun } from '../../recorder/profileOptions';
-import { analyze, type AnalysisOptions } from '../../analyzer/analyze';
+import { analyzeHandedOver, type AnalysisOptions } from '../../analyzer/analyze';
 import { laneProfiles, type LaneProfile } from '../../analyzer/exportCpuProfile';
 import { reportSummaryLine } from '../core/findingText';
 import { formatMs, formatSeconds } from '../../analyzer/format';
@@ -127,7 +127,7 @@ export class ProfileRunner implements vscode.Disposable {
         const timer = setInterval(tick, 1000);
         try {
           const recording = await run.done;
-          const report = analyze(recording.raw, analysis);
+          const report = analyzeHandedOver(recording.raw, analysis);
           if (outputKind === 'outputChannel') this.channel.appendLine(`■ ${label}: ${reportSummaryLine(report)}`);
           return { report, profiles: laneProfiles(report, recording.profiles) };
         } finally {
