@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hottestVote, partsCpu, type LineVote } from './blockingCpu';
+import { hottestVote, lagBeside, partsCpu, type LineVote } from './blockingCpu';
+import { TICK } from '../raw';
 import type { SampleKind, SampleTimeline } from '../cpuSamples';
 
 /** `entries`: of `n`, samples in the function itself at its header line (all of them by default there). */
@@ -84,5 +85,33 @@ describe("a CPU block's CPU time (partsCpu): its samples, held to the thread's o
   });
   it('is scaled down to the count when the samples say more (a crowded machine)', () => {
     assert.equal(cpuOf(timeline(), [90, 10, 170, 30]).cpu, 20);
+  });
+});
+
+describe('the loop delay beside a CPU block (lagBeside)', () => {
+  /** Ticks as [t, lag] pairs, the other TICK fields 0. */
+  const model = (...ticks: [number, number][]) => ({
+    startupDoneMs: 0,
+    ticks: ticks.flatMap(([t, lag]) => { const row = new Array<number>(TICK.size).fill(0); row[TICK.t] = t; row[TICK.lagMs] = lag; return row; }),
+  });
+
+  it("is the first tick after the block, not the tick at its start (that tick's mark cut the stretch: it ran before, in the same turn)", () => {
+    // An IPC child's 300 ms block in a timer due with the lag timer (cli/findingsTruth.test.mjs under load): the tick ran at
+    // 696.5 ms first (lag 0), the block ran to 1207.6 ms, and the process, descheduled, ticked again only at 1249.5 ms.
+    assert.equal(lagBeside(model([686.6, 0.5], [696.5, 0], [1249.5, 543]), 696.5, 1207.6), 543);
+  });
+
+  it('is small when the loop turned inside the stretch (many short tasks back to back)', () => {
+    assert.equal(lagBeside(model([696.5, 0], [706.6, 0.4], [716.8, 0.6], [726.9, 0.3]), 696.5, 720), 0.6);
+  });
+
+  it('takes the ticks up to two periods after the stretch, and the first one after it however late', () => {
+    assert.equal(lagBeside(model([705, 1], [745, 30], [765, 90]), 700, 740), 30);
+    assert.equal(lagBeside(model([900, 150]), 700, 740), 150);
+  });
+
+  it('is Infinity when no tick came after the stretch (the thread ended) or the loop had not turned yet', () => {
+    assert.equal(lagBeside(model([696.5, 0]), 696.5, 1207.6), Infinity);
+    assert.equal(lagBeside({ ticks: [], startupDoneMs: 800 }, 700, 740), Infinity);
   });
 });

@@ -282,14 +282,16 @@ function isLauncher(model: { hello?: { argv: string[] } }): boolean {
  * The longest loop delay the lag timer measured for a busy stretch: its ticks inside the
  * stretch or just after it, and the first tick after it (which, when several tasks ran back to
  * back, measured them all). Infinity when no lag was being measured then (the main script's
- * first run).
+ * first run). A tick at the stretch's very start is not beside it: its task mark is where the
+ * stretch was cut, so it ran before the stretch's work, in the same turn of the loop (a timer of
+ * the program's due with it); its lag is the wait before the stretch. Pure; exported for its tests.
  */
-function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number): number {
+export function lagBeside(model: { ticks: number[]; startupDoneMs?: number }, start: number, end: number): number {
   if (model.startupDoneMs === undefined || start < model.startupDoneMs) return Infinity;
   let maxLag = -1;
   for (let i = 0; i < model.ticks.length; i += TICK.size) {
     const t = model.ticks[i + TICK.t];
-    if (t < start) continue;
+    if (t <= start) continue;
     if (t <= end + 2 * TICK_MS || maxLag < 0) maxLag = Math.max(maxLag, model.ticks[i + TICK.lagMs]);
     else break;
   }
