@@ -139,6 +139,20 @@ describe('hand-overs: child_process is wrapped only where the program loads it',
   });
 });
 
+describe('hand-overs: the recorder rotating chunks inside the call', () => {
+  it('starts no chunk while the call is paused: its wait stays unsampled (the call\'s own JavaScript spins 400 ms first, where rotations land)', async () => {
+    const rawFile = rawPath();
+    const run = await profile([fixture('handOver/slowOptions.js')], { timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_RAW: rawFile } });
+    assert.equal(run.code, 0, run.stderr.slice(-2000));
+    assert.match(run.stdout, /^from-slow-options$/m);
+    const h = handOversOf(JSON.parse(readFileSync(rawFile, 'utf8')));
+    assert.equal(h.length, 1, JSON.stringify(h));
+    // Before, a rotation there started the next chunk, which sampled the whole wait: ~700 samples.
+    assert.equal(h[0].inside, 0, `${h[0].inside} samples inside the ${h[0].waitMs} ms the report says were not sampled`);
+    assert.ok(h[0].waitMs >= 850, `not sampled for ${h[0].waitMs} ms: the spin and the wait`);
+  });
+});
+
 describe('TypeScript 7\'s tsc: a node shim that hands over to the native compiler (or execs it)', () => {
   let run, raw;
   const rawFile = rawPath();

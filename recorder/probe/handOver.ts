@@ -12,7 +12,8 @@
  * pause; medians of 5 alternating runs). So the probe ends the thread's CPU profile chunk before such
  * a call (no profile runs: V8's sampler stops) and starts the next when it returns (V8's profiler
  * start, ~10 ms of the thread's time, once per hand-over). A recorder's rotation that comes in
- * between starts the next chunk itself. The wait is logged (`handOver` record: what ran, when,
+ * between (in the call's own JavaScript, before or after the wait) starts no chunk: one started
+ * before the wait sampled all of it. The wait is logged (`handOver` record: what ran, when,
  * the thread's own CPU meanwhile) and the report says the thread was not sampled then.
  *
  * The three sync calls of child_process are wrapped in Proxies of themselves (same name, length,
@@ -94,9 +95,8 @@ function wrapSyncCalls(chunker: PausableChunks, done: (h: HandOver) => void): vo
         const cpuAt = threadRunMs();
         // False when no chunk runs (none yet, or an enclosing hand-over paused it): nothing to resume.
         const paused = chunker.pause();
-        // The hole in the profile: from here (the sampler stopped in pause) until a chunk starts
-        // again, ours after the call or a recorder's rotation that ran as the call returned
-        // (interrupts run between any two calls: inside execFileSync's own JavaScript, under load ~10 ms before ours).
+        // The hole in the profile: from here (the sampler stopped in pause) until resume starts
+        // the next chunk after the call (a rotation in between starts none: profileChunker).
         const at = now();
         try {
           return Reflect.apply(target, thisArg, args);
@@ -104,8 +104,7 @@ function wrapSyncCalls(chunker: PausableChunks, done: (h: HandOver) => void): vo
           if (paused) {
             const cpuUntil = threadRunMs();
             const until = chunker.resume();
-            // Never into the program: its result or its exception stands. (A rotation that ran
-            // before `at` restarted the profile: the wait was sampled, there is no hole.)
+            // Never into the program: its result or its exception stands.
             if (until > at) try { done({ call: `child_process.${call}`, command: commandOf(args), at, until, cpuAt, cpuUntil }); } catch { /* not recorded */ }
           }
         }

@@ -25,7 +25,7 @@ describe('profileChunker', () => {
     assert.equal(reading.length, WANTED_CPU_AT + 1);
     assert.ok(process.platform !== 'linux' || reading[WANTED_CPU_AT] >= reading[0], `wanted ${reading[WANTED_CPU_AT]} ms >= on CPU ${reading[0]} ms`);
   });
-  it('pauses (ends its chunk, starts none) and resumes with the next title, once, whoever starts it first', () => {
+  it('pauses (ends its chunk, starts none) and resumes with the next title, once', () => {
     const calls: string[] = [];
     const chunk = profileChunker({ profile: (t) => calls.push(`start ${t}`), profileEnd: (t) => calls.push(`end ${t}`) }, () => 0, true);
     const p = PROFILE_CHUNK_PREFIX;
@@ -35,13 +35,28 @@ describe('profileChunker', () => {
     const resumedAt = chunk.resume();
     assert.equal(chunk.resume(), resumedAt, 'already running: no second profile, the same start');
     assert.equal(chunk.pause(), true);
-    const rotationAt = now();
-    chunk(1, 1); // a recorder's rotation while paused: starts the next chunk, ends none
-    const startedAt = chunk.resume(); // then nothing to resume: the rotation's start is when sampling resumed
-    assert.ok(startedAt >= resumedAt && startedAt <= now(), `${startedAt} after ${resumedAt}`);
-    assert.ok(Math.abs(startedAt - rotationAt) < 50, `resumed at the rotation (${startedAt} vs ${rotationAt})`);
+    // A recorder's rotation while paused (it runs in the sync call's JavaScript, before or after
+    // the wait): a reading, and no chunk, which would sample the wait.
+    const reading = chunk(1, 1);
+    assert.equal(reading.length, WANTED_CPU_AT + 1);
+    assert.equal(chunk.running(), false);
+    const before = now();
+    const startedAt = chunk.resume(); // sampling resumes here, after the wait
+    assert.ok(startedAt >= before && startedAt <= now(), `resumed at ${startedAt}, called at ${before}`);
+    chunk(1, 1); // rotations start chunks again once resumed
     chunk(0, 1);
-    assert.deepEqual(calls, [`end ${p}1`, `start ${p}2`, `end ${p}2`, `start ${p}3`, `end ${p}3`]);
+    assert.deepEqual(calls, [`end ${p}1`, `start ${p}2`, `end ${p}2`, `start ${p}3`, `start ${p}4`, `end ${p}3`, `end ${p}4`]);
+  });
+  it('starts no chunk in a nested hand-over, and only the outer resume starts one', () => {
+    const calls: string[] = [];
+    const chunk = profileChunker({ profile: (t) => calls.push(`start ${t}`), profileEnd: (t) => calls.push(`end ${t}`) }, () => 0, true);
+    const p = PROFILE_CHUNK_PREFIX;
+    assert.equal(chunk.pause(), true);
+    assert.equal(chunk.pause(), false, 'the inner call has nothing to pause, so it resumes nothing');
+    chunk(1, 1);
+    assert.deepEqual(calls, [`end ${p}1`]);
+    chunk.resume();
+    assert.deepEqual(calls, [`end ${p}1`, `start ${p}2`]);
   });
   it('ends nothing when no chunk of its own runs', () => {
     const calls: string[] = [];

@@ -45,8 +45,10 @@ export function poolRequests(): number {
  * chunk 1 started; so does an attached process, which has no probe.) Starting a chunk always
  * ends the one running, whoever asked. Ending a title V8 does not run (a worker the recorder did not profile) does nothing.
  * `pause` ends the running chunk and starts none (a thread about to block in a hand-over to
- * another program: handOver.ts); `resume` then starts the next, unless a rotation that ran in
- * between already did.
+ * another program: handOver.ts); `resume` then starts the next. A rotation between the two starts
+ * no chunk (it returns the reading only): it can run only in the sync call's own JavaScript,
+ * before the wait, where its chunk sampled the whole wait (seen once in CI: 445 samples inside a
+ * 514 ms wait the report said was not sampled), or after it, where `resume` starts one at once.
  *
  * The chunker returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
@@ -64,10 +66,12 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
   /** now() as the running chunk was started (no sample of it is older). */
   let startedAt = 0;
   const startNext = () => { startedAt = now(); profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); };
+  /** From pause() to resume(): no chunk starts (see above). */
+  let paused = false;
   const chunk = (start: number, end: number): SeamReading => {
     const ending = end > 0 || start > 0 ? running : undefined;
     if (ending !== undefined) running = undefined;
-    if (start > 0) startNext();
+    if (start > 0 && !paused) startNext();
     const reading: SeamReading = [threadRunMs(), monotonicUs(), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
     if (ending !== undefined) profileEnd(ending);
     return reading;
@@ -76,10 +80,12 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     if (running === undefined) return false;
     const ending = running;
     running = undefined;
+    paused = true;
     profileEnd(ending);
     return true;
   };
   const resume = (): number => {
+    paused = false;
     if (running === undefined) startNext();
     return startedAt;
   };
