@@ -126,30 +126,31 @@ describe('hand-overs: a main thread and a worker wait for programs that inherit 
   });
 });
 
+/** Profiles a fixture that hands over once, printing `line`: its hand-overs (handOversOf). */
+async function handOversOfFixture(name, line) {
+  const rawFile = rawPath();
+  const run = await profile([fixture(name)], { timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_RAW: rawFile } });
+  assert.equal(run.code, 0, run.stderr.slice(-2000));
+  assert.match(run.stdout, new RegExp(`^${line}$`, 'm'));
+  const h = handOversOf(JSON.parse(readFileSync(rawFile, 'utf8')));
+  assert.equal(h.length, 1, JSON.stringify(h));
+  return h[0];
+}
+
 describe('hand-overs: child_process is wrapped only where the program loads it', () => {
   it('an ES module that imports child_process: its hand-over is paused (the calls are wrapped as the probe loads)', async () => {
-    const rawFile = rawPath();
-    const run = await profile([fixture('handOver/handOver.mjs')], { timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_RAW: rawFile } });
-    assert.equal(run.code, 0, run.stderr.slice(-2000));
-    assert.match(run.stdout, /^from-esm-child$/m);
-    const h = handOversOf(JSON.parse(readFileSync(rawFile, 'utf8')));
-    assert.equal(h.length, 1, JSON.stringify(h));
-    assert.equal(h[0].call, 'child_process.execFileSync');
-    assert.equal(h[0].inside, 0, `${h[0].inside} samples inside the ${h[0].waitMs} ms wait`);
+    const h = await handOversOfFixture('handOver/handOver.mjs', 'from-esm-child');
+    assert.equal(h.call, 'child_process.execFileSync');
+    assert.equal(h.inside, 0, `${h.inside} samples inside the ${h.waitMs} ms wait`);
   });
 });
 
 describe('hand-overs: the recorder rotating chunks inside the call', () => {
   it('starts no chunk while the call is paused: its wait stays unsampled (the call\'s own JavaScript spins 400 ms first, where rotations land)', async () => {
-    const rawFile = rawPath();
-    const run = await profile([fixture('handOver/slowOptions.js')], { timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_RAW: rawFile } });
-    assert.equal(run.code, 0, run.stderr.slice(-2000));
-    assert.match(run.stdout, /^from-slow-options$/m);
-    const h = handOversOf(JSON.parse(readFileSync(rawFile, 'utf8')));
-    assert.equal(h.length, 1, JSON.stringify(h));
+    const h = await handOversOfFixture('handOver/slowOptions.js', 'from-slow-options');
     // Before, a rotation there started the next chunk, which sampled the whole wait: ~700 samples.
-    assert.equal(h[0].inside, 0, `${h[0].inside} samples inside the ${h[0].waitMs} ms the report says were not sampled`);
-    assert.ok(h[0].waitMs >= 850, `not sampled for ${h[0].waitMs} ms: the spin and the wait`);
+    assert.equal(h.inside, 0, `${h.inside} samples inside the ${h.waitMs} ms the report says were not sampled`);
+    assert.ok(h.waitMs >= 850, `not sampled for ${h.waitMs} ms: the spin and the wait`);
   });
 });
 
