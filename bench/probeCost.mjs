@@ -113,7 +113,8 @@ function serve(args, env, paths) {
 
 for (const w of workloads) {
   // A workload is a file, or a folder run by its main.js (piscina-pool).
-  const file = existsSync(join(ROOT, 'bench/workloads', w, 'main.js')) ? join(ROOT, 'bench/workloads', w, 'main.js') : join(ROOT, 'bench/workloads', `${w}.js`);
+  const main = join(ROOT, 'bench/workloads', w, 'main.js');
+  const file = existsSync(main) ? main : join(ROOT, 'bench/workloads', `${w}.js`);
   if (SERVER_PATHS[w]) {
     const ratios = Object.fromEntries(variants.map((v) => [v, { rps: [], cpu: [] }]));
     const plainCpu = [];

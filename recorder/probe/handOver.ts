@@ -104,7 +104,8 @@ function wrapSyncCalls(chunker: PausableChunks, done: (h: HandOver) => void): vo
           if (paused) {
             const cpuUntil = threadRunMs();
             const until = chunker.resume();
-            // Never into the program: its result or its exception stands.
+            // Never into the program: its result or its exception stands. (resume starts the
+            // next chunk now, so `until` equals `at` only for a call within the clock's resolution: no hole.)
             if (until > at) try { done({ call: `child_process.${call}`, command: commandOf(args), at, until, cpuAt, cpuUntil }); } catch { /* not recorded */ }
           }
         }
