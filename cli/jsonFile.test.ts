@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonFile } from './jsonFile';
+import { writeJsonFile, numbersInArrays, DIGITS_FROM } from './jsonFile';
 
 const dir = mkdtempSync(join(tmpdir(), 'cl-jsonfile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
 /** What writeJsonFile wrote for `value`. */
-function written(value: unknown): string {
+function written(value: unknown, numbersBy?: 'digits' | 'stringify'): string {
   const file = join(dir, `${n++}.json`);
-  writeJsonFile(file, value);
+  writeJsonFile(file, value, numbersBy);
   return readFileSync(file, 'utf8');
 }
 
@@ -24,6 +24,15 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Asserts that `numbers` is written digit by digit as JSON.stringify writes it, naming the first number written otherwise. */
+function assertWrittenAsJson(numbers: number[]): void {
+  const text = written(numbers, 'digits');
+  if (text === JSON.stringify(numbers)) return;
+  const got = text.slice(1, -1).split(',');
+  const i = numbers.findIndex((x, k) => got[k] !== JSON.stringify(x));
+  assert.fail(`${numbers[i]} at ${i} of ${numbers.length} written as ${got[i]}, JSON.stringify gives ${JSON.stringify(numbers[i])}`);
 }
 
 describe('writeJsonFile', () => {
@@ -71,11 +80,28 @@ describe('writeJsonFile', () => {
                 : (Math.round(r() * 1e9) + 0.5) / 1000; // a half-thousandth: not exact
       numbers.push(x);
     }
-    assert.equal(written(numbers), JSON.stringify(numbers));
-    for (const x of edges) assert.equal(written([x]), JSON.stringify([x]), `for ${x}`);
+    assertWrittenAsJson(numbers);
+    for (const x of edges) assertWrittenAsJson([x]);
     // Numbers beside other values in one array go the general way, and still read the same.
     const mixed = [1.5, 'two', 3, null, 4.25];
     assert.equal(written(mixed), JSON.stringify(mixed));
+  });
+
+  it('chooses by the numbers a document holds in arrays of numbers, and writes JSON.stringify\'s text either way', () => {
+    const cycle: Record<string, unknown> = { list: [4, 5] };
+    cycle.self = cycle;
+    const doc = {
+      spans: { start: [0.5, 1, 2], mixed: [1.5, 'two'], empty: [] }, routes: [{ calls: [1, 2, 3] }, 7], nested: [[1, 2], [3], 'x'],
+      typed: new Float64Array(9), text: 'a', count: 3, cycle,
+    };
+    assert.equal(numbersInArrays(doc), 3 + 2 + 2 + 1 + 2);
+    const r = random(3);
+    const column = (k: number) => Array.from({ length: k }, (_, i) => (i % 2 ? i : Math.round(r() * 1e9) / 1000));
+    for (const size of [DIGITS_FROM - 1, DIGITS_FROM]) {
+      const report = { spans: { start: column(size - 100), lane: column(100) }, lanes: [{ id: 'main', startMs: 0.25 }] };
+      assert.equal(numbersInArrays(report), size);
+      assert.equal(written(report), JSON.stringify(report), `${size} numbers`);
+    }
   });
 
   it('writes records (plain objects in arrays) whole as JSON.stringify does: nested toJSON, values left out, a toJSON\'s result called once', () => {
