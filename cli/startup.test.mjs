@@ -31,6 +31,21 @@ describe('profile starts the program first', () => {
   });
 });
 
+describe('the bundles read Node\'s built-ins as the module objects', () => {
+  // esbuild's CommonJS output wraps a namespace import of a built-in in a helper that copies the
+  // module, a getter per export (`__toESM(require("node:fs"))`, renamed when minified); our own
+  // sources' imports are bundled as `require("node:fs")` itself (scripts/build.mjs): the CLI made
+  // 30 such copies before it spawned the program, and the probe one per source file in every thread.
+  it('wraps no require of a built-in in dist/cliMain.js, dist/cliDeferred.js, dist/probe.js, dist/instrumenter.js', () => {
+    for (const file of ['cliMain.js', 'cliDeferred.js', 'probe.js', 'instrumenter.js']) {
+      const text = readFileSync(join(ROOT, 'dist', file), 'utf8');
+      assert.ok(/require\("node:fs"\)/.test(text), `${file} does not require node:fs: the test no longer reads what it checks`);
+      const wrapped = text.match(/[A-Za-z_$][\w$]*\(require\("node:[\w/]+"\)/g) ?? [];
+      assert.deepEqual(wrapped, [], `${file} copies built-in modules`);
+    }
+  });
+});
+
 describe('the probe loads no built-in the program would not', () => {
   it('a program and a worker that never load child_process nor perf_hooks, nor open a directory: profiled, none of them is loaded for them (as in a plain run)', async () => {
     const program = fixture('startup/builtinsNotLoaded.js');
