@@ -74,8 +74,8 @@ const node = { platform: 'node', target: 'node18', bundle: true, sourcemap: 'lin
   logLevel: 'warning', plugins: [noLocalProtocol, utf8ValidateFromNode, lazyBuiltinsForCdp] };
 // In a CommonJS bundle, esbuild turns each `import * as fs from 'node:fs'` into a copy of the
 // module object with a getter per export (`__toESM`): ~10% of the probe's load in every process
-// and worker thread (fs alone is copied once per source file), and in the CLI 30 copies (fs 14
-// times, path 11) made before the program is spawned, 47 more while it starts. For the probe and
+// and worker thread (fs alone is copied once per source file), and in the CLI 37 copies (fs 16
+// times, path 14) made before the program is spawned, 47 more while it starts. For the probe and
 // the CLI, such imports of Node's built-ins in our own sources are read as
 // `import fs = require('node:fs')`: the module object itself, the same properties (a namespace is
 // only ever read from). Sources are unchanged.
@@ -94,7 +94,7 @@ const entries = [
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cliMain.js', format: 'cjs', external: ['esbuild'], plugins: [...node.plugins, deferToSecondBundle, builtinNamespacesAsRequire] },
   { ...node, entryPoints: ['cli/deferred.ts'], outfile: 'dist/cliDeferred.js', format: 'cjs', external: ['esbuild'], plugins: [...node.plugins, builtinNamespacesAsRequire] },
   // …started by the `bin`, which runs it from V8's code cache (cli/codeCache.ts).
-  { ...node, sourcemap: false, entryPoints: ['cli/boot.ts'], outfile: 'dist/cli.js', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, sourcemap: false, entryPoints: ['cli/boot.ts'], outfile: 'dist/cli.js', format: 'cjs', banner: { js: '#!/usr/bin/env node' }, plugins: [...node.plugins, builtinNamespacesAsRequire] },
   // The probe preloaded into every profiled process and thread: self-contained, small; the instrumenter is loaded on demand.
   { ...node, entryPoints: ['recorder/probe/index.ts'], outfile: 'dist/probe.js', format: 'cjs', external: ['esbuild'], plugins: [builtinNamespacesAsRequire] },
   // The agent the attach recorder injects into a running process's threads (evaluated, not loaded: iife).
