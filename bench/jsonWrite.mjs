@@ -30,6 +30,7 @@ for (let i = 0; i < argv.length; i++) {
 }
 if (inputs.length === 0) inputs.push('http-fanout', 'fs-churn', 'promise-storm');
 
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const dir = mkdtempSync(join(tmpdir(), 'cl-jsonwrite-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
@@ -70,7 +71,7 @@ if (fs.readFileSync(process.argv[3], 'utf8') !== JSON.stringify(value)) throw ne
 process.stdout.write(JSON.stringify(times));
 `;
 
-console.log(`JSON writer, first write in a fresh process — node ${process.version}, ${rounds} rounds; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`JSON writer, first write in a fresh process — node ${process.version}, ${rounds} rounds; load average ${load()}`);
 for (const input of inputs) {
   const file = report(input);
   const text = readFileSync(file, 'utf8');
@@ -91,4 +92,4 @@ for (const input of inputs) {
     console.log(`  ${variants[v].name.padEnd(32)} first ${median(times[v].cold).toFixed(1).padStart(6)} ms   warm ${median(times[v].warm).toFixed(1).padStart(6)} ms   (first: ${times[v].cold.map((x) => x.toFixed(0)).join(' ')})`);
   }
 }
-console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`load average after: ${load()}`);

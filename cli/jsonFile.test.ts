@@ -26,6 +26,9 @@ function random(seed: number): () => number {
   };
 }
 
+/** Both ways of writing arrays of numbers (the writer chooses one by the document's size: DIGITS_FROM). */
+const NUMBERS_BY = ['digits', 'stringify'] as const;
+
 /** Asserts that `numbers` is written digit by digit as JSON.stringify writes it, naming the first number written otherwise. */
 function assertWrittenAsJson(numbers: number[]): void {
   const text = written(numbers, 'digits');
@@ -49,7 +52,9 @@ describe('writeJsonFile', () => {
       'quote " backslash \\ newline \n tab \t nul \u0000 line sep \u2028 lone surrogate \ud800 pair \ud83d\ude00 é',
       { 'key with "quotes"': 1, '\u00e9': 2, 3: 'numeric key first', z: 4 },
     ];
-    for (const value of cases) assert.equal(written(value), JSON.stringify(value), `for ${String(JSON.stringify(value))}`);
+    for (const numbersBy of NUMBERS_BY) {
+      for (const value of cases) assert.equal(written(value, numbersBy), JSON.stringify(value), `${numbersBy}: for ${String(JSON.stringify(value))}`);
+    }
   });
 
   it('writes a report-sized document (arrays past a slice, objects in arrays, text past a flush) as JSON.stringify does', () => {
@@ -59,9 +64,11 @@ describe('writeJsonFile', () => {
     const mixed: unknown[] = Array.from({ length: 10_000 }, (_, i) => (i === 7_000 ? { at: i, list: [i, undefined] } : i % 5 ? i : null));
     mixed[12_345] = 'past the end'; // a run of holes before it
     const doc = { schemaVersion: 1, spans: { start: numbers, end: numbers.map((x) => x + 0.5), strings, mixed }, lanes: [{ id: 'a', rows: numbers.slice(0, 5_000) }] };
-    const text = written(doc);
-    assert.equal(text, JSON.stringify(doc));
-    assert.ok(text.length > 1 << 18, 'several flushes');
+    for (const numbersBy of NUMBERS_BY) {
+      const text = written(doc, numbersBy);
+      assert.equal(text, JSON.stringify(doc), numbersBy);
+      assert.ok(text.length > 1 << 18, 'several flushes');
+    }
   });
 
   it('writes arrays of numbers digit by digit exactly as JSON.stringify does: integers, thousandths, every other double, the edges', () => {
@@ -84,7 +91,7 @@ describe('writeJsonFile', () => {
     for (const x of edges) assertWrittenAsJson([x]);
     // Numbers beside other values in one array go the general way, and still read the same.
     const mixed = [1.5, 'two', 3, null, 4.25];
-    assert.equal(written(mixed), JSON.stringify(mixed));
+    assert.equal(written(mixed, 'digits'), JSON.stringify(mixed));
   });
 
   it('chooses by the numbers a document holds in arrays of numbers, and writes JSON.stringify\'s text either way', () => {
