@@ -5,8 +5,10 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, basename, relative } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, basename, relative, join } from 'node:path';
+import { SPAN, SPAN_KIND } from '../analyzer/raw.ts';
 import { CLI, ROOT, profile, fixture, lineOf, reportOf, findingAt, describeFindings } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -137,6 +139,25 @@ describe('tsconfig paths: CommonJS, substitutions relative to the config (no bas
     assertSequential(report, fixture('ts/paths-cjs/main.ts'), 'paths-cjs-first', ['await getRate()', 'await getFee()'], s.entry);
     assertOnTypeScript(report);
     assertSourceNames(report);
+  });
+});
+
+describe('the probe\'s TypeScript resolution counts none of its file reads as the program\'s', () => {
+  it('require.resolve() of a tsconfig `paths` alias from async code, 500 times: no statSync or readFileSync of the program recorded', async () => {
+    const entry = fixture('ts/resolve-cjs/main.ts');
+    const rawFile = join(mkdtempSync(join(tmpdir(), 'cl-ts-raw-')), 'raw.json');
+    const run = await profile([entry, '--quiet'], { cwd: dirname(entry), env: { CONCURRENCY_LENS_RAW: rawFile } });
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+    assert.match(run.stdout, /^resolved 500 42$/m);
+    const raw = JSON.parse(readFileSync(rawFile, 'utf8'));
+    const main = raw.threads.find((t) => t.pid === raw.rootPid && t.tid === 0);
+    const names = main.records.find((r) => r.t === 'fsSyncNames').names;
+    const counted = [];
+    for (let i = 0; i < main.spans.length; i += SPAN.size) if (main.spans[i + SPAN.kind] === SPAN_KIND.fsSync) counted.push(names[main.spans[i + SPAN.site]]);
+    assert.ok(counted.length > 0, 'no sync fs call recorded at all: the test no longer sees the counting');
+    const byName = {};
+    for (const n of counted) byName[n] = (byName[n] ?? 0) + 1;
+    assert.equal((byName.statSync ?? 0) + (byName.readFileSync ?? 0), 0, `sync fs calls recorded: ${JSON.stringify(byName)}`);
   });
 });
 
