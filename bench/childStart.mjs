@@ -18,19 +18,16 @@
 // differences from plain.
 // Usage: node bench/childStart.mjs [--rounds N] [--count N] [--compare DIR] [variant…]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, loadavg, cpus } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCostArgs } from './lib/costArgs.mjs';
-import { probeEnv, printStartPhases } from './lib/startPhases.mjs';
+import { probeEnv, runStartPhases, startPhasesArgs } from './lib/startPhases.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli.js');
 const PROGRAM = join(ROOT, 'bench/childStart/children.cjs');
-const { rounds, count, compare, filters } = parseCostArgs(process.argv.slice(2), { rounds: 3, count: 8 });
-if (!existsSync('/proc/thread-self/schedstat')) { console.error('needs Linux\'s /proc/thread-self/schedstat'); process.exit(1); }
-for (const cli of [CLI, ...(compare ? [compare] : [])]) if (!existsSync(cli)) { console.error(`${cli} missing: node scripts/build.mjs`); process.exit(1); }
+const { rounds, count, compare, filters } = startPhasesArgs(process.argv.slice(2), CLI);
 
 const base = { ...process.env, CL_BENCH_CHILDREN: String(count) };
 delete base.NODE_OPTIONS;
@@ -54,20 +51,4 @@ const VARIANTS = {
   ours: () => ours(CLI),
   ...(compare ? { compare: () => ours(compare) } : {}),
 };
-const names = Object.keys(VARIANTS).filter((v) => v === 'plain' || filters.length === 0 || filters.includes(v));
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-console.log(`child start — node ${process.version}, ${cpus().length} cores, ${rounds} rounds × ${count} children; load average ${load()}`);
-const figures = Object.fromEntries(names.map((v) => [v, []]));
-try {
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < names.length; i++) {
-      const v = names[(i + round) % names.length];
-      figures[v].push(...VARIANTS[v]());
-      process.stdout.write('.');
-    }
-  }
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
-}
-console.log(`\nload average after: ${load()}`);
-printStartPhases(figures, names, { started: 'spawn()', exited: 'exit event' });
+await runStartPhases(`child start, ${count} children a run`, VARIANTS, { rounds, filters, scratch, started: 'spawn()', exited: 'exit event' });

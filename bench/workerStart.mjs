@@ -27,21 +27,18 @@
 // thread also pays for what the process loads once) and their differences from plain.
 // Usage: node bench/workerStart.mjs [--rounds N] [--count N] [--compare DIR] [variant…]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir, loadavg, cpus } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCostArgs } from './lib/costArgs.mjs';
-import { probeEnv, printStartPhases } from './lib/startPhases.mjs';
+import { probeEnv, runStartPhases, startPhasesArgs } from './lib/startPhases.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli.js');
 const PROGRAM = join(ROOT, 'bench/workerStart/workers.cjs');
 const CDP = createRequire(import.meta.url)('chrome-remote-interface');
-const { rounds, count, compare, filters } = parseCostArgs(process.argv.slice(2), { rounds: 3, count: 8 });
-if (!existsSync('/proc/thread-self/schedstat')) { console.error('needs Linux\'s /proc/thread-self/schedstat'); process.exit(1); }
-for (const cli of [CLI, ...(compare ? [compare] : [])]) if (!existsSync(cli)) { console.error(`${cli} missing: node scripts/build.mjs`); process.exit(1); }
+const { rounds, count, compare, filters } = startPhasesArgs(process.argv.slice(2), CLI);
 
 const OFF = 'instrument,fsSync,http,ticks,flush,handOver,chunks,tracing';
 const base = { ...process.env, CL_BENCH_WORKERS: String(count) };
@@ -99,20 +96,4 @@ const VARIANTS = {
   plain: () => plain(), probe: () => plain(true), attach: () => bare('attach'), profiler: () => bare('profiler'), 'profiler+probe': () => bare('profiler', true),
   late: () => bare('late'), ours: () => ours(false), 'ours-off': () => ours(true), ...(compare ? { compare: () => ours(false, compare) } : {}),
 };
-const names = Object.keys(VARIANTS).filter((v) => v === 'plain' || filters.length === 0 || filters.includes(v));
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-console.log(`worker start — node ${process.version}, ${cpus().length} cores, ${rounds} rounds × ${count} workers; load average ${load()}`);
-const figures = Object.fromEntries(names.map((v) => [v, []]));
-try {
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < names.length; i++) {
-      const v = names[(i + round) % names.length];
-      figures[v].push(...await VARIANTS[v]());
-      process.stdout.write('.');
-    }
-  }
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
-}
-console.log(`\nload average after: ${load()}`);
-printStartPhases(figures, names, { started: 'new Worker()', exited: 'exit event' });
+await runStartPhases(`worker start, ${count} workers a run`, VARIANTS, { rounds, filters, scratch, started: 'new Worker()', exited: 'exit event' });

@@ -1,4 +1,4 @@
-// The command line bench/fixedCost.mjs, bench/cpuSplit.mjs and bench/workerStart.mjs share:
+// The command line bench/fixedCost.mjs, bench/cpuSplit.mjs, bench/workerStart.mjs and bench/childStart.mjs share
 //   [--rounds N] [--count N] [--compare DIR] [row-filter…]
 // rounds: alternating rounds of runs; count: children or workers in the per-extra rows;
 // compare: DIR's dist/cli.js (another build) timed in the same rounds; filters: row names to run.

@@ -1,10 +1,48 @@
-// What bench/workerStart.mjs and bench/childStart.mjs share: the probe preloaded without a
-// recorder, and the table of a thread's start phases per variant.
+// What bench/workerStart.mjs and bench/childStart.mjs share: their command line and checks, the
+// probe preloaded without a recorder, the alternating rounds of variants and the table of a
+// thread's start phases per variant.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
+import { parseCostArgs } from './costArgs.mjs';
 import { median } from './stats.mjs';
+
+/** The command line (bench/lib/costArgs.mjs: 3 rounds, 8 threads by default); exits when schedstat or a CLI to time is missing. */
+export function startPhasesArgs(argv, cli) {
+  const args = parseCostArgs(argv, { rounds: 3, count: 8 });
+  if (!existsSync('/proc/thread-self/schedstat')) { console.error('needs Linux\'s /proc/thread-self/schedstat'); process.exit(1); }
+  for (const c of [cli, ...(args.compare ? [args.compare] : [])]) if (!existsSync(c)) { console.error(`${c} missing: node scripts/build.mjs`); process.exit(1); }
+  return args;
+}
+
+/**
+ * Runs every variant of `variants` that `filters` names (plain always; all when none is named)
+ * `rounds` times, alternating, each round starting one variant later; each returns (or resolves
+ * to) its figures, [thread CPU at the first line, ms to it, ms from it to the exit event] per
+ * thread. Prints `title` and the load before and after, then the table (printStartPhases), and
+ * removes `scratch` whatever happens.
+ */
+export async function runStartPhases(title, variants, { rounds, filters, scratch, started, exited }) {
+  const names = Object.keys(variants).filter((v) => v === 'plain' || filters.length === 0 || filters.includes(v));
+  const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`${title} — node ${process.version}, ${cpus().length} cores, ${rounds} rounds; load average ${load()}`);
+  const figures = Object.fromEntries(names.map((v) => [v, []]));
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < names.length; i++) {
+        const v = names[(i + round) % names.length];
+        figures[v].push(...await variants[v]());
+        process.stdout.write('.');
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`\nload average after: ${load()}`);
+  printStartPhases(figures, names, { started, exited });
+}
 
 /**
  * `env` with the probe of the build whose CLI is `cli` preloaded as the recorder preloads it
@@ -30,7 +68,7 @@ export function probeEnv(env, cli, scratch, { uidOnStderr = false } = {}) {
  * first line, ms to the first line, ms from it to the exit event]; the last column is the sum of
  * the two times) and their change from `plain`'s.
  */
-export function printStartPhases(figures, names, { started, exited }) {
+function printStartPhases(figures, names, { started, exited }) {
   const columns = ['thread CPU at its first line', `${started} → first line`, `first line → ${exited}`, `${started} → ${exited}`];
   const column = (v, k) => figures[v].map((w) => (k < 3 ? w[k] : w[1] + w[2]));
   console.log(`medians over ${figures.plain.length} per variant (ms; change from plain)`);
