@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, basename, relative, join } from 'node:path';
-import { SPAN, SPAN_KIND } from '../analyzer/raw.ts';
+import { SPAN } from '../analyzer/raw.ts';
+import { forEachSpan } from '../analyzer/threadModel.ts';
 import { CLI, ROOT, profile, fixture, lineOf, reportOf, findingAt, describeFindings } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -153,7 +154,7 @@ describe('the probe\'s TypeScript resolution counts none of its file reads as th
     const main = raw.threads.find((t) => t.pid === raw.rootPid && t.tid === 0);
     const names = main.records.find((r) => r.t === 'fsSyncNames').names;
     const counted = [];
-    for (let i = 0; i < main.spans.length; i += SPAN.size) if (main.spans[i + SPAN.kind] === SPAN_KIND.fsSync) counted.push(names[main.spans[i + SPAN.site]]);
+    forEachSpan(main.spans, 'fsSync', (o) => { counted.push(names[main.spans[o + SPAN.site]]); });
     assert.ok(counted.length > 0, 'no sync fs call recorded at all: the test no longer sees the counting');
     const byName = {};
     for (const n of counted) byName[n] = (byName[n] ?? 0) + 1;
