@@ -17,9 +17,11 @@
 // sends R requests/s in all (not as many as the server answers): every variant then does the same
 // work at the same pace, which makes CPU per request comparable where a saturated server's is not
 // (a starved server handles more requests per wake-up, each cheaper).
+// `--node-args 'A;B'`: plain node with these options (space-separated; `;` between variants), e.g.
+// `--cpu-prof --cpu-prof-interval 4000`: V8's profiler without the inspector, the issue's reference.
 // `--pipelining N`: N requests in flight per connection (a crowded machine's server still gets
 // hundreds a second, enough for the busy-server sampling policy to act).
-// Usage: node bench/serverCpuSplit.mjs [--rounds N] [--seconds S] [--rate R] [--pipelining N] [--compare CLI.js] [--off a,b] [--intervals us,us] [--workload server-trivial|server-mix]
+// Usage: node bench/serverCpuSplit.mjs [--rounds N] [--seconds S] [--rate R] [--pipelining N] [--compare CLI.js] [--off a,b] [--intervals us,us] [--node-args 'A;B'] [--workload server-trivial|server-mix]
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,6 +40,7 @@ const offs = (opt('--off', '') || '').split(',').filter(Boolean);
 const intervals = (opt('--intervals', '') || '').split(',').filter(Boolean);
 const rate = opt('--rate') ? Number(opt('--rate')) : undefined;
 const pipelining = Number(opt('--pipelining', 1));
+const nodeArgs = (opt('--node-args', '') || '').split(';').map((a) => a.trim()).filter(Boolean);
 if (compare && !existsSync(compare)) { console.error(`${compare} missing`); process.exit(1); }
 const variants = [
   { name: 'plain' },
@@ -46,6 +49,7 @@ const variants = [
   // `--off a+b@us`: several mechanisms off at once (`+`), at a fixed sampling interval (`@`, µs).
   ...offs.map((o) => { const [off, us] = o.split('@'); return { name: `off:${o}`, cli: CLI, off: off.replace(/\+/g, ','), interval: us }; }),
   ...intervals.map((us) => ({ name: `interval:${us}`, cli: CLI, interval: us })),
+  ...nodeArgs.map((a) => ({ name: `node:${a}`, nodeArgs: a.split(' ').filter(Boolean) })),
 ];
 const scratch = mkdtempSync(join(tmpdir(), 'cl-servercpu-'));
 const PARTS = ['mainThread', 'otherThreads', 'cli', 'loadGen'];
@@ -92,7 +96,9 @@ function runOnce(v) {
   rmSync(json, { force: true });
   const env = benchEnv();
   if (v.off) env.CONCURRENCY_LENS_MEASURE_OFF = v.off;
-  const args = v.cli ? [v.cli, 'profile', ...(v.interval ? ['--sampling-interval', v.interval] : []), file, '--json', json, '--quiet'] : [file];
+  // --cpu-prof's file goes to the scratch directory (removed at the end).
+  const plainArgs = v.nodeArgs ? [...v.nodeArgs, ...(v.nodeArgs.includes('--cpu-prof') ? ['--cpu-prof-dir', scratch] : []), file] : [file];
+  const args = v.cli ? [v.cli, 'profile', ...(v.interval ? ['--sampling-interval', v.interval] : []), file, '--json', json, '--quiet'] : plainArgs;
   let before, after;
   const parts = (child) => {
     // The server: the program's process (the CLI's descendant running node), or the child itself.

@@ -198,4 +198,29 @@ describe('PromptAcks', () => {
     await turn();
     assert.equal(noOpAnswers.length, n, 'no follow-up once it came');
   });
+
+  it('with a carrier: every batch is answered with one carrier, awaited or not (a lazy answer too); an expectation or a hurry carries at once; never a no-op, never a follow-up', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let noOps = 0, carried = 0;
+    const acks = new PromptAcks(() => { noOps++; return Promise.resolve(); }, { carry: () => { carried++; } });
+    acks.received(); acks.received(); // nothing awaited
+    await turn();
+    assert.equal(carried, 1, 'one carrier per batch, nothing awaited');
+    const lazy = pending();
+    acks.lazy(lazy.promise);
+    acks.received();
+    await turn();
+    assert.equal(carried, 2);
+    acks.hurry();
+    assert.equal(carried, 3, 'a hurry carries at once');
+    const attached = pending();
+    acks.expect(attached.promise);
+    assert.equal(carried, 4, 'an expectation carries at once');
+    t.mock.timers.tick(100);
+    await turn();
+    assert.equal(carried, 4, 'no follow-ups: a carrier has no answer to acknowledge');
+    lazy.resolve(); attached.resolve();
+    await turn();
+    assert.equal(noOps, 0);
+  });
 });

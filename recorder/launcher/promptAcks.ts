@@ -1,3 +1,5 @@
+import type { AckCarrier } from './frameCarrier';
+
 /**
  * Node's inspector writes to its socket with Nagle's algorithm on: a message the program sends
  * while its previous one is not yet acknowledged waits in the program's kernel for our ACK. And
@@ -24,6 +26,12 @@
  * nothing waits for (a periodic rotation's: the program runs on meanwhile) is `lazy`: not
  * awaited, and may come up to 40 ms late, until someone `hurry`s (a collection that must wait
  * for it, at a thread's exit while the thread is held): from then on it is awaited like any other.
+ *
+ * With a carrier (frameCarrier.ts: a byte of a WebSocket frame the program's inspector only
+ * buffers) an ACK costs the program nothing, and nothing answers it: every batch of messages
+ * that arrives is answered with a carrier, awaited or not (a lazy answer then comes without delay
+ * too), and no follow-ups are needed (no no-op answer is ever left to acknowledge). The no-ops
+ * above are what a connection without a carrier falls back to.
  */
 export class PromptAcks {
   private awaited = 0;
@@ -35,8 +43,8 @@ export class PromptAcks {
   /** Lazy answers still to come. */
   private readonly lazyAnswers = new Set<Promise<unknown>>();
 
-  /** `sendNoOp` sends the no-op and returns its answer. */
-  constructor(private readonly sendNoOp: () => Promise<unknown>) {}
+  /** `sendNoOp` sends the no-op and returns its answer; `carrier`, when the connection has one, is used instead. */
+  constructor(private readonly sendNoOp: () => Promise<unknown>, private readonly carrier?: AckCarrier) {}
 
   /** Counts `answer` as awaited until it settles; returns it unchanged. */
   hold<T>(answer: Promise<T>): Promise<T> {
@@ -79,18 +87,19 @@ export class PromptAcks {
     return event;
   }
 
-  /** A message arrived: answer its batch (the messages read with it) with one no-op if an answer is still awaited. */
+  /** A message arrived: answer its batch (the messages read with it) with one carrier, or without one with a no-op if an answer is still awaited. */
   received(): void {
     this.followUpMs = 1;
-    if (this.awaited === 0 || this.queued) return;
+    if ((this.awaited === 0 && !this.carrier) || this.queued) return;
     this.queued = true;
     queueMicrotask(() => {
       this.queued = false;
-      if (this.awaited > 0) this.noOp();
+      if (this.awaited > 0 || this.carrier) this.noOp();
     });
   }
 
   private noOp(): void {
+    if (this.carrier) { this.carrier.carry(); return; }
     if (this.followUp !== undefined) { clearTimeout(this.followUp); this.followUp = undefined; }
     this.sendNoOp().then(() => this.noOpAnswered(), () => undefined);
   }

@@ -1,4 +1,6 @@
 import { PromptAcks, NO_OP_COMMAND } from './promptAcks';
+import { frameCarrier } from './frameCarrier';
+import { measureOff } from '../measureOff';
 
 /**
  * A CDP target: a process's main thread (a chrome-remote-interface client) or a worker
@@ -92,8 +94,13 @@ export class ClientTarget implements Target {
   constructor(private readonly client: any) {
     this.closed = new Promise((resolve) => { this.markClosed = resolve; });
     client.on('disconnect', () => this.markClosed());
-    this.acks = new PromptAcks(() => client.send(NO_OP_COMMAND));
-    client.on('event', () => this.acks.received());
+    // chrome-remote-interface's WebSocket (ws): our ACKs ride on carriers where it allows them.
+    const carrier = measureOff('carriers') ? undefined : frameCarrier(client._ws);
+    this.acks = new PromptAcks(() => client.send(NO_OP_COMMAND), carrier);
+    // With a carrier every message is acknowledged (answers nothing awaits too); without, events
+    // (an awaited answer tells PromptAcks itself).
+    if (carrier) client._ws.on('message', () => this.acks.received());
+    else client.on('event', () => this.acks.received());
   }
   send(method: string, params: object = {}, timeoutMs = DEFAULT_TIMEOUT, lazy = false): Promise<any> {
     const answer = this.client.send(method, params);
