@@ -81,6 +81,28 @@ for (const signal of ['SIGTERM', 'SIGKILL']) {
   });
 }
 
+describe("a pool's worker process (forked, on IPC) SIGTERMed once it said it was done, as vitest's forks pool ends each fork", () => {
+  const s = runOnce('abrupt/pool-fork.js');
+  it('keeps the child lane with the CPU it burned', () => {
+    assert.match(s.run.stdout, /child burned \d+ ms; sending SIGTERM/);
+    assert.match(s.run.stdout, /child ended by SIGTERM/);
+    const report = reportOf(s.run);
+    const [child] = lanesOf(report, 'process');
+    assert.ok(child, `no child lane: ${JSON.stringify(report.lanes)}`);
+    assertBusy(child, 200);
+    assert.deepEqual(noProfileWarning(report, child), [], report.warnings.join('\n'));
+  });
+  it("states its last chunk as what was lost: the base interval, though it was busy (a pool process's chunks do not grow, as a worker's)", () => {
+    const report = reportOf(s.run);
+    const [child] = lanesOf(report, 'process');
+    const w = report.warnings.find((x) => x.startsWith(`pid ${child.pid} ended abruptly`));
+    const lost = Number(/at most its last ~(\d+) ms/.exec(w ?? '')?.[1]);
+    // 2 threads on this machine: the base interval is 100 ms (recorder/launcher/chunkPacing.ts);
+    // a main thread's chunks after 600 ms busy would have grown to 400 ms or more.
+    assert.equal(lost, 100, w ?? report.warnings.join('\n'));
+  });
+});
+
 describe('process.exit() in a worker', () => {
   const s = runOnce('abrupt/exit-in-worker.js');
   it('keeps the worker lane, its CPU and its exit code', () => {

@@ -82,7 +82,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       }
       debugLog(`pid ${a.pid} connected`);
       const target = new ClientTarget(client);
-      const recorder = new ThreadRecorder(target, a.pid, 0, hooks);
+      // A pool's worker process is ended by SIGTERM as a matter of course: its chunks do not grow (ChunkPacing).
+      const recorder = new ThreadRecorder(target, a.pid, 0, hooks, false, true, !a.pool);
       entry.main = recorder;
       status(`attached to pid ${a.pid} (${path.basename(a.argv[1] ?? a.argv[0] ?? 'node')})`);
       try { await recorder.start(true); debugLog(`pid ${a.pid} running`); }

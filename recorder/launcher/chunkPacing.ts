@@ -31,7 +31,10 @@ export class ChunkPacing {
    * `baseMs`: the base interval now (it changes with the number of threads alive). `grows`:
    * whether a busy thread's chunks grow. Not a worker's: pools end their workers with
    * terminate() as a matter of course (piscina's and tinypool's destroy(), idle timeouts),
-   * which loses the chunk in progress, so a worker's stays at the base interval.
+   * which loses the chunk in progress, so a worker's stays at the base interval. Nor a pool's
+   * worker process (a forked child on IPC, not a cluster worker): vitest's forks pool SIGTERMs
+   * each fork once it reported its file done; with growing chunks (200–400 ms at its end) most
+   * forks' profiles covered ~216–226 ms of a life of 370–410 ms, and 320–440 ms without.
    */
   constructor(private readonly baseMs: () => number, private readonly grows = true) {}
 

@@ -104,10 +104,11 @@ export class ThreadRecorder {
    * an attached process and its workers have no probe, and start with the recorder's Profiler.start.
    */
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks,
-    private readonly startsCoarser = false, private readonly threadsLoadProbe = true) {
+    private readonly startsCoarser = false, private readonly threadsLoadProbe = true, chunksGrow = tid === 0) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
-    // Only a process's main thread (tid 0) has chunks that grow while busy: see ChunkPacing.
-    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), tid === 0);
+    // Only a process's main thread (tid 0) has chunks that grow while busy, and not a pool's
+    // worker process (`chunksGrow` false: see ChunkPacing).
+    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), chunksGrow);
   }
 
   async start(isProcessMain: boolean): Promise<void> {
