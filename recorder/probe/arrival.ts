@@ -85,14 +85,14 @@ function announce(runDir: string, how: { url: string; pool?: boolean } | { launc
   } catch { return false; }
 }
 
-/**
- * A forked child talking to its parent over IPC that is not a cluster worker (Node deletes
- * NODE_UNIQUE_ID before preloads run; a cluster worker has loaded cluster/child by then): a pool's
- * worker process (see Announcement.pool).
- */
+/** A forked child talking to its parent over IPC that is not a cluster worker: a pool's worker process (see Announcement.pool). */
 function isPoolChild(): boolean {
-  if (!process.channel) return false;
-  return !(((process as any).moduleLoadList as string[] | undefined)?.includes('NativeModule internal/cluster/child') ?? false);
+  return !!process.channel && !isClusterWorker();
+}
+
+/** A cluster worker (Node deletes NODE_UNIQUE_ID before preloads run; a cluster worker has loaded cluster/child by then). */
+export function isClusterWorker(): boolean {
+  return ((process as any).moduleLoadList as string[] | undefined)?.includes('NativeModule internal/cluster/child') ?? false;
 }
 
 /** Ends the thread's wait of `phase` (the recorder evaluates releaseExpression; the probe's loop switch calls it too). */

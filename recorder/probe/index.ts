@@ -12,7 +12,7 @@
  * chunk before the thread goes away.
  */
 // First: a process's main thread announces itself to the recorder as the probe starts loading (see arrival.ts).
-import { arrival, release, waitForRecorder } from './arrival';
+import { arrival, release, waitForRecorder, isClusterWorker } from './arrival';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
@@ -65,9 +65,8 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor, hrAnchorUs,
     threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4, nodeVersion: process.version,
     // A forked child talking to its parent over IPC; a cluster worker is one that serves requests.
-    // (Node deletes NODE_UNIQUE_ID before preloads run; a cluster worker has loaded cluster/child.)
     ipc: wt.isMainThread && !!process.channel,
-    clusterWorker: ((process as any).moduleLoadList as string[] | undefined)?.includes('NativeModule internal/cluster/child') ?? false,
+    clusterWorker: isClusterWorker(),
     threadCpuMs: threadRunMs(),
   });
 
