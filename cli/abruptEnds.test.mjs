@@ -18,6 +18,19 @@ function assertBusy(lane, min) {
   assert.ok(lane.busyMs >= min, `${lane.label}: busy ${lane.busyMs} ms, expected >= ${min} ms`);
   assert.ok(lane.busyMs <= lane.endMs - lane.startMs + 20, `${lane.label}: busy ${lane.busyMs} ms in a ${lane.endMs - lane.startMs} ms lane`);
 }
+/** The report's first lane of `kind` (a worker, a child process): it must be there, with at least `min` ms of CPU from its samples and no "no CPU profile" warning. */
+function keptLane(report, kind, min) {
+  const [lane] = lanesOf(report, kind);
+  assert.ok(lane, `no ${kind} lane: ${JSON.stringify(report.lanes)}`);
+  assertBusy(lane, min);
+  assert.deepEqual(noProfileWarning(report, lane), [], report.warnings.join('\n'));
+  return lane;
+}
+/** The first warning `says` picks (a thread that ended abruptly) and the ms it states as lost (its last chunk); all warnings when none. */
+function statedLoss(report, says) {
+  const warning = report.warnings.find(says);
+  return { warning: warning ?? report.warnings.join('\n'), lostMs: Number(/at most its last ~(\d+) ms/.exec(warning ?? '')?.[1]) };
+}
 
 describe('a worker that burned ~300 ms of CPU, then was terminate()d', () => {
   const s = runOnce('abrupt/terminate-worker.js');
@@ -27,11 +40,7 @@ describe('a worker that burned ~300 ms of CPU, then was terminate()d', () => {
     assert.equal(s.run.code, 0, s.run.stderr);
   });
   it('keeps the worker lane with its CPU and no "no CPU profile" warning', () => {
-    const report = reportOf(s.run);
-    const [worker] = lanesOf(report, 'worker');
-    assert.ok(worker, `no worker lane: ${JSON.stringify(report.lanes)}`);
-    assertBusy(worker, 150);
-    assert.deepEqual(noProfileWarning(report, worker), [], report.warnings.join('\n'));
+    keptLane(reportOf(s.run), 'worker', 150);
   });
   it('lands the sync I/O planted in the worker at its line', () => {
     const report = reportOf(s.run);
@@ -47,21 +56,17 @@ describe('a worker terminate()d while it is still burning CPU', () => {
   it('keeps the CPU it burned before the terminate (all but the last ~100 ms)', () => {
     assert.match(s.run.stdout, /terminated after \d+ ms of CPU/);
     const report = reportOf(s.run);
-    const [worker] = lanesOf(report, 'worker');
-    assert.ok(worker, `no worker lane: ${JSON.stringify(report.lanes)}`);
     // >= 600 ms of process CPU, most of it this worker's; the last chunk (~100 ms, more when a
     // loaded machine delays the rotations) is lost: a quarter is a safe floor.
-    assertBusy(worker, 150);
-    assert.deepEqual(noProfileWarning(report, worker), [], report.warnings.join('\n'));
+    const worker = keptLane(report, 'worker', 150);
     assert.ok(report.warnings.some((w) => w.includes(`worker ${worker.threadId} ended abruptly`)), `the report says what was not recorded: ${report.warnings.join('\n')}`);
   });
   it("states the worker's last chunk as what was lost: the base interval, busy as it was (a worker's chunks do not grow)", () => {
     const report = reportOf(s.run);
     const [worker] = lanesOf(report, 'worker');
-    const w = report.warnings.find((x) => x.includes(`worker ${worker.threadId} ended abruptly`));
-    const lost = Number(/at most its last ~(\d+) ms/.exec(w ?? '')?.[1]);
+    const { warning, lostMs } = statedLoss(report, (x) => x.includes(`worker ${worker.threadId} ended abruptly`));
     // 2 threads on this machine: the base interval is 100 ms (recorder/launcher/chunkPacing.ts).
-    assert.equal(lost, 100, w);
+    assert.equal(lostMs, 100, warning);
   });
 });
 
@@ -70,13 +75,9 @@ for (const signal of ['SIGTERM', 'SIGKILL']) {
     const s = runOnce('abrupt/killed-child.js', [], { programArgs: [signal] });
     it('keeps the child lane with the CPU it burned before the signal', () => {
       assert.match(s.run.stdout, new RegExp(`child ended by ${signal}`));
-      const report = reportOf(s.run);
-      const [child] = lanesOf(report, 'process');
-      assert.ok(child, `no child lane: ${JSON.stringify(report.lanes)}`);
       // It burned >= 600 ms of CPU before the signal; only its last chunk is lost (~100 ms, more
       // when a loaded machine delays the recorder's chunk rotations): a third is a safe floor.
-      assertBusy(child, 200);
-      assert.deepEqual(noProfileWarning(report, child), [], report.warnings.join('\n'));
+      keptLane(reportOf(s.run), 'process', 200);
     });
   });
 }
@@ -86,20 +87,15 @@ describe("a pool's worker process (forked, on IPC) SIGTERMed once it said it was
   it('keeps the child lane with the CPU it burned', () => {
     assert.match(s.run.stdout, /child burned \d+ ms; sending SIGTERM/);
     assert.match(s.run.stdout, /child ended by SIGTERM/);
-    const report = reportOf(s.run);
-    const [child] = lanesOf(report, 'process');
-    assert.ok(child, `no child lane: ${JSON.stringify(report.lanes)}`);
-    assertBusy(child, 200);
-    assert.deepEqual(noProfileWarning(report, child), [], report.warnings.join('\n'));
+    keptLane(reportOf(s.run), 'process', 200);
   });
   it("states its last chunk as what was lost: the base interval, though it was busy (a pool process's chunks do not grow, as a worker's)", () => {
     const report = reportOf(s.run);
     const [child] = lanesOf(report, 'process');
-    const w = report.warnings.find((x) => x.startsWith(`pid ${child.pid} ended abruptly`));
-    const lost = Number(/at most its last ~(\d+) ms/.exec(w ?? '')?.[1]);
+    const { warning, lostMs } = statedLoss(report, (x) => x.startsWith(`pid ${child.pid} ended abruptly`));
     // 2 threads on this machine: the base interval is 100 ms (recorder/launcher/chunkPacing.ts);
     // a main thread's chunks after 600 ms busy would have grown to 400 ms or more.
-    assert.equal(lost, 100, w ?? report.warnings.join('\n'));
+    assert.equal(lostMs, 100, warning);
   });
 });
 

@@ -5,7 +5,7 @@
  *
  *   recorder: `chunks` (no profile chunk rotation: one chunk, collected at the end),
  *             `tracing` (no thread-pool trace events), `carriers` (our ACKs ride on no-op commands,
-             not on carrier bytes: launcher/frameCarrier.ts)
+ *             not on carrier bytes: launcher/frameCarrier.ts)
  *   probe:    `instrument` (user files not instrumented), `fsSync` (sync fs calls not wrapped),
  *             `http` (no request recording nor its task marks),
  *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit),
