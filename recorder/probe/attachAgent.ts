@@ -18,7 +18,7 @@ import { ProbeRuntime } from './runtime';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
-import { now, monotonicUs, ownSetTimeout } from './clock';
+import { now, clockAnchors, ownSetTimeout } from './clock';
 import { installSlicedAtomicsWait } from './atomicsWait';
 import type { AgentConfig } from '../probeOptions';
 
@@ -55,8 +55,7 @@ function install(): void {
 
   push({
     t: 'hello', pid: process.pid, ppid: process.ppid, tid: wt.threadId, isMainThread: wt.isMainThread,
-    argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor: now(),
-    hrAnchorUs: monotonicUs(), threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4,
+    argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), ...clockAnchors(), threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4,
     nodeVersion: process.version,
   });
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { monotonicUs, now, ownSetTimeout, ownNextTick } from './clock';
+import { monotonicUs, now, clockAnchors, ownSetTimeout, ownNextTick } from './clock';
 import { profileChunker } from './threadGauges';
 
 /**
@@ -68,5 +68,20 @@ describe('monotonicUs', () => {
     await ticked;
     await timedOut;
     assert.deepEqual(faked, []);
+  });
+});
+
+/** µs by which a hello's anchors miss describing one instant: the probe clock's origin is a whole second of CLOCK_MONOTONIC. */
+function anchorSkewUs(a: { perfAnchor: number; hrAnchorUs: number }): number {
+  const r = ((a.hrAnchorUs - a.perfAnchor * 1e3) % 1e6 + 1e6) % 1e6;
+  return Math.min(r, 1e6 - r);
+}
+
+describe('clockAnchors', () => {
+  it('are now() and monotonicUs() of one instant (one reading: nothing can run between them)', () => {
+    for (let i = 0; i < 1000; i++) assert.ok(anchorSkewUs(clockAnchors()) < 1, JSON.stringify(clockAnchors()));
+    const a = clockAnchors();
+    const before = now(), us = monotonicUs();
+    assert.ok(a.perfAnchor <= before && a.hrAnchorUs <= us, 'read from the same clocks');
   });
 });

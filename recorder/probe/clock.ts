@@ -53,3 +53,16 @@ export function monotonicUs(): number {
   const [s, ns] = hrtime();
   return s * 1e6 + Math.floor(ns / 1e3);
 }
+
+/**
+ * The hello record's anchors, `now()` and `monotonicUs()` of one instant: from one clock reading.
+ * Read one after the other, whatever ran between them (the first call's compilation: ~45–85 µs;
+ * the thread descheduled on a loaded machine, or a recorder command run as an interrupt: 4.3 ms
+ * once) shifted every time the probe recorded against the CPU samples by that much: a /fast
+ * request's own window then held samples of the /cpu handler that began after it, and the route's
+ * handler was named at roundTrip's line (cli/servers.test.mjs, CI).
+ */
+export function clockAnchors(): { perfAnchor: number; hrAnchorUs: number } {
+  const [s, ns] = hrtime();
+  return { perfAnchor: (s - originS) * 1e3 + ns / 1e6, hrAnchorUs: s * 1e6 + Math.floor(ns / 1e3) };
+}

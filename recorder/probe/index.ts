@@ -28,7 +28,7 @@ import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
 import { pauseSamplingInHandOvers, beforeExecve } from './handOver';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
-import { now, monotonicUs, ownSetTimeout, ownNextTick } from './clock';
+import { now, clockAnchors, ownSetTimeout, ownNextTick } from './clock';
 import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
 import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
@@ -58,8 +58,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   (runtime as any).profileChunk = wt.isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
   (runtime as any).loopSwitch = loopSwitch;
 
-  const perfAnchor = now();
-  const hrAnchorUs = monotonicUs();
+  const { perfAnchor, hrAnchorUs } = clockAnchors();
   log.write({
     t: 'hello', pid: process.pid, ppid: process.ppid, tid, isMainThread: wt.isMainThread,
     argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor, hrAnchorUs,
