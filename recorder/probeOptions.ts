@@ -100,9 +100,28 @@ export const WANTED_CPU_AT = 5;
  * evaluates to the SeamReading at the seam when the thread's probe did it, and to null when there
  * is no probe (yet). One of three constant strings: V8 compiles each once (its compilation cache),
  * not at every rotation (~a third of a rotation's cost when each carried the chunk numbers).
+ * `paceMs`, in a worker's rotations: the recorder's chunk interval, which the worker's probe then
+ * keeps by making its own seams (index.ts: startOwnChunks); one string more per interval in use.
  */
-export function profileChunkExpression(start: number, end: number): string {
-  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}) ?? null`;
+export function profileChunkExpression(start: number, end: number, paceMs?: number): string {
+  const pace = paceMs !== undefined && paceMs > 0 ? `, ${Math.round(paceMs)}` : '';
+  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}${pace}) ?? null`;
+}
+
+/**
+ * The seam reading a probe's own seam announces in the title of the chunk it starts (a worker's:
+ * index.ts startOwnChunks), after the chunk's number: the recorder reads it from
+ * Profiler.consoleProfileStarted, as it reads its own rotations' from their answers. Undefined for a
+ * title without one.
+ */
+export function titleReading(title: string): SeamReading | undefined {
+  if (!title.startsWith(PROFILE_CHUNK_PREFIX)) return undefined;
+  const at = title.indexOf(' ', PROFILE_CHUNK_PREFIX.length);
+  if (at < 0) return undefined;
+  try {
+    const reading = JSON.parse(title.slice(at + 1));
+    return Array.isArray(reading) && reading.length >= 2 && reading.every((x) => typeof x === 'number') ? reading as SeamReading : undefined;
+  } catch { return undefined; }
 }
 
 /**

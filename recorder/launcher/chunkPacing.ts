@@ -14,7 +14,8 @@ import { WANTED_CPU_AT as WANTED, type SeamReading } from '../probeOptions';
  * Where it is not known (no schedstat), chunks keep the base interval.
  *
  * What a thread that ends abruptly loses is its chunk in progress: at most `current()` ms
- * (more when a blocked thread delays the rotation).
+ * (a quarter more in a worker that makes its seams itself: threadRecorder.ts OWN_SEAM_SLACK; more
+ * when a blocked thread delays the rotation).
  */
 export const MAX_CHUNK_MS = 1000;
 /** A chunk over which the thread wanted a CPU for at least this share of the wall time was busy. */

@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
+import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
 import type { SwitchSeams } from '../probe/loopSwitch';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
@@ -46,6 +46,15 @@ export interface RecorderHooks {
   threadStarted?(target: Target, pid: number, tid: number): Promise<void>;
 }
 
+/**
+ * A worker whose probe seams itself is rotated by the recorder only this many of its paces after
+ * the last seam seen (the probe's own come at 0.85 of a pace, at its next check point: a message,
+ * a wait, a lag tick): a thread whose check points come up to ~40 ms apart (a pool's short tasks
+ * on a crowded machine) makes every seam itself. What it loses when it ends abruptly is at most
+ * that long.
+ */
+const OWN_SEAM_SLACK = 1.25;
+
 /** How long a switch of the sampling interval waits for the thread to reach its event loop before it is tried again at the next rotation. */
 const ARM_WAIT_MS = 1000;
 /** How long an announced worker's attachment is awaited at most (see expectWorker). */
@@ -86,6 +95,16 @@ export class ThreadRecorder {
   /** Set once this thread samples less often because of its process's pool (see startsCoarser). */
   private poolCoarsened = false;
   private isProcessMain = false;
+  /**
+   * A worker with the probe makes most of its seams itself (the probe's startOwnChunks): we tell
+   * it our pace with each rotation, and rotate only when no seam came for OWN_SEAM_SLACK paces.
+   * The pace it was last told, and when we last saw a chunk of it start (performance.now()).
+   */
+  private readonly seamsItself: boolean;
+  private toldPaceMs: number | undefined;
+  private seamSeenAt = -Infinity;
+  /** Seams: our rotations, the probe's own (announced in a chunk's title), and our rotations left to the probe (CL_DEBUG). */
+  private readonly seams = { recorder: 0, probe: 0, leftToProbe: 0 };
 
   /**
    * `startsCoarser`: a worker whose process was already switched to coarser sampling for its
@@ -109,6 +128,7 @@ export class ThreadRecorder {
     // Only a process's main thread (tid 0) has chunks that grow while busy, and not a pool's
     // worker process (`chunksGrow` false: see ChunkPacing).
     this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), chunksGrow);
+    this.seamsItself = tid > 0 && threadsLoadProbe && !measureOff('ownSeams');
   }
 
   async start(isProcessMain: boolean): Promise<void> {
@@ -128,6 +148,16 @@ export class ThreadRecorder {
     });
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
     t.on('NodeWorker.detachedFromWorker', (p) => { this.workers.get(p.sessionId)?.target.detached(); });
+    if (this.seamsItself) {
+      t.on('Profiler.consoleProfileStarted', (p) => {
+        if (!String(p.title).startsWith(PROFILE_CHUNK_PREFIX)) return;
+        this.seamSeenAt = performance.now();
+        const reading = titleReading(String(p.title));
+        if (!reading) return;
+        this.seams.probe++;
+        if (reading[0] >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs: reading[0], hrUs: reading[1] });
+      });
+    }
     t.on('Profiler.consoleProfileFinished', (p) => {
       if (!String(p.title).startsWith(PROFILE_CHUNK_PREFIX)) return;
       this.chunkReceived(p.profile);
@@ -182,9 +212,28 @@ export class ThreadRecorder {
     // A decided switch to coarser sampling is made at the base interval, not after a chunk that
     // grew while the thread was busy (up to 1 s: a short load test would end before it).
     const ms = this.pacing.next(this.coarsen !== undefined);
+    this.armRotation(this.leavesSeamsToProbe() ? ms * OWN_SEAM_SLACK : ms, performance.now());
+  }
+
+  /** Whether this worker's probe makes its seams itself at our pace (it was told the pace in use). */
+  private leavesSeamsToProbe(): boolean {
+    return this.seamsItself && this.toldPaceMs === this.hooks.chunkIntervalMs();
+  }
+
+  /**
+   * Rotates `ms` after `from`; in a worker whose probe seams itself (leavesSeamsToProbe), not if
+   * one of its chunks started since `from`: then `ms` after that start.
+   */
+  private armRotation(ms: number, from: number): void {
     this.rotationTimer = setTimeout(() => {
+      if (this.collected) return;
+      if (this.seamSeenAt > from && this.leavesSeamsToProbe()) {
+        this.seams.leftToProbe++;
+        this.armRotation(ms, this.seamSeenAt);
+        return;
+      }
       this.queue = this.queue.then(() => this.rotate()).catch(() => undefined).finally(() => this.scheduleRotation());
-    }, ms);
+    }, Math.max(0, from + ms - performance.now()));
     this.rotationTimer.unref();
   }
 
@@ -200,8 +249,11 @@ export class ThreadRecorder {
     // Lazy answers (PromptAcks): the thread runs on meanwhile. A collection waits for this
     // rotation: it hurries what is in flight, and what is sent after it began is not lazy (no
     // collection has begun here: checked above, nothing awaited since).
-    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk), returnByValue: true }, undefined, true);
+    const pace = this.seamsItself ? this.hooks.chunkIntervalMs() : undefined;
+    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk, pace), returnByValue: true }, undefined, true);
     if (!this.seamRead(r?.result?.value)) return;
+    this.seams.recorder++;
+    this.toldPaceMs = pace;
     const ended = this.chunk;
     this.chunk = next;
     if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop', {}, undefined, !this.collected)).profile);
@@ -321,6 +373,15 @@ export class ThreadRecorder {
     return true;
   }
 
+  /** The longest a chunk in progress lasts: the pace, OWN_SEAM_SLACK times it in a worker that seams itself. */
+  private lossBoundMs(): number {
+    return this.seamsItself ? Math.round(this.pacing.current() * OWN_SEAM_SLACK) : this.pacing.current();
+  }
+
+  private logSeams(): void {
+    if (this.seamsItself) debugLog(`${this.describe()}: ${this.seams.recorder} chunk rotations by the recorder, ${this.seams.probe} seams by its probe (${this.seams.leftToProbe} rotations left to it)`);
+  }
+
   private describe(): string {
     return `pid ${this.pid}${this.tid ? ` worker ${this.tid}` : ''}`;
   }
@@ -328,7 +389,7 @@ export class ThreadRecorder {
   /** What could not be collected from a thread that is gone. */
   private lost(reason: string): void {
     this.hooks.warn(this.chunksReceived > 0
-      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${this.pacing.current()} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (it writes every ~100 ms while its event loop turns, and before it sends a message (a worker's postMessage, a child's process.send) or a worker blocks in Atomics.wait)`
+      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${this.lossBoundMs()} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (it writes every ~100 ms while its event loop turns, and before it sends a message (a worker's postMessage, a child's process.send) or a worker blocks in Atomics.wait)`
       : `no CPU profile for ${this.describe()}: ${reason}`);
   }
 
@@ -341,6 +402,7 @@ export class ThreadRecorder {
     this.wakeSwitch?.();
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
     this.lost('it ended without an exit the recorder could see');
+    this.logSeams();
   }
 
   private async attachWorker(p: { sessionId: string; workerInfo: { workerId: string; title: string; url: string } }): Promise<void> {
@@ -394,7 +456,7 @@ export class ThreadRecorder {
       this.stopExpectingWorkers();
       this.wakeSwitch?.(); // a switch waiting for the loop gives up (the probe is told before the last chunk ends)
       if (this.rotationTimer) clearTimeout(this.rotationTimer);
-      this.queue = this.queue.catch(() => undefined).then(() => this.collectLastChunk(ownSent)).catch((e) => { ownSent(); this.lost(e.message); });
+      this.queue = this.queue.catch(() => undefined).then(() => this.collectLastChunk(ownSent)).catch((e) => { ownSent(); this.lost(e.message); }).finally(() => this.logSeams());
       work.push(this.queue);
       if (this.tracing) { const t = performance.now(); work.push(this.stopTracing().then(() => debugLog(`tracing stopped in ${(performance.now() - t).toFixed(1)} ms`))); }
     }

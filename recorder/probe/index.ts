@@ -261,51 +261,58 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
 }
 
 /**
- * A worker thread's CPU profile chunks, made robust to a recorder that comes late. A pool ends
- * its workers with terminate() as a matter of course (piscina's and tinypool's destroy(), idle
- * timeouts), losing the chunk in progress; the recorder rotates chunks over the inspector, and a
- * recorder starved of CPU (a loaded machine: its answers to a worker waited ~300 ms) rotated none
- * before a short-lived worker was ended, losing its whole profile. So a worker's probe takes over
- * chunk 1 as it loads (a console profile the recorder started before Node's bootstrap:
- * FIRST_CHUNK_START_EXPRESSION), and ends its chunk and starts the next itself once the chunk is
- * as old as the recorder's rotations are apart (the shortest of the last four gaps;
- * OWN_CHUNK_FIRST_MS after the probe loaded, before the recorder's second), checked where the
- * thread may be ended next: before it posts a message, before it blocks in Atomics.wait, and on
- * its lag tick. A recorder's rotation that comes less than half its interval after the probe's
- * own is answered without rotating: the chunks keep the recorder's pace, whoever makes the seam.
- * Returns the chunker the recorder calls (it measures the recorder's rotations).
+ * A worker thread's CPU profile chunks, made robust to a recorder that comes late, and mostly
+ * rotated by the worker itself. A pool ends its workers with terminate() as a matter of course
+ * (piscina's and tinypool's destroy(), idle timeouts), losing the chunk in progress; the recorder
+ * rotates chunks over the inspector, and a recorder starved of CPU (a loaded machine: its answers
+ * to a worker waited ~300 ms) rotated none before a short-lived worker was ended, losing its whole
+ * profile. So a worker's probe takes over chunk 1 as it loads (a console profile the recorder
+ * started before Node's bootstrap: FIRST_CHUNK_START_EXPRESSION), and ends its chunk and starts
+ * the next itself once the chunk is OWN_CHUNK_LEAD of the recorder's pace old (the pace comes
+ * with the recorder's rotations: profileChunkExpression; OWN_CHUNK_FIRST_MS until the first),
+ * checked where the thread may be ended next: before it posts a message, before it blocks in
+ * Atomics.wait, and on its lag tick. Its seam's reading goes in the next chunk's title (no answer
+ * carries it back). The recorder rotates a worker only when no seam came for 1.25 paces (a
+ * thread busy in synchronous code, blocked, or idle in Atomics.wait): a rotation relayed through
+ * the process's main thread is a command and three messages (its answer, the chunk's start and
+ * its end), a seam of the probe's two. A recorder's rotation that comes less than half its pace
+ * after the probe's own is answered without rotating.
+ * Returns the chunker the recorder calls.
  */
 function startOwnChunks(): Chunker {
-  let lastCall = NaN;
-  /** The last few times between the recorder's rotations: the shortest is its pace (one that waited for a busy recorder is longer). */
-  const gaps: number[] = [];
+  let paceMs = OWN_CHUNK_FIRST_MS;
   /** Whether the running chunk is one the probe started itself, when it started and when it is due to end (now()). */
   let own = false;
   let seamAt = 0;
   let dueAt = Infinity;
-  const limitMs = () => (gaps.length === 0 ? OWN_CHUNK_FIRST_MS : Math.min(...gaps));
   const seam = (start: number, end: number, byProbe: boolean) => {
-    const reading = profileChunk(start, end);
+    const reading = byProbe ? profileChunk.announced(start, end) : profileChunk(start, end);
     own = byProbe;
     seamAt = now();
-    dueAt = profileChunk.running() ? seamAt + limitMs() : Infinity;
+    dueAt = profileChunk.running() ? seamAt + paceMs * OWN_CHUNK_LEAD : Infinity;
     return reading;
   };
   ownChunkDue = () => now() >= dueAt;
   rotateOwnChunk = () => { if (ownChunkDue()) seam(1, 1, true); };
   // Chunk 1, the recorder's, runs since before Node's bootstrap (the chunker took it over).
   seamAt = now();
-  dueAt = seamAt + OWN_CHUNK_FIRST_MS;
-  return Object.assign((start: number, end: number) => {
-    const t = now();
-    if (!Number.isNaN(lastCall) && gaps.push(t - lastCall) > 4) gaps.shift();
-    lastCall = t;
+  dueAt = seamAt + OWN_CHUNK_FIRST_MS * OWN_CHUNK_LEAD;
+  return Object.assign((start: number, end: number, pace?: number) => {
+    if (typeof pace === 'number' && pace > 0) paceMs = pace;
     // The probe made this seam moments ago: a reading, no second seam.
-    if (start > 0 && end > 0 && own && t - seamAt < limitMs() / 2) return profileChunk(0, 0);
+    if (start > 0 && end > 0 && own && now() - seamAt < paceMs / 2) return profileChunk(0, 0);
     return seam(start, end, false);
   }, { running: profileChunk.running });
 }
+/** The recorder's pace until its first rotation tells it (its base chunk interval). */
 const OWN_CHUNK_FIRST_MS = 100;
+/**
+ * A worker ends its own chunk once it is this share of the recorder's pace old: before the
+ * recorder, which rotates 1.25 paces after the last seam it saw (threadRecorder.ts
+ * OWN_SEAM_SLACK), so that a thread that gets to a check point (a message, a wait, a lag tick
+ * every ~10 ms) within the ~40 ms between the two makes the seam itself.
+ */
+const OWN_CHUNK_LEAD = 0.85;
 let ownChunkDue = () => false;
 let rotateOwnChunk = () => undefined as void;
 

@@ -2,7 +2,8 @@ import type { SeamReading } from '../probeOptions';
 
 /** The probe's profile chunker (threadGauges.ts profileChunker): starts/ends chunks, returns the seam's reading. */
 export interface Chunker {
-  (start: number, end: number): SeamReading;
+  /** `paceMs`: the recorder's chunk interval (a worker's rotations: see profileChunkExpression). */
+  (start: number, end: number, paceMs?: number): SeamReading;
   /** Whether a chunk of the probe's is running. */
   running(): boolean;
 }

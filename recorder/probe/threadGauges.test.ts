@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { profileChunker } from './threadGauges';
 import { now } from './clock';
-import { profileChunkExpression, PROFILE_CHUNK_PREFIX, WANTED_CPU_AT } from '../probeOptions';
+import { profileChunkExpression, titleReading, PROFILE_CHUNK_PREFIX, WANTED_CPU_AT } from '../probeOptions';
 
 // The probe's side of the chunk rotation, on a console that records its calls (the real V8
 // console end to end: cli/abruptEnds.test.mjs and every profiled run).
@@ -10,6 +10,30 @@ describe('profileChunker', () => {
   it('titles the chunks itself, so that the recorder evaluates one of three constant expressions', () => {
     const exprs = new Set([profileChunkExpression(1, 0), profileChunkExpression(2, 1), profileChunkExpression(3, 2), profileChunkExpression(0, 3), profileChunkExpression(4, 0)]);
     assert.equal(exprs.size, 3, [...exprs].join('\n'));
+  });
+  it("carries a worker's pace (the recorder's chunk interval): one string more per interval, the same without", () => {
+    assert.equal(profileChunkExpression(2, 1, undefined), profileChunkExpression(2, 1));
+    const paced = new Set([profileChunkExpression(2, 1, 100), profileChunkExpression(3, 2, 100), profileChunkExpression(4, 3, 200)]);
+    assert.equal(paced.size, 2, [...paced].join('\n'));
+    const seen: unknown[][] = [];
+    (globalThis as any)[Symbol.for('concurrency-lens')] = { profileChunk: (...args: unknown[]) => { seen.push(args); return [1, 2]; } };
+    try {
+      assert.deepEqual(eval(profileChunkExpression(2, 1, 100)), [1, 2]);
+      assert.deepEqual(seen, [[1, 1, 100]]);
+    } finally { delete (globalThis as any)[Symbol.for('concurrency-lens')]; }
+  });
+  it("announces the reading of a seam it makes itself in the next chunk's title, which the recorder reads back", () => {
+    const calls: string[] = [];
+    const chunk = profileChunker({ profile: (t) => calls.push(`start ${t}`), profileEnd: (t) => calls.push(`end ${t}`) }, () => 3, true);
+    const own = chunk.announced(1, 1);
+    chunk(1, 1); // the recorder's rotation
+    const p = PROFILE_CHUNK_PREFIX;
+    assert.deepEqual(calls, [`start ${p}2 ${JSON.stringify(own)}`, `end ${p}1`, `start ${p}3`, `end ${p}2 ${JSON.stringify(own)}`]);
+    assert.deepEqual(titleReading(calls[0].slice('start '.length)), own);
+    assert.equal(own[4], 3, 'requests served');
+    assert.equal(titleReading(`${p}3`), undefined, 'a rotation of the recorder: its answer carries the reading');
+    assert.equal(titleReading(`${p}4 [1,"x"]`), undefined, 'not a reading');
+    assert.equal(titleReading('a title of the program\'s [1,2]'), undefined);
   });
   it('starts the next chunk before it ends the current one, each title once', () => {
     const calls: string[] = [];

@@ -50,6 +50,9 @@ export function poolRequests(): number {
  * before the wait, where its chunk sampled the whole wait (seen once in CI: 445 samples inside a
  * 514 ms wait the report said was not sampled), or after it, where `resume` starts one at once.
  *
+ * `announced` is the same for a seam the probe makes itself, which no answer carries back: the
+ * reading also goes in the next chunk's title, which the recorder gets as Profiler.consoleProfileStarted.
+ *
  * The chunker returns the SeamReading (recorder/probeOptions.ts) read at the seam: on-CPU ms of
  * this thread (-1: unknown) and CLOCK_MONOTONIC µs (a thread that ends abruptly has no final
  * probe chunk to say how much CPU it really got), then the pool's load so far over the lag
@@ -57,7 +60,7 @@ export function poolRequests(): number {
  * recorder's sampling policy, recorder/launcher/samplingPolicy.ts), and the time this thread has
  * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
-export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number, firstChunkRunning = false): Chunker & PausableChunks {
+export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number, firstChunkRunning = false): Chunker & PausableChunks & { announced(start: number, end: number): SeamReading } {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
@@ -65,14 +68,23 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
   let running: string | undefined = firstChunkRunning ? FIRST_CHUNK_TITLE : undefined;
   /** now() as the running chunk was started (no sample of it is older). */
   let startedAt = 0;
-  const startNext = () => { startedAt = now(); profile(running = `${PROFILE_CHUNK_PREFIX}${++started}`); };
+  /** Starts the next chunk; `announced`: its title carries that reading after the number (titleReading). */
+  const startNext = (announced?: SeamReading) => {
+    startedAt = now();
+    profile(running = `${PROFILE_CHUNK_PREFIX}${++started}${announced ? ` ${JSON.stringify(announced)}` : ''}`);
+  };
+  const read = (): SeamReading => [threadRunMs(), monotonicUs(), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
   /** From pause() to resume(): no chunk starts (see above). */
   let paused = false;
-  const chunk = (start: number, end: number): SeamReading => {
+  const seam = (start: number, end: number, announce: boolean): SeamReading => {
     const ending = end > 0 || start > 0 ? running : undefined;
     if (ending !== undefined) running = undefined;
-    if (start > 0 && !paused) startNext();
-    const reading: SeamReading = [threadRunMs(), monotonicUs(), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
+    let reading: SeamReading | undefined;
+    if (start > 0 && !paused) {
+      if (announce) reading = read();
+      startNext(reading);
+    }
+    reading ??= read();
     if (ending !== undefined) profileEnd(ending);
     return reading;
   };
@@ -89,7 +101,8 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     if (running === undefined) startNext();
     return startedAt;
   };
-  return Object.assign(chunk, { running: () => running !== undefined, pause, resume });
+  const chunk = (start: number, end: number): SeamReading => seam(start, end, false);
+  return Object.assign(chunk, { running: () => running !== undefined, pause, resume, announced: (start: number, end: number) => seam(start, end, true) });
 }
 
 /**
