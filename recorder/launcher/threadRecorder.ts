@@ -101,6 +101,8 @@ export class ThreadRecorder {
    * The pace it was last told, and when we last saw a chunk of it start (performance.now()).
    */
   private readonly seamsItself: boolean;
+  /** A worker with the probe: its own seams' readings come in its chunks' titles (also with `ownSeams` off, for measurement). */
+  private readonly probeSeams: boolean;
   private toldPaceMs: number | undefined;
   private seamSeenAt = -Infinity;
   /** Seams: our rotations, the probe's own (announced in a chunk's title), and our rotations left to the probe (CL_DEBUG). */
@@ -128,7 +130,8 @@ export class ThreadRecorder {
     // Only a process's main thread (tid 0) has chunks that grow while busy, and not a pool's
     // worker process (`chunksGrow` false: see ChunkPacing).
     this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), chunksGrow);
-    this.seamsItself = tid > 0 && threadsLoadProbe && !measureOff('ownSeams');
+    this.probeSeams = tid > 0 && threadsLoadProbe;
+    this.seamsItself = this.probeSeams && !measureOff('ownSeams');
   }
 
   async start(isProcessMain: boolean): Promise<void> {
@@ -148,7 +151,7 @@ export class ThreadRecorder {
     });
     t.on('NodeWorker.receivedMessageFromWorker', (p) => this.workers.get(p.sessionId)?.target.receive(p.message));
     t.on('NodeWorker.detachedFromWorker', (p) => { this.workers.get(p.sessionId)?.target.detached(); });
-    if (this.seamsItself) {
+    if (this.probeSeams) {
       t.on('Profiler.consoleProfileStarted', (p) => {
         if (!String(p.title).startsWith(PROFILE_CHUNK_PREFIX)) return;
         this.seamSeenAt = performance.now();
@@ -379,7 +382,7 @@ export class ThreadRecorder {
   }
 
   private logSeams(): void {
-    if (this.seamsItself) debugLog(`${this.describe()}: ${this.seams.recorder} chunk rotations by the recorder, ${this.seams.probe} seams by its probe (${this.seams.leftToProbe} rotations left to it)`);
+    if (this.probeSeams) debugLog(`${this.describe()}: ${this.seams.recorder} chunk rotations by the recorder, ${this.seams.probe} seams by its probe (${this.seams.leftToProbe} rotations left to it)`);
   }
 
   private describe(): string {
