@@ -6,8 +6,8 @@ import { now } from './clock';
  *
  * Why (V8 11.3, Node 20; same code in later V8): a thread blocked in Atomics.wait still runs
  * interrupts (FutexEmulation::WaitSync calls StackGuard::HandleInterrupts when woken for one), and
- * Node dispatches inspector messages from an interrupt. So every ~100 ms the recorder's
- * Runtime.evaluate (the profile chunk rotation: recorder/launcher/threadRecorder.ts) runs JS
+ * Node dispatches inspector messages from an interrupt. So every ~100–125 ms the recorder's
+ * Runtime.evaluate (the profile chunk rotation of a worker that made no seam itself: recorder/launcher/threadRecorder.ts) runs JS
  * *inside* the program's wait: piscina's, tinypool's or any idle worker's. When
  * `worker.terminate()` (Node: TerminateExecution) lands while that JS runs, the JS's own stack
  * check takes the termination: the evaluation ends ("Execution was terminated") and the
