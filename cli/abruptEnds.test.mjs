@@ -26,6 +26,16 @@ function keptLane(report, kind, min) {
   assert.deepEqual(noProfileWarning(report, lane), [], report.warnings.join('\n'));
   return lane;
 }
+/** The report's lanes of `kind`: exactly `count` of them, each kept as keptLane asks (its CPU, no "no CPU profile" warning). */
+function keptLanes(report, kind, count, min) {
+  const lanes = lanesOf(report, kind);
+  assert.equal(lanes.length, count, JSON.stringify(report.lanes));
+  for (const lane of lanes) {
+    assertBusy(lane, min);
+    assert.deepEqual(noProfileWarning(report, lane), [], report.warnings.join('\n'));
+  }
+  return lanes;
+}
 /** The first warning `says` picks (a thread that ended abruptly) and the ms it states as lost (its last chunk); all warnings when none. */
 function statedLoss(report, says) {
   const warning = report.warnings.find(says);
@@ -154,13 +164,8 @@ describe('piscina: 2 threads run CPU tasks, then pool.destroy()', () => {
   });
   it('keeps both worker lanes with their CPU and no "no CPU profile" warning', () => {
     const report = reportOf(s.run);
-    const workers = lanesOf(report, 'worker');
-    assert.equal(workers.length, 2, JSON.stringify(report.lanes));
     // 8 tasks of >= 75 ms of their own CPU each (150 ms of process CPU, two threads at once).
-    for (const w of workers) {
-      assertBusy(w, 100);
-      assert.deepEqual(noProfileWarning(report, w), [], report.warnings.join('\n'));
-    }
+    const workers = keptLanes(report, 'worker', 2, 100);
     const main = lanesOf(report, 'main')[0];
     const processCpu = main.cpuUserMs + main.cpuSystemMs;
     const busy = workers.reduce((a, w) => a + w.busyMs, 0);
@@ -200,11 +205,7 @@ describe("piscina: 2 threads run 200 short CPU tasks (a pool's workers rotate th
   });
   it('keeps both worker lanes with their CPU and no "no CPU profile" warning', () => {
     const report = reportOf(s.run);
-    const workers = lanesOf(report, 'worker');
-    assert.equal(workers.length, 2, JSON.stringify(report.lanes));
-    for (const w of workers) {
-      assertBusy(w, 100);
-      assert.deepEqual(noProfileWarning(report, w), [], report.warnings.join('\n'));
+    for (const w of keptLanes(report, 'worker', 2, 100)) {
       assert.ok(!report.warnings.some((x) => x.includes(`${w.label} of pid ${w.pid}: its CPU profile misses`)), report.warnings.join('\n'));
     }
   });
@@ -249,13 +250,7 @@ describe('piscina: 2 threads run CPU tasks and are destroyed while the recorder 
     assert.equal(s.run.code, 0, s.run.stderr.slice(-2000));
   });
   it('keeps both workers\' CPU profiles, with the tasks\' CPU', () => {
-    const report = reportOf(s.run);
-    const workers = lanesOf(report, 'worker');
-    assert.equal(workers.length, 2, JSON.stringify(report.lanes));
-    for (const w of workers) {
-      assert.deepEqual(noProfileWarning(report, w), [], report.warnings.join('\n'));
-      assertBusy(w, 100);
-    }
+    keptLanes(reportOf(s.run), 'worker', 2, 100);
   });
 });
 
