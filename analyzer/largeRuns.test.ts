@@ -76,12 +76,16 @@ describe('the analyzer on a big run', () => {
     const unknown = Array.from({ length: N + UNKNOWN }, (_, i) => i).filter((i) => i % 4001 === 7 && i / 4001 < UNKNOWN).length;
     assert.equal(unknown, UNKNOWN);
     assert.ok(n >= N && n < N + UNKNOWN, `${n} await spans in the timeline`);
+    // Typed columns of each one's width, written to JSON as arrays (numberColumn.ts).
+    assert.ok(a.lane instanceof Int32Array && a.site instanceof Int32Array && a.rejected instanceof Uint8Array, 'index and flag columns');
+    for (const c of [a.start, a.suspend, a.end, a.invocation]) assert.ok(c instanceof Float64Array, 'time and invocation columns');
+    assert.equal(JSON.stringify(a), JSON.stringify(Object.fromEntries(Object.entries(a).map(([k, c]) => [k, Array.from(c)]))), 'JSON: the arrays of their numbers');
     for (const [name, c] of columns) {
       assert.equal(c.length, n, `column ${name}: as long as the others`);
       for (let i = 0; i < c.length; i++) if (typeof c[i] !== 'number' || !Number.isFinite(c[i])) assert.fail(`column ${name}[${i}] = ${c[i]}`);
     }
-    const stormSpans = a.invocation.filter((x, i) => a.end[i] - a.start[i] > 0.004 && a.end[i] - a.start[i] < 0.006 && x >= 1).length;
+    const stormSpans = Array.from(a.invocation).filter((x, i) => a.end[i] - a.start[i] > 0.004 && a.end[i] - a.start[i] < 0.006 && x >= 1).length;
     assert.equal(stormSpans, N, 'every span of the known site, none of the unknown one');
-    assert.equal(a.rejected.reduce((x, y) => x + y, 0) >= Math.floor(N / 1000), true);
+    assert.equal(Array.from(a.rejected).reduce((x, y) => x + y, 0) >= Math.floor(N / 1000), true);
   });
 });

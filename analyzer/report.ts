@@ -7,6 +7,7 @@
 
 import type { FindingKind } from './findingKinds';
 import type { LaneKind } from './laneKinds';
+import type { NumberColumn } from './numberColumn';
 
 /** Finding kinds: the keys of FINDING_KIND_INFO (findingKinds.ts), the registry of their words and detectors. */
 export type { FindingKind } from './findingKinds';
@@ -211,18 +212,21 @@ export interface Spans {
     /** Dominant user function of the slice (index into sites), or -1. */
     site: number[];
   };
-  /** Async waits (await start → settle) per lane. */
+  /**
+   * Async waits (await start → settle) per lane. Typed arrays as the analyzer makes them, arrays
+   * in JSON (analyzer/numberColumn.ts): read them by index.
+   */
   asyncSpans: {
-    lane: number[];
-    site: number[];
-    start: number[];
+    lane: NumberColumn;
+    site: NumberColumn;
+    start: NumberColumn;
     /** When the awaited expression had been evaluated and the function suspended. */
-    suspend: number[];
-    end: number[];
+    suspend: NumberColumn;
+    end: NumberColumn;
     /** Per-lane invocation number of the async function that awaited; 0 if unknown. */
-    invocation: number[];
+    invocation: NumberColumn;
     /** 1 if the await ended by a rejection. */
-    rejected: number[];
+    rejected: NumberColumn;
   };
   /** Time series sampled on each lane's own clock tick (~10 ms). */
   lag: { lane: number[]; t: number[]; ms: number[] };

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonFile, numbersInArrays, DIGITS_FROM } from './jsonFile';
+import { numberColumn } from '../analyzer/numberColumn';
 
 const dir = mkdtempSync(join(tmpdir(), 'cl-jsonfile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,6 +110,38 @@ describe('writeJsonFile', () => {
       assert.equal(numbersInArrays(report), size);
       assert.equal(written(report), JSON.stringify(report), `${size} numbers`);
     }
+  });
+
+  it('writes the report\'s typed columns (analyzer/numberColumn.ts) as the arrays JSON.stringify gives through their toJSON, either way, without calling it', () => {
+    const r = random(11);
+    for (const size of [3, 5000, DIGITS_FROM + 7]) {
+      const times = numberColumn(new Float64Array(size).map(() => Math.round(r() * 1e9) / 1000));
+      times[0] = 0.1 + 0.2; // not a number of thousandths: JSON.stringify's own digits
+      const lanes = numberColumn(new Int32Array(size).map((_, i) => i % 7 - 1));
+      const flags = numberColumn(new Uint8Array(size).map((_, i) => i % 2));
+      const plain = new Float64Array([1.5, 2]); // not a column: JSON.stringify writes it as an object
+      const doc = { spans: { asyncSpans: { start: times, lane: lanes, rejected: flags.subarray(1) } }, plain, list: [times.subarray(0, 2)] };
+      const expected = JSON.stringify(doc);
+      assert.ok(expected.includes(`"start":[${Array.from(times).map((x) => JSON.stringify(x)).join(',')}]`), 'JSON.stringify writes a column as its numbers');
+      assert.ok(expected.includes('"plain":{"0":1.5,"1":2}'));
+      // A subarray is a plain typed array (no toJSON of its own): JSON.stringify's object form, as JSON.stringify writes it.
+      // Never the whole column as an array (its toJSON's): at most a slice of it at a time.
+      const from = Array.from;
+      const made: number[] = [];
+      Array.from = function (this: unknown, ...args: unknown[]) { made.push((args[0] as ArrayLike<unknown>).length); return (from as (...a: unknown[]) => unknown).apply(this, args); } as typeof Array.from;
+      try {
+        for (const by of NUMBERS_BY) assert.equal(written(doc, by), expected, `${size} rows, ${by}`);
+      } finally { Array.from = from; }
+      if (size > 4096) assert.ok(made.every((n) => n <= 4096), `arrays made of ${Math.max(...made)} numbers`);
+      assert.equal(written(doc), expected, `${size} rows, the writer's choice`);
+      assert.equal(numbersInArrays(doc), 2 * size, 'a column counts its numbers; other typed arrays none');
+    }
+    const column = numberColumn(new Float64Array([1, 2]));
+    let calls = 0;
+    const toJSON = (column as unknown as { toJSON(): unknown }).toJSON;
+    Object.defineProperty(column, 'toJSON', { value: function (this: unknown) { calls++; return toJSON.call(this); } });
+    assert.equal(written({ column }), '{"column":[1,2]}', 'a column whose toJSON is not ours is written through it');
+    assert.equal(calls, 1);
   });
 
   it('writes records (plain objects in arrays) whole as JSON.stringify does: nested toJSON, values left out, a toJSON\'s result called once', () => {

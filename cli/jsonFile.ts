@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { isNumberColumn } from '../analyzer/numberColumn';
 
 /** Array elements serialized at once: a slice of numbers is ~40 kB of text, well under V8's large-object size. */
 const SLICE = 4096;
@@ -25,7 +26,8 @@ const FLUSH_BYTES = 1 << 16;
  * memory is reused. Objects and arrays are walked (with JSON.stringify's rules: toJSON, keys
  * whose value is undefined, a function or a symbol left out, such array elements as null);
  * slices of arrays of primitives, records (plain objects in arrays: isRecord) and every primitive
- * go to JSON.stringify itself. `numbersBy` chooses how arrays of numbers are written (tests,
+ * go to JSON.stringify itself; a typed column of the report (analyzer/numberColumn.ts) is written
+ * as its toJSON's array would be, without making that array. `numbersBy` chooses how arrays of numbers are written (tests,
  * bench/jsonWrite.mjs); by default the document's size does (DIGITS_FROM). Choosing reads the
  * document's objects outside records once more (a getter there runs twice).
  */
@@ -74,7 +76,7 @@ class FileWriter {
    * (680k of them times) took ~100 ms as JSON.stringify'd slices (its shortest-form search for
    * every non-integer), about a third of that this way.
    */
-  numbers(value: readonly number[], from: number, to: number): void {
+  numbers(value: ArrayLike<number>, from: number, to: number): void {
     for (let i = from; i < to; i++) {
       // A number is at most 24 bytes of JSON ("-1.2345678901234567e-100"), its comma one more.
       if (this.length + 25 > this.buffer.length) this.flush();
@@ -133,6 +135,8 @@ function writeExactNumber(out: Buffer, at: number, x: number): number {
 
 /** `value` as JSON.stringify sees it in its holder under `key`: after its toJSON, if it has one. */
 function resolved(value: unknown, key: string): unknown {
+  // A report's typed column: its toJSON makes the array of its numbers, which emit writes from the column itself.
+  if (isNumberColumn(value)) return value;
   const hasToJson = value !== null && (typeof value === 'object' || typeof value === 'bigint')
     && typeof (value as { toJSON?: unknown }).toJSON === 'function';
   return hasToJson ? (value as { toJSON(key: string): unknown }).toJSON(key) : value;
@@ -146,6 +150,7 @@ const ancestors = new Set<object>();
 
 /** Puts the JSON of a resolved value that has one. */
 function emit(value: unknown, out: FileWriter): void {
+  if (isNumberColumn(value)) { emitColumn(value, out); return; }
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)
     || value instanceof Number || value instanceof String || value instanceof Boolean) {
     out.put(JSON.stringify(value));
@@ -154,6 +159,18 @@ function emit(value: unknown, out: FileWriter): void {
   if (ancestors.has(value)) throw new TypeError('Converting circular structure to JSON');
   ancestors.add(value);
   try { emitContainer(value, out); } finally { ancestors.delete(value); }
+}
+
+/** A typed column (analyzer/numberColumn.ts) as the JSON array of its numbers: the text its toJSON's array would give. */
+function emitColumn(value: Float64Array | Int32Array | Uint8Array, out: FileWriter): void {
+  out.put('[');
+  for (let from = 0; from < value.length; from += SLICE) {
+    const to = Math.min(value.length, from + SLICE);
+    if (from > 0) out.put(',');
+    if (out.digits) out.numbers(value, from, to);
+    else out.put(JSON.stringify(Array.from(value.subarray(from, to))).slice(1, -1));
+  }
+  out.put(']');
 }
 
 function emitContainer(value: object, out: FileWriter): void {
@@ -198,9 +215,11 @@ function emitContainer(value: object, out: FileWriter): void {
  * About how many numbers `value` holds in arrays of numbers (a report's columns), to choose how
  * they are written: the objects and arrays outside records are walked; an array whose first
  * element is a number counts its length, one whose first element is a record is not walked.
- * toJSON is not called here (a value that has one is counted as it is).
+ * toJSON is not called here (a value that has one is counted as it is); a typed column
+ * (analyzer/numberColumn.ts) counts its length.
  */
 export function numbersInArrays(value: unknown, seen = new Set<object>()): number {
+  if (isNumberColumn(value)) return value.length;
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || seen.has(value)) return 0;
   seen.add(value); // each counted once; a cycle is emit's to report
   if (Array.isArray(value)) {

@@ -39,13 +39,14 @@ test('async rows: one per creation site, the least used sites share an "other" r
   const r = syntheticReport({ lanes: 1, spans: 100 });
   // Twelve sites on lane 0, used 12, 11, … 1 times.
   const sp = r.spans;
-  sp.asyncSpans = { lane: [], site: [], start: [], suspend: [], end: [], invocation: [], rejected: [] };
+  const as = { lane: [] as number[], site: [] as number[], start: [] as number[], suspend: [] as number[], end: [] as number[], invocation: [] as number[], rejected: [] as number[] };
+  sp.asyncSpans = as;
   for (let s = 0; s < 12; s++) {
     sp.sites.file.push(0); sp.sites.line.push(s + 1); sp.sites.column.push(1); sp.sites.label.push(sp.strings.push(`await s${s}()`) - 1);
     const site = sp.sites.file.length - 1;
     for (let k = 0; k < 12 - s; k++) {
-      sp.asyncSpans.lane.push(0); sp.asyncSpans.site.push(site); sp.asyncSpans.start.push(k); sp.asyncSpans.suspend.push(k);
-      sp.asyncSpans.end.push(k + 1); sp.asyncSpans.invocation.push(0); sp.asyncSpans.rejected.push(0);
+      as.lane.push(0); as.site.push(site); as.start.push(k); as.suspend.push(k);
+      as.end.push(k + 1); as.invocation.push(0); as.rejected.push(0);
     }
   }
   const m = buildModel(r);

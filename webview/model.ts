@@ -126,10 +126,10 @@ export function buildModel(report: Report): TimelineModel {
 type RowData = Pick<Row, 'start' | 'end' | 'ref' | 'cat' | 'maxDur'>;
 
 /** Distributes a column into `n` rows (two passes, no per-item objects), sorted by start. */
-function splitIntoRows(col: number[], start: number[], end: number[], n: number, rowOf: (i: number) => number, catOf: (i: number) => number): RowData[] {
+function splitIntoRows(col: ArrayLike<number>, start: ArrayLike<number>, end: ArrayLike<number>, n: number, rowOf: (i: number) => number, catOf: (i: number) => number): RowData[] {
   const counts = new Uint32Array(n);
   const rowIdx = new Int32Array(col.length);
-  // Reads through locals: the columns may be number[] or Float64Array (packed transport).
+  // Reads through locals: the columns may be number[] or typed arrays (packed transport, analyzer/numberColumn.ts).
   for (let i = 0; i < col.length; i++) {
     const r = rowOf(i);
     if (r >= 0 && r < n && start[i] <= end[i]) { rowIdx[i] = r; counts[r]++; } else rowIdx[i] = -1;

@@ -142,7 +142,7 @@ describe('HTML report of real programs in Chromium', { skip: needs.skip }, () =>
     const canvas = (await page.locator('.cl-lanes-canvas').boundingBox())!;
     const [t0, t1] = await visibleRange(page);
     const as = report.spans.asyncSpans;
-    const spans = as.start.map((s, i) => ({ s, e: as.end[i] })).sort((a, b) => a.s - b.s);
+    const spans = Array.from(as.start, (s, i) => ({ s, e: as.end[i] })).sort((a, b) => a.s - b.s);
     assert.equal(spans.length, 8);
     const xOf = (t: number) => canvas.x + ((t - t0) / (t1 - t0)) * canvas.width;
     const yOfStep = (k: number) => band.y + 2 + k * 3 + 2; // rows.ts: STEP_H 3, bars 4 px high

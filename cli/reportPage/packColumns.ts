@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { Report } from '../../analyzer/report';
+import { isNumberColumn } from '../../analyzer/numberColumn';
 import { PACKABLE, ByteSink, encodeColumn, exactAt, type PackedHeader } from '../../webview/packedColumns';
 
 /**
@@ -24,7 +25,8 @@ export function packColumns(report: Report, minLength = PACK_MIN_LENGTH): Packed
   for (const [path, scale] of PACKABLE) {
     const [a, k] = path.split('.');
     const col = (report.spans as any)[a]?.[k];
-    if (!Array.isArray(col) || col.length < minLength || !exactAt(col, scale)) continue;
+    // number[] or a typed column of the analyzer's (analyzer/numberColumn.ts).
+    if (!(Array.isArray(col) || isNumberColumn(col)) || col.length < minLength || !exactAt(col, scale)) continue;
     const at = out.length;
     encodeColumn(col, scale, out);
     spans[a] = { ...spans[a], [k]: [] };

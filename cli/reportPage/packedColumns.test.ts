@@ -4,6 +4,7 @@ import { unpackColumns, DECODED_ON_USE } from '../../webview/packedColumns';
 import { packColumns } from './packColumns';
 import { syntheticReport } from '../../webview/fixtures/syntheticReport';
 import { timelineHtml } from './page';
+import { numberColumn } from '../../analyzer/numberColumn';
 
 test('packed columns decode to the same numbers, and take far less room than JSON', async () => {
   const r = syntheticReport({ lanes: 4, spans: 50_000, wallMs: 30_000 });
@@ -20,6 +21,22 @@ test('packed columns decode to the same numbers, and take far less room than JSO
     const [a, b] = c.path.split('.');
     assert.deepEqual(Array.from((back.spans as any)[a][b]), (before.spans as any)[a][b], c.path);
   }
+});
+
+test('the analyzer\'s typed columns (analyzer/numberColumn.ts) pack as their numbers do as number[]', async () => {
+  const r = syntheticReport({ lanes: 2, spans: 20_000, wallMs: 10_000 });
+  const as = r.spans.asyncSpans;
+  const arrays = JSON.parse(JSON.stringify(as));
+  r.spans.asyncSpans = {
+    lane: numberColumn(Int32Array.from(as.lane)), site: numberColumn(Int32Array.from(as.site)), start: numberColumn(Float64Array.from(as.start)),
+    suspend: numberColumn(Float64Array.from(as.suspend)), end: numberColumn(Float64Array.from(as.end)),
+    invocation: numberColumn(Float64Array.from(as.invocation)), rejected: numberColumn(Uint8Array.from(as.rejected)),
+  };
+  const p = packColumns(r);
+  const paths = p.header.columns.map((c) => c.path);
+  for (const k of Object.keys(arrays)) assert.ok(paths.includes(`asyncSpans.${k}`), `asyncSpans.${k} packed`);
+  const back = await unpackColumns(JSON.parse(JSON.stringify(p.report)), p.header, p.base64);
+  for (const k of Object.keys(arrays)) assert.deepEqual(Array.from((back.spans.asyncSpans as any)[k]), arrays[k], `asyncSpans.${k}`);
 });
 
 test('columns the first paint does not read are decoded when first read, to the same numbers', async () => {
