@@ -25,6 +25,9 @@ export function isNumberColumn(value: unknown): value is Float64Array | Int32Arr
   return ArrayBuffer.isView(value) && (value as { toJSON?: unknown }).toJSON === columnToJson;
 }
 
-function columnToJson(this: ArrayLike<number>): number[] {
-  return Array.from(this);
-}
+/**
+ * The columns' toJSON: one function per realm, however many bundles hold a copy of this module
+ * (isNumberColumn compares it: a column made by one copy is recognized by another).
+ */
+const columnToJson: (this: ArrayLike<number>) => number[] = ((globalThis as any)[Symbol.for('concurrency-lens.numberColumn.toJSON')] ??=
+  function toJSON(this: ArrayLike<number>): number[] { return Array.from(this); });

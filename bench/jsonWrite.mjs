@@ -6,7 +6,10 @@
 // one by JSON.stringify), every array of numbers digit by digit, every one by JSON.stringify; and
 // `--base DIR`'s writer (another checkout). Each prints the median first-write time and the
 // median second write (warm) in the same process; every variant's text is checked against
-// JSON.stringify's.
+// JSON.stringify's. This build's variants write the await spans as the analyzer holds them (typed
+// columns: analyzer/numberColumn.ts), made from the report's arrays before the clock starts; the
+// base writes the arrays (a build before the typed columns made them so; a later one's analyzer
+// would make them typed, which its writer then meets as values with a toJSON).
 // Usage: node bench/jsonWrite.mjs [--rounds N] [--base DIR] [workload | report.json …]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -42,10 +45,12 @@ function bundleWriter(root, name) {
 }
 
 const writer = bundleWriter(ROOT, 'build');
+const columns = join(dir, 'numberColumn.cjs');
+esbuild.buildSync({ entryPoints: [join(ROOT, 'analyzer', 'numberColumn.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: columns, logLevel: 'error' });
 const variants = [
-  { name: 'this build', writer },
-  { name: 'digits for every array', writer, numbersBy: 'digits' },
-  { name: 'JSON.stringify for every array', writer, numbersBy: 'stringify' },
+  { name: 'this build', writer, columns },
+  { name: 'digits for every array', writer, numbersBy: 'digits', columns },
+  { name: 'JSON.stringify for every array', writer, numbersBy: 'stringify', columns },
   ...(base ? [{ name: `base ${basename(base)}`, writer: bundleWriter(base, 'base') }] : []),
 ];
 
@@ -65,6 +70,12 @@ const RUNNER = `
 const fs = require('node:fs');
 const { writeJsonFile } = require(process.argv[1]);
 const value = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const as = value.spans && value.spans.asyncSpans;
+if (process.argv[5] && as) {
+  const { numberColumn } = require(process.argv[5]);
+  const typed = { lane: Int32Array, site: Int32Array, rejected: Uint8Array };
+  for (const k of Object.keys(as)) as[k] = numberColumn((typed[k] || Float64Array).from(as[k]));
+}
 const times = [];
 for (let i = 0; i < 2; i++) { const t = process.hrtime.bigint(); writeJsonFile(process.argv[3], value, process.argv[4] || undefined); times.push(Number(process.hrtime.bigint() - t) / 1e6); }
 if (fs.readFileSync(process.argv[3], 'utf8') !== JSON.stringify(value)) throw new Error('not the text JSON.stringify gives');
@@ -80,7 +91,7 @@ for (const input of inputs) {
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < variants.length; k++) {
       const v = (k + round) % variants.length; // the order rotates every round
-      const r = spawnSync(process.execPath, ['-e', RUNNER, variants[v].writer, file, join(dir, 'out.json'), variants[v].numbersBy ?? ''], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['-e', RUNNER, variants[v].writer, file, join(dir, 'out.json'), variants[v].numbersBy ?? '', variants[v].columns ?? ''], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`${variants[v].name}: ${r.stderr}`);
       const [cold, warm] = JSON.parse(r.stdout);
       times[v].cold.push(cold);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonFile, numbersInArrays, DIGITS_FROM } from './jsonFile';
 import { numberColumn } from '../analyzer/numberColumn';
+import { buildSync } from 'esbuild';
 
 const dir = mkdtempSync(join(tmpdir(), 'cl-jsonfile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -142,6 +143,23 @@ describe('writeJsonFile', () => {
     Object.defineProperty(column, 'toJSON', { value: function (this: unknown) { calls++; return toJSON.call(this); } });
     assert.equal(written({ column }), '{"column":[1,2]}', 'a column whose toJSON is not ours is written through it');
     assert.equal(calls, 1);
+  });
+
+  it('recognizes a column made by another copy of numberColumn.ts (another bundle in the same process)', () => {
+    const copy = join(dir, 'numberColumn-copy.cjs');
+    buildSync({ entryPoints: [join(__dirname, '..', 'analyzer', 'numberColumn.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: copy, logLevel: 'error' });
+    const other = require(copy) as typeof import('../analyzer/numberColumn');
+    assert.notEqual(other.numberColumn, numberColumn, 'a second copy of the module');
+    const size = DIGITS_FROM + 3;
+    const doc = { start: other.numberColumn(new Float64Array(size).map((_, i) => i / 1000)) };
+    const from = Array.from;
+    const made: number[] = [];
+    Array.from = function (this: unknown, ...args: unknown[]) { made.push((args[0] as ArrayLike<unknown>).length); return (from as (...a: unknown[]) => unknown).apply(this, args); } as typeof Array.from;
+    let text: string;
+    try { text = written(doc); } finally { Array.from = from; }
+    assert.equal(text, JSON.stringify(doc));
+    assert.deepEqual(made, [], 'written from the column itself, not its toJSON\'s array');
+    assert.equal(numbersInArrays(doc), size);
   });
 
   it('writes records (plain objects in arrays) whole as JSON.stringify does: nested toJSON, values left out, a toJSON\'s result called once', () => {
