@@ -10,6 +10,16 @@ import { forEachSpan } from './threadModel';
 import { SPAN, TICK } from './raw';
 import { requestSpans, requestsInFlightByLane, requestsInFlightSeries, type RequestTable } from './requests';
 
+/**
+ * The await spans' report columns (Spans['asyncSpans']), each with the typed array it is held in
+ * (numberColumn.ts): indexes in 32 bits, the rejected flag in 8, times and invocation numbers
+ * (which can pass 2^31) in doubles.
+ */
+export const ASYNC_SPAN_COLUMNS = {
+  lane: Int32Array, site: Int32Array, start: Float64Array, suspend: Float64Array, end: Float64Array, invocation: Float64Array, rejected: Uint8Array,
+} as const;
+export type AsyncSpanColumns = { [K in keyof typeof ASYNC_SPAN_COLUMNS]: InstanceType<(typeof ASYNC_SPAN_COLUMNS)[K]> };
+
 const MAX_SLICES = 500_000;
 const MAX_ASYNC_SPANS = 1_000_000;
 const MAX_LAG_POINTS = 200_000;
@@ -40,10 +50,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
   let awaitSpans = 0;
   for (const { model } of ctx.threads) forEachSpan(model.spans, 'await', () => { awaitSpans++; });
   const rows = Math.min(awaitSpans, MAX_ASYNC_SPANS);
-  const asyncSpans = {
-    lane: new Int32Array(rows), site: new Int32Array(rows), start: new Float64Array(rows), suspend: new Float64Array(rows),
-    end: new Float64Array(rows), invocation: new Float64Array(rows), rejected: new Uint8Array(rows),
-  };
+  const asyncSpans = Object.fromEntries(Object.entries(ASYNC_SPAN_COLUMNS).map(([k, Column]) => [k, new Column(rows)])) as AsyncSpanColumns;
   let asyncLen = 0;
   const lag: Spans['lag'] = { lane: [], t: [], ms: [] };
   const dropped = { asyncSpans: 0, slices: 0, lag: 0, note: undefined as string | undefined };
@@ -105,11 +112,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
     }
   });
   // Cut to what was filled (spans of unknown sites were skipped): views, no copy.
-  const cut = <T extends Float64Array | Int32Array | Uint8Array>(c: T): T => numberColumn((asyncLen === c.length ? c : c.subarray(0, asyncLen)) as T);
-  const asyncColumns: Spans['asyncSpans'] = {
-    lane: cut(asyncSpans.lane), site: cut(asyncSpans.site), start: cut(asyncSpans.start), suspend: cut(asyncSpans.suspend),
-    end: cut(asyncSpans.end), invocation: cut(asyncSpans.invocation), rejected: cut(asyncSpans.rejected),
-  };
+  const asyncColumns = Object.fromEntries(Object.entries(asyncSpans).map(([k, c]) => [k, numberColumn(asyncLen === c.length ? c : c.subarray(0, asyncLen))])) as AsyncSpanColumns;
   if (dropped.asyncSpans > 0) dropped.note = 'Await spans are sampled per function (all of the first 1000 calls, then 1 in 16) and capped per thread; counts and totals are exact or scaled.';
 
   const n = Math.max(1, Math.ceil(ctx.wallMs / BUCKET_MS));

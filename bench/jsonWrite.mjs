@@ -45,8 +45,12 @@ function bundleWriter(root, name) {
 }
 
 const writer = bundleWriter(ROOT, 'build');
-const columns = join(dir, 'numberColumn.cjs');
-esbuild.buildSync({ entryPoints: [join(ROOT, 'analyzer', 'numberColumn.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: columns, logLevel: 'error' });
+// numberColumn and the await spans' column types, as the analyzer makes them.
+const columns = join(dir, 'columns.cjs');
+esbuild.buildSync({
+  stdin: { contents: "export { numberColumn } from './analyzer/numberColumn'; export { ASYNC_SPAN_COLUMNS } from './analyzer/spans';", resolveDir: ROOT, loader: 'ts' },
+  bundle: true, platform: 'node', format: 'cjs', outfile: columns, logLevel: 'error',
+});
 const variants = [
   { name: 'this build', writer, columns },
   { name: 'digits for every array', writer, numbersBy: 'digits', columns },
@@ -72,9 +76,8 @@ const { writeJsonFile } = require(process.argv[1]);
 const value = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const as = value.spans && value.spans.asyncSpans;
 if (process.argv[5] && as) {
-  const { numberColumn } = require(process.argv[5]);
-  const typed = { lane: Int32Array, site: Int32Array, rejected: Uint8Array };
-  for (const k of Object.keys(as)) as[k] = numberColumn((typed[k] || Float64Array).from(as[k]));
+  const { numberColumn, ASYNC_SPAN_COLUMNS } = require(process.argv[5]);
+  for (const k of Object.keys(as)) as[k] = numberColumn(ASYNC_SPAN_COLUMNS[k].from(as[k]));
 }
 const times = [];
 for (let i = 0; i < 2; i++) { const t = process.hrtime.bigint(); writeJsonFile(process.argv[3], value, process.argv[4] || undefined); times.push(Number(process.hrtime.bigint() - t) / 1e6); }

@@ -28,6 +28,17 @@ function random(seed: number): () => number {
   };
 }
 
+/** `fn`'s result, and the lengths of the arrays Array.from made while it ran (a column's toJSON makes one of the whole column). */
+function withArraysMade<T>(fn: () => T): { result: T; made: number[] } {
+  const from = Array.from;
+  const made: number[] = [];
+  Array.from = function (this: unknown, ...args: unknown[]) {
+    made.push((args[0] as ArrayLike<unknown>).length);
+    return (from as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof Array.from;
+  try { return { result: fn(), made }; } finally { Array.from = from; }
+}
+
 /** Both ways of writing arrays of numbers (the writer chooses one by the document's size: DIGITS_FROM). */
 const NUMBERS_BY = ['digits', 'stringify'] as const;
 
@@ -125,14 +136,9 @@ describe('writeJsonFile', () => {
       const expected = JSON.stringify(doc);
       assert.ok(expected.includes(`"start":[${Array.from(times).map((x) => JSON.stringify(x)).join(',')}]`), 'JSON.stringify writes a column as its numbers');
       assert.ok(expected.includes('"plain":{"0":1.5,"1":2}'));
-      // A subarray is a plain typed array (no toJSON of its own): JSON.stringify's object form, as JSON.stringify writes it.
+      // A subarray is a plain typed array (no toJSON of its own): written in JSON.stringify's object form.
       // Never the whole column as an array (its toJSON's): at most a slice of it at a time.
-      const from = Array.from;
-      const made: number[] = [];
-      Array.from = function (this: unknown, ...args: unknown[]) { made.push((args[0] as ArrayLike<unknown>).length); return (from as (...a: unknown[]) => unknown).apply(this, args); } as typeof Array.from;
-      try {
-        for (const by of NUMBERS_BY) assert.equal(written(doc, by), expected, `${size} rows, ${by}`);
-      } finally { Array.from = from; }
+      const { made } = withArraysMade(() => { for (const by of NUMBERS_BY) assert.equal(written(doc, by), expected, `${size} rows, ${by}`); });
       if (size > 4096) assert.ok(made.every((n) => n <= 4096), `arrays made of ${Math.max(...made)} numbers`);
       assert.equal(written(doc), expected, `${size} rows, the writer's choice`);
       assert.equal(numbersInArrays(doc), 2 * size, 'a column counts its numbers; other typed arrays none');
@@ -152,11 +158,7 @@ describe('writeJsonFile', () => {
     assert.notEqual(other.numberColumn, numberColumn, 'a second copy of the module');
     const size = DIGITS_FROM + 3;
     const doc = { start: other.numberColumn(new Float64Array(size).map((_, i) => i / 1000)) };
-    const from = Array.from;
-    const made: number[] = [];
-    Array.from = function (this: unknown, ...args: unknown[]) { made.push((args[0] as ArrayLike<unknown>).length); return (from as (...a: unknown[]) => unknown).apply(this, args); } as typeof Array.from;
-    let text: string;
-    try { text = written(doc); } finally { Array.from = from; }
+    const { result: text, made } = withArraysMade(() => written(doc));
     assert.equal(text, JSON.stringify(doc));
     assert.deepEqual(made, [], 'written from the column itself, not its toJSON\'s array');
     assert.equal(numbersInArrays(doc), size);

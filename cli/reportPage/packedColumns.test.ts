@@ -5,6 +5,7 @@ import { packColumns } from './packColumns';
 import { syntheticReport } from '../../webview/fixtures/syntheticReport';
 import { timelineHtml } from './page';
 import { numberColumn } from '../../analyzer/numberColumn';
+import { ASYNC_SPAN_COLUMNS, type AsyncSpanColumns } from '../../analyzer/spans';
 
 test('packed columns decode to the same numbers, and take far less room than JSON', async () => {
   const r = syntheticReport({ lanes: 4, spans: 50_000, wallMs: 30_000 });
@@ -27,11 +28,8 @@ test('the analyzer\'s typed columns (analyzer/numberColumn.ts) pack as their num
   const r = syntheticReport({ lanes: 2, spans: 20_000, wallMs: 10_000 });
   const as = r.spans.asyncSpans;
   const arrays = JSON.parse(JSON.stringify(as));
-  r.spans.asyncSpans = {
-    lane: numberColumn(Int32Array.from(as.lane)), site: numberColumn(Int32Array.from(as.site)), start: numberColumn(Float64Array.from(as.start)),
-    suspend: numberColumn(Float64Array.from(as.suspend)), end: numberColumn(Float64Array.from(as.end)),
-    invocation: numberColumn(Float64Array.from(as.invocation)), rejected: numberColumn(Uint8Array.from(as.rejected)),
-  };
+  r.spans.asyncSpans = Object.fromEntries(Object.entries(ASYNC_SPAN_COLUMNS)
+    .map(([k, Column]) => [k, numberColumn(Column.from((as as Record<string, ArrayLike<number>>)[k]))])) as AsyncSpanColumns;
   const p = packColumns(r);
   const paths = p.header.columns.map((c) => c.path);
   for (const k of Object.keys(arrays)) assert.ok(paths.includes(`asyncSpans.${k}`), `asyncSpans.${k} packed`);
