@@ -142,6 +142,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   for (const m of models) {
     const missing = m.tid === 0 ? run.threads.find((t) => t.pid === m.pid && t.tid === 0)?.records.find((r) => r.t === 'noInspector') : undefined;
     if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);
+    for (const why of m.uninstrumented) report.warnings.push(`pid ${m.pid} (${commandOf(m)}${m.tid ? `, worker ${m.tid}` : ''}): ${why}`);
   }
   report.warnings.push(...handOverNotes(models));
   for (const m of models) {

@@ -208,6 +208,8 @@ export type ProbeRecord =
   | { t: 'exit'; code: number; at: number }
   /** The process has no inspector (or could not open it): no CPU profile, the probe still records. */
   | { t: 'noInspector'; reason: string }
+  /** Known at the thread's exit: some of its code ran without our instrumentation (no awaits from it); why, as the report's warning says it. */
+  | { t: 'uninstrumented'; reason: string }
   /** This thread runs the code under test for a test runner's worker (jest, vitest). */
   | { t: 'testRunner'; name: string }
   /**

@@ -37,6 +37,8 @@ export interface ThreadModel {
   handOvers: HandOver[];
   /** The program this process replaced itself with (process.execve), and when (report ms); unset if the call failed. */
   execve?: { command: string; at: number };
+  /** Why some of the thread's code ran uninstrumented, when the probe knew it did (a report warning each). */
+  uninstrumented: string[];
   /** Names of the fs *Sync functions, indexed by the site of fsSync spans. */
   fsSyncNames: string[];
   lastChunk?: Chunk;
@@ -83,7 +85,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun, spansInPlace = 
     : () => 0;
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
-    spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], handOvers: [], fsSyncNames: [],
+    spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], handOvers: [], uninstrumented: [], fsSyncNames: [],
     requests: { names: [], rows: new Float64Array(0), counts: [], dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   // The probe's reading at its start: a start-up stretch then has a count before it too.
@@ -118,6 +120,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun, spansInPlace = 
       case 'handOver': m.handOvers.push({ ...r, at: toMs(r.at), until: toMs(r.until) }); break;
       case 'execve': m.execve = { command: r.command, at: toMs(r.at) }; m.endMs = toMs(r.at); break;
       case 'execveFailed': m.execve = undefined; break;
+      case 'uninstrumented': m.uninstrumented.push(r.reason); break;
       case 'startupDone': m.startupDoneMs = toMs(r.at); break;
       case 'fsSyncNames': m.fsSyncNames = r.names; break;
       case 'exit': m.exitCode = r.code; m.endMs = toMs(r.at); break;

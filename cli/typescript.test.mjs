@@ -2,10 +2,10 @@
 // Each program must print what it prints under tsx (the reference run: `node --import tsx main.ts`),
 // exit 0, and get its planted finding at the right line of the .ts source, labelled with the names
 // the source uses (never esbuild's `import_x.default` or `(0, f)` forms).
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, basename, relative, join } from 'node:path';
 import { SPAN } from '../analyzer/raw.ts';
@@ -189,8 +189,33 @@ describe('tsx: `concurrency-lens profile npx tsx main.ts` (ES module project)', 
     const report = reportOf(s.run);
     assertSequential(report, fixture('ts/nodenext-esm/routes.ts'), 'esm-first', ['await fetchUser()', 'await fetchOrders()'], s.entry);
     assertLoop(report, fixture('ts/nodenext-esm/prices.mts'), 'mts-loop');
+    assert.ok(!report.warnings.some((w) => /not instrumented/.test(w)), report.warnings.join('\n'));
     assertOnTypeScript(report);
     assertSourceNames(report);
+  });
+});
+
+// tsx's --import registers tsx's hooks, and the probe registers ours after them (not before: that
+// would put the loading of tsx and esbuild behind Node's hooks thread). A tsx whose --import
+// registers nothing leaves the ES modules uninstrumented, and the report says so.
+describe("a tsx --import that registers no hooks: the report says the ES modules were not instrumented", () => {
+  let dir;
+  let run;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cl-notsx-'));
+    mkdirSync(join(dir, 'node_modules/tsx/dist'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules/tsx/dist/loader.mjs'), 'export {};\n');
+    writeFileSync(join(dir, 'main.mjs'), 'const wait = (ms) => new Promise((r) => setTimeout(r, ms));\nawait wait(30);\nawait wait(30);\nconsole.log("done");\n');
+    run = await profile(['--quiet'], { cwd: dir, programArgs: ['node', '--import', './node_modules/tsx/dist/loader.mjs', 'main.mjs'] });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  it('runs as it does plain, and warns', () => {
+    assert.equal(run.code, 0, run.stderr.slice(-2000));
+    assert.equal(run.stdout, 'done\n');
+    const report = reportOf(run);
+    const warning = report.warnings.find((w) => /ES modules were not instrumented/.test(w));
+    assert.ok(warning, `no warning: ${JSON.stringify(report.warnings)}`);
+    assert.match(warning, /tsx's --import registered no module hooks/);
   });
 });
 

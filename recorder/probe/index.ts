@@ -21,7 +21,7 @@ import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
-import { installLoadHooks, firstCompiledFile, isLoadingModule, entryUsesEsmLoader, usesEsmLoader } from './loadHooks';
+import { installLoadHooks, firstCompiledFile, isLoadingModule, entryUsesEsmLoader, usesEsmLoader, esmHooksMissing } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
@@ -160,6 +160,8 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   const handOverThread = (last: () => ProbeRecord): void => {
     exited = true;
     closePendingTick(runtime);
+    const uninstrumented = esmHooksMissing();
+    if (uninstrumented) log.write({ t: 'uninstrumented', reason: uninstrumented });
     flush(true);
     log.write(last());
     waitForCollector(opts.runDir);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { followSyncHooks } from './loadHooks';
+import { followSyncHooks, esmLoaderFlags, importsOnlyTsx } from './loadHooks';
 
 // tsx 4.23+ on Node 22/24 installs synchronous hooks (module.registerHooks), which run before the
 // probe's module.register hooks and answer without them. The probe follows: after the program's
@@ -45,4 +45,31 @@ test('after a loader installs synchronous hooks, the probe adds one that instrum
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// A main thread whose only ES-module loader flags are tsx's --import leaves the registration of our
+// ES-module hooks to tsx's (they follow it): registered before, they put the loading of tsx itself
+// behind Node's hooks thread.
+test('--import and --loader flags are read from NODE_OPTIONS, then execArgv, in their every form', () => {
+  assert.deepEqual(esmLoaderFlags(['--require', '/x/preflight.cjs', '--import', 'file:///x/node_modules/tsx/dist/loader.mjs'], '--require "/p/probe.js" --inspect-publish-uid=http'),
+    [{ flag: 'import', value: 'file:///x/node_modules/tsx/dist/loader.mjs' }]);
+  assert.deepEqual(esmLoaderFlags(['--import=tsx', '--loader', 'ts-node/esm'], '--import "./setup.mjs" --experimental-loader=x.mjs'),
+    [{ flag: 'import', value: './setup.mjs' }, { flag: 'experimental-loader', value: 'x.mjs' }, { flag: 'import', value: 'tsx' }, { flag: 'loader', value: 'ts-node/esm' }]);
+  assert.deepEqual(esmLoaderFlags([], ''), []);
+});
+
+test("only tsx's own --import (as its CLI passes it, or as people write it) leaves our hooks to follow it", () => {
+  const only = (...values: string[]) => importsOnlyTsx(values.map((value) => ({ flag: 'import', value })));
+  assert.equal(only('file:///work/app/node_modules/tsx/dist/loader.mjs'), true, "tsx's CLI");
+  assert.equal(only('file:///work/app/node_modules/.pnpm/tsx@4.19.2/node_modules/tsx/dist/loader.mjs'), true, 'pnpm');
+  assert.equal(only('C:\\app\\node_modules\\tsx\\dist\\loader.mjs'), true, 'a Windows path');
+  assert.equal(only('tsx'), true);
+  assert.equal(only('tsx/esm'), true);
+  assert.equal(only('tsx', 'tsx/esm'), true);
+  assert.equal(only('tsx/cjs'), false, 'CommonJS hooks only: no module.register');
+  assert.equal(only('tsx', './setup.mjs'), false, 'another --import may load user ES modules before tsx registers');
+  assert.equal(only('./node_modules/tsx/dist/cli.mjs'), false);
+  assert.equal(only('my-tsx'), false);
+  assert.equal(only(), false, 'no --import: an ES module entry needs ours at once');
+  assert.equal(importsOnlyTsx([{ flag: 'loader', value: 'tsx' }]), false, '--loader: Node starts the hooks thread itself');
 });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as wt from 'node:worker_threads';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile';
@@ -90,7 +91,7 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
 
   if (typeof Module.register === 'function') {
     const register = Module.register;
-    const ours = () => register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
+    const ours = () => { register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } }); esmHooks.registered = true; };
     // Hooks registered last run first: when another loader (tsx, ts-node/esm) registers its hooks,
     // register ours again after it, so we instrument what it produced.
     Module.register = sameShape(register, function (this: unknown, ...args: unknown[]) {
@@ -98,13 +99,59 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
       ours();
       return result;
     });
-    followSyncHooks(Module, ctx, opts);
+    followSyncHooks(Module, ctx, opts, () => { esmHooks.registered = true; });
     Module.syncBuiltinESMExports();
     if ((esmEntry && entryUsesEsmLoader()) || usesEsmLoader()) {
-      ours();
+      // tsx's --import registers its hooks as it loads, and ours follow them (above): registered
+      // now, they would only put the loading of tsx itself (and esbuild) behind Node's hooks thread.
+      if (wt.isMainThread && importsOnlyTsx(esmLoaderFlags())) esmHooks.deferred = true;
+      else ours();
       if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
     }
   }
+}
+
+/**
+ * Our ES-module hooks in this thread: `deferred` when they waited for tsx's to be registered
+ * first (installLoadHooks), `registered` once ours (module.register) or our synchronous hook
+ * (followSyncHooks) are in place.
+ */
+const esmHooks = { deferred: false, registered: false };
+
+/**
+ * Why this thread's ES modules ran uninstrumented, if they did: ours waited for tsx's --import to
+ * register its hooks, and it never did (read at the thread's exit, once the entry point has loaded).
+ */
+export function esmHooksMissing(): string | undefined {
+  if (!esmHooks.deferred || esmHooks.registered) return undefined;
+  return "its ES modules were not instrumented (no awaits recorded from them): tsx's --import registered no module hooks";
+}
+
+/** The values of this process's --import / --loader flags (NODE_OPTIONS' first, as Node takes them). */
+export function esmLoaderFlags(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): { flag: string; value: string }[] {
+  const out: { flag: string; value: string }[] = [];
+  const read = (args: readonly string[]) => {
+    for (let i = 0; i < args.length; i++) {
+      const m = /^--(import|loader|experimental-loader)(?:=(.*))?$/.exec(args[i]);
+      if (!m) continue;
+      const value = m[2] ?? args[++i] ?? '';
+      out.push({ flag: m[1], value: value.replace(/^(["'])(.*)\1$/, '$2') });
+    }
+  };
+  read(nodeOptions.split(/\s+/).filter(Boolean));
+  read(execArgv);
+  return out;
+}
+
+/**
+ * Whether every ES-module loader flag is an --import of tsx's loader (`tsx`, `tsx/esm`, or its
+ * files, as tsx's CLI passes them: `file:///…/node_modules/tsx/dist/loader.mjs`). Its modules
+ * register tsx's hooks when they load, in a main thread (module.register, or module.registerHooks
+ * on Node 22.22.3+/24.11.1+): tsx does not run without them.
+ */
+export function importsOnlyTsx(flags: readonly { flag: string; value: string }[]): boolean {
+  return flags.length > 0 && flags.every(({ flag, value }) => flag === 'import' && (
+    value === 'tsx' || value === 'tsx/esm' || /\/node_modules\/tsx\/dist\/(loader\.mjs|esm\/index\.mjs)$/.test(value.replace(/\\/g, '/'))));
 }
 
 /**
@@ -117,7 +164,7 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
  * source map leads back to the .ts lines). Code our other hooks instrumented already is left as it
  * is (instrumentSource knows its own mark).
  */
-export function followSyncHooks(Module: any, ctx: { distDir: string; runDir: string }, opts: ProbeOptions): void {
+export function followSyncHooks(Module: any, ctx: { distDir: string; runDir: string }, opts: ProbeOptions, followed: () => void = () => undefined): void {
   const registerHooks = Module.registerHooks;
   if (typeof registerHooks !== 'function') return;
   const load = (url: string, context: unknown, nextLoad: (url: string, context: unknown) => any) => {
@@ -130,7 +177,7 @@ export function followSyncHooks(Module: any, ctx: { distDir: string; runDir: str
   };
   Module.registerHooks = sameShape(registerHooks, function (this: unknown, ...args: unknown[]) {
     const result = registerHooks.apply(this, args);
-    try { registerHooks.call(Module, { load }); } catch { /* the program's hooks stay in place */ }
+    try { registerHooks.call(Module, { load }); followed(); } catch { /* the program's hooks stay in place */ }
     return result;
   });
 }
@@ -144,8 +191,7 @@ function sameShape<F extends (...args: any[]) => unknown>(original: F, wrapper: 
 
 /** --import / --loader make Node run the entry point through the ESM loader. */
 export function usesEsmLoader(): boolean {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return flags.some((f) => /^--(import|loader|experimental-loader)(=|$)/.test(f));
+  return esmLoaderFlags().length > 0;
 }
 
 function enableSourceMaps(): void {
