@@ -101,10 +101,11 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     });
     followSyncHooks(Module, ctx, opts, () => { esmHooks.registered = true; });
     Module.syncBuiltinESMExports();
-    if ((esmEntry && entryUsesEsmLoader()) || usesEsmLoader()) {
+    const loaderFlags = esmLoaderFlags();
+    if ((esmEntry && entryUsesEsmLoader()) || loaderFlags.length > 0) {
       // tsx's --import registers its hooks as it loads, and ours follow them (above): registered
       // now, they would only put the loading of tsx itself (and esbuild) behind Node's hooks thread.
-      if (wt.isMainThread && importsOnlyTsx(esmLoaderFlags())) esmHooks.deferred = true;
+      if (wt.isMainThread && importsOnlyTsx(loaderFlags)) esmHooks.deferred = true;
       else ours();
       if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
     }
