@@ -7,7 +7,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as inspector from 'node:inspector';
-import { CLI, runOnce, reportOf } from './fixtures/harness.mjs';
+import { CLI, runOnce, reportOf, fixture, findingAt, lineOf } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -102,5 +102,23 @@ describe("a worker that ends the recorder's profile chunks (console.profileEnd()
     // profile), ~100 ms of wall time, longer on a loaded machine: the profile misses the rest, after it.
     const [, missed, unit, total, totalUnit] = /misses at least ([\d.]+) (ms|s) of the ([\d.]+) (ms|s)/.exec(warnings[0]);
     assert.ok(inMs(missed, unit) > 300 && inMs(missed, unit) <= inMs(total, totalUnit), warnings[0]);
+  });
+});
+
+// A worker's entry point is known only as Node runs it (process.argv[1] is unset as its preloads
+// run): an ES-module worker got no ES-module hooks, ran uninstrumented and was labelled `[eval]`.
+describe('an ES-module worker (new Worker(new URL("./worker.js", import.meta.url)) under "type": "module")', () => {
+  const s = runOnce('esm-worker/main.js');
+  it('runs the program', () => {
+    assert.equal(s.run.stdout, 'worker 3\n');
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it("records the worker's awaits on its lane, labelled with its file", () => {
+    const report = reportOf(s.run);
+    const file = fixture('esm-worker/worker.js');
+    const f = findingAt(report, 'sequential-awaits', file, lineOf(file, 'worker-first'));
+    const lane = report.lanes.find((l) => l.id === f.laneId);
+    assert.equal(lane?.kind, 'worker');
+    assert.match(lane.label, /^worker \d+ · worker\.js$/);
   });
 });

@@ -11,7 +11,8 @@
  *             `http` (no request recording nor its task marks),
  *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit),
  *             `instrumentCache` (instrumented files, and TypeScript the probe transpiles, not
- *             kept across runs: each run parses and transpiles them)
+ *             kept across runs: each run parses and transpiles them), `inThreadHooks` (our
+ *             ES-module hooks are module.register's on every Node, as before module.registerHooks)
  *   CLI:      `youngGenGrowth` (the CLI's young generation grows as V8's default: cli/youngGeneration.ts)
  */
 export const MEASURE_OFF_ENV = 'CONCURRENCY_LENS_MEASURE_OFF';

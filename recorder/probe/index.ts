@@ -21,7 +21,7 @@ import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
-import { installLoadHooks, firstCompiledFile, isLoadingModule, entryUsesEsmLoader, usesEsmLoader, esmHooksMissing } from './loadHooks';
+import { installLoadHooks, firstCompiledFile, workerEntryFile, isLoadingModule, entryUsesEsmLoader, usesEsmLoader, esmHooksMissing } from './loadHooks';
 import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
@@ -113,7 +113,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
       log.write({
         t: 'chunk', at: t0, ticks: pendingTicks.splice(0), marks: runtime.taskMarks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
-        threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? firstCompiledFile(), final,
+        threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? workerEntryFile() ?? firstCompiledFile(), final,
         requests: requests.take((rows) => log.writeRequests(rows)),
       });
       if (withAgg) aggDueAt = now() + (now() - t0) * 100;

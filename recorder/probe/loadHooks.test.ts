@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { followSyncHooks, esmLoaderFlags, importsOnlyTsx } from './loadHooks';
+import { followSyncHooks, esmLoaderFlags, importsOnlyTsx, syncHooksUsable } from './loadHooks';
 
 // tsx 4.23+ on Node 22/24 installs synchronous hooks (module.registerHooks), which run before the
 // probe's module.register hooks and answer without them. The probe follows: after the program's
@@ -72,4 +72,12 @@ test("only tsx's own --import (as its CLI passes it, or as people write it) leav
   assert.equal(only('my-tsx'), false);
   assert.equal(only(), false, 'no --import: an ES module entry needs ours at once');
   assert.equal(importsOnlyTsx([{ flag: 'loader', value: 'tsx' }]), false, '--loader: Node starts the hooks thread itself');
+});
+
+// module.registerHooks is used where tsx 4.23 uses it: the versions after the fixes its
+// CommonJS and require(esm) paths needed (the API itself is from 22.15 and 23.5).
+test('our hooks run in the thread itself (module.registerHooks) on Node 22.22.3+, 24.11.1+, 25.1+ and 26+', () => {
+  for (const v of ['22.22.3', '22.23.5', '24.11.1', '24.22.3', '25.1.0', '26.0.0', '27.3.1']) assert.equal(syncHooksUsable(v, 'function'), true, v);
+  for (const v of ['20.20.2', '22.15.0', '22.22.2', '23.11.0', '24.11.0', '24.1.5', '25.0.0']) assert.equal(syncHooksUsable(v, 'function'), false, v);
+  assert.equal(syncHooksUsable('24.22.3', 'undefined'), false, 'not without the API');
 });

@@ -3,14 +3,18 @@ import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
+import { measureOff } from '../measureOff';
 import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile';
-import { isTypeScript, transpileTypeScript, withInlineMap, moduleFormat, packageTypeOf } from './typescript';
+import { isTypeScript, transpileTypeScript, withInlineMap, moduleFormat, packageTypeOf, type Transpiled } from './typescript';
+import { moduleHooks } from './moduleHooks';
 import { tsFallback, tsPathsAlias } from './tsResolve';
 
 /**
  * Instruments user files as Node loads them: CommonJS through Module.prototype._compile
  * (every .js/.cjs file, whoever requires it), TypeScript through require.extensions, and
- * ES modules through module.register() load hooks when the entry point is an ES module.
+ * ES modules through load hooks (moduleHooks.ts): module.registerHooks' in the thread itself,
+ * in every thread, where syncHooksUsable; else module.register's, where the thread's entry point is
+ * an ES module or a loader flag is given.
  */
 /** Captured before the probe wraps fs.*Sync. */
 const readFileSyncOriginal = fs.readFileSync;
@@ -91,9 +95,20 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
 
   if (typeof Module.register === 'function') {
     const register = Module.register;
-    const ours = () => { register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } }); esmHooks.registered = true; };
+    const registerHooks = Module.registerHooks;
+    // Synchronous hooks in this thread where Node's can be trusted with them, as tsx does, and
+    // the program is not TypeScript (whose files esbuild's service, on the hooks thread,
+    // transpiles ~10× faster than a run of its binary per file); else module.register's.
+    const inThread = syncHooksUsable(process.versions.node, typeof registerHooks) && !isTypeScript(process.argv[1] ?? '') && !measureOff('inThreadHooks');
+    let inThreadHooks: unknown;
+    const ours = () => {
+      if (!inThread) register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
+      else inThreadHooks ??= registerHooks.call(Module, moduleHooks(opts, readAndTranspile(opts)));
+      esmHooks.registered = true;
+    };
     // Hooks registered last run first: when another loader (tsx, ts-node/esm) registers its hooks,
-    // register ours again after it, so we instrument what it produced.
+    // register ours again after it, so we instrument what it produced. (Synchronous hooks run
+    // before every module.register hook: once ours are in place, they see what those produced.)
     Module.register = sameShape(register, function (this: unknown, ...args: unknown[]) {
       const result = register.apply(this, args);
       ours();
@@ -102,14 +117,41 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     followSyncHooks(Module, ctx, opts, () => { esmHooks.registered = true; });
     Module.syncBuiltinESMExports();
     const loaderFlags = esmLoaderFlags();
-    if ((esmEntry && entryUsesEsmLoader()) || loaderFlags.length > 0) {
+    // In the thread itself, our hooks cost little: every thread gets them, and an ES module a
+    // CommonJS thread import()s is instrumented too (a piscina task file, whose worker is
+    // CommonJS). module.register's start a hooks thread (~35–50 ms a worker): only where the entry
+    // point is an ES module, or a loader flag brings the ESM loader anyway. A worker's entry is
+    // known only as it runs (followWorkerEntry).
+    if (!wt.isMainThread) followWorkerEntry(Module, () => { if (esmEntry && !esmHooks.registered && entryUsesEsmLoader()) ours(); });
+    if ((esmEntry && (inThread || entryUsesEsmLoader())) || loaderFlags.length > 0) {
       // tsx's --import registers its hooks as it loads, and ours follow them (above): registered
-      // now, they would only put the loading of tsx itself (and esbuild) behind Node's hooks thread.
+      // now, they would only put the loading of tsx itself (and esbuild) behind Node's hooks thread
+      // (and, in the thread, make ours transpile what tsx would).
       if (wt.isMainThread && importsOnlyTsx(loaderFlags)) esmHooks.deferred = true;
       else ours();
       if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
     }
   }
+}
+
+/**
+ * Whether module.registerHooks (Node 22.15+/23.5+) is in the versions tsx 4.23 uses it on:
+ * 22.22.3+, 24.11.1+, 25.1+ and 26+ (fixes to its CommonJS and require(esm) paths came later than
+ * the API). There it runs in the thread that registered it: no hooks thread to start (~70 ms
+ * before an ES-module entry's first line, on Node 22.23.5).
+ */
+export function syncHooksUsable(version: string, registerHooks: string): boolean {
+  if (registerHooks !== 'function') return false;
+  const [major, minor, patch] = version.split('.').map(Number);
+  const since: Record<number, [number, number]> = { 22: [22, 3], 24: [11, 1], 25: [1, 0] };
+  if (major >= 26) return true;
+  const from = since[major];
+  return !!from && (minor > from[0] || (minor === from[0] && patch >= from[1]));
+}
+
+/** Our synchronous hooks' TypeScript: read and transpiled in the thread (esbuild's binary, kept across runs). */
+function readAndTranspile(opts: ProbeOptions): (file: string) => Transpiled {
+  return (file) => transpileTypeScript(readFileSyncOriginal(file, 'utf8'), file, 'esm', { distDir: path.dirname(opts.probePath), esbuildPath: opts.esbuildPath });
 }
 
 /**
@@ -180,6 +222,33 @@ export function followSyncHooks(Module: any, ctx: { distDir: string; runDir: str
     const result = registerHooks.apply(this, args);
     try { registerHooks.call(Module, { load }); followed(); } catch { /* the program's hooks stay in place */ }
     return result;
+  });
+}
+
+/** A worker's entry file, once Node runs it (followWorkerEntry). */
+let workerEntry: string | undefined;
+
+/** The file a worker was started with (`new Worker(file)`), once Node runs it; undefined in a main thread and for `eval` workers. */
+export function workerEntryFile(): string | undefined {
+  return workerEntry;
+}
+
+/**
+ * A worker's entry point is not known as its preloads (the probe) run: Node sets process.argv[1]
+ * and calls Module.runMain(filename) only after them (lib/internal/main/worker_thread.js, Node 20
+ * to 24; `eval` workers do not). `running()` is called there, before the entry loads: an ES-module
+ * worker (`new Worker(new URL('./worker.js', import.meta.url))` under "type": "module", tinypool's
+ * own ES-module entry) gets our hooks as a main thread's ES-module entry does. The wrapper
+ * is used once, and Node's runMain is put back first.
+ */
+function followWorkerEntry(Module: any, running: () => void): void {
+  const runMain = Module.runMain;
+  if (typeof runMain !== 'function') return;
+  Module.runMain = sameShape(runMain, function (this: unknown, ...args: unknown[]) {
+    Module.runMain = runMain;
+    if (typeof args[0] === 'string') workerEntry = args[0];
+    try { running(); } catch { /* the worker runs uninstrumented */ }
+    return runMain.apply(this, args);
   });
 }
 
