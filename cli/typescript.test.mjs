@@ -230,3 +230,31 @@ describe('tsx: `concurrency-lens profile node --import tsx main.ts` (CommonJS pr
     assertSourceNames(report);
   });
 });
+
+// The probe transpiles TypeScript with esbuild, whose processes (its binary per file, its service)
+// are children of the program's process: they were shown as the program's own lanes on a run with
+// nothing transpiled yet. Marked in their environment, the recorder leaves them out; an esbuild
+// the program starts itself stays.
+describe("the probe's own esbuild processes are not the program's", () => {
+  const ts = profiled('ts/nodenext-esm/main.ts');
+  const fresh = { entry: fixture('ts/nodenext-esm/main.ts') };
+  const own = { entry: fixture('own-esbuild/main.js') };
+  before(async () => {
+    // Nothing kept from earlier runs: every .ts file is transpiled by esbuild in this one.
+    fresh.run = await profile([fresh.entry, '--quiet'], { cwd: dirname(fresh.entry), timeoutMs: 120_000, env: { CONCURRENCY_LENS_MEASURE_OFF: 'instrumentCache' } });
+    own.run = await profile([own.entry, '--quiet'], { cwd: dirname(own.entry), timeoutMs: 120_000 });
+  });
+  it('a TypeScript program transpiled from scratch has only its own lanes', () => {
+    assert.equal(fresh.run.code, 0, fresh.run.stderr);
+    assert.equal(fresh.run.stdout, ts.run.stdout);
+    const report = reportOf(fresh.run);
+    assert.deepEqual(report.lanes.map((l) => l.kind), ['main'], report.lanes.map((l) => l.label).join('\n'));
+    assertSequential(report, fixture('ts/nodenext-esm/routes.ts'), 'esm-first', ['await fetchUser()', 'await fetchOrders()'], fresh.entry);
+  });
+  it("a program's own esbuild service is its lane", () => {
+    assert.equal(own.run.code, 0, own.run.stderr);
+    assert.equal(own.run.stdout, 'const n = 1;\n');
+    const report = reportOf(own.run);
+    assert.ok(report.lanes.some((l) => l.kind === 'process' && /esbuild/.test(l.label)), report.lanes.map((l) => l.label).join('\n'));
+  });
+});

@@ -8,6 +8,11 @@ export const OPTIONS_ENV = 'CONCURRENCY_LENS_OPTIONS';
 export const PROBE_GLOBAL = Symbol.for('concurrency-lens');
 /** Binding the recorder installs; the probe calls it at exit and waits to be released. */
 export const EXIT_BINDING = '__concurrencyLensExit';
+/**
+ * Set (to "1") in the environment of the processes the probe starts itself (esbuild, transpiling
+ * TypeScript), so the recorder's process tree leaves them out: they are not the program's.
+ */
+export const OWN_PROCESS_ENV = 'CONCURRENCY_LENS_OWN_PROCESS';
 
 export interface ProbeOptions {
   runDir: string;

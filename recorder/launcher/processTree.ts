@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { RawProcessTree, RawTreeProcess } from '../../analyzer/raw';
+import { OWN_PROCESS_ENV } from '../probeOptions';
 
 /** Set to switch off every /proc reader (the fallbacks of macOS and Windows, testable on Linux). */
 export const NO_PROC_ENV = 'CONCURRENCY_LENS_NO_PROC';
@@ -48,6 +49,19 @@ function readArgv(pid: number): string[] | undefined {
   return text ? text.replace(/\0$/, '').split('\0') : undefined;
 }
 
+/** esbuild's binary, by its command name or path (what the probe starts to transpile TypeScript). */
+function isEsbuild(argv: readonly string[], comm: string): boolean {
+  return comm === 'esbuild' || /[\\/]esbuild(\.exe)?$/.test(argv[0] ?? '');
+}
+
+/**
+ * Whether a process's environment has OWN_PROCESS_ENV: the probe started it itself. Read whole
+ * (the variable is among the last set), once per esbuild process.
+ */
+function startedByProbe(pid: number): boolean {
+  try { return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${OWN_PROCESS_ENV}=1`); } catch { return false; }
+}
+
 function readPeakRssKb(pid: number): number | undefined {
   const m = /VmHWM:\s*(\d+)/.exec(readProc(`/proc/${pid}/status`) ?? '');
   return m ? Number(m[1]) : undefined;
@@ -73,7 +87,7 @@ export interface ProcessTreeSampler {
 /**
  * Samples every descendant of `rootPid` from /proc every `intervalMs`: pid, ppid (the parent at
  * discovery; orphans keep it), argv, cumulative CPU (utime + stime), RSS; for processes that run
- * no probe, also the kernel's peak RSS. Contract: a process that lives less than one interval may
+ * no probe, also the kernel's peak RSS. The esbuild processes the probe starts itself are left out. Contract: a process that lives less than one interval may
  * be missed, and CPU a process uses after its last sample is not counted. Costs one readdir of
  * /proc and 1–3 small reads per live descendant per tick; its own CPU time is in `costMs`.
  * Without /proc (see procUnavailable) it records nothing and says why.
@@ -84,7 +98,7 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
   const kbPerPage = pageKb();
   const bootToHrUs = hrUs() - (readStat(process.pid)?.startTicks ?? 0) * (1e6 / CLOCK_TICKS_PER_S) - Math.round(process.uptime() * 1e6);
   const ignored = new Set<number>();
-  const tracked = new Map<number, RawTreeProcess & { startTicks: number; alive: boolean; argvReads: number }>();
+  const tracked = new Map<number, RawTreeProcess & { startTicks: number; alive: boolean; argvReads: number; ownChecked: boolean }>();
   const rssSum: RawProcessTree['rssSum'] = { t: [], kb: [] };
   let samples = 0, costUs = 0, lastT = hrUs();
 
@@ -115,7 +129,7 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
         const startUs = Math.min(t, Math.max(lastT, bootToHrUs + stat.startTicks * (1e6 / CLOCK_TICKS_PER_S)));
         const argv = readArgv(pid);
         tracked.set(pid, { pid, ppid: stat.ppid, argv: argv ?? [stat.comm], comm: stat.comm, startUs, endUs: undefined,
-          t: [], userMs: [], systemMs: [], rssKb: [], startTicks: stat.startTicks, alive: true, argvReads: argv ? 1 : 0 });
+          t: [], userMs: [], systemMs: [], rssKb: [], startTicks: stat.startTicks, alive: true, argvReads: argv ? 1 : 0, ownChecked: false });
         fresh.splice(i, 1);
         grew = true;
       }
@@ -131,6 +145,11 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
       // been read on two ticks, and again whenever the executable changes.
       if (stat.comm !== p.comm) { p.comm = stat.comm; p.argvReads = 0; }
       if (p.argvReads < 2) { const argv = readArgv(p.pid); if (argv) { p.argv = argv; p.argvReads++; } }
+      // The probe's own esbuild (transpiling TypeScript) is not the program's: left out, its CPU and RSS too.
+      if (!p.ownChecked && isEsbuild(p.argv, p.comm)) {
+        p.ownChecked = true;
+        if (startedByProbe(p.pid)) { tracked.delete(p.pid); ignored.add(p.pid); continue; }
+      }
       const rss = stat.rssPages * kbPerPage;
       p.t.push(t); p.userMs.push(stat.userTicks * (1000 / CLOCK_TICKS_PER_S)); p.systemMs.push(stat.systemTicks * (1000 / CLOCK_TICKS_PER_S)); p.rssKb.push(rss);
       // The kernel's peak (VmHWM) for processes without a probe: it only grows, so reading it on
@@ -151,7 +170,7 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
     stop: () => {
       clearInterval(timer);
       sample(true);
-      const processes = [...tracked.values()].map(({ startTicks: _s, alive: _a, argvReads: _r, ...p }) => p);
+      const processes = [...tracked.values()].map(({ startTicks: _s, alive: _a, argvReads: _r, ownChecked: _o, ...p }) => p);
       return { intervalMs, samples, costMs: Math.round(costUs / 100) / 10, processes, rssSum };
     },
   };

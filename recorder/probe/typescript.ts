@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { InstrumentCache } from './instrumentCache';
 import { measureOff } from '../measureOff';
+import { OWN_PROCESS_ENV } from '../probeOptions';
 
 // Captured before the probe wraps fs.*Sync: this is module loading, not the program's I/O.
 const { readFileSync } = fs;
@@ -62,7 +63,7 @@ export interface TranspileContext { distDir: string; esbuildPath: string }
 export function transpileTypeScript(source: string, file: string, format: 'cjs' | 'esm', ctx: TranspileContext): Transpiled {
   const kept = transpiledKept(ctx, source, file, format);
   if (kept) return kept;
-  const r = loadEsbuild(ctx.esbuildPath).transformSync(source, transformOptions(file, format));
+  const r = ours(() => loadEsbuild(ctx.esbuildPath).transformSync(source, transformOptions(file, format)));
   return keep(ctx, source, file, format, { code: r.code, map: JSON.parse(r.map) });
 }
 
@@ -74,7 +75,8 @@ export function transpileTypeScript(source: string, file: string, format: 'cjs' 
 export async function transpileTypeScriptAsync(source: string, file: string, format: 'cjs' | 'esm', ctx: TranspileContext): Promise<Transpiled> {
   const kept = transpiledKept(ctx, source, file, format);
   if (kept) return kept;
-  const r = await loadEsbuild(ctx.esbuildPath).transform(source, transformOptions(file, format));
+  // The service process starts within the first call, synchronously.
+  const r = await ours(() => loadEsbuild(ctx.esbuildPath).transform(source, transformOptions(file, format)));
   return keep(ctx, source, file, format, { code: r.code, map: JSON.parse(r.map) });
 }
 
@@ -98,6 +100,19 @@ function transpiledKept(ctx: TranspileContext, source: string, file: string, for
 function keep(ctx: TranspileContext, source: string, file: string, format: 'cjs' | 'esm', t: Transpiled): Transpiled {
   transpiled?.set(file, format === 'esm', source, ctx.esbuildPath, JSON.stringify([t.code, t.map]));
   return t;
+}
+
+/**
+ * `run()` with OWN_PROCESS_ENV set in this thread's environment, which the processes esbuild
+ * starts in it inherit (its binary per call, its service): the recorder leaves them out of the
+ * program's processes. Put back before `run` returns: the program's code never sees it.
+ */
+function ours<T>(run: () => T): T {
+  const saved = process.env[OWN_PROCESS_ENV];
+  process.env[OWN_PROCESS_ENV] = '1';
+  try { return run(); } finally {
+    if (saved === undefined) delete process.env[OWN_PROCESS_ENV]; else process.env[OWN_PROCESS_ENV] = saved;
+  }
 }
 
 function transformOptions(file: string, format: 'cjs' | 'esm') {
