@@ -3,14 +3,15 @@
 // - module.registerHooks (22.22.3+, 24.11.1+): our ES-module hooks run in each thread itself, with
 //   no hooks thread; every thread gets them, so an ES module a CommonJS thread import()s (a
 //   piscina task file) is instrumented too;
-// - Node's own type stripping (22.18+), whose TypeScript the probe transpiles and instruments;
+// - Node's own type stripping (22.18+): the probe instruments what it makes of an ES module's
+//   TypeScript (kept across runs), in the thread;
 // - tsx 4.23+'s own synchronous hooks, which the probe follows.
 // Each program must print what it prints plain under the same Node, exit 0, and get its planted
 // findings at the right lines.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { CLI, ROOT, profile, fixture, lineOf, reportOf, findingAt, describeFindings } from './fixtures/harness.mjs';
 
@@ -87,6 +88,20 @@ for (const [major, version] of NODES) {
       const report = reportOf(s.run);
       findingOn(report, 'sequential-awaits', 'esm-in-thread/entry.mts', 'entry-first', 'entry.mts');
       findingOn(report, 'await-in-loop', 'esm-in-thread/prices.mts', 'mts-loop', 'entry.mts');
+    });
+  });
+
+  describe(`Node ${version}: \`node main.ts\` of an ES-module project (./x.js imports of .ts files: Node alone cannot run it)`, () => {
+    const entry = fixture('ts/nodenext-esm/main.ts');
+    const s = runBoth([entry], dirname(entry), ['--import', 'tsx']);
+    it('runs as under tsx and exits 0', () => assertSameProgram(s));
+    it('locates the findings on the .ts lines and columns', () => {
+      const report = reportOf(s.run);
+      const routes = fixture('ts/nodenext-esm/routes.ts');
+      const { f } = findingOn(report, 'sequential-awaits', 'ts/nodenext-esm/routes.ts', 'esm-first', 'main.ts');
+      const line = readFileSync(routes, 'utf8').split('\n')[f.location.line - 1];
+      assert.equal(line.slice(f.location.column - 1).split('(')[0], 'await fetchUser', `column ${f.location.column} of: ${line}`);
+      findingOn(report, 'await-in-loop', 'ts/nodenext-esm/prices.mts', 'mts-loop', 'main.ts');
     });
   });
 

@@ -5,7 +5,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { measureOff } from '../measureOff';
 import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile';
-import { isTypeScript, transpileTypeScript, withInlineMap, moduleFormat, packageTypeOf, type Transpiled } from './typescript';
+import { isTypeScript, transpileTypeScript, strippedTypeScript, withInlineMap, moduleFormat, packageTypeOf, type Transpiled } from './typescript';
 import { moduleHooks } from './moduleHooks';
 import { tsFallback, tsPathsAlias } from './tsResolve';
 
@@ -97,13 +97,15 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     const register = Module.register;
     const registerHooks = Module.registerHooks;
     // Synchronous hooks in this thread where Node's can be trusted with them, as tsx does, and
-    // the program is not TypeScript (whose files esbuild's service, on the hooks thread,
-    // transpiles ~10× faster than a run of its binary per file); else module.register's.
-    const inThread = syncHooksUsable(process.versions.node, typeof registerHooks) && !isTypeScript(process.argv[1] ?? '') && !measureOff('inThreadHooks');
+    // where a TypeScript program's ES modules can be stripped of their types in the thread (else
+    // esbuild's service, on the hooks thread, transpiles them ~10× faster than a run of its
+    // binary per file); else module.register's.
+    const strip = typeof Module.stripTypeScriptTypes === 'function' ? nodeTypeStripping(Module.stripTypeScriptTypes, opts) : undefined;
+    const inThread = syncHooksUsable(process.versions.node, typeof registerHooks) && (!!strip || !isTypeScript(process.argv[1] ?? '')) && !measureOff('inThreadHooks');
     let inThreadHooks: unknown;
     const ours = () => {
       if (!inThread) register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
-      else inThreadHooks ??= registerHooks.call(Module, moduleHooks(opts, readAndTranspile(opts)));
+      else inThreadHooks ??= registerHooks.call(Module, moduleHooks(opts, readAndTranspile(opts), strip));
       esmHooks.registered = true;
     };
     // Hooks registered last run first: when another loader (tsx, ts-node/esm) registers its hooks,
@@ -147,6 +149,22 @@ export function syncHooksUsable(version: string, registerHooks: string): boolean
   if (major >= 26) return true;
   const from = since[major];
   return !!from && (minor > from[0] || (minor === from[0] && patch >= from[1]));
+}
+
+/**
+ * Node's own type stripping (module.stripTypeScriptTypes, Node 22.13+), which is what Node runs a
+ * `module-typescript` file through: our hooks instrument its output instead of handing Node the
+ * types. The API warns that it is experimental, once per thread, on the program's stderr: the
+ * program did not call it, so that warning is left unsaid (process.emitWarning is Node's only
+ * while the call runs; a program calling the API itself later is not warned again).
+ */
+function nodeTypeStripping(stripTypeScriptTypes: (code: string, options?: object) => string, opts: ProbeOptions): (source: string, file: string) => string | undefined {
+  const strip = (source: string) => {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = () => undefined;
+    try { return stripTypeScriptTypes(source, { mode: 'strip' }); } catch { return undefined; } finally { process.emitWarning = emitWarning; }
+  };
+  return (source, file) => strippedTypeScript(source, file, { distDir: path.dirname(opts.probePath), esbuildPath: opts.esbuildPath }, strip);
 }
 
 /** Our synchronous hooks' TypeScript: read and transpiled in the thread (esbuild's binary, kept across runs). */

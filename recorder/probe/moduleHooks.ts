@@ -8,7 +8,8 @@
  * one returned, a promise or not (`afterNext`), so both kinds share every decision. The
  * TypeScript files no other loader handles are transpiled by `ownTypeScript` (esbuild's
  * long-lived service for the asynchronous hooks, a run of its binary per file for the
- * synchronous ones: `transpileTypeScript` and `transpileTypeScriptAsync`).
+ * synchronous ones: `transpileTypeScript` and `transpileTypeScriptAsync`), except where
+ * `stripTypes` (Node's own type stripping, in the thread) takes an ES module's types out.
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,7 +51,12 @@ export interface ModuleHooks {
   load(url: string, context: any, nextLoad: Next): Maybe<any>;
 }
 
-export function moduleHooks(opts: ProbeOptions, ownTypeScript: (file: string) => Maybe<Transpiled>): ModuleHooks {
+/**
+ * `stripTypes(source, file)`: the TypeScript source with its types replaced by blanks (every line and
+ * column where it was: no source map), as Node runs a `module-typescript` file; undefined where it
+ * cannot (syntax that needs a transform: enums, namespaces…), which `ownTypeScript` transpiles.
+ */
+export function moduleHooks(opts: ProbeOptions, ownTypeScript: (file: string) => Maybe<Transpiled>, stripTypes?: (source: string, file: string) => string | undefined): ModuleHooks {
   const ownDir = path.dirname(opts.probePath);
   const ctx = { distDir: ownDir, runDir: opts.runDir };
 
@@ -100,6 +106,10 @@ export function moduleHooks(opts: ProbeOptions, ownTypeScript: (file: string) =>
         // Node's own type stripping (on by default from Node 22.18 and 23.6: formats
         // `module-typescript`, `commonjs-typescript`) is no other loader: its source still has the
         // types, and left to Node it would run uninstrumented. Transpiled by us, as where Node has none.
+        if (result.format === 'module-typescript' && stripTypes && result.source != null) {
+          const stripped = stripTypes(loadedSourceText(result.source), file);
+          if (stripped !== undefined) return { ...result, format: 'module', source: instrumentSource(ctx, stripped, file, true) };
+        }
         if (result.format === 'module-typescript' || result.format === 'commonjs-typescript') return ownModule(file);
         // CommonJS goes through Module._compile, which the probe instruments in the running thread.
         if (result.format !== 'module' || result.source == null) return result;
