@@ -87,9 +87,10 @@ export interface ProcessTreeSampler {
 /**
  * Samples every descendant of `rootPid` from /proc every `intervalMs`: pid, ppid (the parent at
  * discovery; orphans keep it), argv, cumulative CPU (utime + stime), RSS; for processes that run
- * no probe, also the kernel's peak RSS. The esbuild processes the probe starts itself are left out. Contract: a process that lives less than one interval may
- * be missed, and CPU a process uses after its last sample is not counted. Costs one readdir of
- * /proc and 1–3 small reads per live descendant per tick; its own CPU time is in `costMs`.
+ * no probe, also the kernel's peak RSS. The esbuild processes the probe starts itself are left
+ * out. Contract: a process that lives less than one interval may be missed, and CPU a process
+ * uses after its last sample is not counted. Costs one readdir of /proc and 1–3 small reads per
+ * live descendant per tick; its own CPU time is in `costMs`.
  * Without /proc (see procUnavailable) it records nothing and says why.
  */
 export function startProcessTree(rootPid: number | undefined, intervalMs = 100, isProbed: (pid: number) => boolean = () => false): ProcessTreeSampler {
@@ -98,7 +99,12 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
   const kbPerPage = pageKb();
   const bootToHrUs = hrUs() - (readStat(process.pid)?.startTicks ?? 0) * (1e6 / CLOCK_TICKS_PER_S) - Math.round(process.uptime() * 1e6);
   const ignored = new Set<number>();
-  const tracked = new Map<number, RawTreeProcess & { startTicks: number; alive: boolean; argvReads: number; ownChecked: boolean }>();
+  /**
+   * `forkOnly`: seen only as a copy of its parent so far (same name and command: forked, not yet
+   * exec'd). One that ends so, seen on one tick, is left out: what it ran is unknown, and it is
+   * not its parent's command (the probe's esbuild binary, spawned synchronously, lives ~25 ms).
+   */
+  const tracked = new Map<number, RawTreeProcess & { startTicks: number; alive: boolean; argvReads: number; ownChecked: boolean; forkOnly: boolean }>();
   const rssSum: RawProcessTree['rssSum'] = { t: [], kb: [] };
   let samples = 0, costUs = 0, lastT = hrUs();
 
@@ -128,8 +134,10 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
         if (pid !== rootPid && !tracked.get(stat.ppid)?.alive) continue;
         const startUs = Math.min(t, Math.max(lastT, bootToHrUs + stat.startTicks * (1e6 / CLOCK_TICKS_PER_S)));
         const argv = readArgv(pid);
+        const parent = tracked.get(stat.ppid);
+        const forkOnly = !!parent && parent.comm === stat.comm && !!argv && argv.join('\0') === parent.argv.join('\0');
         tracked.set(pid, { pid, ppid: stat.ppid, argv: argv ?? [stat.comm], comm: stat.comm, startUs, endUs: undefined,
-          t: [], userMs: [], systemMs: [], rssKb: [], startTicks: stat.startTicks, alive: true, argvReads: argv ? 1 : 0, ownChecked: false });
+          t: [], userMs: [], systemMs: [], rssKb: [], startTicks: stat.startTicks, alive: true, argvReads: argv ? 1 : 0, ownChecked: false, forkOnly });
         fresh.splice(i, 1);
         grew = true;
       }
@@ -143,8 +151,11 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
       if (!stat || stat.startTicks !== p.startTicks) { p.alive = false; p.endUs = t; continue; }
       // A fork execs right away (and cmdline reads empty during an exec): read argv until it has
       // been read on two ticks, and again whenever the executable changes.
-      if (stat.comm !== p.comm) { p.comm = stat.comm; p.argvReads = 0; }
-      if (p.argvReads < 2) { const argv = readArgv(p.pid); if (argv) { p.argv = argv; p.argvReads++; } }
+      if (stat.comm !== p.comm) { p.comm = stat.comm; p.argvReads = 0; p.forkOnly = false; }
+      if (p.argvReads < 2) {
+        const argv = readArgv(p.pid);
+        if (argv) { if (argv.join('\0') !== p.argv.join('\0')) p.forkOnly = false; p.argv = argv; p.argvReads++; }
+      }
       // The probe's own esbuild (transpiling TypeScript) is not the program's: left out, its CPU and RSS too.
       if (!p.ownChecked && isEsbuild(p.argv, p.comm)) {
         p.ownChecked = true;
@@ -170,7 +181,8 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
     stop: () => {
       clearInterval(timer);
       sample(true);
-      const processes = [...tracked.values()].map(({ startTicks: _s, alive: _a, argvReads: _r, ownChecked: _o, ...p }) => p);
+      const processes = [...tracked.values()].filter((p) => !(p.forkOnly && p.t.length <= 1))
+        .map(({ startTicks: _s, alive: _a, argvReads: _r, ownChecked: _o, forkOnly: _f, ...p }) => p);
       return { intervalMs, samples, costMs: Math.round(costUs / 100) / 10, processes, rssSum };
     },
   };
