@@ -70,19 +70,26 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
   };
   Module._resolveFilename = sameShape(resolveFilename, resolveTs);
 
+  // Node passes a third argument, the format: `module` where a require() loads an ES module
+  // (require(esm), Node 20.19+/22.12+: a piscina task file, `require('./lib.mjs')`), which Node
+  // then compiles as one. It is passed on as it came; such a module is instrumented as an ES
+  // module (as a script it does not parse, and ran uninstrumented). TypeScript formats
+  // (`commonjs-typescript`, `module-typescript`: Node strips the types after this) are not ours
+  // to parse.
   const compile = Module.prototype._compile;
-  Module.prototype._compile = function (content: string, filename: string) {
+  Module.prototype._compile = sameShape(compile, function (this: any, content: string, filename: string, ...rest: unknown[]) {
     firstFile ??= filename;
-    if (isUserFile(filename, opts.includeNodeModules, ownDir)) {
+    const format = rest[0];
+    if ((format === undefined || format === 'commonjs' || format === 'module') && isUserFile(filename, opts.includeNodeModules, ownDir)) {
       const map = maps.get(filename);
       maps.delete(filename);
-      content = instrumentSource(ctx, content, filename, false, map);
+      content = instrumentSource(ctx, content, filename, format === 'module', map);
       if (map) content = withInlineMap(content, map);
     }
-    const result = compile.call(this, content, filename);
+    const result = compile.call(this, content, filename, ...rest);
     onCompiled(filename, this.exports);
     return result;
-  };
+  });
 
   const loadTs = (module: any, filename: string) => {
     const source = readFileSyncOriginal(filename, 'utf8'); // loading code, as Node's own loader does

@@ -105,7 +105,8 @@ export function moduleHooks(opts: ProbeOptions, ownTypeScript: (file: string) =>
       return afterNext(() => nextLoad(url, context), (result) => {
         // Node's own type stripping (on by default from Node 22.18 and 23.6: formats
         // `module-typescript`, `commonjs-typescript`) is no other loader: its source still has the
-        // types, and left to Node it would run uninstrumented. Transpiled by us, as where Node has none.
+        // types, and left to Node it would run uninstrumented. Stripped (stripTypes) or transpiled
+        // by us, then instrumented, as where Node has none.
         if (result.format === 'module-typescript' && stripTypes && result.source != null) {
           const stripped = stripTypes(loadedSourceText(result.source), file);
           if (stripped !== undefined) return { ...result, format: 'module', source: instrumentSource(ctx, stripped, file, true) };
