@@ -127,8 +127,8 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     Module.syncBuiltinESMExports();
     const loaderFlags = esmLoaderFlags();
     // In the thread itself, our hooks cost little: every thread gets them, and an ES module a
-    // CommonJS thread import()s is instrumented too (a piscina task file, whose worker is
-    // CommonJS). module.register's start a hooks thread (~35–50 ms a worker): only where the entry
+    // CommonJS thread import()s is instrumented too (`await import('./task.mjs')` in CommonJS
+    // code). module.register's start a hooks thread (~35–50 ms a worker): only where the entry
     // point is an ES module, or a loader flag brings the ESM loader anyway. A worker's entry is
     // known only as it runs (followWorkerEntry).
     if (!wt.isMainThread) followWorkerEntry(Module, () => { if (esmEntry && !esmHooks.registered && entryUsesEsmLoader()) ours(); });
@@ -146,7 +146,7 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
 /**
  * Whether module.registerHooks (Node 22.15+/23.5+) is in the versions tsx 4.23 uses it on:
  * 22.22.3+, 24.11.1+, 25.1+ and 26+ (fixes to its CommonJS and require(esm) paths came later than
- * the API). There it runs in the thread that registered it: no hooks thread to start (~70 ms
+ * the API). There it runs in the thread that registered it: no hooks thread to start (~90 ms
  * before an ES-module entry's first line, on Node 22.23.5).
  */
 export function syncHooksUsable(version: string, registerHooks: string): boolean {
