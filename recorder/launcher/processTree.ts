@@ -49,6 +49,10 @@ function readArgv(pid: number): string[] | undefined {
   return text ? text.replace(/\0$/, '').split('\0') : undefined;
 }
 
+function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** esbuild's binary, by its command name or path (what the probe starts to transpile TypeScript). */
 function isEsbuild(argv: readonly string[], comm: string): boolean {
   return comm === 'esbuild' || /[\\/]esbuild(\.exe)?$/.test(argv[0] ?? '');
@@ -135,7 +139,7 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
         const startUs = Math.min(t, Math.max(lastT, bootToHrUs + stat.startTicks * (1e6 / CLOCK_TICKS_PER_S)));
         const argv = readArgv(pid);
         const parent = tracked.get(stat.ppid);
-        const forkOnly = !!parent && parent.comm === stat.comm && !!argv && argv.join('\0') === parent.argv.join('\0');
+        const forkOnly = !!parent && parent.comm === stat.comm && !!argv && sameArgv(argv, parent.argv);
         tracked.set(pid, { pid, ppid: stat.ppid, argv: argv ?? [stat.comm], comm: stat.comm, startUs, endUs: undefined,
           t: [], userMs: [], systemMs: [], rssKb: [], startTicks: stat.startTicks, alive: true, argvReads: argv ? 1 : 0, ownChecked: false, forkOnly });
         fresh.splice(i, 1);
@@ -154,7 +158,7 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
       if (stat.comm !== p.comm) { p.comm = stat.comm; p.argvReads = 0; p.forkOnly = false; }
       if (p.argvReads < 2) {
         const argv = readArgv(p.pid);
-        if (argv) { if (argv.join('\0') !== p.argv.join('\0')) p.forkOnly = false; p.argv = argv; p.argvReads++; }
+        if (argv) { if (!sameArgv(argv, p.argv)) p.forkOnly = false; p.argv = argv; p.argvReads++; }
       }
       // The probe's own esbuild (transpiling TypeScript) is not the program's: left out, its CPU and RSS too.
       if (!p.ownChecked && isEsbuild(p.argv, p.comm)) {

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wt from 'node:worker_threads';
 import * as dc from 'node:diagnostics_channel';
-import { PROBE_GLOBAL, EXIT_BINDING, OWN_PROCESS_ENV, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
+import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
@@ -481,8 +481,7 @@ function recordCreations(log: ThreadLog, probePath: string, runDir: string): voi
   });
   dc.subscribe('child_process', (message: any) => {
     const child = message?.process;
-    // esbuild's service, started by the probe's own transpiling (recorder/probe/typescript.ts): not the program's.
-    if (!child || process.env[OWN_PROCESS_ENV] === '1') return;
+    if (!child) return;
     const at = now();
     const frame = userFrame(probePath);
     ownNextTick(() => {

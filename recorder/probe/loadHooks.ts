@@ -5,7 +5,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { measureOff } from '../measureOff';
 import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile';
-import { isTypeScript, transpileTypeScript, strippedTypeScript, withInlineMap, moduleFormat, packageTypeOf, type Transpiled } from './typescript';
+import { isTypeScript, transpileTypeScript, strippedTypeScript, withInlineMap, moduleFormat, packageTypeOf, type Transpiled, type TranspileContext } from './typescript';
 import { moduleHooks } from './moduleHooks';
 import { tsFallback, tsPathsAlias } from './tsResolve';
 
@@ -41,6 +41,7 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
   const Module = require('node:module');
   const ownDir = path.dirname(opts.probePath);
   const ctx = { distDir: ownDir, runDir: opts.runDir };
+  const tsCtx = { distDir: ownDir, esbuildPath: opts.esbuildPath };
   const maps = new Map<string, unknown>();
 
   // Sync fs calls made while a module loads are Node's loader (and ours), not the program's I/O.
@@ -93,7 +94,7 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
 
   const loadTs = (module: any, filename: string) => {
     const source = readFileSyncOriginal(filename, 'utf8'); // loading code, as Node's own loader does
-    const { code, map } = transpileTypeScript(source, filename, 'cjs', { distDir: ownDir, esbuildPath: opts.esbuildPath });
+    const { code, map } = transpileTypeScript(source, filename, 'cjs', tsCtx);
     maps.set(filename, map);
     enableSourceMaps();
     module._compile(code, filename);
@@ -107,12 +108,12 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     // where a TypeScript program's ES modules can be stripped of their types in the thread (else
     // esbuild's service, on the hooks thread, transpiles them ~10× faster than a run of its
     // binary per file); else module.register's.
-    const strip = typeof Module.stripTypeScriptTypes === 'function' ? nodeTypeStripping(Module.stripTypeScriptTypes, opts) : undefined;
+    const strip = typeof Module.stripTypeScriptTypes === 'function' ? nodeTypeStripping(Module.stripTypeScriptTypes, tsCtx) : undefined;
     const inThread = syncHooksUsable(process.versions.node, typeof registerHooks) && (!!strip || !isTypeScript(process.argv[1] ?? '')) && !measureOff('inThreadHooks');
     let inThreadHooks: unknown;
     const ours = () => {
       if (!inThread) register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
-      else inThreadHooks ??= registerHooks.call(Module, moduleHooks(opts, readAndTranspile(opts), strip));
+      else inThreadHooks ??= registerHooks.call(Module, moduleHooks(opts, readAndTranspile(tsCtx), strip));
       esmHooks.registered = true;
     };
     // Hooks registered last run first: when another loader (tsx, ts-node/esm) registers its hooks,
@@ -165,18 +166,18 @@ export function syncHooksUsable(version: string, registerHooks: string): boolean
  * program did not call it, so that warning is left unsaid (process.emitWarning is Node's only
  * while the call runs; a program calling the API itself later is not warned again).
  */
-function nodeTypeStripping(stripTypeScriptTypes: (code: string, options?: object) => string, opts: ProbeOptions): (source: string, file: string) => string | undefined {
+function nodeTypeStripping(stripTypeScriptTypes: (code: string, options?: object) => string, tsCtx: TranspileContext): (source: string, file: string) => string | undefined {
   const strip = (source: string) => {
     const emitWarning = process.emitWarning;
     process.emitWarning = () => undefined;
     try { return stripTypeScriptTypes(source, { mode: 'strip' }); } catch { return undefined; } finally { process.emitWarning = emitWarning; }
   };
-  return (source, file) => strippedTypeScript(source, file, { distDir: path.dirname(opts.probePath), esbuildPath: opts.esbuildPath }, strip);
+  return (source, file) => strippedTypeScript(source, file, tsCtx, strip);
 }
 
 /** Our synchronous hooks' TypeScript: read and transpiled in the thread (esbuild's binary, kept across runs). */
-function readAndTranspile(opts: ProbeOptions): (file: string) => Transpiled {
-  return (file) => transpileTypeScript(readFileSyncOriginal(file, 'utf8'), file, 'esm', { distDir: path.dirname(opts.probePath), esbuildPath: opts.esbuildPath });
+function readAndTranspile(tsCtx: TranspileContext): (file: string) => Transpiled {
+  return (file) => transpileTypeScript(readFileSyncOriginal(file, 'utf8'), file, 'esm', tsCtx);
 }
 
 /**

@@ -120,13 +120,18 @@ function keep(ctx: TranspileContext, source: string, file: string, format: 'cjs'
 /**
  * `run()` with OWN_PROCESS_ENV set in this thread's environment, which the processes esbuild
  * starts in it inherit (its binary per call, its service): the recorder leaves them out of the
- * program's processes. Put back before `run` returns: the program's code never sees it.
+ * program's processes.
  */
 function ours<T>(run: () => T): T {
-  const saved = process.env[OWN_PROCESS_ENV];
-  process.env[OWN_PROCESS_ENV] = '1';
+  return withEnv(OWN_PROCESS_ENV, '1', run);
+}
+
+/** `run()` with `name` set to `value` in this thread's environment, put back as it was before `run` returns: the program's code never sees it. */
+function withEnv<T>(name: string, value: string, run: () => T): T {
+  const saved = process.env[name];
+  process.env[name] = value;
   try { return run(); } finally {
-    if (saved === undefined) delete process.env[OWN_PROCESS_ENV]; else process.env[OWN_PROCESS_ENV] = saved;
+    if (saved === undefined) delete process.env[name]; else process.env[name] = saved;
   }
 }
 
@@ -137,12 +142,8 @@ function transformOptions(file: string, format: 'cjs' | 'esm') {
 function loadEsbuild(esbuildPath: string): any {
   if (!esbuild) {
     // Without worker threads esbuild's transformSync runs its binary per call: no extra thread in the program.
-    const saved = process.env.ESBUILD_WORKER_THREADS;
-    process.env.ESBUILD_WORKER_THREADS = '0';
     // createRequire: this also runs in the ESM hooks bundle, where there is no `require`.
-    try { esbuild = createRequire(path.join(esbuildPath, 'package.json'))(esbuildPath); } finally {
-      if (saved === undefined) delete process.env.ESBUILD_WORKER_THREADS; else process.env.ESBUILD_WORKER_THREADS = saved;
-    }
+    esbuild = withEnv('ESBUILD_WORKER_THREADS', '0', () => createRequire(path.join(esbuildPath, 'package.json'))(esbuildPath));
   }
   return esbuild;
 }
