@@ -115,6 +115,22 @@ for (const [major, version] of NODES) {
     });
   });
 
+  describe(`Node ${version}: CommonJS code that import()s node:inspector and opens it (the probe's in-thread hooks see the import)`, () => {
+    // On Node 20 this is the one way in that the probe does not see (README, Limits).
+    const entry = fixture('runners/inspector/opens-inspector-import.js');
+    const s = runBoth([entry], dirname(entry));
+    it('runs as it does plain: inspector.open() does not throw', () => {
+      assert.equal(s.run.code, 0, s.run.stderr);
+      assert.equal(s.run.stdout, s.plain.stdout);
+      assert.equal(s.run.stdout, 'inspector open: true\nloaded ab\ninspector closed\n');
+    });
+    it('is recorded in full', () => {
+      const report = reportOf(s.run);
+      assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
+      findingAt(report, 'sequential-awaits', fixture('runners/inspector/uses-inspector.js'), lineOf(fixture('runners/inspector/uses-inspector.js'), 'seq'));
+    });
+  });
+
   describe(`Node ${version}: \`npx tsx main.ts\` (tsx's own synchronous hooks), an ES-module project`, () => {
     const entry = fixture('ts/nodenext-esm/main.ts');
     // From the repository root, so npx finds the installed tsx (and never the network).

@@ -211,26 +211,54 @@ describe('a process without an inspector (the node --test parent on Node 20)', (
   });
 });
 
-describe('a program that opens and closes the inspector itself', () => {
-  const file = join(RUNNERS, 'inspector/opens-inspector.js');
+// The probe opens the inspector without loading node:inspector, and shares it (Proxies on open()
+// and close()) only when the program first gets that module: each way in is one case here.
+for (const [how, name, work] of [
+  ['require()', 'opens-inspector.js', 'opens-inspector.js'],
+  ['an ES module\'s import', 'opens-inspector-esm.mjs', 'uses-inspector.js'],
+  ['process.getBuiltinModule()', 'opens-inspector-builtin.js', 'uses-inspector.js'],
+  ['node:inspector/promises', 'opens-inspector-promises.js', 'uses-inspector.js'],
+]) {
+  describe(`a program that opens and closes the inspector itself, got through ${how}`, () => {
+    const file = join(RUNNERS, 'inspector', name);
+    const workFile = join(RUNNERS, 'inspector', work);
+    const s = {};
+    before(async () => {
+      s.plain = await runPlain(['node', file], { cwd: ROOT, env: {} });
+      s.run = await profile(['--quiet', file], { timeoutMs: TIMEOUT_MS });
+    });
+    it('runs as it does plainly (inspector.open() does not throw)', () => {
+      assert.equal(s.plain.code, 0, s.plain.stderr);
+      assert.equal(s.run.code, 0, s.run.stderr);
+      assert.equal(s.run.stdout, s.plain.stdout);
+      assert.equal(s.run.stdout, 'inspector open: true\nloaded ab\ninspector closed\n');
+    });
+    it('is still recorded in full: CPU profile, awaits and the finding', () => {
+      const report = reportOf(s.run);
+      const main = report.lanes.find((l) => l.kind === 'main');
+      assert.ok(main.busyMs > 0, `busyMs ${main.busyMs}`);
+      assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
+      assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === workFile && f.location.line === lineOf(workFile, 'seq')),
+        describeFindings(report));
+    });
+  });
+}
+
+describe('a process\'s main thread loads neither node:inspector nor node:worker_threads for the probe', () => {
+  // Both load ~20 stream modules (~3.5 ms of every process's start, before the recorder can attach).
+  const file = join(RUNNERS, 'inspector/loaded-builtins.js');
   const s = {};
   before(async () => {
     s.plain = await runPlain(['node', file], { cwd: ROOT, env: {} });
     s.run = await profile(['--quiet', file], { timeoutMs: TIMEOUT_MS });
   });
-  it('runs as it does plainly (inspector.open() does not throw)', () => {
+  it('a CommonJS program finds them unloaded at its first line, as it does plainly, and is profiled', () => {
     assert.equal(s.plain.code, 0, s.plain.stderr);
     assert.equal(s.run.code, 0, s.run.stderr);
+    assert.equal(s.plain.stdout, 'inspector: false, worker_threads: false, stream: false\n');
     assert.equal(s.run.stdout, s.plain.stdout);
-    assert.equal(s.run.stdout, 'inspector open: true\nloaded ab\ninspector closed\n');
-  });
-  it('is still recorded in full: CPU profile, awaits and the finding', () => {
     const report = reportOf(s.run);
-    const main = report.lanes.find((l) => l.kind === 'main');
-    assert.ok(main.busyMs > 0, `busyMs ${main.busyMs}`);
     assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
-    assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === file && f.location.line === lineOf(file, 'seq')),
-      describeFindings(report));
   });
 });
 

@@ -101,8 +101,10 @@ const entries = [
   { ...node, sourcemap: false, entryPoints: ['recorder/probe/attachAgent.ts'], outfile: 'dist/attachAgent.js', format: 'iife' },
   // The probe's parser and transform (acorn inside), loaded only on a cache miss.
   { ...node, entryPoints: ['recorder/probe/instrumenter.ts'], outfile: 'dist/instrumenter.js', format: 'cjs', plugins: [builtinNamespacesAsRequire] },
-  // ESM load hooks registered by the probe with module.register().
-  { ...node, entryPoints: ['recorder/probe/esmHooks.ts'], outfile: 'dist/esmHooks.mjs', format: 'esm', external: ['esbuild'] },
+  // ESM load hooks registered by the probe with module.register(). `require` for the modules it
+  // shares with the CommonJS probe that load a built-in on first use (thread.ts).
+  { ...node, entryPoints: ['recorder/probe/esmHooks.ts'], outfile: 'dist/esmHooks.mjs', format: 'esm', external: ['esbuild'],
+    banner: { js: "import { createRequire as __clCreateRequire } from 'node:module'; const require = __clCreateRequire(import.meta.url);" } },
   // The VS Code extension host side.
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', 'esbuild'] },
   // Extension-host test suites for `npm run test:vscode` (.vscode-test.mjs); not part of the .vsix.

@@ -15,7 +15,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as wt from 'node:worker_threads';
+import { isMainThread, workerThreads } from './thread';
+import { inspectorAccess } from './inspectorAccess';
 import { readProbeOptions, PROBE_GLOBAL, type ProbeOptions } from '../probeOptions';
 import { launcherName } from '../../analyzer/launchers';
 // The probe's own waits are not the program's: Atomics.wait as it was before the probe sliced it.
@@ -46,19 +47,19 @@ export const arrival: Arrival | null = arrive();
  */
 function arrive(): Arrival | null {
   const options = readProbeOptions();
-  const isLoaderThread = !wt.isMainThread && wt.parentPort === null;
+  const isLoaderThread = !isMainThread && workerThreads().parentPort === null;
   if (!options || isLoaderThread || (globalThis as any)[PROBE_GLOBAL]) return null;
   recorderPid = options.recorderPid;
   (globalThis as any)[PROBE_GLOBAL] = { release };
-  if (!wt.isMainThread) return { options, awaitsRecorder: false };
+  if (!isMainThread) return { options, awaitsRecorder: false };
   const launcher = launcherName(process.argv, true);
   // A launcher is not attached: see announce.
   if (launcher) { announce(options.runDir, { launcher }); return { options, launcher, awaitsRecorder: false }; }
   let url: string | undefined;
   try {
-    // Loaded here, in a process's main thread only: workers open no inspector.
-    const inspector = require('node:inspector') as typeof import('node:inspector');
-    if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
+    // In a process's main thread only: workers open no inspector.
+    const inspector = inspectorAccess();
+    if (!inspector.url()) inspector.open(0, '127.0.0.1');
     url = inspector.url();
   } catch (e) {
     // Node throws a plain string here ("This Environment was initialized without a V8::Inspector").

@@ -15,7 +15,8 @@
 import { arrival, release, waitForRecorder, isClusterWorker } from './arrival';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as wt from 'node:worker_threads';
+import { isMainThread, threadId, builtinLoaded } from './thread';
+import { beforeInspectorRequested } from './inspectorAccess';
 import * as dc from 'node:diagnostics_channel';
 import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch, type Chunker } from './loopSwitch';
@@ -49,22 +50,22 @@ const MESSAGE_WRITE_GAP_MS = 1;
 const MAX_REQUEST_ROWS = 200_000;
 
 function start(opts: ProbeOptions, launcher: string | undefined): void {
-  const tid = wt.threadId;
+  const tid = threadId;
   const log = new ThreadLog(path.join(opts.runDir, `${process.pid}-${tid}.jsonl`));
   const runtime = new ProbeRuntime(opts.maxSpans, () => flush(), (base, table) => log.write({ t: 'table', base, ...table }));
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
   (runtime as any).release = release;
-  (runtime as any).profileChunk = wt.isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
+  (runtime as any).profileChunk = isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
   (runtime as any).loopSwitch = loopSwitch;
 
   const { perfAnchor, hrAnchorUs } = clockAnchors();
   log.write({
-    t: 'hello', pid: process.pid, ppid: process.ppid, tid, isMainThread: wt.isMainThread,
+    t: 'hello', pid: process.pid, ppid: process.ppid, tid, isMainThread,
     argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), perfAnchor, hrAnchorUs,
     threadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4, nodeVersion: process.version,
     // A forked child talking to its parent over IPC; a cluster worker is one that serves requests.
-    ipc: wt.isMainThread && !!process.channel,
+    ipc: isMainThread && !!process.channel,
     clusterWorker: isClusterWorker(),
     threadCpuMs: threadRunMs(),
   });
@@ -148,7 +149,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     },
   };
   const writes = !measureOff('flush');
-  if (!wt.isMainThread) {
+  if (!isMainThread) {
     installSlicedAtomicsWait(writes ? beforeBlocking : undefined);
     if (writes) writeBeforePostMessage(beforeMessage);
   } else if (writes && !launcher && process.channel) writeBeforeProcessSend(beforeMessage);
@@ -175,19 +176,19 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     closeThreadCpuClock();
   });
   // A process that replaces itself (process.execve) hands its thread over as at its exit, first.
-  if (wt.isMainThread && !launcher) {
+  if (isMainThread && !launcher) {
     beforeExecve((command) => { if (!exited) handOverThread(() => ({ t: 'execve', command, at: now() })); },
       () => { execveFailed = true; log.write({ t: 'execveFailed', at: now() }); });
   }
 
-  if (wt.isMainThread) {
+  if (isMainThread) {
     if (process.execArgv.includes('--test')) hideInspectorFromTestRunner();
     // Children inherit --inspect flags through execArgv; drop them so cluster does not pick ports.
     for (let i = process.execArgv.length - 1; i >= 0; i--) {
       if (/^--inspect(-brk|-port|-publish-uid)?(=|$)/.test(process.execArgv[i])) process.execArgv.splice(i, 1);
     }
     if (arrival?.noInspector) log.write({ t: 'noInspector', reason: arrival.noInspector });
-    if (arrival?.url) shareInspector();
+    if (arrival?.url) beforeInspectorRequested(shareInspector, builtinLoaded('inspector') !== false);
     awaitRecorder();
   }
   if (!measureOff('ticks')) startLagTicks(runtime, log, measureOff('flush') ? () => undefined : flush);
@@ -326,7 +327,7 @@ let requestsServed = () => 0;
  * and in a main thread the recorder was told to attach to (started as the probe loads, before
  * the recorder's release: threadRecorder.ts start).
  */
-const profileChunk = profileChunker(console, () => requestsServed(), !wt.isMainThread || arrival?.awaitsRecorder === true);
+const profileChunk = profileChunker(console, () => requestsServed(), !isMainThread || arrival?.awaitsRecorder === true);
 /**
  * A switch of the sampling interval waits at the loop for the recorder at most this long (it
  * polls every few ms while the switch is armed: milliseconds; more on a crowded machine).
@@ -352,12 +353,13 @@ let awaited = false;
 
 /**
  * The program (or a tool's --require, such as VS Code's debug-terminal bootloader) may open
- * the inspector itself. Run plainly that works; here the inspector is already ours, and
- * Node would throw ERR_INSPECTOR_ALREADY_ACTIVATED. So open() and close() become Proxies of
+ * the inspector itself. Run plainly that works; here the inspector is already ours, and Node
+ * would throw ERR_INSPECTOR_ALREADY_ACTIVATED. So open() and close() become Proxies of
  * themselves (same name, length, properties) that, while the inspector is ours, let the
  * program share it: open() succeeds (waits for a debugger when asked to; `inspector.url()`
  * is our listening address, where a debugger can attach beside the recorder) and the
- * matching close() leaves our session alone. Anything else goes to Node unchanged.
+ * matching close() leaves our session alone. Anything else goes to Node unchanged. Done as the
+ * program first gets node:inspector, not before (inspectorAccess.ts).
  */
 function shareInspector(): void {
   const mutable = require('node:inspector') as Record<string, any>;
@@ -392,9 +394,9 @@ function shareInspector(): void {
 function waitForCollector(runDir: string): void {
   const binding = (globalThis as any)[EXIT_BINDING];
   if (typeof binding !== 'function') return;
-  touchRunFile(runDir, exitAnnouncementFile(process.pid, wt.threadId)); // gone: the binding still tells
+  touchRunFile(runDir, exitAnnouncementFile(process.pid, threadId)); // gone: the binding still tells
   try {
-    binding(JSON.stringify({ pid: process.pid, tid: wt.threadId }));
+    binding(JSON.stringify({ pid: process.pid, tid: threadId }));
     // The recorder hangs up right after releasing us, and Node waits for that at exit. (No
     // inspector.close() here: closing from both ends at once crashes Node's inspector thread.)
     waitForRecorder(RELEASE_EXIT, WAIT_LIMIT_MS);
@@ -476,7 +478,7 @@ function recordCreations(log: ThreadLog, probePath: string, runDir: string): voi
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
     // The recorder is told at once that the thread is starting (see workerStartFile).
-    touchRunFile(runDir, workerStartFile(process.pid, wt.threadId, ++workers));
+    touchRunFile(runDir, workerStartFile(process.pid, threadId, ++workers));
     log.write({ t: 'spawn', kind: 'worker', threadId: worker?.threadId, at: now(), frame: userFrame(probePath) });
   });
   dc.subscribe('child_process', (message: any) => {

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as wt from 'node:worker_threads';
+import { isMainThread } from './thread';
+import { inspectorRequested, isInspector } from './inspectorAccess';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { measureOff } from '../measureOff';
 import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile';
 import { isTypeScript, transpileTypeScript, strippedTypeScript, withInlineMap, moduleFormat, packageTypeOf, type Transpiled, type TranspileContext } from './typescript';
-import { moduleHooks } from './moduleHooks';
+import { moduleHooks, type ModuleHooks } from './moduleHooks';
 import { tsFallback, tsPathsAlias } from './tsResolve';
 
 /**
@@ -112,8 +113,11 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     const inThread = syncHooksUsable(process.versions.node, typeof registerHooks) && (!!strip || !isTypeScript(process.argv[1] ?? '')) && !measureOff('inThreadHooks');
     let inThreadHooks: unknown;
     const ours = () => {
-      if (!inThread) register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
-      else inThreadHooks ??= registerHooks.call(Module, moduleHooks(opts, readAndTranspile(tsCtx), strip));
+      if (!inThread) {
+        register(pathToFileURL(opts.esmHooksPath).href, { data: { ...opts } });
+        // Its hooks run in another thread, which sees the program's imports of node:inspector, not this one.
+        inspectorRequested();
+      } else inThreadHooks ??= registerHooks.call(Module, askingForInspector(moduleHooks(opts, readAndTranspile(tsCtx), strip)));
       esmHooks.registered = true;
     };
     // Hooks registered last run first: when another loader (tsx, ts-node/esm) registers its hooks,
@@ -132,16 +136,22 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     // code). module.register's start a hooks thread (~35–50 ms a worker): only where the entry
     // point is an ES module, or a loader flag brings the ESM loader anyway. A worker's entry is
     // known only as it runs (followWorkerEntry).
-    if (!wt.isMainThread) followWorkerEntry(Module, () => { if (esmEntry && !esmHooks.registered && entryUsesEsmLoader()) ours(); });
+    if (!isMainThread) followWorkerEntry(Module, () => { if (esmEntry && !esmHooks.registered && entryUsesEsmLoader()) ours(); });
     if ((esmEntry && (inThread || entryUsesEsmLoader())) || loaderFlags.length > 0) {
       // tsx's --import registers its hooks as it loads, and ours follow them (above): registered
       // now, they would only put the loading of tsx itself (and esbuild) behind Node's hooks thread
       // (and, in the thread, make ours transpile what tsx would).
-      if (wt.isMainThread && importsOnlyTsx(loaderFlags)) esmHooks.deferred = true;
+      if (isMainThread && importsOnlyTsx(loaderFlags)) esmHooks.deferred = true;
       else ours();
       if (isTypeScript(process.argv[1] ?? '')) enableSourceMaps();
     }
   }
+}
+
+/** The in-thread hooks, sharing the inspector before an import (or require) of node:inspector resolves (inspectorAccess.ts). */
+function askingForInspector(hooks: ModuleHooks): ModuleHooks {
+  const { resolve } = hooks;
+  return { ...hooks, resolve: (specifier, context, nextResolve) => { if (isInspector(specifier)) inspectorRequested(); return resolve(specifier, context, nextResolve); } };
 }
 
 /**

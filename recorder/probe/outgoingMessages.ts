@@ -1,4 +1,4 @@
-import * as wt from 'node:worker_threads';
+import { workerThreads } from './thread';
 import type { PendingRecords } from './atomicsWait';
 
 /**
@@ -19,7 +19,7 @@ import type { PendingRecords } from './atomicsWait';
  * the program's. Returns the undo (attach's detach).
  */
 export function writeBeforePostMessage(records: PendingRecords): () => void {
-  return writeBeforeCalls((wt as any).MessagePort?.prototype, 'postMessage', records);
+  return writeBeforeCalls((workerThreads() as any).MessagePort?.prototype, 'postMessage', records);
 }
 
 /** The same for `process.send` of a child process with an IPC channel (none: nothing to do). */

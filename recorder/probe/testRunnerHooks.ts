@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as wt from 'node:worker_threads';
+import { isMainThread, workerThreads } from './thread';
 import type { ProbeOptions } from '../probeOptions';
 import { PROBE_GLOBAL } from '../probeOptions';
 import { isUserFile, instrumentSource } from './instrumentFile';
@@ -161,8 +161,8 @@ export function vitestEvaluatorPath(): string | undefined {
  */
 export function adoptVitestInThreads(opts: ProbeOptions, runsTests: (runner: string) => void, evaluatorPath = vitestEvaluatorPath()): void {
   try {
-    if (wt.isMainThread && evaluatorPath && /[\\/]vitest\.mjs$/.test(fs.realpathSync(process.argv[1]))) wt.setEnvironmentData(EVALUATOR_KEY, evaluatorPath);
-    const evaluator = evaluatorPath ?? (wt.isMainThread ? undefined : wt.getEnvironmentData(EVALUATOR_KEY));
+    if (isMainThread && evaluatorPath && /[\\/]vitest\.mjs$/.test(fs.realpathSync(process.argv[1]))) workerThreads().setEnvironmentData(EVALUATOR_KEY, evaluatorPath);
+    const evaluator = evaluatorPath ?? (isMainThread ? undefined : workerThreads().getEnvironmentData(EVALUATOR_KEY));
     if (typeof evaluator !== 'string') return;
     import(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests), () => undefined);
   } catch { /* not vitest as we know it: runs uninstrumented */ }

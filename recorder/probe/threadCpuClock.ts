@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as wt from 'node:worker_threads';
+import { isMainThread } from './thread';
 import { procReadable } from '../procFs';
 
 // Captured before the probe wraps fs.*Sync: the probe's reads are not the program's sync I/O.
@@ -16,7 +16,7 @@ const { openSync, readSync, closeSync } = fs;
  * in place with one pread(): reading it whole each time (open, fstat, read, close and a
  * string) cost ~15× more.
  */
-let source: 'schedstat' | 'process' | 'none' = procReadable() ? 'schedstat' : wt.isMainThread ? 'process' : 'none';
+let source: 'schedstat' | 'process' | 'none' = procReadable() ? 'schedstat' : isMainThread ? 'process' : 'none';
 let fd = -1;
 const buffer = Buffer.alloc(64);
 

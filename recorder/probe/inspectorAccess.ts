@@ -1,0 +1,95 @@
+/**
+ * The inspector of a process's main thread, without loading node:inspector before the program
+ * asks for it. That module loads node:worker_threads, and with it ~20 stream modules (~3.5 ms of
+ * every process's start, before the recorder can attach: see thread.ts).
+ *
+ * Opening: node:inspector's open() and url() are its binding's, behind checks the probe does not
+ * need (the port's range; whether it is open already: asked first). The binding is reached
+ * through process.binding('inspector'), which Node allows for that module and deprecates in its
+ * documentation only: it warns only under --pending-deprecation, and there (or where it throws,
+ * as under the permission model) the probe loads node:inspector instead.
+ *
+ * Sharing (index.ts, shareInspector): the program may open the inspector itself, so the probe
+ * puts Proxies on node:inspector's open() and close(). It does so when the program (or another
+ * preload) first gets the module, before it gets it: `inspectorRequested()` is called by the
+ * probe's hooks on each way in: require() (Module._load), process.getBuiltinModule(), and an
+ * import seen by the in-thread ES-module hooks (loadHooks.ts). Where ES modules load through
+ * module.register's hooks (another thread), the probe cannot see their imports: loadHooks shares
+ * at once there (the hooks thread has loaded worker_threads anyway). Not seen: an import() of
+ * node:inspector from a CommonJS thread that registered no hooks (Node before
+ * syncHooksUsable's versions): that program's inspector.open() throws as the inspector is
+ * already open (README, Limits).
+ */
+
+export interface InspectorAccess {
+  url(): string | undefined;
+  /** Opens the inspector (the caller checked url() first). */
+  open(port: number, host: string): void;
+}
+
+/** open() and url(), from the binding where that is quiet, else from node:inspector. */
+export function inspectorAccess(): InspectorAccess {
+  if (!pendingDeprecation()) {
+    try {
+      const binding = (process as any).binding('inspector');
+      if (typeof binding?.url === 'function' && typeof binding?.open === 'function') {
+        return { url: () => binding.url(), open: (port, host) => { binding.open(port, host); } };
+      }
+    } catch { /* not allowed here: node:inspector below */ }
+  }
+  const inspector = require('node:inspector') as typeof import('node:inspector');
+  return { url: () => inspector.url(), open: (port, host) => { inspector.open(port, host, false); } };
+}
+
+/** Whether Node warns on process.binding() (--pending-deprecation, in argv, NODE_OPTIONS or its env switch). */
+function pendingDeprecation(): boolean {
+  return process.execArgv.some((a) => a === '--pending-deprecation' || a === '--pending_deprecation')
+    || /(^|\s)--pending[-_]deprecation(\s|$)/.test(process.env.NODE_OPTIONS ?? '')
+    || process.env.NODE_PENDING_DEPRECATION === '1';
+}
+
+let onRequested: (() => void) | undefined;
+/** inspectorRequested() was called before beforeInspectorRequested() (loadHooks registered module.register's hooks). */
+let requestedEarly = false;
+
+/** Runs `share` once, before the program first gets node:inspector (at once if it is loaded already, or was asked for). */
+export function beforeInspectorRequested(share: () => void, loadedAlready: boolean): void {
+  if (loadedAlready || requestedEarly) { share(); return; }
+  onRequested = share;
+  askingFirst(process, 'getBuiltinModule');
+  const Module = require('node:module');
+  askingFirst(Module, '_load');
+}
+
+/** Replaces `owner[name]` (a function taking a module id first) with a Proxy of itself that shares the inspector first when the id names it. */
+function askingFirst(owner: any, name: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(owner, name);
+  const original = descriptor?.value;
+  if (typeof original !== 'function' || (!descriptor!.writable && !descriptor!.configurable)) return;
+  Object.defineProperty(owner, name, {
+    ...descriptor,
+    value: new Proxy(original, {
+      apply(target, thisArg, args) {
+        if (onRequested && isInspector(args[0])) inspectorRequested();
+        return Reflect.apply(target, thisArg, args);
+      },
+    }),
+  });
+}
+
+/** The program is about to get node:inspector: share it first (once). */
+export function inspectorRequested(): void {
+  requestedEarly = true;
+  const share = onRequested;
+  onRequested = undefined;
+  share?.();
+}
+
+/**
+ * Whether a require/import specifier names node:inspector, or node:inspector/promises (which
+ * copies node:inspector's functions as it loads, past Module._load: shared first, it copies ours).
+ */
+export function isInspector(specifier: unknown): boolean {
+  return typeof specifier === 'string' && INSPECTOR_IDS.has(specifier);
+}
+const INSPECTOR_IDS = new Set(['inspector', 'node:inspector', 'inspector/promises', 'node:inspector/promises']);
