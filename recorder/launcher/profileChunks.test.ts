@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinProfileChunks } from './profileChunks';
+import { joinProfileChunks, IncrementalJoin } from './profileChunks';
 import type { CpuProfile } from '../../analyzer/raw';
 
 const frame = (functionName: string, lineNumber = 0) => ({ functionName, scriptId: '1', url: 'file:///a.js', lineNumber, columnNumber: 0 });
@@ -43,5 +43,29 @@ describe('joinProfileChunks', () => {
     const a = chunk([1, 2, 3], 0, [1], 'fib');
     assert.equal(joinProfileChunks([a]), a);
     assert.equal(joinProfileChunks([]), undefined);
+  });
+});
+
+describe('IncrementalJoin', () => {
+  /** Chunks as a thread streams them, one after another (each starts at the last one's last sample), alternating leaves. */
+  const stream = (n: number): CpuProfile[] => Array.from({ length: n }, (_, k) => {
+    const start = 1000 + k * 10;
+    return chunk([1 + 3 * k, 2 + 3 * k, 3 + 3 * k], start, [start + 3, start + 6, start + 10], k % 2 ? 'fib' : 'main');
+  });
+  const incrementally = (chunks: CpuProfile[]) => { const j = new IncrementalJoin(); for (const c of chunks) j.add(c); return j.profile(); };
+
+  it('gives what joinProfileChunks gives, chunks in order of their start (folded as they come)', () => {
+    const chunks = stream(7);
+    assert.deepEqual(incrementally(chunks), joinProfileChunks(chunks));
+    // Two chunks that start together keep the order they came in, as the sort does.
+    const twins = [...chunks.slice(0, 3), { ...chunks[3], startTime: chunks[2].startTime }, ...chunks.slice(4)];
+    assert.deepEqual(incrementally(twins), joinProfileChunks(twins));
+  });
+  it('gives what joinProfileChunks gives when a chunk comes out of order, or only one comes, or none', () => {
+    const chunks = stream(6);
+    const shuffled = [chunks[0], chunks[1], chunks[3], chunks[2], chunks[5], chunks[4]];
+    assert.deepEqual(incrementally(shuffled), joinProfileChunks(chunks));
+    assert.equal(incrementally(chunks.slice(0, 1)), chunks[0]);
+    assert.equal(incrementally([]), undefined);
   });
 });

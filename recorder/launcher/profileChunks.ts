@@ -11,14 +11,57 @@ export function joinProfileChunks(chunks: readonly CpuProfile[]): CpuProfile | u
   if (chunks.length === 0) return undefined;
   if (chunks.length === 1) return chunks[0];
   const ordered = [...chunks].sort((a, b) => a.startTime - b.startTime);
-  const nodes: CpuProfileNode[] = [];
+  const join = new ChunkJoin(ordered[0]);
+  for (const chunk of ordered) join.fold(chunk);
+  return join.profile();
+}
+
+/**
+ * A thread's chunks joined as they arrive (ProfileCollector), so that little is left to join
+ * after the program's exit: the same profile as joinProfileChunks of them all. Chunks come in
+ * order of their start; one that does not (it started before one already folded) makes the
+ * join fall back to joinProfileChunks at the end.
+ */
+export class IncrementalJoin {
+  private readonly chunks: CpuProfile[] = [];
+  private join: ChunkJoin | undefined;
+  private inOrder = true;
+
+  add(chunk: CpuProfile): void {
+    const last = this.chunks[this.chunks.length - 1];
+    this.chunks.push(chunk);
+    if (!this.inOrder || !last) return;
+    if (chunk.startTime < last.startTime) { this.inOrder = false; this.join = undefined; return; }
+    // Folded from the second chunk on: one chunk is its own profile.
+    if (!this.join) { this.join = new ChunkJoin(last); this.join.fold(last); }
+    this.join.fold(chunk);
+  }
+
+  /** The joined profile (undefined: no chunk came). */
+  profile(): CpuProfile | undefined {
+    return this.join ? this.join.profile() : joinProfileChunks(this.chunks);
+  }
+}
+
+/** Chunks folded one by one, in order of their start, into one tree and one timeline. */
+class ChunkJoin {
+  private readonly nodes: CpuProfileNode[] = [];
   /** Joined nodes by their parent's joined id and their call frame (the parent's id stands for its whole path). */
-  const byKey = new Map<string, CpuProfileNode>();
-  const samples: number[] = [];
-  const timeDeltas: number[] = [];
-  let last = ordered[0].startTime;
-  let endTime = ordered[0].endTime;
-  for (const chunk of ordered) {
+  private readonly byKey = new Map<string, CpuProfileNode>();
+  private readonly samples: number[] = [];
+  private readonly timeDeltas: number[] = [];
+  private readonly startTime: number;
+  private last: number;
+  private endTime: number;
+
+  constructor(first: CpuProfile) {
+    this.startTime = first.startTime;
+    this.last = first.startTime;
+    this.endTime = first.endTime;
+  }
+
+  fold(chunk: CpuProfile): void {
+    const { nodes, byKey, samples, timeDeltas } = this;
     // The recorder may import only types from the analyzer (scripts/layers.test.mjs): its own
     // index of the chunk (analyzer/profileIndex.ts builds the same for the analysis).
     const local = new Map<number, CpuProfileNode>();
@@ -55,13 +98,16 @@ export function joinProfileChunks(chunks: readonly CpuProfile[]): CpuProfile | u
     const d = chunk.timeDeltas ?? [];
     for (let i = 0; i < s.length; i++) {
       t += d[i] ?? 0;
-      if (t <= last && samples.length > 0) continue; // already in the previous chunk
+      if (t <= this.last && samples.length > 0) continue; // already in the previous chunk
       samples.push(map(s[i]));
-      timeDeltas.push(t - last);
-      last = t;
+      timeDeltas.push(t - this.last);
+      this.last = t;
     }
-    endTime = Math.max(endTime, chunk.endTime);
+    this.endTime = Math.max(this.endTime, chunk.endTime);
   }
-  // The first delta counts from the profile's start, like V8's.
-  return { nodes, startTime: ordered[0].startTime, endTime, samples, timeDeltas };
+
+  profile(): CpuProfile {
+    // The first delta counts from the profile's start, like V8's.
+    return { nodes: this.nodes, startTime: this.startTime, endTime: this.endTime, samples: this.samples, timeDeltas: this.timeDeltas };
+  }
 }

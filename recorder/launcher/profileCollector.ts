@@ -1,6 +1,6 @@
 import type { CpuProfile, ThreadCpuReading, SamplingChange } from '../../analyzer/raw';
 import type { RecorderHooks } from './threadRecorder';
-import { joinProfileChunks } from './profileChunks';
+import { IncrementalJoin } from './profileChunks';
 import { formatSeconds } from '../../analyzer/format';
 import { debugLog } from './debugLog';
 import { measureOff } from '../measureOff';
@@ -31,7 +31,8 @@ export class ProfileCollector {
   private readonly switchPausedUs = new Map<string, number>();
   /** Why each of those threads was made coarser, by `${pid}-${tid}`. */
   private readonly coarserWhy = new Map<string, CoarserReason>();
-  private readonly chunks = new Map<string, CpuProfile[]>();
+  /** Each thread's chunks, joined as they come (after the exit, what is left is the last chunk's). */
+  private readonly chunks = new Map<string, IncrementalJoin>();
   private alive = 0;
   private coarsest: number;
 
@@ -64,9 +65,9 @@ export class ProfileCollector {
       },
       profileChunk: (pid, tid, profile) => {
         const key = `${pid}-${tid}`;
-        const list = this.chunks.get(key) ?? [];
-        list.push(profile);
-        this.chunks.set(key, list);
+        let join = this.chunks.get(key);
+        if (!join) this.chunks.set(key, join = new IncrementalJoin());
+        join.add(profile);
       },
       warn,
       ...(options.threadStarted ? { threadStarted: options.threadStarted } : {}),
@@ -76,7 +77,7 @@ export class ProfileCollector {
   /** Every thread's joined CPU profile, by `${pid}-${tid}`. */
   profiles(): Map<string, CpuProfile> {
     const out = new Map<string, CpuProfile>();
-    for (const [key, chunks] of this.chunks) { const p = joinProfileChunks(chunks); if (p) out.set(key, p); }
+    for (const [key, join] of this.chunks) { const p = join.profile(); if (p) out.set(key, p); }
     return out;
   }
 
