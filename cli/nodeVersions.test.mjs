@@ -116,7 +116,7 @@ for (const [major, version] of NODES) {
   });
 
   describe(`Node ${version}: CommonJS code that import()s node:inspector and opens it (the probe's in-thread hooks see the import)`, () => {
-    // On Node 20 this is the one way in that the probe does not see (README, Limits).
+    // On Node 20 only the source of the user's CommonJS file tells (README, Limits: a dependency's is not looked at).
     const entry = fixture('runners/inspector/opens-inspector-import.js');
     const s = runBoth([entry], dirname(entry));
     it('runs as it does plain: inspector.open() does not throw', () => {

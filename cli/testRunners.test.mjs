@@ -218,6 +218,7 @@ for (const [how, name, work] of [
   ['an ES module\'s import', 'opens-inspector-esm.mjs', 'uses-inspector.js'],
   ['process.getBuiltinModule()', 'opens-inspector-builtin.js', 'uses-inspector.js'],
   ['node:inspector/promises', 'opens-inspector-promises.js', 'uses-inspector.js'],
+  ['import() in CommonJS code', 'opens-inspector-import.js', 'uses-inspector.js'],
 ]) {
   describe(`a program that opens and closes the inspector itself, got through ${how}`, () => {
     const file = join(RUNNERS, 'inspector', name);

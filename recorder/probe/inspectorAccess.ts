@@ -12,13 +12,15 @@
  * Sharing (index.ts, shareInspector): the program may open the inspector itself, so the probe
  * puts Proxies on node:inspector's open() and close(). It does so when the program (or another
  * preload) first gets the module, before it gets it: `inspectorRequested()` is called by the
- * probe's hooks on each way in: require() (Module._load), process.getBuiltinModule(), and an
- * import seen by the in-thread ES-module hooks (loadHooks.ts). Where ES modules load through
+ * probe's hooks on each way in: require() (Module._load), process.getBuiltinModule(), an import
+ * seen by the in-thread ES-module hooks, and a user file compiled as CommonJS whose source names
+ * it (an import() there passes none of the others; loadHooks.ts). Where ES modules load through
  * module.register's hooks (another thread), the probe cannot see their imports: loadHooks shares
- * at once there (the hooks thread has loaded worker_threads anyway). Not seen: an import() of
- * node:inspector from a CommonJS thread that registered no hooks (Node before
- * syncHooksUsable's versions): that program's inspector.open() throws as the inspector is
- * already open (README, Limits).
+ * at once there (the hooks thread has loaded worker_threads anyway). Not seen, on a Node before
+ * syncHooksUsable's versions in a process that registered no hooks: an import() of
+ * node:inspector in a dependency's CommonJS code, or an import of it in an ES module that
+ * CommonJS code import()ed; that program's inspector.open() throws as the inspector is already
+ * open (README, Limits).
  */
 
 export interface InspectorAccess {

@@ -83,6 +83,8 @@ export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, 
     firstFile ??= filename;
     const format = rest[0];
     if ((format === undefined || format === 'commonjs' || format === 'module') && isUserFile(filename, opts.includeNodeModules, ownDir)) {
+      // An import() of node:inspector in this file would not pass Module._load (inspectorAccess.ts).
+      if (content.includes('inspector')) inspectorRequested();
       const map = maps.get(filename);
       maps.delete(filename);
       content = instrumentSource(ctx, content, filename, format === 'module', map);
