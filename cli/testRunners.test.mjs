@@ -246,7 +246,7 @@ for (const [how, name, work] of [
 }
 
 describe('a process\'s main thread loads neither node:inspector nor node:worker_threads for the probe', () => {
-  // Both load ~20 stream modules (~3.5 ms of every process's start, before the recorder can attach).
+  // Both load ~20 stream modules, early in every process's start (README, Overhead: what that costs).
   const file = join(RUNNERS, 'inspector/loaded-builtins.js');
   const s = {};
   before(async () => {

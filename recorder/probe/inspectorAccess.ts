@@ -1,7 +1,8 @@
 /**
  * The inspector of a process's main thread, without loading node:inspector before the program
- * asks for it. That module loads node:worker_threads, and with it ~20 stream modules (~3.5 ms of
- * every process's start, before the recorder can attach: see thread.ts).
+ * asks for it. That module loads node:worker_threads, and with it ~20 stream modules: ~2 ms of
+ * every process's start before the recorder can attach, ~5.5 ms in one that loads no streams of
+ * its own (README, Overhead; see thread.ts).
  *
  * Opening: node:inspector's open() and url() are its binding's, behind checks the probe does not
  * need (the port's range; whether it is open already: asked first). The binding is reached

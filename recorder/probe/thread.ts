@@ -1,8 +1,8 @@
 /**
  * Which thread the probe runs in, without loading node:worker_threads in a process's main thread.
- * There that module loads internal/worker/io, and with it ~20 stream modules: ~3.5 ms of every
- * process's start, before the recorder can attach (node:inspector loads it too: see
- * inspectorAccess.ts). A worker's bootstrap has loaded both already, so there it is free.
+ * There that module loads internal/worker/io, and with it ~20 stream modules, early in every
+ * process's start (node:inspector loads it too; what that costs: inspectorAccess.ts). A worker's
+ * bootstrap has loaded both already, so there it is free.
  *
  * The rule: Node's bootstrap of a worker thread loads internal/worker/io before any preload runs
  * (the thread's ports and stdio need it); a main thread's does not. So where it is not loaded
