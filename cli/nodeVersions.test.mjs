@@ -127,7 +127,7 @@ for (const [major, version] of NODES) {
     it('is recorded in full', () => {
       const report = reportOf(s.run);
       assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
-      findingAt(report, 'sequential-awaits', fixture('runners/inspector/uses-inspector.js'), lineOf(fixture('runners/inspector/uses-inspector.js'), 'seq'));
+      findingAt(report, 'sequential-awaits', fixture('runners/inspector/load-both.js'), lineOf(fixture('runners/inspector/load-both.js'), 'seq'));
     });
   });
 

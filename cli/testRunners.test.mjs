@@ -213,16 +213,17 @@ describe('a process without an inspector (the node --test parent on Node 20)', (
 
 // The probe opens the inspector without loading node:inspector, and shares it (Proxies on open()
 // and close()) only when the program first gets that module: each way in is one case here.
-for (const [how, name, work] of [
-  ['require()', 'opens-inspector.js', 'opens-inspector.js'],
-  ['an ES module\'s import', 'opens-inspector-esm.mjs', 'uses-inspector.js'],
-  ['process.getBuiltinModule()', 'opens-inspector-builtin.js', 'uses-inspector.js'],
-  ['node:inspector/promises', 'opens-inspector-promises.js', 'uses-inspector.js'],
-  ['import() in CommonJS code', 'opens-inspector-import.js', 'uses-inspector.js'],
+/** Where the inspector programs and app.js make the sequential-awaits finding. */
+const LOAD_BOTH = join(RUNNERS, 'inspector/load-both.js');
+for (const [how, name] of [
+  ['require()', 'opens-inspector.js'],
+  ['an ES module\'s import', 'opens-inspector-esm.mjs'],
+  ['process.getBuiltinModule()', 'opens-inspector-builtin.js'],
+  ['node:inspector/promises', 'opens-inspector-promises.js'],
+  ['import() in CommonJS code', 'opens-inspector-import.js'],
 ]) {
   describe(`a program that opens and closes the inspector itself, got through ${how}`, () => {
     const file = join(RUNNERS, 'inspector', name);
-    const workFile = join(RUNNERS, 'inspector', work);
     const s = {};
     before(async () => {
       s.plain = await runPlain(['node', file], { cwd: ROOT, env: {} });
@@ -239,7 +240,7 @@ for (const [how, name, work] of [
       const main = report.lanes.find((l) => l.kind === 'main');
       assert.ok(main.busyMs > 0, `busyMs ${main.busyMs}`);
       assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
-      assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === workFile && f.location.line === lineOf(workFile, 'seq')),
+      assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === LOAD_BOTH && f.location.line === lineOf(LOAD_BOTH, 'seq')),
         describeFindings(report));
     });
   });
@@ -320,7 +321,7 @@ describe('a shell whose NODE_OPTIONS already --require another tool\'s bootloade
     assert.ok(main, `no main lane for ${file}: ${report.lanes.map((l) => l.label).join(', ')}`);
     assert.ok(main.busyMs > 0, `busyMs ${main.busyMs}`);
     assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
-    assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === file && f.location.line === lineOf(file, 'seq')),
+    assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === LOAD_BOTH && f.location.line === lineOf(LOAD_BOTH, 'seq')),
       describeFindings(report));
   });
 });

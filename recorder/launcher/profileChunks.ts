@@ -12,7 +12,7 @@ export function joinProfileChunks(chunks: readonly CpuProfile[]): CpuProfile | u
   if (chunks.length === 1) return chunks[0];
   const ordered = [...chunks].sort((a, b) => a.startTime - b.startTime);
   const join = new ChunkJoin(ordered[0]);
-  for (const chunk of ordered) join.fold(chunk);
+  for (const chunk of ordered.slice(1)) join.fold(chunk);
   return join.profile();
 }
 
@@ -33,8 +33,7 @@ export class IncrementalJoin {
     if (!this.inOrder || !last) return;
     if (chunk.startTime < last.startTime) { this.inOrder = false; this.join = undefined; return; }
     // Folded from the second chunk on: one chunk is its own profile.
-    if (!this.join) { this.join = new ChunkJoin(last); this.join.fold(last); }
-    this.join.fold(chunk);
+    (this.join ??= new ChunkJoin(last)).fold(chunk);
   }
 
   /** The joined profile (undefined: no chunk came). */
@@ -43,7 +42,7 @@ export class IncrementalJoin {
   }
 }
 
-/** Chunks folded one by one, in order of their start, into one tree and one timeline. */
+/** Chunks folded one by one, in order of their start, into one tree and one timeline: the first as it is made. */
 class ChunkJoin {
   private readonly nodes: CpuProfileNode[] = [];
   /** Joined nodes by their parent's joined id and their call frame (the parent's id stands for its whole path). */
@@ -58,6 +57,7 @@ class ChunkJoin {
     this.startTime = first.startTime;
     this.last = first.startTime;
     this.endTime = first.endTime;
+    this.fold(first);
   }
 
   fold(chunk: CpuProfile): void {

@@ -15,7 +15,7 @@
 import { arrival, release, waitForRecorder, isClusterWorker } from './arrival';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMainThread, threadId, builtinLoaded } from './thread';
+import { isMainThread, threadId } from './thread';
 import { beforeInspectorRequested } from './inspectorAccess';
 import * as dc from 'node:diagnostics_channel';
 import { PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
@@ -188,7 +188,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
       if (/^--inspect(-brk|-port|-publish-uid)?(=|$)/.test(process.execArgv[i])) process.execArgv.splice(i, 1);
     }
     if (arrival?.noInspector) log.write({ t: 'noInspector', reason: arrival.noInspector });
-    if (arrival?.url) beforeInspectorRequested(shareInspector, builtinLoaded('inspector') !== false);
+    if (arrival?.url) beforeInspectorRequested(shareInspector);
     awaitRecorder();
   }
   if (!measureOff('ticks')) startLagTicks(runtime, log, measureOff('flush') ? () => undefined : flush);

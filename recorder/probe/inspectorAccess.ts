@@ -23,6 +23,8 @@
  * CommonJS code import()ed; that program's inspector.open() throws as the inspector is already
  * open (README, Limits).
  */
+import { beforeCalls } from './beforeCalls';
+import { builtinLoaded } from './thread';
 
 export interface InspectorAccess {
   url(): string | undefined;
@@ -52,37 +54,23 @@ function pendingDeprecation(): boolean {
 }
 
 let onRequested: (() => void) | undefined;
-/** inspectorRequested() was called before beforeInspectorRequested() (loadHooks registered module.register's hooks). */
-let requestedEarly = false;
+/** inspectorRequested() was called (before beforeInspectorRequested(), where loadHooks registered module.register's hooks). */
+let requested = false;
 
 /** Runs `share` once, before the program first gets node:inspector (at once if it is loaded already, or was asked for). */
-export function beforeInspectorRequested(share: () => void, loadedAlready: boolean): void {
-  if (loadedAlready || requestedEarly) { share(); return; }
+export function beforeInspectorRequested(share: () => void): void {
+  if (requested || builtinLoaded('inspector') !== false) { share(); return; }
   onRequested = share;
-  askingFirst(process, 'getBuiltinModule');
+  // Each a function taking a module id first.
+  const askingFirst = (args: unknown[]) => { if (onRequested && isInspector(args[0])) inspectorRequested(); };
+  beforeCalls(process, 'getBuiltinModule', askingFirst);
   const Module = require('node:module');
-  askingFirst(Module, '_load');
-}
-
-/** Replaces `owner[name]` (a function taking a module id first) with a Proxy of itself that shares the inspector first when the id names it. */
-function askingFirst(owner: any, name: string): void {
-  const descriptor = Object.getOwnPropertyDescriptor(owner, name);
-  const original = descriptor?.value;
-  if (typeof original !== 'function' || (!descriptor!.writable && !descriptor!.configurable)) return;
-  Object.defineProperty(owner, name, {
-    ...descriptor,
-    value: new Proxy(original, {
-      apply(target, thisArg, args) {
-        if (onRequested && isInspector(args[0])) inspectorRequested();
-        return Reflect.apply(target, thisArg, args);
-      },
-    }),
-  });
+  beforeCalls(Module, '_load', askingFirst);
 }
 
 /** The program is about to get node:inspector: share it first (once). */
 export function inspectorRequested(): void {
-  requestedEarly = true;
+  requested = true;
   const share = onRequested;
   onRequested = undefined;
   share?.();

@@ -1,4 +1,5 @@
 import { workerThreads } from './thread';
+import { beforeCalls } from './beforeCalls';
 import type { PendingRecords } from './atomicsWait';
 
 /**
@@ -27,19 +28,7 @@ export function writeBeforeProcessSend(records: PendingRecords): () => void {
   return writeBeforeCalls(process, 'send', records);
 }
 
-/** Replaces `owner[name]` with a Proxy of itself that writes pending records before each call. */
+/** Before each call of `owner[name]`: the pending records, written (beforeCalls.ts). */
 function writeBeforeCalls(owner: any, name: string, records: PendingRecords): () => void {
-  const descriptor = owner && Object.getOwnPropertyDescriptor(owner, name);
-  const original = descriptor?.value;
-  if (typeof original !== 'function' || (!descriptor.writable && !descriptor.configurable)) return () => undefined;
-  const wrapped = new Proxy(original, {
-    apply(target, thisArg, args) {
-      if (records.pending()) records.write();
-      return Reflect.apply(target, thisArg, args);
-    },
-  });
-  Object.defineProperty(owner, name, { ...descriptor, value: wrapped });
-  return () => {
-    if (owner[name] === wrapped) Object.defineProperty(owner, name, { ...descriptor, value: original });
-  };
+  return beforeCalls(owner, name, () => { if (records.pending()) records.write(); });
 }
