@@ -60,10 +60,16 @@ function isEsbuild(argv: readonly string[], comm: string): boolean {
 
 /**
  * Whether a process's environment has OWN_PROCESS_ENV: the probe started it itself. Read whole
- * (the variable is among the last set), once per esbuild process.
+ * (the variable is among the last set), once per esbuild process. Undefined when it can no longer
+ * be read: the process ended between its stat and this read (gone, or a zombie, whose environ
+ * reads empty). The probe's per-file esbuild lives ~25 ms, so that happens to it.
  */
-function startedByProbe(pid: number): boolean {
-  try { return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${OWN_PROCESS_ENV}=1`); } catch { return false; }
+function startedByProbe(pid: number): boolean | undefined {
+  let environ: string;
+  try { environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1'); } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ESRCH' ? undefined : false;
+  }
+  return environ === '' ? undefined : environ.split('\0').includes(`${OWN_PROCESS_ENV}=1`);
 }
 
 function readPeakRssKb(pid: number): number | undefined {
@@ -160,10 +166,12 @@ export function startProcessTree(rootPid: number | undefined, intervalMs = 100, 
         const argv = readArgv(p.pid);
         if (argv) { if (!sameArgv(argv, p.argv)) p.forkOnly = false; p.argv = argv; p.argvReads++; }
       }
-      // The probe's own esbuild (transpiling TypeScript) is not the program's: left out, its CPU and RSS too.
+      // The probe's own esbuild (transpiling TypeScript) is not the program's: left out, its CPU and
+      // RSS too. So is one that ended before its environment could be read: it lived about one
+      // interval, which the contract allows to miss, and it is most likely the probe's.
       if (!p.ownChecked && isEsbuild(p.argv, p.comm)) {
         p.ownChecked = true;
-        if (startedByProbe(p.pid)) { tracked.delete(p.pid); ignored.add(p.pid); continue; }
+        if (startedByProbe(p.pid) !== false) { tracked.delete(p.pid); ignored.add(p.pid); continue; }
       }
       const rss = stat.rssPages * kbPerPage;
       p.t.push(t); p.userMs.push(stat.userTicks * (1000 / CLOCK_TICKS_PER_S)); p.systemMs.push(stat.systemTicks * (1000 / CLOCK_TICKS_PER_S)); p.rssKb.push(rss);
