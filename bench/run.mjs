@@ -20,12 +20,13 @@ import { formatTable } from './lib/table.mjs';
 import { fmtRatio, fmtMb, fmtMs } from './lib/format.mjs';
 import { ROOT, CLI, timedRun, hasGnuTime } from './lib/timedRun.mjs';
 import { WORKLOADS } from './lib/workloads.mjs';
+import { buildFloorPreload } from './lib/floorPreload.mjs';
 import { GOALS } from './lib/goals.mjs';
 import { SERVERS, runServerBench } from './servers.mjs';
 import { runRenderBench, renderBenchUnavailable } from './render.mjs';
 
-const USAGE = 'usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S] [--sampling-interval US]';
-const opts = { pairs: 5, only: [], json: null, seconds: 5, samplingIntervalUs: null };
+const USAGE = 'usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S] [--sampling-interval US] [--no-floor]';
+const opts = { pairs: 5, only: [], json: null, seconds: 5, samplingIntervalUs: null, floor: true };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i], v = argv[i + 1];
@@ -34,6 +35,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--only' && v) { opts.only.push(v.toLowerCase()); i++; }
   else if (a === '--json' && v) { opts.json = v; i++; }
   else if (a === '--sampling-interval' && Number.isInteger(Number(v)) && Number(v) >= 50) { opts.samplingIntervalUs = Number(v); i++; }
+  else if (a === '--no-floor') opts.floor = false;
   else { console.error(`${USAGE}\nbad argument: ${a}`); process.exit(2); }
 }
 const selected = GOALS.filter((g) => opts.only.length === 0 || opts.only.some((s) => g.id.toLowerCase().includes(s) || g.figure.toLowerCase().includes(s)));
@@ -62,9 +64,13 @@ if (!hasGnuTime) console.log('no /usr/bin/time: programs\' peak RSS and CPU not 
 
 // ---- workloads: round-robin, alternating plain/profiled ----
 const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-'));
+// The floor: each round also runs the program with V8's profiler alone (bench/lib/v8Floor.ts), at
+// the CLI's base interval, right after its plain run.
+const floor = opts.floor ? { preload: buildFloorPreload(scratch), dir: join(scratch, 'floor'), intervalUs: opts.samplingIntervalUs } : null;
+if (floor) console.log(`each round also runs the program under V8's profiler alone (the floor: bench/lib/v8Floor.ts), at ${floor.intervalUs === null ? 'the CLI\'s base interval' : `${floor.intervalUs} µs`} in every process and thread but launchers`);
 const summaries = {};
 const runs = WORKLOADS.filter((w) => needs.has(w.id)).map((w) => ({
-  w, ok: 0, failed: 0, broken: false, errors: [], plain: [], profiled: [], reports: [],
+  w, ok: 0, failed: 0, broken: false, errors: [], plain: [], floor: [], profiled: [], reports: [],
 }));
 const active = (r) => !r.broken && r.ok < opts.pairs && r.failed <= opts.pairs / 2;
 for (let round = 1; runs.some(active); round++) {
@@ -75,6 +81,14 @@ for (let round = 1; runs.some(active); round++) {
     const plain = await timedRun(r.w, { scratch });
     const plainOk = r.w.sameStatus ? plain.status !== null : plain.status === 0;
     if (!plainOk) { r.broken = true; r.errors.push(`plain run failed: ${describeExit(plain)}\n${tail(plain)}`); process.stdout.write('✗'); continue; }
+    let under = null;
+    if (floor) {
+      under = await timedRun(r.w, { scratch, floor });
+      if (under.status !== plain.status || under.floorProfiles === 0) {
+        r.errors.push(`floor run ${under.status !== plain.status ? `exited ${describeExit(under)}, plain ${plain.status}` : 'wrote no profile'}\n${tail(under)}`);
+        under = null;
+      }
+    }
     rmSync(jsonPath, { force: true });
     const prof = await timedRun(r.w, { scratch, profiledJson: jsonPath, profileArgs });
     const profOk = prof.status === plain.status && existsSync(jsonPath);
@@ -88,6 +102,7 @@ for (let round = 1; runs.some(active); round++) {
     try { report = JSON.parse(readFileSync(jsonPath, 'utf8')); } catch (e) { r.errors.push(`report unreadable: ${e.message}`); }
     r.ok++;
     r.plain.push(plain);
+    r.floor.push(under ?? { wallMs: NaN, workMs: NaN, cpuMs: NaN, floorProfiles: 0 });
     r.profiled.push(prof);
     r.reports.push({ programMaxRssKb: report?.program?.maxRssKb ?? null, dropped: report?.spans?.dropped ?? null, findings: [...new Set(report?.findings?.map((f) => f.kind) ?? [])] });
     process.stdout.write('.');
@@ -104,6 +119,7 @@ function summarize(r) {
   const col = (runsOf, k) => runsOf.map((x) => x[k]);
   const plainWall = col(r.plain, 'wallMs'), profWall = col(r.profiled, 'wallMs');
   const plainWork = col(r.plain, 'workMs'), profWork = col(r.profiled, 'workMs');
+  const floorWall = col(r.floor, 'wallMs'), floorWork = col(r.floor, 'workMs');
   return {
     id: r.w.id, what: r.w.what, cmd: r.w.cmd, pairs: r.ok, failedProfiled: r.failed, brokenPlain: r.broken, errors: r.errors,
     usable: r.ok > 0,
@@ -111,6 +127,14 @@ function summarize(r) {
     workRatio: median(plainWork.map((x, i) => profWork[i] / x)),
     cpuRatio: median(r.plain.map((x, i) => r.profiled[i].cpuMs / x.cpuMs)),
     deltaMs: median(plainWall.map((x, i) => profWall[i] - x)),
+    // V8's profiler alone, against the same round's plain run (NaN: no floor, or its run failed).
+    floor: {
+      wallRatio: median(plainWall.map((x, i) => floorWall[i] / x)),
+      workRatio: median(plainWork.map((x, i) => floorWork[i] / x)),
+      cpuRatio: median(r.plain.map((x, i) => r.floor[i].cpuMs / x.cpuMs)),
+      deltaMs: median(plainWall.map((x, i) => floorWall[i] - x)),
+      wall: median(floorWall), work: median(floorWork), cpuMs: median(col(r.floor, 'cpuMs')), profiles: median(col(r.floor, 'floorProfiles')),
+    },
     med: {
       plainWall: median(plainWall), profWall: median(profWall), plainWork: median(plainWork), profWork: median(profWork),
       plainCpuMs: median(col(r.plain, 'cpuMs')), profCpuMs: median(col(r.profiled, 'cpuMs')),
@@ -119,7 +143,7 @@ function summarize(r) {
       programMaxRssKb: median(r.reports.map((x) => x.programMaxRssKb ?? NaN)),
     },
     maxCliRssKb: Math.max(...col(r.profiled, 'cliRssKb').filter(Number.isFinite), -Infinity),
-    runs: { plainWall, profWall, plainWork, profWork, plainCpuMs: col(r.plain, 'cpuMs'), profCpuMs: col(r.profiled, 'cpuMs'), plainRssKb: col(r.plain, 'rssKb'), profRssKb: col(r.profiled, 'rssKb'), cliRssKb: col(r.profiled, 'cliRssKb'), cliCpuMs: col(r.profiled, 'cliCpuMs') },
+    runs: { plainWall, profWall, floorWall, plainWork, profWork, floorWork, plainCpuMs: col(r.plain, 'cpuMs'), profCpuMs: col(r.profiled, 'cpuMs'), plainRssKb: col(r.plain, 'rssKb'), profRssKb: col(r.profiled, 'rssKb'), cliRssKb: col(r.profiled, 'cliRssKb'), cliCpuMs: col(r.profiled, 'cliCpuMs') },
     reports: r.reports,
   };
 }
@@ -157,12 +181,14 @@ const rows = GOALS.map((g) => {
   return { id: g.id, figure: g.figure, goal: g.goal, ...c, status: c.met === null ? 'info' : c.met ? 'yes' : 'NO' };
 });
 console.log('');
-console.log(formatTable(['figure', 'plain', 'profiled', 'measured', 'goal', 'met?'],
-  rows.map((r) => [r.figure, r.plain ?? '—', r.profiled ?? '—', r.measured ?? '—', r.goal, r.status]), [, , , , 'l', 'l']));
+console.log(formatTable(['figure', 'plain', 'profiled', 'measured', 'V8 profiler alone', 'goal', 'met?'],
+  rows.map((r) => [r.figure, r.plain ?? '—', r.profiled ?? '—', r.measured ?? '—', r.floor ?? '—', r.goal, r.status]), [, , , , , 'l', 'l']));
 console.log('');
 console.log('plain/profiled: medians of the whole command\'s wall time (profiled: the CLI from start to exit, analysis and report');
 console.log('included). Ratios: median over pairs of profiled/plain; costs: median over pairs of profiled − plain; per extra');
 console.log('thread/process: (that cost with them − the empty program\'s) / their number. Profiler RSS: the CLI process alone.');
+console.log('V8 profiler alone (the floor): the same figure for the program run with only V8\'s CPU profiler, in every process and');
+console.log('thread but launchers, started and stopped in process (bench/lib/v8Floor.ts): what any V8-profiler-based tool costs there.');
 console.log('Below: the program\'s own time (BENCH_MS), CPU (user+sys of every process, GNU time: holds up better than wall time on');
 console.log('a loaded machine), the program\'s peak RSS and the profiler CLI\'s own peak RSS and CPU, medians.');
 for (const s of Object.values(summaries)) {
@@ -170,6 +196,10 @@ for (const s of Object.values(summaries)) {
   const notes = [`${s.pairs} pair${s.pairs === 1 ? '' : 's'}${s.failedProfiled ? ` (+${s.failedProfiled} failed)` : ''}`];
   if (Number.isFinite(s.workRatio)) notes.push(`program's own time ${fmtMs(s.med.plainWork)} → ${fmtMs(s.med.profWork)} (${fmtRatio(s.workRatio)})`);
   if (Number.isFinite(s.cpuRatio)) notes.push(`CPU, all processes ${fmtMs(s.med.plainCpuMs)} → ${fmtMs(s.med.profCpuMs)} (${fmtRatio(s.cpuRatio)})`);
+  if (Number.isFinite(s.floor.wallRatio)) {
+    const own = Number.isFinite(s.floor.workRatio) ? `, own time ${fmtRatio(s.floor.workRatio)}` : '';
+    notes.push(`V8 profiler alone: ${fmtMs(s.floor.wall)} (${fmtRatio(s.floor.wallRatio)}${own}, CPU ${fmtRatio(s.floor.cpuRatio)}; ${s.floor.profiles} profile${s.floor.profiles === 1 ? '' : 's'} a run)`);
+  }
   notes.push(`peak RSS: program ${fmtMb(s.med.plainRssKb)} plain, profiler CLI ${fmtMb(s.med.cliRssKb)} (CPU ${fmtMs(s.med.cliCpuMs)})`);
   const dropped = s.reports.find((x) => x.dropped && Object.values(x.dropped).some(Boolean))?.dropped;
   if (dropped) notes.push(`dropped ${JSON.stringify(dropped)}`);

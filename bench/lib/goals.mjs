@@ -2,8 +2,10 @@
 // Each row names what it needs measured (workload ids of bench/lib/workloads.mjs, server ids of
 // bench/servers.mjs, 'render' for bench/render.mjs) and computes its cells from their summaries
 // (`compute` gets one object keyed by those names):
-//   figure | plain | profiled | measured | goal | met?
+//   figure | plain | profiled | measured | V8 profiler alone | goal | met?
 // `value` is the figure the goal is checked on; `met` is true/false, or null when there is no goal.
+// `floor`: the same figure with V8's profiler alone instead of ours (bench/lib/v8Floor.ts), where the
+// row is a workload's: what any tool built on V8's profiler costs there ('—' when not measured).
 import { ZOOM_LEVEL_NAMES, frameGoalMet } from '../render.mjs';
 import { SPAWN_N } from './workloads.mjs';
 import { fmtMs, fmtDeltaMs, fmtRatio, fmtPercent, fmtMb, fmtRate } from './format.mjs';
@@ -12,7 +14,7 @@ const walls = (w) => ({ plain: fmtMs(w.med.plainWall), profiled: fmtMs(w.med.pro
 
 const fixedCost = (limitMs) => ({
   id: 'fixed-cost', figure: 'fixed cost, empty program', goal: `≤ ${limitMs} ms`, needs: ['empty'],
-  compute: ({ empty }) => ({ ...walls(empty), value: empty.deltaMs, measured: fmtDeltaMs(empty.deltaMs), met: empty.deltaMs <= limitMs }),
+  compute: ({ empty }) => ({ ...walls(empty), value: empty.deltaMs, measured: fmtDeltaMs(empty.deltaMs), floor: fmtDeltaMs(empty.floor.deltaMs), met: empty.deltaMs <= limitMs }),
 });
 
 /** Slope of (profiled − plain) wall between SPAWN_N extra threads/processes and none (the empty program). */
@@ -20,13 +22,14 @@ const perExtra = (id, workload, what, limitMs) => ({
   id, figure: `added cost per extra ${what} (${SPAWN_N} vs 0)`, goal: `≤ ${limitMs} ms`, needs: ['empty', workload],
   compute: (w) => {
     const v = (w[workload].deltaMs - w.empty.deltaMs) / SPAWN_N;
-    return { ...walls(w[workload]), value: v, measured: `${fmtDeltaMs(v)} each`, met: v <= limitMs };
+    const f = (w[workload].floor.deltaMs - w.empty.floor.deltaMs) / SPAWN_N;
+    return { ...walls(w[workload]), value: v, measured: `${fmtDeltaMs(v)} each`, floor: Number.isFinite(f) ? `${fmtDeltaMs(f)} each` : '—', met: v <= limitMs };
   },
 });
 
 const ratio = (id, figure, workload, limit) => ({
   id, figure, goal: limit ? `≤ ${limit}×` : '—', needs: [workload],
-  compute: (w) => ({ ...walls(w[workload]), value: w[workload].wallRatio, measured: fmtRatio(w[workload].wallRatio), met: limit ? w[workload].wallRatio <= limit : null }),
+  compute: (w) => ({ ...walls(w[workload]), value: w[workload].wallRatio, measured: fmtRatio(w[workload].wallRatio), floor: fmtRatio(w[workload].floor.wallRatio), met: limit ? w[workload].wallRatio <= limit : null }),
 });
 
 export const GOALS = [
@@ -68,7 +71,7 @@ export const GOALS = [
   ratio('cpu', 'whole-command ratio, CPU-bound (fib)', 'cpu', null),
   {
     id: 'fixed-cost-no-extra-ca', figure: 'fixed cost with NODE_EXTRA_CA_CERTS unset', goal: '—', needs: ['empty-no-extra-ca'],
-    compute: ({ 'empty-no-extra-ca': e }) => ({ ...walls(e), value: e.deltaMs, measured: fmtDeltaMs(e.deltaMs), met: null }),
+    compute: ({ 'empty-no-extra-ca': e }) => ({ ...walls(e), value: e.deltaMs, measured: fmtDeltaMs(e.deltaMs), floor: fmtDeltaMs(e.floor.deltaMs), met: null }),
   },
   {
     id: 'server-mix', figure: 'Express route mix under autocannon, req/s', goal: '—', needs: ['server-mix'],

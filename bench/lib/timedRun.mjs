@@ -5,9 +5,10 @@
 //    the program when plain; profiled, the larger of the CLI and the program's processes);
 //  - cpuMs: GNU time's user + system CPU of the command and every process it waited for (10 ms
 //    resolution): unlike wall time, it holds up on a loaded machine;
-//  - cli: the profiler CLI process's own peak RSS and CPU (profiled runs only; bench/lib/peakRss.cjs).
+//  - cli: the profiler CLI process's own peak RSS and CPU (profiled runs only; bench/lib/peakRss.cjs);
+//  - floorProfiles: under the floor (V8's profiler alone: bench/lib/v8Floor.ts), the profiles it wrote.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,25 +26,37 @@ export function benchEnv() {
   return env;
 }
 
+/** `env` for a run under the floor: its preload in NODE_OPTIONS, where profiles go, the interval (bench/lib/v8Floor.ts). */
+function floorEnv(env, { preload, dir, intervalUs }) {
+  return { ...env, NODE_OPTIONS: `--require ${JSON.stringify(preload)}`, CL_BENCH_FLOOR_DIR: dir, ...(intervalUs ? { CL_BENCH_FLOOR_INTERVAL_US: String(intervalUs) } : {}) };
+}
+
 /** A node script (run with this node) or a command (npx, npm) as given. */
 const isScript = (file) => /\.(m|c)?js$/.test(file);
 
 /**
  * Runs `w.cmd` in `w.cwd` once; `profiledJson` set: under the CLI, writing the report there, with
- * `profileArgs` (more of the CLI's options, e.g. `--sampling-interval 2000`) before the command.
+ * `profileArgs` (more of the CLI's options, e.g. `--sampling-interval 2000`) before the command;
+ * `floor` set ({ preload, dir, intervalUs: null for the CLI's default }: bench/lib/floorPreload.mjs): plain, with V8's profiler
+ * alone in every process and thread, its profiles written to `dir` (emptied first).
  * The command runs in a process group of its own: past `timeoutMs` the whole tree gets SIGTERM
  * (the CLI then stops its program and writes its report), and whatever of it is still alive
  * `TERM_GRACE_MS` later gets SIGKILL, the program's own process group included (the CLI spawns
  * it detached), so a run that never ends leaves nothing behind.
  * @returns {Promise<{ wallMs, status, signal, error, stdout, stderr, workMs, rssKb, cpuMs, cliRssKb, cliCpuMs }>}
  */
-export async function timedRun(w, { profiledJson, profileArgs = [], scratch, timeoutMs = 300_000 }) {
+export async function timedRun(w, { profiledJson, profileArgs = [], floor, scratch, timeoutMs = 300_000 }) {
   const timeFile = join(scratch, 'time.txt');
   const selfFile = join(scratch, 'cli-self.json');
   rmSync(timeFile, { force: true });
   rmSync(selfFile, { force: true });
-  const env = benchEnv();
+  let env = benchEnv();
   for (const k of w.unsetEnv ?? []) delete env[k];
+  if (floor) {
+    rmSync(floor.dir, { recursive: true, force: true });
+    mkdirSync(floor.dir, { recursive: true });
+    env = floorEnv(env, floor);
+  }
   const command = profiledJson
     ? [process.execPath, '-r', PEAK_RSS_HOOK, CLI, 'profile', '--json', profiledJson, ...profileArgs, '--cwd', w.cwd, '--', ...w.cmd]
     : isScript(w.cmd[0]) ? [process.execPath, ...w.cmd] : w.cmd;
@@ -60,6 +73,7 @@ export async function timedRun(w, { profiledJson, profileArgs = [], scratch, tim
   return {
     wallMs, status: r.status, signal: r.signal, error: r.error, stdout: r.stdout, stderr: r.stderr,
     workMs: m ? Number(m[1]) : NaN, rssKb, cpuMs: (userS + sysS) * 1000, cliRssKb: self.maxRssKb ?? NaN, cliCpuMs: self.cpuMs ?? NaN,
+    ...(floor ? { floorProfiles: readdirSync(floor.dir).filter((f) => f.endsWith('.cpuprofile')).length } : {}),
   };
 }
 
