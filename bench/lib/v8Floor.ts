@@ -7,8 +7,9 @@
  * thread loads neither that module nor worker_threads), starts the profiler, and at the thread's
  * exit stops it and writes the profile to a file, as `node --cpu-prof` does: what any tool built
  * on V8's profiler costs the program. (`--cpu-prof` itself is not allowed in NODE_OPTIONS, and
- * npm, npx and spawn() do not pass it on.) A worker ended by terminate() writes none (its exit
- * handlers do not run); its profile's cost until then is counted.
+ * npm, npx and spawn() do not pass it on.) A thread whose exit handlers do not run writes none, as
+ * with `--cpu-prof`: a worker ended by terminate(), a process a signal ends (vitest's forks, which
+ * its pool SIGTERMs); what profiling it cost until then is counted.
  *
  * Environment: CL_BENCH_FLOOR_DIR (where profiles go: `<pid>-<threadId>.cpuprofile`; unset: the
  * preload does nothing), CL_BENCH_FLOOR_INTERVAL_US (sampling interval; default: the CLI's).
