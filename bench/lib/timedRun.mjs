@@ -37,13 +37,14 @@ const isScript = (file) => /\.(m|c)?js$/.test(file);
 /**
  * Runs `w.cmd` in `w.cwd` once; `profiledJson` set: under the CLI, writing the report there, with
  * `profileArgs` (more of the CLI's options, e.g. `--sampling-interval 2000`) before the command;
- * `floor` set ({ preload, dir, intervalUs: null for the CLI's default }: bench/lib/floorPreload.mjs): plain, with V8's profiler
- * alone in every process and thread, its profiles written to `dir` (emptied first).
+ * `floor` set ({ preload, dir, intervalUs }: bench/lib/floorPreload.mjs; intervalUs null: the
+ * CLI's default): not profiled by us but with V8's profiler alone in every process and thread,
+ * its profiles written to `dir` (emptied first).
  * The command runs in a process group of its own: past `timeoutMs` the whole tree gets SIGTERM
  * (the CLI then stops its program and writes its report), and whatever of it is still alive
  * `TERM_GRACE_MS` later gets SIGKILL, the program's own process group included (the CLI spawns
  * it detached), so a run that never ends leaves nothing behind.
- * @returns {Promise<{ wallMs, status, signal, error, stdout, stderr, workMs, rssKb, cpuMs, cliRssKb, cliCpuMs }>}
+ * @returns {Promise<{ wallMs, status, signal, error, stdout, stderr, workMs, rssKb, cpuMs, cliRssKb, cliCpuMs, floorProfiles? }>}
  */
 export async function timedRun(w, { profiledJson, profileArgs = [], floor, scratch, timeoutMs = 300_000 }) {
   const timeFile = join(scratch, 'time.txt');
