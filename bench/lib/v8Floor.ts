@@ -2,10 +2,11 @@
  * `npm run bench`'s floor: V8's CPU profiler alone, in every node process and thread of a program
  * as the recorder profiles them (launchers are not profiled; the CLI's base interval), without
  * anything of ours: no probe, no socket, no CDP client, no recorder, no analysis. Preloaded
- * through NODE_OPTIONS (bench/lib/floorRun.mjs bundles it), it opens an inspector connection of
- * the thread's own, in process (the binding `node:inspector`'s Session uses, so that a main
- * thread loads neither that module nor worker_threads), starts the profiler, and at the thread's
- * exit stops it and writes the profile to a file, as `node --cpu-prof` does: what any tool built
+ * through NODE_OPTIONS (bench/lib/floorPreload.mjs bundles it), it opens an inspector connection
+ * of the thread's own, in process (the binding `node:inspector`'s Session uses, and the probe's
+ * way of telling which thread it is, recorder/probe/thread.ts: a main thread loads neither that
+ * module nor worker_threads), starts the profiler, and at the thread's exit stops it and writes
+ * the profile to a file, as `node --cpu-prof` does: what any tool built
  * on V8's profiler costs the program. (`--cpu-prof` itself is not allowed in NODE_OPTIONS, and
  * npm, npx and spawn() do not pass it on.) A thread whose exit handlers do not run writes none, as
  * with `--cpu-prof`: a worker ended by terminate(), a process a signal ends (vitest's forks, which
@@ -18,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { launcherName } from '../../analyzer/launchers';
 import { DEFAULT_SAMPLING_US } from '../../recorder/launcher/profileCollector';
+import { isMainThread, threadId } from '../../recorder/probe/thread';
 
 interface Connection { dispatch(message: string): void; disconnect(): void }
 interface Reply { id: number; result?: any; error?: { message: string } }
@@ -25,8 +27,6 @@ type ConnectionClass = new (onMessage: (message: string) => void) => Connection;
 
 const dir = process.env.CL_BENCH_FLOOR_DIR;
 const intervalUs = Number(process.env.CL_BENCH_FLOOR_INTERVAL_US) || DEFAULT_SAMPLING_US;
-// A worker has loaded worker_threads' internals before any preload runs; a main thread has not.
-const isMainThread = !((process as any).moduleLoadList as string[]).includes('NativeModule internal/worker/io');
 
 if (dir && !(isMainThread && launcherName(process.argv, true))) profileUntilExit(dir);
 
@@ -48,7 +48,6 @@ function profileUntilExit(into: string): void {
   post('Profiler.start');
   process.on('exit', () => {
     const { profile } = post('Profiler.stop');
-    const threadId: number = isMainThread ? 0 : require('node:worker_threads').threadId;
     fs.writeFileSync(path.join(into, `${process.pid}-${threadId}.cpuprofile`), JSON.stringify(profile));
     connection.disconnect();
   });
