@@ -17,12 +17,12 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { median } from './lib/stats.mjs';
 import { formatTable } from './lib/table.mjs';
-import { fmtRatio, fmtMb, fmtMs } from './lib/format.mjs';
+import { fmtRatio, fmtMb, fmtMs, fmtRate } from './lib/format.mjs';
 import { ROOT, CLI, timedRun, hasGnuTime } from './lib/timedRun.mjs';
 import { WORKLOADS } from './lib/workloads.mjs';
 import { buildFloorPreload } from './lib/floorPreload.mjs';
 import { GOALS } from './lib/goals.mjs';
-import { SERVERS, runServerBench } from './servers.mjs';
+import { SERVERS, SERVER_FLOOR_INTERVAL_US, floorIntervalText, runServerBench } from './servers.mjs';
 import { runRenderBench, renderBenchUnavailable } from './render.mjs';
 
 const USAGE = 'usage: node bench/run.mjs [--pairs N] [--only SUBSTRING]… [--json FILE] [--seconds S] [--sampling-interval US] [--no-floor]';
@@ -67,11 +67,11 @@ const scratch = mkdtempSync(join(tmpdir(), 'cl-bench-'));
 // The floor: each round also runs the program with V8's profiler alone (bench/lib/v8Floor.ts), at
 // the CLI's base interval, right after its plain run.
 const floor = opts.floor ? { preload: buildFloorPreload(scratch), dir: join(scratch, 'floor'), intervalUs: opts.samplingIntervalUs } : null;
-if (floor) console.log(`each round also runs the program under V8's profiler alone (the floor: bench/lib/v8Floor.ts), at ${floor.intervalUs === null ? 'the CLI\'s base interval' : `${floor.intervalUs} µs`} in every process and thread but launchers`);
 const summaries = {};
 const runs = WORKLOADS.filter((w) => needs.has(w.id)).map((w) => ({
   w, ok: 0, failed: 0, broken: false, errors: [], plain: [], floor: [], profiled: [], reports: [],
 }));
+if (floor && runs.length) console.log(`each round also runs the program under V8's profiler alone (the floor: bench/lib/v8Floor.ts), at ${floor.intervalUs === null ? 'the CLI\'s base interval' : `${floor.intervalUs} µs`} in every process and thread but launchers`);
 const active = (r) => !r.broken && r.ok < opts.pairs && r.failed <= opts.pairs / 2;
 for (let round = 1; runs.some(active); round++) {
   process.stdout.write(`round ${round}:`);
@@ -109,7 +109,6 @@ for (let round = 1; runs.some(active); round++) {
   }
   process.stdout.write('\n');
 }
-rmSync(scratch, { recursive: true, force: true });
 for (const r of runs) summaries[r.w.id] = summarize(r);
 
 function describeExit(x) { return x.error ? x.error : x.status !== null ? `status ${x.status}` : `signal ${x.signal}`; }
@@ -153,12 +152,13 @@ let failures = runs.filter((r) => r.errors.length).length;
 const serverIds = SERVERS.map((s) => s.id).filter((id) => needs.has(id));
 if (serverIds.length) {
   const pairs = Math.min(opts.pairs, 3);
-  console.log(`servers under autocannon (${pairs} alternating pairs, ${opts.seconds} s each):`);
-  for (const s of await runServerBench({ pairs, seconds: opts.seconds, only: serverIds, profileArgs })) {
+  console.log(`servers under autocannon (${pairs} alternating pairs, ${opts.seconds} s each${floor ? `, each pair also under V8's profiler alone, ${floorIntervalText(floor.intervalUs ?? SERVER_FLOOR_INTERVAL_US)}` : ''}):`);
+  for (const s of await runServerBench({ pairs, seconds: opts.seconds, only: serverIds, profileArgs, floor })) {
     summaries[s.id] = { ...s, usable: s.pairs > 0 };
-    if (s.failed) failures++;
+    if (s.failed || s.floorFailed) failures++;
   }
 }
+rmSync(scratch, { recursive: true, force: true });
 
 // ---- render ----
 if (needs.has('render')) {
@@ -188,7 +188,8 @@ console.log('plain/profiled: medians of the whole command\'s wall time (profiled
 console.log('included). Ratios: median over pairs of profiled/plain; costs: median over pairs of profiled − plain; per extra');
 console.log('thread/process: (that cost with them − the empty program\'s) / their number. Profiler RSS: the CLI process alone.');
 console.log('V8 profiler alone (the floor): the same figure for the program run with only V8\'s CPU profiler, in every process and');
-console.log('thread but launchers, started and stopped in process (bench/lib/v8Floor.ts): what any V8-profiler-based tool costs there.');
+console.log('thread but launchers, started and stopped in process (bench/lib/v8Floor.ts): what any V8-profiler-based tool costs there;');
+console.log('a server\'s sampled as the recorder samples a saturated server (its req/s / plain\'s, the same pair).');
 console.log('Below: the program\'s own time (BENCH_MS), CPU (user+sys of every process, GNU time: holds up better than wall time on');
 console.log('a loaded machine), the program\'s peak RSS and the profiler CLI\'s own peak RSS and CPU, medians.');
 for (const s of Object.values(summaries)) {
@@ -207,7 +208,8 @@ for (const s of Object.values(summaries)) {
 }
 for (const s of Object.values(summaries)) {
   if (!SERVERS.some((x) => x.id === s.id) || !s.usable) continue;
-  console.log(`  ${s.id.padEnd(14)} ${s.what}; ${s.pairs} pair${s.pairs === 1 ? '' : 's'}; p99 latency ${fmtMs(s.plainP99)} → ${fmtMs(s.profP99)}; requests the report counted (± autocannon's count): ${s.counted}; request errors ${s.requestErrors}`);
+  const alone = Number.isFinite(s.floorRatio) ? `; V8 profiler alone ${fmtRate(s.floorRps)}, p99 ${fmtMs(s.floorP99)}` : '';
+  console.log(`  ${s.id.padEnd(14)} ${s.what}; ${s.pairs} pair${s.pairs === 1 ? '' : 's'}; p99 latency ${fmtMs(s.plainP99)} → ${fmtMs(s.profP99)}${alone}; requests the report counted (± autocannon's count): ${s.counted}; request errors ${s.requestErrors}`);
 }
 for (const s of Object.values(summaries)) for (const e of s.errors ?? []) console.log(`  error (${s.id ?? 'render'}): ${e}`);
 for (const r of rows) if (r.error) console.log(`  ${r.id}: ${r.error}`);
