@@ -38,7 +38,7 @@ export const SERVERS = [
 /**
  * Starts a server (`variant`: 'plain', 'floor': V8's profiler alone, or 'profiled'), loads it,
  * stops it; resolves with autocannon's figures, and the report's request count (profiled) or the
- * number of profiles written (floor).
+ * profiles written and their sampling (floor: floorProfiles).
  */
 function runOnce(w, variant, seconds, scratch, { profileArgs = [], floor } = {}) {
   const file = join(ROOT, 'bench/workloads', w.file);
@@ -115,7 +115,7 @@ export async function runServerBench({ pairs = 3, seconds = 5, only, profileArgs
         floorIntervalUs: underFloor ? underFloor.intervalUs : null, floorSampleUs: median(under.map((r) => r.sampleUs)),
         // autocannon stops counting at its deadline with up to `connections` requests in flight; the server finishes them.
         counted: prof.map((r) => `${r.recorded} (${r.recorded - r.total >= 0 ? '+' : ''}${r.recorded - r.total})`).join(' '),
-        requestErrors: [...plain, ...prof].reduce((a, r) => a + r.errors, 0),
+        requestErrors: [...plain, ...under, ...prof].reduce((a, r) => a + r.errors, 0),
         runs: { plain, profiled: prof, floor: under },
       });
     }
