@@ -57,7 +57,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   const wallMs = Math.max(0, (run.endHrUs - run.startHrUs) / 1000);
   const mapper = new SourceMapper();
   const models = run.threads.map((t) => buildThreadModel(t, run, handedOver));
-  for (const m of models) for (const s of m.sites.values()) if (s.map) mapper.addMap(s.file, s.map);
+  for (const m of models) for (const [file, map] of m.maps) mapper.addMap(file, map);
   const userFiles = new Set<string>();
   for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
   // Everything the recorder loads into the program (probe, instrumenter, ESM hooks) is ours.

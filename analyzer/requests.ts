@@ -262,7 +262,7 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
         + ` · slowest 1% (${tail.length} request${tail.length > 1 ? 's' : ''}, mean ${formatMs(tail.reduce((a, i) => a + seenLatency(t, i), 0) / Math.max(1, tail.length))})`;
       if (tail.length) pending.push({ stat, tail, title });
       const handler = ownHotspot(t, idx);
-      if (handler) stat.handler = ctx.mapper.locate(handler.url, handler.line);
+      if (handler) stat.handler = locateLineCpu(ctx, handler);
     }
     out.push(stat);
   }
@@ -300,10 +300,15 @@ function queuedBehind(t: RequestTable, ctx: AnalysisContext, requests: number[],
   const lines = new Map<string, LineCpu>();
   for (const i of requests) t.cpu[t.lane[i]]?.linesIn(t.start[i] - t.before[i], t.end[i], ownWindows(t, i), lines);
   return [...lines.values()].filter((l) => l.url && l.ms / n >= 0.05).sort((a, b) => b.ms - a.ms).slice(0, MAX_BLOCKERS)
-    .map((l) => ({ location: ctx.mapper.locate(l.url, l.line) as SourceLocation, label: l.label, ms: round(l.ms / n, 2) }));
+    .map((l) => ({ location: locateLineCpu(ctx, l), label: l.label, ms: round(l.ms / n, 2) }));
 }
 
 /** The user line the route's own code (ownWindows) ran most (sampled over at most 2000 of its requests). */
+/** Where a user line's CPU goes in the report: the line, or its function's start where the compiled line is not one of the user's (SourceMapper.locateLine). */
+function locateLineCpu(ctx: AnalysisContext, l: LineCpu): SourceLocation {
+  return ctx.mapper.locateLine(l.url, l.line, { line: l.fnLine, column0: l.fnColumn - 1 }).location;
+}
+
 function ownHotspot(t: RequestTable, requests: ArrayLike<number>): LineCpu | undefined {
   const lines = new Map<string, LineCpu>();
   const step = Math.max(1, Math.floor(requests.length / 2000));

@@ -1,4 +1,4 @@
-import { TraceMap, originalPositionFor, LEAST_UPPER_BOUND } from '@jridgewell/trace-mapping';
+import { TraceMap, originalPositionFor, decodedMappings, LEAST_UPPER_BOUND } from '@jridgewell/trace-mapping';
 import { fileUrlToPath } from './paths';
 import type { SourceLocation } from './report';
 
@@ -27,4 +27,26 @@ export class SourceMapper {
     }
     return { file, line, column: (column0 ?? 0) + 1 };
   }
+
+  /**
+   * A position known by its line alone (a CPU profile's line ticks) in the function that starts
+   * at `fn` (line 1-based, column 0-based). Mapped as `locate` maps it when that line of what V8
+   * ran comes from one line of the user's file. When it comes from several (a file transpiled
+   * without its line breaks: tsx's esbuild output is whitespace-minified, a module on one line),
+   * the line tells nothing: the first mapping on it is the module's first statement, whatever ran.
+   * Then the function's own start is returned, mapped with its column, and `exact` is false.
+   */
+  locateLine(fileOrUrl: string, line: number, fn: { line: number; column0: number }): { location: SourceLocation; exact: boolean } {
+    const map = this.maps.get(fileUrlToPath(fileOrUrl));
+    if (map && linesMappedFrom(map, line) > 1) return { location: this.locate(fileOrUrl, fn.line, fn.column0), exact: false };
+    return { location: this.locate(fileOrUrl, line), exact: true };
+  }
+}
+
+/** How many distinct original lines generated line `line` (1-based) maps to. */
+function linesMappedFrom(map: TraceMap, line: number): number {
+  const segments = decodedMappings(map)[line - 1] ?? [];
+  const seen = new Set<string>();
+  for (const s of segments) if (s.length >= 4) { seen.add(`${s[1]}:${s[2]}`); if (seen.size > 1) break; }
+  return seen.size;
 }

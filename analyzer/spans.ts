@@ -60,12 +60,12 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
       for (const run of busyRuns(samples)) {
         if (slices.lane.length >= MAX_SLICES) { dropped.slices++; continue; }
         const votes = new Map<string, number>();
-        const frames = new Map<string, { url: string; line: number; fn: string; n: number }>();
+        const frames = new Map<string, { url: string; line: number; column: number; fn: string; n: number }>();
         for (let i = run.from; i <= run.to; i++) {
           const k = samples.kind[i];
           votes.set(k, (votes.get(k) ?? 0) + 1);
           const f = samples.frame[i];
-          if (f) { const key = `${f.url}:${f.functionLine}`; const e = frames.get(key) ?? { url: f.url, line: f.functionLine, fn: f.functionName, n: 0 }; e.n++; frames.set(key, e); }
+          if (f) { const key = `${f.url}:${f.functionLine}`; const e = frames.get(key) ?? { url: f.url, line: f.functionLine, column: f.functionColumn, fn: f.functionName, n: 0 }; e.n++; frames.set(key, e); }
         }
         const category = [...votes.entries()].sort((a, b) => b[1] - a[1])[0][0];
         const top = [...frames.values()].sort((a, b) => b.n - a.n)[0];
@@ -73,7 +73,8 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
         slices.start.push(round(run.start, 3));
         slices.end.push(round(run.end, 3));
         slices.category.push(Math.max(0, SLICE_CATEGORIES.indexOf(category as never)));
-        if (top) { const loc = ctx.mapper.locate(top.url, top.line); slices.site.push(site(loc.file, loc.line, loc.column, top.fn)); }
+        // The function's start, with its column: a file compiled to one line (tsx) maps by column alone.
+        if (top) { const loc = ctx.mapper.locate(top.url, top.line, top.column - 1); slices.site.push(site(loc.file, loc.line, loc.column, top.fn)); }
         else slices.site.push(-1);
       }
     }

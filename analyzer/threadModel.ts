@@ -20,6 +20,11 @@ export interface ThreadModel {
   sites: Map<number, ThreadSite>;
   loops: Map<number, RawLoop & { file: string; map?: unknown; gid: number }>;
   groups: Map<number, RawGroup & { file: string; map?: unknown; gid: number; siteIds: number[] }>;
+  /**
+   * Source maps of the files the thread ran compiled (TypeScript), by file: every file's, also one
+   * with no site (no async function), whose CPU samples are positions in the compiled code too.
+   */
+  maps: Map<string, unknown>;
   agg?: RawAggregates;
   /**
    * Flat spans, laid out as SPAN (raw.ts), times in report ms: read them with forEachSpan. A typed
@@ -84,7 +89,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun, spansInPlace = 
     ? (perf: number) => ((perf - hello.perfAnchor) * 1000 + hello.hrAnchorUs - run.startHrUs) / 1000
     : () => 0;
   const m: ThreadModel = {
-    pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(),
+    pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(), maps: new Map(),
     spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], handOvers: [], uninstrumented: [], fsSyncNames: [],
     requests: { names: [], rows: new Float64Array(0), counts: [], dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
@@ -94,6 +99,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun, spansInPlace = 
   for (const r of thread.records) {
     switch (r.t) {
       case 'table':
+        if (r.map && !m.maps.has(r.file)) m.maps.set(r.file, r.map);
         for (const s of r.sites) m.sites.set(r.base + s.id, { ...s, file: r.file, map: r.map, gid: r.base + s.id });
         for (const l of r.loops) m.loops.set(r.base + l.id, { ...l, file: r.file, map: r.map, gid: r.base + l.id });
         for (const g of r.groups) m.groups.set(r.base + g.id, { ...g, file: r.file, map: r.map, gid: r.base + g.id, siteIds: g.sites.map((s) => r.base + s) });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { CLI, FIXTURES, profile, reportOf, fixture } from './fixtures/harness.mjs';
+import { CLI, FIXTURES, profile, reportOf, fixture, lineOf } from './fixtures/harness.mjs';
 import { SPAN, SPAN_KIND } from '../analyzer/raw.ts';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -105,6 +105,20 @@ describe('npx tsx app.ts: npx, its shell and tsx\'s CLI step aside', () => {
   });
   it('says in the summary who the headline is about', () => {
     assert.match(run.stderr, /via npx → sh → tsx → node \S*app\.ts \(pid \d+\)/, run.stderr.slice(-2000));
+  });
+  it('places the CPU block in app.ts at the start of the function that ran: tsx compiles it to one line, whose line numbers say nothing', () => {
+    const report = reportOf(run);
+    const file = fixture('launchers/app.ts');
+    const blocks = report.findings.filter((f) => f.kind === 'blocking-cpu');
+    assert.equal(blocks.length, 1, JSON.stringify(report.findings.map((f) => [f.kind, f.location])));
+    const [f] = blocks;
+    assert.equal(f.location.file, file);
+    // `block` itself, or the timer's callback V8 inlined it into: the start of either, mapped back
+    // through tsx's source map (app.ts has no async function: its map comes with an empty site table).
+    const starts = { [lineOf(file, 'block-fn')]: 'block', [lineOf(file, 'timer-fn')]: '(anonymous)' };
+    assert.ok(f.location.line in starts, `at line ${f.location.line}, not at ${Object.keys(starts).join(' or ')}: ${f.message}`);
+    assert.match(f.message, new RegExp(` in ${starts[f.location.line].replace(/[()]/g, '\\$&')}`));
+    assert.match(f.detail, /tells the function, not the line/);
   });
   it('npx and tsx\'s CLI are not CPU-profiled (never attached); app.ts is', () => {
     assertLaunchersNotProfiled(reportOf(run), JSON.parse(readFileSync(raw, 'utf8')), ['npx', 'tsx']);

@@ -52,6 +52,8 @@ interface SiteEntry {
 export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
   const bySite = new Map<string, SiteEntry>();
+  /** Sites that are a function's start because the profile's line was not the user's (SourceMapper.locateLine). */
+  const lineUnknown = new Set<string>();
   const isLibrary = libraryClassifier(ctx);
   // A test runner's workers run the code under test, async as it runs in production: its blocks count.
   const runsTests = new Set(ctx.run.threads.filter((t) => t.records.some((r) => r.t === 'testRunner')).map((t) => `${t.pid}:${t.tid}`));
@@ -105,7 +107,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (!f) continue;
         user++;
         const key = `${f.url}:${f.line}`;
-        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, callees: new Map(), entries: 0 };
+        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, fnColumn: f.functionColumn, callees: new Map(), entries: 0 };
         v.n++;
         if (f.isLeaf && f.line === f.functionLine) v.entries++;
         if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + 1);
@@ -135,14 +137,18 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         // into the dependency that covers most of the stretch (its calls summed) knows the line.
         const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration) : undefined;
         const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
-        location = callSite ? siteLocation(ctx, callSite) : ctx.mapper.locate(top.url, top.line);
+        const fnStart = { line: top.fnLine, column0: top.fnColumn - 1 };
+        const hot = callSite ? undefined : ctx.mapper.locateLine(top.url, top.line, fnStart);
+        location = callSite ? siteLocation(ctx, callSite) : hot!.location;
+        if (hot && !hot.exact) lineUnknown.add(`${location.file}:${location.line}`);
         // Work below the user's function (native code, a library): name what was on CPU.
         const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
         where = callSite ? `${callSite.label} (${top.fn})` : callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
         // Garbage collection has no stack: a library that allocates a lot shares the stretch with it.
-        const hot = libs && libs.inLibrary >= busy / 4 ? hottestNames(libs) : '';
-        if (hot) where += ` · hottest: ${hot}`;
-        related = top.fnLine !== top.line ? [ctx.mapper.locate(top.url, top.fnLine)] : undefined;
+        const hottest = libs && libs.inLibrary >= busy / 4 ? hottestNames(libs) : '';
+        if (hottest) where += ` · hottest: ${hottest}`;
+        // The function's own start, when the finding is at one of its lines.
+        related = top.fnLine !== top.line && (!hot || hot.exact) ? [ctx.mapper.locate(top.url, fnStart.line, fnStart.column0)] : undefined;
       } else {
         // No user code on the stack: only a long stretch, in a dependency's functions or loading modules.
         if (!libs || duration < Math.max(LIBRARY_MIN_MS, threshold)) continue;
@@ -186,11 +192,14 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   }
   // A site whose only stretches were one warm-up per process is not a finding.
   const real = (e: SiteEntry) => [...e.perLane.values()].some((l) => l.occurrences > l.warmups || l.warmups > 1);
-  return [...bySite.values()].filter(real).map(finish);
+  return [...bySite.values()].filter(real).map((e) => finish(e, lineUnknown.has(`${e.draft.location.file}:${e.draft.location.line}`)));
 }
 
-/** The finding of one site: severity, message and per-process breakdown from what every lane saw. */
-function finish(e: SiteEntry): FindingDraft {
+/**
+ * The finding of one site: severity, message and per-process breakdown from what every lane saw.
+ * `atFunction`: the site is the function's start, its hot line not known (see SourceMapper.locateLine).
+ */
+function finish(e: SiteEntry, atFunction = false): FindingDraft {
   const lanes = [...e.perLane.values()].sort((a, b) => b.totalMs - a.totalMs);
   const many = lanes.length > 1;
   const inProcesses = !e.serves
@@ -216,14 +225,15 @@ function finish(e: SiteEntry): FindingDraft {
     laneId: lanes[0].laneId,
     totalMs: round(e.draft.totalMs),
     message,
-    detail: e.serves ? detail : `${detail} This process works for its parent over IPC (a process pool): blocking is what it is for, but nothing else on its event loop runs meanwhile.`,
+    detail: (e.serves ? detail : `${detail} This process works for its parent over IPC (a process pool): blocking is what it is for, but nothing else on its event loop runs meanwhile.`)
+      + (atFunction ? ' Shown at the start of the function that ran: the file ran compiled without its line breaks (tsx\'s output is whitespace-minified), so the CPU profile tells the function, not the line.' : ''),
     intervals,
     ...(many ? { perLane: lanes.map((l) => ({ laneId: l.laneId, occurrences: l.occurrences, totalMs: round(l.totalMs) })) } : {}),
   };
 }
 
 export interface LineVote {
-  n: number; url: string; line: number; fn: string; fnLine: number; callees: Map<string, number>;
+  n: number; url: string; line: number; fn: string; fnLine: number; fnColumn: number; callees: Map<string, number>;
   /** Of `n`, samples in the function itself at its header line: a call's entry (see hottestVote). */
   entries: number;
 }

@@ -211,7 +211,10 @@ export function instrument(input: TransformInput): TransformOutput | null {
   visitCalls(ast, moduleScope?.site ?? 0);
 
   const table: SiteTable = { file: input.file, map: input.map, size: nextId - 1, sites, loops, groups };
-  if (sites.length === 0) return { code: src, ...table };
+  // A file with nothing to instrument is left as it is, unless it has a source map (TypeScript a
+  // loader compiled): its table still goes to the runtime, with no site, for the map, which the
+  // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's.
+  if (sites.length === 0 && input.map == null) return { code: src, ...table };
   // Falls back to a do-nothing runtime if the file is run without the probe (e.g. a vm context).
   const prologue = prologueOffset(ast, src);
   edits.start(prologue.at /* before a top-level-await prologue at the same offset */,

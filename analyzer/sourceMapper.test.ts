@@ -1,0 +1,63 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { transformSync } from 'esbuild';
+import { SourceMapper } from './sourceMapper';
+
+// A TypeScript module compiled as loaders compile it: esbuild with a source map, with its line
+// breaks (ts-node's and the probe's own transpiling) and without them (tsx: whitespace-minified).
+const SOURCE = [
+  'export function first(n: number): number {', // 1
+  '  return n + 1;', //                                 2
+  '}', //                                               3
+  'export function hot(n: number): number {', //   4
+  '  let x = 0;', //                                    5
+  '  for (let i = 0; i < n; i++) x += Math.sqrt(i);', // 6
+  '  return x;', //                                     7
+  '}', //                                               8
+].join('\n');
+
+function compiled(minifyWhitespace: boolean): { code: string; map: unknown } {
+  const r = transformSync(SOURCE, { loader: 'ts', format: 'esm', sourcemap: 'external', sourcefile: '/app/mod.ts', minifyWhitespace });
+  return { code: r.code, map: JSON.parse(r.map) };
+}
+
+/** 1-based line and 0-based column of `text` in `code`. */
+function positionOf(code: string, text: string): { line: number; column0: number } {
+  const at = code.indexOf(text);
+  assert.ok(at >= 0, `${text} not in ${code}`);
+  const before = code.slice(0, at).split('\n');
+  return { line: before.length, column0: before[before.length - 1].length };
+}
+
+describe('SourceMapper.locateLine: a CPU sample known by its line alone', () => {
+  it('maps a compiled line that holds one line of the user\'s file to that line', () => {
+    const { code, map } = compiled(false);
+    const mapper = new SourceMapper();
+    mapper.addMap('/app/mod.ts', map);
+    const loop = positionOf(code, 'for (');
+    const fn = positionOf(code, 'function hot');
+    const r = mapper.locateLine('file:///app/mod.ts', loop.line, fn);
+    assert.equal(r.exact, true);
+    assert.equal(r.location.file, '/app/mod.ts');
+    assert.equal(r.location.line, 6);
+  });
+
+  it('gives the function\'s start when the compiled line holds several of the user\'s (tsx\'s one-line output)', () => {
+    const { code, map } = compiled(true);
+    const loop = positionOf(code, 'for(');
+    const fn = positionOf(code, 'function hot');
+    assert.equal(loop.line, fn.line, 'the whole module on one line');
+    const mapper = new SourceMapper();
+    mapper.addMap('/app/mod.ts', map);
+    // The line alone maps to the module's first statement, whatever ran: that is what this avoids.
+    assert.equal(mapper.locate('/app/mod.ts', loop.line).line, 1);
+    const r = mapper.locateLine('/app/mod.ts', loop.line, fn);
+    assert.equal(r.exact, false);
+    assert.deepEqual(r.location, { file: '/app/mod.ts', line: 4, column: 8 }); // `function`, after `export `
+  });
+
+  it('keeps the compiled line where there is no map (JavaScript runs as written)', () => {
+    const r = new SourceMapper().locateLine('/app/plain.js', 6, { line: 4, column0: 0 });
+    assert.deepEqual(r, { location: { file: '/app/plain.js', line: 6, column: 1 }, exact: true });
+  });
+});
