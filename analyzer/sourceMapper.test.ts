@@ -56,6 +56,21 @@ describe('SourceMapper.locateLine: a CPU sample known by its line alone', () => 
     assert.deepEqual(r.location, { file: '/app/mod.ts', line: 4, column: 8 }); // `function`, after `export `
   });
 
+  it('takes a function V8 gave no column (-1: code a test runner evaluated) without throwing', () => {
+    const { code, map } = compiled(false);
+    const mapper = new SourceMapper();
+    mapper.addMap('/app/mod.ts', map);
+    const loop = positionOf(code, 'for (');
+    const fn = positionOf(code, 'function hot');
+    assert.equal(mapper.locate('/app/mod.ts', fn.line, -1).line, 4);
+    assert.deepEqual(mapper.locateLine('/app/mod.ts', loop.line, { line: fn.line, column0: -1 }), { location: { file: '/app/mod.ts', line: 6, column: 3 }, exact: true });
+    const oneLine = compiled(true);
+    mapper.addMap('/app/one.ts', oneLine.map);
+    const r = mapper.locateLine('/app/one.ts', 1, { line: 1, column0: -1 });
+    assert.equal(r.exact, true);
+    assert.equal(r.location.line, 1);
+  });
+
   it('keeps the compiled line where there is no map (JavaScript runs as written)', () => {
     const r = new SourceMapper().locateLine('/app/plain.js', 6, { line: 4, column0: 0 });
     assert.deepEqual(r, { location: { file: '/app/plain.js', line: 6, column: 1 }, exact: true });

@@ -15,17 +15,22 @@ export class SourceMapper {
     try { this.maps.set(file, new TraceMap(map as any)); } catch { /* unusable map: keep generated positions */ }
   }
 
-  /** `line` 1-based, `column0` 0-based (or undefined: first mapping on the line). Result 1-based. */
+  /**
+   * `line` 1-based, `column0` 0-based (or undefined: first mapping on the line). Result 1-based.
+   * A column V8 did not give (a frame's -1: code a runner evaluated, such as vitest's) counts as
+   * undefined; a position the map cannot take keeps the generated one (never throws).
+   */
   locate(fileOrUrl: string, line: number, column0?: number): SourceLocation {
     const file = fileUrlToPath(fileOrUrl);
     const map = this.maps.get(file);
-    if (map) {
-      const p = column0 === undefined
+    const column = column0 !== undefined && column0 >= 0 ? column0 : undefined;
+    if (map && line >= 1) {
+      const p = column === undefined
         ? originalPositionFor(map, { line, column: 0, bias: LEAST_UPPER_BOUND })
-        : originalPositionFor(map, { line, column: column0 });
+        : originalPositionFor(map, { line, column });
       if (p.line != null) return { file, line: p.line, column: (p.column ?? 0) + 1 };
     }
-    return { file, line, column: (column0 ?? 0) + 1 };
+    return { file, line, column: (column ?? 0) + 1 };
   }
 
   /**
@@ -38,7 +43,8 @@ export class SourceMapper {
    */
   locateLine(fileOrUrl: string, line: number, fn: { line: number; column0: number }): { location: SourceLocation; exact: boolean } {
     const map = this.maps.get(fileUrlToPath(fileOrUrl));
-    if (map && linesMappedFrom(map, line) > 1) return { location: this.locate(fileOrUrl, fn.line, fn.column0), exact: false };
+    // Without the function's column, its start on that one line is no better than the line.
+    if (map && fn.column0 >= 0 && linesMappedFrom(map, line) > 1) return { location: this.locate(fileOrUrl, fn.line, fn.column0), exact: false };
     return { location: this.locate(fileOrUrl, line), exact: true };
   }
 }
