@@ -21,6 +21,14 @@ function compiled(minifyWhitespace: boolean): { code: string; map: unknown } {
   return { code: r.code, map: JSON.parse(r.map) };
 }
 
+/** A mapper holding the module's map, and where its loop and `hot`'s start are in the compiled code. */
+function mapped(minifyWhitespace: boolean): { mapper: SourceMapper; loop: { line: number; column0: number }; fn: { line: number; column0: number } } {
+  const { code, map } = compiled(minifyWhitespace);
+  const mapper = new SourceMapper();
+  mapper.addMap('/app/mod.ts', map);
+  return { mapper, loop: positionOf(code, minifyWhitespace ? 'for(' : 'for ('), fn: positionOf(code, 'function hot') };
+}
+
 /** 1-based line and 0-based column of `text` in `code`. */
 function positionOf(code: string, text: string): { line: number; column0: number } {
   const at = code.indexOf(text);
@@ -31,11 +39,7 @@ function positionOf(code: string, text: string): { line: number; column0: number
 
 describe('SourceMapper.locateLine: a CPU sample known by its line alone', () => {
   it('maps a compiled line that holds one line of the user\'s file to that line', () => {
-    const { code, map } = compiled(false);
-    const mapper = new SourceMapper();
-    mapper.addMap('/app/mod.ts', map);
-    const loop = positionOf(code, 'for (');
-    const fn = positionOf(code, 'function hot');
+    const { mapper, loop, fn } = mapped(false);
     const r = mapper.locateLine('file:///app/mod.ts', loop.line, fn);
     assert.equal(r.exact, true);
     assert.equal(r.location.file, '/app/mod.ts');
@@ -43,12 +47,8 @@ describe('SourceMapper.locateLine: a CPU sample known by its line alone', () => 
   });
 
   it('gives the function\'s start when the compiled line holds several of the user\'s (tsx\'s one-line output)', () => {
-    const { code, map } = compiled(true);
-    const loop = positionOf(code, 'for(');
-    const fn = positionOf(code, 'function hot');
+    const { mapper, loop, fn } = mapped(true);
     assert.equal(loop.line, fn.line, 'the whole module on one line');
-    const mapper = new SourceMapper();
-    mapper.addMap('/app/mod.ts', map);
     // The line alone maps to the module's first statement, whatever ran: that is what this avoids.
     assert.equal(mapper.locate('/app/mod.ts', loop.line).line, 1);
     const r = mapper.locateLine('/app/mod.ts', loop.line, fn);
@@ -57,11 +57,7 @@ describe('SourceMapper.locateLine: a CPU sample known by its line alone', () => 
   });
 
   it('takes a function V8 gave no column (-1: code a test runner evaluated) without throwing', () => {
-    const { code, map } = compiled(false);
-    const mapper = new SourceMapper();
-    mapper.addMap('/app/mod.ts', map);
-    const loop = positionOf(code, 'for (');
-    const fn = positionOf(code, 'function hot');
+    const { mapper, loop, fn } = mapped(false);
     assert.equal(mapper.locate('/app/mod.ts', fn.line, -1).line, 4);
     assert.deepEqual(mapper.locateLine('/app/mod.ts', loop.line, { line: fn.line, column0: -1 }), { location: { file: '/app/mod.ts', line: 6, column: 3 }, exact: true });
     const oneLine = compiled(true);

@@ -17,6 +17,8 @@ const ERROR_MS = 200;
 type Interval = { laneId: string; startMs: number; endMs: number };
 interface SiteEntry {
   draft: FindingDraft;
+  /** The site is the start of the function that ran, its hot line not known (SourceMapper.locateLine). */
+  atFunction: boolean;
   longest: number;
   fn: string;
   /** Longest start-up block (before the loop first turned) and whether its process ended unturned. */
@@ -52,8 +54,6 @@ interface SiteEntry {
 export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
   const bySite = new Map<string, SiteEntry>();
-  /** Sites that are a function's start because the profile's line was not the user's (SourceMapper.locateLine). */
-  const lineUnknown = new Set<string>();
   const isLibrary = libraryClassifier(ctx);
   // A test runner's workers run the code under test, async as it runs in production: its blocks count.
   const runsTests = new Set(ctx.run.threads.filter((t) => t.records.some((r) => r.t === 'testRunner')).map((t) => `${t.pid}:${t.tid}`));
@@ -120,6 +120,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       let where: string;
       let warmup = false;
       let related: SourceLocation[] | undefined;
+      let atFunction = false;
       if (user / busy >= 0.5) {
         // Work inside Node's own modules on behalf of many small calls (setting up 20 HTTP
         // requests, spawning pool threads) is the cost of doing I/O, and cold internal code runs
@@ -140,7 +141,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         const fnStart = { line: top.fnLine, column0: top.fnColumn - 1 };
         const hot = callSite ? undefined : ctx.mapper.locateLine(top.url, top.line, fnStart);
         location = callSite ? siteLocation(ctx, callSite) : hot!.location;
-        if (hot && !hot.exact) lineUnknown.add(`${location.file}:${location.line}`);
+        atFunction = hot !== undefined && !hot.exact;
         // Work below the user's function (native code, a library): name what was on CPU.
         const callee = [...top.callees.entries()].sort((a, b) => b[1] - a[1])[0];
         where = callSite ? `${callSite.label} (${top.fn})` : callee && callee[1] > top.n / 2 ? `${callee[0]} ← ${top.fn}` : top.fn;
@@ -148,7 +149,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         const hottest = libs && libs.inLibrary >= busy / 4 ? hottestNames(libs) : '';
         if (hottest) where += ` · hottest: ${hottest}`;
         // The function's own start, when the finding is at one of its lines.
-        related = top.fnLine !== top.line && (!hot || hot.exact) ? [ctx.mapper.locate(top.url, fnStart.line, fnStart.column0)] : undefined;
+        related = top.fnLine !== top.line && !atFunction ? [ctx.mapper.locate(top.url, fnStart.line, fnStart.column0)] : undefined;
       } else {
         // No user code on the stack: only a long stretch, in a dependency's functions or loading modules.
         if (!libs || duration < Math.max(LIBRARY_MIN_MS, threshold)) continue;
@@ -167,11 +168,12 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       const key = `${location.file}:${location.line}`;
       let entry = bySite.get(key);
       if (!entry) {
-        entry = { longest: 0, fn: where, neverTurnedMs: 0, neverTurnedCpuMs: 0, endedUnturned: false, serves: false, perLane: new Map(), draft: {
+        entry = { atFunction: false, longest: 0, fn: where, neverTurnedMs: 0, neverTurnedCpuMs: 0, endedUnturned: false, serves: false, perLane: new Map(), draft: {
           kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [], related,
         } };
         bySite.set(key, entry);
       }
+      if (atFunction) entry.atFunction = true;
       if (!forParent) entry.serves = true;
       entry.draft.occurrences++;
       entry.draft.totalMs += duration;
@@ -192,14 +194,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   }
   // A site whose only stretches were one warm-up per process is not a finding.
   const real = (e: SiteEntry) => [...e.perLane.values()].some((l) => l.occurrences > l.warmups || l.warmups > 1);
-  return [...bySite.values()].filter(real).map((e) => finish(e, lineUnknown.has(`${e.draft.location.file}:${e.draft.location.line}`)));
+  return [...bySite.values()].filter(real).map(finish);
 }
 
-/**
- * The finding of one site: severity, message and per-process breakdown from what every lane saw.
- * `atFunction`: the site is the function's start, its hot line not known (see SourceMapper.locateLine).
- */
-function finish(e: SiteEntry, atFunction = false): FindingDraft {
+/** The finding of one site: severity, message and per-process breakdown from what every lane saw. */
+function finish(e: SiteEntry): FindingDraft {
   const lanes = [...e.perLane.values()].sort((a, b) => b.totalMs - a.totalMs);
   const many = lanes.length > 1;
   const inProcesses = !e.serves
@@ -226,7 +225,7 @@ function finish(e: SiteEntry, atFunction = false): FindingDraft {
     totalMs: round(e.draft.totalMs),
     message,
     detail: (e.serves ? detail : `${detail} This process works for its parent over IPC (a process pool): blocking is what it is for, but nothing else on its event loop runs meanwhile.`)
-      + (atFunction ? ' Shown at the start of the function that ran: the file ran compiled without its line breaks (tsx\'s output is whitespace-minified), so the CPU profile tells the function, not the line.' : ''),
+      + (e.atFunction ? ' Shown at the start of the function that ran: the file ran compiled without its line breaks (tsx\'s output is whitespace-minified), so the CPU profile tells the function, not the line.' : ''),
     intervals,
     ...(many ? { perLane: lanes.map((l) => ({ laneId: l.laneId, occurrences: l.occurrences, totalMs: round(l.totalMs) })) } : {}),
   };

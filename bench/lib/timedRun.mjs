@@ -28,7 +28,7 @@ export function benchEnv() {
 
 /**
  * `env` for a run under the floor: its preload in NODE_OPTIONS, where profiles go, the interval
- * (bench/lib/v8Floor.ts: µs, or 'saturated-server'; null: the CLI's base interval).
+ * (bench/lib/v8Floor.ts: µs; null: the CLI's base interval).
  */
 export function floorEnv(env, { preload, dir, intervalUs }) {
   return { ...env, NODE_OPTIONS: `--require ${JSON.stringify(preload)}`, CL_BENCH_FLOOR_DIR: dir, ...(intervalUs ? { CL_BENCH_FLOOR_INTERVAL_US: String(intervalUs) } : {}) };
