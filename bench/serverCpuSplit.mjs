@@ -9,7 +9,7 @@
 // the sampler, inspector I/O, libuv pool, V8's platform workers), the recorder CLI (all of its
 // threads), and the load generator (this process). On a crowded 2-core machine req/s moves
 // with the neighbours; CPU per request of each part is the figure that holds. Runs alternate
-// variants in rounds; figures are medians over rounds.
+// variants in rounds, each round starting with the next variant; figures are medians over rounds.
 // Variants: `plain`, `cli=<path to cli.js>` (label: `after` for this build, --compare's `before`),
 // `off:<mechanism>` (this build with CONCURRENCY_LENS_MEASURE_OFF=<mechanism>; `a+b@us`: both off, sampled
 // every us µs: a fixed interval, as the busy-server policy, which needs request recording, may not act) and `interval:<µs>`
@@ -118,7 +118,9 @@ function runOnce(v) {
 console.log(`${workload}${rate ? ` at ${rate} requests/s` : ''}${pipelining > 1 ? `, ${pipelining} pipelined per connection` : ''}: ${rounds} rounds × ${variants.map((v) => v.name).join(', ')}; ${seconds} s each; load at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const res = Object.fromEntries(variants.map((v) => [v.name, []]));
 for (let i = 0; i < rounds; i++) {
-  for (const v of variants) {
+  // Each round starts with the next variant: none always runs first.
+  for (let j = 0; j < variants.length; j++) {
+    const v = variants[(j + i) % variants.length];
     try { res[v.name].push(await runOnce(v)); process.stdout.write('.'); } catch (e) { process.stdout.write('x'); console.log(`\n${e.message}`); }
   }
 }
