@@ -33,23 +33,24 @@ export function analyze(raw: RawRun, options: AnalysisOptions = {}): Report {
   return analyzeRun(raw, options, false);
 }
 
-/** Set on a recording analyzeHandedOver analyzed: its spans are no longer the probe's. */
+/** Set on a recording analyzeHandedOver analyzed: its spans and request rows are no longer the probe's. */
 const HANDED_OVER = Symbol('concurrency-lens.handedOver');
 
 /**
  * analyze() for a front end that hands the recording over and makes no other use of it (the
- * CLI, the extension, once the program has ended): each thread's spans are put on the report's
- * clock where they are, in the recording's own buffer, instead of in a copy. The copy was fresh
- * memory, and its pages' faults were most of its cost: a 20M-promise run's 12.7 MB of spans took
- * ~33 ms to copy on a small VM. The same report as analyze(); the recording is spent (analyzing
- * it again throws).
+ * CLI, the extension, once the program has ended): each thread's spans, and its request rows
+ * where they are one buffer (read from a file), are put on the report's clock where they are, in
+ * the recording's own buffers, instead of in copies. A copy was fresh memory, and its pages' faults
+ * were most of its cost: a 20M-promise run's 12.7 MB of spans took ~33 ms to copy on a small VM, a
+ * loaded server's 112k request rows ~40 ms. The same report as analyze(); the recording is spent
+ * (analyzing it again throws).
  */
 export function analyzeHandedOver(raw: RawRun, options: AnalysisOptions = {}): Report {
   return analyzeRun(raw, options, true);
 }
 
 function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean): Report {
-  if ((raw as { [HANDED_OVER]?: true })[HANDED_OVER]) throw new Error('this recording was handed over to an earlier analysis (analyzeHandedOver), which left its spans in report ms: it cannot be analyzed again');
+  if ((raw as { [HANDED_OVER]?: true })[HANDED_OVER]) throw new Error('this recording was handed over to an earlier analysis (analyzeHandedOver), which left its spans and request rows in report ms: it cannot be analyzed again');
   if (handedOver) Object.defineProperty(raw, HANDED_OVER, { value: true });
   const settings: Required<AnalysisOptions> = { ...DEFAULT_ANALYSIS_OPTIONS, ...definedOnly(options) };
   // The findings read the options from ctx.run (see AnalyzedRun in context.ts).

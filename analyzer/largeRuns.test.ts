@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { analyze } from './analyze';
+import { analyze, analyzeHandedOver } from './analyze';
 import { maxOf } from './stats';
 import { REQUEST_FIELDS, SPAN, SPAN_KIND, type RawRun, type RawSite } from './raw';
 
@@ -29,7 +29,34 @@ function enlarged(requests: number, ticks: number): RawRun {
   return raw;
 }
 
+/**
+ * `enlarged`, its chunks' request rows as the recorder reads them from a thread's `.requests` file
+ * (threadLogs.ts): one Float64Array, each chunk's rows the part of it after the chunk before's.
+ */
+function enlargedFromFile(requests: number): RawRun {
+  const raw = enlarged(requests, 0);
+  for (const t of raw.threads) {
+    const chunks = t.records.flatMap((r) => (r.t === 'chunk' && r.requests ? [r.requests] : []));
+    const file = Float64Array.from(chunks.flatMap((c) => Array.from(c.rows)));
+    let at = 0;
+    for (const c of chunks) { const n = c.rows.length; c.rows = file.subarray(at, at + n); at += n; }
+  }
+  return raw;
+}
+
 describe('the analyzer on a big run', () => {
+  it("a server's request rows handed over (analyzeHandedOver) are put on the report's clock where they are, with analyze()'s report", () => {
+    const raw = enlargedFromFile(20_000);
+    const rows = raw.threads.flatMap((t) => t.records.flatMap((r) => (r.t === 'chunk' && r.requests?.rows.length ? [r.requests.rows as Float64Array] : [])));
+    assert.ok(rows.length > 0 && rows.every((r) => r instanceof Float64Array), 'rows from a file');
+    const probeClock = rows.map((r) => Array.from(r));
+    const report = analyzeHandedOver(raw);
+    assert.deepEqual(JSON.parse(JSON.stringify(report)), JSON.parse(JSON.stringify(analyze(enlargedFromFile(20_000)))));
+    assert.ok(report.routes?.some((r) => r.kind === 'server' && r.detailed >= 20_000), 'the route, with every request');
+    // Converted in the recording's own buffer, not in a copy.
+    assert.ok(rows.some((r, i) => Array.from(r).some((v, k) => v !== probeClock[i][k])), 'the rows now hold report ms');
+  });
+
   it('maxOf: the largest of 1,000,000 values (Math.max(...values) throws RangeError there)', () => {
     const values = Float64Array.from({ length: 1_000_000 }, (_, i) => (i * 7919) % 1_000_003);
     assert.throws(() => Math.max(...values), RangeError);
