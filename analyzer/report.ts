@@ -250,23 +250,24 @@ export interface Spans {
  * when Node parsed the request's headers to when the response was handed to the OS; client
  * requests (`http.request`, `fetch`) from the request's creation to the end of the response.
  */
+/** Typed arrays as the analyzer makes them, arrays in JSON (analyzer/numberColumn.ts): read them by index. */
 export interface RequestSpans {
-  lane: number[];
+  lane: NumberColumn;
   /** 0: served by this lane, 1: made by this lane (client). */
-  kind: number[];
-  method: number[]; // string index
+  kind: NumberColumn;
+  method: NumberColumn; // string index
   /**
    * Route pattern (Express's matched route, Fastify's as it published it) or path without the
    * query, its ID-like segments folded (`/item/:n`, `:uuid`, `:hex`, `:id`:
    * recorder/probe/pathTemplate.ts); for clients host + path, folded alike.
    */
-  route: number[]; // string index
+  route: NumberColumn; // string index
   /** HTTP status; 0 if none (a client request that failed). */
-  status: number[];
-  start: number[];
-  end: number[];
+  status: NumberColumn;
+  start: NumberColumn;
+  end: NumberColumn;
   /** 1 if a client request failed or a response did not finish normally. */
-  error: number[];
+  error: NumberColumn;
   /**
    * Server requests (-1 for clients): CPU of the request's own first callback (its 'request'
    * handlers' synchronous run; an HTTP/2 stream's 'stream' event) plus, when its framework said
@@ -274,16 +275,16 @@ export interface RequestSpans {
    * spent on other work during the request (an upper bound of the time it was queued behind that
    * work). Waiting = end - start - both.
    */
-  ownMs: number[];
-  queuedMs: number[];
+  ownMs: NumberColumn;
+  queuedMs: NumberColumn;
   /**
    * Server requests: how long the loop had been busy without a break when Node read the
    * request, counted from the previous response on the same connection at most (the request
    * arrived during that time): an upper bound of its wait before `start`.
    */
-  queuedBeforeMs: number[];
+  queuedBeforeMs: NumberColumn;
   /** Hottest user line of the other work (index into sites), or -1: computed for the slowest requests only. */
-  blocker: number[];
+  blocker: NumberColumn;
 }
 
 /** Where a request's (or a route's tail) time went; see RequestSpans.ownMs. Estimated from CPU samples. */

@@ -6,6 +6,7 @@ import { maxOf, percentile, percentileOfSorted, round } from './stats';
 import { formatMs } from './format';
 import { shortFile } from './context';
 import { BUCKET_MS } from './parallelism';
+import { numberColumn } from './numberColumn';
 import { TICK } from './raw';
 
 /**
@@ -165,9 +166,11 @@ export function requestSpans(t: RequestTable, ctx: AnalysisContext, str: (s: str
   // Columns of the exact size, filled by index in one pass: a loaded server's 170k requests
   // pushed a dozen arrays a number at a time (~100–150 ns a push here, most of it the growing
   // arrays' fresh pages); a pass per column through one function calling a closure per value
-  // cost ~40 ns a value more (a call site that saw a dozen closures). JSON outputs write such
-  // arrays digit by digit (jsonFile.ts).
-  const column = (): number[] => new Array<number>(n);
+  // cost ~40 ns a value more (a call site that saw a dozen closures). Typed columns of each one's
+  // width (numberColumn.ts): a number[] of 170k was written once as holes, then copied whole at
+  // its first double; on a small VM those fresh pages' faults were most of the time. JSON
+  // outputs write such columns digit by digit (jsonFile.ts).
+  const f64 = () => numberColumn(new Float64Array(n)), i32 = () => numberColumn(new Int32Array(n)), u8 = () => numberColumn(new Uint8Array(n));
   // Strings interned in the order the columns name them: every method by its first request, then
   // every route by its first request.
   const firstSeen: number[] = [];
@@ -176,10 +179,10 @@ export function requestSpans(t: RequestTable, ctx: AnalysisContext, str: (s: str
   const methodString = new Int32Array(t.routes.length), routeString = new Int32Array(t.routes.length);
   for (const g of firstSeen) methodString[g] = str(t.routes[g].method);
   for (const g of firstSeen) routeString[g] = str(t.routes[g].route);
-  const spans: RequestSpans = {
-    lane: column(), kind: column(), method: column(), route: column(), status: column(), start: column(), end: column(),
-    error: column(), ownMs: column(), queuedMs: column(), queuedBeforeMs: column(), blocker: column(),
-  };
+  const spans = {
+    lane: i32(), kind: u8(), method: i32(), route: i32(), status: i32(), start: f64(), end: f64(),
+    error: u8(), ownMs: f64(), queuedMs: f64(), queuedBeforeMs: f64(), blocker: i32(),
+  } satisfies RequestSpans;
   for (let i = 0; i < n; i++) {
     const g = t.routeOf[i];
     spans.lane[i] = t.lane[i]; spans.kind[i] = t.kind[i]; spans.method[i] = methodString[g]; spans.route[i] = routeString[g];

@@ -10,7 +10,7 @@ import { formatMs } from '../analyzer/format';
 export const MAX_STACK = 6;
 
 type RowData = Pick<Row, 'start' | 'end' | 'ref' | 'cat' | 'maxDur'>;
-type Split = (col: number[], start: number[], end: number[], n: number, rowOf: (i: number) => number, catOf: (i: number) => number) => RowData[];
+type Split = (col: ArrayLike<number>, start: ArrayLike<number>, end: ArrayLike<number>, n: number, rowOf: (i: number) => number, catOf: (i: number) => number) => RowData[];
 
 /** The request rows of every lane (index = lane), built with the model's row splitter. */
 export function requestRows(report: Report, split: Split): { label: string; data: RowData }[][] {
@@ -18,7 +18,7 @@ export function requestRows(report: Report, split: Split): { label: string; data
   const lanes = report.lanes.length;
   const out: { label: string; data: RowData }[][] = Array.from({ length: lanes }, () => []);
   if (!q || q.lane.length === 0) return out;
-  const order = [...q.lane.keys()].sort((a, b) => q.start[a] - q.start[b] || a - b);
+  const order = Array.from({ length: q.lane.length }, (_, i) => i).sort((a, b) => q.start[a] - q.start[b] || a - b);
   const level = new Int32Array(q.lane.length);
   const freeAt: number[][] = Array.from({ length: lanes }, () => []);
   const used = new Int32Array(lanes);
