@@ -18,16 +18,12 @@ import { Rendezvous, Announcement } from './launcher/rendezvous';
 import { ClientTarget, connectClient, bounded, loadCdpClient, warmCdpClient } from './launcher/target';
 import { ThreadRecorder } from './launcher/threadRecorder';
 import { readThreadLogs } from './launcher/threadLogs';
-import { BinaryLogTail } from './launcher/binaryLogTail';
 import { startProcessTree } from './launcher/processTree';
 import { distFile } from './launcher/distFiles';
 import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
 import { pruneStaleFiles, runDirPrefix } from './staleFiles';
 
 export { CommandError } from './launcher/command';
-
-/** How often the probes' binary logs are read while the program runs (each thread flushes every ~100 ms). */
-const BINARY_LOG_POLL_MS = 250;
 
 /**
  * Runs a program under the inspector and records it (see ProfileOptions). Throws
@@ -121,9 +117,6 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   debugLog('spawned');
   // Every descendant (node or not: shells, esbuild, native compilers) is sampled from /proc.
   const processTree = startProcessTree(child?.pid, 100, (pid) => processes.has(pid));
-  // The probes' spans and request rows are read as they are written (see BinaryLogTail).
-  const binaryLogs = new BinaryLogTail(runDir);
-  const binaryLogPoll = setInterval(() => binaryLogs.poll(), BINARY_LOG_POLL_MS).unref();
   child?.stdout?.setEncoding('utf8').on('data', (d: string) => options.onStdout?.(d));
   child?.stderr?.setEncoding('utf8').on('data', (d: string) => stderrFilter.push(d));
   // The CDP client is loaded (and its connection code run once) while the program starts, ready
@@ -236,8 +229,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     } catch { /* none */ }
     const profiles = collector.profiles();
     debugLog('profiles merged');
-    clearInterval(binaryLogPoll);
-    const threads = readThreadLogs(runDir, binaryLogs).map((t) => ({ ...t, ...collector.threadParts(`${t.pid}-${t.tid}`, profiles) }));
+    const threads = readThreadLogs(runDir).map((t) => ({ ...t, ...collector.threadParts(`${t.pid}-${t.tid}`, profiles) }));
     const raw: RawRun = {
       command: resolved.script && options.command[0] !== 'node' ? [resolved.script, ...options.command.slice(1)] : options.command,
       cwd: options.cwd,

@@ -1,14 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SPAN, REQUEST_FIELDS, type ProbeRecord, type RawThread } from '../../analyzer/raw';
-import type { BinaryLogTail } from './binaryLogTail';
 
-/**
- * Reads every `<pid>-<tid>.jsonl` the probes wrote; a torn last line (killed process) is skipped.
- * The binary logs (spans, request rows) come from `tail` where one read them as they grew.
- */
-export function readThreadLogs(runDir: string, tail?: BinaryLogTail): Omit<RawThread, 'profile'>[] {
-  const binary = (name: string, size: number) => (tail ? tail.take(name, size) : readFloat64s(path.join(runDir, name), size));
+/** Reads every `<pid>-<tid>.jsonl` the probes wrote; a torn last line (killed process) is skipped. */
+export function readThreadLogs(runDir: string): Omit<RawThread, 'profile'>[] {
   const out: Omit<RawThread, 'profile'>[] = [];
   for (const name of fs.readdirSync(runDir)) {
     const m = /^(\d+)-(\d+)\.jsonl$/.exec(name);
@@ -18,8 +13,8 @@ export function readThreadLogs(runDir: string, tail?: BinaryLogTail): Omit<RawTh
       if (!line) continue;
       try { records.push(JSON.parse(line)); } catch { /* torn write */ }
     }
-    const spans = binary(name.replace(/\.jsonl$/, '.spans'), SPAN.size);
-    claimRequestRows(records, binary(name.replace(/\.jsonl$/, '.requests'), REQUEST_FIELDS));
+    const spans = readFloat64s(path.join(runDir, name.replace(/\.jsonl$/, '.spans')), SPAN.size);
+    claimRequestRows(records, readFloat64s(path.join(runDir, name.replace(/\.jsonl$/, '.requests')), REQUEST_FIELDS));
     out.push({ pid: Number(m[1]), tid: Number(m[2]), records, spans });
   }
   return out.sort((a, b) => a.pid - b.pid || a.tid - b.tid);
