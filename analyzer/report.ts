@@ -249,8 +249,9 @@ export interface Spans {
  * HTTP requests as spans, struct-of-arrays (see analyzer/requests.ts). Server requests run from
  * when Node parsed the request's headers to when the response was handed to the OS; client
  * requests (`http.request`, `fetch`) from the request's creation to the end of the response.
+ * Typed arrays as the analyzer makes them, arrays in JSON (analyzer/numberColumn.ts): read them by
+ * index.
  */
-/** Typed arrays as the analyzer makes them, arrays in JSON (analyzer/numberColumn.ts): read them by index. */
 export interface RequestSpans {
   lane: NumberColumn;
   /** 0: served by this lane, 1: made by this lane (client). */

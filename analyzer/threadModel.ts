@@ -80,8 +80,8 @@ export interface ThreadRequests {
 
 /**
  * The thread's model, its times in report ms. `spansInPlace`: the thread's spans, when a
- * Float64Array, are converted in their own buffer (the caller hands the recording over:
- * analyzeHandedOver), not in a copy.
+ * Float64Array, and its request rows, when one buffer (requestRowsInMs), are converted in their
+ * own buffer (the caller hands the recording over: analyzeHandedOver), not in a copy.
  */
 export function buildThreadModel(thread: RawThread, run: RawRun, spansInPlace = false): ThreadModel {
   const hello = thread.records.find((r): r is Hello => r.t === 'hello');
