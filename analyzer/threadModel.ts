@@ -79,11 +79,11 @@ export interface ThreadRequests {
 }
 
 /**
- * The thread's model, its times in report ms. `spansInPlace`: the thread's spans, when a
+ * The thread's model, its times in report ms. `inPlace`: the thread's spans, when a
  * Float64Array, and its request rows, when one buffer (requestRowsInMs), are converted in their
  * own buffer (the caller hands the recording over: analyzeHandedOver), not in a copy.
  */
-export function buildThreadModel(thread: RawThread, run: RawRun, spansInPlace = false): ThreadModel {
+export function buildThreadModel(thread: RawThread, run: RawRun, inPlace = false): ThreadModel {
   const hello = thread.records.find((r): r is Hello => r.t === 'hello');
   const toMs = hello
     ? (perf: number) => ((perf - hello.perfAnchor) * 1000 + hello.hrAnchorUs - run.startHrUs) / 1000
@@ -132,8 +132,8 @@ export function buildThreadModel(thread: RawThread, run: RawRun, spansInPlace = 
       case 'exit': m.exitCode = r.code; m.endMs = toMs(r.at); break;
     }
   }
-  m.spans = spansInMs(spansInPlace && thread.spans instanceof Float64Array ? thread.spans : new Float64Array(thread.spans ?? []), hello, run);
-  m.requests.rows = requestRowsInMs(requestChunks, hello, run, spansInPlace);
+  m.spans = spansInMs(inPlace && thread.spans instanceof Float64Array ? thread.spans : new Float64Array(thread.spans ?? []), hello, run);
+  m.requests.rows = requestRowsInMs(requestChunks, hello, run, inPlace);
   m.taskMarks.sort((a, b) => a - b);
   readings.sort((a, b) => a[0] - b[0]);
   for (const [t, cpu] of readings) m.cpuReadings.push(t, cpu);
