@@ -243,6 +243,15 @@ export interface RawSite {
 }
 export interface RawLoop { id: number; line: number; column: number; independent: boolean; reason: string; fn: number }
 export interface RawGroup { id: number; sites: number[]; adjacent: boolean; fn: number }
+/**
+ * A thread's books on its instrumented sites (recorder/probe/runtime.ts). Counts (`site.count`,
+ * `fnCalls`) are exact. Timing is sampled per function, and every timed figure (`site.sampled`,
+ * the sums, `leafSampled`, the group and loop figures, `elementWaitMs`) adds each timed call times
+ * its weight, the calls it stands for (1, 16 or 256: sampleWeight): `sampled` estimates the
+ * calls timed figures cover, so `sum * count / sampled` is a total and `sum / sampled` a mean
+ * (recordings made before the weights counted each timed call once: the same formulas hold).
+ * `max` is the longest timed one.
+ */
 export interface RawAggregates {
   site: { count: number[]; sampled: number[]; sum: number[]; max: number[]; syncSum: number[]; leafSampled: number[]; leafSum: number[]; rejected: number[] };
   fnCalls: number[];
@@ -251,7 +260,7 @@ export interface RawAggregates {
   maxInFlight: number;
   /** Most combinator elements waiting on user work beyond what was in flight (a limiter's queue). */
   maxQueued?: number;
-  /** Σ time elements of Promise.all/race/… were pending (timed invocations only). */
+  /** Σ time elements of Promise.all/race/… were pending (timed invocations, each times its weight). */
   elementWaitMs?: number;
   spansKept: number;
   spansDropped: number;

@@ -114,7 +114,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
   });
   // Cut to what was filled (spans of unknown sites were skipped): views, no copy.
   const asyncColumns = Object.fromEntries(Object.entries(asyncSpans).map(([k, c]) => [k, numberColumn(asyncLen === c.length ? c : c.subarray(0, asyncLen))])) as AsyncSpanColumns;
-  if (dropped.asyncSpans > 0) dropped.note = 'Await spans are sampled per function (all of the first 1000 calls, then 1 in 16) and capped per thread; counts and totals are exact or scaled.';
+  if (dropped.asyncSpans > 0) dropped.note = 'Await spans are sampled per function (all of the first 1024 calls, then 1 in 16, and 1 in 256 past 65,536 calls) and capped per thread; counts are exact, totals are estimated from the timed calls, each standing for the calls of its stride.';
 
   const n = Math.max(1, Math.ceil(ctx.wallMs / BUCKET_MS));
   const parallelism = new Array<number>(n).fill(0);

@@ -4,6 +4,7 @@ import * as vm from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { instrument } from './transform';
 import { ProbeRuntime, MARK_CPU_GAP_MS } from './runtime';
+import { now } from './clock';
 import { SPAN, SPAN_KIND } from '../../analyzer/raw';
 
 /**
@@ -44,15 +45,15 @@ module.exports = async function () {
 };`;
 
 describe('runtime: a promise storm', () => {
-  it('counts every await, times the first 1000 calls and 1 in 16 after, and keeps every span within the budget', async () => {
+  it('counts every await, times the first 1024 calls and 1 in 16 after, each standing for its stride, and keeps every span within the budget', async () => {
     const { runtime, flushed, flushes } = storm_ ?? (storm_ = await storm(STORM, 100_000));
     const agg = runtime.aggregates();
     const leafSite = 2; // site 1 is leaf itself, 2 its await (ids in source order, base 0)
     assert.equal(agg.fnCalls[1], CALLS);
     assert.equal(agg.site.count[leafSite], CALLS, 'every await counted');
-    const timed = 1000 + Math.floor(CALLS / 16) - Math.floor(1000 / 16); // calls 1…1000, then every 16th
-    assert.equal(agg.site.sampled[leafSite], timed, 'timing sampled per function');
-    assert.equal(agg.site.leafSampled[leafSite], timed, '`await null` waits on nothing instrumented: a leaf');
+    const timed = 1024 + CALLS / 16 - 1024 / 16; // calls 1…1024, then every 16th (CALLS is a multiple of 16)
+    assert.equal(agg.site.sampled[leafSite], CALLS, 'timing sampled per function: the timed calls stand for every call');
+    assert.equal(agg.site.leafSampled[leafSite], CALLS, '`await null` waits on nothing instrumented: a leaf');
     assert.equal(agg.site.count[5], AWAITS);
     assert.equal(agg.site.sampled[5], AWAITS, 'every await of a timed call is timed');
     assert.equal(runtime.inFlight, 0, 'every await settled in the books');
@@ -76,13 +77,56 @@ describe('runtime: a promise storm', () => {
     const agg = runtime.aggregates();
     const spans = flushed.reduce((n, a) => n + a.length / SPAN.size, 0);
     assert.equal(spans, agg.spansKept);
-    const seen = 1000 + Math.floor(CALLS / 16) - Math.floor(1000 / 16) + CALLS / 500 + AWAITS;
+    const seen = 1024 + CALLS / 16 - 1024 / 16 + CALLS / 500 + AWAITS;
     assert.equal(agg.spansKept + agg.spansDropped, seen, 'every timed await kept or counted as dropped');
     // 2000 kept, then 1 in 16 of the rest (then 1 in 32 past 4000 kept: not reached here).
     assert.equal(agg.spansKept, 2000 + Math.floor((seen - 2000) / 16));
   });
 });
 let storm_: Awaited<ReturnType<typeof storm>> | undefined;
+
+describe('runtime: sampling weights', () => {
+  /**
+   * A function called `calls` times straight through the runtime's API (as instrumented code
+   * calls it): each call awaits once, a leaf, and waits `waitMs(n)` ms (its start is put that far
+   * back). Returns the books on the await.
+   */
+  function calledOften(calls: number, waitMs: (n: number) => number) {
+    const runtime = new ProbeRuntime(1000, () => { runtime.takeSpans(); }, () => undefined);
+    const site = (id: number, kind: 'fn' | 'await', fn: number) => ({ id, kind, line: id, column: 0, label: kind, fn, group: 0, groupPos: 0, groupSize: 0, loop: 0, discarded: true });
+    const base = runtime.load({ file: '/app/often.js', size: 2, sites: [site(1, 'fn', 0), site(2, 'await', 1)], loops: [], groups: [] });
+    let timed = 0;
+    for (let n = 1; n <= calls; n++) {
+      const inv = runtime.f(base + 1);
+      const k = ++runtime.k;
+      if (inv.s) timed++;
+      runtime.o(inv, base + 2, k, inv.s ? now() - waitMs(n) : null, null);
+      runtime.e(inv, null);
+    }
+    const agg = runtime.aggregates();
+    const s = base + 2;
+    return { timed, count: agg.site.count[s], sampled: agg.site.sampled[s], sum: agg.site.sum[s], leafSampled: agg.site.leafSampled[s], leafSum: agg.site.leafSum[s] };
+  }
+
+  it('times 1 in 256 past 65,536 calls, each timed call standing for the calls of its stride', () => {
+    const r = calledOften(70_000, () => 0);
+    // 1…1024 all; 1040, 1056, …, 65536 (1 in 16); 65792, …, 69888 (1 in 256).
+    assert.equal(r.timed, 1024 + (65536 - 1024) / 16 + Math.floor((70_000 - 65536) / 256));
+    assert.equal(r.count, 70_000);
+    assert.equal(r.sampled, 69_888, 'the timed calls stand for every call up to the last one timed');
+    assert.equal(r.leafSampled, 69_888);
+  });
+
+  it('scales to the true total when the first calls are the slow ones (they are not over-weighted)', () => {
+    // The first 1024 calls wait 1 s each (a cold start), the rest (about) nothing: 1,024 s in all.
+    // Within 1 %: the others' real waits (the time between o and e) are microseconds.
+    const r = calledOften(70_000, (n) => (n <= 1024 ? 1000 : 0));
+    const total = r.leafSum * (r.count / r.sampled);
+    assert.ok(total >= 1_024_000 && total < 1_034_000, `estimated total ${total.toFixed(0)} ms, 1,024,000 ms waited`);
+    const mean = r.sum / r.sampled;
+    assert.ok(mean >= 1_024_000 / 70_000 && mean < 1_034_000 / 70_000, `mean ${mean.toFixed(2)} ms`);
+  });
+});
 
 describe('task marks', () => {
   it('read the thread CPU at most every MARK_CPU_GAP_MS (else -1), always after a task that long; marks closer than 1 ms are dropped', () => {

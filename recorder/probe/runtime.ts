@@ -7,7 +7,10 @@ import { now } from './clock';
  * tiny and allocation-free except for one small object per async-function invocation.
  *
  * Timing is sampled per function: the first SAMPLE_ALL invocations of each async function
- * are timed, then one in SAMPLE_EVERY. Counts (occurrences, awaits in flight) are exact.
+ * are timed, then one in 16, then one in 256 past the SAMPLE_HOT_FROM-th (sampleWeight). Counts
+ * (occurrences, awaits in flight) are exact. Each timed call counts in the totals for the calls
+ * of its stretch it stands for (its weight: 1, 16 or 256), so a function's first calls (cold
+ * code, a cold cache, the first connections) weigh what they are, not a fifth of the sample.
  * Everything is kept in fixed-size aggregates per site plus a bounded buffer of detailed
  * spans, so memory stays bounded however many promises the program makes.
  *
@@ -40,8 +43,35 @@ import { now } from './clock';
  *   load(table)                                a module's site table (its ids start at the result)
  */
 
-const SAMPLE_ALL = 1000;
+/** Every call of the first SAMPLE_ALL is timed (a multiple of 16 and of 256: the strides below then partition the calls). */
+const SAMPLE_ALL = 1024;
 const SAMPLE_MASK = 15; // then 1 in 16
+/**
+ * Past this many calls of a function (or of a dependency call site), 1 in 256. A timed call
+ * costs ~140 ns more than an untimed one (two clock reads, its span): at 1 in 16, timing was ~8
+ * of the ~33 ns the probe added to each call of a 10M-call promise storm, and left ~600k timed
+ * awaits for the report to read and write. A function called that often still has over 5,000
+ * timed calls.
+ */
+const SAMPLE_HOT_FROM = 65536;
+const SAMPLE_HOT_MASK = 255;
+
+/**
+ * The weight of the n-th call of a function (or of a dependency call site) if it is timed: how
+ * many calls it stands for (1, 16 or 256, its stretch's stride); 0 if it is not timed. The
+ * strides partition the calls: 1 in 16 up to call SAMPLE_HOT_FROM included, 1 in 256 after it.
+ */
+function sampleWeight(n: number): number {
+  if (n <= SAMPLE_ALL) return 1;
+  if ((n & SAMPLE_MASK) !== 0) return 0;
+  if (n <= SAMPLE_HOT_FROM) return SAMPLE_MASK + 1;
+  return (n & SAMPLE_HOT_MASK) === 0 ? SAMPLE_HOT_MASK + 1 : 0;
+}
+
+/** The stride of the stretch the n-th call falls in (the weight it has if it is timed). */
+function strideAt(n: number): number {
+  return n <= SAMPLE_ALL ? 1 : n <= SAMPLE_HOT_FROM ? SAMPLE_MASK + 1 : SAMPLE_HOT_MASK + 1;
+}
 /** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
 const LIB_SPAN_MIN_MS = 1;
 
@@ -66,7 +96,7 @@ const TRACKED_ELEMENTS = 256;
 
 /**
  * State of one async-function invocation (`__clI$`): three small integers, so that the
- * untimed invocations (all but the first 1000 and 1 in 16 of each function) cost one small
+ * untimed invocations (all but the first 1024 and 1 in 16 or 256 of each function: sampleWeight) cost one small
  * allocation and a few field writes. What only timing needs lives in `s`.
  *
  * Fields are assigned in the constructor, not declared with initializers: class fields are
@@ -92,6 +122,8 @@ class Invocation {
 
 /** What a timed invocation keeps besides its Invocation (times are probe-clock ms). */
 class Timing {
+  /** The calls of its function this one stands for in the totals (sampleWeight). */
+  declare readonly weight: number;
   /** Start of the pending await, and when a combinator's operand finished evaluating. */
   declare t0: number;
   declare t1: number;
@@ -100,8 +132,8 @@ class Timing {
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
   declare gNext: number; declare gSum: number; declare gMax: number;
   declare loops: Record<number, LoopTiming | undefined> | null;
-  constructor() {
-    this.t0 = 0; this.t1 = 0; this.id = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.loops = null;
+  constructor(weight: number) {
+    this.weight = weight; this.t0 = 0; this.t1 = 0; this.id = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.loops = null;
   }
 }
 
@@ -191,8 +223,8 @@ export class ProbeRuntime {
 
   /** Entry of an async function. */
   f(fn: number): Invocation {
-    const n = ++this.fnCalls[fn];
-    return new Invocation(n <= SAMPLE_ALL || (n & SAMPLE_MASK) === 0 ? new Timing() : null);
+    const weight = sampleWeight(++this.fnCalls[fn]);
+    return new Invocation(weight !== 0 ? new Timing(weight) : null);
   }
 
   /** Counts awaits that started evaluating their operand (`++__cl$.k` in instrumented code). */
@@ -331,6 +363,7 @@ export class ProbeRuntime {
       return items;
     }
     const t1 = inv.s !== null ? now() : 0;
+    const weight = inv.s !== null ? inv.s.weight : 0;
     const epoch = this.leafEpoch;
     // One handler for the whole batch (not a closure per element). Reactions are added with the
     // `then` captured at load: a Promise subclass's own then() (or a patched one) never runs twice.
@@ -338,7 +371,7 @@ export class ProbeRuntime {
       this.elementsPending--;
       if (epoch !== this.leafEpoch) return; // it wrapped user work: not an operation of its own
       this.opaquePending--;
-      if (t1 !== 0) this.elementWaitMs += now() - t1;
+      if (t1 !== 0) this.elementWaitMs += (now() - t1) * weight;
     };
     let pending = 0;
     for (const item of items) {
@@ -353,7 +386,7 @@ export class ProbeRuntime {
     return items;
   }
 
-  /** Σ time combinator elements were in flight (timed invocations), for mean concurrency. */
+  /** Σ time combinator elements were in flight (timed invocations, each times its weight), for mean concurrency. */
   elementWaitMs = 0;
 
   /**
@@ -439,8 +472,7 @@ export class ProbeRuntime {
 
   /** Before a call into a dependency: its start time when this call is timed, else 0. */
   t(site: number): number {
-    const n = ++this.count[site];
-    if (n > SAMPLE_ALL && (n & SAMPLE_MASK) !== 0) return 0;
+    if (sampleWeight(++this.count[site]) === 0) return 0;
     this.libSyncAt[site] = this.syncFsCalls;
     return now();
   }
@@ -450,7 +482,9 @@ export class ProbeRuntime {
     if (t0 !== 0) {
       const t = now();
       const w = t - t0;
-      this.sampledCount[site]++; this.sum[site] += w;
+      // The weight of the call t() timed (a recursive call between the two may have moved the count within its stretch).
+      const weight = strideAt(this.count[site]);
+      this.sampledCount[site] += weight; this.sum[site] += w * weight;
       if (w > this.max[site]) this.max[site] = w;
       // Kept when long (CPU work to locate) or when it did sync file I/O (flags = 1).
       const didSyncIo = this.syncFsCalls !== this.libSyncAt[site];
@@ -476,8 +510,9 @@ export class ProbeRuntime {
     const l = loops?.[loop];
     if (!l) return;
     if (l.iters > 0) this.closeIteration(l);
-    this.lExecs[loop]++; this.lIters[loop] += l.iters; this.lSum[loop] += l.sum;
-    if (l.iters >= 2) this.lSave[loop] += l.sum - l.max;
+    const weight = inv.s!.weight;
+    this.lExecs[loop] += weight; this.lIters[loop] += l.iters * weight; this.lSum[loop] += l.sum * weight;
+    if (l.iters >= 2) this.lSave[loop] += (l.sum - l.max) * weight;
     loops![loop] = undefined;
   }
 
@@ -493,12 +528,13 @@ export class ProbeRuntime {
   private timed(inv: Invocation, s: Timing, site: number, t2: number): void {
     const t0 = s.t0;
     const w = t2 - t0;
-    this.sampledCount[site]++;
-    this.sum[site] += w;
+    const weight = s.weight;
+    this.sampledCount[site] += weight;
+    this.sum[site] += w * weight;
     if (w > this.max[site]) this.max[site] = w;
-    if (inv.since >= 0) { this.leafSampled[site]++; this.leafSum[site] += w; }
+    if (inv.since >= 0) { this.leafSampled[site] += weight; this.leafSum[site] += w * weight; }
     const kind = this.kind[site];
-    if (kind === SITE_KIND.combinator) this.syncSum[site] += s.t1 - t0;
+    if (kind === SITE_KIND.combinator) this.syncSum[site] += (s.t1 - t0) * weight;
     const g = this.groupOf[site];
     if (g !== 0) {
       const pos = this.groupPos[site];
@@ -506,7 +542,7 @@ export class ProbeRuntime {
       else if (s.gNext === pos) { s.gNext++; s.gSum += w; if (w > s.gMax) s.gMax = w; }
       else s.gNext = -1; // out of order (an await in between threw): drop this invocation
       if (s.gNext === this.groupSize[site]) {
-        this.gCount[g]++; this.gSum[g] += s.gSum; this.gSave[g] += s.gSum - s.gMax; s.gNext = -1;
+        this.gCount[g] += weight; this.gSum[g] += s.gSum * weight; this.gSave[g] += (s.gSum - s.gMax) * weight; s.gNext = -1;
       }
     }
     const loop = this.loopOf[site];
