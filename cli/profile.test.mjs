@@ -4,7 +4,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import {
-  CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, findingAt, assertNoFindingAt, assertFindingShape, describeFindings,
+  CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, findingAt, assertNoFindingAt, assertFindingShape, describeFindings, printed,
 } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -344,6 +344,20 @@ describe('concurrency metric: ten timer waits at once', () => {
     for (const kind of ['sequential-awaits', 'await-in-loop', 'fake-concurrency']) {
       assert.equal(findingsOf(report, kind).length, 0, `${kind} on a program that is already concurrent: ${describeFindings(report)}`);
     }
+  });
+});
+
+describe('concurrency metric: 16 workers over fs.promises, each operation done within a lag tick', () => {
+  const s = runOnce('fs-workers.js');
+  it('meanConcurrency × wall is the time the workers\' awaits were pending (none taken for a wait on user code)', () => {
+    const waitMs = Number(printed(s.run.stdout, 'WAIT_MS'));
+    assert.ok(waitMs > 0, s.run.stdout);
+    const report = reportOf(s.run);
+    const m = report.metrics;
+    assert.ok(m.maxConcurrency >= 16 && m.maxConcurrency <= 17, `maxConcurrency ${m.maxConcurrency}: 16 workers`);
+    // The probe times the same awaits the fixture does (every one: 16 calls of one function).
+    const ratio = (m.meanConcurrency * report.program.wallMs) / waitMs;
+    assert.ok(ratio > 0.7 && ratio < 1.3, `meanConcurrency ${m.meanConcurrency} over ${report.program.wallMs} ms: ${ratio.toFixed(2)} of the ${waitMs} ms the awaits were pending`);
   });
 });
 

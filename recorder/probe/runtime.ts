@@ -267,19 +267,27 @@ export class ProbeRuntime {
     this.lastLeaf = inv;
     this.lastLeafRun = this.syncRun;
     this.lastLeafMarks = this.markCalls;
+    this.lastLeafResumes = this.leafResumes;
     if (!this.runEndQueued) { this.runEndQueued = true; promiseThen.call(resolved, this.endRun); }
   }
 
   /**
    * An await on a promise that user code settles (`await pMap(…)`, a limiter's slot) looks like a
    * wait on I/O when it suspends: its operand started no instrumented await synchronously. The
-   * giveaway is what follows: in a later microtask of the same task (no task mark between, so
-   * nothing from outside resumed), user code starts waiting on I/O on its behalf. That earlier
-   * await then waits on user promises: it is not an operation in flight.
+   * giveaway is what follows: in a later microtask of the same task (no task mark between, and
+   * no wait on I/O resumed, so nothing from outside resumed), user code starts waiting on I/O on
+   * its behalf. That earlier await then waits on user promises: it is not an operation in flight.
+   * A wait on I/O that resumed in between (`leafResumes`) is a new task even when the loop's
+   * turn was too short for a task mark (fs requests answered within a lag tick): without it, 16
+   * workers over fs.promises each demoted the one before, and the run's mean concurrency read
+   * 0.2 where the workers' awaits were pending 10 at a time.
    */
   private lastLeaf: Invocation | null = null;
   private lastLeafRun = 0;
   private lastLeafMarks = 0;
+  private lastLeafResumes = 0;
+  /** Waits on I/O (leaf awaits in flight) that resumed or were rejected so far. */
+  private leafResumes = 0;
   private syncRun = 0;
   private runEndQueued = false;
   private markCalls = 0;
@@ -289,7 +297,7 @@ export class ProbeRuntime {
     const w = this.lastLeaf;
     if (!w) return;
     this.lastLeaf = null;
-    if (w.site === 0 || w.since < 0 || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls) return;
+    if (w.site === 0 || w.since < 0 || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls || this.lastLeafResumes !== this.leafResumes) return;
     w.since = -1;
     this.inFlight--;
   }
@@ -427,6 +435,7 @@ export class ProbeRuntime {
     // was descheduled) is the same task going on.
     if (inv.since >= 0) {
       this.inFlight--;
+      this.leafResumes++;
       if (inv.since !== this.loopTurns) this.mark();
     }
     this.count[site]++;
@@ -554,7 +563,7 @@ export class ProbeRuntime {
   private settleRejected(inv: Invocation): void {
     const site = inv.site;
     inv.site = 0;
-    if (inv.since >= 0) this.inFlight--;
+    if (inv.since >= 0) { this.inFlight--; this.leafResumes++; }
     this.count[site]++;
     this.rejected[site]++;
   }
