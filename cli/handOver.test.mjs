@@ -7,7 +7,7 @@
 // process.execve, also in analyzer/golden execve).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -142,6 +142,34 @@ describe('hand-overs: child_process is wrapped only where the program loads it',
     const h = await handOversOfFixture('handOver/handOver.mjs', 'from-esm-child');
     assert.equal(h.call, 'child_process.execFileSync');
     assert.equal(h.inside, 0, `${h.inside} samples inside the ${h.waitMs} ms wait`);
+  });
+});
+
+describe('hand-overs: an ES module run through a symlink, as npx and npm scripts run a package\'s bin', () => {
+  it('is known as an ES module by the file the link leads to (an extensionless bin of a "type": "module" package, TypeScript 7\'s tsc): its hand-over is paused', async () => {
+    // node_modules/.bin/tool → ../tool/bin/tool; the folder of the link has no package.json.
+    const dir = mkdtempSync(join(tmpdir(), 'cl-esm-bin-'));
+    try {
+      mkdirSync(join(dir, 'node_modules/tool/bin'), { recursive: true });
+      mkdirSync(join(dir, 'node_modules/.bin'));
+      writeFileSync(join(dir, 'node_modules/tool/package.json'), JSON.stringify({ name: 'tool', type: 'module', bin: { tool: 'bin/tool' } }));
+      writeFileSync(join(dir, 'node_modules/tool/bin/tool'), `#!/usr/bin/env node
+import { execFileSync } from 'node:child_process';
+execFileSync('/bin/sh', ['-c', 'echo from-linked-bin; sleep 0.5'], { stdio: 'inherit' });
+`);
+      symlinkSync('../tool/bin/tool', join(dir, 'node_modules/.bin/tool'));
+      const rawFile = rawPath();
+      const run = await profile(['node', join(dir, 'node_modules/.bin/tool')], { timeoutMs: TIMEOUT, env: { CONCURRENCY_LENS_RAW: rawFile } });
+      assert.equal(run.code, 0, run.stderr.slice(-2000));
+      assert.match(run.stdout, /^from-linked-bin$/m);
+      const h = handOversOf(JSON.parse(readFileSync(rawFile, 'utf8')));
+      // Before, the probe took the link's folder for the module's (CommonJS): the calls were never wrapped.
+      assert.equal(h.length, 1, JSON.stringify(h));
+      assert.equal(h[0].call, 'child_process.execFileSync');
+      assert.equal(h[0].inside, 0, `${h[0].inside} samples inside the ${h[0].waitMs} ms wait`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import { tsFallback, tsPathsAlias } from './tsResolve';
  */
 /** Captured before the probe wraps fs.*Sync. */
 const readFileSyncOriginal = fs.readFileSync;
+const realpathSyncOriginal = fs.realpathSync;
 let firstFile: string | undefined;
 let loadingDepth = 0;
 
@@ -307,11 +308,23 @@ function enableSourceMaps(): void {
 }
 
 /**
+ * The main script as Node loads it: `process.argv[1]` through its symlinks (a package's bin in
+ * node_modules/.bin: TypeScript 7's `tsc` is an extensionless ES module of a "type": "module"
+ * package, linked from a folder whose package.json says nothing), unless --preserve-symlinks-main.
+ */
+function mainEntryFile(): string | undefined {
+  const main = process.argv[1];
+  if (!main) return undefined;
+  if (process.execArgv.includes('--preserve-symlinks-main') || /(^|\s)--preserve-symlinks-main(\s|$)/.test(process.env.NODE_OPTIONS ?? '')) return main;
+  try { return realpathSyncOriginal(main); } catch { return main; } // a name Node completes (`node app` for app.js)
+}
+
+/**
  * True when Node runs the main script through the ESM loader: an ES module (.mjs/.mts, or .js/.ts
  * under "type": "module"), or a .cts under "type": "module" (Node decides by package type).
  */
 export function entryUsesEsmLoader(): boolean {
-  const main = process.argv[1];
+  const main = mainEntryFile();
   if (!main) return false;
   return moduleFormat(main) === 'module' || (/\.cts$/.test(main) && packageTypeOf(main) === 'module');
 }
