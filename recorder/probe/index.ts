@@ -46,6 +46,13 @@ let closePendingTick: (runtime: ProbeRuntime) => void = () => undefined;
 /** Longest time between two writes made before a thread's messages (see start: beforeMessage). */
 const MESSAGE_WRITE_GAP_MS = 1;
 
+/**
+ * A launcher's lag timer period (npm, npx, a shell-like shim: it runs no user code, and no finding
+ * reads its ticks). Idle, waiting for its child, an npx woke every TICK_MS for its tick: ~70 ms
+ * of its CPU over a 3 s child, taken from the program on a small machine (20–30 ms at this period).
+ */
+const LAUNCHER_TICK_MS = 50;
+
 /** HTTP requests kept in detail per thread (counts stay exact beyond it). */
 const MAX_REQUEST_ROWS = 200_000;
 
@@ -191,7 +198,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     if (arrival?.url) beforeInspectorRequested(shareInspector);
     awaitRecorder();
   }
-  if (!measureOff('ticks')) startLagTicks(runtime, log, measureOff('flush') ? () => undefined : flush);
+  if (!measureOff('ticks')) startLagTicks(runtime, log, measureOff('flush') ? () => undefined : flush, launcher ? LAUNCHER_TICK_MS : TICK_MS);
 }
 
 /**
@@ -226,12 +233,12 @@ function hideInspectorFromTestRunner(): void {
  * before its loop ever turned records that whole block at exit. Each tick is pushed in the
  * order of TICK (analyzer/raw.ts): t, lag, awaits in flight, pool requests, thread CPU ms.
  */
-function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void): void {
+function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void, tickMs: number): void {
   const ticks = pendingTicks;
   /** ~100 ms: what a thread that is terminate()d or killed can lose. */
-  const FLUSH_EVERY_TICKS = 10;
+  const FLUSH_EVERY_TICKS = Math.max(1, Math.round(100 / tickMs));
   const handOver = now();
-  let expected = handOver + TICK_MS;
+  let expected = handOver + tickMs;
   let started = false;
   closePendingTick = (rt) => {
     const t = now();
@@ -247,8 +254,8 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
       if (loopSwitch.atLoop()) runtime.mark(now(), threadRunMs());
     } finally {
       // After a switch's wait too: the recorder's pause is not the program's lag (the report states it).
-      expected = now() + TICK_MS;
-      ownSetTimeout(tick, TICK_MS).unref();
+      expected = now() + tickMs;
+      ownSetTimeout(tick, tickMs).unref();
     }
   };
   // The main script has finished its first synchronous run when the first tick callback runs
@@ -258,8 +265,8 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void)
     log.write({ t: 'startupDone', at: t });
     if (!started) ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), 0, threadRunMs());
     started = true;
-    expected = now() + TICK_MS;
-    ownSetTimeout(tick, TICK_MS).unref();
+    expected = now() + tickMs;
+    ownSetTimeout(tick, tickMs).unref();
   });
 }
 
