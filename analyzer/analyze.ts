@@ -1,6 +1,6 @@
 import type { Report, Lane, Finding, Metrics, SiteStat } from './report';
 import { buildThreadModel, ThreadModel } from './threadModel';
-import { TICK, THREAD_CPU_ESTIMATED, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
+import { TICK, THREAD_CPU_ESTIMATED, REQUEST_FIELDS, REQ_SERVER, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
 import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
@@ -380,11 +380,31 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
   };
 }
 
+/**
+ * Σ time the thread's servers spent handling the requests they finished (from reaching the
+ * server to the response's end, as collectRequests reads a row), those beyond the detail cap
+ * counted at the mean of those kept.
+ */
+function serverRequestMs(m: ThreadModel): number {
+  const rows = m.requests.rows;
+  let ms = 0, kept = 0;
+  for (let i = 0; i + REQUEST_FIELDS <= rows.length; i += REQUEST_FIELDS) {
+    if (rows[i] !== REQ_SERVER) continue;
+    ms += Math.max(0, rows[i + 6] - rows[i + 4]);
+    kept++;
+  }
+  if (kept === 0) return 0;
+  let all = 0;
+  for (const c of m.requests.counts) if (c[0] === REQ_SERVER) all += c[3];
+  return all > kept ? ms * (all / kept) : ms;
+}
+
 function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buckets: Float32Array[], concurrency: number[]): Metrics {
   const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
   const lags: number[] = [];
   if (main) for (let i = 0; i < main.model.ticks.length; i += TICK.size) lags.push(main.model.ticks[i + TICK.lagMs]);
-  // Mean concurrency: Σ durations of leaf awaits (scaled for sampling) / wall.
+  // Mean concurrency: Σ durations of what maxInFlight and the concurrency track count (leaf
+  // awaits, scaled for sampling; pending combinator elements; server requests being handled) / wall.
   let waitMs = 0;
   let maxInFlight = 0;
   let maxQueued = 0;
@@ -396,6 +416,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
     for (let i = 0; i < leafSum.length; i++) if (leafSum[i] > 0 && sampled[i] > 0) waitMs += leafSum[i] * (count[i] / sampled[i]);
     waitMs += m.agg.elementWaitMs ?? 0;
   }
+  for (const m of models) waitMs += serverRequestMs(m);
   const maxBucketConcurrency = concurrency.reduce((a, b) => Math.max(a, b), 0);
   let maxParallelism = 0;
   const n = buckets[0]?.length ?? 0;

@@ -53,6 +53,10 @@ describe('one CPU-heavy route under autocannon', () => {
     const report = reportOf(s.run);
     assert.ok(report.metrics.maxConcurrency >= 1, `max concurrency ${report.metrics.maxConcurrency}`);
     assert.ok(report.metrics.maxRequestsInFlight >= 1, `max requests in flight ${report.metrics.maxRequestsInFlight}`);
+    // The mean counts them too (it read 0 here while the max and the concurrency track counted
+    // them): each request was being handled at least the 30 ms of CPU its handler burned.
+    const handledMs = report.metrics.meanConcurrency * report.program.wallMs;
+    assert.ok(handledMs >= 0.9 * s.served.json * JSON_MS, `mean concurrency ${report.metrics.meanConcurrency} over ${report.program.wallMs} ms: ${handledMs.toFixed(0)} ms handled, ${s.served.json} requests of ≥ ${JSON_MS} ms each`);
   });
   it('never reads a longest block beyond the loop delay measured beside it', () => {
     const report = reportOf(s.run);
