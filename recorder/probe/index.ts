@@ -225,8 +225,8 @@ function hideInspectorFromTestRunner(): void {
 }
 
 /**
- * Event-loop lag: an unref'd 10 ms timer whose lateness is the delay any callback would have
- * seen. Started once the event loop runs. The main script's first synchronous run (top-level
+ * Event-loop lag: an unref'd timer every `tickMs` (TICK_MS, 10 ms; LAUNCHER_TICK_MS in a
+ * launcher) whose lateness is the delay any callback would have seen. Started once the event loop runs. The main script's first synchronous run (top-level
  * code, module loading) holds the loop too: when it ends, one tick records how long it took
  * from the probe's hand-over (a timer set then would have been that late), so a program that
  * computes for seconds before its loop first turns does not read "lag 0". A thread that exits
