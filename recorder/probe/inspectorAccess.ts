@@ -25,6 +25,7 @@
  */
 import { beforeCalls } from './beforeCalls';
 import { builtinLoaded } from './thread';
+import { hasNodeFlag } from './nodeFlags';
 
 export interface InspectorAccess {
   url(): string | undefined;
@@ -48,9 +49,7 @@ export function inspectorAccess(): InspectorAccess {
 
 /** Whether Node warns on process.binding() (--pending-deprecation, in argv, NODE_OPTIONS or its env switch). */
 function pendingDeprecation(): boolean {
-  return process.execArgv.some((a) => a === '--pending-deprecation' || a === '--pending_deprecation')
-    || /(^|\s)--pending[-_]deprecation(\s|$)/.test(process.env.NODE_OPTIONS ?? '')
-    || process.env.NODE_PENDING_DEPRECATION === '1';
+  return hasNodeFlag('pending-deprecation') || process.env.NODE_PENDING_DEPRECATION === '1';
 }
 
 let onRequested: (() => void) | undefined;

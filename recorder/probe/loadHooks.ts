@@ -9,6 +9,7 @@ import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile
 import { isTypeScript, transpileTypeScript, strippedTypeScript, withInlineMap, moduleFormat, packageTypeOf, type Transpiled, type TranspileContext } from './typescript';
 import { moduleHooks, type ModuleHooks } from './moduleHooks';
 import { tsFallback, tsPathsAlias } from './tsResolve';
+import { hasNodeFlag } from './nodeFlags';
 
 /**
  * Instruments user files as Node loads them: CommonJS through Module.prototype._compile
@@ -315,7 +316,7 @@ function enableSourceMaps(): void {
 function mainEntryFile(): string | undefined {
   const main = process.argv[1];
   if (!main) return undefined;
-  if (process.execArgv.includes('--preserve-symlinks-main') || /(^|\s)--preserve-symlinks-main(\s|$)/.test(process.env.NODE_OPTIONS ?? '')) return main;
+  if (hasNodeFlag('preserve-symlinks-main')) return main;
   try { return realpathSyncOriginal(main); } catch { return main; } // a name Node completes (`node app` for app.js)
 }
 
