@@ -57,20 +57,18 @@ const SAMPLE_HOT_FROM = 65536;
 const SAMPLE_HOT_MASK = 255;
 
 /**
- * The weight of the n-th call of a function (or of a dependency call site) if it is timed: how
- * many calls it stands for (1, 16 or 256, its stretch's stride); 0 if it is not timed. The
- * strides partition the calls: 1 in 16 up to call SAMPLE_HOT_FROM included, 1 in 256 after it.
+ * The stride of the stretch the n-th call of a function (or of a dependency call site) falls in:
+ * 1 up to SAMPLE_ALL, 16 up to SAMPLE_HOT_FROM included, 256 after it. The strides partition the
+ * calls (each stretch starts at a multiple of the next stride).
  */
-function sampleWeight(n: number): number {
-  if (n <= SAMPLE_ALL) return 1;
-  if ((n & SAMPLE_MASK) !== 0) return 0;
-  if (n <= SAMPLE_HOT_FROM) return SAMPLE_MASK + 1;
-  return (n & SAMPLE_HOT_MASK) === 0 ? SAMPLE_HOT_MASK + 1 : 0;
-}
-
-/** The stride of the stretch the n-th call falls in (the weight it has if it is timed). */
 function strideAt(n: number): number {
   return n <= SAMPLE_ALL ? 1 : n <= SAMPLE_HOT_FROM ? SAMPLE_MASK + 1 : SAMPLE_HOT_MASK + 1;
+}
+
+/** The weight of the n-th call if it is timed (every stride-th call is): the calls it stands for, its stride; else 0. */
+function sampleWeight(n: number): number {
+  const stride = strideAt(n);
+  return (n & (stride - 1)) === 0 ? stride : 0;
 }
 /** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
 const LIB_SPAN_MIN_MS = 1;
