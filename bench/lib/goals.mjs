@@ -16,16 +16,19 @@ import { fmtMs, fmtDeltaMs, fmtRatio, fmtPercent, fmtMb, fmtRate } from './forma
 
 const walls = (w) => ({ plain: fmtMs(w.med.plainWall), profiled: fmtMs(w.med.profWall) });
 
-/** The goal `check` on V8's profiler alone's figure `f`: null when it was not measured or there is no goal. */
-const floorMet = (f, check) => (check && Number.isFinite(f) ? check(f) : null);
+/**
+ * A row's figures and verdicts: our figure `value` and V8's profiler alone's `floorValue`, each
+ * checked by the goal's `check` (null: the row has no goal; floorMet null too when the floor was not measured).
+ */
+const verdicts = (value, floorValue, check) => ({
+  value, met: check ? check(value) : null,
+  floorValue, floorMet: check && Number.isFinite(floorValue) ? check(floorValue) : null,
+});
 
 const fixedCost = (limitMs) => ({
   id: 'fixed-cost', figure: 'fixed cost, empty program', goal: `≤ ${limitMs} ms`, needs: ['empty'],
-  compute: ({ empty }) => {
-    const check = (v) => v <= limitMs;
-    return { ...walls(empty), value: empty.deltaMs, measured: fmtDeltaMs(empty.deltaMs), floor: fmtDeltaMs(empty.floor.deltaMs), met: check(empty.deltaMs),
-      floorValue: empty.floor.deltaMs, floorMet: floorMet(empty.floor.deltaMs, check) };
-  },
+  compute: ({ empty }) => ({ ...walls(empty), measured: fmtDeltaMs(empty.deltaMs), floor: fmtDeltaMs(empty.floor.deltaMs),
+    ...verdicts(empty.deltaMs, empty.floor.deltaMs, (v) => v <= limitMs) }),
 });
 
 /** Slope of (profiled − plain) wall between SPAWN_N extra threads/processes and none (the empty program). */
@@ -34,20 +37,14 @@ const perExtra = (id, workload, what, limitMs) => ({
   compute: (w) => {
     const v = (w[workload].deltaMs - w.empty.deltaMs) / SPAWN_N;
     const f = (w[workload].floor.deltaMs - w.empty.floor.deltaMs) / SPAWN_N;
-    const check = (x) => x <= limitMs;
-    return { ...walls(w[workload]), value: v, measured: `${fmtDeltaMs(v)} each`, floor: Number.isFinite(f) ? `${fmtDeltaMs(f)} each` : '—', met: check(v),
-      floorValue: f, floorMet: floorMet(f, check) };
+    return { ...walls(w[workload]), measured: `${fmtDeltaMs(v)} each`, floor: Number.isFinite(f) ? `${fmtDeltaMs(f)} each` : '—', ...verdicts(v, f, (x) => x <= limitMs) };
   },
 });
 
 const ratio = (id, figure, workload, limit) => ({
   id, figure, goal: limit ? `≤ ${limit}×` : '—', needs: [workload],
-  compute: (w) => {
-    const check = limit ? (x) => x <= limit : null;
-    const f = w[workload].floor.wallRatio;
-    return { ...walls(w[workload]), value: w[workload].wallRatio, measured: fmtRatio(w[workload].wallRatio), floor: fmtRatio(f), met: check ? check(w[workload].wallRatio) : null,
-      floorValue: f, floorMet: floorMet(f, check) };
-  },
+  compute: (w) => ({ ...walls(w[workload]), measured: fmtRatio(w[workload].wallRatio), floor: fmtRatio(w[workload].floor.wallRatio),
+    ...verdicts(w[workload].wallRatio, w[workload].floor.wallRatio, limit ? (x) => x <= limit : null) }),
 });
 
 export const GOALS = [
@@ -67,9 +64,7 @@ export const GOALS = [
     id: 'server-trivial', figure: 'trivial HTTP route under autocannon, req/s', goal: '≥ 97 % of plain', needs: ['server-trivial'],
     compute: (m) => {
       const s = m['server-trivial'];
-      const check = (x) => x >= 0.97;
-      return { plain: fmtRate(s.plainRps), profiled: fmtRate(s.profRps), value: s.rpsRatio, measured: fmtPercent(s.rpsRatio), floor: fmtPercent(s.floorRatio), met: check(s.rpsRatio),
-        floorValue: s.floorRatio, floorMet: floorMet(s.floorRatio, check) };
+      return { plain: fmtRate(s.plainRps), profiled: fmtRate(s.profRps), measured: fmtPercent(s.rpsRatio), floor: fmtPercent(s.floorRatio), ...verdicts(s.rpsRatio, s.floorRatio, (x) => x >= 0.97) };
     },
   },
   {
@@ -91,13 +86,13 @@ export const GOALS = [
   ratio('cpu', 'whole-command ratio, CPU-bound (fib)', 'cpu', null),
   {
     id: 'fixed-cost-no-extra-ca', figure: 'fixed cost with NODE_EXTRA_CA_CERTS unset', goal: '—', needs: ['empty-no-extra-ca'],
-    compute: ({ 'empty-no-extra-ca': e }) => ({ ...walls(e), value: e.deltaMs, measured: fmtDeltaMs(e.deltaMs), floor: fmtDeltaMs(e.floor.deltaMs), met: null }),
+    compute: ({ 'empty-no-extra-ca': e }) => ({ ...walls(e), measured: fmtDeltaMs(e.deltaMs), floor: fmtDeltaMs(e.floor.deltaMs), ...verdicts(e.deltaMs, e.floor.deltaMs, null) }),
   },
   {
     id: 'server-mix', figure: 'Express route mix under autocannon, req/s', goal: '—', needs: ['server-mix'],
     compute: (m) => {
       const s = m['server-mix'];
-      return { plain: fmtRate(s.plainRps), profiled: fmtRate(s.profRps), value: s.rpsRatio, measured: fmtPercent(s.rpsRatio), floor: fmtPercent(s.floorRatio), met: null };
+      return { plain: fmtRate(s.plainRps), profiled: fmtRate(s.profRps), measured: fmtPercent(s.rpsRatio), floor: fmtPercent(s.floorRatio), ...verdicts(s.rpsRatio, s.floorRatio, null) };
     },
   },
 ];
