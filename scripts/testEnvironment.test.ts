@@ -10,7 +10,8 @@ const run = (ci: string | undefined) => {
   const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' };
   delete env.NODE_TEST_CONTEXT;
   if (ci === undefined) delete env.CI; else env.CI = ci;
-  return spawnSync(process.execPath, ['--import', 'tsx', '--test', join(ROOT, 'webview/timeline.browser.test.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  // TAP, whatever the Node: its default reporter on a pipe is TAP on Node 20 and spec from Node 23 on.
+  return spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', join(ROOT, 'webview/timeline.browser.test.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
 };
 
 test('without CI, a missing browser skips the browser tests with the reason', () => {
