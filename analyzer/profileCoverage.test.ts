@@ -23,40 +23,53 @@ const tickReadings = (from: number, to: number, everyMs: number, skip?: [number,
 describe('uncoveredCpuMs', () => {
   it('is 0 when the profile covers the time the thread used CPU in', () => {
     const s = timeline([[100, 400]]);
-    assert.equal(uncoveredCpuMs([150, 40, 300, 190, 400, 290], s, true), 0);
+    assert.equal(uncoveredCpuMs([150, 40, 300, 190, 400, 290], s, 'birth'), 0);
   });
   it('counts CPU a worker used before its profile started', () => {
     // On CPU from its birth: 210 ms used by 110 ms, when the profile (started at 100) had covered 10 ms.
     const s = timeline([[100, 400]]);
-    assert.equal(uncoveredCpuMs([110, 210, 400, 500], s, true), 200);
+    assert.equal(uncoveredCpuMs([110, 210, 400, 500], s, 'birth'), 200);
+  });
+  it("leaves out a worker's start-up before its probe's first reading (its profile's start, before the first sample), and counts from there", () => {
+    // The profile started at 100 and sampled from 150 (V8 logging the code that exists); the probe read
+    // 120 ms at 160, as it started: what the thread used before is not the program's.
+    const s = timeline([[150, 400]]);
+    assert.equal(uncoveredCpuMs([160, 120, 400, 360], s, 'firstReading'), 0);
+    // The same thread counted from its birth.
+    assert.equal(uncoveredCpuMs([160, 120, 400, 360], s, 'birth'), 110);
+  });
+  it("counts a worker's CPU from its first reading even where its profile starts later (its first chunk lost)", () => {
+    // The probe read 120 ms at 160; samples only from 300: 140 ms of CPU to 300, 0 ms of it covered, less a tick.
+    const s = timeline([[300, 400]]);
+    assert.equal(uncoveredCpuMs([160, 120, 300, 260, 400, 360], s, 'firstReading'), 130);
   });
   it("leaves out a main thread's CPU before its first reading inside the profile (Node's bootstrap)", () => {
     const s = timeline([[100, 400]]);
-    assert.equal(uncoveredCpuMs([50, 40, 110, 210, 400, 500], s, false), 0);
+    assert.equal(uncoveredCpuMs([50, 40, 110, 210, 400, 500], s, 'insideProfile'), 0);
   });
   it('counts CPU used in a hole of the profile (lost chunks), bounded by the wall time the profile covered', () => {
     // Samples at 100…199 and 500…599: a hole from 199 to 500. 280 ms of CPU from 150 to 550, when the profile covered 49 + 50 ms:
     // 181 ms, less the 10 ms the reading at 150 may lag the thread's true CPU.
     const s = timeline([[100, 200], [500, 600]]);
-    assert.equal(uncoveredCpuMs([150, 10, 550, 290], s, true), 171);
+    assert.equal(uncoveredCpuMs([150, 10, 550, 290], s, 'birth'), 171);
   });
   it('does not add up the tick-sized steps of dense readings (a saturated server read every 3 ms): the profile covers them', () => {
     const s = timeline([[100, 4100]]);
-    assert.equal(uncoveredCpuMs(tickReadings(101, 4100, 3), s, false), 0);
+    assert.equal(uncoveredCpuMs(tickReadings(101, 4100, 3), s, 'insideProfile'), 0);
   });
   it('still counts a hole among dense readings', () => {
     // The profile lost 1000…1300 while the thread ran on.
     const s = timeline([[100, 1000], [1300, 4100]]);
-    const missed = uncoveredCpuMs(tickReadings(101, 4100, 3), s, false);
+    const missed = uncoveredCpuMs(tickReadings(101, 4100, 3), s, 'insideProfile');
     assert.ok(missed >= 250 && missed <= 300, `${missed}`);
   });
   it('does not count a gap of a few sampling intervals as a hole (a descheduled thread)', () => {
     const s = timeline([[100, 200], [230, 400]]);
-    assert.equal(uncoveredCpuMs([150, 10, 350, 200], s, true), 0);
+    assert.equal(uncoveredCpuMs([150, 10, 350, 200], s, 'birth'), 0);
   });
   it('skips readings of another clock going backwards', () => {
     const s = timeline([[100, 400]]);
-    assert.equal(uncoveredCpuMs([150, 40, 200, 20, 300, 140], s, true), 0);
+    assert.equal(uncoveredCpuMs([150, 40, 200, 20, 300, 140], s, 'birth'), 0);
   });
 });
 
@@ -75,20 +88,20 @@ describe("cpuShortfall: CPU the thread used while sampled that its samples leave
   };
   it('is 0 when every interval was sampled (dense samples, tick-quantized readings)', () => {
     const s = timeline([[100, 4100]]);
-    assert.equal(cpuShortfall(tickReadings(101, 4100, 3), s, false).lateMs, 0);
+    assert.equal(cpuShortfall(tickReadings(101, 4100, 3), s, 'insideProfile').lateMs, 0);
   });
   it('counts what samples 3 ms apart leave out of a thread on CPU all along: half of it, less a tick per window', () => {
     // 10 windows of 100 ms: 100 ms used, 34 samples × 1.5 ms held, 10 ms of slack.
-    const r = cpuShortfall(readings(100, 1100, 1), sparse(100, 1100, 3), false);
+    const r = cpuShortfall(readings(100, 1100, 1), sparse(100, 1100, 3), 'insideProfile');
     assert.ok(r.lateMs >= 350 && r.lateMs <= 420, `${r.lateMs}`);
     assert.equal(r.usedMs, 1000);
     assert.equal(r.uncoveredMs, 0, 'the profile covered it all');
   });
   it('is 0 when the thread was descheduled in the gaps (on CPU half the time)', () => {
-    assert.equal(cpuShortfall(readings(100, 1100, 0.5), sparse(100, 1100, 3), false).lateMs, 0);
+    assert.equal(cpuShortfall(readings(100, 1100, 0.5), sparse(100, 1100, 3), 'insideProfile').lateMs, 0);
   });
   it('does not count CPU in a hole of the profile twice (that is uncoveredMs)', () => {
-    const r = cpuShortfall(tickReadings(101, 4100, 3), timeline([[100, 1000], [1300, 4100]]), false);
+    const r = cpuShortfall(tickReadings(101, 4100, 3), timeline([[100, 1000], [1300, 4100]]), 'insideProfile');
     assert.ok(r.uncoveredMs >= 250, `${r.uncoveredMs}`);
     assert.equal(r.lateMs, 0);
   });

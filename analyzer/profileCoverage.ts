@@ -23,15 +23,26 @@ import { formatMs } from './format';
  * and the sum of those, 0.5 s of a saturated 4 s run, was reported as CPU its profile missed.
  *
  * `readings`: flat pairs (report ms, thread on-CPU ms) in time order, of this thread alone.
- * `fromZero`: the thread's CPU counts from 0 at its birth, before its first reading, and no code
- * of it runs before its profile starts (a worker: it waits for the recorder's Profiler.start).
- * Otherwise only the CPU from the first reading inside the profile on counts (a process's main
- * thread: Node's bootstrap before the recorder connected is not the program's; a thread of a
- * process recorded by attaching ran long before).
+ * `from`: where the CPU starts to count (CountFrom).
  */
-export function uncoveredCpuMs(readings: readonly number[], samples: SampleTimeline, fromZero: boolean): number {
-  return cpuShortfall(readings, samples, fromZero).uncoveredMs;
+export function uncoveredCpuMs(readings: readonly number[], samples: SampleTimeline, from: CountFrom): number {
+  return cpuShortfall(readings, samples, from).uncoveredMs;
 }
+
+/**
+ * Where a thread's CPU starts to count:
+ * - `firstReading`: at its first reading, wherever the profile is (a worker whose probe read its
+ *   CPU as it started: no code of the program has run on the thread before that reading, and the
+ *   profile, started before Node's bootstrap, runs on from there; what the thread used before it
+ *   is its start-up: the thread and its isolate made, V8's profiler start logging the code that
+ *   exists, before the profile's first sample);
+ * - `birth`: at 0 when the thread was born, before its first reading (a worker whose first reading
+ *   came after its entry's first run, from a probe that did not read its CPU as it started);
+ * - `insideProfile`: at the first reading inside the profile (a process's main thread: Node's
+ *   bootstrap before the recorder connected is not the program's; a thread of a process recorded
+ *   by attaching ran long before).
+ */
+export type CountFrom = 'firstReading' | 'birth' | 'insideProfile';
 
 /**
  * uncoveredCpuMs, and `lateMs`: CPU the thread used inside the time its profile covered that its
@@ -41,20 +52,20 @@ export function uncoveredCpuMs(readings: readonly number[], samples: SampleTimel
  * up to the wall time covered, less what the window's samples of every kind stand for and less
  * CLOCK_LAG_MS. A lower bound too.
  */
-export function cpuShortfall(readings: readonly number[], samples: SampleTimeline, fromZero: boolean): { uncoveredMs: number; lateMs: number; usedMs: number } {
+export function cpuShortfall(readings: readonly number[], samples: SampleTimeline, from: CountFrom): { uncoveredMs: number; lateMs: number; usedMs: number } {
   const out = { uncoveredMs: 0, lateMs: 0, usedMs: 0 };
   const covered = coveredSpans(samples);
   if (covered.length === 0) return out;
   let prevT = -Infinity, prevCpu = 0;
   let i = 0;
-  if (!fromZero) {
-    while (i < readings.length && readings[i] < covered[0]) i += 2;
+  if (from !== 'birth') {
+    if (from === 'insideProfile') while (i < readings.length && readings[i] < covered[0]) i += 2;
     if (i >= readings.length) return out;
     prevT = readings[i]; prevCpu = readings[i + 1];
     i += 2;
   }
   /** The window starts at a reading (not at the thread's birth, CPU 0): that reading may lag. */
-  let fromReading = !fromZero;
+  let fromReading = from !== 'birth';
   let k = 0; // first covered span that may overlap [prevT, t]
   let q = 0; // first sample at or after prevT
   for (; i < readings.length; i += 2) {
@@ -109,7 +120,11 @@ const HOLE_INTERVALS = 10;
 export const LATE_CPU_WARN_MS = 100;
 export const LATE_CPU_WARN_SHARE = 0.1;
 
-/** CPU a profile may miss before the report says so: a worker's own start-up before its profile starts (~10–80 ms on a loaded 2-core machine) and sampling seams. */
+/**
+ * CPU a profile may miss before the report says so: sampling seams, and a worker's start-up in
+ * recordings whose probe did not read its CPU as it started (~10–80 ms on a loaded 2-core
+ * machine with Node 20, ~100 ms with Node 24: CountFrom `birth`).
+ */
 export const UNCOVERED_CPU_WARN_MS = 100;
 
 /**
@@ -128,7 +143,7 @@ export function uncoveredCpuWarnings(threads: readonly ThreadLane[], run: Pick<R
     if (readings.length === 0) continue;
     // A worker waits for its profile to start before it runs any code; an attached run's threads ran long before.
     // The CPU of its hand-overs (not sampled, measured) is said in their own note (analyze.ts handOverNotes).
-    const shortfall = cpuShortfall(readings, samples, m.tid !== 0 && !run.attached);
+    const shortfall = cpuShortfall(readings, samples, countFrom(m, !!run.attached));
     const missed = shortfall.uncoveredMs - handOverCpuMs(m.handOvers.filter(knownCpu));
     const total = readings[readings.length - 1];
     const who = lane.kind === 'worker' ? `${lane.label} of pid ${m.pid}` : lane.label;
@@ -141,6 +156,13 @@ export function uncoveredCpuWarnings(threads: readonly ThreadLane[], run: Pick<R
       + `the thread ran while its profile was not recording (before the profile started, after it ended, or where profile chunks were lost), so its lane's busy time and hot code leave that CPU out`);
   }
   return out;
+}
+
+/** Where a thread's CPU starts to count for the bound (CountFrom). */
+function countFrom(m: ThreadModel, attached: boolean): CountFrom {
+  if (m.tid === 0 || attached) return 'insideProfile';
+  // A worker: its probe's first reading (at its hello, buildThreadModel) is its first, before its entry ran.
+  return m.hello?.threadCpuMs !== undefined && m.hello.threadCpuMs >= 0 ? 'firstReading' : 'birth';
 }
 
 type HandOver = ThreadModel['handOvers'][number];

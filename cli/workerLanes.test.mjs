@@ -85,9 +85,8 @@ describe("a worker that ends the recorder's profile chunks (console.profileEnd()
     const warnings = missWarnings(report);
     if (!untitledEndEndsTitled()) {
       // Node 24's V8 ends only an untitled console profile: the recorder's chunks run on and the
-      // worker's ~1 s of CPU is on its lane. (A warning may still say its profile misses the CPU of the
-      // worker's start, before V8's sampler took its first sample: ~100 ms on a loaded machine, never
-      // the most of it that chunks ended by the program lose.)
+      // worker's ~1 s of CPU is on its lane. (A warning may still say its profile misses CPU at a
+      // seam, never the most of it that chunks ended by the program lose.)
       const [n, ms] = slicesIn(report, lane.id, s.file);
       assert.ok(n > 0 && ms > 300, `worker lane ${lane.id}: ${n} busy slices (${ms.toFixed(1)} ms) in the fixture's code; warnings ${warnings.join(' | ')}`);
       for (const w of warnings) {
