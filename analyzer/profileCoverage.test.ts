@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { uncoveredCpuMs, cpuShortfall } from './profileCoverage';
+import { uncoveredCpuMs, cpuShortfall, uncoveredCpuWarnings } from './profileCoverage';
 import type { SampleTimeline } from './cpuSamples';
+import type { ThreadLane } from './context';
+import type { RawRun } from './raw';
 
 /** A profile sampled every 1 ms over each [from, to) stretch (report ms), busy throughout. */
 function timeline(stretches: [number, number][]): SampleTimeline {
@@ -104,5 +106,31 @@ describe("cpuShortfall: CPU the thread used while sampled that its samples leave
     const r = cpuShortfall(tickReadings(101, 4100, 3), timeline([[100, 1000], [1300, 4100]]), 'insideProfile');
     assert.ok(r.uncoveredMs >= 250, `${r.uncoveredMs}`);
     assert.equal(r.lateMs, 0);
+  });
+});
+
+describe('uncoveredCpuWarnings', () => {
+  /**
+   * A worker on CPU all along from `from`, with `startCpuMs` used before (its probe's readings every
+   * 10 ms from `from` on; `helloReading`: the first is its hello's, as the probe started), sampled over `sampled`.
+   */
+  const worker = (from: number, startCpuMs: number, sampled: [number, number][], helloReading = true) => {
+    const cpuReadings: number[] = [];
+    for (let t = from; t <= 1000; t += 10) cpuReadings.push(t, startCpuMs + t - from);
+    const model = { pid: 7, tid: 1, cpuReadings, handOvers: [], hello: helloReading ? { threadCpuMs: startCpuMs } : {} } as unknown as ThreadLane['model'];
+    const lane = { kind: 'worker', label: 'worker 1' } as ThreadLane['lane'];
+    const run: Pick<RawRun, 'threads' | 'startHrUs' | 'attached'> = { threads: [], startHrUs: 0 };
+    return [[{ model, lane, samples: timeline(sampled) }], run] as [ThreadLane[], typeof run];
+  };
+  it("says nothing of a worker's start-up: 150 ms of CPU before its probe's first reading, all sampled from there", () => {
+    assert.deepEqual(uncoveredCpuWarnings(...worker(100, 150, [[90, 1000]]), false), []);
+  });
+  it('names a worker whose profile lost 300 ms after its start, less a tick per window', () => {
+    const [w] = uncoveredCpuWarnings(...worker(100, 150, [[90, 400], [700, 1000]]), false);
+    assert.match(w, /^worker 1 of pid 7: its CPU profile misses at least 2\d\d ms of the 1\.05 s of CPU/);
+  });
+  it("counts a worker's CPU from its birth when its probe did not read it as it started (its first reading came after its entry ran)", () => {
+    const [w] = uncoveredCpuWarnings(...worker(100, 150, [[90, 1000]], false), false);
+    assert.match(w, /^worker 1 of pid 7: its CPU profile misses at least 140 ms of the 1\.05 s of CPU/);
   });
 });
