@@ -35,7 +35,7 @@ export function uncoveredCpuMs(readings: readonly number[], samples: SampleTimel
  *   CPU as it started: no code of the program has run on the thread before that reading, and the
  *   profile, started before Node's bootstrap, runs on from there; what the thread used before it
  *   is its start-up: the thread and its isolate made, V8's profiler start logging the code that
- *   exists, before the profile's first sample);
+ *   exists, before the profile's first sample, the probe's load up to its reading);
  * - `birth`: at 0 when the thread was born, before its first reading (a worker whose first reading
  *   came after its entry's first run, from a probe that did not read its CPU as it started);
  * - `insideProfile`: at the first reading inside the profile (a process's main thread: Node's
