@@ -1,6 +1,6 @@
 import { sampleCpu, type SampleTimeline } from './cpuSamples';
 import type { ThreadLane } from './context';
-import type { ThreadModel } from './threadModel';
+import { helloCpuMs, type ThreadModel } from './threadModel';
 import type { RawRun, ThreadCpuReading } from './raw';
 import { formatMs } from './format';
 
@@ -162,7 +162,7 @@ export function uncoveredCpuWarnings(threads: readonly ThreadLane[], run: Pick<R
 function countFrom(m: ThreadModel, attached: boolean): CountFrom {
   if (m.tid === 0 || attached) return 'insideProfile';
   // A worker: its probe's first reading (at its hello, buildThreadModel) is its first, before its entry ran.
-  return m.hello?.threadCpuMs !== undefined && m.hello.threadCpuMs >= 0 ? 'firstReading' : 'birth';
+  return helloCpuMs(m.hello) !== undefined ? 'firstReading' : 'birth';
 }
 
 type HandOver = ThreadModel['handOvers'][number];

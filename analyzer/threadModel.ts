@@ -6,6 +6,11 @@ type RequestsChunk = NonNullable<Chunk['requests']>;
 type Spawn = Extract<ProbeRecord, { t: 'spawn' }>;
 type HandOver = Extract<ProbeRecord, { t: 'handOver' }>;
 
+/** The thread's on-CPU ms its probe read as it started (its hello), if the hello carries a reading. */
+export function helloCpuMs(hello: Hello | undefined): number | undefined {
+  return hello?.threadCpuMs !== undefined && hello.threadCpuMs >= 0 ? hello.threadCpuMs : undefined;
+}
+
 /** A site with its global (per-thread) id and its file. */
 export interface ThreadSite extends RawSite { file: string; map?: unknown; gid: number }
 
@@ -94,7 +99,8 @@ export function buildThreadModel(thread: RawThread, run: RawRun, inPlace = false
     requests: { names: [], rows: new Float64Array(0), counts: [], dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   // The probe's reading at its start: a start-up stretch then has a count before it too.
-  const readings: [number, number][] = hello?.threadCpuMs !== undefined && hello.threadCpuMs >= 0 ? [[m.startMs, hello.threadCpuMs]] : [];
+  const startCpuMs = helloCpuMs(hello);
+  const readings: [number, number][] = startCpuMs !== undefined ? [[m.startMs, startCpuMs]] : [];
   const requestChunks: RequestsChunk[] = [];
   for (const r of thread.records) {
     switch (r.t) {
