@@ -8,16 +8,31 @@ export function isNode(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && typeof (v as Node).type === 'string';
 }
 
-/** Child nodes in source order. */
-export function children(node: Node): Node[] {
-  const out: Node[] = [];
+/**
+ * Child nodes in source order (read-only: shared by every caller). The instrumenter walks a
+ * file's tree several times over (await groups, loops, bindings, names, sites), and the tree is
+ * not changed while it does: each node's list is made once.
+ */
+export function children(node: Node): readonly Node[] {
+  // Kept on the node itself (a `__` key, which childList skips): a WeakMap of every node of a
+  // large file made the garbage collector's work grow with it.
+  return (node.__children as Node[] | undefined) ??= childList(node);
+}
+
+const NONE: Node[] = [];
+
+function childList(node: Node): Node[] {
+  let out: Node[] | undefined;
+  let sorted = true;
   for (const key in node) {
     if (key === 'type' || key === 'start' || key === 'end' || key.startsWith('__')) continue;
     const v = node[key];
-    if (Array.isArray(v)) for (const x of v) { if (isNode(x)) out.push(x); }
-    else if (isNode(v)) out.push(v);
+    if (Array.isArray(v)) {
+      for (const x of v) if (isNode(x)) { if (out && out.length > 0 && out[out.length - 1].start > x.start) sorted = false; (out ??= []).push(x); }
+    } else if (isNode(v)) { if (out && out.length > 0 && out[out.length - 1].start > v.start) sorted = false; (out ??= []).push(v); }
   }
-  return out.sort((a, b) => a.start - b.start);
+  if (!out) return NONE;
+  return sorted ? out : out.sort((a, b) => a.start - b.start);
 }
 
 /** Visits every node below `node` without entering nested functions (their awaits are theirs). */

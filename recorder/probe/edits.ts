@@ -24,14 +24,24 @@ export class Edits {
       || (a.closing === b.closing ? 0 : a.closing ? -1 : 1)
       || (a.closing ? b.depth - a.depth : a.depth - b.depth)
       || a.seq - b.seq);
-    let out = '';
+    // Pieces joined once at the end, and the output's last character kept aside: reading it off
+    // a string built with += flattens that string each time, which made the pass quadratic (a
+    // file of 1,000 async functions took 13–16 s to instrument, 300 took 1.3 s).
+    const parts: string[] = [];
+    let lastChar = '';
     let last = 0;
     for (const ins of sorted) {
-      out += src.slice(last, ins.at);
+      if (ins.at > last) {
+        parts.push(src.slice(last, ins.at));
+        lastChar = src.charAt(ins.at - 1);
+      }
       // Compact code (`await(0,f)(x)`, `return(…)`): never glue an identifier to a keyword.
-      out += IDENT.test(out.charAt(out.length - 1)) && IDENT.test(ins.text.charAt(0)) ? ' ' + ins.text : ins.text;
+      const text = IDENT.test(lastChar) && IDENT.test(ins.text.charAt(0)) ? ' ' + ins.text : ins.text;
+      parts.push(text);
+      if (text.length > 0) lastChar = text.charAt(text.length - 1);
       last = ins.at;
     }
-    return out + src.slice(last);
+    parts.push(src.slice(last));
+    return parts.join('');
   }
 }
