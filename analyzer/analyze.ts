@@ -280,6 +280,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   const usage = m.lastChunk?.usage;
   const lags = [];
   for (let i = 0; i < m.ticks.length; i += TICK.size) lags.push(m.ticks[i + TICK.lagMs]);
+  const instrumentingMs = m.lastChunk?.ownLoadMs ?? 0;
   return {
     id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
     startMs: round(startMs, 3), endMs: round(endMs, 3), busyMs: round(busyMs),
@@ -291,6 +292,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
     cpuSystemMs: usage && m.tid === 0 ? round(usage.systemCPUTime / 1000) : undefined,
     maxRssKb: usage && m.tid === 0 ? usage.maxRSS : undefined,
     lagMs: lags.length ? { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(maxOf(lags), 2) } : undefined,
+    ...(instrumentingMs >= 0.5 ? { instrumentingMs: round(instrumentingMs, 1) } : {}),
     ...(launcher ? { launcher } : {}),
   };
 }

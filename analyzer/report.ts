@@ -130,6 +130,13 @@ export interface Lane {
   cpuSystemMs?: number;
   maxRssKb?: number;
   lagMs?: { p50: number; p99: number; max: number };
+  /**
+   * Time the profiler spent on this thread as the program's files loaded: instrumenting them,
+   * transpiling TypeScript, registering their await sites (recorder/probe/ownTime.ts). Mostly a
+   * first run's (later runs read the instrumented files from a cache). It held the event loop,
+   * but a plain run would not have: `lagMs` leaves it out. Absent when under 0.5 ms.
+   */
+  instrumentingMs?: number;
 }
 
 export interface Metrics {

@@ -18,7 +18,9 @@ export function formatSummary(report: Report, cwd: string): string {
   const manyProcesses = report.lanes.filter((l) => l.threadId === 0).length > 1;
   const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
   lines.push(`wall ${formatMs(p.wallMs)} · user ${formatMs(p.userCpuMs)} · system ${formatMs(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
-  lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
+  // The lag leaves out the profiler's own work as the files loaded (Lane.instrumentingMs): said when it was noticeable.
+  const instrumenting = main && !main.launcher && (main.instrumentingMs ?? 0) >= 5 ? ` (leaves out ${formatMs(main.instrumentingMs!)} the profiler spent instrumenting files as they loaded)` : '';
+  lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms${instrumenting} · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
   lines.push(`concurrency max ${m.maxConcurrency}${m.maxQueued ? ` (+ ${m.maxQueued} queued)` : ''} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));
   const workers = report.lanes.filter((l) => l.kind === 'worker').length;

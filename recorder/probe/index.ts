@@ -27,6 +27,7 @@ import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
+import { ownLoadMs } from './ownTime';
 import { pauseSamplingInHandOvers, beforeExecve } from './handOver';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { now, clockAnchors, ownSetTimeout, ownNextTick } from './clock';
@@ -59,7 +60,11 @@ const MAX_REQUEST_ROWS = 200_000;
 function start(opts: ProbeOptions, launcher: string | undefined): void {
   const tid = threadId;
   const log = new ThreadLog(path.join(opts.runDir, `${process.pid}-${tid}.jsonl`));
-  const runtime = new ProbeRuntime(opts.maxSpans, () => flush(), (base, table) => log.write({ t: 'table', base, ...table }));
+  // A table that came as JSON text (an object's, with keys: `{"file":…}`) is written as it came, not stringified again.
+  const runtime = new ProbeRuntime(opts.maxSpans, () => flush(), (base, table, text) => {
+    if (text !== undefined && text.startsWith('{"')) log.writeText(`{"t":"table","base":${base},${text.slice(1)}`);
+    else log.write({ t: 'table', base, ...table });
+  });
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
   (runtime as any).release = release;
@@ -122,6 +127,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
         t: 'chunk', at: t0, ticks: pendingTicks.splice(0), marks: runtime.taskMarks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
         threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? workerEntryFile() ?? firstCompiledFile(), final,
+        ownLoadMs: ownLoadMs(),
         requests: requests.take((rows) => log.writeRequests(rows)),
       });
       if (withAgg) aggDueAt = now() + (now() - t0) * 100;
@@ -239,15 +245,19 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
   const FLUSH_EVERY_TICKS = Math.max(1, Math.round(100 / tickMs));
   const handOver = now();
   let expected = handOver + tickMs;
+  // The probe's own work since `expected` was set (instrumenting, transpiling: ownTime.ts) held
+  // the loop but is not the program's: the tick's lag is measured as if it had not happened.
+  let ownAtExpected = ownLoadMs();
+  const due = () => expected + (ownLoadMs() - ownAtExpected);
   let started = false;
   closePendingTick = (rt) => {
     const t = now();
-    ticks.push(t, Math.max(0, t - expected), rt.concurrencyNow(), 0, threadRunMs());
+    ticks.push(t, Math.max(0, t - due()), rt.concurrencyNow(), 0, threadRunMs());
   };
   let tickCount = 0;
   const tick = () => {
     try {
-      lagTick(runtime, ticks, expected);
+      lagTick(runtime, ticks, due());
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
       rotateOwnChunk();
       // A task mark after a switch: its pause (the profiler's restart) is nobody's task.
@@ -255,6 +265,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
     } finally {
       // After a switch's wait too: the recorder's pause is not the program's lag (the report states it).
       expected = now() + tickMs;
+      ownAtExpected = ownLoadMs();
       ownSetTimeout(tick, tickMs).unref();
     }
   };
@@ -263,9 +274,10 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
   ownNextTick(() => {
     const t = now();
     log.write({ t: 'startupDone', at: t });
-    if (!started) ticks.push(t, Math.max(0, t - expected), runtime.concurrencyNow(), 0, threadRunMs());
+    if (!started) ticks.push(t, Math.max(0, t - due()), runtime.concurrencyNow(), 0, threadRunMs());
     started = true;
     expected = now() + tickMs;
+    ownAtExpected = ownLoadMs();
     ownSetTimeout(tick, tickMs).unref();
   });
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { InstrumentCache } from './instrumentCache';
 import { originalWithoutContent } from './originalSource';
 import { measureOff } from '../measureOff';
+import { asOwnWork } from './ownTime';
 
 // Captured before the probe wraps fs.*Sync: the cache is the recorder's I/O, not the program's.
 const { appendFileSync } = fs;
@@ -53,6 +54,10 @@ export function loadedSourceText(source: string | Uint8Array | ArrayBuffer): str
 
 export function instrumentSource(ctx: InstrumentContext, source: string, file: string, isModule: boolean, map?: unknown): string {
   if (source.includes(INSTRUMENTED_MARK)) return source; // our hooks can be in a loader chain twice
+  return asOwnWork(() => instrumented(ctx, source, file, isModule, map));
+}
+
+function instrumented(ctx: InstrumentContext, source: string, file: string, isModule: boolean, map?: unknown): string {
   map ??= inlineSourceMap(source);
   const instrumenterPath = path.join(ctx.distDir, 'instrumenter.js');
   caches ??= {

@@ -1,6 +1,7 @@
 import type { SiteTable } from './transform';
 import { SPAN, SPAN_KIND, SITE_KIND, type RawAggregates } from '../../analyzer/raw';
 import { now } from './clock';
+import { asOwnWork } from './ownTime';
 
 /**
  * The probe runtime that instrumented code calls as `__cl$`. One per thread. Hot paths are
@@ -187,16 +188,21 @@ export class ProbeRuntime {
   private nextId = 1;
 
   constructor(maxSpans: number, private readonly onSpansFull: () => void,
-    private readonly onTable: (base: number, table: SiteTable) => void) {
+    private readonly onTable: (base: number, table: SiteTable, text?: string) => void) {
     this.spanBudget = maxSpans;
     this.spans = new Float64Array(Math.min(maxSpans, SPAN_BUFFER) * SPAN.size);
   }
 
   /**
-   * Called by the first statement of every instrumented file with its site table. Returns
-   * the file's id base (local id + base = id in this thread) and reports the table.
+   * Called by the first statement of every instrumented file with its site table, as its JSON
+   * text (see transform.ts). Returns the file's id base (local id + base = id in this thread)
+   * and reports the table (with its text, when given as text).
    */
-  load(table: SiteTable): number {
+  load(table: SiteTable | string): number {
+    return asOwnWork(() => typeof table === 'string' ? this.loadTable(JSON.parse(table), table) : this.loadTable(table));
+  }
+
+  private loadTable(table: SiteTable, text?: string): number {
     const base = this.nextId - 1;
     this.nextId += table.size;
     const ids = base + table.size;
@@ -213,7 +219,7 @@ export class ProbeRuntime {
       this.groupSize[i] = s.groupSize;
       this.loopOf[i] = s.loop ? base + s.loop : 0;
     }
-    this.onTable(base, table);
+    this.onTable(base, table, text);
     return base;
   }
 

@@ -33,6 +33,14 @@ export class ThreadLog {
     } catch { /* run directory removed: the recorder is gone */ }
   }
 
+  /** A record whose JSON text is `text` (one line: JSON.stringify's output has no newline). */
+  writeText(text: string): void {
+    try {
+      if (this.fd === null) this.fd = openSync(this.file, 'a');
+      writeSync(this.fd, text + '\n');
+    } catch { /* run directory removed: the recorder is gone */ }
+  }
+
   write(record: object): void {
     try {
       if (this.fd === null) this.fd = openSync(this.file, 'a');

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { InstrumentCache } from './instrumentCache';
 import { measureOff } from '../measureOff';
 import { OWN_PROCESS_ENV } from '../probeOptions';
+import { asOwnWork } from './ownTime';
 
 // Captured before the probe wraps fs.*Sync: this is module loading, not the program's I/O.
 const { readFileSync } = fs;
@@ -61,10 +62,12 @@ export interface TranspileContext { distDir: string; esbuildPath: string }
  * run transpiled the same text (transpiledKept).
  */
 export function transpileTypeScript(source: string, file: string, format: 'cjs' | 'esm', ctx: TranspileContext): Transpiled {
-  const kept = transpiledKept(ctx, source, file, format);
-  if (kept) return kept;
-  const r = ours(() => loadEsbuild(ctx.esbuildPath).transformSync(source, transformOptions(file, format)));
-  return keep(ctx, source, file, format, { code: r.code, map: JSON.parse(r.map) });
+  return asOwnWork(() => {
+    const kept = transpiledKept(ctx, source, file, format);
+    if (kept) return kept;
+    const r = ours(() => loadEsbuild(ctx.esbuildPath).transformSync(source, transformOptions(file, format)));
+    return keep(ctx, source, file, format, { code: r.code, map: JSON.parse(r.map) });
+  });
 }
 
 /**
@@ -87,12 +90,14 @@ export async function transpileTypeScriptAsync(source: string, file: string, for
  * in a thread costs ~115 ms, Node 22.23.5). Undefined where `strip` cannot.
  */
 export function strippedTypeScript(source: string, file: string, ctx: TranspileContext, strip: (source: string) => string | undefined): string | undefined {
-  const keyed = { ...ctx, esbuildPath: `node ${process.version} type stripping` };
-  const kept = transpiledKept(keyed, source, file, 'esm');
-  if (kept) return kept.code;
-  const code = strip(source);
-  if (code !== undefined) keep(keyed, source, file, 'esm', { code, map: null });
-  return code;
+  return asOwnWork(() => {
+    const keyed = { ...ctx, esbuildPath: `node ${process.version} type stripping` };
+    const kept = transpiledKept(keyed, source, file, 'esm');
+    if (kept) return kept.code;
+    const code = strip(source);
+    if (code !== undefined) keep(keyed, source, file, 'esm', { code, map: null });
+    return code;
+  });
 }
 
 /**
