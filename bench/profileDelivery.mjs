@@ -3,7 +3,7 @@
 // (empty; N children; N workers, started one after another), each run
 //   plain    — no profiling;
 //   cpu-prof — node --cpu-prof, V8's profiler started and written by Node itself, no inspector
-//              (workers inherit it; spawned children do not, and Node refuses it in NODE_OPTIONS:
+//              (workers inherit it; spawned children do not, and Node 20 refuses it in NODE_OPTIONS:
 //              its children row profiles the parent only, and says so);
 //   session  — every thread profiles itself through an in-thread `inspector.Session`
 //              (profileDelivery/sessionPreload.cjs): Profiler.start as it loads, the profile

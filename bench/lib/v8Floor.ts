@@ -7,7 +7,7 @@
  * way of telling which thread it is, recorder/probe/thread.ts: a main thread loads neither that
  * module nor worker_threads), starts the profiler, and at the thread's exit stops it and writes
  * the profile to a file, as `node --cpu-prof` does: what any tool built
- * on V8's profiler costs the program. (`--cpu-prof` itself is not allowed in NODE_OPTIONS, and
+ * on V8's profiler costs the program. (`--cpu-prof` itself is not allowed in NODE_OPTIONS on Node 20, and
  * npm, npx and spawn() do not pass it on.) A thread whose exit handlers do not run writes none, as
  * with `--cpu-prof`: a worker ended by terminate(), a process a signal ends (vitest's forks, which
  * its pool SIGTERMs); what profiling it cost until then is counted.
