@@ -96,3 +96,13 @@ test('header: deltas against the previous run say better or worse', () => {
   assert.equal(n[2].delta, undefined, 'lag 2 → 5 ms is not +150 %');
   assert.equal(n[0].delta, undefined, 'a run stopped by the user is not faster');
 });
+
+test("a lane's tooltip says what the lag left out: the profiler's instrumenting, from 5 ms", () => {
+  const r = syntheticReport({ lanes: 2, spans: 10 });
+  r.lanes[0].instrumentingMs = 312;
+  r.lanes[1].instrumentingMs = 1.8;
+  const titles = buildModel(r).processes.flatMap((p) => p.lanes.map((l) => ({ lane: l.lane, title: l.title })));
+  const of = (lane: number) => titles.find((t) => t.lane === lane)!.title;
+  assert.match(of(0), /the profiler spent 312 ms instrumenting files as they loaded: not in the lag/);
+  assert.doesNotMatch(of(1), /instrumenting/);
+});
