@@ -139,6 +139,9 @@ export interface Lane {
   instrumentingMs?: number;
 }
 
+/** From this much Lane.instrumentingMs, the CLI's summary and the timeline's lane tooltip say the lag left it out. */
+export const INSTRUMENTING_NOTE_MS = 5;
+
 export interface Metrics {
   eventLoopLagMs: { p50: number; p99: number; max: number };
   eventLoopUtilization: number;

@@ -1,4 +1,4 @@
-import type { Report } from '../analyzer/report';
+import { INSTRUMENTING_NOTE_MS, type Report } from '../analyzer/report';
 import * as path from 'node:path';
 import { formatMs, formatSeconds } from '../analyzer/format';
 import { figuresLine } from '../analyzer/findingFigures';
@@ -19,7 +19,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
   lines.push(`wall ${formatMs(p.wallMs)} · user ${formatMs(p.userCpuMs)} · system ${formatMs(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
   // The lag leaves out the profiler's own work as the files loaded (Lane.instrumentingMs): said when it was noticeable.
-  const instrumenting = main && !main.launcher && (main.instrumentingMs ?? 0) >= 5 ? ` (leaves out ${formatMs(main.instrumentingMs!)} the profiler spent instrumenting files as they loaded)` : '';
+  const instrumenting = main && !main.launcher && (main.instrumentingMs ?? 0) >= INSTRUMENTING_NOTE_MS ? ` (leaves out ${formatMs(main.instrumentingMs!)} the profiler spent instrumenting files as they loaded)` : '';
   lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms${instrumenting} · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
   lines.push(`concurrency max ${m.maxConcurrency}${m.maxQueued ? ` (+ ${m.maxQueued} queued)` : ''} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));

@@ -1,6 +1,6 @@
 import type { Report } from '../analyzer/report';
 import { distinctRowLabels } from './rowLabels';
-import { SLICE_CATEGORIES } from '../analyzer/report';
+import { SLICE_CATEGORIES, INSTRUMENTING_NOTE_MS } from '../analyzer/report';
 import { baseName, formatMs } from '../analyzer/format';
 import { buildStairs } from './stairs';
 import { requestRows } from './requestsRow';
@@ -160,7 +160,7 @@ function laneTitle(l: Report['lanes'][number]): string {
   if (l.eventLoopUtilization !== undefined) busy.push(`event-loop utilization ${(l.eventLoopUtilization * 100).toFixed(0)} %`);
   if (l.lagMs) busy.push(`lag p99 ${formatMs(l.lagMs.p99)}`);
   lines.push(busy.join(' · '));
-  if ((l.instrumentingMs ?? 0) >= 5) lines.push(`the profiler spent ${formatMs(l.instrumentingMs!)} instrumenting files as they loaded: not in the lag`);
+  if ((l.instrumentingMs ?? 0) >= INSTRUMENTING_NOTE_MS) lines.push(`the profiler spent ${formatMs(l.instrumentingMs!)} instrumenting files as they loaded: not in the lag`);
   if (l.exitCode !== undefined && l.exitCode !== null) lines.push(`exit code ${l.exitCode}`);
   return lines.join('\n');
 }

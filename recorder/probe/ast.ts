@@ -22,17 +22,17 @@ export function children(node: Node): readonly Node[] {
 const NONE: Node[] = [];
 
 function childList(node: Node): Node[] {
-  let out: Node[] | undefined;
-  let sorted = true;
+  const out: Node[] = [];
   for (const key in node) {
     if (key === 'type' || key === 'start' || key === 'end' || key.startsWith('__')) continue;
     const v = node[key];
-    if (Array.isArray(v)) {
-      for (const x of v) if (isNode(x)) { if (out && out.length > 0 && out[out.length - 1].start > x.start) sorted = false; (out ??= []).push(x); }
-    } else if (isNode(v)) { if (out && out.length > 0 && out[out.length - 1].start > v.start) sorted = false; (out ??= []).push(v); }
+    if (Array.isArray(v)) for (const x of v) { if (isNode(x)) out.push(x); }
+    else if (isNode(v)) out.push(v);
   }
-  if (!out) return NONE;
-  return sorted ? out : out.sort((a, b) => a.start - b.start);
+  if (out.length === 0) return NONE;
+  // Mostly in source order already (acorn's keys follow the syntax): sorted only when not.
+  for (let i = 1; i < out.length; i++) if (out[i - 1].start > out[i].start) return out.sort((a, b) => a.start - b.start);
+  return out;
 }
 
 /** Visits every node below `node` without entering nested functions (their awaits are theirs). */

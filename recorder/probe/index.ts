@@ -60,9 +60,9 @@ const MAX_REQUEST_ROWS = 200_000;
 function start(opts: ProbeOptions, launcher: string | undefined): void {
   const tid = threadId;
   const log = new ThreadLog(path.join(opts.runDir, `${process.pid}-${tid}.jsonl`));
-  // A table that came as JSON text (an object's, with keys: `{"file":…}`) is written as it came, not stringified again.
+  // A table's JSON text (an object's, with keys: `{"file":…}`) is written as it came, not stringified again.
   const runtime = new ProbeRuntime(opts.maxSpans, () => flush(), (base, table, text) => {
-    if (text !== undefined && text.startsWith('{"')) log.writeText(`{"t":"table","base":${base},${text.slice(1)}`);
+    if (text.startsWith('{"')) log.writeText(`{"t":"table","base":${base},${text.slice(1)}`);
     else log.write({ t: 'table', base, ...table });
   });
   (globalThis as any)[PROBE_GLOBAL] = runtime;
@@ -243,12 +243,14 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
   const ticks = pendingTicks;
   /** ~100 ms: what a thread that is terminate()d or killed can lose. */
   const FLUSH_EVERY_TICKS = Math.max(1, Math.round(100 / tickMs));
-  const handOver = now();
-  let expected = handOver + tickMs;
-  // The probe's own work since `expected` was set (instrumenting, transpiling: ownTime.ts) held
-  // the loop but is not the program's: the tick's lag is measured as if it had not happened.
-  let ownAtExpected = ownLoadMs();
+  // The next tick's deadline: `tickMs` from when it is set. The probe's own work since then
+  // (instrumenting, transpiling: ownTime.ts) held the loop but is not the program's: it moves
+  // the deadline, so the tick's lag is measured as if that work had not happened.
+  let expected = 0;
+  let ownAtExpected = 0;
+  const setDeadline = () => { expected = now() + tickMs; ownAtExpected = ownLoadMs(); };
   const due = () => expected + (ownLoadMs() - ownAtExpected);
+  setDeadline(); // from the hand-over
   let started = false;
   closePendingTick = (rt) => {
     const t = now();
@@ -264,8 +266,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
       if (loopSwitch.atLoop()) runtime.mark(now(), threadRunMs());
     } finally {
       // After a switch's wait too: the recorder's pause is not the program's lag (the report states it).
-      expected = now() + tickMs;
-      ownAtExpected = ownLoadMs();
+      setDeadline();
       ownSetTimeout(tick, tickMs).unref();
     }
   };
@@ -276,8 +277,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
     log.write({ t: 'startupDone', at: t });
     if (!started) ticks.push(t, Math.max(0, t - due()), runtime.concurrencyNow(), 0, threadRunMs());
     started = true;
-    expected = now() + tickMs;
-    ownAtExpected = ownLoadMs();
+    setDeadline();
     ownSetTimeout(tick, tickMs).unref();
   });
 }

@@ -94,7 +94,7 @@ describe('runtime: sampling weights', () => {
   function calledOften(calls: number, waitMs: (n: number) => number) {
     const runtime = new ProbeRuntime(1000, () => { runtime.takeSpans(); }, () => undefined);
     const site = (id: number, kind: 'fn' | 'await', fn: number) => ({ id, kind, line: id, column: 0, label: kind, fn, group: 0, groupPos: 0, groupSize: 0, loop: 0, discarded: true });
-    const base = runtime.load({ file: '/app/often.js', size: 2, sites: [site(1, 'fn', 0), site(2, 'await', 1)], loops: [], groups: [] });
+    const base = runtime.load(JSON.stringify({ file: '/app/often.js', size: 2, sites: [site(1, 'fn', 0), site(2, 'await', 1)], loops: [], groups: [] }));
     let timed = 0;
     for (let n = 1; n <= calls; n++) {
       const inv = runtime.f(base + 1);

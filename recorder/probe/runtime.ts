@@ -188,7 +188,7 @@ export class ProbeRuntime {
   private nextId = 1;
 
   constructor(maxSpans: number, private readonly onSpansFull: () => void,
-    private readonly onTable: (base: number, table: SiteTable, text?: string) => void) {
+    private readonly onTable: (base: number, table: SiteTable, text: string) => void) {
     this.spanBudget = maxSpans;
     this.spans = new Float64Array(Math.min(maxSpans, SPAN_BUFFER) * SPAN.size);
   }
@@ -196,13 +196,13 @@ export class ProbeRuntime {
   /**
    * Called by the first statement of every instrumented file with its site table, as its JSON
    * text (see transform.ts). Returns the file's id base (local id + base = id in this thread)
-   * and reports the table (with its text, when given as text).
+   * and reports the table with its text.
    */
-  load(table: SiteTable | string): number {
-    return asOwnWork(() => typeof table === 'string' ? this.loadTable(JSON.parse(table), table) : this.loadTable(table));
+  load(text: string): number {
+    return asOwnWork(() => this.loadTable(JSON.parse(text), text));
   }
 
-  private loadTable(table: SiteTable, text?: string): number {
+  private loadTable(table: SiteTable, text: string): number {
     const base = this.nextId - 1;
     this.nextId += table.size;
     const ids = base + table.size;

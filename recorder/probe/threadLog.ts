@@ -35,16 +35,15 @@ export class ThreadLog {
 
   /** A record whose JSON text is `text` (one line: JSON.stringify's output has no newline). */
   writeText(text: string): void {
-    try {
-      if (this.fd === null) this.fd = openSync(this.file, 'a');
-      writeSync(this.fd, text + '\n');
-    } catch { /* run directory removed: the recorder is gone */ }
+    try { this.line(text); } catch { /* run directory removed: the recorder is gone */ }
   }
 
   write(record: object): void {
-    try {
-      if (this.fd === null) this.fd = openSync(this.file, 'a');
-      writeSync(this.fd, JSON.stringify(record) + '\n');
-    } catch { /* run directory removed: the recorder is gone */ }
+    try { this.line(JSON.stringify(record)); } catch { /* run directory removed: the recorder is gone */ }
+  }
+
+  private line(text: string): void {
+    if (this.fd === null) this.fd = openSync(this.file, 'a');
+    writeSync(this.fd, text + '\n');
   }
 }
