@@ -25,4 +25,7 @@ test('fewer included than k: all of them, highest first; a tie at the k-th place
   assert.deepEqual(highest(6, 10, (i) => i !== 2, (i) => [1, 3, 9, 3, 0, 7][i]), [5, 1, 3, 0, 4]);
   assert.deepEqual(highest(6, 3, () => true, (i) => [5, 2, 5, 5, 1, 5][i]), [0, 2, 3]);
   assert.deepEqual(highest(4, 2, () => false, () => 1), []);
+  // A NaN score is never taken (none is expected: request latencies are differences of times).
+  assert.deepEqual(highest(5, 2, () => true, (i) => [NaN, 1, NaN, 2, 1][i]), [3, 1]);
+  assert.deepEqual(highest(3, 5, () => true, (i) => [NaN, 1, NaN][i]), [1]);
 });

@@ -2,7 +2,7 @@ import type { AnalysisContext } from './context';
 import type { LatencyBreakdown, RequestSpans, RouteStat, SourceLocation } from './report';
 import { REQUEST_FIELDS, REQ_CLIENT, REQ_ERROR, REQ_SERVER } from './raw';
 import { LoopCpu, type LineCpu } from './latencyAttribution';
-import { maxOf, percentile, percentileOfSorted, round } from './stats';
+import { maxOf, percentile, percentiles, round } from './stats';
 import { formatMs } from './format';
 import { shortFile } from './context';
 import { BUCKET_MS } from './parallelism';
@@ -246,14 +246,13 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
       status = st; run = 1;
     }
     if (run > 0) statuses.set(status, (statuses.get(status) ?? 0) + run);
-    // Sorted once for every percentile (percentile() sorts a copy per call); the mean sums in request order.
-    const sorted = durations.slice().sort();
-    const p99 = percentileOfSorted(sorted, 99);
+    // Both percentiles from one copy (percentiles()); the mean sums in request order.
+    const [p50, p99] = percentiles(durations, [50, 99]);
     const stat: RouteStat = {
       kind: c.kind === REQ_CLIENT ? 'client' : 'server', method: c.method, route: c.route,
       laneIds: [...c.lanes].map((l) => ctx.threads[l].lane.id), count: c.count, errors: c.errors,
       statuses: [...statuses].sort((a, b) => b[1] - a[1]).map(([status, count]) => ({ status, count })),
-      detailed: idx.length, p50Ms: round(percentileOfSorted(sorted, 50), 2), p99Ms: round(p99, 2),
+      detailed: idx.length, p50Ms: round(p50, 2), p99Ms: round(p99, 2),
       maxMs: round(maxOf(durations), 2),
       meanMs: round(durations.length ? sumOf(durations) / durations.length : 0, 2),
     };
@@ -339,22 +338,43 @@ function pollBefore(ticks: number[], t: number): number {
 
 /**
  * The `k` indices below `n` that `include` takes with the highest `score`, highest first, ties in
- * index order: what a stable sort of them all would begin with, without sorting them all (a
- * loaded server's ~10⁵ requests: a comparator sort of them all took ~1 µs a request here, this ~0.4).
+ * index order: what a stable sort of them all would begin with, without sorting them all or
+ * keeping them (a loaded server's ~10⁵ requests: a comparator sort of them all took ~1 µs a
+ * request here; collecting them and sorting their scores, ~0.4 µs, most of it fresh memory). One
+ * pass keeps the best k so far in a heap whose root is the worst of them. A NaN score is never
+ * taken.
  */
 export function highest(n: number, k: number, include: (i: number) => boolean, score: (i: number) => number): number[] {
-  const index: number[] = [];
-  const value: number[] = [];
-  for (let i = 0; i < n; i++) if (include(i)) { index.push(i); value.push(score(i)); }
-  let picked = index.map((_, j) => j);
-  if (index.length > k) {
-    // The k-th highest score (a native numeric sort): all above it, then ties at it in index order.
-    const kth = Float64Array.from(value).sort()[index.length - k];
-    const above = picked.filter((j) => value[j] > kth);
-    const at = picked.filter((j) => value[j] === kth).slice(0, k - above.length);
-    picked = above.concat(at);
+  if (k <= 0) return [];
+  const index: number[] = [], value: number[] = [];
+  // a is worse than b: a lower score, or the same score at a later index.
+  const worse = (a: number, b: number) => value[a] < value[b] || (value[a] === value[b] && index[a] > index[b]);
+  const swap = (a: number, b: number) => {
+    const i = index[a]; index[a] = index[b]; index[b] = i;
+    const v = value[a]; value[a] = value[b]; value[b] = v;
+  };
+  for (let i = 0; i < n; i++) {
+    if (!include(i)) continue;
+    const v = score(i);
+    if (Number.isNaN(v)) continue;
+    if (index.length < k) {
+      // Up from the new last leaf while it is worse than its parent.
+      index.push(i); value.push(v);
+      for (let c = index.length - 1, p = (c - 1) >> 1; c > 0 && worse(c, p); c = p, p = (c - 1) >> 1) swap(c, p);
+    } else if (v > value[0]) {
+      // Better than the worst kept (a tie is not: its index is later): it takes the root's place, then down.
+      index[0] = i; value[0] = v;
+      for (let c = 0; ;) {
+        const l = 2 * c + 1, r = l + 1;
+        let m = c;
+        if (l < k && worse(l, m)) m = l;
+        if (r < k && worse(r, m)) m = r;
+        if (m === c) break;
+        swap(c, m); c = m;
+      }
+    }
   }
-  return picked.sort((a, b) => value[b] - value[a] || a - b).map((j) => index[j]);
+  return index.map((_, j) => j).sort((a, b) => value[b] - value[a] || index[a] - index[b]).map((j) => index[j]);
 }
 
 /** The sum of `values` in order (what reduce((a, b) => a + b, 0) gives, without a call per value). */
