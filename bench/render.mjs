@@ -252,11 +252,12 @@ async function measureWall(browser, file) {
     await page.goto(pathToFileURL(file).href, { timeout: 120_000 });
     await page.waitForFunction(() => globalThis.concurrencyLens?.firstPaintMs && !globalThis.concurrencyLens.exactPending, null, { timeout: 120_000 });
     await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length, null, { timeout: 30_000 }).catch(() => undefined);
-    return await page.evaluate(() => ({
+    const times = await page.evaluate(() => ({
       firstPaintMs: globalThis.concurrencyLens.firstPaintMs,
       presentedMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
       exactMs: globalThis.concurrencyLens.timings.exactMs ?? globalThis.concurrencyLens.firstPaintMs,
-    })).then((r) => ({ ...r, settleMs, settled }));
+    }));
+    return { ...times, settleMs, settled };
   } finally {
     await page.close();
   }
