@@ -7,7 +7,10 @@ import { runBundle } from './codeCache';
 import { userCacheRoot } from '../recorder/userCacheDir';
 import { debugLog } from '../recorder/launcher/debugLog';
 import { holdYoungGeneration } from './youngGeneration';
+import { slowerTierUp } from './tierUp';
 
-holdYoungGeneration(); // before any code cache is read or made (see there)
+// Both before any code cache is read or made (see there).
+holdYoungGeneration();
+slowerTierUp();
 
 runBundle(path.join(__dirname, 'cliMain.js'), userCacheRoot(), (use) => debugLog(`code cache ${use}`));

@@ -14,6 +14,7 @@
  *             kept across runs: each run parses and transpiles them), `inThreadHooks` (our
  *             ES-module hooks are module.register's on every Node, as before module.registerHooks)
  *   CLI:      `youngGenGrowth` (the CLI's young generation grows as V8's default: cli/youngGeneration.ts)
+ *             `tierUp` (the CLI's code tiers up at V8's default budgets: cli/tierUp.ts)
  */
 export const MEASURE_OFF_ENV = 'CONCURRENCY_LENS_MEASURE_OFF';
 
