@@ -28,12 +28,12 @@ for (const node of NODES) {
       for (const [flag, value] of flags) assert.match(options, new RegExp(`default: --${flag}=${value}\\b`), `--${flag}'s default in V8 ${v8()}`);
     });
 
-    it('`profile` sets them without a word on stderr, and its code caches are still used by the next run', () => {
+    it('`profile` sets them (V8 refuses its code caches without them) without a word on stderr, and its code caches are still used by the next run', () => {
       const tmp = mkdtempSync(join(tmpdir(), 'cl-tierup-'));
       scratchDirs.push(tmp);
-      const profile = () => {
+      const profile = (env: NodeJS.ProcessEnv = {}) => {
         const r = spawnSync(node, [CLI, 'profile', '--quiet', '--', node, '-e', '0'],
-          { cwd: tmp, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: tmp, CL_DEBUG: '1' } });
+          { cwd: tmp, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: tmp, CL_DEBUG: '1', ...env } });
         assert.equal(r.status, 0, r.stderr);
         assert.doesNotMatch(r.stderr, /unrecognized flag|Try --help/);
         return [/\] code cache (\w+)/.exec(r.stderr)?.[1], /\] deferred bundle: code cache (\w+)/.exec(r.stderr)?.[1]];
@@ -41,6 +41,8 @@ for (const node of NODES) {
       assert.deepEqual(profile(), ['missing', 'missing']);
       // A flag set after the cache was read would change the hash V8 checks: the next run would refuse it.
       assert.deepEqual(profile(), ['used', 'used']);
+      // V8 refuses those caches under its default budgets: the CLI did set other ones.
+      assert.deepEqual(profile({ CONCURRENCY_LENS_MEASURE_OFF: 'tierUp' }), ['refused', 'refused']);
     });
   });
 }
