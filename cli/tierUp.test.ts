@@ -16,16 +16,16 @@ const scratchDirs: string[] = [];
 after(() => { for (const d of scratchDirs) rmSync(d, { recursive: true, force: true }); });
 
 for (const node of NODES) {
-  const v8 = () => spawnSync(node, ['-p', 'process.versions.v8'], { encoding: 'utf8' }).stdout.trim();
 
   describe(`tier-up budgets under ${node === process.execPath ? 'this Node' : node}`, () => {
     it('are known for its V8, with the defaults its V8 lists (the factor applies to them)', () => {
       assert.ok(existsSync(node), `${node} missing: run \`bash scripts/setup.sh\` (or scripts/setup-node-versions.sh)`);
-      const major = v8().split('.')[0];
+      const v8 = spawnSync(node, ['-p', 'process.versions.v8'], { encoding: 'utf8' }).stdout.trim();
+      const major = v8.split('.')[0];
       const flags = TIER_UP_FLAGS[major];
       assert.ok(flags, `no tier-up flags for V8 ${major} (cli/tierUp.ts): measure and add them`);
       const options = spawnSync(node, ['--v8-options'], { encoding: 'utf8', maxBuffer: 16 << 20 }).stdout;
-      for (const [flag, value] of flags) assert.match(options, new RegExp(`default: --${flag}=${value}\\b`), `--${flag}'s default in V8 ${v8()}`);
+      for (const [flag, value] of flags) assert.match(options, new RegExp(`default: --${flag}=${value}\\b`), `--${flag}'s default in V8 ${v8}`);
     });
 
     it('`profile` sets them (V8 refuses its code caches without them) without a word on stderr, and its code caches are still used by the next run', () => {

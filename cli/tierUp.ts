@@ -20,12 +20,14 @@ const TIER_UP_FACTOR = 4;
  * and scales them differently across versions, and refuses a flag it does not know with an error
  * on stderr. Versions not listed keep V8's defaults.
  */
-export const TIER_UP_FLAGS: Record<string, [flag: string, defaultValue: number][]> = {
+type Budgets = [flag: string, defaultValue: number][];
+/** Node 22 (V8 12.4) and 24 (13.6): invocations (times each function's bytecode size), per tier. */
+const INVOCATION_COUNTS: Budgets = [['invocation-count-for-maglev', 400], ['invocation-count-for-turbofan', 3000]];
+export const TIER_UP_FLAGS: Record<string, Budgets> = {
   // Node 20: one budget, in bytes of bytecode run.
   11: [['interrupt-budget', 67584]],
-  // Node 22 (12.4) and 24 (13.6): invocations (times each function's bytecode size), per tier.
-  12: [['invocation-count-for-maglev', 400], ['invocation-count-for-turbofan', 3000]],
-  13: [['invocation-count-for-maglev', 400], ['invocation-count-for-turbofan', 3000]],
+  12: INVOCATION_COUNTS,
+  13: INVOCATION_COUNTS,
 };
 
 /**
@@ -33,7 +35,7 @@ export const TIER_UP_FLAGS: Record<string, [flag: string, defaultValue: number][
  * code cache is read or made: V8's code cache carries a hash of its flags (youngGeneration.ts).
  * `CONCURRENCY_LENS_MEASURE_OFF=tierUp` keeps V8's defaults.
  */
-export function slowerTierUp(v8Version = process.versions.v8): void {
+export function slowerTierUp(): void {
   if (measureOff('tierUp')) return;
-  for (const [flag, value] of TIER_UP_FLAGS[v8Version.split('.')[0]] ?? []) setFlagsFromString(`--${flag}=${value * TIER_UP_FACTOR}`);
+  for (const [flag, value] of TIER_UP_FLAGS[process.versions.v8.split('.')[0]] ?? []) setFlagsFromString(`--${flag}=${value * TIER_UP_FACTOR}`);
 }
