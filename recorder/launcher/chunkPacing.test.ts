@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChunkPacing, MAX_CHUNK_MS, BUSY_SHARE } from './chunkPacing';
+import { ChunkPacing, MAX_CHUNK_MS, BUSY_SHARE, IDLE_SHARE } from './chunkPacing';
 import type { SeamReading } from '../probeOptions';
 
 // The pacing alone, driven like ThreadRecorder drives it: next() when a rotation is scheduled,
@@ -30,11 +30,24 @@ describe('ChunkPacing', () => {
   it("keeps a worker's chunks at the base interval, busy or not (pools terminate() their workers)", () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100, false), [1, 1, 1, 1]), [100, 100, 100, 100]);
   });
-  it('keeps the base interval for a thread that is mostly idle', () => {
-    assert.deepEqual(drive(new ChunkPacing(() => 100), [0, 0.1, BUSY_SHARE - 0.01, 0.2]), [100, 100, 100, 100]);
+  it('keeps the base interval for a thread that is neither busy nor idle', () => {
+    assert.deepEqual(drive(new ChunkPacing(() => 100), [IDLE_SHARE, 0.1, BUSY_SHARE - 0.01, 0.2]), [100, 100, 100, 100]);
   });
-  it('goes back to the base interval after a chunk that was not busy', () => {
-    assert.deepEqual(drive(new ChunkPacing(() => 100), [1, 1, 1, 0, 1]), [100, 200, 400, 800, 100]);
+  it("doubles an idle thread's chunks up to the cap, a worker's too (its samples are all idle)", () => {
+    const idle = [0, 0, 0, 0, 0, IDLE_SHARE - 0.001, 0];
+    assert.deepEqual(drive(new ChunkPacing(() => 100), idle), [100, 200, 400, 800, MAX_CHUNK_MS, MAX_CHUNK_MS, MAX_CHUNK_MS]);
+    assert.deepEqual(drive(new ChunkPacing(() => 100, false), idle), [100, 200, 400, 800, MAX_CHUNK_MS, MAX_CHUNK_MS, MAX_CHUNK_MS]);
+  });
+  it("keeps a pool process's chunks at the base interval, idle or busy (SIGTERMed once it ran its file)", () => {
+    assert.deepEqual(drive(new ChunkPacing(() => 100, false, false), [0, 0, 1, 1, 0]), [100, 100, 100, 100, 100]);
+  });
+  it('goes back to the base interval once an idle thread is neither (a worker: once it is busy too)', () => {
+    assert.deepEqual(drive(new ChunkPacing(() => 100), [0, 0, 0, 0.2, 0]), [100, 200, 400, 800, 100]);
+    assert.deepEqual(drive(new ChunkPacing(() => 100, false), [0, 0, 1, 0]), [100, 200, 400, 100]);
+    assert.deepEqual(drive(new ChunkPacing(() => 100), [0, 0, 1, 1]), [100, 200, 400, 800], 'a main thread busy after idle grows on');
+  });
+  it('goes back to the base interval after a chunk that was not busy nor idle', () => {
+    assert.deepEqual(drive(new ChunkPacing(() => 100), [1, 1, 1, 0.2, 1]), [100, 200, 400, 800, 100]);
   });
   it('counts the time a thread waited for a core as busy (a crowded machine)', () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100), [BUSY_SHARE, BUSY_SHARE]), [100, 200]);

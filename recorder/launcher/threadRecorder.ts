@@ -128,8 +128,8 @@ export class ThreadRecorder {
     private readonly startsCoarser = false, private readonly threadsLoadProbe = true, chunksGrow = tid === 0) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
     // Only a process's main thread (tid 0) has chunks that grow while busy, and not a pool's
-    // worker process (`chunksGrow` false: see ChunkPacing).
-    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), chunksGrow);
+    // worker process (`chunksGrow` false: see ChunkPacing); every thread's grow while idle but that one's.
+    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), chunksGrow, tid > 0 || chunksGrow);
     this.probeSeams = tid > 0 && threadsLoadProbe;
     this.seamsItself = this.probeSeams && !measureOff('ownSeams');
   }
