@@ -6,7 +6,7 @@ import { WANTED_CPU_AT as WANTED, type SeamReading } from '../probeOptions';
  * profile and the inspector serializes it, on that thread, and the evaluated expression is
  * compiled; in a busy server that was ~5 % of its CPU at 100 ms (bench/probeCost.mjs, perf).
  * So while a process's main thread is busy its chunks grow (a worker's do not: see the constructor): each chunk after a busy one lasts twice as long as
- * that one, up to MAX_CHUNK_MS; a chunk after one that was not busy lasts the base interval
+ * that one, up to MAX_CHUNK_MS; a chunk after one that was neither busy nor idle (below) lasts the base interval
  * again (~100 ms, longer when many threads are alive: profileCollector.ts). Busy: over the
  * chunk, the thread wanted a CPU (was on one or runnable, waiting for one: the probe reads
  * Linux's schedstat) at least BUSY_SHARE of the wall time. A share of wanted time, not of CPU
