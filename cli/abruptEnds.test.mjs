@@ -63,22 +63,45 @@ describe('a worker that burned ~300 ms of CPU, then was terminate()d', () => {
 
 describe('a worker terminate()d while it is still burning CPU', () => {
   const s = runOnce('abrupt/terminate-busy-worker.js');
-  it('keeps the CPU it burned before the terminate (all but the last ~100 ms)', () => {
+  it('keeps the CPU it burned up to the terminate(): its last chunk is collected first, nothing is lost', () => {
     assert.match(s.run.stdout, /terminated after \d+ ms of CPU/);
     const report = reportOf(s.run);
-    // >= 600 ms of process CPU, most of it this worker's; the last chunk (~100 ms, more when a
-    // loaded machine delays the rotations) is lost: a quarter is a safe floor.
+    // >= 600 ms of process CPU, most of it this worker's (a quarter is a safe floor on a loaded machine).
     const worker = keptLane(report, 'worker', 150);
-    assert.ok(report.warnings.some((w) => w.includes(`worker ${worker.threadId} ended abruptly`)), `the report says what was not recorded: ${report.warnings.join('\n')}`);
+    // The probe asks the recorder to collect the worker before the terminate() goes on
+    // (recorder/probe/index.ts collectBeforeTerminate): it did not end "abruptly", with a chunk lost.
+    assert.deepEqual(report.warnings.filter((w) => w.includes(`worker ${worker.threadId} ended abruptly`)), [], report.warnings.join('\n'));
   });
-  it("states the worker's last chunk as what was lost: a quarter more than the base interval, busy as it was (a worker's chunks do not grow)", () => {
+});
+
+describe("a busy worker whose process is SIGKILLed", () => {
+  const s = runOnce('abrupt/busy-worker-killed.js');
+  it('keeps the worker lane with the CPU it burned before its last chunk', () => {
+    assert.match(s.run.stdout, /worker burned \d+ ms; sending SIGKILL\nchild ended by SIGKILL/, s.run.stderr);
+    // 1200 ms of CPU; its chunks grew while it burned (100, 200, 400… ms), and the last one is lost.
+    keptLane(reportOf(s.run), 'worker', 150);
+  });
+  it("states its last chunk as what was lost: longer than the base interval, since a busy worker's chunks grow as a main thread's", () => {
     const report = reportOf(s.run);
     const [worker] = lanesOf(report, 'worker');
     const { warning, lostMs } = statedLoss(report, (x) => x.includes(`worker ${worker.threadId} ended abruptly`));
-    // 2 threads on this machine: the base interval is 100 ms (recorder/launcher/chunkPacing.ts); a
-    // worker's probe makes its seams itself, and the recorder steps in only 1.25 intervals after
-    // the last one (threadRecorder.ts OWN_SEAM_SLACK).
-    assert.equal(lostMs, 125, warning);
+    // 2 threads on this machine: the base interval is 100 ms, a quarter more (125) where the
+    // probe makes its seams itself (threadRecorder.ts OWN_SEAM_SLACK); busy, its chunks doubled at
+    // its seams, up to 1 s (recorder/probeOptions.ts MAX_CHUNK_MS).
+    assert.ok(lostMs > 125 && lostMs <= 1250, warning);
+  });
+});
+
+describe('terminate() with nothing to collect: a worker that has exited, one terminate()d twice at once', () => {
+  const s = runOnce('abrupt/terminate-edges.js');
+  it('runs the program as it runs plain: the same terminate() (name, length) and answers', () => {
+    assert.equal(s.run.stdout, 'terminate: terminate/1\nafter its exit: undefined (threadId -1)\ntwice: 1 1\n', s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps both worker lanes, neither ended abruptly', () => {
+    const report = reportOf(s.run);
+    assert.equal(lanesOf(report, 'worker').length, 2, JSON.stringify(report.lanes));
+    assert.deepEqual(report.warnings.filter((w) => /ended abruptly|no CPU profile/.test(w)), []);
   });
 });
 
@@ -101,7 +124,7 @@ describe("a pool's worker process (forked, on IPC) SIGTERMed once it said it was
     assert.match(s.run.stdout, /child ended by SIGTERM/);
     keptLane(reportOf(s.run), 'process', 200);
   });
-  it("states its last chunk as what was lost: the base interval, though it was busy (a pool process's chunks do not grow, as a worker's)", () => {
+  it("states its last chunk as what was lost: the base interval, though it was busy (a pool process's chunks do not grow: its pool SIGTERMs it)", () => {
     const report = reportOf(s.run);
     const [child] = lanesOf(report, 'process');
     const { warning, lostMs } = statedLoss(report, (x) => x.startsWith(`pid ${child.pid} ended abruptly`));
@@ -166,6 +189,8 @@ describe('piscina: 2 threads run CPU tasks, then pool.destroy()', () => {
     const report = reportOf(s.run);
     // 8 tasks of >= 75 ms of their own CPU each (150 ms of process CPU, two threads at once).
     const workers = keptLanes(report, 'worker', 2, 100);
+    // destroy() terminate()s them: each is collected first, none ends abruptly.
+    assert.deepEqual(report.warnings.filter((w) => /ended abruptly/.test(w)), []);
     const main = lanesOf(report, 'main')[0];
     const processCpu = main.cpuUserMs + main.cpuSystemMs;
     const busy = workers.reduce((a, w) => a + w.busyMs, 0);

@@ -8,6 +8,8 @@ export const OPTIONS_ENV = 'CONCURRENCY_LENS_OPTIONS';
 export const PROBE_GLOBAL = Symbol.for('concurrency-lens');
 /** Binding the recorder installs; the probe calls it at exit and waits to be released. */
 export const EXIT_BINDING = '__concurrencyLensExit';
+/** Binding a thread's probe calls before it terminate()s one of its workers (payload: JSON {worker: threadId}). */
+export const TERMINATE_BINDING = '__concurrencyLensTerminate';
 /**
  * Set (to "1") in the environment of the processes the probe starts itself (esbuild, transpiling
  * TypeScript), so the recorder's process tree leaves them out: they are not the program's.
@@ -60,13 +62,14 @@ export function parseExitAnnouncement(name: string): { pid: number; tid: number 
   return m ? { pid: Number(m[1]), tid: Number(m[2]) } : undefined;
 }
 
-/** The probe waits for the recorder at start (processes), at exit (every thread) and at a switch of its sampling interval (recorder/probe/loopSwitch.ts). */
+/** The probe waits for the recorder at start (processes), at exit (every thread), at a switch of its sampling interval (recorder/probe/loopSwitch.ts) and before a terminate() of one of its workers (index.ts collectBeforeTerminate). */
 export const RELEASE_START = 1;
 export const RELEASE_EXIT = 2;
 export const RELEASE_SWITCH = 3;
+export const RELEASE_TERMINATE = 4;
 
 /** Expression the recorder evaluates in a thread to end the probe's wait of that phase. */
-export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_EXIT): string {
+export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_EXIT | typeof RELEASE_TERMINATE): string {
   return `globalThis[Symbol.for('concurrency-lens')]?.release?.(${phase})`;
 }
 
@@ -98,6 +101,29 @@ export const FIRST_CHUNK_END_EXPRESSION = `void globalThis.console?.profileEnd?.
 export type SeamReading = [threadCpuMs: number, hrUs: number, poolRequestTicks: number, ticks: number, requestsServed: number, ...wantedCpuMs: number[]];
 /** Index of the wanted-CPU ms in a SeamReading. */
 export const WANTED_CPU_AT = 5;
+/**
+ * Index, in a worker's SeamReading, of how long the chunk its probe starts at that seam lasts
+ * (ms: the probe makes its seams itself, its chunks growing while it is busy: index.ts
+ * startOwnChunks). Absent from a main thread's.
+ */
+export const CHUNK_MS_AT = 6;
+/** The longest a CPU profile chunk lasts: a busy thread's grow to it (recorder/launcher/chunkPacing.ts). */
+export const MAX_CHUNK_MS = 1000;
+/** A chunk over which the thread wanted a CPU for at least this share of the wall time was busy. */
+export const BUSY_SHARE = 0.5;
+
+/**
+ * The share of the wall time from reading `a` to reading `b` (two seams of one thread) over which
+ * the thread wanted a CPU (was on one or runnable, waiting for one), or undefined where it is not
+ * known (no schedstat, no earlier reading).
+ */
+export function wantedShare(a: SeamReading | undefined, b: SeamReading): number | undefined {
+  const wanted = b[WANTED_CPU_AT] as number | undefined;
+  const before = a?.[WANTED_CPU_AT] as number | undefined;
+  if (wanted === undefined || before === undefined || wanted < 0 || before < 0) return undefined;
+  const wallMs = (b[1] - a![1]) / 1000;
+  return wallMs > 0 ? (wanted - before) / wallMs : undefined;
+}
 
 /**
  * Expression the recorder evaluates in a thread to start its next CPU profile chunk (`start` > 0)

@@ -6,7 +6,7 @@ import type { SeamReading } from '../probeOptions';
 // The pacing alone, driven like ThreadRecorder drives it: next() when a rotation is scheduled,
 // observe() with the probe's reading at the seam it made, `ms` later. `share`: the share of each
 // chunk's wall time the thread wanted a CPU (undefined: a reading without it). The end-to-end
-// side (a busy worker terminate()d: the warning states its longer last chunk) is cli/abruptEnds.test.mjs.
+// side (a busy worker's process SIGKILLed: the warning states its longer last chunk) is cli/abruptEnds.test.mjs.
 function drive(pacing: ChunkPacing, shares: (number | undefined)[]): number[] {
   const out: number[] = [];
   let hrUs = 0, wanted = 0;
@@ -27,13 +27,13 @@ describe('ChunkPacing', () => {
   it('doubles the chunks of a busy thread up to the cap', () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100), [1, 1, 1, 1, 1, 1, 1]), [100, 200, 400, 800, MAX_CHUNK_MS, MAX_CHUNK_MS, MAX_CHUNK_MS]);
   });
-  it("keeps a worker's chunks at the base interval, busy or not (pools terminate() their workers)", () => {
+  it("keeps the base interval for a busy thread whose chunks do not grow (an attached process's worker: no terminate() waits for its collection)", () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100, false), [1, 1, 1, 1]), [100, 100, 100, 100]);
   });
   it('keeps the base interval for a thread that is neither busy nor idle', () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100), [IDLE_SHARE, 0.1, BUSY_SHARE - 0.01, 0.2]), [100, 100, 100, 100]);
   });
-  it("doubles an idle thread's chunks up to the cap, a worker's too (its samples are all idle)", () => {
+  it("doubles an idle thread's chunks up to the cap, one whose busy chunks do not grow too (its samples are all idle)", () => {
     const idle = [0, 0, 0, 0, 0, IDLE_SHARE - 0.001, 0];
     assert.deepEqual(drive(new ChunkPacing(() => 100), idle), [100, 200, 400, 800, MAX_CHUNK_MS, MAX_CHUNK_MS, MAX_CHUNK_MS]);
     assert.deepEqual(drive(new ChunkPacing(() => 100, false), idle), [100, 200, 400, 800, MAX_CHUNK_MS, MAX_CHUNK_MS, MAX_CHUNK_MS]);
@@ -41,7 +41,7 @@ describe('ChunkPacing', () => {
   it("keeps a pool process's chunks at the base interval, idle or busy (SIGTERMed once it ran its file)", () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100, false, false), [0, 0, 1, 1, 0]), [100, 100, 100, 100, 100]);
   });
-  it('goes back to the base interval once an idle thread is neither (a worker: once it is busy too)', () => {
+  it('goes back to the base interval once an idle thread is neither (one whose busy chunks do not grow: once it is busy too)', () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100), [0, 0, 0, 0.2, 0]), [100, 200, 400, 800, 100]);
     assert.deepEqual(drive(new ChunkPacing(() => 100, false), [0, 0, 1, 0]), [100, 200, 400, 100]);
     assert.deepEqual(drive(new ChunkPacing(() => 100), [0, 0, 1, 1]), [100, 200, 400, 800], 'a main thread busy after idle grows on');

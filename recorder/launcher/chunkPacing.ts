@@ -1,11 +1,13 @@
-import { WANTED_CPU_AT as WANTED, type SeamReading } from '../probeOptions';
+import { MAX_CHUNK_MS, BUSY_SHARE, wantedShare, type SeamReading } from '../probeOptions';
+
+export { MAX_CHUNK_MS, BUSY_SHARE };
 
 /**
  * How long each streamed CPU profile chunk of one thread lasts (see threadRecorder.ts). Every
  * rotation interrupts the thread to end one chunk and start the next: V8 builds the ended chunk's
  * profile and the inspector serializes it, on that thread, and the evaluated expression is
  * compiled; in a busy server that was ~5 % of its CPU at 100 ms (bench/probeCost.mjs, perf).
- * So while a process's main thread is busy its chunks grow (a worker's do not: see the constructor): each chunk after a busy one lasts twice as long as
+ * So while a thread is busy its chunks grow (not a pool's worker process's: see the constructor): each chunk after a busy one lasts twice as long as
  * that one, up to MAX_CHUNK_MS; a chunk after one that was neither busy nor idle (below) lasts the base interval
  * again (~100 ms, longer when many threads are alive: profileCollector.ts). Busy: over the
  * chunk, the thread wanted a CPU (was on one or runnable, waiting for one: the probe reads
@@ -26,13 +28,16 @@ import { WANTED_CPU_AT as WANTED, type SeamReading } from '../probeOptions';
  * its first stretch of synchronous work loses up to the grown chunk (stated, as always, from
  * `current()`), where a busy main thread's loses as much.
  *
+ * A worker's probe makes most of its seams itself and paces them the same way (index.ts
+ * startOwnChunks: twice as long after a busy chunk, its pace otherwise); the recorder reads that
+ * pace from the seams' readings (CHUNK_MS_AT).
+ *
  * What a thread that ends abruptly loses is its chunk in progress: at most `current()` ms
- * (a quarter more in a worker that makes its seams itself: threadRecorder.ts OWN_SEAM_SLACK; more
- * when a blocked thread delays the rotation).
+ * (a quarter more in a worker that makes its seams itself, or its probe's pace if longer:
+ * threadRecorder.ts OWN_SEAM_SLACK; more when a blocked thread delays the rotation). A worker
+ * ended by `worker.terminate()` loses nothing: its chunk is collected first (the probe's
+ * collectBeforeTerminate).
  */
-export const MAX_CHUNK_MS = 1000;
-/** A chunk over which the thread wanted a CPU for at least this share of the wall time was busy. */
-export const BUSY_SHARE = 0.5;
 /** A chunk over which the thread wanted a CPU for less than this share of the wall time was idle. */
 export const IDLE_SHARE = 0.05;
 
@@ -46,18 +51,20 @@ export class ChunkPacing {
 
   /**
    * `baseMs`: the base interval now (it changes with the number of threads alive). `grows`:
-   * whether a busy thread's chunks grow. Not a worker's: pools end their workers with
-   * terminate() as a matter of course (piscina's and tinypool's destroy(), idle timeouts),
-   * which loses the chunk in progress, so a worker's stays at the base interval. Nor a pool's
+   * whether a busy thread's chunks grow. A worker's do: pools end their workers with terminate()
+   * as a matter of course (piscina's and tinypool's destroy(), idle timeouts), and the probe has
+   * the chunk in progress collected before a terminate() goes on. Not a worker's in an attached
+   * process (no probe there to wait for the collection). Nor a pool's
    * worker process (a forked child on IPC, not a cluster worker): vitest's forks pool SIGTERMs
    * each fork once it reported its file done; with growing chunks (200–400 ms at its end) most
    * forks' profiles covered ~216–226 ms of a life of 370–410 ms, and 320–440 ms without.
    * `growsIdle`: whether an idle thread's chunks grow (see above). Not a pool's worker process:
    * a fork waits idle for its file, then runs it and is SIGTERMed, with no seam of its own between.
-   * What the base pace costs a pool of busy workers (piscina, 4 workers on 2 cores; 8 alternating
-   * runs each, 2026-12-06): the whole command 1.29× plain at 100 ms, 1.23× at 400 ms, 1.21×
-   * with one chunk per worker; its CPU 4.48 → 4.26 → 4.21 s (plain 3.55 s). The chunks' messages
-   * pass through the process's main thread and the recorder, and each wakes them.
+   * What a worker's base pace cost a pool of busy workers, when their chunks did not grow
+   * (piscina, 4 workers on 2 cores; 8 alternating runs each, 2026-12-06): the whole command 1.29×
+   * plain at 100 ms, 1.23× at 400 ms, 1.21× with one chunk per worker; its CPU 4.48 → 4.26 →
+   * 4.21 s (plain 3.55 s). The chunks' messages pass through the process's main thread and the
+   * recorder, and each wakes them.
    */
   constructor(private readonly baseMs: () => number, private readonly grows = true, private readonly growsIdle = true) {}
 
@@ -66,16 +73,9 @@ export class ChunkPacing {
     const a = this.last;
     this.last = r;
     this.fresh = true;
-    const wanted = r[WANTED] as number | undefined;
-    const before = a?.[WANTED] as number | undefined;
-    this.busy = false;
-    this.idle = false;
-    if (wanted === undefined || before === undefined || wanted < 0 || before < 0) return;
-    const wallMs = (r[1] - a![1]) / 1000;
-    if (!(wallMs > 0)) return;
-    const share = (wanted - before) / wallMs;
-    this.busy = share >= BUSY_SHARE;
-    this.idle = share < IDLE_SHARE;
+    const share = wantedShare(a, r);
+    this.busy = share !== undefined && share >= BUSY_SHARE;
+    this.idle = share !== undefined && share < IDLE_SHARE;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { EXIT_BINDING, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
+import { CHUNK_MS_AT, EXIT_BINDING, TERMINATE_BINDING, RELEASE_TERMINATE, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
 import type { SwitchSeams } from '../probe/loopSwitch';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
@@ -105,6 +105,8 @@ export class ThreadRecorder {
   private readonly probeSeams: boolean;
   private toldPaceMs: number | undefined;
   private seamSeenAt = -Infinity;
+  /** How long the probe's chunk in progress lasts, from its last seam's reading (CHUNK_MS_AT: a busy worker's grow); 0 until one says. */
+  private probeChunkMs = 0;
   /** Seams: our rotations, the probe's own (announced in a chunk's title), and our rotations left to the probe (CL_DEBUG). */
   private readonly seams = { recorder: 0, probe: 0, leftToProbe: 0 };
 
@@ -125,10 +127,11 @@ export class ThreadRecorder {
    * an attached process and its workers have no probe, and start with the recorder's Profiler.start.
    */
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks,
-    private readonly startsCoarser = false, private readonly threadsLoadProbe = true, chunksGrow = tid === 0) {
+    private readonly startsCoarser = false, private readonly threadsLoadProbe = true, chunksGrow = true) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
-    // Only a process's main thread (tid 0) has chunks that grow while busy, and not a pool's
-    // worker process (`chunksGrow` false: see ChunkPacing); every thread's grow while idle but that one's.
+    // A busy thread's chunks grow, but not a pool's worker process's (`chunksGrow` false: see
+    // ChunkPacing), nor a worker's without the probe (an attached process's: no terminate() of it
+    // waits for its collection); every thread's grow while idle but a pool process's.
     this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), chunksGrow, tid > 0 || chunksGrow);
     this.probeSeams = tid > 0 && threadsLoadProbe;
     this.seamsItself = this.probeSeams && !measureOff('ownSeams');
@@ -142,7 +145,10 @@ export class ThreadRecorder {
       this.hooks.samplingChanged(this.pid, this.tid, this.intervalUs, Number(process.hrtime.bigint() / 1000n), 'pool');
     }
     const t = this.target;
-    t.on('Runtime.bindingCalled', (p) => { if (p.name === EXIT_BINDING) void this.collectAndRelease(); });
+    t.on('Runtime.bindingCalled', (p) => {
+      if (p.name === EXIT_BINDING) void this.collectAndRelease();
+      else if (p.name === TERMINATE_BINDING) void this.collectTerminated(p.payload);
+    });
     t.on('NodeWorker.attachedToWorker', (p) => {
       const expected = this.workersExpected.shift();
       // Node's own threads count only for an expectation: the probe's ESM hooks thread starts before it watches for workers.
@@ -158,6 +164,7 @@ export class ThreadRecorder {
         const reading = titleReading(String(p.title));
         if (!reading) return;
         this.seams.probe++;
+        this.probePaced(reading);
         if (reading[0] >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs: reading[0], hrUs: reading[1] });
       });
     }
@@ -184,6 +191,7 @@ export class ThreadRecorder {
     if (consoleFirstChunk) this.chunk = 1;
     await Promise.all([
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
+      this.threadsLoadProbe ? t.send('Runtime.addBinding', { name: TERMINATE_BINDING }).catch(() => undefined) : undefined,
       t.send('Profiler.enable'),
       t.send('Profiler.setSamplingInterval', { interval: this.intervalUs }),
       consoleFirstChunk
@@ -215,7 +223,18 @@ export class ThreadRecorder {
     // A decided switch to coarser sampling is made at the base interval, not after a chunk that
     // grew while the thread was busy (up to 1 s: a short load test would end before it).
     const ms = this.pacing.next(this.coarsen !== undefined);
-    this.armRotation(this.leavesSeamsToProbe() ? ms * OWN_SEAM_SLACK : ms, performance.now());
+    this.armRotation(ms, performance.now());
+  }
+
+  /** How long after the last seam we rotate a thread whose chunks are `ms` long: OWN_SEAM_SLACK times the probe's chunk (at least `ms`) where the probe seams itself. */
+  private rotationDelay(ms: number): number {
+    return this.leavesSeamsToProbe() ? Math.max(ms, this.probeChunkMs) * OWN_SEAM_SLACK : ms;
+  }
+
+  /** Keeps how long the probe's chunk that starts at this seam lasts, when the reading says (a worker's: CHUNK_MS_AT). */
+  private probePaced(reading: SeamReading): void {
+    const ms = reading[CHUNK_MS_AT];
+    if (typeof ms === 'number' && ms > 0) this.probeChunkMs = ms;
   }
 
   /** Whether this worker's probe makes its seams itself at our pace (it was told the pace in use). */
@@ -236,7 +255,7 @@ export class ThreadRecorder {
         return;
       }
       this.queue = this.queue.then(() => this.rotate()).catch(() => undefined).finally(() => this.scheduleRotation());
-    }, Math.max(0, from + ms - performance.now()));
+    }, Math.max(0, from + this.rotationDelay(ms) - performance.now()));
     this.rotationTimer.unref();
   }
 
@@ -371,14 +390,15 @@ export class ThreadRecorder {
     const [cpuMs, hrUs] = reading;
     if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
     this.pacing.observe(reading);
+    this.probePaced(reading);
     // Only a process's main thread is switched mid-run (see the constructor: its workers start coarser instead).
     if (this.hooks.adaptiveSampling && this.isProcessMain) this.coarsen ??= this.policy.observe(reading);
     return true;
   }
 
-  /** The longest a chunk in progress lasts: the pace, OWN_SEAM_SLACK times it in a worker that seams itself. */
+  /** The longest a chunk in progress lasts: the pace, OWN_SEAM_SLACK times it (or the probe's chunk, if longer) in a worker that seams itself. */
   private lossBoundMs(): number {
-    return this.seamsItself ? Math.round(this.pacing.current() * OWN_SEAM_SLACK) : this.pacing.current();
+    return this.seamsItself ? Math.round(Math.max(this.pacing.current(), this.probeChunkMs) * OWN_SEAM_SLACK) : this.pacing.current();
   }
 
   private logSeams(): void {
@@ -424,7 +444,7 @@ export class ThreadRecorder {
       this.hooks.warn(`no CPU profile for a worker of pid ${this.pid}: its thread id is not in the title Node gave it (${JSON.stringify(p.workerInfo.title)})`);
       return;
     }
-    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened, this.threadsLoadProbe);
+    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened, this.threadsLoadProbe, this.threadsLoadProbe);
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);
     target.onDetached = () => { this.hooks.threadAlive(-1); recorder.ended(); };
@@ -529,6 +549,23 @@ export class ThreadRecorder {
   exitAnnounced(tid: number): void {
     if (tid === this.tid) { void this.collectAndRelease(); return; }
     for (const w of this.workers.values()) w.recorder?.exitAnnounced(tid);
+  }
+
+  /**
+   * This thread is about to terminate() one of its workers (the probe's TERMINATE_BINDING, payload
+   * {worker: threadId}) and waits for us: that worker's probe writes its records and its last
+   * chunk is collected (both commands sent at once: the worker handles them in order, as
+   * interrupts if it is busy), then this thread is released and the terminate() goes on. A worker
+   * we do not record (not attached yet, gone) is released at once.
+   */
+  private async collectTerminated(payload: string): Promise<void> {
+    const t = performance.now();
+    let tid: unknown;
+    try { tid = JSON.parse(payload).worker; } catch { /* released below */ }
+    const w = [...this.workers.values()].find((x) => x.recorder?.tid === tid && !x.target.isGone);
+    if (w) await Promise.all([w.recorder!.flushProbes(), w.recorder!.collect()]).catch(() => undefined);
+    await this.target.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_TERMINATE) }).catch(() => undefined);
+    debugLog(`${this.describe()}: worker ${String(tid)} collected before its terminate() in ${(performance.now() - t).toFixed(1)} ms${w ? '' : ' (not recorded)'}`);
   }
 
   /** Set once the thread's exit is handled (the exit binding, or a process waiting for us to disconnect). */

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { profileChunker } from './threadGauges';
 import { now } from './clock';
-import { profileChunkExpression, titleReading, PROFILE_CHUNK_PREFIX, WANTED_CPU_AT } from '../probeOptions';
+import { profileChunkExpression, titleReading, PROFILE_CHUNK_PREFIX, WANTED_CPU_AT, CHUNK_MS_AT } from '../probeOptions';
 
 // The probe's side of the chunk rotation, on a console that records its calls (the real V8
 // console end to end: cli/abruptEnds.test.mjs and every profiled run).
@@ -34,6 +34,20 @@ describe('profileChunker', () => {
     assert.equal(titleReading(`${p}3`), undefined, 'a rotation of the recorder: its answer carries the reading');
     assert.equal(titleReading(`${p}4 [1,"x"]`), undefined, 'not a reading');
     assert.equal(titleReading('a title of the program\'s [1,2]'), undefined);
+  });
+  it("puts the length of the chunk a seam starts in its reading when paced (a worker's own seams), in the title the recorder reads", () => {
+    const calls: string[] = [];
+    const chunk = profileChunker({ profile: (t) => calls.push(`start ${t}`), profileEnd: (t) => calls.push(`end ${t}`) }, () => 0, true);
+    const unpaced = chunk.announced(1, 1);
+    assert.equal(unpaced.length, CHUNK_MS_AT, 'no length without a pacer (a main thread)');
+    const seen: number[] = [];
+    chunk.pacedBy((r) => { seen.push(r[1]); return 400; });
+    const own = chunk.announced(1, 1);
+    assert.equal(own[CHUNK_MS_AT], 400);
+    assert.equal(titleReading(calls[calls.length - 2].slice('start '.length))?.[CHUNK_MS_AT], 400, calls.join('\n'));
+    assert.equal(chunk(1, 1)[CHUNK_MS_AT], 400, "the recorder's rotation: in its answer");
+    assert.equal(chunk(0, 0).length, CHUNK_MS_AT, 'a reading that starts no chunk has none');
+    assert.equal(seen.length, 2, 'paced once per chunk started');
   });
   it('starts the next chunk before it ends the current one, each title once', () => {
     const calls: string[] = [];

@@ -1,4 +1,4 @@
-import { PROFILE_CHUNK_PREFIX, FIRST_CHUNK_TITLE, type SeamReading } from '../probeOptions';
+import { PROFILE_CHUNK_PREFIX, FIRST_CHUNK_TITLE, CHUNK_MS_AT, type SeamReading } from '../probeOptions';
 import { threadRunMs, threadWantedMs } from './threadCpuClock';
 import { now, monotonicUs } from './clock';
 import type { ProbeRuntime } from './runtime';
@@ -60,7 +60,7 @@ export function poolRequests(): number {
  * recorder's sampling policy, recorder/launcher/samplingPolicy.ts), and the time this thread has
  * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
-export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number, firstChunkRunning = false): Chunker & PausableChunks & { announced(start: number, end: number): SeamReading } {
+export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number, firstChunkRunning = false): Chunker & PausableChunks & { announced(start: number, end: number): SeamReading; pacedBy(nextChunkMs: (reading: SeamReading) => number): void } {
   const profile = v8Console.profile.bind(v8Console);
   const profileEnd = v8Console.profileEnd.bind(v8Console);
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
@@ -76,15 +76,22 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
   const read = (): SeamReading => [threadRunMs(), monotonicUs(), poolRequestTicks, poolTicks, requestsServed(), threadWantedMs()];
   /** From pause() to resume(): no chunk starts (see above). */
   let paused = false;
+  /** How long the chunk a seam starts lasts, from that seam's reading (a worker's own pace: index.ts startOwnChunks), put in the reading (CHUNK_MS_AT). */
+  let nextChunkMs: ((reading: SeamReading) => number) | undefined;
+  const paced = (reading: SeamReading): SeamReading => {
+    if (nextChunkMs && reading.length === CHUNK_MS_AT) reading.push(nextChunkMs(reading));
+    return reading;
+  };
   const seam = (start: number, end: number, announce: boolean): SeamReading => {
     const ending = end > 0 || start > 0 ? running : undefined;
     if (ending !== undefined) running = undefined;
     let reading: SeamReading | undefined;
-    if (start > 0 && !paused) {
-      if (announce) reading = read();
+    const starts = start > 0 && !paused;
+    if (starts) {
+      if (announce) reading = paced(read());
       startNext(reading);
     }
-    reading ??= read();
+    reading ??= starts ? paced(read()) : read();
     if (ending !== undefined) profileEnd(ending);
     return reading;
   };
@@ -102,7 +109,10 @@ export function profileChunker(v8Console: { profile(label: string): void; profil
     return startedAt;
   };
   const chunk = (start: number, end: number): SeamReading => seam(start, end, false);
-  return Object.assign(chunk, { running: () => running !== undefined, pause, resume, announced: (start: number, end: number) => seam(start, end, true) });
+  return Object.assign(chunk, {
+    running: () => running !== undefined, pause, resume, announced: (start: number, end: number) => seam(start, end, true),
+    pacedBy: (f: (reading: SeamReading) => number) => { nextChunkMs = f; },
+  });
 }
 
 /**
