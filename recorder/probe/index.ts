@@ -316,7 +316,8 @@ function startOwnChunks(): Chunker {
    * or waits. The recorder reads it from each seam's reading (CHUNK_MS_AT).
    */
   let chunkMs = OWN_CHUNK_FIRST_MS;
-  let lastReading: SeamReading | undefined;
+  // From the probe's load, so that its first seam already tells a busy chunk (a reading alone: no seam).
+  let lastReading: SeamReading | undefined = profileChunk(0, 0);
   profileChunk.pacedBy((reading) => {
     const share = wantedShare(lastReading, reading);
     lastReading = reading;
