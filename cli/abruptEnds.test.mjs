@@ -92,6 +92,21 @@ describe("a busy worker whose process is SIGKILLed", () => {
   });
 });
 
+describe('a worker that terminate()s its own worker while it still burns CPU (nested)', () => {
+  const s = runOnce('abrupt/terminate-nested.js');
+  it('runs the program', () => {
+    assert.equal(s.run.stdout, 'inner terminated: 1\n', s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps both workers, the inner one collected before its terminate(): none ended abruptly', () => {
+    const report = reportOf(s.run);
+    keptLanes(report, 'worker', 2, 0);
+    const inner = lanesOf(report, 'worker').sort((a, b) => b.busyMs - a.busyMs)[0];
+    assertBusy(inner, 75);
+    assert.deepEqual(report.warnings.filter((w) => /ended abruptly|no CPU profile/.test(w)), []);
+  });
+});
+
 describe('terminate() with nothing to collect: a worker that has exited, one terminate()d twice at once', () => {
   const s = runOnce('abrupt/terminate-edges.js');
   it('runs the program as it runs plain: the same terminate() (name, length) and answers', () => {

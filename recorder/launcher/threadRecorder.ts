@@ -445,6 +445,7 @@ export class ThreadRecorder {
       return;
     }
     const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened, this.threadsLoadProbe, this.threadsLoadProbe);
+    recorder.root = this.root;
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);
     target.onDetached = () => { this.hooks.threadAlive(-1); recorder.ended(); };
@@ -562,10 +563,26 @@ export class ThreadRecorder {
     const t = performance.now();
     let tid: unknown;
     try { tid = JSON.parse(payload).worker; } catch { /* released below */ }
-    const w = [...this.workers.values()].find((x) => x.recorder?.tid === tid && !x.target.isGone);
+    const w = this.root.findWorker(tid);
     if (w) await Promise.all([w.recorder!.flushProbes(), w.recorder!.collect()]).catch(() => undefined);
     await this.target.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_TERMINATE) }).catch(() => undefined);
     debugLog(`${this.describe()}: worker ${String(tid)} collected before its terminate() in ${(performance.now() - t).toFixed(1)} ms${w ? '' : ' (not recorded)'}`);
+  }
+
+  /** The recorder of the process's main thread (this one's, or its ancestor's among the workers). */
+  private root: ThreadRecorder = this;
+
+  /**
+   * The live worker `tid` among this thread's workers and theirs: a worker started by a worker
+   * may come attached through an ancestor's session, so a terminate() is looked up from the root.
+   */
+  private findWorker(tid: unknown): { target: WorkerTarget; recorder: ThreadRecorder | null } | undefined {
+    for (const w of this.workers.values()) {
+      if (w.recorder?.tid === tid && !w.target.isGone) return w;
+      const nested = w.recorder?.findWorker(tid);
+      if (nested) return nested;
+    }
+    return undefined;
   }
 
   /** Set once the thread's exit is handled (the exit binding, or a process waiting for us to disconnect). */
