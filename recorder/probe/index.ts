@@ -427,8 +427,7 @@ function shareInspector(): void {
 
 /**
  * `worker.terminate()` ends a worker wherever it is, and what it had not streamed yet went with
- * it: its CPU profile chunk in progress (up to ~125 ms of samples) and the probe's records since
- * its last write. Pools terminate() their workers as a matter of course (piscina's and tinypool's
+ * it: its CPU profile chunk in progress and the probe's records since its last write. Pools terminate() their workers as a matter of course (piscina's and tinypool's
  * destroy(), idle timeouts, a task's abort). So before a terminate() this thread calls the
  * recorder's TERMINATE_BINDING with the worker's thread id and waits (bounded): the recorder has
  * the worker's probe write its records and ends its last chunk (collected as at the worker's own
