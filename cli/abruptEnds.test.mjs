@@ -6,7 +6,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, ROOT, profile, runOnce, reportOf, lineOf, fixture, findingsOf, describeFindings } from './fixtures/harness.mjs';
+import { CLI, ROOT, profile, runOnce, reportOf, lineOf, fixture, findingsOf, describeFindings, lossWarnings } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -103,7 +103,7 @@ describe('a worker that terminate()s its own worker while it still burns CPU (ne
     keptLanes(report, 'worker', 2, 0);
     const inner = lanesOf(report, 'worker').sort((a, b) => b.busyMs - a.busyMs)[0];
     assertBusy(inner, 75);
-    assert.deepEqual(report.warnings.filter((w) => /ended abruptly|no CPU profile/.test(w)), []);
+    assert.deepEqual(lossWarnings(report), []);
   });
 });
 
@@ -116,7 +116,7 @@ describe('terminate() with nothing to collect: a worker that has exited, one ter
   it('keeps both worker lanes, neither ended abruptly', () => {
     const report = reportOf(s.run);
     assert.equal(lanesOf(report, 'worker').length, 2, JSON.stringify(report.lanes));
-    assert.deepEqual(report.warnings.filter((w) => /ended abruptly|no CPU profile/.test(w)), []);
+    assert.deepEqual(lossWarnings(report), []);
   });
 });
 

@@ -112,6 +112,11 @@ export const MAX_CHUNK_MS = 1000;
 /** A chunk over which the thread wanted a CPU for at least this share of the wall time was busy. */
 export const BUSY_SHARE = 0.5;
 
+/** How long a chunk that follows a `lastMs` one lasts when it grows: twice as long, at least `baseMs`, at most MAX_CHUNK_MS. */
+export function grownChunkMs(lastMs: number, baseMs: number): number {
+  return Math.max(baseMs, Math.min(MAX_CHUNK_MS, lastMs * 2));
+}
+
 /**
  * The share of the wall time from reading `a` to reading `b` (two seams of one thread) over which
  * the thread wanted a CPU (was on one or runnable, waiting for one), or undefined where it is not

@@ -1,4 +1,4 @@
-import { MAX_CHUNK_MS, BUSY_SHARE, wantedShare, type SeamReading } from '../probeOptions';
+import { MAX_CHUNK_MS, BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading } from '../probeOptions';
 
 export { MAX_CHUNK_MS, BUSY_SHARE };
 
@@ -23,8 +23,8 @@ export { MAX_CHUNK_MS, BUSY_SHARE };
  * thread waiting on I/O) costs its process and the recorder ~1–3 ms of CPU each time: a pool of
  * 4 idle piscina workers was rotated ~40 times a second. A worker's own seams (before it posts a
  * message, blocks in Atomics.wait or turns its loop: the probe's startOwnChunks) keep the base
- * interval: what it did before it went idle is in a chunk of its own once it posts its result or
- * waits. What grows is the chunk in progress when an idle thread turns busy: an abrupt end in
+ * interval while it is not busy: what it did before it went idle is in a chunk of its own once it
+ * posts its result or waits. What grows is the chunk in progress when an idle thread turns busy: an abrupt end in
  * its first stretch of synchronous work loses up to the grown chunk (stated, as always, from
  * `current()`), where a busy main thread's loses as much.
  *
@@ -88,7 +88,7 @@ export class ChunkPacing {
     const base = this.baseMs();
     const grow = !atBase && ((this.grows && this.busy) || (this.growsIdle && this.idle)) && this.fresh && this.ms !== undefined;
     this.fresh = false;
-    this.ms = grow ? Math.max(base, Math.min(MAX_CHUNK_MS, this.ms! * 2)) : base;
+    this.ms = grow ? grownChunkMs(this.ms!, base) : base;
     return this.ms;
   }
 

@@ -564,7 +564,7 @@ export class ThreadRecorder {
     let tid: unknown;
     try { tid = JSON.parse(payload).worker; } catch { /* released below */ }
     const w = this.root.findWorker(tid);
-    if (w) await Promise.all([w.recorder!.flushProbes(), w.recorder!.collect()]).catch(() => undefined);
+    if (w) await Promise.all([w.flushProbes(), w.collect()]).catch(() => undefined);
     await this.target.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_TERMINATE) }).catch(() => undefined);
     debugLog(`${this.describe()}: worker ${String(tid)} collected before its terminate() in ${(performance.now() - t).toFixed(1)} ms${w ? '' : ' (not recorded)'}`);
   }
@@ -576,10 +576,11 @@ export class ThreadRecorder {
    * The live worker `tid` among this thread's workers and theirs: a worker started by a worker
    * may come attached through an ancestor's session, so a terminate() is looked up from the root.
    */
-  private findWorker(tid: unknown): { target: WorkerTarget; recorder: ThreadRecorder | null } | undefined {
-    for (const w of this.workers.values()) {
-      if (w.recorder?.tid === tid && !w.target.isGone) return w;
-      const nested = w.recorder?.findWorker(tid);
+  private findWorker(tid: unknown): ThreadRecorder | undefined {
+    for (const { target, recorder } of this.workers.values()) {
+      if (!recorder) continue;
+      if (recorder.tid === tid && !target.isGone) return recorder;
+      const nested = recorder.findWorker(tid);
       if (nested) return nested;
     }
     return undefined;

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { isMainThread, threadId, workerThreads } from './thread';
 import { beforeInspectorRequested } from './inspectorAccess';
 import * as dc from 'node:diagnostics_channel';
-import { MAX_CHUNK_MS, BUSY_SHARE, wantedShare, type SeamReading, PROBE_GLOBAL, EXIT_BINDING, TERMINATE_BINDING, RELEASE_TERMINATE, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
+import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, EXIT_BINDING, TERMINATE_BINDING, RELEASE_TERMINATE, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
@@ -321,7 +321,7 @@ function startOwnChunks(): Chunker {
   profileChunk.pacedBy((reading) => {
     const share = wantedShare(lastReading, reading);
     lastReading = reading;
-    chunkMs = share !== undefined && share >= BUSY_SHARE ? Math.min(MAX_CHUNK_MS, Math.max(paceMs, chunkMs * 2)) : paceMs;
+    chunkMs = share !== undefined && share >= BUSY_SHARE ? grownChunkMs(chunkMs, paceMs) : paceMs;
     return chunkMs;
   });
   /** Whether the running chunk is one the probe started itself, when it started and when it is due to end (now()). */
