@@ -74,10 +74,21 @@ describe('a worker terminate()d while it is still burning CPU', () => {
   });
 });
 
-describe("a busy worker whose process is SIGKILLed", () => {
-  const s = runOnce('abrupt/busy-worker-killed.js');
+describe("a busy worker whose process is SIGKILLed by its parent's child.kill()", () => {
+  const s = runOnce('abrupt/busy-worker-killed.js', [], { programArgs: ['kill'] });
+  it('keeps the worker lane with the CPU it burned, and states nothing lost: each thread of the child made a seam before the kill() went on', () => {
+    assert.match(s.run.stdout, /worker burned \d+ ms; sending SIGKILL \(kill\)\nchild ended by SIGKILL/, s.run.stderr);
+    const report = reportOf(s.run);
+    keptLane(report, 'worker', 150);
+    // With the seam off (CONCURRENCY_LENS_MEASURE_OFF=signalSeams) both threads are stated as ended abruptly.
+    assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
+  });
+});
+
+describe("a busy worker whose process is SIGKILLed by pid (process.kill(), as an outside supervisor would)", () => {
+  const s = runOnce('abrupt/busy-worker-killed.js', [], { programArgs: ['process.kill'] });
   it('keeps the worker lane with the CPU it burned before its last chunk', () => {
-    assert.match(s.run.stdout, /worker burned \d+ ms; sending SIGKILL\nchild ended by SIGKILL/, s.run.stderr);
+    assert.match(s.run.stdout, /worker burned \d+ ms; sending SIGKILL \(process.kill\)\nchild ended by SIGKILL/, s.run.stderr);
     // 1200 ms of CPU; its chunks grew while it burned (100, 200, 400… ms), and the last one is lost.
     keptLane(reportOf(s.run), 'worker', 150);
   });
@@ -120,17 +131,47 @@ describe('terminate() with nothing to collect: a worker that has exited, one ter
   });
 });
 
+describe('kill() as the program sees it: signal 0, an unknown signal, by number through call(), after the exit', () => {
+  const s = runOnce('abrupt/kill-edges.js');
+  it('runs the program as it runs plain: the same kill() (name, length), answers, exceptions and exits', () => {
+    assert.equal(s.run.stdout, [
+      'kill: /1', 'signal 0: true, killed true', 'unknown signal: ERR_UNKNOWN_SIGNAL', 'default: true, killed true',
+      'exit: null SIGTERM', 'after its exit: false', 'by number, through call(): true', 'exit: null SIGKILL', '',
+    ].join('\n'), s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps both children, each with its profile: neither ended abruptly', () => {
+    const report = reportOf(s.run);
+    assert.equal(lanesOf(report, 'process').length, 2, JSON.stringify(report.lanes));
+    assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
+  });
+});
+
 for (const signal of ['SIGTERM', 'SIGKILL']) {
-  describe(`a child process ended by ${signal} while busy`, () => {
-    const s = runOnce('abrupt/killed-child.js', [], { programArgs: [signal] });
-    it('keeps the child lane with the CPU it burned before the signal', () => {
+  describe(`a child process ended by ${signal} (child.kill()) while busy`, () => {
+    const s = runOnce('abrupt/killed-child.js', [], { programArgs: [signal, 'kill'] });
+    it('keeps the child lane with the CPU it burned, and states nothing lost: it made a seam before the kill() went on', () => {
       assert.match(s.run.stdout, new RegExp(`child ended by ${signal}`));
-      // It burned >= 600 ms of CPU before the signal; only its last chunk is lost (~100 ms, more
-      // when a loaded machine delays the recorder's chunk rotations): a third is a safe floor.
-      keptLane(reportOf(s.run), 'process', 200);
+      const report = reportOf(s.run);
+      keptLane(report, 'process', 200);
+      assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
     });
   });
 }
+
+describe('a child process ended by SIGTERM by pid (process.kill()) while busy', () => {
+  const s = runOnce('abrupt/killed-child.js', [], { programArgs: ['SIGTERM', 'process.kill'] });
+  it('keeps the child lane with the CPU it burned before the signal, and states its last chunk lost', () => {
+    assert.match(s.run.stdout, /child ended by SIGTERM/);
+    const report = reportOf(s.run);
+    // It burned >= 600 ms of CPU before the signal; only its last chunk is lost (up to 1 s: busy,
+    // its chunks grew): a third is a safe floor.
+    keptLane(report, 'process', 200);
+    const [child] = lanesOf(report, 'process');
+    const { warning, lostMs } = statedLoss(report, (x) => x.startsWith(`pid ${child.pid} ended abruptly`));
+    assert.ok(lostMs >= 100 && lostMs <= 1000, warning);
+  });
+});
 
 describe("a pool's worker process (forked, on IPC) SIGTERMed once it said it was done, as vitest's forks pool ends each fork", () => {
   const s = runOnce('abrupt/pool-fork.js');
@@ -139,13 +180,10 @@ describe("a pool's worker process (forked, on IPC) SIGTERMed once it said it was
     assert.match(s.run.stdout, /child ended by SIGTERM/);
     keptLane(reportOf(s.run), 'process', 200);
   });
-  it("states its last chunk as what was lost: the base interval, though it was busy (a pool process's chunks do not grow: its pool SIGTERMs it)", () => {
+  it("states nothing lost: the fork made a seam before its parent's kill() went on (its chunks grow, busy or idle, as any process's)", () => {
     const report = reportOf(s.run);
-    const [child] = lanesOf(report, 'process');
-    const { warning, lostMs } = statedLoss(report, (x) => x.startsWith(`pid ${child.pid} ended abruptly`));
-    // 2 threads on this machine: the base interval is 100 ms (recorder/launcher/chunkPacing.ts);
-    // a main thread's chunks after 600 ms busy would have grown to 400 ms or more.
-    assert.equal(lostMs, 100, warning);
+    // With the seam off (CONCURRENCY_LENS_MEASURE_OFF=signalSeams) its grown chunk (~400 ms) is stated lost.
+    assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
   });
 });
 

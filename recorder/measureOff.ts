@@ -6,7 +6,9 @@
  *   recorder: `chunks` (no profile chunk rotation: one chunk, collected at the end),
  *             `tracing` (no thread-pool trace events), `carriers` (our ACKs ride on no-op commands,
  *             not on carrier bytes: launcher/frameCarrier.ts), `ownSeams` (a worker's chunks are
- *             rotated by the recorder every pace, whether its probe made a seam itself or not)
+ *             rotated by the recorder every pace, whether its probe made a seam itself or not),
+ *             `signalSeams` (no seam in a child process before its parent's kill() of it: the
+ *             kill() still waits for the recorder's round trip)
  *   probe:    `instrument` (user files not instrumented), `fsSync` (sync fs calls not wrapped),
  *             `http` (no request recording nor its task marks),
  *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit),

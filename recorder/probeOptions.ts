@@ -8,8 +8,13 @@ export const OPTIONS_ENV = 'CONCURRENCY_LENS_OPTIONS';
 export const PROBE_GLOBAL = Symbol.for('concurrency-lens');
 /** Binding the recorder installs; the probe calls it at exit and waits to be released. */
 export const EXIT_BINDING = '__concurrencyLensExit';
-/** Binding a thread's probe calls before it terminate()s one of its workers (payload: JSON {worker: threadId}). */
-export const TERMINATE_BINDING = '__concurrencyLensTerminate';
+/**
+ * Binding a thread's probe calls before it ends one of its workers or signals one of its child
+ * processes, then waits for the phase it names (payload: JSON BeforeEnd; recorder/probe/index.ts collectBeforeEnds).
+ */
+export const BEFORE_END_BINDING = '__concurrencyLensBeforeEnd';
+/** What a BEFORE_END_BINDING call asks for: the collection of worker `worker` (a terminate()), or a seam in child process `child` (a kill() with `signal`). */
+export type BeforeEnd = { phase: number } & ({ worker: number } | { child: number; signal: string });
 /**
  * Set (to "1") in the environment of the processes the probe starts itself (esbuild, transpiling
  * TypeScript), so the recorder's process tree leaves them out: they are not the program's.
@@ -62,14 +67,19 @@ export function parseExitAnnouncement(name: string): { pid: number; tid: number 
   return m ? { pid: Number(m[1]), tid: Number(m[2]) } : undefined;
 }
 
-/** The probe waits for the recorder at start (processes), at exit (every thread), at a switch of its sampling interval (recorder/probe/loopSwitch.ts) and before a terminate() of one of its workers (index.ts collectBeforeTerminate). */
+/**
+ * The probe waits for the recorder at start (processes), at exit (every thread), at a switch of
+ * its sampling interval (recorder/probe/loopSwitch.ts), and before it ends a worker or signals a
+ * child process (index.ts collectBeforeEnds). Each wait before an end has a phase of its own, from
+ * RELEASE_BEFORE_END up: a release that comes after its wait ran out is not taken for the next's.
+ */
 export const RELEASE_START = 1;
 export const RELEASE_EXIT = 2;
 export const RELEASE_SWITCH = 3;
-export const RELEASE_TERMINATE = 4;
+export const RELEASE_BEFORE_END = 16;
 
 /** Expression the recorder evaluates in a thread to end the probe's wait of that phase. */
-export function releaseExpression(phase: typeof RELEASE_START | typeof RELEASE_EXIT | typeof RELEASE_TERMINATE): string {
+export function releaseExpression(phase: number): string {
   return `globalThis[Symbol.for('concurrency-lens')]?.release?.(${phase})`;
 }
 
@@ -138,10 +148,12 @@ export function wantedShare(a: SeamReading | undefined, b: SeamReading): number 
  * not at every rotation (~a third of a rotation's cost when each carried the chunk numbers).
  * `paceMs`, in a worker's rotations: the recorder's chunk interval, which the worker's probe then
  * keeps by making its own seams (index.ts: startOwnChunks); one string more per interval in use.
+ * `always`: a seam even where the probe made one moments ago (which otherwise answers with a
+ * reading alone): a seam before a signal must end the chunk in progress.
  */
-export function profileChunkExpression(start: number, end: number, paceMs?: number): string {
-  const pace = paceMs !== undefined && paceMs > 0 ? `, ${Math.round(paceMs)}` : '';
-  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}${pace}) ?? null`;
+export function profileChunkExpression(start: number, end: number, paceMs?: number, always = false): string {
+  const pace = paceMs !== undefined && paceMs > 0 ? `, ${Math.round(paceMs)}` : always ? ', 0' : '';
+  return `globalThis[Symbol.for('concurrency-lens')]?.profileChunk?.(${start > 0 ? 1 : 0}, ${end > 0 ? 1 : 0}${pace}${always ? ', 1' : ''}) ?? null`;
 }
 
 /**

@@ -60,7 +60,11 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   const baseIntervalUs = options.samplingIntervalUs ?? DEFAULT_SAMPLING_US;
   // An interval the user chose (other than the default) is kept as it is.
-  const collector = new ProfileCollector(baseIntervalUs, cores, status, (m) => warnings.push(m), { adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US });
+  const collector = new ProfileCollector(baseIntervalUs, cores, status, (m) => warnings.push(m), {
+    adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US,
+    // A recorded thread is about to signal its child `pid` (a kill()): that process streams out what it ran so far.
+    beforeSignal: async (pid, signal) => { await processes.get(pid)?.main?.seamBeforeSignal(signal); },
+  });
   const hooks = collector.hooks;
 
   const attach = (a: Announcement) => {
@@ -82,8 +86,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       }
       debugLog(`pid ${a.pid} connected`);
       const target = new ClientTarget(client);
-      // A pool's worker process is ended by SIGTERM as a matter of course: its chunks do not grow (ChunkPacing).
-      const recorder = new ThreadRecorder(target, a.pid, 0, hooks, false, true, !a.pool);
+      const recorder = new ThreadRecorder(target, a.pid, 0, hooks);
       entry.main = recorder;
       status(`attached to pid ${a.pid} (${path.basename(a.argv[1] ?? a.argv[0] ?? 'node')})`);
       try { await recorder.start(true); debugLog(`pid ${a.pid} running`); }

@@ -38,9 +38,6 @@ describe('ChunkPacing', () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100), idle), [100, 200, 400, 800, MAX_CHUNK_MS, MAX_CHUNK_MS, MAX_CHUNK_MS]);
     assert.deepEqual(drive(new ChunkPacing(() => 100, false), idle), [100, 200, 400, 800, MAX_CHUNK_MS, MAX_CHUNK_MS, MAX_CHUNK_MS]);
   });
-  it("keeps a pool process's chunks at the base interval, idle or busy (SIGTERMed once it ran its file)", () => {
-    assert.deepEqual(drive(new ChunkPacing(() => 100, false, false), [0, 0, 1, 1, 0]), [100, 100, 100, 100, 100]);
-  });
   it('goes back to the base interval once an idle thread is neither (one whose busy chunks do not grow: once it is busy too)', () => {
     assert.deepEqual(drive(new ChunkPacing(() => 100), [0, 0, 0, 0.2, 0]), [100, 200, 400, 800, 100]);
     assert.deepEqual(drive(new ChunkPacing(() => 100, false), [0, 0, 1, 0]), [100, 200, 400, 100]);

@@ -37,7 +37,7 @@ export class ProfileCollector {
   private coarsest: number;
 
   constructor(private readonly baseIntervalUs: number, private readonly cores: number, status: (message: string) => void, warn: (message: string) => void,
-    options: { adaptiveSampling: boolean; threadStarted?: RecorderHooks['threadStarted'] }) {
+    options: { adaptiveSampling: boolean; threadStarted?: RecorderHooks['threadStarted']; beforeSignal?: RecorderHooks['beforeSignal'] }) {
     this.coarsest = baseIntervalUs;
     const crowding = () => Math.max(1, Math.ceil(this.alive / (cores * 4)));
     const chunkMs = measureOff('chunks') ? 1e9 : PROFILE_CHUNK_MS;
@@ -71,6 +71,7 @@ export class ProfileCollector {
       },
       warn,
       ...(options.threadStarted ? { threadStarted: options.threadStarted } : {}),
+      ...(options.beforeSignal ? { beforeSignal: options.beforeSignal } : {}),
     };
   }
 

@@ -5,11 +5,8 @@ import { parseExitAnnouncement, parseWorkerStart } from '../probeOptions';
 /**
  * A node process of the program announcing itself (written by the probe): its inspector's `url`,
  * or, for a launcher (npm, npx…: runs no user code), `launcher` and no url: it is not attached.
- * `pool`: a forked child that talks to its parent over IPC and is not a cluster worker: a pool's
- * worker process (vitest's and jest's forks, tinypool's child processes), which its parent ends
- * with SIGTERM once it said it was done.
  */
-export type Announcement = { pid: number; ppid: number; argv: string[] } & ({ url: string; launcher?: undefined; pool?: boolean } | { url?: undefined; launcher: string; pool?: undefined });
+export type Announcement = { pid: number; ppid: number; argv: string[] } & ({ url: string; launcher?: undefined } | { url?: undefined; launcher: string });
 
 /** The poll while fs.watch works: only a safety net for an event it missed (an overflowed inotify queue). */
 const WATCHED_POLL_MS = 250;

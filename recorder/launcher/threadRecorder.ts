@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { CHUNK_MS_AT, EXIT_BINDING, TERMINATE_BINDING, RELEASE_TERMINATE, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
+import { CHUNK_MS_AT, EXIT_BINDING, BEFORE_END_BINDING, RELEASE_BEFORE_END, type BeforeEnd, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
 import type { SwitchSeams } from '../probe/loopSwitch';
 import { Target, WorkerTarget } from './target';
 import { debugLog } from './debugLog';
@@ -44,6 +44,12 @@ export interface RecorderHooks {
    * before the first profile chunk rotation. The attach recorder injects its agent here.
    */
   threadStarted?(target: Target, pid: number, tid: number): Promise<void>;
+  /**
+   * A recorded thread is about to send `signal`, which ends a process by default, to its child
+   * process `pid` (a kill(): recorder/probe/beforeEnds.ts): resolves once that process, if
+   * recorded, has streamed out what it ran so far (ThreadRecorder.seamBeforeSignal).
+   */
+  beforeSignal?(pid: number, signal: string): Promise<void>;
 }
 
 /**
@@ -63,6 +69,18 @@ const WORKER_ATTACH_WAIT_MS = 250;
 const MAX_POLL_MS = 8;
 /** How many times a switch not made (the thread's loop not reached in time, or its wait ran out) is tried: each try holds the loop up to the probe's wait limit. */
 const MAX_SWITCH_TRIES = 3;
+/** Has a thread's probe write the records it has (its runtime's flush). */
+const FLUSH_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.flush?.()`;
+/**
+ * A thread gone within this long of a seam made before its process was signalled, with no chunk
+ * since, is taken as ended by that signal: what ran after the seam is not recorded, as for a
+ * terminate()d worker after its collection, and it is not reported as an abrupt end. The time is
+ * the recorder's, from sending the seam to seeing the thread gone: the parent's release and
+ * kill(), the signal, the connection's close (a few ms; more on a loaded machine, where the
+ * recorder itself waits for a core). A thread that runs on after the signal (a SIGTERM handler)
+ * has its next chunk end at the base interval (~100 ms), so that a chunk comes in between.
+ */
+const SIGNALLED_END_MS = 1000;
 
 /**
  * Records one thread over CDP: starts the CPU profiler before any user code runs (the
@@ -80,6 +98,14 @@ export class ThreadRecorder {
   /** Rotations and the final collection, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private rotationTimer: NodeJS.Timeout | null = null;
+  /** Set once the thread runs under the profiler (start() done): chunks rotate from then on. */
+  private running = false;
+  /**
+   * The last seam made because the process was about to be signalled (seamBeforeSignal): when its
+   * command was sent (performance.now()), the signal, and how many chunks had arrived once it was
+   * made (a chunk since means a seam since).
+   */
+  private signalSeam: { sentAt: number; signal: string; chunks: number } | undefined;
   private readonly workers = new Map<string, { target: WorkerTarget; recorder: ThreadRecorder | null }>();
   readonly traceEvents: TraceEvent[] = [];
   private tracing = false;
@@ -129,10 +155,9 @@ export class ThreadRecorder {
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks,
     private readonly startsCoarser = false, private readonly threadsLoadProbe = true, chunksGrow = true) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
-    // A busy thread's chunks grow, but not a pool's worker process's (`chunksGrow` false: see
-    // ChunkPacing), nor a worker's without the probe (an attached process's: no terminate() of it
-    // waits for its collection); every thread's grow while idle but a pool process's.
-    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), chunksGrow, tid > 0 || chunksGrow);
+    // A busy thread's chunks grow, but not a worker's without the probe (`chunksGrow` false: an
+    // attached process's: no terminate() of it waits for its collection); every thread's grow while idle.
+    this.pacing = new ChunkPacing(() => hooks.chunkIntervalMs(), chunksGrow);
     this.probeSeams = tid > 0 && threadsLoadProbe;
     this.seamsItself = this.probeSeams && !measureOff('ownSeams');
   }
@@ -147,7 +172,7 @@ export class ThreadRecorder {
     const t = this.target;
     t.on('Runtime.bindingCalled', (p) => {
       if (p.name === EXIT_BINDING) void this.collectAndRelease();
-      else if (p.name === TERMINATE_BINDING) void this.collectTerminated(p.payload);
+      else if (p.name === BEFORE_END_BINDING) void this.beforeEnd(p.payload);
     });
     t.on('NodeWorker.attachedToWorker', (p) => {
       const expected = this.workersExpected.shift();
@@ -191,7 +216,7 @@ export class ThreadRecorder {
     if (consoleFirstChunk) this.chunk = 1;
     await Promise.all([
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
-      this.threadsLoadProbe ? t.send('Runtime.addBinding', { name: TERMINATE_BINDING }).catch(() => undefined) : undefined,
+      this.threadsLoadProbe ? t.send('Runtime.addBinding', { name: BEFORE_END_BINDING }).catch(() => undefined) : undefined,
       t.send('Profiler.enable'),
       t.send('Profiler.setSamplingInterval', { interval: this.intervalUs }),
       consoleFirstChunk
@@ -210,6 +235,7 @@ export class ThreadRecorder {
       isProcessMain ? t.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_START) }) : t.send('Runtime.runIfWaitingForDebugger'),
     ]);
     await this.hooks.threadStarted?.(t, this.pid, this.tid);
+    this.running = true;
     this.scheduleRotation();
   }
 
@@ -218,11 +244,12 @@ export class ThreadRecorder {
     this.hooks.profileChunk(this.pid, this.tid, profile);
   }
 
-  private scheduleRotation(): void {
+  /** `atBase`: the next chunk lasts the base interval (after a seam before a signal: see SIGNALLED_END_MS). */
+  private scheduleRotation(atBase = false): void {
     if (this.collected) return;
     // A decided switch to coarser sampling is made at the base interval, not after a chunk that
     // grew while the thread was busy (up to 1 s: a short load test would end before it).
-    const ms = this.pacing.next(this.coarsen !== undefined);
+    const ms = this.pacing.next(atBase || this.coarsen !== undefined);
     this.armRotation(ms, performance.now());
   }
 
@@ -247,6 +274,7 @@ export class ThreadRecorder {
    * one of its chunks started since `from`: then `ms` after that start.
    */
   private armRotation(ms: number, from: number): void {
+    if (this.rotationTimer) clearTimeout(this.rotationTimer); // one timer (a seam before a signal re-arms it)
     this.rotationTimer = setTimeout(() => {
       if (this.collected) return;
       if (this.seamSeenAt > from && this.leavesSeamsToProbe()) {
@@ -262,23 +290,52 @@ export class ThreadRecorder {
   /**
    * Starts the next chunk, then ends the current one (the ended chunk arrives as
    * Profiler.consoleProfileFinished, or as Profiler.stop's answer for chunk 0). A thread whose
-   * probe has not loaded (yet) keeps its current chunk.
+   * probe has not loaded (yet) keeps its current chunk. `prompt`: the thread is waited for (a
+   * seam before a signal), so the answers are not lazy and no switch of the interval is made.
    */
-  private async rotate(): Promise<void> {
-    if (this.collected) return;
-    if (this.coarsen && this.chunk > 0) return this.rotateAtLoop();
+  private async rotate(prompt = false): Promise<boolean> {
+    if (this.collected) return false;
+    if (this.coarsen && this.chunk > 0 && !prompt) { await this.rotateAtLoop(); return false; }
     const next = this.chunk + 1;
     // Lazy answers (PromptAcks): the thread runs on meanwhile. A collection waits for this
     // rotation: it hurries what is in flight, and what is sent after it began is not lazy (no
     // collection has begun here: checked above, nothing awaited since).
     const pace = this.seamsItself ? this.hooks.chunkIntervalMs() : undefined;
-    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk, pace), returnByValue: true }, undefined, true);
-    if (!this.seamRead(r?.result?.value)) return;
+    const r = await this.target.send('Runtime.evaluate', { expression: profileChunkExpression(next, this.chunk, pace, prompt), returnByValue: true }, undefined, !prompt);
+    if (!this.seamRead(r?.result?.value)) return false;
     this.seams.recorder++;
     this.toldPaceMs = pace;
     const ended = this.chunk;
     this.chunk = next;
-    if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop', {}, undefined, !this.collected)).profile);
+    if (ended === 0) this.chunkReceived((await this.target.send('Profiler.stop', {}, undefined, !this.collected && !prompt)).profile);
+    return true;
+  }
+
+  /**
+   * This process's parent is about to send it `signal`, which ends a process by default (a pool's
+   * kill(): recorder/probe/beforeEnds.ts): every thread of it streams out what it ran so far (its
+   * probe writes its records, and its chunk in progress ends: seamNow). If the signal ends it, what
+   * is lost is only what ran after (the round trip of the parent's release: a few ms), as for a
+   * terminate()d worker, and it does not count as an abrupt end (see ended); if it runs on (a
+   * SIGTERM handler), it is recorded as before.
+   */
+  async seamBeforeSignal(signal: string): Promise<void> {
+    if (measureOff('signalSeams')) return;
+    const live = [...this.workers.values()].filter((w) => w.recorder && !w.target.isGone);
+    await Promise.all([this.seamNow(signal), ...live.map((w) => w.recorder!.seamNow(signal))]);
+  }
+
+  /** The probe writes its records and the chunk in progress ends (the next starts), both asked at once and waited for; the next rotation is timed from here. */
+  private async seamNow(signal: string): Promise<void> {
+    if (this.collected || !this.running) return;
+    this.target.hurry?.(); // a rotation in flight: answered at once
+    if (this.rotationTimer) clearTimeout(this.rotationTimer);
+    const sentAt = performance.now();
+    const flushed = this.target.send('Runtime.evaluate', { expression: FLUSH_EXPRESSION }, 5000).catch(() => undefined);
+    const seam = this.queue.catch(() => undefined).then(() => this.rotate(true));
+    this.queue = seam.catch(() => undefined).finally(() => this.scheduleRotation(true));
+    const [, made] = await Promise.all([flushed, seam.catch(() => false)]);
+    if (made) this.signalSeam = { sentAt, signal, chunks: this.chunksReceived };
   }
 
   /** Set while a switch waits for the thread's loop: wakes its poll (a chunk ended: the probe's, at the loop; or the collection began). */
@@ -409,10 +466,20 @@ export class ThreadRecorder {
     return `pid ${this.pid}${this.tid ? ` worker ${this.tid}` : ''}`;
   }
 
-  /** What could not be collected from a thread that is gone. */
+  /**
+   * What could not be collected from a thread that is gone (its connection closed, or closed while
+   * it was being collected). Nothing, when it went within SIGNALLED_END_MS of a seam made before a
+   * signal, with no chunk since: ended by that signal, it ran unrecorded only after the seam.
+   */
   private lost(reason: string): void {
+    const seam = this.signalSeam;
+    const sinceSeamMs = seam && seam.chunks === this.chunksReceived ? performance.now() - seam.sentAt : Infinity;
+    if (sinceSeamMs <= SIGNALLED_END_MS) {
+      debugLog(`${this.describe()}: gone (${reason}) ${sinceSeamMs.toFixed(1)} ms after the seam made before its ${seam!.signal}`);
+      return;
+    }
     this.hooks.warn(this.chunksReceived > 0
-      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${this.lossBoundMs()} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (it writes every ~100 ms while its event loop turns, and before it sends a message (a worker's postMessage, a child's process.send) or a worker blocks in Atomics.wait)`
+      ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${Math.ceil(Math.min(this.lossBoundMs(), sinceSeamMs))} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (it writes every ~100 ms while its event loop turns, and before it sends a message (a worker's postMessage, a child's process.send) or a worker blocks in Atomics.wait)`
       : `no CPU profile for ${this.describe()}: ${reason}`);
   }
 
@@ -489,9 +556,8 @@ export class ThreadRecorder {
 
   /** Asks every thread's probe to write what it has (used before stopping the program). */
   async flushProbes(): Promise<void> {
-    const expression = `globalThis[Symbol.for('concurrency-lens')]?.flush?.()`;
     await Promise.all([
-      this.target.send('Runtime.evaluate', { expression }, 5000).catch(() => undefined),
+      this.target.send('Runtime.evaluate', { expression: FLUSH_EXPRESSION }, 5000).catch(() => undefined),
       ...[...this.workers.values()].map((w) => w.recorder?.flushProbes()),
     ]);
   }
@@ -553,20 +619,32 @@ export class ThreadRecorder {
   }
 
   /**
-   * This thread is about to terminate() one of its workers (the probe's TERMINATE_BINDING, payload
-   * {worker: threadId}) and waits for us: that worker's probe writes its records and its last
-   * chunk is collected (both commands sent at once: the worker handles them in order, as
-   * interrupts if it is busy), then this thread is released and the terminate() goes on. A worker
-   * we do not record (not attached yet, gone) is released at once.
+   * This thread is about to end one of its workers or signal one of its child processes (the
+   * probe's BEFORE_END_BINDING: recorder/probe/beforeEnds.ts) and waits for us in `phase`:
+   * - {worker: threadId}, a terminate(): that worker's probe writes its records and its last chunk
+   *   is collected (both commands sent at once: the worker handles them in order, as interrupts if
+   *   it is busy);
+   * - {child: pid, signal}, a kill(): that process, if recorded, streams out what it ran so far
+   *   (hooks.beforeSignal);
+   * then this thread is released and the call goes on. A worker or process we do not record (not
+   * attached yet, gone) is released at once.
    */
-  private async collectTerminated(payload: string): Promise<void> {
+  private async beforeEnd(payload: string): Promise<void> {
     const t = performance.now();
-    let tid: unknown;
-    try { tid = JSON.parse(payload).worker; } catch { /* released below */ }
-    const w = this.root.findWorker(tid);
-    if (w) await Promise.all([w.flushProbes(), w.collect()]).catch(() => undefined);
-    await this.target.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_TERMINATE) }).catch(() => undefined);
-    debugLog(`${this.describe()}: worker ${String(tid)} collected before its terminate() in ${(performance.now() - t).toFixed(1)} ms${w ? '' : ' (not recorded)'}`);
+    let request: Partial<BeforeEnd> & { worker?: unknown; child?: unknown; signal?: unknown } = {};
+    try { request = JSON.parse(payload) ?? {}; } catch { /* released below */ }
+    const phase = Number.isSafeInteger(request.phase) && request.phase! >= RELEASE_BEFORE_END ? request.phase! : RELEASE_BEFORE_END;
+    let what: string;
+    if (request.child !== undefined) {
+      what = `child pid ${String(request.child)} seamed before its ${String(request.signal)}`;
+      if (typeof request.child === 'number' && typeof request.signal === 'string') await this.hooks.beforeSignal?.(request.child, request.signal).catch(() => undefined);
+    } else {
+      const w = this.root.findWorker(request.worker);
+      what = `worker ${String(request.worker)} collected before its terminate()${w ? '' : ' (not recorded)'}`;
+      if (w) await Promise.all([w.flushProbes(), w.collect()]).catch(() => undefined);
+    }
+    await this.target.send('Runtime.evaluate', { expression: releaseExpression(phase) }).catch(() => undefined);
+    debugLog(`${this.describe()}: ${what} in ${(performance.now() - t).toFixed(1)} ms`);
   }
 
   /** The recorder of the process's main thread (this one's, or its ancestor's among the workers). */

@@ -66,7 +66,7 @@ function arrive(): Arrival | null {
     return { options, noInspector: e instanceof Error ? e.message : String(e), awaitsRecorder: false };
   }
   if (!url) return { options, noInspector: 'the inspector did not start', awaitsRecorder: false };
-  return { options, url, awaitsRecorder: announce(options.runDir, { url, ...(isPoolChild() ? { pool: true } : {}) }) };
+  return { options, url, awaitsRecorder: announce(options.runDir, { url }) };
 }
 
 /**
@@ -77,18 +77,13 @@ function arrive(): Arrival | null {
  * (they inherit NODE_OPTIONS) and are recorded in full. False when the run directory is gone
  * (the recorder stopped).
  */
-function announce(runDir: string, how: { url: string; pool?: boolean } | { launcher: string }): boolean {
+function announce(runDir: string, how: { url: string } | { launcher: string }): boolean {
   try {
     const file = path.join(runDir, `attach-${process.pid}.json`);
     fs.writeFileSync(file + '.tmp', JSON.stringify({ pid: process.pid, ppid: process.ppid, argv: process.argv, ...how }));
     fs.renameSync(file + '.tmp', file);
     return true;
   } catch { return false; }
-}
-
-/** A forked child talking to its parent over IPC that is not a cluster worker: a pool's worker process (see Announcement.pool). */
-function isPoolChild(): boolean {
-  return !!process.channel && !isClusterWorker();
 }
 
 /** A cluster worker (Node deletes NODE_UNIQUE_ID before preloads run; a cluster worker has loaded cluster/child by then). */

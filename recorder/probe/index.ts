@@ -15,10 +15,10 @@
 import { arrival, release, waitForRecorder, isClusterWorker } from './arrival';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMainThread, threadId, workerThreads } from './thread';
+import { isMainThread, threadId } from './thread';
 import { beforeInspectorRequested } from './inspectorAccess';
 import * as dc from 'node:diagnostics_channel';
-import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, EXIT_BINDING, TERMINATE_BINDING, RELEASE_TERMINATE, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
+import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
@@ -34,7 +34,7 @@ import { now, clockAnchors, ownSetTimeout, ownNextTick } from './clock';
 import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
 import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
-import { beforeCalls } from './beforeCalls';
+import { collectBeforeEnds } from './beforeEnds';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEvaluatorPath } from './testRunnerHooks';
 
 // Captured before the probe wraps fs.*Sync: the probe's own file work is not the program's sync I/O.
@@ -182,7 +182,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     waitForCollector(opts.runDir);
   };
   // Not once the thread is handed over (exit, execve): the recorder has collected it and may have hung up.
-  if (!launcher) collectBeforeTerminate(() => !exited);
+  if (!launcher) collectBeforeEnds(() => !exited);
   process.on('exit', (code) => {
     if (exited) {
       if (execveFailed) { execveFailed = false; flush(true); log.write({ t: 'exit', code, at: now() }); }
@@ -310,7 +310,7 @@ function startOwnChunks(): Chunker {
    * How long the running chunk lasts: the recorder's pace, or, after a chunk over which this
    * thread was busy (it wanted a CPU at least BUSY_SHARE of the time), twice the last one, up to
    * MAX_CHUNK_MS, as a busy main thread's (recorder/launcher/chunkPacing.ts). A terminate() no
-   * longer loses the chunk in progress (collectBeforeTerminate), and each seam of a busy pool's
+   * longer loses the chunk in progress (beforeEnds.ts), and each seam of a busy pool's
    * workers cost its process and the recorder a relay through the main thread. Not while idle:
    * what a worker did before it went idle is then in a chunk of its own once it posts its result
    * or waits. The recorder reads it from each seam's reading (CHUNK_MS_AT).
@@ -340,10 +340,10 @@ function startOwnChunks(): Chunker {
   // Chunk 1, the recorder's, runs since before Node's bootstrap (the chunker took it over).
   seamAt = now();
   dueAt = seamAt + OWN_CHUNK_FIRST_MS * OWN_CHUNK_LEAD;
-  return Object.assign((start: number, end: number, pace?: number) => {
+  return Object.assign((start: number, end: number, pace?: number, always?: number) => {
     if (typeof pace === 'number' && pace > 0) paceMs = pace;
-    // The probe made this seam moments ago: a reading, no second seam.
-    if (start > 0 && end > 0 && own && now() - seamAt < chunkMs / 2) return profileChunk(0, 0);
+    // The probe made this seam moments ago: a reading, no second seam (but before a signal).
+    if (start > 0 && end > 0 && own && !always && now() - seamAt < chunkMs / 2) return profileChunk(0, 0);
     return seam(start, end, false);
   }, { running: profileChunk.running });
 }
@@ -424,42 +424,6 @@ function shareInspector(): void {
   });
   require('node:module').syncBuiltinESMExports();
 }
-
-/**
- * `worker.terminate()` ends a worker wherever it is, and what it had not streamed yet went with
- * it: its CPU profile chunk in progress and the probe's records since its last write. Pools terminate() their workers as a matter of course (piscina's and tinypool's
- * destroy(), idle timeouts, a task's abort). So before a terminate() this thread calls the
- * recorder's TERMINATE_BINDING with the worker's thread id and waits (bounded): the recorder has
- * the worker's probe write its records and ends its last chunk (collected as at the worker's own
- * exit), then releases this thread, and the terminate() goes on as called. A worker the recorder
- * does not record (not attached yet, gone, Node's own) is released at once.
- *
- * What the program sees: terminate() is a Proxy of itself (beforeCalls.ts), called with the same
- * `this` and arguments, its promise the same; it is only later by the collection (~4–15 ms on a
- * 2-core machine). Only while `recording()` (not once this thread has been handed over at its
- * exit), only where the recorder installed the binding (not an attached process), never for a
- * worker that has exited (threadId -1), and never longer than TERMINATE_WAIT_LIMIT_MS.
- */
-function collectBeforeTerminate(recording: () => boolean): void {
-  // Installed as the thread creates its first worker: node:worker_threads is loaded by then (a
-  // process's main thread does not load it for nothing: thread.ts).
-  let installed = false;
-  dc.subscribe('worker_threads', () => {
-    if (installed) return;
-    installed = true;
-    beforeCalls((workerThreads() as any).Worker?.prototype, 'terminate', (_args, worker: any) => {
-      const binding = (globalThis as any)[TERMINATE_BINDING];
-      const tid = worker?.threadId;
-      if (typeof binding !== 'function' || !(tid > 0) || !recording()) return;
-      try {
-        binding(JSON.stringify({ worker: tid }));
-        waitForRecorder(RELEASE_TERMINATE, TERMINATE_WAIT_LIMIT_MS);
-      } catch { /* no inspector session: nothing to wait for */ }
-    });
-  });
-}
-/** The longest a terminate() waits for the recorder's collection (a loaded machine's round trips take tens of ms). */
-const TERMINATE_WAIT_LIMIT_MS = 1000;
 
 /**
  * At exit, lets the recorder collect the CPU profile: announces the exit (the recorder's cue),

@@ -1,0 +1,89 @@
+/**
+ * Before this thread ends what the recorder records, the recorder takes what it has not streamed
+ * yet. Two calls end another thread or process wherever it is, and what it had not streamed went
+ * with it: its CPU profile chunk in progress and the probe's records since its last write.
+ *
+ * - `worker.terminate()`: pools terminate() their workers as a matter of course (piscina's and
+ *   tinypool's destroy(), idle timeouts, a task's abort). The recorder has the worker's probe
+ *   write its records and ends its last chunk (collected as at the worker's own exit).
+ * - `child.kill(signal)` with a signal that ends a process by default: pools end their worker
+ *   processes so (vitest's forks pool: fork.kill(), then SIGKILL if it lingers; jest-worker's and
+ *   workerpool's forced ends; node --test's timeouts). The recorder has every thread of the child
+ *   write its records and makes a seam in each (its chunk in progress ends, the next starts): the
+ *   child may also run on (a SIGTERM handler), recorded as before.
+ *
+ * So before either call this thread calls the recorder's BEFORE_END_BINDING and waits, bounded,
+ * in the gate it waits in at start and exit (arrival.ts); then the call goes on as made. A thread
+ * or process the recorder does not record (not attached yet, gone, a launcher) is released at once.
+ *
+ * What the program sees: terminate and kill are Proxies of themselves (beforeCalls.ts), called
+ * with the same `this` and arguments, their results and exceptions the same; a call is only later
+ * by the recorder's round trip (~4–15 ms on a 2-core machine). Only while `recording()` (not once
+ * this thread has been handed over at its exit), only where the recorder installed the binding
+ * (not an attached process), never for a worker or child that has exited, nor for a kill() that
+ * does not end a process by default (signal 0, SIGUSR1, SIGCONT, SIGSTOP…), and never longer than
+ * BEFORE_END_WAIT_LIMIT_MS. Each is installed as the thread creates its first worker or child
+ * process (Node's diagnostics channels): a thread loads neither module for this.
+ */
+import * as dc from 'node:diagnostics_channel';
+import { waitForRecorder } from './arrival';
+import { workerThreads } from './thread';
+import { beforeCalls } from './beforeCalls';
+import { BEFORE_END_BINDING, RELEASE_BEFORE_END, type BeforeEnd } from '../probeOptions';
+
+/** The longest a terminate() or kill() waits for the recorder (a loaded machine's round trips take tens of ms). */
+const BEFORE_END_WAIT_LIMIT_MS = 1000;
+/** Phases of the waits before an end: RELEASE_BEFORE_END and this many after it, in turn. */
+const PHASES = 0x10000;
+
+/** Signals whose default action ends a process (signal(7)), by name; kill()'s default is SIGTERM. */
+const ENDING = new Set(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGABRT', 'SIGIOT', 'SIGUSR2', 'SIGALRM',
+  'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGXFSZ', 'SIGBUS', 'SIGSEGV', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGSYS', 'SIGPOLL', 'SIGIO', 'SIGPWR', 'SIGSTKFLT', 'SIGLOST']);
+
+/** The name of the ending signal a kill() with `signal` sends, or undefined (not ending, or not a valid signal: kill() throws as it would). */
+export function endingSignal(signal: unknown): string | undefined {
+  if (signal === undefined) return 'SIGTERM';
+  if (typeof signal === 'number') {
+    const signals = (require('node:os') as typeof import('node:os')).constants.signals as Record<string, number>;
+    return Object.keys(signals).find((name) => signals[name] === signal && ENDING.has(name));
+  }
+  return typeof signal === 'string' && ENDING.has(signal) ? signal : undefined;
+}
+
+export function collectBeforeEnds(recording: () => boolean): void {
+  let calls = 0;
+  const askFirst = (what: { worker: number } | { child: number; signal: string }): void => {
+    const binding = (globalThis as any)[BEFORE_END_BINDING];
+    if (typeof binding !== 'function' || !recording()) return;
+    const request: BeforeEnd = { ...what, phase: RELEASE_BEFORE_END + (calls++ % PHASES) };
+    try {
+      binding(JSON.stringify(request));
+      waitForRecorder(request.phase, BEFORE_END_WAIT_LIMIT_MS);
+    } catch { /* no inspector session: nothing to wait for */ }
+  };
+  onFirst('worker_threads', () => {
+    beforeCalls((workerThreads() as any).Worker?.prototype, 'terminate', (_args, worker: any) => {
+      const tid = worker?.threadId;
+      if (tid > 0) askFirst({ worker: tid });
+    });
+  });
+  onFirst('child_process', () => {
+    const { ChildProcess } = require('node:child_process') as typeof import('node:child_process');
+    beforeCalls(ChildProcess?.prototype, 'kill', (args, child: any) => {
+      const pid = child?.pid;
+      if (!(pid > 0) || child.exitCode !== null || child.signalCode !== null) return;
+      const signal = endingSignal(args[0]);
+      if (signal) askFirst({ child: pid, signal });
+    });
+  });
+}
+
+/** Runs `install` at the first message of diagnostics channel `name` (its module is loaded by then). */
+function onFirst(name: string, install: () => void): void {
+  let installed = false;
+  dc.subscribe(name, () => {
+    if (installed) return;
+    installed = true;
+    install();
+  });
+}
