@@ -29,7 +29,9 @@ const usage = async (): Promise<string> => (await import('./usage.js')).USAGE;
 async function main(argv: string[]): Promise<number> {
   hideCdpClientDeprecation();
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') { process.stdout.write(await usage() + '\n'); return command ? 0 : 2; }
+  if (!command || isHelp(command) || command === 'help') { process.stdout.write(await usage() + '\n'); return command ? 0 : 2; }
+  // `<command> --help`: attach, compare and matrix take no program, so anywhere; profile's is read before its program (splitProfileArgs).
+  if (command !== 'profile' && rest.some(isHelp)) { process.stdout.write(await usage() + '\n'); return 0; }
   if (command === 'matrix') return matrix(rest);
   if (command === 'attach') return (await import('./attach.js')).attachCommand(rest, await usage());
   if (command === 'compare') return (await import('./compare.js')).compareCommand(rest);
@@ -46,6 +48,7 @@ async function profile(args: string[]): Promise<number> {
     return 2;
   }
   const o = parsed.values;
+  if (o.help) { process.stdout.write(await usage() + '\n'); return 0; }
   const number = (name: string, v: string | undefined, min: number): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -131,11 +134,13 @@ const VALUE_OPTIONS = new Set(['json', 'html', 'sarif', 'trace', 'cpuprofile', '
 /** Value options that may be given more than once: their values are joined with ','. */
 const LIST_OPTIONS = new Set(['budget', 'fail-on']);
 const FLAG_OPTIONS = new Set(['include-node-modules', 'quiet']);
+const isHelp = (a: string): boolean => a === '--help' || a === '-h';
 
 /**
  * Our options may stand anywhere before `--` (`profile app.js --duration 10`); everything after
  * `--` goes to the program. An option we do not know, once the command has started, is the
- * command's own (`profile node --import tsx app.ts`).
+ * command's own (`profile node --import tsx app.ts`); so is `--help` (`-h`), which before the
+ * command asks for the usage (`values.help`).
  */
 export function splitProfileArgs(args: string[]): { values: Record<string, any>; command: string[] } {
   const values: Record<string, any> = {};
@@ -149,6 +154,7 @@ export function splitProfileArgs(args: string[]): { values: Record<string, any>;
       if (v === undefined) throw new Error(`--${m[1]} needs a value`);
       values[m[1]] = LIST_OPTIONS.has(m[1]) && values[m[1]] !== undefined ? `${values[m[1]]},${v}` : v;
     } else if (m && FLAG_OPTIONS.has(m[1]) && m[2] === undefined) values[m[1]] = true;
+    else if (isHelp(a) && command.length === 0) values.help = true;
     else if (a.startsWith('-') && command.length === 0) throw new Error(`unknown option '${a}'`);
     else command.push(a);
   }

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, FIXTURES, fixture, profile, reportOf } from './fixtures/harness.mjs';
@@ -76,10 +76,20 @@ describe('non-ASCII text from the program arrives intact', () => {
 
 describe('commands loaded on demand', () => {
   const cli = (...args) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 60_000 });
-  it('--help prints every command and option, exit 0', () => {
-    const r = cli('--help');
+  it('--help prints every command and option, exit 0; so does each command\'s --help (-h), before the program', () => {
+    for (const args of [['--help'], ['profile', '--help'], ['profile', '--json', 'r.json', '-h', 'app.js'], ['attach', '--help'], ['compare', 'a.json', '-h'], ['matrix', '--help']]) {
+      const r = cli(...args);
+      assert.equal(r.status, 0, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+      assert.equal(r.stderr, '', args.join(' '));
+      for (const text of ['concurrency-lens profile', 'Profile options:', '--html FILE', 'Attach options', 'concurrency-lens compare', '--fail-on KIND']) assert.ok(r.stdout.includes(text), `${args.join(' ')}: no '${text}' in:\n${r.stdout}`);
+    }
+  });
+  it("a --help after the program's name is the program's", () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'cl-help-')), 'args.js');
+    writeFileSync(script, 'console.log(process.argv.slice(2).join(" "))');
+    const r = cli('profile', '--quiet', script, '--help', '-h');
     assert.equal(r.status, 0, r.stderr);
-    for (const text of ['concurrency-lens profile', 'Profile options:', '--html FILE', 'Attach options', 'concurrency-lens compare', '--fail-on KIND']) assert.ok(r.stdout.includes(text), `no '${text}' in:\n${r.stdout}`);
+    assert.equal(r.stdout, '--help -h\n');
   });
   it('an unknown command or option prints the usage, exit 2', () => {
     for (const args of [['bogus'], ['profile', '--bogus', 'x.js']]) {
