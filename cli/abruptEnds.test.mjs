@@ -85,10 +85,10 @@ describe("a busy worker whose process is SIGKILLed by its parent's child.kill()"
   });
 });
 
-describe("a busy worker whose process is SIGKILLed by pid (process.kill(), as an outside supervisor would)", () => {
-  const s = runOnce('abrupt/busy-worker-killed.js', [], { programArgs: ['process.kill'] });
+describe("a busy worker whose process is SIGKILLed from outside (the shell's kill, as a supervisor or the OOM killer would)", () => {
+  const s = runOnce('abrupt/busy-worker-killed.js', [], { programArgs: ['outside'] });
   it('keeps the worker lane with the CPU it burned before its last chunk', () => {
-    assert.match(s.run.stdout, /worker burned \d+ ms; sending SIGKILL \(process.kill\)\nchild ended by SIGKILL/, s.run.stderr);
+    assert.match(s.run.stdout, /worker burned \d+ ms; sending SIGKILL \(outside\)\nchild ended by SIGKILL/, s.run.stderr);
     // 1200 ms of CPU; its chunks grew while it burned (100, 200, 400… ms), and the last one is lost.
     keptLane(reportOf(s.run), 'worker', 150);
   });
@@ -131,26 +131,27 @@ describe('terminate() with nothing to collect: a worker that has exited, one ter
   });
 });
 
-describe('kill() as the program sees it: signal 0, an unknown signal, by number through call(), after the exit', () => {
+describe('kill() and process.kill() as the program sees them: signal 0, an unknown signal, by number through call(), after the exit, by pid', () => {
   const s = runOnce('abrupt/kill-edges.js');
-  it('runs the program as it runs plain: the same kill() (name, length), answers, exceptions and exits', () => {
+  it('runs the program as it runs plain: the same kills (name, length), answers, exceptions and exits', () => {
     assert.equal(s.run.stdout, [
       'kill: /1', 'signal 0: true, killed true', 'unknown signal: ERR_UNKNOWN_SIGNAL', 'default: true, killed true',
-      'exit: null SIGTERM', 'after its exit: false', 'by number, through call(): true', 'exit: null SIGKILL', '',
+      'exit: null SIGTERM', 'after its exit: false', 'by number, through call(): true', 'exit: null SIGKILL',
+      'process.kill: kill/2', 'not a pid: ERR_INVALID_ARG_TYPE', 'liveness: true', 'by pid: true', 'exit: null SIGTERM', '',
     ].join('\n'), s.run.stderr);
     assert.equal(s.run.code, 0, s.run.stderr);
   });
-  it('keeps both children, each with its profile: neither ended abruptly', () => {
+  it('keeps the three children, each with its profile: none ended abruptly', () => {
     const report = reportOf(s.run);
-    assert.equal(lanesOf(report, 'process').length, 2, JSON.stringify(report.lanes));
+    assert.equal(lanesOf(report, 'process').length, 3, JSON.stringify(report.lanes));
     assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
   });
 });
 
-for (const signal of ['SIGTERM', 'SIGKILL']) {
-  describe(`a child process ended by ${signal} (child.kill()) while busy`, () => {
-    const s = runOnce('abrupt/killed-child.js', [], { programArgs: [signal, 'kill'] });
-    it('keeps the child lane with the CPU it burned, and states nothing lost: it made a seam before the kill() went on', () => {
+for (const [signal, how] of [['SIGTERM', 'kill'], ['SIGKILL', 'kill'], ['SIGTERM', 'process.kill']]) {
+  describe(`a child process ended by ${signal} (${how === 'kill' ? 'child.kill()' : 'process.kill(pid)'}) while busy`, () => {
+    const s = runOnce('abrupt/killed-child.js', [], { programArgs: [signal, how] });
+    it('keeps the child lane with the CPU it burned, and states nothing lost: it made a seam before the kill went on', () => {
       assert.match(s.run.stdout, new RegExp(`child ended by ${signal}`));
       const report = reportOf(s.run);
       keptLane(report, 'process', 200);
@@ -159,8 +160,23 @@ for (const signal of ['SIGTERM', 'SIGKILL']) {
   });
 }
 
-describe('a child process ended by SIGTERM by pid (process.kill()) while busy', () => {
-  const s = runOnce('abrupt/killed-child.js', [], { programArgs: ['SIGTERM', 'process.kill'] });
+describe('a child that shuts down by itself on SIGTERM (its handler works ~200 ms, then exits 0), ended with child.kill()', () => {
+  const s = runOnce('abrupt/sigterm-handler.js');
+  it('runs the program: the child shuts down and exits 0', () => {
+    assert.equal(s.run.stdout, 'up\nchild shut down (true)\nchild exited 0 null\n', s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it("is recorded as it runs on after the seam made before the kill(): its handler's work is a finding in its lane, nothing lost", () => {
+    const report = reportOf(s.run);
+    const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, 'shutdown-work'));
+    assert.ok(f, `no blocking-cpu at the handler's loop; findings:\n  ${describeFindings(report)}`);
+    assert.equal(report.lanes.find((l) => l.id === f.laneId)?.kind, 'process');
+    assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
+  });
+});
+
+describe("a child process ended by SIGTERM from outside (the shell's kill) while busy", () => {
+  const s = runOnce('abrupt/killed-child.js', [], { programArgs: ['SIGTERM', 'outside'] });
   it('keeps the child lane with the CPU it burned before the signal, and states its last chunk lost', () => {
     assert.match(s.run.stdout, /child ended by SIGTERM/);
     const report = reportOf(s.run);

@@ -13,8 +13,8 @@ export const EXIT_BINDING = '__concurrencyLensExit';
  * processes, then waits for the phase it names (payload: JSON BeforeEnd; recorder/probe/index.ts collectBeforeEnds).
  */
 export const BEFORE_END_BINDING = '__concurrencyLensBeforeEnd';
-/** What a BEFORE_END_BINDING call asks for: the collection of worker `worker` (a terminate()), or a seam in child process `child` (a kill() with `signal`). */
-export type BeforeEnd = { phase: number } & ({ worker: number } | { child: number; signal: string });
+/** What a BEFORE_END_BINDING call asks for: the collection of worker `worker` (a terminate()), or a seam in process `pid` (a kill() with `signal`). */
+export type BeforeEnd = { phase: number } & ({ worker: number } | { pid: number; signal: string });
 /**
  * Set (to "1") in the environment of the processes the probe starts itself (esbuild, transpiling
  * TypeScript), so the recorder's process tree leaves them out: they are not the program's.

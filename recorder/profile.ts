@@ -62,7 +62,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   // An interval the user chose (other than the default) is kept as it is.
   const collector = new ProfileCollector(baseIntervalUs, cores, status, (m) => warnings.push(m), {
     adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US,
-    // A recorded thread is about to signal its child `pid` (a kill()): that process streams out what it ran so far.
+    // A recorded thread is about to signal process `pid` (a kill()): that process, if recorded, streams out what it ran so far.
     beforeSignal: async (pid, signal) => { await processes.get(pid)?.main?.seamBeforeSignal(signal); },
   });
   const hooks = collector.hooks;

@@ -45,9 +45,9 @@ export interface RecorderHooks {
    */
   threadStarted?(target: Target, pid: number, tid: number): Promise<void>;
   /**
-   * A recorded thread is about to send `signal`, which ends a process by default, to its child
-   * process `pid` (a kill(): recorder/probe/beforeEnds.ts): resolves once that process, if
-   * recorded, has streamed out what it ran so far (ThreadRecorder.seamBeforeSignal).
+   * A recorded thread is about to send `signal`, which ends a process by default, to process
+   * `pid` (a kill(): recorder/probe/beforeEnds.ts): resolves once that process, if recorded, has
+   * streamed out what it ran so far (ThreadRecorder.seamBeforeSignal).
    */
   beforeSignal?(pid: number, signal: string): Promise<void>;
 }
@@ -75,10 +75,11 @@ const FLUSH_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.flush?.()`
  * A thread gone within this long of a seam made before its process was signalled, with no chunk
  * since, is taken as ended by that signal: what ran after the seam is not recorded, as for a
  * terminate()d worker after its collection, and it is not reported as an abrupt end. The time is
- * the recorder's, from sending the seam to seeing the thread gone: the parent's release and
+ * the recorder's, from sending the seam to seeing the thread gone: the signalling thread's release and
  * kill(), the signal, the connection's close (a few ms; more on a loaded machine, where the
  * recorder itself waits for a core). A thread that runs on after the signal (a SIGTERM handler)
- * has its next chunk end at the base interval (~100 ms), so that a chunk comes in between.
+ * has its next chunk end at the base interval (~100 ms; a busy worker's probe may make it longer,
+ * up to 1 s), so that a chunk comes in between.
  */
 const SIGNALLED_END_MS = 1000;
 
@@ -312,11 +313,11 @@ export class ThreadRecorder {
   }
 
   /**
-   * This process's parent is about to send it `signal`, which ends a process by default (a pool's
-   * kill(): recorder/probe/beforeEnds.ts): every thread of it streams out what it ran so far (its
+   * Another recorded thread is about to send this process `signal`, which ends a process by
+   * default (a pool's kill() of its worker process: recorder/probe/beforeEnds.ts): every thread of it streams out what it ran so far (its
    * probe writes its records, and its chunk in progress ends: seamNow). If the signal ends it, what
-   * is lost is only what ran after (the round trip of the parent's release: a few ms), as for a
-   * terminate()d worker, and it does not count as an abrupt end (see ended); if it runs on (a
+   * is lost is only what ran after (the round trip of the signalling thread's release: a few ms), as for a
+   * terminate()d worker, and it does not count as an abrupt end (see lost); if it runs on (a
    * SIGTERM handler), it is recorded as before.
    */
   async seamBeforeSignal(signal: string): Promise<void> {
@@ -624,20 +625,20 @@ export class ThreadRecorder {
    * - {worker: threadId}, a terminate(): that worker's probe writes its records and its last chunk
    *   is collected (both commands sent at once: the worker handles them in order, as interrupts if
    *   it is busy);
-   * - {child: pid, signal}, a kill(): that process, if recorded, streams out what it ran so far
+   * - {pid, signal}, a kill(): that process, if recorded, streams out what it ran so far
    *   (hooks.beforeSignal);
    * then this thread is released and the call goes on. A worker or process we do not record (not
    * attached yet, gone) is released at once.
    */
   private async beforeEnd(payload: string): Promise<void> {
     const t = performance.now();
-    let request: Partial<BeforeEnd> & { worker?: unknown; child?: unknown; signal?: unknown } = {};
+    let request: Partial<BeforeEnd> & { worker?: unknown; pid?: unknown; signal?: unknown } = {};
     try { request = JSON.parse(payload) ?? {}; } catch { /* released below */ }
     const phase = Number.isSafeInteger(request.phase) && request.phase! >= RELEASE_BEFORE_END ? request.phase! : RELEASE_BEFORE_END;
     let what: string;
-    if (request.child !== undefined) {
-      what = `child pid ${String(request.child)} seamed before its ${String(request.signal)}`;
-      if (typeof request.child === 'number' && typeof request.signal === 'string') await this.hooks.beforeSignal?.(request.child, request.signal).catch(() => undefined);
+    if (request.pid !== undefined) {
+      what = `pid ${String(request.pid)} seamed before its ${String(request.signal)}`;
+      if (typeof request.pid === 'number' && typeof request.signal === 'string') await this.hooks.beforeSignal?.(request.pid, request.signal).catch(() => undefined);
     } else {
       const w = this.root.findWorker(request.worker);
       what = `worker ${String(request.worker)} collected before its terminate()${w ? '' : ' (not recorded)'}`;

@@ -8,22 +8,26 @@
  *   write its records and ends its last chunk (collected as at the worker's own exit).
  * - `child.kill(signal)` with a signal that ends a process by default: pools end their worker
  *   processes so (vitest's forks pool: fork.kill(), then SIGKILL if it lingers; jest-worker's and
- *   workerpool's forced ends; node --test's timeouts). The recorder has every thread of the child
- *   write its records and makes a seam in each (its chunk in progress ends, the next starts): the
- *   child may also run on (a SIGTERM handler), recorded as before.
+ *   workerpool's forced ends; node --test's timeouts); and `process.kill(pid, signal)` of another
+ *   process (tree-kill and supervisors end a program's processes by pid). The recorder has every
+ *   thread of that process, if it records it, write its records and makes a seam in each (its
+ *   chunk in progress ends, the next starts): the process may also run on (a SIGTERM handler),
+ *   recorded as before.
  *
  * So before either call this thread calls the recorder's BEFORE_END_BINDING and waits, bounded,
  * in the gate it waits in at start and exit (arrival.ts); then the call goes on as made. A thread
  * or process the recorder does not record (not attached yet, gone, a launcher) is released at once.
  *
- * What the program sees: terminate and kill are Proxies of themselves (beforeCalls.ts), called
- * with the same `this` and arguments, their results and exceptions the same; a call is only later
- * by the recorder's round trip (~4–15 ms on a 2-core machine). Only while `recording()` (not once
- * this thread has been handed over at its exit), only where the recorder installed the binding
- * (not an attached process), never for a worker or child that has exited, nor for a kill() that
- * does not end a process by default (signal 0, SIGUSR1, SIGCONT, SIGSTOP…), and never longer than
- * BEFORE_END_WAIT_LIMIT_MS. Each is installed as the thread creates its first worker or child
- * process (Node's diagnostics channels): a thread loads neither module for this.
+ * What the program sees: terminate and the kills are Proxies of themselves (beforeCalls.ts),
+ * called with the same `this` and arguments, their results and exceptions the same; a call is only
+ * later by the recorder's round trip (~3–25 ms on a 2-core machine; ~1–2 ms for a process it does
+ * not record). Only while `recording()` (not once this thread has been handed over at its exit),
+ * only where the recorder installed the binding (not an attached process), never for a worker or
+ * child that has exited, for this process itself or a process group (a pid ≤ 0), nor for a kill
+ * that does not end a process by default (signal 0, SIGUSR1, SIGCONT, SIGSTOP…), and never longer
+ * than BEFORE_END_WAIT_LIMIT_MS. terminate() and child.kill() are installed as the thread creates
+ * its first worker or child process (Node's diagnostics channels): a thread loads neither module
+ * for this.
  */
 import * as dc from 'node:diagnostics_channel';
 import { waitForRecorder } from './arrival';
@@ -44,6 +48,7 @@ const ENDING = new Set(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SI
 export function endingSignal(signal: unknown): string | undefined {
   if (signal === undefined) return 'SIGTERM';
   if (typeof signal === 'number') {
+    if (signal === 0) return undefined; // a liveness check (the probe's own too: arrival.ts)
     const signals = (require('node:os') as typeof import('node:os')).constants.signals as Record<string, number>;
     return Object.keys(signals).find((name) => signals[name] === signal && ENDING.has(name));
   }
@@ -52,7 +57,7 @@ export function endingSignal(signal: unknown): string | undefined {
 
 export function collectBeforeEnds(recording: () => boolean): void {
   let calls = 0;
-  const askFirst = (what: { worker: number } | { child: number; signal: string }): void => {
+  const askFirst = (what: { worker: number } | { pid: number; signal: string }): void => {
     const binding = (globalThis as any)[BEFORE_END_BINDING];
     if (typeof binding !== 'function' || !recording()) return;
     const request: BeforeEnd = { ...what, phase: RELEASE_BEFORE_END + (calls++ % PHASES) };
@@ -73,8 +78,14 @@ export function collectBeforeEnds(recording: () => boolean): void {
       const pid = child?.pid;
       if (!(pid > 0) || child.exitCode !== null || child.signalCode !== null) return;
       const signal = endingSignal(args[0]);
-      if (signal) askFirst({ child: pid, signal });
+      if (signal) askFirst({ pid, signal });
     });
+  });
+  beforeCalls(process, 'kill', (args) => {
+    const pid = args[0];
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return;
+    const signal = endingSignal(args[1]);
+    if (signal) askFirst({ pid, signal });
   });
 }
 
