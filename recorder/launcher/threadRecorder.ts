@@ -82,6 +82,14 @@ const FLUSH_EXPRESSION = `globalThis[Symbol.for('concurrency-lens')]?.flush?.()`
  * up to 1 s), so that a chunk comes in between.
  */
 const SIGNALLED_END_MS = 1000;
+/**
+ * The longest a kill() is held for its seam (the probe's own limit is 1 s). A process blocked in
+ * a synchronous call (a pipe read, an execSync whose output it captures) handles no inspector
+ * command until the call returns, and a test runner's timeout may be killing it for just that: it
+ * is signalled after this long, and its last chunk is lost and stated as such. A seam takes ~3–30
+ * ms on a loaded 2-core machine.
+ */
+const SIGNAL_SEAM_WAIT_MS = 250;
 
 /**
  * Records one thread over CDP: starts the CPU profiler before any user code runs (the
@@ -638,7 +646,15 @@ export class ThreadRecorder {
     let what: string;
     if (request.pid !== undefined) {
       what = `pid ${String(request.pid)} seamed before its ${String(request.signal)}`;
-      if (typeof request.pid === 'number' && typeof request.signal === 'string') await this.hooks.beforeSignal?.(request.pid, request.signal).catch(() => undefined);
+      if (typeof request.pid === 'number' && typeof request.signal === 'string' && this.hooks.beforeSignal) {
+        let timer: NodeJS.Timeout | undefined;
+        const late = await Promise.race([
+          this.hooks.beforeSignal(request.pid, request.signal).then(() => false, () => false),
+          new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), SIGNAL_SEAM_WAIT_MS); }),
+        ]);
+        clearTimeout(timer);
+        if (late) what = `pid ${String(request.pid)} not seamed within ${SIGNAL_SEAM_WAIT_MS} ms before its ${request.signal}: released`;
+      }
     } else {
       const w = this.root.findWorker(request.worker);
       what = `worker ${String(request.worker)} collected before its terminate()${w ? '' : ' (not recorded)'}`;

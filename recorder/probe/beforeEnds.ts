@@ -20,8 +20,8 @@
  *
  * What the program sees: terminate and the kills are Proxies of themselves (beforeCalls.ts),
  * called with the same `this` and arguments, their results and exceptions the same; a call is only
- * later by the recorder's round trip (~3–25 ms on a 2-core machine; ~1–2 ms for a process it does
- * not record). Only while `recording()` (not once this thread has been handed over at its exit),
+ * later by the recorder's round trip (~3–30 ms on a 2-core machine; ~1–2 ms for a process it does
+ * not record; the recorder holds a kill() at most ~250 ms: threadRecorder.ts SIGNAL_SEAM_WAIT_MS). Only while `recording()` (not once this thread has been handed over at its exit),
  * only where the recorder installed the binding (not an attached process), never for a worker or
  * child that has exited, for this process itself or a process group (a pid ≤ 0), nor for a kill
  * that does not end a process by default (signal 0, SIGUSR1, SIGCONT, SIGSTOP…), and never longer
