@@ -179,6 +179,23 @@ describe('a child that shuts down by itself on SIGTERM (its handler works ~200 m
   });
 });
 
+describe('a child blocked in a synchronous call (execSync), ended with child.kill()', () => {
+  // No inspector command runs in it until the call returns: the seam cannot be made, the kill()
+  // goes on once the recorder gives up on it (threadRecorder.ts SIGNAL_SEAM_WAIT_MS), and what the
+  // child ran since its last chunk is lost. The report must say so, not take it for a seamed end.
+  const s = runOnce('abrupt/blocked-child-killed.js');
+  it('runs the program: the child ends by the signal', () => {
+    assert.match(s.run.stdout, /^child \d+ ended by SIGTERM\n$/, s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('states what of the child was lost', () => {
+    const report = reportOf(s.run);
+    const pid = /child (\d+)/.exec(s.run.stdout)?.[1];
+    const lost = lossWarnings(report).filter((w) => w.includes(`pid ${pid}`) && !/ worker \d/.test(w));
+    assert.equal(lost.length, 1, report.warnings.join('\n'));
+  });
+});
+
 describe("a child process ended by SIGTERM from outside (the shell's kill) while busy", () => {
   const s = runOnce('abrupt/killed-child.js', [], { programArgs: ['SIGTERM', 'outside'] });
   it('keeps the child lane with the CPU it burned before the signal, and states its last chunk lost', () => {
