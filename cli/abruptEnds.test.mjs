@@ -179,6 +179,22 @@ describe('a child that shuts down by itself on SIGTERM (its handler works ~200 m
   });
 });
 
+describe('a busy server behind `npm run` (its script execs node), ended with child.kill() of npm, which passes SIGTERM on', () => {
+  const s = runOnce('abrupt/npm-server-killed.js', [], { timeoutMs: 120_000 });
+  it('runs the program: npm and its server end by the signal', () => {
+    assert.match(s.run.stdout, /server burned \d+ ms; ending npm\nnpm ended by SIGTERM\n/, s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it("keeps the server's lane with its CPU, and states nothing lost: the recorder made its seam in the server under the launcher", () => {
+    const report = reportOf(s.run);
+    const server = lanesOf(report, 'process').find((l) => /server\.js/.test(l.label));
+    assert.ok(server, JSON.stringify(report.lanes));
+    assertBusy(server, 200);
+    // With the seam off (CONCURRENCY_LENS_MEASURE_OFF=signalSeams) its grown chunk is stated lost.
+    assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
+  });
+});
+
 describe('a child blocked in a synchronous call (execSync), ended with child.kill()', () => {
   // No inspector command runs in it until the call returns: the seam cannot be made, the kill()
   // goes on once the recorder gives up on it (threadRecorder.ts SIGNAL_SEAM_WAIT_MS), and what the

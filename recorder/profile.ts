@@ -19,6 +19,7 @@ import { ClientTarget, connectClient, bounded, loadCdpClient, warmCdpClient } fr
 import { ThreadRecorder } from './launcher/threadRecorder';
 import { readThreadLogs } from './launcher/threadLogs';
 import { startProcessTree } from './launcher/processTree';
+import { signalledProcesses } from './launcher/signalledProcesses';
 import { distFile } from './launcher/distFiles';
 import { INSTRUMENT_ERRORS } from './probe/instrumentFile';
 import { pruneStaleFiles, runDirPrefix } from './staleFiles';
@@ -62,8 +63,9 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   // An interval the user chose (other than the default) is kept as it is.
   const collector = new ProfileCollector(baseIntervalUs, cores, status, (m) => warnings.push(m), {
     adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US,
-    // A recorded thread is about to signal process `pid` (a kill()): that process, if recorded, streams out what it ran so far.
-    beforeSignal: async (pid, signal) => { await processes.get(pid)?.main?.seamBeforeSignal(signal); },
+    // A recorded thread is about to signal process `pid` (a kill()): the recorded processes it
+    // reaches (it, or those under a launcher or shell it is) stream out what they ran so far.
+    beforeSignal: async (pid, signal) => { await Promise.all(signalledProcesses(pid, processes).map((m) => m.seamBeforeSignal(signal))); },
   });
   const hooks = collector.hooks;
 
