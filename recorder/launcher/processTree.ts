@@ -44,6 +44,13 @@ function readStat(pid: number): Stat | undefined {
   };
 }
 
+/** The parent of `pid` (/proc/<pid>/stat), or undefined (gone, or no /proc here). */
+export function parentPid(pid: number): number | undefined {
+  if (procUnavailable()) return undefined;
+  const ppid = readStat(pid)?.ppid;
+  return Number.isInteger(ppid) ? ppid : undefined;
+}
+
 function readArgv(pid: number): string[] | undefined {
   const text = readProc(`/proc/${pid}/cmdline`, 'utf8');
   return text ? text.replace(/\0$/, '').split('\0') : undefined;

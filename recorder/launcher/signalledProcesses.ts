@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { parentPid } from './processTree';
 
 /** How far up from a recorded process its parents are followed (node → sh → npm → the signalled process, and a little more). */
 const MAX_DEPTH = 6;
@@ -16,7 +16,7 @@ export interface KnownProcess<R> { announcement: { ppid: number; launcher?: stri
  *   `parentOf` (a shell between them), reach `pid` within MAX_DEPTH steps.
  * One the signal does not reach (a launcher cannot pass SIGKILL on) is seamed for nothing: a round trip.
  */
-export function signalledProcesses<R>(pid: number, processes: ReadonlyMap<number, KnownProcess<R>>, parentOf: (pid: number) => number | undefined = procParent): R[] {
+export function signalledProcesses<R>(pid: number, processes: ReadonlyMap<number, KnownProcess<R>>, parentOf: (pid: number) => number | undefined = parentPid): R[] {
   const own = processes.get(pid);
   if (own?.main) return [own.main];
   if (own === undefined && parentOf(pid) === undefined) return []; // gone, or not ours to look under
@@ -32,13 +32,4 @@ export function signalledProcesses<R>(pid: number, processes: ReadonlyMap<number
     }
   }
   return under;
-}
-
-/** The parent of `pid` from /proc/<pid>/stat (Linux), or undefined (gone, or no /proc). */
-function procParent(pid: number): number | undefined {
-  let text: string;
-  try { text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1'); } catch { return undefined; }
-  const close = text.lastIndexOf(')');
-  const ppid = close < 0 ? NaN : Number(text.slice(close + 2).split(' ')[1]);
-  return Number.isInteger(ppid) ? ppid : undefined;
 }

@@ -1,7 +1,7 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
 import { CHUNK_MS_AT, EXIT_BINDING, BEFORE_END_BINDING, RELEASE_BEFORE_END, type BeforeEnd, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
 import type { SwitchSeams } from '../probe/loopSwitch';
-import { Target, WorkerTarget } from './target';
+import { Target, WorkerTarget, bounded } from './target';
 import { debugLog } from './debugLog';
 import { NO_OP_COMMAND } from './promptAcks';
 import { measureOff } from '../measureOff';
@@ -330,8 +330,9 @@ export class ThreadRecorder {
    */
   async seamBeforeSignal(signal: string): Promise<void> {
     if (measureOff('signalSeams')) return;
+    // Workers' workers too, wherever Node attached them (as flushProbes and findWorker go).
     const live = [...this.workers.values()].filter((w) => w.recorder && !w.target.isGone);
-    await Promise.all([this.seamNow(signal), ...live.map((w) => w.recorder!.seamNow(signal))]);
+    await Promise.all([this.seamNow(signal), ...live.map((w) => w.recorder!.seamBeforeSignal(signal))]);
   }
 
   /** The probe writes its records and the chunk in progress ends (the next starts), both asked at once and waited for; the next rotation is timed from here. */
@@ -647,13 +648,9 @@ export class ThreadRecorder {
     if (request.pid !== undefined) {
       what = `pid ${String(request.pid)} seamed before its ${String(request.signal)}`;
       if (typeof request.pid === 'number' && typeof request.signal === 'string' && this.hooks.beforeSignal) {
-        let timer: NodeJS.Timeout | undefined;
-        const late = await Promise.race([
-          this.hooks.beforeSignal(request.pid, request.signal).then(() => false, () => false),
-          new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), SIGNAL_SEAM_WAIT_MS); }),
-        ]);
-        clearTimeout(timer);
-        if (late) what = `pid ${String(request.pid)} not seamed within ${SIGNAL_SEAM_WAIT_MS} ms before its ${request.signal}: released`;
+        let done = false;
+        await bounded(this.hooks.beforeSignal(request.pid, request.signal).finally(() => { done = true; }), SIGNAL_SEAM_WAIT_MS);
+        if (!done) what = `pid ${String(request.pid)} not seamed within ${SIGNAL_SEAM_WAIT_MS} ms before its ${request.signal}: released`;
       }
     } else {
       const w = this.root.findWorker(request.worker);
