@@ -335,9 +335,15 @@ export class ThreadRecorder {
     await Promise.all([this.seamNow(signal), ...live.map((w) => w.recorder!.seamBeforeSignal(signal))]);
   }
 
-  /** The probe writes its records and the chunk in progress ends (the next starts), both asked at once and waited for; the next rotation is timed from here. */
+  /**
+   * The probe writes its records and the chunk in progress ends (the next starts), both asked at
+   * once and waited for; the next rotation is timed from here. A thread being collected (its exit
+   * announced as the kill() comes: a vitest fork ending by itself) is waited for instead: a signal
+   * during its collection ended it with the collection half done (its last chunk lost).
+   */
   private async seamNow(signal: string): Promise<void> {
-    if (this.collected || !this.running) return;
+    if (this.collected) { await this.queue.catch(() => undefined); return; }
+    if (!this.running) return;
     this.target.hurry?.(); // a rotation in flight: answered at once
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
     const sentAt = performance.now();
