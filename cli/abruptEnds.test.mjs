@@ -195,6 +195,23 @@ describe('a busy server behind `npm run` (its script execs node), ended with chi
   });
 });
 
+describe("a web server launched as Playwright does (through a shell, detached) with a helper process of its own, ended with process.kill(-pid, 'SIGKILL')", () => {
+  const s = runOnce('abrupt/group-killed.js');
+  it('runs the program: the whole group ends by the signal', () => {
+    assert.match(s.run.stdout, /killing group \d+\nshell ended by SIGKILL\n/, s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it("keeps the server's and the helper's lanes with their CPU, and states nothing lost: the recorder made its seam in every recorded process of the group", () => {
+    const report = reportOf(s.run);
+    const lanes = lanesOf(report, 'process').filter((l) => !/\bsh\b/.test(l.label));
+    assert.equal(lanes.length, 2, JSON.stringify(report.lanes));
+    // Each burned >= 600 ms of CPU before the signal.
+    for (const lane of lanes) assertBusy(lane, 400);
+    // With the seam off (CONCURRENCY_LENS_MEASURE_OFF=signalSeams) both last chunks are stated lost.
+    assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
+  });
+});
+
 describe('a child blocked in a synchronous call (execSync), ended with child.kill()', () => {
   // No inspector command runs in it until the call returns: the seam cannot be made, the kill()
   // goes on once the recorder gives up on it (threadRecorder.ts SIGNAL_SEAM_WAIT_MS), and what the

@@ -13,7 +13,11 @@ export const EXIT_BINDING = '__concurrencyLensExit';
  * processes, then waits for the phase it names (payload: JSON BeforeEnd; recorder/probe/index.ts collectBeforeEnds).
  */
 export const BEFORE_END_BINDING = '__concurrencyLensBeforeEnd';
-/** What a BEFORE_END_BINDING call asks for: the collection of worker `worker` (a terminate()), or a seam in process `pid` (a kill() with `signal`). */
+/**
+ * What a BEFORE_END_BINDING call asks for: the collection of worker `worker` (a terminate()), or a
+ * seam in the processes a kill() with `signal` reaches: `pid` as kill(2) takes it (below -1: the
+ * process group -pid).
+ */
 export type BeforeEnd = { phase: number } & ({ worker: number } | { pid: number; signal: string });
 /**
  * Set (to "1") in the environment of the processes the probe starts itself (esbuild, transpiling

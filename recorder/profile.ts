@@ -65,7 +65,11 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     adaptiveSampling: baseIntervalUs === DEFAULT_SAMPLING_US,
     // A recorded thread is about to signal process `pid` (a kill()): the recorded processes it
     // reaches (it, or those under a launcher or shell it is) stream out what they ran so far.
-    beforeSignal: async (pid, signal) => { await Promise.all(signalledProcesses(pid, processes).map((m) => m.seamBeforeSignal(signal))); },
+    beforeSignal: async (pid, signal) => {
+      const reached = signalledProcesses(pid, processes);
+      await Promise.all(reached.map((m) => m.seamBeforeSignal(signal)));
+      return reached.length;
+    },
   });
   const hooks = collector.hooks;
 

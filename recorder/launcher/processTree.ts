@@ -29,7 +29,7 @@ function readProc(file: string, encoding: BufferEncoding = 'latin1'): string | u
   catch { return undefined; } finally { fs.closeSync(fd); }
 }
 
-interface Stat { ppid: number; comm: string; userTicks: number; systemTicks: number; startTicks: number; rssPages: number }
+interface Stat { ppid: number; pgrp: number; comm: string; userTicks: number; systemTicks: number; startTicks: number; rssPages: number }
 
 /** Fields of /proc/<pid>/stat (comm may hold spaces and parentheses: split after the last ')'). */
 function readStat(pid: number): Stat | undefined {
@@ -40,7 +40,7 @@ function readStat(pid: number): Stat | undefined {
   const f = text.slice(close + 2).split(' '); // f[0] is field 3 (state)
   return {
     comm: text.slice(text.indexOf('(') + 1, close),
-    ppid: Number(f[1]), userTicks: Number(f[11]), systemTicks: Number(f[12]), startTicks: Number(f[19]), rssPages: Number(f[21]),
+    ppid: Number(f[1]), pgrp: Number(f[2]), userTicks: Number(f[11]), systemTicks: Number(f[12]), startTicks: Number(f[19]), rssPages: Number(f[21]),
   };
 }
 
@@ -49,6 +49,13 @@ export function parentPid(pid: number): number | undefined {
   if (procUnavailable()) return undefined;
   const ppid = readStat(pid)?.ppid;
   return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+/** The process group of `pid` (/proc/<pid>/stat), or undefined (gone, or no /proc here). */
+export function processGroup(pid: number): number | undefined {
+  if (procUnavailable()) return undefined;
+  const pgrp = readStat(pid)?.pgrp;
+  return Number.isInteger(pgrp) ? pgrp : undefined;
 }
 
 function readArgv(pid: number): string[] | undefined {

@@ -30,4 +30,18 @@ describe('signalledProcesses: the recorded processes a signal to a pid reaches',
   it('a pid that is gone: none', () => {
     assert.deepEqual(signalledProcesses(70, processes, parentOf), []);
   });
+  it('a process group (a pid below -1): every recorded process in it, launchers and shells aside', () => {
+    // Group 20 (npm's: started detached), holding npm, its shell and the server; the program and its worker process in group 10.
+    const groups = new Map([[10, 10], [20, 20], [30, 20], [40, 20], [50, 10]]);
+    const groupOf = (pid: number) => groups.get(pid);
+    assert.deepEqual(signalledProcesses(-20, processes, parentOf, groupOf), ['server']);
+    assert.deepEqual(signalledProcesses(-10, processes, parentOf, groupOf), ['program', 'worker process']);
+    assert.deepEqual(signalledProcesses(-99, processes, parentOf, groupOf), []);
+    // Without /proc no group is known: none.
+    assert.deepEqual(signalledProcesses(-20, processes, parentOf, () => undefined), []);
+  });
+  it('this process\'s own group or every process (0, -1): none', () => {
+    assert.deepEqual(signalledProcesses(0, processes, parentOf, () => 10), []);
+    assert.deepEqual(signalledProcesses(-1, processes, parentOf, () => 10), []);
+  });
 });

@@ -76,11 +76,11 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   });
 }
 
-/** Resolves when `work` does or after `limitMs`, whichever comes first (never rejects). */
-export function bounded(work: Promise<unknown>, limitMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, limitMs);
-    work.then(() => { clearTimeout(timer); resolve(); }, () => { clearTimeout(timer); resolve(); });
+/** Resolves with what `work` resolves to, or undefined after `limitMs` or if it rejects, whichever comes first (never rejects). */
+export function bounded<T>(work: Promise<T>, limitMs: number): Promise<T | undefined> {
+  return new Promise<T | undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), limitMs);
+    work.then((value) => { clearTimeout(timer); resolve(value); }, () => { clearTimeout(timer); resolve(undefined); });
   });
 }
 

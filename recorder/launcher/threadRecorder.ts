@@ -45,11 +45,12 @@ export interface RecorderHooks {
    */
   threadStarted?(target: Target, pid: number, tid: number): Promise<void>;
   /**
-   * A recorded thread is about to send `signal`, which ends a process by default, to process
-   * `pid` (a kill(): recorder/probe/beforeEnds.ts): resolves once that process, if recorded, has
-   * streamed out what it ran so far (ThreadRecorder.seamBeforeSignal).
+   * A recorded thread is about to send `signal`, which ends a process by default, to `pid` as
+   * kill(2) takes it (below -1: a process group; recorder/probe/beforeEnds.ts): resolves once the
+   * recorded processes it reaches have streamed out what they ran so far (ThreadRecorder.seamBeforeSignal),
+   * to how many.
    */
-  beforeSignal?(pid: number, signal: string): Promise<void>;
+  beforeSignal?(pid: number, signal: string): Promise<number>;
 }
 
 /**
@@ -640,8 +641,8 @@ export class ThreadRecorder {
    * - {worker: threadId}, a terminate(): that worker's probe writes its records and its last chunk
    *   is collected (both commands sent at once: the worker handles them in order, as interrupts if
    *   it is busy);
-   * - {pid, signal}, a kill(): that process, if recorded, streams out what it ran so far
-   *   (hooks.beforeSignal);
+   * - {pid, signal}, a kill(): the recorded processes it reaches (that process, those under a
+   *   launcher, or a process group's: pid below -1) stream out what they ran so far (hooks.beforeSignal);
    * then this thread is released and the call goes on. A worker or process we do not record (not
    * attached yet, gone) is released at once.
    */
@@ -652,11 +653,13 @@ export class ThreadRecorder {
     const phase = Number.isSafeInteger(request.phase) && request.phase! >= RELEASE_BEFORE_END ? request.phase! : RELEASE_BEFORE_END;
     let what: string;
     if (request.pid !== undefined) {
-      what = `pid ${String(request.pid)} seamed before its ${String(request.signal)}`;
+      const whom = typeof request.pid === 'number' && request.pid < -1 ? `process group ${-request.pid}` : `pid ${String(request.pid)}`;
+      what = `${whom} seamed before its ${String(request.signal)}`;
       if (typeof request.pid === 'number' && typeof request.signal === 'string' && this.hooks.beforeSignal) {
         let done = false;
-        await bounded(this.hooks.beforeSignal(request.pid, request.signal).finally(() => { done = true; }), SIGNAL_SEAM_WAIT_MS);
-        if (!done) what = `pid ${String(request.pid)} not seamed within ${SIGNAL_SEAM_WAIT_MS} ms before its ${request.signal}: released`;
+        const seamed = await bounded(this.hooks.beforeSignal(request.pid, request.signal).finally(() => { done = true; }), SIGNAL_SEAM_WAIT_MS);
+        if (seamed === 0) what = `${whom}: no recorded process to seam before its ${request.signal}`;
+        if (!done) what = `${whom} not seamed within ${SIGNAL_SEAM_WAIT_MS} ms before its ${request.signal}: released`;
       }
     } else {
       const w = this.root.findWorker(request.worker);

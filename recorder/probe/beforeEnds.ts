@@ -9,10 +9,11 @@
  * - `child.kill(signal)` with a signal that ends a process by default: pools end their worker
  *   processes so (vitest's forks pool: fork.kill(), then SIGKILL if it lingers; jest-worker's and
  *   workerpool's forced ends; node --test's timeouts); and `process.kill(pid, signal)` of another
- *   process (tree-kill and supervisors end a program's processes by pid). The recorder has every
- *   thread of that process, if it records it, write its records and makes a seam in each (its
- *   chunk in progress ends, the next starts): the process may also run on (a SIGTERM handler),
- *   recorded as before.
+ *   process (tree-kill and supervisors end a program's processes by pid), or of a process group
+ *   (`process.kill(-pgid, signal)`: Playwright ends a web server it launched, detached, so). The
+ *   recorder has every thread of each process it records that the signal reaches write its records
+ *   and makes a seam in each (its chunk in progress ends, the next starts): the process may also run
+ *   on (a SIGTERM handler), recorded as before.
  *
  * So before either call this thread calls the recorder's BEFORE_END_BINDING and waits, bounded,
  * in the gate it waits in at start and exit (arrival.ts); then the call goes on as made. A thread
@@ -23,7 +24,7 @@
  * later by the recorder's round trip (~3–30 ms on a 2-core machine; ~1–2 ms for a process it does
  * not record; the recorder holds a kill() at most ~250 ms: threadRecorder.ts SIGNAL_SEAM_WAIT_MS). Only while `recording()` (not once this thread has been handed over at its exit),
  * only where the recorder installed the binding (not an attached process), never for a worker or
- * child that has exited, for this process itself or a process group (a pid ≤ 0), nor for a kill
+ * child that has exited, for this process itself, its own group or every process (pid 0 or -1), nor for a kill
  * that does not end a process by default (signal 0, SIGUSR1, SIGCONT, SIGSTOP…), and never longer
  * than BEFORE_END_WAIT_LIMIT_MS. terminate() and child.kill() are installed as the thread creates
  * its first worker or child process (Node's diagnostics channels): a thread loads neither module
@@ -83,7 +84,9 @@ export function collectBeforeEnds(recording: () => boolean): void {
   });
   beforeCalls(process, 'kill', (args) => {
     const pid = args[0];
-    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return;
+    // A pid below -1 is a process group (kill(2)): Playwright ends a web server it launched, and
+    // everything that server started, with process.kill(-pid, 'SIGKILL').
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || (pid <= 0 && pid >= -1) || pid === process.pid) return;
     const signal = endingSignal(args[1]);
     if (signal) askFirst({ pid, signal });
   });
