@@ -44,19 +44,17 @@ function readStat(pid: number): Stat | undefined {
   };
 }
 
-/** The parent of `pid` (/proc/<pid>/stat), or undefined (gone, or no /proc here). */
-export function parentPid(pid: number): number | undefined {
+/** A numeric field of `pid`'s /proc/<pid>/stat, or undefined (gone, or no /proc here). */
+function statField(pid: number, field: 'ppid' | 'pgrp'): number | undefined {
   if (procUnavailable()) return undefined;
-  const ppid = readStat(pid)?.ppid;
-  return Number.isInteger(ppid) ? ppid : undefined;
+  const value = readStat(pid)?.[field];
+  return Number.isInteger(value) ? value : undefined;
 }
 
-/** The process group of `pid` (/proc/<pid>/stat), or undefined (gone, or no /proc here). */
-export function processGroup(pid: number): number | undefined {
-  if (procUnavailable()) return undefined;
-  const pgrp = readStat(pid)?.pgrp;
-  return Number.isInteger(pgrp) ? pgrp : undefined;
-}
+/** The parent of `pid`, or undefined (gone, or no /proc here). */
+export const parentPid = (pid: number): number | undefined => statField(pid, 'ppid');
+/** The process group of `pid`, or undefined (gone, or no /proc here). */
+export const processGroup = (pid: number): number | undefined => statField(pid, 'pgrp');
 
 function readArgv(pid: number): string[] | undefined {
   const text = readProc(`/proc/${pid}/cmdline`, 'utf8');

@@ -656,10 +656,10 @@ export class ThreadRecorder {
       const whom = typeof request.pid === 'number' && request.pid < -1 ? `process group ${-request.pid}` : `pid ${String(request.pid)}`;
       what = `${whom} seamed before its ${String(request.signal)}`;
       if (typeof request.pid === 'number' && typeof request.signal === 'string' && this.hooks.beforeSignal) {
-        let done = false;
-        const seamed = await bounded(this.hooks.beforeSignal(request.pid, request.signal).finally(() => { done = true; }), SIGNAL_SEAM_WAIT_MS);
+        // undefined: the hook did not answer within the wait (it does not reject).
+        const seamed = await bounded(this.hooks.beforeSignal(request.pid, request.signal), SIGNAL_SEAM_WAIT_MS);
         if (seamed === 0) what = `${whom}: no recorded process to seam before its ${request.signal}`;
-        if (!done) what = `${whom} not seamed within ${SIGNAL_SEAM_WAIT_MS} ms before its ${request.signal}: released`;
+        if (seamed === undefined) what = `${whom} not seamed within ${SIGNAL_SEAM_WAIT_MS} ms before its ${request.signal}: released`;
       }
     } else {
       const w = this.root.findWorker(request.worker);
