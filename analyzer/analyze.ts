@@ -281,6 +281,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
   const lags = [];
   for (let i = 0; i < m.ticks.length; i += TICK.size) lags.push(m.ticks[i + TICK.lagMs]);
   const instrumentingMs = m.lastChunk?.ownLoadMs ?? 0;
+  const profileChunksMs = m.lastChunk?.ownChunkMs ?? 0;
   return {
     id: `${m.pid}:${m.tid}`, kind, pid: m.pid, threadId: m.tid, label,
     startMs: round(startMs, 3), endMs: round(endMs, 3), busyMs: round(busyMs),
@@ -293,6 +294,7 @@ function laneOf(m: ThreadModel, mainPid: number | undefined, launcher: string | 
     maxRssKb: usage && m.tid === 0 ? usage.maxRSS : undefined,
     lagMs: lags.length ? { p50: round(percentile(lags, 50), 2), p99: round(percentile(lags, 99), 2), max: round(maxOf(lags), 2) } : undefined,
     ...(instrumentingMs >= 0.5 ? { instrumentingMs: round(instrumentingMs, 1) } : {}),
+    ...(profileChunksMs >= 0.5 ? { profileChunksMs: round(profileChunksMs, 1) } : {}),
     ...(launcher ? { launcher } : {}),
   };
 }

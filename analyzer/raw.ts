@@ -202,6 +202,7 @@ export type ProbeRecord =
       /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;
       /** Ms the probe has spent so far on the program's files as this thread loaded them: instrumenting, transpiling, registering their sites (recorder/probe/ownTime.ts; the report's Lane.instrumentingMs). The lag ticks leave it out. */ ownLoadMs?: number;
+      /** Ms the probe has spent so far ending and starting this thread's CPU profile chunks: V8 builds and serializes each ended chunk's profile on the thread (recorder/probe/ownTime.ts; the report's Lane.profileChunksMs). The lag ticks leave it out. */ ownChunkMs?: number;
       /** HTTP requests finished since the last chunk (recorder/probe/httpRequests.ts). */ requests?: RawRequestsChunk }
   | { t: 'spawn'; kind: 'worker' | 'process'; threadId?: number; pid?: number; file?: string; args?: string[]; at: number; frame?: { url: string; line: number; column: number } }
   | { t: 'startupDone'; at: number }

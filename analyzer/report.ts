@@ -137,9 +137,18 @@ export interface Lane {
    * but a plain run would not have: `lagMs` leaves it out. Absent when under 0.5 ms.
    */
   instrumentingMs?: number;
+  /**
+   * Time the profiler spent on this thread ending and starting its CPU profile chunks (it streams
+   * each thread's profile in chunks: recorder/probe/threadGauges.ts): V8 builds and serializes
+   * each ended chunk's profile on the thread, in time that grows with the chunk's distinct stacks
+   * (milliseconds to tens of milliseconds a chunk in a program with a large, varied code base). It
+   * held the event loop, but a plain run would not have: `lagMs` leaves it out. Absent when
+   * under 0.5 ms.
+   */
+  profileChunksMs?: number;
 }
 
-/** From this much Lane.instrumentingMs, the CLI's summary and the timeline's lane tooltip say the lag left it out. */
+/** From this much Lane.instrumentingMs (or Lane.profileChunksMs), the CLI's summary and the timeline's lane tooltip say the lag left it out. */
 export const INSTRUMENTING_NOTE_MS = 5;
 
 export interface Metrics {

@@ -18,9 +18,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const manyProcesses = report.lanes.filter((l) => l.threadId === 0).length > 1;
   const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
   lines.push(`wall ${formatMs(p.wallMs)} · user ${formatMs(p.userCpuMs)} · system ${formatMs(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
-  // The lag leaves out the profiler's own work as the files loaded (Lane.instrumentingMs): said when it was noticeable.
-  const instrumenting = main && !main.launcher && (main.instrumentingMs ?? 0) >= INSTRUMENTING_NOTE_MS ? ` (leaves out ${formatMs(main.instrumentingMs!)} the profiler spent instrumenting files as they loaded)` : '';
-  lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms${instrumenting} · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
+  lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms${main && !main.launcher ? lagLeavesOut(main) : ''} · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
   lines.push(`concurrency max ${m.maxConcurrency}${m.maxQueued ? ` (+ ${m.maxQueued} queued)` : ''} · mean ${m.meanConcurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));
   const workers = report.lanes.filter((l) => l.kind === 'worker').length;
@@ -74,3 +72,13 @@ function mb(kb: number): string {
   return `${Math.round(kb / 1024)} MB`;
 }
 
+/**
+ * The profiler's own work on the main thread that its lag leaves out (Lane.instrumentingMs,
+ * Lane.profileChunksMs), as " (leaves out …)", each part when it was noticeable; else ''.
+ */
+function lagLeavesOut(main: Report['lanes'][number]): string {
+  const parts: string[] = [];
+  if ((main.instrumentingMs ?? 0) >= INSTRUMENTING_NOTE_MS) parts.push(`${formatMs(main.instrumentingMs!)} the profiler spent instrumenting files as they loaded`);
+  if ((main.profileChunksMs ?? 0) >= INSTRUMENTING_NOTE_MS) parts.push(`${formatMs(main.profileChunksMs!)} ${parts.length ? 'it' : 'the profiler'} spent ending its CPU profile chunks`);
+  return parts.length ? ` (leaves out ${parts.join(' and ')})` : '';
+}

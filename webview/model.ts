@@ -161,6 +161,7 @@ function laneTitle(l: Report['lanes'][number]): string {
   if (l.lagMs) busy.push(`lag p99 ${formatMs(l.lagMs.p99)}`);
   lines.push(busy.join(' · '));
   if ((l.instrumentingMs ?? 0) >= INSTRUMENTING_NOTE_MS) lines.push(`the profiler spent ${formatMs(l.instrumentingMs!)} instrumenting files as they loaded: not in the lag`);
+  if ((l.profileChunksMs ?? 0) >= INSTRUMENTING_NOTE_MS) lines.push(`the profiler spent ${formatMs(l.profileChunksMs!)} ending its CPU profile chunks: not in the lag`);
   if (l.exitCode !== undefined && l.exitCode !== null) lines.push(`exit code ${l.exitCode}`);
   return lines.join('\n');
 }

@@ -27,7 +27,7 @@ import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
-import { ownLoadMs } from './ownTime';
+import { ownLoadMs, ownChunkMs, ownWorkMs } from './ownTime';
 import { pauseSamplingInHandOvers, beforeExecve } from './handOver';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { now, clockAnchors, ownSetTimeout, ownNextTick } from './clock';
@@ -128,7 +128,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
         t: 'chunk', at: t0, ticks: pendingTicks.splice(0), marks: runtime.taskMarks.splice(0),
         agg: withAgg ? runtime.aggregates() : undefined, usage: process.resourceUsage(), cpu: process.cpuUsage(),
         threadCpuMs: threadRunMs(), mainModule: require.main?.filename ?? workerEntryFile() ?? firstCompiledFile(), final,
-        ownLoadMs: ownLoadMs(),
+        ownLoadMs: ownLoadMs(), ownChunkMs: ownChunkMs(),
         requests: requests.take((rows) => log.writeRequests(rows)),
       });
       if (withAgg) aggDueAt = now() + (now() - t0) * 100;
@@ -247,12 +247,12 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
   /** ~100 ms: what a thread that is terminate()d or killed can lose. */
   const FLUSH_EVERY_TICKS = Math.max(1, Math.round(100 / tickMs));
   // The next tick's deadline: `tickMs` from when it is set. The probe's own work since then
-  // (instrumenting, transpiling: ownTime.ts) held the loop but is not the program's: it moves
+  // (instrumenting, transpiling, ending profile chunks: ownTime.ts) held the loop but is not the program's: it moves
   // the deadline, so the tick's lag is measured as if that work had not happened.
   let expected = 0;
   let ownAtExpected = 0;
-  const setDeadline = () => { expected = now() + tickMs; ownAtExpected = ownLoadMs(); };
-  const due = () => expected + (ownLoadMs() - ownAtExpected);
+  const setDeadline = () => { expected = now() + tickMs; ownAtExpected = ownWorkMs(); };
+  const due = () => expected + (ownWorkMs() - ownAtExpected);
   setDeadline(); // from the hand-over
   let started = false;
   closePendingTick = (rt) => {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { profileChunker } from './threadGauges';
 import { now } from './clock';
+import { asOwnWork, ownChunkMs, ownLoadMs, ownWorkMs } from './ownTime';
 import { profileChunkExpression, titleReading, PROFILE_CHUNK_PREFIX, WANTED_CPU_AT, CHUNK_MS_AT } from '../probeOptions';
 
 // The probe's side of the chunk rotation, on a console that records its calls (the real V8
@@ -101,5 +102,20 @@ describe('profileChunker', () => {
     const chunk = profileChunker({ profile: (t) => calls.push(`start ${t}`), profileEnd: (t) => calls.push(`end ${t}`) }, () => 0);
     chunk(0, 1);
     assert.deepEqual(calls, []);
+  });
+
+  it("counts the time V8 takes to end and start its chunks as the probe's own (the lag ticks leave it out)", () => {
+    const busy = (ms: number) => { const t = now(); while (now() - t < ms); };
+    const chunk = profileChunker({ profile: () => busy(2), profileEnd: () => busy(15) }, () => 0, true);
+    const [chunks, load] = [ownChunkMs(), ownLoadMs()];
+    chunk(2, 1);
+    assert.ok(ownChunkMs() - chunks >= 17, `${ownChunkMs() - chunks} ms counted for a 17 ms seam`);
+    assert.equal(ownLoadMs(), load, "a seam is not the program's files' loading");
+    assert.equal(ownWorkMs(), ownLoadMs() + ownChunkMs());
+    // A seam inside other own work (the recorder's rotation interrupting an instrumenting pass) counts once, as that work.
+    const before = [ownChunkMs(), ownLoadMs()];
+    asOwnWork(() => { busy(3); chunk(3, 2); });
+    assert.equal(ownChunkMs(), before[0]);
+    assert.ok(ownLoadMs() - before[1] >= 20, `${ownLoadMs() - before[1]} ms counted for 3 ms of instrumenting and a 17 ms seam`);
   });
 });

@@ -1,6 +1,7 @@
 import { PROFILE_CHUNK_PREFIX, FIRST_CHUNK_TITLE, CHUNK_MS_AT, type SeamReading } from '../probeOptions';
 import { threadRunMs, threadWantedMs } from './threadCpuClock';
 import { now, monotonicUs } from './clock';
+import { asOwnWork } from './ownTime';
 import type { ProbeRuntime } from './runtime';
 import type { Chunker } from './loopSwitch';
 import type { PausableChunks } from './handOver';
@@ -61,8 +62,12 @@ export function poolRequests(): number {
  * wanted a CPU (how long its next chunk lasts: recorder/launcher/chunkPacing.ts).
  */
 export function profileChunker(v8Console: { profile(label: string): void; profileEnd(label: string): void }, requestsServed: () => number, firstChunkRunning = false): Chunker & PausableChunks & { announced(start: number, end: number): SeamReading; pacedBy(nextChunkMs: (reading: SeamReading) => number): void } {
-  const profile = v8Console.profile.bind(v8Console);
-  const profileEnd = v8Console.profileEnd.bind(v8Console);
+  // The probe's own work, which the lag ticks leave out (ownTime.ts): ending a chunk makes V8
+  // build and serialize its profile on this thread, for milliseconds in a wide profile.
+  const v8Start = v8Console.profile.bind(v8Console);
+  const v8End = v8Console.profileEnd.bind(v8Console);
+  const profile = (title: string) => asOwnWork(() => v8Start(title), 'chunks');
+  const profileEnd = (title: string) => asOwnWork(() => v8End(title), 'chunks');
   /** Chunks this thread started, and the title of the one running (the recorder's expressions carry no numbers: profileChunkExpression). */
   let started = firstChunkRunning ? 1 : 0;
   let running: string | undefined = firstChunkRunning ? FIRST_CHUNK_TITLE : undefined;
