@@ -106,3 +106,13 @@ test("a lane's tooltip says what the lag left out: the profiler's instrumenting,
   assert.match(of(0), /the profiler spent 312 ms instrumenting files as they loaded: not in the lag/);
   assert.doesNotMatch(of(1), /instrumenting/);
 });
+
+test("a lane's tooltip says the lag left out the profiler's chunk ends too, from 5 ms", () => {
+  const r = syntheticReport({ lanes: 2, spans: 10 });
+  r.lanes[0].profileChunksMs = 86;
+  r.lanes[1].profileChunksMs = 2.4;
+  const titles = buildModel(r).processes.flatMap((p) => p.lanes.map((l) => ({ lane: l.lane, title: l.title })));
+  const of = (lane: number) => titles.find((t) => t.lane === lane)!.title;
+  assert.match(of(0), /the profiler spent 86.0 ms ending its CPU profile chunks: not in the lag/);
+  assert.doesNotMatch(of(1), /profile chunks/);
+});
