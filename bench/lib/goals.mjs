@@ -84,6 +84,7 @@ export const GOALS = [
   })),
   // No goal in the issue: shown for context.
   ratio('cpu', 'whole-command ratio, CPU-bound (fib)', 'cpu', null),
+  ratio('real-jest', 'real program: npx jest', 'jest', null),
   {
     id: 'fixed-cost-no-extra-ca', figure: 'fixed cost with NODE_EXTRA_CA_CERTS unset', goal: '—', needs: ['empty-no-extra-ca'],
     compute: ({ 'empty-no-extra-ca': e }) => ({ ...walls(e), measured: fmtDeltaMs(e.deltaMs), floor: fmtDeltaMs(e.floor.deltaMs), ...verdicts(e.deltaMs, e.floor.deltaMs, null) }),

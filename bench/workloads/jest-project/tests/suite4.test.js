@@ -1,0 +1,1 @@
+require('./suite.js').suite(4);
