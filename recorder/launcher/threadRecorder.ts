@@ -111,6 +111,12 @@ export class ThreadRecorder {
   /** Set once the thread runs under the profiler (start() done): chunks rotate from then on. */
   private running = false;
   /**
+   * start() in progress, then done. The thread runs once it has handled the last start command
+   * (its release), before we have read the answers: a thread it started may signal it meanwhile
+   * (seamNow waits for this).
+   */
+  private starting: Promise<void> | undefined;
+  /**
    * The last seam made because the process was about to be signalled (seamBeforeSignal): when its
    * command was sent (performance.now()), the signal, and how many chunks had arrived once it was
    * made (a chunk since means a seam since).
@@ -172,7 +178,12 @@ export class ThreadRecorder {
     this.seamsItself = this.probeSeams && !measureOff('ownSeams');
   }
 
-  async start(isProcessMain: boolean): Promise<void> {
+  start(isProcessMain: boolean): Promise<void> {
+    this.starting ??= this.startOnce(isProcessMain);
+    return this.starting;
+  }
+
+  private async startOnce(isProcessMain: boolean): Promise<void> {
     this.isProcessMain = isProcessMain;
     this.intervalUs = this.hooks.samplingIntervalUs() * (this.startsCoarser ? coarserFactor('pool') : 1);
     if (this.startsCoarser) {
@@ -343,6 +354,9 @@ export class ThreadRecorder {
    * during its collection ended it with the collection half done (its last chunk lost).
    */
   private async seamNow(signal: string): Promise<void> {
+    // Released, its start's answers not yet read: the thread runs (a child that printed its first
+    // line, which its parent waits for to kill it), and its first chunk with it.
+    if (!this.running && !this.collected) await this.starting?.catch(() => undefined);
     if (this.collected) { await this.queue.catch(() => undefined); return; }
     if (!this.running) return;
     this.target.hurry?.(); // a rotation in flight: answered at once
