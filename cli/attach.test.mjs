@@ -60,10 +60,10 @@ function listeningPorts(pid) {
  * says it is recording, then the CLI gets SIGINT (unless args hold --duration). Resolves with
  * { code, stdout, stderr, report }.
  */
-function attachCli(target, args = [], whileRecording = async () => undefined) {
+function attachCli(target, args = [], whileRecording = async () => undefined, env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'cl-attach-'));
   const jsonPath = join(dir, 'report.json');
-  const child = spawn(process.execPath, [CLI, 'attach', String(target), '--json', jsonPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'attach', String(target), '--json', jsonPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   started.push(child);
   let stdout = '', stderr = '', driven = false;
   const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
@@ -177,6 +177,33 @@ describe('attach to a piscina pool', { timeout: 300_000 }, () => {
     assert.deepEqual(listeningPorts(server.child.pid), portsBefore);
     assert.ok(after.done > doneBefore + 20, 'the pool kept working');
     assert.equal(after.threads, 2);
+  });
+});
+
+describe('attach to a program whose profile chunks are costly to end (1 ms tasks over a wide profile)', { timeout: 300_000 }, () => {
+  it("the lag leaves out the chunk ends, and the main lane states their time", async () => {
+    const { child } = await startServer('attach/wide-profile.js');
+    const rawFile = join(mkdtempSync(join(tmpdir(), 'cl-attach-wide-')), 'raw.json');
+    const r = await attachCli(child.pid, ['--duration', '4'], undefined, { CONCURRENCY_LENS_RAW: rawFile });
+    assert.equal(r.code, 0, r.stderr);
+    const lane = r.report.lanes.find((l) => l.pid === child.pid && l.threadId === 0);
+    assert.ok(lane?.profileChunksMs >= 40, `the lane states ${lane?.profileChunksMs} ms ending profile chunks: ${JSON.stringify(lane)}`);
+    // As in a profiled run (cli/findingsTruth.test.mjs): the agent's lag ticks (t, lag, …, on-CPU
+    // ms), past the first two (the recorder's start of V8's profiler, which lists 10,000 functions),
+    // late on the CPU by at least an eighth of the chunk ends' time: counted in, two or more a run.
+    const raw = JSON.parse(readFileSync(rawFile, 'utf8'));
+    const main = raw.threads.find((t) => t.pid === child.pid && t.tid === 0);
+    const ticks = main.records.filter((x) => x.t === 'chunk').flatMap((x) => x.ticks);
+    assert.ok(ticks.length >= 5 * 50, `only ${ticks.length / 5} lag ticks`);
+    const lateOnCpu = [];
+    for (let i = 3 * 5; i < ticks.length; i += 5) {
+      const lag = ticks[i + 1], cpu = ticks[i + 4], cpuBefore = ticks[i - 5 + 4];
+      const onCpu = cpu >= 0 && cpuBefore >= 0 ? cpu - cpuBefore : Infinity;
+      if (lag >= lane.profileChunksMs / 8 && onCpu >= lag / 2) lateOnCpu.push(`${lag.toFixed(1)} ms (${onCpu.toFixed(1)} ms on CPU)`);
+    }
+    assert.ok(lateOnCpu.length <= 1,
+      `lag ticks of ${lateOnCpu.join(', ')}, each on the CPU and at least an eighth of the ${lane.profileChunksMs} ms spent ending profile chunks: they count the profiler's own work`);
+    child.kill('SIGKILL');
   });
 });
 

@@ -17,6 +17,7 @@ import { TICK_MS, type ProbeRecord, type ResourceUsage } from '../../analyzer/ra
 import { ProbeRuntime } from './runtime';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
+import { ownChunkMs, ownWorkMs } from './ownTime';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { now, clockAnchors, ownSetTimeout } from './clock';
 import { installSlicedAtomicsWait } from './atomicsWait';
@@ -67,17 +68,21 @@ function install(): void {
     push({
       t: 'chunk', at: now(), ticks: ticks.splice(0), marks: runtime.taskMarks.splice(0), agg: runtime.aggregates(),
       usage: usageSince(), cpu: process.cpuUsage(cpu0), threadCpuMs: threadRunMs(), final, requests: requests.take(),
+      ownChunkMs: ownChunkMs(),
     });
   };
 
+  // The next tick's deadline, moved by the agent's own work since it was set (ending the profile
+  // chunks the recorder rotates: ownTime.ts), as a profiled run's lag ticks are.
   let expected = now() + TICK_MS;
+  let ownAtExpected = ownWorkMs();
   let tickCount = 0;
   const tick = () => {
     // Detached: this last firing ends the timer (see dispose), and closes the CPU clock again in
     // case a dispose() that interrupted a tick was followed by that tick reopening it.
     if (disposed) { closeThreadCpuClock(); return; }
     try {
-      lagTick(runtime, ticks, expected);
+      lagTick(runtime, ticks, expected + (ownWorkMs() - ownAtExpected));
       if (++tickCount % FLUSH_EVERY_TICKS === 0) {
         // A recorder that went away without detaching (killed) leaves nothing running here.
         if (abandoned(now())) { dispose(config.closeInspectorIfAbandoned); return; }
@@ -85,6 +90,7 @@ function install(): void {
       }
     } catch { /* never break the program */ }
     expected = now() + TICK_MS;
+    ownAtExpected = ownWorkMs();
     ownSetTimeout(tick, TICK_MS).unref();
   };
   ownSetTimeout(tick, TICK_MS).unref();
