@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, describeFindings, assertFindingShape, printed } from './fixtures/harness.mjs';
+import { CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, describeFindings, assertFindingShape, printed, lateOnCpuTicks } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
 
@@ -58,16 +58,8 @@ describe('1 ms tasks over a wide CPU profile (ending each profile chunk costs V8
     // with the lag ticks' deadline moved by instrumenting only, two or three ticks a run of 56–287
     // ms. A tick late because the thread waited for a core (a loaded machine: up to 182 ms seen
     // beside this suite) used little CPU meanwhile: not counted.
-    const raw = JSON.parse(readFileSync(rawFile, 'utf8'));
-    const main = raw.threads.find((t) => t.pid === lane.pid && t.tid === 0);
-    const ticks = main.records.filter((r) => r.t === 'chunk').flatMap((r) => r.ticks);
-    assert.ok(ticks.length >= 5 * 50, `only ${ticks.length / 5} lag ticks`);
-    const lateOnCpu = [];
-    for (let i = 2 * 5; i < ticks.length; i += 5) {
-      const lag = ticks[i + 1], cpu = ticks[i + 4], cpuBefore = ticks[i - 5 + 4];
-      const onCpu = cpu >= 0 && cpuBefore >= 0 ? cpu - cpuBefore : Infinity;
-      if (lag >= lane.profileChunksMs / 8 && onCpu >= lag / 2) lateOnCpu.push(`${lag.toFixed(1)} ms (${onCpu.toFixed(1)} ms on CPU)`);
-    }
+    const lateOnCpu = lateOnCpuTicks(JSON.parse(readFileSync(rawFile, 'utf8')), lane.pid, 0, lane.profileChunksMs / 8);
+    assert.ok(lateOnCpu.count >= 50, `only ${lateOnCpu.count} lag ticks`);
     assert.ok(lateOnCpu.length <= 1,
       `lag ticks of ${lateOnCpu.join(', ')}, each on the CPU and at least an eighth of the ${lane.profileChunksMs} ms spent ending profile chunks: they count the profiler's own work`);
   });
