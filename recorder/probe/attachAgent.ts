@@ -17,7 +17,7 @@ import { TICK_MS, type ProbeRecord, type ResourceUsage } from '../../analyzer/ra
 import { ProbeRuntime } from './runtime';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
-import { ownChunkMs, ownWorkMs } from './ownTime';
+import { ownChunkMs, ownWorkDeadline } from './ownTime';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { now, clockAnchors, ownSetTimeout } from './clock';
 import { installSlicedAtomicsWait } from './atomicsWait';
@@ -74,23 +74,22 @@ function install(): void {
 
   // The next tick's deadline, moved by the agent's own work since it was set (ending the profile
   // chunks the recorder rotates: ownTime.ts), as a profiled run's lag ticks are.
-  let expected = now() + TICK_MS;
-  let ownAtExpected = ownWorkMs();
+  const deadline = ownWorkDeadline(TICK_MS);
+  deadline.set();
   let tickCount = 0;
   const tick = () => {
     // Detached: this last firing ends the timer (see dispose), and closes the CPU clock again in
     // case a dispose() that interrupted a tick was followed by that tick reopening it.
     if (disposed) { closeThreadCpuClock(); return; }
     try {
-      lagTick(runtime, ticks, expected + (ownWorkMs() - ownAtExpected));
+      lagTick(runtime, ticks, deadline.due());
       if (++tickCount % FLUSH_EVERY_TICKS === 0) {
         // A recorder that went away without detaching (killed) leaves nothing running here.
         if (abandoned(now())) { dispose(config.closeInspectorIfAbandoned); return; }
         flush();
       }
     } catch { /* never break the program */ }
-    expected = now() + TICK_MS;
-    ownAtExpected = ownWorkMs();
+    deadline.set();
     ownSetTimeout(tick, TICK_MS).unref();
   };
   ownSetTimeout(tick, TICK_MS).unref();

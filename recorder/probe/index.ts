@@ -27,7 +27,7 @@ import { userFrame } from './userFrame';
 import { ThreadLog } from './threadLog';
 import { HttpRequests } from './httpRequests';
 import { lagTick, profileChunker } from './threadGauges';
-import { ownLoadMs, ownChunkMs, ownWorkMs } from './ownTime';
+import { ownLoadMs, ownChunkMs, ownWorkDeadline } from './ownTime';
 import { pauseSamplingInHandOvers, beforeExecve } from './handOver';
 import { threadRunMs, closeThreadCpuClock } from './threadCpuClock';
 import { now, clockAnchors, ownSetTimeout, ownNextTick } from './clock';
@@ -249,27 +249,24 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
   // The next tick's deadline: `tickMs` from when it is set. The probe's own work since then
   // (instrumenting, transpiling, ending profile chunks: ownTime.ts) held the loop but is not the program's: it moves
   // the deadline, so the tick's lag is measured as if that work had not happened.
-  let expected = 0;
-  let ownAtExpected = 0;
-  const setDeadline = () => { expected = now() + tickMs; ownAtExpected = ownWorkMs(); };
-  const due = () => expected + (ownWorkMs() - ownAtExpected);
-  setDeadline(); // from the hand-over
+  const deadline = ownWorkDeadline(tickMs);
+  deadline.set(); // from the hand-over
   let started = false;
   closePendingTick = (rt) => {
     const t = now();
-    ticks.push(t, Math.max(0, t - due()), rt.concurrencyNow(), 0, threadRunMs());
+    ticks.push(t, Math.max(0, t - deadline.due()), rt.concurrencyNow(), 0, threadRunMs());
   };
   let tickCount = 0;
   const tick = () => {
     try {
-      lagTick(runtime, ticks, due());
+      lagTick(runtime, ticks, deadline.due());
       if (++tickCount % FLUSH_EVERY_TICKS === 0) flush();
       rotateOwnChunk();
       // A task mark after a switch: its pause (the profiler's restart) is nobody's task.
       if (loopSwitch.atLoop()) runtime.mark(now(), threadRunMs());
     } finally {
       // After a switch's wait too: the recorder's pause is not the program's lag (the report states it).
-      setDeadline();
+      deadline.set();
       ownSetTimeout(tick, tickMs).unref();
     }
   };
@@ -278,9 +275,9 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
   ownNextTick(() => {
     const t = now();
     log.write({ t: 'startupDone', at: t });
-    if (!started) ticks.push(t, Math.max(0, t - due()), runtime.concurrencyNow(), 0, threadRunMs());
+    if (!started) ticks.push(t, Math.max(0, t - deadline.due()), runtime.concurrencyNow(), 0, threadRunMs());
     started = true;
-    setDeadline();
+    deadline.set();
     ownSetTimeout(tick, tickMs).unref();
   });
 }

@@ -51,3 +51,17 @@ export function asOwnWork<T>(work: () => T, kind: OwnWorkKind = 'load'): T {
     ownMs[kind] += now() - t0;
   }
 }
+
+/**
+ * A lag timer's deadline: `ms` from when it was last `set()`, moved by the probe's own work since
+ * (ownWorkMs), so that a tick's lag is measured as if that work had not happened. The probe's
+ * lag ticks (index.ts) and an attached process's agent (attachAgent.ts) keep theirs so.
+ */
+export function ownWorkDeadline(ms: number): { set(): void; due(): number } {
+  let expected = 0;
+  let ownAtExpected = 0;
+  return {
+    set: () => { expected = now() + ms; ownAtExpected = ownWorkMs(); },
+    due: () => expected + (ownWorkMs() - ownAtExpected),
+  };
+}
