@@ -13,6 +13,8 @@ export interface Target {
   on(event: string, handler: (params: any) => void): void;
   /** Drops the connection (a process's main thread only: the probe's inspector.close() waits for it). */
   close?(): void;
+  /** Resolves when the connection is gone (a process's main thread only). */
+  readonly closed?: Promise<void>;
   /** Counts `answer` as awaited on this target's connection until it settles (see PromptAcks); returns it. */
   hold?<T>(answer: Promise<T>): Promise<T>;
   /** The same for an answer nothing waits for yet (PromptAcks.lazy). */

@@ -223,7 +223,11 @@ export class ThreadRecorder {
       t.on('NodeTracing.dataCollected', (p) => { for (const e of p.value ?? []) this.traceEvents.push(e); });
       // A process that ends without running JS (it killed itself: process.kill(process.pid))
       // waits for the debugger to disconnect: that is our cue to collect, then hang up.
-      t.on('NodeRuntime.waitingForDisconnect', () => { if (!this.releasing) void this.flushProbes().then(() => this.collectAndRelease()); });
+      t.on('NodeRuntime.waitingForDisconnect', () => {
+        this.waitingForDisconnect = true;
+        if (!this.releasing) void this.flushProbes().then(() => this.collectAndRelease());
+        else this.disconnectAwaited?.();
+      });
     }
     // CDP handles a target's commands in order: send them all at once (one round trip, not
     // six: each costs a trip through the main thread for a worker), then let the thread run.
@@ -251,7 +255,7 @@ export class ThreadRecorder {
         : t.send('Profiler.start'),
       tracing,
       t.send('NodeWorker.enable', { waitForDebuggerOnStart: true }).catch(() => undefined),
-      isProcessMain ? t.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }).catch(() => undefined) : undefined,
+      isProcessMain ? t.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }).then(() => { this.notifiesAtDisconnect = true; }, () => undefined) : undefined,
       // A worker waits for runIfWaitingForDebugger (waitForDebuggerOnStart), a process's probe for its release.
       isProcessMain ? t.send('Runtime.evaluate', { expression: releaseExpression(RELEASE_START) }) : t.send('Runtime.runIfWaitingForDebugger'),
     ]);
@@ -703,11 +707,21 @@ export class ThreadRecorder {
 
   /** Set once the thread's exit is handled (the exit binding, or a process waiting for us to disconnect). */
   private releasing: Promise<void> | null = null;
+  /** The process's inspector tells us when it waits for us to hang up (NodeRuntime.notifyWhenWaitingForDisconnect took). */
+  private notifiesAtDisconnect = false;
+  /** The process waits for us to hang up (NodeRuntime.waitingForDisconnect came). */
+  private waitingForDisconnect = false;
+  /** Ends collectAndRelease's wait for NodeRuntime.waitingForDisconnect. */
+  private disconnectAwaited?: () => void;
 
   /**
    * Collects the exiting thread's last chunk and trace events and lets it go on. The release is
    * sent right behind the last commands (the thread handles them in order), not after their
-   * answers came back: the thread ends one round trip sooner. We hang up once everything came back.
+   * answers came back: the thread ends one round trip sooner. We hang up once everything came back;
+   * from a process's main thread released at its 'exit' event, only once the process waits for
+   * that (after its 'exit' listeners: Node waits for a connected client to hang up before it ends),
+   * or is gone. Until then a kill() in an 'exit' listener that runs after the probe's (cleanup
+   * code ending its children) still makes its seam (beforeEnd; the probe asks: beforeEnds.ts).
    */
   private collectAndRelease(): Promise<void> {
     this.releasing ??= (async () => {
@@ -719,6 +733,9 @@ export class ThreadRecorder {
       release();
       await released;
       debugLog(`pid ${this.pid} thread ${this.tid} collected in ${(performance.now() - t).toFixed(1)} ms`);
+      if (this.isProcessMain && this.threadsLoadProbe && this.notifiesAtDisconnect && !this.waitingForDisconnect) {
+        await Promise.race([new Promise<void>((resolve) => { this.disconnectAwaited = resolve; }), ...(this.target.closed ? [this.target.closed] : [])]);
+      }
       this.target.close?.(); // the exiting process's inspector.close() waits for us to hang up
     })();
     return this.releasing;

@@ -22,7 +22,9 @@
  * What the program sees: terminate and the kills are Proxies of themselves (beforeCalls.ts),
  * called with the same `this` and arguments, their results and exceptions the same; a call is only
  * later by the recorder's round trip (~3–30 ms on a 2-core machine; ~1–2 ms for a process it does
- * not record; the recorder holds a kill() at most ~250 ms: threadRecorder.ts SIGNAL_SEAM_WAIT_MS). Only while `recording()` (not once this thread has been handed over at its exit),
+ * not record; the recorder holds a kill() at most ~250 ms: threadRecorder.ts SIGNAL_SEAM_WAIT_MS). Only while `recording()` (not once this thread has been handed over, except
+ * for a process's main thread handed over at its 'exit' event: cleanup code kills its children
+ * from its own 'exit' listener, which runs after the probe's),
  * only where the recorder installed the binding (not an attached process), never for a worker or
  * child that has exited, for this process itself, its own group or every process (pid 0 or -1), nor for a kill
  * that does not end a process by default (signal 0, SIGUSR1, SIGCONT, SIGSTOP…), and never longer
@@ -56,15 +58,29 @@ export function endingSignal(signal: unknown): string | undefined {
   return typeof signal === 'string' && ENDING.has(signal) ? signal : undefined;
 }
 
-export function collectBeforeEnds(recording: () => boolean): void {
+/**
+ * The longest such a call waits once this thread has been handed over at its 'exit' (a kill() in
+ * an 'exit' listener that runs after the probe's): the recorder answers at once then, and a
+ * process's exit should not wait long should it not.
+ */
+const AT_EXIT_WAIT_LIMIT_MS = 250;
+
+/**
+ * `recording()`: whether the recorder still takes this thread's calls: 'running', 'atExit' (the
+ * thread was handed over at its 'exit' event, and the recorder stays connected until the process
+ * waits for it to disconnect: threadRecorder.ts collectAndRelease), or false (handed over
+ * otherwise: nothing is asked).
+ */
+export function collectBeforeEnds(recording: () => 'running' | 'atExit' | false): void {
   let calls = 0;
   const askFirst = (what: { worker: number } | { pid: number; signal: string }): void => {
     const binding = (globalThis as any)[BEFORE_END_BINDING];
-    if (typeof binding !== 'function' || !recording()) return;
+    const state = typeof binding === 'function' && recording();
+    if (!state) return;
     const request: BeforeEnd = { ...what, phase: RELEASE_BEFORE_END + (calls++ % PHASES) };
     try {
       binding(JSON.stringify(request));
-      waitForRecorder(request.phase, BEFORE_END_WAIT_LIMIT_MS);
+      waitForRecorder(request.phase, state === 'atExit' ? AT_EXIT_WAIT_LIMIT_MS : BEFORE_END_WAIT_LIMIT_MS);
     } catch { /* no inspector session: nothing to wait for */ }
   };
   onFirst('worker_threads', () => {

@@ -169,6 +169,8 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   } else if (writes && !launcher && process.channel) writeBeforeProcessSend(beforeMessage);
 
   let exited = false;
+  /** The thread was handed over at its 'exit' event (not an execve's). */
+  let exitedAtExit = false;
   /** An execve that failed after the thread was handed over (collected): its exit is only logged. */
   let execveFailed = false;
   /** The thread's end, once: the last records (`last` made after the final write), then the recorder's collection. */
@@ -181,13 +183,17 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     log.write(last());
     waitForCollector(opts.runDir);
   };
-  // Not once the thread is handed over (exit, execve): the recorder has collected it and may have hung up.
-  if (!launcher) collectBeforeEnds(() => !exited);
+  // Not once the thread is handed over (an execve, a worker's exit): the recorder has collected it
+  // and may have hung up. A process's main thread handed over at its 'exit' still asks: the
+  // recorder stays connected until the process waits for it to hang up, after the 'exit' listeners
+  // (threadRecorder.ts collectAndRelease), and a listener after ours may kill a child.
+  if (!launcher) collectBeforeEnds(() => (!exited ? 'running' : exitedAtExit && isMainThread ? 'atExit' : false));
   process.on('exit', (code) => {
     if (exited) {
       if (execveFailed) { execveFailed = false; flush(true); log.write({ t: 'exit', code, at: now() }); }
       return;
     }
+    exitedAtExit = true;
     handOverThread(() => ({ t: 'exit', code, at: now() }));
     closeThreadCpuClock();
   });
