@@ -60,10 +60,11 @@ export function endingSignal(signal: unknown): string | undefined {
 
 /**
  * The longest such a call waits once this thread has been handed over at its 'exit' (a kill() in
- * an 'exit' listener that runs after the probe's): the recorder answers at once then, and a
- * process's exit should not wait long should it not.
+ * an 'exit' listener that runs after the probe's): above the recorder's own bound for a seam
+ * before a signal (SIGNAL_SEAM_WAIT_MS, 250 ms), below BEFORE_END_WAIT_LIMIT_MS, so that the
+ * process's end is not held long should the recorder no longer answer.
  */
-const AT_EXIT_WAIT_LIMIT_MS = 250;
+const AT_EXIT_WAIT_LIMIT_MS = 500;
 
 /**
  * `recording()`: whether the recorder still takes this thread's calls: 'running', 'atExit' (the
