@@ -159,3 +159,19 @@ describe('a sub-millisecond writeFileSync in a SIGINT handler', () => {
     assert.ok(!report.findings.some((x) => x.severity !== 'info' && x.totalMs < 1), describeFindings(report));
   });
 });
+
+describe("fs.writeFileSync(file, render(rows)): the write's argument is rendered in the same expression (~60 ms of CPU each time)", () => {
+  const s = runOnce('truth/sync-write-of-render.js');
+  it("the sync-io finding counts the write alone, and the rendering's CPU is a blocking-cpu finding at its line", () => {
+    const report = reportOf(s.run);
+    assert.match(s.run.stdout, /reports written/);
+    const write = findingsOf(report, 'sync-io').find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, 'write'));
+    assert.ok(write, describeFindings(report));
+    const render = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, 'render'));
+    assert.ok(render, `no blocking-cpu at the rendering's line; findings:\n  ${describeFindings(report)}`);
+    // The call was timed from before its arguments were evaluated: "fs.writeFileSync blocked the
+    // event loop 3× · 167 ms", and no blocking-cpu finding (the rendering's CPU was the write's).
+    // Writing ~100 kB three times takes a few ms at most, even on a loaded machine.
+    assert.ok(write.totalMs < render.totalMs / 4, `the write counted ${write.totalMs} ms beside the rendering's ${render.totalMs} ms`);
+  });
+});

@@ -35,7 +35,9 @@ import { asOwnWork } from './ownTime';
  *   e(inv, value)                              the await resumed with value (a third argument, the
  *                                              cleared temporary, is ignored)
  *   x(inv)                                     an exception leaves the async function
- *   s(site, t0, value)                         a sync I/O call started at t0 returned value
+ *   s(site, t0, value)                         a sync I/O call returned value: its time from its
+ *                                              last argument's m, else from t0 (no argument)
+ *   m(value)                                   a sync I/O call's arguments are evaluated (value: the last)
  *   p(site, value)                             a call that queues libuv thread-pool work returned
  *   n()                                        now (the probe clock, clock.ts)
  *   t(site)                                    before a call into a dependency: its start, or 0
@@ -454,8 +456,22 @@ export class ProbeRuntime {
   }
 
   /** A sync I/O call that started at t0 returned `value`. */
+  /**
+   * When the last sync I/O call's arguments were evaluated (m). A sync call runs no code of the
+   * program between its m and its s (Node's own fs, child_process, zlib and crypto functions), so
+   * a call's s reads its own m: one from before its t0 is an earlier call's (this one has no
+   * argument).
+   */
+  private argsEvaluatedAt = 0;
+
+  m<T>(value: T): T {
+    this.argsEvaluatedAt = now();
+    return value;
+  }
+
   s<T>(site: number, t0: number, value: T): T {
     const t = now();
+    if (this.argsEvaluatedAt >= t0) t0 = this.argsEvaluatedAt;
     const w = t - t0;
     this.count[site]++; this.sampledCount[site]++; this.sum[site] += w;
     if (w > this.max[site]) this.max[site] = w;

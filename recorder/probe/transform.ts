@@ -199,8 +199,19 @@ export function instrument(input: TransformInput): TransformOutput | null {
         if (kind) {
           const site = addSite(kind, c, describe(c), fnSite);
           const d = depthOf(c);
-          if (kind === 'sync') edits.start(c.start, `${H}.s(${B}+${site.id},${H}.n(),`, d);
-          else if (kind === 'lib') edits.start(c.start, `${H}.l(${B}+${site.id},${H}.t(${B}+${site.id}),`, d);
+          if (kind === 'sync') {
+            edits.start(c.start, `${H}.s(${B}+${site.id},${H}.n(),`, d);
+            // The call's time starts once its arguments are evaluated (m: the last one's value,
+            // passed through): `fs.writeFileSync(f, JSON.stringify(big))` blocks in
+            // JSON.stringify, not in the write. Depth between the call's and its arguments':
+            // outside whatever wraps the argument itself (an await, a call of ours).
+            const last = c.arguments[c.arguments.length - 1];
+            const value = last?.type === 'SpreadElement' ? last.argument : last;
+            if (value) {
+              edits.start(value.start, `${H}.m(`, d + 0.5);
+              edits.end(value.end, ')', d + 0.5);
+            }
+          } else if (kind === 'lib') edits.start(c.start, `${H}.l(${B}+${site.id},${H}.t(${B}+${site.id}),`, d);
           else edits.start(c.start, `${H}.p(${B}+${site.id},`, d);
           edits.end(c.end, ')', d);
         }
