@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { CLI, ROOT, profile, runOnce, reportOf, lineOf, fixture, findingsOf, describeFindings, lossWarnings } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -180,6 +181,23 @@ for (const how of ['drain', 'exit']) {
     });
   });
 }
+
+describe('a busy child killed while the recorder waits for it at its loop to change its sampling interval', () => {
+  const s = runOnce('abrupt/killed-while-switching.js');
+  it('runs the program: the child blocks once the switch is armed (≤ 3 cores: the pool competes), and is killed', () => {
+    if (availableParallelism() <= 3) assert.match(s.run.stdout, /child: blocking \(switch armed\)/, s.run.stderr);
+    assert.match(s.run.stdout, /child ended by SIGTERM/);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it("keeps the child's CPU and states nothing lost: the switch gives up for the seam before the kill", () => {
+    const report = reportOf(s.run);
+    // The switch, armed while the child computed, held the seam until the kill's 250 ms wait ran
+    // out: "not seamed within 250 ms", its last ~330 ms of CPU lost and the child "ended abruptly".
+    keptLane(report, 'process', 400);
+    assert.deepEqual(lossWarnings(report), [], report.warnings.join('\n'));
+    assert.ok(!report.warnings.some((w) => /misses at least/.test(w)), report.warnings.join('\n'));
+  });
+});
 
 describe('a child that shuts down by itself on SIGTERM (its handler works ~200 ms, then exits 0), ended with child.kill()', () => {
   const s = runOnce('abrupt/sigterm-handler.js');

@@ -365,9 +365,13 @@ export class ThreadRecorder {
     if (!this.running) return;
     this.target.hurry?.(); // a rotation in flight: answered at once
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
+    // A switch of the sampling interval in flight, armed while the thread is busy, would hold
+    // the seam until the thread reaches its loop (up to ARM_WAIT_MS), past the kill's wait.
+    this.seamWanted = true;
+    this.wakeSwitch?.();
     const sentAt = performance.now();
     const flushed = this.target.send('Runtime.evaluate', { expression: FLUSH_EXPRESSION }, 5000).catch(() => undefined);
-    const seam = this.queue.catch(() => undefined).then(() => this.rotate(true));
+    const seam = this.queue.catch(() => undefined).then(() => { this.seamWanted = false; return this.rotate(true); });
     this.queue = seam.catch(() => undefined).finally(() => this.scheduleRotation(true));
     const [, made] = await Promise.all([flushed, seam.catch(() => false)]);
     if (made) this.signalSeam = { sentAt, signal, chunks: this.chunksReceived };
@@ -375,6 +379,8 @@ export class ThreadRecorder {
 
   /** Set while a switch waits for the thread's loop: wakes its poll (a chunk ended: the probe's, at the loop; or the collection began). */
   private wakeSwitch: (() => void) | undefined;
+  /** A seam before a signal waits for the queue: a switch not begun at the loop yet gives up (rotateAtLoop). */
+  private seamWanted = false;
 
   /**
    * Ends the current chunk, sets a coarser sampling interval and starts the next chunk, at the
@@ -415,7 +421,9 @@ export class ThreadRecorder {
         if (Array.isArray(started)) { seams = started as SwitchSeams; set = s; break; }
       }
       waited = status === 1;
-      if (this.collected || performance.now() > deadline) {
+      // A seam before a signal (seamNow) waits behind this switch: a thread armed but not at its
+      // loop (busy) gives it up at once, as when its wait runs out, instead of holding the seam.
+      if (this.collected || this.seamWanted || performance.now() > deadline) {
         const disarmed = await evaluate(SWITCH_DISARM_EXPRESSION);
         if (disarmed === false) continue; // begun meanwhile: the probe waits for our start
         this.retrySwitch(why);
