@@ -455,7 +455,6 @@ export class ProbeRuntime {
     if (inv.site !== 0) this.settleRejected(inv);
   }
 
-  /** A sync I/O call that started at t0 returned `value`. */
   /**
    * When the last sync I/O call's arguments were evaluated (m). A sync call runs no code of the
    * program between its m and its s (Node's own fs, child_process, zlib and crypto functions), so
@@ -469,6 +468,7 @@ export class ProbeRuntime {
     return value;
   }
 
+  /** A sync I/O call returned `value`: timed from its arguments' m, or from `t0` (read before the call, its arguments included) when it has none. */
   s<T>(site: number, t0: number, value: T): T {
     const t = now();
     if (this.argsEvaluatedAt >= t0) t0 = this.argsEvaluatedAt;
