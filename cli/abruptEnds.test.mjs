@@ -185,7 +185,10 @@ for (const how of ['drain', 'exit']) {
 describe('a busy child killed while the recorder waits for it at its loop to change its sampling interval', () => {
   const s = runOnce('abrupt/killed-while-switching.js');
   it('runs the program: the child blocks once the switch is armed (≤ 3 cores: the pool competes), and is killed', () => {
-    if (availableParallelism() <= 3) assert.match(s.run.stdout, /child: blocking \(switch armed\)/, s.run.stderr);
+    // The child sees the armed switch at its next setImmediate; in the rare run where the
+    // probe's lag tick comes first and makes the switch, the child blocks after 6 s instead (no
+    // switch in flight then: the checks below still hold). 22 of 22 runs saw it armed here.
+    assert.match(s.run.stdout, availableParallelism() <= 3 ? /child: blocking \((switch armed|6 s passed)\)/ : /child: blocking/, s.run.stderr);
     assert.match(s.run.stdout, /child ended by SIGTERM/);
     assert.equal(s.run.code, 0, s.run.stderr);
   });
