@@ -224,9 +224,8 @@ export class ThreadRecorder {
       // A process that ends without running JS (it killed itself: process.kill(process.pid))
       // waits for the debugger to disconnect: that is our cue to collect, then hang up.
       t.on('NodeRuntime.waitingForDisconnect', () => {
-        this.waitingForDisconnect = true;
+        this.processWaits();
         if (!this.releasing) void this.flushProbes().then(() => this.collectAndRelease());
-        else this.disconnectAwaited?.();
       });
     }
     // CDP handles a target's commands in order: send them all at once (one round trip, not
@@ -717,10 +716,9 @@ export class ThreadRecorder {
   private releasing: Promise<void> | null = null;
   /** The process's inspector tells us when it waits for us to hang up (NodeRuntime.notifyWhenWaitingForDisconnect took). */
   private notifiesAtDisconnect = false;
-  /** The process waits for us to hang up (NodeRuntime.waitingForDisconnect came). */
-  private waitingForDisconnect = false;
-  /** Ends collectAndRelease's wait for NodeRuntime.waitingForDisconnect. */
-  private disconnectAwaited?: () => void;
+  private processWaits: () => void = () => undefined;
+  /** Resolved once the process waits for us to hang up (NodeRuntime.waitingForDisconnect came). */
+  private readonly waitsForHangUp = new Promise<void>((resolve) => { this.processWaits = resolve; });
 
   /**
    * Collects the exiting thread's last chunk and trace events and lets it go on. The release is
@@ -741,8 +739,8 @@ export class ThreadRecorder {
       release();
       await released;
       debugLog(`pid ${this.pid} thread ${this.tid} collected in ${(performance.now() - t).toFixed(1)} ms`);
-      if (this.isProcessMain && this.threadsLoadProbe && this.notifiesAtDisconnect && !this.waitingForDisconnect) {
-        await Promise.race([new Promise<void>((resolve) => { this.disconnectAwaited = resolve; }), ...(this.target.closed ? [this.target.closed] : [])]);
+      if (this.isProcessMain && this.threadsLoadProbe && this.notifiesAtDisconnect) {
+        await Promise.race([this.waitsForHangUp, ...(this.target.closed ? [this.target.closed] : [])]);
       }
       this.target.close?.(); // the exiting process's inspector.close() waits for us to hang up
     })();
