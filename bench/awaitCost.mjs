@@ -1,4 +1,4 @@
-// What the probe runtime adds per instrumented await and async call, in isolation (issue 12): no
+// What the probe runtime adds per instrumented await, async call and call into a dependency, in isolation (issue 12): no
 // inspector, no lag timer, no CPU profile. Each case is a small program run in its own process,
 // plain and instrumented (recorder/probe/transform.ts + recorder/probe/runtime.ts, bundled here
 // from the sources), alternating. Figures: CPU ns per async call (CPU time: a loaded machine
@@ -70,6 +70,15 @@ module.exports = async function run(calls) {
   awaits: `module.exports = async function run(calls) {
   let sum = 0;
   for (let i = 0; i < calls; i++) sum += await i;
+  return sum;
+};`,
+  // Calls into a dependency (no await, no async call): one per count. The module's own 'require'
+  // makes 'lib' a dependency's binding, as 'require('some-package')' does.
+  libCalls: `function require() { return { add: (a, b) => a + b }; }
+const lib = require('some-package');
+module.exports = async function run(calls) {
+  let sum = 0;
+  for (let i = 0; i < calls; i++) sum = lib.add(sum, i & 7);
   return sum;
 };`,
 };

@@ -175,3 +175,27 @@ describe("fs.writeFileSync(file, render(rows)): the write's argument is rendered
     assert.ok(write.totalMs < render.totalMs / 4, `the write counted ${write.totalMs} ms beside the rendering's ${render.totalMs} ms`);
   });
 });
+
+describe('cheap calls into a dependency with expensive arguments: rendered (~60 ms of CPU), awaited (100 ms), read with fs.readFileSync', () => {
+  const s = runOnce('truth/lib-call-arguments.js');
+  const at = (report, kind, mark) => findingsOf(report, kind).filter((x) => x.location.file === s.file && x.location.line === lineOf(s.file, mark));
+  it("the rendering's CPU is a blocking-cpu finding at the rendering's line, not at the dependency's call it was the argument of", () => {
+    const report = reportOf(s.run);
+    assert.match(s.run.stdout, /sums true true/);
+    // The calls were timed from before their arguments were evaluated: "blocked the event loop 3×
+    // · 148 ms in tiny.checksum()" at the call, which takes microseconds.
+    assert.deepEqual(at(report, 'blocking-cpu', 'checksum-render'), [], describeFindings(report));
+    assert.equal(at(report, 'blocking-cpu', 'format').length, 1, `no blocking-cpu at the rendering's line; findings:\n  ${describeFindings(report)}`);
+  });
+  it("a call that awaited its argument is not blamed for the CPU or the sync I/O of the code that ran while it waited", () => {
+    const report = reportOf(s.run);
+    assert.deepEqual(at(report, 'blocking-cpu', 'checksum-await'), [], describeFindings(report));
+    assert.deepEqual(at(report, 'sync-io', 'checksum-await'), [], describeFindings(report));
+  });
+  it("the file read for a call's argument is the program's sync I/O, not the dependency's", () => {
+    const report = reportOf(s.run);
+    const atRead = at(report, 'sync-io', 'parse-read');
+    assert.ok(atRead.some((x) => /^fs\.readFileSync /.test(x.message)), describeFindings(report));
+    assert.deepEqual(atRead.filter((x) => /did sync file I\/O/.test(x.message)).map((x) => x.message), []);
+  });
+});

@@ -40,8 +40,9 @@ import { asOwnWork } from './ownTime';
  *   m(value)                                   a sync I/O call's arguments are evaluated (value: the last)
  *   p(site, value)                             a call that queues libuv thread-pool work returned
  *   n()                                        now (the probe clock, clock.ts)
- *   t(site)                                    before a call into a dependency: its start, or 0
- *   l(site, t0, value)                         that dependency call returned value
+ *   a(site, value)                             a call into a dependency has its arguments evaluated
+ *                                              (value: the last; none: its callee's object or callee)
+ *   l(site, value)                             that dependency call returned value
  *   ls / li / le(inv, loop)                    loop start / iteration start / loop end
  *   load(table)                                a module's site table (its ids start at the result)
  */
@@ -75,6 +76,8 @@ function sampleWeight(n: number): number {
 }
 /** Calls into dependencies shorter than this are not kept as spans (only counted and summed). */
 const LIB_SPAN_MIN_MS = 1;
+/** Entries that stack grows to before it starts again (only calls that threw, never popped, get it there). */
+const LIB_STACK_MAX = 4096;
 
 /** Task marks closer than this to the previous one are dropped (see `mark`). */
 const TASK_MARK_GAP_MS = 1;
@@ -208,7 +211,7 @@ export class ProbeRuntime {
     const base = this.nextId - 1;
     this.nextId += table.size;
     const ids = base + table.size;
-    for (const arr of [this.libSyncAt, this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
+    for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
       this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.fnCalls,
       this.gCount, this.gSum, this.gSave, this.lExecs, this.lIters, this.lSum, this.lSave]) {
       while (arr.length <= ids) arr.push(0);
@@ -497,29 +500,68 @@ export class ProbeRuntime {
     this.syncFsCalls++;
     this.pushSpan(SPAN_KIND.fsSync, name, 0, t0, t0, now(), 0);
   }
-  private libSyncAt: number[] = [0];
+  /**
+   * Calls into dependencies under way, innermost last: each one's site (negated when the call is
+   * timed) and, for a timed call, its start (its arguments evaluated: `a`), the sync fs calls so
+   * far then, and its weight. `a` pushes every call and its `l` pops it, so a call reads its own
+   * entry however calls nest: a dependency calling back into the program, which calls it again
+   * at the same site, or an await in a call's arguments, resumed when other calls have come and
+   * gone (an entry is pushed after the awaits, and nothing awaits between a call's `a` and its
+   * `l`). A call that throws never reaches its `l`: its entry stays above those of the calls
+   * around it, and the first of them to return drops it (one of the same site takes it for its
+   * own: a recursive call of that site threw, rare).
+   */
+  private libSite = new Int32Array(16);
+  private libAt = new Float64Array(16);
+  private libSync = new Float64Array(16);
+  private libWeight = new Int32Array(16);
+  private libDepth = 0;
 
-  /** Before a call into a dependency: its start time when this call is timed, else 0. */
-  t(site: number): number {
-    if (sampleWeight(++this.count[site]) === 0) return 0;
-    this.libSyncAt[site] = this.syncFsCalls;
-    return now();
+  /**
+   * The arguments of a call into a dependency at `site` are evaluated (`value`: the last one, or
+   * with none the callee's object or the callee, passed through): the call starts now, and is
+   * timed if its count says so.
+   */
+  a<T>(site: number, value: T): T {
+    let d = this.libDepth;
+    if (d === this.libSite.length) d = this.growLibStack();
+    const weight = sampleWeight(++this.count[site]);
+    if (weight === 0) this.libSite[d] = site;
+    else { this.libSite[d] = -site; this.libWeight[d] = weight; this.libSync[d] = this.syncFsCalls; this.libAt[d] = now(); }
+    this.libDepth = d + 1;
+    return value;
   }
 
-  /** A call into a dependency that started at t0 (0: not timed) returned `value`. */
-  l<T>(site: number, t0: number, value: T): T {
-    if (t0 !== 0) {
-      const t = now();
-      const w = t - t0;
-      // The weight of the call t() timed (a recursive call between the two may have moved the count within its stretch).
-      const weight = strideAt(this.count[site]);
-      this.sampledCount[site] += weight; this.sum[site] += w * weight;
-      if (w > this.max[site]) this.max[site] = w;
-      // Kept when long (CPU work to locate) or when it did sync file I/O (flags = 1).
-      const didSyncIo = this.syncFsCalls !== this.libSyncAt[site];
-      if (w >= LIB_SPAN_MIN_MS || didSyncIo) this.pushSpan(SPAN_KIND.lib, site, 0, t0, t0, t, didSyncIo ? 1 : 0);
-    }
+  /** The call into a dependency at `site` returned `value`. */
+  l<T>(site: number, value: T): T {
+    let d = this.libDepth - 1;
+    let e = d >= 0 ? this.libSite[d] : 0;
+    if (e === site) { this.libDepth = d; return value; }
+    // Entries above this call's are of calls inside it that threw.
+    while (e !== -site && e !== site && d > 0) e = this.libSite[--d];
+    if (e !== -site && e !== site) { this.libDepth = 0; return value; } // its entry was dropped (see growLibStack)
+    this.libDepth = d;
+    if (e === site) return value;
+    const t0 = this.libAt[d];
+    const t = now();
+    const w = t - t0;
+    const weight = this.libWeight[d];
+    this.sampledCount[site] += weight; this.sum[site] += w * weight;
+    if (w > this.max[site]) this.max[site] = w;
+    // Kept when long (CPU work to locate) or when it did sync file I/O (flags = 1).
+    const didSyncIo = this.syncFsCalls !== this.libSync[d];
+    if (w >= LIB_SPAN_MIN_MS || didSyncIo) this.pushSpan(SPAN_KIND.lib, site, 0, t0, t0, t, didSyncIo ? 1 : 0);
     return value;
+  }
+
+  /** The stack of dependency calls is full: doubled, or past LIB_STACK_MAX emptied. Returns the depth to push at. */
+  private growLibStack(): number {
+    const n = this.libSite.length;
+    // Only calls that threw pile up this far (a loop catching them at top level).
+    if (n >= LIB_STACK_MAX) return (this.libDepth = 0);
+    const grow = <A extends Int32Array | Float64Array>(a: A): A => { const b = new (a.constructor as any)(2 * n) as A; b.set(a); return b; };
+    this.libSite = grow(this.libSite); this.libAt = grow(this.libAt); this.libSync = grow(this.libSync); this.libWeight = grow(this.libWeight);
+    return this.libDepth;
   }
 
   /** Loop start, iteration start, loop end (independent loops only). */

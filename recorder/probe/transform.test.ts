@@ -177,4 +177,40 @@ module.exports = async () => [
       assert.ok(max[x.id] < 100, `the call at line ${x.line} timed ${max[x.id].toFixed(1)} ms: its arguments' 200 ms spin counted`);
     }
   });
+  it("times a call into a dependency from when its arguments are evaluated, keeps its this, and survives calls that throw", async () => {
+    // As above: the arguments (or, with none, the callee's object) spin 200 ms; the calls take
+    // microseconds. \`require\` is the source's own, so that \`lib\` is a dependency's binding.
+    const source = `function require() { return { id: (...a) => a.join('|'), self() { return this === lib; }, make() { return { run() { return 'ran'; } }; }, boom() { throw new Error('boom'); } }; }
+const lib = require('tinylib');
+const { self: bare } = require('tinylib');
+function spin(ms) { const e = Date.now() + ms; while (Date.now() < e); return ms; }
+module.exports = async () => {
+  const out = [];
+  out.push(lib.id('a', spin(200)));
+  out.push(lib.id(...[spin(200), 'b']));
+  out.push(lib.id('c', await Promise.resolve(spin(200))));
+  out.push(lib.id(lib.id('d', spin(200)), 'e',));
+  out.push(lib.id((spin(200), 'f')));
+  out.push(lib.self(), bare());
+  out.push(lib.make(spin(200)).run());
+  for (let i = 0; i < 3; i++) try { lib.boom(spin(1)); } catch (e) { out.push(e.message); }
+  out.push(lib.id('g', spin(200)));
+  return out;
+};`;
+    const out = transform(source);
+    const plain = await run(source);
+    const { result, runtime } = await run(out.code);
+    assert.equal(JSON.stringify(result), JSON.stringify(plain.result));
+    assert.equal(JSON.stringify(result), '["a|200","200|b","c|200","d|200|e","f",true,false,"ran","boom","boom","boom","g|200"]');
+    const libSites = out.sites.filter((x) => x.kind === 'lib');
+    assert.equal(libSites.length, 11);
+    const { count, sampled, max } = runtime.aggregates().site;
+    for (const x of libSites) {
+      const line = x.line;
+      assert.equal(count[x.id], line === 14 ? 3 : 1, `line ${line}`);
+      // The calls that threw never returned: counted, not timed.
+      assert.equal(sampled[x.id], line === 14 ? 0 : 1, `line ${line}`);
+      assert.ok(max[x.id] < 100, `the call at line ${line} timed ${max[x.id].toFixed(1)} ms: its arguments' 200 ms spin counted`);
+    }
+  });
 });

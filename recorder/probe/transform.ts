@@ -199,20 +199,23 @@ export function instrument(input: TransformInput): TransformOutput | null {
         if (kind) {
           const site = addSite(kind, c, describe(c), fnSite);
           const d = depthOf(c);
+          // A call's time starts once its arguments are evaluated: the last one's value passes
+          // through a call of ours (m, a). `fs.writeFileSync(f, JSON.stringify(big))` blocks in
+          // JSON.stringify, not in the write; `lib.send(await load())` waits in load(), not in
+          // lib.send. Depth between the call's and its arguments': outside whatever wraps the
+          // argument itself (an await, a call of ours).
+          const last = c.arguments[c.arguments.length - 1];
+          const value: Node | undefined = last?.type === 'SpreadElement' ? last.argument : last;
           if (kind === 'sync') {
             edits.start(c.start, `${H}.s(${B}+${site.id},${H}.n(),`, d);
-            // The call's time starts once its arguments are evaluated (m: the last one's value,
-            // passed through): `fs.writeFileSync(f, JSON.stringify(big))` blocks in
-            // JSON.stringify, not in the write. Depth between the call's and its arguments':
-            // outside whatever wraps the argument itself (an await, a call of ours).
-            const last = c.arguments[c.arguments.length - 1];
-            const value = last?.type === 'SpreadElement' ? last.argument : last;
-            if (value) {
-              edits.start(value.start, `${H}.m(`, d + 0.5);
-              edits.end(value.end, ')', d + 0.5);
-            }
-          } else if (kind === 'lib') edits.start(c.start, `${H}.l(${B}+${site.id},${H}.t(${B}+${site.id}),`, d);
-          else edits.start(c.start, `${H}.p(${B}+${site.id},`, d);
+            if (value) wrapValue(edits, value, `${H}.m(`, d + 0.5);
+          } else if (kind === 'lib') {
+            edits.start(c.start, `${H}.l(${B}+${site.id},`, d);
+            // With no argument, what is evaluated last before the call is its callee: its object
+            // for a method (which keeps the call's `this`), else the function itself.
+            const callee = c.callee.type === 'MemberExpression' ? c.callee.object : c.callee;
+            wrapValue(edits, value ?? callee, `${H}.a(${B}+${site.id},`, d + 0.5);
+          } else edits.start(c.start, `${H}.p(${B}+${site.id},`, d);
           edits.end(c.end, ')', d);
         }
       }
@@ -226,7 +229,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
   // loader compiled): its table still goes to the runtime, with no site, for the map, which the
   // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's.
   if (sites.length === 0 && input.map == null) return { code: src, ...table };
-  // Falls back to a do-nothing runtime if the file is run without the probe (e.g. a vm context).
+  // The runtime must be on the global the file runs with: the probe installs it in every thread
+  // it loads into, and in the vm contexts of the test runners whose files it instruments
+  // (testRunnerHooks.ts). Instrumented code is never run without it.
   const prologue = prologueOffset(ast, src);
   // The table goes in as its JSON text, which the runtime parses and writes to the log as it is:
   // V8 compiles an object literal into code that builds it, and a large one costs (a file of
@@ -236,6 +241,16 @@ export function instrument(input: TransformInput): TransformOutput | null {
   edits.start(prologue.at /* before a top-level-await prologue at the same offset */,
     `${prologue.separator}var ${H}=globalThis[Symbol.for('concurrency-lens')],${B}=${H}.load(${tableText});`, -2);
   return { code: edits.apply(src), ...table };
+}
+
+/**
+ * Passes an expression's value through a call of ours: `prefix` (`__cl$.m(`) before it, `)` after.
+ * A sequence expression's own parentheses are outside its range (`f((a, b))`), so it gets its own.
+ */
+function wrapValue(edits: Edits, value: Node, prefix: string, depth: number): void {
+  const seq = value.type === 'SequenceExpression';
+  edits.start(value.start, seq ? `${prefix}(` : prefix, depth);
+  edits.end(value.end, seq ? '))' : ')', depth);
 }
 
 // Depth for ordering insertions at the same offset: outer constructs wrap inner ones.
