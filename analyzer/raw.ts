@@ -242,6 +242,12 @@ export interface RawSite {
   loop: number;
   /** The await's value is discarded (`await x();`). */
   discarded: boolean;
+  /**
+   * A call into a dependency ('lib'): the 1-based line the innermost function around it starts
+   * at (1 at top level), which a CPU profile's frame of that function starts at too. Absent in
+   * recordings made before it was kept.
+   */
+  callerLine?: number;
 }
 export interface RawLoop { id: number; line: number; column: number; independent: boolean; reason: string; fn: number }
 export interface RawGroup { id: number; sites: number[]; adjacent: boolean; fn: number }

@@ -7,7 +7,7 @@ import { forEachSpan } from '../threadModel';
 import { SPAN, TICK, TICK_MS } from '../raw';
 import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
-import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
+import { libraryHotspots, LibraryHotspots, CodeClassifier } from './libraryHotspots';
 
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
@@ -54,7 +54,7 @@ interface SiteEntry {
 export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
   const bySite = new Map<string, SiteEntry>();
-  const isLibrary = libraryClassifier(ctx);
+  const classify = libraryClassifier(ctx);
   // A test runner's workers run the code under test, async as it runs in production: its blocks count.
   const runsTests = new Set(ctx.run.threads.filter((t) => t.records.some((r) => r.t === 'testRunner')).map((t) => `${t.pid}:${t.tid}`));
   for (const { lane, model, samples } of ctx.threads) {
@@ -107,15 +107,16 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (!f) continue;
         user++;
         const key = `${f.url}:${f.line}`;
-        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, fnColumn: f.functionColumn, callees: new Map(), entries: 0 };
+        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, fnColumn: f.functionColumn, callees: new Map(), entries: 0, inDependency: 0 };
         v.n++;
         if (f.isLeaf && f.line === f.functionLine) v.entries++;
         if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + 1);
+        if (f.calleeUrl && classify.isLibrary(f.calleeUrl)) v.inDependency++;
         votes.set(key, v);
       }
       if (busy === 0) continue;
       const startup = model.startupDoneMs === undefined || run.start < model.startupDoneMs;
-      const libs = profile ? libraryHotspots(profile, samples, run.from, run.to, isLibrary) : undefined;
+      const libs = profile ? libraryHotspots(profile, samples, run.from, run.to, classify) : undefined;
       let location: SourceLocation;
       let where: string;
       let warmup = false;
@@ -136,7 +137,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         warmup = (nodeInternal / busy >= 0.6 || (startup && top.fn === 'top-level code')) && duration < 5 * threshold;
         // Work inside a dependency: the profile knows only the calling function; the timed call
         // into the dependency that covers most of the stretch (its calls summed) knows the line.
-        const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration) : undefined;
+        // Only a call that function made (its site's function starts where the frame's does),
+        // when it called a dependency: a dependency that called the program back (a runner its
+        // callback, `lib.run(() => build())`) is not where build's CPU went.
+        const madeByTop = (gid: number) => { const at = model.sites.get(gid)?.callerLine; return at === undefined || at === top.fnLine; };
+        const call = top.inDependency > top.n / 2 ? longestOverlap(libSpans, run.start, run.start + duration, madeByTop) : undefined;
         const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
         const fnStart = { line: top.fnLine, column0: top.fnColumn - 1 };
         const hot = callSite ? undefined : ctx.mapper.locateLine(top.url, top.line, fnStart);
@@ -233,6 +238,8 @@ function finish(e: SiteEntry): FindingDraft {
 
 export interface LineVote {
   n: number; url: string; line: number; fn: string; fnLine: number; fnColumn: number; callees: Map<string, number>;
+  /** Of `n`, samples below the line in a dependency's function it called (not in Node's or V8's code). */
+  inDependency: number;
   /** Of `n`, samples in the function itself at its header line: a call's entry (see hottestVote). */
   entries: number;
 }
@@ -270,17 +277,23 @@ function hottestNames(libs: LibraryHotspots): string {
   return [...byPkg.entries()].map(([pkg, names]) => `${names.join(', ')} (${pkg})`).join(', ');
 }
 
-/** Script URLs of dependencies: in node_modules, not instrumented as the user's, not the recorder's. */
-function libraryClassifier(ctx: AnalysisContext): (url: string) => boolean {
+/**
+ * Script URLs of dependencies (in node_modules, not instrumented as the user's) and of the
+ * program's own files (the others on disk); neither is the recorder's.
+ */
+function libraryClassifier(ctx: AnalysisContext): CodeClassifier {
   const userFiles = new Set<string>();
   for (const t of ctx.threads) for (const s of t.model.sites.values()) userFiles.add(s.file);
   const ownDir = ctx.run.probePath ? ctx.run.probePath.replace(/[\\/][^\\/]*$/, '') : undefined;
-  return (url) => {
-    if (!url || url.startsWith('node:')) return false;
+  /** 'library', 'user', or undefined: Node's own, native, the recorder's, or not a file (a vm script). */
+  const classOf = (url: string): 'library' | 'user' | undefined => {
+    if (!url || url.startsWith('node:')) return undefined;
     const file = url.startsWith('file://') ? decodeURIComponent(url.slice(7)) : url;
-    if (ownDir && file.startsWith(ownDir)) return false;
-    return /[\\/]node_modules[\\/]/.test(file) && !userFiles.has(file);
+    if (ownDir && file.startsWith(ownDir)) return undefined;
+    if (/[\\/]node_modules[\\/]/.test(file) && !userFiles.has(file)) return 'library';
+    return file.startsWith('/') || /^[A-Za-z]:\\/.test(file) ? 'user' : undefined;
   };
+  return { isLibrary: (url) => classOf(url) === 'library', isUser: (url) => classOf(url) === 'user' };
 }
 
 function isLauncher(model: { hello?: { argv: string[] } }): boolean {
@@ -454,11 +467,11 @@ function probeBridge(s: SampleTimeline, i: number): boolean {
 const PROBE_BRIDGE = 4;
 
 /** The call site whose timed calls (all of them, summed) overlap [from, to] the most. */
-function longestOverlap(spans: { from: number; to: number; gid: number }[], from: number, to: number) {
+function longestOverlap(spans: { from: number; to: number; gid: number }[], from: number, to: number, accept: (gid: number) => boolean) {
   const byGid = new Map<number, number>();
   for (const s of spans) {
     const o = Math.min(s.to, to) - Math.max(s.from, from);
-    if (o > 0) byGid.set(s.gid, (byGid.get(s.gid) ?? 0) + o);
+    if (o > 0 && accept(s.gid)) byGid.set(s.gid, (byGid.get(s.gid) ?? 0) + o);
   }
   let best: { gid: number; overlap: number } | undefined;
   for (const [gid, o] of byGid) if (!best || o > best.overlap) best = { gid, overlap: o };

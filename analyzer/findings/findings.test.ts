@@ -75,6 +75,21 @@ describe('a 0.2 ms writeFileSync in a SIGINT handler (truth/shutdown-write.js)',
   });
 });
 
+describe('a dependency that calls the program back, whose callback calls the dependency (truth/lib-callback.js: tiny.run(serialize), ~60 ms of CPU 3×)', () => {
+  const report = analyze(raw('lib-callback'));
+  it("is serialize's CPU at serialize, not at the call of run that called it back, and run is not named as what ran", () => {
+    const blocking = report.findings.filter((f) => f.kind === 'blocking-cpu');
+    assert.equal(blocking.length, 1, blocking.map((f) => f.message).join('\n'));
+    const f = blocking[0];
+    assert.equal(base(f.location.file), 'lib-callback.js');
+    // Before: line 30, "in tiny.run() (serialize) · hottest: run, format (cl-truth-tinylib)": the
+    // timed call of run covered the stretch, and run was below serialize on every stack.
+    assert.equal(f.location.line, 17, "serialize's line (the samples are in the calls it makes: its function's line)");
+    assert.match(f.message, /^blocked the event loop 3× · \d+ ms total .* in format ← serialize/);
+    assert.doesNotMatch(f.message, /\brun\b/);
+  });
+});
+
 describe('onePerSite', () => {
   const draft = (laneId: string, occurrences: number, totalMs: number, severity: FindingDraft['severity'] = 'warning'): FindingDraft => ({
     kind: 'sync-io', severity, message: `fs.readFileSync blocked the event loop ${occurrences}×`, laneId, occurrences, totalMs,

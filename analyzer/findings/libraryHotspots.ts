@@ -31,29 +31,37 @@ const LOADER = /^node:internal\/modules\//;
 
 type Attribution = CpuProfileNode | 'loading' | undefined;
 
+/** Which script URLs are a dependency's, and which the program's own. */
+export interface CodeClassifier {
+  isLibrary(url: string): boolean;
+  isUser(url: string): boolean;
+}
+
 /**
- * Each profile node's attribution, per profile and `isLibrary`: a thread's blocking stretches
+ * Each profile node's attribution, per profile and classifier: a thread's blocking stretches
  * each ask (a compiler's main thread has hundreds), over the same call tree.
  */
-const attributions = new WeakMap<CpuProfile, WeakMap<(url: string) => boolean, Map<number, Attribution>>>();
+const attributions = new WeakMap<CpuProfile, WeakMap<CodeClassifier, Map<number, Attribution>>>();
 
-function attributionsOf(profile: CpuProfile, isLibrary: (url: string) => boolean): Map<number, Attribution> {
+function attributionsOf(profile: CpuProfile, classify: CodeClassifier): Map<number, Attribution> {
   let perClassifier = attributions.get(profile);
   if (!perClassifier) attributions.set(profile, perClassifier = new WeakMap());
-  let memo = perClassifier.get(isLibrary);
-  if (!memo) perClassifier.set(isLibrary, memo = new Map());
+  let memo = perClassifier.get(classify);
+  if (!memo) perClassifier.set(classify, memo = new Map());
   return memo;
 }
 
 /**
  * Attributes the busy samples [from, to] of a thread's CPU profile to the dependency functions
- * that were running (a sample counts for the innermost frame of a dependency on its stack) or
- * to module loading. `isLibrary` says which script URLs belong to dependencies. Pure (what it
- * keeps between calls, per profile and `isLibrary`, depends on nothing else).
+ * that were running (a sample counts for the innermost frame of a dependency on its stack, unless
+ * the program's own code is below it: a test runner's or a router's frames under the program's
+ * callback did not run it) or to module loading. Pure (what it keeps between calls, per profile
+ * and classifier, depends on nothing else).
  */
-export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, from: number, to: number, isLibrary: (url: string) => boolean): LibraryHotspots {
+export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, from: number, to: number, classify: CodeClassifier): LibraryHotspots {
   const { byId, parent } = profileIndex(profile);
-  const memo = attributionsOf(profile, isLibrary);
+  const memo = attributionsOf(profile, classify);
+  const { isLibrary, isUser } = classify;
   const attribute = (id: number): Attribution => {
     if (memo.has(id)) return memo.get(id);
     let found: Attribution;
@@ -61,6 +69,7 @@ export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, fr
       const n = byId.get(cur)!;
       const { url, functionName } = n.callFrame;
       if (LOADER.test(url) || functionName === 'compileForInternalLoader') { found = 'loading'; break; }
+      if (isUser(url)) break;
       // A module's wrapper (nameless, at 0:0) is loading code, not a function of the library.
       if (isLibrary(url) && !(functionName === '' && n.callFrame.lineNumber === 0 && n.callFrame.columnNumber === 0)) { found = n; break; }
     }

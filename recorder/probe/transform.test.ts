@@ -177,6 +177,10 @@ module.exports = async () => [
       assert.ok(max[x.id] < 100, `the call at line ${x.line} timed ${max[x.id].toFixed(1)} ms: its arguments' 200 ms spin counted`);
     }
   });
+  it('notes where the function around a call into a dependency starts (the line its CPU profile frame has)', () => {
+    const out = transform(`const lib = require('pkg');\nlib.a();\nfunction f() {\n  lib.b(() =>\n    lib.c());\n}\nclass K { m() { return lib.d(); } }`);
+    assert.deepEqual(out.sites.filter((x) => x.kind === 'lib').map((x) => `${x.label}@${x.line}:${x.callerLine}`), ['lib.a()@2:1', 'lib.b()@4:3', 'lib.c()@5:4', 'lib.d()@7:7']);
+  });
   it("times a call into a dependency from when its arguments are evaluated, keeps its this, and survives calls that throw", async () => {
     // As above: the arguments (or, with none, the callee's object) spin 200 ms; the calls take
     // microseconds. \`require\` is the source's own, so that \`lib\` is a dependency's binding.

@@ -191,13 +191,14 @@ export function instrument(input: TransformInput): TransformOutput | null {
   }
 
   // Sync I/O and thread-pool calls, anywhere in the file.
-  const visitCalls = (node: Node, fnSite: number) => {
+  /** `caller`: the 1-based line the innermost function around `node` starts at, 1 at top level (the module's own function). */
+  const visitCalls = (node: Node, fnSite: number, caller: number) => {
     for (const c of children(node)) {
       const scope = FUNCTION_TYPES.has(c.type) ? scopes.find((s) => s.node === c) : undefined;
       if (c.type === 'CallExpression' && !c.optional && !hasOptional(c.callee)) {
         const kind = classifyCall(c.callee, bindings, input);
         if (kind) {
-          const site = addSite(kind, c, describe(c), fnSite);
+          const site = addSite(kind, c, describe(c), fnSite, kind === 'lib' ? { callerLine: caller } : {});
           const d = depthOf(c);
           // A call's time starts once its arguments are evaluated: the last one's value passes
           // through a call of ours (m, a). `fs.writeFileSync(f, JSON.stringify(big))` blocks in
@@ -219,10 +220,11 @@ export function instrument(input: TransformInput): TransformOutput | null {
           edits.end(c.end, ')', d);
         }
       }
-      visitCalls(c, scope ? scope.site : FUNCTION_TYPES.has(c.type) ? 0 : fnSite);
+      const isFunction = FUNCTION_TYPES.has(c.type);
+      visitCalls(c, scope ? scope.site : isFunction ? 0 : fnSite, isFunction ? pos(c.start).line : caller);
     }
   };
-  visitCalls(ast, moduleScope?.site ?? 0);
+  visitCalls(ast, moduleScope?.site ?? 0, 1);
 
   const table: SiteTable = { file: input.file, map: input.map, size: nextId - 1, sites, loops, groups };
   // A file with nothing to instrument is left as it is, unless it has a source map (TypeScript a
