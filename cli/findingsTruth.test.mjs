@@ -198,4 +198,10 @@ describe('cheap calls into a dependency with expensive arguments: rendered (~60 
     assert.ok(atRead.some((x) => /^fs\.readFileSync /.test(x.message)), describeFindings(report));
     assert.deepEqual(atRead.filter((x) => /did sync file I\/O/.test(x.message)).map((x) => x.message), []);
   });
+  it("the file read in a callback the dependency called is the program's sync I/O, not the dependency's", () => {
+    const report = reportOf(s.run);
+    const atRead = at(report, 'sync-io', 'run-read');
+    assert.ok(atRead.some((x) => /^fs\.readFileSync /.test(x.message)), describeFindings(report));
+    assert.deepEqual(atRead.filter((x) => /did sync file I\/O/.test(x.message)).map((x) => x.message), []);
+  });
 });

@@ -69,8 +69,22 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
   type Interval = { laneId: string; startMs: number; endMs: number };
   for (const { lane, model } of ctx.threads) {
     const sp = model.spans;
+    // The program's own *Sync calls (sync spans, one per call, in the order they returned: they
+    // never overlap) are not the dependency's, though they ran inside a call of it (a callback
+    // it called: `lib.run(() => fs.readFileSync(f))`).
+    const ownStarts: number[] = [];
+    const ownEnds: number[] = [];
+    forEachSpan(sp, 'sync', (o) => { ownStarts.push(sp[o + SPAN.t0]); ownEnds.push(sp[o + SPAN.t2]); });
+    const isOwn = (start: number, end: number): boolean => {
+      let lo = 0, hi = ownStarts.length - 1, at = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ownStarts[mid] <= start) { at = mid; lo = mid + 1; } else hi = mid - 1; }
+      return at >= 0 && ownEnds[at] >= end;
+    };
     const fsCalls: { name: string; start: number; end: number }[] = [];
-    forEachSpan(sp, 'fsSync', (o) => { fsCalls.push({ name: model.fsSyncNames[sp[o + SPAN.site]] ?? 'fs', start: sp[o + SPAN.t0], end: sp[o + SPAN.t2] }); });
+    forEachSpan(sp, 'fsSync', (o) => {
+      const start = sp[o + SPAN.t0], end = sp[o + SPAN.t2];
+      if (!isOwn(start, end)) fsCalls.push({ name: model.fsSyncNames[sp[o + SPAN.site]] ?? 'fs', start, end });
+    });
     if (fsCalls.length === 0) continue;
     const bySite = new Map<number, { n: number; ms: number; names: Map<string, number>; late: boolean; intervals: Interval[] }>();
     forEachSpan(sp, 'lib', (o) => {
