@@ -204,4 +204,10 @@ describe('cheap calls into a dependency with expensive arguments: rendered (~60 
     assert.ok(atRead.some((x) => /^fs\.readFileSync /.test(x.message)), describeFindings(report));
     assert.deepEqual(atRead.filter((x) => /did sync file I\/O/.test(x.message)).map((x) => x.message), []);
   });
+  it("a read the dependency did in a call from that callback is that call's, not the call's that called the program back", () => {
+    const report = reportOf(s.run);
+    const messages = at(report, 'sync-io', 'run-lib-read').map((x) => x.message);
+    assert.ok(messages.some((m) => /^tiny\.readSelf did sync file I\/O \(readFileSync ×3\)/.test(m)), messages.join('\n'));
+    assert.deepEqual(messages.filter((m) => /^tiny\.run /.test(m)), []);
+  });
 });

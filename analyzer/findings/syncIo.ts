@@ -86,20 +86,35 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
       if (!isOwn(start, end)) fsCalls.push({ name: model.fsSyncNames[sp[o + SPAN.site]] ?? 'fs', start, end });
     });
     if (fsCalls.length === 0) continue;
-    const bySite = new Map<number, { n: number; ms: number; names: Map<string, number>; late: boolean; intervals: Interval[] }>();
+    // Each read or write is the innermost timed call's that was under way: a dependency that
+    // calls the program back, which calls another dependency (`program.parse()` running an
+    // action that calls `config.get()`), did not do the inner call's I/O. Timed calls nest
+    // (a call's span lies inside the span of any call it ran within).
+    const libCalls: { from: number; to: number; gid: number; fs: { name: string; start: number; end: number }[] }[] = [];
     forEachSpan(sp, 'lib', (o) => {
-      if (sp[o + SPAN.flags] !== 1) return;
-      const from = sp[o + SPAN.t0], to = sp[o + SPAN.t2];
-      const inside = fsCalls.filter((e) => e.start >= from && e.end <= to);
-      if (inside.length === 0) return;
-      const gid = sp[o + SPAN.site];
+      if (sp[o + SPAN.flags] === 1) libCalls.push({ from: sp[o + SPAN.t0], to: sp[o + SPAN.t2], gid: sp[o + SPAN.site], fs: [] });
+    });
+    libCalls.sort((a, b) => a.from - b.from || b.to - a.to);
+    const open: typeof libCalls = [];
+    let next = 0;
+    for (const e of [...fsCalls].sort((a, b) => a.start - b.start)) {
+      while (next < libCalls.length && libCalls[next].from <= e.start) {
+        while (open.length > 0 && open[open.length - 1].to < libCalls[next].from) open.pop();
+        open.push(libCalls[next++]);
+      }
+      while (open.length > 0 && open[open.length - 1].to < e.end) open.pop();
+      open[open.length - 1]?.fs.push(e);
+    }
+    const bySite = new Map<number, { n: number; ms: number; names: Map<string, number>; late: boolean; intervals: Interval[] }>();
+    for (const { from, to, gid, fs: inside } of libCalls) {
+      if (inside.length === 0) continue;
       const agg = bySite.get(gid) ?? { n: 0, ms: 0, names: new Map<string, number>(), late: false, intervals: [] as Interval[] };
       agg.n++;
       for (const e of inside) { agg.ms += e.end - e.start; agg.names.set(e.name, (agg.names.get(e.name) ?? 0) + 1); }
       if (model.startupDoneMs !== undefined && from >= model.startupDoneMs) agg.late = true;
       if (agg.intervals.length < 50) agg.intervals.push({ laneId: lane.id, startMs: round(from, 3), endMs: round(to, 3) });
       bySite.set(gid, agg);
-    });
+    }
     for (const [gid, a] of bySite) {
       const site = model.sites.get(gid);
       if (!site) continue;
