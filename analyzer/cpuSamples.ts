@@ -14,8 +14,6 @@ export interface UserFrame {
   isLeaf: boolean;
   /** When the work was below the user frame: the function it called that was on CPU. */
   callee?: string;
-  /** That function's script URL ('' for V8's built-ins and native code). */
-  calleeUrl?: string;
 }
 
 /**
@@ -99,7 +97,6 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
           functionLine: n.callFrame.lineNumber + 1, functionColumn: n.callFrame.columnNumber + 1,
           line: isLeaf ? hottestLine(n) : n.callFrame.lineNumber + 1, isLeaf,
           callee: isLeaf ? undefined : below?.callFrame.functionName || '(native code)',
-          calleeUrl: isLeaf ? undefined : below?.callFrame.url ?? '',
         };
         break;
       }

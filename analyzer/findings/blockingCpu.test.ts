@@ -6,7 +6,7 @@ import type { SampleKind, SampleTimeline } from '../cpuSamples';
 
 /** `entries`: of `n`, samples in the function itself at its header line (all of them by default there). */
 const vote = (url: string, fnLine: number, line: number, n: number, entries = line === fnLine ? n : 0): [string, LineVote] =>
-  [`${url}:${line}`, { n, url, line, fn: `f${fnLine}`, fnLine, fnColumn: 1, callees: new Map(), entries, inDependency: 0 }];
+  [`${url}:${line}`, { n, url, line, fn: `f${fnLine}`, fnLine, fnColumn: 1, callees: new Map(), entries }];
 
 describe('the line a CPU block is reported at (hottestVote)', () => {
   it("counts a function's header line for its most sampled body line (V8 charges calls' entries to the header)", () => {

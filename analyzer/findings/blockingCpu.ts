@@ -107,11 +107,10 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (!f) continue;
         user++;
         const key = `${f.url}:${f.line}`;
-        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, fnColumn: f.functionColumn, callees: new Map(), entries: 0, inDependency: 0 };
+        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, fnColumn: f.functionColumn, callees: new Map(), entries: 0 };
         v.n++;
         if (f.isLeaf && f.line === f.functionLine) v.entries++;
         if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + 1);
-        if (f.calleeUrl && classify.isLibrary(f.calleeUrl)) v.inDependency++;
         votes.set(key, v);
       }
       if (busy === 0) continue;
@@ -137,11 +136,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         warmup = (nodeInternal / busy >= 0.6 || (startup && top.fn === 'top-level code')) && duration < 5 * threshold;
         // Work inside a dependency: the profile knows only the calling function; the timed call
         // into the dependency that covers most of the stretch (its calls summed) knows the line.
-        // Only a call that function made (its site's function starts where the frame's does),
-        // when it called a dependency: a dependency that called the program back (a runner its
-        // callback, `lib.run(() => build())`) is not where build's CPU went.
+        // Only a call that function made (its site's function starts where the frame's does): a
+        // dependency that called the program back (a runner its callback, `lib.run(() =>
+        // build())`) is not where build's CPU went.
         const madeByTop = (gid: number) => { const at = model.sites.get(gid)?.callerLine; return at === undefined || at === top.fnLine; };
-        const call = top.inDependency > top.n / 2 ? longestOverlap(libSpans, run.start, run.start + duration, madeByTop) : undefined;
+        const call = top.callees.size > 0 ? longestOverlap(libSpans, run.start, run.start + duration, madeByTop) : undefined;
         const callSite = call && call.overlap >= duration / 2 ? model.sites.get(call.gid) : undefined;
         const fnStart = { line: top.fnLine, column0: top.fnColumn - 1 };
         const hot = callSite ? undefined : ctx.mapper.locateLine(top.url, top.line, fnStart);
@@ -238,8 +237,6 @@ function finish(e: SiteEntry): FindingDraft {
 
 export interface LineVote {
   n: number; url: string; line: number; fn: string; fnLine: number; fnColumn: number; callees: Map<string, number>;
-  /** Of `n`, samples below the line in a dependency's function it called (not in Node's or V8's code). */
-  inDependency: number;
   /** Of `n`, samples in the function itself at its header line: a call's entry (see hottestVote). */
   entries: number;
 }

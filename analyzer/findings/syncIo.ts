@@ -97,7 +97,7 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
     libCalls.sort((a, b) => a.from - b.from || b.to - a.to);
     const open: typeof libCalls = [];
     let next = 0;
-    for (const e of [...fsCalls].sort((a, b) => a.start - b.start)) {
+    for (const e of fsCalls.sort((a, b) => a.start - b.start)) {
       while (next < libCalls.length && libCalls[next].from <= e.start) {
         while (open.length > 0 && open[open.length - 1].to < libCalls[next].from) open.pop();
         open.push(libCalls[next++]);
