@@ -30,7 +30,7 @@ const CALLS = 20_000;
 /** Awaits of the one (timed) call of the exported function: more spans than the buffer holds. */
 const AWAITS = 20_000;
 const STORM = `async function leaf(i) {
-  await null;
+  await Promise.resolve();
   return i & 1;
 }
 module.exports = async function () {
@@ -53,7 +53,7 @@ describe('runtime: a promise storm', () => {
     assert.equal(agg.site.count[leafSite], CALLS, 'every await counted');
     const timed = 1024 + CALLS / 16 - 1024 / 16; // calls 1…1024, then every 16th (CALLS is a multiple of 16)
     assert.equal(agg.site.sampled[leafSite], CALLS, 'timing sampled per function: the timed calls stand for every call');
-    assert.equal(agg.site.leafSampled[leafSite], CALLS, '`await null` waits on nothing instrumented: a leaf');
+    assert.equal(agg.site.leafSampled[leafSite], CALLS, 'a promise that nothing instrumented settles: a leaf');
     assert.equal(agg.site.count[5], AWAITS);
     assert.equal(agg.site.sampled[5], AWAITS, 'every await of a timed call is timed');
     assert.equal(runtime.inFlight, 0, 'every await settled in the books');
@@ -85,6 +85,33 @@ describe('runtime: a promise storm', () => {
 });
 let storm_: Awaited<ReturnType<typeof storm>> | undefined;
 
+describe('runtime: an await of a value that is no thenable', () => {
+  it('waits for a microtask only: counted and timed, never in flight, however long other work keeps it from resuming', async () => {
+    // Four invocations each \`await null\` and then compute while the others wait to resume (a
+    // limiter's CPU-bound tasks): nothing waits on I/O, so nothing is in flight.
+    const source = `function spin(ms) { const e = Date.now() + ms; while (Date.now() < e); }
+async function task(i) {
+  await null;
+  spin(20);
+  await i;
+  return i;
+}
+module.exports = async function () {
+  const r = await Promise.all([task(1), task(2), task(3), task(4)]);
+  return r.reduce((a, b) => a + b, 0);
+};`;
+    const { runtime, value } = await storm(source, 1000);
+    assert.equal(value, 10);
+    const agg = runtime.aggregates();
+    assert.equal(agg.site.count[2], 4, 'every await null counted');
+    assert.equal(agg.site.sampled[2], 4, 'and timed');
+    assert.ok(agg.site.max[2] >= 20, `the longest waited ${agg.site.max[2]} ms while others computed`);
+    assert.equal(agg.site.leafSampled[2], 0, 'no wait on anything outside the thread');
+    assert.equal(agg.maxInFlight, 0);
+    assert.equal(runtime.inFlight, 0);
+  });
+});
+
 describe('runtime: sampling weights', () => {
   /**
    * A function called `calls` times straight through the runtime's API (as instrumented code
@@ -96,11 +123,12 @@ describe('runtime: sampling weights', () => {
     const site = (id: number, kind: 'fn' | 'await', fn: number) => ({ id, kind, line: id, column: 0, label: kind, fn, group: 0, groupPos: 0, groupSize: 0, loop: 0, discarded: true });
     const base = runtime.load(JSON.stringify({ file: '/app/often.js', size: 2, sites: [site(1, 'fn', 0), site(2, 'await', 1)], loops: [], groups: [] }));
     let timed = 0;
+    const pending = new Promise(() => undefined);
     for (let n = 1; n <= calls; n++) {
       const inv = runtime.f(base + 1);
       const k = ++runtime.k;
       if (inv.s) timed++;
-      runtime.o(inv, base + 2, k, inv.s ? now() - waitMs(n) : null, null);
+      runtime.o(inv, base + 2, k, inv.s ? now() - waitMs(n) : null, pending);
       runtime.e(inv, null);
     }
     const agg = runtime.aggregates();

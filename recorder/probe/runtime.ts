@@ -244,7 +244,9 @@ export class ProbeRuntime {
    * the value of `k` when this await began, `t0` its start time (null when not sampled).
    */
   o<T>(inv: Invocation, site: number, startedAt: number, t0: number | null, value: T): T {
-    this.suspend(inv, site, t0, this.k === startedAt); // else the operand started other awaits: this one waits on them
+    const leaf = this.k === startedAt; // else the operand started other awaits: this one waits on them
+    if (leaf && (value === null || (typeof value !== 'object' && typeof value !== 'function'))) this.yieldOnly(inv, site, t0);
+    else this.suspend(inv, site, t0, leaf);
     return value;
   }
 
@@ -257,6 +259,24 @@ export class ProbeRuntime {
     // Tracked elements are the operations, not the combinator's await itself.
     this.suspend(inv, site, t0, elements === 0 && this.k === startedAt);
     return value;
+  }
+
+  /**
+   * An await of a value that is no thenable (`await null`, a sync function's result) waits for a
+   * microtask only: no operation is in flight, however long other microtasks' work keeps it from
+   * resuming (a limiter's CPU-bound tasks each `await null` while the others compute). It is user
+   * code working on its own or a limiter's behalf all the same: combinator elements pending now
+   * wrap user work, as when a wait on I/O starts (`suspend`).
+   */
+  private yieldOnly(inv: Invocation, site: number, t0: number | null): void {
+    if (inv.site !== 0) this.settleRejected(inv);
+    inv.site = site;
+    const s = inv.s;
+    if (s !== null) s.t0 = t0!;
+    inv.since = -1;
+    this.demoteWrapper();
+    this.leafEpoch++;
+    this.opaquePending = 0;
   }
 
   private suspend(inv: Invocation, site: number, t0: number | null, leaf: boolean): void {
