@@ -245,6 +245,8 @@ export class ProbeRuntime {
    */
   o<T>(inv: Invocation, site: number, startedAt: number, t0: number | null, value: T): T {
     const leaf = this.k === startedAt; // else the operand started other awaits: this one waits on them
+    // An object may be a thenable: reading its `then` here would be a second read the program
+    // can observe (the await reads it once), so only primitives are known to wait on nothing.
     if (leaf && (value === null || (typeof value !== 'object' && typeof value !== 'function'))) this.yieldOnly(inv, site, t0);
     else this.suspend(inv, site, t0, leaf);
     return value;
@@ -262,7 +264,7 @@ export class ProbeRuntime {
   }
 
   /**
-   * An await of a value that is no thenable (`await null`, a sync function's result) waits for a
+   * An await of a primitive (`await null`, a sync function's number or undefined) waits for a
    * microtask only: no operation is in flight, however long other microtasks' work keeps it from
    * resuming (a limiter's CPU-bound tasks each `await null` while the others compute). It is user
    * code working on its own or a limiter's behalf all the same: combinator elements pending now
