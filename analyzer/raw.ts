@@ -20,9 +20,19 @@ export const SPAN = {
   t1: 4,
   /** End (await: settled). */
   t2: 5,
-  /** Await: 1 if rejected; lib: 1 if it did sync I/O. */
+  /** Await: AWAIT_FLAG bits; lib: 1 if it did sync I/O. */
   flags: 6,
   size: 7,
+} as const;
+
+/** Bits of an await span's SPAN.flags. */
+export const AWAIT_FLAG = {
+  rejected: 1,
+  /**
+   * A Promise.all/allSettled/race/any that settled before the event loop turned (no lag tick)
+   * and with no wait on I/O resumed meanwhile: its work ran in microtasks on this thread.
+   */
+  settledInTurn: 2,
 } as const;
 
 /** What a span records (`SPAN.kind`). For fs-sync spans `site` indexes the thread's fsSyncNames. */

@@ -7,7 +7,7 @@ import type { PoolTimeline } from './threadpool';
 import { round } from './stats';
 import { numberColumn } from './numberColumn';
 import { forEachSpan } from './threadModel';
-import { SPAN, TICK } from './raw';
+import { SPAN, TICK, AWAIT_FLAG } from './raw';
 import { requestSpans, requestsInFlightByLane, requestsInFlightSeries, type RequestTable } from './requests';
 
 /**
@@ -99,7 +99,7 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
       asyncSpans.suspend[i] = round(s[o + SPAN.t1], 3);
       asyncSpans.end[i] = round(s[o + SPAN.t2], 3);
       asyncSpans.invocation[i] = s[o + SPAN.invocation];
-      asyncSpans.rejected[i] = s[o + SPAN.flags] ? 1 : 0;
+      asyncSpans.rejected[i] = s[o + SPAN.flags] & AWAIT_FLAG.rejected ? 1 : 0;
     });
     for (let i = 0; i < model.ticks.length; i += TICK.size) {
       if (lag.lane.length >= MAX_LAG_POINTS) { dropped.lag++; continue; }

@@ -183,6 +183,25 @@ describe('fake-concurrency: Promise.all over async functions that never yield', 
   });
 });
 
+describe('fake-concurrency: p-limit over tasks that never wait (the work runs in microtasks after the operand)', () => {
+  const s = runOnce('fake-concurrency-limit.mjs');
+  it('flags the Promise.all over CPU-only tasks at its await line, though creating its promises was quick', () => {
+    assert.match(s.run.stdout, /done 8 8/);
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'fake-concurrency', s.file, lineOf(s.file, 'limited-cpu'));
+    assertFindingShape(report, f);
+    assert.match(f.message, /^Promise\.all over work that never waits: /);
+  });
+  it('does not flag the Promise.all over tasks that wait on timers', () => {
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'fake-concurrency', s.file, [lineOf(s.file, 'limited-io')]);
+  });
+  it('counts no operation in flight for the CPU-only tasks: the timers are the most ever waiting', () => {
+    const report = reportOf(s.run);
+    assert.ok(report.metrics.maxConcurrency <= 4, `maxConcurrency ${report.metrics.maxConcurrency}: at most p-limit's 4 timers`);
+  });
+});
+
 describe('threadpool-saturation: 64 pbkdf2 on the default pool of 4', () => {
   const s = runOnce('threadpool.js', [], { env: { UV_THREADPOOL_SIZE: undefined } });
   it('flags saturation at the pbkdf2 call', () => {

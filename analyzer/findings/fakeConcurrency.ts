@@ -3,16 +3,18 @@ import { siteLocation, sampleScale, sitesByThread } from '../context';
 import { isBusy, SampleTimeline } from '../cpuSamples';
 import { round } from '../stats';
 import { formatMs } from '../format';
-import { SPAN } from '../raw';
-import { forEachSpan } from '../threadModel';
+import { SPAN, AWAIT_FLAG } from '../raw';
+import { forEachSpan, type ThreadModel, type ThreadSite } from '../threadModel';
 
 const MIN_TOTAL_MS = 10;
 const MIN_CPU_SHARE = 0.8;
 
 /**
  * Promise.all/race/allSettled/any whose "concurrent" work never waited: the time from
- * evaluating the call to the await resuming was spent on this thread's CPU (evaluating the
- * operand ran the async functions' bodies synchronously, or the wait was all microtasks).
+ * evaluating the call to the await resuming was spent on this thread's CPU. Either evaluating
+ * the operand ran the async functions' bodies synchronously, or the promises settled in
+ * microtasks before the event loop ever turned (a limiter such as p-limit starts each task in a
+ * microtask: the operand is quick, and the work all runs after it).
  */
 export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
@@ -25,7 +27,12 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
       // "Concurrent" work that never waits runs to completion while the promises are being
       // created: the operand's evaluation takes nearly all the time, and it is user code on CPU
       // (not Node internals issuing I/O, as for `Promise.all(files.map(fs.writeFile))`).
-      if (total < MIN_TOTAL_MS || total / sampled < 2 || operand / total < MIN_CPU_SHARE) continue;
+      if (total < MIN_TOTAL_MS || total / sampled < 2) continue;
+      if (operand / total < MIN_CPU_SHARE) {
+        const inTurn = settledInTurn(ctx, model, samples, site, lane.id);
+        if (inTurn) out.push(inTurn);
+        continue;
+      }
       let userCpu = 0;
       let window = 0;
       const sp = model.spans;
@@ -53,6 +60,43 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
     }
   }
   return out;
+}
+
+/**
+ * The same verdict from the awaits that settled before the event loop turned, with no wait on
+ * I/O resumed meanwhile (AWAIT_FLAG.settledInTurn), when their whole time was mostly the
+ * program's code on this thread's CPU.
+ */
+function settledInTurn(ctx: AnalysisContext, model: ThreadModel, samples: SampleTimeline | undefined, site: ThreadSite, laneId: string): FindingDraft | undefined {
+  if (!samples) return undefined;
+  let n = 0;
+  let window = 0;
+  let userCpu = 0;
+  const sp = model.spans;
+  forEachSpan(sp, 'await', (o) => {
+    if (sp[o + SPAN.site] !== site.gid || !(sp[o + SPAN.flags] & AWAIT_FLAG.settledInTurn)) return;
+    n++;
+    window += sp[o + SPAN.t2] - sp[o + SPAN.t0];
+    userCpu += userWithin(samples, sp[o + SPAN.t0], sp[o + SPAN.t2]);
+  });
+  if (window <= 0 || userCpu / window < MIN_CPU_SHARE) return undefined;
+  const scale = sampleScale(model, site);
+  const windowAll = window * scale;
+  if (windowAll < MIN_TOTAL_MS) return undefined;
+  const combinator = /Promise\.(\w+)/.exec(site.label)?.[1] ?? 'all';
+  return {
+    kind: 'fake-concurrency',
+    severity: 'warning',
+    message: `Promise.${combinator} over work that never waits: ${formatMs(windowAll)} ran one task after another on the event loop`,
+    location: siteLocation(ctx, site),
+    laneId,
+    occurrences: Math.round(n * scale),
+    totalMs: round(windowAll),
+    detail: `These promises settled before the event loop ever turned, with no I/O completing meanwhile: their work ran in microtasks, one task after another `
+      + `(${Math.round((userCpu / window) * 100)}% of that time was your code on this thread's CPU). Async functions run on one thread: gathering CPU-bound work, `
+      + `with Promise.${combinator} or a limiter such as p-limit, gives concurrency without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`,
+    intervals: intervals(model.spans, site.gid, laneId),
+  };
 }
 
 function userWithin(s: SampleTimeline, from: number, to: number): number {

@@ -1,5 +1,5 @@
 import type { SiteTable } from './transform';
-import { SPAN, SPAN_KIND, SITE_KIND, type RawAggregates } from '../../analyzer/raw';
+import { SPAN, SPAN_KIND, SITE_KIND, AWAIT_FLAG, type RawAggregates } from '../../analyzer/raw';
 import { now } from './clock';
 import { asOwnWork } from './ownTime';
 
@@ -133,11 +133,13 @@ class Timing {
   declare t1: number;
   /** Invocation id in this thread's spans (0: none yet). */
   declare id: number;
+  /** A combinator's await: the loop's turns and the waits on I/O resumed when it began. */
+  declare turns: number; declare resumes: number;
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
   declare gNext: number; declare gSum: number; declare gMax: number;
   declare loops: Record<number, LoopTiming | undefined> | null;
   constructor(weight: number) {
-    this.weight = weight; this.t0 = 0; this.t1 = 0; this.id = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.loops = null;
+    this.weight = weight; this.t0 = 0; this.t1 = 0; this.id = 0; this.turns = 0; this.resumes = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.loops = null;
   }
 }
 
@@ -255,7 +257,7 @@ export class ProbeRuntime {
   /** Like `o`, for Promise.all/race/…: also notes when the operand finished evaluating. */
   o1<T>(inv: Invocation, site: number, startedAt: number, t0: number | null, value: T): T {
     const s = inv.s;
-    if (s !== null) s.t1 = now();
+    if (s !== null) { s.t1 = now(); s.turns = this.loopTurns; s.resumes = this.leafResumes; }
     const elements = inv.elements;
     inv.elements = 0;
     // Tracked elements are the operations, not the combinator's await itself.
@@ -461,6 +463,10 @@ export class ProbeRuntime {
   e<T>(inv: Invocation, value: T): T {
     const site = inv.site;
     inv.site = 0;
+    const s = inv.s;
+    // A combinator that settled with no turn of the loop and no wait on I/O resumed: its work never waited.
+    const flags = s !== null && this.kind[site] === SITE_KIND.combinator && s.turns === this.loopTurns && s.resumes === this.leafResumes
+      ? AWAIT_FLAG.settledInTurn : 0;
     // A wait across a turn of the loop is resumed by a new task (the I/O or timer that settled
     // it); one within a turn (`await null` between chunks of CPU work, however long the thread
     // was descheduled) is the same task going on.
@@ -470,8 +476,7 @@ export class ProbeRuntime {
       if (inv.since !== this.loopTurns) this.mark();
     }
     this.count[site]++;
-    const s = inv.s;
-    if (s !== null) this.timed(inv, s, site, now());
+    if (s !== null) this.timed(inv, s, site, now(), flags);
     return value;
   }
 
@@ -618,7 +623,7 @@ export class ProbeRuntime {
   }
 
   /** A timed invocation's await at `site` resumed at t2 (`inv.since` still tells a leaf await). */
-  private timed(inv: Invocation, s: Timing, site: number, t2: number): void {
+  private timed(inv: Invocation, s: Timing, site: number, t2: number, flags: number): void {
     const t0 = s.t0;
     const w = t2 - t0;
     const weight = s.weight;
@@ -641,7 +646,7 @@ export class ProbeRuntime {
     const loop = this.loopOf[site];
     if (loop !== 0) { const l = s.loops?.[loop]; if (l) l.cur += w; }
     if (s.id === 0) s.id = ++this.invocationIds;
-    this.pushSpan(SPAN_KIND.await, site, s.id, t0, kind === SITE_KIND.combinator ? s.t1 : t0, t2, 0);
+    this.pushSpan(SPAN_KIND.await, site, s.id, t0, kind === SITE_KIND.combinator ? s.t1 : t0, t2, flags);
   }
 
   private settleRejected(inv: Invocation): void {
