@@ -29,8 +29,9 @@ export const SPAN = {
 export const AWAIT_FLAG = {
   rejected: 1,
   /**
-   * A Promise.all/allSettled/race/any that settled before the event loop turned (no lag tick)
-   * and with no wait on I/O resumed meanwhile: its work ran in microtasks on this thread.
+   * A Promise.all/allSettled/race/any that settled before the event loop turned (no lag tick),
+   * with no wait on I/O resumed and no new task (a request, a response) meanwhile: its work ran
+   * in microtasks on this thread.
    */
   settledInTurn: 2,
 } as const;

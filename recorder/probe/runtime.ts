@@ -133,13 +133,13 @@ class Timing {
   declare t1: number;
   /** Invocation id in this thread's spans (0: none yet). */
   declare id: number;
-  /** A combinator's await: the loop's turns and the waits on I/O resumed when it began. */
-  declare turns: number; declare resumes: number;
+  /** A combinator's await: the loop's turns, the waits on I/O resumed and the task marks when it began. */
+  declare turns: number; declare resumes: number; declare marks: number;
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
   declare gNext: number; declare gSum: number; declare gMax: number;
   declare loops: Record<number, LoopTiming | undefined> | null;
   constructor(weight: number) {
-    this.weight = weight; this.t0 = 0; this.t1 = 0; this.id = 0; this.turns = 0; this.resumes = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.loops = null;
+    this.weight = weight; this.t0 = 0; this.t1 = 0; this.id = 0; this.turns = 0; this.resumes = 0; this.marks = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.loops = null;
   }
 }
 
@@ -257,7 +257,7 @@ export class ProbeRuntime {
   /** Like `o`, for Promise.all/race/…: also notes when the operand finished evaluating. */
   o1<T>(inv: Invocation, site: number, startedAt: number, t0: number | null, value: T): T {
     const s = inv.s;
-    if (s !== null) { s.t1 = now(); s.turns = this.loopTurns; s.resumes = this.leafResumes; }
+    if (s !== null) { s.t1 = now(); s.turns = this.loopTurns; s.resumes = this.leafResumes; s.marks = this.markCalls; }
     const elements = inv.elements;
     inv.elements = 0;
     // Tracked elements are the operations, not the combinator's await itself.
@@ -464,9 +464,10 @@ export class ProbeRuntime {
     const site = inv.site;
     inv.site = 0;
     const s = inv.s;
-    // A combinator that settled with no turn of the loop and no wait on I/O resumed: its work never waited.
+    // A combinator that settled with no turn of the loop, no wait on I/O resumed and no new task
+    // (a request, a response: a task mark) meanwhile: its work never waited.
     const flags = s !== null && this.kind[site] === SITE_KIND.combinator && s.turns === this.loopTurns && s.resumes === this.leafResumes
-      ? AWAIT_FLAG.settledInTurn : 0;
+      && s.marks === this.markCalls ? AWAIT_FLAG.settledInTurn : 0;
     // A wait across a turn of the loop is resumed by a new task (the I/O or timer that settled
     // it); one within a turn (`await null` between chunks of CPU work, however long the thread
     // was descheduled) is the same task going on.
