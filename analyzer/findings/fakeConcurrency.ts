@@ -1,6 +1,6 @@
 import type { AnalysisContext, FindingDraft } from '../context';
 import { siteLocation, sampleScale, sitesByThread } from '../context';
-import { isBusy, SampleTimeline } from '../cpuSamples';
+import { isBusy, firstAtOrAfter, SampleTimeline } from '../cpuSamples';
 import { round } from '../stats';
 import { formatMs } from '../format';
 import { SPAN, AWAIT_FLAG } from '../raw';
@@ -43,20 +43,10 @@ export function fakeConcurrency(ctx: AnalysisContext): FindingDraft[] {
       });
       if (!samples || window <= 0 || userCpu / window < 0.5) continue;
       const scale = sampleScale(model, site);
-      const combinator = /Promise\.(\w+)/.exec(site.label)?.[1] ?? 'all';
-      out.push({
-        kind: 'fake-concurrency',
-        severity: 'warning',
-        message: `Promise.${combinator} over work that never waits: ${formatMs(total * scale)} ran one task after another on the event loop`,
-        location: siteLocation(ctx, site),
-        laneId: lane.id,
-        occurrences: Math.round(sampled * scale),
-        totalMs: round(total * scale),
-        detail: `${Math.round((operand / total) * 100)}% of the time between starting these promises and their settling went into creating them: `
+      out.push(finding(ctx, model, site, lane.id, total * scale, Math.round(sampled * scale), () =>
+        `${Math.round((operand / total) * 100)}% of the time between starting these promises and their settling went into creating them: `
           + `the async functions ran their work synchronously, one after another (${formatMs(operand * scale)} of CPU). Async functions run on one thread: gathering CPU-bound work gives concurrency `
-          + `without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`,
-        intervals: intervals(model.spans, site.gid, lane.id),
-      });
+          + `without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`));
     }
   }
   return out;
@@ -83,27 +73,31 @@ function settledInTurn(ctx: AnalysisContext, model: ThreadModel, samples: Sample
   const scale = sampleScale(model, site);
   const windowAll = window * scale;
   if (windowAll < MIN_TOTAL_MS) return undefined;
+  return finding(ctx, model, site, laneId, windowAll, Math.round(n * scale), (combinator) =>
+    `These promises settled before the event loop ever turned, with no I/O completing meanwhile: their work ran in microtasks, one task after another `
+      + `(${Math.round((userCpu / window) * 100)}% of that time was your code on this thread's CPU). Async functions run on one thread: gathering CPU-bound work, `
+      + `with Promise.${combinator} or a limiter such as p-limit, gives concurrency without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`);
+}
+
+/** The finding at a combinator's site: `ms` of its waits ran one task after another; `detail` gets the combinator's name (all, race…). */
+function finding(ctx: AnalysisContext, model: ThreadModel, site: ThreadSite, laneId: string, ms: number, occurrences: number, detail: (combinator: string) => string): FindingDraft {
   const combinator = /Promise\.(\w+)/.exec(site.label)?.[1] ?? 'all';
   return {
     kind: 'fake-concurrency',
     severity: 'warning',
-    message: `Promise.${combinator} over work that never waits: ${formatMs(windowAll)} ran one task after another on the event loop`,
+    message: `Promise.${combinator} over work that never waits: ${formatMs(ms)} ran one task after another on the event loop`,
     location: siteLocation(ctx, site),
     laneId,
-    occurrences: Math.round(n * scale),
-    totalMs: round(windowAll),
-    detail: `These promises settled before the event loop ever turned, with no I/O completing meanwhile: their work ran in microtasks, one task after another `
-      + `(${Math.round((userCpu / window) * 100)}% of that time was your code on this thread's CPU). Async functions run on one thread: gathering CPU-bound work, `
-      + `with Promise.${combinator} or a limiter such as p-limit, gives concurrency without parallelism and no speed-up. Move the work to worker threads (a pool sized to the cores) to run it in parallel.`,
+    occurrences,
+    totalMs: round(ms),
+    detail: detail(combinator),
     intervals: intervals(model.spans, site.gid, laneId),
   };
 }
 
 function userWithin(s: SampleTimeline, from: number, to: number): number {
   let busy = 0;
-  let lo = 0, hi = s.time.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (s.time[mid] < from) lo = mid + 1; else hi = mid; }
-  for (let i = Math.max(0, lo - 1); i < s.time.length && s.time[i] < to; i++) {
+  for (let i = Math.max(0, firstAtOrAfter(s.time, from) - 1); i < s.time.length && s.time[i] < to; i++) {
     const a = Math.max(from, s.time[i]);
     const b = Math.min(to, i + 1 < s.time.length ? s.time[i + 1] : s.end);
     if (b > a && isBusy(s.kind[i]) && s.frame[i]) busy += b - a;

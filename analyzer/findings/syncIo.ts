@@ -4,6 +4,7 @@ import { round } from '../stats';
 import { formatMs } from '../format';
 import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
+import { firstAtOrAfter } from '../cpuSamples';
 
 /** Sync I/O that blocked for less than this in total is `info`, wherever it ran. */
 const MIN_WARNING_MS = 1;
@@ -72,13 +73,14 @@ function librarySyncIo(ctx: AnalysisContext): FindingDraft[] {
     // The program's own *Sync calls (sync spans, one per call, in the order they returned: they
     // never overlap) are not the dependency's, though they ran inside a call of it (a callback
     // it called: `lib.run(() => fs.readFileSync(f))`).
-    const ownStarts: number[] = [];
-    const ownEnds: number[] = [];
-    forEachSpan(sp, 'sync', (o) => { ownStarts.push(sp[o + SPAN.t0]); ownEnds.push(sp[o + SPAN.t2]); });
+    const own: number[] = [];
+    forEachSpan(sp, 'sync', (o) => { own.push(sp[o + SPAN.t0], sp[o + SPAN.t2]); });
+    const ownStarts = Float64Array.from({ length: own.length / 2 }, (_, i) => own[2 * i]);
     const isOwn = (start: number, end: number): boolean => {
-      let lo = 0, hi = ownStarts.length - 1, at = -1;
-      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ownStarts[mid] <= start) { at = mid; lo = mid + 1; } else hi = mid - 1; }
-      return at >= 0 && ownEnds[at] >= end;
+      // The last of the program's calls that started at or before `start`.
+      let at = firstAtOrAfter(ownStarts, start);
+      if (at === ownStarts.length || ownStarts[at] > start) at--;
+      return at >= 0 && own[2 * at + 1] >= end;
     };
     const fsCalls: { name: string; start: number; end: number }[] = [];
     forEachSpan(sp, 'fsSync', (o) => {

@@ -273,11 +273,7 @@ export class ProbeRuntime {
    * wrap user work, as when a wait on I/O starts (`suspend`).
    */
   private yieldOnly(inv: Invocation, site: number, t0: number | null): void {
-    if (inv.site !== 0) this.settleRejected(inv);
-    inv.site = site;
-    const s = inv.s;
-    if (s !== null) s.t0 = t0!;
-    inv.since = -1;
+    this.suspend(inv, site, t0, false);
     this.demoteWrapper();
     this.leafEpoch++;
     this.opaquePending = 0;
