@@ -15,7 +15,8 @@ import { DETECTORS } from './findings/detectors';
 import { FINDING_KINDS } from './findingKinds';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
-import { basename, dirWithSep, fileUrlToPath } from './paths';
+import { basename } from './paths';
+import { codeClassifier } from './codeClassifier';
 import { uncoveredCpuWarnings, handOverCpuMs, knownCpu } from './profileCoverage';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
 import { formatMs } from './format';
@@ -62,18 +63,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   const userFiles = new Set<string>();
   for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
   // Everything the recorder loads into the program (probe, instrumenter, ESM hooks) is ours.
-  const ownDir = run.probePath ? dirWithSep(run.probePath) : undefined;
-  const isProbeUrl = perUrl((url) => {
-    const file = fileUrlToPath(url);
-    return (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file);
-  });
-  const isProbe = (url: string, fn: string) => isProbeUrl(url) || (url === '' && fn === 'waitForDebugger');
-  const isUser = perUrl((url) => {
-    if (!url || url.startsWith('node:') || isProbe(url, '')) return false;
-    const file = fileUrlToPath(url);
-    if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return false;
-    return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file);
-  });
+  const classify = codeClassifier(run.probePath, userFiles);
 
   // The main lane is the process that runs the user's code, not a launcher in front of it (npm, npx, sh).
   const graph = new ProcessGraph(run, models);
@@ -85,7 +75,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   for (const m of models) for (const s of m.spawns) if (s.kind === 'worker') workerCreated.set(`${m.pid}:${s.threadId}`, s.at);
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
-    const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, { isUser, isProbe }, t.samplingChanges) : undefined;
+    const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, classify, t.samplingChanges) : undefined;
     if (samples && model.handOvers.length > 0) samples.holes = model.handOvers.flatMap((h) => [h.at, h.until]);
     return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.time[0], samples?.end, workerCreated.get(`${model.pid}:${model.tid}`), t.seamCpu, run.startHrUs, wallMs) };
   });
@@ -99,7 +89,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     const ticks = models.filter((m) => m.pid === p.pid).map((m) => m.ticks);
     pools.set(p.pid, poolTimeline(p.pid, hello?.threadpoolSize ?? 4, p.traceEvents, run.startHrUs, ticks, wallMs));
   }
-  const ctx: AnalysisContext = { run, threads, mapper, cores: run.cores, wallMs, pools };
+  const ctx: AnalysisContext = { run, threads, mapper, cores: run.cores, wallMs, pools, classify };
   // Lanes on CPU at once: threads from their CPU samples, other processes from /proc.
   const buckets = [...busyBuckets(threads, wallMs), ...externalBuckets(externals, run.startHrUs, wallMs)];
 
@@ -171,20 +161,6 @@ const ATTACHED_NOT_RECORDED = [
 function attachedNote(a: NonNullable<RawRun['attached']>): string {
   return `Attached to running pid ${a.pid} (inspector ${a.inspector}${a.openedInspector ? ', opened for the recording and closed after it' : ', left open'}): `
     + `CPU profiles, event-loop lag, the thread pool and HTTP requests were recorded; not recorded: ${ATTACHED_NOT_RECORDED.join('; ')}`;
-}
-
-/**
- * `classify` with each URL's answer kept: the frame classifiers are asked for every ancestor of
- * every CPU profile node (tens of thousands of calls in a test runner's process), about a few
- * hundred distinct URLs.
- */
-function perUrl(classify: (url: string) => boolean): (url: string) => boolean {
-  const answers = new Map<string, boolean>();
-  return (url) => {
-    let yes = answers.get(url);
-    if (yes === undefined) answers.set(url, yes = classify(url));
-    return yes;
-  };
 }
 
 /** `{ a: undefined }` → `{}`, so an unset option keeps its default. */

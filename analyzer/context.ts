@@ -4,6 +4,7 @@ import type { ThreadModel, ThreadSite } from './threadModel';
 import type { SampleTimeline } from './cpuSamples';
 import type { SourceMapper } from './sourceMapper';
 import type { PoolTimeline } from './threadpool';
+import type { CodeClassifier } from './codeClassifier';
 
 /** One recorded thread with everything the findings need. */
 export interface ThreadLane {
@@ -27,6 +28,8 @@ export interface AnalysisContext {
   wallMs: number;
   /** Thread-pool occupancy per process (see threadpool.ts). */
   pools: Map<number, PoolTimeline>;
+  /** Whose code each script URL is (the program's, a dependency's, the recorder's): one answer for every finding. */
+  classify: CodeClassifier;
 }
 
 export function siteLocation(ctx: AnalysisContext, site: { file: string; line: number; column: number }): SourceLocation {

@@ -7,7 +7,7 @@ import { forEachSpan } from '../threadModel';
 import { SPAN, TICK, TICK_MS } from '../raw';
 import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
-import { libraryHotspots, LibraryHotspots, CodeClassifier } from './libraryHotspots';
+import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
 
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
@@ -54,7 +54,7 @@ interface SiteEntry {
 export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const threshold = ctx.run.blockingThresholdMs;
   const bySite = new Map<string, SiteEntry>();
-  const classify = libraryClassifier(ctx);
+  const classify = ctx.classify;
   // A test runner's workers run the code under test, async as it runs in production: its blocks count.
   const runsTests = new Set(ctx.run.threads.filter((t) => t.records.some((r) => r.t === 'testRunner')).map((t) => `${t.pid}:${t.tid}`));
   for (const { lane, model, samples } of ctx.threads) {
@@ -272,25 +272,6 @@ function hottestNames(libs: LibraryHotspots): string {
   const byPkg = new Map<string, string[]>();
   for (const f of top) byPkg.set(f.pkg, [...(byPkg.get(f.pkg) ?? []), f.name]);
   return [...byPkg.entries()].map(([pkg, names]) => `${names.join(', ')} (${pkg})`).join(', ');
-}
-
-/**
- * Script URLs of dependencies (in node_modules, not instrumented as the user's) and of the
- * program's own files (the others on disk); neither is the recorder's.
- */
-function libraryClassifier(ctx: AnalysisContext): CodeClassifier {
-  const userFiles = new Set<string>();
-  for (const t of ctx.threads) for (const s of t.model.sites.values()) userFiles.add(s.file);
-  const ownDir = ctx.run.probePath ? ctx.run.probePath.replace(/[\\/][^\\/]*$/, '') : undefined;
-  /** 'library', 'user', or undefined: Node's own, native, the recorder's, or not a file (a vm script). */
-  const classOf = (url: string): 'library' | 'user' | undefined => {
-    if (!url || url.startsWith('node:')) return undefined;
-    const file = url.startsWith('file://') ? decodeURIComponent(url.slice(7)) : url;
-    if (ownDir && file.startsWith(ownDir)) return undefined;
-    if (/[\\/]node_modules[\\/]/.test(file) && !userFiles.has(file)) return 'library';
-    return file.startsWith('/') || /^[A-Za-z]:\\/.test(file) ? 'user' : undefined;
-  };
-  return { isLibrary: (url) => classOf(url) === 'library', isUser: (url) => classOf(url) === 'user' };
 }
 
 function isLauncher(model: { hello?: { argv: string[] } }): boolean {

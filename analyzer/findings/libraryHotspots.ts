@@ -2,6 +2,7 @@ import type { CpuProfile, CpuProfileNode } from '../raw';
 import type { SampleTimeline } from '../cpuSamples';
 import { isBusy } from '../cpuSamples';
 import { profileIndex } from '../profileIndex';
+import type { CodeClassifier as FullClassifier } from '../codeClassifier';
 
 /** A dependency's function that was on CPU (innermost frame of a dependency in the samples). */
 export interface LibraryFunction {
@@ -31,11 +32,8 @@ const LOADER = /^node:internal\/modules\//;
 
 type Attribution = CpuProfileNode | 'loading' | undefined;
 
-/** Which script URLs are a dependency's, and which the program's own. */
-export interface CodeClassifier {
-  isLibrary(url: string): boolean;
-  isUser(url: string): boolean;
-}
+/** Which script URLs are a dependency's, and which the program's own (AnalysisContext.classify's answers). */
+export type CodeClassifier = Pick<FullClassifier, 'isLibrary' | 'isUser'>;
 
 /**
  * Each profile node's attribution, per profile and classifier: a thread's blocking stretches

@@ -1,0 +1,56 @@
+import { dirWithSep, fileUrlToPath } from './paths';
+
+/**
+ * Whose code a script URL (a CPU profile frame's) is: the recorder's, a dependency's, or the
+ * program's own. One classifier per analysis (AnalysisContext.classify), asked by the sample
+ * timelines (cpuSamples.ts), the blocking-CPU finding and library hotspots alike, so that they
+ * never disagree on a frame.
+ */
+export interface CodeClassifier {
+  /** The program's own code: a file on disk, not in node_modules unless the probe instrumented it as the program's. */
+  isUser(url: string): boolean;
+  /** A dependency's code: in node_modules, not instrumented as the program's. */
+  isLibrary(url: string): boolean;
+  /** The recorder's code in the program (probe, instrumenter, ES-module hooks), or V8's wait for the debugger. */
+  isProbe(url: string, functionName: string): boolean;
+}
+
+/**
+ * The classifier of a run whose probe was loaded from `probePath` (its folder holds everything
+ * the recorder loads into a program) and whose instrumented files are `userFiles` (paths). Each
+ * URL's answer is kept: the classifiers are asked for every ancestor of every CPU profile node
+ * (tens of thousands of calls in a test runner's process), about a few hundred distinct URLs.
+ * Neither Node's own code (`node:`), native frames (no URL) nor scripts that are not files (eval,
+ * vm) are anyone's here.
+ */
+export function codeClassifier(probePath: string | undefined, userFiles: ReadonlySet<string>): CodeClassifier {
+  const ownDir = probePath ? dirWithSep(probePath) : undefined;
+  const isProbeUrl = perUrl((url) => {
+    const file = fileUrlToPath(url);
+    return (ownDir !== undefined && file.startsWith(ownDir)) || /[\\/]dist[\\/](probe|instrumenter)\.js$|[\\/]dist[\\/]esmHooks\.mjs$/.test(file);
+  });
+  const kind = perUrl((url): Kind => {
+    if (!url || url.startsWith('node:') || isProbeUrl(url)) return undefined;
+    const file = fileUrlToPath(url);
+    if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return undefined;
+    return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file) ? 'user' : 'library';
+  });
+  return {
+    isUser: (url) => kind(url) === 'user',
+    isLibrary: (url) => kind(url) === 'library',
+    isProbe: (url, functionName) => isProbeUrl(url) || (url === '' && functionName === 'waitForDebugger'),
+  };
+}
+
+type Kind = 'user' | 'library' | undefined;
+
+/** `classify` with each URL's answer kept. */
+function perUrl<T>(classify: (url: string) => T): (url: string) => T {
+  const answers = new Map<string, T>();
+  return (url) => {
+    if (answers.has(url)) return answers.get(url) as T;
+    const answer = classify(url);
+    answers.set(url, answer);
+    return answer;
+  };
+}
