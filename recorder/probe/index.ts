@@ -35,6 +35,7 @@ import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
 import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
 import { collectBeforeEnds } from './beforeEnds';
+import { keepRecordingEnv, recordingEnv } from './childEnv';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEvaluatorPath } from './testRunnerHooks';
 
 // Captured before the probe wraps fs.*Sync: the probe's own file work is not the program's sync I/O.
@@ -518,6 +519,8 @@ function touchRunFile(runDir: string, name: string): void {
  */
 function recordCreations(log: ThreadLog, probePath: string, runDir: string): void {
   let workers = 0;
+  // Read now, before the program can change process.env (childEnv.ts).
+  const recording = recordingEnv(probePath);
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
     // The recorder is told at once that the thread is starting (see workerStartFile).
@@ -527,6 +530,7 @@ function recordCreations(log: ThreadLog, probePath: string, runDir: string): voi
   dc.subscribe('child_process', (message: any) => {
     const child = message?.process;
     if (!child) return;
+    if (recording) keepRecordingEnv(child, recording);
     const at = now();
     const frame = userFrame(probePath);
     ownNextTick(() => {

@@ -1,0 +1,78 @@
+// End to end: child processes the program starts with an environment of its own are recorded
+// (recorder/probe/childEnv.ts). tinypool's child_process runtime forks its worker processes with
+// `{ TINYPOOL_WORKER_ID }` alone; before, they ran unrecorded ("2 other processes (2 not node)",
+// their tasks' CPU nowhere in the findings). A child given NODE_OPTIONS of the program's keeps
+// them. The truth comes from the fixtures: the CPU each task measured on its own clock, and the
+// environment each child saw.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { CLI, runOnce, reportOf, lineOf, findingsOf, describeFindings, printed, lossWarnings } from './fixtures/harness.mjs';
+
+before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
+
+const RECORDING_ENV = ['CONCURRENCY_LENS_OPTIONS', 'NODE_OPTIONS'];
+const lanesText = (report) => report.lanes.map((l) => `${l.id} ${l.kind} ${l.label} external=${!!l.external}`).join('\n  ');
+
+describe('tinypool\'s child_process runtime: worker processes forked with an environment of their own', () => {
+  const s = runOnce('pools/tinypool-processes.mjs', [], { timeoutMs: 120_000 });
+
+  it('records both worker processes as node lanes under the main one, each with its CPU profile', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 0, s.run.stderr.slice(-2000));
+    const tasks = JSON.parse(printed(s.run.stdout, 'TASKS'));
+    const pids = [...new Set(tasks.map((t) => t.pid))].sort();
+    assert.equal(pids.length, 2, 'the pool ran its tasks in two processes');
+    const main = report.lanes.find((l) => l.kind === 'main');
+    for (const pid of pids) {
+      const lane = report.lanes.find((l) => l.pid === pid && l.threadId === 0);
+      assert.ok(lane, `no lane for worker process ${pid}:\n  ${lanesText(report)}`);
+      assert.equal(lane.kind, 'process');
+      assert.ok(!lane.external, `process ${pid} was seen from /proc only:\n  ${lanesText(report)}`);
+      assert.match(lane.script, /tinypool[\\/]dist[\\/]entry[\\/]process\.js$/);
+      assert.equal(lane.parentId, main.id);
+    }
+    assert.deepEqual(lossWarnings(report), []);
+  });
+
+  it('the worker processes see the pool\'s environment and the recording\'s two variables, nothing else', () => {
+    const env = JSON.parse(printed(s.run.stdout, 'ENV'));
+    assert.deepEqual(env, ['TINYPOOL_WORKER_ID', ...RECORDING_ENV].sort());
+  });
+
+  it('every task is a blocked stretch at the task\'s function, its total the tasks\' CPU (±20 %)', () => {
+    const report = reportOf(s.run);
+    const tasks = JSON.parse(printed(s.run.stdout, 'TASKS'));
+    const file = s.file.replace(/tinypool-processes\.mjs$/, 'hash-task.mjs');
+    const at = findingsOf(report, 'blocking-cpu').filter((f) => f.location.file === file);
+    assert.equal(at.length, 1, describeFindings(report));
+    const f = at[0];
+    // The hashing runs below the task's function (in node:crypto): the profile names the function.
+    assert.equal(f.location.line, lineOf(file, 'task'));
+    assert.equal(f.severity, 'info', 'a process working for its parent over IPC');
+    assert.equal(f.occurrences, tasks.length, `${f.occurrences} stretches for ${tasks.length} tasks: ${f.message}`);
+    const cpu = tasks.reduce((a, t) => a + t.cpuMs, 0);
+    assert.ok(Math.abs(f.totalMs - cpu) <= 0.2 * cpu, `${f.totalMs} ms in the finding, the tasks measured ${cpu.toFixed(1)} ms`);
+    assert.deepEqual(f.perLane.map((l) => Number(l.laneId.split(':')[0])).sort(), [...new Set(tasks.map((t) => t.pid))].sort());
+  });
+});
+
+describe('a child spawned with an environment of its own that sets NODE_OPTIONS', () => {
+  const s = runOnce('explicit-env-child.js', [], { timeoutMs: 60_000 });
+
+  it('is recorded: its block is a finding at its line, in its own lane', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 0, s.run.stderr.slice(-2000));
+    const child = report.lanes.find((l) => l.kind === 'process');
+    assert.ok(child && !child.external, `the child has no recorded lane:\n  ${lanesText(report)}`);
+    const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, 'child'));
+    assert.ok(f, describeFindings(report));
+    assert.equal(f.laneId, child.id);
+  });
+
+  it('the child keeps the program\'s NODE_OPTIONS after ours and sees only its own variables besides the recording\'s', () => {
+    const seen = JSON.parse(printed(s.run.stdout, 'CHILD_ENV'));
+    assert.deepEqual(seen.names, ['ONLY', ...RECORDING_ENV].sort());
+    assert.match(seen.nodeOptions, /^--require "[^"]+probe\.js" --inspect-publish-uid=http --max-old-space-size=300$/);
+  });
+});

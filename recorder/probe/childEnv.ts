@@ -1,0 +1,76 @@
+/**
+ * Child processes started with an environment of their own keep the recording's two variables.
+ *
+ * Every process the program starts is recorded because it inherits NODE_OPTIONS (our `--require`
+ * of the probe) and the probe's options (OPTIONS_ENV). A program that gives a child an
+ * environment of its own (`spawn(cmd, args, { env: { … } })`) drops both unless it copied
+ * process.env: tinypool's child_process runtime forks each worker process with
+ * `{ TINYPOOL_WORKER_ID }` alone, and such children ran unrecorded (their CPU was seen from /proc
+ * only; the summary called them "not node").
+ *
+ * So, for a child process whose environment lacks either, they are added as they are in every
+ * other recorded process: NODE_OPTIONS gets our flags in front of whatever the program gave it,
+ * and the probe's options come as this process has them. The child sees the same two variables
+ * every recorded process sees, and the rest of its environment as the program wrote it. An
+ * environment that has both (process.env spread, or another recording's: a profiled program that
+ * runs the recorder itself) is left as it is.
+ *
+ * Not patched: Node's `child_process` diagnostics channel publishes each ChildProcess from its
+ * constructor, before spawn() calls `child.spawn(options)`; the probe gives that one child an own
+ * `spawn` for that call, which removes itself first. `options.envPairs` (Node's "KEY=value" list,
+ * made from the program's env) is replaced in a copy of the options, never changed in place.
+ * The sync calls (spawnSync, execSync, execFileSync) make no ChildProcess: a child they start
+ * with an environment of its own is still not recorded.
+ */
+import { OPTIONS_ENV } from '../probeOptions';
+
+const NODE_OPTIONS = 'NODE_OPTIONS=';
+const OPTIONS = `${OPTIONS_ENV}=`;
+
+/**
+ * What every recorded process's environment carries: our NODE_OPTIONS flags (`requireFlag`, the
+ * probe's preload, among them) and the probe's options (as text).
+ */
+export interface RecordingEnv { nodeOptionsFlags: string; requireFlag: string; optionsText: string }
+
+/**
+ * The recording's variables as this process has them, read as the probe starts (before the
+ * program can change process.env); undefined when they are not both there.
+ */
+export function recordingEnv(probePath: string, env: NodeJS.ProcessEnv = process.env): RecordingEnv | undefined {
+  const optionsText = env[OPTIONS_ENV];
+  const requireFlag = `--require ${JSON.stringify(probePath)}`;
+  if (!optionsText || !env.NODE_OPTIONS?.includes(requireFlag)) return undefined;
+  // As recorder/profile.ts writes them (the inspector flag keeps Node's "Debugger listening" line off stderr).
+  return { nodeOptionsFlags: `${requireFlag} --inspect-publish-uid=http`, requireFlag, optionsText };
+}
+
+/** `pairs` ("KEY=value") with the recording's variables, or `pairs` itself when it has them both. */
+export function withRecordingEnv(pairs: readonly string[], rec: RecordingEnv): readonly string[] {
+  let nodeOptions: string | undefined;
+  let options = false;
+  for (const p of pairs) {
+    if (p.startsWith(NODE_OPTIONS)) nodeOptions = p.slice(NODE_OPTIONS.length);
+    else if (p.startsWith(OPTIONS)) options = true;
+  }
+  const ours = nodeOptions?.includes(rec.requireFlag) ?? false;
+  if (ours && options) return pairs;
+  const out = pairs.filter((p) => !p.startsWith(NODE_OPTIONS) && !p.startsWith(OPTIONS));
+  out.push(NODE_OPTIONS + (ours ? nodeOptions : `${rec.nodeOptionsFlags} ${nodeOptions ?? ''}`.trim()), OPTIONS + rec.optionsText);
+  return out;
+}
+
+/** Makes `child`'s coming spawn() (see above) keep the recording's variables in its environment. */
+export function keepRecordingEnv(child: any, rec: RecordingEnv): void {
+  const spawn = child?.spawn;
+  if (typeof spawn !== 'function' || Object.prototype.hasOwnProperty.call(child, 'spawn')) return;
+  child.spawn = function spawnRecorded(this: unknown, options: any, ...rest: unknown[]) {
+    delete child.spawn;
+    const pairs = options?.envPairs;
+    if (Array.isArray(pairs)) {
+      const kept = withRecordingEnv(pairs, rec);
+      if (kept !== pairs) options = { ...options, envPairs: kept };
+    }
+    return Reflect.apply(spawn, this, [options, ...rest]);
+  };
+}
