@@ -17,6 +17,7 @@ import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
 import { basename } from './paths';
 import { codeClassifier } from './codeClassifier';
+import { isNodeExecutable } from './nodeExecutable';
 import { uncoveredCpuWarnings, handOverCpuMs, knownCpu } from './profileCoverage';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
 import { formatMs } from './format';
@@ -136,6 +137,11 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     for (const why of m.uninstrumented) report.warnings.push(`pid ${m.pid} (${commandOf(m)}${m.tid ? `, worker ${m.tid}` : ''}): ${why}`);
   }
   report.warnings.push(...handOverNotes(models));
+  for (const e of externals) {
+    if (isNodeExecutable(e.lane.script)) report.warnings.push(`pid ${e.lane.pid} (${e.lane.label.replace(/^process \d+ · /, '')}) is a node process that ran unrecorded: `
+      + 'its environment had no NODE_OPTIONS of the recording (something between it and the program cleared or replaced it: `env -i`, a tool that starts processes with an environment of its own), '
+      + 'so only its CPU time and memory were seen (from /proc): no CPU profile, lag, awaits or findings');
+  }
   for (const m of models) {
     if (m.execve) report.warnings.push(`pid ${m.pid} (${commandOf(m)}) replaced itself with \`${m.execve.command}\` (process.execve) at ${formatMs(m.execve.at)}: `
       + `what that program did under the same pid is not recorded (neither the probe nor the inspector survives the exec); its lane ends there`);

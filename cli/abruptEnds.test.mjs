@@ -404,8 +404,12 @@ describe("piscina: 2 threads run 200 short CPU tasks (a pool's workers rotate th
     // seam since it was armed. Rotating every pace whatever the probes did
     // (CONCURRENCY_LENS_MEASURE_OFF=ownSeams), the recorder rotates ~4 times each and leaves none.
     // How many of each is timing (a CPU-starved recorder rotates none, a starved worker seams
-    // later); that the probes seam and the recorder leaves them the rotations is not.
-    assert.ok(sum(3) >= 1 && sum(4) >= 1, lines.map((m) => m[0]).join('\n'));
+    // later); that the probes seam and the recorder leaves them the rotations is not. Whether the
+    // recorder's timer comes round again (1.25 of a busy worker's grown chunk after its last
+    // seam) before the pool ends the workers is timing too: on a loaded CI machine it did not
+    // (1 rotation and 2 seams each, none left); the recorder then rotated each at most once.
+    const rotatedOnce = lines.every((m) => Number(m[2]) <= 1);
+    assert.ok(sum(3) >= 1 && (sum(4) >= 1 || rotatedOnce), lines.map((m) => m[0]).join('\n'));
   });
 });
 

@@ -57,22 +57,38 @@ describe('tinypool\'s child_process runtime: worker processes forked with an env
   });
 });
 
-describe('a child spawned with an environment of its own that sets NODE_OPTIONS', () => {
+describe('children given an environment of their own that sets NODE_OPTIONS: spawn(), then execFileSync()', () => {
   const s = runOnce('explicit-env-child.js', [], { timeoutMs: 60_000 });
 
-  it('is recorded: its block is a finding at its line, in its own lane', () => {
+  it('both are recorded: each one\'s block is at its line, in its own lane', () => {
     const report = reportOf(s.run);
     assert.equal(report.program.exitCode, 0, s.run.stderr.slice(-2000));
-    const child = report.lanes.find((l) => l.kind === 'process');
-    assert.ok(child && !child.external, `the child has no recorded lane:\n  ${lanesText(report)}`);
+    const children = report.lanes.filter((l) => l.kind === 'process');
+    assert.equal(children.length, 2, `two child lanes:\n  ${lanesText(report)}`);
+    for (const c of children) assert.ok(!c.external, `a child seen from /proc only:\n  ${lanesText(report)}`);
     const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, 'child'));
     assert.ok(f, describeFindings(report));
-    assert.equal(f.laneId, child.id);
+    assert.equal(f.occurrences, 2, f.message);
+    assert.deepEqual(f.perLane.map((l) => l.laneId).sort(), children.map((c) => c.id).sort());
   });
 
-  it('the child keeps the program\'s NODE_OPTIONS after ours and sees only its own variables besides the recording\'s', () => {
-    const seen = JSON.parse(printed(s.run.stdout, 'CHILD_ENV'));
-    assert.deepEqual(seen.names, ['ONLY', ...RECORDING_ENV].sort());
-    assert.match(seen.nodeOptions, /^--require "[^"]+probe\.js" --inspect-publish-uid=http --max-old-space-size=300$/);
+  it('each keeps the program\'s NODE_OPTIONS after ours and sees only its own variables besides the recording\'s', () => {
+    for (const key of ['CHILD_ENV', 'SYNC_CHILD_ENV']) {
+      const seen = JSON.parse(printed(s.run.stdout, key));
+      assert.deepEqual(seen.names, ['ONLY', ...RECORDING_ENV].sort(), key);
+      assert.match(seen.nodeOptions, /^--require "[^"]+probe\.js" --inspect-publish-uid=http --max-old-space-size=300$/, key);
+    }
+  });
+});
+
+describe('a node process whose environment a shell cleared (env -i node …)', () => {
+  const s = runOnce('cleared-env.js', [], { timeoutMs: 60_000 });
+
+  it('is named a node process that ran unrecorded, in the lanes, the summary and a note; not "not node"', () => {
+    const report = reportOf(s.run);
+    const node = report.lanes.find((l) => l.external && /node/.test(l.label) && !/\bsh\b/.test(l.label));
+    assert.ok(node, `no lane of the unrecorded node process:\n  ${lanesText(report)}`);
+    assert.ok(report.warnings.some((w) => w.startsWith(`pid ${node.pid} (`) && w.includes('is a node process that ran unrecorded')), report.warnings.join('\n'));
+    assert.match(s.run.stderr + s.run.stdout, /lanes: 1 main · \d other process(es)? \((1 not node, )?1 node, unrecorded\)/);
   });
 });

@@ -2,6 +2,7 @@ import { INSTRUMENTING_NOTE_MS, type Report } from '../analyzer/report';
 import * as path from 'node:path';
 import { formatMs, formatSeconds } from '../analyzer/format';
 import { figuresLine } from '../analyzer/findingFigures';
+import { isNodeExecutable } from '../analyzer/nodeExecutable';
 import { formatRoutes } from './routesSummary';
 
 /** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
@@ -23,11 +24,14 @@ export function formatSummary(report: Report, cwd: string): string {
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));
   const workers = report.lanes.filter((l) => l.kind === 'worker').length;
   const procs = report.lanes.filter((l) => l.kind === 'process' && !l.launcher);
-  const external = procs.filter((l) => l.external).length;
+  const external = procs.filter((l) => l.external);
+  const unrecordedNode = external.filter((l) => isNodeExecutable(l.script)).length;
+  const notNode = external.length - unrecordedNode;
+  const externalText = [notNode ? `${notNode} not node` : '', unrecordedNode ? `${unrecordedNode} node, unrecorded` : ''].filter(Boolean).join(', ');
   const launchers = report.lanes.filter((l) => l.launcher && l.threadId === 0 && l.kind !== 'main').length;
   if (workers || procs.length || launchers) {
     lines.push(`lanes: ${main ? '1 main' : 'no main (only launchers ran)'}${workers ? ` · ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}`
-      + (procs.length ? ` · ${procs.length} other process${procs.length > 1 ? 'es' : ''}${external ? ` (${external} not node)` : ''}` : '')
+      + (procs.length ? ` · ${procs.length} other process${procs.length > 1 ? 'es' : ''}${externalText ? ` (${externalText})` : ''}` : '')
       + (launchers ? ` · ${launchers} launcher${launchers > 1 ? 's' : ''}` : ''));
   }
   lines.push(...formatRoutes(report));

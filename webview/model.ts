@@ -2,6 +2,7 @@ import type { Report } from '../analyzer/report';
 import { distinctRowLabels } from './rowLabels';
 import { SLICE_CATEGORIES, INSTRUMENTING_NOTE_MS } from '../analyzer/report';
 import { baseName, formatMs } from '../analyzer/format';
+import { isNodeExecutable } from '../analyzer/nodeExecutable';
 import { buildStairs } from './stairs';
 import { requestRows } from './requestsRow';
 import { MAX_SITE_ROWS, OTHER_SITES, newRow, siteLabel, type Row, type TimelineModel, type LaneView, type ProcessView } from './timelineModel';
@@ -97,7 +98,8 @@ export function buildModel(report: Report): TimelineModel {
     const script = baseName(first.script);
     const launcher = launcherOf(pid);
     const what = launcher ? `launcher ${pid} · ${launcher}` : `${pid === mainPid ? 'process' : 'child process'} ${pid}${lanes.length > 1 && script ? ` · ${script}` : ''}`;
-    return { pid, label: first.external && !launcher ? `${what} · ${script ?? '?'} (not node)` : what, lanes, ...(launcher ? { launcher } : {}) };
+    const unrecorded = isNodeExecutable(first.script) ? 'node, unrecorded' : 'not node';
+    return { pid, label: first.external && !launcher ? `${what} · ${script ?? '?'} (${unrecorded})` : what, lanes, ...(launcher ? { launcher } : {}) };
   });
 
   let wallMs = report.program.wallMs || 0;
@@ -153,7 +155,7 @@ function splitIntoRows(col: ArrayLike<number>, start: ArrayLike<number>, end: Ar
 function laneTitle(l: Report['lanes'][number]): string {
   const lines = [`${l.label} — pid ${l.pid}, thread ${l.threadId}`];
   if (l.launcher) lines.push(`launcher (${l.launcher}): only starts other processes; its lag and CPU are not the headline`);
-  if (l.external) lines.push('not node: CPU time and memory sampled from /proc; where its busy time falls within each ~100 ms sample is not known');
+  if (l.external) lines.push(`${isNodeExecutable(l.script) ? 'node, unrecorded (started without the recording\'s NODE_OPTIONS)' : 'not node'}: CPU time and memory sampled from /proc; where its busy time falls within each ~100 ms sample is not known`);
   if (l.script) lines.push(l.script);
   if (l.createdAt) lines.push(`created at ${l.createdAt.file}:${l.createdAt.line}:${l.createdAt.column}`);
   const busy = [`busy ${formatMs(l.busyMs)} of ${formatMs(Math.max(0, l.endMs - l.startMs))}`];

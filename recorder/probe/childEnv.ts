@@ -19,8 +19,8 @@
  * constructor, before spawn() calls `child.spawn(options)`; the probe gives that one child an own
  * `spawn` for that call, which removes itself first. `options.envPairs` (Node's "KEY=value" list,
  * made from the program's env) is replaced in a copy of the options, never changed in place.
- * The sync calls (spawnSync, execSync, execFileSync) make no ChildProcess: a child they start
- * with an environment of its own is still not recorded.
+ * The sync calls (spawnSync, execSync, execFileSync) make no ChildProcess: their `env` gets the
+ * two variables in the probe's wrappers of those calls (handOver.ts), in a copy of the options.
  */
 import { OPTIONS_ENV } from '../probeOptions';
 
@@ -73,4 +73,26 @@ export function keepRecordingEnv(child: any, rec: RecordingEnv): void {
     }
     return Reflect.apply(spawn, this, [options, ...rest]);
   };
+}
+
+/**
+ * A child_process sync call's arguments (spawnSync, execFileSync: file, [args], [options];
+ * execSync: command, [options]) with the recording's variables added to an `env` of the
+ * program's own, in copies of the options and the env; the arguments themselves when there is no
+ * such env or it has both.
+ */
+export function withRecordingEnvInArgs(args: unknown[], rec: RecordingEnv): unknown[] {
+  const at = Array.isArray(args[1]) ? 2 : 1;
+  const options = args[at];
+  if (options === null || typeof options !== 'object') return args;
+  let env: unknown;
+  try { env = (options as { env?: unknown }).env; } catch { return args; } // a getter that throws: Node throws it, not us
+  if (env === null || typeof env !== 'object') return args;
+  const given = env as Record<string, unknown>;
+  const nodeOptions = typeof given.NODE_OPTIONS === 'string' ? given.NODE_OPTIONS : undefined;
+  const ours = nodeOptions?.includes(rec.requireFlag) ?? false;
+  if (ours && given[OPTIONS_ENV] !== undefined) return args;
+  const out = args.slice();
+  out[at] = { ...options, env: { ...given, NODE_OPTIONS: ours ? nodeOptions : `${rec.nodeOptionsFlags} ${nodeOptions ?? ''}`.trim(), [OPTIONS_ENV]: rec.optionsText } };
+  return out;
 }

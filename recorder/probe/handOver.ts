@@ -55,8 +55,8 @@ const MAX_COMMAND_CHARS = 200;
  * Wraps child_process's sync calls so that a hand-over pauses `chunker`'s profile; `done` gets each
  * paused one. `esmEntry`: the thread's entry point runs as an ES module (wrapped at once).
  */
-export function pauseSamplingInHandOvers(chunker: PausableChunks, done: (h: HandOver) => void, esmEntry: boolean): void {
-  const wrap = () => wrapSyncCalls(chunker, done);
+export function pauseSamplingInHandOvers(chunker: PausableChunks, done: (h: HandOver) => void, esmEntry: boolean, argsFor: (args: unknown[]) => unknown[] = (a) => a): void {
+  const wrap = () => wrapSyncCalls(chunker, done, argsFor);
   const loaded: boolean = (process as any).moduleLoadList?.includes('NativeModule child_process') ?? true;
   if (esmEntry || loaded) wrap();
   else whenFirstRequired('child_process', wrap);
@@ -83,14 +83,16 @@ function whenFirstRequired(name: string, then: () => void): void {
   Module._load = hook;
 }
 
-function wrapSyncCalls(chunker: PausableChunks, done: (h: HandOver) => void): void {
+/** `argsFor`: the arguments each call is made with, from the program's (childEnv.ts: an env of its own keeps the recording's variables). */
+function wrapSyncCalls(chunker: PausableChunks, done: (h: HandOver) => void, argsFor: (args: unknown[]) => unknown[]): void {
   // The module object itself (an `import * as` namespace in this bundle is a read-only copy).
   const cp = require('node:child_process') as Record<string, unknown>;
   for (const call of SYNC_CALLS) {
     const original = cp[call];
     if (typeof original !== 'function') continue;
     const wrapped = new Proxy(original as (...args: unknown[]) => unknown, {
-      apply(target, thisArg, args) {
+      apply(target, thisArg, given) {
+        const args = argsFor(given);
         if (!handsOver(args)) return Reflect.apply(target, thisArg, args);
         const cpuAt = threadRunMs();
         // False when no chunk runs (none yet, or an enclosing hand-over paused it): nothing to resume.

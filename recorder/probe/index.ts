@@ -35,7 +35,7 @@ import { installSlicedAtomicsWait, type PendingRecords } from './atomicsWait';
 import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessages';
 import { measureOff } from '../measureOff';
 import { collectBeforeEnds } from './beforeEnds';
-import { keepRecordingEnv, recordingEnv } from './childEnv';
+import { keepRecordingEnv, recordingEnv, withRecordingEnvInArgs, type RecordingEnv } from './childEnv';
 import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEvaluatorPath } from './testRunnerHooks';
 
 // Captured before the probe wraps fs.*Sync: the probe's own file work is not the program's sync I/O.
@@ -100,8 +100,13 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   // A launcher's sync fs calls would only feed findings, and it has none (npx makes ~1,400 of them).
   if (!launcher && !measureOff('fsSync')) countSyncFsCalls(runtime, log);
   // A thread blocked in a hand-over to another program is not sampled meanwhile (handOver.ts).
-  if (!launcher && !measureOff('handOver')) pauseSamplingInHandOvers(profileChunk, (h) => log.write({ t: 'handOver', ...h }), entryUsesEsmLoader() || usesEsmLoader());
-  recordCreations(log, opts.probePath, opts.runDir);
+  // Read now, before the program can change process.env (childEnv.ts).
+  const recording = recordingEnv(opts.probePath);
+  if (!launcher && !measureOff('handOver')) {
+    pauseSamplingInHandOvers(profileChunk, (h) => log.write({ t: 'handOver', ...h }), entryUsesEsmLoader() || usesEsmLoader(),
+      recording ? (args) => withRecordingEnvInArgs(args, recording) : undefined);
+  }
+  recordCreations(log, recording, opts.probePath, opts.runDir);
   runtime.threadCpu = threadRunMs;
   // Request recording also marks tasks (see ProbeRuntime.mark): a request reaching its handler, a
   // response to an outgoing request (http, fetch) reaching the program (an async handler resuming
@@ -517,10 +522,8 @@ function touchRunFile(runDir: string, name: string): void {
  * `child_process` channel publishes from the ChildProcess constructor, before spawn() has run:
  * the frame is taken then, pid and command once spawn() has returned.
  */
-function recordCreations(log: ThreadLog, probePath: string, runDir: string): void {
+function recordCreations(log: ThreadLog, recording: RecordingEnv | undefined, probePath: string, runDir: string): void {
   let workers = 0;
-  // Read now, before the program can change process.env (childEnv.ts).
-  const recording = recordingEnv(probePath);
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
     // The recorder is told at once that the thread is starting (see workerStartFile).
