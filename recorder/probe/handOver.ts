@@ -19,8 +19,9 @@
  * The three sync calls of child_process are wrapped in Proxies of themselves (same name, length,
  * properties): Node publishes no diagnostics channel for them, and the sampler must be stopped
  * before the thread blocks. Other calls (pipes, captured output: `execSync('git rev-parse HEAD')`)
- * go through untouched and are sampled as before: they are short, and a profiler restart would
- * cost more than their samples.
+ * are not paused and are sampled as before: they are short, and a profiler restart would cost
+ * more than their samples. Every call's `env` of its own keeps the recording's variables
+ * (childEnv.ts), through the same wrappers.
  *
  * A thread whose program never loads child_process does not load it for this either (it took
  * ~6.5 ms of every process's and worker's start, most of them leaves that spawn nothing): the

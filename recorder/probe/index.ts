@@ -520,7 +520,8 @@ function touchRunFile(runDir: string, name: string): void {
  * Node's diagnostics channels: nothing of worker_threads is patched, nor child_process's
  * asynchronous calls (its sync calls are wrapped for hand-overs only: handOver.ts). The
  * `child_process` channel publishes from the ChildProcess constructor, before spawn() has run:
- * the frame is taken then, pid and command once spawn() has returned.
+ * the frame is taken then (and a child given an env of its own keeps the recording's variables:
+ * childEnv.ts), pid and command once spawn() has returned.
  */
 function recordCreations(log: ThreadLog, recording: RecordingEnv | undefined, probePath: string, runDir: string): void {
   let workers = 0;
