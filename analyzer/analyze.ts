@@ -10,7 +10,7 @@ import { busyBuckets } from './parallelism';
 import { maxOf, percentile, round } from './stats';
 import { buildSpans } from './spans';
 import { collectRequests, routeTable, unrecordedHttp2 } from './requests';
-import { isSaturated } from './findings/threadpoolSaturation';
+import { isSaturated, unattributedSaturation } from './findings/threadpoolSaturation';
 import { DETECTORS } from './findings/detectors';
 import { FINDING_KINDS } from './findingKinds';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
@@ -124,13 +124,8 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   }
   if (requests.aborted > 0) report.warnings.push(`${requests.aborted} HTTP request(s) were cut off: their connection closed before the response finished (not in the routes table)`);
   report.warnings.push(...unrecordedHttp2(ctx));
-  for (const pool of pools.values()) {
-    if (isSaturated(pool) && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))) {
-      // Attached, no call site is instrumented: whose work it was is unknown, not "not yours".
-      report.warnings.push(`pid ${pool.pid}: the thread pool was saturated (up to ${pool.maxQueued} queued for ${Math.round(pool.saturatedMs)} ms) by work `
-        + (run.attached ? 'whose calling lines an attached run cannot see (code loaded before the attach is not instrumented)' : 'not issued from your files (module loading, a library)'));
-    }
-  }
+  report.warnings.push(...unattributedSaturation([...pools.values()].filter((pool) => isSaturated(pool)
+    && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))), !!run.attached));
   for (const m of models) {
     const missing = m.tid === 0 ? run.threads.find((t) => t.pid === m.pid && t.tid === 0)?.records.find((r) => r.t === 'noInspector') : undefined;
     if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);

@@ -73,3 +73,22 @@ export function inSaturated(intervals: readonly [number, number][], at: number):
   while (lo < hi) { const mid = (lo + hi) >> 1; if (intervals[mid][1] < at) lo = mid + 1; else hi = mid; }
   return lo < intervals.length && at >= intervals[lo][0] - 50;
 }
+
+/** Processes named one by one in the note of saturated pools no finding explains; the rest are counted. */
+const SATURATED_NAMED = 8;
+
+/**
+ * The note for processes whose thread pool was saturated with no call of the program's to show
+ * for it: one line for all of them (a test runner's every worker saturates its pool loading
+ * modules: vitest's 7 processes made 7 notes that differed only in their figures).
+ */
+export function unattributedSaturation(saturated: { pid: number; maxQueued: number; saturatedMs: number }[], attached: boolean): string[] {
+  if (saturated.length === 0) return [];
+  // Attached, no call site is instrumented: whose work it was is unknown, not "not yours".
+  const whose = attached ? 'whose calling lines an attached run cannot see (code loaded before the attach is not instrumented)' : 'not issued from your files (module loading, a library)';
+  const figures = (p: { maxQueued: number; saturatedMs: number }) => `up to ${p.maxQueued} queued for ${Math.round(p.saturatedMs)} ms`;
+  if (saturated.length === 1) return [`pid ${saturated[0].pid}: the thread pool was saturated (${figures(saturated[0])}) by work ${whose}`];
+  const named = saturated.slice(0, SATURATED_NAMED).map((p) => `pid ${p.pid} (${figures(p)})`).join(', ');
+  const more = saturated.length > SATURATED_NAMED ? ` and ${saturated.length - SATURATED_NAMED} more` : '';
+  return [`the thread pool was saturated by work ${whose} in ${saturated.length} processes: ${named}${more}`];
+}
