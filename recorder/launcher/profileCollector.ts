@@ -94,22 +94,42 @@ export class ProfileCollector {
    */
   samplingWarnings(startHrUs: number): string[] {
     const out: string[] = [];
+    // Threads switched alike (the same interval, for the same reason) share one note: each of a
+    // test runner's processes loading its modules was a note of its own that differed only in
+    // its pid and figures.
+    const alike = new Map<string, { intervalUs: number; reason: CoarserReason | undefined; threads: { who: string; fromMs: number; pausedMs?: number }[] }>();
     for (const [key, changes] of this.samplingChanges) {
       const [pid, tid] = key.split('-');
       const c = changes[changes.length - 1];
       const reason = this.coarserWhy.get(key);
-      const why = reason === 'requests'
-        ? `it served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the server and its clients for the cores`
-        : reason === 'saturated'
-          ? `it served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second and wanted a CPU ${SATURATED_SHARE * 100}+ % of the time on a ${this.cores}-core machine, where CPU sampling competes with the server and its clients for the cores`
-          : `its fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores`;
-      const perRequest = reason === 'requests' || reason === 'saturated' ? '; requests\' own CPU and queued time are estimated from sparser samples' : '';
       const pausedUs = this.switchPausedUs.get(key);
-      const paused = pausedUs !== undefined ? `; the switch, made at its event loop so that code running then stays attributed, held the loop ${(pausedUs / 1000).toFixed(1)} ms` : '';
-      out.push(`sampled at ${c.intervalUs / 1000} ms: pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''} from ${formatSeconds((c.fromHrUs - startHrUs) / 1000)} on `
-        + `(${why}); CPU blocks shorter than ~${2 * c.intervalUs / 1000} ms may be missed there${paused}${perRequest}`);
+      const group = `${c.intervalUs} ${reason}`;
+      if (!alike.has(group)) alike.set(group, { intervalUs: c.intervalUs, reason, threads: [] });
+      alike.get(group)!.threads.push({ who: `pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''}`, fromMs: (c.fromHrUs - startHrUs) / 1000, ...(pausedUs !== undefined ? { pausedMs: pausedUs / 1000 } : {}) });
+    }
+    for (const { intervalUs, reason, threads } of alike.values()) {
+      const one = threads.length === 1;
+      const why = reason === 'requests'
+        ? `${one ? 'it' : 'each'} served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the server and its clients for the cores`
+        : reason === 'saturated'
+          ? `${one ? 'it' : 'each'} served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second and wanted a CPU ${SATURATED_SHARE * 100}+ % of the time on a ${this.cores}-core machine, where CPU sampling competes with the server and its clients for the cores`
+          : `${one ? 'its' : 'their'} fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores`;
+      const perRequest = reason === 'requests' || reason === 'saturated' ? '; requests\' own CPU and queued time are estimated from sparser samples' : '';
+      const paused = threads.map((t) => t.pausedMs).filter((ms): ms is number => ms !== undefined);
+      const held = paused.length === 0 ? ''
+        : one ? `; the switch, made at its event loop so that code running then stays attributed, held the loop ${paused[0].toFixed(1)} ms`
+          : `; each switch, made at its thread's event loop so that code running then stays attributed, held that loop ${formatRange(paused)} ms`;
+      const where = threads.map((t) => `${t.who} from ${formatSeconds(t.fromMs)} on`).join(', ');
+      out.push(`sampled at ${intervalUs / 1000} ms: ${one ? where : `${threads.length} threads, ${where}`} `
+        + `(${why}); CPU blocks shorter than ~${2 * intervalUs / 1000} ms may be missed there${held}${perRequest}`);
     }
     if (this.coarsest > this.baseIntervalUs) out.push(`with many threads alive, CPU sampling was slowed to every ${this.coarsest / 1000} ms for threads that started then`);
     return out;
   }
+}
+
+/** "24.6–47.4" of several ms figures (one decimal), or the one figure. */
+function formatRange(ms: number[]): string {
+  const lo = Math.min(...ms), hi = Math.max(...ms);
+  return lo === hi ? lo.toFixed(1) : `${lo.toFixed(1)}–${hi.toFixed(1)}`;
 }
