@@ -9,6 +9,8 @@ import { basename } from './paths';
 export interface ExternalLane {
   lane: Lane;
   tree: RawTreeProcess;
+  /** The executable's name and its arguments, bounded (the lane's label after its pid). */
+  command: string;
 }
 
 /** Processes with /proc samples and no node lane of their own, as lanes (pid order). */
@@ -22,10 +24,12 @@ export function externalLanes(graph: ProcessGraph, hasNodeLane: (pid: number) =>
     const cpuUserMs = round(tree.userMs[n]), cpuSystemMs = round(tree.systemMs[n]);
     const startMs = toMs(tree.startUs);
     const endMs = tree.endUs !== undefined ? toMs(tree.endUs) : wallMs;
+    const command = commandLabel(info);
     out.push({
       tree,
+      command,
       lane: {
-        id: `${info.pid}:0`, kind: 'process', pid: info.pid, threadId: 0, label: `process ${info.pid} · ${commandLabel(info)}`,
+        id: `${info.pid}:0`, kind: 'process', pid: info.pid, threadId: 0, label: `process ${info.pid} · ${command}`,
         startMs, endMs, busyMs: round(cpuUserMs + cpuSystemMs), script: info.argv[0],
         cpuUserMs, cpuSystemMs, maxRssKb: tree.peakRssKb ?? Math.max(0, ...tree.rssKb),
         external: true, ...(info.launcher ? { launcher: info.launcher } : {}),

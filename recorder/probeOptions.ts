@@ -4,6 +4,21 @@
  * `--require` of the probe itself, so child processes inherit both.
  */
 export const OPTIONS_ENV = 'CONCURRENCY_LENS_OPTIONS';
+
+/** The `--require` of the probe at `probePath` in NODE_OPTIONS: what tells a recorded process's environment. */
+export function probeRequireFlag(probePath: string): string {
+  return `--require ${JSON.stringify(probePath)}`;
+}
+
+/**
+ * NODE_OPTIONS of a recorded process: the probe's preload and the inspector flag that keeps Node's
+ * "Debugger listening" line off stderr, in front of the program's own NODE_OPTIONS (`given`).
+ * Written by the recorder for the program (recorder/profile.ts) and by the probe for a child
+ * given an environment of its own (recorder/probe/childEnv.ts).
+ */
+export function recordingNodeOptions(probePath: string, given = ''): string {
+  return `${probeRequireFlag(probePath)} --inspect-publish-uid=http ${given}`.trim();
+}
 /** Where the runtime lives: `globalThis[Symbol.for('concurrency-lens')]`. */
 export const PROBE_GLOBAL = Symbol.for('concurrency-lens');
 /** Binding the recorder installs; the probe calls it at exit and waits to be released. */

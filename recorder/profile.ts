@@ -10,7 +10,7 @@ import type { ProgramKilled } from '../analyzer/report';
 import { signalTree, CAN_SIGNAL_TREE, OWN_PROCESS_GROUP } from './launcher/signalTree';
 import { procReadable, THREAD_CPU_ESTIMATED } from './procFs';
 import { formatSeconds } from '../analyzer/format';
-import { OPTIONS_ENV, ProbeOptions, RELEASE_START, releaseExpression } from './probeOptions';
+import { OPTIONS_ENV, ProbeOptions, RELEASE_START, recordingNodeOptions, releaseExpression } from './probeOptions';
 import { debugLog } from './launcher/debugLog';
 import { resolveCommand } from './launcher/command';
 import { StderrFilter } from './launcher/stderrFilter';
@@ -54,7 +54,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   const userNodeOptions = options.env?.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
   const env = {
     ...process.env, ...options.env,
-    NODE_OPTIONS: `--require ${JSON.stringify(probeOptions.probePath)} --inspect-publish-uid=http ${userNodeOptions}`.trim(),
+    NODE_OPTIONS: recordingNodeOptions(probeOptions.probePath, userNodeOptions),
     [OPTIONS_ENV]: JSON.stringify(probeOptions),
   };
 

@@ -22,16 +22,13 @@
  * The sync calls (spawnSync, execSync, execFileSync) make no ChildProcess: their `env` gets the
  * two variables in the probe's wrappers of those calls (handOver.ts), in a copy of the options.
  */
-import { OPTIONS_ENV } from '../probeOptions';
+import { OPTIONS_ENV, probeRequireFlag, recordingNodeOptions } from '../probeOptions';
 
 const NODE_OPTIONS = 'NODE_OPTIONS=';
 const OPTIONS = `${OPTIONS_ENV}=`;
 
-/**
- * What every recorded process's environment carries: our NODE_OPTIONS flags (`requireFlag`, the
- * probe's preload, among them) and the probe's options (as text).
- */
-export interface RecordingEnv { nodeOptionsFlags: string; requireFlag: string; optionsText: string }
+/** The recording as this process has it: the probe's path and options (as text). */
+export interface RecordingEnv { probePath: string; optionsText: string }
 
 /**
  * The recording's variables as this process has them, read as the probe starts (before the
@@ -39,10 +36,19 @@ export interface RecordingEnv { nodeOptionsFlags: string; requireFlag: string; o
  */
 export function recordingEnv(probePath: string, env: NodeJS.ProcessEnv = process.env): RecordingEnv | undefined {
   const optionsText = env[OPTIONS_ENV];
-  const requireFlag = `--require ${JSON.stringify(probePath)}`;
-  if (!optionsText || !env.NODE_OPTIONS?.includes(requireFlag)) return undefined;
-  // As recorder/profile.ts writes them (the inspector flag keeps Node's "Debugger listening" line off stderr).
-  return { nodeOptionsFlags: `${requireFlag} --inspect-publish-uid=http`, requireFlag, optionsText };
+  if (!optionsText || !env.NODE_OPTIONS?.includes(probeRequireFlag(probePath))) return undefined;
+  return { probePath, optionsText };
+}
+
+/**
+ * The NODE_OPTIONS a child whose environment has `nodeOptions` (undefined: none) and, or not,
+ * the probe's options gets: undefined when it has both already (nothing to add); its own when it
+ * has our preload; else ours in front of its own.
+ */
+function childNodeOptions(nodeOptions: string | undefined, hasOptions: boolean, rec: RecordingEnv): string | undefined {
+  const ours = nodeOptions?.includes(probeRequireFlag(rec.probePath)) ?? false;
+  if (ours && hasOptions) return undefined;
+  return ours ? nodeOptions : recordingNodeOptions(rec.probePath, nodeOptions);
 }
 
 /** `pairs` ("KEY=value") with the recording's variables, or `pairs` itself when it has them both. */
@@ -53,10 +59,10 @@ export function withRecordingEnv(pairs: readonly string[], rec: RecordingEnv): r
     if (p.startsWith(NODE_OPTIONS)) nodeOptions = p.slice(NODE_OPTIONS.length);
     else if (p.startsWith(OPTIONS)) options = true;
   }
-  const ours = nodeOptions?.includes(rec.requireFlag) ?? false;
-  if (ours && options) return pairs;
+  const kept = childNodeOptions(nodeOptions, options, rec);
+  if (kept === undefined) return pairs;
   const out = pairs.filter((p) => !p.startsWith(NODE_OPTIONS) && !p.startsWith(OPTIONS));
-  out.push(NODE_OPTIONS + (ours ? nodeOptions : `${rec.nodeOptionsFlags} ${nodeOptions ?? ''}`.trim()), OPTIONS + rec.optionsText);
+  out.push(NODE_OPTIONS + kept, OPTIONS + rec.optionsText);
   return out;
 }
 
@@ -89,10 +95,9 @@ export function withRecordingEnvInArgs(args: unknown[], rec: RecordingEnv): unkn
   try { env = (options as { env?: unknown }).env; } catch { return args; } // a getter that throws: Node throws it, not us
   if (env === null || typeof env !== 'object') return args;
   const given = env as Record<string, unknown>;
-  const nodeOptions = typeof given.NODE_OPTIONS === 'string' ? given.NODE_OPTIONS : undefined;
-  const ours = nodeOptions?.includes(rec.requireFlag) ?? false;
-  if (ours && given[OPTIONS_ENV] !== undefined) return args;
+  const kept = childNodeOptions(typeof given.NODE_OPTIONS === 'string' ? given.NODE_OPTIONS : undefined, given[OPTIONS_ENV] !== undefined, rec);
+  if (kept === undefined) return args;
   const out = args.slice();
-  out[at] = { ...options, env: { ...given, NODE_OPTIONS: ours ? nodeOptions : `${rec.nodeOptionsFlags} ${nodeOptions ?? ''}`.trim(), [OPTIONS_ENV]: rec.optionsText } };
+  out[at] = { ...options, env: { ...given, NODE_OPTIONS: kept, [OPTIONS_ENV]: rec.optionsText } };
   return out;
 }
