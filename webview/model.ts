@@ -98,7 +98,7 @@ export function buildModel(report: Report): TimelineModel {
     const script = baseName(first.script);
     const launcher = launcherOf(pid);
     const what = launcher ? `launcher ${pid} · ${launcher}` : `${pid === mainPid ? 'process' : 'child process'} ${pid}${lanes.length > 1 && script ? ` · ${script}` : ''}`;
-    const unrecorded = isNodeExecutable(first.script) ? 'node, unrecorded' : 'not node';
+    const unrecorded = isNodeExecutable(first.script) ? 'unrecorded' : 'not node';
     return { pid, label: first.external && !launcher ? `${what} · ${script ?? '?'} (${unrecorded})` : what, lanes, ...(launcher ? { launcher } : {}) };
   });
 
