@@ -81,12 +81,16 @@ describe('report files (--json, --html, …)', () => {
 
 describe('program arguments and environment', () => {
   it('passes every argument after -- to the program verbatim', async () => {
-    const run = await profile([fixture('args.js')], { programArgs: ['--port', '0', 'hello world', '--json', 'x.json', '--'] });
+    const args = ['--port', '0', 'hello world', '--json', 'x.json', '-p', '.', './src/../lib', '--'];
+    const run = await profile([fixture('args.js')], { programArgs: args });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(JSON.parse(printed(run.stdout, 'ARGS')), ['--port', '0', 'hello world', '--json', 'x.json', '--']);
+    assert.deepEqual(JSON.parse(printed(run.stdout, 'ARGS')), args);
     const report = reportOf(run);
     assert.ok(Array.isArray(report.program.command) && report.program.command.includes('hello world'), JSON.stringify(report.program.command));
     assert.equal(report.program.cwd, ROOT);
+    // The summary's header shows the arguments as typed (a relative path is not rewritten, `.` not dropped).
+    const header = run.stderr.split('\n').find((l) => l.startsWith('── Concurrency Lens ──'));
+    assert.ok(header?.includes('hello world --json x.json -p . ./src/../lib --'), header);
   });
   it('keeps the user\'s own NODE_OPTIONS (a --title and a --require)', async () => {
     const preload = fixture('user-preload.js');

@@ -9,7 +9,12 @@ import { formatRoutes } from './routesSummary';
 export function formatSummary(report: Report, cwd: string): string {
   const p = report.program;
   const m = report.metrics;
-  const rel = (f: string) => { const r = path.relative(cwd, f); return r.startsWith('..') ? f : r; };
+  // Absolute paths under cwd are shown relative to it; anything else as it was typed (`-p .` stays `-p .`).
+  const rel = (f: string) => {
+    if (!path.isAbsolute(f)) return f;
+    const r = path.relative(cwd, f);
+    return r === '' ? '.' : r.startsWith('..') || path.isAbsolute(r) ? f : r;
+  };
   const lines: string[] = [];
   const ended = p.error ? `failed: ${p.error}` : howItEnded(p);
   lines.push('', `── Concurrency Lens ── ${p.command.map((c) => rel(c)).join(' ')} (${ended})`);
