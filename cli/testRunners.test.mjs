@@ -131,7 +131,8 @@ const RUNS = [
   { name: 'jest --runInBand', dir: 'jest', command: [join(BIN, 'jest'), '--runInBand', '--cacheDirectory=$CACHE'] },
   { name: 'jest with workers', dir: 'jest', command: [join(BIN, 'jest'), '--maxWorkers=2', '--cacheDirectory=$CACHE'], workers: true },
   { name: 'vitest --pool=forks', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=forks'], workers: true },
-  { name: 'vitest --pool=threads', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=threads'], workers: true },
+  { name: 'jest --workerThreads', dir: 'jest', command: [join(BIN, 'jest'), '--maxWorkers=2', '--workerThreads', '--cacheDirectory=$CACHE'], workers: true, threads: true },
+  { name: 'vitest --pool=threads', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=threads'], workers: true, threads: true },
   { name: 'node --test', dir: 'node-test', command: ['node', '--test'], workers: true },
   { name: 'mocha', dir: 'mocha', command: [join(BIN, 'mocha')] },
 ];
@@ -151,6 +152,18 @@ for (const r of RUNS) {
       });
     }
     it('records every lane that ran test code (CPU, awaits) with the findings at the planted lines', () => assertTestLanesRecorded(s));
+    if (r.threads) {
+      // Each test lane has the planted CPU block (above): one finding, seen on every test lane.
+      it('calls the worker threads that ran the planted lines threads, not processes', () => {
+        const report = reportOf(s.run);
+        assert.ok(s.testLanes.length > 0 && s.testLanes.every((id) => !id.endsWith(':0')), `test lanes: ${s.testLanes.join(', ')}`);
+        const cpu = findingsOf(report, 'blocking-cpu').find((f) => f.location.file === s.lib && f.location.line === lineOf(s.lib, 'cpu'));
+        assert.ok(cpu, describeFindings(report));
+        // Both runners start two or more threads at once for four files; should one thread have run them all, its finding names no count.
+        if (s.testLanes.length > 1) assert.match(cpu.message, new RegExp(`in ${s.testLanes.length} worker threads$`), cpu.message);
+        else assert.doesNotMatch(cpu.message, /process/, cpu.message);
+      });
+    }
   });
 }
 

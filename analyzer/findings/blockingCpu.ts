@@ -8,6 +8,7 @@ import { SPAN, TICK, TICK_MS } from '../raw';
 import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
+import { laneCount } from '../laneCount';
 
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
@@ -210,7 +211,7 @@ function finish(e: SiteEntry): FindingDraft {
   const many = lanes.length > 1;
   const inProcesses = !e.serves
     ? (many ? ` in ${lanes.length} processes working for their parent over IPC` : ' in a process working for its parent over IPC')
-    : many ? ` in ${lanes.length} processes` : '';
+    : many ? ` in ${laneCount(lanes.map((l) => l.laneId))}` : '';
   const message = e.neverTurnedMs > 0
     ? `the event loop never turned for ${formatMs(e.neverTurnedMs)}`
       + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${formatMs(e.neverTurnedCpuMs)} of it on CPU)` : '')

@@ -103,7 +103,7 @@ describe('onePerSite', () => {
     assert.equal(f.occurrences, 6);
     assert.equal(f.totalMs, 14);
     assert.equal(f.severity, 'warning');
-    assert.match(f.message, /^fs\.readFileSync blocked the event loop 3× · in 3 processes\/threads: 6× · 14\.0 ms in all$/);
+    assert.match(f.message, /^fs\.readFileSync blocked the event loop 3× · in 3 processes: 6× · 14\.0 ms in all$/);
     assert.equal(f.intervals!.length, 3);
   });
   it('leaves other sites, and findings already merged, alone', () => {

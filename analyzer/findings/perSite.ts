@@ -3,6 +3,7 @@ import type { Severity } from '../report';
 import { launcherName } from '../launchers';
 import { round } from '../stats';
 import { formatMs } from '../format';
+import { laneCount } from '../laneCount';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 const MAX_INTERVALS = 100;
@@ -54,7 +55,7 @@ export function onePerSite(drafts: FindingDraft[]): FindingDraft[] {
     out.push({
       ...lead,
       severity: g.map((d) => d.severity).sort((a, b) => RANK[a] - RANK[b])[0],
-      message: `${lead.message} · in ${perLane.length} processes/threads: ${occurrences}× · ${formatMs(totalMs)} in all`,
+      message: `${lead.message} · in ${laneCount(perLane.map((l) => l.laneId))}: ${occurrences}× · ${formatMs(totalMs)} in all`,
       occurrences,
       totalMs,
       ...(savings !== undefined ? { estimatedSavingsMs: savings } : {}),
