@@ -125,6 +125,11 @@ function assertTestLanesRecorded(s) {
     }
   }
   assert.deepEqual(problems, [], `findings:\n  ${describeFindings(report)}\nwarnings: ${JSON.stringify(report.warnings)}`);
+  // Test code blocking its loop is the code under test's problem, wherever the runner ran it: not
+  // a pool member's job done for its parent (an info finding that says blocking is what it is for).
+  const cpu = findingsOf(report, 'blocking-cpu').find((f) => f.location.file === lib && f.location.line === lineOf(lib, 'cpu'));
+  assert.equal(cpu.severity, 'warning', cpu.message);
+  assert.doesNotMatch(cpu.message, /for (its|their) parent/);
 }
 
 const RUNS = [
@@ -135,6 +140,8 @@ const RUNS = [
   { name: 'vitest --pool=threads', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=threads'], workers: true, threads: true },
   { name: 'node --test', dir: 'node-test', command: ['node', '--test'], workers: true },
   { name: 'mocha', dir: 'mocha', command: [join(BIN, 'mocha')] },
+  // workerpool's forked processes, over IPC: they run the test files, so they are no pool working for its parent.
+  { name: 'mocha --parallel', dir: 'mocha', command: [join(BIN, 'mocha'), '--parallel', '--jobs', '2'], workers: true },
 ];
 
 for (const r of RUNS) {

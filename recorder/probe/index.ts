@@ -36,7 +36,7 @@ import { writeBeforePostMessage, writeBeforeProcessSend } from './outgoingMessag
 import { measureOff } from '../measureOff';
 import { collectBeforeEnds } from './beforeEnds';
 import { keepRecordingEnv, recordingEnv, withRecordingEnvInArgs, type RecordingEnv } from './childEnv';
-import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEvaluatorPath } from './testRunnerHooks';
+import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEvaluatorPath, isMochaWorker } from './testRunnerHooks';
 
 // Captured before the probe wraps fs.*Sync: the probe's own file work is not the program's sync I/O.
 const { openSync, closeSync } = fs;
@@ -96,6 +96,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     const vitestEvaluator = vitestEvaluatorPath();
     if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests), !vitestEvaluator);
     adoptVitestInThreads(opts, runsTests, vitestEvaluator);
+    if (isMochaWorker(process.argv[1])) runsTests('mocha');
   }
   // A launcher's sync fs calls would only feed findings, and it has none (npx makes ~1,400 of them).
   if (!launcher && !measureOff('fsSync')) countSyncFsCalls(runtime, log);

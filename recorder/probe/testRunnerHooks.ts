@@ -29,6 +29,19 @@ const JEST_RUNTIME = /[\\/]node_modules[\\/]jest-runtime[\\/]build[\\/]index\.js
 /** vitest's VitestModuleEvaluator.prototype._runInlinedModule(context, code, module, span). */
 export const VITEST_EVALUATOR = /[\\/]node_modules[\\/]vitest[\\/]dist[\\/]module-evaluator\.js$/;
 
+/**
+ * mocha --parallel's worker processes: workerpool forks of this script (worker.js before mocha 11),
+ * each running whole test files. mocha compiles them through Node's loader (the probe's load hooks
+ * instrument them), so only the thread's role is to tell: it is no pool member working for its
+ * parent, but a process running the code under test.
+ */
+const MOCHA_WORKER = /[\\/]mocha[\\/]lib[\\/]nodejs[\\/]worker\.c?js$/;
+
+/** Whether this process is one of mocha's parallel workers (its main script: `process.argv[1]`). */
+export function isMochaWorker(script: string | undefined): boolean {
+  return isMainThread && !!script && MOCHA_WORKER.test(script);
+}
+
 const ADOPTED = Symbol('concurrency-lens adopted');
 
 /** For Module._compile: adapts jest-runtime once it is loaded (CommonJS). */
