@@ -9,6 +9,7 @@ import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
 import { laneCount } from '../laneCount';
+import { loopsIntoNode } from './loopIntoNode';
 
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
@@ -130,14 +131,17 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         // compiles Node's HTTP code lazily, slower under a profiler on a loaded machine: 50 ms),
         // or once on behalf of many small calls (setting up 20 HTTP requests, spawning pool
         // threads), is a warm-up: reported only if clearly long or if it happens again at the
-        // same site. A loop calling into Node's own code (crypto's createHash, Buffer, zlib's
-        // sync calls) blocks as any other: 20–40 ms stretches of it were dropped outright when
-        // most of their samples were inside Node (a tinypool task hashing for 50 ms, 3 of its 8
-        // runs in a process: ~60 % of their samples in node:crypto, the rest in the task). So
+        // same site. A loop calling into Node's own code (crypto's createHash, Buffer,
+        // performance.now(), zlib's sync calls) blocks as any other, the first time too
+        // (loopsIntoNode tells it by its samples): 20–45 ms stretches of it were dropped outright
+        // when most of their samples were inside Node (a tinypool task hashing for 50 ms, 3 of its 8
+        // runs in a process: ~60 % of their samples in node:crypto, the rest in the task; a
+        // timer's one 45 ms loop over performance.now(), 2 runs in 3). So
         // is a module's own top-level code at start-up, before the loop first turned (requiring
         // and initialising modules, once per process: 62 ms for require('crypto') under the
         // profiler, and a sample's 10 ms start-up stretched to 25 ms on a loaded machine).
-        warmup = (nodeInternal / busy >= 0.6 || (startup && top.fn === 'top-level code')) && duration < 5 * threshold;
+        const coldNode = nodeInternal / busy >= 0.6 && !(profile && loopsIntoNode(profile, samples, run.from, run.to));
+        warmup = (coldNode || (startup && top.fn === 'top-level code')) && duration < 5 * threshold;
         // Work inside a dependency: the profile knows only the calling function; the timed call
         // into the dependency that covers most of the stretch (its calls summed) knows the line.
         // Only a call that function made (its site's function starts where the frame's does): a
@@ -212,18 +216,27 @@ function finish(e: SiteEntry): FindingDraft {
   const inProcesses = !e.serves
     ? (many ? ` in ${lanes.length} processes working for their parent over IPC` : ' in a process working for its parent over IPC')
     : many ? ` in ${laneCount(lanes.map((l) => l.laneId))}` : '';
+  // One stretch whose CPU the lag timer saw hold the loop for less (the longest is what the loop
+  // waited, at most the CPU): "1× · 22.0 ms total (longest 18.3 ms)" read as a contradiction.
+  const oneStretchHeldLess = e.draft.occurrences === 1 && formatMs(e.longest) !== formatMs(e.draft.totalMs);
   const message = e.neverTurnedMs > 0
     ? `the event loop never turned for ${formatMs(e.neverTurnedMs)}`
       + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${formatMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
       + (e.endedUnturned ? ' before the process ended' : ' at start-up')
       + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total` : '') + inProcesses
-    : `blocked the event loop ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total (longest ${formatMs(e.longest)}) in ${e.fn}${inProcesses}`;
+    : oneStretchHeldLess
+      ? `blocked the event loop 1× · ${formatMs(e.draft.totalMs)} of CPU (timers waited ${formatMs(e.longest)}) in ${e.fn}${inProcesses}`
+      : `blocked the event loop ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total (longest ${formatMs(e.longest)}) in ${e.fn}${inProcesses}`;
   const detail = e.neverTurnedMs > 0
     ? `The event loop never turned for ${formatMs(e.neverTurnedMs)}: synchronous work (top-level code, module loading, a library called `
       + `before the program first yielded) ran in one piece, so no timer, I/O callback or request could run. Hottest: ${e.fn}. `
       + `Do the work in chunks (await between them), or in a worker thread.`
-    : `CPU work in ${e.fn} ran for up to ${formatMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
-      + `waited that long. Split the work into chunks (setImmediate between them), or move it to a worker thread.`;
+    : (oneStretchHeldLess
+      ? `CPU work in ${e.fn} ran ${formatMs(e.draft.totalMs)} of CPU without yielding; timers on this thread waited ${formatMs(e.longest)} for it (what the lag timer measured), `
+        + `I/O callbacks and requests as long. `
+      : `CPU work in ${e.fn} ran for up to ${formatMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
+        + `waited that long. `)
+      + `Split the work into chunks (setImmediate between them), or move it to a worker thread.`;
   const intervals = lanes.flatMap((l) => l.intervals.slice(0, many ? 20 : 50)).sort((a, b) => a.startMs - b.startMs).slice(0, 100);
   return {
     ...e.draft,

@@ -65,6 +65,22 @@ describe('3 IPC children running the same file, each blocked ~300 ms (truth/ipc-
   });
 });
 
+describe('one 45 ms loop over performance.now() in a timer (truth/one-block.js: ~70 % of its samples in node:perf_hooks)', () => {
+  const report = analyze(raw('one-block'));
+  const f = report.findings.find((x) => x.kind === 'blocking-cpu');
+  it("is a finding, though most of its CPU is inside Node's own code and it ran once: a loop calling into Node, not Node's code run cold", () => {
+    assert.ok(f, JSON.stringify(report.findings.map((x) => x.message)));
+    assert.equal(base(f.location.file), 'one-block.js');
+    assert.equal(f.location.line, 4, "burn's line (the profile knows the function, not its loop's line)");
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.occurrences, 1);
+  });
+  it('gives its CPU and, apart, the shorter wait the lag timer measured (not "1× · 47 ms total (longest 39 ms)")', () => {
+    assert.match(f!.message, /^blocked the event loop 1× · 47\.1 ms of CPU \(timers waited 38\.6 ms\) in now ← burn$/);
+    assert.match(f!.detail!, /ran 47\.1 ms of CPU without yielding; timers on this thread waited 38\.6 ms for it/);
+  });
+});
+
 describe('a 0.2 ms writeFileSync in a SIGINT handler (truth/shutdown-write.js)', () => {
   it('is info, not a warning', () => {
     const report = analyze(raw('shutdown-write'));
