@@ -9,7 +9,7 @@ import type { SourceLocation } from '../report';
 import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
 import { laneCount } from '../laneCount';
-import { loopsIntoNode } from './loopIntoNode';
+import { loopsIntoNode } from './loopsIntoNode';
 
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
