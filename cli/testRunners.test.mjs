@@ -130,6 +130,9 @@ function assertTestLanesRecorded(s) {
   const cpu = findingsOf(report, 'blocking-cpu').find((f) => f.location.file === lib && f.location.line === lineOf(lib, 'cpu'));
   assert.equal(cpu.severity, 'warning', cpu.message);
   assert.doesNotMatch(cpu.message, /for (its|their) parent/);
+  // The call is named as the test's code writes it (vitest runs vite's rewrite of it: `__vite_ssr_import_0__.readFileSync`).
+  const sync = findingsOf(report, 'sync-io').find((f) => f.location.file === lib && f.location.line === lineOf(lib, 'sync'));
+  assert.match(sync.message, /^fs\.readFileSync blocked/, sync.message);
 }
 
 const RUNS = [
@@ -138,6 +141,9 @@ const RUNS = [
   { name: 'vitest --pool=forks', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=forks'], workers: true },
   { name: 'jest --workerThreads', dir: 'jest', command: [join(BIN, 'jest'), '--maxWorkers=2', '--workerThreads', '--cacheDirectory=$CACHE'], workers: true, threads: true },
   { name: 'vitest --pool=threads', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=threads'], workers: true, threads: true },
+  // Each test file in a vm context of its own (the runtime is put on its global, as for jest's).
+  { name: 'vitest --pool=vmThreads', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=vmThreads'], workers: true, threads: true },
+  { name: 'vitest --pool=vmForks', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=vmForks'], workers: true },
   { name: 'node --test', dir: 'node-test', command: ['node', '--test'], workers: true },
   { name: 'mocha', dir: 'mocha', command: [join(BIN, 'mocha')] },
   // workerpool's forked processes, over IPC: they run the test files, so they are no pool working for its parent.

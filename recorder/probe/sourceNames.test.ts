@@ -63,3 +63,40 @@ describe('await labels of esbuild CommonJS output use the names of the .ts sourc
     assert.deepEqual(out!.sites.filter((s) => s.kind === 'await').map((s) => s.label), WRITTEN);
   });
 });
+
+// vitest runs the code under test as vite's module runner transforms it (`import * as fs` reads
+// `__vite_ssr_import_0__.readFileSync`); the probe hides the import awaits (testRunnerHooks.ts).
+const VITE_SOURCE = `import * as fs from 'node:fs';
+import { readFileSync as rfs, statSync } from 'node:fs';
+import pLimit from 'p-limit';
+import * as fsp from 'node:fs/promises';
+export async function go(u) {
+  const a = fs.readFileSync(u, 'utf8');
+  const b = rfs(u);
+  statSync(u);
+  await pLimit(2)(() => 1);
+  await fsp.readFile(u);
+  return a + b;
+}
+`;
+
+describe("labels of vite's SSR output (vitest) use the names of the source", () => {
+  const viteLabels = async (withMap: boolean) => {
+    const { moduleRunnerTransform } = await import('vite');
+    const r = await moduleRunnerTransform(VITE_SOURCE, null, '/app/a.js', VITE_SOURCE);
+    assert.ok(r, 'vite transformed the module');
+    assert.match(r.code, /__vite_ssr_import_0__\.readFileSync/, 'vite renamed the import (the case under test)');
+    const code = r.code.split('await __vite_ssr_import__(').join('void  __vite_ssr_import__(');
+    const out = instrument({ source: code, file: '/app/a.js', isModule: true, map: withMap ? r.map : undefined, syncNames: new Set(['readFileSync', 'statSync']), poolNames });
+    assert.ok(out);
+    return out.sites.filter((s) => s.kind !== 'fn').sort((a, b) => a.line - b.line).map((s) => s.label);
+  };
+  it('with its source map', async () => {
+    assert.deepEqual(await viteLabels(true), ['fs.readFileSync()', 'rfs()', 'statSync()', 'await pLimit(2)()', 'await fsp.readFile()']);
+  });
+  it("without one: the module's name, never vite's binding", async () => {
+    const got = await viteLabels(false);
+    for (const l of got) assert.doesNotMatch(l, /__vite_ssr|\(0,/, l);
+    assert.deepEqual(got, ['fs.readFileSync()', 'fs.readFileSync()', 'fs.statSync()', 'await p_limit(2)()', 'await promises.readFile()']);
+  });
+});

@@ -16,8 +16,12 @@ const MODULE_PREFIXED = /^(fs|promises|path|os|crypto|zlib|child_process|http|ht
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/u;
 
 export class SourceNames {
-  /** esbuild's bindings of imported modules: `var import_x = __toESM(require("x"))`. */
-  private readonly bindings = new Set<string>();
+  /**
+   * Bindings of imported modules a transpiler made, by name, each with its module's short name:
+   * esbuild's `var import_x = __toESM(require("x"))`, vite's (vitest's) SSR form
+   * `const __vite_ssr_import_0__ = await __vite_ssr_import__("node:fs", …)`.
+   */
+  private readonly bindings = new Map<string, string>();
   private readonly map: TraceMap | null = null;
   private readonly sourceLines = new Map<number, string[] | null>();
 
@@ -36,7 +40,7 @@ export class SourceNames {
   /** The text of `node`, with esbuild's import references and `(0, f)` call forms as written in the source. */
   text(node: Node): string {
     const whole = this.src.slice(node.start, node.end);
-    if (!/\bimport_|\(\s*0\s*,/.test(whole)) return whole; // nothing rewritten in there: no walk of the subtree
+    if (!/\bimport_|__vite_ssr_import_|\(\s*0\s*,/.test(whole)) return whole; // nothing rewritten in there: no walk of the subtree
     const parts: string[] = [];
     let at = node.start;
     const visit = (n: Node) => {
@@ -63,19 +67,35 @@ export class SourceNames {
   private replacement(n: Node): string | undefined {
     // `(0, f)(…)`: calls an import without a `this` (esbuild, tsc).
     if (n.type === 'SequenceExpression' && n.expressions.length === 2 && n.expressions[0].type === 'Literal' && n.expressions[0].value === 0) {
-      return this.text(n.expressions[1]);
+      return this.viteCallee(n) ?? this.text(n.expressions[1]);
     }
     if (n.type !== 'MemberExpression' || n.computed || n.object.type !== 'Identifier' || !this.bindings.has(n.object.name)) return undefined;
-    const written = this.originalIdentifier(n.start);
-    if (written) return written;
-    const module = n.object.name.slice('import_'.length);
     const name: string = n.property.name;
+    const written = this.originalIdentifier(n.start, name);
+    if (written) return written;
+    const module = this.bindings.get(n.object.name)!;
     if (name === 'default') return module;
     return MODULE_PREFIXED.test(module) ? `${module}.${name}` : name;
   }
 
-  /** The identifier at the original position of generated `offset`, if the map maps exactly that position. */
-  private originalIdentifier(offset: number): string | undefined {
+  /**
+   * vite writes a call of a named import, `rfs(u)`, as `(0,__vite_ssr_import_1__.readFileSync)(u)`:
+   * its map maps the start of that replacement (the opening parenthesis), not the member inside.
+   */
+  private viteCallee(seq: Node): string | undefined {
+    const m = seq.expressions[1];
+    if (m.type !== 'MemberExpression' || m.computed || m.object.type !== 'Identifier' || !m.object.name.startsWith('__vite_ssr_import_') || !this.bindings.has(m.object.name)) return undefined;
+    if (this.originalIdentifier(m.start, m.property.name)) return undefined; // the member maps itself
+    const open = this.src.lastIndexOf('(', seq.start);
+    return open >= 0 && /^\(\s*$/.test(this.src.slice(open, seq.start)) ? this.originalIdentifier(open, m.property.name) : undefined;
+  }
+
+  /**
+   * The identifier at the original position of generated `offset`, if the map maps exactly that
+   * position; followed by `.member` where the source reads so there (a namespace import:
+   * `fs.readFileSync` became `__vite_ssr_import_0__.readFileSync`, mapped to `fs`).
+   */
+  private originalIdentifier(offset: number, member: string): string | undefined {
     if (!this.map) return undefined;
     const { line, column } = this.pos(offset);
     let segment: readonly number[] | null;
@@ -83,7 +103,9 @@ export class SourceNames {
     if (!segment || segment.length < 4 || segment[0] !== column) return undefined;
     const lines = this.linesOf(segment[1]);
     const text = lines?.[segment[2]]?.slice(segment[3]);
-    return text ? IDENTIFIER.exec(text)?.[0] : undefined;
+    const id = text ? IDENTIFIER.exec(text)?.[0] : undefined;
+    if (!id) return undefined;
+    return id !== member && text!.startsWith(`.${member}`, id.length) ? `${id}.${member}` : id;
   }
 
   private linesOf(source: number): string[] | null {
@@ -100,14 +122,19 @@ export class SourceNames {
 
 /**
  * `var import_x = __toESM(require("x"))` or `= require("x")`: esbuild's import bindings, at the
- * top level or in a top-level IIFE (tsx wraps CommonJS output in one).
+ * top level or in a top-level IIFE (tsx wraps CommonJS output in one); and vite's SSR bindings
+ * `const __vite_ssr_import_0__ = await __vite_ssr_import__("x", …)` (the probe hides that
+ * await from the instrumenter as `void  __vite_ssr_import__(…)`: testRunnerHooks.ts).
  */
-function collectImportBindings(ast: Node, out: Set<string>): void {
+function collectImportBindings(ast: Node, out: Map<string, string>): void {
   const scan = (body: Node[]) => {
     for (const stmt of body) {
       if (stmt.type === 'VariableDeclaration') {
         for (const d of stmt.declarations) {
-          if (d.id.type === 'Identifier' && d.id.name.startsWith('import_') && isRequire(d.init)) out.add(d.id.name);
+          if (d.id.type !== 'Identifier') continue;
+          if (d.id.name.startsWith('import_') && isRequire(d.init)) out.set(d.id.name, d.id.name.slice('import_'.length));
+          const vite = d.id.name.startsWith('__vite_ssr_import_') ? viteImported(d.init) : undefined;
+          if (vite !== undefined) out.set(d.id.name, vite);
         }
       } else if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'CallExpression' && stmt.expression.arguments.length === 0) {
         const fn = stmt.expression.callee;
@@ -116,6 +143,16 @@ function collectImportBindings(ast: Node, out: Set<string>): void {
     }
   };
   scan(ast.body);
+}
+
+/** `await`/`void` `__vite_ssr_import__("node:fs/promises", …)` → "promises"; `"./lib.js"` → "lib". */
+function viteImported(n: Node | null): string | undefined {
+  const call = n && (n.type === 'AwaitExpression' || (n.type === 'UnaryExpression' && n.operator === 'void')) ? n.argument : undefined;
+  if (!call || call.type !== 'CallExpression' || call.callee.type !== 'Identifier' || call.callee.name !== '__vite_ssr_import__') return undefined;
+  const spec = call.arguments[0];
+  if (spec?.type !== 'Literal' || typeof spec.value !== 'string') return undefined;
+  const last = spec.value.replace(/^node:/, '').split('/').filter(Boolean).pop() ?? spec.value;
+  return last.replace(/\.[cm]?[jt]sx?$/, '').replace(/[^\p{ID_Continue}$]/gu, '_');
 }
 
 function isRequire(n: Node | null): boolean {

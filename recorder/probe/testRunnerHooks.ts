@@ -98,7 +98,7 @@ function provideRuntime(global: any, runtime: unknown): boolean {
  * Called from vitest's module-evaluator.js (the probe's ES-module load hook appends the call):
  * instruments each user module vite's runner evaluates in this thread's own context.
  */
-export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any, runsTests: (runner: string) => void): void {
+export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any, runsTests: (runner: string) => void, runtime: unknown = (globalThis as any)[PROBE_GLOBAL]): void {
   const ctx = { distDir: path.dirname(opts.probePath), runDir: opts.runDir };
   const ownDir = path.dirname(opts.probePath);
   const proto = evaluator?.prototype;
@@ -106,8 +106,11 @@ export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any, runsTes
   if (typeof run !== 'function' || run[ADOPTED]) return;
   const adopted = function (this: any, context: any, code: unknown, module: any) {
     const file = module?.file;
-    // vitest's vm pools (vmThreads, vmForks) evaluate in a context of their own: not instrumented.
-    if (!this?.vm && typeof code === 'string' && typeof file === 'string' && isUserFile(file, opts.includeNodeModules, ownDir)) {
+    // vitest's vm pools (vmThreads, vmForks) evaluate each test file in a vm context of its own:
+    // the runtime goes on that context's global first, as for jest's (else uninstrumented).
+    const vmContext = this?.vm?.context;
+    if (typeof code === 'string' && typeof file === 'string' && isUserFile(file, opts.includeNodeModules, ownDir)
+      && (!vmContext || provideRuntime(vmContext, runtime))) {
       runsTests('vitest');
       const args = [...arguments];
       args[1] = instrumentViteModule(ctx, code, file);
