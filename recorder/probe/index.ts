@@ -90,12 +90,12 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   // A launcher (npm, npx, yarn, tsx's CLI…) runs no user code: nothing of it is instrumented, and
   // it is not CPU-profiled (arrival.ts announced it as such); its lane, lag and children are still recorded.
   if (!launcher) {
-    (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests);
+    (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests, runtime);
     // vitest's code under test is instrumented where its evaluator hands it to V8: its own
     // modules need no ES-module hooks (see adoptVitestInThreads).
     const vitestEvaluator = vitestEvaluatorPath();
     if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests), !vitestEvaluator);
-    adoptVitestInThreads(opts, runsTests, vitestEvaluator);
+    adoptVitestInThreads(opts, runtime, runsTests, vitestEvaluator);
     if (isMochaWorker(process.argv[1])) runsTests('mocha');
   }
   // A launcher's sync fs calls would only feed findings, and it has none (npx makes ~1,400 of them).

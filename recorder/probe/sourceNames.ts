@@ -105,7 +105,8 @@ export class SourceNames {
     const text = lines?.[segment[2]]?.slice(segment[3]);
     const id = text ? IDENTIFIER.exec(text)?.[0] : undefined;
     if (!id) return undefined;
-    return id !== member && text!.startsWith(`.${member}`, id.length) ? `${id}.${member}` : id;
+    const after = text!.slice(id.length);
+    return id !== member && after.startsWith(`.${member}`) && !/^[\p{ID_Continue}$]/u.test(after.slice(member.length + 1)) ? `${id}.${member}` : id;
   }
 
   private linesOf(source: number): string[] | null {

@@ -98,7 +98,7 @@ function provideRuntime(global: any, runtime: unknown): boolean {
  * Called from vitest's module-evaluator.js (the probe's ES-module load hook appends the call):
  * instruments each user module vite's runner evaluates in this thread's own context.
  */
-export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any, runsTests: (runner: string) => void, runtime: unknown = (globalThis as any)[PROBE_GLOBAL]): void {
+export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any, runsTests: (runner: string) => void, runtime: unknown): void {
   const ctx = { distDir: path.dirname(opts.probePath), runDir: opts.runDir };
   const ownDir = path.dirname(opts.probePath);
   const proto = evaluator?.prototype;
@@ -175,12 +175,12 @@ export function vitestEvaluatorPath(): string | undefined {
  * the workers it starts (worker_threads environment data), for workers whose script is not
  * vitest's own.
  */
-export function adoptVitestInThreads(opts: ProbeOptions, runsTests: (runner: string) => void, evaluatorPath = vitestEvaluatorPath()): void {
+export function adoptVitestInThreads(opts: ProbeOptions, runtime: unknown, runsTests: (runner: string) => void, evaluatorPath = vitestEvaluatorPath()): void {
   try {
     if (isMainThread && evaluatorPath && /[\\/]vitest\.mjs$/.test(fs.realpathSync(process.argv[1]))) workerThreads().setEnvironmentData(EVALUATOR_KEY, evaluatorPath);
     const evaluator = evaluatorPath ?? (isMainThread ? undefined : workerThreads().getEnvironmentData(EVALUATOR_KEY));
     if (typeof evaluator !== 'string') return;
-    import(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests), () => undefined);
+    import(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests, runtime), () => undefined);
   } catch { /* not vitest as we know it: runs uninstrumented */ }
 }
 
