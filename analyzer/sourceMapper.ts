@@ -4,8 +4,9 @@ import type { SourceLocation } from './report';
 
 /**
  * Maps positions in what V8 ran back to the user's files. JavaScript is instrumented without
- * adding lines, so only TypeScript (transpiled by esbuild, map recorded with its sites) needs
- * a real source map. Lines are 1-based; columns in and out are 0-based / 1-based as named.
+ * adding lines, so only transpiled code needs a real source map: TypeScript a loader transpiled
+ * (ours, tsx's: the same file), or a compiler's output whose map lies beside it (`tsc`: the
+ * original file, see sourceFile). Lines are 1-based; columns in and out are 0-based / 1-based as named.
  */
 export class SourceMapper {
   private readonly maps = new Map<string, TraceMap>();
@@ -28,7 +29,7 @@ export class SourceMapper {
       const p = column === undefined
         ? originalPositionFor(map, { line, column: 0, bias: LEAST_UPPER_BOUND })
         : originalPositionFor(map, { line, column });
-      if (p.line != null) return { file, line: p.line, column: (p.column ?? 0) + 1 };
+      if (p.line != null) return { file: sourceFile(file, p.source), line: p.line, column: (p.column ?? 0) + 1 };
     }
     return { file, line, column: (column ?? 0) + 1 };
   }
@@ -47,6 +48,18 @@ export class SourceMapper {
     if (map && fn.column0 >= 0 && linesMappedFrom(map, line) > 1) return { location: this.locate(fileOrUrl, fn.line, fn.column0), exact: false };
     return { location: this.locate(fileOrUrl, line), exact: true };
   }
+}
+
+/**
+ * The file a mapped position is in: the map's source when it names another file by an absolute
+ * path (a compiler's output mapped to its input, `dist/app.js` → `src/app.ts`: the probe gives
+ * such maps' sources as absolute paths), else the file that ran (a loader's in-memory transpile
+ * maps a file to itself; a relative or `webpack://` source names no file here).
+ */
+function sourceFile(file: string, source: string | null): string {
+  if (!source) return file;
+  const named = fileUrlToPath(source);
+  return named.startsWith('/') || /^[A-Za-z]:[\\/]/.test(named) ? named : file;
 }
 
 /** How many distinct original lines generated line `line` (1-based) maps to. */

@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, basename, relative, join } from 'node:path';
 import { SPAN } from '../analyzer/raw.ts';
@@ -106,6 +106,44 @@ describe('nodenext CommonJS project: .js imports, a .cts, a default import of a 
     const report = reportOf(s.run);
     assertLoop(report, fixture('ts/nodenext-cjs/counter.cts'), 'cts-loop');
     assertOnTypeScript(report);
+  });
+});
+
+describe('the same CommonJS project compiled by tsc (outDir, sourceMap) and run as `node dist/main.js`', () => {
+  // What many TypeScript projects deploy: tsc's output with its .js.map files beside it. The
+  // findings belong on the .ts lines (as Node's --enable-source-maps would show them), labelled
+  // as the source writes them, never as tsc's `cl_fixture_http_1.default` or `(0, f)` forms.
+  const s = {};
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cl-tsc-out-'));
+    cpSync(fixture('ts/nodenext-cjs'), dir, { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: {
+      module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, esModuleInterop: true, noImplicitAny: false,
+      outDir: 'dist', rootDir: '.', sourceMap: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')],
+    } }));
+    const tsc = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}\n${tsc.stderr}`);
+    s.dir = dir;
+    s.entry = join(dir, 'dist/main.js');
+    assert.match(readFileSync(join(dir, 'dist/routes.js'), 'utf8'), /cl_fixture_http_1\.default\.get[\s\S]*\/\/# sourceMappingURL=routes\.js\.map\s*$/, 'tsc renamed the import and wrote its map beside (the case under test)');
+    const plain = spawnSync(process.execPath, [s.entry], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(plain.status, 0, plain.stderr);
+    s.reference = { stdout: plain.stdout, stderr: plain.stderr };
+    s.run = await profile([s.entry, '--quiet'], { cwd: dir, timeoutMs: 120_000 });
+  });
+  after(() => { if (s.dir) rmSync(s.dir, { recursive: true, force: true }); });
+  it('runs as it runs plainly and exits 0', () => assertSameProgram(s));
+  it('puts the findings on the .ts lines, through the maps tsc wrote beside its output', () => {
+    const report = reportOf(s.run);
+    assertSequential(report, join(s.dir, 'routes.ts'), 'cjs-first', ['await http.get()', 'await http()'], s.entry);
+    assertLoop(report, join(s.dir, 'counter.cts'), 'cts-loop');
+    assertOnTypeScript(report);
+  });
+  it("labels every await as the source writes it, not as tsc's output", () => {
+    const report = reportOf(s.run);
+    assertSourceNames(report);
+    const labels = (report.sites ?? []).filter((x) => x.kind === 'await').map((x) => x.label).sort();
+    assert.deepEqual(labels, ['await count()', 'await countAll()', 'await http()', 'await http.get()', 'await loadDashboard()', 'await sleep()']);
   });
 });
 

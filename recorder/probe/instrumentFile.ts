@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { InstrumentCache } from './instrumentCache';
 import { originalWithoutContent } from './originalSource';
+import { externalSourceMap } from './externalSourceMap';
 import { measureOff } from '../measureOff';
 import { asOwnWork } from './ownTime';
 
@@ -58,7 +59,7 @@ export function instrumentSource(ctx: InstrumentContext, source: string, file: s
 }
 
 function instrumented(ctx: InstrumentContext, source: string, file: string, isModule: boolean, map?: unknown): string {
-  map ??= inlineSourceMap(source);
+  map ??= inlineSourceMap(source) ?? externalSourceMap(source, file);
   const instrumenterPath = path.join(ctx.distDir, 'instrumenter.js');
   caches ??= {
     kept: measureOff('instrumentCache') ? undefined : InstrumentCache.open(instrumenterPath),

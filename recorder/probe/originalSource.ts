@@ -6,10 +6,13 @@ import { fileURLToPath } from 'node:url';
 const { readFileSync } = fs;
 
 /**
- * The user's file, read again, when another loader (tsx) transpiled it and left a map of that
- * one file without its text: the instrumenter's labels then read names from it. Undefined in
- * every other case (the map holds the text, maps several files or another one, or there is none).
- * It is one of the instrumenter's inputs, so it is part of an instrumented file's cache key too.
+ * The user's file as written, when a map of that one file leaves its text out: the file itself,
+ * read again, when another loader (tsx) transpiled it in memory; the map's one source when a
+ * compiler wrote the file from it (`tsc`'s `dist/app.js` from `src/app.ts`, its map beside it:
+ * externalSourceMap.ts gives its sources as absolute paths). The instrumenter's labels then read
+ * names from it. Undefined in every other case (the map holds the text, maps several files, or
+ * there is none). It is one of the instrumenter's inputs, so it is part of an instrumented file's
+ * cache key too.
  */
 export function originalWithoutContent(file: string, map: unknown): string | undefined {
   const m = map as { sources?: unknown[]; sourcesContent?: unknown[] } | undefined;
@@ -18,6 +21,6 @@ export function originalWithoutContent(file: string, map: unknown): string | und
   if (typeof source !== 'string') return undefined;
   try {
     const named = source.startsWith('file:') ? fileURLToPath(source) : path.resolve(path.dirname(file), source);
-    return named === file ? readFileSync(file, 'utf8') : undefined;
+    return named === file || path.isAbsolute(source) ? readFileSync(named, 'utf8') : undefined;
   } catch { return undefined; }
 }

@@ -100,3 +100,25 @@ describe("labels of vite's SSR output (vitest) use the names of the source", () 
     assert.deepEqual(got, ['fs.readFileSync()', 'fs.readFileSync()', 'fs.statSync()', 'await p_limit(2)()', 'await promises.readFile()']);
   });
 });
+
+describe('labels of other transpilers\' CommonJS output without a map: the module\'s name, not the binding', () => {
+  const sites = (code: string) => instrument({ source: code, file: '/app/a.js', isModule: false, syncNames: new Set(['readFileSync']), poolNames })!
+    .sites.filter((s) => s.kind !== 'fn').sort((a, b) => a.line - b.line).map((s) => s.label);
+  it("babel's (@babel/plugin-transform-modules-commonjs: interop wrappers, or its own name for the module)", () => {
+    const code = [
+      'var _fs = require("fs");',
+      'var _promises = _interopRequireDefault(require("node:fs/promises"));',
+      'var _pLimit = _interopRequireDefault(require("p-limit"));',
+      'async function go(u) {',
+      '  (0, _fs.readFileSync)(u);',
+      '  await _promises.default.readFile(u);',
+      '  await (0, _pLimit.default)(2)(() => 1);',
+      '}',
+    ].join('\n');
+    assert.deepEqual(sites(code), ['fs.readFileSync()', 'await promises.readFile()', 'await p_limit(2)()']);
+  });
+  it("a program's own requires keep the names it wrote", () => {
+    const code = 'const _ = require("lodash");\nconst fs_ = require("fs");\nasync function go(u) {\n  await _.get(u);\n  fs_.readFileSync(u);\n}\n';
+    assert.deepEqual(sites(code), ['await _.get()', '_.get()', 'fs_.readFileSync()']); // the await, and lodash's call as a library call
+  });
+});

@@ -37,10 +37,10 @@ export class SourceNames {
     }
   }
 
-  /** The text of `node`, with esbuild's import references and `(0, f)` call forms as written in the source. */
+  /** The text of `node`, with transpilers' import references and `(0, f)` call forms as written in the source. */
   text(node: Node): string {
     const whole = this.src.slice(node.start, node.end);
-    if (!/\bimport_|__vite_ssr_import_|\(\s*0\s*,/.test(whole)) return whole; // nothing rewritten in there: no walk of the subtree
+    if (this.bindings.size === 0 && !/(^|\()\s*0\s*,/.test(whole)) return whole; // nothing rewritten in there: no walk of the subtree
     const parts: string[] = [];
     let at = node.start;
     const visit = (n: Node) => {
@@ -122,10 +122,15 @@ export class SourceNames {
 }
 
 /**
- * `var import_x = __toESM(require("x"))` or `= require("x")`: esbuild's import bindings, at the
- * top level or in a top-level IIFE (tsx wraps CommonJS output in one); and vite's SSR bindings
- * `const __vite_ssr_import_0__ = await __vite_ssr_import__("x", …)` (the probe hides that
- * await from the instrumenter as `void  __vite_ssr_import__(…)`: testRunnerHooks.ts).
+ * The bindings transpilers make for imported modules, each with its module's short name (see
+ * moduleName), at the top level or in a top-level IIFE (tsx wraps CommonJS output in one):
+ * - esbuild: `var import_x = __toESM(require("x"))` or `= require("x")`;
+ * - tsc: `const fs_1 = require("fs")`, `= __importDefault(require("x"))`, `= __importStar(…)`;
+ * - babel: `var _fs = _interopRequireDefault(require("fs"))` (or `…Wildcard`), or
+ *   `var _fs = require("fs")` when the name is babel's for that module;
+ * - vite (vitest): `const __vite_ssr_import_0__ = await __vite_ssr_import__("x", …)` (the probe
+ *   hides that await from the instrumenter as `void  __vite_ssr_import__(…)`: testRunnerHooks.ts).
+ * A program's own `const fs = require("fs")` is none of these: its name is as written.
  */
 function collectImportBindings(ast: Node, out: Map<string, string>): void {
   const scan = (body: Node[]) => {
@@ -133,9 +138,8 @@ function collectImportBindings(ast: Node, out: Map<string, string>): void {
       if (stmt.type === 'VariableDeclaration') {
         for (const d of stmt.declarations) {
           if (d.id.type !== 'Identifier') continue;
-          if (d.id.name.startsWith('import_') && isRequire(d.init)) out.set(d.id.name, d.id.name.slice('import_'.length));
-          const vite = d.id.name.startsWith('__vite_ssr_import_') ? viteImported(d.init) : undefined;
-          if (vite !== undefined) out.set(d.id.name, vite);
+          const module = bindingModule(d.id.name, d.init);
+          if (module !== undefined) out.set(d.id.name, module);
         }
       } else if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'CallExpression' && stmt.expression.arguments.length === 0) {
         const fn = stmt.expression.callee;
@@ -146,18 +150,44 @@ function collectImportBindings(ast: Node, out: Map<string, string>): void {
   scan(ast.body);
 }
 
-/** `await`/`void` `__vite_ssr_import__("node:fs/promises", …)` → "promises"; `"./lib.js"` → "lib". */
-function viteImported(n: Node | null): string | undefined {
-  const call = n && (n.type === 'AwaitExpression' || (n.type === 'UnaryExpression' && n.operator === 'void')) ? n.argument : undefined;
-  if (!call || call.type !== 'CallExpression' || call.callee.type !== 'Identifier' || call.callee.name !== '__vite_ssr_import__') return undefined;
-  const spec = call.arguments[0];
-  if (spec?.type !== 'Literal' || typeof spec.value !== 'string') return undefined;
-  const last = spec.value.replace(/^node:/, '').split('/').filter(Boolean).pop() ?? spec.value;
+/** The short name of the module `name = init` binds, if it is one of a transpiler's bindings (see collectImportBindings). */
+function bindingModule(name: string, init: Node | null): string | undefined {
+  if (name.startsWith('__vite_ssr_import_')) {
+    const call = init && (init.type === 'AwaitExpression' || (init.type === 'UnaryExpression' && init.operator === 'void')) ? init.argument : undefined;
+    const spec = call?.type === 'CallExpression' && call.callee.type === 'Identifier' && call.callee.name === '__vite_ssr_import__' ? literal(call.arguments[0]) : undefined;
+    return spec === undefined ? undefined : moduleName(spec);
+  }
+  const required = requiredModule(init);
+  if (!required) return undefined;
+  const [spec, wrapper] = required;
+  if (name.startsWith('import_')) return wrapper === undefined || /^__to(ESM|CommonJS)$/.test(wrapper) ? moduleName(spec) : undefined;
+  if (/_\d+$/.test(name)) return wrapper === undefined || /^__import(Default|Star)$/.test(wrapper) ? moduleName(spec) : undefined;
+  if (name.startsWith('_') && (wrapper ? /^_interopRequire(Default|Wildcard)$/.test(wrapper) : name === babelName(spec))) return moduleName(spec);
+  return undefined;
+}
+
+/** `require("x")`, or one wrapper call around it: [the specifier, the wrapper's name]. */
+function requiredModule(n: Node | null): [string, string | undefined] | undefined {
+  if (!n || n.type !== 'CallExpression' || n.callee.type !== 'Identifier') return undefined;
+  if (n.callee.name === 'require') { const spec = literal(n.arguments[0]); return spec === undefined ? undefined : [spec, undefined]; }
+  const inner = n.arguments[0];
+  if (inner?.type !== 'CallExpression' || inner.callee.type !== 'Identifier' || inner.callee.name !== 'require') return undefined;
+  const spec = literal(inner.arguments[0]);
+  return spec === undefined ? undefined : [spec, n.callee.name];
+}
+
+function literal(n: Node | undefined): string | undefined {
+  return n?.type === 'Literal' && typeof n.value === 'string' ? n.value : undefined;
+}
+
+/** `"node:fs/promises"` → "promises"; `"./lib.js"` → "lib"; `"p-limit"` → "p_limit". */
+function moduleName(spec: string): string {
+  const last = spec.replace(/^node:/, '').split('/').filter(Boolean).pop() ?? spec;
   return last.replace(/\.[cm]?[jt]sx?$/, '').replace(/[^\p{ID_Continue}$]/gu, '_');
 }
 
-function isRequire(n: Node | null): boolean {
-  if (!n || n.type !== 'CallExpression' || n.callee.type !== 'Identifier') return false;
-  if (/^__to(ESM|CommonJS)$/.test(n.callee.name)) return isRequire(n.arguments[0]);
-  return n.callee.name === 'require' && n.arguments[0]?.type === 'Literal';
+/** babel's binding name for a module: `"node:fs"` → "_nodeFs", `"p-limit"` → "_pLimit", `"./lib"` → "_lib". */
+function babelName(spec: string): string {
+  const words = spec.replace(/^[./]+/, '').split(/[^\p{ID_Continue}$]+/u).filter(Boolean);
+  return '_' + words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
 }

@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Captured before the probe wraps fs.*Sync: reading a map is the recorder's I/O, not the program's.
+const { readFileSync, statSync } = fs;
+
+/** `//# sourceMappingURL=app.js.map` at the end of a file (a data: URL is an inline map: instrumentFile.ts). */
+const MAP_COMMENT = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/;
+/** Larger maps (a bundle's) are not read: the file's own positions are kept. */
+const MAX_MAP_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The source map a compiler wrote beside its output (`tsc` with `sourceMap`, babel, esbuild,
+ * swc: `dist/app.js` ends `//# sourceMappingURL=app.js.map`), read from disk as Node's
+ * `--enable-source-maps` reads it: relative to the file, or a file: URL. Its `sources` come back
+ * as absolute paths (resolved against the map's folder and its `sourceRoot`), so the analyzer
+ * can name the original file (`src/app.ts`) without knowing where the map was; a source that is
+ * a URL of another scheme (`webpack://…`) stays as it is. Undefined when there is no such
+ * comment, or the map is missing, too large or not a map. Never throws.
+ */
+export function externalSourceMap(code: string, file: string): unknown {
+  const m = MAP_COMMENT.exec(code.slice(-4096));
+  if (!m || m[1].startsWith('data:')) return undefined;
+  try {
+    const url = m[1];
+    const mapFile = url.startsWith('file:') ? fileURLToPath(url) : /^[a-z][a-z\d+.-]*:/i.test(url) ? undefined : path.resolve(path.dirname(file), decodeURI(url));
+    if (!mapFile || statSync(mapFile).size > MAX_MAP_BYTES) return undefined;
+    const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+    if (!map || typeof map !== 'object' || !Array.isArray(map.sources) || (typeof map.mappings !== 'string' && !Array.isArray(map.sections))) return undefined;
+    const root = typeof map.sourceRoot === 'string' ? map.sourceRoot : '';
+    const base = root.startsWith('file:') ? fileURLToPath(root) : path.resolve(path.dirname(mapFile), root);
+    map.sources = map.sources.map((s: unknown) => {
+      if (typeof s !== 'string') return s;
+      if (s.startsWith('file:')) return fileURLToPath(s);
+      return /^[a-z][a-z\d+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s) ? s : path.resolve(base, s);
+    });
+    delete map.sourceRoot;
+    return map;
+  } catch { return undefined; }
+}
