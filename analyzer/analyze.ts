@@ -133,7 +133,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   }
   report.warnings.push(...handOverNotes(models));
   for (const e of externals) {
-    if (isNodeExecutable(e.lane.script)) report.warnings.push(`pid ${e.lane.pid} (${e.command}) is a node process that ran unrecorded: `
+    if (isNodeExecutable(e.lane.script) && !e.lane.launcher) report.warnings.push(`pid ${e.lane.pid} (${e.command}) is a node process that ran unrecorded: `
       + 'its environment had no NODE_OPTIONS of the recording (something between it and the program cleared or replaced it: `env -i`, a tool that starts processes with an environment of its own), '
       + 'so only its CPU time and memory were seen (from /proc): no CPU profile, lag, awaits or findings');
   }

@@ -57,6 +57,15 @@ describe('launcherName', () => {
     assert.equal(launcherName(['node', '/p/node_modules/tsx/dist/loader.mjs'], true), undefined);
     assert.equal(launcherName(['sha256sum', 'big'], false), undefined);
   });
+  it("knows Node's watch mode by its flags before the script, and only there", () => {
+    assert.equal(launcherName(['/usr/bin/node', '--inspect=127.0.0.1:0', '--watch', 'app.js'], true), 'node --watch');
+    assert.equal(launcherName(['node', '--watch-path=./src', 'app.js'], true), 'node --watch');
+    assert.equal(launcherName(['node', '--watch-path', './src', '--watch-preserve-output', 'app.js'], true), 'node --watch');
+    assert.equal(launcherName(['node', '-r', 'dotenv/config', '--watch', 'app.js'], true), 'node --watch');
+    assert.equal(launcherName(['node', 'build.js', '--watch'], true), undefined, "the script's own --watch");
+    assert.equal(launcherName(['node', '--test', '--watch'], true), undefined, "the test runner's watch mode runs the tests");
+    assert.equal(launcherName(['node', '--', '--watch'], true), undefined);
+  });
 });
 
 describe('process tree in the report', () => {

@@ -183,6 +183,23 @@ describe('a shell script that starts node', () => {
   });
 });
 
+describe("node --watch app.js: Node's watch mode (never exits by itself; stopped by --duration)", () => {
+  let run;
+  const script = fixture('launchers/watched.js');
+  before(async () => { run = await profile(['node', '--watch', script, '--duration', '4'], { timeoutMs: TIMEOUT }); });
+  it('the main lane is the script in its child; the watching process is a launcher, not "a node process that ran unrecorded"', () => {
+    const report = reportOf(run);
+    assert.match(run.stdout, /watched done/);
+    const main = mainOf(report);
+    assert.equal(main.script, script, lanesText(report));
+    const watcher = report.lanes.find((l) => l.launcher === 'node --watch');
+    assert.ok(watcher?.external && watcher.id === main.parentId, lanesText(report));
+    assert.deepEqual(report.program.via, ['node --watch']);
+    assert.deepEqual(report.warnings.filter((w) => /ran unrecorded/.test(w)), []);
+    assert.ok(report.findings.some((f) => f.kind === 'sequential-awaits' && f.location.file === script && f.location.line === lineOf(script, 'seq')), JSON.stringify(report.findings.map((f) => f.message)));
+  });
+});
+
 describe('a program that shells out to a native binary (sha256sum over 256 MB)', () => {
   let run;
   before(async () => { run = await profile([fixture('launchers/native.js')], { timeoutMs: TIMEOUT }); });
