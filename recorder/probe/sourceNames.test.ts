@@ -117,6 +117,10 @@ describe('labels of other transpilers\' CommonJS output without a map: the modul
     ].join('\n');
     assert.deepEqual(sites(code), ['fs.readFileSync()', 'await promises.readFile()', 'await p_limit(2)()']);
   });
+  it("tsc's with importHelpers (tslib's helpers)", () => {
+    const code = 'const tslib_1 = require("tslib");\nconst fs_1 = tslib_1.__importDefault(require("fs"));\nasync function go(u) {\n  fs_1.default.readFileSync(u);\n}\n';
+    assert.deepEqual(sites(code), ['__importDefault()', 'fs.readFileSync()']); // tslib's helper is a library call too
+  });
   it("a program's own requires keep the names it wrote", () => {
     const code = 'const _ = require("lodash");\nconst fs_ = require("fs");\nasync function go(u) {\n  await _.get(u);\n  fs_.readFileSync(u);\n}\n';
     assert.deepEqual(sites(code), ['await _.get()', '_.get()', 'fs_.readFileSync()']); // the await, and lodash's call as a library call

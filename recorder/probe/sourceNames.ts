@@ -166,14 +166,20 @@ function bindingModule(name: string, init: Node | null): string | undefined {
   return undefined;
 }
 
-/** `require("x")`, or one wrapper call around it: [the specifier, the wrapper's name]. */
+/**
+ * `require("x")`, or one wrapper call around it: [the specifier, the wrapper's name]. The wrapper
+ * may be a helper module's (`tslib_1.__importDefault(…)`, tsc's `importHelpers`).
+ */
 function requiredModule(n: Node | null): [string, string | undefined] | undefined {
-  if (!n || n.type !== 'CallExpression' || n.callee.type !== 'Identifier') return undefined;
-  if (n.callee.name === 'require') { const spec = literal(n.arguments[0]); return spec === undefined ? undefined : [spec, undefined]; }
+  if (!n || n.type !== 'CallExpression') return undefined;
+  const callee = n.callee.type === 'Identifier' ? n.callee.name
+    : n.callee.type === 'MemberExpression' && !n.callee.computed && n.callee.property.type === 'Identifier' ? n.callee.property.name : undefined;
+  if (callee === undefined) return undefined;
+  if (callee === 'require' && n.callee.type === 'Identifier') { const spec = literal(n.arguments[0]); return spec === undefined ? undefined : [spec, undefined]; }
   const inner = n.arguments[0];
   if (inner?.type !== 'CallExpression' || inner.callee.type !== 'Identifier' || inner.callee.name !== 'require') return undefined;
   const spec = literal(inner.arguments[0]);
-  return spec === undefined ? undefined : [spec, n.callee.name];
+  return spec === undefined ? undefined : [spec, callee];
 }
 
 function literal(n: Node | undefined): string | undefined {
