@@ -11,6 +11,9 @@ const MAP = { version: 3, mappings: 'AAAA', names: [] };
 function project(map: object, mapPath = 'dist/app.js.map'): string {
   const dir = mkdtempSync(join(tmpdir(), 'cl-extmap-'));
   mkdirSync(join(dir, 'dist', 'maps'), { recursive: true });
+  mkdirSync(join(dir, 'dist', 'src'), { recursive: true });
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  for (const f of ['src/app.ts', 'dist/src/a.ts']) writeFileSync(join(dir, f), '');
   writeFileSync(join(dir, mapPath), JSON.stringify(map));
   return dir;
 }
@@ -43,6 +46,10 @@ describe('externalSourceMap', () => {
     assert.equal(externalSourceMap('//# sourceMappingURL=missing.js.map', file), undefined);
     assert.equal(externalSourceMap('//# sourceMappingURL=broken.js.map', file), undefined);
     assert.equal(externalSourceMap('//# sourceMappingURL=notamap.js.map', file), undefined);
+  });
+  it("gives nothing for a map none of whose files is here (built elsewhere): the file that ran keeps its positions", () => {
+    const dir = project({ ...MAP, sources: ['/build/agent/src/app.ts', '../src/gone.ts'] });
+    assert.equal(externalSourceMap('//# sourceMappingURL=app.js.map', join(dir, 'dist/app.js')), undefined);
   });
   it('reads only a comment that ends the file', () => {
     const dir = project({ ...MAP, sources: ['a.ts'] });

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Captured before the probe wraps fs.*Sync: reading a map is the recorder's I/O, not the program's.
-const { readFileSync, statSync } = fs;
+const { readFileSync, statSync, existsSync } = fs;
+const exists = (file: string) => existsSync(file);
 
 /** `//# sourceMappingURL=app.js.map` at the end of a file (a data: URL is an inline map: instrumentFile.ts). */
 const MAP_COMMENT = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/;
@@ -17,7 +18,8 @@ const MAX_MAP_BYTES = 8 * 1024 * 1024;
  * as absolute paths (resolved against the map's folder and its `sourceRoot`), so the analyzer
  * can name the original file (`src/app.ts`) without knowing where the map was; a source that is
  * a URL of another scheme (`webpack://…`) stays as it is. Undefined when there is no such
- * comment, or the map is missing, too large or not a map. Never throws.
+ * comment, or the map is missing, too large or not a map, or none of the files it names is here.
+ * Never throws.
  */
 export function externalSourceMap(code: string, file: string): unknown {
   const m = MAP_COMMENT.exec(code.slice(-4096));
@@ -36,6 +38,10 @@ export function externalSourceMap(code: string, file: string): unknown {
       return /^[a-z][a-z\d+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s) ? s : path.resolve(base, s);
     });
     delete map.sourceRoot;
+    // A map whose files are not here (built elsewhere, sources not shipped) would put the
+    // findings where nobody can open them: the file that ran is better.
+    const files = map.sources.filter((s: unknown): s is string => typeof s === 'string' && path.isAbsolute(s));
+    if (files.length > 0 && !files.some(exists)) return undefined;
     return map;
   } catch { return undefined; }
 }
