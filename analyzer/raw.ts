@@ -208,7 +208,8 @@ export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean;
       /** On-CPU ms of this thread at perfAnchor (-1: unknown): its first CPU reading, taken as its probe starts: before any code of the program runs on the thread. */ threadCpuMs?: number }
-  | { t: 'table'; base: number; file: string; map?: unknown; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
+  /** `mapFile`: the probe named a compiler's map beside the file instead of carrying it; the recorder reads it into `map`. */
+  | { t: 'table'; base: number; file: string; map?: unknown; mapFile?: string; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
   | { t: 'chunk'; at: number; ticks: number[]; /** Pairs (time, thread on-CPU ms or -1): a new task may have begun (see ProbeRuntime.mark). */ marks?: number[];
       /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;

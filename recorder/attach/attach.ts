@@ -11,6 +11,7 @@ import { ProfileCollector, DEFAULT_SAMPLING_US } from '../launcher/profileCollec
 import { startProcessTree } from '../launcher/processTree';
 import { distFile } from '../launcher/distFiles';
 import { debugLog } from '../launcher/debugLog';
+import { withExternalMaps } from '../launcher/threadLogs';
 import { AttachError, endpointAt, openInspector, type InspectorEndpoint } from './inspectorEndpoint';
 import { readProcProcess, processEnded } from './procProcess';
 
@@ -164,8 +165,10 @@ export async function attach(target: AttachTarget, options: AttachOptions = {}):
     const endHrUs = Number(process.hrtime.bigint() / 1000n);
     debugLog(`detached from pid ${pid}`);
     const profiles = collector.profiles();
+    const maps = new Map<string, unknown>();
     const threads: RawThread[] = [...records].map(([key, list]) => {
       const [tpid, tid] = key.split('-').map(Number);
+      withExternalMaps(list, maps);
       return { pid: tpid, tid, records: list, ...collector.threadParts(key, profiles) };
     });
     const raw: RawRun = {

@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SPAN, REQUEST_FIELDS, type ProbeRecord, type RawThread } from '../../analyzer/raw';
+import { readExternalMap } from '../probe/externalSourceMap';
 
 /** Reads every `<pid>-<tid>.jsonl` the probes wrote; a torn last line (killed process) is skipped. */
 export function readThreadLogs(runDir: string): Omit<RawThread, 'profile'>[] {
   const out: Omit<RawThread, 'profile'>[] = [];
+  const maps = new Map<string, unknown>();
   for (const name of fs.readdirSync(runDir)) {
     const m = /^(\d+)-(\d+)\.jsonl$/.exec(name);
     if (!m) continue;
@@ -13,11 +15,25 @@ export function readThreadLogs(runDir: string): Omit<RawThread, 'profile'>[] {
       if (!line) continue;
       try { records.push(JSON.parse(line)); } catch { /* torn write */ }
     }
+    withExternalMaps(records, maps);
     const spans = readFloat64s(path.join(runDir, name.replace(/\.jsonl$/, '.spans')), SPAN.size);
     claimRequestRows(records, readFloat64s(path.join(runDir, name.replace(/\.jsonl$/, '.requests')), REQUEST_FIELDS));
     out.push({ pid: Number(m[1]), tid: Number(m[2]), records, spans });
   }
   return out.sort((a, b) => a.pid - b.pid || a.tid - b.tid);
+}
+
+/**
+ * Site tables that name a compiler's source map beside their file (instrumentFile.ts) get it
+ * read here, once per map file for all threads, as the probe read it for its labels. A map gone
+ * since leaves the table without one (the file's own positions).
+ */
+export function withExternalMaps(records: ProbeRecord[], maps: Map<string, unknown>): void {
+  for (const r of records) {
+    if (r.t !== 'table' || r.map !== undefined || typeof r.mapFile !== 'string') continue;
+    if (!maps.has(r.mapFile)) maps.set(r.mapFile, readExternalMap(r.mapFile));
+    r.map = maps.get(r.mapFile);
+  }
 }
 
 /**

@@ -12,22 +12,32 @@ const MAP_COMMENT = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/;
 const MAX_MAP_BYTES = 8 * 1024 * 1024;
 
 /**
- * The source map a compiler wrote beside its output (`tsc` with `sourceMap`, babel, esbuild,
- * swc: `dist/app.js` ends `//# sourceMappingURL=app.js.map`), read from disk as Node's
- * `--enable-source-maps` reads it: relative to the file, or a file: URL. Its `sources` come back
- * as absolute paths (resolved against the map's folder and its `sourceRoot`), so the analyzer
- * can name the original file (`src/app.ts`) without knowing where the map was; a source that is
- * a URL of another scheme (`webpack://…`) stays as it is. Undefined when there is no such
- * comment, or the map is missing, too large or not a map, or none of the files it names is here.
- * Never throws.
+ * The map file a compiler named at the end of its output (`tsc` with `sourceMap`, babel, esbuild,
+ * swc: `dist/app.js` ends `//# sourceMappingURL=app.js.map`), as `--enable-source-maps` finds it:
+ * relative to the file, or a file: URL. Undefined when there is no such comment (a data: URL is
+ * an inline map: instrumentFile.ts) or it names another scheme. Nothing is read. Never throws.
  */
-export function externalSourceMap(code: string, file: string): unknown {
+export function externalMapFile(code: string, file: string): string | undefined {
   const m = MAP_COMMENT.exec(code.slice(-4096));
   if (!m || m[1].startsWith('data:')) return undefined;
   try {
     const url = m[1];
-    const mapFile = url.startsWith('file:') ? fileURLToPath(url) : /^[a-z][a-z\d+.-]*:/i.test(url) ? undefined : path.resolve(path.dirname(file), decodeURI(url));
-    if (!mapFile || statSync(mapFile).size > MAX_MAP_BYTES) return undefined;
+    return url.startsWith('file:') ? fileURLToPath(url) : /^[a-z][a-z\d+.-]*:/i.test(url) ? undefined : path.resolve(path.dirname(file), decodeURI(url));
+  } catch { return undefined; }
+}
+
+/**
+ * The map in `mapFile` (externalMapFile), with its `sources` as absolute paths (resolved against
+ * the map's folder and its `sourceRoot`), so the analyzer can name the original file
+ * (`src/app.ts`) without knowing where the map was; a source that is a URL of another scheme
+ * (`webpack://…`) stays as it is. Undefined when the map is missing, too large or not a map, or
+ * none of the files it names is here. Read by the probe when it instruments a file (for the
+ * labels) and by the recorder for the analysis (the site table names the file, not its content:
+ * instrumentFile.ts). Never throws.
+ */
+export function readExternalMap(mapFile: string): unknown {
+  try {
+    if (statSync(mapFile).size > MAX_MAP_BYTES) return undefined;
     const map = JSON.parse(readFileSync(mapFile, 'utf8'));
     if (!map || typeof map !== 'object' || !Array.isArray(map.sources) || (typeof map.mappings !== 'string' && !Array.isArray(map.sections))) return undefined;
     const root = typeof map.sourceRoot === 'string' ? map.sourceRoot : '';
@@ -44,4 +54,10 @@ export function externalSourceMap(code: string, file: string): unknown {
     if (files.length > 0 && !files.some(exists)) return undefined;
     return map;
   } catch { return undefined; }
+}
+
+/** The map named at the end of `code` (externalMapFile), read (readExternalMap). */
+export function externalSourceMap(code: string, file: string): unknown {
+  const mapFile = externalMapFile(code, file);
+  return mapFile === undefined ? undefined : readExternalMap(mapFile);
 }

@@ -8,10 +8,13 @@ import { syncCallNames, poolCallNames } from './ioNames';
 
 let names: { sync: Set<string>; pool: Set<string> } | null = null;
 
-/** `original`: the user's file when the map left its text out (originalWithoutContent). */
-export function instrumentCode(source: string, file: string, isModule: boolean, map?: unknown, original?: string): string {
+/**
+ * `original`: the user's file when the map left its text out (originalWithoutContent); `mapFile`:
+ * where `map` was read from, which the table then names instead of holding the map.
+ */
+export function instrumentCode(source: string, file: string, isModule: boolean, map?: unknown, original?: string, mapFile?: string): string {
   names ??= { sync: syncCallNames(), pool: poolCallNames() };
-  const out = instrument({ source, file, isModule, map, original,
+  const out = instrument({ source, file, isModule, map, original, mapFile,
     syncNames: names.sync, poolNames: names.pool });
   return out ? out.code : source;
 }

@@ -25,8 +25,10 @@ export interface TransformInput {
   isModule: boolean;
   /** Absolute path, recorded in the table. */
   file: string;
-  /** Source map of a TypeScript file's transpiled output, recorded in the table. */
+  /** Source map of a TypeScript file's transpiled output, recorded in the table (unless `mapFile`). */
   map?: unknown;
+  /** Where `map` was read from (a compiler's map beside its output): the table names it instead of holding it. */
+  mapFile?: string;
   /** The file as the user wrote it, when `map` does not carry it (for labels in the user's names). */
   original?: string;
   /** `readFileSync`, `execSync`, … every *Sync export of fs, child_process, zlib, crypto. */
@@ -38,6 +40,8 @@ export interface TransformInput {
 export interface SiteTable {
   file: string;
   map?: unknown;
+  /** The map's file, read by the recorder (instead of `map`: a compiler's map beside its output). */
+  mapFile?: string;
   /** Number of ids used (sites + loops + groups). */
   size: number;
   sites: RawSite[];
@@ -226,7 +230,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
   };
   visitCalls(ast, moduleScope?.site ?? 0, 1);
 
-  const table: SiteTable = { file: input.file, map: input.map, size: nextId - 1, sites, loops, groups };
+  const table: SiteTable = { file: input.file, ...(input.mapFile !== undefined ? { mapFile: input.mapFile } : { map: input.map }), size: nextId - 1, sites, loops, groups };
   // A file with nothing to instrument is left as it is, unless it has a source map (TypeScript a
   // loader compiled): its table still goes to the runtime, with no site, for the map, which the
   // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's.
