@@ -125,6 +125,12 @@ function assertTestLanesRecorded(s) {
     }
   }
   assert.deepEqual(problems, [], `findings:\n  ${describeFindings(report)}\nwarnings: ${JSON.stringify(report.warnings)}`);
+  // One finding per planted line, however many times the runner loaded lib.js in one thread (jest
+  // --runInBand loads it again for each test file: it read as four findings at the same line).
+  for (const [kind, mark] of [['blocking-cpu', 'cpu'], ['sync-io', 'sync'], ['sequential-awaits', 'seq']]) {
+    const at = findingsOf(report, kind).filter((f) => f.location.file === lib && f.location.line === lineOf(lib, mark));
+    assert.equal(at.length, 1, `${kind} at lib.js:${lineOf(lib, mark)}:\n  ${at.map((f) => f.message).join('\n  ')}`);
+  }
   // Test code blocking its loop is the code under test's problem, wherever the runner ran it: not
   // a pool member's job done for its parent (an info finding that says blocking is what it is for).
   const cpu = findingsOf(report, 'blocking-cpu').find((f) => f.location.file === lib && f.location.line === lineOf(lib, 'cpu'));
