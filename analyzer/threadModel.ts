@@ -1,5 +1,4 @@
 import { SPAN, SPAN_KIND, TICK, REQUEST_FIELDS, REQUEST_TIME_FIELD, type SpanKind, type RawRun, type RawThread, type ProbeRecord, type RawSite, type RawLoop, type RawGroup, type RawAggregates } from './raw';
-import { ReloadedTables } from './reloadedTables';
 
 type Hello = Extract<ProbeRecord, { t: 'hello' }>;
 type Chunk = Extract<ProbeRecord, { t: 'chunk' }>;
@@ -103,12 +102,10 @@ export function buildThreadModel(thread: RawThread, run: RawRun, inPlace = false
   const startCpuMs = helloCpuMs(hello);
   const readings: [number, number][] = startCpuMs !== undefined ? [[m.startMs, startCpuMs]] : [];
   const requestChunks: RequestsChunk[] = [];
-  const reloaded = new ReloadedTables();
   for (const r of thread.records) {
     switch (r.t) {
       case 'table':
         if (r.map && !m.maps.has(r.file)) m.maps.set(r.file, r.map);
-        if (reloaded.isReload(r)) break;
         for (const s of r.sites) m.sites.set(r.base + s.id, { ...s, file: r.file, map: r.map, gid: r.base + s.id });
         for (const l of r.loops) m.loops.set(r.base + l.id, { ...l, file: r.file, map: r.map, gid: r.base + l.id });
         for (const g of r.groups) m.groups.set(r.base + g.id, { ...g, file: r.file, map: r.map, gid: r.base + g.id, siteIds: g.sites.map((s) => r.base + s) });
@@ -142,9 +139,6 @@ export function buildThreadModel(thread: RawThread, run: RawRun, inPlace = false
     }
   }
   m.spans = spansInMs(inPlace && thread.spans instanceof Float64Array ? thread.spans : new Float64Array(thread.spans ?? []), hello, run);
-  // A file loaded again in this thread counts as its first load (ReloadedTables).
-  reloaded.foldSpans(m.spans);
-  if (m.agg) m.agg = reloaded.foldAggregates(m.agg);
   m.requests.rows = requestRowsInMs(requestChunks, hello, run, inPlace);
   m.taskMarks.sort((a, b) => a - b);
   readings.sort((a, b) => a[0] - b[0]);

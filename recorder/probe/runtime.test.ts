@@ -243,3 +243,17 @@ module.exports = async function () {
     }
   });
 });
+
+describe('runtime: a file loaded again in the same thread', () => {
+  it('keeps its first load\'s ids and reports its table once (a test runner\'s fresh module registry per test file)', () => {
+    const tables: number[] = [];
+    const runtime = new ProbeRuntime(100, () => undefined, (base) => { tables.push(base); });
+    const site = (id: number) => ({ id, kind: 'await', line: id, column: 0, label: 'await x()', fn: 0, group: 0, groupPos: 0, groupSize: 0, loop: 0, discarded: true });
+    const a = JSON.stringify({ file: '/app/a.js', size: 2, sites: [site(1), site(2)], loops: [], groups: [] });
+    const b = JSON.stringify({ file: '/app/b.js', size: 1, sites: [site(1)], loops: [], groups: [] });
+    const changed = JSON.stringify({ file: '/app/a.js', size: 1, sites: [site(1)], loops: [], groups: [] });
+    assert.deepEqual([runtime.load(a), runtime.load(b), runtime.load(a), runtime.load(changed), runtime.load(a)], [0, 2, 0, 3, 0]);
+    assert.deepEqual(tables, [0, 2, 3], 'each distinct table reported once; a file whose code changed gets ids of its own');
+  });
+});
+

@@ -206,11 +206,20 @@ export class ProbeRuntime {
    * and reports the table with its text.
    */
   load(text: string): number {
-    return asOwnWork(() => this.loadTable(JSON.parse(text), text));
+    return asOwnWork(() => this.loaded.get(text) ?? this.loadTable(JSON.parse(text), text));
   }
+
+  /**
+   * Each table's base by its text. A file loaded again in this thread (a test runner's fresh
+   * module registry per test file: jest `--runInBand` loads the code under test once per test
+   * file) runs the same instrumented code: it keeps its first load's ids, so its sites are counted
+   * together (four loads read as four findings at one line), and its table is not reported again.
+   */
+  private readonly loaded = new Map<string, number>();
 
   private loadTable(table: SiteTable, text: string): number {
     const base = this.nextId - 1;
+    this.loaded.set(text, base);
     this.nextId += table.size;
     const ids = base + table.size;
     for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
