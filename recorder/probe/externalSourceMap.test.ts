@@ -4,7 +4,13 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { externalSourceMap } from './externalSourceMap';
+import { externalMapFile, readExternalMap } from './externalSourceMap';
+
+/** What the probe does with a file: find the map it names, then read it. */
+const externalSourceMap = (code: string, file: string): unknown => {
+  const mapFile = externalMapFile(code, file);
+  return mapFile === undefined ? undefined : readExternalMap(mapFile);
+};
 
 const MAP = { version: 3, mappings: 'AAAA', names: [] };
 

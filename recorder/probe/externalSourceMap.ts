@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 // Captured before the probe wraps fs.*Sync: reading a map is the recorder's I/O, not the program's.
 const { readFileSync, statSync, existsSync } = fs;
-const exists = (file: string) => existsSync(file);
 
 /** `//# sourceMappingURL=app.js.map` at the end of a file (a data: URL is an inline map: instrumentFile.ts). */
 const MAP_COMMENT = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/;
+/** A URL's scheme (`https:`, `webpack:`): such a map or source is no file here. */
+const URL_SCHEME = /^[a-z][a-z\d+.-]*:/i;
 /** Larger maps (a bundle's) are not read: the file's own positions are kept. */
 const MAX_MAP_BYTES = 8 * 1024 * 1024;
 
@@ -22,7 +23,7 @@ export function externalMapFile(code: string, file: string): string | undefined 
   if (!m || m[1].startsWith('data:')) return undefined;
   try {
     const url = m[1];
-    return url.startsWith('file:') ? fileURLToPath(url) : /^[a-z][a-z\d+.-]*:/i.test(url) ? undefined : path.resolve(path.dirname(file), decodeURI(url));
+    return url.startsWith('file:') ? fileURLToPath(url) : URL_SCHEME.test(url) ? undefined : path.resolve(path.dirname(file), decodeURI(url));
   } catch { return undefined; }
 }
 
@@ -45,19 +46,13 @@ export function readExternalMap(mapFile: string): unknown {
     map.sources = map.sources.map((s: unknown) => {
       if (typeof s !== 'string') return s;
       if (s.startsWith('file:')) return fileURLToPath(s);
-      return /^[a-z][a-z\d+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s) ? s : path.resolve(base, s);
+      return URL_SCHEME.test(s) && !/^[a-z]:[\\/]/i.test(s) ? s : path.resolve(base, s);
     });
     delete map.sourceRoot;
     // A map whose files are not here (built elsewhere, sources not shipped) would put the
     // findings where nobody can open them: the file that ran is better.
     const files = map.sources.filter((s: unknown): s is string => typeof s === 'string' && path.isAbsolute(s));
-    if (files.length > 0 && !files.some(exists)) return undefined;
+    if (files.length > 0 && !files.some((f: string) => existsSync(f))) return undefined;
     return map;
   } catch { return undefined; }
-}
-
-/** The map named at the end of `code` (externalMapFile), read (readExternalMap). */
-export function externalSourceMap(code: string, file: string): unknown {
-  const mapFile = externalMapFile(code, file);
-  return mapFile === undefined ? undefined : readExternalMap(mapFile);
 }

@@ -176,10 +176,8 @@ function requiredModule(n: Node | null): [string, string | undefined] | undefine
     : n.callee.type === 'MemberExpression' && !n.callee.computed && n.callee.property.type === 'Identifier' ? n.callee.property.name : undefined;
   if (callee === undefined) return undefined;
   if (callee === 'require' && n.callee.type === 'Identifier') { const spec = literal(n.arguments[0]); return spec === undefined ? undefined : [spec, undefined]; }
-  const inner = n.arguments[0];
-  if (inner?.type !== 'CallExpression' || inner.callee.type !== 'Identifier' || inner.callee.name !== 'require') return undefined;
-  const spec = literal(inner.arguments[0]);
-  return spec === undefined ? undefined : [spec, callee];
+  const inner = requiredModule(n.arguments[0] ?? null);
+  return inner && inner[1] === undefined ? [inner[0], callee] : undefined;
 }
 
 function literal(n: Node | undefined): string | undefined {
