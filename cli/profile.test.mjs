@@ -163,6 +163,11 @@ describe('await-in-loop, and a dependent pagination loop', () => {
     assertNoFindingAt(report, 'await-in-loop', s.file, [lineOf(s.file, 'page-await')]);
     assertNoFindingAt(report, 'sequential-awaits', s.file, [lineOf(s.file, 'page-await')]);
   });
+  it('does not flag a loop that a sleep after each call paces on purpose (a rate limit)', () => {
+    assert.match(s.run.stdout, /paced 8/);
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'await-in-loop', s.file, [lineOf(s.file, 'paced-await'), lineOf(s.file, 'paced-inline-await')]);
+  });
 });
 
 describe('fake-concurrency: Promise.all over async functions that never yield', () => {

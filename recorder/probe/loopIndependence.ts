@@ -3,8 +3,10 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
 /**
  * Decides whether the iterations of a loop that awaits could have run concurrently:
  * no iteration reads what an earlier one wrote (a pagination cursor, a retry flag), the loop
- * does not exit early (break/return: Promise.all would do work the loop never did), and its
- * awaits are not deliberate pacing (`await sleep(100)`). `for await` is never a candidate.
+ * does not exit early (break/return: Promise.all would do work the loop never did), and none of
+ * its awaits paces it on purpose (`await sleep(100)` after each call of a rate-limited API, or
+ * `await new Promise((r) => setTimeout(r, 100))`): running its iterations together would undo
+ * the pacing. `for await` is never a candidate.
  */
 export interface LoopVerdict { independent: boolean; reason: string }
 
@@ -32,7 +34,7 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
     // A while loop whose condition nothing in the body changes is a counter loop or infinite: only flag with a counter written in the body.
     if (!intersects(readNames(loop.test), writtenNames(body))) return { independent: false, reason: 'the loop condition does not depend on the body' };
   }
-  if (awaits.every((a) => discarded(a) && PACING.test(calleeText(a.argument)))) return { independent: false, reason: 'the awaits pace the loop on purpose' };
+  if (awaits.some((a) => discarded(a) && isPacing(a.argument))) return { independent: false, reason: 'an await paces the loop on purpose' };
   // `await Promise.all(batch)` per iteration is batching: concurrency bounded on purpose.
   if (awaits.some((a) => isCombinator(a.argument))) return { independent: false, reason: 'each iteration already gathers a batch' };
   return { independent: true, reason: '' };
@@ -41,6 +43,22 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
 function isCombinator(n: Node): boolean {
   return n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && !n.callee.computed
     && n.callee.object.type === 'Identifier' && n.callee.object.name === 'Promise' && /^(all|allSettled|race|any)$/.test(n.callee.property.name);
+}
+
+/** `sleep(100)`, `timers.setTimeout(100)`, `delay(…)`, or a promise whose executor sets a timer (`new Promise((r) => setTimeout(r, 100))`). */
+function isPacing(n: Node): boolean {
+  if (PACING.test(calleeText(n))) return true;
+  if (n.type !== 'NewExpression' || n.callee.type !== 'Identifier' || n.callee.name !== 'Promise') return false;
+  const executor = n.arguments[0];
+  if (!executor || !FUNCTION_TYPES.has(executor.type)) return false;
+  let timer = false;
+  const visit = (c: Node) => {
+    if (timer) return;
+    if (c.type === 'CallExpression' && /^(setTimeout|setImmediate)$/.test(calleeText(c))) { timer = true; return; }
+    for (const k of children(c)) visit(k);
+  };
+  visit(executor.body);
+  return timer;
 }
 
 function calleeText(n: Node): string {

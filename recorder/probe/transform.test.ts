@@ -120,6 +120,16 @@ describe('instrument: loops', () => {
   it('a loop that can break early is not', () => assert.deepEqual(verdict('for (const u of urls) { const r = await get(u); if (r.ok) break; }'), [false]));
   it('a return inside is not', () => assert.deepEqual(verdict('for (const u of urls) { if (await ok(u)) return u; }'), [false]));
   it('pacing with sleep is deliberate', () => assert.deepEqual(verdict('for (const u of urls) { await sleep(100); }'), [false]));
+  it('a call paced by a sleep after it is deliberate (a rate limit)', () => {
+    assert.deepEqual(verdict('for (const u of urls) { out.push(await get(u)); await sleep(30); }'), [false]);
+    assert.deepEqual(verdict('for (const u of urls) { await get(u); await new Promise((r) => setTimeout(r, 30)); }'), [false]);
+    assert.deepEqual(verdict('for (const u of urls) { await get(u); await new Promise(function (r) { setTimeout(r, 30); }); }'), [false]);
+    assert.deepEqual(verdict('for (const u of urls) { await get(u); await timers.setTimeout(30); }'), [false]);
+  });
+  it('a sleep whose value is used, or a promise that sets no timer, paces nothing', () => {
+    assert.deepEqual(verdict('for (const u of urls) { out.push(await get(u)); out.push(await sleep(30, u)); }'), [true]);
+    assert.deepEqual(verdict('for (const u of urls) { await get(u); await new Promise((r) => emitter.once(u, r)); }'), [true]);
+  });
   it('awaiting a batch per iteration is deliberate', () => assert.deepEqual(verdict('for (let i = 0; i < n; i += 100) await Promise.all(items.slice(i, i + 100).map(f));'), [false]));
   it('for await is never a candidate', () => assert.deepEqual(verdict('for await (const x of stream) await handle(x);'), [false]));
   it('a counter loop with an accumulator is a candidate', () => assert.deepEqual(verdict('let total = 0; for (let i = 0; i < n; i++) total += await size(i);'), [true]));
