@@ -1,4 +1,4 @@
-import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, blockScopedNames, intersects } from './ast';
+import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, blockScopedNames, intersects, patternNames, rootIdentifier } from './ast';
 
 /**
  * Decides whether the iterations of a loop that awaits could have run concurrently:
@@ -6,14 +6,16 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
  * does not exit early (break/return: Promise.all would do work the loop never did), and none of
  * its awaits paces it on purpose (`await sleep(100)` after each call of a rate-limited API, or
  * `await new Promise((r) => setTimeout(r, 100))`): running its iterations together would undo
- * the pacing. `for await` is never a candidate.
+ * the pacing. Nor does a discarded await act on one thing that every iteration shares, in turn
+ * (`await fh.write(line)`, `await fs.appendFile(log, line)`): together, the writes would
+ * interleave or land out of order. `for await` is never a candidate.
  */
 export interface LoopVerdict { independent: boolean; reason: string }
 
 const PACING = /sleep|delay|wait|timeout|throttle|backoff|retry|setTimeout|setImmediate/i;
 
 /** `discarded(a)`: the await's value is thrown away (`await sleep(100);`). */
-export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => boolean, label?: string): LoopVerdict {
+export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => boolean, label?: string, modules: ReadonlySet<string> = new Set()): LoopVerdict {
   if (loop.type === 'ForOfStatement' && loop.await) return { independent: false, reason: 'for await consumes a stream in order' };
   if (exitsEarly(loop.body, label)) return { independent: false, reason: 'the loop can exit early (break/return)' };
   const body = loop.body;
@@ -35,6 +37,11 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
     if (!intersects(readNames(loop.test), writtenNames(body))) return { independent: false, reason: 'the loop condition does not depend on the body' };
   }
   if (awaits.some((a) => discarded(a) && isPacing(a.argument))) return { independent: false, reason: 'an await paces the loop on purpose' };
+  const varying = new Set([...fresh, ...carried, ...headNames(loop)]);
+  for (const a of awaits) {
+    const target = discarded(a) ? orderedTarget(a.argument, varying, modules) : undefined;
+    if (target !== undefined) return { independent: false, reason: `each iteration acts on ${target} in turn: together, the effects would interleave or reorder` };
+  }
   // `await Promise.all(batch)` per iteration is batching: concurrency bounded on purpose.
   if (awaits.some((a) => isCombinator(a.argument))) return { independent: false, reason: 'each iteration already gathers a batch' };
   return { independent: true, reason: '' };
@@ -59,6 +66,43 @@ function isPacing(n: Node): boolean {
   };
   visit(executor.body);
   return timer;
+}
+
+/** Names the loop's head binds or updates (`for (let i = 0; …; i++)`, `for (var x of xs)`): they differ between iterations. */
+function headNames(loop: Node): Set<string> {
+  const out = new Set<string>();
+  if (loop.type === 'ForStatement') {
+    if (loop.init?.type === 'VariableDeclaration') for (const d of loop.init.declarations) for (const n of patternNames(d.id)) out.add(n);
+    if (loop.update) writtenNames(loop.update, out);
+  }
+  if ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement')) {
+    const left = loop.left.type === 'VariableDeclaration' ? loop.left.declarations[0].id : loop.left;
+    for (const n of patternNames(left)) out.add(n);
+  }
+  return out;
+}
+
+/** Writes to a handle, a stream or a socket: in turn, they land in order. */
+const WRITES = /^(write\w*|append\w*|send\w*|end|truncate|sync|datasync|flush)$/;
+
+/**
+ * What a discarded await acts on when that is the same thing in every iteration, else undefined:
+ * the first argument of a Node I/O module's function (`fs.appendFile(log, line)`), the handle a
+ * write goes to (`fh.write(line)`, `socket.send(msg)`). Its effects depend on their order.
+ */
+function orderedTarget(n: Node, varying: Set<string>, modules: ReadonlySet<string>): string | undefined {
+  if (n.type !== 'CallExpression') return undefined;
+  const invariant = (x: Node) => !intersects(readNames(x), varying);
+  const callee = n.callee;
+  const root = callee.type === 'MemberExpression' ? rootIdentifier(callee.object) : callee.type === 'Identifier' ? callee.name : undefined;
+  const first = n.arguments[0];
+  if (root !== undefined && modules.has(root)) {
+    return first && first.type !== 'SpreadElement' && invariant(first) ? 'the same path' : undefined;
+  }
+  if (callee.type === 'MemberExpression' && !callee.computed && WRITES.test(callee.property.name) && invariant(callee.object)) {
+    return root ?? 'the same handle';
+  }
+  return undefined;
 }
 
 function calleeText(n: Node): string {

@@ -126,6 +126,21 @@ describe('instrument: loops', () => {
     assert.deepEqual(verdict('for (const u of urls) { await get(u); await new Promise(function (r) { setTimeout(r, 30); }); }'), [false]);
     assert.deepEqual(verdict('for (const u of urls) { await get(u); await timers.setTimeout(30); }'), [false]);
   });
+  it('writes to one handle or one path, in turn, keep their order', () => {
+    assert.deepEqual(verdict('for (const line of lines) await fh.write(line);'), [false]);
+    assert.deepEqual(verdict('for (let i = 0; i < n; i++) { await socket.send(msgs[i]); }'), [false]);
+    const fsLoop = (src: string) => transform(`const fs = require('node:fs/promises');\nconst { appendFile } = require('fs/promises');\nasync function f() {\n${src}\n}`).loops.map((l) => l.independent);
+    assert.deepEqual(fsLoop('for (const line of lines) await fs.appendFile(log, line);'), [false]);
+    assert.deepEqual(fsLoop('for (const line of lines) await appendFile(log, line);'), [false]);
+    assert.deepEqual(fsLoop('for (const f of files) await fs.unlink(f);'), [true], 'one file per iteration');
+    assert.deepEqual(fsLoop('for (const name of names) await fs.writeFile(path.join(dir, name), data);'), [true]);
+    assert.deepEqual(fsLoop('for (let i = 0; i < n; i++) await fs.writeFile(`${dir}/${i}.txt`, data);'), [true]);
+  });
+  it('per-item writes, reads of one handle, and calls on a shared client stay candidates', () => {
+    assert.deepEqual(verdict('for (const item of items) await item.write();'), [true]);
+    assert.deepEqual(verdict('for (const id of ids) out.push(await fh.read(id));'), [true]);
+    assert.deepEqual(verdict('for (const id of ids) await api.remove(id);'), [true]);
+  });
   it('a sleep whose value is used, or a promise that sets no timer, paces nothing', () => {
     assert.deepEqual(verdict('for (const u of urls) { out.push(await get(u)); out.push(await sleep(30, u)); }'), [true]);
     assert.deepEqual(verdict('for (const u of urls) { await get(u); await new Promise((r) => emitter.once(u, r)); }'), [true]);

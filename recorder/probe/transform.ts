@@ -83,6 +83,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const loops: RawLoop[] = [];
   const groups: RawGroup[] = [];
   const bindings: ModuleBindings = collectModuleBindings(ast);
+  const moduleNames = new Set([...bindings.modules.keys(), ...bindings.functions.keys()]);
   const names = new SourceNames(ast, src, pos, input.map, input.original);
   const describe = (n: Node) => describeNode(n, names);
   let nextId = 1;
@@ -155,7 +156,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
       groups.push({ id, sites: ids, adjacent: g.adjacent, fn: fnSite.id });
     }
     for (const [loop, awaits] of scope.loops) {
-      const verdict = loopVerdict(loop, awaits, (a) => awaitParent.get(a)?.type === 'ExpressionStatement', scope.labels.get(loop));
+      const verdict = loopVerdict(loop, awaits, (a) => awaitParent.get(a)?.type === 'ExpressionStatement', scope.labels.get(loop), moduleNames);
       const id = nextId++;
       const { line, column } = pos(loop.start);
       loops.push({ id, line, column, fn: fnSite.id, ...verdict });
