@@ -175,6 +175,20 @@ describe('await-in-loop, and a dependent pagination loop', () => {
   });
 });
 
+describe('sequential-awaits: two awaits that take the next answer or chunk from one source', () => {
+  const s = runOnce('ordered-sources.js');
+  it('runs the program', () => {
+    assert.match(s.run.stdout, /Ada from London\nhead\+body\nab/);
+  });
+  it('does not offer Promise.all for two prompts of one readline, or two reads of one reader', () => {
+    const report = reportOf(s.run);
+    assertNoFindingAt(report, 'sequential-awaits', s.file, ['first-question', 'second-question', 'first-read', 'second-read'].map((m) => lineOf(s.file, m)));
+  });
+  it('still flags the independent pair after them', () => {
+    findingAt(reportOf(s.run), 'sequential-awaits', s.file, lineOf(s.file, 'independent'));
+  });
+});
+
 describe('fake-concurrency: Promise.all over async functions that never yield', () => {
   const s = runOnce('fake-concurrency.js');
   it('flags the CPU-only Promise.all at its await line', () => {

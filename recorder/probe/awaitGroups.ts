@@ -10,7 +10,11 @@ import { Node, patternNames, readNames, writtenNames, intersects, walkOwn } from
  *  - an operand that is not a call (`await pending`) is work started earlier: not a candidate;
  *  - an await that takes something to hold (a lock, semaphore or connection: `acquire()`,
  *    `connect()`, a transaction's `begin()`, or a result whose release is called later in the
- *    list, `release()` / `client.release()`) orders what follows: it is never gathered.
+ *    list, `release()` / `client.release()`) orders what follows: it is never gathered;
+ *  - two awaits that take the next thing from one source (a prompt's answer, a stream reader's
+ *    next chunk, an iterator's next value, a queue's next message: `rl.question()` twice,
+ *    `reader.read()` twice, or two of the user's prompts) get their results in the order they
+ *    ran: the second is never gathered with the first.
  */
 export interface AwaitGroup {
   /** The AwaitExpression nodes, in order. */
@@ -72,6 +76,35 @@ function acquires(c: Candidate, rest: Node[]): boolean {
   return released;
 }
 
+/** Methods that take the next thing a source gives: called twice on one source, the second gets what follows the first. */
+const CONSUMES = /^(read|readLine|readline|next|question|prompt|ask|receive|recv|shift|pop|dequeue|nextMessage)$/;
+/** Interactive prompts called bare: each waits for the user's answer, asked after the one before. */
+const PROMPTS = /^(prompt|question|ask|confirm|password)$/;
+/** @inquirer/prompts' prompts (`await input({ message: 'Name?' })`): known by their options' `message`. */
+const INQUIRER_PROMPTS = /^(input|select|checkbox|editor|expand|rawlist|search|number)$/;
+
+/** `rl`, `this.rl`, `process.stdin`: a member path's key, or undefined for computed members and calls. */
+function pathKey(n: Node): string | undefined {
+  if (n.type === 'Identifier') return n.name;
+  if (n.type === 'ThisExpression') return 'this';
+  if (n.type === 'MemberExpression' && !n.computed) {
+    const o = pathKey(n.object);
+    return o === undefined ? undefined : `${o}.${n.property.name}`;
+  }
+  return undefined;
+}
+
+/** The source a call takes its next thing from (`rl` for `rl.question()`, the user for `prompt()`), or undefined. */
+function consumedSource(call: Node): string | undefined {
+  const callee = call.callee;
+  if (callee?.type === 'MemberExpression' && !callee.computed && CONSUMES.test(callee.property.name)) return pathKey(callee.object);
+  if (callee?.type !== 'Identifier') return undefined;
+  if (PROMPTS.test(callee.name)) return ' the user';
+  const options = call.arguments[0];
+  const asks = options?.type === 'ObjectExpression' && options.properties.some((p: Node) => p.type === 'Property' && !p.computed && (p.key.name ?? p.key.value) === 'message');
+  return INQUIRER_PROMPTS.test(callee.name) && asks ? ' the user' : undefined;
+}
+
 function containsAwait(n: Node): boolean {
   let found = false;
   walkOwn(n, (c) => { if (c.type === 'AwaitExpression' || c.type === 'YieldExpression') found = true; });
@@ -92,10 +125,15 @@ export function findAwaitGroups(fn: Node): AwaitGroup[] {
   // another, and no element can use another's result.
   const scanElements = (elements: (Node | null)[]) => {
     let run: Node[] = [];
-    const close = () => { if (run.length >= 2) groups.push({ awaits: run, statements: [], adjacent: false }); run = []; };
+    let sources = new Set<string>();
+    const close = () => { if (run.length >= 2) groups.push({ awaits: run, statements: [], adjacent: false }); run = []; sources = new Set(); };
     for (const el of elements) {
-      if (el && el.type === 'AwaitExpression' && (el.argument.type === 'CallExpression' || el.argument.type === 'NewExpression') && !containsAwait(el.argument)) run.push(el);
-      else close();
+      if (el && el.type === 'AwaitExpression' && (el.argument.type === 'CallExpression' || el.argument.type === 'NewExpression') && !containsAwait(el.argument)) {
+        const source = consumedSource(el.argument);
+        if (source !== undefined && sources.has(source)) close();
+        run.push(el);
+        if (source !== undefined) sources.add(source);
+      } else close();
     }
     close();
   };
@@ -110,10 +148,11 @@ export function findAwaitGroups(fn: Node): AwaitGroup[] {
 function scanList(list: Node[], groups: AwaitGroup[]): void {
   let run: Candidate[] = [];
   let tainted = new Set<string>();
+  let sources = new Set<string>();
   let adjacent = true;
   const close = () => {
     if (run.length >= 2) groups.push({ awaits: run.map((c) => c.await), statements: run.map((c) => c.statement), adjacent });
-    run = []; tainted = new Set(); adjacent = true;
+    run = []; tainted = new Set(); sources = new Set(); adjacent = true;
   };
   for (let i = 0; i < list.length; i++) {
     const stmt = list[i];
@@ -121,9 +160,11 @@ function scanList(list: Node[], groups: AwaitGroup[]): void {
     if (c && acquires(c, list.slice(i + 1))) { close(); continue; }
     if (c) {
       const reads = readNames(c.await.argument);
-      const dependsOnRun = intersects(reads, tainted) || c.bound.some((b) => tainted.has(b));
+      const source = consumedSource(c.await.argument);
+      const dependsOnRun = intersects(reads, tainted) || c.bound.some((b) => tainted.has(b)) || (source !== undefined && sources.has(source));
       if (dependsOnRun) close();
       run.push(c);
+      if (source !== undefined) sources.add(source);
       // The quick fix rewrites plain declarations only.
       if (stmt.type === 'ExportNamedDeclaration') adjacent = false;
       for (const b of c.bound) tainted.add(b);

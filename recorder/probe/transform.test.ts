@@ -92,6 +92,17 @@ describe('instrument: sequential-await groups', () => {
     assert.equal(out.groups.length, 2);
     assert.deepEqual(out.groups.map((g) => g.sites.length), [2, 2]);
   });
+  it('never gathers two awaits that take the next thing from one source (prompts, readers, iterators, queues)', () => {
+    const g = (body: string) => groupLines(transform(`async function f() {\n${body}\n}`));
+    assert.deepEqual(g(` const name = await rl.question('Name? ');\n const city = await rl.question('City? ');`), []);
+    assert.deepEqual(g(` const head = await this.reader.read();\n const body = await this.reader.read();`), []);
+    assert.deepEqual(g(` const a = await it.next();\n const b = await it.next();\n const c = await getC();`), [[3, 4]], 'the next read and other work can still be gathered');
+    assert.deepEqual(g(` const m1 = await queue.receive();\n const m2 = await other.receive();`), [[2, 3]], 'two sources');
+    assert.deepEqual(g(` const name = await input({ message: 'Name?' });\n const ok = await confirm({ message: 'Sure?' });`), []);
+    assert.deepEqual(g(` const a = await prompt('A?');\n const b = await prompt('B?');`), []);
+    assert.deepEqual(g(` const a = await input(fileA);\n const b = await input(fileB);`), [[2, 3]], 'a function named input that asks nothing');
+    assert.equal(transform(`async function f() {\n return [await rl.question('a'), await rl.question('b')];\n}`).groups.length, 0);
+  });
   it('stops at control flow', () => {
     const out = transform(`async function f() {\n const a = await getA();\n if (x) return;\n const b = await getB();\n}`);
     assert.deepEqual(groupLines(out), []);
