@@ -95,7 +95,7 @@ function pathKey(n: Node): string | undefined {
 }
 
 /** The source a call takes its next thing from (`rl` for `rl.question()`, the user for `prompt()`), or undefined. */
-function consumedSource(call: Node): string | undefined {
+export function consumedSource(call: Node): string | undefined {
   const callee = call.callee;
   if (callee?.type === 'MemberExpression' && !callee.computed && CONSUMES.test(callee.property.name)) return pathKey(callee.object);
   if (callee?.type !== 'Identifier') return undefined;

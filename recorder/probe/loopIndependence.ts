@@ -1,3 +1,4 @@
+import { consumedSource } from './awaitGroups';
 import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, blockScopedNames, intersects, patternNames, rootIdentifier } from './ast';
 
 /**
@@ -8,7 +9,8 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
  * `await new Promise((r) => setTimeout(r, 100))`): running its iterations together would undo
  * the pacing. Nor does a discarded await act on one thing that every iteration shares, in turn
  * (`await fh.write(line)`, `await fs.appendFile(log, line)`): together, the writes would
- * interleave or land out of order. `for await` is never a candidate.
+ * interleave or land out of order. Nor does an await take the next thing from one source
+ * (`answers.push(await rl.question(q))`, `await reader.read()`). `for await` is never a candidate.
  */
 export interface LoopVerdict { independent: boolean; reason: string }
 
@@ -39,6 +41,8 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
   if (awaits.some((a) => discarded(a) && isPacing(a.argument))) return { independent: false, reason: 'an await paces the loop on purpose' };
   const varying = new Set([...fresh, ...carried, ...headNames(loop)]);
   for (const a of awaits) {
+    const source = a.argument.type === 'CallExpression' ? consumedSource(a.argument) : undefined;
+    if (source !== undefined && !varying.has(source.split('.')[0])) return { independent: false, reason: `each iteration takes the next thing from ${source.trim()}` };
     const target = discarded(a) ? orderedTarget(a.argument, varying, modules) : undefined;
     if (target !== undefined) return { independent: false, reason: `each iteration acts on ${target} in turn: together, the effects would interleave or reorder` };
   }

@@ -147,9 +147,15 @@ describe('instrument: loops', () => {
     assert.deepEqual(fsLoop('for (const name of names) await fs.writeFile(path.join(dir, name), data);'), [true]);
     assert.deepEqual(fsLoop('for (let i = 0; i < n; i++) await fs.writeFile(`${dir}/${i}.txt`, data);'), [true]);
   });
-  it('per-item writes, reads of one handle, and calls on a shared client stay candidates', () => {
+  it('taking the next answer, chunk or message from one source, in turn, is not a candidate', () => {
+    assert.deepEqual(verdict('for (const q of questions) answers.push(await rl.question(q));'), [false]);
+    assert.deepEqual(verdict('for (let i = 0; i < n; i++) chunks.push(await reader.read());'), [false]);
+    assert.deepEqual(verdict('for (const q of questions) answers.push(await prompt(q));'), [false]);
+    assert.deepEqual(verdict('for (const r of readers) chunks.push(await r.read());'), [true], 'a reader of its own per iteration');
+  });
+  it('per-item writes, and reads and calls on a shared client, stay candidates', () => {
     assert.deepEqual(verdict('for (const item of items) await item.write();'), [true]);
-    assert.deepEqual(verdict('for (const id of ids) out.push(await fh.read(id));'), [true]);
+    assert.deepEqual(verdict('for (const id of ids) out.push(await store.get(id));'), [true]);
     assert.deepEqual(verdict('for (const id of ids) await api.remove(id);'), [true]);
   });
   it('a sleep whose value is used, or a promise that sets no timer, paces nothing', () => {
