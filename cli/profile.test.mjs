@@ -168,6 +168,10 @@ describe('await-in-loop, and a dependent pagination loop', () => {
     const report = reportOf(s.run);
     assertNoFindingAt(report, 'await-in-loop', s.file, [lineOf(s.file, 'paced-await'), lineOf(s.file, 'paced-inline-await')]);
   });
+  it('does not flag a pipeline of steps (each iteration calls its own function)', () => {
+    assert.match(s.run.stdout, /pipeline 19/);
+    assertNoFindingAt(reportOf(s.run), 'await-in-loop', s.file, [lineOf(s.file, 'pipeline-await')]);
+  });
   it('does not flag writes to one file handle or one path in turn (together they would interleave)', () => {
     assert.match(s.run.stdout, /written 800/);
     const report = reportOf(s.run);

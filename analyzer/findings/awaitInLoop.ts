@@ -48,7 +48,7 @@ export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
         ...(bound.bounded ? { savingsBound: 'cpu' as const } : {}),
         detail: `Each iteration waited ${formatMs(perIter)} on average and none needs a value from an earlier one. `
           + `Start them together (Promise.all over the items, or a concurrency limit such as p-limit for large lists). `
-          + `All items then run even if one fails early.` + cpuBoundNote(ctx, bound, save * scale),
+          + `All items then run even if one fails early. Keep the loop if the order of their effects matters (migrations, plugins registering in turn).` + cpuBoundNote(ctx, bound, save * scale),
       });
     }
   }

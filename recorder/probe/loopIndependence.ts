@@ -10,7 +10,8 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
  * the pacing. Nor does a discarded await act on one thing that every iteration shares, in turn
  * (`await fh.write(line)`, `await fs.appendFile(log, line)`): together, the writes would
  * interleave or land out of order. Nor does an await take the next thing from one source
- * (`answers.push(await rl.question(q))`, `await reader.read()`). `for await` is never a candidate.
+ * (`answers.push(await rl.question(q))`, `await reader.read()`), nor call the iteration's own function
+ * (`await step(ctx)` over `steps`: a pipeline). `for await` is never a candidate.
  */
 export interface LoopVerdict { independent: boolean; reason: string }
 
@@ -41,6 +42,7 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
   if (awaits.some((a) => discarded(a) && isPacing(a.argument))) return { independent: false, reason: 'an await paces the loop on purpose' };
   const varying = new Set([...fresh, ...carried, ...headNames(loop)]);
   for (const a of awaits) {
+    if (callsEachInTurn(a.argument, varying)) return { independent: false, reason: 'each iteration runs a different function in turn (steps, hooks, middleware)' };
     const source = a.argument.type === 'CallExpression' ? consumedSource(a.argument) : undefined;
     if (source !== undefined && !varying.has(source.split('.')[0])) return { independent: false, reason: `each iteration takes the next thing from ${source.trim()}` };
     const target = discarded(a) ? orderedTarget(a.argument, varying, modules) : undefined;
@@ -84,6 +86,17 @@ function headNames(loop: Node): Set<string> {
     for (const n of patternNames(left)) out.add(n);
   }
   return out;
+}
+
+/**
+ * The awaited call's function is the iteration's own (`for (const step of steps) await step(ctx)`,
+ * `await hooks[i]()`): a pipeline of different functions, whose order is usually the point.
+ */
+function callsEachInTurn(n: Node, varying: Set<string>): boolean {
+  if (n.type !== 'CallExpression') return false;
+  const callee = n.callee;
+  if (callee.type === 'Identifier') return varying.has(callee.name);
+  return callee.type === 'MemberExpression' && callee.computed && intersects(readNames(callee.property), varying);
 }
 
 /** Writes to a handle, a stream or a socket: in turn, they land in order. */

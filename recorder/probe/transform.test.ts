@@ -153,6 +153,11 @@ describe('instrument: loops', () => {
     assert.deepEqual(verdict('for (const q of questions) answers.push(await prompt(q));'), [false]);
     assert.deepEqual(verdict('for (const r of readers) chunks.push(await r.read());'), [true], 'a reader of its own per iteration');
   });
+  it('a pipeline (each iteration calls its own function) is not a candidate', () => {
+    assert.deepEqual(verdict('for (const step of steps) await step(ctx);'), [false]);
+    assert.deepEqual(verdict('for (let i = 0; i < hooks.length; i++) { await hooks[i](ctx); }'), [false]);
+    assert.deepEqual(verdict('for (const m of migrations) await m.up(db);'), [true], 'one method over many objects is a map, as item.save() is');
+  });
   it('per-item writes, and reads and calls on a shared client, stay candidates', () => {
     assert.deepEqual(verdict('for (const item of items) await item.write();'), [true]);
     assert.deepEqual(verdict('for (const id of ids) out.push(await store.get(id));'), [true]);
