@@ -14,7 +14,8 @@ import { Node, patternNames, readNames, writtenNames, intersects, walkOwn } from
  *  - two awaits that take the next thing from one source (a prompt's answer, a stream reader's
  *    next chunk, an iterator's next value, a queue's next message: `rl.question()` twice,
  *    `reader.read()` twice, or two of the user's prompts) get their results in the order they
- *    ran: the second is never gathered with the first.
+ *    ran: the second is never gathered with the first. Nor are two queries on one connection
+ *    (`connectionNames`): it would run them one at a time all the same.
  */
 export interface AwaitGroup {
   /** The AwaitExpression nodes, in order. */
@@ -94,10 +95,45 @@ function pathKey(n: Node): string | undefined {
   return undefined;
 }
 
-/** The source a call takes its next thing from (`rl` for `rl.question()`, the user for `prompt()`), or undefined. */
-export function consumedSource(call: Node): string | undefined {
+/** Calls that hand out one database connection, transaction or session: what runs on it runs one call at a time. */
+const CONNECTION = /^(connect|getConnection|acquire|checkout|transaction|beginTransaction|startTransaction|startSession)$/;
+/** Parameters that name a transaction given to a callback (`$transaction(async (tx) => …)`, knex's `trx`). */
+const CONNECTION_PARAM = /^(tx|trx|transaction|conn|connection)$/;
+
+/**
+ * Names that hold one connection in `fn`: bound by an awaited acquisition (`const client = await
+ * pool.connect()`, `const trx = await knex.transaction()`) or a parameter named as a transaction.
+ * A connection runs its queries one at a time (pg's and mysql2's clients queue them; an
+ * interactive transaction is one connection): Promise.all over two of them would only queue them.
+ */
+/** `trx` for `trx('users').where(…)`, `tx` for `tx.user`: the name a chain of members and calls starts from. */
+function chainRoot(n: Node): string | undefined {
+  while (n.type === 'MemberExpression' || n.type === 'CallExpression') n = n.type === 'MemberExpression' ? n.object : n.callee;
+  return n.type === 'Identifier' ? n.name : undefined;
+}
+
+export function connectionNames(fn: Node): Set<string> {
+  const out = new Set<string>();
+  if (fn.type !== 'Program') for (const p of fn.params ?? []) if (p.type === 'Identifier' && CONNECTION_PARAM.test(p.name)) out.add(p.name);
+  walkOwn(fn.type === 'Program' ? fn : fn.body, (n) => {
+    if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.init?.type !== 'AwaitExpression') return;
+    const callee = n.init.argument.callee;
+    if (callee?.type === 'MemberExpression' && !callee.computed && CONNECTION.test(callee.property.name)) out.add(n.id.name);
+  });
+  return out;
+}
+
+/**
+ * The source a call takes its next thing from (`rl` for `rl.question()`, the user for `prompt()`),
+ * or the connection it runs on (`client` for `client.query()`, one of `connections`), or undefined.
+ */
+export function consumedSource(call: Node, connections: ReadonlySet<string> = new Set()): string | undefined {
   const callee = call.callee;
   if (callee?.type === 'MemberExpression' && !callee.computed && CONSUMES.test(callee.property.name)) return pathKey(callee.object);
+  if (callee?.type === 'MemberExpression' && connections.size > 0) {
+    const root = chainRoot(callee.object);
+    if (root !== undefined && connections.has(root)) return root;
+  }
   if (callee?.type !== 'Identifier') return undefined;
   if (PROMPTS.test(callee.name)) return ' the user';
   const options = call.arguments[0];
@@ -120,7 +156,8 @@ export function findAwaitGroups(fn: Node): AwaitGroup[] {
   const root = fn.type === 'Program' ? fn : fn.body;
   if (STATEMENT_LISTS[root.type]) lists.push(root[STATEMENT_LISTS[root.type]]);
   walkOwn(root, (n) => { const key = STATEMENT_LISTS[n.type]; if (key) lists.push(n[key]); });
-  for (const list of lists) scanList(list, groups);
+  const connections = connectionNames(fn);
+  for (const list of lists) scanList(list, groups, connections);
   // `[await a(), await b()]`, `f(await a(), await b())`: evaluated left to right, one after
   // another, and no element can use another's result.
   const scanElements = (elements: (Node | null)[]) => {
@@ -129,7 +166,7 @@ export function findAwaitGroups(fn: Node): AwaitGroup[] {
     const close = () => { if (run.length >= 2) groups.push({ awaits: run, statements: [], adjacent: false }); run = []; sources = new Set(); };
     for (const el of elements) {
       if (el && el.type === 'AwaitExpression' && (el.argument.type === 'CallExpression' || el.argument.type === 'NewExpression') && !containsAwait(el.argument)) {
-        const source = consumedSource(el.argument);
+        const source = consumedSource(el.argument, connections);
         if (source !== undefined && sources.has(source)) close();
         run.push(el);
         if (source !== undefined) sources.add(source);
@@ -145,7 +182,7 @@ export function findAwaitGroups(fn: Node): AwaitGroup[] {
   return groups;
 }
 
-function scanList(list: Node[], groups: AwaitGroup[]): void {
+function scanList(list: Node[], groups: AwaitGroup[], connections: ReadonlySet<string>): void {
   let run: Candidate[] = [];
   let tainted = new Set<string>();
   let sources = new Set<string>();
@@ -160,7 +197,7 @@ function scanList(list: Node[], groups: AwaitGroup[]): void {
     if (c && acquires(c, list.slice(i + 1))) { close(); continue; }
     if (c) {
       const reads = readNames(c.await.argument);
-      const source = consumedSource(c.await.argument);
+      const source = consumedSource(c.await.argument, connections);
       const dependsOnRun = intersects(reads, tainted) || c.bound.some((b) => tainted.has(b)) || (source !== undefined && sources.has(source));
       if (dependsOnRun) close();
       run.push(c);

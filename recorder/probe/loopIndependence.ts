@@ -10,7 +10,8 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
  * the pacing. Nor does a discarded await act on one thing that every iteration shares, in turn
  * (`await fh.write(line)`, `await fs.appendFile(log, line)`): together, the writes would
  * interleave or land out of order. Nor does an await take the next thing from one source
- * (`answers.push(await rl.question(q))`, `await reader.read()`), nor call the iteration's own function
+ * (`answers.push(await rl.question(q))`, `await reader.read()`) or run on one connection
+ * (`await client.query(…)` with `client = await pool.connect()`: it runs them in turn), nor call the iteration's own function
  * (`await step(ctx)` over `steps`: a pipeline). `for await` is never a candidate.
  */
 export interface LoopVerdict { independent: boolean; reason: string }
@@ -18,7 +19,7 @@ export interface LoopVerdict { independent: boolean; reason: string }
 const PACING = /sleep|delay|wait|timeout|throttle|backoff|retry|setTimeout|setImmediate/i;
 
 /** `discarded(a)`: the await's value is thrown away (`await sleep(100);`). */
-export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => boolean, label?: string, modules: ReadonlySet<string> = new Set()): LoopVerdict {
+export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => boolean, label?: string, modules: ReadonlySet<string> = new Set(), connections: ReadonlySet<string> = new Set()): LoopVerdict {
   if (loop.type === 'ForOfStatement' && loop.await) return { independent: false, reason: 'for await consumes a stream in order' };
   if (exitsEarly(loop.body, label)) return { independent: false, reason: 'the loop can exit early (break/return)' };
   const body = loop.body;
@@ -43,8 +44,10 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
   const varying = new Set([...fresh, ...carried, ...headNames(loop)]);
   for (const a of awaits) {
     if (callsEachInTurn(a.argument, varying)) return { independent: false, reason: 'each iteration runs a different function in turn (steps, hooks, middleware)' };
-    const source = a.argument.type === 'CallExpression' ? consumedSource(a.argument) : undefined;
-    if (source !== undefined && !varying.has(source.split('.')[0])) return { independent: false, reason: `each iteration takes the next thing from ${source.trim()}` };
+    const source = a.argument.type === 'CallExpression' ? consumedSource(a.argument, connections) : undefined;
+    if (source !== undefined && !varying.has(source.split('.')[0])) {
+      return { independent: false, reason: connections.has(source) ? `each iteration runs on the one connection ${source}` : `each iteration takes the next thing from ${source.trim()}` };
+    }
     const target = discarded(a) ? orderedTarget(a.argument, varying, modules) : undefined;
     if (target !== undefined) return { independent: false, reason: `each iteration acts on ${target} in turn: together, the effects would interleave or reorder` };
   }

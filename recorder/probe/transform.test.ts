@@ -103,6 +103,14 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(` const a = await input(fileA);\n const b = await input(fileB);`), [[2, 3]], 'a function named input that asks nothing');
     assert.equal(transform(`async function f() {\n return [await rl.question('a'), await rl.question('b')];\n}`).groups.length, 0);
   });
+  it('never gathers two queries on one connection or transaction (it runs them in turn)', () => {
+    const g = (src: string) => groupLines(transform(src));
+    assert.deepEqual(g(`async function f() {\n const client = await pool.connect();\n const a = await client.query(qa);\n const b = await client.query(qb);\n client.release();\n}`), []);
+    assert.deepEqual(g(`async function f() {\n const a = await pool.query(qa);\n const b = await pool.query(qb);\n}`), [[2, 3]], 'a pool spreads them over its connections');
+    assert.deepEqual(g(`const run = () => prisma.$transaction(async (tx) => {\n const u = await tx.user.findMany();\n const p = await tx.post.findMany();\n});`), []);
+    assert.deepEqual(g(`async function f() {\n const trx = await knex.transaction();\n const a = await trx('users').select();\n const b = await trx('posts').select();\n}`), []);
+    assert.deepEqual(g(`async function f() {\n const trx = await knex.transaction();\n const a = await trx('users').select();\n const b = await getB();\n}`), [[3, 4]], 'one query on it and other work');
+  });
   it('stops at control flow', () => {
     const out = transform(`async function f() {\n const a = await getA();\n if (x) return;\n const b = await getB();\n}`);
     assert.deepEqual(groupLines(out), []);
@@ -152,6 +160,11 @@ describe('instrument: loops', () => {
     assert.deepEqual(verdict('for (let i = 0; i < n; i++) chunks.push(await reader.read());'), [false]);
     assert.deepEqual(verdict('for (const q of questions) answers.push(await prompt(q));'), [false]);
     assert.deepEqual(verdict('for (const r of readers) chunks.push(await r.read());'), [true], 'a reader of its own per iteration');
+  });
+  it('queries on one connection, in turn, are not a candidate', () => {
+    const loops = (src: string) => transform(src).loops.map((l) => l.independent);
+    assert.deepEqual(loops(`async function f(rows) {\n const client = await pool.connect();\n for (const r of rows) await client.query(sql, [r]);\n client.release();\n}`), [false]);
+    assert.deepEqual(loops(`async function f(rows) {\n for (const r of rows) await pool.query(sql, [r]);\n}`), [true]);
   });
   it('a pipeline (each iteration calls its own function) is not a candidate', () => {
     assert.deepEqual(verdict('for (const step of steps) await step(ctx);'), [false]);

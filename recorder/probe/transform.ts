@@ -1,7 +1,7 @@
 import { Parser } from 'acorn';
 import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier } from './ast';
 import { Edits } from './edits';
-import { findAwaitGroups } from './awaitGroups';
+import { findAwaitGroups, connectionNames } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
 import { ModuleBindings, collectModuleBindings } from './moduleBindings';
 import { SourceNames } from './sourceNames';
@@ -155,8 +155,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
       });
       groups.push({ id, sites: ids, adjacent: g.adjacent, fn: fnSite.id });
     }
+    const connections = scope.loops.size > 0 ? connectionNames(fnNode) : new Set<string>();
     for (const [loop, awaits] of scope.loops) {
-      const verdict = loopVerdict(loop, awaits, (a) => awaitParent.get(a)?.type === 'ExpressionStatement', scope.labels.get(loop), moduleNames);
+      const verdict = loopVerdict(loop, awaits, (a) => awaitParent.get(a)?.type === 'ExpressionStatement', scope.labels.get(loop), moduleNames, connections);
       const id = nextId++;
       const { line, column } = pos(loop.start);
       loops.push({ id, line, column, fn: fnSite.id, ...verdict });
