@@ -243,6 +243,16 @@ describe('a process without an inspector (the node --test parent on Node 20)', (
   });
 });
 
+describe('node --import tsx --test: the runner\'s own process loads no --import (its test files run in children)', () => {
+  const s = runBoth('node-test-tsx', 'node-test', ['node', '--import', 'tsx', '--test', 't1.test.js']);
+  it('records the test file\'s child and says nothing false of the runner\'s process', () => {
+    assertSameAsPlain(s);
+    const report = reportOf(s.run);
+    assert.ok(!report.warnings.some((w) => /registered no module hooks/.test(w)), `warnings: ${JSON.stringify(report.warnings)}`);
+    assert.ok((report.findings ?? []).some((f) => f.location?.file === s.lib), `no finding in ${s.lib}: ${describeFindings(report)}`);
+  });
+});
+
 // The probe opens the inspector without loading node:inspector, and shares it (Proxies on open()
 // and close()) only when the program first gets that module: each way in is one case here.
 /** Where the inspector programs and app.js make the sequential-awaits finding. */

@@ -204,9 +204,14 @@ const esmHooks = { deferred: false, registered: false };
 /**
  * Why this thread's ES modules ran uninstrumented, if they did: ours waited for tsx's --import to
  * register its hooks, and it never did (read at the thread's exit, once the entry point has loaded).
+ * Not said of the test runner's own process (`node --import tsx --test`), whose test files run in
+ * child processes.
  */
-export function esmHooksMissing(): string | undefined {
+export function esmHooksMissing(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string | undefined {
   if (!esmHooks.deferred || esmHooks.registered) return undefined;
+  // Node's test runner runs each test file in a child process of its own (which loads tsx and is
+  // recorded as any process): its own process loads no --import and none of the program's modules.
+  if (execArgv.includes('--test') && ![...execArgv, ...nodeOptions.split(/\s+/)].some((f) => /^--(experimental-)?test-isolation=none$/.test(f))) return undefined;
   return "its ES modules were not instrumented (no awaits recorded from them): tsx's --import registered no module hooks";
 }
 
