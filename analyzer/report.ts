@@ -344,7 +344,11 @@ export interface RouteStat {
   meanMs: number;
   /** Server routes: where the slowest 1% of requests spent their time. */
   p99?: LatencyBreakdown;
-  /** Server routes: the user function the route's own CPU ran in most (its handler, or what it calls). */
+  /**
+   * Server routes: the user line the route's own CPU ran in most (its handler, or what it calls),
+   * of those no other route's CPU ran in (a middleware runs for every route); none when every
+   * line it ran in ran for other routes too.
+   */
   handler?: SourceLocation;
 }
 

@@ -232,6 +232,7 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
   const requestsOf = (g: number | undefined): Int32Array => (g === undefined ? new Int32Array(0) : order.subarray(starts[g], starts[g + 1]));
   const out: RouteStat[] = [];
   const pending: { stat: RouteStat; tail: number[]; title: string }[] = [];
+  const ownLines: { stat: RouteStat; lines: Map<string, LineCpu> }[] = [];
   for (const [key, c] of t.counts) {
     const idx = requestsOf(t.routeIndex.get(key));
     const durations = new Float64Array(idx.length);
@@ -264,14 +265,24 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
       const title = `${c.method} ${c.route} p99 ${formatMs(p99)}` + (seenP99 > p99 + 0.5 ? ` (≤ ${formatMs(seenP99)} counted from when the request could arrive)` : '')
         + ` · slowest 1% (${tail.length} request${tail.length > 1 ? 's' : ''}, mean ${formatMs(tail.reduce((a, i) => a + seenLatency(t, i), 0) / Math.max(1, tail.length))})`;
       if (tail.length) pending.push({ stat, tail, title });
-      const handler = ownHotspot(t, idx);
-      if (handler) stat.handler = locateLineCpu(ctx, handler);
+      ownLines.push({ stat, lines: ownLinesOf(t, idx) });
     }
     out.push(stat);
   }
-  // An anonymous function that is a route's handler is named after its route.
+  // A route's handler: the user line its own CPU ran in most, of those no other route's CPU ran
+  // in. A line that runs for several routes (a middleware calling next(), which runs the
+  // router) is no one route's handler: a route whose own CPU ran in no line of its own has none.
+  const routesOfLine = new Map<string, number>();
+  for (const o of ownLines) for (const [key, l] of o.lines) if (l.url && l.ms > 0) routesOfLine.set(key, (routesOfLine.get(key) ?? 0) + 1);
   const handlerOf = new Map<string, string>();
-  for (const r of out) if (r.handler) handlerOf.set(`${r.handler.file}:${r.handler.line}`, `${r.method} ${r.route} handler`);
+  for (const { stat, lines } of ownLines) {
+    let own: LineCpu | undefined;
+    for (const [key, l] of lines) if (l.url && routesOfLine.get(key) === 1 && (!own || l.ms > own.ms)) own = l;
+    if (!own) continue;
+    stat.handler = locateLineCpu(ctx, own);
+    // An anonymous function that is a route's handler is named after its route.
+    handlerOf.set(`${stat.handler.file}:${stat.handler.line}`, `${stat.method} ${stat.route} handler`);
+  }
   const name = (loc: SourceLocation, label: string) => (label === '(anonymous)' ? handlerOf.get(`${loc.file}:${loc.line}`) ?? label : label);
   for (const p of pending) p.stat.p99 = breakdown(t, ctx, p.tail, p.title, name);
   return out.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'server' ? -1 : 1) || b.p99Ms - a.p99Ms);
@@ -306,13 +317,13 @@ function queuedBehind(t: RequestTable, ctx: AnalysisContext, requests: number[],
     .map((l) => ({ location: locateLineCpu(ctx, l), label: l.label, ms: round(l.ms / n, 2) }));
 }
 
-/** The user line the route's own code (ownWindows) ran most (sampled over at most 2000 of its requests). */
 /** Where a user line's CPU goes in the report: the line, or its function's start where the compiled line is not one of the user's (SourceMapper.locateLine). */
 function locateLineCpu(ctx: AnalysisContext, l: LineCpu): SourceLocation {
   return ctx.mapper.locateLine(l.url, l.line, { line: l.fnLine, column0: l.fnColumn - 1 }).location;
 }
 
-function ownHotspot(t: RequestTable, requests: ArrayLike<number>): LineCpu | undefined {
+/** The user lines (url:line) the requests' own CPU ran in, with their CPU ms (a sample of at most ~2,000 requests). */
+function ownLinesOf(t: RequestTable, requests: ArrayLike<number>): Map<string, LineCpu> {
   const lines = new Map<string, LineCpu>();
   const step = Math.max(1, Math.floor(requests.length / 2000));
   for (let k = 0; k < requests.length; k += step) {
@@ -320,7 +331,7 @@ function ownHotspot(t: RequestTable, requests: ArrayLike<number>): LineCpu | und
     const windows = ownWindows(t, i);
     for (let w = 0; w < windows.length; w += 2) if (windows[w + 1] > windows[w]) t.cpu[t.lane[i]]?.linesIn(windows[w], windows[w + 1], [], lines);
   }
-  return [...lines.values()].filter((l) => l.url).sort((a, b) => b.ms - a.ms)[0];
+  return lines;
 }
 
 /**

@@ -111,6 +111,15 @@ describe('an Express 5 server under autocannon', () => {
     assert.ok([lineOf(s.file, 'roundtrip'), lineOf(s.file, 'cpu')].includes(cpu.handler.line), JSON.stringify(cpu.handler));
   });
 
+  it('names no route after the middleware every route runs through', () => {
+    const report = reportOf(s.run);
+    const mw = lineOf(s.file, 'middleware');
+    for (const r of report.routes.filter((x) => x.kind === 'server')) assert.notEqual(r.handler?.line, mw, `${r.route}'s handler: ${JSON.stringify(r.handler)}`);
+    const labels = report.routes.flatMap((r) => r.p99?.queuedBehind ?? []).filter((b) => b.location.line === mw).map((b) => b.label);
+    assert.ok(labels.every((l) => !/ handler$/.test(l)), JSON.stringify(labels));
+    assert.ok(!routeHoverLines(report, s.file, mw).some((l) => /^GET \S+: \d+ requests/.test(l)), routeHoverLines(report, s.file, mw).join('\n'));
+  });
+
   it('prints the per-route table and the breakdowns in the summary', () => {
     const out = s.run.stderr + s.run.stdout;
     assert.match(out, /HTTP requests \(\d+, max \d+ in flight/);
