@@ -77,8 +77,13 @@ function acquires(c: Candidate, rest: Node[]): boolean {
   return released;
 }
 
-/** Methods that take the next thing a source gives: called twice on one source, the second gets what follows the first. */
-const CONSUMES = /^(read|readLine|readline|next|question|prompt|ask|receive|recv|shift|pop|dequeue|nextMessage)$/;
+/**
+ * Methods that take the next thing a source gives: called twice on one source, the second gets
+ * what follows the first. A prompt names its question; the others name nothing, or only how
+ * much (`read()`, `it.next()`, `stream.read(1024)`): `store.read('a')` reads by key.
+ */
+const ASKS = /^(question|prompt|ask)$/;
+const TAKES_NEXT = /^(read|readLine|readline|next|receive|recv|shift|pop|dequeue|nextMessage)$/;
 /** Interactive prompts called bare: each waits for the user's answer, asked after the one before. */
 const PROMPTS = /^(prompt|question|ask|confirm|password)$/;
 /** @inquirer/prompts' prompts (`await input({ message: 'Name?' })`): known by their options' `message`. */
@@ -129,7 +134,11 @@ export function connectionNames(fn: Node): Set<string> {
  */
 export function consumedSource(call: Node, connections: ReadonlySet<string> = new Set()): string | undefined {
   const callee = call.callee;
-  if (callee?.type === 'MemberExpression' && !callee.computed && CONSUMES.test(callee.property.name)) return pathKey(callee.object);
+  if (callee?.type === 'MemberExpression' && !callee.computed) {
+    const name = callee.property.name;
+    const first = call.arguments[0];
+    if (ASKS.test(name) || (TAKES_NEXT.test(name) && (!first || (first.type === 'Literal' && typeof first.value === 'number')))) return pathKey(callee.object);
+  }
   if (callee?.type === 'MemberExpression' && connections.size > 0) {
     const root = chainRoot(callee.object);
     if (root !== undefined && connections.has(root)) return root;

@@ -101,6 +101,8 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(` const name = await input({ message: 'Name?' });\n const ok = await confirm({ message: 'Sure?' });`), []);
     assert.deepEqual(g(` const a = await prompt('A?');\n const b = await prompt('B?');`), []);
     assert.deepEqual(g(` const a = await input(fileA);\n const b = await input(fileB);`), [[2, 3]], 'a function named input that asks nothing');
+    assert.deepEqual(g(` const a = await store.read('a');\n const b = await store.read('b');`), [[2, 3]], 'reads by key');
+    assert.deepEqual(g(` const a = await stream.read(4);\n const b = await stream.read(4);`), []);
     assert.equal(transform(`async function f() {\n return [await rl.question('a'), await rl.question('b')];\n}`).groups.length, 0);
   });
   it('never gathers two queries on one connection or transaction (it runs them in turn)', () => {
