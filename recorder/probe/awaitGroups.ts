@@ -84,6 +84,8 @@ function acquires(c: Candidate, rest: Node[]): boolean {
  */
 const ASKS = /^(question|prompt|ask)$/;
 const TAKES_NEXT = /^(read|readLine|readline|next|receive|recv|shift|pop|dequeue|nextMessage)$/;
+/** The source of a prompt called bare: the user (not a name a program can bind). */
+export const THE_USER = '(the user)';
 /** Interactive prompts called bare: each waits for the user's answer, asked after the one before. */
 const PROMPTS = /^(prompt|question|ask|confirm|password)$/;
 /** @inquirer/prompts' prompts (`await input({ message: 'Name?' })`): known by their options' `message`. */
@@ -105,18 +107,18 @@ const CONNECTION = /^(connect|getConnection|acquire|checkout|transaction|beginTr
 /** Parameters that name a transaction given to a callback (`$transaction(async (tx) => …)`, knex's `trx`). */
 const CONNECTION_PARAM = /^(tx|trx|transaction|conn|connection)$/;
 
-/**
- * Names that hold one connection in `fn`: bound by an awaited acquisition (`const client = await
- * pool.connect()`, `const trx = await knex.transaction()`) or a parameter named as a transaction.
- * A connection runs its queries one at a time (pg's and mysql2's clients queue them; an
- * interactive transaction is one connection): Promise.all over two of them would only queue them.
- */
 /** `trx` for `trx('users').where(…)`, `tx` for `tx.user`: the name a chain of members and calls starts from. */
 function chainRoot(n: Node): string | undefined {
   while (n.type === 'MemberExpression' || n.type === 'CallExpression') n = n.type === 'MemberExpression' ? n.object : n.callee;
   return n.type === 'Identifier' ? n.name : undefined;
 }
 
+/**
+ * Names that hold one connection in `fn`: bound by an awaited acquisition (`const client = await
+ * pool.connect()`, `const trx = await knex.transaction()`) or a parameter named as a transaction.
+ * A connection runs its queries one at a time (pg's and mysql2's clients queue them; an
+ * interactive transaction is one connection): Promise.all over two of them would only queue them.
+ */
 export function connectionNames(fn: Node): Set<string> {
   const out = new Set<string>();
   if (fn.type !== 'Program') for (const p of fn.params ?? []) if (p.type === 'Identifier' && CONNECTION_PARAM.test(p.name)) out.add(p.name);
@@ -144,10 +146,10 @@ export function consumedSource(call: Node, connections: ReadonlySet<string> = ne
     if (root !== undefined && connections.has(root)) return root;
   }
   if (callee?.type !== 'Identifier') return undefined;
-  if (PROMPTS.test(callee.name)) return ' the user';
+  if (PROMPTS.test(callee.name)) return THE_USER;
   const options = call.arguments[0];
   const asks = options?.type === 'ObjectExpression' && options.properties.some((p: Node) => p.type === 'Property' && !p.computed && (p.key.name ?? p.key.value) === 'message');
-  return INQUIRER_PROMPTS.test(callee.name) && asks ? ' the user' : undefined;
+  return INQUIRER_PROMPTS.test(callee.name) && asks ? THE_USER : undefined;
 }
 
 function containsAwait(n: Node): boolean {

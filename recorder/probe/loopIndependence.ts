@@ -10,9 +10,10 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
  * the pacing. Nor does a discarded await act on one thing that every iteration shares, in turn
  * (`await fh.write(line)`, `await fs.appendFile(log, line)`): together, the writes would
  * interleave or land out of order. Nor does an await take the next thing from one source
- * (`answers.push(await rl.question(q))`, `await reader.read()`) or run on one connection
- * (`await client.query(…)` with `client = await pool.connect()`: it runs them in turn), nor call the iteration's own function
- * (`await step(ctx)` over `steps`: a pipeline). `for await` is never a candidate.
+ * (`answers.push(await rl.question(q))`, `await reader.read()`), run on one connection
+ * (`await client.query(…)` with `client = await pool.connect()`: it runs them in turn), or call
+ * the iteration's own function (`await step(ctx)` over `steps`: a pipeline). `for await` is never
+ * a candidate.
  */
 export interface LoopVerdict { independent: boolean; reason: string }
 
@@ -46,7 +47,7 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
     if (callsEachInTurn(a.argument, varying)) return { independent: false, reason: 'each iteration runs a different function in turn (steps, hooks, middleware)' };
     const source = a.argument.type === 'CallExpression' ? consumedSource(a.argument, connections) : undefined;
     if (source !== undefined && !varying.has(source.split('.')[0])) {
-      return { independent: false, reason: connections.has(source) ? `each iteration runs on the one connection ${source}` : `each iteration takes the next thing from ${source.trim()}` };
+      return { independent: false, reason: connections.has(source) ? `each iteration runs on the one connection ${source}` : `each iteration takes the next thing from ${source}` };
     }
     const target = discarded(a) ? orderedTarget(a.argument, varying, modules) : undefined;
     if (target !== undefined) return { independent: false, reason: `each iteration acts on ${target} in turn: together, the effects would interleave or reorder` };
@@ -84,7 +85,7 @@ function headNames(loop: Node): Set<string> {
     if (loop.init?.type === 'VariableDeclaration') for (const d of loop.init.declarations) for (const n of patternNames(d.id)) out.add(n);
     if (loop.update) writtenNames(loop.update, out);
   }
-  if ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement')) {
+  if (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') {
     const left = loop.left.type === 'VariableDeclaration' ? loop.left.declarations[0].id : loop.left;
     for (const n of patternNames(left)) out.add(n);
   }
