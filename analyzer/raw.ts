@@ -207,7 +207,8 @@ export interface TraceEvent {
 export type ProbeRecord =
   | { t: 'hello'; pid: number; ppid: number; tid: number; isMainThread: boolean; argv: string[]; execArgv: string[]; cwd: string;
       perfAnchor: number; hrAnchorUs: number; threadpoolSize: number; nodeVersion: string; ipc?: boolean; clusterWorker?: boolean;
-      /** On-CPU ms of this thread at perfAnchor (-1: unknown): its first CPU reading, taken as its probe starts: before any code of the program runs on the thread. */ threadCpuMs?: number }
+      /** On-CPU ms of this thread at perfAnchor (-1: unknown): its first CPU reading, taken as its probe starts: before any code of the program runs on the thread. */ threadCpuMs?: number;
+      /** How the probe was compiled: from the code cache of an earlier run ('used'), or not ('missing', 'refused', 'off': recorder/codeCache.ts); absent when loaded without its loader. */ probeCodeCache?: string }
   /** `mapFile`: the probe named a compiler's map beside the file instead of carrying it; the recorder reads it into `map`. */
   | { t: 'table'; base: number; file: string; map?: unknown; mapFile?: string; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
   | { t: 'chunk'; at: number; ticks: number[]; /** Pairs (time, thread on-CPU ms or -1): a new task may have begun (see ProbeRuntime.mark). */ marks?: number[];

@@ -1,9 +1,9 @@
 /**
  * dist/cli.js, the `concurrency-lens` command: runs the CLI itself (dist/cliMain.js, built from
- * cli/main.ts) from V8's code cache (codeCache.ts). Kept small: it is compiled on every run.
+ * cli/main.ts) from V8's code cache (recorder/codeCache.ts). Kept small: it is compiled on every run.
  */
 import * as path from 'node:path';
-import { runBundle } from './codeCache';
+import { runBundle } from '../recorder/codeCache';
 import { userCacheRoot } from '../recorder/userCacheDir';
 import { debugLog } from '../recorder/launcher/debugLog';
 import { holdYoungGeneration } from './youngGeneration';

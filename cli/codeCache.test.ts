@@ -101,3 +101,27 @@ describe('the CLI\'s two bundles (dist/cliMain.js, dist/cliDeferred.js)', () => 
     assert.deepEqual(profile(), ['used', 'used']);
   });
 });
+
+describe('the probe (dist/probe.js, run by dist/probeLoader.js in every recorded process and thread)', () => {
+  const DIST = join(ROOT, 'dist');
+  /** Each thread's hello: how its probe was compiled (recorder/probe/loader.ts). */
+  const profileUses = (tmp: string, flags: string[] = []): string[] => {
+    const raw = join(tmp, `raw-${scratchDirs.length}-${Math.random().toString(36).slice(2)}.json`);
+    const r = spawnSync(process.execPath, [join(DIST, 'cli.js'), 'profile', '--quiet', '--', process.execPath, ...flags, join(ROOT, 'cli/fixtures/worker.js')],
+      { cwd: tmp, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: tmp, CONCURRENCY_LENS_RAW: raw } });
+    assert.equal(r.status, 0, r.stderr);
+    const recording = JSON.parse(readFileSync(raw, 'utf8'));
+    return recording.threads.map((t: { tid: number; records: { t: string; probeCodeCache?: string }[] }) => `${t.tid}:${t.records.find((x) => x.t === 'hello')?.probeCodeCache}`).sort();
+  };
+
+  it('runs from a code cache made by the first run, in the main thread and in a worker; one per set of flags', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'cl-codecache-probe-'));
+    scratchDirs.push(tmp);
+    assert.deepEqual(profileUses(tmp), ['0:missing', '1:missing']);
+    assert.deepEqual(profileUses(tmp), ['0:used', '1:used']);
+    // Other V8 flags: a cache of their own, which leaves the first one as it was.
+    assert.deepEqual(profileUses(tmp, ['--no-lazy']), ['0:missing', '1:missing']);
+    assert.deepEqual(profileUses(tmp, ['--no-lazy']), ['0:used', '1:used']);
+    assert.deepEqual(profileUses(tmp), ['0:used', '1:used']);
+  });
+});

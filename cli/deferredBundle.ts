@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { runBundle } from './codeCache';
+import { runBundle } from '../recorder/codeCache';
 import { userCacheRoot } from '../recorder/userCacheDir';
 import { debugLog } from '../recorder/launcher/debugLog';
 

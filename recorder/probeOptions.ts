@@ -5,9 +5,13 @@
  */
 export const OPTIONS_ENV = 'CONCURRENCY_LENS_OPTIONS';
 
-/** The `--require` of the probe at `probePath` in NODE_OPTIONS: what tells a recorded process's environment. */
+/**
+ * The `--require` of the probe at `probePath` in NODE_OPTIONS: what tells a recorded process's
+ * environment. It preloads the probe's loader beside it (dist/probeLoader.js: recorder/probe/loader.ts),
+ * which runs the probe from V8's code cache.
+ */
 export function probeRequireFlag(probePath: string): string {
-  return `--require ${JSON.stringify(probePath)}`;
+  return `--require ${JSON.stringify(probePath.replace(/probe\.js$/, 'probeLoader.js'))}`;
 }
 
 /**
@@ -19,6 +23,12 @@ export function probeRequireFlag(probePath: string): string {
 export function recordingNodeOptions(probePath: string, given = ''): string {
   return `${probeRequireFlag(probePath)} --inspect-publish-uid=http ${given}`.trim();
 }
+/**
+ * How the loader compiled this thread's probe (recorder/codeCache.ts CodeCacheUse), handed to the
+ * probe on the global for the moment between the two: the probe takes it (and deletes it) as it
+ * starts, for its hello record.
+ */
+export const PROBE_CODE_CACHE = Symbol.for('concurrency-lens.probe-code-cache');
 /** Where the runtime lives: `globalThis[Symbol.for('concurrency-lens')]`. */
 export const PROBE_GLOBAL = Symbol.for('concurrency-lens');
 /** Binding the recorder installs; the probe calls it at exit and waits to be released. */

@@ -12,7 +12,7 @@ import { privateDir, userCacheRoot } from './userCacheDir';
  *   pid) once they are a week old;
  * - instrument cache folders (recorder/probe/instrumentCache.ts) of builds no run has opened for
  *   two weeks (each rebuild or Node version has its own; a run touches its folder once a day),
- *   and CLI code cache files (cli/codeCache.ts) two weeks old.
+ *   and code cache files (the CLI's and the probe's: recorder/codeCache.ts) two weeks old.
  *
  * Only real folders (not symlinks) owned by this user are removed, never this run's. Best
  * effort and synchronous: a folder that cannot be read or removed is left alone, and nothing is
@@ -40,8 +40,9 @@ export function pruneStaleFiles(keep: string, options: { tmp?: string; root?: st
   }
   const builds = path.join(root, 'instrumented');
   for (const name of readdir(builds)) removeOwned(path.join(builds, name), (s) => s.isDirectory() && now - s.mtimeMs > 14 * DAY_MS);
-  // The CLI's code cache (cli/codeCache.ts): one file per bundle path and Node version. One in
-  // use is not rewritten, so it goes too after two weeks and the next run makes it again.
+  // The code caches (recorder/codeCache.ts): one file per bundle path and Node version (the
+  // probe's also per set of flags). One in use is not rewritten, so it goes too after two weeks
+  // and the next run makes it again.
   const codeCache = path.join(root, 'code-cache');
   for (const name of readdir(codeCache)) removeOwned(path.join(codeCache, name), (s) => s.isFile() && now - s.mtimeMs > 14 * DAY_MS);
 }

@@ -93,10 +93,12 @@ const entries = [
   // The CLI and the launcher (CommonJS so `bin` works without a loader)…
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cliMain.js', format: 'cjs', external: ['esbuild'], plugins: [...node.plugins, deferToSecondBundle, builtinNamespacesAsRequire] },
   { ...node, entryPoints: ['cli/deferred.ts'], outfile: 'dist/cliDeferred.js', format: 'cjs', external: ['esbuild'], plugins: [...node.plugins, builtinNamespacesAsRequire] },
-  // …started by the `bin`, which runs it from V8's code cache (cli/codeCache.ts).
+  // …started by the `bin`, which runs it from V8's code cache (recorder/codeCache.ts).
   { ...node, sourcemap: false, entryPoints: ['cli/boot.ts'], outfile: 'dist/cli.js', format: 'cjs', banner: { js: '#!/usr/bin/env node' }, plugins: [...node.plugins, builtinNamespacesAsRequire] },
   // The probe preloaded into every profiled process and thread: self-contained, small; the instrumenter is loaded on demand.
   { ...node, entryPoints: ['recorder/probe/index.ts'], outfile: 'dist/probe.js', format: 'cjs', external: ['esbuild'], plugins: [builtinNamespacesAsRequire] },
+  // …run from V8's code cache by the loader that NODE_OPTIONS preloads (recorder/probe/loader.ts).
+  { ...node, sourcemap: false, entryPoints: ['recorder/probe/loader.ts'], outfile: 'dist/probeLoader.js', format: 'cjs', plugins: [builtinNamespacesAsRequire] },
   // The agent the attach recorder injects into a running process's threads (evaluated, not loaded: iife).
   { ...node, sourcemap: false, entryPoints: ['recorder/probe/attachAgent.ts'], outfile: 'dist/attachAgent.js', format: 'iife' },
   // The probe's parser and transform (acorn inside), loaded only on a cache miss.

@@ -60,7 +60,10 @@ export function probeEnv(env, cli, scratch, { uidOnStderr = false } = {}) {
     includeNodeModules: false, maxSpans: 200_000, recorderPid: spawnSync(process.execPath, ['-e', '0']).pid,
   };
   const publish = uidOnStderr ? '' : ' --inspect-publish-uid=http';
-  return { ...env, NODE_OPTIONS: `--require ${JSON.stringify(probePath)}${publish}`, CONCURRENCY_LENS_OPTIONS: JSON.stringify(options) };
+  // As the recorder preloads it: through its loader (recorder/probe/loader.ts) where the build has one.
+  const loader = join(dirname(cli), 'probeLoader.js');
+  const preload = existsSync(loader) ? loader : probePath;
+  return { ...env, NODE_OPTIONS: `--require ${JSON.stringify(preload)}${publish}`, CONCURRENCY_LENS_OPTIONS: JSON.stringify(options) };
 }
 
 /**

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { isMainThread, threadId } from './thread';
 import { beforeInspectorRequested } from './inspectorAccess';
 import * as dc from 'node:diagnostics_channel';
-import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
+import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, PROBE_CODE_CACHE, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
@@ -82,6 +82,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     ipc: isMainThread && !!process.channel,
     clusterWorker: isClusterWorker(),
     threadCpuMs: threadRunMs(),
+    probeCodeCache: takeCodeCacheUse(),
   });
 
   let runner: string | undefined;
@@ -551,4 +552,12 @@ if (arrival) {
   // never before the recorder announced to has started (or given up on) its profiler.
   try { start(arrival.options, arrival.launcher); } catch { /* nothing to record with */ }
   awaitRecorder();
+}
+
+/** How the loader compiled this thread's probe (PROBE_CODE_CACHE), taken off the global; undefined when loaded without it. */
+function takeCodeCacheUse(): string | undefined {
+  const g = globalThis as any;
+  const use = g[PROBE_CODE_CACHE];
+  delete g[PROBE_CODE_CACHE];
+  return typeof use === 'string' ? use : undefined;
 }
