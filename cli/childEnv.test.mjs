@@ -76,7 +76,7 @@ describe('children given an environment of their own that sets NODE_OPTIONS: spa
     for (const key of ['CHILD_ENV', 'SYNC_CHILD_ENV']) {
       const seen = JSON.parse(printed(s.run.stdout, key));
       assert.deepEqual(seen.names, ['ONLY', ...RECORDING_ENV].sort(), key);
-      assert.match(seen.nodeOptions, /^--require "[^"]+probe\.js" --inspect-publish-uid=http --max-old-space-size=300$/, key);
+      assert.match(seen.nodeOptions, /^--require "[^"]+probeLoader\.js" --inspect-publish-uid=http --max-old-space-size=300$/, key);
     }
   });
 });

@@ -124,4 +124,24 @@ describe('the probe (dist/probe.js, run by dist/probeLoader.js in every recorded
     assert.deepEqual(profileUses(tmp, ['--no-lazy']), ['0:used', '1:used']);
     assert.deepEqual(profileUses(tmp), ['0:used', '1:used']);
   });
+
+  it('imports what it imports from the cache too (vitest\'s evaluator, in a --pool=forks child)', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'cl-codecache-vitest-'));
+    scratchDirs.push(tmp);
+    const dir = join(ROOT, 'cli/fixtures/abrupt/vitest-pool');
+    const test = join(dir, 'pairs.test.js');
+    for (const use of ['missing', 'used']) {
+      const json = join(tmp, `report-${use}.json`);
+      const raw = join(tmp, `raw-${use}.json`);
+      const r = spawnSync(process.execPath, [join(DIST, 'cli.js'), 'profile', '--quiet', '--json', json, '--', join(ROOT, 'node_modules/.bin/vitest'), 'run', '--pool=forks'],
+        { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: tmp, CONCURRENCY_LENS_RAW: raw } });
+      assert.equal(r.status, 0, r.stderr);
+      const fork = JSON.parse(readFileSync(raw, 'utf8')).threads.map((t: { records: { t: string; argv?: string[]; probeCodeCache?: string }[] }) => t.records.find((x) => x.t === 'hello'))
+        .find((h: { argv: string[] }) => /forks\.js$/.test(h.argv[1] ?? ''));
+      assert.equal(fork?.probeCodeCache, use);
+      const report = JSON.parse(readFileSync(json, 'utf8'));
+      assert.ok(report.findings.some((f: { kind: string; location: { file: string } }) => f.kind === 'sequential-awaits' && f.location.file === test),
+        `${use}: no sequential-awaits in ${test}: ${JSON.stringify(report.findings.map((f: { kind: string }) => f.kind))}`);
+    }
+  });
 });

@@ -25,6 +25,13 @@ export interface BundleOptions {
    * would rewrite the other's.
    */
   byFlags: boolean;
+  /**
+   * Write a missing cache this long after the bundle ran, or at exit if that comes first (an
+   * unref'd timer: it keeps no process alive). A process that is killed (vitest's forks pool
+   * SIGTERMs each fork once it is done) never gets to its exit. Unset: at exit only, as the CLI
+   * (so that the cache holds the analyzer, compiled once the program has run).
+   */
+  writeAfterMs?: number;
 }
 
 /**
@@ -45,7 +52,7 @@ export interface BundleOptions {
  * Any failure of the cache falls back to compiling: the CLI runs the same either way.
  */
 export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined,
-  { prefix, byFlags }: BundleOptions = { prefix: 'cli', byFlags: false }): unknown {
+  { prefix, byFlags, writeAfterMs }: BundleOptions = { prefix: 'cli', byFlags: false }): unknown {
   const source = readFileSync(file);
   const cacheDir = path.join(cacheRoot, 'code-cache');
   const usable = privateDir(cacheRoot) && privateDir(cacheDir);
@@ -53,12 +60,24 @@ export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled:
   const cacheFile = path.join(cacheDir, `${prefix}-${process.version}-${process.arch}-${nameHash(file)}${flags}.bin`);
   const cachedData = usable ? cachedDataFor(cacheFile, source) : undefined;
   // Node's CommonJS wrapper, on the bundle's first line (its line numbers stay as they are).
+  // No import() in the bundle: V8 loses a vm.Script's import() callback when it comes from the
+  // cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING on Node 20), and Node 22+'s default-loader option
+  // prints an experimental warning on the program's stderr. The probe gets its import() from its
+  // loader (recorder/probe/loader.ts).
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`, { filename: file, cachedData });
   const use: CodeCacheUse = !usable ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'refused' : 'used';
   // Once: the other threads and processes that found none either (a run's first ones) leave the
   // one the first of them wrote for these bytes (one for other bytes, an older build's, is replaced).
-  if (use === 'missing') process.once('exit', () => { if (!cachedDataFor(cacheFile, source)) writeCache(cacheFile, source, script); });
-  if (use === 'refused') process.once('exit', () => writeCache(cacheFile, source, script));
+  if (use === 'missing' || use === 'refused') {
+    let written = false;
+    const write = () => {
+      if (written) return;
+      written = true;
+      if (use === 'refused' || !cachedDataFor(cacheFile, source)) writeCache(cacheFile, source, script);
+    };
+    process.once('exit', write);
+    if (writeAfterMs !== undefined) setTimeout(write, writeAfterMs).unref();
+  }
   onCompiled(use);
   const module: { exports: unknown; id: string; filename: string; loaded: boolean } = { exports: {}, id: file, filename: file, loaded: false };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));

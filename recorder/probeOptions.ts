@@ -24,11 +24,13 @@ export function recordingNodeOptions(probePath: string, given = ''): string {
   return `${probeRequireFlag(probePath)} --inspect-publish-uid=http ${given}`.trim();
 }
 /**
- * How the loader compiled this thread's probe (recorder/codeCache.ts CodeCacheUse), handed to the
- * probe on the global for the moment between the two: the probe takes it (and deletes it) as it
- * starts, for its hello record.
+ * What the loader (recorder/probe/loader.ts) hands the probe it runs, on the global for the moment
+ * between the two: the probe takes it (and deletes it) as it starts. `codeCache`: how the probe was
+ * compiled (recorder/codeCache.ts CodeCacheUse), for its hello record; `importModule`: an import()
+ * made from the loader, a module Node compiled (a bundle run from the code cache has none).
  */
-export const PROBE_CODE_CACHE = Symbol.for('concurrency-lens.probe-code-cache');
+export const PROBE_LOADER = Symbol.for('concurrency-lens.probe-loader');
+export interface ProbeLoaderHandoff { codeCache: string; importModule: (specifier: string) => Promise<any> }
 /** Where the runtime lives: `globalThis[Symbol.for('concurrency-lens')]`. */
 export const PROBE_GLOBAL = Symbol.for('concurrency-lens');
 /** Binding the recorder installs; the probe calls it at exit and waits to be released. */

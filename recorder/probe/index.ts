@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { isMainThread, threadId } from './thread';
 import { beforeInspectorRequested } from './inspectorAccess';
 import * as dc from 'node:diagnostics_channel';
-import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, PROBE_CODE_CACHE, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
+import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, PROBE_LOADER, type ProbeLoaderHandoff, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
@@ -40,6 +40,9 @@ import { adaptJestRuntime, adoptVitestEvaluator, adoptVitestInThreads, vitestEva
 
 // Captured before the probe wraps fs.*Sync: the probe's own file work is not the program's sync I/O.
 const { openSync, closeSync } = fs;
+
+/** What the loader handed this probe (taken off the global in every thread, recorded or not). */
+const loaderHandoff = takeLoaderHandoff();
 
 /** Lag samples (t, lag ms, awaits in flight, pool requests, thread CPU ms) not yet written (drained by flush). */
 const pendingTicks: number[] = [];
@@ -82,7 +85,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     ipc: isMainThread && !!process.channel,
     clusterWorker: isClusterWorker(),
     threadCpuMs: threadRunMs(),
-    probeCodeCache: takeCodeCacheUse(),
+    probeCodeCache: loaderHandoff?.codeCache,
   });
 
   let runner: string | undefined;
@@ -96,7 +99,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
     // modules need no ES-module hooks (see adoptVitestInThreads).
     const vitestEvaluator = vitestEvaluatorPath();
     if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests), !vitestEvaluator);
-    adoptVitestInThreads(opts, runtime, runsTests, vitestEvaluator);
+    adoptVitestInThreads(opts, runtime, runsTests, vitestEvaluator, loaderHandoff?.importModule);
     if (isMochaWorker(process.argv[1])) runsTests('mocha');
   }
   // A launcher's sync fs calls would only feed findings, and it has none (npx makes ~1,400 of them).
@@ -554,10 +557,10 @@ if (arrival) {
   awaitRecorder();
 }
 
-/** How the loader compiled this thread's probe (PROBE_CODE_CACHE), taken off the global; undefined when loaded without it. */
-function takeCodeCacheUse(): string | undefined {
+/** What the loader handed this thread's probe (PROBE_LOADER), taken off the global; undefined when loaded without it. */
+function takeLoaderHandoff(): ProbeLoaderHandoff | undefined {
   const g = globalThis as any;
-  const use = g[PROBE_CODE_CACHE];
-  delete g[PROBE_CODE_CACHE];
-  return typeof use === 'string' ? use : undefined;
+  const handoff = g[PROBE_LOADER];
+  delete g[PROBE_LOADER];
+  return handoff && typeof handoff === 'object' ? handoff : undefined;
 }

@@ -175,12 +175,14 @@ export function vitestEvaluatorPath(): string | undefined {
  * the workers it starts (worker_threads environment data), for workers whose script is not
  * vitest's own.
  */
-export function adoptVitestInThreads(opts: ProbeOptions, runtime: unknown, runsTests: (runner: string) => void, evaluatorPath = vitestEvaluatorPath()): void {
+export function adoptVitestInThreads(opts: ProbeOptions, runtime: unknown, runsTests: (runner: string) => void, evaluatorPath = vitestEvaluatorPath(),
+  importModule: (specifier: string) => Promise<any> = (specifier) => import(specifier)): void {
   try {
     if (isMainThread && evaluatorPath && /[\\/]vitest\.mjs$/.test(fs.realpathSync(process.argv[1]))) workerThreads().setEnvironmentData(EVALUATOR_KEY, evaluatorPath);
     const evaluator = evaluatorPath ?? (isMainThread ? undefined : workerThreads().getEnvironmentData(EVALUATOR_KEY));
     if (typeof evaluator !== 'string') return;
-    import(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests, runtime), () => undefined);
+    // The loader's import(): a probe run from V8's code cache has none of its own (recorder/codeCache.ts).
+    importModule(pathToFileURL(evaluator).href).then((m) => adoptVitestEvaluator(opts, m.VitestModuleEvaluator, runsTests, runtime), () => undefined);
   } catch { /* not vitest as we know it: runs uninstrumented */ }
 }
 
