@@ -86,6 +86,12 @@ describe("a CPU block's CPU time (partsCpu): its samples, held to the thread's o
   it('is scaled down to the count when the samples say more (a crowded machine)', () => {
     assert.equal(cpuOf(timeline(), [90, 10, 170, 30]).cpu, 20);
   });
+  it('is bounded by a reading taken during its last sample (the mark as the task ended), not by the next one, past the next task', () => {
+    // The block's last sample is at 157 and lasts to 160; the task's end was read at 158 (40 ms
+    // since 90); the next reading, at 220, also counts the next task's 50 ms.
+    assert.equal(cpuOf(timeline(), [90, 10, 158, 50, 220, 100]).onCpu, 40);
+    assert.equal(cpuOf(timeline(), [90, 10, 158, 50, 220, 100]).cpu, 40, 'its 30 ms of samples raised to the count, not to 60 with the next task\'s');
+  });
 });
 
 describe('the loop delay beside a CPU block (lagBeside)', () => {

@@ -349,7 +349,13 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
     while (j < r.length && r[j] <= run.start) j += 2;
     let before = -1, after = -1, key = '', from = -Infinity, to = Infinity;
     if (j >= 2) { before = r[j - 1]; from = r[j - 2]; key = `${j - 2}`; }
-    for (let i = j; i < r.length; i += 2) if (r[i] >= run.end) { after = r[i + 1]; to = r[i]; key += `-${i}`; break; }
+    // The first reading once the part's last busy sample was taken: a reading taken during that
+    // sample (the mark as the task ends, before the profile's next sample finds the thread idle)
+    // bounds the part. Waiting for one after the sample's end skipped it and took the next one,
+    // past the next task: a pool worker's 40 ms tasks under load read 80 ms (the next task's CPU
+    // in the bound, and the part's descheduled time added back from it).
+    const lastSample = samples.time[run.to] ?? run.end;
+    for (let i = j; i < r.length; i += 2) if (r[i] >= lastSample) { after = r[i + 1]; to = r[i]; key += `-${i}`; break; }
     // The final flush at exit comes after every sample of the thread.
     if (after < 0 && last !== undefined && last >= 0) { after = last; key += '-end'; }
     // No reading before it (start-up): the thread's CPU since it started bounds the stretch's.
