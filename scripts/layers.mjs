@@ -41,8 +41,9 @@ export const SHARED = {
   'raw-record': ['analyzer/raw.ts'],
   // Pure formatting of milliseconds and seconds (status lines, summaries): the one formatter.
   'formatting': ['analyzer/format.ts'],
-  // What the probe shares with the launcher: its options (env JSON), the /proc readers, the per-user cache folder.
-  'probe-shared': ['recorder/probeOptions.ts', 'recorder/procFs.ts', 'recorder/measureOff.ts', 'recorder/userCacheDir.ts'],
+  // What the probe shares with the launcher: its options (env JSON), the /proc readers, the per-user cache folder,
+  // the code cache the CLI's bundles and the probe run from.
+  'probe-shared': ['recorder/probeOptions.ts', 'recorder/procFs.ts', 'recorder/measureOff.ts', 'recorder/userCacheDir.ts', 'recorder/codeCache.ts'],
   // Which processes are launchers (pure, argv only): the probe skips their CPU profile, the analyzer dims them.
   'launcher-names': ['analyzer/launchers.ts'],
   // The lessons table of the samples (which sample pairs teach what), for the matrix.
