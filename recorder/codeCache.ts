@@ -48,7 +48,8 @@ export interface BundleOptions {
  * bundle's path name the file; V8 itself refuses data of another V8 or other flags. The file
  * lives in the per-user folder (userCacheRoot(): only used if it is a real directory owned by
  * this user and closed to others), since it is code this process will run. It is written at
- * exit, after the run (so it holds what the run compiled), atomically (temporary file, rename).
+ * exit, after the run (so it holds what the run compiled), or `writeAfterMs` into it if sooner,
+ * atomically (temporary file, rename).
  * Any failure of the cache falls back to compiling: the CLI runs the same either way.
  */
 export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined,
@@ -87,13 +88,14 @@ export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled:
 
 /**
  * How a run used the code cache: V8 took it ('used'); there was none made from these exact bytes
- * ('missing'), or V8 refused it ('refused': another V8 or other flags), and one is written at
- * exit; or the cache folder is not safe to use ('off': nothing read or written).
+ * ('missing'), or V8 refused it ('refused': another V8 or other flags), and one is written (at
+ * exit, or sooner: BundleOptions.writeAfterMs); or the cache folder is not safe to use ('off':
+ * nothing read or written).
  */
 export type CodeCacheUse = 'used' | 'missing' | 'refused' | 'off';
 
 /** The flags that name a cache (BundleOptions.byFlags): the process's, and NODE_OPTIONS', but for inspector ports. */
-export function flagsOf(execArgv: readonly string[], nodeOptions = ''): string {
+function flagsOf(execArgv: readonly string[], nodeOptions = ''): string {
   return [...execArgv, ...nodeOptions.split(/\s+/)].filter((f) => f && !/^--(inspect|debug)(-brk|-port)?(=|$)/.test(f)).join(' ');
 }
 
