@@ -117,31 +117,37 @@ describe('the probe (dist/probe.js, run by dist/probeLoader.js in every recorded
   it('runs from a code cache made by the first run, in the main thread and in a worker; one per set of flags', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'cl-codecache-probe-'));
     scratchDirs.push(tmp);
-    assert.deepEqual(profileUses(tmp), ['0:missing', '1:missing']);
+    /** A first run: the main thread finds none; its worker finds the one the main thread wrote 150 ms into its run, if it starts later. */
+    const first = (uses: string[]) => {
+      assert.equal(uses[0], '0:missing');
+      assert.ok(['1:missing', '1:used'].includes(uses[1]), uses[1]);
+    };
+    first(profileUses(tmp));
     assert.deepEqual(profileUses(tmp), ['0:used', '1:used']);
     // Other V8 flags: a cache of their own, which leaves the first one as it was.
-    assert.deepEqual(profileUses(tmp, ['--no-lazy']), ['0:missing', '1:missing']);
+    first(profileUses(tmp, ['--no-lazy']));
     assert.deepEqual(profileUses(tmp, ['--no-lazy']), ['0:used', '1:used']);
     assert.deepEqual(profileUses(tmp), ['0:used', '1:used']);
   });
 
-  it('imports what it imports from the cache too (vitest\'s evaluator, in a --pool=forks child)', () => {
+  it('imports what it imports from the cache too (vitest\'s evaluator, in a --pool=threads worker)', () => {
+    // A worker's flags are its process's: the vitest process, running far longer than 150 ms,
+    // writes the cache in the first run, and the second run's worker runs from it.
     const tmp = mkdtempSync(join(tmpdir(), 'cl-codecache-vitest-'));
     scratchDirs.push(tmp);
     const dir = join(ROOT, 'cli/fixtures/abrupt/vitest-pool');
     const test = join(dir, 'pairs.test.js');
-    for (const use of ['missing', 'used']) {
-      const json = join(tmp, `report-${use}.json`);
-      const raw = join(tmp, `raw-${use}.json`);
-      const r = spawnSync(process.execPath, [join(DIST, 'cli.js'), 'profile', '--quiet', '--json', json, '--', join(ROOT, 'node_modules/.bin/vitest'), 'run', '--pool=forks'],
+    for (const run of ['first', 'second']) {
+      const json = join(tmp, `report-${run}.json`);
+      const raw = join(tmp, `raw-${run}.json`);
+      const r = spawnSync(process.execPath, [join(DIST, 'cli.js'), 'profile', '--quiet', '--json', json, '--', join(ROOT, 'node_modules/.bin/vitest'), 'run', '--pool=threads'],
         { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: tmp, CONCURRENCY_LENS_RAW: raw } });
       assert.equal(r.status, 0, r.stderr);
-      const fork = JSON.parse(readFileSync(raw, 'utf8')).threads.map((t: { records: { t: string; argv?: string[]; probeCodeCache?: string }[] }) => t.records.find((x) => x.t === 'hello'))
-        .find((h: { argv: string[] }) => /forks\.js$/.test(h.argv[1] ?? ''));
-      assert.equal(fork?.probeCodeCache, use);
+      const uses = JSON.parse(readFileSync(raw, 'utf8')).threads.map((t: { tid: number; records: { t: string; probeCodeCache?: string }[] }) => `${t.tid === 0 ? 'main' : 'worker'}:${t.records.find((x) => x.t === 'hello')?.probeCodeCache}`);
+      if (run === 'second') assert.ok(uses.length >= 2 && uses.every((u: string) => u.endsWith(':used')), uses.join(' '));
       const report = JSON.parse(readFileSync(json, 'utf8'));
       assert.ok(report.findings.some((f: { kind: string; location: { file: string } }) => f.kind === 'sequential-awaits' && f.location.file === test),
-        `${use}: no sequential-awaits in ${test}: ${JSON.stringify(report.findings.map((f: { kind: string }) => f.kind))}`);
+        `${run} run: no sequential-awaits in ${test}: ${JSON.stringify(report.findings.map((f: { kind: string }) => f.kind))}`);
     }
   });
 });
