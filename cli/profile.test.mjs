@@ -182,7 +182,7 @@ describe('await-in-loop, and a dependent pagination loop', () => {
 describe('sequential-awaits: two awaits that take the next answer or chunk from one source', () => {
   const s = runOnce('ordered-sources.js');
   it('runs the program', () => {
-    assert.match(s.run.stdout, /Ada from London\nanswer 0, answer 1, answer 2\nhead\+body\nrows 2\nab/);
+    assert.match(s.run.stdout, /Ada from London\nanswer 0, answer 1, answer 2\nhead\+body\nrows 2\nservice db:\/\/x\nab/);
   });
   it('does not offer Promise.all for two prompts of one readline, or two reads of one reader', () => {
     const report = reportOf(s.run);
@@ -190,6 +190,9 @@ describe('sequential-awaits: two awaits that take the next answer or chunk from 
   });
   it('does not offer Promise.all for two queries on one connection (it runs them in turn)', () => {
     assertNoFindingAt(reportOf(s.run), 'sequential-awaits', s.file, [lineOf(s.file, 'first-query'), lineOf(s.file, 'second-query')]);
+  });
+  it('does not offer Promise.all for this.config, then this.connectTo(this.config.url)', () => {
+    assertNoFindingAt(reportOf(s.run), 'sequential-awaits', s.file, [lineOf(s.file, 'this-config')]);
   });
   it('does not offer running a loop of prompts together', () => {
     assertNoFindingAt(reportOf(s.run), 'await-in-loop', s.file, [lineOf(s.file, 'question-loop')]);

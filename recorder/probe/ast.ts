@@ -52,9 +52,16 @@ export function patternNames(p: Node | null | undefined, out: string[] = []): st
     case 'ArrayPattern': for (const el of p.elements) patternNames(el, out); break;
     case 'RestElement': patternNames(p.argument, out); break;
     case 'AssignmentPattern': patternNames(p.left, out); break;
-    case 'MemberExpression': { const root = rootIdentifier(p); if (root) out.push(root); break; }
+    // `this.config = …` writes what a later `this.connect()` or `this.config.url` reads: `this` is its name.
+    case 'MemberExpression': { const root = rootIdentifier(p) ?? (memberRoot(p).type === 'ThisExpression' ? 'this' : undefined); if (root) out.push(root); break; }
   }
   return out;
+}
+
+/** The object a chain of members starts from (`a` for `a.b[c].d`, `this` for `this.x.y`). */
+function memberRoot(n: Node): Node {
+  while (n.type === 'MemberExpression') n = n.object;
+  return n;
 }
 
 /** `a` for `a.b[c].d`, or undefined. */
@@ -63,10 +70,11 @@ export function rootIdentifier(n: Node): string | undefined {
   return n.type === 'Identifier' ? n.name : undefined;
 }
 
-/** Identifiers read anywhere inside `node` (including nested functions: closures read too). */
+/** Identifiers read anywhere inside `node` (including nested functions: closures read too), and `this` as one. */
 export function readNames(node: Node | null | undefined, out = new Set<string>()): Set<string> {
   if (!node) return out;
   const visit = (n: Node, parent: Node | null): void => {
+    if (n.type === 'ThisExpression') { out.add('this'); return; }
     if (n.type === 'Identifier') {
       const isPropKey = parent && ((parent.type === 'MemberExpression' && parent.property === n && !parent.computed)
         || (parent.type === 'Property' && parent.key === n && !parent.computed && !parent.shorthand)

@@ -113,6 +113,13 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(`async function f() {\n const trx = await knex.transaction();\n const a = await trx('users').select();\n const b = await trx('posts').select();\n}`), []);
     assert.deepEqual(g(`async function f() {\n const trx = await knex.transaction();\n const a = await trx('users').select();\n const b = await getB();\n}`), [[3, 4]], 'one query on it and other work');
   });
+  it('follows a value through `this`: this.config written, then this.connect() or this.config.url read', () => {
+    const g = (body: string) => groupLines(transform(`class S {\n async init() {\n${body}\n }\n}`));
+    assert.deepEqual(g(`  this.config = await load();\n  this.db = await this.connectTo(this.config.url);`), []);
+    assert.deepEqual(g(`  this.config = await load();\n  this.db = await this.connect();`), [], 'a method may read what the first one set');
+    assert.deepEqual(g(`  this.users = await api.users();\n  this.orders = await api.orders();`), [], 'both write into this, as state.a and state.b into state');
+    assert.deepEqual(g(`  const a = await this.getA();\n  const b = await this.getB();`), [[3, 4]], 'reading this alone is no dependency');
+  });
   it('stops at control flow', () => {
     const out = transform(`async function f() {\n const a = await getA();\n if (x) return;\n const b = await getB();\n}`);
     assert.deepEqual(groupLines(out), []);
