@@ -354,7 +354,7 @@ export function partsCpu(parts: readonly { from: number; to: number; start: numb
     // bounds the part. Waiting for one after the sample's end skipped it and took the next one,
     // past the next task: a pool worker's 40 ms tasks under load read 80 ms (the next task's CPU
     // in the bound, and the part's descheduled time added back from it).
-    const lastSample = samples.time[run.to] ?? run.end;
+    const lastSample = samples.time[run.to];
     for (let i = j; i < r.length; i += 2) if (r[i] >= lastSample) { after = r[i + 1]; to = r[i]; key += `-${i}`; break; }
     // The final flush at exit comes after every sample of the thread.
     if (after < 0 && last !== undefined && last >= 0) { after = last; key += '-end'; }

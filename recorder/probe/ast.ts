@@ -66,8 +66,16 @@ function memberRoot(n: Node): Node {
 
 /** `a` for `a.b[c].d`, or undefined. */
 export function rootIdentifier(n: Node): string | undefined {
-  while (n.type === 'MemberExpression') n = n.object;
-  return n.type === 'Identifier' ? n.name : undefined;
+  const root = memberRoot(n);
+  return root.type === 'Identifier' ? root.name : undefined;
+}
+
+/** The name a call (or `new`) calls, or a callee itself: `f` for `f()`, `m` for `a.b.m()`; '' for a computed one. */
+export function calleeName(n: Node): string {
+  if (n.type === 'CallExpression' || n.type === 'NewExpression') n = n.callee;
+  if (n.type === 'Identifier') return n.name;
+  if (n.type === 'MemberExpression' && !n.computed) return n.property.name;
+  return '';
 }
 
 /** Identifiers read anywhere inside `node` (including nested functions: closures read too), and `this` as one. */

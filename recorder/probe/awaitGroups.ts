@@ -1,4 +1,4 @@
-import { Node, patternNames, readNames, writtenNames, intersects, walkOwn } from './ast';
+import { Node, patternNames, readNames, writtenNames, intersects, walkOwn, calleeName } from './ast';
 
 /**
  * Sequential-await groups: runs of two or more statement-level awaits in one statement list
@@ -57,9 +57,7 @@ const RELEASE = /^(release|unlock|done|commit|rollback|abort\w*|end|close|destro
  * it bound is called (`release()`) or released (`client.release()`) later in the list.
  */
 function acquires(c: Candidate, rest: Node[]): boolean {
-  const callee = c.await.argument.callee;
-  const name = callee?.type === 'MemberExpression' && !callee.computed ? callee.property.name
-    : callee?.type === 'Identifier' ? callee.name : undefined;
+  const name = calleeName(c.await.argument);
   if (name && ACQUIRE.test(name)) return true;
   if (c.bound.length === 0) return false;
   const bound = new Set(c.bound);
@@ -160,14 +158,13 @@ function containsAwait(n: Node): boolean {
 
 const STATEMENT_LISTS: Record<string, string> = { BlockStatement: 'body', Program: 'body', StaticBlock: 'body', SwitchCase: 'consequent' };
 
-/** Finds the groups in every statement list of `fn` (a function node or the Program for top-level await). */
-export function findAwaitGroups(fn: Node): AwaitGroup[] {
+/** Finds the groups in every statement list of `fn` (a function node or the Program for top-level await); `connections`: connectionNames(fn). */
+export function findAwaitGroups(fn: Node, connections: ReadonlySet<string> = connectionNames(fn)): AwaitGroup[] {
   const groups: AwaitGroup[] = [];
   const lists: Node[][] = [];
   const root = fn.type === 'Program' ? fn : fn.body;
   if (STATEMENT_LISTS[root.type]) lists.push(root[STATEMENT_LISTS[root.type]]);
   walkOwn(root, (n) => { const key = STATEMENT_LISTS[n.type]; if (key) lists.push(n[key]); });
-  const connections = connectionNames(fn);
   for (const list of lists) scanList(list, groups, connections);
   // `[await a(), await b()]`, `f(await a(), await b())`: evaluated left to right, one after
   // another, and no element can use another's result.

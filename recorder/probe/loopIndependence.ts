@@ -1,5 +1,5 @@
 import { consumedSource } from './awaitGroups';
-import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, blockScopedNames, intersects, patternNames, rootIdentifier } from './ast';
+import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, blockScopedNames, intersects, patternNames, rootIdentifier, calleeName } from './ast';
 
 /**
  * Decides whether the iterations of a loop that awaits could have run concurrently:
@@ -64,14 +64,14 @@ function isCombinator(n: Node): boolean {
 
 /** `sleep(100)`, `timers.setTimeout(100)`, `delay(…)`, or a promise whose executor sets a timer (`new Promise((r) => setTimeout(r, 100))`). */
 function isPacing(n: Node): boolean {
-  if (PACING.test(calleeText(n))) return true;
+  if (PACING.test(calleeName(n))) return true;
   if (n.type !== 'NewExpression' || n.callee.type !== 'Identifier' || n.callee.name !== 'Promise') return false;
   const executor = n.arguments[0];
   if (!executor || !FUNCTION_TYPES.has(executor.type)) return false;
   let timer = false;
   const visit = (c: Node) => {
     if (timer) return;
-    if (c.type === 'CallExpression' && /^(setTimeout|setImmediate)$/.test(calleeText(c))) { timer = true; return; }
+    if (c.type === 'CallExpression' && /^(setTimeout|setImmediate)$/.test(calleeName(c))) { timer = true; return; }
     for (const k of children(c)) visit(k);
   };
   visit(executor.body);
@@ -126,12 +126,6 @@ function orderedTarget(n: Node, varying: Set<string>, modules: ReadonlySet<strin
   return undefined;
 }
 
-function calleeText(n: Node): string {
-  if (n.type === 'CallExpression' || n.type === 'NewExpression') n = n.callee;
-  if (n.type === 'Identifier') return n.name;
-  if (n.type === 'MemberExpression' && !n.computed) return n.property.name;
-  return '';
-}
 
 /** True if `node` holds a break/return that leaves the loop (or a labelled break/continue to outside). */
 function exitsEarly(node: Node, label: string | undefined): boolean {

@@ -142,7 +142,10 @@ describe('instrument: sequential-await groups', () => {
 });
 
 describe('instrument: loops', () => {
-  const verdict = (src: string) => transform(`async function f() {\n${src}\n}`).loops.map((l) => l.independent);
+  /** Each loop of `src` (a whole file): a candidate or not. */
+  const loopsOf = (src: string) => transform(src).loops.map((l) => l.independent);
+  /** The same, `body` in an async function. */
+  const verdict = (body: string) => loopsOf(`async function f() {\n${body}\n}`);
   it('an independent for…of is a candidate', () => assert.deepEqual(verdict('for (const id of ids) out.push(await get(id));'), [true]));
   it('a pagination cursor carries state', () => assert.deepEqual(verdict('let c = 1; while (c) { const p = await page(c); c = p.next; }'), [false]));
   it('a loop that can break early is not', () => assert.deepEqual(verdict('for (const u of urls) { const r = await get(u); if (r.ok) break; }'), [false]));
@@ -157,7 +160,7 @@ describe('instrument: loops', () => {
   it('writes to one handle or one path, in turn, keep their order', () => {
     assert.deepEqual(verdict('for (const line of lines) await fh.write(line);'), [false]);
     assert.deepEqual(verdict('for (let i = 0; i < n; i++) { await socket.send(msgs[i]); }'), [false]);
-    const fsLoop = (src: string) => transform(`const fs = require('node:fs/promises');\nconst { appendFile } = require('fs/promises');\nasync function f() {\n${src}\n}`).loops.map((l) => l.independent);
+    const fsLoop = (body: string) => loopsOf(`const fs = require('node:fs/promises');\nconst { appendFile } = require('fs/promises');\nasync function f() {\n${body}\n}`);
     assert.deepEqual(fsLoop('for (const line of lines) await fs.appendFile(log, line);'), [false]);
     assert.deepEqual(fsLoop('for (const line of lines) await appendFile(log, line);'), [false]);
     assert.deepEqual(fsLoop('for (const f of files) await fs.unlink(f);'), [true], 'one file per iteration');
@@ -171,9 +174,8 @@ describe('instrument: loops', () => {
     assert.deepEqual(verdict('for (const r of readers) chunks.push(await r.read());'), [true], 'a reader of its own per iteration');
   });
   it('queries on one connection, in turn, are not a candidate', () => {
-    const loops = (src: string) => transform(src).loops.map((l) => l.independent);
-    assert.deepEqual(loops(`async function f(rows) {\n const client = await pool.connect();\n for (const r of rows) await client.query(sql, [r]);\n client.release();\n}`), [false]);
-    assert.deepEqual(loops(`async function f(rows) {\n for (const r of rows) await pool.query(sql, [r]);\n}`), [true]);
+    assert.deepEqual(loopsOf(`async function f(rows) {\n const client = await pool.connect();\n for (const r of rows) await client.query(sql, [r]);\n client.release();\n}`), [false]);
+    assert.deepEqual(loopsOf(`async function f(rows) {\n for (const r of rows) await pool.query(sql, [r]);\n}`), [true]);
   });
   it('a pipeline (each iteration calls its own function) is not a candidate', () => {
     assert.deepEqual(verdict('for (const step of steps) await step(ctx);'), [false]);

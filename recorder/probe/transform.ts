@@ -146,7 +146,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
         { discarded: parent?.type === 'ExpressionStatement' });
       awaitSite.set(a, site);
     }
-    for (const g of findAwaitGroups(fnNode)) {
+    // Names holding one connection: its queries are neither gathered nor a loop's candidates.
+    const connections = connectionNames(fnNode);
+    for (const g of findAwaitGroups(fnNode, connections)) {
       const id = nextId++;
       const ids = g.awaits.map((a, i) => {
         const s = awaitSite.get(a)!;
@@ -155,7 +157,6 @@ export function instrument(input: TransformInput): TransformOutput | null {
       });
       groups.push({ id, sites: ids, adjacent: g.adjacent, fn: fnSite.id });
     }
-    const connections = scope.loops.size > 0 ? connectionNames(fnNode) : new Set<string>();
     for (const [loop, awaits] of scope.loops) {
       const verdict = loopVerdict(loop, awaits, (a) => awaitParent.get(a)?.type === 'ExpressionStatement', scope.labels.get(loop), moduleNames, connections);
       const id = nextId++;
