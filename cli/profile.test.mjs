@@ -202,6 +202,19 @@ describe('sequential-awaits: two awaits that take the next answer or chunk from 
   });
 });
 
+describe('sequential-awaits: a write, then a read of what it wrote (an item created, then the list)', () => {
+  const s = runOnce('state-changes.js');
+  it('runs the program: each list has the item created before it', () => {
+    assert.match(s.run.stdout, /201 1\n201 2\n\/health \/version/);
+  });
+  it('does not offer Promise.all for a POST and the GET after it', () => {
+    assertNoFindingAt(reportOf(s.run), 'sequential-awaits', s.file, ['api-post', 'api-get', 'fetch-post', 'fetch-get'].map((m) => lineOf(s.file, m)));
+  });
+  it('still flags the two independent reads after them', () => {
+    findingAt(reportOf(s.run), 'sequential-awaits', s.file, lineOf(s.file, 'independent'));
+  });
+});
+
 describe('fake-concurrency: Promise.all over async functions that never yield', () => {
   const s = runOnce('fake-concurrency.js');
   it('flags the CPU-only Promise.all at its await line', () => {

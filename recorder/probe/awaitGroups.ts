@@ -1,4 +1,5 @@
 import { Node, patternNames, readNames, writtenNames, intersects, walkOwn, calleeName } from './ast';
+import { changesState } from './stateChanges';
 
 /**
  * Sequential-await groups: runs of two or more statement-level awaits in one statement list
@@ -15,7 +16,9 @@ import { Node, patternNames, readNames, writtenNames, intersects, walkOwn, calle
  *    next chunk, an iterator's next value, a queue's next message: `rl.question()` twice,
  *    `reader.read()` twice, or two of the user's prompts) get their results in the order they
  *    ran: the second is never gathered with the first. Nor are two queries on one connection
- *    (`connectionNames`): it would run them one at a time all the same.
+ *    (`connectionNames`): it would run them one at a time all the same;
+ *  - an await of a call that changes state (`api.post()`, `INSERT`, `fetch(url, { method: 'PUT' })`:
+ *    `changesState`) orders the awaits around it, which may read that state: it is never gathered.
  */
 export interface AwaitGroup {
   /** The AwaitExpression nodes, in order. */
@@ -173,7 +176,7 @@ export function findAwaitGroups(fn: Node, connections: ReadonlySet<string> = con
     let sources = new Set<string>();
     const close = () => { if (run.length >= 2) groups.push({ awaits: run, statements: [], adjacent: false }); run = []; sources = new Set(); };
     for (const el of elements) {
-      if (el && el.type === 'AwaitExpression' && (el.argument.type === 'CallExpression' || el.argument.type === 'NewExpression') && !containsAwait(el.argument)) {
+      if (el && el.type === 'AwaitExpression' && (el.argument.type === 'CallExpression' || el.argument.type === 'NewExpression') && !containsAwait(el.argument) && !changesState(el.argument)) {
         const source = consumedSource(el.argument, connections);
         if (source !== undefined && sources.has(source)) close();
         run.push(el);
@@ -202,7 +205,7 @@ function scanList(list: Node[], groups: AwaitGroup[], connections: ReadonlySet<s
   for (let i = 0; i < list.length; i++) {
     const stmt = list[i];
     const c = candidate(stmt);
-    if (c && acquires(c, list.slice(i + 1))) { close(); continue; }
+    if (c && (acquires(c, list.slice(i + 1)) || changesState(c.await.argument))) { close(); continue; }
     if (c) {
       const reads = readNames(c.await.argument);
       const source = consumedSource(c.await.argument, connections);

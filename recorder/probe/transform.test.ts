@@ -113,6 +113,27 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(`async function f() {\n const trx = await knex.transaction();\n const a = await trx('users').select();\n const b = await trx('posts').select();\n}`), []);
     assert.deepEqual(g(`async function f() {\n const trx = await knex.transaction();\n const a = await trx('users').select();\n const b = await getB();\n}`), [[3, 4]], 'one query on it and other work');
   });
+  it('never gathers a call that changes state with the awaits around it (they may read that state)', () => {
+    const g = (body: string) => groupLines(transform(`async function f() {\n${body}\n}`));
+    assert.deepEqual(g(` const created = await api.post('/items', x);\n const list = await api.get('/items');`), []);
+    assert.deepEqual(g(` const before = await api.get('/items');\n const created = await api.post('/items', x);`), [], 'a read before the write');
+    assert.deepEqual(g(` const r = await fetch(url, { method: 'POST', body });\n const list = await fetch(url);`), []);
+    assert.deepEqual(g(` const r = await fetch(url, { method });\n const list = await fetch(url);`), [], 'a method not written out may be any');
+    assert.deepEqual(g(` const a = await fetch(u1, { method: 'GET' });\n const b = await fetch(u2).then((r) => r.json());`), [[2, 3]], 'two reads');
+    assert.deepEqual(g(` const res = await request(app).post('/items').send(body);\n const list = await request(app).get('/items');`), [], 'supertest');
+    assert.deepEqual(g(` const res = await app.inject({ method: 'DELETE', url: '/items/1' });\n const list = await app.inject({ url: '/items' });`), [], 'fastify inject');
+    assert.deepEqual(g(` const ins = await pool.query('INSERT INTO t VALUES (1)');\n const rows = await pool.query('SELECT * FROM t');`), []);
+    assert.deepEqual(g(` const a = await pool.query(\`SELECT * FROM a WHERE id = \${id}\`);\n const b = await pool.query('-- b\\n select * from b');`), [[2, 3]], 'two SELECTs');
+    assert.deepEqual(g(` const a = await db.execute('SELECT 1');\n const b = await db.execute('SELECT 2');`), [[2, 3]], 'the SQL decides, not execute');
+    assert.deepEqual(g(` const a = await pool.query('WITH x AS (SELECT 1) UPDATE t SET v = 1');\n const b = await pool.query('SELECT 1');`), []);
+    assert.deepEqual(g(` const u = await User.findOneAndUpdate(q, v);\n const n = await User.countDocuments();`), []);
+    assert.deepEqual(g(` const [u] = await User.findOrCreate({ where });\n const n = await Post.count();`), []);
+    assert.deepEqual(g(` const ok = await redis.set('k', v);\n const v2 = await redis.get('k');`), []);
+    assert.deepEqual(g(` const a = await cache.get('update:1');\n const b = await cache.get('set:2');`), [[2, 3]], 'keys that start with a SQL word');
+    assert.deepEqual(g(` const post = await getPost(id);\n const comments = await getComments(id);`), [[2, 3]], 'a noun that is a verb too reads');
+    assert.deepEqual(g(` const a = await getA();\n const saved = await repo.save(x);\n const b = await getB();`), []);
+    assert.equal(transform(`async function f() {\n return [await api.post('/a'), await api.get('/a')];\n}`).groups.length, 0);
+  });
   it('follows a value through `this`: this.config written, then this.connect() or this.config.url read', () => {
     const g = (body: string) => groupLines(transform(`class S {\n async init() {\n${body}\n }\n}`));
     assert.deepEqual(g(`  this.config = await load();\n  this.db = await this.connectTo(this.config.url);`), []);

@@ -1,0 +1,91 @@
+import { Node, calleeName } from './ast';
+
+/**
+ * Calls that change state other calls read: a record created, a row inserted, a file written, a
+ * message sent. The awaits around such a call are ordered by what it changes, not by the values
+ * they pass: `await api.post('/items', x)` then `await api.get('/items')` expects to see the new
+ * item, and gathered, the GET may run first. The data flow the grouping follows cannot see that
+ * (the state lives in a server, a database or a file), so an await of a call that changes state is
+ * never gathered with the awaits around it.
+ *
+ * Read from the call and the calls it is chained on (`request(app).post('/x').send(body)`):
+ *  - a SQL statement given as a literal decides for its call: `query('INSERT …')` changes state,
+ *    `execute('SELECT …')` does not;
+ *  - else an HTTP method in an options object (`fetch(url, { method: 'POST' })`, `app.inject({
+ *    method })`): any but GET, HEAD and OPTIONS changes state, as does one not written as a literal;
+ *  - else a write verb in the called name's words (camelCase, snake_case): anywhere for verbs that
+ *    are no nouns (`insertOne`, `findOneAndUpdate`, `getOrCreate`, `deleteMany`), first for those
+ *    that are (`post`, `setItem` and `sendEmail`, but not `getPost`).
+ * What names no such thing (`getUser`, `fetch(url)`, `query(sql)` with the SQL in a variable)
+ * counts as a read: the rule misses writes it cannot see, and never makes a read a write that
+ * would hide a finding wrongly (a missed finding is the cost).
+ */
+export function changesState(call: Node): boolean {
+  for (let n: Node = call; n.type === 'CallExpression'; ) {
+    const verdict = callChangesState(n);
+    if (verdict !== undefined) return verdict;
+    let callee = n.callee;
+    while (callee.type === 'MemberExpression') {
+      if (callee.object.type === 'CallExpression') break;
+      callee = callee.object;
+    }
+    if (callee.type !== 'MemberExpression') break;
+    n = callee.object;
+  }
+  return false;
+}
+
+/** Write verbs that are a write wherever they stand in a called name (`findOneAndUpdate`, `getOrCreate`). */
+const WRITE_WORDS = new Set([
+  'create', 'insert', 'update', 'upsert', 'delete', 'remove', 'destroy', 'replace', 'save', 'write', 'append',
+  'unlink', 'mkdir', 'rmdir', 'rename', 'truncate', 'increment', 'decrement', 'enqueue', 'publish', 'persist',
+  'mutate', 'upload',
+]);
+/** Verbs that are nouns too (`getPost`, `loadStore`, `getCommits`): a write only as the name's first word (`post`, `setItem`). */
+const WRITE_VERBS_FIRST = new Set([
+  'post', 'put', 'patch', 'set', 'send', 'emit', 'push', 'add', 'register', 'del', 'rm', 'store', 'commit', 'drop',
+  'clear', 'reset', 'copy', 'move', 'submit', 'modify', 'install', 'deploy', 'incr', 'decr', 'lpush', 'rpush',
+  'hset', 'hdel', 'sadd', 'srem', 'zadd', 'zrem', 'expire',
+]);
+/** SQL statements that change state, and that read: a literal's first keyword, after comments, then a blank (`'update:42'` is a key). */
+const SQL_WRITE = /^(insert|update|delete|merge|upsert|replace|create|alter|drop|truncate|grant|revoke|call|exec|execute|copy|lock|vacuum|set)\s/i;
+const SQL_READ = /^(select|show|explain|describe|values|table)\s/i;
+/** `WITH … AS (…) INSERT …`: a common table expression, then what the statement does. */
+const SQL_WITH = /^with\s/i;
+const SQL_WRITES_WITHIN = /\b(insert|update|delete|merge)\s/i;
+const READ_METHODS = /^(get|head|options)$/i;
+
+/** One call's verdict: true or false when it says, undefined when its name and arguments say nothing. */
+function callChangesState(call: Node): boolean | undefined {
+  const sql = sqlText(call.arguments[0]);
+  if (sql !== undefined) {
+    if (SQL_WRITE.test(sql)) return true;
+    if (SQL_READ.test(sql)) return false;
+    if (SQL_WITH.test(sql)) return SQL_WRITES_WITHIN.test(sql);
+  }
+  for (const arg of call.arguments) {
+    if (arg.type !== 'ObjectExpression') continue;
+    for (const p of arg.properties) {
+      if (p.type !== 'Property' || p.computed || (p.key.name ?? p.key.value) !== 'method') continue;
+      const v = p.value;
+      if (v.type === 'Literal' && typeof v.value === 'string') return !READ_METHODS.test(v.value);
+      return true;
+    }
+  }
+  const w = words(calleeName(call));
+  return WRITE_VERBS_FIRST.has(w[0]) || w.some((x) => WRITE_WORDS.has(x)) ? true : undefined;
+}
+
+/** The text a string or template literal starts with, comments and blanks stripped; undefined for other nodes. */
+function sqlText(arg: Node | undefined): string | undefined {
+  let text: string | undefined;
+  if (arg?.type === 'Literal' && typeof arg.value === 'string') text = arg.value;
+  else if (arg?.type === 'TemplateLiteral') text = arg.quasis[0]?.value.cooked ?? undefined;
+  if (text === undefined) return undefined;
+  return text.replace(/^(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
+}
+
+/** `findOneAndUpdate` → find, one, and, update; `find_or_create` → find, or, create; `$executeRaw` → execute, raw. */
+function words(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
