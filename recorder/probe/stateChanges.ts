@@ -15,7 +15,8 @@ import { Node, calleeName } from './ast';
  *    method })`): any but GET, HEAD and OPTIONS changes state, as does one not written as a literal;
  *  - else a write verb in the called name's words (camelCase, snake_case): anywhere for verbs that
  *    are no nouns (`insertOne`, `findOneAndUpdate`, `getOrCreate`, `deleteMany`), first for those
- *    that are (`post`, `setItem` and `sendEmail`, but not `getPost`).
+ *    that are (`post`, `setItem` and `sendEmail`, but not `getPost`), and for what prepares state
+ *    later calls use (`login`, `signIn`, `init`, `start`, `listen`, `migrate`).
  * What names no such thing (`getUser`, `fetch(url)`, `query(sql)` with the SQL in a variable)
  * counts as a read: the rule misses writes it cannot see, and never makes a read a write that
  * would hide a finding wrongly (a missed finding is the cost).
@@ -46,6 +47,12 @@ const WRITE_VERBS_FIRST = new Set([
   'post', 'put', 'patch', 'set', 'send', 'emit', 'push', 'add', 'register', 'del', 'rm', 'store', 'commit', 'drop',
   'clear', 'reset', 'copy', 'move', 'submit', 'modify', 'install', 'deploy', 'incr', 'decr', 'lpush', 'rpush',
   'hset', 'hdel', 'sadd', 'srem', 'zadd', 'zrem', 'expire',
+  // What prepares state the calls after it use: a session's cookie, a client's configuration, a
+  // server listening, a schema migrated (`const session = await client.login(c); const me = await
+  // client.getProfile()`).
+  'login', 'logout', 'signin', 'signup', 'signout', 'authenticate', 'authorize', 'init', 'initialize', 'setup',
+  'start', 'bootstrap', 'boot', 'launch', 'listen', 'configure', 'migrate', 'seed', 'subscribe', 'enable',
+  'disable', 'activate',
 ]);
 /** SQL statements that change state, and that read: a literal's first keyword, after comments, then a blank (`'update:42'` is a key). */
 const SQL_WRITE = /^(insert|update|delete|merge|upsert|replace|create|alter|drop|truncate|grant|revoke|call|exec|execute|copy|lock|vacuum|set)\s/i;
@@ -73,7 +80,8 @@ function callChangesState(call: Node): boolean | undefined {
     }
   }
   const w = words(calleeName(call));
-  return WRITE_VERBS_FIRST.has(w[0]) || w.some((x) => WRITE_WORDS.has(x)) ? true : undefined;
+  const first = w[0] === 'sign' || w[0] === 'log' ? w[0] + (w[1] ?? '') : w[0]; // signIn, logIn: one verb
+  return WRITE_VERBS_FIRST.has(first) || w.some((x) => WRITE_WORDS.has(x)) ? true : undefined;
 }
 
 /** The text a string or template literal starts with, comments and blanks stripped; undefined for other nodes. */

@@ -132,6 +132,9 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(` const a = await cache.get('update:1');\n const b = await cache.get('set:2');`), [[2, 3]], 'keys that start with a SQL word');
     assert.deepEqual(g(` const post = await getPost(id);\n const comments = await getComments(id);`), [[2, 3]], 'a noun that is a verb too reads');
     assert.deepEqual(g(` const a = await getA();\n const saved = await repo.save(x);\n const b = await getB();`), []);
+    assert.deepEqual(g(` const session = await client.login(creds);\n const me = await client.getProfile();`), [], 'a session the next call uses');
+    assert.deepEqual(g(` const user = await auth.signIn(creds);\n const feed = await api.getFeed();`), []);
+    assert.deepEqual(g(` const cfg = await app.init();\n const port = await app.listen(0);`), []);
     assert.equal(transform(`async function f() {\n return [await api.post('/a'), await api.get('/a')];\n}`).groups.length, 0);
   });
   it('follows a value through `this`: this.config written, then this.connect() or this.config.url read', () => {
