@@ -202,16 +202,20 @@ describe('sequential-awaits: two awaits that take the next answer or chunk from 
   });
 });
 
-describe('sequential-awaits: a write, then a read of what it wrote (an item created, then the list)', () => {
+describe('sequential-awaits: a write, then a read of what it wrote (an item created, then the list; a build, then its tests)', () => {
   const s = runOnce('state-changes.js');
   it('runs the program: each list has the item created before it', () => {
-    assert.match(s.run.stdout, /201 1\n201 2\n\/health \/version/);
+    assert.match(s.run.stdout, /201 1\n201 2\n\/health \/version\nbuilt one two/);
   });
   it('does not offer Promise.all for a POST and the GET after it', () => {
     assertNoFindingAt(reportOf(s.run), 'sequential-awaits', s.file, ['api-post', 'api-get', 'fetch-post', 'fetch-get'].map((m) => lineOf(s.file, m)));
   });
-  it('still flags the two independent reads after them', () => {
+  it('does not offer Promise.all for a build command and the one that reads what it wrote', () => {
+    assertNoFindingAt(reportOf(s.run), 'sequential-awaits', s.file, ['build', 'test'].map((m) => lineOf(s.file, m)));
+  });
+  it('still flags the two independent reads after them, and two commands that only read', () => {
     findingAt(reportOf(s.run), 'sequential-awaits', s.file, lineOf(s.file, 'independent'));
+    findingAt(reportOf(s.run), 'sequential-awaits', s.file, lineOf(s.file, 'independent-commands'));
   });
 });
 

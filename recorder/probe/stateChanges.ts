@@ -1,4 +1,5 @@
 import { Node, calleeName } from './ast';
+import { commandChangesState } from './commandEffects';
 
 /**
  * Calls that change state other calls read: a record created, a row inserted, a file written, a
@@ -9,6 +10,8 @@ import { Node, calleeName } from './ast';
  * never gathered with the awaits around it.
  *
  * Read from the call and the calls it is chained on (`request(app).post('/x').send(body)`):
+ *  - a call that runs another program changes state unless its command only reads
+ *    (`commandEffects.ts`: `exec('npm run build')` does, `exec('git rev-parse HEAD')` does not);
  *  - a SQL statement given as a literal decides for its call: `query('INSERT …')` changes state,
  *    `execute('SELECT …')` does not;
  *  - else an HTTP method in an options object (`fetch(url, { method: 'POST' })`, `app.inject({
@@ -64,6 +67,8 @@ const READ_METHODS = /^(get|head|options)$/i;
 
 /** One call's verdict: true or false when it says, undefined when its name and arguments say nothing. */
 function callChangesState(call: Node): boolean | undefined {
+  const command = commandChangesState(call);
+  if (command !== undefined) return command;
   const sql = sqlText(call.arguments[0]);
   if (sql !== undefined) {
     if (SQL_WRITE.test(sql)) return true;

@@ -135,6 +135,11 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(` const session = await client.login(creds);\n const me = await client.getProfile();`), [], 'a session the next call uses');
     assert.deepEqual(g(` const user = await auth.signIn(creds);\n const feed = await api.getFeed();`), []);
     assert.deepEqual(g(` const cfg = await app.init();\n const port = await app.listen(0);`), []);
+    assert.deepEqual(g(` const built = await exec('npm run build');\n const tested = await exec('npm test');`), [], 'a build, then the tests on it');
+    assert.deepEqual(g(` const a = await execAsync(cmd);\n const b = await execAsync('git status');`), [], 'a command not written out');
+    assert.deepEqual(g(` const a = await exec('git rev-parse HEAD');\n const b = await execFile('node', ['--version']);\n const c = await exec(\`cat \${f} | wc -l\`);`), [[2, 3, 4]], 'commands that read');
+    assert.deepEqual(g(` const a = await exec('git status');\n const b = await exec(\`cat \${f} > copy\`);`), [], 'a redirect writes');
+    assert.deepEqual(g(` const a = await execa('git', ['log', '-1']);\n const b = await execa('git', ['commit', '-m', msg]);`), []);
     assert.equal(transform(`async function f() {\n return [await api.post('/a'), await api.get('/a')];\n}`).groups.length, 0);
   });
   it('follows a value through `this`: this.config written, then this.connect() or this.config.url read', () => {
