@@ -19,6 +19,12 @@ export interface PoolTimeline {
   /** Time during which requests were queued, and those intervals. */
   saturatedMs: number;
   saturated: [number, number][];
+  /**
+   * Each crypto/zlib job's interval, flat [begin0, end0, begin1, …] (run ms, in trace order):
+   * CPU work on the pool's threads, which no CPU profile samples. A job's interval runs from its
+   * scheduling to its callback on the loop, its wait for a free pool thread included.
+   */
+  cpuJobs: number[];
 }
 
 const JOBS = /node\.threadpoolwork\.async/;
@@ -30,13 +36,15 @@ export function poolTimeline(pid: number, size: number, events: TraceEvent[], st
   const inFlight = new Float64Array(n);
   // Crypto/zlib jobs: exact intervals, integrated per bucket.
   const changes: [number, number][] = [];
-  const open = new Map<string, number>();
+  const cpuJobs: number[] = [];
+  const open = new Map<string, number[]>();
   for (const e of events) {
     if (!JOBS.test(e.cat) || (e.ph !== 'b' && e.ph !== 'e')) continue;
     const key = `${e.name}|${e.id ?? e.id2?.local ?? ''}`;
     const t = (e.ts - startHrUs) / 1000;
-    if (e.ph === 'b') { open.set(key, (open.get(key) ?? 0) + 1); changes.push([t, 1]); }
-    else if ((open.get(key) ?? 0) > 0) { open.set(key, open.get(key)! - 1); changes.push([t, -1]); }
+    const begins = open.get(key);
+    if (e.ph === 'b') { if (begins) begins.push(t); else open.set(key, [t]); changes.push([t, 1]); }
+    else if (begins?.length) { cpuJobs.push(begins.pop()!, t); changes.push([t, -1]); }
   }
   changes.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cur = 0;
@@ -67,7 +75,7 @@ export function poolTimeline(pid: number, size: number, events: TraceEvent[], st
       }
     }
   }
-  const p: PoolTimeline = { pid, size, inFlight, maxInFlight: 0, maxQueued: 0, queuedMs: 0, saturatedMs: 0, saturated: [] };
+  const p: PoolTimeline = { pid, size, inFlight, maxInFlight: 0, maxQueued: 0, queuedMs: 0, saturatedMs: 0, saturated: [], cpuJobs };
   for (let k = 0; k < n; k++) {
     const q = Math.max(0, inFlight[k] - size);
     p.maxInFlight = Math.max(p.maxInFlight, Math.round(inFlight[k]));

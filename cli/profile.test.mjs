@@ -276,6 +276,27 @@ describe('threadpool-saturation: 64 pbkdf2 on the default pool of 4', () => {
   });
 });
 
+describe('crypto on the pool through a promisified pbkdf2: the CPU no profile samples', () => {
+  const s = runOnce('pool-crypto-loop.js', [], { env: { UV_THREADPOOL_SIZE: undefined } });
+  it('bounds the loop\'s saving by the pool\'s CPU on this machine\'s cores', () => {
+    assert.match(s.run.stdout, /hashed 8 in turn and 8 at once, the same: true/);
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'await-in-loop', s.file, lineOf(s.file, 'loop'));
+    assert.equal(f.savingsBound, 'cpu', f.message);
+    assert.match(f.detail, /on libuv's thread pool \(crypto, zlib; 4 threads\)/);
+    // Each hash is CPU on a pool thread: together, 8 of them take at least 8 / min(4 threads, cores) hashes' time.
+    const parallel = Math.min(4, report.program.cores);
+    assert.ok(f.estimatedSavingsMs <= f.totalMs * (1 - 0.9 / parallel), `saves ${f.estimatedSavingsMs} of ${f.totalMs} ms on ${report.program.cores} cores`);
+  });
+  it('locates the saturation at the promisified call, and says whether a larger pool would help', () => {
+    const report = reportOf(s.run);
+    const f = findingAt(report, 'threadpool-saturation', s.file, lineOf(s.file, 'all'));
+    assert.match(f.message, /most issued by hash\(\)/);
+    if (report.program.cores <= 4) assert.match(f.detail, /crypto\/zlib work, which needs a core, and its 4 threads already match or outnumber this machine's \d cores/);
+    else assert.match(f.detail, /Raise UV_THREADPOOL_SIZE/);
+  });
+});
+
 describe('threadpool with UV_THREADPOOL_SIZE=64: no saturation', () => {
   const s = runOnce('threadpool.js', [], { env: { UV_THREADPOOL_SIZE: '64' } });
   it('reads the pool size from UV_THREADPOOL_SIZE and does not flag it', () => {

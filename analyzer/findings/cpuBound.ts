@@ -10,12 +10,15 @@ import { formatMs } from '../format';
  * work overlaps freely (network, timers, disk). Work that needs a CPU does not: run together,
  * the waits take at least their own thread's CPU (one thread runs one thing at a time) and at
  * least all the CPU they held, this thread's and other threads' and processes', spread over the
- * machine's cores. So the saving is at most
- *   waited − max(own CPU, (own CPU + others' CPU) / cores).
+ * machine's cores. Work on libuv's pool (crypto, zlib: `pbkdf2` in a loop) is CPU no profile
+ * samples; it runs on at most the pool's size of threads at once. So the saving is at most
+ *   waited − max(own CPU, pool CPU / pool size, (own CPU + others' CPU + pool CPU) / cores).
  * CPU is read from the profiles during the await spans of `siteIds` (the detail spans the probe
  * kept; their union, so that concurrent calls share the CPU of the time they overlap; scaled to
- * all of `waitedMs`). Others' CPU in those windows may include work unrelated to
- * the awaits: the bound then errs low, never high. Without spans or profiles, nothing is bounded.
+ * all of `waitedMs`), and the pool's from its crypto/zlib jobs' traced intervals in those
+ * windows (threadpool.ts: a job counts from its scheduling, so a queued job's wait counts as
+ * CPU). Others' CPU in those windows may include work unrelated to the awaits: the bound then
+ * errs low, never high. Without spans, profiles or traced jobs, nothing is bounded.
  */
 export interface BoundedSaving {
   /** The saving to report: min(saveMs, the CPU bound). */
@@ -25,6 +28,9 @@ export interface BoundedSaving {
   /** CPU (ms, scaled to all of waitedMs) of the awaiting thread and of all others during the waits. */
   ownCpuMs: number;
   otherCpuMs: number;
+  /** The awaiting process's crypto/zlib pool jobs during the waits (ms, scaled alike), and its pool's size. */
+  poolCpuMs: number;
+  poolSize: number;
 }
 
 export function cpuBoundedSaving(ctx: AnalysisContext, thread: ThreadLane, siteIds: ReadonlySet<number>, waitedMs: number, saveMs: number): BoundedSaving {
@@ -36,7 +42,9 @@ export function cpuBoundedSaving(ctx: AnalysisContext, thread: ThreadLane, siteI
     const a = spans[o + SPAN.t0], b = spans[o + SPAN.t2];
     if (b > a) { windows.push(a, b); spanMs += b - a; }
   });
-  const none: BoundedSaving = { saveMs, bounded: false, ownCpuMs: 0, otherCpuMs: 0 };
+  const pool = ctx.pools.get(thread.lane.pid);
+  const poolSize = Math.max(1, pool?.size ?? 1);
+  const none: BoundedSaving = { saveMs, bounded: false, ownCpuMs: 0, otherCpuMs: 0, poolCpuMs: 0, poolSize };
   if (spanMs === 0) return none;
   const union = unionSegments(windows);
   let own = 0, other = 0;
@@ -47,9 +55,30 @@ export function cpuBoundedSaving(ctx: AnalysisContext, thread: ThreadLane, siteI
   }
   const scale = waitedMs / spanMs;
   const ownCpuMs = own * scale, otherCpuMs = other * scale;
-  const together = Math.max(ownCpuMs, (ownCpuMs + otherCpuMs) / Math.max(1, ctx.cores));
+  const poolCpuMs = (pool ? overlapInSegments(pool.cpuJobs, union) : 0) * scale;
+  const together = Math.max(ownCpuMs, poolCpuMs / poolSize, (ownCpuMs + otherCpuMs + poolCpuMs) / Math.max(1, ctx.cores));
   const bound = Math.max(0, waitedMs - together);
-  return bound < saveMs ? { saveMs: bound, bounded: true, ownCpuMs, otherCpuMs } : { ...none, ownCpuMs, otherCpuMs };
+  const cpu = { ownCpuMs, otherCpuMs, poolCpuMs, poolSize };
+  return bound < saveMs ? { saveMs: bound, bounded: true, ...cpu } : { ...none, ...cpu };
+}
+
+/**
+ * Σ over the intervals [a0, b0, a1, b1, …] (in any order, overlapping one another: each a job of
+ * its own) of their time inside the sorted, disjoint segments `bounds`.
+ */
+export function overlapInSegments(intervals: readonly number[], bounds: readonly number[]): number {
+  let total = 0;
+  for (let j = 0; j < intervals.length; j += 2) {
+    const a = intervals[j], b = intervals[j + 1];
+    // The first segment that ends after a, then on while segments start before b.
+    let lo = 0, hi = bounds.length / 2;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (bounds[2 * mid + 1] <= a) lo = mid + 1; else hi = mid; }
+    for (let w = lo; w < bounds.length / 2 && bounds[2 * w] < b; w++) {
+      const overlap = Math.min(b, bounds[2 * w + 1]) - Math.max(a, bounds[2 * w]);
+      if (overlap > 0) total += overlap;
+    }
+  }
+  return total;
 }
 
 /**
@@ -90,7 +119,8 @@ export function cpuInSegments(s: SampleTimeline, bounds: readonly number[]): num
 /** The sentence a finding's detail adds when the CPU bound lowered its saving ('' when it did not). */
 export function cpuBoundNote(ctx: AnalysisContext, b: BoundedSaving, unboundedMs: number): string {
   if (!b.bounded) return '';
-  return ` The waits held CPU work: ${formatMs(b.ownCpuMs)} on this thread and ${formatMs(b.otherCpuMs)} on other threads and processes, `
+  const pool = b.poolCpuMs > 0 ? `, ${formatMs(b.poolCpuMs)} on libuv's thread pool (crypto, zlib; ${b.poolSize} thread${b.poolSize === 1 ? '' : 's'})` : '';
+  return ` The waits held CPU work: ${formatMs(b.ownCpuMs)} on this thread and ${formatMs(b.otherCpuMs)} on other threads and processes${pool}, `
     + `on ${ctx.cores} core${ctx.cores === 1 ? '' : 's'}. Run together they still need that CPU, so the saving is at most ${formatMs(b.saveMs)} `
     + `(the waits alone would suggest ${formatMs(unboundedMs)}).`;
 }

@@ -36,10 +36,10 @@ describe('the note of saturated pools no finding explains', () => {
   const pool = (pid: number, maxQueued: number, saturatedMs: number) => ({ pid, maxQueued, saturatedMs });
   it('names one process as before, and many in one line (a test runner\'s every worker loads its modules so)', () => {
     assert.deepEqual(unattributedSaturation([], false), []);
-    assert.deepEqual(unattributedSaturation([pool(7, 17, 540.4)], false), ['pid 7: the thread pool was saturated (up to 17 queued for 540 ms) by work not issued from your files (module loading, a library)']);
+    assert.deepEqual(unattributedSaturation([pool(7, 17, 540.4)], false), ['pid 7: the thread pool was saturated (up to 17 queued for 540 ms) by work not traced to a call in your files (module loading, a library)']);
     const many = unattributedSaturation(Array.from({ length: 10 }, (_, i) => pool(100 + i, 30 + i, 100 + i)), false);
     assert.equal(many.length, 1);
-    assert.equal(many[0], 'the thread pool was saturated by work not issued from your files (module loading, a library) in 10 processes: '
+    assert.equal(many[0], 'the thread pool was saturated by work not traced to a call in your files (module loading, a library) in 10 processes: '
       + Array.from({ length: 8 }, (_, i) => `pid ${100 + i} (up to ${30 + i} queued for ${100 + i} ms)`).join(', ') + ' and 2 more');
     assert.match(unattributedSaturation([pool(1, 5, 10), pool(2, 6, 20)], true)[0], /^the thread pool was saturated by work whose calling lines an attached run cannot see .* in 2 processes: pid 1 .*, pid 2 /);
   });

@@ -4,6 +4,8 @@ import { round } from '../stats';
 import { formatMs } from '../format';
 import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
+import { overlapInSegments } from './cpuBound';
+import type { PoolTimeline } from '../threadpool';
 
 const MIN_QUEUED_MS = 50;
 const MIN_SATURATED_MS = 20;
@@ -53,13 +55,26 @@ export function threadpoolSaturation(ctx: AnalysisContext): FindingDraft[] {
       occurrences: top?.n ?? pool.saturated.length,
       totalMs: round(pool.queuedMs),
       detail: `fs, crypto (pbkdf2, scrypt, …), zlib and dns.lookup share libuv's thread pool: UV_THREADPOOL_SIZE=${pool.size}. `
-        + `Requests waited ${formatMs(pool.queuedMs)} in total for a free thread. Raise UV_THREADPOOL_SIZE in the environment `
-        + `(up to 1024; more threads help CPU-heavy crypto/zlib only up to the core count), or limit how many you start at once. `
-        + `For file I/O the disk may be the real limit.`,
+        + `Requests waited ${formatMs(pool.queuedMs)} in total for a free thread. `
+        + (mostlyCpuWork(pool) && pool.size >= ctx.cores
+          ? `Most of what kept the pool full was crypto/zlib work, which needs a core, and its ${pool.size} threads already match or outnumber `
+            + `this machine's ${ctx.cores} cores: a larger pool would not finish it sooner. Start fewer at once, so that file I/O and dns.lookup `
+            + `do not queue behind it.`
+          : `Raise UV_THREADPOOL_SIZE in the environment `
+            + `(up to 1024; more threads help CPU-heavy crypto/zlib only up to the core count), or limit how many you start at once. `
+            + `For file I/O the disk may be the real limit.`),
       intervals: pool.saturated.slice(0, 50).map(([a, b]) => ({ laneId: main.lane.id, startMs: round(a, 3), endMs: round(b, 3) })),
     });
   }
   return out;
+}
+
+/**
+ * Whether crypto/zlib jobs (traced: threadpool.ts) filled at least half of the pool's threads
+ * while it was saturated: CPU work, which a larger pool speeds up only while cores are free.
+ */
+export function mostlyCpuWork(pool: Pick<PoolTimeline, 'cpuJobs' | 'saturated' | 'saturatedMs' | 'size'>): boolean {
+  return pool.saturatedMs > 0 && overlapInSegments(pool.cpuJobs, pool.saturated.flat()) >= 0.5 * pool.saturatedMs * pool.size;
 }
 
 /**
@@ -85,7 +100,7 @@ const SATURATED_NAMED = 8;
 export function unattributedSaturation(saturated: { pid: number; maxQueued: number; saturatedMs: number }[], attached: boolean): string[] {
   if (saturated.length === 0) return [];
   // Attached, no call site is instrumented: whose work it was is unknown, not "not yours".
-  const whose = attached ? 'whose calling lines an attached run cannot see (code loaded before the attach is not instrumented)' : 'not issued from your files (module loading, a library)';
+  const whose = attached ? 'whose calling lines an attached run cannot see (code loaded before the attach is not instrumented)' : 'not traced to a call in your files (module loading, a library)';
   const figures = (p: { maxQueued: number; saturatedMs: number }) => `up to ${p.maxQueued} queued for ${Math.round(p.saturatedMs)} ms`;
   if (saturated.length === 1) return [`pid ${saturated[0].pid}: the thread pool was saturated (${figures(saturated[0])}) by work ${whose}`];
   const named = saturated.slice(0, SATURATED_NAMED).map((p) => `pid ${p.pid} (${figures(p)})`).join(', ');

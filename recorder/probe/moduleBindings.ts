@@ -1,10 +1,12 @@
 import { builtinModules } from 'node:module';
-import { Node, children, patternNames } from './ast';
+import { Node, children, patternNames, calleeName, rootIdentifier } from './ast';
 
 /**
  * Which local names stand for Node's I/O modules or their functions, from `require()` calls
  * and imports anywhere in the file: `const fs = require('fs')`, `import { readFile } from
- * 'node:fs/promises'`, `const { promises: fsp } = require('fs')`. Shadowing is ignored.
+ * 'node:fs/promises'`, `const { promises: fsp } = require('fs')`, and a promisified one of those
+ * functions: `const hash = promisify(pbkdf2)` (or of `crypto.pbkdf2`) stands for pbkdf2. Shadowing
+ * is ignored.
  */
 export interface ModuleBindings {
   /** Local name → module ('fs', 'crypto', …) for whole-module bindings. */
@@ -79,5 +81,16 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
     for (const c of children(n)) visit(c);
   };
   visit(ast);
+  // Once every binding is known: `const hash = util.promisify(crypto.pbkdf2)` calls pbkdf2.
+  const promisified = (n: Node) => {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init?.type === 'CallExpression' && calleeName(n.init) === 'promisify') {
+      const f = n.init.arguments[0];
+      const name = f?.type === 'Identifier' ? functions.get(f.name)
+        : f?.type === 'MemberExpression' && !f.computed && (modules.has(rootIdentifier(f.object) ?? '') || requiredModule(f.object)) ? f.property.name : undefined;
+      if (name) functions.set(n.id.name, name);
+    }
+    for (const c of children(n)) promisified(c);
+  };
+  promisified(ast);
   return { modules, functions, libraries };
 }

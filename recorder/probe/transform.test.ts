@@ -247,6 +247,10 @@ describe('instrument: sync I/O and pool calls', () => {
     const out = transform(`const fs = require('fs');\nconst { pbkdf2 } = require('node:crypto');\nfs.readFileSync('a');\nfs.readFile('a', cb);\npbkdf2('p', 's', 1, 32, 'sha256', cb);\nstream.readFile();\nrequire('child_process').execSync('ls');`);
     assert.deepEqual(out.sites.map((s) => `${s.kind}@${s.line}`), ['sync@3', 'pool@4', 'pool@5', 'sync@7']);
   });
+  it('counts the calls of a promisified pool function as its own (const hash = promisify(pbkdf2))', () => {
+    const out = transform(`const util = require('util');\nconst crypto = require('crypto');\nconst { readFile } = require('fs');\nconst hash = util.promisify(crypto.pbkdf2);\nconst read = promisify(readFile);\nconst mine = promisify(myFn);\nhash('p', 's', 1, 32, 'sha256');\nread('a');\nmine();`);
+    assert.deepEqual(out.sites.map((s) => `${s.kind}@${s.line}`), ['pool@7', 'pool@8']);
+  });
   it('skips optional calls (wrapping would break the chain)', () => {
     const out = transform(`fs?.readFileSync('a').toString();`);
     assert.equal(out.sites.length, 0);
