@@ -17,9 +17,8 @@ import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
 import { basename } from './paths';
 import { codeClassifier } from './codeClassifier';
-import { isNodeExecutable } from './nodeExecutable';
 import { uncoveredCpuWarnings, handOverCpuMs, knownCpu } from './profileCoverage';
-import { externalLanes, externalBuckets, addExternalSlices, ExternalLane } from './externalLanes';
+import { externalLanes, externalBuckets, addExternalSlices, ExternalLane, unrecordedNodeNote } from './externalLanes';
 import { formatMs } from './format';
 
 /** How to read a recording: settings of the analysis, not of the recording (the same recording may be analyzed twice). */
@@ -133,9 +132,8 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   }
   report.warnings.push(...handOverNotes(models));
   for (const e of externals) {
-    if (isNodeExecutable(e.lane.script) && !e.lane.launcher) report.warnings.push(`pid ${e.lane.pid} (${e.command}) is a node process that ran unrecorded: `
-      + 'its environment had no NODE_OPTIONS of the recording (something between it and the program cleared or replaced it: `env -i`, a tool that starts processes with an environment of its own), '
-      + 'so only its CPU time and memory were seen (from /proc): no CPU profile, lag, awaits or findings');
+    const note = unrecordedNodeNote(e);
+    if (note) report.warnings.push(note);
   }
   for (const m of models) {
     if (m.execve) report.warnings.push(`pid ${m.pid} (${commandOf(m)}) replaced itself with \`${m.execve.command}\` (process.execve) at ${formatMs(m.execve.at)}: `

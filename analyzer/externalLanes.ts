@@ -4,6 +4,8 @@ import type { ProcessGraph, ProcessInfo } from './processGraph';
 import { BUCKET_MS } from './timeBuckets';
 import { round } from './stats';
 import { basename } from './paths';
+import { formatMs } from './format';
+import { isNodeExecutable } from './nodeExecutable';
 
 /** A process sampled from /proc that has no probe lane (a shell, esbuild, a native compiler, an unattached node). */
 export interface ExternalLane {
@@ -37,6 +39,27 @@ export function externalLanes(graph: ProcessGraph, hasNodeLane: (pid: number) =>
     });
   }
   return out;
+}
+
+/** A node process younger than this at the recording's end may not have announced itself yet (a probe does within ~0.1 s). */
+const STARTING_MS = 1000;
+
+/**
+ * The note for a node process (not a launcher) that has no lane of its own: why it ran
+ * unrecorded. One that started just before the recording ended, still running (a detached child
+ * the program left starting up as it exited), may not have announced itself yet; any other had no
+ * probe: its environment lost the recording's NODE_OPTIONS. Undefined for other processes.
+ */
+export function unrecordedNodeNote(e: ExternalLane): string | undefined {
+  if (!isNodeExecutable(e.lane.script) || e.lane.launcher) return undefined;
+  const cleared = 'its environment had no NODE_OPTIONS of the recording (something between it and the program cleared or replaced it: `env -i`, a tool that starts processes with an environment of its own)';
+  const lived = e.lane.endMs - e.lane.startMs;
+  const why = e.tree.endUs === undefined && lived < STARTING_MS
+    ? `it had started ${formatMs(lived)} before the recording ended, was still running, and had not announced itself to the recorder: `
+      + `a process the program left starting up as it exited (detached or orphaned), or ${cleared}`
+    : cleared;
+  return `pid ${e.lane.pid} (${e.command}) is a node process that ran unrecorded: ${why}, `
+    + 'so only its CPU time and memory were seen (from /proc): no CPU profile, lag, awaits or findings';
 }
 
 /** "sha256sum big.bin", `sh -c "node app.js"`: the executable's name and its arguments, bounded. */
