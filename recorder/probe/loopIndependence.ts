@@ -12,8 +12,8 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
  * interleave or land out of order. Nor does an await take the next thing from one source
  * (`answers.push(await rl.question(q))`, `await reader.read()`), run on one connection
  * (`await client.query(…)` with `client = await pool.connect()`: it runs them in turn), or call
- * the iteration's own function (`await step(ctx)` over `steps`: a pipeline). `for await` is never
- * a candidate.
+ * the iteration's own function (`await step(ctx)` over `steps`, `await m.up(db)` over
+ * `migrations`: a pipeline). `for await` is never a candidate.
  */
 export interface LoopVerdict { independent: boolean; reason: string }
 
@@ -44,7 +44,7 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
   if (awaits.some((a) => discarded(a) && isPacing(a.argument))) return { independent: false, reason: 'an await paces the loop on purpose' };
   const varying = new Set([...fresh, ...carried, ...headNames(loop)]);
   for (const a of awaits) {
-    if (callsEachInTurn(a.argument, varying)) return { independent: false, reason: 'each iteration runs a different function in turn (steps, hooks, middleware)' };
+    if (callsEachInTurn(a.argument, varying)) return { independent: false, reason: 'each iteration runs a different step in turn (steps, hooks, migrations, plugins)' };
     const source = a.argument.type === 'CallExpression' ? consumedSource(a.argument, connections) : undefined;
     if (source !== undefined && !varying.has(source.split('.')[0])) {
       return { independent: false, reason: connections.has(source) ? `each iteration runs on the one connection ${source}` : `each iteration takes the next thing from ${source}` };
@@ -92,15 +92,28 @@ function headNames(loop: Node): Set<string> {
   return out;
 }
 
+/** Methods by which one of a list of steps acts on what it is given: a migration's `up(db)`, a plugin's `register(app)`. */
+const STEP_METHODS = /^(up|down|migrate|apply|register|install|setup|init|initialize|run|execute|exec|handle|process|use|mount|load|boot|seed|invoke|call)$/;
+
 /**
  * The awaited call's function is the iteration's own (`for (const step of steps) await step(ctx)`,
- * `await hooks[i]()`): a pipeline of different functions, whose order is usually the point.
+ * `await hooks[i]()`), or the iteration's item is a step run on something every iteration shares
+ * (`for (const m of migrations) await m.up(db)`, `await plugin.register(app)`): a pipeline,
+ * whose order is usually the point. `await item.save()` and `await file.upload(bucket)` are not.
  */
 function callsEachInTurn(n: Node, varying: Set<string>): boolean {
   if (n.type !== 'CallExpression') return false;
   const callee = n.callee;
   if (callee.type === 'Identifier') return varying.has(callee.name);
-  return callee.type === 'MemberExpression' && callee.computed && intersects(readNames(callee.property), varying);
+  if (callee.type !== 'MemberExpression') return false;
+  if (callee.computed) return intersects(readNames(callee.property), varying);
+  const item = rootIdentifier(callee.object);
+  if (item === undefined || !varying.has(item) || !STEP_METHODS.test(callee.property.name)) return false;
+  return n.arguments.some((a: Node) => {
+    if (a.type === 'SpreadElement' || a.type === 'Literal') return false;
+    const names = readNames(a);
+    return names.size > 0 && !intersects(names, varying);
+  });
 }
 
 /** Writes to a handle, a stream or a socket: in turn, they land in order. */

@@ -209,7 +209,12 @@ describe('instrument: loops', () => {
   it('a pipeline (each iteration calls its own function) is not a candidate', () => {
     assert.deepEqual(verdict('for (const step of steps) await step(ctx);'), [false]);
     assert.deepEqual(verdict('for (let i = 0; i < hooks.length; i++) { await hooks[i](ctx); }'), [false]);
-    assert.deepEqual(verdict('for (const m of migrations) await m.up(db);'), [true], 'one method over many objects is a map, as item.save() is');
+    assert.deepEqual(verdict('for (const m of migrations) await m.up(db);'), [false], 'a migration run on the shared database');
+    assert.deepEqual(verdict('for (const plugin of plugins) await plugin.register(app, opts);'), [false]);
+    assert.deepEqual(verdict('for (const item of items) await item.save();'), [true], 'one method over many objects, on nothing shared, is a map');
+    assert.deepEqual(verdict('for (const f of files) await f.upload(bucket);'), [true], 'not a step');
+    assert.deepEqual(verdict('for (const t of tasks) await t.run(t.input);'), [true], 'given only its own');
+    assert.deepEqual(verdict("for (const t of tasks) await t.run('fast');"), [true], 'given a constant');
   });
   it('per-item writes, and reads and calls on a shared client, stay candidates', () => {
     assert.deepEqual(verdict('for (const item of items) await item.write();'), [true]);
