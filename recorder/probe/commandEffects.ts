@@ -33,7 +33,8 @@ function readsOnly(words: string[]): boolean {
   if (words.length === 0) return true;
   const program = words[0].replace(/^.*\//, '');
   if (READERS.has(program)) return true;
-  if (words.slice(1).some((w) => w === '--version' || w === '-v' || w === '--help' || w === '-h' || w === '-V')) return true;
+  // Not `-v`: verbose to most (`rm -v`, `cp -v`).
+  if (words.slice(1).some((w) => w === '--version' || w === '--help')) return true;
   return program === 'git' && GIT_READS.has(words[1] ?? '');
 }
 

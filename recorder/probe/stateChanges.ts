@@ -10,10 +10,10 @@ import { commandChangesState } from './commandEffects';
  * never gathered with the awaits around it.
  *
  * Read from the call and the calls it is chained on (`request(app).post('/x').send(body)`):
+ *  - a SQL statement given as a literal decides for its call: `query('INSERT …')` changes state,
+ *    `execute('SELECT …')` and `db.exec('SELECT …')` do not;
  *  - a call that runs another program changes state unless its command only reads
  *    (`commandEffects.ts`: `exec('npm run build')` does, `exec('git rev-parse HEAD')` does not);
- *  - a SQL statement given as a literal decides for its call: `query('INSERT …')` changes state,
- *    `execute('SELECT …')` does not;
  *  - else an HTTP method in an options object (`fetch(url, { method: 'POST' })`, `app.inject({
  *    method })`): any but GET, HEAD and OPTIONS changes state, as does one not written as a literal;
  *  - else a write verb in the called name's words (camelCase, snake_case): anywhere for verbs that
@@ -21,8 +21,8 @@ import { commandChangesState } from './commandEffects';
  *    that are (`post`, `setItem` and `sendEmail`, but not `getPost`), and for what prepares state
  *    later calls use (`login`, `signIn`, `init`, `start`, `listen`, `migrate`).
  * What names no such thing (`getUser`, `fetch(url)`, `query(sql)` with the SQL in a variable)
- * counts as a read: the rule misses writes it cannot see, and never makes a read a write that
- * would hide a finding wrongly (a missed finding is the cost).
+ * counts as a read, and may be gathered as before. A read named like a write (`getOrCreate` that
+ * finds one) loses its finding: a finding missed, never a wrong one.
  */
 export function changesState(call: Node): boolean {
   for (let n: Node = call; n.type === 'CallExpression'; ) {
@@ -60,6 +60,8 @@ const WRITE_VERBS_FIRST = new Set([
 /** SQL statements that change state, and that read: a literal's first keyword, after comments, then a blank (`'update:42'` is a key). */
 const SQL_WRITE = /^(insert|update|delete|merge|upsert|replace|create|alter|drop|truncate|grant|revoke|call|exec|execute|copy|lock|vacuum|set)\s/i;
 const SQL_READ = /^(select|show|explain|describe|values|table)\s/i;
+/** A transaction's own statements, often alone in their literal (`query('BEGIN')`). */
+const SQL_TRANSACTION = /^(begin|commit|rollback|savepoint|release|start\s+transaction)(\s|;|$)/i;
 /** `WITH … AS (…) INSERT …`: a common table expression, then what the statement does. */
 const SQL_WITH = /^with\s/i;
 const SQL_WRITES_WITHIN = /\b(insert|update|delete|merge)\s/i;
@@ -67,14 +69,15 @@ const READ_METHODS = /^(get|head|options)$/i;
 
 /** One call's verdict: true or false when it says, undefined when its name and arguments say nothing. */
 function callChangesState(call: Node): boolean | undefined {
-  const command = commandChangesState(call);
-  if (command !== undefined) return command;
+  // SQL first: a database's `exec('SELECT …')` is named as child_process's runner is.
   const sql = sqlText(call.arguments[0]);
   if (sql !== undefined) {
-    if (SQL_WRITE.test(sql)) return true;
+    if (SQL_WRITE.test(sql) || SQL_TRANSACTION.test(sql)) return true;
     if (SQL_READ.test(sql)) return false;
     if (SQL_WITH.test(sql)) return SQL_WRITES_WITHIN.test(sql);
   }
+  const command = commandChangesState(call);
+  if (command !== undefined) return command;
   for (const arg of call.arguments) {
     if (arg.type !== 'ObjectExpression') continue;
     for (const p of arg.properties) {

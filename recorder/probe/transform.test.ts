@@ -126,6 +126,7 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(` const a = await pool.query(\`SELECT * FROM a WHERE id = \${id}\`);\n const b = await pool.query('-- b\\n select * from b');`), [[2, 3]], 'two SELECTs');
     assert.deepEqual(g(` const a = await db.execute('SELECT 1');\n const b = await db.execute('SELECT 2');`), [[2, 3]], 'the SQL decides, not execute');
     assert.deepEqual(g(` const a = await pool.query('WITH x AS (SELECT 1) UPDATE t SET v = 1');\n const b = await pool.query('SELECT 1');`), []);
+    assert.deepEqual(g(` const b = await client2.query('BEGIN');\n const rows = await other.query('SELECT 1');`), [], 'a transaction begun');
     assert.deepEqual(g(` const u = await User.findOneAndUpdate(q, v);\n const n = await User.countDocuments();`), []);
     assert.deepEqual(g(` const [u] = await User.findOrCreate({ where });\n const n = await Post.count();`), []);
     assert.deepEqual(g(` const ok = await redis.set('k', v);\n const v2 = await redis.get('k');`), []);
@@ -139,6 +140,8 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(` const a = await execAsync(cmd);\n const b = await execAsync('git status');`), [], 'a command not written out');
     assert.deepEqual(g(` const a = await exec('git rev-parse HEAD');\n const b = await execFile('node', ['--version']);\n const c = await exec(\`cat \${f} | wc -l\`);`), [[2, 3, 4]], 'commands that read');
     assert.deepEqual(g(` const a = await exec('git status');\n const b = await exec(\`cat \${f} > copy\`);`), [], 'a redirect writes');
+    assert.deepEqual(g(` const a = await db.exec('SELECT 1');\n const b = await db.exec('SELECT 2');`), [[2, 3]], 'SQL, not a command');
+    assert.deepEqual(g(` const a = await exec('rm -v old.log');\n const b = await exec('ls');`), [], 'rm -v is verbose, not a version');
     assert.deepEqual(g(` const a = await execa('git', ['log', '-1']);\n const b = await execa('git', ['commit', '-m', msg]);`), []);
     assert.equal(transform(`async function f() {\n return [await api.post('/a'), await api.get('/a')];\n}`).groups.length, 0);
   });
