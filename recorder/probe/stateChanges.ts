@@ -1,4 +1,4 @@
-import { Node, calleeName } from './ast';
+import { Node, calleeName, children } from './ast';
 import { commandChangesState } from './commandEffects';
 
 /**
@@ -15,7 +15,8 @@ import { commandChangesState } from './commandEffects';
  *  - a call that runs another program changes state unless its command only reads
  *    (`commandEffects.ts`: `exec('npm run build')` does, `exec('git rev-parse HEAD')` does not);
  *  - else an HTTP method in an options object (`fetch(url, { method: 'POST' })`, `app.inject({
- *    method })`): any but GET, HEAD and OPTIONS changes state, as does one not written as a literal;
+ *    method })`): any but GET, HEAD and OPTIONS changes state, as does one not written as a
+ *    literal, except a GraphQL query's POST (`isGraphqlQuery`);
  *  - else a write verb in the called name's words (camelCase, snake_case): anywhere for verbs that
  *    are no nouns (`insertOne`, `findOneAndUpdate`, `getOrCreate`, `deleteMany`), first for those
  *    that are (`post`, `setItem` and `sendEmail`, but not `getPost`), and for what prepares state
@@ -83,13 +84,29 @@ function callChangesState(call: Node): boolean | undefined {
     for (const p of arg.properties) {
       if (p.type !== 'Property' || p.computed || (p.key.name ?? p.key.value) !== 'method') continue;
       const v = p.value;
-      if (v.type === 'Literal' && typeof v.value === 'string') return !READ_METHODS.test(v.value);
-      return true;
+      if (v.type === 'Literal' && typeof v.value === 'string' && READ_METHODS.test(v.value)) return false;
+      return !isGraphqlQuery(call);
     }
   }
   const w = words(calleeName(call));
   const first = w[0] === 'sign' || w[0] === 'log' ? w[0] + (w[1] ?? '') : w[0]; // signIn, logIn: one verb
   return WRITE_VERBS_FIRST.has(first) || w.some((x) => WRITE_WORDS.has(x)) ? true : undefined;
+}
+
+/**
+ * A GraphQL query sent by POST (its reads go by POST too): the URL says graphql and no text in
+ * the call says `mutation`. `fetch('https://api.github.com/graphql', { method: 'POST', body })`.
+ */
+function isGraphqlQuery(call: Node): boolean {
+  let graphql = false, mutation = false;
+  const visit = (n: Node) => {
+    const text = n.type === 'Literal' && typeof n.value === 'string' ? n.value
+      : n.type === 'TemplateElement' ? String(n.value.cooked ?? '') : undefined;
+    if (text !== undefined) { if (/graphql/i.test(text)) graphql = true; if (/\bmutation\b/.test(text)) mutation = true; }
+    for (const c of children(n)) visit(c);
+  };
+  for (const a of call.arguments) visit(a);
+  return graphql && !mutation;
 }
 
 /** The text a string or template literal starts with, comments and blanks stripped; undefined for other nodes. */

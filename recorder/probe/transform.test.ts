@@ -119,6 +119,8 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(` const before = await api.get('/items');\n const created = await api.post('/items', x);`), [], 'a read before the write');
     assert.deepEqual(g(` const r = await fetch(url, { method: 'POST', body });\n const list = await fetch(url);`), []);
     assert.deepEqual(g(` const r = await fetch(url, { method });\n const list = await fetch(url);`), [], 'a method not written out may be any');
+    assert.deepEqual(g(` const a = await fetch('https://api.example.com/graphql', { method: 'POST', body: JSON.stringify({ query: q1 }) });\n const b = await fetch(\`\${base}/graphql\`, { method: 'POST', body: JSON.stringify({ query: '{ viewer { login } }' }) });`), [[2, 3]], 'GraphQL queries go by POST');
+    assert.deepEqual(g(` const a = await fetch(\`\${base}/graphql\`, { method: 'POST', body: JSON.stringify({ query: 'mutation { like(id: 1) }' }) });\n const b = await fetch(\`\${base}/graphql\`, { method: 'POST', body });`), [], 'a mutation');
     assert.deepEqual(g(` const a = await fetch(u1, { method: 'GET' });\n const b = await fetch(u2).then((r) => r.json());`), [[2, 3]], 'two reads');
     assert.deepEqual(g(` const res = await request(app).post('/items').send(body);\n const list = await request(app).get('/items');`), [], 'supertest');
     assert.deepEqual(g(` const res = await app.inject({ method: 'DELETE', url: '/items/1' });\n const list = await app.inject({ url: '/items' });`), [], 'fastify inject');
