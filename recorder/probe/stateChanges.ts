@@ -50,7 +50,7 @@ const WRITE_WORDS = new Set([
 const WRITE_VERBS_FIRST = new Set([
   'post', 'put', 'patch', 'set', 'send', 'emit', 'push', 'add', 'register', 'del', 'rm', 'store', 'commit', 'drop',
   'clear', 'reset', 'copy', 'move', 'submit', 'modify', 'install', 'deploy', 'incr', 'decr', 'lpush', 'rpush',
-  'hset', 'hdel', 'sadd', 'srem', 'zadd', 'zrem', 'expire',
+  'hset', 'hdel', 'sadd', 'srem', 'zadd', 'zrem', 'expire', 'cp', 'mv', 'link', 'symlink', 'chmod', 'chown',
   // What prepares state the calls after it use: a session's cookie, a client's configuration, a
   // server listening, a schema migrated (`const session = await client.login(c); const me = await
   // client.getProfile()`).
