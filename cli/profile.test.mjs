@@ -51,6 +51,9 @@ describe('blocking-cpu: fib(33) in a timer callback', () => {
       assert.equal(findingsOf(report, kind).length, 0, `${kind}: ${describeFindings(report)}`);
     }
   });
+  it('says no await of the program\'s ran, not "concurrency max 0" (which would read as "not concurrent")', () => {
+    assert.match(s.run.stderr, /\nconcurrency: no await of your files ran \(a dependency's are recorded with --include-node-modules\) · parallelism /);
+  });
 });
 
 describe('blocking-cpu threshold is configurable', () => {
