@@ -4,6 +4,7 @@ import { formatMs, formatSeconds } from '../analyzer/format';
 import { figuresLine } from '../analyzer/findingFigures';
 import { isNodeExecutable } from '../analyzer/nodeExecutable';
 import { formatRoutes } from './routesSummary';
+import { awaitsRan, NO_AWAITS_RAN } from '../analyzer/awaitsRan';
 
 /** The short text summary printed after a run (stderr, so the program's stdout stays its own). */
 export function formatSummary(report: Report, cwd: string): string {
@@ -25,9 +26,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const treeRss = manyProcesses && p.peakTreeRssKb !== undefined && p.peakTreeRssKb > p.maxRssKb ? `, ${mb(p.peakTreeRssKb)} all processes at once` : '';
   lines.push(`wall ${formatMs(p.wallMs)} · user ${formatMs(p.userCpuMs)} · system ${formatMs(p.systemCpuMs)} · CPU ${p.cpuPercent}% of one core (${p.cores} cores) · peak RSS ${mb(p.maxRssKb)}${treeRss ? ` (largest process${treeRss})` : ''}`);
   lines.push(`event-loop lag p50 ${m.eventLoopLagMs.p50} ms · p99 ${m.eventLoopLagMs.p99} ms · max ${m.eventLoopLagMs.max} ms${main && !main.launcher ? lagLeavesOut(main) : ''} · utilization ${Math.round(m.eventLoopUtilization * 100)}%`);
-  // Concurrency counts your files' awaits: a run of a tool (`npx prettier`) has none, and "max 0" would read as "not concurrent".
-  const noAwaits = m.maxConcurrency === 0 && !(report.sites ?? []).some((s) => s.kind === 'await');
-  const concurrency = noAwaits ? 'concurrency: no await of your files ran (a dependency\'s are recorded with --include-node-modules)'
+  const concurrency = !awaitsRan(report) ? `concurrency: ${NO_AWAITS_RAN}`
     : `concurrency max ${m.maxConcurrency}${m.maxQueued ? ` (+ ${m.maxQueued} queued)` : ''} · mean ${m.meanConcurrency}`;
   lines.push(`${concurrency} · parallelism ${m.cpuParallelism} (max ${m.maxParallelism} lanes on CPU)`
     + (m.threadpool.maxQueued > 0 ? ` · thread pool queued up to ${m.threadpool.maxQueued}` : ''));

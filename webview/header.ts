@@ -2,6 +2,7 @@ import type { Report } from '../analyzer/report';
 import { el } from './dom';
 import { baseName, formatCount, formatMs, formatPercent } from '../analyzer/format';
 import { BLOCKED_LOOP_LAG_P99_MS } from '../analyzer/verdict';
+import { awaitsRan, NO_AWAITS_RAN } from '../analyzer/awaitsRan';
 
 /**
  * The summary header: the report's headline numbers. Fixed-width cells, text only.
@@ -43,7 +44,9 @@ function currentStats(r: Report): Stat[] {
     { label: 'Wall time', value: formatMs(p.wallMs), title: `Stopped by: ${p.stopReason}${p.exitCode != null ? `, exit code ${p.exitCode}` : ''}` },
     { label: 'CPU', value: formatPercent(p.cpuPercent), title: `user ${formatMs(p.userCpuMs)} + system ${formatMs(p.systemCpuMs)} of all processes / wall time (100 % = one core)${degraded}` },
     { label: 'Lag p99', value: formatMs(m.eventLoopLagMs.p99), title: `event-loop lag p50 ${formatMs(m.eventLoopLagMs.p50)}, max ${formatMs(m.eventLoopLagMs.max)}${via}`, bad: m.eventLoopLagMs.p99 >= BLOCKED_LOOP_LAG_P99_MS },
-    { label: 'Max concurrency', value: formatCount(m.maxConcurrency), title: `async operations in flight at once (mean ${formatCount(m.meanConcurrency)})` },
+    awaitsRan(r)
+      ? { label: 'Max concurrency', value: formatCount(m.maxConcurrency), title: `async operations in flight at once (mean ${formatCount(m.meanConcurrency)})` }
+      : { label: 'Max concurrency', value: '—', title: NO_AWAITS_RAN },
     { label: 'Parallelism', value: `${m.cpuParallelism.toFixed(2)}×`, title: `mean CPU parallelism; at most ${m.maxParallelism} lanes on CPU at once, ${p.cores} cores` },
     { label: 'Max on CPU', value: `${formatCount(m.maxParallelism)} / ${p.cores}`, title: 'most lanes on CPU at once / cores' },
   ];

@@ -3,6 +3,7 @@ import type { Theme } from './theme';
 import { seriesColumns } from './lod';
 import type { PixelLayer } from './pixels';
 import { formatCount, formatMs } from '../analyzer/format';
+import { awaitsRan } from '../analyzer/awaitsRan';
 
 /**
  * The whole-run tracks above the lanes: event-loop lag, concurrency (async ops in flight),
@@ -34,7 +35,7 @@ export const TRACKS: TrackSpec[] = [
   {
     id: 'concurrency', name: 'Concurrency', help: 'Async operations in flight (awaits waiting on I/O, timers or other threads).',
     colors: (t) => [t.concurrency], series: (m) => [m.concurrency],
-    peak: (m) => `max ${formatCount(m.report.metrics.maxConcurrency)}`,
+    peak: (m) => (awaitsRan(m.report) ? `max ${formatCount(m.report.metrics.maxConcurrency)}` : 'no awaits of yours'),
   },
   {
     id: 'parallelism', name: 'Parallelism', help: 'Threads and processes on CPU at once. The line is the number of cores.',
