@@ -127,7 +127,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     && !findings.some((f) => f.kind === 'threadpool-saturation' && f.laneId.startsWith(`${pool.pid}:`))), !!run.attached));
   for (const m of models) {
     const missing = m.tid === 0 ? run.threads.find((t) => t.pid === m.pid && t.tid === 0)?.records.find((r) => r.t === 'noInspector') : undefined;
-    if (missing?.t === 'noInspector') report.warnings.push(`pid ${m.pid} (${commandOf(m)}): no inspector (${missing.reason}), so no CPU profile; awaits and lag recorded`);
+    if (missing?.t === 'noInspector') report.warnings.push(noInspectorNote(m, missing.reason));
     for (const why of m.uninstrumented) report.warnings.push(`pid ${m.pid} (${commandOf(m)}${m.tid ? `, worker ${m.tid}` : ''}): ${why}`);
   }
   report.warnings.push(...handOverNotes(models));
@@ -187,6 +187,24 @@ function handOverNotes(models: readonly ThreadModel[]): string[] {
 }
 
 /** `node --test`, `node app.js`: how a process was started, for warnings. */
+/**
+ * The note of a process whose probe could not open an inspector. `node --test`'s runner process
+ * is made without one (Node 20 to 24: "This Environment was initialized without a V8::Inspector");
+ * it runs no test itself, unless told to (`--test-isolation=none`): each file runs in a process
+ * of its own, recorded in full.
+ */
+function noInspectorNote(m: ThreadModel, reason: string): string {
+  const head = `pid ${m.pid} (${commandOf(m)}): no inspector (${reason}), so no CPU profile`;
+  const execArgv = m.hello?.execArgv ?? [];
+  if (!execArgv.includes('--test')) return `${head}; awaits and lag recorded`;
+  const inProcess = execArgv.some((f) => /^--(experimental-)?test-isolation=none$/.test(f));
+  return inProcess
+    ? `${head}: Node's test runner process has none, and with --test-isolation=none the tests ran in it, so they have no CPU profile `
+      + '(no blocking-cpu findings or hot functions for them); their awaits, sync I/O and lag are recorded'
+    : `${head} of Node's test runner process, which Node starts without one; it runs no test itself: each test file ran in a process of `
+      + 'its own, recorded in full. The runner\'s own awaits and lag are recorded';
+}
+
 function commandOf(m: ThreadModel): string {
   const flags = (m.hello?.execArgv ?? []).filter((f) => !/^--inspect/.test(f));
   const script = m.hello?.argv[1];

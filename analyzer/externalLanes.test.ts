@@ -20,8 +20,13 @@ describe('the note of a node process that ran unrecorded', () => {
     assert.match(note, /^pid 42 \(node -e "setTimeout\(…\)"\) is a node process that ran unrecorded: it had started 28(\.0)? ms before the recording ended, was still running, and had not announced itself to the recorder: a process the program left starting up as it exited/);
     assert.match(note, /or its environment had no NODE_OPTIONS of the recording/);
   });
-  it('blames the environment for one that ended during the recording, or had run long enough to announce itself', () => {
-    for (const e of [external('/usr/bin/node', 100, 150, true), external('/usr/bin/node', 100, 5100, false)]) {
+  it('says that one that ended at once may have ended before its probe loaded (node: bad option)', () => {
+    const note = unrecordedNodeNote(external('/usr/bin/node', 100, 121, true))!;
+    assert.match(note, /ran unrecorded: it ended 21(\.0)? ms after it started, before announcing itself: it may have stopped before its probe loaded \(Node rejected its options/);
+    assert.match(note, /or its environment had no NODE_OPTIONS of the recording/);
+  });
+  it('blames the environment for one that ran long enough to announce itself', () => {
+    for (const e of [external('/usr/bin/node', 100, 450, true), external('/usr/bin/node', 100, 5100, false)]) {
       const note = unrecordedNodeNote(e)!;
       assert.match(note, /ran unrecorded: its environment had no NODE_OPTIONS of the recording/);
       assert.doesNotMatch(note, /announced/);

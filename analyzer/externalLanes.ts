@@ -43,12 +43,15 @@ export function externalLanes(graph: ProcessGraph, hasNodeLane: (pid: number) =>
 
 /** A node process younger than this at the recording's end may not have announced itself yet (a probe does within ~0.1 s). */
 const STARTING_MS = 1000;
+/** One that ended this soon may have ended before its probe loaded (`node: bad option`), environment or not. */
+const ENDED_EARLY_MS = 200;
 
 /**
  * The note for a node process (not a launcher) that has no lane of its own: why it ran
  * unrecorded. One that started just before the recording ended, still running (a detached child
- * the program left starting up as it exited), may not have announced itself yet; any other had no
- * probe: its environment lost the recording's NODE_OPTIONS. Undefined for other processes.
+ * the program left starting up as it exited), may not have announced itself yet; one that ended
+ * within 0.2 s may have ended before its probe loaded (Node rejected its options); any other had
+ * no probe: its environment lost the recording's NODE_OPTIONS. Undefined for other processes.
  */
 export function unrecordedNodeNote(e: ExternalLane): string | undefined {
   if (!isNodeExecutable(e.lane.script) || e.lane.launcher) return undefined;
@@ -57,14 +60,20 @@ export function unrecordedNodeNote(e: ExternalLane): string | undefined {
   const why = e.tree.endUs === undefined && lived < STARTING_MS
     ? `it had started ${formatMs(lived)} before the recording ended, was still running, and had not announced itself to the recorder: `
       + `a process the program left starting up as it exited (detached or orphaned), or ${cleared}`
-    : cleared;
+    : e.tree.endUs !== undefined && lived < ENDED_EARLY_MS
+      ? `it ended ${formatMs(lived)} after it started, before announcing itself: it may have stopped before its probe loaded `
+        + `(Node rejected its options or found no script to run: it says why on stderr), or ${cleared}`
+      : cleared;
   return `pid ${e.lane.pid} (${e.command}) is a node process that ran unrecorded: ${why}, `
     + 'so only its CPU time and memory were seen (from /proc): no CPU profile, lag, awaits or findings';
 }
 
+const RECORDER_FLAGS = new Set(['--inspect=127.0.0.1:0', '--inspect-publish-uid=http']);
+
 /** "sha256sum big.bin", `sh -c "node app.js"`: the executable's name and its arguments, bounded. */
 function commandLabel(info: ProcessInfo): string {
-  const [exe = '?', ...args] = info.argv;
+  // The inspector flags the recorder starts a node program with (recorder/launcher/command.ts) are not the user's.
+  const [exe = '?', ...args] = info.argv.filter((a, i) => i === 0 || !RECORDER_FLAGS.has(a));
   const text = [basename(exe), ...args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a))].join(' ');
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }

@@ -38,7 +38,7 @@ export function formatSummary(report: Report, cwd: string): string {
   const externalText = [notNode ? `${notNode} not node` : '', unrecordedNode ? `${unrecordedNode} node, unrecorded` : ''].filter(Boolean).join(', ');
   const launchers = report.lanes.filter((l) => l.launcher && l.threadId === 0 && l.kind !== 'main').length;
   if (workers || procs.length || launchers) {
-    lines.push(`lanes: ${main ? '1 main' : 'no main (only launchers ran)'}${workers ? ` · ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}`
+    lines.push(`lanes: ${main ? '1 main' : launchers ? 'no main (only launchers ran)' : 'no main'}${workers ? ` · ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}`
       + (procs.length ? ` · ${procs.length} other process${procs.length > 1 ? 'es' : ''}${externalText ? ` (${externalText})` : ''}` : '')
       + (launchers ? ` · ${launchers} launcher${launchers > 1 ? 's' : ''}` : ''));
   }
