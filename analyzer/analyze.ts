@@ -186,7 +186,6 @@ function handOverNotes(models: readonly ThreadModel[]): string[] {
   return notes;
 }
 
-/** `node --test`, `node app.js`: how a process was started, for warnings. */
 /**
  * The note of a process whose probe could not open an inspector. `node --test`'s runner process
  * is made without one (Node 20 to 24: "This Environment was initialized without a V8::Inspector");
@@ -205,6 +204,7 @@ function noInspectorNote(m: ThreadModel, reason: string): string {
       + 'its own, recorded in full. The runner\'s own awaits and lag are recorded';
 }
 
+/** `node --test`, `node app.js`: how a process was started, for warnings. */
 function commandOf(m: ThreadModel): string {
   const flags = (m.hello?.execArgv ?? []).filter((f) => !/^--inspect/.test(f));
   const script = m.hello?.argv[1];
