@@ -57,7 +57,9 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
   const modules = new Map<string, string>();
   const functions = new Map<string, string>();
   const libraries = new Set<string>();
+  const promisified: Node[] = [];
   const visit = (n: Node) => {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init?.type === 'CallExpression' && calleeName(n.init) === 'promisify') promisified.push(n);
     if (n.type === 'ImportDeclaration' && isPackage(n.source.value)) for (const s of n.specifiers) libraries.add(s.local.name);
     if (n.type === 'VariableDeclarator' && isPackage(requireSpecifier(n.init))) for (const name of patternNames(n.id)) libraries.add(name);
     if (n.type === 'ImportDeclaration') {
@@ -82,15 +84,11 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
   };
   visit(ast);
   // Once every binding is known: `const hash = util.promisify(crypto.pbkdf2)` calls pbkdf2.
-  const promisified = (n: Node) => {
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init?.type === 'CallExpression' && calleeName(n.init) === 'promisify') {
-      const f = n.init.arguments[0];
-      const name = f?.type === 'Identifier' ? functions.get(f.name)
-        : f?.type === 'MemberExpression' && !f.computed && (modules.has(rootIdentifier(f.object) ?? '') || requiredModule(f.object)) ? f.property.name : undefined;
-      if (name) functions.set(n.id.name, name);
-    }
-    for (const c of children(n)) promisified(c);
-  };
-  promisified(ast);
+  for (const n of promisified) {
+    const f = n.init.arguments[0];
+    const name = f?.type === 'Identifier' ? functions.get(f.name)
+      : f?.type === 'MemberExpression' && !f.computed && (modules.has(rootIdentifier(f.object) ?? '') || requiredModule(f.object)) ? f.property.name : undefined;
+    if (name) functions.set(n.id.name, name);
+  }
   return { modules, functions, libraries };
 }
