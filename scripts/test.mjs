@@ -5,7 +5,8 @@
 // Before anything runs, every layer is typechecked with its own tsconfig (`tsc -b`, incremental:
 // seconds), so an import a layer may not make (Node in the analyzer or the webview, …) fails here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const roots = ['analyzer', 'recorder', 'cli', 'extension', 'webview', 'samples', 'scripts', 'bench'];
@@ -28,5 +29,12 @@ const typecheck = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc'
 if (typecheck.status !== 0) { process.stderr.write('typecheck failed (tsc -b): no tests run\n'); process.exit(typecheck.status ?? 1); }
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...selected], { stdio: 'inherit' });
+// The tests and the programs they profile make temporary folders (reports, run directories,
+// copies of fixtures), and some are left when a test or its program ends abruptly: each run of
+// the suite gets a TMPDIR of its own, removed when it ends (CL_KEEP_TEST_TMP=1 keeps it, for a
+// failure's files). The per-user caches under it start cold, as on a fresh CI machine.
+const runTmp = mkdtempSync(join(tmpdir(), 'cl-test-run-'));
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...selected], { stdio: 'inherit', env: { ...process.env, TMPDIR: runTmp } });
+if (process.env.CL_KEEP_TEST_TMP === '1') process.stderr.write(`temporary files kept in ${runTmp}\n`);
+else rmSync(runTmp, { recursive: true, force: true });
 process.exit(run.status ?? 1);
