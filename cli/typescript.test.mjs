@@ -109,23 +109,27 @@ describe('nodenext CommonJS project: .js imports, a .cts, a default import of a 
   });
 });
 
-describe('the same CommonJS project compiled by tsc (outDir, sourceMap) and run as `node dist/main.js`', () => {
-  // What many TypeScript projects deploy: tsc's output with its .js.map files beside it. The
-  // findings belong on the .ts lines (as Node's --enable-source-maps would show them), labelled
-  // as the source writes them, never as tsc's `cl_fixture_http_1.default` or `(0, f)` forms.
+// What many TypeScript projects deploy: tsc's output with its .js.map files beside it. The
+// findings belong on the .ts lines (as Node's --enable-source-maps would show them), labelled
+// as the source writes them, never as tsc's `cl_fixture_http_1.default` or `(0, f)` forms. Below
+// ES2017 (es2016 is what `tsc --init` writes), tsc lowers each async function to a generator run
+// by its `__awaiter` helper, and each await to a `yield`: those are the awaits.
+for (const target of ['es2022', 'es2016']) describe(`the same CommonJS project compiled by tsc (target ${target}, outDir, sourceMap) and run as \`node dist/main.js\``, () => {
   const s = {};
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-tsc-out-'));
     cpSync(fixture('ts/nodenext-cjs'), dir, { recursive: true });
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: {
-      module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, esModuleInterop: true, noImplicitAny: false,
+      module: 'nodenext', moduleResolution: 'nodenext', target, strict: true, esModuleInterop: true, noImplicitAny: false,
       outDir: 'dist', rootDir: '.', sourceMap: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')],
     } }));
     const tsc = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}\n${tsc.stderr}`);
     s.dir = dir;
     s.entry = join(dir, 'dist/main.js');
-    assert.match(readFileSync(join(dir, 'dist/routes.js'), 'utf8'), /cl_fixture_http_1\.default\.get[\s\S]*\/\/# sourceMappingURL=routes\.js\.map\s*$/, 'tsc renamed the import and wrote its map beside (the case under test)');
+    const routes = readFileSync(join(dir, 'dist/routes.js'), 'utf8');
+    assert.match(routes, /cl_fixture_http_1\.default\.get[\s\S]*\/\/# sourceMappingURL=routes\.js\.map\s*$/, 'tsc renamed the import and wrote its map beside (the case under test)');
+    assert.equal(/__awaiter\(this, void 0, void 0, function\* \(\)/.test(routes), target === 'es2016', 'tsc lowered the async functions below ES2017 only');
     const plain = spawnSync(process.execPath, [s.entry], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     assert.equal(plain.status, 0, plain.stderr);
     s.reference = { stdout: plain.stdout, stderr: plain.stderr };

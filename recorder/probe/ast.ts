@@ -78,6 +78,27 @@ export function calleeName(n: Node): string {
   return '';
 }
 
+/**
+ * An await, or a `yield` that stands for one: in an async function a compiler lowered to a
+ * generator (TypeScript below ES2017: `__awaiter(this, …, function* () { const a = yield getA(); })`;
+ * esbuild's `__async`, Babel's and SWC's `_asyncToGenerator`), each `yield` is the source's
+ * `await`. The instrumenter marks those yields (`downleveledAwait`) before anything reads them.
+ */
+export function isAwait(n: Node | null | undefined): boolean {
+  return !!n && (n.type === 'AwaitExpression' || (n.type === 'YieldExpression' && n.downleveledAwait === true));
+}
+
+/** Helpers that run a generator as an async function: `helper(…, function* () { … })`. */
+const ASYNC_HELPERS = /^(__awaiter|__async|_asyncToGenerator|_async_to_generator|asyncToGenerator)$/;
+
+/** Whether `fn`, a child of `parent`, is a generator a compiler made of an async function (see isAwait). */
+export function isDownleveledAsync(fn: Node, parent: Node): boolean {
+  if (fn.type !== 'FunctionExpression' || !fn.generator || fn.async) return false;
+  if (parent.type !== 'CallExpression' || !parent.arguments.includes(fn)) return false;
+  const callee = parent.callee.type === 'SequenceExpression' ? parent.callee.expressions[parent.callee.expressions.length - 1] : parent.callee;
+  return ASYNC_HELPERS.test(calleeName(callee));
+}
+
 /** Identifiers read anywhere inside `node` (including nested functions: closures read too), and `this` as one. */
 export function readNames(node: Node | null | undefined, out = new Set<string>()): Set<string> {
   if (!node) return out;

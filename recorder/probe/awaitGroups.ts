@@ -1,4 +1,4 @@
-import { Node, patternNames, readNames, writtenNames, intersects, walkOwn, calleeName } from './ast';
+import { Node, patternNames, readNames, writtenNames, intersects, walkOwn, calleeName, isAwait } from './ast';
 import { changesState } from './stateChanges';
 
 /**
@@ -21,7 +21,7 @@ import { changesState } from './stateChanges';
  *    `changesState`) orders the awaits around it, which may read that state: it is never gathered.
  */
 export interface AwaitGroup {
-  /** The AwaitExpression nodes, in order. */
+  /** The await nodes (or the yields that stand for them: isAwait), in order. */
   awaits: Node[];
   /** The statements holding them (for the quick fix: adjacent when `adjacent`). */
   statements: Node[];
@@ -43,7 +43,7 @@ function candidate(stmt: Node): Candidate | null {
   } else if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'AssignmentExpression' && stmt.expression.operator === '=') {
     target = stmt.expression.left; value = stmt.expression.right;
   }
-  if (!target || !value || value.type !== 'AwaitExpression') return null;
+  if (!target || !value || !isAwait(value)) return null;
   const arg = value.argument;
   if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return null;
   if (containsAwait(arg)) return null;
@@ -124,7 +124,7 @@ export function connectionNames(fn: Node): Set<string> {
   const out = new Set<string>();
   if (fn.type !== 'Program') for (const p of fn.params ?? []) if (p.type === 'Identifier' && CONNECTION_PARAM.test(p.name)) out.add(p.name);
   walkOwn(fn.type === 'Program' ? fn : fn.body, (n) => {
-    if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.init?.type !== 'AwaitExpression') return;
+    if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || !isAwait(n.init)) return;
     const callee = n.init.argument.callee;
     if (callee?.type === 'MemberExpression' && !callee.computed && CONNECTION.test(callee.property.name)) out.add(n.id.name);
   });
@@ -176,7 +176,7 @@ export function findAwaitGroups(fn: Node, connections: ReadonlySet<string> = con
     let sources = new Set<string>();
     const close = () => { if (run.length >= 2) groups.push({ awaits: run, statements: [], adjacent: false }); run = []; sources = new Set(); };
     for (const el of elements) {
-      if (el && el.type === 'AwaitExpression' && (el.argument.type === 'CallExpression' || el.argument.type === 'NewExpression') && !containsAwait(el.argument) && !changesState(el.argument)) {
+      if (el && isAwait(el) && (el.argument.type === 'CallExpression' || el.argument.type === 'NewExpression') && !containsAwait(el.argument) && !changesState(el.argument)) {
         const source = consumedSource(el.argument, connections);
         if (source !== undefined && sources.has(source)) close();
         run.push(el);
@@ -198,9 +198,11 @@ function scanList(list: Node[], groups: AwaitGroup[], connections: ReadonlySet<s
   let tainted = new Set<string>();
   let sources = new Set<string>();
   let adjacent = true;
+  /** A plain statement came after the run's last await: the next await to join is not adjacent. */
+  let gap = false;
   const close = () => {
     if (run.length >= 2) groups.push({ awaits: run.map((c) => c.await), statements: run.map((c) => c.statement), adjacent });
-    run = []; tainted = new Set(); sources = new Set(); adjacent = true;
+    run = []; tainted = new Set(); sources = new Set(); adjacent = true; gap = false;
   };
   for (let i = 0; i < list.length; i++) {
     const stmt = list[i];
@@ -211,6 +213,8 @@ function scanList(list: Node[], groups: AwaitGroup[], connections: ReadonlySet<s
       const source = consumedSource(c.await.argument, connections);
       const dependsOnRun = intersects(reads, tainted) || c.bound.some((b) => tainted.has(b)) || (source !== undefined && sources.has(source));
       if (dependsOnRun) close();
+      if (gap) adjacent = false;
+      gap = false;
       run.push(c);
       if (source !== undefined) sources.add(source);
       // The quick fix rewrites plain declarations only.
@@ -220,8 +224,8 @@ function scanList(list: Node[], groups: AwaitGroup[], connections: ReadonlySet<s
     }
     const plain = (stmt.type === 'VariableDeclaration' || stmt.type === 'ExpressionStatement' || stmt.type === 'EmptyStatement') && !containsAwait(stmt);
     if (!plain || run.length === 0) { close(); continue; }
-    // A plain statement between awaits: whatever it computes from the run's results is tainted too.
-    adjacent = false;
+    // A plain statement after an await of the run: whatever it computes from the run's results is tainted too.
+    gap = true;
     if (intersects(readNames(stmt), tainted)) {
       for (const w of writtenNames(stmt)) tainted.add(w);
       if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations) for (const n of patternNames(d.id)) tainted.add(n);

@@ -27,6 +27,12 @@ function groupLines(out: TransformOutput): number[][] {
   return out.groups.map((g) => g.sites.map((id) => out.sites.find((s) => s.id === id)!.line));
 }
 
+
+/** The helpers compilers run a lowered async function with: tsc's (below ES2017), esbuild's, Babel's. */
+const AWAITER = `var __awaiter = function (thisArg, _arguments, P, generator) { return new (P || (P = Promise))(function (resolve, reject) { function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } } function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } } function step(result) { result.done ? resolve(result.value) : Promise.resolve(result.value).then(fulfilled, rejected); } step((generator = generator.apply(thisArg, _arguments || [])).next()); }); };`;
+const ESBUILD_ASYNC = `var __async = (__this, __arguments, generator) => new Promise((resolve, reject) => { var fulfilled = (value) => { try { step(generator.next(value)); } catch (e) { reject(e); } }; var rejected = (value) => { try { step(generator.throw(value)); } catch (e) { reject(e); } }; var step = (x) => x.done ? resolve(x.value) : Promise.resolve(x.value).then(fulfilled, rejected); step((generator = generator.apply(__this, __arguments)).next()); });`;
+const BABEL_ASYNC = `function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function step(key, arg) { try { var info = gen[key](arg); } catch (e) { reject(e); return; } if (info.done) resolve(info.value); else Promise.resolve(info.value).then((v) => step('next', v), (e) => step('throw', e)); } step('next'); }); }; }`;
+
 describe('instrument: behaviour is unchanged', () => {
   const programs: Record<string, string> = {
     'values and order of awaits': `module.exports = async () => { const log = []; const a = await Promise.resolve(1); log.push(a); const b = await (async () => { await null; return a + 1; })(); log.push(b); return log; };`,
@@ -38,6 +44,8 @@ describe('instrument: behaviour is unchanged', () => {
     'if without braces around a loop': `module.exports = async () => { const out = []; if (true) for (const x of [1, 2]) out.push(await x); else out.push(0); return out; };`,
     'Promise combinators over arrays, sets, generators and thenables': `module.exports = async () => { let thens = 0; const thenable = { then(r) { thens++; r(5); } }; function* gen() { yield Promise.resolve(3); yield 4; } const a = await Promise.all([Promise.resolve(1), 2, thenable]); const b = await Promise.all(new Set([Promise.resolve(1)])); const c = await Promise.race(gen()); const d = await Promise.allSettled([Promise.reject(new Error('no'))]); const e = await Promise.any([Promise.reject(1), Promise.resolve(9)]); return [a, b, c, d[0].status, e, thens]; };`,
     'directives without semicolons (ASI style)': `'use strict'\nconst one = 1\nmodule.exports = async function () {\n  'use strict'\n  const a = await Promise.resolve(1)\n  return [a, (function () { return this === undefined })()]\n}`,
+    'async functions tsc lowered to generators (__awaiter)': `${AWAITER}\nfunction getA(x) { return __awaiter(this, void 0, void 0, function* () { const v = yield Promise.resolve(x); return v * 2; }); }\nmodule.exports = () => __awaiter(void 0, void 0, void 0, function* () { const a = yield getA(1); const b = yield getA(2); let t = 0; for (const i of [1, 2, 3]) t += yield getA(i); try { yield Promise.reject(new Error('no')); } catch (e) { t += e.message.length; } return [a, b, t + (yield 0)]; });`,
+    "esbuild's __async and Babel's _asyncToGenerator": `${ESBUILD_ASYNC}\n${BABEL_ASYNC}\nconst one = () => __async(this, null, function* () { return (yield Promise.resolve(1)) + 1; });\nconst two = _asyncToGenerator(function* (n) { const x = yield one(); return x + n; });\nmodule.exports = () => __async(this, null, function* () { return [yield one(), yield two(5)]; });`,
     'arguments, this and function length': `const o = { n: 5, async m(a, b) { await null; return [this.n, arguments.length, a + b]; } }; module.exports = async () => [await o.m(1, 2, 3), o.m.length];`,
   };
   for (const [name, source] of Object.entries(programs)) {
@@ -67,6 +75,22 @@ describe('instrument: behaviour is unchanged', () => {
 });
 
 describe('instrument: sequential-await groups', () => {
+  it('reads the yields of an async function a compiler lowered to a generator as its awaits, and names it after the function', () => {
+    const out = transform(`${AWAITER}\nfunction load() {\n return __awaiter(this, void 0, void 0, function* () {\n  const a = yield getA();\n  const b = yield getB();\n  console.log(a, b);\n });\n}`);
+    assert.deepEqual(groupLines(out), [[4, 5]]);
+    assert.equal(out.groups[0].adjacent, true, 'a plain statement after the run does not part it');
+    assert.deepEqual(out.sites.filter((x) => x.kind === 'fn').map((x) => x.label), ['load']);
+    const esbuild = transform(`const f = () => __async(this, null, function* () {\n const a = yield getA();\n const b = yield getB();\n});`);
+    assert.deepEqual(groupLines(esbuild), [[2, 3]]);
+    const babel = transform(`const f = _asyncToGenerator(function* () {\n const a = yield getA();\n const b = yield getB();\n});`);
+    assert.deepEqual(groupLines(babel), [[2, 3]]);
+  });
+  it('leaves generators alone: a generator of its own, yield* and an async generator\'s yields are no awaits', () => {
+    assert.equal(transform(`function* g() {\n const a = yield getA();\n const b = yield getB();\n}`).sites.length, 0);
+    assert.equal(transform(`const f = () => __awaiter(this, void 0, void 0, function* () { yield* other(); });`).sites.filter((x) => x.kind === 'await').length, 0);
+    const asyncGen = transform(`async function* g() {\n const a = yield getA();\n const b = yield getB();\n}`);
+    assert.equal(asyncGen.sites.filter((x) => x.kind === 'await').length, 0);
+  });
   it('groups independent awaits and leaves a dependent one out', () => {
     const out = transform(`async function f() {\n const a = await getA();\n const b = await getB();\n const c = await getC(a);\n}`);
     assert.deepEqual(groupLines(out), [[2, 3]]);

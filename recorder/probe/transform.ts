@@ -1,5 +1,5 @@
 import { Parser } from 'acorn';
-import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier } from './ast';
+import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync } from './ast';
 import { Edits } from './edits';
 import { findAwaitGroups, connectionNames } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
@@ -97,7 +97,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
   };
 
   /** Per async function (or module with top-level await): its site and what it instruments. */
-  interface FnScope { node: Node; site: number; awaits: Node[]; loops: Map<Node, Node[]>; labels: Map<Node, string> }
+  interface FnScope { node: Node; site: number; awaits: Node[]; loops: Map<Node, Node[]>; labels: Map<Node, string>; downleveled?: boolean }
 
   const needsInvocation = (scope: FnScope) => scope.awaits.length > 0;
 
@@ -108,12 +108,15 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const collect = (node: Node, scope: FnScope | null, loopStack: Node[], labelOf: Map<Node, string>) => {
     for (const c of children(node)) {
       if (FUNCTION_TYPES.has(c.type)) {
-        const inner: FnScope | null = c.async ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map() } : null;
+        // An async function, or one a compiler lowered to a generator (its yields are its awaits: isAwait).
+        const downleveled = isDownleveledAsync(c, node);
+        const inner: FnScope | null = c.async || downleveled ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map(), downleveled } : null;
         if (inner) scopes.push(inner);
         collect(c, inner, [], new Map());
         continue;
       }
-      if (c.type === 'AwaitExpression' && scope) {
+      if (scope?.downleveled && c.type === 'YieldExpression' && !c.delegate && c.argument) c.downleveledAwait = true;
+      if (isAwait(c) && scope) {
         scope.awaits.push(c);
         awaitParent.set(c, node);
         const loop = loopStack[loopStack.length - 1];
@@ -134,7 +137,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
   for (const scope of scopes) {
     if (!needsInvocation(scope)) continue;
     const fnNode = scope.node;
-    const fnSite = addSite('fn', fnNode, fnNode.type === 'Program' ? '(module)' : functionName(fnNode, src), 0);
+    // A lowered async function's generator is named after the function it stands for (`getA` for `function getA() { return __awaiter(…, function* () {…}) }`).
+    const named = scope.downleveled ? enclosingFunction(fnNode) ?? fnNode : fnNode;
+    const fnSite = addSite('fn', fnNode, fnNode.type === 'Program' ? '(module)' : functionName(named, src), 0);
     scope.site = fnSite.id;
     const awaitSite = new Map<Node, RawSite>();
     for (const a of scope.awaits) {
@@ -345,6 +350,12 @@ function describeNode(n: Node, names: SourceNames): string {
 }
 
 function truncate(s: string, n: number): string { return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+
+/** The function `node` is inside, from the parent links (undefined at top level). */
+function enclosingFunction(node: Node): Node | undefined {
+  for (let p = (node as any).__parent as Node | undefined; p; p = (p as any).__parent) if (FUNCTION_TYPES.has(p.type)) return p;
+  return undefined;
+}
 
 function functionName(fn: Node, src: string): string {
   if (fn.id?.name) return fn.id.name;
