@@ -131,6 +131,12 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     for (const why of m.uninstrumented) report.warnings.push(`pid ${m.pid} (${commandOf(m)}${m.tid ? `, worker ${m.tid}` : ''}): ${why}`);
   }
   report.warnings.push(...handOverNotes(models));
+  const stateMachines = [...new Set(models.flatMap((m) => m.stateMachineFiles))].map((f) => ctx.mapper.locate(f, 1, 0).file);
+  if (stateMachines.length > 0) {
+    const named = stateMachines.slice(0, 3).map((f) => basename(f)).join(', ') + (stateMachines.length > 3 ? `, … (${stateMachines.length} files)` : '');
+    report.warnings.push(`the async functions of ${named} were compiled to ES5 state machines (tsc's __generator, regenerator), which leave no await `
+      + 'to record: no awaits, sequential-awaits or await-in-loop for them. Compiled for ES2015 or later (tsc "target": "es2016" or newer), they are recorded');
+  }
   for (const e of externals) {
     const note = unrecordedNodeNote(e);
     if (note) report.warnings.push(note);

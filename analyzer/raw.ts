@@ -210,7 +210,9 @@ export type ProbeRecord =
       /** On-CPU ms of this thread at perfAnchor (-1: unknown): its first CPU reading, taken as its probe starts: before any code of the program runs on the thread. */ threadCpuMs?: number;
       /** How the probe was compiled: from the code cache of an earlier run ('used'), or not ('missing', 'refused', 'off': recorder/codeCache.ts); absent when loaded without its loader. */ probeCodeCache?: string }
   /** `mapFile`: the probe named a compiler's map beside the file instead of carrying it; the recorder reads it into `map`. */
-  | { t: 'table'; base: number; file: string; map?: unknown; mapFile?: string; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[] }
+  | { t: 'table'; base: number; file: string; map?: unknown; mapFile?: string; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[];
+      /** Its async functions were compiled to state machines (ES5): no await of theirs was recorded. */
+      stateMachines?: true }
   | { t: 'chunk'; at: number; ticks: number[]; /** Pairs (time, thread on-CPU ms or -1): a new task may have begun (see ProbeRuntime.mark). */ marks?: number[];
       /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;

@@ -51,8 +51,8 @@ describe('blocking-cpu: fib(33) in a timer callback', () => {
       assert.equal(findingsOf(report, kind).length, 0, `${kind}: ${describeFindings(report)}`);
     }
   });
-  it('says no await of the program\'s ran, not "concurrency max 0" (which would read as "not concurrent")', () => {
-    assert.match(s.run.stderr, /\nconcurrency: no await of your files ran \(a dependency's are recorded with --include-node-modules\) · parallelism /);
+  it('says no await of the program\'s was recorded, not "concurrency max 0" (which would read as "not concurrent")', () => {
+    assert.match(s.run.stderr, /\nconcurrency: no await of your files was recorded \(a dependency's are with --include-node-modules\) · parallelism /);
   });
 });
 
@@ -219,6 +219,17 @@ describe('sequential-awaits: a write, then a read of what it wrote (an item crea
   it('still flags the two independent reads after them, and two commands that only read', () => {
     findingAt(reportOf(s.run), 'sequential-awaits', s.file, lineOf(s.file, 'independent'));
     findingAt(reportOf(s.run), 'sequential-awaits', s.file, lineOf(s.file, 'independent-commands'));
+  });
+});
+
+describe('async functions compiled to ES5 state machines (tsc\'s __generator): what could not be recorded is said', () => {
+  const s = runOnce('es5-state-machines.js');
+  it('runs, names the file and says its awaits were not recorded, and claims no concurrency figure', () => {
+    assert.match(s.run.stdout, /es5 sum 3/);
+    const report = reportOf(s.run);
+    assert.ok(report.warnings.some((w) => w.startsWith('the async functions of es5-state-machines.js were compiled to ES5 state machines')), report.warnings.join('\n'));
+    assert.equal(findingsOf(report, 'sequential-awaits').length, 0, describeFindings(report));
+    assert.match(s.run.stderr, /\nconcurrency: no await of your files was recorded/);
   });
 });
 

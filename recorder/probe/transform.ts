@@ -47,6 +47,8 @@ export interface SiteTable {
   sites: RawSite[];
   loops: RawLoop[];
   groups: RawGroup[];
+  /** Its async functions were compiled to state machines (ES5): their awaits could not be instrumented. */
+  stateMachines?: true;
 }
 
 export interface TransformOutput extends SiteTable {
@@ -203,10 +205,13 @@ export function instrument(input: TransformInput): TransformOutput | null {
   }
 
   // Sync I/O and thread-pool calls, anywhere in the file.
+  /** Async functions compiled to state machines (ES5: tsc's `__generator`, regenerator): no await is left to instrument. */
+  let stateMachines = false;
   /** `caller`: the 1-based line the innermost function around `node` starts at, 1 at top level (the module's own function). */
   const visitCalls = (node: Node, fnSite: number, caller: number) => {
     for (const c of children(node)) {
       const scope = FUNCTION_TYPES.has(c.type) ? scopes.find((s) => s.node === c) : undefined;
+      if (c.type === 'CallExpression' && !stateMachines && isStateMachine(c)) stateMachines = true;
       if (c.type === 'CallExpression' && !c.optional && !hasOptional(c.callee)) {
         const kind = classifyCall(c.callee, bindings, input);
         if (kind) {
@@ -238,11 +243,13 @@ export function instrument(input: TransformInput): TransformOutput | null {
   };
   visitCalls(ast, moduleScope?.site ?? 0, 1);
 
-  const table: SiteTable = { file: input.file, ...(input.mapFile !== undefined ? { mapFile: input.mapFile } : { map: input.map }), size: nextId - 1, sites, loops, groups };
+  const table: SiteTable = { file: input.file, ...(input.mapFile !== undefined ? { mapFile: input.mapFile } : { map: input.map }), size: nextId - 1, sites, loops, groups,
+    ...(stateMachines ? { stateMachines: true } : {}) };
   // A file with nothing to instrument is left as it is, unless it has a source map (TypeScript a
   // loader compiled): its table still goes to the runtime, with no site, for the map, which the
-  // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's.
-  if (sites.length === 0 && input.map == null) return { code: src, ...table };
+  // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's;
+  // or unless its async functions are state machines, which the report says were not recorded.
+  if (sites.length === 0 && input.map == null && !stateMachines) return { code: src, ...table };
   // The runtime must be on the global the file runs with: the probe installs it in every thread
   // it loads into, and in the vm contexts of the test runners whose files it instruments
   // (testRunnerHooks.ts). Instrumented code is never run without it.
@@ -350,6 +357,18 @@ function describeNode(n: Node, names: SourceNames): string {
 }
 
 function truncate(s: string, n: number): string { return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+
+/**
+ * An async function compiled for ES5: tsc's `__generator(this, function (_a) { switch (_a.label) … })`,
+ * regenerator's `regeneratorRuntime.wrap(…)` / `_regeneratorRuntime().mark(…)`.
+ */
+function isStateMachine(call: Node): boolean {
+  const callee = call.callee.type === 'SequenceExpression' ? call.callee.expressions[call.callee.expressions.length - 1] : call.callee;
+  if (callee.type === 'Identifier') return callee.name === '__generator';
+  if (callee.type !== 'MemberExpression' || callee.computed || !/^(wrap|mark|async)$/.test(callee.property.name)) return false;
+  const root = callee.object.type === 'CallExpression' ? callee.object.callee : callee.object;
+  return root.type === 'Identifier' && /^_?regeneratorRuntime$/.test(root.name);
+}
 
 /** The function `node` is inside, from the parent links (undefined at top level). */
 function enclosingFunction(node: Node): Node | undefined {
