@@ -222,6 +222,14 @@ describe('sequential-awaits: a write, then a read of what it wrote (an item crea
   });
 });
 
+describe('concurrency: awaits that reject into a catch with no await after it are no longer in flight', () => {
+  const s = runOnce('caught-rejections.js');
+  it('counts one operation in flight at most (each caught rejection used to stay counted until the next)', () => {
+    assert.match(s.run.stdout, /found 0/);
+    assert.equal(reportOf(s.run).metrics.maxConcurrency, 1);
+  });
+});
+
 describe('async functions compiled to ES5 state machines (tsc\'s __generator): what could not be recorded is said', () => {
   const s = runOnce('es5-state-machines.js');
   it('runs, names the file and says its awaits were not recorded, and claims no concurrency figure', () => {

@@ -34,7 +34,8 @@ import { asOwnWork } from './ownTime';
  *   w(inv, startedAt, iterable)                wraps a combinator's iterable to time each element
  *   e(inv, value)                              the await resumed with value (a third argument, the
  *                                              cleared temporary, is ignored)
- *   x(inv)                                     an exception leaves the async function
+ *   x(inv)                                     an exception leaves the async function, or a catch
+ *                                              of it begins: a pending await rejected
  *   s(site, t0, value)                         a sync I/O call returned value: its time from its
  *                                              last argument's m, else from t0 (no argument)
  *   m(value)                                   a sync I/O call's arguments are evaluated (value: the last)
@@ -486,7 +487,7 @@ export class ProbeRuntime {
     return value;
   }
 
-  /** An exception is leaving the async function: a pending await, if any, was rejected. */
+  /** An exception is leaving the async function, or a catch block of it begins: a pending await, if any, was rejected. */
   x(inv: Invocation): void {
     if (inv.site !== 0) this.settleRejected(inv);
   }

@@ -1,5 +1,5 @@
 import { Parser } from 'acorn';
-import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync } from './ast';
+import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync, walkOwn } from './ast';
 import { Edits } from './edits';
 import { findAwaitGroups, connectionNames } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
@@ -201,6 +201,12 @@ export function instrument(input: TransformInput): TransformOutput | null {
         edits.end(iterable.end, ')', d + 3);
       }
     }
+    // An await that rejected into a catch of this function is settled there: with no await after
+    // it (`try { await fsp.access(p); return true } catch { return false }`), nothing else would,
+    // and the runtime would count it in flight from then on.
+    walkOwn(fnNode.type === 'Program' ? fnNode : fnNode.body, (n) => {
+      if (n.type === 'CatchClause') edits.start(n.body.start + 1, `${H}.x(${I});`, depthOf(n.body) + 1);
+    });
     addInvocationPrologue(fnNode, fnSite.id, src, edits);
   }
 
