@@ -372,6 +372,7 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
     cpuPercent: wallMs > 0 ? round(((user + system) / wallMs) * 100) : 0,
     maxRssKb: rss, startEpochMs: run.startEpochMs, stopReason: run.stopReason, cores: run.cores, nodeVersion: run.nodeVersion,
     ...(run.stopSignal ? { stopSignal: run.stopSignal } : {}),
+    ...(run.stopSignalAtHrUs !== undefined ? { stopSignalAtMs: round(Math.min(wallMs, Math.max(0, (run.stopSignalAtHrUs - run.startHrUs) / 1000))) } : {}),
     ...(run.killed ? { killed: run.killed } : {}),
     ...(tree && !tree.unavailable && tree.rssSum.kb.length ? { peakTreeRssKb: Math.max(rss, ...tree.rssSum.kb) } : {}),
     ...(mainPid !== undefined ? { mainPid } : {}),

@@ -71,6 +71,8 @@ export interface RawRun {
   stopReason: 'exit' | 'duration' | 'stopped' | 'error';
   /** See ProgramSummary.stopSignal / killed / degraded. */
   stopSignal?: string;
+  /** When the stop signal was sent to the program's tree (CLOCK_MONOTONIC µs, like startHrUs). */
+  stopSignalAtHrUs?: number;
   killed?: import('./report').ProgramKilled;
   degraded?: string[];
   startHrUs: number;

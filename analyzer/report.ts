@@ -68,6 +68,11 @@ export interface ProgramSummary {
   /** The signal a stop (the user's, or `--duration`) sent to the program's process tree. */
   stopSignal?: string;
   /**
+   * When that signal was sent (ms of the report's time; additive, schema 1): the program's
+   * shutdown ran from then to the end of the run (`wallMs`), unless it was `killed`.
+   */
+  stopSignalAtMs?: number;
+  /**
    * Set when the program did not exit by itself after the stop signal and was killed
    * (SIGKILL to its process tree): when the grace period ran out, or at the user's second stop.
    */

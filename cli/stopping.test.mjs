@@ -47,7 +47,13 @@ describe('one SIGINT: the program shuts down by itself within the grace period',
     assert.equal(p.signal, null);
     assert.equal(p.killed, undefined);
     assert.match(state.run.stderr, /waiting up to 10 s for (it|the program) to shut down/);
-    assert.match(state.run.stderr, /stopped by you \(SIGINT\), exit code 7/);
+    assert.match(state.run.stderr, /stopped by you \(SIGINT\), exit code 7, \d+(\.\d+)? s after the signal\)/);
+  });
+  it('says how long the shutdown took: from the signal to the exit, at least the server\'s own 5 s', () => {
+    const p = reportOf(state.run).program;
+    assert.ok(p.stopSignalAtMs > 0, `stopSignalAtMs ${p.stopSignalAtMs}`);
+    const shutdownMs = p.wallMs - p.stopSignalAtMs;
+    assert.ok(shutdownMs >= 5000 && shutdownMs < 12_000, `shutdown took ${shutdownMs} ms (the server takes 5 s; past the 10 s grace it is killed)`);
   });
   it('the shutdown itself was recorded (its CPU work is a finding on the shutdown function)', () => {
     const report = reportOf(state.run);

@@ -70,8 +70,10 @@ export function howItEnded(p: Report['program']): string {
       : 'killed at once (no signals on this platform)')
     : p.signal ? `ended by ${p.signal}` : `exit code ${p.exitCode}`;
   const sent = p.stopSignal ? ` (${p.stopSignal})` : '';
-  if (p.stopReason === 'duration') return `stopped after --duration${sent}, ${outcome}`;
-  if (p.stopReason === 'stopped') return `stopped by you${sent}, ${outcome}`;
+  // How long it took to shut down: from the signal to its exit (a killed program never finished).
+  const shutdown = p.stopSignalAtMs !== undefined && !p.killed ? `, ${formatMs(p.wallMs - p.stopSignalAtMs)} after the signal` : '';
+  if (p.stopReason === 'duration') return `stopped after --duration${sent}, ${outcome}${shutdown}`;
+  if (p.stopReason === 'stopped') return `stopped by you${sent}, ${outcome}${shutdown}`;
   return p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode}`;
 }
 

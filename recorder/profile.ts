@@ -147,6 +147,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   // recording; only then, or at the user's second stop, is its tree killed.
   const graceMs = options.graceMs ?? 10_000;
   let stopSignal: StopSignal | undefined;
+  /** When the stop signal went to the program's tree (CLOCK_MONOTONIC µs): its shutdown ran from then to its exit. */
+  let stopSignalAtHrUs: number | undefined;
   let killed: ProgramKilled | undefined;
   let killing = false;
   const attachedMains = () => [...processes.values()].map((p) => p.main).filter((m): m is ThreadRecorder => !!m);
@@ -193,6 +195,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
     status(`stopping: sending ${signal}…`);
     await readyForSignal(signal);
     if (killing) return;
+    stopSignalAtHrUs = Number(process.hrtime.bigint() / 1000n);
     killTree(signal);
     status(`waiting up to ${formatSeconds(graceMs)} for the program to shut down`);
     const forced = setTimeout(() => void kill('grace-period'), graceMs);
@@ -247,6 +250,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       error: result.error,
       stopReason: result.error ? 'error' : stopReason,
       ...(stopSignal && !result.error ? { stopSignal } : {}),
+      ...(stopSignalAtHrUs !== undefined && !result.error ? { stopSignalAtHrUs } : {}),
       ...(killed ? { killed } : {}),
       startHrUs, endHrUs, startEpochMs,
       cores,
