@@ -20,6 +20,7 @@ import { codeClassifier } from './codeClassifier';
 import { uncoveredCpuWarnings, handOverCpuMs, knownCpu } from './profileCoverage';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane, unrecordedNodeNote } from './externalLanes';
 import { formatMs } from './format';
+import { countResources, describeResources } from './activeResources';
 
 /** How to read a recording: settings of the analysis, not of the recording (the same recording may be analyzed twice). */
 export interface AnalysisOptions {
@@ -131,6 +132,12 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     for (const why of m.uninstrumented) report.warnings.push(`pid ${m.pid} (${commandOf(m)}${m.tid ? `, worker ${m.tid}` : ''}): ${why}`);
   }
   report.warnings.push(...handOverNotes(models));
+  if (program.activeAtStop && (run.stopReason === 'duration' || run.stopReason === 'stopped')) {
+    const what = describeResources(program.activeAtStop);
+    report.warnings.push(what
+      ? `when it was stopped, its event loop still had ${what}: what kept it running (a program left with none exits by itself)`
+      : 'when it was stopped, nothing kept its event loop running: it was about to exit, or busy');
+  }
   const stateMachines = [...new Set(models.flatMap((m) => m.stateMachineFiles))].map((f) => ctx.mapper.locate(f, 1, 0).file);
   if (stateMachines.length > 0) {
     const named = stateMachines.slice(0, 3).map((f) => basename(f)).join(', ') + (stateMachines.length > 3 ? `, … (${stateMachines.length} files)` : '');
@@ -364,6 +371,8 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
     degraded.push('peak RSS of all processes at once: not measured');
   }
   const via = mainPid !== undefined ? graph.launchersAbove(mainPid) : [];
+  const mainActive = run.activeAtStop?.find((a) => a.pid === mainPid);
+  const activeAtStop = mainActive ? countResources(mainActive.resources) : undefined;
   const coarser = run.threads.flatMap((t) => t.samplingChanges ?? []).map((c) => c.intervalUs / 1000);
   return {
     command: run.command, cwd: run.cwd, exitCode: run.exitCode, signal: run.signal,
@@ -374,6 +383,7 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
     ...(run.stopSignal ? { stopSignal: run.stopSignal } : {}),
     ...(run.stopSignalAtHrUs !== undefined ? { stopSignalAtMs: round(Math.min(wallMs, Math.max(0, (run.stopSignalAtHrUs - run.startHrUs) / 1000))) } : {}),
     ...(run.killed ? { killed: run.killed } : {}),
+    ...(activeAtStop ? { activeAtStop } : {}),
     ...(tree && !tree.unavailable && tree.rssSum.kb.length ? { peakTreeRssKb: Math.max(rss, ...tree.rssSum.kb) } : {}),
     ...(mainPid !== undefined ? { mainPid } : {}),
     ...(via.length ? { via } : {}),

@@ -73,6 +73,8 @@ export interface RawRun {
   stopSignal?: string;
   /** When the stop signal was sent to the program's tree (CLOCK_MONOTONIC µs, like startHrUs). */
   stopSignalAtHrUs?: number;
+  /** Per recorded process, what kept its event loop running as the stop came: process.getActiveResourcesInfo(). */
+  activeAtStop?: { pid: number; resources: string[] }[];
   killed?: import('./report').ProgramKilled;
   degraded?: string[];
   startHrUs: number;

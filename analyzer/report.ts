@@ -73,6 +73,12 @@ export interface ProgramSummary {
    */
   stopSignalAtMs?: number;
   /**
+   * What kept the main process's event loop running as the stop came (additive, schema 1):
+   * process.getActiveResourcesInfo() counted by Node's names (`{ TCPServerWrap: 1, Timeout: 2 }`).
+   * Absent when the program exited by itself, or the recorder could not ask.
+   */
+  activeAtStop?: Record<string, number>;
+  /**
    * Set when the program did not exit by itself after the stop signal and was killed
    * (SIGKILL to its process tree): when the grace period ran out, or at the user's second stop.
    */

@@ -49,6 +49,11 @@ describe('one SIGINT: the program shuts down by itself within the grace period',
     assert.match(state.run.stderr, /waiting up to 10 s for (it|the program) to shut down/);
     assert.match(state.run.stderr, /stopped by you \(SIGINT\), exit code 7, \d+(\.\d+)? s after the signal\)/);
   });
+  it('says what kept it running when the stop came: its listening server', () => {
+    const report = reportOf(state.run);
+    assert.ok(report.program.activeAtStop?.TCPServerWrap >= 1, JSON.stringify(report.program.activeAtStop));
+    assert.ok(report.warnings.some((w) => /^when it was stopped, its event loop still had .*\d+ listening TCP servers?\b.*: what kept it running/.test(w)), report.warnings.join('\n'));
+  });
   it('says how long the shutdown took: from the signal to the exit, at least the server\'s own 5 s', () => {
     const p = reportOf(state.run).program;
     assert.ok(p.stopSignalAtMs > 0, `stopSignalAtMs ${p.stopSignalAtMs}`);

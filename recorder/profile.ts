@@ -149,6 +149,8 @@ export function startProfile(options: ProfileOptions): ProfileRun {
   let stopSignal: StopSignal | undefined;
   /** When the stop signal went to the program's tree (CLOCK_MONOTONIC µs): its shutdown ran from then to its exit. */
   let stopSignalAtHrUs: number | undefined;
+  /** What kept each recorded process's event loop running when the stop came (RawRun.activeAtStop). */
+  const activeAtStop: NonNullable<RawRun['activeAtStop']> = [];
   let killed: ProgramKilled | undefined;
   let killing = false;
   const attachedMains = () => [...processes.values()].map((p) => p.main).filter((m): m is ThreadRecorder => !!m);
@@ -163,9 +165,12 @@ export function startProfile(options: ProfileOptions): ProfileRun {
    * its probe hands over at exit.
    */
   const readyForSignal = (signal: StopSignal) => bounded(Promise.all(attachedMains().map(async (m) => {
-    const handled = await m.target.send('Runtime.evaluate', { expression: `process.listenerCount(${JSON.stringify(signal)})`, returnByValue: true }, 3000)
-      .then((r) => Number(r?.result?.value) > 0, () => false);
-    if (!handled) await collectAll([m], 5000);
+    // With what still kept its event loop running (process.getActiveResourcesInfo: the timers,
+    // servers, sockets and requests a program that would have exited by itself has none of).
+    const expression = `[process.listenerCount(${JSON.stringify(signal)}), process.getActiveResourcesInfo()]`;
+    const value = await m.target.send('Runtime.evaluate', { expression, returnByValue: true }, 3000).then((r) => r?.result?.value, () => undefined);
+    if (Array.isArray(value) && Array.isArray(value[1])) activeAtStop.push({ pid: m.pid, resources: value[1].filter((x: unknown): x is string => typeof x === 'string') });
+    if (!(Array.isArray(value) && Number(value[0]) > 0)) await collectAll([m], 5000);
   })), 8000);
 
   const kill = async (reason: ProgramKilled['reason']) => {
@@ -251,6 +256,7 @@ export function startProfile(options: ProfileOptions): ProfileRun {
       stopReason: result.error ? 'error' : stopReason,
       ...(stopSignal && !result.error ? { stopSignal } : {}),
       ...(stopSignalAtHrUs !== undefined && !result.error ? { stopSignalAtHrUs } : {}),
+      ...(activeAtStop.length ? { activeAtStop } : {}),
       ...(killed ? { killed } : {}),
       startHrUs, endHrUs, startEpochMs,
       cores,
