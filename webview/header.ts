@@ -3,6 +3,7 @@ import { el } from './dom';
 import { baseName, formatCount, formatMs, formatPercent } from '../analyzer/format';
 import { BLOCKED_LOOP_LAG_P99_MS } from '../analyzer/verdict';
 import { awaitsRan, NO_AWAITS_RAN } from '../analyzer/awaitsRan';
+import { describeResources } from '../analyzer/activeResources';
 
 /**
  * The summary header: the report's headline numbers. Fixed-width cells, text only.
@@ -42,7 +43,8 @@ function currentStats(r: Report): Stat[] {
   const degraded = p.degraded?.length ? `\n${p.degraded.join('\n')}` : '';
   return [
     { label: 'Wall time', value: formatMs(p.wallMs), title: `Stopped by: ${p.stopReason}${p.exitCode != null ? `, exit code ${p.exitCode}` : ''}`
-      + (p.stopSignalAtMs !== undefined && !p.killed ? `\nshut down ${formatMs(p.wallMs - p.stopSignalAtMs)} after ${p.stopSignal ?? 'the stop signal'}` : '') },
+      + (p.stopSignalAtMs !== undefined && !p.killed ? `\nshut down ${formatMs(p.wallMs - p.stopSignalAtMs)} after ${p.stopSignal ?? 'the stop signal'}` : '')
+      + (p.activeAtStop && describeResources(p.activeAtStop) ? `\nkept running at the stop by ${describeResources(p.activeAtStop)}` : '') },
     { label: 'CPU', value: formatPercent(p.cpuPercent), title: `user ${formatMs(p.userCpuMs)} + system ${formatMs(p.systemCpuMs)} of all processes / wall time (100 % = one core)${degraded}` },
     { label: 'Lag p99', value: formatMs(m.eventLoopLagMs.p99), title: `event-loop lag p50 ${formatMs(m.eventLoopLagMs.p50)}, max ${formatMs(m.eventLoopLagMs.max)}${via}`, bad: m.eventLoopLagMs.p99 >= BLOCKED_LOOP_LAG_P99_MS },
     awaitsRan(r)
