@@ -1,5 +1,5 @@
 import { Parser } from 'acorn';
-import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync, walkOwn } from './ast';
+import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync } from './ast';
 import { Edits } from './edits';
 import { findAwaitGroups, connectionNames } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
@@ -99,7 +99,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
   };
 
   /** Per async function (or module with top-level await): its site and what it instruments. */
-  interface FnScope { node: Node; site: number; awaits: Node[]; loops: Map<Node, Node[]>; labels: Map<Node, string>; downleveled?: boolean }
+  interface FnScope { node: Node; site: number; awaits: Node[]; loops: Map<Node, Node[]>; labels: Map<Node, string>; catches: Node[]; downleveled?: boolean }
 
   const needsInvocation = (scope: FnScope) => scope.awaits.length > 0;
 
@@ -112,12 +112,13 @@ export function instrument(input: TransformInput): TransformOutput | null {
       if (FUNCTION_TYPES.has(c.type)) {
         // An async function, or one a compiler lowered to a generator (its yields are its awaits: isAwait).
         const downleveled = isDownleveledAsync(c, node);
-        const inner: FnScope | null = c.async || downleveled ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map(), downleveled } : null;
+        const inner: FnScope | null = c.async || downleveled ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map(), catches: [], downleveled } : null;
         if (inner) scopes.push(inner);
         collect(c, inner, [], new Map());
         continue;
       }
       if (scope?.downleveled && c.type === 'YieldExpression' && !c.delegate && c.argument) c.downleveledAwait = true;
+      if (c.type === 'CatchClause' && scope) scope.catches.push(c);
       if (isAwait(c) && scope) {
         scope.awaits.push(c);
         awaitParent.set(c, node);
@@ -131,7 +132,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
       } else collect(c, scope, loopStack, labelOf);
     }
   };
-  const moduleScope: FnScope | null = input.isModule ? { node: ast, site: 0, awaits: [], loops: new Map(), labels: new Map() } : null;
+  const moduleScope: FnScope | null = input.isModule ? { node: ast, site: 0, awaits: [], loops: new Map(), labels: new Map(), catches: [] } : null;
   if (moduleScope) scopes.push(moduleScope);
   collect(ast, moduleScope, [], new Map());
 
@@ -204,9 +205,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
     // An await that rejected into a catch of this function is settled there: with no await after
     // it (`try { await fsp.access(p); return true } catch { return false }`), nothing else would,
     // and the runtime would count it in flight from then on.
-    walkOwn(fnNode.type === 'Program' ? fnNode : fnNode.body, (n) => {
-      if (n.type === 'CatchClause') edits.start(n.body.start + 1, `${H}.x(${I});`, depthOf(n.body) + 1);
-    });
+    for (const c of scope.catches) edits.start(c.body.start + 1, `${H}.x(${I});`, depthOf(c.body) + 1);
     addInvocationPrologue(fnNode, fnSite.id, src, edits);
   }
 
