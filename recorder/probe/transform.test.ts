@@ -85,12 +85,15 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(groupLines(esbuild), [[2, 3]]);
     const babel = transform(`const f = _asyncToGenerator(function* () {\n const a = yield getA();\n const b = yield getB();\n});`);
     assert.deepEqual(groupLines(babel), [[2, 3]]);
+    const tslib = transform(`function f() {\n return (0, tslib_1.__awaiter)(this, void 0, void 0, function* () {\n  const a = yield getA();\n  const b = yield getB();\n });\n}`);
+    assert.deepEqual(groupLines(tslib), [[3, 4]], 'tslib\'s helper (importHelpers), called as tsc calls imports');
   });
   it('marks a file whose async functions are ES5 state machines (nothing to instrument, but the report must say so)', () => {
     const tsc = transform(`function f() { return __awaiter(this, void 0, void 0, function () { return __generator(this, function (_a) { switch (_a.label) { case 0: return [4, g()]; case 1: return [2, _a.sent()]; } }); }); }`);
     assert.equal(tsc.stateMachines, true);
     assert.match(tsc.code, /__cl\$\.load\(/, 'its table goes to the runtime all the same');
     assert.equal(transform(`var f = _regeneratorRuntime().mark(function _callee() { return _regeneratorRuntime().wrap(function (_context) {}, _callee); });`).stateMachines, true);
+    assert.equal(transform(`function f() { return tslib_1.__awaiter(this, void 0, void 0, function () { return (0, tslib_1.__generator)(this, function (_a) { return [2]; }); }); }`).stateMachines, true, 'tslib\'s helpers (importHelpers)');
     assert.equal(transform(`async function f() { await g(); }`).stateMachines, undefined);
   });
   it('leaves generators alone: a generator of its own, yield* and an async generator\'s yields are no awaits', () => {

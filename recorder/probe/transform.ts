@@ -1,5 +1,5 @@
 import { Parser } from 'acorn';
-import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync } from './ast';
+import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync, calleeName } from './ast';
 import { Edits } from './edits';
 import { findAwaitGroups, connectionNames } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
@@ -369,7 +369,7 @@ function truncate(s: string, n: number): string { return s.length > n ? s.slice(
  */
 function isStateMachine(call: Node): boolean {
   const callee = call.callee.type === 'SequenceExpression' ? call.callee.expressions[call.callee.expressions.length - 1] : call.callee;
-  if (callee.type === 'Identifier') return callee.name === '__generator';
+  if (calleeName(callee) === '__generator') return true; // tslib's too: `tslib_1.__generator(…)`
   if (callee.type !== 'MemberExpression' || callee.computed || !/^(wrap|mark|async)$/.test(callee.property.name)) return false;
   const root = callee.object.type === 'CallExpression' ? callee.object.callee : callee.object;
   return root.type === 'Identifier' && /^_?regeneratorRuntime$/.test(root.name);
