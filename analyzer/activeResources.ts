@@ -41,6 +41,6 @@ export function describeResources(counts: Record<string, number>): string {
   }
   const text = [...words].map(([key, n]) => { const [one, many] = key.split('\u0000'); return `${n} ${n === 1 ? one : many}`; }).join(', ');
   // Node lists stdout and stderr once written to, though only a stream being read keeps the loop running.
-  const stdio = counts.PipeWrap || counts.TTYWrap ? '; its own stdout and stderr are among the pipes and terminal streams, and keep nothing running' : '';
+  const stdio = counts.PipeWrap || counts.TTYWrap ? '; stdout and stderr, once written to, are listed as pipes or terminal streams and keep nothing running: one being read does' : '';
   return `${text} (${entries.map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ')}${stdio})`;
 }
