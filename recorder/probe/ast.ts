@@ -96,6 +96,10 @@ export function isDownleveledAsync(fn: Node, parent: Node): boolean {
   if (fn.type !== 'FunctionExpression' || !fn.generator || fn.async) return false;
   if (parent.type !== 'CallExpression' || !parent.arguments.includes(fn)) return false;
   const callee = parent.callee.type === 'SequenceExpression' ? parent.callee.expressions[parent.callee.expressions.length - 1] : parent.callee;
+  // Babel's runtime helper through CommonJS interop: `(0, _asyncToGenerator2.default)(function* () {…})`.
+  if (callee.type === 'MemberExpression' && !callee.computed && callee.property.name === 'default') {
+    return callee.object.type === 'Identifier' && /^_?asyncToGenerator\d*$/.test(callee.object.name);
+  }
   return ASYNC_HELPERS.test(calleeName(callee));
 }
 

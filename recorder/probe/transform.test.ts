@@ -87,6 +87,8 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(groupLines(babel), [[2, 3]]);
     const tslib = transform(`function f() {\n return (0, tslib_1.__awaiter)(this, void 0, void 0, function* () {\n  const a = yield getA();\n  const b = yield getB();\n });\n}`);
     assert.deepEqual(groupLines(tslib), [[3, 4]], 'tslib\'s helper (importHelpers), called as tsc calls imports');
+    const babelRuntime = transform(`const f = (0, _asyncToGenerator2.default)(function* () {\n const a = yield getA();\n const b = yield getB();\n});`);
+    assert.deepEqual(groupLines(babelRuntime), [[2, 3]], '@babel/runtime\'s helper through CommonJS interop');
   });
   it('marks a file whose async functions are ES5 state machines (nothing to instrument, but the report must say so)', () => {
     const tsc = transform(`function f() { return __awaiter(this, void 0, void 0, function () { return __generator(this, function (_a) { switch (_a.label) { case 0: return [4, g()]; case 1: return [2, _a.sent()]; } }); }); }`);
