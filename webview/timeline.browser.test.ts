@@ -173,11 +173,13 @@ describe('timeline in Chromium', { skip: needs.skip }, () => {
     assert.equal(await page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 0, 'no .cpuprofile without profiles');
     {
       // A run of this session comes with its profiles: then VS Code offers both exports.
-      const file = `${mkdtempSync('/tmp/cl-page-')}/r.html`;
+      const dir = mkdtempSync(join(tmpdir(), 'cl-page-'));
+      const file = join(dir, 'r.html');
       writeFileSync(file, htmlReport(r).replace('data-cpuprofile="0"', 'data-cpuprofile="1"'));
       const withProfiles = await openReport(browser, file, { vscode: true });
       assert.equal(await withProfiles.page.getByRole('button', { name: 'Export .cpuprofile' }).count(), 1, 'VS Code gets both exports');
       await withProfiles.page.close();
+      rmSync(dir, { recursive: true, force: true });
     }
     const item = page.locator('.cl-finding[data-kind="sequential-awaits"]');
     const boxes = () => Promise.all(['.cl-header', '.cl-tracks', '.cl-lanes', '.cl-side', '.cl-status'].map((s) => page.locator(s).boundingBox()));
