@@ -222,6 +222,17 @@ describe('sequential-awaits: a write, then a read of what it wrote (an item crea
   });
 });
 
+describe('code written without semicolons (StandardJS): an await that begins its statement', () => {
+  const s = runOnce('no-semicolons.js');
+  it('runs as it runs plainly (the line before it is not called with the await\'s value)', () => {
+    assert.equal(s.run.code, 0, s.run.stderr.slice(-1500));
+    assert.match(s.run.stdout, /done 1 1 ab/);
+  });
+  it('is instrumented all the same: the pair is flagged', () => {
+    findingAt(reportOf(s.run), 'sequential-awaits', s.file, lineOf(s.file, 'pair'));
+  });
+});
+
 describe('concurrency: awaits that reject into a catch with no await after it are no longer in flight', () => {
   const s = runOnce('caught-rejections.js');
   it('counts one operation in flight at most (each caught rejection used to stay counted until the next)', () => {

@@ -190,6 +190,11 @@ export function instrument(input: TransformInput): TransformOutput | null {
       // function's registers (3-7 ns more per await: awaitCost --interleave). The temporary is
       // cleared as it is read (e's third argument), so that it never keeps a value alive that
       // the program let go of while the function waits at its next await.
+      // An await that begins its statement (`await sleep(10)` on a line of its own) would begin it
+      // with our `(`, and code written without semicolons would then call the line before it:
+      // `log = []` + `(…)` is `[](…)`. `void 0,` first makes the statement begin with a keyword,
+      // and leaves what the statement evaluates as it was.
+      if (beginsStatement(a)) edits.start(a.start, 'void 0,', d - 0.5);
       edits.start(a.start, `(${T}=`, d);
       edits.start(a.argument.start, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},${B}+${s.id},++${H}.k,${I}.s&&${H}.n(),`, d + 1);
       edits.end(a.argument.end, ')', d + 1);
@@ -373,6 +378,14 @@ function isStateMachine(call: Node): boolean {
   if (callee.type !== 'MemberExpression' || callee.computed || !/^(wrap|mark|async)$/.test(callee.property.name)) return false;
   const root = callee.object.type === 'CallExpression' ? callee.object.callee : callee.object;
   return root.type === 'Identifier' && /^_?regeneratorRuntime$/.test(root.name);
+}
+
+/** Whether `node` is the first token of an expression statement (`await x()`, `await a + b` as a statement). */
+function beginsStatement(node: Node): boolean {
+  for (let p = (node as any).__parent as Node | undefined; p && p.start === node.start; p = (p as any).__parent) {
+    if (p.type === 'ExpressionStatement') return true;
+  }
+  return false;
 }
 
 /** The function `node` is inside, from the parent links (undefined at top level). */
