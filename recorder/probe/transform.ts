@@ -318,8 +318,10 @@ function addInvocationPrologue(fn: Node, fnSite: number, src: string, edits: Edi
   } else {
     const afterParams = fn.params.length ? fn.params[fn.params.length - 1].end : fn.start;
     const arrow = src.indexOf('=>', afterParams);
-    edits.start(arrow + 2, `{${decl}try{return `, d + 1);
-    edits.end(fn.end, `${catchTail}}`, d + 1);
+    // `return(`: the body may begin on the next line (`async (x) =>` then `await get(x)`, as
+    // Prettier breaks long arrows), and a bare `return` there would return undefined (ASI).
+    edits.start(arrow + 2, `{${decl}try{return(`, d + 1);
+    edits.end(fn.end, `)${catchTail}}`, d + 1);
   }
 }
 
