@@ -1,6 +1,6 @@
-// The instrumenter over real code: the installed packages' own files with an await or a yield (~1,100) (the code of the libraries
-// users run, written in every style: semicolons or none, CommonJS and ES modules, compiled and
-// hand-written). Each instrumented file must still parse as what it was, and no await of ours may
+// The instrumenter over real code: the ~1,100 files of the installed packages with an await or a
+// yield (the code of the libraries users run, written in every style: semicolons or none,
+// CommonJS and ES modules, compiled and hand-written). Each instrumented file must still parse as what it was, and no await of ours may
 // be glued to the line before it (a statement that began with our `(` after a line without a
 // semicolon became a call of that line: `[](__clT$=await …)`), nor an async arrow's body be cut
 // off from our `return` (a body on the next line returned undefined).
