@@ -196,15 +196,18 @@ export function instrument(input: TransformInput): TransformOutput | null {
       // and leaves what the statement evaluates as it was.
       if (beginsStatement(a)) edits.start(a.start, 'void 0,', d - 0.5);
       edits.start(a.start, `(${T}=`, d);
-      edits.start(a.argument.start, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},${B}+${s.id},++${H}.k,${I}.s&&${H}.n(),`, d + 1);
-      edits.end(a.argument.end, ')', d + 1);
+      // `await (a, b)`: the operand is the sequence's value, kept whole in parentheses of its own.
+      const seq = a.argument.type === 'SequenceExpression';
+      edits.start(a.argument.start, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},${B}+${s.id},++${H}.k,${I}.s&&${H}.n(),${seq ? '(' : ''}`, d + 1);
+      edits.end(a.argument.end, seq ? '))' : ')', d + 1);
       edits.end(a.end, `,${H}.e(${I},${T},${T}=void 0))`, d);
       // Promise.all(x): hand the elements to the runtime (`w`), which counts the pending ones
       // as operations in flight until each settles. `__cl$.k` is read before x is evaluated.
       const iterable = s.kind === 'combinator' && a.argument.arguments.length === 1 ? a.argument.arguments[0] : null;
       if (iterable && iterable.type !== 'SpreadElement') {
-        edits.start(iterable.start, `${H}.w(${I},${H}.k,`, d + 3);
-        edits.end(iterable.end, ')', d + 3);
+        const seqIterable = iterable.type === 'SequenceExpression';
+        edits.start(iterable.start, `${H}.w(${I},${H}.k,${seqIterable ? '(' : ''}`, d + 3);
+        edits.end(iterable.end, seqIterable ? '))' : ')', d + 3);
       }
     }
     // An await that rejected into a catch of this function is settled there: with no await after
