@@ -4,7 +4,7 @@
 // Usage: node scripts/test.mjs [substring filter…]
 // Before anything runs, every layer is typechecked with its own tsconfig (`tsc -b`, incremental:
 // seconds), so an import a layer may not make (Node in the analyzer or the webview, …) fails here.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,14 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // the suite gets a TMPDIR of its own, removed when it ends (CL_KEEP_TEST_TMP=1 keeps it, for a
 // failure's files). The per-user caches under it start cold, as on a fresh CI machine.
 const runTmp = mkdtempSync(join(tmpdir(), 'cl-test-run-'));
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...selected], { stdio: 'inherit', env: { ...process.env, TMPDIR: runTmp } });
-if (process.env.CL_KEEP_TEST_TMP === '1') process.stderr.write(`temporary files kept in ${runTmp}\n`);
-else rmSync(runTmp, { recursive: true, force: true });
-process.exit(run.status ?? 1);
+const run = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...selected], { stdio: 'inherit', env: { ...process.env, TMPDIR: runTmp } });
+// Ctrl-C reaches the test runner as well (one process group): this process waits for it to end,
+// then cleans up, instead of dying at once and leaving the folder behind.
+const pass = (signal) => { if (run.exitCode === null && run.signalCode === null) run.kill(signal); };
+process.on('SIGINT', pass);
+process.on('SIGTERM', pass);
+run.on('exit', (code) => {
+  if (process.env.CL_KEEP_TEST_TMP === '1') process.stderr.write(`temporary files kept in ${runTmp}\n`);
+  else rmSync(runTmp, { recursive: true, force: true });
+  process.exit(code ?? 1);
+});
