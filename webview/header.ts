@@ -41,10 +41,11 @@ function currentStats(r: Report): Stat[] {
   // Launchers (npm, npx, sh) are never the headline; figures that could not be measured say so.
   const via = p.via?.length ? `\nof pid ${p.mainPid}, started via ${p.via.join(' → ')}` : '';
   const degraded = p.degraded?.length ? `\n${p.degraded.join('\n')}` : '';
+  const keptRunning = p.activeAtStop ? describeResources(p.activeAtStop) : '';
   return [
     { label: 'Wall time', value: formatMs(p.wallMs), title: `Stopped by: ${p.stopReason}${p.exitCode != null ? `, exit code ${p.exitCode}` : ''}`
       + (p.stopSignalAtMs !== undefined && !p.killed ? `\nshut down ${formatMs(p.wallMs - p.stopSignalAtMs)} after ${p.stopSignal ?? 'the stop signal'}` : '')
-      + (p.activeAtStop && describeResources(p.activeAtStop) ? `\nkept running at the stop by ${describeResources(p.activeAtStop)}` : '') },
+      + (keptRunning ? `\nkept running at the stop by ${keptRunning}` : '') },
     { label: 'CPU', value: formatPercent(p.cpuPercent), title: `user ${formatMs(p.userCpuMs)} + system ${formatMs(p.systemCpuMs)} of all processes / wall time (100 % = one core)${degraded}` },
     { label: 'Lag p99', value: formatMs(m.eventLoopLagMs.p99), title: `event-loop lag p50 ${formatMs(m.eventLoopLagMs.p50)}, max ${formatMs(m.eventLoopLagMs.max)}${via}`, bad: m.eventLoopLagMs.p99 >= BLOCKED_LOOP_LAG_P99_MS },
     awaitsRan(r)

@@ -70,6 +70,18 @@ export function rootIdentifier(n: Node): string | undefined {
   return root.type === 'Identifier' ? root.name : undefined;
 }
 
+/** A callee as transpilers write an imported function's call, `(0, f)(…)`, taken for `f`; any other callee as it is. */
+export function directCallee(callee: Node): Node {
+  return callee.type === 'SequenceExpression' && callee.expressions.length === 2 ? callee.expressions[1] : callee;
+}
+
+/** The value of an object literal's property named `name` (not computed), or undefined. */
+export function propertyNamed(obj: Node | undefined, name: string): Node | undefined {
+  if (obj?.type !== 'ObjectExpression') return undefined;
+  for (const p of obj.properties) if (p.type === 'Property' && !p.computed && (p.key.name ?? p.key.value) === name) return p.value;
+  return undefined;
+}
+
 /** The name a call (or `new`) calls, or a callee itself: `f` for `f()`, `m` for `a.b.m()`; '' for a computed one. */
 export function calleeName(n: Node): string {
   if (n.type === 'CallExpression' || n.type === 'NewExpression') n = n.callee;
@@ -95,7 +107,7 @@ const ASYNC_HELPERS = /^(__awaiter|__async|_asyncToGenerator|_async_to_generator
 export function isDownleveledAsync(fn: Node, parent: Node): boolean {
   if (fn.type !== 'FunctionExpression' || !fn.generator || fn.async) return false;
   if (parent.type !== 'CallExpression' || !parent.arguments.includes(fn)) return false;
-  const callee = parent.callee.type === 'SequenceExpression' ? parent.callee.expressions[parent.callee.expressions.length - 1] : parent.callee;
+  const callee = directCallee(parent.callee);
   // Babel's runtime helper through CommonJS interop: `(0, _asyncToGenerator2.default)(function* () {…})`.
   if (callee.type === 'MemberExpression' && !callee.computed && callee.property.name === 'default') {
     return callee.object.type === 'Identifier' && /^_?asyncToGenerator\d*$/.test(callee.object.name);

@@ -1,4 +1,4 @@
-import { Node, patternNames, readNames, writtenNames, intersects, walkOwn, calleeName, isAwait } from './ast';
+import { Node, patternNames, readNames, writtenNames, intersects, walkOwn, calleeName, isAwait, propertyNamed } from './ast';
 import { changesState } from './stateChanges';
 
 /**
@@ -149,7 +149,7 @@ export function consumedSource(call: Node, connections: ReadonlySet<string> = ne
   if (callee?.type !== 'Identifier') return undefined;
   if (PROMPTS.test(callee.name)) return THE_USER;
   const options = call.arguments[0];
-  const asks = options?.type === 'ObjectExpression' && options.properties.some((p: Node) => p.type === 'Property' && !p.computed && (p.key.name ?? p.key.value) === 'message');
+  const asks = propertyNamed(options, 'message') !== undefined;
   return INQUIRER_PROMPTS.test(callee.name) && asks ? THE_USER : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { Node, calleeName, children } from './ast';
+import { Node, calleeName, children, propertyNamed } from './ast';
 import { commandChangesState } from './commandEffects';
 
 /**
@@ -80,13 +80,10 @@ function callChangesState(call: Node): boolean | undefined {
   const command = commandChangesState(call);
   if (command !== undefined) return command;
   for (const arg of call.arguments) {
-    if (arg.type !== 'ObjectExpression') continue;
-    for (const p of arg.properties) {
-      if (p.type !== 'Property' || p.computed || (p.key.name ?? p.key.value) !== 'method') continue;
-      const v = p.value;
-      if (v.type === 'Literal' && typeof v.value === 'string' && READ_METHODS.test(v.value)) return false;
-      return !isGraphqlQuery(call);
-    }
+    const v = propertyNamed(arg, 'method');
+    if (v === undefined) continue;
+    if (v.type === 'Literal' && typeof v.value === 'string' && READ_METHODS.test(v.value)) return false;
+    return !isGraphqlQuery(call);
   }
   const w = words(calleeName(call));
   const first = w[0] === 'sign' || w[0] === 'log' ? w[0] + (w[1] ?? '') : w[0]; // signIn, logIn: one verb

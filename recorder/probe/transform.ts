@@ -1,5 +1,5 @@
 import { Parser } from 'acorn';
-import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync, calleeName } from './ast';
+import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, isDownleveledAsync, calleeName, directCallee } from './ast';
 import { Edits } from './edits';
 import { findAwaitGroups, connectionNames } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
@@ -197,17 +197,13 @@ export function instrument(input: TransformInput): TransformOutput | null {
       if (beginsStatement(a)) edits.start(a.start, 'void 0,', d - 0.5);
       edits.start(a.start, `(${T}=`, d);
       // `await (a, b)`: the operand is the sequence's value, kept whole in parentheses of its own.
-      const seq = a.argument.type === 'SequenceExpression';
-      edits.start(a.argument.start, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},${B}+${s.id},++${H}.k,${I}.s&&${H}.n(),${seq ? '(' : ''}`, d + 1);
-      edits.end(a.argument.end, seq ? '))' : ')', d + 1);
+      wrapValue(edits, a.argument, `${H}.${s.kind === 'combinator' ? 'o1' : 'o'}(${I},${B}+${s.id},++${H}.k,${I}.s&&${H}.n(),`, d + 1);
       edits.end(a.end, `,${H}.e(${I},${T},${T}=void 0))`, d);
       // Promise.all(x): hand the elements to the runtime (`w`), which counts the pending ones
       // as operations in flight until each settles. `__cl$.k` is read before x is evaluated.
       const iterable = s.kind === 'combinator' && a.argument.arguments.length === 1 ? a.argument.arguments[0] : null;
       if (iterable && iterable.type !== 'SpreadElement') {
-        const seqIterable = iterable.type === 'SequenceExpression';
-        edits.start(iterable.start, `${H}.w(${I},${H}.k,${seqIterable ? '(' : ''}`, d + 3);
-        edits.end(iterable.end, seqIterable ? '))' : ')', d + 3);
+        wrapValue(edits, iterable, `${H}.w(${I},${H}.k,`, d + 3);
       }
     }
     // An await that rejected into a catch of this function is settled there: with no await after
@@ -335,7 +331,7 @@ function addInvocationPrologue(fn: Node, fnSite: number, src: string, edits: Edi
  */
 function classifyCall(callee: Node, b: ModuleBindings, input: TransformInput): 'sync' | 'pool' | 'lib' | null {
   // Transpilers call imports as `(0, import_fs.readFileSync)(…)`.
-  if (callee.type === 'SequenceExpression' && callee.expressions.length === 2) callee = callee.expressions[1];
+  callee = directCallee(callee);
   if (callee.type === 'Identifier') {
     const f = b.functions.get(callee.name);
     if (f && input.syncNames.has(f)) return 'sync';
@@ -378,7 +374,7 @@ function truncate(s: string, n: number): string { return s.length > n ? s.slice(
  * regenerator's `regeneratorRuntime.wrap(…)` / `_regeneratorRuntime().mark(…)`.
  */
 function isStateMachine(call: Node): boolean {
-  const callee = call.callee.type === 'SequenceExpression' ? call.callee.expressions[call.callee.expressions.length - 1] : call.callee;
+  const callee = directCallee(call.callee);
   if (calleeName(callee) === '__generator') return true; // tslib's too: `tslib_1.__generator(…)`
   if (callee.type !== 'MemberExpression' || callee.computed || !/^(wrap|mark|async)$/.test(callee.property.name)) return false;
   const root = callee.object.type === 'CallExpression' ? callee.object.callee : callee.object;
