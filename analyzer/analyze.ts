@@ -9,6 +9,7 @@ import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { maxOf, percentile, round } from './stats';
 import { buildSpans } from './spans';
+import { concurrencySeries, serverRequestMs } from './concurrency';
 import { collectRequests, routeTable, unrecordedHttp2 } from './requests';
 import { isSaturated, unattributedSaturation } from './findings/threadpoolSaturation';
 import { DETECTORS } from './findings/detectors';
@@ -103,14 +104,15 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     .map((d, i) => ({ id: `f${i + 1}`, ...d }));
 
   const requests = collectRequests(ctx);
-  const spans = buildSpans(ctx, buckets, requests);
+  const concurrency = concurrencySeries(ctx, requests);
+  const spans = buildSpans(ctx, buckets, concurrency.series, requests);
   addExternalSlices(spans, externals, threads.length, run.startHrUs);
   const program = programSummary(run, models, externals, graph, mainPid, wallMs);
   const report: Report = {
     schemaVersion: 1,
     program,
     lanes: [...threads.map((t) => t.lane), ...externals.map((e) => e.lane)],
-    metrics: metrics(ctx, models, program.userCpuMs + program.systemCpuMs, buckets, spans.series.concurrency),
+    metrics: metrics(ctx, models, program.userCpuMs + program.systemCpuMs, buckets, spans.series.concurrency, concurrency.overlapMs),
     findings,
     spans,
     sites: siteStats(ctx),
@@ -394,31 +396,14 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
   };
 }
 
-/**
- * Σ time the thread's servers spent handling the requests they finished (from reaching the
- * server to the response's end, as collectRequests reads a row), those beyond the detail cap
- * counted at the mean of those kept.
- */
-function serverRequestMs(m: ThreadModel): number {
-  const rows = m.requests.rows;
-  let ms = 0, kept = 0;
-  for (let i = 0; i + REQUEST_FIELDS <= rows.length; i += REQUEST_FIELDS) {
-    if (rows[i] !== REQ_SERVER) continue;
-    ms += Math.max(0, rows[i + 6] - rows[i + 4]);
-    kept++;
-  }
-  if (kept === 0) return 0;
-  let all = 0;
-  for (const c of m.requests.counts) if (c[0] === REQ_SERVER) all += c[3];
-  return all > kept ? ms * (all / kept) : ms;
-}
-
-function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buckets: Float32Array[], concurrency: number[]): Metrics {
+function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buckets: Float32Array[], concurrency: number[], overlapMs: number): Metrics {
   const main = ctx.threads.find((t) => t.lane.kind === 'main') ?? ctx.threads[0];
   const lags: number[] = [];
   if (main) for (let i = 0; i < main.model.ticks.length; i += TICK.size) lags.push(main.model.ticks[i + TICK.lagMs]);
   // Mean concurrency: Σ durations of what maxInFlight and the concurrency track count (leaf
-  // awaits, scaled for sampling; pending combinator elements; server requests being handled) / wall.
+  // awaits, scaled for sampling; pending combinator elements; server requests being handled),
+  // less what a thread's requests and awaits share (concurrency.ts: a request waiting on its
+  // handler's await is one operation), / wall.
   let waitMs = 0;
   let maxInFlight = 0;
   let maxQueued = 0;
@@ -431,6 +416,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
     waitMs += m.agg.elementWaitMs ?? 0;
   }
   for (const m of models) waitMs += serverRequestMs(m);
+  waitMs = Math.max(0, waitMs - overlapMs);
   const maxBucketConcurrency = concurrency.reduce((a, b) => Math.max(a, b), 0);
   let maxParallelism = 0;
   const n = buckets[0]?.length ?? 0;

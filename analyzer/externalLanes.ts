@@ -1,7 +1,7 @@
 import type { Lane, Spans } from './report';
 import type { RawTreeProcess } from './raw';
 import type { ProcessGraph, ProcessInfo } from './processGraph';
-import { BUCKET_MS } from './timeBuckets';
+import { BUCKET_MS, bucketCount } from './timeBuckets';
 import { round } from './stats';
 import { basename } from './paths';
 import { formatMs } from './format';
@@ -83,7 +83,7 @@ function commandLabel(info: ProcessInfo): string {
  * spread evenly over that interval. Not capped at 1: one process may run several threads.
  */
 export function externalBuckets(lanes: ExternalLane[], startHrUs: number, wallMs: number): Float32Array[] {
-  const n = Math.max(1, Math.ceil(wallMs / BUCKET_MS));
+  const n = bucketCount(wallMs);
   return lanes.map(({ tree }) => {
     const b = new Float32Array(n);
     forEachInterval(tree, startHrUs, (from, to, cpuMs) => {

@@ -1,7 +1,7 @@
 import type { ThreadLane } from './context';
 import { isBusy, sampleCpu, sampleDuration, capAt, type SampleTimeline } from './cpuSamples';
 
-import { BUCKET_MS } from './timeBuckets';
+import { BUCKET_MS, bucketCount } from './timeBuckets';
 
 /** Re-exported for the findings that import it from here. */
 export { BUCKET_MS };
@@ -36,7 +36,7 @@ function runnableMs(s: SampleTimeline, i: number): number {
  * to (descheduled time counts: see runnableMs), which is what oversubscription is about.
  */
 export function busyBuckets(threads: ThreadLane[], wallMs: number, runnable = false): Float32Array[] {
-  const n = Math.max(1, Math.ceil(wallMs / BUCKET_MS));
+  const n = bucketCount(wallMs);
   return threads.map(({ samples, lane }) => {
     const b = new Float32Array(n);
     if (!samples) return b;

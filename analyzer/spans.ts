@@ -25,7 +25,8 @@ const MAX_ASYNC_SPANS = 1_000_000;
 const MAX_LAG_POINTS = 200_000;
 
 /** Builds the timeline model: flat columns, strings and sites interned, every list bounded. */
-export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], requests?: RequestTable): Spans {
+/** `concurrency`: the concurrency track, one value per BUCKET_MS bucket of the run (concurrency.ts). */
+export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], concurrency: number[], requests?: RequestTable): Spans {
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
   const str = (s: string) => { let i = stringIndex.get(s); if (i === undefined) { i = strings.length; strings.push(s); stringIndex.set(s, i); } return i; };
@@ -116,19 +117,9 @@ export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], reques
   const asyncColumns = Object.fromEntries(Object.entries(asyncSpans).map(([k, c]) => [k, numberColumn(asyncLen === c.length ? c : c.subarray(0, asyncLen))])) as AsyncSpanColumns;
   if (dropped.asyncSpans > 0) dropped.note = 'Await spans are sampled per function (all of the first 1024 calls, then 1 in 16, and 1 in 256 past 65,536 calls) and capped per thread; counts are exact, totals are estimated from the timed calls, each standing for the calls of its stride.';
 
-  const n = Math.max(1, Math.ceil(ctx.wallMs / BUCKET_MS));
+  const n = concurrency.length;
   const parallelism = new Array<number>(n).fill(0);
   for (const b of buckets) for (let k = 0; k < n && k < b.length; k++) parallelism[k] += b[k];
-  const concurrency = new Array<number>(n).fill(0);
-  for (const { model } of ctx.threads) {
-    const sum = new Float64Array(n), cnt = new Float64Array(n);
-    for (let i = 0; i < model.ticks.length; i += TICK.size) {
-      const k = Math.floor(model.ticks[i + TICK.t] / BUCKET_MS);
-      if (k >= 0 && k < n) { sum[k] += model.ticks[i + TICK.awaits]; cnt[k]++; }
-    }
-    let last = 0;
-    for (let k = 0; k < n; k++) { if (cnt[k] > 0) last = sum[k] / cnt[k]; concurrency[k] += last; }
-  }
   const { running, queued } = poolSeries([...ctx.pools.values()], n);
   const out: Spans = {
     strings, sites, slices, asyncSpans: asyncColumns, lag,

@@ -1,4 +1,4 @@
-import { BUCKET_MS } from './timeBuckets';
+import { BUCKET_MS, bucketCount } from './timeBuckets';
 import { TICK, type TraceEvent } from './raw';
 
 /**
@@ -32,7 +32,7 @@ const JOBS = /node\.threadpoolwork\.async/;
 /** `ticks`: per thread of the process, its flat lag ticks (TICK layout, raw.ts). */
 export function poolTimeline(pid: number, size: number, events: TraceEvent[], startHrUs: number,
   ticks: number[][], wallMs: number): PoolTimeline {
-  const n = Math.max(1, Math.ceil(wallMs / BUCKET_MS));
+  const n = bucketCount(wallMs);
   const inFlight = new Float64Array(n);
   // Crypto/zlib jobs: exact intervals, integrated per bucket.
   const changes: [number, number][] = [];

@@ -4,3 +4,8 @@
  * without depending on parallelism.ts (which depends on context.ts, which names the pool type).
  */
 export const BUCKET_MS = 10;
+
+/** How many BUCKET_MS buckets a run of `wallMs` has (at least one): every per-bucket series' length. */
+export function bucketCount(wallMs: number): number {
+  return Math.max(1, Math.ceil(wallMs / BUCKET_MS));
+}

@@ -66,6 +66,30 @@ describe('one CPU-heavy route under autocannon', () => {
   });
 });
 
+describe('an I/O route under 8 connections: each request waits on one await at a time', () => {
+  const s = underLoad('load/io-route.js', { paths: ['/item'], amount: 400, connections: 8 });
+  it('reads concurrency at most 8: a request waiting on its handler\'s await is one operation, not two', () => {
+    // Before, a thread counted its requests and its awaits side by side: "concurrency max 16"
+    // beside "HTTP requests: max 8 in flight", and a mean near twice the requests'.
+    const report = reportOf(s.run);
+    assert.equal(s.load.errors + s.load.timeouts, 0, 'autocannon got every response');
+    assert.equal(s.served.item, 400);
+    const { maxConcurrency, maxRequestsInFlight, meanConcurrency } = report.metrics;
+    assert.ok(maxRequestsInFlight <= 8, `max requests in flight ${maxRequestsInFlight} over 8 connections`);
+    assert.ok(maxConcurrency <= 8, `max concurrency ${maxConcurrency} over 8 connections`);
+    assert.ok(maxConcurrency >= s.served.maxWaiting, `max concurrency ${maxConcurrency}: the fixture had ${s.served.maxWaiting} handlers waiting at once`);
+    const track = Math.max(...report.spans.series.concurrency);
+    assert.ok(track <= 8, `the concurrency track peaks at ${track}`);
+    // The mean: the requests' time, each counted once (their awaits fall within them).
+    const q = report.spans.requests;
+    let handled = 0;
+    for (let i = 0; i < q.lane.length; i++) if (q.kind[i] === 0) handled += q.end[i] - q.start[i];
+    const counted = meanConcurrency * report.program.wallMs;
+    assert.ok(counted >= 0.8 * handled && counted <= 1.3 * handled,
+      `mean concurrency ${meanConcurrency} over ${report.program.wallMs} ms: ${counted.toFixed(0)} ms counted, the requests took ${handled.toFixed(0)} ms`);
+  });
+});
+
 describe('mixed load: two CPU-heavy routes, a pbkdf2Sync route and an I/O route', () => {
   const s = underLoad('load/cpu-routes.js', { paths: ['/json', '/report', '/hash', '/io'], amount: 160 });
   it('gives each CPU-heavy route its own finding, counted per request (±20 %)', () => {

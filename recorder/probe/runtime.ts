@@ -363,19 +363,23 @@ export class ProbeRuntime {
    * handlers are synchronous awaits nothing, yet serves many requests at once). Hook for the
    * request recording: it calls `requestStarted()` when a request reaches its handler and
    * `requestEnded()` exactly once when its response finished or its connection closed.
+   * A request waiting on its handler's awaits is one operation, not two: the thread counts the
+   * larger of its awaits and its requests, never their sum (analyzer/concurrency.ts).
    */
   requestsInFlight = 0;
   requestStarted(t = now()): void {
     this.mark(t);
-    this.requestsInFlight++;
-    const n = this.inFlight + this.opaquePending + this.requestsInFlight;
-    if (n > this.maxInFlight) this.maxInFlight = n;
+    if (++this.requestsInFlight > this.maxInFlight) this.maxInFlight = this.requestsInFlight;
   }
   requestEnded(): void {
     if (this.requestsInFlight > 0) this.requestsInFlight--;
   }
 
-  /** Operations in flight now (leaf awaits, opaque combinator elements, requests); commits a batch's peak. */
+  /**
+   * Awaits in flight now (leaf awaits, opaque combinator elements), for the lag ticks (TICK.awaits);
+   * commits a batch's peak. Requests are not added: the analyzer has their exact times, and counts
+   * a thread's requests only where they exceed its awaits (analyzer/concurrency.ts).
+   */
   concurrencyNow(): number {
     // Elements waiting on user work (a limiter's queue) beyond what is in flight are queued.
     const queued = this.elementsPending - this.opaquePending - this.inFlight;
@@ -384,7 +388,7 @@ export class ProbeRuntime {
       if (this.peakEpoch === this.leafEpoch && this.peakCandidate > this.maxInFlight) this.maxInFlight = this.peakCandidate;
       this.peakCandidate = 0;
     }
-    return this.inFlight + this.opaquePending + this.requestsInFlight;
+    return this.inFlight + this.opaquePending;
   }
 
   private notePeak(peak: number): void {

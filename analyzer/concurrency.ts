@@ -1,0 +1,88 @@
+import type { AnalysisContext } from './context';
+import type { ThreadModel } from './threadModel';
+import { BUCKET_MS, bucketCount } from './timeBuckets';
+import { TICK, REQUEST_FIELDS, REQ_SERVER } from './raw';
+import type { RequestTable } from './requests';
+
+/**
+ * The concurrency track, and how much of what the mean sums is counted twice.
+ *
+ * A thread's operations in flight are its awaits on I/O (and pending combinator elements: the
+ * probe's lag ticks, `TICK.awaits`) and the HTTP requests its servers are handling. A request
+ * whose handler awaits a query is one operation, not two: the awaits already stand for it. Only
+ * a request with no await of its own pending (a synchronous handler, a response being written)
+ * adds to them. Which request an await is for is not recorded, so a thread counts the larger of
+ * the two at each time, never their sum (which read "concurrency max 16" for a server handling 8
+ * connections, each waiting on one query, beside "HTTP requests: max 8 in flight"). Awaits of
+ * other work (a poller beside a server of synchronous handlers) are undercounted by up to the
+ * smaller of the two: a measure that errs low, never one that doubles.
+ *
+ * Per thread and BUCKET_MS bucket: the awaits are the mean of the bucket's ticks (a bucket with
+ * none keeps the last reading); the requests are exact (their spans' time in the bucket, scaled
+ * up by the server requests counted but not kept in detail: serverRequestScale).
+ * `overlapMs` is Σ over threads and buckets of min(awaits, requests) × BUCKET_MS: what the mean
+ * (Σ await time + Σ request time, over the wall) takes off to count each once.
+ */
+export function concurrencySeries(ctx: AnalysisContext, requests?: RequestTable): { series: number[]; overlapMs: number } {
+  const n = bucketCount(ctx.wallMs);
+  const series = new Float64Array(n);
+  const handling = requests ? serverRequestsByLane(requests, ctx, n) : [];
+  let overlapMs = 0;
+  ctx.threads.forEach(({ model }, lane) => {
+    const sum = new Float64Array(n), cnt = new Float64Array(n);
+    for (let i = 0; i < model.ticks.length; i += TICK.size) {
+      const k = Math.floor(model.ticks[i + TICK.t] / BUCKET_MS);
+      if (k >= 0 && k < n) { sum[k] += model.ticks[i + TICK.awaits]; cnt[k]++; }
+    }
+    const served = handling[lane];
+    let awaits = 0;
+    for (let k = 0; k < n; k++) {
+      if (cnt[k] > 0) awaits = sum[k] / cnt[k];
+      const r = served ? served[k] : 0;
+      series[k] += Math.max(awaits, r);
+      overlapMs += Math.min(awaits, r) * BUCKET_MS;
+    }
+  });
+  return { series: Array.from(series), overlapMs };
+}
+
+/** Mean server requests being handled per bucket, per lane (index into ctx.threads), scaled for those not kept in detail. */
+function serverRequestsByLane(t: RequestTable, ctx: AnalysisContext, n: number): (Float64Array | undefined)[] {
+  const out: (Float64Array | undefined)[] = [];
+  for (let i = 0; i < t.lane.length; i++) {
+    if (t.kind[i] !== REQ_SERVER) continue;
+    const b = (out[t.lane[i]] ??= new Float64Array(n));
+    for (let k = Math.max(0, Math.floor(t.start[i] / BUCKET_MS)); k < n && k * BUCKET_MS < t.end[i]; k++) {
+      const from = Math.max(t.start[i], k * BUCKET_MS), to = Math.min(t.end[i], (k + 1) * BUCKET_MS);
+      if (to > from) b[k] += (to - from) / BUCKET_MS;
+    }
+  }
+  out.forEach((b, lane) => {
+    const scale = b ? serverRequestScale(ctx.threads[lane].model) : 1;
+    if (b && scale !== 1) for (let k = 0; k < n; k++) b[k] *= scale;
+  });
+  return out;
+}
+
+/** A thread's server requests counted, over those kept in detail (1 when all were kept, or none). */
+export function serverRequestScale(m: ThreadModel): number {
+  const rows = m.requests.rows;
+  let kept = 0;
+  for (let i = 0; i + REQUEST_FIELDS <= rows.length; i += REQUEST_FIELDS) if (rows[i] === REQ_SERVER) kept++;
+  if (kept === 0) return 1;
+  let all = 0;
+  for (const c of m.requests.counts) if (c[0] === REQ_SERVER) all += c[3];
+  return all > kept ? all / kept : 1;
+}
+
+/**
+ * Σ time the thread's servers spent handling the requests they finished (from reaching the
+ * server to the response's end, as collectRequests reads a row), those beyond the detail cap
+ * counted at the mean of those kept.
+ */
+export function serverRequestMs(m: ThreadModel): number {
+  const rows = m.requests.rows;
+  let ms = 0;
+  for (let i = 0; i + REQUEST_FIELDS <= rows.length; i += REQUEST_FIELDS) if (rows[i] === REQ_SERVER) ms += Math.max(0, rows[i + 6] - rows[i + 4]);
+  return ms * serverRequestScale(m);
+}
