@@ -169,7 +169,9 @@ export interface Metrics {
   cpuParallelism: number;
   /**
    * Async operations in flight: user-code awaits waiting on I/O, timers or other threads (not
-   * on other user async functions), and elements of Promise.all/… that are operations of their own.
+   * on other user async functions), and elements of Promise.all/… that are operations of their own;
+   * per thread, the HTTP requests its servers are handling where they outnumber those (a request
+   * waiting on its handler's await is one operation: analyzer/concurrency.ts).
    */
   maxConcurrency: number;
   /**
@@ -263,7 +265,7 @@ export interface Spans {
   /** Whole-run series in 10 ms buckets starting at 0. */
   series: {
     bucketMs: number;
-    concurrency: number[]; // mean async waits in flight in the bucket
+    concurrency: number[]; // mean async operations in flight in the bucket (see Metrics.maxConcurrency)
     parallelism: number[]; // mean lanes on CPU in the bucket
     threadpoolRunning: number[];
     threadpoolQueued: number[];

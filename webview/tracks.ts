@@ -33,7 +33,7 @@ export const TRACKS: TrackSpec[] = [
     peak: (m) => `p99 ${formatMs(m.report.metrics.eventLoopLagMs.p99)}`,
   },
   {
-    id: 'concurrency', name: 'Concurrency', help: 'Async operations in flight (awaits waiting on I/O, timers or other threads).',
+    id: 'concurrency', name: 'Concurrency', help: 'Async operations in flight (awaits waiting on I/O, timers or other threads; a server\'s requests where they outnumber those).',
     colors: (t) => [t.concurrency], series: (m) => [m.concurrency],
     peak: (m) => (awaitsRan(m.report) ? `max ${formatCount(m.report.metrics.maxConcurrency)}` : 'no awaits of yours'),
   },
