@@ -76,7 +76,7 @@ export function normalized(text) {
 }
 
 /** A fresh run of a runner: the plain run first, then the profiled one, with the same env. */
-function runBoth(name, dir, command, extraEnv = {}) {
+function runBoth(name, dir, command, extraEnv = {}, profileArgs = []) {
   // jest, mocha and node --test share their code under test; vitest's is an ES module of its own.
   const state = { dir: join(RUNNERS, dir), lib: join(RUNNERS, dir === 'vitest' ? 'vitest' : 'shared', 'lib.js') };
   before(async () => {
@@ -86,7 +86,7 @@ function runBoth(name, dir, command, extraEnv = {}) {
     state.plain = await runPlain(cmd, { cwd: state.dir, env: { ...extraEnv, RUNNER_LANES: join(tmp, 'plain-lanes') } });
     const lanesFile = join(tmp, 'lanes');
     const profiledCmd = command.map((a) => a.replace('$CACHE', join(tmp, 'cache-profiled')));
-    state.run = await profile(['--quiet', ...profiledCmd], { cwd: state.dir, env: { ...extraEnv, RUNNER_LANES: lanesFile }, timeoutMs: TIMEOUT_MS });
+    state.run = await profile(['--quiet', ...profileArgs, ...profiledCmd], { cwd: state.dir, env: { ...extraEnv, RUNNER_LANES: lanesFile }, timeoutMs: TIMEOUT_MS });
     state.testLanes = existsSync(lanesFile) ? [...new Set(readFileSync(lanesFile, 'utf8').split('\n').filter(Boolean))] : [];
   }, { timeout: TIMEOUT_MS * 2 + 10_000 });
   return state;
@@ -147,6 +147,9 @@ const RUNS = [
   { name: 'vitest --pool=forks', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=forks'], workers: true },
   { name: 'jest --workerThreads', dir: 'jest', command: [join(BIN, 'jest'), '--maxWorkers=2', '--workerThreads', '--cacheDirectory=$CACHE'], workers: true, threads: true },
   { name: 'vitest --pool=threads', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=threads'], workers: true, threads: true },
+  // vitest's own modules are instrumented too: its processes got no ES-module hooks of ours (the
+  // code under test reaches the probe through vitest's evaluator), even when asked for dependencies.
+  { name: 'vitest --include-node-modules', dir: 'vitest', command: [join(BIN, 'vitest'), 'run'], workers: true, profileArgs: ['--include-node-modules'] },
   // Each test file in a vm context of its own (the runtime is put on its global, as for jest's).
   { name: 'vitest --pool=vmThreads', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=vmThreads'], workers: true, threads: true },
   { name: 'vitest --pool=vmForks', dir: 'vitest', command: [join(BIN, 'vitest'), 'run', '--pool=vmForks'], workers: true },
@@ -158,7 +161,7 @@ const RUNS = [
 
 for (const r of RUNS) {
   describe(`${r.name} under profile`, () => {
-    const s = runBoth(r.name, r.dir, r.command);
+    const s = runBoth(r.name, r.dir, r.command, {}, r.profileArgs);
     it('passes, with the same exit code and output as a plain run', () => {
       assert.equal(s.plain.code, 0, `plain run failed:\n${s.plain.stdout.slice(-2000)}\n${s.plain.stderr.slice(-2000)}`);
       assertSameAsPlain(s);
@@ -171,6 +174,15 @@ for (const r of RUNS) {
       });
     }
     it('records every lane that ran test code (CPU, awaits) with the findings at the planted lines', () => assertTestLanesRecorded(s));
+    if (r.profileArgs?.includes('--include-node-modules')) {
+      it('records the runner\'s own awaits too, in its main process and where the tests ran', () => {
+        const report = reportOf(s.run);
+        const rootPid = report.lanes.find((l) => l.kind === 'main')?.pid;
+        const own = (report.sites ?? []).filter((x) => x.kind === 'await' && x.count > 0 && /[\\/]node_modules[\\/](vitest|@vitest[\\/]runner)[\\/]/.test(x.location.file));
+        assert.ok(own.some((x) => x.laneId === `${rootPid}:0`), `no await of vitest's own files on its main process's lane (${rootPid}:0)`);
+        assert.ok(own.some((x) => s.testLanes.includes(x.laneId)), `no await of vitest's own files on a lane that ran tests (${s.testLanes.join(', ')})`);
+      });
+    }
     if (r.threads) {
       // Each test lane has the planted CPU block (above): one finding, seen on every test lane.
       it('calls the worker threads that ran the planted lines threads, not processes', () => {

@@ -96,9 +96,10 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   if (!launcher) {
     (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests, runtime);
     // vitest's code under test is instrumented where its evaluator hands it to V8: its own
-    // modules need no ES-module hooks (see adoptVitestInThreads).
+    // modules need no ES-module hooks (see adoptVitestInThreads), unless dependencies are
+    // instrumented too (--include-node-modules: vitest's own awaits are then asked for).
     const vitestEvaluator = vitestEvaluatorPath();
-    if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests), !vitestEvaluator);
+    if (!measureOff('instrument')) installLoadHooks(opts, adaptJestRuntime(opts, runtime, runsTests), !vitestEvaluator || opts.includeNodeModules);
     adoptVitestInThreads(opts, runtime, runsTests, vitestEvaluator, loaderHandoff?.importModule);
     if (isMochaWorker(process.argv[1])) runsTests('mocha');
   }
