@@ -13,7 +13,8 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
  * (`answers.push(await rl.question(q))`, `await reader.read()`), run on one connection
  * (`await client.query(…)` with `client = await pool.connect()`: it runs them in turn), or call
  * the iteration's own function (`await step(ctx)` over `steps`, `await m.up(db)` over
- * `migrations`: a pipeline). `for await` is never a candidate.
+ * `migrations`: a pipeline). `for await` is never a candidate, nor is a loop beside code that gathers the same
+ * call (gatheredElsewhere: the in-turn branch of a runner's concurrent/sequential choice).
  */
 export interface LoopVerdict { independent: boolean; reason: string }
 
@@ -54,7 +55,44 @@ export function loopVerdict(loop: Node, awaits: Node[], discarded: (a: Node) => 
   }
   // `await Promise.all(batch)` per iteration is batching: concurrency bounded on purpose.
   if (awaits.some((a) => isCombinator(a.argument))) return { independent: false, reason: 'each iteration already gathers a batch' };
+  if (gatheredElsewhere(loop, awaits)) return { independent: false, reason: 'the code beside it gathers the same call: running them in turn here is its choice' };
   return { independent: true, reason: '' };
+}
+
+/**
+ * The loop is the in-turn choice of code that also gathers the same call: it sits in a branch of
+ * an `if` whose other branch, or an `if` before it in the same block, runs the awaited function
+ * under Promise.all/allSettled/race/any (vitest's runner: `if (group[0].concurrent) await
+ * Promise.all(group.map((c) => limit(() => runSuiteChild(c)))) else for (const c of group) await
+ * runSuiteChild(c)`; `if (opts.parallel) return Promise.all(files.map(lint))`, then the loop). Its
+ * author knows the concurrent form and chose order here (tests of a suite run one at a time).
+ */
+function gatheredElsewhere(loop: Node, awaits: Node[]): boolean {
+  const names = new Set(awaits.map((a) => calleeName(a.argument)).filter((n) => n !== ''));
+  if (names.size === 0) return false;
+  for (let child: Node = loop, p: Node | undefined = loop.__parent; p && !FUNCTION_TYPES.has(p.type); child = p, p = p.__parent) {
+    if (p.type === 'IfStatement') {
+      const other = child === p.consequent ? p.alternate : child === p.alternate ? p.consequent : null;
+      if (other && gathers(other, names)) return true;
+    }
+    const statements: Node[] | undefined = p.type === 'BlockStatement' || p.type === 'Program' ? p.body : p.type === 'SwitchCase' ? p.consequent : undefined;
+    for (const st of statements ?? []) {
+      if (st === child) break;
+      if (st.type === 'IfStatement' && gathers(st.consequent, names)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether `n` holds a Promise.all/allSettled/race/any whose argument names one of `names` (called, or passed: `files.map(lint)`). */
+function gathers(n: Node, names: ReadonlySet<string>): boolean {
+  if (isCombinator(n)) return n.arguments.some((a: Node) => namesAny(a, names));
+  return children(n).some((c) => gathers(c, names));
+}
+
+/** Whether an identifier in `n` (a property's name included) is one of `names`. */
+function namesAny(n: Node, names: ReadonlySet<string>): boolean {
+  return n.type === 'Identifier' ? names.has(n.name) : children(n).some((c) => namesAny(c, names));
 }
 
 function isCombinator(n: Node): boolean {

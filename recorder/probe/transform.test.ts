@@ -270,6 +270,14 @@ describe('instrument: loops', () => {
     assert.deepEqual(verdict('for (const u of urls) { out.push(await get(u)); out.push(await sleep(30, u)); }'), [true]);
     assert.deepEqual(verdict('for (const u of urls) { await get(u); await new Promise((r) => emitter.once(u, r)); }'), [true]);
   });
+  it('the in-turn branch of code that also gathers the same call is its choice, not a candidate', () => {
+    // vitest's runner: tests of a suite run one at a time unless marked concurrent.
+    assert.deepEqual(verdict('if (group[0].concurrent) await Promise.all(group.map((c) => limit(() => runChild(c, runner)))); else { for (const c of group) await runChild(c, runner); }'), [false]);
+    assert.deepEqual(verdict('if (opts.parallel) { return Promise.all(files.map(lint)); } for (const f of files) await lint(f);'), [false], 'after an if that returned the gathered form');
+    assert.deepEqual(verdict('if (!opts.parallel) { for (const f of files) await this.lint(f); } else { await Promise.allSettled(files.map((f) => this.lint(f))); }'), [false], 'a method');
+    assert.deepEqual(verdict('if (opts.parallel) await Promise.all(files.map(format)); else { for (const f of files) await lint(f); }'), [true], 'another call gathered');
+    assert.deepEqual(verdict('await Promise.all(a.map(lint)); for (const f of files) await lint(f);'), [true], 'not a choice between the two');
+  });
   it('awaiting a batch per iteration is deliberate', () => assert.deepEqual(verdict('for (let i = 0; i < n; i += 100) await Promise.all(items.slice(i, i + 100).map(f));'), [false]));
   it('for await is never a candidate', () => assert.deepEqual(verdict('for await (const x of stream) await handle(x);'), [false]));
   it('a counter loop with an accumulator is a candidate', () => assert.deepEqual(verdict('let total = 0; for (let i = 0; i < n; i++) total += await size(i);'), [true]));
