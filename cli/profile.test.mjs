@@ -474,6 +474,24 @@ describe('concurrency metric: ten timer waits at once', () => {
   });
 });
 
+describe('concurrency metric: Promise.all over promises made before it', () => {
+  const prebuilt = runOnce('concurrent-gathered.js', ['prebuilt']);
+  const files = runOnce('concurrent-gathered.js', ['files']);
+  it('counts ten calls of an async function, made first and then gathered, as 10, not 20', () => {
+    // Their awaits are counted; the gathered promises were counted again (20).
+    assert.match(prebuilt.run.stdout, /items 10/);
+    const m = reportOf(prebuilt.run).metrics;
+    assert.ok(m.maxConcurrency >= 10 && m.maxConcurrency <= 11, `maxConcurrency ${m.maxConcurrency}: 10 sleeps in flight`);
+  });
+  it('counts 400 file reads gathered as 400 in flight, not 1', () => {
+    // A batch above 256 elements was not tracked: only the combinator's own await counted (1).
+    assert.match(files.run.stdout, /read 400/);
+    const m = reportOf(files.run).metrics;
+    assert.ok(m.maxConcurrency >= 390 && m.maxConcurrency <= 401, `maxConcurrency ${m.maxConcurrency}: 400 reads in flight`);
+    assert.ok(m.meanConcurrency > 1 && m.meanConcurrency < m.maxConcurrency, `meanConcurrency ${m.meanConcurrency}`);
+  });
+});
+
 describe('concurrency metric: 16 workers over fs.promises, each operation done within a lag tick', () => {
   const s = runOnce('fs-workers.js');
   it('meanConcurrency × wall is the time the workers\' awaits were pending (none taken for a wait on user code)', () => {

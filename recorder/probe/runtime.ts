@@ -96,7 +96,7 @@ const MAX_PENDING_MARKS = 4096;
  * megabytes of external memory (which brings V8's full collections forward).
  */
 const SPAN_BUFFER = 16384;
-/** Promise.all batches up to this size have each element tracked until it settles. */
+/** Promise.all batches up to this size have each element tracked until it settles; a bigger one, this many (see `w`). */
 const TRACKED_ELEMENTS = 256;
 
 /**
@@ -398,19 +398,21 @@ export class ProbeRuntime {
 
   /**
    * The iterable given to Promise.all/race/…, once evaluated. When evaluating it started no
-   * instrumented await (the elements are plain promises: http, fs.promises, timers…), each
-   * pending element is an operation in flight until it settles. Returns an array with the
+   * instrumented await, nor did the synchronous run before it (the elements are plain promises:
+   * http, fs.promises, timers…), each pending element is an operation in flight until it settles. Returns an array with the
    * same elements, which the combinator then consumes as it would have consumed the iterable.
    */
   w<T>(inv: Invocation, startedAt: number, iterable: Iterable<T>): Iterable<T> {
     if (this.k !== startedAt || iterable == null || typeof (iterable as any)[Symbol.iterator] !== 'function') return iterable;
     const items = Array.isArray(iterable) ? iterable : Array.from(iterable);
-    if (items.length > TRACKED_ELEMENTS) {
-      // A big batch (a promise storm, chunked work): tracking each element would cost as much
-      // as the work. Only the peak is noted, never added to awaits already counted in flight.
-      let pending = 0;
-      for (const item of items) if (item instanceof Promise) pending++;
-      this.notePeak(Math.max(this.inFlight, pending));
+    let pending = 0;
+    for (const item of items) if (item instanceof Promise) pending++; // a thenable's then() must not run twice
+    if (startedAt !== this.kAtResume + 1) {
+      // Awaits started in this synchronous run before the combinator's own: the elements may be
+      // the promises of the program's async functions, made before it (`const ps = ids.map(getUser);
+      // await Promise.all(ps)`), whose awaits are counted already (counted again, 10 sleeps read
+      // 20; a 1000-call storm of `await null`, 1000). The combinator's await waits on them.
+      inv.elements = pending;
       return items;
     }
     const t1 = inv.s !== null ? now() : 0;
@@ -418,17 +420,24 @@ export class ProbeRuntime {
     const epoch = this.leafEpoch;
     // One handler for the whole batch (not a closure per element). Reactions are added with the
     // `then` captured at load: a Promise subclass's own then() (or a patched one) never runs twice.
-    const settled = () => {
-      this.elementsPending--;
+    // A big batch (400 file reads gathered) has one element in `stride` tracked, each standing
+    // for the next `stride` (the last for those left): at most TRACKED_ELEMENTS reactions a batch.
+    const settledBy = (n: number) => () => {
+      this.elementsPending -= n;
       if (epoch !== this.leafEpoch) return; // it wrapped user work: not an operation of its own
-      this.opaquePending--;
-      if (t1 !== 0) this.elementWaitMs += (now() - t1) * weight;
+      this.opaquePending -= n;
+      if (t1 !== 0) this.elementWaitMs += (now() - t1) * weight * n;
     };
-    let pending = 0;
+    const stride = pending > TRACKED_ELEMENTS ? Math.ceil(pending / TRACKED_ELEMENTS) : 1;
+    const settled = settledBy(stride);
+    let seen = 0;
     for (const item of items) {
-      if (!(item instanceof Promise)) continue; // a thenable's then() must not run twice
-      pending++;
-      promiseThen.call(item, settled, settled);
+      if (!(item instanceof Promise)) continue;
+      if (seen % stride === 0) {
+        const handler = pending - seen >= stride ? settled : settledBy(pending - seen);
+        promiseThen.call(item, handler, handler);
+      }
+      seen++;
     }
     this.elementsPending += pending;
     this.opaquePending += pending;
@@ -471,6 +480,7 @@ export class ProbeRuntime {
 
   /** The await resumed with `value`. */
   e<T>(inv: Invocation, value: T): T {
+    this.kAtResume = this.k;
     const site = inv.site;
     inv.site = 0;
     const s = inv.s;
@@ -493,8 +503,15 @@ export class ProbeRuntime {
 
   /** An exception is leaving the async function, or a catch block of it begins: a pending await, if any, was rejected. */
   x(inv: Invocation): void {
+    this.kAtResume = this.k;
     if (inv.site !== 0) this.settleRejected(inv);
   }
+
+  /**
+   * `k` when an await of the program's last resumed (e) or rejected into a catch (x): awaits that
+   * started since are of the synchronous run under way (see `w`).
+   */
+  private kAtResume = 0;
 
   /**
    * When the last sync I/O call's arguments were evaluated (m). A sync call runs no code of the
