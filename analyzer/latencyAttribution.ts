@@ -71,8 +71,9 @@ export class LoopCpu {
       const f = s.frame[i];
       const key = f ? `${f.url}:${f.line}` : '';
       let e = into.get(key);
-      if (!e) into.set(key, e = { url: f?.url ?? '', line: f?.line ?? 0, fnLine: f?.functionLine ?? 0, fnColumn: f?.functionColumn ?? 1, label: f?.functionName ?? '', ms: 0 });
+      if (!e) into.set(key, e = { url: f?.url ?? '', line: f?.line ?? 0, fnLine: f?.functionLine ?? 0, fnColumn: f?.functionColumn ?? 1, label: f?.functionName ?? '', ms: 0, samples: 0 });
       e.ms += sampleCpu(s, i);
+      e.samples++;
     }
   }
 }
@@ -82,5 +83,5 @@ function skipped(t: number, skip: readonly number[]): boolean {
   return false;
 }
 
-/** A user line's CPU: `line` (1-based) in the function that starts at `fnLine`:`fnColumn` (1-based), in what V8 ran. */
-export interface LineCpu { url: string; line: number; fnLine: number; fnColumn: number; label: string; ms: number }
+/** A user line's CPU: `line` (1-based) in the function that starts at `fnLine`:`fnColumn` (1-based), in what V8 ran; `samples`: the CPU samples it is from. */
+export interface LineCpu { url: string; line: number; fnLine: number; fnColumn: number; label: string; ms: number; samples: number }

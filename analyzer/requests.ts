@@ -276,8 +276,7 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
   for (const o of ownLines) for (const [key, l] of o.lines) if (l.url && l.ms > 0) routesOfLine.set(key, (routesOfLine.get(key) ?? 0) + 1);
   const handlerOf = new Map<string, string>();
   for (const { stat, lines } of ownLines) {
-    let own: LineCpu | undefined;
-    for (const [key, l] of lines) if (l.url && routesOfLine.get(key) === 1 && (!own || l.ms > own.ms)) own = l;
+    const own = handlerLine(lines, routesOfLine);
     if (!own) continue;
     stat.handler = locateLineCpu(ctx, own);
     // An anonymous function that is a route's handler is named after its route.
@@ -286,6 +285,21 @@ export function routeTable(t: RequestTable, ctx: AnalysisContext): RouteStat[] {
   const name = (loc: SourceLocation, label: string) => (label === '(anonymous)' ? handlerOf.get(`${loc.file}:${loc.line}`) ?? label : label);
   for (const p of pending) p.stat.p99 = breakdown(t, ctx, p.tail, p.title, name);
   return out.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'server' ? -1 : 1) || b.p99Ms - a.p99Ms);
+}
+
+/**
+ * Fewer CPU samples than this on a route's hottest line of its own are too few to name it the
+ * route's handler: an async handler that only awaits left 1–3 samples over 2,700 requests, which
+ * fell on the handler's line in one run, on a function it calls in the next (the hover then said
+ * "GET /user/:id: 2689 requests…" on `getUser`), on nothing in a third.
+ */
+export const HANDLER_MIN_SAMPLES = 5;
+
+/** The user line a route's own CPU (`lines`) ran in most, of those no other route's ran in (`routesOfLine`: routes per line key), if it has HANDLER_MIN_SAMPLES samples. */
+export function handlerLine(lines: ReadonlyMap<string, LineCpu>, routesOfLine: ReadonlyMap<string, number>): LineCpu | undefined {
+  let own: LineCpu | undefined;
+  for (const [key, l] of lines) if (l.url && routesOfLine.get(key) === 1 && (!own || l.ms > own.ms)) own = l;
+  return own && own.samples >= HANDLER_MIN_SAMPLES ? own : undefined;
 }
 
 /** The mean split of some server requests' time, with the lines the loop ran while they were queued. */
