@@ -53,6 +53,17 @@ export interface FrameClassifier {
 }
 
 const STARTUP_FRAME = /^node:(internal\/(modules|bootstrap|worker|child_process|cluster)|child_process|worker_threads)/;
+/**
+ * A test runner's own module loader, which loads test files' requires instead of Node's: jest's
+ * runtime resolves, transforms (babel-jest), caches and runs each module the tests require. Work
+ * under it is module loading, as under Node's loader: a test file's `require('./work.js')` read
+ * "blocked the event loop … in moduleRequire ← top-level code · hottest: writeFileSync
+ * (write-file-atomic), … getCacheFilePath (jest-haste-map)" at the test file, with advice to
+ * split the work or move it to a worker thread.
+ */
+const RUNNER_LOADER_FILE = /[\\/]node_modules[\\/]jest-runtime[\\/]/;
+const RUNNER_LOADER_FUNCTION = /^(moduleRequire|requireDispatch|requireModuleOrMock|requireModule|requireModuleWithoutMock|requireActual|requireInternal\w*|_loadModule|_execModule|loadEsmModule|unstable_importModule|linkAndEvaluateModule)$/;
+const isRunnerLoader = (f: { url: string; functionName: string }) => RUNNER_LOADER_FILE.test(f.url) && RUNNER_LOADER_FUNCTION.test(f.functionName);
 
 export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier, samplingChanges: readonly SamplingChange[] = []): SampleTimeline {
   const { byId, parent } = profileIndex(profile);
@@ -85,9 +96,10 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     let below: CpuProfileNode | undefined;
     for (let cur: number | undefined = id; cur !== undefined; below = byId.get(cur), cur = parent.get(cur)) {
       const n = byId.get(cur)!;
-      // Loading modules (a require in user code, or Node's lazy loading of its own), and starting
-      // workers or processes, is start-up work: not CPU work of the user's code.
-      if (STARTUP_FRAME.test(n.callFrame.url) || n.callFrame.functionName === 'compileForInternalLoader') break;
+      // Loading modules (a require in user code, or Node's lazy loading of its own, or a test
+      // runner's loader: RUNNER_LOADER_FILE), and starting workers or processes, is start-up work:
+      // not CPU work of the user's code.
+      if (STARTUP_FRAME.test(n.callFrame.url) || n.callFrame.functionName === 'compileForInternalLoader' || isRunnerLoader(n.callFrame)) break;
       if (classify.isUser(n.callFrame.url)) {
         const isLeaf = cur === id;
         found = {

@@ -8,7 +8,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -378,5 +378,27 @@ describe('a shell whose NODE_OPTIONS already --require another tool\'s bootloade
     assert.ok(!report.warnings.some((w) => /no CPU profile|could not attach/.test(w)), JSON.stringify(report.warnings));
     assert.ok(findingsOf(report, 'sequential-awaits').some((f) => f.location.file === LOAD_BOTH && f.location.line === lineOf(LOAD_BOTH, 'seq')),
       describeFindings(report));
+  });
+});
+
+describe('jest loading a module it must transform first: its loader\'s work is no blocking of the test file\'s', () => {
+  // babel-jest transforms each required file, and jest caches the result: CPU under jest's own
+  // require (jest-runtime), as module loading is under Node's. It read "blocked the event loop …
+  // in moduleRequire ← top-level code · hottest: writeFileSync (write-file-atomic), …" at the
+  // test file's first line, with advice to split the work or move it to a worker thread.
+  let dir, run;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cl-jest-transform-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cl-jest-transform', private: true, jest: { testEnvironment: 'node' } }));
+    // ~4,000 small functions: slow to transform, quick to run (functions compile lazily).
+    writeFileSync(join(dir, 'big.js'), Array.from({ length: 4000 }, (_, i) => `exports.f${i} = function (a, { b = ${i} } = {}) { return [a, b, ...[${i}]].length; };`).join('\n'));
+    writeFileSync(join(dir, 'big.test.js'), "const big = require('./big.js');\ntest('loads', () => { expect(Object.keys(big).length).toBe(4000); });\n");
+    run = await profile(['--quiet', join(BIN, 'jest'), '--runInBand', `--cacheDirectory=${join(dir, 'cache')}`], { cwd: dir, timeoutMs: TIMEOUT_MS });
+  }, { timeout: TIMEOUT_MS + 10_000 });
+  it('passes, and puts no blocking-cpu finding in the test file or the module', () => {
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+    const report = reportOf(run);
+    const mine = findingsOf(report, 'blocking-cpu').filter((f) => f.location.file.startsWith(realpathSync(dir)));
+    assert.deepEqual(mine.map((f) => `${f.location.file}:${f.location.line} ${f.message}`), [], describeFindings(report));
   });
 });
