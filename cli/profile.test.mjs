@@ -493,6 +493,7 @@ describe('concurrency metric: WebSocket messages, each a task of its own, each h
 describe('concurrency metric: Promise.all over promises made before it', () => {
   const prebuilt = runOnce('concurrent-gathered.js', ['prebuilt']);
   const files = runOnce('concurrent-gathered.js', ['files']);
+  const settled = runOnce('concurrent-gathered.js', ['settled']);
   it('counts ten calls of an async function, made first and then gathered, as 10, not 20', () => {
     // Their awaits are counted; the gathered promises were counted again (20).
     assert.match(prebuilt.run.stdout, /items 10/);
@@ -505,6 +506,11 @@ describe('concurrency metric: Promise.all over promises made before it', () => {
     const m = reportOf(files.run).metrics;
     assert.ok(m.maxConcurrency >= 390 && m.maxConcurrency <= 401, `maxConcurrency ${m.maxConcurrency}: 400 reads in flight`);
     assert.ok(m.meanConcurrency > 1 && m.meanConcurrency < m.maxConcurrency, `meanConcurrency ${m.meanConcurrency}`);
+  });
+  it('does not count 100 promises that were settled as they were made (async functions that await nothing)', () => {
+    assert.match(settled.run.stdout, /sums 100/);
+    const m = reportOf(settled.run).metrics;
+    assert.ok(m.maxConcurrency <= 1, `maxConcurrency ${m.maxConcurrency}: only the timer ever waited`);
   });
 });
 

@@ -453,7 +453,11 @@ export class ProbeRuntime {
     }
     this.elementsPending += pending;
     this.opaquePending += pending;
-    this.notePeak(this.inFlight + this.opaquePending);
+    // The batch's peak, once the elements that were settled already have said so: their reactions
+    // were queued as they were added, so they run before this one (and before any I/O completes).
+    // Counted at once, 400 promises of async functions that awaited nothing (`out.map(async (o) =>
+    // zlib.gzipSync(…))`) read "concurrency max 400" for work that never waited.
+    promiseThen.call(resolved, () => this.notePeak(this.inFlight + this.opaquePending));
     inv.elements = pending;
     return items;
   }
