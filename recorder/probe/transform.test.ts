@@ -185,6 +185,8 @@ describe('instrument: sequential-await groups', () => {
     assert.deepEqual(g(` const a = await db.exec('SELECT 1');\n const b = await db.exec('SELECT 2');`), [[2, 3]], 'SQL, not a command');
     assert.deepEqual(g(` const a = await exec('rm -v old.log');\n const b = await exec('ls');`), [], 'rm -v is verbose, not a version');
     assert.deepEqual(g(` const a = await execa('git', ['log', '-1']);\n const b = await execa('git', ['commit', '-m', msg]);`), []);
+    assert.deepEqual(g(` const run = promisify(execFile);\n const a = await run('npx', ['tsc']);\n const b = await run('node', ['--test']);`), [], 'a runner promisified under a name of its own');
+    assert.deepEqual(g(` const sh = util.promisify(cp.exec);\n const a = await sh('git status');\n const b = await sh('ls');`), [[3, 4]], 'that name running commands that read');
     assert.equal(transform(`async function f() {\n return [await api.post('/a'), await api.get('/a')];\n}`).groups.length, 0);
   });
   it('follows a value through `this`: this.config written, then this.connect() or this.config.url read', () => {
