@@ -123,12 +123,16 @@ export function poolOversubscribed(ctx: AnalysisContext, buckets: Float32Array[]
   // Only while threads/processes were starting (bootstrap, module loading) or running Node's own
   // code (I/O plumbing, IPC, code run cold): a cost of starting them all at once, not a pool sized
   // beyond the machine for its work. How long it lasts depends on how busy the machine is: info.
+  // The message says where the CPU was, not that it was no work of the program's: a process whose
+  // whole job is its first synchronous run (`node -e` with a loop, a synchronous tool such as
+  // acorn's CLI) has no user frame there, and read "… not the program's CPU work" for 4 such
+  // children each computing 300 ms.
   const bootOnly = workOverMs < MIN_MS;
   return [{
     kind: 'pool-oversubscribed',
     severity: bootOnly ? 'info' : 'warning',
     message: `${peak} threads/processes wanted the CPU at once on a ${ctx.cores}-core machine for ${formatMs(overMs)}`
-      + (bootOnly ? ', only while starting up or running Node\'s own code (I/O, IPC), not the program\'s CPU work' : ''),
+      + (bootOnly ? ', only in their first synchronous run (start-up: loading modules, top-level code) or in Node\'s own code (I/O, IPC)' : ''),
     location,
     laneId: main.lane.id,
     occurrences: top?.n ?? busyInOver.size,
