@@ -1,6 +1,6 @@
 import type { Report, Lane, Finding, Metrics, SiteStat } from './report';
 import { buildThreadModel, ThreadModel } from './threadModel';
-import { TICK, THREAD_CPU_ESTIMATED, REQUEST_FIELDS, REQ_SERVER, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
+import { TICK, THREAD_CPU_ESTIMATED, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
 import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';

@@ -24,8 +24,10 @@ const MAX_SLICES = 500_000;
 const MAX_ASYNC_SPANS = 1_000_000;
 const MAX_LAG_POINTS = 200_000;
 
-/** Builds the timeline model: flat columns, strings and sites interned, every list bounded. */
-/** `concurrency`: the concurrency track, one value per BUCKET_MS bucket of the run (concurrency.ts). */
+/**
+ * Builds the timeline model: flat columns, strings and sites interned, every list bounded.
+ * `concurrency`: the concurrency track, one value per BUCKET_MS bucket of the run (concurrency.ts).
+ */
 export function buildSpans(ctx: AnalysisContext, buckets: Float32Array[], concurrency: number[], requests?: RequestTable): Spans {
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();

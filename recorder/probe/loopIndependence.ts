@@ -13,8 +13,9 @@ import { Node, LOOP_TYPES, FUNCTION_TYPES, children, readNames, writtenNames, bl
  * (`answers.push(await rl.question(q))`, `await reader.read()`), run on one connection
  * (`await client.query(…)` with `client = await pool.connect()`: it runs them in turn), or call
  * the iteration's own function (`await step(ctx)` over `steps`, `await m.up(db)` over
- * `migrations`: a pipeline). `for await` is never a candidate, nor is a loop beside code that gathers the same
- * call (gatheredElsewhere: the in-turn branch of a runner's concurrent/sequential choice).
+ * `migrations`: a pipeline). `for await` is never a candidate, nor is a loop beside code that
+ * gathers the same call (gatheredElsewhere: the in-turn branch of a runner's concurrent or
+ * sequential choice).
  */
 export interface LoopVerdict { independent: boolean; reason: string }
 

@@ -316,7 +316,8 @@ export class ProbeRuntime {
    * wait on I/O when it suspends: its operand started no instrumented await synchronously. The
    * giveaway is what follows: in a later microtask of the same task (no task mark between, no
    * wait on I/O resumed, so nothing from outside resumed, and no callback of another task:
-   * microtasksAnonymous), user code starts waiting on I/O on its behalf. That earlier await then waits on user promises: it is not an operation in flight.
+   * microtasksAnonymous), user code starts waiting on I/O on its behalf. That earlier await then
+   * waits on user promises: it is not an operation in flight.
    * A wait on I/O that resumed in between (`leafResumes`) is a new task even when the loop's
    * turn was too short for a task mark (fs requests answered within a lag tick): without it, 16
    * workers over fs.promises each demoted the one before, and the run's mean concurrency read
@@ -411,8 +412,9 @@ export class ProbeRuntime {
   /**
    * The iterable given to Promise.all/race/…, once evaluated. When evaluating it started no
    * instrumented await, nor did the synchronous run before it (the elements are plain promises:
-   * http, fs.promises, timers…), each pending element is an operation in flight until it settles. Returns an array with the
-   * same elements, which the combinator then consumes as it would have consumed the iterable.
+   * http, fs.promises, timers…), each pending element is an operation in flight until it
+   * settles. Returns an array with the same elements, which the combinator then consumes as it
+   * would have consumed the iterable.
    */
   w<T>(inv: Invocation, startedAt: number, iterable: Iterable<T>): Iterable<T> {
     if (this.k !== startedAt || iterable == null || typeof (iterable as any)[Symbol.iterator] !== 'function') return iterable;
