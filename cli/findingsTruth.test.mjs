@@ -211,3 +211,16 @@ describe('cheap calls into a dependency with expensive arguments: rendered (~60 
     assert.deepEqual(messages.filter((m) => /^tiny\.run /.test(m)), []);
   });
 });
+
+describe('CPU in a method of an object a dependency made (acorn.Parser.extend(), then its parse())', () => {
+  const s = runOnce('truth/lib-instance.js');
+  it('is a blocking-cpu finding at the call, not at the start of the function that made it', () => {
+    // Only a dependency's own bindings were its: JsParser.parse(…) was no call into it, and the
+    // block read "… in Parser.parse ← parseAll" at parseAll's first line.
+    assert.match(s.run.stdout, /STATEMENTS=24000/);
+    const report = reportOf(s.run);
+    const mine = findingsOf(report, 'blocking-cpu').filter((f) => f.location.file === s.file);
+    assert.deepEqual(mine.map((f) => f.location.line), [lineOf(s.file, 'parse')], describeFindings(report));
+    assert.match(mine[0].message, /JsParser\.parse\(\)/, mine[0].message);
+  });
+});

@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import { Node, children, patternNames, calleeName, rootIdentifier } from './ast';
+import { Node, children, patternNames, calleeName, rootIdentifier, directCallee } from './ast';
 
 /**
  * Which local names stand for Node's I/O modules or their functions, from `require()` calls
@@ -13,7 +13,7 @@ export interface ModuleBindings {
   modules: Map<string, string>;
   /** Local name → exported function name, for destructured or named imports. */
   functions: Map<string, string>;
-  /** Local names bound to a dependency (a package from node_modules) or one of its functions. */
+  /** Local names bound to a dependency (a package from node_modules), one of its functions, or what one of those made (libraryInstances). */
   libraries: Set<string>;
 }
 
@@ -58,8 +58,14 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
   const functions = new Map<string, string>();
   const libraries = new Set<string>();
   const promisified: Node[] = [];
+  /** `name = callee(…)`, `new callee(…)` or `await callee(…)`: an instance of a library if the callee is one's (libraryInstances). */
+  const made: { name: string; callee: Node }[] = [];
   const visit = (n: Node) => {
     if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init?.type === 'CallExpression' && calleeName(n.init) === 'promisify') promisified.push(n);
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) {
+      const init = n.init.type === 'AwaitExpression' ? n.init.argument : n.init;
+      if (init.type === 'CallExpression' || init.type === 'NewExpression') made.push({ name: n.id.name, callee: init.callee });
+    }
     if (n.type === 'ImportDeclaration' && isPackage(n.source.value)) for (const s of n.specifiers) libraries.add(s.local.name);
     if (n.type === 'VariableDeclarator' && isPackage(requireSpecifier(n.init))) for (const name of patternNames(n.id)) libraries.add(name);
     if (n.type === 'ImportDeclaration') {
@@ -90,5 +96,26 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
       : f?.type === 'MemberExpression' && !f.computed && (modules.has(rootIdentifier(f.object) ?? '') || requiredModule(f.object)) ? f.property.name : undefined;
     if (name) functions.set(n.id.name, name);
   }
+  libraryInstances(made, libraries);
   return { modules, functions, libraries };
+}
+
+/**
+ * Names bound to what a library's function or class made (`const md = markdownit()`, `const app =
+ * express()`, `require('fastify')()`, `const pool = new Pool()`, `const client = await pool.connect()`) are the library's
+ * too: their methods run its code. Added to `libraries` until none is left (a chain, pool then
+ * client). `md.render(text)` was no call into a dependency: markdown-it's 27 ms of CPU in it read
+ * "blocked the event loop … in MarkdownIt.render ← (anonymous)" at the start of the function that
+ * called it, not at the call.
+ */
+function libraryInstances(made: { name: string; callee: Node }[], libraries: Set<string>): void {
+  for (let added = true; added;) {
+    added = false;
+    for (const m of made) {
+      if (libraries.has(m.name)) continue;
+      const callee = directCallee(m.callee);
+      const root = rootIdentifier(callee);
+      if ((root !== undefined && libraries.has(root)) || isPackage(requireSpecifier(callee))) { libraries.add(m.name); added = true; }
+    }
+  }
 }
