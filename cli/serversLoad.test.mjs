@@ -90,6 +90,18 @@ describe('an I/O route under 8 connections: each request waits on one await at a
   });
 });
 
+describe('a route gathering two timer waits under 8 connections: each handler entered after others awaited', () => {
+  const s = underLoad('load/io-route.js', { paths: ['/both'], amount: 400, connections: 8 });
+  it('counts both waits of every request in flight', () => {
+    // The gathered promises counted only when no await had started since the last resume: in a
+    // loaded server another handler has always awaited since, and 8 requests × 2 waits read 10.
+    const report = reportOf(s.run);
+    assert.equal(s.served.both, 400);
+    const { maxConcurrency } = report.metrics;
+    assert.ok(maxConcurrency >= s.served.maxWaiting && maxConcurrency <= 16, `max concurrency ${maxConcurrency}: the fixture had ${s.served.maxWaiting} waits pending at once`);
+  });
+});
+
 describe('mixed load: two CPU-heavy routes, a pbkdf2Sync route and an I/O route', () => {
   const s = underLoad('load/cpu-routes.js', { paths: ['/json', '/report', '/hash', '/io'], amount: 160 });
   it('gives each CPU-heavy route its own finding, counted per request (±20 %)', () => {

@@ -245,6 +245,7 @@ export class ProbeRuntime {
 
   /** Entry of an async function. */
   f(fn: number): Invocation {
+    this.kAtResume = this.k;
     const weight = sampleWeight(++this.fnCalls[fn]);
     return new Invocation(weight !== 0 ? new Timing(weight) : null);
   }
@@ -526,8 +527,11 @@ export class ProbeRuntime {
   }
 
   /**
-   * `k` when an await of the program's last resumed (e) or rejected into a catch (x): awaits that
-   * started since are of the synchronous run under way (see `w`).
+   * `k` when an async function of the program was last entered (f), or an await of it last
+   * resumed (e) or rejected into a catch (x): awaits that started since are of the synchronous run
+   * under way, made by the code that now evaluates a combinator's iterable (see `w`). Without
+   * the entry, a request handler's `await Promise.all([fetch(a), fetch(b)])` was not counted
+   * whenever another handler had awaited since the last resume, as in any loaded server.
    */
   private kAtResume = 0;
 
