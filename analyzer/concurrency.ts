@@ -2,7 +2,7 @@ import type { AnalysisContext } from './context';
 import type { ThreadModel } from './threadModel';
 import { BUCKET_MS, bucketCount } from './timeBuckets';
 import { TICK, REQUEST_FIELDS, REQ_SERVER } from './raw';
-import type { RequestTable } from './requests';
+import { requestsInFlightByLane, type RequestTable } from './requests';
 
 /**
  * The concurrency track, and how much of what the mean sums is counted twice.
@@ -38,7 +38,7 @@ export function concurrencySeries(ctx: AnalysisContext, requests?: RequestTable)
     let awaits = 0;
     for (let k = 0; k < n; k++) {
       if (cnt[k] > 0) awaits = sum[k] / cnt[k];
-      const r = served ? served[k] : 0;
+      const r = served?.[k] ?? 0;
       series[k] += Math.max(awaits, r);
       overlapMs += Math.min(awaits, r) * BUCKET_MS;
     }
@@ -47,19 +47,11 @@ export function concurrencySeries(ctx: AnalysisContext, requests?: RequestTable)
 }
 
 /** Mean server requests being handled per bucket, per lane (index into ctx.threads), scaled for those not kept in detail. */
-function serverRequestsByLane(t: RequestTable, ctx: AnalysisContext, n: number): (Float64Array | undefined)[] {
-  const out: (Float64Array | undefined)[] = [];
-  for (let i = 0; i < t.lane.length; i++) {
-    if (t.kind[i] !== REQ_SERVER) continue;
-    const b = (out[t.lane[i]] ??= new Float64Array(n));
-    for (let k = Math.max(0, Math.floor(t.start[i] / BUCKET_MS)); k < n && k * BUCKET_MS < t.end[i]; k++) {
-      const from = Math.max(t.start[i], k * BUCKET_MS), to = Math.min(t.end[i], (k + 1) * BUCKET_MS);
-      if (to > from) b[k] += (to - from) / BUCKET_MS;
-    }
-  }
+function serverRequestsByLane(t: RequestTable, ctx: AnalysisContext, n: number): Float64Array[] {
+  const out = requestsInFlightByLane(t, ctx.threads.length, n, REQ_SERVER);
   out.forEach((b, lane) => {
-    const scale = b ? serverRequestScale(ctx.threads[lane].model) : 1;
-    if (b && scale !== 1) for (let k = 0; k < n; k++) b[k] *= scale;
+    const scale = serverRequestScale(ctx.threads[lane].model);
+    if (scale !== 1) for (let k = 0; k < n; k++) b[k] *= scale;
   });
   return out;
 }

@@ -199,10 +199,11 @@ export function requestSpans(t: RequestTable, ctx: AnalysisContext, str: (s: str
   return { spans, dropped: t.dropped + (t.lane.length - n) };
 }
 
-/** Mean requests in flight per BUCKET_MS bucket, per lane (index into ctx.threads): for concurrency measures. */
-export function requestsInFlightByLane(t: RequestTable, lanes: number, buckets: number): Float64Array[] {
+/** Mean requests in flight per BUCKET_MS bucket, per lane (index into ctx.threads), those of `kind` only when given: for concurrency measures. */
+export function requestsInFlightByLane(t: RequestTable, lanes: number, buckets: number, kind?: number): Float64Array[] {
   const out = Array.from({ length: lanes }, () => new Float64Array(buckets));
   for (let i = 0; i < t.lane.length; i++) {
+    if (kind !== undefined && t.kind[i] !== kind) continue;
     const b = out[t.lane[i]];
     for (let k = Math.max(0, Math.floor(t.start[i] / BUCKET_MS)); k < buckets && k * BUCKET_MS < t.end[i]; k++) {
       const from = Math.max(t.start[i], k * BUCKET_MS), to = Math.min(t.end[i], (k + 1) * BUCKET_MS);

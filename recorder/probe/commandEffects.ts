@@ -1,4 +1,5 @@
-import { Node, calleeName, children } from './ast';
+import { Node, calleeName } from './ast';
+import { moduleBindingsOf } from './moduleBindings';
 
 /**
  * Whether a call that runs another program changes state: `exec('npm run build')` writes files the
@@ -26,26 +27,15 @@ const RUNNERS = /^(exec|execFile|spawn|execa|execaCommand|execaNode)(Async|P|Pro
  * The call's callee is a name the file binds to a promisified runner under a name of its own
  * (`const run = promisify(execFile)`, `const sh = util.promisify(cp.exec)`): a build script's
  * `await run('tsc')`, then `await run('node', ['--test'])`, read "3 independent awaits ran one
- * after another · Promise.all would save …". The file's such names are collected once (on its
- * Program node); a name shadowed in an inner scope is taken for the same.
+ * after another · Promise.all would save …". The file's promisified names come from its module
+ * bindings (moduleBindingsOf, collected once per file); a name shadowed in an inner scope is taken
+ * for the same.
  */
 function callsRunnerAlias(call: Node): boolean {
   if (call.callee.type !== 'Identifier') return false;
   let root: Node = call;
   while (root.__parent) root = root.__parent;
-  const aliases = (root.__runnerAliases as Set<string> | undefined) ??= runnerAliases(root);
-  return aliases.has(call.callee.name);
-}
-
-function runnerAliases(root: Node): Set<string> {
-  const out = new Set<string>();
-  const visit = (n: Node) => {
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init?.type === 'CallExpression'
-      && calleeName(n.init) === 'promisify' && n.init.arguments[0] && RUNNERS.test(calleeName(n.init.arguments[0]))) out.add(n.id.name);
-    for (const c of children(n)) visit(c);
-  };
-  visit(root);
-  return out;
+  return RUNNERS.test(moduleBindingsOf(root).promisified.get(call.callee.name) ?? '');
 }
 
 /** Programs that only read, whatever their arguments (`sleep` waits). */

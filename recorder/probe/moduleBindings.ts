@@ -15,6 +15,8 @@ export interface ModuleBindings {
   functions: Map<string, string>;
   /** Local names bound to a dependency (a package from node_modules), one of its functions, or what one of those made (libraryInstances). */
   libraries: Set<string>;
+  /** Local name → the name of what it promisifies, for every `const name = promisify(f)` (`util.promisify(cp.execFile)`: 'execFile'), bound or not. */
+  promisified: Map<string, string>;
 }
 
 const MODULES = new Set(['fs', 'fs/promises', 'child_process', 'zlib', 'crypto', 'dns', 'dns/promises']);
@@ -90,14 +92,21 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
   };
   visit(ast);
   // Once every binding is known: `const hash = util.promisify(crypto.pbkdf2)` calls pbkdf2.
+  const promisifiedNames = new Map<string, string>();
   for (const n of promisified) {
     const f = n.init.arguments[0];
+    if (f) promisifiedNames.set(n.id.name, calleeName(f));
     const name = f?.type === 'Identifier' ? functions.get(f.name)
       : f?.type === 'MemberExpression' && !f.computed && (modules.has(rootIdentifier(f.object) ?? '') || requiredModule(f.object)) ? f.property.name : undefined;
     if (name) functions.set(n.id.name, name);
   }
   libraryInstances(made, libraries);
-  return { modules, functions, libraries };
+  return { modules, functions, libraries, promisified: promisifiedNames };
+}
+
+/** The bindings of the file whose Program node is `root`, collected once (kept on the node, as `children` keeps its list). */
+export function moduleBindingsOf(root: Node): ModuleBindings {
+  return (root.__moduleBindings as ModuleBindings | undefined) ??= collectModuleBindings(root);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Node, FUNCTION_TYPES, LOOP_TYPES, children, rootIdentifier, isAwait, is
 import { Edits } from './edits';
 import { findAwaitGroups, connectionNames } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
-import { ModuleBindings, collectModuleBindings } from './moduleBindings';
+import { ModuleBindings, moduleBindingsOf } from './moduleBindings';
 import { SourceNames } from './sourceNames';
 import type { RawSite, RawLoop, RawGroup, SiteKind } from '../../analyzer/raw';
 
@@ -84,7 +84,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const sites: RawSite[] = [];
   const loops: RawLoop[] = [];
   const groups: RawGroup[] = [];
-  const bindings: ModuleBindings = collectModuleBindings(ast);
+  const bindings: ModuleBindings = moduleBindingsOf(ast);
   const moduleNames = new Set([...bindings.modules.keys(), ...bindings.functions.keys()]);
   const names = new SourceNames(ast, src, pos, input.map, input.original);
   const describe = (n: Node) => describeNode(n, names);
