@@ -4,7 +4,7 @@ import { IncrementalJoin } from './profileChunks';
 import { formatSeconds } from '../../analyzer/format';
 import { debugLog } from './debugLog';
 import { measureOff } from '../measureOff';
-import { BUSY_REQUESTS_PER_S, SATURATED_SHARE, type CoarserReason } from './samplingPolicy';
+import { BUSY_REQUESTS_PER_S, SATURATED_SHARE, coarserFactor, type CoarserReason } from './samplingPolicy';
 
 /** CPU sampling interval unless the user chose one (µs). */
 export const DEFAULT_SAMPLING_US = 1000;
@@ -29,6 +29,8 @@ export class ProfileCollector {
   readonly samplingChanges = new Map<string, SamplingChange[]>();
   /** How long the switch held each of those threads at its event loop (µs), by `${pid}-${tid}`. */
   private readonly switchPausedUs = new Map<string, number>();
+  /** How many HTTP requests each of those threads began after the change, as of its latest seam, by `${pid}-${tid}`. */
+  private readonly requestsSinceChange = new Map<string, number>();
   /** Why each of those threads was made coarser, by `${pid}-${tid}`. */
   private readonly coarserWhy = new Map<string, CoarserReason>();
   /** Each thread's chunks, joined as they come (after the exit, what is left is the last chunk's). */
@@ -51,6 +53,7 @@ export class ProfileCollector {
         this.coarserWhy.set(key, why);
         debugLog(`pid ${pid} thread ${tid}: sampled every ${intervalUs / 1000} ms from now on (${why === 'pool' ? 'its thread pool competes for the cores' : why === 'saturated' ? 'a saturated server' : 'a busy server'})`);
       },
+      requestsSinceChange: (pid, tid, requests) => { this.requestsSinceChange.set(`${pid}-${tid}`, requests); },
       samplingIntervalUs: () => {
         const interval = Math.round(baseIntervalUs * crowding());
         this.coarsest = Math.max(this.coarsest, interval);
@@ -97,15 +100,16 @@ export class ProfileCollector {
     // Threads switched alike (the same interval, for the same reason) share one note: each of a
     // test runner's processes loading its modules was a note of its own that differed only in
     // its pid and figures.
-    const alike = new Map<string, { intervalUs: number; reason: CoarserReason | undefined; threads: { who: string; fromMs: number; pausedMs?: number }[] }>();
+    const alike = new Map<string, { intervalUs: number; reason: CoarserReason | undefined; threads: { who: string; fromMs: number; pausedMs?: number; requestsAfter?: number }[] }>();
     for (const [key, changes] of this.samplingChanges) {
       const [pid, tid] = key.split('-');
       const c = changes[changes.length - 1];
       const reason = this.coarserWhy.get(key);
       const pausedUs = this.switchPausedUs.get(key);
+      const requestsAfter = this.requestsSinceChange.get(key);
       const group = `${c.intervalUs} ${reason}`;
       if (!alike.has(group)) alike.set(group, { intervalUs: c.intervalUs, reason, threads: [] });
-      alike.get(group)!.threads.push({ who: `pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''}`, fromMs: (c.fromHrUs - startHrUs) / 1000, ...(pausedUs !== undefined ? { pausedMs: pausedUs / 1000 } : {}) });
+      alike.get(group)!.threads.push({ who: `pid ${pid}${tid !== '0' ? ` worker ${tid}` : ''}`, fromMs: (c.fromHrUs - startHrUs) / 1000, ...(pausedUs !== undefined ? { pausedMs: pausedUs / 1000 } : {}), ...(requestsAfter !== undefined ? { requestsAfter } : {}) });
     }
     for (const { intervalUs, reason, threads } of alike.values()) {
       const one = threads.length === 1;
@@ -114,7 +118,14 @@ export class ProfileCollector {
         : reason === 'saturated'
           ? `${one ? 'it' : 'each'} served ${BUSY_REQUESTS_PER_S}+ HTTP requests a second and wanted a CPU ${SATURATED_SHARE * 100}+ % of the time on a ${this.cores}-core machine, where CPU sampling competes with the server and its clients for the cores`
           : `${one ? 'its' : 'their'} fs/dns work kept libuv's thread pool busy on a ${this.cores}-core machine, where 1 ms CPU sampling competes with the pool for the cores`;
-      const perRequest = reason === 'requests' || reason === 'saturated' ? '; requests\' own CPU and queued time are estimated from sparser samples' : '';
+      // Requests' figures are sparser only for requests begun after the switch: a short load can
+      // end before its switch is made (the judgement needs a window of the load), and then the
+      // thread's requests all came before it (known from its seams after the switch; with none, it is not known).
+      const server = reason === 'requests' || reason === 'saturated';
+      const noneAfter = server && threads.every((t) => t.requestsAfter === 0);
+      const perRequest = !server ? ''
+        : noneAfter ? `; no HTTP request began after ${one ? 'it' : 'them'}, so requests' own CPU and queued time were sampled at ${intervalUs / coarserFactor(reason!) / 1000} ms`
+          : '; requests\' own CPU and queued time are estimated from sparser samples from then on';
       const paused = threads.map((t) => t.pausedMs).filter((ms): ms is number => ms !== undefined);
       const held = paused.length === 0 ? ''
         : one ? `; the switch, made at its event loop so that code running then stays attributed, held the loop ${paused[0].toFixed(1)} ms`

@@ -57,6 +57,11 @@ describe('BusyServer', () => {
     assert.ok(!busyDecisions(2, Array(40).fill(BUSY_REQUESTS_PER_S / 2)).some(Boolean));
     assert.ok(!busyDecisions(2, [0, 0, 2000, 2000, ...Array(20).fill(0)]).some(Boolean), 'a 200 ms burst of 400 requests, then quiet: 400 a second over the window');
   });
+  it('never on a burst that ended before the window did (no request since the last seam): the load is over', () => {
+    assert.ok(!busyDecisions(2, [0, ...Array(6).fill(6000), ...Array(20).fill(0)]).some(Boolean), '600 ms of 6,000 a second, then quiet: 3,600 a second over the window, none at its end');
+    const d = busyDecisions(2, [0, ...Array(9).fill(6000), 6000, ...Array(20).fill(0)]);
+    assert.deepEqual(d.map((x, i) => (x ? i : -1)).filter((i) => i >= 0), [10], 'still serving at the window\'s end');
+  });
   it('when the load starts later in the run', () => {
     const d = busyDecisions(2, [...Array(15).fill(0), ...Array(30).fill(3000)]);
     assert.equal(d.filter(Boolean).length, 1);
@@ -89,6 +94,9 @@ describe('SaturatedServer', () => {
   it('never on a server that is not saturated, however many requests it serves, nor on a saturated thread serving few', () => {
     assert.ok(!saturatedDecisions(2, Array(30).fill(5000), 0.6).some(Boolean));
     assert.ok(!saturatedDecisions(2, Array(30).fill(BUSY_REQUESTS_PER_S / 2), 1).some(Boolean));
+  });
+  it('never on a saturated burst that ended before the window did', () => {
+    assert.ok(!saturatedDecisions(2, [2000, 2000, 2000, 0, ...Array(10).fill(0)], 0.95).some(Boolean));
   });
   it('never where the wanted time is unknown (no schedstat: -1, or a probe of another version without it)', () => {
     const p = new SaturatedServer(2, 'test');

@@ -29,22 +29,25 @@ export const COARSER_FACTOR = 2;
  */
 abstract class WindowedJudgement {
   private anchor: SeamReading | undefined;
+  /** The reading before the one observed (the last seam's). */
+  private last: SeamReading | undefined;
   private decided = false;
 
   constructor(private readonly cores: number, protected readonly what: string, private readonly windowMs: number, private readonly counter: number) {}
 
-  /** Whether the window from `a` to `r` (`wallMs` long) calls for coarser sampling. */
-  protected abstract judge(a: SeamReading, r: SeamReading, wallMs: number): boolean;
+  /** Whether the window from `a` to `r` (`wallMs` long) calls for coarser sampling; `prev`: the seam's reading before `r`. */
+  protected abstract judge(a: SeamReading, r: SeamReading, wallMs: number, prev: SeamReading): boolean;
 
   /** Feeds a seam reading; true exactly once, when the thread should be sampled less often from now on. */
   observe(r: SeamReading): boolean {
     if (this.decided || this.cores > SMALL_MACHINE_CORES || r.length <= this.counter) return false;
-    const a = this.anchor;
-    if (!a || r[this.counter] < a[this.counter]) { this.anchor = r; return false; }
+    const a = this.anchor, prev = this.last;
+    this.last = r;
+    if (!a || !prev || r[this.counter] < a[this.counter]) { this.anchor = r; return false; }
     const wallMs = (r[1] - a[1]) / 1000;
     if (wallMs < this.windowMs) return false;
     this.anchor = r;
-    if (!this.judge(a, r, wallMs)) return false;
+    if (!this.judge(a, r, wallMs, prev)) return false;
     this.decided = true;
     return true;
   }
@@ -79,11 +82,20 @@ const REQUEST_WINDOW_MS = 1000;
 export class BusyServer extends WindowedJudgement {
   constructor(cores: number, what: string) { super(cores, what, REQUEST_WINDOW_MS, 4); }
 
-  protected judge(a: SeamReading, r: SeamReading, wallMs: number): boolean {
+  protected judge(a: SeamReading, r: SeamReading, wallMs: number, prev: SeamReading): boolean {
     const perS = ((r[4] - a[4]) * 1000) / wallMs;
     if (perS > 0) debugLog(`${this.what}: ${perS.toFixed(0)} requests/s over ${wallMs.toFixed(0)} ms`);
-    return perS >= BUSY_REQUESTS_PER_S;
+    return perS >= BUSY_REQUESTS_PER_S && stillServing(prev, r);
   }
+}
+
+/**
+ * Whether the thread began a request since the last seam: a window that held a short burst and
+ * ended idle (the load over) is no busy server. Switched then, it held its loop for nothing and
+ * its notes spoke of sparser samples for requests that never came.
+ */
+function stillServing(prev: SeamReading, r: SeamReading): boolean {
+  return r[4] > prev[4];
 }
 
 /**
@@ -106,13 +118,13 @@ export const SATURATED_FACTOR = 4;
 export class SaturatedServer extends WindowedJudgement {
   constructor(cores: number, what: string) { super(cores, what, SATURATED_WINDOW_MS, WANTED_CPU_AT); }
 
-  protected judge(a: SeamReading, r: SeamReading, wallMs: number): boolean {
+  protected judge(a: SeamReading, r: SeamReading, wallMs: number, prev: SeamReading): boolean {
     const wanted = r[WANTED_CPU_AT] as number, before = a[WANTED_CPU_AT] as number;
     if (wanted < 0 || before < 0) return false;
     const perS = ((r[4] - a[4]) * 1000) / wallMs;
     const share = (wanted - before) / wallMs;
     if (perS > 0) debugLog(`${this.what}: ${perS.toFixed(0)} requests/s, wanted a CPU ${(share * 100).toFixed(0)} % of ${wallMs.toFixed(0)} ms`);
-    return perS >= BUSY_REQUESTS_PER_S && share >= SATURATED_SHARE;
+    return perS >= BUSY_REQUESTS_PER_S && share >= SATURATED_SHARE && stillServing(prev, r);
   }
 }
 

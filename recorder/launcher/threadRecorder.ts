@@ -29,6 +29,8 @@ export interface RecorderHooks {
    * that much sparser from then on), `why`; the switch held its event loop `pausedUs` (at its loop).
    */
   samplingChanged(pid: number, tid: number, intervalUs: number, hrUs: number, why: CoarserReason, pausedUs?: number): void;
+  /** How many HTTP requests the thread began since its sampling changed, as of its latest seam (called at each seam after the change). */
+  requestsSinceChange?(pid: number, tid: number, requests: number): void;
   /** How long each streamed CPU profile chunk of a thread lasts at least now (longer when many threads are alive; a busy thread's grow: chunkPacing.ts). */
   chunkIntervalMs(): number;
   /** A recorded thread started or ended (for the live count). */
@@ -211,6 +213,7 @@ export class ThreadRecorder {
         if (!reading) return;
         this.seams.probe++;
         this.probePaced(reading);
+        this.requestsSeen(reading);
         if (reading[0] >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs: reading[0], hrUs: reading[1] });
       });
     }
@@ -378,6 +381,8 @@ export class ThreadRecorder {
 
   /** Set while a switch waits for the thread's loop: wakes its poll (a chunk ended: the probe's, at the loop; or the collection began). */
   private wakeSwitch: (() => void) | undefined;
+  /** The requests the thread had begun when its sampling changed (its seam reading's count). */
+  private requestsAtChange: number | undefined;
   /** A seam before a signal waits for the queue: a switch not begun at the loop yet gives up (rotateAtLoop). */
   private seamWanted = false;
 
@@ -445,6 +450,7 @@ export class ThreadRecorder {
     this.intervalUs = interval;
     if (why === 'pool') this.poolCoarsened = true;
     this.hooks.samplingChanged(this.pid, this.tid, interval, started[1], why, started[1] - ended[1]);
+    this.requestsAtChange = started[4];
   }
 
   /** Tries a switch not made again at the next rotation, unless it was tried MAX_SWITCH_TRIES times or the thread is collected. */
@@ -490,9 +496,15 @@ export class ThreadRecorder {
     if (cpuMs >= 0) this.hooks.threadCpu(this.pid, this.tid, { cpuMs, hrUs });
     this.pacing.observe(reading);
     this.probePaced(reading);
+    this.requestsSeen(reading);
     // Only a process's main thread is switched mid-run (see the constructor: its workers start coarser instead).
     if (this.hooks.adaptiveSampling && this.isProcessMain) this.coarsen ??= this.policy.observe(reading);
     return true;
+  }
+
+  /** Tells the collector how many requests the thread began since its sampling changed, if it did. */
+  private requestsSeen(reading: SeamReading): void {
+    if (this.requestsAtChange !== undefined && reading[4] >= this.requestsAtChange) this.hooks.requestsSinceChange?.(this.pid, this.tid, reading[4] - this.requestsAtChange);
   }
 
   /** The longest a chunk in progress lasts: the pace, OWN_SEAM_SLACK times it (or the probe's chunk, if longer) in a worker that seams itself. */
