@@ -32,19 +32,21 @@ export function awaitInLoop(ctx: AnalysisContext): FindingDraft[] {
       const perIter = (agg.loop.sum[loop.gid] ?? 0) / iters;
       const bound = cpuBoundedSaving(ctx, thread, new Set(awaits.map((a) => a.gid)), (agg.loop.sum[loop.gid] ?? 0) * scale, save * scale);
       if (bound.saveMs / (runs * scale) < MIN_SAVING_PER_RUN_MS) continue;
+      // Two decimals: the message and every surface's figures (findingFigures) state the same saving, to formatMs's precision.
+      const saveMs = round(bound.saveMs, 2);
       out.push({
         kind: 'await-in-loop',
         severity: 'warning',
         message: `await in a loop: ${round(iters / runs, 1)} iterations ran one at a time`
-          + (runs > 1 ? ` (×${Math.round(runs * scale)} runs)` : '') + ` · running them together would save ${bound.bounded ? 'at most ' : ''}~${formatMs(bound.saveMs)}`,
+          + (runs > 1 ? ` (×${Math.round(runs * scale)} runs)` : '') + ` · running them together would save ${bound.bounded ? 'at most ' : ''}~${formatMs(saveMs)}`,
         location: siteLocation(ctx, first),
         related: [siteLocation(ctx, loop)],
         laneId: lane.id,
         occurrences: Math.round(runs * scale),
         iterationsPerRun: round(iters / runs, 1),
         iterations: Math.round(iters * scale),
-        totalMs: round((agg.loop.sum[loop.gid] ?? 0) * scale),
-        estimatedSavingsMs: round(bound.saveMs),
+        totalMs: round((agg.loop.sum[loop.gid] ?? 0) * scale, 2),
+        estimatedSavingsMs: saveMs,
         ...(bound.bounded ? { savingsBound: 'cpu' as const } : {}),
         detail: `Each iteration waited ${formatMs(perIter)} on average and none needs a value from an earlier one. `
           + `Start them together (Promise.all over the items, or a concurrency limit such as p-limit for large lists). `

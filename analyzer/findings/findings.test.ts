@@ -9,7 +9,7 @@ import type { RawRun } from '../raw';
 import type { FindingDraft } from '../context';
 import { onePerSite } from './perSite';
 import { packageOf } from './libraryHotspots';
-import { figuresLine } from '../findingFigures';
+import { figuresLine, findingFigures } from '../findingFigures';
 
 const raw = (name: string): RawRun => JSON.parse(readFileSync(join(__dirname, 'fixtures', `${name}.raw.json`), 'utf8'));
 const base = (file: string) => file.split(/[\\/]/).pop();
@@ -177,5 +177,20 @@ describe('awaits in a loop over CPU work in 2 workers, then over slow requests (
     assert.doesNotMatch(requests!.message, /at most/);
     assert.equal(requests!.savingsBound, undefined);
     assert.ok(requests!.estimatedSavingsMs! >= 7 * 150 * 0.9, `saving ${requests!.estimatedSavingsMs}`);
+  });
+});
+
+describe('savings under 10 ms, stated to two decimals (truth/small-savings.js)', () => {
+  const report = analyze(raw('small-savings'));
+  const saving = report.findings.filter((f) => f.estimatedSavingsMs !== undefined && base(f.location.file) === 'small-savings.js');
+  it('has an await in a loop and independent awaits saving under 10 ms each', () => {
+    const small = saving.filter((f) => f.estimatedSavingsMs! < 10);
+    assert.deepEqual([...new Set(small.map((f) => f.kind))].sort(), ['await-in-loop', 'sequential-awaits'], report.findings.map((f) => `${f.kind} ${f.message}`).join('\n'));
+  });
+  it('each message states the saving every surface shows (findingFigures), digit for digit', () => {
+    for (const f of saving) {
+      const fig = findingFigures(f);
+      assert.ok(f.message.includes(`save ${fig.saving}`), `${f.message}\nfigures: ${figuresLine(f)}`);
+    }
   });
 });

@@ -33,17 +33,19 @@ export function sequentialAwaits(ctx: AnalysisContext): FindingDraft[] {
       const sites = g.siteIds.map((id) => model.sites.get(id)!);
       const means = sites.map((s) => (agg.site.sum[s.gid] ?? 0) / Math.max(1, agg.site.sampled[s.gid] ?? 0));
       const occurrences = Math.round(calls * scale);
+      // Two decimals: the message and every surface's figures (findingFigures) state the same saving, to formatMs's precision.
+      const saveMs = round(bound.saveMs, 2);
       out.push({
         kind: 'sequential-awaits',
         severity: 'warning',
-        message: `${sites.length} independent awaits ran one after another · Promise.all would save ${bound.bounded ? 'at most ' : ''}~${formatMs(bound.saveMs)}`
+        message: `${sites.length} independent awaits ran one after another · Promise.all would save ${bound.bounded ? 'at most ' : ''}~${formatMs(saveMs)}`
           + (occurrences > 1 ? ` over ${occurrences} calls` : ''),
         location: siteLocation(ctx, first!),
         related: sites.slice(1).map((s) => siteLocation(ctx, s)),
         laneId: lane.id,
         occurrences,
-        totalMs: round(total),
-        estimatedSavingsMs: round(bound.saveMs),
+        totalMs: round(total, 2),
+        estimatedSavingsMs: saveMs,
         ...(bound.bounded ? { savingsBound: 'cpu' as const } : {}),
         detail: `None of these awaits uses a result of the others, and each waited in turn: `
           + sites.map((s, i) => `${s.label} ${formatMs(means[i])}`).join(', ')
