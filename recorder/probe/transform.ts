@@ -319,8 +319,11 @@ function addInvocationPrologue(fn: Node, fnSite: number, src: string, edits: Edi
     const arrow = src.indexOf('=>', afterParams);
     // `return(`: the body may begin on the next line (`async (x) =>` then `await get(x)`, as
     // Prettier breaks long arrows), and a bare `return` there would return undefined (ASI).
-    edits.start(arrow + 2, `{${decl}try{return(`, d + 1);
-    edits.end(fn.end, `)${catchTail}}`, d + 1);
+    // Between the function's depth and its body's: outside whatever wraps the body itself, which
+    // may begin right at the arrow (`async()=>await get()`, as minifiers write it: the await's
+    // `(__clT$=` went first, and the program failed to load with a SyntaxError).
+    edits.start(arrow + 2, `{${decl}try{return(`, d + 0.5);
+    edits.end(fn.end, `)${catchTail}}`, d + 0.5);
   }
 }
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser } from 'acorn';
+import { transformSync } from 'esbuild';
 import { instrument } from './transform';
 import { children, type Node } from './ast';
 
@@ -88,5 +89,38 @@ describe('instrument: the installed packages\' own files', () => {
     console.log(`corpus: ${files.length} files, ${instrumented} instrumented`);
     assert.ok(instrumented >= 500, `only ${instrumented} of ${files.length} files were instrumented: the corpus is too small to say anything`);
     assert.deepEqual(broken.slice(0, 10), [], `${broken.length} of ${instrumented} instrumented files broken`);
+  });
+});
+
+describe('instrument: the same files minified', () => {
+  // Production bundles and published builds are minified: no space where none is needed
+  // (`async()=>await get()`), one line. A body that begins right at its arrow was wrapped by the
+  // await's `(__clT$=` before the function's own prologue, and the program failed to load with a
+  // SyntaxError.
+  it('each minified file instrumented still parses, with no await glued and no body cut off', () => {
+    const files = corpus();
+    let instrumented = 0;
+    const broken: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      let isModule = file.endsWith('.mjs');
+      try { parse(text, isModule); } catch { isModule = !isModule; try { parse(text, isModule); } catch { continue; } }
+      let source: string;
+      try { source = transformSync(text, { minify: true, loader: 'js', ...(isModule ? { format: 'esm' as const } : {}) }).code; } catch { continue; }
+      let original: Node;
+      try { original = parse(source, isModule); } catch { continue; }
+      const out = instrument({ source, file, isModule, syncNames: new Set(['readFileSync']), poolNames: new Set(['readFile']) });
+      if (!out || out.code === source) continue;
+      instrumented++;
+      let ast: Node;
+      try { ast = parse(out.code, isModule); } catch (e) { broken.push(`${file}: ${(e as Error).message}`); continue; }
+      const glued = gluedAwaits(ast);
+      if (glued > 0) broken.push(`${file}: ${glued} await(s) glued to the expression before`);
+      const cut = bareReturns(ast) - bareReturns(original);
+      if (cut > 0) broken.push(`${file}: ${cut} function bod(ies) cut off after our return`);
+    }
+    console.log(`minified corpus: ${files.length} files, ${instrumented} instrumented`);
+    assert.ok(instrumented >= 500, `only ${instrumented} of ${files.length} minified files were instrumented`);
+    assert.deepEqual(broken.slice(0, 10), [], `${broken.length} of ${instrumented} instrumented minified files broken`);
   });
 });
