@@ -45,6 +45,10 @@ import { asOwnWork } from './ownTime';
  *   a(site, value)                             a call into a dependency has its arguments evaluated
  *                                              (value: the last; none: its callee's object or callee)
  *   l(site, value)                             that dependency call returned value
+ *   lt(site, value)                            the same for a call handed a function of the file's
+ *                                              (`limit(() => fetch(u))`): value is work it schedules
+ *   t(startedAt, value)                        such a function returns value (startedAt: `k` before it
+ *                                              was evaluated)
  *   ls / li / le(inv, loop)                    loop start / iteration start / loop end
  *   load(table)                                a module's site table (its ids start at the result)
  */
@@ -396,13 +400,16 @@ export class ProbeRuntime {
    */
   concurrencyNow(): number {
     // Elements waiting on user work (a limiter's queue) beyond what is in flight are queued.
-    const queued = this.elementsPending - this.opaquePending - this.inFlight;
+    const queued = this.elementsPending - this.opaquePending - this.inFlight - this.scheduledRunning;
     if (queued > this.maxQueued) this.maxQueued = queued;
     if (this.peakCandidate > 0) {
       if (this.peakEpoch === this.leafEpoch && this.peakCandidate > this.maxInFlight) this.maxInFlight = this.peakCandidate;
       this.peakCandidate = 0;
     }
-    return this.inFlight + this.opaquePending;
+    // Scheduled work counts toward the most in flight here only (see t): never in a blip.
+    const inFlight = this.inFlight + this.opaquePending + this.scheduledRunning;
+    if (inFlight > this.maxInFlight) this.maxInFlight = inFlight;
+    return inFlight;
   }
 
   private notePeak(peak: number): void {
@@ -422,6 +429,8 @@ export class ProbeRuntime {
     const items = Array.isArray(iterable) ? iterable : Array.from(iterable);
     let pending = 0;
     for (const item of items) if (item instanceof Promise) pending++; // a thenable's then() must not run twice
+    // Handles on work a dependency schedules (`limit(() => fetch(u))`): never operations themselves.
+    if (this.anyScheduled && pending > 0 && this.scheduled.has(items.find((item) => item instanceof Promise) as object)) return this.scheduledBatch(inv, items, pending);
     if (startedAt !== this.kAtResume + 1) {
       // Awaits started in this synchronous run before the combinator's own: the elements may be
       // the promises of the program's async functions, made before it (`const ps = ids.map(getUser);
@@ -467,6 +476,95 @@ export class ProbeRuntime {
 
   /** Σ time combinator elements were in flight (timed invocations, each times its weight), for mean concurrency. */
   elementWaitMs = 0;
+
+  /**
+   * Work the program hands a dependency to run when it sees fit: a limiter (p-limit, p-queue,
+   * Bottleneck) starts `limit(() => fetch(u))` when a slot frees, a retrier (p-retry) at once.
+   * The promise such a call returns (`lt`) is the program's handle on it, not an operation: 40
+   * of them gathered for p-limit(4) read "concurrency max 40" beside "HTTP requests: max 4 in
+   * flight". The operation is what the function returns once the dependency calls it (`t`): a
+   * promise whose evaluation started no await of the program (an async function of its own
+   * counts through its awaits). It is in flight until its handle settles: no reaction is added to
+   * the function's own promise, which the dependency may leave unhandled (a rejection must stay
+   * unhandled, as it was), while the handles are gathered, so handled, by the combinator (`w`).
+   * Handles gathered are queued until their work starts. Scheduled work counts toward the most in
+   * flight at the lag ticks only: a function whose promise was settled already (a cache) is not an
+   * operation, though its handle settles a few microtasks later.
+   */
+  private readonly scheduled = new WeakSet<object>();
+  private anyScheduled = false;
+  /** Handles gathered and pending; of those, how many have their work running. */
+  private scheduledPending = 0;
+  private scheduledRunning = 0;
+  /** Work started in this synchronous run with no gathered handle to stand for yet (a retrier's, before its handles are gathered). */
+  private unclaimed = 0;
+  private unclaimedResetQueued = false;
+  /** Σ scheduledRunning over time (ms), up to `scheduledAt`. */
+  private scheduledMs = 0;
+  private scheduledAt = 0;
+  private scheduledStarts = 0;
+
+  lt<T>(site: number, value: T): T {
+    if (value instanceof Promise) { this.scheduled.add(value); this.anyScheduled = true; }
+    return this.l(site, value);
+  }
+
+  t<T>(startedAt: number, value: T): T {
+    if (this.k !== startedAt || !(value instanceof Promise)) return value;
+    this.scheduledStarts++;
+    // User work started on the program's behalf, as when a wait on I/O starts (suspend).
+    this.demoteWrapper();
+    this.leafEpoch++;
+    this.opaquePending = 0;
+    if (this.scheduledRunning < this.scheduledPending) this.setScheduledRunning(this.scheduledRunning + 1);
+    else {
+      this.unclaimed++;
+      if (!this.unclaimedResetQueued) { this.unclaimedResetQueued = true; promiseThen.call(resolved, this.resetUnclaimed); }
+    }
+    return value;
+  }
+
+  private readonly resetUnclaimed = () => { this.unclaimed = 0; this.unclaimedResetQueued = false; };
+
+  private setScheduledRunning(n: number): void {
+    const t = now();
+    this.scheduledMs += this.scheduledRunning * (t - this.scheduledAt);
+    this.scheduledAt = t;
+    this.scheduledRunning = n;
+  }
+
+  /** A combinator's elements that are handles on scheduled work (see `lt`): queued until their work starts, which `t` counts. */
+  private scheduledBatch<T>(inv: Invocation, items: T[], pending: number): T[] {
+    const settledBy = (n: number) => () => {
+      this.elementsPending -= n;
+      this.scheduledPending -= n;
+      const running = Math.max(0, Math.min(this.scheduledRunning - n, this.scheduledPending));
+      if (running !== this.scheduledRunning) this.setScheduledRunning(running);
+    };
+    const stride = pending > TRACKED_ELEMENTS ? Math.ceil(pending / TRACKED_ELEMENTS) : 1;
+    const settled = settledBy(stride);
+    let seen = 0;
+    for (const item of items) {
+      if (!(item instanceof Promise)) continue;
+      if (seen % stride === 0) {
+        const handler = pending - seen >= stride ? settled : settledBy(pending - seen);
+        promiseThen.call(item, handler, handler);
+      }
+      seen++;
+    }
+    this.elementsPending += pending;
+    this.scheduledPending += pending;
+    // Work a retrier started in this synchronous run, before its handles were gathered.
+    const claimed = Math.min(this.unclaimed, this.scheduledPending - this.scheduledRunning);
+    if (claimed > 0) { this.unclaimed -= claimed; this.setScheduledRunning(this.scheduledRunning + claimed); }
+    inv.elements = pending;
+    return items;
+  }
+
+  /** Σ time scheduled work was running (ms), up to now. */
+  private scheduledMsNow(): number {
+    return this.scheduledMs + (this.scheduledRunning > 0 ? this.scheduledRunning * (now() - this.scheduledAt) : 0);
+  }
 
   /**
    * Times (probe clock) at which a new task may have begun on this thread: an HTTP request
@@ -744,7 +842,7 @@ export class ProbeRuntime {
    * equal readings mean nothing new. A few field reads: the probe compares it at every safe point.
    */
   changes(): number {
-    return this.k + this.spanSeen + this.markCalls + this.invocationIds + this.syncFsCalls + this.nextId + this.requestsInFlight;
+    return this.k + this.spanSeen + this.markCalls + this.invocationIds + this.syncFsCalls + this.nextId + this.requestsInFlight + this.scheduledStarts;
   }
 
   aggregates(): RawAggregates {
@@ -756,7 +854,7 @@ export class ProbeRuntime {
       loop: { execs: this.lExecs, iters: this.lIters, sum: this.lSum, save: this.lSave },
       maxInFlight: (this.concurrencyNow(), this.maxInFlight),
       maxQueued: this.maxQueued,
-      elementWaitMs: this.elementWaitMs,
+      elementWaitMs: this.elementWaitMs + this.scheduledMsNow(),
       spansKept: this.spansKept,
       spansDropped: this.spansDropped,
     };

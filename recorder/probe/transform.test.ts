@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as vm from 'node:vm';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { instrument, TransformOutput } from './transform';
 import { ProbeRuntime } from './runtime';
 
@@ -50,6 +52,7 @@ describe('instrument: behaviour is unchanged', () => {
     'no semicolons: awaits that begin their statement, after lines that would call them (StandardJS style)': `const f = (x) => x\nmodule.exports = async function () {\n  const log = []\n  await Promise.resolve(1)\n  log.push(1)\n  const g = f\n  await g(2)\n  let n = 0\n  if (log.length) await Promise.resolve(n++)\n  const t = \`x\`\n  await n + 1\n  for (const i of [1, 2]) await Promise.resolve(i)\n  return [log, n, t]\n}`,
     'an async arrow whose body begins on the next line (as Prettier breaks long arrows)': `const g = async (x) => x * 2\nconst f = async (x) =>\n  (await g(x)) + 1\nconst h = async () =>\n  ({ a: await g(1), b: await f(1) })\nmodule.exports = async () => [await f(1), await h()]`,
     'an await of a comma expression (its value is the last one)': `module.exports = async () => { let n = 0; const v = await (n++, Promise.resolve(7)); const w = await Promise.all((n++, [1, 2])); return [v, w, n]; };`,
+    'functions handed to a dependency: their values, returns and awaits': `function require() { return (fn, ...args) => new Promise((res, rej) => Promise.resolve().then(() => fn(...args)).then(res, rej)); }\nconst limit = require('p-limit');\nmodule.exports = async () => { const a = await Promise.all([1, 2, 3].map((n) => limit(() => Promise.resolve(n * 2)))); const b = await limit(function (x) { if (x) return Promise.resolve('x'); const f = () => 1; return 'y' + f(); }, 0); const c = await Promise.all([limit(async () => { const v = await Promise.resolve(4); return v; }), limit(() => ({ o: 1 })), limit(() => (0, Promise.resolve(5)))]); return [a, b, c]; };`,
     'arguments, this and function length': `const o = { n: 5, async m(a, b) { await null; return [this.n, arguments.length, a + b]; } }; module.exports = async () => [await o.m(1, 2, 3), o.m.length];`,
   };
   for (const [name, source] of Object.entries(programs)) {
@@ -63,6 +66,26 @@ describe('instrument: behaviour is unchanged', () => {
       assert.equal(instrumented.runtime.inFlight, 0, 'every await settled in the books');
     });
   }
+  it('leaves a rejection of work handed to a dependency unhandled, as it was (no reaction is added to it)', () => {
+    const source = `function require() { return { run(fn) { fn(); } }; }\nconst lib = require('pkg');\nlib.run(() => Promise.reject(new Error('left')));`;
+    const out = transform(source);
+    assert.match(out.code, /__cl\$\.t\(__cl\$\.k,Promise\.reject/);
+    // In a process of its own: this one's test runner takes an unhandled rejection as a failure.
+    const script = `const { ProbeRuntime } = require(${JSON.stringify(join(__dirname, 'runtime.ts'))});
+globalThis[Symbol.for('concurrency-lens')] = new ProbeRuntime(1000, () => undefined, () => undefined);
+process.on('unhandledRejection', (e) => { console.log('UNHANDLED=' + e.message); });
+new Function(${JSON.stringify(out.code)})();`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: __dirname });
+    assert.equal(r.stdout.trim(), 'UNHANDLED=left', r.stderr);
+  });
+  it('hands work only to a dependency\'s functions or what they made, never to a promise\'s reactions', () => {
+    const out = transform(`const lib = require('pkg');\nconst limit = lib.limit(2);\nlimit(() => lib.get(1));\nlib.queue.add(() => lib.get(2));\nlib.get(3).then((r) => lib.get(r));\nlib.get(4).catch(() => null);`);
+    const lines = out.code.split('\n');
+    assert.match(lines[2], /__cl\$\.lt\(.*__cl\$\.t\(__cl\$\.k,/);
+    assert.doesNotMatch(lines[3], /__cl\$\.t\(/, 'lib.queue.add: a method of a member, not of what the dependency made');
+    assert.doesNotMatch(lines[4], /__cl\$\.t\(|__cl\$\.lt\(/);
+    assert.doesNotMatch(lines[5], /__cl\$\.t\(|__cl\$\.lt\(/);
+  });
   it('keeps a hashbang first and adds no line', () => {
     const out = transform('#!/usr/bin/env node\nasync function f() { await 1; }\n');
     assert.ok(out.code.startsWith('#!/usr/bin/env node\n'));

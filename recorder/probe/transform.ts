@@ -237,7 +237,11 @@ export function instrument(input: TransformInput): TransformOutput | null {
             edits.start(c.start, `${H}.s(${B}+${site.id},${H}.n(),`, d);
             if (value) wrapValue(edits, value, `${H}.m(`, d + 0.5);
           } else if (kind === 'lib') {
-            edits.start(c.start, `${H}.l(${B}+${site.id},`, d);
+            // Functions of this file handed to the dependency (`limit(() => fetch(u))`): what they
+            // return is work it runs on the program's behalf (runtime.ts, lt and t).
+            const handed = handsWork(c) ? c.arguments.filter((x: Node) => (x.type === 'ArrowFunctionExpression' || x.type === 'FunctionExpression') && !x.generator) : [];
+            for (const f of handed) for (const r of returnedValues(f)) wrapValue(edits, r, `${H}.t(${H}.k,`, depthOf(r) + 0.25);
+            edits.start(c.start, `${H}.${handed.length > 0 ? 'lt' : 'l'}(${B}+${site.id},`, d);
             // With no argument, what is evaluated last before the call is its callee: its object
             // for a method (which keeps the call's `this`), else the function itself.
             const callee = c.callee.type === 'MemberExpression' ? c.callee.object : c.callee;
@@ -354,6 +358,38 @@ function classifyCall(callee: Node, b: ModuleBindings, input: TransformInput): '
     if (callee.object.type === 'CallExpression' && callee.object.callee.type === 'Identifier' && callee.object.callee.name === 'require') return 'pool';
   }
   return null;
+}
+
+/**
+ * Whether a call into a dependency is one the program hands work to, to run when the dependency
+ * sees fit: a function of it or a method of what it made (`limit(fn)`, `queue.add(fn)`,
+ * `pRetry(fn)`, `limiter.schedule(fn)`), not a promise's reaction (`axios.get(u).then((r) =>
+ * r.data)`: the request is the operation, and its handle must stay one) nor a method of what a
+ * call returned.
+ */
+function handsWork(call: Node): boolean {
+  const callee = directCallee(call.callee);
+  if (callee.type === 'Identifier') return true;
+  return callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier'
+    && !(callee.property.type === 'Identifier' && /^(then|catch|finally)$/.test(callee.property.name));
+}
+
+/**
+ * What a function returns: an arrow's expression body, or the arguments of the return statements
+ * of its own body (not of functions or classes inside it).
+ */
+function returnedValues(fn: Node): Node[] {
+  if (fn.body.type !== 'BlockStatement') return [fn.body];
+  const out: Node[] = [];
+  const visit = (n: Node) => {
+    for (const c of children(n)) {
+      if (FUNCTION_TYPES.has(c.type) || c.type === 'ClassBody') continue;
+      if (c.type === 'ReturnStatement' && c.argument) out.push(c.argument);
+      visit(c);
+    }
+  };
+  visit(fn.body);
+  return out;
 }
 
 function hasOptional(n: Node): boolean {
