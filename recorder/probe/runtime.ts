@@ -512,12 +512,15 @@ export class ProbeRuntime {
   t<T>(startedAt: number, value: T): T {
     if (this.k !== startedAt || !(value instanceof Promise)) return value;
     this.scheduledStarts++;
-    // User work started on the program's behalf, as when a wait on I/O starts (suspend).
-    this.demoteWrapper();
-    this.leafEpoch++;
-    this.opaquePending = 0;
-    if (this.scheduledRunning < this.scheduledPending) this.setScheduledRunning(this.scheduledRunning + 1);
-    else {
+    if (this.scheduledRunning < this.scheduledPending) {
+      // User work started on the program's behalf, as when a wait on I/O starts (suspend).
+      this.demoteWrapper();
+      this.leafEpoch++;
+      this.opaquePending = 0;
+      this.setScheduledRunning(this.scheduledRunning + 1);
+    } else {
+      // No gathered handle to stand for it (yet): the await of its handle, if any, stays the
+      // operation (`await pMap(items, (i) => get(i))`: demoted, it read "max 1 · mean 0").
       this.unclaimed++;
       if (!this.unclaimedResetQueued) { this.unclaimedResetQueued = true; promiseThen.call(resolved, this.resetUnclaimed); }
     }
