@@ -293,7 +293,7 @@ function startLagTicks(runtime: ProbeRuntime, log: ThreadLog, flush: () => void,
   ownNextTick(() => {
     const t = now();
     log.write({ t: 'startupDone', at: t });
-    if (!started) ticks.push(t, Math.max(0, t - deadline.due()), runtime.concurrencyNow(), 0, threadRunMs());
+    if (!started) ticks.push(t, Math.max(0, t - deadline.due()), runtime.concurrencyNow(false), 0, threadRunMs());
     started = true;
     deadline.set();
     ownSetTimeout(tick, tickMs).unref();

@@ -28,10 +28,21 @@ function isPackage(spec: unknown): boolean {
   return !BUILTINS.has(spec) && !BUILTINS.has(spec.split('/')[0]);
 }
 
-/** The specifier of `require('x')`, `__toESM(require('x'))`, or undefined. */
+/**
+ * Compilers' wrappers of a required module: esbuild's `__toESM`/`__toCommonJS`, tsc's
+ * `__importDefault`/`__importStar` (also `tslib.__importDefault`), Babel's
+ * `_interopRequireDefault`/`_interopRequireWildcard`.
+ */
+const INTEROP = /^(__to(ESM|CommonJS)|__import(Default|Star)|_interopRequire(Default|Wildcard))$/;
+
+/**
+ * The specifier of `require('x')`, of a compiler's wrapper of it (INTEROP), or of a member of
+ * either (`require('p-limit').default`), or undefined.
+ */
 function requireSpecifier(n: Node | null | undefined): unknown {
   if (!n) return undefined;
-  if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && /^__to(ESM|CommonJS)$/.test(n.callee.name)) return requireSpecifier(n.arguments[0]);
+  if (n.type === 'MemberExpression' && !n.computed) return requireSpecifier(n.object);
+  if (n.type === 'CallExpression' && INTEROP.test(calleeName(n.callee))) return requireSpecifier(n.arguments[0]);
   if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal') return n.arguments[0].value;
   return undefined;
 }

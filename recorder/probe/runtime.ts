@@ -398,17 +398,20 @@ export class ProbeRuntime {
    * commits a batch's peak. Requests are not added: the analyzer has their exact times, and counts
    * a thread's requests only where they exceed its awaits (analyzer/concurrency.ts).
    */
-  concurrencyNow(): number {
-    // Elements waiting on user work (a limiter's queue) beyond what is in flight are queued.
+  concurrencyNow(atTurn = true): number {
+    // Elements waiting on user work (a limiter's queue) beyond what is in flight are queued. Only
+    // judged at a turn of the loop: at the end of a CommonJS main script's synchronous run
+    // (`atTurn` false: its process.nextTick, before its microtasks), a limiter's first tasks have
+    // not started yet, and p-limit(4) over 40 read "+ 40 queued".
     const queued = this.elementsPending - this.opaquePending - this.inFlight - this.scheduledRunning;
-    if (queued > this.maxQueued) this.maxQueued = queued;
+    if (atTurn && queued > this.maxQueued) this.maxQueued = queued;
     if (this.peakCandidate > 0) {
       if (this.peakEpoch === this.leafEpoch && this.peakCandidate > this.maxInFlight) this.maxInFlight = this.peakCandidate;
       this.peakCandidate = 0;
     }
     // Scheduled work counts toward the most in flight here only (see t): never in a blip.
     const inFlight = this.inFlight + this.opaquePending + this.scheduledRunning;
-    if (inFlight > this.maxInFlight) this.maxInFlight = inFlight;
+    if (atTurn && inFlight > this.maxInFlight) this.maxInFlight = inFlight;
     return inFlight;
   }
 

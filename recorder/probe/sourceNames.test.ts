@@ -115,7 +115,8 @@ describe('labels of other transpilers\' CommonJS output without a map: the modul
       '  await (0, _pLimit.default)(2)(() => 1);',
       '}',
     ].join('\n');
-    assert.deepEqual(sites(code), ['fs.readFileSync()', 'await promises.readFile()', 'await p_limit(2)()']);
+    // Babel's interop wrapper no longer hides that _pLimit is a dependency: its call is a library call too.
+    assert.deepEqual(sites(code), ['fs.readFileSync()', 'await promises.readFile()', 'await p_limit(2)()', 'p_limit()']);
   });
   it("tsc's with importHelpers (tslib's helpers)", () => {
     const code = 'const tslib_1 = require("tslib");\nconst fs_1 = tslib_1.__importDefault(require("fs"));\nasync function go(u) {\n  fs_1.default.readFileSync(u);\n}\n';

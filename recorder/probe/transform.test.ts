@@ -364,6 +364,18 @@ module.exports = async () => [
       assert.ok(max[x.id] < 100, `the call at line ${x.line} timed ${max[x.id].toFixed(1)} ms: its arguments' 200 ms spin counted`);
     }
   });
+  it('knows a dependency through a member of its require() and through compilers\' interop wrappers (tsc, tslib, Babel, esbuild)', () => {
+    const out = transform([
+      `const a = require('pkg-a').default;`,
+      `const b = __importDefault(require('pkg-b'));`,
+      `const c = tslib_1.__importStar(require('pkg-c'));`,
+      `const d = _interopRequireDefault(require('pkg-d'));`,
+      `const e = __toESM(require('pkg-e'));`,
+      `const f = require('./own').default;`,
+      `a(); (0, b.default)(); c.run(); d.default.run(); e.go(); f();`,
+    ].join('\n'));
+    assert.deepEqual(out.sites.filter((x) => x.kind === 'lib' && x.line === 7).map((x) => x.label), ['a()', 'b.default()', 'c.run()', 'd.default.run()', 'e.go()']);
+  });
   it('notes where the function around a call into a dependency starts (the line its CPU profile frame has)', () => {
     const out = transform(`const lib = require('pkg');\nlib.a();\nfunction f() {\n  lib.b(() =>\n    lib.c());\n}\nclass K { m() { return lib.d(); } }`);
     assert.deepEqual(out.sites.filter((x) => x.kind === 'lib').map((x) => `${x.label}@${x.line}:${x.callerLine}`), ['lib.a()@2:1', 'lib.b()@4:3', 'lib.c()@5:4', 'lib.d()@7:7']);
