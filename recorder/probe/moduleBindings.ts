@@ -60,8 +60,8 @@ function requiredModule(n: Node | null | undefined): string | null {
   if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal') {
     return moduleOf(n.arguments[0].value);
   }
-  // esbuild's CommonJS output: `__toESM(require("fs"))`.
-  if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && /^__to(ESM|CommonJS)$/.test(n.callee.name)) return requiredModule(n.arguments[0]);
+  // Compilers' CommonJS output: `__toESM(require("fs"))` (esbuild), `__importStar(require("fs"))` (tsc), … (INTEROP).
+  if (n.type === 'CallExpression' && INTEROP.test(calleeName(n.callee))) return requiredModule(n.arguments[0]);
   if (n.type === 'AwaitExpression' && n.argument.type === 'ImportExpression' && n.argument.source.type === 'Literal') return moduleOf(n.argument.source.value);
   return null;
 }

@@ -376,6 +376,15 @@ module.exports = async () => [
     ].join('\n'));
     assert.deepEqual(out.sites.filter((x) => x.kind === 'lib' && x.line === 7).map((x) => x.label), ['a()', 'b.default()', 'c.run()', 'd.default.run()', 'e.go()']);
   });
+  it("sees Node's thread-pool calls through tsc's interop wrappers (a TypeScript program compiled to CommonJS)", () => {
+    const out = transform([
+      `const fs_1 = __importDefault(require("fs"));`,
+      `const promises_1 = tslib_1.__importDefault(require("node:fs/promises"));`,
+      `const crypto = __importStar(require("crypto"));`,
+      `fs_1.default.promises.readFile(u); promises_1.default.readFile(u); crypto.pbkdf2(u, u, 1, 1, 'sha1', () => 1);`,
+    ].join('\n'));
+    assert.deepEqual(out.sites.filter((x) => x.kind === 'pool').map((x) => x.label), ['fs.promises.readFile()', 'promises.readFile()', 'crypto.pbkdf2()']);
+  });
   it('notes where the function around a call into a dependency starts (the line its CPU profile frame has)', () => {
     const out = transform(`const lib = require('pkg');\nlib.a();\nfunction f() {\n  lib.b(() =>\n    lib.c());\n}\nclass K { m() { return lib.d(); } }`);
     assert.deepEqual(out.sites.filter((x) => x.kind === 'lib').map((x) => `${x.label}@${x.line}:${x.callerLine}`), ['lib.a()@2:1', 'lib.b()@4:3', 'lib.c()@5:4', 'lib.d()@7:7']);
