@@ -31,9 +31,17 @@ function isPackage(spec: unknown): boolean {
 /**
  * Compilers' wrappers of a required module: esbuild's `__toESM`/`__toCommonJS`, tsc's
  * `__importDefault`/`__importStar` (also `tslib.__importDefault`), Babel's
- * `_interopRequireDefault`/`_interopRequireWildcard`.
+ * `_interopRequireDefault`/`_interopRequireWildcard`, SWC's `_interop_require_default`, Rollup's
+ * `_interopDefault`/`_interopNamespaceDefault`.
  */
-const INTEROP = /^(__to(ESM|CommonJS)|__import(Default|Star)|_interopRequire(Default|Wildcard))$/;
+const INTEROP = /^(__to(ESM|CommonJS)|__import(Default|Star)|_interop\w*)$/;
+
+/** A call of an interop wrapper: `__importDefault(…)`, `tslib_1.__importDefault(…)`, SWC's `_interop_require_default._(…)`. */
+function isInterop(n: Node): boolean {
+  if (n.type !== 'CallExpression') return false;
+  const callee = n.callee;
+  return INTEROP.test(calleeName(callee)) || (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && INTEROP.test(callee.object.name));
+}
 
 /**
  * The specifier of `require('x')`, of a compiler's wrapper of it (INTEROP), or of a member of
@@ -42,7 +50,7 @@ const INTEROP = /^(__to(ESM|CommonJS)|__import(Default|Star)|_interopRequire(Def
 function requireSpecifier(n: Node | null | undefined): unknown {
   if (!n) return undefined;
   if (n.type === 'MemberExpression' && !n.computed) return requireSpecifier(n.object);
-  if (n.type === 'CallExpression' && INTEROP.test(calleeName(n.callee))) return requireSpecifier(n.arguments[0]);
+  if (isInterop(n)) return requireSpecifier(n.arguments[0]);
   if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal') return n.arguments[0].value;
   return undefined;
 }
@@ -61,7 +69,7 @@ function requiredModule(n: Node | null | undefined): string | null {
     return moduleOf(n.arguments[0].value);
   }
   // Compilers' CommonJS output: `__toESM(require("fs"))` (esbuild), `__importStar(require("fs"))` (tsc), … (INTEROP).
-  if (n.type === 'CallExpression' && INTEROP.test(calleeName(n.callee))) return requiredModule(n.arguments[0]);
+  if (isInterop(n)) return requiredModule(n.arguments[0]);
   if (n.type === 'AwaitExpression' && n.argument.type === 'ImportExpression' && n.argument.source.type === 'Literal') return moduleOf(n.argument.source.value);
   return null;
 }

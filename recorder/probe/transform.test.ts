@@ -372,9 +372,11 @@ module.exports = async () => [
       `const d = _interopRequireDefault(require('pkg-d'));`,
       `const e = __toESM(require('pkg-e'));`,
       `const f = require('./own').default;`,
-      `a(); (0, b.default)(); c.run(); d.default.run(); e.go(); f();`,
+      `const g = _interop_require_default._(require('pkg-g'));`,
+      `const h = _interopDefault(require('pkg-h'));`,
+      `a(); (0, b.default)(); c.run(); d.default.run(); e.go(); f(); g.default(); h();`,
     ].join('\n'));
-    assert.deepEqual(out.sites.filter((x) => x.kind === 'lib' && x.line === 7).map((x) => x.label), ['a()', 'b.default()', 'c.run()', 'd.default.run()', 'e.go()']);
+    assert.deepEqual(out.sites.filter((x) => x.kind === 'lib' && x.line === 9).map((x) => x.label), ['a()', 'b.default()', 'c.run()', 'd.default.run()', 'e.go()', 'g.default()', 'h()']);
   });
   it("sees Node's thread-pool calls through tsc's interop wrappers (a TypeScript program compiled to CommonJS)", () => {
     const out = transform([
