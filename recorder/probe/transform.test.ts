@@ -364,7 +364,7 @@ module.exports = async () => [
       assert.ok(max[x.id] < 100, `the call at line ${x.line} timed ${max[x.id].toFixed(1)} ms: its arguments' 200 ms spin counted`);
     }
   });
-  it('knows a dependency through a member of its require() and through compilers\' interop wrappers (tsc, tslib, Babel, esbuild)', () => {
+  it('knows a dependency through a member of its require() and through compilers\' interop wrappers (tsc, tslib, Babel, SWC, Rollup, esbuild)', () => {
     const out = transform([
       `const a = require('pkg-a').default;`,
       `const b = __importDefault(require('pkg-b'));`,
