@@ -65,7 +65,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   const userFiles = new Set<string>();
   for (const m of models) for (const s of m.sites.values()) userFiles.add(s.file);
   // Everything the recorder loads into the program (probe, instrumenter, ESM hooks) is ours.
-  const classify = codeClassifier(run.probePath, userFiles);
+  const classify = codeClassifier(run.probePath, userFiles, mapper);
 
   // The main lane is the process that runs the user's code, not a launcher in front of it (npm, npx, sh).
   const graph = new ProcessGraph(run, models);

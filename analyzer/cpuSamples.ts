@@ -50,6 +50,8 @@ export interface SampleTimeline {
 export interface FrameClassifier {
   isUser(url: string): boolean;
   isProbe(url: string, functionName: string): boolean;
+  /** A frame of the program's own code, by its position too (a bundle holds its dependencies: CodeClassifier); isUser of its URL without it. */
+  isUserFrame?(f: { url: string; lineNumber: number; columnNumber: number }): boolean;
 }
 
 const STARTUP_FRAME = /^node:(internal\/(modules|bootstrap|worker|child_process|cluster)|child_process|worker_threads)/;
@@ -67,6 +69,7 @@ const isRunnerLoader = (f: { url: string; functionName: string }) => RUNNER_LOAD
 
 export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier, samplingChanges: readonly SamplingChange[] = []): SampleTimeline {
   const { byId, parent } = profileIndex(profile);
+  const isUserFrame = (f: CpuProfileNode['callFrame']) => (classify.isUserFrame ? classify.isUserFrame(f) : classify.isUser(f.url));
   const nodeKind = new Map<number, SampleKind>();
   const nodeFrame = new Map<number, UserFrame | undefined>();
   const kindOf = (id: number): SampleKind => {
@@ -75,7 +78,7 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     const n = byId.get(id)!;
     const { functionName: fn, url } = n.callFrame;
     k = fn === '(idle)' ? 'idle' : fn === '(garbage collector)' ? 'gc' : fn === '(program)' || fn === '(root)' ? 'native'
-      : inProbe(id) ? 'probe' : classify.isUser(url) ? 'user' : url.includes('node_modules') ? 'library'
+      : inProbe(id) ? 'probe' : isUserFrame(n.callFrame) ? 'user' : url.includes('node_modules') || classify.isUser(url) ? 'library'
       : url.startsWith('node:') ? 'node' : url ? 'library' : 'native';
     nodeKind.set(id, k);
     return k;
@@ -100,7 +103,7 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
       // runner's loader: RUNNER_LOADER_FILE), and starting workers or processes, is start-up work:
       // not CPU work of the user's code.
       if (STARTUP_FRAME.test(n.callFrame.url) || n.callFrame.functionName === 'compileForInternalLoader' || isRunnerLoader(n.callFrame)) break;
-      if (classify.isUser(n.callFrame.url)) {
+      if (isUserFrame(n.callFrame)) {
         const isLeaf = cur === id;
         found = {
           url: n.callFrame.url,

@@ -16,6 +16,11 @@ export class SourceMapper {
     try { this.maps.set(file, new TraceMap(map as any)); } catch { /* unusable map: keep generated positions */ }
   }
 
+  /** Whether the script (a path or a file URL) has a source map. */
+  hasMap(fileOrUrl: string): boolean {
+    return this.maps.size > 0 && this.maps.has(fileUrlToPath(fileOrUrl));
+  }
+
   /**
    * `line` 1-based, `column0` 0-based (or undefined: first mapping on the line). Result 1-based.
    * A column V8 did not give (a frame's -1: code a runner evaluated, such as vitest's) counts as

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { CLI, profile, runOnce, fixture, lineOf, reportOf, findingsOf, describeFindings, assertFindingShape, printed, lateOnCpuTicks } from './fixtures/harness.mjs';
 
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: npm run build`));
@@ -222,5 +223,29 @@ describe('CPU in a method of an object a dependency made (acorn.Parser.extend(),
     const mine = findingsOf(report, 'blocking-cpu').filter((f) => f.location.file === s.file);
     assert.deepEqual(mine.map((f) => f.location.line), [lineOf(s.file, 'parse')], describeFindings(report));
     assert.match(mine[0].message, /JsParser\.parse\(\)/, mine[0].message);
+  });
+});
+
+describe('a bundle of the program and its dependency (esbuild, with a source map): CPU in acorn, called by the program', () => {
+  const src = fixture('truth/bundle/parse-all.mjs');
+  const s = {};
+  before(async () => {
+    // Bundled here, as a build step would (the bundle is the program's one script; its source map
+    // names acorn's files in node_modules and the program's own).
+    const out = join(mkdtempSync(join(tmpdir(), 'cl-bundle-')), 'app.mjs');
+    buildSync({ entryPoints: [src], bundle: true, platform: 'node', format: 'esm', sourcemap: true, outfile: out, logLevel: 'silent' });
+    s.run = await profile([out]);
+  });
+  it("is found at the program's function, with acorn's functions as the hottest, not at a line of acorn's", () => {
+    const report = reportOf(s.run);
+    assert.ok(Number(printed(s.run.stdout, 'NODES')) > 0, s.run.stdout);
+    const blocking = findingsOf(report, 'blocking-cpu');
+    assert.ok(blocking.length >= 1, describeFindings(report));
+    for (const f of blocking) assert.doesNotMatch(f.location.file, /node_modules/, describeFindings(report));
+    const f = blocking.find((x) => x.location.file === src);
+    assert.ok(f, describeFindings(report));
+    assert.equal(f.location.line, lineOf(src, 'parse-all'));
+    assert.match(f.message, /← parseAll/);
+    assert.match(f.message, /\(acorn\)/);
   });
 });

@@ -33,7 +33,7 @@ const LOADER = /^node:internal\/modules\//;
 type Attribution = CpuProfileNode | 'loading' | undefined;
 
 /** Which script URLs are a dependency's, and which the program's own (AnalysisContext.classify's answers). */
-export type CodeClassifier = Pick<FullClassifier, 'isLibrary' | 'isUser'>;
+export type CodeClassifier = Pick<FullClassifier, 'isLibrary' | 'isUser'> & Partial<Pick<FullClassifier, 'isUserFrame' | 'dependencyFile'>>;
 
 /**
  * Each profile node's attribution, per profile and classifier: a thread's blocking stretches
@@ -60,6 +60,9 @@ export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, fr
   const { byId, parent } = profileIndex(profile);
   const memo = attributionsOf(profile, classify);
   const { isLibrary, isUser } = classify;
+  // By position where the classifier can (a bundle of the program's holds its dependencies).
+  const isUserFrame = (f: CpuProfileNode['callFrame']) => (classify.isUserFrame ? classify.isUserFrame(f) : isUser(f.url));
+  const dependencyFile = (f: CpuProfileNode['callFrame']) => (classify.dependencyFile ? classify.dependencyFile(f) : isLibrary(f.url) ? f.url : undefined);
   const attribute = (id: number): Attribution => {
     if (memo.has(id)) return memo.get(id);
     let found: Attribution;
@@ -67,9 +70,9 @@ export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, fr
       const n = byId.get(cur)!;
       const { url, functionName } = n.callFrame;
       if (LOADER.test(url) || functionName === 'compileForInternalLoader') { found = 'loading'; break; }
-      if (isUser(url)) break;
+      if (isUserFrame(n.callFrame)) break;
       // A module's wrapper (nameless, at 0:0) is loading code, not a function of the library.
-      if (isLibrary(url) && !(functionName === '' && n.callFrame.lineNumber === 0 && n.callFrame.columnNumber === 0)) { found = n; break; }
+      if (dependencyFile(n.callFrame) !== undefined && !(functionName === '' && n.callFrame.lineNumber === 0 && n.callFrame.columnNumber === 0)) { found = n; break; }
     }
     memo.set(id, found);
     return found;
@@ -88,7 +91,7 @@ export function libraryHotspots(profile: CpuProfile, samples: SampleTimeline, fr
     let f = fns.get(a.id);
     if (!f) {
       const { url, functionName, lineNumber } = a.callFrame;
-      f = { name: functionName || '(anonymous)', pkg: packageOf(url), url, line: lineNumber + 1, samples: 0 };
+      f = { name: functionName || '(anonymous)', pkg: packageOf(dependencyFile(a.callFrame) ?? url), url, line: lineNumber + 1, samples: 0 };
       fns.set(a.id, f);
     }
     f.samples++;
