@@ -146,20 +146,21 @@ describe('standard limiters at 8 over real HTTP calls: p-limit gathered with Pro
 
 describe('work a dependency runs on the program\'s behalf, each function returning a fetch(), gathered', () => {
   // The upstream lives outside the profiled program (here, in the test), as a real one does.
-  const limitEnv = { MODE: 'limit' }, retryEnv = { MODE: 'retry' }, mapEnv = { MODE: 'map' }, tscEnv = {};
+  const limitEnv = { MODE: 'limit' }, retryEnv = { MODE: 'retry' }, mapEnv = { MODE: 'map' }, chainEnv = { MODE: 'chain' }, tscEnv = {};
   // Scheduled work counts toward the most in flight at the lag ticks (every 10 ms): each answer
   // takes 30 ms, so a tick comes while every fetch of a batch is out (the tick's timer, due
   // first, runs before the loop reads any answer).
   const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
   before(async () => {
     await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
-    limitEnv.CL_UPSTREAM_PORT = retryEnv.CL_UPSTREAM_PORT = mapEnv.CL_UPSTREAM_PORT = tscEnv.CL_UPSTREAM_PORT = String(upstream.address().port);
+    limitEnv.CL_UPSTREAM_PORT = retryEnv.CL_UPSTREAM_PORT = mapEnv.CL_UPSTREAM_PORT = chainEnv.CL_UPSTREAM_PORT = tscEnv.CL_UPSTREAM_PORT = String(upstream.address().port);
   });
   after(() => upstream.close());
   const limited = runOnce('load/scheduled-work.mjs', [], { env: limitEnv });
   const retried = runOnce('load/scheduled-work.mjs', [], { env: retryEnv });
   const mapped = runOnce('load/scheduled-work.mjs', [], { env: mapEnv });
   const compiled = runOnce('load/scheduled-work-tsc.js', [], { env: tscEnv });
+  const chained = runOnce('load/scheduled-work.mjs', [], { env: chainEnv });
   it('p-limit(4) over 40: concurrency 4, the other 36 queued (it read 40: each handle counted as an operation)', () => {
     const report = reportOf(limited.run);
     assert.equal(printed(limited.run.stdout, 'DONE'), '40');
@@ -176,6 +177,14 @@ describe('work a dependency runs on the program\'s behalf, each function returni
     assert.equal(printed(compiled.run.stdout, 'MAX_IN_FLIGHT'), '4');
     assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
     assert.ok(report.metrics.maxQueued >= 30 && report.metrics.maxQueued <= 36, `maxQueued ${report.metrics.maxQueued}: 40 handed over, 4 running`);
+  });
+  it('p-limit(4) over the ids an awaited p-map returned (ids.map: the program\'s, not a dependency\'s scheduling): concurrency 4', () => {
+    // The array an awaited dependency call returned was taken for something the dependency made:
+    // its map() callbacks, each returning p-limit's handle, read as 24 operations running.
+    const report = reportOf(chained.run);
+    assert.equal(printed(chained.run.stdout, 'DONE'), '24');
+    assert.equal(printed(chained.run.stdout, 'MAX_IN_FLIGHT'), '4');
+    assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
   });
   it('p-map at 3, awaited, its mapper returning the fetch: the await of it stays an operation (never more than 3)', () => {
     // What the mapper returns has no gathered handle to stand for it, so its end is not known: the

@@ -513,7 +513,8 @@ export class ProbeRuntime {
   }
 
   t<T>(startedAt: number, value: T): T {
-    if (this.k !== startedAt || !(value instanceof Promise)) return value;
+    // A handle on work scheduled elsewhere (`() => limit(…)` handed on) is not work that starts.
+    if (this.k !== startedAt || !(value instanceof Promise) || (this.anyScheduled && this.scheduled.has(value))) return value;
     this.scheduledStarts++;
     if (this.scheduledRunning < this.scheduledPending) {
       // User work started on the program's behalf, as when a wait on I/O starts (suspend).

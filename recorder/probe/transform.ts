@@ -240,7 +240,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
             // Functions of this file handed to the dependency (`limit(() => fetch(u))`): what they
             // return is work it runs on the program's behalf (runtime.ts, lt and t).
             const handed = handsWork(c) ? c.arguments.filter((x: Node) => (x.type === 'ArrowFunctionExpression' || x.type === 'FunctionExpression') && !x.generator) : [];
-            for (const f of handed) for (const r of returnedValues(f)) wrapValue(edits, r, `${H}.t(${H}.k,`, depthOf(r) + 0.25);
+            // Outside what wraps the value itself (a call of ours around a dependency's call: t then
+            // sees the handle lt marked), inside an async arrow's prologue (its function's depth + 0.5).
+            for (const f of handed) for (const r of returnedValues(f)) wrapValue(edits, r, `${H}.t(${H}.k,`, depthOf(r) - 0.25);
             edits.start(c.start, `${H}.${handed.length > 0 ? 'lt' : 'l'}(${B}+${site.id},`, d);
             // With no argument, what is evaluated last before the call is its callee: its object
             // for a method (which keeps the call's `this`), else the function itself.
@@ -371,8 +373,16 @@ function handsWork(call: Node): boolean {
   const callee = directCallee(call.callee);
   if (callee.type === 'Identifier') return true;
   return callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier'
-    && !(callee.property.type === 'Identifier' && /^(then|catch|finally)$/.test(callee.property.name));
+    && !(callee.property.type === 'Identifier' && NOT_SCHEDULING.test(callee.property.name));
 }
+
+/**
+ * Methods that run a function now, not when the dependency sees fit: a promise's reactions, and
+ * an array's or iterator's (what a dependency returned, awaited, is often the program's data:
+ * `const out = await pMap(…); out.map((i) => limit(…))`, whose map callbacks returned p-limit's
+ * handles, read as 20 operations running).
+ */
+const NOT_SCHEDULING = /^(then|catch|finally|map|forEach|filter|reduce|reduceRight|some|every|find|findIndex|findLast|findLastIndex|flatMap|sort|toSorted)$/;
 
 /**
  * What a function returns: an arrow's expression body, or the arguments of the return statements
