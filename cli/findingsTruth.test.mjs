@@ -249,3 +249,23 @@ describe('a bundle of the program and its dependency (esbuild, with a source map
     assert.match(f.message, /\(acorn\)/);
   });
 });
+
+describe('a bundle of the program and p-limit (esbuild, with a source map): p-limit(2) over 12 tasks', () => {
+  const src = fixture('truth/bundle/limited.mjs');
+  const s = {};
+  before(async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cl-bundle-')), 'app.mjs');
+    buildSync({ entryPoints: [src], bundle: true, platform: 'node', format: 'esm', sourcemap: true, outfile: out, logLevel: 'silent' });
+    s.run = await profile([out]);
+  });
+  it("records the program's awaits only, at its own lines: p-limit's, bundled, are the dependency's (concurrency 2, not 4)", () => {
+    const report = reportOf(s.run);
+    assert.equal(printed(s.run.stdout, 'DONE'), '12');
+    assert.equal(printed(s.run.stdout, 'MAX_IN_FLIGHT'), '2');
+    const inDeps = report.sites.filter((x) => /node_modules/.test(x.location.file));
+    assert.deepEqual(inDeps.map((x) => `${x.location.file}:${x.location.line} ${x.label}`), []);
+    const task = report.sites.find((x) => x.location.file === src && x.location.line === lineOf(src, 'task'));
+    assert.ok(task && task.count === 12, JSON.stringify(report.sites.map((x) => [x.location.file, x.location.line, x.count])));
+    assert.equal(report.metrics.maxConcurrency, 2, `maxConcurrency ${report.metrics.maxConcurrency}`);
+  });
+});

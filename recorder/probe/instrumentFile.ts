@@ -37,9 +37,11 @@ export interface InstrumentContext {
   distDir: string;
   /** Run directory: the cache of instrumented files when the one kept across runs cannot be used. */
   runDir: string;
+  /** --include-node-modules: a bundle's dependencies are instrumented too (transform.ts, skipBundledDependencies). */
+  includeNodeModules: boolean;
 }
 
-let instrumenter: { instrumentCode(source: string, file: string, isModule: boolean, map?: unknown, original?: string, mapFile?: string): string } | null = null;
+let instrumenter: { instrumentCode(source: string, file: string, isModule: boolean, map?: unknown, original?: string, mapFile?: string, includeNodeModules?: boolean): string } | null = null;
 /** This thread's caches of instrumented files: across runs (see InstrumentCache), else the run's own. */
 let caches: { kept?: InstrumentCache; run?: InstrumentCache } | undefined;
 
@@ -86,6 +88,8 @@ function instrumented(ctx: InstrumentContext, source: string, file: string, isMo
     const mapJson = map === undefined ? '' : JSON.stringify(map);
     key = original === undefined ? mapJson : `${mapJson}\n${original}`;
   }
+  // With a map, what is instrumented depends on --include-node-modules too (a bundle's dependencies).
+  if (ctx.includeNodeModules && (mapStamp !== undefined || map !== undefined)) key = `include-node-modules\n${key}`;
   const cached = cache?.get(file, isModule, source, key);
   if (cached !== undefined) return cached;
   if (mapFile !== undefined) {
@@ -96,7 +100,7 @@ function instrumented(ctx: InstrumentContext, source: string, file: string, isMo
   try {
     // createRequire: this code also runs in the ESM hooks bundle, where there is no `require`.
     instrumenter ??= createRequire(path.join(ctx.distDir, 'probe.js'))('./instrumenter.js');
-    const code = instrumenter!.instrumentCode(source, file, isModule, map, original, mapFile);
+    const code = instrumenter!.instrumentCode(source, file, isModule, map, original, mapFile, ctx.includeNodeModules);
     cache?.set(file, isModule, source, key, code);
     return code;
   } catch (e) {

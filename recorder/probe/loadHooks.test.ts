@@ -17,7 +17,7 @@ test('after a loader installs synchronous hooks, the probe adds one that instrum
     type Load = (url: string, context: unknown, next: (url: string, context: unknown) => any) => any;
     const hooks: { load?: Load }[] = [];
     const fakeModule: any = { registerHooks: function registerHooks(h: { load?: Load }) { hooks.push(h); return { deregister() {} }; } };
-    followSyncHooks(fakeModule, { distDir: path.resolve('dist'), runDir: dir }, { includeNodeModules: false } as any);
+    followSyncHooks(fakeModule, { distDir: path.resolve('dist'), runDir: dir, includeNodeModules: false }, { includeNodeModules: false } as any);
     const made: Record<string, { format: string; source: string }> = {
       [pathToFileURL(path.join(dir, 'routes.ts')).href]: { format: 'module', source: 'export async function f() { await g(); await g(); }\nasync function g() {}\n' },
       [pathToFileURL(path.join(dir, 'counter.cts')).href]: { format: 'commonjs', source: 'async function f() { for (const x of [1, 2]) await x; }\nmodule.exports = { f };\n' },

@@ -5,7 +5,7 @@ import { inspectorRequested, isInspector } from './inspectorAccess';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { ProbeOptions } from '../probeOptions';
 import { measureOff } from '../measureOff';
-import { isUserFile, instrumentSource, loadedSourceText } from './instrumentFile';
+import { isUserFile, instrumentSource, loadedSourceText, type InstrumentContext } from './instrumentFile';
 import { isTypeScript, transpileTypeScript, strippedTypeScript, withInlineMap, moduleFormat, packageTypeOf, type Transpiled, type TranspileContext } from './typescript';
 import { moduleHooks, type ModuleHooks } from './moduleHooks';
 import { tsFallback, tsPathsAlias } from './tsResolve';
@@ -43,7 +43,7 @@ export function firstCompiledFile(): string | undefined {
 export function installLoadHooks(opts: ProbeOptions, onCompiled: (file: string, exports: unknown) => void = () => undefined, esmEntry = true): void {
   const Module = require('node:module');
   const ownDir = path.dirname(opts.probePath);
-  const ctx = { distDir: ownDir, runDir: opts.runDir };
+  const ctx = { distDir: ownDir, runDir: opts.runDir, includeNodeModules: opts.includeNodeModules };
   const tsCtx = { distDir: ownDir, esbuildPath: opts.esbuildPath };
   const maps = new Map<string, unknown>();
 
@@ -252,7 +252,7 @@ export function importsOnlyTsx(flags: readonly { flag: string; value: string }[]
  * source map leads back to the .ts lines). Code our other hooks instrumented already is left as it
  * is (instrumentSource knows its own mark).
  */
-export function followSyncHooks(Module: any, ctx: { distDir: string; runDir: string }, opts: ProbeOptions, followed: () => void = () => undefined): void {
+export function followSyncHooks(Module: any, ctx: InstrumentContext, opts: ProbeOptions, followed: () => void = () => undefined): void {
   const registerHooks = Module.registerHooks;
   if (typeof registerHooks !== 'function') return;
   const load = (url: string, context: unknown, nextLoad: (url: string, context: unknown) => any) => {

@@ -58,7 +58,7 @@ export interface ModuleHooks {
  */
 export function moduleHooks(opts: ProbeOptions, ownTypeScript: (file: string) => Maybe<Transpiled>, stripTypes?: (source: string, file: string) => string | undefined): ModuleHooks {
   const ownDir = path.dirname(opts.probePath);
-  const ctx = { distDir: ownDir, runDir: opts.runDir };
+  const ctx = { distDir: ownDir, runDir: opts.runDir, includeNodeModules: opts.includeNodeModules };
 
   /** A TypeScript file no other loader handles: transpiled and instrumented here. */
   const ownModule = (file: string) => {

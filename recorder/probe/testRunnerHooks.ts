@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread, workerThreads } from './thread';
 import type { ProbeOptions } from '../probeOptions';
 import { PROBE_GLOBAL } from '../probeOptions';
-import { isUserFile, instrumentSource } from './instrumentFile';
+import { isUserFile, instrumentSource, type InstrumentContext } from './instrumentFile';
 
 /**
  * `runsTests(runner)` is called whenever the runner is about to run user code in this thread
@@ -46,7 +46,7 @@ const ADOPTED = Symbol('concurrency-lens adopted');
 
 /** For Module._compile: adapts jest-runtime once it is loaded (CommonJS). */
 export function adaptJestRuntime(opts: ProbeOptions, runtime: unknown, runsTests: (runner: string) => void): RunnerModuleAdapter {
-  const ctx = { distDir: path.dirname(opts.probePath), runDir: opts.runDir };
+  const ctx = { distDir: path.dirname(opts.probePath), runDir: opts.runDir, includeNodeModules: opts.includeNodeModules };
   const ownDir = path.dirname(opts.probePath);
   const adoptExecutor = (executor: any) => {
     const proto = executor ? Object.getPrototypeOf(executor) : undefined;
@@ -99,7 +99,7 @@ function provideRuntime(global: any, runtime: unknown): boolean {
  * instruments each user module vite's runner evaluates in this thread's own context.
  */
 export function adoptVitestEvaluator(opts: ProbeOptions, evaluator: any, runsTests: (runner: string) => void, runtime: unknown): void {
-  const ctx = { distDir: path.dirname(opts.probePath), runDir: opts.runDir };
+  const ctx = { distDir: path.dirname(opts.probePath), runDir: opts.runDir, includeNodeModules: opts.includeNodeModules };
   const ownDir = path.dirname(opts.probePath);
   const proto = evaluator?.prototype;
   const run = proto?._runInlinedModule;
@@ -132,7 +132,7 @@ const VITE_INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;(?:charse
  * the user's code: they are hidden from the instrumenter), and vitest puts a cache comment after
  * the inline source map (the map is taken from before it). Unchanged if it cannot be done exactly.
  */
-function instrumentViteModule(ctx: { distDir: string; runDir: string }, code: string, file: string): string {
+function instrumentViteModule(ctx: InstrumentContext, code: string, file: string): string {
   let map: unknown;
   const m = VITE_INLINE_MAP.exec(code.slice(-500_000));
   if (m) { try { map = JSON.parse(Buffer.from(m[1], 'base64').toString('utf8')); } catch { /* keep generated positions */ } }

@@ -5,6 +5,7 @@ import { findAwaitGroups, connectionNames } from './awaitGroups';
 import { loopVerdict } from './loopIndependence';
 import { ModuleBindings, moduleBindingsOf } from './moduleBindings';
 import { SourceNames } from './sourceNames';
+import { bundledDependencies } from './bundledDependencies';
 import type { RawSite, RawLoop, RawGroup, SiteKind } from '../../analyzer/raw';
 
 /**
@@ -35,6 +36,8 @@ export interface TransformInput {
   syncNames: ReadonlySet<string>;
   /** Thread-pool backed async functions by module: fs, crypto, zlib, dns. */
   poolNames: ReadonlySet<string>;
+  /** Leave alone what `map` places in node_modules (a bundle's dependencies), as their own files are (no --include-node-modules). */
+  skipBundledDependencies?: boolean;
 }
 
 export interface SiteTable {
@@ -88,6 +91,13 @@ export function instrument(input: TransformInput): TransformOutput | null {
   const moduleNames = new Set([...bindings.modules.keys(), ...bindings.functions.keys()]);
   const names = new SourceNames(ast, src, pos, input.map, input.original);
   const describe = (n: Node) => describeNode(n, names);
+  const bundled = input.skipBundledDependencies && input.map != null ? bundledDependencies(input.map) : undefined;
+  /** Whether `n` is a bundled dependency's code (bundledDependencies): not instrumented. */
+  const inDependency = (n: Node): boolean => {
+    if (!bundled) return false;
+    const { line, column } = pos(n.start);
+    return bundled(line - 1, column);
+  };
   let nextId = 1;
 
   const addSite = (kind: SiteKind, node: Node, label: string, fn: number, extra: Partial<RawSite> = {}): RawSite => {
@@ -112,14 +122,14 @@ export function instrument(input: TransformInput): TransformOutput | null {
       if (FUNCTION_TYPES.has(c.type)) {
         // An async function, or one a compiler lowered to a generator (its yields are its awaits: isAwait).
         const downleveled = isDownleveledAsync(c, node);
-        const inner: FnScope | null = c.async || downleveled ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map(), catches: [], downleveled } : null;
+        const inner: FnScope | null = (c.async || downleveled) && !inDependency(c) ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map(), catches: [], downleveled } : null;
         if (inner) scopes.push(inner);
         collect(c, inner, [], new Map());
         continue;
       }
       if (scope?.downleveled && c.type === 'YieldExpression' && !c.delegate && c.argument) c.downleveledAwait = true;
       if (c.type === 'CatchClause' && scope) scope.catches.push(c);
-      if (isAwait(c) && scope) {
+      if (isAwait(c) && scope && !(scope === moduleScope && inDependency(c))) {
         scope.awaits.push(c);
         awaitParent.set(c, node);
         const loop = loopStack[loopStack.length - 1];
@@ -223,7 +233,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
       if (c.type === 'CallExpression' && !stateMachines && isStateMachine(c)) stateMachines = true;
       if (c.type === 'CallExpression' && !c.optional && !hasOptional(c.callee)) {
         const kind = classifyCall(c.callee, bindings, input);
-        if (kind) {
+        if (kind && !inDependency(c)) {
           const site = addSite(kind, c, describe(c), fnSite, kind === 'lib' ? { callerLine: caller } : {});
           const d = depthOf(c);
           // A call's time starts once its arguments are evaluated: the last one's value passes
