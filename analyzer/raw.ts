@@ -261,6 +261,8 @@ export interface RawSite {
   loop: number;
   /** The await's value is discarded (`await x();`). */
   discarded: boolean;
+  /** The await's operand is Node's promise I/O or a timer's promise (`fetch(u)`, `sleep(5)`): never a wrapper of the program's work. */
+  io?: boolean;
   /**
    * A call into a dependency ('lib'): the 1-based line the innermost function around it starts
    * at (1 at top level), which a CPU profile's frame of that function starts at too. Absent in

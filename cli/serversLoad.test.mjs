@@ -146,14 +146,14 @@ describe('standard limiters at 8 over real HTTP calls: p-limit gathered with Pro
 
 describe('work a dependency runs on the program\'s behalf, each function returning a fetch(), gathered', () => {
   // The upstream lives outside the profiled program (here, in the test), as a real one does.
-  const limitEnv = { MODE: 'limit' }, retryEnv = { MODE: 'retry' }, mapEnv = { MODE: 'map' }, chainEnv = { MODE: 'chain' }, tscEnv = {};
+  const limitEnv = { MODE: 'limit' }, retryEnv = { MODE: 'retry' }, mapEnv = { MODE: 'map' }, chainEnv = { MODE: 'chain' }, mapperEnv = { MODE: 'mapper' }, tscEnv = {};
   // Scheduled work counts toward the most in flight at the lag ticks (every 10 ms): each answer
   // takes 30 ms, so a tick comes while every fetch of a batch is out (the tick's timer, due
   // first, runs before the loop reads any answer).
   const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
   before(async () => {
     await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
-    limitEnv.CL_UPSTREAM_PORT = retryEnv.CL_UPSTREAM_PORT = mapEnv.CL_UPSTREAM_PORT = chainEnv.CL_UPSTREAM_PORT = tscEnv.CL_UPSTREAM_PORT = String(upstream.address().port);
+    limitEnv.CL_UPSTREAM_PORT = retryEnv.CL_UPSTREAM_PORT = mapEnv.CL_UPSTREAM_PORT = chainEnv.CL_UPSTREAM_PORT = mapperEnv.CL_UPSTREAM_PORT = tscEnv.CL_UPSTREAM_PORT = String(upstream.address().port);
   });
   after(() => upstream.close());
   const limited = runOnce('load/scheduled-work.mjs', [], { env: limitEnv });
@@ -161,6 +161,7 @@ describe('work a dependency runs on the program\'s behalf, each function returni
   const mapped = runOnce('load/scheduled-work.mjs', [], { env: mapEnv });
   const compiled = runOnce('load/scheduled-work-tsc.js', [], { env: tscEnv });
   const chained = runOnce('load/scheduled-work.mjs', [], { env: chainEnv });
+  const mappers = runOnce('load/scheduled-work.mjs', [], { env: mapperEnv });
   it('p-limit(4) over 40: concurrency 4, the other 36 queued (it read 40: each handle counted as an operation)', () => {
     const report = reportOf(limited.run);
     assert.equal(printed(limited.run.stdout, 'DONE'), '40');
@@ -184,6 +185,15 @@ describe('work a dependency runs on the program\'s behalf, each function returni
     const report = reportOf(chained.run);
     assert.equal(printed(chained.run.stdout, 'DONE'), '24');
     assert.equal(printed(chained.run.stdout, 'MAX_IN_FLIGHT'), '4');
+    assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
+  });
+  it('p-map at 4 with an async mapper awaiting a timer: concurrency 4', () => {
+    // p-map starts its mappers a microtask apart: each mapper's await of sleep() was taken for
+    // the wrapper of the next mapper's (a later microtask of the same task starting a wait), and
+    // 4 running read 3. An await of Node's own promise I/O never wraps the program's work.
+    const report = reportOf(mappers.run);
+    assert.equal(printed(mappers.run.stdout, 'DONE'), '12');
+    assert.equal(printed(mappers.run.stdout, 'MAX_IN_FLIGHT'), '4');
     assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
   });
   it('p-map at 3, awaited, its mapper returning the fetch: the await of it stays an operation (never more than 3)', () => {

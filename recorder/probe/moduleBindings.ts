@@ -17,6 +17,22 @@ export interface ModuleBindings {
   libraries: Set<string>;
   /** Local name → the name of what it promisifies, for every `const name = promisify(f)` (`util.promisify(cp.execFile)`: 'execFile'), bound or not. */
   promisified: Map<string, string>;
+  /**
+   * Node's promise I/O (timers/promises, fs/promises, dns/promises, stream/promises): local names
+   * of its functions (`import { setTimeout as sleep } from 'node:timers/promises'`, `const {
+   * readFile } = require('fs/promises')`) and of its modules (`import fsp from 'fs/promises'`,
+   * `const { promises: fsp } = require('fs')`). An await of their calls waits on Node, never on
+   * work of the program's (runtime.ts, demoteWrapper).
+   */
+  nodeIo: { functions: Set<string>; modules: Set<string> };
+}
+
+const PROMISE_MODULES = new Set(['timers/promises', 'fs/promises', 'dns/promises', 'stream/promises']);
+/** 'timers/promises' for `node:timers/promises` or `timers/promises`, else null. */
+function promiseModuleOf(spec: unknown): string | null {
+  if (typeof spec !== 'string') return null;
+  const m = spec.startsWith('node:') ? spec.slice(5) : spec;
+  return PROMISE_MODULES.has(m) ? m : null;
 }
 
 const MODULES = new Set(['fs', 'fs/promises', 'child_process', 'zlib', 'crypto', 'dns', 'dns/promises']);
@@ -79,6 +95,7 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
   const functions = new Map<string, string>();
   const libraries = new Set<string>();
   const promisified: Node[] = [];
+  const nodeIo = { functions: new Set<string>(), modules: new Set<string>() };
   /** `name = callee(…)`, `new callee(…)` or `await callee(…)`: an instance of a library if the callee is one's (libraryInstances). */
   const made: { name: string; callee: Node }[] = [];
   const visit = (n: Node) => {
@@ -88,6 +105,21 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
       if (init.type === 'CallExpression' || init.type === 'NewExpression') made.push({ name: n.id.name, callee: init.callee });
     }
     if (n.type === 'ImportDeclaration' && isPackage(n.source.value)) for (const s of n.specifiers) libraries.add(s.local.name);
+    if (n.type === 'ImportDeclaration' && promiseModuleOf(n.source.value)) {
+      for (const s of n.specifiers) (s.type === 'ImportSpecifier' ? nodeIo.functions : nodeIo.modules).add(s.local.name);
+    }
+    if (n.type === 'VariableDeclarator' && n.init) {
+      const init = n.init.type === 'AwaitExpression' ? n.init.argument : n.init;
+      const promises = init.type === 'MemberExpression' && !init.computed && init.property.name === 'promises' && /^(fs|dns)$/.test(requiredModule(init.object) ?? '');
+      if (promises || (init.type === 'ImportExpression' && promiseModuleOf(init.source.value)) || promiseModuleOf(requireSpecifier(init))) {
+        // `require('timers/promises').setTimeout` is one of its functions; the rest, the module.
+        const fn = init.type === 'MemberExpression' && !promises;
+        if (n.id.type === 'Identifier') (fn ? nodeIo.functions : nodeIo.modules).add(n.id.name);
+        else for (const name of patternNames(n.id)) nodeIo.functions.add(name);
+      } else if (n.id.type === 'ObjectPattern' && /^(fs|dns)$/.test(requiredModule(init) ?? '')) {
+        for (const p of n.id.properties) if (p.type === 'Property' && !p.computed && (p.key.name ?? p.key.value) === 'promises' && p.value.type === 'Identifier') nodeIo.modules.add(p.value.name);
+      }
+    }
     if (n.type === 'VariableDeclarator' && isPackage(requireSpecifier(n.init))) for (const name of patternNames(n.id)) libraries.add(name);
     if (n.type === 'ImportDeclaration') {
       const m = moduleOf(n.source.value);
@@ -120,7 +152,7 @@ export function collectModuleBindings(ast: Node): ModuleBindings {
     if (name) functions.set(n.id.name, name);
   }
   libraryInstances(made, libraries);
-  return { modules, functions, libraries, promisified: promisifiedNames };
+  return { modules, functions, libraries, promisified: promisifiedNames, nodeIo };
 }
 
 /** The bindings of the file whose Program node is `root`, collected once (kept on the node, as `children` keeps its list). */

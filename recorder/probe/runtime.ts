@@ -176,6 +176,8 @@ export class ProbeRuntime {
   private leafSampled: number[] = [0];
   private leafSum: number[] = [0];
   private rejected: number[] = [0];
+  /** 1 for an await of Node's promise I/O or a timer's promise (RawSite.io): never a wrapper (demoteWrapper). */
+  private ioSite: number[] = [0];
   private fnCalls: number[] = [0];
   private gCount: number[] = [0];
   private gSum: number[] = [0];
@@ -229,7 +231,7 @@ export class ProbeRuntime {
     this.nextId += table.size;
     const ids = base + table.size;
     for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
-      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.fnCalls,
+      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.ioSite, this.fnCalls,
       this.gCount, this.gSum, this.gSave, this.lExecs, this.lIters, this.lSum, this.lSave]) {
       while (arr.length <= ids) arr.push(0);
     }
@@ -240,6 +242,7 @@ export class ProbeRuntime {
       this.groupPos[i] = s.groupPos;
       this.groupSize[i] = s.groupSize;
       this.loopOf[i] = s.loop ? base + s.loop : 0;
+      if (s.io) this.ioSite[i] = 1;
     }
     this.onTable(base, table, text);
     return base;
@@ -353,7 +356,7 @@ export class ProbeRuntime {
     const w = this.lastLeaf;
     if (!w) return;
     this.lastLeaf = null;
-    if (w.site === 0 || w.since < 0 || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls || this.lastLeafResumes !== this.leafResumes) return;
+    if (w.site === 0 || w.since < 0 || this.ioSite[w.site] === 1 || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls || this.lastLeafResumes !== this.leafResumes) return;
     if (this.microtasksAnonymous && executionAsyncId() !== 0) return; // a task of its own, not a microtask of the wrapper's
     w.since = -1;
     this.inFlight--;

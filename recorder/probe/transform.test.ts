@@ -378,6 +378,22 @@ module.exports = async () => [
     ].join('\n'));
     assert.deepEqual(out.sites.filter((x) => x.kind === 'lib' && x.line === 9).map((x) => x.label), ['a()', 'b.default()', 'c.run()', 'd.default.run()', 'e.go()', 'g.default()', 'h()']);
   });
+  it("marks awaits of Node's promise I/O and of timers' promises (never a wrapper of the program's work)", () => {
+    const out = transform([
+      `const { setTimeout: sleep } = require('node:timers/promises');`,
+      `const fsp = require('fs/promises'); const fs = require('fs'); const { readFile } = require('node:fs/promises');`,
+      `const pMap = require('p-map'); const sleep2 = require('timers/promises').setTimeout;`,
+      `async function f(u) {`,
+      `  await sleep(5); await fetch(u); await fsp.readFile(u); await fs.promises.stat(u); await readFile(u); await sleep2(1);`,
+      `  await new Promise((r) => setTimeout(r, 5));`,
+      `  await pMap([], (x) => x); await get(u); await new Promise((r) => emitter.once('x', r)); await fs.stat(u);`,
+      `}`,
+    ].join('\n'));
+    const io = (line: number) => out.sites.filter((x) => x.kind === 'await' && x.line === line).map((x) => x.io === true);
+    assert.deepEqual(io(5), [true, true, true, true, true, true]);
+    assert.deepEqual(io(6), [true]);
+    assert.deepEqual(io(7), [false, false, false, false]);
+  });
   it("sees Node's thread-pool calls through tsc's interop wrappers (a TypeScript program compiled to CommonJS)", () => {
     const out = transform([
       `const fs_1 = __importDefault(require("fs"));`,

@@ -161,7 +161,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
         && arg.callee.object.type === 'Identifier' && arg.callee.object.name === 'Promise' && COMBINATORS.has(arg.callee.property.name);
       const parent = awaitParent.get(a);
       const site = addSite(combinator ? 'combinator' : 'await', a, 'await ' + describe(arg), fnSite.id,
-        { discarded: parent?.type === 'ExpressionStatement' });
+        { discarded: parent?.type === 'ExpressionStatement', ...(!combinator && awaitsNodeIo(arg, bindings) ? { io: true } : {}) });
       awaitSite.set(a, site);
     }
     // Names holding one connection: its queries are neither gathered nor a loop's candidates.
@@ -370,6 +370,41 @@ function classifyCall(callee: Node, b: ModuleBindings, input: TransformInput): '
     if (callee.object.type === 'CallExpression' && callee.object.callee.type === 'Identifier' && callee.object.callee.name === 'require') return 'pool';
   }
   return null;
+}
+
+/**
+ * Whether an await's operand is a call of Node's promise I/O or a timer's promise: `fetch(u)`,
+ * `sleep(5)` (timers/promises), `fsp.readFile(f)`, `fs.promises.stat(f)`, `new Promise((r) =>
+ * setTimeout(r, 5))`. Node settles such a promise, never the program's work: the await is never
+ * the wrapper of work started after it (runtime.ts, demoteWrapper). p-map starts its mappers a
+ * microtask apart, and each mapper's `await sleep(5)` was taken for the wrapper of the next one's:
+ * 4 running read 3.
+ */
+function awaitsNodeIo(operand: Node, b: ModuleBindings): boolean {
+  if (operand.type === 'NewExpression') return operand.callee.type === 'Identifier' && operand.callee.name === 'Promise' && setsTimer(operand.arguments[0]);
+  if (operand.type !== 'CallExpression' || operand.optional) return false;
+  const callee = directCallee(operand.callee);
+  if (callee.type === 'Identifier') return callee.name === 'fetch' || b.nodeIo.functions.has(callee.name);
+  if (callee.type !== 'MemberExpression' || callee.computed) return false;
+  const root = rootIdentifier(callee.object);
+  if (root === undefined) return false;
+  if (b.nodeIo.modules.has(root) && callee.object.type === 'Identifier') return true;
+  // `fs.promises.readFile(f)`, `dns.promises.lookup(h)`.
+  const obj = callee.object;
+  return obj.type === 'MemberExpression' && !obj.computed && obj.property.name === 'promises' && obj.object.type === 'Identifier' && /^(fs|dns)$/.test(b.modules.get(obj.object.name) ?? '');
+}
+
+/** A promise executor that sets a timer itself (`(r) => setTimeout(r, 5)`). */
+function setsTimer(executor: Node | undefined): boolean {
+  if (!executor || !FUNCTION_TYPES.has(executor.type)) return false;
+  let timer = false;
+  const visit = (c: Node) => {
+    if (timer || FUNCTION_TYPES.has(c.type)) return;
+    if (c.type === 'CallExpression' && c.callee.type === 'Identifier' && /^(setTimeout|setImmediate)$/.test(c.callee.name)) { timer = true; return; }
+    for (const k of children(c)) visit(k);
+  };
+  visit(executor.body);
+  return timer;
 }
 
 /**
