@@ -146,6 +146,16 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     report.warnings.push(`the async functions of ${named} were compiled to ES5 state machines (tsc's __generator, regenerator), which leave no await `
       + 'to record: no awaits, sequential-awaits or await-in-loop for them. Compiled for ES2015 or later (tsc "target": "es2016" or newer), they are recorded');
   }
+  // Each loop once, where the user wrote it (several threads load the same file).
+  const forAwaits = [...new Map(models.flatMap((m) => m.forAwaits).map((l) => {
+    const at = ctx.mapper.locate(l.file, l.line, l.column);
+    return [`${at.file}:${at.line}`, at] as const;
+  })).values()];
+  if (forAwaits.length > 0) {
+    const named = forAwaits.slice(0, 3).map((l) => `${basename(l.file)}:${l.line}`).join(', ') + (forAwaits.length > 3 ? `, … (${forAwaits.length} loops)` : '');
+    report.warnings.push(`\`for await\` loops are not recorded (${named}): what each iteration waited for (a stream's next chunk, a page, a line) `
+      + 'is not in the concurrency figures, and such a loop is never an await-in-loop finding');
+  }
   for (const e of externals) {
     const note = unrecordedNodeNote(e);
     if (note) report.warnings.push(note);

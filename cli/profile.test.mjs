@@ -629,3 +629,16 @@ describe('indirect dependencies between awaits', () => {
     assert.ok(f.estimatedSavingsMs > 200, `estimatedSavingsMs ${f.estimatedSavingsMs}: four waits of ~120 ms`);
   });
 });
+
+describe('`for await` loops (not recorded)', () => {
+  const s = runOnce('for-await.mjs');
+  it('are named in a note, at their lines, and the program ran as it does plain', () => {
+    const report = reportOf(s.run);
+    assert.equal(report.program.exitCode, 0);
+    assert.equal(printed(s.run.stdout, 'SUM'), '10');
+    assert.ok(Number(printed(s.run.stdout, 'LINES')) > 10, s.run.stdout);
+    const notes = report.warnings.filter((w) => w.startsWith('`for await` loops are not recorded'));
+    assert.equal(notes.length, 1, report.warnings.join('\n'));
+    assert.ok(notes[0].includes(`(for-await.mjs:${lineOf(s.file, 'lines')}, for-await.mjs:${lineOf(s.file, 'ticks')})`), notes[0]);
+  });
+});

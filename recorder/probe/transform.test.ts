@@ -378,6 +378,12 @@ module.exports = async () => [
     ].join('\n'));
     assert.deepEqual(out.sites.filter((x) => x.kind === 'lib' && x.line === 9).map((x) => x.label), ['a()', 'b.default()', 'c.run()', 'd.default.run()', 'e.go()', 'g.default()', 'h()']);
   });
+  it('lists a file\'s `for await` loops, which are not recorded, even in a file with no other await', () => {
+    const out = transform(`async function f(s) {\n  let n = 0;\n  for await (const x of s) n += x;\n  return n;\n}\nfor (const y of [1]) f(y);`);
+    assert.deepEqual(out.forAwaits, [[3, 2]]);
+    assert.notEqual(out.code, `async function f(s) {\n  let n = 0;\n  for await (const x of s) n += x;\n  return n;\n}\nfor (const y of [1]) f(y);`, 'its table goes to the runtime');
+    assert.equal(transform('async function g(s) { for (const x of s) await x; }').forAwaits, undefined);
+  });
   it("marks awaits of Node's promise I/O and of timers' promises (never a wrapper of the program's work)", () => {
     const out = transform([
       `const { setTimeout: sleep } = require('node:timers/promises');`,

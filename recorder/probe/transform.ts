@@ -52,6 +52,8 @@ export interface SiteTable {
   groups: RawGroup[];
   /** Its async functions were compiled to state machines (ES5): their awaits could not be instrumented. */
   stateMachines?: true;
+  /** Its `for await` loops, [line (1-based), column (0-based)]: their iterations' waits are not recorded (the report says so). */
+  forAwaits?: [number, number][];
 }
 
 export interface TransformOutput extends SiteTable {
@@ -116,6 +118,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
   // Pass 1: per function, collect its own awaits and the innermost loop of each.
   const scopes: FnScope[] = [];
   const awaitLoop = new Map<Node, Node>();
+  const forAwaits: [number, number][] = [];
   const awaitParent = new Map<Node, Node>();
   const collect = (node: Node, scope: FnScope | null, loopStack: Node[], labelOf: Map<Node, string>) => {
     for (const c of children(node)) {
@@ -135,6 +138,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
         const loop = loopStack[loopStack.length - 1];
         if (loop) { awaitLoop.set(c, loop); if (!scope.loops.has(loop)) scope.loops.set(loop, []); scope.loops.get(loop)!.push(c); }
       }
+      if (c.type === 'ForOfStatement' && c.await && scope && !inDependency(c)) { const { line, column } = pos(c.start); forAwaits.push([line, column]); }
       if (c.type === 'LabeledStatement' && LOOP_TYPES.has(c.body.type)) labelOf.set(c.body, c.label.name);
       if (LOOP_TYPES.has(c.type)) {
         if (scope && labelOf.has(c)) scope.labels.set(c, labelOf.get(c)!);
@@ -269,12 +273,12 @@ export function instrument(input: TransformInput): TransformOutput | null {
   visitCalls(ast, moduleScope?.site ?? 0, 1);
 
   const table: SiteTable = { file: input.file, ...(input.mapFile !== undefined ? { mapFile: input.mapFile } : { map: input.map }), size: nextId - 1, sites, loops, groups,
-    ...(stateMachines ? { stateMachines: true } : {}) };
+    ...(stateMachines ? { stateMachines: true } : {}), ...(forAwaits.length > 0 ? { forAwaits } : {}) };
   // A file with nothing to instrument is left as it is, unless it has a source map (TypeScript a
   // loader compiled): its table still goes to the runtime, with no site, for the map, which the
   // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's;
   // or unless its async functions are state machines, which the report says were not recorded.
-  if (sites.length === 0 && input.map == null && !stateMachines) return { code: src, ...table };
+  if (sites.length === 0 && input.map == null && !stateMachines && forAwaits.length === 0) return { code: src, ...table };
   // The runtime must be on the global the file runs with: the probe installs it in every thread
   // it loads into, and in the vm contexts of the test runners whose files it instruments
   // (testRunnerHooks.ts). Instrumented code is never run without it.
