@@ -4,7 +4,7 @@ import { TICK, THREAD_CPU_ESTIMATED, type SiteKind, type RawRun, type ThreadCpuR
 import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
-import { sitesByThread, type AnalysisContext, type AnalyzedRun, type ThreadLane, type FindingDraft } from './context';
+import { sitesByThread, siteLocation, type AnalysisContext, type AnalyzedRun, type ThreadLane, type FindingDraft } from './context';
 import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { maxOf, percentile, round } from './stats';
@@ -146,15 +146,15 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     report.warnings.push(`the async functions of ${named} were compiled to ES5 state machines (tsc's __generator, regenerator), which leave no await `
       + 'to record: no awaits, sequential-awaits or await-in-loop for them. Compiled for ES2015 or later (tsc "target": "es2016" or newer), they are recorded');
   }
-  // Each loop once, where the user wrote it (several threads load the same file).
-  const forAwaits = [...new Map(models.flatMap((m) => m.forAwaits).map((l) => {
-    const at = ctx.mapper.locate(l.file, l.line, l.column);
+  // Each loop once, where the user wrote it (several threads run the same file).
+  const syncForAwaits = [...new Map(models.flatMap((m) => (m.agg?.syncForAwaits ?? []).map((gid) => m.sites.get(gid)).filter((x) => x !== undefined)).map((site) => {
+    const at = siteLocation(ctx, site);
     return [`${at.file}:${at.line}`, at] as const;
   })).values()];
-  if (forAwaits.length > 0) {
-    const named = forAwaits.slice(0, 3).map((l) => `${basename(l.file)}:${l.line}`).join(', ') + (forAwaits.length > 3 ? `, … (${forAwaits.length} loops)` : '');
-    report.warnings.push(`\`for await\` loops are not recorded (${named}): what each iteration waited for (a stream's next chunk, a page, a line) `
-      + 'is not in the concurrency figures, and such a loop is never an await-in-loop finding');
+  if (syncForAwaits.length > 0) {
+    const named = syncForAwaits.slice(0, 3).map((l) => `${basename(l.file)}:${l.line}`).join(', ') + (syncForAwaits.length > 3 ? `, … (${syncForAwaits.length} loops)` : '');
+    report.warnings.push(`\`for await\` loops over an array or another sync iterable are not recorded (${named}): the waits for its values `
+      + '(an array of promises) are not in the concurrency figures');
   }
   for (const e of externals) {
     const note = unrecordedNodeNote(e);

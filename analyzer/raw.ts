@@ -216,9 +216,7 @@ export type ProbeRecord =
   /** `mapFile`: the probe named a compiler's map beside the file instead of carrying it; the recorder reads it into `map`. */
   | { t: 'table'; base: number; file: string; map?: unknown; mapFile?: string; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[];
       /** Its async functions were compiled to state machines (ES5): no await of theirs was recorded. */
-      stateMachines?: true;
-      /** Its `for await` loops, [line (1-based), column (0-based)]: their iterations' waits were not recorded. */
-      forAwaits?: [number, number][] }
+      stateMachines?: true }
   | { t: 'chunk'; at: number; ticks: number[]; /** Pairs (time, thread on-CPU ms or -1): a new task may have begun (see ProbeRuntime.mark). */ marks?: number[];
       /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;
@@ -293,6 +291,8 @@ export interface RawAggregates {
   maxQueued?: number;
   /** Σ time elements of Promise.all/race/… were pending (timed invocations, each times its weight). */
   elementWaitMs?: number;
+  /** Sites of `for await` loops that met a sync iterable, whose waits were not recorded (ProbeRuntime.fa). */
+  syncForAwaits?: number[];
   spansKept: number;
   spansDropped: number;
 }

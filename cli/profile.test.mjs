@@ -630,15 +630,22 @@ describe('indirect dependencies between awaits', () => {
   });
 });
 
-describe('`for await` loops (not recorded)', () => {
+describe('`for await` loops', () => {
   const s = runOnce('for-await.mjs');
-  it('are named in a note, at their lines, and the program ran as it does plain', () => {
+  it('record each wait for the iterator\'s next result at the loop\'s line; a loop over an array is named in a note', () => {
     const report = reportOf(s.run);
     assert.equal(report.program.exitCode, 0);
     assert.equal(printed(s.run.stdout, 'SUM'), '10');
-    assert.ok(Number(printed(s.run.stdout, 'LINES')) > 10, s.run.stdout);
-    const notes = report.warnings.filter((w) => w.startsWith('`for await` loops are not recorded'));
-    assert.equal(notes.length, 1, report.warnings.join('\n'));
-    assert.ok(notes[0].includes(`(for-await.mjs:${lineOf(s.file, 'lines')}, for-await.mjs:${lineOf(s.file, 'ticks')})`), notes[0]);
+    assert.equal(printed(s.run.stdout, 'PRODUCT'), '6');
+    const lines = Number(printed(s.run.stdout, 'LINES'));
+    assert.ok(lines > 10, s.run.stdout);
+    const at = (mark) => report.sites.find((x) => x.location.file === s.file && x.location.line === lineOf(s.file, mark) && x.label.startsWith('for await'));
+    // Each line, and the wait that found the end.
+    assert.equal(at('lines')?.count, lines + 1, JSON.stringify(report.sites));
+    assert.equal(at('ticks')?.count, 6);
+    assert.ok(at('ticks').totalMs >= 5 * 2 * 0.9, `the generator's waits: ${at('ticks').totalMs} ms`);
+    assert.equal(at('array'), undefined);
+    const notes = report.warnings.filter((w) => w.startsWith('`for await` loops'));
+    assert.deepEqual(notes.map((n) => n.includes(`(for-await.mjs:${lineOf(s.file, 'array')})`)), [true], report.warnings.join('\n'));
   });
 });

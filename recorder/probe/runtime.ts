@@ -45,6 +45,8 @@ import { asOwnWork } from './ownTime';
  *   a(site, value)                             a call into a dependency has its arguments evaluated
  *                                              (value: the last; none: its callee's object or callee)
  *   l(site, value)                             that dependency call returned value
+ *   fa(inv, site, iterable)                    a `for await` loop's iterable: each wait of the loop
+ *                                              for its iterator's next result is an await of site
  *   lt(site, value)                            the same for a call handed a function of the file's
  *                                              (`limit(() => fetch(u))`): value is work it schedules
  *   t(startedAt, value)                        such a function returns value (startedAt: `k` before it
@@ -259,6 +261,53 @@ export class ProbeRuntime {
 
   /** Counts awaits that started evaluating their operand (`++__cl$.k` in instrumented code). */
   k = 0;
+
+  /**
+   * A `for await` loop's iterable (`for await (const line of rl)`): each of the loop's waits for
+   * its iterator's next result is an await of `site`, recorded as `o` and `e` record one (its
+   * resume from a reaction added before the loop's own, so it runs just before the loop goes on;
+   * the loop awaits the same promise, so a rejection is handled as it was). Returns an async
+   * iterable over the same iterator, made when the loop asks for it: the iterator's `next` is read
+   * once and called with no argument, and its `return` read when the loop closes it (a `break`),
+   * as the loop itself does. A sync iterable (the loop then awaits each value: an array of
+   * promises) is left as it is and not recorded: the report says so (syncForAwaits).
+   */
+  fa<T>(inv: Invocation, site: number, iterable: T): T {
+    if (iterable == null) return iterable;
+    const make = (iterable as any)[Symbol.asyncIterator];
+    if (typeof make !== 'function') {
+      if (make == null && typeof (iterable as any)[Symbol.iterator] === 'function') this.syncForAwait.add(site);
+      return iterable;
+    }
+    const rt = this;
+    const resumed = (r: unknown) => { rt.e(inv, r); };
+    const rejected = () => { rt.x(inv); };
+    return { [Symbol.asyncIterator]() {
+      const it = make.call(iterable);
+      // Not an object: the loop throws its own TypeError for it.
+      if (it === null || (typeof it !== 'object' && typeof it !== 'function')) return it;
+      const next = it.next;
+      return {
+        next() {
+          const startedAt = ++rt.k;
+          const t0 = inv.s !== null ? now() : null;
+          const p = next.call(it);
+          if (p instanceof Promise) {
+            rt.o(inv, site, startedAt, t0, p);
+            promiseThen.call(p, resumed, rejected);
+          }
+          return p;
+        },
+        get return() {
+          const close = it.return;
+          return close == null ? close : function () { return close.call(it); };
+        },
+      };
+    } } as unknown as T;
+  }
+
+  /** `for await` sites that met a sync iterable (not recorded: fa). */
+  private readonly syncForAwait = new Set<number>();
 
   /**
    * An await's operand has been evaluated; the function is about to suspend. `startedAt` is
@@ -865,6 +914,7 @@ export class ProbeRuntime {
       maxInFlight: (this.concurrencyNow(), this.maxInFlight),
       maxQueued: this.maxQueued,
       elementWaitMs: this.elementWaitMs + this.scheduledMsNow(),
+      ...(this.syncForAwait.size > 0 ? { syncForAwaits: [...this.syncForAwait] } : {}),
       spansKept: this.spansKept,
       spansDropped: this.spansDropped,
     };

@@ -53,6 +53,7 @@ describe('instrument: behaviour is unchanged', () => {
     'an async arrow whose body begins on the next line (as Prettier breaks long arrows)': `const g = async (x) => x * 2\nconst f = async (x) =>\n  (await g(x)) + 1\nconst h = async () =>\n  ({ a: await g(1), b: await f(1) })\nmodule.exports = async () => [await f(1), await h()]`,
     'an await of a comma expression (its value is the last one)': `module.exports = async () => { let n = 0; const v = await (n++, Promise.resolve(7)); const w = await Promise.all((n++, [1, 2])); return [v, w, n]; };`,
     'functions handed to a dependency: their values, returns and awaits': `function require() { return (fn, ...args) => new Promise((res, rej) => Promise.resolve().then(() => fn(...args)).then(res, rej)); }\nconst limit = require('p-limit');\nmodule.exports = async () => { const a = await Promise.all([1, 2, 3].map((n) => limit(() => Promise.resolve(n * 2)))); const b = await limit(function (x) { if (x) return Promise.resolve('x'); const f = () => 1; return 'y' + f(); }, 0); const c = await Promise.all([limit(async () => { const v = await Promise.resolve(4); return v; }), limit(() => ({ o: 1 })), limit(() => (0, Promise.resolve(5)))]); return [a, b, c]; };`,
+    'for await: async generators, a break that closes the iterator, a rejection caught, arrays of promises': `async function* gen(log) { try { for (const i of [1, 2, 3]) { await null; yield i; } } finally { log.push('closed'); } }\nasync function* boom() { yield 1; throw new Error('boom'); }\nmodule.exports = async () => { const log = []; for await (const v of gen(log)) { log.push(v); if (v === 2) break; } try { for await (const v of boom()) log.push(v); } catch (e) { log.push(e.message); } for await (const v of [Promise.resolve(7), 8]) log.push(v); const it = { [Symbol.asyncIterator]() { let i = 0; return { next: () => Promise.resolve(i < 2 ? { value: i++, done: false } : { value: undefined, done: true }) }; } }; for await (const v of it) log.push(v); return log; };`,
     'arguments, this and function length': `const o = { n: 5, async m(a, b) { await null; return [this.n, arguments.length, a + b]; } }; module.exports = async () => [await o.m(1, 2, 3), o.m.length];`,
   };
   for (const [name, source] of Object.entries(programs)) {
@@ -378,11 +379,14 @@ module.exports = async () => [
     ].join('\n'));
     assert.deepEqual(out.sites.filter((x) => x.kind === 'lib' && x.line === 9).map((x) => x.label), ['a()', 'b.default()', 'c.run()', 'd.default.run()', 'e.go()', 'g.default()', 'h()']);
   });
-  it('lists a file\'s `for await` loops, which are not recorded, even in a file with no other await', () => {
-    const out = transform(`async function f(s) {\n  let n = 0;\n  for await (const x of s) n += x;\n  return n;\n}\nfor (const y of [1]) f(y);`);
-    assert.deepEqual(out.forAwaits, [[3, 2]]);
-    assert.notEqual(out.code, `async function f(s) {\n  let n = 0;\n  for await (const x of s) n += x;\n  return n;\n}\nfor (const y of [1]) f(y);`, 'its table goes to the runtime');
-    assert.equal(transform('async function g(s) { for (const x of s) await x; }').forAwaits, undefined);
+  it('records a `for await` loop\'s waits as an await of its own site, also in a function with no other await', () => {
+    const src = `async function f(s) {\n  let n = 0;\n  for await (const x of s.lines()) n += x;\n  return n;\n}\nfor (const y of [1]) f(y);`;
+    const out = transform(src);
+    const site = out.sites.find((x) => x.kind === 'await' && x.line === 3);
+    assert.ok(site, JSON.stringify(out.sites));
+    assert.equal(site.label, 'for await (… of s.lines())');
+    assert.equal(site.io, true);
+    assert.match(out.code, /for await \(const x of __cl\$\.fa\(__clI\$,__clS\$\+\d+,s\.lines\(\)\)\)/);
   });
   it("marks awaits of Node's promise I/O and of timers' promises (never a wrapper of the program's work)", () => {
     const out = transform([

@@ -52,8 +52,6 @@ export interface SiteTable {
   groups: RawGroup[];
   /** Its async functions were compiled to state machines (ES5): their awaits could not be instrumented. */
   stateMachines?: true;
-  /** Its `for await` loops, [line (1-based), column (0-based)]: their iterations' waits are not recorded (the report says so). */
-  forAwaits?: [number, number][];
 }
 
 export interface TransformOutput extends SiteTable {
@@ -111,21 +109,20 @@ export function instrument(input: TransformInput): TransformOutput | null {
   };
 
   /** Per async function (or module with top-level await): its site and what it instruments. */
-  interface FnScope { node: Node; site: number; awaits: Node[]; loops: Map<Node, Node[]>; labels: Map<Node, string>; catches: Node[]; downleveled?: boolean }
+  interface FnScope { node: Node; site: number; awaits: Node[]; forAwaits: Node[]; loops: Map<Node, Node[]>; labels: Map<Node, string>; catches: Node[]; downleveled?: boolean }
 
-  const needsInvocation = (scope: FnScope) => scope.awaits.length > 0;
+  const needsInvocation = (scope: FnScope) => scope.awaits.length > 0 || scope.forAwaits.length > 0;
 
   // Pass 1: per function, collect its own awaits and the innermost loop of each.
   const scopes: FnScope[] = [];
   const awaitLoop = new Map<Node, Node>();
-  const forAwaits: [number, number][] = [];
   const awaitParent = new Map<Node, Node>();
   const collect = (node: Node, scope: FnScope | null, loopStack: Node[], labelOf: Map<Node, string>) => {
     for (const c of children(node)) {
       if (FUNCTION_TYPES.has(c.type)) {
         // An async function, or one a compiler lowered to a generator (its yields are its awaits: isAwait).
         const downleveled = isDownleveledAsync(c, node);
-        const inner: FnScope | null = (c.async || downleveled) && !inDependency(c) ? { node: c, site: 0, awaits: [], loops: new Map(), labels: new Map(), catches: [], downleveled } : null;
+        const inner: FnScope | null = (c.async || downleveled) && !inDependency(c) ? { node: c, site: 0, awaits: [], forAwaits: [], loops: new Map(), labels: new Map(), catches: [], downleveled } : null;
         if (inner) scopes.push(inner);
         collect(c, inner, [], new Map());
         continue;
@@ -138,7 +135,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
         const loop = loopStack[loopStack.length - 1];
         if (loop) { awaitLoop.set(c, loop); if (!scope.loops.has(loop)) scope.loops.set(loop, []); scope.loops.get(loop)!.push(c); }
       }
-      if (c.type === 'ForOfStatement' && c.await && scope && !inDependency(c)) { const { line, column } = pos(c.start); forAwaits.push([line, column]); }
+      if (c.type === 'ForOfStatement' && c.await && scope && !inDependency(c)) scope.forAwaits.push(c);
       if (c.type === 'LabeledStatement' && LOOP_TYPES.has(c.body.type)) labelOf.set(c.body, c.label.name);
       if (LOOP_TYPES.has(c.type)) {
         if (scope && labelOf.has(c)) scope.labels.set(c, labelOf.get(c)!);
@@ -146,7 +143,7 @@ export function instrument(input: TransformInput): TransformOutput | null {
       } else collect(c, scope, loopStack, labelOf);
     }
   };
-  const moduleScope: FnScope | null = input.isModule ? { node: ast, site: 0, awaits: [], loops: new Map(), labels: new Map(), catches: [] } : null;
+  const moduleScope: FnScope | null = input.isModule ? { node: ast, site: 0, awaits: [], forAwaits: [], loops: new Map(), labels: new Map(), catches: [] } : null;
   if (moduleScope) scopes.push(moduleScope);
   collect(ast, moduleScope, [], new Map());
 
@@ -220,6 +217,13 @@ export function instrument(input: TransformInput): TransformOutput | null {
         wrapValue(edits, iterable, `${H}.w(${I},${H}.k,`, d + 3);
       }
     }
+    // `for await (… of x)`: each wait of the loop for its iterator's next result is an await of
+    // the loop's site (runtime.ts, fa). Its iterable goes through the runtime, outside whatever
+    // wraps it already (a call into a dependency: `for await (const page of client.pages())`).
+    for (const c of scope.forAwaits) {
+      const s = addSite('await', c, `for await (… of ${describe(c.right)})`, fnSite.id, { io: true });
+      wrapValue(edits, c.right, `${H}.fa(${I},${B}+${s.id},`, depthOf(c.right) - 0.25);
+    }
     // An await that rejected into a catch of this function is settled there: with no await after
     // it (`try { await fsp.access(p); return true } catch { return false }`), nothing else would,
     // and the runtime would count it in flight from then on.
@@ -273,12 +277,12 @@ export function instrument(input: TransformInput): TransformOutput | null {
   visitCalls(ast, moduleScope?.site ?? 0, 1);
 
   const table: SiteTable = { file: input.file, ...(input.mapFile !== undefined ? { mapFile: input.mapFile } : { map: input.map }), size: nextId - 1, sites, loops, groups,
-    ...(stateMachines ? { stateMachines: true } : {}), ...(forAwaits.length > 0 ? { forAwaits } : {}) };
+    ...(stateMachines ? { stateMachines: true } : {}) };
   // A file with nothing to instrument is left as it is, unless it has a source map (TypeScript a
   // loader compiled): its table still goes to the runtime, with no site, for the map, which the
   // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's;
   // or unless its async functions are state machines, which the report says were not recorded.
-  if (sites.length === 0 && input.map == null && !stateMachines && forAwaits.length === 0) return { code: src, ...table };
+  if (sites.length === 0 && input.map == null && !stateMachines) return { code: src, ...table };
   // The runtime must be on the global the file runs with: the probe installs it in every thread
   // it loads into, and in the vm contexts of the test runners whose files it instruments
   // (testRunnerHooks.ts). Instrumented code is never run without it.
