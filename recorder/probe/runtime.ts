@@ -161,6 +161,27 @@ interface LoopTiming { iters: number; cur: number; sum: number; max: number }
 const resolved = Promise.resolve();
 const promiseThen = Promise.prototype.then;
 
+/**
+ * Adds reactions to the pending elements of a combinator's batch (`pending` of them):
+ * `settledBy(n)` makes the handler of an element standing for `n`. One handler for the whole batch
+ * (not a closure per element), added with the `then` captured at load: a Promise subclass's own
+ * then() (or a patched one) never runs twice. A big batch (400 file reads gathered) has one element
+ * in `stride` tracked, each standing for the next `stride` (the last for those left): at most
+ * TRACKED_ELEMENTS reactions a batch.
+ */
+function reactToBatch(items: readonly unknown[], pending: number, settledBy: (n: number) => () => void): void {
+  const stride = pending > TRACKED_ELEMENTS ? Math.ceil(pending / TRACKED_ELEMENTS) : 1;
+  const settled = settledBy(stride);
+  let seen = 0;
+  for (const item of items) {
+    if (!(item instanceof Promise)) continue;
+    if (seen % stride === 0) {
+      const handler = pending - seen >= stride ? settled : settledBy(pending - seen);
+      promiseThen.call(item, handler, handler);
+    }
+    seen++;
+  }
+}
 
 export class ProbeRuntime {
   // Site metadata, by site id.
@@ -497,27 +518,13 @@ export class ProbeRuntime {
     const t1 = inv.s !== null ? now() : 0;
     const weight = inv.s !== null ? inv.s.weight : 0;
     const epoch = this.leafEpoch;
-    // One handler for the whole batch (not a closure per element). Reactions are added with the
-    // `then` captured at load: a Promise subclass's own then() (or a patched one) never runs twice.
-    // A big batch (400 file reads gathered) has one element in `stride` tracked, each standing
-    // for the next `stride` (the last for those left): at most TRACKED_ELEMENTS reactions a batch.
     const settledBy = (n: number) => () => {
       this.elementsPending -= n;
       if (epoch !== this.leafEpoch) return; // it wrapped user work: not an operation of its own
       this.opaquePending -= n;
       if (t1 !== 0) this.elementWaitMs += (now() - t1) * weight * n;
     };
-    const stride = pending > TRACKED_ELEMENTS ? Math.ceil(pending / TRACKED_ELEMENTS) : 1;
-    const settled = settledBy(stride);
-    let seen = 0;
-    for (const item of items) {
-      if (!(item instanceof Promise)) continue;
-      if (seen % stride === 0) {
-        const handler = pending - seen >= stride ? settled : settledBy(pending - seen);
-        promiseThen.call(item, handler, handler);
-      }
-      seen++;
-    }
+    reactToBatch(items, pending, settledBy);
     this.elementsPending += pending;
     this.opaquePending += pending;
     // The batch's peak, once the elements that were settled already have said so: their reactions
@@ -600,17 +607,7 @@ export class ProbeRuntime {
       const running = Math.max(0, Math.min(this.scheduledRunning - n, this.scheduledPending));
       if (running !== this.scheduledRunning) this.setScheduledRunning(running);
     };
-    const stride = pending > TRACKED_ELEMENTS ? Math.ceil(pending / TRACKED_ELEMENTS) : 1;
-    const settled = settledBy(stride);
-    let seen = 0;
-    for (const item of items) {
-      if (!(item instanceof Promise)) continue;
-      if (seen % stride === 0) {
-        const handler = pending - seen >= stride ? settled : settledBy(pending - seen);
-        promiseThen.call(item, handler, handler);
-      }
-      seen++;
-    }
+    reactToBatch(items, pending, settledBy);
     this.elementsPending += pending;
     this.scheduledPending += pending;
     // Work a retrier started in this synchronous run, before its handles were gathered.
