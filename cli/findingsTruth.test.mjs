@@ -226,16 +226,24 @@ describe('CPU in a method of an object a dependency made (acorn.Parser.extend(),
   });
 });
 
-describe('a bundle of the program and its dependency (esbuild, with a source map): CPU in acorn, called by the program', () => {
-  const src = fixture('truth/bundle/parse-all.mjs');
-  const s = {};
+/**
+ * Bundles `src` with its dependencies as a build step would (esbuild, an ES module with a source
+ * map naming their files in node_modules and the program's own), then profiles the bundle: the
+ * program's one script. The run is in `.run` once the suite's before hook has run.
+ */
+function runBundled(src) {
+  const state = {};
   before(async () => {
-    // Bundled here, as a build step would (the bundle is the program's one script; its source map
-    // names acorn's files in node_modules and the program's own).
     const out = join(mkdtempSync(join(tmpdir(), 'cl-bundle-')), 'app.mjs');
     buildSync({ entryPoints: [src], bundle: true, platform: 'node', format: 'esm', sourcemap: true, outfile: out, logLevel: 'silent' });
-    s.run = await profile([out]);
+    state.run = await profile([out]);
   });
+  return state;
+}
+
+describe('a bundle of the program and its dependency (esbuild, with a source map): CPU in acorn, called by the program', () => {
+  const src = fixture('truth/bundle/parse-all.mjs');
+  const s = runBundled(src);
   it("is found at the program's function, with acorn's functions as the hottest, not at a line of acorn's", () => {
     const report = reportOf(s.run);
     assert.ok(Number(printed(s.run.stdout, 'NODES')) > 0, s.run.stdout);
@@ -252,12 +260,7 @@ describe('a bundle of the program and its dependency (esbuild, with a source map
 
 describe('a bundle of the program and p-limit (esbuild, with a source map): p-limit(2) over 12 tasks', () => {
   const src = fixture('truth/bundle/limited.mjs');
-  const s = {};
-  before(async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'cl-bundle-')), 'app.mjs');
-    buildSync({ entryPoints: [src], bundle: true, platform: 'node', format: 'esm', sourcemap: true, outfile: out, logLevel: 'silent' });
-    s.run = await profile([out]);
-  });
+  const s = runBundled(src);
   it("records the program's awaits only, at its own lines: p-limit's, bundled, are the dependency's (concurrency 2, not 4)", () => {
     const report = reportOf(s.run);
     assert.equal(printed(s.run.stdout, 'DONE'), '12');

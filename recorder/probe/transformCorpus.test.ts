@@ -65,27 +65,42 @@ function gluedAwaits(ast: Node): number {
   return n;
 }
 
+/**
+ * Instruments each file of the corpus as `prepare` makes it from its text (undefined: skipped) and
+ * checks the output: it parses as what the file parses as (an ES module: .mjs, or import/export;
+ * else a script), no await of ours is glued to the expression before it, and no function body is
+ * cut off after our return. Returns how many were instrumented, and what was broken.
+ */
+function instrumentEach(files: string[], prepare: (text: string, isModule: boolean) => string | undefined): { instrumented: number; broken: string[] } {
+  let instrumented = 0;
+  const broken: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    let isModule = file.endsWith('.mjs');
+    let parsed: Node;
+    try { parsed = parse(text, isModule); } catch { isModule = !isModule; try { parsed = parse(text, isModule); } catch { continue; } }
+    const source = prepare(text, isModule);
+    if (source === undefined) continue;
+    let original: Node;
+    if (source === text) original = parsed;
+    else try { original = parse(source, isModule); } catch { continue; }
+    const out = instrument({ source, file, isModule, syncNames: new Set(['readFileSync']), poolNames: new Set(['readFile']) });
+    if (!out || out.code === source) continue;
+    instrumented++;
+    let ast: Node;
+    try { ast = parse(out.code, isModule); } catch (e) { broken.push(`${file}: ${(e as Error).message}`); continue; }
+    const glued = gluedAwaits(ast);
+    if (glued > 0) broken.push(`${file}: ${glued} await(s) glued to the expression before`);
+    const cut = bareReturns(ast) - bareReturns(original);
+    if (cut > 0) broken.push(`${file}: ${cut} function bod(ies) cut off after our return`);
+  }
+  return { instrumented, broken };
+}
+
 describe('instrument: the installed packages\' own files', () => {
   it('instruments a thousand of them; each still parses, and no await of ours is glued to the line before it', () => {
     const files = corpus();
-    let instrumented = 0;
-    const broken: string[] = [];
-    for (const file of files) {
-      const source = readFileSync(file, 'utf8');
-      // The file is what it parses as: an ES module (.mjs, or import/export), else a script.
-      let isModule = file.endsWith('.mjs');
-      let original: Node;
-      try { original = parse(source, isModule); } catch { isModule = !isModule; try { original = parse(source, isModule); } catch { continue; } }
-      const out = instrument({ source, file, isModule, syncNames: new Set(['readFileSync']), poolNames: new Set(['readFile']) });
-      if (!out || out.code === source) continue;
-      instrumented++;
-      let ast: Node;
-      try { ast = parse(out.code, isModule); } catch (e) { broken.push(`${file}: ${(e as Error).message}`); continue; }
-      const glued = gluedAwaits(ast);
-      if (glued > 0) broken.push(`${file}: ${glued} await(s) glued to the expression before`);
-      const cut = bareReturns(ast) - bareReturns(original);
-      if (cut > 0) broken.push(`${file}: ${cut} function bod(ies) cut off after our return`);
-    }
+    const { instrumented, broken } = instrumentEach(files, (text) => text);
     console.log(`corpus: ${files.length} files, ${instrumented} instrumented`);
     assert.ok(instrumented >= 500, `only ${instrumented} of ${files.length} files were instrumented: the corpus is too small to say anything`);
     assert.deepEqual(broken.slice(0, 10), [], `${broken.length} of ${instrumented} instrumented files broken`);
@@ -99,26 +114,9 @@ describe('instrument: the same files minified', () => {
   // SyntaxError.
   it('each minified file instrumented still parses, with no await glued and no body cut off', () => {
     const files = corpus();
-    let instrumented = 0;
-    const broken: string[] = [];
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      let isModule = file.endsWith('.mjs');
-      try { parse(text, isModule); } catch { isModule = !isModule; try { parse(text, isModule); } catch { continue; } }
-      let source: string;
-      try { source = transformSync(text, { minify: true, loader: 'js', ...(isModule ? { format: 'esm' as const } : {}) }).code; } catch { continue; }
-      let original: Node;
-      try { original = parse(source, isModule); } catch { continue; }
-      const out = instrument({ source, file, isModule, syncNames: new Set(['readFileSync']), poolNames: new Set(['readFile']) });
-      if (!out || out.code === source) continue;
-      instrumented++;
-      let ast: Node;
-      try { ast = parse(out.code, isModule); } catch (e) { broken.push(`${file}: ${(e as Error).message}`); continue; }
-      const glued = gluedAwaits(ast);
-      if (glued > 0) broken.push(`${file}: ${glued} await(s) glued to the expression before`);
-      const cut = bareReturns(ast) - bareReturns(original);
-      if (cut > 0) broken.push(`${file}: ${cut} function bod(ies) cut off after our return`);
-    }
+    const { instrumented, broken } = instrumentEach(files, (text, isModule) => {
+      try { return transformSync(text, { minify: true, loader: 'js', ...(isModule ? { format: 'esm' as const } : {}) }).code; } catch { return undefined; }
+    });
     console.log(`minified corpus: ${files.length} files, ${instrumented} instrumented`);
     assert.ok(instrumented >= 500, `only ${instrumented} of ${files.length} minified files were instrumented`);
     assert.deepEqual(broken.slice(0, 10), [], `${broken.length} of ${instrumented} instrumented minified files broken`);
