@@ -142,7 +142,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   }
   const stateMachines = [...new Set(models.flatMap((m) => m.stateMachineFiles))].map((f) => ctx.mapper.locate(f, 1, 0).file);
   if (stateMachines.length > 0) {
-    const named = stateMachines.slice(0, 3).map((f) => basename(f)).join(', ') + (stateMachines.length > 3 ? `, … (${stateMachines.length} files)` : '');
+    const named = firstThree(stateMachines.map((f) => basename(f)), 'files');
     report.warnings.push(`the async functions of ${named} were compiled to ES5 state machines (tsc's __generator, regenerator), which leave no await `
       + 'to record: no awaits, sequential-awaits or await-in-loop for them. Compiled for ES2015 or later (tsc "target": "es2016" or newer), they are recorded');
   }
@@ -152,7 +152,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     return [`${at.file}:${at.line}`, at] as const;
   })).values()];
   if (syncForAwaits.length > 0) {
-    const named = syncForAwaits.slice(0, 3).map((l) => `${basename(l.file)}:${l.line}`).join(', ') + (syncForAwaits.length > 3 ? `, … (${syncForAwaits.length} loops)` : '');
+    const named = firstThree(syncForAwaits.map((l) => `${basename(l.file)}:${l.line}`), 'loops');
     report.warnings.push(`\`for await\` loops over an array or another sync iterable are not recorded (${named}): the waits for its values `
       + '(an array of promises) are not in the concurrency figures');
   }
@@ -404,6 +404,11 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
     ...(coarser.length ? { samplingIntervalMs: Math.max(...coarser) } : {}),
     ...(tree && !tree.unavailable ? { processSampling: { intervalMs: tree.intervalMs, samples: tree.samples, costMs: tree.costMs } } : {}),
   };
+}
+
+/** "a.js, b.js, c.js, … (5 files)": the first three of `names`, and how many there are (`what`) when more. */
+function firstThree(names: string[], what: string): string {
+  return names.slice(0, 3).join(', ') + (names.length > 3 ? `, … (${names.length} ${what})` : '');
 }
 
 function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buckets: Float32Array[], concurrency: number[], overlapMs: number): Metrics {

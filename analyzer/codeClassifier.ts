@@ -49,7 +49,7 @@ export function codeClassifier(probePath: string | undefined, userFiles: Readonl
     if (!url || url.startsWith('node:') || isProbeUrl(url)) return undefined;
     const file = fileUrlToPath(url);
     if (!file.startsWith('/') && !/^[A-Za-z]:\\/.test(file)) return undefined;
-    return userFiles.has(file) || !/[\\/]node_modules[\\/]/.test(file) ? 'user' : 'library';
+    return userFiles.has(file) || !IN_NODE_MODULES.test(file) ? 'user' : 'library';
   });
   /** A user script's frames mapped into node_modules (a bundle's dependencies), by script and function start: the source file, or null. */
   const bundled = new Map<string, string | null>();
