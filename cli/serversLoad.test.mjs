@@ -146,14 +146,14 @@ describe('standard limiters at 8 over real HTTP calls: p-limit gathered with Pro
 
 describe('work a dependency runs on the program\'s behalf, each function returning a fetch(), gathered', () => {
   // The upstream lives outside the profiled program (here, in the test), as a real one does.
-  const limitEnv = { MODE: 'limit' }, retryEnv = { MODE: 'retry' }, mapEnv = { MODE: 'map' }, chainEnv = { MODE: 'chain' }, mapperEnv = { MODE: 'mapper' }, tscEnv = {};
+  const limitEnv = { MODE: 'limit' }, retryEnv = { MODE: 'retry' }, mapEnv = { MODE: 'map' }, chainEnv = { MODE: 'chain' }, mapperEnv = { MODE: 'mapper' }, namedEnv = { MODE: 'named' }, tscEnv = {};
   // Scheduled work counts toward the most in flight at the lag ticks (every 10 ms): each answer
   // takes 30 ms, so a tick comes while every fetch of a batch is out (the tick's timer, due
   // first, runs before the loop reads any answer).
   const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
   before(async () => {
     await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
-    limitEnv.CL_UPSTREAM_PORT = retryEnv.CL_UPSTREAM_PORT = mapEnv.CL_UPSTREAM_PORT = chainEnv.CL_UPSTREAM_PORT = mapperEnv.CL_UPSTREAM_PORT = tscEnv.CL_UPSTREAM_PORT = String(upstream.address().port);
+    limitEnv.CL_UPSTREAM_PORT = retryEnv.CL_UPSTREAM_PORT = mapEnv.CL_UPSTREAM_PORT = chainEnv.CL_UPSTREAM_PORT = mapperEnv.CL_UPSTREAM_PORT = namedEnv.CL_UPSTREAM_PORT = tscEnv.CL_UPSTREAM_PORT = String(upstream.address().port);
   });
   after(() => upstream.close());
   const limited = runOnce('load/scheduled-work.mjs', [], { env: limitEnv });
@@ -162,6 +162,7 @@ describe('work a dependency runs on the program\'s behalf, each function returni
   const compiled = runOnce('load/scheduled-work-tsc.js', [], { env: tscEnv });
   const chained = runOnce('load/scheduled-work.mjs', [], { env: chainEnv });
   const mappers = runOnce('load/scheduled-work.mjs', [], { env: mapperEnv });
+  const named = runOnce('load/scheduled-work.mjs', [], { env: namedEnv });
   it('p-limit(4) over 40: concurrency 4, the other 36 queued (it read 40: each handle counted as an operation)', () => {
     const report = reportOf(limited.run);
     assert.equal(printed(limited.run.stdout, 'DONE'), '40');
@@ -169,6 +170,13 @@ describe('work a dependency runs on the program\'s behalf, each function returni
     assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
     assert.ok(report.metrics.maxQueued >= 30 && report.metrics.maxQueued <= 36, `maxQueued ${report.metrics.maxQueued}: 40 handed over, 4 running`);
     assert.ok(report.metrics.meanConcurrency <= 4, `meanConcurrency ${report.metrics.meanConcurrency}`);
+  });
+  it('p-limit(4) over 40, a function of the file handed by name (limit(get, n)): concurrency 4, the other 36 queued (it read 40)', () => {
+    const report = reportOf(named.run);
+    assert.equal(printed(named.run.stdout, 'DONE'), '40');
+    assert.equal(printed(named.run.stdout, 'MAX_IN_FLIGHT'), '4');
+    assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
+    assert.ok(report.metrics.maxQueued >= 30 && report.metrics.maxQueued <= 36, `maxQueued ${report.metrics.maxQueued}: 40 handed over, 4 running`);
   });
   it('the same as tsc compiles it to CommonJS (__importDefault(require(\'p-limit\'))): concurrency 4, 36 queued', () => {
     // It read "max 40": tsc's interop wrapper hid that p_limit_1 is a dependency. Then "+ 40

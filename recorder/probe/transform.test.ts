@@ -53,6 +53,7 @@ describe('instrument: behaviour is unchanged', () => {
     'an async arrow whose body begins on the next line (as Prettier breaks long arrows)': `const g = async (x) => x * 2\nconst f = async (x) =>\n  (await g(x)) + 1\nconst h = async () =>\n  ({ a: await g(1), b: await f(1) })\nmodule.exports = async () => [await f(1), await h()]`,
     'an await of a comma expression (its value is the last one)': `module.exports = async () => { let n = 0; const v = await (n++, Promise.resolve(7)); const w = await Promise.all((n++, [1, 2])); return [v, w, n]; };`,
     'functions handed to a dependency: their values, returns and awaits': `function require() { return (fn, ...args) => new Promise((res, rej) => Promise.resolve().then(() => fn(...args)).then(res, rej)); }\nconst limit = require('p-limit');\nmodule.exports = async () => { const a = await Promise.all([1, 2, 3].map((n) => limit(() => Promise.resolve(n * 2)))); const b = await limit(function (x) { if (x) return Promise.resolve('x'); const f = () => 1; return 'y' + f(); }, 0); const c = await Promise.all([limit(async () => { const v = await Promise.resolve(4); return v; }), limit(() => ({ o: 1 })), limit(() => (0, Promise.resolve(5)))]); return [a, b, c]; };`,
+    'functions handed to a dependency by name': `function require() { return (fn, ...args) => new Promise((res, rej) => Promise.resolve().then(() => fn(...args)).then(res, rej)); }\nconst limit = require('p-limit');\nfunction twice(n) { if (n > 2) return Promise.resolve(n * 2); return n * 2; }\nconst later = async (n) => { const v = await Promise.resolve(n); return v + 1; };\nmodule.exports = async () => [await Promise.all([1, 2, 3].map((n) => limit(twice, n))), await limit(later, 4)];`,
     'for await: async generators, a break that closes the iterator, a rejection caught, arrays of promises': `async function* gen(log) { try { for (const i of [1, 2, 3]) { await null; yield i; } } finally { log.push('closed'); } }\nasync function* boom() { yield 1; throw new Error('boom'); }\nmodule.exports = async () => { const log = []; for await (const v of gen(log)) { log.push(v); if (v === 2) break; } try { for await (const v of boom()) log.push(v); } catch (e) { log.push(e.message); } for await (const v of [Promise.resolve(7), 8]) log.push(v); const it = { [Symbol.asyncIterator]() { let i = 0; return { next: () => Promise.resolve(i < 2 ? { value: i++, done: false } : { value: undefined, done: true }) }; } }; for await (const v of it) log.push(v); return log; };`,
     'arguments, this and function length': `const o = { n: 5, async m(a, b) { await null; return [this.n, arguments.length, a + b]; } }; module.exports = async () => [await o.m(1, 2, 3), o.m.length];`,
   };
@@ -86,6 +87,25 @@ new Function(${JSON.stringify(out.code)})();`;
     assert.doesNotMatch(lines[3], /__cl\$\.t\(/, 'lib.queue.add: a method of a member, not of what the dependency made');
     assert.doesNotMatch(lines[4], /__cl\$\.t\(|__cl\$\.lt\(/);
     assert.doesNotMatch(lines[5], /__cl\$\.t\(|__cl\$\.lt\(/);
+  });
+  it('hands work by name only for a function of the file named nowhere else', () => {
+    const out = transform([
+      `const lib = require('pkg');`,
+      `const limit = lib.limit(2);`,
+      `function handed(n) { return lib.get(n); }`,
+      `function alsoCalled(n) { return lib.get(n); }`,
+      `export function exported(n) { return lib.get(n); }`,
+      `const arrow = (n) => lib.get(n);`,
+      `function* gen() { yield 1; }`,
+      `limit(handed, 1); limit(handed, 2); limit(alsoCalled, 3); alsoCalled(4); limit(exported, 5); lib.queue(arrow); limit(gen); limit(outside);`,
+      `function shadowed() { const arrow = 1; return arrow; }`,
+    ].join('\n'), true);
+    const lines = out.code.split('\n');
+    assert.match(lines[2], /return __cl\$\.t\(__cl\$\.k,/, 'handed only to dependencies');
+    assert.doesNotMatch(lines[3], /__cl\$\.t\(/, 'also called by the program itself');
+    assert.doesNotMatch(lines[4], /__cl\$\.t\(/, 'exported: another module may call it');
+    assert.doesNotMatch(lines[5], /__cl\$\.t\(/, 'its name is bound again elsewhere');
+    assert.deepEqual(lines[7].match(/__cl\$\.l?t?\(/g), ['__cl$.lt(', '__cl$.lt(', '__cl$.l(', '__cl$.l(', '__cl$.l(', '__cl$.l(', '__cl$.l(']);
   });
   it('keeps a hashbang first and adds no line', () => {
     const out = transform('#!/usr/bin/env node\nasync function f() { await 1; }\n');

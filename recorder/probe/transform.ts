@@ -6,6 +6,7 @@ import { loopVerdict } from './loopIndependence';
 import { ModuleBindings, moduleBindingsOf } from './moduleBindings';
 import { SourceNames } from './sourceNames';
 import { bundledDependencies } from './bundledDependencies';
+import { functionsHandedByName } from './handedByName';
 import type { RawSite, RawLoop, RawGroup, SiteKind } from '../../analyzer/raw';
 
 /**
@@ -231,6 +232,15 @@ export function instrument(input: TransformInput): TransformOutput | null {
     addInvocationPrologue(fnNode, fnSite.id, src, edits);
   }
 
+  /** A call into a dependency that hands it work (handsWork), as visitCalls instruments it. */
+  const isHandingCall = (c: Node) => !c.optional && !hasOptional(c.callee) && handsWork(c) && classifyCall(c.callee, bindings, input) === 'lib' && !inDependency(c);
+  /** Functions of the file handed to such calls by name (`limit(getOne, n)`): only where a call into a dependency can be. */
+  const byName = bindings.libraries.size > 0 ? functionsHandedByName(ast, isHandingCall) : new Map<string, Node>();
+  for (const [name, f] of byName) {
+    if (inDependency(f)) byName.delete(name);
+    else for (const r of returnedValues(f)) wrapValue(edits, r, `${H}.t(${H}.k,`, depthOf(r) - 0.25);
+  }
+
   // Sync I/O and thread-pool calls, anywhere in the file.
   /** Async functions compiled to state machines (ES5: tsc's `__generator`, regenerator): no await is left to instrument. */
   let stateMachines = false;
@@ -257,11 +267,13 @@ export function instrument(input: TransformInput): TransformOutput | null {
           } else if (kind === 'lib') {
             // Functions of this file handed to the dependency (`limit(() => fetch(u))`): what they
             // return is work it runs on the program's behalf (runtime.ts, lt and t).
+            // Those handed by name (byName) had theirs wrapped once, whatever calls they go to.
             const handed = handsWork(c) ? c.arguments.filter((x: Node) => (x.type === 'ArrowFunctionExpression' || x.type === 'FunctionExpression') && !x.generator) : [];
+            const named = handsWork(c) && c.arguments.some((x: Node) => x.type === 'Identifier' && byName.has(x.name));
             // Outside what wraps the value itself (a call of ours around a dependency's call: t then
             // sees the handle lt marked), inside an async arrow's prologue (its function's depth + 0.5).
             for (const f of handed) for (const r of returnedValues(f)) wrapValue(edits, r, `${H}.t(${H}.k,`, depthOf(r) - 0.25);
-            edits.start(c.start, `${H}.${handed.length > 0 ? 'lt' : 'l'}(${B}+${site.id},`, d);
+            edits.start(c.start, `${H}.${handed.length > 0 || named ? 'lt' : 'l'}(${B}+${site.id},`, d);
             // With no argument, what is evaluated last before the call is its callee: its object
             // for a method (which keeps the call's `this`), else the function itself.
             const callee = c.callee.type === 'MemberExpression' ? c.callee.object : c.callee;
