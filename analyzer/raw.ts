@@ -263,6 +263,8 @@ export interface RawSite {
   discarded: boolean;
   /** The await's operand is Node's promise I/O or a timer's promise (`fetch(u)`, `sleep(5)`): never a wrapper of the program's work. */
   io?: boolean;
+  /** The await's operand is a name holding the promise of an async function of the file (`const p = f(); … await p`): it waits on that function's awaits, never an operation of its own. */
+  ownPromise?: boolean;
   /**
    * A call into a dependency ('lib'): the 1-based line the innermost function around it starts
    * at (1 at top level), which a CPU profile's frame of that function starts at too. Absent in

@@ -223,6 +223,29 @@ describe('work a dependency runs on the program\'s behalf, each function returni
   });
 });
 
+describe('awaits of promises made before they are awaited, over fetch(), 10 rounds one after another', () => {
+  // The upstream lives outside the profiled program (here, in the test), answering after 30 ms.
+  const envs = { timeout: { MODE: 'timeout' }, stored: { MODE: 'stored' }, early: { MODE: 'early' } };
+  const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
+  before(async () => {
+    await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
+    for (const env of Object.values(envs)) env.CL_UPSTREAM_PORT = String(upstream.address().port);
+  });
+  after(() => upstream.close());
+  const runs = Object.fromEntries(Object.entries(envs).map(([mode, env]) => [mode, runOnce('load/made-before.mjs', [], { env })]));
+  const check = (mode, max) => {
+    const { run } = runs[mode];
+    const report = reportOf(run);
+    assert.equal(printed(run.stdout, 'DONE'), '10');
+    assert.equal(printed(run.stdout, 'MAX_IN_FLIGHT'), String(max), 'what the fixture itself counted out at once');
+    assert.equal(report.metrics.maxConcurrency, max, `maxConcurrency ${report.metrics.maxConcurrency}`);
+    assert.equal(report.metrics.maxQueued, 0, `maxQueued ${report.metrics.maxQueued}: nothing waits on the program's own work`);
+  };
+  it('a fetch raced with a timeout aborted once it is won: concurrency 2, the fetch and its timer (the timer aborted a round before read as a third)', () => check('timeout', 2));
+  it('the same, the race\'s promise made first and awaited after (const p = withTimeout(…); await p): concurrency 2 (it read "max 1 (+ 1 queued)")', () => check('stored', 2));
+  it('two async functions of the file started, then awaited in turn: concurrency 2 (the await of the first one\'s promise read as a third)', () => check('early', 2));
+});
+
 describe('awaits ordered on purpose: a mutex taken then used, a pool connection then its query', () => {
   const s = runOnce('load/lock.js');
   it('are never sequential-awaits', () => {

@@ -158,8 +158,12 @@ interface LoopTiming { iters: number; cur: number; sum: number; max: number }
  * per call): a reaction on a promise that is already resolved, with the `then` captured before
  * the program could replace it.
  */
+/** runtime.operand's values. */
+const OPERAND = { io: 1, own: 2 } as const;
 const resolved = Promise.resolve();
 const promiseThen = Promise.prototype.then;
+/** Captured at load, as `then` is: the program may replace it. */
+const nextTick = process.nextTick;
 
 /**
  * Adds reactions to the pending elements of a combinator's batch (`pending` of them):
@@ -199,8 +203,12 @@ export class ProbeRuntime {
   private leafSampled: number[] = [0];
   private leafSum: number[] = [0];
   private rejected: number[] = [0];
-  /** 1 for an await of Node's promise I/O or a timer's promise (RawSite.io): never a wrapper (demoteWrapper). */
-  private ioSite: number[] = [0];
+  /**
+   * What an await's operand is known to be, from its source: OPERAND.io, Node's promise I/O or a
+   * timer's promise (RawSite.io), never a wrapper (demoteWrapper); OPERAND.own, the promise of an
+   * async function of the program made before (RawSite.ownPromise), never a leaf (o).
+   */
+  private operand: number[] = [0];
   private fnCalls: number[] = [0];
   private gCount: number[] = [0];
   private gSum: number[] = [0];
@@ -254,7 +262,7 @@ export class ProbeRuntime {
     this.nextId += table.size;
     const ids = base + table.size;
     for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
-      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.ioSite, this.fnCalls,
+      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.operand, this.fnCalls,
       this.gCount, this.gSum, this.gSave, this.lExecs, this.lIters, this.lSum, this.lSave]) {
       while (arr.length <= ids) arr.push(0);
     }
@@ -265,7 +273,8 @@ export class ProbeRuntime {
       this.groupPos[i] = s.groupPos;
       this.groupSize[i] = s.groupSize;
       this.loopOf[i] = s.loop ? base + s.loop : 0;
-      if (s.io) this.ioSite[i] = 1;
+      if (s.io) this.operand[i] = OPERAND.io;
+      else if (s.ownPromise) this.operand[i] = OPERAND.own;
     }
     this.onTable(base, table, text);
     return base;
@@ -335,7 +344,8 @@ export class ProbeRuntime {
    * the value of `k` when this await began, `t0` its start time (null when not sampled).
    */
   o<T>(inv: Invocation, site: number, startedAt: number, t0: number | null, value: T): T {
-    const leaf = this.k === startedAt; // else the operand started other awaits: this one waits on them
+    // Else the operand started other awaits, or is an async function's promise made before: this one waits on them.
+    const leaf = this.k === startedAt && this.operand[site] !== OPERAND.own;
     // An object may be a thenable: reading its `then` here would be a second read the program
     // can observe (the await reads it once), so only primitives are known to wait on nothing.
     if (leaf && (value === null || (typeof value !== 'object' && typeof value !== 'function'))) this.yieldOnly(inv, site, t0);
@@ -426,7 +436,7 @@ export class ProbeRuntime {
     const w = this.lastLeaf;
     if (!w) return;
     this.lastLeaf = null;
-    if (w.site === 0 || w.since < 0 || this.ioSite[w.site] === 1 || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls || this.lastLeafResumes !== this.leafResumes) return;
+    if (w.site === 0 || w.since < 0 || this.operand[w.site] === OPERAND.io || this.lastLeafRun === this.syncRun || this.lastLeafMarks !== this.markCalls || this.lastLeafResumes !== this.leafResumes) return;
     if (this.microtasksAnonymous && executionAsyncId() !== 0) return; // a task of its own, not a microtask of the wrapper's
     w.since = -1;
     this.inFlight--;
@@ -488,6 +498,10 @@ export class ProbeRuntime {
     return inFlight;
   }
 
+  private peakQueued = false;
+  private readonly queuePeak = () => { nextTick(this.takePeak); };
+  private readonly takePeak = () => { this.peakQueued = false; this.notePeak(this.inFlight + this.opaquePending); };
+
   private notePeak(peak: number): void {
     if (this.peakEpoch !== this.leafEpoch) { this.peakCandidate = 0; this.peakEpoch = this.leafEpoch; }
     if (peak > this.peakCandidate) this.peakCandidate = peak;
@@ -527,11 +541,14 @@ export class ProbeRuntime {
     reactToBatch(items, pending, settledBy);
     this.elementsPending += pending;
     this.opaquePending += pending;
-    // The batch's peak, once the elements that were settled already have said so: their reactions
-    // were queued as they were added, so they run before this one (and before any I/O completes).
-    // Counted at once, 400 promises of async functions that awaited nothing (`out.map(async (o) =>
-    // zlib.gzipSync(…))`) read "concurrency max 400" for work that never waited.
-    promiseThen.call(resolved, () => this.notePeak(this.inFlight + this.opaquePending));
+    // The batch's peak, once every element that settles without waiting on anything has said so:
+    // at the end of the microtasks under way (a tick queued from a microtask runs once they are
+    // all done, before any I/O completes). Counted at once, 400 promises of async functions that
+    // awaited nothing (`out.map(async (o) => zlib.gzipSync(…))`) read "concurrency max 400" for
+    // work that never waited. Counted a microtask later, a timeout raced and then aborted
+    // (`Promise.race([get(i), sleep(ms, v, { signal })])`, aborted in a `finally`) was still
+    // pending when the next race began: one request at a time with its timer read "max 3".
+    if (!this.peakQueued) { this.peakQueued = true; promiseThen.call(resolved, this.queuePeak); }
     inv.elements = pending;
     return items;
   }

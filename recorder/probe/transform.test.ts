@@ -107,6 +107,29 @@ new Function(${JSON.stringify(out.code)})();`;
     assert.doesNotMatch(lines[5], /__cl\$\.t\(/, 'its name is bound again elsewhere');
     assert.deepEqual(lines[7].match(/__cl\$\.l?t?\(/g), ['__cl$.lt(', '__cl$.lt(', '__cl$.l(', '__cl$.l(', '__cl$.l(', '__cl$.l(', '__cl$.l(']);
   });
+  it('knows an await of an async function\'s promise made before it, by the scoping rules', () => {
+    const out = transform([
+      `async function get(n) { await null; return n; }`,
+      `const sync = (n) => Promise.resolve(n);`,
+      `const noAwait = async (n) => n;`,
+      `async function main(p) {`,
+      `  const a = get(1); const b = sync(2); const c = noAwait(3); let d = get(4);`,
+      `  await a; await b; await c; await d; await p;`,
+      `  { const a = sync(5); await a; }`,
+      `  for (const e of [get(6)]) await e;`,
+      `  const f = (() => get(7))(); await f;`,
+      `  function inner() { const get = () => Promise.resolve(8); return async () => { const g = get(); await g; }; }`,
+      `}`,
+      `const top = get(9); await top;`,
+    ].join('\n'), true);
+    const own = (line: number) => out.sites.filter((x) => x.kind === 'await' && x.line === line).map((x) => [x.label, !!x.ownPromise]);
+    assert.deepEqual(own(6), [['await a', true], ['await b', false], ['await c', false], ['await d', false], ['await p', false]], 'only a const made by a call of an async function of the file with awaits');
+    assert.deepEqual(own(7), [['await a', false]], 'the block\'s own a');
+    assert.deepEqual(own(8), [['await e', false]]);
+    assert.deepEqual(own(9), [['await f', false]]);
+    assert.deepEqual(own(10), [['await g', false]], 'get there is the inner function\'s');
+    assert.deepEqual(own(12), [['await top', true]]);
+  });
   it('keeps a hashbang first and adds no line', () => {
     const out = transform('#!/usr/bin/env node\nasync function f() { await 1; }\n');
     assert.ok(out.code.startsWith('#!/usr/bin/env node\n'));

@@ -7,6 +7,7 @@ import { ModuleBindings, moduleBindingsOf } from './moduleBindings';
 import { SourceNames } from './sourceNames';
 import { bundledDependencies } from './bundledDependencies';
 import { functionsHandedByName } from './handedByName';
+import { awaitsOwnPromise } from './ownPromises';
 import type { RawSite, RawLoop, RawGroup, SiteKind } from '../../analyzer/raw';
 
 /**
@@ -148,6 +149,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
   if (moduleScope) scopes.push(moduleScope);
   collect(ast, moduleScope, [], new Map());
 
+  /** Whether an async function of the file has awaits of its own (awaitsOwnPromise). */
+  const hasAwaits = (fn: Node) => scopes.some((sc) => sc.node === fn && sc.awaits.length > 0);
+
   // Pass 2: sites, groups, loops and the edits for each async function.
   for (const scope of scopes) {
     if (!needsInvocation(scope)) continue;
@@ -163,7 +167,8 @@ export function instrument(input: TransformInput): TransformOutput | null {
         && arg.callee.object.type === 'Identifier' && arg.callee.object.name === 'Promise' && COMBINATORS.has(arg.callee.property.name);
       const parent = awaitParent.get(a);
       const site = addSite(combinator ? 'combinator' : 'await', a, 'await ' + describe(arg), fnSite.id,
-        { discarded: parent?.type === 'ExpressionStatement', ...(!combinator && awaitsNodeIo(arg, bindings) ? { io: true } : {}) });
+        { discarded: parent?.type === 'ExpressionStatement', ...(!combinator && awaitsNodeIo(arg, bindings) ? { io: true } : {}),
+          ...(awaitsOwnPromise(arg, hasAwaits) ? { ownPromise: true } : {}) });
       awaitSite.set(a, site);
     }
     // Names holding one connection: its queries are neither gathered nor a loop's candidates.
