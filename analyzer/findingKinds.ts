@@ -12,6 +12,8 @@ export interface LensInput {
   saving?: string;
   /** How many other awaits the finding relates (sequential-awaits), 0 or undefined if none. */
   related?: number;
+  /** sequential-awaits of chains: how many (Finding.chains). */
+  chains?: number;
   message: string;
 }
 
@@ -65,6 +67,7 @@ export const FINDING_KIND_INFO = {
     lens: (f, awaitCount) => {
       const count = f.related ? f.related + 1 : awaitCount;
       const save = f.saving ? ` · Promise.all would save ${f.saving}` : '';
+      if (f.chains) return `$(list-ordered) ${f.chains} independent chains of awaits ran in sequence${save}`;
       return `$(list-ordered) ${count ?? 'several'} independent awaits ran in sequence${save}`;
     },
   },

@@ -266,6 +266,13 @@ export interface RawSite {
   /** The await's operand is a name holding the promise of an async function of the file (`const p = f(); … await p`): it waits on that function's awaits, never an operation of its own. */
   ownPromise?: boolean;
   /**
+   * The await's place in a group of chains (RawGroup.chains), beside `group` (a plain group's):
+   * `chained`, it is of the chain of the one before it in the group: after it ('continues'), or
+   * around it ('encloses': `await (await fetch(u)).json()`, whose wait, timed from before its
+   * operand, holds the inner one's).
+   */
+  chain?: { group: number; pos: number; size: number; chained?: 'continues' | 'encloses' };
+  /**
    * A call into a dependency ('lib'): the 1-based line the innermost function around it starts
    * at (1 at top level), which a CPU profile's frame of that function starts at too. Absent in
    * recordings made before it was kept.
@@ -273,7 +280,13 @@ export interface RawSite {
   callerLine?: number;
 }
 export interface RawLoop { id: number; line: number; column: number; independent: boolean; reason: string; fn: number }
-export interface RawGroup { id: number; sites: number[]; adjacent: boolean; fn: number }
+/**
+ * Awaits that could have run together (recorder/probe/awaitGroups.ts). `chains`, when present: the
+ * chain of each site, 0, 1, …, each chain's sites together (`r1 = await fetch(a); user = await
+ * r1.json()` is one chain, the same for `b` another): its awaits depend on each other, the chains
+ * do not (its sites say where in it: RawSite.chain). Absent: each site is a chain of its own (RawSite.group).
+ */
+export interface RawGroup { id: number; sites: number[]; adjacent: boolean; fn: number; chains?: number[] }
 /**
  * A thread's books on its instrumented sites (recorder/probe/runtime.ts). Counts (`site.count`,
  * `fnCalls`) are exact. Timing is sampled per function, and every timed figure (`site.sampled`,

@@ -405,4 +405,9 @@ export interface Finding {
    * and the cores). Additive, schema 1.
    */
   savingsBound?: 'cpu';
+  /**
+   * sequential-awaits of chains (`r1 = await fetch(a); user = await r1.json()`, the same for `b`):
+   * how many chains; its location and `related` are every await of them. Additive, schema 1.
+   */
+  chains?: number;
 }

@@ -246,6 +246,34 @@ describe('awaits of promises made before they are awaited, over fetch(), 10 roun
   it('two async functions of the file started, then awaited in turn: concurrency 2 (the await of the first one\'s promise read as a third)', () => check('early', 2));
 });
 
+describe('two independent chains of awaits, each a fetch then its body, over 10 calls one after another', () => {
+  // The upstream lives outside the profiled program (here, in the test), answering after 30 ms.
+  const envs = { steps: { MODE: 'steps' }, nested: { MODE: 'nested' } };
+  const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
+  before(async () => {
+    await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
+    for (const env of Object.values(envs)) env.CL_UPSTREAM_PORT = String(upstream.address().port);
+  });
+  after(() => upstream.close());
+  const runs = Object.fromEntries(Object.entries(envs).map(([mode, env]) => [mode, runOnce('load/fetch-chains.mjs', [], { env })]));
+  const check = (mode, related) => {
+    const { run, file } = runs[mode];
+    const report = reportOf(run);
+    assert.equal(printed(run.stdout, 'DONE'), '10');
+    const line = lineOf(file, mode);
+    const f = findingsOf(report, 'sequential-awaits').find((x) => x.location.file === file && x.location.line === line);
+    assert.ok(f, describeFindings(report));
+    assert.match(f.message, /^2 independent chains of awaits ran one after another/);
+    assert.equal(f.chains, 2);
+    assert.deepEqual((f.related ?? []).map((r) => r.line), related(line));
+    // Gathered, a call waits for one answer (30 ms and more) instead of two: ~30 ms saved a call.
+    assert.ok(f.estimatedSavingsMs >= 10 * 20 && f.estimatedSavingsMs <= 10 * 60, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
+    assert.ok(f.totalMs >= 2 * f.estimatedSavingsMs * 0.8, `totalMs ${f.totalMs}: two chains' waits`);
+  };
+  it('each await a statement of its own (r1 = await fetch(a); user = await r1.json()): one finding, ~30 ms saved a call (it read nothing: the group r1.json(), fetch(b) saved the JSON\'s parse)', () => check('steps', (l) => [l + 1, l + 2, l + 3]));
+  it('an await of an await (await (await fetch(a)).json()): the same (the outer await\'s wait holds the inner one\'s, counted once)', () => check('nested', (l) => [l, l + 1, l + 1]));
+});
+
 describe('awaits ordered on purpose: a mutex taken then used, a pool connection then its query', () => {
   const s = runOnce('load/lock.js');
   it('are never sequential-awaits', () => {

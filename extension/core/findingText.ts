@@ -15,7 +15,7 @@ export { formatMs };
 export function lensTitle(f: Finding, awaitCount?: number): string {
   const info = findingKindInfo(f.kind);
   if (!info) return f.message; // a kind this build does not know (a newer report)
-  return info.lens({ ...findingFigures(f), related: f.related?.length, message: f.message }, awaitCount);
+  return info.lens({ ...findingFigures(f), related: f.related?.length, ...(f.chains ? { chains: f.chains } : {}), message: f.message }, awaitCount);
 }
 
 /** The sentence-like name of a finding kind (analyzer/findingKinds.ts); an unknown kind (a newer report) as is. */

@@ -85,6 +85,9 @@ test('code lens titles', () => {
   assert.equal(lensTitle(finding({ kind: 'sequential-awaits', estimatedSavingsMs: 240, related: [{ file: '/a.js', line: 4, column: 1 }, { file: '/a.js', line: 5, column: 1 }] })),
     '$(list-ordered) 3 independent awaits ran in sequence · Promise.all would save ~240 ms');
   assert.equal(lensTitle(finding({ kind: 'sequential-awaits', estimatedSavingsMs: 600 }), 4), '$(list-ordered) 4 independent awaits ran in sequence · Promise.all would save ~600 ms');
+  const chainAt = (line: number) => ({ file: '/a.js', line, column: 1 });
+  assert.equal(lensTitle(finding({ kind: 'sequential-awaits', estimatedSavingsMs: 320, chains: 2, related: [chainAt(4), chainAt(5), chainAt(6)] })),
+    '$(list-ordered) 2 independent chains of awaits ran in sequence · Promise.all would save ~320 ms', 'the chains, not their 4 awaits');
   // Only codicons and plain text: no glyph a font may lack.
   for (const kind of ['blocking-cpu', 'sync-io', 'sequential-awaits', 'await-in-loop', 'fake-concurrency', 'threadpool-saturation', 'pool-oversubscribed'] as const) {
     assert.match(lensTitle(finding({ kind, estimatedSavingsMs: 5 })), /^\$\([a-z-]+\) [\x20-\x7e×·~→]+$/, kind);

@@ -4,8 +4,10 @@ import { changesState } from './stateChanges';
 /**
  * Sequential-await groups: runs of two or more statement-level awaits in one statement list
  * whose operands start new work (a call) and read nothing the earlier awaits of the run
- * produced, directly or through the statements in between. Such awaits could have been
- * gathered with Promise.all. Conservative by design (never flag a dependent chain):
+ * produced, directly or through the statements in between; and runs of independent chains of
+ * awaits, each await of a chain using the one before (scanChains). Such awaits could have been
+ * gathered with Promise.all (a chain as one element). Conservative by design (never gather what
+ * one chain needs from another):
  *  - an await whose result is discarded (`await mkdir(d);`) ends a run: it may order side effects;
  *  - any control flow (if, loop, return, try) between awaits ends a run;
  *  - an operand that is not a call (`await pending`) is work started earlier: not a candidate;
@@ -26,9 +28,19 @@ export interface AwaitGroup {
   /** The statements holding them (for the quick fix: adjacent when `adjacent`). */
   statements: Node[];
   adjacent: boolean;
+  /**
+   * For a group of chains (scanList): the chain of each await, 0, 1, …, in the order of `awaits`
+   * (each chain's awaits together). Absent when each await is a chain of its own.
+   */
+  chains?: number[];
 }
 
-interface Candidate { await: Node; bound: string[]; statement: Node }
+/**
+ * A statement that awaits: `await` is its outermost await; `awaits` every await it runs, in the
+ * order they resume (`[inner, outer]` for `const user = await (await fetch(u)).json()`, a chain
+ * of its own; else `[await]`).
+ */
+interface Candidate { await: Node; awaits: Node[]; bound: string[]; statement: Node }
 
 function candidate(stmt: Node): Candidate | null {
   // `export const users = await getUsers();` in an ES module: the declaration is the statement.
@@ -46,8 +58,18 @@ function candidate(stmt: Node): Candidate | null {
   if (!target || !value || !isAwait(value)) return null;
   const arg = value.argument;
   if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return null;
-  if (containsAwait(arg)) return null;
-  return { await: value, bound: patternNames(target), statement: stmt };
+  const inner = ownAwaits(arg);
+  if (inner.length === 0) return { await: value, awaits: [value], bound: patternNames(target), statement: stmt };
+  // One await inside, whose operand starts new work and holds none: `await (await fetch(u)).json()`.
+  const first = inner[0];
+  if (inner.length > 1 || first.type !== 'AwaitExpression' || (first.argument.type !== 'CallExpression' && first.argument.type !== 'NewExpression') || containsAwait(first.argument)) return null;
+  return { await: value, awaits: [first, value], bound: patternNames(target), statement: stmt };
+}
+
+function ownAwaits(n: Node): Node[] {
+  const out: Node[] = [];
+  walkOwn(n, (c) => { if (c.type === 'AwaitExpression' || c.type === 'YieldExpression') out.push(c); });
+  return out;
 }
 
 /** Calls that take something to hold until released: what follows runs under it, in order. */
@@ -168,7 +190,13 @@ export function findAwaitGroups(fn: Node, connections: ReadonlySet<string> = con
   const root = fn.type === 'Program' ? fn : fn.body;
   if (STATEMENT_LISTS[root.type]) lists.push(root[STATEMENT_LISTS[root.type]]);
   walkOwn(root, (n) => { const key = STATEMENT_LISTS[n.type]; if (key) lists.push(n[key]); });
-  for (const list of lists) scanList(list, groups, connections);
+  // An await may be in a plain group and in a group of chains (`r1 = await fetch(a); user = await
+  // r1.json(); r2 = await fetch(b)`: the plain group `r1.json()`, `fetch(b)`, and the chains): both
+  // are measured, and the analysis reports the chains only where they would save more.
+  for (const list of lists) {
+    scanList(list, groups, connections);
+    scanChains(list, groups, connections);
+  }
   // `[await a(), await b()]`, `f(await a(), await b())`: evaluated left to right, one after
   // another, and no element can use another's result.
   const scanElements = (elements: (Node | null)[]) => {
@@ -206,7 +234,9 @@ function scanList(list: Node[], groups: AwaitGroup[], connections: ReadonlySet<s
   };
   for (let i = 0; i < list.length; i++) {
     const stmt = list[i];
-    const c = candidate(stmt);
+    const found = candidate(stmt);
+    // A statement of two awaits is a chain of its own (scanChains).
+    const c = found?.awaits.length === 1 ? found : null;
     if (c && (acquires(c, list.slice(i + 1)) || changesState(c.await.argument))) { close(); continue; }
     if (c) {
       const reads = readNames(c.await.argument);
@@ -233,3 +263,60 @@ function scanList(list: Node[], groups: AwaitGroup[], connections: ReadonlySet<s
   }
   close();
 }
+
+/**
+ * One statement list's groups of chains. A run is a sequence of chains (`Segment`s): each chain's first await
+ * reads nothing the run's earlier chains produced, and each later await of a chain reads only
+ * what its own chain produced (`const r1 = await fetch(a); const user = await r1.json(); const r2
+ * = await fetch(b); const prefs = await r2.json()`: two chains, which Promise.all could run
+ * together, each as one element). An await that reads an earlier chain's results, or several
+ * chains', ends the run. A run of two or more chains, one of them of two awaits or more, is a
+ * group (when each is one await, the run is a plain group: scanList's).
+ */
+function scanChains(list: Node[], groups: AwaitGroup[], connections: ReadonlySet<string>): void {
+  let run: Segment[] = [];
+  let sources = new Set<string>();
+  const close = () => {
+    // Chains of one await each are scanList's groups.
+    if (run.length >= 2 && run.some((seg) => seg.candidates.length > 1 || seg.candidates[0].awaits.length > 1)) {
+      const cands = run.flatMap((seg) => seg.candidates);
+      // The quick fix gathers one await per statement: a chain has no such rewrite (adjacent: false).
+      groups.push({ awaits: cands.flatMap((c) => c.awaits), statements: cands.map((c) => c.statement), adjacent: false,
+        chains: run.flatMap((seg, i) => seg.candidates.flatMap((c) => c.awaits.map(() => i))) });
+    }
+    run = []; sources = new Set();
+  };
+  for (let i = 0; i < list.length; i++) {
+    const stmt = list[i];
+    const c = candidate(stmt);
+    if (c && (acquires(c, list.slice(i + 1)) || changesState(c.await.argument) || (c.awaits.length > 1 && changesState(c.awaits[0].argument)))) { close(); continue; }
+    if (c) {
+      const reads = readNames(c.await.argument);
+      const source = consumedSource(c.await.argument, connections) ?? (c.awaits.length > 1 ? consumedSource(c.awaits[0].argument, connections) : undefined);
+      const uses = (seg: Segment) => intersects(reads, seg.tainted) || c.bound.some((b) => seg.tainted.has(b));
+      const used = run.filter(uses);
+      // It continues the last chain (reads only what that one produced), or starts a chain of its own.
+      const continues = used.length === 1 && used[0] === run[run.length - 1];
+      if ((used.length > 0 && !continues) || (source !== undefined && sources.has(source))) close();
+      if (continues && run.length > 0) run[run.length - 1].candidates.push(c);
+      else run.push({ candidates: [c], tainted: new Set() });
+      if (source !== undefined) sources.add(source);
+      for (const b of c.bound) run[run.length - 1].tainted.add(b);
+      continue;
+    }
+    const plain = (stmt.type === 'VariableDeclaration' || stmt.type === 'ExpressionStatement' || stmt.type === 'EmptyStatement') && !containsAwait(stmt);
+    if (!plain || run.length === 0) { close(); continue; }
+    // A plain statement after an await of the run: whatever it computes from a chain's results is that chain's too.
+    const reads = readNames(stmt);
+    const used = run.filter((seg) => intersects(reads, seg.tainted));
+    if (used.length > 1) { close(); continue; } // it joins chains: what follows may use both
+    if (used.length === 1) {
+      for (const w of writtenNames(stmt)) used[0].tainted.add(w);
+      if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations) for (const n of patternNames(d.id)) used[0].tainted.add(n);
+    }
+  }
+  close();
+}
+
+/** A chain of a run: its statements' candidates, and the names they bound or computed from what they bound. */
+interface Segment { candidates: Candidate[]; tainted: Set<string> }

@@ -145,20 +145,26 @@ class Timing {
   declare turns: number; declare resumes: number; declare marks: number;
   /** Sequential-group accumulators: next position, Σ waits, max wait. */
   declare gNext: number; declare gSum: number; declare gMax: number;
+  /** A group of chains' accumulators (chainTimed), made at its first await. */
+  declare chains: ChainTiming | null;
   declare loops: Record<number, LoopTiming | undefined> | null;
   constructor(weight: number) {
-    this.weight = weight; this.t0 = 0; this.t1 = 0; this.id = 0; this.turns = 0; this.resumes = 0; this.marks = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.loops = null;
+    this.weight = weight; this.t0 = 0; this.t1 = 0; this.id = 0; this.turns = 0; this.resumes = 0; this.marks = 0; this.gNext = 0; this.gSum = 0; this.gMax = 0; this.chains = null; this.loops = null;
   }
 }
 
 interface LoopTiming { iters: number; cur: number; sum: number; max: number }
+/** Next position, Σ waits, the longest chain done, the chain under way, the last wait. */
+interface ChainTiming { next: number; sum: number; longest: number; current: number; last: number }
 
 /**
  * Schedules a microtask without queueMicrotask's cost (an AsyncResource and a bound function
  * per call): a reaction on a promise that is already resolved, with the `then` captured before
  * the program could replace it.
  */
-/** runtime.operand's values. */
+/** ProbeRuntime.chained's values. */
+const CHAINED = { continues: 1, encloses: 2 } as const;
+/** ProbeRuntime.operand's values. */
 const OPERAND = { io: 1, own: 2 } as const;
 const resolved = Promise.resolve();
 const promiseThen = Promise.prototype.then;
@@ -193,6 +199,11 @@ export class ProbeRuntime {
   private groupOf: number[] = [0];
   private groupPos: number[] = [0];
   private groupSize: number[] = [0];
+  /** Groups of chains (RawSite.chain): the group, the position in it, its size, and whether the await goes on the chain of the one before it (CHAINED's values, else 0). */
+  private chainGroupOf: number[] = [0];
+  private chainPos: number[] = [0];
+  private chainSize: number[] = [0];
+  private chained: number[] = [0];
   private loopOf: number[] = [0];
   // Aggregates, by site / group / loop id.
   private count: number[] = [0];
@@ -261,7 +272,7 @@ export class ProbeRuntime {
     this.loaded.set(text, base);
     this.nextId += table.size;
     const ids = base + table.size;
-    for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.loopOf, this.count, this.sampledCount,
+    for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.chainGroupOf, this.chainPos, this.chainSize, this.chained, this.loopOf, this.count, this.sampledCount,
       this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.operand, this.fnCalls,
       this.gCount, this.gSum, this.gSave, this.lExecs, this.lIters, this.lSum, this.lSave]) {
       while (arr.length <= ids) arr.push(0);
@@ -272,6 +283,12 @@ export class ProbeRuntime {
       this.groupOf[i] = s.group ? base + s.group : 0;
       this.groupPos[i] = s.groupPos;
       this.groupSize[i] = s.groupSize;
+      if (s.chain) {
+        this.chainGroupOf[i] = base + s.chain.group;
+        this.chainPos[i] = s.chain.pos;
+        this.chainSize[i] = s.chain.size;
+        if (s.chain.chained) this.chained[i] = CHAINED[s.chain.chained];
+      }
       this.loopOf[i] = s.loop ? base + s.loop : 0;
       if (s.io) this.operand[i] = OPERAND.io;
       else if (s.ownPromise) this.operand[i] = OPERAND.own;
@@ -864,10 +881,36 @@ export class ProbeRuntime {
         this.gCount[g] += weight; this.gSum[g] += s.gSum * weight; this.gSave[g] += (s.gSum - s.gMax) * weight; s.gNext = -1;
       }
     }
+    const c = this.chainGroupOf[site];
+    if (c !== 0) this.chainTimed(s, site, c, w, weight);
     const loop = this.loopOf[site];
     if (loop !== 0) { const l = s.loops?.[loop]; if (l) l.cur += w; }
     if (s.id === 0) s.id = ++this.invocationIds;
     this.pushSpan(SPAN_KIND.await, site, s.id, t0, kind === SITE_KIND.combinator ? s.t1 : t0, t2, flags);
+  }
+
+  /**
+   * A group of chains (RawGroup.chains): each chain's waits add up, and gathered, the longest
+   * chain would set the pace. An await around the one before it (CHAINED.encloses) waited through
+   * it: only its own part adds.
+   */
+  private chainTimed(s: Timing, site: number, c: number, w: number, weight: number): void {
+    const pos = this.chainPos[site];
+    let ch = s.chains;
+    if (pos === 0) { ch = s.chains = { next: 1, sum: w, longest: 0, current: w, last: w }; }
+    else if (ch !== null && ch.next === pos) {
+      ch.next++;
+      const chained = this.chained[site];
+      const own = chained === CHAINED.encloses ? w - ch.last : w;
+      ch.sum += own;
+      if (chained !== 0) ch.current += own;
+      else { if (ch.current > ch.longest) ch.longest = ch.current; ch.current = w; }
+      ch.last = w;
+    } else { if (ch !== null) ch.next = -1; return; } // out of order (an await in between threw): dropped
+    if (ch.next === this.chainSize[site]) {
+      const longest = ch.current > ch.longest ? ch.current : ch.longest;
+      this.gCount[c] += weight; this.gSum[c] += ch.sum * weight; this.gSave[c] += (ch.sum - longest) * weight; ch.next = -1;
+    }
   }
 
   private settleRejected(inv: Invocation): void {

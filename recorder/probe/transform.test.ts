@@ -182,6 +182,29 @@ describe('instrument: sequential-await groups', () => {
     const out = transform(`async function f() {\n const u = await user();\n const o = await orders(u.id);\n const p = await prefs(u.id);\n}`);
     assert.deepEqual(groupLines(out), [[3, 4]]);
   });
+  it('groups independent chains of awaits: each await of a chain uses the one before, no chain another', () => {
+    /** Each group's lines, the plain ones' and the chains' apart. */
+    const linesOf = (out: TransformOutput) => ({ plain: groupLines({ ...out, groups: out.groups.filter((g) => !g.chains) }), chains: groupLines({ ...out, groups: out.groups.filter((g) => g.chains) }) });
+    const fetches = transform(`async function f() {\n const r1 = await fetch(a);\n const user = await r1.json();\n const r2 = await fetch(b);\n const prefs = await r2.json();\n}`);
+    assert.deepEqual(linesOf(fetches), { plain: [[3, 4]], chains: [[2, 3, 4, 5]] }, 'both measured: the analysis reports the chains where they save more');
+    const chains = fetches.groups.find((g) => g.chains)!;
+    assert.deepEqual(chains.chains, [0, 0, 1, 1]);
+    assert.equal(chains.adjacent, false, 'no quick fix rewrites chains');
+    assert.deepEqual(fetches.sites.filter((x) => x.kind === 'await').map((x) => [x.group !== 0, x.chain?.pos, x.chain?.chained]),
+      [[false, 0, undefined], [true, 1, 'continues'], [true, 2, undefined], [false, 3, 'continues']]);
+    const nested = transform(`async function f() {\n const user = await (await fetch(a)).json();\n const id = user.id;\n const prefs = await (await fetch(b)).json();\n}`);
+    assert.deepEqual(linesOf(nested), { plain: [], chains: [[2, 2, 4, 4]] }, 'an await of an await is a chain of its own');
+    assert.deepEqual(nested.sites.filter((x) => x.kind === 'await').map((x) => [x.chain?.pos, x.chain?.chained]), [[1, 'encloses'], [0, undefined], [3, 'encloses'], [2, undefined]], 'sites outer first; positions in the order they resume');
+    const through = transform(`async function f() {\n const r = await getA();\n const id = r.id;\n const a = await more(id);\n const b = await getB();\n}`);
+    assert.deepEqual(linesOf(through), { plain: [[4, 5]], chains: [[2, 4, 5]] }, 'a chain goes on through the plain statements that use it');
+    const joined = transform(`async function f() {\n const a = await getA();\n const a2 = await next(a);\n const b = await getB();\n const c = await both(a2, b);\n}`);
+    assert.deepEqual(linesOf(joined).chains, [[2, 3, 4]], 'an await that uses two chains ends the run');
+    const fanOut = transform(`async function f() {\n const u = await user();\n const o = await orders(u.id);\n const p = await prefs(u.id);\n}`);
+    assert.deepEqual(linesOf(fanOut), { plain: [[3, 4]], chains: [] }, 'one chain is no group of chains');
+    assert.deepEqual(groupLines(transform(`async function f() {\n const a = await getA();\n const b = await next(a);\n}`)), []);
+    const posted = transform(`async function f() {\n const r = await api.post(x);\n const v = await r.json();\n const w = await getB();\n const x2 = await more(w);\n}`);
+    assert.deepEqual(linesOf(posted), { plain: [[3, 4]], chains: [[3, 4, 5]] }, 'a change of state is in no chain: it orders what follows');
+  });
   it('follows values through plain statements in between', () => {
     const out = transform(`async function f() {\n const a = await getA();\n const id = a.id;\n const b = await getB(id);\n}`);
     assert.deepEqual(groupLines(out), []);
@@ -279,7 +302,7 @@ describe('instrument: sequential-await groups', () => {
   });
   it('analyses exported top-level awaits of an ES module like any others', () => {
     const out = transform(`const cfg = await load();\nconst users = await getUsers(cfg);\nexport const orders = await getOrders();\n`, true);
-    assert.deepEqual(groupLines(out), [[2, 3]]);
+    assert.deepEqual(groupLines(out), [[2, 3], [1, 2, 3]], 'the plain group, and the chains (load, getUsers), (getOrders)');
     assert.equal(out.groups[0].adjacent, false, 'no quick fix over an export');
   });
 });

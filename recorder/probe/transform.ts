@@ -177,10 +177,14 @@ export function instrument(input: TransformInput): TransformOutput | null {
       const id = nextId++;
       const ids = g.awaits.map((a, i) => {
         const s = awaitSite.get(a)!;
-        s.group = id; s.groupPos = i; s.groupSize = g.awaits.length;
+        if (!g.chains) { s.group = id; s.groupPos = i; s.groupSize = g.awaits.length; return s.id; }
+        // A group of chains: an await's position in it, and whether it goes on its chain (an await
+        // of an await, `await (await fetch(u)).json()`, waits through the one inside it too).
+        const chained = i > 0 && g.chains[i] === g.chains[i - 1] ? (a.start <= g.awaits[i - 1].start && g.awaits[i - 1].end <= a.end ? 'encloses' : 'continues') : undefined;
+        s.chain = { group: id, pos: i, size: g.awaits.length, ...(chained ? { chained } : {}) };
         return s.id;
       });
-      groups.push({ id, sites: ids, adjacent: g.adjacent, fn: fnSite.id });
+      groups.push({ id, sites: ids, adjacent: g.adjacent, fn: fnSite.id, ...(g.chains ? { chains: g.chains } : {}) });
     }
     for (const [loop, awaits] of scope.loops) {
       const verdict = loopVerdict(loop, awaits, (a) => awaitParent.get(a)?.type === 'ExpressionStatement', scope.labels.get(loop), moduleNames, connections);
