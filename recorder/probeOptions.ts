@@ -118,6 +118,18 @@ export function releaseExpression(phase: number): string {
 export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
 
 /**
+ * V8 coverage (NODE_V8_COVERAGE: c8, `node --test --experimental-test-coverage`, which sets it for
+ * the processes of its test files) runs an inspector session of Node's own in every thread that
+ * gets every Profiler event, a console profile's too, and cannot read them: it printed each to
+ * stderr ("Cannot retrieve id from the response message:" and the whole profile) and wrote broken
+ * coverage (`node --test --experimental-test-coverage` exited 1 without its coverage table; c8
+ * counted 1 of 1 branches where there were 14). Such a process starts no console profile: each of
+ * its threads' CPU profile is one chunk of the recorder's Profiler.start (its responses go to the
+ * recorder's session only), ended at the thread's end, and its probe makes no seam.
+ */
+export const COVERAGE_REFUSAL = 'NODE_V8_COVERAGE is set: no console profile (V8 coverage\'s own inspector session would get its events)';
+
+/**
  * A thread's first CPU profile chunk (chunk 1), started by the recorder as a console profile: in
  * a worker while it waits to start, before Node's bootstrap (`console` is V8's then); in a
  * process's main thread as its probe loads, before the recorder's release. No program code has
@@ -128,7 +140,7 @@ export const PROFILE_CHUNK_PREFIX = 'concurrency-lens:';
  * ran beside the probe's own chunks before).
  */
 export const FIRST_CHUNK_TITLE = `${PROFILE_CHUNK_PREFIX}1`;
-export const FIRST_CHUNK_START_EXPRESSION = `console.profile(${JSON.stringify(FIRST_CHUNK_TITLE)})`;
+export const FIRST_CHUNK_START_EXPRESSION = `globalThis.process?.env?.NODE_V8_COVERAGE ? void (() => { throw new Error(${JSON.stringify(COVERAGE_REFUSAL)}); })() : console.profile(${JSON.stringify(FIRST_CHUNK_TITLE)})`;
 /** Ends that first chunk from the recorder, in a thread where no probe took it over (a worker started without our preload, a probe that failed to set up). */
 export const FIRST_CHUNK_END_EXPRESSION = `void globalThis.console?.profileEnd?.(${JSON.stringify(FIRST_CHUNK_TITLE)})`;
 

@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { CHUNK_MS_AT, EXIT_BINDING, BEFORE_END_BINDING, RELEASE_BEFORE_END, type BeforeEnd, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
+import { CHUNK_MS_AT, EXIT_BINDING, BEFORE_END_BINDING, RELEASE_BEFORE_END, type BeforeEnd, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, COVERAGE_REFUSAL, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
 import type { SwitchSeams } from '../probe/loopSwitch';
 import { Target, WorkerTarget, bounded } from './target';
 import { debugLog } from './debugLog';
@@ -171,7 +171,7 @@ export class ThreadRecorder {
    * an attached process and its workers have no probe, and start with the recorder's Profiler.start.
    */
   constructor(readonly target: Target, readonly pid: number, readonly tid: number, private readonly hooks: RecorderHooks,
-    private readonly startsCoarser = false, private readonly threadsLoadProbe = true, chunksGrow = true) {
+    private readonly startsCoarser = false, private readonly threadsLoadProbe = true, chunksGrow = true, private consoleless = false) {
     this.policy = new SamplingPolicy(hooks.cores, `pid ${pid} thread ${tid}`);
     // A busy thread's chunks grow, but not a worker's without the probe (`chunksGrow` false: an
     // attached process's: no terminate() of it waits for its collection); every thread's grow while idle.
@@ -239,7 +239,7 @@ export class ThreadRecorder {
       : Promise.resolve();
     // A thread's first chunk is one its probe can end itself (see FIRST_CHUNK_START_EXPRESSION):
     // a worker's, and a process's main thread's, where the probe loads (it arrived and announced).
-    const consoleFirstChunk = this.threadsLoadProbe;
+    const consoleFirstChunk = this.threadsLoadProbe && !this.consoleless;
     if (consoleFirstChunk) this.chunk = 1;
     await Promise.all([
       t.send('Runtime.addBinding', { name: EXIT_BINDING }),
@@ -250,8 +250,10 @@ export class ThreadRecorder {
         // Should V8's console not take it, the recorder's own Profiler.start is chunk 0 as in a main thread.
         ? t.send('Runtime.evaluate', { expression: FIRST_CHUNK_START_EXPRESSION }).then((r) => {
           if (!r?.exceptionDetails) return;
-          debugLog(`${this.describe()}: the first chunk could not be started as a console profile (${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text})`);
+          const why = r.exceptionDetails.exception?.description ?? r.exceptionDetails.text;
+          debugLog(`${this.describe()}: the first chunk could not be started as a console profile (${why})`);
           this.chunk = 0;
+          if (String(why).includes(COVERAGE_REFUSAL)) this.coverageFound();
           return t.send('Profiler.start');
         })
         : t.send('Profiler.start'),
@@ -264,6 +266,15 @@ export class ThreadRecorder {
     await this.hooks.threadStarted?.(t, this.pid, this.tid);
     this.running = true;
     this.scheduleRotation();
+  }
+
+  /**
+   * The process collects V8 coverage (COVERAGE_REFUSAL): its threads' CPU profiles are one chunk
+   * each, which the report says (an abrupt end loses it; its sampling is never made coarser).
+   */
+  private coverageFound(): void {
+    this.consoleless = true;
+    this.hooks.warn(`pid ${this.pid} collects V8 coverage (NODE_V8_COVERAGE): its CPU profile was recorded in one piece, not streamed (streaming would disturb the coverage), so it is lost if the process ends abruptly, and its sampling interval stays as it began`);
   }
 
   private chunkReceived(profile: CpuProfile): void {
@@ -321,7 +332,7 @@ export class ThreadRecorder {
    * seam before a signal), so the answers are not lazy and no switch of the interval is made.
    */
   private async rotate(prompt = false): Promise<boolean> {
-    if (this.collected) return false;
+    if (this.collected || this.consoleless) return false;
     if (this.coarsen && this.chunk > 0 && !prompt) { await this.rotateAtLoop(); return false; }
     const next = this.chunk + 1;
     // Lazy answers (PromptAcks): the thread runs on meanwhile. A collection waits for this
@@ -565,7 +576,7 @@ export class ThreadRecorder {
       this.hooks.warn(`no CPU profile for a worker of pid ${this.pid}: its thread id is not in the title Node gave it (${JSON.stringify(p.workerInfo.title)})`);
       return;
     }
-    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened, this.threadsLoadProbe, this.threadsLoadProbe);
+    const recorder = new ThreadRecorder(target, this.pid, tid, this.hooks, this.poolCoarsened, this.threadsLoadProbe, this.threadsLoadProbe, this.consoleless);
     recorder.root = this.root;
     this.workers.set(p.sessionId, { target, recorder });
     this.hooks.threadAlive(1);

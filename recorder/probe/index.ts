@@ -73,7 +73,7 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
   (runtime as any).release = release;
-  (runtime as any).profileChunk = isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
+  (runtime as any).profileChunk = coverageSession ? () => null : isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
   (runtime as any).loopSwitch = loopSwitch;
 
   const { perfAnchor, hrAnchorUs } = clockAnchors();
@@ -93,7 +93,11 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   const runsTests = (name: string) => { if (runner === undefined) { runner = name; log.write({ t: 'testRunner', name }); } };
   // A launcher (npm, npx, yarn, tsx's CLI…) runs no user code: nothing of it is instrumented, and
   // it is not CPU-profiled (arrival.ts announced it as such); its lane, lag and children are still recorded.
-  if (!launcher) {
+  // V8 coverage reads what ran as offsets in the code as it ran, which instrumenting would shift:
+  // `node --test --experimental-test-coverage` failed to report ("Cannot read properties of
+  // undefined (reading 'startOffset')"). Its code runs as written.
+  if (coverageSession && !launcher) log.write({ t: 'uninstrumented', reason: COVERAGE_UNINSTRUMENTED });
+  if (!launcher && !coverageSession) {
     (runtime as any).adoptVitestEvaluator = (evaluator: unknown) => adoptVitestEvaluator(opts, evaluator, runsTests, runtime);
     // vitest's code under test is instrumented where its evaluator hands it to V8: its own
     // modules need no ES-module hooks (see adoptVitestInThreads), unless dependencies are
@@ -377,12 +381,22 @@ let rotateOwnChunk = () => undefined as void;
 /** HTTP requests this thread's servers began handling so far (set once request recording exists). */
 let requestsServed = () => 0;
 /**
+ * V8 coverage's own inspector session is in this thread (probeOptions.ts, COVERAGE_REFUSAL): the
+ * probe starts and ends no console profile (its chunker's console does nothing) and answers no
+ * rotation (profileChunk: null), so the thread's CPU profile is the recorder's one chunk; and it
+ * instruments nothing (COVERAGE_UNINSTRUMENTED).
+ */
+const coverageSession = !!process.env.NODE_V8_COVERAGE;
+const COVERAGE_UNINSTRUMENTED = 'it collects V8 coverage (NODE_V8_COVERAGE), whose ranges are offsets in the code as it ran: its code ran as written, not instrumented, so its awaits and sync I/O calls were not recorded';
+/**
  * See profileChunker: the console's functions are captured now, before the program can replace
  * them. Chunk 1 is the recorder's console profile in a worker (started before Node's bootstrap)
  * and in a main thread the recorder was told to attach to (started as the probe loads, before
  * the recorder's release: threadRecorder.ts start).
  */
-const profileChunk = profileChunker(console, () => requestsServed(), !isMainThread || arrival?.awaitsRecorder === true);
+const profileChunk = coverageSession
+  ? profileChunker({ profile() {}, profileEnd() {} }, () => requestsServed())
+  : profileChunker(console, () => requestsServed(), !isMainThread || arrival?.awaitsRecorder === true);
 /**
  * A switch of the sampling interval waits at the loop for the recorder at most this long (it
  * polls every few ms while the switch is armed: milliseconds; more on a crowded machine).
