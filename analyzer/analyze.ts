@@ -16,7 +16,7 @@ import { DETECTORS } from './findings/detectors';
 import { FINDING_KINDS } from './findingKinds';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
-import { basename } from './paths';
+import { basename, fileUrlToPath } from './paths';
 import { codeClassifier } from './codeClassifier';
 import { uncoveredCpuWarnings, handOverCpuMs, knownCpu } from './profileCoverage';
 import { externalLanes, externalBuckets, addExternalSlices, ExternalLane, unrecordedNodeNote } from './externalLanes';
@@ -75,9 +75,10 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   // Where each worker was created (its creator's spawn record): its thread's CPU clock runs from there.
   const workerCreated = new Map<string, number>();
   for (const m of models) for (const s of m.spawns) if (s.kind === 'worker') workerCreated.set(`${m.pid}:${s.threadId}`, s.at);
+  const functionEnd = functionEnds(models);
   const threads: ThreadLane[] = run.threads.map((t, i) => {
     const model = models[i];
-    const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, classify, t.samplingChanges) : undefined;
+    const samples = t.profile ? sampleTimeline(t.profile, run.startHrUs, classify, t.samplingChanges, functionEnd) : undefined;
     if (samples && model.handOvers.length > 0) samples.holes = model.handOvers.flatMap((h) => [h.at, h.until]);
     return { model, samples, lane: laneOf(model, mainPid, graph.info.get(model.pid)?.launcher, samples?.busyMs, samples?.time[0], samples?.end, workerCreated.get(`${model.pid}:${model.tid}`), t.seamCpu, run.startHrUs, wallMs) };
   });
@@ -181,6 +182,14 @@ const ATTACHED_NOT_RECORDED = [
   'child processes are shown from /proc only (CPU, memory), not profiled',
   'CPU and resource usage before the attach',
 ] as const;
+
+/** The last line of a function, by its script's URL and the line it starts on, from the instrumenter's tables (any thread's: a file is the same in each). */
+function functionEnds(models: readonly ThreadModel[]): ((url: string, line: number) => number | undefined) | undefined {
+  const byFile = new Map<string, Map<number, number>>();
+  for (const m of models) for (const [file, ends] of m.functionEnds) if (!byFile.has(file)) byFile.set(file, ends);
+  if (byFile.size === 0) return undefined;
+  return (url, line) => (url ? byFile.get(url.startsWith('file:') ? fileUrlToPath(url) : url)?.get(line) : undefined);
+}
 
 function attachedNote(a: NonNullable<RawRun['attached']>): string {
   return `Attached to running pid ${a.pid} (inspector ${a.inspector}${a.openedInspector ? ', opened for the recording and closed after it' : ', left open'}): `

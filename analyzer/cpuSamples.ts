@@ -67,7 +67,13 @@ const RUNNER_LOADER_FILE = /[\\/]node_modules[\\/]jest-runtime[\\/]/;
 const RUNNER_LOADER_FUNCTION = /^(moduleRequire|requireDispatch|requireModuleOrMock|requireModule|requireModuleWithoutMock|requireActual|requireInternal\w*|_loadModule|_execModule|loadEsmModule|unstable_importModule|linkAndEvaluateModule)$/;
 const isRunnerLoader = (f: { url: string; functionName: string }) => RUNNER_LOADER_FILE.test(f.url) && RUNNER_LOADER_FUNCTION.test(f.functionName);
 
-export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier, samplingChanges: readonly SamplingChange[] = []): SampleTimeline {
+/**
+ * `functionEnd`: the last line of the function a frame starts on (its script's URL, its 1-based
+ * line), when the instrumenter saw the file (transform.ts functionEnds); its sampled lines past
+ * that are another script's, inlined (see hottestLine).
+ */
+export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify: FrameClassifier, samplingChanges: readonly SamplingChange[] = [],
+  functionEnd?: (url: string, line: number) => number | undefined): SampleTimeline {
   const { byId, parent } = profileIndex(profile);
   const isUserFrame = (f: CpuProfileNode['callFrame']) => (classify.isUserFrame ? classify.isUserFrame(f) : classify.isUser(f.url));
   const nodeKind = new Map<number, SampleKind>();
@@ -110,7 +116,7 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
           // The module wrapper (a nameless function at 0:0) is the file's top-level code.
           functionName: n.callFrame.functionName || (n.callFrame.lineNumber === 0 && n.callFrame.columnNumber === 0 ? 'top-level code' : '(anonymous)'),
           functionLine: n.callFrame.lineNumber + 1, functionColumn: n.callFrame.columnNumber + 1,
-          line: isLeaf ? hottestLine(n) : n.callFrame.lineNumber + 1, isLeaf,
+          line: isLeaf ? hottestLine(n, functionEnd?.(n.callFrame.url, n.callFrame.lineNumber + 1)) : n.callFrame.lineNumber + 1, isLeaf,
           callee: isLeaf ? undefined : below?.callFrame.functionName || '(native code)',
         };
         break;
@@ -179,10 +185,14 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
  * The line of the function where most samples landed. V8 charges a call's entry to the
  * function's first line, so a small recursive function splits its ticks between the header
  * and the body: a body line with a quarter of the header's ticks or more is the better answer.
+ * V8 gives a function the lines of what it inlined from other scripts (Node's `performance.now()`
+ * inlined into a loop's function: line 139 of a 31-line file); with the function's last line
+ * known (`end`), lines outside it are left out.
  */
-function hottestLine(n: CpuProfileNode): number {
+function hottestLine(n: CpuProfileNode, end?: number): number {
   const header = n.callFrame.lineNumber + 1;
-  const ticks = [...(n.positionTicks ?? [])].sort((a, b) => b.ticks - a.ticks);
+  const own = (line: number) => end === undefined || (line >= header && line <= end);
+  const ticks = (n.positionTicks ?? []).filter((p) => own(p.line)).sort((a, b) => b.ticks - a.ticks);
   if (ticks.length === 0) return header;
   const body = ticks.find((p) => p.line !== header);
   if (ticks[0].line === header && body && body.ticks * 4 >= ticks[0].ticks) return body.line;

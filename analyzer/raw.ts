@@ -216,7 +216,9 @@ export type ProbeRecord =
   /** `mapFile`: the probe named a compiler's map beside the file instead of carrying it; the recorder reads it into `map`. */
   | { t: 'table'; base: number; file: string; map?: unknown; mapFile?: string; size: number; sites: RawSite[]; loops: RawLoop[]; groups: RawGroup[];
       /** Its async functions were compiled to state machines (ES5): no await of theirs was recorded. */
-      stateMachines?: true }
+      stateMachines?: true;
+      /** Pairs (line a function starts on, its last line), 1-based, in the code that ran (recorder/probe/transform.ts functionEnds). */
+      functionEnds?: number[] }
   | { t: 'chunk'; at: number; ticks: number[]; /** Pairs (time, thread on-CPU ms or -1): a new task may have begun (see ProbeRuntime.mark). */ marks?: number[];
       /** Left out of some chunks (cost): the last one present holds. */ agg?: RawAggregates; usage: ResourceUsage;
       cpu: { user: number; system: number }; /** On-CPU ms of this thread (-1: unknown). */ threadCpuMs?: number; mainModule?: string; final: boolean;

@@ -51,6 +51,8 @@ export interface ThreadModel {
   uninstrumented: string[];
   /** Files whose async functions were compiled to state machines (ES5): their awaits were not recorded. */
   stateMachineFiles: string[];
+  /** Per file, where its functions end (a table's functionEnds): last line by first line. */
+  functionEnds: Map<string, Map<number, number>>;
   /** Names of the fs *Sync functions, indexed by the site of fsSync spans. */
   fsSyncNames: string[];
   lastChunk?: Chunk;
@@ -97,7 +99,7 @@ export function buildThreadModel(thread: RawThread, run: RawRun, inPlace = false
     : () => 0;
   const m: ThreadModel = {
     pid: thread.pid, tid: thread.tid, hello, sites: new Map(), loops: new Map(), groups: new Map(), maps: new Map(),
-    spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], handOvers: [], uninstrumented: [], stateMachineFiles: [], fsSyncNames: [],
+    spans: new Float64Array(0), ticks: [], taskMarks: [], cpuReadings: [], spawns: [], handOvers: [], uninstrumented: [], stateMachineFiles: [], functionEnds: new Map(), fsSyncNames: [],
     requests: { names: [], rows: new Float64Array(0), counts: [], dropped: 0, unfinished: 0, aborted: 0, maxInFlight: 0 }, startMs: hello ? toMs(hello.perfAnchor) : 0, toMs,
   };
   // The probe's reading at its start: a start-up stretch then has a count before it too.
@@ -109,6 +111,11 @@ export function buildThreadModel(thread: RawThread, run: RawRun, inPlace = false
       case 'table':
         if (r.map && !m.maps.has(r.file)) m.maps.set(r.file, r.map);
         if (r.stateMachines) m.stateMachineFiles.push(r.file);
+        if (r.functionEnds && !m.functionEnds.has(r.file)) {
+          const ends = new Map<number, number>();
+          for (let i = 0; i + 1 < r.functionEnds.length; i += 2) ends.set(r.functionEnds[i], r.functionEnds[i + 1]);
+          m.functionEnds.set(r.file, ends);
+        }
         for (const s of r.sites) m.sites.set(r.base + s.id, { ...s, file: r.file, map: r.map, gid: r.base + s.id });
         for (const l of r.loops) m.loops.set(r.base + l.id, { ...l, file: r.file, map: r.map, gid: r.base + l.id });
         for (const g of r.groups) m.groups.set(r.base + g.id, { ...g, file: r.file, map: r.map, gid: r.base + g.id, siteIds: g.sites.map((s) => r.base + s) });

@@ -130,6 +130,18 @@ new Function(${JSON.stringify(out.code)})();`;
     assert.deepEqual(own(10), [['await g', false]], 'get there is the inner function\'s');
     assert.deepEqual(own(12), [['await top', true]]);
   });
+  it('tells where each function ends, by the line V8 places it on (its parameters)', () => {
+    const out = transform([
+      `async function a(x) {`,
+      `  await x;`,
+      `}`,
+      `const b = (y) => y`,
+      `  + 1;`,
+      `const o = { m() { return [1].map((z) =>`,
+      `    z); } };`,
+    ].join('\n'));
+    assert.deepEqual(out.functionEnds, [1, 3, 4, 5, 6, 7], 'pairs (first line, last line): the longest of those starting on a line');
+  });
   it('keeps a hashbang first and adds no line', () => {
     const out = transform('#!/usr/bin/env node\nasync function f() { await 1; }\n');
     assert.ok(out.code.startsWith('#!/usr/bin/env node\n'));

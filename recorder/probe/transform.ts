@@ -54,6 +54,8 @@ export interface SiteTable {
   groups: RawGroup[];
   /** Its async functions were compiled to state machines (ES5): their awaits could not be instrumented. */
   stateMachines?: true;
+  /** functionEnds(): where the file's functions end, by the line they start on. */
+  functionEnds?: number[];
 }
 
 export interface TransformOutput extends SiteTable {
@@ -297,8 +299,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
   };
   visitCalls(ast, moduleScope?.site ?? 0, 1);
 
+  const ends = functionEnds(ast, pos, inDependency);
   const table: SiteTable = { file: input.file, ...(input.mapFile !== undefined ? { mapFile: input.mapFile } : { map: input.map }), size: nextId - 1, sites, loops, groups,
-    ...(stateMachines ? { stateMachines: true } : {}) };
+    ...(stateMachines ? { stateMachines: true } : {}), ...(ends.length > 0 ? { functionEnds: ends } : {}) };
   // A file with nothing to instrument is left as it is, unless it has a source map (TypeScript a
   // loader compiled): its table still goes to the runtime, with no site, for the map, which the
   // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's;
@@ -316,6 +319,31 @@ export function instrument(input: TransformInput): TransformOutput | null {
   edits.start(prologue.at /* before a top-level-await prologue at the same offset */,
     `${prologue.separator}var ${H}=globalThis[Symbol.for('concurrency-lens')],${B}=${H}.load(${tableText});`, -2);
   return { code: edits.apply(src), ...table };
+}
+
+/**
+ * Where the file's functions end: pairs (line, last line), 1-based, by the line a function starts
+ * on as V8 places it (its parameters: a CPU profile's frame), the last line of the longest one
+ * starting there. V8 gives a function's CPU samples the lines of what it inlined from other
+ * scripts too: a loop calling `performance.now()` read "blocked the event loop … in spin" at line
+ * 139 of a 31-line file (Node's perf code), and a helper of another file gave its own lines. The
+ * analysis leaves out a function's sampled lines outside it (analyzer/cpuSamples.ts). Columns are
+ * not kept: instrumenting shifts them, never the lines.
+ */
+function functionEnds(ast: Node, pos: (offset: number) => { line: number }, inDependency: (n: Node) => boolean): number[] {
+  const last = new Map<number, number>();
+  const visit = (n: Node) => {
+    for (const c of children(n)) {
+      if (FUNCTION_TYPES.has(c.type) && !inDependency(c)) {
+        const start = pos(c.type === 'ArrowFunctionExpression' ? c.start : (c.id?.end ?? c.start)).line;
+        const end = pos(c.end).line;
+        if (end > (last.get(start) ?? 0)) last.set(start, end);
+      }
+      visit(c);
+    }
+  };
+  visit(ast);
+  return [...last].sort((a, b) => a[0] - b[0]).flat();
 }
 
 /**
