@@ -10,6 +10,7 @@ import { launcherName } from '../launchers';
 import { libraryHotspots, LibraryHotspots } from './libraryHotspots';
 import { laneCount } from '../laneCount';
 import { loopsIntoNode } from './loopsIntoNode';
+import { lanesRunningTests } from './testLanes';
 
 /** Below this, a stretch with no user code on the stack (a library's or Node's own) is not reported. */
 const LIBRARY_MIN_MS = 1000;
@@ -58,7 +59,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   const bySite = new Map<string, SiteEntry>();
   const classify = ctx.classify;
   // A test runner's workers run the code under test, async as it runs in production: its blocks count.
-  const runsTests = new Set(ctx.run.threads.filter((t) => t.records.some((r) => r.t === 'testRunner')).map((t) => `${t.pid}:${t.tid}`));
+  const runsTests = lanesRunningTests(ctx);
   for (const { lane, model, samples } of ctx.threads) {
     // Worker threads exist to block (a test runner's excepted); launchers run no user code.
     if (!samples || isLauncher(model)) continue;

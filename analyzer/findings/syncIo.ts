@@ -5,6 +5,7 @@ import { formatMs } from '../format';
 import { SPAN } from '../raw';
 import { forEachSpan } from '../threadModel';
 import { firstAtOrAfter } from '../cpuSamples';
+import { lanesRunningTests } from './testLanes';
 
 /** Sync I/O that blocked for less than this in total is `info`, wherever it ran. */
 const MIN_WARNING_MS = 1;
@@ -16,6 +17,7 @@ const MIN_WARNING_MS = 1;
  */
 export function syncIo(ctx: AnalysisContext): FindingDraft[] {
   const out: FindingDraft[] = [];
+  const runsTests = lanesRunningTests(ctx);
   for (const { thread: { lane, model }, agg, sites } of sitesByThread(ctx, ['sync'])) {
     const calls = new Map<number, { n: number; afterStartup: number; intervals: { laneId: string; startMs: number; endMs: number }[] }>();
     const sp = model.spans;
@@ -37,12 +39,14 @@ export function syncIo(ctx: AnalysisContext): FindingDraft[] {
       const inAsync = site.fn !== 0;
       const name = site.label.replace(/\(\)$/, '');
       const cpu = isCpuCall(name);
+      // A worker thread is where blocking work belongs, unless a test runner runs the code under test there (vitest --pool=threads).
+      const worker = lane.kind === 'worker' && !runsTests.has(lane.id);
       out.push({
         kind: 'sync-io',
         // A worker thread is where blocking work belongs, and calls that blocked for under a
         // millisecond in all (a shutdown handler's small write) cost nothing: worth knowing.
-        severity: late && lane.kind !== 'worker' && total >= MIN_WARNING_MS ? 'warning' : 'info',
-        message: `${name} ${cpu ? 'ran CPU work on the event loop' : 'blocked the event loop'} ${count}× · ${formatMs(total)} total` + (lane.kind === 'worker' ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
+        severity: late && !worker && total >= MIN_WARNING_MS ? 'warning' : 'info',
+        message: `${name} ${cpu ? 'ran CPU work on the event loop' : 'blocked the event loop'} ${count}× · ${formatMs(total)} total` + (worker ? ' in a worker thread' : inAsync ? ' inside async code' : late ? '' : ' during start-up'),
         location: siteLocation(ctx, site),
         laneId: lane.id,
         occurrences: count,
