@@ -1,6 +1,6 @@
 import type { Report, Lane, Finding, Metrics, SiteStat } from './report';
 import { buildThreadModel, ThreadModel } from './threadModel';
-import { TICK, THREAD_CPU_ESTIMATED, type SiteKind, type RawRun, type ThreadCpuReading } from './raw';
+import { TICK, THREAD_CPU_ESTIMATED, type SiteKind, type RawRun, type RawAggregates, type ThreadCpuReading } from './raw';
 import { LANE_KIND_INFO } from './laneKinds';
 import { sampleTimeline } from './cpuSamples';
 import { SourceMapper } from './sourceMapper';
@@ -135,6 +135,8 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
     for (const why of m.uninstrumented) report.warnings.push(`pid ${m.pid} (${commandOf(m)}${m.tid ? `, worker ${m.tid}` : ''}): ${why}`);
   }
   report.warnings.push(...handOverNotes(models));
+  const pending = pendingNote(ctx);
+  if (pending) report.warnings.push(pending);
   if (program.activeAtStop && (run.stopReason === 'duration' || run.stopReason === 'stopped')) {
     const what = describeResources(program.activeAtStop);
     report.warnings.push(what
@@ -253,19 +255,49 @@ const SITE_STAT_KIND: Record<Exclude<SiteKind, 'fn'>, SiteStat['kind']> = {
 };
 const STAT_SITE_KINDS = Object.keys(SITE_STAT_KIND) as SiteKind[];
 
+/** Awaits of a site (its gid) that began and had not resumed when the thread's books were last written. */
+function pendingAwaits(agg: RawAggregates, gid: number): number {
+  const begun = agg.site.suspended?.[gid] ?? 0;
+  return begun > 0 ? Math.max(0, begun - (agg.site.count[gid] ?? 0)) : 0;
+}
+
+/**
+ * Awaits still pending as the run ended, by site: a test that hung (`await sleep(600000)` under a
+ * timeout), a program stopped while it waited, an await of a promise nothing settles. They are
+ * named, and (see meanConcurrency) counted in flight until the end.
+ */
+function pendingNote(ctx: AnalysisContext): string | undefined {
+  const pending: { at: string; n: number }[] = [];
+  for (const { agg, sites } of sitesByThread(ctx, ['await', 'combinator'])) {
+    for (const s of sites) {
+      const n = pendingAwaits(agg, s.gid);
+      if (n === 0) continue;
+      const loc = ctx.mapper.locate(s.file, s.line, s.column);
+      pending.push({ at: `${basename(loc.file)}:${loc.line} ${s.label}${n > 1 ? ` (${n})` : ''}`, n });
+    }
+  }
+  if (pending.length === 0) return undefined;
+  const total = pending.reduce((a, p) => a + p.n, 0);
+  pending.sort((a, b) => b.n - a.n);
+  return `${total} await${total === 1 ? ' was' : 's were'} still waiting when the run ended: `
+    + firstThree(pending.map((p) => p.at), 'places') + ' (what a program that hung, or was stopped, waited on)';
+}
+
 /** Per-site aggregates (awaits, sync I/O, pool calls) that ran, largest total first. */
 function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   const out: NonNullable<Report['sites']> = [];
   for (const { thread: { lane }, agg, sites } of sitesByThread(ctx, STAT_SITE_KINDS)) {
     for (const s of sites) {
       const count = agg.site.count[s.gid] ?? 0;
-      if (count === 0 || s.kind === 'fn') continue;
+      const pending = pendingAwaits(agg, s.gid);
+      if ((count === 0 && pending === 0) || s.kind === 'fn') continue;
       const sampled = agg.site.sampled[s.gid] ?? 0;
       const scale = sampled > 0 ? count / sampled : 0;
       out.push({
         kind: SITE_STAT_KIND[s.kind],
         location: ctx.mapper.locate(s.file, s.line, s.column), label: s.label, laneId: lane.id,
         count, totalMs: round((agg.site.sum[s.gid] ?? 0) * scale, 2), maxMs: round(agg.site.max[s.gid] ?? 0, 2),
+        ...(pending > 0 ? { pending } : {}),
       });
     }
   }
@@ -415,6 +447,29 @@ function programSummary(run: RawRun, models: ThreadModel[], externals: ExternalL
   };
 }
 
+/**
+ * How long what was still in flight at a thread's last lag tick had been (awaits and combinator
+ * elements: their time is added as they settle, and these never did): from the lag ticks, each
+ * of the last tick's `n` in flight from the start of the longest run of ticks, ending at the last,
+ * with that many or more. A test that hung 1.5 s on a timer in a 2.5 s run read "concurrency
+ * max 1 · mean 0.01" beside a concurrency track that showed it pending throughout.
+ */
+function pendingAtEndMs(m: ThreadModel): number {
+  const ticks = m.ticks;
+  const last = ticks.length - TICK.size;
+  if (last < 0) return 0;
+  const n = ticks[last + TICK.awaits];
+  const end = ticks[last + TICK.t];
+  let ms = 0;
+  let i = last;
+  for (let k = n; k >= 1; k--) {
+    // Walks back (further for fewer in flight): the earliest tick from which k or more stayed in flight.
+    while (i - TICK.size >= 0 && ticks[i - TICK.size + TICK.awaits] >= k) i -= TICK.size;
+    ms += end - ticks[i + TICK.t];
+  }
+  return ms;
+}
+
 /** "a.js, b.js, c.js, … (5 files)": the first three of `names`, and how many there are (`what`) when more. */
 function firstThree(names: string[], what: string): string {
   return names.slice(0, 3).join(', ') + (names.length > 3 ? `, … (${names.length} ${what})` : '');
@@ -439,7 +494,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
     for (let i = 0; i < leafSum.length; i++) if (leafSum[i] > 0 && sampled[i] > 0) waitMs += leafSum[i] * (count[i] / sampled[i]);
     waitMs += m.agg.elementWaitMs ?? 0;
   }
-  for (const m of models) waitMs += serverRequestMs(m);
+  for (const m of models) waitMs += serverRequestMs(m) + pendingAtEndMs(m);
   waitMs = Math.max(0, waitMs - overlapMs);
   const maxBucketConcurrency = concurrency.reduce((a, b) => Math.max(a, b), 0);
   let maxParallelism = 0;

@@ -299,7 +299,9 @@ export interface RawGroup { id: number; sites: number[]; adjacent: boolean; fn: 
  * `max` is the longest timed one.
  */
 export interface RawAggregates {
-  site: { count: number[]; sampled: number[]; sum: number[]; max: number[]; syncSum: number[]; leafSampled: number[]; leafSum: number[]; rejected: number[] };
+  site: { count: number[]; sampled: number[]; sum: number[]; max: number[]; syncSum: number[]; leafSampled: number[]; leafSum: number[]; rejected: number[];
+    /** Awaits that began (absent in recordings made before it was kept): less `count`, those still pending. */
+    suspended?: number[] };
   fnCalls: number[];
   group: { count: number[]; sum: number[]; save: number[] };
   loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };

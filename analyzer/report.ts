@@ -388,6 +388,8 @@ export interface SiteStat {
   count: number;
   totalMs: number;
   maxMs: number;
+  /** Awaits of the site that began and had not resumed when the thread's recording ended (additive, schema 1): what a program that hung, or was stopped, was waiting on. */
+  pending?: number;
 }
 
 /**

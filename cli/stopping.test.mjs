@@ -166,6 +166,24 @@ describe('bad input', () => {
   });
 });
 
+describe('a program stopped while it hangs on an await', () => {
+  const file = fixture('stopping/hung-await.mjs');
+  it('names the await it was waiting on, and counts it in flight until the end', async () => {
+    const run = await profile([file, '--duration', '3'], { timeoutMs: 60_000 });
+    assert.match(run.stdout, /WAITING/);
+    const report = reportOf(run);
+    assert.equal(report.program.stopReason, 'duration');
+    const line = lineOf(file, 'hung');
+    const site = report.sites.find((s) => s.kind === 'await' && s.location.file === file && s.location.line === line);
+    assert.ok(site, JSON.stringify(report.sites));
+    assert.equal(site.pending, 1);
+    assert.equal(site.count, 0);
+    assert.ok(report.warnings.some((w) => w.startsWith(`1 await was still waiting when the run ended: hung-await.mjs:${line} await sleep()`)), report.warnings.join('\n'));
+    // Pending for all but the first ~20 ms of its run (it read "mean 0.01"): more than half of the wall.
+    assert.ok(report.metrics.meanConcurrency >= 0.5 && report.metrics.meanConcurrency <= 1.05, `meanConcurrency ${report.metrics.meanConcurrency}`);
+  });
+});
+
 describe('--duration on a program that shuts down by itself', () => {
   it('sends SIGINT, waits for it, exits with the program\'s code', async () => {
     const run = await profile([SERVER, '--duration', '5'], { env: { SHUTDOWN_MS: '300', EXIT_CODE: '0' }, timeoutMs: 60_000 });

@@ -214,6 +214,8 @@ export class ProbeRuntime {
   private leafSampled: number[] = [0];
   private leafSum: number[] = [0];
   private rejected: number[] = [0];
+  /** Awaits that began, by site: those not in `count` (resumed or rejected) are pending. */
+  private suspended: number[] = [0];
   /**
    * What an await's operand is known to be, from its source: OPERAND.io, Node's promise I/O or a
    * timer's promise (RawSite.io), never a wrapper (demoteWrapper); OPERAND.own, the promise of an
@@ -273,7 +275,7 @@ export class ProbeRuntime {
     this.nextId += table.size;
     const ids = base + table.size;
     for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.chainGroupOf, this.chainPos, this.chainSize, this.chained, this.loopOf, this.count, this.sampledCount,
-      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.operand, this.fnCalls,
+      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.suspended, this.operand, this.fnCalls,
       this.gCount, this.gSum, this.gSave, this.lExecs, this.lIters, this.lSum, this.lSave]) {
       while (arr.length <= ids) arr.push(0);
     }
@@ -398,6 +400,7 @@ export class ProbeRuntime {
   private suspend(inv: Invocation, site: number, t0: number | null, leaf: boolean): void {
     if (inv.site !== 0) this.settleRejected(inv); // the previous await threw and was caught
     inv.site = site;
+    this.suspended[site]++;
     const s = inv.s;
     if (s !== null) s.t0 = t0!;
     if (!leaf) { inv.since = -1; return; }
@@ -964,7 +967,7 @@ export class ProbeRuntime {
   aggregates(): RawAggregates {
     return {
       site: { count: this.count, sampled: this.sampledCount, sum: this.sum, max: this.max, syncSum: this.syncSum,
-        leafSampled: this.leafSampled, leafSum: this.leafSum, rejected: this.rejected },
+        leafSampled: this.leafSampled, leafSum: this.leafSum, rejected: this.rejected, suspended: this.suspended },
       fnCalls: this.fnCalls,
       group: { count: this.gCount, sum: this.gSum, save: this.gSave },
       loop: { execs: this.lExecs, iters: this.lIters, sum: this.lSum, save: this.lSave },
