@@ -255,8 +255,13 @@ const SITE_STAT_KIND: Record<Exclude<SiteKind, 'fn'>, SiteStat['kind']> = {
 };
 const STAT_SITE_KINDS = Object.keys(SITE_STAT_KIND) as SiteKind[];
 
-/** Awaits of a site (its gid) that began and had not resumed when the thread's books were last written. */
-function pendingAwaits(agg: RawAggregates, gid: number): number {
+/**
+ * Awaits of a site (its gid) that began and had not resumed as the thread ended. Only from its
+ * final books: a thread ended abruptly (terminate(), a kill) left books of an earlier flush, whose
+ * pending awaits may have resumed since.
+ */
+function pendingAwaits(model: ThreadModel, agg: RawAggregates, gid: number): number {
+  if (!model.lastChunk?.final) return 0;
   const begun = agg.site.suspended?.[gid] ?? 0;
   return begun > 0 ? Math.max(0, begun - (agg.site.count[gid] ?? 0)) : 0;
 }
@@ -268,9 +273,9 @@ function pendingAwaits(agg: RawAggregates, gid: number): number {
  */
 function pendingNote(ctx: AnalysisContext): string | undefined {
   const pending: { at: string; n: number }[] = [];
-  for (const { agg, sites } of sitesByThread(ctx, ['await', 'combinator'])) {
+  for (const { thread: { model }, agg, sites } of sitesByThread(ctx, ['await', 'combinator'])) {
     for (const s of sites) {
-      const n = pendingAwaits(agg, s.gid);
+      const n = pendingAwaits(model, agg, s.gid);
       if (n === 0) continue;
       const loc = ctx.mapper.locate(s.file, s.line, s.column);
       pending.push({ at: `${basename(loc.file)}:${loc.line} ${s.label}${n > 1 ? ` (${n})` : ''}`, n });
@@ -286,10 +291,10 @@ function pendingNote(ctx: AnalysisContext): string | undefined {
 /** Per-site aggregates (awaits, sync I/O, pool calls) that ran, largest total first. */
 function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   const out: NonNullable<Report['sites']> = [];
-  for (const { thread: { lane }, agg, sites } of sitesByThread(ctx, STAT_SITE_KINDS)) {
+  for (const { thread: { lane, model }, agg, sites } of sitesByThread(ctx, STAT_SITE_KINDS)) {
     for (const s of sites) {
       const count = agg.site.count[s.gid] ?? 0;
-      const pending = pendingAwaits(agg, s.gid);
+      const pending = pendingAwaits(model, agg, s.gid);
       if ((count === 0 && pending === 0) || s.kind === 'fn') continue;
       const sampled = agg.site.sampled[s.gid] ?? 0;
       const scale = sampled > 0 ? count / sampled : 0;
