@@ -256,12 +256,13 @@ const SITE_STAT_KIND: Record<Exclude<SiteKind, 'fn'>, SiteStat['kind']> = {
 const STAT_SITE_KINDS = Object.keys(SITE_STAT_KIND) as SiteKind[];
 
 /**
- * Awaits of a site (its gid) that began and had not resumed as the thread ended. Only from its
- * final books: a thread ended abruptly (terminate(), a kill) left books of an earlier flush, whose
- * pending awaits may have resumed since.
+ * Awaits of a site (its gid) that began and had not resumed as the thread ended: from its final
+ * books, or its last ones when the run was stopped (a program waiting on something, as the stop
+ * came, is what they name). A thread that ended abruptly on its own (a crash, a kill from outside)
+ * left books of an earlier flush, whose pending awaits may have resumed since: none is named.
  */
-function pendingAwaits(model: ThreadModel, agg: RawAggregates, gid: number): number {
-  if (!model.lastChunk?.final) return 0;
+function pendingAwaits(ctx: AnalysisContext, model: ThreadModel, agg: RawAggregates, gid: number): number {
+  if (!model.lastChunk?.final && ctx.run.stopReason !== 'duration' && ctx.run.stopReason !== 'stopped') return 0;
   const begun = agg.site.suspended?.[gid] ?? 0;
   return begun > 0 ? Math.max(0, begun - (agg.site.count[gid] ?? 0)) : 0;
 }
@@ -275,7 +276,7 @@ function pendingNote(ctx: AnalysisContext): string | undefined {
   const pending: { at: string; n: number }[] = [];
   for (const { thread: { model }, agg, sites } of sitesByThread(ctx, ['await', 'combinator'])) {
     for (const s of sites) {
-      const n = pendingAwaits(model, agg, s.gid);
+      const n = pendingAwaits(ctx, model, agg, s.gid);
       if (n === 0) continue;
       const loc = ctx.mapper.locate(s.file, s.line, s.column);
       pending.push({ at: `${basename(loc.file)}:${loc.line} ${s.label}${n > 1 ? ` (${n})` : ''}`, n });
@@ -294,7 +295,7 @@ function siteStats(ctx: AnalysisContext): NonNullable<Report['sites']> {
   for (const { thread: { lane, model }, agg, sites } of sitesByThread(ctx, STAT_SITE_KINDS)) {
     for (const s of sites) {
       const count = agg.site.count[s.gid] ?? 0;
-      const pending = pendingAwaits(model, agg, s.gid);
+      const pending = pendingAwaits(ctx, model, agg, s.gid);
       if ((count === 0 && pending === 0) || s.kind === 'fn') continue;
       const sampled = agg.site.sampled[s.gid] ?? 0;
       const scale = sampled > 0 ? count / sampled : 0;
