@@ -29,7 +29,7 @@ export interface AwaitGroup {
   statements: Node[];
   adjacent: boolean;
   /**
-   * For a group of chains (scanList): the chain of each await, 0, 1, …, in the order of `awaits`
+   * For a group of chains (scanChains): the chain of each await, 0, 1, …, in the order of `awaits`
    * (each chain's awaits together). Absent when each await is a chain of its own.
    */
   chains?: number[];

@@ -900,7 +900,11 @@ export class ProbeRuntime {
   private chainTimed(s: Timing, site: number, c: number, w: number, weight: number): void {
     const pos = this.chainPos[site];
     let ch = s.chains;
-    if (pos === 0) { ch = s.chains = { next: 1, sum: w, longest: 0, current: w, last: w }; }
+    // One per timed invocation: a group run again (a loop's body) starts it over.
+    if (pos === 0) {
+      if (ch === null) ch = s.chains = { next: 1, sum: w, longest: 0, current: w, last: w };
+      else { ch.next = 1; ch.sum = w; ch.longest = 0; ch.current = w; ch.last = w; }
+    }
     else if (ch !== null && ch.next === pos) {
       ch.next++;
       const chained = this.chained[site];

@@ -299,14 +299,15 @@ export function instrument(input: TransformInput): TransformOutput | null {
   };
   visitCalls(ast, moduleScope?.site ?? 0, 1);
 
-  const ends = functionEnds(ast, pos, inDependency);
   const table: SiteTable = { file: input.file, ...(input.mapFile !== undefined ? { mapFile: input.mapFile } : { map: input.map }), size: nextId - 1, sites, loops, groups,
-    ...(stateMachines ? { stateMachines: true } : {}), ...(ends.length > 0 ? { functionEnds: ends } : {}) };
+    ...(stateMachines ? { stateMachines: true } : {}) };
   // A file with nothing to instrument is left as it is, unless it has a source map (TypeScript a
   // loader compiled): its table still goes to the runtime, with no site, for the map, which the
   // analysis needs to place the file's CPU samples (positions in the compiled code) in the user's;
   // or unless its async functions are state machines, which the report says were not recorded.
   if (sites.length === 0 && input.map == null && !stateMachines) return { code: src, ...table };
+  const ends = functionEnds(ast, pos, inDependency);
+  if (ends.length > 0) table.functionEnds = ends;
   // The runtime must be on the global the file runs with: the probe installs it in every thread
   // it loads into, and in the vm contexts of the test runners whose files it instruments
   // (testRunnerHooks.ts). Instrumented code is never run without it.
