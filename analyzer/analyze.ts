@@ -256,15 +256,15 @@ const SITE_STAT_KIND: Record<Exclude<SiteKind, 'fn'>, SiteStat['kind']> = {
 const STAT_SITE_KINDS = Object.keys(SITE_STAT_KIND) as SiteKind[];
 
 /**
- * Awaits of a site (its gid) that began and had not resumed as the thread ended: from its final
+ * Awaits of a site (its gid) still waiting on I/O, a timer or a promise nothing of the program's
+ * settles (leaf awaits: runtime.ts leafPending) as the thread ended: from its final
  * books, or its last ones when the run was stopped (a program waiting on something, as the stop
  * came, is what they name). A thread that ended abruptly on its own (a crash, a kill from outside)
  * left books of an earlier flush, whose pending awaits may have resumed since: none is named.
  */
 function pendingAwaits(ctx: AnalysisContext, model: ThreadModel, agg: RawAggregates, gid: number): number {
   if (!model.lastChunk?.final && ctx.run.stopReason !== 'duration' && ctx.run.stopReason !== 'stopped') return 0;
-  const begun = agg.site.suspended?.[gid] ?? 0;
-  return begun > 0 ? Math.max(0, begun - (agg.site.count[gid] ?? 0)) : 0;
+  return Math.max(0, agg.site.pending?.[gid] ?? 0);
 }
 
 /**

@@ -300,8 +300,8 @@ export interface RawGroup { id: number; sites: number[]; adjacent: boolean; fn: 
  */
 export interface RawAggregates {
   site: { count: number[]; sampled: number[]; sum: number[]; max: number[]; syncSum: number[]; leafSampled: number[]; leafSum: number[]; rejected: number[];
-    /** Awaits that began (absent in recordings made before it was kept): less `count`, those still pending. */
-    suspended?: number[] };
+    /** Waits on I/O (leaf awaits) in flight at this flush, by site (absent in recordings made before it was kept). */
+    pending?: number[] };
   fnCalls: number[];
   group: { count: number[]; sum: number[]; save: number[] };
   loop: { execs: number[]; iters: number[]; sum: number[]; save: number[] };

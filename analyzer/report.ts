@@ -388,7 +388,7 @@ export interface SiteStat {
   count: number;
   totalMs: number;
   maxMs: number;
-  /** Awaits of the site that began and had not resumed when the thread's recording ended (additive, schema 1): what a program that hung, or was stopped, was waiting on. */
+  /** Awaits of the site still waiting (on I/O, a timer, a promise nothing settles) when the thread's recording ended (additive, schema 1): what a program that hung, or was stopped, was waiting on. */
   pending?: number;
 }
 

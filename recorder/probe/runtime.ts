@@ -214,14 +214,19 @@ export class ProbeRuntime {
   private leafSampled: number[] = [0];
   private leafSum: number[] = [0];
   private rejected: number[] = [0];
-  /** Awaits that began, by site: those not in `count` (resumed or rejected) are pending. */
-  private suspended: number[] = [0];
+  /**
+   * Waits on I/O (leaf awaits) in flight, by site: at the end, what the program was waiting on. Kept
+   * where inFlight is, so an await that waits on nothing (`await null`, a storm's) costs nothing more.
+   */
+  private leafPending: number[] = [0];
   /**
    * What an await's operand is known to be, from its source: OPERAND.io, Node's promise I/O or a
    * timer's promise (RawSite.io), never a wrapper (demoteWrapper); OPERAND.own, the promise of an
-   * async function of the program made before (RawSite.ownPromise), never a leaf (o).
+   * async function of the program made before (RawSite.ownPromise), never a leaf (suspend).
    */
   private operand: number[] = [0];
+  /** Some loaded site is OPERAND.own: `suspend` reads `operand` only then. */
+  private anyOwnPromise = false;
   private fnCalls: number[] = [0];
   private gCount: number[] = [0];
   private gSum: number[] = [0];
@@ -275,7 +280,7 @@ export class ProbeRuntime {
     this.nextId += table.size;
     const ids = base + table.size;
     for (const arr of [this.kind, this.groupOf, this.groupPos, this.groupSize, this.chainGroupOf, this.chainPos, this.chainSize, this.chained, this.loopOf, this.count, this.sampledCount,
-      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.suspended, this.operand, this.fnCalls,
+      this.sum, this.max, this.syncSum, this.leafSampled, this.leafSum, this.rejected, this.leafPending, this.operand, this.fnCalls,
       this.gCount, this.gSum, this.gSave, this.lExecs, this.lIters, this.lSum, this.lSave]) {
       while (arr.length <= ids) arr.push(0);
     }
@@ -293,7 +298,7 @@ export class ProbeRuntime {
       }
       this.loopOf[i] = s.loop ? base + s.loop : 0;
       if (s.io) this.operand[i] = OPERAND.io;
-      else if (s.ownPromise) this.operand[i] = OPERAND.own;
+      else if (s.ownPromise) { this.operand[i] = OPERAND.own; this.anyOwnPromise = true; }
     }
     this.onTable(base, table, text);
     return base;
@@ -363,8 +368,7 @@ export class ProbeRuntime {
    * the value of `k` when this await began, `t0` its start time (null when not sampled).
    */
   o<T>(inv: Invocation, site: number, startedAt: number, t0: number | null, value: T): T {
-    // Else the operand started other awaits, or is an async function's promise made before: this one waits on them.
-    const leaf = this.k === startedAt && this.operand[site] !== OPERAND.own;
+    const leaf = this.k === startedAt; // else the operand started other awaits: this one waits on them
     // An object may be a thenable: reading its `then` here would be a second read the program
     // can observe (the await reads it once), so only primitives are known to wait on nothing.
     if (leaf && (value === null || (typeof value !== 'object' && typeof value !== 'function'))) this.yieldOnly(inv, site, t0);
@@ -400,12 +404,13 @@ export class ProbeRuntime {
   private suspend(inv: Invocation, site: number, t0: number | null, leaf: boolean): void {
     if (inv.site !== 0) this.settleRejected(inv); // the previous await threw and was caught
     inv.site = site;
-    this.suspended[site]++;
     const s = inv.s;
     if (s !== null) s.t0 = t0!;
-    if (!leaf) { inv.since = -1; return; }
+    // An async function's promise made before (OPERAND.own) is no wait on I/O either: it waits on that function's awaits.
+    if (!leaf || (this.anyOwnPromise && this.operand[site] === OPERAND.own)) { inv.since = -1; return; }
     inv.since = this.loopTurns;
     this.demoteWrapper();
+    this.leafPending[site]++;
     if (++this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
     // A wait on I/O started: combinator elements pending now wrap user work (a limiter's
     // queue), not operations of their own.
@@ -460,6 +465,7 @@ export class ProbeRuntime {
     if (this.microtasksAnonymous && executionAsyncId() !== 0) return; // a task of its own, not a microtask of the wrapper's
     w.since = -1;
     this.inFlight--;
+    this.leafPending[w.site]--;
   }
 
   /**
@@ -703,6 +709,7 @@ export class ProbeRuntime {
     // was descheduled) is the same task going on.
     if (inv.since >= 0) {
       this.inFlight--;
+      this.leafPending[site]--;
       this.leafResumes++;
       if (inv.since !== this.loopTurns) this.mark();
     }
@@ -923,7 +930,7 @@ export class ProbeRuntime {
   private settleRejected(inv: Invocation): void {
     const site = inv.site;
     inv.site = 0;
-    if (inv.since >= 0) { this.inFlight--; this.leafResumes++; }
+    if (inv.since >= 0) { this.inFlight--; this.leafPending[site]--; this.leafResumes++; }
     this.count[site]++;
     this.rejected[site]++;
   }
@@ -971,7 +978,7 @@ export class ProbeRuntime {
   aggregates(): RawAggregates {
     return {
       site: { count: this.count, sampled: this.sampledCount, sum: this.sum, max: this.max, syncSum: this.syncSum,
-        leafSampled: this.leafSampled, leafSum: this.leafSum, rejected: this.rejected, suspended: this.suspended },
+        leafSampled: this.leafSampled, leafSum: this.leafSum, rejected: this.rejected, pending: this.leafPending },
       fnCalls: this.fnCalls,
       group: { count: this.gCount, sum: this.gSum, save: this.gSave },
       loop: { execs: this.lExecs, iters: this.lIters, sum: this.lSum, save: this.lSave },
