@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sampleTimeline } from './cpuSamples';
-import { busyRuns } from './findings/blockingCpu';
+import { busyRuns, loadingEdges } from './findings/blockingCpu';
 import { percentile } from './stats';
 import type { CpuProfile } from './raw';
 
@@ -165,5 +165,31 @@ describe('sampleTimeline with a sampling interval changed mid-run (RawThread.sam
     const gap: CpuProfile = { ...changed, timeDeltas: [...timeDeltas.slice(0, 50), 30_000, ...timeDeltas.slice(51)] };
     const t = sampleTimeline(gap, 0, classify, change);
     assert.equal(t.busyMs, 39 * 1 + 20 * 2 + 3);
+  });
+});
+
+describe('loadingEdges: a test runner loading a file in the task that runs its code', () => {
+  const loader = 'file:///p/node_modules/jest-runtime/build/index.js';
+  // (root) → jest's requireModuleOrMock → babel (compiling a test file) ; … → the file's top-level code ; (idle)
+  const nodes = [
+    { id: 1, callFrame: frame('(root)'), children: [2, 5] },
+    { id: 2, callFrame: frame('requireModuleOrMock', loader, 10), children: [3, 4] },
+    { id: 3, callFrame: frame('transform', 'file:///p/node_modules/@babel/core/lib/index.js', 5) },
+    { id: 4, callFrame: frame('', '/app/top.test.js', 0), positionTicks: [{ line: 4, ticks: 4 }] },
+    { id: 5, callFrame: frame('(idle)') },
+  ];
+  const at1ms = (samples: number[]): CpuProfile => ({ nodes, startTime: 0, endTime: samples.length * 1000, samples, timeDeltas: samples.map((_, i) => (i === 0 ? 0 : 1000)) });
+  // babel ×5, the file ×4, babel ×6 (the next file), the next file ×2, idle
+  const t = sampleTimeline(at1ms([3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 4, 4, 5]), 0, classify);
+  it('marks the loader\'s samples, and cuts the task where the program\'s code begins and ends around them', () => {
+    assert.deepEqual(Array.from(t.loading ?? []), [1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0]);
+    assert.deepEqual(loadingEdges(busyRuns(t), t), [5, 9, 15]);
+  });
+  it('leaves a sample or two of the runner amid the program\'s code in its block (a profile\'s glitch)', () => {
+    const u = sampleTimeline(at1ms([4, 4, 4, 3, 3, 4, 4, 4, 5]), 0, classify);
+    assert.deepEqual(loadingEdges(busyRuns(u), u), []);
+  });
+  it('and the start-up\'s loading, before the loop first turned', () => {
+    assert.deepEqual(loadingEdges(busyRuns(t), t, 100), []);
   });
 });

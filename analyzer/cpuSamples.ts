@@ -33,6 +33,12 @@ export interface SampleTimeline {
    * it). Absent: none.
    */
   overhead?: Uint8Array;
+  /**
+   * 1 where the sample was loading a module (Node's loader, a test runner's: STARTUP_FRAME,
+   * RUNNER_LOADER_FILE) with no frame of the program's on its stack: not the program's CPU work
+   * (`frame` undefined), nor inside a call of the program's. Absent: none.
+   */
+  loading?: Uint8Array;
   /** Busy (non-idle) time in ms, counting at most capMs per sample. */
   busyMs: number;
   /** Longest time one sample stands for when counting CPU (longer gaps: thread not running). */
@@ -78,6 +84,8 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   const isUserFrame = (f: CpuProfileNode['callFrame']) => (classify.isUserFrame ? classify.isUserFrame(f) : classify.isUser(f.url));
   const nodeKind = new Map<number, SampleKind>();
   const nodeFrame = new Map<number, UserFrame | undefined>();
+  /** Nodes whose stack loads a module with no frame of the program's anywhere on it. */
+  const nodeLoading = new Set<number>();
   const kindOf = (id: number): SampleKind => {
     let k = nodeKind.get(id);
     if (k) return k;
@@ -99,6 +107,10 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     }
     return false;
   };
+  const hasUserFrame = (from: number | undefined): boolean => {
+    for (let cur = from; cur !== undefined; cur = parent.get(cur)) if (isUserFrame(byId.get(cur)!.callFrame)) return true;
+    return false;
+  };
   const frameOf = (id: number): UserFrame | undefined => {
     if (nodeFrame.has(id)) return nodeFrame.get(id);
     let found: UserFrame | undefined;
@@ -108,7 +120,12 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
       // Loading modules (a require in user code, or Node's lazy loading of its own, or a test
       // runner's loader: RUNNER_LOADER_FILE), and starting workers or processes, is start-up work:
       // not CPU work of the user's code.
-      if (STARTUP_FRAME.test(n.callFrame.url) || n.callFrame.functionName === 'compileForInternalLoader' || isRunnerLoader(n.callFrame)) break;
+      if (STARTUP_FRAME.test(n.callFrame.url) || n.callFrame.functionName === 'compileForInternalLoader' || isRunnerLoader(n.callFrame)) {
+        // Loading with no frame of the program's below it either: not a lazy load inside the
+        // program's call (Node's perf_hooks on a first performance.now()), which is its task's.
+        if (!hasUserFrame(parent.get(cur))) nodeLoading.add(id);
+        break;
+      }
       if (isUserFrame(n.callFrame)) {
         const isLeaf = cur === id;
         found = {
@@ -155,6 +172,7 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   const kind: SampleKind[] = new Array(samples.length);
   const frame: (UserFrame | undefined)[] = new Array(samples.length);
   let overhead: Uint8Array | undefined;
+  let loading: Uint8Array | undefined;
   let t = profile.startTime;
   for (let i = 0; i < samples.length; i++) {
     t += deltas[i] ?? 0;
@@ -163,6 +181,7 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
     if (id !== samples[i]) (overhead ??= new Uint8Array(samples.length))[i] = 1;
     kind[i] = kindOf(id);
     frame[i] = kind[i] === 'idle' || kind[i] === 'probe' ? undefined : frameOf(id);
+    if (frame[i] === undefined && nodeLoading.has(id)) (loading ??= new Uint8Array(samples.length))[i] = 1;
   }
   const end = (profile.endTime - startHrUs) / 1000;
   // A running thread is sampled every interval (1–1.3 ms at 1 ms); a longer gap means it was
@@ -176,7 +195,7 @@ export function sampleTimeline(profile: CpuProfile, startHrUs: number, classify:
   const bounds = [0, ...changes.map((t) => firstAtOrAfter(time, t)), samples.length];
   const capMs = segment(0, bounds[1]);
   const laterCaps = changes.map((from, k) => ({ from, capMs: segment(bounds[k + 1], bounds[k + 2]) }));
-  const timeline: SampleTimeline = { time, end, kind, frame, ...(overhead ? { overhead } : {}), busyMs: 0, capMs, ...(laterCaps.length ? { laterCaps } : {}) };
+  const timeline: SampleTimeline = { time, end, kind, frame, ...(overhead ? { overhead } : {}), ...(loading ? { loading } : {}), busyMs: 0, capMs, ...(laterCaps.length ? { laterCaps } : {}) };
   for (let i = 0; i < samples.length; i++) if (isBusy(kind[i])) timeline.busyMs += sampleCpu(timeline, i);
   return timeline;
 }

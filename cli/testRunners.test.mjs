@@ -202,6 +202,23 @@ for (const r of RUNS) {
   });
 }
 
+describe('jest in band, two test files each with 150 ms of CPU in their top-level code', () => {
+  const s = runBoth('jest-load', 'jest-load', [join(BIN, 'jest'), '--runInBand', '--cacheDirectory=$CACHE']);
+  it('blocks the loop in each file\'s own code, not in jest\'s loading of it or of the next file', () => {
+    assert.equal(s.run.code, 0, s.run.stderr.slice(-2000));
+    const report = reportOf(s.run);
+    for (const name of ['a', 'b']) {
+      const file = join(RUNNERS, 'jest-load', `${name}.test.js`);
+      const f = findingsOf(report, 'blocking-cpu').find((x) => x.location.file === file && x.location.line === lineOf(file, 'top'));
+      assert.ok(f, describeFindings(report));
+      // jest compiling the file (~200 ms of babel and its module wrapper) read as part of it:
+      // "521 ms … in top-level code · hottest: compile, exec (jest-runtime)" for a 300 ms loop.
+      assert.doesNotMatch(f.message, /jest-runtime|@babel/, f.message);
+      assert.ok(f.totalMs < 150 * 1.6, `${name}.test.js: ${f.totalMs} ms for its 150 ms loop`);
+    }
+  });
+});
+
 /**
  * V8 coverage (NODE_V8_COVERAGE) runs an inspector session of Node's own in every process, which
  * got our console profiles' events: it printed each (whole profiles) as "Cannot retrieve id from

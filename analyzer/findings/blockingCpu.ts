@@ -78,7 +78,9 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     const cuts = [...model.taskMarks];
     if (model.startupDoneMs !== undefined) cuts.push(model.startupDoneMs);
     cuts.sort((a, b) => a - b);
-    const parts = splitAt(busyRuns(samples), samples, cuts);
+    const tasks = splitAt(busyRuns(samples), samples, cuts);
+    // Then each task's module loading at its edges (a test runner's, around the program's code).
+    const parts = model.startupDoneMs === undefined ? tasks : splitAt(tasks, samples, loadingEdges(tasks, samples, model.startupDoneMs));
     const cpuOf = partsCpu(parts, samples, model);
     for (let p = 0; p < parts.length; p++) {
       const run = parts[p];
@@ -402,6 +404,48 @@ function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean 
  * or after a cut begins the next part, and the parts' times meet at the cut. A cut is a moment
  * a task ended and another began.
  */
+/**
+ * Where, in a task, the program's code gives way to module loading and where it resumes after it
+ * (`loading` samples: no frame of the program's on their stack): jest compiles a test file
+ * (babel, its runtime's module wrapper) in the task that then runs the file's top-level code, and
+ * after a test, in the same task, loads and runs the next file. Its 230 ms of loading before a test
+ * file's 300 ms loop read "blocked the event loop … 521 ms … in top-level code", and a 150 ms
+ * test absorbed the next file's loading (200 ms). A `require` inside the program's code (a frame
+ * of it below) stays in its block; so does the start-up's (the loop never turned from the
+ * process's start: loading the program is part of that), before `after`, when the loop first turned.
+ * In time order (splitAt takes them so).
+ */
+/**
+ * Loading samples between two of the program's that make a loading of their own: fewer are the
+ * profile's glitches (a sample of the runner's `exec` with the module's frame missing, inside its
+ * 300 ms loop), which would cut the program's block in pieces.
+ */
+const MIN_LOADING_SAMPLES = 5;
+
+export function loadingEdges(runs: readonly { from: number; to: number; start: number; end: number }[], s: SampleTimeline, after = -Infinity): number[] {
+  const loading = s.loading;
+  if (!loading) return [];
+  const out: number[] = [];
+  for (const r of runs) {
+    if (r.start < after) continue;
+    let lastUser = -1;
+    /** Loading samples since the program's last one. */
+    let loaded = 0;
+    for (let i = r.from; i <= r.to + 1; i++) {
+      const ends = i > r.to;
+      if (!ends && s.frame[i] === undefined) { if (loading[i]) loaded++; continue; }
+      // The program's code again (or the task's end) after loading: its own stretch ends before it.
+      if (loaded >= MIN_LOADING_SAMPLES) {
+        if (lastUser >= 0) out.push(s.time[lastUser + 1]);
+        if (!ends) out.push(s.time[i]);
+      }
+      lastUser = i;
+      loaded = 0;
+    }
+  }
+  return out;
+}
+
 export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cuts: readonly number[]): ReturnType<typeof busyRuns> {
   if (cuts.length === 0) return runs;
   const out: ReturnType<typeof busyRuns> = [];
