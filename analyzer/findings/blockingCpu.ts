@@ -18,11 +18,19 @@ const LIBRARY_MIN_MS = 1000;
 const ERROR_MS = 200;
 
 type Interval = { laneId: string; startMs: number; endMs: number };
+/** A stretch's wait beyond its CPU worth saying (with 1.5 times its CPU or more). */
+const WAITED_MARGIN_MS = 10;
+
 interface SiteEntry {
   draft: FindingDraft;
   /** The site is the start of the function that ran, its hot line not known (SourceMapper.locateLine). */
   atFunction: boolean;
   longest: number;
+  /**
+   * The longest stretch's wait as the lag timer saw it, at most its wall time, when that is well
+   * over its CPU (the thread waited for a core meanwhile, on a crowded machine); else 0.
+   */
+  waitedOverCpu: number;
   fn: string;
   /** Longest start-up block (before the loop first turned) and whether its process ended unturned. */
   neverTurnedMs: number;
@@ -183,7 +191,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       const key = `${location.file}:${location.line}`;
       let entry = bySite.get(key);
       if (!entry) {
-        entry = { atFunction: false, longest: 0, fn: where, neverTurnedMs: 0, neverTurnedCpuMs: 0, endedUnturned: false, serves: false, perLane: new Map(), draft: {
+        entry = { atFunction: false, longest: 0, waitedOverCpu: 0, fn: where, neverTurnedMs: 0, neverTurnedCpuMs: 0, endedUnturned: false, serves: false, perLane: new Map(), draft: {
           kind: 'blocking-cpu', severity: 'warning', message: '', location, laneId: lane.id, occurrences: 0, totalMs: 0, intervals: [], related,
         } };
         bySite.set(key, entry);
@@ -193,7 +201,12 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       entry.draft.occurrences++;
       entry.draft.totalMs += duration;
       // The delay a callback could have seen: never more than the lag timer measured beside it.
-      entry.longest = Math.max(entry.longest, Math.min(duration, lag));
+      const held = Math.min(duration, lag);
+      // A stretch descheduled part of its time (other threads had the cores) held timers longer
+      // than its CPU: "1× · 65.2 ms … timers waited that long" where they waited ~200 ms.
+      const waited = Math.min(lag, run.end - run.start);
+      if (held >= entry.longest) entry.waitedOverCpu = waited >= 1.5 * duration && waited - duration >= WAITED_MARGIN_MS ? waited : 0;
+      entry.longest = Math.max(entry.longest, held);
       if (startup && duration >= ERROR_MS) {
         const wall = run.end - Math.max(run.start, model.startMs);
         if (wall > entry.neverTurnedMs) { entry.neverTurnedMs = wall; entry.neverTurnedCpuMs = duration; }
@@ -222,14 +235,16 @@ function finish(e: SiteEntry): FindingDraft {
   // One stretch whose CPU the lag timer saw hold the loop for less (the longest is what the loop
   // waited, at most the CPU): "1× · 22.0 ms total (longest 18.3 ms)" read as a contradiction.
   const oneStretchHeldLess = e.draft.occurrences === 1 && formatMs(e.longest) !== formatMs(e.draft.totalMs);
+  const waitedMore = e.neverTurnedMs === 0 && !oneStretchHeldLess && e.waitedOverCpu > 0;
   const message = e.neverTurnedMs > 0
     ? `the event loop never turned for ${formatMs(e.neverTurnedMs)}`
       + (e.neverTurnedCpuMs < 0.8 * e.neverTurnedMs ? ` (${formatMs(e.neverTurnedCpuMs)} of it on CPU)` : '')
       + (e.endedUnturned ? ' before the process ended' : ' at start-up')
       + ` · ${e.fn}` + (e.draft.occurrences > 1 ? ` · blocked ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total` : '') + inProcesses
-    : oneStretchHeldLess
-      ? `blocked the event loop 1× · ${formatMs(e.draft.totalMs)} of CPU (timers waited ${formatMs(e.longest)}) in ${e.fn}${inProcesses}`
-      : `blocked the event loop ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total (longest ${formatMs(e.longest)}) in ${e.fn}${inProcesses}`;
+    : oneStretchHeldLess || (waitedMore && e.draft.occurrences === 1)
+      ? `blocked the event loop 1× · ${formatMs(e.draft.totalMs)} of CPU (timers waited ${formatMs(waitedMore ? e.waitedOverCpu : e.longest)}) in ${e.fn}${inProcesses}`
+      : `blocked the event loop ${e.draft.occurrences}× · ${formatMs(e.draft.totalMs)} total (longest ${formatMs(e.longest)}`
+        + (waitedMore ? ` of CPU, timers waited ${formatMs(e.waitedOverCpu)}` : '') + `) in ${e.fn}${inProcesses}`;
   const detail = e.neverTurnedMs > 0
     ? `The event loop never turned for ${formatMs(e.neverTurnedMs)}: synchronous work (top-level code, module loading, a library called `
       + `before the program first yielded) ran in one piece, so no timer, I/O callback or request could run. Hottest: ${e.fn}. `
@@ -237,8 +252,11 @@ function finish(e: SiteEntry): FindingDraft {
     : (oneStretchHeldLess
       ? `CPU work in ${e.fn} ran ${formatMs(e.draft.totalMs)} of CPU without yielding; timers on this thread waited ${formatMs(e.longest)} for it (what the lag timer measured), `
         + `I/O callbacks and requests as long. `
-      : `CPU work in ${e.fn} ran for up to ${formatMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
-        + `waited that long. `)
+      : waitedMore
+        ? `CPU work in ${e.fn} ran for up to ${formatMs(e.longest)} of CPU without yielding, and the thread waited for a core part of that `
+          + `time (other processes or threads had the machine's cores): timers, I/O callbacks and requests on this thread waited ${formatMs(e.waitedOverCpu)}. `
+        : `CPU work in ${e.fn} ran for up to ${formatMs(e.longest)} without yielding: timers, I/O callbacks and requests on this thread `
+          + `waited that long. `)
       + `Split the work into chunks (setImmediate between them), or move it to a worker thread.`;
   const intervals = lanes.flatMap((l) => l.intervals.slice(0, many ? 20 : 50)).sort((a, b) => a.startMs - b.startMs).slice(0, 100);
   return {
