@@ -266,9 +266,10 @@ describe('two independent chains of awaits, each a fetch then its body, over 10 
     assert.match(f.message, /^2 independent chains of awaits ran one after another/);
     assert.equal(f.chains, 2);
     assert.deepEqual((f.related ?? []).map((r) => r.line), related(line));
-    // Gathered, a call waits for one answer (30 ms and more) instead of two: ~30 ms saved a call.
-    assert.ok(f.estimatedSavingsMs >= 10 * 20 && f.estimatedSavingsMs <= 10 * 60, `estimatedSavingsMs ${f.estimatedSavingsMs}`);
-    assert.ok(f.totalMs >= 2 * f.estimatedSavingsMs * 0.8, `totalMs ${f.totalMs}: two chains' waits`);
+    // Gathered, a call waits for one answer (30 ms and more) instead of two: 30 ms or more saved a
+    // call, and never more than half of both chains' waits (the shorter chain's).
+    assert.ok(f.estimatedSavingsMs >= 10 * 20, `estimatedSavingsMs ${f.estimatedSavingsMs}: under 20 ms a call`);
+    assert.ok(f.estimatedSavingsMs <= f.totalMs / 2 + 1, `estimatedSavingsMs ${f.estimatedSavingsMs} of totalMs ${f.totalMs}`);
   };
   it('each await a statement of its own (r1 = await fetch(a); user = await r1.json()): one finding, ~30 ms saved a call (it read nothing: the group r1.json(), fetch(b) saved the JSON\'s parse)', () => check('steps', (l) => [l + 1, l + 2, l + 3]));
   it('an await of an await (await (await fetch(a)).json()): the same (the outer await\'s wait holds the inner one\'s, counted once)', () => check('nested', (l) => [l, l + 1, l + 1]));
