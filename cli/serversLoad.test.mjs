@@ -34,6 +34,30 @@ function assertWithin(actual, expected, what) {
 
 const mainLaneId = (report) => report.lanes.find((l) => l.kind === 'main').id;
 
+/**
+ * An upstream outside the profiled program (here, in the test), as a real one is, answering
+ * `{"ok":true}` after 30 ms: its port goes in each of `envs` (CL_UPSTREAM_PORT) once it listens.
+ * Call it before the describe's runOnce calls: their hooks run after its own.
+ */
+function upstreamFor(envs) {
+  const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
+  before(async () => {
+    await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
+    for (const env of envs) env.CL_UPSTREAM_PORT = String(upstream.address().port);
+  });
+  after(() => upstream.close());
+}
+
+/** One profiled run of scheduled-work.mjs's p-limit(4) over 40 fetches (or tsc's build of it): 4 in flight at most, the other 36 queued. */
+function assertLimitedTo4Of40(run) {
+  const report = reportOf(run);
+  assert.equal(printed(run.stdout, 'DONE'), '40');
+  assert.equal(printed(run.stdout, 'MAX_IN_FLIGHT'), '4', 'the fixture itself never had more than 4 fetches out');
+  assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
+  assert.ok(report.metrics.maxQueued >= 30 && report.metrics.maxQueued <= 36, `maxQueued ${report.metrics.maxQueued}: 40 handed over, 4 running`);
+  return report;
+}
+
 describe('one CPU-heavy route under autocannon', () => {
   const s = underLoad('load/cpu-routes.js', { paths: ['/json'], amount: 60 });
   it('is one blocking-cpu finding at the hot line: one occurrence per request, its total the requests\' CPU (±20 %)', () => {
@@ -145,17 +169,11 @@ describe('standard limiters at 8 over real HTTP calls: p-limit gathered with Pro
 });
 
 describe('work a dependency runs on the program\'s behalf, each function returning a fetch(), gathered', () => {
-  // The upstream lives outside the profiled program (here, in the test), as a real one does.
   const limitEnv = { MODE: 'limit' }, retryEnv = { MODE: 'retry' }, mapEnv = { MODE: 'map' }, chainEnv = { MODE: 'chain' }, mapperEnv = { MODE: 'mapper' }, namedEnv = { MODE: 'named' }, tscEnv = {};
   // Scheduled work counts toward the most in flight at the lag ticks (every 10 ms): each answer
   // takes 30 ms, so a tick comes while every fetch of a batch is out (the tick's timer, due
   // first, runs before the loop reads any answer).
-  const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
-  before(async () => {
-    await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
-    limitEnv.CL_UPSTREAM_PORT = retryEnv.CL_UPSTREAM_PORT = mapEnv.CL_UPSTREAM_PORT = chainEnv.CL_UPSTREAM_PORT = mapperEnv.CL_UPSTREAM_PORT = namedEnv.CL_UPSTREAM_PORT = tscEnv.CL_UPSTREAM_PORT = String(upstream.address().port);
-  });
-  after(() => upstream.close());
+  upstreamFor([limitEnv, retryEnv, mapEnv, chainEnv, mapperEnv, namedEnv, tscEnv]);
   const limited = runOnce('load/scheduled-work.mjs', [], { env: limitEnv });
   const retried = runOnce('load/scheduled-work.mjs', [], { env: retryEnv });
   const mapped = runOnce('load/scheduled-work.mjs', [], { env: mapEnv });
@@ -164,28 +182,16 @@ describe('work a dependency runs on the program\'s behalf, each function returni
   const mappers = runOnce('load/scheduled-work.mjs', [], { env: mapperEnv });
   const named = runOnce('load/scheduled-work.mjs', [], { env: namedEnv });
   it('p-limit(4) over 40: concurrency 4, the other 36 queued (it read 40: each handle counted as an operation)', () => {
-    const report = reportOf(limited.run);
-    assert.equal(printed(limited.run.stdout, 'DONE'), '40');
-    assert.equal(printed(limited.run.stdout, 'MAX_IN_FLIGHT'), '4', 'the fixture itself never had more than 4 fetches out');
-    assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
-    assert.ok(report.metrics.maxQueued >= 30 && report.metrics.maxQueued <= 36, `maxQueued ${report.metrics.maxQueued}: 40 handed over, 4 running`);
+    const report = assertLimitedTo4Of40(limited.run);
     assert.ok(report.metrics.meanConcurrency <= 4, `meanConcurrency ${report.metrics.meanConcurrency}`);
   });
   it('p-limit(4) over 40, a function of the file handed by name (limit(get, n)): concurrency 4, the other 36 queued (it read 40)', () => {
-    const report = reportOf(named.run);
-    assert.equal(printed(named.run.stdout, 'DONE'), '40');
-    assert.equal(printed(named.run.stdout, 'MAX_IN_FLIGHT'), '4');
-    assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
-    assert.ok(report.metrics.maxQueued >= 30 && report.metrics.maxQueued <= 36, `maxQueued ${report.metrics.maxQueued}: 40 handed over, 4 running`);
+    assertLimitedTo4Of40(named.run);
   });
   it('the same as tsc compiles it to CommonJS (__importDefault(require(\'p-limit\'))): concurrency 4, 36 queued', () => {
     // It read "max 40": tsc's interop wrapper hid that p_limit_1 is a dependency. Then "+ 40
     // queued": judged at the end of the main script's synchronous run, before p-limit started any.
-    const report = reportOf(compiled.run);
-    assert.equal(printed(compiled.run.stdout, 'DONE'), '40');
-    assert.equal(printed(compiled.run.stdout, 'MAX_IN_FLIGHT'), '4');
-    assert.equal(report.metrics.maxConcurrency, 4, `maxConcurrency ${report.metrics.maxConcurrency}`);
-    assert.ok(report.metrics.maxQueued >= 30 && report.metrics.maxQueued <= 36, `maxQueued ${report.metrics.maxQueued}: 40 handed over, 4 running`);
+    assertLimitedTo4Of40(compiled.run);
   });
   it('p-limit(4) over the ids an awaited p-map returned (ids.map: the program\'s, not a dependency\'s scheduling): concurrency 4', () => {
     // The array an awaited dependency call returned was taken for something the dependency made:
@@ -224,14 +230,8 @@ describe('work a dependency runs on the program\'s behalf, each function returni
 });
 
 describe('awaits of promises made before they are awaited, over fetch(), 10 rounds one after another', () => {
-  // The upstream lives outside the profiled program (here, in the test), answering after 30 ms.
   const envs = { timeout: { MODE: 'timeout' }, stored: { MODE: 'stored' }, early: { MODE: 'early' } };
-  const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
-  before(async () => {
-    await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
-    for (const env of Object.values(envs)) env.CL_UPSTREAM_PORT = String(upstream.address().port);
-  });
-  after(() => upstream.close());
+  upstreamFor(Object.values(envs));
   const runs = Object.fromEntries(Object.entries(envs).map(([mode, env]) => [mode, runOnce('load/made-before.mjs', [], { env })]));
   const check = (mode, max) => {
     const { run } = runs[mode];
@@ -247,14 +247,8 @@ describe('awaits of promises made before they are awaited, over fetch(), 10 roun
 });
 
 describe('two independent chains of awaits, each a fetch then its body, over 10 calls one after another', () => {
-  // The upstream lives outside the profiled program (here, in the test), answering after 30 ms.
   const envs = { steps: { MODE: 'steps' }, nested: { MODE: 'nested' } };
-  const upstream = http.createServer((req, res) => setTimeout(() => res.end('{"ok":true}'), 30));
-  before(async () => {
-    await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
-    for (const env of Object.values(envs)) env.CL_UPSTREAM_PORT = String(upstream.address().port);
-  });
-  after(() => upstream.close());
+  upstreamFor(Object.values(envs));
   const runs = Object.fromEntries(Object.entries(envs).map(([mode, env]) => [mode, runOnce('load/fetch-chains.mjs', [], { env })]));
   const check = (mode, related) => {
     const { run, file } = runs[mode];
