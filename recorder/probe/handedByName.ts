@@ -15,12 +15,12 @@ import { Node, children } from './ast';
 export function functionsHandedByName(ast: Node, isHandingCall: (call: Node) => boolean): Map<string, Node> {
   const uses = new Map<string, number>();
   const handed = new Map<string, number>();
-  const declared = new Map<string, Node[]>();
+  /** Name → its function, or null when not certain. */
+  const declared = new Map<string, Node | null>();
   const declare = (name: string, fn: Node, statement: Node) => {
     const exported = /^Export/.test(statement.__parent?.type ?? '');
-    // An exported one is another module's to call too: never certain.
-    if (!fn.generator && !exported) (declared.get(name) ?? declared.set(name, []).get(name)!).push(fn);
-    else declared.set(name, [fn, fn]);
+    // Declared again, a generator, or exported (another module's to call too): never certain.
+    declared.set(name, declared.has(name) || fn.generator || exported ? null : fn);
   };
   const visit = (n: Node) => {
     for (const c of children(n)) {
@@ -36,9 +36,9 @@ export function functionsHandedByName(ast: Node, isHandingCall: (call: Node) => 
   visit(ast);
   const out = new Map<string, Node>();
   for (const [name, times] of handed) {
-    const fns = declared.get(name);
+    const fn = declared.get(name);
     // Its declaration's own name, and the calls it is handed to: no other use.
-    if (fns?.length === 1 && uses.get(name) === 1 + times) out.set(name, fns[0]);
+    if (fn && uses.get(name) === 1 + times) out.set(name, fn);
   }
   return out;
 }

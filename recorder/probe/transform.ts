@@ -279,8 +279,9 @@ export function instrument(input: TransformInput): TransformOutput | null {
             // Functions of this file handed to the dependency (`limit(() => fetch(u))`): what they
             // return is work it runs on the program's behalf (runtime.ts, lt and t).
             // Those handed by name (byName) had theirs wrapped once, whatever calls they go to.
-            const handed = handsWork(c) ? c.arguments.filter((x: Node) => (x.type === 'ArrowFunctionExpression' || x.type === 'FunctionExpression') && !x.generator) : [];
-            const named = handsWork(c) && c.arguments.some((x: Node) => x.type === 'Identifier' && byName.has(x.name));
+            const hands = handsWork(c);
+            const handed = hands ? c.arguments.filter((x: Node) => (x.type === 'ArrowFunctionExpression' || x.type === 'FunctionExpression') && !x.generator) : [];
+            const named = hands && c.arguments.some((x: Node) => x.type === 'Identifier' && byName.has(x.name));
             // Outside what wraps the value itself (a call of ours around a dependency's call: t then
             // sees the handle lt marked), inside an async arrow's prologue (its function's depth + 0.5).
             for (const f of handed) for (const r of returnedValues(f)) wrapValue(edits, r, `${H}.t(${H}.k,`, depthOf(r) - 0.25);
