@@ -120,6 +120,21 @@ describe('a worker that terminate()s its own worker while it still burns CPU (ne
   });
 });
 
+describe('a worker that exits while its own worker still burns CPU (Node ends the inner one with it)', () => {
+  const s = runOnce('abrupt/exit-with-running-worker.js');
+  it('runs the program', () => {
+    assert.equal(s.run.stdout, 'outer exited 3\n', s.run.stderr);
+    assert.equal(s.run.code, 0, s.run.stderr);
+  });
+  it('keeps both workers, the inner one collected before the outer one ended: none ended abruptly', () => {
+    const report = reportOf(s.run);
+    keptLanes(report, 'worker', 2, 0);
+    const inner = lanesOf(report, 'worker').sort((a, b) => b.busyMs - a.busyMs)[0];
+    assertBusy(inner, 150);
+    assert.deepEqual(lossWarnings(report), []);
+  });
+});
+
 describe('terminate() with nothing to collect: a worker that has exited, one terminate()d twice at once', () => {
   const s = runOnce('abrupt/terminate-edges.js');
   it('runs the program as it runs plain: the same terminate() (name, length) and answers', () => {
@@ -296,7 +311,7 @@ describe("a pool's worker process (forked, on IPC) SIGTERMed once it said it was
 });
 
 describe('process.exit() in a worker', () => {
-  const s = runOnce('abrupt/exit-in-worker.js');
+  const s = runOnce('abrupt/exit-in-worker.js', [], { env: { CL_DEBUG: '1' } });
   it('keeps the worker lane, its CPU and its exit code', () => {
     assert.match(s.run.stdout, /worker exited 7/);
     const report = reportOf(s.run);
@@ -305,6 +320,11 @@ describe('process.exit() in a worker', () => {
     assertBusy(worker, 70);
     assert.equal(worker.exitCode, 7);
     assert.deepEqual(noProfileWarning(report, worker), [], report.warnings.join('\n'));
+  });
+  it("ends with no round trip to the recorder: the worker's probe ended its last chunk itself, and the worker did not wait", () => {
+    const [worker] = lanesOf(reportOf(s.run), 'worker');
+    assert.match(s.run.stderr, new RegExp(`worker ${worker.threadId}: its probe ended its last chunk at exit`), s.run.stderr.slice(-3000));
+    assert.doesNotMatch(s.run.stderr, new RegExp(`exit announced by pid \\d+ thread ${worker.threadId}\\b`), s.run.stderr.slice(-3000));
   });
 });
 

@@ -14,7 +14,9 @@
  *             `ticks` (no lag timer, hence no periodic flush), `flush` (flush only at exit),
  *             `instrumentCache` (instrumented files, and TypeScript the probe transpiles, not
  *             kept across runs: each run parses and transpiles them), `inThreadHooks` (our
- *             ES-module hooks are module.register's on every Node, as before module.registerHooks)
+ *             ES-module hooks are module.register's on every Node, as before module.registerHooks),
+ *             `exitSeam` (a worker's probe does not end its last chunk at exit: it waits for the
+ *             recorder to collect it, a round trip through its process's main thread)
  *   CLI:      `youngGenGrowth` (the CLI's young generation grows as V8's default: cli/youngGeneration.ts)
  *             `tierUp` (the CLI's code tiers up at V8's default budgets: cli/tierUp.ts)
  */

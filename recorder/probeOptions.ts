@@ -33,8 +33,25 @@ export const PROBE_LOADER = Symbol.for('concurrency-lens.probe-loader');
 export interface ProbeLoaderHandoff { codeCache: string; importModule: (specifier: string) => Promise<any> }
 /** Where the runtime lives: `globalThis[Symbol.for('concurrency-lens')]`. */
 export const PROBE_GLOBAL = Symbol.for('concurrency-lens');
-/** Binding the recorder installs; the probe calls it at exit and waits to be released. */
+/**
+ * Binding the recorder installs; the probe calls it at exit (payload: JSON ExitAnnouncement) and
+ * waits to be released, unless it ended the thread's last CPU profile chunk itself (`ended`).
+ */
 export const EXIT_BINDING = '__concurrencyLensExit';
+/**
+ * An EXIT_BINDING call's payload. `ended`: the thread's probe ended its last profile chunk itself,
+ * with this reading at the seam, and does not wait: its Profiler.consoleProfileFinished came
+ * before this call on the same session (a worker with no live workers of its own: index.ts
+ * lastChunkEndedHere). Without it the recorder collects the thread and releases it.
+ */
+export interface ExitAnnouncement { pid: number; tid: number; ended?: SeamReading }
+/** The seam reading an exit announcement carries when its thread ended its own last chunk, else undefined. */
+export function endedAtExit(payload: string): SeamReading | undefined {
+  try {
+    const ended = (JSON.parse(payload) as Partial<ExitAnnouncement> | null)?.ended;
+    return Array.isArray(ended) && ended.length >= 2 && ended.every((x) => typeof x === 'number') ? ended as SeamReading : undefined;
+  } catch { return undefined; }
+}
 /**
  * Binding a thread's probe calls before it ends one of its workers or signals one of its child
  * processes, then waits for the phase it names (payload: JSON BeforeEnd; recorder/probe/index.ts collectBeforeEnds).

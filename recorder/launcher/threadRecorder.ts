@@ -1,5 +1,5 @@
 import type { CpuProfile, TraceEvent, ThreadCpuReading } from '../../analyzer/raw';
-import { CHUNK_MS_AT, EXIT_BINDING, BEFORE_END_BINDING, RELEASE_BEFORE_END, type BeforeEnd, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, COVERAGE_REFUSAL, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
+import { CHUNK_MS_AT, EXIT_BINDING, endedAtExit, BEFORE_END_BINDING, RELEASE_BEFORE_END, type BeforeEnd, RELEASE_START, RELEASE_EXIT, releaseExpression, PROFILE_CHUNK_PREFIX, profileChunkExpression, titleReading, FIRST_CHUNK_START_EXPRESSION, FIRST_CHUNK_END_EXPRESSION, COVERAGE_REFUSAL, SWITCH_ARM_EXPRESSION, SWITCH_DISARM_EXPRESSION, SWITCH_STATUS_EXPRESSION, SWITCH_START_EXPRESSION } from '../probeOptions';
 import type { SwitchSeams } from '../probe/loopSwitch';
 import { Target, WorkerTarget, bounded } from './target';
 import { debugLog } from './debugLog';
@@ -194,7 +194,10 @@ export class ThreadRecorder {
     }
     const t = this.target;
     t.on('Runtime.bindingCalled', (p) => {
-      if (p.name === EXIT_BINDING) void this.collectAndRelease();
+      if (p.name === EXIT_BINDING) {
+        const ended = endedAtExit(p.payload);
+        if (ended) this.endedAtExit(ended); else void this.collectAndRelease();
+      }
       else if (p.name === BEFORE_END_BINDING) void this.beforeEnd(p.payload);
     });
     t.on('NodeWorker.attachedToWorker', (p) => {
@@ -537,6 +540,7 @@ export class ThreadRecorder {
    * signal, with no chunk since: ended by that signal, it ran unrecorded only after the seam.
    */
   private lost(reason: string): void {
+    if (this.probeEndedLast) return;
     const seam = this.signalSeam;
     const sinceSeamMs = seam && seam.chunks === this.chunksReceived ? performance.now() - seam.sentAt : Infinity;
     if (sinceSeamMs <= SIGNALLED_END_MS) {
@@ -546,6 +550,30 @@ export class ThreadRecorder {
     this.hooks.warn(this.chunksReceived > 0
       ? `${this.describe()} ended abruptly (${reason}): its CPU samples after the last streamed chunk (at most its last ~${Math.ceil(Math.min(this.lossBoundMs(), sinceSeamMs))} ms) are not recorded, nor its awaits, sync I/O and requests since its probe last wrote them (it writes every ~100 ms while its event loop turns, and before it sends a message (a worker's postMessage, a child's process.send) or a worker blocks in Atomics.wait)`
       : `no CPU profile for ${this.describe()}: ${reason}`);
+  }
+
+  /** The thread's probe ended its last chunk at its exit (ExitAnnouncement.ended), which has arrived: nothing is left to collect. */
+  private probeEndedLast = false;
+
+  /**
+   * A worker's probe ended its last chunk itself at exit, with `reading` at that seam, and went on
+   * without waiting for us: its profile arrived before this announcement (one session, in order).
+   * A collection under way finds it gone or its chunk ended, and loses nothing. Should our own
+   * Profiler.start run in it (its first chunk fell back to it: chunk 0), that one is still collected.
+   */
+  private endedAtExit(reading: SeamReading): void {
+    if (this.releasing) return;
+    this.releasing = Promise.resolve();
+    debugLog(`${this.describe()}: its probe ended its last chunk at exit`);
+    this.seamRead(reading);
+    if (this.chunk === 0) { void this.collect(); return; }
+    this.probeEndedLast = true;
+    if (this.collected) return;
+    this.collected = true;
+    this.stopExpectingWorkers();
+    this.wakeSwitch?.();
+    if (this.rotationTimer) clearTimeout(this.rotationTimer);
+    this.logSeams();
   }
 
   /** The thread is gone (its connection closed or it was detached): nothing more can be collected from it, nor from its workers. */

@@ -31,6 +31,10 @@
  * than BEFORE_END_WAIT_LIMIT_MS. terminate() and child.kill() are installed as the thread creates
  * its first worker or child process (Node's diagnostics channels): a thread loads neither module
  * for this.
+ *
+ * A worker that exits ends the workers it started with it (process.exit() with one still running):
+ * it makes the same request for each first (index.ts, before its exit's hand-over), with the
+ * function collectBeforeEnds returns.
  */
 import * as dc from 'node:diagnostics_channel';
 import { waitForRecorder } from './arrival';
@@ -72,7 +76,7 @@ const AT_EXIT_WAIT_LIMIT_MS = 500;
  * waits for it to disconnect: threadRecorder.ts collectAndRelease), or false (handed over
  * otherwise: nothing is asked).
  */
-export function collectBeforeEnds(recording: () => 'running' | 'atExit' | false): void {
+export function collectBeforeEnds(recording: () => 'running' | 'atExit' | false): (what: { worker: number }) => void {
   let calls = 0;
   const askFirst = (what: { worker: number } | { pid: number; signal: string }): void => {
     const binding = (globalThis as any)[BEFORE_END_BINDING];
@@ -107,6 +111,8 @@ export function collectBeforeEnds(recording: () => 'running' | 'atExit' | false)
     const signal = endingSignal(args[1]);
     if (signal) askFirst({ pid, signal });
   });
+  // A worker that exits ends the workers it started with it (index.ts: before its exit's hand-over).
+  return askFirst;
 }
 
 /** Runs `install` at the first message of diagnostics channel `name` (its module is loaded by then). */

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { isMainThread, threadId } from './thread';
 import { beforeInspectorRequested } from './inspectorAccess';
 import * as dc from 'node:diagnostics_channel';
-import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, PROBE_LOADER, type ProbeLoaderHandoff, EXIT_BINDING, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
+import { BUSY_SHARE, grownChunkMs, wantedShare, type SeamReading, PROBE_GLOBAL, PROBE_LOADER, type ProbeLoaderHandoff, EXIT_BINDING, type ExitAnnouncement, RELEASE_START, RELEASE_EXIT, RELEASE_SWITCH, exitAnnouncementFile, workerStartFile, type ProbeOptions } from '../probeOptions';
 import { LoopSwitch, type Chunker } from './loopSwitch';
 import { ProbeRuntime } from './runtime';
 import { TICK_MS, type ProbeRecord } from '../../analyzer/raw';
@@ -73,7 +73,8 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   (globalThis as any)[PROBE_GLOBAL] = runtime;
   (runtime as any).flush = () => flush();
   (runtime as any).release = release;
-  (runtime as any).profileChunk = coverageSession ? () => null : isMainThread || measureOff('chunks') ? profileChunk : startOwnChunks();
+  ownsChunks = !coverageSession && !isMainThread && !measureOff('chunks');
+  (runtime as any).profileChunk = coverageSession ? () => null : ownsChunks ? startOwnChunks() : profileChunk;
   (runtime as any).loopSwitch = loopSwitch;
 
   const { perfAnchor, hrAnchorUs } = clockAnchors();
@@ -203,12 +204,16 @@ function start(opts: ProbeOptions, launcher: string | undefined): void {
   // and may have hung up. A process's main thread handed over at its 'exit' still asks: the
   // recorder stays connected until the process waits for it to hang up, after the 'exit' listeners
   // (threadRecorder.ts collectAndRelease), and a listener after ours may kill a child.
-  if (!launcher) collectBeforeEnds(() => (!exited ? 'running' : exitedAtExit && isMainThread ? 'atExit' : false));
+  const beforeEnd = launcher ? undefined : collectBeforeEnds(() => (!exited ? 'running' : exitedAtExit && isMainThread ? 'atExit' : false));
   process.on('exit', (code) => {
     if (exited) {
       if (execveFailed) { execveFailed = false; flush(true); log.write({ t: 'exit', code, at: now() }); }
       return;
     }
+    // A worker's exit ends the workers it started (process.exit() with one still running): each
+    // is collected first, as before a terminate() of it. (A process's end is the recorder's cue
+    // to collect every thread.)
+    if (!isMainThread && beforeEnd) for (const worker of runningStartedWorkers()) beforeEnd({ worker });
     exitedAtExit = true;
     handOverThread(() => ({ t: 'exit', code, at: now() }));
     closeThreadCpuClock();
@@ -376,6 +381,8 @@ const OWN_CHUNK_FIRST_MS = 100;
  */
 const OWN_CHUNK_LEAD = 0.85;
 let ownChunkDue = () => false;
+/** This thread's probe makes its own chunks' seams (a worker's: startOwnChunks). */
+let ownsChunks = false;
 let rotateOwnChunk = () => undefined as void;
 
 /** HTTP requests this thread's servers began handling so far (set once request recording exists). */
@@ -463,13 +470,35 @@ function shareInspector(): void {
 function waitForCollector(runDir: string): void {
   const binding = (globalThis as any)[EXIT_BINDING];
   if (typeof binding !== 'function') return;
+  const ended = lastChunkEndedHere();
+  if (ended) {
+    try { binding(JSON.stringify({ pid: process.pid, tid: threadId, ended } satisfies ExitAnnouncement)); } catch { /* no inspector session */ }
+    return;
+  }
   touchRunFile(runDir, exitAnnouncementFile(process.pid, threadId)); // gone: the binding still tells
   try {
-    binding(JSON.stringify({ pid: process.pid, tid: threadId }));
+    binding(JSON.stringify({ pid: process.pid, tid: threadId } satisfies ExitAnnouncement));
     // The recorder hangs up right after releasing us, and Node waits for that at exit. (No
     // inspector.close() here: closing from both ends at once crashes Node's inspector thread.)
     waitForRecorder(RELEASE_EXIT, WAIT_LIMIT_MS);
   } catch { /* no inspector session: nothing to wait for */ }
+}
+
+/**
+ * At a worker's exit, ends its last CPU profile chunk here, when that is all there is to collect,
+ * and returns the seam's reading: the exit then needs no round trip to the recorder (through the
+ * process's main thread, which relays the worker's session, and back), which a worker's 'exit'
+ * event waited for. The chunk's profile goes out as Profiler.consoleProfileFinished before the
+ * exit binding's call, on the same session, in order. Not in a main thread (the recorder also
+ * stops its tracing and stays connected until the process waits for it), nor in a thread whose
+ * chunks the recorder runs (chunks off, V8 coverage), nor with no chunk of the probe's running
+ * (its first chunk fell back to the recorder's Profiler.start). Undefined: the recorder collects,
+ * as before.
+ */
+function lastChunkEndedHere(): SeamReading | undefined {
+  if (isMainThread || !ownsChunks || measureOff('exitSeam') || !profileChunk.running()) return undefined;
+  profileChunk.pause(); // ends it, and no chunk starts after it (a rotation that comes now answers with a reading alone)
+  return profileChunk(0, 0);
 }
 
 /**
@@ -535,6 +564,15 @@ function touchRunFile(runDir: string, name: string): void {
   try { closeSync(openSync(path.join(runDir, name), 'w')); } catch { /* the run directory is gone */ }
 }
 
+/** Workers a worker thread started, held weakly (a main thread's end is the recorder's cue to collect every thread). */
+const startedWorkers: WeakRef<{ threadId: number }>[] = [];
+/** The thread ids of those that may still run: their 'exit' event has not reached this thread (Node sets threadId to -1 then). */
+function runningStartedWorkers(): number[] {
+  const ids: number[] = [];
+  for (const ref of startedWorkers) { const id = ref.deref()?.threadId; if (typeof id === 'number' && id > 0) ids.push(id); }
+  return ids;
+}
+
 /**
  * Where user code created workers and child processes (first user frame of the stack), from
  * Node's diagnostics channels: nothing of worker_threads is patched, nor child_process's
@@ -547,6 +585,10 @@ function recordCreations(log: ThreadLog, recording: RecordingEnv | undefined, pr
   let workers = 0;
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
+    if (!isMainThread && worker && typeof worker === 'object') {
+      for (let i = startedWorkers.length - 1; i >= 0; i--) if (!(startedWorkers[i].deref()?.threadId! > 0)) startedWorkers.splice(i, 1);
+      startedWorkers.push(new WeakRef(worker));
+    }
     // The recorder is told at once that the thread is starting (see workerStartFile).
     touchRunFile(runDir, workerStartFile(process.pid, threadId, ++workers));
     log.write({ t: 'spawn', kind: 'worker', threadId: worker?.threadId, at: now(), frame: userFrame(probePath) });
