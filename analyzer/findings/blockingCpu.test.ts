@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hottestVote, lagBeside, partsCpu, type LineVote } from './blockingCpu';
+import { hottestVote, lagBeside, lineVotes, partsCpu, type LineVote } from './blockingCpu';
 import { TICK } from '../raw';
 import type { SampleKind, SampleTimeline } from '../cpuSamples';
 
@@ -30,6 +30,43 @@ describe('the line a CPU block is reported at (hottestVote)', () => {
   it('folds a header only into its own function (the same line number in another file is not it)', () => {
     const top = hottestVote(new Map([vote('a.js', 7, 7, 6), vote('b.js', 7, 8, 5)]));
     assert.deepEqual([top.url, top.line], ['a.js', 7]);
+  });
+});
+
+describe('the votes for a CPU block\'s line (lineVotes): a sample taken as the thread came back from being descheduled weighs less', () => {
+  // An Express handler (line 20) parsing JSON in a loop at line 23 and reading process.cpuUsage()
+  // (a system call, inlined into it: charged to its first line) every 20 parses. Sampled every
+  // 1 ms; on a crowded machine the thread is preempted as its system calls return, and the
+  // sample that comes when it runs again is in cpuUsage.
+  const loop = { url: 'app.js', functionName: 'handler', functionLine: 20, functionColumn: 18, line: 23, isLeaf: true };
+  const clock = { ...loop, line: 20, isLeaf: false, callee: 'cpuUsage' };
+  /** `pattern`: per sample, 'L' on the loop or 'C' in cpuUsage, each after a 1 ms step, or after a 6 ms gap when lower-case. */
+  function timeline(pattern: string): SampleTimeline {
+    const time: number[] = [];
+    let t = 100;
+    for (const c of pattern) { t += c === c.toLowerCase() ? 6 : 1; time.push(t); }
+    return { time: Float64Array.from(time), end: t + 1, kind: time.map((): SampleKind => 'user'), frame: [...pattern].map((c) => (c.toUpperCase() === 'L' ? loop : clock)), busyMs: 0, capMs: 1.5 };
+  }
+  const lineOf = (s: SampleTimeline) => hottestVote(lineVotes(s, 0, s.time.length - 1)).line;
+
+  it("reads the loop's line where most of the samples that came after a gap are in cpuUsage (9 on the loop, 12 resumed in cpuUsage)", () => {
+    const s = timeline('LcLcLcLcLcLcLcLcLcccc');
+    assert.equal(lineOf(s), 23);
+    const votes = lineVotes(s, 0, s.time.length - 1);
+    assert.equal(votes.get('app.js:20')!.callees.get('cpuUsage'), votes.get('app.js:20')!.n, 'its callee is weighed as it is');
+  });
+  it('counts every sample alike where none came after a gap (cpuUsage with more samples wins: the calls out stay at the header)', () => {
+    assert.equal(lineOf(timeline('LCLCLCLCCC')), 20);
+  });
+  it('still votes where every sample came after a gap (a crowded machine throughout): the most sampled line wins', () => {
+    assert.equal(lineOf(timeline('llcllcll')), 23);
+    assert.equal(lineOf(timeline('cclcclcc')), 20);
+  });
+  it("leaves out the recorder's own samples and those that are not busy", () => {
+    const s = timeline('LCCC');
+    s.overhead = Uint8Array.from([0, 1, 1, 0]);
+    s.kind[3] = 'idle';
+    assert.equal(lineOf(s), 23);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AnalysisContext, FindingDraft } from '../context';
-import { sampleDuration, sampleCpu, isBusy, firstAtOrAfter, SampleTimeline } from '../cpuSamples';
+import { sampleDuration, sampleCpu, capAt, isBusy, firstAtOrAfter, SampleTimeline } from '../cpuSamples';
 import { round } from '../stats';
 import { formatMs } from '../format';
 import { siteLocation } from '../context';
@@ -106,7 +106,6 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
       // It also bounds the stretch's CPU: on a crowded machine samples are sparse and each
       // stands for more time than the thread really ran.
       if (cpuOf[p].onCpu < threshold) continue;
-      const votes = new Map<string, LineVote>();
       let user = 0, busy = 0, nodeInternal = 0, nodeJs = 0, gc = 0;
       const overhead = samples.overhead;
       for (let i = run.from; i <= run.to; i++) {
@@ -116,17 +115,10 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         if (samples.kind[i] === 'gc') gc++;
         if (samples.kind[i] === 'node' || samples.kind[i] === 'native') nodeInternal++;
         if (samples.kind[i] === 'node') nodeJs++;
-        const f = samples.frame[i];
-        if (!f) continue;
-        user++;
-        const key = `${f.url}:${f.line}`;
-        const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, fnColumn: f.functionColumn, callees: new Map(), entries: 0 };
-        v.n++;
-        if (f.isLeaf && f.line === f.functionLine) v.entries++;
-        if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + 1);
-        votes.set(key, v);
+        if (samples.frame[i]) user++;
       }
       if (busy === 0) continue;
+      const votes = lineVotes(samples, run.from, run.to);
       const startup = model.startupDoneMs === undefined || run.start < model.startupDoneMs;
       const libs = profile ? libraryHotspots(profile, samples, run.from, run.to, classify) : undefined;
       let location: SourceLocation;
@@ -273,7 +265,42 @@ function finish(e: SiteEntry): FindingDraft {
   };
 }
 
+/**
+ * How much a sample taken as its thread came back from being descheduled (the gap before it was
+ * longer than the cap: see capAt) weighs in the vote for a stretch's line. The kernel preempts a
+ * thread far more often as a system call returns than elsewhere, and V8's sample then shows that
+ * call: in a loaded run of an Express route that parses JSON in a loop and reads
+ * process.cpuUsage() every 20 parses, 24 % of the samples in cpuUsage came after such a gap and
+ * 3.5 % of those in the loop (29 runs, 1,800 requests). On a busy CI machine one request read
+ * "blocked … at the handler's first line" (its calls out, cpuUsage inlined into it, out-voted its
+ * loop). Weighed less, not left out: a stretch whose every sample came after a gap still votes.
+ */
+const RESUMED_SAMPLE_WEIGHT = 0.1;
+
+/**
+ * The user lines samples `from`..`to` were on (their innermost frame of the program's), weighed:
+ * busy samples only, not the recorder's own (overhead), those that came after the thread was
+ * descheduled RESUMED_SAMPLE_WEIGHT each.
+ */
+export function lineVotes(samples: SampleTimeline, from: number, to: number): Map<string, LineVote> {
+  const votes = new Map<string, LineVote>();
+  for (let i = from; i <= to; i++) {
+    if (!isBusy(samples.kind[i]) || samples.overhead?.[i]) continue;
+    const f = samples.frame[i];
+    if (!f) continue;
+    const w = i > 0 && sampleDuration(samples, i - 1) > capAt(samples, i - 1) ? RESUMED_SAMPLE_WEIGHT : 1;
+    const key = `${f.url}:${f.line}`;
+    const v = votes.get(key) ?? { n: 0, url: f.url, line: f.line, fn: f.functionName, fnLine: f.functionLine, fnColumn: f.functionColumn, callees: new Map(), entries: 0 };
+    v.n += w;
+    if (f.isLeaf && f.line === f.functionLine) v.entries += w;
+    if (f.callee) v.callees.set(f.callee, (v.callees.get(f.callee) ?? 0) + w);
+    votes.set(key, v);
+  }
+  return votes;
+}
+
 export interface LineVote {
+  /** Samples on the line, weighed (lineVotes). */
   n: number; url: string; line: number; fn: string; fnLine: number; fnColumn: number; callees: Map<string, number>;
   /** Of `n`, samples in the function itself at its header line: a call's entry (see hottestVote). */
   entries: number;
