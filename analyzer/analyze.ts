@@ -9,7 +9,7 @@ import { poolTimeline } from './threadpool';
 import { busyBuckets } from './parallelism';
 import { maxOf, percentile, round } from './stats';
 import { buildSpans } from './spans';
-import { concurrencySeries, serverRequestMs } from './concurrency';
+import { awaitMs, concurrencySeries, serverRequestMs } from './concurrency';
 import { collectRequests, routeTable, unrecordedHttp2 } from './requests';
 import { isSaturated, unattributedSaturation } from './findings/threadpoolSaturation';
 import { DETECTORS } from './findings/detectors';
@@ -496,9 +496,7 @@ function metrics(ctx: AnalysisContext, models: ThreadModel[], cpuMs: number, buc
     if (!m.agg) continue;
     maxInFlight = Math.max(maxInFlight, m.agg.maxInFlight);
     maxQueued = Math.max(maxQueued, m.agg.maxQueued ?? 0);
-    const { count, sampled, leafSum } = m.agg.site;
-    for (let i = 0; i < leafSum.length; i++) if (leafSum[i] > 0 && sampled[i] > 0) waitMs += leafSum[i] * (count[i] / sampled[i]);
-    waitMs += m.agg.elementWaitMs ?? 0;
+    waitMs += awaitMs(m);
   }
   for (const m of models) waitMs += serverRequestMs(m) + pendingAtEndMs(m);
   waitMs = Math.max(0, waitMs - overlapMs);
