@@ -143,7 +143,11 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
         // is a module's own top-level code at start-up, before the loop first turned (requiring
         // and initialising modules, once per process: 62 ms for require('crypto') under the
         // profiler, and a sample's 10 ms start-up stretched to 25 ms on a loaded machine).
-        const coldNode = nodeInternal / busy >= 0.6 && !(profile && loopsIntoNode(profile, samples, run.from, run.to));
+        // Before the loop first turned, what runs in Node's own code is its first run, however its
+        // samples spread: fs.mkdir() creating a UV_THREADPOOL_SIZE=128 pool (21–37 ms on a slow
+        // machine, all in the one native call) read as a loop into Node (samples/threadpool).
+        const inNode = nodeInternal / busy >= 0.6;
+        const coldNode = inNode && (startup || !(profile && loopsIntoNode(profile, samples, run.from, run.to)));
         warmup = (coldNode || (startup && top.fn === 'top-level code')) && duration < 5 * threshold;
         // Work inside a dependency: the profile knows only the calling function; the timed call
         // into the dependency that covers most of the stretch (its calls summed) knows the line.
