@@ -5,6 +5,14 @@ import { TICK, REQUEST_FIELDS, REQ_SERVER } from './raw';
 import { requestsInFlightByLane, type RequestTable } from './requests';
 
 /**
+ * Buckets over which a thread's awaits and requests are matched for their overlap (100 ms): a few
+ * of a busy loop's lag ticks. The same server's six runs read 1.04–1.26× its requests' time as
+ * the ticks were, matched per bucket; 0.92–1.18× matched per 100 ms; 1.00–1.08× with the ticks
+ * scaled too (its truth: 1×).
+ */
+const OVERLAP_BUCKETS = 10;
+
+/**
  * The concurrency track, and how much of what the mean sums is counted twice.
  *
  * A thread's operations in flight are its awaits on I/O (and pending combinator elements: the
@@ -32,14 +40,6 @@ import { requestsInFlightByLane, type RequestTable } from './requests';
  * in buckets next to their requests', and each such pair counted both. The track itself keeps
  * the ticks' readings.
  */
-/**
- * Buckets over which a thread's awaits and requests are matched for their overlap (100 ms): a few
- * of a busy loop's lag ticks. The same server's six runs read 1.04–1.26× its requests' time as
- * the ticks were, matched per bucket; 0.92–1.18× matched per 100 ms; 1.00–1.08× with the ticks
- * scaled too (its truth: 1×).
- */
-const OVERLAP_BUCKETS = 10;
-
 export function concurrencySeries(ctx: AnalysisContext, requests?: RequestTable): { series: number[]; overlapMs: number } {
   const n = bucketCount(ctx.wallMs);
   const series = new Float64Array(n);

@@ -38,6 +38,13 @@ function keptLanes(report, kind, count, min) {
   }
   return lanes;
 }
+/** A worker and the worker it started both kept, neither ended abruptly; the inner one (the busier) with at least `innerMin` ms of CPU. */
+function assertNestedKept(report, innerMin) {
+  keptLanes(report, 'worker', 2, 0);
+  const inner = lanesOf(report, 'worker').sort((a, b) => b.busyMs - a.busyMs)[0];
+  assertBusy(inner, innerMin);
+  assert.deepEqual(lossWarnings(report), []);
+}
 /** The first warning `says` picks (a thread that ended abruptly) and the ms it states as lost (its last chunk); all warnings when none. */
 function statedLoss(report, says) {
   const warning = report.warnings.find(says);
@@ -112,11 +119,7 @@ describe('a worker that terminate()s its own worker while it still burns CPU (ne
     assert.equal(s.run.code, 0, s.run.stderr);
   });
   it('keeps both workers, the inner one collected before its terminate(): none ended abruptly', () => {
-    const report = reportOf(s.run);
-    keptLanes(report, 'worker', 2, 0);
-    const inner = lanesOf(report, 'worker').sort((a, b) => b.busyMs - a.busyMs)[0];
-    assertBusy(inner, 75);
-    assert.deepEqual(lossWarnings(report), []);
+    assertNestedKept(reportOf(s.run), 75);
   });
 });
 
@@ -127,11 +130,7 @@ describe('a worker that exits while its own worker still burns CPU (Node ends th
     assert.equal(s.run.code, 0, s.run.stderr);
   });
   it('keeps both workers, the inner one collected before the outer one ended: none ended abruptly', () => {
-    const report = reportOf(s.run);
-    keptLanes(report, 'worker', 2, 0);
-    const inner = lanesOf(report, 'worker').sort((a, b) => b.busyMs - a.busyMs)[0];
-    assertBusy(inner, 150);
-    assert.deepEqual(lossWarnings(report), []);
+    assertNestedKept(reportOf(s.run), 150);
   });
 });
 

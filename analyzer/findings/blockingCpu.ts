@@ -449,10 +449,12 @@ function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean 
 }
 
 /**
- * Runs cut at each of the sorted times `cuts` that falls inside one: the sample that starts at
- * or after a cut begins the next part, and the parts' times meet at the cut. A cut is a moment
- * a task ended and another began.
+ * Loading samples between two of the program's that make a loading of their own: fewer are the
+ * profile's glitches (a sample of the runner's `exec` with the module's frame missing, inside its
+ * 300 ms loop), which would cut the program's block in pieces.
  */
+const MIN_LOADING_SAMPLES = 5;
+
 /**
  * Where, in a task, the program's code gives way to module loading and where it resumes after it
  * (`loading` samples: no frame of the program's on their stack): jest compiles a test file
@@ -464,13 +466,6 @@ function isPoolMember(model: { hello?: { ipc?: boolean; clusterWorker?: boolean 
  * process's start: loading the program is part of that), before `after`, when the loop first turned.
  * In time order (splitAt takes them so).
  */
-/**
- * Loading samples between two of the program's that make a loading of their own: fewer are the
- * profile's glitches (a sample of the runner's `exec` with the module's frame missing, inside its
- * 300 ms loop), which would cut the program's block in pieces.
- */
-const MIN_LOADING_SAMPLES = 5;
-
 export function loadingEdges(runs: readonly { from: number; to: number; start: number; end: number }[], s: SampleTimeline, after = -Infinity): number[] {
   const loading = s.loading;
   if (!loading) return [];
@@ -495,6 +490,12 @@ export function loadingEdges(runs: readonly { from: number; to: number; start: n
   return out;
 }
 
+
+/**
+ * Runs cut at each of the sorted times `cuts` that falls inside one: the sample that starts at
+ * or after a cut begins the next part, and the parts' times meet at the cut. A cut is a moment
+ * a task ended and another began.
+ */
 export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cuts: readonly number[]): ReturnType<typeof busyRuns> {
   if (cuts.length === 0) return runs;
   const out: ReturnType<typeof busyRuns> = [];

@@ -196,7 +196,7 @@ export class ThreadRecorder {
     t.on('Runtime.bindingCalled', (p) => {
       if (p.name === EXIT_BINDING) {
         const ended = endedAtExit(p.payload);
-        if (ended) this.endedAtExit(ended); else void this.collectAndRelease();
+        if (ended) this.endedByProbe(ended); else void this.collectAndRelease();
       }
       else if (p.name === BEFORE_END_BINDING) void this.beforeEnd(p.payload);
     });
@@ -561,7 +561,7 @@ export class ThreadRecorder {
    * A collection under way finds it gone or its chunk ended, and loses nothing. Should our own
    * Profiler.start run in it (its first chunk fell back to it: chunk 0), that one is still collected.
    */
-  private endedAtExit(reading: SeamReading): void {
+  private endedByProbe(reading: SeamReading): void {
     if (this.releasing) return;
     this.releasing = Promise.resolve();
     debugLog(`${this.describe()}: its probe ended its last chunk at exit`);

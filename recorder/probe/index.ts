@@ -496,7 +496,7 @@ function waitForCollector(runDir: string): void {
  * as before.
  */
 function lastChunkEndedHere(): SeamReading | undefined {
-  if (isMainThread || !ownsChunks || measureOff('exitSeam') || !profileChunk.running()) return undefined;
+  if (!ownsChunks || measureOff('exitSeam') || !profileChunk.running()) return undefined;
   profileChunk.pause(); // ends it, and no chunk starts after it (a rotation that comes now answers with a reading alone)
   return profileChunk(0, 0);
 }
@@ -566,11 +566,10 @@ function touchRunFile(runDir: string, name: string): void {
 
 /** Workers a worker thread started, held weakly (a main thread's end is the recorder's cue to collect every thread). */
 const startedWorkers: WeakRef<{ threadId: number }>[] = [];
-/** The thread ids of those that may still run: their 'exit' event has not reached this thread (Node sets threadId to -1 then). */
+/** The thread id of a started worker that may still run (its 'exit' event has not reached this thread: Node sets threadId to -1 then), else 0. */
+const runningId = (ref: WeakRef<{ threadId: number }>): number => { const id = ref.deref()?.threadId; return typeof id === 'number' && id > 0 ? id : 0; };
 function runningStartedWorkers(): number[] {
-  const ids: number[] = [];
-  for (const ref of startedWorkers) { const id = ref.deref()?.threadId; if (typeof id === 'number' && id > 0) ids.push(id); }
-  return ids;
+  return startedWorkers.map(runningId).filter((id) => id > 0);
 }
 
 /**
@@ -586,7 +585,7 @@ function recordCreations(log: ThreadLog, recording: RecordingEnv | undefined, pr
   dc.subscribe('worker_threads', (message: any) => {
     const worker = message?.worker;
     if (!isMainThread && worker && typeof worker === 'object') {
-      for (let i = startedWorkers.length - 1; i >= 0; i--) if (!(startedWorkers[i].deref()?.threadId! > 0)) startedWorkers.splice(i, 1);
+      for (let i = startedWorkers.length - 1; i >= 0; i--) if (runningId(startedWorkers[i]) === 0) startedWorkers.splice(i, 1);
       startedWorkers.push(new WeakRef(worker));
     }
     // The recorder is told at once that the thread is starting (see workerStartFile).
