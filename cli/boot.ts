@@ -6,11 +6,10 @@ import * as path from 'node:path';
 import { runBundle } from '../recorder/codeCache';
 import { userCacheRoot } from '../recorder/userCacheDir';
 import { debugLog } from '../recorder/launcher/debugLog';
-import { holdYoungGeneration } from './youngGeneration';
-import { slowerTierUp } from './tierUp';
+import { applyOwnFlags, underDefaultFlags } from './ownV8Flags';
 
-// Both before any code cache is read or made (see there).
-holdYoungGeneration();
-slowerTierUp();
-
-runBundle(path.join(__dirname, 'cliMain.js'), userCacheRoot(), (use) => debugLog(`code cache ${use}`));
+// Start-up runs under V8's defaults where V8 allows it (see there); otherwise the flags apply now,
+// before any code cache is read or made.
+applyOwnFlags('boot');
+runBundle(path.join(__dirname, 'cliMain.js'), userCacheRoot(), (use) => debugLog(`code cache ${use}`),
+  { prefix: 'cli', byFlags: false, cacheFlags: underDefaultFlags });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { runBundle } from '../recorder/codeCache';
 import { userCacheRoot } from '../recorder/userCacheDir';
 import { debugLog } from '../recorder/launcher/debugLog';
+import { underDefaultFlags } from './ownV8Flags';
 
 let bundle: { deferred(name: string): unknown } | undefined;
 
@@ -11,6 +12,7 @@ let bundle: { deferred(name: string): unknown } | undefined;
  * modules into calls of this.
  */
 export function deferred(name: string): unknown {
-  bundle ??= runBundle(path.join(__dirname, 'cliDeferred.js'), userCacheRoot(), (use) => debugLog(`deferred bundle: code cache ${use}`)) as typeof bundle;
+  bundle ??= runBundle(path.join(__dirname, 'cliDeferred.js'), userCacheRoot(), (use) => debugLog(`deferred bundle: code cache ${use}`),
+    { prefix: 'cli', byFlags: false, cacheFlags: underDefaultFlags }) as typeof bundle;
   return bundle!.deferred(name);
 }

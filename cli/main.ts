@@ -18,6 +18,7 @@ import { outputPathProblems } from './outputOptions';
 import { EXIT_USAGE } from './exitCodes';
 import { exitAfterFlush } from './exitAfterFlush';
 import { hideCdpClientDeprecation } from './ownWarnings';
+import { applyOwnFlags } from './ownV8Flags';
 
 // Start-up loads only what starting the program needs: the other commands, the usage text, the
 // analyzer and the report writers are imported when used (esbuild evaluates a dynamically
@@ -32,9 +33,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command || isHelp(command) || command === 'help') { process.stdout.write(await usage() + '\n'); return command ? 0 : 2; }
   // `<command> --help`: attach, compare and matrix take no program, so anywhere; profile's is read before its program (splitProfileArgs).
   if (command !== 'profile' && rest.some(isHelp)) { process.stdout.write(await usage() + '\n'); return 0; }
+  // The other commands' start-up is loading their module (see applyOwnFlags).
   if (command === 'matrix') return matrix(rest);
-  if (command === 'attach') return (await import('./attach.js')).attachCommand(rest, await usage());
-  if (command === 'compare') return (await import('./compare.js')).compareCommand(rest);
+  if (command === 'attach') { const { attachCommand } = await import('./attach.js'); applyOwnFlags('started'); return attachCommand(rest, await usage()); }
+  if (command === 'compare') { const { compareCommand } = await import('./compare.js'); applyOwnFlags('started'); return compareCommand(rest); }
   if (command !== 'profile') { process.stderr.write(`concurrency-lens: unknown command '${command}'\n\n${await usage()}\n`); return 2; }
   return profile(rest);
 }
@@ -91,6 +93,9 @@ async function profile(args: string[]): Promise<number> {
   // the program is already spawned, the signal handlers are in place).
   const finishing = new Promise((resolve) => setImmediate(resolve)).then(() => import('./finishProfile.js'));
   finishing.catch(() => undefined); // a failure surfaces where it is awaited, after the run (not as an unhandled rejection during it)
+  // Start-up is done once they have loaded (the CDP client too: startProfile's setImmediate, queued
+  // before this one): the CLI's own V8 flags apply from here, before the program can announce itself.
+  finishing.then(() => applyOwnFlags('started'), () => undefined);
   // Record, then analyze: the recorder hands over the raw recording, the analyzer reads it.
   const recording = await run.done;
   return (await finishing).finishProfile(recording, o, cwd, { threshold, budgets, failOn });
@@ -163,6 +168,7 @@ export function splitProfileArgs(args: string[]): { values: Record<string, any>;
 
 async function matrix(args: string[]): Promise<number> {
   const { runMatrix } = await import('./matrix.js');
+  applyOwnFlags('started');
   const parsed = parseArgs({ args, allowPositionals: true, options: { markdown: { type: 'boolean' }, json: { type: 'string' }, filter: { type: 'string', multiple: true }, verbose: { type: 'boolean' } } });
   const dir = path.resolve(parsed.positionals[0] ?? 'samples');
   const result = await runMatrix(dir, { markdown: parsed.values.markdown, json: parsed.values.json, filter: parsed.values.filter, verbose: parsed.values.verbose });

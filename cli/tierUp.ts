@@ -1,5 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
 import { measureOff } from '../recorder/measureOff';
+import type { OwnFlag } from './ownV8Flags';
 
 /**
  * How many times V8's defaults the CLI's code runs before V8 optimizes it (TIER_UP_FACTOR).
@@ -31,11 +31,10 @@ export const TIER_UP_FLAGS: Record<string, Budgets> = {
 };
 
 /**
- * Raises V8's tier-up budgets for the CLI (see TIER_UP_FACTOR). Set as the CLI starts, before any
- * code cache is read or made: V8's code cache carries a hash of its flags (youngGeneration.ts).
+ * The CLI's tier-up budgets (see TIER_UP_FACTOR), applied once start-up is done (ownV8Flags.ts).
  * `CONCURRENCY_LENS_MEASURE_OFF=tierUp` keeps V8's defaults.
  */
-export function slowerTierUp(): void {
-  if (measureOff('tierUp')) return;
-  for (const [flag, value] of TIER_UP_FLAGS[process.versions.v8.split('.')[0]] ?? []) setFlagsFromString(`--${flag}=${value * TIER_UP_FACTOR}`);
+export function tierUpFlags(): OwnFlag[] {
+  if (measureOff('tierUp')) return [];
+  return (TIER_UP_FLAGS[process.versions.v8.split('.')[0]] ?? []).map(([flag, value]) => [flag, value * TIER_UP_FACTOR, value]);
 }

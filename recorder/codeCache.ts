@@ -32,6 +32,12 @@ export interface BundleOptions {
    * (so that the cache holds the analyzer, compiled once the program has run).
    */
   writeAfterMs?: number;
+  /**
+   * Runs V8's reading and making of the cache under the flags its caches are made for: the CLI's
+   * V8's defaults, whatever flags it runs under by then (cli/ownV8Flags.ts). V8 refuses a cache
+   * made under other flags. Unset: the flags of the moment (the probe sets none).
+   */
+  cacheFlags?: <T>(run: () => T) => T;
 }
 
 /**
@@ -53,7 +59,7 @@ export interface BundleOptions {
  * Any failure of the cache falls back to compiling: the CLI runs the same either way.
  */
 export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled: (use: CodeCacheUse) => void = () => undefined,
-  { prefix, byFlags, writeAfterMs }: BundleOptions = { prefix: 'cli', byFlags: false }): unknown {
+  { prefix, byFlags, writeAfterMs, cacheFlags = (run) => run() }: BundleOptions = { prefix: 'cli', byFlags: false }): unknown {
   const source = readFileSync(file);
   const cacheDir = path.join(cacheRoot, 'code-cache');
   const usable = privateDir(cacheRoot) && privateDir(cacheDir);
@@ -65,7 +71,7 @@ export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled:
   // cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING on Node 20), and Node 22+'s default-loader option
   // prints an experimental warning on the program's stderr. The probe gets its import() from its
   // loader (recorder/probe/loader.ts).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`, { filename: file, cachedData });
+  const script = cacheFlags(() => new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`, { filename: file, cachedData }));
   const use: CodeCacheUse = !usable ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'refused' : 'used';
   // Once: the other threads and processes that found none either (a run's first ones) leave the
   // one the first of them wrote for these bytes (one for other bytes, an older build's, is replaced).
@@ -74,7 +80,7 @@ export function runBundle(file: string, cacheRoot = userCacheRoot(), onCompiled:
     const write = () => {
       if (written) return;
       written = true;
-      if (use === 'refused' || !cachedDataFor(cacheFile, source)) writeCache(cacheFile, source, script);
+      if (use === 'refused' || !cachedDataFor(cacheFile, source)) cacheFlags(() => writeCache(cacheFile, source, script));
     };
     process.once('exit', write);
     if (writeAfterMs !== undefined) setTimeout(write, writeAfterMs).unref();
