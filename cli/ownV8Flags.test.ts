@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { NOT_RESTORABLE, type OwnFlag } from './ownV8Flags';
+import { NOT_RESTORABLE } from './ownV8Flags';
+import type { OwnFlag } from './ownFlag';
 import { TIER_UP_FLAGS } from './tierUp';
 import { YOUNG_GENERATION_FLAG } from './youngGeneration';
 

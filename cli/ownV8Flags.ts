@@ -1,9 +1,7 @@
 import { debugLog } from '../recorder/launcher/debugLog';
 import { youngGenerationFlags } from './youngGeneration';
 import { tierUpFlags } from './tierUp';
-
-/** A V8 flag the CLI sets: its name, the CLI's value, and V8's default. */
-export type OwnFlag = [flag: string, own: number, defaultValue: number];
+import type { OwnFlag } from './ownFlag';
 
 /**
  * Flags that, once set, V8's flag hash does not forget when they are set back to their default,
@@ -46,8 +44,8 @@ const setFlags = (flags: readonly OwnFlag[], which: 1 | 2): void => {
   for (const f of flags) setFlagsFromString(`--${f[0]}=${f[which]}`);
 };
 
-/** Node's list of what it loaded, in order: built-ins as 'NativeModule <id>'. */
-const builtins = (): string[] => (process as unknown as { moduleLoadList: string[] }).moduleLoadList;
+/** Node's list of what it loaded, in order: built-ins as 'NativeModule <id>' (undocumented: empty where absent). */
+const builtins = (): string[] => (process as unknown as { moduleLoadList?: string[] }).moduleLoadList ?? [];
 
 /**
  * Sets the CLI's own V8 flags from now on, at the moment this V8 allows (see above): 'boot' as the

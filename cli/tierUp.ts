@@ -1,5 +1,5 @@
 import { measureOff } from '../recorder/measureOff';
-import type { OwnFlag } from './ownV8Flags';
+import type { OwnFlag } from './ownFlag';
 
 /**
  * How many times V8's defaults the CLI's code runs before V8 optimizes it (TIER_UP_FACTOR).

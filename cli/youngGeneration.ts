@@ -1,5 +1,5 @@
 import { measureOff } from '../recorder/measureOff';
-import type { OwnFlag } from './ownV8Flags';
+import type { OwnFlag } from './ownFlag';
 
 /**
  * The CLI's young generation keeps the size it has (1 MB): V8 reads this factor whenever it would

@@ -33,9 +33,9 @@ export interface BundleOptions {
    */
   writeAfterMs?: number;
   /**
-   * Runs V8's reading and making of the cache under the flags its caches are made for: the CLI's
-   * V8's defaults, whatever flags it runs under by then (cli/ownV8Flags.ts). V8 refuses a cache
-   * made under other flags. Unset: the flags of the moment (the probe sets none).
+   * Runs V8's reading and making of the cache under the flags its caches are made for, whatever
+   * flags the process runs under by then: for the CLI, V8's defaults (cli/ownV8Flags.ts). V8
+   * refuses a cache made under other flags. Unset: the flags of the moment (the probe sets none).
    */
   cacheFlags?: <T>(run: () => T) => T;
 }
