@@ -13,6 +13,7 @@ import { awaitMs, concurrencySeries, serverRequestMs } from './concurrency';
 import { collectRequests, routeTable, unrecordedHttp2 } from './requests';
 import { isSaturated, unattributedSaturation } from './findings/threadpoolSaturation';
 import { DETECTORS } from './findings/detectors';
+import { unsampledBlockNotes } from './findings/blockingCpu';
 import { FINDING_KINDS } from './findingKinds';
 import { onePerSite, withoutLaunchers } from './findings/perSite';
 import { ProcessGraph } from './processGraph';
@@ -169,6 +170,7 @@ function analyzeRun(raw: RawRun, options: AnalysisOptions, handedOver: boolean):
   }
   // No schedstat: a main thread's probe reads its whole process's CPU.
   report.warnings.push(...uncoveredCpuWarnings(threads, run, (run.degraded ?? []).includes(THREAD_CPU_ESTIMATED)));
+  report.warnings.push(...unsampledBlockNotes(ctx));
   if (spans.dropped.asyncSpans > 0) report.warnings.push(`${spans.dropped.asyncSpans} async spans were not kept in detail (counts and totals include them)`);
   return report;
 }

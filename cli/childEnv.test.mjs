@@ -50,9 +50,16 @@ describe('tinypool\'s child_process runtime: worker processes forked with an env
     // The hashing runs below the task's function (in node:crypto): the profile names the function.
     assert.equal(f.location.line, lineOf(file, 'task'));
     assert.equal(f.severity, 'info', 'a process working for its parent over IPC');
-    assert.equal(f.occurrences, tasks.length, `${f.occurrences} stretches for ${tasks.length} tasks: ${f.message}`);
+    // A task V8's sampler took no sample of (its thread waited for a core: a loaded machine) has
+    // no line: the report counts it in a note of its process instead (analyzer/unsampledTask.test.ts).
+    const pids = new Set(tasks.map((t) => t.pid));
+    const unsampled = report.warnings.map((w) => /^process (\d+) .*: (\d+) tasks? blocked the event loop \(([\d.]+) ms of CPU/.exec(w))
+      .filter((m) => m && pids.has(Number(m[1])));
+    const blocks = f.occurrences + unsampled.reduce((a, m) => a + Number(m[2]), 0);
+    assert.equal(blocks, tasks.length, `${f.occurrences} stretches and ${blocks - f.occurrences} unsampled for ${tasks.length} tasks: ${f.message}`);
     const cpu = tasks.reduce((a, t) => a + t.cpuMs, 0);
-    assert.ok(Math.abs(f.totalMs - cpu) <= 0.2 * cpu, `${f.totalMs} ms in the finding, the tasks measured ${cpu.toFixed(1)} ms`);
+    const found = f.totalMs + unsampled.reduce((a, m) => a + Number(m[3]), 0);
+    assert.ok(Math.abs(found - cpu) <= 0.2 * cpu, `${found} ms in the finding and notes, the tasks measured ${cpu.toFixed(1)} ms`);
     assert.deepEqual(f.perLane.map((l) => Number(l.laneId.split(':')[0])).sort(), [...new Set(tasks.map((t) => t.pid))].sort());
   });
 });

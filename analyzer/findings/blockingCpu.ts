@@ -83,10 +83,7 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
     // The loop first turned at startupDone: what ran before and after are different tasks; so
     // are the tasks the probe saw begin (a request, a resumed await, its timer), even when the
     // loop ran them back to back without a sample of idle between them.
-    const cuts = [...model.taskMarks];
-    if (model.startupDoneMs !== undefined) cuts.push(model.startupDoneMs);
-    cuts.sort((a, b) => a - b);
-    const tasks = splitAt(busyRuns(samples), samples, cuts);
+    const tasks = splitAt(busyRuns(samples), samples, taskCuts(model));
     // Then each task's module loading at its edges (a test runner's, around the program's code).
     const parts = model.startupDoneMs === undefined ? tasks : splitAt(tasks, samples, loadingEdges(tasks, samples, model.startupDoneMs));
     const cpuOf = partsCpu(parts, samples, model);
@@ -347,6 +344,54 @@ function isLauncher(model: { hello?: { argv: string[] } }): boolean {
   return !!model.hello && launcherName(model.hello.argv, true) !== undefined;
 }
 
+/** Where a thread's tasks begin and end, in time order: its task marks and the loop's first turn. */
+function taskCuts(model: { taskMarks: number[]; startupDoneMs?: number }): number[] {
+  const cuts = [...model.taskMarks];
+  if (model.startupDoneMs !== undefined) cuts.push(model.startupDoneMs);
+  return cuts.sort((a, b) => a - b);
+}
+
+/**
+ * One note per thread blockingCpu reads that had tasks which blocked the loop while V8's sampler
+ * took no sample of them (splitAt's `unsampled`: its thread waited for a core while this one
+ * ran): no line can be found for such a task, so it is in no blocking-cpu finding, and the
+ * report says so. A task counts as blocking as a sampled one does: its CPU (the thread's own
+ * count between the readings around it, at most its own wall time) and the lag the timer
+ * measured beside it.
+ */
+export function unsampledBlockNotes(ctx: AnalysisContext): string[] {
+  const threshold = ctx.run.blockingThresholdMs;
+  const runsTests = lanesRunningTests(ctx);
+  const out: string[] = [];
+  for (const { lane, model, samples } of ctx.threads) {
+    if (!samples || isLauncher(model) || (lane.kind === 'worker' && !runsTests.has(lane.id))) continue;
+    const unsampled: { start: number; end: number }[] = [];
+    splitAt(busyRuns(samples), samples, taskCuts(model), unsampled);
+    // At most its own wall time: the readings around it may take in the tasks beside it.
+    const cpu = unsampled.map(({ start, end }) => Math.min(cpuBetween(model.cpuReadings, start, end), end - start))
+      .filter((c, i) => c >= threshold && lagBeside(model, unsampled[i].start, unsampled[i].end) >= threshold / 2);
+    if (cpu.length === 0) continue;
+    const who = lane.kind === 'worker' ? `${lane.label} of pid ${model.pid}` : lane.label;
+    const total = cpu.reduce((a, b) => a + b, 0);
+    out.push(`${who}: ${cpu.length} task${cpu.length > 1 ? 's' : ''} blocked the event loop (${formatMs(total)} of CPU${cpu.length > 1 ? `, longest ${formatMs(Math.max(...cpu))}` : ''}) `
+      + `while V8's CPU sampler took no sample (it waited for a core while the thread ran: a busy machine): no line is known for ${cpu.length > 1 ? 'them' : 'it'}, so ${cpu.length > 1 ? 'they are' : 'it is'} in no blocking-CPU finding`);
+  }
+  return out;
+}
+
+/**
+ * The thread's CPU from its last reading at or before `start` to its first at or after `end`
+ * (`readings`: time, CPU ms, …, in time order; a task's start mark may carry none); -1 without both.
+ */
+function cpuBetween(readings: readonly number[], start: number, end: number): number {
+  let at = -1, until = -1;
+  for (let i = 0; i < readings.length; i += 2) {
+    if (readings[i] <= start) at = readings[i + 1];
+    else if (readings[i] >= end) { until = readings[i + 1]; break; }
+  }
+  return at >= 0 && until >= at ? until - at : -1;
+}
+
 /**
  * The longest loop delay the lag timer measured for a busy stretch: its ticks inside the
  * stretch or just after it, and the first tick after it (which, when several tasks ran back to
@@ -495,8 +540,15 @@ export function loadingEdges(runs: readonly { from: number; to: number; start: n
  * Runs cut at each of the sorted times `cuts` that falls inside one: the sample that starts at
  * or after a cut begins the next part, and the parts' times meet at the cut. A cut is a moment
  * a task ended and another began.
+ *
+ * Between two cuts with no sample starting between them ran a task V8's sampler never looked at
+ * (a sample before the first cut stands for the whole gap: the sampler thread waited for a core
+ * while this one ran). That task is no part: the next part starts at the later cut (it used to
+ * start at the earlier one, and a pool worker's two 40 ms tasks under load read as one 53 ms
+ * block). Each such span is pushed to `unsampled` when given.
  */
-export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cuts: readonly number[]): ReturnType<typeof busyRuns> {
+export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cuts: readonly number[],
+  unsampled?: { start: number; end: number }[]): ReturnType<typeof busyRuns> {
   if (cuts.length === 0) return runs;
   const out: ReturnType<typeof busyRuns> = [];
   let c = 0;
@@ -505,11 +557,13 @@ export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cu
     let from = r.from, start = r.start;
     for (let k = r.from; k <= r.to && c < cuts.length && cuts[c] < r.end; ) {
       while (k <= r.to && s.time[k] < cuts[c]) k++;
-      if (k > from && k <= r.to) {
+      if (k > r.to) break;
+      if (k > from) {
         // The parts meet at the cut itself: the thread's CPU readings taken there bound each part.
         out.push({ from, to: k - 1, start, end: cuts[c] });
-        from = k; start = cuts[c];
-      }
+        from = k;
+      } else unsampled?.push({ start, end: cuts[c] });
+      start = cuts[c];
       c++;
     }
     out.push({ from, to: r.to, start, end: r.end });
