@@ -544,7 +544,7 @@ export function loadingEdges(runs: readonly { from: number; to: number; start: n
  * Between two cuts with no sample starting between them ran a task V8's sampler never looked at
  * (a sample before the first cut stands for the whole gap: the sampler thread waited for a core
  * while this one ran). That task is no part: the next part starts at the later cut (it used to
- * start at the earlier one, and a pool worker's two 40 ms tasks under load read as one 53 ms
+ * start at the earlier one, and a pool worker's two 40 ms tasks under load read as one 51–53 ms
  * block). Each such span is pushed to `unsampled` when given.
  */
 export function splitAt(runs: ReturnType<typeof busyRuns>, s: SampleTimeline, cuts: readonly number[],
