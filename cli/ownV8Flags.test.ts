@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NOT_RESTORABLE } from './ownV8Flags';
 import type { OwnFlag } from './ownFlag';
-import { TIER_UP_FLAGS } from './tierUp';
+import { tierUpFlags } from './tierUp';
 import { YOUNG_GENERATION_FLAG } from './youngGeneration';
 
 const ROOT = resolve(__dirname, '..');
@@ -40,7 +40,7 @@ for (const node of NODES) {
 
     it('set back to its default, each flag gives V8 its flag hash back, but those NOT_RESTORABLE lists', () => {
       const major = v8().split('.')[0];
-      const flags: OwnFlag[] = [YOUNG_GENERATION_FLAG, ...(TIER_UP_FLAGS[major] ?? []).map(([f, d]): OwnFlag => [f, d * 4, d])];
+      const flags: OwnFlag[] = [YOUNG_GENERATION_FLAG, ...tierUpFlags(major)];
       const dir = scratch();
       const refused = (flag?: OwnFlag): boolean => {
         const file = join(dir, `${flag?.[0] ?? 'none'}.bin`);
@@ -69,7 +69,7 @@ for (const node of NODES) {
       };
       const first = profile();
       assert.deepEqual(first.caches, ['missing', 'missing']);
-      const expected = [YOUNG_GENERATION_FLAG, ...(TIER_UP_FLAGS[major] ?? []).map(([f, d]) => [f, d * 4])].map(([f, v]) => `--${f}=${v}`).join(' ');
+      const expected = [YOUNG_GENERATION_FLAG, ...tierUpFlags(major)].map(([f, v]) => `--${f}=${v}`).join(' ');
       assert.deepEqual(first.applied, [late ? 'once started' : 'at boot', expected]);
       // Made under the flags the next run reads them under.
       const second = profile();

@@ -35,8 +35,8 @@ export const NOT_RESTORABLE: Record<string, readonly string[]> = {
  * dist/cli.js and dist/cliMain.js each have a copy of this module: the state is shared through
  * a global, as debugLog's origin is.
  */
-const state: { applied: OwnFlag[]; late: boolean; builtinsBefore: number } =
-  ((globalThis as any)[Symbol.for('concurrency-lens.ownV8Flags')] ??= { applied: [], late: false, builtinsBefore: 0 });
+const state: { applied: OwnFlag[]; late: boolean } =
+  ((globalThis as any)[Symbol.for('concurrency-lens.ownV8Flags')] ??= { applied: [], late: false });
 
 // node:v8 is required when first needed, not as the CLI starts (it loads node:stream with it).
 const setFlags = (flags: readonly OwnFlag[], which: 1 | 2): void => {
@@ -63,10 +63,10 @@ export function applyOwnFlags(moment: 'boot' | 'started'): void {
   setFlags(flags, 1);
   Object.assign(state, { applied: flags, late });
   if (!process.env.CL_DEBUG) return;
-  state.builtinsBefore = builtins().length;
+  const before = builtins().length;
   debugLog(`own V8 flags applied (${late ? 'once started' : 'at boot'}): ${flags.map((f) => `--${f[0]}=${f[1]}`).join(' ')}`);
   process.once('exit', () => {
-    const later = builtins().slice(state.builtinsBefore).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
+    const later = builtins().slice(before).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
     debugLog(`built-ins loaded after the own V8 flags (without Node's code cache, but under underDefaultFlags): ${later.join(' ') || 'none'}`);
   });
 }

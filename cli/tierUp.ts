@@ -31,10 +31,11 @@ export const TIER_UP_FLAGS: Record<string, Budgets> = {
 };
 
 /**
- * The CLI's tier-up budgets (see TIER_UP_FACTOR), applied once start-up is done (ownV8Flags.ts).
+ * The CLI's tier-up budgets under V8 `v8Major` (this one's by default; see TIER_UP_FACTOR),
+ * applied once start-up is done (ownV8Flags.ts).
  * `CONCURRENCY_LENS_MEASURE_OFF=tierUp` keeps V8's defaults.
  */
-export function tierUpFlags(): OwnFlag[] {
+export function tierUpFlags(v8Major = process.versions.v8.split('.')[0]): OwnFlag[] {
   if (measureOff('tierUp')) return [];
-  return (TIER_UP_FLAGS[process.versions.v8.split('.')[0]] ?? []).map(([flag, value]) => [flag, value * TIER_UP_FACTOR, value]);
+  return (TIER_UP_FLAGS[v8Major] ?? []).map(([flag, value]) => [flag, value * TIER_UP_FACTOR, value]);
 }

@@ -69,10 +69,8 @@ export function blockingCpu(ctx: AnalysisContext): FindingDraft[] {
   // A test runner's workers run the code under test, async as it runs in production: its blocks count.
   const runsTests = lanesRunningTests(ctx);
   for (const { lane, model, samples } of ctx.threads) {
-    // Worker threads exist to block (a test runner's excepted); launchers run no user code.
-    if (!samples || isLauncher(model)) continue;
+    if (!samples || !blocksCount(lane, model, runsTests)) continue;
     const runsTestCode = runsTests.has(lane.id);
-    if (lane.kind === 'worker' && !runsTestCode) continue;
     const forParent = lane.kind === 'process' && !runsTestCode && isPoolMember(model);
     const profile = ctx.run.threads.find((t) => t.pid === model.pid && t.tid === model.tid)?.profile;
     const syncSpans: [number, number][] = [];
@@ -340,6 +338,11 @@ function hottestNames(libs: LibraryHotspots): string {
   return [...byPkg.entries()].map(([pkg, names]) => `${names.join(', ')} (${pkg})`).join(', ');
 }
 
+/** Whether a thread's blocks count (blockingCpu, unsampledBlockNotes): worker threads exist to block (a test runner's excepted); launchers run no user code. */
+function blocksCount(lane: { id: string; kind: string }, model: { hello?: { argv: string[] } }, runsTests: ReadonlySet<string>): boolean {
+  return !isLauncher(model) && (lane.kind !== 'worker' || runsTests.has(lane.id));
+}
+
 function isLauncher(model: { hello?: { argv: string[] } }): boolean {
   return !!model.hello && launcherName(model.hello.argv, true) !== undefined;
 }
@@ -364,7 +367,7 @@ export function unsampledBlockNotes(ctx: AnalysisContext): string[] {
   const runsTests = lanesRunningTests(ctx);
   const out: string[] = [];
   for (const { lane, model, samples } of ctx.threads) {
-    if (!samples || isLauncher(model) || (lane.kind === 'worker' && !runsTests.has(lane.id))) continue;
+    if (!samples || !blocksCount(lane, model, runsTests)) continue;
     const unsampled: { start: number; end: number }[] = [];
     splitAt(busyRuns(samples), samples, taskCuts(model), unsampled);
     // At most its own wall time: the readings around it may take in the tasks beside it.
