@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as vm from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { instrument } from './transform';
-import { ProbeRuntime, MARK_CPU_GAP_MS } from './runtime';
+import { ProbeRuntime, MARK_CPU_GAP_MS, SPAN_BUFFER, SPAN_BUFFER_FIRST } from './runtime';
 import { now } from './clock';
 import { SPAN, SPAN_KIND } from '../../analyzer/raw';
 
@@ -84,6 +84,38 @@ describe('runtime: a promise storm', () => {
   });
 });
 let storm_: Awaited<ReturnType<typeof storm>> | undefined;
+
+describe('runtime: the span buffer', () => {
+  /** A runtime whose flushes keep what they took (a copy stands for the file); `spans` pool calls recorded. */
+  function recording(spans: number, maxSpans = 200_000) {
+    const taken: { spans: number; capacity: number }[] = [];
+    const take = () => { const bytes = runtime.takeSpans(); taken.push({ spans: bytes.length / 8 / SPAN.size, capacity: bytes.buffer.byteLength / 8 / SPAN.size }); };
+    const runtime: ProbeRuntime = new ProbeRuntime(maxSpans, take, () => undefined);
+    const base = runtime.load(JSON.stringify({ file: '/app/a.js', size: 1, sites: [{ id: 1, kind: 'pool', line: 1, column: 0, label: 'fs.stat()', fn: 0, group: 0, groupPos: 0, groupSize: 0, loop: 0, discarded: false }], loops: [], groups: [] }));
+    for (let i = 0; i < spans; i++) runtime.p(base + 1, i);
+    take();
+    return { runtime, taken };
+  }
+
+  it('starts small: a thread that records few spans between two flushes never holds the whole buffer', () => {
+    const { taken } = recording(100);
+    assert.deepEqual(taken, [{ spans: 100, capacity: SPAN_BUFFER_FIRST }]);
+  });
+
+  it('grows, keeping every span, up to SPAN_BUFFER, and is flushed when full there, not before', () => {
+    const n = SPAN_BUFFER + SPAN_BUFFER / 2;
+    const { runtime, taken } = recording(n);
+    assert.deepEqual(taken, [{ spans: SPAN_BUFFER, capacity: SPAN_BUFFER }, { spans: n - SPAN_BUFFER, capacity: SPAN_BUFFER }]);
+    assert.equal(runtime.aggregates().spansKept, n);
+    assert.equal(runtime.aggregates().spansDropped, 0);
+  });
+
+  it('grows no further than a smaller budget', () => {
+    const { taken } = recording(3000, 1000);
+    assert.equal(taken[0].capacity, 1000);
+    assert.equal(taken[0].spans, 1000);
+  });
+});
 
 describe('runtime: an await of a value that is no thenable', () => {
   it('waits for a microtask only: counted and timed, never in flight, however long other work keeps it from resuming', async () => {

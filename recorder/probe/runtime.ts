@@ -98,11 +98,19 @@ export const MARK_CPU_GAP_MS = 4;
 /** Bound on marks between two flushes (~100 ms apart: at most one per ms are kept anyway). */
 const MAX_PENDING_MARKS = 4096;
 /**
- * Spans held between two flushes (0.9 MB). A full buffer is flushed (`onSpansFull`) and reused:
- * never grown nor copied, so that a program making spans by the hundred thousand does not churn
- * megabytes of external memory (which brings V8's full collections forward).
+ * Spans held between two flushes, at most (0.9 MB). A full buffer is flushed (`onSpansFull`) and
+ * reused: once at this size it is never grown nor copied again, so that a program making spans by
+ * the hundred thousand does not churn megabytes of external memory (which brings V8's full
+ * collections forward).
  */
-const SPAN_BUFFER = 16384;
+export const SPAN_BUFFER = 16384;
+/**
+ * Spans the buffer holds at first (28 kB): it doubles, keeping its spans, up to SPAN_BUFFER, the
+ * first time a thread makes more between two flushes (the lag tick's, every ~100 ms). Most threads
+ * never do (a pool's workers, a CLI's, a test runner's): each allocated 0.9 MB as its probe
+ * started, 0.1–1.2 ms of a worker's start (bench/workerStart.mjs).
+ */
+export const SPAN_BUFFER_FIRST = 512;
 /** Promise.all batches up to this size have each element tracked until it settles; a bigger one, this many (see `w`). */
 const TRACKED_ELEMENTS = 256;
 
@@ -241,7 +249,9 @@ export class ProbeRuntime {
   private invocationIds = 0;
 
   // Bounded detail: spans since the last flush, kept 1 in `stride` once `spanBudget` is spent.
-  private readonly spans: Float64Array;
+  private spans: Float64Array;
+  /** The most spans the buffer grows to: SPAN_BUFFER, or the budget when it is smaller. */
+  private readonly spanCap: number;
   private spanLen = 0;
   private spanBudget: number;
   private spanSeen = 0;
@@ -254,7 +264,8 @@ export class ProbeRuntime {
   constructor(maxSpans: number, private readonly onSpansFull: () => void,
     private readonly onTable: (base: number, table: SiteTable, text: string) => void) {
     this.spanBudget = maxSpans;
-    this.spans = new Float64Array(Math.min(maxSpans, SPAN_BUFFER) * SPAN.size);
+    this.spanCap = Math.max(1, Math.min(maxSpans, SPAN_BUFFER));
+    this.spans = new Float64Array(Math.min(this.spanCap, SPAN_BUFFER_FIRST) * SPAN.size);
   }
 
   /**
@@ -938,7 +949,7 @@ export class ProbeRuntime {
   private pushSpan(kind: number, site: number, inv: number, t0: number, t1: number, t2: number, flags: number): void {
     this.spanSeen++;
     if (this.spansKept >= this.spanBudget && this.spanSeen % this.stride !== 0) { this.spansDropped++; return; }
-    if ((this.spanLen + 1) * SPAN.size > this.spans.length) {
+    if ((this.spanLen + 1) * SPAN.size > this.spans.length && !this.growSpans()) {
       this.onSpansFull(); // the probe flushes: takeSpans() empties the buffer
       if (this.spanLen > 0) { this.spansDropped++; return; }
     }
@@ -948,6 +959,16 @@ export class ProbeRuntime {
     a[o + SPAN.t0] = t0; a[o + SPAN.t1] = t1; a[o + SPAN.t2] = t2; a[o + SPAN.flags] = flags;
     this.spanLen++;
     if (++this.spansKept >= this.spanBudget) this.thinOut();
+  }
+
+  /** Doubles the span buffer, keeping its spans, unless it holds spanCap already: then false. */
+  private growSpans(): boolean {
+    const cap = this.spanCap * SPAN.size;
+    if (this.spans.length >= cap) return false;
+    const grown = new Float64Array(Math.min(cap, 2 * this.spans.length));
+    grown.set(this.spans.subarray(0, this.spanLen * SPAN.size));
+    this.spans = grown;
+    return true;
   }
 
   /** Past the budget, spans are kept 1 in 16, then half as often each time as many again were kept. */
