@@ -106,9 +106,10 @@ const MAX_PENDING_MARKS = 4096;
 export const SPAN_BUFFER = 16384;
 /**
  * Spans the buffer holds at first (28 kB): it doubles, keeping its spans, up to SPAN_BUFFER, the
- * first time a thread makes more between two flushes (the lag tick's, every ~100 ms). Most threads
- * never do (a pool's workers, a CLI's, a test runner's): each allocated 0.9 MB as its probe
- * started, 0.1–1.2 ms of a worker's start (bench/workerStart.mjs).
+ * first time a thread makes more between two flushes (the lag tick's, every ~100 ms). Many threads
+ * never do (a pool's workers, a launcher's children, a program timing fewer than ~5,000 awaits and
+ * pool calls a second): each allocated the 0.9 MB as its probe started, 0.07–1.2 ms of a worker's
+ * start (bench/workerStart.mjs).
  */
 export const SPAN_BUFFER_FIRST = 512;
 /** Promise.all batches up to this size have each element tracked until it settles; a bigger one, this many (see `w`). */
